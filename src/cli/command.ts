@@ -1,0 +1,54 @@
+/**
+ * @module
+ * The shape of a CLI command and the argument parsing every command shares (`node:util`
+ * parseArgs, strict: an unknown option is a usage error, never ignored). Each command's module
+ * is loaded only when run, so `lantern --help` stays instant.
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { LanternError } from "../core/errors.ts";
+import type { Output } from "./output.ts";
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS = {
+  data: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+/** What a command module exports. */
+export interface Command {
+  readonly name: string;
+  /** The full `--help` text, with a worked example. */
+  readonly help: string;
+  run(argv: readonly string[], o: Output): Promise<number>;
+}
+
+/** Parse argv with the common options plus the command's own; usage errors become LanternErrors. */
+export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
+  } catch (e) {
+    throw new LanternError("LANTERN_USAGE", `${(e as Error).message.replace(/\. To specify a positional.*$/s, "")}`, {
+      hint: `Run \`lantern ${command} --help\` to see what it accepts.`,
+    });
+  }
+}
+
+/** Parse an integer option with bounds; a usage error names the option. */
+export function intOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--${name} ${value} is not a whole number from ${min} to ${max}.`);
+  }
+  return n;
+}
+
+/** Parse a YYYY-MM month option. */
+export function monthOption(name: string, value: string | undefined, fallback: string): string {
+  const v = value ?? fallback;
+  const m = /^(\d{4})-(\d{2})$/.exec(v);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new LanternError("LANTERN_BAD_OPTION", `--${name} ${v} is not a month; write it as YYYY-MM, for example 2024-04.`);
+  return v;
+}

@@ -1,0 +1,75 @@
+/**
+ * @module
+ * The `lantern` command: finds the subcommand, loads its module lazily, runs it and turns any
+ * error into a message and an exit code (0 ok, 1 usage, 2 data rejected, 3 other failure).
+ */
+
+import { LanternError } from "../core/errors.ts";
+import type { Command } from "./command.ts";
+import { type Output, processOutput, reportError } from "./output.ts";
+
+/** Every command, in the order `lantern --help` lists them. */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  demo: { summary: "Generate and load a demo authority, then show what was loaded", load: async () => (await import("./commands/demo.ts")).demoCommand },
+  import: { summary: "Load an SSD export (ssd_<table>.csv files) as a new snapshot", load: async () => (await import("./commands/import.ts")).importCommand },
+  generate: { summary: "Write a synthetic SSD export for fictitious authorities", load: async () => (await import("./commands/generate.ts")).generateCommand },
+  snapshots: { summary: "List the loads (snapshots) in the store", load: async () => (await import("./commands/snapshots.ts")).snapshotsCommand },
+};
+
+/** Top-level help. */
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(width)}  ${v.summary}`);
+  return `Lantern: children's services performance, computed from your own data, on your own machine.
+
+Usage: lantern <command> [options]
+
+Commands:
+${lines.join("\n")}
+
+Options every command takes:
+  --data DIR   where the embedded store lives (env LANTERN_DATA; default ./lantern-data)
+  --json       print machine-readable JSON on stdout
+  --help       explain the command, with an example
+
+Start here:
+  lantern demo                      make a demo authority and load it
+  lantern import ./export --authority 202
+  lantern generate --out ./synthetic --authorities 3 --seed 7
+
+Exit codes: 0 ok, 1 usage error, 2 data rejected by validation, 3 any other failure.
+`;
+}
+
+/** Run the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: readonly string[], o: Output = processOutput()): Promise<number> {
+  const [name, ...rest] = argv;
+  const json = rest.includes("--json");
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) {
+      o.out((await COMMANDS[topic].load()).help);
+      return 0;
+    }
+    o.out(mainHelp());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    o.out("lantern 0.1.0\n");
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    return reportError(o, new LanternError("LANTERN_UNKNOWN_COMMAND", `There is no command "${name}".`, { hint: "Run `lantern --help` to list the commands." }), json);
+  }
+  const cmd = await entry.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    o.out(cmd.help);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, o);
+  } catch (e) {
+    return reportError(o, e, json);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * @module
+ * One error type and one catalogue of codes for the whole product (Fastify's habit). A code is
+ * stable: tests, the audit log and the web pages refer to it, so a code is never renamed or
+ * reused. The CLI maps the code's `exit` to its exit code: 1 usage, 2 data rejected by
+ * validation, 3 any other failure. Expected data problems found row by row are not thrown one at
+ * a time: they are collected as {@link DataIssue}s and thrown together as one
+ * `LANTERN_DATA_REJECTED` error carrying them all.
+ */
+
+/** Exit codes of the `lantern` command. */
+export const EXIT = { ok: 0, usage: 1, rejected: 2, failure: 3 } as const;
+
+interface CatalogueEntry {
+  readonly exit: number;
+  readonly message: string;
+}
+
+/** Every error code Lantern raises, with its exit code and a default message. */
+export const ERROR_CATALOGUE = {
+  LANTERN_USAGE: { exit: EXIT.usage, message: "The command was not used correctly" },
+  LANTERN_UNKNOWN_COMMAND: { exit: EXIT.usage, message: "There is no such command" },
+  LANTERN_BAD_OPTION: { exit: EXIT.usage, message: "An option has a value Lantern cannot use" },
+  LANTERN_NO_FILES: { exit: EXIT.usage, message: "No SSD files were found to import" },
+  LANTERN_FILE_NOT_FOUND: { exit: EXIT.usage, message: "A file or folder named on the command line does not exist" },
+  LANTERN_DATA_REJECTED: { exit: EXIT.rejected, message: "The data was rejected by validation; nothing was loaded" },
+  LANTERN_STORE_LOCKED: { exit: EXIT.failure, message: "The data store is in use by another Lantern process" },
+  LANTERN_STORE_FAILED: { exit: EXIT.failure, message: "The data store could not complete the operation" },
+  LANTERN_INTERNAL: { exit: EXIT.failure, message: "Lantern failed unexpectedly" },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** A problem found in input data, located precisely enough for a person to fix it. */
+export interface DataIssue {
+  /** Stable code of the check, e.g. `SSD_DATE_INVALID`. */
+  readonly code: string;
+  readonly severity: "error" | "warning";
+  /** The file's name as given (no folder), when the problem is in a file. */
+  readonly file?: string;
+  /** 1-based line number in the file (the header is line 1). */
+  readonly row?: number;
+  readonly column?: string;
+  readonly value?: string;
+  /** What was expected, in words. */
+  readonly expected?: string;
+  /** The whole message, already written for a person. */
+  readonly message: string;
+}
+
+/** The one error type. */
+export class LanternError extends Error {
+  readonly code: ErrorCode;
+  readonly exit: number;
+  readonly issues: readonly DataIssue[];
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message?: string, opts: { cause?: unknown; issues?: readonly DataIssue[]; hint?: string } = {}) {
+    super(message ?? ERROR_CATALOGUE[code].message, { cause: opts.cause });
+    this.name = "LanternError";
+    this.code = code;
+    this.exit = ERROR_CATALOGUE[code].exit;
+    this.issues = opts.issues ?? [];
+    this.hint = opts.hint;
+  }
+}
+
+/** Type guard used instead of `instanceof` chains. */
+export function isLanternError(e: unknown): e is LanternError {
+  return e instanceof LanternError;
+}
+
+/** One line describing where an issue is: `ssd_contacts.csv row 12, column cont_contact_date`. */
+export function issueLocation(i: DataIssue): string {
+  const parts: string[] = [];
+  if (i.file) parts.push(i.file);
+  if (i.row !== undefined) parts.push(`row ${i.row}`);
+  if (i.column) parts.push(`column ${i.column}`);
+  return parts.join(", ");
+}
+
+/** A full one-line rendering of an issue for a terminal or a log. */
+export function formatIssue(i: DataIssue): string {
+  const where = issueLocation(i);
+  return `${i.severity === "error" ? "error" : "warning"} ${i.code}${where ? ` at ${where}` : ""}: ${i.message}`;
+}

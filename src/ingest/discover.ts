@@ -1,0 +1,121 @@
+/**
+ * @module
+ * Finding the files of an SSD export among the paths a user gives: `ssd_<table>.csv` files,
+ * folders holding them, and a generated multi-authority folder (`authorities.csv` with one
+ * sub-folder per authority). Also reads the small `population.csv` and `authorities.csv`
+ * reference files. It only looks at names here; reading contents is the importer's job.
+ */
+
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { LanternError } from "../core/errors.ts";
+import { ssdTable } from "../store/ssd-schema.ts";
+
+/** One file of an SSD export. */
+export interface SsdFile {
+  readonly path: string;
+  readonly name: string;
+  /** The SSD table it loads, or undefined when it names no table Lantern stores. */
+  readonly table: string | undefined;
+  readonly bytes: number;
+}
+
+/** The files of one authority's load. */
+export interface AuthorityFiles {
+  readonly authority: string;
+  readonly name?: string;
+  readonly files: SsdFile[];
+  readonly population?: string;
+}
+
+const SSD_FILE = /^(ssd_[a-z0-9_]+)\.csv$/i;
+
+function ssdFile(path: string): SsdFile {
+  const name = basename(path);
+  const m = SSD_FILE.exec(name);
+  const table = m ? m[1]!.toLowerCase() : undefined;
+  return { path, name, table: table && ssdTable(table) ? table : undefined, bytes: statSync(path).size };
+}
+
+function filesIn(dir: string): { ssd: SsdFile[]; population?: string; authorities?: string } {
+  const names = readdirSync(dir).sort();
+  const ssd = names.filter((n) => SSD_FILE.test(n)).map((n) => ssdFile(join(dir, n)));
+  const pop = names.find((n) => n.toLowerCase() === "population.csv");
+  const auth = names.find((n) => n.toLowerCase() === "authorities.csv");
+  return {
+    ssd,
+    ...(pop ? { population: join(dir, pop) } : {}),
+    ...(auth ? { authorities: join(dir, auth) } : {}),
+  };
+}
+
+/** Parse the `authorities.csv` a generator writes: `la_code,la_name,…`. */
+export function readAuthoritiesFile(path: string): { code: string; name: string }[] {
+  const lines = readFileSync(path, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim());
+  const header = lines[0]?.split(",").map((h) => h.trim().toLowerCase()) ?? [];
+  const ci = header.indexOf("la_code");
+  const ni = header.indexOf("la_name");
+  if (ci < 0) throw new LanternError("LANTERN_USAGE", `${basename(path)} has no la_code column.`);
+  return lines.slice(1).map((l) => {
+    const cells = l.split(",");
+    return { code: cells[ci]!.trim(), name: ni >= 0 ? (cells[ni] ?? "").trim() : "" };
+  });
+}
+
+/**
+ * Group the given paths into per-authority loads. With `authority` every file belongs to that
+ * authority; without it, each path must be a generated multi-authority folder.
+ */
+export function discoverLoads(paths: readonly string[], authority: string | undefined): AuthorityFiles[] {
+  if (paths.length === 0) throw new LanternError("LANTERN_USAGE", "Name at least one file or folder to import.");
+  for (const p of paths) {
+    if (!existsSync(p)) throw new LanternError("LANTERN_FILE_NOT_FOUND", `${p} does not exist.`, { hint: "Check the path; folders and ssd_<table>.csv files are accepted." });
+  }
+  if (authority !== undefined) {
+    const files: SsdFile[] = [];
+    let population: string | undefined;
+    for (const p of paths.map((x) => resolve(x))) {
+      if (statSync(p).isDirectory()) {
+        const found = filesIn(p);
+        files.push(...found.ssd);
+        population ??= found.population;
+      } else if (basename(p).toLowerCase() === "population.csv") {
+        population = p;
+      } else if (SSD_FILE.test(basename(p))) {
+        files.push(ssdFile(p));
+      } else {
+        throw new LanternError("LANTERN_USAGE", `${basename(p)} is not an SSD table file.`, {
+          hint: "SSD exports are one file per table named ssd_<table>.csv, for example ssd_person.csv.",
+        });
+      }
+    }
+    const seen = new Map<string, string>();
+    for (const f of files) {
+      if (!f.table) continue;
+      const prev = seen.get(f.table);
+      if (prev) throw new LanternError("LANTERN_USAGE", `Two files load ${f.table}: ${prev} and ${f.path}.`, { hint: "Give one file per table." });
+      seen.set(f.table, f.path);
+    }
+    if (!files.some((f) => f.table)) {
+      throw new LanternError("LANTERN_NO_FILES", `No ssd_<table>.csv files were found in ${paths.join(", ")}.`, {
+        hint: "Point at the folder of an SSD export, or run `lantern generate --out DIR` to make one.",
+      });
+    }
+    return [{ authority, files, ...(population ? { population } : {}) }];
+  }
+  const loads: AuthorityFiles[] = [];
+  for (const p of paths.map((x) => resolve(x))) {
+    const found = statSync(p).isDirectory() ? filesIn(p) : undefined;
+    if (!found?.authorities) {
+      throw new LanternError("LANTERN_USAGE", "Say which authority the data is for with --authority CODE.", {
+        hint: "Only a folder written by `lantern generate` (with authorities.csv) can be imported without --authority.",
+      });
+    }
+    for (const a of readAuthoritiesFile(found.authorities)) {
+      const dir = join(p, a.code);
+      if (!existsSync(dir)) throw new LanternError("LANTERN_FILE_NOT_FOUND", `authorities.csv lists ${a.code} but ${dir} does not exist.`);
+      loads.push({ authority: a.code, name: a.name, files: filesIn(dir).ssd, ...(found.population ? { population: found.population } : {}) });
+    }
+  }
+  return loads;
+}

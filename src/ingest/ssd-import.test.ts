@@ -1,0 +1,207 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type DataIssue, isLanternError, type LanternError } from "../core/errors.ts";
+import { listSnapshots, tableRows } from "../store/snapshots.ts";
+import type { Store } from "../store/port.ts";
+import { SSD_TABLES } from "../store/ssd-schema.ts";
+import { smallExport, tempStore, writeExport } from "../../test/fixtures.ts";
+import { importSsd } from "./ssd-import.ts";
+
+async function storeState(store: Store): Promise<string> {
+  const parts: string[] = [];
+  for (const t of [...SSD_TABLES.map((x) => x.name), "lantern_snapshot", "lantern_snapshot_file", "lantern_snapshot_table", "lantern_population", "lantern_audit", "lantern_authority"]) {
+    const rows = await store.all(`SELECT * FROM ${t}`);
+    parts.push(`${t}:${JSON.stringify(rows.map((r) => JSON.stringify(r)).sort())}`);
+  }
+  return parts.join("\n");
+}
+
+async function rejected(p: Promise<unknown>): Promise<LanternError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isLanternError(e)) return e;
+    throw e;
+  }
+  assert.fail("expected the import to be refused");
+}
+
+function only(issues: readonly DataIssue[], code: string): DataIssue {
+  const found = issues.filter((i) => i.code === code);
+  assert.equal(found.length, 1, `one ${code} in ${JSON.stringify(issues, null, 1)}`);
+  return found[0]!;
+}
+
+test("a small export loads as one snapshot with exact rows and normalised dates", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const dir = writeExport(smallExport());
+    const res = await importSsd(store, { paths: [dir], authority: "202", loadedBy: "tester", now: () => new Date("2025-06-01T09:00:00Z") });
+    assert.equal(res.authorities.length, 1);
+    const a = res.authorities[0]!;
+    assert.equal(a.status, "loaded");
+    assert.equal(a.snapshotId, 1);
+    assert.equal(a.rows, 3 + 3 + 2 + 1);
+    const contacts = await tableRows(store, "ssd_contacts", 1);
+    assert.deepEqual(
+      contacts.map((r) => [r["cont_contact_id"], r["cont_contact_date"], r["la_code"]]),
+      [
+        ["C1", "2024-04-02", "202"],
+        ["C2", "2024-04-03", "202"],
+        ["C3", "2024-05-10", "202"],
+      ],
+    );
+    assert.equal(contacts[0]!["cont_contact_outcome_json"], '{"NEW_REFERRAL_FLAG":"Y"}');
+    const people = await tableRows(store, "ssd_person", 1);
+    assert.equal(people.find((p) => p["pers_person_id"] === "P2")!["pers_dob"], "2010-02-01");
+    const [snap] = await listSnapshots(store);
+    assert.equal(snap!.loadedBy, "tester");
+    assert.equal(snap!.loadedAt, "2025-06-01T09:00:00.000Z");
+    assert.equal(snap!.files.length, 4);
+    assert.match(snap!.files[0]!.sha256, /^[0-9a-f]{64}$/);
+    assert.deepEqual(snap!.tables, { ssd_cin_assessments: 1, ssd_cin_episodes: 2, ssd_contacts: 3, ssd_person: 3 });
+    const audit = await store.all(`SELECT action, actor, la_code FROM lantern_audit`);
+    assert.deepEqual(audit, [{ action: "data.load", actor: "tester", la_code: "202" }]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("a bad row in the last file leaves the store exactly as it was", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await importSsd(store, { paths: [writeExport(smallExport())], authority: "202" });
+    const before = await storeState(store);
+    const files = smallExport();
+    files["ssd_person.csv"] += "\nP4,M,2012-01-01,WBRI";
+    files["ssd_cin_assessments.csv"] += "\nA2,P2,R2,2024-04-06,2024-13-01";
+    const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    assert.equal(err.code, "LANTERN_DATA_REJECTED");
+    assert.equal(err.exit, 2);
+    const i = only(err.issues, "SSD_DATE_INVALID");
+    assert.equal(i.file, "ssd_cin_assessments.csv");
+    assert.equal(i.row, 3);
+    assert.equal(i.column, "cina_assessment_auth_date");
+    assert.equal(i.value, "2024-13-01");
+    assert.match(i.expected!, /YYYY-MM-DD or DD\/MM\/YYYY/);
+    assert.equal(await storeState(store), before);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("loading identical files again adds nothing unless forced", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const dir = writeExport(smallExport());
+    await importSsd(store, { paths: [dir], authority: "202" });
+    const again = await importSsd(store, { paths: [dir], authority: "202" });
+    assert.equal(again.authorities[0]!.status, "unchanged");
+    assert.equal(again.authorities[0]!.identicalTo!.snapshotId, 1);
+    assert.equal((await listSnapshots(store)).length, 1);
+    const forced = await importSsd(store, { paths: [dir], authority: "202", force: true });
+    assert.equal(forced.authorities[0]!.status, "loaded");
+    assert.equal(forced.authorities[0]!.snapshotId, 2);
+    // The same files for another authority are a new load.
+    const other = await importSsd(store, { paths: [dir], authority: "203" });
+    assert.equal(other.authorities[0]!.status, "loaded");
+  } finally {
+    await cleanup();
+  }
+});
+
+test("every earlier snapshot stays queryable, and tables not reloaded carry forward", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await importSsd(store, { paths: [writeExport(smallExport())], authority: "202" });
+    const files = smallExport();
+    const contactsOnly = writeExport({ "ssd_contacts.csv": files["ssd_contacts.csv"] + "\nC4,P1,2024-06-01,1A," });
+    const res = await importSsd(store, { paths: [contactsOnly], authority: "202" });
+    assert.equal(res.authorities[0]!.snapshotId, 2);
+    assert.equal((await tableRows(store, "ssd_contacts", 1)).length, 3);
+    assert.equal((await tableRows(store, "ssd_contacts", 2)).length, 4);
+    assert.equal((await tableRows(store, "ssd_person", 2)).length, 3, "person rows carried forward from snapshot 1");
+    const current = await store.all(`SELECT count(*) AS n FROM current_ssd_contacts`);
+    assert.equal(current[0]!["n"], 4);
+    // References from the new contacts were checked against the stored people.
+    const bad = writeExport({ "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\nC9,NOBODY,2024-06-01" });
+    const err = await rejected(importSsd(store, { paths: [bad], authority: "202" }));
+    const i = only(err.issues, "SSD_REFERENCE_MISSING");
+    assert.deepEqual([i.file, i.row, i.column, i.value], ["ssd_contacts.csv", 2, "cont_person_id", "NOBODY"]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("each kind of error names file, row, column, value and what was expected", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_person.csv"] += "\nP1,F,2016-01-01,WBRI";
+    files["ssd_contacts.csv"] += "\nC5,P9,2024-04-02,1A,";
+    files["ssd_cin_episodes.csv"] += "\nR3,P3,2024-05-01,maybe,2024-04-01,RC1";
+    files["ssd_cin_assessments.csv"] = "cina_person_id,cina_assessment_start_date\nP1,2024-04-04";
+    const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    const dup = only(err.issues, "SSD_KEY_DUPLICATE");
+    assert.deepEqual([dup.file, dup.row, dup.column, dup.value], ["ssd_person.csv", 5, "pers_person_id", "P1"]);
+    const ref = only(err.issues, "SSD_REFERENCE_MISSING");
+    assert.deepEqual([ref.file, ref.row, ref.column, ref.value], ["ssd_contacts.csv", 5, "cont_person_id", "P9"]);
+    const flag = only(err.issues, "SSD_CODE_INVALID");
+    assert.deepEqual([flag.file, flag.row, flag.column, flag.value, flag.expected], ["ssd_cin_episodes.csv", 4, "cine_referral_nfa", "maybe", "Y or N"]);
+    const order = only(err.issues, "SSD_DATE_ORDER");
+    assert.deepEqual([order.file, order.row, order.column, order.value], ["ssd_cin_episodes.csv", 4, "cine_close_date", "2024-04-01"]);
+    const missing = only(err.issues, "SSD_COLUMN_MISSING");
+    assert.deepEqual([missing.file, missing.row, missing.column], ["ssd_cin_assessments.csv", 1, "cina_assessment_id"]);
+    for (const i of err.issues.filter((x) => x.severity === "error")) {
+      assert.ok(i.file && i.row && i.message, `located: ${JSON.stringify(i)}`);
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
+test("malformed CSV, UTF-16, Excel serial dates and blank required values are refused clearly", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files: Record<string, string | Buffer> = smallExport();
+    files["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\nC2,P2\n";
+    const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    const m = only(err.issues, "SSD_CSV_MALFORMED");
+    assert.deepEqual([m.file, m.row], ["ssd_contacts.csv", 3]);
+
+    const utf16 = smallExport() as Record<string, string | Buffer>;
+    utf16["ssd_person.csv"] = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(String(utf16["ssd_person.csv"]), "utf16le")]);
+    const e2 = await rejected(importSsd(store, { paths: [writeExport(utf16)], authority: "202" }));
+    assert.match(only(e2.issues, "SSD_FILE_ENCODING").message, /UTF-16/);
+
+    const serial = smallExport();
+    serial["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,45383\nC2,P2,";
+    const e3 = await rejected(importSsd(store, { paths: [writeExport(serial)], authority: "202" }));
+    assert.match(only(e3.issues, "SSD_DATE_INVALID").message, /Excel serial/);
+    const req = only(e3.issues, "SSD_VALUE_REQUIRED");
+    assert.deepEqual([req.row, req.column], [3, "cont_contact_date"]);
+    assert.equal((await listSnapshots(store)).length, 0);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("unknown extra columns are warnings, a BOM and blank trailing rows are fine, dry run loads nothing", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_person.csv"] = "\uFEFF" + files["ssd_person.csv"]!.replace("pers_ethnicity", "pers_ethnicity,pers_shoe_size").replace(/WBRI|MWBC|ASIN/g, "$&,9") + "\n\n\n";
+    const dir = writeExport(files);
+    const dry = await importSsd(store, { paths: [dir], authority: "202", dryRun: true });
+    assert.equal(dry.authorities[0]!.status, "validated");
+    assert.equal((await listSnapshots(store)).length, 0);
+    const res = await importSsd(store, { paths: [dir], authority: "202" });
+    const w = res.warnings.find((x) => x.code === "SSD_COLUMN_UNKNOWN")!;
+    assert.deepEqual([w.file, w.row, w.column], ["ssd_person.csv", 1, "pers_shoe_size"]);
+    assert.equal((await tableRows(store, "ssd_person", 1)).length, 3);
+    const kept = await store.all(`SELECT code FROM lantern_snapshot_issue WHERE snapshot_id = 1`);
+    assert.ok(kept.some((k) => k["code"] === "SSD_COLUMN_UNKNOWN"), "warnings are kept with the snapshot");
+  } finally {
+    await cleanup();
+  }
+});

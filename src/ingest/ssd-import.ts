@@ -1,0 +1,565 @@
+/**
+ * @module
+ * Loading an SSD export into the store as one new snapshot per authority, all or nothing.
+ *
+ * Three phases. (1) Fingerprint: every file's sha256; a load identical to an earlier snapshot of
+ * the same authority is reported and skipped unless forced. (2) Read and check: each file is
+ * streamed through the CSV parser, every cell is read by its column kind, keys must be unique,
+ * references must resolve (within the load, or to the authority's current data), and end dates
+ * must not precede start dates; good rows are appended to session-local staging tables, nothing
+ * else is touched. (3) Commit: only when no error was found, one transaction writes the
+ * snapshots, their files and row counts, the rows, the population and the audit entry. Any
+ * failure before COMMIT leaves the store exactly as it was.
+ *
+ * It does not detect formats by content or apply DfE validation rules: that is the statutory
+ * formats layer's job, which maps into the same tables.
+ */
+
+import { createHash } from "node:crypto";
+import { createReadStream, readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { parse } from "csv-parse";
+import { isoDate } from "../calendar/dates.ts";
+import { type DataIssue, LanternError } from "../core/errors.ts";
+import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
+import { SSD_TABLES, type SsdColumn, type SsdTable } from "../store/ssd-schema.ts";
+import { type AuthorityFiles, discoverLoads, type SsdFile } from "./discover.ts";
+import { type CellProblem, isProblem, parseCell } from "./values.ts";
+
+/** What to import and how. */
+export interface ImportOptions {
+  readonly paths: readonly string[];
+  /** The authority code; optional only for a generated multi-authority folder. */
+  readonly authority?: string;
+  readonly dryRun?: boolean;
+  readonly force?: boolean;
+  /** Who is loading (recorded on the snapshot and in the audit log). */
+  readonly loadedBy?: string;
+  readonly now?: () => Date;
+  /** Called as bytes are read: (done, total, current file). */
+  readonly onProgress?: (done: number, total: number, label: string) => void;
+  /** Stop listing errors after this many (they are still counted). Default 200. */
+  readonly maxIssues?: number;
+}
+
+/** The outcome for one authority. */
+export interface AuthorityResult {
+  readonly authority: string;
+  readonly status: "loaded" | "unchanged" | "validated";
+  readonly snapshotId?: number;
+  /** For `unchanged`: the earlier snapshot with the same files. */
+  readonly identicalTo?: { readonly snapshotId: number; readonly loadedAt: string };
+  readonly tables: { readonly table: string; readonly rows: number; readonly file: string }[];
+  readonly rows: number;
+}
+
+/** The outcome of an import. */
+export interface ImportResult {
+  readonly authorities: AuthorityResult[];
+  readonly warnings: DataIssue[];
+  readonly warningCount: number;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly elapsedMs: number;
+}
+
+interface FileCheck {
+  readonly file: SsdFile;
+  readonly sha256: string;
+}
+
+interface Plan {
+  readonly load: AuthorityFiles;
+  readonly checks: FileCheck[];
+  readonly populationSha?: string;
+  readonly fingerprint: string;
+  readonly identicalTo?: { snapshotId: number; loadedAt: string };
+}
+
+/** Collects issues with a cap on how many are kept. */
+class IssueLog {
+  readonly errors: DataIssue[] = [];
+  readonly warnings: DataIssue[] = [];
+  errorCount = 0;
+  warningCount = 0;
+  readonly #max: number;
+  constructor(max: number) {
+    this.#max = max;
+  }
+  add(i: DataIssue): void {
+    if (i.severity === "error") {
+      this.errorCount++;
+      if (this.errors.length < this.#max) this.errors.push(i);
+    } else {
+      this.warningCount++;
+      if (this.warnings.length < this.#max) this.warnings.push(i);
+    }
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+function fingerprintOf(checks: readonly FileCheck[], populationSha: string | undefined): string {
+  const lines = checks.map((c) => `${c.file.name.toLowerCase()}:${c.sha256}`).sort();
+  if (populationSha) lines.push(`population.csv:${populationSha}`);
+  return createHash("sha256").update(lines.join("\n")).digest("hex");
+}
+
+function bulkType(c: SsdColumn): BulkColumn["type"] {
+  return c.kind === "date" ? "date" : c.kind === "int" ? "int" : c.kind === "float" ? "float" : "text";
+}
+
+function stagingColumns(t: SsdTable): BulkColumn[] {
+  return [{ name: "la_code", type: "text" }, ...t.columns.map((c) => ({ name: c.name, type: bulkType(c) }))];
+}
+
+const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
+
+/** Import SSD files into the store. Throws `LANTERN_DATA_REJECTED` (with every issue) on any error. */
+export async function importSsd(store: Store, opts: ImportOptions): Promise<ImportResult> {
+  const started = performance.now();
+  const now = opts.now ?? (() => new Date());
+  if (opts.authority !== undefined && !AUTHORITY_CODE.test(opts.authority)) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--authority ${JSON.stringify(opts.authority)} is not an authority code.`, {
+      hint: "Use the DfE local authority number (for example 202) or a short code of letters and digits (for example X001).",
+    });
+  }
+  const loads = discoverLoads(opts.paths, opts.authority);
+  const log = new IssueLog(opts.maxIssues ?? 200);
+
+  // Phase 1: fingerprints and re-import detection.
+  const plans: Plan[] = [];
+  for (const load of loads) {
+    const checks: FileCheck[] = [];
+    for (const f of load.files) {
+      if (!f.table) {
+        log.add({ code: "SSD_FILE_UNKNOWN_TABLE", severity: "warning", file: f.name, message: `${f.name} names no SSD table Lantern stores; it was not loaded.` });
+        continue;
+      }
+      checks.push({ file: f, sha256: await sha256File(f.path) });
+    }
+    const populationSha = load.population ? await sha256File(load.population) : undefined;
+    const fingerprint = fingerprintOf(checks, populationSha);
+    const same = await store.all<{ snapshot_id: number; loaded_at: string }>(
+      `SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND fingerprint = $2 ORDER BY snapshot_id DESC LIMIT 1`,
+      [load.authority, fingerprint],
+    );
+    const hit = same[0];
+    plans.push({
+      load,
+      checks,
+      fingerprint,
+      ...(populationSha ? { populationSha } : {}),
+      ...(hit ? { identicalTo: { snapshotId: hit.snapshot_id, loadedAt: hit.loaded_at } } : {}),
+    });
+  }
+  const toLoad = plans.filter((p) => !p.identicalTo || opts.force);
+  const totalBytes = toLoad.reduce((s, p) => s + p.checks.reduce((b, c) => b + c.file.bytes, 0), 0);
+
+  // Phase 2: read, check, stage.
+  const stage = !opts.dryRun;
+  const writers = new Map<string, BulkWriter>();
+  if (stage && toLoad.length) {
+    for (const t of SSD_TABLES) {
+      const cols = stagingColumns(t);
+      await store.createStaging(`stg_${t.name}`, cols);
+      writers.set(t.name, await store.bulkWriter(`stg_${t.name}`, cols));
+    }
+  }
+  const rowCounts = new Map<Plan, Map<string, number>>();
+  const population: { la_code: string; year: number; population_0_17: number }[] = [];
+  let bytesDone = 0;
+  for (const plan of toLoad) {
+    const counts = new Map<string, number>();
+    rowCounts.set(plan, counts);
+    const keys = new Map<string, Set<string>>();
+    const ordered = [...plan.checks].sort((a, b) => tableOrder(a.file.table!) - tableOrder(b.file.table!));
+    for (const check of ordered) {
+      const table = SSD_TABLES[tableOrder(check.file.table!)]!;
+      const n = await readFile(store, plan.load.authority, check.file, table, keys, log, log.errorCount === 0 ? writers.get(table.name) : undefined, (b) =>
+        opts.onProgress?.(bytesDone + b, totalBytes, `${plan.load.authority} ${check.file.name}`),
+      );
+      bytesDone += check.file.bytes;
+      counts.set(table.name, n);
+    }
+    if (plan.load.population) population.push(...readPopulation(plan.load.population, plan.load.authority, loads.length === 1, log));
+  }
+  for (const w of writers.values()) await w.close();
+
+  if (log.errorCount > 0) {
+    await dropStaging(store, stage && toLoad.length > 0);
+    const shown = log.errors.length < log.errorCount ? ` (the first ${log.errors.length} are listed)` : "";
+    throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${log.errorCount} error(s) in the data${shown}. Nothing was loaded; the store is unchanged.`, {
+      issues: [...log.errors, ...log.warnings],
+      hint: "Correct the rows listed and import again. Run with --dry-run to check files without loading.",
+    });
+  }
+
+  // Phase 3: commit.
+  const results: AuthorityResult[] = [];
+  const loadedBy = opts.loadedBy ?? defaultUser();
+  if (stage && toLoad.length) {
+    try {
+      await store.transaction(async () => {
+        for (const plan of toLoad) results.push(await commitAuthority(store, plan, rowCounts.get(plan)!, log, loadedBy, now().toISOString(), !!plan.identicalTo));
+        await commitRows(store, toLoad.map((p, i) => [p.load.authority, results[i]!.snapshotId!] as const));
+        for (const p of population) {
+          await store.run(
+            `INSERT INTO lantern_population (la_code, year, population_0_17, source) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (la_code, year) DO UPDATE SET population_0_17 = excluded.population_0_17, source = excluded.source`,
+            [p.la_code, p.year, p.population_0_17, "population.csv"],
+          );
+        }
+      });
+    } finally {
+      await dropStaging(store, true);
+    }
+  }
+  for (const plan of plans) {
+    if (plan.identicalTo && !opts.force) {
+      results.push({ authority: plan.load.authority, status: "unchanged", identicalTo: plan.identicalTo, tables: [], rows: 0 });
+    } else if (!stage) {
+      const counts = rowCounts.get(plan)!;
+      const tables = plan.checks.map((c) => ({ table: c.file.table!, rows: counts.get(c.file.table!) ?? 0, file: c.file.name }));
+      results.push({ authority: plan.load.authority, status: "validated", tables, rows: sum(tables.map((t) => t.rows)) });
+    }
+  }
+  results.sort((a, b) => a.authority.localeCompare(b.authority));
+  return {
+    authorities: results,
+    warnings: log.warnings,
+    warningCount: log.warningCount,
+    rows: sum(results.map((r) => r.rows)),
+    bytes: totalBytes,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+function defaultUser(): string {
+  return process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown";
+}
+
+const ORDER = new Map(SSD_TABLES.map((t, i) => [t.name, i]));
+function tableOrder(name: string): number {
+  return ORDER.get(name)!;
+}
+
+async function dropStaging(store: Store, had: boolean): Promise<void> {
+  if (!had) return;
+  for (const t of SSD_TABLES) await store.run(`DROP TABLE IF EXISTS stg_${t.name}`).catch(() => undefined);
+}
+
+/** The keys of `table` currently stored for an authority (for references to tables not in this load). */
+async function storedKeys(store: Store, authority: string, table: string, column: string): Promise<Set<string>> {
+  const rows = await store.all<{ k: string }>(`SELECT ${column} AS k FROM current_${table} WHERE la_code = $1`, [authority]);
+  return new Set(rows.map((r) => r.k));
+}
+
+function recordStartLine(endLine: number, record: readonly string[]): number {
+  let nl = 0;
+  for (const cell of record) for (let i = cell.indexOf("\n"); i >= 0; i = cell.indexOf("\n", i + 1)) nl++;
+  return endLine - nl;
+}
+
+/** Read one file, check it, and append good rows to the staging writer. Returns the row count. */
+async function readFile(
+  store: Store,
+  authority: string,
+  file: SsdFile,
+  table: SsdTable,
+  keys: Map<string, Set<string>>,
+  log: IssueLog,
+  writer: BulkWriter | undefined,
+  progress: (bytes: number) => void,
+): Promise<number> {
+  const name = file.name;
+  const head = readFileSync(file.path, { flag: "r" }).subarray(0, 4);
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    log.add({
+      code: "SSD_FILE_ENCODING",
+      severity: "error",
+      file: name,
+      row: 1,
+      message: `${name} is saved as UTF-16 ("Unicode text"); Lantern reads CSV in UTF-8.`,
+      expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)",
+    });
+    return 0;
+  }
+
+  const stream = createReadStream(file.path);
+  let bytes = 0;
+  stream.on("data", (c) => {
+    bytes += (c as Buffer).length;
+    progress(bytes);
+  });
+  const parser = stream.pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_quotes: false }));
+
+  let header: string[] | undefined;
+  let slots: number[] = [];
+  const keyIndex = table.columns.findIndex((c) => c.name === table.key);
+  const keySet = new Set<string>();
+  keys.set(table.name, keySet);
+  const refs: { col: number; name: string; target: Set<string> | undefined; targetName: string }[] = [];
+  const orders: [number, number][] = [];
+  const values: (string | number | null)[] = new Array(table.columns.length + 1);
+  let rows = 0;
+  let fileErrors = 0;
+  const issue = (i: Omit<DataIssue, "file" | "severity"> & { severity?: "error" | "warning" }): void => {
+    const full: DataIssue = { severity: "error", file: name, ...i };
+    if (full.severity === "error") fileErrors++;
+    log.add(full);
+  };
+
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const { record, info } = item;
+      if (!header) {
+        header = record.map((h) => h.trim().toLowerCase());
+        const pos = new Map<string, number>();
+        header.forEach((h, i) => {
+          if (pos.has(h)) issue({ code: "SSD_COLUMN_DUPLICATE", row: 1, column: h, message: `column ${h} appears twice in the header.`, expected: "each column once" });
+          else pos.set(h, i);
+        });
+        slots = table.columns.map((c) => pos.get(c.name) ?? -1);
+        table.columns.forEach((c, i) => {
+          if (slots[i] !== -1) return;
+          if (c.required) {
+            issue({ code: "SSD_COLUMN_MISSING", row: 1, column: c.name, message: `the required column ${c.name} is missing from the header.`, expected: `a header naming ${c.name}` });
+          } else {
+            issue({ code: "SSD_COLUMN_ABSENT", severity: "warning", row: 1, column: c.name, message: `column ${c.name} is not in the file; it is stored empty.` });
+          }
+        });
+        const known = new Set(table.columns.map((c) => c.name));
+        for (const h of header) {
+          if (!known.has(h)) issue({ code: "SSD_COLUMN_UNKNOWN", severity: "warning", row: 1, column: h, message: `column ${h} is not an ${table.name} column Lantern stores; it was ignored.` });
+        }
+        if (fileErrors > 0) break;
+        for (let i = 0; i < table.columns.length; i++) {
+          const c = table.columns[i]!;
+          if (!c.references) continue;
+          const [tt, tc] = c.references.split(".") as [string, string];
+          const target = tt === table.name ? keySet : (keys.get(tt) ?? (await storedKeysIfAny(store, authority, tt, tc)));
+          refs.push({ col: i, name: c.name, target, targetName: tt });
+          if (!target) {
+            issue({ code: "SSD_REFERENCE_UNCHECKED", severity: "warning", row: 1, column: c.name, message: `${c.name} refers to ${tt}, which is neither in this load nor stored for ${authority}; references were not checked.` });
+          }
+        }
+        for (const [a, b] of table.dateOrder ?? []) {
+          orders.push([table.columns.findIndex((c) => c.name === a), table.columns.findIndex((c) => c.name === b)]);
+        }
+        continue;
+      }
+      rows++;
+      if (fileErrors >= 50) continue;
+      const line = recordStartLine(info.lines, record);
+      let bad = false;
+      values[0] = authority;
+      for (let i = 0; i < table.columns.length; i++) {
+        const c = table.columns[i]!;
+        const slot = slots[i]!;
+        const raw = slot >= 0 ? (record[slot] ?? "") : "";
+        const v = parseCell(c.kind, raw, c.codes);
+        if (isProblem(v)) {
+          bad = true;
+          cellIssue(issue, line, c, raw, v);
+          values[i + 1] = null;
+          continue;
+        }
+        if (v === null && c.required) {
+          bad = true;
+          issue({ code: "SSD_VALUE_REQUIRED", row: line, column: c.name, value: "", message: `${c.name} is blank but is required.`, expected: `a value for ${c.name}` });
+        }
+        if (typeof v === "string" && v.includes("\uFFFD")) {
+          bad = true;
+          issue({ code: "SSD_FILE_ENCODING", row: line, column: c.name, value: raw, message: `${c.name} holds characters that are not valid UTF-8.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
+        }
+        values[i + 1] = v;
+      }
+      const key = values[keyIndex + 1];
+      if (typeof key === "string") {
+        if (keySet.has(key)) {
+          bad = true;
+          issue({ code: "SSD_KEY_DUPLICATE", row: line, column: table.key, value: key, message: `${table.key} ${key} appears more than once.`, expected: `a unique ${table.key}` });
+        }
+        keySet.add(key);
+      }
+      for (const r of refs) {
+        const v = values[r.col + 1];
+        if (typeof v === "string" && r.target && !r.target.has(v) && !(r.target === keySet)) {
+          bad = true;
+          issue({ code: "SSD_REFERENCE_MISSING", row: line, column: r.name, value: v, message: `${r.name} ${v} is not in ${r.targetName}.`, expected: `an id that exists in ${r.targetName}` });
+        }
+      }
+      for (const [a, b] of orders) {
+        const s = values[a + 1];
+        const e = values[b + 1];
+        if (typeof s === "number" && typeof e === "number" && e < s) {
+          bad = true;
+          const cb = table.columns[b]!.name;
+          const ca = table.columns[a]!.name;
+          issue({ code: "SSD_DATE_ORDER", row: line, column: cb, value: isoDate(e), message: `${cb} ${isoDate(e)} is before ${ca} ${isoDate(s)}.`, expected: `a date on or after ${ca}` });
+        }
+      }
+      if (!bad && writer && log.errorCount === 0) writer.append(values);
+    }
+  } catch (e) {
+    const err = e as { code?: string; lines?: number; message?: string };
+    issue({
+      code: "SSD_CSV_MALFORMED",
+      row: err.lines,
+      message: `${name} is not well-formed CSV: ${err.message ?? String(e)}.`,
+      expected: "comma-separated values with the same number of columns on every row, quotes closed",
+    });
+  }
+  if (!header) {
+    issue({ code: "SSD_FILE_EMPTY", row: 1, message: `${name} is empty: it has no header row.`, expected: `a header row of ${table.name} column names` });
+  }
+  if (fileErrors >= 50) {
+    log.add({ code: "SSD_FILE_TOO_MANY_ERRORS", severity: "warning", file: name, message: `${name}: checking stopped after 50 errors; correct those first.` });
+  }
+  return rows;
+}
+
+async function storedKeysIfAny(store: Store, authority: string, table: string, column: string): Promise<Set<string> | undefined> {
+  const has = await store.all<{ n: number }>(
+    `SELECT count(*) AS n FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = $2 WHERE l.la_code = $1`,
+    [authority, table],
+  );
+  if (!has[0] || has[0].n === 0) return undefined;
+  return storedKeys(store, authority, table, column);
+}
+
+function cellIssue(issue: (i: Omit<DataIssue, "file" | "severity">) => void, row: number, c: SsdColumn, raw: string, p: CellProblem): void {
+  const code = c.kind === "date" ? "SSD_DATE_INVALID" : c.kind === "int" || c.kind === "float" ? "SSD_NUMBER_INVALID" : "SSD_CODE_INVALID";
+  issue({ code, row, column: c.name, value: raw, message: `${c.name} "${raw}" ${p.problem}.`, expected: p.expected });
+}
+
+function readPopulation(path: string, authority: string, single: boolean, log: IssueLog): { la_code: string; year: number; population_0_17: number }[] {
+  const name = basename(path);
+  const lines = readFileSync(path, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
+  const header = (lines[0] ?? "").split(",").map((h) => h.trim().toLowerCase());
+  const ci = header.indexOf("la_code");
+  const yi = header.indexOf("year");
+  const pi = header.indexOf("population_0_17");
+  if (yi < 0 || pi < 0) {
+    log.add({ code: "POPULATION_COLUMNS", severity: "error", file: name, row: 1, message: `${name} needs the columns year and population_0_17 (and la_code).`, expected: "la_code,year,population_0_17" });
+    return [];
+  }
+  const all: { la_code: string; year: number; population_0_17: number }[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.trim()) continue;
+    const cells = line.split(",").map((c) => c.trim());
+    const year = Number(cells[yi]);
+    const pop = Number(cells[pi]);
+    if (!Number.isInteger(year) || year < 1990 || year > 2100) {
+      log.add({ code: "POPULATION_YEAR", severity: "error", file: name, row: i + 1, column: "year", value: cells[yi] ?? "", message: `year "${cells[yi]}" is not a year.`, expected: "a year such as 2024" });
+      continue;
+    }
+    if (!Number.isInteger(pop) || pop <= 0) {
+      log.add({ code: "POPULATION_VALUE", severity: "error", file: name, row: i + 1, column: "population_0_17", value: cells[pi] ?? "", message: `population_0_17 "${cells[pi]}" is not a positive whole number.`, expected: "a count of children such as 60000" });
+      continue;
+    }
+    all.push({ la_code: ci >= 0 ? (cells[ci] ?? authority) : authority, year, population_0_17: pop });
+  }
+  const mine = all.filter((r) => r.la_code === authority);
+  if (mine.length) return mine;
+  const codes = new Set(all.map((r) => r.la_code));
+  // A single authority's own population file may carry another code (say, the generator's X001).
+  if (single && codes.size === 1) return all.map((r) => ({ ...r, la_code: authority }));
+  return [];
+}
+
+async function commitAuthority(
+  store: Store,
+  plan: Plan,
+  counts: Map<string, number>,
+  log: IssueLog,
+  loadedBy: string,
+  at: string,
+  forced: boolean,
+): Promise<AuthorityResult> {
+  const authority = plan.load.authority;
+  const next = await store.all<{ id: number | null }>(`SELECT max(snapshot_id) AS id FROM lantern_snapshot`);
+  const snapshotId = (next[0]?.id ?? 0) + 1;
+  const prev = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_latest_snapshot WHERE la_code = $1`, [authority]);
+  await store.run(
+    `INSERT INTO lantern_authority (la_code, la_name, like_code, created_at) VALUES ($1, $2, NULL, $3)
+     ON CONFLICT (la_code) DO UPDATE SET la_name = coalesce(excluded.la_name, lantern_authority.la_name)`,
+    [authority, plan.load.name || null, at],
+  );
+  const total = sum([...counts.values()]);
+  const mine = log.warnings.filter((w) => plan.checks.some((c) => c.file.name === w.file));
+  await store.run(
+    `INSERT INTO lantern_snapshot (snapshot_id, la_code, loaded_at, loaded_by, source_format, forced, fingerprint, total_rows, warnings) VALUES ($1, $2, $3, $4, 'ssd', $5, $6, $7, $8)`,
+    [snapshotId, authority, at, loadedBy, forced, plan.fingerprint, total, mine.length],
+  );
+  for (const c of plan.checks) {
+    await store.run(
+      `INSERT INTO lantern_snapshot_file (snapshot_id, file_name, source_path, sha256, bytes, table_name, row_count) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [snapshotId, c.file.name, c.file.path, c.sha256, c.file.bytes, c.file.table!, counts.get(c.file.table!) ?? 0],
+    );
+  }
+  if (plan.load.population && plan.populationSha) {
+    await store.run(
+      `INSERT INTO lantern_snapshot_file (snapshot_id, file_name, source_path, sha256, bytes, table_name, row_count) VALUES ($1, 'population.csv', $2, $3, 0, NULL, 0)`,
+      [snapshotId, plan.load.population, plan.populationSha],
+    );
+  }
+  for (const [table, n] of counts) {
+    await store.run(`INSERT INTO lantern_snapshot_table (snapshot_id, table_name, row_count, rows_snapshot_id) VALUES ($1, $2, $3, $1)`, [snapshotId, table, n]);
+  }
+  // Tables not in this load carry forward from the authority's previous snapshot.
+  const prevId = prev[0]?.snapshot_id;
+  if (prevId !== undefined) {
+    const loaded = [...counts.keys()];
+    const carried = await store.all<{ table_name: string; row_count: number; rows_snapshot_id: number }>(
+      `SELECT table_name, row_count, rows_snapshot_id FROM lantern_snapshot_table WHERE snapshot_id = $1`,
+      [prevId],
+    );
+    for (const c of carried) {
+      if (loaded.includes(c.table_name)) continue;
+      await store.run(`INSERT INTO lantern_snapshot_table (snapshot_id, table_name, row_count, rows_snapshot_id) VALUES ($1, $2, $3, $4)`, [
+        snapshotId,
+        c.table_name,
+        c.row_count,
+        c.rows_snapshot_id,
+      ]);
+    }
+  }
+  for (const w of mine) {
+    await store.run(
+      `INSERT INTO lantern_snapshot_issue (snapshot_id, severity, code, file_name, row_number, column_name, value, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [snapshotId, w.severity, w.code, w.file ?? null, w.row ?? null, w.column ?? null, w.value ?? null, w.message],
+    );
+  }
+  const auditId = ((await store.all<{ id: number | null }>(`SELECT max(audit_id) AS id FROM lantern_audit`))[0]?.id ?? 0) + 1;
+  await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES ($1, $2, $3, 'data.load', $4, $5)`, [
+    auditId,
+    at,
+    loadedBy,
+    authority,
+    JSON.stringify({ snapshotId, files: plan.checks.map((c) => ({ name: c.file.name, sha256: c.sha256 })), rows: total, forced }),
+  ]);
+  const tables = plan.checks.map((c) => ({ table: c.file.table!, rows: counts.get(c.file.table!) ?? 0, file: c.file.name }));
+  return { authority, status: "loaded", snapshotId, tables, rows: total };
+}
+
+async function commitRows(store: Store, map: readonly (readonly [string, number])[]): Promise<void> {
+  await store.run(`CREATE OR REPLACE TEMP TABLE stg_snapshot_map (la_code VARCHAR, snapshot_id INTEGER)`);
+  for (const [la, id] of map) await store.run(`INSERT INTO stg_snapshot_map VALUES ($1, $2)`, [la, id]);
+  for (const t of SSD_TABLES) {
+    const cols = t.columns.map((c) => c.name).join(", ");
+    const sel = t.columns.map((c) => `s.${c.name}`).join(", ");
+    await store.run(`INSERT INTO ${t.name} (snapshot_id, la_code, ${cols}) SELECT m.snapshot_id, s.la_code, ${sel} FROM stg_${t.name} s JOIN stg_snapshot_map m ON m.la_code = s.la_code`);
+  }
+  await store.run(`DROP TABLE IF EXISTS stg_snapshot_map`);
+}

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { dayNumber, isoDate } from "../calendar/dates.ts";
+import { isProblem, parseCell, parseDate } from "./values.ts";
+
+test("dates: ISO, DD/MM/YYYY, with times, and refusals that say why", () => {
+  assert.equal(parseDate("2024-03-31"), dayNumber("2024-03-31"));
+  assert.equal(parseDate("31/03/2024"), dayNumber("2024-03-31"));
+  assert.equal(parseDate("1/4/2024"), dayNumber("2024-04-01"));
+  assert.equal(parseDate("2024-03-31 23:59:59"), dayNumber("2024-03-31"));
+  assert.equal(parseDate("2024-03-31T10:00:00.000Z"), dayNumber("2024-03-31"));
+  assert.equal(parseDate("31/03/2024 09:15"), dayNumber("2024-03-31"));
+  const bad = parseDate("31/04/2024");
+  assert.ok(isProblem(bad) && /real calendar date/.test(bad.problem));
+  const serial = parseDate("45382");
+  assert.ok(isProblem(serial) && /Excel serial/.test(serial.problem));
+  const us = parseDate("03/31/2024");
+  assert.ok(isProblem(us));
+  assert.ok(isProblem(parseDate("2023-02-29")));
+});
+
+test("dates round-trip in both shapes (property)", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: dayNumber("1950-01-01"), max: dayNumber("2090-12-31") }), (day) => {
+      const iso = isoDate(day);
+      assert.equal(parseDate(iso), day);
+      const [y, m, d] = iso.split("-");
+      assert.equal(parseDate(`${d}/${m}/${y}`), day);
+    }),
+  );
+});
+
+test("cells by kind", () => {
+  assert.equal(parseCell("int", " 12 "), 12);
+  assert.ok(isProblem(parseCell("int", "12.5")));
+  assert.equal(parseCell("float", "12.5"), 12.5);
+  assert.ok(isProblem(parseCell("float", "twelve")));
+  assert.equal(parseCell("flag", "yes", ["Y", "N"]), "Y");
+  assert.equal(parseCell("flag", "0", ["Y", "N"]), "N");
+  assert.ok(isProblem(parseCell("flag", "maybe", ["Y", "N"])));
+  assert.equal(parseCell("text", "  "), null);
+  assert.equal(parseCell("id", "NULL"), null);
+  assert.equal(parseCell("id", " P1 "), "P1");
+});

@@ -1,0 +1,95 @@
+/**
+ * @module
+ * Turning one text cell of an export into a stored value, by the column's kind. Pure and fast:
+ * it runs once per cell of every load. A cell that cannot be read returns a {@link CellProblem}
+ * saying what was expected, never a guess: a date that could be 3 February or 2 March is refused
+ * unless it is in one of the two accepted shapes.
+ */
+
+import { dayOf } from "../calendar/dates.ts";
+import type { ColumnKind } from "../store/ssd-schema.ts";
+
+/** Why a cell could not be read. */
+export interface CellProblem {
+  readonly problem: string;
+  readonly expected: string;
+}
+
+/** A stored value: text, a day number for dates, a number, or null for blank. */
+export type CellValue = string | number | null;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const INT = /^[+-]?\d+$/;
+const EXCEL_SERIAL = /^\d{5}(?:\.\d+)?$/;
+
+const DATE_EXPECTED = "a date as YYYY-MM-DD or DD/MM/YYYY (a time after the date is allowed and ignored)";
+
+function realDay(y: number, m: number, d: number): number | null {
+  if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2100) return null;
+  const day = dayOf(y, m, d);
+  // Overflowing days (31 April) land in the next month: refuse them.
+  return dayOf(y, m + 1, 0) >= dayOf(y, m, d) ? day : null;
+}
+
+/** Parse a date cell to a day number. */
+export function parseDate(text: string): number | CellProblem {
+  let m = ISO_DATE.exec(text);
+  if (m) {
+    const day = realDay(Number(m[1]), Number(m[2]), Number(m[3]));
+    if (day !== null) return day;
+    return { problem: "is not a real calendar date", expected: DATE_EXPECTED };
+  }
+  m = UK_DATE.exec(text);
+  if (m) {
+    const day = realDay(Number(m[3]), Number(m[2]), Number(m[1]));
+    if (day !== null) return day;
+    return { problem: "is not a real calendar date", expected: DATE_EXPECTED };
+  }
+  if (EXCEL_SERIAL.test(text)) {
+    return { problem: "looks like an Excel serial date number", expected: `${DATE_EXPECTED}; format the column as a date before saving the CSV` };
+  }
+  return { problem: "is not a date Lantern can read", expected: DATE_EXPECTED };
+}
+
+const YES = new Set(["Y", "YES", "TRUE", "1"]);
+const NO = new Set(["N", "NO", "FALSE", "0"]);
+
+/** Read one cell by its column kind. Blank (after trimming) is null. */
+export function parseCell(kind: ColumnKind, raw: string, codes?: readonly string[]): CellValue | CellProblem {
+  const text = raw.trim();
+  if (text === "" || text.toUpperCase() === "NULL") return null;
+  switch (kind) {
+    case "date":
+      return parseDate(text);
+    case "int":
+      if (INT.test(text)) {
+        const n = Number(text);
+        if (Math.abs(n) <= 2_147_483_647) return n;
+      }
+      return { problem: "is not a whole number", expected: "a whole number such as 12" };
+    case "float": {
+      const n = Number(text);
+      if (text !== "" && Number.isFinite(n)) return n;
+      return { problem: "is not a number", expected: "a number such as 3.5" };
+    }
+    case "flag": {
+      const up = text.toUpperCase();
+      if (codes && codes.length === 2 && codes[0] === "Y" && codes[1] === "N") {
+        if (YES.has(up)) return "Y";
+        if (NO.has(up)) return "N";
+        return { problem: "is not a Y/N flag", expected: "Y or N" };
+      }
+      if (!codes || codes.includes(up)) return up;
+      return { problem: "is not one of the allowed codes", expected: `one of ${codes.join(", ")}` };
+    }
+    default:
+      if (codes && !codes.includes(text)) return { problem: "is not one of the allowed codes", expected: `one of ${codes.join(", ")}` };
+      return text;
+  }
+}
+
+/** True when a parse result is a problem rather than a value. */
+export function isProblem(v: CellValue | CellProblem): v is CellProblem {
+  return v !== null && typeof v === "object";
+}

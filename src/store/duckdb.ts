@@ -1,0 +1,178 @@
+/**
+ * @module
+ * The DuckDB adapter: one database file under the data directory, opened by one process at a
+ * time for writing (DuckDB's rule). A lock file beside the database turns "another process has
+ * it open" into a clear message instead of a driver error. Rows are normalised here and nowhere
+ * else: BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMP → ISO text.
+ */
+
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBDateValue, DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { LanternError } from "../core/errors.ts";
+import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
+
+/** Options for opening a DuckDB store. */
+export interface DuckDbOptions {
+  /** Open without the write lock (read-only use, e.g. benchmarks on a copy). Default false. */
+  readonly readOnly?: boolean;
+}
+
+/** The database file inside a data directory. */
+export function duckDbPath(dataDir: string): string {
+  return join(dataDir, "lantern.duckdb");
+}
+
+function lockPath(dataDir: string): string {
+  return join(dataDir, "lantern.lock");
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function takeLock(dataDir: string): void {
+  const p = lockPath(dataDir);
+  if (existsSync(p)) {
+    const pid = Number(readFileSync(p, "utf8").trim());
+    if (Number.isInteger(pid) && pid !== process.pid && pidAlive(pid)) {
+      throw new LanternError("LANTERN_STORE_LOCKED", `The data store in ${dataDir} is in use by another Lantern process (pid ${pid}).`, {
+        hint: "Stop the other process (for example a running `lantern serve` or `lantern demo`), or use another --data folder.",
+      });
+    }
+  }
+  writeFileSync(p, String(process.pid));
+}
+
+function toDuck(v: SqlValue): DuckDBValue {
+  return v;
+}
+
+function normalise(v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  return String(v);
+}
+
+/** Open (creating if needed) the DuckDB store in `dataDir`. */
+export async function openDuckDbStore(dataDir: string, opts: DuckDbOptions = {}): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  if (!opts.readOnly) takeLock(dataDir);
+  const file = duckDbPath(dataDir);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(file, {
+      threads: "2",
+      temp_directory: join(dataDir, "tmp"),
+      ...(opts.readOnly ? { access_mode: "READ_ONLY" } : {}),
+    });
+  } catch (e) {
+    if (!opts.readOnly) rmSync(lockPath(dataDir), { force: true });
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/lock/i.test(msg)) {
+      throw new LanternError("LANTERN_STORE_LOCKED", `The data store ${file} is open in another process.`, {
+        cause: e,
+        hint: "Stop the other Lantern process, or use another --data folder.",
+      });
+    }
+    throw new LanternError("LANTERN_STORE_FAILED", `Could not open the data store ${file}: ${msg}`, { cause: e });
+  }
+  const con = await instance.connect();
+  return new DuckDbStore(dataDir, file, instance, con, !opts.readOnly);
+}
+
+class DuckDbStore implements Store {
+  readonly kind = "duckdb" as const;
+  readonly location: string;
+  readonly #dataDir: string;
+  readonly #instance: DuckDBInstance;
+  readonly #con: DuckDBConnection;
+  readonly #locked: boolean;
+  #inTransaction = false;
+
+  constructor(dataDir: string, file: string, instance: DuckDBInstance, con: DuckDBConnection, locked: boolean) {
+    this.location = file;
+    this.#dataDir = dataDir;
+    this.#instance = instance;
+    this.#con = con;
+    this.#locked = locked;
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    await this.#con.run(sql, params.length ? params.map(toDuck) : undefined);
+  }
+
+  async all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const reader = await this.#con.runAndReadAll(sql, params.length ? params.map(toDuck) : undefined);
+    const rows = reader.getRowObjectsJS();
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    return rows.map((r) => {
+      const out: Row = {};
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        const v = r[name];
+        const t = types[i]!.typeId;
+        // DATE (typeId 13) comes back as a JS Date at UTC midnight; keep it as the calendar day.
+        if (v instanceof Date) out[name] = t === 13 ? v.toISOString().slice(0, 10) : v.toISOString();
+        else out[name] = normalise(v);
+      }
+      return out as T;
+    });
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#inTransaction) return fn();
+    await this.#con.run("BEGIN TRANSACTION");
+    this.#inTransaction = true;
+    try {
+      const result = await fn();
+      await this.#con.run("COMMIT");
+      return result;
+    } catch (e) {
+      await this.#con.run("ROLLBACK").catch(() => undefined);
+      throw e;
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  async createStaging(name: string, columns: readonly BulkColumn[]): Promise<void> {
+    const cols = columns.map((c) => `"${c.name}" ${c.type === "date" ? "DATE" : c.type === "int" ? "INTEGER" : c.type === "float" ? "DOUBLE" : "VARCHAR"}`);
+    await this.#con.run(`CREATE OR REPLACE TEMP TABLE "${name}" (${cols.join(", ")})`);
+  }
+
+  async bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter> {
+    const appender = await this.#con.createAppender(table, table.startsWith("stg_") ? "main" : null, table.startsWith("stg_") ? "temp" : null);
+    const types = columns.map((c) => c.type);
+    return {
+      append(values) {
+        for (let i = 0; i < types.length; i++) {
+          const v = values[i];
+          if (v === null || v === undefined) appender.appendNull();
+          else if (types[i] === "date") appender.appendDate(new DuckDBDateValue(v as number));
+          else if (types[i] === "int") appender.appendInteger(v as number);
+          else if (types[i] === "float") appender.appendDouble(v as number);
+          else appender.appendVarchar(String(v));
+        }
+        appender.endRow();
+      },
+      async close() {
+        appender.flushSync();
+        appender.closeSync();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#con.closeSync();
+    this.#instance.closeSync();
+    if (this.#locked) rmSync(lockPath(this.#dataDir), { force: true });
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * @module
+ * Versioned migrations. Lantern's own tables (snapshots, authorities, population, audit) change
+ * only through numbered migrations that are never edited once released. The SSD tables are
+ * generated from the registry in `ssd-schema.ts` and only ever grow: after the numbered
+ * migrations, any SSD table or column the registry has and the database lacks is added
+ * (recorded as its own migration row), so adding a column is one registry line. Nothing here
+ * drops or rewrites data.
+ */
+
+import type { Store } from "./port.ts";
+import { SSD_TABLES, sqlType } from "./ssd-schema.ts";
+
+/** One numbered migration. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+/** Numbered migrations, oldest first. Append only. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "snapshots, authorities, population, audit",
+    statements: [
+      `CREATE TABLE lantern_authority (
+        la_code VARCHAR PRIMARY KEY,
+        la_name VARCHAR,
+        like_code VARCHAR,
+        created_at VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE lantern_snapshot (
+        snapshot_id INTEGER PRIMARY KEY,
+        la_code VARCHAR NOT NULL,
+        loaded_at VARCHAR NOT NULL,
+        loaded_by VARCHAR NOT NULL,
+        source_format VARCHAR NOT NULL,
+        forced BOOLEAN NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        total_rows INTEGER NOT NULL,
+        warnings INTEGER NOT NULL
+      )`,
+      `CREATE TABLE lantern_snapshot_file (
+        snapshot_id INTEGER NOT NULL,
+        file_name VARCHAR NOT NULL,
+        source_path VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        bytes BIGINT NOT NULL,
+        table_name VARCHAR,
+        row_count INTEGER NOT NULL
+      )`,
+      `CREATE TABLE lantern_snapshot_table (
+        snapshot_id INTEGER NOT NULL,
+        table_name VARCHAR NOT NULL,
+        row_count INTEGER NOT NULL,
+        rows_snapshot_id INTEGER NOT NULL,
+        PRIMARY KEY (snapshot_id, table_name)
+      )`,
+      `CREATE TABLE lantern_snapshot_issue (
+        snapshot_id INTEGER NOT NULL,
+        severity VARCHAR NOT NULL,
+        code VARCHAR NOT NULL,
+        file_name VARCHAR,
+        row_number INTEGER,
+        column_name VARCHAR,
+        value VARCHAR,
+        message VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE lantern_population (
+        la_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        population_0_17 INTEGER NOT NULL,
+        source VARCHAR NOT NULL,
+        PRIMARY KEY (la_code, year)
+      )`,
+      `CREATE TABLE lantern_audit (
+        audit_id INTEGER PRIMARY KEY,
+        logged_at VARCHAR NOT NULL,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        la_code VARCHAR,
+        detail VARCHAR NOT NULL
+      )`,
+      `CREATE VIEW lantern_latest_snapshot AS
+        SELECT la_code, max(snapshot_id) AS snapshot_id FROM lantern_snapshot GROUP BY la_code`,
+    ],
+  },
+];
+
+async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {
+  const rows = await store.all<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns WHERE table_name LIKE 'ssd_%'`,
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const s = out.get(r.table_name) ?? new Set<string>();
+    out.set(r.table_name, s);
+    s.add(r.column_name);
+  }
+  return out;
+}
+
+/** The statements that bring the SSD tables up to the registry (empty when up to date). */
+export function ssdSchemaStatements(existing: Map<string, Set<string>>): string[] {
+  const out: string[] = [];
+  for (const t of SSD_TABLES) {
+    const have = existing.get(t.name);
+    if (!have) {
+      const cols = t.columns.map((c) => `${c.name} ${sqlType(c.kind)}`);
+      out.push(`CREATE TABLE ${t.name} (snapshot_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, ${cols.join(", ")})`);
+      out.push(
+        `CREATE VIEW current_${t.name} AS SELECT t.* FROM ${t.name} t JOIN lantern_latest_snapshot l ON l.la_code = t.la_code ` +
+          `JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = '${t.name}' AND st.rows_snapshot_id = t.snapshot_id`,
+      );
+      continue;
+    }
+    for (const c of t.columns) {
+      if (!have.has(c.name)) out.push(`ALTER TABLE ${t.name} ADD COLUMN ${c.name} ${sqlType(c.kind)}`);
+    }
+  }
+  return out;
+}
+
+/** Bring the store up to date; returns the names of what was applied. */
+export async function migrate(store: Store, now: () => string = () => new Date().toISOString()): Promise<string[]> {
+  await store.run(`CREATE TABLE IF NOT EXISTS lantern_migration (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)`);
+  const done = new Set((await store.all<{ version: number }>(`SELECT version FROM lantern_migration`)).map((r) => r.version));
+  const applied: string[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    await store.transaction(async () => {
+      for (const s of m.statements) await store.run(s);
+      await store.run(`INSERT INTO lantern_migration (version, name, applied_at) VALUES ($1, $2, $3)`, [m.version, m.name, now()]);
+    });
+    applied.push(`${m.version} ${m.name}`);
+  }
+  const ssd = ssdSchemaStatements(await existingColumns(store));
+  if (ssd.length) {
+    await store.transaction(async () => {
+      for (const s of ssd) await store.run(s);
+      const next = Math.max(1000, ...(await store.all<{ v: number | null }>(`SELECT max(version) AS v FROM lantern_migration`)).map((r) => (r.v ?? 0) + 1));
+      await store.run(`INSERT INTO lantern_migration (version, name, applied_at) VALUES ($1, $2, $3)`, [next, `SSD tables: ${ssd.length} change(s)`, now()]);
+    });
+    applied.push(`SSD tables: ${ssd.length} change(s)`);
+  }
+  return applied;
+}

@@ -1,0 +1,43 @@
+/**
+ * @module
+ * Choosing and opening the store: the embedded DuckDB file under the data directory by default
+ * (`--data DIR`, env `LANTERN_DATA`, default `./lantern-data`). `LANTERN_DATABASE_URL` selects
+ * the PostgreSQL server store once its adapter lands; until then it is refused with a clear
+ * message rather than silently ignored. Every open brings the schema up to date.
+ */
+
+import { resolve } from "node:path";
+import { LanternError } from "../core/errors.ts";
+import { openDuckDbStore } from "./duckdb.ts";
+import { migrate } from "./migrations.ts";
+import type { Store } from "./port.ts";
+
+/** Where the store lives. */
+export interface StoreConfig {
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+}
+
+/** Resolve the store settings from a `--data` flag and the environment. */
+export function storeConfig(dataFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  const dataDir = resolve(dataFlag ?? env["LANTERN_DATA"] ?? "lantern-data");
+  const url = env["LANTERN_DATABASE_URL"];
+  return url ? { dataDir, databaseUrl: url } : { dataDir };
+}
+
+/** Open the configured store and migrate it. */
+export async function openStore(config: StoreConfig): Promise<Store> {
+  if (config.databaseUrl) {
+    throw new LanternError("LANTERN_BAD_OPTION", "LANTERN_DATABASE_URL is set, but this version of Lantern stores data in the embedded DuckDB file only.", {
+      hint: "Unset LANTERN_DATABASE_URL to use the embedded store in the --data folder.",
+    });
+  }
+  const store = await openDuckDbStore(config.dataDir);
+  try {
+    await migrate(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}

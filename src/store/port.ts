@@ -1,0 +1,43 @@
+/**
+ * @module
+ * The one small interface every database adapter implements (DuckDB now, PostgreSQL next), so
+ * the rest of Lantern never sees a driver. Rows come back normalised: dates as `YYYY-MM-DD`
+ * strings, integers as numbers, NULL as null. SQL given to `all`/`run` stays in the portable
+ * subset both engines accept (`../shared/research/stack.md` §C2); parameters are `$1, $2, …`.
+ */
+
+/** A plain value passed to or read from SQL. */
+export type SqlValue = string | number | boolean | null;
+
+/** A row as read from the store. */
+export type Row = Record<string, SqlValue>;
+
+/** A column a bulk writer fills, with how to convert the JS value. */
+export interface BulkColumn {
+  readonly name: string;
+  readonly type: "text" | "date" | "int" | "float";
+}
+
+/** Streams rows into one table; nothing is visible to others until the surrounding work commits. */
+export interface BulkWriter {
+  /** Append one row; values in the order of the writer's columns (dates as day numbers). */
+  append(values: readonly (string | number | null)[]): void;
+  /** Finish; must be called before the table is read. */
+  close(): Promise<void>;
+}
+
+/** A connection to the store. */
+export interface Store {
+  readonly kind: "duckdb" | "postgres";
+  /** Human-readable location (file path or URL without password). */
+  readonly location: string;
+  run(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Run `fn` in one transaction: all of it commits or none of it does. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** A bulk writer into an existing table (usually a staging table). */
+  bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter>;
+  /** Create a session-local staging table like `table` but holding only `columns`. */
+  createStaging(name: string, columns: readonly BulkColumn[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+/**
+ * @module
+ * Small hand-written SSD exports for tests: a handful of children whose every figure can be
+ * worked out by hand, written to a temporary folder, plus a throwaway store per test.
+ */
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore, storeConfig } from "../src/store/open.ts";
+import type { Store } from "../src/store/port.ts";
+
+/** A fresh temporary folder, removed by the returned function. */
+export function tempDir(prefix = "lantern-test-"): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh store in a temporary folder. */
+export async function tempStore(): Promise<{ store: Store; dataDir: string; cleanup: () => Promise<void> }> {
+  const t = tempDir("lantern-store-");
+  const store = await openStore(storeConfig(t.dir, {}));
+  return {
+    store,
+    dataDir: t.dir,
+    cleanup: async () => {
+      await store.close();
+      t.cleanup();
+    },
+  };
+}
+
+/** The small export: file name → CSV text. */
+export function smallExport(): Record<string, string> {
+  return {
+    "ssd_person.csv": [
+      "pers_person_id,pers_sex,pers_dob,pers_ethnicity",
+      "P1,M,2015-06-01,WBRI",
+      "P2,F,01/02/2010,MWBC",
+      "P3,F,2019-11-30,ASIN",
+    ].join("\n"),
+    "ssd_contacts.csv": [
+      "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code,cont_contact_outcome_json",
+      'C1,P1,2024-04-02,1A,"{""NEW_REFERRAL_FLAG"":""Y""}"',
+      "C2,P2,03/04/2024,2B,",
+      "C3,P3,2024-05-10 14:30:00,5A,",
+    ].join("\n"),
+    "ssd_cin_episodes.csv": [
+      "cine_referral_id,cine_person_id,cine_referral_date,cine_referral_nfa,cine_close_date,cine_close_reason",
+      "R1,P1,2024-04-03,N,,",
+      "R2,P2,2024-04-05,Y,2024-04-20,RC8",
+    ].join("\n"),
+    "ssd_cin_assessments.csv": [
+      "cina_assessment_id,cina_person_id,cina_referral_id,cina_assessment_start_date,cina_assessment_auth_date",
+      "A1,P1,R1,2024-04-04,2024-05-20",
+    ].join("\n"),
+  };
+}
+
+/** Write an export to a new folder and return the folder. */
+export function writeExport(files: Record<string, string | Buffer>, dir?: string): string {
+  const out = dir ?? tempDir("lantern-export-").dir;
+  mkdirSync(out, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
+  return out;
+}
