@@ -1,0 +1,92 @@
+/**
+ * @module
+ * `npm run bench`: the performance targets, measured. Each figure is printed beside a baseline
+ * run in the same process (here, DuckDB's own `read_csv` of the same files), so the ratio means
+ * something on any machine. Never run by the tests. `BENCH_QUICK=1` skips the 150-authority runs.
+ */
+
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { generateToDirectory } from "../src/generate/index.ts";
+import { importSsd } from "../src/ingest/ssd-import.ts";
+import { openStore, storeConfig } from "../src/store/open.ts";
+import { tempDir } from "../test/fixtures.ts";
+
+const quick = process.env["BENCH_QUICK"] === "1";
+const results: { measure: string; value: string; baseline: string; ratio: string }[] = [];
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+function csvFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".csv"))
+    .map((f) => join(dir, f));
+}
+
+/** DuckDB's own bulk load of the same CSV files into tables, as the baseline for import. */
+async function duckdbReadCsv(dirs: readonly string[]): Promise<number> {
+  const inst = await DuckDBInstance.create(":memory:", { threads: "2" });
+  const con = await inst.connect();
+  const t0 = performance.now();
+  let i = 0;
+  for (const dir of dirs) {
+    for (const f of csvFiles(dir)) {
+      if (statSync(f).size < 200) continue;
+      await con.run(`CREATE TABLE t${i++} AS SELECT * FROM read_csv('${f.replaceAll("'", "''")}', header = true, auto_detect = true)`);
+    }
+  }
+  const ms = performance.now() - t0;
+  con.closeSync();
+  inst.closeSync();
+  return ms;
+}
+
+async function benchAuthorities(k: number): Promise<void> {
+  const t = tempDir("lantern-bench-");
+  try {
+    const out = join(t.dir, "export");
+    const gen = await timed(() => generateToDirectory({ out, seed: 1, population: 60000, from: "2019-04", to: "2025-03", authorities: k, shocks: [] }));
+    const rows = gen.value.authorities.reduce((s, a) => s + Object.values(a.rows).reduce((x, y) => x + y, 0), 0);
+    const children = gen.value.authorities.reduce((s, a) => s + a.population, 0);
+    results.push({
+      measure: `generate ${k} authorit${k === 1 ? "y" : "ies"} (${children.toLocaleString("en-GB")} children, 6 years, ${rows.toLocaleString("en-GB")} rows)`,
+      value: secs(gen.ms),
+      baseline: "",
+      ratio: "",
+    });
+    const store = await openStore(storeConfig(join(t.dir, "data"), {}));
+    const imp = await timed(() => importSsd(store, { paths: [out] }));
+    await store.close();
+    const dirs = gen.value.authorities.map((a) => join(out, a.code));
+    const base = await duckdbReadCsv(dirs);
+    const rps = rows / (imp.ms / 1000);
+    const brps = rows / (base / 1000);
+    results.push({
+      measure: `import ${k} authorit${k === 1 ? "y" : "ies"}: rows/s (validated, all or nothing) vs DuckDB read_csv`,
+      value: `${Math.round(rps).toLocaleString("en-GB")} rows/s (${secs(imp.ms)})`,
+      baseline: `${Math.round(brps).toLocaleString("en-GB")} rows/s (${secs(base)})`,
+      ratio: `${(imp.ms / base).toFixed(1)}× slower`,
+    });
+  } finally {
+    t.cleanup();
+  }
+}
+
+await benchAuthorities(1);
+if (!quick) await benchAuthorities(150);
+
+const w = [0, 1, 2, 3].map((i) => Math.max(...results.map((r) => Object.values(r)[i]!.length), ["measure", "value", "baseline", "ratio"][i]!.length));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;
+console.log(line(["measure", "value", "baseline (same run)", "ratio"]));
+console.log(line(w.map((n) => "-".repeat(n))));
+for (const r of results) console.log(line([r.measure, r.value, r.baseline, r.ratio]));
+console.log(`\nnode ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString().slice(0, 10)}`);

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { dayNumber, isoDate } from "./dates.ts";
+import { parsePeriod, type Period, periodsWithin, populationYear, previousPeriod, samePeriodLastYear } from "./periods.ts";
+
+function span(p: Period | undefined): [string, string, string] {
+  assert.ok(p);
+  return [p.kind, p.start, p.end];
+}
+
+test("period ids parse to the right dates", () => {
+  assert.deepEqual(span(parsePeriod("2025-01")), ["month", "2025-01-01", "2025-01-31"]);
+  assert.deepEqual(span(parsePeriod("2024-02")), ["month", "2024-02-01", "2024-02-29"]);
+  assert.deepEqual(span(parsePeriod("2024-25-Q3")), ["quarter", "2024-10-01", "2024-12-31"]);
+  assert.deepEqual(span(parsePeriod("2024-25-Q4")), ["quarter", "2025-01-01", "2025-03-31"]);
+  assert.deepEqual(span(parsePeriod("2024-25-Q1")), ["quarter", "2024-04-01", "2024-06-30"]);
+  assert.deepEqual(span(parsePeriod("2024-25")), ["year", "2024-04-01", "2025-03-31"]);
+  assert.deepEqual(span(parsePeriod("12m-2025-01")), ["rolling", "2024-02-01", "2025-01-31"]);
+  assert.deepEqual(span(parsePeriod("2024")), ["calendar", "2024-01-01", "2024-12-31"]);
+  assert.equal(parsePeriod("2024-26"), undefined);
+  assert.equal(parsePeriod("2024-13-Q1"), undefined);
+  assert.equal(parsePeriod("2025-00"), undefined);
+  assert.equal(parsePeriod("Q3"), undefined);
+  assert.equal(parsePeriod("2024-25")!.label, "2024-25");
+  assert.equal(parsePeriod("12m-2025-01")!.label, "12 months to January 2025");
+});
+
+test("population year: the rate for 2024-25 uses mid-2024", () => {
+  assert.equal(populationYear(parsePeriod("2024-25")!), 2024);
+  assert.equal(populationYear(parsePeriod("2025-02")!), 2024);
+  assert.equal(populationYear(parsePeriod("2025-04")!), 2025);
+  assert.equal(populationYear(parsePeriod("12m-2025-03")!), 2024);
+  assert.equal(populationYear(parsePeriod("2024")!), 2023);
+});
+
+test("previous and same-period-last-year", () => {
+  assert.equal(previousPeriod(parsePeriod("2025-01")!).id, "2024-12");
+  assert.equal(previousPeriod(parsePeriod("2024-25-Q1")!).id, "2023-24-Q4");
+  assert.equal(previousPeriod(parsePeriod("12m-2025-01")!).id, "12m-2024-12");
+  assert.equal(previousPeriod(parsePeriod("2024-25")!).id, "2023-24");
+  assert.equal(samePeriodLastYear(parsePeriod("2024-25-Q3")!).id, "2023-24-Q3");
+  assert.equal(samePeriodLastYear(parsePeriod("12m-2025-01")!).id, "12m-2024-01");
+});
+
+test("periods tile time: months, quarters and years within a span cover each day once (property)", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: dayNumber("2015-01-01"), max: dayNumber("2030-01-01") }), fc.integer({ min: 0, max: 1500 }), (a, len) => {
+      const from = isoDate(a);
+      const to = isoDate(a + len);
+      for (const kind of ["month", "quarter", "year", "calendar"] as const) {
+        const ps = periodsWithin(from, to, [kind]);
+        for (let i = 0; i < ps.length; i++) {
+          const p = ps[i]!;
+          assert.ok(p.start >= from && p.end <= to, `${p.id} within ${from}..${to}`);
+          assert.deepEqual(parsePeriod(p.id), p, "the id round-trips");
+          if (i > 0) assert.equal(dayNumber(p.start), dayNumber(ps[i - 1]!.end) + 1, "contiguous");
+        }
+      }
+      for (const p of periodsWithin(from, to, ["rolling"])) {
+        assert.deepEqual(parsePeriod(p.id), p);
+        assert.equal(previousPeriod(samePeriodLastYear(p)).id, samePeriodLastYear(previousPeriod(p)).id);
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
