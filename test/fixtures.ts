@@ -10,10 +10,22 @@ import { join } from "node:path";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
 
-/** A fresh temporary folder, removed by the returned function. */
+const made = new Set<string>();
+process.on("exit", () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed by the returned function (or when the process exits). */
 export function tempDir(prefix = "lantern-test-"): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  made.add(dir);
+  return {
+    dir,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+      made.delete(dir);
+    },
+  };
 }
 
 /** A fresh store in a temporary folder. */

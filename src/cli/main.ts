@@ -13,6 +13,9 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   demo: { summary: "Generate and load a demo authority, then show what was loaded", load: async () => (await import("./commands/demo.ts")).demoCommand },
   import: { summary: "Load an SSD export (ssd_<table>.csv files) as a new snapshot", load: async () => (await import("./commands/import.ts")).importCommand },
   generate: { summary: "Write a synthetic SSD export for fictitious authorities", load: async () => (await import("./commands/generate.ts")).generateCommand },
+  compute: { summary: "Compute every indicator for every period and store the values", load: async () => (await import("./commands/compute.ts")).computeCommand },
+  indicators: { summary: "Show indicator values (or --list the definitions)", load: async () => (await import("./commands/indicators.ts")).indicatorsCommand },
+  records: { summary: "List the records (children) behind a figure; audited", load: async () => (await import("./commands/records.ts")).recordsCommand },
   snapshots: { summary: "List the loads (snapshots) in the store", load: async () => (await import("./commands/snapshots.ts")).snapshotsCommand },
 };
 

@@ -21,6 +21,7 @@ import { basename } from "node:path";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, LanternError } from "../core/errors.ts";
+import { audit } from "../store/audit.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { SSD_TABLES, type SsdColumn, type SsdTable } from "../store/ssd-schema.ts";
 import { type AuthorityFiles, discoverLoads, type SsdFile } from "./discover.ts";
@@ -541,14 +542,11 @@ async function commitAuthority(
       [snapshotId, w.severity, w.code, w.file ?? null, w.row ?? null, w.column ?? null, w.value ?? null, w.message],
     );
   }
-  const auditId = ((await store.all<{ id: number | null }>(`SELECT max(audit_id) AS id FROM lantern_audit`))[0]?.id ?? 0) + 1;
-  await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES ($1, $2, $3, 'data.load', $4, $5)`, [
-    auditId,
-    at,
-    loadedBy,
-    authority,
-    JSON.stringify({ snapshotId, files: plan.checks.map((c) => ({ name: c.file.name, sha256: c.sha256 })), rows: total, forced }),
-  ]);
+  await audit(
+    store,
+    { actor: loadedBy, action: "data.load", la_code: authority, detail: { snapshotId, files: plan.checks.map((c) => ({ name: c.file.name, sha256: c.sha256 })), rows: total, forced } },
+    () => new Date(at),
+  );
   const tables = plan.checks.map((c) => ({ table: c.file.table!, rows: counts.get(c.file.table!) ?? 0, file: c.file.name }));
   return { authority, status: "loaded", snapshotId, tables, rows: total };
 }

@@ -86,6 +86,45 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT la_code, max(snapshot_id) AS snapshot_id FROM lantern_snapshot GROUP BY la_code`,
     ],
   },
+  {
+    version: 2,
+    name: "calendar, periods, indicator values",
+    statements: [
+      `CREATE TABLE lantern_setting (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+      `CREATE TABLE lantern_calendar (d DATE PRIMARY KEY, wd INTEGER NOT NULL, is_working_day BOOLEAN NOT NULL)`,
+      `CREATE TABLE lantern_period (
+        period_id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        start_date DATE NOT NULL,
+        end_date DATE NOT NULL,
+        pop_year INTEGER NOT NULL
+      )`,
+      `CREATE TABLE lantern_coverage (
+        snapshot_id INTEGER PRIMARY KEY,
+        data_from DATE,
+        data_to DATE
+      )`,
+      `CREATE TABLE lantern_indicator_value (
+        snapshot_id INTEGER NOT NULL,
+        la_code VARCHAR NOT NULL,
+        indicator_id VARCHAR NOT NULL,
+        period_id VARCHAR NOT NULL,
+        breakdown VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        value DOUBLE PRECISION,
+        numerator DOUBLE PRECISION,
+        denominator DOUBLE PRECISION,
+        reason VARCHAR
+      )`,
+      `CREATE TABLE lantern_compute (
+        snapshot_id INTEGER NOT NULL,
+        computed_at VARCHAR NOT NULL,
+        indicators INTEGER NOT NULL,
+        values_written INTEGER NOT NULL,
+        elapsed_ms INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];
 
 async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {

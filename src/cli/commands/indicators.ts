@@ -1,0 +1,138 @@
+/**
+ * @module
+ * `lantern indicators`: the computed values, or with --list the definitions.
+ */
+
+import { parsePeriod, periodsWithin } from "../../calendar/periods.ts";
+import { LanternError } from "../../core/errors.ts";
+import { computeAndStore, computedSnapshots, selectIndicators, storedValues } from "../../kpi/compute.ts";
+import { formatValue, valueJson } from "../../kpi/format.ts";
+import { indicatorLibrary } from "../../kpi/library/index.ts";
+import { resolveTargets } from "../../kpi/targets.ts";
+import { AREAS } from "../../kpi/types.ts";
+import { openStore, storeConfig } from "../../store/open.ts";
+import { type Command, intOption, parse } from "../command.ts";
+import { type Output, table } from "../output.ts";
+
+const HELP = `lantern indicators [--period P]... [--indicator ID]... [--authority CODE] [--snapshot ID]
+                   [--by DIM] [--list] [--data DIR] [--json]
+
+Show indicator values computed from the loaded data. Periods are written:
+  2025-01        a month
+  2024-25-Q3     a financial quarter (Q1 = April to June)
+  2024-25        a financial year
+  12m-2025-01    the twelve months ending January 2025
+  2024           a calendar year (EHC plans)
+Without --period, the latest financial year and the latest month are shown. A value that
+cannot be computed is shown as – with the reason (with --json: "value": null and "reason"),
+never as 0.
+
+Options:
+  --period P        a period (repeatable)
+  --indicator ID    an indicator id (repeatable); --list shows them all with their definitions
+  --authority CODE  one authority (default: all loaded)
+  --snapshot ID     an earlier snapshot instead of the latest
+  --by DIM          a breakdown, e.g. source, team, age_band, category (see --list)
+  --list            list the indicators: id, area, unit, polarity, LAIT measure, definition
+  --json            an array of {"indicator","authority","period","value","numerator","denominator","unit"}
+
+Examples:
+  lantern indicators --period 2024-25
+  lantern indicators --indicator assess_45wd_pct --period 2024-25-Q3 --period 2024-25-Q4
+  lantern indicators --indicator referrals --period 2024-25 --by source --json
+  lantern indicators --list
+`;
+
+async function run(argv: readonly string[], o: Output): Promise<number> {
+  const { values } = parse("indicators", argv, {
+    period: { type: "string", multiple: true },
+    indicator: { type: "string", multiple: true },
+    authority: { type: "string" },
+    snapshot: { type: "string" },
+    by: { type: "string" },
+    list: { type: "boolean", default: false },
+  });
+  const lib = indicatorLibrary();
+  if (values.list) {
+    const defs = lib.list();
+    if (values.json) {
+      o.out(JSON.stringify(defs.map(({ sql: _s, ...d }) => d), null, 2) + "\n");
+      return 0;
+    }
+    for (const area of AREAS) {
+      const ds = defs.filter((d) => d.area === area.id);
+      if (!ds.length) continue;
+      o.out(`\n${area.title}\n`);
+      for (const d of ds) {
+        o.out(`  ${d.id} — ${d.title} (${d.unit}, ${d.polarity === "none" ? "no polarity" : `${d.polarity} is better`}${d.lait ? `, LAIT ${d.lait}` : ""}${d.breakdowns?.length ? `; by ${d.breakdowns.join(", ")}` : ""})\n`);
+        o.out(`      ${d.definition}\n`);
+      }
+    }
+    return 0;
+  }
+  const { defs, unknown } = selectIndicators(values.indicator);
+  if (unknown.length) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${unknown.join(", ")}.`, { hint: "Run `lantern indicators --list` to see the ids." });
+  for (const p of values.period ?? []) {
+    if (!parsePeriod(p)) throw new LanternError("LANTERN_BAD_OPTION", `--period ${p} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
+  }
+  if (values.by && !defs.some((d) => d.breakdowns?.includes(values.by!))) {
+    throw new LanternError("LANTERN_BAD_OPTION", `No selected indicator has a breakdown by ${values.by}.`, { hint: "`lantern indicators --list` shows each indicator's breakdowns." });
+  }
+  const config = storeConfig(values.data);
+  const store = await openStore(config);
+  try {
+    const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;
+    const targets = await resolveTargets(store, { ...(values.authority ? { authority: values.authority } : {}), ...(snapshot !== undefined ? { snapshot } : {}) });
+    if (!targets.length) {
+      o.out(values.json ? "[]\n" : "No data has been loaded yet. Run `lantern demo` or `lantern import`.\n");
+      return 0;
+    }
+    const done = await computedSnapshots(store);
+    for (const t of targets) {
+      if (!done.has(t.snapshot_id)) {
+        o.err(`Snapshot ${t.snapshot_id} has not been computed yet; computing it now …\n`);
+        await computeAndStore(store, { snapshot: t.snapshot_id, dataDir: config.dataDir });
+      }
+    }
+    let periods = values.period;
+    if (!periods?.length) {
+      const spans = targets.filter((t) => t.data_from && t.data_to);
+      const latest = (kind: "year" | "month") =>
+        spans
+          .map((t) => periodsWithin(t.data_from!, t.data_to!, [kind]).at(-1)?.id)
+          .filter((x): x is string => !!x)
+          .sort()
+          .at(-1);
+      periods = [latest("year"), latest("month")].filter((x): x is string => !!x);
+    }
+    const vals = await storedValues(store, {
+      snapshots: targets.map((t) => t.snapshot_id),
+      indicators: defs.map((d) => d.id),
+      ...(periods ? { periods } : {}),
+      ...(values.by ? { breakdown: values.by } : {}),
+    });
+    if (values.json) {
+      o.out(JSON.stringify(vals.map(valueJson), null, 2) + "\n");
+      return 0;
+    }
+    if (!vals.length) {
+      o.out(`No values for ${periods?.join(", ")}: the data covers ${targets.map((t) => `${t.la_code} ${t.data_from ?? "?"} to ${t.data_to ?? "?"}`).join("; ")}.\n`);
+      return 0;
+    }
+    const rows = vals.map((v) => [
+      v.authority,
+      v.indicator,
+      ...(values.by ? [v.category ?? ""] : []),
+      v.period,
+      v.value === null ? `– (${v.reason ?? "not computed"})` : formatValue(v.value, v.unit),
+      v.numerator === null ? "" : Math.round(v.numerator).toLocaleString("en-GB"),
+      v.denominator === null ? "" : Math.round(v.denominator).toLocaleString("en-GB"),
+    ]);
+    o.out(table(["authority", "indicator", ...(values.by ? [values.by] : []), "period", "value", "numerator", "denominator"], rows));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+export const indicatorsCommand: Command = { name: "indicators", help: HELP, run };

@@ -1,0 +1,183 @@
+/**
+ * @module
+ * The KPI engine: binds an indicator's record-level SQL to the snapshots being computed and
+ * aggregates it, for every authority and every period, in one set-based query per indicator
+ * (never a loop over periods). It also answers drill-down ("the records behind this figure")
+ * from the same SQL, so the list of children and the number can never disagree.
+ *
+ * It does not decide definitions (the library does) or store anything (see `compute.ts`).
+ */
+
+import { type PeriodKind, parsePeriod } from "../calendar/periods.ts";
+import { LanternError } from "../core/errors.ts";
+import type { Row, Store } from "../store/port.ts";
+import { ssdTable } from "../store/ssd-schema.ts";
+import type { IndicatorDef, IndicatorValue } from "./types.ts";
+
+/** One authority's snapshot to compute, with the span of complete periods its data covers. */
+export interface Target {
+  readonly la_code: string;
+  readonly snapshot_id: number;
+  /** First and last day of the complete periods covered; null when there is no dated activity. */
+  readonly data_from: string | null;
+  readonly data_to: string | null;
+  /** SSD tables (without `ssd_`) the snapshot holds, even if empty. */
+  readonly tables: ReadonlySet<string>;
+}
+
+/** Which periods to compute. */
+export interface PeriodFilter {
+  readonly kinds?: readonly PeriodKind[];
+  readonly periodIds?: readonly string[];
+}
+
+const TOKEN = /\{([a-z0-9_]+)\}/g;
+
+/** The relation names an indicator's SQL uses (`periods`, `calendar`, and SSD tables without `ssd_`). */
+export function sqlTokens(sql: string): string[] {
+  return [...new Set([...sql.matchAll(TOKEN)].map((m) => m[1]!))];
+}
+
+function lit(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** The WITH clause binding every token of `sql` to `targets`, and the SQL with tokens replaced. */
+export function bindSql(sql: string, targets: readonly Target[], def: Pick<IndicatorDef, "periods">, filter: PeriodFilter = {}): string {
+  const covered = targets.filter((t) => t.data_from && t.data_to);
+  const values = covered.length
+    ? covered.map((t) => `(${lit(t.la_code)}, ${Number(t.snapshot_id)}, DATE ${lit(t.data_from!)}, DATE ${lit(t.data_to!)})`).join(", ")
+    : `('', -1, DATE '1900-01-01', DATE '1900-01-01')`;
+  const ctes = [`target (la_code, snapshot_id, data_from, data_to) AS (VALUES ${values})`];
+  const kinds = (filter.kinds ?? def.periods).filter((k) => def.periods.includes(k));
+  const ids = filter.periodIds;
+  for (const token of sqlTokens(sql)) {
+    if (token === "periods") {
+      ctes.push(
+        `t_periods AS (SELECT g.la_code, p.period_id, p.kind, p.start_date, p.end_date, p.pop_year FROM target g ` +
+          `JOIN lantern_period p ON p.start_date >= g.data_from AND p.end_date <= g.data_to ` +
+          `WHERE p.kind IN (${kinds.length ? kinds.map(lit).join(", ") : "''"})` +
+          (ids ? ` AND p.period_id IN (${ids.length ? ids.map(lit).join(", ") : "''"})` : "") +
+          `)`,
+      );
+    } else if (token === "calendar") {
+      ctes.push(`t_calendar AS (SELECT d, wd FROM lantern_calendar)`);
+    } else {
+      const table = `ssd_${token}`;
+      if (!ssdTable(table)) throw new Error(`indicator SQL names {${token}}, which is not an SSD table`);
+      ctes.push(
+        `t_${token} AS (SELECT x.* FROM ${table} x JOIN lantern_snapshot_table st ON st.rows_snapshot_id = x.snapshot_id AND st.table_name = '${table}' ` +
+          `JOIN target g ON g.snapshot_id = st.snapshot_id AND g.la_code = x.la_code)`,
+      );
+    }
+  }
+  if (!sqlTokens(sql).includes("periods")) throw new Error("indicator SQL must join {periods}");
+  return `WITH ${ctes.join(",\n")},\nbase AS (${sql.replace(TOKEN, (_, t: string) => `t_${t}`)})`;
+}
+
+function missingTables(def: IndicatorDef, t: Target): string[] {
+  return def.needs.filter((n) => !t.tables.has(n));
+}
+
+function finish(def: IndicatorDef, t: Target, r: Row, breakdown?: { name: string; category: string }): IndicatorValue {
+  const num = Number(r["numerator"] ?? 0);
+  const den = r["denominator"] === null ? null : Number(r["denominator"]);
+  const base = {
+    indicator: def.id,
+    authority: t.la_code,
+    period: String(r["period_id"]),
+    unit: def.unit,
+    snapshot: t.snapshot_id,
+    ...(breakdown ? { breakdown: breakdown.name, category: breakdown.category } : {}),
+  };
+  switch (def.unit) {
+    case "count":
+      return { ...base, value: num, numerator: num, denominator: null };
+    case "percent":
+      if (!den) return { ...base, value: null, numerator: num, denominator: den ?? 0, reason: "no records in the denominator for this period" };
+      return { ...base, value: (100 * num) / den, numerator: num, denominator: den };
+    case "rate": {
+      const pop = r["population"] === null || r["population"] === undefined ? null : Number(r["population"]);
+      if (!pop) return { ...base, value: null, numerator: num, denominator: null, reason: `no population of children aged 0-17 for mid-${r["pop_year"]}` };
+      return { ...base, value: (10000 * num) / pop, numerator: num, denominator: pop };
+    }
+    case "days": {
+      const med = r["median"] === null || r["median"] === undefined ? null : Number(r["median"]);
+      if (med === null) return { ...base, value: null, numerator: null, denominator: den ?? 0, reason: "no records in this period" };
+      return { ...base, value: med, numerator: null, denominator: den };
+    }
+  }
+}
+
+/**
+ * Compute one indicator for every target and every period it supports (or the filter allows).
+ * Targets lacking a table the indicator needs get null values with a reason for each period.
+ */
+export async function computeIndicator(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter = {}): Promise<IndicatorValue[]> {
+  const able = targets.filter((t) => missingTables(def, t).length === 0);
+  const out: IndicatorValue[] = [];
+  if (able.length) {
+    const head = bindSql(def.sql, able, def, filter);
+    const pop = def.unit === "rate";
+    const rows = await store.all(
+      `${head}
+      SELECT p.la_code, p.period_id, p.pop_year,
+        CAST(coalesce(sum(b.num), 0) AS DOUBLE PRECISION) AS numerator,
+        CAST(coalesce(sum(b.den), 0) AS DOUBLE PRECISION) AS denominator,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
+        ${pop ? ", max(pop.population_0_17) AS population" : ""}
+      FROM t_periods p LEFT JOIN base b ON b.la_code = p.la_code AND b.period_id = p.period_id
+      ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year" : ""}
+      GROUP BY p.la_code, p.period_id, p.pop_year
+      ORDER BY p.la_code, p.period_id`,
+    );
+    const byCode = new Map(able.map((t) => [t.la_code, t]));
+    for (const r of rows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r));
+    if (def.unit !== "rate") {
+      for (const dim of def.breakdowns ?? []) {
+        const brows = await store.all(
+          `${head}
+          SELECT b.la_code, b.period_id, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR) AS category,
+            CAST(sum(b.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(b.den) AS DOUBLE PRECISION) AS denominator,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
+          FROM base b GROUP BY b.la_code, b.period_id, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR)
+          ORDER BY b.la_code, b.period_id, category`,
+        );
+        for (const r of brows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r, { name: dim, category: String(r["category"]) }));
+      }
+    }
+  }
+  for (const t of targets.filter((x) => missingTables(def, x).length > 0)) {
+    const missing = missingTables(def, t);
+    const reason = `cannot be computed: no ${missing.map((m) => `ssd_${m}`).join(", ")} data loaded for ${t.la_code}`;
+    for (const p of await periodIdsFor(store, t, def, filter)) {
+      out.push({ indicator: def.id, authority: t.la_code, period: p, unit: def.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
+    }
+  }
+  return out;
+}
+
+async function periodIdsFor(store: Store, t: Target, def: IndicatorDef, filter: PeriodFilter): Promise<string[]> {
+  if (!t.data_from || !t.data_to) return [];
+  const kinds = (filter.kinds ?? def.periods).filter((k) => def.periods.includes(k));
+  const rows = await store.all<{ period_id: string }>(
+    `SELECT period_id FROM lantern_period WHERE start_date >= CAST($1 AS DATE) AND end_date <= CAST($2 AS DATE) AND kind IN (${kinds.map(lit).join(", ") || "''"}) ORDER BY period_id`,
+    [t.data_from, t.data_to],
+  );
+  const ids = rows.map((r) => r.period_id);
+  return filter.periodIds ? ids.filter((i) => filter.periodIds!.includes(i)) : ids;
+}
+
+/** The records behind one figure: the base rows of one period, for the numerator or denominator. */
+export async function indicatorRecords(store: Store, def: IndicatorDef, target: Target, period: string, part: "numerator" | "denominator"): Promise<Row[]> {
+  const p = parsePeriod(period);
+  if (!p) throw new LanternError("LANTERN_BAD_OPTION", `${period} is not a period.`, { hint: "Periods look like 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
+  const missing = missingTables(def, target);
+  if (missing.length) return [];
+  const head = bindSql(def.sql, [target], def, { periodIds: [period] });
+  return store.all(
+    `${head}
+    SELECT b.* FROM base b WHERE b.period_id = $1 AND b.${part === "numerator" ? "num" : "den"} = 1 ORDER BY b.person_id, b.record_id`,
+    [period],
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * @module
+ * Showing values as the DfE shows them: rates and percentages to one decimal place, counts as
+ * whole numbers, and a reason instead of a number when a value cannot be computed (never 0).
+ */
+
+import type { IndicatorValue, Unit } from "./types.ts";
+
+/** A value for a person to read. */
+export function formatValue(value: number | null, unit: Unit): string {
+  if (value === null) return "–";
+  switch (unit) {
+    case "percent":
+      return `${value.toFixed(1)}%`;
+    case "rate":
+      return value.toFixed(1);
+    case "days":
+      return `${Number.isInteger(value) ? value : value.toFixed(1)} days`;
+    default:
+      return Math.round(value).toLocaleString("en-GB");
+  }
+}
+
+/** The JSON shape scripts rely on. */
+export function valueJson(v: IndicatorValue): Record<string, unknown> {
+  return {
+    indicator: v.indicator,
+    authority: v.authority,
+    period: v.period,
+    value: v.value,
+    numerator: v.numerator,
+    denominator: v.denominator,
+    unit: v.unit,
+    ...(v.reason ? { reason: v.reason } : {}),
+    ...(v.breakdown ? { breakdown: v.breakdown, category: v.category } : {}),
+    snapshot: v.snapshot,
+  };
+}

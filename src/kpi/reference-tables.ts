@@ -1,0 +1,77 @@
+/**
+ * @module
+ * The calendar and period tables the indicator SQL joins to. The calendar carries a running
+ * working-day number per date (so a duration in working days is a subtraction, identical on
+ * DuckDB and PostgreSQL) and is rebuilt whenever the bank holidays change; the period table
+ * lists every month, financial quarter and year, rolling twelve months and calendar year from
+ * April 2013 to 2040 with the population year its rates use.
+ */
+
+import { createHash } from "node:crypto";
+import { dayNumber, isoDate, weekday } from "../calendar/dates.ts";
+import { periodsWithin, populationYear } from "../calendar/periods.ts";
+import { WorkingDayCalendar } from "../calendar/working-days.ts";
+import type { Store } from "../store/port.ts";
+
+const FIRST = "2000-01-01";
+const LAST = "2040-12-31";
+/** Periods start here: financial-year ids before 2012-13 would read as month ids. */
+const FIRST_PERIOD = "2013-04-01";
+
+async function setting(store: Store, name: string): Promise<string | undefined> {
+  const r = await store.all<{ value: string }>(`SELECT value FROM lantern_setting WHERE name = $1`, [name]);
+  return r[0]?.value;
+}
+
+async function setSetting(store: Store, name: string, value: string): Promise<void> {
+  await store.run(`INSERT INTO lantern_setting (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [name, value]);
+}
+
+/** Make sure the calendar matches these bank holidays and the period table is filled. */
+export async function ensureReferenceTables(store: Store, holidays: readonly string[]): Promise<void> {
+  const hash = createHash("sha256").update(holidays.join(",")).digest("hex");
+  if ((await setting(store, "calendar_holidays")) !== hash) {
+    const cal = new WorkingDayCalendar(holidays, FIRST, LAST);
+    const first = dayNumber(FIRST);
+    await store.transaction(async () => {
+      await store.run(`DELETE FROM lantern_calendar`);
+      await store.createStaging("stg_calendar", [
+        { name: "d", type: "date" },
+        { name: "wd", type: "int" },
+        { name: "w", type: "int" },
+      ]);
+      const w = await store.bulkWriter("stg_calendar", [
+        { name: "d", type: "date" },
+        { name: "wd", type: "int" },
+        { name: "w", type: "int" },
+      ]);
+      for (let d = first; d <= dayNumber(LAST); d++) {
+        const wdn = weekday(d);
+        w.append([d, cal.between(first, d), wdn !== 0 && wdn !== 6 && !cal.holidays.has(isoDate(d)) ? 1 : 0]);
+      }
+      await w.close();
+      await store.run(`INSERT INTO lantern_calendar (d, wd, is_working_day) SELECT d, wd, w = 1 FROM stg_calendar`);
+      await store.run(`DROP TABLE stg_calendar`);
+      await setSetting(store, "calendar_holidays", hash);
+    });
+  }
+  const [n] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_period`);
+  if (!n || n.n === 0) {
+    const periods = periodsWithin(FIRST_PERIOD, LAST);
+    await store.transaction(async () => {
+      const cols = [
+        { name: "period_id", type: "text" },
+        { name: "kind", type: "text" },
+        { name: "start_date", type: "date" },
+        { name: "end_date", type: "date" },
+        { name: "pop_year", type: "int" },
+      ] as const;
+      await store.createStaging("stg_period", cols);
+      const w = await store.bulkWriter("stg_period", cols);
+      for (const p of periods) w.append([p.id, p.kind, dayNumber(p.start), dayNumber(p.end), populationYear(p)]);
+      await w.close();
+      await store.run(`INSERT INTO lantern_period SELECT * FROM stg_period`);
+      await store.run(`DROP TABLE stg_period`);
+    });
+  }
+}

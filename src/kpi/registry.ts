@@ -1,0 +1,53 @@
+/**
+ * @module
+ * The indicator registry: stable ids, aliases for renamed ids, and the checks every definition
+ * must pass when it is registered (unique ids, known area and units, tokens that name real
+ * tables and are declared in `needs`, SQL in the portable subset). A broken definition fails at
+ * start-up and in the tests, not in front of a committee.
+ */
+
+import { PERIOD_KINDS } from "../calendar/periods.ts";
+import { sqlTokens } from "./engine.ts";
+import { portabilityProblems } from "./portable-sql.ts";
+import { AREAS, type IndicatorDef } from "./types.ts";
+
+const AREA_IDS = new Set<string>(AREAS.map((a) => a.id));
+const REQUIRED_COLUMNS = ["la_code", "period_id", "person_id", "record_id", "num", "den", "measure", "why"];
+
+/** A set of indicator definitions keyed by id and alias. */
+export class IndicatorRegistry {
+  readonly #byId = new Map<string, IndicatorDef>();
+  readonly #byAlias = new Map<string, IndicatorDef>();
+
+  /** Register a definition; throws with the id and the problem when it is not sound. */
+  add(def: IndicatorDef): this {
+    const problems: string[] = [];
+    if (!/^[a-z][a-z0-9_]*$/.test(def.id)) problems.push("id must be lower_snake_case");
+    for (const key of [def.id, ...(def.aliases ?? [])]) {
+      if (this.#byId.has(key) || this.#byAlias.has(key)) problems.push(`id or alias ${key} is already registered`);
+    }
+    if (!AREA_IDS.has(def.area)) problems.push(`unknown area ${def.area}`);
+    if (!def.periods.length || def.periods.some((k) => !PERIOD_KINDS.includes(k))) problems.push("periods must list known period kinds");
+    if (def.definition.trim().length < 40) problems.push("definition must explain the indicator to a reader");
+    const tokens = sqlTokens(def.sql).filter((t) => t !== "periods" && t !== "calendar");
+    for (const t of tokens) if (!def.needs.includes(t)) problems.push(`SQL uses {${t}} but needs does not list it`);
+    if (!sqlTokens(def.sql).includes("periods")) problems.push("SQL must join {periods}");
+    for (const c of REQUIRED_COLUMNS) if (!new RegExp(`\\b${c}\\b`).test(def.sql)) problems.push(`SQL must return a ${c} column`);
+    for (const b of def.breakdowns ?? []) if (!def.sql.includes(`dim_${b}`)) problems.push(`breakdown ${b} needs a dim_${b} column`);
+    problems.push(...portabilityProblems(def.sql));
+    if (problems.length) throw new Error(`indicator ${def.id}: ${problems.join("; ")}`);
+    this.#byId.set(def.id, def);
+    for (const a of def.aliases ?? []) this.#byAlias.set(a, def);
+    return this;
+  }
+
+  /** The definition for an id or an alias. */
+  get(idOrAlias: string): IndicatorDef | undefined {
+    return this.#byId.get(idOrAlias) ?? this.#byAlias.get(idOrAlias);
+  }
+
+  /** Every definition, in registration order. */
+  list(): IndicatorDef[] {
+    return [...this.#byId.values()];
+  }
+}

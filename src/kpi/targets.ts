@@ -1,0 +1,95 @@
+/**
+ * @module
+ * Which snapshots to compute and the span of complete periods each one covers. The span runs
+ * from the first whole month of front-door activity (contacts, else referrals) to the last
+ * complete month of recorded activity: a month counts as complete when the latest event in the
+ * data falls on or after its 25th (an extract taken on 5 July does not make July a period).
+ * Case records opened before the span still count in snapshot measures within it.
+ */
+
+import { addMonths, dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
+import { LanternError } from "../core/errors.ts";
+import type { Store } from "../store/port.ts";
+import type { Target } from "./engine.ts";
+
+/** Event dates that show how far an extract reaches. */
+const ACTIVITY: readonly [string, string][] = [
+  ["ssd_contacts", "cont_contact_date"],
+  ["ssd_cin_episodes", "cine_referral_date"],
+  ["ssd_cin_assessments", "cina_assessment_auth_date"],
+  ["ssd_s47_enquiry", "s47e_s47_start_date"],
+  ["ssd_cp_plans", "cppl_cp_plan_start_date"],
+  ["ssd_cla_episodes", "clae_cla_episode_start_date"],
+  ["ssd_early_help_episodes", "earl_episode_start_date"],
+];
+
+function rowsOf(table: string): string {
+  return `SELECT x.* FROM ${table} x JOIN lantern_snapshot_table st ON st.rows_snapshot_id = x.snapshot_id AND st.table_name = '${table}' AND st.snapshot_id = $1 WHERE x.la_code = $2`;
+}
+
+/** The complete-period span of a snapshot's data: [first day, last day], or nulls. */
+export async function coverage(store: Store, snapshotId: number, la: string): Promise<{ from: string | null; to: string | null }> {
+  const cached = await store.all<{ data_from: string | null; data_to: string | null }>(`SELECT data_from, data_to FROM lantern_coverage WHERE snapshot_id = $1`, [snapshotId]);
+  if (cached[0]) return { from: cached[0].data_from, to: cached[0].data_to };
+  let last: string | null = null;
+  for (const [table, col] of ACTIVITY) {
+    const [r] = await store.all<{ m: string | null }>(`SELECT max(${col}) AS m FROM (${rowsOf(table)}) s`, [snapshotId, la]);
+    if (r?.m && (!last || r.m > last)) last = r.m;
+  }
+  let first: string | null = null;
+  for (const [table, col] of ACTIVITY.slice(0, 2)) {
+    const [r] = await store.all<{ m: string | null }>(`SELECT min(${col}) AS m FROM (${rowsOf(table)}) s`, [snapshotId, la]);
+    if (r?.m) {
+      first = r.m;
+      break;
+    }
+  }
+  let from: string | null = null;
+  let to: string | null = null;
+  if (first && last) {
+    const f = ymd(dayNumber(first));
+    from = isoDate(f.d === 1 ? dayOf(f.y, f.m, 1) : dayOf(f.y, f.m + 1, 1));
+    const l = ymd(dayNumber(last));
+    to = isoDate(l.d >= 25 ? dayOf(l.y, l.m + 1, 0) : dayOf(l.y, l.m, 0));
+    if (to < from) {
+      from = null;
+      to = null;
+    }
+  }
+  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE)) ON CONFLICT (snapshot_id) DO NOTHING`, [snapshotId, from, to]);
+  return { from, to };
+}
+
+/** The snapshots to compute: the latest of each authority, or one named snapshot, optionally for one authority. */
+export async function resolveTargets(store: Store, opts: { authority?: string; snapshot?: number } = {}): Promise<Target[]> {
+  let snaps: { la_code: string; snapshot_id: number }[];
+  if (opts.snapshot !== undefined) {
+    snaps = await store.all(`SELECT la_code, snapshot_id FROM lantern_snapshot WHERE snapshot_id = $1`, [opts.snapshot]);
+    if (!snaps.length) throw new LanternError("LANTERN_BAD_OPTION", `There is no snapshot ${opts.snapshot}.`, { hint: "Run `lantern snapshots` to list them." });
+  } else {
+    snaps = await store.all(`SELECT la_code, snapshot_id FROM lantern_latest_snapshot ${opts.authority ? "WHERE la_code = $1" : ""} ORDER BY la_code`, opts.authority ? [opts.authority] : []);
+    if (opts.authority && !snaps.length) {
+      throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${opts.authority}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
+    }
+  }
+  const tables = await store.all<{ snapshot_id: number; table_name: string }>(`SELECT snapshot_id, table_name FROM lantern_snapshot_table`);
+  const out: Target[] = [];
+  for (const s of snaps) {
+    const c = await coverage(store, s.snapshot_id, s.la_code);
+    out.push({
+      la_code: s.la_code,
+      snapshot_id: s.snapshot_id,
+      data_from: c.from,
+      data_to: c.to,
+      tables: new Set(tables.filter((t) => t.snapshot_id === s.snapshot_id).map((t) => t.table_name.replace(/^ssd_/, ""))),
+    });
+  }
+  return out;
+}
+
+/** Unused-month guard for callers that show spans: the last complete month id of a target. */
+export function lastMonthId(t: Target): string | null {
+  if (!t.data_to) return null;
+  const d = ymd(addMonths(dayNumber(t.data_to), 0));
+  return `${d.y}-${String(d.m).padStart(2, "0")}`;
+}

@@ -1,0 +1,88 @@
+/**
+ * @module
+ * What an indicator definition is. A definition is pure data: an id that never changes (ids end
+ * up in saved targets, commentary and reports; a renamed id keeps the old one as an alias), the
+ * words users read, and one SQL query that lists the records behind the figure, one row per
+ * record per period. The engine turns those rows into numerators, denominators and values for
+ * every period at once, and the same rows answer "which children are behind this number?".
+ *
+ * The SQL is written in the portable subset DuckDB and PostgreSQL share, over these relations
+ * (the engine binds them to the snapshot being computed):
+ *   {periods}      la_code, period_id, kind, start_date, end_date, pop_year — the complete periods
+ *                  the authority's data covers
+ *   {calendar}     d (DATE), wd (running working-day number: working days between a and b = b.wd − a.wd)
+ *   {person}, {contacts}, {cin_episodes}, … — each SSD table without its `ssd_` prefix, holding
+ *                  the authority's rows as the snapshot sees them
+ * and must return the columns:
+ *   la_code, period_id, person_id, record_id,
+ *   num  (1 when the record counts in the numerator, else 0),
+ *   den  (1 when it counts in the denominator, else 0; for rates and counts use 1),
+ *   measure (a number for `days` indicators, such as working days; else NULL),
+ *   why  (a short reason shown in drill-down, e.g. 'authorised after 47 working days'),
+ *   and optionally one `dim_<breakdown>` column per breakdown the indicator supports.
+ */
+
+import type { PeriodKind } from "../calendar/periods.ts";
+
+/** Dashboard areas, in the order the dashboard shows them. */
+export const AREAS = [
+  { id: "front_door", title: "Front door" },
+  { id: "early_help", title: "Early help" },
+  { id: "children_in_need", title: "Children in need" },
+  { id: "child_protection", title: "Child protection" },
+  { id: "children_in_care", title: "Children in care" },
+  { id: "care_leavers", title: "Care leavers" },
+  { id: "missing", title: "Missing" },
+  { id: "send", title: "SEND" },
+  { id: "workforce", title: "Workforce and education" },
+] as const;
+
+export type AreaId = (typeof AREAS)[number]["id"];
+
+/** How a value is expressed. */
+export type Unit = "count" | "rate" | "percent" | "days";
+
+/** Which way is better. */
+export type Polarity = "higher" | "lower" | "none";
+
+/** How the value is formed from the records: a sum of `num`, a ratio, or the median of `measure`. */
+export type Aggregate = "count" | "ratio" | "median";
+
+/** One indicator. */
+export interface IndicatorDef {
+  readonly id: string;
+  readonly aliases?: readonly string[];
+  readonly title: string;
+  readonly area: AreaId;
+  readonly unit: Unit;
+  readonly polarity: Polarity;
+  /** Flow measures count events in the period; snapshot measures are taken on its last day. */
+  readonly measure: "flow" | "snapshot";
+  readonly periods: readonly PeriodKind[];
+  /** The LAIT `Measure_short` it is benchmarked against, when one exists. */
+  readonly lait?: string;
+  /** The plain-English definition shown to users, including Lantern's decisions on open points. */
+  readonly definition: string;
+  /** SSD tables (without `ssd_`) the indicator needs; without them it is not computed, with a reason. */
+  readonly needs: readonly string[];
+  /** Breakdown dimensions the SQL provides as `dim_<name>` columns. */
+  readonly breakdowns?: readonly string[];
+  /** The record-level SQL (see the module comment). */
+  readonly sql: string;
+}
+
+/** A computed value. `value` is null (with `reason`) when it cannot be computed — never 0. */
+export interface IndicatorValue {
+  readonly indicator: string;
+  readonly authority: string;
+  readonly period: string;
+  readonly value: number | null;
+  readonly numerator: number | null;
+  readonly denominator: number | null;
+  readonly unit: Unit;
+  readonly reason?: string;
+  /** Breakdown dimension and category; absent for the total. */
+  readonly breakdown?: string;
+  readonly category?: string;
+  readonly snapshot: number;
+}
