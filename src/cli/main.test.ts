@@ -10,7 +10,18 @@ import type { Output } from "./output.ts";
 function capture(): Output & { stdout: () => string; stderr: () => string } {
   let out = "";
   let err = "";
-  return { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false, color: false, stdout: () => out, stderr: () => err };
+  return {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    isTTY: false,
+    color: false,
+    stdout: () => out,
+    stderr: () => err,
+  };
 }
 
 test("every command has --help with a worked example, and the top-level help lists them", async () => {

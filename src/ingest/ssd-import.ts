@@ -21,8 +21,8 @@ import { basename } from "node:path";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, LanternError } from "../core/errors.ts";
-import { audit } from "../store/audit.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
+import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
 import { SSD_TABLES, type SsdColumn, type SsdTable } from "../store/ssd-schema.ts";
 import { type AuthorityFiles, discoverLoads, type SsdFile } from "./discover.ts";
 import { type CellProblem, isProblem, parseCell } from "./values.ts";
@@ -145,18 +145,8 @@ export async function importSsd(store: Store, opts: ImportOptions): Promise<Impo
     }
     const populationSha = load.population ? await sha256File(load.population) : undefined;
     const fingerprint = fingerprintOf(checks, populationSha);
-    const same = await store.all<{ snapshot_id: number; loaded_at: string }>(
-      `SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND fingerprint = $2 ORDER BY snapshot_id DESC LIMIT 1`,
-      [load.authority, fingerprint],
-    );
-    const hit = same[0];
-    plans.push({
-      load,
-      checks,
-      fingerprint,
-      ...(populationSha ? { populationSha } : {}),
-      ...(hit ? { identicalTo: { snapshotId: hit.snapshot_id, loadedAt: hit.loaded_at } } : {}),
-    });
+    const hit = await identicalSnapshot(store, load.authority, fingerprint);
+    plans.push({ load, checks, fingerprint, ...(populationSha ? { populationSha } : {}), ...(hit ? { identicalTo: hit } : {}) });
   }
   const toLoad = plans.filter((p) => !p.identicalTo || opts.force);
   const totalBytes = toLoad.reduce((s, p) => s + p.checks.reduce((b, c) => b + c.file.bytes, 0), 0);
@@ -489,66 +479,31 @@ async function commitAuthority(
   forced: boolean,
 ): Promise<AuthorityResult> {
   const authority = plan.load.authority;
-  const next = await store.all<{ id: number | null }>(`SELECT max(snapshot_id) AS id FROM lantern_snapshot`);
-  const snapshotId = (next[0]?.id ?? 0) + 1;
-  const prev = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_latest_snapshot WHERE la_code = $1`, [authority]);
-  await store.run(
-    `INSERT INTO lantern_authority (la_code, la_name, like_code, created_at) VALUES ($1, $2, NULL, $3)
-     ON CONFLICT (la_code) DO UPDATE SET la_name = coalesce(excluded.la_name, lantern_authority.la_name)`,
-    [authority, plan.load.name || null, at],
-  );
-  const total = sum([...counts.values()]);
-  const mine = log.warnings.filter((w) => plan.checks.some((c) => c.file.name === w.file));
-  await store.run(
-    `INSERT INTO lantern_snapshot (snapshot_id, la_code, loaded_at, loaded_by, source_format, forced, fingerprint, total_rows, warnings) VALUES ($1, $2, $3, $4, 'ssd', $5, $6, $7, $8)`,
-    [snapshotId, authority, at, loadedBy, forced, plan.fingerprint, total, mine.length],
-  );
-  for (const c of plan.checks) {
-    await store.run(
-      `INSERT INTO lantern_snapshot_file (snapshot_id, file_name, source_path, sha256, bytes, table_name, row_count) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [snapshotId, c.file.name, c.file.path, c.sha256, c.file.bytes, c.file.table!, counts.get(c.file.table!) ?? 0],
-    );
-  }
+  const files: SourceFile[] = plan.checks.map((c) => ({
+    name: c.file.name,
+    path: c.file.path,
+    sha256: c.sha256,
+    bytes: c.file.bytes,
+    table: c.file.table!,
+    rows: counts.get(c.file.table!) ?? 0,
+  }));
   if (plan.load.population && plan.populationSha) {
-    await store.run(
-      `INSERT INTO lantern_snapshot_file (snapshot_id, file_name, source_path, sha256, bytes, table_name, row_count) VALUES ($1, 'population.csv', $2, $3, 0, NULL, 0)`,
-      [snapshotId, plan.load.population, plan.populationSha],
-    );
+    files.push({ name: "population.csv", path: plan.load.population, sha256: plan.populationSha, bytes: 0, table: null, rows: 0 });
   }
-  for (const [table, n] of counts) {
-    await store.run(`INSERT INTO lantern_snapshot_table (snapshot_id, table_name, row_count, rows_snapshot_id) VALUES ($1, $2, $3, $1)`, [snapshotId, table, n]);
-  }
-  // Tables not in this load carry forward from the authority's previous snapshot.
-  const prevId = prev[0]?.snapshot_id;
-  if (prevId !== undefined) {
-    const loaded = [...counts.keys()];
-    const carried = await store.all<{ table_name: string; row_count: number; rows_snapshot_id: number }>(
-      `SELECT table_name, row_count, rows_snapshot_id FROM lantern_snapshot_table WHERE snapshot_id = $1`,
-      [prevId],
-    );
-    for (const c of carried) {
-      if (loaded.includes(c.table_name)) continue;
-      await store.run(`INSERT INTO lantern_snapshot_table (snapshot_id, table_name, row_count, rows_snapshot_id) VALUES ($1, $2, $3, $4)`, [
-        snapshotId,
-        c.table_name,
-        c.row_count,
-        c.rows_snapshot_id,
-      ]);
-    }
-  }
-  for (const w of mine) {
-    await store.run(
-      `INSERT INTO lantern_snapshot_issue (snapshot_id, severity, code, file_name, row_number, column_name, value, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [snapshotId, w.severity, w.code, w.file ?? null, w.row ?? null, w.column ?? null, w.value ?? null, w.message],
-    );
-  }
-  await audit(
-    store,
-    { actor: loadedBy, action: "data.load", la_code: authority, detail: { snapshotId, files: plan.checks.map((c) => ({ name: c.file.name, sha256: c.sha256 })), rows: total, forced } },
-    () => new Date(at),
-  );
+  const snapshotId = await writeSnapshot(store, {
+    authority,
+    ...(plan.load.name ? { authorityName: plan.load.name } : {}),
+    format: "ssd",
+    loadedBy,
+    at,
+    forced,
+    fingerprint: plan.fingerprint,
+    files,
+    tables: counts,
+    warnings: log.warnings.filter((w) => plan.checks.some((c) => c.file.name === w.file)),
+  });
   const tables = plan.checks.map((c) => ({ table: c.file.table!, rows: counts.get(c.file.table!) ?? 0, file: c.file.name }));
-  return { authority, status: "loaded", snapshotId, tables, rows: total };
+  return { authority, status: "loaded", snapshotId, tables, rows: sum([...counts.values()]) };
 }
 
 async function commitRows(store: Store, map: readonly (readonly [string, number])[]): Promise<void> {

@@ -45,7 +45,7 @@ export function holidaysFor(dataDir: string | undefined): string[] {
 /** Resolve indicator ids and aliases; unknown ids are a usage error listed by the caller. */
 export function selectIndicators(ids: readonly string[] | undefined): { defs: IndicatorDef[]; unknown: string[] } {
   const lib = indicatorLibrary();
-  if (!ids || !ids.length) return { defs: lib.list(), unknown: [] };
+  if (!ids?.length) return { defs: lib.list(), unknown: [] };
   const defs: IndicatorDef[] = [];
   const unknown: string[] = [];
   for (const id of ids) {

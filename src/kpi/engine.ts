@@ -114,6 +114,7 @@ function finish(def: IndicatorDef, t: Target, r: Row, breakdown?: { name: string
  * Targets lacking a table the indicator needs get null values with a reason for each period.
  */
 export async function computeIndicator(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter = {}): Promise<IndicatorValue[]> {
+  if (def.source === "measures") return loadedMeasures(store, def, targets, filter);
   const able = targets.filter((t) => missingTables(def, t).length === 0);
   const out: IndicatorValue[] = [];
   if (able.length) {
@@ -125,9 +126,9 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
         CAST(coalesce(sum(b.num), 0) AS DOUBLE PRECISION) AS numerator,
         CAST(coalesce(sum(b.den), 0) AS DOUBLE PRECISION) AS denominator,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
-        ${pop ? ", max(pop.population_0_17) AS population" : ""}
+        ${pop ? ", max(coalesce(pop.population_0_17, ref.population_0_17)) AS population" : ""}
       FROM t_periods p LEFT JOIN base b ON b.la_code = p.la_code AND b.period_id = p.period_id
-      ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year" : ""}
+      ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
       GROUP BY p.la_code, p.period_id, p.pop_year
       ORDER BY p.la_code, p.period_id`,
     );
@@ -152,6 +153,25 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
     const reason = `cannot be computed: no ${missing.map((m) => `ssd_${m}`).join(", ")} data loaded for ${t.la_code}`;
     for (const p of await periodIdsFor(store, t, def, filter)) {
       out.push({ indicator: def.id, authority: t.la_code, period: p, unit: def.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
+    }
+  }
+  return out;
+}
+
+/** Values of an aggregate-figures indicator as loaded, for each target's snapshot. */
+async function loadedMeasures(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter): Promise<IndicatorValue[]> {
+  const out: IndicatorValue[] = [];
+  for (const t of targets) {
+    const rows = await store.all<{ period_id: string; value: number; numerator: number | null; denominator: number | null; note: string | null }>(
+      `SELECT m.period_id, m.value, m.numerator, m.denominator, m.note FROM lantern_measure m
+       JOIN lantern_snapshot_table st ON st.rows_snapshot_id = m.snapshot_id AND st.table_name = 'lantern_measure' AND st.snapshot_id = $1
+       WHERE m.la_code = $2 AND m.indicator_id = $3 ORDER BY m.period_id`,
+      [t.snapshot_id, t.la_code, def.id],
+    );
+    for (const r of rows) {
+      const p = parsePeriod(r.period_id);
+      if (!p || (filter.periodIds && !filter.periodIds.includes(r.period_id)) || (filter.kinds && !filter.kinds.includes(p.kind))) continue;
+      out.push({ indicator: def.id, authority: t.la_code, period: r.period_id, value: r.value, numerator: r.numerator, denominator: r.denominator, unit: def.unit, snapshot: t.snapshot_id });
     }
   }
   return out;

@@ -17,7 +17,7 @@ export function formatValue(value: number | null, unit: Unit): string {
     case "days":
       return `${Number.isInteger(value) ? value : value.toFixed(1)} days`;
     default:
-      return Math.round(value).toLocaleString("en-GB");
+      return Number.isInteger(value) ? value.toLocaleString("en-GB") : value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
   }
 }
 

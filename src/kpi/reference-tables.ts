@@ -8,6 +8,9 @@
  */
 
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
 import { dayNumber, isoDate, weekday } from "../calendar/dates.ts";
 import { periodsWithin, populationYear } from "../calendar/periods.ts";
 import { WorkingDayCalendar } from "../calendar/working-days.ts";
@@ -25,6 +28,15 @@ async function setting(store: Store, name: string): Promise<string | undefined> 
 
 async function setSetting(store: Store, name: string, value: string): Promise<void> {
   await store.run(`INSERT INTO lantern_setting (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [name, value]);
+}
+
+/** ONS mid-year estimates of children aged 0-17 (DfE CSC dashboard copy, OGL v3.0), shipped. */
+export const ONS_POPULATION_FILE = fileURLToPath(new URL("../../data/reference/ons-population-0-17.csv", import.meta.url));
+
+/** The shipped population rows: code (DfE LA number, region code or E92000001), year, count. */
+export function shippedPopulation(): { code: string; ons_code: string; name: string; level: string; year: number; population: number }[] {
+  const rows = parse(readFileSync(ONS_POPULATION_FILE, "utf8"), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return rows.map((r) => ({ code: r["code"]!, ons_code: r["ons_code"]!, name: r["name"]!, level: r["level"]!, year: Number(r["year"]), population: Number(r["population_0_17"]) }));
 }
 
 /** Make sure the calendar matches these bank holidays and the period table is filled. */
@@ -53,6 +65,28 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
       await store.run(`INSERT INTO lantern_calendar (d, wd, is_working_day) SELECT d, wd, w = 1 FROM stg_calendar`);
       await store.run(`DROP TABLE stg_calendar`);
       await setSetting(store, "calendar_holidays", hash);
+    });
+  }
+  const [rp] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_reference_population`);
+  if (!rp || rp.n === 0) {
+    const cols = [
+      { name: "code", type: "text" },
+      { name: "year", type: "int" },
+      { name: "population_0_17", type: "int" },
+    ] as const;
+    await store.transaction(async () => {
+      await store.createStaging("stg_refpop", cols);
+      const w = await store.bulkWriter("stg_refpop", cols);
+      const seen = new Set<string>();
+      for (const r of shippedPopulation()) {
+        const key = `${r.code}|${r.year}`;
+        if (!r.code || seen.has(key) || !Number.isInteger(r.population)) continue;
+        seen.add(key);
+        w.append([r.code, r.year, r.population]);
+      }
+      await w.close();
+      await store.run(`INSERT INTO lantern_reference_population SELECT * FROM stg_refpop`);
+      await store.run(`DROP TABLE stg_refpop`);
     });
   }
   const [n] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_period`);

@@ -29,6 +29,13 @@ export class IndicatorRegistry {
     if (!AREA_IDS.has(def.area)) problems.push(`unknown area ${def.area}`);
     if (!def.periods.length || def.periods.some((k) => !PERIOD_KINDS.includes(k))) problems.push("periods must list known period kinds");
     if (def.definition.trim().length < 40) problems.push("definition must explain the indicator to a reader");
+    if (def.source === "measures") {
+      if (def.sql.trim()) problems.push("a measures indicator takes its values from loaded figures and has no SQL");
+      if (problems.length) throw new Error(`indicator ${def.id}: ${problems.join("; ")}`);
+      this.#byId.set(def.id, def);
+      for (const a of def.aliases ?? []) this.#byAlias.set(a, def);
+      return this;
+    }
     const tokens = sqlTokens(def.sql).filter((t) => t !== "periods" && t !== "calendar");
     for (const t of tokens) if (!def.needs.includes(t)) problems.push(`SQL uses {${t}} but needs does not list it`);
     if (!sqlTokens(def.sql).includes("periods")) problems.push("SQL must join {periods}");

@@ -67,7 +67,13 @@ export interface IndicatorDef {
   readonly needs: readonly string[];
   /** Breakdown dimensions the SQL provides as `dim_<name>` columns. */
   readonly breakdowns?: readonly string[];
-  /** The record-level SQL (see the module comment). */
+  /**
+   * Where values come from: `sql` (the default) computes them from the SSD tables; `measures`
+   * takes them as loaded from an aggregate-figures file (`lantern import measures.csv`), for
+   * figures kept in other systems (workforce, elective home education).
+   */
+  readonly source?: "sql" | "measures";
+  /** The record-level SQL (see the module comment); empty for `measures` indicators. */
   readonly sql: string;
 }
 

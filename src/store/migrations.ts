@@ -99,6 +99,12 @@ export const MIGRATIONS: readonly Migration[] = [
         end_date DATE NOT NULL,
         pop_year INTEGER NOT NULL
       )`,
+      `CREATE TABLE lantern_reference_population (
+        code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        population_0_17 INTEGER NOT NULL,
+        PRIMARY KEY (code, year)
+      )`,
       `CREATE TABLE lantern_coverage (
         snapshot_id INTEGER PRIMARY KEY,
         data_from DATE,
@@ -115,6 +121,16 @@ export const MIGRATIONS: readonly Migration[] = [
         numerator DOUBLE PRECISION,
         denominator DOUBLE PRECISION,
         reason VARCHAR
+      )`,
+      `CREATE TABLE lantern_measure (
+        snapshot_id INTEGER NOT NULL,
+        la_code VARCHAR NOT NULL,
+        indicator_id VARCHAR NOT NULL,
+        period_id VARCHAR NOT NULL,
+        value DOUBLE PRECISION NOT NULL,
+        numerator DOUBLE PRECISION,
+        denominator DOUBLE PRECISION,
+        note VARCHAR
       )`,
       `CREATE TABLE lantern_compute (
         snapshot_id INTEGER NOT NULL,

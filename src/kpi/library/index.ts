@@ -11,6 +11,7 @@ import { EARLY_HELP } from "./early-help.ts";
 import { CHILDREN_IN_NEED, FRONT_DOOR } from "./front-door.ts";
 import { MISSING } from "./missing.ts";
 import { SEND } from "./send.ts";
+import { WORKFORCE } from "./workforce.ts";
 
 let registry: IndicatorRegistry | undefined;
 
@@ -18,7 +19,7 @@ let registry: IndicatorRegistry | undefined;
 export function indicatorLibrary(): IndicatorRegistry {
   if (!registry) {
     registry = new IndicatorRegistry();
-    for (const def of [...FRONT_DOOR, ...EARLY_HELP, ...CHILDREN_IN_NEED, ...CHILD_PROTECTION, ...CHILDREN_IN_CARE, ...CARE_LEAVERS, ...MISSING, ...SEND]) {
+    for (const def of [...FRONT_DOOR, ...EARLY_HELP, ...CHILDREN_IN_NEED, ...CHILD_PROTECTION, ...CHILDREN_IN_CARE, ...CARE_LEAVERS, ...MISSING, ...SEND, ...WORKFORCE]) {
       registry.add(def);
     }
   }

@@ -1,0 +1,156 @@
+/**
+ * @module
+ * Loading aggregate figures kept in other systems (workforce, elective home education) from a
+ * CSV with the columns `indicator,authority,period,value[,numerator,denominator,note]`. Checked
+ * like any load (every error located by file, row and column), all or nothing, and versioned: each
+ * authority in the file gets a new snapshot whose `lantern_measure` rows replace the previous
+ * ones while its SSD tables carry forward.
+ */
+
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { parse } from "csv-parse/sync";
+import { parsePeriod } from "../calendar/periods.ts";
+import { type DataIssue, LanternError } from "../core/errors.ts";
+import { indicatorLibrary } from "../kpi/library/index.ts";
+import type { Store } from "../store/port.ts";
+import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
+import type { AuthorityResult, ImportResult } from "./ssd-import.ts";
+
+const REQUIRED = ["indicator", "authority", "period", "value"] as const;
+const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
+
+/** True when the file's header marks it as an aggregate-figures file. */
+export function isMeasuresFile(path: string): boolean {
+  try {
+    if (statSync(path).isDirectory()) return false;
+    const head = readFileSync(path, { encoding: "utf8" }).slice(0, 400).replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "";
+    const cols = head.split(",").map((c) => c.trim().toLowerCase());
+    return REQUIRED.every((c) => cols.includes(c));
+  } catch {
+    return false;
+  }
+}
+
+interface MeasureRow {
+  indicator: string;
+  authority: string;
+  period: string;
+  value: number;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+}
+
+function num(text: string | undefined): number | null | "bad" {
+  const t = (text ?? "").trim();
+  if (t === "") return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : "bad";
+}
+
+/** Import one or more aggregate-figures files. */
+export async function importMeasures(
+  store: Store,
+  opts: { paths: readonly string[]; dryRun?: boolean; force?: boolean; loadedBy?: string; now?: () => Date },
+): Promise<ImportResult> {
+  const started = performance.now();
+  const lib = indicatorLibrary();
+  const errors: DataIssue[] = [];
+  const rows: (MeasureRow & { file: string; path: string; sha: string })[] = [];
+  let bytes = 0;
+  for (const p of opts.paths.map((x) => resolve(x))) {
+    const name = basename(p);
+    const buf = readFileSync(p);
+    bytes += buf.length;
+    const sha = createHash("sha256").update(buf).digest("hex");
+    let records: string[][];
+    try {
+      records = parse(buf, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+    } catch (e) {
+      const err = e as { lines?: number; message?: string };
+      errors.push({ code: "MEASURES_CSV_MALFORMED", severity: "error", file: name, row: err.lines, message: `${name} is not well-formed CSV: ${err.message}.`, expected: "comma-separated values, quotes closed" });
+      continue;
+    }
+    const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
+    const at = (c: string) => header.indexOf(c);
+    for (const c of REQUIRED) {
+      if (at(c) < 0) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row: 1, column: c, message: `the column ${c} is missing.`, expected: "indicator,authority,period,value[,numerator,denominator,note]" });
+    }
+    if (errors.length) continue;
+    const seen = new Map<string, number>();
+    records.slice(1).forEach((rec, i) => {
+      const row = i + 2;
+      const cell = (c: string) => (at(c) >= 0 ? (rec[at(c)] ?? "").trim() : "");
+      const bad = (column: string, value: string, message: string, expected: string) =>
+        errors.push({ code: "MEASURES_VALUE_INVALID", severity: "error", file: name, row, column, value, message, expected });
+      const indicator = cell("indicator");
+      const def = lib.get(indicator);
+      if (!def) bad("indicator", indicator, `indicator ${indicator} is not one Lantern knows.`, "an indicator id from `lantern indicators --list`");
+      else if (def.source !== "measures") bad("indicator", indicator, `${indicator} is computed from the SSD tables and cannot be loaded as a figure.`, "a workforce or education indicator id such as sw_vacancy_rate");
+      const authority = cell("authority");
+      if (!AUTHORITY_CODE.test(authority)) bad("authority", authority, `authority "${authority}" is not an authority code.`, "a DfE LA number such as 202 or a code such as X001");
+      const period = cell("period");
+      if (!parsePeriod(period)) bad("period", period, `period "${period}" is not a period.`, "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024");
+      const value = num(cell("value"));
+      if (value === null || value === "bad") bad("value", cell("value"), `value "${cell("value")}" is not a number.`, "a number such as 14.2");
+      const numerator = num(cell("numerator"));
+      if (numerator === "bad") bad("numerator", cell("numerator"), `numerator "${cell("numerator")}" is not a number.`, "a number or blank");
+      const denominator = num(cell("denominator"));
+      if (denominator === "bad") bad("denominator", cell("denominator"), `denominator "${cell("denominator")}" is not a number.`, "a number or blank");
+      if (def?.unit === "percent" && typeof value === "number" && (value < 0 || value > 100)) bad("value", cell("value"), `a percentage of ${value} is outside 0 to 100.`, "a percentage from 0 to 100");
+      const key = `${indicator}|${authority}|${period}`;
+      if (seen.has(key)) bad("period", period, `${indicator} for ${authority} in ${period} is also on row ${seen.get(key)}.`, "one value per indicator, authority and period");
+      seen.set(key, row);
+      if (typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
+        rows.push({ indicator, authority, period, value, numerator, denominator, note: cell("note") || null, file: name, path: p, sha });
+      }
+    });
+  }
+  if (errors.length) {
+    throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${errors.length} error(s) in the figures. Nothing was loaded; the store is unchanged.`, {
+      issues: errors.slice(0, 200),
+      hint: "Correct the rows listed and import again.",
+    });
+  }
+  const byAuthority = new Map<string, typeof rows>();
+  for (const r of rows) byAuthority.set(r.authority, [...(byAuthority.get(r.authority) ?? []), r]);
+  const results: AuthorityResult[] = [];
+  const at = (opts.now ?? (() => new Date()))().toISOString();
+  await store.transaction(async () => {
+    for (const [authority, rs] of [...byAuthority].sort(([a], [b]) => a.localeCompare(b))) {
+      const files = [...new Map(rs.map((r) => [r.path, r])).values()];
+      const fingerprint = createHash("sha256").update(`measures:${authority}:${files.map((f) => f.sha).sort().join(",")}`).digest("hex");
+      const same = await identicalSnapshot(store, authority, fingerprint);
+      const tables = [{ table: "lantern_measure", rows: rs.length, file: files.map((f) => f.file).join(", ") }];
+      if (same && !opts.force) {
+        results.push({ authority, status: "unchanged", identicalTo: same, tables: [], rows: 0 });
+        continue;
+      }
+      if (opts.dryRun) {
+        results.push({ authority, status: "validated", tables, rows: rs.length });
+        continue;
+      }
+      const snapshotId = await writeSnapshot(store, {
+        authority,
+        format: "measures",
+        loadedBy: opts.loadedBy ?? process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown",
+        at,
+        forced: !!same,
+        fingerprint,
+        files: files.map((f) => ({ name: f.file, path: f.path, sha256: f.sha, bytes: statSync(f.path).size, table: "lantern_measure", rows: rs.filter((r) => r.path === f.path).length })),
+        tables: new Map([["lantern_measure", rs.length]]),
+        warnings: [],
+      });
+      for (const r of rs) {
+        await store.run(
+          `INSERT INTO lantern_measure (snapshot_id, la_code, indicator_id, period_id, value, numerator, denominator, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [snapshotId, authority, r.indicator, r.period, r.value, r.numerator, r.denominator, r.note],
+        );
+      }
+      results.push({ authority, status: "loaded", snapshotId, tables, rows: rs.length });
+    }
+  });
+  return { authorities: results, warnings: [], warningCount: 0, rows: rows.length, bytes, elapsedMs: performance.now() - started };
+}
