@@ -1,0 +1,243 @@
+/**
+ * @module
+ * `lantern spc`: a Making Data Count XmR chart for one series read from a `date,value` CSV, as a
+ * table with the variation and assurance sentences, or as JSON. A thin adapter: it reads and
+ * validates the file, turns flags into {@link SpcOptions}, and prints what `analysis/spc.ts`
+ * computes. It does not draw charts, read the store, or pick rebase dates for you.
+ */
+
+import { existsSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { describeSpc, type Improvement, isIsoDate, type SpcInputPoint, type SpcOptions, type SpcResult, VARIATION_ICONS, xmr } from "../../analysis/spc.ts";
+import { type DataIssue, LanternError } from "../../core/errors.ts";
+import { type Command, parse } from "../command.ts";
+import { type Output, table } from "../output.ts";
+
+const HELP = `lantern spc --input FILE.csv [--improvement up|down|neutral] [--target N] [--rebase DATE]... [--json]
+
+Statistical process control (SPC) after NHS England's "Making Data Count": an XmR chart of one
+series. It tells a change worth acting on ("special cause") from the ordinary up-and-down of a
+stable process ("common cause"), so a committee stops reacting to every rise and fall.
+
+The file is a CSV with a header row and the columns date,value (other columns are ignored).
+Dates are YYYY-MM-DD or DD/MM/YYYY, one row per period, no gaps; for example
+
+  date,value
+  2024-04-01,61.2
+  2024-05-01,58.9
+
+How it works: the centre line is the mean; the process limits are mean ± 2.66 × the mean
+moving range (moving ranges that are outliers are screened out first). A point is special cause
+when it is beyond a limit, one of 7 in a row on one side of the mean, one of 7 steadily rising
+or falling, or one of two in three beyond two sigma on one side. Fewer than 13 points give
+"trial limits" that will move as data arrive.
+
+Variation (from the latest point):
+  common cause            grey       nothing unusual; the process is stable
+  improvement (H or L)    blue       an unusual change in the better direction (Higher/Lower)
+  concern (H or L)        orange     an unusual change in the worse direction
+  neutral high / low      purple     unusual, but no direction of improvement was given
+Assurance (needs --target and --improvement up|down; uses the latest limits):
+  P consistently passing  blue       the target is outside the limits on the passing side
+  F consistently failing  orange     the target is outside the limits on the failing side
+  ? hit and miss          grey       the target is within the limits: met some months, missed others
+
+Options:
+  --input FILE          the CSV to chart (required)
+  --improvement DIR     up (higher is better), down (lower is better) or neutral (default)
+  --target N            a target, for the assurance icon
+  --rebase DATE         start new limits from the first point on or after DATE (repeatable);
+                        only after a known, lasting change in the process
+  --fix-after N         compute the limits from the first N points of each segment (N ≥ 12)
+  --no-screen           do not screen outlying moving ranges (the MDC Excel tool's behaviour)
+  --two-in-three RULE   mdc (default: points beyond the limits count too, MDC 2023) or
+                        nhsr-legacy (NHSRplotthedots 0.2: only points between 2σ and the limits)
+  --unit LABEL          a unit for the sentences, e.g. "breaches"
+  --json                print {"points":[{date,value,mean,lpl,upl,nlpl,nupl,type,...}],
+                        "variation","assurance","segments","warnings","description"}
+
+Examples:
+  lantern spc --input referrals.csv
+  lantern spc --input ae_breaches.csv --improvement down --target 1200
+  lantern spc --input timeliness.csv --improvement up --target 85 --rebase 2024-04-01 --json
+`;
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A date cell as ISO, or null: YYYY-MM-DD or DD/MM/YYYY, real calendar dates only. */
+function parseDate(s: string): string | null {
+  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  const iso = uk ? `${uk[3]}-${uk[2]!.padStart(2, "0")}-${uk[1]!.padStart(2, "0")}` : s;
+  return isIsoDate(iso) ? iso : null;
+}
+
+/** Split one CSV line; double-quoted fields may hold commas and "" escapes. */
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((c) => c.trim());
+}
+
+/**
+ * Read a `date,value` CSV into points sorted by date. Every bad row is collected and thrown as one
+ * LANTERN_DATA_REJECTED error naming file, row, column, value and what was expected.
+ */
+export function readSeriesCsv(text: string, file: string): SpcInputPoint[] {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
+  const issues: DataIssue[] = [];
+  const reject = (msg: string): never => {
+    throw new LanternError("LANTERN_DATA_REJECTED", msg, { issues, hint: "Fix the rows listed (the header is row 1) and run the command again." });
+  };
+  const header = splitCsvLine(lines[0] ?? "").map((h) => h.toLowerCase());
+  const di = header.indexOf("date");
+  const vi = header.indexOf("value");
+  if (di === -1 || vi === -1) {
+    issues.push({ code: "SPC_HEADER", severity: "error", file, row: 1, value: lines[0] ?? "", expected: "a header row with the columns date,value", message: "The header does not name the date and value columns." });
+    reject(`${file} is not a date,value CSV.`);
+  }
+  const points: (SpcInputPoint & { row: number })[] = [];
+  const seen = new Map<string, number>();
+  lines.slice(1).forEach((line, k) => {
+    const row = k + 2;
+    if (line.trim() === "") return;
+    const cells = splitCsvLine(line);
+    const rawDate = cells[di] ?? "";
+    const rawValue = cells[vi] ?? "";
+    const date = parseDate(rawDate);
+    if (date === null) {
+      issues.push({ code: "SPC_DATE_INVALID", severity: "error", file, row, column: "date", value: rawDate, expected: "a date written YYYY-MM-DD or DD/MM/YYYY", message: "The date is missing or not a real date." });
+    } else if (seen.has(date)) {
+      issues.push({ code: "SPC_DATE_DUPLICATE", severity: "error", file, row, column: "date", value: rawDate, expected: `one row per date (already on row ${seen.get(date)})`, message: "The date appears twice." });
+    } else seen.set(date, row);
+    if (!NUMBER.test(rawValue)) {
+      issues.push({ code: "SPC_VALUE_INVALID", severity: "error", file, row, column: "value", value: rawValue, expected: "a number such as 1200 or 61.5 (no gaps, no thousands separators)", message: "The value is missing or not a number." });
+    }
+    if (date !== null && NUMBER.test(rawValue)) points.push({ date, value: Number(rawValue), row });
+  });
+  if (issues.length) reject(`${issues.length} row(s) of ${file} could not be read; nothing was charted.`);
+  if (points.length < 2) {
+    issues.push({ code: "SPC_TOO_FEW_POINTS", severity: "error", file, value: String(points.length), expected: "at least 2 rows of data (13 or more for firm limits)", message: "There are too few rows to chart." });
+    reject(`${file} has ${points.length} row(s) of data; an XmR chart needs at least 2.`);
+  }
+  return points.sort((a, b) => (a.date < b.date ? -1 : 1)).map(({ date, value }) => ({ date, value }));
+}
+
+function badOption(name: string, value: string, expected: string): LanternError {
+  return new LanternError("LANTERN_BAD_OPTION", `--${name} ${value} is not ${expected}.`, { hint: "Run `lantern spc --help` to see what it accepts." });
+}
+
+/** The flags as {@link SpcOptions}; usage errors name the flag. */
+function optionsFrom(values: { improvement?: string; target?: string; rebase?: string[]; "fix-after"?: string; "no-screen"?: boolean; "two-in-three"?: string }): SpcOptions {
+  const imp = values.improvement ?? "neutral";
+  if (imp !== "up" && imp !== "down" && imp !== "neutral") throw badOption("improvement", imp, "a direction; use up (higher is better), down (lower is better) or neutral");
+  let target: number | undefined;
+  if (values.target !== undefined) {
+    if (!NUMBER.test(values.target.trim())) throw badOption("target", values.target, "a number, for example 1200 or 85.5");
+    target = Number(values.target);
+  }
+  const rebase: string[] = [];
+  for (const d of values.rebase ?? []) {
+    const iso = parseDate(d.trim());
+    if (iso === null) throw badOption("rebase", d, "a date; write it as YYYY-MM-DD or DD/MM/YYYY");
+    rebase.push(iso);
+  }
+  let fixAfter: number | undefined;
+  if (values["fix-after"] !== undefined) {
+    fixAfter = Number(values["fix-after"]);
+    if (!Number.isInteger(fixAfter) || fixAfter < 12) throw badOption("fix-after", values["fix-after"], "a whole number of at least 12");
+  }
+  const rule = values["two-in-three"] ?? "mdc";
+  if (rule !== "mdc" && rule !== "nhsr-legacy") throw badOption("two-in-three", rule, "a rule; use mdc or nhsr-legacy");
+  return { improvement: imp as Improvement, target, rebase, fixAfter, screenOutliers: !values["no-screen"], twoInThree: rule };
+}
+
+/** The `--json` shape: the public contract plus extra fields. */
+export function spcJson(result: SpcResult, description: string) {
+  return {
+    points: result.points.map((p) => ({ date: p.date, value: p.value, mean: p.mean, lpl: p.lpl, upl: p.upl, nlpl: p.nlpl, nupl: p.nupl, type: p.type, rule: p.rule, segment: p.segment })),
+    variation: result.variation,
+    variationIcon: result.variationIcon,
+    assurance: result.assurance,
+    segments: result.segments,
+    warnings: result.warnings,
+    description,
+  };
+}
+
+/** Numbers to 2 d.p., right-aligned under a header of `header` characters. */
+function fixed(xs: readonly number[], header: string): string[] {
+  const s = xs.map((x) => x.toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  const w = Math.max(header.length, ...s.map((x) => x.length));
+  return s.map((x) => x.padStart(w));
+}
+
+const TYPE_TEXT: Record<string, string> = {
+  common_cause: "common cause",
+  special_cause_improvement: "special cause: improvement",
+  special_cause_concern: "special cause: concern",
+  special_cause_neutral_high: "special cause: high",
+  special_cause_neutral_low: "special cause: low",
+};
+const RULE_TEXT: Record<string, string> = { astronomical: "beyond limit", trend: "trend", two_in_three: "2 of 3 beyond 2 sigma", shift: "run on one side" };
+
+async function run(argv: readonly string[], o: Output): Promise<number> {
+  const { values } = parse("spc", argv, {
+    input: { type: "string" },
+    improvement: { type: "string" },
+    target: { type: "string" },
+    rebase: { type: "string", multiple: true },
+    "fix-after": { type: "string" },
+    "no-screen": { type: "boolean", default: false },
+    "two-in-three": { type: "string" },
+    unit: { type: "string" },
+  });
+  if (!values.input) throw new LanternError("LANTERN_USAGE", "Say which file to chart with --input FILE.csv.", { hint: "Run `lantern spc --help` for the file format and examples." });
+  const options = optionsFrom(values);
+  if (!existsSync(values.input)) throw new LanternError("LANTERN_FILE_NOT_FOUND", `There is no file ${values.input}.`);
+  const points = readSeriesCsv(readFileSync(values.input, "utf8"), basename(values.input));
+  let result: SpcResult;
+  try {
+    result = xmr(points, options);
+  } catch (e) {
+    // The data is validated above, so what xmr refuses here is a flag (a rebase leaving one point).
+    if (e instanceof RangeError) throw new LanternError("LANTERN_BAD_OPTION", e.message, { hint: "Run `lantern spc --help` to see what it accepts." });
+    throw e;
+  }
+  const description = describeSpc(result, values.unit ? { unitLabel: values.unit } : {});
+  if (values.json) {
+    o.out(JSON.stringify(spcJson(result, description), null, 2) + "\n");
+    return 0;
+  }
+  for (const w of result.warnings) o.err(`warning: ${w.message}\n`);
+  const ps = result.points;
+  const [mean, lpl, upl] = [fixed(ps.map((p) => p.mean), "mean"), fixed(ps.map((p) => p.lpl), "lower limit"), fixed(ps.map((p) => p.upl), "upper limit")];
+  const multi = result.segments.length > 1;
+  o.out(
+    table(
+      ["date", "value", "mean", "lower limit", "upper limit", "type", "rule", ...(multi ? ["segment"] : [])],
+      ps.map((p, i) => [p.date, p.value, mean[i], lpl[i], upl[i], TYPE_TEXT[p.type], p.rule ? RULE_TEXT[p.rule] : "", ...(multi ? [p.segment + 1] : [])]),
+    ),
+  );
+  const icon = VARIATION_ICONS[result.variationIcon];
+  o.out(`\nVariation: ${icon.label}${icon.letter ? ` [${icon.letter}]` : ""}.\nAssurance: ${result.assurance ? result.assurance.replaceAll("_", " ") : "none"}.\n\n${description}\n`);
+  return 0;
+}
+
+/** `lantern spc`. */
+export const spcCommand: Command = { name: "spc", help: HELP, run };
