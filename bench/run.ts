@@ -8,7 +8,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { generateToDirectory } from "../src/generate/index.ts";
+import { generateToDirectory } from "../src/synth/index.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import { tempDir } from "../test/fixtures.ts";

@@ -3,9 +3,15 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { test } from "node:test";
+import { openStore, storeConfig } from "../store/open.ts";
 import { smallExport, tempDir, tempStore, writeExport } from "../../test/fixtures.ts";
 import { COMMANDS, main } from "./main.ts";
 import type { Output } from "./output.ts";
+
+async function reopen(dir: string) {
+  const store = await openStore(storeConfig(dir, {}));
+  return { store, cleanup: () => store.close() };
+}
 
 function capture(): Output & { stdout: () => string; stderr: () => string } {
   let out = "";
@@ -100,5 +106,51 @@ test("a second process is told the store is in use (exit 3)", async () => {
     assert.match(r.stderr, /LANTERN_STORE_LOCKED: .*in use by another Lantern process/);
   } finally {
     await cleanup();
+  }
+});
+
+test("import computes; indicators prints values and --json the contract shape; records is audited", async () => {
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-01\nC2,P2,2024-05-28";
+    const dir = writeExport(files);
+    assert.equal(await main(["import", dir, "--authority", "202", "--data", t.dir], capture()), 0);
+    const j = capture();
+    assert.equal(await main(["indicators", "--indicator", "referrals", "--indicator", "rereferral_pct", "--period", "2024-04", "--period", "2024-25", "--data", t.dir, "--json"], j), 0);
+    const vals = JSON.parse(j.stdout()) as Record<string, unknown>[];
+    assert.deepEqual(
+      vals.map((v) => [v["indicator"], v["period"], v["value"]]),
+      [
+        ["referrals", "2024-04", 2],
+        ["rereferral_pct", "2024-04", 0],
+      ],
+      "2024-25 is not complete in data that ends in May 2024",
+    );
+    for (const k of ["indicator", "authority", "period", "value", "numerator", "denominator", "unit"]) assert.ok(k in vals[0]!, k);
+    const text = capture();
+    assert.equal(await main(["indicators", "--indicator", "assess_45wd_pct", "--period", "2024-04", "--data", t.dir], text), 0);
+    assert.match(text.stdout(), /assess_45wd_pct\s+2024-04\s+– \(no records in the denominator/);
+    const rec = capture();
+    assert.equal(await main(["records", "--indicator", "referrals", "--period", "2024-04", "--data", t.dir, "--json"], rec), 0);
+    assert.deepEqual(
+      (JSON.parse(rec.stdout()) as Record<string, unknown>[]).map((r) => r["record_id"]),
+      ["R1", "R2"],
+    );
+    const { store, cleanup } = await reopen(t.dir);
+    try {
+      const a = await store.all(`SELECT action FROM lantern_audit ORDER BY audit_id`);
+      assert.deepEqual(a.map((r) => r["action"]), ["data.load", "records.view"]);
+    } finally {
+      await cleanup();
+    }
+    const list = capture();
+    assert.equal(await main(["indicators", "--list", "--data", t.dir], list), 0);
+    assert.match(list.stdout(), /assess_45wd_pct — Assessments completed within 45 working days/);
+    const bad = capture();
+    assert.equal(await main(["indicators", "--period", "2024-Q9", "--data", t.dir], bad), 1);
+    assert.match(bad.stderr(), /not a period/);
+  } finally {
+    t.cleanup();
   }
 });

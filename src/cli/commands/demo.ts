@@ -7,31 +7,44 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { generateToDirectory } from "../../generate/index.ts";
+import { generateToDirectory } from "../../synth/index.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
+import { computeAndStore, computedSnapshots, storedValues } from "../../kpi/compute.ts";
+import { formatValue } from "../../kpi/format.ts";
+import { indicatorLibrary } from "../../kpi/library/index.ts";
+import { resolveTargets } from "../../kpi/targets.ts";
+import { periodsWithin } from "../../calendar/periods.ts";
 import { headlineCounts } from "../../store/summary.ts";
 import { listSnapshots } from "../../store/snapshots.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, parse } from "../command.ts";
+import { type Command, intOption, parse } from "../command.ts";
 import { type Output, progressBar, table } from "../output.ts";
 
-const HELP = `lantern demo [--data DIR] [--json]
+const HELP = `lantern demo [--data DIR] [--population N] [--json]
 
 Set up a demo: if the store has no data yet, generate a fictitious authority (X001, about 60,000
 children, April 2020 to September 2026, seed 1) into DIR/demo-export, load it as a snapshot,
 and print a summary of what was loaded, year by year. Run it again and it simply shows the
 summary. Nothing leaves this machine.
 
+Options:
+  --population N  children aged 0-17 in the demo authority (default 60000); only used when the
+                  demo authority is first made
+
 Examples:
   lantern demo
   lantern demo --data /tmp/lantern-demo --json
 `;
 
+/** The indicators the demo summary shows. */
+const HEADLINE = ["referrals", "referral_rate", "rereferral_pct", "assess_45wd_pct", "cin_rate", "s47_rate", "icpc_15wd_pct", "cpp_rate", "cpp_second_pct", "cla_rate", "cla_3plus_placements_pct", "cl_suitable_acc_pct", "cl_eet_pct", "ehcp_20wk_pct"];
+
 /** The demo authority's generation settings (fixed, so every demo is the same). */
 export const DEMO = { seed: 1, population: 60000, from: "2020-04", to: "2026-09", authorities: 1 } as const;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
-  const { values } = parse("demo", argv, {});
+  const { values } = parse("demo", argv, { population: { type: "string" } });
+  const population = intOption("population", values.population, DEMO.population, 500, 5_000_000);
   const config = storeConfig(values.data);
   const store = await openStore(config);
   try {
@@ -41,7 +54,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       if (!existsSync(join(out, "authorities.csv"))) {
         o.err(`Generating a demo authority in ${out} …\n`);
         const bar = progressBar(o, "Generating");
-        await generateToDirectory({ out, ...DEMO, shocks: [] }, (d, t, l) => bar.update(d, t, l));
+        await generateToDirectory({ out, ...DEMO, population, shocks: [] }, (d, t, l) => bar.update(d, t, l));
         bar.done();
       }
       o.err("Loading it into the store …\n");
@@ -50,9 +63,31 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       bar.done();
       snaps = await listSnapshots(store);
     }
+    const done = await computedSnapshots(store);
+    const targets = await resolveTargets(store);
+    for (const t of targets) {
+      if (done.has(t.snapshot_id)) continue;
+      const bar = progressBar(o, "Computing");
+      await computeAndStore(store, { snapshot: t.snapshot_id, dataDir: config.dataDir, onProgress: (d, n, l) => bar.update(d, n, l) });
+      bar.done();
+    }
     const counts = await headlineCounts(store);
+    const headline: { authority: string; indicator: string; title: string; period: string; value: string }[] = [];
+    for (const t of targets) {
+      if (!t.data_from || !t.data_to) continue;
+      const years = periodsWithin(t.data_from, t.data_to, ["year"]).slice(-3).map((p) => p.id);
+      const vals = await storedValues(store, { snapshots: [t.snapshot_id], indicators: HEADLINE, periods: years });
+      for (const id of HEADLINE) {
+        const def = indicatorLibrary().get(id);
+        if (!def) continue;
+        for (const y of years) {
+          const v = vals.find((x) => x.indicator === id && x.period === y);
+          if (v) headline.push({ authority: t.la_code, indicator: id, title: def.title, period: y, value: formatValue(v.value, v.unit) });
+        }
+      }
+    }
     if (values.json) {
-      o.out(JSON.stringify({ data: config.dataDir, snapshots: snaps.map(({ files: _f, ...s }) => s), headline: counts }, null, 2) + "\n");
+      o.out(JSON.stringify({ data: config.dataDir, snapshots: snaps.map(({ files: _f, ...s }) => s), activity: counts, headline }, null, 2) + "\n");
       return 0;
     }
     o.out(`Lantern demo — data in ${config.dataDir}\n\n`);
@@ -66,9 +101,16 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         ),
       );
     }
+    for (const la of [...new Set(headline.map((h) => h.authority))]) {
+      const mine = headline.filter((h) => h.authority === la);
+      const years = [...new Set(mine.map((h) => h.period))];
+      o.out(`\n${la}: headline indicators (DfE definitions)\n`);
+      o.out(table(["indicator", ...years], [...new Set(mine.map((h) => h.title))].map((title) => [title, ...years.map((y) => mine.find((h) => h.title === title && h.period === y)?.value ?? "")])));
+    }
     o.out(`
 The web dashboard is not in this version yet: the data above is in the store, ready for it.
 Try next:
+  npm run lantern -- indicators --data ${config.dataDir}    every indicator for the latest year and month
   npm run lantern -- snapshots --data ${config.dataDir}     every load, with who loaded what and when
   npm run lantern -- import <folder> --authority <code>     load your own SSD export
   npm run lantern -- --help                                 every command

@@ -1,0 +1,31 @@
+// The README's first command, end to end: `lantern demo` on an empty data folder generates the
+// demo authority, loads it, computes the indicators and prints the summary; run again, it only
+// shows the summary. Run as a real process, as a new user would.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { tempDir } from "./fixtures.ts";
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL("../bin/lantern.mjs", import.meta.url));
+
+test("lantern demo generates, loads, computes and summarises; a second run reuses the store", async () => {
+  const t = tempDir("lantern-demo-");
+  try {
+    const first = await run(process.execPath, [bin, "demo", "--data", t.dir, "--population", "8000"], { maxBuffer: 1 << 24 });
+    assert.match(first.stdout, /Lantern demo — data in /);
+    assert.match(first.stdout, /X001: activity by financial year/);
+    assert.match(first.stdout, /X001: headline indicators \(DfE definitions\)/);
+    assert.match(first.stdout, /Assessments completed within 45 working days\s+\d+\.\d%/);
+    assert.match(first.stderr, /Generating a demo authority/);
+    const second = await run(process.execPath, [bin, "demo", "--data", t.dir, "--json"], { maxBuffer: 1 << 24 });
+    assert.doesNotMatch(second.stderr, /Generating/);
+    const j = JSON.parse(second.stdout) as { snapshots: unknown[]; headline: { indicator: string; value: string }[] };
+    assert.equal(j.snapshots.length, 1);
+    assert.ok(j.headline.some((h) => h.indicator === "referrals"));
+  } finally {
+    t.cleanup();
+  }
+});
