@@ -10,6 +10,9 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { generateToDirectory } from "../src/synth/index.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
+import { computeAndStore } from "../src/kpi/compute.ts";
+import type { Store } from "../src/store/port.ts";
+import { SSD_TABLES } from "../src/store/ssd-schema.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import { tempDir } from "../test/fixtures.ts";
 
@@ -50,6 +53,15 @@ async function duckdbReadCsv(dirs: readonly string[]): Promise<number> {
   return ms;
 }
 
+/** The baseline for computing: one GROUP BY authority and month over each SSD table's event date. */
+async function barePass(store: Store): Promise<void> {
+  for (const t of SSD_TABLES) {
+    const col = t.columns.find((c) => c.kind === "date" && c.required) ?? t.columns.find((c) => c.kind === "date");
+    if (!col) continue;
+    await store.all(`SELECT la_code, extract(year FROM ${col.name}) AS y, extract(month FROM ${col.name}) AS m, count(*) AS n FROM current_${t.name} GROUP BY la_code, extract(year FROM ${col.name}), extract(month FROM ${col.name})`);
+  }
+}
+
 async function benchAuthorities(k: number): Promise<void> {
   const t = tempDir("lantern-bench-");
   try {
@@ -65,6 +77,14 @@ async function benchAuthorities(k: number): Promise<void> {
     });
     const store = await openStore(storeConfig(join(t.dir, "data"), {}));
     const imp = await timed(() => importSsd(store, { paths: [out] }));
+    const compute = await timed(() => computeAndStore(store));
+    const bare = await timed(() => barePass(store));
+    results.push({
+      measure: `compute ${compute.value.indicators} indicators × every period, ${k} authorit${k === 1 ? "y" : "ies"} (${compute.value.values.toLocaleString("en-GB")} values) vs a bare count(*) by authority and month of every table`,
+      value: secs(compute.ms),
+      baseline: secs(bare.ms),
+      ratio: `${(compute.ms / bare.ms).toFixed(1)}×`,
+    });
     await store.close();
     const dirs = gen.value.authorities.map((a) => join(out, a.code));
     const base = await duckdbReadCsv(dirs);
