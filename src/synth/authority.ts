@@ -342,7 +342,7 @@ class Simulation {
       this.add("ssd_contacts", {
         cont_contact_id: this.id("C"),
         cont_person_id: c.id,
-        cont_contact_date: day - (r.chance(0.3) ? 1 : 0),
+        cont_contact_date: Math.max(this.spec.fromDay, day - (r.chance(0.3) ? 1 : 0)),
         cont_contact_source_code: source,
         cont_contact_source_desc: null,
         cont_contact_outcome_json: JSON.stringify({ NEW_REFERRAL_FLAG: "Y", NUMBER_OF_OUTCOMES: 1 }),

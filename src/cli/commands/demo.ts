@@ -13,7 +13,7 @@ import { computeAndStore, computedSnapshots, storedValues } from "../../kpi/comp
 import { formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { resolveTargets } from "../../kpi/targets.ts";
-import { periodsWithin } from "../../calendar/periods.ts";
+import { financialYearOf, periodsWithin } from "../../calendar/periods.ts";
 import { headlineCounts } from "../../store/summary.ts";
 import { listSnapshots } from "../../store/snapshots.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
@@ -92,12 +92,17 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     }
     o.out(`Lantern demo — data in ${config.dataDir}\n\n`);
     o.out(table(["snapshot", "authority", "loaded at", "rows"], snaps.map((s) => [s.snapshotId, s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.rows])));
-    for (const la of [...new Set(counts.map((c) => c.la_code))]) {
-      o.out(`\n${la}: activity by financial year (from the current snapshot)\n`);
+    for (const t of targets) {
+      if (!t.data_from || !t.data_to) continue;
+      const first = financialYearOf(t.data_from);
+      const last = financialYearOf(t.data_to);
+      const partial = t.data_to.slice(5) !== "03-31";
+      const rows = counts.filter((c) => c.la_code === t.la_code && Number(c.year.slice(0, 4)) >= first && Number(c.year.slice(0, 4)) <= last);
+      o.out(`\n${t.la_code}: activity by financial year, ${t.data_from} to ${t.data_to} (from the current snapshot)\n`);
       o.out(
         table(
           ["year", "contacts", "referrals", "assessments", "s47", "cp plans", "into care", "cin at end", "cla at end"],
-          counts.filter((c) => c.la_code === la).map((c) => [c.year, c.contacts, c.referrals, c.assessments, c.s47, c.cp_plans, c.cla_started, c.cin_at_end, c.cla_at_end]),
+          rows.map((c) => [partial && Number(c.year.slice(0, 4)) === last ? `${c.year} to date` : c.year, c.contacts, c.referrals, c.assessments, c.s47, c.cp_plans, c.cla_started, c.cin_at_end, c.cla_at_end]),
         ),
       );
     }

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { describeLatest, renderSentence } from "./narrative.ts";
+import { comparable, yearlyAverages } from "./trends.ts";
+
+const contacts = { noun: "contacts", title: "Contacts", unit: "count", polarity: "none" } as const;
+const referrals = { noun: "referrals", title: "Referrals", unit: "count", polarity: "none" } as const;
+
+test("the seeds' contacts: highest on record and 58% more than in 2020-21", () => {
+  // Minutes: "8401 contacts being the highest on record and a 58% increase from 2020/21".
+  const s = describeLatest(contacts, [
+    { period: "2020-21", value: 5317 },
+    { period: "2021-22", value: 6120 },
+    { period: "2022-23", value: 7790 },
+    { period: "2023-24", value: 8401 },
+  ]);
+  assert.equal(s!.text, "8,401 contacts in 2023-24, the highest on record and 58% more than in 2020-21.");
+  assert.deepEqual(s!.caveats, []);
+});
+
+test("the seeds' referrals: fewer than in 2022-23 but 49% more than in 2021-22", () => {
+  // Minutes: "768 referrals reported were a reduction from 2022/23 figures (but still a 49% increase on 2021/22)".
+  const s = describeLatest(referrals, [
+    { period: "2021-22", value: 515 },
+    { period: "2022-23", value: 812 },
+    { period: "2023-24", value: 768 },
+  ]);
+  assert.equal(s!.text, "768 referrals in 2023-24, fewer than in 2022-23 but 49% more than in 2021-22.");
+});
+
+test("percentages compare in percentage points and say which way is better", () => {
+  // Minutes: "timeliness on assessments is showing improvements with 95% meeting targets".
+  const s = describeLatest({ noun: "assessments", title: "Assessments completed within 45 working days", unit: "percent", polarity: "higher" }, [
+    { period: "2021-22", value: 97.0, numerator: 582, denominator: 600 },
+    { period: "2022-23", value: 90.0, numerator: 585, denominator: 650 },
+    { period: "2023-24", value: 91.0, numerator: 637, denominator: 700 },
+    { period: "2024-25", value: 95.0, numerator: 665, denominator: 700 },
+  ]);
+  assert.equal(s!.text, "Assessments completed within 45 working days: 95.0% in 2024-25, 4.0 percentage points higher than in 2023-24 (an improvement).");
+});
+
+test("caveats: small numbers, common-cause variation, provisional limits, series breaks", () => {
+  // Minutes: "one social worker had progressed ... a significant impact on statistics as the numbers were very small".
+  const small = describeLatest({ noun: "children", title: "Children in care with more than one social worker", unit: "percent", polarity: "lower" }, [
+    { period: "2023-24", value: 20, numerator: 1, denominator: 5 },
+    { period: "2024-25", value: 50, numerator: 3, denominator: 6 },
+  ], { spc: { variation: "common_cause", trial: true } });
+  assert.match(renderSentence(small!), /\(Based on 6 children or records, so small changes move it a lot; the control limits are provisional because there are fewer than 13 points; the change is within the normal variation/);
+  // Minutes: "the change in the way the Police recorded data had impacted on these figures".
+  const missing = { noun: "missing episodes", title: "Missing episodes", unit: "count", polarity: "none" } as const;
+  const series = [
+    { period: "2021-22", value: 300 },
+    { period: "2022-23", value: 310 },
+    { period: "2023-24", value: 520 },
+    { period: "2024-25", value: 540 },
+  ];
+  const breaks = [{ date: "2023-04-01", note: "police changed how missing episodes are recorded" }];
+  assert.deepEqual(comparable(series, breaks).map((p) => p.period), ["2023-24", "2024-25"]);
+  const s = describeLatest(missing, series, { breaks });
+  assert.equal(s!.text, "540 missing episodes in 2024-25, 4% more than in 2023-24.", "no record claim across the break");
+  assert.match(s!.caveats.join(" "), /not compared with years before the recording change of 2023-04-01 \(police changed/);
+});
+
+test("yearly averages are the mean of a financial year's monthly values", () => {
+  // Minutes: "He suggested including yearly averages in the report".
+  const monthly = [
+    ...Array.from({ length: 12 }, (_, i) => ({ period: `${i < 9 ? 2023 : 2024}-${String(((i + 3) % 12) + 1).padStart(2, "0")}`, value: 40 + i })),
+    { period: "2024-04", value: 60 },
+    { period: "2024-05", value: null },
+  ];
+  assert.deepEqual(yearlyAverages(monthly), [
+    { year: "2023-24", mean: 45.5, months: 12 },
+    { year: "2024-25", mean: 60, months: 1 },
+  ]);
+});

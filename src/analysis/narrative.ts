@@ -1,0 +1,132 @@
+/**
+ * @module
+ * Plain-English sentences from the figures, written by rules, never by a language model: the
+ * same numbers always give the same words. Each sentence carries its caveats — small numbers,
+ * a series break, provisional control limits, a change within normal variation — so a reader is
+ * never told that noise is news. Pure: figures in, sentences out.
+ */
+
+import type { Polarity, Unit } from "../kpi/types.ts";
+import { change, comparable, onRecord, type SeriesBreak, type SeriesPoint } from "./trends.ts";
+
+/** How to talk about an indicator. */
+export interface NarrativeSubject {
+  /** Plural noun for counts ("contacts", "referrals"); for others the indicator's title. */
+  readonly noun: string;
+  readonly title: string;
+  readonly unit: Unit;
+  readonly polarity: Polarity;
+}
+
+/** What the SPC analysis says about the latest point, when there is one. */
+export interface SpcContext {
+  readonly variation: string;
+  readonly trial: boolean;
+}
+
+/** A sentence and its caveats. */
+export interface Sentence {
+  readonly text: string;
+  readonly caveats: readonly string[];
+  /** Higher is more newsworthy: records and large changes first. */
+  readonly weight: number;
+}
+
+/** Small numbers below this are flagged ("based on 6 children"). */
+export const SMALL_NUMBER = 10;
+
+function fmtCount(n: number): string {
+  return Math.round(n).toLocaleString("en-GB");
+}
+
+/** A value as the DfE shows it: percentages and rates to one decimal place, counts whole. */
+export function fmtValue(v: number, unit: Unit): string {
+  if (unit === "percent") return `${v.toFixed(1)}%`;
+  if (unit === "rate") return v.toFixed(1);
+  if (unit === "days") return `${Number.isInteger(v) ? v : v.toFixed(1)} days`;
+  return Number.isInteger(v) ? fmtCount(v) : v.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+}
+
+function pct(rel: number): string {
+  const p = Math.round(Math.abs(rel) * 100);
+  return `${p}%`;
+}
+
+function moreFewer(diff: number, unit: Unit): string {
+  if (unit === "count") return diff > 0 ? "more" : "fewer";
+  return diff > 0 ? "higher" : "lower";
+}
+
+/** "58% more than in 2020-21", "2.4 percentage points higher than in 2023-24". */
+function comparison(before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }, unit: Unit, withSize: boolean): string {
+  const c = change(before, after);
+  if (c.difference === 0) return `the same as in ${c.from}`;
+  const word = moreFewer(c.difference, unit);
+  if (!withSize) return `${word} than in ${c.from}`;
+  if (unit === "percent") return `${Math.abs(c.difference).toFixed(1)} percentage points ${word} than in ${c.from}`;
+  if (c.relative === null) return `${word} than in ${c.from}`;
+  return `${pct(c.relative)} ${word} than in ${c.from}`;
+}
+
+function headline(subject: NarrativeSubject, p: SeriesPoint & { value: number }): string {
+  if (subject.unit === "count") return `${fmtValue(p.value, "count")} ${subject.noun} in ${p.period}`;
+  return `${subject.title}: ${fmtValue(p.value, subject.unit)} in ${p.period}`;
+}
+
+/**
+ * The sentence for the latest value of a yearly series (oldest first), with comparisons the way
+ * committee papers make them: a record over the history held, else the previous year, and an
+ * earlier year when the direction differs ("fewer than in 2022-23 but 49% more than in 2021-22").
+ */
+export function describeLatest(subject: NarrativeSubject, series: readonly SeriesPoint[], opts: { breaks?: readonly SeriesBreak[]; spc?: SpcContext } = {}): Sentence | undefined {
+  const all = series.filter((p): p is SeriesPoint & { value: number } => p.value !== null);
+  const last = all.at(-1);
+  if (!last) return undefined;
+  const caveats: string[] = [];
+  const base = last.denominator ?? (subject.unit === "count" ? last.value : null);
+  if (base !== null && base !== undefined && base < SMALL_NUMBER) {
+    caveats.push(`based on ${fmtCount(base)} ${base === 1 ? "child or record" : "children or records"}, so small changes move it a lot`);
+  }
+  const points = comparable(series, opts.breaks ?? []);
+  if (points.length < all.length) {
+    const br = [...(opts.breaks ?? [])].sort((a, b) => a.date.localeCompare(b.date)).at(-1);
+    caveats.push(`not compared with years before ${br ? `the recording change of ${br.date} (${br.note})` : "a recording change"}`);
+  }
+  if (opts.spc?.trial) caveats.push("the control limits are provisional because there are fewer than 13 points");
+  let text = headline(subject, last);
+  let weight = 1;
+  const rec = onRecord(points);
+  const prev = points.at(-2);
+  if (rec.over >= 3 && (rec.highest || rec.lowest)) {
+    const first = points[0]!;
+    text += `, the ${rec.highest ? "highest" : "lowest"} on record and ${comparison(first, last, subject.unit, true)}`;
+    weight = 3;
+  } else if (prev) {
+    const prev2 = points.at(-3);
+    const d1 = Math.sign(last.value - prev.value);
+    const d2 = prev2 ? Math.sign(last.value - prev2.value) : 0;
+    if (prev2 && d1 !== 0 && d2 !== 0 && d1 !== d2) {
+      text += `, ${comparison(prev, last, subject.unit, false)} but ${comparison(prev2, last, subject.unit, true)}`;
+      weight = 2;
+    } else {
+      text += `, ${comparison(prev, last, subject.unit, true)}`;
+      const rel = change(prev, last).relative;
+      weight = rel !== null && Math.abs(rel) >= 0.1 ? 2 : 1;
+    }
+    if (opts.spc && opts.spc.variation === "common_cause" && last.value !== prev.value) {
+      caveats.push("the change is within the normal variation of this measure and should not be read as a real change");
+      weight = Math.min(weight, 1);
+    }
+  }
+  if (subject.polarity !== "none" && prev && last.value !== prev.value) {
+    const better = (last.value > prev.value) === (subject.polarity === "higher");
+    text += better ? " (an improvement)" : " (a deterioration)";
+  }
+  return { text: `${text}.`, caveats, weight };
+}
+
+/** A sentence with its caveats as one paragraph for a report. */
+export function renderSentence(s: Sentence): string {
+  if (!s.caveats.length) return s.text;
+  return `${s.text} (${s.caveats.map((c, i) => (i === 0 ? c.charAt(0).toUpperCase() + c.slice(1) : c)).join("; ")}.)`;
+}

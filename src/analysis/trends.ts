@@ -1,0 +1,105 @@
+/**
+ * @module
+ * Trends as members ask for them: the yearly average (the mean of a financial year's monthly
+ * values), change on the previous year and on N years ago, and highest or lowest on record over
+ * the history held. Series breaks (a recording change) stop comparisons across them. Pure.
+ */
+
+import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
+
+/** One value of a series; `value` null when it could not be computed. */
+export interface SeriesPoint {
+  readonly period: string;
+  readonly value: number | null;
+  readonly numerator?: number | null;
+  readonly denominator?: number | null;
+}
+
+/** A dated break in a series, such as a recording change. */
+export interface SeriesBreak {
+  readonly date: string;
+  readonly note: string;
+}
+
+/** The yearly average of one financial year. */
+export interface YearlyAverage {
+  readonly year: string;
+  readonly mean: number;
+  /** Months with a value; a year with fewer than 12 is partial. */
+  readonly months: number;
+}
+
+function fyLabel(startYear: number): string {
+  return `${startYear}-${String((startYear + 1) % 100).padStart(2, "0")}`;
+}
+
+/** Mean of the monthly values (periods `YYYY-MM`) in each financial year, oldest first. */
+export function yearlyAverages(monthly: readonly SeriesPoint[]): YearlyAverage[] {
+  const by = new Map<number, number[]>();
+  for (const p of monthly) {
+    if (!/^\d{4}-\d{2}$/.test(p.period) || p.value === null) continue;
+    const fy = financialYearOf(`${p.period}-01`);
+    by.set(fy, [...(by.get(fy) ?? []), p.value]);
+  }
+  return [...by.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([fy, vs]) => ({ year: fyLabel(fy), mean: vs.reduce((s, v) => s + v, 0) / vs.length, months: vs.length }));
+}
+
+/** A change between two values. */
+export interface Change {
+  readonly from: string;
+  readonly to: string;
+  readonly before: number;
+  readonly after: number;
+  readonly difference: number;
+  /** Relative change (0.58 = 58% more); null when `before` is 0. */
+  readonly relative: number | null;
+}
+
+/** The change from `before` to `after`. */
+export function change(before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }): Change {
+  return {
+    from: before.period,
+    to: after.period,
+    before: before.value,
+    after: after.value,
+    difference: after.value - before.value,
+    relative: before.value === 0 ? null : (after.value - before.value) / before.value,
+  };
+}
+
+/**
+ * The points comparable with the last one: none from before the latest break that falls on or
+ * before the end of the last period. A break inside the last period leaves it alone.
+ */
+export function comparable(series: readonly SeriesPoint[], breaks: readonly SeriesBreak[] = []): (SeriesPoint & { value: number })[] {
+  const valued = series.filter((p): p is SeriesPoint & { value: number } => p.value !== null && parsePeriod(p.period) !== undefined);
+  const last = valued.at(-1);
+  if (!last) return [];
+  const lastPeriod = parsePeriod(last.period)!;
+  const cut = breaks
+    .map((b) => b.date)
+    .filter((d) => d <= lastPeriod.end)
+    .sort()
+    .at(-1);
+  if (!cut) return valued;
+  if (cut > lastPeriod.start) return [last];
+  return valued.filter((p) => parsePeriod(p.period)!.start >= cut);
+}
+
+/** Where the latest value stands in the history held. */
+export interface RecordStanding {
+  readonly highest: boolean;
+  readonly lowest: boolean;
+  /** How many values were compared (including the latest). */
+  readonly over: number;
+}
+
+/** Whether the latest value is the highest or lowest of the comparable history (ties count). */
+export function onRecord(points: readonly (SeriesPoint & { value: number })[]): RecordStanding {
+  const last = points.at(-1);
+  if (!last || points.length < 2) return { highest: false, lowest: false, over: points.length };
+  const earlier = points.slice(0, -1).map((p) => p.value);
+  return { highest: last.value > Math.max(...earlier), lowest: last.value < Math.min(...earlier), over: points.length };
+}
