@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { test } from "node:test";
@@ -144,6 +146,15 @@ test("import computes; indicators prints values and --json the contract shape; r
     } finally {
       await cleanup();
     }
+    writeFileSync(join(t.dir, "targets.csv"), "indicator,year,target,tolerance\nreferrals,2024-25,5,1\nrereferral_pct,2024-25,10,5\n");
+    const judged = capture();
+    assert.equal(await main(["indicators", "--indicator", "rereferral_pct", "--period", "2024-04", "--data", t.dir, "--json"], judged), 0);
+    const rr = JSON.parse(judged.stdout())[0];
+    assert.deepEqual([rr.value, rr.target, rr.rag, rr.vs_previous], [0, 10, "green", null], "0% re-referrals in April 2024 meets a 10% target; March is before the data");
+    const badTargets = capture();
+    writeFileSync(join(t.dir, "targets.csv"), "indicator,year,target,tolerance\nreferrals,2024-25,lots,1\n");
+    assert.equal(await main(["indicators", "--data", t.dir], badTargets), 2);
+    assert.match(badTargets.stderr(), /targets\.csv, row 2, column target/);
     const list = capture();
     assert.equal(await main(["indicators", "--list", "--data", t.dir], list), 0);
     assert.match(list.stdout(), /assess_45wd_pct — Assessments completed within 45 working days/);

@@ -3,7 +3,10 @@
  * `lantern indicators`: the computed values, or with --list the definitions.
  */
 
-import { parsePeriod, periodsWithin } from "../../calendar/periods.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { direction, parseTargets, rag, type Target, targetFor } from "../../analysis/rag.ts";
+import { parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
 import { LanternError } from "../../core/errors.ts";
 import { computeAndStore, computedSnapshots, selectIndicators, storedValues } from "../../kpi/compute.ts";
 import { formatValue, valueJson } from "../../kpi/format.ts";
@@ -34,6 +37,9 @@ Options:
   --snapshot ID     an earlier snapshot instead of the latest
   --by DIM          a breakdown, e.g. source, team, age_band, category (see --list)
   --list            list the indicators: id, area, unit, polarity, LAIT measure, definition
+  --targets FILE    targets to judge against (default DATA/targets.csv when it exists), a CSV of
+                    indicator,year,target,tolerance[,polarity]: green meets the target, amber
+                    misses by no more than the tolerance, red by more
   --json            an array of {"indicator","authority","period","value","numerator","denominator","unit"}
 
 Examples:
@@ -43,6 +49,18 @@ Examples:
   lantern indicators --list
 `;
 
+/** Targets from --targets, or DATA/targets.csv when present; a bad file is refused with its rows. */
+function readTargets(dataDir: string, file: string | undefined): Target[] {
+  const path = file ?? join(dataDir, "targets.csv");
+  if (!existsSync(path)) {
+    if (file) throw new LanternError("LANTERN_FILE_NOT_FOUND", `${file} does not exist.`);
+    return [];
+  }
+  const { targets, issues } = parseTargets(readFileSync(path, "utf8"), basename(path), (id) => indicatorLibrary().get(id) !== undefined);
+  if (issues.length) throw new LanternError("LANTERN_DATA_REJECTED", `The targets in ${path} have ${issues.length} problem(s).`, { issues, hint: "Correct the rows listed; nothing else was changed." });
+  return targets;
+}
+
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("indicators", argv, {
     period: { type: "string", multiple: true },
@@ -51,6 +69,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     snapshot: { type: "string" },
     by: { type: "string" },
     list: { type: "boolean", default: false },
+    targets: { type: "string" },
   });
   const lib = indicatorLibrary();
   if (values.list) {
@@ -105,21 +124,44 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
           .at(-1);
       periods = [latest("year"), latest("month")].filter((x): x is string => !!x);
     }
-    const vals = await storedValues(store, {
+    const wanted = new Set(periods ?? []);
+    const earlier = (periods ?? []).flatMap((id) => {
+      const p = parsePeriod(id)!;
+      return [previousPeriod(p).id, samePeriodLastYear(p).id];
+    });
+    const all = await storedValues(store, {
       snapshots: targets.map((t) => t.snapshot_id),
       indicators: defs.map((d) => d.id),
-      ...(periods ? { periods } : {}),
+      ...(periods ? { periods: [...new Set([...periods, ...earlier])] } : {}),
       ...(values.by ? { breakdown: values.by } : {}),
     });
+    const vals = periods ? all.filter((v) => wanted.has(v.period)) : all;
+    const goals = readTargets(config.dataDir, values.targets);
+    const lookup = new Map(all.map((v) => [`${v.authority}|${v.indicator}|${v.period}|${v.category ?? ""}`, v.value]));
+    const judged = vals.map((v) => {
+      const def = lib.get(v.indicator)!;
+      const p = parsePeriod(v.period)!;
+      const goal = targetFor(goals, v.indicator, v.period);
+      const polarity = goal?.polarity ?? def.polarity;
+      const before = (id: string) => lookup.get(`${v.authority}|${v.indicator}|${id}|${v.category ?? ""}`);
+      return {
+        v,
+        target: goal?.target ?? null,
+        rag: goal && v.value !== null && !v.breakdown ? rag(v.value, goal, polarity) : null,
+        vsPrevious: v.value === null ? null : direction(v.value, before(previousPeriod(p).id), polarity),
+        vsLastYear: v.value === null ? null : direction(v.value, before(samePeriodLastYear(p).id), polarity),
+      };
+    });
     if (values.json) {
-      o.out(JSON.stringify(vals.map(valueJson), null, 2) + "\n");
+      o.out(JSON.stringify(judged.map((j) => ({ ...valueJson(j.v), target: j.target, rag: j.rag, vs_previous: j.vsPrevious, vs_last_year: j.vsLastYear })), null, 2) + "\n");
       return 0;
     }
     if (!vals.length) {
       o.out(`No values for ${periods?.join(", ")}: the data covers ${targets.map((t) => `${t.la_code} ${t.data_from ?? "?"} to ${t.data_to ?? "?"}`).join("; ")}.\n`);
       return 0;
     }
-    const rows = vals.map((v) => [
+    const withTargets = judged.some((j) => j.target !== null);
+    const rows = judged.map(({ v, target, rag: r, vsPrevious, vsLastYear }) => [
       v.authority,
       v.indicator,
       ...(values.by ? [v.category ?? ""] : []),
@@ -127,8 +169,16 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       v.value === null ? `– (${v.reason ?? "not computed"})` : formatValue(v.value, v.unit),
       v.numerator === null ? "" : Math.round(v.numerator).toLocaleString("en-GB"),
       v.denominator === null ? "" : Math.round(v.denominator).toLocaleString("en-GB"),
+      ...(withTargets ? [target === null ? "" : formatValue(target, v.unit), r ?? ""] : []),
+      vsPrevious ?? "",
+      vsLastYear ?? "",
     ]);
-    o.out(table(["authority", "indicator", ...(values.by ? [values.by] : []), "period", "value", "numerator", "denominator"], rows));
+    o.out(
+      table(
+        ["authority", "indicator", ...(values.by ? [values.by] : []), "period", "value", "numerator", "denominator", ...(withTargets ? ["target", "RAG"] : []), "vs previous", "vs last year"],
+        rows,
+      ),
+    );
     return 0;
   } finally {
     await store.close();
