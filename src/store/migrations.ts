@@ -132,6 +132,20 @@ export const MIGRATIONS: readonly Migration[] = [
         denominator DOUBLE PRECISION,
         note VARCHAR
       )`,
+      `CREATE TABLE lantern_annotation (
+        annotation_id INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        la_code VARCHAR NOT NULL,
+        indicator_id VARCHAR,
+        area VARCHAR,
+        on_date DATE NOT NULL,
+        kind VARCHAR NOT NULL,
+        note VARCHAR NOT NULL,
+        deleted BOOLEAN NOT NULL,
+        changed_by VARCHAR NOT NULL,
+        changed_at VARCHAR NOT NULL,
+        PRIMARY KEY (annotation_id, version)
+      )`,
       `CREATE TABLE lantern_compute (
         snapshot_id INTEGER NOT NULL,
         computed_at VARCHAR NOT NULL,

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { isLanternError } from "../core/errors.ts";
+import { tempStore } from "../../test/fixtures.ts";
+import { annotationHistory, annotationsFor, listAnnotations, saveAnnotation, seriesBreaks } from "./annotations.ts";
+
+test("annotations keep every version; deleted ones leave the list but not the history", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    let t = 0;
+    const clock = () => new Date(Date.UTC(2025, 0, 1, 9, t++));
+    const a = await saveAnnotation(store, { authority: "202", indicator: "referrals", date: "2024-04-01", kind: "recording_change", note: "New front door system", by: "ana" }, clock);
+    await saveAnnotation(store, { authority: "202", area: "children_in_need", date: "2024-09-01", kind: "service_change", note: "Short breaks offer", by: "ana" }, clock);
+    await saveAnnotation(store, { authority: "203", indicator: "referrals", date: "2024-05-01", kind: "note", note: "Other authority", by: "bo" }, clock);
+    await saveAnnotation(store, { id: a.id, authority: "202", indicator: "referrals", date: "2024-04-08", kind: "recording_change", note: "New front door system (went live 8 April)", by: "bo" }, clock);
+    const list = await listAnnotations(store, "202");
+    assert.deepEqual(list.map((x) => [x.id, x.version, x.date, x.changedBy]), [
+      [1, 2, "2024-04-08", "bo"],
+      [2, 1, "2024-09-01", "ana"],
+    ]);
+    assert.deepEqual(seriesBreaks(list), [{ date: "2024-04-08", note: "New front door system (went live 8 April)" }]);
+    assert.deepEqual(annotationsFor(list, { id: "cin_at_end", area: "children_in_need" }).map((x) => x.id), [2]);
+    await saveAnnotation(store, { id: 2, authority: "202", area: "children_in_need", date: "2024-09-01", kind: "service_change", note: "Short breaks offer", by: "ana", deleted: true }, clock);
+    assert.deepEqual((await listAnnotations(store, "202")).map((x) => x.id), [1]);
+    assert.deepEqual((await annotationHistory(store, 2)).map((x) => [x.version, x.deleted]), [
+      [1, false],
+      [2, true],
+    ]);
+    const bad = await saveAnnotation(store, { authority: "202", indicator: "referrals", date: "2024-02-30", kind: "note", note: "x", by: "a" }).catch((e: unknown) => e);
+    assert.ok(isLanternError(bad) && /not a date/.test(bad.message));
+  } finally {
+    await cleanup();
+  }
+});

@@ -1,0 +1,123 @@
+/**
+ * @module
+ * Dated notes on an indicator or a whole area: a service change (a new short-breaks offer), a
+ * recording change (the police changed how they record missing episodes), or a plain note. A
+ * recording change is a series break: trend statements do not compare across it and SPC can
+ * rebase at it. Every edit is a new version, so the history of who said what, when, is kept.
+ */
+
+import { dayNumber } from "../calendar/dates.ts";
+import { LanternError } from "../core/errors.ts";
+import type { AreaId, IndicatorDef } from "../kpi/types.ts";
+import type { Store } from "../store/port.ts";
+import type { SeriesBreak } from "./trends.ts";
+
+export const ANNOTATION_KINDS = ["recording_change", "service_change", "note"] as const;
+export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+
+/** An annotation as it stands (its latest version). */
+export interface Annotation {
+  readonly id: number;
+  readonly version: number;
+  readonly authority: string;
+  readonly indicator: string | null;
+  readonly area: AreaId | null;
+  readonly date: string;
+  readonly kind: AnnotationKind;
+  readonly note: string;
+  readonly changedBy: string;
+  readonly changedAt: string;
+}
+
+type Row = {
+  annotation_id: number;
+  version: number;
+  la_code: string;
+  indicator_id: string | null;
+  area: string | null;
+  on_date: string;
+  kind: string;
+  note: string;
+  deleted: boolean;
+  changed_by: string;
+  changed_at: string;
+};
+
+function toAnnotation(r: Row): Annotation {
+  return {
+    id: r.annotation_id,
+    version: r.version,
+    authority: r.la_code,
+    indicator: r.indicator_id,
+    area: r.area as AreaId | null,
+    date: r.on_date,
+    kind: r.kind as AnnotationKind,
+    note: r.note,
+    changedBy: r.changed_by,
+    changedAt: r.changed_at,
+  };
+}
+
+/** Add an annotation, or a new version of one (`id` given); returns it. */
+export async function saveAnnotation(
+  store: Store,
+  a: { id?: number; authority: string; indicator?: string | null; area?: string | null; date: string; kind: string; note: string; by: string; deleted?: boolean },
+  now: () => Date = () => new Date(),
+): Promise<Annotation> {
+  if (!ANNOTATION_KINDS.includes(a.kind as AnnotationKind)) {
+    throw new LanternError("LANTERN_BAD_OPTION", `An annotation's kind must be ${ANNOTATION_KINDS.join(", ")}, not ${a.kind}.`);
+  }
+  try {
+    dayNumber(a.date);
+  } catch {
+    throw new LanternError("LANTERN_BAD_OPTION", `${a.date} is not a date; write it as YYYY-MM-DD.`);
+  }
+  if (!a.note.trim()) throw new LanternError("LANTERN_BAD_OPTION", "An annotation needs some text.");
+  if (!a.indicator && !a.area) throw new LanternError("LANTERN_BAD_OPTION", "Say what the annotation is about: an indicator or an area.");
+  return store.transaction(async () => {
+    let id = a.id;
+    let version = 1;
+    if (id === undefined) {
+      const [m] = await store.all<{ m: number | null }>(`SELECT max(annotation_id) AS m FROM lantern_annotation`);
+      id = (m?.m ?? 0) + 1;
+    } else {
+      const [v] = await store.all<{ v: number | null }>(`SELECT max(version) AS v FROM lantern_annotation WHERE annotation_id = $1`, [id]);
+      if (!v || v.v === null) throw new LanternError("LANTERN_BAD_OPTION", `There is no annotation ${id}.`);
+      version = v.v + 1;
+    }
+    const at = now().toISOString();
+    await store.run(
+      `INSERT INTO lantern_annotation (annotation_id, version, la_code, indicator_id, area, on_date, kind, note, deleted, changed_by, changed_at)
+       VALUES ($1, $2, $3, $4, $5, CAST($6 AS DATE), $7, $8, $9, $10, $11)`,
+      [id, version, a.authority, a.indicator ?? null, a.area ?? null, a.date, a.kind, a.note.trim(), a.deleted ?? false, a.by, at],
+    );
+    return { id, version, authority: a.authority, indicator: a.indicator ?? null, area: (a.area ?? null) as AreaId | null, date: a.date, kind: a.kind as AnnotationKind, note: a.note.trim(), changedBy: a.by, changedAt: at };
+  });
+}
+
+/** Current annotations of an authority (latest version of each, deleted ones left out), by date. */
+export async function listAnnotations(store: Store, authority: string): Promise<Annotation[]> {
+  const rows = await store.all<Row>(
+    `SELECT a.* FROM lantern_annotation a JOIN (SELECT annotation_id, max(version) AS v FROM lantern_annotation GROUP BY annotation_id) l
+       ON l.annotation_id = a.annotation_id AND l.v = a.version
+     WHERE a.la_code = $1 AND NOT a.deleted ORDER BY a.on_date, a.annotation_id`,
+    [authority],
+  );
+  return rows.map(toAnnotation);
+}
+
+/** Every version of one annotation, oldest first. */
+export async function annotationHistory(store: Store, id: number): Promise<(Annotation & { deleted: boolean })[]> {
+  const rows = await store.all<Row>(`SELECT * FROM lantern_annotation WHERE annotation_id = $1 ORDER BY version`, [id]);
+  return rows.map((r) => ({ ...toAnnotation(r), deleted: r.deleted }));
+}
+
+/** The annotations that apply to an indicator: its own and its area's. */
+export function annotationsFor(all: readonly Annotation[], def: Pick<IndicatorDef, "id" | "area">): Annotation[] {
+  return all.filter((a) => a.indicator === def.id || (a.indicator === null && a.area === def.area));
+}
+
+/** The series breaks among annotations: recording changes. */
+export function seriesBreaks(annotations: readonly Annotation[]): SeriesBreak[] {
+  return annotations.filter((a) => a.kind === "recording_change").map((a) => ({ date: a.date, note: a.note }));
+}

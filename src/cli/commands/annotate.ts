@@ -1,0 +1,111 @@
+/**
+ * @module
+ * `lantern annotate` and `lantern annotations`: dated notes on an indicator or an area, with
+ * their history. A recording change breaks the series: trend sentences stop comparing across it.
+ */
+
+import { annotationHistory, listAnnotations, saveAnnotation } from "../../analysis/annotations.ts";
+import { LanternError } from "../../core/errors.ts";
+import { indicatorLibrary } from "../../kpi/library/index.ts";
+import { AREAS } from "../../kpi/types.ts";
+import { openStore, storeConfig } from "../../store/open.ts";
+import { type Command, intOption, parse } from "../command.ts";
+import { type Output, table } from "../output.ts";
+
+const ANNOTATE_HELP = `lantern annotate --authority CODE (--indicator ID | --area AREA) --date YYYY-MM-DD
+                 --kind recording_change|service_change|note --note TEXT [--id N] [--delete]
+
+Record a dated note on an indicator or a whole dashboard area, for example a service change (a
+new short-breaks offer) or a recording change (the police changed how they record missing
+episodes). A recording change is a series break: trend statements do not compare across it, and
+SPC charts can start new limits there. With --id, saves a new version of an existing note (the
+old one is kept in its history); --delete removes it from view, keeping its history.
+
+Areas: ${AREAS.map((a) => a.id).join(", ")}
+
+Examples:
+  lantern annotate --authority 202 --indicator missing_episodes --date 2024-04-01 --kind recording_change --note "Police changed how missing episodes are recorded"
+  lantern annotate --authority 202 --area children_in_need --date 2024-09-01 --kind service_change --note "Short breaks moved to the disability offer"
+  lantern annotate --authority 202 --id 3 --delete
+`;
+
+const LIST_HELP = `lantern annotations --authority CODE [--history ID] [--data DIR] [--json]
+
+List an authority's annotations by date, or with --history every version of one of them (who
+changed it and when).
+
+Examples:
+  lantern annotations --authority 202
+  lantern annotations --authority 202 --history 3 --json
+`;
+
+function who(): string {
+  return process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown";
+}
+
+async function annotate(argv: readonly string[], o: Output): Promise<number> {
+  const { values } = parse("annotate", argv, {
+    authority: { type: "string" },
+    indicator: { type: "string" },
+    area: { type: "string" },
+    date: { type: "string" },
+    kind: { type: "string" },
+    note: { type: "string" },
+    id: { type: "string" },
+    delete: { type: "boolean", default: false },
+  });
+  if (!values.authority) throw new LanternError("LANTERN_USAGE", "Say which authority with --authority CODE.");
+  if (values.indicator && !indicatorLibrary().get(values.indicator)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${values.indicator}.`, { hint: "Run `lantern indicators --list` to see the ids." });
+  if (values.area && !AREAS.some((a) => a.id === values.area)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown area ${values.area}.`, { hint: `Areas: ${AREAS.map((a) => a.id).join(", ")}` });
+  const store = await openStore(storeConfig(values.data));
+  try {
+    const id = values.id ? intOption("id", values.id, 0, 1, 2 ** 31 - 1) : undefined;
+    let base: { indicator: string | null; area: string | null; date: string; kind: string; note: string } | undefined;
+    if (id !== undefined) {
+      const h = await annotationHistory(store, id);
+      const last = h.at(-1);
+      if (!last || last.authority !== values.authority) throw new LanternError("LANTERN_BAD_OPTION", `${values.authority} has no annotation ${id}.`, { hint: "Run `lantern annotations --authority CODE` to list them." });
+      base = last;
+    }
+    const saved = await saveAnnotation(store, {
+      ...(id !== undefined ? { id } : {}),
+      authority: values.authority,
+      indicator: values.indicator ?? base?.indicator ?? null,
+      area: values.area ?? base?.area ?? null,
+      date: values.date ?? base?.date ?? "",
+      kind: values.kind ?? base?.kind ?? "note",
+      note: values.note ?? base?.note ?? "",
+      by: who(),
+      deleted: values.delete,
+    });
+    if (values.json) o.out(JSON.stringify(saved, null, 2) + "\n");
+    else o.out(`${values.delete ? "Deleted" : "Saved"} annotation ${saved.id} (version ${saved.version}).\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function list(argv: readonly string[], o: Output): Promise<number> {
+  const { values } = parse("annotations", argv, { authority: { type: "string" }, history: { type: "string" } });
+  if (!values.authority) throw new LanternError("LANTERN_USAGE", "Say which authority with --authority CODE.");
+  const store = await openStore(storeConfig(values.data));
+  try {
+    const rows = values.history ? await annotationHistory(store, intOption("history", values.history, 0, 1, 2 ** 31 - 1)) : await listAnnotations(store, values.authority);
+    if (values.json) {
+      o.out(JSON.stringify(rows, null, 2) + "\n");
+      return 0;
+    }
+    if (!rows.length) {
+      o.out("No annotations yet. Add one with `lantern annotate`.\n");
+      return 0;
+    }
+    o.out(table(["id", "version", "date", "kind", "about", "note", "by", "changed"], rows.map((a) => [a.id, a.version, a.date, a.kind, a.indicator ?? a.area ?? "", a.note, a.changedBy, a.changedAt.slice(0, 16).replace("T", " ")])));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+export const annotateCommand: Command = { name: "annotate", help: ANNOTATE_HELP, run: annotate };
+export const annotationsCommand: Command = { name: "annotations", help: LIST_HELP, run: list };
