@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   compute: { summary: "Compute every indicator for every period and store the values", load: async () => (await import("./commands/compute.ts")).computeCommand },
   indicators: { summary: "Show indicator values (or --list the definitions)", load: async () => (await import("./commands/indicators.ts")).indicatorsCommand },
   records: { summary: "List the records (children) behind a figure; audited", load: async () => (await import("./commands/records.ts")).recordsCommand },
+  digest: { summary: "The early-warning digest: SPC signals and RAG changes, grouped, with the flow to care", load: async () => (await import("./commands/digest.ts")).digestCommand },
   annotate: { summary: "Add or change a dated note (a recording or service change) on an indicator or area", load: async () => (await import("./commands/annotate.ts")).annotateCommand },
   annotations: { summary: "List an authority's annotations and their history", load: async () => (await import("./commands/annotate.ts")).annotationsCommand },
   snapshots: { summary: "List the loads (snapshots) in the store", load: async () => (await import("./commands/snapshots.ts")).snapshotsCommand },
