@@ -16,7 +16,14 @@ async function authority(shocks: { month: string; factor: number }[]) {
   await importSsd(s.store, { paths: [out.dir] });
   await computeAndStore(s.store, { dataDir: s.dataDir });
   const [target] = await resolveTargets(s.store);
-  return { ...s, target: target!, cleanup: async () => (await s.cleanup(), out.cleanup()) };
+  return {
+    ...s,
+    target: target!,
+    cleanup: async () => {
+      await s.cleanup();
+      out.cleanup();
+    },
+  };
 }
 
 test("a step change in referrals is flagged within a few months; none without it", async () => {
