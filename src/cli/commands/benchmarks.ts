@@ -91,7 +91,7 @@ export function renderBenchmark(r: BenchmarkResult): string {
   if (r.year.note) lines.push(`Note: ${r.year.note}`);
   lines.push("");
   const ownLabel = r.own.from === "lantern" ? `${r.authority.name} (Lantern's value for ${r.year.lanternPeriod})` : r.own.from === "none" ? `${r.authority.name} (no Lantern value for ${r.year.lanternPeriod})` : r.authority.name;
-  const rows: [string, string][] = [[ownLabel, r.own.from === "none" ? "–" : fmtPublished(r.own.value, r)]];
+  const rows: [string, string][] = [[ownLabel, r.own.from === "none" ? "–" : fmtPublished(r.own.value, r, r.own.from === "lantern")]];
   rows.push(["England", fmtPublished(r.england, r)]);
   if (r.region) rows.push([r.region.name, fmtPublished(r.region.value, r)]);
   if (r.subRegion) rows.push([r.subRegion.name, fmtPublished(r.subRegion.value, r)]);
@@ -117,7 +117,7 @@ export function renderBenchmark(r: BenchmarkResult): string {
     r.neighbours.map((n) => [String(n.rank), n.code, n.name, fmtPublished(n.value, r), n.closeness]),
   );
   lines.push(...t.trimEnd().split("\n").map((l) => `  ${l}`));
-  if (r.quartiles && r.polarity !== "-") lines.push("", `Quartile cut points (R type 7, over ${r.rank?.of ?? "all"} LA values): ${r.quartiles.map((q) => fmtNumber(Math.round(q * 1000) / 1000, r)).join(" · ")}; a value on a cut point goes with the lower values.`);
+  if (r.quartiles && r.polarity !== "-") lines.push("", `Quartile cut points (R type 7, over ${r.rank?.of ?? r.lasWithValue} LA values): ${r.quartiles.map((q) => fmtNumber(Math.round(q * 1000) / 1000, r)).join(" · ")}; a value on a cut point goes with the lower values.`);
   const notes = r.notes.filter((n) => n !== r.year.note && !/no polarity/.test(n));
   if (notes.length) lines.push("", ...notes.map((n) => `Note: ${n}`));
   lines.push("", `Source: ${r.source}. Contains public sector information licensed under the Open Government Licence v3.0.`);
@@ -140,7 +140,7 @@ async function likeFor(store: Store, authority: string, like: string | undefined
 }
 
 async function ownLanternValue(store: Store, authority: string, indicator: string, period: string): Promise<number | null> {
-  let targets;
+  let targets: Awaited<ReturnType<typeof resolveTargets>>;
   try {
     targets = await resolveTargets(store, { authority });
   } catch {
