@@ -8,7 +8,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { generateToDirectory } from "../../synth/index.ts";
+import { benchmarkData } from "../../analysis/benchmark-data.ts";
+import { BenchmarkProblem, benchmark } from "../../analysis/benchmarks.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
+import type { Target } from "../../kpi/engine.ts";
+import type { Store } from "../../store/port.ts";
 import { computeAndStore, computedSnapshots, storedValues } from "../../kpi/compute.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
@@ -38,6 +42,39 @@ Examples:
 
 /** The indicators the demo summary shows. */
 const HEADLINE = ["referrals", "referral_rate", "rereferral_pct", "assess_45wd_pct", "cin_rate", "s47_rate", "icpc_15wd_pct", "cpp_rate", "cpp_second_pct", "cla_rate", "cla_3plus_placements_pct", "cl_suitable_acc_pct", "cl_eet_pct", "ehcp_20wk_pct"];
+
+const DEMO_LIKE = "893";
+const COMPARE_YEAR = "2024-25";
+
+/** Benchmarks of the headline indicators for each authority that has a like-for-like authority. */
+async function comparisons(store: Store, targets: readonly Target[]) {
+  const data = benchmarkData();
+  const out: { title: string; value: string; england: string; neighbours: string; rank: string; band: string; like: string }[] = [];
+  for (const t of targets) {
+    const [a] = await store.all<{ like_code: string | null }>(`SELECT like_code FROM lantern_authority WHERE la_code = $1`, [t.la_code]);
+    if (!a?.like_code) continue;
+    const vals = await storedValues(store, { snapshots: [t.snapshot_id], periods: [COMPARE_YEAR], indicators: HEADLINE });
+    for (const v of vals) {
+      if (v.value === null || v.unit === "count") continue;
+      try {
+        const b = benchmark({ authority: t.la_code, indicator: v.indicator, year: COMPARE_YEAR, ownValue: v.value, like: a.like_code }, data);
+        const num = (p: { value: number } | { symbol: string }) => ("value" in p ? formatValue(p.value, v.unit) : p.symbol);
+        out.push({
+          title: indicatorLibrary().get(v.indicator)!.title,
+          value: formatValue(v.value, v.unit),
+          england: num(b.england),
+          neighbours: b.neighbourMean === null ? "" : `${formatValue(b.neighbourMean, v.unit)} (${b.neighboursWithValue} of ${b.neighbourCount})`,
+          rank: b.rank ? `${b.rank.position} of ${b.rank.of}` : "",
+          band: b.quartileBand ?? "",
+          like: `neighbours of ${b.authority.like?.name ?? a.like_code}`,
+        });
+      } catch (e) {
+        if (!(e instanceof BenchmarkProblem)) throw e;
+      }
+    }
+  }
+  return out;
+}
 
 /** The demo authority's generation settings (fixed, so every demo is the same). */
 export const DEMO = { seed: 1, population: 60000, from: "2020-04", to: "2026-09", authorities: 1 } as const;
@@ -71,6 +108,9 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       await computeAndStore(store, { snapshot: t.snapshot_id, dataDir: config.dataDir, onProgress: (d, n, l) => bar.update(d, n, l) });
       bar.done();
     }
+    // The demo authority is fictitious: compare it with Shropshire's region and neighbours (a real
+    // authority of about the same number of children), as `lantern benchmarks --like` would.
+    await store.run(`UPDATE lantern_authority SET like_code = $1 WHERE la_code = $2 AND like_code IS NULL`, [DEMO_LIKE, "X001"]);
     const counts = await headlineCounts(store);
     const headline: { authority: string; indicator: string; title: string; period: string; value: string }[] = [];
     for (const t of targets) {
@@ -106,11 +146,16 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         ),
       );
     }
+    const compared = await comparisons(store, targets);
     for (const la of [...new Set(headline.map((h) => h.authority))]) {
       const mine = headline.filter((h) => h.authority === la);
       const years = [...new Set(mine.map((h) => h.period))];
       o.out(`\n${la}: headline indicators (DfE definitions)\n`);
       o.out(table(["indicator", ...years], [...new Set(mine.map((h) => h.title))].map((title) => [title, ...years.map((y) => mine.find((h) => h.title === title && h.period === y)?.value ?? "")])));
+    }
+    if (compared.length) {
+      o.out(`\nCompared with England and statistical neighbours (DfE LAIT, ${COMPARE_YEAR}; ${compared[0]!.like})\n`);
+      o.out(table(["indicator", "value", "England", "neighbours' mean", "rank", "band"], compared.map((c) => [c.title, c.value, c.england, c.neighbours, c.rank, c.band])));
     }
     o.out(`
 The web dashboard is not in this version yet: the data above is in the store, ready for it.
