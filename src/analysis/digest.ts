@@ -65,6 +65,9 @@ export const FLOW: readonly { stage: string; indicator: string }[] = [
   { stage: "Children starting care", indicator: "cla_started" },
 ];
 
+/** Percentages on fewer records than this in any of the last 12 months are not charted. */
+const MIN_DENOMINATOR = 20;
+
 /** Months of history the SPC looks back over. */
 const LOOKBACK = 36;
 
@@ -94,8 +97,13 @@ export function buildDigest(input: {
   const groups = DIGEST_GROUPS.map((g) => ({ id: g.id, title: g.title, signals: [] as Signal[] }));
   for (const def of input.indicators) {
     const group = groups[DIGEST_GROUPS.findIndex((g) => (g.areas as readonly string[]).includes(def.area))]!;
-    const series = months.map((m) => ({ date: parsePeriod(m)!.end, value: byKey.get(`${def.id}|${m}`)?.value ?? null })).filter((p): p is { date: string; value: number } => p.value !== null);
-    if (series.length >= 12 && series.at(-1)!.date === period.end.slice(0, 10) && period.kind === "month") {
+    const monthly = months.map((m) => byKey.get(`${def.id}|${m}`)).filter((v): v is IndicatorValue => v !== undefined && v.value !== null);
+    const series = monthly.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
+    // XmR charts assume roughly independent points: a stock taken at each month end (children on
+    // plans, looked after) or a percentage of a handful of children moves too slowly or too
+    // jumpily for its limits to mean anything, so only flow measures on enough records are charted.
+    const charted = def.measure === "flow" && monthly.slice(-12).every((v) => def.unit !== "percent" || (v.denominator ?? 0) >= MIN_DENOMINATOR);
+    if (charted && series.length >= 12 && series.at(-1)!.date === period.end.slice(0, 10) && period.kind === "month") {
       const breaks = seriesBreaks(annotationsFor(input.annotations ?? [], def))
         .map((b) => b.date)
         .filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
@@ -107,7 +115,10 @@ export function buildDigest(input: {
       }
       const last = result?.points.at(-1);
       if (result && last && last.type !== "common_cause") {
-        const severity = last.type === "special_cause_concern" ? 3 : last.type === "special_cause_improvement" ? 1 : 2;
+        // Only a point beyond the process limits is a concern to lead with: run and trend rules assume
+        // independent points and fire on slow-moving stocks (a percentage of the children on plans
+        // moves a little each month), so those are listed to watch, not as alarms.
+        const severity = last.type === "special_cause_concern" ? (last.rule === "astronomical" ? 3 : 2) : last.type === "special_cause_improvement" ? 1 : 2;
         group.signals.push({
           indicator: def.id,
           title: def.title,

@@ -1,9 +1,451 @@
 /**
  * @module
- * Children in care indicators (being written; see the KPI issue's list).
+ * Children in care indicators (SSDA903 definitions, `../shared/research/indicators.md` §1.2;
+ * decisions in `definitions.md`). Every measure works from the same looked-after episodes:
+ *  - an episode that began under a short-break legal status only (V3/V4 and nothing else open
+ *    that day) is left out, and "at the end" measures also leave out a child whose legal status on
+ *    the last day is V3/V4 only, as the DfE leaves short-break care out of its statistics;
+ *  - care ends on the 18th birthday at the latest, whatever the recorded ceased date;
+ *  - a period of care starts with an episode that no other episode of the child covers or meets
+ *    (one episode's end date is the next one's start date when care continues), and ends with
+ *    an episode no other episode continues.
+ * Counts of children count each child once; flows such as placements look back over the 12
+ * months to the period end whatever the period's length.
  */
 
 import type { IndicatorDef } from "../types.ts";
+import { ageBandSql } from "./front-door.ts";
+
+const ALL = ["month", "quarter", "year", "rolling"] as const;
+
+/** Months in care, and years in the same placement, for long-term stability. */
+const STABLE_CARE_MONTHS = 30;
+const STABLE_PLACEMENT_YEARS = 2;
+/** Placement types counted as "other" placements: Z1 and the 2025-26 Z11–Z14 codes always. */
+const OTHER_PLACEMENTS = ["Z1", "Z11", "Z12", "Z13", "Z14"];
+/** Semi-independent / independent living codes withdrawn from the 2024-25 return, "other" (unregistered) from this date. */
+const UNREGISTERED_CODES = ["H5", "P2"];
+const UNREGISTERED_FROM = "2023-10-28";
+
+const list = (codes: readonly string[]) => codes.map((c) => `'${c}'`).join(", ");
+
+/** SQL true when the child `person` in `la` is looked after on day `d` under a short-break legal status only (V3/V4). */
+function shortBreakOn(la: string, person: string, d: string): string {
+  const open = (cond: string) =>
+    `SELECT 1 FROM {legal_status} l WHERE l.la_code = ${la} AND l.lega_person_id = ${person} AND ${cond}
+        AND l.lega_legal_status_start_date <= ${d} AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > ${d})`;
+  return `(EXISTS (${open("upper(trim(l.lega_legal_status)) IN ('V3', 'V4')")})
+      AND NOT EXISTS (${open("upper(trim(l.lega_legal_status)) NOT IN ('V3', 'V4')")}))`;
+}
+
+const EIGHTEEN = "CAST(pe.pers_dob + INTERVAL '18 years' AS DATE)";
+
+/**
+ * The looked-after episodes every measure uses (`cla`): short-break episodes left out, ended at the
+ * 18th birthday, with the child's date of birth and sex; `starts` and `ends` are the episodes that
+ * begin and end a period of care.
+ */
+const CLA_CTES = `cla AS (
+    SELECT e.la_code, e.clae_person_id AS person_id, e.clae_cla_episode_id AS episode_id, e.clae_cla_episode_start_date AS start_date,
+      CASE WHEN pe.pers_dob IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > ${EIGHTEEN})
+        THEN ${EIGHTEEN} ELSE e.clae_cla_episode_ceased_date END AS end_date,
+      CASE WHEN pe.pers_dob IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > ${EIGHTEEN})
+        THEN '18th birthday' ELSE upper(trim(e.clae_cla_episode_ceased_reason)) END AS end_reason,
+      pe.pers_dob AS dob, pe.pers_sex AS sex
+    FROM {cla_episodes} e
+    LEFT JOIN {person} pe ON pe.la_code = e.la_code AND pe.pers_person_id = e.clae_person_id
+    WHERE (pe.pers_dob IS NULL OR e.clae_cla_episode_start_date < ${EIGHTEEN})
+      AND NOT ${shortBreakOn("e.la_code", "e.clae_person_id", "e.clae_cla_episode_start_date")}
+  ),
+  starts AS (
+    SELECT c.* FROM cla c WHERE NOT EXISTS (
+      SELECT 1 FROM cla q WHERE q.la_code = c.la_code AND q.person_id = c.person_id AND q.episode_id <> c.episode_id
+        AND (q.start_date < c.start_date OR (q.start_date = c.start_date AND q.episode_id < c.episode_id))
+        AND (q.end_date IS NULL OR q.end_date >= c.start_date))
+  ),
+  ends AS (
+    SELECT c.* FROM cla c WHERE c.end_date IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM cla q WHERE q.la_code = c.la_code AND q.person_id = c.person_id AND q.episode_id <> c.episode_id
+        AND q.start_date <= c.end_date AND (q.end_date IS NULL OR q.end_date > c.end_date))
+  )`;
+
+/** Children looked after on each period's last day (`atend`), one row per child, short-break-only children left out. */
+const AT_END_CTE = `atend AS (
+    SELECT c.la_code, p.period_id, p.end_date AS p_end, c.person_id, min(c.episode_id) AS record_id, max(c.dob) AS dob, max(c.sex) AS sex
+    FROM cla c
+    JOIN {periods} p ON p.la_code = c.la_code AND c.start_date <= p.end_date AND (c.end_date IS NULL OR c.end_date > p.end_date)
+    WHERE NOT ${shortBreakOn("c.la_code", "c.person_id", "p.end_date")}
+    GROUP BY c.la_code, p.period_id, p.end_date, c.person_id
+  )`;
+
+/** The first day of the 12 months ending on `end` (1 April for 31 March). */
+function yearBefore(end: string): string {
+  return `CAST(CAST(${end} + INTERVAL '1 day' AS DATE) - INTERVAL '1 year' AS DATE)`;
+}
+
+/** The child's placement open on `d` (the latest started), as `cur` columns pl_id, pl_start, pl_type, via a lateral-free window. */
+function currentPlacementCte(from: string): string {
+  return `cur AS (
+    SELECT z.la_code, z.period_id, z.person_id, z.pl_id, z.pl_start, z.pl_type FROM (
+      SELECT a.la_code, a.period_id, a.person_id, x.clap_cla_placement_id AS pl_id, x.clap_cla_placement_start_date AS pl_start,
+        upper(trim(x.clap_cla_placement_type)) AS pl_type,
+        row_number() OVER (PARTITION BY a.la_code, a.period_id, a.person_id ORDER BY x.clap_cla_placement_start_date DESC, x.clap_cla_placement_id DESC) AS rn
+      FROM ${from} a
+      JOIN {cla_placement} x ON x.la_code = a.la_code AND x.clap_person_id = a.person_id AND x.clap_cla_placement_start_date <= a.p_end
+        AND (x.clap_cla_placement_end_date IS NULL OR x.clap_cla_placement_end_date > a.p_end)
+    ) z WHERE z.rn = 1
+  )`;
+}
+
+/** The child's legal status on `d` (a non-short-break one first, then the latest started). */
+function legalStatusOn(la: string, person: string, d: string): string {
+  return `(SELECT upper(trim(l.lega_legal_status)) FROM {legal_status} l WHERE l.la_code = ${la} AND l.lega_person_id = ${person}
+      AND l.lega_legal_status_start_date <= ${d} AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > ${d})
+      ORDER BY CASE WHEN upper(trim(l.lega_legal_status)) IN ('V3', 'V4') THEN 1 ELSE 0 END, l.lega_legal_status_start_date DESC, l.lega_legal_status_id DESC LIMIT 1)`;
+}
+
+const NO_MEASURE = "CAST(NULL AS DOUBLE PRECISION) AS measure";
+
+/** Children looked after at the end; with the placement type, legal status, age-band and sex breakdowns when `dims`. */
+function atEndRows(dims: boolean): string {
+  return `WITH ${CLA_CTES},
+  ${AT_END_CTE}${dims ? `,\n  ${currentPlacementCte("atend")}` : ""}
+  SELECT a.la_code, a.period_id, a.person_id, a.record_id, 1 AS num, 1 AS den, ${NO_MEASURE},
+    'looked after on ' || CAST(a.p_end AS VARCHAR) AS why${
+      dims
+        ? `,
+    cur.pl_type AS dim_placement_type, ${legalStatusOn("a.la_code", "a.person_id", "a.p_end")} AS dim_legal_status,
+    ${ageBandSql("a.dob", "a.p_end")} AS dim_age_band, a.sex AS dim_sex
+  FROM atend a
+  LEFT JOIN cur ON cur.la_code = a.la_code AND cur.period_id = a.period_id AND cur.person_id = a.person_id`
+        : `
+  FROM atend a`
+    }`;
+}
+
+/** Children starting to be looked after in each period, once each (their first start in it). */
+function startedRows(dims: boolean): string {
+  return `WITH ${CLA_CTES},
+  s AS (
+    SELECT st.la_code, p.period_id, st.person_id, st.episode_id, st.start_date, st.dob, st.sex,
+      row_number() OVER (PARTITION BY st.la_code, p.period_id, st.person_id ORDER BY st.start_date, st.episode_id) AS rn
+    FROM starts st
+    JOIN {periods} p ON p.la_code = st.la_code AND st.start_date BETWEEN p.start_date AND p.end_date
+  )
+  SELECT s.la_code, s.period_id, s.person_id, s.episode_id AS record_id, 1 AS num, 1 AS den, ${NO_MEASURE},
+    'started to be looked after on ' || CAST(s.start_date AS VARCHAR) AS why${
+      dims
+        ? `,
+    ${legalStatusOn("s.la_code", "s.person_id", "s.start_date")} AS dim_legal_status, ${ageBandSql("s.dob", "s.start_date")} AS dim_age_band, s.sex AS dim_sex`
+        : ""
+    }
+  FROM s WHERE s.rn = 1`;
+}
+
+/** Looked-after children with their placements of 24 hours or more open in the 12 months to the period end. */
+const PLACEMENTS_12M = `WITH ${CLA_CTES},
+  ${AT_END_CTE},
+  pl AS (
+    SELECT x.la_code, x.clap_person_id, x.clap_cla_placement_start_date AS pl_start, x.clap_cla_placement_end_date AS pl_end,
+      CASE WHEN upper(trim(x.clap_cla_placement_type)) IN ('A3', 'A5') AND EXISTS (
+        SELECT 1 FROM {cla_placement} f WHERE f.la_code = x.la_code AND f.clap_person_id = x.clap_person_id
+          AND upper(trim(f.clap_cla_placement_type)) LIKE 'U%'
+          AND f.clap_cla_placement_end_date BETWEEN CAST(x.clap_cla_placement_start_date - INTERVAL '1 day' AS DATE) AND x.clap_cla_placement_start_date
+      ) THEN 1 ELSE 0 END AS same_carer
+    FROM {cla_placement} x
+    WHERE x.clap_cla_placement_end_date IS NULL OR x.clap_cla_placement_end_date > x.clap_cla_placement_start_date
+  ),
+  k AS (
+    SELECT a.*, (SELECT count(*) FROM pl WHERE pl.la_code = a.la_code AND pl.clap_person_id = a.person_id AND pl.same_carer = 0
+        AND pl.pl_start <= a.p_end AND (pl.pl_end IS NULL OR pl.pl_end >= ${yearBefore("a.p_end")})) AS n
+    FROM atend a
+  ),
+  ${currentPlacementCte("k")}
+  SELECT k.la_code, k.period_id, k.person_id, k.record_id, CASE WHEN k.n >= 3 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
+    CAST(k.n AS VARCHAR) || ' placement(s) of 24 hours or more in the 12 months to ' || CAST(k.p_end AS VARCHAR) AS why,
+    cur.pl_type AS dim_placement_type, ${ageBandSql("k.dob", "k.p_end")} AS dim_age_band, k.sex AS dim_sex
+  FROM k
+  LEFT JOIN cur ON cur.la_code = k.la_code AND cur.period_id = k.period_id AND cur.person_id = k.person_id`;
+
+const LONG_TERM = `WITH ${CLA_CTES},
+  ${AT_END_CTE},
+  lt AS (
+    SELECT a.*, (SELECT max(st.start_date) FROM starts st WHERE st.la_code = a.la_code AND st.person_id = a.person_id AND st.start_date <= a.p_end) AS care_start
+    FROM atend a
+    WHERE a.dob IS NOT NULL AND CAST(a.dob + INTERVAL '16 years' AS DATE) > a.p_end
+  ),
+  cohort AS (
+    SELECT lt.* FROM lt WHERE lt.care_start <= CAST(lt.p_end - INTERVAL '${STABLE_CARE_MONTHS} months' AS DATE)
+  ),
+  ${currentPlacementCte("cohort")},
+  x AS (
+    SELECT c.*, cur.pl_type, cur.pl_start,
+      (SELECT max(q.clap_cla_placement_start_date) FROM {cla_placement} q WHERE q.la_code = c.la_code AND q.clap_person_id = c.person_id
+        AND q.clap_cla_placement_start_date < cur.pl_start
+        AND q.clap_cla_placement_end_date BETWEEN CAST(cur.pl_start - INTERVAL '1 day' AS DATE) AND cur.pl_start) AS prev_start,
+      CAST(c.p_end - INTERVAL '${STABLE_PLACEMENT_YEARS} years' AS DATE) AS since
+    FROM cohort c
+    LEFT JOIN cur ON cur.la_code = c.la_code AND cur.period_id = c.period_id AND cur.person_id = c.person_id
+  )
+  SELECT x.la_code, x.period_id, x.person_id, x.record_id,
+    CASE WHEN x.pl_start <= x.since THEN 1 WHEN x.pl_type IN ('A3', 'A4', 'A5', 'A6') AND x.prev_start <= x.since THEN 1 ELSE 0 END AS num,
+    1 AS den, ${NO_MEASURE},
+    'in care since ' || CAST(x.care_start AS VARCHAR) || CASE
+      WHEN x.pl_start IS NULL THEN '; no placement recorded on ' || CAST(x.p_end AS VARCHAR)
+      WHEN x.pl_start <= x.since THEN '; same placement since ' || CAST(x.pl_start AS VARCHAR)
+      WHEN x.pl_type IN ('A3', 'A4', 'A5', 'A6') AND x.prev_start <= x.since THEN '; placed for adoption ' || CAST(x.pl_start AS VARCHAR) || ' after a placement from ' || CAST(x.prev_start AS VARCHAR)
+      ELSE '; placement started ' || CAST(x.pl_start AS VARCHAR) END AS why,
+    x.pl_type AS dim_placement_type, ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex
+  FROM x`;
+
+const OTHER_PLACEMENT_ROWS = `WITH ${CLA_CTES},
+  ${AT_END_CTE},
+  ${currentPlacementCte("atend")},
+  x AS (
+    SELECT a.*, cur.pl_type,
+      CASE WHEN cur.pl_type IN (${list(OTHER_PLACEMENTS)}) THEN 1
+        WHEN cur.pl_type IN (${list(UNREGISTERED_CODES)}) AND a.p_end >= DATE '${UNREGISTERED_FROM}' THEN 1 ELSE 0 END AS other
+    FROM atend a
+    LEFT JOIN cur ON cur.la_code = a.la_code AND cur.period_id = a.period_id AND cur.person_id = a.person_id
+  )
+  SELECT x.la_code, x.period_id, x.person_id, x.record_id, x.other AS num, 1 AS den, ${NO_MEASURE},
+    CASE WHEN x.pl_type IS NULL THEN 'no placement recorded on ' || CAST(x.p_end AS VARCHAR)
+      ELSE 'placement type ' || x.pl_type || ' on ' || CAST(x.p_end AS VARCHAR) END AS why,
+    x.pl_type AS dim_placement_type, ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex
+  FROM x`;
+
+const UASC_ROWS = `WITH ${CLA_CTES},
+  ${AT_END_CTE}
+  SELECT a.la_code, a.period_id, a.person_id, a.record_id, 1 AS num, 1 AS den, ${NO_MEASURE},
+    'looked after and an unaccompanied asylum-seeking child on ' || CAST(a.p_end AS VARCHAR) AS why,
+    ${ageBandSql("a.dob", "a.p_end")} AS dim_age_band, a.sex AS dim_sex
+  FROM atend a
+  WHERE EXISTS (SELECT 1 FROM {immigration_status} i WHERE i.la_code = a.la_code AND i.immi_person_id = a.person_id
+    AND (upper(trim(i.immi_immigration_status)) LIKE '%UASC%' OR lower(i.immi_immigration_status) LIKE '%unaccompanied%')
+    AND (i.immi_immigration_status_start_date IS NULL OR i.immi_immigration_status_start_date <= a.p_end)
+    AND (i.immi_immigration_status_end_date IS NULL OR i.immi_immigration_status_end_date > a.p_end))`;
+
+/** Children looked after at any time in the period, with the first missing (`kind` 'Missing') or away ('Absent') episode. */
+function missingRows(kind: "missing" | "away"): string {
+  const codes = kind === "missing" ? "('missing', 'm')" : "('absent', 'a', 'away')";
+  const word = kind === "missing" ? "missing" : "away from placement without authorisation";
+  return `WITH ${CLA_CTES},
+  during AS (
+    SELECT c.la_code, p.period_id, p.start_date AS p_start, p.end_date AS p_end, c.person_id, min(c.episode_id) AS record_id,
+      max(c.dob) AS dob, max(c.sex) AS sex
+    FROM cla c
+    JOIN {periods} p ON p.la_code = c.la_code AND c.start_date <= p.end_date AND (c.end_date IS NULL OR c.end_date >= p.start_date)
+    GROUP BY c.la_code, p.period_id, p.start_date, p.end_date, c.person_id
+  ),
+  x AS (
+    SELECT d.*, (SELECT min(m.miss_missing_episode_start_date) FROM {missing} m
+      WHERE m.la_code = d.la_code AND m.miss_person_id = d.person_id AND lower(trim(m.miss_missing_episode_type)) IN ${codes}
+        AND m.miss_missing_episode_start_date <= d.p_end
+        AND (m.miss_missing_episode_end_date IS NULL OR m.miss_missing_episode_end_date >= d.p_start)
+        AND EXISTS (SELECT 1 FROM cla c WHERE c.la_code = m.la_code AND c.person_id = m.miss_person_id
+          AND c.start_date <= m.miss_missing_episode_start_date AND (c.end_date IS NULL OR c.end_date >= m.miss_missing_episode_start_date))
+    ) AS first_start
+    FROM during d
+  )
+  SELECT x.la_code, x.period_id, x.person_id, x.record_id, CASE WHEN x.first_start IS NULL THEN 0 ELSE 1 END AS num, 1 AS den, ${NO_MEASURE},
+    CASE WHEN x.first_start IS NULL THEN 'looked after in the period; not ${word} while looked after'
+      ELSE '${word} from ' || CAST(x.first_start AS VARCHAR) END AS why,
+    ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex
+  FROM x`;
+}
+
+const MULTIPLE_SW_ROWS = `WITH ${CLA_CTES},
+  ${AT_END_CTE},
+  x AS (
+    SELECT a.*, (SELECT count(DISTINCT i.invo_professional_id) FROM {involvements} i
+      WHERE i.la_code = a.la_code AND i.invo_person_id = a.person_id
+        AND upper(trim(i.invo_professional_role_id)) IN ('ALLOCATED CASE WORKER', 'ALLOCATED SOCIAL WORKER')
+        AND i.invo_involvement_start_date <= a.p_end
+        AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= ${yearBefore("a.p_end")})) AS n
+    FROM atend a
+  )
+  SELECT x.la_code, x.period_id, x.person_id, x.record_id, CASE WHEN x.n > 1 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
+    CAST(x.n AS VARCHAR) || ' allocated social worker(s) in the 12 months to ' || CAST(x.p_end AS VARCHAR) AS why,
+    ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex
+  FROM x`;
+
+const CLA_NEEDS = ["cla_episodes", "person", "legal_status"];
+const SHORT_BREAKS =
+  "Children looked after only under an agreed series of short breaks (legal status V3 or V4) are left out, as the DfE does, and care ends at the 18th birthday at the latest.";
+const TWELVE_MONTHS = "For a month or quarter Lantern looks back over the 12 months ending with it, so every period's figure is comparable with the year's.";
 
 /** The children in care indicators. */
-export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [];
+export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
+  {
+    id: "cla_at_end",
+    title: "Children looked after",
+    area: "children_in_care",
+    unit: "count",
+    polarity: "none",
+    measure: "snapshot",
+    periods: ALL,
+    lait: "LACnum",
+    definition: `Children looked after on the last day of the period (a care episode started on or before that day and not ceased on or before it), each child counted once. ${SHORT_BREAKS} A child whose only legal status that day is V3 or V4 is not counted.`,
+    needs: [...CLA_NEEDS, "cla_placement"],
+    breakdowns: ["placement_type", "legal_status", "age_band", "sex"],
+    sql: atEndRows(true),
+  },
+  {
+    id: "cla_rate",
+    title: "Children looked after per 10,000 children",
+    area: "children_in_care",
+    unit: "rate",
+    polarity: "none",
+    measure: "snapshot",
+    periods: ALL,
+    lait: "LAC",
+    definition: `Children looked after on the last day of the period (counted as for the number of children looked after) per 10,000 children aged 0 to 17, using the mid-year population estimate of the year the financial year starts in (mid-2024 for 2024-25). ${SHORT_BREAKS} The DfE figure is the rate at 31 March.`,
+    needs: CLA_NEEDS,
+    sql: atEndRows(false),
+  },
+  {
+    id: "cla_started",
+    title: "Children starting to be looked after",
+    area: "children_in_care",
+    unit: "count",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    definition: `Children who started a period of care in the period, each child counted once however many times they came into care in it. A period of care starts with an episode that does not continue an earlier one (an episode that starts on the day the previous one ended continues it). ${SHORT_BREAKS}`,
+    needs: CLA_NEEDS,
+    breakdowns: ["legal_status", "age_band", "sex"],
+    sql: startedRows(true),
+  },
+  {
+    id: "cla_start_rate",
+    title: "Children starting to be looked after per 10,000 children",
+    area: "children_in_care",
+    unit: "rate",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    lait: "LAC_Start_Rate",
+    definition: `Children who started a period of care in the period (each child once, as for the count of children starting to be looked after) per 10,000 children aged 0 to 17, mid-year population estimate of the year the financial year starts in. For a month or quarter the rate is for that shorter period; compare yearly and rolling-year rates with the DfE's. ${SHORT_BREAKS}`,
+    needs: CLA_NEEDS,
+    sql: startedRows(false),
+  },
+  {
+    id: "cla_ceased",
+    title: "Children ceasing to be looked after",
+    area: "children_in_care",
+    unit: "count",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    definition: `Children whose period of care ended in the period, each child counted once (their last cessation in it). Care ends with an episode that no other episode continues; a young person still recorded as looked after on their 18th birthday is counted as ceasing that day (reason "18th birthday"). ${SHORT_BREAKS}`,
+    needs: CLA_NEEDS,
+    breakdowns: ["reason", "age_band", "sex"],
+    sql: `WITH ${CLA_CTES},
+  s AS (
+    SELECT en.la_code, p.period_id, en.person_id, en.episode_id, en.end_date, en.end_reason, en.dob, en.sex,
+      row_number() OVER (PARTITION BY en.la_code, p.period_id, en.person_id ORDER BY en.end_date DESC, en.episode_id DESC) AS rn
+    FROM ends en
+    JOIN {periods} p ON p.la_code = en.la_code AND en.end_date BETWEEN p.start_date AND p.end_date
+  )
+  SELECT s.la_code, s.period_id, s.person_id, s.episode_id AS record_id, 1 AS num, 1 AS den, ${NO_MEASURE},
+    'ceased to be looked after on ' || CAST(s.end_date AS VARCHAR) || coalesce(' (' || s.end_reason || ')', '') AS why,
+    s.end_reason AS dim_reason, ${ageBandSql("s.dob", "s.end_date")} AS dim_age_band, s.sex AS dim_sex
+  FROM s WHERE s.rn = 1`,
+  },
+  {
+    id: "cla_3plus_placements_pct",
+    title: "Children looked after with three or more placements",
+    area: "children_in_care",
+    unit: "percent",
+    polarity: "lower",
+    measure: "snapshot",
+    periods: ALL,
+    lait: "LACStable_2016on",
+    definition: `Of the children looked after on the last day of the period, the percentage who had three or more placements open at any time in the 12 months to that day, counting a placement open on the first day of the 12 months. Only placements of 24 hours or more count: a placement that starts and ends on the same date does not. A move to adoption with the child's current foster carer is not a new placement: a placement of type A3 or A5 (placed for adoption with the current foster carer) that follows a foster placement (U1-U6) ending on its start date or the day before is not counted. ${TWELVE_MONTHS} ${SHORT_BREAKS}`,
+    needs: [...CLA_NEEDS, "cla_placement"],
+    breakdowns: ["placement_type", "age_band", "sex"],
+    sql: PLACEMENTS_12M,
+  },
+  {
+    id: "cla_longterm_stability_pct",
+    title: "Long-term placement stability",
+    area: "children_in_care",
+    unit: "percent",
+    polarity: "higher",
+    measure: "snapshot",
+    periods: ALL,
+    lait: "LAC_LongStable%",
+    definition: `Of the children looked after on the last day of the period who were under 16 that day and had been looked after continuously for 2½ years or more (care started on or before the date 30 months earlier: 30 September 2022 for 31 March 2025), the percentage who had been in the same placement for 2 years or more (started on or before the same date two years earlier), or who were placed for adoption (A3-A6) where the adoptive placement and the placement just before it together make 2 years or more. ${SHORT_BREAKS}`,
+    needs: [...CLA_NEEDS, "cla_placement"],
+    breakdowns: ["placement_type", "age_band", "sex"],
+    sql: LONG_TERM,
+  },
+  {
+    id: "cla_other_placements_pct",
+    title: "Children looked after in other placements",
+    area: "children_in_care",
+    unit: "percent",
+    polarity: "none",
+    measure: "snapshot",
+    periods: ALL,
+    lait: "LAC_Other_Place_Inc_Unreg",
+    definition: `Of the children looked after on the last day of the period, the percentage whose placement that day is an "other" placement: type Z1 or Z11-Z14, or semi-independent or independent living recorded as H5 or P2 on or after 28 October 2023, when such provision had to be registered with Ofsted as supported accommodation (recorded K3), so Lantern counts a child still recorded H5 or P2 as in unregistered provision, as the DfE's "other placements including unregistered" does. Before that date H5 and P2 are not counted. A child with no placement recorded that day stays in the denominator. ${SHORT_BREAKS}`,
+    needs: [...CLA_NEEDS, "cla_placement"],
+    breakdowns: ["placement_type", "age_band", "sex"],
+    sql: OTHER_PLACEMENT_ROWS,
+  },
+  {
+    id: "cla_uasc_at_end",
+    title: "Unaccompanied asylum-seeking children looked after",
+    area: "children_in_care",
+    unit: "count",
+    polarity: "none",
+    measure: "snapshot",
+    periods: ALL,
+    definition: `Children looked after on the last day of the period (as for the number of children looked after) with an unaccompanied asylum-seeking child (UASC) immigration status open that day (started on or before it, or no start recorded, and not ended on or before it), each child counted once. ${SHORT_BREAKS}`,
+    needs: [...CLA_NEEDS, "immigration_status"],
+    breakdowns: ["age_band", "sex"],
+    sql: UASC_ROWS,
+  },
+  {
+    id: "cla_missing_pct",
+    title: "Children looked after who went missing",
+    area: "children_in_care",
+    unit: "percent",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    lait: "Children_missing",
+    definition: `Of the children looked after at any time in the period (including a child who ceased on its first day), the percentage with at least one "missing" episode (whereabouts unknown) while looked after that started in the period or was still open at its start. Episodes recorded as "absent" (away from placement without authorisation, whereabouts known) are counted separately. ${SHORT_BREAKS}`,
+    needs: [...CLA_NEEDS, "missing"],
+    breakdowns: ["age_band", "sex"],
+    sql: missingRows("missing"),
+  },
+  {
+    id: "cla_away_pct",
+    title: "Children looked after who were away without authorisation",
+    area: "children_in_care",
+    unit: "percent",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    lait: "Children_Away",
+    definition: `Of the children looked after at any time in the period, the percentage with at least one episode of being away from placement without authorisation (recorded as "absent": whereabouts known) while looked after that started in the period or was still open at its start. "Missing" episodes are counted separately. ${SHORT_BREAKS}`,
+    needs: [...CLA_NEEDS, "missing"],
+    breakdowns: ["age_band", "sex"],
+    sql: missingRows("away"),
+  },
+  {
+    id: "cla_multiple_sw_pct",
+    title: "Children looked after with more than one social worker",
+    area: "children_in_care",
+    unit: "percent",
+    polarity: "lower",
+    measure: "snapshot",
+    periods: ALL,
+    definition: `Of the children looked after on the last day of the period, the percentage who had more than one allocated social worker (different workers recorded as allocated case worker, counting an allocation open on the first day) in the 12 months to that day. A local measure: the DfE collects social worker episodes but publishes no comparable figure. ${TWELVE_MONTHS} ${SHORT_BREAKS}`,
+    needs: [...CLA_NEEDS, "involvements"],
+    breakdowns: ["age_band", "sex"],
+    sql: MULTIPLE_SW_ROWS,
+  },
+];

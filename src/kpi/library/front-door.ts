@@ -9,6 +9,40 @@ import type { IndicatorDef } from "../types.ts";
 
 const ALL = ["month", "quarter", "year", "rolling"] as const;
 
+/**
+ * SQL for a child's age band at a date, in whole years from the date of birth: `unborn` (the
+ * date is before the birth), `under 1`, `1-4`, `5-9`, `10-15`, `16-17` and `18 and over`; NULL
+ * (shown as "not recorded") without a date of birth. Portable: extract() only.
+ */
+export function ageBandSql(dob: string, at: string): string {
+  const age =
+    `(extract(year from ${at}) - extract(year from ${dob}) - CASE WHEN extract(month from ${at}) * 100 + extract(day from ${at}) ` +
+    `< extract(month from ${dob}) * 100 + extract(day from ${dob}) THEN 1 ELSE 0 END)`;
+  return (
+    `CASE WHEN ${dob} IS NULL OR ${at} IS NULL THEN NULL WHEN ${at} < ${dob} THEN 'unborn' WHEN ${age} < 1 THEN 'under 1' ` +
+    `WHEN ${age} <= 4 THEN '1-4' WHEN ${age} <= 9 THEN '5-9' WHEN ${age} <= 15 THEN '10-15' WHEN ${age} <= 17 THEN '16-17' ELSE '18 and over' END`
+  );
+}
+
+/** The age-band and sex breakdown columns for a child in `person_id` at the date `at` (needs `{person}` joined as `pe`). */
+export function personDims(at: string): string {
+  return `${ageBandSql("pe.pers_dob", at)} AS dim_age_band, pe.pers_sex AS dim_sex`;
+}
+
+/** The join to the child's person record, as `pe`, for the age-band and sex breakdowns. */
+export function personJoin(table: string, personColumn: string): string {
+  return `LEFT JOIN {person} pe ON pe.la_code = ${table}.la_code AND pe.pers_person_id = ${personColumn}`;
+}
+
+/** A contact's NEW_REFERRAL_FLAG from cont_contact_outcome_json, read without JSON functions (portable): 'Y', 'N' or NULL. */
+const CONTACT_REFERRAL_FLAG = `CASE
+      WHEN upper(replace(coalesce(c.cont_contact_outcome_json, ''), ' ', '')) LIKE '%"NEW_REFERRAL_FLAG":"Y%' THEN 'Y'
+      WHEN upper(replace(coalesce(c.cont_contact_outcome_json, ''), ' ', '')) LIKE '%"NEW_REFERRAL_FLAG":"N%' THEN 'N'
+      ELSE NULL END`;
+
+/** Working days after a contact within which a referral of the same child counts as its outcome, when the contact's outcome is not recorded. */
+const CONTACT_REFERRAL_WD = 5;
+
 const REFERRAL_ROWS = `
   SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, e.cine_referral_id AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
@@ -29,8 +63,70 @@ const ASSESSMENT_ROWS = `
   JOIN {calendar} c2 ON c2.d = a.cina_assessment_auth_date
   JOIN {periods} p ON p.la_code = a.la_code AND a.cina_assessment_auth_date BETWEEN p.start_date AND p.end_date`;
 
+const CONTACT_ROWS = `
+  SELECT c.la_code, p.period_id, c.cont_person_id AS person_id, c.cont_contact_id AS record_id,
+    1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    'contact received ' || CAST(c.cont_contact_date AS VARCHAR) AS why,
+    c.cont_contact_source_code AS dim_source, ${personDims("c.cont_contact_date")}
+  FROM {contacts} c
+  JOIN {periods} p ON p.la_code = c.la_code AND c.cont_contact_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("c", "c.cont_person_id")}`;
+
+const CIN_AT_END_ROWS = `
+  SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, min(e.cine_referral_id) AS record_id,
+    1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    'episode open on ' || CAST(p.end_date AS VARCHAR) AS why
+  FROM {cin_episodes} e
+  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date <= p.end_date AND (e.cine_close_date IS NULL OR e.cine_close_date > p.end_date)
+  GROUP BY e.la_code, p.period_id, e.cine_person_id, p.end_date`;
+
 /** The front-door indicators. */
 export const FRONT_DOOR: readonly IndicatorDef[] = [
+  {
+    id: "contacts",
+    title: "Contacts",
+    area: "front_door",
+    unit: "count",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    definition:
+      "Contacts received by children's social care in the period, each contact counted (a child with two contacts counts twice). A local measure: the DfE's statistics start at the referral, so there is no national or neighbour figure to compare with.",
+    needs: ["contacts", "person"],
+    breakdowns: ["source", "age_band", "sex"],
+    sql: CONTACT_ROWS,
+  },
+  {
+    id: "contacts_to_referral_pct",
+    title: "Contacts leading to a referral",
+    area: "front_door",
+    unit: "percent",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    definition: `Of the contacts received in the period, the percentage that led to a referral to children's social care. Lantern reads the contact's recorded outcome (NEW_REFERRAL_FLAG in the SSD contact outcome): "Y" counts, "N" does not. Where a contact has no outcome recorded, it counts when the same child has a referral on the contact date or within the next ${CONTACT_REFERRAL_WD} working days. A local measure with no national figure.`,
+    needs: ["contacts", "cin_episodes"],
+    breakdowns: ["source"],
+    sql: `
+  SELECT x.la_code, p.period_id, x.cont_person_id AS person_id, x.cont_contact_id AS record_id,
+    CASE WHEN x.flag = 'Y' THEN 1 WHEN x.flag = 'N' THEN 0 WHEN x.next_referral IS NOT NULL THEN 1 ELSE 0 END AS num,
+    1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    CASE WHEN x.flag = 'Y' THEN 'outcome recorded: new referral'
+      WHEN x.flag = 'N' THEN 'outcome recorded: no new referral'
+      WHEN x.next_referral IS NOT NULL THEN 'no outcome recorded; referral on ' || CAST(x.next_referral AS VARCHAR)
+      ELSE 'no outcome recorded; no referral within ${CONTACT_REFERRAL_WD} working days' END AS why,
+    x.cont_contact_source_code AS dim_source
+  FROM (
+    SELECT c.*, ${CONTACT_REFERRAL_FLAG} AS flag,
+      (SELECT min(e.cine_referral_date) FROM {cin_episodes} e
+        JOIN {calendar} ce ON ce.d = e.cine_referral_date
+        WHERE e.la_code = c.la_code AND e.cine_person_id = c.cont_person_id
+          AND e.cine_referral_date >= c.cont_contact_date AND ce.wd - cc.wd <= ${CONTACT_REFERRAL_WD}) AS next_referral
+    FROM {contacts} c
+    JOIN {calendar} cc ON cc.d = c.cont_contact_date
+  ) x
+  JOIN {periods} p ON p.la_code = x.la_code AND x.cont_contact_date BETWEEN p.start_date AND p.end_date`,
+  },
   {
     id: "referrals",
     title: "Referrals",
@@ -90,6 +186,75 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
   JOIN {periods} p ON p.la_code = r.la_code AND r.cine_referral_date BETWEEN p.start_date AND p.end_date`,
   },
   {
+    id: "referral_nfa_pct",
+    title: "Referrals closed with no further action",
+    area: "front_door",
+    unit: "percent",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    lait: "CIN_Refferals_NFA",
+    definition:
+      "Of the referrals received in the period, the percentage closed with no further action without an assessment (the CIN census 'referral NFA' flag recorded as Y; a blank flag counts as not NFA). Referrals closed after an assessment found the child not in need are a different measure.",
+    needs: ["cin_episodes"],
+    breakdowns: ["source"],
+    sql: `
+  SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, e.cine_referral_id AS record_id,
+    CASE WHEN e.cine_referral_nfa = 'Y' THEN 1 ELSE 0 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    CASE WHEN e.cine_referral_nfa = 'Y' THEN 'referral closed with no further action'
+      WHEN e.cine_referral_nfa = 'N' THEN 'referral not closed with no further action'
+      ELSE 'no further action flag not recorded' END AS why,
+    e.cine_referral_source_code AS dim_source
+  FROM {cin_episodes} e
+  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date BETWEEN p.start_date AND p.end_date`,
+  },
+  {
+    id: "referral_to_assessment_pct",
+    title: "Referrals leading to an assessment",
+    area: "front_door",
+    unit: "percent",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    definition:
+      "Of the referrals received in the period, the percentage with an assessment recorded against that referral (an assessment whose referral is this one), whether or not the assessment has been authorised yet. Assessments are counted as held in the data, so the latest month rises as assessments are started.",
+    needs: ["cin_episodes", "cin_assessments"],
+    breakdowns: ["source"],
+    sql: `
+  SELECT x.la_code, p.period_id, x.cine_person_id AS person_id, x.cine_referral_id AS record_id,
+    CASE WHEN x.first_assessment IS NULL THEN 0 ELSE 1 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    CASE WHEN x.first_assessment IS NULL THEN 'no assessment recorded for this referral'
+      ELSE 'assessment started ' || CAST(x.first_assessment AS VARCHAR) END AS why,
+    x.cine_referral_source_code AS dim_source
+  FROM (
+    SELECT e.*, (SELECT min(a.cina_assessment_start_date) FROM {cin_assessments} a
+      WHERE a.la_code = e.la_code AND a.cina_referral_id = e.cine_referral_id) AS first_assessment
+    FROM {cin_episodes} e
+  ) x
+  JOIN {periods} p ON p.la_code = x.la_code AND x.cine_referral_date BETWEEN p.start_date AND p.end_date`,
+  },
+  {
+    id: "assessments_completed",
+    title: "Assessments completed",
+    area: "front_door",
+    unit: "count",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    definition:
+      "Children and family assessments authorised (completed) in the period, each assessment counted, so a child assessed twice counts twice. An assessment counts in the period of its authorisation date; one not yet authorised is not counted.",
+    needs: ["cin_assessments", "person"],
+    breakdowns: ["team", "age_band", "sex"],
+    sql: `
+  SELECT a.la_code, p.period_id, a.cina_person_id AS person_id, a.cina_assessment_id AS record_id,
+    1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    'authorised ' || CAST(a.cina_assessment_auth_date AS VARCHAR) AS why,
+    a.cina_assessment_team AS dim_team, ${personDims("a.cina_assessment_auth_date")}
+  FROM {cin_assessments} a
+  JOIN {periods} p ON p.la_code = a.la_code AND a.cina_assessment_auth_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("a", "a.cina_person_id")}`,
+  },
+  {
     id: "assess_45wd_pct",
     title: "Assessments completed within 45 working days",
     area: "front_door",
@@ -130,16 +295,24 @@ export const CHILDREN_IN_NEED: readonly IndicatorDef[] = [
     polarity: "none",
     measure: "snapshot",
     periods: ALL,
-    lait: "CIN",
+    
     definition:
       "Children with an open children-in-need episode on the last day of the period (referred on or before that day and not closed on or before it), each child counted once. This includes children on child protection plans, children looked after and care leavers receiving services.",
     needs: ["cin_episodes"],
-    sql: `
-  SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, min(e.cine_referral_id) AS record_id,
-    1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'episode open on ' || CAST(p.end_date AS VARCHAR) AS why
-  FROM {cin_episodes} e
-  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date <= p.end_date AND (e.cine_close_date IS NULL OR e.cine_close_date > p.end_date)
-  GROUP BY e.la_code, p.period_id, e.cine_person_id, p.end_date`,
+    sql: CIN_AT_END_ROWS,
+  },
+  {
+    id: "cin_rate",
+    title: "Children in need per 10,000 children",
+    area: "children_in_need",
+    unit: "rate",
+    polarity: "none",
+    measure: "snapshot",
+    periods: ALL,
+    lait: "CIN",
+    definition:
+      "Children with an open children-in-need episode on the last day of the period (referred on or before that day and not closed on or before it, each child counted once, as for the count of children in need) per 10,000 children aged 0 to 17, using the mid-year population estimate of the year the financial year starts in (mid-2024 for 2024-25). The DfE figure is the rate at 31 March.",
+    needs: ["cin_episodes"],
+    sql: CIN_AT_END_ROWS,
   },
 ];

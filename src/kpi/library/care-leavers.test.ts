@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { tempStore, writeExport } from "../../../test/fixtures.ts";
+import { loadBankHolidays } from "../../calendar/working-days.ts";
+import { importSsd } from "../../ingest/ssd-import.ts";
+import type { Store } from "../../store/port.ts";
+import { computeIndicator, indicatorRecords, type Target } from "../engine.ts";
+import { ensureReferenceTables } from "../reference-tables.ts";
+import { resolveTargets } from "../targets.ts";
+import type { IndicatorValue } from "../types.ts";
+import { indicatorLibrary } from "./index.ts";
+
+/**
+ * Care leavers, with contacts on 1 April 2024 and 28 March 2025 making the span 2024-04 to 2025-03.
+ * The 2024-25 cohort (19th, 20th or 21st birthday from 1 Apr 2024 to 31 Mar 2025):
+ *  L1  19 on 1 Apr 2024 (the first day); YES, suitable (1), F2, contact 1 Mar 2025 (30 days).
+ *      An older row for L1 (contact 2023, NO) is ignored: the latest row stands.
+ *  L2  21 on 31 Mar 2025 (the last day); YES, not suitable (N), G4, contact 3 Feb 2025 (56 days).
+ *  L3  19 on 31 Mar 2025 (the last day); "yes", blank suitability with accommodation S2, G6,
+ *      contact 2 Feb 2025 (57 days).
+ *  L5  21 on 10 Oct 2024; NO, nothing else recorded.
+ *  L8  20 on 12 Dec 2024; REFU, activity 0.
+ *  L9  19 on 9 Sep 2024; YES, suitable (Y), G5, contact 31 Mar 2025 (0 days).
+ *  L12 20 on 1 Jul 2024; YES, suitable (1), "p4", contact 1 Dec 2024.
+ * Not in it: L4 (18 on 1 Apr 2024, 19 on 1 Apr 2025), L6 (DIED), L7 (RHOM), L10 (qualifying, not former relevant).
+ */
+function leaversExport(): Record<string, string> {
+  return {
+    "ssd_person.csv": [
+      "pers_person_id,pers_sex,pers_dob",
+      "L1,F,2005-04-01",
+      "L2,M,2004-03-31",
+      "L3,F,2006-03-31",
+      "L4,M,2006-04-01",
+      "L5,M,2003-10-10",
+      "L6,F,2004-06-15",
+      "L7,M,2003-08-08",
+      "L8,F,2004-12-12",
+      "L9,M,2005-09-09",
+      "L10,F,2005-11-11",
+      "L12,M,2004-07-01",
+    ].join("\n"),
+    "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\nC1,L1,2024-04-01\nC2,L1,2025-03-28",
+    "ssd_care_leavers.csv": [
+      "clea_table_id,clea_person_id,clea_care_leaver_eligibility,clea_care_leaver_in_touch,clea_care_leaver_latest_contact,clea_care_leaver_accommodation,clea_care_leaver_accom_suitable,clea_care_leaver_activity",
+      "CL1old,L1,Former relevant,NO,2023-01-01,,,",
+      "CL1,L1,Former relevant,YES,2025-03-01,D1,1,F2",
+      "CL2,L2,Former relevant,YES,2025-02-03,B2,N,G4",
+      "CL3,L3,,yes,2025-02-02,S2,,G6",
+      "CL4,L4,Former relevant,YES,2025-03-20,D1,1,F1",
+      "CL5,L5,Former relevant,NO,,,,",
+      "CL6,L6,Former relevant,DIED,,,,",
+      "CL7,L7,Former relevant,RHOM,,,,",
+      "CL8,L8,Former relevant,REFU,,0,,0",
+      "CL9,L9,Former relevant,YES,2025-03-31,C1,Y,G5",
+      "CL10,L10,Qualifying,YES,2025-03-20,D1,1,F1",
+      "CL12,L12,Former relevant,YES,2024-12-01,U1,1,p4",
+    ].join("\n"),
+  };
+}
+
+let store: Store;
+let cleanup: () => Promise<void>;
+let target: Target;
+
+before(async () => {
+  const s = await tempStore();
+  store = s.store;
+  cleanup = s.cleanup;
+  await importSsd(store, { paths: [writeExport(leaversExport())], authority: "202" });
+  await ensureReferenceTables(store, loadBankHolidays());
+  [target] = (await resolveTargets(store)) as [Target];
+});
+
+after(async () => {
+  await cleanup();
+});
+
+async function values(id: string): Promise<Map<string, IndicatorValue>> {
+  const vs = await computeIndicator(store, indicatorLibrary().get(id)!, [target]);
+  return new Map(vs.filter((v) => !v.breakdown).map((v) => [v.period, v]));
+}
+
+test("the 19-21 cohort: birthdays on the first and last day count, died and returned home do not", async () => {
+  const t = await values("cl_in_touch_pct");
+  // Cohort L1, L2, L3, L5, L8, L9, L12 = 7; in touch L1, L2, L3 ("yes"), L9, L12 = 5 (L1's older NO row ignored).
+  assert.equal(t.get("2024-25")!.denominator, 7);
+  assert.equal(t.get("2024-25")!.numerator, 5);
+  assert.equal(t.get("2024-04")!.value, 100, "L1, 19 on 1 April");
+  assert.equal(t.get("2025-03")!.denominator, 2, "L2 and L3 on 31 March; L4's 19th birthday is 1 April 2025");
+  assert.equal(t.get("2024-06")!.value, null, "only L6 (died) has a birthday in June");
+  assert.equal(t.get("12m-2025-03")!.numerator, 5);
+  const byAge = await computeIndicator(store, indicatorLibrary().get("cl_in_touch_pct")!, [target], { periodIds: ["2024-25"] });
+  assert.deepEqual(
+    Object.fromEntries(byAge.filter((v) => v.breakdown === "age").map((v) => [v.category, v.denominator])),
+    { "19": 3, "20": 2, "21": 2 },
+  );
+});
+
+test("accommodation, EET, NEET and EET without those unable to take part", async () => {
+  const acc = await values("cl_suitable_acc_pct");
+  assert.equal(acc.get("2024-25")!.value, 300 / 7, "L1 (1), L9 (Y), L12 (1); L2 N, L3 S2, L5 and L8 not recorded stay in");
+  const eet = await values("cl_eet_pct");
+  assert.equal(eet.get("2024-25")!.value, 200 / 7, "L1 F2 and L12 p4");
+  const neet = await values("cl_neet_pct");
+  assert.equal(neet.get("2024-25")!.value, 300 / 7, "L2 G4, L3 G6, L9 G5");
+  const excl = await values("cl_eet_excl_unable_pct");
+  assert.equal(excl.get("2024-25")!.denominator, 5, "L2 (G4 illness or disability) and L3 (G6 pregnancy or parenting) taken out");
+  assert.equal(excl.get("2024-25")!.value, 40);
+  const kept = await indicatorRecords(store, indicatorLibrary().get("cl_eet_excl_unable_pct")!, target, "2024-25", "denominator");
+  assert.deepEqual(
+    kept.map((r) => r["person_id"]),
+    ["L1", "L12", "L5", "L8", "L9"],
+    "L9 (G5, other reasons) stays in",
+  );
+  const recs = await indicatorRecords(store, indicatorLibrary().get("cl_eet_pct")!, target, "2024-25", "numerator");
+  assert.deepEqual(
+    recs.map((r) => r["person_id"]),
+    ["L1", "L12"],
+  );
+  assert.match(String(recs[1]!["why"]), /aged 20 .*activity P4/);
+});
+
+test("latest contact within 8 weeks: day 56 counts, day 57 does not", async () => {
+  const c = await values("cl_contact_8wk_pct");
+  assert.equal(c.get("2024-25")!.numerator, 3, "L1 (30 days), L2 (56), L9 (0); not L3 (57), L12, L5, L8");
+  assert.equal(c.get("2024-25")!.denominator, 7);
+  assert.equal(c.get("2025-03")!.value, 50, "L2 yes, L3 no");
+});

@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { tempStore, writeExport } from "../../../test/fixtures.ts";
+import { loadBankHolidays } from "../../calendar/working-days.ts";
+import { importSsd } from "../../ingest/ssd-import.ts";
+import type { Store } from "../../store/port.ts";
+import { computeIndicator, indicatorRecords, type Target } from "../engine.ts";
+import { ensureReferenceTables } from "../reference-tables.ts";
+import { resolveTargets } from "../targets.ts";
+import type { IndicatorValue } from "../types.ts";
+import { indicatorLibrary } from "./index.ts";
+
+/**
+ * A hand-built authority. Contacts run from Mon 1 April 2024 to Mon 28 April 2025, so the span of
+ * complete periods is 2024-04 to 2025-04. Bank holidays used: Mon 6 May 2024 (early May).
+ */
+function frontDoorExport(): Record<string, string> {
+  return {
+    "ssd_person.csv": [
+      "pers_person_id,pers_sex,pers_dob",
+      "P1,M,2015-06-01", // 8 on 1 Apr 2024: 5-9
+      "P2,F,2010-02-01", // 14: 10-15
+      "P3,F,2019-11-30", // 4: 1-4
+      "P4,M,2012-03-03", // 12: 10-15
+      "P5,F,2024-01-01", // 0: under 1
+      "P6,M,2006-04-29", // 18 on the day of his contact (29 Apr 2024): 18 and over
+      "P7,F,2007-05-04", // 16 on 3 May 2024, the day before turning 17: 16-17
+      "P8,M,", // no date of birth: not recorded
+      "P9,F,2016-01-01",
+    ].join("\n"),
+    "ssd_contacts.csv": [
+      "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code,cont_contact_outcome_json",
+      'C1,P1,2024-04-01,1A,"{""NEW_REFERRAL_FLAG"":""Y""}"', // flag Y: referral
+      'C2,P2,2024-04-05,1A,"{""NEW_REFERRAL_FLAG"":""N"",""NFA_FLAG"":""Y""}"', // flag N wins over R2 the same day: not
+      "C3,P3,2024-04-12,2B,", // no outcome; R3 Fri 19 Apr = 5 working days later: referral
+      "C4,P4,2024-04-12,2B,", // no outcome; R4 Mon 22 Apr = 6 working days later: not
+      'C5,P5,2024-04-26,5A,"{""NUMBER_OF_OUTCOMES"": 1, ""NEW_REFERRAL_FLAG"": ""Y""}"', // flag Y written with spaces: referral
+      "C6,P6,2024-04-29,5A,", // no outcome; R6 is the day BEFORE the contact: not
+      "C7,P7,2024-05-03,1A,", // Fri; R7 Mon 13 May = 5 working days (bank holiday 6 May skipped): referral
+      'C8,P8,2025-04-28,2B,"{""NEW_REFERRAL_FLAG"":""Y""}"', // sets the span's end
+    ].join("\n"),
+    "ssd_cin_episodes.csv": [
+      "cine_referral_id,cine_person_id,cine_referral_date,cine_referral_source_code,cine_referral_nfa,cine_close_date",
+      "R1,P1,2024-04-01,1A,N,",
+      "R2,P2,2024-04-05,1A,Y,2024-04-05", // NFA, closed the day it opened
+      "R3,P3,2024-04-19,2B,,2024-06-30", // NFA flag blank: not NFA
+      "R4,P4,2024-04-22,2B,Y,2024-04-22", // NFA
+      "R6,P6,2024-04-28,5A,N,",
+      "R7,P7,2024-05-13,1A,N,2025-03-31", // closed on 31 March: not open at 31 March
+      "R8,P8,2025-04-28,2B,N,",
+      "R9,P1,2024-09-02,1A,N,", // P1's second open episode: P1 still counts once in children in need
+    ].join("\n"),
+    "ssd_cin_assessments.csv": [
+      "cina_assessment_id,cina_person_id,cina_referral_id,cina_assessment_start_date,cina_assessment_auth_date,cina_assessment_team",
+      "A1,P1,R1,2024-04-02,2024-05-10,T1",
+      "A3,P3,R3,2024-04-22,,T1", // started, not yet authorised: R3 led to an assessment; not completed
+      "A6,P6,R6,2024-04-29,2024-05-31,T2", // authorised on the last day of May
+      "A9,P9,,2024-06-03,2024-06-03,T2", // no referral linked; authorised the day it started
+    ].join("\n"),
+    "population.csv": "la_code,year,population_0_17\nX,2024,20000\nX,2025,25000",
+  };
+}
+
+let store: Store;
+let cleanup: () => Promise<void>;
+let target: Target;
+
+before(async () => {
+  const s = await tempStore();
+  store = s.store;
+  cleanup = s.cleanup;
+  await importSsd(store, { paths: [writeExport(frontDoorExport())], authority: "202" });
+  await ensureReferenceTables(store, loadBankHolidays());
+  [target] = (await resolveTargets(store)) as [Target];
+});
+
+after(async () => {
+  await cleanup();
+});
+
+async function values(id: string): Promise<Map<string, IndicatorValue>> {
+  const vs = await computeIndicator(store, indicatorLibrary().get(id)!, [target]);
+  return new Map(vs.filter((v) => !v.breakdown).map((v) => [v.period, v]));
+}
+
+async function breakdown(id: string, dim: string, period: string): Promise<Record<string, number | null>> {
+  const vs = await computeIndicator(store, indicatorLibrary().get(id)!, [target], { periodIds: [period] });
+  return Object.fromEntries(vs.filter((v) => v.breakdown === dim).map((v) => [v.category!, v.value]));
+}
+
+test("the span runs from the first contact month to the last complete month", () => {
+  assert.equal(target.data_from, "2024-04-01");
+  assert.equal(target.data_to, "2025-04-30");
+});
+
+test("contacts, with source, age-band and sex breakdowns", async () => {
+  const c = await values("contacts");
+  assert.equal(c.get("2024-04")!.value, 6, "C1-C6");
+  assert.equal(c.get("2024-05")!.value, 1, "C7");
+  assert.equal(c.get("2024-06")!.value, 0, "a month without contacts is 0");
+  assert.equal(c.get("2024-25")!.value, 7);
+  assert.equal(c.get("2025-04")!.value, 1);
+  assert.deepEqual(await breakdown("contacts", "source", "2024-04"), { "1A": 2, "2B": 2, "5A": 2 });
+  assert.deepEqual(await breakdown("contacts", "age_band", "2024-25"), {
+    "under 1": 1, // P5
+    "1-4": 1, // P3
+    "5-9": 1, // P1
+    "10-15": 2, // P2, P4
+    "16-17": 1, // P7 the day before her 17th birthday
+    "18 and over": 1, // P6 on his 18th birthday
+  });
+  assert.deepEqual(await breakdown("contacts", "age_band", "2025-04"), { "not recorded": 1 });
+  assert.deepEqual(await breakdown("contacts", "sex", "2024-04"), { F: 3, M: 3 });
+});
+
+test("contacts leading to a referral: the recorded flag first, else a referral within 5 working days", async () => {
+  const pct = await values("contacts_to_referral_pct");
+  // April 2024: C1 (Y), C3 (R3 after 5 wd), C5 (Y with spaces) of C1-C6.
+  assert.equal(pct.get("2024-04")!.numerator, 3);
+  assert.equal(pct.get("2024-04")!.denominator, 6);
+  assert.equal(pct.get("2024-04")!.value, 50);
+  assert.equal(pct.get("2024-05")!.value, 100, "C7: R7 five working days later over the May bank holiday");
+  assert.equal(pct.get("2024-25")!.value, (100 * 4) / 7);
+  assert.equal(pct.get("2024-06")!.value, null, "no contacts: no value");
+  const rows = await indicatorRecords(store, indicatorLibrary().get("contacts_to_referral_pct")!, target, "2024-04", "denominator");
+  assert.deepEqual(
+    rows.map((r) => [r["record_id"], r["num"]]),
+    [
+      ["C1", 1],
+      ["C2", 0],
+      ["C3", 1],
+      ["C4", 0],
+      ["C5", 1],
+      ["C6", 0],
+    ],
+  );
+  assert.equal(rows[1]!["why"], "outcome recorded: no new referral");
+  assert.equal(rows[2]!["why"], "no outcome recorded; referral on 2024-04-19");
+  assert.equal(rows[3]!["why"], "no outcome recorded; no referral within 5 working days");
+});
+
+test("referrals closed with no further action (LAIT CIN_Refferals_NFA)", async () => {
+  const nfa = await values("referral_nfa_pct");
+  // April 2024 referrals R1, R2, R3, R4, R6; NFA = R2, R4 (R3's blank flag is not NFA).
+  assert.equal(nfa.get("2024-04")!.numerator, 2);
+  assert.equal(nfa.get("2024-04")!.denominator, 5);
+  assert.equal(nfa.get("2024-04")!.value, 40);
+  assert.equal(nfa.get("2024-05")!.value, 0);
+  assert.equal(nfa.get("2024-25")!.value, (100 * 2) / 7, "R1-R4, R6, R7, R9");
+  const num = await indicatorRecords(store, indicatorLibrary().get("referral_nfa_pct")!, target, "2024-04", "numerator");
+  assert.deepEqual(
+    num.map((r) => r["record_id"]),
+    ["R2", "R4"],
+  );
+  assert.deepEqual(await breakdown("referral_nfa_pct", "source", "2024-04"), { "1A": 50, "2B": 50, "5A": 0 });
+});
+
+test("referrals leading to an assessment", async () => {
+  const pct = await values("referral_to_assessment_pct");
+  // April 2024: R1 (A1), R3 (A3, not yet authorised), R6 (A6) of R1, R2, R3, R4, R6. A9 has no referral.
+  assert.equal(pct.get("2024-04")!.value, 60);
+  assert.equal(pct.get("2024-05")!.value, 0, "R7 has no assessment");
+  assert.equal(pct.get("2024-25")!.value, (100 * 3) / 7);
+  const num = await indicatorRecords(store, indicatorLibrary().get("referral_to_assessment_pct")!, target, "2024-04", "numerator");
+  assert.deepEqual(
+    num.map((r) => [r["record_id"], r["why"]]),
+    [
+      ["R1", "assessment started 2024-04-02"],
+      ["R3", "assessment started 2024-04-22"],
+      ["R6", "assessment started 2024-04-29"],
+    ],
+  );
+});
+
+test("assessments completed, by authorisation date", async () => {
+  const n = await values("assessments_completed");
+  assert.equal(n.get("2024-04")!.value, 0, "A3 is not authorised");
+  assert.equal(n.get("2024-05")!.value, 2, "A1, and A6 authorised on 31 May");
+  assert.equal(n.get("2024-06")!.value, 1, "A9 authorised the day it started");
+  assert.equal(n.get("2024-25")!.value, 3);
+  assert.deepEqual(await breakdown("assessments_completed", "team", "2024-25"), { T1: 1, T2: 2 });
+});
+
+test("children in need per 10,000 children", async () => {
+  const rate = await values("cin_rate");
+  // 31 March 2025: P1 (R1 and R9, once), P6 (R6); R7 closed on 31 March. Mid-2024 population 20,000.
+  assert.equal(rate.get("2024-25")!.numerator, 2);
+  assert.equal(rate.get("2024-25")!.denominator, 20000);
+  assert.equal(rate.get("2024-25")!.value, 1);
+  // 30 April 2025 (2025-26, mid-2025 population 25,000): P1, P6, P8.
+  assert.equal(rate.get("2025-04")!.value, (3 / 25000) * 10000);
+  const count = await values("cin_at_end");
+  assert.equal(count.get("2024-25")!.value, 2, "the rate's numerator is the count of children in need");
+});
