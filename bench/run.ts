@@ -8,7 +8,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { generateToDirectory } from "../src/synth/index.ts";
+import { generateToDirectory } from "../src/generate/index.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
 import { computeAndStore } from "../src/kpi/compute.ts";
 import type { Store } from "../src/store/port.ts";

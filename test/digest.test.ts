@@ -6,7 +6,7 @@ import { digestFor } from "../src/analysis/digest-data.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
 import { computeAndStore } from "../src/kpi/compute.ts";
 import { resolveTargets } from "../src/kpi/targets.ts";
-import { generateToDirectory } from "../src/synth/index.ts";
+import { generateToDirectory } from "../src/generate/index.ts";
 import { tempDir, tempStore } from "./fixtures.ts";
 
 async function authority(shocks: { month: string; factor: number }[]) {

@@ -109,7 +109,10 @@ export function buildDigest(input: {
         .filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
       let result: SpcResult | undefined;
       try {
-        result = xmr(series, { improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral", rebase: breaks });
+        // Limits come from the history before the latest year (at least 12 points), so a recent
+        // change is judged against how the service ran before it rather than widening its own limits.
+        const fixAfter = breaks.length ? undefined : Math.max(12, series.length - 12);
+        result = xmr(series, { improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral", rebase: breaks, ...(fixAfter !== undefined && fixAfter < series.length ? { fixAfter } : {}) });
       } catch {
         result = undefined;
       }

@@ -7,7 +7,7 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { generateToDirectory } from "../../synth/index.ts";
+import { generateToDirectory } from "../../generate/index.ts";
 import { benchmarkData } from "../../analysis/benchmark-data.ts";
 import { BenchmarkProblem, benchmark } from "../../analysis/benchmarks.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";

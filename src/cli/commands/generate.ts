@@ -5,7 +5,7 @@
 
 import { resolve } from "node:path";
 import { LanternError } from "../../core/errors.ts";
-import { generateToDirectory, parseShock } from "../../synth/index.ts";
+import { generateToDirectory, parseShock } from "../../generate/index.ts";
 import { type Command, intOption, monthOption, parse } from "../command.ts";
 import { type Output, progressBar, table } from "../output.ts";
 

@@ -13,37 +13,20 @@
  * the indicators and returns need; it is not a demand forecast.
  */
 
-import { addYears, dayOf, weekday, ymd } from "../calendar/dates.ts";
+import { addYears, dayOf, ymd } from "../calendar/dates.ts";
 import type { WorkingDayCalendar } from "../calendar/working-days.ts";
 import { SSD_TABLES } from "../store/ssd-schema.ts";
 import { personName } from "./names.ts";
 import { Random } from "./random.ts";
-
-/** What to generate for one authority. */
-export interface AuthoritySpec {
-  readonly code: string;
-  readonly index: number;
-  readonly seed: number;
-  readonly population: number;
-  /** First and last day (day numbers) of reported activity. */
-  readonly fromDay: number;
-  readonly toDay: number;
-  /** Demand steps: from `day` on, referrals and contacts are multiplied by `factor`. */
-  readonly shocks: readonly { readonly day: number; readonly factor: number }[];
-}
-
-/** A cell: text, a day number for a date column, a number, or null. */
-export type Cell = string | number | null;
-/** Rows per SSD table; date columns hold day numbers. */
-export type AuthorityRows = Map<string, Record<string, Cell>[]>;
+import type { AuthorityRows, AuthoritySpec, Cell } from "./rows.ts";
 
 const BURN_IN_YEARS = 6;
 /** Seasonal factors by month (Jan … Dec): dips in August, late December and around Easter. */
 const SEASON = [1.04, 1.06, 1.08, 0.94, 1.06, 1.05, 1.0, 0.76, 0.98, 1.08, 1.08, 0.87];
-const REFERRALS_PER_CHILD_YEAR = 0.049;
-const CONTACTS_PER_REFERRAL = 2.6;
+const REFERRALS_PER_CHILD_YEAR = 0.045;
+const CONTACTS_PER_REFERRAL = 2.8;
 /** Share of referrals that return a child referred in the previous twelve months. */
-const REREFERRAL_SHARE = 0.22;
+const REREFERRAL_SHARE = 0.255;
 
 const SOURCES: readonly (readonly [string, number])[] = [
   ["6", 29],
@@ -112,9 +95,14 @@ interface Child {
   plans: number;
   lastReferral: number;
   leftCare: boolean;
+  /** Set while a referral's journey leads into care: the referral team hands the case over that day. */
+  handedOver?: number;
 }
 
-/** Generate every SSD row of one authority. */
+/**
+ * Every SSD row of one authority, in memory, with date columns as day numbers. Pure: the same
+ * spec (and calendar) always gives the same rows in the same order.
+ */
 export function generateAuthorityRows(spec: AuthoritySpec, cal: WorkingDayCalendar): AuthorityRows {
   return new Simulation(spec, cal).run();
 }
@@ -129,22 +117,28 @@ class Simulation {
   recentHead = 0;
   readonly workers: { id: string; team: string }[] = [];
   /** Referrals already decided for later: a child whose plan ended, coming back. */
-  readonly scheduled: { day: number; child: Child }[] = [];
+  readonly scheduled: { day: number; child: Child; stepUp: boolean }[] = [];
   readonly propensity: number;
+  readonly cpPropensity: number;
+  readonly carePropensity: number;
   readonly start: number;
   readonly end: number;
   readonly p: string;
+  readonly basePopulation: number;
   seq = 0;
 
   constructor(spec: AuthoritySpec, cal: WorkingDayCalendar) {
     this.spec = spec;
     this.cal = cal;
     this.r = new Random(spec.seed, spec.index, 0x5eed);
-    this.propensity = spec.index === 0 ? 1 : 0.85 + 0.3 * this.r.next();
+    this.propensity = spec.propensity.demand;
+    this.cpPropensity = spec.propensity.protection;
+    this.carePropensity = spec.propensity.care;
     const f = ymd(spec.fromDay);
     this.start = dayOf(f.y - BURN_IN_YEARS, f.m, 1);
     this.end = spec.toDay;
     this.p = spec.code;
+    this.basePopulation = spec.populations[0]!.population;
   }
 
   add(table: string, row: Record<string, Cell>): void {
@@ -195,22 +189,23 @@ class Simulation {
     for (let m = ymd(this.start); dayOf(m.y, m.m, 1) <= this.end; m = ymd(dayOf(m.y, m.m + 1, 1))) {
       const first = dayOf(m.y, m.m, 1);
       const last = Math.min(dayOf(m.y, m.m + 1, 0), this.end);
-      const yearsFromStart = (first - this.spec.fromDay) / 365.25;
-      let factor = SEASON[m.m - 1]! * this.propensity * (1 + 0.005 * yearsFromStart);
+      // A gentle upward trend (0.5% a year), level with England's rate in the final year.
+      const yearsToLast = (first - (this.end - 182)) / 365.25;
+      let factor = SEASON[m.m - 1]! * this.propensity * (1 + 0.005 * yearsToLast);
       for (const s of this.spec.shocks) if (first >= s.day) factor *= s.factor;
       const days = last - first + 1;
-      const perMonth = (REFERRALS_PER_CHILD_YEAR * this.spec.population * days) / 365.25;
+      const perMonth = (REFERRALS_PER_CHILD_YEAR * this.populationIn(m.y) * days) / 365.25;
       const referrals = r.poisson(perMonth * factor);
-      const dates: { day: number; child?: Child }[] = [];
+      const dates: { day: number; child?: Child; stepUp?: boolean }[] = [];
       for (let i = 0; i < referrals; i++) dates.push({ day: this.workingDayOnOrAfter(first + r.int(0, days - 1)) });
       for (let i = this.scheduled.length - 1; i >= 0; i--) {
         const sch = this.scheduled[i]!;
         if (sch.day > last) continue;
         this.scheduled.splice(i, 1);
-        if (sch.day >= first) dates.push({ day: this.workingDayOnOrAfter(sch.day), child: sch.child });
+        if (sch.day >= first) dates.push({ day: this.workingDayOnOrAfter(sch.day), child: sch.child, stepUp: sch.stepUp });
       }
       dates.sort((a, b) => a.day - b.day || (a.child ? 1 : 0) - (b.child ? 1 : 0));
-      for (const d of dates) if (d.day <= this.end) this.referral(d.day, d.child);
+      for (const d of dates) if (d.day <= this.end) this.referral(d.day, d.child, d.stepUp);
       if (first >= dayOf(ymd(this.spec.fromDay).y, ymd(this.spec.fromDay).m, 1)) {
         const contacts = r.poisson(perMonth * factor * CONTACTS_PER_REFERRAL);
         for (let i = 0; i < contacts; i++) this.contactOnly(this.workingDayOnOrAfter(first + r.int(0, days - 1)));
@@ -223,9 +218,17 @@ class Simulation {
     return this.rows;
   }
 
+  /** Children aged 0-17 in a calendar year (the nearest estimate outside the span given). */
+  populationIn(year: number): number {
+    const ps = this.spec.populations;
+    let best = ps[0]!;
+    for (const p of ps) if (Math.abs(p.year - year) < Math.abs(best.year - year)) best = p;
+    return best.population;
+  }
+
   setUpWorkforce(): void {
     for (const [id, name] of TEAMS) this.add("ssd_department", { dept_team_id: `${this.p}${id}`, dept_team_name: name, dept_team_parent_id: `${this.p}T00`, dept_team_parent_name: "Children's Services" });
-    const n = Math.max(8, Math.round(this.spec.population / 330));
+    const n = Math.max(8, Math.round(this.basePopulation / 330));
     for (let i = 0; i < n; i++) {
       const [team] = TEAMS[i % TEAMS.length]!;
       const id = `${this.p}W${i + 1}`;
@@ -307,8 +310,9 @@ class Simulation {
   contactOnly(day: number): void {
     if (day > this.end) return;
     const r = this.r;
-    const c = r.chance(0.35) && this.children.length ? r.pick(this.children) : this.newChild(day, r.weighted(AGE_AT_REFERRAL));
-    if (day <= c.dob || day >= this.birthday(c, 18)) return;
+    // A child already known (if still a child), otherwise someone new to services.
+    let c = r.chance(0.35) && this.children.length ? r.pick(this.children) : null;
+    if (!c || day <= c.dob || day >= this.birthday(c, 18) || c.leftCare) c = this.newChild(day, r.weighted(AGE_AT_REFERRAL));
     const outcome = r.weighted([
       ["NFA_FLAG", 45],
       ["ADVICE_FLAG", 30],
@@ -325,11 +329,13 @@ class Simulation {
     });
   }
 
-  referral(day: number, returning?: Child): void {
+  /** A referral on `day`: of `returning` (a child coming back after a plan, or stepped up from early help) or of a child chosen now. */
+  referral(day: number, returning?: Child, stepUp = false): void {
     const r = this.r;
-    const back = returning && returning.busyUntil < day && day < this.birthday(returning, 17) && !returning.leftCare;
-    if (returning && !back) return;
-    const c = back ? returning : this.chooseChild(day);
+    const available = returning !== undefined && returning.busyUntil < day && day < this.birthday(returning, 17) && !returning.leftCare && day > returning.dob;
+    if (returning && !available) return;
+    const back = available && !stepUp;
+    const c = returning ?? this.chooseChild(day);
     const age18 = this.birthday(c, 18);
     const limit = age18 - 1;
     const source = r.weighted(SOURCES);
@@ -342,7 +348,7 @@ class Simulation {
       this.add("ssd_contacts", {
         cont_contact_id: this.id("C"),
         cont_person_id: c.id,
-        cont_contact_date: Math.max(this.spec.fromDay, day - (r.chance(0.3) ? 1 : 0)),
+        cont_contact_date: Math.max(this.spec.fromDay, c.dob, day - (r.chance(0.3) ? 1 : 0)),
         cont_contact_source_code: source,
         cont_contact_source_desc: null,
         cont_contact_outcome_json: JSON.stringify({ NEW_REFERRAL_FLAG: "Y", NUMBER_OF_OUTCOMES: 1 }),
@@ -381,6 +387,10 @@ class Simulation {
       episode["cine_close_date"] = this.ended(at);
       episode["cine_close_reason"] = at <= this.end ? reason : null;
       c.busyUntil = at;
+      // A child who comes into care is allocated a children-in-care worker; the referral team's
+      // allocation ends that day rather than running alongside.
+      const handover = c.handedOver !== undefined && c.handedOver >= day && c.handedOver < at ? c.handedOver : at;
+      c.handedOver = undefined;
       this.add("ssd_involvements", {
         invo_involvements_id: this.id("I"),
         invo_professional_id: worker,
@@ -388,15 +398,15 @@ class Simulation {
         invo_professional_team: team,
         invo_person_id: c.id,
         invo_involvement_start_date: day,
-        invo_involvement_end_date: this.ended(at),
+        invo_involvement_end_date: this.ended(handover),
         invo_worker_change_reason: null,
         invo_referral_id: refId,
       });
     };
     c.busyUntil = Number.MAX_SAFE_INTEGER;
 
-    // No further action without an assessment.
-    if (r.chance(0.065)) {
+    // No further action without an assessment (and always for a child days from 18).
+    if (r.chance(0.065) || day > limit - 14) {
       episode["cine_referral_nfa"] = "Y";
       episode["cine_referral_outcome_json"] = JSON.stringify({ NFA_FLAG: "Y" });
       close(day + r.int(0, 5), "RC7");
@@ -413,7 +423,7 @@ class Simulation {
       return;
     }
     const ageNow = (day - c.dob) / 365.25;
-    if (r.chance(ageNow < 1 ? 0.035 : ageNow >= 12 ? 0.01 : 0.003)) {
+    if (r.chance(this.carePropensity * (ageNow < 1 ? 0.035 : ageNow >= 12 ? 0.01 : 0.003))) {
       const aS = this.cal.add(day, r.int(0, 2));
       this.add("ssd_cin_assessments", { cina_assessment_id: this.id("A"), cina_person_id: c.id, cina_referral_id: refId, cina_assessment_start_date: aS, cina_assessment_child_seen: "Y", cina_assessment_auth_date: this.ended(Math.min(this.cal.add(aS, this.assessmentDays()), limit)), cina_assessment_outcome_json: JSON.stringify({ CLA_REQUEST_FLAG: "Y" }), cina_assessment_outcome_nfa: "N", cina_assessment_team: team, cina_assessment_worker_id: worker });
       const careEnd = this.care(c, refId, day + r.int(0, 7), ageNow < 1 ? "C1" : r.chance(0.15) ? "L1" : "V2");
@@ -421,7 +431,7 @@ class Simulation {
       return;
     }
     const previousPlans = c.plans;
-    const s47 = r.chance(back ? 0.9 : previousPlans > 0 ? 0.55 : 0.37);
+    const s47 = r.chance(back ? 0.9 : previousPlans > 0 ? 0.55 : 0.38);
     const aStart = this.cal.add(day, r.chance(0.2) ? 0 : r.int(1, 3));
     const wd = this.assessmentDays();
     const aAuth = wd === 0 ? aStart : this.cal.add(aStart, wd);
@@ -451,9 +461,9 @@ class Simulation {
 
     if (s47) {
       const sStart = day + r.int(0, 3);
-      const sEnd = this.cal.add(sStart, r.int(3, 14));
+      const sEnd = Math.min(this.cal.add(sStart, r.int(3, 14)), limit);
       const sId = this.id("S");
-      const toConference = r.chance(back ? 0.8 : previousPlans > 0 ? 0.38 : 0.235);
+      const toConference = r.chance(this.cpPropensity * (back ? 0.75 : previousPlans > 0 ? 0.33 : 0.226));
       this.add("ssd_s47_enquiry", {
         s47e_s47_enquiry_id: sId,
         s47e_referral_id: refId,
@@ -466,7 +476,7 @@ class Simulation {
         s47e_s47_completed_by_worker_id: worker,
       });
       if (toConference) {
-        const icpcDate = this.cal.add(sStart, r.chance(0.815) ? r.int(5, 15) : r.int(16, 32));
+        const icpcDate = this.cal.add(sStart, r.chance(0.805) ? r.int(5, 15) : r.int(16, 32));
         if (icpcDate > limit) {
         close(limit, "RC7");
         return;
@@ -492,16 +502,20 @@ class Simulation {
   assessmentDays(): number {
     const r = this.r;
     if (r.chance(0.03)) return 0;
-    if (r.chance(0.86)) return Math.min(45, 6 + Math.floor(40 * r.next() ** 0.72));
+    if (r.chance(0.85)) return Math.min(45, 6 + Math.floor(40 * r.next() ** 0.65));
     return 46 + Math.floor(40 * r.next() ** 1.6);
   }
 
   cinPlan(c: Child, refId: string, startDay: number, close: (d: number, reason: string) => void, limit: number): void {
     const r = this.r;
+    if (startDay >= limit - 1) {
+      close(limit, "RC7");
+      return;
+    }
     const planEnd = Math.min(startDay + Math.round(r.lognormal(175, 0.6)), limit);
     const id = this.id("N");
     const team = `${this.p}T03`;
-    const intoCare = r.chance(0.045) && planEnd < limit - 30;
+    const intoCare = r.chance(0.045 * this.carePropensity) && planEnd < limit - 30;
     const end = intoCare ? startDay + Math.round((planEnd - startDay) * r.next()) + 1 : planEnd;
     this.add("ssd_cin_plans", {
       cinp_cin_plan_id: id,
@@ -512,6 +526,7 @@ class Simulation {
       cinp_cin_plan_team: team,
       cinp_cin_plan_worker_id: this.worker(team),
     });
+    this.missingFromHome(c, startDay, end);
     for (let v = this.cal.add(startDay, r.int(5, 20)); v < Math.min(end, this.end); v = this.cal.add(v, r.int(10, 30))) {
       this.add("ssd_cin_visits", { cinv_cin_visit_id: this.id("V"), cinv_person_id: c.id, cinv_cin_visit_date: v, cinv_cin_visit_seen: r.chance(0.93) ? "Y" : "N", cinv_cin_visit_seen_alone: r.chance(0.5) ? "Y" : "N", cinv_cin_visit_bedroom: r.chance(0.3) ? "Y" : "N" });
     }
@@ -526,7 +541,7 @@ class Simulation {
   conference(c: Child, refId: string, s47Id: string | null, icpcDate: number, close: (d: number, reason: string) => void, limit: number, transferIn: boolean): void {
     const r = this.r;
     const icpcId = this.id("K");
-    const toPlan = transferIn || r.chance(0.87);
+    const toPlan = transferIn || r.chance(0.85);
     const planId = toPlan ? this.id("CP") : null;
     this.add("ssd_initial_cp_conference", {
       icpc_icpc_id: icpcId,
@@ -573,6 +588,7 @@ class Simulation {
       cppl_cp_plan_latest_category: r.chance(0.9) ? category : "MUL",
     });
     const stop = Math.min(planEnd, this.end);
+    this.missingFromHome(c, icpcDate, planEnd);
     for (let v = this.cal.add(icpcDate, r.int(2, 9)); v < stop; v = this.cal.add(v, r.chance(0.88) ? r.int(4, 10) : r.int(11, 16))) {
       this.add("ssd_cp_visits", { cppv_cp_visit_id: this.id("V"), cppv_person_id: c.id, cppv_cp_plan_id: planId, cppv_cp_visit_date: v, cppv_cp_visit_seen: r.chance(0.95) ? "Y" : "N", cppv_cp_visit_seen_alone: r.chance(0.6) ? "Y" : "N", cppv_cp_visit_bedroom: r.chance(0.4) ? "Y" : "N" });
     }
@@ -586,12 +602,12 @@ class Simulation {
         return;
       }
     const next = r.next();
-    if (next < 0.2) {
+    if (next < 0.19 * this.carePropensity) {
       const careEnd = this.care(c, refId, planEnd, "C1");
       close(careEnd + r.int(0, 14), "RC7");
       return;
     }
-    if (r.chance(0.7)) this.scheduled.push({ day: planEnd + 60 + Math.round(r.lognormal(330, 0.6)), child: c });
+    if (r.chance(0.7)) this.scheduled.push({ day: planEnd + 60 + Math.round(r.lognormal(330, 0.6)), child: c, stepUp: false });
     if (next < 0.7) {
         this.cinPlan(c, refId, planEnd, close, limit);
         return;
@@ -599,12 +615,49 @@ class Simulation {
     close(planEnd + r.int(0, 10), "RC7");
   }
 
+  /** Missing-from-home episodes for some adolescents (12+) open to services, between `from` and `to`. */
+  missingFromHome(c: Child, from: number, to: number): void {
+    const r = this.r;
+    const d0 = Math.max(from, addYears(c.dob, 12));
+    const stop = Math.min(to, this.end, this.birthday(c, 18) - 1);
+    if (d0 >= stop || !r.chance(0.12)) return;
+    const n = 1 + r.poisson(0.8);
+    for (let i = 0; i < n; i++) {
+      const ms = d0 + r.int(0, stop - d0 - 1);
+      const me = Math.min(ms + (r.chance(0.7) ? 0 : r.int(1, 3)), stop);
+      const offered = r.chance(0.85);
+      this.add("ssd_missing", { miss_table_id: this.id("MI"), miss_person_id: c.id, miss_missing_episode_start_date: ms, miss_missing_episode_type: r.chance(0.9) ? "Missing" : "Absent", miss_missing_episode_end_date: me, miss_missing_rhi_offered: offered ? "Y" : "N", miss_missing_rhi_accepted: offered && r.chance(0.55) ? "Y" : "N" });
+    }
+  }
+
+  /**
+   * The day of the next placement move after `from`: a piecewise-constant hazard (moves a year)
+   * that is high in the first six months of care, lower to a year, low once settled, and higher
+   * for adolescents, walked segment by segment so a placement made early can still settle.
+   */
+  nextMove(from: number, careStart: number, dob: number): number {
+    const r = this.r;
+    const teenFrom = addYears(dob, 11);
+    let t = from;
+    for (;;) {
+      const inCare = t - careStart;
+      const teen = t >= teenFrom;
+      const rate = inCare < 183 ? (teen ? 2.8 : 1.7) : inCare < 365 ? (teen ? 0.8 : 0.4) : teen ? 0.26 : 0.1;
+      const segEnd = Math.min(inCare < 183 ? careStart + 183 : inCare < 365 ? careStart + 365 : Number.POSITIVE_INFINITY, teen ? Number.POSITIVE_INFINITY : teenFrom);
+      const wait = (-Math.log(1 - r.next()) / rate) * 365.25;
+      if (t + wait < segEnd) return Math.round(t + wait);
+      t = segEnd;
+    }
+  }
+
   /** A period of care from `startDay`; returns the day it ends (or the extract end). */
   care(c: Child, refId: string | null, startDay: number, firstStatus: string, uasc = false): number {
     const r = this.r;
+    c.handedOver = startDay;
     const age18 = this.birthday(c, 18);
     const ageYears = (startDay - c.dob) / 365.25;
-    if (startDay >= age18 - 7) return startDay;
+    // Nothing to record for care that would start after the extract or days from 18.
+    if (startDay >= age18 - 7 || startDay > this.end) return startDay;
     let length: number;
     let reason: string;
     if (uasc) {
@@ -639,9 +692,7 @@ class Simulation {
     let s = startDay;
     const age = (d: number) => (d - c.dob) / 365.25;
     while (s < endDay) {
-      const inCare = (s - startDay) / 365.25;
-      const rate = inCare < 1 ? 1.0 : 0.18;
-      const stay = Math.max(2, Math.round((-Math.log(1 - r.next()) / rate) * 365.25));
+      const stay = Math.max(2, this.nextMove(s, startDay, c.dob) - s);
       const e = Math.min(s + stay, endDay);
       const a = age(s);
       const type = uasc
@@ -772,7 +823,7 @@ class Simulation {
     // Reviews (20 days, 3 months, then 6-monthly) and visits (6-weekly, then 3-monthly).
     const stop = Math.min(endDay, this.end);
     for (let due = startDay + 20, k = 0; due < stop; due += k === 0 ? 71 : 182, k++) {
-      this.add("ssd_cla_reviews", { clar_cla_review_id: this.id("CR"), clar_cla_id: claId, clar_cla_person_id: c.id, clar_cla_review_due_date: due, clar_cla_review_date: Math.min(due - r.int(0, 7) + (r.chance(0.07) ? 20 : 0), stop), clar_cla_review_cancelled: "N", clar_cla_review_participation: r.pick(["PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7", "PN0"]) });
+      this.add("ssd_cla_reviews", { clar_cla_review_id: this.id("CR"), clar_cla_id: claId, clar_cla_person_id: c.id, clar_cla_review_due_date: due, clar_cla_review_date: Math.min(due - r.int(0, 7) + (r.chance(0.07) ? 20 : 0), stop - 1), clar_cla_review_cancelled: "N", clar_cla_review_participation: r.pick(["PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7", "PN0"]) });
     }
     for (let v = startDay + r.int(3, 7), k = 0; v < stop; v += k < 8 ? r.int(35, 42) : r.int(70, 90), k++) {
       this.add("ssd_cla_visits", { clav_cla_visit_id: this.id("CV"), clav_cla_id: claId, clav_person_id: c.id, clav_cla_visit_date: v, clav_cla_visit_seen: r.chance(0.97) ? "Y" : "N", clav_cla_visit_seen_alone: r.chance(0.7) ? "Y" : "N" });
@@ -780,14 +831,14 @@ class Simulation {
     // Social workers: a change of worker is common in a long period of care.
     let w0 = startDay;
     while (w0 < stop) {
-      const w1 = Math.min(stop, w0 + Math.round(r.lognormal(500, 0.6)));
+      const w1 = Math.min(stop, w0 + Math.round(r.lognormal(1100, 0.6)));
       this.add("ssd_involvements", { invo_involvements_id: this.id("I"), invo_professional_id: this.worker(`${this.p}T05`), invo_professional_role_id: "ALLOCATED CASE WORKER", invo_professional_team: `${this.p}T05`, invo_person_id: c.id, invo_involvement_start_date: w0, invo_involvement_end_date: this.ended(w1 === stop && stop === this.end ? this.end + 1 : w1), invo_worker_change_reason: w1 < stop ? r.pick(["MANAGE", "LEFTRL", "ORGRST", "CHCHAN"]) : null, invo_referral_id: refId });
       w0 = w1;
     }
     // Missing and absent episodes, for older children.
     for (let y = startDay; y < stop; y += 365) {
       const d0 = Math.max(y, addYears(c.dob, 11));
-      if (d0 >= Math.min(y + 365, stop) || !r.chance(0.22)) continue;
+      if (d0 >= Math.min(y + 365, stop) || !r.chance(0.17)) continue;
       const n = 1 + r.poisson(1.6);
       for (let i = 0; i < n; i++) {
         const ms = d0 + r.int(0, Math.min(y + 365, stop) - d0 - 1);
@@ -824,15 +875,18 @@ class Simulation {
         perm_adoption_worker_id: null,
       });
     }
-    // Leaving care at 18 after long enough in care from 14: a care leaver.
-    if (endDay === age18 && endDay - Math.max(startDay, addYears(c.dob, 14)) >= 91 && endDay <= this.end) {
+    // Leaving care at 16 or over after 13 weeks or more in care since 14 (not by adoption or a
+    // special guardianship or arrangements order): a relevant, later former relevant, care leaver.
+    const permanence = reason === "E11" || reason === "E12" || reason.startsWith("E4");
+    if (!permanence && endDay >= addYears(c.dob, 16) && endDay - Math.max(startDay, addYears(c.dob, 14)) >= 91 && endDay <= this.end) {
       c.leftCare = true;
-      this.careLeaver(c);
+      this.careLeaver(c, endDay);
     }
     return endDay;
   }
 
-  careLeaver(c: Child): void {
+  /** The care leaver's record as at the extract (one row a young person), having left care on `left`. */
+  careLeaver(c: Child, left: number): void {
     const r = this.r;
     const age = (this.end - c.dob) / 365.25;
     if (age >= 22) return;
@@ -844,17 +898,17 @@ class Simulation {
       ["RHOM", 1],
       ["DIED", 0.2],
     ]);
-    const eet = r.chance(0.55);
+    const eet = r.chance(0.57);
     const activity = eet
       ? r.weighted([
           ["F1", 8],
           ["P1", 2],
-          ["F2", 20],
-          ["P2", 6],
-          ["F4", 15],
-          ["P4", 10],
-          ["F5", 5],
-          ["P5", 4],
+          ["F2", 30],
+          ["P2", 10],
+          ["F4", 20],
+          ["P4", 12],
+          ["F5", 10],
+          ["P5", 8],
         ])
       : r.weighted([
           ["G4", 50],
@@ -866,13 +920,13 @@ class Simulation {
     this.add("ssd_care_leavers", {
       clea_table_id: this.id("CL"),
       clea_person_id: c.id,
-      clea_care_leaver_eligibility: "Former relevant",
+      clea_care_leaver_eligibility: this.end >= this.birthday(c, 18) ? "Former relevant" : "Relevant",
       clea_care_leaver_in_touch: touch,
-      clea_care_leaver_latest_contact: touch === "YES" ? this.end - (r.chance(0.85) ? r.int(0, 55) : r.int(56, 150)) : null,
+      clea_care_leaver_latest_contact: touch === "YES" ? Math.max(left, this.end - (r.chance(0.85) ? r.int(0, 55) : r.int(56, 150))) : null,
       clea_care_leaver_accommodation: touch === "YES" ? `${letter}${suitable ? 1 : 2}` : null,
       clea_care_leaver_accom_suitable: touch === "YES" ? (suitable ? "1" : "2") : null,
       clea_care_leaver_activity: touch === "YES" ? activity : null,
-      clea_pathway_plan_review_date: this.end - r.int(0, 180),
+      clea_pathway_plan_review_date: Math.max(left, this.end - r.int(0, 180)),
       clea_care_leaver_personal_advisor: personName(r).surname,
       clea_care_leaver_allocated_team: `${this.p}T06`,
       clea_care_leaver_worker_id: this.worker(`${this.p}T06`),
@@ -881,25 +935,33 @@ class Simulation {
 
   earlyHelp(first: number, days: number, factor: number): void {
     const r = this.r;
-    const n = r.poisson(((0.05 * this.spec.population * days) / 365.25) * factor);
+    const n = r.poisson(((0.05 * this.basePopulation * days) / 365.25) * factor);
     for (let i = 0; i < n; i++) {
       const s = this.workingDayOnOrAfter(first + r.int(0, days - 1));
       if (s > this.end) continue;
-      const c = r.chance(0.3) && this.children.length ? r.pick(this.children) : this.newChild(s, r.weighted(AGE_AT_REFERRAL));
+      // A child known before and not open to social care now, or someone new.
+      let c = r.chance(0.3) && this.children.length ? r.pick(this.children) : null;
+      if (!c || s <= c.dob || c.busyUntil >= s || c.leftCare) c = this.newChild(s, r.weighted(AGE_AT_REFERRAL));
       const e = Math.min(s + Math.round(r.lognormal(160, 0.5)), this.birthday(c, 18) - 1);
       if (e <= s) continue;
-      this.add("ssd_early_help_episodes", { earl_episode_id: this.id("EH"), earl_person_id: c.id, earl_episode_start_date: s, earl_episode_end_date: this.ended(e), earl_episode_reason: r.pick(["Family support", "Parenting", "School attendance", "Emotional wellbeing", "Domestic abuse"]), earl_episode_end_reason: e <= this.end ? r.weighted([
-        ["Outcomes achieved", 60],
-        ["Stepped up to social care", 10],
-        ["Family disengaged", 20],
-        ["Moved away", 10],
-      ]) : null, earl_episode_organisation: `${this.p}T08`, earl_episode_worker_id: this.worker(`${this.p}T08`) });
+      const endReason =
+        e <= this.end
+          ? r.weighted([
+              ["Outcomes achieved", 60],
+              ["Stepped up to social care", 10],
+              ["Family disengaged", 20],
+              ["Moved away", 10],
+            ])
+          : null;
+      // Stepping up: a referral to social care on the day early help ends.
+      if (endReason === "Stepped up to social care") this.scheduled.push({ day: e, child: c, stepUp: true });
+      this.add("ssd_early_help_episodes", { earl_episode_id: this.id("EH"), earl_person_id: c.id, earl_episode_start_date: s, earl_episode_end_date: this.ended(e), earl_episode_reason: r.pick(["Family support", "Parenting", "School attendance", "Emotional wellbeing", "Domestic abuse"]), earl_episode_end_reason: endReason, earl_episode_organisation: `${this.p}T08`, earl_episode_worker_id: this.worker(`${this.p}T08`) });
     }
   }
 
   ehcp(first: number, days: number): void {
     const r = this.r;
-    const n = r.poisson((0.0125 * this.spec.population * days) / 365.25);
+    const n = r.poisson((0.0125 * this.basePopulation * days) / 365.25);
     for (let i = 0; i < n; i++) {
       const req = this.workingDayOnOrAfter(first + r.int(0, days - 1));
       if (req > this.end) continue;
@@ -907,7 +969,6 @@ class Simulation {
         ["1-4", 25],
         ["5-9", 40],
         ["10-15", 30],
-        ["16-17", 5],
       ]));
       const sendId = this.id("SE");
       this.add("ssd_send", { send_table_id: sendId, send_person_id: c.id, send_upn: null, send_uln: null, send_upn_unknown: null });
@@ -918,12 +979,12 @@ class Simulation {
       if (!agreed || decision > this.end) continue;
       const issued = r.chance(0.88);
       const exception = r.chance(0.05);
-      const planDay = req + Math.max(60, Math.round(r.lognormal(exception ? 180 : 143, 0.3)));
+      const planDay = req + Math.max(60, Math.round(r.lognormal(exception ? 180 : 145, 0.3)));
       const outcomeDay = issued ? planDay : decision + r.int(40, 80);
       const asmtId = this.id("EA");
       this.add("ssd_ehcp_assessment", { ehca_ehcp_assessment_id: asmtId, ehca_ehcp_request_id: reqId, ehca_ehcp_assessment_outcome_date: this.ended(outcomeDay), ehca_ehcp_assessment_outcome: outcomeDay <= this.end ? (issued ? "Plan issued" : "Plan not issued") : null, ehca_ehcp_assessment_exceptions: exception ? "Y" : "N" });
       if (!issued || planDay > this.end) continue;
-      const ceased = Math.min(planDay + Math.round(r.lognormal(2500, 0.5)), this.birthday(c, 25));
+      const ceased = Math.min(planDay + Math.round(r.lognormal(2500, 0.5)), this.birthday(c, 18) - 1);
       this.add("ssd_ehcp_named_plan", { ehcn_named_plan_id: this.id("EP"), ehcn_ehcp_asmt_id: asmtId, ehcn_named_plan_start_date: planDay, ehcn_named_plan_ceased_date: this.ended(ceased), ehcn_named_plan_ceased_reason: ceased <= this.end ? r.pick(["Moved away", "Needs met", "Left education", "Other"]) : null });
       if (ceased > this.end) this.add("ssd_ehcp_active_plans", { ehcp_active_ehcp_id: this.id("EC"), ehcp_ehcp_request_id: reqId, ehcp_active_ehcp_last_review_date: Math.max(planDay, this.end - r.int(0, 365)) });
     }
@@ -932,7 +993,7 @@ class Simulation {
   /** Unaccompanied asylum-seeking children arriving at 16 or 17. */
   uasc(first: number, days: number): void {
     const r = this.r;
-    const n = r.poisson((0.00013 * this.spec.population * days) / 365.25);
+    const n = r.poisson((0.00013 * this.basePopulation * days) / 365.25);
     for (let i = 0; i < n; i++) {
       const d = first + r.int(0, days - 1);
       if (d > this.end) continue;
@@ -947,7 +1008,7 @@ class Simulation {
   /** Disabled children looked after only under a series of short breaks (V3/V4): in the data, left out of looked-after measures. */
   shortBreaks(first: number, days: number): void {
     const r = this.r;
-    const n = r.poisson((0.00004 * this.spec.population * days) / 365.25);
+    const n = r.poisson((0.00004 * this.basePopulation * days) / 365.25);
     for (let i = 0; i < n; i++) {
       const d = first + r.int(0, days - 1);
       if (d > this.end) continue;
@@ -963,6 +1024,3 @@ class Simulation {
     }
   }
 }
-
-/** Weekday of a day number (re-exported for tests that check working-day placement). */
-export { weekday };

@@ -1,18 +1,21 @@
 /**
  * @module
  * Fictitious names for synthetic authorities, children and social workers, built from syllables
- * so that no list of real people is shipped and no generated name is meant to be anyone.
+ * so that no list of real people is shipped and no generated name is meant to be anyone. It
+ * deliberately does not check names against real places or people.
  */
 
 import type { Random } from "./random.ts";
 
-const PLACE_A = ["North", "South", "East", "West", "Lantern", "Ash", "Bram", "Cal", "Dun", "Elm", "Fen", "Glen", "Hart", "Kings", "Mere", "Oak", "Red", "Stan", "Thorn", "Wold"];
-const PLACE_B = ["moor", "bridge", "shire", "field", "ford", "ham", "ley", "mouth", "stead", "ton", "wick", "dale", "borough", "combe", "hurst"];
+// 19 and 16 are coprime, so index → (index mod 19, index mod 16) gives 304 distinct names. Syllables
+// are chosen so no pair spells a real English children's services authority (no Red+bridge, Kings+ton).
+const PLACE_A = ["Lantern", "North", "East", "Ashen", "Bram", "Cal", "Dun", "Ember", "Fen", "Glen", "Hart", "Kest", "Mere", "Oak", "Rook", "Stan", "Thorn", "Wold", "West"];
+const PLACE_B = ["shire", "moor", "bridge", "field", "ford", "ham", "ley", "mouth", "stead", "ton", "wick", "dale", "borough", "combe", "hurst", "well"];
 
-/** A fictitious authority name; distinct for the first few hundred indexes. */
+/** A fictitious authority name ("Lanternshire", "Northmoor", "Eastbridge", …); distinct for the first 304 indexes. */
 export function authorityName(index: number): string {
   const a = PLACE_A[index % PLACE_A.length]!;
-  const b = PLACE_B[Math.floor(index / PLACE_A.length) % PLACE_B.length]!;
+  const b = PLACE_B[index % PLACE_B.length]!;
   const round = Math.floor(index / (PLACE_A.length * PLACE_B.length));
   return `${a}${b}${round ? ` ${round + 1}` : ""}`;
 }
