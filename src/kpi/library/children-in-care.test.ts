@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { tempStore, writeExport } from "../../../test/fixtures.ts";
-import { loadBankHolidays } from "../../calendar/working-days.ts";
-import { importSsd } from "../../ingest/ssd-import.ts";
+import { breakdownOf, indicatorFixture, valuesOf } from "../../../test/kpi-fixture.ts";
 import type { Store } from "../../store/port.ts";
-import { computeIndicator, indicatorRecords, type Target } from "../engine.ts";
-import { ensureReferenceTables } from "../reference-tables.ts";
-import { resolveTargets } from "../targets.ts";
+import { indicatorRecords, type Target } from "../engine.ts";
 import type { IndicatorValue } from "../types.ts";
 import { indicatorLibrary } from "./index.ts";
 
@@ -146,26 +142,19 @@ let cleanup: () => Promise<void>;
 let target: Target;
 
 before(async () => {
-  const s = await tempStore();
-  store = s.store;
-  cleanup = s.cleanup;
-  await importSsd(store, { paths: [writeExport(careExport())], authority: "202" });
-  await ensureReferenceTables(store, loadBankHolidays());
-  [target] = (await resolveTargets(store)) as [Target];
+  ({ store, target, cleanup } = await indicatorFixture(careExport()));
 });
 
 after(async () => {
   await cleanup();
 });
 
-async function values(id: string): Promise<Map<string, IndicatorValue>> {
-  const vs = await computeIndicator(store, indicatorLibrary().get(id)!, [target]);
-  return new Map(vs.filter((v) => !v.breakdown).map((v) => [v.period, v]));
+function values(id: string): Promise<Map<string, IndicatorValue>> {
+  return valuesOf(store, target, id);
 }
 
-async function breakdown(id: string, dim: string, period: string): Promise<Record<string, number | null>> {
-  const vs = await computeIndicator(store, indicatorLibrary().get(id)!, [target], { periodIds: [period] });
-  return Object.fromEntries(vs.filter((v) => v.breakdown === dim).map((v) => [v.category!, v.value]));
+function breakdown(id: string, dim: string, period: string): Promise<Record<string, number | null>> {
+  return breakdownOf(store, target, id, dim, period);
 }
 
 test("the span is April 2024 to March 2025", () => {
