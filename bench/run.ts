@@ -5,12 +5,14 @@
  * something on any machine. Never run by the tests. `BENCH_QUICK=1` skips the 150-authority runs.
  */
 
+import { FORECAST_INDICATORS, forecastFor } from "../src/analysis/forecast-data.ts";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { generateToDirectory } from "../src/generate/index.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
 import { computeAndStore } from "../src/kpi/compute.ts";
+import { resolveTargets } from "../src/kpi/targets.ts";
 import type { Store } from "../src/store/port.ts";
 import { SSD_TABLES } from "../src/store/ssd-schema.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
@@ -62,6 +64,25 @@ async function barePass(store: Store): Promise<void> {
   }
 }
 
+/** Forecast back-tests (last 12 months held out) beside the naive forecast "same month last year". */
+async function benchForecasts(store: Store): Promise<void> {
+  const [target] = await resolveTargets(store);
+  for (const id of FORECAST_INDICATORS) {
+    const f = target ? await forecastFor(store, target, id, 12) : null;
+    if (!f?.backtest) continue;
+    const y = f.history.map((h) => h.value);
+    const held = y.slice(-12);
+    const naive = y.slice(-24, -12);
+    const naiveMape = (100 / 12) * held.reduce((s, a, i) => s + Math.abs(a - naive[i]!) / Math.abs(a || 1), 0);
+    results.push({
+      measure: `forecast back-test, ${id} (fitted on ${y.length - 12} months, scored on the last 12; 80% / 95% ranges held ${Math.round(f.backtest.coverage80 * 12)} / ${Math.round(f.backtest.coverage95 * 12)} of 12)`,
+      value: `MAPE ${f.backtest.mape.toFixed(1)}%`,
+      baseline: `same month last year: MAPE ${naiveMape.toFixed(1)}%`,
+      ratio: `${(f.backtest.mape / naiveMape).toFixed(2)}×`,
+    });
+  }
+}
+
 async function benchAuthorities(k: number): Promise<void> {
   const t = tempDir("lantern-bench-");
   try {
@@ -85,6 +106,7 @@ async function benchAuthorities(k: number): Promise<void> {
       baseline: secs(bare.ms),
       ratio: `${(compute.ms / bare.ms).toFixed(1)}×`,
     });
+    if (k === 1) await benchForecasts(store);
     await store.close();
     const dirs = gen.value.authorities.map((a) => join(out, a.code));
     const base = await duckdbReadCsv(dirs);

@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   digest: { summary: "The early-warning digest: SPC signals and RAG changes, grouped, with the flow to care", load: async () => (await import("./commands/digest.ts")).digestCommand },
   annotate: { summary: "Add or change a dated note (a recording or service change) on an indicator or area", load: async () => (await import("./commands/annotate.ts")).annotateCommand },
   annotations: { summary: "List an authority's annotations and their history", load: async () => (await import("./commands/annotate.ts")).annotationsCommand },
+  forecast: { summary: "Forecast referrals and children in care 12 months ahead, with ranges and a back-test", load: async () => (await import("./commands/forecast.ts")).forecastCommand },
   snapshots: { summary: "List the loads (snapshots) in the store", load: async () => (await import("./commands/snapshots.ts")).snapshotsCommand },
   benchmarks: { summary: "Compare an authority with England, its region and statistical neighbours (DfE LAIT)", load: async () => (await import("./commands/benchmarks.ts")).benchmarksCommand },
   spc: { summary: "Chart a date,value series as SPC (Making Data Count XmR) with its icons", load: async () => (await import("./commands/spc.ts")).spcCommand },
