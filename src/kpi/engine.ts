@@ -118,35 +118,48 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
   const able = targets.filter((t) => missingTables(def, t).length === 0);
   const out: IndicatorValue[] = [];
   if (able.length) {
-    const head = bindSql(def.sql, able, def, filter);
-    const pop = def.unit === "rate";
-    const rows = await store.all(
-      `${head}
-      SELECT p.la_code, p.period_id, p.pop_year,
-        CAST(coalesce(sum(b.num), 0) AS DOUBLE PRECISION) AS numerator,
-        CAST(coalesce(sum(b.den), 0) AS DOUBLE PRECISION) AS denominator,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
-        ${pop ? ", max(coalesce(pop.population_0_17, ref.population_0_17)) AS population" : ""}
-      FROM t_periods p LEFT JOIN base b ON b.la_code = p.la_code AND b.period_id = p.period_id
-      ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
-      GROUP BY p.la_code, p.period_id, p.pop_year
-      ORDER BY p.la_code, p.period_id`,
-    );
     const byCode = new Map(able.map((t) => [t.la_code, t]));
-    for (const r of rows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r));
-    if (def.unit !== "rate") {
-      for (const dim of def.breakdowns ?? []) {
+    const dims = def.unit === "rate" ? [] : (def.breakdowns ?? []);
+    // With breakdowns, the record-level rows are made once into a temporary table and every
+    // aggregate reads that, instead of re-running the indicator's SQL for each breakdown. One
+    // transaction keeps the temporary table on one connection (a pooled PostgreSQL client).
+    await store.transaction(async () => {
+      let head = bindSql(def.sql, able, def, filter);
+      let base = "base";
+      if (dims.length) {
+        await store.run(`DROP TABLE IF EXISTS lantern_kpi_base`);
+        // Only what the aggregates read: the record-level "why" text is for drill-down, not sums.
+        const cols = ["la_code", "period_id", "num", "den", "measure", ...dims.map((d) => `dim_${d}`)];
+        await store.run(`CREATE TEMPORARY TABLE lantern_kpi_base AS ${head} SELECT ${cols.join(", ")} FROM base`);
+        head = bindSql("SELECT * FROM {periods}", able, def, filter);
+        base = "lantern_kpi_base";
+      }
+      const pop = def.unit === "rate";
+      const rows = await store.all(
+        `${head}
+        SELECT p.la_code, p.period_id, p.pop_year,
+          CAST(coalesce(sum(b.num), 0) AS DOUBLE PRECISION) AS numerator,
+          CAST(coalesce(sum(b.den), 0) AS DOUBLE PRECISION) AS denominator,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
+          ${pop ? ", max(coalesce(pop.population_0_17, ref.population_0_17)) AS population" : ""}
+        FROM t_periods p LEFT JOIN ${base} b ON b.la_code = p.la_code AND b.period_id = p.period_id
+        ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
+        GROUP BY p.la_code, p.period_id, p.pop_year
+        ORDER BY p.la_code, p.period_id`,
+      );
+      for (const r of rows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r));
+      for (const dim of dims) {
         const brows = await store.all(
-          `${head}
-          SELECT b.la_code, b.period_id, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR) AS category,
+          `SELECT b.la_code, b.period_id, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR) AS category,
             CAST(sum(b.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(b.den) AS DOUBLE PRECISION) AS denominator,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
-          FROM base b GROUP BY b.la_code, b.period_id, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR)
+          FROM ${base} b GROUP BY b.la_code, b.period_id, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR)
           ORDER BY b.la_code, b.period_id, category`,
         );
         for (const r of brows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r, { name: dim, category: String(r["category"]) }));
       }
-    }
+      if (dims.length) await store.run(`DROP TABLE lantern_kpi_base`);
+    });
   }
   for (const t of targets.filter((x) => missingTables(def, x).length > 0)) {
     const missing = missingTables(def, t);
