@@ -13,7 +13,9 @@ import type { IndicatorValue } from "./types.ts";
 /** A hand-built authority whose front-door figures are worked out by hand in the comments. */
 function frontDoorExport(): Record<string, string> {
   return {
-    "ssd_person.csv": "pers_person_id,pers_sex,pers_dob\nP1,M,2015-06-01\nP2,F,2010-02-01\nP3,F,2019-11-30\nP4,M,2012-03-03",
+    "ssd_person.csv": "pers_person_id,pers_sex,pers_dob,pers_ethnicity\nP1,M,2015-06-01,WBRI\nP2,F,2010-02-01,MWBC\nP3,F,2019-11-30,CHNE\nP4,M,2012-03-03,",
+    // P3 is disabled; P2's record says none.
+    "ssd_disability.csv": "disa_table_id,disa_person_id,disa_disability_code\nD1,P3,AUT\nD2,P2,NONE",
     // Contacts from 1 April 2024 to 30 April 2025 set the span: 2024-04 to 2025-04.
     "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-01\nC2,P2,2025-04-28",
     "ssd_cin_episodes.csv": [
@@ -141,6 +143,23 @@ test("breakdowns and reasons for what cannot be computed", async () => {
       ["1A", 3],
       ["2B", 1],
     ]);
+    // Every child-level indicator is also split by the child's ethnic group and disability:
+    // 2024-25 referrals are R1 (P1, White), R2 (P2, Mixed), R5 and R6 (P3, Chinese: Asian; disabled).
+    assert.deepEqual(
+      vs.filter((v) => v.breakdown === "ethnicity").map((v) => [v.category, v.value]),
+      [
+        ["Asian or Asian British", 2],
+        ["Mixed or multiple", 1],
+        ["White", 1],
+      ],
+    );
+    assert.deepEqual(
+      vs.filter((v) => v.breakdown === "disability").map((v) => [v.category, v.value]),
+      [
+        ["disabled", 2],
+        ["no disability recorded", 2],
+      ],
+    );
     const noTable = { ...def, id: "x_test", needs: ["cin_episodes", "cla_episodes"] };
     const none = await computeIndicator(store, noTable, await resolveTargets(store), { periodIds: ["2024-25"] });
     assert.equal(none.length, 1);

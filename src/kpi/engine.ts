@@ -75,6 +75,34 @@ export function bindSql(sql: string, targets: readonly Target[], def: Pick<Indic
   return `WITH ${ctes.join(",\n")},\nbase AS (${sql.replace(TOKEN, (_, t: string) => `t_${t}`)})`;
 }
 
+/** Breakdowns every person-level indicator gets from the child's record (`ssd_person`, `ssd_disability`). */
+export const PERSON_DIMENSIONS = ["ethnicity", "disability"] as const;
+
+/**
+ * The DfE's major ethnic groups from the CIN census / SSDA903 ethnicity codes (WBRI, MWBC, AIND,
+ * BCRB, CHNE, OOTH, REFU, NOBT …): the first letter names the group; Chinese is counted with
+ * Asian, as in the 2021 census classification the DfE's tables now follow.
+ */
+const ETHNIC_GROUP = `CASE
+  WHEN pe.pers_ethnicity IS NULL OR trim(pe.pers_ethnicity) = '' THEN 'not recorded'
+  WHEN upper(pe.pers_ethnicity) = 'REFU' THEN 'refused'
+  WHEN upper(pe.pers_ethnicity) = 'NOBT' THEN 'not yet obtained'
+  WHEN upper(pe.pers_ethnicity) = 'CHNE' THEN 'Asian or Asian British'
+  WHEN upper(substr(pe.pers_ethnicity, 1, 1)) = 'W' THEN 'White'
+  WHEN upper(substr(pe.pers_ethnicity, 1, 1)) = 'M' THEN 'Mixed or multiple'
+  WHEN upper(substr(pe.pers_ethnicity, 1, 1)) = 'A' THEN 'Asian or Asian British'
+  WHEN upper(substr(pe.pers_ethnicity, 1, 1)) = 'B' THEN 'Black, Black British, Caribbean or African'
+  WHEN upper(substr(pe.pers_ethnicity, 1, 1)) = 'O' THEN 'Other ethnic group'
+  ELSE 'not recorded' END`;
+
+/** Every breakdown an indicator offers: its own, plus the person dimensions for indicators about children. */
+export function breakdownsOf(def: Pick<IndicatorDef, "unit" | "breakdowns" | "area">): string[] {
+  if (def.unit === "rate") return [];
+  if (def.area === "workforce") return [...(def.breakdowns ?? [])];
+  const own = def.breakdowns ?? [];
+  return [...own, ...PERSON_DIMENSIONS.filter((d) => !own.includes(d))];
+}
+
 function missingTables(def: IndicatorDef, t: Target): string[] {
   return def.needs.filter((n) => !t.tables.has(n));
 }
@@ -119,7 +147,9 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
   const out: IndicatorValue[] = [];
   if (able.length) {
     const byCode = new Map(able.map((t) => [t.la_code, t]));
-    const dims = def.unit === "rate" ? [] : (def.breakdowns ?? []);
+    const own = def.unit === "rate" ? [] : (def.breakdowns ?? []);
+    const personDims = breakdownsOf(def).filter((d) => !own.includes(d) && able.every((t) => t.tables.has("person") && (d !== "disability" || t.tables.has("disability"))));
+    const dims = [...own, ...personDims];
     // With breakdowns, the record-level rows are made once into a temporary table and every
     // aggregate reads that, instead of re-running the indicator's SQL for each breakdown. One
     // transaction keeps the temporary table on one connection (a pooled PostgreSQL client).
@@ -129,8 +159,21 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
       if (dims.length) {
         await store.run(`DROP TABLE IF EXISTS lantern_kpi_base`);
         // Only what the aggregates read: the record-level "why" text is for drill-down, not sums.
-        const cols = ["la_code", "period_id", "num", "den", "measure", ...dims.map((d) => `dim_${d}`)];
-        await store.run(`CREATE TEMPORARY TABLE lantern_kpi_base AS ${head} SELECT ${cols.join(", ")} FROM base`);
+        const cols = ["la_code", "period_id", "num", "den", "measure", ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
+        if (personDims.length) {
+          // Ethnicity and disability come from the child's own record, for every indicator.
+          head = bindSql(`${def.sql} /* {person}${personDims.includes("disability") ? " {disability}" : ""} */`, able, def, filter);
+          if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
+          if (personDims.includes("disability")) {
+            cols.push(
+              `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
+            );
+          }
+        }
+        await store.run(
+          `CREATE TEMPORARY TABLE lantern_kpi_base AS ${head} SELECT ${cols.join(", ")} FROM base b` +
+            (personDims.length ? ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id` : ""),
+        );
         head = bindSql("SELECT * FROM {periods}", able, def, filter);
         base = "lantern_kpi_base";
       }

@@ -4,6 +4,7 @@
  */
 
 import { existsSync, readFileSync } from "node:fs";
+import { breakdownsOf } from "../../kpi/engine.ts";
 import { basename, join } from "node:path";
 import { direction, parseTargets, rag, type Target, targetFor } from "../../analysis/rag.ts";
 import { parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
@@ -83,7 +84,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       if (!ds.length) continue;
       o.out(`\n${area.title}\n`);
       for (const d of ds) {
-        o.out(`  ${d.id} — ${d.title} (${d.unit}, ${d.polarity === "none" ? "no polarity" : `${d.polarity} is better`}${d.lait ? `, LAIT ${d.lait}` : ""}${d.breakdowns?.length ? `; by ${d.breakdowns.join(", ")}` : ""})\n`);
+        o.out(`  ${d.id} — ${d.title} (${d.unit}, ${d.polarity === "none" ? "no polarity" : `${d.polarity} is better`}${d.lait ? `, LAIT ${d.lait}` : ""}${breakdownsOf(d).length ? `; by ${breakdownsOf(d).join(", ")}` : ""})\n`);
         o.out(`      ${d.definition}\n`);
       }
     }
@@ -94,7 +95,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   for (const p of values.period ?? []) {
     if (!parsePeriod(p)) throw new LanternError("LANTERN_BAD_OPTION", `--period ${p} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
   }
-  if (values.by && !defs.some((d) => d.breakdowns?.includes(values.by!))) {
+  if (values.by && !defs.some((d) => breakdownsOf(d).includes(values.by!))) {
     throw new LanternError("LANTERN_BAD_OPTION", `No selected indicator has a breakdown by ${values.by}.`, { hint: "`lantern indicators --list` shows each indicator's breakdowns." });
   }
   const config = storeConfig(values.data);
