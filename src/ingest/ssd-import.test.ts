@@ -168,6 +168,7 @@ test("malformed CSV, UTF-16, Excel serial dates and blank required values are re
     const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
     const m = only(err.issues, "SSD_CSV_MALFORMED");
     assert.deepEqual([m.file, m.row], ["ssd_contacts.csv", 3]);
+    assert.ok(!err.issues.some((i) => i.code === "SSD_FILE_EMPTY"), "a malformed file is not also called empty");
 
     const utf16 = smallExport() as Record<string, string | Buffer>;
     utf16["ssd_person.csv"] = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(String(utf16["ssd_person.csv"]), "utf16le")]);

@@ -294,6 +294,7 @@ async function readFile(
   const parser = stream.pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_quotes: false }));
 
   let header: string[] | undefined;
+  let malformed = false;
   let slots: number[] = [];
   const keyIndex = table.columns.findIndex((c) => c.name === table.key);
   const keySet = new Set<string>();
@@ -402,6 +403,7 @@ async function readFile(
       if (!bad && writer && log.errorCount === 0) writer.append(values);
     }
   } catch (e) {
+    malformed = true;
     const err = e as { code?: string; lines?: number; message?: string };
     issue({
       code: "SSD_CSV_MALFORMED",
@@ -410,7 +412,8 @@ async function readFile(
       expected: "comma-separated values with the same number of columns on every row, quotes closed",
     });
   }
-  if (!header) {
+  // A parse error can come before the first row is handed over; that file is malformed, not empty.
+  if (!header && !malformed) {
     issue({ code: "SSD_FILE_EMPTY", row: 1, message: `${name} is empty: it has no header row.`, expected: `a header row of ${table.name} column names` });
   }
   if (fileErrors >= 50) {

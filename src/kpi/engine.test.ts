@@ -19,13 +19,13 @@ function frontDoorExport(): Record<string, string> {
     // Contacts from 1 April 2024 to 30 April 2025 set the span: 2024-04 to 2025-04.
     "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-01\nC2,P2,2025-04-28",
     "ssd_cin_episodes.csv": [
-      "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date,cine_referral_source_code",
-      "R1,P1,2024-04-03,2024-06-30,1A", // open at end of April and May 2024, closed on 30 June (not open at June's end)
-      "R2,P2,2024-04-05,2024-04-20,2B", // closed within April
-      "R3,P1,2025-04-03,,1A", // 12 months to the day after R1: a re-referral
-      "R4,P2,2025-04-06,,5A", // R2 was 2024-04-05, one day before the 12-month window: not a re-referral
-      "R5,P3,2024-05-10,2024-05-10,1A", // opened and closed the same day: never open at a month end
-      "R6,P3,2024-05-20,,1A", // 10 days after R5: a re-referral
+      "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date,cine_referral_source_code,cine_cin_primary_need_code",
+      "R1,P1,2024-04-03,2024-06-30,1A,N1", // open at end of April and May 2024, closed on 30 June (not open at June's end)
+      "R2,P2,2024-04-05,2024-04-20,2B,n4", // closed within April
+      "R3,P1,2025-04-03,,1A,", // 12 months to the day after R1: a re-referral
+      "R4,P2,2025-04-06,,5A,", // R2 was 2024-04-05, one day before the 12-month window: not a re-referral
+      "R5,P3,2024-05-10,2024-05-10,1A,N1", // opened and closed the same day: never open at a month end
+      "R6,P3,2024-05-20,,1A,", // 10 days after R5: a re-referral
     ].join("\n"),
     "ssd_cin_assessments.csv": [
       "cina_assessment_id,cina_person_id,cina_referral_id,cina_assessment_start_date,cina_assessment_auth_date,cina_assessment_team",
@@ -158,6 +158,15 @@ test("breakdowns and reasons for what cannot be computed", async () => {
       [
         ["disabled", 2],
         ["no disability recorded", 2],
+      ],
+    );
+    // Primary need at referral, with the CIN census labels; R3, R4 and R6 have none recorded.
+    assert.deepEqual(
+      vs.filter((v) => v.breakdown === "primary_need").map((v) => [v.category, v.value]),
+      [
+        ["N1 abuse or neglect", 2],
+        ["N4 family in acute stress", 1],
+        ["not recorded", 1],
       ],
     );
     const noTable = { ...def, id: "x_test", needs: ["cin_episodes", "cla_episodes"] };

@@ -43,11 +43,21 @@ const CONTACT_REFERRAL_FLAG = `CASE
 /** Working days after a contact within which a referral of the same child counts as its outcome, when the contact's outcome is not recorded. */
 const CONTACT_REFERRAL_WD = 5;
 
+/** The CIN census primary need codes with their published labels. */
+const NEED_LABEL = (col: string) => `CASE upper(${col})
+    WHEN 'N1' THEN 'N1 abuse or neglect' WHEN 'N2' THEN 'N2 child''s disability or illness'
+    WHEN 'N3' THEN 'N3 parental disability or illness' WHEN 'N4' THEN 'N4 family in acute stress'
+    WHEN 'N5' THEN 'N5 family dysfunction' WHEN 'N6' THEN 'N6 socially unacceptable behaviour'
+    WHEN 'N7' THEN 'N7 low income' WHEN 'N8' THEN 'N8 absent parenting'
+    WHEN 'N9' THEN 'N9 cases other than children in need' WHEN 'N0' THEN 'N0 not stated'
+    ELSE NULL END`;
+
 const REFERRAL_ROWS = `
   SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, e.cine_referral_id AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
     'referral received ' || CAST(e.cine_referral_date AS VARCHAR) AS why,
-    e.cine_referral_source_code AS dim_source
+    e.cine_referral_source_code AS dim_source,
+    ${NEED_LABEL("e.cine_cin_primary_need_code")} AS dim_primary_need
   FROM {cin_episodes} e
   JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date BETWEEN p.start_date AND p.end_date`;
 
@@ -75,7 +85,8 @@ const CONTACT_ROWS = `
 const CIN_AT_END_ROWS = `
   SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, min(e.cine_referral_id) AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'episode open on ' || CAST(p.end_date AS VARCHAR) AS why
+    'episode open on ' || CAST(p.end_date AS VARCHAR) AS why,
+    min(${NEED_LABEL("e.cine_cin_primary_need_code")}) AS dim_primary_need
   FROM {cin_episodes} e
   JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date <= p.end_date AND (e.cine_close_date IS NULL OR e.cine_close_date > p.end_date)
   GROUP BY e.la_code, p.period_id, e.cine_person_id, p.end_date`;
@@ -139,7 +150,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     definition:
       "Referrals to children's social care received in the period: each referral counts, so a child referred twice counts twice (the CIN census definition). A referral is a CIN episode's start (ssd_cin_episodes).",
     needs: ["cin_episodes"],
-    breakdowns: ["source"],
+    breakdowns: ["source", "primary_need"],
     sql: REFERRAL_ROWS,
   },
   {
@@ -295,10 +306,10 @@ export const CHILDREN_IN_NEED: readonly IndicatorDef[] = [
     polarity: "none",
     measure: "snapshot",
     periods: ALL,
-    
     definition:
       "Children with an open children-in-need episode on the last day of the period (referred on or before that day and not closed on or before it), each child counted once. This includes children on child protection plans, children looked after and care leavers receiving services.",
     needs: ["cin_episodes"],
+    breakdowns: ["primary_need"],
     sql: CIN_AT_END_ROWS,
   },
   {
