@@ -6,6 +6,7 @@
  * else: BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMP → ISO text.
  */
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBDateValue, DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
@@ -94,7 +95,10 @@ class DuckDbStore implements Store {
   readonly #instance: DuckDBInstance;
   readonly #con: DuckDBConnection;
   readonly #locked: boolean;
-  #inTransaction = false;
+  /** Marks the async work that belongs to the open transaction. */
+  readonly #inside = new AsyncLocalStorage<true>();
+  /** Settles when the open transaction (if any) has committed or rolled back. */
+  #current: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string, file: string, instance: DuckDBInstance, con: DuckDBConnection, locked: boolean) {
     this.location = file;
@@ -104,11 +108,27 @@ class DuckDbStore implements Store {
     this.#locked = locked;
   }
 
+  /**
+   * One connection serves the whole process, so work that is not part of the open transaction
+   * waits for it to end instead of slipping into it (a web request's audit entry must not be
+   * rolled back with another request's failed load).
+   */
+  async #outside(): Promise<void> {
+    if (this.#inside.getStore()) return;
+    for (;;) {
+      const c = this.#current;
+      await c.catch(() => undefined);
+      if (c === this.#current) return;
+    }
+  }
+
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    await this.#outside();
     await this.#con.run(sql, params.length ? params.map(toDuck) : undefined);
   }
 
   async all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    await this.#outside();
     const reader = await this.#con.runAndReadAll(sql, params.length ? params.map(toDuck) : undefined);
     const rows = reader.getRowObjectsJS();
     const names = reader.columnNames();
@@ -128,9 +148,19 @@ class DuckDbStore implements Store {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#inTransaction) return fn();
+    if (this.#inside.getStore()) return fn();
+    // Queue behind the transaction before this one (set synchronously, so two callers never both begin).
+    const before = this.#current;
+    const work = (async () => {
+      await before.catch(() => undefined);
+      return this.#inside.run(true, () => this.#begin(fn));
+    })();
+    this.#current = work;
+    return work;
+  }
+
+  async #begin<T>(fn: () => Promise<T>): Promise<T> {
     await this.#con.run("BEGIN TRANSACTION");
-    this.#inTransaction = true;
     try {
       const result = await fn();
       await this.#con.run("COMMIT");
@@ -138,17 +168,17 @@ class DuckDbStore implements Store {
     } catch (e) {
       await this.#con.run("ROLLBACK").catch(() => undefined);
       throw e;
-    } finally {
-      this.#inTransaction = false;
     }
   }
 
   async createStaging(name: string, columns: readonly BulkColumn[]): Promise<void> {
+    await this.#outside();
     const cols = columns.map((c) => `"${c.name}" ${c.type === "date" ? "DATE" : c.type === "int" ? "INTEGER" : c.type === "float" ? "DOUBLE" : "VARCHAR"}`);
     await this.#con.run(`CREATE OR REPLACE TEMP TABLE "${name}" (${cols.join(", ")})`);
   }
 
   async bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter> {
+    await this.#outside();
     const appender = await this.#con.createAppender(table, table.startsWith("stg_") ? "main" : null, table.startsWith("stg_") ? "temp" : null);
     const types = columns.map((c) => c.type);
     return {
