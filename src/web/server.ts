@@ -234,7 +234,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await audit(ctx.store, { actor: request.user!.username, action: "commentary.save", la_code: s.t.la_code, detail: { indicator: def.id, period: s.period.id, comment: saved.id, version: saved.version, published: saved.published } });
       return saved;
     });
-    return reply.redirect(`/indicators/${def.id}?la=${encodeURIComponent(s.t.la_code)}&period=${encodeURIComponent(s.period.id)}#commentary`, 303).header("x-comment-id", String(c.id));
+    return reply.header("x-comment-id", String(c.id)).redirect(`/indicators/${def.id}?la=${encodeURIComponent(s.t.la_code)}&period=${encodeURIComponent(s.period.id)}#commentary`, 303);
   });
 
   app.post("/indicators/:id/comments/:comment", { preHandler: allow("admin", "analyst") }, async (request, reply) => {

@@ -32,7 +32,7 @@ function label(period: string): string {
   return parsePeriod(period)?.label ?? period;
 }
 
-function valuesTable(d: IndicatorDetail, rows: readonly IndicatorValue[], suppress: boolean, caption: string, id: string): Html {
+function valuesTable(rows: readonly IndicatorValue[], suppress: boolean, caption: string, id: string): Html {
   return table({
     id,
     caption,
@@ -170,7 +170,7 @@ ${summaryList([
 <h2 class="govuk-heading-m">Statistical process control</h2>
 ${spcSection(d, p)}
 <h2 class="govuk-heading-m">Values by period</h2>
-${d.table.length ? valuesTable(d, d.table, p.suppress, `${d.def.title} by ${d.period.kind === "rolling" ? "rolling year" : d.period.kind}`, "values-table") : html`<p class="govuk-body">No values for this kind of period.</p>`}
+${d.table.length ? valuesTable(d.table, p.suppress, `${d.def.title} by ${d.period.kind === "rolling" ? "rolling year" : d.period.kind}`, "values-table") : html`<p class="govuk-body">No values for this kind of period.</p>`}
 <h2 class="govuk-heading-m">Yearly averages</h2>
 ${d.yearly.length ? table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: d.yearly.map((y) => [y.year, formatValue(y.mean, d.def.unit === "count" ? "rate" : d.def.unit), String(y.months)]) }) : html`<p class="govuk-body">No yearly averages to show.</p>`}
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
