@@ -45,6 +45,7 @@ test("spcChartSvg draws limits, coloured special causes, the target and annotati
   assert.equal(pointColour("special_cause_concern", "down"), "#E46C0A");
   assert.equal((svg.match(/fill="#E46C0A"/g) ?? []).length, 1);
   assert.doesNotMatch(svg, /<style|style="/);
+  assert.doesNotMatch(svg, /aria-label=/, "one image: no labelled groups inside it (axe aria-prohibited-attr)");
   assert.match(svg, /<title>Target: 6<\/title>/);
   assert.match(svg, /<title>2024-06-01: New system &amp; process<\/title>/);
   assert.match(svg, /<title>2025-02-28: 12 \(Special cause variation — concern \(higher\), astronomical\)<\/title>/);

@@ -29,7 +29,7 @@ interface SvgElement {
   readonly outerHTML: string;
   setAttribute(name: string, value: string): void;
   removeAttribute(name: string): void;
-  querySelectorAll(selector: string): Iterable<{ remove(): void }>;
+  querySelectorAll(selector: string): Iterable<{ remove(): void; removeAttribute(name: string): void }>;
 }
 type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
 
@@ -64,6 +64,8 @@ export function chartNumber(v: number, unit: Unit | undefined): string {
 function finish(svg: SvgElement, _d: PlotDocument, rawId: string, title: string, desc: string): string {
   const id = rawId.replace(/[^A-Za-z0-9_-]/g, "-");
   for (const s of [...svg.querySelectorAll("style")]) s.remove();
+  // The chart is one image (role="img"); Plot's aria-label on its <g> groups is not allowed there.
+  for (const g of [...svg.querySelectorAll("[aria-label]")]) g.removeAttribute("aria-label");
   svg.setAttribute("class", "lantern-chart");
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-labelledby", `${id}-title ${id}-desc`);
