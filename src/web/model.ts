@@ -73,8 +73,16 @@ export async function chooseAuthority(ctx: WebContext, code: string | undefined)
 /** The periods the picker offers for an authority, grouped by kind, newest first. */
 export function periodOptions(t: Target): { kind: PeriodKind; title: string; periods: Period[] }[] {
   if (!t.data_from || !t.data_to) return [];
-  return PICKER_KINDS.map((k) => ({ ...k, periods: periodsWithin(t.data_from!, t.data_to!, [k.kind]).reverse() }));
+  const key = `${t.data_from}|${t.data_to}`;
+  let o = optionsBySpan.get(key);
+  if (!o) {
+    o = PICKER_KINDS.map((k) => ({ ...k, periods: periodsWithin(t.data_from!, t.data_to!, [k.kind]).reverse() }));
+    optionsBySpan.set(key, o);
+  }
+  return o;
 }
+
+const optionsBySpan = new Map<string, { kind: PeriodKind; title: string; periods: Period[] }[]>();
 
 /** The period asked for when the data covers it, else the latest month. */
 export function choosePeriod(t: Target, requested: string | undefined): Period | undefined {

@@ -32,7 +32,7 @@ import { listSnapshots } from "../store/snapshots.ts";
 import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } from "./access.ts";
 import { saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
 import { Gate } from "./gate.ts";
-import { type Html, html } from "./html.ts";
+import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
 import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, dashboard, digest, goals, indicatorDetail, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
 import { dashboardBody } from "./pages/dashboard.ts";
@@ -64,6 +64,14 @@ const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.csv$/i;
 const MAX_FILES = 100;
 
 type Query = { la?: string; period?: string; part?: string };
+
+/** Rendered page bodies, kept as long as the cached figures they were made from. */
+const dashboardPages = new WeakMap<object, Map<string, Buffer>>();
+const indicatorBodies = new WeakMap<object, WeakMap<object, Map<string, string>>>();
+/** Stands for the CSRF token in a cached body; cannot occur in escaped text. */
+/** Encoded indicator pages, kept as long as the cached figures they were made from. */
+const indicatorPages = new WeakMap<object, Map<string, Buffer>>();
+const CSRF_SLOT = "\u0000csrf\u0000";
 
 function sendPage(reply: FastifyReply, status: number, title: string, user: SessionUser | null, section: string, body: Html | string, scripts?: string[]): FastifyReply {
   return reply
@@ -166,7 +174,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (!s) return reply;
     const suppress = suppresses(request.user);
     const [d, all] = await ctx.gate.read(async () => [await dashboard(ctx, s.t, s.period, suppress), await authorities(ctx)] as const);
-    return sendPage(reply, 200, `Dashboard, ${s.period.label}`, request.user, "/", dashboardBody(d, all.map((a) => a.la_code)));
+    // The page depends only on the (cached) figures and who is signed in, so it is rendered and
+    // encoded once per store generation and viewer.
+    const user = request.user!;
+    const pages = dashboardPages.get(d) ?? new Map<string, Buffer>();
+    dashboardPages.set(d, pages);
+    const who = `${user.id}|${user.displayName}|${user.role}|${all.length}`;
+    let bytes = pages.get(who);
+    if (bytes === undefined) {
+      bytes = Buffer.from(page({ title: `Dashboard, ${s.period.label}`, user, section: "/", body: dashboardBody(d, all.map((a) => a.la_code)) }));
+      if (pages.size > 1000) pages.clear();
+      pages.set(who, bytes);
+    }
+    return reply.code(200).type("text/html; charset=utf-8").header("cache-control", "no-store").send(bytes);
   });
 
   const indicatorOf = (id: string) => lib.get(id);
@@ -179,8 +199,31 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const user = request.user!;
     const suppress = suppresses(user);
     const [d, comments] = await ctx.gate.read(async () => [await indicatorDetail(ctx, s.t, def, s.period, suppress), await commentsFor(ctx, s.t.la_code, def.id, user.role === "member")] as const);
-    const body = indicatorBody(d, comments, { suppress, childLevel: canSeeChildLevel(user, def.area), comment: hasRole(user, "admin", "analyst"), csrf: request.csrfToken() });
-    return sendPage(reply, 200, `${def.title}, ${s.period.label}`, user, "/", body);
+    // Rendered once per cached figures, comments and permissions; the CSRF token goes in afterwards.
+    const perms = { suppress, childLevel: canSeeChildLevel(user, def.area), comment: hasRole(user, "admin", "analyst") };
+    const key = `${perms.suppress}|${perms.childLevel}|${perms.comment}`;
+    const byComments = indicatorBodies.get(d) ?? new WeakMap<object, Map<string, string>>();
+    indicatorBodies.set(d, byComments);
+    const byPerms = byComments.get(comments) ?? new Map<string, string>();
+    byComments.set(comments, byPerms);
+    let body = byPerms.get(key);
+    if (body === undefined) {
+      body = indicatorBody(d, comments, { ...perms, csrf: CSRF_SLOT }).value;
+      byPerms.set(key, body);
+    }
+    // The whole page, encoded, per viewer and CSRF token (a session's token is stable).
+    const token = request.csrfToken();
+    const who = `page|${key}|${user.id}|${user.displayName}|${token}`;
+    // Any write to the store makes new figures and comments, so `d` keys a generation's pages.
+    const encoded = indicatorPages.get(d) ?? new Map<string, Buffer>();
+    indicatorPages.set(d, encoded);
+    let bytes = encoded.get(who);
+    if (bytes === undefined) {
+      bytes = Buffer.from(page({ title: `${def.title}, ${s.period.label}`, user, section: "/", body: raw(body.replaceAll(CSRF_SLOT, escapeHtml(token))) }));
+      if (encoded.size > 1000) encoded.clear();
+      encoded.set(who, bytes);
+    }
+    return reply.code(200).type("text/html; charset=utf-8").header("cache-control", "no-store").send(bytes);
   });
 
   app.get("/indicators/:id.csv", { preHandler: everyone }, async (request, reply) => {
@@ -265,9 +308,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const s = await scope(request, reply);
     if (!s) return reply;
     const suppress = suppresses(request.user);
-    const [d, rows] = await ctx.gate.read(async () => [await digest(ctx, s.t, s.period), await systemFlow(ctx, s.t, s.period, suppress)] as const);
-    // Members see the signals (aggregate judgements) but not the sentences' small numbers.
-    const shownDigest = suppress ? { ...d, groups: d.groups.map((g) => ({ ...g, signals: g.signals.map((x) => ({ ...x, text: x.text.replace(/:[^.]*\./, ":") })) })) } : d;
+    const [d, rows, dash] = await ctx.gate.read(async () => [await digest(ctx, s.t, s.period), await systemFlow(ctx, s.t, s.period, suppress), await dashboard(ctx, s.t, s.period, suppress)] as const);
+    // Members see every signal, but not the numbers of one whose figure rests on a small number.
+    const small = new Set(dash.areas.flatMap((a) => a.tiles.filter((x) => x.suppressed).map((x) => x.def.id)));
+    const shownDigest = suppress ? { ...d, groups: d.groups.map((g) => ({ ...g, signals: g.signals.map((x) => (small.has(x.indicator) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x)) })) } : d;
     return sendPage(reply, 200, `Early warning, ${s.period.label}`, request.user, "/early-warning", earlyWarningBody(s.t, s.period, shownDigest, rows));
   });
 
@@ -371,7 +415,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get("/annotations", { preHandler: allow("admin", "analyst", "manager") }, async (request, reply) => {
     const t = await ctx.gate.read(() => chooseAuthority(ctx, (request.query as Query).la));
-    if (!t) return scope(request, reply);
+    if (!t) {
+      await scope(request, reply);
+      return reply;
+    }
     const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
     const history = (await ctx.gate.read(async () => Promise.all(list.map((a) => annotationHistory(ctx.store, a.id))))).flat();
     return sendPage(reply, 200, "Annotations", request.user, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken() }));
@@ -380,7 +427,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.post("/annotations", { preHandler: analysts }, async (request, reply) => {
     const b = request.body as Record<string, string | undefined>;
     const t = await ctx.gate.read(() => chooseAuthority(ctx, b["la"]));
-    if (!t) return scope(request, reply);
+    if (!t) {
+      await scope(request, reply);
+      return reply;
+    }
     try {
       await ctx.gate.write(async () => {
         const a = await saveAnnotation(ctx.store, { authority: t.la_code, indicator: b["indicator"] || null, date: String(b["date"] ?? "").trim(), kind: String(b["kind"] ?? ""), note: String(b["note"] ?? "").slice(0, 2000), by: request.user!.username });

@@ -31,9 +31,21 @@ export function comparisonText(c: Comparison | undefined, unit: Unit): string | 
 
 const TRAVEL: Record<string, string> = { improving: "improving", worsening: "worsening", "no change": "no change", up: "up", down: "down" };
 
+/** Sparklines drawn once per tile; tiles are cached until the store changes, and so are these. */
+const sparks = new WeakMap<Tile, string>();
+
+function sparkOf(t: Tile): string {
+  let s = sparks.get(t);
+  if (s === undefined) {
+    s = t.spark.some((p) => p.value !== null) ? sparklineSvg({ title: `${t.def.title}: the last 24 months`, values: t.spark, unit: t.def.unit, id: `spark-${t.def.id}` }) : "";
+    sparks.set(t, s);
+  }
+  return s;
+}
+
 function tileHtml(t: Tile, d: Dashboard): Html {
   const link = `/indicators/${encodeURIComponent(t.def.id)}?${qs(d.target, d.period)}`;
-  const spark = t.spark.some((p) => p.value !== null) ? raw(sparklineSvg({ title: `${t.def.title}: the last 24 months`, values: t.spark, unit: t.def.unit, id: `spark-${t.def.id}` })) : html``;
+  const spark = raw(sparkOf(t));
   // A count is not comparable with England's or another authority's: the panel on the indicator page has them.
   const cmp = t.def.unit === "count" ? null : comparisonText(t.comparison, t.def.unit);
   return html`<li class="lantern-tile">

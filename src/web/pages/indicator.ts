@@ -43,6 +43,9 @@ function valuesTable(rows: readonly IndicatorValue[], suppress: boolean, caption
   });
 }
 
+/** Charts drawn once per cached detail (so until the store changes). */
+const charts = new WeakMap<IndicatorDetail, string>();
+
 function spcSection(d: IndicatorDetail, p: IndicatorPermissions): Html {
   const spc = d.spc;
   if (!spc) {
@@ -50,7 +53,9 @@ function spcSection(d: IndicatorDetail, p: IndicatorPermissions): Html {
   }
   const labels = new Map(d.monthly.map((v) => [parsePeriod(v.period)!.end, parsePeriod(v.period)!.label]));
   const text = describeSpc(spc);
-  const svg = spcChartSvg({
+  const svg =
+    charts.get(d) ??
+    spcChartSvg({
     title: `${d.def.title}: monthly values with mean and process limits`,
     description: text,
     unit: d.def.unit,
@@ -60,6 +65,7 @@ function spcSection(d: IndicatorDetail, p: IndicatorPermissions): Html {
     annotations: d.annotations.map((a) => ({ date: a.date, label: `${a.kind.replaceAll("_", " ")}: ${a.note}` })),
     id: "spc-chart",
   });
+  charts.set(d, svg);
   const improvement = spc.options.improvement;
   return html`<div class="lantern-icons">${spcIcon(VARIATION_ICONS[spc.variationIcon], "variation")}${spcIcon(spc.assurance ? ASSURANCE_ICONS[spc.assurance] : null, "assurance")}</div>
 <p class="govuk-body">${text}</p>
