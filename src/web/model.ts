@@ -357,3 +357,41 @@ export async function systemFlow(ctx: WebContext, t: Target, period: Period, sup
   // A conversion rests on both stages' counts: hide it when either is hidden.
   return rows.map((r, i) => (r.suppressed || rows[i - 1]?.suppressed ? { ...r, conversion: null, conversionLastYear: null } : r));
 }
+
+/** A figure that changed between two loads of the same authority. */
+export interface Revision {
+  readonly indicator: string;
+  readonly period: string;
+  readonly before: IndicatorValue;
+  readonly after: IndicatorValue;
+}
+
+/** The totals that differ between an earlier and a later snapshot's values (same indicator and period). */
+export function diffValues(before: readonly IndicatorValue[], after: readonly IndicatorValue[]): Revision[] {
+  const old = new Map(before.filter((v) => !v.breakdown).map((v) => [`${v.indicator}|${v.period}`, v]));
+  const out: Revision[] = [];
+  for (const a of after) {
+    if (a.breakdown) continue;
+    const b = old.get(`${a.indicator}|${a.period}`);
+    if (!b) continue;
+    const same = a.value === b.value || (a.value !== null && b.value !== null && Math.abs(a.value - b.value) < 1e-9);
+    if (!same) out.push({ indicator: a.indicator, period: a.period, before: b, after: a });
+  }
+  return out;
+}
+
+/** Revisions of financial-year and quarterly figures between an authority's two latest computed loads. */
+export function revisions(ctx: WebContext, la: string): Promise<{ from: number; to: number; changes: Revision[] } | null> {
+  return cached(ctx, `rev|${la}`, async () => {
+    const snaps = await ctx.store.all<{ snapshot_id: number }>(
+      `SELECT DISTINCT s.snapshot_id FROM lantern_snapshot s JOIN lantern_compute c ON c.snapshot_id = s.snapshot_id WHERE s.la_code = $1 ORDER BY s.snapshot_id DESC LIMIT 2`,
+      [la],
+    );
+    if (snaps.length < 2) return null;
+    const [to, from] = [snaps[0]!.snapshot_id, snaps[1]!.snapshot_id];
+    const keep = (vs: IndicatorValue[]) => vs.filter((v) => ["year", "quarter"].includes(parsePeriod(v.period)?.kind ?? ""));
+    const before = keep(await storedValues(ctx.store, { snapshots: [from] }));
+    const after = keep(await storedValues(ctx.store, { snapshots: [to] }));
+    return { from, to, changes: diffValues(before, after) };
+  });
+}

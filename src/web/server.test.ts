@@ -4,6 +4,8 @@
 // targets and annotations are saved with history, uploads are refused with their report or loaded,
 // and no page names another host or carries inline script.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { smallExport } from "../../test/fixtures.ts";
@@ -14,9 +16,10 @@ import type { Role } from "./access.ts";
 let app: FastifyInstance;
 let store: Store;
 let close: () => Promise<void>;
+let dataDir: string;
 
 before(async () => {
-  ({ app, store, close } = await demoApp());
+  ({ app, store, close, dataDir } = await demoApp());
 });
 after(async () => {
   await close();
@@ -195,5 +198,21 @@ describe("uploads", () => {
     assert.match(data.body, /<td class="govuk-table__cell">202<\/td><td class="govuk-table__cell">[^<]+<\/td><td class="govuk-table__cell">ann<\/td>/);
     const [snap] = await store.all<{ loaded_by: string }>(`SELECT loaded_by FROM lantern_snapshot WHERE la_code = '202'`);
     assert.equal(snap?.loaded_by, "ann");
+  });
+
+  test("a new load of the same authority is computed and its revisions are listed", async () => {
+    // The demo export again, less its last contact: contacts in that contact's periods go down by one.
+    const folder = join(dataDir, "demo-export", "X001");
+    const files: Record<string, string> = {};
+    for (const f of readdirSync(folder)) files[f] = readFileSync(join(folder, f), "utf8");
+    const lines = files["ssd_contacts.csv"]!.trimEnd().split("\n");
+    files["ssd_contacts.csv"] = lines.slice(0, -1).join("\n") + "\n";
+    const up = multipart({ _csrf: CSRF, authority: "X001" }, files);
+    const res = await app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "analyst" }, payload: up.payload });
+    assert.equal(res.statusCode, 200, res.body.slice(0, 3000));
+    assert.match(res.body, /X001: loaded as snapshot \d+/);
+    const data = await get("/data?la=X001", "analyst");
+    const revised = /<table[^>]*id="revisions-table"[\s\S]*?<\/table>/.exec(data.body)?.[0] ?? "";
+    assert.match(revised, /Contacts<\/th><td class="govuk-table__cell">\d{4}-\d{2}(-Q\d)?<\/td><td class="govuk-table__cell govuk-table__cell--numeric">[\d,]+<\/td>/);
   });
 });

@@ -34,9 +34,9 @@ import { saveComment, saveTarget, targetHistory, commentHistory } from "./edits.
 import { Gate } from "./gate.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
-import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, dashboard, digest, goals, indicatorDetail, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
+import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, dashboard, digest, goals, indicatorDetail, revisions, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
 import { dashboardBody } from "./pages/dashboard.ts";
-import { dataBody, loadedBody, refusedBody } from "./pages/data.ts";
+import { dataBody, loadedBody, refusedBody, revisionsSection } from "./pages/data.ts";
 import { annotationsBody, targetsBody } from "./pages/edits.ts";
 import { earlyWarningBody, flowBody } from "./pages/flow.ts";
 import { indicatorBody } from "./pages/indicator.ts";
@@ -319,7 +319,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get("/data", { preHandler: analysts }, async (request, reply) => {
     const [snaps, t] = await ctx.gate.read(async () => [await listSnapshots(ctx.store), await chooseAuthority(ctx, (request.query as Query).la)] as const);
-    return sendPage(reply, 200, "Data", request.user, "/data", dataBody(snaps, { csrf: request.csrfToken(), authority: t?.la_code ?? "", maxBytes: maxUpload }), ["/assets/upload.js"]);
+    const rev = t ? await ctx.gate.read(() => revisions(ctx, t.la_code)) : null;
+    const body = dataBody(snaps, { csrf: request.csrfToken(), authority: t?.la_code ?? "", maxBytes: maxUpload, revisions: revisionsSection(t?.la_code ?? "", rev) });
+    return sendPage(reply, 200, "Data", request.user, "/data", body, ["/assets/upload.js"]);
   });
 
   app.post("/data/upload", { preHandler: analysts }, async (request, reply) => {

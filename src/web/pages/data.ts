@@ -7,11 +7,30 @@
 
 import { type DataIssue, issueLocation } from "../../core/errors.ts";
 import type { SnapshotInfo } from "../../store/snapshots.ts";
+import { formatValue } from "../../kpi/format.ts";
+import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { type Html, html } from "../html.ts";
+import type { Revision } from "../model.ts";
 import { csrfField, errorSummary, table } from "../layout.ts";
 
+/** The revisions section: figures that changed between the authority's two latest loads. */
+export function revisionsSection(authority: string, r: { from: number; to: number; changes: readonly Revision[] } | null): Html {
+  if (!r) return html`<p class="govuk-body">${authority ? `${authority} has only one computed load, so nothing has been revised.` : "Nothing has been loaded yet."}</p>`;
+  if (!r.changes.length) return html`<p class="govuk-body">No quarterly or yearly figure for ${authority} changed between snapshot ${r.from} and snapshot ${r.to}.</p>`;
+  const lib = indicatorLibrary();
+  const shown = r.changes.slice(0, 300);
+  return table({
+    id: "revisions-table",
+    caption: `${r.changes.length} quarterly or yearly figure${r.changes.length === 1 ? "" : "s"} for ${authority} changed between snapshot ${r.from} and snapshot ${r.to}${r.changes.length > shown.length ? ` (the first ${shown.length} are shown)` : ""}`,
+    head: ["Indicator", "Period", "Before", "After"],
+    numeric: [2, 3],
+    rows: shown.map((c) => [lib.get(c.indicator)?.title ?? c.indicator, c.period, formatValue(c.before.value, c.before.unit), formatValue(c.after.value, c.after.unit)]),
+    small: true,
+  });
+}
+
 /** The data page's main content. */
-export function dataBody(snaps: readonly SnapshotInfo[], o: { csrf: string; authority: string; maxBytes: number }): Html {
+export function dataBody(snaps: readonly SnapshotInfo[], o: { csrf: string; authority: string; maxBytes: number; revisions: Html }): Html {
   return html`<h1 class="govuk-heading-l">Data</h1>
 <h2 class="govuk-heading-m">Upload new files</h2>
 <p class="govuk-body">Upload an authority's Standard Safeguarding Dataset export: the <code>ssd_*.csv</code> files (choose them all at once). They are checked before anything is loaded; if any file has a problem nothing is loaded and the problems are listed. Up to ${Math.round(o.maxBytes / 1024 / 1024).toLocaleString("en-GB")} MB in all.</p>
@@ -30,6 +49,8 @@ ${csrfField(o.csrf)}
 <p class="govuk-body" id="upload-status" aria-live="polite"></p>
 <button type="submit" class="govuk-button" data-module="govuk-button">Upload and load</button>
 </form>
+<h2 class="govuk-heading-m">Revisions since the previous load</h2>
+${o.revisions}
 <h2 class="govuk-heading-m">Loads</h2>
 ${
   snaps.length
