@@ -5,7 +5,8 @@
 // node_modules, never a CDN) on every page: no serious or critical problems. Every request the
 // browser makes goes to the app itself.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -19,6 +20,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.mi
 let browser: Browser;
 let base: string;
 let close: () => Promise<void>;
+let dataDir: string;
 const foreign: string[] = [];
 
 async function contextFor(role: string): Promise<BrowserContext> {
@@ -41,6 +43,7 @@ async function axe(page: Page): Promise<string[]> {
 describe("in Chromium", { skip }, () => {
   before(async () => {
     const d = await demoApp();
+    dataDir = d.dataDir;
     base = await d.app.listen({ port: 0, host: "127.0.0.1" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
     close = async () => {
@@ -70,7 +73,7 @@ describe("in Chromium", { skip }, () => {
     await ctx.close();
   });
 
-  test("upload a bad file and see it refused with its report; upload a good one", async () => {
+  test("upload a bad file and see it refused with its report; upload a good one and see the revisions", async () => {
     const ctx = await contextFor("analyst");
     const page = await ctx.newPage();
     await page.goto(`${base}/data`);
@@ -81,13 +84,19 @@ describe("in Chromium", { skip }, () => {
     await page.getByRole("button", { name: "Upload and load" }).click();
     await page.getByRole("heading", { name: "The upload was refused" }).waitFor();
     assert.match((await page.locator("#validation-report").textContent()) ?? "", /ssd_cin_episodes\.csv, row 2, column cine_referral_date/);
+    // The good upload: the demo authority's export again, less its last contact.
+    const folder = join(dataDir, "demo-export", "X001");
+    const good: Record<string, string> = {};
+    for (const f of readdirSync(folder)) good[f] = readFileSync(join(folder, f), "utf8");
+    good["ssd_contacts.csv"] = good["ssd_contacts.csv"]!.trimEnd().split("\n").slice(0, -1).join("\n") + "\n";
     await page.goto(`${base}/data`);
-    await page.getByLabel("Authority code").fill("202");
-    await page.getByLabel("SSD files").setInputFiles(files(smallExport()));
+    await page.getByLabel("Authority code").fill("X001");
+    await page.getByLabel("SSD files").setInputFiles(files(good));
     await page.getByRole("button", { name: "Upload and load" }).click();
-    await page.getByRole("heading", { name: "Upload loaded" }).waitFor();
-    await page.goto(`${base}/data`);
-    assert.match((await page.locator("#snapshots-table").textContent()) ?? "", /202/);
+    await page.getByRole("heading", { name: "Upload loaded" }).waitFor({ timeout: 120_000 });
+    await page.goto(`${base}/data?la=X001`);
+    assert.match((await page.locator("#snapshots-table").textContent()) ?? "", /X001/);
+    assert.match((await page.locator("#revisions-table").textContent()) ?? "", /Contacts/);
     await ctx.close();
   });
 
