@@ -93,13 +93,13 @@ ${table({
 </details>`;
 }
 
-function benchmarkPanel(d: IndicatorDetail): Html {
+function benchmarkPanel(d: IndicatorDetail, suppress: boolean): Html {
   const c = d.comparison;
   if (!c) return html`<p class="govuk-body">No national benchmark: the DfE does not publish this measure for every authority.</p>`;
   const r = c.result;
   const u = d.def.unit;
   const rows: [string, string][] = [
-    [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? formatValue(c.own.value, u) : published(r.own.value, u)],
+    [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? shown(c.own, suppress).text : published(r.own.value, u)],
     ["England", published(r.england, u)],
     ...(r.region ? [[r.region.name, published(r.region.value, u)] as [string, string]] : []),
     ["Statistical neighbours' mean", r.neighbourMean === null ? "–" : `${formatValue(r.neighbourMean, u)} (${r.neighboursWithValue} of ${r.neighbourCount})`],
@@ -180,7 +180,7 @@ ${d.table.length ? valuesTable(d.table, p.suppress, `${d.def.title} by ${d.perio
 <h2 class="govuk-heading-m">Yearly averages</h2>
 ${d.yearly.length ? table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: d.yearly.map((y) => [y.year, formatValue(y.mean, d.def.unit === "count" ? "rate" : d.def.unit), String(y.months)]) }) : html`<p class="govuk-body">No yearly averages to show.</p>`}
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
-${benchmarkPanel(d)}
+${benchmarkPanel(d, p.suppress)}
 <h2 class="govuk-heading-m">Breakdowns</h2>
 ${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: b.values.map((x) => [x.category ?? "", shown(x, p.suppress).text, shownCount(x.numerator, p.suppress), shownCount(x.denominator, p.suppress)]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
 <h2 class="govuk-heading-m">Definition</h2>
