@@ -2,7 +2,8 @@
  * @module
  * `npm run bench`: the performance targets, measured. Each figure is printed beside a baseline
  * run in the same process (here, DuckDB's own `read_csv` of the same files), so the ratio means
- * something on any machine. Never run by the tests. `BENCH_QUICK=1` skips the 150-authority runs.
+ * something on any machine. Never run by the tests. `BENCH_QUICK=1` skips the 150-authority runs;
+ * `BENCH_WEB_ONLY=1` runs only the web section (the app under load from a second process).
  */
 
 import { FORECAST_INDICATORS, forecastFor } from "../src/analysis/forecast-data.ts";
@@ -17,6 +18,12 @@ import type { Store } from "../src/store/port.ts";
 import { SSD_TABLES } from "../src/store/ssd-schema.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import { tempDir } from "../test/fixtures.ts";
+import { main } from "../src/cli/main.ts";
+import { buildServer } from "../src/web/server.ts";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
 
 const quick = process.env["BENCH_QUICK"] === "1";
 const results: { measure: string; value: string; baseline: string; ratio: string }[] = [];
@@ -123,8 +130,48 @@ async function benchAuthorities(k: number): Promise<void> {
   }
 }
 
-await benchAuthorities(1);
-if (!quick) await benchAuthorities(150);
+/** The web app on the demo authority under 50 concurrent connections from a second process. */
+async function benchWeb(): Promise<void> {
+  const t = tempDir("lantern-bench-web-");
+  const quiet = { out: () => {}, err: () => {}, isTTY: false, color: false };
+  try {
+    if ((await main(["demo", "--data", t.dir, "--no-serve"], quiet)) !== 0) throw new Error("lantern demo failed");
+    const store = await openStore(storeConfig(t.dir, {}));
+    const analyst = { id: "bench", username: "bench", displayName: "Bench", role: "analyst", areas: [] } as const;
+    const app = await buildServer({ store, dataDir: t.dir, authenticate: () => analyst });
+    const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    const seconds = quick ? 5 : 15;
+    const load = async (path: string) => {
+      const { stdout } = await execFileAsync(process.execPath, [join(import.meta.dirname, "load-client.ts"), `${base}${path}`, "50", String(seconds)]);
+      return JSON.parse(stdout) as { requests: number; errors: number; rps: number; p50: number; p95: number; p99: number };
+    };
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    const floor = await load("/healthz");
+    for (const [name, path] of [
+      ["dashboard", "/"],
+      ["indicator page (assess_45wd_pct)", "/indicators/assess_45wd_pct"],
+    ] as const) {
+      const cold = await timed(() => fetch(`${base}${path}`).then((r) => r.text()));
+      const r = await load(path);
+      results.push({
+        measure: `web: ${name}, demo authority, 50 connections for ${seconds} s from a second process (first request ${secs(cold.ms)}; ${r.errors} errors)`,
+        value: `${Math.round(r.rps).toLocaleString("en-GB")} req/s; p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}`,
+        baseline: `/healthz ${Math.round(floor.rps).toLocaleString("en-GB")} req/s; p95 ${ms(floor.p95)}`,
+        ratio: `${(floor.rps / r.rps).toFixed(1)}× fewer req/s`,
+      });
+    }
+    await app.close();
+    await store.close();
+  } finally {
+    t.cleanup();
+  }
+}
+
+if (process.env["BENCH_WEB_ONLY"] !== "1") {
+  await benchAuthorities(1);
+  if (!quick) await benchAuthorities(150);
+}
+await benchWeb();
 
 const w = [0, 1, 2, 3].map((i) => Math.max(...results.map((r) => Object.values(r)[i]!.length), ["measure", "value", "baseline", "ratio"][i]!.length));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;

@@ -10,7 +10,7 @@ import { type Output, processOutput, reportError } from "./output.ts";
 
 /** Every command, in the order `lantern --help` lists them. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  demo: { summary: "Generate and load a demo authority, then show what was loaded", load: async () => (await import("./commands/demo.ts")).demoCommand },
+  demo: { summary: "Generate and load a demo authority, show what was loaded, then start the web app", load: async () => (await import("./commands/demo.ts")).demoCommand },
   import: { summary: "Load an SSD export (ssd_<table>.csv files) as a new snapshot", load: async () => (await import("./commands/import.ts")).importCommand },
   generate: { summary: "Write a synthetic SSD export for fictitious authorities", load: async () => (await import("./commands/generate.ts")).generateCommand },
   compute: { summary: "Compute every indicator for every period and store the values", load: async () => (await import("./commands/compute.ts")).computeCommand },
@@ -22,6 +22,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   forecast: { summary: "Forecast referrals and children in care 12 months ahead, with ranges and a back-test", load: async () => (await import("./commands/forecast.ts")).forecastCommand },
   snapshots: { summary: "List the loads (snapshots) in the store", load: async () => (await import("./commands/snapshots.ts")).snapshotsCommand },
   benchmarks: { summary: "Compare an authority with England, its region and statistical neighbours (DfE LAIT)", load: async () => (await import("./commands/benchmarks.ts")).benchmarksCommand },
+  serve: { summary: "Start the web application (dashboard, indicator pages, uploads) on this machine", load: async () => (await import("./commands/serve.ts")).serveCommand },
   spc: { summary: "Chart a date,value series as SPC (Making Data Count XmR) with its icons", load: async () => (await import("./commands/spc.ts")).spcCommand },
 };
 
@@ -42,7 +43,7 @@ Options every command takes:
   --help       explain the command, with an example
 
 Start here:
-  lantern demo                      make a demo authority and load it
+  lantern demo                      make a demo authority, load it and open the web app
   lantern import ./export --authority 202
   lantern generate --out ./synthetic --authorities 3 --seed 7
 

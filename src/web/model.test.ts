@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { IndicatorValue } from "../kpi/types.ts";
+import { isSuppressed } from "./access.ts";
+import { diffValues, shown, shownCount } from "./model.ts";
+
+const v = (indicator: string, period: string, value: number | null, extra: Partial<IndicatorValue> = {}): IndicatorValue => ({
+  indicator,
+  authority: "X001",
+  period,
+  value,
+  numerator: value,
+  denominator: null,
+  unit: "count",
+  snapshot: 1,
+  ...extra,
+});
+
+test("diffValues lists totals whose value changed between loads, ignoring breakdowns and new periods", () => {
+  const before = [v("referrals", "2024-25", 100), v("contacts", "2024-25", 50), v("cla_rate", "2024-25", null), v("referrals", "2024-25", 3, { breakdown: "source", category: "police" })];
+  const after = [v("referrals", "2024-25", 102), v("contacts", "2024-25", 50), v("cla_rate", "2024-25", 61.2), v("referrals", "2024-25", 4, { breakdown: "source", category: "police" }), v("referrals", "2025-26", 9)];
+  assert.deepEqual(
+    diffValues(before, after).map((r) => [r.indicator, r.period, r.before.value, r.after.value]),
+    [
+      ["referrals", "2024-25", 100, 102],
+      ["cla_rate", "2024-25", null, 61.2],
+    ],
+  );
+});
+
+test("members see c for counts of 1 to 5 and for figures resting on them; 0 and 6 are shown", () => {
+  assert.equal(shown(v("referrals", "2025-01", 5), true).text, "c");
+  assert.equal(shown(v("referrals", "2025-01", 5), false).text, "5");
+  assert.equal(shown(v("referrals", "2025-01", 0), true).text, "0");
+  assert.equal(shown(v("referrals", "2025-01", 6), true).text, "6");
+  // 3 of 40 children: the percentage rests on a small numerator.
+  assert.equal(isSuppressed({ value: 7.5, numerator: 3, denominator: 40, unit: "percent" }), true);
+  assert.equal(isSuppressed({ value: 50, numerator: 20, denominator: 40, unit: "percent" }), false);
+  assert.equal(isSuppressed({ value: 12.1, numerator: 2, denominator: 16500, unit: "rate" }), true);
+  assert.equal(isSuppressed({ value: 31, numerator: null, denominator: 4, unit: "days" }), true);
+  assert.equal(shownCount(4, true), "c");
+  assert.equal(shownCount(1234, true), "1,234");
+  assert.equal(shownCount(null, true), "");
+});
