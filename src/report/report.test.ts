@@ -51,6 +51,8 @@ before(async () => {
   assert.equal(dropped, 3);
   await importSsd(store, { paths: [second.dir], now: () => new Date("2025-10-27T08:00:00.000Z") });
   await computeAndStore(store, { dataDir });
+  // Compared with Shropshire's England and neighbour figures, as the demo is.
+  await store.run(`UPDATE lantern_authority SET like_code = '893' WHERE la_code = 'X001'`);
   await saveAnnotation(store, { authority: "X001", area: "missing", date: "2025-05-01", kind: "recording_change", note: "The police changed how missing episodes are recorded.", by: "test" }, NOW);
   const personFile = readdirSync(join(out.dir, "X001")).find((f) => f.startsWith("ssd_person"))!;
   personIds = readFileSync(join(out.dir, "X001", personFile), "utf8")
@@ -140,7 +142,9 @@ test("key messages, a section per area, glossary and appendix are all there", as
   assert.ok(assess.rag !== null);
   assert.ok(assess.spc, "assessment timeliness has an SPC chart");
   assert.ok(assess.yearly.length >= 2);
-  assert.ok(assess.benchmark === null || typeof assess.benchmark.year === "string");
+  assert.ok(assess.benchmark, "assessment timeliness is compared with England");
+  assert.ok(assess.benchmark.england !== null && assess.benchmark.england > 50 && assess.benchmark.england < 100);
+  assert.match(assess.benchmark.comparedWith, /Shropshire/);
   assert.equal(c.glossary.length, c.glossary.filter((g) => g.definition.length >= 40).length);
   assert.ok(c.appendix.length >= c.areas.flatMap((a) => a.indicators).length);
   assert.ok(c.quality.notes.some((n) => n.note.includes("police")));
