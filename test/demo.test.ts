@@ -14,13 +14,13 @@ const bin = fileURLToPath(new URL("../bin/lantern.mjs", import.meta.url));
 test("lantern demo generates, loads, computes and summarises; a second run reuses the store", async () => {
   const t = tempDir("lantern-demo-");
   try {
-    const first = await run(process.execPath, [bin, "demo", "--data", t.dir, "--population", "8000"], { maxBuffer: 1 << 24 });
+    const first = await run(process.execPath, [bin, "demo", "--data", t.dir, "--population", "8000", "--no-serve"], { maxBuffer: 1 << 24 });
     assert.match(first.stdout, /Lantern demo — data in /);
     assert.match(first.stdout, /X001: activity by financial year/);
     assert.match(first.stdout, /X001: headline indicators \(DfE definitions\)/);
     assert.match(first.stdout, /Assessments completed within 45 working days\s+\d+\.\d%/);
     assert.match(first.stderr, /Generating a demo authority/);
-    const second = await run(process.execPath, [bin, "demo", "--data", t.dir, "--json"], { maxBuffer: 1 << 24 });
+    const second = await run(process.execPath, [bin, "demo", "--data", t.dir, "--json", "--no-serve"], { maxBuffer: 1 << 24 });
     assert.doesNotMatch(second.stderr, /Generating/);
     const j = JSON.parse(second.stdout) as { snapshots: unknown[]; headline: { indicator: string; value: string }[] };
     assert.equal(j.snapshots.length, 1);

@@ -155,6 +155,37 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: "web: officer commentary and targets edited in the browser, with history",
+    statements: [
+      `CREATE TABLE lantern_commentary (
+        comment_id INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        la_code VARCHAR NOT NULL,
+        indicator_id VARCHAR NOT NULL,
+        period_id VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        published BOOLEAN NOT NULL,
+        deleted BOOLEAN NOT NULL,
+        changed_by VARCHAR NOT NULL,
+        changed_at VARCHAR NOT NULL,
+        PRIMARY KEY (comment_id, version)
+      )`,
+      `CREATE TABLE lantern_target (
+        indicator_id VARCHAR NOT NULL,
+        year VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        target DOUBLE PRECISION NOT NULL,
+        tolerance DOUBLE PRECISION NOT NULL,
+        polarity VARCHAR,
+        deleted BOOLEAN NOT NULL,
+        changed_by VARCHAR NOT NULL,
+        changed_at VARCHAR NOT NULL,
+        PRIMARY KEY (indicator_id, year, version)
+      )`,
+    ],
+  },
 ];
 
 async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {

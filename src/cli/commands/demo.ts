@@ -1,8 +1,8 @@
 /**
  * @module
  * `lantern demo`: the first thing a new user runs. Makes a demo authority if the store has none,
- * loads it, and shows what is there. The web dashboard is not part of this version yet, so the
- * demo ends with a summary of the loaded data and what to try next instead of a server address.
+ * loads it, shows what is there, and ends by starting the web application on it (unless
+ * --no-serve), printing the address.
  */
 
 import { existsSync } from "node:fs";
@@ -22,22 +22,26 @@ import { headlineCounts } from "../../store/summary.ts";
 import { listSnapshots } from "../../store/snapshots.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
+import { startServer, untilStopped } from "./serve.ts";
 import { type Output, progressBar, table } from "../output.ts";
 
-const HELP = `lantern demo [--data DIR] [--population N] [--json]
+const HELP = `lantern demo [--data DIR] [--population N] [--port N] [--no-serve] [--json]
 
 Set up a demo: if the store has no data yet, generate a fictitious authority (X001, about 60,000
 children, April 2020 to September 2026, seed 1) into DIR/demo-export, load it as a snapshot,
-and print a summary of what was loaded, year by year. Run it again and it simply shows the
-summary. Nothing leaves this machine.
+print a summary of what was loaded, year by year, then start the web application on
+127.0.0.1 and print its address (Ctrl+C stops it). Run it again and it simply shows the summary
+and starts the server. Nothing leaves this machine.
 
 Options:
   --population N  children aged 0-17 in the demo authority (default 60000); only used when the
                   demo authority is first made
+  --port N        the web application's port (default 8080; 0 picks a free one)
+  --no-serve      do not start the web application (for scripts and CI)
 
 Examples:
   lantern demo
-  lantern demo --data /tmp/lantern-demo --json
+  lantern demo --data /tmp/lantern-demo --no-serve --json
 `;
 
 /** The indicators the demo summary shows. */
@@ -80,10 +84,13 @@ async function comparisons(store: Store, targets: readonly Target[]) {
 export const DEMO = { seed: 1, population: 60000, from: "2020-04", to: "2026-09", authorities: 1 } as const;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
-  const { values } = parse("demo", argv, { population: { type: "string" } });
+  const { values } = parse("demo", argv, { population: { type: "string" }, port: { type: "string" }, "no-serve": { type: "boolean", default: false } });
+  const port = intOption("port", values.port, 8080, 0, 65535);
+  const serve = !values["no-serve"];
   const population = intOption("population", values.population, DEMO.population, 500, 5_000_000);
   const config = storeConfig(values.data);
   const store = await openStore(config);
+  let serving = false;
   try {
     let snaps = await listSnapshots(store);
     if (!snaps.length) {
@@ -128,7 +135,11 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     }
     if (values.json) {
       o.out(JSON.stringify({ data: config.dataDir, snapshots: snaps.map(({ files: _f, ...s }) => s), activity: counts, headline }, null, 2) + "\n");
-      return 0;
+      if (!serve) return 0;
+      const { app, address } = await startServer(store, config.dataDir, { port, host: "127.0.0.1" });
+      serving = true;
+      o.err(`Lantern is running at ${address}/ (Ctrl+C stops it).\n`);
+      return untilStopped(app, store, o);
     }
     o.out(`Lantern demo — data in ${config.dataDir}\n\n`);
     o.out(table(["snapshot", "authority", "loaded at", "rows"], snaps.map((s) => [s.snapshotId, s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.rows])));
@@ -157,9 +168,19 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       o.out(`\nCompared with England and statistical neighbours (DfE LAIT, ${COMPARE_YEAR}; ${compared[0]!.like})\n`);
       o.out(table(["indicator", "value", "England", "neighbours' mean", "rank", "band"], compared.map((c) => [c.title, c.value, c.england, c.neighbours, c.rank, c.band])));
     }
+    if (serve) {
+      const { app, address } = await startServer(store, config.dataDir, { port, host: "127.0.0.1" });
+      serving = true;
+      o.out(`
+Lantern is running at ${address}/ — open it in a browser on this machine.
+Until sign-in is set up, it treats whoever opens it as this machine's administrator, and it
+listens on 127.0.0.1 only. Press Ctrl+C to stop it.
+`);
+      return untilStopped(app, store, o);
+    }
     o.out(`
-The web dashboard is not in this version yet: the data above is in the store, ready for it.
 Try next:
+  npm run lantern -- serve --data ${config.dataDir}         the web application on this data
   npm run lantern -- indicators --data ${config.dataDir}    every indicator for the latest year and month
   npm run lantern -- snapshots --data ${config.dataDir}     every load, with who loaded what and when
   npm run lantern -- import <folder> --authority <code>     load your own SSD export
@@ -167,7 +188,7 @@ Try next:
 `);
     return 0;
   } finally {
-    await store.close();
+    if (!serving) await store.close();
   }
 }
 

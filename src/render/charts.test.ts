@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { xmr } from "../analysis/spc.ts";
+import { barChartSvg, pointColour, sparklineSvg, spcChartSvg } from "./charts.ts";
+
+const GOLDEN = join(import.meta.dirname, "golden");
+
+/** One tag per line and numbers to 2 d.p., so a golden diff is readable and float noise is not a change. */
+export function normaliseSvg(svg: string): string {
+  return svg
+    .replace(/-?\d+\.\d+/g, (n) => String(Math.round(Number(n) * 100) / 100))
+    .replace(/></g, ">\n<")
+    .trim();
+}
+
+function golden(name: string, svg: string): void {
+  const path = join(GOLDEN, `${name}.svg`);
+  const got = normaliseSvg(svg) + "\n";
+  if (process.env["LANTERN_UPDATE_GOLDEN"] === "1" || !existsSync(path)) {
+    if (process.env["CI"] && !existsSync(path)) assert.fail(`golden file ${path} is missing`);
+    writeFileSync(path, got);
+  }
+  assert.equal(got, readFileSync(path, "utf8"), `${name} differs from ${path}; rerun with LANTERN_UPDATE_GOLDEN=1 if the change is intended`);
+}
+
+// Sixteen months; month 14 (12) is far above the upper limit (mean 6.5, MR̄ ≈ 1.5 after screening).
+const VALUES = [5, 6, 7, 5, 6, 8, 7, 6, 5, 6, 7, 6, 5, 12, 6, 7];
+const POINTS = VALUES.map((value, i) => {
+  const y = 2024 + Math.floor(i / 12);
+  const m = (i % 12) + 1;
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { date: `${y}-${String(m).padStart(2, "0")}-${last}`, value };
+});
+
+test("spcChartSvg draws limits, coloured special causes, the target and annotations, with a title and description", () => {
+  const spc = xmr(POINTS, { improvement: "down", target: 6 });
+  assert.equal(spc.points[13]!.type, "special_cause_concern");
+  const svg = spcChartSvg({ title: "Referrals <by month>", unit: "count", spc, annotations: [{ date: "2024-06-01", label: "New system & process" }] });
+  assert.match(svg, /^<svg [^>]*role="img"[^>]*>/);
+  assert.match(svg, /<title id="spc-referrals-by-month-title">Referrals &lt;by month&gt;<\/title>/);
+  assert.match(svg, /<desc id="spc-referrals-by-month-desc">16 points from 2024-01-31 to 2025-04-30; latest 7;/);
+  // The concern point is orange (MDC), the others dark grey; no inline styles for the CSP.
+  assert.equal(pointColour("special_cause_concern", "down"), "#E46C0A");
+  assert.equal((svg.match(/fill="#E46C0A"/g) ?? []).length, 1);
+  assert.doesNotMatch(svg, /<style|style="/);
+  assert.doesNotMatch(svg, /aria-label=/, "one image: no labelled groups inside it (axe aria-prohibited-attr)");
+  assert.match(svg, /<title>Target: 6<\/title>/);
+  assert.match(svg, /<title>2024-06-01: New system &amp; process<\/title>/);
+  assert.match(svg, /<title>2025-02-28: 12 \(Special cause variation — concern \(higher\), astronomical\)<\/title>/);
+  assert.equal(svg, spcChartSvg({ title: "Referrals <by month>", unit: "count", spc, annotations: [{ date: "2024-06-01", label: "New system & process" }] }), "deterministic");
+  golden("spc", svg);
+});
+
+test("spcChartSvg steps its limits at a rebase and leaves out annotations outside the series", () => {
+  const spc = xmr(POINTS, { rebase: ["2024-09-01"] });
+  assert.equal(spc.segments.length, 2);
+  const svg = spcChartSvg({ title: "Rebased", unit: "percent", spc, annotations: [{ date: "2019-01-01", label: "long ago" }], description: "Custom words." });
+  assert.doesNotMatch(svg, /long ago/);
+  assert.match(svg, /<desc id="spc-rebased-desc">Custom words.<\/desc>/);
+  // Text from users (annotation notes, titles) is escaped wherever it lands.
+  const evil = spcChartSvg({ title: '<script>alert(1)</script>', spc, annotations: [{ date: "2024-06-01", label: '</title><script>x</script>' }], id: 'a" onload="x' });
+  assert.doesNotMatch(evil, /<script/);
+  assert.match(evil, /id="a--onload--x"/);
+  golden("spc-rebased", svg);
+});
+
+test("sparklineSvg marks the latest value and tolerates gaps", () => {
+  const values = POINTS.map((p, i) => ({ date: p.date, value: i === 3 ? null : p.value }));
+  const svg = sparklineSvg({ title: "Referrals", values, unit: "count" });
+  assert.match(svg, /<desc id="spark-referrals-desc">15 values from 2024-01 to 2025-04, between 5 and 12; latest 7.<\/desc>/);
+  assert.doesNotMatch(svg, /<style|style="/);
+  golden("sparkline", svg);
+  assert.match(sparklineSvg({ title: "Empty", values: [] }), /<desc id="spark-empty-desc">No values.<\/desc>/);
+});
+
+test("barChartSvg shows each stage in order with its note, and a missing value as such", () => {
+  const svg = barChartSvg({
+    title: "From contacts to care",
+    unit: "count",
+    bars: [
+      { label: "Contacts", value: 12000 },
+      { label: "Referrals", value: 3000, note: "25.0% of contacts" },
+      { label: "Section 47 enquiries", value: null },
+    ],
+  });
+  assert.match(svg, /<desc id="bars-from-contacts-to-care-desc">Contacts: 12,000; Referrals: 3,000 · 25.0% of contacts; Section 47 enquiries: no value.<\/desc>/);
+  const order = ["Contacts", "Referrals", "Section 47 enquiries"].map((l) => svg.indexOf(`>${l}<`));
+  assert.deepEqual([...order].sort((a, b) => a - b), order);
+  assert.ok(order.every((i) => i > 0));
+  golden("bars", svg);
+});

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * The server keeps one store open (DuckDB has one writer, and uploads are loaded in-process), so
+ * reads and writes share a connection. A write (an upload, a compute, an edit) must not have page
+ * reads run inside its open transaction, so writes are exclusive: they wait for running reads,
+ * and reads that arrive after a waiting write wait for it (first come, first served). Each write
+ * bumps `generation`, which keys every page cache.
+ */
+
+type Waiter = { readonly kind: "read" | "write"; readonly go: () => void };
+
+export class Gate {
+  #readers = 0;
+  #writing = false;
+  readonly #queue: Waiter[] = [];
+  /** Bumped after every write; caches keyed by it never serve stale figures. */
+  generation = 0;
+
+  /** Admit whoever can go now, in arrival order; state changes before anyone resumes. */
+  #drain(): void {
+    while (this.#queue.length) {
+      const head = this.#queue[0]!;
+      if (head.kind === "read") {
+        if (this.#writing) return;
+        this.#readers++;
+      } else {
+        if (this.#writing || this.#readers > 0) return;
+        this.#writing = true;
+      }
+      this.#queue.shift();
+      head.go();
+      if (head.kind === "write") return;
+    }
+  }
+
+  /** Run a read; many run at once, none while a write runs or waits ahead of it. */
+  async read<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.#writing && this.#queue.length === 0) this.#readers++;
+    else await new Promise<void>((go) => this.#queue.push({ kind: "read", go }));
+    try {
+      return await fn();
+    } finally {
+      this.#readers--;
+      this.#drain();
+    }
+  }
+
+  /** Run a write alone. */
+  async write<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.#writing && this.#readers === 0 && this.#queue.length === 0) this.#writing = true;
+    else await new Promise<void>((go) => this.#queue.push({ kind: "write", go }));
+    try {
+      return await fn();
+    } finally {
+      this.#writing = false;
+      this.generation++;
+      this.#drain();
+    }
+  }
+}

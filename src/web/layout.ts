@@ -1,0 +1,148 @@
+/**
+ * @module
+ * The page frame and the handful of GOV.UK Frontend components the pages use, re-created as
+ * functions that output the Design System's markup and classes: the generic service header
+ * (service navigation only: no crown, no GOV.UK logotype; Arial, not GDS Transport), tables,
+ * summary lists, tags, error summaries, the period picker and the SPC icons. No inline script or
+ * style anywhere, so the Content-Security-Policy stays strict.
+ */
+
+import type { SpcIcon } from "../analysis/spc.ts";
+import type { Period } from "../calendar/periods.ts";
+import type { Target } from "../kpi/engine.ts";
+import type { SessionUser } from "./access.ts";
+import { type Html, html, type Renderable } from "./html.ts";
+import { periodOptions } from "./model.ts";
+
+/** The navigation, in order; `roles` limits who sees the link (the routes check again). */
+export const NAV: readonly { href: string; label: string; roles?: readonly string[] }[] = [
+  { href: "/", label: "Dashboard" },
+  { href: "/flow", label: "System flow" },
+  { href: "/early-warning", label: "Early warning" },
+  { href: "/data", label: "Data", roles: ["admin", "analyst"] },
+  { href: "/targets", label: "Targets", roles: ["admin", "analyst", "manager"] },
+  { href: "/annotations", label: "Annotations", roles: ["admin", "analyst", "manager"] },
+];
+
+/** What every page passes to the frame. */
+export interface PageOptions {
+  readonly title: string;
+  readonly user: SessionUser | null;
+  /** The path of the current section, to mark it in the navigation. */
+  readonly section: string;
+  readonly body: Renderable;
+  /** Extra scripts from /assets (never inline). */
+  readonly scripts?: readonly string[];
+}
+
+/** A whole HTML document. */
+export function page(o: PageOptions): string {
+  const nav = NAV.filter((n) => !n.roles || (o.user && n.roles.includes(o.user.role)));
+  return `<!DOCTYPE html>${
+    html`<html lang="en-GB" class="govuk-template">
+<head>
+<meta charset="utf-8">
+<title>${o.title} – Lantern</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/assets/govuk/govuk-frontend.min.css">
+<link rel="stylesheet" href="/assets/lantern.css">
+</head>
+<body class="govuk-template__body">
+<a href="#main-content" class="govuk-skip-link">Skip to main content</a>
+<section class="govuk-service-navigation lantern-header" aria-label="Service information">
+<div class="govuk-width-container">
+<div class="govuk-service-navigation__container">
+<span class="govuk-service-navigation__service-name"><a href="/" class="govuk-service-navigation__link">Lantern</a></span>
+<nav aria-label="Menu" class="govuk-service-navigation__wrapper">
+<ul class="govuk-service-navigation__list" id="navigation">
+${nav.map((n) => {
+  const active = n.href === o.section;
+  return html`<li class="govuk-service-navigation__item${active ? " govuk-service-navigation__item--active" : ""}"><a class="govuk-service-navigation__link" href="${n.href}"${active ? html` aria-current="page"` : ""}>${n.label}</a></li>`;
+})}
+</ul>
+</nav>
+${o.user ? html`<p class="govuk-body-s lantern-user">Signed in as ${o.user.displayName} (${o.user.role})</p>` : ""}
+</div>
+</div>
+</section>
+<div class="govuk-width-container">
+<main class="govuk-main-wrapper" id="main-content">
+${o.body}
+</main>
+</div>
+<footer class="govuk-footer">
+<div class="govuk-width-container"><p class="govuk-footer__meta-custom">Lantern: children's services performance from your own data. Nothing on this page was fetched from any other site.</p></div>
+</footer>
+${(o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
+</body>
+</html>`.value
+  }`;
+}
+
+/** A GOV.UK table; `numeric` marks right-aligned columns by index. */
+export function table(o: { caption?: Renderable; head: readonly Renderable[]; rows: readonly (readonly Renderable[])[]; numeric?: readonly number[]; id?: string; small?: boolean }): Html {
+  const num = new Set(o.numeric ?? []);
+  const cls = (i: number, kind: "header" | "cell") => `govuk-table__${kind}${num.has(i) ? ` govuk-table__${kind}--numeric` : ""}`;
+  return html`<table class="govuk-table${o.small ? " govuk-table--small-text-until-tablet lantern-table-small" : ""}"${o.id ? html` id="${o.id}"` : ""}>
+${o.caption ? html`<caption class="govuk-table__caption govuk-table__caption--s">${o.caption}</caption>` : ""}
+<thead class="govuk-table__head"><tr class="govuk-table__row">${o.head.map((h, i) => html`<th scope="col" class="${cls(i, "header")}">${h}</th>`)}</tr></thead>
+<tbody class="govuk-table__body">${o.rows.map((r) => html`<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? html`<th scope="row" class="${cls(i, "header")}">${c}</th>` : html`<td class="${cls(i, "cell")}">${c}</td>`))}</tr>`)}</tbody>
+</table>`;
+}
+
+/** A summary list of key and value pairs. */
+export function summaryList(rows: readonly (readonly [Renderable, Renderable])[]): Html {
+  return html`<dl class="govuk-summary-list">${rows.map(([k, v]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${k}</dt><dd class="govuk-summary-list__value">${v}</dd></div>`)}</dl>`;
+}
+
+const RAG_CLASS = { green: "govuk-tag--green", amber: "govuk-tag--yellow", red: "govuk-tag--red" } as const;
+
+/** A RAG status as a tag (its word, never colour alone). */
+export function ragTag(r: "green" | "amber" | "red" | null): Html {
+  if (!r) return html``;
+  return html`<strong class="govuk-tag ${RAG_CLASS[r]}">${r === "amber" ? "Amber" : r === "green" ? "Green" : "Red"}</strong>`;
+}
+
+/** A Making Data Count icon: a coloured circle with its letter, labelled for screen readers. */
+export function spcIcon(icon: SpcIcon | null, kind: "variation" | "assurance"): Html {
+  if (!icon) return html``;
+  const dark = icon.colour === "#A6A6A6" ? "#0b0c0c" : "#ffffff";
+  return html`<span class="lantern-icon" title="${icon.label}"><svg width="28" height="28" viewBox="0 0 28 28" role="img" aria-label="${kind === "variation" ? "Variation" : "Assurance"}: ${icon.label}" focusable="false"><circle cx="14" cy="14" r="13" fill="${icon.colour}" stroke="#0b0c0c" stroke-width="1"/>${icon.letter ? html`<text x="14" y="19" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" font-size="14" font-weight="bold" fill="${dark}">${icon.letter}</text>` : ""}</svg></span>`;
+}
+
+/** An error summary listing problems (the validation report, a form's mistakes). */
+export function errorSummary(title: string, items: readonly Renderable[]): Html {
+  return html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">${title}</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">${items.map((i) => html`<li>${i}</li>`)}</ul></div></div></div>`;
+}
+
+/** The hidden CSRF field every form carries. */
+export function csrfField(token: string): Html {
+  return html`<input type="hidden" name="_csrf" value="${token}">`;
+}
+
+/** The period picker: a GET form that works without JavaScript. */
+export function periodPicker(t: Target, current: Period, action: string, extra: Record<string, string> = {}): Html {
+  const groups = periodOptions(t);
+  return html`<form method="get" action="${action}" class="lantern-picker">
+${Object.entries(extra).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+<input type="hidden" name="la" value="${t.la_code}">
+<div class="govuk-form-group lantern-inline">
+<label class="govuk-label govuk-label--s" for="period">Period</label>
+<select class="govuk-select" id="period" name="period">
+${groups.map((g) => html`<optgroup label="${g.title}">${g.periods.map((p) => html`<option value="${p.id}"${p.id === current.id ? html` selected` : ""}>${p.label}</option>`)}</optgroup>`)}
+</select>
+<button type="submit" class="govuk-button govuk-button--secondary lantern-inline-button" data-module="govuk-button">Show</button>
+</div>
+<p class="govuk-body-s">Latest: ${groups.map((g, i) => {
+    const p = g.periods[0];
+    return p ? html`${i ? " · " : ""}<a class="govuk-link" href="${action}?${new URLSearchParams({ ...extra, la: t.la_code, period: p.id }).toString()}">${g.title.replace(/s$/, "").toLowerCase()}</a>` : "";
+  })}</p>
+</form>`;
+}
+
+/** Query string that keeps the authority and period. */
+export function qs(t: Target, period: Period, more: Record<string, string> = {}): string {
+  return new URLSearchParams({ la: t.la_code, period: period.id, ...more }).toString();
+}

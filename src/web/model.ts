@@ -1,0 +1,351 @@
+/**
+ * @module
+ * What the pages show, gathered from the store and computed by the same analysis modules the CLI
+ * uses (stored values, RAG and direction of travel, SPC and its icons, benchmarks, trends,
+ * narrative, the digest's flow and signals). No figure is computed here that the CLI computes
+ * differently: this module only selects, joins and suppresses. Results are cached per store
+ * generation (see gate.ts), so a page under load is a map lookup after the first request.
+ */
+
+import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../analysis/annotations.ts";
+import { benchmarkData } from "../analysis/benchmark-data.ts";
+import { BenchmarkProblem, type BenchmarkResult, benchmark } from "../analysis/benchmarks.ts";
+import { buildDigest, type Digest, FLOW } from "../analysis/digest.ts";
+import { describeLatest, renderSentence } from "../analysis/narrative.ts";
+import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
+import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
+import { type YearlyAverage, yearlyAverages } from "../analysis/trends.ts";
+import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { storedValues } from "../kpi/compute.ts";
+import type { Target } from "../kpi/engine.ts";
+import { formatValue } from "../kpi/format.ts";
+import { indicatorLibrary } from "../kpi/library/index.ts";
+import { resolveTargets } from "../kpi/targets.ts";
+import { AREAS, type IndicatorDef, type IndicatorValue } from "../kpi/types.ts";
+import type { Store } from "../store/port.ts";
+import { isSuppressed, SUPPRESSED } from "./access.ts";
+import { type Comment, effectiveTargets, listComments } from "./edits.ts";
+import type { Gate } from "./gate.ts";
+
+/** What every page reads from. */
+export interface WebContext {
+  readonly store: Store;
+  readonly dataDir: string;
+  readonly gate: Gate;
+}
+
+/** The period kinds the picker offers, in order. */
+export const PICKER_KINDS: readonly { kind: PeriodKind; title: string }[] = [
+  { kind: "month", title: "Months" },
+  { kind: "quarter", title: "Quarters" },
+  { kind: "year", title: "Financial years" },
+  { kind: "rolling", title: "Rolling years" },
+];
+
+const cache = new WeakMap<Gate, { generation: number; entries: Map<string, unknown> }>();
+
+/** Memoise `make` under `key` until the next write to the store. */
+export async function cached<T>(ctx: WebContext, key: string, make: () => Promise<T>): Promise<T> {
+  let c = cache.get(ctx.gate);
+  if (!c || c.generation !== ctx.gate.generation) {
+    c = { generation: ctx.gate.generation, entries: new Map() };
+    cache.set(ctx.gate, c);
+  }
+  const hit = c.entries.get(key) as Promise<T> | undefined;
+  if (hit) return hit;
+  const p = make();
+  c.entries.set(key, p);
+  p.catch(() => c.entries.delete(key));
+  return p;
+}
+
+/** The authorities loaded (latest snapshot of each, with the span of complete periods). */
+export function authorities(ctx: WebContext): Promise<Target[]> {
+  return cached(ctx, "authorities", () => resolveTargets(ctx.store));
+}
+
+/** The authority asked for, or the first loaded; undefined when nothing is loaded. */
+export async function chooseAuthority(ctx: WebContext, code: string | undefined): Promise<Target | undefined> {
+  const all = (await authorities(ctx)).filter((t) => t.data_from && t.data_to);
+  return all.find((t) => t.la_code === code) ?? all[0];
+}
+
+/** The periods the picker offers for an authority, grouped by kind, newest first. */
+export function periodOptions(t: Target): { kind: PeriodKind; title: string; periods: Period[] }[] {
+  if (!t.data_from || !t.data_to) return [];
+  return PICKER_KINDS.map((k) => ({ ...k, periods: periodsWithin(t.data_from!, t.data_to!, [k.kind]).reverse() }));
+}
+
+/** The period asked for when the data covers it, else the latest month. */
+export function choosePeriod(t: Target, requested: string | undefined): Period | undefined {
+  const options = periodOptions(t);
+  const all = options.flatMap((o) => o.periods);
+  const asked = requested ? all.find((p) => p.id === requested) : undefined;
+  return asked ?? options[0]?.periods[0];
+}
+
+/** The months ending with the month `p` ends in, oldest first. */
+export function monthsTo(p: Period, n: number): string[] {
+  const out: string[] = [];
+  let m: Period = parsePeriod(p.end.slice(0, 7))!;
+  for (let i = 0; i < n; i++) {
+    out.unshift(m.id);
+    m = previousPeriod(m);
+  }
+  return out;
+}
+
+/** A figure as a person reads it, or `c` when suppressed for this viewer. */
+export function shown(v: IndicatorValue | undefined, suppress: boolean): { text: string; suppressed: boolean } {
+  if (!v) return { text: "–", suppressed: false };
+  if (suppress && isSuppressed(v)) return { text: SUPPRESSED, suppressed: true };
+  return { text: v.value === null ? "–" : formatValue(v.value, v.unit), suppressed: false };
+}
+
+/** Numerator or denominator for a table; hidden for members when small. */
+export function shownCount(n: number | null, suppress: boolean): string {
+  if (n === null) return "";
+  if (suppress && n >= 1 && n <= 5) return SUPPRESSED;
+  return Math.round(n).toLocaleString("en-GB");
+}
+
+function improvementOf(polarity: string): "up" | "down" | "neutral" {
+  return polarity === "higher" ? "up" : polarity === "lower" ? "down" : "neutral";
+}
+
+/** SPC on monthly values (at least 12, rebased at recording changes); null when it cannot be drawn. */
+export function spcOf(def: IndicatorDef, monthly: readonly IndicatorValue[], opts: { target?: number | undefined; breaks?: readonly string[]; suppress: boolean }): SpcResult | null {
+  const valued = monthly.filter((v) => v.value !== null);
+  if (valued.length < 12) return null;
+  if (opts.suppress && valued.some((v) => isSuppressed(v))) return null;
+  const series = valued.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
+  const rebase = (opts.breaks ?? []).filter((d) => d > series[1]!.date && d < series.at(-1)!.date);
+  const improvement = improvementOf(def.polarity);
+  try {
+    return xmr(series, { improvement, rebase, ...(opts.target !== undefined && improvement !== "neutral" ? { target: opts.target } : {}) });
+  } catch {
+    return null;
+  }
+}
+
+/** The England / neighbours comparison of one indicator against the latest published year. */
+export interface Comparison {
+  readonly result: BenchmarkResult;
+  readonly own: IndicatorValue | undefined;
+}
+
+/** Benchmarks of every benchmarked indicator for an authority's snapshot. */
+export function comparisons(ctx: WebContext, t: Target): Promise<Map<string, Comparison>> {
+  return cached(ctx, `bench|${t.snapshot_id}`, async () => {
+    const data = benchmarkData();
+    const [a] = await ctx.store.all<{ like_code: string | null; la_name: string | null }>(`SELECT like_code, la_name FROM lantern_authority WHERE la_code = $1`, [t.la_code]);
+    const like = a?.like_code ?? undefined;
+    const out = new Map<string, Comparison>();
+    const wanted: { def: IndicatorDef; first: BenchmarkResult }[] = [];
+    for (const def of indicatorLibrary().list()) {
+      try {
+        wanted.push({ def, first: benchmark({ authority: t.la_code, indicator: def.id, ...(like ? { like } : {}) }, data) });
+      } catch (e) {
+        if (!(e instanceof BenchmarkProblem)) throw e;
+      }
+    }
+    const own = await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: wanted.map((w) => w.def.id), periods: [...new Set(wanted.map((w) => w.first.year.lanternPeriod))] });
+    for (const { def, first } of wanted) {
+      const v = own.find((x) => x.indicator === def.id && x.period === first.year.lanternPeriod);
+      let result = first;
+      if (!first.authority.real && v?.value !== null && v?.value !== undefined) {
+        try {
+          result = benchmark({ authority: t.la_code, indicator: def.id, year: first.year.lait, ownValue: v.value, ...(like ? { like } : {}) }, data);
+        } catch (e) {
+          if (!(e instanceof BenchmarkProblem)) throw e;
+        }
+      }
+      out.set(def.id, { result, own: v });
+    }
+    return out;
+  });
+}
+
+/** One tile of the dashboard. */
+export interface Tile {
+  readonly def: IndicatorDef;
+  readonly value: IndicatorValue | undefined;
+  readonly text: string;
+  readonly suppressed: boolean;
+  readonly target: number | null;
+  readonly rag: Rag | null;
+  readonly variation: SpcIcon | null;
+  readonly assurance: SpcIcon | null;
+  readonly spcText: string | null;
+  readonly spark: { date: string; value: number | null }[];
+  readonly vsPrevious: string | null;
+  readonly vsLastYear: string | null;
+  readonly comparison: Comparison | undefined;
+}
+
+/** The dashboard: every area's tiles for a period. */
+export interface Dashboard {
+  readonly target: Target;
+  readonly period: Period;
+  readonly areas: { readonly id: string; readonly title: string; readonly tiles: Tile[] }[];
+}
+
+/** Targets in force (targets.csv plus browser edits). */
+export function goals(ctx: WebContext): Promise<GoalTarget[]> {
+  return cached(ctx, "goals", () => effectiveTargets(ctx.store, ctx.dataDir));
+}
+
+/** Current annotations of an authority. */
+export function annotationsOf(ctx: WebContext, la: string): Promise<Annotation[]> {
+  return cached(ctx, `ann|${la}`, () => listAnnotations(ctx.store, la));
+}
+
+/** Build (or fetch from cache) the dashboard for an authority and period. */
+export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: boolean): Promise<Dashboard> {
+  return cached(ctx, `dash|${t.snapshot_id}|${period.id}|${suppress}`, async () => {
+    const months = monthsTo(period, 24);
+    const prev = previousPeriod(period).id;
+    const lastYear = samePeriodLastYear(period).id;
+    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: [...new Set([...months, period.id, prev, lastYear])] });
+    const by = new Map(values.map((v) => [`${v.indicator}|${v.period}`, v]));
+    const targets = await goals(ctx);
+    const notes = await annotationsOf(ctx, t.la_code);
+    const bench = await comparisons(ctx, t);
+    const tile = (def: IndicatorDef): Tile => {
+      const v = by.get(`${def.id}|${period.id}`);
+      const s = shown(v, suppress);
+      const goal = targetFor(targets, def.id, period.id);
+      const polarity = goal?.polarity ?? def.polarity;
+      const value = v?.value ?? null;
+      const monthly = months.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
+      const spc = spcOf(def, monthly, { target: goal?.target, breaks: seriesBreaks(annotationsFor(notes, def)).map((b) => b.date), suppress });
+      const hide = s.suppressed;
+      const before = (id: string) => {
+        const b = by.get(`${def.id}|${id}`);
+        return b && suppress && isSuppressed(b) ? undefined : b?.value;
+      };
+      return {
+        def,
+        value: v,
+        text: s.text,
+        suppressed: s.suppressed,
+        target: goal?.target ?? null,
+        rag: goal && value !== null && !hide ? rag(value, goal, polarity) : null,
+        variation: spc ? VARIATION_ICONS[spc.variationIcon] : null,
+        assurance: spc?.assurance ? ASSURANCE_ICONS[spc.assurance] : null,
+        spcText: spc ? describeSpc(spc) : null,
+        spark: months.map((m) => {
+          const x = by.get(`${def.id}|${m}`);
+          return { date: parsePeriod(m)!.end, value: x && !(suppress && isSuppressed(x)) ? x.value : null };
+        }),
+        vsPrevious: value === null || hide ? null : direction(value, before(prev), polarity),
+        vsLastYear: value === null || hide ? null : direction(value, before(lastYear), polarity),
+        comparison: bench.get(def.id),
+      };
+    };
+    const defs = indicatorLibrary().list();
+    return {
+      target: t,
+      period,
+      areas: AREAS.map((a) => ({ id: a.id, title: a.title, tiles: defs.filter((d) => d.area === a.id).map(tile) })).filter((a) => a.tiles.length),
+    };
+  });
+}
+
+/** Everything the indicator page shows. */
+export interface IndicatorDetail {
+  readonly def: IndicatorDef;
+  readonly target: Target;
+  readonly period: Period;
+  readonly current: IndicatorValue | undefined;
+  readonly monthly: IndicatorValue[];
+  readonly spc: SpcResult | null;
+  readonly goal: GoalTarget | undefined;
+  readonly annotations: Annotation[];
+  /** The values of the chosen period's kind, oldest first. */
+  readonly table: IndicatorValue[];
+  readonly yearly: YearlyAverage[];
+  readonly comparison: Comparison | undefined;
+  readonly narrative: string | null;
+  readonly breakdowns: { readonly dim: string; readonly values: IndicatorValue[] }[];
+}
+
+/** Gather the indicator page for an authority and period. */
+export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, period: Period, suppress: boolean): Promise<IndicatorDetail> {
+  return cached(ctx, `ind|${t.snapshot_id}|${def.id}|${period.id}|${suppress}`, async () => {
+    const all = await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id] });
+    const monthly = all.filter((v) => /^\d{4}-\d{2}$/.test(v.period) && parsePeriod(v.period)!.kind === "month" && v.period <= period.end.slice(0, 7));
+    const goal = targetFor(await goals(ctx), def.id, period.id);
+    const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
+    const breaks = seriesBreaks(annotations);
+    const spc = spcOf(def, monthly, { target: goal?.target, breaks: breaks.map((b) => b.date), suppress });
+    const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
+    const years = all.filter((v) => parsePeriod(v.period)?.kind === "year" && parsePeriod(v.period)!.end <= period.end);
+    const hideYears = suppress && years.some((v) => isSuppressed(v));
+    const sentence = hideYears
+      ? undefined
+      : describeLatest(
+          { noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity },
+          years.map((v) => ({ period: v.period, value: v.value, numerator: v.numerator, denominator: v.denominator })),
+          { breaks, ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}) },
+        );
+    const breakdowns: { dim: string; values: IndicatorValue[] }[] = [];
+    for (const dim of def.unit === "rate" ? [] : (def.breakdowns ?? [])) {
+      breakdowns.push({ dim, values: await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id], periods: [period.id], breakdown: dim }) });
+    }
+    return {
+      def,
+      target: t,
+      period,
+      current: all.find((v) => v.period === period.id),
+      monthly,
+      spc,
+      goal,
+      annotations,
+      table,
+      yearly: suppress && monthly.some((v) => isSuppressed(v)) ? [] : yearlyAverages(monthly.map((v) => ({ period: v.period, value: v.value }))),
+      comparison: (await comparisons(ctx, t)).get(def.id),
+      narrative: sentence ? renderSentence(sentence) : null,
+      breakdowns,
+    };
+  });
+}
+
+/** Commentary on an indicator for this viewer. */
+export function commentsFor(ctx: WebContext, la: string, indicator: string, publishedOnly: boolean): Promise<Comment[]> {
+  return cached(ctx, `com|${la}|${indicator}|${publishedOnly}`, () => listComments(ctx.store, { authority: la, indicator, publishedOnly }));
+}
+
+/** The early-warning digest (with browser-edited targets), for a period. */
+export function digest(ctx: WebContext, t: Target, period: Period): Promise<Digest> {
+  return cached(ctx, `digest|${t.snapshot_id}|${period.id}`, async () => {
+    const ids = [...new Set([...monthsTo(period, 36), period.id, previousPeriod(period).id, samePeriodLastYear(period).id])];
+    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: ids });
+    return buildDigest({ authority: t.la_code, period: period.id, indicators: indicatorLibrary().list(), values, targets: await goals(ctx), annotations: await annotationsOf(ctx, t.la_code) });
+  });
+}
+
+/** One stage of the system flow as shown. */
+export interface FlowRow {
+  readonly stage: string;
+  readonly indicator: string;
+  readonly value: IndicatorValue | undefined;
+  readonly text: string;
+  readonly suppressed: boolean;
+  /** Percentage of the stage before; null at the first stage, without values, or when suppressed. */
+  readonly conversion: number | null;
+  readonly conversionLastYear: number | null;
+}
+
+/** The flow from contacts to care for a period (the digest's stages and conversions). */
+export async function systemFlow(ctx: WebContext, t: Target, period: Period, suppress: boolean): Promise<FlowRow[]> {
+  const d = await digest(ctx, t, period);
+  const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: [period.id], indicators: FLOW.map((f) => f.indicator) });
+  const rows = d.flow.map((f) => {
+    const v = values.find((x) => x.indicator === f.indicator);
+    const s = shown(v, suppress);
+    return { stage: f.stage, indicator: f.indicator, value: v, text: s.text, suppressed: s.suppressed, conversion: f.conversion, conversionLastYear: f.conversionLastYear };
+  });
+  // A conversion rests on both stages' counts: hide it when either is hidden.
+  return rows.map((r, i) => (r.suppressed || rows[i - 1]?.suppressed ? { ...r, conversion: null, conversionLastYear: null } : r));
+}

@@ -1,0 +1,64 @@
+/**
+ * @module
+ * The dashboard: every area, each indicator a tile with its latest value, unit, RAG, SPC
+ * variation and assurance icons, a sparkline, the England and neighbour comparison and the
+ * direction of travel, for the period picked. Figures arrive already suppressed for members.
+ */
+
+import type { Published } from "../../analysis/benchmarks.ts";
+import { formatValue } from "../../kpi/format.ts";
+import type { Unit } from "../../kpi/types.ts";
+import { sparklineSvg } from "../../render/charts.ts";
+import { type Html, html, raw } from "../html.ts";
+import { periodPicker, qs, ragTag, spcIcon } from "../layout.ts";
+import type { Comparison, Dashboard, Tile } from "../model.ts";
+
+const UNIT_WORDS: Record<Unit, string> = { count: "number", percent: "per cent", rate: "per 10,000 children", days: "median days" };
+
+/** A published figure for a person. */
+export function published(p: Published, unit: Unit): string {
+  return "value" in p ? formatValue(p.value, unit) : p.symbol;
+}
+
+/** "England 22.1% · neighbours 24.0% (9 of 10)". */
+export function comparisonText(c: Comparison | undefined, unit: Unit): string | null {
+  if (!c) return null;
+  const r = c.result;
+  const parts = [`England ${published(r.england, unit)}`];
+  if (r.neighbourMean !== null) parts.push(`neighbours ${formatValue(r.neighbourMean, unit)} (${r.neighboursWithValue} of ${r.neighbourCount})`);
+  return `${parts.join(" · ")} in ${r.year.label}`;
+}
+
+const TRAVEL: Record<string, string> = { improving: "improving", worsening: "worsening", "no change": "no change", up: "up", down: "down" };
+
+function tileHtml(t: Tile, d: Dashboard): Html {
+  const link = `/indicators/${encodeURIComponent(t.def.id)}?${qs(d.target, d.period)}`;
+  const spark = t.spark.some((p) => p.value !== null) ? raw(sparklineSvg({ title: `${t.def.title}: the last 24 months`, values: t.spark, unit: t.def.unit, id: `spark-${t.def.id}` })) : html``;
+  // A count is not comparable with England's or another authority's: the panel on the indicator page has them.
+  const cmp = t.def.unit === "count" ? null : comparisonText(t.comparison, t.def.unit);
+  return html`<li class="lantern-tile">
+<h3 class="govuk-heading-s"><a class="govuk-link" href="${link}">${t.def.title}</a></h3>
+<p class="lantern-tile__value">${t.text} <span class="lantern-tile__unit">${UNIT_WORDS[t.def.unit]}</span></p>
+${t.value?.value === null && t.value.reason ? html`<p class="govuk-body-s">${t.value.reason}</p>` : ""}
+${t.suppressed ? html`<p class="govuk-body-s">c: a small number, not shown</p>` : ""}
+<div class="lantern-icons">${ragTag(t.rag)}${spcIcon(t.variation, "variation")}${spcIcon(t.assurance, "assurance")}</div>
+${t.target !== null ? html`<p class="lantern-tile__meta">Target ${formatValue(t.target, t.def.unit)}</p>` : ""}
+${spark}
+${t.vsPrevious || t.vsLastYear ? html`<p class="lantern-tile__meta">${t.vsPrevious ? html`On the previous period: ${TRAVEL[t.vsPrevious]}. ` : ""}${t.vsLastYear ? html`On a year earlier: ${TRAVEL[t.vsLastYear]}.` : ""}</p>` : ""}
+${cmp ? html`<p class="lantern-tile__meta">${cmp}</p>` : ""}
+</li>`;
+}
+
+/** The dashboard's main content. */
+export function dashboardBody(d: Dashboard, authorities: readonly string[]): Html {
+  return html`<h1 class="govuk-heading-l">Dashboard <span class="govuk-caption-l">${d.target.la_code} · ${d.period.label}</span></h1>
+${authorities.length > 1 ? html`<p class="govuk-body">Authorities: ${authorities.map((a, i) => html`${i ? ", " : ""}<a class="govuk-link" href="/?la=${encodeURIComponent(a)}">${a}</a>`)}</p>` : ""}
+${periodPicker(d.target, d.period, "/")}
+<nav aria-label="Areas on this page"><ul class="govuk-list lantern-inline">${d.areas.map((a) => html`<li><a class="govuk-link" href="#area-${a.id}">${a.title}</a></li>`)}</ul></nav>
+${d.areas.map(
+  (a) => html`<section aria-labelledby="area-${a.id}">
+<h2 class="govuk-heading-m" id="area-${a.id}">${a.title}</h2>
+<ul class="lantern-tiles">${a.tiles.map((t) => tileHtml(t, d))}</ul>
+</section>`,
+)}`;
+}

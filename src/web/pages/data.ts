@@ -1,0 +1,72 @@
+/**
+ * @module
+ * The data page: every load (snapshot) with who loaded what and when, and the upload of new SSD
+ * files, loaded all or nothing through the same import as `lantern import`; a refused upload
+ * shows its validation report (file, row, column, value, what was expected).
+ */
+
+import { type DataIssue, issueLocation } from "../../core/errors.ts";
+import type { SnapshotInfo } from "../../store/snapshots.ts";
+import { type Html, html } from "../html.ts";
+import { csrfField, errorSummary, table } from "../layout.ts";
+
+/** The data page's main content. */
+export function dataBody(snaps: readonly SnapshotInfo[], o: { csrf: string; authority: string; maxBytes: number }): Html {
+  return html`<h1 class="govuk-heading-l">Data</h1>
+<h2 class="govuk-heading-m">Upload new files</h2>
+<p class="govuk-body">Upload an authority's Standard Safeguarding Dataset export: the <code>ssd_*.csv</code> files (choose them all at once). They are checked before anything is loaded; if any file has a problem nothing is loaded and the problems are listed. Up to ${Math.round(o.maxBytes / 1024 / 1024).toLocaleString("en-GB")} MB in all.</p>
+<form method="post" action="/data/upload" enctype="multipart/form-data" id="upload-form" novalidate>
+${csrfField(o.csrf)}
+<div class="govuk-form-group">
+<label class="govuk-label govuk-label--s" for="authority">Authority code</label>
+<div class="govuk-hint" id="authority-hint">The DfE local authority number, for example 202, or the code already used, for example X001.</div>
+<input class="govuk-input govuk-input--width-5" id="authority" name="authority" type="text" value="${o.authority}" aria-describedby="authority-hint" spellcheck="false">
+</div>
+<div class="govuk-form-group">
+<label class="govuk-label govuk-label--s" for="files">SSD files</label>
+<input class="govuk-file-upload" id="files" name="files" type="file" multiple accept=".csv,text/csv">
+</div>
+<progress class="lantern-progress" id="upload-progress" max="100" value="0" hidden>0%</progress>
+<p class="govuk-body" id="upload-status" aria-live="polite"></p>
+<button type="submit" class="govuk-button" data-module="govuk-button">Upload and load</button>
+</form>
+<h2 class="govuk-heading-m">Loads</h2>
+${
+  snaps.length
+    ? table({
+        id: "snapshots-table",
+        caption: "Every load, newest first",
+        head: ["Snapshot", "Authority", "Loaded at", "Loaded by", "Format", "Rows", "Warnings", "Files"],
+        numeric: [5, 6],
+        rows: snaps.map((s) => [String(s.snapshotId), s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.loadedBy, s.format, s.rows.toLocaleString("en-GB"), String(s.warnings), s.files.map((f) => f.name).join(", ")]),
+        small: true,
+      })
+    : html`<p class="govuk-body">Nothing has been loaded yet.</p>`
+}`;
+}
+
+/** The validation report of a refused upload. */
+export function refusedBody(message: string, hint: string | undefined, issues: readonly DataIssue[]): Html {
+  return html`<h1 class="govuk-heading-l">The upload was refused</h1>
+${errorSummary("Nothing was loaded", [message, ...(hint ? [hint] : [])])}
+${
+  issues.length
+    ? table({
+        id: "validation-report",
+        caption: `Validation report: ${issues.length} problem${issues.length === 1 ? "" : "s"}`,
+        head: ["Where", "Problem", "Value", "Expected", "Severity"],
+        rows: issues.map((i) => [issueLocation(i) || i.file || "", i.message, i.value ?? "", i.expected ?? "", i.severity]),
+        small: true,
+      })
+    : ""
+}
+<p class="govuk-body"><a class="govuk-link" href="/data">Back to the data page</a></p>`;
+}
+
+/** What a successful upload did. */
+export function loadedBody(results: readonly { authority: string; status: string; snapshotId?: number; rows: number }[], warnings: readonly DataIssue[]): Html {
+  return html`<h1 class="govuk-heading-l">Upload loaded</h1>
+<div class="govuk-panel govuk-panel--confirmation"><h2 class="govuk-panel__title">Loaded</h2><div class="govuk-panel__body">${results.map((r) => html`${r.authority}: ${r.status}${r.snapshotId ? ` as snapshot ${r.snapshotId}` : ""}, ${r.rows.toLocaleString("en-GB")} rows. `)}</div></div>
+${warnings.length ? table({ caption: `${warnings.length} warning${warnings.length === 1 ? "" : "s"}`, head: ["Where", "Warning"], rows: warnings.map((w) => [issueLocation(w) || w.file || "", w.message]), small: true }) : ""}
+<p class="govuk-body"><a class="govuk-link" href="/">See the dashboard</a> · <a class="govuk-link" href="/data">Back to the data page</a></p>`;
+}

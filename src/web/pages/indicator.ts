@@ -1,0 +1,185 @@
+/**
+ * @module
+ * The indicator page: the SPC chart with its limits, signals, annotations and target, and the
+ * same figures as tables beside it; values by period with numerators and denominators; yearly
+ * averages; the benchmark panel; the definition; the narrative; breakdowns; officer commentary;
+ * a link to the records behind the figure for those allowed; a CSV download.
+ */
+
+import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
+import { describeSpc, VARIATION_ICONS, variationIconId } from "../../analysis/spc.ts";
+import { parsePeriod } from "../../calendar/periods.ts";
+import { formatValue } from "../../kpi/format.ts";
+import type { IndicatorValue } from "../../kpi/types.ts";
+import { spcChartSvg } from "../../render/charts.ts";
+import type { Comment } from "../edits.ts";
+import { type Html, html, raw } from "../html.ts";
+import { csrfField, periodPicker, qs, ragTag, spcIcon, summaryList, table } from "../layout.ts";
+import { type IndicatorDetail, shown, shownCount } from "../model.ts";
+import { comparisonText, published } from "./dashboard.ts";
+import { ASSURANCE_ICONS } from "../../analysis/spc.ts";
+import { rag } from "../../analysis/rag.ts";
+
+/** What the viewer may do on the page. */
+export interface IndicatorPermissions {
+  readonly suppress: boolean;
+  readonly childLevel: boolean;
+  readonly comment: boolean;
+  readonly csrf: string;
+}
+
+function label(period: string): string {
+  return parsePeriod(period)?.label ?? period;
+}
+
+function valuesTable(rows: readonly IndicatorValue[], suppress: boolean, caption: string, id: string): Html {
+  return table({
+    id,
+    caption,
+    head: ["Period", "Value", "Numerator", "Denominator"],
+    numeric: [1, 2, 3],
+    rows: [...rows].reverse().map((v) => [label(v.period), shown(v, suppress).text, shownCount(v.numerator, suppress), shownCount(v.denominator, suppress)]),
+    small: true,
+  });
+}
+
+function spcSection(d: IndicatorDetail, p: IndicatorPermissions): Html {
+  const spc = d.spc;
+  if (!spc) {
+    return html`<p class="govuk-body">${p.suppress && d.monthly.length >= 12 ? "The chart is not shown because some months rest on small numbers." : "There are not enough monthly values (12 or more) for an SPC chart."}</p>`;
+  }
+  const labels = new Map(d.monthly.map((v) => [parsePeriod(v.period)!.end, parsePeriod(v.period)!.label]));
+  const text = describeSpc(spc);
+  const svg = spcChartSvg({
+    title: `${d.def.title}: monthly values with mean and process limits`,
+    description: text,
+    unit: d.def.unit,
+    spc,
+    labels,
+    target: d.goal?.target ?? null,
+    annotations: d.annotations.map((a) => ({ date: a.date, label: `${a.kind.replaceAll("_", " ")}: ${a.note}` })),
+    id: "spc-chart",
+  });
+  const improvement = spc.options.improvement;
+  return html`<div class="lantern-icons">${spcIcon(VARIATION_ICONS[spc.variationIcon], "variation")}${spcIcon(spc.assurance ? ASSURANCE_ICONS[spc.assurance] : null, "assurance")}</div>
+<p class="govuk-body">${text}</p>
+<div class="lantern-chart-wrap">${raw(svg)}</div>
+${d.annotations.length ? html`<ol class="govuk-list govuk-list--number">${d.annotations.filter((a) => a.date >= spc.points[0]!.date && a.date <= spc.points.at(-1)!.date).map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`)}</ol>` : ""}
+<details class="govuk-details">
+<summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
+<div class="govuk-details__text">
+${table({
+  id: "spc-table",
+  caption: "Monthly values, mean, process limits and signals",
+  head: ["Month", "Value", "Mean", "Lower limit", "Upper limit", "Signal"],
+  numeric: [1, 2, 3, 4],
+  small: true,
+  rows: spc.points.map((pt) => [
+    labels.get(pt.date) ?? pt.date,
+    formatValue(pt.value, d.def.unit),
+    formatValue(pt.mean, d.def.unit === "count" ? "rate" : d.def.unit),
+    formatValue(pt.lpl, d.def.unit === "count" ? "rate" : d.def.unit),
+    formatValue(pt.upl, d.def.unit === "count" ? "rate" : d.def.unit),
+    pt.type === "common_cause" ? "common cause" : `${VARIATION_ICONS[variationIconId(pt.type, improvement)].label}${pt.rule ? ` (${pt.rule.replaceAll("_", " ")})` : ""}`,
+  ]),
+})}
+</div>
+</details>`;
+}
+
+function benchmarkPanel(d: IndicatorDetail): Html {
+  const c = d.comparison;
+  if (!c) return html`<p class="govuk-body">No national benchmark: the DfE does not publish this measure for every authority.</p>`;
+  const r = c.result;
+  const u = d.def.unit;
+  const rows: [string, string][] = [
+    [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? formatValue(c.own.value, u) : published(r.own.value, u)],
+    ["England", published(r.england, u)],
+    ...(r.region ? [[r.region.name, published(r.region.value, u)] as [string, string]] : []),
+    ["Statistical neighbours' mean", r.neighbourMean === null ? "–" : `${formatValue(r.neighbourMean, u)} (${r.neighboursWithValue} of ${r.neighbourCount})`],
+    ["Statistical neighbours' median", r.neighbourMedian === null ? "–" : formatValue(r.neighbourMedian, u)],
+    ["Rank", r.rank ? `${r.rank.position} of ${r.rank.of}` : "–"],
+    ["Quartile band", r.quartileBand ?? "–"],
+  ];
+  return html`<p class="govuk-body">${comparisonText(c, u)}. Source: ${r.source}.</p>
+${table({ caption: `Benchmarks, ${r.year.label}`, head: ["Area", "Value"], numeric: [1], rows })}
+${r.neighbours.length ? html`<details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Each neighbour</span></summary><div class="govuk-details__text">${table({
+  caption: "Statistical neighbours",
+  head: ["Authority", "Value"],
+  numeric: [1],
+  rows: r.neighbours.map((n) => [n.name, "value" in n.value ? formatValue(n.value.value, u) : `${n.value.symbol} (${SYMBOL_MEANINGS[n.value.symbol]})`]),
+})}</div></details>` : ""}
+${r.notes.length ? html`<ul class="govuk-list govuk-list--bullet">${r.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ""}`;
+}
+
+function commentary(d: IndicatorDetail, comments: readonly Comment[], p: IndicatorPermissions): Html {
+  const list = comments.length
+    ? comments.map(
+        (c) => html`<div class="lantern-comment${c.published ? "" : " lantern-comment--draft"}">
+<p class="govuk-body-s">${label(c.period)} · ${c.changedBy} · ${c.changedAt.slice(0, 16).replace("T", " ")} · ${c.published ? "published" : html`<strong>draft: not shown to members</strong>`}</p>
+<p class="govuk-body lantern-comment__body">${c.body}</p>
+${
+  p.comment
+    ? html`<form method="post" action="/indicators/${d.def.id}/comments/${c.id}?${qs(d.target, d.period)}">${csrfField(p.csrf)}<input type="hidden" name="action" value="${c.published ? "unpublish" : "publish"}"><button class="govuk-button govuk-button--secondary" data-module="govuk-button">${c.published ? "Unpublish" : "Publish"} comment ${c.id}</button></form>`
+    : ""
+}
+</div>`,
+      )
+    : html`<p class="govuk-body">No commentary${p.suppress ? " has been published" : ""} yet.</p>`;
+  const form = p.comment
+    ? html`<form method="post" action="/indicators/${d.def.id}/comments?${qs(d.target, d.period)}" novalidate>
+${csrfField(p.csrf)}
+<div class="govuk-form-group">
+<label class="govuk-label govuk-label--s" for="comment-body">Commentary on ${d.period.label}</label>
+<div class="govuk-hint" id="comment-hint">Members see it only once it is published.</div>
+<textarea class="govuk-textarea" id="comment-body" name="body" rows="4" maxlength="5000" aria-describedby="comment-hint"></textarea>
+</div>
+<div class="govuk-form-group"><div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">
+<input class="govuk-checkboxes__input" id="comment-published" name="published" type="checkbox" value="yes">
+<label class="govuk-label govuk-checkboxes__label" for="comment-published">Publish for members now</label>
+</div></div></div>
+<button type="submit" class="govuk-button" data-module="govuk-button">Save comment</button>
+</form>`
+    : "";
+  return html`${list}${form}`;
+}
+
+/** The indicator page's main content. */
+export function indicatorBody(d: IndicatorDetail, comments: readonly Comment[], p: IndicatorPermissions): Html {
+  const v = d.current;
+  const s = shown(v, p.suppress);
+  const goal = d.goal;
+  const r = goal && v?.value !== null && v?.value !== undefined && !s.suppressed ? rag(v.value, goal, goal.polarity ?? d.def.polarity) : null;
+  const base = `/indicators/${encodeURIComponent(d.def.id)}`;
+  return html`<a href="/?${qs(d.target, d.period)}" class="govuk-back-link">Back to the dashboard</a>
+<h1 class="govuk-heading-l">${d.def.title} <span class="govuk-caption-l">${d.target.la_code} · ${d.period.label}</span></h1>
+${periodPicker(d.target, d.period, base)}
+${summaryList([
+  ["Value", html`${s.text}${v?.value === null && v.reason ? html` (${v.reason})` : ""}`],
+  ...(d.def.unit === "count" ? [] : ([["Numerator", shownCount(v?.numerator ?? null, p.suppress)], ["Denominator", shownCount(v?.denominator ?? null, p.suppress)]] as [string, string][])),
+  ["Target", goal ? html`${formatValue(goal.target, d.def.unit)} (tolerance ${goal.tolerance}) ${ragTag(r)}` : "none set"],
+  ["Better when", d.def.polarity === "none" ? "no direction is set" : d.def.polarity],
+])}
+<p class="govuk-body"><a class="govuk-link" href="${base}.csv?${qs(d.target, d.period)}" download>Download the values as CSV</a>${
+    p.childLevel
+      ? html` · <a class="govuk-link" href="${base}/records?${qs(d.target, d.period, { part: "numerator" })}">See the records behind this figure</a> (child-level; your viewing is recorded)`
+      : ""
+  }</p>
+<h2 class="govuk-heading-m">What the figures say</h2>
+<p class="govuk-body">${d.narrative ?? "No complete financial year to describe yet."}</p>
+<h2 class="govuk-heading-m">Statistical process control</h2>
+${spcSection(d, p)}
+<h2 class="govuk-heading-m">Values by period</h2>
+${d.table.length ? valuesTable(d.table, p.suppress, `${d.def.title} by ${d.period.kind === "rolling" ? "rolling year" : d.period.kind}`, "values-table") : html`<p class="govuk-body">No values for this kind of period.</p>`}
+<h2 class="govuk-heading-m">Yearly averages</h2>
+${d.yearly.length ? table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: d.yearly.map((y) => [y.year, formatValue(y.mean, d.def.unit === "count" ? "rate" : d.def.unit), String(y.months)]) }) : html`<p class="govuk-body">No yearly averages to show.</p>`}
+<h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
+${benchmarkPanel(d)}
+<h2 class="govuk-heading-m">Breakdowns</h2>
+${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: b.values.map((x) => [x.category ?? "", shown(x, p.suppress).text, shownCount(x.numerator, p.suppress), shownCount(x.denominator, p.suppress)]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
+<h2 class="govuk-heading-m">Definition</h2>
+<p class="govuk-body">${d.def.definition}</p>
+${d.def.lait ? html`<p class="govuk-body-s">Benchmarked against the DfE LAIT measure ${d.def.lait}.</p>` : ""}
+<h2 class="govuk-heading-m" id="commentary">Officer commentary</h2>
+${commentary(d, comments, p)}`;
+}

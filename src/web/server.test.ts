@@ -1,0 +1,199 @@
+// The web app in-process (Fastify inject) on a small demo authority: every route refuses each role
+// that should not reach it, forms without the CSRF token fail, members see small numbers
+// suppressed and no child-level data, commentary is published to members only when marked,
+// targets and annotations are saved with history, uploads are refused with their report or loaded,
+// and no page names another host or carries inline script.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { smallExport } from "../../test/fixtures.ts";
+import { CSRF, demoApp, multipart } from "../../test/web-fixture.ts";
+import type { Store } from "../store/port.ts";
+import type { Role } from "./access.ts";
+
+let app: FastifyInstance;
+let store: Store;
+let close: () => Promise<void>;
+
+before(async () => {
+  ({ app, store, close } = await demoApp());
+});
+after(async () => {
+  await close();
+});
+
+const get = (url: string, user?: Role) => app.inject({ method: "GET", url, headers: user ? { "x-test-user": user } : {} });
+const post = (url: string, user: Role | undefined, form: Record<string, string>) =>
+  app.inject({ method: "POST", url, headers: { ...(user ? { "x-test-user": user } : {}), "content-type": "application/x-www-form-urlencoded" }, payload: new URLSearchParams(form).toString() });
+
+const ROLES: readonly (Role | undefined)[] = [undefined, "member", "manager", "analyst", "admin"];
+
+describe("routes and roles", () => {
+  // Expected status by role: [anonymous, member, manager, analyst, admin].
+  const table: readonly [string, string, readonly number[]][] = [
+    ["GET", "/", [401, 200, 200, 200, 200]],
+    ["GET", "/indicators/referrals", [401, 200, 200, 200, 200]],
+    ["GET", "/indicators/referrals.csv", [401, 200, 200, 200, 200]],
+    ["GET", "/indicators/referrals/records", [401, 403, 200, 200, 200]],
+    ["GET", "/indicators/cla_rate/records", [401, 403, 403, 200, 200]],
+    ["GET", "/flow", [401, 200, 200, 200, 200]],
+    ["GET", "/early-warning", [401, 200, 200, 200, 200]],
+    ["GET", "/data", [401, 403, 403, 200, 200]],
+    ["GET", "/targets", [401, 403, 200, 200, 200]],
+    ["GET", "/annotations", [401, 403, 200, 200, 200]],
+    ["POST", "/targets", [401, 403, 403, 400, 400]],
+    ["POST", "/annotations", [401, 403, 403, 400, 400]],
+    ["POST", "/indicators/referrals/comments", [401, 403, 403, 400, 400]],
+    ["POST", "/data/upload", [401, 403, 403, 415, 415]],
+  ];
+  for (const [method, url, expected] of table) {
+    test(`${method} ${url}`, async () => {
+      const got: number[] = [];
+      for (const role of ROLES) {
+        const res = method === "GET" ? await get(url, role) : await post(url, role, { _csrf: CSRF });
+        got.push(res.statusCode);
+      }
+      assert.deepEqual(got, expected);
+    });
+  }
+
+  test("an unknown indicator or page is a 404 page", async () => {
+    assert.equal((await get("/indicators/nope", "admin")).statusCode, 404);
+    assert.equal((await get("/nowhere", "admin")).statusCode, 404);
+  });
+});
+
+describe("security", () => {
+  test("a post without the CSRF token, or with a wrong one, fails and saves nothing", async () => {
+    const before = await store.all(`SELECT count(*) AS n FROM lantern_target`);
+    for (const form of [{}, { _csrf: "forged" }] as Record<string, string>[]) {
+      const res = await post("/targets", "admin", { ...form, indicator: "referrals", year: "2025-26", target: "10", tolerance: "1" });
+      assert.equal(res.statusCode, 403);
+    }
+    assert.deepEqual(await store.all(`SELECT count(*) AS n FROM lantern_target`), before);
+    const up = multipart({ _csrf: "forged", authority: "202" }, smallExport());
+    const res = await app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "admin" }, payload: up.payload });
+    assert.equal(res.statusCode, 403);
+  });
+
+  test("every page has a strict CSP, no inline script or style, and names no other host", async () => {
+    for (const url of ["/", "/indicators/assess_45wd_pct", "/flow", "/early-warning", "/data", "/targets", "/annotations", "/indicators/referrals/records"]) {
+      const res = await get(url, "admin");
+      assert.equal(res.statusCode, 200, url);
+      const csp = String(res.headers["content-security-policy"]);
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, /script-src 'self'(;|$)/);
+      assert.match(csp, /style-src 'self'(;|$)/);
+      assert.doesNotMatch(res.body, /<script(?![^>]*\bsrc=)[^>]*>/, `${url} has an inline script`);
+      assert.doesNotMatch(res.body, /<style|\sstyle=/, `${url} has an inline style`);
+      assert.doesNotMatch(res.body, /(src|href|action)=["']?(https?:)?\/\//i, `${url} refers to another host`);
+      assert.doesNotMatch(res.body.replaceAll("http://www.w3.org/", ""), /https?:\/\//, `${url} names an address`);
+    }
+  });
+
+  test("viewing records and downloading CSV are audited", async () => {
+    await get("/indicators/referrals/records?part=denominator", "manager");
+    await get("/indicators/referrals.csv", "member");
+    const rows = await store.all<{ actor: string; action: string; detail: string }>(`SELECT actor, action, detail FROM lantern_audit WHERE action IN ('records.view', 'export.csv') ORDER BY audit_id`);
+    assert.ok(rows.some((r) => r.actor === "max" && r.action === "records.view" && JSON.parse(r.detail).part === "denominator"));
+    assert.ok(rows.some((r) => r.actor === "mel" && r.action === "export.csv" && JSON.parse(r.detail).suppressed === true));
+  });
+});
+
+describe("what members see", () => {
+  test("small counts are shown as c, in pages and CSV, and there is no link to records", async () => {
+    // Find a month where a count is between 1 and 5, then check the member's view of it.
+    const [small] = await store.all<{ indicator_id: string; period_id: string; value: number }>(
+      `SELECT indicator_id, period_id, value FROM lantern_indicator_value WHERE breakdown = '' AND indicator_id = 'cla_started' AND value BETWEEN 1 AND 5 ORDER BY period_id DESC LIMIT 1`,
+    );
+    assert.ok(small, "the demo has a month with 1 to 5 children starting care");
+    const url = `/indicators/cla_started?period=${small.period_id}`;
+    const analyst = await get(url, "analyst");
+    const member = await get(url, "member");
+    const valueRow = (body: string) => /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">([^<]*)</.exec(body)?.[1];
+    assert.equal(valueRow(analyst.body), String(small.value));
+    assert.equal(valueRow(member.body), "c");
+    assert.doesNotMatch(member.body, /\/records/);
+    assert.match(analyst.body, /\/indicators\/cla_started\/records/);
+    const csv = await get("/indicators/cla_started.csv", "member");
+    const line = csv.body.split("\n").find((l) => l.includes(`,${small.period_id},`));
+    assert.match(line ?? "", new RegExp(`,${small.period_id},c,`));
+    const dash = await get(`/?period=${small.period_id}`, "member");
+    assert.match(dash.body, /c: a small number, not shown/);
+  });
+});
+
+describe("commentary, targets and annotations", () => {
+  test("a draft comment is hidden from members until published; each change is a version", async () => {
+    const url = "/indicators/referrals/comments?la=X001&period=2026-09";
+    const res = await post(url, "analyst", { _csrf: CSRF, body: "Referrals <rose> after the school term." });
+    assert.equal(res.statusCode, 303);
+    const id = Number(res.headers["x-comment-id"]);
+    const page = (role: Role) => get("/indicators/referrals?la=X001&period=2026-09", role);
+    assert.match((await page("analyst")).body, /Referrals &lt;rose&gt; after the school term\./);
+    assert.doesNotMatch((await page("member")).body, /school term/);
+    assert.equal((await post(`/indicators/referrals/comments/${id}?la=X001&period=2026-09`, "analyst", { _csrf: CSRF, action: "publish" })).statusCode, 303);
+    assert.match((await page("member")).body, /Referrals &lt;rose&gt; after the school term\./);
+    const versions = await store.all<{ version: number; published: boolean }>(`SELECT version, published FROM lantern_commentary WHERE comment_id = $1 ORDER BY version`, [id]);
+    assert.deepEqual(versions, [
+      { version: 1, published: false },
+      { version: 2, published: true },
+    ]);
+  });
+
+  test("a target set in the browser is kept with its history and gives the tile a RAG", async () => {
+    for (const target of ["99", "0"]) {
+      const res = await post("/targets", "analyst", { _csrf: CSRF, indicator: "assess_45wd_pct", year: "2026-27", target, tolerance: "5" });
+      assert.equal(res.statusCode, 303);
+    }
+    const page = await get("/targets", "manager");
+    assert.match(page.body, /id="targets-history"/);
+    assert.doesNotMatch(page.body, /Save target/, "a manager sees targets but cannot change them");
+    const history = await store.all<{ version: number; target: number }>(`SELECT version, target FROM lantern_target WHERE indicator_id = 'assess_45wd_pct' ORDER BY version`);
+    assert.deepEqual(history, [
+      { version: 1, target: 99 },
+      { version: 2, target: 0 },
+    ]);
+    const detail = await get("/indicators/assess_45wd_pct?period=2026-09", "analyst");
+    assert.match(detail.body, /Target<\/dt><dd class="govuk-summary-list__value">0\.0% \(tolerance 5\) <strong class="govuk-tag govuk-tag--green">Green/);
+    const bad = await post("/targets", "analyst", { _csrf: CSRF, indicator: "assess_45wd_pct", year: "next year", target: "1" });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /govuk-error-summary/);
+  });
+
+  test("an annotation saved in the browser is listed and drawn on the indicator's chart", async () => {
+    const res = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "contacts", date: "2024-04-01", kind: "recording_change", note: "New case system" });
+    assert.equal(res.statusCode, 303);
+    assert.match((await get("/annotations", "manager")).body, /New case system/);
+    const detail = await get("/indicators/contacts?period=2026-09", "analyst");
+    assert.match(detail.body, /<title>2024-04-01: recording change: New case system<\/title>/);
+  });
+});
+
+describe("uploads", () => {
+  test("a bad file is refused with its validation report and nothing is loaded", async () => {
+    const files = { ...smallExport(), "ssd_cin_episodes.csv": "cine_referral_id,cine_person_id,cine_referral_date\nR1,P1,31/31/2024\n" };
+    const up = multipart({ _csrf: CSRF, authority: "202" }, files);
+    const res = await app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "analyst" }, payload: up.payload });
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /The upload was refused/);
+    assert.match(res.body, /id="validation-report"/);
+    assert.match(res.body, /ssd_cin_episodes\.csv, row 2, column cine_referral_date/);
+    assert.deepEqual(await store.all(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '202'`), []);
+    const notCsv = multipart({ _csrf: CSRF, authority: "202" }, { "export.exe": "MZ" });
+    const res2 = await app.inject({ method: "POST", url: "/data/upload", headers: { ...notCsv.headers, "x-test-user": "analyst" }, payload: notCsv.payload });
+    assert.equal(res2.statusCode, 422);
+    assert.match(res2.body, /Only CSV files can be uploaded; these were not: export\.exe/);
+  });
+
+  test("a good upload is loaded, computed and listed with who loaded it", async () => {
+    const up = multipart({ _csrf: CSRF, authority: "202" }, smallExport());
+    const res = await app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "analyst" }, payload: up.payload });
+    assert.equal(res.statusCode, 200, res.body.slice(0, 2000));
+    assert.match(res.body, /202: loaded as snapshot \d+/);
+    const data = await get("/data", "admin");
+    assert.match(data.body, /<td class="govuk-table__cell">202<\/td><td class="govuk-table__cell">[^<]+<\/td><td class="govuk-table__cell">ann<\/td>/);
+    const [snap] = await store.all<{ loaded_by: string }>(`SELECT loaded_by FROM lantern_snapshot WHERE la_code = '202'`);
+    assert.equal(snap?.loaded_by, "ann");
+  });
+});

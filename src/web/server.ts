@@ -1,0 +1,399 @@
+/**
+ * @module
+ * The web application: a Fastify server that renders every page on the server from the one
+ * store it keeps open (DuckDB has a single writer, so uploads are loaded in-process through the
+ * same import as the CLI). Strict security headers (a Content-Security-Policy with no inline
+ * script or style, nothing from any other host), input limits on every route, role checks on
+ * every route. Sign-in, sessions and CSRF are the auth plugin's (src/web/auth); until it is
+ * registered, `authenticate` and `csrfToken` options stand in for it.
+ */
+
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import multipart from "@fastify/multipart";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { annotationHistory, saveAnnotation } from "../analysis/annotations.ts";
+import type { Period } from "../calendar/periods.ts";
+import { isLanternError, LanternError } from "../core/errors.ts";
+import { importSsd } from "../ingest/ssd-import.ts";
+import { computeAndStore, holidaysFor, storedValues } from "../kpi/compute.ts";
+import { indicatorRecords, type Target } from "../kpi/engine.ts";
+import { indicatorLibrary } from "../kpi/library/index.ts";
+import { ensureReferenceTables } from "../kpi/reference-tables.ts";
+import { targetYear } from "../analysis/rag.ts";
+import { audit } from "../store/audit.ts";
+import type { Store } from "../store/port.ts";
+import { listSnapshots } from "../store/snapshots.ts";
+import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } from "./access.ts";
+import { saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
+import { Gate } from "./gate.ts";
+import { type Html, html } from "./html.ts";
+import { page } from "./layout.ts";
+import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, dashboard, digest, goals, indicatorDetail, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
+import { dashboardBody } from "./pages/dashboard.ts";
+import { dataBody, loadedBody, refusedBody } from "./pages/data.ts";
+import { annotationsBody, targetsBody } from "./pages/edits.ts";
+import { earlyWarningBody, flowBody } from "./pages/flow.ts";
+import { indicatorBody } from "./pages/indicator.ts";
+import { recordsBody } from "./pages/records.ts";
+import "./request.ts";
+
+/** Options for {@link buildServer}. */
+export interface ServerOptions {
+  readonly store: Store;
+  readonly dataDir: string;
+  /** Who is asking; stands in for the auth plugin until it is merged (tests use it). */
+  readonly authenticate?: (request: FastifyRequest) => SessionUser | null;
+  /** The CSRF token for forms; stands in for the auth plugin's `request.csrfToken()`. */
+  readonly csrfToken?: (request: FastifyRequest) => string;
+  /** Largest upload accepted, in bytes (default 4 GiB). */
+  readonly maxUploadBytes?: number;
+  /** Fastify's logger (default off). */
+  readonly logger?: boolean;
+}
+
+const ASSETS = join(import.meta.dirname, "assets");
+const GOVUK_CSS = join(import.meta.dirname, "../../node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css");
+/** Files an upload may hold: SSD tables and the optional population file, as CSV. */
+const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.csv$/i;
+const MAX_FILES = 100;
+
+type Query = { la?: string; period?: string; part?: string };
+
+function sendPage(reply: FastifyReply, status: number, title: string, user: SessionUser | null, section: string, body: Html | string, scripts?: string[]): FastifyReply {
+  return reply
+    .code(status)
+    .type("text/html; charset=utf-8")
+    .header("cache-control", "no-store")
+    .send(page({ title, user, section, body, ...(scripts ? { scripts } : {}) }));
+}
+
+function problem(reply: FastifyReply, request: FastifyRequest, status: number, title: string, message: string): FastifyReply {
+  return sendPage(reply, status, title, request.user ?? null, "", html`<h1 class="govuk-heading-l">${title}</h1><p class="govuk-body">${message}</p><p class="govuk-body"><a class="govuk-link" href="/">Go to the dashboard</a></p>`);
+}
+
+/** Build the app; `listen` is the caller's. */
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 256 * 1024, trustProxy: false, routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true } });
+  const ctx: WebContext = { store: opts.store, dataDir: opts.dataDir, gate: new Gate() };
+  const maxUpload = opts.maxUploadBytes ?? 4 * 1024 ** 3;
+  const lib = indicatorLibrary();
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(multipart, { limits: { fileSize: maxUpload, files: MAX_FILES, fields: 10, fieldSize: 1024, parts: MAX_FILES + 10 } });
+  await app.register(fastifyStatic, { root: ASSETS, prefix: "/assets/", index: false, maxAge: "1h" });
+  const govukCss = readFileSync(GOVUK_CSS);
+  app.get("/assets/govuk/govuk-frontend.min.css", (_req, reply) => reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(govukCss));
+
+  // Until the auth plugin is registered: who is asking, and the CSRF token forms carry.
+  if (!app.hasRequestDecorator("user")) app.decorateRequest("user", null);
+  if (!app.hasRequestDecorator("csrfToken")) {
+    const token = opts.csrfToken ?? (() => "lantern-test-csrf");
+    app.decorateRequest("csrfToken", function (this: FastifyRequest) {
+      return token(this);
+    });
+    // The auth plugin verifies CSRF on every non-GET itself; this stand-in does the same check.
+    app.addHook("preValidation", async (request, reply) => {
+      if (request.method === "GET" || request.method === "HEAD" || request.isMultipart()) return;
+      const sent = (request.body as Record<string, unknown> | undefined)?.["_csrf"];
+      if (sent !== request.csrfToken()) return problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong). Go back, reload the page and try again.");
+    });
+  }
+  if (opts.authenticate) {
+    const authenticate = opts.authenticate;
+    app.addHook("onRequest", async (request) => {
+      request.user = authenticate(request);
+    });
+  }
+
+  /** A preHandler that lets only the given roles through (the auth plugin's requireRole). */
+  const allow =
+    (...roles: Role[]) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!request.user) return problem(reply, request, 401, "Sign in", "You need to sign in to see this page.");
+      if (!hasRole(request.user, ...roles)) return problem(reply, request, 403, "You cannot see this page", "Your role does not give access to this page. Ask an administrator if you need it.");
+    };
+  const everyone = allow("admin", "analyst", "manager", "member");
+
+  app.setNotFoundHandler((request, reply) => problem(reply, request, 404, "Page not found", "There is no page at this address."));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (isLanternError(error)) return problem(reply, request, 400, "That could not be done", `${error.message}${error.hint ? ` ${error.hint}` : ""}`);
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") return problem(reply, request, 413, "Too large", "The upload is larger than this server accepts.");
+    if (status < 500) return problem(reply, request, status, "That request could not be handled", error.message);
+    request.log.error(error);
+    return problem(reply, request, 500, "Something went wrong", "Lantern could not show this page. The error has been logged.");
+  });
+
+  /** The authority and period of a page, or a page saying there is no data yet. */
+  const scope = async (request: FastifyRequest, reply: FastifyReply): Promise<{ t: Target; period: Period } | null> => {
+    const q = request.query as Query;
+    const t = await ctx.gate.read(() => chooseAuthority(ctx, q.la));
+    const period = t ? choosePeriod(t, q.period) : undefined;
+    if (!t || !period) {
+      sendPage(reply, 200, "No data yet", request.user, "/", html`<h1 class="govuk-heading-l">No data yet</h1><p class="govuk-body">Nothing has been loaded. ${hasRole(request.user, "admin", "analyst") ? html`<a class="govuk-link" href="/data">Upload an SSD export</a>, or run <code>lantern demo</code>.` : "Ask an analyst to load data."}</p>`);
+      return null;
+    }
+    return { t, period };
+  };
+
+  app.get("/", { preHandler: everyone }, async (request, reply) => {
+    const s = await scope(request, reply);
+    if (!s) return reply;
+    const suppress = suppresses(request.user);
+    const [d, all] = await ctx.gate.read(async () => [await dashboard(ctx, s.t, s.period, suppress), await authorities(ctx)] as const);
+    return sendPage(reply, 200, `Dashboard, ${s.period.label}`, request.user, "/", dashboardBody(d, all.map((a) => a.la_code)));
+  });
+
+  const indicatorOf = (id: string) => lib.get(id);
+
+  app.get("/indicators/:id", { preHandler: everyone }, async (request, reply) => {
+    const def = indicatorOf((request.params as { id: string }).id);
+    if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
+    const s = await scope(request, reply);
+    if (!s) return reply;
+    const user = request.user!;
+    const suppress = suppresses(user);
+    const [d, comments] = await ctx.gate.read(async () => [await indicatorDetail(ctx, s.t, def, s.period, suppress), await commentsFor(ctx, s.t.la_code, def.id, user.role === "member")] as const);
+    const body = indicatorBody(d, comments, { suppress, childLevel: canSeeChildLevel(user, def.area), comment: hasRole(user, "admin", "analyst"), csrf: request.csrfToken() });
+    return sendPage(reply, 200, `${def.title}, ${s.period.label}`, user, "/", body);
+  });
+
+  app.get("/indicators/:id.csv", { preHandler: everyone }, async (request, reply) => {
+    const def = indicatorOf((request.params as { id: string }).id);
+    if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
+    const s = await scope(request, reply);
+    if (!s) return reply;
+    const user = request.user!;
+    const suppress = suppresses(user);
+    const all = await ctx.gate.read(() => storedValues(ctx.store, { snapshots: [s.t.snapshot_id], indicators: [def.id] }));
+    const cell = (x: string) => (/[",\n]/.test(x) ? `"${x.replaceAll('"', '""')}"` : x);
+    const lines = ["authority,indicator,period,value,numerator,denominator,unit,snapshot"];
+    for (const v of all) {
+      const sv = shown(v, suppress);
+      const value = sv.suppressed ? "c" : v.value === null ? "" : String(v.value);
+      lines.push([v.authority, v.indicator, v.period, value, shownCount(v.numerator, suppress).replaceAll(",", ""), shownCount(v.denominator, suppress).replaceAll(",", ""), v.unit, String(v.snapshot)].map(cell).join(","));
+    }
+    await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "export.csv", la_code: s.t.la_code, detail: { indicator: def.id, rows: all.length, suppressed: suppress, via: "web" } }));
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${def.id}-${s.t.la_code}.csv"`)
+      .header("cache-control", "no-store")
+      .send(lines.join("\n") + "\n");
+  });
+
+  app.get("/indicators/:id/records", { preHandler: everyone }, async (request, reply) => {
+    const def = indicatorOf((request.params as { id: string }).id);
+    if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
+    const user = request.user!;
+    if (!canSeeChildLevel(user, def.area)) return problem(reply, request, 403, "You cannot see this page", "Your role does not give access to child-level records for this area.");
+    const s = await scope(request, reply);
+    if (!s) return reply;
+    const part = (request.query as Query).part === "denominator" ? "denominator" : "numerator";
+    const rows = await ctx.gate.write(async () => {
+      await ensureReferenceTables(ctx.store, holidaysFor(ctx.dataDir));
+      const r = await indicatorRecords(ctx.store, def, s.t, s.period.id, part);
+      await audit(ctx.store, { actor: user.username, action: "records.view", la_code: s.t.la_code, detail: { indicator: def.id, period: s.period.id, part, rows: r.length, via: "web" } });
+      return r;
+    });
+    return sendPage(reply, 200, `Records: ${def.title}`, user, "/", recordsBody(s.t, def, s.period, part, rows));
+  });
+
+  app.post("/indicators/:id/comments", { preHandler: allow("admin", "analyst") }, async (request, reply) => {
+    const def = indicatorOf((request.params as { id: string }).id);
+    if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
+    const s = await scope(request, reply);
+    if (!s) return reply;
+    const body = request.body as { body?: string; published?: string };
+    const c = await ctx.gate.write(async () => {
+      const saved = await saveComment(ctx.store, { authority: s.t.la_code, indicator: def.id, period: s.period.id, body: String(body.body ?? ""), published: body.published === "yes", by: request.user!.username });
+      await audit(ctx.store, { actor: request.user!.username, action: "commentary.save", la_code: s.t.la_code, detail: { indicator: def.id, period: s.period.id, comment: saved.id, version: saved.version, published: saved.published } });
+      return saved;
+    });
+    return reply.header("x-comment-id", String(c.id)).redirect(`/indicators/${def.id}?la=${encodeURIComponent(s.t.la_code)}&period=${encodeURIComponent(s.period.id)}#commentary`, 303);
+  });
+
+  app.post("/indicators/:id/comments/:comment", { preHandler: allow("admin", "analyst") }, async (request, reply) => {
+    const params = request.params as { id: string; comment: string };
+    const def = indicatorOf(params.id);
+    const id = Number(params.comment);
+    if (!def || !Number.isInteger(id)) return problem(reply, request, 404, "Page not found", "There is no such comment.");
+    const action = (request.body as { action?: string }).action;
+    await ctx.gate.write(async () => {
+      const history = await commentHistory(ctx.store, id);
+      const last = history.at(-1);
+      if (!last || last.indicator !== def.id) throw new LanternError("LANTERN_BAD_OPTION", `There is no comment ${id} on ${def.title}.`);
+      await saveComment(ctx.store, { id, authority: last.authority, indicator: last.indicator, period: last.period, body: last.body, published: action === "publish", deleted: action === "delete", by: request.user!.username });
+      await audit(ctx.store, { actor: request.user!.username, action: `commentary.${action === "publish" ? "publish" : action === "delete" ? "delete" : "unpublish"}`, la_code: last.authority, detail: { indicator: def.id, comment: id } });
+    });
+    const q = request.query as Query;
+    return reply.redirect(`/indicators/${def.id}?la=${encodeURIComponent(q.la ?? "")}&period=${encodeURIComponent(q.period ?? "")}#commentary`, 303);
+  });
+
+  app.get("/flow", { preHandler: everyone }, async (request, reply) => {
+    const s = await scope(request, reply);
+    if (!s) return reply;
+    const rows = await ctx.gate.read(() => systemFlow(ctx, s.t, s.period, suppresses(request.user)));
+    return sendPage(reply, 200, `System flow, ${s.period.label}`, request.user, "/flow", flowBody(s.t, s.period, rows));
+  });
+
+  app.get("/early-warning", { preHandler: everyone }, async (request, reply) => {
+    const s = await scope(request, reply);
+    if (!s) return reply;
+    const suppress = suppresses(request.user);
+    const [d, rows] = await ctx.gate.read(async () => [await digest(ctx, s.t, s.period), await systemFlow(ctx, s.t, s.period, suppress)] as const);
+    // Members see the signals (aggregate judgements) but not the sentences' small numbers.
+    const shownDigest = suppress ? { ...d, groups: d.groups.map((g) => ({ ...g, signals: g.signals.map((x) => ({ ...x, text: x.text.replace(/:[^.]*\./, ":") })) })) } : d;
+    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request.user, "/early-warning", earlyWarningBody(s.t, s.period, shownDigest, rows));
+  });
+
+  const analysts = allow("admin", "analyst");
+
+  app.get("/data", { preHandler: analysts }, async (request, reply) => {
+    const [snaps, t] = await ctx.gate.read(async () => [await listSnapshots(ctx.store), await chooseAuthority(ctx, (request.query as Query).la)] as const);
+    return sendPage(reply, 200, "Data", request.user, "/data", dataBody(snaps, { csrf: request.csrfToken(), authority: t?.la_code ?? "", maxBytes: maxUpload }), ["/assets/upload.js"]);
+  });
+
+  app.post("/data/upload", { preHandler: analysts }, async (request, reply) => {
+    if (!request.isMultipart()) return problem(reply, request, 415, "Not an upload", "Send the files from the upload form.");
+    const user = request.user!;
+    const dir = join(ctx.dataDir, "uploads", `${Date.now()}-${randomBytes(6).toString("hex")}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      const fields: Record<string, string> = {};
+      const refused: string[] = [];
+      let files = 0;
+      for await (const part of request.parts()) {
+        if (part.type === "field") {
+          fields[part.fieldname] = String(part.value);
+          continue;
+        }
+        // The CSRF token comes before the files in the form, so nothing is written without it.
+        if (fields["_csrf"] !== request.csrfToken()) {
+          part.file.resume();
+          return problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong). Go back, reload the page and try again.");
+        }
+        if (!part.filename) {
+          part.file.resume();
+          continue;
+        }
+        const name = part.filename.split(/[\\/]/).pop()!;
+        if (!UPLOAD_NAME.test(name)) {
+          refused.push(name);
+          part.file.resume();
+          continue;
+        }
+        await pipeline(part.file, createWriteStream(join(dir, name)));
+        if (part.file.truncated) throw new LanternError("LANTERN_BAD_OPTION", `${name} is larger than this server accepts.`);
+        files++;
+      }
+      if (fields["_csrf"] !== request.csrfToken()) return problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong).");
+      if (refused.length || files === 0) {
+        return sendPage(
+          reply,
+          422,
+          "Upload refused",
+          user,
+          "/data",
+          refusedBody(files === 0 && !refused.length ? "No files were chosen." : `Only CSV files can be uploaded; these were not: ${refused.join(", ")}.`, "Choose the ssd_*.csv files of one export.", []),
+        );
+      }
+      const authority = (fields["authority"] ?? "").trim() || undefined;
+      try {
+        const result = await ctx.gate.write(async () => {
+          const r = await importSsd(ctx.store, { paths: [dir], ...(authority ? { authority } : {}), loadedBy: user.username });
+          for (const a of r.authorities) if (a.snapshotId !== undefined && a.status === "loaded") await computeAndStore(ctx.store, { snapshot: a.snapshotId, dataDir: ctx.dataDir });
+          await audit(ctx.store, { actor: user.username, action: "data.upload", la_code: authority ?? null, detail: { files, rows: r.rows, snapshots: r.authorities.map((a) => a.snapshotId ?? null), via: "web" } });
+          return r;
+        });
+        return sendPage(reply, 200, "Upload loaded", user, "/data", loadedBody(result.authorities, result.warnings));
+      } catch (e) {
+        if (isLanternError(e)) {
+          await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: authority ?? null, detail: { files, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
+          return sendPage(reply, 422, "Upload refused", user, "/data", refusedBody(e.message, e.hint, e.issues ?? []));
+        }
+        throw e;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  app.get("/targets", { preHandler: allow("admin", "analyst", "manager") }, async (request, reply) => {
+    const s = await ctx.gate.read(async () => ({ inForce: await goals(ctx), history: await targetHistory(ctx.store), t: await chooseAuthority(ctx, undefined) }));
+    const period = s.t ? choosePeriod(s.t, undefined) : undefined;
+    const body = targetsBody({ defs: lib.list(), inForce: s.inForce, history: s.history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken(), year: (period && targetYear(period.id)) ?? "" });
+    return sendPage(reply, 200, "Targets", request.user, "/targets", body);
+  });
+
+  app.post("/targets", { preHandler: analysts }, async (request, reply) => {
+    const b = request.body as Record<string, string | undefined>;
+    const def = indicatorOf(String(b["indicator"] ?? ""));
+    const num = (x: string | undefined) => (x !== undefined && x.trim() !== "" ? Number(x) : Number.NaN);
+    try {
+      if (!def) throw new LanternError("LANTERN_BAD_OPTION", "Choose an indicator.");
+      await ctx.gate.write(async () => {
+        const saved = await saveTarget(ctx.store, { indicator: def.id, year: String(b["year"] ?? "").trim(), target: num(b["target"]), tolerance: b["tolerance"]?.trim() ? num(b["tolerance"]) : 0, by: request.user!.username });
+        await audit(ctx.store, { actor: request.user!.username, action: "target.save", la_code: null, detail: { indicator: saved.indicator, year: saved.year, target: saved.target, tolerance: saved.tolerance, version: saved.version } });
+      });
+    } catch (e) {
+      if (!isLanternError(e)) throw e;
+      const inForce = await ctx.gate.read(() => goals(ctx));
+      const history = await ctx.gate.read(() => targetHistory(ctx.store));
+      return sendPage(reply, 400, "Targets", request.user, "/targets", targetsBody({ defs: lib.list(), inForce, history, canEdit: true, csrf: request.csrfToken(), error: e.message, year: String(b["year"] ?? "") }));
+    }
+    return reply.redirect("/targets", 303);
+  });
+
+  app.get("/annotations", { preHandler: allow("admin", "analyst", "manager") }, async (request, reply) => {
+    const t = await ctx.gate.read(() => chooseAuthority(ctx, (request.query as Query).la));
+    if (!t) return scope(request, reply);
+    const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
+    const history = (await ctx.gate.read(async () => Promise.all(list.map((a) => annotationHistory(ctx.store, a.id))))).flat();
+    return sendPage(reply, 200, "Annotations", request.user, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken() }));
+  });
+
+  app.post("/annotations", { preHandler: analysts }, async (request, reply) => {
+    const b = request.body as Record<string, string | undefined>;
+    const t = await ctx.gate.read(() => chooseAuthority(ctx, b["la"]));
+    if (!t) return scope(request, reply);
+    try {
+      await ctx.gate.write(async () => {
+        const a = await saveAnnotation(ctx.store, { authority: t.la_code, indicator: b["indicator"] || null, date: String(b["date"] ?? "").trim(), kind: String(b["kind"] ?? ""), note: String(b["note"] ?? "").slice(0, 2000), by: request.user!.username });
+        await audit(ctx.store, { actor: request.user!.username, action: "annotation.save", la_code: t.la_code, detail: { annotation: a.id, version: a.version, indicator: a.indicator, date: a.date, kind: a.kind } });
+      });
+    } catch (e) {
+      if (!isLanternError(e)) throw e;
+      const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
+      return sendPage(reply, 400, "Annotations", request.user, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history: [], canEdit: true, csrf: request.csrfToken(), error: e.message }));
+    }
+    return reply.redirect(`/annotations?la=${encodeURIComponent(t.la_code)}`, 303);
+  });
+
+  app.get("/healthz", async () => ({ ok: true }));
+  return app;
+}

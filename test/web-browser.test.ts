@@ -1,0 +1,139 @@
+// The web application in a real browser: Debian's Chromium driven by playwright-core against the
+// app listening on loopback with a small demo authority. Reads the dashboard, opens an indicator,
+// changes the period, uploads a bad file (refused, with its report) and a good one, writes and
+// publishes a comment that a member then sees, uses the keyboard, and runs axe-core (from
+// node_modules, never a CDN) on every page: no serious or critical problems. Every request the
+// browser makes goes to the app itself.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { after, before, describe, test } from "node:test";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { smallExport } from "./fixtures.ts";
+import { demoApp } from "./web-fixture.ts";
+
+const CHROMIUM = process.env["LANTERN_CHROMIUM"] ?? "/usr/bin/chromium";
+const skip = !existsSync(CHROMIUM) && !process.env["CI"] ? `no Chromium at ${CHROMIUM} (apt-get install chromium fonts-liberation)` : false;
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let browser: Browser;
+let base: string;
+let close: () => Promise<void>;
+const foreign: string[] = [];
+
+async function contextFor(role: string): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ extraHTTPHeaders: { "x-test-user": role }, viewport: { width: 1280, height: 900 } });
+  ctx.on("request", (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith("data:")) foreign.push(r.url());
+  });
+  return ctx;
+}
+
+/** axe-core's serious and critical violations on the page, as "rule: target" strings. */
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(`axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } })`)) as {
+    violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+  };
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.nodes.slice(0, 3).map((n) => `${v.id}: ${n.target.join(" ")}`));
+}
+
+describe("in Chromium", { skip }, () => {
+  before(async () => {
+    const d = await demoApp();
+    base = await d.app.listen({ port: 0, host: "127.0.0.1" });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+    close = async () => {
+      await browser.close();
+      await d.close();
+    };
+  });
+  after(async () => {
+    await close?.();
+  });
+
+  test("read the dashboard, open an indicator, change the period", async () => {
+    const ctx = await contextFor("analyst");
+    const page = await ctx.newPage();
+    await page.goto(`${base}/`);
+    assert.match((await page.locator("h1").textContent()) ?? "", /Dashboard\s*X001 · September 2026/);
+    assert.ok((await page.locator(".lantern-tile").count()) > 30);
+    await page.getByRole("link", { name: "Assessments completed within 45 working days", exact: true }).click();
+    await page.waitForURL(/\/indicators\/assess_45wd_pct/);
+    assert.match((await page.locator("h1").textContent()) ?? "", /Assessments completed within 45 working days/);
+    assert.equal(await page.locator("svg#spc-chart").count(), 1);
+    await page.getByLabel("Period").selectOption("2024-25");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/period=2024-25/);
+    assert.match((await page.locator("h1 .govuk-caption-l").textContent()) ?? "", /2024-25/);
+    assert.match((await page.locator("#values-table caption").textContent()) ?? "", /by year/);
+    await ctx.close();
+  });
+
+  test("upload a bad file and see it refused with its report; upload a good one", async () => {
+    const ctx = await contextFor("analyst");
+    const page = await ctx.newPage();
+    await page.goto(`${base}/data`);
+    const bad = { ...smallExport(), "ssd_cin_episodes.csv": "cine_referral_id,cine_person_id,cine_referral_date\nR1,P1,31/31/2024\n" };
+    const files = (f: Record<string, string>) => Object.entries(f).map(([name, text]) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text) }));
+    await page.getByLabel("Authority code").fill("202");
+    await page.getByLabel("SSD files").setInputFiles(files(bad));
+    await page.getByRole("button", { name: "Upload and load" }).click();
+    await page.getByRole("heading", { name: "The upload was refused" }).waitFor();
+    assert.match((await page.locator("#validation-report").textContent()) ?? "", /ssd_cin_episodes\.csv, row 2, column cine_referral_date/);
+    await page.goto(`${base}/data`);
+    await page.getByLabel("Authority code").fill("202");
+    await page.getByLabel("SSD files").setInputFiles(files(smallExport()));
+    await page.getByRole("button", { name: "Upload and load" }).click();
+    await page.getByRole("heading", { name: "Upload loaded" }).waitFor();
+    await page.goto(`${base}/data`);
+    assert.match((await page.locator("#snapshots-table").textContent()) ?? "", /202/);
+    await ctx.close();
+  });
+
+  test("write and publish a comment; a member sees it only once published", async () => {
+    const analyst = await (await contextFor("analyst")).newPage();
+    const member = await (await contextFor("member")).newPage();
+    const url = `${base}/indicators/referrals?la=X001&period=2026-09`;
+    await analyst.goto(url);
+    await analyst.getByLabel("Commentary on September 2026").fill("Referrals rose after the start of term.");
+    await analyst.getByRole("button", { name: "Save comment" }).click();
+    await analyst.getByText("Referrals rose after the start of term.").waitFor();
+    await member.goto(url);
+    assert.equal(await member.getByText("Referrals rose after the start of term.").count(), 0);
+    assert.equal(await member.getByLabel("Commentary on September 2026").count(), 0, "members cannot write commentary");
+    await analyst.getByRole("button", { name: /^Publish comment/ }).click();
+    await analyst.getByRole("button", { name: /^Unpublish comment/ }).waitFor();
+    await member.goto(url);
+    assert.equal(await member.getByText("Referrals rose after the start of term.").count(), 1);
+    assert.equal(await member.getByRole("link", { name: "See the records behind this figure" }).count(), 0);
+  });
+
+  test("the keyboard reaches the skip link first and it moves focus to the content", async () => {
+    const page = await (await contextFor("analyst")).newPage();
+    await page.goto(`${base}/`);
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate("document.activeElement.textContent"), "Skip to main content");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate("document.activeElement.closest('main') !== null"), true);
+  });
+
+  test("axe-core finds no serious or critical problems on any page", async () => {
+    const pages = ["/", "/indicators/assess_45wd_pct", "/indicators/referrals?period=2024-25", "/flow", "/early-warning", "/data", "/targets", "/annotations", "/indicators/referrals/records", "/nowhere"];
+    const problems: string[] = [];
+    for (const role of ["analyst", "member"]) {
+      const page = await (await contextFor(role)).newPage();
+      for (const p of pages) {
+        const res = await page.goto(`${base}${p}`);
+        if (res && res.status() === 403) continue;
+        for (const v of await axe(page)) problems.push(`${role} ${p}: ${v}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  test("the browser asked no other host for anything", () => {
+    assert.deepEqual(foreign, []);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * The web tests' set-up: a small demo authority (generated, loaded and computed by `lantern demo
+ * --no-serve`, as a new user would) in a temporary store, the app built on it, one user of each
+ * role, and a multipart body builder for uploads.
+ */
+
+import type { FastifyInstance } from "fastify";
+import { main } from "../src/cli/main.ts";
+import type { Output } from "../src/cli/output.ts";
+import { openStore, storeConfig } from "../src/store/open.ts";
+import type { Store } from "../src/store/port.ts";
+import type { Role, SessionUser } from "../src/web/access.ts";
+import { buildServer } from "../src/web/server.ts";
+import { tempDir } from "./fixtures.ts";
+
+/** One user of each role; the manager is granted the front door only. */
+export const USERS: Record<Role, SessionUser> = {
+  admin: { id: "u1", username: "ada", displayName: "Ada Admin", role: "admin", areas: [] },
+  analyst: { id: "u2", username: "ann", displayName: "Ann Analyst", role: "analyst", areas: [] },
+  manager: { id: "u3", username: "max", displayName: "Max Manager", role: "manager", areas: ["front_door"] },
+  member: { id: "u4", username: "mel", displayName: "Cllr Mel Member", role: "member", areas: [] },
+};
+
+export const CSRF = "test-csrf-token";
+
+/** A demo store and the app on it; the user is chosen per request with the `x-test-user` header. */
+export async function demoApp(): Promise<{ app: FastifyInstance; store: Store; dataDir: string; close: () => Promise<void> }> {
+  const t = tempDir("lantern-web-");
+  const quiet: Output = { out: () => {}, err: () => {}, isTTY: false, color: false };
+  const code = await main(["demo", "--data", t.dir, "--population", "1500", "--no-serve"], quiet);
+  if (code !== 0) throw new Error(`lantern demo exited ${code}`);
+  const store = await openStore(storeConfig(t.dir, {}));
+  const app = await buildServer({
+    store,
+    dataDir: t.dir,
+    authenticate: (req) => USERS[String(req.headers["x-test-user"] ?? "") as Role] ?? null,
+    csrfToken: () => CSRF,
+  });
+  return {
+    app,
+    store,
+    dataDir: t.dir,
+    close: async () => {
+      await app.close();
+      await store.close();
+      t.cleanup();
+    },
+  };
+}
+
+/** A multipart/form-data body of fields and files, for `inject`. */
+export function multipart(fields: Record<string, string>, files: Record<string, string>): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = "----lanternTestBoundary7MA4YWxkTrZu0gW";
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  for (const [name, text] of Object.entries(files)) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n${text}\r\n`);
+  parts.push(`--${boundary}--\r\n`);
+  return { payload: Buffer.from(parts.join("")), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+}
