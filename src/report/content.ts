@@ -50,6 +50,8 @@ export interface ReportInput {
   /** Benchmarks by indicator id (only indicators with a national measure). */
   readonly benchmarks: ReadonlyMap<string, BenchmarkResult>;
   readonly revisions: readonly Revision[];
+  /** Officer commentary marked for publication (both audiences carry only these). */
+  readonly commentary: readonly { readonly indicator: string; readonly period: string; readonly body: string }[];
   readonly generatedAt: string;
 }
 
@@ -87,6 +89,7 @@ export interface IndicatorSection {
   readonly lastYear: { readonly label: string; readonly value: Shown; readonly direction: string | null } | null;
   /** The SPC chart of the monthly series up to the period; null when not charted (with why). */
   readonly spc: {
+    readonly result: SpcResult;
     readonly points: readonly ChartPoint[];
     readonly variation: { readonly letter: string; readonly colour: string; readonly label: string; readonly meaning: string };
     readonly assurance: { readonly letter: string; readonly colour: string; readonly label: string; readonly meaning: string } | null;
@@ -105,6 +108,10 @@ export interface IndicatorSection {
     readonly comparedWith: string;
   } | null;
   readonly notes: readonly string[];
+  /** Dated notes drawn on the chart. */
+  readonly annotations: readonly { readonly date: string; readonly label: string }[];
+  /** Officer commentary on this indicator for the period, marked for publication. */
+  readonly commentary: readonly string[];
 }
 
 export interface AreaSection {
@@ -270,9 +277,8 @@ export function buildReport(input: ReportInput): ReportContent {
         const shown = shownValue(w);
         return { label: p.label, value: shown, direction: v.value === null || shown.suppressed || value.suppressed ? null : direction(v.value, w.value, polarity) };
       };
-      const notes = annotationsFor(input.annotations, def)
-        .filter((a) => a.date <= period.end)
-        .map((a) => `${a.date}: ${a.note}`);
+      const dated = annotationsFor(input.annotations, def).filter((a) => a.date <= period.end);
+      const notes = dated.map((a) => `${a.date}: ${a.note}`);
 
       // SPC on the monthly series up to the period's last month, rebased at recording changes.
       const monthly = months.map((m) => byKey.get(`${def.id}|${m.id}`)).filter((x): x is IndicatorValue => x !== undefined && x.value !== null);
@@ -294,6 +300,7 @@ export function buildReport(input: ReportInput): ReportContent {
           const vi = VARIATION_ICONS[r.variationIcon];
           const ai = r.assurance ? ASSURANCE_ICONS[r.assurance] : null;
           spc = {
+            result: r,
             points: r.points.map((p, i) => ({ date: p.date, period: monthly[i]!.period, value: p.value, mean: p.mean, lpl: p.lpl, upl: p.upl, type: p.type })),
             variation: { letter: vi.letter, colour: vi.colour, label: vi.label, meaning: vi.meaning },
             assurance: ai ? { letter: ai.letter, colour: ai.colour, label: ai.label, meaning: ai.meaning } : null,
@@ -345,6 +352,8 @@ export function buildReport(input: ReportInput): ReportContent {
         yearly,
         benchmark,
         notes,
+        annotations: dated.map((a) => ({ date: a.date, label: a.note })),
+        commentary: input.commentary.filter((c) => c.indicator === def.id && (c.period === at.id || c.period === period.id)).map((c) => c.body),
       });
 
       // The narrative: the same period in each year held, oldest first.
@@ -428,8 +437,10 @@ export function buildReport(input: ReportInput): ReportContent {
         .sort((a, b) => b.weight - a.weight)
         .slice(0, 8)
         .map((s) => s.text),
-      commentary: [],
-      commentaryNote: "Officer commentary marked for publication is added by the service before the report is circulated.",
+      commentary: input.commentary
+        .filter((c) => c.period === period.id)
+        .map((c) => `${defById.get(c.indicator)?.title ?? c.indicator}: ${c.body}`),
+      commentaryNote: "No officer commentary has been marked for publication for this period.",
     },
     areas: sections,
     flow,

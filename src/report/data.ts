@@ -10,7 +10,6 @@
 import { listAnnotations } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { type BenchmarkResult, benchmark, BenchmarkProblem, realAuthority, resolveIndicator } from "../analysis/benchmarks.ts";
-import { targetsIn } from "../analysis/digest-data.ts";
 import { parsePeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import { computeAndStore, computedSnapshots, storedValues } from "../kpi/compute.ts";
@@ -19,6 +18,7 @@ import { indicatorLibrary } from "../kpi/library/index.ts";
 import { resolveTargets } from "../kpi/targets.ts";
 import type { IndicatorValue } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
+import { effectiveTargets, listComments } from "../web/edits.ts";
 import type { Audience, ReportInput, Revision } from "./content.ts";
 
 /** What the caller asks for. */
@@ -59,6 +59,15 @@ async function extractedTo(store: Store, snapshotId: number, la: string): Promis
     [snapshotId, la],
   );
   return r?.m ? String(r.m).slice(0, 10) : null;
+}
+
+/** Officer commentary marked for publication, on any indicator (the web app's comments). */
+async function publishedCommentary(store: Store, authority: string, indicators: readonly string[]): Promise<{ indicator: string; period: string; body: string }[]> {
+  const out: { indicator: string; period: string; body: string }[] = [];
+  for (const indicator of indicators) {
+    for (const c of await listComments(store, { authority, indicator, publishedOnly: true })) out.push({ indicator: c.indicator, period: c.period, body: c.body });
+  }
+  return out;
 }
 
 async function ensureComputed(store: Store, snapshot: number, dataDir: string): Promise<void> {
@@ -120,10 +129,11 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     previousSnapshot: prev ? { id: prev.snapshot_id, loadedAt: prev.loaded_at } : undefined,
     indicators: defs,
     values,
-    targets: targetsIn(req.dataDir),
+    targets: await effectiveTargets(store, req.dataDir),
     annotations: await listAnnotations(store, t.la_code),
     benchmarks,
     revisions,
+    commentary: await publishedCommentary(store, t.la_code, defs.map((d) => d.id)),
     generatedAt: (req.now ?? (() => new Date()))().toISOString(),
   };
 }

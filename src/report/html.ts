@@ -8,7 +8,8 @@
  * text out. Numbers the content marks `suppressed` are written `c`; nothing here decides that.
  */
 
-import { esc, flowBarsSvg, iconSvg, spcChartSvg } from "./charts.ts";
+import { CHART_CSS, spcChartSvg } from "../render/charts.ts";
+import { esc, flowBarsSvg, iconSvg } from "./charts.ts";
 import { formatNumber, type IndicatorSection, type ReportContent, SECTION_TITLES, type Shown } from "./content.ts";
 import type { Unit } from "../kpi/types.ts";
 
@@ -47,6 +48,7 @@ figcaption { font-size: 9pt; color: #505a5f; }
 dl.glossary dt { font-weight: bold; margin-top: 2mm; }
 dl.glossary dd { margin: 0 0 1mm 0; }
 @media screen { body { padding: 8mm; } }
+${CHART_CSS}
 `;
 
 function shown(s: Shown, unit: Unit): string {
@@ -86,8 +88,8 @@ function indicatorHtml(ind: IndicatorSection): string {
   ];
   out.push(table(`${ind.title}: value, target and direction of travel`, ["Period", "Value", "Of", "Target", "RAG", "Previous period", "Same period last year"], rows, [1]));
   if (ind.spc) {
-    const fmt = (v: number) => formatNumber(v, ind.unit);
-    out.push(`<figure>${spcChartSvg(ind.spc.points, { title: `SPC chart of ${ind.title}, monthly`, target: ind.spc.target, format: fmt })}`);
+    const labels = new Map(ind.spc.points.map((p) => [p.date, p.period]));
+    out.push(`<figure>${spcChartSvg({ title: `SPC chart of ${ind.title}, monthly`, description: ind.spc.description, unit: ind.unit, spc: ind.spc.result, labels, target: ind.spc.target, annotations: ind.annotations, width: 680, height: 230, id: `spc-${ind.id}` })}`);
     out.push(`<figcaption><div class="icons">${iconSvg(ind.spc.variation)}<span>${esc(ind.spc.variation.label)}</span>${ind.spc.assurance ? `${iconSvg(ind.spc.assurance)}<span>${esc(ind.spc.assurance.label)}</span>` : ""}</div>`);
     out.push(`<p>${esc(ind.spc.description)}</p></figcaption></figure>`);
   } else if (ind.spcNote) {
@@ -108,6 +110,7 @@ function indicatorHtml(ind: IndicatorSection): string {
     );
   }
   for (const note of ind.notes) out.push(`<p class="note">Note: ${esc(note)}</p>`);
+  for (const c of ind.commentary) out.push(`<p class="commentary"><strong>Officer commentary:</strong> ${esc(c)}</p>`);
   out.push("</div>");
   return out.join("");
 }

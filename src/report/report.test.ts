@@ -19,6 +19,7 @@ import { buildReport, type ReportContent, SECTION_TITLES } from "./content.ts";
 import { gatherReport, revisionsOf } from "./data.ts";
 import { reportHtml } from "./html.ts";
 import { htmlToPdf } from "./pdf.ts";
+import { saveComment } from "../web/edits.ts";
 
 const GOLDEN = fileURLToPath(new URL("./report.golden.txt", import.meta.url));
 const PERIOD = "2025-26-Q2";
@@ -54,6 +55,8 @@ before(async () => {
   // Compared with Shropshire's England and neighbour figures, as the demo is.
   await store.run(`UPDATE lantern_authority SET like_code = '893' WHERE la_code = 'X001'`);
   await saveAnnotation(store, { authority: "X001", area: "missing", date: "2025-05-01", kind: "recording_change", note: "The police changed how missing episodes are recorded.", by: "test" }, NOW);
+  await saveComment(store, { authority: "X001", indicator: "assess_45wd_pct", period: PERIOD, body: "Two long-term sickness absences in the assessment team.", published: true, by: "test" }, NOW);
+  await saveComment(store, { authority: "X001", indicator: "referrals", period: PERIOD, body: "Draft: do not publish yet.", published: false, by: "test" }, NOW);
   const personFile = readdirSync(join(out.dir, "X001")).find((f) => f.startsWith("ssd_person"))!;
   personIds = readFileSync(join(out.dir, "X001", personFile), "utf8")
     .split("\n")
@@ -148,6 +151,16 @@ test("key messages, a section per area, glossary and appendix are all there", as
   assert.equal(c.glossary.length, c.glossary.filter((g) => g.definition.length >= 40).length);
   assert.ok(c.appendix.length >= c.areas.flatMap((a) => a.indicators).length);
   assert.ok(c.quality.notes.some((n) => n.note.includes("police")));
+});
+
+test("officer commentary marked for publication is carried; drafts are not", async () => {
+  for (const audience of ["public", "exempt"] as const) {
+    const c = await content(audience);
+    assert.deepEqual(c.keyMessages.commentary, ["Assessments completed within 45 working days: Two long-term sickness absences in the assessment team."]);
+    const assess = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "assess_45wd_pct")!;
+    assert.deepEqual(assess.commentary, ["Two long-term sickness absences in the assessment team."]);
+    assert.doesNotMatch(reportHtml(c), /do not publish/);
+  }
 });
 
 test("figures amended since the previous snapshot are listed", async () => {
