@@ -90,6 +90,32 @@ async function benchForecasts(store: Store): Promise<void> {
   }
 }
 
+/**
+ * The full quarterly committee report as a PDF for one authority: gather from the store, build,
+ * lay out and print with Chromium (launch included), against Chromium launching and printing a
+ * one-line page in the same run.
+ */
+async function benchReport(store: Store, dataDir: string): Promise<void> {
+  const { gatherReport } = await import("../src/report/data.ts");
+  const { buildReport } = await import("../src/report/content.ts");
+  const { reportHtml } = await import("../src/report/html.ts");
+  const { htmlToPdf } = await import("../src/report/pdf.ts");
+  const bare = await timed(() => htmlToPdf("<!DOCTYPE html><p>baseline</p>", { title: "baseline" }));
+  let pages = 0;
+  const full = await timed(async () => {
+    const html = reportHtml(buildReport(await gatherReport(store, { period: "2024-25-Q4", audience: "public", dataDir })));
+    const pdf = await htmlToPdf(html, { title: "bench" });
+    pages = (pdf.toString("latin1").match(/\/Type\s*\/Page\b/g) ?? []).length;
+    return pdf;
+  });
+  results.push({
+    measure: `quarterly report PDF, 1 authority, public (gather, suppress, lay out, print; ${pages} pages) vs Chromium printing a one-line page`,
+    value: secs(full.ms),
+    baseline: secs(bare.ms),
+    ratio: `${(full.ms / bare.ms).toFixed(1)}×`,
+  });
+}
+
 async function benchAuthorities(k: number): Promise<void> {
   const t = tempDir("lantern-bench-");
   try {
@@ -114,6 +140,7 @@ async function benchAuthorities(k: number): Promise<void> {
       ratio: `${(compute.ms / bare.ms).toFixed(1)}×`,
     });
     if (k === 1) await benchForecasts(store);
+    if (k === 1) await benchReport(store, join(t.dir, "data"));
     await store.close();
     const dirs = gen.value.authorities.map((a) => join(out, a.code));
     const base = await duckdbReadCsv(dirs);

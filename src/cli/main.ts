@@ -22,6 +22,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   forecast: { summary: "Forecast referrals and children in care 12 months ahead, with ranges and a back-test", load: async () => (await import("./commands/forecast.ts")).forecastCommand },
   snapshots: { summary: "List the loads (snapshots) in the store", load: async () => (await import("./commands/snapshots.ts")).snapshotsCommand },
   benchmarks: { summary: "Compare an authority with England, its region and statistical neighbours (DfE LAIT)", load: async () => (await import("./commands/benchmarks.ts")).benchmarksCommand },
+  report: { summary: "The committee report for a period as PDF or HTML, public (suppressed) or exempt; --calendar for due dates", load: async () => (await import("./commands/report.ts")).reportCommand },
   serve: { summary: "Start the web application (dashboard, indicator pages, uploads) on this machine", load: async () => (await import("./commands/serve.ts")).serveCommand },
   spc: { summary: "Chart a date,value series as SPC (Making Data Count XmR) with its icons", load: async () => (await import("./commands/spc.ts")).spcCommand },
 };

@@ -26,6 +26,7 @@ export const ERROR_CATALOGUE = {
   LANTERN_DATA_REJECTED: { exit: EXIT.rejected, message: "The data was rejected by validation; nothing was loaded" },
   LANTERN_STORE_LOCKED: { exit: EXIT.failure, message: "The data store is in use by another Lantern process" },
   LANTERN_STORE_FAILED: { exit: EXIT.failure, message: "The data store could not complete the operation" },
+  LANTERN_PDF_UNAVAILABLE: { exit: EXIT.failure, message: "Chromium, which prints reports to PDF, is not available" },
   LANTERN_INTERNAL: { exit: EXIT.failure, message: "Lantern failed unexpectedly" },
 } as const satisfies Record<string, CatalogueEntry>;
 

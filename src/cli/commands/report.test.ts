@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
+import { main } from "../main.ts";
+import type { Output } from "../output.ts";
+
+function capture(): Output & { stdout: () => string; stderr: () => string } {
+  let out = "";
+  let err = "";
+  return {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    isTTY: false,
+    color: false,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+test("lantern report: usage errors name the missing or bad option and exit 1", async () => {
+  const t = tempDir();
+  try {
+    const o = capture();
+    assert.equal(await main(["report", "--period", "2024-04", "--data", t.dir], o), 1);
+    assert.match(o.stderr(), /needs --audience, --format, --out/);
+    const bad = capture();
+    assert.equal(await main(["report", "--period", "2024-04", "--audience", "everyone", "--format", "html", "--out", join(t.dir, "r.html"), "--data", t.dir], bad), 1);
+    assert.match(bad.stderr(), /--audience everyone is not public or exempt/);
+    const fmt = capture();
+    assert.equal(await main(["report", "--period", "2024-04", "--audience", "public", "--format", "docx", "--out", join(t.dir, "r.docx"), "--data", t.dir], fmt), 1);
+    assert.match(fmt.stderr(), /--format docx is not pdf or html/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern report writes the HTML for a month the data covers, and refuses a quarter it does not", async () => {
+  const t = tempDir();
+  try {
+    // The small export plus a contact on 1 March, so the data covers March and April 2024 whole.
+    // Person ids are made distinctive (P1 is also an activity code in the glossary).
+    const files = Object.fromEntries(Object.entries(smallExport()).map(([k, v]) => [k, v.replace(/\bP([123])\b/g, "CHILD00$1")]));
+    files["ssd_contacts.csv"] += "\nC4,CHILD003,2024-03-01,5A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const out = join(t.dir, "april.html");
+    const o = capture();
+    assert.equal(await main(["report", "--period", "2024-04", "--audience", "public", "--format", "html", "--out", out, "--committee", "Scrutiny Panel", "--data", t.dir], o), 0, o.stderr());
+    const html = readFileSync(out, "utf8");
+    assert.match(html, /<h1>Children's services performance report: April 2024<\/h1>/);
+    assert.match(html, /Scrutiny Panel/);
+    assert.match(html, /PUBLIC: small numbers suppressed/);
+    // Two contacts in April: a count of 1 to 5, so c in public; no person id anywhere.
+    const flowRow = /<tr><td>Contacts<\/td><td class="num">([^<]*)<\/td>/.exec(html);
+    assert.equal(flowRow?.[1], "c");
+    assert.doesNotMatch(html, /CHILD00/);
+    const ex = capture();
+    assert.equal(await main(["report", "--period", "2024-04", "--audience", "exempt", "--format", "html", "--out", out, "--data", t.dir], ex), 0, ex.stderr());
+    assert.equal(/<tr><td>Contacts<\/td><td class="num">([^<]*)<\/td>/.exec(readFileSync(out, "utf8"))?.[1], "2");
+    const q = capture();
+    assert.equal(await main(["report", "--period", "2024-25-Q1", "--audience", "exempt", "--format", "html", "--out", out, "--data", t.dir], q), 1);
+    assert.match(q.stderr(), /does not include all of Q1 2024-25/);
+    const cal = capture();
+    assert.equal(await main(["report", "--calendar", "--today", "2024-06-15", "--json", "--data", t.dir], cal), 0);
+    const c = JSON.parse(cal.stdout()) as { authority: string; reports: { period: string; due: string; status: string; missingTables: string[] }[] }[];
+    const q1 = c[0]!.reports.find((r) => r.period === "2024-25-Q1")!;
+    assert.equal(q1.due, "2024-08-11");
+    assert.equal(q1.status, "waiting for data");
+    assert.ok(q1.missingTables.includes("cla_episodes"));
+  } finally {
+    t.cleanup();
+  }
+});

@@ -1,0 +1,163 @@
+/**
+ * @module
+ * `lantern report`: the committee report for a period as HTML or PDF, public (suppressed) or
+ * exempt; and with --calendar, when each report is due and whether its data has arrived. A thin
+ * adapter over `report/data.ts` (gather), `report/content.ts` (what it says), `report/html.ts`
+ * (layout), `report/pdf.ts` (Chromium) and `report/calendar.ts`.
+ */
+
+import { writeFileSync } from "node:fs";
+import { LanternError } from "../../core/errors.ts";
+import { indicatorLibrary } from "../../kpi/library/index.ts";
+import { resolveTargets } from "../../kpi/targets.ts";
+import { AUDIENCES, type Audience, buildReport } from "../../report/content.ts";
+import { reportCalendar } from "../../report/calendar.ts";
+import { gatherReport } from "../../report/data.ts";
+import { reportHtml } from "../../report/html.ts";
+import { htmlToPdf } from "../../report/pdf.ts";
+import { openStore, storeConfig } from "../../store/open.ts";
+import type { Store } from "../../store/port.ts";
+import { type Command, intOption, parse } from "../command.ts";
+import { type Output, table } from "../output.ts";
+
+const HELP = `lantern report --period P --audience public|exempt --format pdf|html --out FILE
+               [--authority CODE] [--committee NAME] [--snapshot ID] [--data DIR]
+lantern report --calendar [--authority CODE] [--today YYYY-MM-DD] [--json]
+
+The committee performance report for a period, in the order a committee reads it: a cover
+(authority, committee, period, the snapshot it was built from and how far the data reaches),
+key messages (the early-warning digest and the most newsworthy figures), a section per
+dashboard area (each indicator's value, target and RAG, SPC chart with its icons, yearly
+averages, England and statistical-neighbour comparison, direction of travel), the flow from
+contacts to care, data quality and recording notes with every figure amended since the
+previous snapshot, a glossary of definitions and an appendix of every value.
+
+  --audience public   for publication: counts of 1 to 5 are shown as c, with further figures
+                      suppressed so none can be worked out from totals, and percentages and
+                      rates on suppressed counts suppressed too (the DfE's rule). It says so on
+                      the cover. It never contains a record about an individual child.
+  --audience exempt   the exempt (Part 2) paper: every aggregate figure, unsuppressed.
+
+The PDF is printed by Chromium (/usr/bin/chromium, or set LANTERN_CHROMIUM): A4, tagged for
+screen readers, bookmarks per section, page numbers, charts as vectors. The HTML is one
+self-contained file (no scripts, nothing fetched), the same document the PDF is printed from.
+
+With --calendar: each quarterly and annual report, its due date (six weeks after the period
+ends), what data it needs (activity to the period's end and the SSD tables the indicators
+read), and whether the latest snapshot has it.
+
+Options:
+  --period P          a quarter (2025-26-Q2), financial year (2024-25) or month (2025-01)
+  --audience A        public or exempt (required)
+  --format F          pdf or html (required)
+  --out FILE          where to write it (required)
+  --authority CODE    the authority (needed when the store holds several)
+  --committee NAME    the committee's name for the cover
+  --snapshot ID       build from an earlier snapshot instead of the latest
+  --calendar          show the report calendar instead
+  --today DATE        the date the calendar is worked out for (default today)
+
+Examples:
+  lantern report --period 2025-26-Q2 --audience public --format pdf --out q2-public.pdf
+  lantern report --period 2024-25 --audience exempt --format html --out annual.html --committee "Corporate Parenting Panel"
+  lantern report --calendar --json
+`;
+
+/** The tables every SQL indicator needs: what a report's data must include. */
+function neededTables(): string[] {
+  return [...new Set(indicatorLibrary().list().flatMap((d) => (d.source === "measures" ? [] : [...d.needs])))].sort();
+}
+
+async function calendar(store: Store, authority: string | undefined, today: string, json: boolean, o: Output): Promise<number> {
+  const targets = await resolveTargets(store, authority ? { authority } : {});
+  const results = [];
+  for (const t of targets.length ? targets : [undefined]) {
+    let extracted: string | null = null;
+    if (t) {
+      const [r] = await store.all<{ m: string | null }>(
+        `SELECT CAST(max(x.cont_contact_date) AS DATE) AS m FROM ssd_contacts x JOIN lantern_snapshot_table st ON st.rows_snapshot_id = x.snapshot_id AND st.table_name = 'ssd_contacts' AND st.snapshot_id = $1 WHERE x.la_code = $2`,
+        [t.snapshot_id, t.la_code],
+      );
+      extracted = r?.m ? String(r.m).slice(0, 10) : null;
+    }
+    const reports = reportCalendar({
+      today,
+      snapshot: t ? { id: t.snapshot_id, dataTo: t.data_to, extractedTo: extracted, tables: [...t.tables] } : null,
+      tables: neededTables(),
+    });
+    results.push({ authority: t?.la_code ?? null, snapshot: t?.snapshot_id ?? null, dataTo: t?.data_to ?? null, extractedTo: extracted, reports });
+  }
+  if (json) {
+    o.out(JSON.stringify(authority ? results[0] : results, null, 2) + "\n");
+    return 0;
+  }
+  for (const r of results) {
+    o.out(`Report calendar${r.authority ? ` for ${r.authority}` : ""} on ${today}: ${r.snapshot === null ? "no data loaded yet" : `snapshot ${r.snapshot}, complete months to ${r.dataTo ?? "?"}, latest record ${r.extractedTo ?? "?"}`}\n`);
+    o.out(
+      table(
+        ["report", "period ends", "due", "data needed to", "status", "missing"],
+        r.reports.map((x) => [`${x.kind === "year" ? "Annual" : "Quarterly"} ${x.label}`, x.periodEnd, x.due, x.needs.dataTo, x.status, x.missingTables.length ? `tables: ${x.missingTables.join(", ")}` : x.covered ? "" : "activity to the period end"]),
+      ),
+    );
+  }
+  return 0;
+}
+
+async function run(argv: readonly string[], o: Output): Promise<number> {
+  const { values } = parse("report", argv, {
+    period: { type: "string" },
+    audience: { type: "string" },
+    format: { type: "string" },
+    out: { type: "string" },
+    authority: { type: "string" },
+    committee: { type: "string" },
+    snapshot: { type: "string" },
+    calendar: { type: "boolean", default: false },
+    today: { type: "string" },
+  });
+  const config = storeConfig(values.data);
+  if (values.calendar) {
+    const today = values.today ?? new Date().toISOString().slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new LanternError("LANTERN_BAD_OPTION", `--today ${today} is not a date.`, { hint: "Write it as YYYY-MM-DD." });
+    const store = await openStore(config);
+    try {
+      return await calendar(store, values.authority, today, values.json, o);
+    } finally {
+      await store.close();
+    }
+  }
+  const missing = (["period", "audience", "format", "out"] as const).filter((k) => !values[k]);
+  if (missing.length) {
+    throw new LanternError("LANTERN_USAGE", `lantern report needs ${missing.map((m) => `--${m}`).join(", ")}.`, { hint: "For example: lantern report --period 2025-26-Q2 --audience public --format pdf --out q2.pdf" });
+  }
+  const audience = values.audience as Audience;
+  if (!AUDIENCES.includes(audience)) throw new LanternError("LANTERN_BAD_OPTION", `--audience ${values.audience} is not public or exempt.`, { hint: "Use public for the published paper (small numbers suppressed) or exempt for the Part 2 paper." });
+  const format = values.format!;
+  if (format !== "pdf" && format !== "html") throw new LanternError("LANTERN_BAD_OPTION", `--format ${format} is not pdf or html.`, { hint: "Use --format pdf or --format html." });
+  const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;
+  const store = await openStore(config);
+  let html: string;
+  let title: string;
+  try {
+    const input = await gatherReport(store, {
+      period: values.period!,
+      audience,
+      dataDir: config.dataDir,
+      ...(values.authority ? { authority: values.authority } : {}),
+      ...(values.committee ? { committee: values.committee } : {}),
+      ...(snapshot !== undefined ? { snapshot } : {}),
+    });
+    const content = buildReport(input);
+    html = reportHtml(content);
+    title = `${content.cover.authority.name}: ${content.cover.title} (${audience})`;
+  } finally {
+    await store.close();
+  }
+  if (format === "html") writeFileSync(values.out!, html);
+  else writeFileSync(values.out!, await htmlToPdf(html, { title, footer: title }));
+  if (values.json) o.out(JSON.stringify({ out: values.out, format, audience, period: values.period }, null, 2) + "\n");
+  else o.out(`Wrote the ${audience} report for ${values.period} to ${values.out}.\n`);
+  return 0;
+}
+
+export const reportCommand: Command = { name: "report", help: HELP, run };

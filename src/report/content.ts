@@ -1,0 +1,471 @@
+/**
+ * @module
+ * What a committee report says, in the order a committee reads it: the cover, key messages, a
+ * section per dashboard area, the flow to care, data quality and recording notes (with every
+ * figure amended since the previous report), a glossary and an appendix of every value. Pure:
+ * the figures gathered by `data.ts` in, the content out; `html.ts` lays it out.
+ *
+ * Public and exempt are decided here, not in the layout: for a public report every count,
+ * percentage and rate is passed through the DfE's suppression rule (analysis/suppression.ts) and
+ * each displayed number carries `suppressed`, so no renderer can forget it. Neither audience ever
+ * carries a child-level record: only aggregates reach this module.
+ */
+
+import { type Annotation, annotationsFor, seriesBreaks } from "../analysis/annotations.ts";
+import type { BenchmarkResult, Published } from "../analysis/benchmarks.ts";
+import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts";
+import { describeLatest, renderSentence } from "../analysis/narrative.ts";
+import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
+import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, xmr } from "../analysis/spc.ts";
+import { isSmallCount, suppressRatio, suppressTable } from "../analysis/suppression.ts";
+import { type SeriesPoint, yearlyAverages } from "../analysis/trends.ts";
+import { financialYearOf, monthPeriod, type Period, parsePeriod, previousPeriod, quarterPeriod, samePeriodLastYear, yearPeriod } from "../calendar/periods.ts";
+import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
+
+export type Audience = "public" | "exempt";
+export const AUDIENCES: readonly Audience[] = ["public", "exempt"];
+
+/** A figure amended between the previous report's snapshot and this one. */
+export interface Revision {
+  readonly indicator: string;
+  readonly period: string;
+  readonly before: number | null;
+  readonly after: number | null;
+}
+
+/** Everything the report is built from (gathered by `data.ts`; all aggregates). */
+export interface ReportInput {
+  readonly authority: { readonly code: string; readonly name: string };
+  readonly committee: string;
+  readonly period: string;
+  readonly audience: Audience;
+  readonly snapshot: { readonly id: number; readonly loadedAt: string; readonly dataFrom: string | null; readonly dataTo: string | null; readonly extractedTo: string | null };
+  /** The snapshot the previous report was built from, when there is one. */
+  readonly previousSnapshot?: { readonly id: number; readonly loadedAt: string } | undefined;
+  readonly indicators: readonly IndicatorDef[];
+  /** The snapshot's stored totals (no breakdowns) for the authority, every period. */
+  readonly values: readonly IndicatorValue[];
+  readonly targets: readonly Target[];
+  readonly annotations: readonly Annotation[];
+  /** Benchmarks by indicator id (only indicators with a national measure). */
+  readonly benchmarks: ReadonlyMap<string, BenchmarkResult>;
+  readonly revisions: readonly Revision[];
+  /** Officer commentary marked for publication (both audiences carry only these). */
+  readonly commentary: readonly { readonly indicator: string; readonly period: string; readonly body: string }[];
+  readonly generatedAt: string;
+}
+
+/** A number as shown: its value, or suppressed (`c`) in a public report. */
+export interface Shown {
+  readonly value: number | null;
+  readonly suppressed: boolean;
+}
+
+export interface ChartPoint {
+  readonly date: string;
+  readonly period: string;
+  readonly value: number;
+  readonly mean: number;
+  readonly lpl: number;
+  readonly upl: number;
+  readonly type: string;
+}
+
+/** One indicator's part of an area section. */
+export interface IndicatorSection {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: Unit;
+  readonly polarity: Polarity;
+  /** The period the value is for (the report's, or the nearest the indicator has). */
+  readonly period: { readonly id: string; readonly label: string } | null;
+  readonly value: Shown;
+  readonly numerator: Shown;
+  readonly denominator: Shown;
+  readonly reason: string | null;
+  readonly target: number | null;
+  readonly rag: Rag | null;
+  readonly previous: { readonly label: string; readonly value: Shown; readonly direction: string | null } | null;
+  readonly lastYear: { readonly label: string; readonly value: Shown; readonly direction: string | null } | null;
+  /** The SPC chart of the monthly series up to the period; null when not charted (with why). */
+  readonly spc: {
+    readonly result: SpcResult;
+    readonly points: readonly ChartPoint[];
+    readonly variation: { readonly letter: string; readonly colour: string; readonly label: string; readonly meaning: string };
+    readonly assurance: { readonly letter: string; readonly colour: string; readonly label: string; readonly meaning: string } | null;
+    readonly description: string;
+    readonly target: number | null;
+  } | null;
+  readonly spcNote: string | null;
+  readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
+  readonly benchmark: {
+    readonly year: string;
+    readonly england: number | null;
+    readonly neighbourMean: number | null;
+    readonly neighbours: string;
+    readonly rank: string | null;
+    readonly band: string | null;
+    readonly comparedWith: string;
+  } | null;
+  readonly notes: readonly string[];
+  /** Dated notes drawn on the chart. */
+  readonly annotations: readonly { readonly date: string; readonly label: string }[];
+  /** Officer commentary on this indicator for the period, marked for publication. */
+  readonly commentary: readonly string[];
+}
+
+export interface AreaSection {
+  readonly id: string;
+  readonly title: string;
+  readonly indicators: readonly IndicatorSection[];
+}
+
+export interface ReportContent {
+  readonly cover: {
+    readonly title: string;
+    readonly authority: { readonly code: string; readonly name: string };
+    readonly committee: string;
+    readonly period: { readonly id: string; readonly label: string };
+    readonly audience: Audience;
+    readonly snapshot: { readonly id: number; readonly loaded: string };
+    readonly dataCovers: string;
+    readonly extracted: string;
+    readonly generatedAt: string;
+  };
+  readonly keyMessages: {
+    readonly signals: readonly (Pick<Signal, "title" | "kind" | "severity" | "label" | "text">)[];
+    readonly sentences: readonly string[];
+    readonly commentary: readonly string[];
+    readonly commentaryNote: string;
+  };
+  readonly areas: readonly AreaSection[];
+  readonly flow: readonly { readonly stage: string; readonly value: Shown; readonly conversion: Shown; readonly conversionLastYear: Shown }[];
+  readonly quality: {
+    readonly suppression: string | null;
+    readonly notes: readonly { readonly date: string; readonly kind: string; readonly about: string; readonly note: string }[];
+    readonly revisions: readonly { readonly title: string; readonly period: string; readonly before: string; readonly after: string }[];
+    readonly revisionsNote: string;
+    readonly notComputed: readonly { readonly title: string; readonly reason: string }[];
+  };
+  readonly glossary: readonly { readonly id: string; readonly title: string; readonly area: string; readonly unit: Unit; readonly polarity: Polarity; readonly lait: string | null; readonly definition: string }[];
+  readonly appendix: readonly { readonly area: string; readonly title: string; readonly period: string; readonly value: Shown; readonly numerator: Shown; readonly denominator: Shown; readonly unit: Unit }[];
+}
+
+/** The section headings, in order (the PDF's bookmarks and the tests' checklist). */
+export const SECTION_TITLES = {
+  keyMessages: "Key messages",
+  flow: "The system flow",
+  quality: "Data quality and recording notes",
+  glossary: "Glossary",
+  appendix: "Appendix: all values",
+} as const;
+
+/** A month id (`2025-01`), not a financial year (`2024-25`). */
+function isMonth(id: string): boolean {
+  return parsePeriod(id)?.kind === "month";
+}
+
+const SHOWN_NONE: Shown = { value: null, suppressed: false };
+
+function periodOf(id: string): Period {
+  const p = parsePeriod(id);
+  if (!p) throw new RangeError(`${id} is not a period`);
+  return p;
+}
+
+/** The months of the financial years touched by the last 36 months, for suppression tables. */
+function monthsBack(end: Period, n: number): Period[] {
+  const out: Period[] = [];
+  let p = periodOf(end.end.slice(0, 7));
+  for (let i = 0; i < n; i++) {
+    out.unshift(p);
+    p = previousPeriod(p);
+  }
+  return out;
+}
+
+/**
+ * Which stored values a public report must show as `c`: every count of 1 to 5; for flow counts
+ * (months add up to quarters and years) a table per financial year — months by quarter with the
+ * quarters' and the year's totals — given secondary suppression; every percentage, rate or
+ * median on a suppressed count.
+ */
+export function suppressedKeys(defs: readonly IndicatorDef[], values: readonly IndicatorValue[]): Set<string> {
+  const out = new Set<string>();
+  const byKey = new Map(values.map((v) => [`${v.indicator}|${v.period}`, v]));
+  for (const def of defs) {
+    const mine = values.filter((v) => v.indicator === def.id);
+    if (def.unit === "count") {
+      for (const v of mine) if (isSmallCount(v.value)) out.add(`${def.id}|${v.period}`);
+      if (def.measure === "flow") {
+        const years = new Set(mine.filter((v) => isMonth(v.period)).map((v) => financialYearOf(`${v.period}-01`)));
+        for (const fy of years) {
+          const quarters = [1, 2, 3, 4].map((q) => quarterPeriod(fy, q));
+          const monthsOf = (q: Period) => [0, 1, 2].map((i) => {
+            const y = Number(q.start.slice(0, 4));
+            const m = Number(q.start.slice(5, 7)) + i;
+            return m > 12 ? monthPeriod(y + 1, m - 12) : monthPeriod(y, m);
+          });
+          const cells = quarters.map((q) => monthsOf(q).map((m) => byKey.get(`${def.id}|${m.id}`)?.value ?? 0));
+          const rowTotals = cells.map((r) => r.reduce((a, b) => a + b, 0));
+          const s = suppressTable({ cells, rowTotals, grandTotal: rowTotals.reduce((a, b) => a + b, 0) });
+          quarters.forEach((q, qi) => {
+            monthsOf(q).forEach((m, mi) => {
+              if (s.cells[qi]![mi]) out.add(`${def.id}|${m.id}`);
+            });
+            if (s.rowTotals[qi]) out.add(`${def.id}|${q.id}`);
+          });
+          if (s.grandTotal) out.add(`${def.id}|${yearPeriod(fy).id}`);
+        }
+      }
+    } else {
+      for (const v of mine) if (suppressRatio(v.numerator, v.denominator)) out.add(`${def.id}|${v.period}`);
+    }
+  }
+  return out;
+}
+
+/** The period an indicator is reported for: the report's, else the nearest it has that ends by then. */
+function reportPeriodFor(report: Period, has: (id: string) => boolean): Period | null {
+  const endMonth = report.end.slice(0, 7);
+  const candidates = [report.id, `12m-${endMonth}`];
+  if (report.kind === "quarter" || report.kind === "month") candidates.push(`${financialYearOf(report.end) - 1}-${String(financialYearOf(report.end) % 100).padStart(2, "0")}`);
+  for (const c of candidates) if (has(c)) return periodOf(c);
+  return null;
+}
+
+function published(p: Published | undefined): number | null {
+  return p && "value" in p ? p.value : null;
+}
+
+/** Build the report's content. */
+export function buildReport(input: ReportInput): ReportContent {
+  const period = periodOf(input.period);
+  const pub = input.audience === "public";
+  const values = input.values.filter((v) => !v.breakdown && v.authority === input.authority.code);
+  const byKey = new Map(values.map((v) => [`${v.indicator}|${v.period}`, v]));
+  const hidden = pub ? suppressedKeys(input.indicators, values) : new Set<string>();
+  const isHidden = (id: string, p: string) => hidden.has(`${id}|${p}`);
+  const shownValue = (v: IndicatorValue | undefined): Shown => (v ? { value: v.value, suppressed: v.value !== null && isHidden(v.indicator, v.period) } : SHOWN_NONE);
+  const shownCount = (def: IndicatorDef, v: IndicatorValue | undefined, which: "numerator" | "denominator"): Shown => {
+    const n = v?.[which] ?? null;
+    if (n === null || def.unit === "count") return { value: null, suppressed: false };
+    // A suppressed percentage hides both its counts: 0 out of c would still say 0%.
+    return { value: n, suppressed: pub && (isSmallCount(n) || (v !== undefined && isHidden(v.indicator, v.period))) };
+  };
+  const months = monthsBack(period, 36);
+
+  const sections: AreaSection[] = [];
+  const appendix: ReportContent["appendix"][number][] = [];
+  const sentences: { text: string; weight: number }[] = [];
+  const notComputed: { title: string; reason: string }[] = [];
+
+  for (const area of AREAS) {
+    const defs = input.indicators.filter((d) => d.area === area.id);
+    const items: IndicatorSection[] = [];
+    for (const def of defs) {
+      const at = reportPeriodFor(period, (id) => byKey.has(`${def.id}|${id}`));
+      const v = at ? byKey.get(`${def.id}|${at.id}`) : undefined;
+      if (!at || !v) continue;
+      if (v.value === null) notComputed.push({ title: def.title, reason: v.reason ?? "not computed" });
+      const value = shownValue(v);
+      const goal = targetFor(input.targets, def.id, at.id);
+      const polarity = goal?.polarity ?? def.polarity;
+      const compare = (p: Period) => {
+        const w = byKey.get(`${def.id}|${p.id}`);
+        if (!w || w.value === null) return null;
+        const shown = shownValue(w);
+        return { label: p.label, value: shown, direction: v.value === null || shown.suppressed || value.suppressed ? null : direction(v.value, w.value, polarity) };
+      };
+      const dated = annotationsFor(input.annotations, def).filter((a) => a.date <= period.end);
+      const notes = dated.map((a) => `${a.date}: ${a.note}`);
+
+      // SPC on the monthly series up to the period's last month, rebased at recording changes.
+      const monthly = months.map((m) => byKey.get(`${def.id}|${m.id}`)).filter((x): x is IndicatorValue => x !== undefined && x.value !== null);
+      let spc: IndicatorSection["spc"] = null;
+      let spcNote: string | null = null;
+      if (monthly.length < 12) spcNote = "No chart: fewer than 12 months of values.";
+      else if (pub && monthly.some((m) => isHidden(def.id, m.period))) spcNote = "No chart: some monthly figures are small numbers and are suppressed in this public report.";
+      else {
+        const series = monthly.map((m) => ({ date: periodOf(m.period).end, value: m.value! }));
+        const breaks = seriesBreaks(annotationsFor(input.annotations, def)).map((b) => b.date).filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
+        let r: SpcResult | undefined;
+        try {
+          r = xmr(series, { improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral", rebase: breaks, ...(goal && def.polarity !== "none" ? { target: goal.target } : {}) });
+        } catch {
+          r = undefined;
+        }
+        if (!r) spcNote = "No chart: the series could not be charted.";
+        else {
+          const vi = VARIATION_ICONS[r.variationIcon];
+          const ai = r.assurance ? ASSURANCE_ICONS[r.assurance] : null;
+          spc = {
+            result: r,
+            points: r.points.map((p, i) => ({ date: p.date, period: monthly[i]!.period, value: p.value, mean: p.mean, lpl: p.lpl, upl: p.upl, type: p.type })),
+            variation: { letter: vi.letter, colour: vi.colour, label: vi.label, meaning: vi.meaning },
+            assurance: ai ? { letter: ai.letter, colour: ai.colour, label: ai.label, meaning: ai.meaning } : null,
+            description: describeSpc(r),
+            target: goal?.target ?? null,
+          };
+        }
+      }
+
+      // Yearly averages of the monthly values (what members asked for), suppressed with their months.
+      const allMonthly: SeriesPoint[] = values.filter((x) => x.indicator === def.id && isMonth(x.period) && x.period <= period.end.slice(0, 7)).map((x) => ({ period: x.period, value: x.value }));
+      const yearly = yearlyAverages(allMonthly)
+        .slice(-4)
+        .map((y) => {
+          const fy = Number(y.year.slice(0, 4));
+          const anyHidden = allMonthly.some((m) => financialYearOf(`${m.period}-01`) === fy && isHidden(def.id, m.period));
+          return { year: y.year, mean: { value: y.mean, suppressed: pub && anyHidden }, months: y.months };
+        });
+
+      const b = input.benchmarks.get(def.id);
+      const benchmark = b
+        ? {
+            year: b.year.label,
+            england: published(b.england),
+            neighbourMean: b.neighbourMean,
+            neighbours: `${b.neighboursWithValue} of ${b.neighbourCount}`,
+            rank: b.rank ? `${b.rank.position} of ${b.rank.of}` : null,
+            band: b.quartileBand,
+            comparedWith: b.authority.like ? `the statistical neighbours of ${b.authority.like.name}` : "its statistical neighbours",
+          }
+        : null;
+
+      items.push({
+        id: def.id,
+        title: def.title,
+        unit: def.unit,
+        polarity: def.polarity,
+        period: { id: at.id, label: at.label },
+        value,
+        numerator: shownCount(def, v, "numerator"),
+        denominator: shownCount(def, v, "denominator"),
+        reason: v.value === null ? (v.reason ?? "not computed") : null,
+        target: goal?.target ?? null,
+        rag: goal && v.value !== null && !value.suppressed ? rag(v.value, goal, polarity) : null,
+        previous: compare(previousPeriod(at)),
+        lastYear: at.kind === "year" ? null : compare(samePeriodLastYear(at)),
+        spc,
+        spcNote,
+        yearly,
+        benchmark,
+        notes,
+        annotations: dated.map((a) => ({ date: a.date, label: a.note })),
+        commentary: input.commentary.filter((c) => c.indicator === def.id && (c.period === at.id || c.period === period.id)).map((c) => c.body),
+      });
+
+      // The narrative: the same period in each year held, oldest first.
+      const sameKind: SeriesPoint[] = [];
+      for (let p: Period = at, i = 0; i < 6; i++, p = samePeriodLastYear(p)) {
+        const w = byKey.get(`${def.id}|${p.id}`);
+        if (!w) break;
+        if (pub && isHidden(def.id, p.id)) break;
+        sameKind.unshift({ period: p.id, value: w.value, numerator: w.numerator, denominator: w.denominator });
+      }
+      if (!value.suppressed) {
+        const s = describeLatest({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, sameKind, { breaks: seriesBreaks(annotationsFor(input.annotations, def)) });
+        // Period ids read as labels ("2025-26-Q2" as "Q2 2025-26"), longest first so none clips another.
+        let text = s ? renderSentence(s) : "";
+        for (const id of sameKind.map((x) => x.period).sort((a, b) => b.length - a.length)) text = text.replaceAll(id, periodOf(id).label);
+        if (s) sentences.push({ text, weight: s.weight + (goal ? 0.5 : 0) });
+      }
+
+      for (const p of [...new Set([at.id, previousPeriod(at).id, samePeriodLastYear(at).id])]) {
+        const w = byKey.get(`${def.id}|${p}`);
+        if (!w) continue;
+        appendix.push({ area: area.title, title: def.title, period: periodOf(p).label, value: shownValue(w), numerator: shownCount(def, w, "numerator"), denominator: shownCount(def, w, "denominator"), unit: def.unit });
+      }
+    }
+    if (items.length) sections.push({ id: area.id, title: area.title, indicators: items });
+  }
+
+  // Key messages: the digest for the period (RAG changes) and for its last month (SPC signals).
+  const lastMonth = periodOf(period.end.slice(0, 7));
+  const digests = [buildDigest({ authority: input.authority.code, period: period.id, indicators: input.indicators, values, targets: input.targets, annotations: input.annotations })];
+  if (lastMonth.id !== period.id) digests.push(buildDigest({ authority: input.authority.code, period: lastMonth.id, indicators: input.indicators, values, targets: input.targets, annotations: input.annotations }));
+  const signals = digests
+    .flatMap((d, i) => d.groups.flatMap((g) => g.signals.filter((s) => (i === 0 ? s.kind === "rag" : s.kind === "spc"))))
+    // In public, a signal is left out when any figure it rests on is suppressed.
+    .filter((s) => !pub || !(isHidden(s.indicator, period.id) || isHidden(s.indicator, previousPeriod(period).id) || (s.kind === "spc" && months.some((m) => isHidden(s.indicator, m.id)))))
+    .sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title))
+    .slice(0, 10)
+    .map(({ title, kind, severity, label, text }) => ({ title, kind, severity, label, text }));
+
+  const flowDigest = digests[0]!;
+  const flow = flowDigest.flow.map((f: FlowStage, i: number) => {
+    const h = pub && isHidden(f.indicator, period.id);
+    const prevHidden = i > 0 && pub && isHidden(flowDigest.flow[i - 1]!.indicator, period.id);
+    const ly = samePeriodLastYear(period).id;
+    const lyHidden = pub && i > 0 && (isHidden(f.indicator, ly) || isHidden(flowDigest.flow[i - 1]!.indicator, ly));
+    return {
+      stage: f.stage,
+      value: { value: f.value, suppressed: f.value !== null && h },
+      conversion: { value: f.conversion, suppressed: f.conversion !== null && (h || prevHidden) },
+      conversionLastYear: { value: f.conversionLastYear, suppressed: f.conversionLastYear !== null && lyHidden },
+    };
+  });
+
+  const defById = new Map(input.indicators.map((d) => [d.id, d]));
+  const revisions = input.revisions
+    .filter((r) => defById.has(r.indicator))
+    .filter((r) => !pub || !isHidden(r.indicator, r.period))
+    .map((r) => {
+      const def = defById.get(r.indicator)!;
+      const fmt = (x: number | null) => (x === null ? "not computed" : pub && def.unit === "count" && isSmallCount(x) ? "c" : formatNumber(x, def.unit));
+      return { title: def.title, period: periodOf(r.period).label, before: fmt(r.before), after: fmt(r.after) };
+    });
+
+  const areaTitle = new Map<string, string>(AREAS.map((a) => [a.id, a.title]));
+  const suppressedCount = hidden.size;
+  return {
+    cover: {
+      title: `Children's services performance report: ${period.label}`,
+      authority: input.authority,
+      committee: input.committee,
+      period: { id: period.id, label: period.label },
+      audience: input.audience,
+      snapshot: { id: input.snapshot.id, loaded: input.snapshot.loadedAt.slice(0, 10) },
+      dataCovers: input.snapshot.dataFrom && input.snapshot.dataTo ? `${input.snapshot.dataFrom} to ${input.snapshot.dataTo}` : "no dated activity",
+      extracted: input.snapshot.extractedTo ?? input.snapshot.loadedAt.slice(0, 10),
+      generatedAt: input.generatedAt,
+    },
+    keyMessages: {
+      signals,
+      sentences: sentences
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, 8)
+        .map((s) => s.text),
+      commentary: input.commentary
+        .filter((c) => c.period === period.id)
+        .map((c) => `${defById.get(c.indicator)?.title ?? c.indicator}: ${c.body}`),
+      commentaryNote: "No officer commentary has been marked for publication for this period.",
+    },
+    areas: sections,
+    flow,
+    quality: {
+      suppression: pub
+        ? `This is the public version. Counts of 1 to 5 are shown as c, as are further figures that would let a suppressed count be worked out from totals and breakdowns, and any percentage or rate based on a suppressed count (${suppressedCount} figure(s) across the periods held). It contains no record about an individual child.`
+        : null,
+      notes: input.annotations
+        .filter((a) => a.date <= period.end)
+        .map((a) => ({ date: a.date, kind: a.kind.replaceAll("_", " "), about: a.indicator ? (defById.get(a.indicator)?.title ?? a.indicator) : (areaTitle.get(a.area ?? "") ?? "all"), note: a.note })),
+      revisions,
+      revisionsNote: input.previousSnapshot
+        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${input.previousSnapshot.loadedAt.slice(0, 10)}, from which the previous report was built.`
+        : "There is no earlier snapshot to compare with, so no figures are shown as amended.",
+      notComputed,
+    },
+    glossary: input.indicators.map((d) => ({ id: d.id, title: d.title, area: areaTitle.get(d.area) ?? d.area, unit: d.unit, polarity: d.polarity, lait: d.lait ?? null, definition: d.definition })),
+    appendix,
+  };
+}
+
+/** A number in the unit's usual form (no suppression; callers check `suppressed` first). */
+export function formatNumber(v: number, unit: Unit): string {
+  if (unit === "percent") return `${v.toFixed(1)}%`;
+  if (unit === "rate") return v.toFixed(1);
+  if (unit === "days") return `${Number.isInteger(v) ? v : v.toFixed(1)} days`;
+  return Number.isInteger(v) ? v.toLocaleString("en-GB") : v.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+}

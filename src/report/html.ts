@@ -1,0 +1,209 @@
+/**
+ * @module
+ * The report as one self-contained HTML document: CSS inline in a `<style>`, charts as inline
+ * SVG, no script, no external asset (fonts are the reader's or the printer's). The same document
+ * is printed to PDF by Chromium (`pdf.ts`): print CSS sets A4 pages, keeps table headers with
+ * their rows (`thead` repeats, rows never split) and starts each section on a new page; every
+ * section has an `<h2>` so the PDF's bookmarks follow the report's sections. Pure: content in,
+ * text out. Numbers the content marks `suppressed` are written `c`; nothing here decides that.
+ */
+
+import { CHART_CSS, spcChartSvg } from "../render/charts.ts";
+import { esc, flowBarsSvg, iconSvg } from "./charts.ts";
+import { formatNumber, type IndicatorSection, type ReportContent, SECTION_TITLES, type Shown } from "./content.ts";
+import type { Unit } from "../kpi/types.ts";
+
+const CSS = `
+@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+* { box-sizing: border-box; }
+body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt; line-height: 1.4; color: #0b0c0c; margin: 0 auto; max-width: 190mm; }
+h1 { font-size: 22pt; margin: 0 0 8mm; }
+h2 { font-size: 16pt; margin: 0 0 4mm; padding-bottom: 2mm; border-bottom: 2px solid #1d70b8; }
+h3 { font-size: 12pt; margin: 6mm 0 2mm; }
+section { margin-bottom: 8mm; }
+section.area, section.flow, section.quality, section.glossary, section.appendix, section.key { break-before: page; }
+.cover { min-height: 240mm; display: flex; flex-direction: column; justify-content: center; }
+.cover dl { display: grid; grid-template-columns: 48mm 1fr; gap: 2mm 4mm; }
+.cover dt { font-weight: bold; }
+.cover dd { margin: 0; }
+.marking { border: 2px solid #0b0c0c; padding: 3mm; font-weight: bold; margin-bottom: 6mm; }
+.marking.exempt { border-color: #d4351c; color: #d4351c; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9.5pt; }
+caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: 1mm 2mm; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+.indicator { break-inside: avoid-page; border-top: 1px solid #b1b4b6; padding-top: 1mm; }
+figure { margin: 2mm 0; break-inside: avoid; }
+figcaption { font-size: 9pt; color: #505a5f; }
+.icons { display: flex; gap: 3mm; align-items: center; font-size: 9pt; }
+.rag { display: inline-block; padding: 0 2mm; border-radius: 2mm; font-weight: bold; }
+.rag.green { background: #cce2d8; color: #005a30; }
+.rag.amber { background: #fff7bf; color: #594d00; }
+.rag.red { background: #f4cdc6; color: #942514; }
+.note { color: #505a5f; font-size: 9pt; }
+.signal { margin: 1mm 0; }
+.signal .tag { font-weight: bold; }
+dl.glossary dt { font-weight: bold; margin-top: 2mm; }
+dl.glossary dd { margin: 0 0 1mm 0; }
+@media screen { body { padding: 8mm; } }
+${CHART_CSS}
+`;
+
+function shown(s: Shown, unit: Unit): string {
+  if (s.value === null) return "–";
+  return s.suppressed ? "c" : formatNumber(s.value, unit);
+}
+
+function countShown(s: Shown): string {
+  if (s.value === null) return "";
+  return s.suppressed ? "c" : Math.round(s.value).toLocaleString("en-GB");
+}
+
+function ragSpan(r: string | null): string {
+  return r ? `<span class="rag ${r}">${esc(r.charAt(0).toUpperCase() + r.slice(1))}</span>` : "–";
+}
+
+function table(caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): string {
+  const cls = (i: number) => (numeric.includes(i) ? ' class="num"' : "");
+  return `<table><caption>${esc(caption)}</caption><thead><tr>${head.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+}
+
+function indicatorHtml(ind: IndicatorSection): string {
+  const out: string[] = [`<div class="indicator" id="ind-${esc(ind.id)}"><h3>${esc(ind.title)}</h3>`];
+  if (ind.reason) out.push(`<p class="note">Not computed for ${esc(ind.period?.label ?? "")}: ${esc(ind.reason)}.</p>`);
+  const rows: string[][] = [
+    [
+      esc(ind.period?.label ?? ""),
+      esc(shown(ind.value, ind.unit)),
+      ind.unit === "count" ? "" : `${esc(countShown(ind.numerator))}${ind.denominator.value !== null ? ` / ${esc(countShown(ind.denominator))}` : ""}`,
+      ind.target === null ? "–" : esc(formatNumber(ind.target, ind.unit)),
+      ragSpan(ind.rag),
+      ind.previous ? `${esc(shown(ind.previous.value, ind.unit))} (${esc(ind.previous.label)})${ind.previous.direction ? `, ${esc(ind.previous.direction)}` : ""}` : "–",
+      ind.lastYear ? `${esc(shown(ind.lastYear.value, ind.unit))} (${esc(ind.lastYear.label)})${ind.lastYear.direction ? `, ${esc(ind.lastYear.direction)}` : ""}` : "–",
+    ],
+  ];
+  out.push(table(`${ind.title}: value, target and direction of travel`, ["Period", "Value", "Of", "Target", "RAG", "Previous period", "Same period last year"], rows, [1]));
+  if (ind.spc) {
+    const labels = new Map(ind.spc.points.map((p) => [p.date, p.period]));
+    out.push(`<figure>${spcChartSvg({ title: `SPC chart of ${ind.title}, monthly`, description: ind.spc.description, unit: ind.unit, spc: ind.spc.result, labels, target: ind.spc.target, annotations: ind.annotations, width: 680, height: 230, id: `spc-${ind.id}` })}`);
+    out.push(`<figcaption><div class="icons">${iconSvg(ind.spc.variation)}<span>${esc(ind.spc.variation.label)}</span>${ind.spc.assurance ? `${iconSvg(ind.spc.assurance)}<span>${esc(ind.spc.assurance.label)}</span>` : ""}</div>`);
+    out.push(`<p>${esc(ind.spc.description)}</p></figcaption></figure>`);
+  } else if (ind.spcNote) {
+    out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
+  }
+  if (ind.yearly.length) {
+    out.push(table(`${ind.title}: yearly averages of the monthly values`, ["Financial year", "Average", "Months"], ind.yearly.map((y) => [esc(y.year), esc(shown(y.mean, ind.unit === "count" ? "rate" : ind.unit)), String(y.months)]), [1, 2]));
+  }
+  if (ind.benchmark) {
+    const b = ind.benchmark;
+    out.push(
+      table(
+        `${ind.title}: compared with England and ${b.comparedWith} (DfE, ${b.year})`,
+        ["England", "Neighbours' mean", "Neighbours with a value", "Rank", "Quartile band"],
+        [[b.england === null ? "–" : esc(formatNumber(b.england, ind.unit)), b.neighbourMean === null ? "–" : esc(formatNumber(b.neighbourMean, ind.unit)), esc(b.neighbours), esc(b.rank ?? "–"), esc(b.band ?? "–")]],
+        [0, 1],
+      ),
+    );
+  }
+  for (const note of ind.notes) out.push(`<p class="note">Note: ${esc(note)}</p>`);
+  for (const c of ind.commentary) out.push(`<p class="commentary"><strong>Officer commentary:</strong> ${esc(c)}</p>`);
+  out.push("</div>");
+  return out.join("");
+}
+
+/** The report as a complete HTML document. */
+export function reportHtml(c: ReportContent): string {
+  const pub = c.cover.audience === "public";
+  const o: string[] = [];
+  o.push(`<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>${esc(`${c.cover.authority.name}: ${c.cover.title}`)}</title>`);
+  o.push(`<meta name="generator" content="Lantern"><style>${CSS}</style></head><body>`);
+  // Cover.
+  o.push(`<section class="cover"><div class="marking${pub ? "" : " exempt"}">${
+    pub ? "PUBLIC: small numbers suppressed" : "EXEMPT: NOT FOR PUBLICATION. Contains unsuppressed figures (Local Government Act 1972, Schedule 12A)."
+  }</div>`);
+  o.push(`<h1>${esc(c.cover.title)}</h1><dl>`);
+  const cover: [string, string][] = [
+    ["Authority", `${c.cover.authority.name} (${c.cover.authority.code})`],
+    ["Committee", c.cover.committee],
+    ["Period", c.cover.period.label],
+    ["Version", pub ? "Public (suppressed)" : "Exempt (not for publication)"],
+    ["Built from snapshot", `${c.cover.snapshot.id}, loaded ${c.cover.snapshot.loaded}`],
+    ["Data extracted", `latest record dated ${c.cover.extracted}; complete months ${c.cover.dataCovers}`],
+    ["Produced", c.cover.generatedAt.slice(0, 16).replace("T", " ")],
+  ];
+  for (const [k, v] of cover) o.push(`<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`);
+  o.push("</dl>");
+  if (pub && c.quality.suppression) o.push(`<p class="note">${esc(c.quality.suppression)}</p>`);
+  o.push("</section>");
+  // Key messages.
+  o.push(`<section class="key" id="key-messages"><h2>${SECTION_TITLES.keyMessages}</h2>`);
+  o.push("<h3>Early warning</h3>");
+  if (!c.keyMessages.signals.length) o.push(`<p>Nothing unusual: no indicator shows special-cause variation or a change of RAG rating.</p>`);
+  for (const s of c.keyMessages.signals) {
+    o.push(`<p class="signal"><span class="tag">${s.severity === 3 ? "Concern" : s.severity === 2 ? "Watch" : "Better"}:</span> ${esc(s.text)}</p>`);
+  }
+  o.push("<h3>The figures in brief</h3><ul>");
+  for (const s of c.keyMessages.sentences) o.push(`<li>${esc(s)}</li>`);
+  o.push("</ul><h3>Officer commentary</h3>");
+  if (c.keyMessages.commentary.length) for (const s of c.keyMessages.commentary) o.push(`<p>${esc(s)}</p>`);
+  else o.push(`<p class="note">${esc(c.keyMessages.commentaryNote)}</p>`);
+  o.push("</section>");
+  // Areas.
+  for (const a of c.areas) {
+    o.push(`<section class="area" id="area-${esc(a.id)}"><h2>${esc(a.title)}</h2>`);
+    for (const ind of a.indicators) o.push(indicatorHtml(ind));
+    o.push("</section>");
+  }
+  // Flow.
+  o.push(`<section class="flow" id="flow"><h2>${SECTION_TITLES.flow}</h2>`);
+  o.push(`<p>From contacts to care in ${esc(c.cover.period.label)}: each stage, and what share of the stage before it that is, now and a year earlier.</p>`);
+  const pct = (s: Shown) => (s.value === null ? "–" : s.suppressed ? "c" : `${s.value.toFixed(1)}%`);
+  o.push(
+    `<figure>${flowBarsSvg(
+      c.flow.map((f) => ({ label: f.stage, value: f.value.suppressed ? null : f.value.value, shown: countShown(f.value) || "–" })),
+      `The flow from contacts to care, ${c.cover.period.label}`,
+    )}</figure>`,
+  );
+  o.push(table(`The flow from contacts to care, ${c.cover.period.label}`, ["Stage", "Number", "Of the stage before", "A year earlier"], c.flow.map((f) => [esc(f.stage), esc(countShown(f.value) || "–"), esc(pct(f.conversion)), esc(pct(f.conversionLastYear))]), [1, 2, 3]));
+  o.push("</section>");
+  // Quality.
+  o.push(`<section class="quality" id="quality"><h2>${SECTION_TITLES.quality}</h2>`);
+  if (c.quality.suppression) o.push(`<p><strong>Suppression.</strong> ${esc(c.quality.suppression)}</p>`);
+  o.push("<h3>Recording and service changes</h3>");
+  if (c.quality.notes.length) o.push(table("Dated notes on the data", ["Date", "Kind", "About", "Note"], c.quality.notes.map((n) => [esc(n.date), esc(n.kind), esc(n.about), esc(n.note)])));
+  else o.push("<p>No recording or service changes have been noted.</p>");
+  o.push("<h3>Figures amended since the previous report</h3>");
+  o.push(`<p>${esc(c.quality.revisionsNote)}</p>`);
+  if (c.quality.revisions.length) o.push(table("Amended figures", ["Indicator", "Period", "Was", "Now"], c.quality.revisions.map((r) => [esc(r.title), esc(r.period), esc(r.before), esc(r.after)]), [2, 3]));
+  else if (c.quality.revisionsNote.startsWith("Figures compared")) o.push("<p>No figure has been amended.</p>");
+  if (c.quality.notComputed.length) {
+    o.push("<h3>Figures that could not be computed</h3>");
+    o.push(table("Not computed", ["Indicator", "Why"], c.quality.notComputed.map((n) => [esc(n.title), esc(n.reason)])));
+  }
+  o.push("</section>");
+  // Glossary.
+  o.push(`<section class="glossary" id="glossary"><h2>${SECTION_TITLES.glossary}</h2><dl class="glossary">`);
+  for (const g of c.glossary) {
+    const pol = g.polarity === "none" ? "no better direction" : `${g.polarity} is better`;
+    o.push(`<dt>${esc(g.title)}</dt><dd>${esc(g.definition)} <span class="note">(${esc(g.area)}; ${esc(g.unit)}; ${esc(pol)}${g.lait ? `; DfE measure ${esc(g.lait)}` : ""})</span></dd>`);
+  }
+  o.push("</dl>");
+  o.push("<p class=\"note\">SPC: statistical process control after NHS England's Making Data Count. Grey: common cause (normal variation); blue: special cause, improving; orange: special cause, concern; purple: special cause with no better direction. Assurance: P consistently passing the target, F consistently failing, ? hit and miss.</p>");
+  o.push("</section>");
+  // Appendix.
+  o.push(`<section class="appendix" id="appendix"><h2>${SECTION_TITLES.appendix}</h2>`);
+  o.push(
+    table(
+      "Every value in this report",
+      ["Area", "Indicator", "Period", "Value", "Numerator", "Denominator"],
+      c.appendix.map((r) => [esc(r.area), esc(r.title), esc(r.period), esc(shown(r.value, r.unit)), esc(countShown(r.numerator)), esc(countShown(r.denominator))]),
+      [3, 4, 5],
+    ),
+  );
+  o.push("</section></body></html>\n");
+  return o.join("\n");
+}

@@ -1,0 +1,208 @@
+// The committee report end to end on a small synthetic authority: the HTML against a golden file
+// (UPDATE_GOLDEN=1 rewrites it), the public version's suppression, amended figures between two
+// snapshots, and the PDF printed by Chromium read back with pdftotext.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { saveAnnotation } from "../analysis/annotations.ts";
+import { isSmallCount } from "../analysis/suppression.ts";
+import { generateToDirectory } from "../generate/index.ts";
+import { importSsd } from "../ingest/ssd-import.ts";
+import { computeAndStore } from "../kpi/compute.ts";
+import { AREAS } from "../kpi/types.ts";
+import type { Store } from "../store/port.ts";
+import { tempDir, tempStore } from "../../test/fixtures.ts";
+import { buildReport, type ReportContent, SECTION_TITLES } from "./content.ts";
+import { gatherReport, revisionsOf } from "./data.ts";
+import { reportHtml } from "./html.ts";
+import { htmlToPdf } from "./pdf.ts";
+import { saveComment } from "../web/edits.ts";
+
+const GOLDEN = fileURLToPath(new URL("./report.golden.txt", import.meta.url));
+const PERIOD = "2025-26-Q2";
+const NOW = () => new Date("2025-11-03T09:30:00.000Z");
+
+let store: Store;
+let dataDir: string;
+let personIds: string[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+
+before(async () => {
+  const out = tempDir();
+  cleanups.push(out.cleanup);
+  const s = await tempStore();
+  cleanups.push(s.cleanup);
+  store = s.store;
+  dataDir = s.dataDir;
+  await generateToDirectory({ out: out.dir, seed: 7, population: 6000, from: "2023-04", to: "2025-09", authorities: 1, shocks: [] });
+  writeFileSync(join(dataDir, "targets.csv"), "indicator,year,target,tolerance\nassess_45wd_pct,2025-26,90,5\nrereferral_pct,2025-26,20,3\n");
+  await importSsd(store, { paths: [out.dir], now: () => new Date("2025-10-20T08:00:00.000Z") });
+  // A second extract in which three July contacts were found to be duplicates: snapshot 2.
+  const second = tempDir();
+  cleanups.push(second.cleanup);
+  cpSync(out.dir, second.dir, { recursive: true });
+  const contacts = join(second.dir, "X001", "ssd_contacts.csv");
+  const lines = readFileSync(contacts, "utf8").split("\n");
+  let dropped = 0;
+  const kept = lines.filter((l, i) => !(i > 0 && dropped < 3 && l.includes(",2025-07-1") && ++dropped));
+  writeFileSync(contacts, kept.join("\n"));
+  assert.equal(dropped, 3);
+  await importSsd(store, { paths: [second.dir], now: () => new Date("2025-10-27T08:00:00.000Z") });
+  await computeAndStore(store, { dataDir });
+  // Compared with Shropshire's England and neighbour figures, as the demo is.
+  await store.run(`UPDATE lantern_authority SET like_code = '893' WHERE la_code = 'X001'`);
+  await saveAnnotation(store, { authority: "X001", area: "missing", date: "2025-05-01", kind: "recording_change", note: "The police changed how missing episodes are recorded.", by: "test" }, NOW);
+  await saveComment(store, { authority: "X001", indicator: "assess_45wd_pct", period: PERIOD, body: "Two long-term sickness absences in the assessment team.", published: true, by: "test" }, NOW);
+  await saveComment(store, { authority: "X001", indicator: "referrals", period: PERIOD, body: "Draft: do not publish yet.", published: false, by: "test" }, NOW);
+  const personFile = readdirSync(join(out.dir, "X001")).find((f) => f.startsWith("ssd_person"))!;
+  personIds = readFileSync(join(out.dir, "X001", personFile), "utf8")
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",")[0]!)
+    .filter(Boolean);
+});
+
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function content(audience: "public" | "exempt"): Promise<ReportContent> {
+  return buildReport(await gatherReport(store, { period: PERIOD, audience, dataDir, committee: "Children and Young People Scrutiny Panel", now: NOW }));
+}
+
+test("the HTML report matches the golden file", async () => {
+  const html = reportHtml(await content("public"));
+  // Nothing generated varies between runs except what is normalised here.
+  const normal = html.replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?Z?)?/g, "<datetime>");
+  if (process.env["UPDATE_GOLDEN"] === "1") writeFileSync(GOLDEN, normal);
+  assert.equal(normal, readFileSync(GOLDEN, "utf8"), "the report changed; if that was intended, run with UPDATE_GOLDEN=1 and review the diff");
+});
+
+test("the HTML is self-contained and print-ready", async () => {
+  const html = reportHtml(await content("exempt"));
+  assert.doesNotMatch(html, /<script|<link|src=|url\(|https?:\/\/(?!www\.w3\.org\/2000\/svg)/i);
+  assert.match(html, /@page \{ size: A4/);
+  assert.match(html, /thead \{ display: table-header-group; \}/);
+  assert.match(html, /tr \{ break-inside: avoid/);
+  for (const t of [SECTION_TITLES.keyMessages, SECTION_TITLES.flow, SECTION_TITLES.quality, SECTION_TITLES.glossary, SECTION_TITLES.appendix]) assert.match(html, new RegExp(`<h2>${t}</h2>`));
+  assert.match(html, /EXEMPT: NOT FOR PUBLICATION/);
+});
+
+test("the cover names the authority, committee, period, snapshot and extract date", async () => {
+  const c = await content("exempt");
+  assert.equal(c.cover.authority.code, "X001");
+  assert.equal(c.cover.committee, "Children and Young People Scrutiny Panel");
+  assert.equal(c.cover.period.label, "Q2 2025-26");
+  assert.equal(c.cover.snapshot.id, 2);
+  assert.equal(c.cover.snapshot.loaded, "2025-10-27");
+  assert.match(c.cover.extracted, /^2025-09-\d\d$/);
+  assert.equal(c.cover.generatedAt, "2025-11-03T09:30:00.000Z");
+});
+
+test("public: every small count, and every ratio on one, is c; exempt shows them", async () => {
+  const pub = await content("public");
+  const ex = await content("exempt");
+  let small = 0;
+  for (const [i, row] of ex.appendix.entries()) {
+    const p = pub.appendix[i]!;
+    assert.equal(p.title, row.title);
+    assert.equal(row.value.suppressed, false);
+    if (row.unit === "count" && isSmallCount(row.value.value)) {
+      small++;
+      assert.equal(p.value.suppressed, true, `${row.title} ${row.period} = ${row.value.value} is shown in public`);
+    }
+    for (const k of ["numerator", "denominator"] as const) {
+      if (isSmallCount(row[k].value)) {
+        assert.equal(p[k].suppressed, true, `${row.title} ${row.period} ${k} is shown`);
+        assert.equal(p.value.suppressed, true, `${row.title} ${row.period} is a ratio on a small count`);
+      }
+    }
+    // Nothing shown in public is a count of 1 to 5.
+    if (p.unit === "count" && !p.value.suppressed) assert.ok(!isSmallCount(p.value.value));
+  }
+  assert.ok(small > 0, "the fixture has small counts to suppress");
+  for (const f of pub.flow) if (!f.value.suppressed) assert.ok(!isSmallCount(f.value.value), `${f.stage} shown`);
+  assert.ok(pub.quality.suppression?.includes("Counts of 1 to 5 are shown as c"));
+  assert.equal(ex.quality.suppression, null);
+  // A chart of a series with suppressed months is not drawn in public (its points would show them).
+  const charted = (c: ReportContent) => c.areas.flatMap((a) => a.indicators).filter((i) => i.spc).length;
+  assert.ok(charted(pub) < charted(ex));
+});
+
+test("key messages, a section per area, glossary and appendix are all there", async () => {
+  const c = await content("exempt");
+  assert.ok(c.keyMessages.sentences.length > 0);
+  assert.deepEqual(
+    c.areas.map((a) => a.id),
+    AREAS.map((a) => a.id).filter((id) => c.areas.some((x) => x.id === id)),
+  );
+  assert.ok(c.areas.length >= 7);
+  const assess = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "assess_45wd_pct")!;
+  assert.equal(assess.target, 90);
+  assert.ok(assess.rag !== null);
+  assert.ok(assess.spc, "assessment timeliness has an SPC chart");
+  assert.ok(assess.yearly.length >= 2);
+  assert.ok(assess.benchmark, "assessment timeliness is compared with England");
+  assert.ok(assess.benchmark.england !== null && assess.benchmark.england > 50 && assess.benchmark.england < 100);
+  assert.match(assess.benchmark.comparedWith, /Shropshire/);
+  assert.equal(c.glossary.length, c.glossary.filter((g) => g.definition.length >= 40).length);
+  assert.ok(c.appendix.length >= c.areas.flatMap((a) => a.indicators).length);
+  assert.ok(c.quality.notes.some((n) => n.note.includes("police")));
+});
+
+test("officer commentary marked for publication is carried; drafts are not", async () => {
+  for (const audience of ["public", "exempt"] as const) {
+    const c = await content(audience);
+    assert.deepEqual(c.keyMessages.commentary, ["Assessments completed within 45 working days: Two long-term sickness absences in the assessment team."]);
+    const assess = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "assess_45wd_pct")!;
+    assert.deepEqual(assess.commentary, ["Two long-term sickness absences in the assessment team."]);
+    assert.doesNotMatch(reportHtml(c), /do not publish/);
+  }
+});
+
+test("figures amended since the previous snapshot are listed", async () => {
+  const c = await content("exempt");
+  const contacts = c.quality.revisions.find((r) => r.title === "Contacts" && r.period === "Q2 2025-26");
+  assert.ok(contacts, JSON.stringify(c.quality.revisions.slice(0, 5)));
+  assert.equal(Number(contacts.before.replace(/,/g, "")) - Number(contacts.after.replace(/,/g, "")), 3);
+  assert.match(c.quality.revisionsNote, /snapshot 1, loaded 2025-10-20/);
+});
+
+test("revisionsOf: only quarters and years that changed, up to the period", () => {
+  const v = (indicator: string, period: string, value: number | null) => ({ indicator, authority: "X", period, value, numerator: null, denominator: null, unit: "count" as const, snapshot: 1 });
+  const before = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 12), v("contacts", "2025-07", 4), v("referrals", "2025-26-Q1", null)];
+  const after = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 9), v("contacts", "2025-07", 1), v("referrals", "2025-26-Q1", 3), v("contacts", "2025-26-Q3", 5)];
+  assert.deepEqual(revisionsOf(before, after, "2025-09-30"), [
+    { indicator: "contacts", period: "2025-26-Q2", before: 12, after: 9 },
+    { indicator: "referrals", period: "2025-26-Q1", before: null, after: 3 },
+  ]);
+});
+
+test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline figures and no child identifier", async () => {
+  const c = await content("public");
+  const pdf = await htmlToPdf(reportHtml(c), { title: "test report" });
+  const dir = tempDir();
+  cleanups.push(dir.cleanup);
+  const file = join(dir.dir, "q2.pdf");
+  writeFileSync(file, pdf);
+  const info = execFileSync("pdfinfo", [file], { encoding: "utf8" });
+  assert.match(info, /Tagged:\s+yes/);
+  assert.match(info, /Page size:\s+59\d\.\d+ x 84\d\.\d+ pts \(A4\)/);
+  assert.match(pdf.toString("latin1"), /\/Outlines/);
+  const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+  for (const h of [SECTION_TITLES.keyMessages, ...c.areas.map((a) => a.title), SECTION_TITLES.flow, SECTION_TITLES.quality, SECTION_TITLES.glossary, "Appendix: all values"]) {
+    assert.ok(text.includes(h), `the PDF has the heading ${h}`);
+  }
+  assert.match(text, /Page 2 of \d+/);
+  const contacts = c.flow[0]!.value.value!.toLocaleString("en-GB");
+  assert.ok(text.includes(contacts), `the headline contacts figure ${contacts}`);
+  assert.ok(text.includes("Lanternshire") || text.includes(c.cover.authority.name));
+  assert.ok(personIds.length > 100);
+  const words = new Set(text.split(/[^A-Za-z0-9]+/));
+  const leaked = personIds.filter((id) => words.has(id));
+  assert.deepEqual(leaked, [], "no person id appears in the public PDF");
+  assert.doesNotMatch(text, /\bX001P\d+\b/);
+});
