@@ -1,0 +1,77 @@
+/**
+ * @module
+ * Sessions, after the Lucia guidance: the cookie holds 32 random bytes (base64url); the store
+ * holds only their SHA-256, so a copy of the database cannot be replayed as a cookie. A session
+ * ends after an idle period or an absolute lifetime, whichever comes first; `last_seen_at` is
+ * written at most once per half of the idle period, so most requests read and never write.
+ * Changing a user's password, role or status revokes every session they hold.
+ */
+
+import { createHash, randomBytes } from "node:crypto";
+import type { Store } from "../../store/port.ts";
+import { isRole, type SessionUser } from "./types.ts";
+
+/** How long sessions last. */
+export interface SessionPolicy {
+  /** Ends after this long without a request. */
+  readonly idleMs: number;
+  /** Ends this long after sign-in whatever happens. */
+  readonly absoluteMs: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000 };
+
+/** SHA-256 (hex) of a session token: the only form the store keeps. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** A new random session token (32 bytes, base64url). */
+export function newToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Start a session; returns the token for the cookie (never stored). */
+export async function createSession(store: Store, userId: string, ip: string | null, now: Date, policy: SessionPolicy = DEFAULT_SESSION_POLICY): Promise<string> {
+  const token = newToken();
+  const t = now.toISOString();
+  await store.run(`INSERT INTO lantern_session (token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at, ip) VALUES ($1, $2, $3, $4, $5, NULL, $6)`, [
+    hashToken(token),
+    userId,
+    t,
+    t,
+    new Date(now.getTime() + policy.absoluteMs).toISOString(),
+    ip,
+  ]);
+  return token;
+}
+
+/** The user a cookie's token belongs to, or null when it is unknown, revoked, expired or the user is disabled. */
+export async function validateSession(store: Store, token: string, now: Date, policy: SessionPolicy = DEFAULT_SESSION_POLICY): Promise<{ user: SessionUser; tokenHash: string } | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const h = hashToken(token);
+  const [s] = await store.all<{ user_id: string; last_seen_at: string; expires_at: string; revoked_at: string | null; username: string; display_name: string; role: string; disabled: boolean }>(
+    `SELECT s.user_id, s.last_seen_at, s.expires_at, s.revoked_at, u.username, u.display_name, u.role, u.disabled
+       FROM lantern_session s JOIN lantern_user u ON u.user_id = s.user_id WHERE s.token_hash = $1`,
+    [h],
+  );
+  if (!s || s.revoked_at !== null || s.disabled || !isRole(s.role)) return null;
+  const t = now.getTime();
+  const lastSeen = Date.parse(s.last_seen_at);
+  if (t >= Date.parse(s.expires_at) || t - lastSeen >= policy.idleMs) return null;
+  if (t - lastSeen >= policy.idleMs / 2) await store.run(`UPDATE lantern_session SET last_seen_at = $1 WHERE token_hash = $2`, [now.toISOString(), h]);
+  const areas = s.role === "manager" ? (await store.all<{ area: string }>(`SELECT area FROM lantern_user_area WHERE user_id = $1 ORDER BY area`, [s.user_id])).map((r) => r.area) : [];
+  return { user: { id: s.user_id, username: s.username, displayName: s.display_name, role: s.role, areas }, tokenHash: h };
+}
+
+/** End one session (sign-out). */
+export async function revokeSession(store: Store, tokenHash: string, now: Date): Promise<void> {
+  await store.run(`UPDATE lantern_session SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL`, [now.toISOString(), tokenHash]);
+}
+
+/** End every session a user holds (password, role or status changed); returns how many. */
+export async function revokeUserSessions(store: Store, userId: string, now: Date): Promise<number> {
+  const [c] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_session WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+  await store.run(`UPDATE lantern_session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, [now.toISOString(), userId]);
+  return c?.n ?? 0;
+}
