@@ -69,11 +69,22 @@ async function startSession(ctx: AuthContext, request: FastifyRequest, reply: Fa
 /** Register the sign-in, sign-out and single sign-on routes. */
 export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Promise<void> {
   const perIp = app.rateLimit({ max: ctx.rateLimit.perIp, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `ip:${r.ip}` });
-  const perAccount = app.rateLimit({
+  // The plugin runs one of its handlers per request, so the second (per account, keyed by the
+  // posted user name) is checked here by hand.
+  const accountLimit = app.createRateLimit({
     max: ctx.rateLimit.perAccount,
     timeWindow: ctx.rateLimit.windowMs,
     keyGenerator: (r) => `account:${field(r.body, "username", 64).trim().toLowerCase()}`,
   });
+  const perAccount = async (request: FastifyRequest, reply: FastifyReply) => {
+    const r = await accountLimit(request);
+    if (r.isAllowed || !r.isExceeded) return;
+    await reply
+      .code(429)
+      .header("retry-after", String(Math.ceil(r.ttl / 1000)))
+      .type("text/html; charset=utf-8")
+      .send(signInPage(ctx, request, safeNext(field(request.body, "next", 512)), "Too many attempts to sign in to this account. Wait 15 minutes and try again.", field(request.body, "username", 64)));
+  };
 
   app.get("/sign-in", async (request, reply) => {
     const next = safeNext((request.query as Record<string, unknown>)["next"]);
