@@ -40,7 +40,7 @@ Examples:
   lantern users list
 `;
 
-async function readFirstLine(stream: AsyncIterable<Buffer | string>): Promise<string> {
+async function readFirstLine(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<string> {
   let text = "";
   for await (const chunk of stream) {
     text += chunk.toString();
@@ -50,7 +50,7 @@ async function readFirstLine(stream: AsyncIterable<Buffer | string>): Promise<st
 }
 
 /** The command, reading passwords from `stdin` (tests pass their own). */
-export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> = () => process.stdin): Command {
+export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | Iterable<Buffer | string> = () => process.stdin): Command {
   async function password(values: { "password-stdin"?: boolean }, o: Output): Promise<string> {
     if (values["password-stdin"]) return readFirstLine(stdin());
     const pw = randomBytes(15).toString("base64url");
