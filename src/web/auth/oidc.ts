@@ -1,9 +1,9 @@
 /**
  * @module
  * Single sign-on through OpenID Connect (councils mostly use Microsoft Entra ID), with
- * `openid-client`: the authorisation code flow with PKCE (S256), `state` and `nonce`, the
- * id_token checked against the provider's keys. The state, nonce and code verifier travel in a
- * short-lived signed HttpOnly cookie. A person is matched by their subject (issuer + sub), then
+ * `openid-client`: the authorisation code flow with PKCE (S256), `state` and `nonce`, and the
+ * id_token's signature checked against the provider's published keys (non-repudiation checks
+ * on). The state, nonce and code verifier travel in a short-lived signed HttpOnly cookie. A person is matched by their subject (issuer + sub), then
  * by the user-name claim; an unknown person is created when provisioning is on. Their role comes
  * from a configurable claim mapped to a Lantern role; a person whose claims map to no role and
  * with no default role is refused.
@@ -67,8 +67,12 @@ export class OidcClient {
         this.options.clientId,
         this.options.clientSecret,
         undefined,
-        // Plain http only for a provider on this machine (tests, local development).
-        new URL(this.options.issuer).protocol === "http:" ? { execute: [client.allowInsecureRequests] } : undefined,
+        {
+          // Check the id_token's signature against the provider's published keys as well as
+          // trusting the TLS channel it came over (the spec allows either; we do both).
+          // Plain http only for a provider on this machine (tests, local development).
+          execute: new URL(this.options.issuer).protocol === "http:" ? [client.allowInsecureRequests, client.enableNonRepudiationChecks] : [client.enableNonRepudiationChecks],
+        },
       )
       .catch((e: unknown) => {
         this.#config = null;
