@@ -35,6 +35,8 @@ export function newToken(): string {
 export async function createSession(store: Store, userId: string, ip: string | null, now: Date, policy: SessionPolicy = DEFAULT_SESSION_POLICY): Promise<string> {
   const token = newToken();
   const t = now.toISOString();
+  // Sessions that ended more than a day ago are of no further use; sign-in is a good time to tidy.
+  await store.run(`DELETE FROM lantern_session WHERE expires_at < $1 OR revoked_at < $1`, [new Date(now.getTime() - 24 * 3600_000).toISOString()]);
   await store.run(`INSERT INTO lantern_session (token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at, ip) VALUES ($1, $2, $3, $4, $5, NULL, $6)`, [
     hashToken(token),
     userId,
