@@ -21,6 +21,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   annotations: { summary: "List an authority's annotations and their history", load: async () => (await import("./commands/annotate.ts")).annotationsCommand },
   snapshots: { summary: "List the loads (snapshots) in the store", load: async () => (await import("./commands/snapshots.ts")).snapshotsCommand },
   benchmarks: { summary: "Compare an authority with England, its region and statistical neighbours (DfE LAIT)", load: async () => (await import("./commands/benchmarks.ts")).benchmarksCommand },
+  audit: { summary: "Show the audit log (filtered), or --verify its hash chain", load: async () => (await import("./commands/audit.ts")).auditCommand },
   users: { summary: "Add and list the people who may sign in to the web application, and their roles", load: async () => (await import("./commands/users.ts")).usersCommand },
   spc: { summary: "Chart a date,value series as SPC (Making Data Count XmR) with its icons", load: async () => (await import("./commands/spc.ts")).spcCommand },
 };

@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   LANTERN_AUTH_WEAK_PASSWORD: { exit: EXIT.usage, message: "The password must be 12 to 256 characters long" },
   LANTERN_AUTH_USER_EXISTS: { exit: EXIT.usage, message: "A user with that name already exists" },
   LANTERN_AUTH_USER_NOT_FOUND: { exit: EXIT.usage, message: "There is no such user" },
+  LANTERN_AUDIT_TAMPERED: { exit: EXIT.failure, message: "The audit log has been altered since it was written" },
   LANTERN_AUTH_OIDC_FAILED: { exit: EXIT.failure, message: "Single sign-on did not complete" },
 } as const satisfies Record<string, CatalogueEntry>;
 
