@@ -91,3 +91,16 @@ test("listAudit filters by user, exact action or prefix* and inclusive date rang
     await cleanup();
   }
 });
+
+test("entries written before the chain began are counted as unchained; an unhashed entry after it is tampering", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES (1, '2025-01-01T00:00:00.000Z', 'old', 'data.load', '202', '{}')`);
+    await auditEvent(store, { actor: "ann", action: "auth.sign_in" });
+    assert.deepEqual(await verifyAuditChain(store), { ok: true, checked: 1, unchained: 1 });
+    await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES (3, '2025-01-01T00:00:00.000Z', 'x', 'y', NULL, '{}')`);
+    assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 3, reason: "an entry after the chain began has no hash" });
+  } finally {
+    await cleanup();
+  }
+});

@@ -206,6 +206,7 @@ test("every page carries a strict CSP with no inline script and names no other h
       assert.match(csp, /frame-ancestors 'none'/, url);
       assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*|https?:/, url);
       assert.equal(res.headers["x-content-type-options"], "nosniff");
+      assert.equal(res.headers["cache-control"], "no-store", url);
       assert.doesNotMatch(res.body, /<script(?![^>]*\ssrc=)/i, `${url} has an inline script`);
       assert.doesNotMatch(res.body, /\son[a-z]+\s*=/i, `${url} has an inline event handler`);
       assert.doesNotMatch(res.body, /(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i, `${url} names another host`);

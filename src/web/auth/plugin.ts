@@ -89,6 +89,8 @@ interface RequestState {
   sessionHash: string | null;
   pre: string | null;
   newPre: boolean;
+  /** A CSRF token was put on the page. */
+  issued: boolean;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -125,9 +127,10 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
   app.decorateRequest("csrfToken", function csrfToken(this: FastifyRequest): string {
     let s = states.get(this);
     if (!s) {
-      s = { sessionHash: null, pre: null, newPre: false };
+      s = { sessionHash: null, pre: null, newPre: false, issued: false };
       states.set(this, s);
     }
+    s.issued = true;
     if (s.sessionHash) return csrfTokenFor(ctx.secret, s.sessionHash);
     if (!s.pre) {
       s.pre = randomBytes(32).toString("base64url");
@@ -137,7 +140,7 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
   });
 
   app.addHook("onRequest", async (request) => {
-    const s: RequestState = { sessionHash: null, pre: null, newPre: false };
+    const s: RequestState = { sessionHash: null, pre: null, newPre: false, issued: false };
     states.set(request, s);
     request.user = null;
     const pre = request.cookies[ctx.cookies.pre];
@@ -170,8 +173,8 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
   app.addHook("onSend", async (request, reply: FastifyReply, payload) => {
     const s = states.get(request);
     if (s?.newPre && s.pre && !s.sessionHash) reply.setCookie(ctx.cookies.pre, s.pre, { ...ctx.cookies.options, maxAge: 12 * 3600 });
-    // Signed-in pages and forms are never cached by shared caches.
-    if (request.user || s?.newPre) reply.header("cache-control", "no-store");
+    // Pages shown to a signed-in user, and pages carrying a form token, are never stored by any cache.
+    if ((request.user || s?.issued) && /^text\/html/.test(String(reply.getHeader("content-type") ?? ""))) reply.header("cache-control", "no-store");
     return payload;
   });
 

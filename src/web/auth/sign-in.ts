@@ -69,6 +69,8 @@ async function startSession(ctx: AuthContext, request: FastifyRequest, reply: Fa
 /** Register the sign-in, sign-out and single sign-on routes. */
 export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Promise<void> {
   const perIp = app.rateLimit({ max: ctx.rateLimit.perIp, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `ip:${r.ip}` });
+  // Single sign-on takes two requests (start and callback) per sign-in, counted apart from passwords.
+  const ssoPerIp = app.rateLimit({ max: ctx.rateLimit.perIp * 2, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `sso:${r.ip}` });
   // The plugin runs one of its handlers per request, so the second (per account, keyed by the
   // posted user name) is checked here by hand.
   const accountLimit = app.createRateLimit({
@@ -127,7 +129,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Prom
       .type("text/html; charset=utf-8")
       .send(page("Single sign-on did not work", html`<h1 class="govuk-heading-l">Single sign-on did not work</h1><p class="govuk-body">${why}</p><p class="govuk-body"><a class="govuk-link" href="/sign-in">Back to sign in</a></p>`, { signedInAs: request.user?.displayName ?? null }));
 
-  app.get("/auth/oidc/start", { onRequest: perIp }, async (request, reply) => {
+  app.get("/auth/oidc/start", { onRequest: ssoPerIp }, async (request, reply) => {
     if (!ctx.oidc) return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", html`<h1 class="govuk-heading-l">Single sign-on is not set up</h1>`));
     const next = safeNext((request.query as Record<string, unknown>)["next"]);
     const { url, pending } = await ctx.oidc.start(next, ctx.now());
@@ -135,7 +137,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Prom
     return reply.redirect(url, 303);
   });
 
-  app.get("/auth/oidc/callback", { onRequest: perIp }, async (request, reply) => {
+  app.get("/auth/oidc/callback", { onRequest: ssoPerIp }, async (request, reply) => {
     if (!ctx.oidc) return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", html`<h1 class="govuk-heading-l">Single sign-on is not set up</h1>`));
     const pending = unseal(ctx.secret, "oidc", request.cookies[ctx.cookies.oidc]) as OidcPending | null;
     reply.clearCookie(ctx.cookies.oidc, ctx.cookies.options);
