@@ -19,6 +19,12 @@ export async function authTestServer(store: Store, opts: Omit<AuthPluginOptions,
   app.get("/", { preHandler: signedIn }, async (request, reply) => reply.type("text/html; charset=utf-8").send(placeholderHome(request)));
   app.get("/dummy/analysis", { preHandler: requireRole("admin", "analyst") }, async (_request, reply) => reply.type("text/html; charset=utf-8").send(page("Analysis", html`<h1 class="govuk-heading-l">Analysis</h1>`)));
   app.post("/dummy/analysis", { preHandler: requireRole("admin", "analyst") }, async (_request, reply) => reply.type("text/html; charset=utf-8").send(page("Saved", html`<p class="govuk-body">Saved</p>`)));
+  // Stands in for @fastify/multipart: the body is a stream the handler reads, not parsed before the CSRF check.
+  app.addContentTypeParser("multipart/form-data", (_request, payload, done) => {
+    payload.resume();
+    done(null, undefined);
+  });
+  app.post("/dummy/upload", { preHandler: requireRole("admin", "analyst") }, async (_request, reply) => reply.type("text/html; charset=utf-8").send(page("Uploaded", html`<p class="govuk-body">Uploaded</p>`)));
   app.get<{ Params: { area: string } }>("/dummy/records/:area", { preHandler: signedIn }, async (request, reply) => {
     if (!canSeeChildLevel(request.user, request.params.area)) return sendForbidden(request, reply, "Your role does not allow child-level records in this area.");
     return reply.type("text/html; charset=utf-8").send(page("Records", html`<h1 class="govuk-heading-l">Records for ${request.params.area}</h1>`));

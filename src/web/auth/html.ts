@@ -57,7 +57,7 @@ ${html`<html lang="en" class="govuk-template">
   <meta charset="utf-8">
   <title>${title} – Lantern</title>
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <link rel="stylesheet" href="/assets/govuk-frontend.min.css">
+  <link rel="stylesheet" href="/assets/govuk/govuk-frontend.min.css">
 </head>
 <body class="govuk-template__body">
   <a href="#main-content" class="govuk-skip-link">Skip to main content</a>

@@ -70,7 +70,7 @@ export interface AuthContext {
 /** The Content-Security-Policy every response carries: nothing from another host, no inline script. */
 export function cspDirectives(secure: boolean): Record<string, string[] | null> {
   return {
-    "default-src": ["'self'"],
+    "default-src": ["'none'"],
     "script-src": ["'self'"],
     "script-src-attr": ["'none'"],
     "style-src": ["'self'"],
@@ -78,7 +78,7 @@ export function cspDirectives(secure: boolean): Record<string, string[] | null> 
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "object-src": ["'none'"],
-    "base-uri": ["'self'"],
+    "base-uri": ["'none'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
     "upgrade-insecure-requests": secure ? [] : null,
