@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { tempStore } from "../../../test/fixtures.ts";
 import { verifyAuditChain } from "../../store/audit.ts";
 import { authenticate, type LoginPolicy } from "./login.ts";
-import { createSession, hashToken, revokeSession, validateSession } from "./sessions.ts";
+import { createSession, hashToken, revokeSession, SESSION_CACHE_MS, validateSession } from "./sessions.ts";
 import { createUser, DEMO_PASSWORD, ensureDemoUsers, findUserByUsername, listUsers, setDisabled, setPassword, setRole } from "./users.ts";
 
 const PW = "correct horse battery";
@@ -166,6 +166,25 @@ test("ensureDemoUsers makes one account per role once, with the printed password
     await ensureDemoUsers(store);
     assert.equal((await listUsers(store)).length, 4);
     assert.equal((await authenticate(store, "manager", DEMO_PASSWORD, "127.0.0.1", new Date())).ok, true);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("the session cache: a revocation in this process is immediate; one made behind its back holds for at most SESSION_CACHE_MS", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const u = await createUser(store, { username: "ann", role: "analyst", password: PW }, "test");
+    const token = await createSession(store, u.id, null, at(0));
+    assert.ok(await validateSession(store, token, at(1)));
+    await store.run(`UPDATE lantern_session SET revoked_at = $1`, [at(2).toISOString()]);
+    assert.ok(await validateSession(store, token, at(3)), "still cached");
+    assert.equal(await validateSession(store, token, at(1 + SESSION_CACHE_MS)), null);
+
+    const t2 = await createSession(store, u.id, null, at(0));
+    assert.ok(await validateSession(store, t2, at(1)));
+    await revokeSession(store, hashToken(t2), at(2));
+    assert.equal(await validateSession(store, t2, at(3)), null);
   } finally {
     await cleanup();
   }
