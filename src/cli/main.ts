@@ -24,6 +24,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   benchmarks: { summary: "Compare an authority with England, its region and statistical neighbours (DfE LAIT)", load: async () => (await import("./commands/benchmarks.ts")).benchmarksCommand },
   report: { summary: "The committee report for a period as PDF or HTML, public (suppressed) or exempt; --calendar for due dates", load: async () => (await import("./commands/report.ts")).reportCommand },
   serve: { summary: "Start the web application (dashboard, indicator pages, uploads) on this machine", load: async () => (await import("./commands/serve.ts")).serveCommand },
+  audit: { summary: "Show the audit log (filtered), or --verify its hash chain", load: async () => (await import("./commands/audit.ts")).auditCommand },
+  users: { summary: "Add and list the people who may sign in to the web application, and their roles", load: async () => (await import("./commands/users.ts")).usersCommand },
   spc: { summary: "Chart a date,value series as SPC (Making Data Count XmR) with its icons", load: async () => (await import("./commands/spc.ts")).spcCommand },
 };
 

@@ -28,6 +28,14 @@ export const ERROR_CATALOGUE = {
   LANTERN_STORE_FAILED: { exit: EXIT.failure, message: "The data store could not complete the operation" },
   LANTERN_PDF_UNAVAILABLE: { exit: EXIT.failure, message: "Chromium, which prints reports to PDF, is not available" },
   LANTERN_INTERNAL: { exit: EXIT.failure, message: "Lantern failed unexpectedly" },
+  LANTERN_AUTH_BAD_USERNAME: { exit: EXIT.usage, message: "A user name must be 2 to 64 letters, digits, dots, dashes, underscores or @" },
+  LANTERN_AUTH_BAD_ROLE: { exit: EXIT.usage, message: "The role must be admin, analyst, manager or member" },
+  LANTERN_AUTH_BAD_AREA: { exit: EXIT.usage, message: "An area is not one of the dashboard areas" },
+  LANTERN_AUTH_WEAK_PASSWORD: { exit: EXIT.usage, message: "The password must be 12 to 256 characters long" },
+  LANTERN_AUTH_USER_EXISTS: { exit: EXIT.usage, message: "A user with that name already exists" },
+  LANTERN_AUTH_USER_NOT_FOUND: { exit: EXIT.usage, message: "There is no such user" },
+  LANTERN_AUDIT_TAMPERED: { exit: EXIT.failure, message: "The audit log has been altered since it was written" },
+  LANTERN_AUTH_OIDC_FAILED: { exit: EXIT.failure, message: "Single sign-on did not complete" },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -156,6 +156,46 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 3,
+    name: "users, sessions, sign-in attempts, audit hash chain",
+    statements: [
+      `CREATE TABLE lantern_user (
+        user_id VARCHAR PRIMARY KEY,
+        username VARCHAR NOT NULL UNIQUE,
+        display_name VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        password_hash VARCHAR,
+        oidc_subject VARCHAR,
+        disabled BOOLEAN NOT NULL,
+        created_at VARCHAR NOT NULL,
+        updated_at VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE lantern_user_area (
+        user_id VARCHAR NOT NULL,
+        area VARCHAR NOT NULL,
+        PRIMARY KEY (user_id, area)
+      )`,
+      `CREATE TABLE lantern_session (
+        token_hash VARCHAR PRIMARY KEY,
+        user_id VARCHAR NOT NULL,
+        created_at VARCHAR NOT NULL,
+        last_seen_at VARCHAR NOT NULL,
+        expires_at VARCHAR NOT NULL,
+        revoked_at VARCHAR,
+        ip VARCHAR
+      )`,
+      `CREATE TABLE lantern_login_attempt (
+        username VARCHAR NOT NULL,
+        ip VARCHAR NOT NULL,
+        attempted_at VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL
+      )`,
+      `ALTER TABLE lantern_audit ADD COLUMN target VARCHAR`,
+      `ALTER TABLE lantern_audit ADD COLUMN prev_hash VARCHAR`,
+      `ALTER TABLE lantern_audit ADD COLUMN entry_hash VARCHAR`,
+    ],
+  },
+  {
     version: 4,
     name: "web: officer commentary and targets edited in the browser, with history",
     statements: [

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { tempDir } from "../../../test/fixtures.ts";
+import { openStore, storeConfig } from "../../store/open.ts";
+import { authenticate } from "../../web/auth/login.ts";
+import type { Output } from "../output.ts";
+import { makeUsersCommand } from "./users.ts";
+
+function capture(): Output & { stdout: () => string; stderr: () => string } {
+  let out = "";
+  let err = "";
+  return {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    isTTY: false,
+    color: false,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+test("lantern users add (password from stdin or generated), list, role, disable", async () => {
+  const t = tempDir();
+  try {
+    const stdin = (text: string) => () => [Buffer.from(text)];
+    const o1 = capture();
+    assert.equal(await makeUsersCommand(stdin("first admin password\nignored\n")).run(["add", "Root", "--role", "admin", "--password-stdin", "--name", "Ruth Oot", "--data", t.dir], o1), 0);
+    assert.equal(o1.stdout(), "Added root (admin).\n");
+
+    const o2 = capture();
+    assert.equal(await makeUsersCommand().run(["add", "mgr", "--role", "manager", "--areas", "send,front_door", "--data", t.dir], o2), 0);
+    const generated = /Generated password \(shown once; give it to the user safely\): (\S+)\n/.exec(o2.stderr())![1]!;
+    assert.equal(generated.length, 20);
+
+    const o3 = capture();
+    assert.equal(await makeUsersCommand().run(["list", "--json", "--data", t.dir], o3), 0);
+    const list = JSON.parse(o3.stdout()).users.map((u: Record<string, unknown>) => [u["username"], u["displayName"], u["role"], u["areas"], u["disabled"]]);
+    assert.deepEqual(list, [
+      ["mgr", "mgr", "manager", ["front_door", "send"], false],
+      ["root", "Ruth Oot", "admin", [], false],
+    ]);
+
+    const o4 = capture();
+    assert.equal(await makeUsersCommand().run(["role", "mgr", "--role", "member", "--data", t.dir], o4), 0);
+    assert.equal(o4.stdout(), "mgr is now member; their sessions have ended.\n");
+    assert.equal(await makeUsersCommand().run(["disable", "mgr", "--data", t.dir], capture()), 0);
+
+    const o5 = capture();
+    assert.equal(await makeUsersCommand().run(["list", "--data", t.dir], o5), 0);
+    assert.match(o5.stdout(), /^mgr\s+mgr\s+member\s+disabled\s+password$/m);
+
+    const store = await openStore(storeConfig(t.dir, {}));
+    try {
+      assert.equal((await authenticate(store, "root", "first admin password", "127.0.0.1", new Date())).ok, true);
+      assert.equal((await authenticate(store, "mgr", generated, "127.0.0.1", new Date())).ok, false);
+      const actions = (await store.all<{ actor: string; action: string }>(`SELECT actor, action FROM lantern_audit WHERE action LIKE 'user.%' ORDER BY audit_id`)).map((r) => r.action);
+      assert.deepEqual(actions, ["user.create", "user.create", "user.role_change", "user.disable"]);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern users refuses misuse with a hint: no subcommand, no role, a short password, a duplicate", async () => {
+  const t = tempDir();
+  try {
+    const cmd = makeUsersCommand(() => [Buffer.from("short\n")]);
+    await assert.rejects(cmd.run(["--data", t.dir], capture()), { code: "LANTERN_USAGE", hint: "Run `lantern users --help` for examples." });
+    await assert.rejects(cmd.run(["add", "ann", "--data", t.dir], capture()), { code: "LANTERN_USAGE" });
+    await assert.rejects(cmd.run(["add", "ann", "--role", "admin", "--password-stdin", "--data", t.dir], capture()), { code: "LANTERN_AUTH_WEAK_PASSWORD" });
+    await assert.rejects(cmd.run(["add", "ann", "--role", "boss", "--data", t.dir], capture()), { code: "LANTERN_AUTH_BAD_ROLE" });
+    assert.equal(await makeUsersCommand().run(["add", "ann", "--role", "analyst", "--data", t.dir], capture()), 0);
+    await assert.rejects(makeUsersCommand().run(["add", "ann", "--role", "analyst", "--data", t.dir], capture()), { code: "LANTERN_AUTH_USER_EXISTS" });
+  } finally {
+    t.cleanup();
+  }
+});

@@ -1,0 +1,131 @@
+/**
+ * @module
+ * `lantern users`: create and list the people who may sign in to the web application, so the
+ * first admin can be made before the server has any. The password comes from standard input
+ * (`--password-stdin`, for scripts) or is generated and printed once; it is stored only as an
+ * Argon2id hash. Changes are audited as done by `cli:<os user>`.
+ */
+
+import { randomBytes } from "node:crypto";
+import { userInfo } from "node:os";
+import { LanternError } from "../../core/errors.ts";
+import { openStore, storeConfig } from "../../store/open.ts";
+import { createUser, listUsers, setDisabled, setPassword, setRole } from "../../web/auth/users.ts";
+import { type Command, parse } from "../command.ts";
+import { type Output, table } from "../output.ts";
+
+const HELP = `lantern users add USERNAME --role ROLE [--areas A,B] [--name "Full Name"] [--password-stdin]
+lantern users role USERNAME --role ROLE [--areas A,B]
+lantern users password USERNAME [--password-stdin]
+lantern users disable USERNAME | lantern users enable USERNAME
+lantern users list [--json]
+
+Manage who may sign in to the web application (lantern serve). Roles:
+  admin    users, settings and the audit log, and everything an analyst can do
+  analyst  loads data, validation reports, child-level records, targets, commentary, reports
+  manager  dashboards, and child-level records only for the areas granted with --areas
+  member   aggregate figures only (small numbers suppressed) and published commentary
+
+Areas: front_door, early_help, children_in_need, child_protection, children_in_care,
+care_leavers, missing, send, workforce.
+
+The password is read from standard input with --password-stdin (its first line; 12 to 256
+characters). Without it, Lantern makes a strong password and prints it once. Passwords are
+stored only as Argon2id hashes. Changing a role, password or status ends that user's sessions.
+Every change goes to the audit log.
+
+Examples:
+  lantern users add alice --role admin
+  printf '%s\\n' "$PASSWORD" | lantern users add bob --role manager --areas front_door,children_in_need --password-stdin
+  lantern users list
+`;
+
+async function readFirstLine(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<string> {
+  let text = "";
+  for await (const chunk of stream) {
+    text += chunk.toString();
+    if (text.includes("\n") || text.length > 1024) break;
+  }
+  return text.split(/\r?\n/)[0] ?? "";
+}
+
+/** The command, reading passwords from `stdin` (tests pass their own). */
+export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | Iterable<Buffer | string> = () => process.stdin): Command {
+  async function password(values: { "password-stdin"?: boolean }, o: Output): Promise<string> {
+    if (values["password-stdin"]) return readFirstLine(stdin());
+    const pw = randomBytes(15).toString("base64url");
+    o.err(`Generated password (shown once; give it to the user safely): ${pw}\n`);
+    return pw;
+  }
+
+  async function run(argv: readonly string[], o: Output): Promise<number> {
+    const { values, positionals } = parse(
+      "users",
+      argv,
+      { role: { type: "string" }, areas: { type: "string" }, name: { type: "string" }, "password-stdin": { type: "boolean", default: false } },
+      true,
+    );
+    const [sub, username, ...extra] = positionals;
+    const actor = `cli:${userInfo().username}`;
+    const needUser = () => {
+      if (!username || extra.length) throw new LanternError("LANTERN_USAGE", `lantern users ${sub} needs exactly one USERNAME.`, { hint: "Run `lantern users --help` for examples." });
+      return username;
+    };
+    const needRole = () => {
+      if (!values.role) throw new LanternError("LANTERN_USAGE", `lantern users ${sub} needs --role admin|analyst|manager|member.`, { hint: "Run `lantern users --help` for examples." });
+      return values.role;
+    };
+    const areas = (values.areas ?? "").split(",").filter(Boolean);
+    if (sub !== "add" && sub !== "list" && sub !== "role" && sub !== "password" && sub !== "disable" && sub !== "enable") {
+      throw new LanternError("LANTERN_USAGE", sub ? `lantern users has no "${sub}".` : "lantern users needs add, list, role, password, disable or enable.", { hint: "Run `lantern users --help` for examples." });
+    }
+    const store = await openStore(storeConfig(values.data));
+    try {
+      switch (sub) {
+        case "list": {
+          const users = await listUsers(store);
+          if (values.json) {
+            o.out(`${JSON.stringify({ users: users.map((u) => ({ username: u.username, displayName: u.displayName, role: u.role, areas: u.areas, disabled: u.disabled, sso: u.oidcSubject !== null, createdAt: u.createdAt })) }, null, 2)}\n`);
+          } else if (!users.length) {
+            o.out("No users yet. Make the first admin: lantern users add NAME --role admin\n");
+          } else {
+            o.out(table(["user", "name", "role", "areas", "status", "sign-in"], users.map((u) => [u.username, u.displayName, u.role, u.areas.join(","), u.disabled ? "disabled" : "active", u.oidcSubject ? "sso" : u.passwordHash ? "password" : "none"])));
+          }
+          return 0;
+        }
+        case "add": {
+          const name = needUser();
+          const role = needRole();
+          const pw = await password(values, o);
+          const u = await createUser(store, { username: name, role, areas, password: pw, ...(values.name ? { displayName: values.name } : {}) }, actor);
+          if (values.json) o.out(`${JSON.stringify({ user: { username: u.username, role: u.role, areas: u.areas } }, null, 2)}\n`);
+          else o.out(`Added ${u.username} (${u.role}${u.areas.length ? `: ${u.areas.join(", ")}` : ""}).\n`);
+          return 0;
+        }
+        case "role": {
+          const u = await setRole(store, needUser(), needRole(), areas, actor);
+          o.out(`${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; their sessions have ended.\n`);
+          return 0;
+        }
+        case "password": {
+          const name = needUser();
+          await setPassword(store, name, await password(values, o), actor);
+          o.out(`The password of ${name} is changed; their sessions have ended.\n`);
+          return 0;
+        }
+        default: {
+          const name = needUser();
+          await setDisabled(store, name, sub === "disable", actor);
+          o.out(`${name} is ${sub}d.\n`);
+          return 0;
+        }
+      }
+    } finally {
+      await store.close();
+    }
+  }
+
+  return { name: "users", help: HELP, run };
+}
+
+export const usersCommand: Command = makeUsersCommand();

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { tempStore } from "../../test/fixtures.ts";
+import { audit, auditEvent, entryHash, GENESIS_HASH, listAudit, verifyAuditChain } from "./audit.ts";
+
+const at = (iso: string) => () => new Date(iso);
+
+test("entries chain by hash: each points to the one before, the first to the genesis hash", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await auditEvent(store, { actor: "ann", action: "auth.sign_in", target: "ann", detail: { ip: "127.0.0.1" } }, at("2026-01-02T09:00:00.000Z"));
+    await audit(store, { actor: "bob", action: "data.load", la_code: "202", detail: { rows: 3 } }, at("2026-01-02T10:00:00.000Z"));
+    const rows = await store.all<{ audit_id: number; prev_hash: string; entry_hash: string; target: string | null; la_code: string | null }>(
+      `SELECT audit_id, prev_hash, entry_hash, target, la_code FROM lantern_audit ORDER BY audit_id`,
+    );
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0]!.prev_hash, GENESIS_HASH);
+    assert.equal(rows[1]!.prev_hash, rows[0]!.entry_hash);
+    // The first hash recomputed by hand from its fields.
+    assert.equal(
+      rows[0]!.entry_hash,
+      entryHash(GENESIS_HASH, { audit_id: 1, logged_at: "2026-01-02T09:00:00.000Z", actor: "ann", action: "auth.sign_in", la_code: null, target: "ann", detail: '{"ip":"127.0.0.1"}' }),
+    );
+    assert.deepEqual(await verifyAuditChain(store), { ok: true, checked: 2, unchained: 0 });
+  } finally {
+    await cleanup();
+  }
+});
+
+test("verifyAuditChain names the first modified, removed or unhashed entry", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    for (let i = 1; i <= 4; i++) await auditEvent(store, { actor: "ann", action: "records.view", target: `ind${i}`, detail: { rows: i } }, at(`2026-01-0${i}T09:00:00.000Z`));
+    assert.equal((await verifyAuditChain(store)).ok, true);
+
+    await store.run(`UPDATE lantern_audit SET detail = '{"rows":0}' WHERE audit_id = 2`);
+    assert.deepEqual(await verifyAuditChain(store), { ok: false, checked: 1, unchained: 0, brokenAt: { auditId: 2, reason: "its contents were changed after it was written" } });
+    await store.run(`UPDATE lantern_audit SET detail = '{"rows":2}' WHERE audit_id = 2`);
+    assert.equal((await verifyAuditChain(store)).ok, true);
+
+    await store.run(`UPDATE lantern_audit SET actor = 'someone else' WHERE audit_id = 4`);
+    assert.equal((await verifyAuditChain(store)).brokenAt?.auditId, 4);
+    await store.run(`UPDATE lantern_audit SET actor = 'ann' WHERE audit_id = 4`);
+
+    await store.run(`DELETE FROM lantern_audit WHERE audit_id = 3`);
+    assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 4, reason: "entry 3 is missing" });
+  } finally {
+    await cleanup();
+  }
+});
+
+test("a row rewritten with a fresh hash of its own still breaks the link from the next row", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    for (let i = 1; i <= 3; i++) await auditEvent(store, { actor: "ann", action: "export.csv", detail: { n: i } }, at(`2026-02-0${i}T09:00:00.000Z`));
+    const [r1] = await store.all<{ entry_hash: string }>(`SELECT entry_hash FROM lantern_audit WHERE audit_id = 1`);
+    const forged = entryHash(r1!.entry_hash, { audit_id: 2, logged_at: "2026-02-02T09:00:00.000Z", actor: "ann", action: "export.csv", la_code: null, target: null, detail: '{"n":99}' });
+    await store.run(`UPDATE lantern_audit SET detail = '{"n":99}', entry_hash = $1 WHERE audit_id = 2`, [forged]);
+    assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 3, reason: "it does not point to the entry before it (an entry was removed or inserted)" });
+  } finally {
+    await cleanup();
+  }
+});
+
+test("concurrent writers never fork the chain", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => auditEvent(store, { actor: `u${i}`, action: "records.view", detail: {} })));
+    const r = await verifyAuditChain(store);
+    assert.deepEqual(r, { ok: true, checked: 20, unchained: 0 });
+  } finally {
+    await cleanup();
+  }
+});
+
+test("listAudit filters by user, exact action or prefix* and inclusive date range, newest first, paginated", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await auditEvent(store, { actor: "ann", action: "auth.sign_in" }, at("2026-03-01T08:00:00.000Z"));
+    await auditEvent(store, { actor: "bob", action: "auth.sign_in_failed" }, at("2026-03-02T23:59:59.000Z"));
+    await auditEvent(store, { actor: "ann", action: "records.view" }, at("2026-03-03T00:00:00.000Z"));
+    await auditEvent(store, { actor: "ann", action: "auth.sign_out" }, at("2026-03-04T12:00:00.000Z"));
+    const ids = async (f: Parameters<typeof listAudit>[1]) => (await listAudit(store, f)).rows.map((r) => r.auditId);
+    assert.deepEqual(await ids({ actor: "ann", limit: 10, offset: 0 }), [4, 3, 1]);
+    assert.deepEqual(await ids({ action: "auth.sign_in", limit: 10, offset: 0 }), [1]);
+    assert.deepEqual(await ids({ action: "auth.*", limit: 10, offset: 0 }), [4, 2, 1]);
+    assert.deepEqual(await ids({ from: "2026-03-02", to: "2026-03-03", limit: 10, offset: 0 }), [3, 2]);
+    const p2 = await listAudit(store, { limit: 2, offset: 2 });
+    assert.deepEqual([p2.total, p2.rows.map((r) => r.auditId)], [4, [2, 1]]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("entries written before the chain began are counted as unchained; an unhashed entry after it is tampering", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES (1, '2025-01-01T00:00:00.000Z', 'old', 'data.load', '202', '{}')`);
+    await auditEvent(store, { actor: "ann", action: "auth.sign_in" });
+    assert.deepEqual(await verifyAuditChain(store), { ok: true, checked: 1, unchained: 1 });
+    await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES (3, '2025-01-01T00:00:00.000Z', 'x', 'y', NULL, '{}')`);
+    assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 3, reason: "an entry after the chain began has no hash" });
+  } finally {
+    await cleanup();
+  }
+});

@@ -1,0 +1,182 @@
+/**
+ * @module
+ * The admin pages: GET/POST /admin/users (create, change role and areas, disable or enable,
+ * reset password) and GET /admin/audit (the audit log, filtered by user, action and date range,
+ * paginated, with a check of the hash chain on request). Admins only. An admin cannot demote or
+ * disable themselves, so the last admin cannot lock everyone out by accident.
+ */
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isLanternError } from "../../core/errors.ts";
+import { AREAS } from "../../kpi/types.ts";
+import { auditActions, listAudit, verifyAuditChain } from "../../store/audit.ts";
+import { requireRole } from "./access.ts";
+import { type Html, html, page } from "./html.ts";
+import type { AuthContext } from "./plugin.ts";
+import { createUser, listUsers, setDisabled, setPassword, setRole } from "./users.ts";
+import { ROLES } from "./types.ts";
+
+const BODY_LIMIT = 16 * 1024;
+const PAGE_SIZE = 50;
+
+function str(obj: unknown, name: string, max: number): string {
+  const v = obj && typeof obj === "object" ? (obj as Record<string, unknown>)[name] : undefined;
+  return typeof v === "string" ? v.slice(0, max) : "";
+}
+
+function strs(obj: unknown, name: string): string[] {
+  const v = obj && typeof obj === "object" ? (obj as Record<string, unknown>)[name] : undefined;
+  const all = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return all.filter((x): x is string => typeof x === "string").slice(0, 20).map((x) => x.slice(0, 40));
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, title: string, body: Html, code = 200): FastifyReply {
+  return reply
+    .code(code)
+    .type("text/html; charset=utf-8")
+    .send(page(title, body, { signedInAs: request.user?.displayName ?? null, csrfToken: request.csrfToken() }));
+}
+
+function areaBoxes(prefix: string, checked: readonly string[]): Html {
+  return html`<div class="govuk-checkboxes govuk-checkboxes--small">${AREAS.map(
+    (a) => html`<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="${prefix}-${a.id}" name="areas" type="checkbox" value="${a.id}"${checked.includes(a.id) ? html` checked` : ""}><label class="govuk-label govuk-checkboxes__label" for="${prefix}-${a.id}">${a.title}</label></div>`,
+  )}</div>`;
+}
+
+function roleSelect(id: string, current: string): Html {
+  return html`<select class="govuk-select" id="${id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === current ? html` selected` : ""}>${r}</option>`)}</select>`;
+}
+
+async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: FastifyReply, note: { ok: boolean; text: string } | null, code = 200): Promise<FastifyReply> {
+  const users = await listUsers(ctx.store);
+  const csrf = request.csrfToken();
+  const banner = note
+    ? note.ok
+      ? html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${note.text}</p></div></div>`
+      : html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><p class="govuk-body">${note.text}</p></div></div></div>`
+    : "";
+  const rows = users.map((u, i) => {
+    const id = `u${i}`;
+    return html`<tr class="govuk-table__row">
+      <td class="govuk-table__cell">${u.username}</td>
+      <td class="govuk-table__cell">${u.displayName}</td>
+      <td class="govuk-table__cell">${u.role}${u.role === "manager" ? html`<br><span class="govuk-body-s">${u.areas.join(", ") || "no areas"}</span>` : ""}</td>
+      <td class="govuk-table__cell">${u.disabled ? "disabled" : "active"}${u.oidcSubject ? html`<br><span class="govuk-body-s">single sign-on</span>` : ""}</td>
+      <td class="govuk-table__cell">
+        <details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change ${u.username}</span></summary><div class="govuk-details__text">
+          <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="role"><input type="hidden" name="username" value="${u.username}">
+            <div class="govuk-form-group"><label class="govuk-label" for="${id}-role">Role</label>${roleSelect(`${id}-role`, u.role)}</div>
+            <fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${areaBoxes(id, u.areas)}</fieldset>
+            <button class="govuk-button govuk-button--secondary" type="submit">Change role</button></form>
+          <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="reset"><input type="hidden" name="username" value="${u.username}">
+            <div class="govuk-form-group"><label class="govuk-label" for="${id}-pw">New password</label><input class="govuk-input govuk-!-width-one-half" id="${id}-pw" name="password" type="password" autocomplete="new-password" maxlength="256"></div>
+            <button class="govuk-button govuk-button--secondary" type="submit">Reset password</button></form>
+          <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="${u.disabled ? "enable" : "disable"}"><input type="hidden" name="username" value="${u.username}">
+            <button class="govuk-button govuk-button--warning" type="submit">${u.disabled ? "Enable" : "Disable"} ${u.username}</button></form>
+        </div></details>
+      </td></tr>`;
+  });
+  return send(
+    request,
+    reply,
+    "Users and roles",
+    html`${banner}<h1 class="govuk-heading-l">Users and roles</h1>
+    <p class="govuk-body"><a class="govuk-link" href="/admin/audit">Audit log</a></p>
+    <table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${users.length} user(s)</caption>
+      <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">User name</th><th scope="col" class="govuk-table__header">Name</th><th scope="col" class="govuk-table__header">Role</th><th scope="col" class="govuk-table__header">Status</th><th scope="col" class="govuk-table__header">Change</th></tr></thead>
+      <tbody class="govuk-table__body">${rows}</tbody></table>
+    <h2 class="govuk-heading-m">Add a user</h2>
+    <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="create">
+      <div class="govuk-form-group"><label class="govuk-label" for="new-username">User name</label><input class="govuk-input govuk-!-width-one-half" id="new-username" name="username" type="text" maxlength="64" spellcheck="false"></div>
+      <div class="govuk-form-group"><label class="govuk-label" for="new-name">Full name</label><input class="govuk-input govuk-!-width-one-half" id="new-name" name="displayName" type="text" maxlength="120"></div>
+      <div class="govuk-form-group"><label class="govuk-label" for="new-role">Role</label>${roleSelect("new-role", "member")}</div>
+      <fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${areaBoxes("new", [])}</fieldset>
+      <div class="govuk-form-group"><label class="govuk-label" for="new-password">Password (12 characters or more)</label><input class="govuk-input govuk-!-width-one-half" id="new-password" name="password" type="password" autocomplete="new-password" maxlength="256"></div>
+      <button class="govuk-button" type="submit">Add user</button></form>`,
+    code,
+  );
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Register the admin routes. */
+export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promise<void> {
+  const admin = requireRole("admin");
+
+  app.get("/admin/users", { preHandler: admin }, async (request, reply) => usersPage(ctx, request, reply, null));
+
+  app.post("/admin/users", { preHandler: admin, bodyLimit: BODY_LIMIT }, async (request, reply) => {
+    const b = request.body;
+    const op = str(b, "op", 20);
+    const username = str(b, "username", 64).trim().toLowerCase();
+    const actor = request.user!.username;
+    try {
+      if ((op === "role" || op === "disable") && username === actor) {
+        return usersPage(ctx, request, reply, { ok: false, text: "You cannot change your own role or disable yourself; ask another admin." }, 400);
+      }
+      switch (op) {
+        case "create":
+          await createUser(ctx.store, { username, displayName: str(b, "displayName", 120), role: str(b, "role", 20), areas: strs(b, "areas"), password: str(b, "password", 257) }, actor, ctx.now);
+          return usersPage(ctx, request, reply, { ok: true, text: `Added ${username}.` });
+        case "role": {
+          const u = await setRole(ctx.store, username, str(b, "role", 20), strs(b, "areas"), actor, ctx.now);
+          return usersPage(ctx, request, reply, { ok: true, text: `${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; their sessions have ended.` });
+        }
+        case "disable":
+        case "enable":
+          await setDisabled(ctx.store, username, op === "disable", actor, ctx.now);
+          return usersPage(ctx, request, reply, { ok: true, text: `${username} is ${op}d.` });
+        case "reset":
+          await setPassword(ctx.store, username, str(b, "password", 257), actor, ctx.now);
+          return usersPage(ctx, request, reply, { ok: true, text: `The password of ${username} is reset; their sessions have ended.` });
+        default:
+          return usersPage(ctx, request, reply, { ok: false, text: "Choose what to change." }, 400);
+      }
+    } catch (e) {
+      if (isLanternError(e)) return usersPage(ctx, request, reply, { ok: false, text: e.message }, 400);
+      throw e;
+    }
+  });
+
+  app.get("/admin/audit", { preHandler: admin }, async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const user = str(q, "user", 64).trim();
+    const action = str(q, "action", 64).trim();
+    const from = DAY.test(str(q, "from", 10)) ? str(q, "from", 10) : "";
+    const to = DAY.test(str(q, "to", 10)) ? str(q, "to", 10) : "";
+    const pageNo = Math.min(100_000, Math.max(1, Number.parseInt(str(q, "page", 6), 10) || 1));
+    const { rows, total } = await listAudit(ctx.store, { actor: user, action, from, to, limit: PAGE_SIZE, offset: (pageNo - 1) * PAGE_SIZE });
+    const actions = await auditActions(ctx.store);
+    const chain = str(q, "verify", 1) === "1" ? await verifyAuditChain(ctx.store) : null;
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const link = (p: number) => `/admin/audit?${new URLSearchParams({ user, action, from, to, page: String(p) }).toString()}`;
+    const chainNote = chain
+      ? chain.ok
+        ? html`<div class="govuk-inset-text">The chain is intact: ${chain.checked} entries checked${chain.unchained ? html`, ${chain.unchained} older entries written before the chain began` : ""}.</div>`
+        : html`<div class="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">The audit log has been altered</h2><div class="govuk-error-summary__body"><p class="govuk-body">Entry ${chain.brokenAt!.auditId}: ${chain.brokenAt!.reason}.</p></div></div></div>`
+      : html`<p class="govuk-body"><a class="govuk-link" href="/admin/audit?verify=1">Check that no entry has been altered</a></p>`;
+    return send(
+      request,
+      reply,
+      "Audit log",
+      html`<h1 class="govuk-heading-l">Audit log</h1>${chainNote}
+      <form method="get" action="/admin/audit" class="govuk-!-margin-bottom-6">
+        <div class="govuk-form-group"><label class="govuk-label" for="f-user">User</label><input class="govuk-input govuk-input--width-20" id="f-user" name="user" type="text" maxlength="64" value="${user}"></div>
+        <div class="govuk-form-group"><label class="govuk-label" for="f-action">Action</label><select class="govuk-select" id="f-action" name="action"><option value="">Any action</option>${actions.map((a) => html`<option value="${a}"${a === action ? html` selected` : ""}>${a}</option>`)}</select></div>
+        <div class="govuk-form-group"><label class="govuk-label" for="f-from">From (YYYY-MM-DD)</label><input class="govuk-input govuk-input--width-10" id="f-from" name="from" type="text" inputmode="numeric" maxlength="10" value="${from}"></div>
+        <div class="govuk-form-group"><label class="govuk-label" for="f-to">To (YYYY-MM-DD)</label><input class="govuk-input govuk-input--width-10" id="f-to" name="to" type="text" inputmode="numeric" maxlength="10" value="${to}"></div>
+        <button class="govuk-button govuk-button--secondary" type="submit">Filter</button>
+      </form>
+      <table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${total} entr${total === 1 ? "y" : "ies"}, page ${pageNo} of ${pages}</caption>
+        <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">#</th><th scope="col" class="govuk-table__header">When (UTC)</th><th scope="col" class="govuk-table__header">Who</th><th scope="col" class="govuk-table__header">Action</th><th scope="col" class="govuk-table__header">On</th><th scope="col" class="govuk-table__header">Detail</th></tr></thead>
+        <tbody class="govuk-table__body">${rows.map(
+          (r) =>
+            html`<tr class="govuk-table__row"><td class="govuk-table__cell">${r.auditId}</td><td class="govuk-table__cell">${r.loggedAt.slice(0, 19).replace("T", " ")}</td><td class="govuk-table__cell">${r.actor}</td><td class="govuk-table__cell">${r.action}</td><td class="govuk-table__cell">${r.target ?? r.laCode ?? ""}</td><td class="govuk-table__cell govuk-body-s"><code>${r.detail}</code></td></tr>`,
+        )}</tbody></table>
+      <nav class="govuk-pagination" aria-label="Pages">
+        ${pageNo > 1 ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${link(pageNo - 1)}" rel="prev">Previous page</a></div>` : ""}
+        ${pageNo < pages ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${link(pageNo + 1)}" rel="next">Next page</a></div>` : ""}
+      </nav>`,
+    );
+  });
+}

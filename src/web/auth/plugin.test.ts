@@ -1,0 +1,290 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { authTestServer } from "../../../test/auth-server.ts";
+import { tempStore } from "../../../test/fixtures.ts";
+import { anonymous, assertRouteAccess, cookieHeader, post, type RouteCase, signIn, visit, type Visitor } from "../../../test/web-access.ts";
+import { verifyAuditChain } from "../../store/audit.ts";
+import type { Store } from "../../store/port.ts";
+import type { AuthPluginOptions } from "./plugin.ts";
+import { DEMO_PASSWORD, ensureDemoUsers, findUserByUsername } from "./users.ts";
+
+async function withServer(fn: (app: FastifyInstance, store: Store) => Promise<void>, opts: Omit<AuthPluginOptions, "store"> = { secureCookies: false }): Promise<void> {
+  const { store, cleanup } = await tempStore();
+  const app = await authTestServer(store, opts);
+  try {
+    await ensureDemoUsers(store);
+    await fn(app, store);
+  } finally {
+    await app.close();
+    await cleanup();
+  }
+}
+
+const as = (app: FastifyInstance, username: string) => () => signIn(app, username, DEMO_PASSWORD);
+
+/** Every route the auth module owns, and the dummy routes standing for each kind of page rule. */
+const ROUTES: readonly RouteCase[] = [
+  { method: "GET", url: "/sign-in", allowed: ["anonymous", "admin", "analyst", "manager", "member"] },
+  { method: "GET", url: "/auth/oidc/start", allowed: ["anonymous", "admin", "analyst", "manager", "member"] },
+  { method: "GET", url: "/auth/oidc/callback", allowed: ["anonymous", "admin", "analyst", "manager", "member"] },
+  { method: "GET", url: "/admin/users", allowed: ["admin"] },
+  { method: "POST", url: "/admin/users", allowed: ["admin"], form: { op: "none" } },
+  { method: "GET", url: "/admin/audit", allowed: ["admin"] },
+  { method: "GET", url: "/admin/audit?user=admin&action=auth.sign_in&from=2020-01-01&to=2099-12-31&page=2&verify=1", allowed: ["admin"] },
+  { method: "GET", url: "/", allowed: ["admin", "analyst", "manager", "member"] },
+  { method: "GET", url: "/dummy/analysis", allowed: ["admin", "analyst"] },
+  { method: "POST", url: "/dummy/analysis", allowed: ["admin", "analyst"] },
+  { method: "GET", url: "/dummy/records/front_door", allowed: ["admin", "analyst", "manager"] },
+  { method: "GET", url: "/dummy/records/send", allowed: ["admin", "analyst"] },
+  { method: "POST", url: "/sign-out", allowed: ["anonymous", "admin", "analyst", "manager", "member"], endsSession: true },
+];
+
+test("access table: every owned route refuses each role that should not reach it", async () => {
+  await withServer(async (app) => {
+    const { checked } = await assertRouteAccess(app, ROUTES, { admin: as(app, "admin"), analyst: as(app, "analyst"), manager: as(app, "manager"), member: as(app, "member") });
+    assert.equal(checked, ROUTES.length * 5);
+  });
+});
+
+test("the access table itself fails when a route lets in a role it should refuse", async () => {
+  await withServer(async (app) => {
+    await assert.rejects(
+      assertRouteAccess(app, [{ method: "GET", url: "/dummy/analysis", allowed: ["admin"] }], { admin: as(app, "admin"), analyst: as(app, "analyst"), manager: as(app, "manager"), member: as(app, "member") }),
+      /GET \/dummy\/analysis as analyst: should be refused, got 200/,
+    );
+  });
+});
+
+test("CSRF: posts without the token, with another visitor's token, or from another site are refused", async () => {
+  await withServer(async (app, store) => {
+    const admin = await signIn(app, "admin", DEMO_PASSWORD);
+    const other = await signIn(app, "analyst", DEMO_PASSWORD);
+    const form = { op: "create", username: "newbie", role: "member", password: "a long enough password" };
+    const missing = await post(app, admin, "/admin/users", { ...form, _csrf: "" });
+    assert.equal(missing.statusCode, 403);
+    assert.match(missing.body, /This form has expired/);
+    assert.equal((await post(app, admin, "/admin/users", { ...form, _csrf: other.csrf })).statusCode, 403);
+    assert.equal((await post(app, admin, "/admin/users", form, { origin: "https://evil.example" })).statusCode, 403);
+    // No body at all, and a JSON body, are refused too.
+    const bare = await app.inject({ method: "POST", url: "/admin/users", headers: { cookie: cookieHeader(admin) } });
+    assert.equal(bare.statusCode, 403);
+    const json = await app.inject({ method: "POST", url: "/dummy/analysis", headers: { cookie: cookieHeader(admin), "content-type": "application/json" }, payload: "{}" });
+    assert.equal(json.statusCode, 403);
+    assert.equal(await findUserByUsername(store, "newbie"), null);
+    // The header form works, as does the field.
+    assert.equal((await app.inject({ method: "POST", url: "/dummy/analysis", headers: { cookie: cookieHeader(admin), "x-csrf-token": admin.csrf } })).statusCode, 200);
+    assert.equal((await post(app, admin, "/admin/users", form)).statusCode, 200);
+    assert.ok(await findUserByUsername(store, "newbie"));
+    // Signing in needs the pre-session token too.
+    const anon = await anonymous(app);
+    assert.equal((await post(app, anon, "/sign-in", { username: "admin", password: DEMO_PASSWORD, _csrf: "x" })).statusCode, 403);
+    assert.equal((await app.inject({ method: "POST", url: "/sign-in", payload: `username=admin&password=${DEMO_PASSWORD}`, headers: { "content-type": "application/x-www-form-urlencoded" } })).statusCode, 403);
+  });
+});
+
+test("CSRF on multipart uploads (streamed bodies): the header or a _csrf query parameter, never skipped", async () => {
+  await withServer(async (app) => {
+    const analyst = await signIn(app, "analyst", DEMO_PASSWORD);
+    const boundary = "----lantern";
+    const payload = `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${analyst.csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nx\r\n--${boundary}--\r\n`;
+    const send = (url: string, headers: Record<string, string> = {}) =>
+      app.inject({ method: "POST", url, payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}`, cookie: cookieHeader(analyst), ...headers } });
+    // The token inside the streamed body is not read by the plugin, so alone it is not enough.
+    assert.equal((await send("/dummy/upload")).statusCode, 403);
+    assert.equal((await send("/dummy/upload?_csrf=wrong")).statusCode, 403);
+    assert.equal((await send(`/dummy/upload?_csrf=${encodeURIComponent(analyst.csrf)}`)).statusCode, 200);
+    assert.equal((await send("/dummy/upload", { "x-csrf-token": analyst.csrf })).statusCode, 200);
+    // A query token is not accepted on ordinary form posts (it would end up in logs and history).
+    const form = await app.inject({ method: "POST", url: `/dummy/analysis?_csrf=${encodeURIComponent(analyst.csrf)}`, headers: { cookie: cookieHeader(analyst), "content-type": "application/x-www-form-urlencoded" }, payload: "a=1" });
+    assert.equal(form.statusCode, 403);
+  });
+});
+
+test("a forged, expired or signed-out session is no session", async () => {
+  let clock = Date.parse("2026-06-01T09:00:00.000Z");
+  await withServer(
+    async (app) => {
+      const forged: Visitor = { cookies: { lantern_session: "A".repeat(43) }, csrf: "", ip: "127.0.0.1" };
+      const r1 = await visit(app, forged, "/dummy/analysis");
+      assert.equal(r1.statusCode, 303);
+      assert.equal(r1.headers.location, "/sign-in?next=%2Fdummy%2Fanalysis");
+
+      const v = await signIn(app, "analyst", DEMO_PASSWORD);
+      assert.equal((await visit(app, v, "/dummy/analysis")).statusCode, 200);
+      const token = v.cookies["lantern_session"]!;
+      // One character changed.
+      const tampered: Visitor = { cookies: { lantern_session: (token[0] === "A" ? "B" : "A") + token.slice(1) }, csrf: "", ip: "127.0.0.1" };
+      assert.equal((await visit(app, tampered, "/dummy/analysis")).statusCode, 303);
+      // Idle for 31 minutes: expired.
+      clock += 31 * 60_000;
+      assert.equal((await visit(app, v, "/dummy/analysis")).statusCode, 303);
+
+      const w = await signIn(app, "analyst", DEMO_PASSWORD);
+      const kept = { ...w.cookies };
+      assert.equal((await post(app, w, "/sign-out")).statusCode, 303);
+      const replay: Visitor = { cookies: kept, csrf: "", ip: "127.0.0.1" };
+      assert.equal((await visit(app, replay, "/dummy/analysis")).statusCode, 303);
+    },
+    { secureCookies: false, now: () => new Date(clock) },
+  );
+});
+
+test("the sign-in rate limit holds per address and per account name", async () => {
+  await withServer(
+    async (app) => {
+      const a = await anonymous(app, "10.9.9.1");
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) codes.push((await post(app, a, "/sign-in", { username: `nobody${i}`, password: "wrong password" })).statusCode);
+      assert.deepEqual(codes, [401, 401, 401, 429]);
+      // Another address is not held back by the first.
+      const b = await anonymous(app, "10.9.9.2");
+      assert.equal((await post(app, b, "/sign-in", { username: "member", password: DEMO_PASSWORD })).statusCode, 303);
+      // One account name from many addresses: the third attempt inside the window is refused.
+      const perAccount: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await anonymous(app, `10.8.0.${i}`);
+        perAccount.push((await post(app, c, "/sign-in", { username: "analyst", password: "wrong password" })).statusCode);
+      }
+      assert.deepEqual(perAccount, [401, 401, 429]);
+    },
+    { secureCookies: false, rateLimit: { perIp: 3, perAccount: 2, windowMs: 60_000 } },
+  );
+});
+
+test("lockout over HTTP: after five wrong passwords the right one gives no session", async () => {
+  await withServer(async (app, store) => {
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const v = await anonymous(app, `10.7.0.${i}`);
+      codes.push((await post(app, v, "/sign-in", { username: "manager", password: "not the password" })).statusCode);
+    }
+    assert.deepEqual(codes, [401, 401, 401, 401, 429]);
+    const v = await anonymous(app, "10.7.1.1");
+    const res = await post(app, v, "/sign-in", { username: "manager", password: DEMO_PASSWORD });
+    assert.equal(res.statusCode, 429);
+    assert.match(res.body, /Too many attempts/);
+    assert.equal(v.cookies["lantern_session"], undefined);
+    const [lock] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_audit WHERE action = 'auth.lockout' AND target = 'manager'`);
+    assert.equal(lock!.n, 1);
+  });
+});
+
+test("cookies: __Host- prefix, Secure, HttpOnly, SameSite=Lax, Path=/ when secure; plain names only when turned off", async () => {
+  await withServer(
+    async (app) => {
+      const page = await app.inject({ method: "GET", url: "/sign-in" });
+      const pre = String(page.headers["set-cookie"]);
+      assert.match(pre, /^__Host-lantern_pre=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+      const v = await signIn(app, "member", DEMO_PASSWORD, { csrfPage: "/" });
+      assert.ok(v.cookies["__Host-lantern_session"]);
+      const res = await app.inject({
+        method: "POST",
+        url: "/sign-in",
+        payload: new URLSearchParams({ username: "admin", password: DEMO_PASSWORD, _csrf: (await anonymousSecure(app)).csrf }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie: lastPre },
+      });
+      const set = ([] as string[]).concat(res.headers["set-cookie"] ?? []).find((c) => c.startsWith("__Host-lantern_session="))!;
+      assert.match(set, /^__Host-lantern_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+      assert.equal(res.headers["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    },
+    { secureCookies: true },
+  );
+  await withServer(async (app) => {
+    const v = await signIn(app, "member", DEMO_PASSWORD);
+    assert.ok(v.cookies["lantern_session"]);
+    assert.equal(v.cookies["__Host-lantern_session"], undefined);
+  });
+});
+
+let lastPre = "";
+async function anonymousSecure(app: FastifyInstance): Promise<{ csrf: string }> {
+  const res = await app.inject({ method: "GET", url: "/sign-in" });
+  lastPre = String(res.headers["set-cookie"]).split(";")[0]!;
+  return { csrf: /name="_csrf" value="([^"]+)"/.exec(res.body)![1]! };
+}
+
+test("every page carries a strict CSP with no inline script and names no other host", async () => {
+  await withServer(async (app) => {
+    const admin = await signIn(app, "admin", DEMO_PASSWORD);
+    const member = await signIn(app, "member", DEMO_PASSWORD);
+    const pages: [Visitor, string][] = [
+      [await anonymous(app), "/sign-in"],
+      [admin, "/admin/users"],
+      [admin, "/admin/audit?verify=1"],
+      [member, "/admin/users"],
+      [member, "/"],
+    ];
+    for (const [v, url] of pages) {
+      const res = await visit(app, v, url);
+      const csp = String(res.headers["content-security-policy"]);
+      assert.match(csp, /(^|;)default-src '(none|self)';/, url);
+      assert.match(csp, /script-src 'self';/, url);
+      assert.match(csp, /object-src 'none'/, url);
+      assert.match(csp, /frame-ancestors 'none'/, url);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*|https?:/, url);
+      assert.equal(res.headers["x-content-type-options"], "nosniff");
+      assert.equal(res.headers["cache-control"], "no-store", url);
+      assert.doesNotMatch(res.body, /<script(?![^>]*\ssrc=)/i, `${url} has an inline script`);
+      assert.doesNotMatch(res.body, /\son[a-z]+\s*=/i, `${url} has an inline event handler`);
+      assert.doesNotMatch(res.body, /(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i, `${url} names another host`);
+    }
+  });
+});
+
+test("admin pages: create, change role (ending sessions), audit filters, and text is escaped", async () => {
+  await withServer(async (app, store) => {
+    const admin = await signIn(app, "admin", DEMO_PASSWORD);
+    await visit(app, admin, "/admin/users");
+    const created = await post(app, admin, "/admin/users", { op: "create", username: "zed", displayName: '<img src=x onerror="alert(1)">', role: "manager", areas: ["send", "missing"], password: "zed's long password" });
+    assert.equal(created.statusCode, 200);
+    assert.match(created.body, /Added zed\./);
+    assert.match(created.body, /&lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;/);
+    assert.doesNotMatch(created.body, /<img src=x/);
+
+    const zed = await signIn(app, "zed", "zed's long password");
+    assert.equal((await visit(app, zed, "/dummy/records/send")).statusCode, 200);
+    assert.equal((await visit(app, zed, "/dummy/records/front_door")).statusCode, 403);
+    const changed = await post(app, admin, "/admin/users", { op: "role", username: "zed", role: "member" });
+    assert.match(changed.body, /zed is now member; their sessions have ended\./);
+    assert.equal((await visit(app, zed, "/dummy/records/send")).statusCode, 303);
+
+    // Admins cannot demote or disable themselves; bad input is a 400 with the reason.
+    assert.equal((await post(app, admin, "/admin/users", { op: "role", username: "admin", role: "member" })).statusCode, 400);
+    const bad = await post(app, admin, "/admin/users", { op: "create", username: "x", role: "member", password: "a long enough password" });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /is not a usable user name/);
+
+    const audit = await visit(app, admin, "/admin/audit?user=admin&action=user.role_change");
+    assert.match(audit.body, /1 entry, page 1 of 1/);
+    assert.match(audit.body, /user\.role_change/);
+    const all = await visit(app, admin, "/admin/audit?action=auth.sign_in");
+    assert.match(all.body, /2 entries/);
+    const verified = await visit(app, admin, "/admin/audit?verify=1");
+    assert.match(verified.body, /The chain is intact/);
+    await store.run(`UPDATE lantern_audit SET actor = 'nobody' WHERE audit_id = 3`);
+    assert.match((await visit(app, admin, "/admin/audit?verify=1")).body, /The audit log has been altered.*Entry 3: its contents were changed/s);
+  });
+});
+
+test("sign-in, failed sign-in and sign-out are audited, and sign-in returns to the page asked for (never another host)", async () => {
+  await withServer(async (app, store) => {
+    const v = await anonymous(app);
+    assert.equal((await post(app, v, "/sign-in", { username: "analyst", password: "wrong password" })).statusCode, 401);
+    const ok = await post(app, v, "/sign-in", { username: "analyst", password: DEMO_PASSWORD, next: "/dummy/analysis" });
+    assert.equal(ok.headers.location, "/dummy/analysis");
+    await visit(app, v, "/");
+    await post(app, v, "/sign-out");
+    const w = await anonymous(app);
+    const evil = await post(app, w, "/sign-in", { username: "member", password: DEMO_PASSWORD, next: "//evil.example/x" });
+    assert.equal(evil.headers.location, "/");
+    const rows = await store.all<{ actor: string; action: string }>(`SELECT actor, action FROM lantern_audit WHERE action LIKE 'auth.%' ORDER BY audit_id`);
+    assert.deepEqual(rows, [
+      { actor: "analyst", action: "auth.sign_in_failed" },
+      { actor: "analyst", action: "auth.sign_in" },
+      { actor: "analyst", action: "auth.sign_out" },
+      { actor: "member", action: "auth.sign_in" },
+    ]);
+    assert.equal((await verifyAuditChain(store)).ok, true);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * @module
+ * The sign-in routes: GET/POST /sign-in (local accounts), POST /sign-out, and the single sign-on
+ * pair GET /auth/oidc/start and GET /auth/oidc/callback. POST /sign-in is rate limited per
+ * address and per account name (in memory, `@fastify/rate-limit`) on top of the lockout and
+ * ceilings kept in the store (`login.ts`). A new session token is issued at every sign-in, so a
+ * token planted before sign-in is worthless after it.
+ */
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isLanternError } from "../../core/errors.ts";
+import { auditEvent } from "../../store/audit.ts";
+import { safeNext } from "./access.ts";
+import { seal, unseal } from "./csrf.ts";
+import { type Html, html, page } from "./html.ts";
+import { authenticate } from "./login.ts";
+import { userFromClaims, type OidcPending } from "./oidc.ts";
+import type { AuthContext } from "./plugin.ts";
+import { createSession, revokeSession } from "./sessions.ts";
+import type { SessionUser } from "./types.ts";
+
+const BODY_LIMIT = 16 * 1024;
+
+function field(body: unknown, name: string, max: number): string {
+  const v = body && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof v === "string" ? v.slice(0, max) : "";
+}
+
+function signInPage(ctx: AuthContext, request: FastifyRequest, next: string, error: string | null, username = ""): string {
+  const errorBox: Html | string = error
+    ? html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2>
+        <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li><a href="#username">${error}</a></li></ul></div></div></div>`
+    : "";
+  const sso = ctx.oidc
+    ? html`<h2 class="govuk-heading-m">Or</h2><p class="govuk-body"><a class="govuk-button govuk-button--secondary" href="/auth/oidc/start?next=${encodeURIComponent(next)}">${ctx.oidc.options.label ?? "Sign in with your organisation's account"}</a></p>`
+    : "";
+  return page(
+    "Sign in",
+    html`<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+      ${errorBox}
+      <h1 class="govuk-heading-l">Sign in to Lantern</h1>
+      <form method="post" action="/sign-in" novalidate>
+        <input type="hidden" name="_csrf" value="${request.csrfToken()}">
+        <input type="hidden" name="next" value="${next}">
+        <div class="govuk-form-group">
+          <label class="govuk-label" for="username">User name</label>
+          <input class="govuk-input govuk-!-width-one-half" id="username" name="username" type="text" autocomplete="username" spellcheck="false" maxlength="64" value="${username}">
+        </div>
+        <div class="govuk-form-group">
+          <label class="govuk-label" for="password">Password</label>
+          <input class="govuk-input govuk-!-width-one-half" id="password" name="password" type="password" autocomplete="current-password" maxlength="256">
+        </div>
+        <button type="submit" class="govuk-button" data-module="govuk-button">Sign in</button>
+      </form>
+      ${sso}
+    </div></div>`,
+  );
+}
+
+async function startSession(ctx: AuthContext, request: FastifyRequest, reply: FastifyReply, user: SessionUser, method: string): Promise<void> {
+  const old = ctx.sessionHash(request);
+  if (old) await revokeSession(ctx.store, old, ctx.now());
+  const token = await createSession(ctx.store, user.id, request.ip, ctx.now(), ctx.sessionPolicy);
+  reply.setCookie(ctx.cookies.session, token, { ...ctx.cookies.options, maxAge: Math.floor(ctx.sessionPolicy.absoluteMs / 1000) });
+  reply.clearCookie(ctx.cookies.pre, ctx.cookies.options);
+  await auditEvent(ctx.store, { actor: user.username, action: "auth.sign_in", target: user.username, detail: { ip: request.ip, method, role: user.role } }, ctx.now);
+}
+
+/** Register the sign-in, sign-out and single sign-on routes. */
+export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Promise<void> {
+  const perIp = app.rateLimit({ max: ctx.rateLimit.perIp, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `ip:${r.ip}` });
+  // Single sign-on takes two requests (start and callback) per sign-in, counted apart from passwords.
+  const ssoPerIp = app.rateLimit({ max: ctx.rateLimit.perIp * 2, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `sso:${r.ip}` });
+  // The plugin runs one of its handlers per request, so the second (per account, keyed by the
+  // posted user name) is checked here by hand.
+  const accountLimit = app.createRateLimit({
+    max: ctx.rateLimit.perAccount,
+    timeWindow: ctx.rateLimit.windowMs,
+    keyGenerator: (r) => `account:${field(r.body, "username", 64).trim().toLowerCase()}`,
+  });
+  const perAccount = async (request: FastifyRequest, reply: FastifyReply) => {
+    const r = await accountLimit(request);
+    if (r.isAllowed || !r.isExceeded) return;
+    await reply
+      .code(429)
+      .header("retry-after", String(Math.ceil(r.ttl / 1000)))
+      .type("text/html; charset=utf-8")
+      .send(signInPage(ctx, request, safeNext(field(request.body, "next", 512)), "Too many attempts to sign in to this account. Wait 15 minutes and try again.", field(request.body, "username", 64)));
+  };
+
+  app.get("/sign-in", async (request, reply) => {
+    const next = safeNext((request.query as Record<string, unknown>)["next"]);
+    if (request.user) return reply.redirect(next, 303);
+    return reply.type("text/html; charset=utf-8").send(signInPage(ctx, request, next, null));
+  });
+
+  app.post("/sign-in", { bodyLimit: BODY_LIMIT, onRequest: perIp, preHandler: perAccount }, async (request, reply) => {
+    const username = field(request.body, "username", 64);
+    const password = field(request.body, "password", 257);
+    const next = safeNext(field(request.body, "next", 512));
+    const result = await authenticate(ctx.store, username, password, request.ip, ctx.now(), ctx.loginPolicy);
+    if (!result.ok) {
+      const message =
+        result.reason === "invalid"
+          ? "The user name or password is not right."
+          : "Too many attempts to sign in to this account. Wait 15 minutes and try again, or ask an administrator to reset the password.";
+      return reply
+        .code(result.reason === "invalid" ? 401 : 429)
+        .type("text/html; charset=utf-8")
+        .send(signInPage(ctx, request, next, message, username));
+    }
+    await startSession(ctx, request, reply, result.user, "password");
+    return reply.redirect(next, 303);
+  });
+
+  app.post("/sign-out", { bodyLimit: BODY_LIMIT }, async (request, reply) => {
+    const h = ctx.sessionHash(request);
+    if (h && request.user) {
+      await revokeSession(ctx.store, h, ctx.now());
+      await auditEvent(ctx.store, { actor: request.user.username, action: "auth.sign_out", target: request.user.username, detail: { ip: request.ip } }, ctx.now);
+    }
+    reply.clearCookie(ctx.cookies.session, ctx.cookies.options);
+    return reply.redirect("/sign-in", 303);
+  });
+
+  const ssoFailed = (reply: FastifyReply, request: FastifyRequest, why: string) =>
+    reply
+      .code(401)
+      .type("text/html; charset=utf-8")
+      .send(page("Single sign-on did not work", html`<h1 class="govuk-heading-l">Single sign-on did not work</h1><p class="govuk-body">${why}</p><p class="govuk-body"><a class="govuk-link" href="/sign-in">Back to sign in</a></p>`, { signedInAs: request.user?.displayName ?? null }));
+
+  app.get("/auth/oidc/start", { onRequest: ssoPerIp }, async (request, reply) => {
+    if (!ctx.oidc) return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", html`<h1 class="govuk-heading-l">Single sign-on is not set up</h1>`));
+    const next = safeNext((request.query as Record<string, unknown>)["next"]);
+    const { url, pending } = await ctx.oidc.start(next, ctx.now());
+    reply.setCookie(ctx.cookies.oidc, seal(ctx.secret, "oidc", pending), { ...ctx.cookies.options, maxAge: 600 });
+    return reply.redirect(url, 303);
+  });
+
+  app.get("/auth/oidc/callback", { onRequest: ssoPerIp }, async (request, reply) => {
+    if (!ctx.oidc) return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", html`<h1 class="govuk-heading-l">Single sign-on is not set up</h1>`));
+    const pending = unseal(ctx.secret, "oidc", request.cookies[ctx.cookies.oidc]) as OidcPending | null;
+    reply.clearCookie(ctx.cookies.oidc, ctx.cookies.options);
+    if (!pending || typeof pending.verifier !== "string" || pending.expires < ctx.now().getTime()) {
+      await auditEvent(ctx.store, { actor: "anonymous", action: "auth.sso_failed", detail: { ip: request.ip, reason: "no or expired sign-on state" } }, ctx.now);
+      return ssoFailed(reply, request, "The sign-on took too long or was started in another browser. Start again.");
+    }
+    const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?")) : "";
+    let user: SessionUser;
+    try {
+      const claims = await ctx.oidc.finish(query, pending);
+      user = await userFromClaims(ctx.store, ctx.oidc.options, claims, ctx.now);
+    } catch (e) {
+      const reason = isLanternError(e) ? e.message : e instanceof Error ? e.message : String(e);
+      await auditEvent(ctx.store, { actor: "anonymous", action: "auth.sso_failed", detail: { ip: request.ip, reason: reason.slice(0, 300) } }, ctx.now);
+      return ssoFailed(reply, request, isLanternError(e) ? `${e.message}${e.hint ? ` ${e.hint}` : ""}` : "The identity provider's answer could not be checked.");
+    }
+    await startSession(ctx, request, reply, user, "sso");
+    return reply.redirect(safeNext(pending.next), 303);
+  });
+}
