@@ -342,6 +342,15 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     for (const t of SSDA903_FEEDS) fed.add(t);
     const workers = new Set<string>();
     for (const c of m903.children.values()) {
+      if (!c.header) {
+        // Records of a child with no Header row: episodes are an error (via the reference check);
+        // other tables are kept out with a warning, as they feed no figure on their own.
+        for (const [t, rs] of Object.entries(c.records) as [Ssda903Table, SourceRecord[]][]) {
+          if (t === "Episodes") continue;
+          for (const r of rs) log.add({ code: "FORMAT_CHILD_NOT_IN_HEADER", severity: "warning", file: r.file, row: r.row, column: "CHILD", value: c.id, message: `CHILD ${c.id} has no Header row; this ${t} record was not loaded.`, expected: "a Header row for every child" });
+          delete c.records[t];
+        }
+      }
       for (const i of runRules(SSDA903_RULES, c, {}, { file: c.header?.file ?? "", ...(c.header ? { row: c.header.row } : {}) }, downgrade)) log.add(i);
       map903(c, sink, workers);
     }
