@@ -63,15 +63,29 @@ const REF = dayNumber("2024-03-31");
 const ctx = (seen: string[] = []): CtxCin => ({ referenceDate: REF, calendar: defaultCalendar(), seenIds: new Set(seen) });
 const d0 = (c: Child) => c.details[0]!;
 
-const FAIL: Record<string, (c: Child) => string[] | void> = {
-  "8500": (c) => void (c.id = ""),
+const FAIL: Record<string, (c: Child) => string[] | undefined> = {
+  "8500": (c) => {
+    c.id = "";
+  },
   "8510": () => ["C1"],
-  "4180": (c) => void (c.sex = "X"),
-  "8520": (c) => void (c.dob = D("2024-05-01")),
-  "8525Q": (c) => void (c.expectedDob = D("2015-01-01")),
-  "8535Q": (c) => void (c.death = D("2014-01-01")),
-  "8794": (c) => void (c.disabilities = ["MOB", "MOB"]),
-  "8606": (c) => void (c.dob = D("2024-03-01")),
+  "4180": (c) => {
+    c.sex = "X";
+  },
+  "8520": (c) => {
+    c.dob = D("2024-05-01");
+  },
+  "8525Q": (c) => {
+    c.expectedDob = D("2015-01-01");
+  },
+  "8535Q": (c) => {
+    c.death = D("2014-01-01");
+  },
+  "8794": (c) => {
+    c.disabilities = ["MOB", "MOB"];
+  },
+  "8606": (c) => {
+    c.dob = D("2024-03-01");
+  },
   "8630": (c) => {
     d0(c).closure = D("2023-05-01");
     d0(c).reason = "RC1";
@@ -85,39 +99,89 @@ const FAIL: Record<string, (c: Child) => string[] | void> = {
     d.cpps = [];
     c.details.push(d);
   },
-  "8805": (c) => void (d0(c).closure = D("2024-02-01")),
-  "8810": (c) => void (d0(c).reason = "RC1"),
+  "8805": (c) => {
+    d0(c).closure = D("2024-02-01");
+  },
+  "8810": (c) => {
+    d0(c).reason = "RC1";
+  },
   "8640": (c) => {
     d0(c).closure = D("2024-02-01");
     d0(c).reason = "RC99";
   },
-  "8650": (c) => void (d0(c).need = "N99"),
-  "8866": (c) => void (d0(c).source = ""),
-  "8610": (c) => void (d0(c).need = ""),
-  "8608": (c) => void (d0(c).assessments[0]!.auth = D("2023-05-02")),
-  "1103": (c) => void (d0(c).assessments[0]!.start = D("2023-05-01")),
-  "8869": (c) => void (d0(c).assessments[0]!.factors = ["21", "1A"]),
-  "8898": (c) => void (d0(c).assessments[0]!.factors = ["1A", "1A"]),
-  "8614": (c) => void (d0(c).assessments[0]!.auth = D("")),
+  "8650": (c) => {
+    d0(c).need = "N99";
+  },
+  "8866": (c) => {
+    d0(c).source = "";
+  },
+  "8610": (c) => {
+    d0(c).need = "";
+  },
+  "8608": (c) => {
+    d0(c).assessments[0]!.auth = D("2023-05-02");
+  },
+  "1103": (c) => {
+    d0(c).assessments[0]!.start = D("2023-05-01");
+  },
+  "8869": (c) => {
+    d0(c).assessments[0]!.factors = ["21", "1A"];
+  },
+  "8898": (c) => {
+    d0(c).assessments[0]!.factors = ["1A", "1A"];
+  },
+  "8614": (c) => {
+    d0(c).assessments[0]!.auth = D("");
+  },
   "8670Q": (c) => {
     d0(c).assessments[0]!.auth = D("");
     d0(c).assessments[0]!.factors = [];
   },
-  "4011": (c) => void (d0(c).plans[0]!.end = D("2023-06-01")),
-  "4012Q": (c) => void (d0(c).plans[0]!.end = D("2023-06-05")),
-  "4014": (c) => void d0(c).plans.push({ line: 15, start: D("2023-08-01"), end: D("2023-10-01") }),
-  "4015": (c) => void (d0(c).plans[0]!.start = D("2023-05-01")),
-  "4000": (c) => void (d0(c).nfa = "true"),
-  "2889": (c) => void (d0(c).s47[0]!.start = D("2023-05-01")),
-  "8615": (c) => void (d0(c).s47[0]!.start = D("2023-09-21")),
-  "8675Q": (c) => void (d0(c).s47[0]!.icpc = D("")),
-  "8875": (c) => void (d0(c).s47[0]!.icpc = D("2023-09-23")),
-  "8870Q": (c) => void (d0(c).s47[0]!.target = D("2023-09-24")),
-  "8831": (c) => void (d0(c).nfa = "1"),
-  "1105": (c) => void (d0(c).cpps[0]!.start = D("2023-05-01")),
-  "8840": (c) => void (d0(c).cpps[0]!.end = D("2023-09-20")),
-  "8832": (c) => void (d0(c).nfa = "true"),
-  "8842Q": (c) => void (d0(c).cpps[0]!.reviews = [D("")]),
+  "4011": (c) => {
+    d0(c).plans[0]!.end = D("2023-06-01");
+  },
+  "4012Q": (c) => {
+    d0(c).plans[0]!.end = D("2023-06-05");
+  },
+  "4014": (c) => {
+    d0(c).plans.push({ line: 15, start: D("2023-08-01"), end: D("2023-10-01") });
+  },
+  "4015": (c) => {
+    d0(c).plans[0]!.start = D("2023-05-01");
+  },
+  "4000": (c) => {
+    d0(c).nfa = "true";
+  },
+  "2889": (c) => {
+    d0(c).s47[0]!.start = D("2023-05-01");
+  },
+  "8615": (c) => {
+    d0(c).s47[0]!.start = D("2023-09-21");
+  },
+  "8675Q": (c) => {
+    d0(c).s47[0]!.icpc = D("");
+  },
+  "8875": (c) => {
+    d0(c).s47[0]!.icpc = D("2023-09-23");
+  },
+  "8870Q": (c) => {
+    d0(c).s47[0]!.target = D("2023-09-24");
+  },
+  "8831": (c) => {
+    d0(c).nfa = "1";
+  },
+  "1105": (c) => {
+    d0(c).cpps[0]!.start = D("2023-05-01");
+  },
+  "8840": (c) => {
+    d0(c).cpps[0]!.end = D("2023-09-20");
+  },
+  "8832": (c) => {
+    d0(c).nfa = "true";
+  },
+  "8842Q": (c) => {
+    d0(c).cpps[0]!.reviews = [D("")];
+  },
 };
 
 /** Boundaries that must pass. */
@@ -143,7 +207,9 @@ const PASS: Record<string, (c: Child) => void> = {
     d0(c).s47[0]!.icpc = D("");
     d0(c).cpps = [];
   },
-  "8875": (c) => void (d0(c).s47[0]!.icpc = D("2023-09-22")),
+  "8875": (c) => {
+    d0(c).s47[0]!.icpc = D("2023-09-22");
+  },
   "4180": (c) => {
     c.sexElement = "GenderCurrent";
     c.sex = "9";

@@ -43,52 +43,122 @@ const hd = (t: Tables) => t.Header![0]!;
 
 /** For each rule: a change to the valid child that breaks it. */
 const FAIL: Record<string, (t: Tables) => void> = {
-  "102": (t) => void (hd(t).DOB = "31/02/2010"),
-  "141": (t) => void (ep(t, 1).DECOM = "2023-13-01"),
-  "147": (t) => void (ep(t, 0).DEC = "01/09/23x"),
-  "166": (t) => void (t.Reviews![0]!.REVIEW = ""),
-  "104": (t) => void (t.UASC![0]!.DUC = "soon"),
-  "171": (t) => void (hd(t).MC_DOB = "00/00/2000"),
-  "112": (t) => void (t.AD1![0]!.DATE_INT = "x"),
-  "113": (t) => void (t.AD1![0]!.DATE_MATCH = "32/01/2024"),
-  "115": (t) => void (t.PlacedAdoption![0]!.DATE_PLACED = "2024/01/01"),
-  "116": (t) => void (t.PlacedAdoption![0]!.DATE_PLACED_CEASED = "never"),
-  "356": (t) => void (ep(t, 0).DEC = "01/04/2023"),
+  "102": (t) => {
+    hd(t).DOB = "31/02/2010";
+  },
+  "141": (t) => {
+    ep(t, 1).DECOM = "2023-13-01";
+  },
+  "147": (t) => {
+    ep(t, 0).DEC = "01/09/23x";
+  },
+  "166": (t) => {
+    t.Reviews![0]!.REVIEW = "";
+  },
+  "104": (t) => {
+    t.UASC![0]!.DUC = "soon";
+  },
+  "171": (t) => {
+    hd(t).MC_DOB = "00/00/2000";
+  },
+  "112": (t) => {
+    t.AD1![0]!.DATE_INT = "x";
+  },
+  "113": (t) => {
+    t.AD1![0]!.DATE_MATCH = "32/01/2024";
+  },
+  "115": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED = "2024/01/01";
+  },
+  "116": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED_CEASED = "never";
+  },
+  "356": (t) => {
+    ep(t, 0).DEC = "01/04/2023";
+  },
   "353": (t) => {
     ep(t, 0).DECOM = "01/01/1990";
   },
-  "501": (t) => void (ep(t, 1).DECOM = "01/08/2023"),
+  "501": (t) => {
+    ep(t, 1).DECOM = "01/08/2023";
+  },
   "142": (t) => {
     ep(t, 0).DEC = "";
     ep(t, 0).REC = "";
   },
-  "148": (t) => void (ep(t, 0).REC = ""),
-  "433": (t) => void (ep(t, 1).DECOM = "05/09/2023"),
-  "431": (t) => void (ep(t, 1).RNE = "S"),
-  "437": (t) => void (ep(t, 0).REC = "E2"),
-  "101": (t) => void (hd(t).SEX = "X"),
-  "103": (t) => void (hd(t).ETHNIC = "WXYZ"),
-  "143": (t) => void (ep(t, 1).RNE = "Q"),
-  "144": (t) => void (ep(t, 1).LS = "C9"),
-  "145": (t) => void (ep(t, 1).CIN = "N9"),
-  "146": (t) => void (ep(t, 1).PLACE = "U9"),
-  "149": (t) => void (ep(t, 0).REC = "E99"),
-  "178": (t) => void (ep(t, 0).PLACE_PROVIDER = "PR9"),
-  "167": (t) => void (t.Reviews![0]!.REVIEW_CODE = "PN9"),
+  "148": (t) => {
+    ep(t, 0).REC = "";
+  },
+  "433": (t) => {
+    ep(t, 1).DECOM = "05/09/2023";
+  },
+  "431": (t) => {
+    ep(t, 1).RNE = "S";
+  },
+  "437": (t) => {
+    ep(t, 0).REC = "E2";
+  },
+  "101": (t) => {
+    hd(t).SEX = "X";
+  },
+  "103": (t) => {
+    hd(t).ETHNIC = "WXYZ";
+  },
+  "143": (t) => {
+    ep(t, 1).RNE = "Q";
+  },
+  "144": (t) => {
+    ep(t, 1).LS = "C9";
+  },
+  "145": (t) => {
+    ep(t, 1).CIN = "N9";
+  },
+  "146": (t) => {
+    ep(t, 1).PLACE = "U9";
+  },
+  "149": (t) => {
+    ep(t, 0).REC = "E99";
+  },
+  "178": (t) => {
+    ep(t, 0).PLACE_PROVIDER = "PR9";
+  },
+  "167": (t) => {
+    t.Reviews![0]!.REVIEW_CODE = "PN9";
+  },
   "120": (t) => {
     t.PlacedAdoption![0]!.DATE_PLACED_CEASED = "01/02/2024";
     t.PlacedAdoption![0]!.REASON_PLACED_CEASED = "XXX";
   },
-  "114": (t) => void (t.AD1![0]!.FOSTER_CARE = "2"),
-  "175": (t) => void (t.AD1![0]!.NB_ADOPTR = "3"),
-  "176": (t) => void (t.AD1![0]!.SEX_ADOPTR = "XX"),
-  "177": (t) => void (t.AD1![0]!.LS_ADOPTR = "L9"),
-  "196": (t) => void (t.OC2![0]!.SDQ_REASON = "SDQ9"),
-  "151": (t) => void (t.AD1![0]!.LS_ADOPTR = ""),
-  "153": (t) => void (t.OC3![0]!.ACCOM = ""),
-  "119": (t) => void (t.PlacedAdoption![0]!.DATE_PLACED_CEASED = "01/02/2024"),
-  "174": (t) => void (hd(t).MC_DOB = "01/01/2024"),
-  "184": (t) => void (t.PlacedAdoption![0]!.DATE_PLACED = "01/01/2009"),
+  "114": (t) => {
+    t.AD1![0]!.FOSTER_CARE = "2";
+  },
+  "175": (t) => {
+    t.AD1![0]!.NB_ADOPTR = "3";
+  },
+  "176": (t) => {
+    t.AD1![0]!.SEX_ADOPTR = "XX";
+  },
+  "177": (t) => {
+    t.AD1![0]!.LS_ADOPTR = "L9";
+  },
+  "196": (t) => {
+    t.OC2![0]!.SDQ_REASON = "SDQ9";
+  },
+  "151": (t) => {
+    t.AD1![0]!.LS_ADOPTR = "";
+  },
+  "153": (t) => {
+    t.OC3![0]!.ACCOM = "";
+  },
+  "119": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED_CEASED = "01/02/2024";
+  },
+  "174": (t) => {
+    hd(t).MC_DOB = "01/01/2024";
+  },
+  "184": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED = "01/01/2009";
+  },
   "361": (t) => {
     ep(t, 0).LS = "L1";
     ep(t, 0).DEC = "05/05/2023";
@@ -104,8 +174,12 @@ const FAIL: Record<string, (t: Tables) => void> = {
     ep(t, 1).PLACE = "P1";
     ep(t, 1).LS = "V2";
   },
-  "380": (t) => void (ep(t, 0).PLACE = "T1"),
-  "352": (t) => void (hd(t).DOB = "01/06/2004"),
+  "380": (t) => {
+    ep(t, 0).PLACE = "T1";
+  },
+  "352": (t) => {
+    hd(t).DOB = "01/06/2004";
+  },
   "358": (t) => {
     hd(t).DOB = "01/06/2015";
     ep(t, 1).LS = "J1";
@@ -118,13 +192,19 @@ const FAIL: Record<string, (t: Tables) => void> = {
     hd(t).DOB = "01/06/2020";
     ep(t, 1).PLACE = "S1";
   },
-  "374": (t) => void (ep(t, 1).PLACE = "P3"),
+  "374": (t) => {
+    ep(t, 1).PLACE = "P3";
+  },
   "386": (t) => {
     hd(t).DOB = "01/06/2005";
     ep(t, 0).REC = "E11";
   },
-  "387": (t) => void (ep(t, 0).REC = "E5"),
-  "389": (t) => void (ep(t, 0).REC = "E7"),
+  "387": (t) => {
+    ep(t, 0).REC = "E5";
+  },
+  "389": (t) => {
+    ep(t, 0).REC = "E7";
+  },
   "407": (t) => {
     hd(t).DOB = "01/06/2005";
     ep(t, 0).REC = "E45";
@@ -138,8 +218,12 @@ const PASS: Record<string, (t: Tables) => void> = {
     ep(t, 0).DEC = "04/05/2023";
     ep(t, 1).DECOM = "04/05/2023";
   },
-  "433": (t) => void (ep(t, 1).RNE = "S"),
-  "352": (t) => void (hd(t).DOB = "02/05/2005"),
+  "433": (t) => {
+    ep(t, 1).RNE = "S";
+  },
+  "352": (t) => {
+    hd(t).DOB = "02/05/2005";
+  },
   "374": (t) => {
     hd(t).DOB = "01/09/2009";
     ep(t, 1).PLACE = "P3";
@@ -148,7 +232,9 @@ const PASS: Record<string, (t: Tables) => void> = {
     ep(t, 1).DEC = "01/10/2023";
     ep(t, 1).REC = "E4A";
   },
-  "101": (t) => void (hd(t).SEX = "2"),
+  "101": (t) => {
+    hd(t).SEX = "2";
+  },
 };
 
 const ids = (t: Tables) => runRules(SSDA903_RULES, child(t), {}, { file: "x" }).map((i) => i.code);
