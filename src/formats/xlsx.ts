@@ -5,9 +5,13 @@
  * (exceljs only knows a number is a date from its cell style). exceljs's `row.values` is 1-based
  * (index 0 is empty); rows here are 0-based arrays of plain values: string, number, boolean,
  * Date (as an ISO day string), or null. Formula cells give their cached result; rich text its
- * plain text. A file that is not a readable .xlsx ends in a LanternError.
+ * plain text. A file that is not a readable .xlsx ends in a LanternError: the zip's directory
+ * is checked before exceljs sees it (a truncated file), and a watchdog ends a read that stalls
+ * after the whole file has been consumed (exceljs can leave its promise pending forever on a
+ * corrupted entry).
  */
 
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import ExcelJS from "exceljs";
 import { LanternError } from "../core/errors.ts";
@@ -36,30 +40,90 @@ function plain(v: unknown): XlsxValue {
   return String(v);
 }
 
+/** Check the zip's end-of-central-directory record: present, and pointing inside the file. */
+export function checkZipDirectory(path: string): string | undefined {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const n = Math.min(size, 65557);
+    const buf = Buffer.alloc(n);
+    readSync(fd, buf, 0, n, size - n);
+    for (let i = n - 22; i >= 0; i--) {
+      if (buf.readUInt32LE(i) !== 0x06054b50) continue;
+      const cdSize = buf.readUInt32LE(i + 12);
+      const cdOffset = buf.readUInt32LE(i + 16);
+      if (cdOffset + cdSize > size - (n - i)) return "its zip directory points past the end of the file (the file is truncated or damaged)";
+      return undefined;
+    }
+    return "it has no zip directory (the file is truncated, or not a workbook)";
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const STALL_MS = 1500;
+
 /** Stream every row of every sheet. */
 export async function* readXlsxRows(path: string): AsyncGenerator<XlsxRow> {
   const name = basename(path);
-  let reader: ExcelJS.stream.xlsx.WorkbookReader;
+  const bad = checkZipDirectory(path);
+  if (bad) throw unreadable(name, new Error(bad));
+  const input = createReadStream(path);
+  let ended = false;
+  let last = Date.now();
+  let failed: unknown;
+  input.on("data", () => {
+    last = Date.now();
+  });
+  input.on("end", () => {
+    ended = true;
+    last = Date.now();
+  });
+  input.on("error", (e) => {
+    failed = e;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let stalled: ((e: Error) => void) | undefined;
+  const watchdog = new Promise<never>((_, reject) => {
+    stalled = reject;
+  });
+  watchdog.catch(() => undefined);
+  timer = setInterval(() => {
+    if (failed) stalled?.(failed instanceof Error ? failed : new Error(String(failed)));
+    else if (ended && Date.now() - last > STALL_MS) stalled?.(new Error("the workbook could not be decoded (a damaged entry)"));
+  }, 200);
+  const step = <T>(p: Promise<T>): Promise<T> =>
+    Promise.race([p, watchdog]).then((v) => {
+      last = Date.now();
+      return v;
+    });
   try {
-    reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: "cache", styles: "cache", worksheets: "emit", hyperlinks: "ignore" });
-  } catch (e) {
-    throw unreadable(name, e);
-  }
-  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: "cache", styles: "cache", worksheets: "emit", hyperlinks: "ignore" });
+    const sheets = reader[Symbol.asyncIterator]();
     let index = 0;
-    for await (const ws of reader) {
+    for (;;) {
+      const s = await step(sheets.next());
+      if (s.done) break;
+      const ws = s.value;
       index++;
       const sheet = String((ws as unknown as { name?: string }).name ?? `Sheet${index}`);
-      for await (const row of ws) {
-        const raw = row.values as unknown[];
+      const rows = ws[Symbol.asyncIterator]();
+      for (;;) {
+        const r = await step(rows.next());
+        if (r.done) break;
+        const raw = r.value.values as unknown[];
         const values: XlsxValue[] = [];
         for (let i = 1; i < raw.length; i++) values.push(plain(raw[i]));
-        yield { sheet, row: row.number, values };
+        yield { sheet, row: r.value.number, values };
       }
     }
   } catch (e) {
     if (e instanceof LanternError) throw e;
     throw unreadable(name, e);
+  } finally {
+    clearInterval(timer);
+    timer = undefined;
+    input.destroy();
   }
 }
 
