@@ -115,7 +115,9 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
     }
   }
   out.write(buf);
-  await new Promise<void>((r) => out.end(r));
+  await new Promise<void>((r) => {
+    out.end(() => r());
+  });
 }
 
 const ddmmyyyy = (d: Date) => `${String(d.getUTCDate()).padStart(2, "0")}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${d.getUTCFullYear()}`;

@@ -139,6 +139,14 @@ interface TableState {
   writer?: BulkWriter;
 }
 
+/**
+ * Tables whose keys come from the files (children, workers): their keys are tracked for
+ * duplicates and references to them are checked. Every other key is made by a mapper from the
+ * child's id and a counter, unique and consistent by construction, so it is not tracked (which
+ * keeps memory to one entry per child, not per row).
+ */
+const FILE_KEYS = new Set(["ssd_person", "ssd_professionals"]);
+
 /** The checking, staging sink every reader emits into. */
 class Sink implements LoadSink {
   readonly tables = new Map<string, TableState>();
@@ -171,11 +179,11 @@ class Sink implements LoadSink {
       }
       if (c.references && typeof v === "string") {
         const [tt] = c.references.split(".") as [string, string];
-        if (!this.tables.get(tt)!.keys.has(v)) this.pending.push({ value: v, target: tt, column: c.name, loc });
+        if (FILE_KEYS.has(tt) && !this.tables.get(tt)!.keys.has(v)) this.pending.push({ value: v, target: tt, column: c.name, loc });
       }
     }
     const key = row[st.keyIndex + 1];
-    if (typeof key === "string") {
+    if (typeof key === "string" && FILE_KEYS.has(t.name)) {
       if (st.keys.has(key)) {
         bad = true;
         this.log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", ...loc, column: t.key, value: key, message: `${t.key} ${key} occurs twice.`, expected: "each record once" });
@@ -202,11 +210,24 @@ class Sink implements LoadSink {
   }
 }
 
+const INTERNED = new Map<string, string>();
+/** One copy of each short repeated value (codes, dates): a 903 holds the same few thousand. */
+function intern(v: string): string {
+  if (v.length > 12) return v;
+  const hit = INTERNED.get(v);
+  if (hit !== undefined) return hit;
+  if (INTERNED.size < 200_000) INTERNED.set(v, v);
+  return v;
+}
+
 const DFE_DATE_RULES = new Set(["DOB", "DECOM", "DEC", "REVIEW", "DUC", "MC_DOB", "DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"]);
 
+const STRUCTURAL_DATES = [...SSDA903_DATES].filter((k) => !DFE_DATE_RULES.has(k));
+
 function check903Dates(r: SourceRecord, log: Issues): void {
-  for (const [k, v] of Object.entries(r.f)) {
-    if (!SSDA903_DATES.has(k) || DFE_DATE_RULES.has(k)) continue;
+  for (const k of STRUCTURAL_DATES) {
+    const v = r.f[k];
+    if (v === undefined) continue;
     const s = v.trim();
     if (s && isProblem(parseDate(s))) {
       log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file: r.file, row: r.row, column: k, value: s, message: `${k} "${s}" is not a date.`, expected: "a date as DD/MM/YYYY" });
@@ -282,10 +303,12 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       for (const c of d.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: f.name, row: 1, column: c, message: `${f.name} looks like the SSDA903 ${d.table} table but has no ${c} column.`, expected: `the columns ${cols.join(", ")}` });
       for (const c of d.extra) log.add({ code: "FORMAT_COLUMN_UNKNOWN", severity: "warning", file: f.name, row: 1, column: c, message: `${c} is not an SSDA903 ${d.table} column; it was ignored.` });
       let header: string[] | undefined;
+      let keep: [number, string][] = [];
       let n = 0;
       for await (const r of readCsvRows(f.path, progress(f))) {
         if (!header) {
           header = r.cells.map(normHeader);
+          keep = header.map((h, i) => [i, h] as [number, string]).filter(([, h]) => cols.includes(h));
           const seen = new Set<string>();
           for (const h of header) {
             if (seen.has(h)) log.add({ code: "FORMAT_COLUMN_DUPLICATE", severity: "error", file: f.name, row: 1, column: h, message: `column ${h} appears twice in the header.`, expected: "each column once" });
@@ -295,7 +318,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
         }
         n++;
         const rec: SourceRecord = { file: f.name, row: r.line, f: {} };
-        for (let i = 0; i < header.length; i++) if (cols.includes(header[i]!)) rec.f[header[i]!] = r.cells[i] ?? "";
+        for (const [i, h] of keep) rec.f[h] = h === "CHILD" ? (r.cells[i] ?? "") : intern(r.cells[i] ?? "");
         const child = (rec.f["CHILD"] ?? "").trim();
         if (!child) {
           log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file: f.name, row: r.line, column: "CHILD", value: "", message: "CHILD is blank.", expected: "the child's id on every row" });

@@ -24,6 +24,8 @@ export interface SourceRecord {
   readonly file: string;
   readonly row: number;
   readonly f: Record<string, string>;
+  /** Parsed dates, filled on first use (rules read the same dates many times). */
+  d?: Record<string, number | null>;
 }
 
 /** Receives what a reader produces. */

@@ -120,15 +120,32 @@ export function recs(c: Child903, t: Ssda903Table): readonly SourceRecord[] {
 /** A 903 date field as a day number; null when blank or unreadable (unreadable is reported elsewhere). */
 export function day(r: SourceRecord | undefined, name: string): number | null {
   if (!r) return null;
+  let cache = r.d;
+  if (!cache) {
+    cache = {};
+    r.d = cache;
+  }
+  const hit = cache[name];
+  if (hit !== undefined) return hit;
   const v = field(r, name);
-  if (!v) return null;
-  const d = parseDate(v);
-  return isProblem(d) ? null : d;
+  let out: number | null = null;
+  if (v) {
+    const d = parseDate(v);
+    out = isProblem(d) ? null : d;
+  }
+  cache[name] = out;
+  return out;
 }
 
-/** Episodes in start order (unreadable starts last). */
+const SORTED = new WeakMap<Child903, SourceRecord[]>();
+
+/** Episodes in start order (unreadable starts last); computed once per child. */
 export function episodesOf(c: Child903): SourceRecord[] {
-  return [...recs(c, "Episodes")].sort((a, b) => (day(a, "DECOM") ?? 1e9) - (day(b, "DECOM") ?? 1e9));
+  const hit = SORTED.get(c);
+  if (hit) return hit;
+  const out = [...recs(c, "Episodes")].sort((a, b) => (day(a, "DECOM") ?? 1e9) - (day(b, "DECOM") ?? 1e9));
+  SORTED.set(c, out);
+  return out;
 }
 
 // ---- XML --------------------------------------------------------------------------------------
