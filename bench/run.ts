@@ -110,7 +110,7 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
   for (const l of lines) {
     buf += l;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once("drain", () => r()));
       buf = "";
     }
   }
