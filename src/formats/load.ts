@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
 import { commitRows, dropStaging, sha256File, stagingColumns } from "../ingest/ssd-import.ts";
@@ -649,11 +650,32 @@ export async function loadFormats(store: Store | undefined, opts: FormatLoadOpti
         );
       }
       await commitRows(store, [[authority, snapshotId]]);
+      await setCoverage(store, snapshotId, authority, available);
     });
   } finally {
     await dropStaging(store, true);
   }
   return { ...base, authority, status: "loaded", snapshotId, elapsedMs: performance.now() - started };
+}
+
+/**
+ * A return with no contacts or referrals (the 903) gives the KPI engine no start for its periods;
+ * such a snapshot covers the twelve whole months up to its latest episode date (the return's
+ * collection year), recorded before anything is computed.
+ */
+async function setCoverage(store: Store, snapshotId: number, authority: string, available: ReadonlySet<string>): Promise<void> {
+  if (available.has("ssd_contacts") || available.has("ssd_cin_episodes") || !available.has("ssd_cla_episodes")) return;
+  const [m] = await store.all<{ s: string | null; e: string | null }>(
+    `SELECT max(clae_cla_episode_start_date) AS s, max(clae_cla_episode_ceased_date) AS e FROM ssd_cla_episodes WHERE snapshot_id = $1 AND la_code = $2`,
+    [snapshotId, authority],
+  );
+  const latest = [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
+  if (!latest) return;
+  const l = ymd(dayNumber(latest));
+  const to = l.d >= 25 ? dayOf(l.y, l.m + 1, 0) : dayOf(l.y, l.m, 0);
+  const t = ymd(to);
+  const from = dayOf(t.y, t.m - 11, 1);
+  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, isoDate(from), isoDate(to)]);
 }
 
 function rejection(log: Issues, hint?: string): LanternError {
