@@ -7,8 +7,10 @@
  */
 
 import { FORECAST_INDICATORS, forecastFor } from "../src/analysis/forecast-data.ts";
-import { readdirSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createWriteStream, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { generateToDirectory } from "../src/generate/index.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
@@ -194,11 +196,105 @@ async function benchWeb(): Promise<void> {
   }
 }
 
-if (process.env["BENCH_WEB_ONLY"] !== "1") {
+/** Write a file line by line through a stream (bounded memory for the generator too). */
+async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
+  const out = createWriteStream(path);
+  let buf = "";
+  for (const l of lines) {
+    buf += l;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((r) => out.once("drain", () => r()));
+      buf = "";
+    }
+  }
+  out.write(buf);
+  await new Promise<void>((r) => {
+    out.end(() => r());
+  });
+}
+
+const ddmmyyyy = (d: Date) => `${String(d.getUTCDate()).padStart(2, "0")}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${d.getUTCFullYear()}`;
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
+
+/** SSDA903 Header + Episodes with `episodes` rows (valid, consecutive episodes per child). */
+function* episodesCsv(episodes: number): Generator<string> {
+  yield "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n";
+  let n = 0;
+  for (let c = 0; n < episodes; c++) {
+    let start = addDays(new Date(Date.UTC(2019, 0, 1)), c % 1500);
+    const k = 1 + (c % 4);
+    for (let e = 0; e < k && n < episodes; e++, n++) {
+      const last = e === k - 1 || n === episodes - 1;
+      const end = addDays(start, 40 + (c % 50));
+      yield `C${c},${ddmmyyyy(start)},${e === 0 ? "S" : "P"},C2,N1,${e % 2 ? "U6" : "U4"},PR1,${last ? "" : ddmmyyyy(end)},${last ? "" : "X1"},${last ? "" : "CARPL"},,,\n`;
+      start = end;
+    }
+  }
+}
+
+function* headerCsv(children: number): Generator<string> {
+  yield "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
+  for (let c = 0; c < children; c++) yield `C${c},${c % 2 ? "M" : "F"},${ddmmyyyy(addDays(new Date(Date.UTC(2006, 0, 1)), c % 3000))},WBRI,A${String(100000000000 + c)},,\n`;
+}
+
+/** A CIN census of about `mb` megabytes: children with a referral, assessment, plan, S47 and CP plan. */
+function* cinXml(mb: number): Generator<string> {
+  yield `<?xml version="1.0" encoding="utf-8"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>999</LEA></Source></Header><Children>\n`;
+  let bytes = 0;
+  for (let c = 0; bytes < mb * 1_000_000; c++) {
+    const r = addDays(new Date(Date.UTC(2023, 3, 3)), c % 200);
+    const child = `<Child><ChildIdentifiers><LAchildID>K${c}</LAchildID><UPN>A${String(100000000000 + c)}</UPN><PersonBirthDate>${iso(addDays(new Date(Date.UTC(2010, 0, 1)), c % 3000))}</PersonBirthDate><Sex>${c % 2 ? "M" : "F"}</Sex></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity><Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics><CINdetails><CINreferralDate>${iso(r)}</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA><Assessments><AssessmentActualStartDate>${iso(addDays(r, 1))}</AssessmentActualStartDate><AssessmentAuthorisationDate>${iso(addDays(r, 30))}</AssessmentAuthorisationDate><FactorsIdentifiedAtAssessment><AssessmentFactors>1A</AssessmentFactors><AssessmentFactors>2B</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments><CINPlanDates><CINPlanStartDate>${iso(addDays(r, 31))}</CINPlanStartDate><CINPlanEndDate>${iso(addDays(r, 90))}</CINPlanEndDate></CINPlanDates><Section47><S47ActualStartDate>${iso(addDays(r, 91))}</S47ActualStartDate></Section47></CINdetails></Child>\n`;
+    bytes += child.length;
+    yield child;
+  }
+  yield "</Children></Message>\n";
+}
+
+function measure(mode: "lantern" | "duckdb", path: string): { rows: number; ms: number; peakMb: number } {
+  const out = execFileSync(process.execPath, [fileURLToPath(new URL("./formats-load.ts", import.meta.url)), mode, path], { encoding: "utf8", maxBuffer: 1 << 20, env: { ...process.env, TZ: "Europe/London" } });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as { rows: number; ms: number; peakMb: number };
+}
+
+/** Statutory formats: a 1,000,000-row SSDA903 episodes file and a 100 MB CIN census, each in its own process. */
+async function benchFormats(): Promise<void> {
+  const t = tempDir("lantern-bench-903-");
+  try {
+    const episodes = quick ? 100_000 : 1_000_000;
+    const ep = join(t.dir, "episodes.csv");
+    const hd = join(t.dir, "header.csv");
+    await writeLines(ep, episodesCsv(episodes));
+    await writeLines(hd, headerCsv(Math.ceil(episodes / 2.5) + 1));
+    const mine = measure("lantern", `${hd},${ep}`);
+    const duck = measure("duckdb", ep);
+    results.push({
+      measure: `SSDA903 CSV: ${episodes.toLocaleString("en-GB")} episode rows (${Math.round(statSync(ep).size / 1e6)} MB; ${mine.rows.toLocaleString("en-GB")} SSD rows written, all DfE rules) vs DuckDB read_csv of the episodes file`,
+      value: `${Math.round(episodes / (mine.ms / 1000)).toLocaleString("en-GB")} episodes/s (${secs(mine.ms)}), peak ${mine.peakMb} MB`,
+      baseline: `${Math.round(duck.rows / (duck.ms / 1000)).toLocaleString("en-GB")} rows/s (${secs(duck.ms)}), peak ${duck.peakMb} MB`,
+      ratio: `${(mine.ms / duck.ms).toFixed(1)}× slower`,
+    });
+    const mb = quick ? 10 : 100;
+    const cin = join(t.dir, "cin.xml");
+    await writeLines(cin, cinXml(mb));
+    const c = measure("lantern", cin);
+    results.push({
+      measure: `CIN census XML: ${Math.round(statSync(cin).size / 1e6)} MB streamed (${c.rows.toLocaleString("en-GB")} SSD rows, all DfE rules)`,
+      value: `${Math.round(c.rows / (c.ms / 1000)).toLocaleString("en-GB")} rows/s (${secs(c.ms)}), peak ${c.peakMb} MB`,
+      baseline: `file ${Math.round(statSync(cin).size / 1e6)} MB`,
+      ratio: `peak/file ${(c.peakMb / (statSync(cin).size / 1e6)).toFixed(2)}`,
+    });
+  } finally {
+    t.cleanup();
+  }
+}
+
+const only = process.env["BENCH_ONLY"] ?? (process.env["BENCH_WEB_ONLY"] === "1" ? "web" : undefined);
+if (only === undefined) {
   await benchAuthorities(1);
   if (!quick) await benchAuthorities(150);
 }
-await benchWeb();
+if (only === undefined || only === "web") await benchWeb();
+if (only === undefined || only === "formats") await benchFormats();
 
 const w = [0, 1, 2, 3].map((i) => Math.max(...results.map((r) => Object.values(r)[i]!.length), ["measure", "value", "baseline", "ratio"][i]!.length));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;

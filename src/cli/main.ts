@@ -11,7 +11,8 @@ import { type Output, processOutput, reportError } from "./output.ts";
 /** Every command, in the order `lantern --help` lists them. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   demo: { summary: "Generate and load a demo authority, show what was loaded, then start the web app", load: async () => (await import("./commands/demo.ts")).demoCommand },
-  import: { summary: "Load an SSD export (ssd_<table>.csv files) as a new snapshot", load: async () => (await import("./commands/import.ts")).importCommand },
+  import: { summary: "Load an SSD export or a statutory return (SSDA903, CIN census, Annex A) as a new snapshot", load: async () => (await import("./commands/import.ts")).importCommand },
+  validate: { summary: "Check SSDA903, CIN census or Annex A files against structural and DfE rules; --report", load: async () => (await import("./commands/validate.ts")).validateCommand },
   generate: { summary: "Write a synthetic SSD export for fictitious authorities", load: async () => (await import("./commands/generate.ts")).generateCommand },
   compute: { summary: "Compute every indicator for every period and store the values", load: async () => (await import("./commands/compute.ts")).computeCommand },
   indicators: { summary: "Show indicator values (or --list the definitions)", load: async () => (await import("./commands/indicators.ts")).indicatorsCommand },

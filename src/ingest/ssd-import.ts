@@ -98,7 +98,7 @@ class IssueLog {
   }
 }
 
-async function sha256File(path: string): Promise<string> {
+export async function sha256File(path: string): Promise<string> {
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest("hex");
@@ -114,7 +114,7 @@ function bulkType(c: SsdColumn): BulkColumn["type"] {
   return c.kind === "date" ? "date" : c.kind === "int" ? "int" : c.kind === "float" ? "float" : "text";
 }
 
-function stagingColumns(t: SsdTable): BulkColumn[] {
+export function stagingColumns(t: SsdTable): BulkColumn[] {
   return [{ name: "la_code", type: "text" }, ...t.columns.map((c) => ({ name: c.name, type: bulkType(c) }))];
 }
 
@@ -243,7 +243,7 @@ function tableOrder(name: string): number {
   return ORDER.get(name)!;
 }
 
-async function dropStaging(store: Store, had: boolean): Promise<void> {
+export async function dropStaging(store: Store, had: boolean): Promise<void> {
   if (!had) return;
   for (const t of SSD_TABLES) await store.run(`DROP TABLE IF EXISTS stg_${t.name}`).catch(() => undefined);
 }
@@ -509,7 +509,7 @@ async function commitAuthority(
   return { authority, status: "loaded", snapshotId, tables, rows: sum([...counts.values()]) };
 }
 
-async function commitRows(store: Store, map: readonly (readonly [string, number])[]): Promise<void> {
+export async function commitRows(store: Store, map: readonly (readonly [string, number])[]): Promise<void> {
   await store.run(`CREATE OR REPLACE TEMP TABLE stg_snapshot_map (la_code VARCHAR, snapshot_id INTEGER)`);
   for (const [la, id] of map) await store.run(`INSERT INTO stg_snapshot_map VALUES ($1, $2)`, [la, id]);
   for (const t of SSD_TABLES) {

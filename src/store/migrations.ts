@@ -226,6 +226,23 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: "DfE validation queries kept with each snapshot",
+    statements: [
+      `CREATE TABLE lantern_dfe_query (
+        snapshot_id INTEGER NOT NULL,
+        rule_id VARCHAR NOT NULL,
+        dataset VARCHAR NOT NULL,
+        file_name VARCHAR,
+        row_number INTEGER,
+        column_name VARCHAR,
+        value VARCHAR,
+        expected VARCHAR,
+        message VARCHAR NOT NULL
+      )`,
+    ],
+  },
 ];
 
 async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {

@@ -3,7 +3,10 @@
  * `lantern import`: load an SSD export as a new snapshot, all or nothing.
  */
 
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { LanternError } from "../../core/errors.ts";
+import { type FormatLoadResult, isSsdExport, loadFormats } from "../../formats/load.ts";
 import { importMeasures, isMeasuresFile } from "../../ingest/measures-import.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
 import { computeAndStore } from "../../kpi/compute.ts";
@@ -11,13 +14,21 @@ import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, parse } from "../command.ts";
 import { describeIssue, type Output, progressBar, table } from "../output.ts";
 
-const HELP = `lantern import PATH... [--authority CODE] [--dry-run] [--force] [--data DIR] [--json]
+const HELP = `lantern import PATH... [--authority CODE] [--dry-run] [--force] [--dfe-errors-as-queries] [--data DIR] [--json]
 
 Load an SSD export (the Standard Safeguarding Dataset tables your case management system
 writes: one ssd_<table>.csv per table, header row of SSD column names, dates as YYYY-MM-DD or
 DD/MM/YYYY) into the store as a new snapshot for the authority. PATH may be files or folders.
 A population.csv (la_code,year,population_0_17) beside the files sets the rate denominators
 (otherwise the ONS estimates shipped with Lantern are used for DfE LA numbers).
+
+Statutory returns load the same way, recognised by their content (not their names): the
+SSDA903 tables (CSV, dates DD/MM/YYYY) or its XML, the CIN census XML, and Ofsted's Annex A
+(the workbook, or one CSV per list). They are checked against the DfE's validation rules as
+well: DfE errors block the load like any other error, DfE queries are shown and kept with the
+snapshot. A return replaces only the SSD tables it carries (the 903 has no contacts, the CIN
+census no children in care); the summary lists the indicators it cannot feed. Load each year
+of a return as its own snapshot. \`lantern validate\` checks without loading.
 
 Figures kept in other systems (workforce, elective home education) load from a CSV with the
 columns indicator,authority,period,value[,numerator,denominator,note], for example
@@ -37,6 +48,8 @@ Options:
                     its authorities in authorities.csv.
   --dry-run         check the files and report; load nothing
   --force           load even if the same files were loaded before
+  --dfe-errors-as-queries  load a statutory return whose DfE errors you will correct later:
+                    they are kept as queries (structural errors still block)
   --no-compute      do not compute the indicators after loading (\`lantern compute\` later)
   --data DIR        the store's folder (env LANTERN_DATA; default ./lantern-data)
   --json            print the result (or the errors) as JSON on stdout
@@ -46,6 +59,8 @@ Examples:
   lantern import ssd_person.csv ssd_cin_episodes.csv --authority 202 --dry-run
   lantern generate --out ./synthetic && lantern import ./synthetic
   lantern import workforce-2025.csv
+  lantern import ./903/2025 --authority 202
+  lantern import CIN_Census_2025.xml --authority 202 --dry-run
 
 Exit codes: 0 loaded or unchanged, 1 usage error, 2 data rejected, 3 other failure.
 `;
@@ -54,7 +69,13 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values, positionals } = parse(
     "import",
     argv,
-    { authority: { type: "string" }, "dry-run": { type: "boolean", default: false }, force: { type: "boolean", default: false }, "no-compute": { type: "boolean", default: false } },
+    {
+      authority: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      "no-compute": { type: "boolean", default: false },
+      "dfe-errors-as-queries": { type: "boolean", default: false },
+    },
     true,
   );
   if (positionals.length === 0) throw new LanternError("LANTERN_USAGE", "Name the files or folders to import.", { hint: "For example: lantern import ./export --authority 202" });
@@ -63,6 +84,25 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const bar = progressBar(o, "Importing");
   try {
     const measures = positionals.every(isMeasuresFile);
+    const generated = values.authority === undefined && positionals.every((p) => existsSync(join(p, "authorities.csv")));
+    if (!measures && !generated && !isSsdExport(positionals)) {
+      const r = await loadFormats(store, {
+        paths: positionals,
+        ...(values.authority !== undefined ? { authority: values.authority } : {}),
+        dryRun: values["dry-run"],
+        force: values.force,
+        dfeErrorsAsQueries: values["dfe-errors-as-queries"],
+        onProgress: (d, t, label) => bar.update(d, t, label),
+      });
+      bar.done();
+      if (r.status === "loaded" && r.snapshotId !== undefined && !values["no-compute"]) {
+        const cbar = progressBar(o, "Computing");
+        await computeAndStore(store, { snapshot: r.snapshotId, dataDir: config.dataDir, onProgress: (d, t, l) => cbar.update(d, t, `${r.authority} ${l}`) });
+        cbar.done();
+      }
+      reportFormats(o, r, values.json);
+      return 0;
+    }
     const result = measures
       ? await importMeasures(store, { paths: positionals, dryRun: values["dry-run"], force: values.force })
       : await importSsd(store, {
@@ -112,5 +152,33 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     await store.close();
   }
 }
+
+/** The summary of a statutory-format load. */
+function reportFormats(o: Output, r: FormatLoadResult, json: boolean): void {
+  if (json) {
+    o.out(JSON.stringify(r, null, 2) + "\n");
+    return;
+  }
+  if (r.status === "unchanged") o.out(`${r.authority}: these files are identical to snapshot ${r.identicalTo!.snapshotId} (loaded ${r.identicalTo!.loadedAt}); nothing was added. Use --force to load them again.\n`);
+  else if (r.status === "validated") o.out(`${r.authority}: checked ${r.rows.toLocaleString("en-GB")} rows from ${r.files.length} file(s); no errors (dry run: nothing was loaded).\n`);
+  else o.out(`${r.authority}: loaded snapshot ${r.snapshotId} (${r.formats.join(", ")}): ${r.rows.toLocaleString("en-GB")} rows from ${r.files.length} file(s).\n`);
+  o.out(table(["file", "format", "records"], r.files.map((f) => [f.file, f.format, f.records])));
+  o.out(table(["table", "rows"], r.tables.map((t) => [t.table, t.rows])));
+  if (r.warningCount) {
+    o.err(`${r.warningCount} warning(s), of which ${r.queryCount} DfE queries (kept with the snapshot):\n`);
+    for (const w of r.issues.filter((i) => i.severity === "warning").slice(0, 20)) o.err(`  ${describeIssue(w)}\n`);
+    if (r.warningCount > 20) o.err(`  … and ${r.warningCount - 20} more (use --json, or lantern validate --report FILE.html).\n`);
+  }
+  if (r.notComputable.length) {
+    o.out(`Cannot be computed from what is loaded (${r.notComputable.length} indicator(s)): ${r.notComputable.map((n) => n.indicator).join(", ")}.\n`);
+    const lacking = [...new Set(r.notComputable.flatMap((n) => n.missing))].sort();
+    o.out(`  They need ${lacking.join(", ")}, which ${r.formats.map((f) => describeFormat(f)).join(" and ")} cannot carry (see docs/formats.md).\n`);
+  }
+}
+
+function describeFormat(f: string): string {
+  return f === "ssda903-csv" || f === "ssda903-xml" ? "the SSDA903" : f === "cin-census-xml" ? "the CIN census" : f.startsWith("annex-a") ? "the Annex A lists given" : f;
+}
+
 
 export const importCommand: Command = { name: "import", help: HELP, run };

@@ -1,0 +1,61 @@
+/**
+ * @module
+ * `lantern validate`: check statutory-format files (SSDA903, CIN census, Annex A) against the
+ * structural checks and the DfE's validation rules without loading anything, and optionally
+ * write the issues as a report.
+ */
+
+import { LanternError } from "../../core/errors.ts";
+import { loadFormats } from "../../formats/load.ts";
+import { writeReport } from "../../formats/report.ts";
+import { type Command, parse } from "../command.ts";
+import { describeIssue, type Output, table } from "../output.ts";
+
+const HELP = `lantern validate PATH... [--report FILE.csv|FILE.json|FILE.html] [--dfe-errors-as-queries] [--json]
+
+Check the files of a statutory return without loading them. Each file is recognised by its
+content, not its name: SSDA903 tables (CSV, each known by its exact columns) or its XML
+(root EXPSSDA903); the CIN census XML (root Message); Ofsted's Annex A lists (the workbook
+with sheets List 1 … List 11, or one CSV per list). PATH may be files or folders.
+
+Two kinds of check run. Structural checks: a file Lantern does not recognise, missing or
+duplicate columns, dates that are not dates, blank ids, duplicate ids, records that refer to
+a child who is not in the files. And the DfE's own validation rules, under their codes and
+messages (for example 903 rule 501 "A new episode has started before the end date of the
+previous episode", CIN rule 8670Q for assessments open more than 45 working days). Errors
+would block a load; queries are shown and, on import, kept with the snapshot.
+
+Options:
+  --report FILE         write every issue to FILE: .csv (for Excel), .json or .html
+  --dfe-errors-as-queries  treat DfE errors as queries (structural errors still count)
+  --json                print the result as JSON on stdout
+
+Examples:
+  lantern validate ./903-2025 --report 903-issues.html
+  lantern validate CIN_Census_2025.xml --json
+
+Exit codes: 0 no errors (queries allowed), 1 usage error, 2 errors found, 3 other failure.
+`;
+
+async function run(argv: readonly string[], o: Output): Promise<number> {
+  const { values, positionals } = parse("validate", argv, { report: { type: "string" }, "dfe-errors-as-queries": { type: "boolean", default: false } }, true);
+  if (!positionals.length) throw new LanternError("LANTERN_USAGE", "Name the files or folders to validate.", { hint: "For example: lantern validate ./903-2025" });
+  const result = await loadFormats(undefined, { paths: positionals, dfeErrorsAsQueries: values["dfe-errors-as-queries"], maxIssues: 100_000 });
+  if (values.report) writeReport(values.report, result);
+  if (values.json) {
+    o.out(`${JSON.stringify(result, null, 2)}\n`);
+    return result.errorCount ? 2 : 0;
+  }
+  o.out(table(["file", "format", "records"], result.files.map((f) => [f.file, f.format, f.records])));
+  const errors = result.issues.filter((i) => i.severity === "error");
+  const warnings = result.issues.filter((i) => i.severity === "warning");
+  for (const i of errors.slice(0, 20)) o.out(`  ${describeIssue(i)}\n`);
+  if (result.errorCount > 20) o.out(`  … and ${result.errorCount - 20} more error(s).\n`);
+  for (const i of warnings.slice(0, 10)) o.out(`  ${describeIssue(i)}\n`);
+  if (result.warningCount > 10) o.out(`  … and ${result.warningCount - 10} more warning(s) and queries.\n`);
+  o.out(`${result.errorCount} error(s), ${result.warningCount} warning(s) of which ${result.queryCount} DfE queries.${values.report ? ` Every issue is in ${values.report}.` : " Use --report FILE.html to list every issue."}\n`);
+  if (result.notComputable.length) o.out(`These files cannot feed ${result.notComputable.length} indicator(s): ${result.notComputable.map((n) => n.indicator).join(", ")} (see docs/formats.md).\n`);
+  return result.errorCount ? 2 : 0;
+}
+
+export const validateCommand: Command = { name: "validate", help: HELP, run };

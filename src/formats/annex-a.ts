@@ -1,0 +1,463 @@
+/**
+ * @module
+ * Ofsted's ILACS Annex A lists (List 1 … List 11), from the workbook or from one CSV per list.
+ * Real workbooks vary, so a list is recognised by its headers (each column matched by a
+ * pattern, as the LIIA tools do) rather than by its sheet or file name, and values by alias:
+ * Ofsted's lettered options ("q) 6: Police", "f) U6: Foster placement") as well as bare codes
+ * ("6", "U6") and words ("Female", "Yes"). Each list maps into the SSD tables it describes.
+ */
+
+import { dayOf } from "../calendar/dates.ts";
+import { isProblem, parseDate } from "../ingest/values.ts";
+import type { CellValue } from "../ingest/values.ts";
+import type { LoadSink } from "./model.ts";
+
+/** One column of a list: a key, the pattern its header matches, whether a list needs it. */
+interface ListColumn {
+  readonly key: string;
+  readonly pattern: RegExp;
+  readonly required?: boolean;
+  readonly date?: boolean;
+}
+
+const COMMON: ListColumn[] = [
+  { key: "child", pattern: /^child.*(unique|id)|^childuniqueid$|^person.*id/, required: true },
+  { key: "gender", pattern: /^(gender|sex)/ },
+  { key: "ethnicity", pattern: /^ethnic/ },
+  { key: "dob", pattern: /^(date of birth|dob|dateofbirth)/, date: true },
+];
+const TEAM: ListColumn[] = [
+  { key: "team", pattern: /allocated team|^team/ },
+  { key: "worker", pattern: /allocated worker|^worker/ },
+];
+const DIS: ListColumn = { key: "disability", pattern: /disabilit/ };
+
+/** The lists, by number. Required columns identify the list. */
+export const ANNEX_A_LISTS: Record<number, { title: string; columns: ListColumn[] }> = {
+  1: { title: "Contacts", columns: [...COMMON, { key: "contact_date", pattern: /date of contact|dateofcontact|contact date/, required: true, date: true }, { key: "contact_source", pattern: /contact source|contactsource/, required: true }] },
+  2: {
+    title: "Early help assessments",
+    columns: [
+      ...COMMON,
+      { key: "eh_start", pattern: /^(early help )?assessment start date|assessmentstartdate/, required: true, date: true },
+      { key: "eh_end", pattern: /^(early help )?assessment completion date|assessmentcompletiondate/, date: true },
+      { key: "eh_org", pattern: /organisation completing/, required: true },
+    ],
+  },
+  3: {
+    title: "Referrals",
+    columns: [
+      ...COMMON,
+      { key: "referral_date", pattern: /date of referral|referraldate/, required: true, date: true },
+      { key: "referral_source", pattern: /referral source|referralsource/, required: true },
+      { key: "referral_nfa", pattern: /referral nfa|referralnfa/, required: true },
+      { key: "referrals_12m", pattern: /number of referrals/ },
+      ...TEAM,
+    ],
+  },
+  4: {
+    title: "Assessments",
+    columns: [
+      ...COMMON,
+      DIS,
+      { key: "asmt_start", pattern: /(continuous )?assessment start date/, required: true, date: true },
+      { key: "asmt_seen", pattern: /child seen during/, required: true },
+      { key: "asmt_auth", pattern: /date of authorisation|authorisation date/, date: true },
+      { key: "asmt_outcome", pattern: /assessed as requiring/ },
+      ...TEAM,
+    ],
+  },
+  5: {
+    title: "Section 47 enquiries",
+    columns: [
+      ...COMMON,
+      DIS,
+      { key: "s47_start", pattern: /section 47 enquiry start date|s47.*start/, required: true, date: true },
+      { key: "icpc_unnecessary", pattern: /deemed unnecessary/ },
+      { key: "icpc_date", pattern: /date of initial child protection conference|icpc date/, date: true },
+      { key: "icpc_cp", pattern: /result in a child protection plan/ },
+      { key: "s47_12m", pattern: /number of section 47/, required: true },
+      ...TEAM,
+    ],
+  },
+  6: {
+    title: "Children in need",
+    columns: [
+      ...COMMON,
+      DIS,
+      { key: "cin_start", pattern: /^cin start date/, date: true },
+      { key: "need", pattern: /primary need/, required: true },
+      { key: "last_seen", pattern: /last seen/, date: true },
+      { key: "cin_close", pattern: /cin closure date/, date: true },
+      { key: "close_reason", pattern: /reason for closure/ },
+      { key: "case_status", pattern: /case status/, required: true },
+      ...TEAM,
+    ],
+  },
+  7: {
+    title: "Child protection",
+    columns: [
+      ...COMMON,
+      DIS,
+      { key: "cpp_start", pattern: /child protection plan start date/, required: true, date: true },
+      { key: "cpp_initial", pattern: /initial category of abuse/, required: true },
+      { key: "cpp_latest", pattern: /latest category of abuse/, required: true },
+      { key: "cpp_visit", pattern: /last statutory visit/, date: true },
+      { key: "cpp_seen_alone", pattern: /seen alone/ },
+      { key: "cpp_review", pattern: /latest review conference/, date: true },
+      { key: "cpp_end", pattern: /child protection plan end date/, date: true },
+      { key: "cpp_previous", pattern: /number of previous child protection plans/, required: true },
+      ...TEAM,
+    ],
+  },
+  8: {
+    title: "Children in care",
+    columns: [
+      ...COMMON,
+      { key: "uasc", pattern: /^unaccompanied asylum.*last 12 months|^uasc/ },
+      DIS,
+      { key: "cla_start", pattern: /date started to be looked after/, required: true, date: true },
+      { key: "need", pattern: /category of need/, required: true },
+      { key: "legal_start", pattern: /start date of current legal status/, date: true },
+      { key: "legal", pattern: /legal status$/, required: true },
+      { key: "review", pattern: /latest statutory review/, date: true },
+      { key: "visit", pattern: /last social work visit/, date: true },
+      { key: "cla_end", pattern: /date ceased to be looked after/, date: true },
+      { key: "cla_end_reason", pattern: /reason ceased to be looked after/ },
+      { key: "placement_start", pattern: /start date of most recent placement/, required: true, date: true },
+      { key: "placement_type", pattern: /^placement type/, required: true },
+      { key: "placement_provider", pattern: /^placement provider/ },
+      { key: "placement_postcode", pattern: /^placement postcode/ },
+      { key: "placement_urn", pattern: /urn of placement/ },
+      ...TEAM,
+    ],
+  },
+  9: {
+    title: "Care leavers",
+    columns: [
+      ...COMMON,
+      { key: "uasc", pattern: /^unaccompanied asylum|^uasc/ },
+      DIS,
+      ...TEAM,
+      { key: "pa", pattern: /personal advis/, required: true },
+      { key: "eligibility", pattern: /eligibility/, required: true },
+      { key: "pathway", pattern: /pathway plan/, date: true },
+      { key: "in_touch", pattern: /in touch/, required: true },
+      { key: "contact", pattern: /latest date of contact/, date: true },
+      { key: "accommodation", pattern: /type of accommodation/ },
+      { key: "suitability", pattern: /suitability/ },
+      { key: "activity", pattern: /activity/ },
+    ],
+  },
+  10: {
+    title: "Adoption",
+    columns: [
+      ...COMMON,
+      { key: "family", pattern: /family identifier/ },
+      DIS,
+      { key: "entered", pattern: /date the child entered care/, required: true, date: true },
+      { key: "adm", pattern: /decision that child should be placed for adoption/, required: true, date: true },
+      { key: "po", pattern: /date of placement order/, date: true },
+      { key: "matched", pattern: /date of matching/, date: true },
+      { key: "placed", pattern: /date placed for adoption/, date: true },
+      { key: "adopted", pattern: /date of adoption order/, date: true },
+      { key: "reversed", pattern: /no longer be placed/, date: true },
+      { key: "reversed_reason", pattern: /reason why child no longer/ },
+      { key: "ffa", pattern: /fostering in ffa/, date: true },
+    ],
+  },
+  101: {
+    title: "Area SEND: children with EHC plans",
+    columns: [
+      { key: "child", pattern: /^unique id/, required: true },
+      { key: "upn", pattern: /^upn$/ },
+      { key: "uln", pattern: /^uln$/ },
+      { key: "dob", pattern: /^date of birth/, date: true },
+      { key: "gender", pattern: /^(gender|sex)/ },
+      { key: "ethnicity", pattern: /^ethnic/ },
+      { key: "ehc_initial", pattern: /date initial ehc plan issued/, required: true, date: true },
+      { key: "need", pattern: /sen primary need/, required: true },
+    ],
+  },
+  102: {
+    title: "Area SEND: SEN support",
+    columns: [
+      { key: "child", pattern: /^unique id/, required: true },
+      { key: "upn", pattern: /^upn$/ },
+      { key: "uln", pattern: /^uln$/ },
+      { key: "dob", pattern: /^date of birth/, date: true },
+      { key: "gender", pattern: /^(gender|sex)/ },
+      { key: "ethnicity", pattern: /^ethnic/ },
+      { key: "need", pattern: /sen primary need/, required: true },
+    ],
+  },
+  11: {
+    title: "Adopters",
+    columns: [
+      { key: "adopter", pattern: /individual adopter identifier/, required: true },
+      { key: "ffa", pattern: /fostering for adoption/, required: true },
+      { key: "enquiry", pattern: /date enquiry received/, required: true, date: true },
+    ],
+  },
+};
+
+/** Lower case, single spaces, no quotes or stray brackets. */
+export function normAnnexHeader(h: string): string {
+  return h
+    .replace(/^\uFEFF/, "")
+    .toLowerCase()
+    .replace(/[‘’'"`]/g, "")
+    .replace(/_/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The list whose required columns a header matches best; with each column's index. */
+export function matchAnnexList(header: readonly string[]): { list: number; slots: Map<string, number>; missing: string[] } | undefined {
+  const norm = header.map(normAnnexHeader);
+  let best: { list: number; slots: Map<string, number>; missing: string[]; score: number } | undefined;
+  for (const [n, def] of Object.entries(ANNEX_A_LISTS)) {
+    const slots = new Map<string, number>();
+    const used = new Set<number>();
+    for (const c of def.columns) {
+      const i = norm.findIndex((h, j) => !used.has(j) && c.pattern.test(h));
+      if (i >= 0) {
+        slots.set(c.key, i);
+        used.add(i);
+      }
+    }
+    const req = def.columns.filter((c) => c.required && !(c.key === "child" && n === "11"));
+    const missing = req.filter((c) => !slots.has(c.key)).map((c) => c.key);
+    const found = req.length - missing.length;
+    // The list's own required columns (beyond the common ones) must mostly be there.
+    const own = req.filter((c) => c.key !== "child");
+    const ownFound = own.filter((c) => slots.has(c.key)).length;
+    if (ownFound === 0 || ownFound < Math.ceil(own.length / 2)) continue;
+    const score = found * 10 - missing.length * 5 + slots.size;
+    if (!best || score > best.score) best = { list: Number(n), slots, missing, score };
+  }
+  return best && { list: best.list, slots: best.slots, missing: best.missing };
+}
+
+/** An Ofsted option or bare code → its code: "q) 6: Police" → "6", "f) U6: Foster…" → "U6", "a) WBRI" → "WBRI". */
+export function optionCode(v: string): string {
+  let s = v.trim().replace(/^[a-z]{1,2}\)\s*/i, "");
+  const m = /^([A-Z0-9]{1,6})\s*(?::|\s-\s|\s–\s)/.exec(s);
+  if (m) return m[1]!;
+  s = s.replace(/\s+/g, " ");
+  return s;
+}
+
+/** A yes/no cell as Y/N (null when blank or not yes/no). */
+export function annexYn(v: string): "Y" | "N" | null {
+  const s = optionCode(v).toLowerCase();
+  if (["y", "yes", "true", "1"].includes(s)) return "Y";
+  if (["n", "no", "false", "0"].includes(s)) return "N";
+  return null;
+}
+
+/** Gender/sex as M/F/U. */
+export function annexSex(v: string): string | null {
+  const s = optionCode(v).toLowerCase();
+  if (["m", "male", "1", "boy"].includes(s)) return "M";
+  if (["f", "female", "2", "girl"].includes(s)) return "F";
+  if (["u", "unknown", "not known", "not recorded", "indeterminate", "0", "9", "other"].includes(s)) return "U";
+  return null;
+}
+
+const ABUSE: [RegExp, string][] = [
+  [/^neg/i, "NEG"],
+  [/^phy/i, "PHY"],
+  [/^sex|^sab/i, "SAB"],
+  [/^emo/i, "EMO"],
+  [/^mul/i, "MUL"],
+];
+/** Category of abuse words or codes → NEG/PHY/SAB/EMO/MUL. */
+export function abuseCode(v: string): string | null {
+  const s = optionCode(v);
+  if (!s) return null;
+  for (const [re, code] of ABUSE) if (re.test(s)) return code;
+  return s;
+}
+
+/** Source codes from Ofsted's lettered options: "q) 6: Police" → "6"; "a) 1A: Individual" → "1A". */
+export function sourceCode(v: string): string | null {
+  const s = optionCode(v);
+  return s === "" ? null : s;
+}
+
+/** A date cell: ISO, DD/MM/YYYY, an Excel serial number, or a Date from the workbook. */
+export function annexDate(v: string | number | boolean | null): number | null | { problem: string } {
+  if (v === null || v === "" || typeof v === "boolean") return null;
+  if (typeof v === "number" || /^\d{5}(\.\d+)?$/.test(String(v).trim())) {
+    const serial = Math.floor(Number(v));
+    if (serial < 1 || serial > 2958465) return { problem: "is not a date" };
+    // Excel's day 1 is 1900-01-01 with the 1900 leap-year bug: serial 60 is the phantom 29 Feb.
+    return dayOf(1899, 12, 30) + serial;
+  }
+  const d = parseDate(String(v).trim());
+  return isProblem(d) ? { problem: d.problem } : d;
+}
+
+/** SSD tables each list feeds. */
+export const ANNEX_A_FEEDS: Record<number, string[]> = {
+  1: ["ssd_person", "ssd_contacts"],
+  2: ["ssd_person", "ssd_early_help_episodes"],
+  3: ["ssd_person", "ssd_cin_episodes"],
+  4: ["ssd_person", "ssd_cin_assessments"],
+  5: ["ssd_person", "ssd_s47_enquiry", "ssd_initial_cp_conference"],
+  6: ["ssd_person", "ssd_cin_episodes"],
+  7: ["ssd_person", "ssd_cp_plans"],
+  8: ["ssd_person", "ssd_cla_episodes", "ssd_cla_placement", "ssd_legal_status", "ssd_immigration_status"],
+  9: ["ssd_person", "ssd_care_leavers"],
+  10: ["ssd_person", "ssd_permanence"],
+  11: [],
+  101: ["ssd_person", "ssd_send"],
+  102: ["ssd_person", "ssd_send"],
+};
+
+/** A list row: cells by column key. */
+export type AnnexRow = Map<string, string | number | boolean | null>;
+
+/** Maps list rows to SSD rows, keeping one person row per child across lists. */
+export class AnnexMapper {
+  readonly #people = new Set<string>();
+  readonly #referrals = new Set<string>();
+  #n = 0;
+  readonly sink: LoadSink;
+  constructor(sink: LoadSink) {
+    this.sink = sink;
+  }
+
+  /** Map one row; `date` reads a date cell (reporting problems) and returns a day or null. */
+  row(list: number, r: AnnexRow, file: string, line: number, date: (key: string) => number | null): void {
+    const s = (k: string): string => {
+      const v = r.get(k);
+      return v === null || v === undefined ? "" : String(v).trim();
+    };
+    const b = (k: string): string | null => (s(k) === "" ? null : s(k));
+    const loc = { file, row: line };
+    const emit = (t: string, v: Record<string, CellValue>) => this.sink.emit(t, v, loc);
+    const id = list === 11 ? "" : s("child");
+    const key = `A${list}-${++this.#n}`;
+    if (id && !this.#people.has(id)) {
+      this.#people.add(id);
+      emit("ssd_person", { pers_person_id: id, pers_sex: annexSex(s("gender")), pers_ethnicity: b("ethnicity") && optionCode(s("ethnicity")), pers_dob: date("dob") });
+    } else if (id) {
+      date("dob");
+    }
+    switch (list) {
+      case 1:
+        emit("ssd_contacts", { cont_contact_id: key, cont_person_id: id, cont_contact_date: date("contact_date"), cont_contact_source_code: sourceCode(s("contact_source")), cont_contact_source_desc: b("contact_source") });
+        break;
+      case 2:
+        emit("ssd_early_help_episodes", { earl_episode_id: key, earl_person_id: id, earl_episode_start_date: date("eh_start"), earl_episode_end_date: date("eh_end"), earl_episode_organisation: b("eh_org") });
+        break;
+      case 3: {
+        const d = date("referral_date");
+        this.#referrals.add(`${id}|${d}`);
+        emit("ssd_cin_episodes", { cine_referral_id: key, cine_person_id: id, cine_referral_date: d, cine_referral_source_code: sourceCode(s("referral_source")), cine_referral_source_desc: b("referral_source"), cine_referral_nfa: annexYn(s("referral_nfa")), cine_referral_team: b("team"), cine_referral_worker_id: b("worker") });
+        break;
+      }
+      case 4:
+        emit("ssd_cin_assessments", { cina_assessment_id: key, cina_person_id: id, cina_assessment_start_date: date("asmt_start"), cina_assessment_child_seen: annexYn(s("asmt_seen")), cina_assessment_auth_date: date("asmt_auth"), cina_assessment_team: b("team"), cina_assessment_worker_id: b("worker") });
+        break;
+      case 5: {
+        const icpc = date("icpc_date");
+        emit("ssd_s47_enquiry", { s47e_s47_enquiry_id: key, s47e_person_id: id, s47e_s47_start_date: date("s47_start"), s47e_s47_end_date: icpc, s47e_s47_nfa: annexYn(s("icpc_unnecessary")), s47e_s47_completed_by_team: b("team"), s47e_s47_completed_by_worker_id: b("worker") });
+        if (icpc !== null) emit("ssd_initial_cp_conference", { icpc_icpc_id: `${key}-I`, icpc_s47_enquiry_id: key, icpc_person_id: id, icpc_icpc_date: icpc, icpc_icpc_outcome_cp_flag: annexYn(s("icpc_cp")), icpc_icpc_team: b("team"), icpc_icpc_worker_id: b("worker") });
+        break;
+      }
+      case 6: {
+        const start = date("cin_start");
+        if (start === null || this.#referrals.has(`${id}|${start}`)) break;
+        emit("ssd_cin_episodes", { cine_referral_id: key, cine_person_id: id, cine_referral_date: start, cine_cin_primary_need_code: b("need") && optionCode(s("need")), cine_close_date: date("cin_close"), cine_close_reason: b("close_reason") && optionCode(s("close_reason")), cine_referral_team: b("team"), cine_referral_worker_id: b("worker") });
+        break;
+      }
+      case 7:
+        emit("ssd_cp_plans", { cppl_cp_plan_id: key, cppl_person_id: id, cppl_cp_plan_start_date: date("cpp_start"), cppl_cp_plan_end_date: date("cpp_end"), cppl_cp_plan_initial_category: abuseCode(s("cpp_initial")), cppl_cp_plan_latest_category: abuseCode(s("cpp_latest")) });
+        break;
+      case 8: {
+        const start = date("cla_start");
+        const pstart = date("placement_start");
+        const end = date("cla_end");
+        emit("ssd_cla_placement", {
+          clap_cla_placement_id: `${key}-P`,
+          clap_cla_id: key,
+          clap_person_id: id,
+          clap_cla_placement_start_date: pstart ?? start,
+          clap_cla_placement_type: b("placement_type") && optionCode(s("placement_type")),
+          clap_cla_placement_provider: b("placement_provider") && optionCode(s("placement_provider")),
+          clap_cla_placement_postcode: b("placement_postcode"),
+          clap_cla_placement_urn: b("placement_urn"),
+          clap_cla_placement_end_date: end,
+        });
+        emit("ssd_cla_episodes", {
+          clae_cla_episode_id: key,
+          clae_person_id: id,
+          clae_cla_placement_id: `${key}-P`,
+          clae_cla_episode_start_date: start,
+          clae_cla_episode_start_reason: "S",
+          clae_cla_primary_need_code: b("need") && optionCode(s("need")),
+          clae_cla_episode_ceased_date: end,
+          clae_cla_episode_ceased_reason: b("cla_end_reason") && optionCode(s("cla_end_reason")),
+          clae_cla_id: key,
+          clae_entered_care_date: start,
+        });
+        const legal = b("legal") && optionCode(s("legal"));
+        if (legal) emit("ssd_legal_status", { lega_legal_status_id: `${key}-L`, lega_person_id: id, lega_legal_status: legal, lega_legal_status_start_date: date("legal_start") ?? start, lega_legal_status_end_date: end });
+        if (annexYn(s("uasc")) === "Y") emit("ssd_immigration_status", { immi_immigration_status_id: `${key}-U`, immi_person_id: id, immi_immigration_status: "UASC" });
+        break;
+      }
+      case 9: {
+        const suit = optionCode(s("suitability")).toLowerCase();
+        emit("ssd_care_leavers", {
+          clea_table_id: key,
+          clea_person_id: id,
+          clea_care_leaver_eligibility: b("eligibility") && optionCode(s("eligibility")),
+          clea_care_leaver_in_touch: inTouch(s("in_touch")),
+          clea_care_leaver_latest_contact: date("contact"),
+          clea_care_leaver_accommodation: b("accommodation") && optionCode(s("accommodation")),
+          clea_care_leaver_accom_suitable: suit.startsWith("suitable") ? "1" : suit.startsWith("not suitable") || suit.startsWith("unsuitable") ? "2" : null,
+          clea_care_leaver_activity: b("activity") && optionCode(s("activity")),
+          clea_pathway_plan_review_date: date("pathway"),
+          clea_care_leaver_personal_advisor: b("pa"),
+          clea_care_leaver_allocated_team: b("team"),
+          clea_care_leaver_worker_id: b("worker"),
+        });
+        break;
+      }
+      case 10:
+        emit("ssd_permanence", {
+          perm_table_id: key,
+          perm_person_id: id,
+          perm_adm_decision_date: date("adm"),
+          perm_placement_order_date: date("po"),
+          perm_matched_date: date("matched"),
+          perm_placed_for_adoption_date: date("placed"),
+          perm_permanence_order_date: date("adopted"),
+          perm_permanence_order_type: null,
+          perm_decision_reversed_date: date("reversed"),
+          perm_decision_reversed_reason: b("reversed_reason"),
+          perm_placed_ffa_cp_date: date("ffa"),
+        });
+        break;
+      case 101:
+      case 102:
+        emit("ssd_send", { send_table_id: key, send_person_id: id, send_upn: b("upn"), send_uln: b("uln") });
+        if (list === 101) date("ehc_initial");
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** LA in touch: Ofsted's options or the 903's IN_TOUCH codes → the 903 code. */
+function inTouch(v: string): string | null {
+  const s = optionCode(v).toLowerCase();
+  if (!s) return null;
+  if (["yes", "y", "in touch"].includes(s)) return "YES";
+  if (["no", "n", "not in touch"].includes(s)) return "NO";
+  return optionCode(v).toUpperCase();
+}

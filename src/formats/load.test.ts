@@ -1,0 +1,199 @@
+/**
+ * Readers and structural checks end to end, through `loadFormats`: detection by content (not
+ * name), every structural check with a failing and a passing case, messy real-world files
+ * (BOM, UTF-16 "Unicode text", Windows-1252, Excel serial and text dates, trailing blank rows,
+ * header variants, a workbook with extra sheets), and all-or-nothing loading into a real store.
+ */
+
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import ExcelJS from "exceljs";
+import { tempDir, tempStore } from "../../test/fixtures.ts";
+import { isLanternError } from "../core/errors.ts";
+import { loadFormats } from "./load.ts";
+
+const HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,M,01/06/2010,WBRI,A123456789012,,\nC2,2,05/03/2012,WIRI,UN1,,\n";
+const EPISODES =
+  "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n" +
+  "C1,01/05/2023,S,C2,N1,U4,PR1,01/09/2023,X1,CARPL,,,\n" +
+  "C1,01/09/2023,P,C2,N1,U6,PR1,,,,,,\n" +
+  "C2,10/10/2023,S,V2,N4,U6,PR1,20/12/2023,E13,,,,\n";
+const MISSING = "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,01/06/2010,M,03/07/2023,04/07/2023\n";
+
+function files(extra: Record<string, string | Buffer> = {}, base: Record<string, string> = { "a.csv": HEADER, "b.txt": EPISODES, "c.dat": MISSING }): string {
+  const { dir } = tempDir("lantern-formats-");
+  for (const [n, t] of Object.entries({ ...base, ...extra })) writeFileSync(join(dir, n), t);
+  return dir;
+}
+
+const codes = (r: { issues: { code: string; severity: string }[] }, sev = "error") => r.issues.filter((i) => i.severity === sev).map((i) => i.code);
+
+test("files are recognised by content, whatever their names", async () => {
+  const r = await loadFormats(undefined, { paths: [files()] });
+  assert.deepEqual(codes(r), []);
+  assert.deepEqual(
+    r.files.map((f) => f.format),
+    ["SSDA903 Header (CSV)", "SSDA903 Episodes (CSV)", "SSDA903 Missing (CSV)"],
+  );
+  const rows = Object.fromEntries(r.tables.map((t) => [t.table, t.rows]));
+  assert.equal(rows["ssd_person"], 2);
+  assert.equal(rows["ssd_cla_episodes"], 3);
+  // C1: one period of care with a placement change (2 placements, 1 legal status); C2: one of each.
+  assert.equal(rows["ssd_cla_placement"], 3);
+  assert.equal(rows["ssd_legal_status"], 2);
+  assert.equal(rows["ssd_missing"], 1);
+  assert.ok(r.notComputable.some((n) => n.indicator === "contacts" && n.missing.includes("ssd_contacts")), "the 903 says it cannot feed contacts");
+});
+
+test("structural: an unknown file is an error; a known one is not", async () => {
+  const r = await loadFormats(undefined, { paths: [files({ "notes.csv": "name,age\nx,1\n" })] });
+  assert.deepEqual(codes(r), ["FORMAT_FILE_UNKNOWN"]);
+  assert.equal(r.issues[0]!.file, "notes.csv");
+});
+
+test("structural: a missing column is located; the full column set passes", async () => {
+  const bad = EPISODES.replace(",URN\n", "\n").replace(/,,,\n/g, ",,\n");
+  const r = await loadFormats(undefined, { paths: [files({ "b.txt": bad })] });
+  const i = r.issues.find((x) => x.code === "FORMAT_COLUMN_MISSING")!;
+  assert.equal(i.column, "URN");
+  assert.equal(i.row, 1);
+  assert.equal(r.status, "rejected");
+});
+
+test("structural: a duplicated column is an error", async () => {
+  const r = await loadFormats(undefined, { paths: [files({ "c.dat": "CHILD,DOB,MISSING,MIS_START,MIS_END,MIS_END\nC1,01/06/2010,M,03/07/2023,04/07/2023,\n" })] });
+  assert.ok(codes(r).includes("FORMAT_COLUMN_DUPLICATE"));
+});
+
+test("structural: an unparseable date names file, row, column, value and expectation", async () => {
+  const r = await loadFormats(undefined, { paths: [files({ "c.dat": "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,01/06/2010,M,31/06/2023,04/07/2023\n" })] });
+  const i = r.issues.find((x) => x.code === "FORMAT_DATE_INVALID")!;
+  assert.deepEqual([i.file, i.row, i.column, i.value], ["c.dat", 2, "MIS_START", "31/06/2023"]);
+  assert.match(i.expected!, /DD\/MM\/YYYY/);
+});
+
+test("structural: a code outside its code set is an error (DfE 143), a valid code is not", async () => {
+  const r = await loadFormats(undefined, { paths: [files({ "b.txt": EPISODES.replace("C1,01/09/2023,P,", "C1,01/09/2023,Q,") })] });
+  const i = r.issues.find((x) => x.code === "903-143")!;
+  assert.equal(i.value, "Q");
+  assert.equal(i.row, 3);
+});
+
+test("structural: duplicate ids are refused", async () => {
+  const r = await loadFormats(undefined, { paths: [files({ "a.csv": `${HEADER}C1,M,01/06/2010,WBRI,A123456789012,,\n` })] });
+  const i = r.issues.find((x) => x.code === "FORMAT_ID_DUPLICATE")!;
+  assert.equal(i.value, "C1");
+  assert.equal(i.row, 4);
+});
+
+test("structural: an episode of a child who is not in the Header is a missing reference", async () => {
+  const r = await loadFormats(undefined, { paths: [files({ "b.txt": `${EPISODES}C9,01/01/2024,S,C2,N1,U4,PR1,,,,,,\n` })] });
+  const i = r.issues.find((x) => x.code === "FORMAT_REFERENCE_MISSING")!;
+  assert.equal(i.value, "C9");
+  assert.equal(i.row, 5);
+});
+
+test("structural: overlapping episodes are refused (DfE 501) and gapped continuations (433)", async () => {
+  const overlap = EPISODES.replace("C1,01/09/2023,P,", "C1,01/08/2023,P,");
+  const r = await loadFormats(undefined, { paths: [files({ "b.txt": overlap })] });
+  assert.ok(codes(r).includes("903-501"));
+  const gap = EPISODES.replace("C1,01/09/2023,P,", "C1,05/09/2023,P,");
+  assert.ok(codes(await loadFormats(undefined, { paths: [files({ "b.txt": gap })] })).includes("903-433"));
+});
+
+test("messy: UTF-8 with BOM, UTF-16 tab-separated (Excel Unicode text), Windows-1252 all read the same", async () => {
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(HEADER)]);
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(EPISODES.replace(/,/g, "\t"), "utf16le")]);
+  const cp1252 = Buffer.from(MISSING.replace("CHILD,DOB", "CHILD,DOB").replace("\n", "\r\n"), "latin1");
+  const r = await loadFormats(undefined, { paths: [files({ "a.csv": bom, "b.txt": utf16, "c.dat": cp1252 })] });
+  assert.deepEqual(codes(r), []);
+  assert.deepEqual(
+    r.files.map((f) => f.encoding),
+    ["utf-8-bom", "utf-16le", "utf-8"],
+  );
+  const win = Buffer.concat([Buffer.from("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,M,01/06/2010,WBRI,"), Buffer.from([0xc9]), Buffer.from("T,,\n")]);
+  const r2 = await loadFormats(undefined, { paths: [files({ "a.csv": win, "b.txt": "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n" })] });
+  assert.equal(r2.files[0]!.encoding, "windows-1252");
+  assert.deepEqual(codes(r2), []);
+});
+
+test("messy: trailing blank rows and header spelling variants", async () => {
+  const r = await loadFormats(undefined, { paths: [files({ "a.csv": `${HEADER.replace("CHILD,SEX", " child , Sex ")},,,,,,\n,,,,,,\n\n` })] });
+  assert.deepEqual(codes(r), []);
+  assert.equal(r.files[0]!.records, 2);
+});
+
+test("messy: a file that breaks UTF-8 after the first 64 KB is refused with what to do, not half read", async () => {
+  const big = HEADER + "C3,M,01/06/2010,WBRI,A123456789012,,\n".repeat(3000);
+  const buf = Buffer.concat([Buffer.from(big), Buffer.from([0xff, 0xfe, 0xfd]), Buffer.from(",\n")]);
+  const r = await loadFormats(undefined, { paths: [files({ "a.csv": buf })] });
+  assert.equal(r.status, "rejected");
+  assert.match(r.issues.find((i) => i.severity === "error")!.expected ?? r.issues[0]!.message, /UTF-8/);
+});
+
+const LIST1 = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n";
+
+test("Annex A CSV: lettered options and bare codes, ISO, UK and Excel-serial dates", async () => {
+  const csv = `${LIST1}K1,b) Female,a) WBRI,2015-01-25,6.1,2020-09-16,q) 6: Police\nK2,Male,WBRI,25/01/2015,6,44090,6\nK3,M,WBRI,44000,6,16/09/2020,"a) 1A: Individual"\n,,,,,,\n`;
+  const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": csv })] });
+  assert.deepEqual(codes(r), []);
+  assert.deepEqual(
+    r.tables.filter((t) => t.rows).map((t) => [t.table, t.rows]),
+    [
+      ["ssd_contacts", 3],
+      ["ssd_person", 3],
+    ],
+  );
+  const bad = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,not a date,6\n` })] });
+  assert.equal(bad.issues[0]!.code, "FORMAT_DATE_INVALID");
+  assert.equal(bad.issues[0]!.row, 2);
+});
+
+test("Annex A workbook: extra sheets ignored with a warning, date cells and serial numbers read", async () => {
+  const { dir } = tempDir("lantern-xlsx-");
+  const path = join(dir, "annex.xlsx");
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet("Cover").addRow(["Annex A return for inspection"]);
+  const l1 = wb.addWorksheet("List 1");
+  l1.addRow(["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Date of Contact", "Contact Source"]);
+  l1.addRow(["K1", "a) Male", "a) WBRI", new Date(Date.UTC(2015, 0, 25)), 6, new Date(Date.UTC(2020, 8, 16)), "q) 6: Police"]);
+  l1.addRow(["K2", "b) Female", "a) WBRI", 42029, 6, 44090, "6"]);
+  l1.addRow([]);
+  const l3 = wb.addWorksheet("List 3 referrals");
+  l3.addRow(["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Date of Referral", "Referral Source", "Referral NFA?", "Number of Referrals in Last 12 Months", "Allocated Team", "Allocated Worker"]);
+  l3.addRow(["K1", "a) Male", "a) WBRI", new Date(Date.UTC(2015, 0, 25)), 6, new Date(Date.UTC(2020, 8, 17)), "q) 6: Police", "b) No", 1, "MASH", "W1"]);
+  await wb.xlsx.writeFile(path);
+  const r = await loadFormats(undefined, { paths: [path] });
+  assert.deepEqual(codes(r), []);
+  assert.deepEqual(codes(r, "warning"), ["FORMAT_SHEET_IGNORED"]);
+  const rows = Object.fromEntries(r.tables.map((t) => [t.table, t.rows]));
+  assert.equal(rows["ssd_contacts"], 2);
+  assert.equal(rows["ssd_cin_episodes"], 1);
+  assert.equal(rows["ssd_person"], 2);
+});
+
+test("all or nothing: an error leaves the store as it was; a clean load is one snapshot with its queries kept", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const bad = files({ "b.txt": EPISODES.replace("C1,01/09/2023,P,", "C1,01/08/2023,P,") });
+    await assert.rejects(
+      () => loadFormats(store, { paths: [bad], authority: "202" }),
+      (e: unknown) => isLanternError(e) && e.code === "LANTERN_DATA_REJECTED" && e.issues.some((i) => i.code === "903-501"),
+    );
+    assert.equal((await store.all(`SELECT * FROM lantern_snapshot`)).length, 0);
+    assert.equal((await store.all(`SELECT * FROM ssd_cla_episodes`)).length, 0);
+    // The same files load when DfE errors are taken as queries, and the queries are kept.
+    const r = await loadFormats(store, { paths: [bad], authority: "202", dfeErrorsAsQueries: true });
+    assert.equal(r.status, "loaded");
+    assert.equal((await store.all(`SELECT * FROM current_ssd_cla_episodes WHERE la_code = '202'`)).length, 3);
+    const q = await store.all<{ rule_id: string; row_number: number }>(`SELECT rule_id, row_number FROM lantern_dfe_query WHERE snapshot_id = $1`, [r.snapshotId!]);
+    assert.deepEqual(q.map((x) => x.rule_id).sort(), ["433", "501"], "the overlap is also a continuation that does not start when the last ended");
+    // The same files again: unchanged.
+    const again = await loadFormats(store, { paths: [bad], authority: "202", dfeErrorsAsQueries: true });
+    assert.equal(again.status, "unchanged");
+  } finally {
+    await cleanup();
+  }
+});

@@ -1,0 +1,707 @@
+/**
+ * @module
+ * Loading statutory-format files (SSDA903 CSV or XML, CIN census XML, Annex A workbook or CSV)
+ * as one ordinary snapshot, all or nothing, and validating them without loading. Files are
+ * recognised by content ({@link detectFile}); each reader maps its records into SSD rows through
+ * one checking sink (required values, unique keys, references, date order) which stages them in
+ * session-local tables; the DfE rules run child by child. Only when no error was found does one
+ * transaction write the snapshot (through the shared snapshot writer), its rows, and the DfE
+ * queries (migration 5). Any error before COMMIT leaves the store exactly as it was.
+ */
+
+import { createHash } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
+import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
+import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import { commitRows, dropStaging, sha256File, stagingColumns } from "../ingest/ssd-import.ts";
+import type { CellValue } from "../ingest/values.ts";
+import { indicatorLibrary } from "../kpi/library/index.ts";
+import type { BulkWriter, Store } from "../store/port.ts";
+import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
+import { SSD_TABLES, type SsdTable } from "../store/ssd-schema.ts";
+import { ANNEX_A_FEEDS, AnnexMapper, type AnnexRow, annexDate, matchAnnexList } from "./annex-a.ts";
+import { CIN_FEEDS, type CinChild, type CinDate, cinChildFrom, cinHeaderFrom, mapCin } from "./cin-census.ts";
+import { readCsvRows } from "./csv.ts";
+import { type DetectedFile, describeDetected, detectFile } from "./detect.ts";
+import type { FormatId, Loc, LoadSink, SourceRecord } from "./model.ts";
+import { CIN_RULES, type CtxCin } from "./rules/cin-rules.ts";
+import { runRules } from "./rules/registry.ts";
+import { SSDA903_RULES } from "./rules/ssda903-rules.ts";
+import { child903FromXml, map903, Model903, normHeader, SSDA903_DATES, SSDA903_FEEDS, SSDA903_TABLES, type Ssda903Table } from "./ssda903.ts";
+import { isProblem, parseDate } from "../ingest/values.ts";
+import { readXlsxRows } from "./xlsx.ts";
+import { readXmlRecords } from "./xml.ts";
+
+/** What to load or validate. */
+export interface FormatLoadOptions {
+  readonly paths: readonly string[];
+  readonly authority?: string;
+  readonly dryRun?: boolean;
+  readonly force?: boolean;
+  readonly loadedBy?: string;
+  readonly now?: () => Date;
+  readonly onProgress?: (done: number, total: number, label: string) => void;
+  /** Keep at most this many issues of each severity (all are counted). Default 500. */
+  readonly maxIssues?: number;
+  /** Treat DfE errors as queries (shown and stored, not blocking). Structural errors still block. */
+  readonly dfeErrorsAsQueries?: boolean;
+  readonly calendar?: WorkingDayCalendar;
+}
+
+/** One file as read. */
+export interface FileSummary {
+  readonly file: string;
+  readonly format: string;
+  readonly encoding?: string;
+  readonly records: number;
+}
+
+/** The outcome of a load or validation. */
+export interface FormatLoadResult {
+  readonly authority: string;
+  readonly status: "loaded" | "unchanged" | "validated" | "rejected";
+  readonly snapshotId?: number;
+  readonly identicalTo?: { readonly snapshotId: number; readonly loadedAt: string };
+  readonly formats: FormatId[];
+  readonly files: FileSummary[];
+  readonly tables: { readonly table: string; readonly rows: number }[];
+  readonly rows: number;
+  readonly errorCount: number;
+  readonly warningCount: number;
+  readonly queryCount: number;
+  readonly issues: DataIssue[];
+  /** SSD tables this load replaced. */
+  readonly fed: string[];
+  /** Indicators the loaded formats cannot feed, with the SSD tables they lack. */
+  readonly notComputable: { readonly indicator: string; readonly missing: string[] }[];
+  readonly bytes: number;
+  readonly elapsedMs: number;
+}
+
+const DFE_CODE = /^(903|CIN)-/;
+
+/** Files named on the command line: files as given, folders' files (not hidden), sorted. */
+export function expandPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new LanternError("LANTERN_FILE_NOT_FOUND", `${p} does not exist.`, { hint: "Check the path; files and folders are accepted." });
+    }
+    if (st.isDirectory()) {
+      for (const n of readdirSync(p).sort()) {
+        if (n.startsWith(".") || n.startsWith("~$")) continue;
+        const full = join(p, n);
+        if (statSync(full).isFile()) out.push(resolve(full));
+      }
+    } else out.push(resolve(p));
+  }
+  return out;
+}
+
+/** Is every path an SSD export by name (so the SSD importer handles it)? */
+export function isSsdExport(paths: readonly string[]): boolean {
+  const files = expandPaths(paths);
+  const ssdName = /^ssd_[a-z0-9_]+\.csv$/i;
+  const refName = /^(population|authorities)\.csv$/i;
+  return files.length > 0 && files.some((f) => ssdName.test(basename(f))) && files.every((f) => ssdName.test(basename(f)) || refName.test(basename(f)));
+}
+
+class Issues {
+  readonly kept: DataIssue[] = [];
+  errors = 0;
+  warnings = 0;
+  queries = 0;
+  #kept = { error: 0, warning: 0 };
+  readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+  add(i: DataIssue): void {
+    if (i.severity === "error") this.errors++;
+    else this.warnings++;
+    if (DFE_CODE.test(i.code) && i.severity === "warning") this.queries++;
+    if (this.#kept[i.severity] < this.max) {
+      this.#kept[i.severity]++;
+      this.kept.push(i);
+    }
+  }
+}
+
+interface TableState {
+  readonly table: SsdTable;
+  readonly keys: Set<string>;
+  readonly keyIndex: number;
+  rows: number;
+  writer?: BulkWriter;
+}
+
+/**
+ * Tables whose keys come from the files (children, workers): their keys are tracked for
+ * duplicates and references to them are checked. Every other key is made by a mapper from the
+ * child's id and a counter, unique and consistent by construction, so it is not tracked (which
+ * keeps memory to one entry per child, not per row).
+ */
+const FILE_KEYS = new Set(["ssd_person", "ssd_professionals"]);
+
+/** The checking, staging sink every reader emits into. */
+class Sink implements LoadSink {
+  readonly tables = new Map<string, TableState>();
+  readonly pending: { value: string; target: string; column: string; loc: Loc }[] = [];
+  readonly authority: string;
+  readonly log: Issues;
+  constructor(authority: string, log: Issues) {
+    this.authority = authority;
+    this.log = log;
+    for (const t of SSD_TABLES) this.tables.set(t.name, { table: t, keys: new Set(), keyIndex: t.columns.findIndex((c) => c.name === t.key), rows: 0 });
+  }
+  issue(i: DataIssue): void {
+    this.log.add(i);
+  }
+  emit(table: string, values: Record<string, CellValue>, loc: Loc): void {
+    const st = this.tables.get(table);
+    if (!st) throw new Error(`reader emitted unknown table ${table}`);
+    const t = st.table;
+    st.rows++;
+    const row: CellValue[] = new Array(t.columns.length + 1);
+    row[0] = this.authority;
+    let bad = false;
+    for (let i = 0; i < t.columns.length; i++) {
+      const c = t.columns[i]!;
+      const v = values[c.name] ?? null;
+      row[i + 1] = v;
+      if (v === null && c.required) {
+        bad = true;
+        this.log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", ...loc, column: c.name, value: "", message: `${t.name}.${c.name} would be blank, but Lantern needs it.`, expected: `a value that gives ${c.name}` });
+      }
+      if (c.references && typeof v === "string") {
+        const [tt] = c.references.split(".") as [string, string];
+        if (FILE_KEYS.has(tt) && !this.tables.get(tt)!.keys.has(v)) this.pending.push({ value: v, target: tt, column: c.name, loc });
+      }
+    }
+    const key = row[st.keyIndex + 1];
+    if (typeof key === "string" && FILE_KEYS.has(t.name)) {
+      if (st.keys.has(key)) {
+        bad = true;
+        this.log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", ...loc, column: t.key, value: key, message: `${t.key} ${key} occurs twice.`, expected: "each record once" });
+      }
+      st.keys.add(key);
+    }
+    for (const [a, b] of t.dateOrder ?? []) {
+      const s = values[a];
+      const e = values[b];
+      if (typeof s === "number" && typeof e === "number" && e < s) {
+        this.log.add({ code: "FORMAT_DATE_ORDER", severity: "warning", ...loc, column: b, message: `${t.name}: ${b} is before ${a}; the record is kept but durations from it are unreliable.`, expected: `${b} on or after ${a}` });
+      }
+    }
+    if (!bad && st.writer && this.log.errors === 0) st.writer.append(row);
+  }
+  /** Check references once every row is in. */
+  finish(fed: ReadonlySet<string>): void {
+    for (const p of this.pending) {
+      if (!fed.has(p.target)) continue;
+      if (this.tables.get(p.target)!.keys.has(p.value)) continue;
+      this.log.add({ code: "FORMAT_REFERENCE_MISSING", severity: "error", ...p.loc, column: p.column, value: p.value, message: `${p.column} ${p.value} refers to a record that is not in the files (${p.target}).`, expected: `a record for ${p.value} (for a 903 load: a Header row for every child)` });
+    }
+    this.pending.length = 0;
+  }
+}
+
+const INTERNED = new Map<string, string>();
+/** One copy of each short repeated value (codes, dates): a 903 holds the same few thousand. */
+function intern(v: string): string {
+  if (v.length > 12) return v;
+  const hit = INTERNED.get(v);
+  if (hit !== undefined) return hit;
+  if (INTERNED.size < 200_000) INTERNED.set(v, v);
+  return v;
+}
+
+const DFE_DATE_RULES = new Set(["DOB", "DECOM", "DEC", "REVIEW", "DUC", "MC_DOB", "DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"]);
+
+const STRUCTURAL_DATES = [...SSDA903_DATES].filter((k) => !DFE_DATE_RULES.has(k));
+
+function check903Dates(r: SourceRecord, log: Issues): void {
+  for (const k of STRUCTURAL_DATES) {
+    const v = r.f[k];
+    if (v === undefined) continue;
+    const s = v.trim();
+    if (s && isProblem(parseDate(s))) {
+      log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file: r.file, row: r.row, column: k, value: s, message: `${k} "${s}" is not a date.`, expected: "a date as DD/MM/YYYY" });
+    }
+  }
+}
+
+function cinDates(c: CinChild): [string, CinDate][] {
+  const out: [string, CinDate][] = [
+    ["PersonBirthDate", c.dob],
+    ["ExpectedPersonBirthDate", c.expectedDob],
+    ["PersonDeathDate", c.death],
+  ];
+  for (const d of c.details) {
+    out.push(["CINreferralDate", d.referral], ["CINclosureDate", d.closure], ["DateOfInitialCPC", d.icpc]);
+    for (const a of d.assessments) out.push(["AssessmentActualStartDate", a.start], ["AssessmentAuthorisationDate", a.auth]);
+    for (const p of d.plans) out.push(["CINPlanStartDate", p.start], ["CINPlanEndDate", p.end]);
+    for (const s of d.s47) out.push(["S47ActualStartDate", s.start], ["InitialCPCtarget", s.target], ["DateOfInitialCPC", s.icpc]);
+    for (const p of d.cpps) {
+      out.push(["CPPstartDate", p.start], ["CPPendDate", p.end]);
+      for (const r of p.reviews) out.push(["CPPreviewDate", r]);
+    }
+  }
+  return out;
+}
+
+/** Everything read: which formats, files, what the load feeds. */
+interface ReadOutcome {
+  readonly formats: FormatId[];
+  readonly files: FileSummary[];
+  readonly fed: Set<string>;
+  readonly lea?: string;
+  readonly bytes: number;
+}
+
+/** Read and check every file into the sink. */
+async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issues, opts: FormatLoadOptions): Promise<ReadOutcome> {
+  const formats = new Set<FormatId>();
+  const files: FileSummary[] = [];
+  const fed = new Set<string>();
+  const total = detected.reduce((s, f) => s + f.bytes, 0);
+  let before = 0;
+  const progress = (f: DetectedFile) => (n: number) => opts.onProgress?.(before + n, total, f.name);
+  const downgrade = opts.dfeErrorsAsQueries ?? false;
+  let lea: string | undefined;
+
+  // Unknown files and SSD files block.
+  for (const f of detected) {
+    const d = f.detected;
+    if (d.kind === "unknown") {
+      log.add({ code: "FORMAT_FILE_UNKNOWN", severity: "error", file: f.name, message: `${f.name} is not a format Lantern reads: ${d.reason}.`, expected: "an SSDA903 table (CSV or XML), a CIN census XML, or Ofsted Annex A lists (workbook or CSV)" });
+    } else if (d.kind === "ssd") {
+      log.add({ code: "FORMAT_SSD_MIXED", severity: "error", file: f.name, message: `${f.name} is an SSD table (${d.table}); SSD exports load on their own, named ssd_<table>.csv.`, expected: "SSD files in their own `lantern import` run" });
+    }
+  }
+
+  // SSDA903: CSV tables and XML into one per-child model.
+  const m903 = new Model903();
+  const seenTables = new Map<Ssda903Table, string>();
+  let any903 = false;
+  for (const f of detected) {
+    const d = f.detected;
+    if (d.kind === "ssda903-csv") {
+      any903 = true;
+      formats.add("ssda903-csv");
+      const prev = seenTables.get(d.table);
+      if (prev) {
+        log.add({ code: "FORMAT_TABLE_TWICE", severity: "error", file: f.name, message: `${f.name} and ${prev} are both the SSDA903 ${d.table} table.`, expected: "one file per table per load (load each year as its own snapshot)" });
+        continue;
+      }
+      seenTables.set(d.table, f.name);
+      const cols: readonly string[] = SSDA903_TABLES[d.table];
+      for (const c of d.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: f.name, row: 1, column: c, message: `${f.name} looks like the SSDA903 ${d.table} table but has no ${c} column.`, expected: `the columns ${cols.join(", ")}` });
+      for (const c of d.extra) log.add({ code: "FORMAT_COLUMN_UNKNOWN", severity: "warning", file: f.name, row: 1, column: c, message: `${c} is not an SSDA903 ${d.table} column; it was ignored.` });
+      let header: string[] | undefined;
+      let keep: [number, string][] = [];
+      let n = 0;
+      for await (const r of readCsvRows(f.path, progress(f))) {
+        if (!header) {
+          header = r.cells.map(normHeader);
+          keep = header.map((h, i) => [i, h] as [number, string]).filter(([, h]) => cols.includes(h));
+          const seen = new Set<string>();
+          for (const h of header) {
+            if (seen.has(h)) log.add({ code: "FORMAT_COLUMN_DUPLICATE", severity: "error", file: f.name, row: 1, column: h, message: `column ${h} appears twice in the header.`, expected: "each column once" });
+            seen.add(h);
+          }
+          continue;
+        }
+        n++;
+        const rec: SourceRecord = { file: f.name, row: r.line, f: {} };
+        for (const [i, h] of keep) rec.f[h] = h === "CHILD" ? (r.cells[i] ?? "") : intern(r.cells[i] ?? "");
+        const child = (rec.f["CHILD"] ?? "").trim();
+        if (!child) {
+          log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file: f.name, row: r.line, column: "CHILD", value: "", message: "CHILD is blank.", expected: "the child's id on every row" });
+          continue;
+        }
+        if (d.table === "Header" && m903.children.get(child)?.header) {
+          log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: f.name, row: r.line, column: "CHILD", value: child, message: `CHILD ${child} has two Header rows.`, expected: "one Header row per child" });
+          continue;
+        }
+        check903Dates(rec, log);
+        m903.add(d.table, rec);
+      }
+      files.push({ file: f.name, format: describeDetected(d), ...(f.encoding ? { encoding: f.encoding } : {}), records: n });
+    } else if (d.kind === "ssda903-xml") {
+      any903 = true;
+      formats.add("ssda903-xml");
+      let n = 0;
+      for await (const { node } of readXmlRecords(f.path, (p) => p.length === 2 && p[1] === "CHILD", progress(f))) {
+        n++;
+        const tmp = new Model903();
+        child903FromXml(node, f.name, tmp);
+        for (const [id, c] of tmp.children) {
+          if (!id) {
+            log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file: f.name, row: node.line, column: "CHILDID", value: "", message: "a CHILD has no CHILDID.", expected: "a CHILDID in every HEADER" });
+            continue;
+          }
+          if (m903.children.get(id)?.header) {
+            log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: f.name, row: node.line, column: "CHILDID", value: id, message: `CHILDID ${id} occurs twice.`, expected: "each child once" });
+            continue;
+          }
+          for (const [t, rs] of Object.entries(c.records) as [Ssda903Table, SourceRecord[]][]) {
+            for (const r of rs) {
+              check903Dates(r, log);
+              m903.add(t, r);
+            }
+          }
+        }
+      }
+      files.push({ file: f.name, format: describeDetected(d), ...(f.encoding ? { encoding: f.encoding } : {}), records: n });
+    }
+    before += f.detected.kind === "ssda903-csv" || f.detected.kind === "ssda903-xml" ? f.bytes : 0;
+  }
+  if (any903) {
+    for (const t of SSDA903_FEEDS) fed.add(t);
+    const workers = new Set<string>();
+    for (const c of m903.children.values()) {
+      if (!c.header) {
+        // Records of a child with no Header row: episodes are an error (via the reference check);
+        // other tables are kept out with a warning, as they feed no figure on their own.
+        for (const [t, rs] of Object.entries(c.records) as [Ssda903Table, SourceRecord[]][]) {
+          if (t === "Episodes") continue;
+          for (const r of rs) log.add({ code: "FORMAT_CHILD_NOT_IN_HEADER", severity: "warning", file: r.file, row: r.row, column: "CHILD", value: c.id, message: `CHILD ${c.id} has no Header row; this ${t} record was not loaded.`, expected: "a Header row for every child" });
+          delete c.records[t];
+        }
+      }
+      for (const i of runRules(SSDA903_RULES, c, {}, { file: c.header?.file ?? "", ...(c.header ? { row: c.header.row } : {}) }, downgrade)) log.add(i);
+      map903(c, sink, workers);
+    }
+    m903.children.clear();
+  }
+
+  // CIN census, streamed child by child.
+  const calendar = opts.calendar ?? defaultCalendar();
+  for (const f of detected) {
+    if (f.detected.kind !== "cin-census-xml") continue;
+    formats.add("cin-census-xml");
+    for (const t of CIN_FEEDS) fed.add(t);
+    const ctx: CtxCin = { referenceDate: null, calendar, seenIds: new Set() };
+    let mutable = ctx;
+    let n = 0;
+    for await (const { path, node } of readXmlRecords(f.path, (p) => (p.length === 2 && p[1] === "Header") || (p.length === 3 && p[1] === "Children" && p[2] === "Child"), progress(f))) {
+      if (path[1] === "Header") {
+        const h = cinHeaderFrom(node);
+        mutable = { ...ctx, referenceDate: h.referenceDate };
+        lea ??= h.lea || undefined;
+        continue;
+      }
+      n++;
+      const c = cinChildFrom(node, f.name);
+      for (const [col, dt] of cinDates(c)) {
+        if (dt.day === undefined) log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file: f.name, row: dt.line, column: col, value: dt.raw, message: `${col} "${dt.raw}" is not a date.`, expected: "a date as YYYY-MM-DD" });
+      }
+      for (const i of runRules(CIN_RULES, c, mutable, { file: f.name, row: c.line }, downgrade)) log.add(i);
+      if (!c.id) continue;
+      if (sink.tables.get("ssd_person")!.keys.has(c.id)) continue; // 8510 already reported
+      mapCin(c, sink);
+    }
+    files.push({ file: f.name, format: describeDetected(f.detected), ...(f.encoding ? { encoding: f.encoding } : {}), records: n });
+    before += f.bytes;
+  }
+
+  // Annex A: CSV lists and workbooks.
+  const mapper = new AnnexMapper(sink);
+  const lists = new Map<number, string>();
+  const annexRows = async (rows: AsyncIterable<{ line: number; values: (string | number | boolean | null)[] }>, file: string, list: number, slots: Map<string, number>): Promise<number> => {
+    let n = 0;
+    for await (const r of rows) {
+      if (r.values.every((v) => v === null || String(v).trim() === "")) continue;
+      n++;
+      const row: AnnexRow = new Map();
+      for (const [k, i] of slots) row.set(k, r.values[i] ?? null);
+      const date = (k: string): number | null => {
+        const v = row.get(k) ?? null;
+        const d = annexDate(v);
+        if (d !== null && typeof d === "object") {
+          log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file, row: r.line, column: k, value: String(v), message: `${k} "${String(v)}" ${d.problem}.`, expected: "a date (a date cell, YYYY-MM-DD or DD/MM/YYYY)" });
+          return null;
+        }
+        return d;
+      };
+      if (list !== 11 && !String(row.get("child") ?? "").trim()) {
+        log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file, row: r.line, column: "Child Unique ID", value: "", message: "Child Unique ID is blank.", expected: "the child's id on every row" });
+        continue;
+      }
+      mapper.row(list, row, file, r.line, date);
+    }
+    return n;
+  };
+  const claimList = (list: number, where: string): boolean => {
+    const prev = lists.get(list);
+    if (prev) {
+      log.add({ code: "FORMAT_TABLE_TWICE", severity: "error", file: where, message: `${where} and ${prev} are both Annex A List ${list}.`, expected: "each list once per load" });
+      return false;
+    }
+    lists.set(list, where);
+    for (const t of ANNEX_A_FEEDS[list] ?? []) fed.add(t);
+    return true;
+  };
+  for (const f of detected) {
+    const d = f.detected;
+    if (d.kind === "annex-a-csv") {
+      formats.add("annex-a-csv");
+      if (!claimList(d.list, f.name)) continue;
+      let slots: Map<string, number> | undefined;
+      async function* rows() {
+        for await (const r of readCsvRows(f.path, progress(f))) {
+          if (!slots) {
+            const m = matchAnnexList(r.cells)!;
+            slots = m.slots;
+            for (const k of m.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: f.name, row: 1, column: k, message: `${f.name} (Annex A List ${d.kind === "annex-a-csv" ? d.list : ""}) has no column for ${k}.`, expected: "the list's required columns (see docs/formats.md)" });
+            continue;
+          }
+          yield { line: r.line, values: r.cells };
+        }
+      }
+      const gen = rows();
+      const first = await gen.next();
+      let n = 0;
+      if (!first.done) {
+        async function* again() {
+          yield first.value!;
+          yield* gen;
+        }
+        n = await annexRows(again(), f.name, d.list, slots!);
+      }
+      files.push({ file: f.name, format: describeDetected(d), ...(f.encoding ? { encoding: f.encoding } : {}), records: n });
+    } else if (d.kind === "annex-a-xlsx") {
+      formats.add("annex-a-xlsx");
+      const sheets = new Map<string, { list: number; slots: Map<string, number> } | null>();
+      let n = 0;
+      let pending: { line: number; values: (string | number | boolean | null)[]; sheet: string }[] = [];
+      const flush = async (sheet: string) => {
+        const s = sheets.get(sheet);
+        if (s && pending.length) n += await annexRows((async function* () { yield* pending; })(), `${f.name} [${sheet}]`, s.list, s.slots);
+        pending = [];
+      };
+      let current = "";
+      for await (const r of readXlsxRows(f.path)) {
+        if (r.sheet !== current) {
+          await flush(current);
+          current = r.sheet;
+        }
+        if (!sheets.has(r.sheet)) {
+          if (r.values.every((v) => v === null || String(v).trim() === "")) continue;
+          const m = matchAnnexList(r.values.map((v) => (v === null ? "" : String(v))));
+          if (!m) {
+            sheets.set(r.sheet, null);
+            log.add({ code: "FORMAT_SHEET_IGNORED", severity: "warning", file: f.name, message: `sheet "${r.sheet}" is not an Annex A list; it was ignored.` });
+          } else if (!claimList(m.list, `${f.name} [${r.sheet}]`)) {
+            sheets.set(r.sheet, null);
+          } else {
+            sheets.set(r.sheet, { list: m.list, slots: m.slots });
+            for (const k of m.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: `${f.name} [${r.sheet}]`, row: r.row, column: k, message: `sheet "${r.sheet}" (Annex A List ${m.list}) has no column for ${k}.`, expected: "the list's required columns (see docs/formats.md)" });
+          }
+          continue;
+        }
+        if (sheets.get(r.sheet)) pending.push({ line: r.row, values: r.values, sheet: r.sheet });
+        if (pending.length >= 1000) {
+          const s = sheets.get(r.sheet)!;
+          const batch = pending;
+          pending = [];
+          n += await annexRows((async function* () { yield* batch; })(), `${f.name} [${r.sheet}]`, s.list, s.slots);
+        }
+      }
+      await flush(current);
+      if (![...sheets.values()].some((s) => s)) log.add({ code: "FORMAT_FILE_UNKNOWN", severity: "error", file: f.name, message: `${f.name} is a workbook with no Annex A list in it.`, expected: "sheets List 1 … List 11 with Ofsted's Annex A headers in the first row" });
+      files.push({ file: f.name, format: describeDetected(d), records: n });
+    }
+  }
+  sink.finish(fed);
+  return { formats: [...formats], files, fed, ...(lea ? { lea } : {}), bytes: total };
+}
+
+/** Indicators that cannot be computed from the tables a load feeds (plus what it carries forward). */
+export function indicatorsNotFed(available: ReadonlySet<string>): { indicator: string; missing: string[] }[] {
+  const out: { indicator: string; missing: string[] }[] = [];
+  for (const def of indicatorLibrary().list()) {
+    if (def.source === "measures") continue;
+    const missing = def.needs.filter((n) => !available.has(`ssd_${n}`)).map((n) => `ssd_${n}`);
+    if (missing.length) out.push({ indicator: def.id, missing });
+  }
+  return out;
+}
+
+const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
+
+/**
+ * Validate and (unless dryRun or no store) load statutory-format files as one snapshot. Throws
+ * LANTERN_DATA_REJECTED with every issue when there is an error and a store was given.
+ */
+export async function loadFormats(store: Store | undefined, opts: FormatLoadOptions): Promise<FormatLoadResult> {
+  const started = performance.now();
+  if (opts.authority !== undefined && !AUTHORITY_CODE.test(opts.authority)) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--authority ${JSON.stringify(opts.authority)} is not an authority code.`, { hint: "Use the DfE local authority number (for example 202)." });
+  }
+  const paths = expandPaths(opts.paths);
+  if (!paths.length) throw new LanternError("LANTERN_NO_FILES", `No files were found in ${opts.paths.join(", ")}.`, { hint: "Name the files or folders of the return." });
+  const detected: DetectedFile[] = [];
+  for (const p of paths) detected.push(await detectFile(p));
+  const log = new Issues(opts.maxIssues ?? 500);
+  const stage = !!store && !opts.dryRun;
+  // Authority: given, or the CIN census's LEA (read later), or "unknown" for validation only.
+  let authority = opts.authority ?? "";
+  const sink = new Sink(authority || "?", log);
+  if (stage) {
+    for (const t of SSD_TABLES) {
+      const cols = stagingColumns(t);
+      await store.createStaging(`stg_${t.name}`, cols);
+      sink.tables.get(t.name)!.writer = await store.bulkWriter(`stg_${t.name}`, cols);
+    }
+  }
+  let outcome: ReadOutcome;
+  try {
+    outcome = await readAll(detected, sink, log, opts);
+  } catch (e) {
+    for (const st of sink.tables.values()) await st.writer?.close().catch(() => undefined);
+    await dropStaging(store!, stage);
+    if (isLanternError(e)) {
+      if (e.code === "LANTERN_DATA_REJECTED" || e.code === "LANTERN_FILE_UNREADABLE") {
+        for (const i of e.issues) log.add(i);
+        if (!e.issues.length) log.add({ code: "FORMAT_FILE_UNREADABLE", severity: "error", message: e.message, ...(e.hint ? { expected: e.hint } : {}) });
+        return reject(store, log, authority, detected, started, e.hint);
+      }
+      throw e;
+    }
+    throw new LanternError("LANTERN_INTERNAL", `Reading the files failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  for (const st of sink.tables.values()) await st.writer?.close();
+  if (!authority) authority = outcome.lea ?? "";
+  if (stage && !authority) {
+    await dropStaging(store, true);
+    throw new LanternError("LANTERN_USAGE", "Say which authority the data is for with --authority CODE.", { hint: "For example: lantern import ./903 --authority 202" });
+  }
+  const fedTables = [...outcome.fed].sort();
+  const tables = fedTables.map((t) => ({ table: t, rows: sink.tables.get(t)!.rows }));
+  const rows = tables.reduce((s, t) => s + t.rows, 0);
+  let carried = new Set<string>();
+  if (store && authority) {
+    const prev = await store.all<{ table_name: string }>(
+      `SELECT st.table_name FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id WHERE l.la_code = $1`,
+      [authority],
+    );
+    carried = new Set(prev.map((r) => r.table_name));
+  }
+  const available = new Set([...fedTables, ...carried]);
+  const base = {
+    authority: authority || "?",
+    formats: outcome.formats,
+    files: outcome.files,
+    tables,
+    rows,
+    errorCount: log.errors,
+    warningCount: log.warnings,
+    queryCount: log.queries,
+    issues: log.kept,
+    fed: fedTables,
+    notComputable: indicatorsNotFed(available),
+    bytes: outcome.bytes,
+  };
+  if (log.errors > 0) {
+    if (stage) await dropStaging(store, true);
+    if (!store) return { ...base, status: "rejected", elapsedMs: performance.now() - started };
+    throw rejection(log);
+  }
+  if (!stage) return { ...base, status: store ? "validated" : "validated", elapsedMs: performance.now() - started };
+
+  // Commit: snapshot, rows, DfE queries — one transaction.
+  const shas = await Promise.all(detected.map(async (f) => ({ f, sha: await sha256File(f.path) })));
+  const fingerprint = createHash("sha256")
+    .update(shas.map((s) => `${s.f.name.toLowerCase()}:${s.sha}`).sort().join("\n"))
+    .digest("hex");
+  const hit = await identicalSnapshot(store, authority, fingerprint);
+  if (hit && !opts.force) {
+    await dropStaging(store, true);
+    return { ...base, status: "unchanged", identicalTo: hit, elapsedMs: performance.now() - started };
+  }
+  // Staged rows carry the placeholder authority when it came from the file: set it.
+  if (!opts.authority) for (const t of SSD_TABLES) await store.run(`UPDATE stg_${t.name} SET la_code = $1`, [authority]);
+  let snapshotId = 0;
+  const now = (opts.now ?? (() => new Date()))().toISOString();
+  try {
+    await store.transaction(async () => {
+      snapshotId = await writeSnapshot(store, {
+        authority,
+        format: outcome.formats.join("+"),
+        loadedBy: opts.loadedBy ?? process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown",
+        at: now,
+        forced: !!hit,
+        fingerprint,
+        files: shas.map(({ f, sha }) => ({ name: f.name, path: f.path, sha256: sha, bytes: f.bytes, table: null, rows: outcome.files.find((x) => x.file === f.name)?.records ?? 0 })),
+        tables: new Map(tables.map((t) => [t.table, t.rows])),
+        warnings: log.kept.filter((i) => i.severity === "warning"),
+      });
+      for (const q of log.kept.filter((i) => i.severity === "warning" && DFE_CODE.test(i.code))) {
+        await store.run(
+          `INSERT INTO lantern_dfe_query (snapshot_id, rule_id, dataset, file_name, row_number, column_name, value, expected, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [snapshotId, q.code.replace(DFE_CODE, ""), q.code.startsWith("903") ? "ssda903" : "cin", q.file ?? null, q.row ?? null, q.column ?? null, q.value ?? null, q.expected ?? null, q.message],
+        );
+      }
+      await commitRows(store, [[authority, snapshotId]]);
+      await setCoverage(store, snapshotId, authority, available);
+    });
+  } finally {
+    await dropStaging(store, true);
+  }
+  return { ...base, authority, status: "loaded", snapshotId, elapsedMs: performance.now() - started };
+}
+
+/**
+ * A return with no contacts or referrals (the 903) gives the KPI engine no start for its periods;
+ * such a snapshot covers the twelve whole months up to its latest episode date (the return's
+ * collection year), recorded before anything is computed.
+ */
+async function setCoverage(store: Store, snapshotId: number, authority: string, available: ReadonlySet<string>): Promise<void> {
+  if (available.has("ssd_contacts") || available.has("ssd_cin_episodes") || !available.has("ssd_cla_episodes")) return;
+  const [m] = await store.all<{ s: string | null; e: string | null }>(
+    `SELECT max(clae_cla_episode_start_date) AS s, max(clae_cla_episode_ceased_date) AS e FROM ssd_cla_episodes WHERE snapshot_id = $1 AND la_code = $2`,
+    [snapshotId, authority],
+  );
+  const latest = [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
+  if (!latest) return;
+  const l = ymd(dayNumber(latest));
+  const to = l.d >= 25 ? dayOf(l.y, l.m + 1, 0) : dayOf(l.y, l.m, 0);
+  const t = ymd(to);
+  const from = dayOf(t.y, t.m - 11, 1);
+  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, isoDate(from), isoDate(to)]);
+}
+
+function rejection(log: Issues, hint?: string): LanternError {
+  const shown = log.kept.filter((i) => i.severity === "error").length;
+  return new LanternError("LANTERN_DATA_REJECTED", `The load was refused: ${log.errors} error(s) in the data${shown < log.errors ? ` (the first ${shown} are listed)` : ""}. Nothing was loaded; the store is unchanged.`, {
+    issues: log.kept,
+    hint: hint ?? "Correct the rows listed and load again; `lantern validate PATH --report report.html` writes every issue. DfE errors can be loaded as queries with --dfe-errors-as-queries.",
+  });
+}
+
+async function reject(store: Store | undefined, log: Issues, authority: string, detected: readonly DetectedFile[], started: number, hint?: string): Promise<FormatLoadResult> {
+  if (store) throw rejection(log, hint);
+  return {
+    authority: authority || "?",
+    status: "rejected",
+    formats: [],
+    files: detected.map((f) => ({ file: f.name, format: describeDetected(f.detected), records: 0 })),
+    tables: [],
+    rows: 0,
+    errorCount: log.errors,
+    warningCount: log.warnings,
+    queryCount: log.queries,
+    issues: log.kept,
+    fed: [],
+    notComputable: [],
+    bytes: detected.reduce((s, f) => s + f.bytes, 0),
+    elapsedMs: performance.now() - started,
+  };
+}

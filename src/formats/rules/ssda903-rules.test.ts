@@ -1,0 +1,266 @@
+/**
+ * Every SSDA903 DfE rule with a passing and a failing case: the passing case is a valid child
+ * (checked clean against the whole registry); each failing case changes that child in the one
+ * way the rule forbids, and must raise that rule (and the base must not).
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { SourceRecord } from "../model.ts";
+import { type Child903, Model903, type Ssda903Table } from "../ssda903.ts";
+import { runRules } from "./registry.ts";
+import { SSDA903_RULES } from "./ssda903-rules.ts";
+
+type Tables = Partial<Record<Ssda903Table, Record<string, string>[]>>;
+
+function base(): Tables {
+  return {
+    Header: [{ CHILD: "C1", SEX: "M", DOB: "01/06/2010", ETHNIC: "WBRI", UPN: "A123456789012", MOTHER: "", MC_DOB: "" }],
+    Episodes: [
+      { CHILD: "C1", DECOM: "01/05/2023", RNE: "S", LS: "C2", CIN: "N1", PLACE: "U4", PLACE_PROVIDER: "PR1", DEC: "01/09/2023", REC: "X1", REASON_PLACE_CHANGE: "CARPL", HOME_POST: "", PL_POST: "", URN: "" },
+      { CHILD: "C1", DECOM: "01/09/2023", RNE: "P", LS: "C2", CIN: "N1", PLACE: "U6", PLACE_PROVIDER: "PR1", DEC: "", REC: "", REASON_PLACE_CHANGE: "", HOME_POST: "", PL_POST: "", URN: "" },
+    ],
+    Reviews: [{ CHILD: "C1", DOB: "01/06/2010", REVIEW: "01/06/2023", REVIEW_CODE: "PN1" }],
+    UASC: [{ CHILD: "C1", SEX: "M", DOB: "01/06/2010", DUC: "01/06/2028" }],
+    AD1: [{ CHILD: "C1", DOB: "01/06/2010", DATE_INT: "01/02/2024", DATE_MATCH: "01/03/2024", FOSTER_CARE: "0", NB_ADOPTR: "2", SEX_ADOPTR: "MF", LS_ADOPTR: "L0" }],
+    PlacedAdoption: [{ CHILD: "C1", DOB: "01/06/2010", DATE_PLACED: "01/01/2024", DATE_PLACED_CEASED: "", REASON_PLACED_CEASED: "" }],
+    OC2: [{ CHILD: "C1", DOB: "01/06/2010", SDQ_SCORE: "10", SDQ_REASON: "", CONVICTED: "0", HEALTH_CHECK: "1", IMMUNISATIONS: "1", TEETH_CHECK: "1", HEALTH_ASSESSMENT: "1", SUBSTANCE_MISUSE: "0", INTERVENTION_RECEIVED: "", INTERVENTION_OFFERED: "" }],
+    OC3: [{ CHILD: "C1", DOB: "01/06/2010", IN_TOUCH: "YES", ACTIV: "F1", ACCOM: "B1" }],
+  };
+}
+
+function child(t: Tables): Child903 {
+  const m = new Model903();
+  let row = 2;
+  for (const [table, rows] of Object.entries(t) as [Ssda903Table, Record<string, string>[]][]) {
+    for (const f of rows) m.add(table, { file: `${table}.csv`, row: row++, f: { ...f } } satisfies SourceRecord);
+  }
+  return m.child("C1");
+}
+
+const ep = (t: Tables, i: number) => t.Episodes![i]!;
+const hd = (t: Tables) => t.Header![0]!;
+
+/** For each rule: a change to the valid child that breaks it. */
+const FAIL: Record<string, (t: Tables) => void> = {
+  "102": (t) => {
+    hd(t).DOB = "31/02/2010";
+  },
+  "141": (t) => {
+    ep(t, 1).DECOM = "2023-13-01";
+  },
+  "147": (t) => {
+    ep(t, 0).DEC = "01/09/23x";
+  },
+  "166": (t) => {
+    t.Reviews![0]!.REVIEW = "";
+  },
+  "104": (t) => {
+    t.UASC![0]!.DUC = "soon";
+  },
+  "171": (t) => {
+    hd(t).MC_DOB = "00/00/2000";
+  },
+  "112": (t) => {
+    t.AD1![0]!.DATE_INT = "x";
+  },
+  "113": (t) => {
+    t.AD1![0]!.DATE_MATCH = "32/01/2024";
+  },
+  "115": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED = "2024/01/01";
+  },
+  "116": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED_CEASED = "never";
+  },
+  "356": (t) => {
+    ep(t, 0).DEC = "01/04/2023";
+  },
+  "353": (t) => {
+    ep(t, 0).DECOM = "01/01/1990";
+  },
+  "501": (t) => {
+    ep(t, 1).DECOM = "01/08/2023";
+  },
+  "142": (t) => {
+    ep(t, 0).DEC = "";
+    ep(t, 0).REC = "";
+  },
+  "148": (t) => {
+    ep(t, 0).REC = "";
+  },
+  "433": (t) => {
+    ep(t, 1).DECOM = "05/09/2023";
+  },
+  "431": (t) => {
+    ep(t, 1).RNE = "S";
+  },
+  "437": (t) => {
+    ep(t, 0).REC = "E2";
+  },
+  "101": (t) => {
+    hd(t).SEX = "X";
+  },
+  "103": (t) => {
+    hd(t).ETHNIC = "WXYZ";
+  },
+  "143": (t) => {
+    ep(t, 1).RNE = "Q";
+  },
+  "144": (t) => {
+    ep(t, 1).LS = "C9";
+  },
+  "145": (t) => {
+    ep(t, 1).CIN = "N9";
+  },
+  "146": (t) => {
+    ep(t, 1).PLACE = "U9";
+  },
+  "149": (t) => {
+    ep(t, 0).REC = "E99";
+  },
+  "178": (t) => {
+    ep(t, 0).PLACE_PROVIDER = "PR9";
+  },
+  "167": (t) => {
+    t.Reviews![0]!.REVIEW_CODE = "PN9";
+  },
+  "120": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED_CEASED = "01/02/2024";
+    t.PlacedAdoption![0]!.REASON_PLACED_CEASED = "XXX";
+  },
+  "114": (t) => {
+    t.AD1![0]!.FOSTER_CARE = "2";
+  },
+  "175": (t) => {
+    t.AD1![0]!.NB_ADOPTR = "3";
+  },
+  "176": (t) => {
+    t.AD1![0]!.SEX_ADOPTR = "XX";
+  },
+  "177": (t) => {
+    t.AD1![0]!.LS_ADOPTR = "L9";
+  },
+  "196": (t) => {
+    t.OC2![0]!.SDQ_REASON = "SDQ9";
+  },
+  "151": (t) => {
+    t.AD1![0]!.LS_ADOPTR = "";
+  },
+  "153": (t) => {
+    t.OC3![0]!.ACCOM = "";
+  },
+  "119": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED_CEASED = "01/02/2024";
+  },
+  "174": (t) => {
+    hd(t).MC_DOB = "01/01/2024";
+  },
+  "184": (t) => {
+    t.PlacedAdoption![0]!.DATE_PLACED = "01/01/2009";
+  },
+  "361": (t) => {
+    ep(t, 0).LS = "L1";
+    ep(t, 0).DEC = "05/05/2023";
+    ep(t, 1).DECOM = "05/05/2023";
+  },
+  "362": (t) => {
+    ep(t, 0).LS = "L2";
+  },
+  "363": (t) => {
+    ep(t, 0).LS = "L3";
+  },
+  "378": (t) => {
+    ep(t, 1).PLACE = "P1";
+    ep(t, 1).LS = "V2";
+  },
+  "380": (t) => {
+    ep(t, 0).PLACE = "T1";
+  },
+  "352": (t) => {
+    hd(t).DOB = "01/06/2004";
+  },
+  "358": (t) => {
+    hd(t).DOB = "01/06/2015";
+    ep(t, 1).LS = "J1";
+  },
+  "372": (t) => {
+    hd(t).DOB = "01/06/2015";
+    ep(t, 1).PLACE = "R5";
+  },
+  "373": (t) => {
+    hd(t).DOB = "01/06/2020";
+    ep(t, 1).PLACE = "S1";
+  },
+  "374": (t) => {
+    ep(t, 1).PLACE = "P3";
+  },
+  "386": (t) => {
+    hd(t).DOB = "01/06/2005";
+    ep(t, 0).REC = "E11";
+  },
+  "387": (t) => {
+    ep(t, 0).REC = "E5";
+  },
+  "389": (t) => {
+    ep(t, 0).REC = "E7";
+  },
+  "407": (t) => {
+    hd(t).DOB = "01/06/2005";
+    ep(t, 0).REC = "E45";
+  },
+};
+
+/** Near misses that must pass (the boundary of the rule). */
+const PASS: Record<string, (t: Tables) => void> = {
+  "361": (t) => {
+    ep(t, 0).LS = "L1";
+    ep(t, 0).DEC = "04/05/2023";
+    ep(t, 1).DECOM = "04/05/2023";
+  },
+  "433": (t) => {
+    ep(t, 1).RNE = "S";
+  },
+  "352": (t) => {
+    hd(t).DOB = "02/05/2005";
+  },
+  "374": (t) => {
+    hd(t).DOB = "01/09/2009";
+    ep(t, 1).PLACE = "P3";
+  },
+  "148": (t) => {
+    ep(t, 1).DEC = "01/10/2023";
+    ep(t, 1).REC = "E4A";
+  },
+  "101": (t) => {
+    hd(t).SEX = "2";
+  },
+};
+
+const ids = (t: Tables) => runRules(SSDA903_RULES, child(t), {}, { file: "x" }).map((i) => i.code);
+
+test("the valid 903 child passes every rule", () => {
+  assert.deepEqual(ids(base()), []);
+});
+
+test("every 903 rule has a failing case, and the registry has at least 45 rules with unique ids", () => {
+  assert.ok(SSDA903_RULES.length >= 45, `${SSDA903_RULES.length} rules`);
+  assert.equal(new Set(SSDA903_RULES.map((r) => r.id)).size, SSDA903_RULES.length);
+  for (const r of SSDA903_RULES) assert.ok(FAIL[r.id], `rule ${r.id} has no failing case`);
+});
+
+for (const r of SSDA903_RULES) {
+  test(`903 rule ${r.id}: fails when broken, passes at the boundary`, () => {
+    const bad = base();
+    FAIL[r.id]!(bad);
+    const hits = ids(bad);
+    assert.ok(hits.includes(`903-${r.id}`), `expected 903-${r.id} in ${hits.join(", ")}`);
+    const good = base();
+    PASS[r.id]?.(good);
+    assert.ok(!ids(good).includes(`903-${r.id}`));
+    const issue = runRules([r], child(bad), {}, { file: "x" })[0]!;
+    assert.equal(issue.severity, "error");
+    assert.ok(issue.file && issue.row && issue.expected && issue.message.includes(r.message), "located, with expectation and the DfE message");
+    assert.equal(runRules([r], child(bad), {}, { file: "x" }, true)[0]!.severity, "warning", "downgraded to a query on request");
+  });
+}

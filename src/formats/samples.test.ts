@@ -1,0 +1,120 @@
+/**
+ * Every shared sample file loads (read from ../shared/samples beside the repository, as the SPC
+ * tests read ../shared/benchmarks; the samples are MIT-licensed synthetic data kept outside the
+ * repo): the SSDA903 fake data and its XML, the CIN census fake data and the 2024 and 2026
+ * examples, the Annex A fake lists (ILACS and Area SEND), and the five years of the multi-year
+ * 903 set as five snapshots. The fake data is built to fail DfE rules, so it loads with DfE
+ * errors taken as queries, which are listed and kept; without that, the DfE errors block.
+ */
+
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { test } from "node:test";
+import { tempStore } from "../../test/fixtures.ts";
+import { isLanternError } from "../core/errors.ts";
+import type { Store } from "../store/port.ts";
+import { loadFormats } from "./load.ts";
+
+const S = fileURLToPath(new URL("../../../shared/samples/", import.meta.url));
+const count = async (store: Store, table: string, la: string) => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM current_${table} WHERE la_code = $1`, [la]))[0]!.n;
+
+test("SSDA903 fake data: 2,675 children; DfE errors block unless taken as queries, then listed and kept", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const csvs = readdirSync(`${S}ssda903_validator_fake`).filter((f) => f.endsWith(".csv")).map((f) => `${S}ssda903_validator_fake/${f}`);
+    await assert.rejects(
+      () => loadFormats(store, { paths: csvs, authority: "975" }),
+      (e: unknown) => isLanternError(e) && e.code === "LANTERN_DATA_REJECTED" && e.issues.some((i) => i.code === "903-501"),
+    );
+    const r = await loadFormats(store, { paths: csvs, authority: "975", dfeErrorsAsQueries: true });
+    assert.equal(r.status, "loaded");
+    assert.equal(r.files.length, 12);
+    assert.equal(await count(store, "ssd_person", "975"), 2675);
+    assert.equal(await count(store, "ssd_cla_episodes", "975"), 5050);
+    assert.equal(await count(store, "ssd_cla_reviews", "975"), 12582);
+    assert.ok(r.queryCount > 1000, `${r.queryCount} queries`);
+    const kept = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_dfe_query WHERE snapshot_id = $1`, [r.snapshotId!]);
+    assert.ok(kept[0]!.n > 0);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("SSDA903 XML form: 253 children, 459 episodes", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const r = await loadFormats(store, { paths: [`${S}ssda903_validator_fake/fake_903.xml`], authority: "975", dfeErrorsAsQueries: true });
+    assert.deepEqual(r.formats, ["ssda903-xml"]);
+    assert.equal(await count(store, "ssd_person", "975"), 253);
+    assert.equal(await count(store, "ssd_cla_episodes", "975"), 459);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("CIN census fake data: 332 children, 402 CIN episodes, the LA taken from the file", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const r = await loadFormats(store, { paths: [`${S}cin_census_fake/fake_CIN_data.xml`], dfeErrorsAsQueries: true });
+    assert.equal(r.authority, "975");
+    assert.equal(await count(store, "ssd_person", "975"), 332);
+    assert.equal(await count(store, "ssd_cin_episodes", "975"), 402);
+    assert.ok(r.issues.some((i) => i.code === "CIN-8875"), "weekend conferences listed");
+  } finally {
+    await cleanup();
+  }
+});
+
+test("CIN census 2024 and 2026 examples load (mixed Sex coding, the new pre-proceedings block)", async () => {
+  for (const f of ["CIN_Census_2024.xml", "CIN_Census_2026.xml"]) {
+    const { store, cleanup } = await tempStore();
+    try {
+      const r = await loadFormats(store, { paths: [`${S}cin_census_fake/${f}`], authority: "900", dfeErrorsAsQueries: true });
+      assert.equal(r.status, "loaded", f);
+      assert.equal(await count(store, "ssd_person", "900"), 2, f);
+      assert.ok(r.issues.some((i) => i.code === "CIN-1103"), `${f}: the child built to fail assessment rules is listed`);
+    } finally {
+      await cleanup();
+    }
+  }
+});
+
+test("Annex A fake lists: all eleven recognised and loaded without errors; the Area SEND lists too", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const r = await loadFormats(store, { paths: [`${S}annex_a_fake_2024`], authority: "901" });
+    assert.equal(r.errorCount, 0);
+    assert.deepEqual(r.files.map((f) => f.format).sort(), Array.from({ length: 11 }, (_, i) => `Annex A List ${i + 1} (CSV)`).sort());
+    assert.equal(await count(store, "ssd_contacts", "901"), 5);
+    assert.equal(await count(store, "ssd_cla_episodes", "901"), 5);
+    const send = await loadFormats(store, { paths: [`${S}annex_a_send_fake`], authority: "902" });
+    assert.equal(send.errorCount, 0);
+    assert.equal(await count(store, "ssd_send", "902"), 4, "two rows in each list; the trailing blank row is skipped");
+  } finally {
+    await cleanup();
+  }
+});
+
+test("the multi-year SSDA903 set loads as five snapshots of one authority", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const dir = `${S}ssda903_multiyear_demand_model`;
+    const expected: Record<string, number> = { "2017": 819, "2018": 572, "2019": 362, "2020": 226, "2021": 144 };
+    const ids: number[] = [];
+    for (const [year, children] of Object.entries(expected)) {
+      const paths = readdirSync(dir).filter((f) => f.startsWith(`${year}-`)).map((f) => `${dir}/${f}`);
+      const r = await loadFormats(store, { paths, authority: "903", dfeErrorsAsQueries: true });
+      assert.equal(r.status, "loaded", year);
+      ids.push(r.snapshotId!);
+      assert.equal(await count(store, "ssd_person", "903"), children, year);
+    }
+    assert.deepEqual(ids, [1, 2, 3, 4, 5]);
+    // A 903 has no contacts or referrals to start the KPI periods: each snapshot covers its
+    // collection year, the twelve months to its latest episode date (2017: up to 1 April 2018).
+    const cov = await store.all<{ data_from: string; data_to: string }>(`SELECT data_from, data_to FROM lantern_coverage WHERE snapshot_id = 1`);
+    assert.deepEqual(cov, [{ data_from: "2017-04-01", data_to: "2018-03-31" }]);
+  } finally {
+    await cleanup();
+  }
+});

@@ -1,0 +1,129 @@
+/**
+ * @module
+ * Reading text files whatever encoding a council's system or Excel saved them in: UTF-8 with or
+ * without a byte-order mark, UTF-16 (Excel's "Unicode text", little or big endian) and
+ * Windows-1252 (Excel's plain "CSV"). The encoding is decided once from the first 64 KB, then
+ * the file is decoded as a stream so its size never bounds memory. A file that is not text
+ * (NUL bytes without a UTF-16 pattern) or whose UTF-8 breaks later on is refused with a
+ * structured error saying how to re-save it.
+ */
+
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { basename } from "node:path";
+import { LanternError } from "../core/errors.ts";
+
+export type TextEncoding = "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "windows-1252";
+
+/** The first bytes of a file (up to `n`). */
+export function headBytes(path: string, n = 65536): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Decide a file's encoding from its first bytes; undefined when it is not text. */
+export function sniffEncoding(head: Uint8Array): TextEncoding | undefined {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf-8-bom";
+  if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  let nulEven = 0;
+  let nulOdd = 0;
+  for (let i = 0; i < head.length; i++) if (head[i] === 0) i % 2 === 0 ? nulEven++ : nulOdd++;
+  if (nulEven + nulOdd > 0) {
+    // UTF-16 without a BOM: ASCII text has a NUL in every other byte.
+    if (nulOdd > head.length / 4 && nulEven === 0) return "utf-16le";
+    if (nulEven > head.length / 4 && nulOdd === 0) return "utf-16be";
+    return undefined;
+  }
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
+    return "utf-8";
+  } catch {
+    return "windows-1252";
+  }
+}
+
+/** Decode a whole (small) buffer to text by its sniffed encoding. */
+export function decodeBuffer(buf: Uint8Array, name = "the file"): { text: string; encoding: TextEncoding } {
+  const encoding = sniffEncoding(buf.subarray(0, 65536));
+  if (!encoding) throw notText(name);
+  const dec = decoderFor(encoding);
+  try {
+    return { text: stripBom(dec.decode(buf)), encoding };
+  } catch {
+    throw badUtf8(name);
+  }
+}
+
+function decoderFor(e: TextEncoding): InstanceType<typeof TextDecoder> {
+  const label = e === "utf-8-bom" ? "utf-8" : e;
+  return new TextDecoder(label, { fatal: e === "utf-8" || e === "utf-8-bom", ignoreBOM: false });
+}
+
+function stripBom(s: string): string {
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+function notText(name: string): LanternError {
+  return new LanternError("LANTERN_FILE_UNREADABLE", `${name} is not a text file Lantern can read (it holds binary data).`, {
+    hint: "Give the CSV or XML file itself. A workbook must be .xlsx (Excel 2007 or later); zipped or .xls files must be opened in Excel and saved as .xlsx or CSV UTF-8.",
+  });
+}
+
+function badUtf8(name: string): LanternError {
+  return new LanternError("LANTERN_FILE_UNREADABLE", `${name} starts as UTF-8 text but later holds bytes that are not UTF-8.`, {
+    hint: "Re-save it as UTF-8 (in Excel: Save As › CSV UTF-8 (Comma delimited)) and load it again.",
+  });
+}
+
+/** A text file opened for streaming: its encoding and its decoded chunks. */
+export interface TextStream {
+  readonly encoding: TextEncoding;
+  readonly bytes: number;
+  chunks(onBytes?: (n: number) => void): AsyncGenerator<string>;
+}
+
+/** Open a text file for streaming decode. Throws LANTERN_FILE_UNREADABLE for binary files. */
+export function openText(path: string): TextStream {
+  const name = basename(path);
+  const head = headBytes(path);
+  const encoding = sniffEncoding(head);
+  if (!encoding) throw notText(name);
+  return {
+    encoding,
+    bytes: head.length,
+    async *chunks(onBytes?: (n: number) => void) {
+      const dec = decoderFor(encoding);
+      let first = true;
+      let done = 0;
+      for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+        const b = chunk as Buffer;
+        done += b.length;
+        onBytes?.(done);
+        let s: string;
+        try {
+          s = dec.decode(b, { stream: true });
+        } catch {
+          throw badUtf8(name);
+        }
+        if (first && s.length) {
+          s = stripBom(s);
+          first = false;
+        }
+        if (s) yield s;
+      }
+      let tail: string;
+      try {
+        tail = dec.decode();
+      } catch {
+        throw badUtf8(name);
+      }
+      if (tail) yield tail;
+    },
+  };
+}
