@@ -1,0 +1,35 @@
+// Revisions end to end through the CLI: load, amend one referral's date, load again, and the
+// figures that moved are listed with their old and new values and snapshots — nothing else.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { main } from "../src/cli/main.ts";
+import { smallExport, tempDir, writeExport } from "./fixtures.ts";
+
+test("lantern revisions lists the figures an amended load changed", async () => {
+  const data = tempDir();
+  const quiet = { out: () => {}, err: () => {}, isTTY: false, color: false };
+  try {
+    const first = smallExport();
+    // Contacts in March and July make April to June complete months of data.
+    first["ssd_contacts.csv"] += "\nC4,P1,2024-03-01,1A,\nC5,P1,2024-07-15,1A,";
+    assert.equal(await main(["import", writeExport(first), "--authority", "202", "--data", data.dir], quiet), 0);
+    // R2 was received on 5 April 2024 and closed on the 20th; the corrected extract says May.
+    const amended = { ...first, "ssd_cin_episodes.csv": first["ssd_cin_episodes.csv"]!.replace("R2,P2,2024-04-05,Y,2024-04-20", "R2,P2,2024-05-05,Y,2024-05-20") };
+    assert.equal(await main(["import", writeExport(amended), "--authority", "202", "--data", data.dir], quiet), 0);
+    let out = "";
+    assert.equal(await main(["revisions", "--data", data.dir, "--json"], { ...quiet, out: (t) => (out += t) }), 0);
+    const all = JSON.parse(out) as { indicator: string; period: string; old_value: number | null; new_value: number | null; old_snapshot: number; new_snapshot: number }[];
+    const referrals = all.filter((r) => r.indicator === "referrals").map((r) => [r.period, r.old_value, r.new_value, r.old_snapshot, r.new_snapshot]);
+    // April loses one referral and May gains it; the quarter and the year are unchanged.
+    assert.deepEqual(referrals, [
+      ["2024-04", 2, 1, 1, 2],
+      ["2024-05", 0, 1, 1, 2],
+    ]);
+    let text = "";
+    assert.equal(await main(["revisions", "--data", data.dir, "--since", "1", "--kind", "month"], { ...quiet, out: (t) => (text += t) }), 0);
+    assert.match(text, /\nreferrals\s+202\s+2024-04\s+2\s+1\s+1 → 2\n/);
+    assert.equal(await main(["revisions", "--data", data.dir, "--since", "99"], quiet), 1);
+  } finally {
+    data.cleanup();
+  }
+});
