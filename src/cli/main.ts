@@ -21,6 +21,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   annotate: { summary: "Add or change a dated note (a recording or service change) on an indicator or area", load: async () => (await import("./commands/annotate.ts")).annotateCommand },
   annotations: { summary: "List an authority's annotations and their history", load: async () => (await import("./commands/annotate.ts")).annotationsCommand },
   forecast: { summary: "Forecast referrals and children in care 12 months ahead, with ranges and a back-test", load: async () => (await import("./commands/forecast.ts")).forecastCommand },
+  export: { summary: "Write an authority's latest snapshot out as an SSD export folder (audited)", load: async () => (await import("./commands/export.ts")).exportCommand },
   revisions: { summary: "List every figure amended between loads (old value, new value, snapshots)", load: async () => (await import("./commands/revisions.ts")).revisionsCommand },
   snapshots: { summary: "List the loads (snapshots) in the store", load: async () => (await import("./commands/snapshots.ts")).snapshotsCommand },
   benchmarks: { summary: "Compare an authority with England, its region and statistical neighbours (DfE LAIT)", load: async () => (await import("./commands/benchmarks.ts")).benchmarksCommand },
