@@ -15,7 +15,7 @@ const target = new URL(url);
 if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(target.hostname)) throw new Error(`${target.hostname} is not a loopback address`);
 const connections = Number(c);
 const until = performance.now() + Number(d) * 1000;
-const headers = Object.fromEntries(headerArgs.map((h) => h.split("=") as [string, string]));
+const headers = Object.fromEntries(headerArgs.map((h) => [h.slice(0, h.indexOf("=")), h.slice(h.indexOf("=") + 1)]));
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 const latencies: number[] = [];
 let errors = 0;

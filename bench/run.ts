@@ -21,6 +21,7 @@ import { SSD_TABLES } from "../src/store/ssd-schema.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import { tempDir } from "../test/fixtures.ts";
 import { main } from "../src/cli/main.ts";
+import { DEMO_PASSWORD } from "../src/web/auth/users.ts";
 import { buildServer } from "../src/web/server.ts";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -159,6 +160,22 @@ async function benchAuthorities(k: number): Promise<void> {
   }
 }
 
+/** Sign in through the form as a browser would; returns the session cookie. */
+async function signInCookie(base: string, username: string, password: string): Promise<string> {
+  const form = await fetch(`${base}/sign-in`);
+  const pre = (form.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
+  const res = await fetch(`${base}/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: pre, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ _csrf: token, username, password, next: "/" }).toString(),
+  });
+  const session = res.headers.getSetCookie().find((c) => c.startsWith("lantern_session="));
+  if (res.status !== 303 || !session) throw new Error(`bench sign-in as ${username} failed: ${res.status}`);
+  return session.split(";")[0]!;
+}
+
 /** The web app on the demo authority under 50 concurrent connections from a second process. */
 async function benchWeb(): Promise<void> {
   const t = tempDir("lantern-bench-web-");
@@ -166,12 +183,13 @@ async function benchWeb(): Promise<void> {
   try {
     if ((await main(["demo", "--data", t.dir, "--no-serve"], quiet)) !== 0) throw new Error("lantern demo failed");
     const store = await openStore(storeConfig(t.dir, {}));
-    const analyst = { id: "bench", username: "bench", displayName: "Bench", role: "analyst", areas: [] } as const;
-    const app = await buildServer({ store, dataDir: t.dir, authenticate: () => analyst });
+    // The server as `lantern serve` runs it: every request looks its session up in the store.
+    const app = await buildServer({ store, dataDir: t.dir, auth: { secureCookies: false } });
     const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    const cookie = await signInCookie(base, "analyst", DEMO_PASSWORD);
     const seconds = quick ? 5 : 15;
     const load = async (path: string) => {
-      const { stdout } = await execFileAsync(process.execPath, [join(import.meta.dirname, "load-client.ts"), `${base}${path}`, "50", String(seconds)]);
+      const { stdout } = await execFileAsync(process.execPath, [join(import.meta.dirname, "load-client.ts"), `${base}${path}`, "50", String(seconds), `cookie=${cookie}`]);
       return JSON.parse(stdout) as { requests: number; errors: number; rps: number; p50: number; p95: number; p99: number };
     };
     const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -180,7 +198,7 @@ async function benchWeb(): Promise<void> {
       ["dashboard", "/"],
       ["indicator page (assess_45wd_pct)", "/indicators/assess_45wd_pct"],
     ] as const) {
-      const cold = await timed(() => fetch(`${base}${path}`).then((r) => r.text()));
+      const cold = await timed(() => fetch(`${base}${path}`, { headers: { cookie } }).then((r) => r.text()));
       const r = await load(path);
       results.push({
         measure: `web: ${name}, demo authority, 50 connections for ${seconds} s from a second process (first request ${secs(cold.ms)}; ${r.errors} errors)`,

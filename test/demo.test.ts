@@ -22,8 +22,11 @@ test("lantern demo generates, loads, computes and summarises; a second run reuse
     assert.match(first.stderr, /Generating a demo authority/);
     const second = await run(process.execPath, [bin, "demo", "--data", t.dir, "--json", "--no-serve"], { maxBuffer: 1 << 24 });
     assert.doesNotMatch(second.stderr, /Generating/);
-    const j = JSON.parse(second.stdout) as { snapshots: unknown[]; headline: { indicator: string; value: string }[] };
+    const j = JSON.parse(second.stdout) as { snapshots: unknown[]; headline: { indicator: string; value: string }[]; signIns: { password: string; users: { username: string; role: string }[] } };
     assert.equal(j.snapshots.length, 1);
+    // One demo sign-in per role, printed for people and in the JSON for scripts.
+    assert.match(first.stdout, /Demo sign-ins for the web application \(password lantern-demo-password\): admin, analyst, manager, member\./);
+    assert.deepEqual(j.signIns.users.map((u) => u.role), ["admin", "analyst", "manager", "member"]);
     assert.ok(j.headline.some((h) => h.indicator === "referrals"));
   } finally {
     t.cleanup();

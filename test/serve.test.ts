@@ -1,6 +1,7 @@
 // `lantern serve` as a user runs it: a real process on an empty data folder, listening on
-// 127.0.0.1 only, answering with the "no data yet" page and the local stylesheet, stopped by
-// SIGTERM (which closes the store and removes its lock).
+// 127.0.0.1 only, making the first administrator (its password printed once), sending visitors to
+// sign in, answering the signed-in admin with the "no data yet" page and the local stylesheet,
+// stopped by SIGTERM (which closes the store and removes its lock).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -15,18 +16,36 @@ test("lantern serve listens on loopback, serves pages and assets, and stops clea
   const t = tempDir("lantern-serve-");
   const child = spawn(process.execPath, [bin, "serve", "--data", t.dir, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
   try {
-    const address = await new Promise<string>((resolve, reject) => {
+    const [address, password] = await new Promise<[string, string]>((resolve, reject) => {
       let out = "";
       child.stdout.on("data", (b: Buffer) => {
         out += b.toString();
-        const m = /running at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-        if (m) resolve(m[1]!);
+        const m = /running at (http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*password: +(\S+)\n/.exec(out);
+        if (m) resolve([m[1]!, m[2]!]);
       });
       child.on("exit", (code) => reject(new Error(`lantern serve exited ${code}: ${out}`)));
     });
-    const home = await fetch(`${address}/`);
+    const anonymous = await fetch(`${address}/`, { redirect: "manual" });
+    assert.equal(anonymous.status, 303);
+    assert.equal(anonymous.headers.get("location"), "/sign-in?next=%2F");
+    // Sign in as the first administrator, as a browser would.
+    const form = await fetch(`${address}/sign-in`);
+    const pre = (form.headers.get("set-cookie") ?? "").split(";")[0]!;
+    assert.match(pre, /^lantern_pre=/, "plain-http loopback cookies have no __Host- prefix");
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
+    const signedIn = await fetch(`${address}/sign-in`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: pre, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: token, username: "admin", password, next: "/" }).toString(),
+    });
+    assert.equal(signedIn.status, 303);
+    const session = signedIn.headers.getSetCookie().find((c) => c.startsWith("lantern_session="))!.split(";")[0]!;
+    const home = await fetch(`${address}/`, { headers: { cookie: session } });
     assert.equal(home.status, 200);
-    assert.match(await home.text(), /No data yet/);
+    const text = await home.text();
+    assert.match(text, /No data yet/);
+    assert.match(text, /Signed in as Administrator \(admin\)/);
     const css = await fetch(`${address}/assets/lantern.css`);
     assert.equal(css.status, 200);
     assert.match(await css.text(), /svg\.lantern-chart \{ display: block;/, "the chart CSS Plot would have inlined is in the stylesheet");

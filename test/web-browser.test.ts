@@ -1,5 +1,6 @@
 // The web application in a real browser: Debian's Chromium driven by playwright-core against the
-// app listening on loopback with a small demo authority. Reads the dashboard, opens an indicator,
+// app listening on loopback with a small demo authority, as `lantern serve` runs it. Signs in
+// through the form (a wrong password first), reads the dashboard, opens an indicator,
 // changes the period, uploads a bad file (refused, with its report) and a good one, writes and
 // publishes a comment that a member then sees, uses the keyboard, and runs axe-core (from
 // node_modules, never a CDN) on every page: no serious or critical problems. Every request the
@@ -11,6 +12,7 @@ import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { smallExport } from "./fixtures.ts";
+import { DEMO_PASSWORD } from "../src/web/auth/users.ts";
 import { demoApp } from "./web-fixture.ts";
 
 const CHROMIUM = process.env["LANTERN_CHROMIUM"] ?? "/usr/bin/chromium";
@@ -23,11 +25,24 @@ let close: () => Promise<void>;
 let dataDir: string;
 const foreign: string[] = [];
 
-async function contextFor(role: string): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ extraHTTPHeaders: { "x-test-user": role }, viewport: { width: 1280, height: 900 } });
+async function newContext(): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   ctx.on("request", (r) => {
     if (!r.url().startsWith(base) && !r.url().startsWith("data:")) foreign.push(r.url());
   });
+  return ctx;
+}
+
+/** A browser signed in through the form as the demo account of `role` (the account is named after it). */
+async function contextFor(role: string): Promise<BrowserContext> {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel("User name").fill(role);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/`);
+  await page.close();
   return ctx;
 }
 
@@ -42,7 +57,7 @@ async function axe(page: Page): Promise<string[]> {
 
 describe("in Chromium", { skip }, () => {
   before(async () => {
-    const d = await demoApp();
+    const d = await demoApp({ signIn: true });
     dataDir = d.dataDir;
     base = await d.app.listen({ port: 0, host: "127.0.0.1" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
@@ -53,6 +68,25 @@ describe("in Chromium", { skip }, () => {
   });
   after(async () => {
     await close?.();
+  });
+
+  test("sign in: a visitor is sent to the sign-in page, a wrong password is refused, the right one opens the page asked for", async () => {
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${base}/flow`);
+    await page.waitForURL(/\/sign-in\?next=%2Fflow/);
+    await page.getByLabel("User name").fill("analyst");
+    await page.getByLabel("Password").fill("not the password at all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "There is a problem" }).waitFor();
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${base}/flow`);
+    assert.match((await page.locator(".lantern-user__name").textContent()) ?? "", /Demo analyst \(analyst\)/);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.goto(`${base}/`);
+    await page.waitForURL(/\/sign-in/);
+    await ctx.close();
   });
 
   test("read the dashboard, open an indicator, change the period", async () => {
@@ -129,14 +163,19 @@ describe("in Chromium", { skip }, () => {
   });
 
   test("axe-core finds no serious or critical problems on any page", async () => {
-    const pages = ["/", "/indicators/assess_45wd_pct", "/indicators/referrals?period=2024-25", "/flow", "/early-warning", "/data", "/targets", "/annotations", "/indicators/referrals/records", "/nowhere"];
+    const pages = ["/", "/indicators/assess_45wd_pct", "/indicators/referrals?period=2024-25", "/flow", "/early-warning", "/data", "/targets", "/annotations", "/indicators/referrals/records", "/admin/users", "/admin/audit", "/nowhere"];
     const problems: string[] = [];
-    for (const role of ["analyst", "member"]) {
+    const anonymous = await (await newContext()).newPage();
+    await anonymous.goto(`${base}/sign-in`);
+    for (const v of await axe(anonymous)) problems.push(`anonymous /sign-in: ${v}`);
+    for (const role of ["admin", "member"]) {
       const page = await (await contextFor(role)).newPage();
       for (const p of pages) {
         const res = await page.goto(`${base}${p}`);
         if (res && res.status() === 403) continue;
         for (const v of await axe(page)) problems.push(`${role} ${p}: ${v}`);
+        // Members never see a way to child-level data.
+        if (role === "member") assert.equal(await page.locator('a[href*="/records"]').count(), 0, `${p} links a member to records`);
       }
     }
     assert.deepEqual(problems, []);

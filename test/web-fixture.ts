@@ -1,8 +1,10 @@
 /**
  * @module
  * The web tests' set-up: a small demo authority (generated, loaded and computed by `lantern demo
- * --no-serve`, as a new user would) in a temporary store, the app built on it, one user of each
- * role, and a multipart body builder for uploads.
+ * --no-serve`, as a new user would) in a temporary store, the app built on it, and a multipart
+ * body builder for uploads. With `signIn: true` the app is the one `lantern serve` runs (the auth
+ * plugin, the demo accounts, plain-http cookies for loopback); otherwise the page tests choose
+ * the user per request with the `x-test-user` header (one user of each role below).
  */
 
 import type { FastifyInstance } from "fastify";
@@ -24,19 +26,21 @@ export const USERS: Record<Role, SessionUser> = {
 
 export const CSRF = "test-csrf-token";
 
-/** A demo store and the app on it; the user is chosen per request with the `x-test-user` header. */
-export async function demoApp(): Promise<{ app: FastifyInstance; store: Store; dataDir: string; close: () => Promise<void> }> {
+/** A demo store and the app on it. */
+export async function demoApp(o: { signIn?: boolean } = {}): Promise<{ app: FastifyInstance; store: Store; dataDir: string; close: () => Promise<void> }> {
   const t = tempDir("lantern-web-");
   const quiet: Output = { out: () => {}, err: () => {}, isTTY: false, color: false };
   const code = await main(["demo", "--data", t.dir, "--population", "1500", "--no-serve"], quiet);
   if (code !== 0) throw new Error(`lantern demo exited ${code}`);
   const store = await openStore(storeConfig(t.dir, {}));
-  const app = await buildServer({
-    store,
-    dataDir: t.dir,
-    authenticate: (req) => USERS[String(req.headers["x-test-user"] ?? "") as Role] ?? null,
-    csrfToken: () => CSRF,
-  });
+  const app = o.signIn
+    ? await buildServer({ store, dataDir: t.dir, auth: { secureCookies: false } })
+    : await buildServer({
+        store,
+        dataDir: t.dir,
+        authenticate: (req) => USERS[String(req.headers["x-test-user"] ?? "") as Role] ?? null,
+        csrfToken: () => CSRF,
+      });
   return {
     app,
     store,

@@ -22,6 +22,8 @@ export const NAV: readonly { href: string; label: string; roles?: readonly strin
   { href: "/data", label: "Data", roles: ["admin", "analyst"] },
   { href: "/targets", label: "Targets", roles: ["admin", "analyst", "manager"] },
   { href: "/annotations", label: "Annotations", roles: ["admin", "analyst", "manager"] },
+  { href: "/admin/users", label: "Users", roles: ["admin"] },
+  { href: "/admin/audit", label: "Audit log", roles: ["admin"] },
 ];
 
 /** What every page passes to the frame. */
@@ -33,6 +35,8 @@ export interface PageOptions {
   readonly body: Renderable;
   /** Extra scripts from /assets (never inline). */
   readonly scripts?: readonly string[];
+  /** The signed-in user's CSRF token, for the sign-out form in the header. */
+  readonly csrf?: string;
 }
 
 /** A whole HTML document. */
@@ -63,7 +67,13 @@ ${nav.map((n) => {
 })}
 </ul>
 </nav>
-${o.user ? html`<p class="govuk-body-s lantern-user">Signed in as ${o.user.displayName} (${o.user.role})</p>` : ""}
+${
+  o.user
+    ? html`<form method="post" action="/sign-out" class="lantern-user"><p class="govuk-body-s lantern-user__name">Signed in as ${o.user.displayName} (${o.user.role})</p>${
+        o.csrf ? html`${csrfField(o.csrf)}<button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 lantern-sign-out" data-module="govuk-button">Sign out</button>` : ""
+      }</form>`
+    : html`<p class="govuk-body-s lantern-user"><a class="govuk-link" href="/sign-in">Sign in</a></p>`
+}
 </div>
 </div>
 </section>

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { IndicatorValue } from "../kpi/types.ts";
 import { isSuppressed } from "./access.ts";
-import { diffValues, shown, shownCount } from "./model.ts";
+import { breakdownShown, diffValues, shown, shownCount } from "./model.ts";
 
 const v = (indicator: string, period: string, value: number | null, extra: Partial<IndicatorValue> = {}): IndicatorValue => ({
   indicator,
@@ -41,4 +41,33 @@ test("members see c for counts of 1 to 5 and for figures resting on them; 0 and 
   assert.equal(shownCount(4, true), "c");
   assert.equal(shownCount(1234, true), "1,234");
   assert.equal(shownCount(null, true), "");
+});
+
+test("breakdowns for members: a small category and the next smallest are hidden, so neither can be worked out from the total", () => {
+  const total = v("referrals", "2025-26", 33);
+  const cats = [v("referrals", "2025-26", 10, { breakdown: "source", category: "police" }), v("referrals", "2025-26", 3, { breakdown: "source", category: "school" }), v("referrals", "2025-26", 20, { breakdown: "source", category: "health" })];
+  assert.deepEqual(
+    breakdownShown(cats, total, true).map((r) => [r.category, r.value, r.numerator]),
+    [
+      ["police", "c", "c"],
+      ["school", "c", "c"],
+      ["health", "20", "20"],
+    ],
+  );
+  // Analysts see every figure.
+  assert.deepEqual(
+    breakdownShown(cats, total, false).map((r) => r.value),
+    ["10", "3", "20"],
+  );
+  // Percentages: a category resting on a small denominator is hidden with its numerator.
+  const pct = (cat: string, n: number, d: number) => v("assess_45wd_pct", "2025-26", (100 * n) / d, { unit: "percent", numerator: n, denominator: d, breakdown: "sex", category: cat });
+  const rows = breakdownShown([pct("F", 40, 50), pct("M", 30, 45), pct("U", 2, 4)], v("assess_45wd_pct", "2025-26", 72 / 0.99, { unit: "percent", numerator: 72, denominator: 99 }), true);
+  assert.deepEqual(
+    rows.map((r) => [r.category, r.value, r.numerator, r.denominator]),
+    [
+      ["F", "80.0%", "40", "50"],
+      ["M", "c", "c", "c"],
+      ["U", "c", "c", "c"],
+    ],
+  );
 });

@@ -14,6 +14,7 @@ import { buildDigest, type Digest, FLOW } from "../analysis/digest.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
+import { suppressList } from "../analysis/suppression.ts";
 import { type YearlyAverage, yearlyAverages } from "../analysis/trends.ts";
 import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
@@ -108,6 +109,33 @@ export function shown(v: IndicatorValue | undefined, suppress: boolean): { text:
   if (!v) return { text: "–", suppressed: false };
   if (suppress && isSuppressed(v)) return { text: SUPPRESSED, suppressed: true };
   return { text: v.value === null ? "–" : formatValue(v.value, v.unit), suppressed: false };
+}
+
+/**
+ * A breakdown table as a viewer may see it. For members the categories' numerators, and their
+ * denominators, are published with the overall figure as their total, so a single small count
+ * could be worked out by subtraction: the DfE's secondary suppression (src/analysis/suppression.ts)
+ * hides the next smallest as well, and a category's value goes with its counts.
+ */
+export function breakdownShown(values: readonly IndicatorValue[], total: IndicatorValue | undefined, suppress: boolean): { category: string; value: string; numerator: string; denominator: string }[] {
+  const count = (v: IndicatorValue) => v.numerator ?? (v.unit === "count" ? v.value : null);
+  const plain = (n: number | null) => (n === null ? "" : Math.round(n).toLocaleString("en-GB"));
+  if (!suppress) return values.map((v) => ({ category: v.category ?? "", value: shown(v, false).text, numerator: plain(v.numerator), denominator: plain(v.denominator) }));
+  const listOf = (pick: (v: IndicatorValue) => number | null, whole: number | null | undefined) => {
+    const ns = values.map((v) => pick(v) ?? 0);
+    return values.some((v) => pick(v) !== null) ? suppressList(ns, whole ?? undefined).counts : values.map(() => false);
+  };
+  const nums = listOf(count, total ? count(total) : undefined);
+  const dens = listOf((v) => v.denominator, total?.denominator);
+  return values.map((v, i) => {
+    const hidden = nums[i]! || dens[i]! || (v.value !== null && isSuppressed(v));
+    return {
+      category: v.category ?? "",
+      value: hidden ? SUPPRESSED : shown(v, false).text,
+      numerator: v.numerator === null ? "" : nums[i] ? SUPPRESSED : plain(v.numerator),
+      denominator: v.denominator === null ? "" : dens[i] ? SUPPRESSED : plain(v.denominator),
+    };
+  });
 }
 
 /** Numerator or denominator for a table; hidden for members when small. */

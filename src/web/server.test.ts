@@ -32,18 +32,18 @@ const post = (url: string, user: Role | undefined, form: Record<string, string>)
 const ROLES: readonly (Role | undefined)[] = [undefined, "member", "manager", "analyst", "admin"];
 
 describe("routes and roles", () => {
-  // Expected status by role: [anonymous, member, manager, analyst, admin].
+  // Expected status by role: [anonymous, member, manager, analyst, admin]; anonymous GETs are sent to sign in.
   const table: readonly [string, string, readonly number[]][] = [
-    ["GET", "/", [401, 200, 200, 200, 200]],
-    ["GET", "/indicators/referrals", [401, 200, 200, 200, 200]],
-    ["GET", "/indicators/referrals.csv", [401, 200, 200, 200, 200]],
-    ["GET", "/indicators/referrals/records", [401, 403, 200, 200, 200]],
-    ["GET", "/indicators/cla_rate/records", [401, 403, 403, 200, 200]],
-    ["GET", "/flow", [401, 200, 200, 200, 200]],
-    ["GET", "/early-warning", [401, 200, 200, 200, 200]],
-    ["GET", "/data", [401, 403, 403, 200, 200]],
-    ["GET", "/targets", [401, 403, 200, 200, 200]],
-    ["GET", "/annotations", [401, 403, 200, 200, 200]],
+    ["GET", "/", [303, 200, 200, 200, 200]],
+    ["GET", "/indicators/referrals", [303, 200, 200, 200, 200]],
+    ["GET", "/indicators/referrals.csv", [303, 200, 200, 200, 200]],
+    ["GET", "/indicators/referrals/records", [303, 403, 200, 200, 200]],
+    ["GET", "/indicators/cla_rate/records", [303, 403, 403, 200, 200]],
+    ["GET", "/flow", [303, 200, 200, 200, 200]],
+    ["GET", "/early-warning", [303, 200, 200, 200, 200]],
+    ["GET", "/data", [303, 403, 403, 200, 200]],
+    ["GET", "/targets", [303, 403, 200, 200, 200]],
+    ["GET", "/annotations", [303, 403, 200, 200, 200]],
     ["POST", "/targets", [401, 403, 403, 400, 400]],
     ["POST", "/annotations", [401, 403, 403, 400, 400]],
     ["POST", "/indicators/referrals/comments", [401, 403, 403, 400, 400]],

@@ -30,6 +30,8 @@ import { audit } from "../store/audit.ts";
 import type { Store } from "../store/port.ts";
 import { listSnapshots } from "../store/snapshots.ts";
 import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } from "./access.ts";
+import { sendToSignIn } from "./auth/access.ts";
+import { type AuthPluginOptions, authPlugin, cspDirectives } from "./auth/plugin.ts";
 import { saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
 import { Gate } from "./gate.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
@@ -41,15 +43,23 @@ import { annotationsBody, targetsBody } from "./pages/edits.ts";
 import { earlyWarningBody, flowBody } from "./pages/flow.ts";
 import { indicatorBody } from "./pages/indicator.ts";
 import { recordsBody } from "./pages/records.ts";
-import "./request.ts";
 
 /** Options for {@link buildServer}. */
 export interface ServerOptions {
   readonly store: Store;
   readonly dataDir: string;
-  /** Who is asking; stands in for the auth plugin until it is merged (tests use it). */
+  /**
+   * Sign-in: local accounts, sessions, CSRF and single sign-on (the auth plugin, src/web/auth).
+   * `secureCookies` (default true) must be off only when the server is reached over plain http
+   * on this machine.
+   */
+  readonly auth?: Omit<AuthPluginOptions, "store">;
+  /**
+   * A test seam: who is asking, in place of sign-in (page tests set the user per request). When
+   * given, the auth plugin is not registered and `csrfToken` gives the forms' token.
+   */
   readonly authenticate?: (request: FastifyRequest) => SessionUser | null;
-  /** The CSRF token for forms; stands in for the auth plugin's `request.csrfToken()`. */
+  /** With `authenticate`: the CSRF token forms carry. */
   readonly csrfToken?: (request: FastifyRequest) => string;
   /** Largest upload accepted, in bytes (default 4 GiB). */
   readonly maxUploadBytes?: number;
@@ -73,16 +83,17 @@ const indicatorBodies = new WeakMap<object, WeakMap<object, Map<string, string>>
 const indicatorPages = new WeakMap<object, Map<string, Buffer>>();
 const CSRF_SLOT = "\u0000csrf\u0000";
 
-function sendPage(reply: FastifyReply, status: number, title: string, user: SessionUser | null, section: string, body: Html | string, scripts?: string[]): FastifyReply {
+function sendPage(reply: FastifyReply, status: number, title: string, request: FastifyRequest, section: string, body: Html | string, scripts?: string[]): FastifyReply {
+  const user = request.user ?? null;
   return reply
     .code(status)
     .type("text/html; charset=utf-8")
     .header("cache-control", "no-store")
-    .send(page({ title, user, section, body, ...(scripts ? { scripts } : {}) }));
+    .send(page({ title, user, section, body, ...(user ? { csrf: request.csrfToken() } : {}), ...(scripts ? { scripts } : {}) }));
 }
 
 function problem(reply: FastifyReply, request: FastifyRequest, status: number, title: string, message: string): FastifyReply {
-  return sendPage(reply, status, title, request.user ?? null, "", html`<h1 class="govuk-heading-l">${title}</h1><p class="govuk-body">${message}</p><p class="govuk-body"><a class="govuk-link" href="/">Go to the dashboard</a></p>`);
+  return sendPage(reply, status, title, request, "", html`<h1 class="govuk-heading-l">${title}</h1><p class="govuk-body">${message}</p><p class="govuk-body"><a class="govuk-link" href="/">Go to the dashboard</a></p>`);
 }
 
 /** Build the app; `listen` is the caller's. */
@@ -92,23 +103,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const maxUpload = opts.maxUploadBytes ?? 4 * 1024 ** 3;
   const lib = indicatorLibrary();
 
+  const secure = !opts.authenticate && (opts.auth?.secureCookies ?? true);
   await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    strictTransportSecurity: false,
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(secure) },
+    strictTransportSecurity: secure ? { maxAge: 31536000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -117,9 +115,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const govukCss = readFileSync(GOVUK_CSS);
   app.get("/assets/govuk/govuk-frontend.min.css", (_req, reply) => reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(govukCss));
 
-  // Until the auth plugin is registered: who is asking, and the CSRF token forms carry.
-  if (!app.hasRequestDecorator("user")) app.decorateRequest("user", null);
-  if (!app.hasRequestDecorator("csrfToken")) {
+  if (!opts.authenticate) {
+    // Sign-in, sessions, CSRF on every non-GET, rate limits, the admin pages: the auth plugin.
+    await app.register(authPlugin, { store: opts.store, ...opts.auth });
+  } else {
+    // The test seam: who is asking, and the CSRF token forms carry, from the options.
+    app.decorateRequest("user", null);
     const token = opts.csrfToken ?? (() => "lantern-test-csrf");
     app.decorateRequest("csrfToken", function (this: FastifyRequest) {
       return token(this);
@@ -130,19 +131,17 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       const sent = (request.body as Record<string, unknown> | undefined)?.["_csrf"];
       if (sent !== request.csrfToken()) return problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong). Go back, reload the page and try again.");
     });
-  }
-  if (opts.authenticate) {
     const authenticate = opts.authenticate;
     app.addHook("onRequest", async (request) => {
       request.user = authenticate(request);
     });
   }
 
-  /** A preHandler that lets only the given roles through (the auth plugin's requireRole). */
+  /** A preHandler that lets only the given roles through: nobody signed in is sent to sign in. */
   const allow =
     (...roles: Role[]) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!request.user) return problem(reply, request, 401, "Sign in", "You need to sign in to see this page.");
+      if (!request.user) return sendToSignIn(request, reply);
       if (!hasRole(request.user, ...roles)) return problem(reply, request, 403, "You cannot see this page", "Your role does not give access to this page. Ask an administrator if you need it.");
     };
   const everyone = allow("admin", "analyst", "manager", "member");
@@ -163,7 +162,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const t = await ctx.gate.read(() => chooseAuthority(ctx, q.la));
     const period = t ? choosePeriod(t, q.period) : undefined;
     if (!t || !period) {
-      sendPage(reply, 200, "No data yet", request.user, "/", html`<h1 class="govuk-heading-l">No data yet</h1><p class="govuk-body">Nothing has been loaded. ${hasRole(request.user, "admin", "analyst") ? html`<a class="govuk-link" href="/data">Upload an SSD export</a>, or run <code>lantern demo</code>.` : "Ask an analyst to load data."}</p>`);
+      sendPage(reply, 200, "No data yet", request, "/", html`<h1 class="govuk-heading-l">No data yet</h1><p class="govuk-body">Nothing has been loaded. ${hasRole(request.user, "admin", "analyst") ? html`<a class="govuk-link" href="/data">Upload an SSD export</a>, or run <code>lantern demo</code>.` : "Ask an analyst to load data."}</p>`);
       return null;
     }
     return { t, period };
@@ -179,10 +178,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const user = request.user!;
     const pages = dashboardPages.get(d) ?? new Map<string, Buffer>();
     dashboardPages.set(d, pages);
-    const who = `${user.id}|${user.displayName}|${user.role}|${all.length}`;
+    const csrf = request.csrfToken();
+    const who = `${user.id}|${user.displayName}|${user.role}|${all.length}|${csrf}`;
     let bytes = pages.get(who);
     if (bytes === undefined) {
-      bytes = Buffer.from(page({ title: `Dashboard, ${s.period.label}`, user, section: "/", body: dashboardBody(d, all.map((a) => a.la_code)) }));
+      bytes = Buffer.from(page({ title: `Dashboard, ${s.period.label}`, user, csrf, section: "/", body: dashboardBody(d, all.map((a) => a.la_code)) }));
       if (pages.size > 1000) pages.clear();
       pages.set(who, bytes);
     }
@@ -219,7 +219,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     indicatorPages.set(d, encoded);
     let bytes = encoded.get(who);
     if (bytes === undefined) {
-      bytes = Buffer.from(page({ title: `${def.title}, ${s.period.label}`, user, section: "/", body: raw(body.replaceAll(CSRF_SLOT, escapeHtml(token))) }));
+      bytes = Buffer.from(page({ title: `${def.title}, ${s.period.label}`, user, csrf: token, section: "/", body: raw(body.replaceAll(CSRF_SLOT, escapeHtml(token))) }));
       if (encoded.size > 1000) encoded.clear();
       encoded.set(who, bytes);
     }
@@ -263,7 +263,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await audit(ctx.store, { actor: user.username, action: "records.view", la_code: s.t.la_code, detail: { indicator: def.id, period: s.period.id, part, rows: r.length, via: "web" } });
       return r;
     });
-    return sendPage(reply, 200, `Records: ${def.title}`, user, "/", recordsBody(s.t, def, s.period, part, rows));
+    return sendPage(reply, 200, `Records: ${def.title}`, request, "/", recordsBody(s.t, def, s.period, part, rows));
   });
 
   app.post("/indicators/:id/comments", { preHandler: allow("admin", "analyst") }, async (request, reply) => {
@@ -301,7 +301,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const s = await scope(request, reply);
     if (!s) return reply;
     const rows = await ctx.gate.read(() => systemFlow(ctx, s.t, s.period, suppresses(request.user)));
-    return sendPage(reply, 200, `System flow, ${s.period.label}`, request.user, "/flow", flowBody(s.t, s.period, rows));
+    return sendPage(reply, 200, `System flow, ${s.period.label}`, request, "/flow", flowBody(s.t, s.period, rows));
   });
 
   app.get("/early-warning", { preHandler: everyone }, async (request, reply) => {
@@ -312,7 +312,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     // Members see every signal, but not the numbers of one whose figure rests on a small number.
     const small = new Set(dash.areas.flatMap((a) => a.tiles.filter((x) => x.suppressed).map((x) => x.def.id)));
     const shownDigest = suppress ? { ...d, groups: d.groups.map((g) => ({ ...g, signals: g.signals.map((x) => (small.has(x.indicator) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x)) })) } : d;
-    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request.user, "/early-warning", earlyWarningBody(s.t, s.period, shownDigest, rows));
+    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request, "/early-warning", earlyWarningBody(s.t, s.period, shownDigest, rows));
   });
 
   const analysts = allow("admin", "analyst");
@@ -321,7 +321,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const [snaps, t] = await ctx.gate.read(async () => [await listSnapshots(ctx.store), await chooseAuthority(ctx, (request.query as Query).la)] as const);
     const rev = t ? await ctx.gate.read(() => revisions(ctx, t.la_code)) : null;
     const body = dataBody(snaps, { csrf: request.csrfToken(), authority: t?.la_code ?? "", maxBytes: maxUpload, revisions: revisionsSection(t?.la_code ?? "", rev) });
-    return sendPage(reply, 200, "Data", request.user, "/data", body, ["/assets/upload.js"]);
+    return sendPage(reply, 200, "Data", request, "/data", body, ["/assets/upload.js"]);
   });
 
   app.post("/data/upload", { preHandler: analysts }, async (request, reply) => {
@@ -363,7 +363,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
           reply,
           422,
           "Upload refused",
-          user,
+          request,
           "/data",
           refusedBody(files === 0 && !refused.length ? "No files were chosen." : `Only CSV files can be uploaded; these were not: ${refused.join(", ")}.`, "Choose the ssd_*.csv files of one export.", []),
         );
@@ -376,11 +376,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
           await audit(ctx.store, { actor: user.username, action: "data.upload", la_code: authority ?? null, detail: { files, rows: r.rows, snapshots: r.authorities.map((a) => a.snapshotId ?? null), via: "web" } });
           return r;
         });
-        return sendPage(reply, 200, "Upload loaded", user, "/data", loadedBody(result.authorities, result.warnings));
+        return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody(result.authorities, result.warnings));
       } catch (e) {
         if (isLanternError(e)) {
           await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: authority ?? null, detail: { files, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
-          return sendPage(reply, 422, "Upload refused", user, "/data", refusedBody(e.message, e.hint, e.issues ?? []));
+          return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(e.message, e.hint, e.issues ?? []));
         }
         throw e;
       }
@@ -393,7 +393,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const s = await ctx.gate.read(async () => ({ inForce: await goals(ctx), history: await targetHistory(ctx.store), t: await chooseAuthority(ctx, undefined) }));
     const period = s.t ? choosePeriod(s.t, undefined) : undefined;
     const body = targetsBody({ defs: lib.list(), inForce: s.inForce, history: s.history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken(), year: (period && targetYear(period.id)) ?? "" });
-    return sendPage(reply, 200, "Targets", request.user, "/targets", body);
+    return sendPage(reply, 200, "Targets", request, "/targets", body);
   });
 
   app.post("/targets", { preHandler: analysts }, async (request, reply) => {
@@ -410,7 +410,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       if (!isLanternError(e)) throw e;
       const inForce = await ctx.gate.read(() => goals(ctx));
       const history = await ctx.gate.read(() => targetHistory(ctx.store));
-      return sendPage(reply, 400, "Targets", request.user, "/targets", targetsBody({ defs: lib.list(), inForce, history, canEdit: true, csrf: request.csrfToken(), error: e.message, year: String(b["year"] ?? "") }));
+      return sendPage(reply, 400, "Targets", request, "/targets", targetsBody({ defs: lib.list(), inForce, history, canEdit: true, csrf: request.csrfToken(), error: e.message, year: String(b["year"] ?? "") }));
     }
     return reply.redirect("/targets", 303);
   });
@@ -423,7 +423,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
     const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
     const history = (await ctx.gate.read(async () => Promise.all(list.map((a) => annotationHistory(ctx.store, a.id))))).flat();
-    return sendPage(reply, 200, "Annotations", request.user, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken() }));
+    return sendPage(reply, 200, "Annotations", request, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken() }));
   });
 
   app.post("/annotations", { preHandler: analysts }, async (request, reply) => {
@@ -441,7 +441,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     } catch (e) {
       if (!isLanternError(e)) throw e;
       const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
-      return sendPage(reply, 400, "Annotations", request.user, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history: [], canEdit: true, csrf: request.csrfToken(), error: e.message }));
+      return sendPage(reply, 400, "Annotations", request, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history: [], canEdit: true, csrf: request.csrfToken(), error: e.message }));
     }
     return reply.redirect(`/annotations?la=${encodeURIComponent(t.la_code)}`, 303);
   });

@@ -22,6 +22,7 @@ import { headlineCounts } from "../../store/summary.ts";
 import { listSnapshots } from "../../store/snapshots.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
+import { ensureDemoUsers } from "../../web/auth/users.ts";
 import { startServer, untilStopped } from "./serve.ts";
 import { type Output, progressBar, table } from "../output.ts";
 
@@ -30,7 +31,8 @@ const HELP = `lantern demo [--data DIR] [--population N] [--port N] [--no-serve]
 Set up a demo: if the store has no data yet, generate a fictitious authority (X001, about 60,000
 children, April 2020 to September 2026, seed 1) into DIR/demo-export, load it as a snapshot,
 print a summary of what was loaded, year by year, then start the web application on
-127.0.0.1 and print its address (Ctrl+C stops it). Run it again and it simply shows the summary
+127.0.0.1 and print its address and the demo sign-ins, one per role: admin, analyst, manager
+and member, all with the password lantern-demo-password (Ctrl+C stops it). Run it again and it simply shows the summary
 and starts the server. Nothing leaves this machine.
 
 Options:
@@ -48,6 +50,14 @@ Examples:
 const HEADLINE = ["referrals", "referral_rate", "rereferral_pct", "assess_45wd_pct", "cin_rate", "s47_rate", "icpc_15wd_pct", "cpp_rate", "cpp_second_pct", "cla_rate", "cla_3plus_placements_pct", "cl_suitable_acc_pct", "cl_eet_pct", "ehcp_20wk_pct"];
 
 const DEMO_LIKE = "893";
+
+/** What each demo account shows. */
+const ROLE_NOTE: Record<string, string> = {
+  admin: "everything, plus users and the audit log",
+  analyst: "everything in the data: uploads, records behind each figure, targets, commentary",
+  manager: "dashboards; child-level records for the front door and children in need only",
+  member: "aggregate figures only, small numbers suppressed, published commentary",
+};
 const COMPARE_YEAR = "2024-25";
 
 /** Benchmarks of the headline indicators for each authority that has a like-for-like authority. */
@@ -118,6 +128,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     // The demo authority is fictitious: compare it with Shropshire's region and neighbours (a real
     // authority of about the same number of children), as `lantern benchmarks --like` would.
     await store.run(`UPDATE lantern_authority SET like_code = $1 WHERE la_code = $2 AND like_code IS NULL`, [DEMO_LIKE, "X001"]);
+    // One account per role, so the demo shows what each sees (demo stores only).
+    const signIns = await ensureDemoUsers(store);
     const counts = await headlineCounts(store);
     const headline: { authority: string; indicator: string; title: string; period: string; value: string }[] = [];
     for (const t of targets) {
@@ -134,7 +146,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       }
     }
     if (values.json) {
-      o.out(JSON.stringify({ data: config.dataDir, snapshots: snaps.map(({ files: _f, ...s }) => s), activity: counts, headline }, null, 2) + "\n");
+      o.out(JSON.stringify({ data: config.dataDir, snapshots: snaps.map(({ files: _f, ...s }) => s), activity: counts, headline, signIns }, null, 2) + "\n");
       if (!serve) return 0;
       const { app, address } = await startServer(store, config.dataDir, { port, host: "127.0.0.1" });
       serving = true;
@@ -172,13 +184,16 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       const { app, address } = await startServer(store, config.dataDir, { port, host: "127.0.0.1" });
       serving = true;
       o.out(`
-Lantern is running at ${address}/ — open it in a browser on this machine.
-Until sign-in is set up, it treats whoever opens it as this machine's administrator, and it
-listens on 127.0.0.1 only. Press Ctrl+C to stop it.
+Lantern is running at ${address}/ — open it in a browser on this machine (it listens on
+127.0.0.1 only). Sign in as any of these demo accounts, password ${signIns.password}:
+${signIns.users.map((u) => `  ${u.username.padEnd(8)} ${ROLE_NOTE[u.role]}`).join("\n")}
+Press Ctrl+C to stop it.
 `);
       return untilStopped(app, store, o);
     }
     o.out(`
+Demo sign-ins for the web application (password ${signIns.password}): ${signIns.users.map((u) => u.username).join(", ")}.
+
 Try next:
   npm run lantern -- serve --data ${config.dataDir}         the web application on this data
   npm run lantern -- indicators --data ${config.dataDir}    every indicator for the latest year and month

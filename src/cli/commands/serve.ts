@@ -5,8 +5,11 @@
  * otherwise, and stops cleanly on Ctrl+C. `lantern demo` ends by calling {@link startServer}.
  */
 
+import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { SessionUser } from "../../web/access.ts";
+import { LanternError } from "../../core/errors.ts";
+import { oidcOptionsFromEnv } from "../../web/auth/config.ts";
+import { createUser, listUsers } from "../../web/auth/users.ts";
 import { buildServer } from "../../web/server.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
@@ -19,28 +22,72 @@ Start the web application: the dashboard, indicator pages with SPC charts, the s
 early-warning digest, uploads of new SSD files, targets, annotations and commentary. Pages are
 made on this machine and nothing is fetched from any other site. Stop it with Ctrl+C.
 
-By default it listens on 127.0.0.1 only, so only this machine can reach it. Until sign-in is
-set up, everyone who can reach it is treated as the local administrator: keep the default host.
+Everyone signs in. Make accounts with \`lantern users add NAME --role admin\` before starting, or
+let the first start make an administrator and print its password once; admins then manage
+users in the browser (Users). Roles: admin, analyst, manager (child-
+level records only for the areas granted), member (aggregates only, small numbers suppressed).
+
+By default it listens on 127.0.0.1 only, so only this machine can reach it. To serve a team, put
+it behind your HTTPS reverse proxy and listen on an internal address (--host 0.0.0.0): cookies
+are then sent over HTTPS only (__Host- prefix, Secure, HttpOnly, SameSite).
+
+Environment:
+  LANTERN_SECURE_COOKIES=0|1   override the cookie setting (default: 1 unless the host is loopback)
+  LANTERN_SECRET=...           key for form tokens (32+ characters); set the same value on every
+                               instance that serves the same users (random per process otherwise)
+  LANTERN_OIDC_ISSUER, LANTERN_OIDC_CLIENT_ID, LANTERN_OIDC_REDIRECT_URI, LANTERN_OIDC_ROLE_MAP …
+                               single sign-on with your organisation's OpenID Connect provider
+                               (Entra ID and others): see docs/web.md
 
 Options:
   --port N      the port to listen on (default 8080; 0 picks a free one)
   --host ADDR   the address to listen on (default 127.0.0.1)
 
 Examples:
+  lantern users add alice --role admin
   lantern serve
   lantern serve --port 3000 --data /srv/lantern-data
+  LANTERN_SECRET=$(cat /etc/lantern/secret) lantern serve --host 0.0.0.0
 `;
 
-/** Who is asking, until the sign-in plugin is merged: the person who started the server. */
-export function localUser(): SessionUser {
-  const name = process.env["USER"] ?? "local";
-  return { id: "local", username: name, displayName: `${name} (this machine)`, role: "admin", areas: [] };
+/** Whether an address reaches only this machine (cookies may then go over plain http). */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The sign-in settings for a server listening on `host`, from the environment. */
+export function authSettings(host: string, env: NodeJS.ProcessEnv = process.env) {
+  const flag = env["LANTERN_SECURE_COOKIES"];
+  if (flag !== undefined && flag !== "" && flag !== "0" && flag !== "1") {
+    throw new LanternError("LANTERN_BAD_OPTION", `LANTERN_SECURE_COOKIES is "${flag}"; it must be 0 or 1.`, { hint: "Use 1 behind HTTPS, 0 only for plain http on this machine, or unset it." });
+  }
+  const secret = env["LANTERN_SECRET"];
+  if (secret !== undefined && secret.length < 32) {
+    throw new LanternError("LANTERN_BAD_OPTION", "LANTERN_SECRET is shorter than 32 characters.", { hint: "Make one with: openssl rand -base64 48" });
+  }
+  const oidc = oidcOptionsFromEnv(env);
+  return {
+    secureCookies: flag ? flag === "1" : !isLoopback(host),
+    ...(secret ? { secret: createHash("sha256").update(secret).digest() } : {}),
+    ...(oidc ? { oidc } : {}),
+  };
+}
+
+/**
+ * With no accounts and no single sign-on nobody could sign in, and the embedded store is locked
+ * while the server runs (so \`lantern users add\` cannot run beside it): make the first
+ * administrator with a random password, audited, and return the password to print once.
+ */
+export async function firstAdmin(store: Store, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  if (env["LANTERN_OIDC_ISSUER"] || (await listUsers(store)).length > 0) return null;
+  const password = randomBytes(18).toString("base64url");
+  await createUser(store, { username: "admin", role: "admin", areas: [], displayName: "Administrator", password }, "lantern serve");
+  return password;
 }
 
 /** Start the app on an open store; resolves with the address once listening. */
 export async function startServer(store: Store, dataDir: string, o: { port: number; host: string }): Promise<{ app: FastifyInstance; address: string }> {
-  const user = localUser();
-  const app = await buildServer({ store, dataDir, authenticate: () => user });
+  const app = await buildServer({ store, dataDir, auth: authSettings(o.host) });
   const address = await app.listen({ port: o.port, host: o.host });
   return { app, address };
 }
@@ -67,14 +114,18 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const host = values.host ?? "127.0.0.1";
   const config = storeConfig(values.data);
   const store = await openStore(config);
+  let first: string | null = null;
   let started: { app: FastifyInstance; address: string };
   try {
+    first = await firstAdmin(store);
     started = await startServer(store, config.dataDir, { port, host });
   } catch (e) {
     await store.close();
     throw e;
   }
   o.out(`Lantern is running at ${started.address}/ (data in ${config.dataDir}). Press Ctrl+C to stop.\n`);
+  if (first) o.out(`\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n`);
+
   return untilStopped(started.app, store, o);
 }
 

@@ -25,12 +25,11 @@ export function sendToSignIn(request: FastifyRequest, reply: FastifyReply): Fast
   return reply
     .code(401)
     .type("text/html; charset=utf-8")
-    .send(page("Sign in", html`<h1 class="govuk-heading-l">Sign in</h1><p class="govuk-body">You need to <a class="govuk-link" href="/sign-in">sign in</a> first.</p>`));
+    .send(page("Sign in", html`<h1 class="govuk-heading-l">Sign in</h1><p class="govuk-body">You need to <a class="govuk-link" href="/sign-in">sign in</a> first.</p>`, request));
 }
 
 /** The 403 page. */
 export function sendForbidden(request: FastifyRequest, reply: FastifyReply, why = "Your role does not allow you to see this page."): FastifyReply {
-  const user = request.user;
   return reply
     .code(403)
     .type("text/html; charset=utf-8")
@@ -38,7 +37,7 @@ export function sendForbidden(request: FastifyRequest, reply: FastifyReply, why 
       page(
         "You cannot see this page",
         html`<h1 class="govuk-heading-l">You cannot see this page</h1><p class="govuk-body">${why}</p><p class="govuk-body"><a class="govuk-link" href="/">Go to the dashboard</a></p>`,
-        { signedInAs: user?.displayName ?? null, csrfToken: user ? request.csrfToken() : "" },
+        request,
       ),
     );
 }

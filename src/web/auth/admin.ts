@@ -34,7 +34,7 @@ function send(request: FastifyRequest, reply: FastifyReply, title: string, body:
   return reply
     .code(code)
     .type("text/html; charset=utf-8")
-    .send(page(title, body, { signedInAs: request.user?.displayName ?? null, csrfToken: request.csrfToken() }));
+    .send(page(title, body, request, request.url.startsWith("/admin/audit") ? "/admin/audit" : "/admin/users"));
 }
 
 function areaBoxes(prefix: string, checked: readonly string[]): Html {

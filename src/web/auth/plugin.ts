@@ -187,8 +187,5 @@ export const authPlugin = fp(plugin, { name: "lantern-auth", fastify: "5.x" });
 
 /** A tiny placeholder home page for servers without the dashboard (tests, the auth branch alone). */
 export function placeholderHome(request: FastifyRequest): string {
-  return page("Lantern", html`<h1 class="govuk-heading-l">Lantern</h1><p class="govuk-body">Signed in as ${request.user?.displayName ?? "nobody"}.</p>`, {
-    signedInAs: request.user?.displayName ?? null,
-    csrfToken: request.user ? request.csrfToken() : "",
-  });
+  return page("Lantern", html`<h1 class="govuk-heading-l">Lantern</h1><p class="govuk-body">Signed in as ${request.user?.displayName ?? "nobody"}.</p>`, request);
 }

@@ -54,6 +54,8 @@ function signInPage(ctx: AuthContext, request: FastifyRequest, next: string, err
       </form>
       ${sso}
     </div></div>`,
+    request,
+    "/sign-in",
   );
 }
 
@@ -127,10 +129,10 @@ export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Prom
     reply
       .code(401)
       .type("text/html; charset=utf-8")
-      .send(page("Single sign-on did not work", html`<h1 class="govuk-heading-l">Single sign-on did not work</h1><p class="govuk-body">${why}</p><p class="govuk-body"><a class="govuk-link" href="/sign-in">Back to sign in</a></p>`, { signedInAs: request.user?.displayName ?? null }));
+      .send(page("Single sign-on did not work", html`<h1 class="govuk-heading-l">Single sign-on did not work</h1><p class="govuk-body">${why}</p><p class="govuk-body"><a class="govuk-link" href="/sign-in">Back to sign in</a></p>`, request));
 
   app.get("/auth/oidc/start", { onRequest: ssoPerIp }, async (request, reply) => {
-    if (!ctx.oidc) return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", html`<h1 class="govuk-heading-l">Single sign-on is not set up</h1>`));
+    if (!ctx.oidc) return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", html`<h1 class="govuk-heading-l">Single sign-on is not set up</h1>`, request));
     const next = safeNext((request.query as Record<string, unknown>)["next"]);
     const { url, pending } = await ctx.oidc.start(next, ctx.now());
     reply.setCookie(ctx.cookies.oidc, seal(ctx.secret, "oidc", pending), { ...ctx.cookies.options, maxAge: 600 });
@@ -138,7 +140,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Prom
   });
 
   app.get("/auth/oidc/callback", { onRequest: ssoPerIp }, async (request, reply) => {
-    if (!ctx.oidc) return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", html`<h1 class="govuk-heading-l">Single sign-on is not set up</h1>`));
+    if (!ctx.oidc) return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", html`<h1 class="govuk-heading-l">Single sign-on is not set up</h1>`, request));
     const pending = unseal(ctx.secret, "oidc", request.cookies[ctx.cookies.oidc]) as OidcPending | null;
     reply.clearCookie(ctx.cookies.oidc, ctx.cookies.options);
     if (!pending || typeof pending.verifier !== "string" || pending.expires < ctx.now().getTime()) {

@@ -34,7 +34,7 @@ export function dataBody(snaps: readonly SnapshotInfo[], o: { csrf: string; auth
   return html`<h1 class="govuk-heading-l">Data</h1>
 <h2 class="govuk-heading-m">Upload new files</h2>
 <p class="govuk-body">Upload an authority's Standard Safeguarding Dataset export: the <code>ssd_*.csv</code> files (choose them all at once). They are checked before anything is loaded; if any file has a problem nothing is loaded and the problems are listed. Up to ${Math.round(o.maxBytes / 1024 / 1024).toLocaleString("en-GB")} MB in all.</p>
-<form method="post" action="/data/upload" enctype="multipart/form-data" id="upload-form" novalidate>
+<form method="post" action="/data/upload?_csrf=${encodeURIComponent(o.csrf)}" enctype="multipart/form-data" id="upload-form" novalidate>
 ${csrfField(o.csrf)}
 <div class="govuk-form-group">
 <label class="govuk-label govuk-label--s" for="authority">Authority code</label>

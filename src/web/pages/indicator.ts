@@ -15,7 +15,7 @@ import { spcChartSvg } from "../../render/charts.ts";
 import type { Comment } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
 import { csrfField, periodPicker, qs, ragTag, spcIcon, summaryList, table } from "../layout.ts";
-import { type IndicatorDetail, shown, shownCount } from "../model.ts";
+import { breakdownShown, type IndicatorDetail, shown, shownCount } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
 import { ASSURANCE_ICONS } from "../../analysis/spc.ts";
 import { rag } from "../../analysis/rag.ts";
@@ -182,7 +182,7 @@ ${d.yearly.length ? table({ caption: "Mean of the monthly values in each financi
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
 ${benchmarkPanel(d, p.suppress)}
 <h2 class="govuk-heading-m">Breakdowns</h2>
-${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: b.values.map((x) => [x.category ?? "", shown(x, p.suppress).text, shownCount(x.numerator, p.suppress), shownCount(x.denominator, p.suppress)]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
+${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: breakdownShown(b.values, d.current, p.suppress).map((x) => [x.category, x.value, x.numerator, x.denominator]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
 <h2 class="govuk-heading-m">Definition</h2>
 <p class="govuk-body">${d.def.definition}</p>
 ${d.def.lait ? html`<p class="govuk-body-s">Benchmarked against the DfE LAIT measure ${d.def.lait}.</p>` : ""}

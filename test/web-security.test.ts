@@ -1,0 +1,170 @@
+// The web application as `lantern serve` runs it, with real sign-in (the auth plugin, the demo
+// accounts made by `lantern demo`, sessions in the store): every route of the whole app refuses
+// each role that should not reach it (the table below, checked for anonymous and all four roles),
+// forms and uploads without their CSRF token fail and save nothing, a forged session is no
+// session, a member sees no child-level data anywhere, and no page names another host.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import type { Store } from "../src/store/port.ts";
+import { DEMO_PASSWORD } from "../src/web/auth/users.ts";
+import { smallExport } from "./fixtures.ts";
+import { anonymous, assertRouteAccess, cookieHeader, post, type RouteCase, signIn, visit, type Visitor } from "./web-access.ts";
+import { demoApp, multipart } from "./web-fixture.ts";
+
+let app: FastifyInstance;
+let store: Store;
+let close: () => Promise<void>;
+
+before(async () => {
+  ({ app, store, close } = await demoApp({ signIn: true }));
+});
+after(async () => {
+  await close();
+});
+
+const ALL = ["admin", "analyst", "manager", "member"] as const;
+const STAFF = ["admin", "analyst", "manager"] as const;
+const ANALYSTS = ["admin", "analyst"] as const;
+const EVERYONE = ["anonymous", ...ALL] as const;
+
+/**
+ * Every route of the app. The demo manager may see child-level records for the front door and
+ * children in need only; members never.
+ */
+const ROUTES: readonly RouteCase[] = [
+  { method: "GET", url: "/healthz", allowed: EVERYONE },
+  { method: "GET", url: "/assets/lantern.css", allowed: EVERYONE },
+  { method: "GET", url: "/assets/govuk/govuk-frontend.min.css", allowed: EVERYONE },
+  { method: "GET", url: "/sign-in", allowed: EVERYONE },
+  { method: "GET", url: "/auth/oidc/start", allowed: EVERYONE },
+  { method: "GET", url: "/auth/oidc/callback", allowed: EVERYONE },
+  { method: "GET", url: "/", allowed: ALL },
+  { method: "GET", url: "/?period=2025-26", allowed: ALL },
+  { method: "GET", url: "/indicators/referrals", allowed: ALL },
+  { method: "GET", url: "/indicators/referrals.csv", allowed: ALL },
+  { method: "GET", url: "/indicators/referrals/records", allowed: STAFF },
+  { method: "GET", url: "/indicators/referrals/records?part=denominator", allowed: STAFF },
+  { method: "GET", url: "/indicators/cin_at_end/records", allowed: STAFF },
+  { method: "GET", url: "/indicators/cla_rate/records", allowed: ANALYSTS },
+  { method: "GET", url: "/indicators/cpp_at_end/records", allowed: ANALYSTS },
+  { method: "POST", url: "/indicators/referrals/comments", allowed: ANALYSTS, form: { body: "" } },
+  { method: "POST", url: "/indicators/referrals/comments/999999", allowed: ANALYSTS, form: { action: "publish" } },
+  { method: "GET", url: "/flow", allowed: ALL },
+  { method: "GET", url: "/early-warning", allowed: ALL },
+  { method: "GET", url: "/data", allowed: ANALYSTS },
+  { method: "POST", url: "/data/upload", allowed: ANALYSTS },
+  { method: "GET", url: "/targets", allowed: STAFF },
+  { method: "POST", url: "/targets", allowed: ANALYSTS, form: { indicator: "referrals", year: "not a year", target: "1" } },
+  { method: "GET", url: "/annotations", allowed: STAFF },
+  { method: "POST", url: "/annotations", allowed: ANALYSTS, form: { la: "X001", date: "not a date", kind: "other", note: "x" } },
+  { method: "GET", url: "/admin/users", allowed: ["admin"] },
+  { method: "POST", url: "/admin/users", allowed: ["admin"], form: { op: "none" } },
+  { method: "GET", url: "/admin/audit", allowed: ["admin"] },
+  { method: "GET", url: "/admin/audit?action=records.view&verify=1", allowed: ["admin"] },
+  { method: "POST", url: "/sign-out", allowed: EVERYONE, endsSession: true },
+];
+
+const as = (username: string) => () => signIn(app, username, DEMO_PASSWORD);
+
+describe("access", () => {
+  test("every route refuses each role that should not reach it (anonymous and all four roles)", async () => {
+    const { checked } = await assertRouteAccess(app, ROUTES, { admin: as("admin"), analyst: as("analyst"), manager: as("manager"), member: as("member") });
+    assert.equal(checked, ROUTES.length * 5);
+  });
+
+  test("a forged or tampered session cookie is no session", async () => {
+    const forged: Visitor = { cookies: { lantern_session: "A".repeat(43) }, csrf: "", ip: "127.0.0.1" };
+    const res = await visit(app, forged, "/indicators/referrals/records");
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, "/sign-in?next=%2Findicators%2Freferrals%2Frecords");
+    const v = await signIn(app, "analyst", DEMO_PASSWORD);
+    const token = v.cookies["lantern_session"]!;
+    const tampered: Visitor = { cookies: { lantern_session: `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}` }, csrf: v.csrf, ip: "127.0.0.1" };
+    assert.equal((await visit(app, tampered, "/data")).statusCode, 303);
+    assert.equal((await visit(app, v, "/data")).statusCode, 200);
+  });
+});
+
+describe("CSRF", () => {
+  test("a form post without the token, with another user's, or from another site fails and saves nothing", async () => {
+    const analyst = await signIn(app, "analyst", DEMO_PASSWORD);
+    const other = await signIn(app, "admin", DEMO_PASSWORD);
+    const count = async () => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_target`))[0]!.n;
+    const before = await count();
+    const form = { indicator: "referrals", year: "2025-26", target: "10", tolerance: "1" };
+    for (const res of [
+      await post(app, analyst, "/targets", { ...form, _csrf: "" }),
+      await post(app, analyst, "/targets", { ...form, _csrf: other.csrf }),
+      await post(app, analyst, "/targets", form, { origin: "https://evil.example" }),
+    ]) {
+      assert.equal(res.statusCode, 403);
+    }
+    assert.equal(await count(), before);
+    assert.equal((await post(app, analyst, "/targets", form)).statusCode, 303);
+    assert.equal(await count(), before + 1);
+  });
+
+  test("an upload carries its token in the address (its body is streamed): without it nothing is loaded", async () => {
+    const analyst = await signIn(app, "analyst", DEMO_PASSWORD, { csrfPage: "/data" });
+    const page = await visit(app, analyst, "/data");
+    const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(page.body)?.[1]?.replaceAll("&amp;", "&");
+    assert.equal(action, `/data/upload?_csrf=${encodeURIComponent(analyst.csrf)}`);
+    const snapshots = async () => (await store.all(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '203'`)).length;
+    const up = multipart({ _csrf: analyst.csrf, authority: "203" }, smallExport());
+    const send = (url: string) => app.inject({ method: "POST", url, payload: up.payload, headers: { ...up.headers, cookie: cookieHeader(analyst) } });
+    assert.equal((await send("/data/upload")).statusCode, 403);
+    assert.equal((await send("/data/upload?_csrf=forged")).statusCode, 403);
+    assert.equal(await snapshots(), 0);
+    const res = await send(action!);
+    assert.equal(res.statusCode, 200, res.body.slice(0, 2000));
+    assert.match(res.body, /203: loaded as snapshot \d+/);
+    assert.equal(await snapshots(), 1);
+    const [audit] = await store.all<{ actor: string }>(`SELECT actor FROM lantern_audit WHERE action = 'data.upload' ORDER BY audit_id DESC LIMIT 1`);
+    assert.equal(audit?.actor, "analyst");
+  });
+});
+
+describe("members", () => {
+  test("a member sees no child-level data anywhere and small numbers suppressed", async () => {
+    const member = await signIn(app, "member", DEMO_PASSWORD);
+    const [small] = await store.all<{ period_id: string; value: number }>(
+      `SELECT period_id, value FROM lantern_indicator_value WHERE breakdown = '' AND indicator_id = 'cla_started' AND la_code = 'X001' AND value BETWEEN 1 AND 5 ORDER BY period_id DESC LIMIT 1`,
+    );
+    assert.ok(small, "the demo has a month with 1 to 5 children starting care");
+    const pages = ["/", `/?period=${small.period_id}`, "/indicators/referrals", `/indicators/cla_started?period=${small.period_id}`, "/indicators/cpp_at_end", "/flow", "/early-warning"];
+    const ids = new Set((await store.all<{ id: string }>(`SELECT DISTINCT pers_person_id AS id FROM ssd_person WHERE la_code = 'X001' LIMIT 200`)).map((r) => r.id));
+    for (const url of pages) {
+      const res = await visit(app, member, url);
+      assert.equal(res.statusCode, 200, url);
+      assert.doesNotMatch(res.body, /\/records/, `${url} links to records`);
+      assert.doesNotMatch(res.body, /href="\/(data|targets|annotations|admin)/, `${url} links to a page members cannot use`);
+      const words = new Set(res.body.match(/[A-Za-z0-9_-]{4,}/g) ?? []);
+      assert.deepEqual([...ids].filter((id) => words.has(id)), [], `${url} shows a child's id`);
+    }
+    const detail = await visit(app, member, `/indicators/cla_started?period=${small.period_id}`);
+    assert.match(detail.body, /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">c</);
+    const csv = await visit(app, member, "/indicators/cla_started.csv");
+    assert.match(csv.body, new RegExp(`,${small.period_id},c,`));
+    for (const url of ["/indicators/referrals/records", "/indicators/cla_started/records?part=denominator"]) assert.equal((await visit(app, member, url)).statusCode, 403, url);
+  });
+});
+
+test("no page names another host, and every page carries the strict CSP", async () => {
+  const admin = await signIn(app, "admin", DEMO_PASSWORD);
+  const anon = await anonymous(app);
+  const pages: [Visitor, string][] = [
+    [anon, "/sign-in"],
+    ...["/", "/indicators/assess_45wd_pct", "/indicators/referrals/records", "/flow", "/early-warning", "/data", "/targets", "/annotations", "/admin/users", "/admin/audit"].map((u) => [admin, u] as [Visitor, string]),
+  ];
+  for (const [who, url] of pages) {
+    const res = await visit(app, who, url);
+    assert.equal(res.statusCode, 200, url);
+    const csp = String(res.headers["content-security-policy"]);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(res.body, /<script(?![^>]*\bsrc=)[^>]*>/, `${url} has an inline script`);
+    assert.doesNotMatch(res.body.replaceAll("http://www.w3.org/", ""), /https?:\/\//, `${url} names an address`);
+    assert.equal(res.headers["cache-control"], "no-store", url);
+  }
+});
