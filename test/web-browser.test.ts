@@ -114,7 +114,7 @@ describe("in Chromium", { skip }, () => {
     const bad = { ...smallExport(), "ssd_cin_episodes.csv": "cine_referral_id,cine_person_id,cine_referral_date\nR1,P1,31/31/2024\n" };
     const files = (f: Record<string, string>) => Object.entries(f).map(([name, text]) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text) }));
     await page.getByLabel("Authority code").fill("202");
-    await page.getByLabel("SSD files").setInputFiles(files(bad));
+    await page.getByLabel("Files", { exact: true }).setInputFiles(files(bad));
     await page.getByRole("button", { name: "Upload and load" }).click();
     await page.getByRole("heading", { name: "The upload was refused" }).waitFor();
     assert.match((await page.locator("#validation-report").textContent()) ?? "", /ssd_cin_episodes\.csv, row 2, column cine_referral_date/);
@@ -125,7 +125,7 @@ describe("in Chromium", { skip }, () => {
     good["ssd_contacts.csv"] = good["ssd_contacts.csv"]!.trimEnd().split("\n").slice(0, -1).join("\n") + "\n";
     await page.goto(`${base}/data`);
     await page.getByLabel("Authority code").fill("X001");
-    await page.getByLabel("SSD files").setInputFiles(files(good));
+    await page.getByLabel("Files", { exact: true }).setInputFiles(files(good));
     await page.getByRole("button", { name: "Upload and load" }).click();
     await page.getByRole("heading", { name: "Upload loaded" }).waitFor({ timeout: 120_000 });
     await page.goto(`${base}/data?la=X001`);

@@ -186,7 +186,7 @@ describe("uploads", () => {
     const notCsv = multipart({ _csrf: CSRF, authority: "202" }, { "export.exe": "MZ" });
     const res2 = await app.inject({ method: "POST", url: "/data/upload", headers: { ...notCsv.headers, "x-test-user": "analyst" }, payload: notCsv.payload });
     assert.equal(res2.statusCode, 422);
-    assert.match(res2.body, /Only CSV files can be uploaded; these were not: export\.exe/);
+    assert.match(res2.body, /Only CSV, XML and Excel \(\.xlsx\) files can be uploaded; these were not: export\.exe/);
   });
 
   test("a good upload is loaded, computed and listed with who loaded it", async () => {
@@ -198,6 +198,29 @@ describe("uploads", () => {
     assert.match(data.body, /<td class="govuk-table__cell">202<\/td><td class="govuk-table__cell">[^<]+<\/td><td class="govuk-table__cell">ann<\/td>/);
     const [snap] = await store.all<{ loaded_by: string }>(`SELECT loaded_by FROM lantern_snapshot WHERE la_code = '202'`);
     assert.equal(snap?.loaded_by, "ann");
+  });
+
+  test("return files are recognised by content: a CIN census with DfE errors is refused with its report, then loaded with them as queries", async () => {
+    const xml = readFileSync(join(import.meta.dirname, "../../../shared/samples/cin_census_fake/CIN_Census_2024.xml"), "utf8");
+    const send = (fields: Record<string, string>) => {
+      const up = multipart({ _csrf: CSRF, authority: "206", ...fields }, { "census return.xml": xml });
+      return app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "analyst" }, payload: up.payload });
+    };
+    const refused = await send({});
+    assert.equal(refused.statusCode, 422);
+    assert.match(refused.body, /The load was refused: \d+ error\(s\) in the data/);
+    assert.match(refused.body, /census return\.xml, row 62, column CPPstartDate/);
+    assert.match(refused.body, /or tick the box to load the DfE&#39;s validation errors as queries/);
+    assert.match(refused.body, /DfE error 1105: The child protection plan start date cannot be before the referral date/);
+    assert.deepEqual(await store.all(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '206'`), []);
+    const loaded = await send({ dfe_errors_as_queries: "yes" });
+    assert.equal(loaded.statusCode, 200, loaded.body.slice(0, 2000));
+    assert.match(loaded.body, /206: loaded as snapshot \d+/);
+    assert.match(loaded.body, /DfE error 1105/, "the queries are shown with the load");
+    const [snap] = await store.all<{ source_format: string; loaded_by: string }>(`SELECT source_format, loaded_by FROM lantern_snapshot WHERE la_code = '206'`);
+    assert.equal(snap?.loaded_by, "ann");
+    const values = await store.all(`SELECT count(*) AS n FROM lantern_indicator_value v JOIN lantern_snapshot s ON s.snapshot_id = v.snapshot_id WHERE s.la_code = '206'`);
+    assert.ok(Number((values[0] as { n: number }).n) > 0, "the load was computed");
   });
 
   test("a new load of the same authority is computed and its revisions are listed", async () => {

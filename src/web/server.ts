@@ -20,6 +20,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { annotationHistory, saveAnnotation } from "../analysis/annotations.ts";
 import type { Period } from "../calendar/periods.ts";
 import { isLanternError, LanternError } from "../core/errors.ts";
+import { isSsdExport, loadFormats } from "../formats/load.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import { computeAndStore, holidaysFor, storedValues } from "../kpi/compute.ts";
 import { indicatorRecords, type Target } from "../kpi/engine.ts";
@@ -69,8 +70,8 @@ export interface ServerOptions {
 
 const ASSETS = join(import.meta.dirname, "assets");
 const GOVUK_CSS = join(import.meta.dirname, "../../node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css");
-/** Files an upload may hold: SSD tables and the optional population file, as CSV. */
-const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.csv$/i;
+/** Files an upload may hold: SSD tables and the population file (CSV), or return files (CSV, XML, Excel). */
+const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.(csv|xml|xlsx)$/i;
 const MAX_FILES = 100;
 
 type Query = { la?: string; period?: string; part?: string };
@@ -365,10 +366,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
           "Upload refused",
           request,
           "/data",
-          refusedBody(files === 0 && !refused.length ? "No files were chosen." : `Only CSV files can be uploaded; these were not: ${refused.join(", ")}.`, "Choose the ssd_*.csv files of one export.", []),
+          refusedBody(
+            files === 0 && !refused.length ? "No files were chosen." : `Only CSV, XML and Excel (.xlsx) files can be uploaded; these were not: ${refused.join(", ")}.`,
+            "Choose the ssd_*.csv files of one export, or the return files (SSDA903, CIN census, Annex A) of one authority.",
+            [],
+          ),
         );
       }
       const authority = (fields["authority"] ?? "").trim() || undefined;
+      if (!isSsdExport([dir])) return await loadReturns(request, reply, dir, files, authority, fields["dfe_errors_as_queries"] === "yes");
       try {
         const result = await ctx.gate.write(async () => {
           const r = await importSsd(ctx.store, { paths: [dir], ...(authority ? { authority } : {}), loadedBy: user.username });
@@ -388,6 +394,38 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  /** Return files (SSDA903, CIN census, Annex A) through the statutory-format readers, all or nothing. */
+  const loadReturns = async (request: FastifyRequest, reply: FastifyReply, dir: string, files: number, authority: string | undefined, dfeErrorsAsQueries: boolean): Promise<FastifyReply> => {
+    const user = request.user!;
+    try {
+      const r = await ctx.gate.write(async () => {
+        const loaded = await loadFormats(ctx.store, { paths: [dir], ...(authority ? { authority } : {}), loadedBy: user.username, dfeErrorsAsQueries });
+        if (loaded.status === "loaded" && loaded.snapshotId !== undefined) await computeAndStore(ctx.store, { snapshot: loaded.snapshotId, dataDir: ctx.dataDir });
+        await audit(ctx.store, {
+          actor: user.username,
+          action: loaded.status === "rejected" ? "data.upload.refused" : "data.upload",
+          la_code: loaded.authority || (authority ?? null),
+          detail: { files, formats: loaded.formats, rows: loaded.rows, errors: loaded.errorCount, snapshot: loaded.snapshotId ?? null, via: "web" },
+        });
+        return loaded;
+      });
+      if (r.status === "rejected") {
+        const errors = r.issues.filter((i) => i.severity === "error");
+        return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(`${r.errorCount.toLocaleString("en-GB")} error${r.errorCount === 1 ? "" : "s"} in ${r.files.map((f) => `${f.file} (${f.format})`).join(", ")}.`, "Correct the rows listed and upload again, or tick the box to load the DfE's validation errors as queries. Structural errors always stop a load.", errors));
+      }
+      const notes = r.issues.filter((i) => i.severity !== "error");
+      return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody([{ authority: r.authority, status: r.status, ...(r.snapshotId !== undefined ? { snapshotId: r.snapshotId } : {}), rows: r.rows }], notes));
+    } catch (e) {
+      if (!isLanternError(e)) throw e;
+      await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: authority ?? null, detail: { files, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
+      const hint =
+        e.code === "LANTERN_DATA_REJECTED"
+          ? `Correct the rows listed and upload again${dfeErrorsAsQueries ? "" : ", or tick the box to load the DfE's validation errors as queries (structural errors always stop a load)"}.`
+          : e.hint;
+      return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(e.message, hint, e.issues ?? []));
+    }
+  };
 
   app.get("/targets", { preHandler: allow("admin", "analyst", "manager") }, async (request, reply) => {
     const s = await ctx.gate.read(async () => ({ inForce: await goals(ctx), history: await targetHistory(ctx.store), t: await chooseAuthority(ctx, undefined) }));

@@ -33,7 +33,7 @@ export function revisionsSection(authority: string, r: { from: number; to: numbe
 export function dataBody(snaps: readonly SnapshotInfo[], o: { csrf: string; authority: string; maxBytes: number; revisions: Html }): Html {
   return html`<h1 class="govuk-heading-l">Data</h1>
 <h2 class="govuk-heading-m">Upload new files</h2>
-<p class="govuk-body">Upload an authority's Standard Safeguarding Dataset export: the <code>ssd_*.csv</code> files (choose them all at once). They are checked before anything is loaded; if any file has a problem nothing is loaded and the problems are listed. Up to ${Math.round(o.maxBytes / 1024 / 1024).toLocaleString("en-GB")} MB in all.</p>
+<p class="govuk-body">Upload an authority's Standard Safeguarding Dataset export (the <code>ssd_*.csv</code> files, chosen all at once), or its statutory returns: the SSDA903 tables (CSV or XML), the CIN census XML, or Ofsted's Annex A lists (the workbook or its CSV files). Files are recognised by their content. They are checked before anything is loaded; if any file has a problem nothing is loaded and the problems are listed. Up to ${Math.round(o.maxBytes / 1024 / 1024).toLocaleString("en-GB")} MB in all.</p>
 <form method="post" action="/data/upload?_csrf=${encodeURIComponent(o.csrf)}" enctype="multipart/form-data" id="upload-form" novalidate>
 ${csrfField(o.csrf)}
 <div class="govuk-form-group">
@@ -42,8 +42,18 @@ ${csrfField(o.csrf)}
 <input class="govuk-input govuk-input--width-5" id="authority" name="authority" type="text" value="${o.authority}" aria-describedby="authority-hint" spellcheck="false">
 </div>
 <div class="govuk-form-group">
-<label class="govuk-label govuk-label--s" for="files">SSD files</label>
-<input class="govuk-file-upload" id="files" name="files" type="file" multiple accept=".csv,text/csv">
+<label class="govuk-label govuk-label--s" for="files">Files</label>
+<div class="govuk-hint" id="files-hint">CSV, XML or Excel (.xlsx) files of one authority.</div>
+<input class="govuk-file-upload" id="files" name="files" type="file" multiple accept=".csv,.xml,.xlsx,text/csv,text/xml,application/xml" aria-describedby="files-hint">
+</div>
+<div class="govuk-form-group">
+<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
+<div class="govuk-checkboxes__item">
+<input class="govuk-checkboxes__input" id="dfe-queries" name="dfe_errors_as_queries" type="checkbox" value="yes" aria-describedby="dfe-queries-hint">
+<label class="govuk-label govuk-checkboxes__label" for="dfe-queries">Load the DfE's validation errors in return files as queries</label>
+<div class="govuk-hint govuk-checkboxes__hint" id="dfe-queries-hint">They are kept and shown with the load instead of stopping it, as the DfE's own tool lets you submit with queries. Structural errors (unreadable dates, missing columns, duplicate ids) always stop a load.</div>
+</div>
+</div>
 </div>
 <progress class="lantern-progress" id="upload-progress" max="100" value="0" hidden>0%</progress>
 <p class="govuk-body" id="upload-status" aria-live="polite"></p>
