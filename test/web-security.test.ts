@@ -54,6 +54,7 @@ const ROUTES: readonly RouteCase[] = [
   { method: "GET", url: "/early-warning", allowed: ALL },
   { method: "GET", url: "/data", allowed: ANALYSTS },
   { method: "POST", url: "/data/upload", allowed: ANALYSTS },
+  { method: "GET", url: "/data/snapshots/1", allowed: ANALYSTS },
   { method: "GET", url: "/targets", allowed: STAFF },
   { method: "POST", url: "/targets", allowed: ANALYSTS, form: { indicator: "referrals", year: "not a year", target: "1" } },
   { method: "GET", url: "/annotations", allowed: STAFF },

@@ -219,6 +219,15 @@ describe("uploads", () => {
     assert.match(loaded.body, /DfE error 1105/, "the queries are shown with the load");
     const [snap] = await store.all<{ source_format: string; loaded_by: string }>(`SELECT source_format, loaded_by FROM lantern_snapshot WHERE la_code = '206'`);
     assert.equal(snap?.loaded_by, "ann");
+    // The load's own page keeps its validation report: the DfE queries, located.
+    const [{ snapshot_id: id } = { snapshot_id: 0 }] = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '206'`);
+    const page = await get(`/data/snapshots/${id}`, "analyst");
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /census return\.xml, row 62, column CPPstartDate<\/th><td class="govuk-table__cell">CIN-1105<\/td>/);
+    assert.match(page.body, /<code class="lantern-hash">[0-9a-f]{64}<\/code>/);
+    assert.equal((await get(`/data/snapshots/${id}`, "member")).statusCode, 403);
+    assert.equal((await get(`/data/snapshots/${id}`, "manager")).statusCode, 403);
+    assert.equal((await get("/data/snapshots/99999", "analyst")).statusCode, 404);
     const values = await store.all(`SELECT count(*) AS n FROM lantern_indicator_value v JOIN lantern_snapshot s ON s.snapshot_id = v.snapshot_id WHERE s.la_code = '206'`);
     assert.ok(Number((values[0] as { n: number }).n) > 0, "the load was computed");
   });

@@ -39,7 +39,7 @@ import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
 import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, dashboard, digest, goals, indicatorDetail, revisions, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
 import { dashboardBody } from "./pages/dashboard.ts";
-import { dataBody, loadedBody, refusedBody, revisionsSection } from "./pages/data.ts";
+import { dataBody, loadedBody, refusedBody, revisionsSection, snapshotBody, type StoredIssue } from "./pages/data.ts";
 import { annotationsBody, targetsBody } from "./pages/edits.ts";
 import { earlyWarningBody, flowBody } from "./pages/flow.ts";
 import { indicatorBody } from "./pages/indicator.ts";
@@ -323,6 +323,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const rev = t ? await ctx.gate.read(() => revisions(ctx, t.la_code)) : null;
     const body = dataBody(snaps, { csrf: request.csrfToken(), authority: t?.la_code ?? "", maxBytes: maxUpload, revisions: revisionsSection(t?.la_code ?? "", rev) });
     return sendPage(reply, 200, "Data", request, "/data", body, ["/assets/upload.js"]);
+  });
+
+  app.get("/data/snapshots/:id", { preHandler: analysts }, async (request, reply) => {
+    const id = Number((request.params as { id: string }).id);
+    const snaps = Number.isSafeInteger(id) ? await ctx.gate.read(() => listSnapshots(ctx.store)) : [];
+    const snap = snaps.find((x) => x.snapshotId === id);
+    if (!snap) return problem(reply, request, 404, "Page not found", "There is no such snapshot.");
+    const [issues, count] = await ctx.gate.read(async () => [
+      await ctx.store.all<StoredIssue>(`SELECT severity, code, file_name, row_number, column_name, value, message FROM lantern_snapshot_issue WHERE snapshot_id = $1 ORDER BY file_name, row_number, code LIMIT 1000`, [id]),
+      await ctx.store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot_issue WHERE snapshot_id = $1`, [id]),
+    ] as const);
+    return sendPage(reply, 200, `Snapshot ${id}`, request, "/data", snapshotBody(snap, issues, Number(count[0]?.n ?? 0)));
   });
 
   app.post("/data/upload", { preHandler: analysts }, async (request, reply) => {

@@ -69,7 +69,7 @@ ${
         caption: "Every load, newest first",
         head: ["Snapshot", "Authority", "Loaded at", "Loaded by", "Format", "Rows", "Warnings", "Files"],
         numeric: [5, 6],
-        rows: snaps.map((s) => [String(s.snapshotId), s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.loadedBy, s.format, s.rows.toLocaleString("en-GB"), String(s.warnings), s.files.map((f) => f.name).join(", ")]),
+        rows: snaps.map((s) => [html`<a class="govuk-link" href="/data/snapshots/${String(s.snapshotId)}">${String(s.snapshotId)}</a>`, s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.loadedBy, s.format, s.rows.toLocaleString("en-GB"), String(s.warnings), s.files.map((f) => f.name).join(", ")]),
         small: true,
       })
     : html`<p class="govuk-body">Nothing has been loaded yet.</p>`
@@ -100,4 +100,41 @@ export function loadedBody(results: readonly { authority: string; status: string
 <div class="govuk-panel govuk-panel--confirmation"><h2 class="govuk-panel__title">Loaded</h2><div class="govuk-panel__body">${results.map((r) => html`${r.authority}: ${r.status}${r.snapshotId ? ` as snapshot ${r.snapshotId}` : ""}, ${r.rows.toLocaleString("en-GB")} rows. `)}</div></div>
 ${warnings.length ? table({ caption: `${warnings.length} warning${warnings.length === 1 ? "" : "s"}`, head: ["Where", "Warning"], rows: warnings.map((w) => [issueLocation(w) || w.file || "", w.message]), small: true }) : ""}
 <p class="govuk-body"><a class="govuk-link" href="/">See the dashboard</a> · <a class="govuk-link" href="/data">Back to the data page</a></p>`;
+}
+
+/** One stored issue of a load (a warning or a DfE query kept with the snapshot). */
+export type StoredIssue = {
+  readonly severity: string;
+  readonly code: string;
+  readonly file_name: string | null;
+  readonly row_number: number | null;
+  readonly column_name: string | null;
+  readonly value: string | null;
+  readonly message: string;
+};
+
+/** A load in full: who, when, the files with their checksums, rows per table, and its validation report. */
+export function snapshotBody(s: SnapshotInfo, issues: readonly StoredIssue[], total: number): Html {
+  const where = (i: StoredIssue) => [i.file_name, i.row_number !== null ? `row ${i.row_number}` : null, i.column_name ? `column ${i.column_name}` : null].filter(Boolean).join(", ");
+  return html`<h1 class="govuk-heading-l"><span class="govuk-caption-l">${s.authority}</span>Snapshot ${String(s.snapshotId)}</h1>
+<dl class="govuk-summary-list">
+<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Loaded</dt><dd class="govuk-summary-list__value">${s.loadedAt.slice(0, 19).replace("T", " ")} by ${s.loadedBy}${s.forced ? " (forced: identical files loaded again)" : ""}</dd></div>
+<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Format</dt><dd class="govuk-summary-list__value">${s.format}</dd></div>
+<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Rows</dt><dd class="govuk-summary-list__value">${s.rows.toLocaleString("en-GB")}</dd></div>
+</dl>
+${table({ id: "files-table", caption: "Files", head: ["File", "SSD table", "Rows", "SHA-256"], numeric: [2], rows: s.files.map((f) => [f.name, f.table ?? "", f.rows.toLocaleString("en-GB"), html`<code class="lantern-hash">${f.sha256}</code>`]), small: true })}
+${table({ id: "tables-table", caption: "Rows per SSD table", head: ["Table", "Rows"], numeric: [1], rows: Object.entries(s.tables).map(([t, n]) => [t, n.toLocaleString("en-GB")]), small: true })}
+<h2 class="govuk-heading-m">Validation report</h2>
+${
+  issues.length
+    ? table({
+        id: "validation-report",
+        caption: `${total.toLocaleString("en-GB")} warning${total === 1 ? "" : "s"} and queries kept with this load${total > issues.length ? ` (the first ${issues.length.toLocaleString("en-GB")} shown)` : ""}`,
+        head: ["Where", "Code", "Problem", "Value"],
+        rows: issues.map((i) => [where(i), i.code, i.message, i.value ?? ""]),
+        small: true,
+      })
+    : html`<p class="govuk-body">This load passed every check with no warnings or queries.</p>`
+}
+<p class="govuk-body"><a class="govuk-link" href="/data">Back to the data page</a></p>`;
 }
