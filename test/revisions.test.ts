@@ -15,7 +15,11 @@ test("lantern revisions lists the figures an amended load changed", async () => 
     assert.equal(await main(["import", writeExport(first), "--authority", "202", "--data", data.dir], quiet), 0);
     // R2 was received on 5 April 2024 and closed on the 20th; the corrected extract says May.
     const amended = { ...first, "ssd_cin_episodes.csv": first["ssd_cin_episodes.csv"]!.replace("R2,P2,2024-04-05,Y,2024-04-20", "R2,P2,2024-05-05,Y,2024-05-20") };
-    assert.equal(await main(["import", writeExport(amended), "--authority", "202", "--data", data.dir], quiet), 0);
+    let said = "";
+    assert.equal(await main(["import", writeExport(amended), "--authority", "202", "--data", data.dir], { ...quiet, out: (t) => (said += t) }), 0);
+    // The import itself says how many figures the new load amended, and how to list them.
+    const n = /202: (\d+) figure\(s\) differ from snapshot 1\. List them with: lantern revisions --authority 202 --since 1\n/.exec(said)?.[1];
+    assert.ok(n, said);
     let out = "";
     assert.equal(await main(["revisions", "--data", data.dir, "--json"], { ...quiet, out: (t) => (out += t) }), 0);
     const all = JSON.parse(out) as { indicator: string; period: string; old_value: number | null; new_value: number | null; old_snapshot: number; new_snapshot: number }[];
@@ -25,10 +29,15 @@ test("lantern revisions lists the figures an amended load changed", async () => 
       ["2024-04", 2, 1, 1, 2],
       ["2024-05", 0, 1, 1, 2],
     ]);
+    assert.equal(Number(n), all.length, "the import's count is the number of revisions listed");
     let text = "";
     assert.equal(await main(["revisions", "--data", data.dir, "--since", "1", "--kind", "month"], { ...quiet, out: (t) => (text += t) }), 0);
     assert.match(text, /\nreferrals\s+202\s+2024-04\s+2\s+1\s+1 → 2\n/);
     assert.equal(await main(["revisions", "--data", data.dir, "--since", "99"], quiet), 1);
+    // Loading the amended files again (forced) amends nothing.
+    let again = "";
+    assert.equal(await main(["import", writeExport(amended), "--authority", "202", "--data", data.dir, "--force", "--json"], { ...quiet, out: (t) => (again += t) }), 0);
+    assert.deepEqual((JSON.parse(again) as { revisions: unknown[] }).revisions, [{ authority: "202", snapshot: 3, previous: 2, amended: 0 }]);
   } finally {
     data.cleanup();
   }

@@ -163,7 +163,7 @@ describe("in Chromium", { skip }, () => {
   });
 
   test("axe-core finds no serious or critical problems on any page", async () => {
-    const pages = ["/", "/indicators/assess_45wd_pct", "/indicators/referrals?period=2024-25", "/flow", "/early-warning", "/data", "/targets", "/annotations", "/indicators/referrals/records", "/admin/users", "/admin/audit", "/nowhere"];
+    const pages = ["/", "/indicators/assess_45wd_pct", "/indicators/referrals?period=2024-25", "/flow", "/early-warning", "/data", "/targets", "/annotations", "/indicators/referrals/records", "/data/snapshots/1", "/admin/users", "/admin/audit", "/nowhere"];
     const problems: string[] = [];
     const anonymous = await (await newContext()).newPage();
     await anonymous.goto(`${base}/sign-in`);

@@ -79,3 +79,19 @@ export async function revisionsInStore(store: Store, q: RevisionQuery = {}): Pro
   }
   return out;
 }
+
+/**
+ * The figures a new load amended: its values against the authority's previous computed load
+ * (none for a first load). Shown after every import so nobody has to ask.
+ */
+export async function revisionsOfLoad(store: Store, snapshot: number): Promise<{ authority: string; previous: number | null; revisions: FigureRevision[] }> {
+  const [me] = await store.all<{ la_code: string }>(`SELECT la_code FROM lantern_snapshot WHERE snapshot_id = $1`, [snapshot]);
+  if (!me) return { authority: "", previous: null, revisions: [] };
+  const [prev] = await store.all<{ id: number | null }>(
+    `SELECT max(s.snapshot_id) AS id FROM lantern_snapshot s JOIN lantern_compute c ON c.snapshot_id = s.snapshot_id WHERE s.la_code = $1 AND s.snapshot_id < $2`,
+    [me.la_code, snapshot],
+  );
+  const previous = prev?.id ?? null;
+  if (previous === null) return { authority: me.la_code, previous: null, revisions: [] };
+  return { authority: me.la_code, previous, revisions: revisionsBetween(await storedValues(store, { snapshots: [previous] }), await storedValues(store, { snapshots: [snapshot] })) };
+}

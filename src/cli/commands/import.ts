@@ -9,8 +9,10 @@ import { LanternError } from "../../core/errors.ts";
 import { type FormatLoadResult, isSsdExport, loadFormats } from "../../formats/load.ts";
 import { importMeasures, isMeasuresFile } from "../../ingest/measures-import.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
+import { revisionsOfLoad } from "../../analysis/revisions.ts";
 import { computeAndStore } from "../../kpi/compute.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
+import type { Store } from "../../store/port.ts";
 import { type Command, parse } from "../command.ts";
 import { describeIssue, type Output, progressBar, table } from "../output.ts";
 
@@ -95,12 +97,19 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         onProgress: (d, t, label) => bar.update(d, t, label),
       });
       bar.done();
+      const amended: Amended[] = [];
       if (r.status === "loaded" && r.snapshotId !== undefined && !values["no-compute"]) {
         const cbar = progressBar(o, "Computing");
         await computeAndStore(store, { snapshot: r.snapshotId, dataDir: config.dataDir, onProgress: (d, t, l) => cbar.update(d, t, `${r.authority} ${l}`) });
         cbar.done();
+        amended.push(await amendedBy(store, r.snapshotId));
       }
-      reportFormats(o, r, values.json);
+      if (values.json) {
+        o.out(JSON.stringify({ ...r, revisions: amended }, null, 2) + "\n");
+        return 0;
+      }
+      reportFormats(o, r, false);
+      reportAmended(o, amended);
       return 0;
     }
     const result = measures
@@ -113,16 +122,18 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
           onProgress: (d, t, label) => bar.update(d, t, label),
         });
     bar.done();
+    const amended: Amended[] = [];
     if (!values["no-compute"]) {
       const cbar = progressBar(o, "Computing");
       for (const a of result.authorities) {
         if (a.status !== "loaded" || a.snapshotId === undefined) continue;
         await computeAndStore(store, { snapshot: a.snapshotId, dataDir: config.dataDir, onProgress: (d, t, l) => cbar.update(d, t, `${a.authority} ${l}`) });
+        amended.push(await amendedBy(store, a.snapshotId));
       }
       cbar.done();
     }
     if (values.json) {
-      o.out(JSON.stringify(result, null, 2) + "\n");
+      o.out(JSON.stringify({ ...result, revisions: amended }, null, 2) + "\n");
       return 0;
     }
     for (const a of result.authorities) {
@@ -144,12 +155,38 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       for (const w of result.warnings.slice(0, 20)) o.err(`  ${describeIssue(w)}\n`);
       if (result.warningCount > 20) o.err(`  … and ${result.warningCount - 20} more (use --json to see all).\n`);
     }
+    reportAmended(o, amended);
     const secs = result.elapsedMs / 1000;
     if (result.rows) o.err(`${result.rows.toLocaleString("en-GB")} rows in ${secs.toFixed(1)} s (${Math.round(result.rows / secs).toLocaleString("en-GB")} rows/s).\n`);
     return 0;
   } finally {
     bar.done();
     await store.close();
+  }
+}
+
+/** How many published figures a load amended, against the authority's previous load. */
+interface Amended {
+  readonly authority: string;
+  readonly snapshot: number;
+  readonly previous: number | null;
+  readonly amended: number;
+}
+
+async function amendedBy(store: Store, snapshot: number): Promise<Amended> {
+  const r = await revisionsOfLoad(store, snapshot);
+  return { authority: r.authority, snapshot, previous: r.previous, amended: r.revisions.length };
+}
+
+/** Tell the analyst which figures the load amended (committees are told when figures change). */
+function reportAmended(o: Output, amended: readonly Amended[]): void {
+  for (const a of amended) {
+    if (a.previous === null) continue;
+    o.out(
+      a.amended
+        ? `${a.authority}: ${a.amended.toLocaleString("en-GB")} figure(s) differ from snapshot ${a.previous}. List them with: lantern revisions --authority ${a.authority} --since ${a.previous}\n`
+        : `${a.authority}: no figure differs from snapshot ${a.previous}.\n`,
+    );
   }
 }
 
