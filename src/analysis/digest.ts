@@ -37,8 +37,10 @@ export interface Signal {
 export interface FlowStage {
   readonly stage: string;
   readonly indicator: string;
+  /** The stage this one is compared with (the one before, or assessments for section 47 enquiries); null at the first. */
+  readonly from: { readonly stage: string; readonly indicator: string } | null;
   readonly value: number | null;
-  /** This stage as a percentage of the one before; null at the first stage or without values. */
+  /** This stage as a percentage of the one it comes from; null at the first stage or without values. */
   readonly conversion: number | null;
   /** The conversion a year earlier. */
   readonly conversionLastYear: number | null;
@@ -55,11 +57,13 @@ export interface Digest {
 }
 
 /** The flow stages, in order, by indicator id. */
-export const FLOW: readonly { stage: string; indicator: string }[] = [
+export const FLOW: readonly { stage: string; indicator: string; from?: string }[] = [
   { stage: "Contacts", indicator: "contacts" },
   { stage: "Referrals", indicator: "referrals" },
   { stage: "Assessments completed", indicator: "assessments_completed" },
-  { stage: "Section 47 enquiries", indicator: "s47_started" },
+  { stage: "Child in need plans started", indicator: "cin_plans_started" },
+  // An assessment leads to a CIN plan or to a section 47 enquiry: both are compared with assessments.
+  { stage: "Section 47 enquiries", indicator: "s47_started", from: "assessments_completed" },
   { stage: "Initial conferences", indicator: "icpc" },
   { stage: "Child protection plans started", indicator: "cpp_started" },
   { stage: "Children starting care", indicator: "cla_started" },
@@ -160,14 +164,15 @@ export function buildDigest(input: {
   const lastYear = samePeriodLastYear(period);
   const flow = FLOW.map((f, i) => {
     const value = stageValue(f.indicator, period);
-    if (i === 0) return { ...f, value, conversion: null, conversionLastYear: null };
-    const prevStage = FLOW[i - 1]!.indicator;
+    if (i === 0) return { stage: f.stage, indicator: f.indicator, from: null, value, conversion: null, conversionLastYear: null };
+    const source = FLOW.find((x) => x.indicator === f.from) ?? FLOW[i - 1]!;
+    const prevStage = source.indicator;
     const conv = (p: Period) => {
       const a = stageValue(prevStage, p);
       const b = stageValue(f.indicator, p);
       return a && b !== null ? (100 * b) / a : null;
     };
-    return { ...f, value, conversion: conv(period), conversionLastYear: conv(lastYear) };
+    return { stage: f.stage, indicator: f.indicator, from: { stage: source.stage, indicator: source.indicator }, value, conversion: conv(period), conversionLastYear: conv(lastYear) };
   });
   const alarming = groups.reduce((n, g) => n + g.signals.filter((s) => s.severity === 3).length, 0);
   return { authority: input.authority, period: period.id, groups, flow, alarming };

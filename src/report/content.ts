@@ -139,7 +139,7 @@ export interface ReportContent {
     readonly commentaryNote: string;
   };
   readonly areas: readonly AreaSection[];
-  readonly flow: readonly { readonly stage: string; readonly value: Shown; readonly conversion: Shown; readonly conversionLastYear: Shown }[];
+  readonly flow: readonly { readonly stage: string; readonly from: string | null; readonly value: Shown; readonly conversion: Shown; readonly conversionLastYear: Shown }[];
   readonly quality: {
     readonly suppression: string | null;
     readonly notes: readonly { readonly date: string; readonly kind: string; readonly about: string; readonly note: string }[];
@@ -396,11 +396,13 @@ export function buildReport(input: ReportInput): ReportContent {
   const flowDigest = digests[0]!;
   const flow = flowDigest.flow.map((f: FlowStage, i: number) => {
     const h = pub && isHidden(f.indicator, period.id);
-    const prevHidden = i > 0 && pub && isHidden(flowDigest.flow[i - 1]!.indicator, period.id);
+    const from = f.from?.indicator ?? flowDigest.flow[i - 1]?.indicator ?? f.indicator;
+    const prevHidden = i > 0 && pub && isHidden(from, period.id);
     const ly = samePeriodLastYear(period).id;
-    const lyHidden = pub && i > 0 && (isHidden(f.indicator, ly) || isHidden(flowDigest.flow[i - 1]!.indicator, ly));
+    const lyHidden = pub && i > 0 && (isHidden(f.indicator, ly) || isHidden(from, ly));
     return {
       stage: f.stage,
+      from: f.from?.stage ?? null,
       value: { value: f.value, suppressed: f.value !== null && h },
       conversion: { value: f.conversion, suppressed: f.conversion !== null && (h || prevHidden) },
       conversionLastYear: { value: f.conversionLastYear, suppressed: f.conversionLastYear !== null && lyHidden },

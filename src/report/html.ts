@@ -160,7 +160,7 @@ export function reportHtml(c: ReportContent): string {
   }
   // Flow.
   o.push(`<section class="flow" id="flow"><h2>${SECTION_TITLES.flow}</h2>`);
-  o.push(`<p>From contacts to care in ${esc(c.cover.period.label)}: each stage, and what share of the stage before it that is, now and a year earlier.</p>`);
+  o.push(`<p>From contacts to care in ${esc(c.cover.period.label)}: each stage, and what share of the stage it comes from that is (child in need plans and section 47 enquiries both come from assessments), now and a year earlier.</p>`);
   const pct = (s: Shown) => (s.value === null ? "–" : s.suppressed ? "c" : `${s.value.toFixed(1)}%`);
   o.push(
     `<figure>${flowBarsSvg(
@@ -168,7 +168,7 @@ export function reportHtml(c: ReportContent): string {
       `The flow from contacts to care, ${c.cover.period.label}`,
     )}</figure>`,
   );
-  o.push(table(`The flow from contacts to care, ${c.cover.period.label}`, ["Stage", "Number", "Of the stage before", "A year earlier"], c.flow.map((f) => [esc(f.stage), esc(countShown(f.value) || "–"), esc(pct(f.conversion)), esc(pct(f.conversionLastYear))]), [1, 2, 3]));
+  o.push(table(`The flow from contacts to care, ${c.cover.period.label}`, ["Stage", "Number", "Percentage", "Of", "A year earlier"], c.flow.map((f) => [esc(f.stage), esc(countShown(f.value) || "–"), esc(pct(f.conversion)), esc(f.from ? f.from.toLowerCase() : ""), esc(pct(f.conversionLastYear))]), [1, 2, 4]));
   o.push("</section>");
   // Quality.
   o.push(`<section class="quality" id="quality"><h2>${SECTION_TITLES.quality}</h2>`);

@@ -365,6 +365,8 @@ export function digest(ctx: WebContext, t: Target, period: Period): Promise<Dige
 export interface FlowRow {
   readonly stage: string;
   readonly indicator: string;
+  /** The stage the conversion is of (null at the first). */
+  readonly from: string | null;
   readonly value: IndicatorValue | undefined;
   readonly text: string;
   readonly suppressed: boolean;
@@ -380,10 +382,11 @@ export async function systemFlow(ctx: WebContext, t: Target, period: Period, sup
   const rows = d.flow.map((f) => {
     const v = values.find((x) => x.indicator === f.indicator);
     const s = shown(v, suppress);
-    return { stage: f.stage, indicator: f.indicator, value: v, text: s.text, suppressed: s.suppressed, conversion: f.conversion, conversionLastYear: f.conversionLastYear };
+    return { stage: f.stage, indicator: f.indicator, from: f.from?.stage ?? null, value: v, text: s.text, suppressed: s.suppressed, conversion: f.conversion, conversionLastYear: f.conversionLastYear };
   });
   // A conversion rests on both stages' counts: hide it when either is hidden.
-  return rows.map((r, i) => (r.suppressed || rows[i - 1]?.suppressed ? { ...r, conversion: null, conversionLastYear: null } : r));
+  const hidden = new Set(rows.filter((r) => r.suppressed).map((r) => r.stage));
+  return rows.map((r) => (r.suppressed || (r.from !== null && hidden.has(r.from)) ? { ...r, conversion: null, conversionLastYear: null } : r));
 }
 
 /** A figure that changed between two loads of the same authority. */

@@ -60,8 +60,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       o.out(`\nFlow, ${d.period}\n`);
       o.out(
         table(
-          ["stage", "number", "of the stage before", "a year earlier"],
-          d.flow.map((f) => [f.stage, f.value ?? "not available", f.conversion === null ? "" : `${f.conversion.toFixed(1)}%`, f.conversionLastYear === null ? "" : `${f.conversionLastYear.toFixed(1)}%`]),
+          ["stage", "number", "percentage", "of", "a year earlier"],
+          d.flow.map((f) => [f.stage, f.value ?? "not available", f.conversion === null ? "" : `${f.conversion.toFixed(1)}%`, f.from ? f.from.stage.toLowerCase() : "", f.conversionLastYear === null ? "" : `${f.conversionLastYear.toFixed(1)}%`]),
         ),
       );
     }

@@ -53,6 +53,13 @@ function frontDoorExport(): Record<string, string> {
       "A6,P6,R6,2024-04-29,2024-05-31,T2", // authorised on the last day of May
       "A9,P9,,2024-06-03,2024-06-03,T2", // no referral linked; authorised the day it started
     ].join("\n"),
+    "ssd_cin_plans.csv": [
+      "cinp_cin_plan_id,cinp_referral_id,cinp_person_id,cinp_cin_plan_start_date,cinp_cin_plan_end_date,cinp_cin_plan_team",
+      "CP1,R1,P1,2024-05-31,2024-08-01,T1", // the last day of May
+      "CP2,R1,P1,2024-09-01,,T1", // the same child's second plan: counts again
+      "CP3,R6,P6,2024-06-01,,T2", // the first day of June
+      "CP4,R8,P8,2025-04-28,,T2", // 2025-26
+    ].join("\n"),
     "population.csv": "la_code,year,population_0_17\nX,2024,20000\nX,2025,25000",
   };
 }
@@ -168,6 +175,18 @@ test("assessments completed, by authorisation date", async () => {
   assert.equal(n.get("2024-06")!.value, 1, "A9 authorised the day it started");
   assert.equal(n.get("2024-25")!.value, 3);
   assert.deepEqual(await breakdown("assessments_completed", "team", "2024-25"), { T1: 1, T2: 2 });
+});
+
+test("child in need plans started: each plan in the period of its start date", async () => {
+  const n = await values("cin_plans_started");
+  assert.equal(n.get("2024-05")!.value, 1, "CP1 on 31 May");
+  assert.equal(n.get("2024-06")!.value, 1, "CP3 on 1 June");
+  assert.equal(n.get("2024-07")!.value, 0);
+  assert.equal(n.get("2024-25-Q1")!.value, 2, "CP1 (31 May) and CP3 (1 June): April to June");
+  assert.equal(n.get("2024-25-Q2")!.value, 1, "CP2 (September)");
+  assert.equal(n.get("2024-25")!.value, 3, "P1's two plans count twice");
+  assert.equal(n.get("2025-04")!.value, 1, "CP4");
+  assert.deepEqual(await breakdown("cin_plans_started", "team", "2024-25"), { T1: 2, T2: 1 });
 });
 
 test("children in need per 10,000 children", async () => {

@@ -91,6 +91,15 @@ const CIN_AT_END_ROWS = `
   JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date <= p.end_date AND (e.cine_close_date IS NULL OR e.cine_close_date > p.end_date)
   GROUP BY e.la_code, p.period_id, e.cine_person_id, p.end_date`;
 
+const CIN_PLAN_START_ROWS = `
+  SELECT c.la_code, p.period_id, c.cinp_person_id AS person_id, c.cinp_cin_plan_id AS record_id,
+    1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    'CIN plan started ' || CAST(c.cinp_cin_plan_start_date AS VARCHAR) AS why,
+    c.cinp_cin_plan_team AS dim_team, ${personDims("c.cinp_cin_plan_start_date")}
+  FROM {cin_plans} c
+  JOIN {periods} p ON p.la_code = c.la_code AND c.cinp_cin_plan_start_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("c", "c.cinp_person_id")}`;
+
 /** The front-door indicators. */
 export const FRONT_DOOR: readonly IndicatorDef[] = [
   {
@@ -311,6 +320,20 @@ export const CHILDREN_IN_NEED: readonly IndicatorDef[] = [
     needs: ["cin_episodes"],
     breakdowns: ["primary_need"],
     sql: CIN_AT_END_ROWS,
+  },
+  {
+    id: "cin_plans_started",
+    title: "Child in need plans started",
+    area: "children_in_need",
+    unit: "count",
+    polarity: "none",
+    measure: "flow",
+    periods: ALL,
+    definition:
+      "Child in need plans that started in the period, each plan counted, so a child with two plans counts twice (a local definition: the DfE publishes no count of plans started). A plan counts in the period of its start date. With section 47 enquiries, it is one of the two ways an assessment leads on in the system flow.",
+    needs: ["cin_plans", "person"],
+    breakdowns: ["team", "age_band", "sex"],
+    sql: CIN_PLAN_START_ROWS,
   },
   {
     id: "cin_rate",

@@ -22,15 +22,15 @@ export function flowSection(t: Target, period: Period, rows: readonly FlowRow[])
   const bars = rows.map((r, i) => ({
     label: r.stage,
     value: r.suppressed || r.value?.value === undefined ? null : r.value.value,
-    ...(i > 0 && r.conversion !== null ? { note: `${pct(r.conversion)} of ${rows[i - 1]!.stage.toLowerCase()}` } : {}),
+    ...(i > 0 && r.conversion !== null ? { note: `${pct(r.conversion)} of ${(r.from ?? rows[i - 1]!.stage).toLowerCase()}` } : {}),
   }));
   return html`<div class="lantern-chart-wrap">${raw(barChartSvg({ title: `From contacts to care, ${period.label}`, bars, unit: "count", id: "flow-chart" }))}</div>
 ${table({
   id: "flow-table",
   caption: `The flow from contacts to care, ${period.label}`,
-  head: ["Stage", "Count", "As a % of the stage before", "A year earlier"],
-  numeric: [1, 2, 3],
-  rows: rows.map((r) => [html`<a class="govuk-link" href="/indicators/${r.indicator}?${qs(t, period)}">${r.stage}</a>`, r.text, pct(r.conversion), pct(r.conversionLastYear)]),
+  head: ["Stage", "Count", "Percentage", "Of", "A year earlier"],
+  numeric: [1, 2, 4],
+  rows: rows.map((r) => [html`<a class="govuk-link" href="/indicators/${r.indicator}?${qs(t, period)}">${r.stage}</a>`, r.text, pct(r.conversion), r.from ? r.from.toLowerCase() : "", pct(r.conversionLastYear)]),
 })}`;
 }
 
@@ -38,7 +38,7 @@ ${table({
 export function flowBody(t: Target, period: Period, rows: readonly FlowRow[]): Html {
   return html`<h1 class="govuk-heading-l">System flow <span class="govuk-caption-l">${t.la_code} · ${period.label}</span></h1>
 ${periodPicker(t, period, "/flow")}
-<p class="govuk-body">How many children reached each stage in the period, and each stage as a percentage of the one before. Stages count events in the period, so a percentage compares flows, not the same children.</p>
+<p class="govuk-body">How many children reached each stage in the period, and each stage as a percentage of the one before (child in need plans and section 47 enquiries are both outcomes of assessments, so both are compared with assessments completed). Stages count events in the period, so a percentage compares flows, not the same children.</p>
 ${flowSection(t, period, rows)}`;
 }
 
