@@ -152,6 +152,20 @@ describe("in Chromium", { skip }, () => {
     assert.equal(await member.getByRole("link", { name: "See the records behind this figure" }).count(), 0);
   });
 
+  test("a member opens Reports, sees the calendar and downloads the public report", async () => {
+    const page = await (await contextFor("member")).newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole("link", { name: "Reports", exact: true }).click();
+    await page.waitForURL(/\/reports/);
+    assert.ok((await page.locator("#calendar-table tbody tr").count()) >= 4, "a year of quarterly reports and the annual one");
+    assert.equal(await page.getByLabel(/Exempt/).count(), 0, "members are not offered the exempt paper");
+    await page.getByLabel("HTML (one file, readable in any browser)").check();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Produce the report" }).click()]);
+    assert.match(download.suggestedFilename(), /^lantern-X001-\d{4}-\d{2}(-Q\d)?-public\.html$/);
+    const text = readFileSync((await download.path())!, "utf8");
+    assert.match(text, /This is the public version/);
+  });
+
   test("the keyboard reaches the skip link first and it moves focus to the content", async () => {
     const page = await (await contextFor("analyst")).newPage();
     await page.goto(`${base}/`);
@@ -163,7 +177,7 @@ describe("in Chromium", { skip }, () => {
   });
 
   test("axe-core finds no serious or critical problems on any page", async () => {
-    const pages = ["/", "/indicators/assess_45wd_pct", "/indicators/referrals?period=2024-25", "/flow", "/early-warning", "/data", "/targets", "/annotations", "/indicators/referrals/records", "/data/snapshots/1", "/admin/users", "/admin/audit", "/nowhere"];
+    const pages = ["/", "/indicators/assess_45wd_pct", "/indicators/referrals?period=2024-25", "/flow", "/early-warning", "/reports", "/data", "/targets", "/annotations", "/indicators/referrals/records", "/data/snapshots/1", "/admin/users", "/admin/audit", "/nowhere"];
     const problems: string[] = [];
     const anonymous = await (await newContext()).newPage();
     await anonymous.goto(`${base}/sign-in`);

@@ -51,6 +51,8 @@ const ROUTES: readonly RouteCase[] = [
   { method: "POST", url: "/indicators/referrals/comments", allowed: ANALYSTS, form: { body: "" } },
   { method: "POST", url: "/indicators/referrals/comments/999999", allowed: ANALYSTS, form: { action: "publish" } },
   { method: "GET", url: "/flow", allowed: ALL },
+  { method: "GET", url: "/reports", allowed: ALL },
+  { method: "POST", url: "/reports", allowed: ALL, form: { la: "X001", period: "2026-27-Q2", audience: "public", format: "neither" } },
   { method: "GET", url: "/early-warning", allowed: ALL },
   { method: "GET", url: "/data", allowed: ANALYSTS },
   { method: "POST", url: "/data/upload", allowed: ANALYSTS },

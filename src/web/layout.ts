@@ -19,6 +19,7 @@ export const NAV: readonly { href: string; label: string; roles?: readonly strin
   { href: "/", label: "Dashboard" },
   { href: "/flow", label: "System flow" },
   { href: "/early-warning", label: "Early warning" },
+  { href: "/reports", label: "Reports" },
   { href: "/data", label: "Data", roles: ["admin", "analyst"] },
   { href: "/targets", label: "Targets", roles: ["admin", "analyst", "manager"] },
   { href: "/annotations", label: "Annotations", roles: ["admin", "analyst", "manager"] },

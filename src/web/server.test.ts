@@ -4,7 +4,7 @@
 // targets and annotations are saved with history, uploads are refused with their report or loaded,
 // and no page names another host or carries inline script.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
@@ -170,6 +170,46 @@ describe("commentary, targets and annotations", () => {
     assert.match((await get("/annotations", "manager")).body, /New case system/);
     const detail = await get("/indicators/contacts?period=2026-09", "analyst");
     assert.match(detail.body, /<title>2024-04-01: recording change: New case system<\/title>/);
+  });
+});
+
+describe("reports", () => {
+  const chromium = existsSync(process.env["LANTERN_CHROMIUM"] ?? "/usr/bin/chromium") || !!process.env["CI"];
+
+  test("the Reports page shows the calendar and offers members the public report only", async () => {
+    const member = await get("/reports", "member");
+    assert.equal(member.statusCode, 200);
+    assert.match(member.body, /<table[^>]*id="calendar-table"/);
+    assert.match(member.body, /Quarterly 2026-27 Q1|Quarterly Q1 2026-27/);
+    assert.match(member.body, /<strong class="govuk-tag govuk-tag--(green|yellow|red)">(ready|waiting for data|overdue)<\/strong>/);
+    assert.match(member.body, /id="audience-public"/);
+    assert.doesNotMatch(member.body, /id="audience-exempt"/);
+    assert.match((await get("/reports", "analyst")).body, /id="audience-exempt"/);
+  });
+
+  test("a member asking for the exempt report is refused; the public HTML report is a download, audited", async () => {
+    const form = { _csrf: CSRF, la: "X001", period: "2026-27-Q2", format: "html" };
+    assert.equal((await post("/reports", "member", { ...form, audience: "exempt" })).statusCode, 403);
+    const res = await post("/reports", "member", { ...form, audience: "public", committee: "Children's Scrutiny" });
+    assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+    assert.equal(res.headers["content-type"], "text/html; charset=utf-8");
+    assert.equal(res.headers["content-disposition"], 'attachment; filename="lantern-X001-2026-27-Q2-public.html"');
+    for (const heading of ["Key messages", "The system flow", "Data quality and recording notes", "Glossary", "Appendix: all values"]) assert.ok(res.body.includes(heading), heading);
+    assert.match(res.body, /This is the public version/);
+    assert.match(res.body, /Children&#39;s Scrutiny|Children's Scrutiny/);
+    const [row] = await store.all<{ actor: string; detail: string }>(`SELECT actor, detail FROM lantern_audit WHERE action = 'export.report' ORDER BY audit_id DESC LIMIT 1`);
+    assert.equal(row?.actor, "mel");
+    assert.deepEqual(JSON.parse(row!.detail), { period: "2026-27-Q2", audience: "public", format: "html", snapshot: 1, via: "web" });
+    const bad = await post("/reports", "analyst", { ...form, audience: "public", period: "2026-27-Q9" });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /The report could not be made/);
+  });
+
+  test("the exempt PDF for analysts is printed by Chromium", { skip: chromium ? false : "no Chromium" }, async () => {
+    const res = await post("/reports", "analyst", { _csrf: CSRF, la: "X001", period: "2026-27-Q2", format: "pdf", audience: "exempt" });
+    assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+    assert.equal(res.headers["content-type"], "application/pdf");
+    assert.equal(res.rawPayload.subarray(0, 5).toString(), "%PDF-");
   });
 });
 

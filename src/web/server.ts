@@ -37,13 +37,16 @@ import { saveComment, saveTarget, targetHistory, commentHistory } from "./edits.
 import { Gate } from "./gate.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
-import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, dashboard, digest, goals, indicatorDetail, revisions, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
+import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, periodOptions, dashboard, digest, goals, indicatorDetail, revisions, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
 import { dashboardBody } from "./pages/dashboard.ts";
 import { dataBody, loadedBody, refusedBody, revisionsSection, snapshotBody, type StoredIssue } from "./pages/data.ts";
 import { annotationsBody, targetsBody } from "./pages/edits.ts";
 import { earlyWarningBody, flowBody } from "./pages/flow.ts";
 import { indicatorBody } from "./pages/indicator.ts";
 import { recordsBody } from "./pages/records.ts";
+import { reportsBody } from "./pages/reports.ts";
+import { AUDIENCES, type Audience } from "../report/content.ts";
+import { auditReport, calendarFor, type ReportDocument, type ReportJob, reportBytes, reportDocument, reportFileName } from "../report/produce.ts";
 
 /** Options for {@link buildServer}. */
 export interface ServerOptions {
@@ -494,6 +497,55 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       return sendPage(reply, 400, "Annotations", request, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history: [], canEdit: true, csrf: request.csrfToken(), error: e.message }));
     }
     return reply.redirect(`/annotations?la=${encodeURIComponent(t.la_code)}`, 303);
+  });
+
+  const reportPeriods = (t: Target) => periodOptions(t).filter((g) => g.kind === "quarter" || g.kind === "year");
+  const mayExempt = (user: SessionUser | null) => hasRole(user, "admin", "analyst", "manager");
+  const reportsPage = async (request: FastifyRequest, reply: FastifyReply, t: Target, requested: string | undefined, status = 200, error?: string) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const [cal] = await ctx.gate.read(() => calendarFor(ctx.store, t.la_code, today));
+    const periods = reportPeriods(t);
+    const chosen = requested && periods.some((g) => g.periods.some((p) => p.id === requested)) ? requested : periods[0]?.periods[0]?.id;
+    const body = reportsBody({ t, calendar: cal, today, periods, chosen, exempt: mayExempt(request.user), csrf: request.csrfToken(), ...(error ? { error } : {}) });
+    return sendPage(reply, status, "Reports", request, "/reports", body);
+  };
+
+  app.get("/reports", { preHandler: everyone }, async (request, reply) => {
+    const s = await scope(request, reply);
+    if (!s) return reply;
+    return reportsPage(request, reply, s.t, (request.query as Query).period);
+  });
+
+  app.post("/reports", { preHandler: everyone }, async (request, reply) => {
+    const b = request.body as Record<string, string | undefined>;
+    const user = request.user!;
+    const t = await ctx.gate.read(() => chooseAuthority(ctx, b["la"]));
+    if (!t) {
+      await scope(request, reply);
+      return reply;
+    }
+    const audience = String(b["audience"] ?? "");
+    const format = String(b["format"] ?? "");
+    const period = String(b["period"] ?? "").slice(0, 20);
+    if (audience === "exempt" && !mayExempt(user)) return problem(reply, request, 403, "You cannot see this page", "Members may produce the public report only: the exempt report carries unsuppressed figures.");
+    if (!AUDIENCES.includes(audience as Audience)) return reportsPage(request, reply, t, period, 400, "Choose the audience: public or exempt.");
+    if (format !== "pdf" && format !== "html") return reportsPage(request, reply, t, period, 400, "Choose the format: PDF or HTML.");
+    const committee = String(b["committee"] ?? "").trim().slice(0, 120);
+    const job: ReportJob = { period, audience: audience as Audience, format, dataDir: ctx.dataDir, authority: t.la_code, ...(committee ? { committee } : {}) };
+    let doc: ReportDocument;
+    try {
+      doc = await ctx.gate.write(() => reportDocument(ctx.store, job));
+    } catch (e) {
+      if (!isLanternError(e)) throw e;
+      return reportsPage(request, reply, t, period, 400, `${e.message}${e.hint ? ` ${e.hint}` : ""}`);
+    }
+    const bytes = await reportBytes(doc, format);
+    await ctx.gate.write(() => auditReport(ctx.store, user.username, job, doc, "web"));
+    return reply
+      .type(format === "pdf" ? "application/pdf" : "text/html; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${reportFileName(doc, job)}"`)
+      .header("cache-control", "no-store")
+      .send(bytes);
   });
 
   app.get("/healthz", async () => ({ ok: true }));

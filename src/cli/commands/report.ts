@@ -2,19 +2,15 @@
  * @module
  * `lantern report`: the committee report for a period as HTML or PDF, public (suppressed) or
  * exempt; and with --calendar, when each report is due and whether its data has arrived. A thin
- * adapter over `report/data.ts` (gather), `report/content.ts` (what it says), `report/html.ts`
- * (layout), `report/pdf.ts` (Chromium) and `report/calendar.ts`.
+ * adapter over `report/produce.ts`, the path the web app's Reports page takes too; every report
+ * made is audited as `export.report`.
  */
 
 import { writeFileSync } from "node:fs";
 import { LanternError } from "../../core/errors.ts";
-import { indicatorLibrary } from "../../kpi/library/index.ts";
-import { resolveTargets } from "../../kpi/targets.ts";
-import { AUDIENCES, type Audience, buildReport } from "../../report/content.ts";
-import { reportCalendar } from "../../report/calendar.ts";
-import { gatherReport } from "../../report/data.ts";
-import { reportHtml } from "../../report/html.ts";
-import { htmlToPdf } from "../../report/pdf.ts";
+import { userInfo } from "node:os";
+import { AUDIENCES, type Audience } from "../../report/content.ts";
+import { auditReport, calendarFor, type ReportJob, reportBytes, reportDocument } from "../../report/produce.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
 import { type Command, intOption, parse } from "../command.ts";
@@ -63,30 +59,8 @@ Examples:
   lantern report --calendar --json
 `;
 
-/** The tables every SQL indicator needs: what a report's data must include. */
-function neededTables(): string[] {
-  return [...new Set(indicatorLibrary().list().flatMap((d) => (d.source === "measures" ? [] : [...d.needs])))].sort();
-}
-
 async function calendar(store: Store, authority: string | undefined, today: string, json: boolean, o: Output): Promise<number> {
-  const targets = await resolveTargets(store, authority ? { authority } : {});
-  const results = [];
-  for (const t of targets.length ? targets : [undefined]) {
-    let extracted: string | null = null;
-    if (t) {
-      const [r] = await store.all<{ m: string | null }>(
-        `SELECT CAST(max(x.cont_contact_date) AS DATE) AS m FROM ssd_contacts x JOIN lantern_snapshot_table st ON st.rows_snapshot_id = x.snapshot_id AND st.table_name = 'ssd_contacts' AND st.snapshot_id = $1 WHERE x.la_code = $2`,
-        [t.snapshot_id, t.la_code],
-      );
-      extracted = r?.m ? String(r.m).slice(0, 10) : null;
-    }
-    const reports = reportCalendar({
-      today,
-      snapshot: t ? { id: t.snapshot_id, dataTo: t.data_to, extractedTo: extracted, tables: [...t.tables] } : null,
-      tables: neededTables(),
-    });
-    results.push({ authority: t?.la_code ?? null, snapshot: t?.snapshot_id ?? null, dataTo: t?.data_to ?? null, extractedTo: extracted, reports });
-  }
+  const results = await calendarFor(store, authority, today);
   if (json) {
     o.out(JSON.stringify(authority ? results[0] : results, null, 2) + "\n");
     return 0;
@@ -135,26 +109,23 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const format = values.format!;
   if (format !== "pdf" && format !== "html") throw new LanternError("LANTERN_BAD_OPTION", `--format ${format} is not pdf or html.`, { hint: "Use --format pdf or --format html." });
   const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;
+  const job: ReportJob = {
+    period: values.period!,
+    audience,
+    format,
+    dataDir: config.dataDir,
+    ...(values.authority ? { authority: values.authority } : {}),
+    ...(values.committee ? { committee: values.committee } : {}),
+    ...(snapshot !== undefined ? { snapshot } : {}),
+  };
   const store = await openStore(config);
-  let html: string;
-  let title: string;
   try {
-    const input = await gatherReport(store, {
-      period: values.period!,
-      audience,
-      dataDir: config.dataDir,
-      ...(values.authority ? { authority: values.authority } : {}),
-      ...(values.committee ? { committee: values.committee } : {}),
-      ...(snapshot !== undefined ? { snapshot } : {}),
-    });
-    const content = buildReport(input);
-    html = reportHtml(content);
-    title = `${content.cover.authority.name}: ${content.cover.title} (${audience})`;
+    const doc = await reportDocument(store, job);
+    writeFileSync(values.out!, await reportBytes(doc, format));
+    await auditReport(store, `cli:${userInfo().username}`, job, doc, "cli");
   } finally {
     await store.close();
   }
-  if (format === "html") writeFileSync(values.out!, html);
-  else writeFileSync(values.out!, await htmlToPdf(html, { title, footer: title }));
   if (values.json) o.out(JSON.stringify({ out: values.out, format, audience, period: values.period }, null, 2) + "\n");
   else o.out(`Wrote the ${audience} report for ${values.period} to ${values.out}.\n`);
   return 0;

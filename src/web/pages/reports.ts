@@ -1,0 +1,86 @@
+/**
+ * @module
+ * The Reports page: the report calendar (each quarterly and annual report, when it is due, what
+ * data it needs and whether that data has arrived) and a form that produces the committee report
+ * as `lantern report` does. Members may produce only the public (suppressed) paper; the form
+ * offers them nothing else, and the server refuses anything else.
+ */
+
+import type { Period } from "../../calendar/periods.ts";
+import type { Target } from "../../kpi/engine.ts";
+import { DUE_WEEKS_AFTER } from "../../report/calendar.ts";
+import type { CalendarView } from "../../report/produce.ts";
+import { type Html, html } from "../html.ts";
+import { csrfField, errorSummary, table } from "../layout.ts";
+
+const STATUS_TAG: Record<string, string> = { ready: "govuk-tag--green", "waiting for data": "govuk-tag--yellow", overdue: "govuk-tag--red" };
+
+/** The Reports page's main content. */
+export function reportsBody(o: {
+  readonly t: Target;
+  readonly calendar: CalendarView | undefined;
+  readonly today: string;
+  readonly periods: readonly { readonly title: string; readonly periods: readonly Period[] }[];
+  readonly chosen: string | undefined;
+  readonly exempt: boolean;
+  readonly csrf: string;
+  readonly error?: string;
+}): Html {
+  const cal = o.calendar;
+  return html`<h1 class="govuk-heading-l">Reports <span class="govuk-caption-l">${o.t.la_code}</span></h1>
+${o.error ? errorSummary("The report could not be made", [o.error]) : ""}
+<h2 class="govuk-heading-m">Report calendar</h2>
+<p class="govuk-body">Each report is due ${String(DUE_WEEKS_AFTER)} weeks after its period ends. Its data has arrived when the latest load's complete months reach the period's end and it holds every table the indicators need. Worked out on ${o.today}${cal?.snapshot ? html` from snapshot ${String(cal.snapshot)} (complete months to ${cal.dataTo ?? "?"}, latest record ${cal.extractedTo ?? "?"})` : ""}.</p>
+${
+  cal?.reports.length
+    ? table({
+        id: "calendar-table",
+        caption: "When each report is due and whether its data has arrived",
+        head: ["Report", "Period ends", "Due", "Data needed to", "Status", "Missing"],
+        rows: cal.reports.map((r) => [
+          html`<a class="govuk-link" href="/reports?${new URLSearchParams({ la: o.t.la_code, period: r.period }).toString()}#produce">${r.kind === "year" ? "Annual" : "Quarterly"} ${r.label}</a>`,
+          r.periodEnd,
+          r.due,
+          r.needs.dataTo,
+          html`<strong class="govuk-tag ${STATUS_TAG[r.status] ?? ""}">${r.status}</strong>`,
+          r.missingTables.length ? `tables: ${r.missingTables.join(", ")}` : r.covered ? "" : "activity to the period's end",
+        ]),
+      })
+    : html`<p class="govuk-body">No reports are scheduled.</p>`
+}
+<h2 class="govuk-heading-m" id="produce">Produce a report</h2>
+<p class="govuk-body">The committee report in the order a committee reads it: cover, key messages, a section per area with SPC charts and benchmarks, the system flow, data quality and amended figures, glossary and appendix.${o.exempt ? "" : " You can produce the public version, with small numbers suppressed."}</p>
+<form method="post" action="/reports" novalidate>
+${csrfField(o.csrf)}
+<input type="hidden" name="la" value="${o.t.la_code}">
+<div class="govuk-form-group">
+<label class="govuk-label govuk-label--s" for="report-period">Period</label>
+<select class="govuk-select" id="report-period" name="period">
+${o.periods.map((g) => html`<optgroup label="${g.title}">${g.periods.map((p) => html`<option value="${p.id}"${p.id === o.chosen ? html` selected` : ""}>${p.label}</option>`)}</optgroup>`)}
+</select>
+</div>
+<div class="govuk-form-group">
+<fieldset class="govuk-fieldset">
+<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Audience</legend>
+<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">
+<div class="govuk-radios__item"><input class="govuk-radios__input" id="audience-public" name="audience" type="radio" value="public" checked><label class="govuk-label govuk-radios__label" for="audience-public">Public: small numbers suppressed (counts of 1 to 5 and figures that would reveal them shown as c)</label></div>
+${o.exempt ? html`<div class="govuk-radios__item"><input class="govuk-radios__input" id="audience-exempt" name="audience" type="radio" value="exempt"><label class="govuk-label govuk-radios__label" for="audience-exempt">Exempt (Part 2): every aggregate figure, unsuppressed</label></div>` : ""}
+</div>
+</fieldset>
+</div>
+<div class="govuk-form-group">
+<fieldset class="govuk-fieldset">
+<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Format</legend>
+<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">
+<div class="govuk-radios__item"><input class="govuk-radios__input" id="format-pdf" name="format" type="radio" value="pdf" checked><label class="govuk-label govuk-radios__label" for="format-pdf">PDF (A4, for the committee papers)</label></div>
+<div class="govuk-radios__item"><input class="govuk-radios__input" id="format-html" name="format" type="radio" value="html"><label class="govuk-label govuk-radios__label" for="format-html">HTML (one file, readable in any browser)</label></div>
+</div>
+</fieldset>
+</div>
+<div class="govuk-form-group">
+<label class="govuk-label govuk-label--s" for="committee">Committee (optional)</label>
+<input class="govuk-input govuk-!-width-two-thirds" id="committee" name="committee" type="text" maxlength="120" spellcheck="true">
+</div>
+<button type="submit" class="govuk-button" data-module="govuk-button">Produce the report</button>
+</form>`;
+}
