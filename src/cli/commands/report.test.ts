@@ -62,6 +62,17 @@ test("lantern report writes the HTML for a month the data covers, and refuses a 
     const ex = capture();
     assert.equal(await main(["report", "--period", "2024-04", "--audience", "exempt", "--format", "html", "--out", out, "--data", t.dir], ex), 0, ex.stderr());
     assert.equal(/<tr><td>Contacts<\/td><td class="num">([^<]*)<\/td>/.exec(readFileSync(out, "utf8"))?.[1], "2");
+    // Each report made is audited as an export: the public one, then the exempt one.
+    const aud = capture();
+    assert.equal(await main(["audit", "--action", "export.report", "--json", "--data", t.dir], aud), 0, aud.stderr());
+    const { entries } = JSON.parse(aud.stdout()) as { entries: { action: string; detail: { audience: string; period: string; via: string } }[] };
+    assert.deepEqual(
+      entries.map((e) => [e.detail.period, e.detail.audience, e.detail.via]).sort(),
+      [
+        ["2024-04", "exempt", "cli"],
+        ["2024-04", "public", "cli"],
+      ],
+    );
     const q = capture();
     assert.equal(await main(["report", "--period", "2024-25-Q1", "--audience", "exempt", "--format", "html", "--out", out, "--data", t.dir], q), 1);
     assert.match(q.stderr(), /does not include all of Q1 2024-25/);
