@@ -366,7 +366,7 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>): void 
     }
     sink.emit(
       "ssd_involvements",
-      { invo_involvements_id: `${id}-SW${i + 1}`, invo_professional_id: blank(sw), invo_person_id: id, invo_involvement_start_date: day(r, "SW_DECOM"), invo_involvement_end_date: day(r, "SW_DEC"), invo_worker_change_reason: blank(field(r, "SW_REASON")) },
+      { invo_involvements_id: `${id}-SW${i + 1}`, invo_professional_id: blank(sw), invo_professional_role_id: "Allocated Social Worker", invo_person_id: id, invo_involvement_start_date: day(r, "SW_DECOM"), invo_involvement_end_date: day(r, "SW_DEC"), invo_worker_change_reason: blank(field(r, "SW_REASON")) },
       loc(r),
     );
   });

@@ -1,17 +1,21 @@
 /**
  * @module
- * `lantern export`: data out of the store in a format another tool or Lantern reads. The SSD
- * folder is written now; the statutory returns (Annex A, SSDA903, CIN census) are listed in the
- * help so a user sees what is planned, and refused with a clear message until they are written.
+ * `lantern export`: data out of the store in a format another tool or Lantern reads: the SSD
+ * folder, and the SSDA903 and CIN census returns for a collection year (src/formats/writers).
+ * Annex A is refused with a clear message until it is written.
  */
 
 import { LanternError } from "../../core/errors.ts";
+import { exportCinCensus } from "../../formats/writers/cin-census.ts";
+import { collectionYear } from "../../formats/writers/returns.ts";
 import { exportSsd } from "../../formats/writers/ssd.ts";
+import { exportSsda903, type ReturnExportResult } from "../../formats/writers/ssda903.ts";
+import type { Store } from "../../store/port.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
-const HELP = `lantern export --format ssd --out DIR [--authority CODE] [--period P] [--data DIR] [--json]
+const HELP = `lantern export --format ssd|ssda903|cin-census --out PATH [--period P] [--authority CODE] [--data DIR] [--json]
 
 Write an authority's latest snapshot out of the store.
 
@@ -19,31 +23,58 @@ Formats:
   ssd          the ssd_<table>.csv folder that \`lantern import\` reads (every table with rows,
                SSD column names, ISO dates): a plain-text copy of exactly what the figures were
                computed from, or a way to move an authority to another Lantern store
-  annex-a, ssda903, cin-census
-               the statutory returns; not written by this version (Lantern reads them: see
-               \`lantern import\` and \`lantern validate\`)
+  ssda903      the SSDA903 (children looked after) return for the collection year --period, as
+               a folder of CSV tables (header.csv, episodes.csv, reviews.csv, ...), DD/MM/YYYY
+  cin-census   the CIN census for the collection year --period, as one XML file
+  annex-a      not written by this version (Lantern reads it: see \`lantern import\`)
 
-The files hold child-level data: every export is recorded in the audit log with who ran it.
---period is accepted for the statutory returns; an SSD export is always the whole snapshot.
+A return is written as at its year's end: dates after 31 March are left blank, as in a return
+made then. What each can and cannot carry is in docs/formats.md. The files hold child-level
+data: every export is recorded in the audit log with who ran it.
+
+Options:
+  --format F      ssd, ssda903 or cin-census
+  --out PATH      a folder (ssd, ssda903) or a file (cin-census)
+  --period P      the collection year of a return, e.g. 2024-25 (not used by ssd)
+  --authority A   the authority, when the store holds several
 
 Examples:
   lantern export --format ssd --out ./x001-copy
-  lantern export --format ssd --authority 202 --out ./camden --json
+  lantern export --format ssda903 --period 2024-25 --out ./903-2024-25
+  lantern export --format cin-census --period 2024-25 --out ./cin-2024-25.xml --authority 202
 `;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("export", argv, { format: { type: "string" }, out: { type: "string" }, authority: { type: "string" }, period: { type: "string" } });
   if (!values.format) throw new LanternError("LANTERN_USAGE", "Say which format to write with --format.", { hint: "For example `lantern export --format ssd --out ./copy`." });
   if (!values.out) throw new LanternError("LANTERN_USAGE", "Say where to write with --out DIR.", { hint: "For example `lantern export --format ssd --out ./copy`." });
-  if (values.format !== "ssd") {
-    if (["annex-a", "ssda903", "cin-census"].includes(values.format)) {
-      throw new LanternError("LANTERN_BAD_OPTION", `This version of Lantern does not write ${values.format} files yet.`, { hint: "Export --format ssd, or produce the return from your case management system; Lantern can validate it with `lantern validate`." });
+  const actor = process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown";
+  const authority = values.authority ? { authority: values.authority } : {};
+  const writers: Record<string, (store: Store) => Promise<ReturnExportResult>> = {
+    ssda903: (store) => exportSsda903(store, { ...authority, period: collectionYear(values.period, "SSDA903"), out: values.out!, actor }),
+    "cin-census": (store) => exportCinCensus(store, { ...authority, period: collectionYear(values.period, "CIN census"), out: values.out!, actor }),
+  };
+  if (values.format !== "ssd" && !writers[values.format]) {
+    if (values.format === "annex-a") {
+      throw new LanternError("LANTERN_BAD_OPTION", "This version of Lantern does not write Annex A files yet.", { hint: "Export --format ssda903 or cin-census, or produce Annex A from your case management system; Lantern can validate it with `lantern validate`." });
     }
     throw new LanternError("LANTERN_BAD_OPTION", `--format ${values.format} is not a format.`, { hint: "Use ssd, annex-a, ssda903 or cin-census." });
   }
+  const writer = writers[values.format];
+  if (writer) collectionYear(values.period, values.format === "ssda903" ? "SSDA903" : "CIN census");
   const store = await openStore(storeConfig(values.data));
   try {
-    const r = await exportSsd(store, { out: values.out, actor: process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown", ...(values.authority ? { authority: values.authority } : {}) });
+    if (writer) {
+      const r = await writer(store);
+      if (values.json) {
+        o.out(JSON.stringify(r, null, 2) + "\n");
+        return 0;
+      }
+      o.out(`${r.authority}: the ${values.format === "ssda903" ? "SSDA903" : "CIN census"} return for ${r.period} from snapshot ${r.snapshot}, written to ${values.out}\n`);
+      o.out(table(["file", "rows"], r.files.map((f) => [f.file, f.rows])));
+      return 0;
+    }
+    const r = await exportSsd(store, { out: values.out, actor, ...authority });
     if (values.json) {
       o.out(JSON.stringify(r, null, 2) + "\n");
       return 0;
