@@ -1,5 +1,5 @@
 // The statutory-return writers end to end: a demo authority's SSDA903 and CIN census for
-// 2024-25 are written by `lantern export`, read back by Lantern's own readers into fresh stores,
+// 2024-25, and its Annex A for the 12 months to March 2025, are written by `lantern export`, read back by Lantern's own readers into fresh stores,
 // and every figure the return can carry comes back the same, month by month, quarter by quarter
 // and for the year. The files pass the structural checks (only the DfE's own rules, run on the
 // synthetic data, raise anything), the exports are audited, and the writers' pure parts are
@@ -24,14 +24,14 @@ function capture(): Output & { text: () => string } {
 }
 
 /** Every stored headline value of the indicators, in periods inside 2024-25, by key. */
-async function valuesIn(dir: string, indicators: readonly string[], yearEndOnly: readonly string[] = []): Promise<Map<string, number | null>> {
+async function valuesIn(dir: string, indicators: readonly string[], yearEndOnly: readonly string[] = [], from = "2024-04-01"): Promise<Map<string, number | null>> {
   const store = await openStore(storeConfig(dir, {}));
   try {
     const out = new Map<string, number | null>();
     const [latest] = await store.all<{ id: number }>(`SELECT max(snapshot_id) AS id FROM lantern_snapshot`);
     for (const v of await storedValues(store, { snapshots: [latest!.id], indicators: [...indicators] })) {
       const p = parsePeriod(v.period);
-      if (!p || v.breakdown || p.kind === "rolling" || p.start < "2024-04-01" || p.end > "2025-03-31") continue;
+      if (!p || v.breakdown || p.kind === "rolling" || p.start < from || p.end > "2025-03-31") continue;
       // Figures over the 12 months to a date look back before the year: a return carries them at its year end.
       if (yearEndOnly.includes(v.indicator) && p.end !== "2025-03-31") continue;
       out.set(`${v.indicator} ${v.period}`, v.value);
@@ -47,7 +47,10 @@ const LOOKBACK = ["cla_3plus_placements_pct", "cla_multiple_sw_pct"];
 const CARE = ["cla_at_end", "cla_started", "cla_ceased", "cla_3plus_placements_pct", "cla_other_placements_pct", "cla_uasc_at_end", "cla_missing_pct", "cla_away_pct", "cla_multiple_sw_pct", "cl_in_touch_pct", "cl_suitable_acc_pct", "cl_eet_pct", "cl_neet_pct"];
 const NEED = ["referrals", "referral_nfa_pct", "cin_at_end", "cin_plans_started", "s47_started", "icpc", "icpc_15wd_pct", "cpp_started", "cpp_at_end", "cpp_2yr_open_pct", "cpp_2yr_ceased_pct"];
 
-describe("SSDA903 and CIN census round trips", () => {
+/** What Annex A's lists carry in full for their window (no look-back, no visits, no placement history). */
+const ANNEX = ["contacts", "referrals", "referral_nfa_pct", "assessments_completed", "assess_45wd_pct", "assess_median_wd", "eh_started", "cin_at_end", "s47_started", "icpc_15wd_pct", "cpp_started", "cpp_at_end", "cla_at_end", "cla_started", "cla_ceased", "cla_other_placements_pct", "cla_uasc_at_end", "cl_in_touch_pct", "cl_eet_pct"];
+
+describe("SSDA903, CIN census and Annex A round trips", () => {
   const t = tempDir("lantern-returns-");
   const src = join(t.dir, "source");
   before(async () => {
@@ -103,12 +106,32 @@ describe("SSDA903 and CIN census round trips", () => {
     assert.deepEqual([...before].filter(([k, v]) => after.get(k) !== v).map(([k, v]) => `${k}: ${v} → ${after.get(k)}`), []);
   });
 
+  test("Annex A for the 12 months to March 2025 reads back with the same figures for what its lists carry", async () => {
+    const out = join(t.dir, "annex-a.xlsx");
+    const said = capture();
+    assert.equal(await main(["export", "--format", "annex-a", "--period", "2024-25", "--out", out, "--data", src, "--json"], said), 0);
+    const r = JSON.parse(said.text()) as { files: { file: string; rows: number }[] };
+    assert.deepEqual(
+      r.files.map((f) => f.file),
+      Array.from({ length: 11 }, (_, i) => `List ${i + 1}`),
+    );
+    assert.ok(r.files[0]!.rows > 100, "contacts in the window");
+    const back = join(t.dir, "annex-store");
+    assert.equal(await main(["import", out, "--authority", "X001", "--data", back], quiet), 0);
+    // The lists' window starts on 1 April; Lantern's months are complete from May (its first contact is on a later day).
+    const before = await valuesIn(src, ANNEX, [], "2024-05-01");
+    const after = await valuesIn(back, ANNEX, [], "2024-05-01");
+    assert.ok(before.size >= ANNEX.length * 14, `${before.size} values compared`);
+    assert.deepEqual([...before].filter(([k, v]) => after.get(k) !== v).map(([k, v]) => `${k}: ${v} → ${after.get(k)}`), []);
+  });
+
   test("both exports are in the audit log", async () => {
     const o = capture();
     assert.equal(await main(["audit", "--json", "--data", src], o), 0);
     const actions = (JSON.parse(o.text()) as { entries: { action: string }[] }).entries.map((e) => e.action);
     assert.ok(actions.includes("export.ssda903"));
     assert.ok(actions.includes("export.cin_census"));
+    assert.ok(actions.includes("export.annex_a"));
   });
 
   test("an export needs a collection year, and says so", async () => {

@@ -322,11 +322,18 @@ export type AnnexRow = Map<string, string | number | boolean | null>;
 /** Maps list rows to SSD rows, keeping one person row per child across lists. */
 export class AnnexMapper {
   readonly #people = new Set<string>();
-  readonly #referrals = new Set<string>();
+  /** List 3 referrals, held until List 6 has been read: the same episode's need and closure are there. */
+  readonly #referrals = new Map<string, { values: Record<string, CellValue>; loc: { file: string; row: number } }>();
   #n = 0;
   readonly sink: LoadSink;
   constructor(sink: LoadSink) {
     this.sink = sink;
+  }
+
+  /** Emit what was held back (List 3 referrals, with what List 6 said of them); call once, after every list. */
+  finish(): void {
+    for (const r of this.#referrals.values()) this.sink.emit("ssd_cin_episodes", r.values, r.loc);
+    this.#referrals.clear();
   }
 
   /** Map one row; `date` reads a date cell (reporting problems) and returns a day or null. */
@@ -355,8 +362,10 @@ export class AnnexMapper {
         break;
       case 3: {
         const d = date("referral_date");
-        this.#referrals.add(`${id}|${d}`);
-        emit("ssd_cin_episodes", { cine_referral_id: key, cine_person_id: id, cine_referral_date: d, cine_referral_source_code: sourceCode(s("referral_source")), cine_referral_source_desc: b("referral_source"), cine_referral_nfa: annexYn(s("referral_nfa")), cine_referral_team: b("team"), cine_referral_worker_id: b("worker") });
+        const values = { cine_referral_id: key, cine_person_id: id, cine_referral_date: d, cine_referral_source_code: sourceCode(s("referral_source")), cine_referral_source_desc: b("referral_source"), cine_referral_nfa: annexYn(s("referral_nfa")), cine_referral_team: b("team"), cine_referral_worker_id: b("worker") };
+        const k = `${id}|${d}`;
+        if (this.#referrals.has(k)) emit("ssd_cin_episodes", values);
+        else this.#referrals.set(k, { values, loc });
         break;
       }
       case 4:
@@ -370,7 +379,13 @@ export class AnnexMapper {
       }
       case 6: {
         const start = date("cin_start");
-        if (start === null || this.#referrals.has(`${id}|${start}`)) break;
+        if (start === null) break;
+        const referral = this.#referrals.get(`${id}|${start}`);
+        if (referral) {
+          // The List 3 referral's episode: its need and closure come from List 6.
+          Object.assign(referral.values, { cine_cin_primary_need_code: b("need") && optionCode(s("need")), cine_close_date: date("cin_close"), cine_close_reason: b("close_reason") && optionCode(s("close_reason")) });
+          break;
+        }
         emit("ssd_cin_episodes", { cine_referral_id: key, cine_person_id: id, cine_referral_date: start, cine_cin_primary_need_code: b("need") && optionCode(s("need")), cine_close_date: date("cin_close"), cine_close_reason: b("close_reason") && optionCode(s("close_reason")), cine_referral_team: b("team"), cine_referral_worker_id: b("worker") });
         break;
       }

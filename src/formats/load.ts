@@ -519,6 +519,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       files.push({ file: f.name, format: describeDetected(d), records: n });
     }
   }
+  mapper.finish();
   sink.finish(fed);
   return { formats: [...formats], files, fed, ...(lea ? { lea } : {}), bytes: total };
 }

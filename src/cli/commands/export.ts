@@ -1,11 +1,13 @@
 /**
  * @module
  * `lantern export`: data out of the store in a format another tool or Lantern reads: the SSD
- * folder, and the SSDA903 and CIN census returns for a collection year (src/formats/writers).
- * Annex A is refused with a clear message until it is written.
+ * folder, the SSDA903 and CIN census returns for a collection year, and Ofsted's Annex A for the
+ * 12 months to a period's end (src/formats/writers).
  */
 
 import { LanternError } from "../../core/errors.ts";
+import { parsePeriod } from "../../calendar/periods.ts";
+import { exportAnnexA } from "../../formats/writers/annex-a.ts";
 import { exportCinCensus } from "../../formats/writers/cin-census.ts";
 import { collectionYear } from "../../formats/writers/returns.ts";
 import { exportSsd } from "../../formats/writers/ssd.ts";
@@ -26,7 +28,8 @@ Formats:
   ssda903      the SSDA903 (children looked after) return for the collection year --period, as
                a folder of CSV tables (header.csv, episodes.csv, reviews.csv, ...), DD/MM/YYYY
   cin-census   the CIN census for the collection year --period, as one XML file
-  annex-a      not written by this version (Lantern reads it: see \`lantern import\`)
+  annex-a      Ofsted's ILACS Annex A lists (List 1 … List 11) for the 12 months to the end of
+               --period (a month, quarter or year), as an .xlsx workbook
 
 A return is written as at its year's end: dates after 31 March are left blank, as in a return
 made then. What each can and cannot carry is in docs/formats.md. The files hold child-level
@@ -34,7 +37,7 @@ data: every export is recorded in the audit log with who ran it.
 
 Options:
   --format F      ssd, ssda903 or cin-census
-  --out PATH      a folder (ssd, ssda903) or a file (cin-census)
+  --out PATH      a folder (ssd, ssda903) or a file (cin-census .xml, annex-a .xlsx)
   --period P      the collection year of a return, e.g. 2024-25 (not used by ssd)
   --authority A   the authority, when the store holds several
 
@@ -42,7 +45,16 @@ Examples:
   lantern export --format ssd --out ./x001-copy
   lantern export --format ssda903 --period 2024-25 --out ./903-2024-25
   lantern export --format cin-census --period 2024-25 --out ./cin-2024-25.xml --authority 202
+  lantern export --format annex-a --period 2025-09 --out ./annex-a.xlsx
 `;
+
+/** Annex A covers the 12 months to the end of any period (a month, quarter or year). */
+function annexPeriod(id: string | undefined) {
+  if (!id) throw new LanternError("LANTERN_USAGE", "The Annex A export needs --period: its lists cover the 12 months to that period's end.", { hint: "For example --period 2025-03 (April 2024 to March 2025)." });
+  const p = parsePeriod(id);
+  if (!p) throw new LanternError("LANTERN_BAD_OPTION", `--period ${id} is not a period.`, { hint: "Write a month (2025-03), quarter (2024-25-Q4) or financial year (2024-25)." });
+  return p;
+}
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("export", argv, { format: { type: "string" }, out: { type: "string" }, authority: { type: "string" }, period: { type: "string" } });
@@ -53,15 +65,16 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const writers: Record<string, (store: Store) => Promise<ReturnExportResult>> = {
     ssda903: (store) => exportSsda903(store, { ...authority, period: collectionYear(values.period, "SSDA903"), out: values.out!, actor }),
     "cin-census": (store) => exportCinCensus(store, { ...authority, period: collectionYear(values.period, "CIN census"), out: values.out!, actor }),
+    "annex-a": (store) => exportAnnexA(store, { ...authority, period: annexPeriod(values.period), out: values.out!, actor }),
   };
   if (values.format !== "ssd" && !writers[values.format]) {
-    if (values.format === "annex-a") {
-      throw new LanternError("LANTERN_BAD_OPTION", "This version of Lantern does not write Annex A files yet.", { hint: "Export --format ssda903 or cin-census, or produce Annex A from your case management system; Lantern can validate it with `lantern validate`." });
-    }
     throw new LanternError("LANTERN_BAD_OPTION", `--format ${values.format} is not a format.`, { hint: "Use ssd, annex-a, ssda903 or cin-census." });
   }
   const writer = writers[values.format];
-  if (writer) collectionYear(values.period, values.format === "ssda903" ? "SSDA903" : "CIN census");
+  // Check the period before opening the store.
+  if (values.format === "annex-a") annexPeriod(values.period);
+  else if (writer) collectionYear(values.period, values.format === "ssda903" ? "SSDA903" : "CIN census");
+  if (values.format === "annex-a" && !/\.xlsx$/i.test(values.out)) throw new LanternError("LANTERN_BAD_OPTION", `Annex A is written as a workbook: --out ${values.out} should end .xlsx.`, { hint: "For example --out annex-a.xlsx" });
   const store = await openStore(storeConfig(values.data));
   try {
     if (writer) {
@@ -70,7 +83,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         o.out(JSON.stringify(r, null, 2) + "\n");
         return 0;
       }
-      o.out(`${r.authority}: the ${values.format === "ssda903" ? "SSDA903" : "CIN census"} return for ${r.period} from snapshot ${r.snapshot}, written to ${values.out}\n`);
+      const what = values.format === "ssda903" ? `the SSDA903 return for ${r.period}` : values.format === "cin-census" ? `the CIN census for ${r.period}` : `Annex A for the 12 months to the end of ${r.period}`;
+      o.out(`${r.authority}: ${what} from snapshot ${r.snapshot}, written to ${values.out}\n`);
       o.out(table(["file", "rows"], r.files.map((f) => [f.file, f.rows])));
       return 0;
     }
