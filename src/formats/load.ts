@@ -661,8 +661,9 @@ export async function loadFormats(store: Store | undefined, opts: FormatLoadOpti
 
 /**
  * A return with no contacts or referrals (the 903) gives the KPI engine no start for its periods;
- * such a snapshot covers the twelve whole months up to its latest episode date (the return's
- * collection year), recorded before anything is computed.
+ * such a snapshot covers its collection year, the financial year (1 April to 31 March) holding
+ * its latest episode date (a 903 records nothing after its year's end, bar the odd date in the
+ * first days of April), recorded before anything is computed.
  */
 async function setCoverage(store: Store, snapshotId: number, authority: string, available: ReadonlySet<string>): Promise<void> {
   if (available.has("ssd_contacts") || available.has("ssd_cin_episodes") || !available.has("ssd_cla_episodes")) return;
@@ -672,10 +673,11 @@ async function setCoverage(store: Store, snapshotId: number, authority: string, 
   );
   const latest = [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
   if (!latest) return;
-  const l = ymd(dayNumber(latest));
-  const to = l.d >= 25 ? dayOf(l.y, l.m + 1, 0) : dayOf(l.y, l.m, 0);
-  const t = ymd(to);
-  const from = dayOf(t.y, t.m - 11, 1);
+  // A week's grace: extracts made just after the year's end carry the odd date from April.
+  const l = ymd(dayNumber(latest) - 7);
+  const startYear = l.m >= 4 ? l.y : l.y - 1;
+  const from = dayOf(startYear, 4, 1);
+  const to = dayOf(startYear + 1, 3, 31);
   await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, isoDate(from), isoDate(to)]);
 }
 

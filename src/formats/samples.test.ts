@@ -111,7 +111,7 @@ test("the multi-year SSDA903 set loads as five snapshots of one authority", asyn
     }
     assert.deepEqual(ids, [1, 2, 3, 4, 5]);
     // A 903 has no contacts or referrals to start the KPI periods: each snapshot covers its
-    // collection year, the twelve months to its latest episode date (2017: up to 1 April 2018).
+    // collection year, the financial year of its latest episode date (2017: 1 April 2018, within a week of its end).
     const cov = await store.all<{ data_from: string; data_to: string }>(`SELECT data_from, data_to FROM lantern_coverage WHERE snapshot_id = 1`);
     assert.deepEqual(cov, [{ data_from: "2017-04-01", data_to: "2018-03-31" }]);
   } finally {
