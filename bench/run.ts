@@ -3,7 +3,9 @@
  * `npm run bench`: the performance targets, measured. Each figure is printed beside a baseline
  * run in the same process (here, DuckDB's own `read_csv` of the same files), so the ratio means
  * something on any machine. Never run by the tests. `BENCH_QUICK=1` skips the 150-authority runs;
- * `BENCH_WEB_ONLY=1` runs only the web section (the app under load from a second process).
+ * `BENCH_ONLY=web|formats|national` runs one section (`BENCH_WEB_ONLY=1` is `web`); the national
+ * set is `BENCH_AUTHORITIES` authorities (default 150) of a typical `BENCH_POPULATION` children
+ * (default 60,000: about 8 GB of CSV and half an hour on 2 cores).
  */
 
 import { FORECAST_INDICATORS, forecastFor } from "../src/analysis/forecast-data.ts";
@@ -23,6 +25,7 @@ import { tempDir } from "../test/fixtures.ts";
 import { main } from "../src/cli/main.ts";
 import { DEMO_PASSWORD } from "../src/web/auth/users.ts";
 import { buildServer } from "../src/web/server.ts";
+import { ensureDemoUsers } from "../src/web/auth/users.ts";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
@@ -119,11 +122,11 @@ async function benchReport(store: Store, dataDir: string): Promise<void> {
   });
 }
 
-async function benchAuthorities(k: number): Promise<void> {
+async function benchAuthorities(k: number, population = 60000): Promise<void> {
   const t = tempDir("lantern-bench-");
   try {
     const out = join(t.dir, "export");
-    const gen = await timed(() => generateToDirectory({ out, seed: 1, population: 60000, from: "2019-04", to: "2025-03", authorities: k, shocks: [] }));
+    const gen = await timed(() => generateToDirectory({ out, seed: 1, population, from: "2019-04", to: "2025-03", authorities: k, shocks: [] }));
     const rows = gen.value.authorities.reduce((s, a) => s + Object.values(a.rows).reduce((x, y) => x + y, 0), 0);
     const children = gen.value.authorities.reduce((s, a) => s + a.population, 0);
     results.push({
@@ -144,6 +147,7 @@ async function benchAuthorities(k: number): Promise<void> {
     });
     if (k === 1) await benchForecasts(store);
     if (k === 1) await benchReport(store, join(t.dir, "data"));
+    if (k > 1) await webLoad(store, join(t.dir, "data"), `one authority (X001) in the ${k}-authority store`, "X001");
     await store.close();
     const dirs = gen.value.authorities.map((a) => join(out, a.code));
     const base = await duckdbReadCsv(dirs);
@@ -183,9 +187,23 @@ async function benchWeb(): Promise<void> {
   try {
     if ((await main(["demo", "--data", t.dir, "--no-serve"], quiet)) !== 0) throw new Error("lantern demo failed");
     const store = await openStore(storeConfig(t.dir, {}));
-    // The server as `lantern serve` runs it: every request looks its session up in the store.
-    const app = await buildServer({ store, dataDir: t.dir, auth: { secureCookies: false } });
-    const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    await webLoad(store, t.dir, "demo authority", "");
+    await store.close();
+  } finally {
+    t.cleanup();
+  }
+}
+
+/**
+ * Load the dashboard and an indicator page from a second process, signed in as an analyst, with
+ * `/healthz` under the same load as the floor. `la` picks the authority (`?la=`) in a store of many.
+ */
+async function webLoad(store: Store, dataDir: string, label: string, la: string): Promise<void> {
+  await ensureDemoUsers(store);
+  // The server as `lantern serve` runs it: every request looks its session up in the store.
+  const app = await buildServer({ store, dataDir, auth: { secureCookies: false } });
+  const base = await app.listen({ port: 0, host: "127.0.0.1" });
+  try {
     const cookie = await signInCookie(base, "analyst", DEMO_PASSWORD);
     const seconds = quick ? 5 : 15;
     const load = async (path: string) => {
@@ -194,23 +212,22 @@ async function benchWeb(): Promise<void> {
     };
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     const floor = await load("/healthz");
+    const q = la ? `?la=${encodeURIComponent(la)}` : "";
     for (const [name, path] of [
-      ["dashboard", "/"],
-      ["indicator page (assess_45wd_pct)", "/indicators/assess_45wd_pct"],
+      ["dashboard", `/${q}`],
+      ["indicator page (assess_45wd_pct)", `/indicators/assess_45wd_pct${q}`],
     ] as const) {
       const cold = await timed(() => fetch(`${base}${path}`, { headers: { cookie } }).then((r) => r.text()));
       const r = await load(path);
       results.push({
-        measure: `web: ${name}, demo authority, 50 connections for ${seconds} s from a second process (first request ${secs(cold.ms)}; ${r.errors} errors)`,
+        measure: `web: ${name}, ${label}, 50 connections for ${seconds} s from a second process (first request ${secs(cold.ms)}; ${r.errors} errors)`,
         value: `${Math.round(r.rps).toLocaleString("en-GB")} req/s; p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}`,
         baseline: `/healthz ${Math.round(floor.rps).toLocaleString("en-GB")} req/s; p95 ${ms(floor.p95)}`,
         ratio: `${(floor.rps / r.rps).toFixed(1)}× fewer req/s`,
       });
     }
-    await app.close();
-    await store.close();
   } finally {
-    t.cleanup();
+    await app.close();
   }
 }
 
@@ -307,10 +324,11 @@ async function benchFormats(): Promise<void> {
 }
 
 const only = process.env["BENCH_ONLY"] ?? (process.env["BENCH_WEB_ONLY"] === "1" ? "web" : undefined);
-if (only === undefined) {
-  await benchAuthorities(1);
-  if (!quick) await benchAuthorities(150);
-}
+/** The national-scale set: 150 authorities of a typical 60,000 children unless told otherwise. */
+const nationalK = Number(process.env["BENCH_AUTHORITIES"] ?? 150);
+const nationalPopulation = Number(process.env["BENCH_POPULATION"] ?? 60000);
+if (only === undefined) await benchAuthorities(1);
+if ((only === undefined && !quick) || only === "national") await benchAuthorities(nationalK, nationalPopulation);
 if (only === undefined || only === "web") await benchWeb();
 if (only === undefined || only === "formats") await benchFormats();
 
