@@ -191,15 +191,17 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
         ORDER BY p.la_code, p.period_id`,
       );
       for (const r of rows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r));
-      for (const dim of dims) {
+      if (dims.length) {
+        // Every breakdown in one pass: the record-level rows once per dimension, grouped together.
+        const per = dims.map((dim, i) => `SELECT b.la_code, b.period_id, ${i} AS dim_no, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR) AS category, b.num, b.den, b.measure FROM ${base} b`);
         const brows = await store.all(
-          `SELECT b.la_code, b.period_id, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR) AS category,
-            CAST(sum(b.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(b.den) AS DOUBLE PRECISION) AS denominator,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
-          FROM ${base} b GROUP BY b.la_code, b.period_id, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR)
-          ORDER BY b.la_code, b.period_id, category`,
+          `SELECT u.la_code, u.period_id, u.dim_no, u.category,
+            CAST(sum(u.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(u.den) AS DOUBLE PRECISION) AS denominator,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY u.measure) AS median
+          FROM (${per.join(" UNION ALL ")}) u GROUP BY u.la_code, u.period_id, u.dim_no, u.category
+          ORDER BY u.dim_no, u.la_code, u.period_id, u.category`,
         );
-        for (const r of brows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r, { name: dim, category: String(r["category"]) }));
+        for (const r of brows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r, { name: dims[Number(r["dim_no"])]!, category: String(r["category"]) }));
       }
       if (dims.length) await store.run(`DROP TABLE lantern_kpi_base`);
     });
