@@ -452,6 +452,8 @@ class Simulation {
       const n = r.int(1, 4);
       const factors = new Set<string>();
       for (let i = 0; i < n; i++) factors.add(r.pick(FACTORS));
+      // 21 means "no factors identified": never beside another factor (DfE rule 8869).
+      if (factors.size > 1) factors.delete("21");
       this.add("ssd_assessment_factors", { cinf_table_id: this.id("F"), cinf_assessment_id: assessmentId, cinf_assessment_factors_json: JSON.stringify([...factors]) });
     }
     if (aAuth > limit) {
@@ -761,7 +763,8 @@ class Simulation {
         clap_cla_id: claId,
         clap_person_id: c.id,
         clap_cla_placement_start_date: pl.start,
-        clap_cla_placement_type: pl.type,
+        // Placed with parents is never under section 20 alone (DfE rule 378): foster care instead.
+        clap_cla_placement_type: pl.type === "P1" && firstStatus === "V2" ? "U4" : pl.type,
         clap_cla_placement_urn: pl.type === "K2" ? `SC${r.int(100000, 999999)}` : null,
         clap_cla_placement_distance: Math.round(r.lognormal(6, 1) * 10) / 10,
         clap_cla_placement_provider: provider(),
@@ -849,7 +852,7 @@ class Simulation {
       }
     }
     if (reason === "E11" || reason === "E12" || reason.startsWith("E4")) {
-      this.add("ssd_permanence", {
+      const perm: Record<string, string | number | null> = {
         perm_table_id: this.id("PM"),
         perm_person_id: c.id,
         perm_cla_id: claId,
@@ -873,7 +876,15 @@ class Simulation {
         perm_permanence_order_date: endDay <= this.end ? endDay : null,
         perm_permanence_order_type: reason,
         perm_adoption_worker_id: null,
-      });
+      };
+      // An adoption's details are all recorded together (DfE rule 151), consistently with each other.
+      const sex = perm["perm_adopter_sex"];
+      if (typeof sex === "string") {
+        perm["perm_number_of_adopters"] = sex.endsWith("1") ? 1 : 2;
+        perm["perm_adopter_legal_status"] = sex.endsWith("1") ? "L0" : sex === "MF" ? "L11" : "L12";
+        perm["perm_adopted_by_carer_flag"] ??= "N";
+      }
+      this.add("ssd_permanence", perm);
     }
     // Leaving care at 16 or over after 13 weeks or more in care since 14 (not by adoption or a
     // special guardianship or arrangements order): a relevant, later former relevant, care leaver.

@@ -179,7 +179,8 @@ export function cinChildXml(ix: CinIndex, id: string): string {
       x += `${i5}<Assessments>\n`;
       x += el("AssessmentActualStartDate", iso(a["cina_assessment_start_date"]), `${i5}  `);
       x += el("AssessmentAuthorisationDate", asAt(a["cina_assessment_auth_date"]), `${i5}  `);
-      if (factors.length) x += `${i5}  <FactorsIdentifiedAtAssessment>\n${factors.map((f) => el("AssessmentFactors", f, `${i5}    `)).join("")}${i5}  </FactorsIdentifiedAtAssessment>\n`;
+      // Factors are recorded when an assessment is completed: none yet on one still open at the reference date.
+      if (factors.length && asAt(a["cina_assessment_auth_date"])) x += `${i5}  <FactorsIdentifiedAtAssessment>\n${factors.map((f) => el("AssessmentFactors", f, `${i5}    `)).join("")}${i5}  </FactorsIdentifiedAtAssessment>\n`;
       x += `${i5}</Assessments>\n`;
     }
     for (const pl of ix.plans.get(ref) ?? []) {

@@ -121,13 +121,20 @@ export function ssda903Tables(src: Ssda903Source, p: Period): Ssda903Tables {
   }
   for (const r of src.careLeavers) {
     const id = text(r["clea_person_id"]);
-    add("OC3", { CHILD: id, DOB: dob(id), IN_TOUCH: text(r["clea_care_leaver_in_touch"]), ACTIV: text(r["clea_care_leaver_activity"]), ACCOM: text(r["clea_care_leaver_accommodation"]) });
+    // Out of touch (or died, or refused): activity and accommodation are coded 0, not left blank (DfE rule 153).
+    const touch = text(r["clea_care_leaver_in_touch"]);
+    const zero = (v: string) => (v === "" && touch !== "" ? "0" : v);
+    add("OC3", { CHILD: id, DOB: dob(id), IN_TOUCH: touch, ACTIV: zero(text(r["clea_care_leaver_activity"])), ACCOM: zero(text(r["clea_care_leaver_accommodation"])) });
   }
   for (const r of src.permanence) {
     const id = text(r["perm_person_id"]);
     if (!looked.has(id)) continue;
     const adopters = text(r["perm_number_of_adopters"]);
     if (iso(r["perm_matched_date"]) || adopters || text(r["perm_adopter_sex"])) {
+      // AD1 is written once the adoption's details are all known by the year's end (DfE rule 151).
+      const decided = iso(r["perm_adm_decision_date"]);
+      const matched = iso(r["perm_matched_date"]);
+      if (!decided || !matched || decided > to || matched > to) continue;
       const carer = text(r["perm_adopted_by_carer_flag"]);
       add("AD1", {
         CHILD: id,
