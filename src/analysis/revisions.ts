@@ -75,7 +75,7 @@ export async function revisionsInStore(store: Store, q: RevisionQuery = {}): Pro
   const keep = (vs: IndicatorValue[]) => (q.kinds ? vs.filter((v) => q.kinds!.includes(parsePeriod(v.period)?.kind ?? "")) : vs);
   const out: FigureRevision[] = [];
   for (const [a, b] of pairs) {
-    out.push(...revisionsBetween(keep(await storedValues(store, { snapshots: [a] })), keep(await storedValues(store, { snapshots: [b] }))));
+    for (const r of revisionsBetween(keep(await storedValues(store, { snapshots: [a] })), keep(await storedValues(store, { snapshots: [b] })))) out.push(r);
   }
   return out;
 }

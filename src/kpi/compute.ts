@@ -64,7 +64,8 @@ export async function computeValues(store: Store, targets: readonly Target[], de
   for (const def of defs) {
     onProgress?.(i++, defs.length, def.id);
     const t0 = performance.now();
-    values.push(...(await computeIndicator(store, def, targets, filter)));
+    // A loop, not push(...): one indicator over 150 authorities is more values than a call's arguments may be.
+    for (const v of await computeIndicator(store, def, targets, filter)) values.push(v);
     timings.push({ indicator: def.id, ms: performance.now() - t0 });
   }
   onProgress?.(defs.length, defs.length, "");
