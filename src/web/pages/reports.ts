@@ -2,8 +2,11 @@
  * @module
  * The Reports page: the report calendar (each quarterly and annual report, when it is due, what
  * data it needs and whether that data has arrived) and a form that produces the committee report
- * as `lantern report` does. Members may produce only the public (suppressed) paper; the form
- * offers them nothing else, and the server refuses anything else.
+ * as `lantern report` does. Each report's status is in words as well as colour: ready once its
+ * data has arrived, else on time, due soon or overdue against its due date. Members may produce
+ * only the public (suppressed) paper; the form offers them nothing else, and the server refuses
+ * anything else. Managers may produce the exempt paper: it holds aggregates only, unsuppressed,
+ * which managers see on every page already.
  */
 
 import type { Period } from "../../calendar/periods.ts";
@@ -85,7 +88,7 @@ export function reportsBody(o: {
   return html`<h1 class="govuk-heading-l">Reports <span class="govuk-caption-l">${o.t.la_code}</span></h1>
 ${o.error ? errorSummary("The report could not be made", [o.error]) : ""}
 <h2 class="govuk-heading-m">Report calendar</h2>
-<p class="govuk-body">Each report is due ${String(DUE_WEEKS_AFTER)} weeks after its period ends. Its data has arrived when the latest load's complete months reach the period's end and it holds every table the indicators need. A report is ready once its data has arrived; until then it is on time, due soon (within ${String(DUE_SOON_DAYS)} days of its due date) or overdue. Worked out on ${longDate(o.today)}${cal?.snapshot ? html` from snapshot ${String(cal.snapshot)} (complete months to ${cal.dataTo ?? "?"}, latest record ${cal.extractedTo ?? "?"})` : ""}.</p>
+<p class="govuk-body">Each report is due ${String(DUE_WEEKS_AFTER)} weeks after its period ends. Its data has arrived when the latest load's complete months reach the period's end and it holds every table the indicators need. A report is ready once its data has arrived; until then it is on time, due soon (within ${String(DUE_SOON_DAYS)} days of its due date) or overdue. Worked out on ${longDate(o.today)}${cal?.snapshot ? html` from snapshot ${String(cal.snapshot)} (complete months to ${cal.dataTo ? longDate(cal.dataTo) : "?"}, latest record ${cal.extractedTo ? longDate(cal.extractedTo) : "?"})` : ""}.</p>
 ${
   cal?.reports.length
     ? calendarTable(o.t.la_code, cal.reports)
