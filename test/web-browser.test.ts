@@ -158,6 +158,8 @@ describe("in Chromium", { skip }, () => {
     await page.getByRole("link", { name: "Reports", exact: true }).click();
     await page.waitForURL(/\/reports/);
     assert.ok((await page.locator("#calendar-table tbody tr").count()) >= 4, "a year of quarterly reports and the annual one");
+    const q2 = page.locator("#calendar-table tbody tr", { has: page.getByRole("link", { name: "Quarterly Q2 2026-27" }) });
+    assert.match((await q2.textContent()) ?? "", /11 November 2026.*Yes\s*Ready/s, "the demo's data reaches the end of Q2 2026-27");
     assert.equal(await page.getByLabel(/Exempt/).count(), 0, "members are not offered the exempt paper");
     await page.getByLabel("HTML (one file, readable in any browser)").check();
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Produce the report" }).click()]);

@@ -53,6 +53,8 @@ const ROUTES: readonly RouteCase[] = [
   { method: "GET", url: "/flow", allowed: ALL },
   { method: "GET", url: "/reports", allowed: ALL },
   { method: "POST", url: "/reports", allowed: ALL, form: { la: "X001", period: "2026-27-Q2", audience: "public", format: "neither" } },
+  // The exempt paper: members are refused before anything is made (the bad format stops the rest).
+  { method: "POST", url: "/reports", allowed: STAFF, form: { la: "X001", period: "2026-27-Q2", audience: "exempt", format: "neither" } },
   { method: "GET", url: "/early-warning", allowed: ALL },
   { method: "GET", url: "/data", allowed: ANALYSTS },
   { method: "POST", url: "/data/upload", allowed: ANALYSTS },

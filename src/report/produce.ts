@@ -5,6 +5,7 @@
  * is byte for byte the paper made at the command line, and both are audited as exports.
  */
 
+import { computedSnapshots } from "../kpi/compute.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { resolveTargets } from "../kpi/targets.ts";
 import { audit } from "../store/audit.ts";
@@ -51,6 +52,20 @@ export async function reportDocument(store: Store, job: ReportJob): Promise<Repo
     authority: content.cover.authority.code,
     snapshot: content.cover.snapshot.id,
   };
+}
+
+/**
+ * Snapshots a report on `authority` reads whose figures are not yet computed: its latest snapshot
+ * and the one before (for the amended figures). Gathering computes them itself; a caller that
+ * must not write while it gathers (the web app) computes these first.
+ */
+export async function uncomputedForReport(store: Store, authority: string): Promise<number[]> {
+  const [t] = await resolveTargets(store, { authority });
+  if (!t) return [];
+  // The same choice of snapshots as gatherReport makes.
+  const [prev] = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id < $2 ORDER BY snapshot_id DESC LIMIT 1`, [t.la_code, t.snapshot_id]);
+  const done = await computedSnapshots(store);
+  return [t.snapshot_id, ...(prev ? [prev.snapshot_id] : [])].filter((id) => !done.has(id));
 }
 
 /** The document as the bytes of its format (PDF printed by Chromium; no store needed). */

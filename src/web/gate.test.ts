@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Gate } from "./gate.ts";
+import { Gate, OneAtATime } from "./gate.ts";
 
 test("a write waits for running reads, and reads started during it wait for it", async () => {
   const g = new Gate();
@@ -47,4 +47,26 @@ test("two waiting writes never run together", async () => {
   await Promise.all([slowRead, ...writes]);
   assert.equal(most, 1);
   assert.equal(g.generation, 3);
+});
+
+test("one at a time: a task starts only when the one before has finished, even if it failed", async () => {
+  const q = new OneAtATime();
+  const log: string[] = [];
+  let release!: () => void;
+  const first = q.run(async () => {
+    log.push("1 start");
+    await new Promise<void>((r) => (release = r));
+    log.push("1 end");
+    throw new Error("first failed");
+  });
+  const second = q.run(async () => {
+    log.push("2 start");
+    return 2;
+  });
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(log, ["1 start"]);
+  release();
+  await assert.rejects(first, /first failed/);
+  assert.equal(await second, 2);
+  assert.deepEqual(log, ["1 start", "1 end", "2 start"]);
 });

@@ -58,3 +58,14 @@ export class Gate {
     }
   }
 }
+
+/** Runs tasks one at a time, in arrival order; a task that fails does not stop the next. */
+export class OneAtATime {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#tail.then(fn);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+}

@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { smallExport } from "../../test/fixtures.ts";
 import { CSRF, demoApp, multipart } from "../../test/web-fixture.ts";
+import { uncomputedForReport } from "../report/produce.ts";
 import type { Store } from "../store/port.ts";
 import type { Role } from "./access.ts";
 
@@ -181,7 +182,9 @@ describe("reports", () => {
     assert.equal(member.statusCode, 200);
     assert.match(member.body, /<table[^>]*id="calendar-table"/);
     assert.match(member.body, /Quarterly 2026-27 Q1|Quarterly Q1 2026-27/);
-    assert.match(member.body, /<strong class="govuk-tag govuk-tag--(green|yellow|red)">(ready|waiting for data|overdue)<\/strong>/);
+    // The demo's data runs to 30 September 2026, so Q2 2026-27 (due 11 November) has its data.
+    assert.match(member.body, /Quarterly Q2 2026-27<\/a><\/th><td class="govuk-table__cell">1 July 2026 to 30 September 2026<\/td><td class="govuk-table__cell">11 November 2026 \([^)]*\)<\/td>.*?<strong class="govuk-tag govuk-tag--green">Ready<\/strong>/s);
+    assert.match(member.body, /<strong class="govuk-tag govuk-tag--(green|blue|yellow|red)">(Ready|On time|Due soon|Overdue)<\/strong>/);
     assert.match(member.body, /id="audience-public"/);
     assert.doesNotMatch(member.body, /id="audience-exempt"/);
     assert.match((await get("/reports", "analyst")).body, /id="audience-exempt"/);
@@ -203,6 +206,15 @@ describe("reports", () => {
     const bad = await post("/reports", "analyst", { ...form, audience: "public", period: "2026-27-Q9" });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /The report could not be made/);
+  });
+
+  test("a report whose snapshot has no computed figures yet computes them first, then is produced", async () => {
+    await store.run(`DELETE FROM lantern_compute WHERE snapshot_id = 1`);
+    assert.deepEqual(await uncomputedForReport(store, "X001"), [1]);
+    const res = await post("/reports", "analyst", { _csrf: CSRF, la: "X001", period: "2026-27-Q2", format: "html", audience: "exempt" });
+    assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+    assert.match(res.body, /EXEMPT: NOT FOR PUBLICATION/);
+    assert.deepEqual(await uncomputedForReport(store, "X001"), []);
   });
 
   test("the exempt PDF for analysts is printed by Chromium", { skip: chromium ? false : "no Chromium" }, async () => {

@@ -34,7 +34,7 @@ import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } fr
 import { sendToSignIn } from "./auth/access.ts";
 import { type AuthPluginOptions, authPlugin, cspDirectives } from "./auth/plugin.ts";
 import { saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
-import { Gate } from "./gate.ts";
+import { Gate, OneAtATime } from "./gate.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
 import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, periodOptions, dashboard, digest, goals, indicatorDetail, revisions, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
@@ -46,7 +46,7 @@ import { indicatorBody } from "./pages/indicator.ts";
 import { recordsBody } from "./pages/records.ts";
 import { reportsBody } from "./pages/reports.ts";
 import { AUDIENCES, type Audience } from "../report/content.ts";
-import { auditReport, calendarFor, type ReportDocument, type ReportJob, reportBytes, reportDocument, reportFileName } from "../report/produce.ts";
+import { auditReport, calendarFor, type ReportDocument, type ReportJob, reportBytes, reportDocument, reportFileName, uncomputedForReport } from "../report/produce.ts";
 
 /** Options for {@link buildServer}. */
 export interface ServerOptions {
@@ -500,6 +500,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   const reportPeriods = (t: Target) => periodOptions(t).filter((g) => g.kind === "quarter" || g.kind === "year");
+  const printing = new OneAtATime();
   const mayExempt = (user: SessionUser | null) => hasRole(user, "admin", "analyst", "manager");
   const reportsPage = async (request: FastifyRequest, reply: FastifyReply, t: Target, requested: string | undefined, status = 200, error?: string) => {
     const today = new Date().toISOString().slice(0, 10);
@@ -534,12 +535,21 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const job: ReportJob = { period, audience: audience as Audience, format, dataDir: ctx.dataDir, authority: t.la_code, ...(committee ? { committee } : {}) };
     let doc: ReportDocument;
     try {
-      doc = await ctx.gate.write(() => reportDocument(ctx.store, job));
+      // Gathering only reads, so pages keep being served meanwhile; the rare snapshot whose
+      // figures are not yet computed (the report reads the latest and the one before) is
+      // computed first, alone.
+      if ((await ctx.gate.read(() => uncomputedForReport(ctx.store, t.la_code))).length) {
+        await ctx.gate.write(async () => {
+          for (const snapshot of await uncomputedForReport(ctx.store, t.la_code)) await computeAndStore(ctx.store, { snapshot, dataDir: ctx.dataDir });
+        });
+      }
+      doc = await ctx.gate.read(() => reportDocument(ctx.store, job));
     } catch (e) {
       if (!isLanternError(e)) throw e;
       return reportsPage(request, reply, t, period, 400, `${e.message}${e.hint ? ` ${e.hint}` : ""}`);
     }
-    const bytes = await reportBytes(doc, format);
+    // Each PDF starts a Chromium: one at a time, so many requests cannot exhaust the machine.
+    const bytes = await printing.run(() => reportBytes(doc, format));
     await ctx.gate.write(() => auditReport(ctx.store, user.username, job, doc, "web"));
     return reply
       .type(format === "pdf" ? "application/pdf" : "text/html; charset=utf-8")

@@ -2,18 +2,76 @@
  * @module
  * The Reports page: the report calendar (each quarterly and annual report, when it is due, what
  * data it needs and whether that data has arrived) and a form that produces the committee report
- * as `lantern report` does. Members may produce only the public (suppressed) paper; the form
- * offers them nothing else, and the server refuses anything else.
+ * as `lantern report` does. Each report's status is in words as well as colour: ready once its
+ * data has arrived, else on time, due soon or overdue against its due date. Members may produce
+ * only the public (suppressed) paper; the form offers them nothing else, and the server refuses
+ * anything else. Managers may produce the exempt paper: it holds aggregates only, unsuppressed,
+ * which managers see on every page already.
  */
 
 import type { Period } from "../../calendar/periods.ts";
 import type { Target } from "../../kpi/engine.ts";
-import { DUE_WEEKS_AFTER } from "../../report/calendar.ts";
+import { DUE_WEEKS_AFTER, type ScheduledReport } from "../../report/calendar.ts";
 import type { CalendarView } from "../../report/produce.ts";
 import { type Html, html } from "../html.ts";
 import { csrfField, errorSummary, table } from "../layout.ts";
 
-const STATUS_TAG: Record<string, string> = { ready: "govuk-tag--green", "waiting for data": "govuk-tag--yellow", overdue: "govuk-tag--red" };
+/** Days before its due date that a report still waiting for its data counts as due soon. */
+export const DUE_SOON_DAYS = 14;
+
+/** A report's status as the page shows it. */
+export type WebReportStatus = "ready" | "on time" | "due soon" | "overdue";
+
+/**
+ * The status shown for a report: ready once its data has arrived; otherwise overdue once its due
+ * date has passed, due soon within {@link DUE_SOON_DAYS} days of it, and on time before that.
+ */
+export function webStatus(r: Pick<ScheduledReport, "arrived" | "daysToDue">): WebReportStatus {
+  if (r.arrived) return "ready";
+  if (r.daysToDue < 0) return "overdue";
+  if (r.daysToDue <= DUE_SOON_DAYS) return "due soon";
+  return "on time";
+}
+
+const STATUS_TAG: Record<WebReportStatus, string> = { ready: "govuk-tag--green", "on time": "govuk-tag--blue", "due soon": "govuk-tag--yellow", overdue: "govuk-tag--red" };
+
+/** The first day of a quarter (three months) or financial year (twelve) ending on `periodEnd`. */
+export function startOf(r: Pick<ScheduledReport, "kind" | "periodEnd">): string {
+  const [y, m] = r.periodEnd.split("-").map(Number);
+  return new Date(Date.UTC(y!, m! - (r.kind === "year" ? 12 : 3), 1)).toISOString().slice(0, 10);
+}
+
+/** "11 November 2026". */
+export function longDate(iso: string): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d!)).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+function dueIn(days: number): string {
+  if (days === 0) return "today";
+  return days > 0 ? `in ${days} day${days === 1 ? "" : "s"}` : `${-days} day${days === -1 ? "" : "s"} ago`;
+}
+
+/** The calendar as an accessible table: one row per report, its status in words. */
+export function calendarTable(la: string, reports: readonly ScheduledReport[]): Html {
+  return table({
+    id: "calendar-table",
+    caption: "When each report is due and whether its data has arrived",
+    head: ["Report", "Period", "Due", "Data needed", "Data arrived", "Status"],
+    rows: reports.map((r) => {
+      const status = webStatus(r);
+      const missing = [...(r.covered ? [] : [`activity to ${longDate(r.periodEnd)}`]), ...(r.missingTables.length ? [`tables ${r.missingTables.join(", ")}`] : [])];
+      return [
+        html`<a class="govuk-link" href="/reports?${new URLSearchParams({ la, period: r.period }).toString()}#produce">${r.kind === "year" ? "Annual" : "Quarterly"} ${r.label}</a>`,
+        `${longDate(startOf(r))} to ${longDate(r.periodEnd)}`,
+        html`${longDate(r.due)} (${dueIn(r.daysToDue)})`,
+        html`Activity to ${longDate(r.needs.dataTo)} and ${String(r.needs.tables.length)} SSD tables<details class="govuk-details govuk-!-margin-bottom-0"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Which tables</span></summary><div class="govuk-details__text">${r.needs.tables.join(", ")}</div></details>`,
+        r.arrived ? "Yes" : `No: missing ${missing.join("; ")}`,
+        html`<strong class="govuk-tag ${STATUS_TAG[status]}">${status.replace(/^./, (c) => c.toUpperCase())}</strong>`,
+      ];
+    }),
+  });
+}
 
 /** The Reports page's main content. */
 export function reportsBody(o: {
@@ -30,22 +88,10 @@ export function reportsBody(o: {
   return html`<h1 class="govuk-heading-l">Reports <span class="govuk-caption-l">${o.t.la_code}</span></h1>
 ${o.error ? errorSummary("The report could not be made", [o.error]) : ""}
 <h2 class="govuk-heading-m">Report calendar</h2>
-<p class="govuk-body">Each report is due ${String(DUE_WEEKS_AFTER)} weeks after its period ends. Its data has arrived when the latest load's complete months reach the period's end and it holds every table the indicators need. Worked out on ${o.today}${cal?.snapshot ? html` from snapshot ${String(cal.snapshot)} (complete months to ${cal.dataTo ?? "?"}, latest record ${cal.extractedTo ?? "?"})` : ""}.</p>
+<p class="govuk-body">Each report is due ${String(DUE_WEEKS_AFTER)} weeks after its period ends. Its data has arrived when the latest load's complete months reach the period's end and it holds every table the indicators need. A report is ready once its data has arrived; until then it is on time, due soon (within ${String(DUE_SOON_DAYS)} days of its due date) or overdue. Worked out on ${longDate(o.today)}${cal?.snapshot ? html` from snapshot ${String(cal.snapshot)} (complete months to ${cal.dataTo ? longDate(cal.dataTo) : "?"}, latest record ${cal.extractedTo ? longDate(cal.extractedTo) : "?"})` : ""}.</p>
 ${
   cal?.reports.length
-    ? table({
-        id: "calendar-table",
-        caption: "When each report is due and whether its data has arrived",
-        head: ["Report", "Period ends", "Due", "Data needed to", "Status", "Missing"],
-        rows: cal.reports.map((r) => [
-          html`<a class="govuk-link" href="/reports?${new URLSearchParams({ la: o.t.la_code, period: r.period }).toString()}#produce">${r.kind === "year" ? "Annual" : "Quarterly"} ${r.label}</a>`,
-          r.periodEnd,
-          r.due,
-          r.needs.dataTo,
-          html`<strong class="govuk-tag ${STATUS_TAG[r.status] ?? ""}">${r.status}</strong>`,
-          r.missingTables.length ? `tables: ${r.missingTables.join(", ")}` : r.covered ? "" : "activity to the period's end",
-        ]),
-      })
+    ? calendarTable(o.t.la_code, cal.reports)
     : html`<p class="govuk-body">No reports are scheduled.</p>`
 }
 <h2 class="govuk-heading-m" id="produce">Produce a report</h2>
