@@ -1,9 +1,10 @@
 // The engine's shortcuts change no value. Indicators whose rows depend on a period only through
 // its last day are computed once per distinct end date and fanned out to every period ending
 // then (a month, its rolling year, and any quarter or year ending that day); breakdowns are
-// aggregated once per end date too. Here the whole library, on two small generated authorities,
+// aggregated once per end date too; each child's ethnic group and disability are worked out once
+// per child rather than on every record-level row. Here the whole library, on two small generated authorities,
 // must come out identical — every value, numerator, denominator, reason and breakdown — to the
-// reference path that binds every period separately.
+// reference path that binds every period separately and works the person groups out row by row.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { generateToDirectory } from "../src/generate/index.ts";

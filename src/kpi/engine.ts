@@ -92,7 +92,11 @@ export function dependsOnlyOnPeriodEnd(sql: string): boolean {
   return !/\bp\s*\.\s*(start_date|kind|pop_year)\b/i.test(sql);
 }
 
-/** How to compute: `reference` binds every period separately (the plain path the optimised one is checked against). */
+/**
+ * How to compute. `reference` is the plain path the optimised one is checked against
+ * (test/kpi-equivalence.test.ts): every period bound separately, and each child's ethnicity and
+ * disability worked out on every record-level row.
+ */
 export interface ComputeMode {
   readonly reference?: boolean;
 }
@@ -183,20 +187,33 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
         await store.run(`DROP TABLE IF EXISTS lantern_kpi_base`);
         // Only what the aggregates read: the record-level "why" text is for drill-down, not sums.
         const cols = ["la_code", "period_id", "num", "den", "measure", ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
+        let from = "base b";
         if (personDims.length) {
-          // Ethnicity and disability come from the child's own record, for every indicator.
+          // Ethnicity and disability come from the child's own record, for every indicator. Each
+          // child's groups are worked out once (not once per record and period) and joined on.
           head = bindSql(`${def.sql} /* {person}${personDims.includes("disability") ? " {disability}" : ""} */`, able, def, filter, bind);
-          if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
-          if (personDims.includes("disability")) {
-            cols.push(
-              `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
-            );
+          if (mode.reference) {
+            // The plain form: worked out on every record-level row.
+            from += ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
+            if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
+            if (personDims.includes("disability")) {
+              cols.push(
+                `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
+              );
+            }
+          } else {
+            const extra = [`t_pdim AS (SELECT pe.la_code, pe.pers_person_id, ${ETHNIC_GROUP} AS ethnic_group FROM t_person pe)`];
+            from += ` LEFT JOIN t_pdim pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
+            if (personDims.includes("ethnicity")) cols.push(`coalesce(pe.ethnic_group, 'not recorded') AS dim_ethnicity`);
+            if (personDims.includes("disability")) {
+              extra.push(`t_pdis AS (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_disability d WHERE upper(d.disa_disability_code) <> 'NONE')`);
+              from += ` LEFT JOIN t_pdis dd ON dd.la_code = b.la_code AND dd.disa_person_id = b.person_id`;
+              cols.push(`CASE WHEN dd.disa_person_id IS NOT NULL THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`);
+            }
+            head += `,\n${extra.join(",\n")}`;
           }
         }
-        await store.run(
-          `CREATE TEMPORARY TABLE lantern_kpi_base AS ${head} SELECT ${cols.join(", ")} FROM base b` +
-            (personDims.length ? ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id` : ""),
-        );
+        await store.run(`CREATE TEMPORARY TABLE lantern_kpi_base AS ${head} SELECT ${cols.join(", ")} FROM ${from}`);
         head = bindSql("SELECT * FROM {periods}", able, def, filter, bind);
         base = "lantern_kpi_base";
       }
