@@ -3,7 +3,9 @@
  * `npm run bench`: the performance targets, measured. Each figure is printed beside a baseline
  * run in the same process (here, DuckDB's own `read_csv` of the same files), so the ratio means
  * something on any machine. Never run by the tests. `BENCH_QUICK=1` skips the 150-authority runs;
- * `BENCH_ONLY=web|formats|national` runs one section (`BENCH_WEB_ONLY=1` is `web`); the national
+ * `BENCH_ONLY=web|formats|national|compute` runs one section (`BENCH_WEB_ONLY=1` is `web`;
+ * `compute` is the one-authority compute beside its bare pass, without forecasts, report or the
+ * import baseline, for checking the KPI engine's speed quickly); the national
  * set is `BENCH_AUTHORITIES` authorities (default 150) of a typical `BENCH_POPULATION` children
  * (default 60,000: about 8 GB of CSV and half an hour on 2 cores).
  */
@@ -122,7 +124,7 @@ async function benchReport(store: Store, dataDir: string): Promise<void> {
   });
 }
 
-async function benchAuthorities(k: number, population = 60000): Promise<void> {
+async function benchAuthorities(k: number, population = 60000, computeOnly = false): Promise<void> {
   const t = tempDir("lantern-bench-");
   try {
     const out = join(t.dir, "export");
@@ -145,6 +147,10 @@ async function benchAuthorities(k: number, population = 60000): Promise<void> {
       baseline: secs(bare.ms),
       ratio: `${(compute.ms / bare.ms).toFixed(1)}×`,
     });
+    if (computeOnly) {
+      await store.close();
+      return;
+    }
     if (k === 1) await benchForecasts(store);
     if (k === 1) await benchReport(store, join(t.dir, "data"));
     if (k > 1) await webLoad(store, join(t.dir, "data"), `one authority (X001) in the ${k}-authority store`, "X001");
@@ -328,6 +334,7 @@ const only = process.env["BENCH_ONLY"] ?? (process.env["BENCH_WEB_ONLY"] === "1"
 const nationalK = Number(process.env["BENCH_AUTHORITIES"] ?? 150);
 const nationalPopulation = Number(process.env["BENCH_POPULATION"] ?? 60000);
 if (only === undefined) await benchAuthorities(1);
+if (only === "compute") await benchAuthorities(1, 60000, true);
 if ((only === undefined && !quick) || only === "national") await benchAuthorities(nationalK, nationalPopulation);
 if (only === undefined || only === "web") await benchWeb();
 if (only === undefined || only === "formats") await benchFormats();

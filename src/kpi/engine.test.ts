@@ -4,7 +4,7 @@ import { loadBankHolidays } from "../calendar/working-days.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import type { Store } from "../store/port.ts";
 import { tempStore, writeExport } from "../../test/fixtures.ts";
-import { computeIndicator, indicatorRecords } from "./engine.ts";
+import { computeIndicator, dependsOnlyOnPeriodEnd, indicatorRecords } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
 import { ensureReferenceTables } from "./reference-tables.ts";
 import { resolveTargets } from "./targets.ts";
@@ -177,4 +177,14 @@ test("breakdowns and reasons for what cannot be computed", async () => {
   } finally {
     await cleanup();
   }
+});
+
+test("only SQL that reads a period's last day alone is computed once per end date", () => {
+  assert.equal(dependsOnlyOnPeriodEnd("SELECT p.period_id FROM {cin_episodes} e JOIN {periods} p ON e.cine_referral_date <= p.end_date"), true);
+  assert.equal(dependsOnlyOnPeriodEnd("SELECT p.period_id FROM {cin_episodes} e JOIN {periods} p ON e.cine_referral_date BETWEEN p.start_date AND p.end_date"), false);
+  assert.equal(dependsOnlyOnPeriodEnd("SELECT p.period_id FROM {periods} p WHERE p.kind = 'month'"), false);
+  assert.equal(dependsOnlyOnPeriodEnd("SELECT p.pop_year FROM {periods} p"), false);
+  // Another alias for the periods cannot be checked, so it is not collapsed.
+  assert.equal(dependsOnlyOnPeriodEnd("SELECT q.period_id FROM {periods} q"), false);
+  assert.equal(dependsOnlyOnPeriodEnd("SELECT 1 FROM {periods} p JOIN {periods} AS q ON q.end_date = p.end_date"), false);
 });

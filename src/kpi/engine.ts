@@ -43,7 +43,7 @@ function lit(s: string): string {
 }
 
 /** The WITH clause binding every token of `sql` to `targets`, and the SQL with tokens replaced. */
-export function bindSql(sql: string, targets: readonly Target[], def: Pick<IndicatorDef, "periods">, filter: PeriodFilter = {}): string {
+export function bindSql(sql: string, targets: readonly Target[], def: Pick<IndicatorDef, "periods">, filter: PeriodFilter = {}, opts: { collapseEnds?: boolean } = {}): string {
   const covered = targets.filter((t) => t.data_from && t.data_to);
   const values = covered.length
     ? covered.map((t) => `(${lit(t.la_code)}, ${Number(t.snapshot_id)}, DATE ${lit(t.data_from!)}, DATE ${lit(t.data_to!)})`).join(", ")
@@ -53,12 +53,18 @@ export function bindSql(sql: string, targets: readonly Target[], def: Pick<Indic
   const ids = filter.periodIds;
   for (const token of sqlTokens(sql)) {
     if (token === "periods") {
+      // `t_pall` is every period asked for; `rep_id` names the period whose rows stand for it.
+      // With `collapseEnds` the indicator's SQL sees one period per distinct end date (a month, the
+      // rolling year and any quarter or year ending that day share one), and the engine fans the
+      // aggregates out to every period by `rep_id`; otherwise each period stands for itself.
+      const rep = opts.collapseEnds ? `min(p.period_id) OVER (PARTITION BY g.la_code, p.end_date)` : `p.period_id`;
       ctes.push(
-        `t_periods AS (SELECT g.la_code, p.period_id, p.kind, p.start_date, p.end_date, p.pop_year FROM target g ` +
+        `t_pall AS (SELECT g.la_code, p.period_id, p.kind, p.start_date, p.end_date, p.pop_year, ${rep} AS rep_id FROM target g ` +
           `JOIN lantern_period p ON p.start_date >= g.data_from AND p.end_date <= g.data_to ` +
           `WHERE p.kind IN (${kinds.length ? kinds.map(lit).join(", ") : "''"})` +
           (ids ? ` AND p.period_id IN (${ids.length ? ids.map(lit).join(", ") : "''"})` : "") +
           `)`,
+        `t_periods AS (SELECT la_code, period_id, kind, start_date, end_date, pop_year FROM t_pall${opts.collapseEnds ? " WHERE period_id = rep_id" : ""})`,
       );
     } else if (token === "calendar") {
       ctes.push(`t_calendar AS (SELECT d, wd FROM lantern_calendar)`);
@@ -73,6 +79,26 @@ export function bindSql(sql: string, targets: readonly Target[], def: Pick<Indic
   }
   if (!sqlTokens(sql).includes("periods")) throw new Error("indicator SQL must join {periods}");
   return `WITH ${ctes.join(",\n")},\nbase AS (${sql.replace(TOKEN, (_, t: string) => `t_${t}`)})`;
+}
+
+/**
+ * True when an indicator's rows depend on a period only through its last day: its SQL joins
+ * `{periods} p` and reads neither `p.start_date`, `p.kind` nor `p.pop_year`. Such rows are the same
+ * for every period ending on one day, so the engine computes them once per distinct end date.
+ */
+export function dependsOnlyOnPeriodEnd(sql: string): boolean {
+  const uses = [...sql.matchAll(/\{periods\}(\s+(?:AS\s+)?(\w+))?/gi)];
+  if (!uses.length || uses.some((m) => m[2] !== "p")) return false;
+  return !/\bp\s*\.\s*(start_date|kind|pop_year)\b/i.test(sql);
+}
+
+/**
+ * How to compute. `reference` is the plain path the optimised one is checked against
+ * (test/kpi-equivalence.test.ts): every period bound separately, and each child's ethnicity and
+ * disability worked out on every record-level row.
+ */
+export interface ComputeMode {
+  readonly reference?: boolean;
 }
 
 /** Breakdowns every person-level indicator gets from the child's record (`ssd_person`, `ssd_disability`). */
@@ -141,7 +167,7 @@ function finish(def: IndicatorDef, t: Target, r: Row, breakdown?: { name: string
  * Compute one indicator for every target and every period it supports (or the filter allows).
  * Targets lacking a table the indicator needs get null values with a reason for each period.
  */
-export async function computeIndicator(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter = {}): Promise<IndicatorValue[]> {
+export async function computeIndicator(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter = {}, mode: ComputeMode = {}): Promise<IndicatorValue[]> {
   if (def.source === "measures") return loadedMeasures(store, def, targets, filter);
   const able = targets.filter((t) => missingTables(def, t).length === 0);
   const out: IndicatorValue[] = [];
@@ -153,28 +179,42 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
     // With breakdowns, the record-level rows are made once into a temporary table and every
     // aggregate reads that, instead of re-running the indicator's SQL for each breakdown. One
     // transaction keeps the temporary table on one connection (a pooled PostgreSQL client).
+    const bind = { collapseEnds: !mode.reference && dependsOnlyOnPeriodEnd(def.sql) };
     await store.transaction(async () => {
-      let head = bindSql(def.sql, able, def, filter);
+      let head = bindSql(def.sql, able, def, filter, bind);
       let base = "base";
       if (dims.length) {
         await store.run(`DROP TABLE IF EXISTS lantern_kpi_base`);
         // Only what the aggregates read: the record-level "why" text is for drill-down, not sums.
         const cols = ["la_code", "period_id", "num", "den", "measure", ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
+        let from = "base b";
         if (personDims.length) {
-          // Ethnicity and disability come from the child's own record, for every indicator.
-          head = bindSql(`${def.sql} /* {person}${personDims.includes("disability") ? " {disability}" : ""} */`, able, def, filter);
-          if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
-          if (personDims.includes("disability")) {
-            cols.push(
-              `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
-            );
+          // Ethnicity and disability come from the child's own record, for every indicator. Each
+          // child's groups are worked out once (not once per record and period) and joined on.
+          head = bindSql(`${def.sql} /* {person}${personDims.includes("disability") ? " {disability}" : ""} */`, able, def, filter, bind);
+          if (mode.reference) {
+            // The plain form: worked out on every record-level row.
+            from += ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
+            if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
+            if (personDims.includes("disability")) {
+              cols.push(
+                `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
+              );
+            }
+          } else {
+            const extra = [`t_pdim AS (SELECT pe.la_code, pe.pers_person_id, ${ETHNIC_GROUP} AS ethnic_group FROM t_person pe)`];
+            from += ` LEFT JOIN t_pdim pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
+            if (personDims.includes("ethnicity")) cols.push(`coalesce(pe.ethnic_group, 'not recorded') AS dim_ethnicity`);
+            if (personDims.includes("disability")) {
+              extra.push(`t_pdis AS (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_disability d WHERE upper(d.disa_disability_code) <> 'NONE')`);
+              from += ` LEFT JOIN t_pdis dd ON dd.la_code = b.la_code AND dd.disa_person_id = b.person_id`;
+              cols.push(`CASE WHEN dd.disa_person_id IS NOT NULL THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`);
+            }
+            head += `,\n${extra.join(",\n")}`;
           }
         }
-        await store.run(
-          `CREATE TEMPORARY TABLE lantern_kpi_base AS ${head} SELECT ${cols.join(", ")} FROM base b` +
-            (personDims.length ? ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id` : ""),
-        );
-        head = bindSql("SELECT * FROM {periods}", able, def, filter);
+        await store.run(`CREATE TEMPORARY TABLE lantern_kpi_base AS ${head} SELECT ${cols.join(", ")} FROM ${from}`);
+        head = bindSql("SELECT * FROM {periods}", able, def, filter, bind);
         base = "lantern_kpi_base";
       }
       const pop = def.unit === "rate";
@@ -185,7 +225,7 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
           CAST(coalesce(sum(b.den), 0) AS DOUBLE PRECISION) AS denominator,
           percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
           ${pop ? ", max(coalesce(pop.population_0_17, ref.population_0_17)) AS population" : ""}
-        FROM t_periods p LEFT JOIN ${base} b ON b.la_code = p.la_code AND b.period_id = p.period_id
+        FROM t_pall p LEFT JOIN ${base} b ON b.la_code = p.la_code AND b.period_id = p.rep_id
         ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
         GROUP BY p.la_code, p.period_id, p.pop_year
         ORDER BY p.la_code, p.period_id`,
@@ -194,12 +234,16 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
       if (dims.length) {
         // Every breakdown in one pass: the record-level rows once per dimension, grouped together.
         const per = dims.map((dim, i) => `SELECT b.la_code, b.period_id, ${i} AS dim_no, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR) AS category, b.num, b.den, b.measure FROM ${base} b`);
+        // Aggregated per representative period, then fanned out to every period it stands for.
         const brows = await store.all(
-          `SELECT u.la_code, u.period_id, u.dim_no, u.category,
-            CAST(sum(u.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(u.den) AS DOUBLE PRECISION) AS denominator,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY u.measure) AS median
-          FROM (${per.join(" UNION ALL ")}) u GROUP BY u.la_code, u.period_id, u.dim_no, u.category
-          ORDER BY u.dim_no, u.la_code, u.period_id, u.category`,
+          `${head}
+          SELECT a.la_code, m.period_id, a.dim_no, a.category, a.numerator, a.denominator, a.median FROM (
+            SELECT u.la_code, u.period_id, u.dim_no, u.category,
+              CAST(sum(u.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(u.den) AS DOUBLE PRECISION) AS denominator,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY u.measure) AS median
+            FROM (${per.join(" UNION ALL ")}) u GROUP BY u.la_code, u.period_id, u.dim_no, u.category
+          ) a JOIN t_pall m ON m.la_code = a.la_code AND m.rep_id = a.period_id
+          ORDER BY a.dim_no, a.la_code, m.period_id, a.category`,
         );
         for (const r of brows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r, { name: dims[Number(r["dim_no"])]!, category: String(r["category"]) }));
       }
