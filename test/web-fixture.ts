@@ -12,7 +12,8 @@ import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
 import type { Role, SessionUser } from "../src/web/access.ts";
 import { buildServer } from "../src/web/server.ts";
-import { tempDir } from "./fixtures.ts";
+import { type StoreKind, tempDir, testStoreKind } from "./fixtures.ts";
+import { freshDatabase } from "./postgres-cluster.ts";
 
 /** One user of each role; the manager is granted the front door only. */
 export const USERS: Record<Role, SessionUser> = {
@@ -25,12 +26,22 @@ export const USERS: Record<Role, SessionUser> = {
 export const CSRF = "test-csrf-token";
 
 /** A demo store and the app on it; the user is chosen per request with the `x-test-user` header. */
-export async function demoApp(): Promise<{ app: FastifyInstance; store: Store; dataDir: string; close: () => Promise<void> }> {
+export async function demoApp(kind: StoreKind = testStoreKind()): Promise<{ app: FastifyInstance; store: Store; dataDir: string; close: () => Promise<void> }> {
   const t = tempDir("lantern-web-");
   const quiet: Output = { out: () => {}, err: () => {}, isTTY: false, color: false };
-  const code = await main(["demo", "--data", t.dir, "--population", "1500", "--no-serve"], quiet);
+  // On PostgreSQL, `lantern demo` (which reads LANTERN_DATABASE_URL like every command) fills a fresh database.
+  const db = kind === "postgres" ? await freshDatabase() : undefined;
+  const before = process.env["LANTERN_DATABASE_URL"];
+  if (db) process.env["LANTERN_DATABASE_URL"] = db.url;
+  let code: number;
+  try {
+    code = await main(["demo", "--data", t.dir, "--population", "1500", "--no-serve"], quiet);
+  } finally {
+    if (before === undefined) delete process.env["LANTERN_DATABASE_URL"];
+    else process.env["LANTERN_DATABASE_URL"] = before;
+  }
   if (code !== 0) throw new Error(`lantern demo exited ${code}`);
-  const store = await openStore(storeConfig(t.dir, {}));
+  const store = await openStore(storeConfig(t.dir, db ? { LANTERN_DATABASE_URL: db.url } : {}));
   const app = await buildServer({
     store,
     dataDir: t.dir,
@@ -44,6 +55,7 @@ export async function demoApp(): Promise<{ app: FastifyInstance; store: Store; d
     close: async () => {
       await app.close();
       await store.close();
+      await db?.drop();
       t.cleanup();
     },
   };

@@ -541,6 +541,11 @@ const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
  * LANTERN_DATA_REJECTED with every issue when there is an error and a store was given.
  */
 export async function loadFormats(store: Store | undefined, opts: FormatLoadOptions): Promise<FormatLoadResult> {
+  // One connection throughout: the staging tables are temporary tables of that connection.
+  return store ? store.session(() => loadOn(store, opts)) : loadOn(undefined, opts);
+}
+
+async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promise<FormatLoadResult> {
   const started = performance.now();
   if (opts.authority !== undefined && !AUTHORITY_CODE.test(opts.authority)) {
     throw new LanternError("LANTERN_BAD_OPTION", `--authority ${JSON.stringify(opts.authority)} is not an authority code.`, { hint: "Use the DfE local authority number (for example 202)." });

@@ -122,6 +122,11 @@ const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
 /** Import SSD files into the store. Throws `LANTERN_DATA_REJECTED` (with every issue) on any error. */
 export async function importSsd(store: Store, opts: ImportOptions): Promise<ImportResult> {
+  // One connection throughout: the staging tables are temporary tables of that connection.
+  return store.session(() => importOn(store, opts));
+}
+
+async function importOn(store: Store, opts: ImportOptions): Promise<ImportResult> {
   const started = performance.now();
   const now = opts.now ?? (() => new Date());
   if (opts.authority !== undefined && !AUTHORITY_CODE.test(opts.authority)) {
@@ -209,6 +214,7 @@ export async function importSsd(store: Store, opts: ImportOptions): Promise<Impo
     } finally {
       await dropStaging(store, true);
     }
+    await store.analyze(["lantern_snapshot", "lantern_snapshot_table", "lantern_population", ...SSD_TABLES.map((t) => t.name)]);
   }
   for (const plan of plans) {
     if (plan.identicalTo && !opts.force) {
@@ -510,7 +516,10 @@ async function commitAuthority(
 }
 
 export async function commitRows(store: Store, map: readonly (readonly [string, number])[]): Promise<void> {
-  await store.run(`CREATE OR REPLACE TEMP TABLE stg_snapshot_map (la_code VARCHAR, snapshot_id INTEGER)`);
+  await store.createStaging("stg_snapshot_map", [
+    { name: "la_code", type: "text" },
+    { name: "snapshot_id", type: "int" },
+  ]);
   for (const [la, id] of map) await store.run(`INSERT INTO stg_snapshot_map VALUES ($1, $2)`, [la, id]);
   for (const t of SSD_TABLES) {
     const cols = t.columns.map((c) => c.name).join(", ");

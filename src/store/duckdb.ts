@@ -147,6 +147,10 @@ class DuckDbStore implements Store {
     });
   }
 
+  async session<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#inside.getStore()) return fn();
     // Queue behind the transaction before this one (set synchronously, so two callers never both begin).
@@ -199,6 +203,8 @@ class DuckDbStore implements Store {
       },
     };
   }
+
+  async analyze(_tables: readonly string[]): Promise<void> {}
 
   async close(): Promise<void> {
     this.#con.closeSync();
