@@ -41,6 +41,13 @@ export interface ImportOptions {
   readonly onProgress?: (done: number, total: number, label: string) => void;
   /** Stop listing errors after this many (they are still counted). Default 200. */
   readonly maxIssues?: number;
+  /** Called once if another load for the same authority is running and this one waits for it. */
+  readonly onWait?: (authorities: readonly string[]) => void;
+  /**
+   * Called inside the commit transaction once every row is written, before it commits. For
+   * tests that stop a load half way (kill the process, drop the connection) at that point.
+   */
+  readonly duringCommit?: () => Promise<void>;
 }
 
 /** The outcome for one authority. */
@@ -135,6 +142,18 @@ async function importOn(store: Store, opts: ImportOptions): Promise<ImportResult
     });
   }
   const loads = discoverLoads(opts.paths, opts.authority);
+  if (opts.dryRun) return importLoads(store, opts, loads, started, now);
+  // Two loads for one authority never interleave: the second waits (in this process, or on
+  // PostgreSQL in any process) and then sees the first one's snapshot as the previous one.
+  const authorities = [...new Set(loads.map((l) => l.authority))];
+  return store.exclusive(
+    authorities.map((a) => `load:${a}`),
+    () => importLoads(store, opts, loads, started, now),
+    () => opts.onWait?.(authorities),
+  );
+}
+
+async function importLoads(store: Store, opts: ImportOptions, loads: readonly AuthorityFiles[], started: number, now: () => Date): Promise<ImportResult> {
   const log = new IssueLog(opts.maxIssues ?? 200);
 
   // Phase 1: fingerprints and re-import detection.
@@ -210,6 +229,7 @@ async function importOn(store: Store, opts: ImportOptions): Promise<ImportResult
             [p.la_code, p.year, p.population_0_17, "population.csv"],
           );
         }
+        await opts.duringCommit?.();
       });
     } finally {
       await dropStaging(store, true);

@@ -45,6 +45,13 @@ export interface Store {
   bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter>;
   /** Create a session-local staging table like `table` but holding only `columns`. */
   createStaging(name: string, columns: readonly BulkColumn[]): Promise<void>;
+  /**
+   * Run `fn` holding the named locks (for example `load:202`): anyone else asking for one of the
+   * same names waits until `fn` ends, in this process and, on PostgreSQL, in every process using
+   * the same database (advisory locks, released by the server if the process dies). `onWait` is
+   * called once if another holder makes this caller wait.
+   */
+  exclusive<T>(names: readonly string[], fn: () => Promise<T>, onWait?: () => void): Promise<T>;
   /** Refresh the planner's statistics after a bulk change (PostgreSQL needs it; DuckDB keeps its own). */
   analyze(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;

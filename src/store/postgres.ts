@@ -19,6 +19,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { isoDate } from "../calendar/dates.ts";
 import { LanternError } from "../core/errors.ts";
+import { advisoryKey } from "./locks.ts";
 import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
 
 /** Type OIDs whose text form we read ourselves. */
@@ -100,6 +101,8 @@ export async function openPostgresStore(url: string, opts: PgOptions = {}): Prom
   // An idle client whose connection drops (server restart, pg_terminate_backend) must not crash
   // the process: the pool discards it and the next query gets a fresh one.
   pool.on("error", () => undefined);
+  // The same for a client in use (a session between two queries): its next query fails instead.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const location = redactUrl(url);
   try {
     const c = await pool.connect();
@@ -175,6 +178,31 @@ class PgStore implements Store {
     } finally {
       await this.#release(client);
     }
+  }
+
+  async exclusive<T>(names: readonly string[], fn: () => Promise<T>, onWait?: () => void): Promise<T> {
+    // Session-level advisory locks on the session's own connection: another process (or another
+    // session of this one) asking for the same name waits; if this process dies or its connection
+    // drops, the server releases them.
+    return this.session(async () => {
+      const keys = [...new Set(names)].sort().map(advisoryKey);
+      const held: [number, number][] = [];
+      try {
+        let waited = false;
+        for (const k of keys) {
+          const [got] = await this.all<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS ok`, k);
+          if (!got?.ok) {
+            if (!waited) onWait?.();
+            waited = true;
+            await this.run(`SELECT pg_advisory_lock($1, $2)`, k);
+          }
+          held.push(k);
+        }
+        return await fn();
+      } finally {
+        for (const k of held.reverse()) await this.run(`SELECT pg_advisory_unlock($1, $2)`, k).catch(() => undefined);
+      }
+    });
   }
 
   async #release(client: pg.PoolClient): Promise<void> {
