@@ -9,6 +9,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
+import { freshDatabase, pgSkipReason } from "./postgres-cluster.ts";
+
+/** The two stores Lantern runs on. */
+export type StoreKind = Store["kind"];
+export const STORE_KINDS: readonly StoreKind[] = ["duckdb", "postgres"];
+
+/**
+ * The stores a dual-store test loops over, each with its node:test `skip` value: PostgreSQL is
+ * skipped (with the reason shown) only when it is not installed and this is not CI.
+ * `for (const { kind, skip } of storeKinds()) test(`… (${kind})`, { skip }, async () => …)`
+ */
+export function storeKinds(): { kind: StoreKind; skip: string | false }[] {
+  return STORE_KINDS.map((kind) => ({ kind, skip: kind === "postgres" ? pgSkipReason() : false }));
+}
+
+/** The store the store-using suites run on: `LANTERN_TEST_STORE=postgres` (see package.json test:pg), else DuckDB. */
+export function testStoreKind(env: NodeJS.ProcessEnv = process.env): StoreKind {
+  const k = env["LANTERN_TEST_STORE"] ?? "duckdb";
+  if (k !== "duckdb" && k !== "postgres") throw new Error(`LANTERN_TEST_STORE=${k}: use duckdb or postgres`);
+  return k;
+}
 
 const made = new Set<string>();
 process.on("exit", () => {
@@ -28,9 +49,29 @@ export function tempDir(prefix = "lantern-test-"): { dir: string; cleanup: () =>
   };
 }
 
-/** A fresh store in a temporary folder. */
-export async function tempStore(): Promise<{ store: Store; dataDir: string; cleanup: () => Promise<void> }> {
+/** A fresh, migrated store: DuckDB in a temporary folder, or a new database on the test PostgreSQL server. */
+export async function tempStore(kind: StoreKind = testStoreKind()): Promise<{
+  store: Store;
+  dataDir: string;
+  /** For PostgreSQL, the database's URL (set it as LANTERN_DATABASE_URL for a child process). */
+  databaseUrl?: string;
+  cleanup: () => Promise<void>;
+}> {
   const t = tempDir("lantern-store-");
+  if (kind === "postgres") {
+    const db = await freshDatabase();
+    const store = await openStore(storeConfig(t.dir, { LANTERN_DATABASE_URL: db.url }));
+    return {
+      store,
+      dataDir: t.dir,
+      databaseUrl: db.url,
+      cleanup: async () => {
+        await store.close();
+        await db.drop();
+        t.cleanup();
+      },
+    };
+  }
   const store = await openStore(storeConfig(t.dir, {}));
   return {
     store,

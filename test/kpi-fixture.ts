@@ -13,11 +13,11 @@ import { ensureReferenceTables } from "../src/kpi/reference-tables.ts";
 import { resolveTargets } from "../src/kpi/targets.ts";
 import type { IndicatorValue } from "../src/kpi/types.ts";
 import type { Store } from "../src/store/port.ts";
-import { tempStore, writeExport } from "./fixtures.ts";
+import { type StoreKind, tempStore, testStoreKind, writeExport } from "./fixtures.ts";
 
-/** Import `files` as authority 202 into a new store, ready for computing. */
-export async function indicatorFixture(files: Record<string, string>): Promise<{ store: Store; target: Target; cleanup: () => Promise<void> }> {
-  const s = await tempStore();
+/** Import `files` as authority 202 into a new store (of the run's kind by default), ready for computing. */
+export async function indicatorFixture(files: Record<string, string>, kind: StoreKind = testStoreKind()): Promise<{ store: Store; target: Target; cleanup: () => Promise<void> }> {
+  const s = await tempStore(kind);
   await importSsd(s.store, { paths: [writeExport(files)], authority: "202" });
   await ensureReferenceTables(s.store, loadBankHolidays());
   const [target] = (await resolveTargets(s.store)) as [Target];

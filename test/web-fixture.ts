@@ -14,7 +14,8 @@ import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
 import type { Role, SessionUser } from "../src/web/access.ts";
 import { buildServer } from "../src/web/server.ts";
-import { tempDir } from "./fixtures.ts";
+import { type StoreKind, tempDir, testStoreKind } from "./fixtures.ts";
+import { freshDatabase } from "./postgres-cluster.ts";
 
 /** One user of each role; the manager is granted the front door only. */
 export const USERS: Record<Role, SessionUser> = {
@@ -26,13 +27,27 @@ export const USERS: Record<Role, SessionUser> = {
 
 export const CSRF = "test-csrf-token";
 
-/** A demo store and the app on it. */
-export async function demoApp(o: { signIn?: boolean } = {}): Promise<{ app: FastifyInstance; store: Store; dataDir: string; close: () => Promise<void> }> {
+/**
+ * A demo store and the app on it. Without `signIn` the user is chosen per request with the
+ * `x-test-user` header; with it, requests must sign in through the real form.
+ */
+export async function demoApp(o: { signIn?: boolean; kind?: StoreKind } = {}): Promise<{ app: FastifyInstance; store: Store; dataDir: string; close: () => Promise<void> }> {
+  const kind = o.kind ?? testStoreKind();
   const t = tempDir("lantern-web-");
   const quiet: Output = { out: () => {}, err: () => {}, isTTY: false, color: false };
-  const code = await main(["demo", "--data", t.dir, "--population", "1500", "--no-serve"], quiet);
+  // On PostgreSQL, `lantern demo` (which reads LANTERN_DATABASE_URL like every command) fills a fresh database.
+  const db = kind === "postgres" ? await freshDatabase() : undefined;
+  const before = process.env["LANTERN_DATABASE_URL"];
+  if (db) process.env["LANTERN_DATABASE_URL"] = db.url;
+  let code: number;
+  try {
+    code = await main(["demo", "--data", t.dir, "--population", "1500", "--no-serve"], quiet);
+  } finally {
+    if (before === undefined) delete process.env["LANTERN_DATABASE_URL"];
+    else process.env["LANTERN_DATABASE_URL"] = before;
+  }
   if (code !== 0) throw new Error(`lantern demo exited ${code}`);
-  const store = await openStore(storeConfig(t.dir, {}));
+  const store = await openStore(storeConfig(t.dir, db ? { LANTERN_DATABASE_URL: db.url } : {}));
   const app = o.signIn
     ? await buildServer({ store, dataDir: t.dir, auth: { secureCookies: false } })
     : await buildServer({
@@ -48,6 +63,7 @@ export async function demoApp(o: { signIn?: boolean } = {}): Promise<{ app: Fast
     close: async () => {
       await app.close();
       await store.close();
+      await db?.drop();
       t.cleanup();
     },
   };

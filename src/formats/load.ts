@@ -542,6 +542,11 @@ const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
  * LANTERN_DATA_REJECTED with every issue when there is an error and a store was given.
  */
 export async function loadFormats(store: Store | undefined, opts: FormatLoadOptions): Promise<FormatLoadResult> {
+  // One connection throughout: the staging tables are temporary tables of that connection.
+  return store ? store.session(() => loadOn(store, opts)) : loadOn(undefined, opts);
+}
+
+async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promise<FormatLoadResult> {
   const started = performance.now();
   if (opts.authority !== undefined && !AUTHORITY_CODE.test(opts.authority)) {
     throw new LanternError("LANTERN_BAD_OPTION", `--authority ${JSON.stringify(opts.authority)} is not an authority code.`, { hint: "Use the DfE local authority number (for example 202)." });
@@ -617,46 +622,50 @@ export async function loadFormats(store: Store | undefined, opts: FormatLoadOpti
   }
   if (!stage) return { ...base, status: store ? "validated" : "validated", elapsedMs: performance.now() - started };
 
-  // Commit: snapshot, rows, DfE queries — one transaction.
-  const shas = await Promise.all(detected.map(async (f) => ({ f, sha: await sha256File(f.path) })));
-  const fingerprint = createHash("sha256")
-    .update(shas.map((s) => `${s.f.name.toLowerCase()}:${s.sha}`).sort().join("\n"))
-    .digest("hex");
-  const hit = await identicalSnapshot(store, authority, fingerprint);
-  if (hit && !opts.force) {
-    await dropStaging(store, true);
-    return { ...base, status: "unchanged", identicalTo: hit, elapsedMs: performance.now() - started };
-  }
-  // Staged rows carry the placeholder authority when it came from the file: set it.
-  if (!opts.authority) for (const t of SSD_TABLES) await store.run(`UPDATE stg_${t.name} SET la_code = $1`, [authority]);
-  let snapshotId = 0;
-  const now = (opts.now ?? (() => new Date()))().toISOString();
-  try {
-    await store.transaction(async () => {
-      snapshotId = await writeSnapshot(store, {
-        authority,
-        format: outcome.formats.join("+"),
-        loadedBy: opts.loadedBy ?? process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown",
-        at: now,
-        forced: !!hit,
-        fingerprint,
-        files: shas.map(({ f, sha }) => ({ name: f.name, path: f.path, sha256: sha, bytes: f.bytes, table: null, rows: outcome.files.find((x) => x.file === f.name)?.records ?? 0 })),
-        tables: new Map(tables.map((t) => [t.table, t.rows])),
-        warnings: log.kept.filter((i) => i.severity === "warning"),
+  // Commit: snapshot, rows, DfE queries — one transaction, never interleaved with another load
+  // for the same authority (the second waits, then compares itself with the first's snapshot).
+  const commit = async (): Promise<FormatLoadResult> => {
+    const shas = await Promise.all(detected.map(async (f) => ({ f, sha: await sha256File(f.path) })));
+    const fingerprint = createHash("sha256")
+      .update(shas.map((s) => `${s.f.name.toLowerCase()}:${s.sha}`).sort().join("\n"))
+      .digest("hex");
+    const hit = await identicalSnapshot(store, authority, fingerprint);
+    if (hit && !opts.force) {
+      await dropStaging(store, true);
+      return { ...base, status: "unchanged", identicalTo: hit, elapsedMs: performance.now() - started };
+    }
+    // Staged rows carry the placeholder authority when it came from the file: set it.
+    if (!opts.authority) for (const t of SSD_TABLES) await store.run(`UPDATE stg_${t.name} SET la_code = $1`, [authority]);
+    let snapshotId = 0;
+    const now = (opts.now ?? (() => new Date()))().toISOString();
+    try {
+      await store.transaction(async () => {
+        snapshotId = await writeSnapshot(store, {
+          authority,
+          format: outcome.formats.join("+"),
+          loadedBy: opts.loadedBy ?? process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown",
+          at: now,
+          forced: !!hit,
+          fingerprint,
+          files: shas.map(({ f, sha }) => ({ name: f.name, path: f.path, sha256: sha, bytes: f.bytes, table: null, rows: outcome.files.find((x) => x.file === f.name)?.records ?? 0 })),
+          tables: new Map(tables.map((t) => [t.table, t.rows])),
+          warnings: log.kept.filter((i) => i.severity === "warning"),
+        });
+        for (const q of log.kept.filter((i) => i.severity === "warning" && DFE_CODE.test(i.code))) {
+          await store.run(
+            `INSERT INTO lantern_dfe_query (snapshot_id, rule_id, dataset, file_name, row_number, column_name, value, expected, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            [snapshotId, q.code.replace(DFE_CODE, ""), q.code.startsWith("903") ? "ssda903" : "cin", q.file ?? null, q.row ?? null, q.column ?? null, q.value ?? null, q.expected ?? null, q.message],
+          );
+        }
+        await commitRows(store, [[authority, snapshotId]]);
+        await setCoverage(store, snapshotId, authority, available);
       });
-      for (const q of log.kept.filter((i) => i.severity === "warning" && DFE_CODE.test(i.code))) {
-        await store.run(
-          `INSERT INTO lantern_dfe_query (snapshot_id, rule_id, dataset, file_name, row_number, column_name, value, expected, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [snapshotId, q.code.replace(DFE_CODE, ""), q.code.startsWith("903") ? "ssda903" : "cin", q.file ?? null, q.row ?? null, q.column ?? null, q.value ?? null, q.expected ?? null, q.message],
-        );
-      }
-      await commitRows(store, [[authority, snapshotId]]);
-      await setCoverage(store, snapshotId, authority, available);
-    });
-  } finally {
-    await dropStaging(store, true);
-  }
-  return { ...base, authority, status: "loaded", snapshotId, elapsedMs: performance.now() - started };
+    } finally {
+      await dropStaging(store, true);
+    }
+    return { ...base, authority, status: "loaded", snapshotId, elapsedMs: performance.now() - started };
+  };
+  return store.exclusive([`load:${authority}`], commit);
 }
 
 /**

@@ -41,6 +41,13 @@ export interface ImportOptions {
   readonly onProgress?: (done: number, total: number, label: string) => void;
   /** Stop listing errors after this many (they are still counted). Default 200. */
   readonly maxIssues?: number;
+  /** Called once if another load for the same authority is running and this one waits for it. */
+  readonly onWait?: (authorities: readonly string[]) => void;
+  /**
+   * Called inside the commit transaction once every row is written, before it commits. For
+   * tests that stop a load half way (kill the process, drop the connection) at that point.
+   */
+  readonly duringCommit?: () => Promise<void>;
 }
 
 /** The outcome for one authority. */
@@ -122,6 +129,11 @@ const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
 /** Import SSD files into the store. Throws `LANTERN_DATA_REJECTED` (with every issue) on any error. */
 export async function importSsd(store: Store, opts: ImportOptions): Promise<ImportResult> {
+  // One connection throughout: the staging tables are temporary tables of that connection.
+  return store.session(() => importOn(store, opts));
+}
+
+async function importOn(store: Store, opts: ImportOptions): Promise<ImportResult> {
   const started = performance.now();
   const now = opts.now ?? (() => new Date());
   if (opts.authority !== undefined && !AUTHORITY_CODE.test(opts.authority)) {
@@ -130,6 +142,18 @@ export async function importSsd(store: Store, opts: ImportOptions): Promise<Impo
     });
   }
   const loads = discoverLoads(opts.paths, opts.authority);
+  if (opts.dryRun) return importLoads(store, opts, loads, started, now);
+  // Two loads for one authority never interleave: the second waits (in this process, or on
+  // PostgreSQL in any process) and then sees the first one's snapshot as the previous one.
+  const authorities = [...new Set(loads.map((l) => l.authority))];
+  return store.exclusive(
+    authorities.map((a) => `load:${a}`),
+    () => importLoads(store, opts, loads, started, now),
+    () => opts.onWait?.(authorities),
+  );
+}
+
+async function importLoads(store: Store, opts: ImportOptions, loads: readonly AuthorityFiles[], started: number, now: () => Date): Promise<ImportResult> {
   const log = new IssueLog(opts.maxIssues ?? 200);
 
   // Phase 1: fingerprints and re-import detection.
@@ -205,10 +229,12 @@ export async function importSsd(store: Store, opts: ImportOptions): Promise<Impo
             [p.la_code, p.year, p.population_0_17, "population.csv"],
           );
         }
+        await opts.duringCommit?.();
       });
     } finally {
       await dropStaging(store, true);
     }
+    await store.analyze(["lantern_snapshot", "lantern_snapshot_table", "lantern_population", ...SSD_TABLES.map((t) => t.name)]);
   }
   for (const plan of plans) {
     if (plan.identicalTo && !opts.force) {
@@ -510,7 +536,10 @@ async function commitAuthority(
 }
 
 export async function commitRows(store: Store, map: readonly (readonly [string, number])[]): Promise<void> {
-  await store.run(`CREATE OR REPLACE TEMP TABLE stg_snapshot_map (la_code VARCHAR, snapshot_id INTEGER)`);
+  await store.createStaging("stg_snapshot_map", [
+    { name: "la_code", type: "text" },
+    { name: "snapshot_id", type: "int" },
+  ]);
   for (const [la, id] of map) await store.run(`INSERT INTO stg_snapshot_map VALUES ($1, $2)`, [la, id]);
   for (const t of SSD_TABLES) {
     const cols = t.columns.map((c) => c.name).join(", ");

@@ -117,6 +117,7 @@ export async function computeAndStore(store: Store, opts: ComputeOptions = {}): 
       ]);
     }
   });
+  await store.analyze(["lantern_indicator_value", "lantern_compute"]);
   return { snapshots, indicators: defs.length, values: values.length, elapsedMs: performance.now() - t0, timings };
 }
 

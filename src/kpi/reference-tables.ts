@@ -66,6 +66,7 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
       await store.run(`DROP TABLE stg_calendar`);
       await setSetting(store, "calendar_holidays", hash);
     });
+    await store.analyze(["lantern_calendar"]);
   }
   const [rp] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_reference_population`);
   if (!rp || rp.n === 0) {
@@ -88,6 +89,7 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
       await store.run(`INSERT INTO lantern_reference_population SELECT * FROM stg_refpop`);
       await store.run(`DROP TABLE stg_refpop`);
     });
+    await store.analyze(["lantern_reference_population"]);
   }
   const [n] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_period`);
   if (!n || n.n === 0) {
@@ -107,5 +109,6 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
       await store.run(`INSERT INTO lantern_period SELECT * FROM stg_period`);
       await store.run(`DROP TABLE stg_period`);
     });
+    await store.analyze(["lantern_period"]);
   }
 }

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { DuckDBDateValue, DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { LanternError } from "../core/errors.ts";
+import { NamedLocks } from "./locks.ts";
 import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
 
 /** Options for opening a DuckDB store. */
@@ -147,6 +148,18 @@ class DuckDbStore implements Store {
     });
   }
 
+  async session<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  readonly #locks = new NamedLocks();
+
+  async exclusive<T>(names: readonly string[], fn: () => Promise<T>, onWait?: () => void): Promise<T> {
+    // One process owns the file, so an in-process queue serialises every holder.
+    if (this.#locks.busy(names)) onWait?.();
+    return this.#locks.run(names, fn);
+  }
+
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#inside.getStore()) return fn();
     // Queue behind the transaction before this one (set synchronously, so two callers never both begin).
@@ -199,6 +212,8 @@ class DuckDbStore implements Store {
       },
     };
   }
+
+  async analyze(_tables: readonly string[]): Promise<void> {}
 
   async close(): Promise<void> {
     this.#con.closeSync();

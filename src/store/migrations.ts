@@ -247,7 +247,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
 async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {
   const rows = await store.all<{ table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns WHERE table_name LIKE 'ssd_%'`,
+    `SELECT table_name, column_name FROM information_schema.columns WHERE table_name LIKE 'ssd_%' AND table_schema = current_schema()`,
   );
   const out = new Map<string, Set<string>>();
   for (const r of rows) {
@@ -279,8 +279,24 @@ export function ssdSchemaStatements(existing: Map<string, Set<string>>): string[
   return out;
 }
 
+/** Advisory-lock key that serialises migrations of one PostgreSQL database (any constant). */
+const MIGRATION_LOCK = 7_411_001;
+
 /** Bring the store up to date; returns the names of what was applied. */
 export async function migrate(store: Store, now: () => string = () => new Date().toISOString()): Promise<string[]> {
+  if (store.kind !== "postgres") return migrateNow(store, now);
+  // Several instances may start at once against one server: one migrates, the others wait.
+  return store.session(async () => {
+    await store.run(`SELECT pg_advisory_lock($1)`, [MIGRATION_LOCK]);
+    try {
+      return await migrateNow(store, now);
+    } finally {
+      await store.run(`SELECT pg_advisory_unlock($1)`, [MIGRATION_LOCK]);
+    }
+  });
+}
+
+async function migrateNow(store: Store, now: () => string): Promise<string[]> {
   await store.run(`CREATE TABLE IF NOT EXISTS lantern_migration (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)`);
   const done = new Set((await store.all<{ version: number }>(`SELECT version FROM lantern_migration`)).map((r) => r.version));
   const applied: string[] = [];

@@ -1,15 +1,16 @@
 /**
  * @module
  * Choosing and opening the store: the embedded DuckDB file under the data directory by default
- * (`--data DIR`, env `LANTERN_DATA`, default `./lantern-data`). `LANTERN_DATABASE_URL` selects
- * the PostgreSQL server store once its adapter lands; until then it is refused with a clear
- * message rather than silently ignored. Every open brings the schema up to date.
+ * (`--data DIR`, env `LANTERN_DATA`, default `./lantern-data`), or the PostgreSQL server named by
+ * `LANTERN_DATABASE_URL=postgres://…` (for many users and several instances). Every open brings
+ * the schema up to date.
  */
 
 import { resolve } from "node:path";
 import { LanternError } from "../core/errors.ts";
 import { openDuckDbStore } from "./duckdb.ts";
 import { migrate } from "./migrations.ts";
+import { openPostgresStore, redactUrl } from "./postgres.ts";
 import type { Store } from "./port.ts";
 
 /** Where the store lives. */
@@ -27,12 +28,17 @@ export function storeConfig(dataFlag: string | undefined, env: NodeJS.ProcessEnv
 
 /** Open the configured store and migrate it. */
 export async function openStore(config: StoreConfig): Promise<Store> {
+  let store: Store;
   if (config.databaseUrl) {
-    throw new LanternError("LANTERN_BAD_OPTION", "LANTERN_DATABASE_URL is set, but this version of Lantern stores data in the embedded DuckDB file only.", {
-      hint: "Unset LANTERN_DATABASE_URL to use the embedded store in the --data folder.",
-    });
+    if (!/^postgres(ql)?:\/\//i.test(config.databaseUrl)) {
+      throw new LanternError("LANTERN_BAD_OPTION", `LANTERN_DATABASE_URL must be a postgres:// URL; got ${JSON.stringify(redactUrl(config.databaseUrl))}.`, {
+        hint: "Set LANTERN_DATABASE_URL=postgres://user:password@host:5432/database, or unset it to use the embedded store in the --data folder.",
+      });
+    }
+    store = await openPostgresStore(config.databaseUrl);
+  } else {
+    store = await openDuckDbStore(config.dataDir);
   }
-  const store = await openDuckDbStore(config.dataDir);
   try {
     await migrate(store);
   } catch (e) {

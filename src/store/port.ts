@@ -1,6 +1,6 @@
 /**
  * @module
- * The one small interface every database adapter implements (DuckDB now, PostgreSQL next), so
+ * The one small interface every database adapter implements (DuckDB and PostgreSQL), so
  * the rest of Lantern never sees a driver. Rows come back normalised: dates as `YYYY-MM-DD`
  * strings, integers as numbers, NULL as null. SQL given to `all`/`run` stays in the portable
  * subset both engines accept (`../shared/research/stack.md` §C2); parameters are `$1, $2, …`.
@@ -33,11 +33,26 @@ export interface Store {
   readonly location: string;
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
   all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * Run `fn` on one connection: staging tables it creates stay visible to everything it runs
+   * (PostgreSQL hands out pooled connections; DuckDB has only one). Loads wrap their staging and
+   * commit in a session.
+   */
+  session<T>(fn: () => Promise<T>): Promise<T>;
   /** Run `fn` in one transaction: all of it commits or none of it does. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** A bulk writer into an existing table (usually a staging table). */
   bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter>;
   /** Create a session-local staging table like `table` but holding only `columns`. */
   createStaging(name: string, columns: readonly BulkColumn[]): Promise<void>;
+  /**
+   * Run `fn` holding the named locks (for example `load:202`): anyone else asking for one of the
+   * same names waits until `fn` ends, in this process and, on PostgreSQL, in every process using
+   * the same database (advisory locks, released by the server if the process dies). `onWait` is
+   * called once if another holder makes this caller wait.
+   */
+  exclusive<T>(names: readonly string[], fn: () => Promise<T>, onWait?: () => void): Promise<T>;
+  /** Refresh the planner's statistics after a bulk change (PostgreSQL needs it; DuckDB keeps its own). */
+  analyze(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -120,6 +120,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
           dryRun: values["dry-run"],
           force: values.force,
           onProgress: (d, t, label) => bar.update(d, t, label),
+          onWait: (as) => o.err(`Another load for ${as.join(", ")} is in progress; this one waits for it to finish …\n`),
         });
     bar.done();
     const amended: Amended[] = [];

@@ -1,0 +1,136 @@
+// The Store contract, run on both adapters (DuckDB and a real PostgreSQL server started by the
+// tests): rows normalised the same way, a DATE the same calendar day in British Summer Time (the
+// suite runs with TZ=Europe/London), bulk writers that keep awkward text intact, transactions that
+// commit all or nothing, staging tables visible throughout a session, and migrations on both.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { storeKinds, tempStore } from "../../test/fixtures.ts";
+import { dayNumber } from "../calendar/dates.ts";
+import { MIGRATIONS, migrate } from "./migrations.ts";
+import type { Row } from "./port.ts";
+
+for (const { kind, skip } of storeKinds()) {
+  test(`rows come back normalised: dates as the same day in BST, counts as numbers, booleans (${kind})`, { skip }, async () => {
+    assert.equal(process.env["TZ"], "Europe/London", "run the tests with TZ=Europe/London (npm test does)");
+    const { store, cleanup } = await tempStore(kind);
+    try {
+      assert.equal(store.kind, kind);
+      await store.run(`CREATE TABLE t (d DATE, n BIGINT, x DOUBLE PRECISION, s VARCHAR, b BOOLEAN, c NUMERIC(10,2))`);
+      // 1 June 2024 is in British Summer Time: local midnight is 23:00 UTC the day before.
+      await store.run(`INSERT INTO t VALUES (CAST($1 AS DATE), 9007199254740991, 1.5, 'a', TRUE, 12.25)`, ["2024-06-01"]);
+      await store.run(`INSERT INTO t VALUES (DATE '2024-12-31', -3, NULL, NULL, FALSE, NULL)`);
+      const rows = await store.all(`SELECT d, n, x, s, b, c FROM t ORDER BY d`);
+      assert.deepEqual(rows, [
+        { d: "2024-06-01", n: 9007199254740991, x: 1.5, s: "a", b: true, c: 12.25 },
+        { d: "2024-12-31", n: -3, x: null, s: null, b: false, c: null },
+      ]);
+      const [agg] = await store.all(`SELECT count(*) AS n, sum(n) AS total, max(d) AS last, min(d) AS first FROM t WHERE n < 0`);
+      assert.deepEqual(agg, { n: 1, total: -3, last: "2024-12-31", first: "2024-12-31" });
+      assert.equal(typeof agg!["n"], "number");
+      // A date compared with a parameter, and date arithmetic, stay on the calendar day.
+      const [p] = await store.all(`SELECT CAST(count(*) AS INTEGER) AS n FROM t WHERE d = CAST($1 AS DATE)`, ["2024-06-01"]);
+      assert.equal(p!["n"], 1);
+      const [e] = await store.all(`SELECT extract(month FROM d) AS m, extract(day FROM d) AS dd FROM t WHERE b`);
+      assert.deepEqual(e, { m: 6, dd: 1 });
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test(`a bulk writer keeps tabs, newlines, backslashes, quotes and BST dates intact (${kind})`, { skip }, async () => {
+    const { store, cleanup } = await tempStore(kind);
+    try {
+      const cols = [
+        { name: "s", type: "text" },
+        { name: "d", type: "date" },
+        { name: "i", type: "int" },
+        { name: "f", type: "float" },
+      ] as const;
+      const awkward = ["tab\there", "line\nbreak", "back\\slash", 'quote"s', "crlf\r\n", "\\N", "", "ünïcødé £"];
+      const read = await store.session(async () => {
+        await store.createStaging("stg_t", cols);
+        const w = await store.bulkWriter("stg_t", cols);
+        for (let i = 0; i < 5000; i++) w.append([awkward[i % awkward.length]!, dayNumber("2024-06-01") + (i % 3), i, i / 4]);
+        w.append([null, null, null, null]);
+        await w.close();
+        const rows = await store.all<Row>(`SELECT s, d, i, f FROM stg_t WHERE i < 8 OR i IS NULL ORDER BY i`);
+        const [n] = await store.all(`SELECT count(*) AS n, sum(i) AS si FROM stg_t`);
+        await store.run(`DROP TABLE stg_t`);
+        return { rows, n };
+      });
+      assert.deepEqual(read.n, { n: 5001, si: (4999 * 5000) / 2 });
+      assert.deepEqual(
+        read.rows.slice(0, 8).map((r) => r["s"]),
+        awkward,
+      );
+      assert.deepEqual(
+        read.rows.slice(0, 3).map((r) => [r["d"], r["i"], r["f"]]),
+        [
+          ["2024-06-01", 0, 0],
+          ["2024-06-02", 1, 0.25],
+          ["2024-06-03", 2, 0.5],
+        ],
+      );
+      assert.deepEqual(read.rows[8], { s: null, d: null, i: null, f: null });
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test(`a transaction commits all or nothing, and staging tables live through a session (${kind})`, { skip }, async () => {
+    const { store, cleanup } = await tempStore(kind);
+    try {
+      await store.run(`CREATE TABLE t (n INTEGER)`);
+      await assert.rejects(
+        store.transaction(async () => {
+          await store.run(`INSERT INTO t VALUES (1)`);
+          const w = await store.bulkWriter("t", [{ name: "n", type: "int" }]);
+          w.append([2]);
+          await w.close();
+          throw new Error("undo");
+        }),
+        /undo/,
+      );
+      assert.deepEqual(await store.all(`SELECT * FROM t`), []);
+      // A failed statement inside a transaction undoes the statements before it.
+      await assert.rejects(
+        store.transaction(async () => {
+          await store.run(`INSERT INTO t VALUES (3)`);
+          await store.run(`INSERT INTO no_such_table VALUES (4)`);
+        }),
+      );
+      assert.deepEqual(await store.all(`SELECT * FROM t`), []);
+      await store.session(async () => {
+        await store.createStaging("stg_n", [{ name: "n", type: "int" }]);
+        await store.transaction(async () => {
+          await store.run(`INSERT INTO stg_n VALUES (5), (6)`);
+          await store.run(`INSERT INTO t SELECT n FROM stg_n`);
+        });
+        await store.run(`INSERT INTO t SELECT n * 10 FROM stg_n`);
+        await store.run(`DROP TABLE stg_n`);
+      });
+      assert.deepEqual(
+        (await store.all<{ n: number }>(`SELECT n FROM t ORDER BY n`)).map((r) => r.n),
+        [5, 6, 50, 60],
+      );
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test(`migrations bring a new store to the latest version and are idempotent (${kind})`, { skip }, async () => {
+    const { store, cleanup } = await tempStore(kind);
+    try {
+      const versions = (await store.all<{ version: number }>(`SELECT version FROM lantern_migration ORDER BY version`)).map((r) => r.version);
+      for (const m of MIGRATIONS) assert.ok(versions.includes(m.version), `migration ${m.version} applied`);
+      assert.deepEqual(await migrate(store), [], "nothing left to apply");
+      // Every table the migrations made exists and can be read.
+      for (const t of ["lantern_snapshot", "lantern_indicator_value", "lantern_session", "lantern_user", "ssd_person"]) {
+        const [r] = await store.all(`SELECT count(*) AS n FROM ${t}`);
+        assert.equal(r!["n"], 0, t);
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+}
