@@ -24,6 +24,14 @@ function capture(): Output & { text: () => string } {
   return { out: (t) => (s += t), err: () => {}, isTTY: false, color: false, text: () => s };
 }
 
+/** Runs a command that must succeed; on failure the assertion shows everything it said. */
+async function ok(args: string[]): Promise<void> {
+  let said = "";
+  const o: Output = { out: (t) => (said += t), err: (t) => (said += t), isTTY: false, color: false };
+  const code = await main(args, o);
+  assert.equal(code, 0, `lantern ${args.join(" ")} exited ${code}:\n${said.slice(-4000)}`);
+}
+
 /** Every stored headline value of the indicators, in periods inside 2024-25, by key. */
 async function valuesIn(dir: string, indicators: readonly string[], yearEndOnly: readonly string[] = [], from = "2024-04-01"): Promise<Map<string, number | null>> {
   const store = await openStore(storeConfig(dir, {}));
@@ -56,8 +64,8 @@ for (const seed of [1, 2, 3]) describe(`SSDA903, CIN census and Annex A round tr
   const src = join(t.dir, "source");
   before(async () => {
     const gen = join(t.dir, "generated");
-    assert.equal(await main(["generate", "--out", gen, "--seed", String(seed), "--population", "5000", "--from", "2021-04", "--to", "2025-09"], quiet), 0);
-    assert.equal(await main(["import", gen, "--data", src], quiet), 0);
+    await ok(["generate", "--out", gen, "--seed", String(seed), "--population", "5000", "--from", "2021-04", "--to", "2025-09"]);
+    await ok(["import", gen, "--data", src]);
   });
   after(() => t.cleanup());
 
@@ -77,11 +85,11 @@ for (const seed of [1, 2, 3]) describe(`SSDA903, CIN census and Annex A round tr
     }
     // It passes every structural check and every DfE rule Lantern runs.
     const report = join(t.dir, "903-report.json");
-    assert.equal(await main(["validate", out, "--report", report], quiet), 0);
+    await ok(["validate", out, "--report", report]);
     const issues = (JSON.parse(readFileSync(report, "utf8")) as { issues: { code: string; severity: string; message: string }[] }).issues;
     assert.deepEqual(issues.filter((i) => i.severity === "error").map((i) => `${i.code}: ${i.message}`), []);
     const back = join(t.dir, "903-store");
-    assert.equal(await main(["import", out, "--authority", "X001", "--data", back], quiet), 0);
+    await ok(["import", out, "--authority", "X001", "--data", back]);
     const before = await valuesIn(src, CARE, LOOKBACK);
     const after = await valuesIn(back, CARE, LOOKBACK);
     assert.ok(before.size >= (CARE.length - LOOKBACK.length) * 17, `${before.size} values compared`);
@@ -90,7 +98,7 @@ for (const seed of [1, 2, 3]) describe(`SSDA903, CIN census and Annex A round tr
 
   test("the CIN census for 2024-25 reads back with the same children-in-need and child-protection figures", async () => {
     const out = join(t.dir, "cin.xml");
-    assert.equal(await main(["export", "--format", "cin-census", "--period", "2024-25", "--out", out, "--data", src], quiet), 0);
+    await ok(["export", "--format", "cin-census", "--period", "2024-25", "--out", out, "--data", src]);
     const xml = readFileSync(out, "utf8");
     assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Message>\n {2}<Header>\n {4}<CollectionDetails>\n {6}<Collection>CIN<\/Collection>\n {6}<Year>2024<\/Year>\n {6}<ReferenceDate>2025-03-31<\/ReferenceDate>/);
     assert.match(xml, /<LEA>X001<\/LEA>/);
@@ -98,12 +106,12 @@ for (const seed of [1, 2, 3]) describe(`SSDA903, CIN census and Annex A round tr
     for (const d of xml.matchAll(/<(CINclosureDate|CPPendDate|CINPlanEndDate|AssessmentAuthorisationDate)>([^<]+)</g)) assert.ok(d[2]! <= "2025-03-31", d[0]);
     // No errors; the DfE's queries (an assessment open past 45 working days) are warnings, as in a real census.
     const report = join(t.dir, "cin-report.json");
-    assert.equal(await main(["validate", out, "--report", report], quiet), 0);
+    await ok(["validate", out, "--report", report]);
     const issues = (JSON.parse(readFileSync(report, "utf8")) as { issues: { code: string; severity: string; message: string }[] }).issues;
     assert.deepEqual(issues.filter((i) => i.severity === "error").map((i) => `${i.code}: ${i.message}`), []);
     const back = join(t.dir, "cin-store");
     // No --authority: the census names its LA in its header.
-    assert.equal(await main(["import", out, "--data", back], quiet), 0);
+    await ok(["import", out, "--data", back]);
     const before = await valuesIn(src, NEED);
     const after = await valuesIn(back, NEED);
     assert.ok(before.size >= NEED.length * 17, `${before.size} values compared`);
@@ -121,7 +129,7 @@ for (const seed of [1, 2, 3]) describe(`SSDA903, CIN census and Annex A round tr
     );
     assert.ok(r.files[0]!.rows > 100, "contacts in the window");
     const back = join(t.dir, "annex-store");
-    assert.equal(await main(["import", out, "--authority", "X001", "--data", back], quiet), 0);
+    await ok(["import", out, "--authority", "X001", "--data", back]);
     // The lists' window starts on 1 April; Lantern's months are complete from May (its first contact is on a later day).
     const before = await valuesIn(src, ANNEX, [], "2024-05-01");
     const after = await valuesIn(back, ANNEX, [], "2024-05-01");
