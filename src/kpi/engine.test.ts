@@ -4,7 +4,7 @@ import { loadBankHolidays } from "../calendar/working-days.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import type { Store } from "../store/port.ts";
 import { tempStore, writeExport } from "../../test/fixtures.ts";
-import { computeIndicator, dependsOnlyOnPeriodEnd, indicatorRecords } from "./engine.ts";
+import { addsUpOverMonths, computeIndicator, dependsOnlyOnPeriodEnd, indicatorRecords } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
 import { ensureReferenceTables } from "./reference-tables.ts";
 import { resolveTargets } from "./targets.ts";
@@ -187,4 +187,20 @@ test("only SQL that reads a period's last day alone is computed once per end dat
   // Another alias for the periods cannot be checked, so it is not collapsed.
   assert.equal(dependsOnlyOnPeriodEnd("SELECT q.period_id FROM {periods} q"), false);
   assert.equal(dependsOnlyOnPeriodEnd("SELECT 1 FROM {periods} p JOIN {periods} AS q ON q.end_date = p.end_date"), false);
+});
+
+test("only counts of records each falling in one month are summed from months", () => {
+  const ev = "SELECT e.la_code, p.period_id, 1 AS num, 1 AS den FROM {cin_episodes} e JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date BETWEEN p.start_date AND p.end_date";
+  assert.equal(addsUpOverMonths({ sql: ev, unit: "count" }), true);
+  assert.equal(addsUpOverMonths({ sql: ev, unit: "percent" }), true);
+  // A median does not add up over months.
+  assert.equal(addsUpOverMonths({ sql: ev, unit: "days" }), false);
+  // Children counted once per period, a window over the period, or the period read elsewhere: not additive.
+  assert.equal(addsUpOverMonths({ sql: `${ev} GROUP BY e.la_code, p.period_id`, unit: "count" }), false);
+  assert.equal(addsUpOverMonths({ sql: ev.replace("1 AS num", "DISTINCT 1 AS num"), unit: "count" }), false);
+  assert.equal(addsUpOverMonths({ sql: ev.replace("1 AS num", "row_number() OVER (PARTITION BY p.period_id) AS num"), unit: "count" }), false);
+  assert.equal(addsUpOverMonths({ sql: `${ev} AND e.cine_close_date > p.end_date`, unit: "count" }), false);
+  assert.equal(addsUpOverMonths({ sql: `${ev} AND p.kind = 'year'`, unit: "count" }), false);
+  assert.equal(addsUpOverMonths({ sql: `${ev} JOIN {periods} q ON q.period_id = p.period_id`, unit: "count" }), false);
+  assert.equal(addsUpOverMonths({ sql: "SELECT p.period_id FROM {cin_episodes} e JOIN {periods} p ON e.cine_referral_date <= p.end_date", unit: "count" }), false);
 });

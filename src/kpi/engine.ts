@@ -43,7 +43,7 @@ function lit(s: string): string {
 }
 
 /** The WITH clause binding every token of `sql` to `targets`, and the SQL with tokens replaced. */
-export function bindSql(sql: string, targets: readonly Target[], def: Pick<IndicatorDef, "periods">, filter: PeriodFilter = {}, opts: { collapseEnds?: boolean } = {}): string {
+export function bindSql(sql: string, targets: readonly Target[], def: Pick<IndicatorDef, "periods">, filter: PeriodFilter = {}, opts: BindOptions = {}): string {
   const covered = targets.filter((t) => t.data_from && t.data_to);
   const values = covered.length
     ? covered.map((t) => `(${lit(t.la_code)}, ${Number(t.snapshot_id)}, DATE ${lit(t.data_from!)}, DATE ${lit(t.data_to!)})`).join(", ")
@@ -53,19 +53,31 @@ export function bindSql(sql: string, targets: readonly Target[], def: Pick<Indic
   const ids = filter.periodIds;
   for (const token of sqlTokens(sql)) {
     if (token === "periods") {
-      // `t_pall` is every period asked for; `rep_id` names the period whose rows stand for it.
-      // With `collapseEnds` the indicator's SQL sees one period per distinct end date (a month, the
-      // rolling year and any quarter or year ending that day share one), and the engine fans the
-      // aggregates out to every period by `rep_id`; otherwise each period stands for itself.
-      const rep = opts.collapseEnds ? `min(p.period_id) OVER (PARTITION BY g.la_code, p.end_date)` : `p.period_id`;
-      ctes.push(
-        `t_pall AS (SELECT g.la_code, p.period_id, p.kind, p.start_date, p.end_date, p.pop_year, ${rep} AS rep_id FROM target g ` +
-          `JOIN lantern_period p ON p.start_date >= g.data_from AND p.end_date <= g.data_to ` +
-          `WHERE p.kind IN (${kinds.length ? kinds.map(lit).join(", ") : "''"})` +
-          (ids ? ` AND p.period_id IN (${ids.length ? ids.map(lit).join(", ") : "''"})` : "") +
-          `)`,
-        `t_periods AS (SELECT la_code, period_id, kind, start_date, end_date, pop_year FROM t_pall${opts.collapseEnds ? " WHERE period_id = rep_id" : ""})`,
-      );
+      // `t_pall` is every period asked for; `rep_id` names the period (or periods) whose rows
+      // stand for it. With `collapseEnds` the indicator's SQL sees one period per distinct end date
+      // (a month, the rolling year and any quarter or year ending that day share one); with
+      // `rollUpMonths` it sees the months alone, and each period is the sum of its months. The
+      // engine aggregates per `rep_id` and then sums into every period; otherwise each period
+      // stands for itself.
+      const asked =
+        `FROM target g JOIN lantern_period p ON p.start_date >= g.data_from AND p.end_date <= g.data_to ` +
+        `WHERE p.kind IN (${kinds.length ? kinds.map(lit).join(", ") : "''"})` +
+        (ids ? ` AND p.period_id IN (${ids.length ? ids.map(lit).join(", ") : "''"})` : "");
+      if (opts.rollUpMonths) {
+        ctes.push(
+          `t_pall AS (SELECT g.la_code, p.period_id, p.kind, p.start_date, p.end_date, p.pop_year, m.period_id AS rep_id ${asked.replace(
+            "WHERE",
+            "JOIN lantern_period m ON m.kind = 'month' AND m.start_date >= p.start_date AND m.end_date <= p.end_date WHERE",
+          )})`,
+          `t_periods AS (SELECT DISTINCT m.la_code, m.rep_id AS period_id, p.kind, p.start_date, p.end_date, p.pop_year FROM t_pall m JOIN lantern_period p ON p.period_id = m.rep_id)`,
+        );
+      } else {
+        const rep = opts.collapseEnds ? `min(p.period_id) OVER (PARTITION BY g.la_code, p.end_date)` : `p.period_id`;
+        ctes.push(
+          `t_pall AS (SELECT g.la_code, p.period_id, p.kind, p.start_date, p.end_date, p.pop_year, ${rep} AS rep_id ${asked})`,
+          `t_periods AS (SELECT la_code, period_id, kind, start_date, end_date, pop_year FROM t_pall${opts.collapseEnds ? " WHERE period_id = rep_id" : ""})`,
+        );
+      }
     } else if (token === "calendar") {
       ctes.push(`t_calendar AS (SELECT d, wd FROM lantern_calendar)`);
     } else {
@@ -90,6 +102,31 @@ export function dependsOnlyOnPeriodEnd(sql: string): boolean {
   const uses = [...sql.matchAll(/\{periods\}(\s+(?:AS\s+)?(\w+))?/gi)];
   if (!uses.length || uses.some((m) => m[2] !== "p")) return false;
   return !/\bp\s*\.\s*(start_date|kind|pop_year)\b/i.test(sql);
+}
+
+/** How `bindSql` lays out the periods an indicator's SQL sees (see its `periods` token). */
+export interface BindOptions {
+  readonly collapseEnds?: boolean;
+  readonly rollUpMonths?: boolean;
+}
+
+/**
+ * True when an indicator's value for any period is the sum of its values for the months in it:
+ * its SQL joins `{periods} p` once, reads the period only as one `date BETWEEN p.start_date AND
+ * p.end_date` (each record falls in exactly one month), never groups, de-duplicates or windows
+ * rows (so each record's numerator and denominator stand alone), and its value is a count, rate
+ * or percentage (a median does not add up). Every Lantern period is a run of whole months.
+ */
+export function addsUpOverMonths(def: Pick<IndicatorDef, "sql" | "unit">): boolean {
+  if (def.unit === "days") return false;
+  const sql = def.sql;
+  const uses = [...sql.matchAll(/\{periods\}(\s+(?:AS\s+)?(\w+))?/gi)];
+  if (uses.length !== 1 || uses[0]![2] !== "p") return false;
+  if (/\b(GROUP\s+BY|DISTINCT|HAVING|LIMIT|UNION|EXCEPT|INTERSECT)\b|\bOVER\s*\(/i.test(sql)) return false;
+  const between = [...sql.matchAll(/\bBETWEEN\s+p\s*\.\s*start_date\s+AND\s+p\s*\.\s*end_date\b/gi)];
+  if (between.length !== 1) return false;
+  const rest = sql.replace(between[0]![0], "");
+  return [...rest.matchAll(/\bp\s*\.\s*(\w+)/gi)].every((m) => m[1] === "la_code" || m[1] === "period_id");
 }
 
 /**
@@ -179,7 +216,13 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
     // With breakdowns, the record-level rows are made once into a temporary table and every
     // aggregate reads that, instead of re-running the indicator's SQL for each breakdown. One
     // transaction keeps the temporary table on one connection (a pooled PostgreSQL client).
-    const bind = { collapseEnds: !mode.reference && dependsOnlyOnPeriodEnd(def.sql) };
+    const bind: BindOptions = mode.reference
+      ? {}
+      : dependsOnlyOnPeriodEnd(def.sql)
+        ? { collapseEnds: true }
+        : addsUpOverMonths(def) && !filter.periodIds
+          ? { rollUpMonths: true }
+          : {};
     await store.transaction(async () => {
       let head = bindSql(def.sql, able, def, filter, bind);
       let base = "base";
@@ -218,14 +261,20 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
         base = "lantern_kpi_base";
       }
       const pop = def.unit === "rate";
+      // Aggregated per representative period, then summed into every period it stands for (one
+      // representative each, so a median passes through, except under a month roll-up, which
+      // only indicators without a median take).
       const rows = await store.all(
-        `${head}
-        SELECT p.la_code, p.period_id, p.pop_year,
-          CAST(coalesce(sum(b.num), 0) AS DOUBLE PRECISION) AS numerator,
-          CAST(coalesce(sum(b.den), 0) AS DOUBLE PRECISION) AS denominator,
+        `${head},
+        agg AS (SELECT b.la_code, b.period_id, sum(b.num) AS num, sum(b.den) AS den,
           percentile_cont(0.5) WITHIN GROUP (ORDER BY b.measure) AS median
+          FROM ${base} b GROUP BY b.la_code, b.period_id)
+        SELECT p.la_code, p.period_id, p.pop_year,
+          CAST(coalesce(sum(a.num), 0) AS DOUBLE PRECISION) AS numerator,
+          CAST(coalesce(sum(a.den), 0) AS DOUBLE PRECISION) AS denominator,
+          max(a.median) AS median
           ${pop ? ", max(coalesce(pop.population_0_17, ref.population_0_17)) AS population" : ""}
-        FROM t_pall p LEFT JOIN ${base} b ON b.la_code = p.la_code AND b.period_id = p.rep_id
+        FROM t_pall p LEFT JOIN agg a ON a.la_code = p.la_code AND a.period_id = p.rep_id
         ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
         GROUP BY p.la_code, p.period_id, p.pop_year
         ORDER BY p.la_code, p.period_id`,
@@ -234,15 +283,17 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
       if (dims.length) {
         // Every breakdown in one pass: the record-level rows once per dimension, grouped together.
         const per = dims.map((dim, i) => `SELECT b.la_code, b.period_id, ${i} AS dim_no, CAST(coalesce(b.dim_${dim}, 'not recorded') AS VARCHAR) AS category, b.num, b.den, b.measure FROM ${base} b`);
-        // Aggregated per representative period, then fanned out to every period it stands for.
+        // Aggregated per representative period, then summed into every period it stands for.
         const brows = await store.all(
           `${head}
-          SELECT a.la_code, m.period_id, a.dim_no, a.category, a.numerator, a.denominator, a.median FROM (
-            SELECT u.la_code, u.period_id, u.dim_no, u.category,
-              CAST(sum(u.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(u.den) AS DOUBLE PRECISION) AS denominator,
+          SELECT a.la_code, m.period_id, a.dim_no, a.category,
+            CAST(sum(a.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(a.den) AS DOUBLE PRECISION) AS denominator,
+            max(a.median) AS median FROM (
+            SELECT u.la_code, u.period_id, u.dim_no, u.category, sum(u.num) AS num, sum(u.den) AS den,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY u.measure) AS median
             FROM (${per.join(" UNION ALL ")}) u GROUP BY u.la_code, u.period_id, u.dim_no, u.category
           ) a JOIN t_pall m ON m.la_code = a.la_code AND m.rep_id = a.period_id
+          GROUP BY a.la_code, m.period_id, a.dim_no, a.category
           ORDER BY a.dim_no, a.la_code, m.period_id, a.category`,
         );
         for (const r of brows) out.push(finish(def, byCode.get(String(r["la_code"]))!, r, { name: dims[Number(r["dim_no"])]!, category: String(r["category"]) }));
