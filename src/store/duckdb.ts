@@ -156,10 +156,12 @@ class DuckDbStore implements Store {
     const types = result.columnTypes().map((t) => t.typeId);
     let batch: SqlValue[][] = [];
     for await (const rows of result.yieldRowsJs()) {
-      for (const r of rows) batch.push(r.map((v, i) => fromDuck(v, types[i]!)));
-      if (batch.length >= batchRows) {
-        await onRows(batch);
-        batch = [];
+      for (const r of rows) {
+        batch.push(r.map((v, i) => fromDuck(v, types[i]!)));
+        if (batch.length >= batchRows) {
+          await onRows(batch);
+          batch = [];
+        }
       }
     }
     if (batch.length) await onRows(batch);

@@ -48,7 +48,7 @@ export interface Store {
    */
   consistentRead<T>(fn: () => Promise<T>): Promise<T>;
   /**
-   * Stream the result of `sql` (no parameters) to `onRows` in batches of about `batchRows` rows,
+   * Stream the result of `sql` (no parameters) to `onRows` in batches of `batchRows` rows (the last smaller),
    * each row an array in the SELECT's column order, normalised as `all` does, without holding the
    * whole result in memory. `onRows` is awaited before the next batch is read, and must not query
    * this same store (DuckDB's one connection is busy streaming). Floating-point values come back
