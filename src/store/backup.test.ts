@@ -75,6 +75,7 @@ test("every table and every awkward value comes back exactly through a backup fi
     assert.equal(r.header.source.kind, a.store.kind);
     assert.ok(r.tables.length >= 50, "every table is in the file, empty ones too");
     assert.equal(r.tables.find((t) => t.table === "lantern_indicator_value")?.rows, DOUBLES.length);
+    if (a.store.kind === "duckdb") await assert.rejects(writeBackup(a.store, a.store.location, { actor: "ann" }), /is the store's own database file/);
 
     const restored = await restoreBackup(b.store, file, { actor: "bob" });
     assert.equal(restored.sha256, r.sha256, "the file restored is the file written");

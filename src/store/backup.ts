@@ -209,6 +209,9 @@ export async function writeBackup(store: Store, file: string, opts: { actor: str
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new LanternError("LANTERN_BAD_OPTION", `--out ${file} is a folder; a backup is one file.`, { hint: `For example --out ${file.replace(/\/+$/, "")}/lantern.backup.gz` });
   }
+  if (store.kind === "duckdb" && (path === store.location || path.startsWith(`${store.location}.`))) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--out ${file} is the store's own database file.`, { hint: "Write the backup somewhere else, for example --out lantern.backup.gz" });
+  }
   mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.partial`;
   const fileHash = createHash("sha256");
