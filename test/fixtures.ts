@@ -117,3 +117,31 @@ export function writeExport(files: Record<string, string | Buffer>, dir?: string
   for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
   return out;
 }
+
+/** A value as comparable text: JSON, with the doubles JSON cannot spell (NaN, ±Infinity, -0) spelt out. */
+function comparable(v: unknown): unknown {
+  if (typeof v !== "number") return v;
+  if (Object.is(v, -0)) return "-0";
+  return Number.isFinite(v) ? v : String(v);
+}
+
+/**
+ * Every base table of a store (views left out) and its rows, each row as one JSON line, sorted:
+ * two stores hold the same data exactly when these agree. Read with plain `SELECT *`, through
+ * the adapters' own normalisation, independently of the backup code under test.
+ */
+export async function storeContents(store: Store, except: readonly string[] = ["lantern_migration"]): Promise<Map<string, string[]>> {
+  const tables = await store.all<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  const out = new Map<string, string[]>();
+  for (const { table_name } of tables) {
+    if (except.includes(table_name)) continue;
+    const rows = await store.all(`SELECT * FROM ${table_name}`);
+    out.set(
+      table_name,
+      rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, comparable(v)]))).sort(),
+    );
+  }
+  return out;
+}

@@ -37,6 +37,10 @@ export const ERROR_CATALOGUE = {
   LANTERN_AUTH_USER_NOT_FOUND: { exit: EXIT.usage, message: "There is no such user" },
   LANTERN_AUDIT_TAMPERED: { exit: EXIT.failure, message: "The audit log has been altered since it was written" },
   LANTERN_AUTH_OIDC_FAILED: { exit: EXIT.failure, message: "Single sign-on did not complete" },
+  LANTERN_BACKUP_INVALID: { exit: EXIT.rejected, message: "The backup file is not a Lantern backup, or is incomplete or damaged; nothing was restored" },
+  LANTERN_BACKUP_TOO_NEW: { exit: EXIT.rejected, message: "The backup was made by a newer Lantern than this one; nothing was restored" },
+  LANTERN_STORE_NOT_EMPTY: { exit: EXIT.usage, message: "The store to restore or copy into already holds data" },
+  LANTERN_STORE_COPY_DIFFERS: { exit: EXIT.failure, message: "The copied store does not match the original; the copy was rolled back" },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

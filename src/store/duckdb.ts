@@ -62,6 +62,15 @@ function normalise(v: unknown): SqlValue {
   return String(v);
 }
 
+/** DuckDB's type id for DATE, which the driver hands back as a JS Date at UTC midnight. */
+const DATE_TYPE_ID = 13;
+
+/** One value as read, normalised; a DATE stays the calendar day it is (never local midnight). */
+function fromDuck(v: unknown, typeId: number): SqlValue {
+  if (v instanceof Date) return typeId === DATE_TYPE_ID ? v.toISOString().slice(0, 10) : v.toISOString();
+  return normalise(v);
+}
+
 /** Open (creating if needed) the DuckDB store in `dataDir`. */
 export async function openDuckDbStore(dataDir: string, opts: DuckDbOptions = {}): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
@@ -136,16 +145,31 @@ class DuckDbStore implements Store {
     const types = reader.columnTypes();
     return rows.map((r) => {
       const out: Row = {};
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        const v = r[name];
-        const t = types[i]!.typeId;
-        // DATE (typeId 13) comes back as a JS Date at UTC midnight; keep it as the calendar day.
-        if (v instanceof Date) out[name] = t === 13 ? v.toISOString().slice(0, 10) : v.toISOString();
-        else out[name] = normalise(v);
-      }
+      for (let i = 0; i < names.length; i++) out[names[i]!] = fromDuck(r[names[i]!], types[i]!.typeId);
       return out as T;
     });
+  }
+
+  async scan(sql: string, onRows: (rows: SqlValue[][]) => Promise<void>, batchRows = 10_000): Promise<void> {
+    await this.#outside();
+    const result = await this.#con.stream(sql);
+    const types = result.columnTypes().map((t) => t.typeId);
+    let batch: SqlValue[][] = [];
+    for await (const rows of result.yieldRowsJs()) {
+      for (const r of rows) {
+        batch.push(r.map((v, i) => fromDuck(v, types[i]!)));
+        if (batch.length >= batchRows) {
+          await onRows(batch);
+          batch = [];
+        }
+      }
+    }
+    if (batch.length) await onRows(batch);
+  }
+
+  async consistentRead<T>(fn: () => Promise<T>): Promise<T> {
+    // A DuckDB transaction reads the snapshot it began with; this process is the only writer anyway.
+    return this.transaction(fn);
   }
 
   async session<T>(fn: () => Promise<T>): Promise<T> {

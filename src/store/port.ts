@@ -41,6 +41,20 @@ export interface Store {
   session<T>(fn: () => Promise<T>): Promise<T>;
   /** Run `fn` in one transaction: all of it commits or none of it does. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` reading one consistent view of the whole store, as of its start, while others may go
+   * on writing (PostgreSQL: a REPEATABLE READ, READ ONLY transaction; DuckDB: a transaction, which
+   * sees a snapshot). A backup reads every table inside one, so the tables agree with each other.
+   */
+  consistentRead<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Stream the result of `sql` (no parameters) to `onRows` in batches of `batchRows` rows (the last smaller),
+   * each row an array in the SELECT's column order, normalised as `all` does, without holding the
+   * whole result in memory. `onRows` is awaited before the next batch is read, and must not query
+   * this same store (DuckDB's one connection is busy streaming). Floating-point values come back
+   * in full precision whatever the server's settings.
+   */
+  scan(sql: string, onRows: (rows: SqlValue[][]) => Promise<void>, batchRows?: number): Promise<void>;
   /** A bulk writer into an existing table (usually a staging table). */
   bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter>;
   /** Create a session-local staging table like `table` but holding only `columns`. */

@@ -217,12 +217,41 @@ class PgStore implements Store {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#transaction(fn, "BEGIN");
+  }
+
+  async consistentRead<T>(fn: () => Promise<T>): Promise<T> {
+    // One snapshot for every statement inside, while other sessions go on committing.
+    return this.#transaction(fn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  }
+
+  #cursors = 0;
+
+  async scan(sql: string, onRows: (rows: SqlValue[][]) => Promise<void>, batchRows = 10_000): Promise<void> {
+    const name = `lantern_scan_${++this.#cursors}`;
+    const n = Math.max(1, Math.trunc(batchRows));
+    // A cursor lives in a transaction: the caller's, or one of its own.
+    await this.transaction(async () => {
+      const client = this.#als.getStore()!.client;
+      // Shortest exact text for every double, whatever the server's default (0 would round to 15 digits).
+      await client.query("SET LOCAL extra_float_digits = 3");
+      await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`);
+      for (;;) {
+        const res = await client.query<unknown[]>({ text: `FETCH FORWARD ${n} FROM ${name}`, rowMode: "array" });
+        if (res.rows.length) await onRows(res.rows.map((r) => r.map(normalisePg)));
+        if (res.rows.length < n) break;
+      }
+      await client.query(`CLOSE ${name}`);
+    });
+  }
+
+  async #transaction<T>(fn: () => Promise<T>, begin: string): Promise<T> {
     const ctx = this.#als.getStore();
     if (ctx?.inTransaction) return fn();
     const client = ctx?.client ?? (await this.#pool.connect());
     const own = !ctx;
     try {
-      await client.query("BEGIN");
+      await client.query(begin);
       const result = await this.#als.run({ client, inTransaction: true }, fn);
       await client.query("COMMIT");
       return result;

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { storeKinds, tempStore } from "../../test/fixtures.ts";
 import { dayNumber } from "../calendar/dates.ts";
 import { MIGRATIONS, migrate } from "./migrations.ts";
+import { openStore, storeConfig } from "./open.ts";
 import type { Row } from "./port.ts";
 
 for (const { kind, skip } of storeKinds()) {
@@ -113,6 +114,54 @@ for (const { kind, skip } of storeKinds()) {
         (await store.all<{ n: number }>(`SELECT n FROM t ORDER BY n`)).map((r) => r.n),
         [5, 6, 50, 60],
       );
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test(`scan streams a result in batches, normalised like all(), and consistentRead sees one snapshot (${kind})`, { skip }, async () => {
+    const { store, dataDir, databaseUrl, cleanup } = await tempStore(kind);
+    try {
+      await store.run(`CREATE TABLE t (i INTEGER, d DATE, x DOUBLE PRECISION, b BOOLEAN, s VARCHAR)`);
+      await store.run(`INSERT INTO t SELECT g, CAST('2024-06-01' AS DATE) + CAST(g % 3 AS INTEGER), g / 4.0, g % 2 = 0, NULL FROM generate_series(1, 25000) AS s(g)`);
+      const sizes: number[] = [];
+      const firsts: unknown[] = [];
+      let sum = 0;
+      await store.scan(`SELECT i, d, x, b, s FROM t ORDER BY i`, async (rows) => {
+        sizes.push(rows.length);
+        firsts.push(rows[0]);
+        for (const r of rows) sum += r[0] as number;
+      }, 10_000);
+      assert.deepEqual(sizes, [10_000, 10_000, 5_000]);
+      assert.equal(sum, (25000 * 25001) / 2);
+      assert.deepEqual(firsts[0], [1, "2024-06-02", 0.25, false, null], "a DATE in BST stays its day; booleans, doubles and NULL as all() gives them");
+      let none = 0;
+      await store.scan(`SELECT i FROM t WHERE i < 0`, async () => {
+        none++;
+      });
+      assert.equal(none, 0, "an empty result calls nothing");
+
+      if (kind === "postgres") {
+        // Another connection commits while the read is open: the read does not see it.
+        const other = await openStore(storeConfig(dataDir, { LANTERN_DATABASE_URL: databaseUrl! }));
+        try {
+          const seen = await store.consistentRead(async () => {
+            const [a] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM t`);
+            await other.run(`DELETE FROM t WHERE i > 5`);
+            let scanned = 0;
+            await store.scan(`SELECT i FROM t`, async (rows) => {
+              scanned += rows.length;
+            });
+            return [a!.n, scanned];
+          });
+          assert.deepEqual(seen, [25000, 25000]);
+          const [after] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM t`);
+          assert.equal(after!.n, 5);
+          await assert.rejects(store.consistentRead(() => store.run(`DELETE FROM t`)), /read-only/, "a consistent read cannot write");
+        } finally {
+          await other.close();
+        }
+      }
     } finally {
       await cleanup();
     }
