@@ -181,6 +181,9 @@ class Sink implements LoadSink {
     }
     if (!bad && st.writer && this.log.errors === 0) st.writer.append(row);
   }
+  async drained(): Promise<void> {
+    for (const st of this.tables.values()) await st.writer?.drained?.();
+  }
   /** Forget every row taken (before a reader starts again from the beginning). */
   reset(): void {
     for (const st of this.tables.values()) {
@@ -461,7 +464,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
     }
     for (const t of SSD_TABLES) {
       const cols = stagingColumns(t);
-      await store!.createStaging(`stg_${t.name}`, cols);
+      await store!.createStaging(`stg_${t.name}`, cols, { onDisk: true });
       sink.tables.get(t.name)!.writer = await store!.bulkWriter(`stg_${t.name}`, cols);
     }
   };

@@ -426,7 +426,7 @@ interface Run {
   readonly opts: Read903Options;
   readonly sources: Source[];
   readonly names: string[];
-  readonly child: (units: readonly Unit903[], checksOnly?: boolean) => void;
+  readonly child: (units: readonly Unit903[], checksOnly?: boolean) => Promise<void>;
 }
 
 /** The Header's children in order: id → position (first row of each id). */
@@ -481,10 +481,10 @@ async function byMerge(run: Run, header: DetectedFile): Promise<void> {
           await advance(h);
         }
       }
-      run.child(group);
+      await run.child(group);
     }
     order.clear();
-    for await (const g of orphans.groups()) run.child(g);
+    for await (const g of orphans.groups()) await run.child(g);
   } finally {
     orphans.cleanup();
   }
@@ -501,7 +501,7 @@ async function byXml(run: Run): Promise<void> {
         continue;
       }
       seen.add(u.c);
-      run.child([u]);
+      await run.child([u]);
     }
   }
 }
@@ -514,10 +514,10 @@ async function bySpill(run: Run): Promise<void> {
     } catch (e) {
       // As the whole-file reader did: what was read before the failure is checked (duplicate
       // Header rows, dates) and reported ahead of the failure itself.
-      for await (const g of sorter.groups()) run.child(g, true);
+      for await (const g of sorter.groups()) await run.child(g, true);
       throw e;
     }
-    for await (const g of sorter.groups()) run.child(g);
+    for await (const g of sorter.groups()) await run.child(g);
   } finally {
     sorter.cleanup();
   }
@@ -563,7 +563,16 @@ export async function read903(opts: Read903Options): Promise<Read903Result> {
       }
     });
     const workers = new Set<string>();
-    const run: Run = { opts, sources, names, child: (units, checksOnly) => processChild(units, { log, sink: opts.sink, downgrade: opts.downgrade, workers }, checksOnly) };
+    let children = 0;
+    const run: Run = {
+      opts,
+      sources,
+      names,
+      child: async (units, checksOnly) => {
+        processChild(units, { log, sink: opts.sink, downgrade: opts.downgrade, workers }, checksOnly);
+        if (++children % 1000 === 0) await opts.sink.drained?.();
+      },
+    };
     try {
       if (mode === "merge") await byMerge(run, header!);
       else if (mode === "xml") await byXml(run);
