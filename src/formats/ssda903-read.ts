@@ -241,7 +241,7 @@ export class UnitSorter {
   #chars = 0;
   count = 0;
 
-  constructor(names: readonly string[], runChars = 32_000_000, base = tmpdir()) {
+  constructor(names: readonly string[], runChars = 8000000, base = tmpdir()) {
     this.#names = names;
     this.#runChars = runChars;
     this.#base = base;
