@@ -1,8 +1,9 @@
 /**
  * @module
  * One measured load for the statutory-formats section of `npm run bench`, run in its own process
- * so its peak memory (maxRSS) is its own: `node bench/formats-load.ts lantern|duckdb DIR|FILE`.
- * Prints one JSON line: rows, milliseconds, peak resident memory in MB.
+ * so its peak memory (maxRSS) is its own: `node bench/formats-load.ts lantern|validate|duckdb DIR|FILE[,FILE…]` (`validate`: the same
+ * checks without a store). Prints one JSON line: rows, milliseconds, peak resident memory in MB,
+ * and how the SSDA903 files were read.
  */
 
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -13,6 +14,7 @@ import { tempDir } from "../test/fixtures.ts";
 const [mode, path] = process.argv.slice(2) as [string, string];
 const t0 = performance.now();
 let rows = 0;
+let mode903: string | undefined;
 if (mode === "duckdb") {
   const inst = await DuckDBInstance.create(":memory:", { threads: "2" });
   const con = await inst.connect();
@@ -21,13 +23,16 @@ if (mode === "duckdb") {
   rows = Number(r.getRows()[0]![0]);
   con.closeSync();
   inst.closeSync();
+} else if (mode === "validate") {
+  const r = await loadFormats(undefined, { paths: path.split(","), dfeErrorsAsQueries: true, maxIssues: 100, on903Read: (m) => (mode903 = m) });
+  rows = r.rows;
 } else {
   const t = tempDir("lantern-bench-formats-");
   const store = await openStore(storeConfig(t.dir, {}));
-  const r = await loadFormats(store, { paths: path.split(","), authority: "999", dfeErrorsAsQueries: true, maxIssues: 100 });
+  const r = await loadFormats(store, { paths: path.split(","), authority: "999", dfeErrorsAsQueries: true, maxIssues: 100, on903Read: (m) => (mode903 = m) });
   rows = r.rows;
   await store.close();
   t.cleanup();
 }
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ rows, ms, peakMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(JSON.stringify({ rows, ms, peakMb: Math.round(process.resourceUsage().maxRSS / 1024), ...(mode903 ? { mode903 } : {}) }));

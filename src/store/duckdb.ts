@@ -208,15 +208,27 @@ class DuckDbStore implements Store {
     }
   }
 
-  async createStaging(name: string, columns: readonly BulkColumn[]): Promise<void> {
+  /** Staging tables made in the database file (`onDisk`), not the temporary catalog. */
+  readonly #onDisk = new Set<string>();
+
+  async createStaging(name: string, columns: readonly BulkColumn[], opts: { readonly onDisk?: boolean } = {}): Promise<void> {
     await this.#outside();
     const cols = columns.map((c) => `"${c.name}" ${c.type === "date" ? "DATE" : c.type === "int" ? "INTEGER" : c.type === "float" ? "DOUBLE" : "VARCHAR"}`);
-    await this.#con.run(`CREATE OR REPLACE TEMP TABLE "${name}" (${cols.join(", ")})`);
+    if (opts.onDisk) {
+      // A temporary table of the same name would hide it from the statements that follow.
+      await this.#con.run(`DROP TABLE IF EXISTS temp.main."${name}"`);
+      await this.#con.run(`CREATE OR REPLACE TABLE main."${name}" (${cols.join(", ")})`);
+      this.#onDisk.add(name);
+    } else {
+      await this.#con.run(`CREATE OR REPLACE TEMP TABLE "${name}" (${cols.join(", ")})`);
+      this.#onDisk.delete(name);
+    }
   }
 
   async bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter> {
     await this.#outside();
-    const appender = await this.#con.createAppender(table, table.startsWith("stg_") ? "main" : null, table.startsWith("stg_") ? "temp" : null);
+    const temp = table.startsWith("stg_") && !this.#onDisk.has(table);
+    const appender = await this.#con.createAppender(table, temp ? "main" : null, temp ? "temp" : null);
     const types = columns.map((c) => c.type);
     return {
       append(values) {

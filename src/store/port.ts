@@ -22,6 +22,8 @@ export interface BulkColumn {
 export interface BulkWriter {
   /** Append one row; values in the order of the writer's columns (dates as day numbers). */
   append(values: readonly (string | number | null)[]): void;
+  /** Resolves when the rows appended so far are no longer waiting in this process's memory in bulk (a writer that sends them asynchronously; others resolve at once). */
+  drained?(): Promise<void>;
   /** Finish; must be called before the table is read. */
   close(): Promise<void>;
 }
@@ -57,8 +59,14 @@ export interface Store {
   scan(sql: string, onRows: (rows: SqlValue[][]) => Promise<void>, batchRows?: number): Promise<void>;
   /** A bulk writer into an existing table (usually a staging table). */
   bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter>;
-  /** Create a session-local staging table like `table` but holding only `columns`. */
-  createStaging(name: string, columns: readonly BulkColumn[]): Promise<void>;
+  /**
+   * Create a session-local staging table like `table` but holding only `columns`. `onDisk`: the
+   * rows may be many (a whole return), so keep them out of the process's memory: DuckDB keeps
+   * temporary tables in memory, so there it is an ordinary table in the database file, compressed
+   * and written out as it fills (one process owns the file, so it is private all the same) and
+   * dropped like the temporary one; PostgreSQL's temporary tables already live on the server.
+   */
+  createStaging(name: string, columns: readonly BulkColumn[], opts?: { readonly onDisk?: boolean }): Promise<void>;
   /**
    * Run `fn` holding the named locks (for example `load:202`): anyone else asking for one of the
    * same names waits until `fn` ends, in this process and, on PostgreSQL, in every process using

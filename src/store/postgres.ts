@@ -263,7 +263,7 @@ class PgStore implements Store {
     }
   }
 
-  async createStaging(name: string, columns: readonly BulkColumn[]): Promise<void> {
+  async createStaging(name: string, columns: readonly BulkColumn[], _opts?: { readonly onDisk?: boolean }): Promise<void> {
     if (!this.#als.getStore()) {
       throw new Error(`createStaging(${name}) on PostgreSQL must run inside store.session() or store.transaction(): temporary tables belong to one connection`);
     }
@@ -282,12 +282,15 @@ class PgStore implements Store {
     let size = 0;
     let chain: Promise<void> = Promise.resolve();
     let error: unknown;
+    let queued = 0;
     const flush = (): void => {
       if (!buf.length) return;
       const text = buf.join("");
       buf = [];
       size = 0;
+      queued++;
       chain = chain.then(async () => {
+        queued--;
         if (error) return;
         try {
           await pipeline(Readable.from([text]), client.query(copyFrom(sql)));
@@ -297,6 +300,10 @@ class PgStore implements Store {
       });
     };
     return {
+      async drained() {
+        // A producer faster than the server would otherwise queue its whole output here.
+        if (queued > 2) await chain;
+      },
       append(values) {
         if (error) return;
         let line = "";
