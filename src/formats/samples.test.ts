@@ -48,6 +48,10 @@ test("SSDA903 XML form: 253 children, 459 episodes", async () => {
     assert.deepEqual(r.formats, ["ssda903-xml"]);
     assert.equal(await count(store, "ssd_person", "975"), 253);
     assert.equal(await count(store, "ssd_cla_episodes", "975"), 459);
+    // Care-leaver and adoption records only for the children whose XML has them (six with
+    // IN_TOUCH, three with DATE_INT), not one for every child with a date of birth.
+    assert.equal(await count(store, "ssd_care_leavers", "975"), 6);
+    assert.ok((await count(store, "ssd_permanence", "975")) < 50);
   } finally {
     await cleanup();
   }

@@ -168,10 +168,13 @@ export function child903FromXml(node: XmlNode, file: string, model: Model903): v
   model.add("Header", rec(header, { CHILD: id, SEX: h["SEX"] ?? "", DOB: h["DOB"] ?? "", ETHNIC: h["ETHNIC"] ?? "", UPN: h["UPN"] ?? "", MOTHER: h["MOTHER"] ?? "", MC_DOB: h["MC_DOB"] ?? "" }));
   if ((h["UASC"] ?? "") === "1" || h["DUC"]) model.add("UASC", rec(header, { CHILD: id, SEX: h["SEX"] ?? "", DOB: h["DOB"] ?? "", DUC: h["DUC"] ?? "" }));
   if (header) {
+    // An adoption or care-leaver record only when one of its own fields is there: the
+    // header's CHILD and DOB, which these tables repeat, are on every child.
+    const own = (r: Record<string, string>) => Object.entries(r).some(([k, v]) => v && k !== "CHILD" && k !== "DOB");
     const ad = f(header, SSDA903_TABLES.AD1);
-    if (Object.values(ad).some((v) => v)) model.add("AD1", rec(header, { ...base, ...ad }));
+    if (own(ad)) model.add("AD1", rec(header, { ...base, ...ad }));
     const oc3 = f(header, SSDA903_TABLES.OC3);
-    if (Object.values(oc3).some((v) => v)) model.add("OC3", rec(header, { ...base, ...oc3 }));
+    if (own(oc3)) model.add("OC3", rec(header, { ...base, ...oc3 }));
     for (const r of childrenNamed(header, "AREVIEW")) model.add("Reviews", rec(r, { ...base, ...f(r, SSDA903_TABLES.Reviews) }));
     for (const r of childrenNamed(header, "AMISSING")) model.add("Missing", rec(r, { ...base, ...f(r, SSDA903_TABLES.Missing) }));
     for (const r of childrenNamed(header, "PERMANENCE")) model.add("PrevPerm", rec(r, { ...base, ...f(r, SSDA903_TABLES.PrevPerm) }));
