@@ -3,16 +3,24 @@
  * `npm run bench`: the performance targets, measured. Each figure is printed beside a baseline
  * run in the same process (here, DuckDB's own `read_csv` of the same files), so the ratio means
  * something on any machine. Never run by the tests. `BENCH_QUICK=1` skips the 150-authority runs;
- * `BENCH_ONLY=web|formats|national|compute` runs one section (`BENCH_WEB_ONLY=1` is `web`;
+ * `BENCH_ONLY=web|formats|national|compute|postgres` runs one section (`BENCH_WEB_ONLY=1` is `web`;
  * `compute` is the one-authority compute beside its bare pass, without forecasts, report or the
- * import baseline, for checking the KPI engine's speed quickly); the national
+ * import baseline, for checking the KPI engine's speed quickly; `postgres` is DuckDB and
+ * PostgreSQL side by side: load and compute for one authority and the national set on both, and
+ * the web load on one DuckDB instance and on two PostgreSQL instances); the national
  * set is `BENCH_AUTHORITIES` authorities (default 150) of a typical `BENCH_POPULATION` children
- * (default 60,000: about 8 GB of CSV and half an hour on 2 cores).
+ * (default 60,000: about 8 GB of CSV and half an hour on 2 cores); `BENCH_ONE_POPULATION` sizes
+ * the one-authority runs (default 60,000). On PostgreSQL the one-authority run is also the web
+ * load on two instances, beside one DuckDB instance on the same data.
+ *
+ * PostgreSQL rows run on a throwaway PostgreSQL 15 cluster the bench starts itself (the tests'
+ * helpers, with durable writes and the settings in `PG_BENCH_SETTINGS`); without PostgreSQL
+ * installed they are left out with a note. `BENCH_PG=0` leaves them out.
  */
 
 import { FORECAST_INDICATORS, forecastFor } from "../src/analysis/forecast-data.ts";
 import { execFileSync } from "node:child_process";
-import { createWriteStream, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -28,13 +36,49 @@ import { main } from "../src/cli/main.ts";
 import { DEMO_PASSWORD } from "../src/web/auth/users.ts";
 import { buildServer } from "../src/web/server.ts";
 import { ensureDemoUsers } from "../src/web/auth/users.ts";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { type Cluster, freshDatabase, pgMissing, startCluster } from "../test/postgres-cluster.ts";
 
 const execFileAsync = promisify(execFile);
 
 const quick = process.env["BENCH_QUICK"] === "1";
 const results: { measure: string; value: string; baseline: string; ratio: string }[] = [];
+const notes: string[] = [];
+
+/**
+ * The bench's PostgreSQL server: unlike the tests' (fsync off), writes are durable as on a real
+ * server; memory is set for a 24 GiB machine shared with the app; everything else is default
+ * (work_mem 4 MB, parallel query on).
+ */
+const PG_BENCH_SETTINGS = ["fsync = on", "synchronous_commit = on", "full_page_writes = on", "shared_buffers = '2GB'", "max_wal_size = '4GB'"];
+const STORE_NAME = { duckdb: "DuckDB", postgres: "PostgreSQL" } as const;
+let cluster: Cluster | undefined;
+
+/** The bench's PostgreSQL cluster (started on first use), or undefined when it cannot run here. */
+function benchCluster(): Cluster | undefined {
+  if (process.env["BENCH_PG"] === "0") return undefined;
+  if (cluster) return cluster;
+  const missing = pgMissing();
+  if (missing) {
+    const note = `PostgreSQL rows left out: ${missing}`;
+    if (!notes.includes(note)) notes.push(note);
+    return undefined;
+  }
+  cluster = startCluster(PG_BENCH_SETTINGS);
+  const c = cluster;
+  process.on("exit", () => c.stop());
+  return cluster;
+}
+
+/** A fresh database on the bench cluster. */
+function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return freshDatabase(benchCluster()!.url);
+}
 
 function secs(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
@@ -68,6 +112,42 @@ async function duckdbReadCsv(dirs: readonly string[]): Promise<number> {
   con.closeSync();
   inst.closeSync();
   return ms;
+}
+
+/** The first line of a file (a CSV header), without reading the rest. */
+function firstLine(path: string): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(8192);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString("utf8").split(/\r?\n/)[0]!;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** PostgreSQL's own bulk load (COPY … FROM STDIN, CSV) of the same files into text tables: the PostgreSQL import baseline. */
+async function pgCopyCsv(dirs: readonly string[]): Promise<number> {
+  const db = await benchDatabase();
+  const c = new pg.Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    const t0 = performance.now();
+    let i = 0;
+    for (const dir of dirs) {
+      for (const f of csvFiles(dir)) {
+        if (statSync(f).size < 200) continue;
+        const header = firstLine(f).split(",");
+        const table = `t${i++}`;
+        await c.query(`CREATE TABLE ${table} (${header.map((_, j) => `c${j} TEXT`).join(", ")})`);
+        await pipeline(createReadStream(f), c.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+      }
+    }
+    return performance.now() - t0;
+  } finally {
+    await c.end();
+    await db.drop();
+  }
 }
 
 /** The baseline for computing: one GROUP BY authority and month over each SSD table's event date. */
@@ -124,47 +204,116 @@ async function benchReport(store: Store, dataDir: string): Promise<void> {
   });
 }
 
-async function benchAuthorities(k: number, population = 60000, computeOnly = false): Promise<void> {
+type Kind = "duckdb" | "postgres";
+
+/** A fresh store of one kind for the bench; `drop` closes it and removes a PostgreSQL database. */
+async function benchStore(kind: Kind, dataDir: string): Promise<{ store: Store; url?: string; drop: () => Promise<void> }> {
+  if (kind === "duckdb") {
+    const store = await openStore(storeConfig(dataDir, {}));
+    return { store, drop: () => store.close() };
+  }
+  const db = await benchDatabase();
+  const store = await openStore(storeConfig(dataDir, { LANTERN_DATABASE_URL: db.url }));
+  return {
+    store,
+    url: db.url,
+    drop: async () => {
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
+/** The stores a section runs on: DuckDB, and PostgreSQL beside it when asked for and installed. */
+function storesFor(withPostgres: boolean): Kind[] {
+  return withPostgres && benchCluster() ? ["duckdb", "postgres"] : ["duckdb"];
+}
+
+async function benchAuthorities(k: number, population = 60000, computeOnly = false, kinds: readonly Kind[] = ["duckdb"]): Promise<void> {
   const t = tempDir("lantern-bench-");
   try {
     const out = join(t.dir, "export");
     const gen = await timed(() => generateToDirectory({ out, seed: 1, population, from: "2019-04", to: "2025-03", authorities: k, shocks: [] }));
     const rows = gen.value.authorities.reduce((s, a) => s + Object.values(a.rows).reduce((x, y) => x + y, 0), 0);
     const children = gen.value.authorities.reduce((s, a) => s + a.population, 0);
+    const what = `${k} authorit${k === 1 ? "y" : "ies"}`;
+    // Rows of a reduced national set say what was run: the children it held.
+    const sized = k === 1 && population === 60000 ? what : `${what} (${children.toLocaleString("en-GB")} children)`;
     results.push({
-      measure: `generate ${k} authorit${k === 1 ? "y" : "ies"} (${children.toLocaleString("en-GB")} children, 6 years, ${rows.toLocaleString("en-GB")} rows)`,
+      measure: `generate ${what} (${children.toLocaleString("en-GB")} children, 6 years, ${rows.toLocaleString("en-GB")} rows)`,
       value: secs(gen.ms),
       baseline: "",
       ratio: "",
     });
-    const store = await openStore(storeConfig(join(t.dir, "data"), {}));
-    const imp = await timed(() => importSsd(store, { paths: [out] }));
-    const compute = await timed(() => computeAndStore(store));
-    const bare = await timed(() => barePass(store));
-    results.push({
-      measure: `compute ${compute.value.indicators} indicators × every period, ${k} authorit${k === 1 ? "y" : "ies"} (${compute.value.values.toLocaleString("en-GB")} values) vs a bare count(*) by authority and month of every table`,
-      value: secs(compute.ms),
-      baseline: secs(bare.ms),
-      ratio: `${(compute.ms / bare.ms).toFixed(1)}×`,
-    });
-    if (computeOnly) {
-      await store.close();
-      return;
+    const times = new Map<Kind, { imp: number; compute: number }>();
+    for (const kind of kinds) {
+      const on = kinds.length > 1 || kind !== "duckdb" ? ` (${STORE_NAME[kind]})` : "";
+      const opened = await benchStore(kind, join(t.dir, `data-${kind}`));
+      const { store } = opened;
+      try {
+        const imp = await timed(() => importSsd(store, { paths: [out] }));
+        const compute = await timed(() => computeAndStore(store));
+        const bare = await timed(() => barePass(store));
+        times.set(kind, { imp: imp.ms, compute: compute.ms });
+        results.push({
+          measure: `compute ${compute.value.indicators} indicators × every period, ${sized} (${compute.value.values.toLocaleString("en-GB")} values) vs a bare count(*) by authority and month of every table${on}`,
+          value: secs(compute.ms),
+          baseline: secs(bare.ms),
+          ratio: `${(compute.ms / bare.ms).toFixed(1)}×`,
+        });
+        if (computeOnly) continue;
+        // Forecasts and the report are DuckDB's figures of the full run (the PostgreSQL section leaves them out).
+        if (kind === "duckdb" && k === 1 && only === undefined) await benchForecasts(store);
+        if (kind === "duckdb" && k === 1 && only === undefined) await benchReport(store, join(t.dir, "data-duckdb"));
+        if (k === 1 && kinds.length > 1) {
+          // The same pages on both stores: one DuckDB instance, two PostgreSQL instances.
+          const dataDir = join(t.dir, `data-${kind}`);
+          if (kind === "duckdb") await webLoad(store, dataDir, `${sized}, 1 instance (DuckDB)`, "");
+          else await webLoadInstances(store, opened.url!, dataDir, `${sized}, 2 instances (PostgreSQL)`, "");
+        }
+        if (k > 1) {
+          // One authority recomputed on its own in the big store, as after its upload.
+          const one = gen.value.authorities.find((a) => a.code === "X001")!;
+          const alone = await timed(() => computeAndStore(store, { authority: one.code }));
+          results.push({
+            measure: `compute 1 authority alone (X001, ${one.population.toLocaleString("en-GB")} children) in the ${sized} store, as after its upload, vs its share of the whole compute${on}`,
+            value: secs(alone.ms),
+            baseline: `${secs(compute.ms / k)} (1/${k} of ${secs(compute.ms)})`,
+            ratio: `${(alone.ms / (compute.ms / k)).toFixed(1)}×`,
+          });
+          const dataDir = join(t.dir, `data-${kind}`);
+          if (kind === "duckdb") await webLoad(store, dataDir, `one authority (X001) in the ${sized} store, 1 instance (DuckDB)`, "X001");
+          else await webLoadInstances(store, opened.url!, dataDir, `one authority (X001) in the ${sized} store, 2 instances (PostgreSQL)`, "X001");
+        }
+      } finally {
+        await opened.drop();
+      }
     }
-    if (k === 1) await benchForecasts(store);
-    if (k === 1) await benchReport(store, join(t.dir, "data"));
-    if (k > 1) await webLoad(store, join(t.dir, "data"), `one authority (X001) in the ${k}-authority store`, "X001");
-    await store.close();
+    if (computeOnly) return;
     const dirs = gen.value.authorities.map((a) => join(out, a.code));
-    const base = await duckdbReadCsv(dirs);
-    const rps = rows / (imp.ms / 1000);
-    const brps = rows / (base / 1000);
-    results.push({
-      measure: `import ${k} authorit${k === 1 ? "y" : "ies"}: rows/s (validated, all or nothing) vs DuckDB read_csv`,
-      value: `${Math.round(rps).toLocaleString("en-GB")} rows/s (${secs(imp.ms)})`,
-      baseline: `${Math.round(brps).toLocaleString("en-GB")} rows/s (${secs(base)})`,
-      ratio: `${(imp.ms / base).toFixed(1)}× slower`,
-    });
+    for (const kind of kinds) {
+      const on = kinds.length > 1 || kind !== "duckdb" ? ` (${STORE_NAME[kind]})` : "";
+      const imp = times.get(kind)!.imp;
+      const base = kind === "duckdb" ? await duckdbReadCsv(dirs) : await pgCopyCsv(dirs);
+      const rps = rows / (imp / 1000);
+      const brps = rows / (base / 1000);
+      results.push({
+        measure: `import ${sized}: rows/s (validated, all or nothing) vs ${kind === "duckdb" ? "DuckDB read_csv" : "PostgreSQL COPY FROM (CSV into text columns)"} of the same files${on}`,
+        value: `${Math.round(rps).toLocaleString("en-GB")} rows/s (${secs(imp)})`,
+        baseline: `${Math.round(brps).toLocaleString("en-GB")} rows/s (${secs(base)})`,
+        ratio: `${(imp / base).toFixed(1)}× slower`,
+      });
+    }
+    const duck = times.get("duckdb");
+    const post = times.get("postgres");
+    if (duck && post) {
+      for (const [step, a, b] of [
+        ["import (load)", post.imp, duck.imp],
+        ["compute", post.compute, duck.compute],
+      ] as const) {
+        results.push({ measure: `PostgreSQL beside DuckDB: ${step}, ${sized}`, value: `PostgreSQL ${secs(a)}`, baseline: `DuckDB ${secs(b)}`, ratio: `${(a / b).toFixed(1)}×` });
+      }
+    }
   } finally {
     t.cleanup();
   }
@@ -186,54 +335,135 @@ async function signInCookie(base: string, username: string, password: string): P
   return session.split(";")[0]!;
 }
 
-/** The web app on the demo authority under 50 concurrent connections from a second process. */
-async function benchWeb(): Promise<void> {
-  const t = tempDir("lantern-bench-web-");
+/**
+ * The web app on the demo authority under 50 concurrent connections from a second process (one
+ * instance on DuckDB; with `kinds` also two instances on PostgreSQL, after `lantern demo` has
+ * filled a PostgreSQL database, which takes minutes there).
+ */
+async function benchWeb(kinds: readonly Kind[] = ["duckdb"]): Promise<void> {
   const quiet = { out: () => {}, err: () => {}, isTTY: false, color: false };
+  for (const kind of kinds) {
+    const t = tempDir("lantern-bench-web-");
+    const opened = kind === "postgres" ? await benchDatabase() : undefined;
+    const before = process.env["LANTERN_DATABASE_URL"];
+    try {
+      // `lantern demo` reads LANTERN_DATABASE_URL like every command.
+      if (opened) process.env["LANTERN_DATABASE_URL"] = opened.url;
+      else delete process.env["LANTERN_DATABASE_URL"];
+      const made = await main(["demo", "--data", t.dir, "--no-serve"], quiet);
+      if (before === undefined) delete process.env["LANTERN_DATABASE_URL"];
+      else process.env["LANTERN_DATABASE_URL"] = before;
+      if (made !== 0) throw new Error(`lantern demo failed (${kind})`);
+      const store = await openStore(storeConfig(t.dir, opened ? { LANTERN_DATABASE_URL: opened.url } : {}));
+      try {
+        if (opened) await webLoadInstances(store, opened.url, t.dir, "demo authority, 2 instances (PostgreSQL)", "");
+        else await webLoad(store, t.dir, kinds.length > 1 ? "demo authority, 1 instance (DuckDB)" : "demo authority", "");
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await opened?.drop();
+      t.cleanup();
+    }
+  }
+}
+
+interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+/**
+ * Load the dashboard and an indicator page from second processes, signed in as an analyst, with
+ * `/healthz` under the same load as the floor: 50 connections, split evenly between the servers
+ * at `bases` (one load-client process each, all at once). With several servers the requests per
+ * second are summed and each latency is the worse of the servers'.
+ */
+async function measurePages(bases: readonly string[], cookie: string, label: string, la: string): Promise<void> {
+  const seconds = quick ? 5 : 15;
+  const per = Math.floor(50 / bases.length);
+  const load = async (path: string): Promise<LoadResult> => {
+    const runs = await Promise.all(
+      bases.map(async (base) => {
+        const { stdout } = await execFileAsync(process.execPath, [join(import.meta.dirname, "load-client.ts"), `${base}${path}`, String(per), String(seconds), `cookie=${cookie}`]);
+        return JSON.parse(stdout) as LoadResult;
+      }),
+    );
+    const sum = (f: (r: LoadResult) => number) => runs.reduce((s, r) => s + f(r), 0);
+    const worst = (f: (r: LoadResult) => number) => Math.max(...runs.map(f));
+    return { requests: sum((r) => r.requests), errors: sum((r) => r.errors), rps: sum((r) => r.rps), p50: worst((r) => r.p50), p95: worst((r) => r.p95), p99: worst((r) => r.p99) };
+  };
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const how = bases.length === 1 ? "50 connections" : `50 connections (${per} to each instance; latency the worse instance's)`;
+  const floor = await load("/healthz");
+  const q = la ? `?la=${encodeURIComponent(la)}` : "";
+  for (const [name, path] of [
+    ["dashboard", `/${q}`],
+    ["indicator page (assess_45wd_pct)", `/indicators/assess_45wd_pct${q}`],
+  ] as const) {
+    const cold = await timed(() => fetch(`${bases[0]}${path}`, { headers: { cookie } }).then((r) => r.text()));
+    const r = await load(path);
+    results.push({
+      measure: `web: ${name}, ${label}, ${how} for ${seconds} s from a second process (first request ${secs(cold.ms)}; ${r.errors} errors)`,
+      value: `${Math.round(r.rps).toLocaleString("en-GB")} req/s; p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}`,
+      baseline: `/healthz ${Math.round(floor.rps).toLocaleString("en-GB")} req/s; p95 ${ms(floor.p95)}`,
+      ratio: `${(floor.rps / r.rps).toFixed(1)}× fewer req/s`,
+    });
+  }
+}
+
+/** One server in this process, as `lantern serve` runs it: every request looks its session up in the store. */
+async function webLoad(store: Store, dataDir: string, label: string, la: string): Promise<void> {
+  await ensureDemoUsers(store);
+  const app = await buildServer({ store, dataDir, auth: { secureCookies: false } });
+  const base = await app.listen({ port: 0, host: "127.0.0.1" });
   try {
-    if ((await main(["demo", "--data", t.dir, "--no-serve"], quiet)) !== 0) throw new Error("lantern demo failed");
-    const store = await openStore(storeConfig(t.dir, {}));
-    await webLoad(store, t.dir, "demo authority", "");
-    await store.close();
+    await measurePages([base], await signInCookie(base, "analyst", DEMO_PASSWORD), label, la);
   } finally {
-    t.cleanup();
+    await app.close();
   }
 }
 
 /**
- * Load the dashboard and an indicator page from a second process, signed in as an analyst, with
- * `/healthz` under the same load as the floor. `la` picks the authority (`?la=`) in a store of many.
+ * Two `lantern serve` processes on one PostgreSQL database with one LANTERN_SECRET, as behind a
+ * load balancer: the analyst signs in on the first and the same session cookie is used on both.
  */
-async function webLoad(store: Store, dataDir: string, label: string, la: string): Promise<void> {
+async function webLoadInstances(store: Store, url: string, dataDir: string, label: string, la: string): Promise<void> {
   await ensureDemoUsers(store);
-  // The server as `lantern serve` runs it: every request looks its session up in the store.
-  const app = await buildServer({ store, dataDir, auth: { secureCookies: false } });
-  const base = await app.listen({ port: 0, host: "127.0.0.1" });
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: "Europe/London", LANTERN_DATABASE_URL: url, LANTERN_SECRET: randomBytes(36).toString("base64") };
+  delete env["LANTERN_OIDC_ISSUER"];
+  const bin = join(import.meta.dirname, "../bin/lantern.mjs");
+  const children = [0, 1].map((i) => spawn(process.execPath, [bin, "serve", "--data", join(dataDir, `instance-${i}`), "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] }));
   try {
-    const cookie = await signInCookie(base, "analyst", DEMO_PASSWORD);
-    const seconds = quick ? 5 : 15;
-    const load = async (path: string) => {
-      const { stdout } = await execFileAsync(process.execPath, [join(import.meta.dirname, "load-client.ts"), `${base}${path}`, "50", String(seconds), `cookie=${cookie}`]);
-      return JSON.parse(stdout) as { requests: number; errors: number; rps: number; p50: number; p95: number; p99: number };
-    };
-    const ms = (x: number) => `${x.toFixed(1)} ms`;
-    const floor = await load("/healthz");
-    const q = la ? `?la=${encodeURIComponent(la)}` : "";
-    for (const [name, path] of [
-      ["dashboard", `/${q}`],
-      ["indicator page (assess_45wd_pct)", `/indicators/assess_45wd_pct${q}`],
-    ] as const) {
-      const cold = await timed(() => fetch(`${base}${path}`, { headers: { cookie } }).then((r) => r.text()));
-      const r = await load(path);
-      results.push({
-        measure: `web: ${name}, ${label}, 50 connections for ${seconds} s from a second process (first request ${secs(cold.ms)}; ${r.errors} errors)`,
-        value: `${Math.round(r.rps).toLocaleString("en-GB")} req/s; p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}`,
-        baseline: `/healthz ${Math.round(floor.rps).toLocaleString("en-GB")} req/s; p95 ${ms(floor.p95)}`,
-        ratio: `${(floor.rps / r.rps).toFixed(1)}× fewer req/s`,
-      });
-    }
+    const bases = await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<string>((resolve, reject) => {
+            let out = "";
+            child.stdout.on("data", (b: Buffer) => {
+              out += b.toString();
+              const m = /running at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+              if (m) resolve(m[1]!);
+            });
+            child.stderr.on("data", (b: Buffer) => (out += b.toString()));
+            child.on("exit", (code) => reject(new Error(`lantern serve exited ${code}: ${out}`)));
+          }),
+      ),
+    );
+    await measurePages(bases, await signInCookie(bases[0]!, "analyst", DEMO_PASSWORD), label, la);
   } finally {
-    await app.close();
+    await Promise.all(
+      children.map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        return exited;
+      }),
+    );
   }
 }
 
@@ -369,19 +599,35 @@ async function benchFormats(): Promise<void> {
   }
 }
 
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    console.log(`\n(stopped by ${sig} part way: what was measured so far)\n`);
+    printResults();
+    process.exit(130);
+  });
+}
+
 const only = process.env["BENCH_ONLY"] ?? (process.env["BENCH_WEB_ONLY"] === "1" ? "web" : undefined);
 /** The national-scale set: 150 authorities of a typical 60,000 children unless told otherwise. */
 const nationalK = Number(process.env["BENCH_AUTHORITIES"] ?? 150);
 const nationalPopulation = Number(process.env["BENCH_POPULATION"] ?? 60000);
-if (only === undefined) await benchAuthorities(1);
-if (only === "compute") await benchAuthorities(1, 60000, true);
-if ((only === undefined && !quick) || only === "national") await benchAuthorities(nationalK, nationalPopulation);
+/** The one-authority runs: a typical 60,000 children unless told otherwise. */
+const onePopulation = Number(process.env["BENCH_ONE_POPULATION"] ?? 60000);
+if (only === undefined || only === "postgres") await benchAuthorities(1, onePopulation, false, storesFor(true));
+if (only === "compute") await benchAuthorities(1, onePopulation, true);
+if ((only === undefined && !quick) || only === "national" || (only === "postgres" && !quick)) await benchAuthorities(nationalK, nationalPopulation, false, storesFor(true));
 if (only === undefined || only === "web") await benchWeb();
 if (only === undefined || only === "formats") await benchFormats();
+printResults();
 
-const w = [0, 1, 2, 3].map((i) => Math.max(...results.map((r) => Object.values(r)[i]!.length), ["measure", "value", "baseline", "ratio"][i]!.length));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;
-console.log(line(["measure", "value", "baseline (same run)", "ratio"]));
-console.log(line(w.map((n) => "-".repeat(n))));
-for (const r of results) console.log(line([r.measure, r.value, r.baseline, r.ratio]));
-console.log(`\nnode ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString().slice(0, 10)}`);
+/** Print the table of what was measured (also when the run is stopped part way). */
+function printResults(): void {
+  const w = [0, 1, 2, 3].map((i) => Math.max(...results.map((r) => Object.values(r)[i]!.length), ["measure", "value", "baseline", "ratio"][i]!.length));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;
+  console.log(line(["measure", "value", "baseline (same run)", "ratio"]));
+  console.log(line(w.map((n) => "-".repeat(n))));
+  for (const r of results) console.log(line([r.measure, r.value, r.baseline, r.ratio]));
+  for (const n of notes) console.log(`\n${n}`);
+  const pgVersion = cluster ? ` PostgreSQL 15 (${PG_BENCH_SETTINGS.join(", ")}),` : "";
+  console.log(`\nnode ${process.version}, ${process.platform}/${process.arch},${pgVersion} ${new Date().toISOString().slice(0, 10)}`);
+}

@@ -62,8 +62,12 @@ function run(cmd: string, args: string[], asUser = true): void {
   if (r.status !== 0) throw new Error(`${[c, ...a].join(" ")} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
-/** Start a new cluster in a temporary folder. Throws with a clear message when PostgreSQL is missing. */
-export function startCluster(): Cluster {
+/**
+ * Start a new cluster in a temporary folder. Throws with a clear message when PostgreSQL is
+ * missing. `settings` (postgresql.conf lines) override the test defaults: the benchmark runs with
+ * durable writes and more memory.
+ */
+export function startCluster(settings: readonly string[] = []): Cluster {
   const initdb = join(PG_BIN, "initdb");
   const missing = pgMissing();
   if (missing) throw new Error(missing);
@@ -96,6 +100,7 @@ export function startCluster(): Cluster {
       "shared_buffers = 64MB",
       "timezone = 'Europe/London'",
       "log_min_messages = fatal",
+      ...settings,
     ].join("\n");
     writeFileSync(join(data, "postgresql.auto.conf"), `${conf}\n`);
     if (process.getuid?.() === 0) run("chown", ["postgres", join(data, "postgresql.auto.conf")], false);
@@ -139,9 +144,8 @@ export function withDatabase(url: string, db: string): string {
   return u.toString();
 }
 
-/** A new empty database on the test cluster; `drop` removes it. */
-export async function freshDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  const admin = clusterUrl();
+/** A new empty database on the test cluster (or the cluster whose admin URL is given); `drop` removes it. */
+export async function freshDatabase(admin: string = clusterUrl()): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `t_${process.pid}_${++counter}_${Date.now().toString(36)}`;
   const c = new pg.Client({ connectionString: admin });
   await c.connect();

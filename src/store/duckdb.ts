@@ -251,6 +251,10 @@ class DuckDbStore implements Store {
 
   async analyze(_tables: readonly string[]): Promise<void> {}
 
+  async onChange(_listener: () => void): Promise<() => Promise<void>> {
+    return async () => {};
+  }
+
   async close(): Promise<void> {
     this.#con.closeSync();
     this.#instance.closeSync();

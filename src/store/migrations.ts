@@ -16,7 +16,35 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly statements: readonly string[];
+  /** Statements run only on PostgreSQL (after `statements`), for what only a server needs. */
+  readonly postgres?: readonly string[];
 }
+
+/**
+ * The tables whose changes alter what pages show. On PostgreSQL every statement that changes one
+ * announces it on the `lantern_change` channel when its transaction commits, so every instance
+ * drops the page caches it built from older figures (sessions, sign-in attempts and the audit log
+ * are left out: they change on every sign-in and child-level view and no page cache holds them).
+ */
+export const ANNOUNCED_TABLES: readonly string[] = [
+  "lantern_authority",
+  "lantern_snapshot",
+  "lantern_population",
+  "lantern_setting",
+  "lantern_calendar",
+  "lantern_period",
+  "lantern_reference_population",
+  "lantern_coverage",
+  "lantern_indicator_value",
+  "lantern_measure",
+  "lantern_annotation",
+  "lantern_compute",
+  "lantern_commentary",
+  "lantern_target",
+];
+
+/** The channel PostgreSQL instances listen on (see {@link ANNOUNCED_TABLES}). */
+export const CHANGE_CHANNEL = "lantern_change";
 
 /** Numbered migrations, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -243,6 +271,20 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: "several instances: changes announced to every instance (PostgreSQL)",
+    statements: [],
+    postgres: [
+      // NOTIFY is delivered when the writing transaction commits (never for one rolled back), and
+      // repeats of the same notification in one transaction are folded into one.
+      `CREATE FUNCTION lantern_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('${CHANGE_CHANNEL}', ''); RETURN NULL; END $$`,
+      ...ANNOUNCED_TABLES.map(
+        (t) => `CREATE TRIGGER lantern_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION lantern_announce_change()`,
+      ),
+    ],
+  },
 ];
 
 async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {
@@ -304,6 +346,7 @@ async function migrateNow(store: Store, now: () => string): Promise<string[]> {
     if (done.has(m.version)) continue;
     await store.transaction(async () => {
       for (const s of m.statements) await store.run(s);
+      if (store.kind === "postgres") for (const s of m.postgres ?? []) await store.run(s);
       await store.run(`INSERT INTO lantern_migration (version, name, applied_at) VALUES ($1, $2, $3)`, [m.version, m.name, now()]);
     });
     applied.push(`${m.version} ${m.name}`);

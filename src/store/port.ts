@@ -76,5 +76,14 @@ export interface Store {
   exclusive<T>(names: readonly string[], fn: () => Promise<T>, onWait?: () => void): Promise<T>;
   /** Refresh the planner's statistics after a bulk change (PostgreSQL needs it; DuckDB keeps its own). */
   analyze(tables: readonly string[]): Promise<void>;
+  /**
+   * Call `listener` after another process (or this one) commits a change to what pages show, so
+   * caches built from older figures can be dropped. PostgreSQL listens for the change
+   * notifications its triggers send (migration 6), and calls it also after its listening
+   * connection was lost and made again (a change may have been missed); the embedded DuckDB file
+   * has one writing process, so there nothing else can change it and the listener is never called.
+   * Resolves, once listening, with a function that stops listening.
+   */
+  onChange(listener: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

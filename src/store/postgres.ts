@@ -20,6 +20,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { isoDate } from "../calendar/dates.ts";
 import { LanternError } from "../core/errors.ts";
 import { advisoryKey } from "./locks.ts";
+import { CHANGE_CHANNEL } from "./migrations.ts";
 import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
 
 /** Type OIDs whose text form we read ourselves. */
@@ -91,13 +92,13 @@ export async function openPostgresStore(url: string, opts: PgOptions = {}): Prom
   // one authority's rows; measured 10.5 s → 7.5 s for the whole library), so it is off unless the
   // URL's own `options` says otherwise.
   const hasOptions = /[?&]options=/.test(url);
-  const pool = new pg.Pool({
+  const client: pg.ClientConfig = {
     connectionString: url,
-    max: opts.max ?? 10,
     application_name: opts.applicationName ?? "lantern",
     types: pgTypes,
     ...(hasOptions ? {} : { options: "-c jit=off" }),
-  });
+  };
+  const pool = new pg.Pool({ ...client, max: opts.max ?? 10 });
   // An idle client whose connection drops (server restart, pg_terminate_backend) must not crash
   // the process: the pool discards it and the next query gets a fresh one.
   pool.on("error", () => undefined);
@@ -115,7 +116,7 @@ export async function openPostgresStore(url: string, opts: PgOptions = {}): Prom
       hint: "Check that the server is running and that LANTERN_DATABASE_URL names a database you may use (postgres://user:password@host:5432/database).",
     });
   }
-  return new PgStore(pool, location);
+  return new PgStore(pool, location, client);
 }
 
 const TEXT_ESCAPE = /[\\\t\n\r]/g;
@@ -144,10 +145,17 @@ class PgStore implements Store {
   readonly location: string;
   readonly #pool: pg.Pool;
   readonly #als = new AsyncLocalStorage<Context>();
+  readonly #clientConfig: pg.ClientConfig;
+  readonly #listeners = new Set<() => void>();
+  /** The connection that LISTENs for changes (outside the pool: it is held for good). */
+  #listener: pg.Client | undefined;
+  #listening: Promise<void> | undefined;
+  #retry: NodeJS.Timeout | undefined;
 
-  constructor(pool: pg.Pool, location: string) {
+  constructor(pool: pg.Pool, location: string, clientConfig: pg.ClientConfig) {
     this.#pool = pool;
     this.location = location;
+    this.#clientConfig = clientConfig;
   }
 
   async #query(sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> {
@@ -328,7 +336,73 @@ class PgStore implements Store {
     for (const t of tables) await this.run(`ANALYZE ${quoteIdent(t)}`);
   }
 
+  async onChange(listener: () => void): Promise<() => Promise<void>> {
+    this.#listeners.add(listener);
+    try {
+      this.#listening ??= this.#listen();
+      await this.#listening;
+    } catch (e) {
+      this.#listeners.delete(listener);
+      this.#listening = undefined;
+      throw e;
+    }
+    return async () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) await this.#stopListening();
+    };
+  }
+
+  #announce(): void {
+    for (const l of this.#listeners) l();
+  }
+
+  async #listen(): Promise<void> {
+    const client = new pg.Client(this.#clientConfig);
+    client.on("notification", (m) => {
+      if (m.channel === CHANGE_CHANNEL) this.#announce();
+    });
+    // A dropped connection (server restart, pg_terminate_backend) ends it: listen again shortly,
+    // and tell the listeners, since a change may have been committed meanwhile.
+    client.on("error", () => undefined);
+    client.on("end", () => {
+      if (this.#listener !== client) return;
+      this.#listener = undefined;
+      this.#listenAgain();
+    });
+    await client.connect();
+    try {
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    this.#listener = client;
+  }
+
+  #listenAgain(): void {
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      if (this.#listening === undefined) return;
+      this.#listening = this.#listen().then(
+        () => this.#announce(),
+        () => this.#listenAgain(),
+      );
+    }, 1000);
+    this.#retry.unref();
+  }
+
+  async #stopListening(): Promise<void> {
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.#listening = undefined;
+    const c = this.#listener;
+    this.#listener = undefined;
+    await c?.end().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.#stopListening();
     await this.#pool.end();
   }
 }

@@ -4,7 +4,9 @@
  * reads and writes share a connection. A write (an upload, a compute, an edit) must not have page
  * reads run inside its open transaction, so writes are exclusive: they wait for running reads,
  * and reads that arrive after a waiting write wait for it (first come, first served). Each write
- * bumps `generation`, which keys every page cache.
+ * bumps `generation`, which keys every page cache; so does a change committed by another process
+ * sharing a PostgreSQL store (`store.onChange`). The gate orders this process's own reads and
+ * writes only: across instances PostgreSQL's transactions do that.
  */
 
 type Waiter = { readonly kind: "read" | "write"; readonly go: () => void };
@@ -43,6 +45,11 @@ export class Gate {
       this.#readers--;
       this.#drain();
     }
+  }
+
+  /** Another process changed the store (several instances on one PostgreSQL database): drop the caches. */
+  changedElsewhere(): void {
+    this.generation++;
   }
 
   /** Run a write alone. */

@@ -104,6 +104,12 @@ function problem(reply: FastifyReply, request: FastifyRequest, status: number, t
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 256 * 1024, trustProxy: false, routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true } });
   const ctx: WebContext = { store: opts.store, dataDir: opts.dataDir, gate: new Gate() };
+  // Other instances (and the CLI) sharing a PostgreSQL store change figures too: their commits
+  // drop this server's page caches as its own writes do.
+  const unwatch = await opts.store.onChange(() => ctx.gate.changedElsewhere());
+  app.addHook("onClose", async () => {
+    await unwatch();
+  });
   const maxUpload = opts.maxUploadBytes ?? 4 * 1024 ** 3;
   const lib = indicatorLibrary();
 

@@ -76,13 +76,19 @@ export function authSettings(host: string, env: NodeJS.ProcessEnv = process.env)
 /**
  * With no accounts and no single sign-on nobody could sign in, and the embedded store is locked
  * while the server runs (so \`lantern users add\` cannot run beside it): make the first
- * administrator with a random password, audited, and return the password to print once.
+ * administrator with a random password, audited, and return the password to print once (only
+ * one of several instances started together does).
  */
 export async function firstAdmin(store: Store, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  if (env["LANTERN_OIDC_ISSUER"] || (await listUsers(store)).length > 0) return null;
-  const password = randomBytes(18).toString("base64url");
-  await createUser(store, { username: "admin", role: "admin", areas: [], displayName: "Administrator", password }, "lantern serve");
-  return password;
+  if (env["LANTERN_OIDC_ISSUER"]) return null;
+  // Several instances starting at once on one PostgreSQL store: one makes the administrator, the
+  // others wait for it and then find it.
+  return store.exclusive(["first-admin"], async () => {
+    if ((await listUsers(store)).length > 0) return null;
+    const password = randomBytes(18).toString("base64url");
+    await createUser(store, { username: "admin", role: "admin", areas: [], displayName: "Administrator", password }, "lantern serve");
+    return password;
+  });
 }
 
 /** Start the app on an open store; resolves with the address once listening. */
@@ -123,8 +129,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     await store.close();
     throw e;
   }
-  o.out(`Lantern is running at ${started.address}/ (data in ${config.dataDir}). Press Ctrl+C to stop.\n`);
-  if (first) o.out(`\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n`);
+  // One write, so whoever reads the output sees the address and any first password together.
+  o.out(`Lantern is running at ${started.address}/ (data in ${config.dataDir}). Press Ctrl+C to stop.\n${first ? `\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n` : ""}`);
 
   return untilStopped(started.app, store, o);
 }
