@@ -49,6 +49,8 @@ const execFileAsync = promisify(execFile);
 const quick = process.env["BENCH_QUICK"] === "1";
 const results: { measure: string; value: string; baseline: string; ratio: string }[] = [];
 const notes: string[] = [];
+/** What a long compute is doing now (printed if the run is stopped part way). */
+let inProgress: (() => string) | undefined;
 
 /**
  * The bench's PostgreSQL server: unlike the tests' (fsync off), writes are durable as on a real
@@ -245,14 +247,36 @@ async function benchAuthorities(k: number, population = 60000, computeOnly = fal
       baseline: "",
       ratio: "",
     });
-    const times = new Map<Kind, { imp: number; compute: number }>();
+    const times = new Map<Kind, { imp: number; compute?: number }>();
+    const dirs = gen.value.authorities.map((a) => join(out, a.code));
     for (const kind of kinds) {
       const on = kinds.length > 1 || kind !== "duckdb" ? ` (${STORE_NAME[kind]})` : "";
+      // The store's own bulk load of the same files first (so each row is printed as soon as it is
+      // measured, and a run stopped part way keeps it), in memory or a database of its own.
+      const base = computeOnly ? 0 : kind === "duckdb" ? await duckdbReadCsv(dirs) : await pgCopyCsv(dirs);
       const opened = await benchStore(kind, join(t.dir, `data-${kind}`));
       const { store } = opened;
       try {
         const imp = await timed(() => importSsd(store, { paths: [out] }));
-        const compute = await timed(() => computeAndStore(store));
+        times.set(kind, { imp: imp.ms });
+        if (!computeOnly) {
+          results.push({
+            measure: `import ${sized}: rows/s (validated, all or nothing) vs ${kind === "duckdb" ? "DuckDB read_csv" : "PostgreSQL COPY FROM (CSV into text columns)"} of the same files${on}`,
+            value: `${Math.round(rows / (imp.ms / 1000)).toLocaleString("en-GB")} rows/s (${secs(imp.ms)})`,
+            baseline: `${Math.round(rows / (base / 1000)).toLocaleString("en-GB")} rows/s (${secs(base)})`,
+            ratio: `${(imp.ms / base).toFixed(1)}× slower`,
+          });
+        }
+        const startedAt = performance.now();
+        const compute = await timed(() =>
+          computeAndStore(store, {
+            onProgress: (done, total, label) => {
+              const at = performance.now();
+              inProgress = () => `computing ${sized}${on}: ${done} of ${total} indicators done in ${secs(at - startedAt)}; ${label || "storing the values"} running for ${secs(performance.now() - at)} since`;
+            },
+          }),
+        );
+        inProgress = undefined;
         const bare = await timed(() => barePass(store));
         times.set(kind, { imp: imp.ms, compute: compute.ms });
         results.push({
@@ -260,6 +284,13 @@ async function benchAuthorities(k: number, population = 60000, computeOnly = fal
           value: secs(compute.ms),
           baseline: secs(bare.ms),
           ratio: `${(compute.ms / bare.ms).toFixed(1)}×`,
+        });
+        const slowest = [...compute.value.timings].sort((a, b) => b.ms - a.ms).slice(0, 4);
+        results.push({
+          measure: `  of which the slowest indicators, ${sized}${on}`,
+          value: slowest.map((x) => `${x.indicator} ${secs(x.ms)}`).join(", "),
+          baseline: "",
+          ratio: "",
         });
         if (computeOnly) continue;
         // Forecasts and the report are DuckDB's figures of the full run (the PostgreSQL section leaves them out).
@@ -290,23 +321,9 @@ async function benchAuthorities(k: number, population = 60000, computeOnly = fal
       }
     }
     if (computeOnly) return;
-    const dirs = gen.value.authorities.map((a) => join(out, a.code));
-    for (const kind of kinds) {
-      const on = kinds.length > 1 || kind !== "duckdb" ? ` (${STORE_NAME[kind]})` : "";
-      const imp = times.get(kind)!.imp;
-      const base = kind === "duckdb" ? await duckdbReadCsv(dirs) : await pgCopyCsv(dirs);
-      const rps = rows / (imp / 1000);
-      const brps = rows / (base / 1000);
-      results.push({
-        measure: `import ${sized}: rows/s (validated, all or nothing) vs ${kind === "duckdb" ? "DuckDB read_csv" : "PostgreSQL COPY FROM (CSV into text columns)"} of the same files${on}`,
-        value: `${Math.round(rps).toLocaleString("en-GB")} rows/s (${secs(imp)})`,
-        baseline: `${Math.round(brps).toLocaleString("en-GB")} rows/s (${secs(base)})`,
-        ratio: `${(imp / base).toFixed(1)}× slower`,
-      });
-    }
     const duck = times.get("duckdb");
     const post = times.get("postgres");
-    if (duck && post) {
+    if (duck?.compute !== undefined && post?.compute !== undefined) {
       for (const [step, a, b] of [
         ["import (load)", post.imp, duck.imp],
         ["compute", post.compute, duck.compute],
@@ -559,9 +576,11 @@ async function benchFormats(): Promise<void> {
   }
 }
 
+const runStarted = performance.now();
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.once(sig, () => {
     console.log(`\n(stopped by ${sig} part way: what was measured so far)\n`);
+    if (inProgress) notes.push(`Stopped while ${inProgress()} (${secs(performance.now() - runStarted)} into the run).`);
     printResults();
     process.exit(130);
   });
