@@ -352,36 +352,17 @@ async function signInCookie(base: string, username: string, password: string): P
   return session.split(";")[0]!;
 }
 
-/**
- * The web app on the demo authority under 50 concurrent connections from a second process (one
- * instance on DuckDB; with `kinds` also two instances on PostgreSQL, after `lantern demo` has
- * filled a PostgreSQL database, which takes minutes there).
- */
-async function benchWeb(kinds: readonly Kind[] = ["duckdb"]): Promise<void> {
+/** The web app on the demo authority under 50 concurrent connections from a second process. */
+async function benchWeb(): Promise<void> {
+  const t = tempDir("lantern-bench-web-");
   const quiet = { out: () => {}, err: () => {}, isTTY: false, color: false };
-  for (const kind of kinds) {
-    const t = tempDir("lantern-bench-web-");
-    const opened = kind === "postgres" ? await benchDatabase() : undefined;
-    const before = process.env["LANTERN_DATABASE_URL"];
-    try {
-      // `lantern demo` reads LANTERN_DATABASE_URL like every command.
-      if (opened) process.env["LANTERN_DATABASE_URL"] = opened.url;
-      else delete process.env["LANTERN_DATABASE_URL"];
-      const made = await main(["demo", "--data", t.dir, "--no-serve"], quiet);
-      if (before === undefined) delete process.env["LANTERN_DATABASE_URL"];
-      else process.env["LANTERN_DATABASE_URL"] = before;
-      if (made !== 0) throw new Error(`lantern demo failed (${kind})`);
-      const store = await openStore(storeConfig(t.dir, opened ? { LANTERN_DATABASE_URL: opened.url } : {}));
-      try {
-        if (opened) await webLoadInstances(store, opened.url, t.dir, "demo authority, 2 instances (PostgreSQL)", "");
-        else await webLoad(store, t.dir, kinds.length > 1 ? "demo authority, 1 instance (DuckDB)" : "demo authority", "");
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await opened?.drop();
-      t.cleanup();
-    }
+  try {
+    if ((await main(["demo", "--data", t.dir, "--no-serve"], quiet)) !== 0) throw new Error("lantern demo failed");
+    const store = await openStore(storeConfig(t.dir, {}));
+    await webLoad(store, t.dir, "demo authority", "");
+    await store.close();
+  } finally {
+    t.cleanup();
   }
 }
 
