@@ -49,6 +49,8 @@ const execFileAsync = promisify(execFile);
 const quick = process.env["BENCH_QUICK"] === "1";
 const results: { measure: string; value: string; baseline: string; ratio: string }[] = [];
 const notes: string[] = [];
+/** What a long compute is doing now (printed if the run is stopped part way). */
+let inProgress: (() => string) | undefined;
 
 /**
  * The bench's PostgreSQL server: unlike the tests' (fsync off), writes are durable as on a real
@@ -245,14 +247,36 @@ async function benchAuthorities(k: number, population = 60000, computeOnly = fal
       baseline: "",
       ratio: "",
     });
-    const times = new Map<Kind, { imp: number; compute: number }>();
+    const times = new Map<Kind, { imp: number; compute?: number }>();
+    const dirs = gen.value.authorities.map((a) => join(out, a.code));
     for (const kind of kinds) {
       const on = kinds.length > 1 || kind !== "duckdb" ? ` (${STORE_NAME[kind]})` : "";
+      // The store's own bulk load of the same files first (so each row is printed as soon as it is
+      // measured, and a run stopped part way keeps it), in memory or a database of its own.
+      const base = computeOnly ? 0 : kind === "duckdb" ? await duckdbReadCsv(dirs) : await pgCopyCsv(dirs);
       const opened = await benchStore(kind, join(t.dir, `data-${kind}`));
       const { store } = opened;
       try {
         const imp = await timed(() => importSsd(store, { paths: [out] }));
-        const compute = await timed(() => computeAndStore(store));
+        times.set(kind, { imp: imp.ms });
+        if (!computeOnly) {
+          results.push({
+            measure: `import ${sized}: rows/s (validated, all or nothing) vs ${kind === "duckdb" ? "DuckDB read_csv" : "PostgreSQL COPY FROM (CSV into text columns)"} of the same files${on}`,
+            value: `${Math.round(rows / (imp.ms / 1000)).toLocaleString("en-GB")} rows/s (${secs(imp.ms)})`,
+            baseline: `${Math.round(rows / (base / 1000)).toLocaleString("en-GB")} rows/s (${secs(base)})`,
+            ratio: `${(imp.ms / base).toFixed(1)}× slower`,
+          });
+        }
+        const startedAt = performance.now();
+        const compute = await timed(() =>
+          computeAndStore(store, {
+            onProgress: (done, total, label) => {
+              const at = performance.now();
+              inProgress = () => `computing ${sized}${on}: ${done} of ${total} indicators done in ${secs(at - startedAt)}; ${label || "storing the values"} running for ${secs(performance.now() - at)} since`;
+            },
+          }),
+        );
+        inProgress = undefined;
         const bare = await timed(() => barePass(store));
         times.set(kind, { imp: imp.ms, compute: compute.ms });
         results.push({
@@ -260,6 +284,13 @@ async function benchAuthorities(k: number, population = 60000, computeOnly = fal
           value: secs(compute.ms),
           baseline: secs(bare.ms),
           ratio: `${(compute.ms / bare.ms).toFixed(1)}×`,
+        });
+        const slowest = [...compute.value.timings].sort((a, b) => b.ms - a.ms).slice(0, 4);
+        results.push({
+          measure: `  of which the slowest indicators, ${sized}${on}`,
+          value: slowest.map((x) => `${x.indicator} ${secs(x.ms)}`).join(", "),
+          baseline: "",
+          ratio: "",
         });
         if (computeOnly) continue;
         // Forecasts and the report are DuckDB's figures of the full run (the PostgreSQL section leaves them out).
@@ -290,23 +321,9 @@ async function benchAuthorities(k: number, population = 60000, computeOnly = fal
       }
     }
     if (computeOnly) return;
-    const dirs = gen.value.authorities.map((a) => join(out, a.code));
-    for (const kind of kinds) {
-      const on = kinds.length > 1 || kind !== "duckdb" ? ` (${STORE_NAME[kind]})` : "";
-      const imp = times.get(kind)!.imp;
-      const base = kind === "duckdb" ? await duckdbReadCsv(dirs) : await pgCopyCsv(dirs);
-      const rps = rows / (imp / 1000);
-      const brps = rows / (base / 1000);
-      results.push({
-        measure: `import ${sized}: rows/s (validated, all or nothing) vs ${kind === "duckdb" ? "DuckDB read_csv" : "PostgreSQL COPY FROM (CSV into text columns)"} of the same files${on}`,
-        value: `${Math.round(rps).toLocaleString("en-GB")} rows/s (${secs(imp)})`,
-        baseline: `${Math.round(brps).toLocaleString("en-GB")} rows/s (${secs(base)})`,
-        ratio: `${(imp / base).toFixed(1)}× slower`,
-      });
-    }
     const duck = times.get("duckdb");
     const post = times.get("postgres");
-    if (duck && post) {
+    if (duck?.compute !== undefined && post?.compute !== undefined) {
       for (const [step, a, b] of [
         ["import (load)", post.imp, duck.imp],
         ["compute", post.compute, duck.compute],
@@ -335,36 +352,17 @@ async function signInCookie(base: string, username: string, password: string): P
   return session.split(";")[0]!;
 }
 
-/**
- * The web app on the demo authority under 50 concurrent connections from a second process (one
- * instance on DuckDB; with `kinds` also two instances on PostgreSQL, after `lantern demo` has
- * filled a PostgreSQL database, which takes minutes there).
- */
-async function benchWeb(kinds: readonly Kind[] = ["duckdb"]): Promise<void> {
+/** The web app on the demo authority under 50 concurrent connections from a second process. */
+async function benchWeb(): Promise<void> {
+  const t = tempDir("lantern-bench-web-");
   const quiet = { out: () => {}, err: () => {}, isTTY: false, color: false };
-  for (const kind of kinds) {
-    const t = tempDir("lantern-bench-web-");
-    const opened = kind === "postgres" ? await benchDatabase() : undefined;
-    const before = process.env["LANTERN_DATABASE_URL"];
-    try {
-      // `lantern demo` reads LANTERN_DATABASE_URL like every command.
-      if (opened) process.env["LANTERN_DATABASE_URL"] = opened.url;
-      else delete process.env["LANTERN_DATABASE_URL"];
-      const made = await main(["demo", "--data", t.dir, "--no-serve"], quiet);
-      if (before === undefined) delete process.env["LANTERN_DATABASE_URL"];
-      else process.env["LANTERN_DATABASE_URL"] = before;
-      if (made !== 0) throw new Error(`lantern demo failed (${kind})`);
-      const store = await openStore(storeConfig(t.dir, opened ? { LANTERN_DATABASE_URL: opened.url } : {}));
-      try {
-        if (opened) await webLoadInstances(store, opened.url, t.dir, "demo authority, 2 instances (PostgreSQL)", "");
-        else await webLoad(store, t.dir, kinds.length > 1 ? "demo authority, 1 instance (DuckDB)" : "demo authority", "");
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await opened?.drop();
-      t.cleanup();
-    }
+  try {
+    if ((await main(["demo", "--data", t.dir, "--no-serve"], quiet)) !== 0) throw new Error("lantern demo failed");
+    const store = await openStore(storeConfig(t.dir, {}));
+    await webLoad(store, t.dir, "demo authority", "");
+    await store.close();
+  } finally {
+    t.cleanup();
   }
 }
 
@@ -599,9 +597,11 @@ async function benchFormats(): Promise<void> {
   }
 }
 
+const runStarted = performance.now();
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.once(sig, () => {
     console.log(`\n(stopped by ${sig} part way: what was measured so far)\n`);
+    if (inProgress) notes.push(`Stopped while ${inProgress()} (${secs(performance.now() - runStarted)} into the run).`);
     printResults();
     process.exit(130);
   });
