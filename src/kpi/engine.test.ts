@@ -4,7 +4,7 @@ import { loadBankHolidays } from "../calendar/working-days.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import type { Store } from "../store/port.ts";
 import { tempStore, writeExport } from "../../test/fixtures.ts";
-import { addsUpOverMonths, computeIndicator, dependsOnlyOnPeriodEnd, indicatorRecords } from "./engine.ts";
+import { addsUpOverMonths, computeIndicator, dependsOnlyOnPeriodEnd, indicatorRecords, withoutPeriodFreeParts } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
 import { ensureReferenceTables } from "./reference-tables.ts";
 import { resolveTargets } from "./targets.ts";
@@ -203,4 +203,12 @@ test("only counts of records each falling in one month are summed from months", 
   assert.equal(addsUpOverMonths({ sql: `${ev} AND p.kind = 'year'`, unit: "count" }), false);
   assert.equal(addsUpOverMonths({ sql: `${ev} JOIN {periods} q ON q.period_id = p.period_id`, unit: "count" }), false);
   assert.equal(addsUpOverMonths({ sql: "SELECT p.period_id FROM {cin_episodes} e JOIN {periods} p ON e.cine_referral_date <= p.end_date", unit: "count" }), false);
+  // A record-level subquery that groups records but never sees the period still adds up ...
+  const perRecord = (inner: string) =>
+    `SELECT e.la_code, p.period_id, CASE WHEN f.n IS NULL THEN 0 ELSE 1 END AS num, 1 AS den FROM {cin_episodes} e LEFT JOIN (${inner}) f ON f.la_code = e.la_code AND f.cine_referral_id = e.cine_referral_id JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date BETWEEN p.start_date AND p.end_date`;
+  assert.equal(addsUpOverMonths({ sql: perRecord("SELECT a.la_code, a.cina_referral_id, count(DISTINCT a.cina_assessment_id) AS n FROM {cin_assessments} a GROUP BY a.la_code, a.cina_referral_id"), unit: "percent" }), true);
+  // ... but not once the grouping reads the period.
+  assert.equal(addsUpOverMonths({ sql: perRecord("SELECT a.la_code, a.cina_referral_id, count(*) AS n FROM {cin_assessments} a JOIN {periods} p ON p.la_code = a.la_code GROUP BY a.la_code, a.cina_referral_id"), unit: "percent" }), false);
+  assert.equal(addsUpOverMonths({ sql: perRecord("SELECT a.la_code, a.cina_referral_id, count(*) AS n FROM {cin_assessments} a WHERE a.cina_assessment_start_date <= p.end_date GROUP BY a.la_code, a.cina_referral_id"), unit: "percent" }), false);
+  assert.equal(withoutPeriodFreeParts("SELECT (SELECT max(x) FROM (SELECT 1) y) AS a, (p.end_date) FROM t"), "SELECT () AS a, (p.end_date) FROM t");
 });

@@ -111,6 +111,22 @@ export interface BindOptions {
 }
 
 /**
+ * `sql` with the inside of every parenthesised part that mentions no period (neither `{periods}`
+ * nor `p.`) left out: a record-level subquery may group or de-duplicate records (one row per
+ * referral with its previous referral found by a join, say) without changing how its records fall
+ * into periods.
+ */
+export function withoutPeriodFreeParts(sql: string): string {
+  let s = sql;
+  for (;;) {
+    const next = s.replace(/\(([^()]*)\)/g, (_, inner: string) => (/\{periods\}|\bp\s*\./i.test(inner) ? `\u27e8${inner}\u27e9` : "\u27e8\u27e9"));
+    if (next === s) break;
+    s = next;
+  }
+  return s.replace(/\u27e8/g, "(").replace(/\u27e9/g, ")");
+}
+
+/**
  * True when an indicator's value for any period is the sum of its values for the months in it:
  * its SQL joins `{periods} p` once, reads the period only as one `date BETWEEN p.start_date AND
  * p.end_date` (each record falls in exactly one month), never groups, de-duplicates or windows
@@ -119,7 +135,7 @@ export interface BindOptions {
  */
 export function addsUpOverMonths(def: Pick<IndicatorDef, "sql" | "unit">): boolean {
   if (def.unit === "days") return false;
-  const sql = def.sql;
+  const sql = withoutPeriodFreeParts(def.sql);
   const uses = [...sql.matchAll(/\{periods\}(\s+(?:AS\s+)?(\w+))?/gi)];
   if (uses.length !== 1 || uses[0]![2] !== "p") return false;
   if (/\b(GROUP\s+BY|DISTINCT|HAVING|LIMIT|UNION|EXCEPT|INTERSECT)\b|\bOVER\s*\(/i.test(sql)) return false;

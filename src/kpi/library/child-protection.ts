@@ -236,9 +236,14 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
       ELSE 'previous plan started ' || CAST(x.previous_start AS VARCHAR) END AS why,
     x.cppl_cp_plan_initial_category AS dim_category, ${ageBandSql("pe.pers_dob", "x.cppl_cp_plan_start_date")} AS dim_age_band
   FROM (
-    SELECT c.*, (SELECT max(q.cppl_cp_plan_start_date) FROM {cp_plans} q
-      WHERE q.la_code = c.la_code AND q.cppl_person_id = c.cppl_person_id AND q.cppl_cp_plan_start_date < c.cppl_cp_plan_start_date) AS previous_start
+    SELECT c.*, pp.previous_start
     FROM {cp_plans} c
+    LEFT JOIN (
+      SELECT k.la_code, k.cppl_person_id, k.cppl_cp_plan_start_date, max(q.cppl_cp_plan_start_date) AS previous_start
+      FROM (SELECT DISTINCT la_code, cppl_person_id, cppl_cp_plan_start_date FROM {cp_plans}) k
+      JOIN {cp_plans} q ON q.la_code = k.la_code AND q.cppl_person_id = k.cppl_person_id AND q.cppl_cp_plan_start_date < k.cppl_cp_plan_start_date
+      GROUP BY k.la_code, k.cppl_person_id, k.cppl_cp_plan_start_date
+    ) pp ON pp.la_code = c.la_code AND pp.cppl_person_id = c.cppl_person_id AND pp.cppl_cp_plan_start_date = c.cppl_cp_plan_start_date
   ) x
   JOIN {periods} p ON p.la_code = x.la_code AND x.cppl_cp_plan_start_date BETWEEN p.start_date AND p.end_date
   ${personJoin("x", "x.cppl_person_id")}`,
@@ -311,10 +316,16 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
         || CAST(o.end_date AS VARCHAR) END AS why,
     o.dim_category, o.dim_age_band
   FROM (
-    SELECT a.*, (SELECT max(v.cppv_cp_visit_date) FROM {cp_visits} v
-      WHERE v.la_code = a.la_code AND v.cppv_person_id = a.person_id AND v.cppv_cp_visit_date <= a.end_date
-        AND coalesce(v.cppv_cp_visit_seen, '') <> 'N') AS last_seen
-    FROM (${onPlanAtEnd(true)}) a
+    WITH onplan AS (${onPlanAtEnd(true)})
+    SELECT a.*, lv.last_seen
+    FROM onplan a
+    LEFT JOIN (
+      SELECT k.la_code, k.person_id, k.end_date, max(v.cppv_cp_visit_date) AS last_seen
+      FROM (SELECT DISTINCT la_code, person_id, end_date FROM onplan) k
+      JOIN {cp_visits} v ON v.la_code = k.la_code AND v.cppv_person_id = k.person_id AND v.cppv_cp_visit_date <= k.end_date
+      WHERE coalesce(v.cppv_cp_visit_seen, '') <> 'N'
+      GROUP BY k.la_code, k.person_id, k.end_date
+    ) lv ON lv.la_code = a.la_code AND lv.person_id = a.person_id AND lv.end_date = a.end_date
   ) o
   JOIN {calendar} ce ON ce.d = o.end_date
   LEFT JOIN {calendar} cl ON cl.d = o.last_seen`,

@@ -29,14 +29,19 @@ const UNREGISTERED_FROM = "2023-10-28";
 
 const list = (codes: readonly string[]) => codes.map((c) => `'${c}'`).join(", ");
 
-/** SQL true when the child `person` in `la` is looked after on day `d` under a short-break legal status only (V3/V4). */
-function shortBreakOn(la: string, person: string, d: string): string {
-  const open = (cond: string) =>
-    `SELECT 1 FROM {legal_status} l WHERE l.la_code = ${la} AND l.lega_person_id = ${person} AND ${cond}
+/** The legal statuses `l` of child `person` in `la` open on day `d`. */
+function legalOpenOn(la: string, person: string, d: string): string {
+  return `l.la_code = ${la} AND l.lega_person_id = ${person}
         AND l.lega_legal_status_start_date <= ${d} AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > ${d})`;
-  return `(EXISTS (${open("upper(trim(l.lega_legal_status)) IN ('V3', 'V4')")})
-      AND NOT EXISTS (${open("upper(trim(l.lega_legal_status)) NOT IN ('V3', 'V4')")}))`;
 }
+
+/**
+ * Over the legal statuses `l` of one child open on one day (grouped, `l` left-joined): true when
+ * every one is a short break (V3/V4) and there is at least one. Written as a join and an aggregate,
+ * not a correlated subquery, which PostgreSQL would run once per row.
+ */
+const SHORT_BREAK_ONLY = `(max(CASE WHEN upper(trim(l.lega_legal_status)) IN ('V3', 'V4') THEN 1 ELSE 0 END) = 1
+      AND max(CASE WHEN upper(trim(l.lega_legal_status)) NOT IN ('V3', 'V4') THEN 1 ELSE 0 END) = 0)`;
 
 const EIGHTEEN = "CAST(pe.pers_dob + INTERVAL '18 years' AS DATE)";
 
@@ -45,7 +50,15 @@ const EIGHTEEN = "CAST(pe.pers_dob + INTERVAL '18 years' AS DATE)";
  * 18th birthday, with the child's date of birth and sex; `starts` and `ends` are the episodes that
  * begin and end a period of care.
  */
-const CLA_CTES = `cla AS (
+const CLA_CTES = `cla_sb AS (
+    SELECT k.la_code, k.person_id, k.d FROM (
+      SELECT DISTINCT la_code, clae_person_id AS person_id, clae_cla_episode_start_date AS d FROM {cla_episodes}
+    ) k
+    JOIN {legal_status} l ON ${legalOpenOn("k.la_code", "k.person_id", "k.d")}
+    GROUP BY k.la_code, k.person_id, k.d
+    HAVING ${SHORT_BREAK_ONLY}
+  ),
+  cla AS (
     SELECT e.la_code, e.clae_person_id AS person_id, e.clae_cla_episode_id AS episode_id, e.clae_cla_episode_start_date AS start_date,
       CASE WHEN pe.pers_dob IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > ${EIGHTEEN})
         THEN ${EIGHTEEN} ELSE e.clae_cla_episode_ceased_date END AS end_date,
@@ -55,7 +68,7 @@ const CLA_CTES = `cla AS (
     FROM {cla_episodes} e
     LEFT JOIN {person} pe ON pe.la_code = e.la_code AND pe.pers_person_id = e.clae_person_id
     WHERE (pe.pers_dob IS NULL OR e.clae_cla_episode_start_date < ${EIGHTEEN})
-      AND NOT ${shortBreakOn("e.la_code", "e.clae_person_id", "e.clae_cla_episode_start_date")}
+      AND NOT EXISTS (SELECT 1 FROM cla_sb sb WHERE sb.la_code = e.la_code AND sb.person_id = e.clae_person_id AND sb.d = e.clae_cla_episode_start_date)
   ),
   starts AS (
     SELECT c.* FROM cla c WHERE NOT EXISTS (
@@ -74,8 +87,9 @@ const AT_END_CTE = `atend AS (
     SELECT c.la_code, p.period_id, p.end_date AS p_end, c.person_id, min(c.episode_id) AS record_id, max(c.dob) AS dob, max(c.sex) AS sex
     FROM cla c
     JOIN {periods} p ON p.la_code = c.la_code AND c.start_date <= p.end_date AND (c.end_date IS NULL OR c.end_date > p.end_date)
-    WHERE NOT ${shortBreakOn("c.la_code", "c.person_id", "p.end_date")}
+    LEFT JOIN {legal_status} l ON ${legalOpenOn("c.la_code", "c.person_id", "p.end_date")}
     GROUP BY c.la_code, p.period_id, p.end_date, c.person_id
+    HAVING NOT ${SHORT_BREAK_ONLY}
   )`;
 
 /** The first day of the 12 months ending on `end` (1 April for 31 March). */
@@ -97,27 +111,40 @@ function currentPlacementCte(from: string): string {
   )`;
 }
 
-/** The child's legal status on `d` (a non-short-break one first, then the latest started). */
-function legalStatusOn(la: string, person: string, d: string): string {
-  return `(SELECT upper(trim(l.lega_legal_status)) FROM {legal_status} l WHERE l.la_code = ${la} AND l.lega_person_id = ${person}
-      AND l.lega_legal_status_start_date <= ${d} AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > ${d})
-      ORDER BY CASE WHEN upper(trim(l.lega_legal_status)) IN ('V3', 'V4') THEN 1 ELSE 0 END, l.lega_legal_status_start_date DESC, l.lega_legal_status_id DESC LIMIT 1)`;
+/**
+ * `ls`: the legal status of each row of `from` (one per authority, period and child) on its day
+ * `d` (a non-short-break one first, then the latest started), as `ls.status`.
+ */
+function legalStatusCte(from: string, d: string): string {
+  return `ls AS (
+    SELECT z.la_code, z.period_id, z.person_id, z.status FROM (
+      SELECT a.la_code, a.period_id, a.person_id, upper(trim(l.lega_legal_status)) AS status,
+        row_number() OVER (PARTITION BY a.la_code, a.period_id, a.person_id
+          ORDER BY CASE WHEN upper(trim(l.lega_legal_status)) IN ('V3', 'V4') THEN 1 ELSE 0 END, l.lega_legal_status_start_date DESC, l.lega_legal_status_id DESC) AS rn
+      FROM ${from} a
+      JOIN {legal_status} l ON ${legalOpenOn("a.la_code", "a.person_id", `a.${d}`)}
+    ) z WHERE z.rn = 1
+  )`;
 }
+
+/** Rows of `ls` joined to `a`. */
+const LS_JOIN = (a: string) => `LEFT JOIN ls ON ls.la_code = ${a}.la_code AND ls.period_id = ${a}.period_id AND ls.person_id = ${a}.person_id`;
 
 const NO_MEASURE = "CAST(NULL AS DOUBLE PRECISION) AS measure";
 
 /** Children looked after at the end; with the placement type, legal status, age-band and sex breakdowns when `dims`. */
 function atEndRows(dims: boolean): string {
   return `WITH ${CLA_CTES},
-  ${AT_END_CTE}${dims ? `,\n  ${currentPlacementCte("atend")}` : ""}
+  ${AT_END_CTE}${dims ? `,\n  ${currentPlacementCte("atend")},\n  ${legalStatusCte("atend", "p_end")}` : ""}
   SELECT a.la_code, a.period_id, a.person_id, a.record_id, 1 AS num, 1 AS den, ${NO_MEASURE},
     'looked after on ' || CAST(a.p_end AS VARCHAR) AS why${
       dims
         ? `,
-    cur.pl_type AS dim_placement_type, ${legalStatusOn("a.la_code", "a.person_id", "a.p_end")} AS dim_legal_status,
+    cur.pl_type AS dim_placement_type, ls.status AS dim_legal_status,
     ${ageBandSql("a.dob", "a.p_end")} AS dim_age_band, a.sex AS dim_sex
   FROM atend a
-  LEFT JOIN cur ON cur.la_code = a.la_code AND cur.period_id = a.period_id AND cur.person_id = a.person_id`
+  LEFT JOIN cur ON cur.la_code = a.la_code AND cur.period_id = a.period_id AND cur.person_id = a.person_id
+  ${LS_JOIN("a")}`
         : `
   FROM atend a`
     }`;
@@ -131,34 +158,48 @@ function startedRows(dims: boolean): string {
       row_number() OVER (PARTITION BY st.la_code, p.period_id, st.person_id ORDER BY st.start_date, st.episode_id) AS rn
     FROM starts st
     JOIN {periods} p ON p.la_code = st.la_code AND st.start_date BETWEEN p.start_date AND p.end_date
-  )
+  ),
+  s1 AS (SELECT * FROM s WHERE s.rn = 1)${dims ? `,\n  ${legalStatusCte("s1", "start_date")}` : ""}
   SELECT s.la_code, s.period_id, s.person_id, s.episode_id AS record_id, 1 AS num, 1 AS den, ${NO_MEASURE},
     'started to be looked after on ' || CAST(s.start_date AS VARCHAR) AS why${
       dims
         ? `,
-    ${legalStatusOn("s.la_code", "s.person_id", "s.start_date")} AS dim_legal_status, ${ageBandSql("s.dob", "s.start_date")} AS dim_age_band, s.sex AS dim_sex`
+    ls.status AS dim_legal_status, ${ageBandSql("s.dob", "s.start_date")} AS dim_age_band, s.sex AS dim_sex`
         : ""
     }
-  FROM s WHERE s.rn = 1`;
+  FROM s1 s${dims ? ` ${LS_JOIN("s")}` : ""}`;
 }
 
 /** Looked-after children with their placements of 24 hours or more open in the 12 months to the period end. */
 const PLACEMENTS_12M = `WITH ${CLA_CTES},
   ${AT_END_CTE},
+  fostered AS (
+    SELECT k.la_code, k.clap_person_id, k.pl_start FROM (
+      SELECT DISTINCT la_code, clap_person_id, clap_cla_placement_start_date AS pl_start FROM {cla_placement}
+    ) k
+    JOIN {cla_placement} f ON f.la_code = k.la_code AND f.clap_person_id = k.clap_person_id
+      AND upper(trim(f.clap_cla_placement_type)) LIKE 'U%'
+      AND f.clap_cla_placement_end_date BETWEEN CAST(k.pl_start - INTERVAL '1 day' AS DATE) AND k.pl_start
+    GROUP BY k.la_code, k.clap_person_id, k.pl_start
+  ),
   pl AS (
     SELECT x.la_code, x.clap_person_id, x.clap_cla_placement_start_date AS pl_start, x.clap_cla_placement_end_date AS pl_end,
-      CASE WHEN upper(trim(x.clap_cla_placement_type)) IN ('A3', 'A5') AND EXISTS (
-        SELECT 1 FROM {cla_placement} f WHERE f.la_code = x.la_code AND f.clap_person_id = x.clap_person_id
-          AND upper(trim(f.clap_cla_placement_type)) LIKE 'U%'
-          AND f.clap_cla_placement_end_date BETWEEN CAST(x.clap_cla_placement_start_date - INTERVAL '1 day' AS DATE) AND x.clap_cla_placement_start_date
-      ) THEN 1 ELSE 0 END AS same_carer
+      CASE WHEN upper(trim(x.clap_cla_placement_type)) IN ('A3', 'A5') AND fo.la_code IS NOT NULL THEN 1 ELSE 0 END AS same_carer
     FROM {cla_placement} x
+    LEFT JOIN fostered fo ON fo.la_code = x.la_code AND fo.clap_person_id = x.clap_person_id AND fo.pl_start = x.clap_cla_placement_start_date
     WHERE x.clap_cla_placement_end_date IS NULL OR x.clap_cla_placement_end_date > x.clap_cla_placement_start_date
   ),
-  k AS (
-    SELECT a.*, (SELECT count(*) FROM pl WHERE pl.la_code = a.la_code AND pl.clap_person_id = a.person_id AND pl.same_carer = 0
-        AND pl.pl_start <= a.p_end AND (pl.pl_end IS NULL OR pl.pl_end >= ${yearBefore("a.p_end")})) AS n
+  kn AS (
+    SELECT a.la_code, a.period_id, a.person_id, count(*) AS n
     FROM atend a
+    JOIN pl ON pl.la_code = a.la_code AND pl.clap_person_id = a.person_id AND pl.same_carer = 0
+      AND pl.pl_start <= a.p_end AND (pl.pl_end IS NULL OR pl.pl_end >= ${yearBefore("a.p_end")})
+    GROUP BY a.la_code, a.period_id, a.person_id
+  ),
+  k AS (
+    SELECT a.*, coalesce(kn.n, 0) AS n
+    FROM atend a
+    LEFT JOIN kn ON kn.la_code = a.la_code AND kn.period_id = a.period_id AND kn.person_id = a.person_id
   ),
   ${currentPlacementCte("k")}
   SELECT k.la_code, k.period_id, k.person_id, k.record_id, CASE WHEN k.n >= 3 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
@@ -169,23 +210,36 @@ const PLACEMENTS_12M = `WITH ${CLA_CTES},
 
 const LONG_TERM = `WITH ${CLA_CTES},
   ${AT_END_CTE},
+  under16 AS (
+    SELECT a.* FROM atend a WHERE a.dob IS NOT NULL AND CAST(a.dob + INTERVAL '16 years' AS DATE) > a.p_end
+  ),
   lt AS (
-    SELECT a.*, (SELECT max(st.start_date) FROM starts st WHERE st.la_code = a.la_code AND st.person_id = a.person_id AND st.start_date <= a.p_end) AS care_start
-    FROM atend a
-    WHERE a.dob IS NOT NULL AND CAST(a.dob + INTERVAL '16 years' AS DATE) > a.p_end
+    SELECT a.*, cs.care_start
+    FROM under16 a
+    LEFT JOIN (
+      SELECT a.la_code, a.period_id, a.person_id, max(st.start_date) AS care_start
+      FROM under16 a JOIN starts st ON st.la_code = a.la_code AND st.person_id = a.person_id AND st.start_date <= a.p_end
+      GROUP BY a.la_code, a.period_id, a.person_id
+    ) cs ON cs.la_code = a.la_code AND cs.period_id = a.period_id AND cs.person_id = a.person_id
   ),
   cohort AS (
     SELECT lt.* FROM lt WHERE lt.care_start <= CAST(lt.p_end - INTERVAL '${STABLE_CARE_MONTHS} months' AS DATE)
   ),
   ${currentPlacementCte("cohort")},
+  prev AS (
+    SELECT cur.la_code, cur.period_id, cur.person_id, max(q.clap_cla_placement_start_date) AS prev_start
+    FROM cur
+    JOIN {cla_placement} q ON q.la_code = cur.la_code AND q.clap_person_id = cur.person_id
+      AND q.clap_cla_placement_start_date < cur.pl_start
+      AND q.clap_cla_placement_end_date BETWEEN CAST(cur.pl_start - INTERVAL '1 day' AS DATE) AND cur.pl_start
+    GROUP BY cur.la_code, cur.period_id, cur.person_id
+  ),
   x AS (
-    SELECT c.*, cur.pl_type, cur.pl_start,
-      (SELECT max(q.clap_cla_placement_start_date) FROM {cla_placement} q WHERE q.la_code = c.la_code AND q.clap_person_id = c.person_id
-        AND q.clap_cla_placement_start_date < cur.pl_start
-        AND q.clap_cla_placement_end_date BETWEEN CAST(cur.pl_start - INTERVAL '1 day' AS DATE) AND cur.pl_start) AS prev_start,
+    SELECT c.*, cur.pl_type, cur.pl_start, prev.prev_start,
       CAST(c.p_end - INTERVAL '${STABLE_PLACEMENT_YEARS} years' AS DATE) AS since
     FROM cohort c
     LEFT JOIN cur ON cur.la_code = c.la_code AND cur.period_id = c.period_id AND cur.person_id = c.person_id
+    LEFT JOIN prev ON prev.la_code = c.la_code AND prev.period_id = c.period_id AND prev.person_id = c.person_id
   )
   SELECT x.la_code, x.period_id, x.person_id, x.record_id,
     CASE WHEN x.pl_start <= x.since THEN 1 WHEN x.pl_type IN ('A3', 'A4', 'A5', 'A6') AND x.prev_start <= x.since THEN 1 ELSE 0 END AS num,
@@ -237,15 +291,23 @@ function missingRows(kind: "missing" | "away"): string {
     JOIN {periods} p ON p.la_code = c.la_code AND c.start_date <= p.end_date AND (c.end_date IS NULL OR c.end_date >= p.start_date)
     GROUP BY c.la_code, p.period_id, p.start_date, p.end_date, c.person_id
   ),
+  gone AS (
+    SELECT m.la_code, m.miss_person_id, m.miss_missing_episode_start_date, m.miss_missing_episode_end_date FROM {missing} m
+    WHERE lower(trim(m.miss_missing_episode_type)) IN ${codes}
+      AND EXISTS (SELECT 1 FROM cla c WHERE c.la_code = m.la_code AND c.person_id = m.miss_person_id
+        AND c.start_date <= m.miss_missing_episode_start_date AND (c.end_date IS NULL OR c.end_date >= m.miss_missing_episode_start_date))
+  ),
   x AS (
-    SELECT d.*, (SELECT min(m.miss_missing_episode_start_date) FROM {missing} m
-      WHERE m.la_code = d.la_code AND m.miss_person_id = d.person_id AND lower(trim(m.miss_missing_episode_type)) IN ${codes}
+    SELECT d.*, fs.first_start
+    FROM during d
+    LEFT JOIN (
+      SELECT d.la_code, d.period_id, d.person_id, min(m.miss_missing_episode_start_date) AS first_start
+      FROM during d
+      JOIN gone m ON m.la_code = d.la_code AND m.miss_person_id = d.person_id
         AND m.miss_missing_episode_start_date <= d.p_end
         AND (m.miss_missing_episode_end_date IS NULL OR m.miss_missing_episode_end_date >= d.p_start)
-        AND EXISTS (SELECT 1 FROM cla c WHERE c.la_code = m.la_code AND c.person_id = m.miss_person_id
-          AND c.start_date <= m.miss_missing_episode_start_date AND (c.end_date IS NULL OR c.end_date >= m.miss_missing_episode_start_date))
-    ) AS first_start
-    FROM during d
+      GROUP BY d.la_code, d.period_id, d.person_id
+    ) fs ON fs.la_code = d.la_code AND fs.period_id = d.period_id AND fs.person_id = d.person_id
   )
   SELECT x.la_code, x.period_id, x.person_id, x.record_id, CASE WHEN x.first_start IS NULL THEN 0 ELSE 1 END AS num, 1 AS den, ${NO_MEASURE},
     CASE WHEN x.first_start IS NULL THEN 'looked after in the period; not ${word} while looked after'
@@ -256,13 +318,19 @@ function missingRows(kind: "missing" | "away"): string {
 
 const MULTIPLE_SW_ROWS = `WITH ${CLA_CTES},
   ${AT_END_CTE},
-  x AS (
-    SELECT a.*, (SELECT count(DISTINCT i.invo_professional_id) FROM {involvements} i
-      WHERE i.la_code = a.la_code AND i.invo_person_id = a.person_id
-        AND upper(trim(i.invo_professional_role_id)) IN ('ALLOCATED CASE WORKER', 'ALLOCATED SOCIAL WORKER')
-        AND i.invo_involvement_start_date <= a.p_end
-        AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= ${yearBefore("a.p_end")})) AS n
+  sw AS (
+    SELECT a.la_code, a.period_id, a.person_id, count(DISTINCT i.invo_professional_id) AS n
     FROM atend a
+    JOIN {involvements} i ON i.la_code = a.la_code AND i.invo_person_id = a.person_id
+      AND upper(trim(i.invo_professional_role_id)) IN ('ALLOCATED CASE WORKER', 'ALLOCATED SOCIAL WORKER')
+      AND i.invo_involvement_start_date <= a.p_end
+      AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= ${yearBefore("a.p_end")})
+    GROUP BY a.la_code, a.period_id, a.person_id
+  ),
+  x AS (
+    SELECT a.*, coalesce(sw.n, 0) AS n
+    FROM atend a
+    LEFT JOIN sw ON sw.la_code = a.la_code AND sw.period_id = a.period_id AND sw.person_id = a.person_id
   )
   SELECT x.la_code, x.period_id, x.person_id, x.record_id, CASE WHEN x.n > 1 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
     CAST(x.n AS VARCHAR) || ' allocated social worker(s) in the 12 months to ' || CAST(x.p_end AS VARCHAR) AS why,

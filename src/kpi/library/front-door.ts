@@ -137,13 +137,18 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
       ELSE 'no outcome recorded; no referral within ${CONTACT_REFERRAL_WD} working days' END AS why,
     x.cont_contact_source_code AS dim_source
   FROM (
-    SELECT c.*, ${CONTACT_REFERRAL_FLAG} AS flag,
-      (SELECT min(e.cine_referral_date) FROM {cin_episodes} e
-        JOIN {calendar} ce ON ce.d = e.cine_referral_date
-        WHERE e.la_code = c.la_code AND e.cine_person_id = c.cont_person_id
-          AND e.cine_referral_date >= c.cont_contact_date AND ce.wd - cc.wd <= ${CONTACT_REFERRAL_WD}) AS next_referral
+    SELECT c.*, ${CONTACT_REFERRAL_FLAG} AS flag, nr.next_referral
     FROM {contacts} c
     JOIN {calendar} cc ON cc.d = c.cont_contact_date
+    LEFT JOIN (
+      SELECT k.la_code, k.cont_person_id, k.cont_contact_date, min(e.cine_referral_date) AS next_referral
+      FROM (SELECT DISTINCT la_code, cont_person_id, cont_contact_date FROM {contacts}) k
+      JOIN {calendar} ck ON ck.d = k.cont_contact_date
+      JOIN {cin_episodes} e ON e.la_code = k.la_code AND e.cine_person_id = k.cont_person_id AND e.cine_referral_date >= k.cont_contact_date
+      JOIN {calendar} ce ON ce.d = e.cine_referral_date
+      WHERE ce.wd - ck.wd <= ${CONTACT_REFERRAL_WD}
+      GROUP BY k.la_code, k.cont_person_id, k.cont_contact_date
+    ) nr ON nr.la_code = c.la_code AND nr.cont_person_id = c.cont_person_id AND nr.cont_contact_date = c.cont_contact_date
   ) x
   JOIN {periods} p ON p.la_code = x.la_code AND x.cont_contact_date BETWEEN p.start_date AND p.end_date`,
   },
@@ -195,13 +200,17 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     CASE WHEN r.rereferral = 1 THEN 'previous referral within 12 months' ELSE 'no referral in the previous 12 months' END AS why,
     r.cine_referral_source_code AS dim_source
   FROM (
-    SELECT e.*, CASE WHEN EXISTS (
-      SELECT 1 FROM {cin_episodes} q
-      WHERE q.la_code = e.la_code AND q.cine_person_id = e.cine_person_id AND q.cine_referral_id <> e.cine_referral_id
-        AND q.cine_referral_date < e.cine_referral_date
-        AND q.cine_referral_date >= CAST(e.cine_referral_date - INTERVAL '12 months' AS DATE)
-    ) THEN 1 ELSE 0 END AS rereferral
+    SELECT e.*, CASE WHEN pr.cine_referral_id IS NULL THEN 0 ELSE 1 END AS rereferral
     FROM {cin_episodes} e
+    LEFT JOIN (
+      SELECT k.la_code, k.cine_person_id, k.cine_referral_id, k.cine_referral_date
+      FROM {cin_episodes} k
+      JOIN {cin_episodes} q ON q.la_code = k.la_code AND q.cine_person_id = k.cine_person_id AND q.cine_referral_id <> k.cine_referral_id
+        AND q.cine_referral_date < k.cine_referral_date
+        AND q.cine_referral_date >= CAST(k.cine_referral_date - INTERVAL '12 months' AS DATE)
+      GROUP BY k.la_code, k.cine_person_id, k.cine_referral_id, k.cine_referral_date
+    ) pr ON pr.la_code = e.la_code AND pr.cine_person_id = e.cine_person_id AND pr.cine_referral_id = e.cine_referral_id
+      AND pr.cine_referral_date = e.cine_referral_date
   ) r
   JOIN {periods} p ON p.la_code = r.la_code AND r.cine_referral_date BETWEEN p.start_date AND p.end_date`,
   },
@@ -247,9 +256,12 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
       ELSE 'assessment started ' || CAST(x.first_assessment AS VARCHAR) END AS why,
     x.cine_referral_source_code AS dim_source
   FROM (
-    SELECT e.*, (SELECT min(a.cina_assessment_start_date) FROM {cin_assessments} a
-      WHERE a.la_code = e.la_code AND a.cina_referral_id = e.cine_referral_id) AS first_assessment
+    SELECT e.*, fa.first_assessment
     FROM {cin_episodes} e
+    LEFT JOIN (
+      SELECT a.la_code, a.cina_referral_id, min(a.cina_assessment_start_date) AS first_assessment
+      FROM {cin_assessments} a GROUP BY a.la_code, a.cina_referral_id
+    ) fa ON fa.la_code = e.la_code AND fa.cina_referral_id = e.cine_referral_id
   ) x
   JOIN {periods} p ON p.la_code = x.la_code AND x.cine_referral_date BETWEEN p.start_date AND p.end_date`,
   },
