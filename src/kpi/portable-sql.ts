@@ -23,6 +23,11 @@ const DENIED: readonly [RegExp, string][] = [
   [/\bdate_trunc\s*\(\s*'(week|quarter)'/i, "date_trunc by week or quarter differs between engines"],
   [/\bCOLUMNS\s*\(/i, "COLUMNS() is DuckDB only"],
   [/\bUSING\s+SAMPLE\b/i, "USING SAMPLE is DuckDB only"],
+  // Both engines run these, but PostgreSQL runs a correlated subquery in a select list once per
+  // row (DuckDB turns it into a join): over a national store one indicator took 15 minutes.
+  [/\(\s*SELECT\s+(min|max|count|sum|avg)\s*\(/i, "a scalar subquery (SELECT max(...) ...) runs once per row on PostgreSQL; LEFT JOIN a grouped subquery instead"],
+  [/\bCASE\s+WHEN\s+(NOT\s+)?EXISTS\b/i, "CASE WHEN EXISTS runs once per row on PostgreSQL; LEFT JOIN a grouped subquery instead"],
+  [/\bLIMIT\s+1\s*\)/i, "a subquery picking one row (LIMIT 1) runs once per row on PostgreSQL; number the rows with row_number() in a join"],
 ];
 
 /** Problems with an SQL text; empty when it stays in the portable subset. */
