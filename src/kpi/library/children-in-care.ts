@@ -50,9 +50,13 @@ const EIGHTEEN = "CAST(pe.pers_dob + INTERVAL '18 years' AS DATE)";
  * 18th birthday, with the child's date of birth and sex; `starts` and `ends` are the episodes that
  * begin and end a period of care.
  */
-const CLA_CTES = `cla_sb AS (
+const CLA_CTES = `sb_children AS (
+    SELECT DISTINCT la_code, lega_person_id AS person_id FROM {legal_status} WHERE upper(trim(lega_legal_status)) IN ('V3', 'V4')
+  ),
+  cla_sb AS (
     SELECT k.la_code, k.person_id, k.d FROM (
-      SELECT DISTINCT la_code, clae_person_id AS person_id, clae_cla_episode_start_date AS d FROM {cla_episodes}
+      SELECT DISTINCT e.la_code, e.clae_person_id AS person_id, e.clae_cla_episode_start_date AS d FROM {cla_episodes} e
+      JOIN sb_children sc ON sc.la_code = e.la_code AND sc.person_id = e.clae_person_id
     ) k
     JOIN {legal_status} l ON ${legalOpenOn("k.la_code", "k.person_id", "k.d")}
     GROUP BY k.la_code, k.person_id, k.d
@@ -82,14 +86,25 @@ const CLA_CTES = `cla_sb AS (
         AND q.start_date <= c.end_date AND (q.end_date IS NULL OR q.end_date > c.end_date))
   )`;
 
-/** Children looked after on each period's last day (`atend`), one row per child, short-break-only children left out. */
-const AT_END_CTE = `atend AS (
+/**
+ * Children looked after on each period's last day (`atend`), one row per child, short-break-only
+ * children left out (`end_sb`: only children with a V3/V4 status anywhere are looked at).
+ */
+const AT_END_CTE = `end_sb AS (
+    SELECT l.la_code, l.lega_person_id AS person_id, p.end_date AS d
+    FROM {legal_status} l
+    JOIN sb_children sc ON sc.la_code = l.la_code AND sc.person_id = l.lega_person_id
+    JOIN {periods} p ON p.la_code = l.la_code AND l.lega_legal_status_start_date <= p.end_date
+      AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > p.end_date)
+    GROUP BY l.la_code, l.lega_person_id, p.end_date
+    HAVING ${SHORT_BREAK_ONLY}
+  ),
+  atend AS (
     SELECT c.la_code, p.period_id, p.end_date AS p_end, c.person_id, min(c.episode_id) AS record_id, max(c.dob) AS dob, max(c.sex) AS sex
     FROM cla c
     JOIN {periods} p ON p.la_code = c.la_code AND c.start_date <= p.end_date AND (c.end_date IS NULL OR c.end_date > p.end_date)
-    LEFT JOIN {legal_status} l ON ${legalOpenOn("c.la_code", "c.person_id", "p.end_date")}
+    WHERE NOT EXISTS (SELECT 1 FROM end_sb sb WHERE sb.la_code = c.la_code AND sb.person_id = c.person_id AND sb.d = p.end_date)
     GROUP BY c.la_code, p.period_id, p.end_date, c.person_id
-    HAVING NOT ${SHORT_BREAK_ONLY}
   )`;
 
 /** The first day of the 12 months ending on `end` (1 April for 31 March). */
