@@ -42,6 +42,11 @@ test("every command has --help with a worked example, and the top-level help lis
     assert.match(o.stdout(), new RegExp(`^lantern ${name}`));
     assert.match(o.stdout(), /Examples?:\n\s+lantern /);
   }
+  // The export formats the issue names, in the usage line and under --format.
+  const ex = capture();
+  await main(["export", "--help"], ex);
+  assert.match(ex.stdout(), /^lantern export --format ssd\|annex-a\|ssda903\|cin-census /);
+  assert.match(ex.stdout(), /--format F\s+ssd, annex-a, ssda903 or cin-census/);
 });
 
 test("usage errors exit 1 and say what to do", async () => {

@@ -17,7 +17,7 @@ import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
-const HELP = `lantern export --format ssd|ssda903|cin-census --out PATH [--period P] [--authority CODE] [--data DIR] [--json]
+const HELP = `lantern export --format ssd|annex-a|ssda903|cin-census --out PATH [--period P] [--authority CODE] [--data DIR] [--json]
 
 Write an authority's latest snapshot out of the store.
 
@@ -36,7 +36,7 @@ made then. What each can and cannot carry is in docs/formats.md. The files hold 
 data: every export is recorded in the audit log with who ran it.
 
 Options:
-  --format F      ssd, ssda903 or cin-census
+  --format F      ssd, annex-a, ssda903 or cin-census
   --out PATH      a folder (ssd, ssda903) or a file (cin-census .xml, annex-a .xlsx)
   --period P      the collection year of a return, e.g. 2024-25 (not used by ssd)
   --authority A   the authority, when the store holds several
