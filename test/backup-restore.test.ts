@@ -8,31 +8,13 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { main } from "../src/cli/main.ts";
-import type { Output } from "../src/cli/output.ts";
 import { computeValues, selectIndicators, storedValues } from "../src/kpi/compute.ts";
 import { resolveTargets } from "../src/kpi/targets.ts";
 import { verifyAuditChain } from "../src/store/audit.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
-import { storeContents, tempDir } from "./fixtures.ts";
+import { capture, storeContents, tempDir } from "./fixtures.ts";
 import { freshDatabase, pgSkipReason } from "./postgres-cluster.ts";
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    isTTY: false,
-    color: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 /** Run the CLI with LANTERN_DATABASE_URL set (or unset) for the call, as a shell would. */
 async function lantern(args: string[], databaseUrl?: string): Promise<{ code: number; out: string; err: string }> {

@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Output } from "../src/cli/output.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
 import { freshDatabase, pgSkipReason } from "./postgres-cluster.ts";
@@ -144,4 +145,22 @@ export async function storeContents(store: Store, except: readonly string[] = ["
     );
   }
   return out;
+}
+
+/** CLI output captured for a test: what went to stdout and to stderr, apart. */
+export function capture(): Output & { stdout: () => string; stderr: () => string } {
+  let out = "";
+  let err = "";
+  return {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    isTTY: false,
+    color: false,
+    stdout: () => out,
+    stderr: () => err,
+  };
 }

@@ -6,30 +6,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { test } from "node:test";
 import { openStore, storeConfig } from "../store/open.ts";
-import { smallExport, tempDir, tempStore, writeExport } from "../../test/fixtures.ts";
+import { capture, smallExport, tempDir, tempStore, writeExport } from "../../test/fixtures.ts";
 import { COMMANDS, main } from "./main.ts";
-import type { Output } from "./output.ts";
 
 async function reopen(dir: string) {
   const store = await openStore(storeConfig(dir, {}));
   return { store, cleanup: () => store.close() };
-}
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    isTTY: false,
-    color: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
 }
 
 test("every command has --help with a worked example, and the top-level help lists them", async () => {

@@ -1,27 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { tempDir } from "../../../test/fixtures.ts";
+import { capture, tempDir } from "../../../test/fixtures.ts";
 import { auditEvent } from "../../store/audit.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { main } from "../main.ts";
-import type { Output } from "../output.ts";
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    isTTY: false,
-    color: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 test("lantern audit lists with filters and --verify finds an altered entry (exit 3)", async () => {
   const t = tempDir();

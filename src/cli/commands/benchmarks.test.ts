@@ -2,28 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { tempDir, writeExport } from "../../../test/fixtures.ts";
+import { capture, tempDir, writeExport } from "../../../test/fixtures.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { main } from "../main.ts";
-import type { Output } from "../output.ts";
 import { ordinal } from "./benchmarks.ts";
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    isTTY: false,
-    color: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 async function run(args: string[]) {
   const o = capture();

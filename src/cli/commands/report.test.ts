@@ -2,26 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
+import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
 import { main } from "../main.ts";
-import type { Output } from "../output.ts";
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    isTTY: false,
-    color: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 test("lantern report: usage errors name the missing or bad option and exit 1", async () => {
   const t = tempDir();

@@ -4,29 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { main } from "../main.ts";
-import type { Output } from "../output.ts";
+import { capture } from "../../../test/fixtures.ts";
 
 const RQM_CSV = new URL("../../../../shared/benchmarks/spc_fixtures/rqm_type1_breaches_2016_2018.csv", import.meta.url);
 const FIXTURES = JSON.parse(readFileSync(new URL("../../../../shared/benchmarks/spc_fixtures/xmr_fixtures.json", import.meta.url), "utf8")) as {
   cases: { id: string; oracle: Record<string, unknown>; derived: { point_type: string[] } }[];
 };
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    isTTY: false,
-    color: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "lantern-spc-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,27 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { tempDir } from "../../../test/fixtures.ts";
+import { capture, tempDir } from "../../../test/fixtures.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { authenticate } from "../../web/auth/login.ts";
-import type { Output } from "../output.ts";
 import { makeUsersCommand } from "./users.ts";
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    isTTY: false,
-    color: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 test("lantern users add (password from stdin or generated), list, role, disable", async () => {
   const t = tempDir();
