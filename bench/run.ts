@@ -32,6 +32,7 @@ import type { Store } from "../src/store/port.ts";
 import { SSD_TABLES } from "../src/store/ssd-schema.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import { tempDir } from "../test/fixtures.ts";
+import { signInOverHttp } from "../test/web-access.ts";
 import { main } from "../src/cli/main.ts";
 import { DEMO_PASSWORD } from "../src/web/auth/users.ts";
 import { buildServer } from "../src/web/server.ts";
@@ -343,22 +344,6 @@ async function benchAuthorities(k: number, population = 60000, computeOnly = fal
   }
 }
 
-/** Sign in through the form as a browser would; returns the session cookie. */
-async function signInCookie(base: string, username: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/sign-in`);
-  const pre = (form.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
-  const res = await fetch(`${base}/sign-in`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie: pre, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ _csrf: token, username, password, next: "/" }).toString(),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith("lantern_session="));
-  if (res.status !== 303 || !session) throw new Error(`bench sign-in as ${username} failed: ${res.status}`);
-  return session.split(";")[0]!;
-}
-
 /** The web app on the demo authority under 50 concurrent connections from a second process. */
 async function benchWeb(): Promise<void> {
   const t = tempDir("lantern-bench-web-");
@@ -427,7 +412,7 @@ async function webLoad(store: Store, dataDir: string, label: string, la: string)
   const app = await buildServer({ store, dataDir, auth: { secureCookies: false } });
   const base = await app.listen({ port: 0, host: "127.0.0.1" });
   try {
-    await measurePages([base], await signInCookie(base, "analyst", DEMO_PASSWORD), label, la);
+    await measurePages([base], await signInOverHttp(base, "analyst", DEMO_PASSWORD), label, la);
   } finally {
     await app.close();
   }
@@ -459,7 +444,7 @@ async function webLoadInstances(store: Store, url: string, dataDir: string, labe
           }),
       ),
     );
-    await measurePages(bases, await signInCookie(bases[0]!, "analyst", DEMO_PASSWORD), label, la);
+    await measurePages(bases, await signInOverHttp(bases[0]!, "analyst", DEMO_PASSWORD), label, la);
   } finally {
     await Promise.all(
       children.map((child) => {

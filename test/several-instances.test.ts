@@ -18,6 +18,7 @@ import { openStore, storeConfig } from "../src/store/open.ts";
 import pg from "pg";
 import { tempDir, tempStore } from "./fixtures.ts";
 import { clusterUrl, freshDatabase, pgSkipReason } from "./postgres-cluster.ts";
+import { signInOverHttp } from "./web-access.ts";
 
 const bin = fileURLToPath(new URL("../bin/lantern.mjs", import.meta.url));
 
@@ -53,23 +54,6 @@ function serve(env: NodeJS.ProcessEnv, dataDir: string): Promise<Instance> {
     });
     child.on("exit", (code) => reject(new Error(`lantern serve exited ${code}: ${out}${err}`)));
   });
-}
-
-/** Sign in through the form as a browser would; returns the session cookie (name=value). */
-async function signIn(base: string, username: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/sign-in`);
-  const pre = (form.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
-  const res = await fetch(`${base}/sign-in`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie: pre, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ _csrf: token, username, password, next: "/" }).toString(),
-  });
-  assert.equal(res.status, 303, "signed in");
-  const session = res.headers.getSetCookie().find((c) => c.startsWith("lantern_session="));
-  assert.ok(session, "a session cookie was set");
-  return session.split(";")[0]!;
 }
 
 async function page(base: string, path: string, cookie: string): Promise<{ status: number; text: string }> {
@@ -135,7 +119,7 @@ test("two lantern serve processes on one PostgreSQL database share sign-in, form
     }
 
     // Signed in on A; the same cookie is a session on B.
-    const cookie = await signIn(a.address, "admin", password);
+    const cookie = await signInOverHttp(a.address, "admin", password);
     for (const inst of [a, b]) {
       const home = await page(inst.address, `/?la=${la}`, cookie);
       assert.equal(home.status, 200, "the dashboard loads");

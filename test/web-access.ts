@@ -81,6 +81,26 @@ export async function signIn(app: FastifyInstance, username: string, password: s
   return v;
 }
 
+/**
+ * Sign in through the form of a running `lantern serve` over HTTP, as a browser would (the sign-in
+ * page's cookie and CSRF token, then the post); returns the session cookie as `name=value`.
+ */
+export async function signInOverHttp(base: string, username: string, password: string): Promise<string> {
+  const form = await fetch(`${base}/sign-in`);
+  const pre = (form.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const token = csrfIn(await form.text()) ?? "";
+  const res = await fetch(`${base}/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: pre, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ _csrf: token, username, password, next: "/" }).toString(),
+  });
+  assert.equal(res.status, 303, `sign-in as ${username} at ${base}`);
+  const session = res.headers.getSetCookie().find((c) => c.startsWith("lantern_session="));
+  assert.ok(session, "a session cookie was set");
+  return session.split(";")[0]!;
+}
+
 /** One row of the access table. */
 export interface RouteCase {
   readonly method: "GET" | "POST";
