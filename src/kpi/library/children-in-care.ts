@@ -142,8 +142,10 @@ function legalStatusCte(from: string, d: string): string {
   )`;
 }
 
-/** Rows of `ls` joined to `a`. */
-const LS_JOIN = (a: string) => `LEFT JOIN ls ON ls.la_code = ${a}.la_code AND ls.period_id = ${a}.period_id AND ls.person_id = ${a}.person_id`;
+/** The join condition for rows of `x` and `a` about the same child in the same authority and period. */
+function sameChild(x: string, a: string): string {
+  return `${x}.la_code = ${a}.la_code AND ${x}.period_id = ${a}.period_id AND ${x}.person_id = ${a}.person_id`;
+}
 
 const NO_MEASURE = "CAST(NULL AS DOUBLE PRECISION) AS measure";
 
@@ -158,8 +160,8 @@ function atEndRows(dims: boolean): string {
     cur.pl_type AS dim_placement_type, ls.status AS dim_legal_status,
     ${ageBandSql("a.dob", "a.p_end")} AS dim_age_band, a.sex AS dim_sex
   FROM atend a
-  LEFT JOIN cur ON cur.la_code = a.la_code AND cur.period_id = a.period_id AND cur.person_id = a.person_id
-  ${LS_JOIN("a")}`
+  LEFT JOIN cur ON ${sameChild("cur", "a")}
+  LEFT JOIN ls ON ${sameChild("ls", "a")}`
         : `
   FROM atend a`
     }`;
@@ -182,7 +184,7 @@ function startedRows(dims: boolean): string {
     ls.status AS dim_legal_status, ${ageBandSql("s.dob", "s.start_date")} AS dim_age_band, s.sex AS dim_sex`
         : ""
     }
-  FROM s1 s${dims ? ` ${LS_JOIN("s")}` : ""}`;
+  FROM s1 s${dims ? ` LEFT JOIN ls ON ${sameChild("ls", "s")}` : ""}`;
 }
 
 /** Looked-after children with their placements of 24 hours or more open in the 12 months to the period end. */
@@ -214,14 +216,14 @@ const PLACEMENTS_12M = `WITH ${CLA_CTES},
   k AS (
     SELECT a.*, coalesce(kn.n, 0) AS n
     FROM atend a
-    LEFT JOIN kn ON kn.la_code = a.la_code AND kn.period_id = a.period_id AND kn.person_id = a.person_id
+    LEFT JOIN kn ON ${sameChild("kn", "a")}
   ),
   ${currentPlacementCte("k")}
   SELECT k.la_code, k.period_id, k.person_id, k.record_id, CASE WHEN k.n >= 3 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
     CAST(k.n AS VARCHAR) || ' placement(s) of 24 hours or more in the 12 months to ' || CAST(k.p_end AS VARCHAR) AS why,
     cur.pl_type AS dim_placement_type, ${ageBandSql("k.dob", "k.p_end")} AS dim_age_band, k.sex AS dim_sex
   FROM k
-  LEFT JOIN cur ON cur.la_code = k.la_code AND cur.period_id = k.period_id AND cur.person_id = k.person_id`;
+  LEFT JOIN cur ON ${sameChild("cur", "k")}`;
 
 const LONG_TERM = `WITH ${CLA_CTES},
   ${AT_END_CTE},
@@ -235,7 +237,7 @@ const LONG_TERM = `WITH ${CLA_CTES},
       SELECT a.la_code, a.period_id, a.person_id, max(st.start_date) AS care_start
       FROM under16 a JOIN starts st ON st.la_code = a.la_code AND st.person_id = a.person_id AND st.start_date <= a.p_end
       GROUP BY a.la_code, a.period_id, a.person_id
-    ) cs ON cs.la_code = a.la_code AND cs.period_id = a.period_id AND cs.person_id = a.person_id
+    ) cs ON ${sameChild("cs", "a")}
   ),
   cohort AS (
     SELECT lt.* FROM lt WHERE lt.care_start <= CAST(lt.p_end - INTERVAL '${STABLE_CARE_MONTHS} months' AS DATE)
@@ -253,8 +255,8 @@ const LONG_TERM = `WITH ${CLA_CTES},
     SELECT c.*, cur.pl_type, cur.pl_start, prev.prev_start,
       CAST(c.p_end - INTERVAL '${STABLE_PLACEMENT_YEARS} years' AS DATE) AS since
     FROM cohort c
-    LEFT JOIN cur ON cur.la_code = c.la_code AND cur.period_id = c.period_id AND cur.person_id = c.person_id
-    LEFT JOIN prev ON prev.la_code = c.la_code AND prev.period_id = c.period_id AND prev.person_id = c.person_id
+    LEFT JOIN cur ON ${sameChild("cur", "c")}
+    LEFT JOIN prev ON ${sameChild("prev", "c")}
   )
   SELECT x.la_code, x.period_id, x.person_id, x.record_id,
     CASE WHEN x.pl_start <= x.since THEN 1 WHEN x.pl_type IN ('A3', 'A4', 'A5', 'A6') AND x.prev_start <= x.since THEN 1 ELSE 0 END AS num,
@@ -275,7 +277,7 @@ const OTHER_PLACEMENT_ROWS = `WITH ${CLA_CTES},
       CASE WHEN cur.pl_type IN (${list(OTHER_PLACEMENTS)}) THEN 1
         WHEN cur.pl_type IN (${list(UNREGISTERED_CODES)}) AND a.p_end >= DATE '${UNREGISTERED_FROM}' THEN 1 ELSE 0 END AS other
     FROM atend a
-    LEFT JOIN cur ON cur.la_code = a.la_code AND cur.period_id = a.period_id AND cur.person_id = a.person_id
+    LEFT JOIN cur ON ${sameChild("cur", "a")}
   )
   SELECT x.la_code, x.period_id, x.person_id, x.record_id, x.other AS num, 1 AS den, ${NO_MEASURE},
     CASE WHEN x.pl_type IS NULL THEN 'no placement recorded on ' || CAST(x.p_end AS VARCHAR)
@@ -322,7 +324,7 @@ function missingRows(kind: "missing" | "away"): string {
         AND m.miss_missing_episode_start_date <= d.p_end
         AND (m.miss_missing_episode_end_date IS NULL OR m.miss_missing_episode_end_date >= d.p_start)
       GROUP BY d.la_code, d.period_id, d.person_id
-    ) fs ON fs.la_code = d.la_code AND fs.period_id = d.period_id AND fs.person_id = d.person_id
+    ) fs ON ${sameChild("fs", "d")}
   )
   SELECT x.la_code, x.period_id, x.person_id, x.record_id, CASE WHEN x.first_start IS NULL THEN 0 ELSE 1 END AS num, 1 AS den, ${NO_MEASURE},
     CASE WHEN x.first_start IS NULL THEN 'looked after in the period; not ${word} while looked after'
@@ -345,7 +347,7 @@ const MULTIPLE_SW_ROWS = `WITH ${CLA_CTES},
   x AS (
     SELECT a.*, coalesce(sw.n, 0) AS n
     FROM atend a
-    LEFT JOIN sw ON sw.la_code = a.la_code AND sw.period_id = a.period_id AND sw.person_id = a.person_id
+    LEFT JOIN sw ON ${sameChild("sw", "a")}
   )
   SELECT x.la_code, x.period_id, x.person_id, x.record_id, CASE WHEN x.n > 1 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
     CAST(x.n AS VARCHAR) || ' allocated social worker(s) in the 12 months to ' || CAST(x.p_end AS VARCHAR) AS why,
