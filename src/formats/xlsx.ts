@@ -97,6 +97,7 @@ export async function* readXlsxRows(path: string): AsyncGenerator<XlsxRow> {
       last = Date.now();
       return v;
     });
+  let yielded = false;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: "cache", styles: "cache", worksheets: "emit", hyperlinks: "ignore" });
     const sheets = reader[Symbol.asyncIterator]();
@@ -114,17 +115,45 @@ export async function* readXlsxRows(path: string): AsyncGenerator<XlsxRow> {
         const raw = r.value.values as unknown[];
         const values: XlsxValue[] = [];
         for (let i = 1; i < raw.length; i++) values.push(plain(raw[i]));
+        yielded = true;
         yield { sheet, row: r.value.number, values };
       }
     }
   } catch (e) {
     if (e instanceof LanternError) throw e;
-    throw unreadable(name, e);
+    // exceljs's streaming reader sometimes loses a workbook's last zip entry; exceljs itself
+    // writes `xl/workbook.xml` last, so its own files then fail with "reading 'sheets'" (about
+    // three in four of a test's generated workbooks). Before any row has been given out, the
+    // in-memory reader reads the same file; if it cannot either, the first error stands.
+    if (yielded) throw unreadable(name, e);
+    let rows: XlsxRow[];
+    try {
+      rows = await wholeWorkbookRows(path);
+    } catch {
+      throw unreadable(name, e);
+    }
+    yield* rows;
   } finally {
     clearInterval(timer);
     timer = undefined;
     input.destroy();
   }
+}
+
+/** Every row of every sheet, the workbook read whole into memory (exceljs's non-streaming reader). */
+async function wholeWorkbookRows(path: string): Promise<XlsxRow[]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path);
+  const out: XlsxRow[] = [];
+  for (const ws of wb.worksheets) {
+    ws.eachRow((row, number) => {
+      const raw = row.values as unknown[];
+      const values: XlsxValue[] = [];
+      for (let i = 1; i < raw.length; i++) values.push(plain(raw[i]));
+      out.push({ sheet: ws.name, row: number, values });
+    });
+  }
+  return out;
 }
 
 function unreadable(name: string, e: unknown): LanternError {
