@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { generateToDirectory } from "../src/generate/index.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
-import { computeValues, holidaysFor } from "../src/kpi/compute.ts";
+import { computeAndStore, computeValues, holidaysFor } from "../src/kpi/compute.ts";
 import { addsUpOverMonths, computeIndicator, dependsOnlyOnPeriodEnd } from "../src/kpi/engine.ts";
 import { indicatorLibrary } from "../src/kpi/library/index.ts";
 import { ensureReferenceTables } from "../src/kpi/reference-tables.ts";
@@ -37,14 +37,26 @@ test("the optimised engine gives exactly the values of the per-period reference 
     assert.ok(rolled.includes("contacts") && rolled.includes("referrals") && rolled.length >= 10, rolled.join(" "));
     let nonZero = 0;
     let broken = 0;
+    const all: IndicatorValue[] = [];
     for (const def of defs) {
-      // The production path: computeValues, with each child's dimensions worked out once.
+      // With each child's dimensions worked out once, as a whole compute does.
       const fast = sorted((await computeValues(s.store, targets, [def])).values);
+      for (const v of fast) all.push(v);
       const ref = sorted(await computeIndicator(s.store, def, targets, {}, { reference: true }));
       assert.deepEqual(fast, ref, `${def.id} differs from the reference path`);
       nonZero += fast.filter((v) => !v.breakdown && typeof v.value === "number" && v.value !== 0).length;
       broken += fast.filter((v) => v.breakdown).length;
     }
+    // What a compute stores (written from SQL straight into the store) is exactly these values.
+    const stored = await computeAndStore(s.store);
+    assert.equal(stored.values, all.length);
+    const key = (v: { snapshot: number; authority: string; indicator: string; period: string; breakdown?: string; category?: string; value: number | null; numerator: number | null; denominator: number | null; reason?: string }) =>
+      JSON.stringify([v.snapshot, v.authority, v.indicator, v.period, v.breakdown ?? "", v.category ?? "", v.value, v.numerator, v.denominator, v.reason ?? null]);
+    const rows = await s.store.all(`SELECT * FROM lantern_indicator_value`);
+    const back = rows.map((r) =>
+      JSON.stringify([Number(r["snapshot_id"]), r["la_code"], r["indicator_id"], r["period_id"], r["breakdown"], r["category"], r["value"], r["numerator"], r["denominator"], r["reason"]]),
+    );
+    assert.deepEqual(back.sort(), all.map(key).sort());
     // Real data flowed through: plenty of non-zero totals and breakdown rows.
     assert.ok(nonZero > 1000, `only ${nonZero} non-zero values`);
     assert.ok(broken > 1000, `only ${broken} breakdown values`);

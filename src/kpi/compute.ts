@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadBankHolidays } from "../calendar/working-days.ts";
 import type { Store } from "../store/port.ts";
-import { computeIndicator, type PeriodFilter, personDimensions, type Target } from "./engine.ts";
+import { computeIndicator, type PeriodFilter, personDimensions, type Target, writeIndicator } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
 import { ensureReferenceTables } from "./reference-tables.ts";
 import { resolveTargets } from "./targets.ts";
@@ -93,40 +93,93 @@ const VALUE_COLUMNS = [
   { name: "reason", type: "text" },
 ] as const;
 
-/** Compute and store every selected indicator for the selected snapshots (replacing earlier values). */
+let stagings = 0;
+const activeStagings = new Set<string>();
+
+/**
+ * DuckDB's staging tables for values are ordinary tables in the database file (see
+ * `createStaging`), so a compute stopped by a crash leaves one behind: drop any that no compute
+ * in this process is using (one process owns a DuckDB file). PostgreSQL's are temporary tables,
+ * gone with their connection.
+ */
+async function dropStaleStagings(store: Store): Promise<void> {
+  if (store.kind !== "duckdb") return;
+  const rows = await store.all<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_name LIKE 'stg_indicator_value_%'`);
+  for (const r of rows) if (!activeStagings.has(r.name)) await store.run(`DROP TABLE IF EXISTS main."${r.name.replaceAll('"', '""')}"`);
+}
+
+/**
+ * Compute and store every selected indicator for the selected snapshots (replacing earlier values).
+ * Values go from each indicator's query straight into a staging table inside the store (not
+ * through JavaScript one by one, nor all held in memory: 150 authorities are millions of values),
+ * and replace the stored ones in one transaction at the end, so a failed compute changes nothing.
+ */
 export async function computeAndStore(store: Store, opts: ComputeOptions = {}): Promise<ComputeResult> {
   const t0 = performance.now();
   await ensureReferenceTables(store, holidaysFor(opts.dataDir));
   const targets = await resolveTargets(store, { ...(opts.authority ? { authority: opts.authority } : {}), ...(opts.snapshot !== undefined ? { snapshot: opts.snapshot } : {}) });
   const { defs } = selectIndicators(opts.indicators);
-  const { values, timings } = await computeValues(store, targets, defs, {}, opts.onProgress);
   const snapshots = targets.map((t) => t.snapshot_id);
-  const now = (opts.now ?? (() => new Date()))().toISOString();
-  await store.transaction(async () => {
-    if (snapshots.length) {
-      const ids = defs.map((d) => `'${d.id}'`).join(", ");
-      await store.run(`DELETE FROM lantern_indicator_value WHERE snapshot_id IN (${snapshots.join(", ")}) AND indicator_id IN (${ids})`);
-    }
-    await store.createStaging("stg_indicator_value", VALUE_COLUMNS);
-    const w = await store.bulkWriter("stg_indicator_value", VALUE_COLUMNS);
-    for (const v of values) {
-      w.append([v.snapshot, v.authority, v.indicator, v.period, v.breakdown ?? "", v.category ?? "", v.value, v.numerator, v.denominator, v.reason ?? null]);
-    }
-    await w.close();
-    await store.run(`INSERT INTO lantern_indicator_value SELECT * FROM stg_indicator_value`);
-    await store.run(`DROP TABLE stg_indicator_value`);
-    for (const s of snapshots) {
-      await store.run(`INSERT INTO lantern_compute (snapshot_id, computed_at, indicators, values_written, elapsed_ms) VALUES ($1, $2, $3, $4, $5)`, [
-        s,
-        now,
-        defs.length,
-        values.filter((v) => v.snapshot === s).length,
-        Math.round(performance.now() - t0),
-      ]);
-    }
-  });
+  const timings: { indicator: string; ms: number }[] = [];
+  // Unique to this compute: two computes in one DuckDB process share its one connection.
+  const staging = `stg_indicator_value_${++stagings}`;
+  activeStagings.add(staging);
+  let written = 0;
+  try {
+    await store.session(async () => {
+      await dropStaleStagings(store);
+      await store.createStaging(staging, VALUE_COLUMNS, { onDisk: true });
+      try {
+        const made: IndicatorValue[] = [];
+        const person = await personDimensions(store, targets);
+        try {
+          let i = 0;
+          for (const def of defs) {
+            opts.onProgress?.(i++, defs.length, def.id);
+            const started = performance.now();
+            for (const v of await writeIndicator(store, def, targets, staging, {}, { personTable: person.table })) made.push(v);
+            timings.push({ indicator: def.id, ms: performance.now() - started });
+          }
+        } finally {
+          await person.drop();
+        }
+        opts.onProgress?.(defs.length, defs.length, "");
+        // The few values made in JavaScript: loaded aggregate figures, and nulls where a table is missing.
+        if (made.length) {
+          const w = await store.bulkWriter(staging, VALUE_COLUMNS);
+          for (const v of made) w.append([v.snapshot, v.authority, v.indicator, v.period, v.breakdown ?? "", v.category ?? "", v.value, v.numerator, v.denominator, v.reason ?? null]);
+          await w.close();
+        }
+        const now = (opts.now ?? (() => new Date()))().toISOString();
+        await store.transaction(async () => {
+          if (snapshots.length) {
+            const ids = defs.map((d) => `'${d.id}'`).join(", ");
+            await store.run(`DELETE FROM lantern_indicator_value WHERE snapshot_id IN (${snapshots.join(", ")}) AND indicator_id IN (${ids})`);
+          }
+          await store.run(`INSERT INTO lantern_indicator_value SELECT * FROM ${staging}`);
+          const counts = new Map(
+            (await store.all<{ snapshot_id: number; n: number }>(`SELECT snapshot_id, count(*) AS n FROM ${staging} GROUP BY snapshot_id`)).map((r) => [Number(r.snapshot_id), Number(r.n)]),
+          );
+          for (const s of snapshots) {
+            written += counts.get(s) ?? 0;
+            await store.run(`INSERT INTO lantern_compute (snapshot_id, computed_at, indicators, values_written, elapsed_ms) VALUES ($1, $2, $3, $4, $5)`, [
+              s,
+              now,
+              defs.length,
+              counts.get(s) ?? 0,
+              Math.round(performance.now() - t0),
+            ]);
+          }
+        });
+      } finally {
+        await store.run(`DROP TABLE IF EXISTS ${staging}`);
+      }
+    });
+  } finally {
+    activeStagings.delete(staging);
+  }
   await store.analyze(["lantern_indicator_value", "lantern_compute"]);
-  return { snapshots, indicators: defs.length, values: values.length, elapsedMs: performance.now() - t0, timings };
+  return { snapshots, indicators: defs.length, values: written, elapsedMs: performance.now() - t0, timings };
 }
 
 /** Read stored values back. */

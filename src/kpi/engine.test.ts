@@ -79,6 +79,15 @@ test("referrals, the referral rate and re-referrals, worked by hand", async () =
     assert.equal(rate.get("2024-25")!.value, (4 / 20000) * 10000);
     assert.equal(rate.get("2024-25")!.denominator, 20000);
     assert.equal(rate.get("2025-04")!.denominator, 21000, "April 2025 is in 2025-26: mid-2025 population");
+    // Without a mid-2025 population (the authority's own or the ONS estimate) the rate is null, never 0.
+    await store.run(`DELETE FROM lantern_population WHERE year = 2025`);
+    await store.run(`DELETE FROM lantern_reference_population WHERE year = 2025`);
+    const noPop = await values(store, "referral_rate");
+    assert.equal(noPop.get("2025-04")!.value, null);
+    assert.equal(noPop.get("2025-04")!.denominator, null);
+    assert.equal(noPop.get("2025-04")!.numerator, 2);
+    assert.equal(noPop.get("2025-04")!.reason, "no population of children aged 0-17 for mid-2025");
+    assert.equal(noPop.get("2024-25")!.value, (4 / 20000) * 10000, "mid-2024 is still there");
 
     const rr = await values(store, "rereferral_pct");
     assert.equal(rr.get("2024-05")!.value, 50, "R6 re-referred 10 days after R5; R5 not");
@@ -102,6 +111,8 @@ test("assessments within 45 working days and the median, on the bank-holiday edg
     assert.equal(med.get("2025-02")!.value, 45, "median of 0, 45, 46");
     assert.equal(med.get("2025-04")!.value, 1);
     assert.equal(med.get("2024-12")!.value, null);
+    assert.equal(med.get("2024-12")!.denominator, 0);
+    assert.match(med.get("2024-12")!.reason!, /no records in this period/);
     const def = indicatorLibrary().get("assess_45wd_pct")!;
     const [t] = await resolveTargets(store);
     const outside = await indicatorRecords(store, def, t!, "2025-02", "denominator");

@@ -222,34 +222,59 @@ function missingTables(def: IndicatorDef, t: Target): string[] {
   return def.needs.filter((n) => !t.tables.has(n));
 }
 
-function finish(def: IndicatorDef, t: Target, r: Row, breakdown?: { name: string; category: string }): IndicatorValue {
-  const num = Number(r["numerator"] ?? 0);
-  const den = r["denominator"] === null ? null : Number(r["denominator"]);
-  const base = {
+/**
+ * The finished columns from one aggregated row `f` (numerator, denominator, median, population,
+ * pop_year): the value by the indicator's unit, and a reason wherever the value is null. Done in
+ * SQL, so a whole compute's values go from the query into the store without passing through
+ * JavaScript one by one.
+ */
+function finishSql(unit: IndicatorDef["unit"]): { value: string; numerator: string; denominator: string; reason: string } {
+  const none = "CAST(NULL AS DOUBLE PRECISION)";
+  switch (unit) {
+    case "count":
+      return { value: "f.numerator", numerator: "f.numerator", denominator: none, reason: "CAST(NULL AS VARCHAR)" };
+    case "percent":
+      return {
+        value: "CASE WHEN coalesce(f.denominator, 0) = 0 THEN NULL ELSE 100 * f.numerator / f.denominator END",
+        numerator: "f.numerator",
+        denominator: "coalesce(f.denominator, 0)",
+        reason: "CASE WHEN coalesce(f.denominator, 0) = 0 THEN 'no records in the denominator for this period' END",
+      };
+    case "rate":
+      return {
+        value: "CASE WHEN coalesce(f.population, 0) = 0 THEN NULL ELSE 10000 * f.numerator / f.population END",
+        numerator: "f.numerator",
+        denominator: "CASE WHEN coalesce(f.population, 0) = 0 THEN NULL ELSE CAST(f.population AS DOUBLE PRECISION) END",
+        reason: "CASE WHEN coalesce(f.population, 0) = 0 THEN 'no population of children aged 0-17 for mid-' || CAST(f.pop_year AS VARCHAR) END",
+      };
+    case "days":
+      return {
+        value: "f.median",
+        numerator: none,
+        denominator: "CASE WHEN f.median IS NULL THEN coalesce(f.denominator, 0) ELSE f.denominator END",
+        reason: "CASE WHEN f.median IS NULL THEN 'no records in this period' END",
+      };
+  }
+}
+
+/** The columns of a finished value, in the order `valuesSql` gives them (and the stored table holds them). */
+export const VALUE_COLUMN_NAMES = ["snapshot_id", "la_code", "indicator_id", "period_id", "breakdown", "category", "value", "numerator", "denominator", "reason"] as const;
+
+function toValue(def: IndicatorDef, r: Row): IndicatorValue {
+  const n = (x: unknown) => (x === null || x === undefined ? null : Number(x));
+  const breakdown = String(r["breakdown"] ?? "");
+  return {
     indicator: def.id,
-    authority: t.la_code,
+    authority: String(r["la_code"]),
     period: String(r["period_id"]),
     unit: def.unit,
-    snapshot: t.snapshot_id,
-    ...(breakdown ? { breakdown: breakdown.name, category: breakdown.category } : {}),
+    snapshot: Number(r["snapshot_id"]),
+    ...(breakdown ? { breakdown, category: String(r["category"]) } : {}),
+    value: n(r["value"]),
+    numerator: n(r["numerator"]),
+    denominator: n(r["denominator"]),
+    ...(r["reason"] ? { reason: String(r["reason"]) } : {}),
   };
-  switch (def.unit) {
-    case "count":
-      return { ...base, value: num, numerator: num, denominator: null };
-    case "percent":
-      if (!den) return { ...base, value: null, numerator: num, denominator: den ?? 0, reason: "no records in the denominator for this period" };
-      return { ...base, value: (100 * num) / den, numerator: num, denominator: den };
-    case "rate": {
-      const pop = r["population"] === null || r["population"] === undefined ? null : Number(r["population"]);
-      if (!pop) return { ...base, value: null, numerator: num, denominator: null, reason: `no population of children aged 0-17 for mid-${r["pop_year"]}` };
-      return { ...base, value: (10000 * num) / pop, numerator: num, denominator: pop };
-    }
-    case "days": {
-      const med = r["median"] === null || r["median"] === undefined ? null : Number(r["median"]);
-      if (med === null) return { ...base, value: null, numerator: null, denominator: den ?? 0, reason: "no records in this period" };
-      return { ...base, value: med, numerator: null, denominator: den };
-    }
-  }
 }
 
 /**
@@ -258,109 +283,45 @@ function finish(def: IndicatorDef, t: Target, r: Row, breakdown?: { name: string
  */
 export async function computeIndicator(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter = {}, mode: ComputeMode = {}): Promise<IndicatorValue[]> {
   if (def.source === "measures") return loadedMeasures(store, def, targets, filter);
-  const able = targets.filter((t) => missingTables(def, t).length === 0);
   const out: IndicatorValue[] = [];
+  const able = targets.filter((t) => missingTables(def, t).length === 0);
   if (able.length) {
-    const byCode = new Map(able.map((t) => [t.la_code, t]));
-    const own = def.unit === "rate" ? [] : (def.breakdowns ?? []);
-    const personDims = breakdownsOf(def).filter((d) => !own.includes(d) && able.every((t) => t.tables.has("person") && (d !== "disability" || t.tables.has("disability"))));
-    const dims = [...own, ...personDims];
-    const bind: BindOptions = mode.reference
-      ? {}
-      : dependsOnlyOnPeriodEnd(def.sql)
-        ? { collapseEnds: true }
-        : addsUpOverMonths(def) && !filter.periodIds
-          ? { rollUpMonths: true }
-          : {};
-    await store.transaction(async () => {
-      // PostgreSQL estimates the indicator CTEs (a VALUES list of targets joined to periods and
-      // filtered by window functions) at a row or two, and then nests loops over tables of
-      // hundreds of thousands of rows. Hash joins for this transaction only: on one 60,000-child
-      // authority, ten indicators ran past 20 s before and seven after, most of the others
-      // 2–20× faster (docs/performance.md). Values are the same either way.
-      if (store.kind === "postgres") await store.run(`SET LOCAL enable_nestloop = off`);
-      let head = bindSql(def.sql, able, def, filter, bind);
-      // One statement per indicator: the record-level rows are made once (a materialised CTE
-      // holding only what the aggregates read, not the drill-down's "why" text), and the headline
-      // figure and every breakdown are aggregated from them in the same query, rather than
-      // re-running the indicator's SQL per breakdown. Each statement costs DuckDB several
-      // milliseconds to plan, so one beats a temporary table and three queries (4.4 s against
-      // 3.3 s for the library on a 60,000-child authority).
-      const cols = ["la_code", "period_id", "num", "den", "measure", ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
-      let from = "base b";
-      if (personDims.length) {
-        // Ethnicity and disability come from the child's own record, for every indicator. Each
-        // child's groups are worked out once (not once per record and period) and joined on.
-        if (mode.reference || !mode.personTable) head = bindSql(`${def.sql} /* {person}${personDims.includes("disability") ? " {disability}" : ""} */`, able, def, filter, bind);
-        if (mode.reference) {
-          // The plain form: worked out on every record-level row.
-          from += ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
-          if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
-          if (personDims.includes("disability")) {
-            cols.push(
-              `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
-            );
-          }
-        } else if (mode.personTable) {
-          from += ` LEFT JOIN ${mode.personTable} pd ON pd.la_code = b.la_code AND pd.pers_person_id = b.person_id`;
-          if (personDims.includes("ethnicity")) cols.push(`coalesce(pd.ethnic_group, 'not recorded') AS dim_ethnicity`);
-          if (personDims.includes("disability")) cols.push(`coalesce(pd.disability, 'no disability recorded') AS dim_disability`);
-        } else {
-          const extra = [`t_pdim AS (SELECT pe.la_code, pe.pers_person_id, ${ETHNIC_GROUP} AS ethnic_group FROM t_person pe)`];
-          from += ` LEFT JOIN t_pdim pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
-          if (personDims.includes("ethnicity")) cols.push(`coalesce(pe.ethnic_group, 'not recorded') AS dim_ethnicity`);
-          if (personDims.includes("disability")) {
-            extra.push(`t_pdis AS (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_disability d WHERE upper(d.disa_disability_code) <> 'NONE')`);
-            from += ` LEFT JOIN t_pdis dd ON dd.la_code = b.la_code AND dd.disa_person_id = b.person_id`;
-            cols.push(`CASE WHEN dd.disa_person_id IS NOT NULL THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`);
-          }
-          head += `,\n${extra.join(",\n")}`;
-        }
-      }
-      const pop = def.unit === "rate";
-      // A median is a holistic aggregate (every value of a group held and sorted): only the
-      // indicators measured in days have one.
-      const median = (a: string) => (def.unit === "days" ? `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${a}.measure)` : "CAST(NULL AS DOUBLE PRECISION)");
-      // Aggregated per representative period, then summed into every period it stands for (one
-      // representative each, so a median passes through, except under a month roll-up, which
-      // only indicators without a median take). Breakdowns: the record-level rows once per
-      // dimension, grouped together.
-      const per = dims.map((dim, i) => `SELECT r.la_code, r.period_id, ${i} AS dim_no, CAST(coalesce(r.dim_${dim}, 'not recorded') AS VARCHAR) AS category, r.num, r.den, r.measure FROM rows_ r`);
-      const rows = await store.all(
-        `${head},
-        rows_ AS ${dims.length ? "MATERIALIZED " : ""}(SELECT ${cols.join(", ")} FROM ${from}),
-        agg AS (SELECT r.la_code, r.period_id, sum(r.num) AS num, sum(r.den) AS den,
-          ${median("r")} AS median
-          FROM rows_ r GROUP BY r.la_code, r.period_id)
-        SELECT p.la_code, p.period_id, p.pop_year, -1 AS dim_no, CAST('' AS VARCHAR) AS category,
-          CAST(coalesce(sum(a.num), 0) AS DOUBLE PRECISION) AS numerator,
-          CAST(coalesce(sum(a.den), 0) AS DOUBLE PRECISION) AS denominator,
-          max(a.median) AS median,
-          ${pop ? "max(coalesce(pop.population_0_17, ref.population_0_17))" : "CAST(NULL AS BIGINT)"} AS population
-        FROM t_pall p LEFT JOIN agg a ON a.la_code = p.la_code AND a.period_id = p.rep_id
-        ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
-        GROUP BY p.la_code, p.period_id, p.pop_year${
-          dims.length
-            ? `
-        UNION ALL
-        SELECT a.la_code, m.period_id, m.pop_year, a.dim_no, a.category,
-          CAST(sum(a.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(a.den) AS DOUBLE PRECISION) AS denominator,
-          max(a.median) AS median, CAST(NULL AS BIGINT) AS population FROM (
-          SELECT u.la_code, u.period_id, u.dim_no, u.category, sum(u.num) AS num, sum(u.den) AS den,
-            ${median("u")} AS median
-          FROM (${per.join(" UNION ALL ")}) u GROUP BY u.la_code, u.period_id, u.dim_no, u.category
-        ) a JOIN t_pall m ON m.la_code = a.la_code AND m.rep_id = a.period_id
-        GROUP BY a.la_code, m.period_id, m.pop_year, a.dim_no, a.category`
-            : ""
-        }
-        ORDER BY dim_no, la_code, period_id, category`,
-      );
-      for (const r of rows) {
-        const n = Number(r["dim_no"]);
-        out.push(finish(def, byCode.get(String(r["la_code"]))!, r, n < 0 ? undefined : { name: dims[n]!, category: String(r["category"]) }));
-      }
-    });
+    const rows = await inIndicatorTransaction(store, () => store.all(`${valuesSql(def, able, filter, mode)} ORDER BY breakdown, la_code, period_id, category`));
+    for (const r of rows) out.push(toValue(def, r));
   }
+  for (const v of await unableValues(store, def, targets, filter)) out.push(v);
+  return out;
+}
+
+/**
+ * Compute one indicator as `computeIndicator` does, but write the values computed in SQL straight
+ * into `table` (columns as `VALUE_COLUMN_NAMES`) inside the store, returning only the few made
+ * here: null values for targets lacking a table, or an aggregate-figures indicator's loaded ones.
+ */
+export async function writeIndicator(store: Store, def: IndicatorDef, targets: readonly Target[], table: string, filter: PeriodFilter = {}, mode: ComputeMode = {}): Promise<IndicatorValue[]> {
+  if (def.source === "measures") return loadedMeasures(store, def, targets, filter);
+  const able = targets.filter((t) => missingTables(def, t).length === 0);
+  if (able.length) await inIndicatorTransaction(store, () => store.run(`INSERT INTO ${table} (${VALUE_COLUMN_NAMES.join(", ")}) ${valuesSql(def, able, filter, mode)}`));
+  return unableValues(store, def, targets, filter);
+}
+
+/**
+ * Run an indicator's statement in a transaction of its own. PostgreSQL estimates the indicator
+ * CTEs (a VALUES list of targets joined to periods and filtered by window functions) at a row or
+ * two, and then nests loops over tables of hundreds of thousands of rows. Hash joins for this
+ * transaction only: on one 60,000-child authority, ten indicators ran past 20 s before and seven
+ * after, most of the others 2–20× faster (docs/performance.md). Values are the same either way.
+ */
+async function inIndicatorTransaction<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+  return store.transaction(async () => {
+    if (store.kind === "postgres") await store.run(`SET LOCAL enable_nestloop = off`);
+    return fn();
+  });
+}
+
+/** Null values, with the reason, for every period of the targets that lack a table `def` needs. */
+async function unableValues(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter): Promise<IndicatorValue[]> {
+  const out: IndicatorValue[] = [];
   for (const t of targets.filter((x) => missingTables(def, x).length > 0)) {
     const missing = missingTables(def, t);
     const reason = `cannot be computed: no ${missing.map((m) => `ssd_${m}`).join(", ")} data loaded for ${t.la_code}`;
@@ -369,6 +330,102 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
     }
   }
   return out;
+}
+
+/**
+ * The SQL giving one indicator's finished values (columns `VALUE_COLUMN_NAMES`) for targets that
+ * have every table it needs: the headline figure for every target and period, and a row per
+ * breakdown category.
+ */
+function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFilter, mode: ComputeMode): string {
+  const own = def.unit === "rate" ? [] : (def.breakdowns ?? []);
+  const personDims = breakdownsOf(def).filter((d) => !own.includes(d) && able.every((t) => t.tables.has("person") && (d !== "disability" || t.tables.has("disability"))));
+  const dims = [...own, ...personDims];
+  const bind: BindOptions = mode.reference
+    ? {}
+    : dependsOnlyOnPeriodEnd(def.sql)
+      ? { collapseEnds: true }
+      : addsUpOverMonths(def) && !filter.periodIds
+        ? { rollUpMonths: true }
+        : {};
+  let head = bindSql(def.sql, able, def, filter, bind);
+  // One statement per indicator: the record-level rows are made once (a materialised CTE
+  // holding only what the aggregates read, not the drill-down's "why" text), and the headline
+  // figure and every breakdown are aggregated from them in the same query, rather than
+  // re-running the indicator's SQL per breakdown. Each statement costs DuckDB several
+  // milliseconds to plan, so one beats a temporary table and three queries (4.4 s against
+  // 3.3 s for the library on a 60,000-child authority).
+  const cols = ["la_code", "period_id", "num", "den", "measure", ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
+  let from = "base b";
+  if (personDims.length) {
+    // Ethnicity and disability come from the child's own record, for every indicator. Each
+    // child's groups are worked out once (not once per record and period) and joined on.
+    if (mode.reference || !mode.personTable) head = bindSql(`${def.sql} /* {person}${personDims.includes("disability") ? " {disability}" : ""} */`, able, def, filter, bind);
+    if (mode.reference) {
+      // The plain form: worked out on every record-level row.
+      from += ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
+      if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
+      if (personDims.includes("disability")) {
+        cols.push(
+          `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
+        );
+      }
+    } else if (mode.personTable) {
+      from += ` LEFT JOIN ${mode.personTable} pd ON pd.la_code = b.la_code AND pd.pers_person_id = b.person_id`;
+      if (personDims.includes("ethnicity")) cols.push(`coalesce(pd.ethnic_group, 'not recorded') AS dim_ethnicity`);
+      if (personDims.includes("disability")) cols.push(`coalesce(pd.disability, 'no disability recorded') AS dim_disability`);
+    } else {
+      const extra = [`t_pdim AS (SELECT pe.la_code, pe.pers_person_id, ${ETHNIC_GROUP} AS ethnic_group FROM t_person pe)`];
+      from += ` LEFT JOIN t_pdim pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
+      if (personDims.includes("ethnicity")) cols.push(`coalesce(pe.ethnic_group, 'not recorded') AS dim_ethnicity`);
+      if (personDims.includes("disability")) {
+        extra.push(`t_pdis AS (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_disability d WHERE upper(d.disa_disability_code) <> 'NONE')`);
+        from += ` LEFT JOIN t_pdis dd ON dd.la_code = b.la_code AND dd.disa_person_id = b.person_id`;
+        cols.push(`CASE WHEN dd.disa_person_id IS NOT NULL THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`);
+      }
+      head += `,\n${extra.join(",\n")}`;
+    }
+  }
+  const pop = def.unit === "rate";
+  // A median is a holistic aggregate (every value of a group held and sorted): only the
+  // indicators measured in days have one.
+  const median = (a: string) => (def.unit === "days" ? `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${a}.measure)` : "CAST(NULL AS DOUBLE PRECISION)");
+  // Aggregated per representative period, then summed into every period it stands for (one
+  // representative each, so a median passes through, except under a month roll-up, which
+  // only indicators without a median take). Breakdowns: the record-level rows once per
+  // dimension, grouped together.
+  const per = dims.map((dim, i) => `SELECT r.la_code, r.period_id, ${i} AS dim_no, CAST(coalesce(r.dim_${dim}, 'not recorded') AS VARCHAR) AS category, r.num, r.den, r.measure FROM rows_ r`);
+  const fin = finishSql(def.unit);
+  const breakdownName = dims.length ? `CASE f.dim_no ${dims.map((d, i) => `WHEN ${i} THEN ${lit(d)}`).join(" ")} ELSE '' END` : "''";
+  return `${head},
+    rows_ AS ${dims.length ? "MATERIALIZED " : ""}(SELECT ${cols.join(", ")} FROM ${from}),
+    agg AS (SELECT r.la_code, r.period_id, sum(r.num) AS num, sum(r.den) AS den,
+      ${median("r")} AS median
+      FROM rows_ r GROUP BY r.la_code, r.period_id),
+    fin AS (SELECT p.la_code, p.period_id, p.pop_year, -1 AS dim_no, CAST('' AS VARCHAR) AS category,
+      CAST(coalesce(sum(a.num), 0) AS DOUBLE PRECISION) AS numerator,
+      CAST(coalesce(sum(a.den), 0) AS DOUBLE PRECISION) AS denominator,
+      max(a.median) AS median,
+      ${pop ? "max(coalesce(pop.population_0_17, ref.population_0_17))" : "CAST(NULL AS BIGINT)"} AS population
+    FROM t_pall p LEFT JOIN agg a ON a.la_code = p.la_code AND a.period_id = p.rep_id
+    ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
+    GROUP BY p.la_code, p.period_id, p.pop_year${
+      dims.length
+        ? `
+    UNION ALL
+    SELECT a.la_code, m.period_id, m.pop_year, a.dim_no, a.category,
+      CAST(sum(a.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(a.den) AS DOUBLE PRECISION) AS denominator,
+      max(a.median) AS median, CAST(NULL AS BIGINT) AS population FROM (
+      SELECT u.la_code, u.period_id, u.dim_no, u.category, sum(u.num) AS num, sum(u.den) AS den,
+        ${median("u")} AS median
+      FROM (${per.join(" UNION ALL ")}) u GROUP BY u.la_code, u.period_id, u.dim_no, u.category
+    ) a JOIN t_pall m ON m.la_code = a.la_code AND m.rep_id = a.period_id
+    GROUP BY a.la_code, m.period_id, m.pop_year, a.dim_no, a.category`
+        : ""
+    })
+    SELECT g.snapshot_id, f.la_code, ${lit(def.id)} AS indicator_id, f.period_id, CAST(${breakdownName} AS VARCHAR) AS breakdown, f.category,
+      ${fin.value} AS value, ${fin.numerator} AS numerator, ${fin.denominator} AS denominator, ${fin.reason} AS reason
+    FROM fin f JOIN target g ON g.la_code = f.la_code`;
 }
 
 /** Values of an aggregate-figures indicator as loaded, for each target's snapshot. */
