@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadBankHolidays } from "../calendar/working-days.ts";
 import type { Store } from "../store/port.ts";
-import { computeIndicator, type PeriodFilter, personDimensions, type Target, writeIndicator } from "./engine.ts";
+import { computeIndicator, type PeriodFilter, personDimensions, type Target, VALUE_COLUMNS, writeIndicator } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
 import { ensureReferenceTables } from "./reference-tables.ts";
 import { resolveTargets } from "./targets.ts";
@@ -80,18 +80,6 @@ export async function computeValues(store: Store, targets: readonly Target[], de
   return { values, timings };
 }
 
-const VALUE_COLUMNS = [
-  { name: "snapshot_id", type: "int" },
-  { name: "la_code", type: "text" },
-  { name: "indicator_id", type: "text" },
-  { name: "period_id", type: "text" },
-  { name: "breakdown", type: "text" },
-  { name: "category", type: "text" },
-  { name: "value", type: "float" },
-  { name: "numerator", type: "float" },
-  { name: "denominator", type: "float" },
-  { name: "reason", type: "text" },
-] as const;
 
 let stagings = 0;
 const activeStagings = new Set<string>();

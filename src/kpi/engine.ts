@@ -5,7 +5,8 @@
  * (never a loop over periods). It also answers drill-down ("the records behind this figure")
  * from the same SQL, so the list of children and the number can never disagree.
  *
- * It does not decide definitions (the library does) or store anything (see `compute.ts`).
+ * It does not decide definitions (the library does) or where values are kept: `compute.ts`
+ * names the staging table `writeIndicator` fills and replaces the stored values from it.
  */
 
 import { type PeriodKind, parsePeriod } from "../calendar/periods.ts";
@@ -258,7 +259,18 @@ function finishSql(unit: IndicatorDef["unit"]): { value: string; numerator: stri
 }
 
 /** The columns of a finished value, in the order `valuesSql` gives them (and the stored table holds them). */
-export const VALUE_COLUMN_NAMES = ["snapshot_id", "la_code", "indicator_id", "period_id", "breakdown", "category", "value", "numerator", "denominator", "reason"] as const;
+export const VALUE_COLUMNS = [
+  { name: "snapshot_id", type: "int" },
+  { name: "la_code", type: "text" },
+  { name: "indicator_id", type: "text" },
+  { name: "period_id", type: "text" },
+  { name: "breakdown", type: "text" },
+  { name: "category", type: "text" },
+  { name: "value", type: "float" },
+  { name: "numerator", type: "float" },
+  { name: "denominator", type: "float" },
+  { name: "reason", type: "text" },
+] as const;
 
 function toValue(def: IndicatorDef, r: Row): IndicatorValue {
   const n = (x: unknown) => (x === null || x === undefined ? null : Number(x));
@@ -295,13 +307,13 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
 
 /**
  * Compute one indicator as `computeIndicator` does, but write the values computed in SQL straight
- * into `table` (columns as `VALUE_COLUMN_NAMES`) inside the store, returning only the few made
+ * into `table` (columns as `VALUE_COLUMNS`) inside the store, returning only the few made
  * here: null values for targets lacking a table, or an aggregate-figures indicator's loaded ones.
  */
 export async function writeIndicator(store: Store, def: IndicatorDef, targets: readonly Target[], table: string, filter: PeriodFilter = {}, mode: ComputeMode = {}): Promise<IndicatorValue[]> {
   if (def.source === "measures") return loadedMeasures(store, def, targets, filter);
   const able = targets.filter((t) => missingTables(def, t).length === 0);
-  if (able.length) await inIndicatorTransaction(store, () => store.run(`INSERT INTO ${table} (${VALUE_COLUMN_NAMES.join(", ")}) ${valuesSql(def, able, filter, mode)}`));
+  if (able.length) await inIndicatorTransaction(store, () => store.run(`INSERT INTO ${table} (${VALUE_COLUMNS.map((c) => c.name).join(", ")}) ${valuesSql(def, able, filter, mode)}`));
   return unableValues(store, def, targets, filter);
 }
 
@@ -333,7 +345,7 @@ async function unableValues(store: Store, def: IndicatorDef, targets: readonly T
 }
 
 /**
- * The SQL giving one indicator's finished values (columns `VALUE_COLUMN_NAMES`) for targets that
+ * The SQL giving one indicator's finished values (columns `VALUE_COLUMNS`) for targets that
  * have every table it needs: the headline figure for every target and period, and a row per
  * breakdown category.
  */
