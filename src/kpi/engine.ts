@@ -181,13 +181,7 @@ let personTables = 0;
  */
 export async function personDimensions(store: Store, targets: readonly Target[]): Promise<{ table: string; drop: () => Promise<void> }> {
   const table = `lantern_kpi_person_${++personTables}`;
-  await store.run(
-    `CREATE TEMPORARY TABLE ${table} AS WITH ${targetCte(targets)}, ${tableCte("person")}, ${tableCte("disability")},
-    dis AS (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_disability d WHERE upper(d.disa_disability_code) <> 'NONE')
-    SELECT pe.la_code, pe.pers_person_id, ${ETHNIC_GROUP} AS ethnic_group,
-      CASE WHEN dis.disa_person_id IS NOT NULL THEN 'disabled' ELSE 'no disability recorded' END AS disability
-    FROM t_person pe LEFT JOIN dis ON dis.la_code = pe.la_code AND dis.disa_person_id = pe.pers_person_id`,
-  );
+  await store.run(`CREATE TEMPORARY TABLE ${table} AS WITH ${targetCte(targets)}, ${tableCte("person")}, ${tableCte("disability")} ${PERSON_DIMENSIONS_SQL}`);
   return { table, drop: () => store.run(`DROP TABLE IF EXISTS ${table}`) };
 }
 
@@ -210,6 +204,16 @@ const ETHNIC_GROUP = `CASE
   WHEN upper(substr(pe.pers_ethnicity, 1, 1)) = 'B' THEN 'Black, Black British, Caribbean or African'
   WHEN upper(substr(pe.pers_ethnicity, 1, 1)) = 'O' THEN 'Other ethnic group'
   ELSE 'not recorded' END`;
+
+/**
+ * Each child's ethnic group and disability label, one row per child of `t_person` (needs the
+ * `t_person` and `t_disability` CTEs): the table `personDimensions` makes for a whole compute, or
+ * a CTE of one indicator's statement when it is computed on its own.
+ */
+const PERSON_DIMENSIONS_SQL = `SELECT pe.la_code, pe.pers_person_id, ${ETHNIC_GROUP} AS ethnic_group,
+    CASE WHEN dis.disa_person_id IS NOT NULL THEN 'disabled' ELSE 'no disability recorded' END AS disability
+  FROM t_person pe LEFT JOIN (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_disability d WHERE upper(d.disa_disability_code) <> 'NONE') dis
+    ON dis.la_code = pe.la_code AND dis.disa_person_id = pe.pers_person_id`;
 
 /** Every breakdown an indicator offers: its own, plus the person dimensions for indicators about children. */
 export function breakdownsOf(def: Pick<IndicatorDef, "unit" | "breakdowns" | "area">): string[] {
@@ -360,7 +364,6 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
       : addsUpOverMonths(def) && !filter.periodIds
         ? { rollUpMonths: true }
         : {};
-  let head = bindSql(def.sql, able, def, filter, bind);
   // One statement per indicator: the record-level rows are made once (a materialised CTE
   // holding only what the aggregates read, not the drill-down's "why" text), and the headline
   // figure and every breakdown are aggregated from them in the same query, rather than
@@ -369,34 +372,24 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
   // 3.3 s for the library on a 60,000-child authority).
   const cols = ["la_code", "period_id", "num", "den", "measure", ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
   let from = "base b";
-  if (personDims.length) {
-    // Ethnicity and disability come from the child's own record, for every indicator. Each
-    // child's groups are worked out once (not once per record and period) and joined on.
-    if (mode.reference || !mode.personTable) head = bindSql(`${def.sql} /* {person}${personDims.includes("disability") ? " {disability}" : ""} */`, able, def, filter, bind);
-    if (mode.reference) {
-      // The plain form: worked out on every record-level row.
-      from += ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
-      if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
-      if (personDims.includes("disability")) {
-        cols.push(
-          `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
-        );
-      }
-    } else if (mode.personTable) {
-      from += ` LEFT JOIN ${mode.personTable} pd ON pd.la_code = b.la_code AND pd.pers_person_id = b.person_id`;
-      if (personDims.includes("ethnicity")) cols.push(`coalesce(pd.ethnic_group, 'not recorded') AS dim_ethnicity`);
-      if (personDims.includes("disability")) cols.push(`coalesce(pd.disability, 'no disability recorded') AS dim_disability`);
-    } else {
-      const extra = [`t_pdim AS (SELECT pe.la_code, pe.pers_person_id, ${ETHNIC_GROUP} AS ethnic_group FROM t_person pe)`];
-      from += ` LEFT JOIN t_pdim pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
-      if (personDims.includes("ethnicity")) cols.push(`coalesce(pe.ethnic_group, 'not recorded') AS dim_ethnicity`);
-      if (personDims.includes("disability")) {
-        extra.push(`t_pdis AS (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_disability d WHERE upper(d.disa_disability_code) <> 'NONE')`);
-        from += ` LEFT JOIN t_pdis dd ON dd.la_code = b.la_code AND dd.disa_person_id = b.person_id`;
-        cols.push(`CASE WHEN dd.disa_person_id IS NOT NULL THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`);
-      }
-      head += `,\n${extra.join(",\n")}`;
+  // Ethnicity and disability come from the child's own record, for every indicator: from the
+  // compute's table of them, else worked out once per child in this statement, or (the reference
+  // path) on every record-level row.
+  const inline = personDims.length > 0 && (mode.reference || !mode.personTable);
+  let head = bindSql(inline ? `${def.sql} /* {person} {disability} */` : def.sql, able, def, filter, bind);
+  if (personDims.length && mode.reference) {
+    from += ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
+    if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
+    if (personDims.includes("disability")) {
+      cols.push(
+        `CASE WHEN EXISTS (SELECT 1 FROM t_disability d WHERE d.la_code = b.la_code AND d.disa_person_id = b.person_id AND upper(d.disa_disability_code) <> 'NONE') THEN 'disabled' ELSE 'no disability recorded' END AS dim_disability`,
+      );
     }
+  } else if (personDims.length) {
+    if (inline) head += `,\nt_pdim AS (${PERSON_DIMENSIONS_SQL})`;
+    from += ` LEFT JOIN ${inline ? "t_pdim" : mode.personTable} pd ON pd.la_code = b.la_code AND pd.pers_person_id = b.person_id`;
+    if (personDims.includes("ethnicity")) cols.push(`coalesce(pd.ethnic_group, 'not recorded') AS dim_ethnicity`);
+    if (personDims.includes("disability")) cols.push(`coalesce(pd.disability, 'no disability recorded') AS dim_disability`);
   }
   const pop = def.unit === "rate";
   // A median is a holistic aggregate (every value of a group held and sorted): only the
