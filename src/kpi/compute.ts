@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadBankHolidays } from "../calendar/working-days.ts";
 import type { Store } from "../store/port.ts";
-import { computeIndicator, type PeriodFilter, personDimensions, type Target, VALUE_COLUMNS, writeIndicator } from "./engine.ts";
+import { type ComputeMode, computeIndicator, type PeriodFilter, personDimensions, type Target, VALUE_COLUMNS, writeIndicator } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
 import { ensureReferenceTables } from "./reference-tables.ts";
 import { resolveTargets } from "./targets.ts";
@@ -56,11 +56,18 @@ export function selectIndicators(ids: readonly string[] | undefined): { defs: In
   return { defs, unknown };
 }
 
-/** Compute the selected indicators for the selected snapshots, without storing. */
-export async function computeValues(store: Store, targets: readonly Target[], defs: readonly IndicatorDef[], filter: PeriodFilter = {}, onProgress?: ComputeOptions["onProgress"]): Promise<{ values: IndicatorValue[]; timings: { indicator: string; ms: number }[] }> {
-  const values: IndicatorValue[] = [];
+/**
+ * Run `each` for every indicator in turn, on one connection holding the compute's table of each
+ * child's dimensions (see `personDimensions`), reporting progress and timing each indicator.
+ */
+async function forEachIndicator(
+  store: Store,
+  targets: readonly Target[],
+  defs: readonly IndicatorDef[],
+  onProgress: ComputeOptions["onProgress"],
+  each: (def: IndicatorDef, mode: ComputeMode) => Promise<void>,
+): Promise<{ indicator: string; ms: number }[]> {
   const timings: { indicator: string; ms: number }[] = [];
-  // Each child's ethnic group and disability, worked out once for every indicator's breakdowns.
   await store.session(async () => {
     const person = await personDimensions(store, targets);
     try {
@@ -68,8 +75,7 @@ export async function computeValues(store: Store, targets: readonly Target[], de
       for (const def of defs) {
         onProgress?.(i++, defs.length, def.id);
         const t0 = performance.now();
-        // A loop, not push(...): one indicator over 150 authorities is more values than a call's arguments may be.
-        for (const v of await computeIndicator(store, def, targets, filter, { personTable: person.table })) values.push(v);
+        await each(def, { personTable: person.table });
         timings.push({ indicator: def.id, ms: performance.now() - t0 });
       }
     } finally {
@@ -77,9 +83,18 @@ export async function computeValues(store: Store, targets: readonly Target[], de
     }
   });
   onProgress?.(defs.length, defs.length, "");
-  return { values, timings };
+  return timings;
 }
 
+/** Compute the selected indicators for the selected snapshots, without storing. */
+export async function computeValues(store: Store, targets: readonly Target[], defs: readonly IndicatorDef[], filter: PeriodFilter = {}, onProgress?: ComputeOptions["onProgress"]): Promise<{ values: IndicatorValue[]; timings: { indicator: string; ms: number }[] }> {
+  const values: IndicatorValue[] = [];
+  const timings = await forEachIndicator(store, targets, defs, onProgress, async (def, mode) => {
+    // A loop, not push(...): one indicator over 150 authorities is more values than a call's arguments may be.
+    for (const v of await computeIndicator(store, def, targets, filter, mode)) values.push(v);
+  });
+  return { values, timings };
+}
 
 let stagings = 0;
 
@@ -95,7 +110,7 @@ export async function computeAndStore(store: Store, opts: ComputeOptions = {}): 
   const targets = await resolveTargets(store, { ...(opts.authority ? { authority: opts.authority } : {}), ...(opts.snapshot !== undefined ? { snapshot: opts.snapshot } : {}) });
   const { defs } = selectIndicators(opts.indicators);
   const snapshots = targets.map((t) => t.snapshot_id);
-  const timings: { indicator: string; ms: number }[] = [];
+  let timings: { indicator: string; ms: number }[] = [];
   // Unique to this compute: two computes in one DuckDB process share its one connection.
   const staging = `stg_indicator_value_${++stagings}`;
   let written = 0;
@@ -107,19 +122,9 @@ export async function computeAndStore(store: Store, opts: ComputeOptions = {}): 
     await store.createStaging(staging, VALUE_COLUMNS);
     try {
       const made: IndicatorValue[] = [];
-      const person = await personDimensions(store, targets);
-      try {
-        let i = 0;
-        for (const def of defs) {
-          opts.onProgress?.(i++, defs.length, def.id);
-          const started = performance.now();
-          for (const v of await writeIndicator(store, def, targets, staging, {}, { personTable: person.table })) made.push(v);
-          timings.push({ indicator: def.id, ms: performance.now() - started });
-        }
-      } finally {
-        await person.drop();
-      }
-      opts.onProgress?.(defs.length, defs.length, "");
+      timings = await forEachIndicator(store, targets, defs, opts.onProgress, async (def, mode) => {
+        for (const v of await writeIndicator(store, def, targets, staging, {}, mode)) made.push(v);
+      });
       // The few values made in JavaScript: loaded aggregate figures, and nulls where a table is missing.
       if (made.length) {
         const w = await store.bulkWriter(staging, VALUE_COLUMNS);
