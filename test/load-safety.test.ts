@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { test } from "node:test";
 import pg from "pg";
+import { loadFormats } from "../src/formats/load.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
@@ -69,6 +70,44 @@ for (const { kind, skip } of storeKinds()) {
       assert.equal(c.authorities[0]!.status, "loaded");
     } finally {
       if (other !== s.store) await other.close();
+      await s.cleanup();
+    }
+  });
+
+  test(`loads for different authorities at once each keep their own rows (${kind})`, { skip }, async () => {
+    const s = await tempStore(kind);
+    try {
+      // Different files for each authority, so rows that strayed into the other load would show.
+      const files = (drop: number) => {
+        const f = smallExport();
+        const lines = f["ssd_contacts.csv"]!.split("\n");
+        return writeExport({ ...f, "ssd_contacts.csv": lines.slice(0, lines.length - drop).join("\n") });
+      };
+      const cin = join(import.meta.dirname, "..", "..", "shared", "samples", "cin_census_fake", "CIN_Census_2024.xml");
+      const [a, b, c] = await Promise.all([
+        importSsd(s.store, { paths: [files(0)], authority: "202" }),
+        importSsd(s.store, { paths: [files(2)], authority: "203" }),
+        loadFormats(s.store, { paths: [cin], authority: "204", dfeErrorsAsQueries: true }),
+      ]);
+      assert.deepEqual([a.authorities[0]!.status, b.authorities[0]!.status, c.status], ["loaded", "loaded", "loaded"]);
+      const count = (store: Store, table: string) => store.all(`SELECT la_code, count(*) AS n FROM current_${table} GROUP BY la_code ORDER BY la_code`);
+      assert.deepEqual(await count(s.store, "ssd_contacts"), [
+        { la_code: "202", n: 3 },
+        { la_code: "203", n: 1 },
+      ]);
+      // The census alone, for comparison.
+      const solo = await tempStore(kind);
+      try {
+        await loadFormats(solo.store, { paths: [cin], authority: "204", dfeErrorsAsQueries: true });
+        for (const table of ["ssd_person", "ssd_cin_episodes"]) {
+          const alone = await count(solo.store, table);
+          assert.ok(alone[0] && Number(alone[0]["n"]) > 0, `the census has ${table} rows`);
+          assert.deepEqual(await count(s.store, table), [{ la_code: "202", n: table === "ssd_person" ? 3 : 2 }, { la_code: "203", n: table === "ssd_person" ? 3 : 2 }, ...alone], table);
+        }
+      } finally {
+        await solo.cleanup();
+      }
+    } finally {
       await s.cleanup();
     }
   });

@@ -15,7 +15,7 @@ import { basename, join, resolve } from "node:path";
 import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { commitRows, dropStaging, sha256File, stagingColumns } from "../ingest/ssd-import.ts";
+import { commitRows, dropStaging, loadStaging, sha256File, stagingColumns } from "../ingest/ssd-import.ts";
 import type { CellValue } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
@@ -455,6 +455,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   // Authority: given, or the CIN census's LEA (read later), or "unknown" for validation only.
   let authority = opts.authority ?? "";
   const sink = new Sink(authority || "?", log);
+  const staging = loadStaging();
   // (Re)create the staging tables, empty, with a writer into each.
   const restage = async () => {
     for (const st of sink.tables.values()) {
@@ -464,8 +465,8 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
     }
     for (const t of SSD_TABLES) {
       const cols = stagingColumns(t);
-      await store!.createStaging(`stg_${t.name}`, cols, { onDisk: true });
-      sink.tables.get(t.name)!.writer = await store!.bulkWriter(`stg_${t.name}`, cols);
+      await store!.createStaging(staging.table(t.name), cols, { onDisk: true });
+      sink.tables.get(t.name)!.writer = await store!.bulkWriter(staging.table(t.name), cols);
     }
   };
   if (stage) await restage();
@@ -474,7 +475,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
     outcome = await readAll(detected, sink, log, opts, stage ? restage : undefined);
   } catch (e) {
     for (const st of sink.tables.values()) await st.writer?.close().catch(() => undefined);
-    await dropStaging(store!, stage);
+    await dropStaging(store!, staging, stage);
     if (isLanternError(e)) {
       if (e.code === "LANTERN_DATA_REJECTED" || e.code === "LANTERN_FILE_UNREADABLE") {
         for (const i of e.issues) log.add(i);
@@ -488,7 +489,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   for (const st of sink.tables.values()) await st.writer?.close();
   if (!authority) authority = outcome.lea ?? "";
   if (stage && !authority) {
-    await dropStaging(store, true);
+    await dropStaging(store, staging, true);
     throw new LanternError("LANTERN_USAGE", "Say which authority the data is for with --authority CODE.", { hint: "For example: lantern import ./903 --authority 202" });
   }
   const fedTables = [...outcome.fed].sort();
@@ -518,7 +519,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
     bytes: outcome.bytes,
   };
   if (log.errors > 0) {
-    if (stage) await dropStaging(store, true);
+    if (stage) await dropStaging(store, staging, true);
     if (!store) return { ...base, status: "rejected", elapsedMs: performance.now() - started };
     throw rejection(log);
   }
@@ -533,11 +534,11 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
       .digest("hex");
     const hit = await identicalSnapshot(store, authority, fingerprint);
     if (hit && !opts.force) {
-      await dropStaging(store, true);
+      await dropStaging(store, staging, true);
       return { ...base, status: "unchanged", identicalTo: hit, elapsedMs: performance.now() - started };
     }
     // Staged rows carry the placeholder authority when it came from the file: set it.
-    if (!opts.authority) for (const t of SSD_TABLES) await store.run(`UPDATE stg_${t.name} SET la_code = $1`, [authority]);
+    if (!opts.authority) for (const t of SSD_TABLES) await store.run(`UPDATE ${staging.table(t.name)} SET la_code = $1`, [authority]);
     let snapshotId = 0;
     const now = (opts.now ?? (() => new Date()))().toISOString();
     try {
@@ -559,11 +560,11 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
             [snapshotId, q.code.replace(DFE_CODE, ""), q.code.startsWith("903") ? "ssda903" : "cin", q.file ?? null, q.row ?? null, q.column ?? null, q.value ?? null, q.expected ?? null, q.message],
           );
         }
-        await commitRows(store, [[authority, snapshotId]]);
+        await commitRows(store, staging, [[authority, snapshotId]]);
         await setCoverage(store, snapshotId, authority, available);
       });
     } finally {
-      await dropStaging(store, true);
+      await dropStaging(store, staging, true);
     }
     return { ...base, authority, status: "loaded", snapshotId, elapsedMs: performance.now() - started };
   };

@@ -178,11 +178,12 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   // Phase 2: read, check, stage.
   const stage = !opts.dryRun;
   const writers = new Map<string, BulkWriter>();
+  const staging = loadStaging();
   if (stage && toLoad.length) {
     for (const t of SSD_TABLES) {
       const cols = stagingColumns(t);
-      await store.createStaging(`stg_${t.name}`, cols);
-      writers.set(t.name, await store.bulkWriter(`stg_${t.name}`, cols));
+      await store.createStaging(staging.table(t.name), cols);
+      writers.set(t.name, await store.bulkWriter(staging.table(t.name), cols));
     }
   }
   const rowCounts = new Map<Plan, Map<string, number>>();
@@ -206,7 +207,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   for (const w of writers.values()) await w.close();
 
   if (log.errorCount > 0) {
-    await dropStaging(store, stage && toLoad.length > 0);
+    await dropStaging(store, staging, stage && toLoad.length > 0);
     const shown = log.errors.length < log.errorCount ? ` (the first ${log.errors.length} are listed)` : "";
     throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${log.errorCount} error(s) in the data${shown}. Nothing was loaded; the store is unchanged.`, {
       issues: [...log.errors, ...log.warnings],
@@ -221,7 +222,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     try {
       await store.transaction(async () => {
         for (const plan of toLoad) results.push(await commitAuthority(store, plan, rowCounts.get(plan)!, log, loadedBy, now().toISOString(), !!plan.identicalTo));
-        await commitRows(store, toLoad.map((p, i) => [p.load.authority, results[i]!.snapshotId!] as const));
+        await commitRows(store, staging, toLoad.map((p, i) => [p.load.authority, results[i]!.snapshotId!] as const));
         for (const p of population) {
           await store.run(
             `INSERT INTO lantern_population (la_code, year, population_0_17, source) VALUES ($1, $2, $3, $4)
@@ -232,7 +233,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
         await opts.duringCommit?.();
       });
     } finally {
-      await dropStaging(store, true);
+      await dropStaging(store, staging, true);
     }
     await store.analyze(["lantern_snapshot", "lantern_snapshot_table", "lantern_population", ...SSD_TABLES.map((t) => t.name)]);
   }
@@ -269,9 +270,30 @@ function tableOrder(name: string): number {
   return ORDER.get(name)!;
 }
 
-export async function dropStaging(store: Store, had: boolean): Promise<void> {
+/** The names of one load's staging tables. */
+export interface LoadStaging {
+  /** The staging table for SSD table `name` (for example `ssd_contacts`). */
+  readonly table: (name: string) => string;
+  /** The table mapping each staged authority to its new snapshot. */
+  readonly map: string;
+}
+
+let loadsStaged = 0;
+
+/**
+ * Staging tables for one load, named apart from every other load's in this process. DuckDB
+ * serves the whole process from one connection, so two loads at once (two uploads, or two
+ * authorities) sharing names would write into and drop each other's tables. (On PostgreSQL each
+ * load's temporary tables belong to its own connection anyway.)
+ */
+export function loadStaging(): LoadStaging {
+  const id = ++loadsStaged;
+  return { table: (name) => `stg_${id}_${name}`, map: `stg_${id}_snapshot_map` };
+}
+
+export async function dropStaging(store: Store, staging: LoadStaging, had: boolean): Promise<void> {
   if (!had) return;
-  for (const t of SSD_TABLES) await store.run(`DROP TABLE IF EXISTS stg_${t.name}`).catch(() => undefined);
+  for (const t of SSD_TABLES) await store.run(`DROP TABLE IF EXISTS ${staging.table(t.name)}`).catch(() => undefined);
 }
 
 /** The keys of `table` currently stored for an authority (for references to tables not in this load). */
@@ -328,6 +350,7 @@ async function readFile(
   const refs: { col: number; name: string; target: Set<string> | undefined; targetName: string }[] = [];
   const orders: [number, number][] = [];
   const values: (string | number | null)[] = new Array(table.columns.length + 1);
+  let appended = 0;
   let rows = 0;
   let fileErrors = 0;
   const issue = (i: Omit<DataIssue, "file" | "severity"> & { severity?: "error" | "warning" }): void => {
@@ -426,7 +449,11 @@ async function readFile(
           issue({ code: "SSD_DATE_ORDER", row: line, column: cb, value: isoDate(e), message: `${cb} ${isoDate(e)} is before ${ca} ${isoDate(s)}.`, expected: `a date on or after ${ca}` });
         }
       }
-      if (!bad && writer && log.errorCount === 0) writer.append(values);
+      if (!bad && writer && log.errorCount === 0) {
+        writer.append(values);
+        // Rows wait in memory while the store is busy with other work: let them go before reading on.
+        if (++appended % 10_000 === 0) await writer.drained?.();
+      }
     }
   } catch (e) {
     malformed = true;
@@ -535,16 +562,16 @@ async function commitAuthority(
   return { authority, status: "loaded", snapshotId, tables, rows: sum([...counts.values()]) };
 }
 
-export async function commitRows(store: Store, map: readonly (readonly [string, number])[]): Promise<void> {
-  await store.createStaging("stg_snapshot_map", [
+export async function commitRows(store: Store, staging: LoadStaging, map: readonly (readonly [string, number])[]): Promise<void> {
+  await store.createStaging(staging.map, [
     { name: "la_code", type: "text" },
     { name: "snapshot_id", type: "int" },
   ]);
-  for (const [la, id] of map) await store.run(`INSERT INTO stg_snapshot_map VALUES ($1, $2)`, [la, id]);
+  for (const [la, id] of map) await store.run(`INSERT INTO ${staging.map} VALUES ($1, $2)`, [la, id]);
   for (const t of SSD_TABLES) {
     const cols = t.columns.map((c) => c.name).join(", ");
     const sel = t.columns.map((c) => `s.${c.name}`).join(", ");
-    await store.run(`INSERT INTO ${t.name} (snapshot_id, la_code, ${cols}) SELECT m.snapshot_id, s.la_code, ${sel} FROM stg_${t.name} s JOIN stg_snapshot_map m ON m.la_code = s.la_code`);
+    await store.run(`INSERT INTO ${t.name} (snapshot_id, la_code, ${cols}) SELECT m.snapshot_id, s.la_code, ${sel} FROM ${staging.table(t.name)} s JOIN ${staging.map} m ON m.la_code = s.la_code`);
   }
-  await store.run(`DROP TABLE IF EXISTS stg_snapshot_map`);
+  await store.run(`DROP TABLE IF EXISTS ${staging.map}`);
 }

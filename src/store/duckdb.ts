@@ -62,6 +62,9 @@ function normalise(v: unknown): SqlValue {
   return String(v);
 }
 
+/** Rows a DuckDB bulk writer keeps before handing them to the appender. */
+const WRITER_BATCH = 2048;
+
 /** DuckDB's type id for DATE, which the driver hands back as a JS Date at UTC midnight. */
 const DATE_TYPE_ID = 13;
 
@@ -132,14 +135,41 @@ class DuckDbStore implements Store {
     }
   }
 
+  /** Settles when the work now using the connection (a statement, a stream, an appender's rows) is done. */
+  #using: Promise<void> = Promise.resolve();
+  /** True from a transaction's BEGIN to its COMMIT or ROLLBACK. */
+  #open = false;
+
+  /**
+   * Use the connection alone, outside any transaction but one's own. Concurrent work (two loads,
+   * a load and a web request) takes turns statement by statement: DuckDB closes a connection's
+   * pending query when an appender on it flushes, and a statement must not run inside another
+   * caller's transaction (checked again once the connection is ours: a transaction may have
+   * begun while this call waited).
+   */
+  async #alone<T>(fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      await this.#outside();
+      const before = this.#using;
+      let release!: () => void;
+      this.#using = new Promise<void>((r) => {
+        release = r;
+      });
+      await before;
+      try {
+        if (this.#inside.getStore() || !this.#open) return await fn();
+      } finally {
+        release();
+      }
+    }
+  }
+
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
-    await this.#outside();
-    await this.#con.run(sql, params.length ? params.map(toDuck) : undefined);
+    await this.#alone(() => this.#con.run(sql, params.length ? params.map(toDuck) : undefined));
   }
 
   async all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    await this.#outside();
-    const reader = await this.#con.runAndReadAll(sql, params.length ? params.map(toDuck) : undefined);
+    const reader = await this.#alone(() => this.#con.runAndReadAll(sql, params.length ? params.map(toDuck) : undefined));
     const rows = reader.getRowObjectsJS();
     const names = reader.columnNames();
     const types = reader.columnTypes();
@@ -150,21 +180,23 @@ class DuckDbStore implements Store {
     });
   }
 
+  /** Holds the connection until the whole result is read: `onRows` must not use this store. */
   async scan(sql: string, onRows: (rows: SqlValue[][]) => Promise<void>, batchRows = 10_000): Promise<void> {
-    await this.#outside();
-    const result = await this.#con.stream(sql);
-    const types = result.columnTypes().map((t) => t.typeId);
-    let batch: SqlValue[][] = [];
-    for await (const rows of result.yieldRowsJs()) {
-      for (const r of rows) {
-        batch.push(r.map((v, i) => fromDuck(v, types[i]!)));
-        if (batch.length >= batchRows) {
-          await onRows(batch);
-          batch = [];
+    await this.#alone(async () => {
+      const result = await this.#con.stream(sql);
+      const types = result.columnTypes().map((t) => t.typeId);
+      let batch: SqlValue[][] = [];
+      for await (const rows of result.yieldRowsJs()) {
+        for (const r of rows) {
+          batch.push(r.map((v, i) => fromDuck(v, types[i]!)));
+          if (batch.length >= batchRows) {
+            await onRows(batch);
+            batch = [];
+          }
         }
       }
-    }
-    if (batch.length) await onRows(batch);
+      if (batch.length) await onRows(batch);
+    });
   }
 
   async consistentRead<T>(fn: () => Promise<T>): Promise<T> {
@@ -197,14 +229,20 @@ class DuckDbStore implements Store {
   }
 
   async #begin<T>(fn: () => Promise<T>): Promise<T> {
-    await this.#con.run("BEGIN TRANSACTION");
+    await this.#alone(async () => {
+      await this.#con.run("BEGIN TRANSACTION");
+      this.#open = true;
+    });
     try {
       const result = await fn();
-      await this.#con.run("COMMIT");
+      await this.#alone(() => this.#con.run("COMMIT"));
       return result;
     } catch (e) {
-      await this.#con.run("ROLLBACK").catch(() => undefined);
+      await this.#alone(() => this.#con.run("ROLLBACK")).catch(() => undefined);
       throw e;
+    } finally {
+      // A failed COMMIT has ended the transaction too (DuckDB rolls it back).
+      this.#open = false;
     }
   }
 
@@ -212,7 +250,10 @@ class DuckDbStore implements Store {
   readonly #onDisk = new Set<string>();
 
   async createStaging(name: string, columns: readonly BulkColumn[], opts: { readonly onDisk?: boolean } = {}): Promise<void> {
-    await this.#outside();
+    await this.#alone(() => this.#createStaging(name, columns, opts));
+  }
+
+  async #createStaging(name: string, columns: readonly BulkColumn[], opts: { readonly onDisk?: boolean }): Promise<void> {
     const cols = columns.map((c) => `"${c.name}" ${c.type === "date" ? "DATE" : c.type === "int" ? "INTEGER" : c.type === "float" ? "DOUBLE" : "VARCHAR"}`);
     if (opts.onDisk) {
       // A temporary table of the same name would hide it from the statements that follow.
@@ -225,13 +266,17 @@ class DuckDbStore implements Store {
     }
   }
 
+  /**
+   * Rows are kept in a batch and handed to DuckDB's appender when the connection is this
+   * writer's turn (see `#alone`): appending can flush, and a flush must not meet another caller's
+   * statement. `drained` waits for the batches handed over so far.
+   */
   async bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter> {
-    await this.#outside();
     const temp = table.startsWith("stg_") && !this.#onDisk.has(table);
-    const appender = await this.#con.createAppender(table, temp ? "main" : null, temp ? "temp" : null);
+    const appender = await this.#alone(() => this.#con.createAppender(table, temp ? "main" : null, temp ? "temp" : null));
     const types = columns.map((c) => c.type);
-    return {
-      append(values) {
+    const write = (batch: readonly (readonly (string | number | null)[])[]) => {
+      for (const values of batch) {
         for (let i = 0; i < types.length; i++) {
           const v = values[i];
           if (v === null || v === undefined) appender.appendNull();
@@ -241,10 +286,32 @@ class DuckDbStore implements Store {
           else appender.appendVarchar(String(v));
         }
         appender.endRow();
+      }
+    };
+    let batch: (readonly (string | number | null)[])[] = [];
+    let handed: Promise<void> = Promise.resolve();
+    const hand = () => {
+      const rows = batch;
+      batch = [];
+      handed = handed.then(() => this.#alone(async () => write(rows)));
+      // Awaited by `drained` or `close`; not left unhandled meanwhile.
+      handed.catch(() => undefined);
+    };
+    return {
+      append(values) {
+        // A copy: callers may reuse their array for the next row.
+        batch.push(values.slice());
+        if (batch.length >= WRITER_BATCH) hand();
       },
-      async close() {
-        appender.flushSync();
-        appender.closeSync();
+      drained: () => handed,
+      close: async () => {
+        await handed;
+        await this.#alone(async () => {
+          write(batch);
+          batch = [];
+          appender.flushSync();
+          appender.closeSync();
+        });
       },
     };
   }

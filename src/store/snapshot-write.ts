@@ -8,6 +8,7 @@
 
 import type { DataIssue } from "../core/errors.ts";
 import { audit } from "./audit.ts";
+import { advisoryKey } from "./locks.ts";
 import type { Store } from "./port.ts";
 
 /** A source file of a load. */
@@ -38,6 +39,10 @@ export interface NewSnapshot {
 
 /** Insert a snapshot's records and return its id. Call inside a transaction. */
 export async function writeSnapshot(store: Store, s: NewSnapshot): Promise<number> {
+  // Ids are the highest so far plus one, so loads committing at once (for other authorities, or
+  // from other instances on PostgreSQL) take them one at a time: the lock is held until this
+  // transaction ends. (DuckDB's transactions already run one after another in its one process.)
+  if (store.kind === "postgres") await store.run(`SELECT pg_advisory_xact_lock($1, $2)`, advisoryKey("snapshot-id"));
   const [next] = await store.all<{ id: number | null }>(`SELECT max(snapshot_id) AS id FROM lantern_snapshot`);
   const snapshotId = (next?.id ?? 0) + 1;
   const [prev] = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_latest_snapshot WHERE la_code = $1`, [s.authority]);
