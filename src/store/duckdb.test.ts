@@ -52,3 +52,75 @@ test("a transaction inside a transaction joins it", async () => {
     await cleanup();
   }
 });
+
+test("a bulk writer's rows all arrive while other work uses the store, and none go with another caller's failed transaction", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await store.run(`CREATE TABLE t (who VARCHAR)`);
+    const opened = gateOf();
+    const released = gateOf();
+    // Another caller (started outside the writer's session), whose transaction is open while the
+    // rows are appended and then fails.
+    const failing = (async () => {
+      await opened.wait;
+      await store.transaction(async () => {
+        await store.run(`INSERT INTO t VALUES ('load')`);
+        await released.wait;
+        throw new Error("load refused");
+      });
+    })();
+    const refused = assert.rejects(failing, /load refused/);
+    // Another caller reading meanwhile.
+    let reads = 0;
+    const reader = (async () => {
+      await opened.wait;
+      for (let i = 0; i < 40; i++) {
+        await store.all(`SELECT count(*) AS n FROM t`);
+        reads++;
+        await sleep(1);
+      }
+    })();
+    await store.session(async () => {
+      const cols = [
+        { name: "id", type: "int" },
+        { name: "name", type: "text" },
+      ] as const;
+      await store.createStaging("stg_writer_test", cols);
+      const w = await store.bulkWriter("stg_writer_test", cols);
+      opened.open();
+      await sleep(10);
+      // The caller reuses one array for every row, as the importers do.
+      const row: (string | number | null)[] = [0, ""];
+      for (let i = 0; i < 10_000; i++) {
+        row[0] = i;
+        row[1] = `n${i}`;
+        w.append(row);
+        if (i % 500 === 0) await sleep(1);
+      }
+      // Finished while the other caller's transaction is still open: the rows must not join it.
+      const closed = w.close();
+      await sleep(20);
+      released.open();
+      await closed;
+      await reader;
+      await refused;
+      assert.equal(reads, 40);
+      const [got] = await store.all<{ n: number; s: number; names: number; ok: number }>(
+        `SELECT count(*) AS n, sum(id) AS s, count(DISTINCT name) AS names, sum(CASE WHEN name = 'n' || CAST(id AS VARCHAR) THEN 1 ELSE 0 END) AS ok FROM stg_writer_test`,
+      );
+      assert.deepEqual({ n: Number(got!.n), s: Number(got!.s), names: Number(got!.names), ok: Number(got!.ok) }, { n: 10_000, s: 49_995_000, names: 10_000, ok: 10_000 });
+      await store.run(`DROP TABLE stg_writer_test`);
+    });
+    assert.deepEqual(await store.all(`SELECT who FROM t`), [], "the failed transaction left nothing");
+  } finally {
+    await cleanup();
+  }
+});
+
+function gateOf(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => {
+    open = r;
+  });
+  return { wait, open };
+}

@@ -139,6 +139,13 @@ class DuckDbStore implements Store {
   #using: Promise<void> = Promise.resolve();
   /** True from a transaction's BEGIN to its COMMIT or ROLLBACK. */
   #open = false;
+  /** Work now running on the connection (0 or 1). */
+  #busy = 0;
+
+  /** The connection may be used now by the caller: no transaction is open but (perhaps) the caller's own. */
+  #mayUse(): boolean {
+    return !!this.#inside.getStore() || !this.#open;
+  }
 
   /**
    * Use the connection alone, outside any transaction but one's own. Concurrent work (two loads,
@@ -157,7 +164,14 @@ class DuckDbStore implements Store {
       });
       await before;
       try {
-        if (this.#inside.getStore() || !this.#open) return await fn();
+        if (this.#mayUse()) {
+          this.#busy++;
+          try {
+            return await fn();
+          } finally {
+            this.#busy--;
+          }
+        }
       } finally {
         release();
       }
@@ -267,9 +281,10 @@ class DuckDbStore implements Store {
   }
 
   /**
-   * Rows are kept in a batch and handed to DuckDB's appender when the connection is this
-   * writer's turn (see `#alone`): appending can flush, and a flush must not meet another caller's
-   * statement. `drained` waits for the batches handed over so far.
+   * Appending can flush, and a flush must not meet another caller's statement: rows go straight to
+   * DuckDB's appender while nothing else is running on the connection (the usual case, one load
+   * at a time), else they wait in a batch handed over on this writer's turn (see `#alone`).
+   * `drained` waits for the batches handed over so far.
    */
   async bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter> {
     const temp = table.startsWith("stg_") && !this.#onDisk.has(table);
@@ -290,15 +305,30 @@ class DuckDbStore implements Store {
     };
     let batch: (readonly (string | number | null)[])[] = [];
     let handed: Promise<void> = Promise.resolve();
+    let waiting = 0;
     const hand = () => {
       const rows = batch;
       batch = [];
-      handed = handed.then(() => this.#alone(async () => write(rows)));
+      waiting++;
+      handed = handed.then(() =>
+        this.#alone(async () => {
+          write(rows);
+          waiting--;
+        }),
+      );
       // Awaited by `drained` or `close`; not left unhandled meanwhile.
       handed.catch(() => undefined);
     };
     return {
-      append(values) {
+      append: (values) => {
+        if (!waiting && this.#busy === 0 && this.#mayUse()) {
+          if (batch.length) {
+            write(batch);
+            batch = [];
+          }
+          write([values]);
+          return;
+        }
         // A copy: callers may reuse their array for the next row.
         batch.push(values.slice());
         if (batch.length >= WRITER_BATCH) hand();
