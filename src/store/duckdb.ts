@@ -284,7 +284,8 @@ class DuckDbStore implements Store {
    * Appending can flush, and a flush must not meet another caller's statement: rows go straight to
    * DuckDB's appender while nothing else is running on the connection (the usual case, one load
    * at a time), else they wait in a batch handed over on this writer's turn (see `#alone`).
-   * `drained` waits for the batches handed over so far.
+   * `drained` waits for the batches handed over so far. Fill and close a writer on the side of a
+   * transaction it was made on: a batch handed over outside waits for any open transaction to end.
    */
   async bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter> {
     const temp = table.startsWith("stg_") && !this.#onDisk.has(table);
