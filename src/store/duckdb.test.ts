@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
-import { tempStore } from "../../test/fixtures.ts";
+import { tempDir, tempStore, testStoreKind } from "../../test/fixtures.ts";
+import { openStore, storeConfig } from "./open.ts";
+import type { Store } from "./port.ts";
 
 test("work outside a transaction waits for it instead of joining it, and transactions queue", async () => {
   const { store, cleanup } = await tempStore();
@@ -124,3 +126,20 @@ function gateOf(): { wait: Promise<void>; open: () => void } {
   });
   return { wait, open };
 }
+
+test("staging tables a stopped load left in the DuckDB file are gone when the store is next opened", { skip: testStoreKind() !== "duckdb" && "DuckDB only" }, async () => {
+  const t = tempDir("lantern-store-");
+  let store: Store | undefined;
+  try {
+    store = await openStore(storeConfig(t.dir, {}));
+    await store.createStaging("stg_7_ssd_contacts", [{ name: "x", type: "int" }], { onDisk: true });
+    await store.run(`CREATE TABLE keep_me (x INTEGER)`);
+    await store.close();
+    store = await openStore(storeConfig(t.dir, {}));
+    const names = (await store.all<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_name IN ('stg_7_ssd_contacts', 'keep_me')`)).map((r) => r.table_name);
+    assert.deepEqual(names, ["keep_me"]);
+  } finally {
+    await store?.close();
+    t.cleanup();
+  }
+});

@@ -98,7 +98,18 @@ export async function openDuckDbStore(dataDir: string, opts: DuckDbOptions = {})
     throw new LanternError("LANTERN_STORE_FAILED", `Could not open the data store ${file}: ${msg}`, { cause: e });
   }
   const con = await instance.connect();
+  if (!opts.readOnly) await dropLeftStaging(con);
   return new DuckDbStore(dataDir, file, instance, con, !opts.readOnly);
+}
+
+/**
+ * Staging tables a load stopped part way left in the file (a load's tables are named `stg_<n>_…`
+ * and dropped when it ends). Opened for writing, this process alone has the file and nothing is
+ * loading yet, so any still there belong to no one.
+ */
+async function dropLeftStaging(con: DuckDBConnection): Promise<void> {
+  const left = await con.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name LIKE 'stg\\_%' ESCAPE '\\'`);
+  for (const [name] of left.getRows()) await con.run(`DROP TABLE IF EXISTS main."${String(name).replaceAll('"', '""')}"`);
 }
 
 class DuckDbStore implements Store {
