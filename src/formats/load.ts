@@ -15,7 +15,7 @@ import { basename, join, resolve } from "node:path";
 import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { commitRows, dropStaging, loadStaging, sha256File, stagingColumns } from "../ingest/ssd-import.ts";
+import { commitRows, dropStaging, loadStaging, sha256File, stageTables } from "../ingest/ssd-import.ts";
 import type { CellValue } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
@@ -463,11 +463,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
       delete st.writer;
       await w?.close();
     }
-    for (const t of SSD_TABLES) {
-      const cols = stagingColumns(t);
-      await store!.createStaging(staging.table(t.name), cols, { onDisk: true });
-      sink.tables.get(t.name)!.writer = await store!.bulkWriter(staging.table(t.name), cols);
-    }
+    for (const [name, w] of await stageTables(store!, staging, { onDisk: true })) sink.tables.get(name)!.writer = w;
   };
   if (stage) await restage();
   let outcome: ReadOutcome;

@@ -112,11 +112,8 @@ export async function* readXlsxRows(path: string): AsyncGenerator<XlsxRow> {
       for (;;) {
         const r = await step(rows.next());
         if (r.done) break;
-        const raw = r.value.values as unknown[];
-        const values: XlsxValue[] = [];
-        for (let i = 1; i < raw.length; i++) values.push(plain(raw[i]));
         yielded = true;
-        yield { sheet, row: r.value.number, values };
+        yield { sheet, row: r.value.number, values: rowValues(r.value.values) };
       }
     }
   } catch (e) {
@@ -147,13 +144,18 @@ async function wholeWorkbookRows(path: string): Promise<XlsxRow[]> {
   const out: XlsxRow[] = [];
   for (const ws of wb.worksheets) {
     ws.eachRow((row, number) => {
-      const raw = row.values as unknown[];
-      const values: XlsxValue[] = [];
-      for (let i = 1; i < raw.length; i++) values.push(plain(raw[i]));
-      out.push({ sheet: ws.name, row: number, values });
+      out.push({ sheet: ws.name, row: number, values: rowValues(row.values) });
     });
   }
   return out;
+}
+
+/** A row's cells as plain values (exceljs numbers cells from 1, leaving index 0 empty). */
+function rowValues(cells: unknown): XlsxValue[] {
+  const raw = cells as unknown[];
+  const values: XlsxValue[] = [];
+  for (let i = 1; i < raw.length; i++) values.push(plain(raw[i]));
+  return values;
 }
 
 function unreadable(name: string, e: unknown): LanternError {

@@ -121,7 +121,7 @@ function bulkType(c: SsdColumn): BulkColumn["type"] {
   return c.kind === "date" ? "date" : c.kind === "int" ? "int" : c.kind === "float" ? "float" : "text";
 }
 
-export function stagingColumns(t: SsdTable): BulkColumn[] {
+function stagingColumns(t: SsdTable): BulkColumn[] {
   return [{ name: "la_code", type: "text" }, ...t.columns.map((c) => ({ name: c.name, type: bulkType(c) }))];
 }
 
@@ -179,13 +179,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   const stage = !opts.dryRun;
   const writers = new Map<string, BulkWriter>();
   const staging = loadStaging();
-  if (stage && toLoad.length) {
-    for (const t of SSD_TABLES) {
-      const cols = stagingColumns(t);
-      await store.createStaging(staging.table(t.name), cols);
-      writers.set(t.name, await store.bulkWriter(staging.table(t.name), cols));
-    }
-  }
+  if (stage && toLoad.length) for (const [name, w] of await stageTables(store, staging)) writers.set(name, w);
   const rowCounts = new Map<Plan, Map<string, number>>();
   const population: { la_code: string; year: number; population_0_17: number }[] = [];
   let bytesDone = 0;
@@ -289,6 +283,17 @@ let loadsStaged = 0;
 export function loadStaging(): LoadStaging {
   const id = ++loadsStaged;
   return { table: (name) => `stg_${id}_${name}`, map: `stg_${id}_snapshot_map` };
+}
+
+/** Create (empty, replacing any before) a load's staging table for every SSD table, with a writer into each, by SSD table name. */
+export async function stageTables(store: Store, staging: LoadStaging, opts: { readonly onDisk?: boolean } = {}): Promise<Map<string, BulkWriter>> {
+  const writers = new Map<string, BulkWriter>();
+  for (const t of SSD_TABLES) {
+    const cols = stagingColumns(t);
+    await store.createStaging(staging.table(t.name), cols, opts);
+    writers.set(t.name, await store.bulkWriter(staging.table(t.name), cols));
+  }
+  return writers;
 }
 
 export async function dropStaging(store: Store, staging: LoadStaging, had: boolean): Promise<void> {
