@@ -47,8 +47,9 @@ test("the optimised engine gives exactly the values of the per-period reference 
       nonZero += fast.filter((v) => !v.breakdown && typeof v.value === "number" && v.value !== 0).length;
       broken += fast.filter((v) => v.breakdown).length;
     }
-    // What a compute stores (written from SQL straight into the store) is exactly these values.
-    const stored = await computeAndStore(s.store);
+    // What a compute stores (written from SQL straight into the store, by three connections at
+    // once) is exactly these values.
+    const stored = await computeAndStore(s.store, { workers: 3 });
     assert.equal(stored.values, all.length);
     const key = (v: { snapshot: number; authority: string; indicator: string; period: string; breakdown?: string; category?: string; value: number | null; numerator: number | null; denominator: number | null; reason?: string }) =>
       JSON.stringify([v.snapshot, v.authority, v.indicator, v.period, v.breakdown ?? "", v.category ?? "", v.value, v.numerator, v.denominator, v.reason ?? null]);

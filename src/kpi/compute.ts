@@ -6,8 +6,10 @@
  */
 
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { loadBankHolidays } from "../calendar/working-days.ts";
+import { LanternError } from "../core/errors.ts";
 import type { Store } from "../store/port.ts";
 import { type ComputeMode, computeIndicator, type PeriodFilter, personDimensions, type Target, VALUE_COLUMNS, writeIndicator } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
@@ -25,6 +27,8 @@ export interface ComputeOptions {
   readonly dataDir?: string;
   readonly now?: () => Date;
   readonly onProgress?: (done: number, total: number, label: string) => void;
+  /** Indicators to compute at once, each on a connection of its own; default `computeWorkers()`. */
+  readonly workers?: number;
 }
 
 /** The outcome of a compute. */
@@ -33,6 +37,10 @@ export interface ComputeResult {
   readonly indicators: number;
   readonly values: number;
   readonly elapsedMs: number;
+  /** Connections the indicators were computed on at once. */
+  readonly workers: number;
+  /** Wall-clock time of the indicators' queries (with several workers, less than the sum of `timings`). */
+  readonly queriesMs: number;
   readonly timings: { readonly indicator: string; readonly ms: number }[];
 }
 
@@ -57,41 +65,68 @@ export function selectIndicators(ids: readonly string[] | undefined): { defs: In
 }
 
 /**
- * Run `each` for every indicator in turn, on one connection holding the compute's table of each
- * child's dimensions (see `personDimensions`), reporting progress and timing each indicator.
+ * How many connections a compute uses at once: `LANTERN_COMPUTE_WORKERS` when set (1 computes one
+ * indicator at a time), else one per core up to four. Each indicator is its own statement, too
+ * small for the database to spread over every core by itself, so running several at once uses the
+ * cores a server has (docs/performance.md).
+ */
+export function computeWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env["LANTERN_COMPUTE_WORKERS"];
+  if (raw !== undefined && raw.trim() !== "") {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 32) {
+      throw new LanternError("LANTERN_BAD_OPTION", `LANTERN_COMPUTE_WORKERS is ${JSON.stringify(raw)}; it must be a whole number from 1 to 32.`, {
+        hint: "Set it to the number of indicators to compute at once (1 for one at a time), or unset it to use one per core up to four.",
+      });
+    }
+    return n;
+  }
+  return Math.min(4, Math.max(1, availableParallelism()));
+}
+
+/**
+ * Run `each` for every indicator, on `workers` connections at once (each taking the next indicator
+ * as it finishes one), each connection holding its own table of each child's dimensions (see
+ * `personDimensions`); reports progress and times each indicator. After a failure the other
+ * connections take no new indicator, and the failure is thrown once they have stopped.
  */
 async function forEachIndicator(
   store: Store,
   targets: readonly Target[],
   defs: readonly IndicatorDef[],
+  workers: number,
   onProgress: ComputeOptions["onProgress"],
-  each: (def: IndicatorDef, mode: ComputeMode) => Promise<void>,
+  each: (store: Store, def: IndicatorDef, mode: ComputeMode) => Promise<void>,
 ): Promise<{ indicator: string; ms: number }[]> {
-  const timings: { indicator: string; ms: number }[] = [];
-  await store.session(async () => {
-    const person = await personDimensions(store, targets);
+  const ms = new Map<string, number>();
+  let next = 0;
+  let done = 0;
+  const job = async (s: Store, failed: () => boolean) => {
+    const person = await personDimensions(s, targets);
     try {
-      let i = 0;
-      for (const def of defs) {
-        onProgress?.(i++, defs.length, def.id);
+      for (let def = defs[next++]; def && !failed(); def = defs[next++]) {
+        onProgress?.(done, defs.length, def.id);
         const t0 = performance.now();
-        await each(def, { personTable: person.table });
-        timings.push({ indicator: def.id, ms: performance.now() - t0 });
+        await each(s, def, { personTable: person.table });
+        ms.set(def.id, performance.now() - t0);
+        done++;
       }
     } finally {
       await person.drop();
     }
-  });
+  };
+  if (workers <= 1) await store.session(() => job(store, () => false));
+  else await store.parallel(Math.min(workers, defs.length), (w, _i, failed) => job(w, failed));
   onProgress?.(defs.length, defs.length, "");
-  return timings;
+  return defs.map((d) => ({ indicator: d.id, ms: ms.get(d.id) ?? 0 }));
 }
 
 /** Compute the selected indicators for the selected snapshots, without storing. */
 export async function computeValues(store: Store, targets: readonly Target[], defs: readonly IndicatorDef[], filter: PeriodFilter = {}, onProgress?: ComputeOptions["onProgress"]): Promise<{ values: IndicatorValue[]; timings: { indicator: string; ms: number }[] }> {
   const values: IndicatorValue[] = [];
-  const timings = await forEachIndicator(store, targets, defs, onProgress, async (def, mode) => {
+  const timings = await forEachIndicator(store, targets, defs, 1, onProgress, async (s, def, mode) => {
     // A loop, not push(...): one indicator over 150 authorities is more values than a call's arguments may be.
-    for (const v of await computeIndicator(store, def, targets, filter, mode)) values.push(v);
+    for (const v of await computeIndicator(s, def, targets, filter, mode)) values.push(v);
   });
   return { values, timings };
 }
@@ -106,58 +141,59 @@ let stagings = 0;
  */
 export async function computeAndStore(store: Store, opts: ComputeOptions = {}): Promise<ComputeResult> {
   const t0 = performance.now();
+  const workers = opts.workers ?? computeWorkers();
   await ensureReferenceTables(store, holidaysFor(opts.dataDir));
   const targets = await resolveTargets(store, { ...(opts.authority ? { authority: opts.authority } : {}), ...(opts.snapshot !== undefined ? { snapshot: opts.snapshot } : {}) });
   const { defs } = selectIndicators(opts.indicators);
   const snapshots = targets.map((t) => t.snapshot_id);
   let timings: { indicator: string; ms: number }[] = [];
-  // Unique to this compute: two computes in one DuckDB process share its one connection.
-  const staging = `stg_indicator_value_${++stagings}`;
+  let queriesMs = 0;
   let written = 0;
-  await store.session(async () => {
-    // A temporary table, not one in the database file: writing millions of values into the file
-    // set DuckDB checkpointing part way through the compute (150 small authorities, 11 million
-    // values: 28.0 s against 24.7 s), and a temporary table goes with its connection if the
-    // process stops.
-    await store.createStaging(staging, VALUE_COLUMNS);
-    try {
-      const made: IndicatorValue[] = [];
-      timings = await forEachIndicator(store, targets, defs, opts.onProgress, async (def, mode) => {
-        for (const v of await writeIndicator(store, def, targets, staging, {}, mode)) made.push(v);
-      });
+  // A table every connection of the compute fills, kept out of the database file: writing millions
+  // of values into the file set DuckDB checkpointing part way through the compute (150 small
+  // authorities, 11 million values: 28.0 s against 24.7 s). Unique to this compute: two computes in
+  // one process must not meet.
+  const staging = await store.createShared(`stg_indicator_value_${++stagings}`, VALUE_COLUMNS);
+  try {
+    const made: IndicatorValue[] = [];
+    const q0 = performance.now();
+    timings = await forEachIndicator(store, targets, defs, workers, opts.onProgress, async (s, def, mode) => {
+      for (const v of await writeIndicator(s, def, targets, staging, {}, mode)) made.push(v);
+    });
+    queriesMs = performance.now() - q0;
+    const counts = new Map(
+      (await store.all<{ snapshot_id: number; n: number }>(`SELECT snapshot_id, count(*) AS n FROM ${staging} GROUP BY snapshot_id`)).map((r) => [Number(r.snapshot_id), Number(r.n)]),
+    );
+    for (const v of made) counts.set(v.snapshot, (counts.get(v.snapshot) ?? 0) + 1);
+    const now = (opts.now ?? (() => new Date()))().toISOString();
+    await store.transaction(async () => {
+      if (snapshots.length) {
+        const ids = defs.map((d) => `'${d.id}'`).join(", ");
+        await store.run(`DELETE FROM lantern_indicator_value WHERE snapshot_id IN (${snapshots.join(", ")}) AND indicator_id IN (${ids})`);
+      }
+      await store.run(`INSERT INTO lantern_indicator_value SELECT * FROM ${staging}`);
       // The few values made in JavaScript: loaded aggregate figures, and nulls where a table is missing.
       if (made.length) {
-        const w = await store.bulkWriter(staging, VALUE_COLUMNS);
+        const w = await store.bulkWriter("lantern_indicator_value", VALUE_COLUMNS);
         for (const v of made) w.append([v.snapshot, v.authority, v.indicator, v.period, v.breakdown ?? "", v.category ?? "", v.value, v.numerator, v.denominator, v.reason ?? null]);
         await w.close();
       }
-      const now = (opts.now ?? (() => new Date()))().toISOString();
-      await store.transaction(async () => {
-        if (snapshots.length) {
-          const ids = defs.map((d) => `'${d.id}'`).join(", ");
-          await store.run(`DELETE FROM lantern_indicator_value WHERE snapshot_id IN (${snapshots.join(", ")}) AND indicator_id IN (${ids})`);
-        }
-        await store.run(`INSERT INTO lantern_indicator_value SELECT * FROM ${staging}`);
-        const counts = new Map(
-          (await store.all<{ snapshot_id: number; n: number }>(`SELECT snapshot_id, count(*) AS n FROM ${staging} GROUP BY snapshot_id`)).map((r) => [Number(r.snapshot_id), Number(r.n)]),
-        );
-        for (const s of snapshots) {
-          written += counts.get(s) ?? 0;
-          await store.run(`INSERT INTO lantern_compute (snapshot_id, computed_at, indicators, values_written, elapsed_ms) VALUES ($1, $2, $3, $4, $5)`, [
-            s,
-            now,
-            defs.length,
-            counts.get(s) ?? 0,
-            Math.round(performance.now() - t0),
-          ]);
-        }
-      });
-    } finally {
-      await store.run(`DROP TABLE IF EXISTS ${staging}`);
-    }
-  });
+      for (const s of snapshots) {
+        written += counts.get(s) ?? 0;
+        await store.run(`INSERT INTO lantern_compute (snapshot_id, computed_at, indicators, values_written, elapsed_ms) VALUES ($1, $2, $3, $4, $5)`, [
+          s,
+          now,
+          defs.length,
+          counts.get(s) ?? 0,
+          Math.round(performance.now() - t0),
+        ]);
+      }
+    });
+  } finally {
+    await store.dropShared(staging);
+  }
   await store.analyze(["lantern_indicator_value", "lantern_compute"]);
-  return { snapshots, indicators: defs.length, values: written, elapsedMs: performance.now() - t0, timings };
+  return { snapshots, indicators: defs.length, values: written, elapsedMs: performance.now() - t0, workers, queriesMs, timings };
 }
 
 /** Read stored values back. */

@@ -13,6 +13,7 @@ import { DuckDBDateValue, DuckDBInstance, type DuckDBConnection, type DuckDBValu
 import { LanternError } from "../core/errors.ts";
 import { NamedLocks } from "./locks.ts";
 import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
+import { runWorkers, workerCount } from "./workers.ts";
 
 /** Options for opening a DuckDB store. */
 export interface DuckDbOptions {
@@ -68,6 +69,13 @@ const WRITER_BATCH = 2048;
 /** DuckDB's type id for DATE, which the driver hands back as a JS Date at UTC midnight. */
 const DATE_TYPE_ID = 13;
 
+/** The in-memory database, attached to the instance, that holds `createShared` tables. */
+const SHARED_DB = "lantern_shared";
+
+function columnSql(columns: readonly BulkColumn[]): string {
+  return columns.map((c) => `"${c.name}" ${c.type === "date" ? "DATE" : c.type === "int" ? "INTEGER" : c.type === "float" ? "DOUBLE" : "VARCHAR"}`).join(", ");
+}
+
 /** One value as read, normalised; a DATE stays the calendar day it is (never local midnight). */
 function fromDuck(v: unknown, typeId: number): SqlValue {
   if (v instanceof Date) return typeId === DATE_TYPE_ID ? v.toISOString().slice(0, 10) : v.toISOString();
@@ -119,17 +127,20 @@ class DuckDbStore implements Store {
   readonly #instance: DuckDBInstance;
   readonly #con: DuckDBConnection;
   readonly #locked: boolean;
+  /** A `parallel` worker: closing it closes its connection alone. */
+  readonly #worker: boolean;
   /** Marks the async work that belongs to the open transaction. */
   readonly #inside = new AsyncLocalStorage<true>();
   /** Settles when the open transaction (if any) has committed or rolled back. */
   #current: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string, file: string, instance: DuckDBInstance, con: DuckDBConnection, locked: boolean) {
+  constructor(dataDir: string, file: string, instance: DuckDBInstance, con: DuckDBConnection, locked: boolean, worker = false) {
     this.location = file;
     this.#dataDir = dataDir;
     this.#instance = instance;
     this.#con = con;
     this.#locked = locked;
+    this.#worker = worker;
   }
 
   /**
@@ -279,14 +290,14 @@ class DuckDbStore implements Store {
   }
 
   async #createStaging(name: string, columns: readonly BulkColumn[], opts: { readonly onDisk?: boolean }): Promise<void> {
-    const cols = columns.map((c) => `"${c.name}" ${c.type === "date" ? "DATE" : c.type === "int" ? "INTEGER" : c.type === "float" ? "DOUBLE" : "VARCHAR"}`);
+    const cols = columnSql(columns);
     if (opts.onDisk) {
       // A temporary table of the same name would hide it from the statements that follow.
       await this.#con.run(`DROP TABLE IF EXISTS temp.main."${name}"`);
-      await this.#con.run(`CREATE OR REPLACE TABLE main."${name}" (${cols.join(", ")})`);
+      await this.#con.run(`CREATE OR REPLACE TABLE main."${name}" (${cols})`);
       this.#onDisk.add(name);
     } else {
-      await this.#con.run(`CREATE OR REPLACE TEMP TABLE "${name}" (${cols.join(", ")})`);
+      await this.#con.run(`CREATE OR REPLACE TEMP TABLE "${name}" (${cols})`);
       this.#onDisk.delete(name);
     }
   }
@@ -358,6 +369,31 @@ class DuckDbStore implements Store {
     };
   }
 
+  async parallel<T>(n: number, fn: (worker: Store, index: number, failed: () => boolean) => Promise<T>): Promise<T[]> {
+    // Connections to the same instance: each runs its own statements, and DuckDB's threads are
+    // shared among them (a compute's statements are too small to keep two threads busy alone).
+    const workers: DuckDbStore[] = [];
+    try {
+      for (let i = 0; i < workerCount(n); i++) workers.push(new DuckDbStore(this.#dataDir, this.location, this.#instance, await this.#instance.connect(), false, true));
+      return await runWorkers(workers, fn);
+    } finally {
+      for (const w of workers) await w.close();
+    }
+  }
+
+  async createShared(name: string, columns: readonly BulkColumn[]): Promise<string> {
+    const table = `${SHARED_DB}.main."${name.replaceAll('"', '""')}"`;
+    await this.#alone(async () => {
+      await this.#con.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SHARED_DB}`);
+      await this.#con.run(`CREATE OR REPLACE TABLE ${table} (${columnSql(columns)})`);
+    });
+    return table;
+  }
+
+  async dropShared(name: string): Promise<void> {
+    await this.run(`DROP TABLE IF EXISTS ${name}`);
+  }
+
   async analyze(_tables: readonly string[]): Promise<void> {}
 
   async onChange(_listener: () => void): Promise<() => Promise<void>> {
@@ -366,6 +402,7 @@ class DuckDbStore implements Store {
 
   async close(): Promise<void> {
     this.#con.closeSync();
+    if (this.#worker) return;
     this.#instance.closeSync();
     if (this.#locked) rmSync(lockPath(this.#dataDir), { force: true });
   }

@@ -68,6 +68,26 @@ export interface Store {
    */
   createStaging(name: string, columns: readonly BulkColumn[], opts?: { readonly onDisk?: boolean }): Promise<void>;
   /**
+   * Run `fn` on `n` connections at once, each handed a store bound to a connection of its own
+   * (its temporary tables and transactions its own, none of them the caller's), for work that
+   * splits into independent statements, such as a compute's indicators. Resolves with every
+   * worker's result once all have finished; if any fails, rejects with the first failure once all
+   * have stopped (a worker should stop early when `failed()` says another has failed). DuckDB:
+   * extra connections to the one database instance; PostgreSQL: pooled connections.
+   */
+  parallel<T>(n: number, fn: (worker: Store, index: number, failed: () => boolean) => Promise<T>): Promise<T[]>;
+  /**
+   * Create a table holding only `columns` that every connection of this store in this process can
+   * fill and read (the workers of `parallel` and their caller), kept apart from the store's own
+   * tables, and return the name to use for it in SQL. Drop it with `dropShared`. DuckDB: a table in
+   * an in-memory database attached to the instance (gone with the process); PostgreSQL: an
+   * unlogged table named after the server session that made it (a later call drops those whose
+   * session has gone), left out of backups.
+   */
+  createShared(name: string, columns: readonly BulkColumn[]): Promise<string>;
+  /** Drop a table `createShared` made, by the name it returned. */
+  dropShared(name: string): Promise<void>;
+  /**
    * Run `fn` holding the named locks (for example `load:202`): anyone else asking for one of the
    * same names waits until `fn` ends, in this process and, on PostgreSQL, in every process using
    * the same database (advisory locks, released by the server if the process dies). `onWait` is

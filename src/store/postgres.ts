@@ -22,6 +22,7 @@ import { LanternError } from "../core/errors.ts";
 import { advisoryKey } from "./locks.ts";
 import { CHANGE_CHANNEL } from "./migrations.ts";
 import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
+import { runWorkers, SHARED_PREFIX, workerCount } from "./workers.ts";
 
 /** Type OIDs whose text form we read ourselves. */
 const OID = { int8: 20, date: 1082, timestamp: 1114, timestamptz: 1184, numeric: 1700 } as const;
@@ -278,6 +279,38 @@ class PgStore implements Store {
     const cols = columns.map((c) => `${quoteIdent(c.name)} ${columnType(c.type)}`);
     await this.run(`DROP TABLE IF EXISTS pg_temp.${quoteIdent(name)}`);
     await this.run(`CREATE TEMP TABLE ${quoteIdent(name)} (${cols.join(", ")})`);
+  }
+
+  async parallel<T>(n: number, fn: (worker: Store, index: number, failed: () => boolean) => Promise<T>): Promise<T[]> {
+    // Each worker is a session of its own (a pooled connection), begun outside the caller's.
+    const workers = Array.from({ length: workerCount(n) }, () => this);
+    return runWorkers(workers, (w, i, failed) => this.#als.exit(() => this.session(() => fn(w, i, failed))));
+  }
+
+  async createShared(name: string, columns: readonly BulkColumn[]): Promise<string> {
+    return this.session(async () => {
+      await this.#dropLeftShared();
+      const [me] = await this.all<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
+      const table = `${SHARED_PREFIX}${me!.pid}_${name}`;
+      if (Buffer.byteLength(table) > 63) throw new Error(`createShared: the name ${table} is longer than PostgreSQL keeps (63 bytes)`);
+      await this.run(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
+      await this.run(`CREATE UNLOGGED TABLE ${quoteIdent(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${columnType(c.type)}`).join(", ")})`);
+      return quoteIdent(table);
+    });
+  }
+
+  /** Shared tables whose server session has ended (a process stopped part way): nobody will drop them otherwise. */
+  async #dropLeftShared(): Promise<void> {
+    const left = await this.all<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE '${SHARED_PREFIX.replaceAll("_", "\\_")}%' ESCAPE '\\'
+         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE c.relname LIKE '${SHARED_PREFIX.replaceAll("_", "\\_")}' || a.pid || '\\_%' ESCAPE '\\')`,
+    );
+    for (const r of left) await this.run(`DROP TABLE IF EXISTS ${quoteIdent(r.name)}`);
+  }
+
+  async dropShared(name: string): Promise<void> {
+    await this.run(`DROP TABLE IF EXISTS ${name}`);
   }
 
   async bulkWriter(table: string, columns: readonly BulkColumn[]): Promise<BulkWriter> {

@@ -183,3 +183,94 @@ for (const { kind, skip } of storeKinds()) {
     }
   });
 }
+
+for (const { kind, skip } of storeKinds()) {
+  test(`parallel gives each worker a connection of its own, all at once, and a shared table gathers what they write (${kind})`, { skip, timeout: 60_000 }, async () => {
+    const { store, cleanup } = await tempStore(kind);
+    try {
+      const shared = await store.createShared("stg_workers_test", [
+        { name: "worker", type: "int" },
+        { name: "seen", type: "text" },
+      ]);
+      // Every worker waits here until all three have arrived: run one after another, they never would.
+      let arrived = 0;
+      let all!: () => void;
+      const together = new Promise<void>((r) => {
+        all = r;
+      });
+      const results = await store.parallel(3, async (w, i) => {
+        await w.createStaging("stg_mine", [{ name: "worker", type: "int" }]);
+        await w.run(`INSERT INTO stg_mine VALUES ($1)`, [i]);
+        if (++arrived === 3) all();
+        await together;
+        // A temporary table of the same name on each connection: each sees only its own row.
+        const mine = await w.all<{ worker: number }>(`SELECT worker FROM stg_mine`);
+        await w.run(`INSERT INTO ${shared} SELECT worker, 'own' FROM stg_mine`);
+        return mine.map((r) => r.worker);
+      });
+      assert.deepEqual(results, [[0], [1], [2]]);
+      assert.deepEqual(await store.all(`SELECT worker, seen FROM ${shared} ORDER BY worker`), [
+        { worker: 0, seen: "own" },
+        { worker: 1, seen: "own" },
+        { worker: 2, seen: "own" },
+      ]);
+      // Scratch space, not the store's own: a backup leaves it out.
+      const { listTables } = await import("./backup.ts");
+      assert.ok(!(await listTables(store)).some((t) => t.name.includes("stg_workers_test")));
+      await store.dropShared(shared);
+      await assert.rejects(store.all(`SELECT count(*) AS n FROM ${shared}`));
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test(`parallel: when one worker fails, the others are told, and the call fails with it once all have stopped (${kind})`, { skip, timeout: 60_000 }, async () => {
+    const { store, cleanup } = await tempStore(kind);
+    try {
+      let stoppedEarly = false;
+      let stillRunning = 0;
+      await assert.rejects(
+        store.parallel(2, async (w, i, failed) => {
+          stillRunning++;
+          try {
+            if (i === 1) {
+              await w.all(`SELECT 1 AS one`);
+              throw new Error("worker 1 broke");
+            }
+            for (let n = 0; n < 10_000; n++) {
+              if (failed()) {
+                stoppedEarly = true;
+                return;
+              }
+              await w.all(`SELECT ${n} AS n`);
+            }
+          } finally {
+            stillRunning--;
+          }
+        }),
+        /worker 1 broke/,
+      );
+      assert.ok(stoppedEarly, "the other worker saw the failure and stopped");
+      assert.equal(stillRunning, 0, "the call failed only once every worker had stopped");
+      // The store is still usable, and its connections were given back.
+      assert.deepEqual(await store.all(`SELECT 2 AS two`), [{ two: 2 }]);
+    } finally {
+      await cleanup();
+    }
+  });
+}
+
+test("a shared table left by a PostgreSQL session that has ended is dropped by the next createShared", { skip: storeKinds().find((k) => k.kind === "postgres")!.skip }, async () => {
+  const { store, cleanup } = await tempStore("postgres");
+  try {
+    // No server process has this pid (Linux pids stop at 4,194,304).
+    await store.run(`CREATE UNLOGGED TABLE lantern_work_999999999_stg_old (x INTEGER)`);
+    const mine = await store.createShared("stg_new", [{ name: "x", type: "int" }]);
+    const names = (await store.all<{ n: string }>(`SELECT tablename AS n FROM pg_tables WHERE tablename LIKE 'lantern_work_%' ORDER BY 1`)).map((r) => r.n);
+    assert.ok(!names.includes("lantern_work_999999999_stg_old"), names.join(" "));
+    assert.ok(names.some((n) => n.endsWith("_stg_new")), names.join(" "));
+    await store.dropShared(mine);
+  } finally {
+    await cleanup();
+  }
+});

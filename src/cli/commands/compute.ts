@@ -9,7 +9,7 @@ import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import { type Output, progressBar, table } from "../output.ts";
 
-const HELP = `lantern compute [--authority CODE] [--snapshot ID] [--indicator ID]... [--data DIR] [--json]
+const HELP = `lantern compute [--authority CODE] [--snapshot ID] [--indicator ID]... [--workers N] [--data DIR] [--json]
 
 Compute indicators by the DfE's definitions for every period the data covers (months, financial
 quarters and years, rolling twelve months, calendar years) and store the values with the
@@ -21,15 +21,19 @@ Options:
   --authority CODE  only this authority's latest snapshot
   --snapshot ID     this snapshot (see \`lantern snapshots\`)
   --indicator ID    only this indicator (repeatable; \`lantern indicators --list\` lists them)
+  --workers N       indicators computed at once, each on a database connection of its own
+                    (default: env LANTERN_COMPUTE_WORKERS, else one per core up to 4; 1 computes
+                    one at a time). Every load's automatic compute uses the env setting.
   --json            print what was computed, with the time each indicator took
 
 Examples:
   lantern compute
   lantern compute --snapshot 3 --indicator assess_45wd_pct --json
+  LANTERN_COMPUTE_WORKERS=8 lantern compute     (a server with 8 cores or more to spare)
 `;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
-  const { values } = parse("compute", argv, { authority: { type: "string" }, snapshot: { type: "string" }, indicator: { type: "string", multiple: true } });
+  const { values } = parse("compute", argv, { authority: { type: "string" }, snapshot: { type: "string" }, indicator: { type: "string", multiple: true }, workers: { type: "string" } });
   const { unknown } = selectIndicators(values.indicator);
   if (unknown.length) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${unknown.join(", ")}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   const config = storeConfig(values.data);
@@ -40,6 +44,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       ...(values.authority ? { authority: values.authority } : {}),
       ...(values.snapshot ? { snapshot: intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) } : {}),
       ...(values.indicator ? { indicators: values.indicator } : {}),
+      ...(values.workers ? { workers: intOption("workers", values.workers, 1, 1, 32) } : {}),
       dataDir: config.dataDir,
       onProgress: (d, t, l) => bar.update(d, t, l),
     });

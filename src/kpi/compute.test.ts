@@ -1,0 +1,71 @@
+// A compute spread over several connections (`workers`) stores exactly what one connection stores,
+// and one that fails part way stores nothing and leaves no scratch table behind. Runs on both
+// stores (the PostgreSQL run is `npm run test:pg`).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir, tempStore } from "../../test/fixtures.ts";
+import { generateToDirectory } from "../generate/index.ts";
+import { importSsd } from "../ingest/ssd-import.ts";
+import type { Store } from "../store/port.ts";
+import { computeAndStore, computeWorkers } from "./compute.ts";
+
+async function storedRows(store: Store): Promise<string[]> {
+  return (await store.all(`SELECT * FROM lantern_indicator_value`)).map((r) => JSON.stringify(r)).sort();
+}
+
+async function scratchTables(store: Store): Promise<number> {
+  const [r] =
+    store.kind === "duckdb"
+      ? await store.all<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_catalog = 'lantern_shared'`)
+      : await store.all<{ n: number }>(`SELECT count(*) AS n FROM pg_tables WHERE tablename LIKE 'lantern_work_%'`);
+  return Number(r!.n);
+}
+
+test("a compute on three connections stores exactly what one stores; a failed one changes nothing", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const out = tempDir();
+    await generateToDirectory({ out: out.dir, seed: 3, population: 1500, from: "2023-04", to: "2025-03", authorities: 1, shocks: [] });
+    // Without the missing-episode table: those indicators' nulls are made in JavaScript, not SQL.
+    rmSync(join(out.dir, "X001", "ssd_missing.csv"));
+    await importSsd(store, { paths: [out.dir] });
+    out.cleanup();
+    const one = await computeAndStore(store, { workers: 1 });
+    const byOne = await storedRows(store);
+    assert.ok(byOne.filter((r) => JSON.parse(r).indicator_id === "contacts" && JSON.parse(r).value > 0).length > 20, "contacts counted from SQL");
+    assert.ok(byOne.some((r) => /cannot be computed: no ssd_missing/.test(r)));
+    const progress: number[] = [];
+    const three = await computeAndStore(store, { workers: 3, onProgress: (done) => progress.push(done) });
+    assert.deepEqual(await storedRows(store), byOne);
+    assert.equal(three.values, one.values);
+    assert.deepEqual(
+      three.timings.map((t) => t.indicator),
+      one.timings.map((t) => t.indicator),
+    );
+    assert.equal(progress.at(-1), three.indicators, "progress ends at every indicator done");
+    assert.ok(progress.every((d, i) => i === 0 || d >= progress[i - 1]!), "progress never goes back");
+    assert.equal(await scratchTables(store), 0);
+
+    // A table the front-door indicators read goes missing: they fail on their connection, the
+    // others stop, and the stored values are those of the last good compute.
+    await store.run(`ALTER TABLE ssd_cin_episodes RENAME TO ssd_cin_episodes_away`);
+    await assert.rejects(computeAndStore(store, { workers: 3 }), /ssd_cin_episodes/);
+    await store.run(`ALTER TABLE ssd_cin_episodes_away RENAME TO ssd_cin_episodes`);
+    assert.deepEqual(await storedRows(store), byOne);
+    assert.equal(await scratchTables(store), 0, "the compute's shared table was dropped");
+    const [c] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_compute`);
+    assert.equal(Number(c!.n), 2, "the failed compute left no record");
+  } finally {
+    await cleanup();
+  }
+});
+
+test("LANTERN_COMPUTE_WORKERS sets how many connections a compute uses, and a bad value says what is expected", () => {
+  assert.equal(computeWorkers({ LANTERN_COMPUTE_WORKERS: "3" }), 3);
+  assert.equal(computeWorkers({ LANTERN_COMPUTE_WORKERS: "1" }), 1);
+  const auto = computeWorkers({});
+  assert.ok(auto >= 1 && auto <= 4, String(auto));
+  for (const bad of ["0", "two", "2.5", "-1", "33"]) assert.throws(() => computeWorkers({ LANTERN_COMPUTE_WORKERS: bad }), /whole number from 1 to 32/);
+});
