@@ -32,3 +32,24 @@ test("annotations keep every version; deleted ones leave the list but not the hi
     await cleanup();
   }
 });
+
+test("deleting an annotation already deleted writes nothing; an indicator and an area together are refused", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    let t = 0;
+    const clock = () => new Date(Date.UTC(2025, 0, 1, 9, t++));
+    const a = await saveAnnotation(store, { authority: "202", indicator: "referrals", date: "2024-04-01", kind: "note", note: "Front door", by: "ana" }, clock);
+    const first = await saveAnnotation(store, { id: a.id, authority: "202", indicator: "referrals", date: "2024-04-01", kind: "note", note: "Front door", by: "ana", deleted: true }, clock);
+    assert.deepEqual([first.version, first.deleted], [2, true]);
+    const again = await saveAnnotation(store, { id: a.id, authority: "202", indicator: "referrals", date: "2024-04-01", kind: "note", note: "Front door", by: "bo", deleted: true }, clock);
+    assert.deepEqual([again.version, again.deleted, again.changedBy], [2, true, "ana"]);
+    assert.deepEqual((await annotationHistory(store, a.id)).map((x) => [x.version, x.deleted]), [
+      [1, false],
+      [2, true],
+    ]);
+    const both = await saveAnnotation(store, { authority: "202", indicator: "referrals", area: "front_door", date: "2024-04-01", kind: "note", note: "x", by: "a" }).catch((e: unknown) => e);
+    assert.ok(isLanternError(both) && both.code === "LANTERN_BAD_OPTION" && /not both/.test(both.message));
+  } finally {
+    await cleanup();
+  }
+});

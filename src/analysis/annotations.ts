@@ -58,12 +58,15 @@ function toAnnotation(r: Row): Annotation {
   };
 }
 
-/** Add an annotation, or a new version of one (`id` given); returns it. */
+/**
+ * Add an annotation, or a new version of one (`id` given); returns it. Deleting one already
+ * deleted writes nothing and returns the version that deleted it.
+ */
 export async function saveAnnotation(
   store: Store,
   a: { id?: number; authority: string; indicator?: string | null; area?: string | null; date: string; kind: string; note: string; by: string; deleted?: boolean },
   now: () => Date = () => new Date(),
-): Promise<Annotation> {
+): Promise<Annotation & { deleted: boolean }> {
   if (!ANNOTATION_KINDS.includes(a.kind as AnnotationKind)) {
     throw new LanternError("LANTERN_BAD_OPTION", `An annotation's kind must be ${ANNOTATION_KINDS.join(", ")}, not ${a.kind}.`);
   }
@@ -74,6 +77,7 @@ export async function saveAnnotation(
   }
   if (!a.note.trim()) throw new LanternError("LANTERN_BAD_OPTION", "An annotation needs some text.");
   if (!a.indicator && !a.area) throw new LanternError("LANTERN_BAD_OPTION", "Say what the annotation is about: an indicator or an area.");
+  if (a.indicator && a.area) throw new LanternError("LANTERN_BAD_OPTION", "An annotation is about an indicator or an area, not both.", { hint: "Give one: a note on an area already applies to every indicator in it." });
   return store.transaction(async () => {
     let id = a.id;
     let version = 1;
@@ -81,9 +85,11 @@ export async function saveAnnotation(
       const [m] = await store.all<{ m: number | null }>(`SELECT max(annotation_id) AS m FROM lantern_annotation`);
       id = (m?.m ?? 0) + 1;
     } else {
-      const [v] = await store.all<{ v: number | null }>(`SELECT max(version) AS v FROM lantern_annotation WHERE annotation_id = $1`, [id]);
-      if (!v || v.v === null) throw new LanternError("LANTERN_BAD_OPTION", `There is no annotation ${id}.`);
-      version = v.v + 1;
+      const [last] = await store.all<Row>(`SELECT * FROM lantern_annotation WHERE annotation_id = $1 ORDER BY version DESC LIMIT 1`, [id]);
+      if (!last) throw new LanternError("LANTERN_BAD_OPTION", `There is no annotation ${id}.`);
+      // Deleting what is already deleted changes nothing: no new version that repeats the last one.
+      if (a.deleted && last.deleted) return { ...toAnnotation(last), deleted: true };
+      version = Number(last.version) + 1;
     }
     const at = now().toISOString();
     await store.run(
@@ -91,7 +97,19 @@ export async function saveAnnotation(
        VALUES ($1, $2, $3, $4, $5, CAST($6 AS DATE), $7, $8, $9, $10, $11)`,
       [id, version, a.authority, a.indicator ?? null, a.area ?? null, a.date, a.kind, a.note.trim(), a.deleted ?? false, a.by, at],
     );
-    return { id, version, authority: a.authority, indicator: a.indicator ?? null, area: (a.area ?? null) as AreaId | null, date: a.date, kind: a.kind as AnnotationKind, note: a.note.trim(), changedBy: a.by, changedAt: at };
+    return {
+      id,
+      version,
+      authority: a.authority,
+      indicator: a.indicator ?? null,
+      area: (a.area ?? null) as AreaId | null,
+      date: a.date,
+      kind: a.kind as AnnotationKind,
+      note: a.note.trim(),
+      changedBy: a.by,
+      changedAt: at,
+      deleted: a.deleted ?? false,
+    };
   });
 }
 

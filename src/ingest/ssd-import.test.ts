@@ -206,3 +206,51 @@ test("unknown extra columns are warnings, a BOM and blank trailing rows are fine
     await cleanup();
   }
 });
+
+test("a load that would leave stored rows pointing at children it drops, or that holds no rows at all, is refused; an emptied table is a warning", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await importSsd(store, { paths: [writeExport(smallExport())], authority: "X" });
+    const before = await storeState(store);
+    // ssd_person.csv alone, with one of the three children: the kept contacts, referrals and
+    // assessments of P2 and P3 would refer to no one.
+    const e = await rejected(importSsd(store, { paths: [writeExport({ "ssd_person.csv": "pers_person_id,pers_sex,pers_dob\nP1,M,2015-06-01" })], authority: "X" }));
+    assert.equal(e.code, "LANTERN_DATA_REJECTED");
+    const orphaned = e.issues.filter((i) => i.code === "SSD_REFERENCE_ORPHANED");
+    const contacts = orphaned.find((i) => i.column === "cont_person_id")!;
+    assert.ok(contacts, JSON.stringify(e.issues, null, 1));
+    assert.equal(contacts.file, "ssd_person.csv");
+    assert.equal(contacts.value, "P2");
+    assert.match(contacts.message, /2 ssd_contacts row\(s\) kept from the stored snapshot/);
+    assert.match(contacts.expected!, /load the whole export together/);
+    assert.equal(await storeState(store), before, "nothing changed");
+
+    // Header-only files: nothing to load.
+    const empty = await rejected(importSsd(store, { paths: [writeExport({ "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\n" })], authority: "X" }));
+    assert.match(only(empty.issues, "SSD_LOAD_EMPTY").message, /replace X's stored ssd_contacts with nothing/);
+    assert.equal(await storeState(store), before);
+
+    // The whole export again with contacts emptied: loads, and says what the empty file replaced.
+    const files = smallExport();
+    files["ssd_contacts.csv"] = files["ssd_contacts.csv"]!.split("\n")[0]!;
+    const r = await importSsd(store, { paths: [writeExport(files)], authority: "X" });
+    assert.equal(r.authorities[0]!.status, "loaded");
+    assert.match(only(r.warnings, "SSD_TABLE_EMPTIED").message, /replaces the 3 ssd_contacts rows stored for X with none/);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("an authority code that differs from a stored one only in case is refused, not made a second authority", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await importSsd(store, { paths: [writeExport(smallExport())], authority: "X001" });
+    const e = await rejected(importSsd(store, { paths: [writeExport(smallExport())], authority: "x001" }));
+    assert.equal(e.code, "LANTERN_BAD_OPTION");
+    assert.match(e.message, /x001 differs only in case from the stored authority X001/);
+    assert.match(e.hint!, /Use --authority X001/);
+    assert.deepEqual((await store.all(`SELECT la_code FROM lantern_authority`)).map((r) => r["la_code"]), ["X001"]);
+  } finally {
+    await cleanup();
+  }
+});

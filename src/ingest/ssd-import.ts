@@ -127,6 +127,19 @@ function stagingColumns(t: SsdTable): BulkColumn[] {
 
 const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
+/**
+ * Refuse an authority code that differs only in case from one already stored (`x001` beside
+ * `X001`): codes are kept exactly as written, so it would quietly start a second authority.
+ */
+export async function checkAuthorityCase(store: Store, code: string): Promise<void> {
+  const [other] = await store.all<{ la_code: string }>(`SELECT la_code FROM lantern_authority WHERE lower(la_code) = lower($1) AND la_code <> $1 LIMIT 1`, [code]);
+  if (other) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--authority ${code} differs only in case from the stored authority ${other.la_code}.`, {
+      hint: `Use --authority ${other.la_code}: authority codes are kept exactly as written, and ${code} would start a second authority.`,
+    });
+  }
+}
+
 /** Import SSD files into the store. Throws `LANTERN_DATA_REJECTED` (with every issue) on any error. */
 export async function importSsd(store: Store, opts: ImportOptions): Promise<ImportResult> {
   // One connection throughout: the staging tables are temporary tables of that connection.
@@ -142,6 +155,7 @@ async function importOn(store: Store, opts: ImportOptions): Promise<ImportResult
     });
   }
   const loads = discoverLoads(opts.paths, opts.authority);
+  for (const a of new Set(loads.map((l) => l.authority))) await checkAuthorityCase(store, a);
   if (opts.dryRun) return importLoads(store, opts, loads, started, now);
   // Two loads for one authority never interleave: the second waits (in this process, or on
   // PostgreSQL in any process) and then sees the first one's snapshot as the previous one.
@@ -199,6 +213,14 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     if (plan.load.population) population.push(...readPopulation(plan.load.population, plan.load.authority, loads.length === 1, log));
   }
   for (const w of writers.values()) await w.close();
+
+  if (stage && log.errorCount === 0) {
+    for (const plan of toLoad) {
+      const counts = rowCounts.get(plan)!;
+      const loaded = new Map(plan.checks.map((c) => [c.file.table!, { rows: counts.get(c.file.table!) ?? 0, file: c.file.name }]));
+      for (const i of await replacementIssues(store, staging, plan.load.authority, loaded)) log.add(i);
+    }
+  }
 
   if (log.errorCount > 0) {
     await dropStaging(store, staging, stage && toLoad.length > 0);
@@ -294,6 +316,118 @@ export async function stageTables(store: Store, staging: LoadStaging, opts: { re
     writers.set(t.name, await store.bulkWriter(staging.table(t.name), cols));
   }
   return writers;
+}
+
+/**
+ * What a load would break in the authority's current snapshot, found before it commits. A load
+ * replaces the tables it carries and keeps the rest from the current snapshot, so (1) a load
+ * with no rows at all would only wipe tables, and (2) a table it replaces may lose records that
+ * kept tables still refer to: an Annex A list or one `ssd_person.csv` loaded over a whole export
+ * would leave every other table pointing at children who are no longer there. Both are errors
+ * (a statutory return, partial by nature, makes the second a warning: see `carryPeople`); a table
+ * emptied by a header-only file is a warning naming what it replaces.
+ * `loaded` is the tables the load carries, with their row counts and the file that fed each.
+ */
+export async function replacementIssues(
+  store: Store,
+  staging: LoadStaging,
+  authority: string,
+  loaded: ReadonlyMap<string, { readonly rows: number; readonly file?: string }>,
+  orphans: "error" | "warning" = "error",
+): Promise<DataIssue[]> {
+  const issues: DataIssue[] = [];
+  const stored = new Map(
+    (
+      await store.all<{ table_name: string; row_count: number }>(
+        `SELECT st.table_name, st.row_count FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id WHERE l.la_code = $1`,
+        [authority],
+      )
+    ).map((r) => [r.table_name, Number(r.row_count)]),
+  );
+  const total = [...loaded.values()].reduce((n, t) => n + t.rows, 0);
+  if (total === 0) {
+    issues.push({
+      code: "SSD_LOAD_EMPTY",
+      severity: "error",
+      message: `The files hold no rows at all (a header and nothing else)${stored.size ? `: loading them would replace ${authority}'s stored ${[...loaded.keys()].join(", ")} with nothing` : ""}.`,
+      expected: "at least one row of data: check that the export finished and that the right files were chosen",
+    });
+    return issues;
+  }
+  for (const [table, t] of loaded) {
+    const before = stored.get(table) ?? 0;
+    if (t.rows === 0 && before > 0) {
+      issues.push({
+        code: "SSD_TABLE_EMPTIED",
+        severity: "warning",
+        ...(t.file ? { file: t.file } : {}),
+        message: `${t.file ?? table} has no rows: it replaces the ${before.toLocaleString("en-GB")} ${table} rows stored for ${authority} with none, and the figures from them will show as none.`,
+      });
+    }
+  }
+  for (const kept of SSD_TABLES) {
+    if (loaded.has(kept.name) || !stored.get(kept.name)) continue;
+    for (const c of kept.columns) {
+      if (!c.references) continue;
+      const [target, key] = c.references.split(".") as [string, string];
+      if (target === kept.name || !loaded.has(target)) continue;
+      const [r] = await store.all<{ n: number; example: string | null }>(
+        `SELECT count(*) AS n, min(x.${c.name}) AS example FROM current_${kept.name} x
+         WHERE x.la_code = $1 AND x.${c.name} IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM ${staging.table(target)} s WHERE s.la_code = $1 AND s.${key} = x.${c.name})`,
+        [authority],
+      );
+      const n = Number(r?.n ?? 0);
+      if (n === 0) continue;
+      const file = loaded.get(target)?.file;
+      issues.push({
+        code: "SSD_REFERENCE_ORPHANED",
+        severity: orphans,
+        ...(file ? { file } : {}),
+        column: c.name,
+        ...(r?.example ? { value: r.example } : {}),
+        message:
+          `This load replaces ${target} for ${authority}, but ${n.toLocaleString("en-GB")} ${kept.name} row(s) kept from the stored snapshot (the load has no ${kept.name}) ` +
+          `refer to ${target} records the load does not have (for example ${c.name} ${r?.example}): ${orphans === "error" ? "they would point at nothing" : "they point at nothing from now on"}.`,
+        expected: `a load that holds every ${target} record the stored tables refer to: load the whole export together, or load these files under an authority code of their own`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * A statutory return replaces `ssd_person` with its own children; the children that tables kept
+ * from the stored snapshot still refer to (contacts and referrals from an SSD export, say, under a
+ * 903) keep their person rows, carried into the load, so their ages, sex and ethnicity still
+ * count. Returns how many were carried.
+ */
+export async function carryPeople(store: Store, staging: LoadStaging, authority: string, fed: ReadonlySet<string>): Promise<number> {
+  if (!fed.has("ssd_person")) return 0;
+  const stored = new Set(
+    (
+      await store.all<{ table_name: string }>(
+        `SELECT st.table_name FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id WHERE l.la_code = $1 AND st.row_count > 0`,
+        [authority],
+      )
+    ).map((r) => r.table_name),
+  );
+  if (!stored.has("ssd_person")) return 0;
+  const refs: string[] = [];
+  for (const t of SSD_TABLES) {
+    if (fed.has(t.name) || !stored.has(t.name)) continue;
+    for (const c of t.columns) {
+      if (c.references === "ssd_person.pers_person_id") refs.push(`EXISTS (SELECT 1 FROM current_${t.name} k WHERE k.la_code = p.la_code AND k.${c.name} = p.pers_person_id)`);
+    }
+  }
+  if (!refs.length) return 0;
+  const person = SSD_TABLES.find((t) => t.name === "ssd_person")!;
+  const cols = person.columns.map((c) => c.name);
+  const where = `p.la_code = $1 AND NOT EXISTS (SELECT 1 FROM ${staging.table("ssd_person")} s WHERE s.la_code = p.la_code AND s.pers_person_id = p.pers_person_id) AND (${refs.join(" OR ")})`;
+  const [n] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM current_ssd_person p WHERE ${where}`, [authority]);
+  if (!n || Number(n.n) === 0) return 0;
+  await store.run(`INSERT INTO ${staging.table("ssd_person")} (la_code, ${cols.join(", ")}) SELECT p.la_code, ${cols.map((c) => `p.${c}`).join(", ")} FROM current_ssd_person p WHERE ${where}`, [authority]);
+  return Number(n.n);
 }
 
 export async function dropStaging(store: Store, staging: LoadStaging, had: boolean): Promise<void> {

@@ -41,5 +41,10 @@ test("cells by kind", () => {
   assert.ok(isProblem(parseCell("flag", "maybe", ["Y", "N"])));
   assert.equal(parseCell("text", "  "), null);
   assert.equal(parseCell("id", "NULL"), null);
+  assert.equal(parseCell("date", "null"), null);
+  // A name is free text: only SQL Server's own marker is a missing value.
+  assert.equal(parseCell("text", "NULL"), null);
+  assert.equal(parseCell("text", "Null"), "Null");
+  assert.equal(parseCell("text", " null "), "null");
   assert.equal(parseCell("id", " P1 "), "P1");
 });

@@ -55,10 +55,14 @@ export function parseDate(text: string): number | CellProblem {
 const YES = new Set(["Y", "YES", "TRUE", "1"]);
 const NO = new Set(["N", "NO", "FALSE", "0"]);
 
-/** Read one cell by its column kind. Blank (after trimming) is null. */
+/**
+ * Read one cell by its column kind. Blank (after trimming) is null, and so is `NULL`, the marker
+ * SQL Server's exports write for a missing value. In free text only that exact spelling is: a
+ * child or carer may really be called "Null", and the name must survive a load and an export.
+ */
 export function parseCell(kind: ColumnKind, raw: string, codes?: readonly string[]): CellValue | CellProblem {
   const text = raw.trim();
-  if (text === "" || text.toUpperCase() === "NULL") return null;
+  if (text === "" || text === "NULL" || (kind !== "text" && text.toUpperCase() === "NULL")) return null;
   switch (kind) {
     case "date":
       return parseDate(text);

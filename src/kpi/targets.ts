@@ -8,6 +8,7 @@
  */
 
 import { addMonths, dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
+import type { Period } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Store } from "../store/port.ts";
 import type { Target } from "./engine.ts";
@@ -92,4 +93,20 @@ export function lastMonthId(t: Target): string | null {
   if (!t.data_to) return null;
   const d = ymd(addMonths(dayNumber(t.data_to), 0));
   return `${d.y}-${String(d.m).padStart(2, "0")}`;
+}
+
+/**
+ * Refuse a period the snapshot's data does not wholly cover (before its first complete month or
+ * after its last), saying what it does cover: a report, digest or return for it would be made of
+ * blanks, or of an all-clear that means nothing.
+ */
+export function requireCovered(t: Pick<Target, "snapshot_id" | "data_from" | "data_to">, period: Pick<Period, "start" | "end" | "label">): void {
+  if (t.data_from && t.data_to && period.start >= t.data_from && period.end <= t.data_to) return;
+  throw new LanternError(
+    "LANTERN_BAD_OPTION",
+    t.data_from && t.data_to
+      ? `The data (snapshot ${t.snapshot_id}) covers ${t.data_from} to ${t.data_to}, which does not include all of ${period.label}.`
+      : `The data (snapshot ${t.snapshot_id}) holds no complete month of dated activity, so it covers no part of ${period.label}.`,
+    { hint: "Choose a period the data covers, or load an extract that covers it; `lantern report --calendar` shows which periods the data is ready for." },
+  );
 }

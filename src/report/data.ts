@@ -15,7 +15,7 @@ import { LanternError } from "../core/errors.ts";
 import { computeAndStore, computedSnapshots, storedValues } from "../kpi/compute.ts";
 import type { Target as Snapshot } from "../kpi/engine.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
-import { resolveTargets } from "../kpi/targets.ts";
+import { requireCovered, resolveTargets } from "../kpi/targets.ts";
 import type { IndicatorValue } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
 import { effectiveTargets, listComments } from "../web/edits.ts";
@@ -84,11 +84,7 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     throw new LanternError("LANTERN_USAGE", `The store holds ${targets.length} authorities (${targets.map((t) => t.la_code).join(", ")}); a report is for one.`, { hint: "Add --authority CODE." });
   }
   const t: Snapshot = targets[0]!;
-  if (!t.data_to || period.end > t.data_to) {
-    throw new LanternError("LANTERN_BAD_OPTION", `The data (snapshot ${t.snapshot_id}) covers ${t.data_from ?? "?"} to ${t.data_to ?? "?"}, which does not include all of ${period.label}.`, {
-      hint: "Choose a period the data covers, or load a newer extract; `lantern report --calendar` shows which reports the data is ready for.",
-    });
-  }
+  requireCovered(t, period);
   await ensureComputed(store, t.snapshot_id, req.dataDir);
   const values = await storedValues(store, { snapshots: [t.snapshot_id] });
   const [snap] = await store.all<{ loaded_at: string }>(`SELECT loaded_at FROM lantern_snapshot WHERE snapshot_id = $1`, [t.snapshot_id]);

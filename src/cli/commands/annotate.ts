@@ -18,8 +18,10 @@ const ANNOTATE_HELP = `lantern annotate --authority CODE (--indicator ID | --are
 Record a dated note on an indicator or a whole dashboard area, for example a service change (a
 new short-breaks offer) or a recording change (the police changed how they record missing
 episodes). A recording change is a series break: trend statements do not compare across it, and
-SPC charts can start new limits there. With --id, saves a new version of an existing note (the
-old one is kept in its history); --delete removes it from view, keeping its history.
+SPC charts can start new limits there. A note is about one indicator or one whole area: give
+--indicator or --area, not both. With --id, saves a new version of an existing note (the old
+one is kept in its history); --id N --delete removes it from view, keeping its history (deleting
+a note already deleted changes nothing). The authority must have data loaded.
 
 Areas: ${AREAS.map((a) => a.id).join(", ")}
 
@@ -31,8 +33,8 @@ Examples:
 
 const LIST_HELP = `lantern annotations --authority CODE [--history ID] [--data DIR] [--json]
 
-List an authority's annotations by date, or with --history every version of one of them (who
-changed it and when).
+List an authority's annotations by date, or with --history every version of one of them: who
+changed it, when, and whether that version created, edited, deleted or restored it.
 
 Examples:
   lantern annotations --authority 202
@@ -55,23 +57,47 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
     delete: { type: "boolean", default: false },
   });
   if (!values.authority) throw new LanternError("LANTERN_USAGE", "Say which authority with --authority CODE.");
+  if (values.indicator && values.area) {
+    throw new LanternError("LANTERN_USAGE", "Give --indicator or --area, not both: a note is about one indicator or one whole area.", {
+      hint: "A note on an area already shows on every indicator in it; to note one indicator, give --indicator alone.",
+    });
+  }
+  if (values.delete) {
+    const extra = (["indicator", "area", "date", "kind", "note"] as const).filter((k) => values[k] !== undefined);
+    if (values.id === undefined) throw new LanternError("LANTERN_USAGE", "--delete needs --id N: say which annotation to delete.", { hint: "Run `lantern annotations --authority CODE` to see the ids." });
+    if (extra.length) {
+      throw new LanternError("LANTERN_USAGE", `--delete cannot be given with ${extra.map((k) => `--${k}`).join(", ")}: a deleted note is not changed.`, {
+        hint: "To delete, give only --authority, --id and --delete; to change the note, leave out --delete.",
+      });
+    }
+  }
   if (values.indicator && !indicatorLibrary().get(values.indicator)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${values.indicator}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   if (values.area && !AREAS.some((a) => a.id === values.area)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown area ${values.area}.`, { hint: `Areas: ${AREAS.map((a) => a.id).join(", ")}` });
   const store = await openStore(storeConfig(values.data));
   try {
     const id = values.id ? intOption("id", values.id, 0, 1, 2 ** 31 - 1) : undefined;
-    let base: { indicator: string | null; area: string | null; date: string; kind: string; note: string } | undefined;
+    let base: Awaited<ReturnType<typeof annotationHistory>>[number] | undefined;
     if (id !== undefined) {
       const h = await annotationHistory(store, id);
       const last = h.at(-1);
       if (!last || last.authority !== values.authority) throw new LanternError("LANTERN_BAD_OPTION", `${values.authority} has no annotation ${id}.`, { hint: "Run `lantern annotations --authority CODE` to list them." });
+      if (values.delete && last.deleted) {
+        if (values.json) o.out(JSON.stringify(last, null, 2) + "\n");
+        else o.out(`Annotation ${id} was already deleted (version ${last.version}, by ${last.changedBy} on ${last.changedAt.slice(0, 10)}); nothing was changed.\n`);
+        return 0;
+      }
       base = last;
+    } else {
+      // A note on an authority never loaded would be shown nowhere; refused as other commands refuse it.
+      const [a] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_latest_snapshot WHERE la_code = $1`, [values.authority]);
+      if (!Number(a?.n)) throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${values.authority}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
     }
+    // A new --indicator or --area replaces what the note was about, rather than adding to it.
+    const about = values.indicator || values.area ? { indicator: values.indicator ?? null, area: values.area ?? null } : { indicator: base?.indicator ?? null, area: base?.area ?? null };
     const saved = await saveAnnotation(store, {
       ...(id !== undefined ? { id } : {}),
       authority: values.authority,
-      indicator: values.indicator ?? base?.indicator ?? null,
-      area: values.area ?? base?.area ?? null,
+      ...about,
       date: values.date ?? base?.date ?? "",
       kind: values.kind ?? base?.kind ?? "note",
       note: values.note ?? base?.note ?? "",
@@ -79,7 +105,7 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
       deleted: values.delete,
     });
     if (values.json) o.out(JSON.stringify(saved, null, 2) + "\n");
-    else o.out(`${values.delete ? "Deleted" : "Saved"} annotation ${saved.id} (version ${saved.version}).\n`);
+    else o.out(`${values.delete ? "Deleted" : "Saved"} annotation ${saved.id} (version ${saved.version})${!values.delete && base?.deleted ? "; it had been deleted and is shown again" : ""}.\n`);
     return 0;
   } finally {
     await store.close();
@@ -91,7 +117,25 @@ async function list(argv: readonly string[], o: Output): Promise<number> {
   if (!values.authority) throw new LanternError("LANTERN_USAGE", "Say which authority with --authority CODE.");
   const store = await openStore(storeConfig(values.data));
   try {
-    const rows = values.history ? await annotationHistory(store, intOption("history", values.history, 0, 1, 2 ** 31 - 1)) : await listAnnotations(store, values.authority);
+    if (values.history) {
+      const id = intOption("history", values.history, 0, 1, 2 ** 31 - 1);
+      const versions = await annotationHistory(store, id);
+      if (versions[0]?.authority !== values.authority) throw new LanternError("LANTERN_BAD_OPTION", `${values.authority} has no annotation ${id}.`, { hint: "Run `lantern annotations --authority CODE` to list them." });
+      if (values.json) {
+        o.out(JSON.stringify(versions, null, 2) + "\n");
+        return 0;
+      }
+      // Each version says what it did, so a deletion is not mistaken for a copy of the version before.
+      const change = (i: number) => (versions[i]!.deleted ? "deleted" : i === 0 ? "created" : versions[i - 1]!.deleted ? "restored" : "edited");
+      o.out(
+        table(
+          ["id", "version", "change", "date", "kind", "about", "note", "by", "changed"],
+          versions.map((a, i) => [a.id, a.version, change(i), a.date, a.kind, a.indicator ?? a.area ?? "", a.note, a.changedBy, a.changedAt.slice(0, 16).replace("T", " ")]),
+        ),
+      );
+      return 0;
+    }
+    const rows = await listAnnotations(store, values.authority);
     if (values.json) {
       o.out(JSON.stringify(rows, null, 2) + "\n");
       return 0;

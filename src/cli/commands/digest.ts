@@ -7,7 +7,7 @@ import { digestFor } from "../../analysis/digest-data.ts";
 import { parsePeriod, periodsWithin } from "../../calendar/periods.ts";
 import { LanternError } from "../../core/errors.ts";
 import { computeAndStore, computedSnapshots } from "../../kpi/compute.ts";
-import { resolveTargets } from "../../kpi/targets.ts";
+import { requireCovered, resolveTargets } from "../../kpi/targets.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
@@ -42,6 +42,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     const digests = [];
     for (const t of targets) {
       if (!done.has(t.snapshot_id)) await computeAndStore(store, { snapshot: t.snapshot_id, dataDir: config.dataDir });
+      if (values.period) requireCovered(t, parsePeriod(values.period)!);
       const period = values.period ?? (t.data_from && t.data_to ? periodsWithin(t.data_from, t.data_to, ["month"]).at(-1)?.id : undefined);
       if (!period) continue;
       digests.push(await digestFor(store, t, period, config.dataDir));

@@ -12,6 +12,7 @@ import { exportCinCensus } from "../../formats/writers/cin-census.ts";
 import { collectionYear } from "../../formats/writers/returns.ts";
 import { exportSsd } from "../../formats/writers/ssd.ts";
 import { exportSsda903, type ReturnExportResult } from "../../formats/writers/ssda903.ts";
+import { requireCovered, resolveTargets } from "../../kpi/targets.ts";
 import type { Store } from "../../store/port.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, parse } from "../command.ts";
@@ -78,6 +79,9 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(storeConfig(values.data));
   try {
     if (writer) {
+      // A return or Annex A for a period the data does not cover would be written all the same, empty or as of the wrong day.
+      const targets = await resolveTargets(store, authority);
+      if (targets.length === 1) requireCovered(targets[0]!, values.format === "annex-a" ? annexPeriod(values.period) : collectionYear(values.period, values.format === "ssda903" ? "SSDA903" : "CIN census"));
       const r = await writer(store);
       if (values.json) {
         o.out(JSON.stringify(r, null, 2) + "\n");

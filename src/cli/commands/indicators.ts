@@ -158,7 +158,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       return 0;
     }
     if (!vals.length) {
-      o.out(`No values for ${periods?.join(", ")}: the data covers ${targets.map((t) => `${t.la_code} ${t.data_from ?? "?"} to ${t.data_to ?? "?"}`).join("; ")}.\n`);
+      const cover = targets.map((t) => (t.data_from && t.data_to ? `${t.la_code} ${t.data_from} to ${t.data_to}` : `${t.la_code} no complete month (no dated activity is loaded)`)).join("; ");
+      o.out(periods?.length ? `No values for ${periods.join(", ")}: the data covers ${cover}.\n` : `No values: the data covers ${cover}.\n`);
       return 0;
     }
     const withTargets = judged.some((j) => j.target !== null);

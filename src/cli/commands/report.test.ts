@@ -58,6 +58,18 @@ test("lantern report writes the HTML for a month the data covers, and refuses a 
     const q = capture();
     assert.equal(await main(["report", "--period", "2024-25-Q1", "--audience", "exempt", "--format", "html", "--out", out, "--data", t.dir], q), 1);
     assert.match(q.stderr(), /does not include all of Q1 2024-25/);
+    // Before the data starts too, and the same for the digest and the returns: never a report of
+    // blanks, an all-clear or an empty return for a period the data does not cover.
+    for (const args of [
+      ["report", "--period", "2024-02", "--audience", "exempt", "--format", "html", "--out", out],
+      ["digest", "--period", "2024-02"],
+      ["digest", "--period", "2030-01"],
+      ["export", "--format", "ssda903", "--period", "2030-31", "--out", join(t.dir, "903")],
+    ]) {
+      const e = capture();
+      assert.equal(await main([...args, "--data", t.dir], e), 1, args.join(" "));
+      assert.match(e.stderr(), /covers 2024-03-01 to 2024-04-30, which does not include all of/, args.join(" "));
+    }
     const cal = capture();
     assert.equal(await main(["report", "--calendar", "--today", "2024-06-15", "--json", "--data", t.dir], cal), 0);
     const c = JSON.parse(cal.stdout()) as { authority: string; reports: { period: string; due: string; status: string; missingTables: string[] }[] }[];

@@ -44,6 +44,11 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(storeConfig(values.data));
   let list: FigureRevision[];
   try {
+    if (values.authority) {
+      // The same refusal as every other command, so a mistyped code is not read as "nothing changed".
+      const [a] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_latest_snapshot WHERE la_code = $1`, [values.authority]);
+      if (!Number(a?.n)) throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${values.authority}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
+    }
     if (since !== undefined) {
       const [s] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot WHERE snapshot_id = $1`, [since]);
       if (!s?.n) throw new LanternError("LANTERN_BAD_OPTION", `There is no snapshot ${since}.`, { hint: "Run `lantern snapshots` to see the ids." });

@@ -167,3 +167,82 @@ test("--rebase makes segments; assurance from the latest; other options pass thr
   const fixedRun = await run(["--input", p, "--fix-after", "12", "--no-screen", "--two-in-three", "nhsr-legacy", "--json"]);
   assert.equal(JSON.parse(fixedRun.out).segments[0].baselineN, 12);
 });
+
+test("--input that is a folder, a binary file or UTF-16 text: refused in words or read correctly, never a crash", async () => {
+  const folder = await run(["--input", dir]);
+  assert.equal(folder.code, 1, folder.err);
+  assert.match(folder.err, /LANTERN_BAD_OPTION: --input .* is a folder; give a CSV file with date,value rows\./);
+  assert.doesNotMatch(folder.err, /LANTERN_INTERNAL|EISDIR/);
+
+  const csv = "date,value\r\n2024-01-01,5\r\n2024-02-01,6\r\n2024-03-01,7\r\n";
+  const utf16 = join(dir, "utf16.csv");
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, "utf16le")]));
+  const u = await run(["--input", utf16, "--json"]);
+  assert.equal(u.code, 0, u.err);
+  assert.deepEqual(
+    JSON.parse(u.out).points.map((p: { date: string; value: number }) => [p.date, p.value]),
+    [
+      ["2024-01-01", 5],
+      ["2024-02-01", 6],
+      ["2024-03-01", 7],
+    ],
+  );
+
+  const binary = join(dir, "binary.csv");
+  writeFileSync(binary, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x01, 0x00, 0x00, 0x02, 0x00]));
+  const b = await run(["--input", binary]);
+  assert.equal(b.code, 2, b.err);
+  assert.match(b.err, /LANTERN_FILE_UNREADABLE: binary\.csv is not a text file/);
+});
+
+test("Excel serial numbers in the date column are named as such, with the date they stand for", async () => {
+  const r = await run(["--input", file("serial.csv", "date,value\n45292,5\n45323,6\n2024-03-01,7\n")]);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /SPC_DATE_EXCEL_SERIAL at serial\.csv, row 2, column date: The date is an Excel serial number, not a date \(45292 is Excel's number for 2024-01-01\)/);
+  assert.match(r.err, /SPC_DATE_EXCEL_SERIAL at serial\.csv, row 3, .*45323 is Excel's number for 2024-02-01/);
+  assert.match(r.err, /What to do: In Excel, format the date column as a date/);
+});
+
+test("a gap or mixed spacing is refused naming the rows, the dates and what is missing", async () => {
+  const gap = await run(["--input", file("gap.csv", "date,value\n2024-01-01,5\n2024-02-01,6\n2024-06-01,7\n2024-07-01,8\n")]);
+  assert.equal(gap.code, 2, gap.err);
+  assert.match(gap.err, /LANTERN_DATA_REJECTED: The dates in gap\.csv are not one row per period with none missing/);
+  assert.match(
+    gap.err,
+    /SPC_DATE_GAP at gap\.csv, row 4, column date: There is a gap: no row for the 3 months between 2024-02-01 \(row 3\) and 2024-06-01 \(row 4\); missing 2024-03-01, 2024-04-01 and 2024-05-01\./,
+  );
+  const mixed = await run(["--input", file("mixed.csv", "date,value\n2024-01-01,5\n2024-01-08,6\n2024-02-01,7\n2024-04-01,6\n"), "--json"]);
+  assert.equal(mixed.code, 2, mixed.err);
+  const issues = JSON.parse(mixed.out).error.issues as { code: string; row: number; message: string }[];
+  assert.deepEqual(
+    issues.map((i) => [i.code, i.row]),
+    [
+      ["SPC_DATE_SPACING", 4],
+      ["SPC_DATE_SPACING", 5],
+    ],
+  );
+  assert.match(issues[0]!.message, /^2024-01-08 \(row 3\) and 2024-02-01 \(row 4\) are 24 days apart, but most rows are one week apart/);
+  // A monthly series with one mistyped day: the odd row is blamed, not the whole series.
+  const typo = await run(["--input", file("typo.csv", "date,value\n2024-01-01,1\n2024-02-01,2\n2024-03-02,3\n2024-04-01,4\n2024-05-01,5\n")]);
+  assert.match(typo.err, /SPC_DATE_SPACING at typo\.csv, row 4, .*2024-02-01 \(row 3\) and 2024-03-02 \(row 4\) are 30 days apart, but most rows are one month apart/);
+  // A quarterly series missing a quarter names the quarter.
+  const q = await run(["--input", file("q.csv", "date,value\n2023-04-01,1\n2023-07-01,2\n2024-01-01,3\n2024-04-01,4\n")]);
+  assert.match(q.err, /no row for the quarter between 2023-07-01 \(row 3\) and 2024-01-01 \(row 4\); missing 2023-10-01\./);
+});
+
+test("regular series of every frequency are charted: daily, weekly, monthly, month ends, quarterly, yearly, unsorted", async () => {
+  const series: Record<string, string[]> = {
+    daily: ["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01"],
+    weekly: ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"],
+    monthly: ["15/01/2024", "15/02/2024", "15/03/2024", "15/04/2024"],
+    monthEnds: ["2023-12-31", "2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30"],
+    quarterly: ["2023-04-01", "2023-07-01", "2023-10-01", "2024-01-01"],
+    yearly: ["2021-03-31", "2022-03-31", "2023-03-31", "2024-03-31"],
+    unsorted: ["2024-03-01", "2024-01-01", "2024-02-01"],
+  };
+  for (const [name, dates] of Object.entries(series)) {
+    const r = await run(["--input", file(`${name}.csv`, ["date,value", ...dates.map((d, i) => `${d},${i % 2 ? 5 : 6}`)].join("\n")), "--json"]);
+    assert.equal(r.code, 0, `${name}: ${r.err}`);
+    assert.equal(JSON.parse(r.out).points.length, dates.length, name);
+  }
+});

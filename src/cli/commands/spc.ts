@@ -6,8 +6,10 @@
  * computes. It does not draw charts, read the store, or pick rebase dates for you.
  */
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
+import { addMonths, dayNumber, dayOf, isoDate, ymd } from "../../calendar/dates.ts";
+import { decodeBuffer } from "../../formats/text.ts";
 import { describeSpc, type Improvement, isIsoDate, type SpcInputPoint, type SpcOptions, type SpcResult, VARIATION_ICONS, xmr } from "../../analysis/spc.ts";
 import { type DataIssue, LanternError } from "../../core/errors.ts";
 import { type Command, parse } from "../command.ts";
@@ -20,7 +22,9 @@ series. It tells a change worth acting on ("special cause") from the ordinary up
 stable process ("common cause"), so a committee stops reacting to every rise and fall.
 
 The file is a CSV with a header row and the columns date,value (other columns are ignored).
-Dates are YYYY-MM-DD or DD/MM/YYYY, one row per period, no gaps; for example
+Dates are YYYY-MM-DD or DD/MM/YYYY, one row per period (day, week, month, quarter or year),
+no gaps: a series with a missing period, or with weekly and monthly rows mixed, is refused with
+the rows where the spacing breaks, because limits drawn across a gap mean nothing. For example
 
   date,value
   2024-04-01,61.2
@@ -71,6 +75,14 @@ function parseDate(s: string): string | null {
   return isIsoDate(iso) ? iso : null;
 }
 
+/** Five digits is how Excel writes a date into a CSV when the column is not formatted as a date. */
+const EXCEL_SERIAL = /^\d{5}(?:\.\d+)?$/;
+
+/** The date an Excel serial number stands for (Excel's day 0 is 30 December 1899, after its 1900 leap-year bug). */
+function excelSerialDate(s: string): string {
+  return isoDate(dayNumber("1899-12-30") + Math.floor(Number(s)));
+}
+
 /** Split one CSV line; double-quoted fields may hold commas and "" escapes. */
 function splitCsvLine(line: string): string[] {
   const out: string[] = [];
@@ -101,8 +113,8 @@ function splitCsvLine(line: string): string[] {
 export function readSeriesCsv(text: string, file: string): SpcInputPoint[] {
   const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
   const issues: DataIssue[] = [];
-  const reject = (msg: string): never => {
-    throw new LanternError("LANTERN_DATA_REJECTED", msg, { issues, hint: "Fix the rows listed (the header is row 1) and run the command again." });
+  const reject = (msg: string, hint = "Fix the rows listed (the header is row 1) and run the command again."): never => {
+    throw new LanternError("LANTERN_DATA_REJECTED", msg, { issues, hint });
   };
   const header = splitCsvLine(lines[0] ?? "").map((h) => h.toLowerCase());
   const di = header.indexOf("date");
@@ -120,7 +132,18 @@ export function readSeriesCsv(text: string, file: string): SpcInputPoint[] {
     const rawDate = cells[di] ?? "";
     const rawValue = cells[vi] ?? "";
     const date = parseDate(rawDate);
-    if (date === null) {
+    if (date === null && EXCEL_SERIAL.test(rawDate)) {
+      issues.push({
+        code: "SPC_DATE_EXCEL_SERIAL",
+        severity: "error",
+        file,
+        row,
+        column: "date",
+        value: rawDate,
+        expected: "a date written YYYY-MM-DD or DD/MM/YYYY; format the column as a date in Excel before saving the CSV",
+        message: `The date is an Excel serial number, not a date (${rawDate} is Excel's number for ${excelSerialDate(rawDate)}).`,
+      });
+    } else if (date === null) {
       issues.push({ code: "SPC_DATE_INVALID", severity: "error", file, row, column: "date", value: rawDate, expected: "a date written YYYY-MM-DD or DD/MM/YYYY", message: "The date is missing or not a real date." });
     } else if (seen.has(date)) {
       issues.push({ code: "SPC_DATE_DUPLICATE", severity: "error", file, row, column: "date", value: rawDate, expected: `one row per date (already on row ${seen.get(date)})`, message: "The date appears twice." });
@@ -130,12 +153,130 @@ export function readSeriesCsv(text: string, file: string): SpcInputPoint[] {
     }
     if (date !== null && NUMBER.test(rawValue)) points.push({ date, value: Number(rawValue), row });
   });
-  if (issues.length) reject(`${issues.length} row(s) of ${file} could not be read; nothing was charted.`);
+  if (issues.length) {
+    const serial = issues.some((i) => i.code === "SPC_DATE_EXCEL_SERIAL");
+    reject(
+      `${issues.length} row(s) of ${file} could not be read; nothing was charted.`,
+      serial ? "In Excel, format the date column as a date (Format Cells › Date, or yyyy-mm-dd), save as CSV UTF-8 and run the command again." : undefined,
+    );
+  }
   if (points.length < 2) {
     issues.push({ code: "SPC_TOO_FEW_POINTS", severity: "error", file, value: String(points.length), expected: "at least 2 rows of data (13 or more for firm limits)", message: "There are too few rows to chart." });
     reject(`${file} has ${points.length} row(s) of data; an XmR chart needs at least 2.`);
   }
-  return points.sort((a, b) => (a.date < b.date ? -1 : 1)).map(({ date, value }) => ({ date, value }));
+  points.sort((a, b) => (a.date < b.date ? -1 : 1));
+  issues.push(...spacingIssues(points, file));
+  if (issues.length) {
+    reject(
+      `The dates in ${file} are not one row per period with none missing (${issues.length} place(s)); nothing was charted.`,
+      "Give a row for every period (fill in the missing figures, or chart only the rows after a gap with a shorter file) and keep to one frequency: all weekly or all monthly, say.",
+    );
+  }
+  return points.map(({ date, value }) => ({ date, value }));
+}
+
+/** Whole months from `a` to `b` when both fall on the same day of the month or both on a month's last day, else null. */
+function monthsApart(a: string, b: string): number | null {
+  const [da, db] = [dayNumber(a), dayNumber(b)];
+  const [x, y] = [ymd(da), ymd(db)];
+  const monthEnds = ymd(da + 1).d === 1 && ymd(db + 1).d === 1;
+  if (x.d !== y.d && !monthEnds) return null;
+  return (y.y - x.y) * 12 + (y.m - x.m);
+}
+
+/** "month", "quarter", "week", "3 days" …: a step of the series in words, with its plural. */
+function stepName(byMonth: boolean, step: number): [string, string] {
+  const named: Record<number, string> = byMonth ? { 1: "month", 3: "quarter", 12: "year" } : { 1: "day", 7: "week" };
+  const n = named[step];
+  if (n) return [n, `${n}s`];
+  return byMonth ? [`${step}-month period`, `${step}-month periods`] : [`${step}-day period`, `${step}-day periods`];
+}
+
+function listDates(ds: readonly string[]): string {
+  const shown = ds.length > 4 ? [ds[0]!, "…", ds.at(-1)!] : ds;
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
+}
+
+/**
+ * Where a date-sorted series breaks "one row per period, no gaps". The period is the commonest
+ * step between neighbouring rows, in calendar months when most neighbours are whole months apart
+ * (monthly, quarterly, yearly data, including month ends), else in days (daily, weekly). A step
+ * that is a multiple of the period is a gap, and the missing dates are named; any other step
+ * means mixed frequencies or a wrong date. The moving ranges of an XmR chart compare neighbours,
+ * so a gap or a change of frequency makes its limits meaningless.
+ */
+export function spacingIssues(points: readonly { date: string; row: number }[], file: string): DataIssue[] {
+  const pairs = points.slice(1).map((b, i) => {
+    const a = points[i]!;
+    return { a, b, months: monthsApart(a.date, b.date), days: dayNumber(b.date) - dayNumber(a.date) };
+  });
+  if (!pairs.length) return [];
+  const byMonth = pairs.filter((p) => p.months !== null).length * 2 >= pairs.length;
+  const stepOf = (p: (typeof pairs)[number]) => (byMonth ? p.months : p.days);
+  const counts = new Map<number, number>();
+  for (const p of pairs) {
+    const s = stepOf(p);
+    if (s !== null) counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  const period = [...counts].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]![0];
+  const [one, many] = stepName(byMonth, period);
+  // The k-th period after `from`: month ends stay month ends; the 30th of January plus a month is 29 February.
+  const nth = (from: string, k: number): string => {
+    const d = dayNumber(from);
+    if (!byMonth) return isoDate(d + k * period);
+    const { y, m } = ymd(d);
+    return isoDate(ymd(d + 1).d === 1 ? dayOf(y, m + k * period + 1, 0) : addMonths(d, k * period));
+  };
+  const out: DataIssue[] = [];
+  for (const p of pairs) {
+    const step = stepOf(p);
+    if (step === period) continue;
+    const where = `${p.a.date} (row ${p.a.row}) and ${p.b.date} (row ${p.b.row})`;
+    if (step !== null && step % period === 0) {
+      const missing = Array.from({ length: step / period - 1 }, (_, k) => nth(p.a.date, k + 1));
+      out.push({
+        code: "SPC_DATE_GAP",
+        severity: "error",
+        file,
+        row: p.b.row,
+        column: "date",
+        value: p.b.date,
+        expected: `one row per ${one}, with none missing`,
+        message: `There is a gap: no row for ${missing.length === 1 ? `the ${one}` : `the ${missing.length} ${many}`} between ${where}; missing ${listDates(missing)}.`,
+      });
+    } else {
+      const apart = step !== null ? `${step} ${byMonth ? "months" : "days"}` : `${p.days} days`;
+      out.push({
+        code: "SPC_DATE_SPACING",
+        severity: "error",
+        file,
+        row: p.b.row,
+        column: "date",
+        value: p.b.date,
+        expected: `one row per ${one}, like the rest of the file`,
+        message: `${where} are ${apart} apart, but most rows are one ${one} apart: the file mixes frequencies (weekly and monthly, say) or has a wrong date.`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The text of --input: a folder or an unreadable file is refused in words, and the encoding is
+ * sniffed as for statutory returns (UTF-16 "Unicode text" and Windows-1252 are decoded; a binary
+ * file, such as a workbook, is refused saying how to re-save it).
+ */
+function readInput(path: string): string {
+  const hint = "Run `lantern spc --help` for the file format and examples.";
+  if (!existsSync(path)) throw new LanternError("LANTERN_FILE_NOT_FOUND", `There is no file ${path}.`, { hint: "Check the path; give a CSV file with date,value rows." });
+  if (statSync(path).isDirectory()) throw new LanternError("LANTERN_BAD_OPTION", `--input ${path} is a folder; give a CSV file with date,value rows.`, { hint });
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new LanternError("LANTERN_FILE_UNREADABLE", `${path} could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { cause: e, hint: "Check that the file exists and that you may read it, then run the command again." });
+  }
+  return decodeBuffer(buf, basename(path)).text;
 }
 
 function badOption(name: string, value: string, expected: string): LanternError {
@@ -209,8 +350,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   });
   if (!values.input) throw new LanternError("LANTERN_USAGE", "Say which file to chart with --input FILE.csv.", { hint: "Run `lantern spc --help` for the file format and examples." });
   const options = optionsFrom(values);
-  if (!existsSync(values.input)) throw new LanternError("LANTERN_FILE_NOT_FOUND", `There is no file ${values.input}.`);
-  const points = readSeriesCsv(readFileSync(values.input, "utf8"), basename(values.input));
+  const points = readSeriesCsv(readInput(values.input), basename(values.input));
   let result: SpcResult;
   try {
     result = xmr(points, options);

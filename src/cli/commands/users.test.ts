@@ -63,3 +63,42 @@ test("lantern users refuses misuse with a hint: no subcommand, no role, a short 
     t.cleanup();
   }
 });
+
+test("lantern users add and password check everything first: a refused change shows no password and creates nobody", async () => {
+  const t = tempDir();
+  try {
+    assert.equal(await makeUsersCommand().run(["add", "ann", "--role", "analyst", "--data", t.dir], capture()), 0);
+    const refused: [string[], string][] = [
+      [["add", "bob", "--role", "superuser"], "LANTERN_AUTH_BAD_ROLE"],
+      [["add", "bob", "--role", "manager", "--areas", "front_door,nowhere"], "LANTERN_AUTH_BAD_AREA"],
+      [["add", "b", "--role", "admin"], "LANTERN_AUTH_BAD_USERNAME"],
+      [["add", "ANN", "--role", "admin"], "LANTERN_AUTH_USER_EXISTS"],
+      [["password", "nobody"], "LANTERN_AUTH_USER_NOT_FOUND"],
+    ];
+    for (const [args, code] of refused) {
+      const o = capture();
+      let read = false;
+      const cmd = makeUsersCommand(() => {
+        read = true;
+        return [Buffer.from("a long enough password\n")];
+      });
+      await assert.rejects(cmd.run([...args, "--data", t.dir], o), { code }, args.join(" "));
+      assert.doesNotMatch(o.stderr(), /password/i, `${args.join(" ")} printed a password`);
+      assert.equal(o.stdout(), "");
+      const viaStdin = capture();
+      await assert.rejects(cmd.run([...args, "--password-stdin", "--data", t.dir], viaStdin), { code });
+      assert.equal(read, false, `${args.join(" ")} read a password before refusing`);
+    }
+    const o = capture();
+    assert.equal(await makeUsersCommand().run(["list", "--json", "--data", t.dir], o), 0);
+    assert.deepEqual(
+      JSON.parse(o.stdout()).users.map((u: { username: string }) => u.username),
+      ["ann"],
+    );
+    const reset = capture();
+    assert.equal(await makeUsersCommand().run(["password", "ann", "--data", t.dir], reset), 0);
+    assert.match(reset.stderr(), /^Generated password \(shown once; give it to the user safely\): \S{20}\n$/);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { userInfo } from "node:os";
 import { LanternError } from "../../core/errors.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { createUser, listUsers, setDisabled, setPassword, setRole } from "../../web/auth/users.ts";
+import { checkAreas, checkRole, checkUsername, createUser, findUserByUsername, listUsers, setDisabled, setPassword, setRole } from "../../web/auth/users.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
@@ -51,12 +51,18 @@ async function readFirstLine(stream: AsyncIterable<Buffer | string> | Iterable<B
 
 /** The command, reading passwords from `stdin` (tests pass their own). */
 export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | Iterable<Buffer | string> = () => process.stdin): Command {
-  async function password(values: { "password-stdin"?: boolean }, o: Output): Promise<string> {
-    if (values["password-stdin"]) return readFirstLine(stdin());
-    const pw = randomBytes(15).toString("base64url");
-    o.err(`Generated password (shown once; give it to the user safely): ${pw}\n`);
-    return pw;
+  /**
+   * The new password, and whether Lantern made it. A made one is printed by the caller only once
+   * the change has been saved: a password shown for an account that was never created, or that
+   * failed to change, would be handed to someone and then not work.
+   */
+  async function password(values: { "password-stdin"?: boolean }): Promise<{ pw: string; generated: boolean }> {
+    if (values["password-stdin"]) return { pw: await readFirstLine(stdin()), generated: false };
+    return { pw: randomBytes(15).toString("base64url"), generated: true };
   }
+  const showGenerated = (p: { pw: string; generated: boolean }, o: Output) => {
+    if (p.generated) o.err(`Generated password (shown once; give it to the user safely): ${p.pw}\n`);
+  };
 
   async function run(argv: readonly string[], o: Output): Promise<number> {
     const { values, positionals } = parse(
@@ -94,10 +100,16 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
           return 0;
         }
         case "add": {
-          const name = needUser();
+          // Everything is checked before a password is read or made.
+          const name = checkUsername(needUser());
           const role = needRole();
-          const pw = await password(values, o);
-          const u = await createUser(store, { username: name, role, areas, password: pw, ...(values.name ? { displayName: values.name } : {}) }, actor);
+          checkAreas(checkRole(role), areas);
+          if (await findUserByUsername(store, name)) {
+            throw new LanternError("LANTERN_AUTH_USER_EXISTS", `There is already a user called ${name}.`, { hint: "Choose another name, or change that user's role with `lantern users role`." });
+          }
+          const pw = await password(values);
+          const u = await createUser(store, { username: name, role, areas, password: pw.pw, ...(values.name ? { displayName: values.name } : {}) }, actor);
+          showGenerated(pw, o);
           if (values.json) o.out(`${JSON.stringify({ user: { username: u.username, role: u.role, areas: u.areas } }, null, 2)}\n`);
           else o.out(`Added ${u.username} (${u.role}${u.areas.length ? `: ${u.areas.join(", ")}` : ""}).\n`);
           return 0;
@@ -109,7 +121,12 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
         }
         case "password": {
           const name = needUser();
-          await setPassword(store, name, await password(values, o), actor);
+          if (!(await findUserByUsername(store, name))) {
+            throw new LanternError("LANTERN_AUTH_USER_NOT_FOUND", `There is no user called ${name.slice(0, 80)}.`, { hint: "Run `lantern users list` to see the users." });
+          }
+          const pw = await password(values);
+          await setPassword(store, name, pw.pw, actor);
+          showGenerated(pw, o);
           o.out(`The password of ${name} is changed; their sessions have ended.\n`);
           return 0;
         }
