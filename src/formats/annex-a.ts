@@ -286,17 +286,36 @@ export function sourceCode(v: string): string | null {
   return s === "" ? null : s;
 }
 
-/** A date cell: ISO, DD/MM/YYYY, an Excel serial number, or a Date from the workbook. */
-export function annexDate(v: string | number | boolean | null): number | null | { problem: string } {
+/** Why a date cell could not be read, and what was expected instead. */
+export interface AnnexDateProblem {
+  readonly problem: string;
+  readonly expected?: string;
+  /** For a serial number in a CSV: the day it would be as an Excel serial. */
+  readonly serialDay?: number;
+}
+
+/** An Excel serial day number as a day (Excel's day 1 is 1900-01-01; serial 60 is its phantom 29 Feb 1900). */
+function excelSerialDay(serial: number): number | undefined {
+  const n = Math.floor(serial);
+  return n < 1 || n > 2958465 ? undefined : dayOf(1899, 12, 30) + n;
+}
+
+/**
+ * A date cell: ISO, DD/MM/YYYY, a Date from the workbook (as an ISO day), or an Excel serial
+ * number. A serial is a date only in a workbook, where Excel stores every date as one. In a CSV
+ * (`fromCsv`) it means the column was saved as numbers, not dates, and is refused as the SSD
+ * importer refuses it: reading it anyway would take any five-digit number for a date.
+ */
+export function annexDate(v: string | number | boolean | null, fromCsv = false): number | null | AnnexDateProblem {
   if (v === null || v === "" || typeof v === "boolean") return null;
-  if (typeof v === "number" || /^\d{5}(\.\d+)?$/.test(String(v).trim())) {
-    const serial = Math.floor(Number(v));
-    if (serial < 1 || serial > 2958465) return { problem: "is not a date" };
-    // Excel's day 1 is 1900-01-01 with the 1900 leap-year bug: serial 60 is the phantom 29 Feb.
-    return dayOf(1899, 12, 30) + serial;
+  if (!fromCsv && (typeof v === "number" || /^\d{5}(\.\d+)?$/.test(String(v).trim()))) {
+    return excelSerialDay(Number(v)) ?? { problem: "is not a date" };
   }
-  const d = parseDate(String(v).trim());
-  return isProblem(d) ? { problem: d.problem } : d;
+  const text = String(v).trim();
+  const d = parseDate(text);
+  if (!isProblem(d)) return d;
+  const serialDay = /^\d{5}(\.\d+)?$/.test(text) ? excelSerialDay(Number(text)) : undefined;
+  return serialDay === undefined ? { problem: d.problem } : { problem: d.problem, expected: d.expected, serialDay };
 }
 
 /** SSD tables each list feeds. */

@@ -3,7 +3,13 @@
  * CSV rows from any encoding {@link openText} understands, comma- or tab-separated (Excel's
  * "Unicode text" is tab-separated UTF-16), with the line each record starts on. Blank rows,
  * including rows of empty cells that Excel leaves after the data, are skipped. A malformed file
- * (an unclosed quote, a field over 1 MB) ends in a LanternError, never a partial read.
+ * (an unclosed quote, a field over 1 MB) ends in a LanternError, never a partial read. So does a
+ * row with more fields than the header (a value with an unquoted comma, which would shift every
+ * value after it), and a file that ends part-way through a row (short, with no line break after
+ * it: cut off while exported or copied). Every format's CSV comes through here, so the checks are
+ * made once, as the SSD importer makes them. A row with fewer fields is refused too, unless the
+ * caller reads such rows with their missing last fields blank (Annex A lists, whose tools leave
+ * trailing empty fields off, as the shared samples do).
  */
 
 import { Readable } from "node:stream";
@@ -16,6 +22,13 @@ import { openText, type TextEncoding } from "./text.ts";
 export interface CsvRow {
   readonly line: number;
   readonly cells: string[];
+  /** A short row read with its missing last fields blank: how many fields it had. */
+  readonly found?: number;
+}
+
+/** How to read rows with fewer fields than the header: refuse them, or fill the missing last fields with blanks. */
+export interface CsvReadOptions {
+  readonly shortRows?: "refuse" | "blank";
 }
 
 /** Pick the delimiter from the first line: tab when it has tabs and no commas, else comma. */
@@ -35,9 +48,9 @@ function startLine(endLine: number, record: readonly string[]): number {
 }
 
 /** Stream the rows of a CSV file. */
-export async function* readCsvRows(path: string, onBytes?: (n: number) => void): AsyncGenerator<CsvRow> {
+export async function* readCsvRows(path: string, onBytes?: (n: number) => void, opts: CsvReadOptions = {}): AsyncGenerator<CsvRow> {
   const text = openText(path);
-  yield* csvRowsFromChunks(text.chunks(onBytes), basename(path));
+  yield* csvRowsFromChunks(text.chunks(onBytes), basename(path), opts);
 }
 
 /** The encoding a CSV file was read in (for reports). */
@@ -45,33 +58,106 @@ export function csvEncoding(path: string): TextEncoding {
   return openText(path).encoding;
 }
 
+const DELIMITER_NAME = { ",": "comma", "\t": "tab", ";": "semicolon" } as const;
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+/**
+ * The error for a row whose field count is not the header's. The file's last row, short and with
+ * no line break after it, is a file cut off part-way (a copy or export that did not finish).
+ */
+function fieldCountError(name: string, row: CsvRow, width: number, delimiter: "," | "\t" | ";", cutOff: boolean): LanternError {
+  const n = row.cells.length;
+  const expected = `${plural(width, "field")} on every row, as in the header`;
+  if (cutOff) {
+    return new LanternError("LANTERN_DATA_REJECTED", `${name} looks truncated: it ends part-way through row ${row.line}.`, {
+      issues: [
+        {
+          code: "FILE_CSV_TRUNCATED",
+          severity: "error",
+          file: name,
+          row: row.line,
+          message: `${name} ends part-way through row ${row.line}: the row has ${n} of the header's ${plural(width, "field")} and no line break after it, so the file looks truncated. Export or copy the whole file again.`,
+          expected,
+        },
+      ],
+      hint: "The file was probably cut off while being exported or copied: export or copy it again in full.",
+    });
+  }
+  const sep = DELIMITER_NAME[delimiter];
+  const why =
+    n > width
+      ? `a value probably holds a ${sep} without quotes round it`
+      : `values are missing from the row (it may have been cut short or broken across lines)`;
+  return new LanternError("LANTERN_DATA_REJECTED", `${name} is not well-formed CSV: row ${row.line} has ${n} fields where the header has ${width}.`, {
+    issues: [
+      {
+        code: "FILE_CSV_FIELD_COUNT",
+        severity: "error",
+        file: name,
+        row: row.line,
+        message: `${name} row ${row.line} has ${plural(n, "field")} but the header has ${width}: ${why}. Correct the row, or export the file again from the case management system.`,
+        expected,
+      },
+    ],
+    hint: "Every row must have as many fields as the header; export the file again, or correct the row named.",
+  });
+}
+
 /** Rows from decoded text chunks. */
-export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: string): AsyncGenerator<CsvRow> {
+export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: string, opts: CsvReadOptions = {}): AsyncGenerator<CsvRow> {
+  const blankShort = opts.shortRows === "blank";
   const it = chunks[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
   const head = first.value;
   const nl = head.search(/\r?\n/);
   const delimiter = delimiterOf(nl >= 0 ? head.slice(0, nl) : head);
+  // Whether the text ends in a line break: a short last row without one is a file cut off.
+  let endsInBreak = /[\r\n]$/.test(head);
   async function* all(): AsyncGenerator<string> {
     yield head;
     for (;;) {
       const n = await it.next();
       if (n.done) return;
+      if (n.value) endsInBreak = /[\r\n]$/.test(n.value);
       yield n.value;
     }
   }
   const parser = Readable.from(all(), { objectMode: false }).pipe(
     parse({ delimiter, info: true, skip_empty_lines: true, relax_column_count: true, max_record_size: 1_000_000, bom: true }),
   );
+  // The header's field count. A short row is held until the next record shows whether it was
+  // the file's last (so, with no line break after it, cut off).
+  let width = -1;
+  let held: CsvRow | undefined;
+  const padded = (r: CsvRow): CsvRow => ({ line: r.line, cells: [...r.cells, ...new Array<string>(width - r.cells.length).fill("")], found: r.cells.length });
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (held) {
+        const h = held;
+        held = undefined;
+        if (!blankShort) throw fieldCountError(name, h, width, delimiter, false);
+        yield padded(h);
+      }
       const cells = item.record;
       if (cells.every((c) => c.trim() === "")) continue;
-      yield { line: startLine(item.info.lines, cells), cells };
+      const row = { line: startLine(item.info.lines, cells), cells };
+      if (width < 0) width = cells.length;
+      else if (cells.length > width) throw fieldCountError(name, row, width, delimiter, false);
+      else if (cells.length < width) {
+        held = row;
+        continue;
+      }
+      yield row;
+    }
+    if (held) {
+      if (!endsInBreak || !blankShort) throw fieldCountError(name, held, width, delimiter, !endsInBreak);
+      yield padded(held);
     }
   } catch (e) {
     if (e instanceof LanternError) throw e;
+    if (held && !blankShort) throw fieldCountError(name, held, width, delimiter, false);
     const err = e as { lines?: number; message?: string };
     throw new LanternError("LANTERN_DATA_REJECTED", `${name} is not well-formed CSV.`, {
       issues: [

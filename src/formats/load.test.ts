@@ -135,8 +135,8 @@ test("messy: a file that breaks UTF-8 after the first 64 KB is refused with what
 
 const LIST1 = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n";
 
-test("Annex A CSV: lettered options and bare codes, ISO, UK and Excel-serial dates", async () => {
-  const csv = `${LIST1}K1,b) Female,a) WBRI,2015-01-25,6.1,2020-09-16,q) 6: Police\nK2,Male,WBRI,25/01/2015,6,44090,6\nK3,M,WBRI,44000,6,16/09/2020,"a) 1A: Individual"\n,,,,,,\n`;
+test("Annex A CSV: lettered options and bare codes, ISO and UK dates", async () => {
+  const csv = `${LIST1}K1,b) Female,a) WBRI,2015-01-25,6.1,2020-09-16,q) 6: Police\nK2,Male,WBRI,25/01/2015,6,2020-09-16,6\nK3,M,WBRI,2020-06-18,6,16/09/2020,"a) 1A: Individual"\n,,,,,,\n`;
   const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": csv })] });
   assert.deepEqual(codes(r), []);
   assert.deepEqual(
@@ -149,6 +149,60 @@ test("Annex A CSV: lettered options and bare codes, ISO, UK and Excel-serial dat
   const bad = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,not a date,6\n` })] });
   assert.equal(bad.issues[0]!.code, "FORMAT_DATE_INVALID");
   assert.equal(bad.issues[0]!.row, 2);
+});
+
+test("Annex A CSV: an Excel serial number in a date column is refused as the SSD import refuses it, with the date it would be", async () => {
+  // In a CSV a serial means the column was saved as numbers; in a workbook (next test) it is a date.
+  const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,44090,6\nK2,M,WBRI,2015-01-25,6,2020-09-16,6\n` })] });
+  assert.equal(r.status, "rejected");
+  const i = r.issues.find((x) => x.code === "FORMAT_DATE_INVALID")!;
+  assert.deepEqual([i.severity, i.file, i.row, i.column, i.value], ["error", "list.csv", 2, "Date of Contact", "44090"]);
+  assert.match(i.message, /Excel serial date number \(as one it would be 2020-09-16\)/);
+  assert.match(i.expected!, /format the column as a date before saving the CSV/);
+});
+
+test("CSV: a truncated or ragged SSDA903 table, and an Annex A row with extra fields, are refused and nothing is stored", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const cases: [Record<string, string>, string, string, number, RegExp][] = [
+      // Cut off mid-row: the UPN would have been stored as "A12345".
+      [{ "a.csv": `${HEADER}C3,1,01/02/2012,WBRI,A12345` }, "FILE_CSV_TRUNCATED", "a.csv", 4, /ends part-way through row 4: the row has 5 of the header's 7 fields .* looks truncated/],
+      [{ "a.csv": HEADER.replace(",A123456789012,,\n", "\n") }, "FILE_CSV_FIELD_COUNT", "a.csv", 2, /row 2 has 4 fields but the header has 7: values are missing/],
+      [{ "b.txt": EPISODES.replace("S,C2,N1,U4,PR1,", "S,C2,N1,U4,PR1,X,Y,") }, "FILE_CSV_FIELD_COUNT", "b.txt", 2, /row 2 has 15 fields but the header has 13: a value probably holds a comma without quotes/],
+    ];
+    for (const [extra, code, file, row, message] of cases) {
+      await assert.rejects(
+        () => loadFormats(store, { paths: [files(extra)], authority: "202" }),
+        (e: unknown) => {
+          assert.ok(isLanternError(e) && e.code === "LANTERN_DATA_REJECTED" && e.exit === 2, String(e));
+          const i = e.issues.find((x) => x.severity === "error")!;
+          assert.deepEqual([i.code, i.file, i.row], [code, file, row]);
+          assert.match(i.message, message);
+          assert.match(i.expected!, /^(7|13) fields on every row, as in the header$/);
+          return true;
+        },
+      );
+    }
+    const aa = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,2020-09-16,6,EXTRA,MORE\n` })] });
+    assert.deepEqual(codes(aa), ["FILE_CSV_FIELD_COUNT"]);
+    assert.equal(aa.issues[0]!.row, 2);
+    assert.equal((await store.all(`SELECT * FROM lantern_snapshot`)).length, 0);
+    assert.equal((await store.all(`SELECT * FROM ssd_person`)).length, 0);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("Annex A CSV: rows without their trailing empty fields are read with them blank, with one warning; a cut-off last row is refused", async () => {
+  const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,2020-09-16,6\nK2,M,WBRI,,6,2020-09-17,6\nK3,M,WBRI,2015-01-25,6,2020-09-18\nK4,M,WBRI,2015-01-25,6,2020-09-19\n` })] });
+  assert.deepEqual(codes(r), []);
+  assert.deepEqual(codes(r, "warning"), ["FILE_CSV_SHORT_ROWS"]);
+  assert.equal(r.issues[0]!.row, 4);
+  assert.match(r.issues[0]!.message, /2 rows have fewer than the header's 7 fields \(the first is row 4, with 6\)/);
+  assert.equal(r.tables.find((t) => t.table === "ssd_contacts")!.rows, 4);
+  const cut = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,2020-09-16,6\nK2,M,WBRI,2015-01-25,6,20` })] });
+  assert.deepEqual(codes(cut), ["FILE_CSV_TRUNCATED"]);
+  assert.equal(cut.issues[0]!.row, 3);
 });
 
 test("Annex A workbook: extra sheets ignored with a warning, date cells and serial numbers read", async () => {
@@ -221,6 +275,38 @@ test("a 903 whose files are not grouped by child loads the same snapshot as grou
       assert.ok(ra.length >= 40, t);
       assert.deepEqual(await rows("812"), ra, t);
     }
+  } finally {
+    await cleanup();
+  }
+});
+
+test("a return loaded over an SSD export keeps the person rows of the children the kept tables refer to; a header-only return is refused", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const { importSsd } = await import("../ingest/ssd-import.ts");
+    const { smallExport, writeExport } = await import("../../test/fixtures.ts");
+    await importSsd(store, { paths: [writeExport(smallExport())], authority: "202" });
+    // The 903 has C1 and C2 only; P1-P3 are known from the SSD export's contacts and referrals.
+    const r = await loadFormats(store, { paths: [files()], authority: "202" });
+    assert.equal(r.status, "loaded");
+    assert.ok(r.issues.some((i) => i.code === "FORMAT_PEOPLE_KEPT" && /^3 children/.test(i.message)), JSON.stringify(r.issues, null, 1));
+    const people = await store.all<{ id: string; sex: string | null }>(`SELECT pers_person_id AS id, pers_sex AS sex FROM current_ssd_person WHERE la_code = '202' ORDER BY 1`);
+    assert.deepEqual(
+      people.map((p) => p.id),
+      ["C1", "C2", "P1", "P2", "P3"],
+    );
+    assert.equal(people.find((p) => p.id === "P2")!.sex, "F", "a kept child's details are the stored ones");
+    const [count] = await store.all<{ n: number }>(
+      `SELECT st.row_count AS n FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = 'ssd_person' WHERE l.la_code = '202'`,
+    );
+    assert.equal(Number(count!.n), 5, "the snapshot counts the kept rows too");
+    // An Annex A list with a header and nothing else would only wipe tables.
+    const before = (await store.all(`SELECT * FROM lantern_snapshot`)).length;
+    await assert.rejects(
+      () => loadFormats(store, { paths: [files({}, { "list1.csv": "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Disability,Date of Contact,Contact Source\n" })], authority: "202" }),
+      (e: unknown) => isLanternError(e) && e.issues.some((i) => i.code === "SSD_LOAD_EMPTY"),
+    );
+    assert.equal((await store.all(`SELECT * FROM lantern_snapshot`)).length, before);
   } finally {
     await cleanup();
   }

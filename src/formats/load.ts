@@ -15,7 +15,7 @@ import { basename, join, resolve } from "node:path";
 import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { commitRows, dropStaging, loadStaging, sha256File, stageTables } from "../ingest/ssd-import.ts";
+import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
 import type { CellValue } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
@@ -309,7 +309,14 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
   // Annex A: CSV lists and workbooks.
   const mapper = new AnnexMapper(sink);
   const lists = new Map<number, string>();
-  const annexRows = async (rows: AsyncIterable<{ line: number; values: (string | number | boolean | null)[] }>, file: string, list: number, slots: Map<string, number>): Promise<number> => {
+  // `heads` is the list's header row (issues name a column as the file does); `csv` says the
+  // cells are text from a CSV, where an Excel serial number is not taken for a date.
+  const annexRows = async (rows: AsyncIterable<{ line: number; values: (string | number | boolean | null)[] }>, file: string, list: number, slots: Map<string, number>, heads: readonly unknown[], csv: boolean): Promise<number> => {
+    const columnName = (k: string): string => {
+      const i = slots.get(k);
+      const h = i === undefined ? "" : String(heads[i] ?? "").trim();
+      return h || k;
+    };
     let n = 0;
     for await (const r of rows) {
       if (r.values.every((v) => v === null || String(v).trim() === "")) continue;
@@ -318,9 +325,11 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       for (const [k, i] of slots) row.set(k, r.values[i] ?? null);
       const date = (k: string): number | null => {
         const v = row.get(k) ?? null;
-        const d = annexDate(v);
+        const d = annexDate(v, csv);
         if (d !== null && typeof d === "object") {
-          log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file, row: r.line, column: k, value: String(v), message: `${k} "${String(v)}" ${d.problem}.`, expected: "a date (a date cell, YYYY-MM-DD or DD/MM/YYYY)" });
+          const col = columnName(k);
+          const asSerial = d.serialDay === undefined ? "" : ` (as one it would be ${isoDate(d.serialDay)}); in a CSV a date must be written as a date, not a number`;
+          log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file, row: r.line, column: col, value: String(v), message: `${col} "${String(v)}" ${d.problem}${asSerial}.`, expected: d.expected ?? "a date (a date cell, YYYY-MM-DD or DD/MM/YYYY)" });
           return null;
         }
         return d;
@@ -349,11 +358,19 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       formats.add("annex-a-csv");
       if (!claimList(d.list, f.name)) continue;
       let slots: Map<string, number> | undefined;
+      let heads: string[] = [];
+      // Annex A tools leave a row's trailing empty fields off: such rows are read with them blank, and said so once.
+      const short = { rows: 0, first: undefined as { line: number; found: number } | undefined };
       async function* rows() {
-        for await (const r of readCsvRows(f.path, progress(f))) {
+        for await (const r of readCsvRows(f.path, progress(f), { shortRows: "blank" })) {
+          if (r.found !== undefined) {
+            short.rows++;
+            short.first ??= { line: r.line, found: r.found };
+          }
           if (!slots) {
             const m = matchAnnexList(r.cells)!;
             slots = m.slots;
+            heads = r.cells;
             for (const k of m.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: f.name, row: 1, column: k, message: `${f.name} (Annex A List ${d.kind === "annex-a-csv" ? d.list : ""}) has no column for ${k}.`, expected: "the list's required columns (see docs/formats.md)" });
             continue;
           }
@@ -368,17 +385,23 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
           yield first.value!;
           yield* gen;
         }
-        n = await annexRows(again(), f.name, d.list, slots!);
+        n = await annexRows(again(), f.name, d.list, slots!, heads, true);
+      }
+      if (short.first) {
+        const { line, found } = short.first;
+        const w = heads.length;
+        const what = short.rows === 1 ? `row ${line} has ${found} of the header's ${w} fields; its missing last fields were` : `${short.rows} rows have fewer than the header's ${w} fields (the first is row ${line}, with ${found}); their missing last fields were`;
+        log.add({ code: "FILE_CSV_SHORT_ROWS", severity: "warning", file: f.name, row: line, message: `${f.name}: ${what} read as blank. If values are out of place, export the file again.`, expected: `${w} fields on every row, as in the header` });
       }
       files.push({ file: f.name, format: describeDetected(d), ...(f.encoding ? { encoding: f.encoding } : {}), records: n });
     } else if (d.kind === "annex-a-xlsx") {
       formats.add("annex-a-xlsx");
-      const sheets = new Map<string, { list: number; slots: Map<string, number> } | null>();
+      const sheets = new Map<string, { list: number; slots: Map<string, number>; heads: readonly unknown[] } | null>();
       let n = 0;
       let pending: { line: number; values: (string | number | boolean | null)[]; sheet: string }[] = [];
       const flush = async (sheet: string) => {
         const s = sheets.get(sheet);
-        if (s && pending.length) n += await annexRows((async function* () { yield* pending; })(), `${f.name} [${sheet}]`, s.list, s.slots);
+        if (s && pending.length) n += await annexRows((async function* () { yield* pending; })(), `${f.name} [${sheet}]`, s.list, s.slots, s.heads, false);
         pending = [];
       };
       let current = "";
@@ -396,7 +419,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
           } else if (!claimList(m.list, `${f.name} [${r.sheet}]`)) {
             sheets.set(r.sheet, null);
           } else {
-            sheets.set(r.sheet, { list: m.list, slots: m.slots });
+            sheets.set(r.sheet, { list: m.list, slots: m.slots, heads: r.values });
             for (const k of m.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: `${f.name} [${r.sheet}]`, row: r.row, column: k, message: `sheet "${r.sheet}" (Annex A List ${m.list}) has no column for ${k}.`, expected: "the list's required columns (see docs/formats.md)" });
           }
           continue;
@@ -406,7 +429,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
           const s = sheets.get(r.sheet)!;
           const batch = pending;
           pending = [];
-          n += await annexRows((async function* () { yield* batch; })(), `${f.name} [${r.sheet}]`, s.list, s.slots);
+          n += await annexRows((async function* () { yield* batch; })(), `${f.name} [${r.sheet}]`, s.list, s.slots, s.heads, false);
         }
       }
       await flush(current);
@@ -446,6 +469,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   if (opts.authority !== undefined && !AUTHORITY_CODE.test(opts.authority)) {
     throw new LanternError("LANTERN_BAD_OPTION", `--authority ${JSON.stringify(opts.authority)} is not an authority code.`, { hint: "Use the DfE local authority number (for example 202)." });
   }
+  if (store && opts.authority !== undefined) await checkAuthorityCase(store, opts.authority);
   const paths = expandPaths(opts.paths);
   if (!paths.length) throw new LanternError("LANTERN_NO_FILES", `No files were found in ${opts.paths.join(", ")}.`, { hint: "Name the files or folders of the return." });
   const detected: DetectedFile[] = [];
@@ -535,6 +559,21 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
     }
     // Staged rows carry the placeholder authority when it came from the file: set it.
     if (!opts.authority) for (const t of SSD_TABLES) await store.run(`UPDATE ${staging.table(t.name)} SET la_code = $1`, [authority]);
+    // Children the kept tables still refer to keep their person rows; anything else the load
+    // would leave pointing at nothing, or a load of no rows at all, is said before committing.
+    const carriedPeople = await carryPeople(store, staging, authority, new Set(fedTables));
+    if (carriedPeople > 0) {
+      log.add({
+        code: "FORMAT_PEOPLE_KEPT",
+        severity: "warning",
+        message: `${carriedPeople.toLocaleString("en-GB")} children not in this return but referred to by tables kept from ${authority}'s stored snapshot keep their ssd_person rows from it.`,
+      });
+    }
+    for (const i of await replacementIssues(store, staging, authority, new Map(tables.map((t) => [t.table, { rows: t.rows }])), "warning")) log.add(i);
+    if (log.errors > 0) {
+      await dropStaging(store, staging, true);
+      throw rejection(log);
+    }
     let snapshotId = 0;
     const now = (opts.now ?? (() => new Date()))().toISOString();
     try {
@@ -547,7 +586,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
           forced: !!hit,
           fingerprint,
           files: shas.map(({ f, sha }) => ({ name: f.name, path: f.path, sha256: sha, bytes: f.bytes, table: null, rows: outcome.files.find((x) => x.file === f.name)?.records ?? 0 })),
-          tables: new Map(tables.map((t) => [t.table, t.rows])),
+          tables: new Map(tables.map((t) => [t.table, t.rows + (t.table === "ssd_person" ? carriedPeople : 0)])),
           warnings: log.kept.filter((i) => i.severity === "warning"),
         });
         for (const q of log.kept.filter((i) => i.severity === "warning" && DFE_CODE.test(i.code))) {
@@ -562,7 +601,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
     } finally {
       await dropStaging(store, staging, true);
     }
-    return { ...base, authority, status: "loaded", snapshotId, elapsedMs: performance.now() - started };
+    return { ...base, authority, status: "loaded", snapshotId, warningCount: log.warnings, elapsedMs: performance.now() - started };
   };
   return store.exclusive([`load:${authority}`], commit);
 }

@@ -3,7 +3,12 @@
  * Streaming XML records with `saxes`: the caller says which elements are records (by their
  * path from the root) and receives each as a small tree as soon as its end tag is read, so a
  * 100 MB CIN census never sits in memory whole. Text is trimmed; attributes are not needed by
- * the DfE formats and are ignored. Malformed XML ends in a LanternError naming the line.
+ * the DfE formats and are ignored. Malformed XML ends in a LanternError naming the line. So does
+ * a DOCTYPE with an internal subset (`<!DOCTYPE x [ … ]>`): its entity declarations are how XML
+ * attacks work (entities that expand a billion-fold, or fetch other files). saxes never expands
+ * them, so reading on would only fail later at the first entity used, with a message that hides
+ * why; the DfE formats have no DOCTYPE, so a file with one is refused, saying where. A bare
+ * `<!DOCTYPE Message>` declares nothing and is read as usual.
  */
 
 import { basename } from "node:path";
@@ -44,6 +49,24 @@ export async function* readXmlRecords(path: string, isRecord: (path: readonly st
   let ready: { path: readonly string[]; node: XmlNode }[] = [];
   let recordDepth = -1;
   let sawRoot = false;
+  parser.on("doctype", (d) => {
+    if (!d.includes("[")) return;
+    // The event comes at the declaration's end: count back to the line it starts on.
+    const line = parser.line - (d.match(/\n/g)?.length ?? 0);
+    throw new LanternError("LANTERN_DATA_REJECTED", `${name} has a DOCTYPE declaration, which Lantern does not accept.`, {
+      issues: [
+        {
+          code: "FILE_XML_DOCTYPE",
+          severity: "error",
+          file: name,
+          row: line,
+          message: `${name} has a DOCTYPE declaration with its own definitions (<!DOCTYPE … [ … ]>) on line ${line}. Lantern does not accept these: they are a known way to attack XML readers. DfE returns have none; export the file again from the case management system, or delete the declaration.`,
+          expected: "XML with no DOCTYPE declaration, starting at the root element",
+        },
+      ],
+      hint: "Export the file again from your case management system, or delete the <!DOCTYPE …> declaration.",
+    });
+  });
   parser.on("opentag", (t) => {
     sawRoot = true;
     stack.push(t.name);
@@ -103,9 +126,9 @@ export async function* readXmlRecords(path: string, isRecord: (path: readonly st
   for (const r of ready) yield r;
 }
 
-/** The root element's name from the first bytes of text, if it looks like XML. */
+/** The root element's name from the first bytes of text, if it looks like XML (past any DOCTYPE, internal subset and all). */
 export function xmlRootName(head: string): string | undefined {
-  const s = head.replace(/^\uFEFF/, "").replace(/<\?[\s\S]*?\?>/g, "").replace(/<!--[\s\S]*?-->/g, "").replace(/<!DOCTYPE[^>]*>/i, "").trimStart();
+  const s = head.replace(/^\uFEFF/, "").replace(/<\?[\s\S]*?\?>/g, "").replace(/<!--[\s\S]*?-->/g, "").replace(/<!DOCTYPE(?:[^>[]|\[[\s\S]*?\])*>/i, "").trimStart();
   const m = /^<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/.exec(s);
   return m ? m[2] : undefined;
 }

@@ -1,0 +1,83 @@
+// Every format's CSV rows come through csvRowsFromChunks: a row whose field count is not the
+// header's, or a file cut off part-way through its last row, must end the read with a located
+// issue rather than shift or lose values (QA: a cut-off 903 Header stored a truncated UPN).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { isLanternError } from "../core/errors.ts";
+import { type CsvReadOptions, type CsvRow, csvRowsFromChunks } from "./csv.ts";
+
+async function* chunks(...parts: string[]): AsyncGenerator<string> {
+  yield* parts;
+}
+
+async function read(parts: string[], opts?: CsvReadOptions): Promise<CsvRow[]> {
+  const out: CsvRow[] = [];
+  for await (const r of csvRowsFromChunks(chunks(...parts), "t.csv", opts)) out.push(r);
+  return out;
+}
+
+/** The one issue of a refused read. */
+async function refused(parts: string[], opts?: CsvReadOptions): Promise<{ code: string; row?: number; message: string; expected?: string }> {
+  try {
+    await read(parts, opts);
+  } catch (e) {
+    assert.ok(isLanternError(e) && e.code === "LANTERN_DATA_REJECTED", String(e));
+    assert.equal(e.issues.length, 1);
+    assert.equal(e.issues[0]!.file, "t.csv");
+    return e.issues[0]!;
+  }
+  assert.fail("the read was not refused");
+}
+
+test("csv: a row with more fields than the header is refused, naming the row, the fields found and expected, and what to do", async () => {
+  const i = await refused(["A,B,C\n1,2,3\n4,5,6,7\n8,9,10\n"]);
+  assert.equal(i.code, "FILE_CSV_FIELD_COUNT");
+  assert.equal(i.row, 3);
+  assert.match(i.message, /t\.csv row 3 has 4 fields but the header has 3: a value probably holds a comma without quotes round it\. Correct the row, or export the file again/);
+  assert.equal(i.expected, "3 fields on every row, as in the header");
+  // Tab-separated (Excel's Unicode text): the message names the tab.
+  assert.match((await refused(["A\tB\n1\t2\t3\n"])).message, /holds a tab without quotes/);
+  // Even where short rows are read with blanks, a long row is refused: its values would be shifted.
+  assert.equal((await refused(["A,B,C\n1,2,3,4\n"], { shortRows: "blank" })).code, "FILE_CSV_FIELD_COUNT");
+});
+
+test("csv: a row with fewer fields is refused, or read with its missing last fields blank when the caller asks", async () => {
+  const i = await refused(["A,B,C\n1,2\n4,5,6\n"]);
+  assert.deepEqual([i.code, i.row], ["FILE_CSV_FIELD_COUNT", 2]);
+  assert.match(i.message, /row 2 has 2 fields but the header has 3: values are missing from the row/);
+  // A short last row that ends in a line break is short, not cut off.
+  assert.equal((await refused(["A,B,C\n1,2,3\n4,5\n"])).code, "FILE_CSV_FIELD_COUNT");
+  const rows = await read(["A,B,C\n1,2\n4,5,6\n7\n"], { shortRows: "blank" });
+  assert.deepEqual(
+    rows.map((r) => [r.line, r.cells, r.found]),
+    [
+      [1, ["A", "B", "C"], undefined],
+      [2, ["1", "2", ""], 2],
+      [3, ["4", "5", "6"], undefined],
+      [4, ["7", "", ""], 1],
+    ],
+  );
+});
+
+test("csv: a file that ends part-way through a row is reported as truncated; a whole last row without a line break is not", async () => {
+  for (const parts of [["A,B,C\n1,2,3\n4,5"], ["A,B,C\n1,2,3\n", "4,5"], ["A,B,C\r\n1,2,3\r\n4,", "5"]]) {
+    const i = await refused(parts);
+    assert.deepEqual([i.code, i.row], ["FILE_CSV_TRUNCATED", 3], parts.join("|"));
+    assert.match(i.message, /t\.csv ends part-way through row 3: the row has 2 of the header's 3 fields and no line break after it, so the file looks truncated\. Export or copy the whole file again\./);
+    // Cut off is cut off, even where short rows are otherwise read with blanks.
+    assert.equal((await refused(parts, { shortRows: "blank" })).code, "FILE_CSV_TRUNCATED");
+  }
+  assert.deepEqual((await read(["A,B,C\n1,2,3\n4,5,6"])).map((r) => r.cells.length), [3, 3, 3]);
+});
+
+test("csv: blank rows of any width are still skipped, and a quoted field with commas and line breaks is one field", async () => {
+  const rows = await read(['A,B,C\n1,"x, y\nz",3\n,,,,\n\n,\n4,5,6\n']);
+  assert.deepEqual(
+    rows.map((r) => [r.line, r.cells]),
+    [
+      [1, ["A", "B", "C"]],
+      [2, ["1", "x, y\nz", "3"]],
+      [7, ["4", "5", "6"]],
+    ],
+  );
+});
