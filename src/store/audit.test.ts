@@ -21,7 +21,7 @@ test("entries chain by hash: each points to the one before, the first to the gen
       rows[0]!.entry_hash,
       entryHash(GENESIS_HASH, { audit_id: 1, logged_at: "2026-01-02T09:00:00.000Z", actor: "ann", action: "auth.sign_in", la_code: null, target: "ann", detail: '{"ip":"127.0.0.1"}' }),
     );
-    assert.deepEqual(await verifyAuditChain(store), { ok: true, checked: 2, unchained: 0 });
+    assert.deepEqual(await verifyAuditChain(store), { ok: true, checked: 2, unchained: 0, head: { auditId: 2, hash: rows[1]!.entry_hash } });
   } finally {
     await cleanup();
   }
@@ -67,7 +67,7 @@ test("concurrent writers never fork the chain", async () => {
   try {
     await Promise.all(Array.from({ length: 20 }, (_, i) => auditEvent(store, { actor: `u${i}`, action: "records.view", detail: {} })));
     const r = await verifyAuditChain(store);
-    assert.deepEqual(r, { ok: true, checked: 20, unchained: 0 });
+    assert.deepEqual({ ...r, head: r.head?.auditId }, { ok: true, checked: 20, unchained: 0, head: 20 });
   } finally {
     await cleanup();
   }
@@ -97,7 +97,8 @@ test("entries written before the chain began are counted as unchained; an unhash
   try {
     await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES (1, '2025-01-01T00:00:00.000Z', 'old', 'data.load', '202', '{}')`);
     await auditEvent(store, { actor: "ann", action: "auth.sign_in" });
-    assert.deepEqual(await verifyAuditChain(store), { ok: true, checked: 1, unchained: 1 });
+    const r = await verifyAuditChain(store);
+    assert.deepEqual({ ...r, head: r.head?.auditId }, { ok: true, checked: 1, unchained: 1, head: 2 });
     await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES (3, '2025-01-01T00:00:00.000Z', 'x', 'y', NULL, '{}')`);
     assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 3, reason: "an entry after the chain began has no hash" });
   } finally {

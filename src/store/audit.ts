@@ -105,10 +105,28 @@ export interface AuditChainReport {
   readonly unchained: number;
   /** The first entry where the chain breaks, and why. */
   readonly brokenAt?: { readonly auditId: number; readonly reason: string };
+  /** The newest chained entry: recorded somewhere else, it lets a later check see entries removed from the end. */
+  readonly head?: { readonly auditId: number; readonly hash: string };
 }
 
-/** Recompute every chained entry's hash and check it links to the one before. */
-export async function verifyAuditChain(store: Store): Promise<AuditChainReport> {
+/** An entry recorded from an earlier check (`ID:HASH`, the hash in full or its first 12 or more hex digits). */
+export interface AuditHead {
+  readonly auditId: number;
+  readonly hash: string;
+}
+
+/** Parse `ID:HASH` as `lantern audit --verify` prints it; undefined when it is not one. */
+export function parseAuditHead(text: string): AuditHead | undefined {
+  const m = /^(\d+):([0-9a-f]{12,64})$/i.exec(text.trim());
+  return m ? { auditId: Number(m[1]), hash: m[2]!.toLowerCase() } : undefined;
+}
+
+/**
+ * Recompute every chained entry's hash and check it links to the one before. A chain alone cannot
+ * show that its newest entries (or all of them) were removed: given `expect`, the head recorded
+ * by an earlier check, the entry it names must still be there with the same hash.
+ */
+export async function verifyAuditChain(store: Store, expect?: AuditHead): Promise<AuditChainReport> {
   const rows = await store.all<HashedFields & { prev_hash: string | null; entry_hash: string | null }>(
     `SELECT audit_id, logged_at, actor, action, la_code, target, detail, prev_hash, entry_hash FROM lantern_audit ORDER BY audit_id`,
   );
@@ -131,8 +149,21 @@ export async function verifyAuditChain(store: Store): Promise<AuditChainReport> 
     prev = r.entry_hash;
     expectedId = r.audit_id + 1;
     checked++;
+    if (expect && r.audit_id === expect.auditId && !r.entry_hash.startsWith(expect.hash)) {
+      return { ok: false, checked, unchained, brokenAt: { auditId: r.audit_id, reason: `its hash is not the one recorded for it earlier (${expect.hash.slice(0, 12)}…): the log was rewritten from this entry or before` } };
+    }
   }
-  return { ok: true, checked, unchained };
+  const head = prev !== null && expectedId !== null ? { auditId: expectedId - 1, hash: prev } : undefined;
+  if (expect && (!head || head.auditId < expect.auditId)) {
+    return {
+      ok: false,
+      checked,
+      unchained,
+      brokenAt: { auditId: expect.auditId, reason: `it was recorded earlier but is no longer there: ${head ? `the entries after ${head.auditId} were removed` : "the whole log was removed"}` },
+      ...(head ? { head } : {}),
+    };
+  }
+  return { ok: true, checked, unchained, ...(head ? { head } : {}) };
 }
 
 /** One row as the audit page shows it. */

@@ -25,7 +25,27 @@ test("lantern audit lists with filters and --verify finds an altered entry (exit
 
     const o3 = capture();
     assert.equal(await main(["audit", "--verify", "--data", t.dir], o3), 0);
-    assert.equal(o3.stdout(), "The audit chain is intact: 3 entries checked.\n");
+    const [intact, headLine] = o3.stdout().split("\n");
+    assert.equal(intact, "The audit chain is intact: 3 entries checked.");
+    const head = /^Head: (3:[0-9a-f]{16}) /.exec(headLine!)?.[1];
+    assert.ok(head, headLine);
+    assert.equal(await main(["audit", "--verify", "--expect", head!, "--data", t.dir], capture()), 0);
+    assert.equal(await main(["audit", "--verify", "--expect", "3:nothex", "--data", t.dir], capture()), 1);
+
+    // The newest entry removed: the chain alone still holds, the recorded head shows it.
+    const s1 = await openStore(storeConfig(t.dir, {}));
+    const kept = await s1.all(`SELECT * FROM lantern_audit WHERE audit_id = 3`);
+    await s1.run(`DELETE FROM lantern_audit WHERE audit_id = 3`);
+    await s1.close();
+    assert.equal(await main(["audit", "--verify", "--data", t.dir], capture()), 0);
+    const cut = capture();
+    assert.equal(await main(["audit", "--verify", "--expect", head!, "--data", t.dir], cut), 3);
+    assert.match(cut.stderr(), /entry 3: it was recorded earlier but is no longer there: the entries after 2 were removed/);
+    const s3 = await openStore(storeConfig(t.dir, {}));
+    const cols = Object.keys(kept[0]!);
+    await s3.run(`INSERT INTO lantern_audit (${cols.join(", ")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")})`, cols.map((c) => kept[0]![c]!));
+    await s3.close();
+    assert.equal(await main(["audit", "--verify", "--expect", head!, "--data", t.dir], capture()), 0, "put back, as it was");
 
     const s2 = await openStore(storeConfig(t.dir, {}));
     await s2.run(`UPDATE lantern_audit SET detail = '{"rows":1}' WHERE audit_id = 2`);

@@ -5,24 +5,29 @@
  */
 
 import { LanternError } from "../../core/errors.ts";
-import { listAudit, verifyAuditChain } from "../../store/audit.ts";
+import { listAudit, parseAuditHead, verifyAuditChain } from "../../store/audit.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
-const HELP = `lantern audit [--user NAME] [--action ACTION] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--verify] [--json]
+const HELP = `lantern audit [--user NAME] [--action ACTION] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--verify [--expect ID:HASH]] [--json]
 
 Show the audit log, newest first: sign-ins (and failed ones, refusals and lockouts), sign-outs,
 users and role changes, data loads, child-level views and exports. --action takes an exact action
 (auth.sign_in) or a prefix ending in * (auth.*). Dates are inclusive, in UTC.
 
 --verify recomputes every entry's SHA-256 hash chain instead and says whether any entry was
-changed, removed or inserted since it was written (exit 3 and the first broken entry if so).
+changed, removed or inserted since it was written (exit 3 and the first broken entry if so). It
+ends with the chain's head (ID:HASH). The chain alone cannot show that its newest entries, or all
+of them, were deleted: keep the head somewhere the database's users cannot write (a committee
+paper, a ticket, an email), and give it back later with --expect ID:HASH; that entry must still be
+there, unchanged.
 
 Examples:
   lantern audit --user alice --from 2026-04-01
   lantern audit --action 'auth.*' --limit 100 --json
   lantern audit --verify
+  lantern audit --verify --expect 1042:3f7a9c0d51e2b8a4
 `;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -35,7 +40,13 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     to: { type: "string" },
     limit: { type: "string" },
     verify: { type: "boolean", default: false },
+    expect: { type: "string" },
   });
+  const expect = values.expect === undefined ? undefined : parseAuditHead(values.expect);
+  if (values.expect !== undefined && !expect) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--expect ${values.expect} is not an audit head; write it as ID:HASH, as \`lantern audit --verify\` prints it.`, { hint: "For example --expect 1042:3f7a9c0d51e2b8a4 (the hash in full or its first 12 or more hex digits)." });
+  }
+  if (expect && !values.verify) throw new LanternError("LANTERN_USAGE", "--expect goes with --verify.", { hint: "lantern audit --verify --expect ID:HASH" });
   for (const k of ["from", "to"] as const) {
     const v = values[k];
     if (v !== undefined && !DAY.test(v)) throw new LanternError("LANTERN_BAD_OPTION", `--${k} ${v} is not a date; write it as YYYY-MM-DD.`);
@@ -44,14 +55,17 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(storeConfig(values.data));
   try {
     if (values.verify) {
-      const r = await verifyAuditChain(store);
+      const r = await verifyAuditChain(store, expect);
       if (values.json) o.out(`${JSON.stringify({ chain: r }, null, 2)}\n`);
       if (!r.ok) {
         throw new LanternError("LANTERN_AUDIT_TAMPERED", `The audit log has been altered: entry ${r.brokenAt!.auditId}: ${r.brokenAt!.reason}.`, {
           hint: "Restore the store from a backup taken before that entry, and find out who had write access to the database file.",
         });
       }
-      if (!values.json) o.out(`The audit chain is intact: ${r.checked} entries checked${r.unchained ? `, ${r.unchained} older entries written before the chain began` : ""}.\n`);
+      if (!values.json) {
+        o.out(`The audit chain is intact: ${r.checked} entries checked${r.unchained ? `, ${r.unchained} older entries written before the chain began` : ""}${expect ? `, and entry ${expect.auditId} is as recorded` : ""}.\n`);
+        if (r.head) o.out(`Head: ${r.head.auditId}:${r.head.hash.slice(0, 16)} (keep it elsewhere; \`lantern audit --verify --expect ${r.head.auditId}:${r.head.hash.slice(0, 16)}\` later shows whether entries were removed)\n`);
+      }
       return 0;
     }
     const { rows, total } = await listAudit(store, {
