@@ -44,7 +44,7 @@ const ROUTES: readonly RouteCase[] = [
   { method: "GET", url: "/indicators/referrals", allowed: ALL },
   { method: "GET", url: "/indicators/referrals.csv", allowed: ALL },
   { method: "GET", url: "/indicators/referrals/records", allowed: STAFF },
-  { method: "GET", url: "/indicators/referrals/records?part=denominator", allowed: STAFF },
+  { method: "GET", url: "/indicators/assess_45wd_pct/records?part=denominator", allowed: STAFF },
   { method: "GET", url: "/indicators/cin_at_end/records", allowed: STAFF },
   { method: "GET", url: "/indicators/cla_rate/records", allowed: ANALYSTS },
   { method: "GET", url: "/indicators/cpp_at_end/records", allowed: ANALYSTS },

@@ -248,7 +248,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
   for (const f of detected) {
     const d = f.detected;
     if (d.kind === "unknown") {
-      log.add({ code: "FORMAT_FILE_UNKNOWN", severity: "error", file: f.name, message: `${f.name} is not a format Lantern reads: ${d.reason}.`, expected: "an SSDA903 table (CSV or XML), a CIN census XML, or Ofsted Annex A lists (workbook or CSV)" });
+      log.add({ code: "FORMAT_FILE_UNKNOWN", severity: "error", file: f.name, message: `${f.name} is not a format Lantern reads: ${d.reason.replace(/\.$/, "")}.`, expected: "an SSDA903 table (CSV or XML), a CIN census XML, or Ofsted Annex A lists (workbook or CSV)" });
     } else if (d.kind === "ssd") {
       log.add({ code: "FORMAT_SSD_MIXED", severity: "error", file: f.name, message: `${f.name} is an SSD table (${d.table}); SSD exports load on their own, named ssd_<table>.csv.`, expected: "SSD files in their own `lantern import` run" });
     }

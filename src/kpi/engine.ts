@@ -465,6 +465,17 @@ async function periodIdsFor(store: Store, t: Target, def: IndicatorDef, filter: 
 
 /** The records behind one figure: the base rows of one period, for the numerator or denominator. */
 export async function indicatorRecords(store: Store, def: IndicatorDef, target: Target, period: string, part: "numerator" | "denominator"): Promise<Row[]> {
+  // Figures loaded from measures.csv have no SQL and no children behind them; a count has no
+  // denominator, and a rate's is the population, so neither has denominator records to list.
+  if (def.source === "measures") {
+    throw new LanternError("LANTERN_BAD_OPTION", `${def.title} (${def.id}) is loaded as an aggregate figure (measures.csv): there are no child records behind it.`, {
+      hint: "The records are kept in the system the figure comes from (such as the workforce or education system).",
+    });
+  }
+  if (part === "denominator" && (def.unit === "count" || def.unit === "rate")) {
+    const what = def.unit === "count" ? "a count: its figure has no denominator records" : "a rate per 10,000 children: its denominator is the population of children aged 0–17, not records";
+    throw new LanternError("LANTERN_BAD_OPTION", `${def.title} (${def.id}) is ${what}.`, { hint: "Ask for the numerator instead: the records counted in the figure." });
+  }
   const p = parsePeriod(period);
   if (!p) throw new LanternError("LANTERN_BAD_OPTION", `${period} is not a period.`, { hint: "Periods look like 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
   const missing = missingTables(def, target);

@@ -96,11 +96,58 @@ describe("security", () => {
   });
 
   test("viewing records and downloading CSV are audited", async () => {
-    await get("/indicators/referrals/records?part=denominator", "manager");
+    await get("/indicators/assess_45wd_pct/records?part=denominator", "manager");
     await get("/indicators/referrals.csv", "member");
     const rows = await store.all<{ actor: string; action: string; detail: string }>(`SELECT actor, action, detail FROM lantern_audit WHERE action IN ('records.view', 'export.csv') ORDER BY audit_id`);
     assert.ok(rows.some((r) => r.actor === "max" && r.action === "records.view" && JSON.parse(r.detail).part === "denominator"));
     assert.ok(rows.some((r) => r.actor === "mel" && r.action === "export.csv" && JSON.parse(r.detail).suppressed === true));
+  });
+});
+
+describe("records behind a figure", () => {
+  test("a count or a rate offers no denominator, and asking for one is a 400 page saying why", async () => {
+    const count = await get("/indicators/referrals/records", "analyst");
+    assert.equal(count.statusCode, 200);
+    assert.match(count.body, /Records behind the numerator/);
+    assert.doesNotMatch(count.body, /Show the denominator|part=denominator/);
+    const rate = await get("/indicators/cla_rate/records", "analyst");
+    assert.doesNotMatch(rate.body, /Show the denominator|part=denominator/);
+    for (const [id, why] of [
+      ["referrals", "Referrals is a count: its figure has no denominator records."],
+      ["cla_at_end", "is a count: its figure has no denominator records."],
+      ["missing_episodes", "is a count: its figure has no denominator records."],
+      ["cla_rate", "is a rate per 10,000 children: its denominator is the population of children aged 0–17, not records."],
+    ] as const) {
+      const res = await get(`/indicators/${id}/records?part=denominator`, "admin");
+      assert.equal(res.statusCode, 400, id);
+      assert.ok(res.body.includes(why), `${id}: ${why}`);
+      assert.doesNotMatch(res.body, /Records behind the denominator/, id);
+      assert.match(res.body, new RegExp(`href="/indicators/${id}/records\\?la=X001&amp;period=[^"]*&amp;part=numerator"`), id);
+    }
+    // A percentage has a denominator of records, linked both ways.
+    const pct = await get("/indicators/assess_45wd_pct/records", "analyst");
+    assert.match(pct.body, /Show the denominator/);
+    const den = await get("/indicators/assess_45wd_pct/records?part=denominator", "analyst");
+    assert.equal(den.statusCode, 200);
+    assert.match(den.body, /Records behind the denominator/);
+    assert.match(den.body, /Show the numerator/);
+  });
+
+  test("figures loaded from measures.csv have no records link, and their records address is a 404 page saying why", async () => {
+    const before = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_audit WHERE action = 'records.view'`);
+    for (const id of ["sw_vacancy_rate", "sw_caseload", "sw_turnover_rate", "sw_agency_rate", "ehe_children", "cme_children"]) {
+      const detail = await get(`/indicators/${id}`, "admin");
+      assert.equal(detail.statusCode, 200, id);
+      assert.doesNotMatch(detail.body, /\/records/, id);
+      assert.match(detail.body, /loaded as an aggregate figure \(from a measures\.csv file\), so there are no child records behind it/, id);
+      for (const part of ["numerator", "denominator"]) {
+        const res = await get(`/indicators/${id}/records?part=${part}`, "admin");
+        assert.equal(res.statusCode, 404, `${id} ${part}`);
+        assert.match(res.body, /There are no records behind this figure/);
+        assert.match(res.body, /is loaded as an aggregate figure \(from a measures\.csv file\), not computed from child records/);
+      }
+    }
+    assert.deepEqual(await store.all(`SELECT count(*) AS n FROM lantern_audit WHERE action = 'records.view'`), before, "a refused request shows no records and is not audited as a view");
   });
 });
 
@@ -165,6 +212,46 @@ describe("commentary, targets and annotations", () => {
     assert.match(bad.body, /govuk-error-summary/);
   });
 
+  test("targets out of range, years that are not financial years and unknown indicators are refused with the form shown again", async () => {
+    const count = async () => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_target`))[0]?.n;
+    const before = await count();
+    const cases: [Record<string, string>, RegExp, string][] = [
+      [{ indicator: "referrals", year: "2025-26", target: "1e21" }, /The target 1e\+21 is too large: it must be below 1,000,000,000\./, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "1e200" }, /is too large/, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "99999999999999999999" }, /is too large/, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "Infinity" }, /The target must be a number\./, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "-5" }, /The target cannot be negative: -5 is below 0\. Write a number of at least 0\./, "target-value"],
+      [{ indicator: "assess_45wd_pct", year: "2025-26", target: "150" }, /The target 150 is not a percentage from 0 to 100\./, "target-value"],
+      [{ indicator: "assess_45wd_pct", year: "2025-26", target: "-1" }, /is not a percentage from 0 to 100/, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "10", tolerance: "-1" }, /The tolerance cannot be negative/, "target-tolerance"],
+      [{ indicator: "referrals", year: "2026-28", target: "10" }, /&quot;2026-28&quot; is not a financial year: its two years must follow each other, as in 2026-27\./, "target-year"],
+      [{ indicator: "referrals", year: "2025-2026", target: "10" }, /is not a financial year or a calendar year\. Write a financial year such as 2025-26/, "target-year"],
+      [{ indicator: "nope", year: "2025-26", target: "10" }, /There is no indicator &quot;nope&quot;\./, "target-indicator"],
+    ];
+    for (const [form, message, field] of cases) {
+      const res = await post("/targets", "analyst", { _csrf: CSRF, tolerance: "0", ...form });
+      assert.equal(res.statusCode, 400, JSON.stringify(form));
+      assert.match(res.body, message, JSON.stringify(form));
+      // The summary links to the field, which carries the message and keeps what was typed.
+      assert.match(res.body, new RegExp(`<a href="#${field}">`), JSON.stringify(form));
+      assert.match(res.body, new RegExp(`<p class="govuk-error-message" id="${field}-error">`), JSON.stringify(form));
+      assert.match(res.body, new RegExp(`id="${field}"[^>]*aria-describedby="[^"]*${field}-error"`), JSON.stringify(form));
+      if (field === "target-value") assert.match(res.body, new RegExp(`id="target-value" name="target" type="text" inputmode="decimal" value="${form["target"]!.replace("+", "\\+")}"`));
+    }
+    assert.equal(await count(), before, "nothing was saved");
+    const ok = await post("/targets", "analyst", { _csrf: CSRF, indicator: "assess_45wd_pct", year: "2025-26", target: "100", tolerance: "0" });
+    assert.equal(ok.statusCode, 303, "100% is a target");
+  });
+
+  test("an annotation on an indicator that does not exist is refused and not saved", async () => {
+    const before = await store.all(`SELECT count(*) AS n FROM lantern_annotation`);
+    const res = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "nope", date: "2024-04-01", kind: "recording_change", note: "Nothing" });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /govuk-error-summary/);
+    assert.match(res.body, /There is no indicator &quot;nope&quot;\. Choose the indicator from the list\./);
+    assert.deepEqual(await store.all(`SELECT count(*) AS n FROM lantern_annotation`), before);
+  });
+
   test("an annotation saved in the browser is listed and drawn on the indicator's chart", async () => {
     const res = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "contacts", date: "2024-04-01", kind: "recording_change", note: "New case system" });
     assert.equal(res.statusCode, 303);
@@ -208,6 +295,15 @@ describe("reports", () => {
     assert.match(bad.body, /The report could not be made/);
   });
 
+  test("a report for a period before the data starts, or after it ends, is refused saying what the data covers", async () => {
+    for (const period of ["2010-11", "2010-11-Q4", "2030-31"]) {
+      const res = await post("/reports", "analyst", { _csrf: CSRF, la: "X001", period, format: "html", audience: "public" });
+      assert.equal(res.statusCode, 400, period);
+      assert.match(res.body, /The data \(snapshot \d+\) covers \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}, which does not include all of/, period);
+      assert.doesNotMatch(res.body, /lantern report --calendar/, `${period}: the page points at its own calendar, not the CLI`);
+    }
+  });
+
   test("a report whose snapshot has no computed figures yet computes them first, then is produced", async () => {
     await store.run(`DELETE FROM lantern_compute WHERE snapshot_id = 1`);
     assert.deepEqual(await uncomputedForReport(store, "X001"), [1]);
@@ -239,6 +335,42 @@ describe("uploads", () => {
     const res2 = await app.inject({ method: "POST", url: "/data/upload", headers: { ...notCsv.headers, "x-test-user": "analyst" }, payload: notCsv.payload });
     assert.equal(res2.statusCode, 422);
     assert.match(res2.body, /Only CSV, XML and Excel \(\.xlsx\) files can be uploaded; these were not: export\.exe/);
+  });
+
+  test("refusals are worded for the form, not the command line", async () => {
+    const send = async (fields: Record<string, string>, files: Record<string, string>) => {
+      const up = multipart({ _csrf: CSRF, ...fields }, files);
+      return app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "analyst" }, payload: up.payload });
+    };
+    const noAuthority = await send({ authority: "" }, smallExport());
+    assert.equal(noAuthority.statusCode, 422);
+    assert.match(noAuthority.body, /Fill in the Authority code field/);
+    const bad = await send({ authority: "202" }, { ...smallExport(), "ssd_cin_episodes.csv": "cine_referral_id,cine_person_id,cine_referral_date\nR1,P1,31/31/2024\n" });
+    assert.equal(bad.statusCode, 422);
+    assert.match(bad.body, /Correct the rows listed and upload again\./);
+    const junk = await send({ authority: "202" }, { "junk.xlsx": "\u0000\u00af\u00cb*\u00f9_\u00d5L\u00eb~n\u0016\r\u00c4tC" });
+    assert.equal(junk.statusCode, 422);
+    assert.match(junk.body, /binary data\)/);
+    for (const res of [noAuthority, bad, junk]) {
+      assert.doesNotMatch(res.body, /--authority|--dry-run|lantern import/);
+      assert.doesNotMatch(res.body.replaceAll("...", ""), /[a-z)]\.\.(?!\.)/, "no doubled full stop");
+    }
+  });
+
+  test("an upload over the number of files or form fields says which limit it reached", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 105; i++) files[`f${i}.csv`] = "a\n";
+    const many = multipart({ _csrf: CSRF, authority: "202" }, files);
+    const res = await app.inject({ method: "POST", url: "/data/upload", headers: { ...many.headers, "x-test-user": "analyst" }, payload: many.payload });
+    assert.equal(res.statusCode, 413);
+    assert.match(res.body, /The upload has more than 100 files, the most this server accepts at once\./);
+    assert.doesNotMatch(res.body, /larger than/);
+    const fields: Record<string, string> = { _csrf: CSRF };
+    for (let i = 1; i <= 30; i++) fields[`x${i}`] = "1";
+    const wide = multipart(fields, {});
+    const res2 = await app.inject({ method: "POST", url: "/data/upload", headers: { ...wide.headers, "x-test-user": "analyst" }, payload: wide.payload });
+    assert.equal(res2.statusCode, 413);
+    assert.match(res2.body, /The upload has more parts \(files and form fields\) than this server accepts: at most 100 files and 10 fields\./);
   });
 
   test("a good upload is loaded, computed and listed with who loaded it", async () => {

@@ -39,11 +39,11 @@ import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
 import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, periodOptions, dashboard, digest, goals, indicatorDetail, revisions, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
 import { dashboardBody } from "./pages/dashboard.ts";
-import { dataBody, loadedBody, refusedBody, revisionsSection, snapshotBody, type StoredIssue } from "./pages/data.ts";
+import { dataBody, forTheForm, loadedBody, refusedBody, revisionsSection, snapshotBody, type StoredIssue } from "./pages/data.ts";
 import { annotationsBody, targetsBody } from "./pages/edits.ts";
 import { earlyWarningBody, flowBody } from "./pages/flow.ts";
 import { indicatorBody } from "./pages/indicator.ts";
-import { recordsBody } from "./pages/records.ts";
+import { recordsBody, recordsRefusal, recordsRefusedBody } from "./pages/records.ts";
 import { reportsBody } from "./pages/reports.ts";
 import { AUDIENCES, type Audience } from "../report/content.ts";
 import { auditReport, calendarFor, type ReportDocument, type ReportJob, reportBytes, reportDocument, reportFileName, uncomputedForReport } from "../report/produce.ts";
@@ -69,6 +69,11 @@ export interface ServerOptions {
   readonly maxUploadBytes?: number;
   /** Fastify's logger (default off). */
   readonly logger?: boolean;
+  /**
+   * Where unexpected errors are written, one line each (default the process's stderr, whether or
+   * not `logger` is on): the error id the 500 page shows, the method, the path and the stack.
+   */
+  readonly errorLog?: (line: string) => void;
 }
 
 const ASSETS = join(import.meta.dirname, "assets");
@@ -76,6 +81,7 @@ const GOVUK_CSS = join(import.meta.dirname, "../../node_modules/govuk-frontend/d
 /** Files an upload may hold: SSD tables and the population file (CSV), or return files (CSV, XML, Excel). */
 const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.(csv|xml|xlsx)$/i;
 const MAX_FILES = 100;
+const MAX_FIELDS = 10;
 
 type Query = { la?: string; period?: string; part?: string };
 
@@ -100,6 +106,38 @@ function problem(reply: FastifyReply, request: FastifyRequest, status: number, t
   return sendPage(reply, status, title, request, "", html`<h1 class="govuk-heading-l">${title}</h1><p class="govuk-body">${message}</p><p class="govuk-body"><a class="govuk-link" href="/">Go to the dashboard</a></p>`);
 }
 
+/**
+ * The log line of an unexpected error: time, id, method, path (the query string can carry
+ * anything, so it is left out) and the stack on one line. Quoted text in the message is blanked,
+ * as database errors quote the values they failed on, which may be a child's details.
+ */
+export function errorLine(id: string, method: string, url: string, error: unknown): string {
+  const path = url.split("?")[0]!.slice(0, 300);
+  const e = error instanceof Error ? error : new Error(String(error));
+  const head = `${e.name}${(e as { code?: unknown }).code ? ` [${String((e as { code?: unknown }).code)}]` : ""}: ${redactQuoted(e.message).slice(0, 300)}`;
+  const frames = (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l)).map((l) => l.trim());
+  return `${new Date().toISOString()} lantern error ${id} ${method} ${path} ${JSON.stringify([head, ...frames].join("\n"))}`;
+}
+
+function redactQuoted(s: string): string {
+  return s.replace(/'[^']*'|"[^"]*"/g, (q) => `${q[0]}…${q[0]}`).replaceAll(/[\r\n]+/g, " ");
+}
+
+/** The 413 message: which of the upload's limits was reached. */
+function tooLarge(code: string | undefined, maxBytes: number): string {
+  switch (code) {
+    case "FST_FILES_LIMIT":
+      return `The upload has more than ${MAX_FILES} files, the most this server accepts at once. Choose only the files of one export or one set of returns.`;
+    case "FST_PARTS_LIMIT":
+    case "FST_FIELDS_LIMIT":
+      return `The upload has more parts (files and form fields) than this server accepts: at most ${MAX_FILES} files and ${MAX_FIELDS} fields. Use the form on the Data page, with at most ${MAX_FILES} files.`;
+    case "FST_REQ_FILE_TOO_LARGE":
+      return `A file in the upload is larger than this server accepts (${Math.round(maxBytes / 1024 / 1024).toLocaleString("en-GB")} MB). Ask an administrator whether the limit can be raised.`;
+    default:
+      return "The request is larger than this server accepts.";
+  }
+}
+
 /** Build the app; `listen` is the caller's. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 256 * 1024, trustProxy: false, routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true } });
@@ -120,7 +158,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     crossOriginEmbedderPolicy: false,
   });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  await app.register(multipart, { limits: { fileSize: maxUpload, files: MAX_FILES, fields: 10, fieldSize: 1024, parts: MAX_FILES + 10 } });
+  await app.register(multipart, { limits: { fileSize: maxUpload, files: MAX_FILES, fields: MAX_FIELDS, fieldSize: 1024, parts: MAX_FILES + MAX_FIELDS } });
   await app.register(fastifyStatic, { root: ASSETS, prefix: "/assets/", index: false, maxAge: "1h" });
   const govukCss = readFileSync(GOVUK_CSS);
   app.get("/assets/govuk/govuk-frontend.min.css", (_req, reply) => reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(govukCss));
@@ -157,13 +195,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const everyone = allow("admin", "analyst", "manager", "member");
 
   app.setNotFoundHandler((request, reply) => problem(reply, request, 404, "Page not found", "There is no page at this address."));
+  const errorLog = opts.errorLog ?? ((line: string) => process.stderr.write(`${line}\n`));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (isLanternError(error)) return problem(reply, request, 400, "That could not be done", `${error.message}${error.hint ? ` ${error.hint}` : ""}`);
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") return problem(reply, request, 413, "Too large", "The upload is larger than this server accepts.");
+    if (status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") return problem(reply, request, 413, error.code?.startsWith("FST_") && error.code !== "FST_ERR_CTP_BODY_TOO_LARGE" ? "The upload was refused" : "Too large", tooLarge(error.code, maxUpload));
     if (status < 500) return problem(reply, request, status, "That request could not be handled", error.message);
-    request.log.error(error);
-    return problem(reply, request, 500, "Something went wrong", "Lantern could not show this page. The error has been logged.");
+    const id = randomBytes(6).toString("hex");
+    errorLog(errorLine(id, request.method, request.url, error));
+    return sendPage(
+      reply,
+      500,
+      "Something went wrong",
+      request,
+      "",
+      html`<h1 class="govuk-heading-l">Something went wrong</h1><p class="govuk-body">Lantern could not show this page. The error has been logged with the reference <strong>${id}</strong>: an administrator can find it in the server's log.</p><p class="govuk-body"><a class="govuk-link" href="/">Go to the dashboard</a></p>`,
+    );
   });
 
   /** The authority and period of a page, or a page saying there is no data yet. */
@@ -267,6 +314,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const s = await scope(request, reply);
     if (!s) return reply;
     const part = (request.query as Query).part === "denominator" ? "denominator" : "numerator";
+    const refusal = recordsRefusal(def, part);
+    if (refusal) return sendPage(reply, refusal.status, refusal.title, request, "/", recordsRefusedBody(s.t, def, s.period, refusal));
     const rows = await ctx.gate.write(async () => {
       await ensureReferenceTables(ctx.store, holidaysFor(ctx.dataDir));
       const r = await indicatorRecords(ctx.store, def, s.t, s.period.id, part);
@@ -407,7 +456,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       } catch (e) {
         if (isLanternError(e)) {
           await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: authority ?? null, detail: { files, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
-          return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(e.message, e.hint, e.issues ?? []));
+          const worded = forTheForm(e);
+          return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(worded.message, worded.hint, e.issues ?? []));
         }
         throw e;
       }
@@ -440,11 +490,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     } catch (e) {
       if (!isLanternError(e)) throw e;
       await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: authority ?? null, detail: { files, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
+      const worded = forTheForm(e);
       const hint =
         e.code === "LANTERN_DATA_REJECTED"
           ? `Correct the rows listed and upload again${dfeErrorsAsQueries ? "" : ", or tick the box to load the DfE's validation errors as queries (structural errors always stop a load)"}.`
-          : e.hint;
-      return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(e.message, hint, e.issues ?? []));
+          : worded.hint;
+      return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(worded.message, hint, e.issues ?? []));
     }
   };
 
@@ -459,17 +510,26 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const b = request.body as Record<string, string | undefined>;
     const def = indicatorOf(String(b["indicator"] ?? ""));
     const num = (x: string | undefined) => (x !== undefined && x.trim() !== "" ? Number(x) : Number.NaN);
+    const entered = { indicator: String(b["indicator"] ?? "").slice(0, 100), year: String(b["year"] ?? "").slice(0, 20), target: String(b["target"] ?? "").slice(0, 40), tolerance: String(b["tolerance"] ?? "").slice(0, 40) };
     try {
-      if (!def) throw new LanternError("LANTERN_BAD_OPTION", "Choose an indicator.");
+      if (!def) throw new LanternError("LANTERN_BAD_OPTION", entered.indicator ? `There is no indicator "${entered.indicator}".` : "Choose an indicator.", { hint: "Choose one from the list.", issues: [{ code: "TARGET_INDICATOR_INVALID", severity: "error", column: "indicator", message: "Choose an indicator." }] });
       await ctx.gate.write(async () => {
-        const saved = await saveTarget(ctx.store, { indicator: def.id, year: String(b["year"] ?? "").trim(), target: num(b["target"]), tolerance: b["tolerance"]?.trim() ? num(b["tolerance"]) : 0, by: request.user!.username });
+        const saved = await saveTarget(ctx.store, { indicator: def.id, year: entered.year.trim(), target: num(b["target"]), tolerance: b["tolerance"]?.trim() ? num(b["tolerance"]) : 0, unit: def.unit, by: request.user!.username });
         await audit(ctx.store, { actor: request.user!.username, action: "target.save", la_code: null, detail: { indicator: saved.indicator, year: saved.year, target: saved.target, tolerance: saved.tolerance, version: saved.version } });
       });
     } catch (e) {
       if (!isLanternError(e)) throw e;
       const inForce = await ctx.gate.read(() => goals(ctx));
       const history = await ctx.gate.read(() => targetHistory(ctx.store));
-      return sendPage(reply, 400, "Targets", request, "/targets", targetsBody({ defs: lib.list(), inForce, history, canEdit: true, csrf: request.csrfToken(), error: e.message, year: String(b["year"] ?? "") }));
+      const field = e.issues[0]?.column;
+      return sendPage(
+        reply,
+        400,
+        "Targets",
+        request,
+        "/targets",
+        targetsBody({ defs: lib.list(), inForce, history, canEdit: true, csrf: request.csrfToken(), error: `${e.message}${e.hint ? ` ${e.hint}` : ""}`, ...(field ? { errorField: field } : {}), year: entered.year, entered }),
+      );
     }
     return reply.redirect("/targets", 303);
   });
@@ -492,15 +552,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await scope(request, reply);
       return reply;
     }
+    const indicator = b["indicator"] ? lib.get(String(b["indicator"])) : undefined;
     try {
+      // saveAnnotation takes any id; the form offers the library's, so anything else is refused here.
+      if (b["indicator"] && !indicator) throw new LanternError("LANTERN_BAD_OPTION", `There is no indicator "${String(b["indicator"]).slice(0, 100)}".`, { hint: "Choose the indicator from the list." });
       await ctx.gate.write(async () => {
-        const a = await saveAnnotation(ctx.store, { authority: t.la_code, indicator: b["indicator"] || null, date: String(b["date"] ?? "").trim(), kind: String(b["kind"] ?? ""), note: String(b["note"] ?? "").slice(0, 2000), by: request.user!.username });
+        const a = await saveAnnotation(ctx.store, { authority: t.la_code, indicator: indicator?.id ?? null, date: String(b["date"] ?? "").trim(), kind: String(b["kind"] ?? ""), note: String(b["note"] ?? "").slice(0, 2000), by: request.user!.username });
         await audit(ctx.store, { actor: request.user!.username, action: "annotation.save", la_code: t.la_code, detail: { annotation: a.id, version: a.version, indicator: a.indicator, date: a.date, kind: a.kind } });
       });
     } catch (e) {
       if (!isLanternError(e)) throw e;
       const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
-      return sendPage(reply, 400, "Annotations", request, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history: [], canEdit: true, csrf: request.csrfToken(), error: e.message }));
+      return sendPage(reply, 400, "Annotations", request, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history: [], canEdit: true, csrf: request.csrfToken(), error: `${e.message}${e.hint ? ` ${e.hint}` : ""}` }));
     }
     return reply.redirect(`/annotations?la=${encodeURIComponent(t.la_code)}`, 303);
   });
@@ -552,7 +615,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       doc = await ctx.gate.read(() => reportDocument(ctx.store, job));
     } catch (e) {
       if (!isLanternError(e)) throw e;
-      return reportsPage(request, reply, t, period, 400, `${e.message}${e.hint ? ` ${e.hint}` : ""}`);
+      // The hint is shared with `lantern report`; on this page the calendar is shown below the form.
+      const hint = e.hint?.replace("`lantern report --calendar` shows", "the report calendar on this page shows");
+      return reportsPage(request, reply, t, period, 400, `${e.message}${hint ? ` ${hint}` : ""}`);
     }
     // Each PDF starts a Chromium: one at a time, so many requests cannot exhaust the machine.
     const bytes = await printing.run(() => reportBytes(doc, format));

@@ -20,7 +20,9 @@ const HELP = `lantern records --indicator ID --period P [--part numerator|denomi
 
 List the records behind a figure: for each, the child's id, the record's id, the measure that
 decided it (such as working days) and why it counted. --part numerator (the default) lists the
-records counted in the numerator, --part denominator all records considered. This shows
+records counted in the numerator, --part denominator all records considered (percentages and
+medians only: a count has no denominator, and a rate's is the population). Figures loaded from
+measures.csv have no records behind them. This shows
 child-level data: every use is written to the audit log with who ran it and how many rows.
 
 Examples:
@@ -41,8 +43,18 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   if (!def) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${values.indicator}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   if (!parsePeriod(values.period)) throw new LanternError("LANTERN_BAD_OPTION", `--period ${values.period} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
   if (values.part !== "numerator" && values.part !== "denominator") throw new LanternError("LANTERN_BAD_OPTION", `--part must be numerator or denominator, not ${values.part}.`);
+  // Refused before the store is opened, and whether or not any authority has data.
+  if (def.source === "measures") {
+    throw new LanternError("LANTERN_USAGE", `${def.id} is loaded as an aggregate figure (measures.csv): there are no child records behind it.`, {
+      hint: "The records are kept in the system the figure comes from (such as the workforce or education system). Run `lantern indicators --list` to see the indicators computed from SSD records.",
+    });
+  }
+  if (values.part === "denominator" && (def.unit === "count" || def.unit === "rate")) {
+    const what = def.unit === "count" ? "a count: its figure has no denominator records" : "a rate per 10,000 children: its denominator is the population of children aged 0–17, not records";
+    throw new LanternError("LANTERN_USAGE", `${def.id} is ${what}.`, { hint: `List the records counted in the figure instead: lantern records --indicator ${def.id} --period ${values.period}` });
+  }
   const config = storeConfig(values.data);
-  const store = await openStore(config);
+  const store = await openStore(config, { existing: true });
   try {
     await ensureReferenceTables(store, holidaysFor(config.dataDir));
     const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;

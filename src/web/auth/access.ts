@@ -10,11 +10,21 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { html, page } from "./html.ts";
 import type { Role, SessionUser } from "./types.ts";
 
-/** A local path to return to after sign-in; anything else (another host, `//x`, `/\x`) becomes `/`. */
+/**
+ * A local path to return to after sign-in, fit for a Location header; anything else becomes `/`.
+ * Browsers strip tabs and newlines from a URL and read `\` as `/`, so `/<tab>/evil.example` or
+ * `/\evil.example` would leave the site: only a plain path is kept (one leading `/`, no
+ * whitespace, control character or backslash anywhere). Characters outside ASCII are
+ * percent-encoded, as a header cannot carry them raw; `%` escapes already present are kept.
+ */
 export function safeNext(next: unknown): string {
   if (typeof next !== "string" || next.length > 512) return "/";
-  if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || /[\r\n]/.test(next)) return "/";
-  return next;
+  if (!next.startsWith("/") || next.startsWith("//")) return "/";
+  // \s covers Unicode spaces and the line and paragraph separators; Cc, Cf and Cs are control
+  // characters, invisible format characters (such as direction overrides) and lone surrogates.
+  if (/[\s\\\p{Cc}\p{Cf}\p{Cs}]/u.test(next)) return "/";
+  const encoded = next.replace(/[^\x21-\x7e]+/gu, (s) => encodeURIComponent(s));
+  return encoded.length > 2048 ? "/" : encoded;
 }
 
 /** Send a visitor without a session to the sign-in page (a GET) or a 401 (a form post or anything else). */

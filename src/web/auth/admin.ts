@@ -144,11 +144,17 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
     const action = str(q, "action", 64).trim();
     const from = DAY.test(str(q, "from", 10)) ? str(q, "from", 10) : "";
     const to = DAY.test(str(q, "to", 10)) ? str(q, "to", 10) : "";
-    const pageNo = Math.min(100_000, Math.max(1, Number.parseInt(str(q, "page", 6), 10) || 1));
-    const { rows, total } = await listAudit(ctx.store, { actor: user, action, from, to, limit: PAGE_SIZE, offset: (pageNo - 1) * PAGE_SIZE });
+    let pageNo = Math.min(100_000, Math.max(1, Number.parseInt(str(q, "page", 6), 10) || 1));
+    const list = (p: number) => listAudit(ctx.store, { actor: user, action, from, to, limit: PAGE_SIZE, offset: (p - 1) * PAGE_SIZE });
+    let { rows, total } = await list(pageNo);
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    // A page past the end (an old link, or a typed number) shows the last page rather than "page 99999 of 18".
+    if (pageNo > pages) {
+      pageNo = pages;
+      ({ rows, total } = await list(pageNo));
+    }
     const actions = await auditActions(ctx.store);
     const chain = str(q, "verify", 1) === "1" ? await verifyAuditChain(ctx.store) : null;
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (p: number) => `/admin/audit?${new URLSearchParams({ user, action, from, to, page: String(p) }).toString()}`;
     const chainNote = chain
       ? chain.ok

@@ -260,10 +260,46 @@ test("admin pages: create, change role (ending sessions), audit filters, and tex
     assert.match(audit.body, /user\.role_change/);
     const all = await visit(app, admin, "/admin/audit?action=auth.sign_in");
     assert.match(all.body, /2 entries/);
+    // A page past the end shows the last page, with its entries.
+    const past = await visit(app, admin, "/admin/audit?action=auth.sign_in&page=99999");
+    assert.match(past.body, /2 entries, page 1 of 1/);
+    assert.match(past.body, /<td class="govuk-table__cell">auth\.sign_in<\/td>/);
+    assert.doesNotMatch(past.body, /Previous page/);
     const verified = await visit(app, admin, "/admin/audit?verify=1");
     assert.match(verified.body, /The chain is intact/);
     await store.run(`UPDATE lantern_audit SET actor = 'nobody' WHERE audit_id = 3`);
     assert.match((await visit(app, admin, "/admin/audit?verify=1")).body, /The audit log has been altered.*Entry 3: its contents were changed/s);
+  });
+});
+
+test("sign-in never sends the browser to another host, and a non-ASCII next is a valid redirect", async () => {
+  await withServer(async (app) => {
+    const signedIn = await signIn(app, "analyst", DEMO_PASSWORD);
+    const cases: [string, string][] = [
+      ["/%09/evil.example/phish", "/"],
+      ["/%0A/evil.example", "/"],
+      ["/%E2%80%A8/evil.example", "/"],
+      ["/%5Cevil.example", "/"],
+      ["%2F%2Fevil.example", "/"],
+      ["/%E4%B8%AD", "/%E4%B8%AD"],
+      ["/%C3%A9", "/%C3%A9"],
+      ["/%F0%9F%98%80", "/%F0%9F%98%80"],
+      ["/dummy/analysis%3Fx%3D1", "/dummy/analysis?x=1"],
+    ];
+    for (const [next, location] of cases) {
+      const res = await visit(app, signedIn, `/sign-in?next=${next}`);
+      assert.equal(res.statusCode, 303, next);
+      assert.equal(res.headers.location, location, next);
+    }
+    // Signed out: the form carries the cleaned path in its hidden field, and posting it lands there.
+    const v = await anonymous(app);
+    const form = await visit(app, v, "/sign-in?next=/%09/evil.example/phish");
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /<input type="hidden" name="next" value="\/">/);
+    const accented = await visit(app, v, "/sign-in?next=/%C3%A9");
+    assert.match(accented.body, /<input type="hidden" name="next" value="\/%C3%A9">/);
+    const posted = await post(app, v, "/sign-in", { username: "member", password: DEMO_PASSWORD, next: "/\t/evil.example/phish" });
+    assert.equal(posted.headers.location, "/");
   });
 });
 

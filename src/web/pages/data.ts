@@ -76,17 +76,36 @@ ${
 }`;
 }
 
+/** A sentence's doubled full stop ("(binary data).."), made single; an ellipsis is left alone. */
+function tidy(s: string): string {
+  return s.replace(/(?<!\.)\.\.(?!\.)/g, ".");
+}
+
+/**
+ * A refusal from the import (shared with `lantern import`), worded for the upload form: the
+ * form's Authority code field instead of --authority, and no command-line advice (--dry-run,
+ * `lantern …`), as the form has no such options.
+ */
+export function forTheForm(e: { code: string; message: string; hint?: string | undefined }): { message: string; hint: string | undefined } {
+  if (e.code === "LANTERN_USAGE" && /--authority\b/.test(e.message)) {
+    return { message: "The files do not say which authority they are for.", hint: "Fill in the Authority code field (the DfE local authority number, for example 202) and upload again." };
+  }
+  const sentences = (e.hint ?? "").split(/(?<=\.)\s+/).filter((x) => x && !/--[a-z]|`lantern |\blantern [a-z]+ /.test(x));
+  const hint = sentences.join(" ").replace(/\bimport again\b/g, "upload again");
+  return { message: tidy(e.message), hint: hint ? tidy(hint) : undefined };
+}
+
 /** The validation report of a refused upload. */
 export function refusedBody(message: string, hint: string | undefined, issues: readonly DataIssue[]): Html {
   return html`<h1 class="govuk-heading-l">The upload was refused</h1>
-${errorSummary("Nothing was loaded", [message, ...(hint ? [hint] : [])])}
+${errorSummary("Nothing was loaded", [tidy(message), ...(hint ? [tidy(hint)] : [])])}
 ${
   issues.length
     ? table({
         id: "validation-report",
         caption: `Validation report: ${issues.length} problem${issues.length === 1 ? "" : "s"}`,
         head: ["Where", "Problem", "Value", "Expected", "Severity"],
-        rows: issues.map((i) => [issueLocation(i) || i.file || "", i.message, i.value ?? "", i.expected ?? "", i.severity]),
+        rows: issues.map((i) => [issueLocation(i) || i.file || "", tidy(i.message), i.value ?? "", i.expected ? tidy(i.expected) : "", i.severity]),
         small: true,
       })
     : ""

@@ -13,25 +13,49 @@ import type { TargetVersion } from "../edits.ts";
 import { type Html, html } from "../html.ts";
 import { csrfField, errorSummary, table } from "../layout.ts";
 
-function indicatorSelect(defs: readonly IndicatorDef[], name: string, id: string, withNone: boolean): Html {
-  return html`<select class="govuk-select" id="${id}" name="${name}">${withNone ? html`<option value="">(the whole area)</option>` : ""}${AREAS.map((a) => html`<optgroup label="${a.title}">${defs.filter((d) => d.area === a.id).map((d) => html`<option value="${d.id}">${d.title}</option>`)}</optgroup>`)}</select>`;
+function indicatorSelect(defs: readonly IndicatorDef[], name: string, id: string, withNone: boolean, selected = "", describedBy = ""): Html {
+  return html`<select class="govuk-select${describedBy.includes("error") ? " govuk-select--error" : ""}" id="${id}" name="${name}"${describedBy ? html` aria-describedby="${describedBy}"` : ""}>${withNone ? html`<option value="">(the whole area)</option>` : ""}${AREAS.map((a) => html`<optgroup label="${a.title}">${defs.filter((d) => d.area === a.id).map((d) => html`<option value="${d.id}"${d.id === selected ? html` selected` : ""}>${d.title}</option>`)}</optgroup>`)}</select>`;
 }
 
-/** The targets page. */
-export function targetsBody(o: { defs: readonly IndicatorDef[]; inForce: readonly Target[]; history: readonly TargetVersion[]; canEdit: boolean; csrf: string; error?: string; year: string }): Html {
+/** The targets form's fields: name, element id and hint (shown under the label). */
+const TARGET_FIELDS = {
+  indicator: { id: "target-indicator", label: "Indicator", hint: "" },
+  year: { id: "target-year", label: "Year", hint: "A financial year such as 2025-26, or a calendar year such as 2025." },
+  target: { id: "target-value", label: "Target", hint: "For a percentage, a number from 0 to 100; otherwise a number of at least 0." },
+  tolerance: { id: "target-tolerance", label: "Tolerance", hint: "How far the figure may miss the target and still be amber (in percentage points for a percentage); 0 for none." },
+} as const;
+
+/** The targets page. `error` (with the field it is about) re-shows the form with what was entered. */
+export function targetsBody(o: {
+  defs: readonly IndicatorDef[];
+  inForce: readonly Target[];
+  history: readonly TargetVersion[];
+  canEdit: boolean;
+  csrf: string;
+  error?: string;
+  errorField?: string;
+  year: string;
+  entered?: { indicator: string; target: string; tolerance: string };
+}): Html {
   const title = (id: string) => o.defs.find((d) => d.id === id)?.title ?? id;
   const unit = (id: string) => o.defs.find((d) => d.id === id)?.unit ?? "count";
+  const errorOn = (o.errorField && o.errorField in TARGET_FIELDS ? o.errorField : undefined) as keyof typeof TARGET_FIELDS | undefined;
+  const describedBy = (f: keyof typeof TARGET_FIELDS) => [TARGET_FIELDS[f].hint ? `${TARGET_FIELDS[f].id}-hint` : "", errorOn === f ? `${TARGET_FIELDS[f].id}-error` : ""].filter(Boolean).join(" ");
+  const field = (f: keyof typeof TARGET_FIELDS, control: Html) =>
+    html`<div class="govuk-form-group${errorOn === f ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${TARGET_FIELDS[f].id}">${TARGET_FIELDS[f].label}</label>${TARGET_FIELDS[f].hint ? html`<div class="govuk-hint" id="${TARGET_FIELDS[f].id}-hint">${TARGET_FIELDS[f].hint}</div>` : ""}${errorOn === f ? html`<p class="govuk-error-message" id="${TARGET_FIELDS[f].id}-error"><span class="govuk-visually-hidden">Error:</span> ${o.error}</p>` : ""}${control}</div>`;
+  const input = (f: "year" | "target" | "tolerance", value: string, width: string, inputmode?: string) =>
+    html`<input class="govuk-input ${width}${errorOn === f ? " govuk-input--error" : ""}" id="${TARGET_FIELDS[f].id}" name="${f}" type="text"${inputmode ? html` inputmode="${inputmode}"` : ""} value="${value}"${describedBy(f) ? html` aria-describedby="${describedBy(f)}"` : ""}>`;
   return html`<h1 class="govuk-heading-l">Targets</h1>
-${o.error ? errorSummary("The target was not saved", [o.error]) : ""}
+${o.error ? errorSummary("The target was not saved", [errorOn ? html`<a href="#${TARGET_FIELDS[errorOn].id}">${o.error}</a>` : o.error]) : ""}
 <p class="govuk-body">Green meets the target; amber misses it by no more than the tolerance; red by more. Targets set here take precedence over the data folder's targets.csv.</p>
 ${
   o.canEdit
     ? html`<form method="post" action="/targets" novalidate>
 ${csrfField(o.csrf)}
-<div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="target-indicator">Indicator</label>${indicatorSelect(o.defs, "indicator", "target-indicator", false)}</div>
-<div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="target-year">Year</label><div class="govuk-hint" id="year-hint">A financial year such as 2025-26, or a calendar year such as 2025.</div><input class="govuk-input govuk-input--width-5" id="target-year" name="year" type="text" value="${o.year}" aria-describedby="year-hint"></div>
-<div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="target-value">Target</label><input class="govuk-input govuk-input--width-5" id="target-value" name="target" type="text" inputmode="decimal"></div>
-<div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="target-tolerance">Tolerance</label><input class="govuk-input govuk-input--width-5" id="target-tolerance" name="tolerance" type="text" inputmode="decimal" value="0"></div>
+${field("indicator", indicatorSelect(o.defs, "indicator", TARGET_FIELDS.indicator.id, false, o.entered?.indicator ?? "", describedBy("indicator")))}
+${field("year", input("year", o.year, "govuk-input--width-5"))}
+${field("target", input("target", o.entered?.target ?? "", "govuk-input--width-5", "decimal"))}
+${field("tolerance", input("tolerance", o.entered?.tolerance ?? "0", "govuk-input--width-5", "decimal"))}
 <button type="submit" class="govuk-button" data-module="govuk-button">Save target</button>
 </form>`
     : ""

@@ -17,6 +17,7 @@ import { type Html, html, raw } from "../html.ts";
 import { csrfField, periodPicker, qs, ragTag, spcIcon, summaryList, table } from "../layout.ts";
 import { breakdownShown, type IndicatorDetail, shown, shownCount } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
+import { hasRecords } from "./records.ts";
 import { ASSURANCE_ICONS } from "../../analysis/spc.ts";
 import { rag } from "../../analysis/rag.ts";
 
@@ -167,9 +168,11 @@ ${summaryList([
   ["Better when", d.def.polarity === "none" ? "no direction is set" : d.def.polarity],
 ])}
 <p class="govuk-body"><a class="govuk-link" href="${base}.csv?${qs(d.target, d.period)}" download>Download the values as CSV</a>${
-    p.childLevel
-      ? html` · <a class="govuk-link" href="${base}/records?${qs(d.target, d.period, { part: "numerator" })}">See the records behind this figure</a> (child-level; your viewing is recorded)`
-      : ""
+    !p.childLevel
+      ? ""
+      : hasRecords(d.def)
+        ? html` · <a class="govuk-link" href="${base}/records?${qs(d.target, d.period, { part: "numerator" })}">See the records behind this figure</a> (child-level; your viewing is recorded)`
+        : html`</p><p class="govuk-body">This figure is loaded as an aggregate figure (from a measures.csv file), so there are no child records behind it.`
   }</p>
 <h2 class="govuk-heading-m">What the figures say</h2>
 <p class="govuk-body">${d.narrative ?? "No complete financial year to describe yet."}</p>
