@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -148,6 +148,22 @@ test("import computes; indicators prints values and --json the contract shape; r
     const bad = capture();
     assert.equal(await main(["indicators", "--period", "2024-Q9", "--data", t.dir], bad), 1);
     assert.match(bad.stderr(), /not a period/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("a command that reads names a --data folder holding no store, and makes nothing there", async () => {
+  const t = tempDir();
+  try {
+    const missing = join(t.dir, "typo");
+    for (const args of [["indicators"], ["snapshots"], ["audit", "--verify"], ["digest"], ["backup", "--out", join(t.dir, "b.gz")]]) {
+      const o = capture();
+      assert.equal(await main([...args, "--data", missing], o), 1, args.join(" "));
+      assert.match(o.stderr(), new RegExp(`LANTERN_STORE_MISSING: There is no Lantern store in ${missing.replaceAll("/", "\\/")}`), args.join(" "));
+      assert.match(o.stderr(), /lantern demo --data DIR/);
+    }
+    assert.equal(existsSync(missing), false);
   } finally {
     t.cleanup();
   }

@@ -6,9 +6,10 @@
  * the schema up to date.
  */
 
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { LanternError } from "../core/errors.ts";
-import { openDuckDbStore } from "./duckdb.ts";
+import { duckDbPath, openDuckDbStore } from "./duckdb.ts";
 import { migrate } from "./migrations.ts";
 import { openPostgresStore, redactUrl } from "./postgres.ts";
 import type { Store } from "./port.ts";
@@ -26,8 +27,17 @@ export function storeConfig(dataFlag: string | undefined, env: NodeJS.ProcessEnv
   return url ? { dataDir, databaseUrl: url } : { dataDir };
 }
 
-/** Open the configured store and migrate it. */
-export async function openStore(config: StoreConfig): Promise<Store> {
+/**
+ * Open the configured store and migrate it. `existing`: a command that only reads (or needs data
+ * already loaded) must not make an empty store in a mistyped --data folder and then report that
+ * nothing is loaded; it is told where it looked instead.
+ */
+export async function openStore(config: StoreConfig, opts: { readonly existing?: boolean } = {}): Promise<Store> {
+  if (opts.existing && !config.databaseUrl && !existsSync(duckDbPath(config.dataDir))) {
+    throw new LanternError("LANTERN_STORE_MISSING", `There is no Lantern store in ${config.dataDir}.`, {
+      hint: "Check --data (or LANTERN_DATA), or make one there with `lantern demo --data DIR` or `lantern import FILES --authority CODE --data DIR`.",
+    });
+  }
   let store: Store;
   if (config.databaseUrl) {
     if (!/^postgres(ql)?:\/\//i.test(config.databaseUrl)) {

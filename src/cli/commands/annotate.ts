@@ -73,7 +73,7 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
   }
   if (values.indicator && !indicatorLibrary().get(values.indicator)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${values.indicator}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   if (values.area && !AREAS.some((a) => a.id === values.area)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown area ${values.area}.`, { hint: `Areas: ${AREAS.map((a) => a.id).join(", ")}` });
-  const store = await openStore(storeConfig(values.data));
+  const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     const id = values.id ? intOption("id", values.id, 0, 1, 2 ** 31 - 1) : undefined;
     let base: Awaited<ReturnType<typeof annotationHistory>>[number] | undefined;
@@ -115,7 +115,7 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
 async function list(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("annotations", argv, { authority: { type: "string" }, history: { type: "string" } });
   if (!values.authority) throw new LanternError("LANTERN_USAGE", "Say which authority with --authority CODE.");
-  const store = await openStore(storeConfig(values.data));
+  const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     if (values.history) {
       const id = intOption("history", values.history, 0, 1, 2 ** 31 - 1);

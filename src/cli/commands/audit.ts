@@ -52,7 +52,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     if (v !== undefined && !DAY.test(v)) throw new LanternError("LANTERN_BAD_OPTION", `--${k} ${v} is not a date; write it as YYYY-MM-DD.`);
   }
   const limit = intOption("limit", values.limit, 50, 1, 100_000);
-  const store = await openStore(storeConfig(values.data));
+  const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     if (values.verify) {
       const r = await verifyAuditChain(store, expect);

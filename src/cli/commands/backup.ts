@@ -85,7 +85,7 @@ function when(iso: string): string {
 async function runBackup(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("backup", argv, { out: { type: "string" } });
   if (!values.out) throw new LanternError("LANTERN_USAGE", "Say where to write the backup with --out FILE.", { hint: "For example `lantern backup --out lantern.backup.gz`." });
-  const store = await openStore(storeConfig(values.data));
+  const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     const bar = progressBar(o, "Backing up");
     const r = await writeBackup(store, values.out, { actor: actor(), onProgress: (d, t, l) => bar.update(d, t, l) });

@@ -37,7 +37,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const { unknown } = selectIndicators(values.indicator);
   if (unknown.length) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${unknown.join(", ")}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   const config = storeConfig(values.data);
-  const store = await openStore(config);
+  const store = await openStore(config, { existing: true });
   const bar = progressBar(o, "Computing");
   try {
     const r = await computeAndStore(store, {

@@ -31,7 +31,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("digest", argv, { period: { type: "string" }, authority: { type: "string" } });
   if (values.period && !parsePeriod(values.period)) throw new LanternError("LANTERN_BAD_OPTION", `--period ${values.period} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
   const config = storeConfig(values.data);
-  const store = await openStore(config);
+  const store = await openStore(config, { existing: true });
   try {
     const targets = await resolveTargets(store, values.authority ? { authority: values.authority } : {});
     if (!targets.length) {

@@ -76,7 +76,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   if (values.format === "annex-a") annexPeriod(values.period);
   else if (writer) collectionYear(values.period, values.format === "ssda903" ? "SSDA903" : "CIN census");
   if (values.format === "annex-a" && !/\.xlsx$/i.test(values.out)) throw new LanternError("LANTERN_BAD_OPTION", `Annex A is written as a workbook: --out ${values.out} should end .xlsx.`, { hint: "For example --out annex-a.xlsx" });
-  const store = await openStore(storeConfig(values.data));
+  const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     if (writer) {
       // A return or Annex A for a period the data does not cover would be written all the same, empty or as of the wrong day.

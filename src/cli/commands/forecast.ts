@@ -50,7 +50,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     }
   }
   const config = storeConfig(values.data);
-  const store = await openStore(config);
+  const store = await openStore(config, { existing: true });
   try {
     const targets = await resolveTargets(store, values.authority ? { authority: values.authority } : {});
     if (!targets.length) {

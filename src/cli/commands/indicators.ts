@@ -99,7 +99,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     throw new LanternError("LANTERN_BAD_OPTION", `No selected indicator has a breakdown by ${values.by}.`, { hint: "`lantern indicators --list` shows each indicator's breakdowns." });
   }
   const config = storeConfig(values.data);
-  const store = await openStore(config);
+  const store = await openStore(config, { existing: true });
   try {
     const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;
     const targets = await resolveTargets(store, { ...(values.authority ? { authority: values.authority } : {}), ...(snapshot !== undefined ? { snapshot } : {}) });

@@ -93,7 +93,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   if (values.calendar) {
     const today = values.today ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new LanternError("LANTERN_BAD_OPTION", `--today ${today} is not a date.`, { hint: "Write it as YYYY-MM-DD." });
-    const store = await openStore(config);
+    const store = await openStore(config, { existing: true });
     try {
       return await calendar(store, values.authority, today, values.json, o);
     } finally {
@@ -118,7 +118,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     ...(values.committee ? { committee: values.committee } : {}),
     ...(snapshot !== undefined ? { snapshot } : {}),
   };
-  const store = await openStore(config);
+  const store = await openStore(config, { existing: true });
   try {
     const doc = await reportDocument(store, job);
     writeFileSync(values.out!, await reportBytes(doc, format));

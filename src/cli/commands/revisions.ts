@@ -41,7 +41,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   for (const k of kinds ?? []) {
     if (!["month", "quarter", "year", "rolling", "calendar"].includes(k)) throw new LanternError("LANTERN_BAD_OPTION", `--kind ${k} is not a kind of period.`, { hint: "Use month, quarter, year, rolling or calendar." });
   }
-  const store = await openStore(storeConfig(values.data));
+  const store = await openStore(storeConfig(values.data), { existing: true });
   let list: FigureRevision[];
   try {
     if (values.authority) {

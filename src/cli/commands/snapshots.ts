@@ -22,7 +22,7 @@ Examples:
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("snapshots", argv, { authority: { type: "string" } });
-  const store = await openStore(storeConfig(values.data));
+  const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     const snaps = await listSnapshots(store, values.authority);
     if (values.json) {
