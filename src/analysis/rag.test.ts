@@ -46,3 +46,28 @@ test("targets.csv: read, located problems, matched to periods by financial year"
   assert.equal(targetFor(targets, "ehcp_20wk_pct", "2024")?.target, 60);
   assert.equal(targetFor(targets, "assess_45wd_pct", "2025-04"), undefined);
 });
+
+test("targets.csv meets the rules the browser form does: a real financial year, percentages within 0-100, nothing negative or absurd", () => {
+  const units: Record<string, "percent" | "count"> = { assess_45wd_pct: "percent", referrals: "count" };
+  const { targets, issues } = parseTargets(
+    "indicator,year,target,tolerance\nassess_45wd_pct,2026-28,90,5\nassess_45wd_pct,2025-26,150,5\nreferrals,2025-26,-5,0\nreferrals,2024-25,1e21,0\nreferrals,2023-24,3000,100",
+    "targets.csv",
+    (id) => id in units,
+    (id) => units[id],
+  );
+  assert.deepEqual(
+    targets.map((t) => `${t.indicator} ${t.year}`),
+    ["referrals 2023-24"],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.code, i.file, i.row, i.column, i.value]),
+    [
+      ["TARGETS_VALUE_INVALID", "targets.csv", 2, "year", "2026-28"],
+      ["TARGETS_VALUE_INVALID", "targets.csv", 3, "target", "150"],
+      ["TARGETS_VALUE_INVALID", "targets.csv", 4, "target", "-5"],
+      ["TARGETS_VALUE_INVALID", "targets.csv", 5, "target", "1e21"],
+    ],
+  );
+  assert.match(issues[0]!.message, /its two years must follow each other, as in 2026-27/);
+  assert.match(issues[1]!.message, /not a percentage from 0 to 100/);
+});

@@ -9,8 +9,8 @@
 
 import { parse } from "csv-parse/sync";
 import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
-import type { DataIssue } from "../core/errors.ts";
-import type { Polarity } from "../kpi/types.ts";
+import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import type { Polarity, Unit } from "../kpi/types.ts";
 
 /** A target for one indicator and year. */
 export interface Target {
@@ -50,8 +50,40 @@ export function targetYear(period: string): string | undefined {
   return `${fy}-${String((fy + 1) % 100).padStart(2, "0")}`;
 }
 
+/** The largest target or tolerance accepted: far above any real figure, and a double stores it exactly. */
+export const MAX_TARGET = 1e9;
+
+/** A refused target field: the error carries the field (as the issue's column) so the form can point at it. */
+function badTarget(column: "year" | "target" | "tolerance", value: string, message: string, expected: string): LanternError {
+  return new LanternError("LANTERN_BAD_OPTION", message, { hint: `Write ${expected}.`, issues: [{ code: `TARGET_${column.toUpperCase()}_INVALID`, severity: "error", column, value, expected, message }] });
+}
+
+/**
+ * Check a target before it is saved: a real financial year (two consecutive years, 2025-26) or
+ * a calendar year (2025); a target and tolerance that are finite numbers, not negative and below
+ * {@link MAX_TARGET}; for a percentage, within 0 to 100.
+ */
+export function checkTarget(t: { year: string; target: number; tolerance: number }, unit: Unit = "count"): void {
+  const fy = /^(\d{4})-(\d{2})$/.exec(t.year);
+  const year = Number(fy?.[1] ?? t.year);
+  const yearOk = fy ? (year + 1) % 100 === Number(fy[2]) : /^\d{4}$/.test(t.year);
+  if (!yearOk || year < 1990 || year > 2099) {
+    const why = fy && year >= 1990 && year <= 2099 ? `"${t.year}" is not a financial year: its two years must follow each other, as in ${year}-${String((year + 1) % 100).padStart(2, "0")}.` : `"${t.year}" is not a financial year or a calendar year.`;
+    throw badTarget("year", t.year, why, "a financial year such as 2025-26, or a calendar year such as 2025");
+  }
+  const range = (column: "target" | "tolerance", x: number, what: string) => {
+    const shown = Number.isNaN(x) ? "" : String(x);
+    if (!Number.isFinite(x)) throw badTarget(column, shown, `The ${what} must be a number.`, unit === "percent" ? "a percentage from 0 to 100, such as 85" : "a number of at least 0, such as 120");
+    if (unit === "percent" && (x < 0 || x > 100)) throw badTarget(column, shown, `The ${what} ${x} is not a percentage from 0 to 100.`, "a percentage from 0 to 100, such as 85");
+    if (x < 0) throw badTarget(column, shown, `The ${what} cannot be negative: ${x} is below 0.`, "a number of at least 0");
+    if (x >= MAX_TARGET) throw badTarget(column, shown, `The ${what} ${x} is too large: it must be below ${MAX_TARGET.toLocaleString("en-GB")}.`, `a number from 0 to ${MAX_TARGET.toLocaleString("en-GB")}`);
+  };
+  range("target", t.target, "target");
+  range("tolerance", t.tolerance, "tolerance");
+}
+
 /** Read a targets file; every problem is located by row and column. */
-export function parseTargets(text: string, fileName: string, knownIndicator: (id: string) => boolean): { targets: Target[]; issues: DataIssue[] } {
+export function parseTargets(text: string, fileName: string, knownIndicator: (id: string) => boolean, unitOf: (id: string) => Unit | undefined = () => undefined): { targets: Target[]; issues: DataIssue[] } {
   const issues: DataIssue[] = [];
   let records: string[][];
   try {
@@ -84,6 +116,15 @@ export function parseTargets(text: string, fileName: string, knownIndicator: (id
     const key = `${indicator}|${year}`;
     if (seen.has(key)) bad("year", `${indicator} already has a target for ${year}.`, "one target per indicator and year");
     seen.add(key);
+    // The rules a target typed in the browser meets (a real year, a percentage within 0-100, …).
+    if (!issues.some((x) => x.row === row)) {
+      try {
+        checkTarget({ year, target, tolerance }, unitOf(indicator));
+      } catch (e) {
+        if (!isLanternError(e)) throw e;
+        for (const i of e.issues) issues.push({ ...i, code: "TARGETS_VALUE_INVALID", file: fileName, row, value: cell(i.column ?? "") || (i.value ?? "") });
+      }
+    }
     if (!issues.some((x) => x.row === row)) targets.push({ indicator, year, target, tolerance, ...(pol ? { polarity: pol as "higher" | "lower" } : {}) });
   });
   return { targets, issues };

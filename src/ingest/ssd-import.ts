@@ -155,7 +155,6 @@ async function importOn(store: Store, opts: ImportOptions): Promise<ImportResult
     });
   }
   const loads = discoverLoads(opts.paths, opts.authority);
-  for (const a of new Set(loads.map((l) => l.authority))) await checkAuthorityCase(store, a);
   if (opts.dryRun) return importLoads(store, opts, loads, started, now);
   // Two loads for one authority never interleave: the second waits (in this process, or on
   // PostgreSQL in any process) and then sees the first one's snapshot as the previous one.
@@ -169,6 +168,7 @@ async function importOn(store: Store, opts: ImportOptions): Promise<ImportResult
 
 async function importLoads(store: Store, opts: ImportOptions, loads: readonly AuthorityFiles[], started: number, now: () => Date): Promise<ImportResult> {
   const log = new IssueLog(opts.maxIssues ?? 200);
+  for (const a of new Set(loads.map((l) => l.authority))) await checkAuthorityCase(store, a);
 
   // Phase 1: fingerprints and re-import detection.
   const plans: Plan[] = [];

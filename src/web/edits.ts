@@ -7,7 +7,9 @@
  */
 
 import { LanternError } from "../core/errors.ts";
-import type { Target } from "../analysis/rag.ts";
+import { checkTarget, type Target } from "../analysis/rag.ts";
+
+export { checkTarget, MAX_TARGET } from "../analysis/rag.ts";
 import { targetsIn } from "../analysis/digest-data.ts";
 import type { Unit } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
@@ -121,38 +123,6 @@ const toTarget = (r: TargetRow): TargetVersion => ({
   changedBy: r.changed_by,
   changedAt: r.changed_at,
 });
-
-/** The largest target or tolerance accepted: far above any real figure, and a double stores it exactly. */
-export const MAX_TARGET = 1e9;
-
-/** A refused target field: the error carries the field (as the issue's column) so the form can point at it. */
-function badTarget(column: "year" | "target" | "tolerance", value: string, message: string, expected: string): LanternError {
-  return new LanternError("LANTERN_BAD_OPTION", message, { hint: `Write ${expected}.`, issues: [{ code: `TARGET_${column.toUpperCase()}_INVALID`, severity: "error", column, value, expected, message }] });
-}
-
-/**
- * Check a target before it is saved: a real financial year (two consecutive years, 2025-26) or
- * a calendar year (2025); a target and tolerance that are finite numbers, not negative and below
- * {@link MAX_TARGET}; for a percentage, within 0 to 100.
- */
-export function checkTarget(t: { year: string; target: number; tolerance: number }, unit: Unit = "count"): void {
-  const fy = /^(\d{4})-(\d{2})$/.exec(t.year);
-  const year = Number(fy?.[1] ?? t.year);
-  const yearOk = fy ? (year + 1) % 100 === Number(fy[2]) : /^\d{4}$/.test(t.year);
-  if (!yearOk || year < 1990 || year > 2099) {
-    const why = fy && year >= 1990 && year <= 2099 ? `"${t.year}" is not a financial year: its two years must follow each other, as in ${year}-${String((year + 1) % 100).padStart(2, "0")}.` : `"${t.year}" is not a financial year or a calendar year.`;
-    throw badTarget("year", t.year, why, "a financial year such as 2025-26, or a calendar year such as 2025");
-  }
-  const range = (column: "target" | "tolerance", x: number, what: string) => {
-    const shown = Number.isNaN(x) ? "" : String(x);
-    if (!Number.isFinite(x)) throw badTarget(column, shown, `The ${what} must be a number.`, unit === "percent" ? "a percentage from 0 to 100, such as 85" : "a number of at least 0, such as 120");
-    if (unit === "percent" && (x < 0 || x > 100)) throw badTarget(column, shown, `The ${what} ${x} is not a percentage from 0 to 100.`, "a percentage from 0 to 100, such as 85");
-    if (x < 0) throw badTarget(column, shown, `The ${what} cannot be negative: ${x} is below 0.`, "a number of at least 0");
-    if (x >= MAX_TARGET) throw badTarget(column, shown, `The ${what} ${x} is too large: it must be below ${MAX_TARGET.toLocaleString("en-GB")}.`, `a number from 0 to ${MAX_TARGET.toLocaleString("en-GB")}`);
-  };
-  range("target", t.target, "target");
-  range("tolerance", t.tolerance, "tolerance");
-}
 
 /** Save a new version of the target for an indicator and year (or remove it with `deleted`); `unit` is the indicator's. */
 export async function saveTarget(
