@@ -124,6 +124,12 @@ test("bad rows exit 2 naming file, row, column, value and what was expected", as
   const one = await run(["--input", file("one.csv", "date,value\n2024-01-01,1\n")]);
   assert.equal(one.code, 2);
   assert.match(one.err, /needs at least 2/);
+  // Values so large the limits would overflow (they printed NaN): refused by row.
+  const huge = await run(["--input", file("huge.csv", "date,value\n2024-01-01,1e300\n2024-02-01,-1e300\n2024-03-01,5\n")]);
+  assert.equal(huge.code, 2);
+  assert.match(huge.err, /SPC_VALUE_INVALID at huge\.csv, row 2, column value: The value is too large to chart/);
+  assert.match(huge.err, /row 3/);
+  assert.doesNotMatch(huge.err + huge.out, /NaN/);
 });
 
 test("bad flags exit 1 and say what is accepted", async () => {

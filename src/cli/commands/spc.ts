@@ -67,6 +67,8 @@ Examples:
 `;
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** The largest value charted: SPC limits add and subtract values, and beyond this a double loses them. */
+const MAX_VALUE = 1e15;
 
 /** A date cell as ISO, or null: YYYY-MM-DD or DD/MM/YYYY, real calendar dates only. */
 function parseDate(s: string): string | null {
@@ -150,8 +152,11 @@ export function readSeriesCsv(text: string, file: string): SpcInputPoint[] {
     } else seen.set(date, row);
     if (!NUMBER.test(rawValue)) {
       issues.push({ code: "SPC_VALUE_INVALID", severity: "error", file, row, column: "value", value: rawValue, expected: "a number such as 1200 or 61.5 (no gaps, no thousands separators)", message: "The value is missing or not a number." });
+    } else if (!(Math.abs(Number(rawValue)) < MAX_VALUE)) {
+      // Limits are sums and differences of values: far beyond any real figure they overflow to nonsense.
+      issues.push({ code: "SPC_VALUE_INVALID", severity: "error", file, row, column: "value", value: rawValue, expected: `a number between -${MAX_VALUE.toExponential()} and ${MAX_VALUE.toExponential()}`, message: "The value is too large to chart." });
     }
-    if (date !== null && NUMBER.test(rawValue)) points.push({ date, value: Number(rawValue), row });
+    if (date !== null && NUMBER.test(rawValue) && Math.abs(Number(rawValue)) < MAX_VALUE) points.push({ date, value: Number(rawValue), row });
   });
   if (issues.length) {
     const serial = issues.some((i) => i.code === "SPC_DATE_EXCEL_SERIAL");

@@ -59,6 +59,12 @@ test("lantern users refuses misuse with a hint: no subcommand, no role, a short 
     await assert.rejects(cmd.run(["add", "ann", "--role", "boss", "--data", t.dir], capture()), { code: "LANTERN_AUTH_BAD_ROLE" });
     assert.equal(await makeUsersCommand().run(["add", "ann", "--role", "analyst", "--data", t.dir], capture()), 0);
     await assert.rejects(makeUsersCommand().run(["add", "ann", "--role", "analyst", "--data", t.dir], capture()), { code: "LANTERN_AUTH_USER_EXISTS" });
+    // Areas given for a role that sees every area would be dropped without a word.
+    await assert.rejects(makeUsersCommand().run(["add", "bob", "--role", "analyst", "--areas", "front_door", "--data", t.dir], capture()), {
+      code: "LANTERN_USAGE",
+      message: "--areas applies to managers only: an analyst sees every area.",
+    });
+    await assert.rejects(makeUsersCommand().run(["role", "ann", "--role", "member", "--areas", "front_door", "--data", t.dir], capture()), { code: "LANTERN_USAGE" });
   } finally {
     t.cleanup();
   }

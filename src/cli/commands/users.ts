@@ -79,6 +79,10 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
     };
     const needRole = () => {
       if (!values.role) throw new LanternError("LANTERN_USAGE", `lantern users ${sub} needs --role admin|analyst|manager|member.`, { hint: "Run `lantern users --help` for examples." });
+      // Areas narrow what a manager sees; any other role sees every area, so areas given for it would be dropped unsaid.
+      if (values.areas !== undefined && values.role !== "manager") {
+        throw new LanternError("LANTERN_USAGE", `--areas applies to managers only: ${/^[aeiou]/.test(values.role) ? "an" : "a"} ${values.role} sees every area.`, { hint: "Leave out --areas, or use --role manager." });
+      }
       return values.role;
     };
     const areas = (values.areas ?? "").split(",").filter(Boolean);
