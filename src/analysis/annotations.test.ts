@@ -49,6 +49,9 @@ test("deleting an annotation already deleted writes nothing; an indicator and an
     ]);
     const both = await saveAnnotation(store, { authority: "202", indicator: "referrals", area: "front_door", date: "2024-04-01", kind: "note", note: "x", by: "a" }).catch((e: unknown) => e);
     assert.ok(isLanternError(both) && both.code === "LANTERN_BAD_OPTION" && /not both/.test(both.message));
+    // A note on something that is not an indicator or area would never be shown anywhere.
+    await assert.rejects(saveAnnotation(store, { authority: "202", indicator: "nope", date: "2024-04-01", kind: "note", note: "x", by: "a" }), /nope is not an indicator/);
+    await assert.rejects(saveAnnotation(store, { authority: "202", area: "nowhere", date: "2024-04-01", kind: "note", note: "x", by: "a" }), /nowhere is not an area/);
   } finally {
     await cleanup();
   }

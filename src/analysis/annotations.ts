@@ -8,7 +8,8 @@
 
 import { dayNumber } from "../calendar/dates.ts";
 import { LanternError } from "../core/errors.ts";
-import type { AreaId, IndicatorDef } from "../kpi/types.ts";
+import { indicatorLibrary } from "../kpi/library/index.ts";
+import { type AreaId, AREAS, type IndicatorDef } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
 import type { SeriesBreak } from "./trends.ts";
 
@@ -78,6 +79,13 @@ export async function saveAnnotation(
   if (!a.note.trim()) throw new LanternError("LANTERN_BAD_OPTION", "An annotation needs some text.");
   if (!a.indicator && !a.area) throw new LanternError("LANTERN_BAD_OPTION", "Say what the annotation is about: an indicator or an area.");
   if (a.indicator && a.area) throw new LanternError("LANTERN_BAD_OPTION", "An annotation is about an indicator or an area, not both.", { hint: "Give one: a note on an area already applies to every indicator in it." });
+  // Checked here, not only by the callers: a note on an id that is no indicator would never be shown.
+  if (a.indicator && !indicatorLibrary().get(a.indicator)) {
+    throw new LanternError("LANTERN_BAD_OPTION", `${a.indicator.slice(0, 60)} is not an indicator.`, { hint: "Run `lantern indicators --list` for the ids." });
+  }
+  if (a.area && !AREAS.some((x) => x.id === a.area)) {
+    throw new LanternError("LANTERN_BAD_OPTION", `${a.area.slice(0, 60)} is not an area.`, { hint: `Areas are: ${AREAS.map((x) => x.id).join(", ")}.` });
+  }
   return store.transaction(async () => {
     let id = a.id;
     let version = 1;
