@@ -20,6 +20,7 @@ import type { CellValue } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
+import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdTable } from "../store/ssd-schema.ts";
 import { ANNEX_A_FEEDS, AnnexMapper, type AnnexRow, annexDate, matchAnnexList } from "./annex-a.ts";
 import { CIN_FEEDS, type CinChild, type CinDate, cinChildFrom, cinHeaderFrom, mapCin } from "./cin-census.ts";
@@ -515,14 +516,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   const fedTables = [...outcome.fed].sort();
   const tables = fedTables.map((t) => ({ table: t, rows: sink.tables.get(t)!.rows }));
   const rows = tables.reduce((s, t) => s + t.rows, 0);
-  let carried = new Set<string>();
-  if (store && authority) {
-    const prev = await store.all<{ table_name: string }>(
-      `SELECT st.table_name FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id WHERE l.la_code = $1`,
-      [authority],
-    );
-    carried = new Set(prev.map((r) => r.table_name));
-  }
+  const carried = store && authority ? (await latestTables(store, authority)).keys() : [];
   const available = new Set([...fedTables, ...carried]);
   const base = {
     authority: authority || "?",

@@ -23,6 +23,7 @@ import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, LanternError } from "../core/errors.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
+import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdColumn, type SsdTable } from "../store/ssd-schema.ts";
 import { type AuthorityFiles, discoverLoads, type SsdFile } from "./discover.ts";
 import { type CellProblem, isProblem, parseCell } from "./values.ts";
@@ -336,14 +337,7 @@ export async function replacementIssues(
   orphans: "error" | "warning" = "error",
 ): Promise<DataIssue[]> {
   const issues: DataIssue[] = [];
-  const stored = new Map(
-    (
-      await store.all<{ table_name: string; row_count: number }>(
-        `SELECT st.table_name, st.row_count FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id WHERE l.la_code = $1`,
-        [authority],
-      )
-    ).map((r) => [r.table_name, Number(r.row_count)]),
-  );
+  const stored = await latestTables(store, authority);
   const total = [...loaded.values()].reduce((n, t) => n + t.rows, 0);
   if (total === 0) {
     issues.push({
@@ -404,14 +398,7 @@ export async function replacementIssues(
  */
 export async function carryPeople(store: Store, staging: LoadStaging, authority: string, fed: ReadonlySet<string>): Promise<number> {
   if (!fed.has("ssd_person")) return 0;
-  const stored = new Set(
-    (
-      await store.all<{ table_name: string }>(
-        `SELECT st.table_name FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id WHERE l.la_code = $1 AND st.row_count > 0`,
-        [authority],
-      )
-    ).map((r) => r.table_name),
-  );
+  const stored = new Set([...(await latestTables(store, authority))].filter(([, rows]) => rows > 0).map(([t]) => t));
   if (!stored.has("ssd_person")) return 0;
   const refs: string[] = [];
   for (const t of SSD_TABLES) {
@@ -615,11 +602,7 @@ async function readFile(
 }
 
 async function storedKeysIfAny(store: Store, authority: string, table: string, column: string): Promise<Set<string> | undefined> {
-  const has = await store.all<{ n: number }>(
-    `SELECT count(*) AS n FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = $2 WHERE l.la_code = $1`,
-    [authority, table],
-  );
-  if (!has[0] || has[0].n === 0) return undefined;
+  if (!(await latestTables(store, authority)).has(table)) return undefined;
   return storedKeys(store, authority, table, column);
 }
 

@@ -44,7 +44,7 @@ import {
 } from "./backup-format.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import type { BulkColumn, BulkWriter, Store } from "./port.ts";
-import { SHARED_PREFIX } from "./workers.ts";
+import { SHARED_PREFIX_LIKE } from "./workers.ts";
 
 /** One table of a store, with its columns as a backup writes them. */
 export interface TableInfo {
@@ -79,7 +79,7 @@ export async function listTables(store: Store): Promise<TableInfo[]> {
      FROM information_schema.columns c
      JOIN information_schema.tables t ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema AND t.table_name = c.table_name
      WHERE c.table_catalog = current_database() AND c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-       AND c.table_name NOT LIKE '${SHARED_PREFIX.replaceAll("_", "\\_")}%' ESCAPE '\\'
+       AND c.table_name NOT LIKE '${SHARED_PREFIX_LIKE}%' ESCAPE '\\'
      ORDER BY c.table_name, c.ordinal_position`,
   );
   const out = new Map<string, BackupColumn[]>();

@@ -22,7 +22,7 @@ import { LanternError } from "../core/errors.ts";
 import { advisoryKey } from "./locks.ts";
 import { CHANGE_CHANNEL } from "./migrations.ts";
 import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
-import { runWorkers, SHARED_PREFIX, workerCount } from "./workers.ts";
+import { runWorkers, SHARED_PREFIX, SHARED_PREFIX_LIKE, workerCount } from "./workers.ts";
 
 /** Type OIDs whose text form we read ourselves. */
 const OID = { int8: 20, date: 1082, timestamp: 1114, timestamptz: 1184, numeric: 1700 } as const;
@@ -136,6 +136,11 @@ function columnType(t: BulkColumn["type"]): string {
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A table's column list for CREATE TABLE: each column quoted, with its PostgreSQL type. */
+function columnDefs(columns: readonly BulkColumn[]): string {
+  return columns.map((c) => `${quoteIdent(c.name)} ${columnType(c.type)}`).join(", ");
 }
 
 /** Flush a writer's buffer once it holds this many characters. */
@@ -276,9 +281,8 @@ class PgStore implements Store {
     if (!this.#als.getStore()) {
       throw new Error(`createStaging(${name}) on PostgreSQL must run inside store.session() or store.transaction(): temporary tables belong to one connection`);
     }
-    const cols = columns.map((c) => `${quoteIdent(c.name)} ${columnType(c.type)}`);
     await this.run(`DROP TABLE IF EXISTS pg_temp.${quoteIdent(name)}`);
-    await this.run(`CREATE TEMP TABLE ${quoteIdent(name)} (${cols.join(", ")})`);
+    await this.run(`CREATE TEMP TABLE ${quoteIdent(name)} (${columnDefs(columns)})`);
   }
 
   async parallel<T>(n: number, fn: (worker: Store, index: number, failed: () => boolean) => Promise<T>): Promise<T[]> {
@@ -294,7 +298,7 @@ class PgStore implements Store {
       const table = `${SHARED_PREFIX}${me!.pid}_${name}`;
       if (Buffer.byteLength(table) > 63) throw new Error(`createShared: the name ${table} is longer than PostgreSQL keeps (63 bytes)`);
       await this.run(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
-      await this.run(`CREATE UNLOGGED TABLE ${quoteIdent(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${columnType(c.type)}`).join(", ")})`);
+      await this.run(`CREATE UNLOGGED TABLE ${quoteIdent(table)} (${columnDefs(columns)})`);
       return quoteIdent(table);
     });
   }
@@ -303,8 +307,8 @@ class PgStore implements Store {
   async #dropLeftShared(): Promise<void> {
     const left = await this.all<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE '${SHARED_PREFIX.replaceAll("_", "\\_")}%' ESCAPE '\\'
-         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE c.relname LIKE '${SHARED_PREFIX.replaceAll("_", "\\_")}' || a.pid || '\\_%' ESCAPE '\\')`,
+       WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE '${SHARED_PREFIX_LIKE}%' ESCAPE '\\'
+         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE c.relname LIKE '${SHARED_PREFIX_LIKE}' || a.pid || '\\_%' ESCAPE '\\')`,
     );
     for (const r of left) await this.run(`DROP TABLE IF EXISTS ${quoteIdent(r.name)}`);
   }

@@ -68,6 +68,15 @@ export async function tableRows(store: Store, table: string, snapshotId: number)
   );
 }
 
+/** The tables an authority's latest snapshot holds (carried forward or loaded), with their row counts; empty before its first load. */
+export async function latestTables(store: Store, authority: string): Promise<Map<string, number>> {
+  const rows = await store.all<{ table_name: string; row_count: number }>(
+    `SELECT st.table_name, st.row_count FROM lantern_latest_snapshot l JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id WHERE l.la_code = $1`,
+    [authority],
+  );
+  return new Map(rows.map((r) => [r.table_name, Number(r.row_count)]));
+}
+
 /** Row counts of the current data per authority and table. */
 export async function currentCounts(store: Store): Promise<{ la_code: string; table_name: string; row_count: number; snapshot_id: number }[]> {
   return store.all(

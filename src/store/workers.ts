@@ -34,3 +34,6 @@ export function workerCount(n: number): number {
  * session that made it): such tables are a compute's scratch space, which backups leave out.
  */
 export const SHARED_PREFIX = "lantern_work_";
+
+/** {@link SHARED_PREFIX} as a LIKE pattern (its underscores literal), for use with `ESCAPE '\'`. */
+export const SHARED_PREFIX_LIKE = SHARED_PREFIX.replaceAll("_", "\\_");
