@@ -311,3 +311,26 @@ test("a return loaded over an SSD export keeps the person rows of the children t
     await cleanup();
   }
 });
+
+test("figures a 903 cannot settle have no value, with the reason, not 0%: return home interviews it does not carry", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const { loadBankHolidays } = await import("../calendar/working-days.ts");
+    const { ensureReferenceTables } = await import("../kpi/reference-tables.ts");
+    const { resolveTargets } = await import("../kpi/targets.ts");
+    const { computeIndicator } = await import("../kpi/engine.ts");
+    const { indicatorLibrary } = await import("../kpi/library/index.ts");
+    assert.equal((await loadFormats(store, { paths: [files()], authority: "203" })).status, "loaded");
+    await ensureReferenceTables(store, loadBankHolidays());
+    const [target] = await resolveTargets(store);
+    const offered = await computeIndicator(store, indicatorLibrary().get("missing_rhi_offered_pct")!, [target!], { periodIds: ["2023-07"] });
+    const july = offered.find((v) => !v.breakdown)!;
+    assert.equal(july.denominator, 1, "C1's episode ended in July 2023");
+    assert.equal(july.value, null);
+    assert.match(july.reason ?? "", /SSDA903 return does not carry it/);
+    const episodes = await computeIndicator(store, indicatorLibrary().get("missing_episodes")!, [target!], { periodIds: ["2023-07"] });
+    assert.equal(episodes.find((v) => !v.breakdown)!.value, 1, "what the 903 does carry is counted");
+  } finally {
+    await cleanup();
+  }
+});

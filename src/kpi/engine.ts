@@ -262,6 +262,21 @@ function finishSql(unit: IndicatorDef["unit"]): { value: string; numerator: stri
   }
 }
 
+/**
+ * `fin` withholding the value, with the indicator's reason, where its records cannot settle it
+ * (`IndicatorDef.unknown`; needs the aggregated `f.unknown` and `f.n`).
+ */
+function withUnknown(fin: ReturnType<typeof finishSql>, unknown: IndicatorDef["unknown"]): ReturnType<typeof finishSql> {
+  if (!unknown) return fin;
+  const when = unknown.when === "any" ? "f.unknown > 0" : "f.n > 0 AND f.unknown >= f.n";
+  return {
+    value: `CASE WHEN ${when} THEN NULL ELSE ${fin.value} END`,
+    numerator: `CASE WHEN ${when} THEN NULL ELSE ${fin.numerator} END`,
+    denominator: fin.denominator,
+    reason: `CASE WHEN ${when} THEN ${lit(unknown.reason)} ELSE ${fin.reason} END`,
+  };
+}
+
 /** The columns of a finished value, in the order `valuesSql` gives them (and the stored table holds them). */
 export const VALUE_COLUMNS = [
   { name: "snapshot_id", type: "int" },
@@ -370,7 +385,8 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
   // re-running the indicator's SQL per breakdown. Each statement costs DuckDB several
   // milliseconds to plan, so one beats a temporary table and three queries (4.4 s against
   // 3.3 s for the library on a 60,000-child authority).
-  const cols = ["la_code", "period_id", "num", "den", "measure", ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
+  const unknown = def.unknown;
+  const cols = ["la_code", "period_id", "num", "den", "measure", ...(unknown ? ["unknown"] : []), ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
   let from = "base b";
   // Ethnicity and disability come from the child's own record, for every indicator: from the
   // compute's table of them, else worked out once per child in this statement, or (the reference
@@ -399,19 +415,25 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
   // representative each, so a median passes through, except under a month roll-up, which
   // only indicators without a median take). Breakdowns: the record-level rows once per
   // dimension, grouped together.
-  const per = dims.map((dim, i) => `SELECT r.la_code, r.period_id, ${i} AS dim_no, CAST(coalesce(r.dim_${dim}, 'not recorded') AS VARCHAR) AS category, r.num, r.den, r.measure FROM rows_ r`);
-  const fin = finishSql(def.unit);
+  const per = dims.map(
+    (dim, i) => `SELECT r.la_code, r.period_id, ${i} AS dim_no, CAST(coalesce(r.dim_${dim}, 'not recorded') AS VARCHAR) AS category, r.num, r.den, r.measure${unknown ? ", r.unknown" : ""} FROM rows_ r`,
+  );
+  // Records that cannot be judged (`def.unknown`): counted beside all records, so a period's (or
+  // category's) value can be withheld when any, or all, of its records are such.
+  const unknownAgg = (a: string) => (unknown ? `, sum(${a}.unknown) AS unknown, count(*) AS n` : "");
+  const unknownSum = (a: string) => (unknown ? `, coalesce(sum(${a}.unknown), 0) AS unknown, coalesce(sum(${a}.n), 0) AS n` : "");
+  const fin = withUnknown(finishSql(def.unit), unknown);
   const breakdownName = dims.length ? `CASE f.dim_no ${dims.map((d, i) => `WHEN ${i} THEN ${lit(d)}`).join(" ")} ELSE '' END` : "''";
   return `${head},
     rows_ AS ${dims.length ? "MATERIALIZED " : ""}(SELECT ${cols.join(", ")} FROM ${from}),
     agg AS (SELECT r.la_code, r.period_id, sum(r.num) AS num, sum(r.den) AS den,
-      ${median("r")} AS median
+      ${median("r")} AS median${unknownAgg("r")}
       FROM rows_ r GROUP BY r.la_code, r.period_id),
     fin AS (SELECT p.la_code, p.period_id, p.pop_year, -1 AS dim_no, CAST('' AS VARCHAR) AS category,
       CAST(coalesce(sum(a.num), 0) AS DOUBLE PRECISION) AS numerator,
       CAST(coalesce(sum(a.den), 0) AS DOUBLE PRECISION) AS denominator,
       max(a.median) AS median,
-      ${pop ? "max(coalesce(pop.population_0_17, ref.population_0_17))" : "CAST(NULL AS BIGINT)"} AS population
+      ${pop ? "max(coalesce(pop.population_0_17, ref.population_0_17))" : "CAST(NULL AS BIGINT)"} AS population${unknownSum("a")}
     FROM t_pall p LEFT JOIN agg a ON a.la_code = p.la_code AND a.period_id = p.rep_id
     ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
     GROUP BY p.la_code, p.period_id, p.pop_year${
@@ -420,9 +442,9 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
     UNION ALL
     SELECT a.la_code, m.period_id, m.pop_year, a.dim_no, a.category,
       CAST(sum(a.num) AS DOUBLE PRECISION) AS numerator, CAST(sum(a.den) AS DOUBLE PRECISION) AS denominator,
-      max(a.median) AS median, CAST(NULL AS BIGINT) AS population FROM (
+      max(a.median) AS median, CAST(NULL AS BIGINT) AS population${unknownSum("a")} FROM (
       SELECT u.la_code, u.period_id, u.dim_no, u.category, sum(u.num) AS num, sum(u.den) AS den,
-        ${median("u")} AS median
+        ${median("u")} AS median${unknownAgg("u")}
       FROM (${per.join(" UNION ALL ")}) u GROUP BY u.la_code, u.period_id, u.dim_no, u.category
     ) a JOIN t_pall m ON m.la_code = a.la_code AND m.rep_id = a.period_id
     GROUP BY a.la_code, m.period_id, m.pop_year, a.dim_no, a.category`

@@ -75,6 +75,14 @@ export interface IndicatorDef {
   readonly source?: "sql" | "measures";
   /** The record-level SQL (see the module comment); empty for `measures` indicators. */
   readonly sql: string;
+  /**
+   * When what is held cannot settle a figure (a care leaver's latest contact falls after the
+   * period, so whether there was one within it is not known; a return that does not carry a
+   * field): the SQL also returns a column `unknown`, 1 for a record that cannot be judged. With
+   * `when: "any"` a period (or breakdown category) with any such record has no value; with
+   * `"all"`, one where every record is such. The value is then null with `reason`, never 0.
+   */
+  readonly unknown?: { readonly when: "any" | "all"; readonly reason: string };
 }
 
 /** A computed value. `value` is null (with `reason`) when it cannot be computed — never 0. */

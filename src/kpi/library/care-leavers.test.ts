@@ -116,4 +116,23 @@ test("latest contact within 8 weeks: day 56 counts, day 57 does not", async () =
   assert.equal(c.get("2024-25")!.numerator, 3, "L1 (30 days), L2 (56), L9 (0); not L3 (57), L12, L5, L8");
   assert.equal(c.get("2024-25")!.denominator, 7);
   assert.equal(c.get("2025-03")!.value, 50, "L2 yes, L3 no");
+  // Only each young person's latest contact is held: a period in which someone in the cohort was
+  // last contacted after it ended cannot be settled, so it has no value (not 0%).
+  for (const [p, who] of [
+    ["2024-04", "L1, last contacted 1 Mar 2025"],
+    ["2024-07", "L12, last contacted 1 Dec 2024"],
+    ["2024-25-Q2", "L12 and L9"],
+  ] as const) {
+    assert.equal(c.get(p)!.value, null, who);
+    assert.equal(c.get(p)!.numerator, null, who);
+    assert.match(c.get(p)!.reason ?? "", /cannot be known: .*latest contact/, who);
+  }
+  assert.equal(c.get("2024-10")!.value, 0, "L5 has no contact recorded: known, and not in contact");
+  assert.equal(c.get("2024-25-Q3")!.value, 0, "L5 and L8, neither with a contact recorded");
+  const byAge = await computeIndicator(store, indicatorLibrary().get("cl_contact_8wk_pct")!, [target], { periodIds: ["2024-12", "2024-25"] });
+  const age = (p: string, a: string) => byAge.find((v) => v.period === p && v.breakdown === "age" && v.category === a)!;
+  assert.equal(age("2024-25", "21").value, 50, "L2 (56 days) and L5");
+  assert.equal(age("2024-12", "20").value, 0, "L8 alone in December");
+  const recs = await indicatorRecords(store, indicatorLibrary().get("cl_contact_8wk_pct")!, target, "2024-07", "denominator");
+  assert.match(String(recs[0]!["why"]), /after the period: earlier contacts are not held/);
 });

@@ -59,11 +59,15 @@ const COHORT = `WITH cl AS (
       OR ${birthday(20)} BETWEEN p.start_date AND p.end_date OR ${birthday(21)} BETWEEN p.start_date AND p.end_date)
   )`;
 
-/** Care-leaver rows with `num` as given; `where` narrows the denominator. */
-function rows(num: string, why: string, where = ""): string {
+/**
+ * Care-leaver rows with `num` as given; `where` narrows the denominator; `unknown`, when given, is
+ * the condition under which a young person's row cannot be judged (see `IndicatorDef.unknown`).
+ */
+function rows(num: string, why: string, where = "", unknown = ""): string {
   return `${COHORT}
   SELECT c.la_code, c.period_id, c.person_id, c.record_id, CASE WHEN ${num} THEN 1 ELSE 0 END AS num, 1 AS den,
-    CAST(NULL AS DOUBLE PRECISION) AS measure, ${why} AS why,
+    CAST(NULL AS DOUBLE PRECISION) AS measure, ${why} AS why,${unknown ? `
+    CASE WHEN ${unknown} THEN 1 ELSE 0 END AS unknown,` : ""}
     CAST(c.age AS VARCHAR) AS dim_age, c.sex AS dim_sex
   FROM coh c
   WHERE c.in_touch NOT IN ('DIED', 'RHOM')${where ? ` AND ${where}` : ""}`;
@@ -156,12 +160,18 @@ export const CARE_LEAVERS: readonly IndicatorDef[] = [
     polarity: "higher",
     measure: "flow",
     periods: ALL,
-    definition: `Of the ${COHORT_TEXT}, the percentage whose latest recorded contact is within the 8 weeks before the period's last day: on that day or up to ${CONTACT_DAYS} days before it (3 February for 31 March). A contact after the period end does not count for that period. A local measure with no national figure.`,
+    definition: `Of the ${COHORT_TEXT}, the percentage whose latest recorded contact is within the 8 weeks before the period's last day: on that day or up to ${CONTACT_DAYS} days before it (3 February for 31 March). The SSD holds only each young person's latest contact, so where any young person in the cohort has a latest contact after the period's last day, whether they were seen in those 8 weeks is not known and the period has no value (in practice, only the latest periods have one). A latest contact not recorded counts as no contact. A local measure with no national figure.`,
     needs: ["care_leavers", "person"],
     breakdowns: ["age", "sex"],
+    unknown: {
+      when: "any",
+      reason: "cannot be known: the SSD holds only each care leaver's latest contact, and at least one in this cohort was last contacted after the period ended",
+    },
     sql: rows(
       `c.latest_contact BETWEEN CAST(c.p_end - INTERVAL '${CONTACT_DAYS} days' AS DATE) AND c.p_end`,
-      "CASE WHEN c.latest_contact IS NULL THEN 'no contact recorded' ELSE 'latest contact ' || CAST(c.latest_contact AS VARCHAR) END",
+      "CASE WHEN c.latest_contact IS NULL THEN 'no contact recorded' WHEN c.latest_contact > c.p_end THEN 'latest contact ' || CAST(c.latest_contact AS VARCHAR) || ', after the period: earlier contacts are not held' ELSE 'latest contact ' || CAST(c.latest_contact AS VARCHAR) END",
+      "",
+      "c.latest_contact > c.p_end",
     ),
   },
 ];

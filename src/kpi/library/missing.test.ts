@@ -15,6 +15,7 @@ import { indicatorLibrary } from "./index.ts";
  *  X5 M3 10 May, still open
  *  X6 M3 20-21 May, offer not recorded
  *  X7 M4 March 2024: before the span
+ *  X8 M3 10-11 Jun, offer not recorded (the only episode ending in June)
  */
 function missingExport(): Record<string, string> {
   return {
@@ -29,6 +30,7 @@ function missingExport(): Record<string, string> {
       "X5,M3,2024-05-10,Missing,,,",
       "X6,M3,2024-05-20,Missing,2024-05-21,,",
       "X7,M4,2024-03-01,Missing,2024-03-02,Y,Y",
+      "X8,M3,2024-06-10,Missing,2024-06-11,,",
     ].join("\n"),
   };
 }
@@ -53,7 +55,7 @@ test("episodes and children counted by start date", async () => {
   const e = await values("missing_episodes");
   assert.equal(e.get("2024-04")!.value, 3, "X2, X3, X4 (X1 started in March)");
   assert.equal(e.get("2024-05")!.value, 2);
-  assert.equal(e.get("2024-25")!.value, 5);
+  assert.equal(e.get("2024-25")!.value, 6);
   const byType = await computeIndicator(store, indicatorLibrary().get("missing_episodes")!, [target], { periodIds: ["2024-04"] });
   assert.deepEqual(Object.fromEntries(byType.filter((v) => v.breakdown === "type").map((v) => [v.category, v.value])), { Absent: 1, Missing: 2 });
   const c = await values("missing_children");
@@ -66,7 +68,13 @@ test("return home interviews offered and accepted, by the episode's end", async 
   const o = await values("missing_rhi_offered_pct");
   assert.equal(o.get("2024-04")!.value, (100 * 2) / 3, "ended in April: X1 and X2 offered, X3 not");
   assert.equal(o.get("2024-05")!.value, 50, "X4 offered; X6 not recorded; X5 still open");
-  assert.equal(o.get("2024-25")!.value, 60);
+  assert.equal(o.get("2024-25")!.value, 50, "X1, X2, X4 of X1-X4, X6, X8");
+  // No episode ending in June has the offer recorded (as in every period loaded from a 903):
+  // no value, with the reason, rather than 0%.
+  assert.equal(o.get("2024-06")!.value, null);
+  assert.equal(o.get("2024-06")!.denominator, 1);
+  assert.match(o.get("2024-06")!.reason ?? "", /no episode that ended in this period has the return home interview offer recorded/);
+  assert.equal(o.get("2024-25-Q1")!.value, 50, "X1, X2, X4 of six: X6 and X8 unrecorded, counted as not offered");
   const a = await values("missing_rhi_accepted_pct");
   assert.equal(a.get("2024-04")!.value, 50, "X1 accepted, X2 declined");
   assert.equal(a.get("2024-05")!.value, 100);

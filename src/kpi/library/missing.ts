@@ -75,12 +75,17 @@ export const MISSING: readonly IndicatorDef[] = [
     measure: "flow",
     periods: ALL,
     definition:
-      "Of the missing and absent episodes that ended in the period (an episode counts when it ends, since the interview follows the return), the percentage where a return home interview was offered (recorded Y). An episode with the offer not recorded counts as not offered; episodes still open are not counted until they end. A local measure with no national figure.",
+      "Of the missing and absent episodes that ended in the period (an episode counts when it ends, since the interview follows the return), the percentage where a return home interview was offered (recorded Y). An episode with the offer not recorded counts as not offered; episodes still open are not counted until they end. Where no episode that ended in the period has the offer recorded at all (an SSDA903 return does not carry it), the period has no value rather than 0%. A local measure with no national figure.",
     needs: ["missing"],
     breakdowns: ["type"],
+    unknown: {
+      when: "all",
+      reason: "cannot be computed: no episode that ended in this period has the return home interview offer recorded (an SSDA903 return does not carry it)",
+    },
     sql: `
   SELECT m.la_code, p.period_id, m.miss_person_id AS person_id, m.miss_table_id AS record_id,
     CASE WHEN m.miss_missing_rhi_offered = 'Y' THEN 1 ELSE 0 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    CASE WHEN m.miss_missing_rhi_offered IS NULL THEN 1 ELSE 0 END AS unknown,
     'returned ' || CAST(m.miss_missing_episode_end_date AS VARCHAR) || CASE WHEN m.miss_missing_rhi_offered = 'Y' THEN '; interview offered'
       WHEN m.miss_missing_rhi_offered = 'N' THEN '; interview not offered' ELSE '; offer not recorded' END AS why,
     ${TYPE} AS dim_type${ENDED}`,
