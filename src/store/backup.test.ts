@@ -247,3 +247,40 @@ test("a TIMESTAMP keeps its microseconds and a table outside Lantern's own is ca
     dir.cleanup();
   }
 });
+
+test("a restore ends the sign-in sessions the backup held open, so a cookie from before it no longer signs anyone in", async () => {
+  const { createSession, validateSession, revokeSession, hashToken } = await import("../web/auth/sessions.ts");
+  const a = await tempStore();
+  const b = await tempStore();
+  const dir = tempDir();
+  try {
+    await fill(a.store);
+    const now = new Date();
+    const open = await createSession(a.store, "u1", "127.0.0.1", now);
+    const closed = await createSession(a.store, "u1", null, now);
+    await revokeSession(a.store, hashToken(closed), now);
+    assert.ok(await validateSession(a.store, open, now), "live before the backup");
+    const file = join(dir.dir, "s.backup.gz");
+    await writeBackup(a.store, file, { actor: "ann" });
+    const later = new Date(now.getTime() + 60_000);
+    const r = await restoreBackup(b.store, file, { actor: "bob", now: () => later });
+    assert.equal(r.sessionsEnded, 1, "only the one still open");
+    assert.equal(await validateSession(b.store, open, later), null, "the restored store does not accept it");
+    const rows = await b.store.all<{ token_hash: string; revoked_at: string }>(`SELECT token_hash, revoked_at FROM lantern_session ORDER BY revoked_at`);
+    assert.deepEqual(
+      rows.map((x) => [x.token_hash, x.revoked_at]),
+      [
+        [hashToken(closed), now.toISOString()],
+        [hashToken(open), later.toISOString()],
+      ],
+      "the sign-out already recorded is kept as it was",
+    );
+    const [entry] = await b.store.all<{ detail: string }>(`SELECT detail FROM lantern_audit WHERE action = 'store.restore'`);
+    assert.equal(JSON.parse(entry!.detail).sessionsEnded, 1);
+    assert.ok(await validateSession(a.store, open, later), "the original store is untouched");
+  } finally {
+    await a.cleanup();
+    await b.cleanup();
+    dir.cleanup();
+  }
+});

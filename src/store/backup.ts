@@ -506,13 +506,23 @@ export interface RestoreResult {
   readonly rows: number;
   /** What the store held before, when it was replaced. */
   readonly replaced: readonly TableCount[];
+  /** Sign-in sessions in the backup that were still open, ended by the restore. */
+  readonly sessionsEnded: number;
   readonly elapsedMs: number;
+}
+
+/** End every sign-in session still open (none when the store has no session table); how many. */
+async function endSessions(store: Store, tables: readonly { name: string }[], now: Date): Promise<number> {
+  if (!tables.some((t) => t.name === "lantern_session")) return 0;
+  const [open] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_session WHERE revoked_at IS NULL`);
+  await store.run(`UPDATE lantern_session SET revoked_at = $1 WHERE revoked_at IS NULL`, [now.toISOString()]);
+  return Number(open?.n ?? 0);
 }
 
 /**
  * Restore `file` into `store` (already migrated), all or nothing: the file is checked end to end
  * first, then loaded in one transaction with its audit entry (`store.restore`). Refuses a store
- * that holds data unless `replace`.
+ * that holds data unless `replace`. Sign-in sessions the backup held open are ended.
  */
 export async function restoreBackup(
   store: Store,
@@ -523,6 +533,8 @@ export async function restoreBackup(
     /** The file's check, when the caller has already made it (before opening the store). */
     checked?: BackupContents;
     onProgress?: Progress;
+    /** The clock sessions are ended by (tests). */
+    now?: () => Date;
   },
 ): Promise<RestoreResult> {
   const t0 = performance.now();
@@ -551,6 +563,10 @@ export async function restoreBackup(
       throw new LanternError("LANTERN_BACKUP_INVALID", `The backup ${file} changed while it was being restored.`, { hint: "Restore from a copy nobody is writing to. Nothing was restored and the store is as it was." });
     }
     const rows = loader.loaded.reduce((s, t) => s + t.rows, 0);
+    // Sessions open when the backup was made would otherwise be live again, including any signed
+    // out, revoked by a password change or belonging to a user disabled since: after a restore
+    // everyone signs in again.
+    const sessionsEnded = await endSessions(store, target, opts.now?.() ?? new Date());
     await auditEvent(store, {
       actor: opts.actor,
       action: "store.restore",
@@ -564,9 +580,10 @@ export async function restoreBackup(
         tables: loader.loaded.length,
         rows,
         replaced: held,
+        sessionsEnded,
       },
     });
-    result = { file: path, sha256: read.sha256, header: read.header, tables: loader.loaded, rows, replaced: held, elapsedMs: 0 };
+    result = { file: path, sha256: read.sha256, header: read.header, tables: loader.loaded, rows, replaced: held, sessionsEnded, elapsedMs: 0 };
   });
   await store.analyze(target.map((t) => t.name));
   return { ...result!, elapsedMs: performance.now() - t0 };

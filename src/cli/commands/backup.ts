@@ -56,7 +56,8 @@ is loaded in one transaction. Any failure leaves the store exactly as it was.
 A store that already holds data is refused unless you add --replace, which deletes everything
 in it (its audit log included) and puts the backup in its place. The restore itself is recorded
 in the audit log (action store.restore) after the backup's own entries, with the file, its
-SHA-256 and what was replaced. Stop \`lantern serve\` while restoring.
+SHA-256 and what was replaced. Sign-in sessions that were open when the backup was made are
+ended, so everyone signs in again. Stop \`lantern serve\` while restoring.
 
 Options:
   --replace   empty the store first; without it a store holding data is refused
@@ -135,7 +136,7 @@ async function runRestore(argv: readonly string[], o: Output): Promise<number> {
     const r = await restoreBackup(store, file, { actor: actor(), replace: values.replace, checked, onProgress: (d, t, l) => bar.update(d, t, l) });
     bar.done();
     if (values.json) {
-      const out = { file: r.file, sha256: r.sha256, store: store.location, createdAt: r.header.createdAt, source: r.header.source, schemaVersion: r.header.schemaVersion, rows: r.rows, tables: r.tables, replaced: r.replaced, elapsedMs: Math.round(r.elapsedMs) };
+      const out = { file: r.file, sha256: r.sha256, store: store.location, createdAt: r.header.createdAt, source: r.header.source, schemaVersion: r.header.schemaVersion, rows: r.rows, tables: r.tables, replaced: r.replaced, sessionsEnded: r.sessionsEnded, elapsedMs: Math.round(r.elapsedMs) };
       o.out(`${JSON.stringify(out, null, 2)}\n`);
       return 0;
     }
@@ -143,6 +144,7 @@ async function runRestore(argv: readonly string[], o: Output): Promise<number> {
     o.out(`from the backup ${describe(checked)}.\n`);
     const own = checked.tables.find((t) => t.table === MIGRATION_TABLE);
     if (own) o.out(`(The backup's record of migrations, ${count(own.rows)} rows, is not copied: each store keeps its own.)\n`);
+    if (r.sessionsEnded) o.out(`${count(r.sessionsEnded)} sign-in session(s) open in the backup were ended: everyone signs in again.\n`);
     if (r.replaced.length) o.out(`It replaced ${count(r.replaced.reduce((s, t) => s + t.rows, 0))} rows in ${r.replaced.length} tables (recorded in the audit log).\n`);
     return 0;
   } finally {
