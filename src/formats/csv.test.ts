@@ -81,3 +81,10 @@ test("csv: blank rows of any width are still skipped, and a quoted field with co
     ],
   );
 });
+
+test("csv: a NUL byte in a field (past the part sniffed for binary data) is refused with the row and field", async () => {
+  const i = await refused(["A,B\n1,2\n", "3,x\u0000y\n"]);
+  assert.equal(i.code, "FILE_CSV_NUL");
+  assert.equal(i.row, 3);
+  assert.match(i.message, /t\.csv row 3, field 2, holds a NUL character/);
+});

@@ -104,6 +104,27 @@ function fieldCountError(name: string, row: CsvRow, width: number, delimiter: ",
   });
 }
 
+/**
+ * A NUL character (byte 0) in a field: not text, and PostgreSQL cannot store it. A file whose
+ * first 64 KB hold one is refused as binary before this; here it appears later on, in a file
+ * damaged or partly saved in another encoding.
+ */
+function nulError(name: string, line: number, field: number): LanternError {
+  return new LanternError("LANTERN_DATA_REJECTED", `${name} row ${line} holds a NUL character (byte 0) in field ${field}, which is not text.`, {
+    issues: [
+      {
+        code: "FILE_CSV_NUL",
+        severity: "error",
+        file: name,
+        row: line,
+        message: `${name} row ${line}, field ${field}, holds a NUL character (byte 0): the file is damaged, or part of it was saved in another encoding.`,
+        expected: "text only",
+      },
+    ],
+    hint: "Export the file again from the case management system (as CSV UTF-8) and load the new copy.",
+  });
+}
+
 /** Rows from decoded text chunks. */
 export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: string, opts: CsvReadOptions = {}): AsyncGenerator<CsvRow> {
   const blankShort = opts.shortRows === "blank";
@@ -143,6 +164,8 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
       const cells = item.record;
       if (cells.every((c) => c.trim() === "")) continue;
       const row = { line: startLine(item.info.lines, cells), cells };
+      const nul = cells.findIndex((c) => c.includes("\u0000"));
+      if (nul >= 0) throw nulError(name, row.line, nul + 1);
       if (width < 0) width = cells.length;
       else if (cells.length > width) throw fieldCountError(name, row, width, delimiter, false);
       else if (cells.length < width) {

@@ -63,6 +63,18 @@ test("bad figures are refused with file, row and column, and nothing is loaded",
     ]);
     assert.match(err.issues[1]!.message, /computed from the SSD tables/);
     assert.equal((await listSnapshots(store)).length, 0);
+    const nul = writeExport({ "n.csv": "indicator,authority,period,value,note\nsw_caseload,202,2025-09,15,see\u0000note" });
+    const e2 = await importMeasures(store, { paths: [`${nul}/n.csv`] }).then(
+      () => assert.fail("expected a refusal"),
+      (e: unknown) => e,
+    );
+    assert.ok(isLanternError(e2));
+    assert.deepEqual(
+      e2.issues.map((i) => [i.row, i.column]),
+      [[2, "note"]],
+    );
+    assert.match(e2.issues[0]!.message, /NUL character/);
+    assert.equal((await listSnapshots(store)).length, 0);
   } finally {
     await cleanup();
   }

@@ -100,6 +100,7 @@ export async function importMeasures(
       const denominator = num(cell("denominator"));
       if (denominator === "bad") bad("denominator", cell("denominator"), `denominator "${cell("denominator")}" is not a number.`, "a number or blank");
       if (def?.unit === "percent" && typeof value === "number" && (value < 0 || value > 100)) bad("value", cell("value"), `a percentage of ${value} is outside 0 to 100.`, "a percentage from 0 to 100");
+      if (cell("note").includes("\u0000")) bad("note", cell("note").replaceAll("\u0000", "\\0"), "the note holds a NUL character (byte 0), which is not text.", "text: the file may be damaged; save it again as CSV UTF-8");
       const key = `${indicator}|${authority}|${period}`;
       if (seen.has(key)) bad("period", period, `${indicator} for ${authority} in ${period} is also on row ${seen.get(key)}.`, "one value per indicator, authority and period");
       seen.set(key, row);

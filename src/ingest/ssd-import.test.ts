@@ -181,6 +181,17 @@ test("malformed CSV, UTF-16, Excel serial dates and blank required values are re
     assert.match(only(e3.issues, "SSD_DATE_INVALID").message, /Excel serial/);
     const req = only(e3.issues, "SSD_VALUE_REQUIRED");
     assert.deepEqual([req.row, req.column], [3, "cont_contact_date"]);
+
+    // A NUL byte after the first 64 KB (which are sniffed for binary data): a damaged file, and
+    // text PostgreSQL cannot store. Refused by cell, on either store.
+    const nul = smallExport();
+    const pad = Array.from({ length: 2000 }, (_, i) => `C${1000 + i},P1,2024-04-02,padding padding padding`).join("\n");
+    nul["ssd_contacts.csv"] = `cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_desc\n${pad}\nC9,P2,2024-05-01,bad\u0000byte\n`;
+    const e4 = await rejected(importSsd(store, { paths: [writeExport(nul)], authority: "202" }));
+    const z = e4.issues.find((i) => i.code === "SSD_VALUE_NUL");
+    assert.ok(z, JSON.stringify(e4.issues.slice(0, 3)));
+    assert.deepEqual([z.file, z.row], ["ssd_contacts.csv", 2002]);
+    assert.match(z.message, /NUL character/);
     assert.equal((await listSnapshots(store)).length, 0);
   } finally {
     await cleanup();

@@ -544,6 +544,11 @@ async function readFile(
           bad = true;
           issue({ code: "SSD_VALUE_REQUIRED", row: line, column: c.name, value: "", message: `${c.name} is blank but is required.`, expected: `a value for ${c.name}` });
         }
+        if (typeof v === "string" && v.includes("\u0000")) {
+          // Not text (PostgreSQL cannot even store it): a damaged file, or one whose encoding changes part way.
+          bad = true;
+          issue({ code: "SSD_VALUE_NUL", row: line, column: c.name, value: raw.replaceAll("\u0000", "\\0"), message: `${c.name} holds a NUL character (byte 0), which is not text.`, expected: "text: the file may be damaged or partly saved in another encoding; export it again" });
+        }
         if (typeof v === "string" && v.includes("\uFFFD")) {
           bad = true;
           issue({ code: "SSD_FILE_ENCODING", row: line, column: c.name, value: raw, message: `${c.name} holds characters that are not valid UTF-8.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
