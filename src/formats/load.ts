@@ -34,6 +34,7 @@ import { SSDA903_FEEDS } from "./ssda903.ts";
 import { type Read903Mode, read903 } from "./ssda903-read.ts";
 import { readXlsxRows } from "./xlsx.ts";
 import { readXmlRecords } from "./xml.ts";
+import { commandLineUser } from "../core/actor.ts";
 
 /** What to load or validate. */
 export interface FormatLoadOptions {
@@ -575,7 +576,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
         snapshotId = await writeSnapshot(store, {
           authority,
           format: outcome.formats.join("+"),
-          loadedBy: opts.loadedBy ?? process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown",
+          loadedBy: opts.loadedBy ?? commandLineUser(),
           at: now,
           forced: !!hit,
           fingerprint,

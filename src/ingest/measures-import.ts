@@ -17,6 +17,7 @@ import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { Store } from "../store/port.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
 import type { AuthorityResult, ImportResult } from "./ssd-import.ts";
+import { commandLineUser } from "../core/actor.ts";
 
 const REQUIRED = ["indicator", "authority", "period", "value"] as const;
 const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
@@ -136,7 +137,7 @@ export async function importMeasures(
       const snapshotId = await writeSnapshot(store, {
         authority,
         format: "measures",
-        loadedBy: opts.loadedBy ?? process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown",
+        loadedBy: opts.loadedBy ?? commandLineUser(),
         at,
         forced: !!same,
         fingerprint,

@@ -27,6 +27,7 @@ import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdColumn, type SsdTable } from "../store/ssd-schema.ts";
 import { type AuthorityFiles, discoverLoads, type SsdFile } from "./discover.ts";
 import { type CellProblem, isProblem, parseCell } from "./values.ts";
+import { commandLineUser } from "../core/actor.ts";
 
 /** What to import and how. */
 export interface ImportOptions {
@@ -234,7 +235,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
 
   // Phase 3: commit.
   const results: AuthorityResult[] = [];
-  const loadedBy = opts.loadedBy ?? defaultUser();
+  const loadedBy = opts.loadedBy ?? commandLineUser();
   if (stage && toLoad.length) {
     try {
       await store.transaction(async () => {
@@ -278,9 +279,6 @@ function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
 
-function defaultUser(): string {
-  return process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown";
-}
 
 const ORDER = new Map(SSD_TABLES.map((t, i) => [t.name, i]));
 function tableOrder(name: string): number {

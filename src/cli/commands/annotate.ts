@@ -11,6 +11,7 @@ import { AREAS } from "../../kpi/types.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
+import { commandLineUser } from "../../core/actor.ts";
 
 const ANNOTATE_HELP = `lantern annotate --authority CODE (--indicator ID | --area AREA) --date YYYY-MM-DD
                  --kind recording_change|service_change|note --note TEXT [--id N] [--delete]
@@ -40,10 +41,6 @@ Examples:
   lantern annotations --authority 202
   lantern annotations --authority 202 --history 3 --json
 `;
-
-function who(): string {
-  return process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown";
-}
 
 async function annotate(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("annotate", argv, {
@@ -101,7 +98,7 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
       date: values.date ?? base?.date ?? "",
       kind: values.kind ?? base?.kind ?? "note",
       note: values.note ?? base?.note ?? "",
-      by: who(),
+      by: commandLineUser(),
       deleted: values.delete,
     });
     if (values.json) o.out(JSON.stringify(saved, null, 2) + "\n");

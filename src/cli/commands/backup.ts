@@ -9,6 +9,7 @@ import { type BackupContents, MIGRATION_TABLE, readBackup, restoreBackup, writeB
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, progressBar } from "../output.ts";
+import { commandLineUser } from "../../core/actor.ts";
 
 const BACKUP_HELP = `lantern backup --out FILE [--data DIR] [--json]
 
@@ -71,10 +72,6 @@ Examples:
   lantern restore lantern.backup.gz --replace      # back up the current store first
 `;
 
-function actor(): string {
-  return process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown";
-}
-
 function count(n: number): string {
   return n.toLocaleString("en-GB");
 }
@@ -89,7 +86,7 @@ async function runBackup(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     const bar = progressBar(o, "Backing up");
-    const r = await writeBackup(store, values.out, { actor: actor(), onProgress: (d, t, l) => bar.update(d, t, l) });
+    const r = await writeBackup(store, values.out, { actor: commandLineUser(), onProgress: (d, t, l) => bar.update(d, t, l) });
     bar.done();
     const h = r.header;
     if (values.json) {
@@ -133,7 +130,7 @@ async function runRestore(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(storeConfig(values.data));
   try {
     bar = progressBar(o, "Restoring");
-    const r = await restoreBackup(store, file, { actor: actor(), replace: values.replace, checked, onProgress: (d, t, l) => bar.update(d, t, l) });
+    const r = await restoreBackup(store, file, { actor: commandLineUser(), replace: values.replace, checked, onProgress: (d, t, l) => bar.update(d, t, l) });
     bar.done();
     if (values.json) {
       const out = { file: r.file, sha256: r.sha256, store: store.location, createdAt: r.header.createdAt, source: r.header.source, schemaVersion: r.header.schemaVersion, rows: r.rows, tables: r.tables, replaced: r.replaced, sessionsEnded: r.sessionsEnded, elapsedMs: Math.round(r.elapsedMs) };

@@ -17,6 +17,7 @@ import type { Store } from "../../store/port.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
+import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern export --format ssd|annex-a|ssda903|cin-census --out PATH [--period P] [--authority CODE] [--data DIR] [--json]
 
@@ -61,7 +62,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("export", argv, { format: { type: "string" }, out: { type: "string" }, authority: { type: "string" }, period: { type: "string" } });
   if (!values.format) throw new LanternError("LANTERN_USAGE", "Say which format to write with --format.", { hint: "For example `lantern export --format ssd --out ./copy`." });
   if (!values.out) throw new LanternError("LANTERN_USAGE", "Say where to write with --out DIR.", { hint: "For example `lantern export --format ssd --out ./copy`." });
-  const actor = process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown";
+  const actor = commandLineUser();
   const authority = values.authority ? { authority: values.authority } : {};
   const writers: Record<string, (store: Store) => Promise<ReturnExportResult>> = {
     ssda903: (store) => exportSsda903(store, { ...authority, period: collectionYear(values.period, "SSDA903"), out: values.out!, actor }),

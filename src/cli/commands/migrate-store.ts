@@ -11,6 +11,7 @@ import { redactUrl } from "../../store/postgres.ts";
 import type { Store } from "../../store/port.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, progressBar, table } from "../output.ts";
+import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern migrate-store --to postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE [--replace] [--data DIR] [--json]
 
@@ -41,10 +42,6 @@ Examples:
   export LANTERN_DATABASE_URL=postgres://lantern@db.internal:5432/lantern && lantern serve
 `;
 
-function actor(): string {
-  return process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown";
-}
-
 function summary(r: MigrateResult, o: Output): void {
   const n = (x: number) => x.toLocaleString("en-GB");
   o.out(`${r.ok ? "Copied" : "Tried to copy"} ${n(r.tables.reduce((s, t) => s + t.source, 0))} rows in ${r.tables.length} tables\n  from ${r.source.location}\n  to   ${r.target.location}\n\n`);
@@ -72,7 +69,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     assertDifferentStores(source, target);
     let bar = progressBar(o, "Copying");
     const r = await migrateStore(source, target, {
-      actor: actor(),
+      actor: commandLineUser(),
       replace: values.replace,
       onPhase: (p) => {
         bar.done();

@@ -14,6 +14,7 @@ import { audit } from "../../store/audit.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
+import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern records --indicator ID --period P [--part numerator|denominator] [--authority CODE]
                 [--snapshot ID] [--data DIR] [--json]
@@ -64,7 +65,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       for (const r of await indicatorRecords(store, def, t, values.period, values.part)) rows.push({ authority: t.la_code, ...r });
     }
     await audit(store, {
-      actor: process.env["LANTERN_USER"] ?? process.env["USER"] ?? "unknown",
+      actor: commandLineUser(),
       action: "records.view",
       la_code: values.authority ?? null,
       detail: { indicator: def.id, period: values.period, part: values.part, rows: rows.length, via: "cli" },

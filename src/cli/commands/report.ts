@@ -8,13 +8,13 @@
 
 import { writeFileSync } from "node:fs";
 import { LanternError } from "../../core/errors.ts";
-import { userInfo } from "node:os";
 import { AUDIENCES, type Audience } from "../../report/content.ts";
 import { auditReport, calendarFor, type ReportJob, reportBytes, reportDocument } from "../../report/produce.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
+import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern report --period P --audience public|exempt --format pdf|html --out FILE
                [--authority CODE] [--committee NAME] [--snapshot ID] [--data DIR]
@@ -122,7 +122,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   try {
     const doc = await reportDocument(store, job);
     writeFileSync(values.out!, await reportBytes(doc, format));
-    await auditReport(store, `cli:${userInfo().username}`, job, doc, "cli");
+    await auditReport(store, `cli:${commandLineUser()}`, job, doc, "cli");
   } finally {
     await store.close();
   }

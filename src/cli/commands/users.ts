@@ -7,12 +7,12 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { userInfo } from "node:os";
 import { LanternError } from "../../core/errors.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { checkAreas, checkRole, checkUsername, createUser, findUserByUsername, listUsers, setDisabled, setPassword, setRole } from "../../web/auth/users.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
+import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern users add USERNAME --role ROLE [--areas A,B] [--name "Full Name"] [--password-stdin]
 lantern users role USERNAME --role ROLE [--areas A,B]
@@ -72,7 +72,7 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
       true,
     );
     const [sub, username, ...extra] = positionals;
-    const actor = `cli:${userInfo().username}`;
+    const actor = `cli:${commandLineUser()}`;
     const needUser = () => {
       if (!username || extra.length) throw new LanternError("LANTERN_USAGE", `lantern users ${sub} needs exactly one USERNAME.`, { hint: "Run `lantern users --help` for examples." });
       return username;
