@@ -284,3 +284,36 @@ test("a restore ends the sign-in sessions the backup held open, so a cookie from
     dir.cleanup();
   }
 });
+
+test("on PostgreSQL a restore is refused while lantern serve is connected to the database, and nothing changes", async (t) => {
+  const a = await tempStore();
+  if (a.store.kind !== "postgres") {
+    await a.cleanup();
+    t.skip("only a PostgreSQL store can be shared with a running server");
+    return;
+  }
+  const { openStore, storeConfig, SERVE_APPLICATION } = await import("./open.ts");
+  const dir = tempDir();
+  try {
+    await fill(a.store);
+    const file = join(dir.dir, "l.backup.gz");
+    await writeBackup(a.store, file, { actor: "ann" });
+    const before = await storeContents(a.store);
+    const serve = await openStore(storeConfig(dir.dir, { LANTERN_DATABASE_URL: a.databaseUrl! }), { application: SERVE_APPLICATION });
+    try {
+      await serve.all(`SELECT 1`);
+      await assert.rejects(
+        restoreBackup(a.store, file, { actor: "bob", replace: true }),
+        (e: unknown) => isLanternError(e) && e.code === "LANTERN_STORE_LOCKED" && /in use by lantern serve \(\d+ connections? from [^)]+\)/.test(e.message) && /Stop every lantern serve/.test(e.hint ?? ""),
+      );
+      assert.deepEqual(await storeContents(a.store), before, "nothing changed");
+    } finally {
+      await serve.close();
+    }
+    const r = await restoreBackup(a.store, file, { actor: "bob", replace: true });
+    assert.ok(r.rows > 0, "with the server stopped, the restore goes ahead");
+  } finally {
+    await a.cleanup();
+    dir.cleanup();
+  }
+});

@@ -43,6 +43,7 @@ import {
   type TableHeader,
 } from "./backup-format.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { refuseWhileServed } from "./open.ts";
 import type { BulkColumn, BulkWriter, Store } from "./port.ts";
 import { SHARED_PREFIX_LIKE } from "./workers.ts";
 
@@ -549,6 +550,7 @@ export async function restoreBackup(
       throw fileError(file, new BackupProblem("too-new", into ? `table ${t.table} has column(s) ${missing.map((c) => c.name).join(", ")} that this Lantern's store does not have` : `it holds a table ${t.table} that this Lantern's store does not have`), { line: 0, rows: 0 });
     }
   }
+  await refuseWhileServed(store, "a restore");
   const held = await tablesWithData(store);
   if (held.length && !opts.replace) {
     throw notEmptyError(store.location, held, "Restore into an empty store (a new --data folder or an empty database), or add --replace to delete everything in this one, its audit log included, and put the backup in its place.");

@@ -106,6 +106,17 @@ test("a target holding data is refused unless replace, which puts the original i
       (e: unknown) => isLanternError(e) && e.code === "LANTERN_STORE_NOT_EMPTY" && /lantern_authority \(1\)/.test(e.message),
     );
     assert.deepEqual(await tablesWithData(b.store), [{ table: "lantern_authority", rows: 1 }]);
+    if (b.store.kind === "postgres") {
+      // Not while a lantern serve is connected to the target database.
+      const { openStore, storeConfig, SERVE_APPLICATION } = await import("./open.ts");
+      const serve = await openStore(storeConfig(b.dataDir, { LANTERN_DATABASE_URL: b.databaseUrl! }), { application: SERVE_APPLICATION });
+      try {
+        await assert.rejects(migrateStore(a.store, b.store, { actor: "ann", replace: true }), (e: unknown) => isLanternError(e) && e.code === "LANTERN_STORE_LOCKED");
+      } finally {
+        await serve.close();
+      }
+      assert.deepEqual(await tablesWithData(b.store), [{ table: "lantern_authority", rows: 1 }], "nothing changed");
+    }
     const r = await migrateStore(a.store, b.store, { actor: "ann", replace: true });
     assert.equal(r.ok, true);
     assert.deepEqual(r.replaced, [{ table: "lantern_authority", rows: 1 }]);

@@ -15,6 +15,7 @@ import { LanternError } from "../core/errors.ts";
 import { auditEvent } from "./audit.ts";
 import { clearTables, dumpStore, listTables, MIGRATION_TABLE, notEmptyError, type Progress, type TableCount, storeLoader, tablesWithData, type BackupSink } from "./backup.ts";
 import { type BackupColumn, encodeValue, quoteIdent, RowDigest, selectExpression } from "./backup-format.ts";
+import { refuseWhileServed } from "./open.ts";
 import type { Store } from "./port.ts";
 
 /** The stored indicator values: the figures the comparison singles out. */
@@ -83,6 +84,7 @@ export async function migrateStore(
   },
 ): Promise<MigrateResult> {
   const t0 = performance.now();
+  await refuseWhileServed(target, "a copy into it");
   const targetTables = await listTables(target);
   const held = await tablesWithData(target);
   if (held.length && !opts.replace) {

@@ -32,7 +32,7 @@ export function storeConfig(dataFlag: string | undefined, env: NodeJS.ProcessEnv
  * already loaded) must not make an empty store in a mistyped --data folder and then report that
  * nothing is loaded; it is told where it looked instead.
  */
-export async function openStore(config: StoreConfig, opts: { readonly existing?: boolean } = {}): Promise<Store> {
+export async function openStore(config: StoreConfig, opts: { readonly existing?: boolean; readonly application?: string } = {}): Promise<Store> {
   if (opts.existing && !config.databaseUrl && !existsSync(duckDbPath(config.dataDir))) {
     throw new LanternError("LANTERN_STORE_MISSING", `There is no Lantern store in ${config.dataDir}.`, {
       hint: "Check --data (or LANTERN_DATA), or make one there with `lantern demo --data DIR` or `lantern import FILES --authority CODE --data DIR`.",
@@ -45,7 +45,7 @@ export async function openStore(config: StoreConfig, opts: { readonly existing?:
         hint: "Set LANTERN_DATABASE_URL=postgres://user:password@host:5432/database, or unset it to use the embedded store in the --data folder.",
       });
     }
-    store = await openPostgresStore(config.databaseUrl);
+    store = await openPostgresStore(config.databaseUrl, opts.application ? { applicationName: opts.application } : {});
   } else {
     store = await openDuckDbStore(config.dataDir);
   }
@@ -56,4 +56,27 @@ export async function openStore(config: StoreConfig, opts: { readonly existing?:
     throw e;
   }
   return store;
+}
+
+/** The name `lantern serve` gives its PostgreSQL connections (pg_stat_activity), so maintenance can see it. */
+export const SERVE_APPLICATION = "lantern serve";
+
+/**
+ * Refuse work that replaces a whole PostgreSQL store (a restore, or a migrate-store copy into it)
+ * while a `lantern serve` is connected to the same database: its sign-ins, session updates and
+ * audit entries would interleave with the replacement. An embedded store needs no check: only one
+ * process can hold its file.
+ */
+export async function refuseWhileServed(store: Store, what: string): Promise<void> {
+  if (store.kind !== "postgres") return;
+  const [r] = await store.all<{ n: number; hosts: string | null }>(
+    `SELECT count(*) AS n, string_agg(DISTINCT coalesce(host(client_addr), 'this machine'), ', ') AS hosts
+     FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
+    [SERVE_APPLICATION],
+  );
+  const n = Number(r?.n ?? 0);
+  if (!n) return;
+  throw new LanternError("LANTERN_STORE_LOCKED", `${store.location} is in use by lantern serve (${n} connection${n === 1 ? "" : "s"} from ${r?.hosts ?? "another machine"}), so ${what} would interleave with the people using it.`, {
+    hint: "Stop every lantern serve that uses this database, run the command again, then start them again. Nothing was changed.",
+  });
 }

@@ -58,7 +58,8 @@ A store that already holds data is refused unless you add --replace, which delet
 in it (its audit log included) and puts the backup in its place. The restore itself is recorded
 in the audit log (action store.restore) after the backup's own entries, with the file, its
 SHA-256 and what was replaced. Sign-in sessions that were open when the backup was made are
-ended, so everyone signs in again. Stop \`lantern serve\` while restoring.
+ended, so everyone signs in again. Stop \`lantern serve\` while restoring: on PostgreSQL a restore
+is refused while one is connected to the database.
 
 Options:
   --replace   empty the store first; without it a store holding data is refused

@@ -11,7 +11,7 @@ import { LanternError } from "../../core/errors.ts";
 import { oidcOptionsFromEnv } from "../../web/auth/config.ts";
 import { createUser, listUsers } from "../../web/auth/users.ts";
 import { buildServer } from "../../web/server.ts";
-import { openStore, storeConfig } from "../../store/open.ts";
+import { openStore, SERVE_APPLICATION, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import type { Output } from "../output.ts";
@@ -119,7 +119,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const port = intOption("port", values.port, 8080, 0, 65535);
   const host = values.host ?? "127.0.0.1";
   const config = storeConfig(values.data);
-  const store = await openStore(config);
+  const store = await openStore(config, { application: SERVE_APPLICATION });
   let first: string | null = null;
   let started: { app: FastifyInstance; address: string };
   try {
