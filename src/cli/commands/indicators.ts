@@ -28,8 +28,8 @@ Show indicator values computed from the loaded data. Periods are written:
   12m-2025-01    the twelve months ending January 2025
   2024           a calendar year (EHC plans)
 Without --period, the latest financial year and the latest month are shown. A value that
-cannot be computed is shown as – with the reason (with --json: "value": null and "reason"),
-never as 0.
+cannot be computed is shown as – with a numbered note under the table giving the reason (with
+--json: "value": null and "reason"), never as 0.
 
 Options:
   --period P        a period (repeatable)
@@ -163,12 +163,19 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       return 0;
     }
     const withTargets = judged.some((j) => j.target !== null);
+    // A value that cannot be computed is "–" with a numbered note under the table: the reasons are
+    // sentences, and one reason usually covers many rows (every period of a table not loaded).
+    const notes: string[] = [];
+    const noteFor = (reason: string) => {
+      const at = notes.indexOf(reason);
+      return at >= 0 ? at + 1 : notes.push(reason);
+    };
     const rows = judged.map(({ v, target, rag: r, vsPrevious, vsLastYear }) => [
       v.authority,
       v.indicator,
       ...(values.by ? [v.category ?? ""] : []),
       v.period,
-      v.value === null ? `– (${v.reason ?? "not computed"})` : formatValue(v.value, v.unit),
+      v.value === null ? `– [${noteFor(v.reason ?? "not computed")}]` : formatValue(v.value, v.unit),
       v.numerator === null ? "" : Math.round(v.numerator).toLocaleString("en-GB"),
       v.denominator === null ? "" : Math.round(v.denominator).toLocaleString("en-GB"),
       ...(withTargets ? [target === null ? "" : formatValue(target, v.unit), r ?? ""] : []),
@@ -179,7 +186,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       table(
         ["authority", "indicator", ...(values.by ? [values.by] : []), "period", "value", "numerator", "denominator", ...(withTargets ? ["target", "RAG"] : []), "vs previous", "vs last year"],
         rows,
-      ),
+      ) + (notes.length ? `\n${notes.map((n, i) => `[${i + 1}] ${n}\n`).join("")}` : ""),
     );
     return 0;
   } finally {
