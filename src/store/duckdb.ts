@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBDateValue, DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { DOUBLE, DuckDBDateValue, DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
 import { LanternError } from "../core/errors.ts";
 import { NamedLocks } from "./locks.ts";
 import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
@@ -54,6 +54,17 @@ function takeLock(dataDir: string): void {
 
 function toDuck(v: SqlValue): DuckDBValue {
   return v;
+}
+
+/**
+ * Parameter types where the driver's own guess would fail: it binds a whole-number JS number as
+ * an INTEGER or BIGINT, so 1e21 (a whole number to JavaScript, beyond BIGINT) was refused with
+ * "bigint out of int64 range". Such numbers are bound as DOUBLE, which is what they are. Undefined
+ * (the driver guesses) for every other parameter, or for all when none needs it.
+ */
+function paramTypes(params: readonly SqlValue[]): (DuckDBType | undefined)[] | undefined {
+  if (!params.some((v) => typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v))) return undefined;
+  return params.map((v) => (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) ? DOUBLE : undefined));
 }
 
 function normalise(v: unknown): SqlValue {
@@ -201,11 +212,11 @@ class DuckDbStore implements Store {
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
-    await this.#alone(() => this.#con.run(sql, params.length ? params.map(toDuck) : undefined));
+    await this.#alone(() => this.#con.run(sql, params.length ? params.map(toDuck) : undefined, paramTypes(params) as DuckDBType[] | undefined));
   }
 
   async all<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    const reader = await this.#alone(() => this.#con.runAndReadAll(sql, params.length ? params.map(toDuck) : undefined));
+    const reader = await this.#alone(() => this.#con.runAndReadAll(sql, params.length ? params.map(toDuck) : undefined, paramTypes(params) as DuckDBType[] | undefined));
     const rows = reader.getRowObjectsJS();
     const names = reader.columnNames();
     const types = reader.columnTypes();
