@@ -73,3 +73,33 @@ test("yearly averages are the mean of a financial year's monthly values", () => 
     { year: "2024-25", mean: 60, months: 1 },
   ]);
 });
+
+test("the verdict sits beside the comparison it judges, and a change that rounds away is no change", () => {
+  // QA: "…higher than in 2024-25 but 6.1 percentage points lower than in 2023-24 (an improvement)".
+  const eet = { noun: "care leavers", title: "Care leavers in education, employment or training", unit: "percent", polarity: "higher" } as const;
+  const s = describeLatest(eet, [
+    { period: "2023-24", value: 62.5 },
+    { period: "2024-25", value: 55.4 },
+    { period: "2025-26", value: 56.4 },
+  ]);
+  assert.equal(s!.text, "Care leavers in education, employment or training: 56.4% in 2025-26, higher than in 2024-25 (an improvement) but 6.1 percentage points lower than in 2023-24.");
+  const moves = { noun: "children", title: "Children in care with three or more placements", unit: "percent", polarity: "lower" } as const;
+  // 10.22 against 10.20 two years before shows as the same to one decimal place: no "but", no "0.0 percentage points higher".
+  const same = describeLatest(moves, [
+    { period: "2023-24", value: 10.2 },
+    { period: "2024-25", value: 11.08 },
+    { period: "2025-26", value: 10.22 },
+  ]);
+  assert.equal(same!.text, "Children in care with three or more placements: 10.2% in 2025-26, 0.9 percentage points lower than in 2024-25 (an improvement).");
+  const flat = describeLatest(moves, [
+    { period: "2024-25", value: 10.21 },
+    { period: "2025-26", value: 10.23 },
+  ], { spc: { variation: "common_cause", trial: false } });
+  assert.equal(flat!.text, "Children in care with three or more placements: 10.2% in 2025-26, the same as in 2024-25.");
+  assert.deepEqual(flat!.caveats, [], "no 'within normal variation' caveat for a change nobody can see");
+  const slight = describeLatest(contacts, [
+    { period: "2024-25", value: 8400 },
+    { period: "2025-26", value: 8401 },
+  ]);
+  assert.equal(slight!.text, "8,401 contacts in 2025-26, slightly more than in 2024-25.");
+});

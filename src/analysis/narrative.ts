@@ -57,15 +57,35 @@ function moreFewer(diff: number, unit: Unit): string {
   return diff > 0 ? "higher" : "lower";
 }
 
+/**
+ * The sign of a change as a reader sees it: percentages and rates are shown to one decimal place,
+ * so a difference that rounds away there is no change ("0.0 percentage points higher" is no
+ * sentence to put to a committee).
+ */
+function shownSign(before: number, after: number, unit: Unit): number {
+  const d = after - before;
+  if (unit === "percent" || unit === "rate" || unit === "days") return Math.abs(d) < 0.05 ? 0 : Math.sign(d);
+  return Math.sign(d);
+}
+
 /** "58% more than in 2020-21", "2.4 percentage points higher than in 2023-24". */
 function comparison(before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }, unit: Unit, withSize: boolean): string {
   const c = change(before, after);
-  if (c.difference === 0) return `the same as in ${c.from}`;
+  if (shownSign(before.value, after.value, unit) === 0) return `the same as in ${c.from}`;
   const word = moreFewer(c.difference, unit);
   if (!withSize) return `${word} than in ${c.from}`;
   if (unit === "percent") return `${Math.abs(c.difference).toFixed(1)} percentage points ${word} than in ${c.from}`;
   if (c.relative === null) return `${word} than in ${c.from}`;
+  // Under half a per cent rounds to "0% more": say it is slight instead.
+  if (Math.round(Math.abs(c.relative) * 100) === 0) return `slightly ${word} than in ${c.from}`;
   return `${pct(c.relative)} ${word} than in ${c.from}`;
+}
+
+/** " (an improvement)" or " (a deterioration)" for the change from `before` to `after`; nothing without a direction. */
+function verdict(subject: NarrativeSubject, before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }): string {
+  const sign = shownSign(before.value, after.value, subject.unit);
+  if (subject.polarity === "none" || sign === 0) return "";
+  return (sign > 0) === (subject.polarity === "higher") ? " (an improvement)" : " (a deterioration)";
 }
 
 function headline(subject: NarrativeSubject, p: SeriesPoint & { value: number }): string {
@@ -97,30 +117,28 @@ export function describeLatest(subject: NarrativeSubject, series: readonly Serie
   let weight = 1;
   const rec = onRecord(points);
   const prev = points.at(-2);
+  // Each verdict sits beside the comparison it judges: after "but", a verdict on the year before
+  // would read as one on the year it follows.
   if (rec.over >= 3 && (rec.highest || rec.lowest)) {
     const first = points[0]!;
-    text += `, the ${rec.highest ? "highest" : "lowest"} on record and ${comparison(first, last, subject.unit, true)}`;
+    text += `, the ${rec.highest ? "highest" : "lowest"} on record and ${comparison(first, last, subject.unit, true)}${verdict(subject, first, last)}`;
     weight = 3;
   } else if (prev) {
     const prev2 = points.at(-3);
-    const d1 = Math.sign(last.value - prev.value);
-    const d2 = prev2 ? Math.sign(last.value - prev2.value) : 0;
+    const d1 = shownSign(prev.value, last.value, subject.unit);
+    const d2 = prev2 ? shownSign(prev2.value, last.value, subject.unit) : 0;
     if (prev2 && d1 !== 0 && d2 !== 0 && d1 !== d2) {
-      text += `, ${comparison(prev, last, subject.unit, false)} but ${comparison(prev2, last, subject.unit, true)}`;
+      text += `, ${comparison(prev, last, subject.unit, false)}${verdict(subject, prev, last)} but ${comparison(prev2, last, subject.unit, true)}`;
       weight = 2;
     } else {
-      text += `, ${comparison(prev, last, subject.unit, true)}`;
+      text += `, ${comparison(prev, last, subject.unit, true)}${verdict(subject, prev, last)}`;
       const rel = change(prev, last).relative;
       weight = rel !== null && Math.abs(rel) >= 0.1 ? 2 : 1;
     }
-    if (opts.spc && opts.spc.variation === "common_cause" && last.value !== prev.value) {
+    if (opts.spc && opts.spc.variation === "common_cause" && d1 !== 0) {
       caveats.push("the change is within the normal variation of this measure and should not be read as a real change");
       weight = Math.min(weight, 1);
     }
-  }
-  if (subject.polarity !== "none" && prev && last.value !== prev.value) {
-    const better = (last.value > prev.value) === (subject.polarity === "higher");
-    text += better ? " (an improvement)" : " (a deterioration)";
   }
   return { text: `${text}.`, caveats, weight };
 }
