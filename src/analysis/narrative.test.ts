@@ -103,3 +103,13 @@ test("the verdict sits beside the comparison it judges, and a change that rounds
   ]);
   assert.equal(slight!.text, "8,401 contacts in 2025-26, slightly more than in 2024-25.");
 });
+
+test("a series of one time of year claims a record for that time of year only", () => {
+  // QA: "2,512 contacts in Q2 2025-26, the highest on record" while Q1 held 2,691.
+  const s = describeLatest(contacts, [
+    { period: "2023-24-Q2", value: 2100 },
+    { period: "2024-25-Q2", value: 2300 },
+    { period: "2025-26-Q2", value: 2512 },
+  ], { timeOfYear: "Q2" });
+  assert.equal(s!.text, "2,512 contacts in 2025-26-Q2, the highest on record for Q2 and 20% more than in 2023-24-Q2.");
+});

@@ -98,7 +98,19 @@ function headline(subject: NarrativeSubject, p: SeriesPoint & { value: number })
  * committee papers make them: a record over the history held, else the previous year, and an
  * earlier year when the direction differs ("fewer than in 2022-23 but 49% more than in 2021-22").
  */
-export function describeLatest(subject: NarrativeSubject, series: readonly SeriesPoint[], opts: { breaks?: readonly SeriesBreak[]; spc?: SpcContext } = {}): Sentence | undefined {
+export function describeLatest(
+  subject: NarrativeSubject,
+  series: readonly SeriesPoint[],
+  opts: {
+    breaks?: readonly SeriesBreak[];
+    spc?: SpcContext;
+    /**
+     * When the series is one time of year in each year ("Q2", "September"), a record is a record
+     * for that time of year only: "the highest on record for Q2", never an all-time claim.
+     */
+    timeOfYear?: string;
+  } = {},
+): Sentence | undefined {
   const all = series.filter((p): p is SeriesPoint & { value: number } => p.value !== null);
   const last = all.at(-1);
   if (!last) return undefined;
@@ -121,7 +133,7 @@ export function describeLatest(subject: NarrativeSubject, series: readonly Serie
   // would read as one on the year it follows.
   if (rec.over >= 3 && (rec.highest || rec.lowest)) {
     const first = points[0]!;
-    text += `, the ${rec.highest ? "highest" : "lowest"} on record and ${comparison(first, last, subject.unit, true)}${verdict(subject, first, last)}`;
+    text += `, the ${rec.highest ? "highest" : "lowest"} on record${opts.timeOfYear ? ` for ${opts.timeOfYear}` : ""} and ${comparison(first, last, subject.unit, true)}${verdict(subject, first, last)}`;
     weight = 3;
   } else if (prev) {
     const prev2 = points.at(-3);

@@ -47,6 +47,11 @@ test("percentages and rates on a small count are suppressed", () => {
   assert.equal(suppressRatio(3, 40), true);
   assert.equal(suppressRatio(30, 4), true);
   assert.equal(suppressRatio(30, 40), false);
+  // The records not counted are published by subtraction: 11 of 12, 95 of 100.
+  assert.equal(suppressRatio(11, 12), true);
+  assert.equal(suppressRatio(95, 100), true);
+  assert.equal(suppressRatio(94, 100), false);
+  assert.equal(suppressRatio(40, 40), false, "none left out: nothing to protect");
   assert.equal(suppressRatio(30, 40, true), true);
   assert.equal(suppressRatio(0, 40), false);
 });

@@ -176,10 +176,12 @@ export function suppressList(counts: readonly number[], total?: number): { count
 
 /**
  * Whether a percentage or rate must be suppressed: when its numerator or its denominator is a
- * suppressed count (1 to 5, or suppressed to protect one).
+ * suppressed count (1 to 5, or suppressed to protect one), or when the two differ by 1 to 5 —
+ * "11 of 12 care leavers in touch" publishes the one who is not as plainly as a count of 1.
  */
 export function suppressRatio(numerator: number | null | undefined, denominator: number | null | undefined, alreadySuppressed = false): boolean {
-  return alreadySuppressed || isSmallCount(numerator) || isSmallCount(denominator);
+  if (alreadySuppressed || isSmallCount(numerator) || isSmallCount(denominator)) return true;
+  return numerator !== null && numerator !== undefined && denominator !== null && denominator !== undefined && isSmallCount(denominator - numerator);
 }
 
 /** A count as published: `c` when suppressed. */

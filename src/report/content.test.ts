@@ -47,3 +47,21 @@ test("snapshot counts, percentages, rates and medians on small counts", () => {
   ];
   assert.deepEqual([...suppressedKeys(defs, values)].sort(), ["cp_plans|2024-05", "days|2024-05", "pct|2024-05", "rate|2024-05"]);
 });
+
+test("a percentage whose count and denominator differ by 1 to 5, or two of one area over the same records whose denominators do, are suppressed", () => {
+  const eet = { ...def("cl_eet_pct", "percent", "flow"), area: "care_leavers" as const };
+  const excl = { ...def("cl_eet_excl_unable_pct", "percent", "flow"), area: "care_leavers" as const };
+  const other = def("referral_to_assessment_pct", "percent", "flow");
+  const values = [
+    // 11 of 12 in touch: the one not in touch is a count of 1.
+    val("cl_eet_pct", "2024-05", (100 * 11) / 12, 11, 12, "percent"),
+    // 20 of 40 beside 20 of 37: the 3 left out of the second are published by subtraction.
+    val("cl_eet_pct", "2024-06", 50, 20, 40, "percent"),
+    val("cl_eet_excl_unable_pct", "2024-06", (100 * 20) / 37, 20, 37, "percent"),
+    // The same numbers in another area are not the same records: nothing to protect.
+    val("referral_to_assessment_pct", "2024-06", (100 * 20) / 37, 20, 37, "percent"),
+    val("cl_eet_pct", "2024-07", 50, 20, 40, "percent"),
+    val("cl_eet_excl_unable_pct", "2024-07", (100 * 20) / 30, 20, 30, "percent"),
+  ];
+  assert.deepEqual([...suppressedKeys([eet, excl, other], values)].sort(), ["cl_eet_excl_unable_pct|2024-06", "cl_eet_pct|2024-05", "cl_eet_pct|2024-06"]);
+});

@@ -222,7 +222,37 @@ export function suppressedKeys(defs: readonly IndicatorDef[], values: readonly I
       for (const v of mine) if (suppressRatio(v.numerator, v.denominator)) out.add(`${def.id}|${v.period}`);
     }
   }
+  // Two percentages of one area counting the same records over denominators that differ by 1 to 5
+  // ("7 of 12 care leavers in education, employment or training" beside "7 of 9, leaving out those
+  // unable to") publish the 3 left out, who are unable through illness, disability or pregnancy.
+  const percentArea = new Map(defs.filter((d) => d.unit === "percent").map((d) => [d.id, d.area]));
+  const sameCount = new Map<string, IndicatorValue[]>();
+  for (const v of values) {
+    const area = percentArea.get(v.indicator);
+    if (area === undefined || v.numerator === null || v.denominator === null) continue;
+    const k = `${area}|${v.period}|${v.numerator}`;
+    sameCount.set(k, [...(sameCount.get(k) ?? []), v]);
+  }
+  for (const group of sameCount.values()) {
+    for (const a of group) {
+      for (const b of group) {
+        if (a !== b && isSmallCount(Math.abs(a.denominator! - b.denominator!))) out.add(`${a.indicator}|${a.period}`);
+      }
+    }
+  }
   return out;
+}
+
+/**
+ * The time of year a series of one period in each year stands for, so a record is claimed only
+ * among those ("the highest on record for Q2"); nothing for financial and calendar years.
+ */
+function timeOfYear(p: Period): { timeOfYear?: string } {
+  const month = (iso: string) => new Date(`${iso}T12:00:00Z`).toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
+  if (p.kind === "quarter") return { timeOfYear: p.id.slice(-2) };
+  if (p.kind === "month") return { timeOfYear: month(p.start) };
+  if (p.kind === "rolling") return { timeOfYear: `the twelve months to ${month(p.end)}` };
+  return {};
 }
 
 /** The period an indicator is reported for: the report's, else the nearest it has that ends by then. */
@@ -365,7 +395,10 @@ export function buildReport(input: ReportInput): ReportContent {
         sameKind.unshift({ period: p.id, value: w.value, numerator: w.numerator, denominator: w.denominator });
       }
       if (!value.suppressed) {
-        const s = describeLatest({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, sameKind, { breaks: seriesBreaks(annotationsFor(input.annotations, def)) });
+        const s = describeLatest({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, sameKind, {
+          breaks: seriesBreaks(annotationsFor(input.annotations, def)),
+          ...timeOfYear(at),
+        });
         // Period ids read as labels ("2025-26-Q2" as "Q2 2025-26"), longest first so none clips another.
         let text = s ? renderSentence(s) : "";
         for (const id of sameKind.map((x) => x.period).sort((a, b) => b.length - a.length)) text = text.replaceAll(id, periodOf(id).label);
@@ -448,7 +481,7 @@ export function buildReport(input: ReportInput): ReportContent {
     flow,
     quality: {
       suppression: pub
-        ? `This is the public version. Counts of 1 to 5 are shown as c, as are further figures that would let a suppressed count be worked out from totals and breakdowns, and any percentage or rate based on a suppressed count (${suppressedCount} figure(s) across the periods held). It contains no record about an individual child.`
+        ? `This is the public version. Counts of 1 to 5 are shown as c, as are further figures that would let a suppressed count be worked out from totals and breakdowns, and any percentage or rate based on a suppressed count or whose count and total differ by 1 to 5 (${suppressedCount} figure(s) across the periods held). It contains no record about an individual child.`
         : null,
       notes: input.annotations
         .filter((a) => a.date <= period.end)

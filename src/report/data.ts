@@ -9,8 +9,8 @@
 
 import { listAnnotations } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
-import { type BenchmarkResult, benchmark, BenchmarkProblem, realAuthority, resolveIndicator } from "../analysis/benchmarks.ts";
-import { parsePeriod } from "../calendar/periods.ts";
+import { type BenchmarkResult, benchmark, BenchmarkProblem, laitYearFor, realAuthority, resolveIndicator } from "../analysis/benchmarks.ts";
+import { financialYearOf, parsePeriod, yearPeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import { computeAndStore, computedSnapshots, storedValues } from "../kpi/compute.ts";
 import type { Target as Snapshot } from "../kpi/engine.ts";
@@ -107,8 +107,17 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     for (const def of defs) {
       if (resolveIndicator(def.id, data).kind !== "ok") continue;
       try {
-        const base = { authority: real ? real.code : t.la_code, indicator: def.id, ...(like ? { like, authorityName: auth?.la_name ?? t.la_code } : {}) };
-        const first = benchmark(base, data);
+        let base: Parameters<typeof benchmark>[0] = { authority: real ? real.code : t.la_code, indicator: def.id, ...(like ? { like, authorityName: auth?.la_name ?? t.la_code } : {}) };
+        let first = benchmark(base, data);
+        // A report on an earlier year is compared with that year's published figures, not the
+        // latest: a rank from 2024-25 beside a 2020-21 figure says nothing true. When the
+        // report's year is after the latest published one (publication lags), the latest stands.
+        const fy = yearPeriod(financialYearOf(period.end)).id;
+        const wanted = laitYearFor(fy, first.year.yearType)?.year;
+        if (wanted !== undefined && wanted < first.year.lait) {
+          base = { ...base, year: fy };
+          first = benchmark(base, data);
+        }
         const own = real ? undefined : (values.find((v) => v.indicator === def.id && v.period === first.year.lanternPeriod)?.value ?? null);
         benchmarks.set(def.id, own === undefined ? first : benchmark({ ...base, ownValue: own }, data));
       } catch (e) {

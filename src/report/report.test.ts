@@ -114,6 +114,9 @@ test("public: every small count, and every ratio on one, is c; exempt shows them
       small++;
       assert.equal(p.value.suppressed, true, `${row.title} ${row.period} = ${row.value.value} is shown in public`);
     }
+    if (row.numerator.value !== null && row.denominator.value !== null && row.value.value !== null && isSmallCount(row.denominator.value - row.numerator.value)) {
+      assert.equal(p.value.suppressed, true, `${row.title} ${row.period}: ${row.numerator.value} of ${row.denominator.value} publishes the ones left out`);
+    }
     for (const k of ["numerator", "denominator"] as const) {
       if (isSmallCount(row[k].value)) {
         assert.equal(p[k].suppressed, true, `${row.title} ${row.period} ${k} is shown`);
@@ -150,6 +153,11 @@ test("key messages, a section per area, glossary and appendix are all there", as
   assert.ok(assess.benchmark, "assessment timeliness is compared with England");
   assert.ok(assess.benchmark.england !== null && assess.benchmark.england > 50 && assess.benchmark.england < 100);
   assert.match(assess.benchmark.comparedWith, /Shropshire/);
+  assert.match(assess.benchmark.year, /^2024-25\b/, "a report after the latest published year uses the latest");
+  // A report on an earlier year is compared with that year's published figures, not the latest.
+  const early = buildReport(await gatherReport(store, { period: "2023-24-Q3", audience: "exempt", dataDir, now: NOW }));
+  const earlyAssess = early.areas.flatMap((a) => a.indicators).find((i) => i.id === "assess_45wd_pct")!;
+  assert.match(earlyAssess.benchmark?.year ?? "", /^2023-24\b/);
   assert.equal(c.glossary.length, c.glossary.filter((g) => g.definition.length >= 40).length);
   assert.ok(c.appendix.length >= c.areas.flatMap((a) => a.indicators).length);
   assert.ok(c.quality.notes.some((n) => n.note.includes("police")));

@@ -9,6 +9,7 @@
 
 import type { IndicatorValue } from "../kpi/types.ts";
 import type { Role, SessionUser } from "./auth/types.ts";
+import { suppressRatio } from "../analysis/suppression.ts";
 
 export type { Role, SessionUser } from "./auth/types.ts";
 
@@ -41,7 +42,7 @@ export function isSuppressed(v: Pick<IndicatorValue, "value" | "numerator" | "de
   if (v.unit === "count") return isSmall(v.value);
   if (v.unit === "rate") return isSmall(v.numerator);
   if (v.unit === "days") return isSmall(v.denominator);
-  return isSmall(v.numerator) || isSmall(v.denominator);
+  return suppressRatio(v.numerator, v.denominator);
 }
 
 /** The symbol shown in place of a suppressed figure (the DfE's). */

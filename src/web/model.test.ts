@@ -36,6 +36,7 @@ test("members see c for counts of 1 to 5 and for figures resting on them; 0 and 
   // 3 of 40 children: the percentage rests on a small numerator.
   assert.equal(isSuppressed({ value: 7.5, numerator: 3, denominator: 40, unit: "percent" }), true);
   assert.equal(isSuppressed({ value: 50, numerator: 20, denominator: 40, unit: "percent" }), false);
+  assert.equal(isSuppressed({ value: (100 * 11) / 12, numerator: 11, denominator: 12, unit: "percent" }), true, "the one care leaver not in touch");
   assert.equal(isSuppressed({ value: 12.1, numerator: 2, denominator: 16500, unit: "rate" }), true);
   assert.equal(isSuppressed({ value: 31, numerator: null, denominator: 4, unit: "days" }), true);
   assert.equal(shownCount(4, true), "c");
