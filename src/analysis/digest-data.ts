@@ -20,7 +20,7 @@ import { parseTargets, type Target } from "./rag.ts";
 export function targetsIn(dataDir: string): Target[] {
   const path = join(dataDir, "targets.csv");
   if (!existsSync(path)) return [];
-  const { targets, issues } = parseTargets(readFileSync(path, "utf8"), "targets.csv", (id) => indicatorLibrary().get(id) !== undefined, (id) => indicatorLibrary().get(id)?.unit);
+  const { targets, issues } = parseTargets(readFileSync(path, "utf8"), "targets.csv", (id) => indicatorLibrary().get(id) !== undefined, (id) => indicatorLibrary().get(id));
   if (issues.length) throw new LanternError("LANTERN_DATA_REJECTED", `The targets in ${path} have ${issues.length} problem(s).`, { issues });
   return targets;
 }

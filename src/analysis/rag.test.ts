@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { direction, parseTargets, rag, targetFor, targetYear } from "./rag.ts";
+import type { LanternError } from "../core/errors.ts";
+import { indicatorLibrary } from "../kpi/library/index.ts";
+import { checkTarget, direction, parseTargets, rag, targetFor, targetYear } from "./rag.ts";
 
 test("RAG by polarity: green meets, amber within tolerance, red beyond", () => {
   const t = { target: 85, tolerance: 5 };
@@ -70,4 +72,84 @@ test("targets.csv meets the rules the browser form does: a real financial year, 
   );
   assert.match(issues[0]!.message, /its two years must follow each other, as in 2026-27/);
   assert.match(issues[1]!.message, /not a percentage from 0 to 100/);
+});
+
+test("a target's year must be of a kind the indicator is measured by: a calendar year only where it has calendar-year values", () => {
+  const lib = indicatorLibrary();
+  const fyOnly = lib.get("referral_to_assessment_pct")!;
+  const ehcp = lib.get("ehcp_20wk_pct")!;
+  assert.ok(!fyOnly.periods.includes("calendar") && ehcp.periods.includes("calendar"));
+  // targetYear maps every month, quarter and rolling year to its financial year, so "2025" could never apply here.
+  assert.throws(() => checkTarget({ year: "2025", target: "90", tolerance: "2" }, fyOnly), (e: LanternError) => {
+    assert.equal(e.issues[0]!.column, "year");
+    assert.equal(e.issues[0]!.value, "2025");
+    assert.match(e.message, /"2025" is a calendar year, but referral_to_assessment_pct is measured by financial year \(April to March\), so a target for 2025 would never apply\./);
+    assert.equal(e.hint, "Write a financial year such as 2025-26.");
+    return true;
+  });
+  assert.deepEqual(checkTarget({ year: "2025-26", target: "90", tolerance: "2" }, fyOnly), { year: "2025-26", target: 90, tolerance: 2 });
+  // EHC plans are judged by calendar year (the DfE's) and by financial year (their months and quarters).
+  assert.deepEqual(checkTarget({ year: "2025", target: "60", tolerance: "" }, ehcp), { year: "2025", target: 60, tolerance: 0 });
+  assert.deepEqual(checkTarget({ year: "2025-26", target: "60", tolerance: "5" }, ehcp), { year: "2025-26", target: 60, tolerance: 5 });
+  // A definition measured only by calendar year takes no financial-year target.
+  assert.throws(() => checkTarget({ year: "2025-26", target: "1", tolerance: "0" }, { id: "cal_only", unit: "count", periods: ["calendar"] }), /is a financial year, but cal_only is measured by calendar year/);
+});
+
+test("a target is a plain decimal: 0x10, 1e3 and the like are refused as typed, not saved as 16 or 1000", () => {
+  const pct = indicatorLibrary().get("referral_to_assessment_pct")!;
+  for (const typed of ["0x10", "1e3", "1E2", "0b101", "Infinity", "1,5", "ten"]) {
+    assert.throws(() => checkTarget({ year: "2026-27", target: typed, tolerance: "0" }, pct), (e: LanternError) => {
+      assert.equal(e.message, `The target "${typed}" is not a plain number: use only digits, with a decimal point if needed.`);
+      assert.deepEqual([e.issues[0]!.column, e.issues[0]!.value], ["target", typed]);
+      return true;
+    });
+  }
+  assert.throws(() => checkTarget({ year: "2026-27", target: "50", tolerance: "0x2" }, pct), /The tolerance "0x2" is not a plain number/);
+  assert.throws(() => checkTarget({ year: "2026-27", target: " ", tolerance: "0" }, pct), /The target must be a number\./);
+  assert.deepEqual(checkTarget({ year: " 2026-27 ", target: " 16 ", tolerance: "+2.5" }, pct), { year: "2026-27", target: 16, tolerance: 2.5 });
+  // The typed text is what a message echoes.
+  assert.throws(() => checkTarget({ year: "2026-27", target: "99999999999999999999", tolerance: "0" }, "count"), /The target 99999999999999999999 is too large/);
+});
+
+test("a count's target is a whole number; an average (caseload), a rate or a percentage need not be", () => {
+  const lib = indicatorLibrary();
+  assert.throws(() => checkTarget({ year: "2026-27", target: "12.5", tolerance: "0" }, lib.get("contacts")!), (e: LanternError) => {
+    assert.equal(e.message, "The target 12.5 is not a whole number, and contacts is a count.");
+    assert.equal(e.hint, "Write a whole number of at least 0, such as 120.");
+    return true;
+  });
+  assert.throws(() => checkTarget({ year: "2026-27", target: "12", tolerance: "0.5" }, lib.get("contacts")!), /The tolerance 0.5 is not a whole number/);
+  assert.equal(checkTarget({ year: "2026-27", target: "12.0", tolerance: "0" }, lib.get("contacts")!).target, 12);
+  assert.equal(checkTarget({ year: "2026-27", target: "15.5", tolerance: "0.5" }, lib.get("sw_caseload")!).target, 15.5);
+  assert.equal(checkTarget({ year: "2026-27", target: "85.5", tolerance: "0" }, lib.get("referral_to_assessment_pct")!).target, 85.5);
+  // Without the indicator, nothing unit-specific is assumed.
+  assert.equal(checkTarget({ year: "2026-27", target: 12.5, tolerance: 0 }).target, 12.5);
+});
+
+test("targets.csv with the registry: a calendar year on a financial-year indicator, a hexadecimal target and a fractional count are located and refused", () => {
+  const lib = indicatorLibrary();
+  const { targets, issues } = parseTargets(
+    "indicator,year,target,tolerance\nreferral_to_assessment_pct,2025,90,2\nehcp_20wk_pct,2025,60,5\nreferral_to_assessment_pct,2026-27,0x10,0\ncontacts,2026-27,12.5,\ncontacts,2025-26,1200,50\nreferral_to_assessment_pct,2025-26,90,1e1",
+    "targets.csv",
+    (id) => lib.get(id) !== undefined,
+    (id) => lib.get(id),
+  );
+  assert.deepEqual(
+    targets.map((t) => [t.indicator, t.year, t.target, t.tolerance]),
+    [
+      ["ehcp_20wk_pct", "2025", 60, 5],
+      ["contacts", "2025-26", 1200, 50],
+    ],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.code, i.row, i.column, i.value]),
+    [
+      ["TARGETS_VALUE_INVALID", 2, "year", "2025"],
+      ["TARGETS_VALUE_INVALID", 4, "target", "0x10"],
+      ["TARGETS_VALUE_INVALID", 5, "target", "12.5"],
+      ["TARGETS_VALUE_INVALID", 7, "tolerance", "1e1"],
+    ],
+  );
+  assert.match(issues[0]!.message, /is measured by financial year/);
+  assert.match(issues[0]!.expected!, /a financial year such as 2025-26/);
 });

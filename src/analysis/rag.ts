@@ -9,8 +9,9 @@
 
 import { parse } from "csv-parse/sync";
 import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
+import { parseDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import type { Polarity, Unit } from "../kpi/types.ts";
+import type { IndicatorDef, Polarity, Unit } from "../kpi/types.ts";
 
 /** A target for one indicator and year. */
 export interface Target {
@@ -58,32 +59,78 @@ function badTarget(column: "year" | "target" | "tolerance", value: string, messa
   return new LanternError("LANTERN_BAD_OPTION", message, { hint: `Write ${expected}.`, issues: [{ code: `TARGET_${column.toUpperCase()}_INVALID`, severity: "error", column, value, expected, message }] });
 }
 
-/**
- * Check a target before it is saved: a real financial year (two consecutive years, 2025-26) or
- * a calendar year (2025); a target and tolerance that are finite numbers, not negative and below
- * {@link MAX_TARGET}; for a percentage, within 0 to 100.
- */
-export function checkTarget(t: { year: string; target: number; tolerance: number }, unit: Unit = "count"): void {
-  const fy = /^(\d{4})-(\d{2})$/.exec(t.year);
-  const year = Number(fy?.[1] ?? t.year);
-  const yearOk = fy ? (year + 1) % 100 === Number(fy[2]) : /^\d{4}$/.test(t.year);
-  if (!yearOk || year < 1990 || year > 2099) {
-    const why = fy && year >= 1990 && year <= 2099 ? `"${t.year}" is not a financial year: its two years must follow each other, as in ${year}-${String((year + 1) % 100).padStart(2, "0")}.` : `"${t.year}" is not a financial year or a calendar year.`;
-    throw badTarget("year", t.year, why, "a financial year such as 2025-26, or a calendar year such as 2025");
-  }
-  const range = (column: "target" | "tolerance", x: number, what: string) => {
-    const shown = Number.isNaN(x) ? "" : String(x);
-    if (!Number.isFinite(x)) throw badTarget(column, shown, `The ${what} must be a number.`, unit === "percent" ? "a percentage from 0 to 100, such as 85" : "a number of at least 0, such as 120");
-    if (unit === "percent" && (x < 0 || x > 100)) throw badTarget(column, shown, `The ${what} ${x} is not a percentage from 0 to 100.`, "a percentage from 0 to 100, such as 85");
-    if (x < 0) throw badTarget(column, shown, `The ${what} cannot be negative: ${x} is below 0.`, "a number of at least 0");
-    if (x >= MAX_TARGET) throw badTarget(column, shown, `The ${what} ${x} is too large: it must be below ${MAX_TARGET.toLocaleString("en-GB")}.`, `a number from 0 to ${MAX_TARGET.toLocaleString("en-GB")}`);
-  };
-  range("target", t.target, "target");
-  range("tolerance", t.tolerance, "tolerance");
+/** What a target is checked against: the indicator's unit, and (when known) the kinds of period it has. */
+export type TargetIndicator = Pick<IndicatorDef, "unit"> & Partial<Pick<IndicatorDef, "id" | "periods" | "average">>;
+
+/** A target as typed or read from a file: the numbers as text (a blank tolerance is 0), or as numbers already read. */
+export interface TargetInput {
+  readonly year: string;
+  readonly target: number | string;
+  readonly tolerance: number | string;
 }
 
-/** Read a targets file; every problem is located by row and column. */
-export function parseTargets(text: string, fileName: string, knownIndicator: (id: string) => boolean, unitOf: (id: string) => Unit | undefined = () => undefined): { targets: Target[]; issues: DataIssue[] } {
+/**
+ * Check a target before it is saved, and return it read: a real financial year (two consecutive
+ * years, 2025-26) or a calendar year (2025), and of a kind the indicator has values for (a
+ * calendar-year target on an indicator measured only by financial year would be saved and never
+ * judge anything, since {@link targetYear} maps every other period to its financial year); a
+ * target and tolerance written as plain decimals (not `0x10` or `1e3`, which `Number()` reads as
+ * 16 and 1000), finite, not negative and below {@link MAX_TARGET}; for a percentage, within 0 to
+ * 100; for a count that is not an average, whole numbers. Without an indicator (or with a bare
+ * unit) only what can be checked is.
+ */
+export function checkTarget(t: TargetInput, indicator?: Unit | TargetIndicator): { year: string; target: number; tolerance: number } {
+  const def: TargetIndicator | undefined = typeof indicator === "string" ? { unit: indicator } : indicator;
+  const unit = def?.unit;
+  const year = t.year.trim();
+  const fy = /^(\d{4})-(\d{2})$/.exec(year);
+  const first = Number(fy?.[1] ?? year);
+  const yearOk = fy ? (first + 1) % 100 === Number(fy[2]) : /^\d{4}$/.test(year);
+  if (!yearOk || first < 1990 || first > 2099) {
+    const why = fy && first >= 1990 && first <= 2099 ? `"${year}" is not a financial year: its two years must follow each other, as in ${first}-${String((first + 1) % 100).padStart(2, "0")}.` : `"${year}" is not a financial year or a calendar year.`;
+    throw badTarget("year", year, why, "a financial year such as 2025-26, or a calendar year such as 2025");
+  }
+  if (def?.periods) {
+    const name = def.id ?? "this indicator";
+    const fyText = `${first}-${String((first + 1) % 100).padStart(2, "0")}`;
+    if (!fy && !def.periods.includes("calendar")) {
+      throw badTarget("year", year, `"${year}" is a calendar year, but ${name} is measured by financial year (April to March), so a target for ${year} would never apply.`, `a financial year such as ${fyText}`);
+    }
+    if (fy && !def.periods.some((k) => k !== "calendar")) {
+      throw badTarget("year", year, `"${year}" is a financial year, but ${name} is measured by calendar year, so a target for ${year} would never apply.`, `a calendar year such as ${first + 1}`);
+    }
+  }
+  const whole = unit === "count" && !def?.average;
+  const expected = unit === "percent" ? "a percentage from 0 to 100, such as 85" : whole ? "a whole number of at least 0, such as 120" : "a number of at least 0, such as 120";
+  const read = (column: "target" | "tolerance", raw: number | string, what: string): number => {
+    // A blank tolerance means none; a blank target is no target.
+    if (typeof raw === "string" && raw.trim() === "" && column === "tolerance") return 0;
+    const x = typeof raw === "number" ? raw : (parseDecimal(raw) ?? Number.NaN);
+    const shown = typeof raw === "string" ? raw.trim() : Number.isNaN(x) ? "" : String(x);
+    if (typeof raw === "string" && Number.isNaN(x)) {
+      throw badTarget(column, shown, shown === "" ? `The ${what} must be a number.` : `The ${what} "${shown}" is not a plain number: use only digits, with a decimal point if needed.`, expected);
+    }
+    if (!Number.isFinite(x)) throw badTarget(column, shown, `The ${what} must be a number.`, expected);
+    if (unit === "percent" && (x < 0 || x > 100)) throw badTarget(column, shown, `The ${what} ${shown} is not a percentage from 0 to 100.`, expected);
+    if (x < 0) throw badTarget(column, shown, `The ${what} cannot be negative: ${shown} is below 0.`, "a number of at least 0");
+    if (x >= MAX_TARGET) throw badTarget(column, shown, `The ${what} ${shown} is too large: it must be below ${MAX_TARGET.toLocaleString("en-GB")}.`, `a number from 0 to ${MAX_TARGET.toLocaleString("en-GB")}`);
+    if (whole && !Number.isInteger(x)) throw badTarget(column, shown, `The ${what} ${shown} is not a whole number, and ${def?.id ?? "this indicator"} is a count.`, expected);
+    return x;
+  };
+  return { year, target: read("target", t.target, "target"), tolerance: read("tolerance", t.tolerance, "tolerance") };
+}
+
+/**
+ * Read a targets file; every problem is located by row and column. `indicatorOf` gives what a
+ * row's target is checked against: the indicator's definition (unit and period kinds), or only
+ * its unit.
+ */
+export function parseTargets(
+  text: string,
+  fileName: string,
+  knownIndicator: (id: string) => boolean,
+  indicatorOf: (id: string) => Unit | TargetIndicator | undefined = () => undefined,
+): { targets: Target[]; issues: DataIssue[] } {
   const issues: DataIssue[] = [];
   let records: string[][];
   try {
@@ -107,25 +154,24 @@ export function parseTargets(text: string, fileName: string, knownIndicator: (id
     if (!knownIndicator(indicator)) bad("indicator", `${indicator} is not an indicator id.`, "an id from `lantern indicators --list`");
     const year = cell("year");
     if (!/^\d{4}-\d{2}$/.test(year) && !/^\d{4}$/.test(year)) bad("year", `year "${year}" is not a financial year or a calendar year.`, "2024-25, or 2024 for calendar-year indicators");
-    const target = Number(cell("target"));
-    if (cell("target") === "" || !Number.isFinite(target)) bad("target", `target "${cell("target")}" is not a number.`, "a number such as 85");
-    const tolerance = cell("tolerance") === "" ? 0 : Number(cell("tolerance"));
-    if (!Number.isFinite(tolerance) || tolerance < 0) bad("tolerance", `tolerance "${cell("tolerance")}" is not a number of at least 0.`, "a number such as 5, or blank for none");
+    // Plain decimals only: Number() would read 0x10 as 16 and 1e3 as 1000.
+    if (parseDecimal(cell("target")) === undefined) bad("target", `target "${cell("target")}" is not a number.`, "a number written with digits, such as 85 or 12.5");
+    const tolerance = cell("tolerance") === "" ? 0 : parseDecimal(cell("tolerance"));
+    if (tolerance === undefined || tolerance < 0) bad("tolerance", `tolerance "${cell("tolerance")}" is not a number of at least 0.`, "a number written with digits, such as 5, or blank for none");
     const pol = cell("polarity").toLowerCase();
     if (pol && pol !== "higher" && pol !== "lower") bad("polarity", `polarity "${pol}" is not higher or lower.`, "higher, lower or blank (use the indicator's own)");
     const key = `${indicator}|${year}`;
     if (seen.has(key)) bad("year", `${indicator} already has a target for ${year}.`, "one target per indicator and year");
     seen.add(key);
     // The rules a target typed in the browser meets (a real year, a percentage within 0-100, …).
-    if (!issues.some((x) => x.row === row)) {
-      try {
-        checkTarget({ year, target, tolerance }, unitOf(indicator));
-      } catch (e) {
-        if (!isLanternError(e)) throw e;
-        for (const i of e.issues) issues.push({ ...i, code: "TARGETS_VALUE_INVALID", file: fileName, row, value: cell(i.column ?? "") || (i.value ?? "") });
-      }
+    if (issues.some((x) => x.row === row)) return;
+    try {
+      const t = checkTarget({ year, target: cell("target"), tolerance: cell("tolerance") }, indicatorOf(indicator));
+      targets.push({ indicator, ...t, ...(pol ? { polarity: pol as "higher" | "lower" } : {}) });
+    } catch (e) {
+      if (!isLanternError(e)) throw e;
+      for (const i of e.issues) issues.push({ ...i, code: "TARGETS_VALUE_INVALID", file: fileName, row, value: cell(i.column ?? "") || (i.value ?? "") });
     }
-    if (!issues.some((x) => x.row === row)) targets.push({ indicator, year, target, tolerance, ...(pol ? { polarity: pol as "higher" | "lower" } : {}) });
   });
   return { targets, issues };
 }

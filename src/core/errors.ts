@@ -33,7 +33,7 @@ export const ERROR_CATALOGUE = {
   LANTERN_AUTH_BAD_USERNAME: { exit: EXIT.usage, message: "A user name must be 2 to 64 letters, digits, dots, dashes, underscores or @" },
   LANTERN_AUTH_BAD_ROLE: { exit: EXIT.usage, message: "The role must be admin, analyst, manager or member" },
   LANTERN_AUTH_BAD_AREA: { exit: EXIT.usage, message: "An area is not one of the dashboard areas" },
-  LANTERN_AUTH_WEAK_PASSWORD: { exit: EXIT.usage, message: "The password must be 12 to 256 characters long" },
+  LANTERN_AUTH_WEAK_PASSWORD: { exit: EXIT.usage, message: "The password must be 12 to 256 characters, not only spaces, not one character repeated, not common and not the user name" },
   LANTERN_AUTH_USER_EXISTS: { exit: EXIT.usage, message: "A user with that name already exists" },
   LANTERN_AUTH_USER_NOT_FOUND: { exit: EXIT.usage, message: "There is no such user" },
   LANTERN_AUDIT_TAMPERED: { exit: EXIT.failure, message: "The audit log has been altered since it was written" },

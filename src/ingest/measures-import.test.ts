@@ -79,3 +79,89 @@ test("bad figures are refused with file, row and column, and nothing is loaded",
     await cleanup();
   }
 });
+
+test("impossible figures are refused with file, row, column, value and what was expected: negatives, absurd magnitudes, a value that disagrees with numerator ÷ denominator", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const rows = [
+      "indicator,authority,period,value,numerator,denominator,note",
+      "sw_caseload,202,2025-09,1000000000000000000000,,,", // 2: the QA's 1e21 caseload, written out
+      "sw_caseload,202,2024-09,1000,,,", // 3: an average caseload of 1,000
+      "ehe_children,202,2025-01,-3,,,", // 4: a negative count
+      "ehe_children,202,2025-02,10000000,,,", // 5: ten million children
+      "ehe_children,202,2025-03,120.5,,,", // 6: half a child
+      "sw_vacancy_rate,202,2025-09,5,5,40,", // 7: 100 × 5 ÷ 40 is 12.5, not 5
+      "sw_vacancy_rate,202,2024-09,12.5,-5,40,", // 8: a negative numerator
+      "sw_agency_rate,202,2025-09,10,1,0,", // 9: a denominator of 0
+      "sw_turnover_rate,202,2025-09,15,15,20000000,", // 10: an absurd denominator
+      "sw_caseload,202,2023-09,20,300,20,", // 11: 300 cases ÷ 20 social workers is 15, not 20
+      "ehe_children,202,2025-04,0x10,,,", // 12: hexadecimal
+      "sw_caseload,202,2022-09,1e21,,,", // 13: an exponent
+      "sw_agency_rate,202,2024-09,-0.1,,,", // 14: a negative percentage
+    ];
+    const dir = writeExport({ "m.csv": rows.join("\n") });
+    const err = await importMeasures(store, { paths: [`${dir}/m.csv`] }).then(
+      () => assert.fail("expected a refusal"),
+      (e: unknown) => e,
+    );
+    assert.ok(isLanternError(err));
+    assert.deepEqual(
+      err.issues.map((i) => [i.code, i.file, i.row, i.column, i.value]),
+      [
+        ["MEASURES_VALUE_INVALID", "m.csv", 2, "value", "1000000000000000000000"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 3, "value", "1000"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 4, "value", "-3"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 5, "value", "10000000"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 6, "value", "120.5"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 7, "value", "5"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 8, "numerator", "-5"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 9, "denominator", "0"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 10, "denominator", "20000000"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 11, "value", "20"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 12, "value", "0x10"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 13, "value", "1e21"],
+        ["MEASURES_VALUE_INVALID", "m.csv", 14, "value", "-0.1"],
+      ],
+    );
+    const at = (row: number) => err.issues.find((i) => i.row === row)!;
+    assert.equal(at(2).message, "the value 1,000,000,000,000,000,000,000 is not believable for sw_caseload: it must be below 1,000.");
+    assert.equal(at(2).expected, "a number from 0 to below 1,000");
+    assert.equal(at(4).message, "the value -3 is negative: ehe_children cannot be below 0.");
+    assert.equal(at(5).expected, "a number from 0 to below 10,000,000");
+    assert.equal(at(6).message, "the value 120.5 is not a whole number, and ehe_children is a count.");
+    assert.equal(at(7).message, "the value 5 does not agree with its numerator and denominator: 100 × numerator ÷ denominator is 100 × 5 ÷ 40 = 12.5.");
+    assert.equal(at(7).expected, "12.5 (100 × numerator ÷ denominator, to within 0.05), or the numerator and denominator corrected");
+    assert.equal(at(8).message, "the numerator -5 is negative.");
+    assert.match(at(9).message, /the denominator is 0/);
+    assert.equal(at(11).message, "the value 20 does not agree with its numerator and denominator: numerator ÷ denominator is 300 ÷ 20 = 15.");
+    assert.match(at(12).expected!, /digits and at most one decimal point/);
+    assert.match(at(14).message, /a percentage of -0\.1 is outside 0 to 100/);
+    assert.equal((await listSnapshots(store)).length, 0, "nothing was loaded");
+  } finally {
+    await cleanup();
+  }
+});
+
+test("figures that are possible load: rounding within 0.05, a ceiling just missed, numerator and denominator left blank or agreeing", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const rows = [
+      "indicator,authority,period,value,numerator,denominator,note",
+      "sw_vacancy_rate,202,2025-09,14.3,5.7,40,", // 100 × 5.7 ÷ 40 = 14.25, shown rounded up
+      "sw_agency_rate,202,2025-09,12.5,5,40,",
+      "sw_turnover_rate,202,2025-09,0,0,40,",
+      "sw_caseload,202,2025-09,999.9,,,",
+      "sw_caseload,202,2024-09,15.33,230,15,", // 230 ÷ 15 = 15.333…
+      "ehe_children,202,2025-01,9999999,,,",
+      "cme_children,202,2025-01,0,,,",
+    ];
+    const dir = writeExport({ "m.csv": rows.join("\n") });
+    const res = await importMeasures(store, { paths: [`${dir}/m.csv`] });
+    assert.deepEqual(
+      res.authorities.map((a) => [a.authority, a.status, a.rows]),
+      [["202", "loaded", 7]],
+    );
+  } finally {
+    await cleanup();
+  }
+});

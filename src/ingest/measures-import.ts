@@ -5,6 +5,12 @@
  * like any load (every error located by file, row and column), all or nothing, and versioned: each
  * authority in the file gets a new snapshot whose `lantern_measure` rows replace the previous
  * ones while its SSD tables carry forward.
+ *
+ * Besides being numbers, figures must be possible (see {@link checkFigures}): none negative, a
+ * percentage within 0 to 100, anything else below {@link MAX_FIGURE} (or the indicator's own
+ * `plausibleBelow`, such as 1,000 for an average caseload), a count of children whole, and a value
+ * that agrees with its numerator and denominator when both are given. A file that loaded an
+ * average caseload of 1e21 showed it on every dashboard.
  */
 
 import { createHash } from "node:crypto";
@@ -12,8 +18,10 @@ import { readFileSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { parsePeriod } from "../calendar/periods.ts";
+import { DECIMAL_EXPECTED, parseDecimal } from "../core/decimal.ts";
 import { type DataIssue, LanternError } from "../core/errors.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
+import type { IndicatorDef } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
 import type { AuthorityResult, ImportResult } from "./ssd-import.ts";
@@ -44,11 +52,77 @@ interface MeasureRow {
   note: string | null;
 }
 
+/** Plain decimals only (not 0x10 or 1e21, which Number() takes); blank is no figure. */
 function num(text: string | undefined): number | null | "bad" {
   const t = (text ?? "").trim();
   if (t === "") return null;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : "bad";
+  return parseDecimal(t) ?? "bad";
+}
+
+/**
+ * Every figure (value, numerator, denominator) is below this unless the indicator says less: ten
+ * million is above any English authority's children, staff, cases or a rate per 10,000, so a
+ * figure this large is a slip (a misplaced column, an exponent, a pasted id).
+ */
+export const MAX_FIGURE = 10_000_000;
+
+/** How far a value may differ from the one its numerator and denominator give: rounding to one decimal place. */
+export const RATIO_TOLERANCE = 0.05;
+
+/** The value is scale × numerator ÷ denominator: 100 for a percentage, 10,000 for a rate per 10,000, 1 for an average; a plain count has no such rule. */
+function ratioScale(def: IndicatorDef): number | undefined {
+  if (def.unit === "percent") return 100;
+  if (def.unit === "rate") return 10_000;
+  if (def.unit === "count" && def.average) return 1;
+  return undefined;
+}
+
+const shown = (x: number) => x.toLocaleString("en-GB", { maximumFractionDigits: 6 });
+
+/**
+ * The checks on a row's figures once each is a number: what is possible for the indicator.
+ * `bad(column, message, expected)` records one refusal; the cell's text is added by the caller.
+ */
+export function checkFigures(def: IndicatorDef, f: { value: number; numerator: number | null; denominator: number | null }, bad: (column: "value" | "numerator" | "denominator", message: string, expected: string) => void): void {
+  let refused = false;
+  const refuse = (column: "value" | "numerator" | "denominator", message: string, expected: string) => {
+    refused = true;
+    bad(column, message, expected);
+  };
+  const ceiling = Math.min(def.plausibleBelow ?? MAX_FIGURE, MAX_FIGURE);
+  if (def.unit === "percent") {
+    if (f.value < 0 || f.value > 100) refuse("value", `a percentage of ${shown(f.value)} is outside 0 to 100.`, "a percentage from 0 to 100");
+  } else if (f.value < 0) {
+    refuse("value", `the value ${shown(f.value)} is negative: ${def.id} cannot be below 0.`, "a number of at least 0");
+  } else if (f.value >= ceiling) {
+    refuse("value", `the value ${shown(f.value)} is not believable for ${def.id}: it must be below ${shown(ceiling)}.`, `a number from 0 to below ${shown(ceiling)}`);
+  } else if (def.unit === "count" && !def.average && !Number.isInteger(f.value)) {
+    refuse("value", `the value ${shown(f.value)} is not a whole number, and ${def.id} is a count.`, "a whole number such as 120");
+  }
+  for (const column of ["numerator", "denominator"] as const) {
+    const x = f[column];
+    if (x === null) continue;
+    if (x < 0) refuse(column, `the ${column} ${shown(x)} is negative.`, "a number of at least 0, or blank");
+    else if (x >= MAX_FIGURE) refuse(column, `the ${column} ${shown(x)} is not believable: it must be below ${shown(MAX_FIGURE)}.`, `a number from 0 to below ${shown(MAX_FIGURE)}, or blank`);
+  }
+  const scale = ratioScale(def);
+  // Agreement is judged only between figures that are each possible.
+  if (refused || scale === undefined || f.numerator === null || f.denominator === null) return;
+  const times = scale === 1 ? "" : `${shown(scale)} × `;
+  const formula = `${times}numerator ÷ denominator`;
+  if (f.denominator === 0) {
+    refuse("denominator", `the denominator is 0, so ${formula} has no value to give ${shown(f.value)}.`, "a denominator above 0, or numerator and denominator both blank");
+    return;
+  }
+  const expected = (scale * f.numerator) / f.denominator;
+  // A little over the tolerance, for the binary fractions behind decimals (14.3 - 14.25 is 0.0500000000000007).
+  if (Math.abs(f.value - expected) > RATIO_TOLERANCE + 1e-9) {
+    refuse(
+      "value",
+      `the value ${shown(f.value)} does not agree with its numerator and denominator: ${formula} is ${times}${shown(f.numerator)} ÷ ${shown(f.denominator)} = ${shown(Math.round(expected * 1000) / 1000)}.`,
+      `${shown(Math.round(expected * 100) / 100)} (${formula}, to within ${RATIO_TOLERANCE}), or the numerator and denominator corrected`,
+    );
+  }
 }
 
 /** Import one or more aggregate-figures files. */
@@ -95,12 +169,14 @@ export async function importMeasures(
       const period = cell("period");
       if (!parsePeriod(period)) bad("period", period, `period "${period}" is not a period.`, "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024");
       const value = num(cell("value"));
-      if (value === null || value === "bad") bad("value", cell("value"), `value "${cell("value")}" is not a number.`, "a number such as 14.2");
+      if (value === null || value === "bad") bad("value", cell("value"), `value "${cell("value")}" is not a number.`, "a number written with digits and at most one decimal point, such as 14.2");
       const numerator = num(cell("numerator"));
-      if (numerator === "bad") bad("numerator", cell("numerator"), `numerator "${cell("numerator")}" is not a number.`, "a number or blank");
+      if (numerator === "bad") bad("numerator", cell("numerator"), `numerator "${cell("numerator")}" is not a number.`, `${DECIMAL_EXPECTED}, or blank`);
       const denominator = num(cell("denominator"));
-      if (denominator === "bad") bad("denominator", cell("denominator"), `denominator "${cell("denominator")}" is not a number.`, "a number or blank");
-      if (def?.unit === "percent" && typeof value === "number" && (value < 0 || value > 100)) bad("value", cell("value"), `a percentage of ${value} is outside 0 to 100.`, "a percentage from 0 to 100");
+      if (denominator === "bad") bad("denominator", cell("denominator"), `denominator "${cell("denominator")}" is not a number.`, `${DECIMAL_EXPECTED}, or blank`);
+      if (def?.source === "measures" && typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
+        checkFigures(def, { value, numerator, denominator }, (column, message, expected) => bad(column, cell(column), message, expected));
+      }
       if (cell("note").includes("\u0000")) bad("note", cell("note").replaceAll("\u0000", "\\0"), "the note holds a NUL character (byte 0), which is not text.", "text: the file may be damaged; save it again as CSV UTF-8");
       const key = `${indicator}|${authority}|${period}`;
       if (seen.has(key)) bad("period", period, `${indicator} for ${authority} in ${period} is also on row ${seen.get(key)}.`, "one value per indicator, authority and period");

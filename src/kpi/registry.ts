@@ -29,6 +29,8 @@ export class IndicatorRegistry {
     if (!AREA_IDS.has(def.area)) problems.push(`unknown area ${def.area}`);
     if (!def.periods.length || def.periods.some((k) => !PERIOD_KINDS.includes(k))) problems.push("periods must list known period kinds");
     if (def.definition.trim().length < 40) problems.push("definition must explain the indicator to a reader");
+    if (def.average && def.unit !== "count") problems.push("only a count can be an average");
+    if (def.plausibleBelow !== undefined && !(def.plausibleBelow > 0)) problems.push("plausibleBelow must be above 0");
     if (def.source === "measures") {
       if (def.sql.trim()) problems.push("a measures indicator takes its values from loaded figures and has no SQL");
       if (problems.length) throw new Error(`indicator ${def.id}: ${problems.join("; ")}`);

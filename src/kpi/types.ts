@@ -73,6 +73,17 @@ export interface IndicatorDef {
    * figures kept in other systems (workforce, elective home education).
    */
   readonly source?: "sql" | "measures";
+  /**
+   * A `count` that is an average per person rather than a number of things (cases per social
+   * worker): it need not be a whole number, and a loaded figure that gives a numerator and a
+   * denominator is numerator ÷ denominator.
+   */
+  readonly average?: boolean;
+  /**
+   * Values at or above this are not believable, where the unit's own bound is far too loose (an
+   * average caseload of 1,000 is a slip, not a workload): a loaded figure this large is refused.
+   */
+  readonly plausibleBelow?: number;
   /** The record-level SQL (see the module comment); empty for `measures` indicators. */
   readonly sql: string;
   /**

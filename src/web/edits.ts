@@ -11,6 +11,7 @@ import { checkTarget, type Target } from "../analysis/rag.ts";
 
 export { checkTarget, MAX_TARGET } from "../analysis/rag.ts";
 import { targetsIn } from "../analysis/digest-data.ts";
+import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { Unit } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
 
@@ -124,13 +125,22 @@ const toTarget = (r: TargetRow): TargetVersion => ({
   changedAt: r.changed_at,
 });
 
-/** Save a new version of the target for an indicator and year (or remove it with `deleted`); `unit` is the indicator's. */
+/**
+ * Save a new version of the target for an indicator and year (or remove it with `deleted`).
+ * `target` and `tolerance` are best passed as typed (text; a blank tolerance is none), so that
+ * only plain decimals are taken: a number already read with `Number()` has lost whether it was
+ * typed `0x10` or `16`. The year must be of a kind the indicator is measured by, and a count's
+ * target a whole number (see {@link checkTarget}); `unit` stands in for an indicator that is not
+ * in the registry.
+ */
 export async function saveTarget(
   store: Store,
-  t: { indicator: string; year: string; target: number; tolerance: number; polarity?: "higher" | "lower" | null; by: string; deleted?: boolean; unit?: Unit },
+  input: { indicator: string; year: string; target: number | string; tolerance: number | string; polarity?: "higher" | "lower" | null; by: string; deleted?: boolean; unit?: Unit },
   now: () => Date = () => new Date(),
 ): Promise<TargetVersion> {
-  checkTarget(t, t.unit);
+  const def = indicatorLibrary().get(input.indicator);
+  // A removal is checked only for sense: the target it removes may have been saved before a rule existed.
+  const t = { ...input, ...checkTarget(input, input.deleted ? undefined : (def ?? input.unit)) };
   return store.transaction(async () => {
     const [v] = await store.all<{ v: number | null }>(`SELECT max(version) AS v FROM lantern_target WHERE indicator_id = $1 AND year = $2`, [t.indicator, t.year]);
     const version = (v?.v ?? 0) + 1;

@@ -36,6 +36,10 @@ Figures kept in other systems (workforce, elective home education) load from a C
 columns indicator,authority,period,value[,numerator,denominator,note], for example
   indicator,authority,period,value
   sw_vacancy_rate,202,2025-09,14.2
+Figures are plain decimals, never negative; a percentage within 0 to 100, anything else below
+10,000,000 (an average caseload below 1,000); a count of children whole; and a value given with
+its numerator and denominator agrees with them to within 0.05 (100 × numerator ÷ denominator
+for a percentage). docs/formats.md lists every check.
 After a load, every indicator is computed for the new snapshot and stored with it.
 
 The load is all or nothing: any error (a date that is not a date, a duplicate id, a reference

@@ -57,7 +57,7 @@ function readTargets(dataDir: string, file: string | undefined): Target[] {
     if (file) throw new LanternError("LANTERN_FILE_NOT_FOUND", `${file} does not exist.`);
     return [];
   }
-  const { targets, issues } = parseTargets(readFileSync(path, "utf8"), basename(path), (id) => indicatorLibrary().get(id) !== undefined, (id) => indicatorLibrary().get(id)?.unit);
+  const { targets, issues } = parseTargets(readFileSync(path, "utf8"), basename(path), (id) => indicatorLibrary().get(id) !== undefined, (id) => indicatorLibrary().get(id));
   if (issues.length) throw new LanternError("LANTERN_DATA_REJECTED", `The targets in ${path} have ${issues.length} problem(s).`, { issues, hint: "Correct the rows listed; nothing else was changed." });
   return targets;
 }

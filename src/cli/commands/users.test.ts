@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { capture, tempDir } from "../../../test/fixtures.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { authenticate } from "../../web/auth/login.ts";
+import { findUserByUsername } from "../../web/auth/users.ts";
 import { makeUsersCommand } from "./users.ts";
 
 test("lantern users add (password from stdin or generated), list, role, disable", async () => {
@@ -104,6 +105,35 @@ test("lantern users add and password check everything first: a refused change sh
     const reset = capture();
     assert.equal(await makeUsersCommand().run(["password", "ann", "--data", t.dir], reset), 0);
     assert.match(reset.stderr(), /^Generated password \(shown once; give it to the user safely\): \S{20}\n$/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern users enable on an enabled user changes nothing; a password of spaces or a common one is refused", async () => {
+  const t = tempDir();
+  try {
+    assert.equal(await makeUsersCommand().run(["add", "ann", "--role", "analyst", "--data", t.dir], capture()), 0);
+    const o = capture();
+    assert.equal(await makeUsersCommand().run(["enable", "ann", "--data", t.dir], o), 0);
+    assert.equal(o.stdout(), "ann is already enabled; nothing was changed.\n");
+    assert.equal(await makeUsersCommand().run(["disable", "ann", "--data", t.dir], capture()), 0);
+    const o2 = capture();
+    assert.equal(await makeUsersCommand().run(["enable", "ann", "--data", t.dir], o2), 0);
+    assert.equal(o2.stdout(), "ann is enabled.\n");
+    for (const pw of [" ".repeat(12), "password1234", "q".repeat(20)]) {
+      const cmd = makeUsersCommand(() => [Buffer.from(`${pw}\n`)]);
+      await assert.rejects(cmd.run(["add", "bob", "--role", "member", "--password-stdin", "--data", t.dir], capture()), { code: "LANTERN_AUTH_WEAK_PASSWORD", message: /Use 12 to 256 characters, not only spaces/ });
+      await assert.rejects(cmd.run(["password", "ann", "--password-stdin", "--data", t.dir], capture()), { code: "LANTERN_AUTH_WEAK_PASSWORD" });
+    }
+    const store = await openStore(storeConfig(t.dir, {}));
+    try {
+      assert.equal(await findUserByUsername(store, "bob"), null);
+      const actions = (await store.all<{ action: string }>(`SELECT action FROM lantern_audit WHERE action LIKE 'user.%' ORDER BY audit_id`)).map((r) => r.action);
+      assert.deepEqual(actions, ["user.create", "user.disable", "user.enable"]);
+    } finally {
+      await store.close();
+    }
   } finally {
     t.cleanup();
   }

@@ -29,10 +29,12 @@ Manage who may sign in to the web application (lantern serve). Roles:
 Areas: front_door, early_help, children_in_need, child_protection, children_in_care,
 care_leavers, missing, send, workforce.
 
-The password is read from standard input with --password-stdin (its first line; 12 to 256
-characters). Without it, Lantern makes a strong password and prints it once. Passwords are
-stored only as Argon2id hashes. Changing a role, password or status ends that user's sessions.
-Every change goes to the audit log.
+The password is read from standard input with --password-stdin (its first line: 12 to 256
+characters, not only spaces, not one character repeated, not the user name and not a common
+password such as password1234). Without it, Lantern makes a strong password and prints it once.
+Passwords are stored only as Argon2id hashes. Changing a role, password or status ends that
+user's sessions; enabling a user who is already enabled (or disabling one already disabled)
+changes nothing. Every change goes to the audit log.
 
 Examples:
   lantern users add alice --role admin
@@ -136,8 +138,8 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
         }
         default: {
           const name = needUser();
-          await setDisabled(store, name, sub === "disable", actor);
-          o.out(`${name} is ${sub}d.\n`);
+          const { changed } = await setDisabled(store, name, sub === "disable", actor);
+          o.out(changed ? `${name} is ${sub}d.\n` : `${name} is already ${sub}d; nothing was changed.\n`);
           return 0;
         }
       }

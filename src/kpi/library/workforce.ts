@@ -29,6 +29,9 @@ export const WORKFORCE: readonly IndicatorDef[] = [
     id: "sw_caseload",
     title: "Average social worker caseload",
     unit: "count",
+    average: true,
+    // The DfE's averages run from about 10 to 25; even 1,000 cases each is a slip in the file.
+    plausibleBelow: 1000,
     polarity: "lower",
     lait: "Work_Force_AvgNumCase_SW",
     definition:

@@ -3,7 +3,8 @@
  * The admin pages: GET/POST /admin/users (create, change role and areas, disable or enable,
  * reset password) and GET /admin/audit (the audit log, filtered by user, action and date range,
  * paginated, with a check of the hash chain on request). Admins only. An admin cannot demote or
- * disable themselves, so the last admin cannot lock everyone out by accident.
+ * disable themselves, so the last admin cannot lock everyone out by accident; asking for the
+ * status a user already has (enable an active user) changes nothing and ends no session.
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -13,6 +14,7 @@ import { auditActions, listAudit, verifyAuditChain } from "../../store/audit.ts"
 import { requireRole } from "./access.ts";
 import { type Html, html, page } from "./html.ts";
 import type { AuthContext } from "./plugin.ts";
+import { PASSWORD_RULE } from "./password-policy.ts";
 import { createUser, listUsers, setDisabled, setPassword, setRole } from "./users.ts";
 import { ROLES } from "./types.ts";
 
@@ -69,7 +71,7 @@ async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: Fasti
             <fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${areaBoxes(id, u.areas)}</fieldset>
             <button class="govuk-button govuk-button--secondary" type="submit">Change role</button></form>
           <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="reset"><input type="hidden" name="username" value="${u.username}">
-            <div class="govuk-form-group"><label class="govuk-label" for="${id}-pw">New password</label><input class="govuk-input govuk-!-width-one-half" id="${id}-pw" name="password" type="password" autocomplete="new-password" maxlength="256"></div>
+            <div class="govuk-form-group"><label class="govuk-label" for="${id}-pw">New password</label><div class="govuk-hint" id="${id}-pw-hint">${PASSWORD_RULE}.</div><input class="govuk-input govuk-!-width-one-half" id="${id}-pw" name="password" type="password" autocomplete="new-password" maxlength="256" aria-describedby="${id}-pw-hint"></div>
             <button class="govuk-button govuk-button--secondary" type="submit">Reset password</button></form>
           <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="${u.disabled ? "enable" : "disable"}"><input type="hidden" name="username" value="${u.username}">
             <button class="govuk-button govuk-button--warning" type="submit">${u.disabled ? "Enable" : "Disable"} ${u.username}</button></form>
@@ -91,7 +93,7 @@ async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: Fasti
       <div class="govuk-form-group"><label class="govuk-label" for="new-name">Full name</label><input class="govuk-input govuk-!-width-one-half" id="new-name" name="displayName" type="text" maxlength="120"></div>
       <div class="govuk-form-group"><label class="govuk-label" for="new-role">Role</label>${roleSelect("new-role", "member")}</div>
       <fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${areaBoxes("new", [])}</fieldset>
-      <div class="govuk-form-group"><label class="govuk-label" for="new-password">Password (12 characters or more)</label><input class="govuk-input govuk-!-width-one-half" id="new-password" name="password" type="password" autocomplete="new-password" maxlength="256"></div>
+      <div class="govuk-form-group"><label class="govuk-label" for="new-password">Password</label><div class="govuk-hint" id="new-password-hint">${PASSWORD_RULE}.</div><input class="govuk-input govuk-!-width-one-half" id="new-password" name="password" type="password" autocomplete="new-password" maxlength="256" aria-describedby="new-password-hint"></div>
       <button class="govuk-button" type="submit">Add user</button></form>`,
     code,
   );
@@ -111,6 +113,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
     const username = str(b, "username", 64).trim().toLowerCase();
     const actor = request.user!.username;
     try {
+      // Enabling yourself is harmless and allowed: you are signed in, so already enabled, and
+      // enabling an enabled user changes nothing (it used to end every session, yours included).
       if ((op === "role" || op === "disable") && username === actor) {
         return usersPage(ctx, request, reply, { ok: false, text: "You cannot change your own role or disable yourself; ask another admin." }, 400);
       }
@@ -123,9 +127,11 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
           return usersPage(ctx, request, reply, { ok: true, text: `${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; their sessions have ended.` });
         }
         case "disable":
-        case "enable":
-          await setDisabled(ctx.store, username, op === "disable", actor, ctx.now);
-          return usersPage(ctx, request, reply, { ok: true, text: `${username} is ${op}d.` });
+        case "enable": {
+          // A stale page (another admin already acted) or a repeated post asks for what is already so.
+          const { changed } = await setDisabled(ctx.store, username, op === "disable", actor, ctx.now);
+          return usersPage(ctx, request, reply, { ok: true, text: changed ? `${username} is ${op}d.` : `${username} is already ${op}d; nothing was changed.` });
+        }
         case "reset":
           await setPassword(ctx.store, username, str(b, "password", 257), actor, ctx.now);
           return usersPage(ctx, request, reply, { ok: true, text: `The password of ${username} is reset; their sessions have ended.` });

@@ -272,6 +272,35 @@ test("admin pages: create, change role (ending sessions), audit filters, and tex
   });
 });
 
+test("admin pages: enabling an active user (even yourself) ends no session and says so; passwords of spaces are refused with what is required", async () => {
+  await withServer(async (app, store) => {
+    const admin = await signIn(app, "admin", DEMO_PASSWORD);
+    const analyst = await signIn(app, "analyst", DEMO_PASSWORD);
+    assert.equal((await visit(app, analyst, "/dummy/analysis")).statusCode, 200);
+    const other = await post(app, admin, "/admin/users", { op: "enable", username: "analyst" });
+    assert.equal(other.statusCode, 200);
+    assert.match(other.body, /analyst is already enabled; nothing was changed\./);
+    assert.equal((await visit(app, analyst, "/dummy/analysis")).statusCode, 200, "the analyst is still signed in");
+    // Enabling yourself is harmless: not refused, and you stay signed in.
+    const self = await post(app, admin, "/admin/users", { op: "enable", username: "admin" });
+    assert.equal(self.statusCode, 200);
+    assert.match(self.body, /admin is already enabled; nothing was changed\./);
+    assert.equal((await visit(app, admin, "/admin/users")).statusCode, 200, "the admin is still signed in");
+    assert.equal((await store.all(`SELECT 1 FROM lantern_audit WHERE action = 'user.enable'`)).length, 0);
+
+    const spaces = await post(app, admin, "/admin/users", { op: "create", username: "qa6", role: "member", password: " ".repeat(12) });
+    assert.equal(spaces.statusCode, 400);
+    assert.match(spaces.body, /The password is blank: it is only spaces\. Use 12 to 256 characters, not only spaces, not one character repeated, not the user name and not a common password/);
+    assert.equal(await findUserByUsername(store, "qa6"), null);
+    const common = await post(app, admin, "/admin/users", { op: "reset", username: "analyst", password: "Password1234" });
+    assert.equal(common.statusCode, 400);
+    assert.match(common.body, /one of the commonest passwords/);
+    assert.equal((await visit(app, analyst, "/dummy/analysis")).statusCode, 200, "a refused reset ends no session");
+    // The form says what is required before anything is typed.
+    assert.match((await visit(app, admin, "/admin/users")).body, /id="new-password-hint">12 to 256 characters, not only spaces/);
+  });
+});
+
 test("sign-in never sends the browser to another host, and a non-ASCII next is a valid redirect", async () => {
   await withServer(async (app) => {
     const signedIn = await signIn(app, "analyst", DEMO_PASSWORD);

@@ -189,3 +189,39 @@ test("the session cache: a revocation in this process is immediate; one made beh
     await cleanup();
   }
 });
+
+test("enabling a user who is already enabled changes nothing: no sessions end, nothing is audited; disabling twice likewise", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const u = await createUser(store, { username: "ann", role: "analyst", password: PW }, "admin");
+    const s1 = await createSession(store, u.id, null, at(0));
+    assert.deepEqual(await setDisabled(store, "ann", false, "admin", () => at(1)), { changed: false });
+    assert.equal((await validateSession(store, s1, at(2)))?.user.username, "ann", "still signed in");
+    assert.deepEqual(await setDisabled(store, "ann", true, "admin", () => at(3)), { changed: true });
+    assert.equal(await validateSession(store, s1, at(4)), null);
+    assert.deepEqual(await setDisabled(store, "ann", true, "admin", () => at(5)), { changed: false });
+    assert.deepEqual(await setDisabled(store, "ann", false, "admin", () => at(6)), { changed: true });
+    assert.equal((await findUserByUsername(store, "ann"))!.disabled, false);
+    const actions = (await store.all<{ action: string }>(`SELECT action FROM lantern_audit ORDER BY audit_id`)).map((r) => r.action);
+    assert.deepEqual(actions, ["user.create", "user.disable", "user.enable"]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("a password of spaces, one repeated character or a common one is refused on create and on reset, and nothing changes", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    for (const pw of [" ".repeat(12), "z".repeat(12), "password1234", "lanternlantern"]) {
+      await assert.rejects(createUser(store, { username: "qa6", role: "member", password: pw }, "admin"), { code: "LANTERN_AUTH_WEAK_PASSWORD" });
+    }
+    assert.equal(await findUserByUsername(store, "qa6"), null);
+    await createUser(store, { username: "qa6", role: "member", password: PW }, "admin");
+    const before = (await findUserByUsername(store, "qa6"))!.passwordHash;
+    await assert.rejects(setPassword(store, "qa6", " ".repeat(12), "admin"), { code: "LANTERN_AUTH_WEAK_PASSWORD", message: /only spaces/ });
+    assert.equal((await findUserByUsername(store, "qa6"))!.passwordHash, before);
+    assert.equal((await authenticate(store, "qa6", PW, "127.0.0.1", new Date())).ok, true);
+  } finally {
+    await cleanup();
+  }
+});

@@ -3,7 +3,8 @@
  * Local accounts: create, list, change role and areas, disable, reset password. Passwords are
  * hashed with Argon2id (`@node-rs/argon2`, its defaults m=19456 KiB, t=2, p=1). Every change is
  * written to the audit log, and a change of password, role, areas or status revokes the user's
- * sessions so the change takes effect at once.
+ * sessions so the change takes effect at once (asking for the status a user already has changes
+ * nothing). What a password must be is in `password-policy.ts`.
  */
 
 import { randomUUID } from "node:crypto";
@@ -12,6 +13,7 @@ import { LanternError } from "../../core/errors.ts";
 import { AREAS } from "../../kpi/types.ts";
 import { auditEvent } from "../../store/audit.ts";
 import type { Store } from "../../store/port.ts";
+import { checkPassword, PASSWORD_MAX } from "./password-policy.ts";
 import { revokeUserSessions } from "./sessions.ts";
 import { isRole, type Role, type SessionUser } from "./types.ts";
 
@@ -24,8 +26,7 @@ export interface UserRecord extends SessionUser {
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/;
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
+export { checkPassword, PASSWORD_MAX, PASSWORD_MIN, PASSWORD_RULE } from "./password-policy.ts";
 
 /** Normalise and check a user name (lower case). */
 export function checkUsername(raw: string): string {
@@ -48,10 +49,6 @@ export function checkAreas(role: Role, areas: readonly string[]): string[] {
     if (!known.has(a)) throw new LanternError("LANTERN_AUTH_BAD_AREA", `"${a.slice(0, 40)}" is not an area.`, { hint: `Areas are: ${[...known].join(", ")}.` });
   }
   return role === "manager" ? out : [];
-}
-
-function checkPassword(pw: string): void {
-  if (pw.length < PASSWORD_MIN || pw.length > PASSWORD_MAX) throw new LanternError("LANTERN_AUTH_WEAK_PASSWORD", `The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`);
 }
 
 /** Argon2id hash of a password. */
@@ -147,7 +144,7 @@ export async function createUser(store: Store, u: NewUser, actor: string, now: (
   const username = checkUsername(u.username);
   const role = checkRole(u.role);
   const areas = checkAreas(role, u.areas ?? []);
-  if (u.password !== undefined) checkPassword(u.password);
+  if (u.password !== undefined) checkPassword(u.password, username);
   if (await findUserByUsername(store, username)) {
     throw new LanternError("LANTERN_AUTH_USER_EXISTS", `There is already a user called ${username}.`, { hint: "Choose another name, or change that user's role instead." });
   }
@@ -186,18 +183,24 @@ export async function setRole(store: Store, username: string, rawRole: string, r
   return { ...u, role, areas };
 }
 
-/** Disable or re-enable a user; disabling ends their sessions. */
-export async function setDisabled(store: Store, username: string, disabled: boolean, actor: string, now: () => Date = () => new Date()): Promise<void> {
+/**
+ * Disable or re-enable a user; disabling ends their sessions. A user already in that state is left
+ * alone (`changed: false`: no update, no audit entry, and above all no sessions revoked): enabling
+ * an active user used to sign them out, and an admin "enabling" themselves signed themselves out.
+ */
+export async function setDisabled(store: Store, username: string, disabled: boolean, actor: string, now: () => Date = () => new Date()): Promise<{ changed: boolean }> {
   const u = await mustFind(store, username);
+  if (u.disabled === disabled) return { changed: false };
   await store.run(`UPDATE lantern_user SET disabled = $1, updated_at = $2 WHERE user_id = $3`, [disabled, now().toISOString(), u.id]);
   const revoked = await revokeUserSessions(store, u.id, now());
   await auditEvent(store, { actor, action: disabled ? "user.disable" : "user.enable", target: u.username, detail: { sessionsRevoked: revoked } }, now);
+  return { changed: true };
 }
 
 /** Set a new password; the user's sessions end. */
 export async function setPassword(store: Store, username: string, password: string, actor: string, now: () => Date = () => new Date()): Promise<void> {
   const u = await mustFind(store, username);
-  checkPassword(password);
+  checkPassword(password, u.username);
   const h = await hashPassword(password);
   await store.run(`UPDATE lantern_user SET password_hash = $1, updated_at = $2 WHERE user_id = $3`, [h, now().toISOString(), u.id]);
   const revoked = await revokeUserSessions(store, u.id, now());

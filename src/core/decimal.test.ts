@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseDecimal } from "./decimal.ts";
+
+test("parseDecimal takes plain decimals only: no hexadecimal, binary, exponent, Infinity or blank", () => {
+  const ok: [string, number][] = [
+    ["85", 85],
+    [" 12.5 ", 12.5],
+    ["+3", 3],
+    ["-3", -3],
+    [".5", 0.5],
+    ["7.", 7],
+    ["0", 0],
+    ["-0", 0],
+    ["007", 7],
+    ["99999999999999999999", 1e20],
+  ];
+  for (const [text, n] of ok) assert.equal(parseDecimal(text), n, text);
+  assert.ok(Object.is(parseDecimal("-0"), 0), "-0 is read as 0");
+  for (const text of ["", " ", "0x10", "0b11", "0o7", "1e3", "1E+21", "Infinity", "-Infinity", "NaN", "1,000", "1 000", "12.5.1", ".", "+", "-", "--1", "1-", "£5", "5%", "٣", `1${"0".repeat(400)}`]) {
+    assert.equal(parseDecimal(text), undefined, JSON.stringify(text));
+  }
+});
