@@ -56,3 +56,32 @@ test("deleting an annotation already deleted writes nothing; an indicator and an
     await cleanup();
   }
 });
+
+test("a note longer than 2,000 characters, or dated before 2000 or more than a year ahead, is refused naming the field; a deletion is not held to them", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const clock = () => new Date(Date.UTC(2025, 5, 15, 9));
+    const base = { authority: "202", indicator: "referrals", kind: "note", by: "ana" };
+    const refused = async (a: { date: string; note: string }) => {
+      const e = await saveAnnotation(store, { ...base, ...a }, clock).catch((x: unknown) => x);
+      assert.ok(isLanternError(e), JSON.stringify(a));
+      return { message: e.message, column: e.issues[0]?.column };
+    };
+    assert.deepEqual(await refused({ date: "1800-01-01", note: "x" }), { message: "The date 1800-01-01 is not plausible: an annotation's date must be from 2000-01-01 to 2026-06-15 (a year from today).", column: "date" });
+    assert.equal((await refused({ date: "2999-01-01", note: "x" })).column, "date");
+    assert.equal((await refused({ date: "2026-06-16", note: "x" })).column, "date", "a day past a year ahead");
+    assert.deepEqual(await refused({ date: "2024-04-01", note: "a".repeat(2001) }), { message: "A note can be at most 2,000 characters; this one has 2,001.", column: "note" });
+    assert.equal((await refused({ date: "2024-04-31", note: "x" })).column, "date");
+    assert.deepEqual(await listAnnotations(store, "202"), [], "nothing was saved");
+    const edge = await saveAnnotation(store, { ...base, date: "2026-06-15", note: `  ${"a".repeat(2000)}  ` }, clock);
+    assert.equal(edge.note.length, 2000, "2,000 characters (spaces around are not counted) and a year ahead are accepted");
+    await saveAnnotation(store, { ...base, date: "2000-01-01", note: "The earliest" }, clock);
+    // Deleting repeats what is stored: were the limits ever tightened, an old note could still be removed.
+    const later = () => new Date(Date.UTC(2031, 0, 1));
+    await store.run(`UPDATE lantern_annotation SET note = $1 WHERE annotation_id = $2`, ["b".repeat(2500), edge.id]);
+    const gone = await saveAnnotation(store, { id: edge.id, ...base, date: "2026-06-15", note: "b".repeat(2500), deleted: true }, later);
+    assert.equal(gone.deleted, true);
+  } finally {
+    await cleanup();
+  }
+});

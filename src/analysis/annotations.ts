@@ -6,7 +6,7 @@
  * rebase at it. Every edit is a new version, so the history of who said what, when, is kept.
  */
 
-import { dayNumber } from "../calendar/dates.ts";
+import { addYears, dayNumber, isoDate } from "../calendar/dates.ts";
 import { LanternError } from "../core/errors.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { type AreaId, AREAS, type IndicatorDef } from "../kpi/types.ts";
@@ -15,6 +15,15 @@ import type { SeriesBreak } from "./trends.ts";
 
 export const ANNOTATION_KINDS = ["recording_change", "service_change", "note"] as const;
 export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+
+/** Longest note accepted, in characters. */
+export const MAX_NOTE = 2000;
+
+/**
+ * The earliest date a note may carry. No data Lantern handles starts before it, and a recording
+ * change dated in 1800 or 2999 would still rebase every SPC chart of its indicators.
+ */
+export const EARLIEST_ANNOTATION_DATE = "2000-01-01";
 
 /** An annotation as it stands (its latest version). */
 export interface Annotation {
@@ -68,23 +77,37 @@ export async function saveAnnotation(
   a: { id?: number; authority: string; indicator?: string | null; area?: string | null; date: string; kind: string; note: string; by: string; deleted?: boolean },
   now: () => Date = () => new Date(),
 ): Promise<Annotation & { deleted: boolean }> {
+  // Each refusal names the field it is about (`issues[0].column`), so a form can point at it.
+  const bad = (column: string, message: string, hint?: string) =>
+    new LanternError("LANTERN_BAD_OPTION", message, { ...(hint ? { hint } : {}), issues: [{ code: "ANNOTATION_VALUE_INVALID", severity: "error", column, message }] });
   if (!ANNOTATION_KINDS.includes(a.kind as AnnotationKind)) {
-    throw new LanternError("LANTERN_BAD_OPTION", `An annotation's kind must be ${ANNOTATION_KINDS.join(", ")}, not ${a.kind}.`);
+    throw bad("kind", `An annotation's kind must be ${ANNOTATION_KINDS.join(", ")}, not ${a.kind.slice(0, 60)}.`);
   }
+  let day: number;
   try {
-    dayNumber(a.date);
+    day = dayNumber(a.date);
   } catch {
-    throw new LanternError("LANTERN_BAD_OPTION", `${a.date} is not a date; write it as YYYY-MM-DD.`);
+    throw bad("date", `${a.date.slice(0, 40)} is not a date; write it as YYYY-MM-DD.`);
   }
-  if (!a.note.trim()) throw new LanternError("LANTERN_BAD_OPTION", "An annotation needs some text.");
-  if (!a.indicator && !a.area) throw new LanternError("LANTERN_BAD_OPTION", "Say what the annotation is about: an indicator or an area.");
-  if (a.indicator && a.area) throw new LanternError("LANTERN_BAD_OPTION", "An annotation is about an indicator or an area, not both.", { hint: "Give one: a note on an area already applies to every indicator in it." });
+  // A deletion repeats what is stored, so only what is newly written is held to the limits.
+  if (!a.deleted) {
+    const latest = isoDate(addYears(dayNumber(now().toISOString().slice(0, 10)), 1));
+    if (a.date < EARLIEST_ANNOTATION_DATE || day > dayNumber(latest)) {
+      throw bad("date", `The date ${a.date} is not plausible: an annotation's date must be from ${EARLIEST_ANNOTATION_DATE} to ${latest} (a year from today).`);
+    }
+    if (a.note.trim().length > MAX_NOTE) {
+      throw bad("note", `A note can be at most ${MAX_NOTE.toLocaleString("en-GB")} characters; this one has ${a.note.trim().length.toLocaleString("en-GB")}.`, "Shorten it, or split it into two notes.");
+    }
+  }
+  if (!a.note.trim()) throw bad("note", "An annotation needs some text.");
+  if (!a.indicator && !a.area) throw bad("indicator", "Say what the annotation is about: an indicator or an area.");
+  if (a.indicator && a.area) throw bad("indicator", "An annotation is about an indicator or an area, not both.", "Give one: a note on an area already applies to every indicator in it.");
   // Checked here, not only by the callers: a note on an id that is no indicator would never be shown.
   if (a.indicator && !indicatorLibrary().get(a.indicator)) {
-    throw new LanternError("LANTERN_BAD_OPTION", `${a.indicator.slice(0, 60)} is not an indicator.`, { hint: "Run `lantern indicators --list` for the ids." });
+    throw bad("indicator", `${a.indicator.slice(0, 60)} is not an indicator.`, "Run `lantern indicators --list` for the ids.");
   }
   if (a.area && !AREAS.some((x) => x.id === a.area)) {
-    throw new LanternError("LANTERN_BAD_OPTION", `${a.area.slice(0, 60)} is not an area.`, { hint: `Areas are: ${AREAS.map((x) => x.id).join(", ")}.` });
+    throw bad("area", `${a.area.slice(0, 60)} is not an area.`, `Areas are: ${AREAS.map((x) => x.id).join(", ")}.`);
   }
   return store.transaction(async () => {
     let id = a.id;

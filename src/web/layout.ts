@@ -8,7 +8,7 @@
  */
 
 import type { SpcIcon } from "../analysis/spc.ts";
-import type { Period } from "../calendar/periods.ts";
+import type { Period, PeriodKind } from "../calendar/periods.ts";
 import type { Target } from "../kpi/engine.ts";
 import type { SessionUser } from "./access.ts";
 import { type Html, html, type Renderable } from "./html.ts";
@@ -133,9 +133,9 @@ export function csrfField(token: string): Html {
   return html`<input type="hidden" name="_csrf" value="${token}">`;
 }
 
-/** The period picker: a GET form that works without JavaScript. */
-export function periodPicker(t: Target, current: Period, action: string, extra: Record<string, string> = {}): Html {
-  const groups = periodOptions(t);
+/** The period picker: a GET form that works without JavaScript; `kinds` those the page shows (default all but calendar years). */
+export function periodPicker(t: Target, current: Period, action: string, extra: Record<string, string> = {}, kinds?: readonly PeriodKind[]): Html {
+  const groups = periodOptions(t, kinds);
   return html`<form method="get" action="${action}" class="lantern-picker">
 ${Object.entries(extra).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
 <input type="hidden" name="la" value="${t.la_code}">

@@ -10,7 +10,7 @@
 import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { BenchmarkProblem, type BenchmarkResult, benchmark } from "../analysis/benchmarks.ts";
-import { buildDigest, type Digest, FLOW } from "../analysis/digest.ts";
+import { buildDigest, DIGEST_GROUPS, type Digest, FLOW } from "../analysis/digest.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
@@ -35,13 +35,20 @@ export interface WebContext {
   readonly gate: Gate;
 }
 
-/** The period kinds the picker offers, in order. */
+/** The period kinds the picker can offer, in order. */
 export const PICKER_KINDS: readonly { kind: PeriodKind; title: string }[] = [
   { kind: "month", title: "Months" },
   { kind: "quarter", title: "Quarters" },
   { kind: "year", title: "Financial years" },
   { kind: "rolling", title: "Rolling years" },
+  { kind: "calendar", title: "Calendar years" },
 ];
+
+/**
+ * The kinds pages covering every indicator offer. Calendar years are left out: only the EHC plan
+ * indicators (which the DfE publishes by calendar year) have them, so their own pages offer them.
+ */
+export const PAGE_KINDS: readonly PeriodKind[] = ["month", "quarter", "year", "rolling"];
 
 const cache = new WeakMap<Gate, { generation: number; entries: Map<string, unknown> }>();
 
@@ -71,13 +78,28 @@ export async function chooseAuthority(ctx: WebContext, code: string | undefined)
   return all.find((t) => t.la_code === code) ?? all[0];
 }
 
+/**
+ * The authority a request names: the first loaded when it names none, `unknown` when it names one
+ * that is not loaded (rather than quietly showing, or saving against, another), undefined when
+ * nothing is loaded.
+ */
+export async function requestedAuthority(ctx: WebContext, code: unknown): Promise<Target | { unknown: string; loaded: string[] } | undefined> {
+  const all = (await authorities(ctx)).filter((t) => t.data_from && t.data_to);
+  if (code === undefined || code === "") return all[0];
+  const found = all.find((t) => t.la_code === code);
+  if (found || !all.length) return found ?? undefined;
+  return { unknown: typeof code === "string" ? code.slice(0, 40) : String(code).slice(0, 40), loaded: all.map((t) => t.la_code) };
+}
+
 /** The periods the picker offers for an authority, grouped by kind, newest first. */
-export function periodOptions(t: Target): { kind: PeriodKind; title: string; periods: Period[] }[] {
+export function periodOptions(t: Target, kinds: readonly PeriodKind[] = PAGE_KINDS): { kind: PeriodKind; title: string; periods: Period[] }[] {
   if (!t.data_from || !t.data_to) return [];
-  const key = `${t.data_from}|${t.data_to}`;
+  const key = `${t.data_from}|${t.data_to}|${kinds.join(",")}`;
   let o = optionsBySpan.get(key);
   if (!o) {
-    o = PICKER_KINDS.map((k) => ({ ...k, periods: periodsWithin(t.data_from!, t.data_to!, [k.kind]).reverse() }));
+    o = PICKER_KINDS.filter((k) => kinds.includes(k.kind))
+      .map((k) => ({ ...k, periods: periodsWithin(t.data_from!, t.data_to!, [k.kind]).reverse() }))
+      .filter((g) => g.periods.length);
     optionsBySpan.set(key, o);
   }
   return o;
@@ -91,6 +113,69 @@ export function choosePeriod(t: Target, requested: string | undefined): Period |
   const all = options.flatMap((o) => o.periods);
   const asked = requested ? all.find((p) => p.id === requested) : undefined;
   return asked ?? options[0]?.periods[0];
+}
+
+const KIND_WORDS: Record<PeriodKind, string> = { month: "months", quarter: "quarters", year: "financial years", rolling: "rolling years", calendar: "calendar years" };
+
+/** Why a requested period cannot be shown: the status, a heading and what to say. */
+export interface PeriodRefusal {
+  readonly status: 400 | 404;
+  readonly title: string;
+  readonly message: string;
+  /** What the data does cover, kind by kind: "Months: April 2020 to September 2026". */
+  readonly available: string[];
+}
+
+/**
+ * The period a page's `period` parameter names. None given: the latest month. Anything else must
+ * be a period of a kind the page shows that the data covers: a figure shown, a record list audited
+ * or a comment saved for a period nobody asked for would be wrong without anyone noticing.
+ */
+export function resolvePeriod(t: Target, requested: unknown, kinds: readonly PeriodKind[] = PAGE_KINDS, subject = "This page"): { period: Period } | PeriodRefusal {
+  const options = periodOptions(t, kinds);
+  const available = options.map((g) => `${g.title}: ${g.periods.at(-1)!.label} to ${g.periods[0]!.label}`);
+  if (requested === undefined || requested === "") {
+    const latest = options[0]?.periods[0];
+    if (latest) return { period: latest };
+    return { status: 404, title: "No figures for any period", message: `The data loaded for ${t.la_code} does not cover a whole period yet.`, available };
+  }
+  const id = typeof requested === "string" ? requested.trim() : "";
+  const p = parsePeriod(id);
+  if (!p) {
+    const shownId = typeof requested === "string" ? requested.slice(0, 40) : "The period given";
+    return {
+      status: 400,
+      title: "That is not a period",
+      message: `${typeof requested === "string" ? `"${shownId}"` : shownId} is not a period. Periods are written 2025-01 (a month), 2024-25-Q3 (a financial quarter, Q1 being April to June), 2024-25 (a financial year), 12m-2025-01 (the twelve months to a month) or 2024 (a calendar year).`,
+      available,
+    };
+  }
+  if (!kinds.includes(p.kind)) {
+    const elsewhere =
+      p.kind === "calendar"
+        ? ` Calendar years are shown on the pages of the indicators published by calendar year: ${indicatorLibrary()
+            .list()
+            .filter((d) => d.source !== "measures" && d.periods.includes("calendar"))
+            .map((d) => d.title)
+            .join("; ")}.`
+        : "";
+    return { status: 404, title: `No figures for ${p.label}`, message: `${subject} has no figures by ${KIND_WORDS[p.kind].replace(/s$/, "")}, so none for ${p.label}.${elsewhere}`, available };
+  }
+  const found = options.find((g) => g.kind === p.kind)?.periods.find((x) => x.id === p.id);
+  if (!found) {
+    return { status: 404, title: `No figures for ${p.label}`, message: `There are no figures for ${p.label}: the data loaded for ${t.la_code} does not cover all of it.`, available };
+  }
+  return { period: found };
+}
+
+/**
+ * Why a figure has no value at all (nothing stored for the period, as against a stored value
+ * withheld with its reason): the README promises "–" always comes with the reason.
+ */
+export function absentReason(def: IndicatorDef, period: Period): string {
+  if (!def.periods.includes(period.kind)) return `not given for ${KIND_WORDS[period.kind]}: this indicator is given for ${def.periods.map((k) => KIND_WORDS[k]).join(", ")}`;
+  if (def.source === "measures") return `not loaded: no figure in measures.csv for ${period.label}`;
+  return `not computed: no figure is stored for ${period.label} (the load may not have been computed yet)`;
 }
 
 /** The months ending with the month `p` ends in, oldest first. */
@@ -207,6 +292,8 @@ export interface Tile {
   readonly def: IndicatorDef;
   readonly value: IndicatorValue | undefined;
   readonly text: string;
+  /** Why there is no value ("–"): the stored reason, or why nothing is stored; null with a value. */
+  readonly reason: string | null;
   readonly suppressed: boolean;
   readonly target: number | null;
   readonly rag: Rag | null;
@@ -264,6 +351,7 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
         def,
         value: v,
         text: s.text,
+        reason: missingValueReason(def, period, v),
         suppressed: s.suppressed,
         target: goal?.target ?? null,
         rag: goal && value !== null && !hide ? rag(value, goal, polarity) : null,
@@ -294,6 +382,8 @@ export interface IndicatorDetail {
   readonly target: Target;
   readonly period: Period;
   readonly current: IndicatorValue | undefined;
+  /** Why the period has no value; null when it has one. */
+  readonly reason: string | null;
   readonly monthly: IndicatorValue[];
   readonly spc: SpcResult | null;
   readonly goal: GoalTarget | undefined;
@@ -315,6 +405,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
     const breaks = seriesBreaks(annotations);
     const spc = spcOf(def, monthly, { target: goal?.target, breaks: breaks.map((b) => b.date), suppress });
+    const current = all.find((v) => v.period === period.id);
     const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
     const years = all.filter((v) => parsePeriod(v.period)?.kind === "year" && parsePeriod(v.period)!.end <= period.end);
     const hideYears = suppress && years.some((v) => isSuppressed(v));
@@ -333,7 +424,8 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       def,
       target: t,
       period,
-      current: all.find((v) => v.period === period.id),
+      current,
+      reason: missingValueReason(def, period, current),
       monthly,
       spc,
       goal,
@@ -347,6 +439,12 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
   });
 }
 
+/** Why a period's figure is "–": the reason stored with a null value, or why none is stored. */
+export function missingValueReason(def: IndicatorDef, period: Period, v: IndicatorValue | undefined): string | null {
+  if (!v) return absentReason(def, period);
+  return v.value === null ? (v.reason ?? "not computed") : null;
+}
+
 /** Commentary on an indicator for this viewer. */
 export function commentsFor(ctx: WebContext, la: string, indicator: string, publishedOnly: boolean): Promise<Comment[]> {
   return cached(ctx, `com|${la}|${indicator}|${publishedOnly}`, () => listComments(ctx.store, { authority: la, indicator, publishedOnly }));
@@ -358,6 +456,46 @@ export function digest(ctx: WebContext, t: Target, period: Period): Promise<Dige
     const ids = [...new Set([...monthsTo(period, 36), period.id, previousPeriod(period).id, samePeriodLastYear(period).id])];
     const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: ids });
     return buildDigest({ authority: t.la_code, period: period.id, indicators: indicatorLibrary().list(), values, targets: await goals(ctx), annotations: await annotationsOf(ctx, t.la_code) });
+  });
+}
+
+/** Months of history the digest's SPC looks back over from a month (analysis/digest.ts). */
+const DIGEST_LOOKBACK = 36;
+
+/** A digest group as a viewer sees it. */
+export type ShownGroup = Digest["groups"][number] & {
+  /** Titles of the flow measures whose SPC is not shown because a month of its series is a small number. */
+  readonly withheld: string[];
+};
+
+/** The digest as a viewer sees it. */
+export type ShownDigest = Omit<Digest, "groups"> & { readonly groups: ShownGroup[] };
+
+/**
+ * The digest as a viewer may see it. For members (`suppress`) no SPC signal comes from a series any
+ * of whose months is a small number, the rule `spcOf` applies to the indicator page's chart: its
+ * limits and its signal rest on the hidden figures. For a month, every SPC-charted (flow) measure
+ * so left out is named, whether or not it signalled, so the list gives nothing away.
+ */
+export function shownDigest(ctx: WebContext, t: Target, period: Period, suppress: boolean): Promise<ShownDigest> {
+  return cached(ctx, `digest-shown|${t.snapshot_id}|${period.id}|${suppress}`, async () => {
+    const d = await digest(ctx, t, period);
+    if (!suppress) return { ...d, groups: d.groups.map((g) => ({ ...g, withheld: [] })) };
+    // A quarter or year may be judged month by month: its months' series reach back from its first month.
+    const months = monthsTo(period, DIGEST_LOOKBACK + periodsWithin(period.start, period.end, ["month"]).length - 1);
+    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: months });
+    const hidden = new Set(values.filter((v) => v.value !== null && isSuppressed(v)).map((v) => v.indicator));
+    const defs = indicatorLibrary().list();
+    const groups = d.groups.map((g) => {
+      const signals = g.signals.filter((x) => x.kind !== "spc" || !hidden.has(x.indicator));
+      const areas: readonly string[] = DIGEST_GROUPS.find((x) => x.id === g.id)?.areas ?? [];
+      const withheld =
+        period.kind === "month"
+          ? defs.filter((def) => def.measure === "flow" && hidden.has(def.id) && areas.includes(def.area)).map((def) => def.title)
+          : [];
+      return { ...g, signals, withheld };
+    });
+    return { ...d, groups, alarming: groups.reduce((n, g) => n + g.signals.filter((x) => x.severity === 3).length, 0) };
   });
 }
 

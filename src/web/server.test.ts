@@ -261,6 +261,199 @@ describe("commentary, targets and annotations", () => {
   });
 });
 
+describe("periods asked for", () => {
+  const valueRow = (body: string) => /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">([^<]*)</.exec(body)?.[1];
+
+  test("an indicator published by calendar year offers calendar years and shows the calendar-year value; its records are served and audited for that year", async () => {
+    const [year] = await store.all<{ period_id: string; value: number }>(
+      `SELECT period_id, value FROM lantern_indicator_value WHERE breakdown = '' AND indicator_id = 'ehcp_20wk_pct' AND length(period_id) = 4 AND value IS NOT NULL ORDER BY period_id DESC LIMIT 1`,
+    );
+    assert.ok(year, "the demo has a calendar year of EHC plans");
+    const res = await get(`/indicators/ehcp_20wk_pct?la=X001&period=${year.period_id}`, "analyst");
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, new RegExp(`<title>New EHC plans issued within 20 weeks, excluding exceptions, ${year.period_id} – Lantern</title>`));
+    assert.match(res.body, new RegExp(`<optgroup label="Calendar years">[^]*?<option value="${year.period_id}" selected>${year.period_id}</option>`));
+    assert.equal(valueRow(res.body), `${year.value.toFixed(1)}%`);
+    assert.match(res.body, /<caption[^>]*>New EHC plans issued within 20 weeks, excluding exceptions by calendar year<\/caption>/);
+    assert.match(res.body, /<a href="\/\?la=X001" class="govuk-back-link">/, "the dashboard has no calendar years: back to its latest month");
+    assert.doesNotMatch((await get("/indicators/contacts", "analyst")).body, /Calendar years/, "contacts are not counted by calendar year");
+    assert.doesNotMatch((await get("/", "analyst")).body, /Calendar years/);
+    const records = await get(`/indicators/ehcp_20wk_pct/records?la=X001&period=${year.period_id}&part=denominator`, "analyst");
+    assert.equal(records.statusCode, 200);
+    assert.match(records.body, new RegExp(`· X001 · ${year.period_id}</span>`));
+    const [seen] = await store.all<{ detail: string }>(`SELECT detail FROM lantern_audit WHERE action = 'records.view' ORDER BY audit_id DESC LIMIT 1`);
+    assert.equal(JSON.parse(seen!.detail).period, year.period_id);
+  });
+
+  test("a period that is not one, or has no figures on the page, is a 400 or 404 page naming it and the periods there are", async () => {
+    const cases: [string, number, RegExp][] = [
+      ["/?period=bogus", 400, /&quot;bogus&quot; is not a period\. Periods are written 2025-01 \(a month\)/],
+      ["/indicators/ehcp_20wk_pct?period=2026-27-Q5", 400, /&quot;2026-27-Q5&quot; is not a period/],
+      ["/indicators/contacts.csv?period=2025-13", 400, /&quot;2025-13&quot; is not a period/],
+      ["/flow?period=12m-2099-01", 404, /There are no figures for 12 months to January 2099: the data loaded for X001 does not cover all of it\./],
+      ["/early-warning?period=2099-01", 404, /There are no figures for January 2099/],
+      ["/?period=2024", 404, /The dashboard has no figures by calendar year, so none for 2024\. Calendar years are shown on the pages of the indicators published by calendar year: [^<]*New EHC plans issued within 20 weeks, excluding exceptions/],
+      ["/indicators/contacts?period=2024", 404, /Contacts has no figures by calendar year, so none for 2024\./],
+      ["/indicators/referrals?period=2030-31", 404, /There are no figures for 2030-31/],
+      ["/reports?period=bogus", 400, /&quot;bogus&quot; is not a period/],
+      ["/?la=Z999", 404, /No data has been loaded for the authority &quot;Z999&quot;\. Data is loaded for: X001/],
+    ];
+    for (const [url, status, says] of cases) {
+      const res = await get(url, "member");
+      assert.equal(res.statusCode, status, url);
+      assert.match(res.body, says, url);
+      if (!url.includes("la=")) assert.match(res.body, /<ul class="govuk-list govuk-list--bullet" id="periods-available"><li>(Months: April 2020 to September 2026|Quarters: [^<]+)<\/li>/, url);
+    }
+    const calendar = await get("/indicators/ehcp_20wk_pct?period=2099", "member");
+    assert.match(calendar.body, /<li>Calendar years: \d{4} to \d{4}<\/li>/, "an indicator's own kinds are listed");
+    // The report calendar links reports whose data has not arrived: the form says why another period is chosen.
+    const due = await get("/reports?period=2026-27-Q3", "member");
+    assert.equal(due.statusCode, 200);
+    assert.match(due.body, /id="report-notice">The report for Q3 2026-27 cannot be produced from the data loaded: the data does not cover all of it yet\. The latest period the data covers is chosen below\./);
+    // Only a missing period means the latest month.
+    assert.match((await get("/", "member")).body, /<title>Dashboard, September 2026 – Lantern<\/title>/);
+    assert.match((await get("/?period=", "member")).body, /<title>Dashboard, September 2026 – Lantern<\/title>/);
+  });
+
+  test("records and comments for a period or authority with no figures are refused: no records audited, no comment saved", async () => {
+    const count = async (sql: string) => Number((await store.all<{ n: number }>(sql))[0]?.n);
+    const views = await count(`SELECT count(*) AS n FROM lantern_audit WHERE action = 'records.view'`);
+    const comments = await count(`SELECT count(*) AS n FROM lantern_commentary`);
+    for (const period of ["2099-01", "bogus", "2024", "12m-2099-01"]) {
+      const records = await get(`/indicators/contacts/records?la=X001&period=${period}`, "analyst");
+      assert.ok([400, 404].includes(records.statusCode), `${period}: ${records.statusCode}`);
+      assert.doesNotMatch(records.body, /Records behind/);
+      const posted = await post(`/indicators/contacts/comments?la=X001&period=${period}`, "analyst", { _csrf: CSRF, body: "Saved against the wrong month?" });
+      assert.ok([400, 404].includes(posted.statusCode), `${period}: ${posted.statusCode}`);
+      assert.match(posted.body, /The comment was not saved\./);
+    }
+    const noPeriod = await post("/indicators/contacts/comments?la=X001", "analyst", { _csrf: CSRF, body: "Which month?" });
+    assert.equal(noPeriod.statusCode, 400);
+    assert.match(noPeriod.body, /did not say which period the comment is on/);
+    assert.equal((await post("/indicators/contacts/comments?la=Z999&period=2026-09", "analyst", { _csrf: CSRF, body: "Which authority?" })).statusCode, 404);
+    assert.equal((await get("/indicators/contacts/records?la=Z999&period=2026-09", "analyst")).statusCode, 404);
+    assert.equal(await count(`SELECT count(*) AS n FROM lantern_audit WHERE action = 'records.view'`), views);
+    assert.equal(await count(`SELECT count(*) AS n FROM lantern_commentary`), comments);
+  });
+});
+
+describe("forms that refuse keep what was typed", () => {
+  test("an empty or over-long comment re-shows the indicator page with the error beside the text, which is kept", async () => {
+    const before = await store.all(`SELECT count(*) AS n FROM lantern_commentary`);
+    const long = `Referrals rose. ${"x".repeat(60_000)}`;
+    for (const [body, message] of [
+      ["   ", "A comment needs some text."],
+      [long, `A comment can be at most 5000 characters; this one has ${long.length}.`],
+    ] as const) {
+      const res = await post("/indicators/contacts/comments?la=X001&period=2026-09", "analyst", { _csrf: CSRF, body, published: "yes" });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /<title>Error: Contacts, September 2026 – Lantern<\/title>/);
+      assert.match(res.body, /<h1 class="govuk-heading-l">Contacts <span class="govuk-caption-l">X001 · September 2026<\/span><\/h1>/, "still the indicator page");
+      assert.ok(res.body.includes(`<h2 class="govuk-error-summary__title">The comment was not saved</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li><a href="#comment-body">${message}</a>`), message);
+      assert.ok(res.body.includes(`<p class="govuk-error-message" id="comment-body-error"><span class="govuk-visually-hidden">Error:</span> ${message}</p>`));
+      assert.ok(res.body.includes(`aria-describedby="comment-hint comment-body-error">${body}</textarea>`), "the text is kept as typed");
+      assert.match(res.body, /id="comment-published" name="published" type="checkbox" value="yes" checked>/);
+    }
+    assert.deepEqual(await store.all(`SELECT count(*) AS n FROM lantern_commentary`), before);
+  });
+
+  test("a refused annotation keeps every field; an area can be annotated; long notes and implausible dates are refused, not cut", async () => {
+    const count = async () => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_annotation`))[0]?.n;
+    const before = await count();
+    const note = "My long careful note about the new front door & its <rules>.";
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [{ indicator: "contacts", date: "2024-02-30", kind: "service_change", note }, "ann-date", /2024-02-30 is not a date; write it as YYYY-MM-DD\./],
+      [{ indicator: "contacts", date: "1800-01-01", kind: "note", note }, "ann-date", /The date 1800-01-01 is not plausible: an annotation&#39;s date must be from 2000-01-01 to \d{4}-\d{2}-\d{2} \(a year from today\)\./],
+      [{ indicator: "", area: "missing", date: "2999-01-01", kind: "recording_change", note }, "ann-date", /The date 2999-01-01 is not plausible/],
+      [{ indicator: "", area: "", date: "2024-04-01", kind: "note", note }, "ann-indicator", /Say what the annotation is about: an indicator or an area\./],
+      [{ indicator: "contacts", area: "front_door", date: "2024-04-01", kind: "note", note }, "ann-indicator", /An annotation is about an indicator or an area, not both\./],
+      [{ indicator: "contacts", date: "2024-04-01", kind: "note", note: `${note}${"z".repeat(2000)}` }, "ann-note", /A note can be at most 2,000 characters; this one has 2,060\./],
+    ];
+    for (const [form, field, message] of cases) {
+      const res = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", ...form });
+      assert.equal(res.statusCode, 400, JSON.stringify(form));
+      assert.match(res.body, message, JSON.stringify(form));
+      assert.match(res.body, new RegExp(`<a href="#${field}">`), JSON.stringify(form));
+      assert.match(res.body, new RegExp(`<p class="govuk-error-message" id="${field}-error">`), JSON.stringify(form));
+      // What was typed is all there again.
+      assert.ok(res.body.includes(`id="ann-date" name="date" type="text" value="${form["date"]}"`), JSON.stringify(form));
+      assert.ok(res.body.includes(`>${form["note"]!.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")}</textarea>`), JSON.stringify(form));
+      if (form["indicator"]) assert.match(res.body, new RegExp(`<option value="${form["indicator"]}" selected>`));
+      if (form["area"]) assert.match(res.body, new RegExp(`<option value="${form["area"]}" selected>`));
+      assert.match(res.body, new RegExp(`<option value="${form["kind"]}" selected>`));
+    }
+    assert.equal(await count(), before, "nothing was saved");
+    assert.equal((await post("/annotations", "analyst", { _csrf: CSRF, la: "Z999", indicator: "contacts", date: "2024-04-01", kind: "note", note })).statusCode, 404, "an authority not loaded");
+    const area = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "", area: "missing", date: "2024-05-01", kind: "recording_change", note: "The police changed how missing episodes are recorded." });
+    assert.equal(area.statusCode, 303);
+    const [saved] = await store.all<{ indicator_id: string | null; area: string | null }>(`SELECT indicator_id, area FROM lantern_annotation WHERE note LIKE 'The police changed%'`);
+    assert.deepEqual({ ...saved }, { indicator_id: null, area: "missing" });
+    assert.match((await get("/annotations", "manager")).body, /<td class="govuk-table__cell">Missing<\/td><td class="govuk-table__cell">recording change<\/td><td class="govuk-table__cell">The police changed how missing episodes are recorded\.<\/td>/);
+    // An area's note applies to each of its indicators.
+    assert.match((await get("/indicators/missing_episodes?period=2026-09", "analyst")).body, /<title>2024-05-01: recording change: The police changed how missing episodes are recorded\.<\/title>/);
+  });
+});
+
+describe("figures with no value", () => {
+  const tileOf = (body: string, title: string) => body.split('<li class="lantern-tile">').find((t) => t.includes(`>${title}</a></h3>`)) ?? "";
+
+  test("a tile or an indicator page showing – says why, when nothing at all is stored for the period", async () => {
+    const month = await get("/?period=2026-09", "member");
+    for (const title of ["Social worker turnover rate", "Agency social worker rate", "Children electively home educated", "Children missing education", "Social worker vacancy rate"]) {
+      const tile = tileOf(month.body, title);
+      assert.match(tile, /<p class="lantern-tile__value">– /, title);
+      assert.match(tile, /<p class="govuk-body-s lantern-tile__reason">not loaded: no figure in measures\.csv for September 2026<\/p>/, title);
+    }
+    const quarter = await get("/?period=2026-27-Q2", "member");
+    assert.match(tileOf(quarter.body, "Average social worker caseload"), /not loaded: no figure in measures\.csv for Q2 2026-27/);
+    // No tile anywhere shows a bare "–".
+    for (const body of [month.body, quarter.body]) {
+      const tiles = body.split('<li class="lantern-tile">').slice(1);
+      for (const t of tiles.filter((x) => /<p class="lantern-tile__value">– /.test(x))) assert.match(t, /lantern-tile__reason/, t.slice(0, 200));
+    }
+    const page = await get("/indicators/sw_turnover_rate?period=2026-09", "member");
+    assert.match(page.body, /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">– \(not loaded: no figure in measures\.csv for September 2026\)<\/dd>/);
+    assert.match(page.body, /No values for months: none has been loaded from measures\.csv\./);
+  });
+});
+
+describe("early warning for members", () => {
+  test("no SPC signal or process limit comes from a series any of whose months is a small number, and the page says so", async () => {
+    const { indicatorLibrary } = await import("../kpi/library/index.ts");
+    const { isSuppressed } = await import("./access.ts");
+    const { parsePeriod, previousPeriod } = await import("../calendar/periods.ts");
+    const lib = indicatorLibrary();
+    const rows = await store.all<{ indicator_id: string; period_id: string; value: number | null; numerator: number | null; denominator: number | null }>(
+      `SELECT indicator_id, period_id, value, numerator, denominator FROM lantern_indicator_value WHERE breakdown = '' AND snapshot_id = 1`,
+    );
+    const small = new Set(rows.filter((r) => parsePeriod(r.period_id)?.kind === "month" && isSuppressed({ ...r, unit: lib.get(r.indicator_id)!.unit })).map((r) => `${r.indicator_id}|${r.period_id}`));
+    const hiddenSeries = (indicator: string, month: string) => {
+      let p = parsePeriod(month)!;
+      for (let i = 0; i < 36; i++, p = previousPeriod(p)) if (small.has(`${indicator}|${p.id}`)) return true;
+      return false;
+    };
+    const spcRows = (body: string) => [...body.matchAll(/href="\/indicators\/([a-z0-9_]+)\?[^"]*">[^<]*<\/a><\/th><td class="govuk-table__cell">special cause[^<]*<\/td><td[^>]*>[^<]*<\/td><td[^>]*>([^<]*)</g)].map((m) => ({ indicator: m[1]!, text: m[2]! }));
+    let checked = 0;
+    let p = parsePeriod("2026-09")!;
+    for (let i = 0; i < 12 && checked < 2; i++, p = previousPeriod(p)) {
+      const analyst = spcRows((await get(`/early-warning?period=${p.id}`, "analyst")).body);
+      const withheld = analyst.filter((s) => hiddenSeries(s.indicator, p.id));
+      if (!withheld.length) continue;
+      checked++;
+      const member = (await get(`/early-warning?period=${p.id}`, "member")).body;
+      const seen = spcRows(member).map((s) => s.indicator);
+      for (const s of withheld) {
+        assert.ok(!seen.includes(s.indicator), `${p.id} ${s.indicator}: its signal is not shown`);
+        assert.ok(!member.includes(s.text), `${p.id} ${s.indicator}: nor its limits`);
+        assert.match(member, new RegExp(`Not shown because of small numbers: SPC signals and process limits for [^<]*${lib.get(s.indicator)!.title}`), `${p.id} ${s.indicator}: the page says why`);
+      }
+      // A signal on a series without small numbers is still shown to members.
+      for (const s of analyst.filter((x) => !hiddenSeries(x.indicator, p.id))) assert.ok(seen.includes(s.indicator), `${p.id} ${s.indicator} is still shown`);
+    }
+    assert.ok(checked > 0, "the demo has a month whose SPC signal rests on a series with a small number");
+  });
+});
+
 describe("reports", () => {
   const chromium = existsSync(process.env["LANTERN_CHROMIUM"] ?? "/usr/bin/chromium") || !!process.env["CI"];
 

@@ -18,13 +18,14 @@ import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { annotationHistory, saveAnnotation } from "../analysis/annotations.ts";
-import type { Period } from "../calendar/periods.ts";
+import { type Period, type PeriodKind, parsePeriod } from "../calendar/periods.ts";
 import { isLanternError, LanternError } from "../core/errors.ts";
 import { isSsdExport, loadFormats } from "../formats/load.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import { computeAndStore, holidaysFor, storedValues } from "../kpi/compute.ts";
 import { indicatorRecords, type Target } from "../kpi/engine.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
+import type { IndicatorDef } from "../kpi/types.ts";
 import { ensureReferenceTables } from "../kpi/reference-tables.ts";
 import { targetYear } from "../analysis/rag.ts";
 import { audit } from "../store/audit.ts";
@@ -33,16 +34,36 @@ import { listSnapshots } from "../store/snapshots.ts";
 import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } from "./access.ts";
 import { sendToSignIn } from "./auth/access.ts";
 import { type AuthPluginOptions, authPlugin, cspDirectives } from "./auth/plugin.ts";
-import { saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
+import { type Comment, saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
 import { Gate, OneAtATime } from "./gate.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
-import { annotationsOf, authorities, chooseAuthority, choosePeriod, commentsFor, periodOptions, dashboard, digest, goals, indicatorDetail, revisions, shown, shownCount, systemFlow, type WebContext } from "./model.ts";
+import {
+  annotationsOf,
+  authorities,
+  chooseAuthority,
+  choosePeriod,
+  commentsFor,
+  dashboard,
+  goals,
+  indicatorDetail,
+  PAGE_KINDS,
+  type PeriodRefusal,
+  periodOptions,
+  requestedAuthority,
+  resolvePeriod,
+  revisions,
+  shown,
+  shownCount,
+  shownDigest,
+  systemFlow,
+  type WebContext,
+} from "./model.ts";
 import { dashboardBody } from "./pages/dashboard.ts";
 import { dataBody, forTheForm, loadedBody, refusedBody, revisionsSection, snapshotBody, type StoredIssue } from "./pages/data.ts";
-import { annotationsBody, targetsBody } from "./pages/edits.ts";
+import { type AnnotationEntered, annotationsBody, targetsBody } from "./pages/edits.ts";
 import { earlyWarningBody, flowBody } from "./pages/flow.ts";
-import { indicatorBody } from "./pages/indicator.ts";
+import { type CommentForm, indicatorBody } from "./pages/indicator.ts";
 import { recordsBody, recordsRefusal, recordsRefusedBody } from "./pages/records.ts";
 import { reportsBody } from "./pages/reports.ts";
 import { AUDIENCES, type Audience } from "../report/content.ts";
@@ -84,6 +105,18 @@ const MAX_FILES = 100;
 const MAX_FIELDS = 10;
 
 type Query = { la?: string; period?: string; part?: string };
+
+/** How a page takes its authority and period (see `scope` in buildServer). */
+interface ScopeOptions {
+  /** The period kinds the page shows (default every kind but calendar years). */
+  readonly kinds?: readonly PeriodKind[];
+  /** What the page shows, for a refusal: "The dashboard", an indicator's title. */
+  readonly subject?: string;
+  /** For a form: what did not happen ("The comment was not saved."), heading the refusal. */
+  readonly refused?: string;
+  /** Where the refusal's "latest" link goes (default the page asked for). */
+  readonly back?: string;
+}
 
 /** Rendered page bodies, kept as long as the cached figures they were made from. */
 const dashboardPages = new WeakMap<object, Map<string, Buffer>>();
@@ -213,20 +246,59 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     );
   });
 
-  /** The authority and period of a page, or a page saying there is no data yet. */
-  const scope = async (request: FastifyRequest, reply: FastifyReply): Promise<{ t: Target; period: Period } | null> => {
-    const q = request.query as Query;
-    const t = await ctx.gate.read(() => chooseAuthority(ctx, q.la));
-    const period = t ? choosePeriod(t, q.period) : undefined;
-    if (!t || !period) {
-      sendPage(reply, 200, "No data yet", request, "/", html`<h1 class="govuk-heading-l">No data yet</h1><p class="govuk-body">Nothing has been loaded. ${hasRole(request.user, "admin", "analyst") ? html`<a class="govuk-link" href="/data">Upload an SSD export</a>, or run <code>lantern demo</code>.` : "Ask an analyst to load data."}</p>`);
+  const noDataYet = (request: FastifyRequest, reply: FastifyReply) =>
+    sendPage(reply, 200, "No data yet", request, "/", html`<h1 class="govuk-heading-l">No data yet</h1><p class="govuk-body">Nothing has been loaded. ${hasRole(request.user, "admin", "analyst") ? html`<a class="govuk-link" href="/data">Upload an SSD export</a>, or run <code>lantern demo</code>.` : "Ask an analyst to load data."}</p>`);
+
+  /** The authority a request names (`la`), or null once a page has said there is none such. */
+  const authorityOf = async (request: FastifyRequest, reply: FastifyReply, code: unknown, refused?: string): Promise<Target | null> => {
+    const found = await ctx.gate.read(() => requestedAuthority(ctx, code));
+    if (!found) {
+      noDataYet(request, reply);
       return null;
     }
-    return { t, period };
+    if ("unknown" in found) {
+      problem(reply, request, 404, "No data for that authority", `${refused ? `${refused} ` : ""}No data has been loaded for the authority "${found.unknown}". Data is loaded for: ${found.loaded.join(", ")}.`);
+      return null;
+    }
+    return found;
+  };
+
+  /** The page saying which period was refused, why, and which periods have figures. */
+  const periodRefused = (request: FastifyRequest, reply: FastifyReply, t: Target, r: PeriodRefusal, o: ScopeOptions) => {
+    const back = `${o.back ?? request.url.split("?")[0]}?${new URLSearchParams({ la: t.la_code }).toString()}`;
+    return sendPage(
+      reply,
+      r.status,
+      r.title,
+      request,
+      "",
+      html`<h1 class="govuk-heading-l">${r.title}</h1>
+${o.refused ? html`<p class="govuk-body"><strong>${o.refused}</strong></p>` : ""}
+<p class="govuk-body">${r.message}</p>
+${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.la_code}:</p><ul class="govuk-list govuk-list--bullet" id="periods-available">${r.available.map((a) => html`<li>${a}</li>`)}</ul>` : ""}
+<p class="govuk-body"><a class="govuk-link" href="${back}">Show the latest ${(o.kinds ?? PAGE_KINDS).includes("month") ? "month" : "period"}</a></p>`,
+    );
+  };
+
+  /**
+   * The authority and period of a page, or null once a page has been sent instead: no data yet,
+   * an authority not loaded, or a period that is not one or has no figures. Only a missing
+   * period means the latest month.
+   */
+  const scope = async (request: FastifyRequest, reply: FastifyReply, o: ScopeOptions = {}): Promise<{ t: Target; period: Period } | null> => {
+    const q = request.query as Record<string, unknown>;
+    const t = await authorityOf(request, reply, q["la"], o.refused);
+    if (!t) return null;
+    const r = resolvePeriod(t, q["period"], o.kinds, o.subject);
+    if ("status" in r) {
+      periodRefused(request, reply, t, r, o);
+      return null;
+    }
+    return { t, period: r.period };
   };
 
   app.get("/", { preHandler: everyone }, async (request, reply) => {
-    const s = await scope(request, reply);
+    const s = await scope(request, reply, { subject: "The dashboard" });
     if (!s) return reply;
     const suppress = suppresses(request.user);
     const [d, all] = await ctx.gate.read(async () => [await dashboard(ctx, s.t, s.period, suppress), await authorities(ctx)] as const);
@@ -248,16 +320,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   const indicatorOf = (id: string) => lib.get(id);
 
-  app.get("/indicators/:id", { preHandler: everyone }, async (request, reply) => {
-    const def = indicatorOf((request.params as { id: string }).id);
-    if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
-    const s = await scope(request, reply);
-    if (!s) return reply;
+  /**
+   * The indicator page. With `form` (a comment refused) it is shown with status 400, the error
+   * and what was typed, and not cached: it is one person's.
+   */
+  const indicatorPage = async (request: FastifyRequest, reply: FastifyReply, def: IndicatorDef, s: { t: Target; period: Period }, form?: CommentForm): Promise<FastifyReply> => {
     const user = request.user!;
     const suppress = suppresses(user);
     const [d, comments] = await ctx.gate.read(async () => [await indicatorDetail(ctx, s.t, def, s.period, suppress), await commentsFor(ctx, s.t.la_code, def.id, user.role === "member")] as const);
-    // Rendered once per cached figures, comments and permissions; the CSRF token goes in afterwards.
     const perms = { suppress, childLevel: canSeeChildLevel(user, def.area), comment: hasRole(user, "admin", "analyst") };
+    const title = `${def.title}, ${s.period.label}`;
+    const token = request.csrfToken();
+    if (form) return sendPage(reply, 400, `Error: ${title}`, request, "/", indicatorBody(d, comments, { ...perms, csrf: token }, form));
+    // Rendered once per cached figures, comments and permissions; the CSRF token goes in afterwards.
     const key = `${perms.suppress}|${perms.childLevel}|${perms.comment}`;
     const byComments = indicatorBodies.get(d) ?? new WeakMap<object, Map<string, string>>();
     indicatorBodies.set(d, byComments);
@@ -269,24 +344,31 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       byPerms.set(key, body);
     }
     // The whole page, encoded, per viewer and CSRF token (a session's token is stable).
-    const token = request.csrfToken();
     const who = `page|${key}|${user.id}|${user.displayName}|${token}`;
     // Any write to the store makes new figures and comments, so `d` keys a generation's pages.
     const encoded = indicatorPages.get(d) ?? new Map<string, Buffer>();
     indicatorPages.set(d, encoded);
     let bytes = encoded.get(who);
     if (bytes === undefined) {
-      bytes = Buffer.from(page({ title: `${def.title}, ${s.period.label}`, user, csrf: token, section: "/", body: raw(body.replaceAll(CSRF_SLOT, escapeHtml(token))) }));
+      bytes = Buffer.from(page({ title, user, csrf: token, section: "/", body: raw(body.replaceAll(CSRF_SLOT, escapeHtml(token))) }));
       if (encoded.size > 1000) encoded.clear();
       encoded.set(who, bytes);
     }
     return reply.code(200).type("text/html; charset=utf-8").header("cache-control", "no-store").send(bytes);
+  };
+
+  app.get("/indicators/:id", { preHandler: everyone }, async (request, reply) => {
+    const def = indicatorOf((request.params as { id: string }).id);
+    if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
+    const s = await scope(request, reply, { kinds: def.periods, subject: def.title });
+    if (!s) return reply;
+    return indicatorPage(request, reply, def, s);
   });
 
   app.get("/indicators/:id.csv", { preHandler: everyone }, async (request, reply) => {
     const def = indicatorOf((request.params as { id: string }).id);
     if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
-    const s = await scope(request, reply);
+    const s = await scope(request, reply, { kinds: def.periods, subject: def.title });
     if (!s) return reply;
     const user = request.user!;
     const suppress = suppresses(user);
@@ -311,7 +393,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
     const user = request.user!;
     if (!canSeeChildLevel(user, def.area)) return problem(reply, request, 403, "You cannot see this page", "Your role does not give access to child-level records for this area.");
-    const s = await scope(request, reply);
+    const s = await scope(request, reply, { kinds: def.periods, subject: def.title });
     if (!s) return reply;
     const part = (request.query as Query).part === "denominator" ? "denominator" : "numerator";
     const refusal = recordsRefusal(def, part);
@@ -328,14 +410,24 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.post("/indicators/:id/comments", { preHandler: allow("admin", "analyst") }, async (request, reply) => {
     const def = indicatorOf((request.params as { id: string }).id);
     if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
-    const s = await scope(request, reply);
+    // The form's action always names the period; without one the comment would land on whichever is latest.
+    const asked = (request.query as Record<string, unknown>)["period"];
+    if (asked === undefined || asked === "") return problem(reply, request, 400, "The comment was not saved", "The form did not say which period the comment is on. Go back to the indicator page, reload it and try again.");
+    const s = await scope(request, reply, { kinds: def.periods, subject: def.title, refused: "The comment was not saved.", back: `/indicators/${def.id}` });
     if (!s) return reply;
-    const body = request.body as { body?: string; published?: string };
-    const c = await ctx.gate.write(async () => {
-      const saved = await saveComment(ctx.store, { authority: s.t.la_code, indicator: def.id, period: s.period.id, body: String(body.body ?? ""), published: body.published === "yes", by: request.user!.username });
-      await audit(ctx.store, { actor: request.user!.username, action: "commentary.save", la_code: s.t.la_code, detail: { indicator: def.id, period: s.period.id, comment: saved.id, version: saved.version, published: saved.published } });
-      return saved;
-    });
+    const b = request.body as Record<string, unknown>;
+    const form: CommentForm = { body: typeof b["body"] === "string" ? b["body"] : "", published: b["published"] === "yes" };
+    let c: Comment;
+    try {
+      c = await ctx.gate.write(async () => {
+        const saved = await saveComment(ctx.store, { authority: s.t.la_code, indicator: def.id, period: s.period.id, body: form.body, published: form.published, by: request.user!.username });
+        await audit(ctx.store, { actor: request.user!.username, action: "commentary.save", la_code: s.t.la_code, detail: { indicator: def.id, period: s.period.id, comment: saved.id, version: saved.version, published: saved.published } });
+        return saved;
+      });
+    } catch (e) {
+      if (!isLanternError(e)) throw e;
+      return indicatorPage(request, reply, def, s, { ...form, error: e.message });
+    }
     return reply.header("x-comment-id", String(c.id)).redirect(`/indicators/${def.id}?la=${encodeURIComponent(s.t.la_code)}&period=${encodeURIComponent(s.period.id)}#commentary`, 303);
   });
 
@@ -357,21 +449,21 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   app.get("/flow", { preHandler: everyone }, async (request, reply) => {
-    const s = await scope(request, reply);
+    const s = await scope(request, reply, { subject: "The system flow" });
     if (!s) return reply;
     const rows = await ctx.gate.read(() => systemFlow(ctx, s.t, s.period, suppresses(request.user)));
     return sendPage(reply, 200, `System flow, ${s.period.label}`, request, "/flow", flowBody(s.t, s.period, rows));
   });
 
   app.get("/early-warning", { preHandler: everyone }, async (request, reply) => {
-    const s = await scope(request, reply);
+    const s = await scope(request, reply, { subject: "Early warning" });
     if (!s) return reply;
     const suppress = suppresses(request.user);
-    const [d, rows, dash] = await ctx.gate.read(async () => [await digest(ctx, s.t, s.period), await systemFlow(ctx, s.t, s.period, suppress), await dashboard(ctx, s.t, s.period, suppress)] as const);
-    // Members see every signal, but not the numbers of one whose figure rests on a small number.
+    const [d, rows, dash] = await ctx.gate.read(async () => [await shownDigest(ctx, s.t, s.period, suppress), await systemFlow(ctx, s.t, s.period, suppress), await dashboard(ctx, s.t, s.period, suppress)] as const);
+    // Members see every RAG change, but not the numbers of one whose figure rests on a small number.
     const small = new Set(dash.areas.flatMap((a) => a.tiles.filter((x) => x.suppressed).map((x) => x.def.id)));
-    const shownDigest = suppress ? { ...d, groups: d.groups.map((g) => ({ ...g, signals: g.signals.map((x) => (small.has(x.indicator) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x)) })) } : d;
-    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request, "/early-warning", earlyWarningBody(s.t, s.period, shownDigest, rows));
+    const forViewer = suppress ? { ...d, groups: d.groups.map((g) => ({ ...g, signals: g.signals.map((x) => (small.has(x.indicator) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x)) })) } : d;
+    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request, "/early-warning", earlyWarningBody(s.t, s.period, forViewer, rows));
   });
 
   const analysts = allow("admin", "analyst");
@@ -535,35 +627,44 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   app.get("/annotations", { preHandler: allow("admin", "analyst", "manager") }, async (request, reply) => {
-    const t = await ctx.gate.read(() => chooseAuthority(ctx, (request.query as Query).la));
-    if (!t) {
-      await scope(request, reply);
-      return reply;
-    }
+    const t = await authorityOf(request, reply, (request.query as Record<string, unknown>)["la"]);
+    if (!t) return reply;
     const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
     const history = (await ctx.gate.read(async () => Promise.all(list.map((a) => annotationHistory(ctx.store, a.id))))).flat();
     return sendPage(reply, 200, "Annotations", request, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken() }));
   });
 
   app.post("/annotations", { preHandler: analysts }, async (request, reply) => {
-    const b = request.body as Record<string, string | undefined>;
-    const t = await ctx.gate.read(() => chooseAuthority(ctx, b["la"]));
-    if (!t) {
-      await scope(request, reply);
-      return reply;
-    }
-    const indicator = b["indicator"] ? lib.get(String(b["indicator"])) : undefined;
+    const b = request.body as Record<string, unknown>;
+    const t = await authorityOf(request, reply, b["la"], "The annotation was not saved.");
+    if (!t) return reply;
+    const text = (k: string, max: number) => (typeof b[k] === "string" ? (b[k] as string).slice(0, max) : "");
+    // The note is kept whole, so a refusal shows it as typed; its length is saveAnnotation's to refuse.
+    const entered: AnnotationEntered = { indicator: text("indicator", 100), area: text("area", 100), date: text("date", 40).trim(), kind: text("kind", 40), note: typeof b["note"] === "string" ? b["note"] : "" };
+    const indicator = entered.indicator ? lib.get(entered.indicator) : undefined;
     try {
-      // saveAnnotation takes any id; the form offers the library's, so anything else is refused here.
-      if (b["indicator"] && !indicator) throw new LanternError("LANTERN_BAD_OPTION", `There is no indicator "${String(b["indicator"]).slice(0, 100)}".`, { hint: "Choose the indicator from the list." });
+      // saveAnnotation refuses an unknown id too; this says it in the form's words.
+      if (entered.indicator && !indicator) {
+        const message = `There is no indicator "${entered.indicator}".`;
+        throw new LanternError("LANTERN_BAD_OPTION", message, { hint: "Choose the indicator from the list.", issues: [{ code: "ANNOTATION_VALUE_INVALID", severity: "error", column: "indicator", message }] });
+      }
       await ctx.gate.write(async () => {
-        const a = await saveAnnotation(ctx.store, { authority: t.la_code, indicator: indicator?.id ?? null, date: String(b["date"] ?? "").trim(), kind: String(b["kind"] ?? ""), note: String(b["note"] ?? "").slice(0, 2000), by: request.user!.username });
-        await audit(ctx.store, { actor: request.user!.username, action: "annotation.save", la_code: t.la_code, detail: { annotation: a.id, version: a.version, indicator: a.indicator, date: a.date, kind: a.kind } });
+        const a = await saveAnnotation(ctx.store, { authority: t.la_code, indicator: indicator?.id ?? null, area: entered.area || null, date: entered.date, kind: entered.kind, note: entered.note, by: request.user!.username });
+        await audit(ctx.store, { actor: request.user!.username, action: "annotation.save", la_code: t.la_code, detail: { annotation: a.id, version: a.version, indicator: a.indicator, area: a.area, date: a.date, kind: a.kind } });
       });
     } catch (e) {
       if (!isLanternError(e)) throw e;
       const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
-      return sendPage(reply, 400, "Annotations", request, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history: [], canEdit: true, csrf: request.csrfToken(), error: `${e.message}${e.hint ? ` ${e.hint}` : ""}` }));
+      const history = (await ctx.gate.read(async () => Promise.all(list.map((a) => annotationHistory(ctx.store, a.id))))).flat();
+      const field = e.issues[0]?.column;
+      return sendPage(
+        reply,
+        400,
+        "Error: Annotations",
+        request,
+        "/annotations",
+        annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: true, csrf: request.csrfToken(), error: `${e.message}${e.hint ? ` ${e.hint}` : ""}`, ...(field ? { errorField: field } : {}), entered }),
+      );
     }
     return reply.redirect(`/annotations?la=${encodeURIComponent(t.la_code)}`, 303);
   });
@@ -575,25 +676,34 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const today = new Date().toISOString().slice(0, 10);
     const [cal] = await ctx.gate.read(() => calendarFor(ctx.store, t.la_code, today));
     const periods = reportPeriods(t);
-    const chosen = requested && periods.some((g) => g.periods.some((p) => p.id === requested)) ? requested : periods[0]?.periods[0]?.id;
-    const body = reportsBody({ t, calendar: cal, today, periods, chosen, exempt: mayExempt(request.user), csrf: request.csrfToken(), ...(error ? { error } : {}) });
+    const offered = !!requested && periods.some((g) => g.periods.some((p) => p.id === requested));
+    const chosen = offered ? requested : periods[0]?.periods[0]?.id;
+    // The calendar links every scheduled report here, those whose data has not arrived too: say so rather than silently choosing another.
+    const asked = requested && !offered && !error ? parsePeriod(requested) : undefined;
+    const notice = asked
+      ? `The report for ${asked.label} cannot be produced from the data loaded: ${asked.kind === "quarter" || asked.kind === "year" ? "the data does not cover all of it yet" : "reports are made for financial quarters and years"}. The latest period the data covers is chosen below.`
+      : undefined;
+    const body = reportsBody({ t, calendar: cal, today, periods, chosen, exempt: mayExempt(request.user), csrf: request.csrfToken(), ...(error ? { error } : {}), ...(notice ? { notice } : {}) });
     return sendPage(reply, status, "Reports", request, "/reports", body);
   };
 
   app.get("/reports", { preHandler: everyone }, async (request, reply) => {
-    const s = await scope(request, reply);
-    if (!s) return reply;
-    return reportsPage(request, reply, s.t, (request.query as Query).period);
+    const q = request.query as Record<string, unknown>;
+    const t = await authorityOf(request, reply, q["la"]);
+    if (!t) return reply;
+    const requested = q["period"];
+    if (requested !== undefined && requested !== "" && (typeof requested !== "string" || !parsePeriod(requested))) {
+      const r = resolvePeriod(t, requested, ["quarter", "year"]);
+      if ("status" in r) return periodRefused(request, reply, t, r, { kinds: ["quarter", "year"] });
+    }
+    return reportsPage(request, reply, t, typeof requested === "string" && requested ? requested : undefined);
   });
 
   app.post("/reports", { preHandler: everyone }, async (request, reply) => {
     const b = request.body as Record<string, string | undefined>;
     const user = request.user!;
-    const t = await ctx.gate.read(() => chooseAuthority(ctx, b["la"]));
-    if (!t) {
-      await scope(request, reply);
-      return reply;
-    }
+    const t = await authorityOf(request, reply, b["la"], "The report was not made.");
+    if (!t) return reply;
     const audience = String(b["audience"] ?? "");
     const format = String(b["format"] ?? "");
     const period = String(b["period"] ?? "").slice(0, 20);

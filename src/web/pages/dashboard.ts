@@ -51,7 +51,7 @@ function tileHtml(t: Tile, d: Dashboard): Html {
   return html`<li class="lantern-tile">
 <h3 class="govuk-heading-s"><a class="govuk-link" href="${link}">${t.def.title}</a></h3>
 <p class="lantern-tile__value">${t.text} <span class="lantern-tile__unit">${UNIT_WORDS[t.def.unit]}</span></p>
-${t.value?.value === null && t.value.reason ? html`<p class="govuk-body-s">${t.value.reason}</p>` : ""}
+${t.reason ? html`<p class="govuk-body-s lantern-tile__reason">${t.reason}</p>` : ""}
 ${t.suppressed ? html`<p class="govuk-body-s">c: a small number, not shown</p>` : ""}
 <div class="lantern-icons">${ragTag(t.rag)}${spcIcon(t.variation, "variation")}${spcIcon(t.assurance, "assurance")}</div>
 ${t.target !== null ? html`<p class="lantern-tile__meta">Target ${formatValue(t.target, t.def.unit)}</p>` : ""}

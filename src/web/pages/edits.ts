@@ -4,7 +4,7 @@
  * DATA/targets.csv for the same indicator and year; annotations are those of `lantern annotate`.
  */
 
-import { ANNOTATION_KINDS, type Annotation } from "../../analysis/annotations.ts";
+import { ANNOTATION_KINDS, type Annotation, EARLIEST_ANNOTATION_DATE, MAX_NOTE } from "../../analysis/annotations.ts";
 import type { Target } from "../../analysis/rag.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { IndicatorDef } from "../../kpi/types.ts";
@@ -64,21 +64,59 @@ ${o.inForce.length ? table({ id: "targets-table", caption: "Targets in force", h
 ${o.history.length ? table({ id: "targets-history", caption: "History of changes made here", head: ["Indicator", "Year", "Version", "Target", "Tolerance", "Changed by", "Changed at"], numeric: [2, 3, 4], rows: o.history.map((t) => [title(t.indicator), t.year, String(t.version), t.deleted ? "removed" : String(t.target), String(t.tolerance), t.changedBy, t.changedAt.slice(0, 19).replace("T", " ")]), small: true }) : ""}`;
 }
 
-/** The annotations page. */
-export function annotationsBody(o: { defs: readonly IndicatorDef[]; authority: string; list: readonly Annotation[]; history: readonly (Annotation & { deleted: boolean })[]; canEdit: boolean; csrf: string; error?: string }): Html {
+/** What the annotation form sent, shown again when it is refused. */
+export interface AnnotationEntered {
+  readonly indicator: string;
+  readonly area: string;
+  readonly date: string;
+  readonly kind: string;
+  readonly note: string;
+}
+
+/** The annotation form's fields: name to element id, label and hint. */
+const ANNOTATION_FIELDS = {
+  indicator: { id: "ann-indicator", label: "Indicator", hint: "Choose an indicator, or leave this as it is and choose an area below." },
+  area: { id: "ann-area", label: "Or a whole area", hint: "A note on an area applies to every indicator in it." },
+  date: { id: "ann-date", label: "Date", hint: `Written YYYY-MM-DD, for example 2024-04-01; from ${EARLIEST_ANNOTATION_DATE} to a year from today.` },
+  kind: { id: "ann-kind", label: "Kind", hint: "" },
+  note: { id: "ann-note", label: "Note", hint: `At most ${MAX_NOTE.toLocaleString("en-GB")} characters.` },
+} as const;
+
+/** The annotations page. `error` (with the field it is about) re-shows the form with what was entered. */
+export function annotationsBody(o: {
+  defs: readonly IndicatorDef[];
+  authority: string;
+  list: readonly Annotation[];
+  history: readonly (Annotation & { deleted: boolean })[];
+  canEdit: boolean;
+  csrf: string;
+  error?: string;
+  errorField?: string;
+  entered?: AnnotationEntered;
+}): Html {
   const title = (a: Annotation) => (a.indicator ? (o.defs.find((d) => d.id === a.indicator)?.title ?? a.indicator) : (AREAS.find((x) => x.id === a.area)?.title ?? a.area ?? ""));
+  const e = o.entered;
+  const errorOn = (o.error && o.errorField && o.errorField in ANNOTATION_FIELDS ? o.errorField : undefined) as keyof typeof ANNOTATION_FIELDS | undefined;
+  const describedBy = (f: keyof typeof ANNOTATION_FIELDS) => [ANNOTATION_FIELDS[f].hint ? `${ANNOTATION_FIELDS[f].id}-hint` : "", errorOn === f ? `${ANNOTATION_FIELDS[f].id}-error` : ""].filter(Boolean).join(" ");
+  const field = (f: keyof typeof ANNOTATION_FIELDS, control: Html) =>
+    html`<div class="govuk-form-group${errorOn === f ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${ANNOTATION_FIELDS[f].id}">${ANNOTATION_FIELDS[f].label}</label>${ANNOTATION_FIELDS[f].hint ? html`<div class="govuk-hint" id="${ANNOTATION_FIELDS[f].id}-hint">${ANNOTATION_FIELDS[f].hint}</div>` : ""}${errorOn === f ? html`<p class="govuk-error-message" id="${ANNOTATION_FIELDS[f].id}-error"><span class="govuk-visually-hidden">Error:</span> ${o.error}</p>` : ""}${control}</div>`;
+  const aria = (f: keyof typeof ANNOTATION_FIELDS) => (describedBy(f) ? html` aria-describedby="${describedBy(f)}"` : "");
+  const err = (f: keyof typeof ANNOTATION_FIELDS, base: string) => `${base}${errorOn === f ? ` ${base}--error` : ""}`;
+  const indicatorControl = html`<select class="${err("indicator", "govuk-select")}" id="ann-indicator" name="indicator"${aria("indicator")}><option value="">(none: a whole area, chosen below)</option>${AREAS.map((a) => html`<optgroup label="${a.title}">${o.defs.filter((d) => d.area === a.id).map((d) => html`<option value="${d.id}"${d.id === e?.indicator ? html` selected` : ""}>${d.title}</option>`)}</optgroup>`)}</select>`;
+  const areaControl = html`<select class="${err("area", "govuk-select")}" id="ann-area" name="area"${aria("area")}><option value="">(none: the indicator above)</option>${AREAS.map((a) => html`<option value="${a.id}"${a.id === e?.area ? html` selected` : ""}>${a.title}</option>`)}</select>`;
   return html`<h1 class="govuk-heading-l">Annotations <span class="govuk-caption-l">${o.authority}</span></h1>
-${o.error ? errorSummary("The annotation was not saved", [o.error]) : ""}
+${o.error ? errorSummary("The annotation was not saved", [errorOn ? html`<a href="#${ANNOTATION_FIELDS[errorOn].id}">${o.error}</a>` : o.error]) : ""}
 <p class="govuk-body">Dated notes on an indicator or an area. A recording change is a series break: trends do not compare across it and SPC charts start new limits from it.</p>
 ${
   o.canEdit
     ? html`<form method="post" action="/annotations" novalidate>
 ${csrfField(o.csrf)}
 <input type="hidden" name="la" value="${o.authority}">
-<div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="ann-indicator">Indicator</label>${indicatorSelect(o.defs, "indicator", "ann-indicator", false)}</div>
-<div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="ann-date">Date</label><div class="govuk-hint" id="date-hint">Written YYYY-MM-DD, for example 2024-04-01.</div><input class="govuk-input govuk-input--width-10" id="ann-date" name="date" type="text" aria-describedby="date-hint"></div>
-<div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="ann-kind">Kind</label><select class="govuk-select" id="ann-kind" name="kind">${ANNOTATION_KINDS.map((k) => html`<option value="${k}">${k.replaceAll("_", " ")}</option>`)}</select></div>
-<div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="ann-note">Note</label><textarea class="govuk-textarea" id="ann-note" name="note" rows="3" maxlength="2000"></textarea></div>
+${field("indicator", indicatorControl)}
+${field("area", areaControl)}
+${field("date", html`<input class="${err("date", "govuk-input")} govuk-input--width-10" id="ann-date" name="date" type="text" value="${e?.date ?? ""}"${aria("date")}>`)}
+${field("kind", html`<select class="${err("kind", "govuk-select")}" id="ann-kind" name="kind"${aria("kind")}>${ANNOTATION_KINDS.map((k) => html`<option value="${k}"${k === e?.kind ? html` selected` : ""}>${k.replaceAll("_", " ")}</option>`)}</select>`)}
+${field("note", html`<textarea class="${err("note", "govuk-textarea")}" id="ann-note" name="note" rows="3"${aria("note")}>${e?.note ?? ""}</textarea>`)}
 <button type="submit" class="govuk-button" data-module="govuk-button">Save annotation</button>
 </form>`
     : ""

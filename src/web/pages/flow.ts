@@ -5,11 +5,10 @@
  * come from analysis/digest.ts, as `lantern digest` shows them.
  */
 
-import type { Digest } from "../../analysis/digest.ts";
 import { barChartSvg } from "../../render/charts.ts";
 import { type Html, html, raw } from "../html.ts";
 import { periodPicker, qs, table } from "../layout.ts";
-import type { FlowRow } from "../model.ts";
+import type { FlowRow, ShownDigest } from "../model.ts";
 import type { Period } from "../../calendar/periods.ts";
 import type { Target } from "../../kpi/engine.ts";
 
@@ -45,14 +44,15 @@ ${flowSection(t, period, rows)}`;
 const SEVERITY = { 3: "Look at first", 2: "Watch", 1: "Improvement" } as Record<number, string>;
 
 /** The early-warning page's main content. */
-export function earlyWarningBody(t: Target, period: Period, d: Digest, rows: readonly FlowRow[]): Html {
+export function earlyWarningBody(t: Target, period: Period, d: ShownDigest, rows: readonly FlowRow[]): Html {
   return html`<h1 class="govuk-heading-l">Early warning <span class="govuk-caption-l">${t.la_code} · ${period.label}</span></h1>
 ${periodPicker(t, period, "/early-warning")}
 <p class="govuk-body">Every special-cause signal (SPC on monthly values; months only) and every change of RAG rating, grouped as a committee reads them, most serious first. ${d.alarming ? html`<strong>${d.alarming} signal${d.alarming === 1 ? "" : "s"} to look at first.</strong>` : "Nothing to look at first."}</p>
 ${period.kind !== "month" ? html`<div class="govuk-inset-text">SPC signals are computed for months; pick a month to see them. RAG changes are shown for any period.</div>` : ""}
 ${d.groups.map(
   (g) => html`<h2 class="govuk-heading-m">${g.title}</h2>
-${g.signals.length ? table({ caption: `${g.title}: signals`, head: ["Indicator", "Signal", "Severity", "What it means"], rows: g.signals.map((s) => [html`<a class="govuk-link" href="/indicators/${s.indicator}?${qs(t, period)}">${s.title}</a>`, s.label, SEVERITY[s.severity] ?? "", s.text]) }) : html`<p class="govuk-body">No signals.</p>`}`,
+${g.signals.length ? table({ caption: `${g.title}: signals`, head: ["Indicator", "Signal", "Severity", "What it means"], rows: g.signals.map((s) => [html`<a class="govuk-link" href="/indicators/${s.indicator}?${qs(t, period)}">${s.title}</a>`, s.label, SEVERITY[s.severity] ?? "", s.text]) }) : html`<p class="govuk-body">No signals${g.withheld?.length ? " shown" : ""}.</p>`}
+${g.withheld?.length ? html`<p class="govuk-body lantern-withheld">Not shown because of small numbers: SPC signals and process limits for ${g.withheld.join("; ")}. Some months of ${g.withheld.length === 1 ? "this series rest" : "these series rest"} on 1 to 5 children or records, which are not shown, so the chart and its signals are not shown either.</p>` : ""}`,
 )}
 <h2 class="govuk-heading-m">The flow from contacts to care</h2>
 ${flowSection(t, period, rows)}`;

@@ -8,18 +8,25 @@
 
 import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
 import { describeSpc, VARIATION_ICONS, variationIconId } from "../../analysis/spc.ts";
-import { parsePeriod } from "../../calendar/periods.ts";
+import { type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
 import { spcChartSvg } from "../../render/charts.ts";
-import type { Comment } from "../edits.ts";
+import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
-import { csrfField, periodPicker, qs, ragTag, spcIcon, summaryList, table } from "../layout.ts";
-import { breakdownShown, type IndicatorDetail, shown, shownCount } from "../model.ts";
+import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, table } from "../layout.ts";
+import { breakdownShown, type IndicatorDetail, PAGE_KINDS, shown, shownCount } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
 import { hasRecords } from "./records.ts";
 import { ASSURANCE_ICONS } from "../../analysis/spc.ts";
 import { rag } from "../../analysis/rag.ts";
+
+/** A comment the server refused, shown again in the form with the reason. */
+export interface CommentForm {
+  readonly body: string;
+  readonly published: boolean;
+  readonly error?: string;
+}
 
 /** What the viewer may do on the page. */
 export interface IndicatorPermissions {
@@ -28,6 +35,8 @@ export interface IndicatorPermissions {
   readonly comment: boolean;
   readonly csrf: string;
 }
+
+const KIND_NAMES: Record<PeriodKind, string> = { month: "month", quarter: "quarter", year: "year", rolling: "rolling year", calendar: "calendar year" };
 
 function label(period: string): string {
   return parsePeriod(period)?.label ?? period;
@@ -119,7 +128,7 @@ ${r.neighbours.length ? html`<details class="govuk-details"><summary class="govu
 ${r.notes.length ? html`<ul class="govuk-list govuk-list--bullet">${r.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ""}`;
 }
 
-function commentary(d: IndicatorDetail, comments: readonly Comment[], p: IndicatorPermissions): Html {
+function commentary(d: IndicatorDetail, comments: readonly Comment[], p: IndicatorPermissions, entered?: CommentForm): Html {
   const list = comments.length
     ? comments.map(
         (c) => html`<div class="lantern-comment${c.published ? "" : " lantern-comment--draft"}">
@@ -133,16 +142,19 @@ ${
 </div>`,
       )
     : html`<p class="govuk-body">No commentary${p.suppress ? " has been published" : ""} yet.</p>`;
+  const error = entered?.error;
+  // No maxlength: a browser cuts a longer paste without a word, so the server refuses it with the count instead.
   const form = p.comment
     ? html`<form method="post" action="/indicators/${d.def.id}/comments?${qs(d.target, d.period)}" novalidate>
 ${csrfField(p.csrf)}
-<div class="govuk-form-group">
+<div class="govuk-form-group${error ? " govuk-form-group--error" : ""}">
 <label class="govuk-label govuk-label--s" for="comment-body">Commentary on ${d.period.label}</label>
-<div class="govuk-hint" id="comment-hint">Members see it only once it is published.</div>
-<textarea class="govuk-textarea" id="comment-body" name="body" rows="4" maxlength="5000" aria-describedby="comment-hint"></textarea>
+<div class="govuk-hint" id="comment-hint">Members see it only once it is published. At most ${MAX_COMMENT.toLocaleString("en-GB")} characters.</div>
+${error ? html`<p class="govuk-error-message" id="comment-body-error"><span class="govuk-visually-hidden">Error:</span> ${error}</p>` : ""}
+<textarea class="govuk-textarea${error ? " govuk-textarea--error" : ""}" id="comment-body" name="body" rows="4" aria-describedby="comment-hint${error ? " comment-body-error" : ""}">${entered?.body ?? ""}</textarea>
 </div>
 <div class="govuk-form-group"><div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">
-<input class="govuk-checkboxes__input" id="comment-published" name="published" type="checkbox" value="yes">
+<input class="govuk-checkboxes__input" id="comment-published" name="published" type="checkbox" value="yes"${entered?.published ? html` checked` : ""}>
 <label class="govuk-label govuk-checkboxes__label" for="comment-published">Publish for members now</label>
 </div></div></div>
 <button type="submit" class="govuk-button" data-module="govuk-button">Save comment</button>
@@ -151,18 +163,21 @@ ${csrfField(p.csrf)}
   return html`${list}${form}`;
 }
 
-/** The indicator page's main content. */
-export function indicatorBody(d: IndicatorDetail, comments: readonly Comment[], p: IndicatorPermissions): Html {
+/** The indicator page's main content; `entered` re-shows a refused comment with its error. */
+export function indicatorBody(d: IndicatorDetail, comments: readonly Comment[], p: IndicatorPermissions, entered?: CommentForm): Html {
   const v = d.current;
   const s = shown(v, p.suppress);
   const goal = d.goal;
   const r = goal && v?.value !== null && v?.value !== undefined && !s.suppressed ? rag(v.value, goal, goal.polarity ?? d.def.polarity) : null;
   const base = `/indicators/${encodeURIComponent(d.def.id)}`;
-  return html`<a href="/?${qs(d.target, d.period)}" class="govuk-back-link">Back to the dashboard</a>
+  // The dashboard has no calendar years: from one, go back to its latest month.
+  const dashboard = PAGE_KINDS.includes(d.period.kind) ? `/?${qs(d.target, d.period)}` : `/?${new URLSearchParams({ la: d.target.la_code }).toString()}`;
+  return html`<a href="${dashboard}" class="govuk-back-link">Back to the dashboard</a>
+${entered?.error ? errorSummary("The comment was not saved", [html`<a href="#comment-body">${entered.error}</a>`]) : ""}
 <h1 class="govuk-heading-l">${d.def.title} <span class="govuk-caption-l">${d.target.la_code} · ${d.period.label}</span></h1>
-${periodPicker(d.target, d.period, base)}
+${periodPicker(d.target, d.period, base, {}, d.def.periods)}
 ${summaryList([
-  ["Value", html`${s.text}${v?.value === null && v.reason ? html` (${v.reason})` : ""}`],
+  ["Value", html`${s.text}${d.reason && !s.suppressed ? html` (${d.reason})` : ""}`],
   ...(d.def.unit === "count" ? [] : ([["Numerator", shownCount(v?.numerator ?? null, p.suppress)], ["Denominator", shownCount(v?.denominator ?? null, p.suppress)]] as [string, string][])),
   ["Target", goal ? html`${formatValue(goal.target, d.def.unit)} (tolerance ${goal.tolerance}) ${ragTag(r)}` : "none set"],
   ["Better when", d.def.polarity === "none" ? "no direction is set" : d.def.polarity],
@@ -179,7 +194,7 @@ ${summaryList([
 <h2 class="govuk-heading-m">Statistical process control</h2>
 ${spcSection(d, p)}
 <h2 class="govuk-heading-m">Values by period</h2>
-${d.table.length ? valuesTable(d.table, p.suppress, `${d.def.title} by ${d.period.kind === "rolling" ? "rolling year" : d.period.kind}`, "values-table") : html`<p class="govuk-body">No values for this kind of period.</p>`}
+${d.table.length ? valuesTable(d.table, p.suppress, `${d.def.title} by ${KIND_NAMES[d.period.kind]}`, "values-table") : html`<p class="govuk-body">No values for ${KIND_NAMES[d.period.kind]}s${d.def.source === "measures" ? ": none has been loaded from measures.csv" : ""}.</p>`}
 <h2 class="govuk-heading-m">Yearly averages</h2>
 ${d.yearly.length ? table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: d.yearly.map((y) => [y.year, formatValue(y.mean, d.def.unit === "count" ? "rate" : d.def.unit), String(y.months)]) }) : html`<p class="govuk-body">No yearly averages to show.</p>`}
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
@@ -190,5 +205,5 @@ ${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.rep
 <p class="govuk-body">${d.def.definition}</p>
 ${d.def.lait ? html`<p class="govuk-body-s">Benchmarked against the DfE LAIT measure ${d.def.lait}.</p>` : ""}
 <h2 class="govuk-heading-m" id="commentary">Officer commentary</h2>
-${commentary(d, comments, p)}`;
+${commentary(d, comments, p, entered)}`;
 }

@@ -83,6 +83,8 @@ export function reportsBody(o: {
   readonly exempt: boolean;
   readonly csrf: string;
   readonly error?: string;
+  /** Said above the form: why the period asked for is not the one chosen. */
+  readonly notice?: string;
 }): Html {
   const cal = o.calendar;
   return html`<h1 class="govuk-heading-l">Reports <span class="govuk-caption-l">${o.t.la_code}</span></h1>
@@ -96,6 +98,7 @@ ${
 }
 <h2 class="govuk-heading-m" id="produce">Produce a report</h2>
 <p class="govuk-body">The committee report in the order a committee reads it: cover, key messages, a section per area with SPC charts and benchmarks, the system flow, data quality and amended figures, glossary and appendix.${o.exempt ? "" : " You can produce the public version, with small numbers suppressed."}</p>
+${o.notice ? html`<div class="govuk-inset-text" id="report-notice">${o.notice}</div>` : ""}
 <form method="post" action="/reports" novalidate>
 ${csrfField(o.csrf)}
 <input type="hidden" name="la" value="${o.t.la_code}">
