@@ -6,6 +6,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { dayNumber } from "../calendar/dates.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Output } from "./output.ts";
 
@@ -51,4 +52,15 @@ export function monthOption(name: string, value: string | undefined, fallback: s
   const m = /^(\d{4})-(\d{2})$/.exec(v);
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new LanternError("LANTERN_BAD_OPTION", `--${name} ${v} is not a month; write it as YYYY-MM, for example 2024-04.`);
   return v;
+}
+
+/** Parse a YYYY-MM-DD date option: the form and a real day (2026-13-01 and 2025-02-30 are refused). */
+export function dateOption(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    dayNumber(value);
+    return value;
+  } catch {
+    throw new LanternError("LANTERN_BAD_OPTION", `--${name} ${value} is not a date; write a real date as YYYY-MM-DD, for example 2025-04-01.`);
+  }
 }

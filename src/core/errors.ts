@@ -28,6 +28,7 @@ export const ERROR_CATALOGUE = {
   LANTERN_STORE_LOCKED: { exit: EXIT.failure, message: "The data store is in use by another Lantern process" },
   LANTERN_STORE_FAILED: { exit: EXIT.failure, message: "The data store could not complete the operation" },
   LANTERN_STORE_MISSING: { exit: EXIT.usage, message: "There is no Lantern store in that folder" },
+  LANTERN_WRITE_FAILED: { exit: EXIT.failure, message: "An output file or folder could not be written (permission, disk full)" },
   LANTERN_PDF_UNAVAILABLE: { exit: EXIT.failure, message: "Chromium, which prints reports to PDF, is not available" },
   LANTERN_INTERNAL: { exit: EXIT.failure, message: "Lantern failed unexpectedly" },
   LANTERN_AUTH_BAD_USERNAME: { exit: EXIT.usage, message: "A user name must be 2 to 64 letters, digits, dots, dashes, underscores or @" },

@@ -8,10 +8,11 @@
  */
 
 import { addMonths, dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
-import type { Period } from "../calendar/periods.ts";
+import type { Period, PeriodKind } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Store } from "../store/port.ts";
 import type { Target } from "./engine.ts";
+import type { IndicatorDef } from "./types.ts";
 
 /** Event dates that show how far an extract reaches. */
 const ACTIVITY: readonly [string, string][] = [
@@ -109,4 +110,34 @@ export function requireCovered(t: Pick<Target, "snapshot_id" | "data_from" | "da
       : `The data (snapshot ${t.snapshot_id}) holds no complete month of dated activity, so it covers no part of ${period.label}.`,
     { hint: "Choose a period the data covers, or load an extract that covers it; `lantern report --calendar` shows which periods the data is ready for." },
   );
+}
+
+/** A kind of period in words, singular and plural, with an example id. */
+const KIND_WORDS: Record<PeriodKind, { one: string; many: string; example: string }> = {
+  month: { one: "a month", many: "months", example: "2025-01" },
+  quarter: { one: "a financial quarter", many: "financial quarters", example: "2024-25-Q3" },
+  year: { one: "a financial year", many: "financial years", example: "2024-25" },
+  rolling: { one: "a rolling twelve-month period", many: "rolling twelve-month periods", example: "12m-2025-01" },
+  calendar: { one: "a calendar year", many: "calendar years", example: "2024" },
+};
+
+function listing(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+/**
+ * Why none of `defs` has figures for `period`, when that is because of its kind (referrals has
+ * no calendar-year figures): a sentence naming the kinds they have and, from `library`, the
+ * indicators that do have that kind. Null when any of `defs` has figures for such periods.
+ */
+export function kindProblem(defs: readonly Pick<IndicatorDef, "id" | "periods">[], period: Pick<Period, "id" | "kind">, library: readonly Pick<IndicatorDef, "id" | "periods">[] = []): { message: string; hint: string } | null {
+  if (!defs.length || defs.some((d) => d.periods.includes(period.kind))) return null;
+  const w = KIND_WORDS[period.kind];
+  const have = (Object.keys(KIND_WORDS) as PeriodKind[]).filter((k) => defs.some((d) => d.periods.includes(k)));
+  const names = defs.length <= 5 ? listing(defs.map((d) => d.id)) : `the ${defs.length} indicators selected`;
+  const others = library.filter((d) => d.periods.includes(period.kind)).map((d) => d.id);
+  return {
+    message: `${period.id} is ${w.one}, and ${names} ${defs.length === 1 ? "has" : "have"} no figures for ${w.many}: ${defs.length === 1 ? "it is" : "they are"} computed for ${listing(have.map((k) => KIND_WORDS[k].many))}.`,
+    hint: `Ask for ${listing(have.map((k) => `${KIND_WORDS[k].one} (${KIND_WORDS[k].example})`)).replace(/ and (?=[^,]*$)/, " or ")}.${others.length ? ` Indicators with figures for ${w.many}: ${others.join(", ")}.` : ""}`,
+  };
 }

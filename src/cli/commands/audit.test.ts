@@ -58,3 +58,31 @@ test("lantern audit lists with filters and --verify finds an altered entry (exit
     t.cleanup();
   }
 });
+
+test("lantern audit refuses a --from or --to that is not a real day, rather than matching nothing", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(storeConfig(t.dir, {}));
+    await auditEvent(store, { actor: "ann", action: "auth.sign_in", target: "ann" }, () => new Date("2026-04-01T08:00:00Z"));
+    await store.close();
+    for (const [flag, value] of [
+      ["--from", "2026-13-01"],
+      ["--to", "2025-02-30"],
+      ["--from", "2026-00-10"],
+      ["--to", "2026-4-1"],
+    ] as const) {
+      const o = capture();
+      assert.equal(await main(["audit", flag, value, "--data", t.dir], o), 1, `${flag} ${value}`);
+      assert.equal(o.stderr(), `error LANTERN_BAD_OPTION: ${flag} ${value} is not a date; write a real date as YYYY-MM-DD, for example 2025-04-01.\n`);
+      assert.equal(o.stdout(), "");
+    }
+    const back = capture();
+    assert.equal(await main(["audit", "--from", "2026-05-01", "--to", "2026-04-01", "--data", t.dir], back), 1);
+    assert.match(back.stderr(), /--from 2026-05-01 is after --to 2026-04-01/);
+    const ok = capture();
+    assert.equal(await main(["audit", "--from", "2026-04-01", "--to", "2026-04-01", "--json", "--data", t.dir], ok), 0);
+    assert.equal((JSON.parse(ok.stdout()) as { total: number }).total, 1);
+  } finally {
+    t.cleanup();
+  }
+});

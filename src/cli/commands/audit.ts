@@ -7,7 +7,7 @@
 import { LanternError } from "../../core/errors.ts";
 import { listAudit, parseAuditHead, verifyAuditChain } from "../../store/audit.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, intOption, parse } from "../command.ts";
+import { type Command, dateOption, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
 const HELP = `lantern audit [--user NAME] [--action ACTION] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--verify [--expect ID:HASH]] [--json]
@@ -30,8 +30,6 @@ Examples:
   lantern audit --verify --expect 1042:3f7a9c0d51e2b8a4
 `;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("audit", argv, {
     user: { type: "string" },
@@ -47,10 +45,10 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     throw new LanternError("LANTERN_BAD_OPTION", `--expect ${values.expect} is not an audit head; write it as ID:HASH, as \`lantern audit --verify\` prints it.`, { hint: "For example --expect 1042:3f7a9c0d51e2b8a4 (the hash in full or its first 12 or more hex digits)." });
   }
   if (expect && !values.verify) throw new LanternError("LANTERN_USAGE", "--expect goes with --verify.", { hint: "lantern audit --verify --expect ID:HASH" });
-  for (const k of ["from", "to"] as const) {
-    const v = values[k];
-    if (v !== undefined && !DAY.test(v)) throw new LanternError("LANTERN_BAD_OPTION", `--${k} ${v} is not a date; write it as YYYY-MM-DD.`);
-  }
+  // A real day, not only its form: 2026-13-01 would otherwise match nothing and read as "no entries".
+  const from = dateOption("from", values.from);
+  const to = dateOption("to", values.to);
+  if (from && to && from > to) throw new LanternError("LANTERN_BAD_OPTION", `--from ${from} is after --to ${to}.`, { hint: "Give the earlier date as --from." });
   const limit = intOption("limit", values.limit, 50, 1, 100_000);
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
@@ -73,8 +71,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       offset: 0,
       ...(values.user ? { actor: values.user } : {}),
       ...(values.action ? { action: values.action } : {}),
-      ...(values.from ? { from: values.from } : {}),
-      ...(values.to ? { to: values.to } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
     });
     if (values.json) {
       o.out(`${JSON.stringify({ total, entries: rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as unknown })) }, null, 2)}\n`);

@@ -17,6 +17,7 @@ import type { Store } from "../../store/port.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
+import { checkOutPath, writingTo } from "../out-path.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern export --format ssd|annex-a|ssda903|cin-census --out PATH [--period P] [--authority CODE] [--data DIR] [--json]
@@ -39,7 +40,8 @@ data: every export is recorded in the audit log with who ran it.
 
 Options:
   --format F      ssd, annex-a, ssda903 or cin-census
-  --out PATH      a folder (ssd, ssda903) or a file (cin-census .xml, annex-a .xlsx)
+  --out PATH      a folder (ssd, ssda903) or a file (cin-census .xml, annex-a .xlsx); the folder
+                  it goes in must exist (a missing one is refused, never created)
   --period P      the collection year of a return, e.g. 2024-25 (not used by ssd)
   --authority A   the authority, when the store holds several
 
@@ -77,13 +79,16 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   if (values.format === "annex-a") annexPeriod(values.period);
   else if (writer) collectionYear(values.period, values.format === "ssda903" ? "SSDA903" : "CIN census");
   if (values.format === "annex-a" && !/\.xlsx$/i.test(values.out)) throw new LanternError("LANTERN_BAD_OPTION", `Annex A is written as a workbook: --out ${values.out} should end .xlsx.`, { hint: "For example --out annex-a.xlsx" });
+  // Checked before the store is opened and the return built: the same rule for every format.
+  const examples: Record<string, string> = { ssd: "ssd-copy", ssda903: "903-2024-25", "cin-census": "cin-2024-25.xml", "annex-a": "annex-a.xlsx" };
+  checkOutPath(values.out, values.format === "ssd" || values.format === "ssda903" ? "folder" : "file", examples[values.format]!);
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     if (writer) {
       // A return or Annex A for a period the data does not cover would be written all the same, empty or as of the wrong day.
       const targets = await resolveTargets(store, authority);
       if (targets.length === 1) requireCovered(targets[0]!, values.format === "annex-a" ? annexPeriod(values.period) : collectionYear(values.period, values.format === "ssda903" ? "SSDA903" : "CIN census"));
-      const r = await writer(store);
+      const r = await writingTo(values.out, () => writer(store));
       if (values.json) {
         o.out(JSON.stringify(r, null, 2) + "\n");
         return 0;
@@ -93,7 +98,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       o.out(table(["file", "rows"], r.files.map((f) => [f.file, f.rows])));
       return 0;
     }
-    const r = await exportSsd(store, { out: values.out, actor, ...authority });
+    const r = await writingTo(values.out, () => exportSsd(store, { out: values.out!, actor, ...authority }));
     if (values.json) {
       o.out(JSON.stringify(r, null, 2) + "\n");
       return 0;

@@ -30,7 +30,9 @@ Options:
   --indicator ID   an indicator with monthly counts (repeatable; default referrals, cla_at_end)
   --authority CODE one authority (default: every authority in the store)
   --months N       how far ahead, 1 to 36 (default 12)
-  --json           the history, forecast points, method and back-test for scripts
+  --json           the history, forecast points, method and back-test for scripts (a list, one
+                   per forecast made); when none can be made (under 12 months of figures) the
+                   command fails, exit 1, with the reason as for any error
 
 Examples:
   lantern forecast
@@ -53,20 +55,27 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(config, { existing: true });
   try {
     const targets = await resolveTargets(store, values.authority ? { authority: values.authority } : {});
-    if (!targets.length) {
-      o.out(values.json ? "[]\n" : "No data has been loaded yet. Run `lantern demo` or `lantern import`.\n");
-      return 0;
-    }
+    // Nothing to forecast is an error with its reason, for a person and a script alike: an empty
+    // list (JSON []) would read as a forecast of nothing.
+    if (!targets.length) throw new LanternError("LANTERN_BAD_OPTION", "No data has been loaded yet, so there is nothing to forecast.", { hint: "Run `lantern demo` or `lantern import` first." });
     const done = await computedSnapshots(store);
     const results = [];
+    const skipped: string[] = [];
     for (const t of targets) {
       if (!done.has(t.snapshot_id)) await computeAndStore(store, { snapshot: t.snapshot_id, dataDir: config.dataDir });
       for (const id of ids) {
         const f = await forecastFor(store, t, lib.get(id)!.id, months);
         if (f) results.push(f);
-        else if (!values.json) o.err(`${t.la_code} ${id}: fewer than 12 months of figures, so no forecast.\n`);
+        else skipped.push(`${t.la_code} ${id}: fewer than 12 consecutive months of figures, so no forecast.`);
       }
     }
+    if (!results.length) {
+      throw new LanternError("LANTERN_BAD_OPTION", `Nothing could be forecast. ${skipped.join(" ")}`, {
+        hint: "A forecast needs a run of at least 12 monthly figures in a row, up to the latest month with a figure; load a longer extract, or choose an indicator the data has that history for.",
+      });
+    }
+    // Some forecasts made and some not: the reasons go to stderr in both modes, so stdout stays the documented list.
+    for (const r of skipped) o.err(`${r}\n`);
     if (values.json) {
       o.out(JSON.stringify(results, null, 2) + "\n");
       return 0;

@@ -12,7 +12,7 @@ import { LanternError } from "../../core/errors.ts";
 import { computeAndStore, computedSnapshots, selectIndicators, storedValues } from "../../kpi/compute.ts";
 import { formatValue, valueJson } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
-import { resolveTargets } from "../../kpi/targets.ts";
+import { kindProblem, resolveTargets } from "../../kpi/targets.ts";
 import { AREAS } from "../../kpi/types.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
@@ -76,7 +76,9 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   if (values.list) {
     const defs = lib.list();
     if (values.json) {
-      o.out(JSON.stringify(defs.map(({ sql: _s, ...d }) => d), null, 2) + "\n");
+      // Every breakdown the engine gives (the person dimensions too, as the text list shows), not
+      // only the indicator's own.
+      o.out(JSON.stringify(defs.map(({ sql: _s, ...d }) => ({ ...d, breakdowns: breakdownsOf(d) })), null, 2) + "\n");
       return 0;
     }
     for (const area of AREAS) {
@@ -159,7 +161,13 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     }
     if (!vals.length) {
       const cover = targets.map((t) => (t.data_from && t.data_to ? `${t.la_code} ${t.data_from} to ${t.data_to}` : `${t.la_code} no complete month (no dated activity is loaded)`)).join("; ");
-      o.out(periods?.length ? `No values for ${periods.join(", ")}: the data covers ${cover}.\n` : `No values: the data covers ${cover}.\n`);
+      // A period of a kind the selected indicators have no figures for (a calendar year for
+      // referrals) is not a gap in the data: say which it is.
+      const why = (id: string) => {
+        const k = kindProblem(defs, parsePeriod(id)!, lib.list());
+        return k ? `${k.message} ${k.hint}` : `the data covers ${cover}.`;
+      };
+      o.out(periods?.length ? periods.map((id) => `No values for ${id}: ${why(id)}\n`).join("") : `No values: the data covers ${cover}.\n`);
       return 0;
     }
     const withTargets = judged.some((j) => j.target !== null);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
@@ -77,6 +77,39 @@ test("lantern report writes the HTML for a month the data covers, and refuses a 
     assert.equal(q1.due, "2024-08-11");
     assert.equal(q1.status, "waiting for data");
     assert.ok(q1.missingTables.includes("cla_episodes"));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern report refuses an --out it cannot write before building anything, and a failed write is LANTERN_WRITE_FAILED", async () => {
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] += "\nC4,P3,2024-03-01,5A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const report = (out: string, format = "html") => ["report", "--period", "2024-04", "--audience", "public", "--format", format, "--out", out, "--data", t.dir];
+    const cases: [string[], RegExp][] = [
+      [report(join(t.dir, "no-such", "dir", "x.html")), /^error LANTERN_BAD_OPTION: --out .*x\.html: the folder .*no-such\/dir does not exist\.\nWhat to do: Create it first/],
+      // PDF too, refused before Chromium is started.
+      [report(join(t.dir, "no-such", "x.pdf"), "pdf"), /^error LANTERN_BAD_OPTION: --out .*x\.pdf: the folder .*no-such does not exist\./],
+      [report(t.dir, "pdf"), /^error LANTERN_BAD_OPTION: --out .* is a folder, and this is written to a file\.\nWhat to do: Name a file in it, for example --out .*report\.pdf/],
+    ];
+    for (const [args, why] of cases) {
+      const o = capture();
+      assert.equal(await main(args, o), 1, args.join(" "));
+      assert.match(o.stderr(), why);
+      assert.doesNotMatch(o.stderr(), /LANTERN_INTERNAL|\n\s+at /);
+    }
+    if (existsSync("/dev/full")) {
+      const full = capture();
+      assert.equal(await main(report("/dev/full"), full), 3);
+      assert.match(full.stderr(), /^error LANTERN_WRITE_FAILED: Could not write --out \/dev\/full: the disk is full \(ENOSPC\)/);
+    }
+    // None of these made a report, so none is in the audit log.
+    const aud = capture();
+    assert.equal(await main(["audit", "--action", "export.report", "--json", "--data", t.dir], aud), 0);
+    assert.equal((JSON.parse(aud.stdout()) as { total: number }).total, 0);
   } finally {
     t.cleanup();
   }

@@ -14,6 +14,7 @@ import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
+import { checkOutPath, writingTo } from "../out-path.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern report --period P --audience public|exempt --format pdf|html --out FILE
@@ -46,7 +47,7 @@ Options:
   --period P          a quarter (2025-26-Q2), financial year (2024-25) or month (2025-01)
   --audience A        public or exempt (required)
   --format F          pdf or html (required)
-  --out FILE          where to write it (required)
+  --out FILE          where to write it (required; its folder must exist)
   --authority CODE    the authority (needed when the store holds several)
   --committee NAME    the committee's name for the cover
   --snapshot ID       build from an earlier snapshot instead of the latest
@@ -109,6 +110,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const format = values.format!;
   if (format !== "pdf" && format !== "html") throw new LanternError("LANTERN_BAD_OPTION", `--format ${format} is not pdf or html.`, { hint: "Use --format pdf or --format html." });
   const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;
+  // Before the report is built (a PDF takes a while): a path that cannot be written is refused now.
+  checkOutPath(values.out!, "file", `report.${format}`);
   const job: ReportJob = {
     period: values.period!,
     audience,
@@ -121,7 +124,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(config, { existing: true });
   try {
     const doc = await reportDocument(store, job);
-    writeFileSync(values.out!, await reportBytes(doc, format));
+    const bytes = await reportBytes(doc, format);
+    await writingTo(values.out!, () => writeFileSync(values.out!, bytes));
     await auditReport(store, `cli:${commandLineUser()}`, job, doc, "cli");
   } finally {
     await store.close();

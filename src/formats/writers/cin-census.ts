@@ -9,7 +9,9 @@
  * has to fit in memory; building one child's XML is pure.
  */
 
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
+import { finished } from "node:stream/promises";
 import type { Period } from "../../calendar/periods.ts";
 import { auditEvent } from "../../store/audit.ts";
 import type { Store } from "../../store/port.ts";
@@ -36,6 +38,11 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 /** `<Name>value</Name>`, or nothing for a blank value. */
 function el(name: string, value: string, indent: string): string {
   return value === "" ? "" : `${indent}<${name}>${esc(value)}</${name}>\n`;
+}
+
+/** The non-blank values, each once, in first-seen order. */
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values.filter((v) => v !== ""))];
 }
 
 /** A census boolean from an SSD Y/N flag ("" when unknown). */
@@ -143,7 +150,8 @@ export function cinChildXml(ix: CinIndex, id: string): string {
   x += el("PersonDeathDate", iso(p?.["pers_death_date"]), i4 + "  ");
   x += "      </ChildIdentifiers>\n      <ChildCharacteristics>\n";
   x += el("Ethnicity", text(p?.["pers_ethnicity"]), i5);
-  const dis = (ix.disability.get(id) ?? []).map((d) => text(d["disa_disability_code"])).filter(Boolean);
+  // Each code once (DfE rule 8794): an SSD extract can hold the same disability twice for a child.
+  const dis = unique((ix.disability.get(id) ?? []).map((d) => text(d["disa_disability_code"]).trim()));
   if (dis.length) x += `${i5}<Disabilities>\n${dis.map((d) => el("Disability", d, `${i5}  `)).join("")}${i5}</Disabilities>\n`;
   x += "      </ChildCharacteristics>\n";
   const during = (start: SsdRow[string] | undefined, end: SsdRow[string] | undefined) => overlaps(iso(start), iso(end), from, to);
@@ -168,14 +176,17 @@ export function cinChildXml(ix: CinIndex, id: string): string {
     x += el("ReferralNFA", bool(e["cine_referral_nfa"]), i5);
     for (const a of ix.assessments.get(ref) ?? []) {
       if (!during(a["cina_assessment_start_date"], a["cina_assessment_auth_date"])) continue;
-      const factors = (ix.factors.get(text(a["cina_assessment_id"])) ?? []).flatMap((f) => {
-        try {
-          const v = JSON.parse(text(f["cinf_assessment_factors_json"]) || "[]") as unknown;
-          return Array.isArray(v) ? v.map(String) : [];
-        } catch {
-          return [];
-        }
-      });
+      // Each factor once per assessment (DfE rule 8898), however many factor rows repeat it.
+      const factors = unique(
+        (ix.factors.get(text(a["cina_assessment_id"])) ?? []).flatMap((f) => {
+          try {
+            const v = JSON.parse(text(f["cinf_assessment_factors_json"]) || "[]") as unknown;
+            return Array.isArray(v) ? v.map((x) => String(x).trim()) : [];
+          } catch {
+            return [];
+          }
+        }),
+      );
       x += `${i5}<Assessments>\n`;
       x += el("AssessmentActualStartDate", iso(a["cina_assessment_start_date"]), `${i5}  `);
       x += el("AssessmentAuthorisationDate", asAt(a["cina_assessment_auth_date"]), `${i5}  `);
@@ -198,7 +209,8 @@ export function cinChildXml(ix: CinIndex, id: string): string {
     }
     for (const c of ix.cpp.get(ref) ?? []) {
       if (!during(c["cppl_cp_plan_start_date"], c["cppl_cp_plan_end_date"])) continue;
-      const reviews = (ix.cpReviews.get(text(c["cppl_cp_plan_id"])) ?? []).map((r) => iso(r["cppr_cp_review_date"])).filter((d) => d !== "" && d >= from && d <= to);
+      // A review recorded twice on one day is one review.
+      const reviews = unique((ix.cpReviews.get(text(c["cppl_cp_plan_id"])) ?? []).map((r) => iso(r["cppr_cp_review_date"])).filter((d) => d >= from && d <= to));
       x += `${i5}<ChildProtectionPlans>\n`;
       x += el("CPPstartDate", iso(c["cppl_cp_plan_start_date"]), `${i5}  `);
       x += el("CPPendDate", asAt(c["cppl_cp_plan_end_date"]), `${i5}  `);
@@ -232,14 +244,25 @@ export async function exportCinCensus(store: Store, opts: { authority?: string; 
     opts.period,
   );
   const out = createWriteStream(opts.out, { encoding: "utf8" });
-  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once("drain", () => r())));
-  await write(cinHeaderXml(la_code, opts.period, opts.now ?? new Date()));
-  for (const id of ix.children) await write(cinChildXml(ix, id));
-  await write(CIN_FOOTER);
-  await new Promise<void>((resolve, reject) => {
-    out.on("error", reject);
-    out.end(() => resolve());
-  });
+  // The stream's error (a missing folder, a full disk) is kept from the moment it is opened and
+  // thrown at the next write: an 'error' event with no listener would crash the process.
+  let failed: Error | undefined;
+  out.on("error", (e) => (failed ??= e));
+  const write = async (s: string) => {
+    if (failed) throw failed;
+    if (!out.write(s)) await once(out, "drain");
+  };
+  try {
+    await write(cinHeaderXml(la_code, opts.period, opts.now ?? new Date()));
+    for (const id of ix.children) await write(cinChildXml(ix, id));
+    await write(CIN_FOOTER);
+    out.end();
+    await finished(out);
+  } catch (e) {
+    out.destroy();
+    throw failed ?? e;
+  }
+  if (failed) throw failed;
   const name = opts.out.split(/[\\/]/).pop() ?? opts.out;
   await auditEvent(store, { actor: opts.actor, action: "export.cin_census", target: opts.out, laCode: la_code, detail: { snapshot: snapshot_id, period: opts.period.id, children: ix.children.length } });
   return { authority: la_code, snapshot: snapshot_id, period: opts.period.id, files: [{ file: name, rows: ix.children.length }] };

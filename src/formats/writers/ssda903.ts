@@ -72,10 +72,17 @@ export function ssda903Tables(src: Ssda903Source, p: Period): Ssda903Tables {
     return text(at[0]?.["lega_legal_status"]);
   };
   const out: Ssda903Tables = {};
+  // A row identical to one already written is written once: an SSD extract can repeat a record
+  // (a review, a missing episode, a care leaver), and the 903 would then count it twice.
+  const written = new Set<string>();
   const add = (t: Ssda903Table, row: Record<string, string>) => {
+    const cells = SSDA903_TABLES[t].map((c) => row[c] ?? "");
+    const key = JSON.stringify([t, cells]);
+    if (written.has(key)) return;
+    written.add(key);
     const list = out[t] ?? [];
     out[t] = list;
-    list.push(SSDA903_TABLES[t].map((c) => row[c] ?? ""));
+    list.push(cells);
   };
   for (const id of [...children].sort()) {
     const p0 = people.get(id);

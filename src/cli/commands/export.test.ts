@@ -1,0 +1,111 @@
+// `lantern export --out`: every format checks its path the same way before any work (a missing
+// folder, a folder where a file goes or a file where a folder goes is LANTERN_BAD_OPTION naming
+// --out, nothing created and nothing audited), and a failure while writing is
+// LANTERN_WRITE_FAILED (exit 3), never a crash. And the CIN census writes each disability once.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
+import { main } from "../main.ts";
+
+/** The small export with activity from 1 April 2024 to late March 2025, so 2024-25 is covered, and a disability recorded twice. */
+function yearExport(): string {
+  const files = smallExport();
+  files["ssd_contacts.csv"] += "\nC0,P3,2024-04-01,5A,\nC9,P3,2025-03-28,5A,";
+  files["ssd_disability.csv"] = ["disa_table_id,disa_person_id,disa_disability_code", "D1,P1,INC", "D2,P1,INC", "D3,P1,LD", "D4,P2,HAND"].join("\n");
+  return writeExport(files);
+}
+
+const EXAMPLES = [
+  ["ssd", "--out"],
+  ["ssda903", "--period", "2024-25", "--out"],
+  ["cin-census", "--period", "2024-25", "--out"],
+  ["annex-a", "--period", "2024-25", "--out"],
+] as const;
+
+describe("lantern export --out", () => {
+  const t = tempDir();
+  before(async () => {
+    const o = capture();
+    assert.equal(await main(["import", yearExport(), "--authority", "202", "--data", t.dir], o), 0, o.stderr());
+  });
+  after(() => t.cleanup());
+
+  const exportsAudited = async () => {
+    const a = capture();
+    assert.equal(await main(["audit", "--action", "export.*", "--json", "--data", t.dir], a), 0);
+    return (JSON.parse(a.stdout()) as { total: number }).total;
+  };
+
+  test("every format refuses a path in a folder that does not exist, before any work, and creates nothing", async () => {
+    const missing = join(t.dir, "no-such", "folder");
+    for (const [format, ...rest] of EXAMPLES) {
+      const name = format === "cin-census" ? "x.xml" : format === "annex-a" ? "x.xlsx" : "x";
+      const o = capture();
+      assert.equal(await main(["export", "--format", format, ...rest, join(missing, name), "--data", t.dir], o), 1, format);
+      assert.match(o.stderr(), new RegExp(`^error LANTERN_BAD_OPTION: --out .*${name}: the folder .*no-such/folder does not exist\\.\\nWhat to do: Create it first`), format);
+      assert.doesNotMatch(o.stderr(), /LANTERN_INTERNAL|Unhandled|\n\s+at /, format);
+    }
+    assert.equal(existsSync(join(t.dir, "no-such")), false, "the SSDA903 folder's parents are not made silently");
+    assert.equal(await exportsAudited(), 0);
+  });
+
+  test("a file format refuses a folder, and a folder format refuses a file", async () => {
+    const folder = join(t.dir, "a-folder");
+    mkdirSync(folder, { recursive: true });
+    const file = join(t.dir, "a-file");
+    writeFileSync(file, "keep me");
+    const cases: [string[], RegExp][] = [
+      [["cin-census", "--period", "2024-25", "--out", folder], /--out .*a-folder is a folder, and this is written to a file\.\nWhat to do: Name a file in it, for example --out .*a-folder\/cin-2024-25\.xml/],
+      [["ssda903", "--period", "2024-25", "--out", file], /--out .*a-file is a file, and this is written as a folder of files/],
+      [["ssd", "--out", file], /--out .*a-file is a file, and this is written as a folder of files/],
+    ];
+    for (const [args, why] of cases) {
+      const o = capture();
+      assert.equal(await main(["export", "--format", ...args, "--data", t.dir], o), 1, args.join(" "));
+      assert.match(o.stderr(), why);
+    }
+    assert.equal(readFileSync(file, "utf8"), "keep me");
+    assert.equal(await exportsAudited(), 0);
+  });
+
+  test("a full disk is LANTERN_WRITE_FAILED (exit 3) for every format, and the export is not audited", { skip: existsSync("/dev/full") ? false : "no /dev/full here" }, async () => {
+    // /dev/full fails every write with ENOSPC; a link to it stands in for a file on a full disk.
+    const xlsx = join(t.dir, "full.xlsx");
+    symlinkSync("/dev/full", xlsx);
+    const f903 = join(t.dir, "full-903");
+    mkdirSync(f903);
+    symlinkSync("/dev/full", join(f903, "header.csv"));
+    const fssd = join(t.dir, "full-ssd");
+    mkdirSync(fssd);
+    symlinkSync("/dev/full", join(fssd, "ssd_person.csv"));
+    for (const args of [
+      ["cin-census", "--period", "2024-25", "--out", "/dev/full"],
+      ["annex-a", "--period", "2024-25", "--out", xlsx],
+      ["ssda903", "--period", "2024-25", "--out", f903],
+      ["ssd", "--out", fssd],
+    ]) {
+      const o = capture();
+      assert.equal(await main(["export", "--format", ...args, "--data", t.dir], o), 3, args.join(" "));
+      assert.match(o.stderr(), /^error LANTERN_WRITE_FAILED: Could not write --out .*: the disk is full \(ENOSPC\)\. What was written there is incomplete: do not use it\.\nWhat to do: Free some space/, args.join(" "));
+    }
+    assert.equal(await exportsAudited(), 0);
+  });
+
+  test("the CIN census lists each of a child's disability codes once (DfE rule 8794), and passes that rule", async () => {
+    const out = join(t.dir, "cin.xml");
+    const o = capture();
+    assert.equal(await main(["export", "--format", "cin-census", "--period", "2024-25", "--out", out, "--data", t.dir], o), 0, o.stderr());
+    const xml = readFileSync(out, "utf8");
+    const p1 = /<LAchildID>P1<\/LAchildID>[\s\S]*?<\/Child>/.exec(xml)?.[0] ?? "";
+    assert.deepEqual([...p1.matchAll(/<Disability>([^<]+)<\/Disability>/g)].map((m) => m[1]), ["INC", "LD"]);
+    const report = join(t.dir, "cin-report.json");
+    await main(["validate", out, "--report", report], capture());
+    const issues = (JSON.parse(readFileSync(report, "utf8")) as { issues: { code: string }[] }).issues;
+    assert.deepEqual(
+      issues.filter((i) => i.code === "CIN-8794"),
+      [],
+    );
+  });
+});

@@ -1,0 +1,45 @@
+// `lantern indicators`: the JSON definitions list every breakdown `--by` accepts (as the text list
+// does), and a period of a kind the selected indicators have no figures for is explained as that,
+// not as a gap in the data.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
+import { breakdownsOf } from "../../kpi/engine.ts";
+import { indicatorLibrary } from "../../kpi/library/index.ts";
+import { main } from "../main.ts";
+
+test("indicators --list --json gives each indicator's breakdowns as the engine has them, person dimensions included", async () => {
+  const o = capture();
+  assert.equal(await main(["indicators", "--list", "--json"], o), 0);
+  const defs = JSON.parse(o.stdout()) as { id: string; breakdowns: string[] }[];
+  const lib = indicatorLibrary();
+  assert.equal(defs.length, lib.list().length);
+  for (const d of defs) assert.deepEqual(d.breakdowns, breakdownsOf(lib.get(d.id)!), d.id);
+  const contacts = defs.find((d) => d.id === "contacts")!;
+  assert.ok(contacts.breakdowns.includes("ethnicity") && contacts.breakdowns.includes("disability"), contacts.breakdowns.join(","));
+  // The text list says the same.
+  const text = capture();
+  assert.equal(await main(["indicators", "--list"], text), 0);
+  assert.match(text.stdout(), new RegExp(`contacts — .*; by ${contacts.breakdowns.join(", ")}\\)`));
+});
+
+test("indicators for a calendar year names the indicators that have calendar-year figures; outside the data it gives the span", async () => {
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] += "\nC4,P3,2024-03-01,5A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const cal = capture();
+    assert.equal(await main(["indicators", "--indicator", "referrals", "--indicator", "contacts", "--period", "2024", "--data", t.dir], cal), 0, cal.stderr());
+    assert.match(
+      cal.stdout(),
+      /^No values for 2024: 2024 is a calendar year, and referrals and contacts have no figures for calendar years: they are computed for months, financial quarters, financial years and rolling twelve-month periods\. Ask for a month \(2025-01\), a financial quarter \(2024-25-Q3\), a financial year \(2024-25\) or a rolling twelve-month period \(12m-2025-01\)\. Indicators with figures for calendar years: ehcp_requests, /,
+    );
+    assert.doesNotMatch(cal.stdout(), /the data covers/);
+    const far = capture();
+    assert.equal(await main(["indicators", "--indicator", "referrals", "--period", "2030-01", "--data", t.dir], far), 0);
+    assert.equal(far.stdout(), "No values for 2030-01: the data covers 202 2024-03-01 to 2024-04-30.\n");
+  } finally {
+    t.cleanup();
+  }
+});
