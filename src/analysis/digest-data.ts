@@ -2,18 +2,20 @@
  * @module
  * Gathering what the digest needs from the store: the authority's stored values for the months
  * the SPC looks back over plus the period and its comparators, its targets and annotations.
+ * A quarter, year or rolling year is judged month by month; a calendar year is refused, since
+ * the flow from contacts to care is counted in financial periods and rolling years only.
  */
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { type Period, parsePeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import { storedValues } from "../kpi/compute.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { Target as Snapshot } from "../kpi/engine.ts";
 import type { Store } from "../store/port.ts";
 import { listAnnotations } from "./annotations.ts";
-import { buildDigest, type Digest } from "./digest.ts";
+import { buildDigest, type Digest, digestPeriodIds } from "./digest.ts";
 import { parseTargets, type Target } from "./rag.ts";
 
 /** Targets in DATA/targets.csv, if any; a bad file is refused with its rows. */
@@ -25,25 +27,33 @@ export function targetsIn(dataDir: string): Target[] {
   return targets;
 }
 
-/** The digest of one authority's snapshot for a period. */
-export async function digestFor(store: Store, target: Snapshot, periodId: string, dataDir: string): Promise<Digest> {
+/**
+ * The period a digest is for, or the reason it cannot be given: a calendar year has no flow
+ * figures (every stage would read "not available"), and its twelve months are the rolling year
+ * to December, which the digest does give.
+ */
+export function digestPeriod(periodId: string, option = "--period"): Period {
   const period = parsePeriod(periodId);
-  if (!period) throw new LanternError("LANTERN_BAD_OPTION", `${periodId} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
-  const months: string[] = [];
-  let m = parsePeriod(period.end.slice(0, 7))!;
-  for (let i = 0; i < 36; i++) {
-    months.push(m.id);
-    m = previousPeriod(m);
+  if (!period) throw new LanternError("LANTERN_BAD_OPTION", `${option} ${periodId} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
+  if (period.kind === "calendar") {
+    throw new LanternError("LANTERN_BAD_OPTION", `The digest is not given for a calendar year (${option} ${periodId}): the flow from contacts to care and most indicators are counted for months, financial quarters and years, and rolling years.`, {
+      hint: `For January to December ${periodId}, use ${option} 12m-${periodId}-12 (the 12 months to December ${periodId}).`,
+    });
   }
-  const ids = [...new Set([...months, period.id, previousPeriod(period).id, samePeriodLastYear(period).id])];
-  const values = await storedValues(store, { snapshots: [target.snapshot_id], periods: ids });
-  const defs = indicatorLibrary().list();
+  return period;
+}
+
+/** The digest of one authority's snapshot for a period; a longer period is judged month by month. */
+export async function digestFor(store: Store, target: Snapshot, periodId: string, dataDir: string): Promise<Digest> {
+  const period = digestPeriod(periodId);
+  const values = await storedValues(store, { snapshots: [target.snapshot_id], periods: digestPeriodIds(period, { spcForEachMonth: true }) });
   return buildDigest({
     authority: target.la_code,
     period: period.id,
-    indicators: defs,
+    indicators: indicatorLibrary().list(),
     values,
     targets: targetsIn(dataDir),
     annotations: await listAnnotations(store, target.la_code),
+    spcForEachMonth: true,
   });
 }

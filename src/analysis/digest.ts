@@ -5,9 +5,14 @@
  * as a committee reads them — demand, safeguarding, care, leaving care — most serious first; and
  * the flow from contacts to care with the conversion between stages and its change on a year
  * earlier. Pure: values, targets and annotations in; the digest out.
+ *
+ * SPC is monthly. A quarter, year or rolling year is judged month by month (each month against
+ * the months before it, exactly as that month's own digest would be) when the caller asks for it;
+ * and every indicator SPC would chart but could not judge (too few months, no figure, too few
+ * records) is named, so an empty group is never read as an all-clear it is not.
  */
 
-import { parsePeriod, type Period, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { parsePeriod, type Period, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import type { AreaId, IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import { type Annotation, annotationsFor, seriesBreaks } from "./annotations.ts";
 import { fmtValue } from "./narrative.ts";
@@ -31,6 +36,38 @@ export interface Signal {
   readonly severity: number;
   readonly label: string;
   readonly text: string;
+  /** SPC signals of a quarter, year or rolling year: the months (ids) whose SPC signalled. */
+  readonly months?: readonly string[];
+}
+
+/** Why the SPC could not judge an indicator in a month. */
+export type NotJudgedReason = "no_figure" | "few_months" | "few_records";
+
+/** Plain words for each {@link NotJudgedReason}. */
+export const NOT_JUDGED: Record<NotJudgedReason, string> = {
+  no_figure: "no figure to judge",
+  few_months: "not enough months to judge",
+  few_records: "too few records a month to chart",
+};
+
+/** An indicator the SPC would chart but could not judge, in some or all of the digest's months. */
+export interface NotJudged {
+  readonly indicator: string;
+  readonly title: string;
+  readonly reason: NotJudgedReason;
+  /** The months (ids) it could not be judged in, for this reason. */
+  readonly months: readonly string[];
+}
+
+/** One group of the digest. */
+export interface DigestGroup {
+  readonly id: string;
+  readonly title: string;
+  readonly signals: Signal[];
+  /** Indicators the SPC judged in at least one of the digest's `spcMonths`. */
+  readonly judged: string[];
+  /** Indicators it could not judge (stocks are never charted, so are not listed). */
+  readonly notJudged: NotJudged[];
 }
 
 /** A stage of the flow from contacts to care. */
@@ -50,7 +87,9 @@ export interface FlowStage {
 export interface Digest {
   readonly authority: string;
   readonly period: string;
-  readonly groups: { readonly id: string; readonly title: string; readonly signals: Signal[] }[];
+  /** The months (ids) whose SPC the digest judged: the month itself, every month of a longer period, or none. */
+  readonly spcMonths: readonly string[];
+  readonly groups: DigestGroup[];
   readonly flow: FlowStage[];
   /** Signals of severity 3: what a committee should look at first. */
   readonly alarming: number;
@@ -75,6 +114,9 @@ const MIN_DENOMINATOR = 20;
 /** Months of history the SPC looks back over. */
 const LOOKBACK = 36;
 
+/** Monthly points an XmR chart needs before its limits mean anything. */
+const MIN_MONTHS = 12;
+
 function monthsUpTo(end: Period, n: number): string[] {
   const out: string[] = [];
   let p: Period = parsePeriod(end.end.slice(0, 7))!;
@@ -85,7 +127,63 @@ function monthsUpTo(end: Period, n: number): string[] {
   return out;
 }
 
-/** Build the digest for `period` from an authority's values (monthly values for SPC). */
+/** The months a digest judges by SPC: the month itself; each month of a longer period when asked; else none. */
+function spcMonthsOf(period: Period, eachMonth: boolean): Period[] {
+  if (period.kind === "month") return [period];
+  return eachMonth ? periodsWithin(period.start, period.end, ["month"]) : [];
+}
+
+/**
+ * Every period id {@link buildDigest} reads for `period`: the months its SPC looks back over
+ * (from each judged month), the period, the one before and the same period a year earlier.
+ */
+export function digestPeriodIds(period: Period, o: { spcForEachMonth?: boolean } = {}): string[] {
+  const judged = spcMonthsOf(period, o.spcForEachMonth ?? false);
+  const months = judged.length ? [...monthsUpTo(judged[0]!, LOOKBACK), ...judged.slice(1).map((m) => m.id)] : monthsUpTo(period, LOOKBACK);
+  return [...new Set([...months, period.id, previousPeriod(period).id, samePeriodLastYear(period).id])];
+}
+
+type Verdict = { readonly result: SpcResult; readonly severity: number; readonly label: string } | { readonly reason: NotJudgedReason } | null;
+
+/** The SPC verdict on one indicator's monthly series up to and including `month`; null when it is never charted. */
+function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, IndicatorValue>, annotations: readonly Annotation[]): Verdict {
+  // XmR charts assume roughly independent points: a stock taken at each month end (children on
+  // plans, looked after) moves too slowly for its limits to mean anything, so only flow measures are charted.
+  if (def.measure !== "flow") return null;
+  const monthly = monthsUpTo(month, LOOKBACK)
+    .map((m) => byKey.get(`${def.id}|${m}`))
+    .filter((v): v is IndicatorValue => v !== undefined && v.value !== null);
+  const series = monthly.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
+  if (series.at(-1)?.date !== month.end) return { reason: "no_figure" };
+  if (series.length < MIN_MONTHS) return { reason: "few_months" };
+  // A percentage of a handful of children jumps too much for its limits to mean anything.
+  if (def.unit === "percent" && monthly.slice(-12).some((v) => (v.denominator ?? 0) < MIN_DENOMINATOR)) return { reason: "few_records" };
+  const breaks = seriesBreaks(annotationsFor(annotations, def))
+    .map((b) => b.date)
+    .filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
+  let result: SpcResult;
+  try {
+    // Limits come from the history before the latest year (at least 12 points), so a recent
+    // change is judged against how the service ran before it rather than widening its own limits.
+    const fixAfter = breaks.length ? undefined : Math.max(12, series.length - 12);
+    result = xmr(series, { improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral", rebase: breaks, ...(fixAfter !== undefined && fixAfter < series.length ? { fixAfter } : {}) });
+  } catch {
+    // A recording change too recent to leave two points after it.
+    return { reason: "few_months" };
+  }
+  const last = result.points.at(-1)!;
+  // Only a point beyond the process limits is a concern to lead with: run and trend rules assume
+  // independent points and fire on slow-moving series, so those are listed to watch, not as alarms.
+  const severity = last.type === "common_cause" ? 0 : last.type === "special_cause_concern" ? (last.rule === "astronomical" ? 3 : 2) : last.type === "special_cause_improvement" ? 1 : 2;
+  return { result, severity, label: last.type.replaceAll("_", " ") };
+}
+
+/** "A, B and C". */
+function listed(xs: readonly string[]): string {
+  return xs.length < 2 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
+}
+
+/** Build the digest for `period` from an authority's values (monthly values for SPC; {@link digestPeriodIds} lists what it reads). */
 export function buildDigest(input: {
   readonly authority: string;
   readonly period: string;
@@ -93,48 +191,48 @@ export function buildDigest(input: {
   readonly values: readonly IndicatorValue[];
   readonly targets?: readonly Target[];
   readonly annotations?: readonly Annotation[];
+  /**
+   * For a quarter, year or rolling year, judge each of its months by SPC and report the signals
+   * (default: SPC only for a month). A caller that shows signals to people who may not see small
+   * numbers must suppress by month, since a signal's text quotes a month's figure.
+   */
+  readonly spcForEachMonth?: boolean;
 }): Digest {
   const period = parsePeriod(input.period);
   if (!period) throw new RangeError(`${input.period} is not a period`);
   const byKey = new Map(input.values.filter((v) => !v.breakdown && v.authority === input.authority).map((v) => [`${v.indicator}|${v.period}`, v]));
-  const months = monthsUpTo(period, LOOKBACK);
-  const groups = DIGEST_GROUPS.map((g) => ({ id: g.id, title: g.title, signals: [] as Signal[] }));
+  const spcMonths = spcMonthsOf(period, input.spcForEachMonth ?? false);
+  const groups = DIGEST_GROUPS.map((g): DigestGroup => ({ id: g.id, title: g.title, signals: [], judged: [], notJudged: [] }));
   for (const def of input.indicators) {
     const group = groups[DIGEST_GROUPS.findIndex((g) => (g.areas as readonly string[]).includes(def.area))]!;
-    const monthly = months.map((m) => byKey.get(`${def.id}|${m}`)).filter((v): v is IndicatorValue => v !== undefined && v.value !== null);
-    const series = monthly.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
-    // XmR charts assume roughly independent points: a stock taken at each month end (children on
-    // plans, looked after) or a percentage of a handful of children moves too slowly or too
-    // jumpily for its limits to mean anything, so only flow measures on enough records are charted.
-    const charted = def.measure === "flow" && monthly.slice(-12).every((v) => def.unit !== "percent" || (v.denominator ?? 0) >= MIN_DENOMINATOR);
-    if (charted && series.length >= 12 && series.at(-1)!.date === period.end.slice(0, 10) && period.kind === "month") {
-      const breaks = seriesBreaks(annotationsFor(input.annotations ?? [], def))
-        .map((b) => b.date)
-        .filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
-      let result: SpcResult | undefined;
-      try {
-        // Limits come from the history before the latest year (at least 12 points), so a recent
-        // change is judged against how the service ran before it rather than widening its own limits.
-        const fixAfter = breaks.length ? undefined : Math.max(12, series.length - 12);
-        result = xmr(series, { improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral", rebase: breaks, ...(fixAfter !== undefined && fixAfter < series.length ? { fixAfter } : {}) });
-      } catch {
-        result = undefined;
+    const verdicts = spcMonths.map((m) => ({ month: m, verdict: judge(def, m, byKey, input.annotations ?? []) }));
+    const unjudged = new Map<NotJudgedReason, string[]>();
+    for (const { month, verdict } of verdicts) if (verdict && "reason" in verdict) unjudged.set(verdict.reason, [...(unjudged.get(verdict.reason) ?? []), month.id]);
+    for (const [reason, months] of unjudged) group.notJudged.push({ indicator: def.id, title: def.title, reason, months });
+    const judged = verdicts.flatMap(({ month, verdict }) => (verdict && "result" in verdict ? [{ month, ...verdict }] : []));
+    if (judged.length) group.judged.push(def.id);
+    const flagged = judged.filter((j) => j.severity > 0);
+    if (flagged.length) {
+      const latest = flagged.at(-1)!;
+      const worst = flagged.reduce((a, b) => (b.severity >= a.severity ? b : a));
+      const value = `${fmtValue(latest.result.points.at(-1)!.value, def.unit)} in ${latest.month.label}`;
+      let text = `${def.title}: ${value}. ${describeSpc(latest.result)}`;
+      if (period.kind !== "month") {
+        // Name each month with what its chart said, then explain the latest one.
+        const byLabel = new Map<string, string[]>();
+        for (const f of flagged) byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), f.month.label]);
+        const said = [...byLabel].map(([label, months]) => `${label} in ${listed(months)}`).join("; ");
+        text = `${def.title} (monthly SPC): ${said}. ${value}: ${describeSpc(latest.result)}`;
       }
-      const last = result?.points.at(-1);
-      if (result && last && last.type !== "common_cause") {
-        // Only a point beyond the process limits is a concern to lead with: run and trend rules assume
-        // independent points and fire on slow-moving stocks (a percentage of the children on plans
-        // moves a little each month), so those are listed to watch, not as alarms.
-        const severity = last.type === "special_cause_concern" ? (last.rule === "astronomical" ? 3 : 2) : last.type === "special_cause_improvement" ? 1 : 2;
-        group.signals.push({
-          indicator: def.id,
-          title: def.title,
-          kind: "spc",
-          severity,
-          label: last.type.replaceAll("_", " "),
-          text: `${def.title}: ${fmtValue(last.value, def.unit)} in ${period.label}. ${describeSpc(result)}`,
-        });
-      }
+      group.signals.push({
+        indicator: def.id,
+        title: def.title,
+        kind: "spc",
+        severity: worst.severity,
+        label: worst.label,
+        text,
+        ...(period.kind === "month" ? {} : { months: flagged.map((f) => f.month.id) }),
+      });
     }
     // RAG change against the period before.
     const now = byKey.get(`${def.id}|${period.id}`);
@@ -175,5 +273,5 @@ export function buildDigest(input: {
     return { stage: f.stage, indicator: f.indicator, from: { stage: source.stage, indicator: source.indicator }, value, conversion: conv(period), conversionLastYear: conv(lastYear) };
   });
   const alarming = groups.reduce((n, g) => n + g.signals.filter((s) => s.severity === 3).length, 0);
-  return { authority: input.authority, period: period.id, groups, flow, alarming };
+  return { authority: input.authority, period: period.id, spcMonths: spcMonths.map((m) => m.id), groups, flow, alarming };
 }

@@ -3,9 +3,9 @@
  * `lantern digest`: the early-warning digest for a period.
  */
 
-import { digestFor } from "../../analysis/digest-data.ts";
+import { type Digest, type DigestGroup, NOT_JUDGED, type NotJudgedReason } from "../../analysis/digest.ts";
+import { digestFor, digestPeriod } from "../../analysis/digest-data.ts";
 import { parsePeriod, periodsWithin } from "../../calendar/periods.ts";
-import { LanternError } from "../../core/errors.ts";
 import { computeAndStore, computedSnapshots } from "../../kpi/compute.ts";
 import { requireCovered, resolveTargets } from "../../kpi/targets.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
@@ -22,14 +22,22 @@ serious first. Then the flow from contacts to care for the period, with the conv
 stages and the same conversion a year earlier. Recording changes noted with \`lantern annotate\`
 start new SPC limits, so a change in recording is not mistaken for a change in need.
 
+SPC signals are monthly. For a quarter, a financial year or a rolling year (2024-25-Q3, 2024-25,
+12m-2025-01) each of its months is judged against the months before it, as that month's own
+digest judges it, and the months that signalled are named. A calendar year is refused (use the
+rolling year to December: 12m-2024-12). Only flow measures are charted, never stocks; an
+indicator with fewer than 12 months of figures, no figure for the month, or a percentage of
+fewer than 20 records in a month is named as not judged, never counted as "nothing unusual".
+
 Examples:
   lantern digest
   lantern digest --period 2025-02 --json
+  lantern digest --period 2024-25-Q3
 `;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("digest", argv, { period: { type: "string" }, authority: { type: "string" } });
-  if (values.period && !parsePeriod(values.period)) throw new LanternError("LANTERN_BAD_OPTION", `--period ${values.period} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
+  if (values.period) digestPeriod(values.period);
   const config = storeConfig(values.data);
   const store = await openStore(config, { existing: true });
   try {
@@ -52,11 +60,13 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       return 0;
     }
     for (const d of digests) {
-      o.out(`Early warning for ${d.authority}, ${d.period}: ${d.alarming} signal(s) of concern\n`);
+      const judgedAny = d.groups.some((g) => g.judged.length);
+      o.out(`Early warning for ${d.authority}, ${d.period}: ${d.alarming} signal(s) of concern${judgedAny || !d.spcMonths.length ? "" : ", but SPC could judge no indicator"}\n`);
+      if (d.spcMonths.length > 1) o.out(`SPC signals are monthly: ${monthLabel(d.spcMonths[0]!)} to ${monthLabel(d.spcMonths.at(-1)!)}, each month judged against the months before it.\n`);
       for (const g of d.groups) {
         o.out(`\n${g.title}\n`);
-        if (!g.signals.length) o.out("  nothing unusual\n");
         for (const s of g.signals) o.out(`  [${s.severity === 3 ? "concern" : s.severity === 2 ? "watch" : "better"}] ${s.text}\n`);
+        for (const line of unjudgedLines(d, g)) o.out(`  ${line}\n`);
       }
       o.out(`\nFlow, ${d.period}\n`);
       o.out(
@@ -70,6 +80,47 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+function monthLabel(id: string): string {
+  return parsePeriod(id)!.label;
+}
+
+/** Months as runs: "April 2020 to February 2021, June 2021". */
+function monthRuns(ids: readonly string[], all: readonly string[]): string {
+  const runs: string[][] = [];
+  for (const id of ids) {
+    const run = runs.at(-1);
+    if (run && all.indexOf(id) === all.indexOf(run.at(-1)!) + 1) run.push(id);
+    else runs.push([id]);
+  }
+  return runs.map((r) => (r.length === 1 ? monthLabel(r[0]!) : `${monthLabel(r[0]!)} to ${monthLabel(r.at(-1)!)}`)).join(", ");
+}
+
+/**
+ * What a group says besides its signals: "nothing unusual" only when the SPC judged something
+ * and found nothing, and every indicator it could not judge named with the reason (and, for a
+ * longer period, the months when only some could not be judged).
+ */
+function unjudgedLines(d: Digest, g: DigestGroup): string[] {
+  const out: string[] = [];
+  const byReason = new Map<string, { reason: NotJudgedReason; months: readonly string[]; titles: string[] }>();
+  for (const n of g.notJudged) {
+    const key = `${n.reason}|${n.months.join(",")}`;
+    const entry = byReason.get(key) ?? byReason.set(key, { reason: n.reason, months: n.months, titles: [] }).get(key)!;
+    entry.titles.push(n.title);
+  }
+  if (!g.signals.length) {
+    if (!d.spcMonths.length) out.push("no SPC: it is run on months only");
+    else if (g.judged.length) out.push(`nothing unusual in the ${g.judged.length} indicator(s) judged`);
+    else if (g.notJudged.every((n) => n.reason === "few_months" && n.months.length === d.spcMonths.length) && g.notJudged.length) return ["not enough months to judge"];
+    else if (!g.notJudged.length) out.push("nothing here is charted (SPC is not run on stocks)");
+  }
+  for (const { reason, months, titles } of byReason.values()) {
+    const when = months.length < d.spcMonths.length ? ` in ${monthRuns(months, d.spcMonths)}` : "";
+    out.push(`${NOT_JUDGED[reason]}${when}: ${titles.join("; ")}`);
+  }
+  return out;
 }
 
 export const digestCommand: Command = { name: "digest", help: HELP, run };

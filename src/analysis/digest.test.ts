@@ -1,0 +1,92 @@
+// The digest's SPC on hand-made series: a longer period is judged month by month exactly as each
+// month's own digest judges it, and what the SPC could not judge is named, never "nothing unusual".
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parsePeriod, periodsWithin } from "../calendar/periods.ts";
+import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
+import { buildDigest, digestPeriodIds } from "./digest.ts";
+
+const def = (id: string, extra: Partial<IndicatorDef> = {}) => ({ id, title: id, area: "front_door", unit: "count", polarity: "none", measure: "flow", ...extra }) as IndicatorDef;
+const referrals = def("referrals");
+const conversion = def("referral_to_assessment_pct", { unit: "percent" });
+const onPlans = def("cpp_at_end", { area: "child_protection", measure: "snapshot" });
+
+/** Months from April 2023: `n` of them, steady around 100, with `spikes` (month id → value). */
+function series(indicator: string, n: number, spikes: Record<string, number> = {}, extra: Partial<IndicatorValue> = {}): IndicatorValue[] {
+  return periodsWithin("2023-04-01", "2030-03-31", ["month"])
+    .slice(0, n)
+    .map((p, i) => {
+      const value = spikes[p.id] ?? [100, 103, 98, 101, 97, 102][i % 6]!;
+      return { indicator, authority: "X", period: p.id, value, numerator: value, denominator: null, unit: "count", snapshot: 1, ...extra };
+    });
+}
+
+test("a quarter is judged month by month: the spike its middle month signals is reported for the quarter, as monthly SPC", () => {
+  // 30 months to September 2025; August 2025 is far beyond the limits.
+  const values = series("referrals", 30, { "2025-08": 160 });
+  const digest = (period: string, spcForEachMonth?: boolean) => buildDigest({ authority: "X", period, indicators: [referrals], values, ...(spcForEachMonth ? { spcForEachMonth } : {}) });
+  const month = digest("2025-08").groups[0]!.signals;
+  assert.deepEqual(
+    month.map((s) => [s.indicator, s.kind, s.label, s.severity]),
+    [["referrals", "spc", "special cause neutral high", 2]],
+  );
+  assert.match(month[0]!.text, /^referrals: 160 in August 2025\. Special cause variation/);
+
+  const quarter = digest("2025-26-Q2", true);
+  assert.deepEqual(quarter.spcMonths, ["2025-07", "2025-08", "2025-09"]);
+  const [signal, ...others] = quarter.groups[0]!.signals;
+  assert.equal(others.length, 0);
+  assert.deepEqual([signal!.indicator, signal!.kind, signal!.label, signal!.severity, signal!.months], ["referrals", "spc", "special cause neutral high", 2, ["2025-08"]]);
+  assert.match(signal!.text, /^referrals \(monthly SPC\): special cause neutral high in August 2025\. 160 in August 2025: Special cause variation/);
+  assert.deepEqual(quarter.groups[0]!.judged, ["referrals"]);
+
+  // The financial year and the rolling year that hold August report it too; a quarter without it does not.
+  for (const p of ["2025-26", "12m-2025-09"]) assert.deepEqual(digest(p, true).groups[0]!.signals.map((s) => s.months), [["2025-08"]], p);
+  const q1 = digest("2025-26-Q1", true);
+  assert.deepEqual([q1.groups[0]!.signals, q1.groups[0]!.judged], [[], ["referrals"]]);
+
+  // Without asking for it (the web page and the report), a quarter runs no SPC and says so.
+  const plain = digest("2025-26-Q2");
+  assert.deepEqual([plain.spcMonths, plain.groups[0]!.signals, plain.groups[0]!.judged], [[], [], []]);
+});
+
+test("a quarter's signals are the months' own: two months flagged differently are both named", () => {
+  const values = series("referrals", 30, { "2025-07": 160, "2025-09": 40 });
+  const d = buildDigest({ authority: "X", period: "2025-26-Q2", indicators: [referrals], values, spcForEachMonth: true });
+  const s = d.groups[0]!.signals[0]!;
+  assert.deepEqual(s.months, ["2025-07", "2025-09"]);
+  assert.match(s.text, /special cause neutral high in July 2025; special cause neutral low in September 2025\. 40 in September 2025:/);
+  for (const m of ["2025-07", "2025-09"]) assert.equal(buildDigest({ authority: "X", period: m, indicators: [referrals], values }).groups[0]!.signals.length, 1, m);
+});
+
+test("too few months, no figure or too few records: named as not judged, never as nothing unusual", () => {
+  // The first month of data, and the eleventh: the SPC needs 12 monthly figures.
+  for (const n of [1, 11]) {
+    const values = series("referrals", n);
+    const d = buildDigest({ authority: "X", period: values.at(-1)!.period, indicators: [referrals, onPlans], values });
+    const g = d.groups[0]!;
+    assert.deepEqual([g.signals, g.judged], [[], []]);
+    assert.deepEqual(g.notJudged, [{ indicator: "referrals", title: "referrals", reason: "few_months", months: [values.at(-1)!.period] }]);
+    // A stock is never charted, so it is neither judged nor listed.
+    assert.deepEqual([d.groups[1]!.judged, d.groups[1]!.notJudged], [[], []]);
+  }
+  // The twelfth month is judged.
+  const twelve = series("referrals", 12);
+  assert.deepEqual(buildDigest({ authority: "X", period: "2024-03", indicators: [referrals], values: twelve }).groups[0]!.judged, ["referrals"]);
+  // A month with no figure; a percentage of fewer than 20 records.
+  const gap = twelve.filter((v) => v.period !== "2024-03");
+  assert.deepEqual(buildDigest({ authority: "X", period: "2024-03", indicators: [referrals], values: gap }).groups[0]!.notJudged.map((n) => n.reason), ["no_figure"]);
+  const small = series("referral_to_assessment_pct", 24, {}, { unit: "percent", denominator: 19 });
+  assert.deepEqual(buildDigest({ authority: "X", period: "2025-03", indicators: [conversion], values: small }).groups[0]!.notJudged.map((n) => n.reason), ["few_records"]);
+  // A quarter straddling the twelfth month: its first two months could not be judged, its last could.
+  const q = buildDigest({ authority: "X", period: "2023-24-Q4", indicators: [referrals], values: twelve, spcForEachMonth: true }).groups[0]!;
+  assert.deepEqual([q.judged, q.notJudged.map((n) => [n.reason, n.months])], [["referrals"], [["few_months", ["2024-01", "2024-02"]]]]);
+});
+
+test("digestPeriodIds reaches 36 months back from a longer period's first month", () => {
+  const ids = digestPeriodIds(parsePeriod("2025-26-Q2")!, { spcForEachMonth: true });
+  for (const id of ["2022-08", "2025-07", "2025-09", "2025-26-Q2", "2025-26-Q1", "2024-25-Q2"]) assert.ok(ids.includes(id), id);
+  assert.ok(!ids.includes("2022-07"));
+  const month = digestPeriodIds(parsePeriod("2025-09")!);
+  assert.ok(month.includes("2022-10") && !month.includes("2022-09"));
+});

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
+import { main } from "../main.ts";
+
+test("digest never gives an all-clear it could not judge: too few months say so; a quarter is monthly SPC; a calendar year is refused", async () => {
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    // Contacts in March and July make April to June 2024 complete months: three months of data.
+    files["ssd_contacts.csv"] += "\nC4,P1,2024-03-01,1A,\nC5,P1,2024-07-15,1A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const run = async (...args: string[]) => {
+      const o = capture();
+      return { code: await main(["digest", ...args, "--data", t.dir], o), out: o.stdout(), err: o.stderr() };
+    };
+
+    const month = await run("--period", "2024-05");
+    assert.equal(month.code, 0, month.err);
+    assert.doesNotMatch(month.out, /nothing unusual/);
+    assert.match(month.out, /^Early warning for 202, 2024-05: 0 signal\(s\) of concern, but SPC could judge no indicator\n/);
+    // Each indicator it could not judge is named, with why.
+    assert.match(month.out, /\nDemand\n {2}not enough months to judge: Contacts; Contacts leading to a referral; Referrals; /);
+    assert.match(month.out, /\nSafeguarding\n {2}no figure to judge: Child in need plans started; /);
+
+    const quarter = await run("--period", "2024-25-Q1");
+    assert.equal(quarter.code, 0, quarter.err);
+    assert.match(quarter.out, /\nSPC signals are monthly: April 2024 to June 2024, each month judged against the months before it\.\n/);
+    assert.match(quarter.out, /\nDemand\n {2}not enough months to judge: Contacts; /);
+    assert.doesNotMatch(quarter.out, /nothing unusual/);
+    const json = JSON.parse((await run("--period", "2024-25-Q1", "--authority", "202", "--json")).out);
+    assert.deepEqual(json.spcMonths, ["2024-04", "2024-05", "2024-06"]);
+    const demand = json.groups.find((g: { id: string }) => g.id === "demand");
+    assert.deepEqual(demand.judged, []);
+    assert.deepEqual(
+      demand.notJudged.find((n: { indicator: string }) => n.indicator === "referrals"),
+      { indicator: "referrals", title: "Referrals", reason: "few_months", months: ["2024-04", "2024-05", "2024-06"] },
+    );
+
+    const calendar = await run("--period", "2024");
+    assert.equal(calendar.code, 1);
+    assert.equal(calendar.out, "");
+    assert.match(calendar.err, /^error LANTERN_BAD_OPTION: The digest is not given for a calendar year \(--period 2024\)/);
+    assert.match(calendar.err, /use --period 12m-2024-12 \(the 12 months to December 2024\)/);
+  } finally {
+    t.cleanup();
+  }
+});
