@@ -32,7 +32,7 @@ test("lantern revisions lists the figures an amended load changed", async () => 
     assert.equal(Number(n), all.length, "the import's count is the number of revisions listed");
     let text = "";
     assert.equal(await main(["revisions", "--data", data.dir, "--since", "1", "--kind", "month"], { ...quiet, out: (t) => (text += t) }), 0);
-    assert.match(text, /\nreferrals\s+202\s+2024-04\s+2\s+1\s+1 → 2\n/);
+    assert.match(text, /\nreferrals\s+202\s+2024-04\s+2\s+1\s+1 → 2\s+amended\n/);
     assert.equal(await main(["revisions", "--data", data.dir, "--since", "99"], quiet), 1);
     // Loading the amended files again (forced) amends nothing.
     let again = "";

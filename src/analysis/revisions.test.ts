@@ -26,10 +26,50 @@ test("revisions list exactly the headline figures whose value changed between tw
     v("referrals", "2025-26", 10, 2), // a period the earlier load did not have
   ];
   assert.deepEqual(
-    revisionsBetween(before, after).map((r) => [r.indicator, r.period, r.old_value, r.new_value, r.old_snapshot, r.new_snapshot]),
+    revisionsBetween(before, after).map((r) => [r.indicator, r.period, r.old_value, r.new_value, r.old_snapshot, r.new_snapshot, r.change]),
     [
-      ["referrals", "2024-25", 768, 771, 1, 2],
-      ["contacts", "2024-25", null, 8401, 1, 2],
+      ["referrals", "2024-25", 768, 771, 1, 2, "amended"],
+      ["contacts", "2024-25", null, 8401, 1, 2, "new"],
+    ],
+  );
+});
+
+test("a figure that appears or disappears between loads is a revision, labelled, with the reason it has no value", () => {
+  const before = [
+    v("referrals", "2026-08", 230, 1),
+    v("referrals", "2026-09", 240, 1),
+    v("cl_in_touch_pct", "2026-09", 91.7, 1, { unit: "percent" }),
+    v("sw_caseload", "2026-08", 18, 1), // a measure the new load no longer has
+    v("cl_eet_pct", "2026-09", null, 1, { unit: "percent", reason: "no records in the denominator for this period" }),
+    v("referrals", "2020-04", 200, 1), // a month the new (rolling) extract no longer reaches
+    v("sw_caseload", "2026-08", 3, 1, { breakdown: "team", category: "A" }),
+  ];
+  const after = [
+    v("referrals", "2026-08", 230, 3),
+    v("referrals", "2026-09", 240, 3),
+    v("cl_in_touch_pct", "2026-09", null, 3, { unit: "percent", reason: "ssd_care_leavers is not loaded" }),
+    v("cl_eet_pct", "2026-09", 55, 3, { unit: "percent" }),
+    v("sw_vacancy_rate", "2026-09", 15, 3, { unit: "percent" }), // a measure the old load did not have
+    v("referrals", "2026-10", 250, 3), // a month the old extract did not reach
+  ];
+  assert.deepEqual(
+    revisionsBetween(before, after).map((r) => [r.indicator, r.period, r.old_value, r.new_value, r.old_snapshot, r.new_snapshot, r.change, r.old_reason, r.new_reason]),
+    [
+      ["cl_in_touch_pct", "2026-09", 91.7, null, 1, 3, "no_longer_computed", undefined, "ssd_care_leavers is not loaded"],
+      ["cl_eet_pct", "2026-09", null, 55, 1, 3, "new", "no records in the denominator for this period", undefined],
+      ["sw_vacancy_rate", "2026-09", null, 15, 1, 3, "new", "no such figure in snapshot 1", undefined],
+      ["sw_caseload", "2026-08", 18, null, 1, 3, "no_longer_computed", undefined, "no such figure in snapshot 3"],
+    ],
+  );
+  // Nothing changed, nothing listed; and the reverse comparison swaps new and no longer computed.
+  assert.deepEqual(revisionsBetween(after, after), []);
+  assert.deepEqual(
+    revisionsBetween(after, before).map((r) => [r.indicator, r.change]),
+    [
+      ["cl_in_touch_pct", "new"],
+      ["sw_caseload", "new"],
+      ["cl_eet_pct", "no_longer_computed"],
+      ["sw_vacancy_rate", "no_longer_computed"],
     ],
   );
 });

@@ -3,14 +3,21 @@
  * Revisions: every stored figure that changed between two loads of the same authority. Each
  * snapshot keeps its own computed values, so a figure reported to committee can be compared
  * with what the next load says about the same period — committees are told when a published
- * figure was amended, and by how much. Only headline values are compared (not breakdowns); a
- * figure that could not be computed before and can now (or the reverse) is a revision too.
+ * figure was amended, and by how much. Only headline values are compared (not breakdowns). A
+ * figure that could not be computed before and can now is a revision ("new"), and so is one that
+ * was computed and no longer is ("no_longer_computed", with the reason), whether the load stores
+ * it as a null with its reason or has no row for it at all (a measure not in the new load). Only
+ * periods both loads hold figures for are compared: a later extract's new months, and an earlier
+ * one's months a rolling extract no longer reaches, are not amendments.
  */
 
 import { parsePeriod } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
 import type { IndicatorValue } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
+
+/** What happened to a figure between two loads. */
+export type RevisionChange = "amended" | "new" | "no_longer_computed";
 
 /** One amended figure. Field names are the `lantern revisions --json` contract. */
 export interface FigureRevision {
@@ -22,24 +29,63 @@ export interface FigureRevision {
   readonly old_snapshot: number;
   readonly new_snapshot: number;
   readonly unit: IndicatorValue["unit"];
+  /** "amended" (one value to another), "new" (no value before), "no_longer_computed" (no value now). */
+  readonly change: RevisionChange;
+  /** Why there was no value before (with `new`): the stored reason, or that the load had no such figure. */
+  readonly old_reason?: string;
+  /** Why there is no value now (with `no_longer_computed`). */
+  readonly new_reason?: string;
 }
+
+/** How a reason begins when the load had no row for the figure at all (rather than a null with its reason). */
+export const NOT_IN_LOAD = "no such figure in snapshot";
 
 function same(a: number | null, b: number | null): boolean {
   return a === b || (a !== null && b !== null && Math.abs(a - b) < 1e-9 * Math.max(1, Math.abs(a)));
 }
 
-/** Figures in `after` whose value differs from the same indicator, authority and period in `before`. */
+/**
+ * Figures whose value differs between `before` and `after` (the same indicator, authority and
+ * period), including figures only one of them has, over the periods both hold figures for.
+ */
 export function revisionsBetween(before: readonly IndicatorValue[], after: readonly IndicatorValue[]): FigureRevision[] {
   const key = (v: IndicatorValue) => `${v.indicator}|${v.authority}|${v.period}`;
-  const old = new Map(before.filter((v) => !v.breakdown).map((v) => [key(v), v]));
+  const held = (vs: readonly IndicatorValue[]) => new Set(vs.map((v) => `${v.authority}|${v.period}`));
+  const headline = (vs: readonly IndicatorValue[]) => vs.filter((v) => !v.breakdown);
+  const [olds, news] = [headline(before), headline(after)];
+  const old = new Map(olds.map((v) => [key(v), v]));
+  const now = new Map(news.map((v) => [key(v), v]));
+  const [heldBefore, heldAfter] = [held(olds), held(news)];
+  // A load's snapshot id, for a figure the other load has no row for.
+  const [snapBefore, snapAfter] = [olds[0]?.snapshot, news[0]?.snapshot];
+  const absent = (snapshot: number | undefined) => `${NOT_IN_LOAD} ${snapshot ?? "?"}`;
   const out: FigureRevision[] = [];
-  for (const v of after) {
-    if (v.breakdown) continue;
-    const o = old.get(key(v));
-    if (!o || same(o.value, v.value)) continue;
-    out.push({ indicator: v.indicator, authority: v.authority, period: v.period, old_value: o.value, new_value: v.value, old_snapshot: o.snapshot, new_snapshot: v.snapshot, unit: v.unit });
-  }
-  return out;
+  const compare = (o: IndicatorValue | undefined, n: IndicatorValue | undefined) => {
+    const v = (n ?? o)!;
+    if (!heldBefore.has(`${v.authority}|${v.period}`) || !heldAfter.has(`${v.authority}|${v.period}`)) return;
+    const [a, b] = [o?.value ?? null, n?.value ?? null];
+    if (same(a, b)) return;
+    const change: RevisionChange = a === null ? "new" : b === null ? "no_longer_computed" : "amended";
+    out.push({
+      indicator: v.indicator,
+      authority: v.authority,
+      period: v.period,
+      old_value: a,
+      new_value: b,
+      old_snapshot: o?.snapshot ?? snapBefore ?? v.snapshot,
+      new_snapshot: n?.snapshot ?? snapAfter ?? v.snapshot,
+      unit: v.unit,
+      change,
+      ...(a === null ? { old_reason: o ? (o.reason ?? "not computed") : absent(snapBefore) } : {}),
+      ...(b === null ? { new_reason: n ? (n.reason ?? "not computed") : absent(snapAfter) } : {}),
+    });
+  };
+  for (const n of news) compare(old.get(key(n)), n);
+  for (const o of olds) if (!now.has(key(o))) compare(o, undefined);
+  // In the order figures are listed everywhere else: by authority, indicator (as first met), period.
+  const rank = new Map<string, number>();
+  for (const v of [...news, ...olds]) if (!rank.has(v.indicator)) rank.set(v.indicator, rank.size);
+  return out.sort((x, y) => x.authority.localeCompare(y.authority) || rank.get(x.indicator)! - rank.get(y.indicator)! || x.period.localeCompare(y.period));
 }
 
 /** Options for reading revisions from the store. */

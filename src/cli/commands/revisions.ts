@@ -4,7 +4,7 @@
  * it was given has changed (late recording, corrected dates, a re-extract) and by how much.
  */
 
-import { type FigureRevision, revisionsInStore } from "../../analysis/revisions.ts";
+import { type FigureRevision, NOT_IN_LOAD, revisionsInStore } from "../../analysis/revisions.ts";
 import { LanternError } from "../../core/errors.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
@@ -20,12 +20,18 @@ each load is compared with the one before it; with --since, that snapshot is com
 latest load of the same authority (for example, the load the last committee report was built
 from). Breakdowns are not listed, only the headline figures.
 
+A figure that had no value and has one now is a "new figure"; one that had a value and has none
+now is "no longer computed", with the reason (a measure missing from the new load, or why it
+cannot be computed). Only periods both loads hold figures for are compared, so the months a new
+extract adds are not listed.
+
 Options:
   --since SNAPSHOT  compare this snapshot with the latest one of its authority
   --authority CODE  one authority only
   --kind K          only periods of this kind: month, quarter, year, rolling, calendar (repeatable)
   --json            an array of {"indicator","authority","period","old_value","new_value",
-                    "old_snapshot","new_snapshot","unit"}
+                    "old_snapshot","new_snapshot","unit","change"} with "change" one of amended,
+                    new, no_longer_computed, and "old_reason" or "new_reason" for a missing value
 
 Examples:
   lantern revisions
@@ -65,14 +71,22 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     o.out("No figure has changed between loads.\n");
     return 0;
   }
-  const show = (r: FigureRevision, x: number | null) => (x === null ? "not available" : formatValue(x, r.unit));
+  const show = (r: FigureRevision, x: number | null) => (x === null ? "–" : formatValue(x, r.unit));
+  // The change comes last: a reason is a sentence and would push the other columns apart.
+  const change = (r: FigureRevision) => {
+    if (r.change === "amended") return "amended";
+    if (r.change === "new") return r.old_reason === undefined || r.old_reason.startsWith(NOT_IN_LOAD) ? "new figure" : `new figure (before: ${r.old_reason})`;
+    return `no longer computed: ${r.new_reason ?? "not computed"}`;
+  };
   o.out(
     table(
-      ["indicator", "authority", "period", "was", "now", "snapshots"],
-      list.map((r) => [r.indicator, r.authority, r.period, show(r, r.old_value), show(r, r.new_value), `${r.old_snapshot} → ${r.new_snapshot}`]),
+      ["indicator", "authority", "period", "was", "now", "snapshots", "change"],
+      list.map((r) => [r.indicator, r.authority, r.period, show(r, r.old_value), show(r, r.new_value), `${r.old_snapshot} → ${r.new_snapshot}`, change(r)]),
     ),
   );
-  o.out(`${list.length} figure(s) amended.\n`);
+  const count = (c: FigureRevision["change"]) => list.filter((r) => r.change === c).length;
+  const parts = [`${count("amended")} to another value`, `${count("new")} new`, `${count("no_longer_computed")} no longer computed`].filter((p) => !p.startsWith("0 "));
+  o.out(`${list.length} figure(s) amended: ${parts.join(", ")}.\n`);
   return 0;
 }
 
