@@ -216,10 +216,11 @@ describe("commentary, targets and annotations", () => {
     const count = async () => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_target`))[0]?.n;
     const before = await count();
     const cases: [Record<string, string>, RegExp, string][] = [
-      [{ indicator: "referrals", year: "2025-26", target: "1e21" }, /The target 1e\+21 is too large: it must be below 1,000,000,000\./, "target-value"],
-      [{ indicator: "referrals", year: "2025-26", target: "1e200" }, /is too large/, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "1e21" }, /The target &quot;1e21&quot; is not a plain number/, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "0x10" }, /The target &quot;0x10&quot; is not a plain number/, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "1e200" }, /is not a plain number/, "target-value"],
       [{ indicator: "referrals", year: "2025-26", target: "99999999999999999999" }, /is too large/, "target-value"],
-      [{ indicator: "referrals", year: "2025-26", target: "Infinity" }, /The target must be a number\./, "target-value"],
+      [{ indicator: "referrals", year: "2025-26", target: "Infinity" }, /The target &quot;Infinity&quot; is not a plain number/, "target-value"],
       [{ indicator: "referrals", year: "2025-26", target: "-5" }, /The target cannot be negative: -5 is below 0\. Write a number of at least 0\./, "target-value"],
       [{ indicator: "assess_45wd_pct", year: "2025-26", target: "150" }, /The target 150 is not a percentage from 0 to 100\./, "target-value"],
       [{ indicator: "assess_45wd_pct", year: "2025-26", target: "-1" }, /is not a percentage from 0 to 100/, "target-value"],

@@ -601,12 +601,11 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   app.post("/targets", { preHandler: analysts }, async (request, reply) => {
     const b = request.body as Record<string, string | undefined>;
     const def = indicatorOf(String(b["indicator"] ?? ""));
-    const num = (x: string | undefined) => (x !== undefined && x.trim() !== "" ? Number(x) : Number.NaN);
     const entered = { indicator: String(b["indicator"] ?? "").slice(0, 100), year: String(b["year"] ?? "").slice(0, 20), target: String(b["target"] ?? "").slice(0, 40), tolerance: String(b["tolerance"] ?? "").slice(0, 40) };
     try {
       if (!def) throw new LanternError("LANTERN_BAD_OPTION", entered.indicator ? `There is no indicator "${entered.indicator}".` : "Choose an indicator.", { hint: "Choose one from the list.", issues: [{ code: "TARGET_INDICATOR_INVALID", severity: "error", column: "indicator", message: "Choose an indicator." }] });
       await ctx.gate.write(async () => {
-        const saved = await saveTarget(ctx.store, { indicator: def.id, year: entered.year.trim(), target: num(b["target"]), tolerance: b["tolerance"]?.trim() ? num(b["tolerance"]) : 0, unit: def.unit, by: request.user!.username });
+        const saved = await saveTarget(ctx.store, { indicator: def.id, year: entered.year.trim(), target: entered.target, tolerance: entered.tolerance.trim() ? entered.tolerance : 0, unit: def.unit, by: request.user!.username });
         await audit(ctx.store, { actor: request.user!.username, action: "target.save", la_code: null, detail: { indicator: saved.indicator, year: saved.year, target: saved.target, tolerance: saved.tolerance, version: saved.version } });
       });
     } catch (e) {
