@@ -39,16 +39,27 @@ export const DEFAULT_COMMITTEE = "Children's Services Scrutiny Committee";
 export function revisionsOf(before: readonly IndicatorValue[], after: readonly IndicatorValue[], upTo: string): Revision[] {
   const key = (v: IndicatorValue) => `${v.indicator}|${v.period}`;
   const old = new Map(before.filter((v) => !v.breakdown).map((v) => [key(v), v]));
+  const now = new Map(after.filter((v) => !v.breakdown).map((v) => [key(v), v]));
+  // A figure that one load has and the other lacks is a revision too (a measure loaded or dropped),
+  // but only for a period both loads hold: a later extract's new quarter is not an amendment.
+  const heldBefore = new Set([...old.values()].map((v) => v.period));
+  const heldAfter = new Set([...now.values()].map((v) => v.period));
+  const inScope = (period: string) => {
+    const p = parsePeriod(period);
+    return !!p && (p.kind === "quarter" || p.kind === "year") && p.end <= upTo && heldBefore.has(period) && heldAfter.has(period);
+  };
   const out: Revision[] = [];
-  for (const v of after) {
-    if (v.breakdown) continue;
-    const p = parsePeriod(v.period);
-    if (!p || (p.kind !== "quarter" && p.kind !== "year") || p.end > upTo) continue;
+  for (const v of now.values()) {
+    if (!inScope(v.period)) continue;
     const o = old.get(key(v));
-    if (!o) continue;
+    if (!o) {
+      if (v.value !== null) out.push({ indicator: v.indicator, period: v.period, before: null, after: v.value });
+      continue;
+    }
     const same = o.value === v.value || (o.value !== null && v.value !== null && Math.abs(o.value - v.value) < 1e-9);
     if (!same) out.push({ indicator: v.indicator, period: v.period, before: o.value, after: v.value });
   }
+  for (const o of old.values()) if (inScope(o.period) && !now.has(key(o)) && o.value !== null) out.push({ indicator: o.indicator, period: o.period, before: o.value, after: null });
   return out;
 }
 

@@ -189,6 +189,11 @@ test("revisionsOf: only quarters and years that changed, up to the period", () =
     { indicator: "contacts", period: "2025-26-Q2", before: 12, after: 9 },
     { indicator: "referrals", period: "2025-26-Q1", before: null, after: 3 },
   ]);
+  // A figure loaded (or dropped) since, for a quarter both loads hold, is a revision too; a quarter
+  // only the later load holds (2025-26-Q3 above) is not.
+  const loaded = [...after, v("sw_caseload", "2025-26-Q1", 17)];
+  assert.deepEqual(revisionsOf(before, loaded, "2025-09-30").at(-1), { indicator: "sw_caseload", period: "2025-26-Q1", before: null, after: 17 });
+  assert.deepEqual(revisionsOf(loaded, after, "2025-09-30").at(-1), { indicator: "sw_caseload", period: "2025-26-Q1", before: 17, after: null });
 });
 
 test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline figures and no child identifier", async () => {

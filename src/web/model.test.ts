@@ -26,6 +26,10 @@ test("diffValues lists totals whose value changed between loads, ignoring breakd
       ["cla_rate", "2024-25", null, 61.2],
     ],
   );
+  // A figure loaded or dropped since, for a period both loads hold, is listed with the missing side as no value.
+  const loaded = [...after, v("sw_caseload", "2024-25", 17)];
+  assert.deepEqual(diffValues(after, loaded).map((r) => [r.indicator, r.before.value, r.after.value, r.before.reason ?? r.after.reason]), [["sw_caseload", null, 17, "not in the earlier load"]]);
+  assert.deepEqual(diffValues(loaded, after).map((r) => [r.indicator, r.before.value, r.after.value, r.after.reason]), [["sw_caseload", 17, null, "not in the later load"]]);
 });
 
 test("members see c for counts of 1 to 5 and for figures resting on them; 0 and 6 are shown", () => {

@@ -537,14 +537,27 @@ export interface Revision {
 
 /** The totals that differ between an earlier and a later snapshot's values (same indicator and period). */
 export function diffValues(before: readonly IndicatorValue[], after: readonly IndicatorValue[]): Revision[] {
-  const old = new Map(before.filter((v) => !v.breakdown).map((v) => [`${v.indicator}|${v.period}`, v]));
+  const key = (v: IndicatorValue) => `${v.indicator}|${v.period}`;
+  const old = new Map(before.filter((v) => !v.breakdown).map((v) => [key(v), v]));
+  const now = new Map(after.filter((v) => !v.breakdown).map((v) => [key(v), v]));
+  // A figure one load has and the other lacks (a measure loaded or dropped) is a revision too, for
+  // a period both loads hold; the missing side is shown as no value.
+  const held = (vs: Map<string, IndicatorValue>) => new Set([...vs.values()].map((v) => v.period));
+  const [heldBefore, heldAfter] = [held(old), held(now)];
+  const absent = (v: IndicatorValue, reason: string): IndicatorValue => ({ ...v, value: null, numerator: null, denominator: null, reason });
   const out: Revision[] = [];
-  for (const a of after) {
-    if (a.breakdown) continue;
-    const b = old.get(`${a.indicator}|${a.period}`);
-    if (!b) continue;
+  for (const a of now.values()) {
+    if (!heldBefore.has(a.period)) continue;
+    const b = old.get(key(a));
+    if (!b) {
+      if (a.value !== null) out.push({ indicator: a.indicator, period: a.period, before: absent(a, "not in the earlier load"), after: a });
+      continue;
+    }
     const same = a.value === b.value || (a.value !== null && b.value !== null && Math.abs(a.value - b.value) < 1e-9);
     if (!same) out.push({ indicator: a.indicator, period: a.period, before: b, after: a });
+  }
+  for (const b of old.values()) {
+    if (heldAfter.has(b.period) && !now.has(key(b)) && b.value !== null) out.push({ indicator: b.indicator, period: b.period, before: b, after: absent(b, "not in the later load") });
   }
   return out;
 }
