@@ -47,7 +47,9 @@ test("lantern report writes the HTML for a month the data covers, and refuses a 
     // Each report made is audited as an export: the public one, then the exempt one.
     const aud = capture();
     assert.equal(await main(["audit", "--action", "export.report", "--json", "--data", t.dir], aud), 0, aud.stderr());
-    const { entries } = JSON.parse(aud.stdout()) as { entries: { action: string; detail: { audience: string; period: string; via: string } }[] };
+    const { entries } = JSON.parse(aud.stdout()) as { entries: { action: string; actor: string; detail: { audience: string; period: string; via: string } }[] };
+    const { commandLineUser } = await import("../../core/actor.ts");
+    assert.deepEqual([...new Set(entries.map((e) => e.actor))], [commandLineUser()], "the report's author is recorded as every other command records its user, so audit --user finds them");
     assert.deepEqual(
       entries.map((e) => [e.detail.period, e.detail.audience, e.detail.via]).sort(),
       [

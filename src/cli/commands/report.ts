@@ -126,7 +126,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     const doc = await reportDocument(store, job);
     const bytes = await reportBytes(doc, format);
     await writingTo(values.out!, () => writeFileSync(values.out!, bytes));
-    await auditReport(store, `cli:${commandLineUser()}`, job, doc, "cli");
+    await auditReport(store, commandLineUser(), job, doc, "cli");
   } finally {
     await store.close();
   }

@@ -3,7 +3,7 @@
  * `lantern users`: create and list the people who may sign in to the web application, so the
  * first admin can be made before the server has any. The password comes from standard input
  * (`--password-stdin`, for scripts) or is generated and printed once; it is stored only as an
- * Argon2id hash. Changes are audited as done by `cli:<os user>`.
+ * Argon2id hash. Changes are audited as done by the person running the command (`commandLineUser`).
  */
 
 import { randomBytes } from "node:crypto";
@@ -74,7 +74,7 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
       true,
     );
     const [sub, username, ...extra] = positionals;
-    const actor = `cli:${commandLineUser()}`;
+    const actor = commandLineUser();
     const needUser = () => {
       if (!username || extra.length) throw new LanternError("LANTERN_USAGE", `lantern users ${sub} needs exactly one USERNAME.`, { hint: "Run `lantern users --help` for examples." });
       return username;
