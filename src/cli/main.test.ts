@@ -119,6 +119,9 @@ test("import computes; indicators prints values and --json the contract shape; r
     for (const k of ["indicator", "authority", "period", "value", "numerator", "denominator", "unit"]) assert.ok(k in vals[0]!, k);
     const text = capture();
     assert.equal(await main(["indicators", "--indicator", "assess_45wd_pct", "--period", "2024-04", "--data", t.dir], text), 0);
+    const rep = capture();
+    assert.equal(await main(["import", dir, "--authority", "202", "--replace", "--data", t.dir], rep), 1);
+    assert.match(rep.stderr(), /--replace is for measures\.csv files only/);
     assert.match(text.stdout(), /assess_45wd_pct\s+2024-04\s+– \[1\]/);
     assert.match(text.stdout(), /\n\[1\] no records in the denominator for this period\n$/, "the reason is a note under the table");
     const rec = capture();

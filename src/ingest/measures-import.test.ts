@@ -165,3 +165,32 @@ test("figures that are possible load: rounding within 0.05, a ceiling just misse
     await cleanup();
   }
 });
+
+test("a later measures file adds to the figures loaded before (its rows replace only their own); --replace makes it the whole set", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const figures = async () =>
+      (
+        await store.all<{ f: string }>(
+          `SELECT m.indicator_id || ' ' || m.period_id || ' ' || CAST(m.value AS VARCHAR) AS f FROM lantern_latest_snapshot l
+           JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = 'lantern_measure'
+           JOIN lantern_measure m ON m.snapshot_id = st.rows_snapshot_id WHERE l.la_code = '202' ORDER BY 1`,
+        )
+      ).map((r) => r.f);
+    const june = writeExport({ "june.csv": "indicator,authority,period,value\nsw_caseload,202,2025-06,15.5\nsw_vacancy_rate,202,2025-06,12.0" });
+    await importMeasures(store, { paths: [`${june}/june.csv`] });
+    // The September file: September's caseload and a corrected June vacancy rate.
+    const sept = writeExport({ "sept.csv": "indicator,authority,period,value\nsw_caseload,202,2025-09,16.5\nsw_vacancy_rate,202,2025-06,12.5" });
+    const r = await importMeasures(store, { paths: [`${sept}/sept.csv`] });
+    assert.deepEqual(await figures(), ["sw_caseload 2025-06 15.5", "sw_caseload 2025-09 16.5", "sw_vacancy_rate 2025-06 12.5"], "June's caseload is kept, not dropped");
+    assert.match(r.warnings.find((w) => w.code === "MEASURES_KEPT")?.message ?? "", /^202: 1 figure\(s\) loaded before and not in sept\.csv are kept/);
+    const latest = (await listSnapshots(store)).reduce((a, b) => (b.snapshotId > a.snapshotId ? b : a));
+    assert.equal(latest!.tables["lantern_measure"], 3, "the snapshot records the three figures it holds");
+    const whole = writeExport({ "all.csv": "indicator,authority,period,value\nsw_caseload,202,2025-09,16.5" });
+    const w = await importMeasures(store, { paths: [`${whole}/all.csv`], replace: true });
+    assert.equal(w.warnings.length, 0);
+    assert.deepEqual(await figures(), ["sw_caseload 2025-09 16.5"], "with replace, the file is the whole set");
+  } finally {
+    await cleanup();
+  }
+});

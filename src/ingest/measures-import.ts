@@ -3,8 +3,10 @@
  * Loading aggregate figures kept in other systems (workforce, elective home education) from a
  * CSV with the columns `indicator,authority,period,value[,numerator,denominator,note]`. Checked
  * like any load (every error located by file, row and column), all or nothing, and versioned: each
- * authority in the file gets a new snapshot whose `lantern_measure` rows replace the previous
- * ones while its SSD tables carry forward.
+ * authority in the file gets a new snapshot while its SSD tables carry forward. Its figures are the
+ * previous snapshot's with this file's laid over them (a row replaces the figure for its indicator
+ * and period; the others are kept), since a council sends this quarter's workforce figures, not
+ * every figure it ever sent; `replace` makes the file the whole set instead.
  *
  * Besides being numbers, figures must be possible (see {@link checkFigures}): none negative, a
  * percentage within 0 to 100, anything else below {@link MAX_FIGURE} (or the indicator's own
@@ -128,7 +130,15 @@ export function checkFigures(def: IndicatorDef, f: { value: number; numerator: n
 /** Import one or more aggregate-figures files. */
 export async function importMeasures(
   store: Store,
-  opts: { paths: readonly string[]; dryRun?: boolean; force?: boolean; loadedBy?: string; now?: () => Date },
+  opts: {
+    paths: readonly string[];
+    dryRun?: boolean;
+    force?: boolean;
+    /** The files hold every figure: figures loaded before and not in them are dropped, not kept. */
+    replace?: boolean;
+    loadedBy?: string;
+    now?: () => Date;
+  },
 ): Promise<ImportResult> {
   const started = performance.now();
   const lib = indicatorLibrary();
@@ -195,11 +205,14 @@ export async function importMeasures(
   const byAuthority = new Map<string, typeof rows>();
   for (const r of rows) byAuthority.set(r.authority, [...(byAuthority.get(r.authority) ?? []), r]);
   const results: AuthorityResult[] = [];
+  const warnings: DataIssue[] = [];
   const at = (opts.now ?? (() => new Date()))().toISOString();
   await store.transaction(async () => {
     for (const [authority, rs] of [...byAuthority].sort(([a], [b]) => a.localeCompare(b))) {
       const files = [...new Map(rs.map((r) => [r.path, r])).values()];
-      const fingerprint = createHash("sha256").update(`measures:${authority}:${files.map((f) => f.sha).sort().join(",")}`).digest("hex");
+      const given = new Set(rs.map((r) => `${r.indicator}|${r.period}`));
+      const kept = opts.replace ? [] : (await latestMeasures(store, authority)).filter((m) => !given.has(`${m.indicator}|${m.period}`));
+      const fingerprint = createHash("sha256").update(`measures:${authority}:${opts.replace ? "replace:" : ""}${files.map((f) => f.sha).sort().join(",")}`).digest("hex");
       const same = await identicalSnapshot(store, authority, fingerprint);
       const tables = [{ table: "lantern_measure", rows: rs.length, file: files.map((f) => f.file).join(", ") }];
       if (same && !opts.force) {
@@ -218,17 +231,36 @@ export async function importMeasures(
         forced: !!same,
         fingerprint,
         files: files.map((f) => ({ name: f.file, path: f.path, sha256: f.sha, bytes: statSync(f.path).size, table: "lantern_measure", rows: rs.filter((r) => r.path === f.path).length })),
-        tables: new Map([["lantern_measure", rs.length]]),
+        tables: new Map([["lantern_measure", rs.length + kept.length]]),
         warnings: [],
       });
-      for (const r of rs) {
+      for (const r of [...kept, ...rs]) {
         await store.run(
           `INSERT INTO lantern_measure (snapshot_id, la_code, indicator_id, period_id, value, numerator, denominator, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
           [snapshotId, authority, r.indicator, r.period, r.value, r.numerator, r.denominator, r.note],
         );
       }
+      if (kept.length) {
+        warnings.push({
+          code: "MEASURES_KEPT",
+          severity: "warning",
+          message: `${authority}: ${kept.length} figure(s) loaded before and not in ${files.map((f) => f.file).join(", ")} are kept (the file's rows replace only the figures for their own indicator and period). To drop them, load a file holding every figure with --replace.`,
+        });
+      }
       results.push({ authority, status: "loaded", snapshotId, tables, rows: rs.length });
     }
   });
-  return { authorities: results, warnings: [], warningCount: 0, rows: rows.length, bytes, elapsedMs: performance.now() - started };
+  return { authorities: results, warnings, warningCount: warnings.length, rows: rows.length, bytes, elapsedMs: performance.now() - started };
+}
+
+/** The figures an authority's latest snapshot holds (none before its first measures load). */
+async function latestMeasures(store: Store, authority: string): Promise<MeasureRow[]> {
+  const rows = await store.all<{ indicator_id: string; period_id: string; value: number; numerator: number | null; denominator: number | null; note: string | null }>(
+    `SELECT m.indicator_id, m.period_id, m.value, m.numerator, m.denominator, m.note FROM lantern_latest_snapshot l
+     JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = 'lantern_measure'
+     JOIN lantern_measure m ON m.snapshot_id = st.rows_snapshot_id AND m.la_code = l.la_code
+     WHERE l.la_code = $1 ORDER BY m.indicator_id, m.period_id`,
+    [authority],
+  );
+  return rows.map((r) => ({ indicator: r.indicator_id, authority, period: r.period_id, value: Number(r.value), numerator: r.numerator === null ? null : Number(r.numerator), denominator: r.denominator === null ? null : Number(r.denominator), note: r.note }));
 }

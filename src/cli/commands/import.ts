@@ -39,7 +39,10 @@ columns indicator,authority,period,value[,numerator,denominator,note], for examp
 Figures are plain decimals, never negative; a percentage within 0 to 100, anything else below
 10,000,000 (an average caseload below 1,000); a count of children whole; and a value given with
 its numerator and denominator agrees with them to within 0.05 (100 × numerator ÷ denominator
-for a percentage). docs/formats.md lists every check.
+for a percentage). docs/formats.md lists every check. Each row replaces the figure for its
+indicator, authority and period; figures loaded before and not in the file are kept, so this
+quarter's file adds to earlier ones. With --replace the file is the whole set and the others are
+dropped.
 After a load, every indicator is computed for the new snapshot and stored with it.
 
 The load is all or nothing: any error (a date that is not a date, a duplicate id, a reference
@@ -54,6 +57,7 @@ Options:
                     its authorities in authorities.csv.
   --dry-run         check the files and report; load nothing
   --force           load even if the same files were loaded before
+  --replace         (measures.csv) the file holds every figure: drop those loaded before and not in it
   --dfe-errors-as-queries  load a statutory return whose DfE errors you will correct later:
                     they are kept as queries (structural errors still block)
   --no-compute      do not compute the indicators after loading (\`lantern compute\` later)
@@ -81,6 +85,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       force: { type: "boolean", default: false },
       "no-compute": { type: "boolean", default: false },
       "dfe-errors-as-queries": { type: "boolean", default: false },
+      replace: { type: "boolean", default: false },
     },
     true,
   );
@@ -90,6 +95,11 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const bar = progressBar(o, "Importing");
   try {
     const measures = positionals.every(isMeasuresFile);
+    if (values.replace && !measures) {
+      throw new LanternError("LANTERN_BAD_OPTION", "--replace is for measures.csv files only.", {
+        hint: "An SSD export or a statutory return already replaces the tables it carries; leave --replace off.",
+      });
+    }
     const generated = values.authority === undefined && positionals.every((p) => existsSync(join(p, "authorities.csv")));
     if (!measures && !generated && !isSsdExport(positionals)) {
       const r = await loadFormats(store, {
@@ -117,7 +127,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       return 0;
     }
     const result = measures
-      ? await importMeasures(store, { paths: positionals, dryRun: values["dry-run"], force: values.force })
+      ? await importMeasures(store, { paths: positionals, dryRun: values["dry-run"], force: values.force, replace: values.replace })
       : await importSsd(store, {
           paths: positionals,
           ...(values.authority !== undefined ? { authority: values.authority } : {}),
