@@ -175,6 +175,15 @@ describe("what members see", () => {
 });
 
 describe("commentary, targets and annotations", () => {
+  test("a form holding a NUL character is refused whole, on either store, and nothing is saved", async () => {
+    const count = async () => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_commentary`))[0]!.n);
+    const before = await count();
+    const res = await post("/indicators/referrals/comments?la=X001&period=2026-09", "analyst", { _csrf: CSRF, body: "pasted\u0000text" });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /NUL character/);
+    assert.equal(await count(), before);
+  });
+
   test("a draft comment is hidden from members until published; each change is a version", async () => {
     const url = "/indicators/referrals/comments?la=X001&period=2026-09";
     const res = await post(url, "analyst", { _csrf: CSRF, body: "Referrals <rose> after the school term." });

@@ -191,6 +191,20 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     crossOriginEmbedderPolicy: false,
   });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
+  // A NUL character is never text, and PostgreSQL cannot store one: a form or query string holding
+  // one is refused whole (400), rather than failing in the store. Parsed forms are shallow (the
+  // parser's objects have no Object prototype, so are not matched by it); binary data (an upload's
+  // buffers) is never looked into.
+  const holdsNul = (x: unknown, depth = 0): boolean => {
+    if (typeof x === "string") return x.includes("\u0000");
+    if (depth > 3 || x === null || typeof x !== "object" || ArrayBuffer.isView(x) || x instanceof ArrayBuffer) return false;
+    return (Array.isArray(x) ? x : Object.values(x)).some((v) => holdsNul(v, depth + 1));
+  };
+  app.addHook("preValidation", async (request) => {
+    if (holdsNul(request.body) || holdsNul(request.query)) {
+      throw new LanternError("LANTERN_BAD_OPTION", "The form held a NUL character (byte 0), which is not text, so nothing was saved.", { hint: "Type or paste the text again." });
+    }
+  });
   await app.register(multipart, { limits: { fileSize: maxUpload, files: MAX_FILES, fields: MAX_FIELDS, fieldSize: 1024, parts: MAX_FILES + MAX_FIELDS } });
   await app.register(fastifyStatic, { root: ASSETS, prefix: "/assets/", index: false, maxAge: "1h" });
   const govukCss = readFileSync(GOVUK_CSS);
