@@ -32,15 +32,15 @@ test("revisions lists a figure a later load adds as a new figure, and one it dro
     const files = smallExport();
     // Contacts in March and July make April to June 2024 complete months of data.
     files["ssd_contacts.csv"] += "\nC4,P1,2024-03-01,1A,\nC5,P1,2024-07-15,1A,";
-    const load = async (path: string) => {
+    const load = async (path: string, ...extra: string[]) => {
       const o = capture();
-      assert.equal(await main(["import", path, "--authority", "202", "--data", t.dir], o), 0, o.stderr());
+      assert.equal(await main(["import", path, "--authority", "202", "--data", t.dir, ...extra], o), 0, o.stderr());
     };
     await load(writeExport(files));
-    // Snapshot 2 adds two workforce measures for May; snapshot 3 carries only one of them.
+    // Snapshot 2 adds two workforce measures for May; snapshot 3 is a whole set (--replace) with only one of them.
     const header = "indicator,authority,period,value,numerator,denominator";
     await load(join(writeExport({ "measures.csv": `${header}\nsw_caseload,202,2024-05,18.5,,\nsw_vacancy_rate,202,2024-05,15,6,40\n` }), "measures.csv"));
-    await load(join(writeExport({ "measures.csv": `${header}\nsw_vacancy_rate,202,2024-05,15,6,40\n` }), "measures.csv"));
+    await load(join(writeExport({ "measures.csv": `${header}\nsw_vacancy_rate,202,2024-05,15,6,40\n` }), "measures.csv"), "--replace");
     const run = async (...args: string[]) => {
       const o = capture();
       return { code: await main(["revisions", ...args, "--data", t.dir], o), out: o.stdout(), err: o.stderr() };
