@@ -9,6 +9,7 @@
 
 import { listAnnotations } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
+import { revisionsBetween } from "../analysis/revisions.ts";
 import { type BenchmarkResult, benchmark, BenchmarkProblem, laitYearFor, realAuthority, resolveIndicator } from "../analysis/benchmarks.ts";
 import { financialYearOf, parsePeriod, yearPeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
@@ -35,32 +36,17 @@ export interface ReportRequest {
 /** The default committee name when none is given. */
 export const DEFAULT_COMMITTEE = "Children's Services Scrutiny Committee";
 
-/** Figures that differ between two snapshots' stored values (quarters and years only). */
+/**
+ * Figures that differ between two snapshots' stored values, quarters and years ending by `upTo`
+ * only: `revisionsBetween` (a figure one load has and the other lacks counts, for a period both
+ * hold) in the report's terms.
+ */
 export function revisionsOf(before: readonly IndicatorValue[], after: readonly IndicatorValue[], upTo: string): Revision[] {
-  const key = (v: IndicatorValue) => `${v.indicator}|${v.period}`;
-  const old = new Map(before.filter((v) => !v.breakdown).map((v) => [key(v), v]));
-  const now = new Map(after.filter((v) => !v.breakdown).map((v) => [key(v), v]));
-  // A figure that one load has and the other lacks is a revision too (a measure loaded or dropped),
-  // but only for a period both loads hold: a later extract's new quarter is not an amendment.
-  const heldBefore = new Set([...old.values()].map((v) => v.period));
-  const heldAfter = new Set([...now.values()].map((v) => v.period));
-  const inScope = (period: string) => {
-    const p = parsePeriod(period);
-    return !!p && (p.kind === "quarter" || p.kind === "year") && p.end <= upTo && heldBefore.has(period) && heldAfter.has(period);
+  const reported = (v: IndicatorValue) => {
+    const p = parsePeriod(v.period);
+    return !!p && (p.kind === "quarter" || p.kind === "year") && p.end <= upTo;
   };
-  const out: Revision[] = [];
-  for (const v of now.values()) {
-    if (!inScope(v.period)) continue;
-    const o = old.get(key(v));
-    if (!o) {
-      if (v.value !== null) out.push({ indicator: v.indicator, period: v.period, before: null, after: v.value });
-      continue;
-    }
-    const same = o.value === v.value || (o.value !== null && v.value !== null && Math.abs(o.value - v.value) < 1e-9);
-    if (!same) out.push({ indicator: v.indicator, period: v.period, before: o.value, after: v.value });
-  }
-  for (const o of old.values()) if (inScope(o.period) && !now.has(key(o)) && o.value !== null) out.push({ indicator: o.indicator, period: o.period, before: o.value, after: null });
-  return out;
+  return revisionsBetween(before.filter(reported), after.filter(reported)).map((r) => ({ indicator: r.indicator, period: r.period, before: r.old_value, after: r.new_value }));
 }
 
 /** The latest event date a snapshot holds (how far the extract reaches). */

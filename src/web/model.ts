@@ -12,6 +12,7 @@ import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { BenchmarkProblem, type BenchmarkResult, benchmark } from "../analysis/benchmarks.ts";
 import { buildDigest, DIGEST_GROUPS, type Digest, FLOW } from "../analysis/digest.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
+import { revisionsBetween } from "../analysis/revisions.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
 import { suppressList } from "../analysis/suppression.ts";
@@ -535,31 +536,20 @@ export interface Revision {
   readonly after: IndicatorValue;
 }
 
-/** The totals that differ between an earlier and a later snapshot's values (same indicator and period). */
+/**
+ * The totals that differ between an earlier and a later snapshot's values (same indicator and
+ * period): `revisionsBetween`, with each side as the stored value, or as no value with a reason
+ * where that load has no such figure.
+ */
 export function diffValues(before: readonly IndicatorValue[], after: readonly IndicatorValue[]): Revision[] {
-  const key = (v: IndicatorValue) => `${v.indicator}|${v.period}`;
-  const old = new Map(before.filter((v) => !v.breakdown).map((v) => [key(v), v]));
-  const now = new Map(after.filter((v) => !v.breakdown).map((v) => [key(v), v]));
-  // A figure one load has and the other lacks (a measure loaded or dropped) is a revision too, for
-  // a period both loads hold; the missing side is shown as no value.
-  const held = (vs: Map<string, IndicatorValue>) => new Set([...vs.values()].map((v) => v.period));
-  const [heldBefore, heldAfter] = [held(old), held(now)];
+  const key = (v: Pick<IndicatorValue, "indicator" | "authority" | "period">) => `${v.indicator}|${v.authority}|${v.period}`;
+  const headline = (vs: readonly IndicatorValue[]) => new Map(vs.filter((v) => !v.breakdown).map((v) => [key(v), v]));
+  const [old, now] = [headline(before), headline(after)];
   const absent = (v: IndicatorValue, reason: string): IndicatorValue => ({ ...v, value: null, numerator: null, denominator: null, reason });
-  const out: Revision[] = [];
-  for (const a of now.values()) {
-    if (!heldBefore.has(a.period)) continue;
-    const b = old.get(key(a));
-    if (!b) {
-      if (a.value !== null) out.push({ indicator: a.indicator, period: a.period, before: absent(a, "not in the earlier load"), after: a });
-      continue;
-    }
-    const same = a.value === b.value || (a.value !== null && b.value !== null && Math.abs(a.value - b.value) < 1e-9);
-    if (!same) out.push({ indicator: a.indicator, period: a.period, before: b, after: a });
-  }
-  for (const b of old.values()) {
-    if (heldAfter.has(b.period) && !now.has(key(b)) && b.value !== null) out.push({ indicator: b.indicator, period: b.period, before: b, after: absent(b, "not in the later load") });
-  }
-  return out;
+  return revisionsBetween(before, after).map((r) => {
+    const [b, a] = [old.get(key(r)), now.get(key(r))];
+    return { indicator: r.indicator, period: r.period, before: b ?? absent(a!, "not in the earlier load"), after: a ?? absent(b!, "not in the later load") };
+  });
 }
 
 /** Revisions of financial-year and quarterly figures between an authority's two latest computed loads. */
