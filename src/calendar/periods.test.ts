@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { dayNumber, isoDate } from "./dates.ts";
-import { parsePeriod, type Period, periodsWithin, populationYear, previousPeriod, samePeriodLastYear } from "./periods.ts";
+import { monthName, monthPeriod, parsePeriod, type Period, periodsWithin, populationYear, previousPeriod, samePeriodLastYear } from "./periods.ts";
 
 function span(p: Period | undefined): [string, string, string] {
   assert.ok(p);
@@ -64,4 +64,10 @@ test("periods tile time: months, quarters and years within a span cover each day
     }),
     { numRuns: 200 },
   );
+});
+
+test("monthName names the month a date falls in, as month labels do", () => {
+  assert.equal(monthName("2025-09-30"), "September");
+  assert.equal(monthName("2026-01-01"), "January");
+  assert.equal(`${monthName("2025-01-15")} 2025`, monthPeriod(2025, 1).label);
 });

@@ -25,6 +25,11 @@ export interface Period {
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
+/** The name of the month an ISO date falls in ("September"). */
+export function monthName(iso: string): string {
+  return MONTHS[Number(iso.slice(5, 7)) - 1]!;
+}
+
 function fyLabel(startYear: number): string {
   return `${startYear}-${String((startYear + 1) % 100).padStart(2, "0")}`;
 }

@@ -19,7 +19,7 @@ import { direction, type Rag, rag, type Target, targetFor } from "../analysis/ra
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, xmr } from "../analysis/spc.ts";
 import { isSmallCount, suppressRatio, suppressTable } from "../analysis/suppression.ts";
 import { type SeriesPoint, yearlyAverages } from "../analysis/trends.ts";
-import { financialYearOf, monthPeriod, type Period, parsePeriod, previousPeriod, quarterPeriod, samePeriodLastYear, yearPeriod } from "../calendar/periods.ts";
+import { financialYearOf, monthName, monthPeriod, type Period, parsePeriod, previousPeriod, quarterPeriod, samePeriodLastYear, yearPeriod } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 
 export type Audience = "public" | "exempt";
@@ -248,10 +248,9 @@ export function suppressedKeys(defs: readonly IndicatorDef[], values: readonly I
  * among those ("the highest on record for Q2"); nothing for financial and calendar years.
  */
 function timeOfYear(p: Period): { timeOfYear?: string } {
-  const month = (iso: string) => new Date(`${iso}T12:00:00Z`).toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
   if (p.kind === "quarter") return { timeOfYear: p.id.slice(-2) };
-  if (p.kind === "month") return { timeOfYear: month(p.start) };
-  if (p.kind === "rolling") return { timeOfYear: `the twelve months to ${month(p.end)}` };
+  if (p.kind === "month") return { timeOfYear: monthName(p.start) };
+  if (p.kind === "rolling") return { timeOfYear: `the twelve months to ${monthName(p.end)}` };
   return {};
 }
 
