@@ -88,3 +88,29 @@ test("csv: a NUL byte in a field (past the part sniffed for binary data) is refu
   assert.equal(i.row, 3);
   assert.match(i.message, /t\.csv row 3, field 2, holds a NUL character/);
 });
+
+test("csv: a quote left open at the end of the file is located at the row and field where it opened, not the file's last line", async () => {
+  const cases: [string[], number, number, string | undefined][] = [
+    // The quote on row 3 swallows rows 4 and 5: the parser notices only at the end of the file.
+    [['A,B,C\n1,2,3\n4,"x\n5,6,7\n8,9,10\n'], 3, 2, "B"],
+    // Blank lines before it still count; so do CRLF line breaks and a quoted value over two lines.
+    [["A,B,C\r\n1,2,3\r\n\r\n", '\r\n4,5,"x\r\n5,6,7\r\n'], 5, 3, "C"],
+    [['A,B,C\n1,"two\nlines",3\n4,5,"6'], 4, 3, "C"],
+    // In the header itself: no column to name.
+    [['A,"B,C\n1,2,3\n'], 1, 2, undefined],
+  ];
+  for (const [parts, row, field, column] of cases) {
+    const i = (await refused(parts)) as { code: string; row?: number; column?: string; message: string; expected?: string };
+    assert.deepEqual([i.code, i.row, i.column], ["FILE_CSV_MALFORMED", row, column], parts.join("|"));
+    assert.equal(
+      i.message,
+      `t.csv row ${row}, field ${field}, opens a quote (") that is never closed, so the rest of the file was read as that one value: the value's closing quote is missing, or the file was cut off while being exported or copied.`,
+    );
+    assert.equal(i.expected, 'a closing quote (") at the end of the value');
+  }
+});
+
+test("csv: a NUL byte's issue names the header's column for the field", async () => {
+  const i = (await refused(["A,B\n1,2\n", "3,x\u0000y\n"])) as { column?: string };
+  assert.equal(i.column, "B");
+});

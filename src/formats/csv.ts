@@ -9,7 +9,9 @@
  * it: cut off while exported or copied). Every format's CSV comes through here, so the checks are
  * made once, as the SSD importer makes them. A row with fewer fields is refused too, unless the
  * caller reads such rows with their missing last fields blank (Annex A lists, whose tools leave
- * trailing empty fields off, as the shared samples do).
+ * trailing empty fields off, as the shared samples do). A quote left open at the end of the file
+ * (a missing closing quote, or a file cut off inside a quoted value) is located at the row and
+ * field where it opened, not the file's last line, which is where the parser notices it.
  */
 
 import { Readable } from "node:stream";
@@ -109,7 +111,7 @@ function fieldCountError(name: string, row: CsvRow, width: number, delimiter: ",
  * first 64 KB hold one is refused as binary before this; here it appears later on, in a file
  * damaged or partly saved in another encoding.
  */
-function nulError(name: string, line: number, field: number): LanternError {
+function nulError(name: string, line: number, field: number, column: string | undefined): LanternError {
   return new LanternError("LANTERN_DATA_REJECTED", `${name} row ${line} holds a NUL character (byte 0) in field ${field}, which is not text.`, {
     issues: [
       {
@@ -117,11 +119,33 @@ function nulError(name: string, line: number, field: number): LanternError {
         severity: "error",
         file: name,
         row: line,
+        ...(column ? { column } : {}),
         message: `${name} row ${line}, field ${field}, holds a NUL character (byte 0): the file is damaged, or part of it was saved in another encoding.`,
         expected: "text only",
       },
     ],
     hint: "Export the file again from the case management system (as CSV UTF-8) and load the new copy.",
+  });
+}
+
+/**
+ * The error for a quoted value whose closing quote never comes: everything from the quote to the
+ * end of the file was read as one value. `line` and `field` are where that row and value begin.
+ */
+function openQuoteError(name: string, line: number, field: number, column: string | undefined): LanternError {
+  return new LanternError("LANTERN_DATA_REJECTED", `${name} is not well-formed CSV: a quote opened on row ${line} is never closed.`, {
+    issues: [
+      {
+        code: "FILE_CSV_MALFORMED",
+        severity: "error",
+        file: name,
+        row: line,
+        ...(column ? { column } : {}),
+        message: `${name} row ${line}, field ${field}, opens a quote (") that is never closed, so the rest of the file was read as that one value: the value's closing quote is missing, or the file was cut off while being exported or copied.`,
+        expected: 'a closing quote (") at the end of the value',
+      },
+    ],
+    hint: "Add the missing closing quote on the row named, or export or copy the whole file again, and load it again.",
   });
 }
 
@@ -145,8 +169,30 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
       yield n.value;
     }
   }
+  // Where the parser's last record ended, and how many blank lines it had skipped by then: a quote
+  // left open at the end starts on the first line after those and the blank lines since. (Taken as
+  // each record is parsed, since a parse error can come before the records before it are read.)
+  let lastEnd = 0;
+  let lastEmpty = 0;
+  // The header's cells, to name a problem's column (taken as parsed, for the same reason).
+  let parsedHeader: readonly string[] | undefined;
   const parser = Readable.from(all(), { objectMode: false }).pipe(
-    parse({ delimiter, info: true, skip_empty_lines: true, relax_column_count: true, max_record_size: 1_000_000, bom: true }),
+    parse({
+      delimiter,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      max_record_size: 1_000_000,
+      bom: true,
+      on_record: (record, context) => {
+        // With `info`, the record is handed over as { record, info }.
+        const cells = (record as unknown as { record: string[] }).record;
+        if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells;
+        lastEnd = context.lines;
+        lastEmpty = context.empty_lines;
+        return record;
+      },
+    }),
   );
   // The header's field count. A short row is held until the next record shows whether it was
   // the file's last (so, with no line break after it, cut off).
@@ -165,7 +211,7 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
       if (cells.every((c) => c.trim() === "")) continue;
       const row = { line: startLine(item.info.lines, cells), cells };
       const nul = cells.findIndex((c) => c.includes("\u0000"));
-      if (nul >= 0) throw nulError(name, row.line, nul + 1);
+      if (nul >= 0) throw nulError(name, row.line, nul + 1, width < 0 ? undefined : parsedHeader?.[nul]?.trim());
       if (width < 0) width = cells.length;
       else if (cells.length > width) throw fieldCountError(name, row, width, delimiter, false);
       else if (cells.length < width) {
@@ -181,7 +227,10 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   } catch (e) {
     if (e instanceof LanternError) throw e;
     if (held && !blankShort) throw fieldCountError(name, held, width, delimiter, false);
-    const err = e as { lines?: number; message?: string };
+    const err = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
+    if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
+      throw openQuoteError(name, lastEnd + (err.empty_lines - lastEmpty) + 1, err.column + 1, parsedHeader?.[err.column]?.trim());
+    }
     throw new LanternError("LANTERN_DATA_REJECTED", `${name} is not well-formed CSV.`, {
       issues: [
         {
