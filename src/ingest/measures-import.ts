@@ -13,16 +13,25 @@
  * `plausibleBelow`, such as 1,000 for an average caseload), a count of children whole, and a value
  * that agrees with its numerator and denominator when both are given. A file that loaded an
  * average caseload of 1e21 showed it on every dashboard.
+ *
+ * The file is read by the shared CSV reader ({@link readCsvRows}), as every return is, since an
+ * analyst saves it from Excel in whatever encoding Excel offers: UTF-8 with or without a BOM,
+ * Windows-1252 (plain "CSV", whose "£" read as UTF-8 became "�"), or UTF-16 "Unicode text" (tab
+ * separated). Its CSV-level refusals (`FILE_CSV_FIELD_COUNT`, `FILE_CSV_TRUNCATED`, `FILE_CSV_NUL`,
+ * `FILE_CSV_MALFORMED` for a quote left open) are the same as for any CSV; the `MEASURES_*` codes
+ * are for what only a figures file can get wrong.
  */
 
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { parse } from "csv-parse/sync";
 import { parsePeriod } from "../calendar/periods.ts";
 import { DECIMAL_EXPECTED, parseDecimal } from "../core/decimal.ts";
-import { type DataIssue, LanternError } from "../core/errors.ts";
+import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import { delimiterOf, readCsvRows } from "../formats/csv.ts";
+import { headBytes, sniffEncoding } from "../formats/text.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
+import type { IndicatorRegistry } from "../kpi/registry.ts";
 import type { IndicatorDef } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
@@ -32,12 +41,20 @@ import { commandLineUser } from "../core/actor.ts";
 const REQUIRED = ["indicator", "authority", "period", "value"] as const;
 const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
-/** True when the file's header marks it as an aggregate-figures file. */
+/**
+ * True when the file's header marks it as an aggregate-figures file, in any encoding and with any
+ * delimiter the CSV reader takes (a UTF-16 "Unicode text" save is tab-separated).
+ */
 export function isMeasuresFile(path: string): boolean {
   try {
     if (statSync(path).isDirectory()) return false;
-    const head = readFileSync(path, { encoding: "utf8" }).slice(0, 400).replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "";
-    const cols = head.split(",").map((c) => c.trim().toLowerCase());
+    const head = headBytes(path, 4096);
+    const encoding = sniffEncoding(head);
+    // Not fatal: only the header, which is plain ASCII, is looked at. A file with a NUL byte (not
+    // text) is still a figures file by its header, so that the import refuses it as one.
+    const text = new TextDecoder(encoding && encoding !== "utf-8-bom" ? encoding : "utf-8").decode(head);
+    const first = text.split(/\r?\n/)[0] ?? "";
+    const cols = first.split(delimiterOf(first)).map((c) => c.trim().replace(/^"(.*)"$/, "$1").trim().toLowerCase());
     return REQUIRED.every((c) => cols.includes(c));
   } catch {
     return false;
@@ -127,6 +144,58 @@ export function checkFigures(def: IndicatorDef, f: { value: number; numerator: n
   }
 }
 
+type FileRow = MeasureRow & { file: string; path: string; sha: string };
+
+/**
+ * Check one file's rows as the shared CSV reader hands them over, adding its refusals to `errors`
+ * and its figures to `rows`. Throws the reader's LanternError for a CSV-level problem.
+ */
+async function readMeasuresFile(p: string, sha: string, lib: IndicatorRegistry, errors: DataIssue[], rows: FileRow[]): Promise<void> {
+  const name = basename(p);
+  let at: (c: string) => number = () => -1;
+  let header = false;
+  const seen = new Map<string, number>();
+  for await (const { line: row, cells: rec } of readCsvRows(p)) {
+    if (!header) {
+      header = true;
+      const heads = rec.map((h) => h.trim().toLowerCase());
+      at = (c) => heads.indexOf(c);
+      const missing = REQUIRED.filter((c) => at(c) < 0);
+      for (const c of missing) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row, column: c, message: `the column ${c} is missing.`, expected: "indicator,authority,period,value[,numerator,denominator,note]" });
+      if (missing.length) return;
+      continue;
+    }
+    const cell = (c: string) => (at(c) >= 0 ? (rec[at(c)] ?? "").trim() : "");
+    const bad = (column: string, value: string, message: string, expected: string) =>
+      errors.push({ code: "MEASURES_VALUE_INVALID", severity: "error", file: name, row, column, value, message, expected });
+    const indicator = cell("indicator");
+    const def = lib.get(indicator);
+    if (!def) bad("indicator", indicator, `indicator ${indicator} is not one Lantern knows.`, "an indicator id from `lantern indicators --list`");
+    else if (def.source !== "measures") bad("indicator", indicator, `${indicator} is computed from the SSD tables and cannot be loaded as a figure.`, "a workforce or education indicator id such as sw_vacancy_rate");
+    const authority = cell("authority");
+    if (!AUTHORITY_CODE.test(authority)) bad("authority", authority, `authority "${authority}" is not an authority code.`, "a DfE LA number such as 202 or a code such as X001");
+    const period = cell("period");
+    if (!parsePeriod(period)) bad("period", period, `period "${period}" is not a period.`, "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024");
+    const value = num(cell("value"));
+    if (value === null || value === "bad") bad("value", cell("value"), `value "${cell("value")}" is not a number.`, "a number written with digits and at most one decimal point, such as 14.2");
+    const numerator = num(cell("numerator"));
+    if (numerator === "bad") bad("numerator", cell("numerator"), `numerator "${cell("numerator")}" is not a number.`, `${DECIMAL_EXPECTED}, or blank`);
+    const denominator = num(cell("denominator"));
+    if (denominator === "bad") bad("denominator", cell("denominator"), `denominator "${cell("denominator")}" is not a number.`, `${DECIMAL_EXPECTED}, or blank`);
+    if (def?.source === "measures" && typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
+      checkFigures(def, { value, numerator, denominator }, (column, message, expected) => bad(column, cell(column), message, expected));
+    }
+    const key = `${indicator}|${authority}|${period}`;
+    if (seen.has(key)) bad("period", period, `${indicator} for ${authority} in ${period} is also on row ${seen.get(key)}.`, "one value per indicator, authority and period");
+    seen.set(key, row);
+    if (typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
+      rows.push({ indicator, authority, period, value, numerator, denominator, note: cell("note") || null, file: name, path: p, sha });
+    }
+  }
+  // A file with no header row at all.
+  if (!header) for (const c of REQUIRED) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row: 1, column: c, message: `the column ${c} is missing.`, expected: "indicator,authority,period,value[,numerator,denominator,note]" });
+}
+
 /** Import one or more aggregate-figures files. */
 export async function importMeasures(
   store: Store,
@@ -143,63 +212,30 @@ export async function importMeasures(
   const started = performance.now();
   const lib = indicatorLibrary();
   const errors: DataIssue[] = [];
-  const rows: (MeasureRow & { file: string; path: string; sha: string })[] = [];
+  const rows: FileRow[] = [];
+  // What the CSV reader says to do about the refusals it made (re-export, close a quote, …).
+  const readerHints = new Set<string>();
+  let readerIssues = 0;
   let bytes = 0;
   for (const p of opts.paths.map((x) => resolve(x))) {
-    const name = basename(p);
     const buf = readFileSync(p);
     bytes += buf.length;
     const sha = createHash("sha256").update(buf).digest("hex");
-    let records: string[][];
     try {
-      records = parse(buf, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+      await readMeasuresFile(p, sha, lib, errors, rows);
     } catch (e) {
-      const err = e as { lines?: number; message?: string };
-      errors.push({ code: "MEASURES_CSV_MALFORMED", severity: "error", file: name, row: err.lines, message: `${name} is not well-formed CSV: ${err.message}.`, expected: "comma-separated values, quotes closed" });
-      continue;
+      // A CSV-level refusal (field count, cut off, NUL, a quote left open) ends the file's read;
+      // the other files are still checked, and nothing is loaded. Not text at all: refused as is.
+      if (!(isLanternError(e) && e.code === "LANTERN_DATA_REJECTED" && e.issues.length)) throw e;
+      errors.push(...e.issues);
+      readerIssues += e.issues.length;
+      if (e.hint) readerHints.add(e.hint);
     }
-    const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
-    const at = (c: string) => header.indexOf(c);
-    for (const c of REQUIRED) {
-      if (at(c) < 0) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row: 1, column: c, message: `the column ${c} is missing.`, expected: "indicator,authority,period,value[,numerator,denominator,note]" });
-    }
-    if (errors.length) continue;
-    const seen = new Map<string, number>();
-    records.slice(1).forEach((rec, i) => {
-      const row = i + 2;
-      const cell = (c: string) => (at(c) >= 0 ? (rec[at(c)] ?? "").trim() : "");
-      const bad = (column: string, value: string, message: string, expected: string) =>
-        errors.push({ code: "MEASURES_VALUE_INVALID", severity: "error", file: name, row, column, value, message, expected });
-      const indicator = cell("indicator");
-      const def = lib.get(indicator);
-      if (!def) bad("indicator", indicator, `indicator ${indicator} is not one Lantern knows.`, "an indicator id from `lantern indicators --list`");
-      else if (def.source !== "measures") bad("indicator", indicator, `${indicator} is computed from the SSD tables and cannot be loaded as a figure.`, "a workforce or education indicator id such as sw_vacancy_rate");
-      const authority = cell("authority");
-      if (!AUTHORITY_CODE.test(authority)) bad("authority", authority, `authority "${authority}" is not an authority code.`, "a DfE LA number such as 202 or a code such as X001");
-      const period = cell("period");
-      if (!parsePeriod(period)) bad("period", period, `period "${period}" is not a period.`, "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024");
-      const value = num(cell("value"));
-      if (value === null || value === "bad") bad("value", cell("value"), `value "${cell("value")}" is not a number.`, "a number written with digits and at most one decimal point, such as 14.2");
-      const numerator = num(cell("numerator"));
-      if (numerator === "bad") bad("numerator", cell("numerator"), `numerator "${cell("numerator")}" is not a number.`, `${DECIMAL_EXPECTED}, or blank`);
-      const denominator = num(cell("denominator"));
-      if (denominator === "bad") bad("denominator", cell("denominator"), `denominator "${cell("denominator")}" is not a number.`, `${DECIMAL_EXPECTED}, or blank`);
-      if (def?.source === "measures" && typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
-        checkFigures(def, { value, numerator, denominator }, (column, message, expected) => bad(column, cell(column), message, expected));
-      }
-      if (cell("note").includes("\u0000")) bad("note", cell("note").replaceAll("\u0000", "\\0"), "the note holds a NUL character (byte 0), which is not text.", "text: the file may be damaged; save it again as CSV UTF-8");
-      const key = `${indicator}|${authority}|${period}`;
-      if (seen.has(key)) bad("period", period, `${indicator} for ${authority} in ${period} is also on row ${seen.get(key)}.`, "one value per indicator, authority and period");
-      seen.set(key, row);
-      if (typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
-        rows.push({ indicator, authority, period, value, numerator, denominator, note: cell("note") || null, file: name, path: p, sha });
-      }
-    });
   }
   if (errors.length) {
     throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${errors.length} error(s) in the figures. Nothing was loaded; the store is unchanged.`, {
       issues: errors.slice(0, 200),
-      hint: "Correct the rows listed and import again.",
+      hint: [...readerHints, ...(errors.length > readerIssues ? ["Correct the rows listed and import again."] : [])].join(" "),
     });
   }
   const byAuthority = new Map<string, typeof rows>();
