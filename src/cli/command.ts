@@ -25,15 +25,37 @@ export interface Command {
   run(argv: readonly string[], o: Output): Promise<number>;
 }
 
-/** Parse argv with the common options plus the command's own; usage errors become LanternErrors. */
+/**
+ * Parse argv with the common options plus the command's own; usage errors become LanternErrors.
+ * An option given an empty or all-blank value (`--snapshot ""`, `--by=`) is refused here, once for
+ * every command: left to each command it was read as "not given" by some (silently ignored) and
+ * as a name by others ("Unknown indicator ."), and no option means anything by a blank value.
+ */
 export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: O, allowPositionals = false) {
-  try {
-    return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
-  } catch (e) {
-    throw new LanternError("LANTERN_USAGE", `${(e as Error).message.replace(/\. To specify a positional.*$/s, "")}`, {
-      hint: `Run \`lantern ${command} --help\` to see what it accepts.`,
+  const parsed = (() => {
+    try {
+      return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
+    } catch (e) {
+      throw new LanternError("LANTERN_USAGE", `${(e as Error).message.replace(/\. To specify a positional.*$/s, "")}`, {
+        hint: `Run \`lantern ${command} --help\` to see what it accepts.`,
+      });
+    }
+  })();
+  const blank = blankOption(parsed.values);
+  if (blank !== undefined) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--${blank.name} needs a value: it was given ${JSON.stringify(blank.value)}, which is empty.`, {
+      hint: `Give --${blank.name} a value, or leave the option out. Run \`lantern ${command} --help\` to see what it accepts.`,
     });
   }
+  return parsed;
+}
+
+/** The first option whose value, or one of whose repeated values, is empty or only spaces. */
+export function blankOption(values: Readonly<Record<string, unknown>>): { name: string; value: string } | undefined {
+  for (const [name, v] of Object.entries(values)) {
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string" && x.trim() === "") return { name, value: x };
+  }
+  return undefined;
 }
 
 /** Parse an integer option with bounds; a usage error names the option. */

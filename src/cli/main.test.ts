@@ -172,3 +172,54 @@ test("a command that reads names a --data folder holding no store, and makes not
     t.cleanup();
   }
 });
+
+test("an option given an empty or blank value is refused by name, for every command, before anything is opened", async () => {
+  const t = tempDir();
+  try {
+    const missing = join(t.dir, "no-store");
+    const cases: [string[], string][] = [
+      [["indicators", "--snapshot", ""], "snapshot"],
+      [["indicators", "--by="], "by"],
+      [["indicators", "--indicator", ""], "indicator"],
+      [["records", "--indicator", " ", "--period", "2024-25"], "indicator"],
+      [["report", "--period", "2024-04", "--audience", "public", "--out", join(t.dir, "r.html"), "--snapshot", ""], "snapshot"],
+      [["digest", "--period", "  "], "period"],
+      [["compute", "--indicator", "referrals", "--indicator", ""], "indicator"],
+      [["audit", "--user", ""], "user"],
+      [["snapshots", "--authority", "\t"], "authority"],
+      [["generate", "--out", ""], "out"],
+      [["import", "x", "--authority", ""], "authority"],
+    ];
+    for (const [args, option] of cases) {
+      const o = capture();
+      assert.equal(await main([...args, "--data", missing], o), 1, args.join(" "));
+      assert.match(o.stderr(), new RegExp(`^error LANTERN_BAD_OPTION: --${option} needs a value: it was given ".*", which is empty\\.\\nWhat to do: Give --${option} a value, or leave the option out\\. Run \`lantern ${args[0]} --help\``), args.join(" "));
+    }
+    // --data itself: an empty folder name is not read as "the default folder".
+    const d = capture();
+    assert.equal(await main(["snapshots", "--data", ""], d), 1);
+    assert.match(d.stderr(), /--data needs a value/);
+    assert.equal(existsSync(missing), false, "no store was made");
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("every date option refuses a day that does not exist, naming the option and the form YYYY-MM-DD", async () => {
+  const t = tempDir();
+  try {
+    const missing = join(t.dir, "no-store");
+    for (const [args, option] of [
+      [["report", "--calendar", "--today", "2025-02-30"], "today"],
+      [["audit", "--from", "2025-13-01"], "from"],
+      [["audit", "--to", "2025-04-31"], "to"],
+      [["annotate", "--authority", "202", "--indicator", "referrals", "--date", "2025-02-30", "--note", "x"], "date"],
+    ] as [string[], string][]) {
+      const o = capture();
+      assert.equal(await main([...args, "--data", missing], o), 1, args.join(" "));
+      assert.match(o.stderr(), new RegExp(`^error LANTERN_BAD_OPTION: --${option} \\S+ is not a date; write a real date as YYYY-MM-DD`), args.join(" "));
+    }
+  } finally {
+    t.cleanup();
+  }
+});

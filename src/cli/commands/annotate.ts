@@ -9,7 +9,7 @@ import { LanternError } from "../../core/errors.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { AREAS } from "../../kpi/types.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, intOption, parse } from "../command.ts";
+import { type Command, dateOption, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
@@ -68,6 +68,8 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
       });
     }
   }
+  // A date that is no real day (2025-02-30) is refused here, before the store is opened, as every date option is.
+  dateOption("date", values.date);
   if (values.indicator && !indicatorLibrary().get(values.indicator)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${values.indicator}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   if (values.area && !AREAS.some((a) => a.id === values.area)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown area ${values.area}.`, { hint: `Areas: ${AREAS.map((a) => a.id).join(", ")}` });
   const store = await openStore(storeConfig(values.data), { existing: true });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
@@ -112,6 +112,56 @@ test("lantern report refuses an --out it cannot write before building anything, 
     const aud = capture();
     assert.equal(await main(["audit", "--action", "export.report", "--json", "--data", t.dir], aud), 0);
     assert.equal((JSON.parse(aud.stdout()) as { total: number }).total, 0);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern report: a --format that disagrees with the --out extension is refused before any work; without --format the extension decides", async () => {
+  const t = tempDir();
+  try {
+    // No store in this folder: each refusal comes before the store is opened, so it is not LANTERN_STORE_MISSING.
+    const empty = join(t.dir, "nothing-here");
+    const report = (...args: string[]) => ["report", "--period", "2024-04", "--audience", "public", ...args, "--data", empty];
+    const cases: [string[], RegExp][] = [
+      [report("--format", "html", "--out", join(t.dir, "x.pdf")), /^error LANTERN_BAD_OPTION: --format html does not match --out .*x\.pdf: a file ending \.pdf is a PDF, and this would write HTML into it\.\nWhat to do: Name the file \.html \(for example --out .*x\.html\), or use --format pdf, or leave --format out/],
+      [report("--format", "pdf", "--out", join(t.dir, "x.htm")), /^error LANTERN_BAD_OPTION: --format pdf does not match --out .*x\.htm: a file ending \.htm is HTML, and this would write a PDF into it\./],
+      [report("--format", "pdf", "--out", join(t.dir, "X.HTML")), /--format pdf does not match --out .*X\.HTML: a file ending \.HTML is HTML/],
+      [report("--out", join(t.dir, "x.docx")), /^error LANTERN_USAGE: lantern report needs --format: --out .*x\.docx ends \.docx, which is not a report format\.\nWhat to do: Give --format pdf or --format html, or name the file \.pdf, \.html or \.htm\./],
+      [report("--out", join(t.dir, "report")), /lantern report needs --format: --out .*report has no extension to take it from\./],
+      [report(), /lantern report needs --format, --out\./],
+    ];
+    for (const [args, why] of cases) {
+      const o = capture();
+      assert.equal(await main(args, o), 1, args.join(" "));
+      assert.match(o.stderr(), why, args.join(" "));
+    }
+    assert.equal(existsSync(empty), false);
+    assert.deepEqual(readdirSync(t.dir), [], "nothing was written");
+
+    // With a store: --out q.htm alone writes the HTML report, and --json says the format it chose.
+    const files = smallExport();
+    files["ssd_contacts.csv"] += "\nC4,P3,2024-03-01,5A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const out = join(t.dir, "april.htm");
+    const o = capture();
+    assert.equal(await main(["report", "--period", "2024-04", "--audience", "exempt", "--out", out, "--json", "--data", t.dir], o), 0, o.stderr());
+    assert.equal((JSON.parse(o.stdout()) as { format: string }).format, "html");
+    assert.match(readFileSync(out, "utf8"), /^<!DOCTYPE html>/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern report --calendar refuses a --today that is no real date, naming the option and the form", async () => {
+  const t = tempDir();
+  try {
+    for (const day of ["2025-02-30", "2025-13-01", "2025-2-1", "today"]) {
+      const o = capture();
+      assert.equal(await main(["report", "--calendar", "--today", day, "--data", t.dir], o), 1, day);
+      assert.match(o.stderr(), new RegExp(`^error LANTERN_BAD_OPTION: --today ${day} is not a date; write a real date as YYYY-MM-DD`), day);
+      assert.doesNotMatch(o.stderr(), /LANTERN_INTERNAL/);
+    }
   } finally {
     t.cleanup();
   }

@@ -7,17 +7,18 @@
  */
 
 import { writeFileSync } from "node:fs";
+import { extname } from "node:path";
 import { LanternError } from "../../core/errors.ts";
 import { AUDIENCES, type Audience } from "../../report/content.ts";
 import { auditReport, calendarFor, type ReportJob, reportBytes, reportDocument } from "../../report/produce.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
-import { type Command, intOption, parse } from "../command.ts";
+import { type Command, dateOption, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { checkOutPath, writingTo } from "../out-path.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
-const HELP = `lantern report --period P --audience public|exempt --format pdf|html --out FILE
+const HELP = `lantern report --period P --audience public|exempt [--format pdf|html] --out FILE
                [--authority CODE] [--committee NAME] [--snapshot ID] [--data DIR]
 lantern report --calendar [--authority CODE] [--today YYYY-MM-DD] [--json]
 
@@ -46,7 +47,9 @@ read), and whether the latest snapshot has it.
 Options:
   --period P          a quarter (2025-26-Q2), financial year (2024-25) or month (2025-01)
   --audience A        public or exempt (required)
-  --format F          pdf or html (required)
+  --format F          pdf or html; when left out, taken from the --out file's extension
+                      (.pdf, or .html or .htm). A --format that disagrees with the extension
+                      (--format html --out x.pdf) is refused before any work is done
   --out FILE          where to write it (required; its folder must exist)
   --authority CODE    the authority (needed when the store holds several)
   --committee NAME    the committee's name for the cover
@@ -56,9 +59,36 @@ Options:
 
 Examples:
   lantern report --period 2025-26-Q2 --audience public --format pdf --out q2-public.pdf
+  lantern report --period 2025-26-Q2 --audience exempt --out q2-exempt.html
   lantern report --period 2024-25 --audience exempt --format html --out annual.html --committee "Corporate Parenting Panel"
   lantern report --calendar --json
 `;
+
+/** The report formats by the file extensions that mean them. */
+const EXTENSIONS: Record<string, ReportJob["format"]> = { ".pdf": "pdf", ".html": "html", ".htm": "html" };
+
+/**
+ * The format to write: --format, checked against --out's extension, or (left out) the format the
+ * extension names. Refused before any work: an HTML file named .pdf opens as a broken PDF, and the
+ * mistake is found only when someone opens the paper.
+ */
+export function reportFormat(format: string | undefined, out: string): ReportJob["format"] {
+  const ext = extname(out);
+  const byExt = EXTENSIONS[ext.toLowerCase()];
+  if (format === undefined) {
+    if (byExt) return byExt;
+    throw new LanternError("LANTERN_USAGE", `lantern report needs --format: --out ${out} ${ext ? `ends ${ext}, which is not a report format` : "has no extension to take it from"}.`, {
+      hint: "Give --format pdf or --format html, or name the file .pdf, .html or .htm.",
+    });
+  }
+  if (format !== "pdf" && format !== "html") throw new LanternError("LANTERN_BAD_OPTION", `--format ${format} is not pdf or html.`, { hint: "Use --format pdf or --format html." });
+  if (byExt && byExt !== format) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--format ${format} does not match --out ${out}: a file ending ${ext} is ${byExt === "pdf" ? "a PDF" : "HTML"}, and this would write ${format === "pdf" ? "a PDF" : "HTML"} into it.`, {
+      hint: `Name the file .${format} (for example --out ${out.slice(0, out.length - ext.length)}.${format}), or use --format ${byExt}, or leave --format out to take it from the extension.`,
+    });
+  }
+  return format;
+}
 
 async function calendar(store: Store, authority: string | undefined, today: string, json: boolean, o: Output): Promise<number> {
   const results = await calendarFor(store, authority, today);
@@ -92,8 +122,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   });
   const config = storeConfig(values.data);
   if (values.calendar) {
-    const today = values.today ?? new Date().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new LanternError("LANTERN_BAD_OPTION", `--today ${today} is not a date.`, { hint: "Write it as YYYY-MM-DD." });
+    const today = dateOption("today", values.today) ?? new Date().toISOString().slice(0, 10);
     const store = await openStore(config, { existing: true });
     try {
       return await calendar(store, values.authority, today, values.json, o);
@@ -101,14 +130,14 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       await store.close();
     }
   }
-  const missing = (["period", "audience", "format", "out"] as const).filter((k) => !values[k]);
+  // --format may be left out when --out's extension says it; without either it is still needed.
+  const missing = (["period", "audience", "format", "out"] as const).filter((k) => !values[k] && !(k === "format" && values.out));
   if (missing.length) {
     throw new LanternError("LANTERN_USAGE", `lantern report needs ${missing.map((m) => `--${m}`).join(", ")}.`, { hint: "For example: lantern report --period 2025-26-Q2 --audience public --format pdf --out q2.pdf" });
   }
   const audience = values.audience as Audience;
   if (!AUDIENCES.includes(audience)) throw new LanternError("LANTERN_BAD_OPTION", `--audience ${values.audience} is not public or exempt.`, { hint: "Use public for the published paper (small numbers suppressed) or exempt for the Part 2 paper." });
-  const format = values.format!;
-  if (format !== "pdf" && format !== "html") throw new LanternError("LANTERN_BAD_OPTION", `--format ${format} is not pdf or html.`, { hint: "Use --format pdf or --format html." });
+  const format = reportFormat(values.format, values.out!);
   const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;
   // Before the report is built (a PDF takes a while): a path that cannot be written is refused now.
   checkOutPath(values.out!, "file", `report.${format}`);
