@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parsePeriod, periodsWithin } from "../calendar/periods.ts";
 import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
-import { buildDigest, digestPeriodIds } from "./digest.ts";
+import { buildDigest, conversionWords, digestPeriodIds, flowStageIsShare } from "./digest.ts";
 
 const def = (id: string, extra: Partial<IndicatorDef> = {}) => ({ id, title: id, area: "front_door", unit: "count", polarity: "none", measure: "flow", ...extra }) as IndicatorDef;
 const referrals = def("referrals");
@@ -89,4 +89,26 @@ test("digestPeriodIds reaches 36 months back from a longer period's first month"
   assert.ok(!ids.includes("2022-07"));
   const month = digestPeriodIds(parsePeriod("2025-09")!);
   assert.ok(month.includes("2022-10") && !month.includes("2022-09"));
+});
+
+test("the flow: a share is a percentage of the stage before; a ratio that is no share, or passes 100, is so many per 100", () => {
+  const month = (indicator: string, value: number): IndicatorValue => ({ indicator, authority: "X", period: "2025-03", value, numerator: value, denominator: null, unit: "count", snapshot: 1 });
+  const counts: Record<string, number> = { contacts: 1000, referrals: 620, assessments_completed: 631, cin_plans_started: 300, s47_started: 120, icpc: 60, cpp_started: 66, cla_started: 30 };
+  const d = buildDigest({ authority: "X", period: "2025-03", indicators: Object.keys(counts).map((id) => def(id)), values: Object.entries(counts).map(([k, v]) => month(k, v)) });
+  const words = d.flow.map((f) => [f.stage, f.share, f.conversion === null || !f.from ? null : conversionWords(f.conversion, f.from.stage, f.share)]);
+  assert.deepEqual(words, [
+    ["Contacts", false, null],
+    ["Referrals", true, "62.0% of contacts"],
+    // Assessments completed are not a subset of the referrals, so 101.8 is never "101.8% of referrals".
+    ["Assessments completed", false, "101.8 per 100 referrals"],
+    ["Child in need plans started", false, "47.5 per 100 assessments completed"],
+    ["Section 47 enquiries", false, "19.0 per 100 assessments completed"],
+    ["Initial conferences", true, "50.0% of section 47 enquiries"],
+    // A share above 100 (plans whose conference fell in the period before) is not a percentage either.
+    ["Child protection plans started", true, "110.0 per 100 initial conferences"],
+    ["Children starting care", false, "45.5 per 100 child protection plans started"],
+  ]);
+  assert.equal(flowStageIsShare("Referrals"), true);
+  assert.equal(flowStageIsShare("Assessments completed"), false);
+  assert.equal(conversionWords(100, "Contacts", true), "100.0% of contacts");
 });

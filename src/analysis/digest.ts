@@ -6,6 +6,11 @@
  * the flow from contacts to care with the conversion between stages and its change on a year
  * earlier. Pure: values, targets and annotations in; the digest out.
  *
+ * A conversion is one period's count over another count of the same period, not a cohort
+ * followed through. It is worded as a percentage ("62.0% of contacts") only where each item of a
+ * stage is an outcome of one item of the stage it is compared with and the ratio is at most 100;
+ * otherwise as so many per 100 ("101.7 per 100 referrals"), which does not claim to be a share.
+ *
  * SPC is monthly. A quarter, year or rolling year is judged month by month (each month against
  * the months before it, exactly as that month's own digest would be) when the caller asks for it;
  * and every indicator SPC would chart but could not judge (too few months, no figure, too few
@@ -79,6 +84,12 @@ export interface FlowStage {
   readonly value: number | null;
   /** This stage as a percentage of the one it comes from; null at the first stage or without values. */
   readonly conversion: number | null;
+  /**
+   * Whether each item of this stage is an outcome of one of the stage it is compared with (a
+   * referral of a contact), so the conversion is a share of it; false for a ratio of two counts
+   * that is no share (assessments completed are not a subset of referrals). See {@link conversionWords}.
+   */
+  readonly share: boolean;
   /** The conversion a year earlier. */
   readonly conversionLastYear: number | null;
 }
@@ -95,18 +106,41 @@ export interface Digest {
   readonly alarming: number;
 }
 
-/** The flow stages, in order, by indicator id. */
-export const FLOW: readonly { stage: string; indicator: string; from?: string }[] = [
+/**
+ * The flow stages, in order, by indicator id. `share` marks a stage each of whose items is an
+ * outcome of one item of the stage it is compared with: a referral is what a contact became, a
+ * conference follows an enquiry, a plan is made at a conference. The others are not subsets: a
+ * referral can have several assessments or none, a CIN plan also follows a child protection plan
+ * (step-down) without a new assessment, an enquiry can start before any assessment is completed,
+ * and most children start care without a child protection plan.
+ */
+export const FLOW: readonly { stage: string; indicator: string; from?: string; share?: true }[] = [
   { stage: "Contacts", indicator: "contacts" },
-  { stage: "Referrals", indicator: "referrals" },
+  { stage: "Referrals", indicator: "referrals", share: true },
   { stage: "Assessments completed", indicator: "assessments_completed" },
   { stage: "Child in need plans started", indicator: "cin_plans_started" },
   // An assessment leads to a CIN plan or to a section 47 enquiry: both are compared with assessments.
   { stage: "Section 47 enquiries", indicator: "s47_started", from: "assessments_completed" },
-  { stage: "Initial conferences", indicator: "icpc" },
-  { stage: "Child protection plans started", indicator: "cpp_started" },
+  { stage: "Initial conferences", indicator: "icpc", share: true },
+  { stage: "Child protection plans started", indicator: "cpp_started", share: true },
   { stage: "Children starting care", indicator: "cla_started" },
 ];
+
+/** Whether the flow stage named `stage` (its title, as in {@link FLOW}) is a share of the stage it is compared with. */
+export function flowStageIsShare(stage: string): boolean {
+  return FLOW.find((f) => f.stage === stage)?.share === true;
+}
+
+/**
+ * A conversion in words a reader will not misread: "62.0% of contacts" for a share, and "101.7
+ * per 100 referrals" for a ratio that is no share, or for a share above 100 (the later stage
+ * holds items whose earlier stage fell in an earlier period), since a percentage of something
+ * reads as a part of it.
+ */
+export function conversionWords(conversion: number, from: string, share: boolean): string {
+  const of = from.toLowerCase();
+  return share && conversion <= 100 ? `${conversion.toFixed(1)}% of ${of}` : `${conversion.toFixed(1)} per 100 ${of}`;
+}
 
 /** Percentages on fewer records than this in any of the last 12 months are not charted. */
 const MIN_DENOMINATOR = 20;
@@ -262,7 +296,7 @@ export function buildDigest(input: {
   const lastYear = samePeriodLastYear(period);
   const flow = FLOW.map((f, i) => {
     const value = stageValue(f.indicator, period);
-    if (i === 0) return { stage: f.stage, indicator: f.indicator, from: null, value, conversion: null, conversionLastYear: null };
+    if (i === 0) return { stage: f.stage, indicator: f.indicator, from: null, value, conversion: null, share: false, conversionLastYear: null };
     const source = FLOW.find((x) => x.indicator === f.from) ?? FLOW[i - 1]!;
     const prevStage = source.indicator;
     const conv = (p: Period) => {
@@ -270,7 +304,7 @@ export function buildDigest(input: {
       const b = stageValue(f.indicator, p);
       return a && b !== null ? (100 * b) / a : null;
     };
-    return { stage: f.stage, indicator: f.indicator, from: { stage: source.stage, indicator: source.indicator }, value, conversion: conv(period), conversionLastYear: conv(lastYear) };
+    return { stage: f.stage, indicator: f.indicator, from: { stage: source.stage, indicator: source.indicator }, value, conversion: conv(period), share: f.share === true, conversionLastYear: conv(lastYear) };
   });
   const alarming = groups.reduce((n, g) => n + g.signals.filter((s) => s.severity === 3).length, 0);
   return { authority: input.authority, period: period.id, spcMonths: spcMonths.map((m) => m.id), groups, flow, alarming };

@@ -8,6 +8,7 @@
  * text out. Numbers the content marks `suppressed` are written `c`; nothing here decides that.
  */
 
+import { conversionWords, flowStageIsShare } from "../analysis/digest.ts";
 import { CHART_CSS, spcChartSvg } from "../render/charts.ts";
 import { esc, flowBarsSvg, iconSvg } from "./charts.ts";
 import { formatNumber, type IndicatorSection, type ReportContent, SECTION_TITLES, type Shown } from "./content.ts";
@@ -160,15 +161,25 @@ export function reportHtml(c: ReportContent): string {
   }
   // Flow.
   o.push(`<section class="flow" id="flow"><h2>${SECTION_TITLES.flow}</h2>`);
-  o.push(`<p>From contacts to care in ${esc(c.cover.period.label)}: each stage, and what share of the stage it comes from that is (child in need plans and section 47 enquiries both come from assessments), now and a year earlier.</p>`);
-  const pct = (s: Shown) => (s.value === null ? "–" : s.suppressed ? "c" : `${s.value.toFixed(1)}%`);
+  o.push(
+    `<p>From contacts to care in ${esc(c.cover.period.label)}: each stage, compared with the stage it comes from (child in need plans and section 47 enquiries both come from assessments), now and a year earlier. Where every item of a stage comes out of one in the stage before (a referral from a contact, a plan from a conference), the comparison is a percentage; where it does not, it is given as so many per 100, which can be more than 100 (a referral can lead to more than one assessment, or to none).</p>`,
+  );
+  // A count over a count that is no share of it is never printed as a percentage (see conversionWords).
+  const compared = (s: Shown, f: (typeof c.flow)[number]) => (s.value === null || f.from === null ? "–" : s.suppressed ? "c" : conversionWords(s.value, f.from, flowStageIsShare(f.stage)));
   o.push(
     `<figure>${flowBarsSvg(
       c.flow.map((f) => ({ label: f.stage, value: f.value.suppressed ? null : f.value.value, shown: countShown(f.value) || "–" })),
       `The flow from contacts to care, ${c.cover.period.label}`,
     )}</figure>`,
   );
-  o.push(table(`The flow from contacts to care, ${c.cover.period.label}`, ["Stage", "Number", "Percentage", "Of", "A year earlier"], c.flow.map((f) => [esc(f.stage), esc(countShown(f.value) || "–"), esc(pct(f.conversion)), esc(f.from ? f.from.toLowerCase() : ""), esc(pct(f.conversionLastYear))]), [1, 2, 4]));
+  o.push(
+    table(
+      `The flow from contacts to care, ${c.cover.period.label}`,
+      ["Stage", "Number", "Compared with the stage it comes from", "A year earlier"],
+      c.flow.map((f) => [esc(f.stage), esc(countShown(f.value) || "–"), esc(compared(f.conversion, f)), esc(compared(f.conversionLastYear, f))]),
+      [1],
+    ),
+  );
   o.push("</section>");
   // Quality.
   o.push(`<section class="quality" id="quality"><h2>${SECTION_TITLES.quality}</h2>`);

@@ -46,3 +46,33 @@ test("digest never gives an all-clear it could not judge: too few months say so;
     t.cleanup();
   }
 });
+
+test("digest's flow: a share is a percentage, and assessments above the referrals are so many per 100 referrals, never 150%", async () => {
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] += "\nC4,P1,2024-03-01,1A,\nC5,P1,2024-07-15,1A,";
+    // Three assessments completed in the quarter on two referrals: a referral can have more than one.
+    files["ssd_cin_assessments.csv"] += "\nA2,P1,R1,2024-05-21,2024-06-03\nA3,P2,R2,2024-04-06,2024-04-18";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const o = capture();
+    assert.equal(await main(["digest", "--period", "2024-25-Q1", "--data", t.dir], o), 0, o.stderr());
+    assert.match(o.stdout(), /\nstage +number +compared with the stage it comes from +a year earlier\n/);
+    assert.match(o.stdout(), /\nReferrals +2 +66\.7% of contacts *\n/);
+    assert.match(o.stdout(), /\nAssessments completed +3 +150\.0 per 100 referrals *\n/);
+    assert.doesNotMatch(o.stdout(), /1\d\d\.\d%/);
+    const j = capture();
+    assert.equal(await main(["digest", "--period", "2024-25-Q1", "--authority", "202", "--json", "--data", t.dir], j), 0, j.stderr());
+    const flow = JSON.parse(j.stdout()).flow as { indicator: string; conversion: number | null; share: boolean }[];
+    assert.deepEqual(
+      flow.slice(0, 3).map((f) => [f.indicator, f.conversion === null ? null : Number(f.conversion.toFixed(1)), f.share]),
+      [
+        ["contacts", null, false],
+        ["referrals", 66.7, true],
+        ["assessments_completed", 150, false],
+      ],
+    );
+  } finally {
+    t.cleanup();
+  }
+});

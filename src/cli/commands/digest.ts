@@ -3,7 +3,7 @@
  * `lantern digest`: the early-warning digest for a period.
  */
 
-import { type Digest, type DigestGroup, NOT_JUDGED, type NotJudgedReason } from "../../analysis/digest.ts";
+import { conversionWords, type Digest, type DigestGroup, NOT_JUDGED, type NotJudgedReason } from "../../analysis/digest.ts";
 import { digestFor, digestPeriod } from "../../analysis/digest-data.ts";
 import { parsePeriod, periodsWithin } from "../../calendar/periods.ts";
 import { computeAndStore, computedSnapshots } from "../../kpi/compute.ts";
@@ -18,9 +18,13 @@ The early-warning digest for a period (default: the latest complete month): ever
 pattern an SPC chart finds in an indicator's monthly series (a point beyond the process limits,
 a run of 7 on one side of the mean, a trend of 7, two of three near a limit), and every change
 of RAG against DATA/targets.csv, grouped as demand, safeguarding, care and leaving care, the most
-serious first. Then the flow from contacts to care for the period, with the conversion between
-stages and the same conversion a year earlier. Recording changes noted with \`lantern annotate\`
-start new SPC limits, so a change in recording is not mistaken for a change in need.
+serious first. Then the flow from contacts to care for the period, each stage compared with
+the stage it comes from, now and a year earlier: as a percentage where the stage is a share of
+it ("62.0% of contacts"), and as so many per 100 where it is not, since then it can pass 100
+("101.7 per 100 referrals": assessments completed are not a subset of referrals). In --json,
+each stage's conversion is the ratio times 100 and share says which of the two it is.
+Recording changes noted with \`lantern annotate\` start new SPC limits, so a change in
+recording is not mistaken for a change in need.
 
 SPC signals are monthly. For a quarter, a financial year or a rolling year (2024-25-Q3, 2024-25,
 12m-2025-01) each of its months is judged against the months before it, as that month's own
@@ -71,8 +75,11 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       o.out(`\nFlow, ${d.period}\n`);
       o.out(
         table(
-          ["stage", "number", "percentage", "of", "a year earlier"],
-          d.flow.map((f) => [f.stage, f.value ?? "not available", f.conversion === null ? "" : `${f.conversion.toFixed(1)}%`, f.from ? f.from.stage.toLowerCase() : "", f.conversionLastYear === null ? "" : `${f.conversionLastYear.toFixed(1)}%`]),
+          ["stage", "number", "compared with the stage it comes from", "a year earlier"],
+          d.flow.map((f) => {
+            const words = (c: number | null) => (c === null || !f.from ? "" : conversionWords(c, f.from.stage, f.share));
+            return [f.stage, f.value ?? "not available", words(f.conversion), words(f.conversionLastYear)];
+          }),
         ),
       );
     }
