@@ -97,6 +97,8 @@ interface Child {
   leftCare: boolean;
   /** Set while a referral's journey leads into care: the referral team hands the case over that day. */
   handedOver?: number;
+  /** Disability codes already recorded for the child: each is written once, however often the child is referred. */
+  disabilities?: Set<string>;
 }
 
 /**
@@ -160,6 +162,19 @@ class Simulation {
       this.#starts.set(table, cols);
     }
     return cols;
+  }
+
+  /**
+   * Record that `c` has the disability `code`, unless it is already recorded: an SSD extract
+   * lists a child's code once (a re-referred child's second draw of the same code used to be
+   * written again). The caller makes the random draws either way, so every other table holds the
+   * rows it held; only the ids after a skipped row move (all ids share one sequence).
+   */
+  disability(c: Child, code: string): void {
+    c.disabilities ??= new Set();
+    if (c.disabilities.has(code)) return;
+    c.disabilities.add(code);
+    this.add("ssd_disability", { disa_table_id: this.id("D"), disa_person_id: c.id, disa_disability_code: code });
   }
 
   id(prefix: string): string {
@@ -354,7 +369,7 @@ class Simulation {
         cont_contact_outcome_json: JSON.stringify({ NEW_REFERRAL_FLAG: "Y", NUMBER_OF_OUTCOMES: 1 }),
       });
     }
-    if (r.chance(0.08)) this.add("ssd_disability", { disa_table_id: this.id("D"), disa_person_id: c.id, disa_disability_code: r.pick(["MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"]) });
+    if (r.chance(0.08)) this.disability(c, r.pick(["MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"]));
 
     const episode: Record<string, Cell> = {
       cine_referral_id: refId,
@@ -1024,7 +1039,7 @@ class Simulation {
       const d = first + r.int(0, days - 1);
       if (d > this.end) continue;
       const c = this.newChild(d, r.pick(["5-9", "10-15"]));
-      this.add("ssd_disability", { disa_table_id: this.id("D"), disa_person_id: c.id, disa_disability_code: r.pick(["LD", "AUT", "MOB"]) });
+      this.disability(c, r.pick(["LD", "AUT", "MOB"]));
       const end = Math.min(d + r.int(200, 900), this.birthday(c, 18) - 1);
       const claId = this.id("L");
       const pid = this.id("PL");

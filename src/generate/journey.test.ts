@@ -200,6 +200,13 @@ export function journeyProblems(rows: AuthorityRows, toDay: number): string[] {
       }
     }
   }
+  // Each of a child's disability codes is recorded once (the CIN census lists each once, DfE rule 8794).
+  const disabilities = new Set<string>();
+  for (const d of get("ssd_disability")) {
+    const k = `${d["disa_person_id"]} ${d["disa_disability_code"]}`;
+    if (disabilities.has(k)) fail("disability recorded twice", k);
+    disabilities.add(k);
+  }
   // Care leavers left care at 16 or over, and have no looked-after episode open after.
   for (const l of get("ssd_care_leavers")) {
     const p = String(l["clea_person_id"]);
@@ -264,4 +271,21 @@ test("the checker catches broken journeys", () => {
   breakIt((r) => {
     r.get("ssd_cp_plans")![0]!["cppl_cp_plan_start_date"] = (r.get("ssd_cp_plans")![0]!["cppl_cp_plan_start_date"] as number) + 1;
   }, /plan does not start at its conference/);
+  breakIt((r) => {
+    const d = r.get("ssd_disability")!;
+    d.push({ ...d[0]!, disa_table_id: "dup-disability" });
+  }, /disability recorded twice/);
+});
+
+test("a child referred again is not given the same disability code twice, and many children have more than one code", () => {
+  // A run big enough that, when every referral drew a code afresh, the same code came up twice for many children.
+  const [spec] = authoritySpecs({ seed: 7, population: 60000, from: "2019-04", to: "2025-03", authorities: 1, shocks: [] });
+  const rows = generateAuthorityRows(spec!, defaultCalendar()).get("ssd_disability") ?? [];
+  const pairs = rows.map((d) => `${d["disa_person_id"]} ${d["disa_disability_code"]}`);
+  assert.equal(new Set(pairs).size, pairs.length, "each child's code once");
+  const perChild = new Map<string, number>();
+  for (const d of rows) perChild.set(String(d["disa_person_id"]), (perChild.get(String(d["disa_person_id"])) ?? 0) + 1);
+  assert.ok([...perChild.values()].some((n) => n > 1), "different codes for one child are all kept");
+  // Deterministic: the same spec gives the same rows.
+  assert.deepEqual(generateAuthorityRows(spec!, defaultCalendar()).get("ssd_disability"), rows);
 });
