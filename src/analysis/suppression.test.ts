@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type CountTable, isSmallCount, SUPPRESSED, showCount, suppressList, suppressRatio, suppressTable } from "./suppression.ts";
+import type { IndicatorDef, IndicatorValue, Unit } from "../kpi/types.ts";
+import { type CountTable, categoryKey, isSmallCount, SUPPRESSED, showCount, suppressedCategories, suppressedKeys, suppressedKeysEveryPeriod, suppressList, suppressRatio, suppressTable } from "./suppression.ts";
 
 test("counts of 1 to 5 are suppressed; 0 and 6 are not", () => {
   assert.deepEqual([0, 1, 5, 6].map(isSmallCount), [false, true, true, false]);
@@ -202,4 +203,101 @@ test("the independent check does catch a recoverable cell", () => {
   // And the real suppression never leaves such a bridge.
   const small: CountTable = { ...d, cells: d.cells.map((r) => r.map((x) => (x === 9 ? 3 : x))), rowTotals: [6, 9, 9, 6], colTotals: [6, 9, 9, 6], grandTotal: 30 };
   assert.deepEqual(recoverable(small, suppressTable(small)), []);
+});
+
+test("numbers already hidden for another reason are protected as small ones are", () => {
+  // A hidden total (a headline shown as c) would be given away by its categories adding up to it.
+  assert.deepEqual(suppressList([10, 20, 30], 60, { total: true }), { counts: [true, false, false], total: true });
+  // A category hidden for another reason, beside a published total: the next smallest goes too.
+  assert.deepEqual(suppressList([10, 20, 30], 60, { counts: [false, false, true] }), { counts: [true, false, true], total: false });
+  // Only the total could protect it: the caller is told (and hides the categories instead).
+  assert.deepEqual(suppressList([10, 0, 0], 10, { counts: [true, false, false] }), { counts: [true, false, false], total: true });
+  // A hidden zero that only zeros could protect is left as it is rather than failing: the zeros say what it is.
+  assert.deepEqual(suppressList([0, 0, 0], 0, { counts: [true, false, false] }), { counts: [true, false, false], total: false });
+  // Without anything given, nothing changes.
+  assert.deepEqual(suppressList([3, 10, 12], 25, {}), suppressList([3, 10, 12], 25));
+});
+
+test("property: numbers already hidden are never given away either", () => {
+  fc.assert(
+    fc.property(tables, fc.array(fc.boolean(), { minLength: 25, maxLength: 25 }), (t, mask) => {
+      const forced = { cells: t.cells.map((row, r) => row.map((_, c) => mask[r * 5 + c]!)) };
+      const s = suppressTable(t, forced);
+      for (const [r, row] of forced.cells.entries()) for (const [c, f] of row.entries()) if (f) assert.ok(s.cells[r]![c], `forced cell ${r},${c} is shown`);
+      // The check counts hidden zeros as known, which a forced zero is not to anyone without
+      // the figures: it is checked with the forced numbers all non-zero.
+      if (t.cells.some((row, r) => row.some((x, c) => x === 0 && forced.cells[r]![c]))) return;
+      assert.deepEqual(recoverable(t, s), [], JSON.stringify({ t, forced, s }));
+    }),
+    { numRuns: 400, seed: 20250402 },
+  );
+});
+
+const def = (id: string, unit: Unit, measure: "flow" | "snapshot" = "flow", area: IndicatorDef["area"] = "front_door"): IndicatorDef => ({
+  id,
+  title: id,
+  area,
+  unit,
+  polarity: "none",
+  measure,
+  periods: ["month", "quarter", "year", "rolling"],
+  definition: "x".repeat(40),
+  needs: [],
+  sql: "",
+});
+const val = (indicator: string, period: string, value: number | null, numerator: number | null = value, denominator: number | null = null, unit: Unit = "count"): IndicatorValue => ({ indicator, authority: "X", period, value, numerator, denominator, unit, snapshot: 1 });
+const FY = ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"];
+
+test("every period shown with its counts: everything the report hides is hidden, and the counts under percentages are protected over time", () => {
+  const pct = def("assess_45wd_pct", "percent");
+  // 11 of 12 in April (the one left out is a count of 1); 40 of 60 every other month.
+  const values = FY.map((m, i) => (i === 0 ? val(pct.id, m, (100 * 11) / 12, 11, 12, "percent") : val(pct.id, m, (100 * 40) / 60, 40, 60, "percent")));
+  values.push(val(pct.id, "2024-25-Q1", (100 * 91) / 132, 91, 132, "percent"));
+  const report = suppressedKeys([pct], values);
+  const every = suppressedKeysEveryPeriod([pct], values);
+  assert.deepEqual([...report], ["assess_45wd_pct|2024-04"]);
+  for (const k of report) assert.ok(every.has(k));
+  // With April's counts hidden and Q1's shown, April would be Q1 less May and June: May goes too.
+  assert.ok(every.has("assess_45wd_pct|2024-05"), [...every].join(" "));
+  assert.ok(!every.has("assess_45wd_pct|2024-06") && !every.has("assess_45wd_pct|2024-25-Q1"));
+});
+
+test("every period shown: a rolling or calendar year holding a hidden month is hidden; the others are shown", () => {
+  const c = def("referrals", "count");
+  const months = [...FY, "2025-04", "2025-05"];
+  const values = months.map((m) => val(c.id, m, m === "2024-05" ? 3 : 20));
+  const rolling = ["12m-2025-03", "12m-2025-04", "12m-2025-05"];
+  for (const r of rolling) values.push(val(c.id, r, r === "12m-2025-05" ? 240 : 223));
+  values.push(val(c.id, "2024", 163));
+  const every = suppressedKeysEveryPeriod([c], values);
+  // The twelve months to April 2025 less those to May 2025 is May 2024 less May 2025.
+  assert.ok(every.has("referrals|12m-2025-03") && every.has("referrals|12m-2025-04"));
+  assert.ok(!every.has("referrals|12m-2025-05"), "May 2024 is not in it");
+  assert.ok(every.has("referrals|2024"));
+  assert.ok(!suppressedKeys([c], values).has("referrals|12m-2025-04"), "the report's rule alone would show it");
+});
+
+test("every period shown: two percentages over the same records are hidden with the counts that protect them", () => {
+  const eet = def("cl_eet_pct", "percent", "flow", "care_leavers");
+  const excl = def("cl_eet_excl_unable_pct", "percent", "flow", "care_leavers");
+  const values = FY.flatMap((m) => (m === "2024-05" ? [val(eet.id, m, 50, 20, 40, "percent"), val(excl.id, m, (100 * 20) / 37, 20, 37, "percent")] : [val(eet.id, m, 50, 30, 60, "percent"), val(excl.id, m, 60, 30, 50, "percent")]));
+  const every = suppressedKeysEveryPeriod([eet, excl], values);
+  assert.ok(every.has("cl_eet_pct|2024-05") && every.has("cl_eet_excl_unable_pct|2024-05"));
+  // Their numerators and denominators are hidden with them, so each quarter protects them with another month.
+  assert.ok(["2024-04", "2024-06"].some((m) => every.has(`cl_eet_pct|${m}`)));
+  assert.ok(["2024-04", "2024-06"].some((m) => every.has(`cl_eet_excl_unable_pct|${m}`)));
+});
+
+test("breakdown categories: protected in each period against the total, and over time within each category", () => {
+  const c = def("referrals", "count");
+  const cat = (period: string, category: string, n: number): IndicatorValue => ({ ...val(c.id, period, n), breakdown: "source", category });
+  // Police: April 3, May 10, June 12; schools 20 each month. Totals: 23, 30, 32; Q1 police 25, schools 60.
+  const values = [cat("2024-04", "police", 3), cat("2024-05", "police", 10), cat("2024-06", "police", 12), cat("2024-04", "schools", 20), cat("2024-05", "schools", 20), cat("2024-06", "schools", 20), cat("2024-25-Q1", "police", 25), cat("2024-25-Q1", "schools", 60)];
+  const totals = new Map([["2024-04", 23], ["2024-05", 30], ["2024-06", 32], ["2024-25-Q1", 85]].map(([p, n]) => [p as string, val(c.id, p as string, n as number)]));
+  const hidden = suppressedCategories(c, values, totals, () => false);
+  // April's police 3 is small: schools in April go (the total is shown); police in May goes (Q1 is shown);
+  // then schools in May (May's total is shown), which leaves every line with two hidden.
+  assert.deepEqual([...hidden].sort(), [categoryKey("2024-04", "police"), categoryKey("2024-04", "schools"), categoryKey("2024-05", "police"), categoryKey("2024-05", "schools")].sort());
+  // Categories that do not add up to the total (a child in two) are protected on their own, without failing.
+  assert.doesNotThrow(() => suppressedCategories(c, values, new Map([["2024-04", val(c.id, "2024-04", 99)]]), () => false));
 });

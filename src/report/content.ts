@@ -17,10 +17,13 @@ import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts"
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, xmr } from "../analysis/spc.ts";
-import { isSmallCount, suppressRatio, suppressTable } from "../analysis/suppression.ts";
+import { isSmallCount, suppressedKeys } from "../analysis/suppression.ts";
 import { type SeriesPoint, yearlyAverages } from "../analysis/trends.ts";
-import { financialYearOf, monthName, monthPeriod, type Period, parsePeriod, previousPeriod, quarterPeriod, samePeriodLastYear, yearPeriod } from "../calendar/periods.ts";
+import { financialYearOf, monthName, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
+
+/** The public report's suppression rule lives with the rule itself; named here as the report's. */
+export { suppressedKeys } from "../analysis/suppression.ts";
 
 export type Audience = "public" | "exempt";
 export const AUDIENCES: readonly Audience[] = ["public", "exempt"];
@@ -180,65 +183,6 @@ function monthsBack(end: Period, n: number): Period[] {
   for (let i = 0; i < n; i++) {
     out.unshift(p);
     p = previousPeriod(p);
-  }
-  return out;
-}
-
-/**
- * Which stored values a public report must show as `c`: every count of 1 to 5; for flow counts
- * (months add up to quarters and years) a table per financial year — months by quarter with the
- * quarters' and the year's totals — given secondary suppression; every percentage, rate or
- * median on a suppressed count.
- */
-export function suppressedKeys(defs: readonly IndicatorDef[], values: readonly IndicatorValue[]): Set<string> {
-  const out = new Set<string>();
-  const byKey = new Map(values.map((v) => [`${v.indicator}|${v.period}`, v]));
-  for (const def of defs) {
-    const mine = values.filter((v) => v.indicator === def.id);
-    if (def.unit === "count") {
-      for (const v of mine) if (isSmallCount(v.value)) out.add(`${def.id}|${v.period}`);
-      if (def.measure === "flow") {
-        const years = new Set(mine.filter((v) => isMonth(v.period)).map((v) => financialYearOf(`${v.period}-01`)));
-        for (const fy of years) {
-          const quarters = [1, 2, 3, 4].map((q) => quarterPeriod(fy, q));
-          const monthsOf = (q: Period) => [0, 1, 2].map((i) => {
-            const y = Number(q.start.slice(0, 4));
-            const m = Number(q.start.slice(5, 7)) + i;
-            return m > 12 ? monthPeriod(y + 1, m - 12) : monthPeriod(y, m);
-          });
-          const cells = quarters.map((q) => monthsOf(q).map((m) => byKey.get(`${def.id}|${m.id}`)?.value ?? 0));
-          const rowTotals = cells.map((r) => r.reduce((a, b) => a + b, 0));
-          const s = suppressTable({ cells, rowTotals, grandTotal: rowTotals.reduce((a, b) => a + b, 0) });
-          quarters.forEach((q, qi) => {
-            monthsOf(q).forEach((m, mi) => {
-              if (s.cells[qi]![mi]) out.add(`${def.id}|${m.id}`);
-            });
-            if (s.rowTotals[qi]) out.add(`${def.id}|${q.id}`);
-          });
-          if (s.grandTotal) out.add(`${def.id}|${yearPeriod(fy).id}`);
-        }
-      }
-    } else {
-      for (const v of mine) if (suppressRatio(v.numerator, v.denominator)) out.add(`${def.id}|${v.period}`);
-    }
-  }
-  // Two percentages of one area counting the same records over denominators that differ by 1 to 5
-  // ("7 of 12 care leavers in education, employment or training" beside "7 of 9, leaving out those
-  // unable to") publish the 3 left out, who are unable through illness, disability or pregnancy.
-  const percentArea = new Map(defs.filter((d) => d.unit === "percent").map((d) => [d.id, d.area]));
-  const sameCount = new Map<string, IndicatorValue[]>();
-  for (const v of values) {
-    const area = percentArea.get(v.indicator);
-    if (area === undefined || v.numerator === null || v.denominator === null) continue;
-    const k = `${area}|${v.period}|${v.numerator}`;
-    sameCount.set(k, [...(sameCount.get(k) ?? []), v]);
-  }
-  for (const group of sameCount.values()) {
-    for (const a of group) {
-      for (const b of group) {
-        if (a !== b && isSmallCount(Math.abs(a.denominator! - b.denominator!))) out.add(`${a.indicator}|${a.period}`);
-      }
-    }
   }
   return out;
 }

@@ -4,8 +4,10 @@
  * role check for routes, the child-level rule (admin and analyst: all areas; manager: the areas
  * granted; member: never) and small-number suppression for members (counts of 1 to 5 shown as
  * `c`, and any percentage, rate or median resting on 1 to 5 records, by the rule of
- * analysis/suppression.ts that public reports follow). The server applies these on every route;
- * hiding a link is never the control.
+ * analysis/suppression.ts that public reports follow). `isSuppressed` is the rule for one figure
+ * on its own; what one figure gives away about another (secondary suppression) is worked out over
+ * all of a snapshot's figures by `viewerHiding` in model.ts. The server applies these on every
+ * route; hiding a link is never the control.
  */
 
 import type { IndicatorValue } from "../kpi/types.ts";

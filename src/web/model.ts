@@ -10,12 +10,12 @@
 import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { BenchmarkProblem, type BenchmarkResult, benchmark } from "../analysis/benchmarks.ts";
-import { buildDigest, DIGEST_GROUPS, type Digest, FLOW } from "../analysis/digest.ts";
+import { buildDigest, DIGEST_GROUPS, type Digest, digestPeriodIds, FLOW } from "../analysis/digest.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
-import { suppressList } from "../analysis/suppression.ts";
+import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type YearlyAverage, yearlyAverages } from "../analysis/trends.ts";
 import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
@@ -190,56 +190,112 @@ export function monthsTo(p: Period, n: number): string[] {
   return out;
 }
 
-/** A figure as a person reads it, or `c` when suppressed for this viewer. */
-export function shown(v: IndicatorValue | undefined, suppress: boolean): { text: string; suppressed: boolean } {
-  if (!v) return { text: "–", suppressed: false };
-  if (suppress && isSuppressed(v)) return { text: SUPPRESSED, suppressed: true };
-  return { text: v.value === null ? "–" : formatValue(v.value, v.unit), suppressed: false };
+/**
+ * Which figures a viewer sees as `c`. Analysts, managers and admins see every figure. Members (and
+ * anyone not signed in) see every figure the public report's rule would hide hidden, worked out
+ * from all of the authority's stored figures for the snapshot shown, not one figure at a time
+ * (analysis/suppression.ts, `suppressedKeysEveryPeriod`): a month that its quarter and the other
+ * months would give away, two percentages over the same records whose denominators differ by a
+ * few, the counts under a hidden percentage; and on every page, so no page gives away what another
+ * hides.
+ */
+export interface Hiding {
+  /** Whether this viewer sees anything suppressed at all. */
+  readonly on: boolean;
+  /** Whether the stored figure of an indicator for a period is shown as `c`, with its numerator and denominator. */
+  readonly hidden: (indicator: string, period: string) => boolean;
+}
+
+/** What analysts and managers see: everything. */
+export const SHOW_ALL: Hiding = { on: false, hidden: () => false };
+
+/** The members' view given the figures to hide ({@link figureKey}s). */
+export function hidingOf(keys: ReadonlySet<string>): Hiding {
+  return { on: true, hidden: (indicator, period) => keys.has(figureKey(indicator, period)) };
 }
 
 /**
- * A breakdown table as a viewer may see it. For members the categories' numerators, and their
- * denominators, are published with the overall figure as their total, so a single small count
- * could be worked out by subtraction: the DfE's secondary suppression (src/analysis/suppression.ts)
- * hides the next smallest as well, and a category's value goes with its counts.
+ * What a viewer sees of this authority's snapshot: for members the figures to hide, computed once
+ * per snapshot (and store generation) from every stored headline figure, then a set lookup.
  */
-export function breakdownShown(values: readonly IndicatorValue[], total: IndicatorValue | undefined, suppress: boolean): { category: string; value: string; numerator: string; denominator: string }[] {
-  const count = (v: IndicatorValue) => v.numerator ?? (v.unit === "count" ? v.value : null);
-  const plain = (n: number | null) => (n === null ? "" : Math.round(n).toLocaleString("en-GB"));
-  if (!suppress) return values.map((v) => ({ category: v.category ?? "", value: shown(v, false).text, numerator: plain(v.numerator), denominator: plain(v.denominator) }));
-  const listOf = (pick: (v: IndicatorValue) => number | null, whole: number | null | undefined) => {
-    const ns = values.map((v) => pick(v) ?? 0);
-    return values.some((v) => pick(v) !== null) ? suppressList(ns, whole ?? undefined).counts : values.map(() => false);
-  };
-  const nums = listOf(count, total ? count(total) : undefined);
-  const dens = listOf((v) => v.denominator, total?.denominator);
-  return values.map((v, i) => {
-    const hidden = nums[i]! || dens[i]! || (v.value !== null && isSuppressed(v));
+export function viewerHiding(ctx: WebContext, t: Target, suppress: boolean): Promise<Hiding> {
+  if (!suppress) return Promise.resolve(SHOW_ALL);
+  return cached(ctx, `hiding|${t.snapshot_id}|${t.la_code}`, async () => {
+    const values = (await storedValues(ctx.store, { snapshots: [t.snapshot_id] })).filter((v) => v.authority === t.la_code);
+    return hidingOf(suppressedKeysEveryPeriod(indicatorLibrary().list(), values));
+  });
+}
+
+/** Whether a stored headline figure is `c` for this viewer: a small count or a figure resting on one, or one the rule hides. */
+export function hides(h: Hiding, v: IndicatorValue | undefined): boolean {
+  return h.on && v !== undefined && (isSuppressed(v) || h.hidden(v.indicator, v.period));
+}
+
+/** A figure as a person reads it, or `c` when suppressed for this viewer. */
+export function shown(v: IndicatorValue | undefined, h: Hiding): { text: string; suppressed: boolean } {
+  if (!v) return { text: "–", suppressed: false };
+  if (v.value !== null && hides(h, v)) return { text: SUPPRESSED, suppressed: true };
+  return { text: v.value === null ? "–" : formatValue(v.value, v.unit), suppressed: false };
+}
+
+/** A count as a table shows it, or `c` when `hidden`. */
+function plainCount(n: number | null, hidden: boolean): string {
+  if (n === null) return "";
+  return hidden ? SUPPRESSED : Math.round(n).toLocaleString("en-GB");
+}
+
+/**
+ * A figure's numerator and denominator as this viewer sees them: for members `c` when small, and
+ * both whenever the figure is hidden (0 out of c would still say 0%; 20 out of 40 would say 50%).
+ */
+export function shownCounts(v: IndicatorValue | undefined, h: Hiding): { numerator: string; denominator: string } {
+  if (!v) return { numerator: "", denominator: "" };
+  const all = hides(h, v);
+  return { numerator: plainCount(v.numerator, all || (h.on && isSmallCount(v.numerator))), denominator: plainCount(v.denominator, all || (h.on && isSmallCount(v.denominator))) };
+}
+
+/**
+ * A breakdown table as a viewer may see it: `hidden` holds the categories to show as `c` (with
+ * their counts) as {@link categoryKey}s, from `breakdownHiding`; null shows everything.
+ */
+export function breakdownShown(values: readonly IndicatorValue[], hidden: ReadonlySet<string> | null): { category: string; value: string; numerator: string; denominator: string }[] {
+  return values.map((v) => {
+    const off = hidden?.has(categoryKey(v.period, v.category ?? "")) === true;
     return {
       category: v.category ?? "",
-      value: hidden ? SUPPRESSED : shown(v, false).text,
-      numerator: v.numerator === null ? "" : nums[i] ? SUPPRESSED : plain(v.numerator),
-      denominator: v.denominator === null ? "" : dens[i] ? SUPPRESSED : plain(v.denominator),
+      value: off && v.value !== null ? SUPPRESSED : v.value === null ? "–" : formatValue(v.value, v.unit),
+      numerator: plainCount(v.numerator, off),
+      denominator: plainCount(v.denominator, off),
     };
   });
 }
 
-/** Numerator or denominator for a table; hidden for members when small. */
-export function shownCount(n: number | null, suppress: boolean): string {
-  if (n === null) return "";
-  if (suppress && n >= 1 && n <= 5) return SUPPRESSED;
-  return Math.round(n).toLocaleString("en-GB");
+/**
+ * Which categories of an indicator's breakdown members see as `c`, every period at once: each
+ * period's categories protected with the headline figure as their total (a hidden headline
+ * counting as hidden), and each category's series over time (`suppressedCategories`). Cached per
+ * snapshot, indicator and breakdown.
+ */
+export function breakdownHiding(ctx: WebContext, t: Target, def: IndicatorDef, dim: string, headline: readonly IndicatorValue[], h: Hiding): Promise<{ values: IndicatorValue[]; hidden: Set<string> }> {
+  return cached(ctx, `bd-hiding|${t.snapshot_id}|${t.la_code}|${def.id}|${dim}`, async () => {
+    const values = (await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id], breakdown: dim })).filter((v) => v.authority === t.la_code);
+    const totals = new Map(headline.map((v) => [v.period, v]));
+    return { values, hidden: suppressedCategories(def, values, totals, (p) => hides(h, totals.get(p)) || h.hidden(def.id, p)) };
+  });
 }
 
 function improvementOf(polarity: string): "up" | "down" | "neutral" {
   return polarity === "higher" ? "up" : polarity === "lower" ? "down" : "neutral";
 }
 
-/** SPC on monthly values (at least 12, rebased at recording changes); null when it cannot be drawn. */
-export function spcOf(def: IndicatorDef, monthly: readonly IndicatorValue[], opts: { target?: number | undefined; breaks?: readonly string[]; suppress: boolean }): SpcResult | null {
+/**
+ * SPC on monthly values (at least 12, rebased at recording changes); null when it cannot be drawn,
+ * or when a month of it is hidden from this viewer (its points, limits and signals rest on it).
+ */
+export function spcOf(def: IndicatorDef, monthly: readonly IndicatorValue[], opts: { target?: number | undefined; breaks?: readonly string[]; hiding: Hiding }): SpcResult | null {
   const valued = monthly.filter((v) => v.value !== null);
   if (valued.length < 12) return null;
-  if (opts.suppress && valued.some((v) => isSuppressed(v))) return null;
+  if (valued.some((v) => hides(opts.hiding, v))) return null;
   const series = valued.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
   const rebase = (opts.breaks ?? []).filter((d) => d > series[1]!.date && d < series.at(-1)!.date);
   const improvement = improvementOf(def.polarity);
@@ -335,18 +391,19 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
     const targets = await goals(ctx);
     const notes = await annotationsOf(ctx, t.la_code);
     const bench = await comparisons(ctx, t);
+    const hiding = await viewerHiding(ctx, t, suppress);
     const tile = (def: IndicatorDef): Tile => {
       const v = by.get(`${def.id}|${period.id}`);
-      const s = shown(v, suppress);
+      const s = shown(v, hiding);
       const goal = targetFor(targets, def.id, period.id);
       const polarity = goal?.polarity ?? def.polarity;
       const value = v?.value ?? null;
       const monthly = months.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
-      const spc = spcOf(def, monthly, { target: goal?.target, breaks: seriesBreaks(annotationsFor(notes, def)).map((b) => b.date), suppress });
+      const spc = spcOf(def, monthly, { target: goal?.target, breaks: seriesBreaks(annotationsFor(notes, def)).map((b) => b.date), hiding });
       const hide = s.suppressed;
       const before = (id: string) => {
         const b = by.get(`${def.id}|${id}`);
-        return b && suppress && isSuppressed(b) ? undefined : b?.value;
+        return hides(hiding, b) ? undefined : b?.value;
       };
       return {
         def,
@@ -361,7 +418,7 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
         spcText: spc ? describeSpc(spc) : null,
         spark: months.map((m) => {
           const x = by.get(`${def.id}|${m}`);
-          return { date: parsePeriod(m)!.end, value: x && !(suppress && isSuppressed(x)) ? x.value : null };
+          return { date: parsePeriod(m)!.end, value: x && !hides(hiding, x) ? x.value : null };
         }),
         vsPrevious: value === null || hide ? null : direction(value, before(prev), polarity),
         vsLastYear: value === null || hide ? null : direction(value, before(lastYear), polarity),
@@ -394,22 +451,26 @@ export interface IndicatorDetail {
   readonly yearly: YearlyAverage[];
   readonly comparison: Comparison | undefined;
   readonly narrative: string | null;
-  readonly breakdowns: { readonly dim: string; readonly values: IndicatorValue[] }[];
+  /** Each breakdown's categories for the period, and (for members) those to show as `c`. */
+  readonly breakdowns: { readonly dim: string; readonly values: IndicatorValue[]; readonly hidden: ReadonlySet<string> | null }[];
+  /** Which figures this viewer sees as `c`. */
+  readonly hiding: Hiding;
 }
 
 /** Gather the indicator page for an authority and period. */
 export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, period: Period, suppress: boolean): Promise<IndicatorDetail> {
   return cached(ctx, `ind|${t.snapshot_id}|${def.id}|${period.id}|${suppress}`, async () => {
     const all = await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id] });
+    const hiding = await viewerHiding(ctx, t, suppress);
     const monthly = all.filter((v) => /^\d{4}-\d{2}$/.test(v.period) && parsePeriod(v.period)!.kind === "month" && v.period <= period.end.slice(0, 7));
     const goal = targetFor(await goals(ctx), def.id, period.id);
     const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
     const breaks = seriesBreaks(annotations);
-    const spc = spcOf(def, monthly, { target: goal?.target, breaks: breaks.map((b) => b.date), suppress });
+    const spc = spcOf(def, monthly, { target: goal?.target, breaks: breaks.map((b) => b.date), hiding });
     const current = all.find((v) => v.period === period.id);
     const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
     const years = all.filter((v) => parsePeriod(v.period)?.kind === "year" && parsePeriod(v.period)!.end <= period.end);
-    const hideYears = suppress && years.some((v) => isSuppressed(v));
+    const hideYears = years.some((v) => hides(hiding, v));
     const sentence = hideYears
       ? undefined
       : describeLatest(
@@ -417,9 +478,14 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
           years.map((v) => ({ period: v.period, value: v.value, numerator: v.numerator, denominator: v.denominator })),
           { breaks, ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}) },
         );
-    const breakdowns: { dim: string; values: IndicatorValue[] }[] = [];
+    const breakdowns: IndicatorDetail["breakdowns"][number][] = [];
     for (const dim of def.unit === "rate" ? [] : (def.breakdowns ?? [])) {
-      breakdowns.push({ dim, values: await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id], periods: [period.id], breakdown: dim }) });
+      if (!hiding.on) {
+        breakdowns.push({ dim, values: await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id], periods: [period.id], breakdown: dim }), hidden: null });
+        continue;
+      }
+      const b = await breakdownHiding(ctx, t, def, dim, all, hiding);
+      breakdowns.push({ dim, values: b.values.filter((v) => v.period === period.id), hidden: b.hidden });
     }
     return {
       def,
@@ -432,10 +498,12 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       goal,
       annotations,
       table,
-      yearly: suppress && monthly.some((v) => isSuppressed(v)) ? [] : yearlyAverages(monthly.map((v) => ({ period: v.period, value: v.value }))),
+      // A year's average times its months is its total: with a month hidden, it would give it away.
+      yearly: monthly.some((v) => hides(hiding, v)) ? [] : yearlyAverages(monthly.map((v) => ({ period: v.period, value: v.value }))),
       comparison: (await comparisons(ctx, t)).get(def.id),
       narrative: sentence ? renderSentence(sentence) : null,
       breakdowns,
+      hiding,
     };
   });
 }
@@ -451,12 +519,23 @@ export function commentsFor(ctx: WebContext, la: string, indicator: string, publ
   return cached(ctx, `com|${la}|${indicator}|${publishedOnly}`, () => listComments(ctx.store, { authority: la, indicator, publishedOnly }));
 }
 
-/** The early-warning digest (with browser-edited targets), for a period. */
+/**
+ * The early-warning digest (with browser-edited targets), for a period: a month judged by SPC; a
+ * quarter, financial year or rolling year judged month by month (each month against the months
+ * before it), as `lantern digest` does. Calendar years are not offered (the page's periods).
+ */
 export function digest(ctx: WebContext, t: Target, period: Period): Promise<Digest> {
   return cached(ctx, `digest|${t.snapshot_id}|${period.id}`, async () => {
-    const ids = [...new Set([...monthsTo(period, 36), period.id, previousPeriod(period).id, samePeriodLastYear(period).id])];
-    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: ids });
-    return buildDigest({ authority: t.la_code, period: period.id, indicators: indicatorLibrary().list(), values, targets: await goals(ctx), annotations: await annotationsOf(ctx, t.la_code) });
+    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: digestPeriodIds(period, { spcForEachMonth: true }) });
+    return buildDigest({
+      authority: t.la_code,
+      period: period.id,
+      indicators: indicatorLibrary().list(),
+      values,
+      targets: await goals(ctx),
+      annotations: await annotationsOf(ctx, t.la_code),
+      spcForEachMonth: true,
+    });
   });
 }
 
@@ -465,7 +544,7 @@ const DIGEST_LOOKBACK = 36;
 
 /** A digest group as a viewer sees it. */
 export type ShownGroup = Digest["groups"][number] & {
-  /** Titles of the flow measures whose SPC is not shown because a month of its series is a small number. */
+  /** Titles of the flow measures whose SPC is not shown because a month of its series is hidden (a small number, or one that would give one away). */
   readonly withheld: string[];
 };
 
@@ -474,27 +553,30 @@ export type ShownDigest = Omit<Digest, "groups"> & { readonly groups: ShownGroup
 
 /**
  * The digest as a viewer may see it. For members (`suppress`) no SPC signal comes from a series any
- * of whose months is a small number, the rule `spcOf` applies to the indicator page's chart: its
- * limits and its signal rest on the hidden figures. For a month, every SPC-charted (flow) measure
- * so left out is named, whether or not it signalled, so the list gives nothing away.
+ * of whose months they see as `c`, the rule `spcOf` applies to the indicator page's chart: its
+ * limits and its signal rest on the hidden figures, and its text quotes a month's figure. A quarter,
+ * year or rolling year is judged month by month, each month's series reaching back from it, so
+ * every month from the first one's lookback to the last judged month counts. Every SPC-charted
+ * (flow) measure so left out is named, whether or not it signalled, so the list gives nothing away;
+ * it is neither counted as judged nor listed as not judged. A RAG change on a hidden figure keeps
+ * its colours but not its number.
  */
 export function shownDigest(ctx: WebContext, t: Target, period: Period, suppress: boolean): Promise<ShownDigest> {
   return cached(ctx, `digest-shown|${t.snapshot_id}|${period.id}|${suppress}`, async () => {
     const d = await digest(ctx, t, period);
     if (!suppress) return { ...d, groups: d.groups.map((g) => ({ ...g, withheld: [] })) };
-    // A quarter or year may be judged month by month: its months' series reach back from its first month.
-    const months = monthsTo(period, DIGEST_LOOKBACK + periodsWithin(period.start, period.end, ["month"]).length - 1);
-    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: months });
-    const hidden = new Set(values.filter((v) => v.value !== null && isSuppressed(v)).map((v) => v.indicator));
+    const hiding = await viewerHiding(ctx, t, true);
+    const last = d.spcMonths.at(-1);
+    const months = last ? monthsTo(parsePeriod(last)!, DIGEST_LOOKBACK + d.spcMonths.length - 1) : [];
     const defs = indicatorLibrary().list();
+    const hidden = new Set(defs.filter((def) => months.some((m) => hiding.hidden(def.id, m))).map((def) => def.id));
     const groups = d.groups.map((g) => {
-      const signals = g.signals.filter((x) => x.kind !== "spc" || !hidden.has(x.indicator));
       const areas: readonly string[] = DIGEST_GROUPS.find((x) => x.id === g.id)?.areas ?? [];
-      const withheld =
-        period.kind === "month"
-          ? defs.filter((def) => def.measure === "flow" && hidden.has(def.id) && areas.includes(def.area)).map((def) => def.title)
-          : [];
-      return { ...g, signals, withheld };
+      const signals = g.signals
+        .filter((x) => x.kind !== "spc" || !hidden.has(x.indicator))
+        .map((x) => (x.kind === "rag" && hiding.hidden(x.indicator, period.id) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x));
+      const withheld = defs.filter((def) => def.measure === "flow" && hidden.has(def.id) && areas.includes(def.area)).map((def) => def.title);
+      return { ...g, signals, judged: g.judged.filter((id) => !hidden.has(id)), notJudged: g.notJudged.filter((n) => !hidden.has(n.indicator)), withheld };
     });
     return { ...d, groups, alarming: groups.reduce((n, g) => n + g.signals.filter((x) => x.severity === 3).length, 0) };
   });
@@ -517,15 +599,28 @@ export interface FlowRow {
 /** The flow from contacts to care for a period (the digest's stages and conversions). */
 export async function systemFlow(ctx: WebContext, t: Target, period: Period, suppress: boolean): Promise<FlowRow[]> {
   const d = await digest(ctx, t, period);
-  const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: [period.id], indicators: FLOW.map((f) => f.indicator) });
-  const rows = d.flow.map((f) => {
-    const v = values.find((x) => x.indicator === f.indicator);
-    const s = shown(v, suppress);
-    return { stage: f.stage, indicator: f.indicator, from: f.from?.stage ?? null, value: v, text: s.text, suppressed: s.suppressed, conversion: f.conversion, conversionLastYear: f.conversionLastYear };
+  const hiding = await viewerHiding(ctx, t, suppress);
+  const lastYear = samePeriodLastYear(period).id;
+  const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: [period.id, lastYear], indicators: FLOW.map((f) => f.indicator) });
+  const at = (indicator: string, p: string) => values.find((x) => x.indicator === indicator && x.period === p);
+  return d.flow.map((f) => {
+    const v = at(f.indicator, period.id);
+    const s = shown(v, hiding);
+    // A conversion is one stage's count over another's: hide it when either is hidden, in this
+    // period or (for the year earlier's) in that one, or it and the one shown give the other away.
+    const off = (p: string) => hides(hiding, at(f.indicator, p)) || (f.from !== null && hides(hiding, at(f.from.indicator, p)));
+    const now = s.suppressed || off(period.id);
+    return {
+      stage: f.stage,
+      indicator: f.indicator,
+      from: f.from?.stage ?? null,
+      value: v,
+      text: s.text,
+      suppressed: s.suppressed,
+      conversion: now ? null : f.conversion,
+      conversionLastYear: now || off(lastYear) ? null : f.conversionLastYear,
+    };
   });
-  // A conversion rests on both stages' counts: hide it when either is hidden.
-  const hidden = new Set(rows.filter((r) => r.suppressed).map((r) => r.stage));
-  return rows.map((r) => (r.suppressed || (r.from !== null && hidden.has(r.from)) ? { ...r, conversion: null, conversionLastYear: null } : r));
 }
 
 /** A figure that changed between two loads of the same authority. */

@@ -427,22 +427,30 @@ describe("figures with no value", () => {
   });
 });
 
+/** What members may not see: every figure the members' rule hides (analysis/suppression.ts), from the store, and whether an indicator's series from `first` back 36 months to `last` holds one. */
+async function membersHide(from: Store): Promise<{ hidden: Set<string>; hiddenSeries: (indicator: string, first: string, last?: string) => boolean }> {
+  const { indicatorLibrary } = await import("../kpi/library/index.ts");
+  const { storedValues } = await import("../kpi/compute.ts");
+  const { suppressedKeysEveryPeriod } = await import("../analysis/suppression.ts");
+  const { parsePeriod, previousPeriod } = await import("../calendar/periods.ts");
+  const hidden = suppressedKeysEveryPeriod(indicatorLibrary().list(), await storedValues(from, { snapshots: [1] }));
+  const hiddenSeries = (indicator: string, first: string, last = first) => {
+    let from = parsePeriod(first)!;
+    for (let i = 0; i < 35; i++) from = previousPeriod(from);
+    for (let p = parsePeriod(last)!; p.id >= from.id; p = previousPeriod(p)) if (hidden.has(`${indicator}|${p.id}`)) return true;
+    return false;
+  };
+  return { hidden, hiddenSeries };
+}
+
+const spcRows = (body: string) => [...body.matchAll(/href="\/indicators\/([a-z0-9_]+)\?[^"]*">[^<]*<\/a><\/th><td class="govuk-table__cell">special cause[^<]*<\/td><td[^>]*>[^<]*<\/td><td[^>]*>([^<]*)</g)].map((m) => ({ indicator: m[1]!, text: m[2]! }));
+
 describe("early warning for members", () => {
   test("no SPC signal or process limit comes from a series any of whose months is a small number, and the page says so", async () => {
     const { indicatorLibrary } = await import("../kpi/library/index.ts");
-    const { isSuppressed } = await import("./access.ts");
     const { parsePeriod, previousPeriod } = await import("../calendar/periods.ts");
     const lib = indicatorLibrary();
-    const rows = await store.all<{ indicator_id: string; period_id: string; value: number | null; numerator: number | null; denominator: number | null }>(
-      `SELECT indicator_id, period_id, value, numerator, denominator FROM lantern_indicator_value WHERE breakdown = '' AND snapshot_id = 1`,
-    );
-    const small = new Set(rows.filter((r) => parsePeriod(r.period_id)?.kind === "month" && isSuppressed({ ...r, unit: lib.get(r.indicator_id)!.unit })).map((r) => `${r.indicator_id}|${r.period_id}`));
-    const hiddenSeries = (indicator: string, month: string) => {
-      let p = parsePeriod(month)!;
-      for (let i = 0; i < 36; i++, p = previousPeriod(p)) if (small.has(`${indicator}|${p.id}`)) return true;
-      return false;
-    };
-    const spcRows = (body: string) => [...body.matchAll(/href="\/indicators\/([a-z0-9_]+)\?[^"]*">[^<]*<\/a><\/th><td class="govuk-table__cell">special cause[^<]*<\/td><td[^>]*>[^<]*<\/td><td[^>]*>([^<]*)</g)].map((m) => ({ indicator: m[1]!, text: m[2]! }));
+    const { hiddenSeries } = await membersHide(store);
     let checked = 0;
     let p = parsePeriod("2026-09")!;
     for (let i = 0; i < 12 && checked < 2; i++, p = previousPeriod(p)) {
@@ -461,6 +469,148 @@ describe("early warning for members", () => {
       for (const s of analyst.filter((x) => !hiddenSeries(x.indicator, p.id))) assert.ok(seen.includes(s.indicator), `${p.id} ${s.indicator} is still shown`);
     }
     assert.ok(checked > 0, "the demo has a month whose SPC signal rests on a series with a small number");
+  });
+
+  test("a quarter is judged month by month: its months' signals are listed, and for a member those resting on hidden months are not (the demo)", async () => {
+    const { indicatorLibrary } = await import("../kpi/library/index.ts");
+    const { parsePeriod, periodsWithin, previousPeriod } = await import("../calendar/periods.ts");
+    const lib = indicatorLibrary();
+    const { hiddenSeries } = await membersHide(store);
+    let checked = 0;
+    let q = parsePeriod("2026-27-Q2")!;
+    for (let i = 0; i < 12 && checked < 2; i++, q = previousPeriod(q)) {
+      const months = periodsWithin(q.start, q.end, ["month"]).map((m) => m.id);
+      const analystPage = (await get(`/early-warning?period=${q.id}`, "analyst")).body;
+      assert.doesNotMatch(analystPage, /computed for months|pick a month/, "a quarter's SPC is not refused");
+      assert.match(analystPage, new RegExp(`SPC signals are monthly: ${parsePeriod(months[0]!)!.label} to ${parsePeriod(months[2]!)!.label}, each month judged against the months before it`));
+      const analyst = spcRows(analystPage);
+      // Each signal names the months of the quarter it came from.
+      for (const s of analyst) assert.match(s.text, new RegExp(`\\(monthly SPC\\): .*(${months.map((m) => parsePeriod(m)!.label).join("|")})`), s.text);
+      const withheld = analyst.filter((s) => hiddenSeries(s.indicator, months[0]!, months[2]!));
+      const kept = analyst.filter((s) => !hiddenSeries(s.indicator, months[0]!, months[2]!));
+      if (!withheld.length) continue;
+      checked++;
+      const member = (await get(`/early-warning?period=${q.id}`, "member")).body;
+      const seen = spcRows(member).map((s) => s.indicator);
+      for (const s of withheld) {
+        assert.ok(!seen.includes(s.indicator), `${q.id} ${s.indicator}: its signal is not shown`);
+        assert.ok(!member.includes(s.text), `${q.id} ${s.indicator}: nor its text`);
+        assert.match(member, new RegExp(`Not shown because of small numbers: SPC signals and process limits for [^<]*${lib.get(s.indicator)!.title}`), `${q.id} ${s.indicator}: the page says why`);
+      }
+      for (const s of kept) assert.ok(seen.includes(s.indicator), `${q.id} ${s.indicator} is still shown`);
+    }
+    assert.ok(checked > 0, "the demo has a quarter with SPC signals on series with hidden months");
+  });
+
+  test("what SPC could not judge is named with the reason, never an all-clear; a calendar year is refused", async () => {
+    // The first quarter of data: no month has 12 months before it.
+    const first = (await get("/early-warning?period=2020-21-Q1", "analyst")).body;
+    assert.match(first, /Not enough months to judge\./);
+    assert.match(first, /SPC could judge no indicator/);
+    assert.doesNotMatch(first, /Nothing unusual/);
+    // A year later some are judged, and what is not is named with its reason.
+    const later = (await get("/early-warning?period=2021-22", "analyst")).body;
+    assert.match(later, /Nothing unusual in the \d+ indicators? judged|special cause/);
+    const calendar = await get("/early-warning?period=2025", "member");
+    assert.equal(calendar.statusCode, 404);
+    assert.match(calendar.body, /The early warning is not given for a calendar year/);
+    assert.match(calendar.body, /12m-2025-12/);
+  });
+});
+
+describe("members cannot work out a hidden figure from the figures beside it", () => {
+  // A store of its own, whose figures are set here before any page is cached.
+  let app2: FastifyInstance;
+  let store2: Store;
+  let close2: () => Promise<void>;
+  const get2 = (url: string, user: Role) => app2.inject({ method: "GET", url, headers: { "x-test-user": user } });
+  const valueShown = (body: string) => /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">([^<]*)</.exec(body)?.[1];
+  const countsOf = (body: string) => [...body.matchAll(/<dt class="govuk-summary-list__key">(Numerator|Denominator)<\/dt><dd class="govuk-summary-list__value">([^<]*)</g)].map((m) => m[2]);
+  /** A row of the values-by-period table: value, numerator, denominator. */
+  const rowOf = (body: string, label: string) => {
+    const table = /<table[^>]*id="values-table"[\s\S]*?<\/table>/.exec(body)?.[0] ?? "";
+    const row = new RegExp(`<th scope="row" class="govuk-table__header">${label}</th>((?:<td[^>]*>[^<]*</td>)+)`).exec(table)?.[1] ?? "";
+    return [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+  };
+  const set = (indicator: string, period: string, value: number, numerator: number, denominator: number | null) =>
+    store2.run(`UPDATE lantern_indicator_value SET value = $1, numerator = $2, denominator = $3 WHERE snapshot_id = 1 AND breakdown = '' AND indicator_id = $4 AND period_id = $5`, [value, numerator, denominator, indicator, period]);
+
+  before(async () => {
+    ({ app: app2, store: store2, close: close2 } = await demoApp());
+    // EHC plan requests in 2024-25: April 3, May 10, June 12, then 20 a month. April alone
+    // would be Q1 (25) less May and June, so May, the next smallest, is hidden as well.
+    const months = ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"];
+    const counts = [3, 10, 12, 20, 20, 20, 20, 20, 20, 20, 20, 20];
+    for (const [i, m] of months.entries()) await set("ehcp_requests", m, counts[i]!, counts[i]!, null);
+    for (const [q, n] of [["2024-25-Q1", 25], ["2024-25-Q2", 60], ["2024-25-Q3", 60], ["2024-25-Q4", 60], ["2024-25", 205]] as const) await set("ehcp_requests", q, n, n, null);
+    // Care leavers in May 2024: 20 of 40 in education, employment or training, and 20 of 37
+    // leaving out those unable to be: the 3 unable are the difference.
+    await set("cl_eet_pct", "2024-05", 50, 20, 40);
+    await set("cl_eet_excl_unable_pct", "2024-05", (100 * 20) / 37, 20, 37);
+    // Contacts and referrals, every month of the data: about 100 a month, then 200 a month from
+    // October to December 2025 (special cause in each month of 2025-26 Q3). Referrals alone has a
+    // month of 3, in October 2024, within every Q3 month's 36 months of history.
+    const { periodsWithin } = await import("../calendar/periods.ts");
+    for (const [i, m] of periodsWithin("2020-04-01", "2026-09-30", ["month"]).entries()) {
+      const n = m.id >= "2025-10" && m.id <= "2025-12" ? 200 : 100 + ((i * 7) % 11) - 5;
+      await set("contacts", m.id, n, n, null);
+      await set("referrals", m.id, m.id === "2024-10" ? 3 : n, m.id === "2024-10" ? 3 : n, null);
+    }
+    const check = await store2.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_indicator_value WHERE snapshot_id = 1 AND breakdown = '' AND ((indicator_id = 'ehcp_requests' AND value IN (3, 10, 12, 20, 25, 60, 205)) OR (indicator_id LIKE 'cl_eet%' AND numerator = 20))`);
+    assert.ok(Number(check[0]!.n) >= 19, "the figures were set");
+  });
+  after(async () => {
+    await close2();
+  });
+
+  test("a month that its quarter and the other months would give away is c for a member, on every page; an analyst sees it", async () => {
+    const analyst = (await get2("/indicators/ehcp_requests?period=2024-05", "analyst")).body;
+    assert.equal(valueShown(analyst), "10");
+    const months = (body: string) => ["April 2024", "May 2024", "June 2024"].map((m) => rowOf(body, m)[0]);
+    assert.deepEqual(months((await get2("/indicators/ehcp_requests?period=2024-06", "analyst")).body), ["3", "10", "12"]);
+    const member = (await get2("/indicators/ehcp_requests?period=2024-05", "member")).body;
+    assert.equal(valueShown(member), "c", "May is not small, but would give April away");
+    assert.deepEqual(months((await get2("/indicators/ehcp_requests?period=2024-06", "member")).body), ["c", "c", "12"]);
+    // The quarter is still shown: with May shown, April would be 25 − 10 − 12.
+    assert.equal(valueShown((await get2("/indicators/ehcp_requests?period=2024-25-Q1", "member")).body), "25");
+    // Nor does the chart plot it: a series with a hidden month has no SPC chart for a member.
+    assert.doesNotMatch(member, /id="spc-chart"/);
+    assert.match(analyst, /id="spc-chart"/);
+    // The CSV download and the dashboard tile say the same.
+    const csv = (await get2("/indicators/ehcp_requests.csv", "member")).body;
+    assert.match(csv, /,ehcp_requests,2024-05,c,c,,count,/);
+    assert.match((await get2("/indicators/ehcp_requests.csv", "analyst")).body, /,ehcp_requests,2024-05,10,10,,count,/);
+    const tile = (body: string) => /href="\/indicators\/ehcp_requests\?[^"]*">[^<]*<\/a><\/h3>\s*<p class="lantern-tile__value">([^ <]*)/.exec(body)?.[1];
+    assert.equal(tile((await get2("/?period=2024-05", "member")).body), "c");
+    assert.equal(tile((await get2("/?period=2024-05", "analyst")).body), "10");
+    // The twelve months to May 2025 hold May 2024 no more: the rolling year to April 2025 would give it away with the months shown.
+    assert.equal(valueShown((await get2("/indicators/ehcp_requests?period=12m-2025-04", "member")).body), "c");
+  });
+
+  test("a quarter's early warning lists the signals of its months; a member sees those whose series are shown and not those resting on a hidden month", async () => {
+    const signals = (body: string) => spcRows(body).filter((s) => s.indicator === "contacts" || s.indicator === "referrals");
+    const analyst = signals((await get2("/early-warning?period=2025-26-Q3", "analyst")).body);
+    assert.deepEqual(analyst.map((s) => s.indicator).sort(), ["contacts", "referrals"]);
+    for (const s of analyst) assert.match(s.text, /\(monthly SPC\): special cause[^:]* in October 2025, November 2025 and December 2025\. 200 in December 2025/, s.text);
+    const memberPage = (await get2("/early-warning?period=2025-26-Q3", "member")).body;
+    assert.deepEqual(signals(memberPage).map((s) => s.indicator), ["contacts"]);
+    assert.match(memberPage, /Not shown because of small numbers: SPC signals and process limits for [^<]*Referrals/);
+    assert.ok(!memberPage.includes(analyst.find((s) => s.indicator === "referrals")!.text));
+    // A month's page judges that month alone, as before.
+    assert.deepEqual(signals((await get2("/early-warning?period=2025-11", "member")).body).map((s) => s.indicator), ["contacts"]);
+  });
+
+  test("two percentages over the same records whose denominators differ by 3 are both c for a member, with their counts; an analyst sees them", async () => {
+    for (const [id, pct, den] of [["cl_eet_pct", "50.0%", "40"], ["cl_eet_excl_unable_pct", "54.1%", "37"]] as const) {
+      const analyst = (await get2(`/indicators/${id}?period=2024-05`, "analyst")).body;
+      assert.equal(valueShown(analyst), pct, id);
+      assert.deepEqual(countsOf(analyst), ["20", den], id);
+      const member = (await get2(`/indicators/${id}?period=2024-05`, "member")).body;
+      assert.equal(valueShown(member), "c", `${id}: neither figure is small, but together they give the 3 away`);
+      assert.deepEqual(countsOf(member), ["c", "c"], `${id}: nor its counts`);
+      assert.deepEqual(rowOf(member, "May 2024"), ["c", "c", "c"], id);
+      assert.match((await get2(`/indicators/${id}.csv`, "member")).body, new RegExp(`,${id},2024-05,c,c,c,percent,`));
+    }
   });
 });
 

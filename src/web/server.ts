@@ -54,9 +54,10 @@ import {
   resolvePeriod,
   revisions,
   shown,
-  shownCount,
+  shownCounts,
   shownDigest,
   systemFlow,
+  viewerHiding,
   type WebContext,
 } from "./model.ts";
 import { dashboardBody } from "./pages/dashboard.ts";
@@ -386,13 +387,14 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     if (!s) return reply;
     const user = request.user!;
     const suppress = suppresses(user);
-    const all = await ctx.gate.read(() => storedValues(ctx.store, { snapshots: [s.t.snapshot_id], indicators: [def.id] }));
+    const [all, hiding] = await ctx.gate.read(async () => [await storedValues(ctx.store, { snapshots: [s.t.snapshot_id], indicators: [def.id] }), await viewerHiding(ctx, s.t, suppress)] as const);
     const cell = (x: string) => (/[",\n]/.test(x) ? `"${x.replaceAll('"', '""')}"` : x);
     const lines = ["authority,indicator,period,value,numerator,denominator,unit,snapshot"];
     for (const v of all) {
-      const sv = shown(v, suppress);
+      const sv = shown(v, hiding);
       const value = sv.suppressed ? "c" : v.value === null ? "" : String(v.value);
-      lines.push([v.authority, v.indicator, v.period, value, shownCount(v.numerator, suppress).replaceAll(",", ""), shownCount(v.denominator, suppress).replaceAll(",", ""), v.unit, String(v.snapshot)].map(cell).join(","));
+      const counts = shownCounts(v, hiding);
+      lines.push([v.authority, v.indicator, v.period, value, counts.numerator.replaceAll(",", ""), counts.denominator.replaceAll(",", ""), v.unit, String(v.snapshot)].map(cell).join(","));
     }
     await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "export.csv", la_code: s.t.la_code, detail: { indicator: def.id, rows: all.length, suppressed: suppress, via: "web" } }));
     return reply
@@ -470,14 +472,23 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   });
 
   app.get("/early-warning", { preHandler: everyone }, async (request, reply) => {
+    // A calendar year is refused as `lantern digest` refuses it, pointing at the rolling year to December.
+    const q = request.query as Record<string, unknown>;
+    const asked = typeof q["period"] === "string" ? parsePeriod(q["period"].trim()) : undefined;
+    if (asked?.kind === "calendar") {
+      const t = await authorityOf(request, reply, q["la"]);
+      if (!t) return reply;
+      const r = resolvePeriod(t, asked.id, PAGE_KINDS, "Early warning");
+      if ("status" in r) {
+        const message = `The early warning is not given for a calendar year: the flow from contacts to care and most indicators are counted for months, financial quarters and years, and rolling years. For January to December ${asked.id}, choose the 12 months to December ${asked.id} (12m-${asked.id}-12).`;
+        return periodRefused(request, reply, t, { ...r, title: `No early warning for ${asked.label}`, message }, {});
+      }
+    }
     const s = await scope(request, reply, { subject: "Early warning" });
     if (!s) return reply;
     const suppress = suppresses(request.user);
-    const [d, rows, dash] = await ctx.gate.read(async () => [await shownDigest(ctx, s.t, s.period, suppress), await systemFlow(ctx, s.t, s.period, suppress), await dashboard(ctx, s.t, s.period, suppress)] as const);
-    // Members see every RAG change, but not the numbers of one whose figure rests on a small number.
-    const small = new Set(dash.areas.flatMap((a) => a.tiles.filter((x) => x.suppressed).map((x) => x.def.id)));
-    const forViewer = suppress ? { ...d, groups: d.groups.map((g) => ({ ...g, signals: g.signals.map((x) => (small.has(x.indicator) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x)) })) } : d;
-    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request, "/early-warning", earlyWarningBody(s.t, s.period, forViewer, rows));
+    const [d, rows] = await ctx.gate.read(async () => [await shownDigest(ctx, s.t, s.period, suppress), await systemFlow(ctx, s.t, s.period, suppress)] as const);
+    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request, "/early-warning", earlyWarningBody(s.t, s.period, d, rows));
   });
 
   const analysts = allow("admin", "analyst");

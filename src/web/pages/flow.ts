@@ -2,14 +2,16 @@
  * @module
  * The system flow (contacts → referrals → assessments → section 47 → conferences → plans →
  * care, with counts and conversions) and the early-warning digest, for the period picked. Both
- * come from analysis/digest.ts, as `lantern digest` shows them.
+ * come from analysis/digest.ts, as `lantern digest` shows them: a quarter, year or rolling year is
+ * judged by the monthly SPC month by month, and what SPC could not judge is named with the reason.
  */
 
 import { barChartSvg } from "../../render/charts.ts";
 import { type Html, html, raw } from "../html.ts";
 import { periodPicker, qs, table } from "../layout.ts";
-import type { FlowRow, ShownDigest } from "../model.ts";
-import type { Period } from "../../calendar/periods.ts";
+import type { FlowRow, ShownDigest, ShownGroup } from "../model.ts";
+import { type Period, parsePeriod } from "../../calendar/periods.ts";
+import { NOT_JUDGED, type NotJudgedReason } from "../../analysis/digest.ts";
 import type { Target } from "../../kpi/engine.ts";
 
 function pct(x: number | null): string {
@@ -43,16 +45,68 @@ ${flowSection(t, period, rows)}`;
 
 const SEVERITY = { 3: "Look at first", 2: "Watch", 1: "Improvement" } as Record<number, string>;
 
+function monthLabel(id: string): string {
+  return parsePeriod(id)?.label ?? id;
+}
+
+/** Months as runs: "April 2025 to June 2025, September 2025". */
+function monthRuns(ids: readonly string[], all: readonly string[]): string {
+  const runs: string[][] = [];
+  for (const id of ids) {
+    const run = runs.at(-1);
+    if (run && all.indexOf(id) === all.indexOf(run.at(-1)!) + 1) run.push(id);
+    else runs.push([id]);
+  }
+  return runs.map((r) => (r.length === 1 ? monthLabel(r[0]!) : `${monthLabel(r[0]!)} to ${monthLabel(r.at(-1)!)}`)).join(", ");
+}
+
+/**
+ * What a group says besides its signals, as `lantern digest` says it: "nothing unusual" only when
+ * the SPC judged something and found nothing, and every indicator it could not judge named with
+ * the reason (and, for a quarter or year, the months when only some could not be judged). Never an
+ * all-clear for what was not judged.
+ */
+export function notJudgedLines(d: ShownDigest, g: ShownGroup): string[] {
+  const out: string[] = [];
+  const byReason = new Map<string, { reason: NotJudgedReason; months: readonly string[]; titles: string[] }>();
+  for (const n of g.notJudged) {
+    const key = `${n.reason}|${n.months.join(",")}`;
+    const entry = byReason.get(key) ?? byReason.set(key, { reason: n.reason, months: n.months, titles: [] }).get(key)!;
+    entry.titles.push(n.title);
+  }
+  if (!g.signals.length) {
+    if (g.judged.length) out.push(`Nothing unusual in the ${g.judged.length} indicator${g.judged.length === 1 ? "" : "s"} judged.`);
+    else if (g.notJudged.length && g.notJudged.every((n) => n.reason === "few_months" && n.months.length === d.spcMonths.length)) return ["Not enough months to judge."];
+    else if (g.withheld.length) out.push("No signals shown.");
+    else if (!g.notJudged.length) out.push("Nothing here is charted (SPC is not run on stocks).");
+  }
+  for (const { reason, months, titles } of byReason.values()) {
+    const when = months.length < d.spcMonths.length ? ` in ${monthRuns(months, d.spcMonths)}` : "";
+    const words = NOT_JUDGED[reason];
+    out.push(`${words[0]!.toUpperCase()}${words.slice(1)}${when}: ${titles.join("; ")}.`);
+  }
+  return out;
+}
+
+function notJudgedList(d: ShownDigest, g: ShownGroup): Html | string {
+  const lines = notJudgedLines(d, g);
+  return lines.length ? html`<ul class="govuk-list lantern-not-judged">${lines.map((l) => html`<li>${l}</li>`)}</ul>` : "";
+}
+
 /** The early-warning page's main content. */
 export function earlyWarningBody(t: Target, period: Period, d: ShownDigest, rows: readonly FlowRow[]): Html {
+  const judgedAny = d.groups.some((g) => g.judged.length);
+  const first = d.spcMonths[0];
+  const last = d.spcMonths.at(-1);
   return html`<h1 class="govuk-heading-l">Early warning <span class="govuk-caption-l">${t.la_code} · ${period.label}</span></h1>
 ${periodPicker(t, period, "/early-warning")}
-<p class="govuk-body">Every special-cause signal (SPC on monthly values; months only) and every change of RAG rating, grouped as a committee reads them, most serious first. ${d.alarming ? html`<strong>${d.alarming} signal${d.alarming === 1 ? "" : "s"} to look at first.</strong>` : "Nothing to look at first."}</p>
-${period.kind !== "month" ? html`<div class="govuk-inset-text">SPC signals are computed for months; pick a month to see them. RAG changes are shown for any period.</div>` : ""}
+<p class="govuk-body">Every special-cause signal (SPC on each flow measure's monthly values) and every change of RAG rating, grouped as a committee reads them, most serious first. ${d.alarming ? html`<strong>${d.alarming} signal${d.alarming === 1 ? "" : "s"} to look at first.</strong>` : "Nothing to look at first."}${judgedAny ? "" : html` <strong>SPC could judge no indicator.</strong>`}</p>
+${first && last && d.spcMonths.length > 1 ? html`<div class="govuk-inset-text" id="spc-months">SPC signals are monthly: ${monthLabel(first)} to ${monthLabel(last)}, each month judged against the months before it, as that month's own early warning judges it. Each signal names the months it came from. RAG changes compare ${period.label} with the period before.</div>` : ""}
 ${d.groups.map(
   (g) => html`<h2 class="govuk-heading-m">${g.title}</h2>
-${g.signals.length ? table({ caption: `${g.title}: signals`, head: ["Indicator", "Signal", "Severity", "What it means"], rows: g.signals.map((s) => [html`<a class="govuk-link" href="/indicators/${s.indicator}?${qs(t, period)}">${s.title}</a>`, s.label, SEVERITY[s.severity] ?? "", s.text]) }) : html`<p class="govuk-body">No signals${g.withheld?.length ? " shown" : ""}.</p>`}
-${g.withheld?.length ? html`<p class="govuk-body lantern-withheld">Not shown because of small numbers: SPC signals and process limits for ${g.withheld.join("; ")}. Some months of ${g.withheld.length === 1 ? "this series rest" : "these series rest"} on 1 to 5 children or records, which are not shown, so the chart and its signals are not shown either.</p>` : ""}`,
+${g.signals.length ? table({ caption: `${g.title}: signals`, head: ["Indicator", "Signal", "Severity", "What it means"], rows: g.signals.map((s) => [html`<a class="govuk-link" href="/indicators/${s.indicator}?${qs(t, period)}">${s.title}</a>`, s.label, SEVERITY[s.severity] ?? "", s.text]) }) : ""}
+${notJudgedList(d, g)}
+${g.withheld.length ? html`<p class="govuk-body lantern-withheld">Not shown because of small numbers: SPC signals and process limits for ${g.withheld.join("; ")}. Some months of ${g.withheld.length === 1 ? "this series are" : "these series are"} not shown (1 to 5 children or records, or figures that would give such a number away), so the chart and its signals are not shown either.</p>` : ""}`,
 )}
 <h2 class="govuk-heading-m">The flow from contacts to care</h2>
 ${flowSection(t, period, rows)}`;

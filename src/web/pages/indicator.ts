@@ -15,7 +15,7 @@ import { spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
 import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, table } from "../layout.ts";
-import { breakdownShown, type IndicatorDetail, PAGE_KINDS, shown, shownCount } from "../model.ts";
+import { breakdownShown, type Hiding, type IndicatorDetail, PAGE_KINDS, shown, shownCounts } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
 import { hasRecords } from "./records.ts";
 import { ASSURANCE_ICONS } from "../../analysis/spc.ts";
@@ -42,13 +42,16 @@ function label(period: string): string {
   return parsePeriod(period)?.label ?? period;
 }
 
-function valuesTable(rows: readonly IndicatorValue[], suppress: boolean, caption: string, id: string): Html {
+function valuesTable(rows: readonly IndicatorValue[], hiding: Hiding, caption: string, id: string): Html {
   return table({
     id,
     caption,
     head: ["Period", "Value", "Numerator", "Denominator"],
     numeric: [1, 2, 3],
-    rows: [...rows].reverse().map((v) => [label(v.period), shown(v, suppress).text, shownCount(v.numerator, suppress), shownCount(v.denominator, suppress)]),
+    rows: [...rows].reverse().map((v) => {
+      const counts = shownCounts(v, hiding);
+      return [label(v.period), shown(v, hiding).text, counts.numerator, counts.denominator];
+    }),
     small: true,
   });
 }
@@ -59,7 +62,7 @@ const charts = new WeakMap<IndicatorDetail, string>();
 function spcSection(d: IndicatorDetail, p: IndicatorPermissions): Html {
   const spc = d.spc;
   if (!spc) {
-    return html`<p class="govuk-body">${p.suppress && d.monthly.length >= 12 ? "The chart is not shown because some months rest on small numbers." : "There are not enough monthly values (12 or more) for an SPC chart."}</p>`;
+    return html`<p class="govuk-body">${p.suppress && d.monthly.length >= 12 ? "The chart is not shown because some of its months are not shown: small numbers, or figures that would give one away." : "There are not enough monthly values (12 or more) for an SPC chart."}</p>`;
   }
   const labels = new Map(d.monthly.map((v) => [parsePeriod(v.period)!.end, parsePeriod(v.period)!.label]));
   const text = describeSpc(spc);
@@ -103,13 +106,13 @@ ${table({
 </details>`;
 }
 
-function benchmarkPanel(d: IndicatorDetail, suppress: boolean): Html {
+function benchmarkPanel(d: IndicatorDetail): Html {
   const c = d.comparison;
   if (!c) return html`<p class="govuk-body">No national benchmark: the DfE does not publish this measure for every authority.</p>`;
   const r = c.result;
   const u = d.def.unit;
   const rows: [string, string][] = [
-    [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? shown(c.own, suppress).text : published(r.own.value, u)],
+    [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? shown(c.own, d.hiding).text : published(r.own.value, u)],
     ["England", published(r.england, u)],
     ...(r.region ? [[r.region.name, published(r.region.value, u)] as [string, string]] : []),
     ["Statistical neighbours' mean", r.neighbourMean === null ? "–" : `${formatValue(r.neighbourMean, u)} (${r.neighboursWithValue} of ${r.neighbourCount})`],
@@ -166,7 +169,8 @@ ${error ? html`<p class="govuk-error-message" id="comment-body-error"><span clas
 /** The indicator page's main content; `entered` re-shows a refused comment with its error. */
 export function indicatorBody(d: IndicatorDetail, comments: readonly Comment[], p: IndicatorPermissions, entered?: CommentForm): Html {
   const v = d.current;
-  const s = shown(v, p.suppress);
+  const s = shown(v, d.hiding);
+  const counts = shownCounts(v, d.hiding);
   const goal = d.goal;
   const r = goal && v?.value !== null && v?.value !== undefined && !s.suppressed ? rag(v.value, goal, goal.polarity ?? d.def.polarity) : null;
   const base = `/indicators/${encodeURIComponent(d.def.id)}`;
@@ -178,7 +182,7 @@ ${entered?.error ? errorSummary("The comment was not saved", [html`<a href="#com
 ${periodPicker(d.target, d.period, base, {}, d.def.periods)}
 ${summaryList([
   ["Value", html`${s.text}${d.reason && !s.suppressed ? html` (${d.reason})` : ""}`],
-  ...(d.def.unit === "count" ? [] : ([["Numerator", shownCount(v?.numerator ?? null, p.suppress)], ["Denominator", shownCount(v?.denominator ?? null, p.suppress)]] as [string, string][])),
+  ...(d.def.unit === "count" ? [] : ([["Numerator", counts.numerator], ["Denominator", counts.denominator]] as [string, string][])),
   ["Target", goal ? html`${formatValue(goal.target, d.def.unit)} (tolerance ${goal.tolerance}) ${ragTag(r)}` : "none set"],
   ["Better when", d.def.polarity === "none" ? "no direction is set" : d.def.polarity],
 ])}
@@ -194,13 +198,13 @@ ${summaryList([
 <h2 class="govuk-heading-m">Statistical process control</h2>
 ${spcSection(d, p)}
 <h2 class="govuk-heading-m">Values by period</h2>
-${d.table.length ? valuesTable(d.table, p.suppress, `${d.def.title} by ${KIND_NAMES[d.period.kind]}`, "values-table") : html`<p class="govuk-body">No values for ${KIND_NAMES[d.period.kind]}s${d.def.source === "measures" ? ": none has been loaded from measures.csv" : ""}.</p>`}
+${d.table.length ? valuesTable(d.table, d.hiding, `${d.def.title} by ${KIND_NAMES[d.period.kind]}`, "values-table") : html`<p class="govuk-body">No values for ${KIND_NAMES[d.period.kind]}s${d.def.source === "measures" ? ": none has been loaded from measures.csv" : ""}.</p>`}
 <h2 class="govuk-heading-m">Yearly averages</h2>
 ${d.yearly.length ? table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: d.yearly.map((y) => [y.year, formatValue(y.mean, d.def.unit === "count" ? "rate" : d.def.unit), String(y.months)]) }) : html`<p class="govuk-body">No yearly averages to show.</p>`}
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
-${benchmarkPanel(d, p.suppress)}
+${benchmarkPanel(d)}
 <h2 class="govuk-heading-m">Breakdowns</h2>
-${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: breakdownShown(b.values, d.current, p.suppress).map((x) => [x.category, x.value, x.numerator, x.denominator]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
+${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: breakdownShown(b.values, b.hidden).map((x) => [x.category, x.value, x.numerator, x.denominator]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
 <h2 class="govuk-heading-m">Definition</h2>
 <p class="govuk-body">${d.def.definition}</p>
 ${d.def.lait ? html`<p class="govuk-body-s">Benchmarked against the DfE LAIT measure ${d.def.lait}.</p>` : ""}
