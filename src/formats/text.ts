@@ -107,6 +107,8 @@ function* pieces(s: string): Generator<string> {
 export interface TextStream {
   readonly encoding: TextEncoding;
   readonly bytes: number;
+  /** The text's first line (read from the first 64 KB, not checked): to pick a delimiter or match a header. */
+  firstLine(): string;
   chunks(onBytes?: (n: number) => void): AsyncGenerator<string>;
 }
 
@@ -119,6 +121,12 @@ export function openText(path: string): TextStream {
   return {
     encoding,
     bytes: head.length,
+    firstLine() {
+      const label = encoding === "utf-8-bom" ? "utf-8" : encoding;
+      const text = stripBom(new TextDecoder(label).decode(head, { stream: true }));
+      const nl = text.search(/\r?\n/);
+      return nl >= 0 ? text.slice(0, nl) : text;
+    },
     async *chunks(onBytes?: (n: number) => void) {
       const dec = decoderFor(encoding);
       let first = true;

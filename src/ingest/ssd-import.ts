@@ -4,12 +4,13 @@
  *
  * Three phases. (1) Fingerprint: every file's sha256; a load identical to an earlier snapshot of
  * the same authority is reported and skipped unless forced. (2) Read and check: each file is
- * streamed through the CSV parser, every cell is read by its column kind, keys must be unique,
- * references must resolve (within the load, or to the authority's current data), and end dates
- * must not precede start dates; good rows are appended to session-local staging tables, nothing
- * else is touched. (3) Commit: only when no error was found, one transaction writes the
- * snapshots, their files and row counts, the rows, the population and the audit entry. Any
- * failure before COMMIT leaves the store exactly as it was.
+ * decoded as every CSV is (UTF-8, UTF-16 or Windows-1252, by src/formats/text.ts; comma- or
+ * tab-separated by its header) and streamed through the CSV parser, every cell is read by its
+ * column kind, keys must be unique, references must resolve (within the load, or to the
+ * authority's current data), and end dates must not precede start dates; good rows are appended
+ * to session-local staging tables, nothing else is touched. (3) Commit: only when no error was
+ * found, one transaction writes the snapshots, their files and row counts, the rows, the
+ * population and the audit entry. Any failure before COMMIT leaves the store exactly as it was.
  *
  * It does not detect formats by content or apply DfE validation rules: that is the statutory
  * formats layer's job, which maps into the same tables.
@@ -18,9 +19,12 @@
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
-import { type DataIssue, LanternError } from "../core/errors.ts";
+import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import { delimiterOf } from "../formats/csv.ts";
+import { openText, type TextEncoding, type TextStream } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
 import { latestTables } from "../store/snapshots.ts";
@@ -426,6 +430,11 @@ async function storedKeys(store: Store, authority: string, table: string, column
   return new Set(rows.map((r) => r.k));
 }
 
+/** What an SSD file that is not text at all should be. */
+const NOT_TEXT_EXPECTED = "a CSV text file: UTF-8 (in Excel: Save As › CSV UTF-8), UTF-16 or Windows-1252";
+
+const ENCODING_NAME: Record<TextEncoding, string> = { "utf-8": "UTF-8", "utf-8-bom": "UTF-8", "utf-16le": "UTF-16", "utf-16be": "UTF-16", "windows-1252": "Windows-1252" };
+
 function recordStartLine(endLine: number, record: readonly string[]): number {
   let nl = 0;
   for (const cell of record) for (let i = cell.indexOf("\n"); i >= 0; i = cell.indexOf("\n", i + 1)) nl++;
@@ -444,26 +453,34 @@ async function readFile(
   progress: (bytes: number) => void,
 ): Promise<number> {
   const name = file.name;
-  const head = readFileSync(file.path, { flag: "r" }).subarray(0, 4);
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-    log.add({
-      code: "SSD_FILE_ENCODING",
-      severity: "error",
-      file: name,
-      row: 1,
-      message: `${name} is saved as UTF-16 ("Unicode text"); Lantern reads CSV in UTF-8.`,
-      expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)",
-    });
+  // The encoding is decided by the shared text reader, as for every CSV Lantern reads (a binary
+  // file is refused with its words). UTF-8, the usual export, goes to the parser as bytes, which
+  // it decodes as UTF-8 itself: decoding it to text first only for the parser to turn it back into
+  // bytes cost time for nothing, and a byte that is not UTF-8 later in the file becomes U+FFFD,
+  // which the cell check below locates by row and column. UTF-16 (SQL Server's or Excel's
+  // "Unicode") and Windows-1252 (Excel's plain "CSV") come decoded from the shared reader.
+  let text: TextStream;
+  try {
+    text = openText(file.path);
+  } catch (e) {
+    if (!isLanternError(e)) throw e;
+    log.add({ code: "SSD_FILE_ENCODING", severity: "error", file: name, row: 1, message: e.message, expected: NOT_TEXT_EXPECTED });
     return 0;
   }
-
-  const stream = createReadStream(file.path);
+  const encoding = text.encoding;
   let bytes = 0;
-  stream.on("data", (c) => {
-    bytes += (c as Buffer).length;
-    progress(bytes);
-  });
-  const parser = stream.pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_quotes: false }));
+  const source: Readable =
+    encoding === "utf-8" || encoding === "utf-8-bom"
+      ? createReadStream(file.path).on("data", (c) => {
+          bytes += (c as Buffer).length;
+          progress(bytes);
+        })
+      : Readable.from(text.chunks(progress), { objectMode: false });
+  // Comma-separated as exported, or tab-separated as Excel saves "Unicode text": by the header.
+  const parser = parse({ delimiter: delimiterOf(text.firstLine()), bom: true, info: true, skip_empty_lines: true, relax_quotes: false });
+  // pipe() does not pass a source's error on (a read that fails): the parser must end with it.
+  source.on("error", (e) => parser.destroy(e));
+  source.pipe(parser);
 
   let header: string[] | undefined;
   let malformed = false;
@@ -549,7 +566,7 @@ async function readFile(
         }
         if (typeof v === "string" && v.includes("\uFFFD")) {
           bad = true;
-          issue({ code: "SSD_FILE_ENCODING", row: line, column: c.name, value: raw, message: `${c.name} holds characters that are not valid UTF-8.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
+          issue({ code: "SSD_FILE_ENCODING", row: line, column: c.name, value: raw, message: `${c.name} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
         }
         values[i + 1] = v;
       }
@@ -587,12 +604,23 @@ async function readFile(
   } catch (e) {
     malformed = true;
     const err = e as { code?: string; lines?: number; message?: string };
-    issue({
-      code: "SSD_CSV_MALFORMED",
-      row: err.lines,
-      message: `${name} is not well-formed CSV: ${err.message ?? String(e)}.`,
-      expected: "comma-separated values with the same number of columns on every row, quotes closed",
-    });
+    if (isLanternError(e)) {
+      // From the shared text reader: the file's text could not be decoded.
+      issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
+    } else if (typeof err.code === "string" && err.code.startsWith("CSV_")) {
+      issue({
+        code: "SSD_CSV_MALFORMED",
+        row: err.lines,
+        message: `${name} is not well-formed CSV: ${err.message ?? String(e)}.`,
+        expected: "comma-separated values with the same number of columns on every row, quotes closed",
+      });
+    } else {
+      // Not the file's fault (a read that failed, the store): not to be reported as bad CSV.
+      throw e;
+    }
+  } finally {
+    // Stop reading a file left part-read (checking stopped at its header).
+    source.destroy();
   }
   // A parse error can come before the first row is handed over; that file is malformed, not empty.
   if (!header && !malformed) {
