@@ -2,9 +2,12 @@
 // header's, or a file cut off part-way through its last row, must end the read with a located
 // issue rather than shift or lose values (QA: a cut-off 903 Header stored a truncated UPN).
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { isLanternError } from "../core/errors.ts";
-import { type CsvReadOptions, type CsvRow, csvRowsFromChunks } from "./csv.ts";
+import { type CsvReadOptions, type CsvRow, csvRowsFromChunks, readCsvRows } from "./csv.ts";
 
 async function* chunks(...parts: string[]): AsyncGenerator<string> {
   yield* parts;
@@ -33,7 +36,7 @@ test("csv: a row with more fields than the header is refused, naming the row, th
   const i = await refused(["A,B,C\n1,2,3\n4,5,6,7\n8,9,10\n"]);
   assert.equal(i.code, "FILE_CSV_FIELD_COUNT");
   assert.equal(i.row, 3);
-  assert.match(i.message, /t\.csv row 3 has 4 fields but the header has 3: a value probably holds a comma without quotes round it\. Correct the row, or export the file again/);
+  assert.match(i.message, /t\.csv row 3 has 4 fields but the header has 3: a value probably holds a comma without quotes round it\. Check the row.s separators and quotes and correct it, or save or export the file again as CSV\./);
   assert.equal(i.expected, "3 fields on every row, as in the header");
   // Tab-separated (Excel's Unicode text): the message names the tab.
   assert.match((await refused(["A\tB\n1\t2\t3\n"])).message, /holds a tab without quotes/);
@@ -113,4 +116,38 @@ test("csv: a quote left open at the end of the file is located at the row and fi
 test("csv: a NUL byte's issue names the header's column for the field", async () => {
   const i = (await refused(["A,B\n1,2\n", "3,x\u0000y\n"])) as { column?: string };
   assert.equal(i.column, "B");
+});
+
+test("csv: a file that stops being UTF-8 after its first chunk is refused as a LanternError, not an unhandled stream error that ends the process", async () => {
+  // The first 64 KB (sniffed) and first 256 KB read are UTF-8; a Windows-1252 "é" comes after them.
+  const dir = mkdtempSync(join(tmpdir(), "lantern-csv-"));
+  try {
+    const path = join(dir, "late.csv");
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i},padding padding padding`).join("\n");
+    writeFileSync(path, Buffer.concat([Buffer.from(`A,B\n${rows}\n`), Buffer.from([0x39, 0x2c, 0x63, 0x61, 0x66, 0xe9, 0x0a])]));
+    let n = 0;
+    const e = await (async () => {
+      try {
+        for await (const _ of readCsvRows(path)) n++;
+      } catch (err) {
+        return err;
+      }
+      assert.fail("the read was not refused");
+    })();
+    assert.ok(isLanternError(e), String(e));
+    assert.equal(e.code, "LANTERN_FILE_UNREADABLE");
+    assert.match(e.message, /late\.csv starts as UTF-8 text but later holds bytes that are not UTF-8/);
+    assert.ok(n > 1000, "rows before the bad byte were read first, so the error came mid-stream");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("csv: the field-count advice fits a file saved from Excel as well as one exported from a case management system", async () => {
+  for (const parts of [["A,B,C\n1,2,3\n4,5,6,7\n"], ["A,B,C\n1,2\n4,5,6\n"]]) {
+    const i = await refused(parts);
+    assert.equal(i.code, "FILE_CSV_FIELD_COUNT");
+    assert.doesNotMatch(i.message, /case management system/);
+    assert.match(i.message, /Check the row's separators and quotes and correct it, or save or export the file again as CSV\.$/);
+  }
 });

@@ -66,7 +66,9 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /**
  * The error for a row whose field count is not the header's. The file's last row, short and with
- * no line break after it, is a file cut off part-way (a copy or export that did not finish).
+ * no line break after it, is a file cut off part-way (a copy or export that did not finish). The
+ * advice fits any CSV, since the same reader takes a 903 exported from a case management system
+ * and a figures file saved from Excel: check the row, or save or export the file again.
  */
 function fieldCountError(name: string, row: CsvRow, width: number, delimiter: "," | "\t" | ";", cutOff: boolean): LanternError {
   const n = row.cells.length;
@@ -98,11 +100,11 @@ function fieldCountError(name: string, row: CsvRow, width: number, delimiter: ",
         severity: "error",
         file: name,
         row: row.line,
-        message: `${name} row ${row.line} has ${plural(n, "field")} but the header has ${width}: ${why}. Correct the row, or export the file again from the case management system.`,
+        message: `${name} row ${row.line} has ${plural(n, "field")} but the header has ${width}: ${why}. Check the row's separators and quotes and correct it, or save or export the file again as CSV.`,
         expected,
       },
     ],
-    hint: "Every row must have as many fields as the header; export the file again, or correct the row named.",
+    hint: "Every row must have as many fields as the header: correct the row named (its separators and quotes), or save or export the file again as CSV.",
   });
 }
 
@@ -124,7 +126,7 @@ function nulError(name: string, line: number, field: number, column: string | un
         expected: "text only",
       },
     ],
-    hint: "Export the file again from the case management system (as CSV UTF-8) and load the new copy.",
+    hint: "Save or export the file again (as CSV UTF-8) and load the new copy.",
   });
 }
 
@@ -176,24 +178,28 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   let lastEmpty = 0;
   // The header's cells, to name a problem's column (taken as parsed, for the same reason).
   let parsedHeader: readonly string[] | undefined;
-  const parser = Readable.from(all(), { objectMode: false }).pipe(
-    parse({
-      delimiter,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      max_record_size: 1_000_000,
-      bom: true,
-      on_record: (record, context) => {
-        // With `info`, the record is handed over as { record, info }.
-        const cells = (record as unknown as { record: string[] }).record;
-        if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells;
-        lastEnd = context.lines;
-        lastEmpty = context.empty_lines;
-        return record;
-      },
-    }),
-  );
+  const parser = parse({
+    delimiter,
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    max_record_size: 1_000_000,
+    bom: true,
+    on_record: (record, context) => {
+      // With `info`, the record is handed over as { record, info }.
+      const cells = (record as unknown as { record: string[] }).record;
+      if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells;
+      lastEnd = context.lines;
+      lastEmpty = context.empty_lines;
+      return record;
+    },
+  });
+  // pipe() does not pass a source's error on: text that stops being UTF-8 after the first chunk
+  // (or a read that fails) would be an unhandled 'error' event, ending the process. Handed to the
+  // parser, it ends the loop below and is thrown as it is.
+  const source = Readable.from(all(), { objectMode: false });
+  source.on("error", (e) => parser.destroy(e));
+  source.pipe(parser);
   // The header's field count. A short row is held until the next record shows whether it was
   // the file's last (so, with no line break after it, cut off).
   let width = -1;

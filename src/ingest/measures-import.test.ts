@@ -300,6 +300,8 @@ test("a measures.csv that is not well-formed CSV is refused as any CSV is, with 
       );
       assert.match(err.issues[0]!.message, message);
       assert.ok(err.hint && !/Correct the rows listed/.test(err.hint), `the reader's own advice: ${err.hint}`);
+      // Advice that fits a file saved from Excel, not only an export from a case management system.
+      assert.doesNotMatch(`${err.issues[0]!.message} ${err.hint}`, /case management system/, name);
       assert.equal((await listSnapshots(store)).length, 0, `${name}: nothing was loaded`);
       assert.deepEqual(await figuresOf(store, "202"), []);
     }
