@@ -279,14 +279,15 @@ test("a measures.csv that is not well-formed CSV is refused as any CSV is, with 
     const good = asCsv(figureRows("202"), ",", "\r\n");
     const cases: [string, string, [string, number, string | undefined], RegExp][] = [
       // (d) An unquoted comma in the note: one field too many.
-      ["long.csv", `${HEAD.join(",")}\nsw_caseload,202,2025-09,15.5,,,census\nehe_children,202,2025-01,120,,,see Zoë, not me\n`, ["FILE_CSV_FIELD_COUNT", 3, undefined], /^long\.csv row 3 has 8 fields but the header has 7: a value probably holds a comma without quotes round it\./],
+      ["long.csv", `${HEAD.join(",")}\nsw_caseload,202,2025-06,15.5,,,census\nehe_children,202,2025-01,120,,,see Zoë, not me\n`, ["FILE_CSV_FIELD_COUNT", 3, undefined], /^long\.csv row 3 has 8 fields but the header has 7: a value probably holds a comma without quotes round it\./],
       // (d) A row with its last three fields left off: one too few, and more.
       ["short.csv", `${HEAD.join(",")}\nsw_caseload,202,2025-09,15.5\nehe_children,202,2025-01,120,,,\n`, ["FILE_CSV_FIELD_COUNT", 2, undefined], /^short\.csv row 2 has 4 fields but the header has 7: values are missing from the row/],
       // (e) A quoted note left open: the rows after it are swallowed into it, to the end of the file.
       ["open.csv", `${HEAD.join(",")}\nsw_caseload,202,2025-09,15.5,,,"census, March\nehe_children,202,2025-01,120,,,\ncme_children,202,2025-01,4,,,\n`, ["FILE_CSV_MALFORMED", 2, "note"], /^open\.csv row 2, field 7, opens a quote \("\) that is never closed/],
       // Cut off part-way through its last row.
-      ["cut.csv", `${HEAD.join(",")}\nsw_caseload,202,2025-09,15.5,,,\nehe_children,202,2025-0`, ["FILE_CSV_TRUNCATED", 3, undefined], /^cut\.csv ends part-way through row 3/],
+      ["cut.csv", `${HEAD.join(",")}\nsw_caseload,202,2025-06,15.5,,,\nehe_children,202,2025-0`, ["FILE_CSV_TRUNCATED", 3, undefined], /^cut\.csv ends part-way through row 3/],
     ];
+    // (The bad files' good rows are for June, not good.csv's September: the same figure in two files is refused too.)
     for (const [name, text, [code, row, column], message] of cases) {
       const dir = writeExport({ "good.csv": good, [name]: text });
       // The good file comes first and is checked whole: a load is all or nothing.
@@ -350,6 +351,47 @@ test("a NUL byte in measures.csv is still refused: as not text in the first 64 K
     } finally {
       t.cleanup();
     }
+  } finally {
+    await cleanup();
+  }
+});
+
+// Before, the duplicate check was per file: the same indicator, authority and period in two files
+// loaded together were both stored, and which figure a dashboard showed was chance.
+test("the same figure in two measures files loaded together is refused, naming both files and rows, and nothing is loaded", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const dir = writeExport({
+      "workforce.csv": asCsv(figureRows("202"), ",", "\n"),
+      "late-return.csv": asCsv([HEAD, ["ehe_children", "202", "2025-01", "120", "", "", ""], ["sw_caseload", "203", "2025-09", "15.5", "", "", ""], ["sw_caseload", "202", "2025-09", "16", "", "", "revised"]], ",", "\n"),
+    });
+    const err = await refusal(importMeasures(store, { paths: [join(dir, "workforce.csv"), join(dir, "late-return.csv")] }));
+    assert.equal(err.code, "LANTERN_DATA_REJECTED");
+    assert.deepEqual(
+      err.issues.map((i) => [i.code, i.file, i.row, i.column, i.value]),
+      [["MEASURES_VALUE_INVALID", "late-return.csv", 4, "period", "2025-09"]],
+    );
+    assert.equal(err.issues[0]!.message, "sw_caseload for 202 in 2025-09 is also in workforce.csv, row 3: the files loaded together give it twice.");
+    assert.match(err.issues[0]!.expected!, /in all the files loaded together/);
+    assert.equal((await listSnapshots(store)).length, 0, "nothing was loaded");
+    assert.deepEqual(await figuresOf(store, "202"), []);
+
+    // Two files of the same name in different folders are named as given.
+    const q1 = writeExport({ "measures.csv": asCsv(figureRows("202"), ",", "\n") });
+    const q2 = writeExport({ "measures.csv": asCsv([HEAD, ["sw_vacancy_rate", "202", "2025-09", "12", "", "", ""]], ",", "\n") });
+    const [a, b] = [join(q1, "measures.csv"), join(q2, "measures.csv")];
+    const same = await refusal(importMeasures(store, { paths: [a, b] }));
+    assert.deepEqual(same.issues.map((i) => [i.file, i.row]), [["measures.csv", 2]]);
+    assert.equal(same.issues[0]!.message, `sw_vacancy_rate for 202 in 2025-09 is also in ${a}, row 2: the files loaded together give it twice.`);
+    assert.equal((await listSnapshots(store)).length, 0);
+
+    // Within one file the message is as before; one file named twice is read once, and loads.
+    const one = writeExport({ "w.csv": asCsv([...figureRows("202"), ["sw_caseload", "202", "2025-09", "15", "", "", ""]], ",", "\n") });
+    const within = await refusal(importMeasures(store, { paths: [join(one, "w.csv")] }));
+    assert.deepEqual(within.issues.map((i) => [i.file, i.row, i.message]), [["w.csv", 4, "sw_caseload for 202 in 2025-09 is also on row 3."]]);
+    const twice = await importMeasures(store, { paths: [join(dir, "workforce.csv"), join(dir, ".", "workforce.csv")] });
+    assert.deepEqual(twice.authorities.map((r) => [r.authority, r.status, r.rows]), [["202", "loaded", 2]]);
+    assert.deepEqual(await figuresOf(store, "202"), LOADED);
   } finally {
     await cleanup();
   }

@@ -146,15 +146,20 @@ export function checkFigures(def: IndicatorDef, f: { value: number; numerator: n
 
 type FileRow = MeasureRow & { file: string; path: string; sha: string };
 
+/** Where a figure was first given: the file (as it is to be named) and row. */
+type Seen = Map<string, { readonly shown: string; readonly row: number }>;
+
 /**
  * Check one file's rows as the shared CSV reader hands them over, adding its refusals to `errors`
- * and its figures to `rows`. Throws the reader's LanternError for a CSV-level problem.
+ * and its figures to `rows`. `seen` holds the figures of every file loaded with it, so the same
+ * figure in two files is refused as in one: both would be stored, and which one a dashboard showed
+ * would be chance. `shown` is how another file's message names this one. Throws the reader's
+ * LanternError for a CSV-level problem.
  */
-async function readMeasuresFile(p: string, sha: string, lib: IndicatorRegistry, errors: DataIssue[], rows: FileRow[]): Promise<void> {
+async function readMeasuresFile(p: string, shown: string, sha: string, lib: IndicatorRegistry, errors: DataIssue[], rows: FileRow[], seen: Seen): Promise<void> {
   const name = basename(p);
   let at: (c: string) => number = () => -1;
   let header = false;
-  const seen = new Map<string, number>();
   for await (const { line: row, cells: rec } of readCsvRows(p)) {
     if (!header) {
       header = true;
@@ -186,8 +191,10 @@ async function readMeasuresFile(p: string, sha: string, lib: IndicatorRegistry, 
       checkFigures(def, { value, numerator, denominator }, (column, message, expected) => bad(column, cell(column), message, expected));
     }
     const key = `${indicator}|${authority}|${period}`;
-    if (seen.has(key)) bad("period", period, `${indicator} for ${authority} in ${period} is also on row ${seen.get(key)}.`, "one value per indicator, authority and period");
-    seen.set(key, row);
+    const first = seen.get(key);
+    if (first?.shown === shown) bad("period", period, `${indicator} for ${authority} in ${period} is also on row ${first.row}.`, "one value per indicator, authority and period");
+    else if (first) bad("period", period, `${indicator} for ${authority} in ${period} is also in ${first.shown}, row ${first.row}: the files loaded together give it twice.`, "one value per indicator, authority and period in all the files loaded together: take the row out of one file, or load the files one at a time (a later load replaces the figure)");
+    else seen.set(key, { shown, row });
     if (typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
       rows.push({ indicator, authority, period, value, numerator, denominator, note: cell("note") || null, file: name, path: p, sha });
     }
@@ -217,12 +224,17 @@ export async function importMeasures(
   const readerHints = new Set<string>();
   let readerIssues = 0;
   let bytes = 0;
-  for (const p of opts.paths.map((x) => resolve(x))) {
+  const seen: Seen = new Map();
+  // A file named twice is read once. Files are named by their name, or as given where two share it.
+  const given = [...new Map(opts.paths.map((x) => [resolve(x), x])).entries()];
+  const names = given.map(([p]) => basename(p));
+  for (const [p, asGiven] of given) {
     const buf = readFileSync(p);
     bytes += buf.length;
     const sha = createHash("sha256").update(buf).digest("hex");
+    const shown = names.filter((n) => n === basename(p)).length > 1 ? asGiven : basename(p);
     try {
-      await readMeasuresFile(p, sha, lib, errors, rows);
+      await readMeasuresFile(p, shown, sha, lib, errors, rows, seen);
     } catch (e) {
       // A CSV-level refusal (field count, cut off, NUL, a quote left open) ends the file's read;
       // the other files are still checked, and nothing is loaded. Not text at all: refused as is.
