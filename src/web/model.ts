@@ -591,9 +591,11 @@ export interface FlowRow {
   readonly value: IndicatorValue | undefined;
   readonly text: string;
   readonly suppressed: boolean;
-  /** Percentage of the stage before; null at the first stage, without values, or when suppressed. */
+  /** This stage per 100 of the stage it comes from; null at the first stage, without values, or when suppressed. */
   readonly conversion: number | null;
   readonly conversionLastYear: number | null;
+  /** Whether the conversion is a share of the stage it comes from (FlowStage.share): worded by conversionWords. */
+  readonly share: boolean;
 }
 
 /** The flow from contacts to care for a period (the digest's stages and conversions). */
@@ -619,6 +621,7 @@ export async function systemFlow(ctx: WebContext, t: Target, period: Period, sup
       suppressed: s.suppressed,
       conversion: now ? null : f.conversion,
       conversionLastYear: now || off(lastYear) ? null : f.conversionLastYear,
+      share: f.share,
     };
   });
 }

@@ -556,6 +556,10 @@ describe("members cannot work out a hidden figure from the figures beside it", (
       await set("contacts", m.id, n, n, null);
       await set("referrals", m.id, m.id === "2024-10" ? 3 : n, m.id === "2024-10" ? 3 : n, null);
     }
+    // November 2025's flow, past the contacts and referrals set above (200 each): more assessments
+    // than referrals (no share: 125.0 per 100), more conferences than enquiries (a share, but over
+    // 100, so per 100 too), and plans a share of conferences under 100 (80.0%).
+    for (const [id, n] of [["assessments_completed", 250], ["s47_started", 20], ["icpc", 25], ["cpp_started", 20]] as const) await set(id, "2025-11", n, n, null);
     const check = await store2.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_indicator_value WHERE snapshot_id = 1 AND breakdown = '' AND ((indicator_id = 'ehcp_requests' AND value IN (3, 10, 12, 20, 25, 60, 205)) OR (indicator_id LIKE 'cl_eet%' AND numerator = 20))`);
     assert.ok(Number(check[0]!.n) >= 19, "the figures were set");
   });
@@ -598,6 +602,38 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     assert.ok(!memberPage.includes(analyst.find((s) => s.indicator === "referrals")!.text));
     // A month's page judges that month alone, as before.
     assert.deepEqual(signals((await get2("/early-warning?period=2025-11", "member")).body).map((s) => s.indicator), ["contacts"]);
+  });
+
+  test("the flow words a conversion as a percentage only where the stage is a share of the one before and at most 100, in the table and the chart; a member's hidden count hides its conversions", async () => {
+    const flowTable = (body: string) => {
+      const t = /<table[^>]*id="flow-table"[\s\S]*?<\/table>/.exec(body)?.[0] ?? "";
+      return new Map([...t.matchAll(/<th scope="row" class="govuk-table__header"><a [^>]*>([^<]*)<\/a><\/th>((?:<td[^>]*>[^<]*<\/td>)+)/g)].map((m) => [m[1]!, [...m[2]!.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1])]));
+    };
+    const chart = (body: string) => /<div class="lantern-chart-wrap">[\s\S]*?<\/svg>/.exec(body)?.[0] ?? "";
+    for (const url of ["/flow?period=2025-11", "/early-warning?period=2025-11"]) {
+      const body = (await get2(url, "analyst")).body;
+      const rows = flowTable(body);
+      assert.match(body, /<th scope="col" class="govuk-table__header">Compared with the stage it comes from<\/th>/, url);
+      assert.deepEqual(rows.get("Referrals")?.slice(0, 2), ["200", "100.0% of contacts"], url);
+      assert.deepEqual(rows.get("Assessments completed")?.slice(0, 2), ["250", "125.0 per 100 referrals"], url);
+      assert.deepEqual(rows.get("Initial conferences")?.slice(0, 2), ["25", "125.0 per 100 section 47 enquiries"], url);
+      assert.deepEqual(rows.get("Child protection plans started")?.slice(0, 2), ["20", "80.0% of initial conferences"], url);
+      assert.equal(rows.get("Contacts")?.[1], "–", url);
+      // The year earlier is worded the same way: referrals equalled contacts in November 2024 too.
+      assert.equal(rows.get("Referrals")?.[2], "100.0% of contacts", url);
+      for (const words of ["100.0% of contacts", "125.0 per 100 referrals", "125.0 per 100 section 47 enquiries", "80.0% of initial conferences"]) assert.ok(chart(body).includes(words), `${url}: the chart says ${words}`);
+      assert.doesNotMatch(body, /% of referrals|125\.0%/, `${url}: assessments are never a share of referrals, nor is a ratio over 100 a percentage`);
+    }
+    // October 2024 holds a month of 3 referrals: for a member the count is c and neither the
+    // referrals' conversion nor the assessments' (over referrals) is shown, now or a year later.
+    for (const [period, row, column] of [["2024-10", "Referrals", 1], ["2024-10", "Assessments completed", 1], ["2025-10", "Referrals", 2], ["2025-10", "Assessments completed", 2]] as const) {
+      const analyst = flowTable((await get2(`/flow?period=${period}`, "analyst")).body).get(row)!;
+      const member = flowTable((await get2(`/flow?period=${period}`, "member")).body).get(row)!;
+      assert.match(analyst[column]!, /^\d+\.\d( per 100 |% of )/, `${period} ${row}: an analyst sees it`);
+      assert.equal(member[column], "–", `${period} ${row}: a member does not`);
+    }
+    assert.equal(flowTable((await get2("/flow?period=2024-10", "member")).body).get("Referrals")?.[0], "c");
+    assert.ok(!chart((await get2("/flow?period=2024-10", "member")).body).includes("of contacts"), "nor does the chart");
   });
 
   test("two percentages over the same records whose denominators differ by 3 are both c for a member, with their counts; an analyst sees them", async () => {

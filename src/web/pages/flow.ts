@@ -4,6 +4,8 @@
  * care, with counts and conversions) and the early-warning digest, for the period picked. Both
  * come from analysis/digest.ts, as `lantern digest` shows them: a quarter, year or rolling year is
  * judged by the monthly SPC month by month, and what SPC could not judge is named with the reason.
+ * A conversion is worded by the digest's conversionWords, as in `lantern digest` and the report: a
+ * percentage only where the stage is a share of the one it comes from, otherwise so many per 100.
  */
 
 import { barChartSvg } from "../../render/charts.ts";
@@ -11,27 +13,28 @@ import { type Html, html, raw } from "../html.ts";
 import { periodPicker, qs, table } from "../layout.ts";
 import type { FlowRow, ShownDigest, ShownGroup } from "../model.ts";
 import { type Period, parsePeriod } from "../../calendar/periods.ts";
-import { NOT_JUDGED, type NotJudgedReason } from "../../analysis/digest.ts";
+import { conversionWords, NOT_JUDGED, type NotJudgedReason } from "../../analysis/digest.ts";
 import type { Target } from "../../kpi/engine.ts";
 
-function pct(x: number | null): string {
-  return x === null ? "–" : `${x.toFixed(1)}%`;
+/** A stage compared with the stage it comes from, in words ("62.0% of contacts", "101.7 per 100 referrals"); "–" when there is none to show. */
+function compared(r: FlowRow, conversion: number | null): string {
+  return conversion === null || r.from === null ? "–" : conversionWords(conversion, r.from, r.share);
 }
 
 /** The flow table and chart. */
 export function flowSection(t: Target, period: Period, rows: readonly FlowRow[]): Html {
-  const bars = rows.map((r, i) => ({
+  const bars = rows.map((r) => ({
     label: r.stage,
     value: r.suppressed || r.value?.value === undefined ? null : r.value.value,
-    ...(i > 0 && r.conversion !== null ? { note: `${pct(r.conversion)} of ${(r.from ?? rows[i - 1]!.stage).toLowerCase()}` } : {}),
+    ...(r.from !== null && r.conversion !== null ? { note: compared(r, r.conversion) } : {}),
   }));
   return html`<div class="lantern-chart-wrap">${raw(barChartSvg({ title: `From contacts to care, ${period.label}`, bars, unit: "count", id: "flow-chart" }))}</div>
 ${table({
   id: "flow-table",
   caption: `The flow from contacts to care, ${period.label}`,
-  head: ["Stage", "Count", "Percentage", "Of", "A year earlier"],
-  numeric: [1, 2, 4],
-  rows: rows.map((r) => [html`<a class="govuk-link" href="/indicators/${r.indicator}?${qs(t, period)}">${r.stage}</a>`, r.text, pct(r.conversion), r.from ? r.from.toLowerCase() : "", pct(r.conversionLastYear)]),
+  head: ["Stage", "Count", "Compared with the stage it comes from", "A year earlier"],
+  numeric: [1],
+  rows: rows.map((r) => [html`<a class="govuk-link" href="/indicators/${r.indicator}?${qs(t, period)}">${r.stage}</a>`, r.text, compared(r, r.conversion), compared(r, r.conversionLastYear)]),
 })}`;
 }
 
@@ -39,7 +42,7 @@ ${table({
 export function flowBody(t: Target, period: Period, rows: readonly FlowRow[]): Html {
   return html`<h1 class="govuk-heading-l">System flow <span class="govuk-caption-l">${t.la_code} · ${period.label}</span></h1>
 ${periodPicker(t, period, "/flow")}
-<p class="govuk-body">How many children reached each stage in the period, and each stage as a percentage of the one before (child in need plans and section 47 enquiries are both outcomes of assessments, so both are compared with assessments completed). Stages count events in the period, so a percentage compares flows, not the same children.</p>
+<p class="govuk-body">How many children reached each stage in the period, and each stage compared with the stage it comes from (child in need plans and section 47 enquiries are both outcomes of assessments, so both are compared with assessments completed). Where every item of a stage comes out of one in the stage before (a referral from a contact, a conference from an enquiry, a plan from a conference), the comparison is a percentage; where it does not, it is given as so many per 100, which can be more than 100 (a referral can lead to more than one assessment, or to none). Stages count events in the period, so the comparison is of flows, not the same children.</p>
 ${flowSection(t, period, rows)}`;
 }
 
