@@ -805,6 +805,107 @@ describe("uploads", () => {
     assert.ok(Number((values[0] as { n: number }).n) > 0, "the load was computed");
   });
 
+  describe("figures files (measures.csv)", () => {
+    const upload = (user: Role, fields: Record<string, string>, files: Record<string, string>) => {
+      const up = multipart({ _csrf: CSRF, ...fields }, files);
+      return app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": user }, payload: up.payload });
+    };
+    /** The figures X001's latest load holds. */
+    const held = async () =>
+      (
+        await store.all<{ indicator_id: string; period_id: string; value: number }>(
+          `SELECT m.indicator_id, m.period_id, m.value FROM lantern_latest_snapshot l
+           JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = 'lantern_measure'
+           JOIN lantern_measure m ON m.snapshot_id = st.rows_snapshot_id AND m.la_code = l.la_code
+           WHERE l.la_code = 'X001' ORDER BY m.indicator_id, m.period_id`,
+        )
+      ).map((r) => [r.indicator_id, r.period_id, Number(r.value)]);
+    const snapshots = async () => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot`))[0]!.n);
+    const valueOf = async (id: string, period: string) => /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">([^<]*)</.exec((await get(`/indicators/${id}?la=X001&period=${period}`, "analyst")).body)?.[1];
+    const lastAudit = async () => (await store.all<{ actor: string; action: string; la_code: string | null; detail: string }>(`SELECT actor, action, la_code, detail FROM lantern_audit WHERE action LIKE 'data.upload%' ORDER BY audit_id DESC LIMIT 1`))[0]!;
+
+    test("the upload form says a figures file can be uploaded, and offers the box to replace every figure", async () => {
+      const page = (await get("/data", "analyst")).body;
+      assert.match(page, /id="figures-upload">Workforce and education figures[^<]*<code>measures\.csv<\/code>/);
+      assert.match(page, /<input class="govuk-checkboxes__input" id="replace-figures" name="replace" type="checkbox" value="yes"/);
+      assert.match(page, /<label class="govuk-label govuk-checkboxes__label" for="replace-figures">Replace every figure loaded before \(figures files only\)<\/label>/);
+    });
+
+    test("a bad figures file is refused with every issue's file, row and column, audited, and nothing changes", async () => {
+      const before = [await snapshots(), await held()] as const;
+      const res = await upload("analyst", { authority: "X001" }, { "workforce.csv": "indicator,authority,period,value\nsw_vacancy_rate,X001,2026-06,12\nsw_caseload,X001,2026-06,lots\nsw_agency_rate,X001,2026-06,150\n" });
+      assert.equal(res.statusCode, 422);
+      assert.match(res.body, /The upload was refused/);
+      assert.match(res.body, /2 error\(s\) in the figures/);
+      assert.match(res.body, /<th scope="row" class="govuk-table__header">workforce\.csv, row 3, column value<\/th><td class="govuk-table__cell">value &quot;lots&quot; is not a number\.<\/td>/);
+      assert.match(res.body, /<th scope="row" class="govuk-table__header">workforce\.csv, row 4, column value<\/th>/);
+      assert.match(res.body, /Correct the rows listed and upload again\./);
+      assert.doesNotMatch(res.body, /[\s(]--[a-z]|lantern import/);
+      assert.deepEqual([await snapshots(), await held()], before);
+      assert.doesNotMatch((await valueOf("sw_vacancy_rate", "2026-06")) ?? "", /12/, "the good row was not loaded either");
+      const audited = await lastAudit();
+      assert.equal(audited.action, "data.upload.refused");
+      assert.equal(audited.actor, "ann");
+      assert.deepEqual(JSON.parse(audited.detail), { files: 1, format: "measures", replace: false, code: "LANTERN_DATA_REJECTED", issues: 2, via: "web" });
+    });
+
+    test("a figures file with SSD files, or the replace box with SSD files, is refused saying to upload them separately; nothing is loaded", async () => {
+      const before = await snapshots();
+      const mixed = await upload("analyst", { authority: "X001" }, { ...smallExport(), "workforce.csv": "indicator,authority,period,value\nsw_vacancy_rate,X001,2026-09,14.2\n" });
+      assert.equal(mixed.statusCode, 422);
+      assert.match(mixed.body, /workforce\.csv is a figures file \(workforce and education figures, as measures\.csv\), which cannot be uploaded with other files: ssd_/);
+      assert.match(mixed.body, /Upload them separately: the figures file by itself, and the SSD export or return files in another upload\./);
+      const boxed = await upload("analyst", { authority: "202", replace: "yes" }, smallExport());
+      assert.equal(boxed.statusCode, 422);
+      assert.match(boxed.body, /The box &quot;Replace every figure loaded before \(figures files only\)&quot; is for figures files \(measures\.csv\) only/);
+      assert.equal(await snapshots(), before);
+    });
+
+    test("a member or a manager cannot upload a figures file (403), and nothing changes", async () => {
+      const before = [await snapshots(), await held()] as const;
+      for (const role of ["member", "manager"] as const) {
+        const res = await upload(role, { authority: "X001" }, { "workforce.csv": "indicator,authority,period,value\nsw_vacancy_rate,X001,2026-09,14.2\n" });
+        assert.equal(res.statusCode, 403, role);
+      }
+      assert.deepEqual([await snapshots(), await held()], before);
+    });
+
+    test("a good figures file is loaded, computed and shown on its indicator page, audited; the next adds to it; with the box ticked a file is the whole set", async () => {
+      assert.match((await valueOf("sw_vacancy_rate", "2026-09")) ?? "", /not loaded/);
+      const first = await upload("analyst", { authority: "" }, { "workforce.csv": "indicator,authority,period,value\nsw_vacancy_rate,X001,2026-09,14.2\nsw_caseload,X001,2026-09,17.5\n" });
+      assert.equal(first.statusCode, 200, first.body.slice(0, 3000));
+      const id = Number(/X001: loaded as snapshot (\d+), 2 figures\./.exec(first.body)?.[1]);
+      assert.ok(id > 0, "the page names the load and counts the figures");
+      assert.match(first.body, /href="\/indicators\/sw_vacancy_rate\?la=X001">Social worker vacancy rate<\/a>/);
+      assert.equal(await valueOf("sw_vacancy_rate", "2026-09"), "14.2%");
+      assert.equal(await valueOf("sw_caseload", "2026-09"), "17.5");
+      const audited = await lastAudit();
+      assert.deepEqual([audited.action, audited.actor, audited.la_code], ["data.upload", "ann", "X001"]);
+      assert.deepEqual(JSON.parse(audited.detail), { files: 1, format: "measures", replace: false, rows: 2, authorities: ["X001"], snapshots: [id], via: "web" });
+      // This quarter's education figure adds to them: the workforce figures are kept, and the page says so in the form's words.
+      const second = await upload("analyst", {}, { "education.csv": "indicator,authority,period,value\nehe_children,X001,2026-09,40\n" });
+      assert.equal(second.statusCode, 200, second.body.slice(0, 3000));
+      assert.match(second.body, /X001: 2 figure\(s\) loaded before and not in education\.csv are kept/);
+      assert.match(second.body, /To drop them, upload a file holding every figure with the box &quot;Replace every figure loaded before \(figures files only\)&quot; ticked\./);
+      assert.doesNotMatch(second.body, /--replace/);
+      assert.equal(await valueOf("sw_vacancy_rate", "2026-09"), "14.2%");
+      assert.deepEqual(await held(), [["ehe_children", "2026-09", 40], ["sw_caseload", "2026-09", 17.5], ["sw_vacancy_rate", "2026-09", 14.2]]);
+      // With the box ticked the file is the whole set.
+      const whole = { "workforce-all.csv": "indicator,authority,period,value\nsw_caseload,X001,2026-09,18\n" };
+      const third = await upload("analyst", { replace: "yes" }, whole);
+      assert.equal(third.statusCode, 200, third.body.slice(0, 3000));
+      assert.doesNotMatch(third.body, /are kept/);
+      assert.deepEqual(await held(), [["sw_caseload", "2026-09", 18]]);
+      assert.match((await valueOf("sw_vacancy_rate", "2026-09")) ?? "", /not loaded/);
+      assert.equal(JSON.parse((await lastAudit()).detail).replace, true);
+      // The same file again adds nothing, and says so.
+      const again = await upload("analyst", { replace: "yes" }, whole);
+      assert.equal(again.statusCode, 200);
+      assert.match(again.body, /<h2 class="govuk-panel__title">Nothing new<\/h2>/);
+      assert.match(again.body, /X001: these files are identical to snapshot \d+ \(loaded [^)]+\); nothing was added\./);
+    });
+  });
+
   test("a new load of the same authority is computed and its revisions are listed", async () => {
     // The demo export again, less its last contact: contacts in that contact's periods go down by one.
     const folder = join(dataDir, "demo-export", "X001");

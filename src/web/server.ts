@@ -9,7 +9,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import formbody from "@fastify/formbody";
@@ -21,6 +21,7 @@ import { annotationHistory, saveAnnotation } from "../analysis/annotations.ts";
 import { type Period, type PeriodKind, parsePeriod } from "../calendar/periods.ts";
 import { isLanternError, LanternError } from "../core/errors.ts";
 import { isSsdExport, loadFormats } from "../formats/load.ts";
+import { importMeasures, isMeasuresFile } from "../ingest/measures-import.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import { computeAndStore, holidaysFor, storedValues } from "../kpi/compute.ts";
 import { indicatorRecords, type Target } from "../kpi/engine.ts";
@@ -61,7 +62,7 @@ import {
   type WebContext,
 } from "./model.ts";
 import { dashboardBody } from "./pages/dashboard.ts";
-import { dataBody, forTheForm, loadedBody, refusedBody, revisionsSection, snapshotBody, type StoredIssue } from "./pages/data.ts";
+import { dataBody, forTheForm, loadedBody, REPLACE_LABEL, refusedBody, revisionsSection, snapshotBody, type StoredIssue, warningForTheForm } from "./pages/data.ts";
 import { type AnnotationEntered, annotationsBody, targetsBody } from "./pages/edits.ts";
 import { earlyWarningBody, flowBody } from "./pages/flow.ts";
 import { type CommentForm, indicatorBody } from "./pages/indicator.ts";
@@ -555,9 +556,41 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
           "/data",
           refusedBody(
             files === 0 && !refused.length ? "No files were chosen." : `Only CSV, XML and Excel (.xlsx) files can be uploaded; these were not: ${refused.join(", ")}.`,
-            "Choose the ssd_*.csv files of one export, or the return files (SSDA903, CIN census, Annex A) of one authority.",
+            "Choose the ssd_*.csv files of one export, the return files (SSDA903, CIN census, Annex A) of one authority, or a figures file (measures.csv).",
             [],
           ),
+        );
+      }
+      // A figures file (measures.csv) is loaded by itself, as `lantern import` loads it: the CLI
+      // takes figures files only when every file given is one, so a mixed upload is refused here
+      // in words rather than failing on the figures file's header.
+      const saved = readdirSync(dir).sort();
+      const figures = saved.filter((n) => isMeasuresFile(join(dir, n)));
+      const replace = fields["replace"] === "yes";
+      if (figures.length && figures.length < saved.length) {
+        const others = saved.filter((n) => !figures.includes(n));
+        return sendPage(
+          reply,
+          422,
+          "Upload refused",
+          request,
+          "/data",
+          refusedBody(
+            `${figures.join(", ")} ${figures.length === 1 ? "is a figures file" : "are figures files"} (workforce and education figures, as measures.csv), which cannot be uploaded with other files: ${others.join(", ")}.`,
+            "Upload them separately: the figures file by itself, and the SSD export or return files in another upload.",
+            [],
+          ),
+        );
+      }
+      if (figures.length) return await loadFigures(request, reply, dir, figures, replace);
+      if (replace) {
+        return sendPage(
+          reply,
+          422,
+          "Upload refused",
+          request,
+          "/data",
+          refusedBody(`The box "${REPLACE_LABEL}" is for figures files (measures.csv) only, and none of these files is one.`, "An SSD export or a return already replaces the tables it carries: untick the box and upload again.", []),
         );
       }
       const authority = (fields["authority"] ?? "").trim() || undefined;
@@ -582,6 +615,36 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  /**
+   * Figures files (measures.csv: workforce and education figures) through `importMeasures`, as
+   * `lantern import` loads them, all or nothing; each authority loaded is computed, as the CLI
+   * computes it. The files name their authorities on each row, so the form's Authority code is not
+   * used.
+   */
+  const loadFigures = async (request: FastifyRequest, reply: FastifyReply, dir: string, names: readonly string[], replace: boolean): Promise<FastifyReply> => {
+    const user = request.user!;
+    try {
+      const r = await ctx.gate.write(async () => {
+        const loaded = await importMeasures(ctx.store, { paths: names.map((n) => join(dir, n)), replace, loadedBy: user.username });
+        for (const a of loaded.authorities) if (a.snapshotId !== undefined && a.status === "loaded") await computeAndStore(ctx.store, { snapshot: a.snapshotId, dataDir: ctx.dataDir });
+        const codes = loaded.authorities.map((a) => a.authority);
+        await audit(ctx.store, {
+          actor: user.username,
+          action: "data.upload",
+          la_code: codes.length === 1 ? codes[0]! : null,
+          detail: { files: names.length, format: "measures", replace, rows: loaded.rows, authorities: codes, snapshots: loaded.authorities.map((a) => a.snapshotId ?? null), via: "web" },
+        });
+        return loaded;
+      });
+      return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody(r.authorities, r.warnings.map(warningForTheForm), { figures: lib.list().filter((d) => d.source === "measures") }));
+    } catch (e) {
+      if (!isLanternError(e)) throw e;
+      await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: null, detail: { files: names.length, format: "measures", replace, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
+      const worded = forTheForm(e);
+      return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(worded.message, worded.hint, e.issues ?? []));
+    }
+  };
 
   /** Return files (SSDA903, CIN census, Annex A) through the statutory-format readers, all or nothing. */
   const loadReturns = async (request: FastifyRequest, reply: FastifyReply, dir: string, files: number, authority: string | undefined, dfeErrorsAsQueries: boolean): Promise<FastifyReply> => {

@@ -1,11 +1,13 @@
 /**
  * @module
  * The data page: every load (snapshot) with who loaded what and when, and the upload of new SSD
- * files, loaded all or nothing through the same import as `lantern import`; a refused upload
- * shows its validation report (file, row, column, value, what was expected).
+ * files, returns or figures files (measures.csv), loaded all or nothing through the same import as
+ * `lantern import`; a refused upload shows its validation report (file, row, column, value, what
+ * was expected).
  */
 
 import { type DataIssue, issueLocation } from "../../core/errors.ts";
+import type { IndicatorDef } from "../../kpi/types.ts";
 import type { SnapshotInfo } from "../../store/snapshots.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
@@ -29,16 +31,28 @@ export function revisionsSection(authority: string, r: { from: number; to: numbe
   });
 }
 
+/** The upload form's box for `lantern import --replace`. */
+export const REPLACE_LABEL = "Replace every figure loaded before (figures files only)";
+
+/**
+ * A warning from the import (shared with `lantern import`), worded for the upload form: the box
+ * to tick instead of --replace (MEASURES_KEPT's advice).
+ */
+export function warningForTheForm(w: DataIssue): DataIssue {
+  return w.message.includes("--replace") ? { ...w, message: w.message.replace(/\bload (a file holding every figure) with --replace\b/, `upload $1 with the box "${REPLACE_LABEL}" ticked`).replaceAll("--replace", `the box "${REPLACE_LABEL}"`) } : w;
+}
+
 /** The data page's main content. */
 export function dataBody(snaps: readonly SnapshotInfo[], o: { csrf: string; authority: string; maxBytes: number; revisions: Html }): Html {
   return html`<h1 class="govuk-heading-l">Data</h1>
 <h2 class="govuk-heading-m">Upload new files</h2>
 <p class="govuk-body">Upload an authority's Standard Safeguarding Dataset export (the <code>ssd_*.csv</code> files, chosen all at once), or its statutory returns: the SSDA903 tables (CSV or XML), the CIN census XML, or Ofsted's Annex A lists (the workbook or its CSV files). Files are recognised by their content. They are checked before anything is loaded; if any file has a problem nothing is loaded and the problems are listed. Up to ${Math.round(o.maxBytes / 1024 / 1024).toLocaleString("en-GB")} MB in all.</p>
+<p class="govuk-body" id="figures-upload">Workforce and education figures kept in other systems (from HR, or the education team) are uploaded here too, as a figures file (<code>measures.csv</code>) with the columns <code>indicator,authority,period,value</code> and, if you have them, <code>numerator,denominator,note</code>: for example <code>sw_vacancy_rate,202,2025-09,14.2</code>. Upload a figures file by itself, not with SSD or return files. Each row replaces the figure for its indicator, authority and period; figures loaded before and not in the file are kept.</p>
 <form method="post" action="/data/upload?_csrf=${encodeURIComponent(o.csrf)}" enctype="multipart/form-data" id="upload-form" novalidate>
 ${csrfField(o.csrf)}
 <div class="govuk-form-group">
 <label class="govuk-label govuk-label--s" for="authority">Authority code</label>
-<div class="govuk-hint" id="authority-hint">The DfE local authority number, for example 202, or the code already used, for example X001.</div>
+<div class="govuk-hint" id="authority-hint">The DfE local authority number, for example 202, or the code already used, for example X001. Not used for a figures file, which names the authority on each row.</div>
 <input class="govuk-input govuk-input--width-5" id="authority" name="authority" type="text" value="${o.authority}" aria-describedby="authority-hint" spellcheck="false">
 </div>
 <div class="govuk-form-group">
@@ -52,6 +66,11 @@ ${csrfField(o.csrf)}
 <input class="govuk-checkboxes__input" id="dfe-queries" name="dfe_errors_as_queries" type="checkbox" value="yes" aria-describedby="dfe-queries-hint">
 <label class="govuk-label govuk-checkboxes__label" for="dfe-queries">Load the DfE's validation errors in return files as queries</label>
 <div class="govuk-hint govuk-checkboxes__hint" id="dfe-queries-hint">They are kept and shown with the load instead of stopping it, as the DfE's own tool lets you submit with queries. Structural errors (unreadable dates, missing columns, duplicate ids) always stop a load.</div>
+</div>
+<div class="govuk-checkboxes__item">
+<input class="govuk-checkboxes__input" id="replace-figures" name="replace" type="checkbox" value="yes" aria-describedby="replace-figures-hint">
+<label class="govuk-label govuk-checkboxes__label" for="replace-figures">${REPLACE_LABEL}</label>
+<div class="govuk-hint govuk-checkboxes__hint" id="replace-figures-hint">Only for a figures file that holds every figure the authority should have: the figures loaded before and not in the file are then dropped. Leave it unticked to add this quarter's figures to those loaded before.</div>
 </div>
 </div>
 </div>
@@ -113,11 +132,29 @@ ${
 <p class="govuk-body"><a class="govuk-link" href="/data">Back to the data page</a></p>`;
 }
 
-/** What a successful upload did. */
-export function loadedBody(results: readonly { authority: string; status: string; snapshotId?: number; rows: number }[], warnings: readonly DataIssue[]): Html {
+/** What a successful upload did; with `figures` (a figures file), links to those indicators' pages for each authority loaded. */
+export function loadedBody(
+  results: readonly { authority: string; status: string; snapshotId?: number; identicalTo?: { readonly snapshotId: number; readonly loadedAt: string }; rows: number }[],
+  warnings: readonly DataIssue[],
+  o: { figures?: readonly IndicatorDef[] } = {},
+): Html {
+  const what = (n: number) => (o.figures ? `${n.toLocaleString("en-GB")} figure${n === 1 ? "" : "s"}` : `${n.toLocaleString("en-GB")} rows`);
+  const said = (r: (typeof results)[number]) =>
+    r.status === "unchanged" && r.identicalTo
+      ? `${r.authority}: these files are identical to snapshot ${r.identicalTo.snapshotId} (loaded ${r.identicalTo.loadedAt.slice(0, 19).replace("T", " ")}); nothing was added. `
+      : `${r.authority}: ${r.status}${r.snapshotId ? ` as snapshot ${r.snapshotId}` : ""}, ${what(r.rows)}. `;
+  const loaded = results.filter((r) => r.status === "loaded");
   return html`<h1 class="govuk-heading-l">Upload loaded</h1>
-<div class="govuk-panel govuk-panel--confirmation"><h2 class="govuk-panel__title">Loaded</h2><div class="govuk-panel__body">${results.map((r) => html`${r.authority}: ${r.status}${r.snapshotId ? ` as snapshot ${r.snapshotId}` : ""}, ${r.rows.toLocaleString("en-GB")} rows. `)}</div></div>
+<div class="govuk-panel govuk-panel--confirmation"><h2 class="govuk-panel__title">${loaded.length ? "Loaded" : "Nothing new"}</h2><div class="govuk-panel__body">${results.map(said)}</div></div>
 ${warnings.length ? table({ caption: `${warnings.length} warning${warnings.length === 1 ? "" : "s"}`, head: ["Where", "Warning"], rows: warnings.map((w) => [issueLocation(w) || w.file || "", w.message]), small: true }) : ""}
+${
+  o.figures && loaded.length
+    ? loaded.map(
+        (r) =>
+          html`<p class="govuk-body">The figures for ${r.authority}: ${o.figures!.map((d, i) => html`${i ? ", " : ""}<a class="govuk-link" href="/indicators/${d.id}?la=${encodeURIComponent(r.authority)}">${d.title}</a>`)}.</p>`,
+      )
+    : ""
+}
 <p class="govuk-body"><a class="govuk-link" href="/">See the dashboard</a> · <a class="govuk-link" href="/data">Back to the data page</a></p>`;
 }
 
