@@ -168,6 +168,12 @@ test("malformed CSV, Excel serial dates and blank required values are refused cl
     const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
     const m = only(err.issues, "SSD_CSV_MALFORMED");
     assert.deepEqual([m.file, m.row], ["ssd_contacts.csv", 3]);
+    assert.match(m.message, /row 3 has 2 fields where the header has 3/);
+    const quotes = smallExport();
+    quotes["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date\nC1,"P1 "x" y",2024-04-02\n';
+    assert.match(only((await rejected(importSsd(store, { paths: [writeExport(quotes)], authority: "202" }))).issues, "SSD_CSV_MALFORMED").message, /quote \("\) inside a value is not doubled/);
+    quotes["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date\nC1,"P1,2024-04-02\n';
+    assert.match(only((await rejected(importSsd(store, { paths: [writeExport(quotes)], authority: "202" }))).issues, "SSD_CSV_MALFORMED").message, /never closed/);
     assert.ok(!err.issues.some((i) => i.code === "SSD_FILE_EMPTY"), "a malformed file is not also called empty");
 
     const serial = smallExport();

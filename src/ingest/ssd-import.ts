@@ -611,7 +611,7 @@ async function readFile(
       issue({
         code: "SSD_CSV_MALFORMED",
         row: err.lines,
-        message: `${name} is not well-formed CSV: ${err.message ?? String(e)}.`,
+        message: `${name} is not well-formed CSV: ${csvProblem(err.code, err.message ?? String(e), err.lines)}.`,
         expected: "comma-separated values with the same number of columns on every row, quotes closed",
       });
     } else {
@@ -727,4 +727,22 @@ export async function commitRows(store: Store, staging: LoadStaging, map: readon
     await store.run(`INSERT INTO ${t.name} (snapshot_id, la_code, ${cols}) SELECT m.snapshot_id, s.la_code, ${sel} FROM ${staging.table(t.name)} s JOIN ${staging.map} m ON m.la_code = s.la_code`);
   }
   await store.run(`DROP TABLE IF EXISTS ${staging.map}`);
+}
+
+/**
+ * csv-parse's error in words an analyst can act on ("row 4 has 7 fields where the header has 6"
+ * rather than "Invalid Record Length: expect 6, got 7 on line 4"); its own text where there is no
+ * better one.
+ */
+export function csvProblem(code: string, message: string, row?: number): string {
+  const at = row ? `row ${row}` : "a row";
+  if (code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
+    const m = /expect (\d+), got (\d+)/.exec(message);
+    if (m) return `${at} has ${m[2]} fields where the header has ${m[1]} (a comma inside a value that is not in quotes, or a missing or extra separator)`;
+  }
+  if (code === "CSV_QUOTE_NOT_CLOSED") return `a value opened with a quote (") is never closed, so the file ends inside it`;
+  if (code === "CSV_INVALID_CLOSING_QUOTE" || code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE") {
+    return `on ${at} a quote (") inside a value is not doubled: a quoted value ends at a quote, and a quote within it must be written ""`;
+  }
+  return message.replace(/\.$/, "");
 }
