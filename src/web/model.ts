@@ -73,12 +73,6 @@ export function authorities(ctx: WebContext): Promise<Target[]> {
   return cached(ctx, "authorities", () => resolveTargets(ctx.store));
 }
 
-/** The authority asked for, or the first loaded; undefined when nothing is loaded. */
-export async function chooseAuthority(ctx: WebContext, code: string | undefined): Promise<Target | undefined> {
-  const all = (await authorities(ctx)).filter((t) => t.data_from && t.data_to);
-  return all.find((t) => t.la_code === code) ?? all[0];
-}
-
 /**
  * The authority a request names: the first loaded when it names none, `unknown` when it names one
  * that is not loaded (rather than quietly showing, or saving against, another), undefined when

@@ -325,6 +325,27 @@ describe("periods asked for", () => {
     assert.match((await get("/?period=", "member")).body, /<title>Dashboard, September 2026 – Lantern<\/title>/);
   });
 
+  test("every page taking an authority answers a 404 page naming an unknown one and listing those loaded, instead of showing the first", async () => {
+    for (const [url, role] of [
+      ["/data?la=Z999", "analyst"],
+      ["/targets?la=Z999", "manager"],
+      ["/annotations?la=Z999", "manager"],
+      ["/reports?la=Z999", "member"],
+      ["/flow?la=Z999", "member"],
+      ["/early-warning?la=Z999", "member"],
+      ["/indicators/referrals?la=Z999", "member"],
+      ["/indicators/referrals.csv?la=Z999", "member"],
+    ] as const) {
+      const res = await get(url, role);
+      assert.equal(res.statusCode, 404, url);
+      assert.match(res.body, /<h1 class="govuk-heading-l">No data for that authority<\/h1>/, url);
+      assert.match(res.body, /No data has been loaded for the authority &quot;Z999&quot;\. Data is loaded for: [^<]*X001/, url);
+    }
+    // The authority loaded, or none named, is shown as before.
+    for (const url of ["/data", "/data?la=X001", "/targets", "/targets?la=X001"]) assert.equal((await get(url, "analyst")).statusCode, 200, url);
+    assert.match((await get("/data?la=X001", "analyst")).body, /id="authority" name="authority" type="text" value="X001"/);
+  });
+
   test("records and comments for a period or authority with no figures are refused: no records audited, no comment saved", async () => {
     const count = async (sql: string) => Number((await store.all<{ n: number }>(sql))[0]?.n);
     const views = await count(`SELECT count(*) AS n FROM lantern_audit WHERE action = 'records.view'`);

@@ -42,7 +42,6 @@ import { page } from "./layout.ts";
 import {
   annotationsOf,
   authorities,
-  chooseAuthority,
   choosePeriod,
   commentsFor,
   dashboard,
@@ -265,15 +264,25 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const noDataYet = (request: FastifyRequest, reply: FastifyReply) =>
     sendPage(reply, 200, "No data yet", request, "/", html`<h1 class="govuk-heading-l">No data yet</h1><p class="govuk-body">Nothing has been loaded. ${hasRole(request.user, "admin", "analyst") ? html`<a class="govuk-link" href="/data">Upload an SSD export</a>, or run <code>lantern demo</code>.` : "Ask an analyst to load data."}</p>`);
 
-  /** The authority a request names (`la`), or null once a page has said there is none such. */
-  const authorityOf = async (request: FastifyRequest, reply: FastifyReply, code: unknown, refused?: string): Promise<Target | null> => {
+  /**
+   * The authority a request names (`la`): the first loaded when it names none, undefined when
+   * nothing is loaded, or null once a 404 page has said the one named is not loaded (rather than
+   * quietly showing, or saving against, another).
+   */
+  const namedAuthority = async (request: FastifyRequest, reply: FastifyReply, code: unknown, refused?: string): Promise<Target | undefined | null> => {
     const found = await ctx.gate.read(() => requestedAuthority(ctx, code));
-    if (!found) {
-      noDataYet(request, reply);
+    if (found && "unknown" in found) {
+      problem(reply, request, 404, "No data for that authority", `${refused ? `${refused} ` : ""}No data has been loaded for the authority "${found.unknown}". Data is loaded for: ${found.loaded.join(", ")}.`);
       return null;
     }
-    if ("unknown" in found) {
-      problem(reply, request, 404, "No data for that authority", `${refused ? `${refused} ` : ""}No data has been loaded for the authority "${found.unknown}". Data is loaded for: ${found.loaded.join(", ")}.`);
+    return found;
+  };
+
+  /** The authority a request names (`la`), or null once a page has said there is none such, or no data yet. */
+  const authorityOf = async (request: FastifyRequest, reply: FastifyReply, code: unknown, refused?: string): Promise<Target | null> => {
+    const found = await namedAuthority(request, reply, code, refused);
+    if (found === undefined) {
+      noDataYet(request, reply);
       return null;
     }
     return found;
@@ -495,7 +504,10 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   const analysts = allow("admin", "analyst");
 
   app.get("/data", { preHandler: analysts }, async (request, reply) => {
-    const [snaps, t] = await ctx.gate.read(async () => [await listSnapshots(ctx.store), await chooseAuthority(ctx, (request.query as Query).la)] as const);
+    // The page works with nothing loaded (it is where the first upload is made); an authority named but not loaded is a 404 page.
+    const t = await namedAuthority(request, reply, (request.query as Record<string, unknown>)["la"]);
+    if (t === null) return reply;
+    const snaps = await ctx.gate.read(() => listSnapshots(ctx.store));
     const rev = t ? await ctx.gate.read(() => revisions(ctx, t.la_code)) : null;
     const body = dataBody(snaps, { csrf: request.csrfToken(), authority: t?.la_code ?? "", maxBytes: maxUpload, revisions: revisionsSection(t?.la_code ?? "", rev) });
     return sendPage(reply, 200, "Data", request, "/data", body, ["/assets/upload.js"]);
@@ -680,7 +692,10 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   };
 
   app.get("/targets", { preHandler: allow("admin", "analyst", "manager") }, async (request, reply) => {
-    const s = await ctx.gate.read(async () => ({ inForce: await goals(ctx), history: await targetHistory(ctx.store), t: await chooseAuthority(ctx, undefined) }));
+    // Targets hold for every authority; the one named (or the first) only picks the year the form offers.
+    const t = await namedAuthority(request, reply, (request.query as Record<string, unknown>)["la"]);
+    if (t === null) return reply;
+    const s = await ctx.gate.read(async () => ({ inForce: await goals(ctx), history: await targetHistory(ctx.store), t }));
     const period = s.t ? choosePeriod(s.t, undefined) : undefined;
     const body = targetsBody({ defs: lib.list(), inForce: s.inForce, history: s.history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken(), year: (period && targetYear(period.id)) ?? "" });
     return sendPage(reply, 200, "Targets", request, "/targets", body);
