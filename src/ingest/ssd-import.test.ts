@@ -332,3 +332,26 @@ test("an authority code that differs from a stored one only in case is refused, 
     await cleanup();
   }
 });
+
+test("population.csv is read as any CSV: an Excel Unicode save with formatted counts loads, the same year twice is refused", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files: Record<string, string | Buffer> = smallExport();
+    // Excel's "Unicode text": UTF-16LE with a BOM, tab-separated, a formatted count in quotes.
+    files["population.csv"] = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('la_code\tyear\tpopulation_0_17\r\n202\t2024\t"60,123"\r\n202\t2025\t61000\r\n', "utf16le")]);
+    await importSsd(store, { paths: [writeExport(files)], authority: "202" });
+    const rows = await store.all<{ year: number; population_0_17: number }>(`SELECT year, population_0_17 FROM lantern_population WHERE la_code = '202' ORDER BY year`);
+    assert.deepEqual(rows.map((r) => [Number(r.year), Number(r.population_0_17)]), [[2024, 60123], [2025, 61000]]);
+
+    const twice = smallExport();
+    twice["population.csv"] = "la_code,year,population_0_17\n202,2024,60000\n202,2024,59000\n";
+    const e = await rejected(importSsd(store, { paths: [writeExport(twice)], authority: "202", force: true }));
+    const d = only(e.issues, "POPULATION_DUPLICATE");
+    assert.deepEqual([d.file, d.row, d.column], ["population.csv", 3, "year"]);
+    const broken = smallExport();
+    broken["population.csv"] = 'la_code,year,population_0_17\n202,2024,"60000\n';
+    assert.ok((await rejected(importSsd(store, { paths: [writeExport(broken)], authority: "202", force: true }))).issues.some((i) => i.file === "population.csv"));
+  } finally {
+    await cleanup();
+  }
+});

@@ -17,13 +17,13 @@
  */
 
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { delimiterOf } from "../formats/csv.ts";
+import { delimiterOf, readCsvRows } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
@@ -216,7 +216,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
       bytesDone += check.file.bytes;
       counts.set(table.name, n);
     }
-    if (plan.load.population) population.push(...readPopulation(plan.load.population, plan.load.authority, loads.length === 1, log));
+    if (plan.load.population) population.push(...(await readPopulation(plan.load.population, plan.load.authority, loads.length === 1, log)));
   }
   for (const w of writers.values()) await w.close();
 
@@ -642,33 +642,61 @@ function cellIssue(issue: (i: Omit<DataIssue, "file" | "severity">) => void, row
   issue({ code, row, column: c.name, value: raw, message: `${c.name} "${raw}" ${p.problem}.`, expected: p.expected });
 }
 
-function readPopulation(path: string, authority: string, single: boolean, log: IssueLog): { la_code: string; year: number; population_0_17: number }[] {
+/**
+ * The authority's own population file (`la_code,year,population_0_17`), read by the shared CSV
+ * reader as every other CSV is (an Excel save in Windows-1252 or UTF-16, quotes around "60,000"),
+ * each problem logged with its row. The same authority and year twice is refused: which figure
+ * the rates used would be chance.
+ */
+async function readPopulation(path: string, authority: string, single: boolean, log: IssueLog): Promise<{ la_code: string; year: number; population_0_17: number }[]> {
   const name = basename(path);
-  const lines = readFileSync(path, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
-  const header = (lines[0] ?? "").split(",").map((h) => h.trim().toLowerCase());
-  const ci = header.indexOf("la_code");
-  const yi = header.indexOf("year");
-  const pi = header.indexOf("population_0_17");
-  if (yi < 0 || pi < 0) {
-    log.add({ code: "POPULATION_COLUMNS", severity: "error", file: name, row: 1, message: `${name} needs the columns year and population_0_17 (and la_code).`, expected: "la_code,year,population_0_17" });
-    return [];
-  }
   const all: { la_code: string; year: number; population_0_17: number }[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.trim()) continue;
-    const cells = line.split(",").map((c) => c.trim());
-    const year = Number(cells[yi]);
-    const pop = Number(cells[pi]);
-    if (!Number.isInteger(year) || year < 1990 || year > 2100) {
-      log.add({ code: "POPULATION_YEAR", severity: "error", file: name, row: i + 1, column: "year", value: cells[yi] ?? "", message: `year "${cells[yi]}" is not a year.`, expected: "a year such as 2024" });
-      continue;
+  const seen = new Map<string, number>();
+  let at: (c: string) => number = () => -1;
+  let header = false;
+  try {
+    for await (const { line: row, cells } of readCsvRows(path)) {
+      if (!header) {
+        header = true;
+        const heads = cells.map((h) => h.trim().toLowerCase());
+        at = (c) => heads.indexOf(c);
+        if (at("year") < 0 || at("population_0_17") < 0) {
+          log.add({ code: "POPULATION_COLUMNS", severity: "error", file: name, row, message: `${name} needs the columns year and population_0_17 (and la_code).`, expected: "la_code,year,population_0_17" });
+          return [];
+        }
+        continue;
+      }
+      const cell = (c: string) => (at(c) >= 0 ? (cells[at(c)] ?? "").trim() : "");
+      if (cells.every((c) => c.trim() === "")) continue;
+      const yearText = cell("year");
+      // Excel writes a formatted count as "60,000": the separators are not part of the number.
+      const popText = cell("population_0_17").replace(/(?<=\d),(?=\d{3}\b)/g, "");
+      const year = /^\d{4}$/.test(yearText) ? Number(yearText) : Number.NaN;
+      const pop = /^\d+$/.test(popText) ? Number(popText) : Number.NaN;
+      if (!Number.isInteger(year) || year < 1990 || year > 2100) {
+        log.add({ code: "POPULATION_YEAR", severity: "error", file: name, row, column: "year", value: yearText, message: `year "${yearText}" is not a year.`, expected: "a year such as 2024" });
+        continue;
+      }
+      if (!Number.isSafeInteger(pop) || pop <= 0) {
+        log.add({ code: "POPULATION_VALUE", severity: "error", file: name, row, column: "population_0_17", value: cell("population_0_17"), message: `population_0_17 "${cell("population_0_17")}" is not a positive whole number.`, expected: "a count of children such as 60000" });
+        continue;
+      }
+      const la = at("la_code") >= 0 && cell("la_code") ? cell("la_code") : authority;
+      const first = seen.get(`${la}|${year}`);
+      if (first !== undefined) {
+        log.add({ code: "POPULATION_DUPLICATE", severity: "error", file: name, row, column: "year", value: yearText, message: `${la} ${year} is also on row ${first}.`, expected: "one population per authority and year" });
+        continue;
+      }
+      seen.set(`${la}|${year}`, row);
+      all.push({ la_code: la, year, population_0_17: pop });
     }
-    if (!Number.isInteger(pop) || pop <= 0) {
-      log.add({ code: "POPULATION_VALUE", severity: "error", file: name, row: i + 1, column: "population_0_17", value: cells[pi] ?? "", message: `population_0_17 "${cells[pi]}" is not a positive whole number.`, expected: "a count of children such as 60000" });
-      continue;
-    }
-    all.push({ la_code: ci >= 0 ? (cells[ci] ?? authority) : authority, year, population_0_17: pop });
+  } catch (e) {
+    // A CSV-level refusal (field count, cut off, a quote left open, not text): logged, not thrown,
+    // so the export's other problems are reported with it.
+    if (!isLanternError(e)) throw e;
+    if (e.issues.length) for (const i of e.issues) log.add(i);
+    else log.add({ code: "POPULATION_COLUMNS", severity: "error", file: name, row: 1, message: e.message, expected: e.hint ?? "la_code,year,population_0_17 as CSV" });
+    return [];
   }
   const mine = all.filter((r) => r.la_code === authority);
   if (mine.length) return mine;
