@@ -388,6 +388,28 @@ describe("forms that refuse keep what was typed", () => {
     assert.deepEqual(await store.all(`SELECT count(*) AS n FROM lantern_commentary`), before);
   });
 
+  test("a comment, note or form too long for the server to receive gets a page saying the limit in characters and linking back; nothing is saved", async () => {
+    const count = async (table: string) => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n);
+    const before = [await count("lantern_commentary"), await count("lantern_annotation"), await count("lantern_target")];
+    const huge = `Referrals rose. ${"x".repeat(70_000)}`;
+    const comment = await post("/indicators/contacts/comments?la=X001&period=2026-09", "analyst", { _csrf: CSRF, body: huge });
+    assert.equal(comment.statusCode, 413);
+    assert.match(comment.body, /<title>The comment was too long to send – Lantern<\/title>/);
+    assert.match(comment.body, /<h1 class="govuk-heading-l">The comment was too long to send<\/h1>/);
+    assert.match(comment.body, /Comments can be at most 5,000 characters\. Yours was too long for the server to receive at all \(a form can carry at most 64 KB\), so it was not saved and its text could not be kept to show again\. Use your browser&#39;s Back button, which usually keeps what you typed, then shorten it to 5,000 characters or fewer and save it again\./);
+    assert.match(comment.body, /<a class="govuk-link" href="\/indicators\/contacts\?la=X001&amp;period=2026-09#commentary">Go back to the indicator page<\/a>/);
+    const note = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "contacts", date: "2024-04-01", kind: "note", note: huge });
+    assert.equal(note.statusCode, 413);
+    assert.match(note.body, /An annotation&#39;s note can be at most 2,000 characters\. Yours was too long for the server to receive at all/);
+    assert.match(note.body, /<a class="govuk-link" href="\/annotations">Go back to the annotations page<\/a>/);
+    const target = await post("/targets", "analyst", { _csrf: CSRF, indicator: "referrals", year: "2025-26", target: huge });
+    assert.equal(target.statusCode, 413);
+    assert.match(target.body, /<h1 class="govuk-heading-l">The form was too long to send<\/h1>/);
+    assert.match(target.body, /<a class="govuk-link" href="\/targets">Go back to the form<\/a>/);
+    for (const res of [comment, note, target]) assert.doesNotMatch(res.body, /The request is larger than this server accepts|Too large/);
+    assert.deepEqual([await count("lantern_commentary"), await count("lantern_annotation"), await count("lantern_target")], before);
+  });
+
   test("a refused annotation keeps every field; an area can be annotated; long notes and implausible dates are refused, not cut", async () => {
     const count = async () => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_annotation`))[0]?.n;
     const before = await count();
@@ -842,7 +864,7 @@ describe("uploads", () => {
         )
       ).map((r) => [r.indicator_id, r.period_id, Number(r.value)]);
     const snapshots = async () => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot`))[0]!.n);
-    const valueOf = async (id: string, period: string) => /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">([^<]*)</.exec((await get(`/indicators/${id}?la=X001&period=${period}`, "analyst")).body)?.[1];
+    const shownValue = async (id: string, period: string) => /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">([^<]*)</.exec((await get(`/indicators/${id}?la=X001&period=${period}`, "analyst")).body)?.[1];
     const lastAudit = async () => (await store.all<{ actor: string; action: string; la_code: string | null; detail: string }>(`SELECT actor, action, la_code, detail FROM lantern_audit WHERE action LIKE 'data.upload%' ORDER BY audit_id DESC LIMIT 1`))[0]!;
 
     test("the upload form says a figures file can be uploaded, and offers the box to replace every figure", async () => {
@@ -863,7 +885,7 @@ describe("uploads", () => {
       assert.match(res.body, /Correct the rows listed and upload again\./);
       assert.doesNotMatch(res.body, /[\s(]--[a-z]|lantern import/);
       assert.deepEqual([await snapshots(), await held()], before);
-      assert.doesNotMatch((await valueOf("sw_vacancy_rate", "2026-06")) ?? "", /12/, "the good row was not loaded either");
+      assert.doesNotMatch((await shownValue("sw_vacancy_rate", "2026-06")) ?? "", /12/, "the good row was not loaded either");
       const audited = await lastAudit();
       assert.equal(audited.action, "data.upload.refused");
       assert.equal(audited.actor, "ann");
@@ -892,14 +914,14 @@ describe("uploads", () => {
     });
 
     test("a good figures file is loaded, computed and shown on its indicator page, audited; the next adds to it; with the box ticked a file is the whole set", async () => {
-      assert.match((await valueOf("sw_vacancy_rate", "2026-09")) ?? "", /not loaded/);
+      assert.match((await shownValue("sw_vacancy_rate", "2026-09")) ?? "", /not loaded/);
       const first = await upload("analyst", { authority: "" }, { "workforce.csv": "indicator,authority,period,value\nsw_vacancy_rate,X001,2026-09,14.2\nsw_caseload,X001,2026-09,17.5\n" });
       assert.equal(first.statusCode, 200, first.body.slice(0, 3000));
       const id = Number(/X001: loaded as snapshot (\d+), 2 figures\./.exec(first.body)?.[1]);
       assert.ok(id > 0, "the page names the load and counts the figures");
       assert.match(first.body, /href="\/indicators\/sw_vacancy_rate\?la=X001">Social worker vacancy rate<\/a>/);
-      assert.equal(await valueOf("sw_vacancy_rate", "2026-09"), "14.2%");
-      assert.equal(await valueOf("sw_caseload", "2026-09"), "17.5");
+      assert.equal(await shownValue("sw_vacancy_rate", "2026-09"), "14.2%");
+      assert.equal(await shownValue("sw_caseload", "2026-09"), "17.5");
       const audited = await lastAudit();
       assert.deepEqual([audited.action, audited.actor, audited.la_code], ["data.upload", "ann", "X001"]);
       assert.deepEqual(JSON.parse(audited.detail), { files: 1, format: "measures", replace: false, rows: 2, authorities: ["X001"], snapshots: [id], via: "web" });
@@ -909,7 +931,7 @@ describe("uploads", () => {
       assert.match(second.body, /X001: 2 figure\(s\) loaded before and not in education\.csv are kept/);
       assert.match(second.body, /To drop them, upload a file holding every figure with the box &quot;Replace every figure loaded before \(figures files only\)&quot; ticked\./);
       assert.doesNotMatch(second.body, /--replace/);
-      assert.equal(await valueOf("sw_vacancy_rate", "2026-09"), "14.2%");
+      assert.equal(await shownValue("sw_vacancy_rate", "2026-09"), "14.2%");
       assert.deepEqual(await held(), [["ehe_children", "2026-09", 40], ["sw_caseload", "2026-09", 17.5], ["sw_vacancy_rate", "2026-09", 14.2]]);
       // With the box ticked the file is the whole set.
       const whole = { "workforce-all.csv": "indicator,authority,period,value\nsw_caseload,X001,2026-09,18\n" };
@@ -917,7 +939,7 @@ describe("uploads", () => {
       assert.equal(third.statusCode, 200, third.body.slice(0, 3000));
       assert.doesNotMatch(third.body, /are kept/);
       assert.deepEqual(await held(), [["sw_caseload", "2026-09", 18]]);
-      assert.match((await valueOf("sw_vacancy_rate", "2026-09")) ?? "", /not loaded/);
+      assert.match((await shownValue("sw_vacancy_rate", "2026-09")) ?? "", /not loaded/);
       assert.equal(JSON.parse((await lastAudit()).detail).replace, true);
       // The same file again adds nothing, and says so.
       const again = await upload("analyst", { replace: "yes" }, whole);

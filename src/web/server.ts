@@ -17,7 +17,7 @@ import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { annotationHistory, saveAnnotation } from "../analysis/annotations.ts";
+import { annotationHistory, MAX_NOTE, saveAnnotation } from "../analysis/annotations.ts";
 import { type Period, type PeriodKind, parsePeriod } from "../calendar/periods.ts";
 import { isLanternError, LanternError } from "../core/errors.ts";
 import { isSsdExport, loadFormats } from "../formats/load.ts";
@@ -35,7 +35,7 @@ import { listSnapshots } from "../store/snapshots.ts";
 import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } from "./access.ts";
 import { sendToSignIn } from "./auth/access.ts";
 import { type AuthPluginOptions, authPlugin, cspDirectives } from "./auth/plugin.ts";
-import { type Comment, saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
+import { type Comment, MAX_COMMENT, saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
 import { Gate, OneAtATime } from "./gate.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
@@ -104,6 +104,8 @@ const GOVUK_CSS = join(import.meta.dirname, "../../node_modules/govuk-frontend/d
 const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.(csv|xml|xlsx)$/i;
 const MAX_FILES = 100;
 const MAX_FIELDS = 10;
+/** The largest form (not an upload) accepted, in bytes. */
+const FORM_LIMIT = 64 * 1024;
 
 type Query = { la?: string; period?: string; part?: string };
 
@@ -172,6 +174,44 @@ function tooLarge(code: string | undefined, maxBytes: number): string {
   }
 }
 
+/**
+ * The 413 page of a form (not an upload) over {@link FORM_LIMIT}: what was typed never arrived, so
+ * it cannot be shown again as a refused form is. It says the field's own limit in characters,
+ * that the browser's Back button usually keeps the text, and links back to the form's page.
+ * `route` is the route's pattern ("/indicators/:id/comments"), with its params and query.
+ */
+export function formTooLarge(route: string | undefined, params: unknown, query: unknown): { title: string; message: string; back: string; backText: string } {
+  const p = (params ?? {}) as Record<string, unknown>;
+  const q = (query ?? {}) as Record<string, unknown>;
+  const limit = `a form can carry at most ${FORM_LIMIT / 1024} KB`;
+  const backButton = "Use your browser's Back button, which usually keeps what you typed, then";
+  if (route?.startsWith("/indicators/:id/comments")) {
+    const at = new URLSearchParams({ ...(typeof q["la"] === "string" ? { la: q["la"] } : {}), ...(typeof q["period"] === "string" ? { period: q["period"] } : {}) }).toString();
+    const n = MAX_COMMENT.toLocaleString("en-GB");
+    return {
+      title: "The comment was too long to send",
+      message: `Comments can be at most ${n} characters. Yours was too long for the server to receive at all (${limit}), so it was not saved and its text could not be kept to show again. ${backButton} shorten it to ${n} characters or fewer and save it again.`,
+      back: `/indicators/${encodeURIComponent(String(p["id"] ?? ""))}${at ? `?${at}` : ""}#commentary`,
+      backText: "Go back to the indicator page",
+    };
+  }
+  if (route === "/annotations") {
+    const n = MAX_NOTE.toLocaleString("en-GB");
+    return {
+      title: "The note was too long to send",
+      message: `An annotation's note can be at most ${n} characters. Yours was too long for the server to receive at all (${limit}), so the annotation was not saved and its text could not be kept to show again. ${backButton} shorten the note to ${n} characters or fewer and save it again.`,
+      back: "/annotations",
+      backText: "Go back to the annotations page",
+    };
+  }
+  return {
+    title: "The form was too long to send",
+    message: `What you entered was too long for the server to receive (${limit}), so nothing in it was saved and it could not be kept to show again. ${backButton} shorten it and send it again.`,
+    back: route && ["/targets", "/reports", "/admin/users", "/sign-in"].includes(route) ? route : "/",
+    backText: route && ["/targets", "/reports", "/admin/users", "/sign-in"].includes(route) ? "Go back to the form" : "Go to the dashboard",
+  };
+}
+
 /** Build the app; `listen` is the caller's. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 256 * 1024, trustProxy: false, routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true } });
@@ -191,7 +231,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     strictTransportSecurity: secure ? { maxAge: 31536000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(formbody, { bodyLimit: FORM_LIMIT });
   // A NUL character is never text, and PostgreSQL cannot store one: a form or query string holding
   // one is refused whole (400), rather than failing in the store. Parsed forms are shallow (the
   // parser's objects have no Object prototype, so are not matched by it); binary data (an upload's
@@ -247,6 +287,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (isLanternError(error)) return problem(reply, request, 400, "That could not be done", `${error.message}${error.hint ? ` ${error.hint}` : ""}`);
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE" && !request.isMultipart()) {
+      const f = formTooLarge(request.routeOptions.url, request.params, request.query);
+      return sendPage(reply, 413, f.title, request, "", html`<h1 class="govuk-heading-l">${f.title}</h1><p class="govuk-body">${f.message}</p><p class="govuk-body"><a class="govuk-link" href="${f.back}">${f.backText}</a></p>`);
+    }
     if (status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") return problem(reply, request, 413, error.code?.startsWith("FST_") && error.code !== "FST_ERR_CTP_BODY_TOO_LARGE" ? "The upload was refused" : "Too large", tooLarge(error.code, maxUpload));
     if (status < 500) return problem(reply, request, status, "That request could not be handled", error.message);
     const id = randomBytes(6).toString("hex");
