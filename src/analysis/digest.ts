@@ -309,3 +309,49 @@ export function buildDigest(input: {
   const alarming = groups.reduce((n, g) => n + g.signals.filter((s) => s.severity === 3).length, 0);
   return { authority: input.authority, period: period.id, spcMonths: spcMonths.map((m) => m.id), groups, flow, alarming };
 }
+
+/** Months as runs: "April 2025 to June 2025, September 2025" (`all` gives the order). */
+export function monthRuns(ids: readonly string[], all: readonly string[]): string {
+  const label = (id: string) => parsePeriod(id)?.label ?? id;
+  const runs: string[][] = [];
+  for (const id of ids) {
+    const run = runs.at(-1);
+    if (run && all.indexOf(id) === all.indexOf(run.at(-1)!) + 1) run.push(id);
+    else runs.push([id]);
+  }
+  return runs.map((r) => (r.length === 1 ? label(r[0]!) : `${label(r[0]!)} to ${label(r.at(-1)!)}`)).join(", ");
+}
+
+/**
+ * What a group of the digest says besides its signals, in lower case for the caller to set out:
+ * "nothing unusual" only when the SPC judged something and found nothing, and every indicator it
+ * could not judge named with the reason (and, for a quarter or year, the months when only some
+ * could not be judged). Never an all-clear for what was not judged. `withheld` (the web's members)
+ * are signals not shown because they rest on small numbers. One wording for `lantern digest` and
+ * the web's early-warning page.
+ */
+export function unjudgedNotes(
+  spcMonths: readonly string[],
+  g: Pick<DigestGroup, "signals" | "judged" | "notJudged"> & { readonly withheld?: readonly unknown[] },
+): string[] {
+  const out: string[] = [];
+  const byReason = new Map<string, { reason: NotJudgedReason; months: readonly string[]; titles: string[] }>();
+  for (const n of g.notJudged) {
+    const key = `${n.reason}|${n.months.join(",")}`;
+    const entry = byReason.get(key) ?? byReason.set(key, { reason: n.reason, months: n.months, titles: [] }).get(key)!;
+    entry.titles.push(n.title);
+  }
+  if (!g.signals.length) {
+    if (!spcMonths.length) out.push("no SPC: it is run on months only");
+    else if (g.judged.length) out.push(`nothing unusual in the ${g.judged.length} indicator${g.judged.length === 1 ? "" : "s"} judged`);
+    else if (g.notJudged.length && g.notJudged.every((n) => n.reason === "few_months" && n.months.length === spcMonths.length)) return ["not enough months to judge"];
+    else if (g.withheld?.length) out.push("no signals shown");
+    else if (!g.notJudged.length) out.push("nothing here is charted (SPC is not run on stocks)");
+  }
+  for (const { reason, months, titles } of byReason.values()) {
+    const when = months.length < spcMonths.length ? ` in ${monthRuns(months, spcMonths)}` : "";
+    out.push(`${NOT_JUDGED[reason]}${when}: ${titles.join("; ")}`);
+  }
+  return out;
+}
+

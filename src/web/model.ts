@@ -588,6 +588,9 @@ export interface FlowRow {
   /** This stage per 100 of the stage it comes from; null at the first stage, without values, or when suppressed. */
   readonly conversion: number | null;
   readonly conversionLastYear: number | null;
+  /** Whether each conversion is withheld from this viewer (shown as `c`, not as "no value"). */
+  readonly conversionHidden: boolean;
+  readonly conversionLastYearHidden: boolean;
   /** Whether the conversion is a share of the stage it comes from (FlowStage.share): worded by conversionWords. */
   readonly share: boolean;
 }
@@ -615,6 +618,8 @@ export async function systemFlow(ctx: WebContext, t: Target, period: Period, sup
       suppressed: s.suppressed,
       conversion: now ? null : f.conversion,
       conversionLastYear: now || off(lastYear) ? null : f.conversionLastYear,
+      conversionHidden: f.from !== null && f.conversion !== null && now,
+      conversionLastYearHidden: f.from !== null && f.conversionLastYear !== null && (now || off(lastYear)),
       share: f.share,
     };
   });

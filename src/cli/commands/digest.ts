@@ -3,7 +3,7 @@
  * `lantern digest`: the early-warning digest for a period.
  */
 
-import { conversionWords, type Digest, type DigestGroup, NOT_JUDGED, type NotJudgedReason } from "../../analysis/digest.ts";
+import { conversionWords, unjudgedNotes } from "../../analysis/digest.ts";
 import { digestFor, digestPeriod } from "../../analysis/digest-data.ts";
 import { parsePeriod, periodsWithin } from "../../calendar/periods.ts";
 import { computeAndStore, computedSnapshots } from "../../kpi/compute.ts";
@@ -70,7 +70,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       for (const g of d.groups) {
         o.out(`\n${g.title}\n`);
         for (const s of g.signals) o.out(`  [${s.severity === 3 ? "concern" : s.severity === 2 ? "watch" : "better"}] ${s.text}\n`);
-        for (const line of unjudgedLines(d, g)) o.out(`  ${line}\n`);
+        for (const line of unjudgedNotes(d.spcMonths, g)) o.out(`  ${line}\n`);
       }
       o.out(`\nFlow, ${d.period}\n`);
       o.out(
@@ -91,43 +91,6 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
 
 function monthLabel(id: string): string {
   return parsePeriod(id)!.label;
-}
-
-/** Months as runs: "April 2020 to February 2021, June 2021". */
-function monthRuns(ids: readonly string[], all: readonly string[]): string {
-  const runs: string[][] = [];
-  for (const id of ids) {
-    const run = runs.at(-1);
-    if (run && all.indexOf(id) === all.indexOf(run.at(-1)!) + 1) run.push(id);
-    else runs.push([id]);
-  }
-  return runs.map((r) => (r.length === 1 ? monthLabel(r[0]!) : `${monthLabel(r[0]!)} to ${monthLabel(r.at(-1)!)}`)).join(", ");
-}
-
-/**
- * What a group says besides its signals: "nothing unusual" only when the SPC judged something
- * and found nothing, and every indicator it could not judge named with the reason (and, for a
- * longer period, the months when only some could not be judged).
- */
-function unjudgedLines(d: Digest, g: DigestGroup): string[] {
-  const out: string[] = [];
-  const byReason = new Map<string, { reason: NotJudgedReason; months: readonly string[]; titles: string[] }>();
-  for (const n of g.notJudged) {
-    const key = `${n.reason}|${n.months.join(",")}`;
-    const entry = byReason.get(key) ?? byReason.set(key, { reason: n.reason, months: n.months, titles: [] }).get(key)!;
-    entry.titles.push(n.title);
-  }
-  if (!g.signals.length) {
-    if (!d.spcMonths.length) out.push("no SPC: it is run on months only");
-    else if (g.judged.length) out.push(`nothing unusual in the ${g.judged.length} indicator(s) judged`);
-    else if (g.notJudged.every((n) => n.reason === "few_months" && n.months.length === d.spcMonths.length) && g.notJudged.length) return ["not enough months to judge"];
-    else if (!g.notJudged.length) out.push("nothing here is charted (SPC is not run on stocks)");
-  }
-  for (const { reason, months, titles } of byReason.values()) {
-    const when = months.length < d.spcMonths.length ? ` in ${monthRuns(months, d.spcMonths)}` : "";
-    out.push(`${NOT_JUDGED[reason]}${when}: ${titles.join("; ")}`);
-  }
-  return out;
 }
 
 export const digestCommand: Command = { name: "digest", help: HELP, run };

@@ -13,11 +13,16 @@ import { type Html, html, raw } from "../html.ts";
 import { periodPicker, qs, table } from "../layout.ts";
 import type { FlowRow, ShownDigest, ShownGroup } from "../model.ts";
 import { type Period, parsePeriod } from "../../calendar/periods.ts";
-import { conversionWords, NOT_JUDGED, type NotJudgedReason } from "../../analysis/digest.ts";
+import { conversionWords, unjudgedNotes } from "../../analysis/digest.ts";
+import { SUPPRESSED } from "../../analysis/suppression.ts";
 import type { Target } from "../../kpi/engine.ts";
 
-/** A stage compared with the stage it comes from, in words ("62.0% of contacts", "101.7 per 100 referrals"); "–" when there is none to show. */
-function compared(r: FlowRow, conversion: number | null): string {
+/**
+ * A stage compared with the stage it comes from, in words ("62.0% of contacts", "101.7 per 100
+ * referrals"); `c` when it is withheld from the viewer (small numbers), "–" when there is none.
+ */
+function compared(r: FlowRow, conversion: number | null, hidden: boolean): string {
+  if (hidden) return SUPPRESSED;
   return conversion === null || r.from === null ? "–" : conversionWords(conversion, r.from, r.share);
 }
 
@@ -26,7 +31,7 @@ export function flowSection(t: Target, period: Period, rows: readonly FlowRow[])
   const bars = rows.map((r) => ({
     label: r.stage,
     value: r.suppressed || r.value?.value === undefined ? null : r.value.value,
-    ...(r.from !== null && r.conversion !== null ? { note: compared(r, r.conversion) } : {}),
+    ...(r.from !== null && r.conversion !== null ? { note: compared(r, r.conversion, false) } : {}),
   }));
   return html`<div class="lantern-chart-wrap">${raw(barChartSvg({ title: `From contacts to care, ${period.label}`, bars, unit: "count", id: "flow-chart" }))}</div>
 ${table({
@@ -34,7 +39,7 @@ ${table({
   caption: `The flow from contacts to care, ${period.label}`,
   head: ["Stage", "Count", "Compared with the stage it comes from", "A year earlier"],
   numeric: [1],
-  rows: rows.map((r) => [html`<a class="govuk-link" href="/indicators/${r.indicator}?${qs(t, period)}">${r.stage}</a>`, r.text, compared(r, r.conversion), compared(r, r.conversionLastYear)]),
+  rows: rows.map((r) => [html`<a class="govuk-link" href="/indicators/${r.indicator}?${qs(t, period)}">${r.stage}</a>`, r.text, compared(r, r.conversion, r.conversionHidden), compared(r, r.conversionLastYear, r.conversionLastYearHidden)]),
 })}`;
 }
 
@@ -52,43 +57,12 @@ function monthLabel(id: string): string {
   return parsePeriod(id)?.label ?? id;
 }
 
-/** Months as runs: "April 2025 to June 2025, September 2025". */
-function monthRuns(ids: readonly string[], all: readonly string[]): string {
-  const runs: string[][] = [];
-  for (const id of ids) {
-    const run = runs.at(-1);
-    if (run && all.indexOf(id) === all.indexOf(run.at(-1)!) + 1) run.push(id);
-    else runs.push([id]);
-  }
-  return runs.map((r) => (r.length === 1 ? monthLabel(r[0]!) : `${monthLabel(r[0]!)} to ${monthLabel(r.at(-1)!)}`)).join(", ");
-}
-
 /**
- * What a group says besides its signals, as `lantern digest` says it: "nothing unusual" only when
- * the SPC judged something and found nothing, and every indicator it could not judge named with
- * the reason (and, for a quarter or year, the months when only some could not be judged). Never an
- * all-clear for what was not judged.
+ * What a group says besides its signals, as `lantern digest` says it (`unjudgedNotes`), as
+ * sentences.
  */
 export function notJudgedLines(d: ShownDigest, g: ShownGroup): string[] {
-  const out: string[] = [];
-  const byReason = new Map<string, { reason: NotJudgedReason; months: readonly string[]; titles: string[] }>();
-  for (const n of g.notJudged) {
-    const key = `${n.reason}|${n.months.join(",")}`;
-    const entry = byReason.get(key) ?? byReason.set(key, { reason: n.reason, months: n.months, titles: [] }).get(key)!;
-    entry.titles.push(n.title);
-  }
-  if (!g.signals.length) {
-    if (g.judged.length) out.push(`Nothing unusual in the ${g.judged.length} indicator${g.judged.length === 1 ? "" : "s"} judged.`);
-    else if (g.notJudged.length && g.notJudged.every((n) => n.reason === "few_months" && n.months.length === d.spcMonths.length)) return ["Not enough months to judge."];
-    else if (g.withheld.length) out.push("No signals shown.");
-    else if (!g.notJudged.length) out.push("Nothing here is charted (SPC is not run on stocks).");
-  }
-  for (const { reason, months, titles } of byReason.values()) {
-    const when = months.length < d.spcMonths.length ? ` in ${monthRuns(months, d.spcMonths)}` : "";
-    const words = NOT_JUDGED[reason];
-    out.push(`${words[0]!.toUpperCase()}${words.slice(1)}${when}: ${titles.join("; ")}.`);
-  }
-  return out;
+  return unjudgedNotes(d.spcMonths, g).map((l) => `${l[0]!.toUpperCase()}${l.slice(1)}.`);
 }
 
 function notJudgedList(d: ShownDigest, g: ShownGroup): Html | string {
