@@ -569,6 +569,10 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     return sendPage(reply, 200, `Snapshot ${id}`, request, "/data", snapshotBody(snap, issues, Number(count[0]?.n ?? 0)));
   });
 
+  /** The upload page's refusal: what was wrong, what to do, and the problems found with their rows. */
+  const uploadRefused = (request: FastifyRequest, reply: FastifyReply, message: string, hint: string | undefined, issues: Parameters<typeof refusedBody>[2]) =>
+    sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(message, hint, issues));
+
   app.post("/data/upload", { preHandler: analysts }, async (request, reply) => {
     if (!request.isMultipart()) return problem(reply, request, 415, "Not an upload", "Send the files from the upload form.");
     const user = request.user!;
@@ -604,17 +608,12 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       }
       if (fields["_csrf"] !== request.csrfToken()) return problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong).");
       if (refused.length || files === 0) {
-        return sendPage(
-          reply,
-          422,
-          "Upload refused",
+        return uploadRefused(
           request,
-          "/data",
-          refusedBody(
-            files === 0 && !refused.length ? "No files were chosen." : `Only CSV, XML and Excel (.xlsx) files can be uploaded; these were not: ${refused.join(", ")}.`,
-            "Choose the ssd_*.csv files of one export, the return files (SSDA903, CIN census, Annex A) of one authority, or a figures file (measures.csv).",
-            [],
-          ),
+          reply,
+          files === 0 && !refused.length ? "No files were chosen." : `Only CSV, XML and Excel (.xlsx) files can be uploaded; these were not: ${refused.join(", ")}.`,
+          "Choose the ssd_*.csv files of one export, the return files (SSDA903, CIN census, Annex A) of one authority, or a figures file (measures.csv).",
+          [],
         );
       }
       // A figures file (measures.csv) is loaded by itself, as `lantern import` loads it: the CLI
@@ -625,29 +624,17 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       const replace = fields["replace"] === "yes";
       if (figures.length && figures.length < saved.length) {
         const others = saved.filter((n) => !figures.includes(n));
-        return sendPage(
-          reply,
-          422,
-          "Upload refused",
+        return uploadRefused(
           request,
-          "/data",
-          refusedBody(
-            `${figures.join(", ")} ${figures.length === 1 ? "is a figures file" : "are figures files"} (workforce and education figures, as measures.csv), which cannot be uploaded with other files: ${others.join(", ")}.`,
-            "Upload them separately: the figures file by itself, and the SSD export or return files in another upload.",
-            [],
-          ),
+          reply,
+          `${figures.join(", ")} ${figures.length === 1 ? "is a figures file" : "are figures files"} (workforce and education figures, as measures.csv), which cannot be uploaded with other files: ${others.join(", ")}.`,
+          "Upload them separately: the figures file by itself, and the SSD export or return files in another upload.",
+          [],
         );
       }
       if (figures.length) return await loadFigures(request, reply, dir, figures, replace);
       if (replace) {
-        return sendPage(
-          reply,
-          422,
-          "Upload refused",
-          request,
-          "/data",
-          refusedBody(`The box "${REPLACE_LABEL}" is for figures files (measures.csv) only, and none of these files is one.`, "An SSD export or a return already replaces the tables it carries: untick the box and upload again.", []),
-        );
+        return uploadRefused(request, reply, `The box "${REPLACE_LABEL}" is for figures files (measures.csv) only, and none of these files is one.`, "An SSD export or a return already replaces the tables it carries: untick the box and upload again.", []);
       }
       const authority = (fields["authority"] ?? "").trim() || undefined;
       if (!isSsdExport([dir])) return await loadReturns(request, reply, dir, files, authority, fields["dfe_errors_as_queries"] === "yes");
@@ -663,7 +650,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
         if (isLanternError(e)) {
           await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: authority ?? null, detail: { files, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
           const worded = forTheForm(e);
-          return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(worded.message, worded.hint, e.issues ?? []));
+          return uploadRefused(request, reply, worded.message, worded.hint, e.issues ?? []);
         }
         throw e;
       }
@@ -698,7 +685,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       if (!isLanternError(e)) throw e;
       await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: null, detail: { files: names.length, format: "measures", replace, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
       const worded = forTheForm(e);
-      return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(worded.message, worded.hint, e.issues ?? []));
+      return uploadRefused(request, reply, worded.message, worded.hint, e.issues ?? []);
     }
   };
 
@@ -719,7 +706,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       });
       if (r.status === "rejected") {
         const errors = r.issues.filter((i) => i.severity === "error");
-        return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(`${r.errorCount.toLocaleString("en-GB")} error${r.errorCount === 1 ? "" : "s"} in ${r.files.map((f) => `${f.file} (${f.format})`).join(", ")}.`, "Correct the rows listed and upload again, or tick the box to load the DfE's validation errors as queries. Structural errors always stop a load.", errors));
+        return uploadRefused(request, reply, `${r.errorCount.toLocaleString("en-GB")} error${r.errorCount === 1 ? "" : "s"} in ${r.files.map((f) => `${f.file} (${f.format})`).join(", ")}.`, "Correct the rows listed and upload again, or tick the box to load the DfE's validation errors as queries. Structural errors always stop a load.", errors);
       }
       const notes = r.issues.filter((i) => i.severity !== "error");
       return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody([{ authority: r.authority, status: r.status, ...(r.snapshotId !== undefined ? { snapshotId: r.snapshotId } : {}), rows: r.rows }], notes));
@@ -731,7 +718,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
         e.code === "LANTERN_DATA_REJECTED"
           ? `Correct the rows listed and upload again${dfeErrorsAsQueries ? "" : ", or tick the box to load the DfE's validation errors as queries (structural errors always stop a load)"}.`
           : worded.hint;
-      return sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(worded.message, hint, e.issues ?? []));
+      return uploadRefused(request, reply, worded.message, hint, e.issues ?? []);
     }
   };
 
