@@ -17,7 +17,7 @@ import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts"
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, xmr } from "../analysis/spc.ts";
-import { isSmallCount, suppressedKeys } from "../analysis/suppression.ts";
+import { isSmallCount, SUPPRESSED, suppressedKeys } from "../analysis/suppression.ts";
 import { type SeriesPoint, yearlyAverages } from "../analysis/trends.ts";
 import { financialYearOf, monthName, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
@@ -294,14 +294,17 @@ export function buildReport(input: ReportInput): ReportContent {
         });
 
       const b = input.benchmarks.get(def.id);
+      // Where the authority's own figure was placed among the published ones (a new or synthetic
+      // authority), its rank and quartile band narrow down that figure: withheld with it.
+      const placedHidden = b?.rank?.inserted === true && pub && isHidden(def.id, b.year.lanternPeriod);
       const benchmark = b
         ? {
             year: b.year.label,
             england: published(b.england),
             neighbourMean: b.neighbourMean,
             neighbours: `${b.neighboursWithValue} of ${b.neighbourCount}`,
-            rank: b.rank ? `${b.rank.position} of ${b.rank.of}` : null,
-            band: b.quartileBand,
+            rank: b.rank ? (placedHidden ? SUPPRESSED : `${b.rank.position} of ${b.rank.of}`) : null,
+            band: placedHidden && b.quartileBand ? SUPPRESSED : b.quartileBand,
             comparedWith: b.authority.like ? `the statistical neighbours of ${b.authority.like.name}` : "its statistical neighbours",
           }
         : null;

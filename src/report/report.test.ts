@@ -137,6 +137,24 @@ test("public: every small count, and every ratio on one, is c; exempt shows them
   assert.ok(charted(pub) < charted(ex));
 });
 
+test("public: a rank and quartile band worked out from a figure that is c are c too", async () => {
+  // X001 is not a real authority, so its own figure is placed among the published ones to rank it:
+  // the rank of a hidden figure among 150 narrows it down as well as the figure would.
+  const input = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
+  const b = input.benchmarks.get("assess_45wd_pct")!;
+  assert.equal(b.rank?.inserted, true);
+  const year = b.year.lanternPeriod;
+  const small = input.values.map((v) => (v.indicator === "assess_45wd_pct" && v.period === year && !v.breakdown ? { ...v, numerator: 3, denominator: 4, value: 75 } : v));
+  const assess = (c: ReportContent) => c.areas.flatMap((a) => a.indicators).find((i) => i.id === "assess_45wd_pct")!.benchmark!;
+  const hidden = assess(buildReport({ ...input, values: small }));
+  assert.equal(hidden.rank, "c");
+  assert.equal(hidden.band, "c");
+  assert.ok(hidden.england !== null, "England's published figure is still shown");
+  const shown = assess(buildReport(input));
+  assert.equal(shown.rank, `${b.rank!.position} of ${b.rank!.of}`);
+  assert.equal(assess(buildReport({ ...input, audience: "exempt", values: small })).rank, shown.rank, "officers see the rank");
+});
+
 test("key messages, a section per area, glossary and appendix are all there", async () => {
   const c = await content("exempt");
   assert.ok(c.keyMessages.sentences.length > 0);

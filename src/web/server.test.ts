@@ -174,6 +174,45 @@ describe("what members see", () => {
   });
 });
 
+describe("benchmarks for members", () => {
+  test("where the authority's own figure for the benchmark year is c, so are its rank and quartile band", async () => {
+    const { indicatorLibrary } = await import("../kpi/library/index.ts");
+    const { benchmark, BenchmarkProblem } = await import("../analysis/benchmarks.ts");
+    const { benchmarkData } = await import("../analysis/benchmark-data.ts");
+    const { hidden } = await membersHide(store);
+    const [a] = await store.all<{ like_code: string | null }>(`SELECT like_code FROM lantern_authority WHERE la_code = 'X001'`);
+    const like = a?.like_code ?? undefined;
+    const row = (body: string, key: string) => new RegExp(`<th[^>]*>${key}</th><td[^>]*>([^<]*)<`).exec(body)?.[1];
+    let hiddenChecked = 0;
+    let shownChecked = 0;
+    for (const def of indicatorLibrary().list()) {
+      let year: string;
+      try {
+        year = benchmark({ authority: "X001", indicator: def.id, ...(like ? { like } : {}) }, benchmarkData()).year.lanternPeriod;
+      } catch (e) {
+        if (e instanceof BenchmarkProblem) continue;
+        throw e;
+      }
+      const isHidden = hidden.has(`${def.id}|${year}`);
+      if (!isHidden && shownChecked >= 2) continue;
+      const member = (await get(`/indicators/${def.id}?period=2026-09`, "member")).body;
+      const analyst = (await get(`/indicators/${def.id}?period=2026-09`, "analyst")).body;
+      const rank = row(analyst, "Rank");
+      if (!rank || rank === "–") continue;
+      if (isHidden) {
+        assert.equal(row(member, "Rank"), "c", `${def.id}: the rank of a hidden ${year} figure`);
+        assert.equal(row(member, "Quartile band"), "c", `${def.id}: its band`);
+        hiddenChecked++;
+      } else {
+        assert.equal(row(member, "Rank"), rank, `${def.id}: a figure members may see keeps its rank`);
+        shownChecked++;
+      }
+    }
+    assert.ok(hiddenChecked > 0, "the demo has a benchmarked figure members may not see");
+    assert.ok(shownChecked > 0);
+  });
+});
+
 describe("commentary, targets and annotations", () => {
   test("a form holding a NUL character is refused whole, on either store, and nothing is saved", async () => {
     const count = async () => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_commentary`))[0]!.n);

@@ -15,6 +15,7 @@ import { spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
 import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, table } from "../layout.ts";
+import { SUPPRESSED } from "../../analysis/suppression.ts";
 import { breakdownShown, type Hiding, type IndicatorDetail, PAGE_KINDS, shown, shownCounts } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
 import { hasRecords } from "./records.ts";
@@ -111,14 +112,17 @@ function benchmarkPanel(d: IndicatorDetail): Html {
   if (!c) return html`<p class="govuk-body">No national benchmark: the DfE does not publish this measure for every authority.</p>`;
   const r = c.result;
   const u = d.def.unit;
+  // A new or synthetic authority's own figure is placed among the published ones to rank it: where
+  // this viewer may not see that figure, its rank and quartile band (which narrow it down) go too.
+  const placedHidden = r.rank?.inserted === true && shown(c.own, d.hiding).suppressed;
   const rows: [string, string][] = [
     [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? shown(c.own, d.hiding).text : published(r.own.value, u)],
     ["England", published(r.england, u)],
     ...(r.region ? [[r.region.name, published(r.region.value, u)] as [string, string]] : []),
     ["Statistical neighbours' mean", r.neighbourMean === null ? "–" : `${formatValue(r.neighbourMean, u)} (${r.neighboursWithValue} of ${r.neighbourCount})`],
     ["Statistical neighbours' median", r.neighbourMedian === null ? "–" : formatValue(r.neighbourMedian, u)],
-    ["Rank", r.rank ? `${r.rank.position} of ${r.rank.of}` : "–"],
-    ["Quartile band", r.quartileBand ?? "–"],
+    ["Rank", r.rank ? (placedHidden ? SUPPRESSED : `${r.rank.position} of ${r.rank.of}`) : "–"],
+    ["Quartile band", r.quartileBand ? (placedHidden ? SUPPRESSED : r.quartileBand) : "–"],
   ];
   return html`<p class="govuk-body">${comparisonText(c, u)}. Source: ${r.source}.</p>
 ${table({ caption: `Benchmarks, ${r.year.label}`, head: ["Area", "Value"], numeric: [1], rows })}
