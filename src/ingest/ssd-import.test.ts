@@ -90,6 +90,38 @@ test("a bad row in the last file leaves the store exactly as it was", async () =
   }
 });
 
+test("a load stopped part way (a file that cannot be read, an upload cut off) leaves the store as it was and nothing staged", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await importSsd(store, { paths: [writeExport(smallExport())], authority: "202" });
+    const before = await storeState(store);
+    // On DuckDB one connection serves the process, so what a load stages is seen here; on
+    // PostgreSQL its temporary tables belong to the load's own connection and are not.
+    const staged = async () => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE 'stg%'`))[0]!.n);
+    const files = smallExport();
+    files["ssd_contacts.csv"] = files["ssd_contacts.csv"]!.replace("2024-05-10", "2024-05-11");
+    let calls = 0;
+    await assert.rejects(
+      importSsd(store, {
+        paths: [writeExport(files)],
+        authority: "202",
+        onProgress: () => {
+          if (++calls === 2) throw new Error("the upload was cut off");
+        },
+      }),
+      /the upload was cut off/,
+    );
+    assert.equal(calls, 2, "it stopped part way, after staging had begun");
+    if (store.kind === "duckdb") assert.equal(await staged(), 0, "no staging table is left behind");
+    assert.equal(await storeState(store), before);
+    // The next load goes ahead as if the stopped one had never begun.
+    const res = await importSsd(store, { paths: [writeExport(files)], authority: "202" });
+    assert.equal(res.authorities[0]!.snapshotId, 2);
+  } finally {
+    await cleanup();
+  }
+});
+
 test("loading identical files again adds nothing unless forced", async () => {
   const { store, cleanup } = await tempStore();
   try {

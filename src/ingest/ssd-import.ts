@@ -203,29 +203,39 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   const rowCounts = new Map<Plan, Map<string, number>>();
   const population: { la_code: string; year: number; population_0_17: number }[] = [];
   let bytesDone = 0;
-  for (const plan of toLoad) {
-    const counts = new Map<string, number>();
-    rowCounts.set(plan, counts);
-    const keys = new Map<string, Set<string>>();
-    const ordered = [...plan.checks].sort((a, b) => tableOrder(a.file.table!) - tableOrder(b.file.table!));
-    for (const check of ordered) {
-      const table = SSD_TABLES[tableOrder(check.file.table!)]!;
-      const n = await readFile(store, plan.load.authority, check.file, table, keys, log, log.errorCount === 0 ? writers.get(table.name) : undefined, (b) =>
-        opts.onProgress?.(bytesDone + b, totalBytes, `${plan.load.authority} ${check.file.name}`),
-      );
-      bytesDone += check.file.bytes;
-      counts.set(table.name, n);
-    }
-    if (plan.load.population) population.push(...(await readPopulation(plan.load.population, plan.load.authority, loads.length === 1, log)));
-  }
-  for (const w of writers.values()) await w.close();
-
-  if (stage && log.errorCount === 0) {
+  // Whatever stops a load part way (a file that cannot be read, a stopped upload) drops what it
+  // staged: on DuckDB one connection serves a server for its lifetime, and its temporary tables
+  // and writers would be left holding memory until it stops.
+  try {
     for (const plan of toLoad) {
-      const counts = rowCounts.get(plan)!;
-      const loaded = new Map(plan.checks.map((c) => [c.file.table!, { rows: counts.get(c.file.table!) ?? 0, file: c.file.name }]));
-      for (const i of await replacementIssues(store, staging, plan.load.authority, loaded)) log.add(i);
+      const counts = new Map<string, number>();
+      rowCounts.set(plan, counts);
+      const keys = new Map<string, Set<string>>();
+      const ordered = [...plan.checks].sort((a, b) => tableOrder(a.file.table!) - tableOrder(b.file.table!));
+      for (const check of ordered) {
+        const table = SSD_TABLES[tableOrder(check.file.table!)]!;
+        const n = await readFile(store, plan.load.authority, check.file, table, keys, log, log.errorCount === 0 ? writers.get(table.name) : undefined, (b) =>
+          opts.onProgress?.(bytesDone + b, totalBytes, `${plan.load.authority} ${check.file.name}`),
+        );
+        bytesDone += check.file.bytes;
+        counts.set(table.name, n);
+      }
+      if (plan.load.population) population.push(...(await readPopulation(plan.load.population, plan.load.authority, loads.length === 1, log)));
     }
+    for (const w of writers.values()) await w.close();
+    writers.clear();
+
+    if (stage && log.errorCount === 0) {
+      for (const plan of toLoad) {
+        const counts = rowCounts.get(plan)!;
+        const loaded = new Map(plan.checks.map((c) => [c.file.table!, { rows: counts.get(c.file.table!) ?? 0, file: c.file.name }]));
+        for (const i of await replacementIssues(store, staging, plan.load.authority, loaded)) log.add(i);
+      }
+    }
+  } catch (e) {
+    for (const w of writers.values()) await w.close().catch(() => undefined);
+    await dropStaging(store, staging, stage && toLoad.length > 0);
+    throw e;
   }
 
   if (log.errorCount > 0) {
@@ -469,11 +479,17 @@ async function readFile(
   }
   const encoding = text.encoding;
   let bytes = 0;
+  // A progress callback that throws (a stopped upload) ends the read with its error, as a read
+  // that fails does; thrown from a stream's event it would be uncaught and end the process.
   const source: Readable =
     encoding === "utf-8" || encoding === "utf-8-bom"
       ? createReadStream(file.path).on("data", (c) => {
           bytes += (c as Buffer).length;
-          progress(bytes);
+          try {
+            progress(bytes);
+          } catch (e) {
+            source.destroy(e as Error);
+          }
         })
       : Readable.from(text.chunks(progress), { objectMode: false });
   // Comma-separated as exported, or tab-separated as Excel saves "Unicode text": by the header.
