@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { dayNumber, isoDate, weekday } from "./dates.ts";
-import { defaultCalendar, loadBankHolidays } from "./working-days.ts";
+import { isLanternError } from "../core/errors.ts";
+import { defaultCalendar, loadBankHolidays, parseUserBankHolidays, WorkingDayCalendar } from "./working-days.ts";
 
 const cal = defaultCalendar();
 const hol = new Set(loadBankHolidays());
@@ -42,4 +43,39 @@ test("between agrees with a day-by-day count (property)", () => {
 test("weekday: 2025-01-01 was a Wednesday", () => {
   assert.equal(weekday(dayNumber("2025-01-01")), 3);
   assert.throws(() => dayNumber("2025-02-29"), /not a calendar date/);
+});
+
+test("a user's bank holidays: ISO or DD/MM/YYYY, quoted or not, header optional; a line that is not a date is refused at its row", () => {
+  assert.deepEqual(parseUserBankHolidays('date,name\n2028-01-03,New Year (substitute)\n"26/12/2028","Boxing Day"\n\n1/5/2028\tEarly May\n', "bank-holidays.csv"), [
+    "2028-01-03",
+    "2028-12-26",
+    "2028-05-01",
+  ]);
+  assert.deepEqual(parseUserBankHolidays("\uFEFF2029-01-01,New Year's Day\n", "bank-holidays.csv"), ["2029-01-01"], "no header");
+  let caught: unknown;
+  try {
+    parseUserBankHolidays("date,name\n2028-01-03,ok\n25-12-2028,Christmas\n31/04/2028,not a day\n46752,serial\n", "bank-holidays.csv");
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(isLanternError(caught));
+  assert.equal(caught.code, "LANTERN_DATA_REJECTED");
+  assert.match(caught.message, /bank-holidays\.csv has 3 lines whose date Lantern cannot read/);
+  assert.deepEqual(
+    caught.issues.map((i) => [i.row, i.column, i.value]),
+    [
+      [3, "date", "25-12-2028"],
+      [4, "date", "31/04/2028"],
+      [5, "date", "46752"],
+    ],
+  );
+  assert.match(caught.issues[2]!.message, /Excel date number/);
+  assert.match(caught.hint ?? "", /YYYY-MM-DD or DD\/MM\/YYYY/);
+});
+
+test("a user's bank holiday counts as a holiday in working days", () => {
+  const withExtra = new WorkingDayCalendar([...loadBankHolidays(), "2027-06-07"]);
+  // Friday 4 June to Tuesday 8 June 2027: 2 working days, 1 when Monday 7 June is a holiday.
+  assert.equal(cal.between(dayNumber("2027-06-04"), dayNumber("2027-06-08")), 2);
+  assert.equal(withExtra.between(dayNumber("2027-06-04"), dayNumber("2027-06-08")), 1);
 });

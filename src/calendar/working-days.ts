@@ -9,7 +9,9 @@
  */
 
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type DataIssue, LanternError } from "../core/errors.ts";
 import { dayNumber, weekday } from "./dates.ts";
 
 /** The bank holidays file that ships with Lantern. */
@@ -29,10 +31,51 @@ export function parseBankHolidays(text: string): string[] {
   return out;
 }
 
-/** The shipped bank holidays plus those in any extra files given. */
+const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const USER_EXPECTED = "a date as YYYY-MM-DD or DD/MM/YYYY in the first column, such as 2028-01-03 or 03/01/2028";
+
+/**
+ * A user's own bank holidays (`DATA/bank-holidays.csv`, `date,name`), as a person keeps them: in
+ * ISO or UK (DD/MM/YYYY, as Excel saves a UK date) form, the header optional, dates quoted or
+ * not. A line that is not a date is refused with its row and value rather than guessed at or
+ * skipped: a holiday left out would move every working-day deadline across it.
+ */
+export function parseUserBankHolidays(text: string, file: string): string[] {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const out: string[] = [];
+  const issues: DataIssue[] = [];
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const cell = line.split(/[,\t;]/)[0]!.trim().replace(/^"(.*)"$/, "$1").trim();
+    const uk = UK_DATE.exec(cell);
+    const iso = uk ? `${uk[3]}-${uk[2]!.padStart(2, "0")}-${uk[1]!.padStart(2, "0")}` : cell;
+    let ok = true;
+    try {
+      dayNumber(iso);
+    } catch {
+      ok = false;
+    }
+    if (ok) out.push(iso);
+    else if (i === 0 && !/\d/.test(cell)) continue; // the header
+    else {
+      const serial = /^\d{5}$/.test(cell) ? " (it looks like an Excel date number: format the column as a date before saving)" : "";
+      issues.push({ code: "BANK_HOLIDAY_DATE_INVALID", severity: "error", file, row: i + 1, column: "date", value: cell, expected: USER_EXPECTED, message: `"${cell}" is not a date Lantern can read${serial}.` });
+    }
+  }
+  if (issues.length) {
+    throw new LanternError("LANTERN_DATA_REJECTED", `${file} has ${issues.length === 1 ? "a line" : `${issues.length} lines`} whose date Lantern cannot read, so working days cannot be counted. Nothing was computed and no stored figure changed.`, {
+      issues,
+      hint: `Correct ${file} (one bank holiday a line: date,name, the date as YYYY-MM-DD or DD/MM/YYYY), or move it out of the data folder to use the bank holidays Lantern ships, then run lantern compute.`,
+    });
+  }
+  return out;
+}
+
+/** The shipped bank holidays plus those in any extra files given (a user's, read as `parseUserBankHolidays` does). */
 export function loadBankHolidays(extraFiles: readonly string[] = []): string[] {
   const all = new Set(parseBankHolidays(readFileSync(BANK_HOLIDAYS_FILE, "utf8")));
-  for (const f of extraFiles) for (const d of parseBankHolidays(readFileSync(f, "utf8"))) all.add(d);
+  for (const f of extraFiles) for (const d of parseUserBankHolidays(readFileSync(f, "utf8"), basename(f))) all.add(d);
   return [...all].sort();
 }
 

@@ -223,3 +223,33 @@ test("every date option refuses a day that does not exist, naming the option and
     t.cleanup();
   }
 });
+
+test("a bank holidays file Lantern cannot read: import refuses before loading, compute names the file and row (exit 2); a UK-dated one is used", async () => {
+  const t = tempDir();
+  try {
+    const dir = writeExport(smallExport());
+    writeFileSync(join(t.dir, "bank-holidays.csv"), "date,name\n07/06/2027,Extra\nJune 8th,Another\n");
+    const o = capture();
+    assert.equal(await main(["import", dir, "--authority", "202", "--data", t.dir], o), 2);
+    assert.match(o.stderr(), /bank-holidays\.csv has a line whose date Lantern cannot read/);
+    assert.match(o.stderr(), /at bank-holidays\.csv, row 3, column date: "June 8th"/);
+    assert.match(o.stderr(), /What to do: Correct bank-holidays\.csv/);
+    // Nothing was loaded: the same files load once the file is put right.
+    assert.equal(await main(["import", dir, "--authority", "202", "--data", t.dir, "--no-compute"], capture()), 0);
+    const c = capture();
+    assert.equal(await main(["compute", "--data", t.dir], c), 2);
+    assert.match(c.stderr(), /row 3, column date/);
+    writeFileSync(join(t.dir, "bank-holidays.csv"), "date,name\n07/06/2027,Extra\n");
+    assert.equal(await main(["compute", "--data", t.dir], capture()), 0);
+    const { store, cleanup } = await reopen(t.dir);
+    try {
+      const rows = await store.all<{ d: string; wd: number }>(`SELECT CAST(d AS VARCHAR) AS d, wd FROM lantern_calendar WHERE d IN (DATE '2027-06-04', DATE '2027-06-08') ORDER BY d`);
+      assert.equal(Number(rows[1]!.wd) - Number(rows[0]!.wd), 1, "Monday 7 June 2027 is a holiday: Friday to Tuesday is 1 working day");
+      assert.equal(Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot`))[0]!.n), 1);
+    } finally {
+      await cleanup();
+    }
+  } finally {
+    t.cleanup();
+  }
+});

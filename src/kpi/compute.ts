@@ -50,6 +50,17 @@ export function holidaysFor(dataDir: string | undefined): string[] {
   return loadBankHolidays(extra && existsSync(extra) ? [extra] : []);
 }
 
+/**
+ * Check what a compute reads besides the store (the user's `bank-holidays.csv`,
+ * `LANTERN_COMPUTE_WORKERS`), throwing the error the compute would. A load that computes calls
+ * this before loading: a load is all or nothing, and a load refused after it had committed
+ * would leave the user told "refused" about data that is stored.
+ */
+export function checkComputeSettings(dataDir: string | undefined): void {
+  holidaysFor(dataDir);
+  computeWorkers();
+}
+
 /** Resolve indicator ids and aliases; unknown ids are a usage error listed by the caller. */
 export function selectIndicators(ids: readonly string[] | undefined): { defs: IndicatorDef[]; unknown: string[] } {
   const lib = indicatorLibrary();

@@ -855,6 +855,30 @@ describe("uploads", () => {
     assert.equal(snap?.loaded_by, "ann");
   });
 
+  test("a bank holidays file Lantern cannot read refuses a load before anything is stored, not after (SSD export, return, figures file)", async () => {
+    const { writeFileSync, rmSync } = await import("node:fs");
+    const file = join(dataDir, "bank-holidays.csv");
+    writeFileSync(file, "date,name\n07/06/2027,Extra\nJune 8th,Another\n");
+    try {
+      const xml = readFileSync(join(import.meta.dirname, "../../../shared/samples/cin_census_fake/CIN_Census_2024.xml"), "utf8");
+      const uploads = [
+        multipart({ _csrf: CSRF, authority: "207" }, smallExport()),
+        multipart({ _csrf: CSRF, authority: "207", dfe_errors_as_queries: "yes" }, { "census return.xml": xml }),
+        multipart({ _csrf: CSRF }, { "measures.csv": "indicator,authority,period,value\nsw_caseload,207,2025-03,17.5\n" }),
+      ];
+      for (const up of uploads) {
+        const res = await app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "analyst" }, payload: up.payload });
+        assert.equal(res.statusCode, 422, res.body.slice(0, 2000));
+        assert.match(res.body, /bank-holidays\.csv has a line whose date Lantern cannot read/);
+        assert.match(res.body, /bank-holidays\.csv, row 3, column date/);
+        assert.match(res.body, /June 8th/);
+      }
+      assert.deepEqual(await store.all(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '207'`), [], "nothing was loaded");
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   test("return files are recognised by content: a CIN census with DfE errors is refused with its report, then loaded with them as queries", async () => {
     const xml = readFileSync(join(import.meta.dirname, "../../../shared/samples/cin_census_fake/CIN_Census_2024.xml"), "utf8");
     const send = (fields: Record<string, string>) => {

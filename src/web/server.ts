@@ -23,7 +23,7 @@ import { isLanternError, LanternError } from "../core/errors.ts";
 import { isSsdExport, loadFormats } from "../formats/load.ts";
 import { importMeasures, isMeasuresFile } from "../ingest/measures-import.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
-import { computeAndStore, holidaysFor, storedValues } from "../kpi/compute.ts";
+import { checkComputeSettings, computeAndStore, holidaysFor, storedValues } from "../kpi/compute.ts";
 import { indicatorRecords, type Target } from "../kpi/engine.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { IndicatorDef } from "../kpi/types.ts";
@@ -640,9 +640,10 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       if (!isSsdExport([dir])) return await loadReturns(request, reply, dir, files, authority, fields["dfe_errors_as_queries"] === "yes");
       try {
         const result = await ctx.gate.write(async () => {
+          checkComputeSettings(ctx.dataDir);
           const r = await importSsd(ctx.store, { paths: [dir], ...(authority ? { authority } : {}), loadedBy: user.username });
-          for (const a of r.authorities) if (a.snapshotId !== undefined && a.status === "loaded") await computeAndStore(ctx.store, { snapshot: a.snapshotId, dataDir: ctx.dataDir });
           await audit(ctx.store, { actor: user.username, action: "data.upload", la_code: authority ?? null, detail: { files, rows: r.rows, snapshots: r.authorities.map((a) => a.snapshotId ?? null), via: "web" } });
+          await computeLoaded(r.authorities.filter((a) => a.status === "loaded").map((a) => a.snapshotId));
           return r;
         });
         return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody(result.authorities, result.warnings));
@@ -665,12 +666,22 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
    * computes it. The files name their authorities on each row, so the form's Authority code is not
    * used.
    */
+  /**
+   * Work out the figures of snapshots just loaded and audited (inside the caller's write). What
+   * could stop them for a reason the user can put right (a bank holidays file Lantern cannot read)
+   * is checked before the load (`checkComputeSettings`), so an "Upload refused" page never
+   * speaks of data that is in fact stored.
+   */
+  const computeLoaded = async (snapshots: readonly (number | undefined)[]): Promise<void> => {
+    for (const snapshot of snapshots) if (snapshot !== undefined) await computeAndStore(ctx.store, { snapshot, dataDir: ctx.dataDir });
+  };
+
   const loadFigures = async (request: FastifyRequest, reply: FastifyReply, dir: string, names: readonly string[], replace: boolean): Promise<FastifyReply> => {
     const user = request.user!;
     try {
       const r = await ctx.gate.write(async () => {
+        checkComputeSettings(ctx.dataDir);
         const loaded = await importMeasures(ctx.store, { paths: names.map((n) => join(dir, n)), replace, loadedBy: user.username });
-        for (const a of loaded.authorities) if (a.snapshotId !== undefined && a.status === "loaded") await computeAndStore(ctx.store, { snapshot: a.snapshotId, dataDir: ctx.dataDir });
         const codes = loaded.authorities.map((a) => a.authority);
         await audit(ctx.store, {
           actor: user.username,
@@ -678,6 +689,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
           la_code: codes.length === 1 ? codes[0]! : null,
           detail: { files: names.length, format: "measures", replace, rows: loaded.rows, authorities: codes, snapshots: loaded.authorities.map((a) => a.snapshotId ?? null), via: "web" },
         });
+        await computeLoaded(loaded.authorities.filter((a) => a.status === "loaded").map((a) => a.snapshotId));
         return loaded;
       });
       return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody(r.authorities, r.warnings.map(warningForTheForm), { figures: lib.list().filter((d) => d.source === "measures") }));
@@ -694,14 +706,15 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const user = request.user!;
     try {
       const r = await ctx.gate.write(async () => {
+        checkComputeSettings(ctx.dataDir);
         const loaded = await loadFormats(ctx.store, { paths: [dir], ...(authority ? { authority } : {}), loadedBy: user.username, dfeErrorsAsQueries });
-        if (loaded.status === "loaded" && loaded.snapshotId !== undefined) await computeAndStore(ctx.store, { snapshot: loaded.snapshotId, dataDir: ctx.dataDir });
         await audit(ctx.store, {
           actor: user.username,
           action: loaded.status === "rejected" ? "data.upload.refused" : "data.upload",
           la_code: loaded.authority || (authority ?? null),
           detail: { files, formats: loaded.formats, rows: loaded.rows, errors: loaded.errorCount, snapshot: loaded.snapshotId ?? null, via: "web" },
         });
+        await computeLoaded(loaded.status === "loaded" ? [loaded.snapshotId] : []);
         return loaded;
       });
       if (r.status === "rejected") {

@@ -10,7 +10,7 @@ import { type FormatLoadResult, isSsdExport, loadFormats } from "../../formats/l
 import { importMeasures, isMeasuresFile } from "../../ingest/measures-import.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
 import { revisionsOfLoad } from "../../analysis/revisions.ts";
-import { computeAndStore } from "../../kpi/compute.ts";
+import { checkComputeSettings, computeAndStore } from "../../kpi/compute.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
 import { type Command, parse } from "../command.ts";
@@ -100,6 +100,9 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         hint: "An SSD export or a statutory return already replaces the tables it carries; leave --replace off.",
       });
     }
+    // What the compute after the load reads besides the store is checked before loading: a load
+    // must not be committed and then reported as an error.
+    if (!values["no-compute"] && !values["dry-run"]) checkComputeSettings(config.dataDir);
     const generated = values.authority === undefined && positionals.every((p) => existsSync(join(p, "authorities.csv")));
     if (!measures && !generated && !isSsdExport(positionals)) {
       const r = await loadFormats(store, {
