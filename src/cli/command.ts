@@ -30,6 +30,7 @@ export interface Command {
  * An option given an empty or all-blank value (`--snapshot ""`, `--by=`) is refused here, once for
  * every command: left to each command it was read as "not given" by some (silently ignored) and
  * as a name by others ("Unknown indicator ."), and no option means anything by a blank value.
+ * So is a blank argument.
  */
 export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: O, allowPositionals = false) {
   const parsed = (() => {
@@ -45,6 +46,13 @@ export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(c
   if (blank !== undefined) {
     throw new LanternError("LANTERN_BAD_OPTION", `--${blank.name} needs a value: it was given ${JSON.stringify(blank.value)}, which is empty.`, {
       hint: `Give --${blank.name} a value, or leave the option out. Run \`lantern ${command} --help\` to see what it accepts.`,
+    });
+  }
+  // A blank argument is almost always a script's variable that was not set (`lantern import "$DIR"`).
+  const blankAt = parsed.positionals.findIndex((x) => x.trim() === "");
+  if (blankAt >= 0) {
+    throw new LanternError("LANTERN_USAGE", `Argument ${blankAt + 1} is empty (${JSON.stringify(parsed.positionals[blankAt])}): it names no file, folder or value.`, {
+      hint: `If a script passed it, check the variable it came from is set. Run \`lantern ${command} --help\` to see what it accepts.`,
     });
   }
   return parsed;

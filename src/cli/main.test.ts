@@ -199,6 +199,12 @@ test("an option given an empty or blank value is refused by name, for every comm
     const d = capture();
     assert.equal(await main(["snapshots", "--data", ""], d), 1);
     assert.match(d.stderr(), /--data needs a value/);
+    // A blank argument (a script's variable not set) is refused too, not looked for as a file named "".
+    for (const args of [["import", ""], ["validate", "x", " "], ["import", "", "--authority", "202"]]) {
+      const o = capture();
+      assert.equal(await main([...args, "--data", missing], o), 1, args.join(" "));
+      assert.match(o.stderr(), /^error LANTERN_USAGE: Argument \d is empty \(".*"\): it names no file, folder or value\.\nWhat to do: If a script passed it, check the variable it came from is set\./);
+    }
     assert.equal(existsSync(missing), false, "no store was made");
   } finally {
     t.cleanup();

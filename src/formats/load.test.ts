@@ -51,6 +51,10 @@ test("structural: an unknown file is an error; a known one is not", async () => 
   const r = await loadFormats(undefined, { paths: [files({ "notes.csv": "name,age\nx,1\n" })] });
   assert.deepEqual(codes(r), ["FORMAT_FILE_UNKNOWN"]);
   assert.equal(r.issues[0]!.file, "notes.csv");
+  // A figures file among a return's files is named for what it is, not "not a format Lantern reads".
+  const m = await loadFormats(undefined, { paths: [files({ "measures.csv": "indicator,authority,period,value\nsw_caseload,202,2025-03,17.5\n", "b.txt": EPISODES })] });
+  assert.deepEqual(codes(m), ["FORMAT_MEASURES_MIXED"]);
+  assert.match(m.issues[0]!.message, /^measures\.csv is a figures file \(indicator, authority, period, value\); figures files load on their own/);
 });
 
 test("structural: a missing column is located; the full column set passes", async () => {

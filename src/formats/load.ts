@@ -15,6 +15,7 @@ import { basename, join, resolve } from "node:path";
 import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import { isMeasuresFile } from "../ingest/measures-import.ts";
 import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
 import type { CellValue } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
@@ -249,7 +250,9 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
   // Unknown files and SSD files block.
   for (const f of detected) {
     const d = f.detected;
-    if (d.kind === "unknown") {
+    if (d.kind === "unknown" && isMeasuresFile(f.path)) {
+      log.add({ code: "FORMAT_MEASURES_MIXED", severity: "error", file: f.name, message: `${f.name} is a figures file (indicator, authority, period, value); figures files load on their own, not with a return's files.`, expected: "a figures file in its own `lantern import` run (or upload)" });
+    } else if (d.kind === "unknown") {
       log.add({ code: "FORMAT_FILE_UNKNOWN", severity: "error", file: f.name, message: `${f.name} is not a format Lantern reads: ${d.reason.replace(/\.$/, "")}.`, expected: "an SSDA903 table (CSV or XML), a CIN census XML, or Ofsted Annex A lists (workbook or CSV)" });
     } else if (d.kind === "ssd") {
       log.add({ code: "FORMAT_SSD_MIXED", severity: "error", file: f.name, message: `${f.name} is an SSD table (${d.table}); SSD exports load on their own, named ssd_<table>.csv.`, expected: "SSD files in their own `lantern import` run" });
