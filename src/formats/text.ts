@@ -26,6 +26,9 @@ export function headBytes(path: string, n = 65536): Buffer {
   }
 }
 
+/** At most this many NUL bytes in the part sniffed, in text with no other control bytes, are stray (a damaged cell), not binary data. */
+const STRAY_NULS = 4;
+
 /** Decide a file's encoding from its first bytes; undefined when it is not text. */
 export function sniffEncoding(head: Uint8Array): TextEncoding | undefined {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf-8-bom";
@@ -38,7 +41,9 @@ export function sniffEncoding(head: Uint8Array): TextEncoding | undefined {
     // UTF-16 without a BOM: ASCII text has a NUL in every other byte.
     if (nulOdd > head.length / 4 && nulEven === 0) return "utf-16le";
     if (nulEven > head.length / 4 && nulOdd === 0) return "utf-16be";
-    return undefined;
+    // A NUL or two in what is otherwise text is a damaged cell, which the CSV reader refuses at its
+    // row and field; a workbook, archive or image has many, and other control bytes besides.
+    if (nulEven + nulOdd > STRAY_NULS || head.some((b) => b !== 0 && b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c)) return undefined;
   }
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });

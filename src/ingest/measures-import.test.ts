@@ -323,7 +323,7 @@ test("a measures.csv that is not well-formed CSV is refused as any CSV is, with 
   }
 });
 
-test("a NUL byte in measures.csv is still refused: as not text in the first 64 KB, with row and column after it", async () => {
+test("a NUL byte in measures.csv is refused at its row and column, in the first 64 KB or after; a file of binary data as not text", async () => {
   const { store, cleanup } = await tempStore();
   try {
     const head = `${HEAD.join(",")}\n`;
@@ -333,10 +333,17 @@ test("a NUL byte in measures.csv is still refused: as not text in the first 64 K
     });
     // Still taken as a figures file by `lantern import`, so that it is refused as one.
     assert.equal(isMeasuresFile(join(dir, "n.csv")), true);
+    // A stray NUL in the part sniffed for binary data is a damaged cell, not a binary file.
     const early = await refusal(importMeasures(store, { paths: [join(dir, "n.csv")] }));
-    assert.equal(early.code, "LANTERN_FILE_UNREADABLE");
     assert.equal(early.exit, 2);
-    assert.equal(early.message, "n.csv is not a text file Lantern can read (it holds binary data).");
+    assert.deepEqual(
+      early.issues.map((i) => [i.code, i.file, i.row, i.column]),
+      [["FILE_CSV_NUL", "n.csv", 2, "note"]],
+    );
+    const zip = join(writeExport({ "z.csv": Buffer.from([...Buffer.from(`${head}`), 0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00]) }), "z.csv");
+    const binary = await refusal(importMeasures(store, { paths: [zip] }));
+    assert.equal(binary.code, "LANTERN_FILE_UNREADABLE");
+    assert.equal(binary.message, "z.csv is not a text file Lantern can read (it holds binary data).");
     const late = await refusal(importMeasures(store, { paths: [join(dir, "late.csv")] }));
     assert.deepEqual(
       late.issues.map((i) => [i.code, i.file, i.row, i.column]),
@@ -347,7 +354,7 @@ test("a NUL byte in measures.csv is still refused: as not text in the first 64 K
     try {
       const o = capture();
       assert.equal(await main(["import", join(dir, "n.csv"), "--data", t.dir, "--no-compute"], o), 2);
-      assert.match(o.stderr(), /LANTERN_FILE_UNREADABLE: n\.csv is not a text file/);
+      assert.match(o.stderr(), /FILE_CSV_NUL at n\.csv, row 2, column note/);
     } finally {
       t.cleanup();
     }
