@@ -215,7 +215,7 @@ export function sparklineSvg(input: SparklineInput): string {
 export interface Bar {
   readonly label: string;
   readonly value: number | null;
-  /** Text after the bar, e.g. "42% of referrals" (default: the value). */
+  /** Text after the bar, e.g. "62.0% of contacts" or "101.7 per 100 referrals" (default: the value). */
   readonly note?: string;
 }
 
