@@ -661,12 +661,6 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   });
 
   /**
-   * Figures files (measures.csv: workforce and education figures) through `importMeasures`, as
-   * `lantern import` loads them, all or nothing; each authority loaded is computed, as the CLI
-   * computes it. The files name their authorities on each row, so the form's Authority code is not
-   * used.
-   */
-  /**
    * Work out the figures of snapshots just loaded and audited (inside the caller's write). What
    * could stop them for a reason the user can put right (a bank holidays file Lantern cannot read)
    * is checked before the load (`checkComputeSettings`), so an "Upload refused" page never
@@ -676,6 +670,12 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     for (const snapshot of snapshots) if (snapshot !== undefined) await computeAndStore(ctx.store, { snapshot, dataDir: ctx.dataDir });
   };
 
+  /**
+   * Figures files (measures.csv: workforce and education figures) through `importMeasures`, as
+   * `lantern import` loads them, all or nothing; each authority loaded is computed, as the CLI
+   * computes it. The files name their authorities on each row, so the form's Authority code is not
+   * used.
+   */
   const loadFigures = async (request: FastifyRequest, reply: FastifyReply, dir: string, names: readonly string[], replace: boolean): Promise<FastifyReply> => {
     const user = request.user!;
     try {
