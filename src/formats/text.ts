@@ -8,6 +8,7 @@
  * structured error saying how to re-save it.
  */
 
+import { isUtf8 } from "node:buffer";
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { LanternError } from "../core/errors.ts";
@@ -161,4 +162,41 @@ export function openText(path: string): TextStream {
       yield* pieces(tail);
     },
   };
+}
+
+/**
+ * Whether bytes arriving in chunks are all UTF-8, without decoding them (a reader that decodes
+ * for itself, such as the CSV parser, puts U+FFFD where a byte is not UTF-8, and so does a
+ * program that wrote a file with the character itself: only the bytes tell the two apart). A
+ * character split between two chunks is checked whole.
+ */
+export class Utf8Check {
+  #carry: Uint8Array = new Uint8Array(0);
+  #valid = true;
+
+  push(chunk: Uint8Array): void {
+    if (!this.#valid) return;
+    let buf = chunk;
+    if (this.#carry.length) {
+      buf = new Uint8Array(this.#carry.length + chunk.length);
+      buf.set(this.#carry);
+      buf.set(chunk, this.#carry.length);
+    }
+    // Hold back a last character that may continue in the next chunk.
+    let cut = buf.length;
+    for (let i = buf.length - 1; i >= 0 && i >= buf.length - 4; i--) {
+      const b = buf[i]!;
+      if ((b & 0xc0) === 0x80) continue;
+      const need = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      if (i + need > buf.length) cut = i;
+      break;
+    }
+    if (!isUtf8(buf.subarray(0, cut))) this.#valid = false;
+    this.#carry = buf.slice(cut);
+  }
+
+  /** True when every byte pushed was UTF-8, the last character included. */
+  end(): boolean {
+    return this.#valid && this.#carry.length === 0;
+  }
 }

@@ -292,6 +292,32 @@ test("an SSD file that is not text is refused in the shared reader's words; one 
     assert.deepEqual([i2.file, i2.row, i2.column], ["ssd_contacts.csv", 2002, "cont_contact_source_desc"]);
     assert.match(i2.message, /not valid UTF-8/);
     assert.equal((await listSnapshots(store)).length, 0);
+
+    // The character U+FFFD itself, written as UTF-8 by a system that had already lost a letter: the
+    // file is UTF-8 throughout, so the value is loaded as it is, with a warning at its cell. Beside
+    // a byte that is not UTF-8 in the same file it is refused with it.
+    const damaged = smallExport();
+    damaged["ssd_contacts.csv"] = damaged["ssd_contacts.csv"]!.replace("C2,P2,03/04/2024,2B,", "C2,P2,03/04/2024,2B\uFFFD,");
+    const ok = await importSsd(store, { paths: [writeExport(damaged)], authority: "202" });
+    assert.equal(ok.authorities[0]!.status, "loaded");
+    const w = only(ok.warnings, "SSD_VALUE_REPLACEMENT_CHARACTER");
+    assert.deepEqual([w.file, w.row, w.column, w.value], ["ssd_contacts.csv", 3, "cont_contact_source_code", "2B\uFFFD"]);
+    assert.match(w.message, /damaged before this export\. It is loaded as it is/);
+    const stored = await tableRows(store, "ssd_contacts", ok.authorities[0]!.snapshotId!);
+    assert.equal(stored.find((r) => r["cont_contact_id"] === "C2")!["cont_contact_source_code"], "2B\uFFFD");
+    // (The byte that is not UTF-8 past the first 64 KB, so that the file is read as UTF-8.)
+    const both: Record<string, string | Buffer> = smallExport();
+    const padded = `${damaged["ssd_contacts.csv"]!}\n${Array.from({ length: 2000 }, (_, i) => `C${1000 + i},P1,2024-04-02,1A,padding padding padding`).join("\n")}\n`;
+    both["ssd_contacts.csv"] = Buffer.concat([Buffer.from(padded), Buffer.from("C9,P2,2024-05-01,1A,Caf\xe9\n", "latin1")]);
+    const e3 = await rejected(importSsd(store, { paths: [writeExport(both)], authority: "202" }));
+    assert.deepEqual(
+      e3.issues.filter((i) => i.code === "SSD_FILE_ENCODING").map((i) => [i.row, i.column]),
+      [
+        [3, "cont_contact_source_code"],
+        [2005, "cont_contact_outcome_json"],
+      ],
+    );
+    assert.equal((await listSnapshots(store)).length, 1, "only the first of the two was loaded");
   } finally {
     await cleanup();
   }

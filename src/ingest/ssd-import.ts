@@ -24,7 +24,7 @@ import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
 import { delimiterOf, readCsvRows } from "../formats/csv.ts";
-import { openText, type TextEncoding, type TextStream } from "../formats/text.ts";
+import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
 import { latestTables } from "../store/snapshots.ts";
@@ -479,12 +479,17 @@ async function readFile(
   }
   const encoding = text.encoding;
   let bytes = 0;
+  // The parser decodes UTF-8 itself and puts U+FFFD where a byte is not UTF-8; the bytes are
+  // checked as they pass, so a U+FFFD that is in the file as a character (a name damaged before
+  // it was exported) can be told from a file that is not UTF-8 throughout.
+  const utf8 = new Utf8Check();
   // A progress callback that throws (a stopped upload) ends the read with its error, as a read
   // that fails does; thrown from a stream's event it would be uncaught and end the process.
   const source: Readable =
     encoding === "utf-8" || encoding === "utf-8-bom"
       ? createReadStream(file.path).on("data", (c) => {
           bytes += (c as Buffer).length;
+          utf8.push(c as Buffer);
           try {
             progress(bytes);
           } catch (e) {
@@ -510,6 +515,8 @@ async function readFile(
   let appended = 0;
   let rows = 0;
   let fileErrors = 0;
+  const fromBytes = encoding === "utf-8" || encoding === "utf-8-bom";
+  const replaced: { row: number; column: string; value: string }[] = [];
   const issue = (i: Omit<DataIssue, "file" | "severity"> & { severity?: "error" | "warning" }): void => {
     const full: DataIssue = { severity: "error", file: name, ...i };
     if (full.severity === "error") fileErrors++;
@@ -581,8 +588,13 @@ async function readFile(
           issue({ code: "SSD_VALUE_NUL", row: line, column: c.name, value: raw.replaceAll("\u0000", "\\0"), message: `${c.name} holds a NUL character (byte 0), which is not text.`, expected: "text: the file may be damaged or partly saved in another encoding; export it again" });
         }
         if (typeof v === "string" && v.includes("\uFFFD")) {
-          bad = true;
-          issue({ code: "SSD_FILE_ENCODING", row: line, column: c.name, value: raw, message: `${c.name} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
+          // Settled when the whole file has been read (below) for UTF-8; in a file decoded by the
+          // shared reader it can only come from bytes that are not text in its encoding.
+          if (fromBytes) replaced.push({ row: line, column: c.name, value: raw });
+          else {
+            bad = true;
+            issue({ code: "SSD_FILE_ENCODING", row: line, column: c.name, value: raw, message: `${c.name} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
+          }
         }
         values[i + 1] = v;
       }
@@ -637,6 +649,25 @@ async function readFile(
   } finally {
     // Stop reading a file left part-read (checking stopped at its header).
     source.destroy();
+  }
+  // U+FFFD in a UTF-8 file: the file's own character where every byte is UTF-8 (the text was
+  // damaged before the export: loaded, with a warning); else bytes that are not UTF-8 (refused).
+  if (replaced.length) {
+    const valid = !malformed && utf8.end();
+    for (const r of replaced) {
+      if (valid) {
+        issue({
+          severity: "warning",
+          code: "SSD_VALUE_REPLACEMENT_CHARACTER",
+          row: r.row,
+          column: r.column,
+          value: r.value,
+          message: `${r.column} holds the character \uFFFD, which a program writes where it could not read a character: the text was damaged before this export. It is loaded as it is; correct it in the case management system.`,
+        });
+      } else {
+        issue({ code: "SSD_FILE_ENCODING", row: r.row, column: r.column, value: r.value, message: `${r.column} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
+      }
+    }
   }
   // A parse error can come before the first row is handed over; that file is malformed, not empty.
   if (!header && !malformed) {
