@@ -277,6 +277,29 @@ test("every period shown: a rolling or calendar year holding a hidden month is h
   assert.ok(!suppressedKeys([c], values).has("referrals|12m-2025-04"), "the report's rule alone would show it");
 });
 
+test("every period shown: figures of distinct children, which do not add up over months, are not protected over time (subtracting them gives no month)", () => {
+  // Children in care who went missing: 3 in May (hidden), 20 in each other month; a child missing in
+  // two months is one child, so Q1 is 38 children, not 43, and the twelve months to March 140, not 223.
+  const distinct = def("cla_missing_pct", "percent");
+  const pct = (n: number, d: number) => (100 * n) / d;
+  const values = FY.map((m) => (m === "2024-05" ? val(distinct.id, m, pct(3, 400), 3, 400, "percent") : val(distinct.id, m, pct(20, 400), 20, 400, "percent")));
+  values.push(val(distinct.id, "2024-25-Q1", pct(38, 430), 38, 430, "percent"), val(distinct.id, "2024-25", pct(140, 520), 140, 520, "percent"), val(distinct.id, "12m-2025-03", pct(140, 520), 140, 520, "percent"));
+  const every = suppressedKeysEveryPeriod([distinct], values);
+  assert.deepEqual([...every], ["cla_missing_pct|2024-05"], "only May itself");
+  // The same figures with Q1, the year and the twelve months made the sums of their months: protected.
+  const sums = FY.reduce((a, m) => a + (m === "2024-05" ? 3 : 20), 0);
+  const additive = values.map((v) => (v.period === "2024-25-Q1" ? val(distinct.id, v.period, pct(43, 1200), 43, 1200, "percent") : v.period === "2024-25" || v.period === "12m-2025-03" ? val(distinct.id, v.period, pct(sums, 4800), sums, 4800, "percent") : v));
+  const protectedToo = suppressedKeysEveryPeriod([distinct], additive);
+  assert.ok(protectedToo.has("cla_missing_pct|12m-2025-03"), [...protectedToo].join(" "));
+  assert.ok(["2024-04", "2024-06", "2024-25-Q1"].some((p) => protectedToo.has(`cla_missing_pct|${p}`)), [...protectedToo].join(" "));
+  // A count of distinct children in the report's rule: May's 3 alone, no month beside it.
+  const children = def("missing_children", "count");
+  const counts = FY.map((m) => val(children.id, m, m === "2024-05" ? 3 : 20)).concat([val(children.id, "2024-25-Q1", 38), val(children.id, "2024-25", 140)]);
+  assert.deepEqual([...suppressedKeys([children], counts)], ["missing_children|2024-05"]);
+  const summed = FY.map((m) => val(children.id, m, m === "2024-05" ? 3 : 20)).concat([val(children.id, "2024-25-Q1", 43), val(children.id, "2024-25", sums)]);
+  assert.ok(suppressedKeys([children], summed).size > 1, "counts that add up get the month-by-quarter table");
+});
+
 test("every period shown: two percentages over the same records are hidden with the counts that protect them", () => {
   const eet = def("cl_eet_pct", "percent", "flow", "care_leavers");
   const excl = def("cl_eet_excl_unable_pct", "percent", "flow", "care_leavers");

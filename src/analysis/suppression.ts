@@ -274,6 +274,35 @@ function yearTable(fy: number, count: (period: string) => number, hidden?: (peri
   return out;
 }
 
+/**
+ * Whether one series' stored quarters and year of financial year `fy` are the sums of its months
+ * (`stored` gives a period's count, null where none is stored). Only then can a hidden month be
+ * worked out from them: a count of distinct children (children who went missing in the quarter)
+ * is not the sum of the months' counts (a child missing in two months is one child), and the
+ * difference of such figures gives a bound, not the number. A year with nothing but months stored
+ * publishes no total to subtract from, and is treated as adding up.
+ */
+function addsUpInYear(fy: number, stored: (period: string) => number | null): boolean {
+  let year = 0;
+  for (const q of quartersOf(fy)) {
+    const sum = q.months.reduce((a, m) => a + (stored(m.id) ?? 0), 0);
+    year += sum;
+    const total = stored(q.quarter.id);
+    if (total !== null && Math.abs(total - sum) > 1e-9) return false;
+  }
+  const total = stored(yearPeriod(fy).id);
+  return total === null || Math.abs(total - year) <= 1e-9;
+}
+
+/** Whether a rolling or calendar year's stored count is the sum of its months' (see `addsUpInYear`). */
+function windowAddsUp(period: string, stored: (period: string) => number | null): boolean {
+  const p = parsePeriod(period);
+  const total = stored(period);
+  if (!p || total === null) return false;
+  const sum = periodsWithin(p.start, p.end, ["month"]).reduce((a, m) => a + (stored(m.id) ?? 0), 0);
+  return Math.abs(total - sum) <= 1e-9;
+}
+
 function byIndicator(values: readonly IndicatorValue[]): Map<string, IndicatorValue[]> {
   const out = new Map<string, IndicatorValue[]>();
   for (const v of values) {
@@ -305,8 +334,10 @@ export function suppressedKeys(defs: readonly IndicatorDef[], values: readonly I
     if (def.unit === "count") {
       for (const v of mine) if (isSmallCount(v.value)) out.add(figureKey(def.id, v.period));
       if (def.measure === "flow") {
+        const stored = (id: string) => byKey.get(figureKey(def.id, id))?.value ?? null;
         for (const fy of yearsOfMonths(mine)) {
-          for (const p of yearTable(fy, (id) => byKey.get(figureKey(def.id, id))?.value ?? 0)) out.add(figureKey(def.id, p));
+          if (!addsUpInYear(fy, stored)) continue;
+          for (const p of yearTable(fy, (id) => stored(id) ?? 0)) out.add(figureKey(def.id, p));
         }
       }
     } else {
@@ -356,7 +387,9 @@ function windowHides(period: string, hidden: (month: string) => boolean): boolea
  * Protect one flow series (one indicator's headline, or one category of a breakdown) over time,
  * adding to `hidden` until nothing more is needed: each financial year's table (see `yearTable`)
  * for each of its counts that add up, with everything already hidden protected too, until no
- * table asks for more; then every rolling or calendar year holding a hidden month.
+ * table asks for more; then every rolling or calendar year holding a hidden month. Only where the
+ * stored figures do add up (`addsUpInYear`, `windowAddsUp`): counts of distinct children over a
+ * quarter or a year are not the sums of their months', and subtracting them gives no month.
  */
 function protectOverTime(unit: IndicatorDef["unit"], series: readonly IndicatorValue[], isHidden: (period: string) => boolean, hide: (period: string) => void): void {
   const byPeriod = new Map(series.map((v) => [v.period, v]));
@@ -366,12 +399,13 @@ function protectOverTime(unit: IndicatorDef["unit"], series: readonly IndicatorV
   while (changed) {
     changed = false;
     for (const part of parts) {
+      const stored = (id: string) => {
+        const v = byPeriod.get(id);
+        return v ? part(v) : null;
+      };
       for (const fy of years) {
-        const count = (id: string) => {
-          const v = byPeriod.get(id);
-          return (v ? part(v) : null) ?? 0;
-        };
-        for (const p of yearTable(fy, count, isHidden)) {
+        if (!addsUpInYear(fy, stored)) continue;
+        for (const p of yearTable(fy, (id) => stored(id) ?? 0, isHidden)) {
           if (isHidden(p)) continue;
           hide(p);
           changed = true;
@@ -379,11 +413,16 @@ function protectOverTime(unit: IndicatorDef["unit"], series: readonly IndicatorV
       }
     }
   }
-  // A rolling or calendar year is twelve months added up: with every month shown it gives nothing
-  // away; with one hidden it would, beside the months shown and the same months a year apart
-  // (the twelve months to May less those to April is May less May a year earlier).
+  // A rolling or calendar year of counts that add up is twelve months added up: with every month
+  // shown it gives nothing away; with one hidden it would, beside the months shown and the same
+  // months a year apart (the twelve months to May less those to April is May less May a year
+  // earlier). A window none of whose counts is the sum of its months' gives no month exactly.
   for (const v of series) {
-    if (!isHidden(v.period) && windowHides(v.period, isHidden)) hide(v.period);
+    if (isHidden(v.period) || !windowHides(v.period, isHidden)) continue;
+    if (parts.some((part) => windowAddsUp(v.period, (id) => {
+      const x = byPeriod.get(id);
+      return x ? part(x) : null;
+    }))) hide(v.period);
   }
 }
 

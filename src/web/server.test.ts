@@ -642,6 +642,20 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     // than referrals (no share: 125.0 per 100), more conferences than enquiries (a share, but over
     // 100, so per 100 too), and plans a share of conferences under 100 (80.0%).
     for (const [id, n] of [["assessments_completed", 250], ["s47_started", 20], ["icpc", 25], ["cpp_started", 20]] as const) await set(id, "2025-11", n, n, null);
+    // Counts add up over months, as computed ones do: every quarter, year and rolling or calendar
+    // year of the counts set above is made the sum of its months (a member's protection over time
+    // is for figures that add up).
+    const { parsePeriod } = await import("../calendar/periods.ts");
+    for (const id of ["ehcp_requests", "contacts", "referrals"]) {
+      const rows = await store2.all<{ period_id: string; value: number }>(`SELECT period_id, value FROM lantern_indicator_value WHERE snapshot_id = 1 AND breakdown = '' AND indicator_id = $1`, [id]);
+      const month = new Map(rows.filter((r) => parsePeriod(r.period_id)?.kind === "month").map((r) => [r.period_id, Number(r.value)]));
+      for (const r of rows) {
+        const p = parsePeriod(r.period_id);
+        if (!p || p.kind === "month") continue;
+        const n = periodsWithin(p.start, p.end, ["month"]).reduce((a, m) => a + (month.get(m.id) ?? 0), 0);
+        await set(id, r.period_id, n, n, null);
+      }
+    }
     const check = await store2.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_indicator_value WHERE snapshot_id = 1 AND breakdown = '' AND ((indicator_id = 'ehcp_requests' AND value IN (3, 10, 12, 20, 25, 60, 205)) OR (indicator_id LIKE 'cl_eet%' AND numerator = 20))`);
     assert.ok(Number(check[0]!.n) >= 19, "the figures were set");
   });
