@@ -204,8 +204,17 @@ test("malformed CSV, Excel serial dates and blank required values are refused cl
     const quotes = smallExport();
     quotes["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date\nC1,"P1 "x" y",2024-04-02\n';
     assert.match(only((await rejected(importSsd(store, { paths: [writeExport(quotes)], authority: "202" }))).issues, "SSD_CSV_MALFORMED").message, /quote \("\) inside a value is not doubled/);
-    quotes["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date\nC1,"P1,2024-04-02\n';
-    assert.match(only((await rejected(importSsd(store, { paths: [writeExport(quotes)], authority: "202" }))).issues, "SSD_CSV_MALFORMED").message, /never closed/);
+    // A quote left open is found where it opened (row 3, the person id), not at the end of the file.
+    quotes["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\n\nC2,"P2,2024-04-03\nC3,P3,2024-04-04\n';
+    const open = only((await rejected(importSsd(store, { paths: [writeExport(quotes)], authority: "202" }))).issues, "SSD_CSV_MALFORMED");
+    assert.deepEqual([open.row, open.column], [4, "cont_person_id"]);
+    assert.match(open.message, /row 4, field 2, opens a quote \("\) that is never closed/);
+    // A last row cut short with no line break after it: a file cut off, not a missing separator.
+    const cut = smallExport();
+    cut["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\nC2,P2";
+    const t = only((await rejected(importSsd(store, { paths: [writeExport(cut)], authority: "202" }))).issues, "SSD_FILE_TRUNCATED");
+    assert.equal(t.row, 3);
+    assert.match(t.message, /ssd_contacts\.csv ends part-way through row 3: the row has 2 of the header's 3 fields and no line break after it, so the file looks truncated/);
     assert.ok(!err.issues.some((i) => i.code === "SSD_FILE_EMPTY"), "a malformed file is not also called empty");
 
     const serial = smallExport();

@@ -498,7 +498,22 @@ async function readFile(
         })
       : Readable.from(text.chunks(progress), { objectMode: false });
   // Comma-separated as exported, or tab-separated as Excel saves "Unicode text": by the header.
-  const parser = parse({ delimiter: delimiterOf(text.firstLine()), bom: true, info: true, skip_empty_lines: true, relax_quotes: false });
+  // Where the last record ended and how many blank lines had been skipped by then: a quote left
+  // open to the end of the file opened on the line after those (as the shared reader finds it).
+  let lastEnd = 0;
+  let lastEmpty = 0;
+  const parser = parse({
+    delimiter: delimiterOf(text.firstLine()),
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    relax_quotes: false,
+    on_record: (record, context) => {
+      lastEnd = context.lines;
+      lastEmpty = context.empty_lines;
+      return record;
+    },
+  });
   // pipe() does not pass a source's error on (a read that fails): the parser must end with it.
   source.on("error", (e) => parser.destroy(e));
   source.pipe(parser);
@@ -631,10 +646,28 @@ async function readFile(
     }
   } catch (e) {
     malformed = true;
-    const err = e as { code?: string; lines?: number; message?: string };
+    const err = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
     if (isLanternError(e)) {
       // From the shared text reader: the file's text could not be decoded.
       issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
+    } else if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
+      const row = lastEnd + (err.empty_lines - lastEmpty) + 1;
+      const column = header?.[err.column];
+      issue({
+        code: "SSD_CSV_MALFORMED",
+        row,
+        ...(column ? { column } : {}),
+        message: `${name} is not well-formed CSV: row ${row}, field ${err.column + 1}, opens a quote (") that is never closed, so the rest of the file was read as that one value: the value's closing quote is missing, or the file was cut off while being exported or copied.`,
+        expected: 'a closing quote (") at the end of the value',
+      });
+    } else if (err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" && err.lines !== undefined && (await cutOffAt(file.path, err.lines, err.message ?? ""))) {
+      const m = /expect (\d+), got (\d+)/.exec(err.message ?? "")!;
+      issue({
+        code: "SSD_FILE_TRUNCATED",
+        row: err.lines,
+        message: `${name} ends part-way through row ${err.lines}: the row has ${m[2]} of the header's ${m[1]} fields and no line break after it, so the file looks truncated. Export or copy the whole file again.`,
+        expected: `${m[1]} fields on every row, as in the header`,
+      });
     } else if (typeof err.code === "string" && err.code.startsWith("CSV_")) {
       issue({
         code: "SSD_CSV_MALFORMED",
@@ -809,6 +842,23 @@ export async function commitRows(store: Store, staging: LoadStaging, map: readon
  * rather than "Invalid Record Length: expect 6, got 7 on line 4"); its own text where there is no
  * better one.
  */
+/**
+ * Whether a row the parser found short ("expect 4, got 3") is the file's last line with no line
+ * break after it: a file cut off while being exported or copied, not a row with a missing
+ * separator. Read again only in that case, by the shared reader (any encoding).
+ */
+async function cutOffAt(path: string, line: number, message: string): Promise<boolean> {
+  const m = /expect (\d+), got (\d+)/.exec(message);
+  if (!m || Number(m[2]) >= Number(m[1])) return false;
+  let breaks = 0;
+  let last = "";
+  for await (const chunk of openText(path).chunks()) {
+    for (let i = chunk.indexOf("\n"); i >= 0; i = chunk.indexOf("\n", i + 1)) breaks++;
+    if (chunk) last = chunk.at(-1)!;
+  }
+  return last !== "\n" && last !== "\r" && line === breaks + 1;
+}
+
 export function csvProblem(code: string, message: string, row?: number): string {
   const at = row ? `row ${row}` : "a row";
   if (code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
