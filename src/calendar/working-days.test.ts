@@ -60,7 +60,7 @@ test("a user's bank holidays: ISO or DD/MM/YYYY, quoted or not, header optional;
   }
   assert.ok(isLanternError(caught));
   assert.equal(caught.code, "LANTERN_DATA_REJECTED");
-  assert.match(caught.message, /bank-holidays\.csv has 3 lines whose date Lantern cannot read/);
+  assert.match(caught.message, /^bank-holidays\.csv has 3 lines whose date Lantern cannot read \(row 3: "25-12-2028"; row 4: "31\/04\/2028"; row 5: "46752"\), so working days cannot be counted\./);
   assert.deepEqual(
     caught.issues.map((i) => [i.row, i.column, i.value]),
     [

@@ -64,7 +64,8 @@ export function parseUserBankHolidays(text: string, file: string): string[] {
     }
   }
   if (issues.length) {
-    throw new LanternError("LANTERN_DATA_REJECTED", `${file} has ${issues.length === 1 ? "a line" : `${issues.length} lines`} whose date Lantern cannot read, so working days cannot be counted. Nothing was computed and no stored figure changed.`, {
+    const where = issues.slice(0, 3).map((i) => `row ${i.row}: "${i.value}"`).join("; ") + (issues.length > 3 ? "; …" : "");
+    throw new LanternError("LANTERN_DATA_REJECTED", `${file} has ${issues.length === 1 ? "a line" : `${issues.length} lines`} whose date Lantern cannot read (${where}), so working days cannot be counted. Nothing was computed and no stored figure changed.`, {
       issues,
       hint: `Correct ${file} (one bank holiday a line: date,name, the date as YYYY-MM-DD or DD/MM/YYYY), or move it out of the data folder to use the bank holidays Lantern ships, then run lantern compute.`,
     });

@@ -888,6 +888,10 @@ describe("uploads", () => {
         assert.match(res.body, /June 8th/);
       }
       assert.deepEqual(await store.all(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '207'`), [], "nothing was loaded");
+      // The records behind a figure are found with working days too: the page says which line.
+      const records = await get("/indicators/referrals/records?la=X001&period=2026-09", "analyst");
+      assert.equal(records.statusCode, 400);
+      assert.match(records.body, /bank-holidays\.csv has a line whose date Lantern cannot read \(row 3: &quot;June 8th&quot;\)/);
     } finally {
       rmSync(file, { force: true });
     }
