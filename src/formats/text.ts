@@ -50,8 +50,43 @@ export function sniffEncoding(head: Uint8Array): TextEncoding | undefined {
     new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
     return "utf-8";
   } catch {
-    return "windows-1252";
+    // Mostly UTF-8 characters and a stray byte or two that are not (part of the file saved in
+    // another encoding): read as Windows-1252, every "é" would quietly become "Ã©". Read as UTF-8,
+    // the stray bytes are refused where they are. Windows-1252 text rarely forms a UTF-8 sequence
+    // (an "É" before a curly quote does), and mostly does not.
+    const { valid, invalid } = utf8Sequences(head);
+    return valid >= 2 && valid >= 4 * invalid ? "utf-8" : "windows-1252";
   }
+}
+
+/** Multi-byte UTF-8 sequences in `bytes`, and bytes above 127 that start none (a sequence cut off at the end is neither). */
+export function utf8Sequences(bytes: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) {
+      invalid++;
+      i++;
+      continue;
+    }
+    if (i + need >= bytes.length) break;
+    let ok = true;
+    for (let k = 1; k <= need; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) ok = false;
+    if (ok) {
+      valid++;
+      i += need + 1;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return { valid, invalid };
 }
 
 /** Decode a whole (small) buffer to text by its sniffed encoding. */
@@ -82,7 +117,7 @@ function notText(name: string): LanternError {
 }
 
 function badUtf8(name: string): LanternError {
-  return new LanternError("LANTERN_FILE_UNREADABLE", `${name} starts as UTF-8 text but later holds bytes that are not UTF-8.`, {
+  return new LanternError("LANTERN_FILE_UNREADABLE", `${name} is UTF-8 text but holds bytes that are not UTF-8: part of it was saved in another encoding.`, {
     hint: "Re-save it as UTF-8 (in Excel: Save As › CSV UTF-8 (Comma delimited)) and load it again.",
   });
 }

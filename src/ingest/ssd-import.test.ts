@@ -302,6 +302,20 @@ test("an SSD file that is not text is refused in the shared reader's words; one 
     assert.match(i2.message, /not valid UTF-8/);
     assert.equal((await listSnapshots(store)).length, 0);
 
+    // A small file of UTF-8 names with one "é" saved as Windows-1252 (a row pasted in from Excel):
+    // read as UTF-8, so the stray byte is refused where it is rather than every other "ë" loading as "Ã«".
+    const mixed: Record<string, string | Buffer> = smallExport();
+    mixed["ssd_contacts.csv"] = Buffer.concat([
+      Buffer.from("cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_desc\nC1,P1,2024-04-02,Zoë Brontë\nC2,P2,2024-04-03,Łukasz Żak\n"),
+      Buffer.from("C3,P3,2024-05-10,Caf\xe9 Nord\n", "latin1"),
+    ]);
+    const e5 = await rejected(importSsd(store, { paths: [writeExport(mixed)], authority: "202" }));
+    assert.deepEqual(
+      e5.issues.filter((i) => i.code === "SSD_FILE_ENCODING").map((i) => [i.row, i.column]),
+      [[4, "cont_contact_source_desc"]],
+    );
+    assert.equal((await listSnapshots(store)).length, 0);
+
     // The character U+FFFD itself, written as UTF-8 by a system that had already lost a letter: the
     // file is UTF-8 throughout, so the value is loaded as it is, with a warning at its cell. Beside
     // a byte that is not UTF-8 in the same file it is refused with it.
