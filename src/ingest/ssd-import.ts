@@ -537,6 +537,8 @@ async function readFile(
     if (full.severity === "error") fileErrors++;
     log.add(full);
   };
+  const notValidText = (at: { row: number; column: string; value: string }) =>
+    issue({ code: "SSD_FILE_ENCODING", ...at, message: `${at.column} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
 
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -608,7 +610,7 @@ async function readFile(
           if (fromBytes) replaced.push({ row: line, column: c.name, value: raw });
           else {
             bad = true;
-            issue({ code: "SSD_FILE_ENCODING", row: line, column: c.name, value: raw, message: `${c.name} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
+            notValidText({ row: line, column: c.name, value: raw });
           }
         }
         values[i + 1] = v;
@@ -685,8 +687,9 @@ async function readFile(
   }
   // U+FFFD in a UTF-8 file: the file's own character where every byte is UTF-8 (the text was
   // damaged before the export: loaded, with a warning); else bytes that are not UTF-8 (refused).
-  if (replaced.length) {
-    const valid = !malformed && utf8.end();
+  // (A file that is not well-formed CSV is refused for that first, and was not read to its end.)
+  if (replaced.length && !malformed) {
+    const valid = utf8.end();
     for (const r of replaced) {
       if (valid) {
         issue({
@@ -697,9 +700,7 @@ async function readFile(
           value: r.value,
           message: `${r.column} holds the character \uFFFD, which a program writes where it could not read a character: the text was damaged before this export. It is loaded as it is; correct it in the case management system.`,
         });
-      } else {
-        issue({ code: "SSD_FILE_ENCODING", row: r.row, column: r.column, value: r.value, message: `${r.column} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
-      }
+      } else notValidText(r);
     }
   }
   // A parse error can come before the first row is handed over; that file is malformed, not empty.
