@@ -165,6 +165,16 @@ describe("what members see", () => {
     assert.equal(valueRow(analyst.body), String(small.value));
     assert.equal(valueRow(member.body), "c");
     assert.doesNotMatch(member.body, /\/records/);
+    // The page says what c means wherever it shows one, and only then.
+    assert.match(member.body, /<p class="govuk-body-s" id="suppression-key">c: a small number \(1 to 5\), or a figure from which one could be worked out, not shown/);
+    assert.doesNotMatch(analyst.body, /suppression-key/);
+    const keyed = new Set<boolean>();
+    for (const id of ["contacts", "referrals", "cla_started", "cpp_at_end", "sw_caseload"]) {
+      const body = (await get(`/indicators/${id}?period=2026-09`, "member")).body;
+      assert.equal(/suppression-key/.test(body), />c<\/(td|dd)>/.test(body), id);
+      keyed.add(/suppression-key/.test(body));
+    }
+    assert.equal(keyed.size, 2, "pages with a c and pages without");
     assert.match(analyst.body, /\/indicators\/cla_started\/records/);
     const csv = await get("/indicators/cla_started.csv", "member");
     const line = csv.body.split("\n").find((l) => l.includes(`,${small.period_id},`));

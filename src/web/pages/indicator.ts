@@ -107,14 +107,31 @@ ${table({
 </details>`;
 }
 
+/**
+ * A new or synthetic authority's own figure is placed among the published ones to rank it: where
+ * this viewer may not see that figure, its rank and quartile band (which narrow it down) go too.
+ */
+function rankHidden(d: IndicatorDetail): boolean {
+  const c = d.comparison;
+  return c?.result.rank?.inserted === true && shown(c.own, d.hiding).suppressed;
+}
+
+/** Whether anything on the page is shown to this viewer as `c` (and so wants the key to it). */
+function showsSuppressed(d: IndicatorDetail): boolean {
+  if (!d.hiding.on) return false;
+  const hidden = (x: IndicatorValue | undefined) => {
+    const c = shownCounts(x, d.hiding);
+    return shown(x, d.hiding).suppressed || c.numerator === SUPPRESSED || c.denominator === SUPPRESSED;
+  };
+  return hidden(d.current) || d.table.some(hidden) || rankHidden(d) || d.breakdowns.some((b) => breakdownShown(b.values, b.hidden).some((x) => x.value === SUPPRESSED || x.numerator === SUPPRESSED || x.denominator === SUPPRESSED));
+}
+
 function benchmarkPanel(d: IndicatorDetail): Html {
   const c = d.comparison;
   if (!c) return html`<p class="govuk-body">No national benchmark: the DfE does not publish this measure for every authority.</p>`;
   const r = c.result;
   const u = d.def.unit;
-  // A new or synthetic authority's own figure is placed among the published ones to rank it: where
-  // this viewer may not see that figure, its rank and quartile band (which narrow it down) go too.
-  const placedHidden = r.rank?.inserted === true && shown(c.own, d.hiding).suppressed;
+  const placedHidden = rankHidden(d);
   const rows: [string, string][] = [
     [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? shown(c.own, d.hiding).text : published(r.own.value, u)],
     ["England", published(r.england, u)],
@@ -190,6 +207,7 @@ ${summaryList([
   ["Target", goal ? html`${formatValue(goal.target, d.def.unit)} (tolerance ${goal.tolerance}) ${ragTag(r)}` : "none set"],
   ["Better when", d.def.polarity === "none" ? "no direction is set" : d.def.polarity],
 ])}
+${showsSuppressed(d) ? html`<p class="govuk-body-s" id="suppression-key">c: a small number (1 to 5), or a figure from which one could be worked out, not shown to protect the children it counts.</p>` : ""}
 <p class="govuk-body"><a class="govuk-link" href="${base}.csv?${qs(d.target, d.period)}" download>Download the values as CSV</a>${
     !p.childLevel
       ? ""
