@@ -108,6 +108,11 @@ export function summaryList(rows: readonly (readonly [Renderable, Renderable])[]
   return html`<dl class="govuk-summary-list">${rows.map(([k, v]) => html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${k}</dt><dd class="govuk-summary-list__value">${v}</dd></div>`)}</dl>`;
 }
 
+/** The key to `c`, for a page that shows a member one. */
+export function suppressionKey(): Html {
+  return html`<p class="govuk-body-s" id="suppression-key">c: a small number (1 to 5), or a figure from which one could be worked out, not shown to protect the children it counts.</p>`;
+}
+
 const RAG_CLASS = { green: "govuk-tag--green", amber: "govuk-tag--yellow", red: "govuk-tag--red" } as const;
 
 /** A RAG status as a tag (its word, never colour alone). */

@@ -739,6 +739,13 @@ describe("members cannot work out a hidden figure from the figures beside it", (
       assert.equal(member[column], "c", `${period} ${row}: a member sees it withheld (c), not as "no value"`);
     }
     assert.equal(flowTable((await get2("/flow?period=2024-10", "member")).body).get("Referrals")?.[0], "c");
+    // With a c in the table the page says what c means; without one (an analyst's) it does not.
+    assert.match((await get2("/flow?period=2024-10", "member")).body, /id="suppression-key">c: a small number/);
+    assert.doesNotMatch((await get2("/flow?period=2024-10", "analyst")).body, /suppression-key/);
+    for (const period of ["2025-11", "2026-09", "2024-25"]) {
+      const body = (await get2(`/flow?period=${period}`, "member")).body;
+      assert.equal(/suppression-key/.test(body), [...flowTable(body).values()].some((cells) => cells.includes("c")), period);
+    }
     assert.ok(!chart((await get2("/flow?period=2024-10", "member")).body).includes("of contacts"), "nor does the chart");
   });
 

@@ -10,7 +10,7 @@
 
 import { barChartSvg } from "../../render/charts.ts";
 import { type Html, html, raw } from "../html.ts";
-import { periodPicker, qs, table } from "../layout.ts";
+import { periodPicker, qs, suppressionKey, table } from "../layout.ts";
 import type { FlowRow, ShownDigest, ShownGroup } from "../model.ts";
 import { type Period, parsePeriod } from "../../calendar/periods.ts";
 import { conversionWords, unjudgedNotes } from "../../analysis/digest.ts";
@@ -40,7 +40,8 @@ ${table({
   head: ["Stage", "Count", "Compared with the stage it comes from", "A year earlier"],
   numeric: [1],
   rows: rows.map((r) => [html`<a class="govuk-link" href="/indicators/${r.indicator}?${qs(t, period)}">${r.stage}</a>`, r.text, compared(r, r.conversion, r.conversionHidden), compared(r, r.conversionLastYear, r.conversionLastYearHidden)]),
-})}`;
+})}
+${rows.some((r) => r.text === SUPPRESSED || r.conversionHidden || r.conversionLastYearHidden) ? suppressionKey() : ""}`;
 }
 
 /** The system flow page's main content. */

@@ -14,7 +14,7 @@ import type { IndicatorValue } from "../../kpi/types.ts";
 import { spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
-import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, table } from "../layout.ts";
+import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
 import { SUPPRESSED } from "../../analysis/suppression.ts";
 import { breakdownShown, type Hiding, type IndicatorDetail, PAGE_KINDS, shown, shownCounts } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
@@ -207,7 +207,7 @@ ${summaryList([
   ["Target", goal ? html`${formatValue(goal.target, d.def.unit)} (tolerance ${goal.tolerance}) ${ragTag(r)}` : "none set"],
   ["Better when", d.def.polarity === "none" ? "no direction is set" : d.def.polarity],
 ])}
-${showsSuppressed(d) ? html`<p class="govuk-body-s" id="suppression-key">c: a small number (1 to 5), or a figure from which one could be worked out, not shown to protect the children it counts.</p>` : ""}
+${showsSuppressed(d) ? suppressionKey() : ""}
 <p class="govuk-body"><a class="govuk-link" href="${base}.csv?${qs(d.target, d.period)}" download>Download the values as CSV</a>${
     !p.childLevel
       ? ""
