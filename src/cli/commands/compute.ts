@@ -15,7 +15,8 @@ Compute indicators by the DfE's definitions for every period the data covers (mo
 quarters and years, rolling twelve months, calendar years) and store the values with the
 snapshot, replacing any computed before. By default: every indicator, for the latest snapshot
 of every authority. Loading data with \`lantern import\` computes automatically; run this after
-changing bank holidays (DATA/bank-holidays.csv) or to recompute an earlier snapshot.
+changing bank holidays (DATA/bank-holidays.csv: date,name, one a line, the date as 2028-01-03 or
+03/01/2028; added to those Lantern ships) or to recompute an earlier snapshot.
 
 Options:
   --authority CODE  only this authority's latest snapshot
