@@ -17,7 +17,7 @@ import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type YearlyAverage, yearlyAverages } from "../analysis/trends.ts";
-import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { financialYearOf, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
 import type { Target } from "../kpi/engine.ts";
 import { formatValue } from "../kpi/format.ts";
@@ -442,7 +442,8 @@ export interface IndicatorDetail {
   readonly annotations: Annotation[];
   /** The values of the chosen period's kind, oldest first. */
   readonly table: IndicatorValue[];
-  readonly yearly: YearlyAverage[];
+  /** Each financial year's mean of its monthly values; `hidden` (for members) when one of its months is. */
+  readonly yearly: (YearlyAverage & { readonly hidden: boolean })[];
   readonly comparison: Comparison | undefined;
   readonly narrative: string | null;
   /** Each breakdown's categories for the period, and (for members) those to show as `c`. */
@@ -492,8 +493,12 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       goal,
       annotations,
       table,
-      // A year's average times its months is its total: with a month hidden, it would give it away.
-      yearly: monthly.some((v) => hides(hiding, v)) ? [] : yearlyAverages(monthly.map((v) => ({ period: v.period, value: v.value }))),
+      // A year's average times its months is its total: with one of its months hidden, it would
+      // give that month away. A year whose months are all shown gives nothing more away.
+      yearly: yearlyAverages(monthly.map((v) => ({ period: v.period, value: v.value }))).map((y) => ({
+        ...y,
+        hidden: monthly.some((v) => financialYearOf(`${v.period}-01`) === Number(y.year.slice(0, 4)) && hides(hiding, v)),
+      })),
       comparison: (await comparisons(ctx, t)).get(def.id),
       narrative: sentence ? renderSentence(sentence) : null,
       breakdowns,

@@ -184,6 +184,32 @@ describe("what members see", () => {
   });
 });
 
+describe("yearly averages for members", () => {
+  test("a year's average is c where one of its months is hidden, and shown as officers see it where none is", async () => {
+    const { hidden } = await membersHide(store);
+    const { financialYearOf } = await import("../calendar/periods.ts");
+    const yearly = (body: string) => {
+      const t = /<caption[^>]*>Mean of the monthly values in each financial year<\/caption>[\s\S]*?<\/table>/.exec(body)?.[0] ?? "";
+      return new Map([...t.matchAll(/<th scope="row" class="govuk-table__header">([^<]*)<\/th><td[^>]*>([^<]*)<\/td>/g)].map((m) => [m[1]!, m[2]!]));
+    };
+    let withHidden = 0;
+    let shownYears = 0;
+    for (const id of ["cla_started", "cla_ceased", "icpc_15wd_pct"]) {
+      const member = yearly((await get(`/indicators/${id}?period=2026-09`, "member")).body);
+      const analyst = yearly((await get(`/indicators/${id}?period=2026-09`, "analyst")).body);
+      assert.ok(analyst.size >= 5, id);
+      for (const [year, value] of analyst) {
+        const fy = Number(year.slice(0, 4));
+        const anyHidden = [...hidden].some((k) => k.startsWith(`${id}|`) && /^\d{4}-\d{2}$/.test(k.split("|")[1]!) && financialYearOf(`${k.split("|")[1]}-01`) === fy);
+        if (anyHidden) withHidden++;
+        else shownYears++;
+        assert.equal(member.get(year), anyHidden ? "c" : value, `${id} ${year}`);
+      }
+    }
+    assert.ok(withHidden > 0 && shownYears > 0, `${withHidden} years hidden, ${shownYears} shown`);
+  });
+});
+
 describe("benchmarks for members", () => {
   test("where the authority's own figure for the benchmark year is c, so are its rank and quartile band", async () => {
     const { indicatorLibrary } = await import("../kpi/library/index.ts");

@@ -123,7 +123,7 @@ function showsSuppressed(d: IndicatorDetail): boolean {
     const c = shownCounts(x, d.hiding);
     return shown(x, d.hiding).suppressed || c.numerator === SUPPRESSED || c.denominator === SUPPRESSED;
   };
-  return hidden(d.current) || d.table.some(hidden) || rankHidden(d) || d.breakdowns.some((b) => breakdownShown(b.values, b.hidden).some((x) => x.value === SUPPRESSED || x.numerator === SUPPRESSED || x.denominator === SUPPRESSED));
+  return hidden(d.current) || d.table.some(hidden) || rankHidden(d) || d.yearly.some((y) => y.hidden) || d.breakdowns.some((b) => breakdownShown(b.values, b.hidden).some((x) => x.value === SUPPRESSED || x.numerator === SUPPRESSED || x.denominator === SUPPRESSED));
 }
 
 function benchmarkPanel(d: IndicatorDetail): Html {
@@ -222,7 +222,7 @@ ${spcSection(d, p)}
 <h2 class="govuk-heading-m">Values by period</h2>
 ${d.table.length ? valuesTable(d.table, d.hiding, `${d.def.title} by ${KIND_NAMES[d.period.kind]}`, "values-table") : html`<p class="govuk-body">No values for ${KIND_NAMES[d.period.kind]}s${d.def.source === "measures" ? ": none has been loaded from measures.csv" : ""}.</p>`}
 <h2 class="govuk-heading-m">Yearly averages</h2>
-${d.yearly.length ? table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: d.yearly.map((y) => [y.year, formatValue(y.mean, d.def.unit === "count" ? "rate" : d.def.unit), String(y.months)]) }) : html`<p class="govuk-body">No yearly averages to show.</p>`}
+${d.yearly.length ? table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: d.yearly.map((y) => [y.year, y.hidden ? SUPPRESSED : formatValue(y.mean, d.def.unit === "count" ? "rate" : d.def.unit), String(y.months)]) }) : html`<p class="govuk-body">No yearly averages to show.</p>`}
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
 ${benchmarkPanel(d)}
 <h2 class="govuk-heading-m">Breakdowns</h2>
