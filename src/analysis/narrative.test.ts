@@ -18,6 +18,19 @@ test("the seeds' contacts: highest on record and 58% more than in 2020-21", () =
   assert.deepEqual(s!.caveats, []);
 });
 
+test("a series that leaves out earlier years held (withheld from a public paper) claims a record of the years shown, never one on record", () => {
+  const s = describeLatest(
+    contacts,
+    [
+      { period: "2021-22", value: 6120 },
+      { period: "2022-23", value: 7790 },
+      { period: "2023-24", value: 8401 },
+    ],
+    { earlierWithheld: true },
+  );
+  assert.equal(s!.text, "8,401 contacts in 2023-24, the highest of the years shown and 37% more than in 2021-22.");
+});
+
 test("the seeds' referrals: fewer than in 2022-23 but 49% more than in 2021-22", () => {
   // Minutes: "768 referrals reported were a reduction from 2022/23 figures (but still a 49% increase on 2021/22)".
   const s = describeLatest(referrals, [

@@ -109,6 +109,11 @@ export function describeLatest(
      * for that time of year only: "the highest on record for Q2", never an all-time claim.
      */
     timeOfYear?: string;
+    /**
+     * The series leaves out earlier years that are held (withheld from a public paper): a record
+     * is then "the highest of the years shown", never "on record", which they might contradict.
+     */
+    earlierWithheld?: boolean;
   } = {},
 ): Sentence | undefined {
   const all = series.filter((p): p is SeriesPoint & { value: number } => p.value !== null);
@@ -133,7 +138,7 @@ export function describeLatest(
   // would read as one on the year it follows.
   if (rec.over >= 3 && (rec.highest || rec.lowest)) {
     const first = points[0]!;
-    text += `, the ${rec.highest ? "highest" : "lowest"} on record${opts.timeOfYear ? ` for ${opts.timeOfYear}` : ""} and ${comparison(first, last, subject.unit, true)}${verdict(subject, first, last)}`;
+    text += `, the ${rec.highest ? "highest" : "lowest"} ${opts.earlierWithheld ? "of the years shown" : "on record"}${opts.timeOfYear ? ` for ${opts.timeOfYear}` : ""} and ${comparison(first, last, subject.unit, true)}${verdict(subject, first, last)}`;
     weight = 3;
   } else if (prev) {
     const prev2 = points.at(-3);

@@ -334,16 +334,21 @@ export function buildReport(input: ReportInput): ReportContent {
 
       // The narrative: the same period in each year held, oldest first.
       const sameKind: SeriesPoint[] = [];
+      let earlierWithheld = false;
       for (let p: Period = at, i = 0; i < 6; i++, p = samePeriodLastYear(p)) {
         const w = byKey.get(`${def.id}|${p.id}`);
         if (!w) break;
-        if (pub && isHidden(def.id, p.id)) break;
+        if (pub && isHidden(def.id, p.id)) {
+          earlierWithheld = true;
+          break;
+        }
         sameKind.unshift({ period: p.id, value: w.value, numerator: w.numerator, denominator: w.denominator });
       }
       if (!value.suppressed) {
         const s = describeLatest({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, sameKind, {
           breaks: seriesBreaks(annotationsFor(input.annotations, def)),
           ...timeOfYear(at),
+          earlierWithheld,
         });
         // Period ids read as labels ("2025-26-Q2" as "Q2 2025-26"), longest first so none clips another.
         let text = s ? renderSentence(s) : "";
