@@ -446,6 +446,8 @@ export interface IndicatorDetail {
   readonly yearly: (YearlyAverage & { readonly hidden: boolean })[];
   readonly comparison: Comparison | undefined;
   readonly narrative: string | null;
+  /** The latest financial year's figure is hidden from this viewer, so there is no narrative. */
+  readonly narrativeWithheld: boolean;
   /** Each breakdown's categories for the period, and (for members) those to show as `c`. */
   readonly breakdowns: { readonly dim: string; readonly values: IndicatorValue[]; readonly hidden: ReadonlySet<string> | null }[];
   /** Which figures this viewer sees as `c`. */
@@ -465,14 +467,17 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const current = all.find((v) => v.period === period.id);
     const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
     const years = all.filter((v) => parsePeriod(v.period)?.kind === "year" && parsePeriod(v.period)!.end <= period.end);
-    const hideYears = years.some((v) => hides(hiding, v));
-    const sentence = hideYears
-      ? undefined
-      : describeLatest(
+    // For a member, the years since the last one hidden (as the public report does): none when the
+    // latest is hidden, and a record among them is "of the years shown", not "on record".
+    const lastHidden = years.findLastIndex((v) => hides(hiding, v));
+    const shownYears = years.slice(lastHidden + 1);
+    const sentence = shownYears.length
+      ? describeLatest(
           { noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity },
-          years.map((v) => ({ period: v.period, value: v.value, numerator: v.numerator, denominator: v.denominator })),
-          { breaks, ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}) },
-        );
+          shownYears.map((v) => ({ period: v.period, value: v.value, numerator: v.numerator, denominator: v.denominator })),
+          { breaks, earlierWithheld: lastHidden >= 0, ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}) },
+        )
+      : undefined;
     const breakdowns: IndicatorDetail["breakdowns"][number][] = [];
     for (const dim of def.unit === "rate" ? [] : (def.breakdowns ?? [])) {
       if (!hiding.on) {
@@ -501,6 +506,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       })),
       comparison: (await comparisons(ctx, t)).get(def.id),
       narrative: sentence ? renderSentence(sentence) : null,
+      narrativeWithheld: years.length > 0 && shownYears.length === 0,
       breakdowns,
       hiding,
     };

@@ -210,6 +210,33 @@ describe("yearly averages for members", () => {
   });
 });
 
+describe("what the figures say, for members", () => {
+  test("the sentence describes the years since the last one hidden, claims no record on record over them, and says so when the latest is hidden", async () => {
+    const { indicatorLibrary } = await import("../kpi/library/index.ts");
+    const { hidden } = await membersHide(store);
+    const years = ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25", "2025-26"];
+    const said = (body: string) => /<h2 class="govuk-heading-m">What the figures say<\/h2>\s*<p class="govuk-body">([^<]*)<\/p>/.exec(body)?.[1] ?? "";
+    const cases = { latestHidden: 0, earlierHidden: 0 };
+    for (const def of indicatorLibrary().list()) {
+      if (!def.periods.includes("year")) continue;
+      const hiddenYears = years.filter((y) => hidden.has(`${def.id}|${y}`));
+      if (!hiddenYears.length) continue;
+      const text = said((await get(`/indicators/${def.id}?period=2026-09`, "member")).body);
+      if (hiddenYears.includes("2025-26")) {
+        cases.latestHidden++;
+        assert.equal(text, "The latest financial year&#39;s figure is not shown (c), so it is not described.", def.id);
+        continue;
+      }
+      const since = years.indexOf(hiddenYears.at(-1)!);
+      if (!text || text.startsWith("No complete")) continue;
+      cases.earlierHidden++;
+      assert.doesNotMatch(text, /on record/, def.id);
+      for (const y of years.slice(0, since + 1)) assert.ok(!text.includes(y), `${def.id}: ${text} names ${y}, at or before a hidden year`);
+    }
+    assert.ok(cases.latestHidden > 0 && cases.earlierHidden > 0, JSON.stringify(cases));
+  });
+});
+
 describe("benchmarks for members", () => {
   test("where the authority's own figure for the benchmark year is c, so are its rank and quartile band", async () => {
     const { indicatorLibrary } = await import("../kpi/library/index.ts");

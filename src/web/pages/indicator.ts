@@ -123,7 +123,7 @@ function showsSuppressed(d: IndicatorDetail): boolean {
     const c = shownCounts(x, d.hiding);
     return shown(x, d.hiding).suppressed || c.numerator === SUPPRESSED || c.denominator === SUPPRESSED;
   };
-  return hidden(d.current) || d.table.some(hidden) || rankHidden(d) || d.yearly.some((y) => y.hidden) || d.breakdowns.some((b) => breakdownShown(b.values, b.hidden).some((x) => x.value === SUPPRESSED || x.numerator === SUPPRESSED || x.denominator === SUPPRESSED));
+  return hidden(d.current) || d.table.some(hidden) || rankHidden(d) || d.narrativeWithheld || d.yearly.some((y) => y.hidden) || d.breakdowns.some((b) => breakdownShown(b.values, b.hidden).some((x) => x.value === SUPPRESSED || x.numerator === SUPPRESSED || x.denominator === SUPPRESSED));
 }
 
 function benchmarkPanel(d: IndicatorDetail): Html {
@@ -216,7 +216,7 @@ ${showsSuppressed(d) ? suppressionKey() : ""}
         : html`</p><p class="govuk-body">This figure is loaded as an aggregate figure (from a measures.csv file), so there are no child records behind it.`
   }</p>
 <h2 class="govuk-heading-m">What the figures say</h2>
-<p class="govuk-body">${d.narrative ?? "No complete financial year to describe yet."}</p>
+<p class="govuk-body">${d.narrative ?? (d.narrativeWithheld ? `The latest financial year's figure is not shown (${SUPPRESSED}), so it is not described.` : "No complete financial year to describe yet.")}</p>
 <h2 class="govuk-heading-m">Statistical process control</h2>
 ${spcSection(d, p)}
 <h2 class="govuk-heading-m">Values by period</h2>
