@@ -70,6 +70,13 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
  * advice fits any CSV, since the same reader takes a 903 exported from a case management system
  * and a figures file saved from Excel: check the row, or save or export the file again.
  */
+/** Why a row has more or fewer fields than the header, in words (for every CSV reader's message). */
+export function fieldCountWhy(found: number, width: number, delimiter: "," | "\t" | ";"): string {
+  return found > width
+    ? `a value probably holds a ${DELIMITER_NAME[delimiter]} without quotes round it`
+    : "values are missing from the row (it may have been cut short or broken across lines)";
+}
+
 function fieldCountError(name: string, row: CsvRow, width: number, delimiter: "," | "\t" | ";", cutOff: boolean): LanternError {
   const n = row.cells.length;
   const expected = `${plural(width, "field")} on every row, as in the header`;
@@ -88,11 +95,7 @@ function fieldCountError(name: string, row: CsvRow, width: number, delimiter: ",
       hint: "The file was probably cut off while being exported or copied: export or copy it again in full.",
     });
   }
-  const sep = DELIMITER_NAME[delimiter];
-  const why =
-    n > width
-      ? `a value probably holds a ${sep} without quotes round it`
-      : `values are missing from the row (it may have been cut short or broken across lines)`;
+  const why = fieldCountWhy(n, width, delimiter);
   return new LanternError("LANTERN_DATA_REJECTED", `${name} is not well-formed CSV: row ${row.line} has ${n} fields where the header has ${width}.`, {
     issues: [
       {

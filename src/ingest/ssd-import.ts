@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { delimiterOf, readCsvRows } from "../formats/csv.ts";
+import { delimiterOf, fieldCountWhy, readCsvRows } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
@@ -502,8 +502,9 @@ async function readFile(
   // open to the end of the file opened on the line after those (as the shared reader finds it).
   let lastEnd = 0;
   let lastEmpty = 0;
+  const delimiter = delimiterOf(text.firstLine());
   const parser = parse({
-    delimiter: delimiterOf(text.firstLine()),
+    delimiter,
     bom: true,
     info: true,
     skip_empty_lines: true,
@@ -674,7 +675,7 @@ async function readFile(
       issue({
         code: "SSD_CSV_MALFORMED",
         row: err.lines,
-        message: `${name} is not well-formed CSV: ${csvProblem(err.code, err.message ?? String(e), err.lines)}.`,
+        message: `${name} is not well-formed CSV: ${csvProblem(err.code, err.message ?? String(e), err.lines, delimiter)}.`,
         expected: "comma-separated values with the same number of columns on every row, quotes closed",
       });
     } else {
@@ -860,11 +861,11 @@ async function cutOffAt(path: string, line: number, message: string): Promise<bo
   return last !== "\n" && last !== "\r" && line === breaks + 1;
 }
 
-export function csvProblem(code: string, message: string, row?: number): string {
+export function csvProblem(code: string, message: string, row?: number, delimiter: "," | "\t" | ";" = ","): string {
   const at = row ? `row ${row}` : "a row";
   if (code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
     const m = /expect (\d+), got (\d+)/.exec(message);
-    if (m) return `${at} has ${m[2]} fields where the header has ${m[1]} (a comma inside a value that is not in quotes, or a missing or extra separator)`;
+    if (m) return `${at} has ${m[2]} fields where the header has ${m[1]}: ${fieldCountWhy(Number(m[2]), Number(m[1]), delimiter)}`;
   }
   if (code === "CSV_QUOTE_NOT_CLOSED") return `a value opened with a quote (") is never closed, so the file ends inside it`;
   if (code === "CSV_INVALID_CLOSING_QUOTE" || code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE") {
