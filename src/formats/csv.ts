@@ -64,12 +64,6 @@ const DELIMITER_NAME = { ",": "comma", "\t": "tab", ";": "semicolon" } as const;
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
-/**
- * The error for a row whose field count is not the header's. The file's last row, short and with
- * no line break after it, is a file cut off part-way (a copy or export that did not finish). The
- * advice fits any CSV, since the same reader takes a 903 exported from a case management system
- * and a figures file saved from Excel: check the row, or save or export the file again.
- */
 /** Why a row has more or fewer fields than the header, in words (for every CSV reader's message). */
 export function fieldCountWhy(found: number, width: number, delimiter: "," | "\t" | ";"): string {
   return found > width
@@ -77,9 +71,33 @@ export function fieldCountWhy(found: number, width: number, delimiter: "," | "\t
     : "values are missing from the row (it may have been cut short or broken across lines)";
 }
 
+/** What every row is expected to hold, for a field-count problem. */
+export function fieldsExpected(width: number): string {
+  return `${plural(width, "field")} on every row, as in the header`;
+}
+
+/** The message for a file whose last row is cut short with no line break after it (for every CSV reader). */
+export function truncatedMessage(name: string, line: number, found: number, width: number): string {
+  return `${name} ends part-way through row ${line}: the row has ${found} of the header's ${plural(width, "field")} and no line break after it, so the file looks truncated. Export or copy the whole file again.`;
+}
+
+/** A quote left open to the end of a file, where it opened (for every CSV reader's message). */
+export function openQuoteProblem(line: number, field: number): string {
+  return `row ${line}, field ${field}, opens a quote (") that is never closed, so the rest of the file was read as that one value: the value's closing quote is missing, or the file was cut off while being exported or copied`;
+}
+
+/** What a quote left open needed. */
+export const OPEN_QUOTE_EXPECTED = 'a closing quote (") at the end of the value';
+
+/**
+ * The error for a row whose field count is not the header's. The file's last row, short and with
+ * no line break after it, is a file cut off part-way (a copy or export that did not finish). The
+ * advice fits any CSV, since the same reader takes a 903 exported from a case management system
+ * and a figures file saved from Excel: check the row, or save or export the file again.
+ */
 function fieldCountError(name: string, row: CsvRow, width: number, delimiter: "," | "\t" | ";", cutOff: boolean): LanternError {
   const n = row.cells.length;
-  const expected = `${plural(width, "field")} on every row, as in the header`;
+  const expected = fieldsExpected(width);
   if (cutOff) {
     return new LanternError("LANTERN_DATA_REJECTED", `${name} looks truncated: it ends part-way through row ${row.line}.`, {
       issues: [
@@ -88,7 +106,7 @@ function fieldCountError(name: string, row: CsvRow, width: number, delimiter: ",
           severity: "error",
           file: name,
           row: row.line,
-          message: `${name} ends part-way through row ${row.line}: the row has ${n} of the header's ${plural(width, "field")} and no line break after it, so the file looks truncated. Export or copy the whole file again.`,
+          message: truncatedMessage(name, row.line, n, width),
           expected,
         },
       ],
@@ -146,8 +164,8 @@ function openQuoteError(name: string, line: number, field: number, column: strin
         file: name,
         row: line,
         ...(column ? { column } : {}),
-        message: `${name} row ${line}, field ${field}, opens a quote (") that is never closed, so the rest of the file was read as that one value: the value's closing quote is missing, or the file was cut off while being exported or copied.`,
-        expected: 'a closing quote (") at the end of the value',
+        message: `${name} ${openQuoteProblem(line, field)}.`,
+        expected: OPEN_QUOTE_EXPECTED,
       },
     ],
     hint: "Add the missing closing quote on the row named, or export or copy the whole file again, and load it again.",

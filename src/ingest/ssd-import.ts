@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { delimiterOf, fieldCountWhy, readCsvRows } from "../formats/csv.ts";
+import { delimiterOf, fieldCountWhy, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, readCsvRows, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
@@ -650,6 +650,7 @@ async function readFile(
   } catch (e) {
     malformed = true;
     const err = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
+    const counts = err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? fieldCounts(err.message) : undefined;
     if (isLanternError(e)) {
       // From the shared text reader: the file's text could not be decoded.
       issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
@@ -660,17 +661,11 @@ async function readFile(
         code: "SSD_CSV_MALFORMED",
         row,
         ...(column ? { column } : {}),
-        message: `${name} is not well-formed CSV: row ${row}, field ${err.column + 1}, opens a quote (") that is never closed, so the rest of the file was read as that one value: the value's closing quote is missing, or the file was cut off while being exported or copied.`,
-        expected: 'a closing quote (") at the end of the value',
+        message: `${name} is not well-formed CSV: ${openQuoteProblem(row, err.column + 1)}.`,
+        expected: OPEN_QUOTE_EXPECTED,
       });
-    } else if (err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" && err.lines !== undefined && (await cutOffAt(file.path, err.lines, err.message ?? ""))) {
-      const m = /expect (\d+), got (\d+)/.exec(err.message ?? "")!;
-      issue({
-        code: "SSD_FILE_TRUNCATED",
-        row: err.lines,
-        message: `${name} ends part-way through row ${err.lines}: the row has ${m[2]} of the header's ${m[1]} fields and no line break after it, so the file looks truncated. Export or copy the whole file again.`,
-        expected: `${m[1]} fields on every row, as in the header`,
-      });
+    } else if (counts && counts.found < counts.width && err.lines !== undefined && (await endsOnUnfinishedLine(file.path, err.lines))) {
+      issue({ code: "SSD_FILE_TRUNCATED", row: err.lines, message: truncatedMessage(name, err.lines, counts.found, counts.width), expected: fieldsExpected(counts.width) });
     } else if (typeof err.code === "string" && err.code.startsWith("CSV_")) {
       issue({
         code: "SSD_CSV_MALFORMED",
@@ -844,14 +839,18 @@ export async function commitRows(store: Store, staging: LoadStaging, map: readon
  * rather than "Invalid Record Length: expect 6, got 7 on line 4"); its own text where there is no
  * better one.
  */
+/** The header's field count and a row's, from the parser's field-count error ("expect 4, got 3"). */
+function fieldCounts(message: string | undefined): { found: number; width: number } | undefined {
+  const m = /expect (\d+), got (\d+)/.exec(message ?? "");
+  return m ? { found: Number(m[2]), width: Number(m[1]) } : undefined;
+}
+
 /**
- * Whether a row the parser found short ("expect 4, got 3") is the file's last line with no line
- * break after it: a file cut off while being exported or copied, not a row with a missing
- * separator. Read again only in that case, by the shared reader (any encoding).
+ * Whether `line` is the file's last, with no line break after it: a short row there is a file cut
+ * off while being exported or copied, not a row with a missing separator. Read again only in that
+ * case, by the shared reader (any encoding).
  */
-async function cutOffAt(path: string, line: number, message: string): Promise<boolean> {
-  const m = /expect (\d+), got (\d+)/.exec(message);
-  if (!m || Number(m[2]) >= Number(m[1])) return false;
+async function endsOnUnfinishedLine(path: string, line: number): Promise<boolean> {
   let breaks = 0;
   let last = "";
   for await (const chunk of openText(path).chunks()) {
@@ -863,10 +862,8 @@ async function cutOffAt(path: string, line: number, message: string): Promise<bo
 
 export function csvProblem(code: string, message: string, row?: number, delimiter: "," | "\t" | ";" = ","): string {
   const at = row ? `row ${row}` : "a row";
-  if (code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
-    const m = /expect (\d+), got (\d+)/.exec(message);
-    if (m) return `${at} has ${m[2]} fields where the header has ${m[1]}: ${fieldCountWhy(Number(m[2]), Number(m[1]), delimiter)}`;
-  }
+  const counts = code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? fieldCounts(message) : undefined;
+  if (counts) return `${at} has ${counts.found} fields where the header has ${counts.width}: ${fieldCountWhy(counts.found, counts.width, delimiter)}`;
   if (code === "CSV_QUOTE_NOT_CLOSED") return `a value opened with a quote (") is never closed, so the file ends inside it`;
   if (code === "CSV_INVALID_CLOSING_QUOTE" || code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE") {
     return `on ${at} a quote (") inside a value is not doubled: a quoted value ends at a quote, and a quote within it must be written ""`;
