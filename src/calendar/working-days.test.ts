@@ -3,7 +3,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { dayNumber, isoDate, weekday } from "./dates.ts";
 import { isLanternError } from "../core/errors.ts";
-import { defaultCalendar, loadBankHolidays, parseUserBankHolidays, WorkingDayCalendar } from "./working-days.ts";
+import { defaultCalendar, loadBankHolidays, parseBankHolidays, WorkingDayCalendar } from "./working-days.ts";
 
 const cal = defaultCalendar();
 const hol = new Set(loadBankHolidays());
@@ -46,15 +46,15 @@ test("weekday: 2025-01-01 was a Wednesday", () => {
 });
 
 test("a user's bank holidays: ISO or DD/MM/YYYY, quoted or not, header optional; a line that is not a date is refused at its row", () => {
-  assert.deepEqual(parseUserBankHolidays('date,name\n2028-01-03,New Year (substitute)\n"26/12/2028","Boxing Day"\n\n1/5/2028\tEarly May\n', "bank-holidays.csv"), [
+  assert.deepEqual(parseBankHolidays('date,name\n2028-01-03,New Year (substitute)\n"26/12/2028","Boxing Day"\n\n1/5/2028\tEarly May\n', "bank-holidays.csv"), [
     "2028-01-03",
     "2028-12-26",
     "2028-05-01",
   ]);
-  assert.deepEqual(parseUserBankHolidays("\uFEFF2029-01-01,New Year's Day\n", "bank-holidays.csv"), ["2029-01-01"], "no header");
+  assert.deepEqual(parseBankHolidays("\uFEFF2029-01-01,New Year's Day\n", "bank-holidays.csv"), ["2029-01-01"], "no header");
   let caught: unknown;
   try {
-    parseUserBankHolidays("date,name\n2028-01-03,ok\n25-12-2028,Christmas\n31/04/2028,not a day\n46752,serial\n", "bank-holidays.csv");
+    parseBankHolidays("date,name\n2028-01-03,ok\n25-12-2028,Christmas\n31/04/2028,not a day\n46752,serial\n", "bank-holidays.csv");
   } catch (e) {
     caught = e;
   }

@@ -17,30 +17,16 @@ import { dayNumber, weekday } from "./dates.ts";
 /** The bank holidays file that ships with Lantern. */
 export const BANK_HOLIDAYS_FILE = fileURLToPath(new URL("../../data/reference/bank-holidays.csv", import.meta.url));
 
-/** Parse a `date,name` CSV of bank holidays into ISO dates (header row required). */
-export function parseBankHolidays(text: string): string[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const out: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
-    const date = line.split(",")[0]!.trim();
-    dayNumber(date);
-    out.push(date);
-  }
-  return out;
-}
-
 const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const USER_EXPECTED = "a date as YYYY-MM-DD or DD/MM/YYYY in the first column, such as 2028-01-03 or 03/01/2028";
 
 /**
- * A user's own bank holidays (`DATA/bank-holidays.csv`, `date,name`), as a person keeps them: in
- * ISO or UK (DD/MM/YYYY, as Excel saves a UK date) form, the header optional, dates quoted or
- * not. A line that is not a date is refused with its row and value rather than guessed at or
- * skipped: a holiday left out would move every working-day deadline across it.
+ * A bank holidays file (`date,name`: the one Lantern ships, or a user's `DATA/bank-holidays.csv`)
+ * as a person keeps it: dates in ISO or UK (DD/MM/YYYY, as Excel saves a UK date) form, the header
+ * optional, quoted or not. A line that is not a date is refused with its row and value rather than
+ * guessed at or skipped: a holiday left out would move every working-day deadline across it.
  */
-export function parseUserBankHolidays(text: string, file: string): string[] {
+export function parseBankHolidays(text: string, file: string): string[] {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const out: string[] = [];
   const issues: DataIssue[] = [];
@@ -73,10 +59,10 @@ export function parseUserBankHolidays(text: string, file: string): string[] {
   return out;
 }
 
-/** The shipped bank holidays plus those in any extra files given (a user's, read as `parseUserBankHolidays` does). */
+/** The shipped bank holidays plus those in any extra files given. */
 export function loadBankHolidays(extraFiles: readonly string[] = []): string[] {
-  const all = new Set(parseBankHolidays(readFileSync(BANK_HOLIDAYS_FILE, "utf8")));
-  for (const f of extraFiles) for (const d of parseUserBankHolidays(readFileSync(f, "utf8"), basename(f))) all.add(d);
+  const all = new Set<string>();
+  for (const f of [BANK_HOLIDAYS_FILE, ...extraFiles]) for (const d of parseBankHolidays(readFileSync(f, "utf8"), basename(f))) all.add(d);
   return [...all].sort();
 }
 
