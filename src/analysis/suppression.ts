@@ -283,24 +283,20 @@ function yearTable(fy: number, count: (period: string) => number, hidden?: (peri
  * publishes no total to subtract from, and is treated as adding up.
  */
 function addsUpInYear(fy: number, stored: (period: string) => number | null): boolean {
-  let year = 0;
-  for (const q of quartersOf(fy)) {
-    const sum = q.months.reduce((a, m) => a + (stored(m.id) ?? 0), 0);
-    year += sum;
-    const total = stored(q.quarter.id);
-    if (total !== null && Math.abs(total - sum) > 1e-9) return false;
-  }
-  const total = stored(yearPeriod(fy).id);
-  return total === null || Math.abs(total - year) <= 1e-9;
+  const quarters = quartersOf(fy);
+  const isSum = (p: Period, months: readonly Period[]) => stored(p.id) === null || sumsTo(p, months, stored);
+  return quarters.every((q) => isSum(q.quarter, q.months)) && isSum(yearPeriod(fy), quarters.flatMap((q) => q.months));
 }
 
 /** Whether a rolling or calendar year's stored count is the sum of its months' (see `addsUpInYear`). */
 function windowAddsUp(period: string, stored: (period: string) => number | null): boolean {
   const p = parsePeriod(period);
-  const total = stored(period);
-  if (!p || total === null) return false;
-  const sum = periodsWithin(p.start, p.end, ["month"]).reduce((a, m) => a + (stored(m.id) ?? 0), 0);
-  return Math.abs(total - sum) <= 1e-9;
+  return p !== undefined && stored(period) !== null && sumsTo(p, periodsWithin(p.start, p.end, ["month"]), stored);
+}
+
+/** Whether period `p`'s stored count is the sum of `months`' (a month with none stored counting 0). */
+function sumsTo(p: Period, months: readonly Period[], stored: (period: string) => number | null): boolean {
+  return Math.abs((stored(p.id) ?? 0) - months.reduce((a, m) => a + (stored(m.id) ?? 0), 0)) <= 1e-9;
 }
 
 function byIndicator(values: readonly IndicatorValue[]): Map<string, IndicatorValue[]> {
@@ -394,15 +390,15 @@ function windowHides(period: string, hidden: (month: string) => boolean): boolea
 function protectOverTime(unit: IndicatorDef["unit"], series: readonly IndicatorValue[], isHidden: (period: string) => boolean, hide: (period: string) => void): void {
   const byPeriod = new Map(series.map((v) => [v.period, v]));
   const years = yearsOfMonths(series);
-  const parts = additiveParts(unit);
+  // Each count that adds up, as a period's stored number (null where the period has none).
+  const parts = additiveParts(unit).map((part) => (id: string) => {
+    const v = byPeriod.get(id);
+    return v ? part(v) : null;
+  });
   let changed = true;
   while (changed) {
     changed = false;
-    for (const part of parts) {
-      const stored = (id: string) => {
-        const v = byPeriod.get(id);
-        return v ? part(v) : null;
-      };
+    for (const stored of parts) {
       for (const fy of years) {
         if (!addsUpInYear(fy, stored)) continue;
         for (const p of yearTable(fy, (id) => stored(id) ?? 0, isHidden)) {
@@ -419,10 +415,7 @@ function protectOverTime(unit: IndicatorDef["unit"], series: readonly IndicatorV
   // earlier). A window none of whose counts is the sum of its months' gives no month exactly.
   for (const v of series) {
     if (isHidden(v.period) || !windowHides(v.period, isHidden)) continue;
-    if (parts.some((part) => windowAddsUp(v.period, (id) => {
-      const x = byPeriod.get(id);
-      return x ? part(x) : null;
-    }))) hide(v.period);
+    if (parts.some((stored) => windowAddsUp(v.period, stored))) hide(v.period);
   }
 }
 
