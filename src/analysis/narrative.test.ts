@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { describeLatest, renderSentence } from "./narrative.ts";
-import { comparable, yearlyAverages } from "./trends.ts";
+import { comparable, yearlyAverages, yearlyAveragesHiding } from "./trends.ts";
 
 const contacts = { noun: "contacts", title: "Contacts", unit: "count", polarity: "none" } as const;
 const referrals = { noun: "referrals", title: "Referrals", unit: "count", polarity: "none" } as const;
@@ -85,6 +85,14 @@ test("yearly averages are the mean of a financial year's monthly values", () => 
     { year: "2023-24", mean: 45.5, months: 12 },
     { year: "2024-25", mean: 60, months: 1 },
   ]);
+  // A year is marked hidden when any of its months is, even one without a value.
+  assert.deepEqual(
+    yearlyAveragesHiding(monthly, (p) => p === "2024-05").map((y) => [y.year, y.hidden]),
+    [
+      ["2023-24", false],
+      ["2024-25", true],
+    ],
+  );
 });
 
 test("the verdict sits beside the comparison it judges, and a change that rounds away is no change", () => {

@@ -46,6 +46,16 @@ export function yearlyAverages(monthly: readonly SeriesPoint[]): YearlyAverage[]
     .map(([fy, vs]) => ({ year: fyLabel(fy), mean: vs.reduce((s, v) => s + v, 0) / vs.length, months: vs.length }));
 }
 
+/**
+ * {@link yearlyAverages}, each year marked `hidden` when any of its months is (`hidden(period)`):
+ * a year's average times its months is its total, so with one of its months suppressed it would
+ * give that month away, while a year whose months are all shown gives nothing more away.
+ */
+export function yearlyAveragesHiding(monthly: readonly SeriesPoint[], hidden: (period: string) => boolean): (YearlyAverage & { readonly hidden: boolean })[] {
+  const off = new Set(monthly.filter((p) => /^\d{4}-\d{2}$/.test(p.period) && hidden(p.period)).map((p) => fyLabel(financialYearOf(`${p.period}-01`))));
+  return yearlyAverages(monthly).map((y) => ({ ...y, hidden: off.has(y.year) }));
+}
+
 /** A change between two values. */
 export interface Change {
   readonly from: string;

@@ -18,7 +18,7 @@ import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, xmr } from "../analysis/spc.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeys } from "../analysis/suppression.ts";
-import { type SeriesPoint, yearlyAverages } from "../analysis/trends.ts";
+import { type SeriesPoint, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { financialYearOf, monthName, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 
@@ -285,13 +285,9 @@ export function buildReport(input: ReportInput): ReportContent {
 
       // Yearly averages of the monthly values (what members asked for), suppressed with their months.
       const allMonthly: SeriesPoint[] = values.filter((x) => x.indicator === def.id && isMonth(x.period) && x.period <= period.end.slice(0, 7)).map((x) => ({ period: x.period, value: x.value }));
-      const yearly = yearlyAverages(allMonthly)
+      const yearly = yearlyAveragesHiding(allMonthly, (m) => pub && isHidden(def.id, m))
         .slice(-4)
-        .map((y) => {
-          const fy = Number(y.year.slice(0, 4));
-          const anyHidden = allMonthly.some((m) => financialYearOf(`${m.period}-01`) === fy && isHidden(def.id, m.period));
-          return { year: y.year, mean: { value: y.mean, suppressed: pub && anyHidden }, months: y.months };
-        });
+        .map((y) => ({ year: y.year, mean: { value: y.mean, suppressed: y.hidden }, months: y.months }));
 
       const b = input.benchmarks.get(def.id);
       // Where the authority's own figure was placed among the published ones (a new or synthetic

@@ -16,8 +16,8 @@ import { revisionsBetween } from "../analysis/revisions.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
-import { type YearlyAverage, yearlyAverages } from "../analysis/trends.ts";
-import { financialYearOf, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
+import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
 import type { Target } from "../kpi/engine.ts";
 import { formatValue } from "../kpi/format.ts";
@@ -460,6 +460,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const all = await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id] });
     const hiding = await viewerHiding(ctx, t, suppress);
     const monthly = all.filter((v) => /^\d{4}-\d{2}$/.test(v.period) && parsePeriod(v.period)!.kind === "month" && v.period <= period.end.slice(0, 7));
+    const monthByPeriod = new Map(monthly.map((v) => [v.period, v]));
     const goal = targetFor(await goals(ctx), def.id, period.id);
     const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
     const breaks = seriesBreaks(annotations);
@@ -500,10 +501,10 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       table,
       // A year's average times its months is its total: with one of its months hidden, it would
       // give that month away. A year whose months are all shown gives nothing more away.
-      yearly: yearlyAverages(monthly.map((v) => ({ period: v.period, value: v.value }))).map((y) => ({
-        ...y,
-        hidden: monthly.some((v) => financialYearOf(`${v.period}-01`) === Number(y.year.slice(0, 4)) && hides(hiding, v)),
-      })),
+      yearly: yearlyAveragesHiding(
+        monthly.map((v) => ({ period: v.period, value: v.value })),
+        (m) => hides(hiding, monthByPeriod.get(m)),
+      ),
       comparison: (await comparisons(ctx, t)).get(def.id),
       narrative: sentence ? renderSentence(sentence) : null,
       narrativeWithheld: years.length > 0 && shownYears.length === 0,
