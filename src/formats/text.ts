@@ -59,22 +59,27 @@ export function sniffEncoding(head: Uint8Array): TextEncoding | undefined {
   }
 }
 
+/** The length in bytes of the UTF-8 character a byte starts: 1 for ASCII, 2 to 4, or 0 for a byte that starts none. */
+function utf8Length(lead: number): number {
+  return lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+}
+
 /** Multi-byte UTF-8 sequences in `bytes`, and bytes above 127 that start none (a sequence cut off at the end is neither). */
 export function utf8Sequences(bytes: Uint8Array): { valid: number; invalid: number } {
   let valid = 0;
   let invalid = 0;
   for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
+    const length = utf8Length(bytes[i]!);
+    if (length === 1) {
       i++;
       continue;
     }
-    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (need < 0) {
+    if (length === 0) {
       invalid++;
       i++;
       continue;
     }
+    const need = length - 1;
     if (i + need >= bytes.length) break;
     let ok = true;
     for (let k = 1; k <= need; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) ok = false;
@@ -222,8 +227,8 @@ export class Utf8Check {
     for (let i = buf.length - 1; i >= 0 && i >= buf.length - 4; i--) {
       const b = buf[i]!;
       if ((b & 0xc0) === 0x80) continue;
-      const need = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-      if (i + need > buf.length) cut = i;
+      // A byte that starts no character is not held back: isUtf8 refuses it where it is.
+      if (i + (utf8Length(b) || 1) > buf.length) cut = i;
       break;
     }
     if (!isUtf8(buf.subarray(0, cut))) this.#valid = false;
