@@ -204,11 +204,12 @@ export function formTooLarge(route: string | undefined, params: unknown, query: 
       backText: "Go back to the annotations page",
     };
   }
+  const form = route !== undefined && ["/targets", "/reports", "/admin/users", "/sign-in"].includes(route);
   return {
     title: "The form was too long to send",
     message: `What you entered was too long for the server to receive (${limit}), so nothing in it was saved and it could not be kept to show again. ${backButton} shorten it and send it again.`,
-    back: route && ["/targets", "/reports", "/admin/users", "/sign-in"].includes(route) ? route : "/",
-    backText: route && ["/targets", "/reports", "/admin/users", "/sign-in"].includes(route) ? "Go back to the form" : "Go to the dashboard",
+    back: form ? route : "/",
+    backText: form ? "Go back to the form" : "Go to the dashboard",
   };
 }
 
