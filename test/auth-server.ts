@@ -1,22 +1,24 @@
 /**
  * @module
  * A small server for the auth tests and for trying sign-in alone: Fastify with the auth plugin,
- * a placeholder home page and a few protected dummy routes (one per kind of rule) that the
- * access table exercises. The real server (src/web) replaces it after the merge.
+ * a home page naming who is signed in and a few protected dummy routes (one per kind of rule)
+ * that the access table exercises, without the dashboard's data behind them.
  */
 
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Store } from "../src/store/port.ts";
 import { canSeeChildLevel, requireRole, sendForbidden } from "../src/web/auth/access.ts";
 import { html, page } from "../src/web/auth/html.ts";
-import { type AuthPluginOptions, authPlugin, placeholderHome } from "../src/web/auth/plugin.ts";
+import { type AuthPluginOptions, authPlugin } from "../src/web/auth/plugin.ts";
 
 /** Build (not start) the test server. */
 export async function authTestServer(store: Store, opts: Omit<AuthPluginOptions, "store"> = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   await app.register(authPlugin, { store, ...opts });
   const signedIn = requireRole("admin", "analyst", "manager", "member");
-  app.get("/", { preHandler: signedIn }, async (request, reply) => reply.type("text/html; charset=utf-8").send(placeholderHome(request)));
+  app.get("/", { preHandler: signedIn }, async (request, reply) =>
+    reply.type("text/html; charset=utf-8").send(page("Lantern", html`<h1 class="govuk-heading-l">Lantern</h1><p class="govuk-body">Signed in as ${request.user?.displayName ?? "nobody"}.</p>`, request)),
+  );
   app.get("/dummy/analysis", { preHandler: requireRole("admin", "analyst") }, async (_request, reply) => reply.type("text/html; charset=utf-8").send(page("Analysis", html`<h1 class="govuk-heading-l">Analysis</h1>`)));
   app.post("/dummy/analysis", { preHandler: requireRole("admin", "analyst") }, async (_request, reply) => reply.type("text/html; charset=utf-8").send(page("Saved", html`<p class="govuk-body">Saved</p>`)));
   // Stands in for @fastify/multipart: the body is a stream the handler reads, not parsed before the CSRF check.

@@ -4,9 +4,9 @@
  * worked out by hand, written to a temporary folder, plus a throwaway store per test.
  */
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import type { Output } from "../src/cli/output.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
@@ -23,6 +23,23 @@ export const STORE_KINDS: readonly StoreKind[] = ["duckdb", "postgres"];
  */
 export function storeKinds(): { kind: StoreKind; skip: string | false }[] {
   return STORE_KINDS.map((kind) => ({ kind, skip: kind === "postgres" ? pgSkipReason() : false }));
+}
+
+/** Debian's Chromium, or LANTERN_CHROMIUM: what PDF reports and the browser tests print and browse with. */
+export const CHROMIUM = process.env["LANTERN_CHROMIUM"] ?? "/usr/bin/chromium";
+
+/**
+ * A node:test `skip` value for a test needing programs of the system (Chromium, poppler's
+ * pdfinfo): the reason, naming the package to install, when one is missing and this is not CI;
+ * else false (CI installs them in .ci/run, so there a missing one must fail the run loudly).
+ */
+export function needsPrograms(programs: readonly ("chromium" | "pdfinfo" | "pdftotext")[], env: NodeJS.ProcessEnv = process.env): string | false {
+  if (env["CI"]) return false;
+  const onPath = (name: string) => (env["PATH"] ?? "").split(delimiter).some((d) => d && existsSync(join(d, name)));
+  const missing = programs.filter((p) => (p === "chromium" ? !existsSync(CHROMIUM) : !onPath(p)));
+  if (!missing.length) return false;
+  const packages = [...new Set(missing.map((p) => (p === "chromium" ? "chromium fonts-liberation" : "poppler-utils")))];
+  return `needs ${missing.join(", ")} (apt-get install ${packages.join(" ")})`;
 }
 
 /** The store the store-using suites run on: `LANTERN_TEST_STORE=postgres` (see package.json test:pg), else DuckDB. */

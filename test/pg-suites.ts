@@ -4,7 +4,7 @@
  * server (`LANTERN_TEST_STORE=postgres` makes `tempStore()` and `demoApp()` open a fresh database
  * on the throwaway cluster that test/global-setup.ts starts and stops). The big generated-data
  * analysis tests (digest, forecast, calibration) stay DuckDB-only: they test statistics, not the
- * store, and the KPI parity test (src/store/parity.test.ts) already proves both stores agree.
+ * store, and the KPI parity test (test/store-parity.test.ts) already proves both stores agree.
  * Without PostgreSQL installed this prints why and exits 0, except under CI=1, where it fails.
  */
 

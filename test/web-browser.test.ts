@@ -6,17 +6,16 @@
 // node_modules, never a CDN) on every page: no serious or critical problems. Every request the
 // browser makes goes to the app itself.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { smallExport } from "./fixtures.ts";
+import { CHROMIUM, needsPrograms, smallExport } from "./fixtures.ts";
 import { DEMO_PASSWORD } from "../src/web/auth/users.ts";
 import { demoApp } from "./web-fixture.ts";
 
-const CHROMIUM = process.env["LANTERN_CHROMIUM"] ?? "/usr/bin/chromium";
-const skip = !existsSync(CHROMIUM) && !process.env["CI"] ? `no Chromium at ${CHROMIUM} (apt-get install chromium fonts-liberation)` : false;
+const skip = needsPrograms(["chromium"]);
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let browser: Browser;

@@ -14,7 +14,7 @@ import { importSsd } from "../ingest/ssd-import.ts";
 import { computeAndStore } from "../kpi/compute.ts";
 import { AREAS } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
-import { tempDir, tempStore } from "../../test/fixtures.ts";
+import { needsPrograms, tempDir, tempStore } from "../../test/fixtures.ts";
 import { buildReport, type ReportContent, SECTION_TITLES } from "./content.ts";
 import { gatherReport, revisionsOf } from "./data.ts";
 import { reportHtml } from "./html.ts";
@@ -214,7 +214,7 @@ test("revisionsOf: only quarters and years that changed, up to the period", () =
   assert.deepEqual(revisionsOf(loaded, after, "2025-09-30").at(-1), { indicator: "sw_caseload", period: "2025-26-Q1", before: 17, after: null });
 });
 
-test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline figures and no child identifier", async () => {
+test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline figures and no child identifier", { skip: needsPrograms(["chromium", "pdfinfo", "pdftotext"]) }, async () => {
   const c = await content("public");
   const pdf = await htmlToPdf(reportHtml(c), { title: "test report" });
   const dir = tempDir();

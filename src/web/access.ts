@@ -1,8 +1,8 @@
 /**
  * @module
- * Who may see what, as the pages need it until the auth plugin (src/web/auth) is merged: the
- * role check for routes, the child-level rule (admin and analyst: all areas; manager: the areas
- * granted; member: never) and small-number suppression for members (counts of 1 to 5 shown as
+ * Who may see what, as the pages ask it: the role check (`hasRole`), the child-level rule (from
+ * auth/access.ts, where the route guards take it: admin and analyst all areas, manager the areas
+ * granted, member never) and small-number suppression for members (counts of 1 to 5 shown as
  * `c`, and any percentage, rate or median resting on 1 to 5 records, by the rule of
  * analysis/suppression.ts that public reports follow). `isSuppressed` is the rule for one figure
  * on its own; what one figure gives away about another (secondary suppression) is worked out over
@@ -18,13 +18,8 @@ export type { Role, SessionUser } from "./auth/types.ts";
 /** The symbol shown in place of a suppressed figure (the DfE's). */
 export { SUPPRESSED } from "../analysis/suppression.ts";
 
-/** Whether a user may see the child-level records of an area (same rule as the auth plugin's). */
-export function canSeeChildLevel(user: SessionUser | null, area: string): boolean {
-  if (!user) return false;
-  if (user.role === "admin" || user.role === "analyst") return true;
-  if (user.role === "manager") return user.areas.includes(area);
-  return false;
-}
+/** Whether a user may see the child-level records of an area: one rule, kept with the route guards. */
+export { canSeeChildLevel } from "./auth/access.ts";
 
 /** Whether the user's role is one of `roles`. */
 export function hasRole(user: SessionUser | null, ...roles: Role[]): boolean {

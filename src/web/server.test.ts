@@ -4,11 +4,11 @@
 // targets and annotations are saved with history, uploads are refused with their report or loaded,
 // and no page names another host or carries inline script.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { smallExport } from "../../test/fixtures.ts";
+import { needsPrograms, smallExport } from "../../test/fixtures.ts";
 import { CSRF, demoApp, multipart } from "../../test/web-fixture.ts";
 import { uncomputedForReport } from "../report/produce.ts";
 import type { Store } from "../store/port.ts";
@@ -817,7 +817,6 @@ describe("members cannot work out a hidden figure from the figures beside it", (
 });
 
 describe("reports", () => {
-  const chromium = existsSync(process.env["LANTERN_CHROMIUM"] ?? "/usr/bin/chromium") || !!process.env["CI"];
 
   test("the Reports page shows the calendar and offers members the public report only", async () => {
     const member = await get("/reports", "member");
@@ -868,7 +867,7 @@ describe("reports", () => {
     assert.deepEqual(await uncomputedForReport(store, "X001"), []);
   });
 
-  test("the exempt PDF for analysts is printed by Chromium", { skip: chromium ? false : "no Chromium" }, async () => {
+  test("the exempt PDF for analysts is printed by Chromium", { skip: needsPrograms(["chromium"]) }, async () => {
     const res = await post("/reports", "analyst", { _csrf: CSRF, la: "X001", period: "2026-27-Q2", format: "pdf", audience: "exempt" });
     assert.equal(res.statusCode, 200, res.body.slice(0, 500));
     assert.equal(res.headers["content-type"], "application/pdf");

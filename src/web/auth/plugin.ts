@@ -21,7 +21,6 @@ import type { Store } from "../../store/port.ts";
 import { adminRoutes } from "./admin.ts";
 import { sendForbidden } from "./access.ts";
 import { checkCsrf, csrfTokenFor } from "./csrf.ts";
-import { html, page } from "./html.ts";
 import type { LoginPolicy } from "./login.ts";
 import { OidcClient, type OidcOptions } from "./oidc.ts";
 import { DEFAULT_SESSION_POLICY, type SessionPolicy, validateSession } from "./sessions.ts";
@@ -184,8 +183,3 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
 
 /** The plugin (not encapsulated: its decorations and hooks apply to every route of the server). */
 export const authPlugin = fp(plugin, { name: "lantern-auth", fastify: "5.x" });
-
-/** A tiny placeholder home page for servers without the dashboard (tests, the auth branch alone). */
-export function placeholderHome(request: FastifyRequest): string {
-  return page("Lantern", html`<h1 class="govuk-heading-l">Lantern</h1><p class="govuk-body">Signed in as ${request.user?.displayName ?? "nobody"}.</p>`, request);
-}
