@@ -5,8 +5,8 @@
  * every route refuses each role that should not reach it: an anonymous GET is sent to sign in,
  * an anonymous POST gets 401, a signed-in user without the role gets 403, and an allowed one is
  * neither refused nor sent to sign in. Every request carries a valid CSRF token, so a refusal
- * here is the role check, not the CSRF check. Used by the auth tests and, after the merge, by the
- * pages' tests over all their routes.
+ * here is the role check, not the CSRF check. Used by the auth tests and by the security tests
+ * over every route of the real server (test/web-security.test.ts).
  */
 
 import assert from "node:assert/strict";
