@@ -112,3 +112,29 @@ test("the flow: a share is a percentage of the stage before; a ratio that is no 
   assert.equal(flowStageIsShare("Assessments completed"), false);
   assert.equal(conversionWords(100, "Contacts", true), "100.0% of contacts");
 });
+
+test("for a viewer who may not see every figure, SPC rests only on the months after the last hidden one, and nothing said depends on a hidden figure", () => {
+  // 30 months to September 2025; September 2024 (a 3) is hidden from the viewer, and July 2025 spikes.
+  const values = series("referrals", 30, { "2024-09": 3, "2025-07": 160 });
+  const hidden = (indicator: string, period: string) => indicator === "referrals" && period === "2024-09";
+  const digest = (vs: IndicatorValue[], period: string) => buildDigest({ authority: "X", period, indicators: [referrals], values: vs, spcForEachMonth: true, hidden });
+  // July 2025 has 10 months after September 2024, August 11, September 12: withheld in July and August, judged in September.
+  const q = digest(values, "2025-26-Q2").groups[0]!;
+  assert.deepEqual(q.notJudged.map((n) => [n.reason, n.months]), [["withheld", ["2025-07", "2025-08"]]]);
+  assert.deepEqual(q.judged, ["referrals"]);
+  // The month itself hidden: withheld, not "no figure".
+  assert.deepEqual(digest(values, "2024-09").groups[0]!.notJudged.map((n) => n.reason), ["withheld"]);
+  // Judged on October 2024 to September 2025 alone: the same verdict as on those months by themselves.
+  const alone = buildDigest({ authority: "X", period: "2025-09", indicators: [referrals], values: values.filter((v) => v.period >= "2024-10") });
+  assert.deepEqual(digest(values, "2025-09").groups[0]!.signals, alone.groups[0]!.signals);
+  // Whatever the hidden figure is, the viewer's SPC says the same, month by month and over the year
+  // (the flow's stages and RAG changes quote figures as they are: the caller hides those).
+  for (const period of ["2025-26-Q2", "2025-09", "2025-26", "2024-09"]) {
+    for (const other of [1, 5, 40, 400]) {
+      const changed = values.map((v) => (v.period === "2024-09" ? { ...v, value: other, numerator: other } : v));
+      assert.deepEqual(digest(changed, period).groups, digest(values, period).groups, `${period} with the hidden figure ${other}`);
+    }
+  }
+  // Without `hidden` the same series is judged on every month, the hidden one included.
+  assert.deepEqual(buildDigest({ authority: "X", period: "2025-26-Q2", indicators: [referrals], values, spcForEachMonth: true }).groups[0]!.notJudged, []);
+});

@@ -23,6 +23,7 @@ import { type Annotation, annotationsFor, seriesBreaks } from "./annotations.ts"
 import { fmtValue } from "./narrative.ts";
 import { rag, type Target, targetFor } from "./rag.ts";
 import { describeSpc, type SpcResult, xmr } from "./spc.ts";
+import { sinceLastHidden } from "./trends.ts";
 
 export const DIGEST_GROUPS = [
   { id: "demand", title: "Demand", areas: ["front_door", "early_help"] },
@@ -46,13 +47,14 @@ export interface Signal {
 }
 
 /** Why the SPC could not judge an indicator in a month. */
-export type NotJudgedReason = "no_figure" | "few_months" | "few_records";
+export type NotJudgedReason = "no_figure" | "few_months" | "few_records" | "withheld";
 
 /** Plain words for each {@link NotJudgedReason}. */
 export const NOT_JUDGED: Record<NotJudgedReason, string> = {
   no_figure: "no figure to judge",
   few_months: "not enough months to judge",
   few_records: "too few records a month to chart",
+  withheld: "not shown because of small numbers",
 };
 
 /** An indicator the SPC would chart but could not judge, in some or all of the digest's months. */
@@ -180,15 +182,22 @@ export function digestPeriodIds(period: Period, o: { spcForEachMonth?: boolean }
 type Verdict = { readonly result: SpcResult; readonly severity: number; readonly label: string } | { readonly reason: NotJudgedReason } | null;
 
 /** The SPC verdict on one indicator's monthly series up to and including `month`; null when it is never charted. */
-function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, IndicatorValue>, annotations: readonly Annotation[]): Verdict {
+function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, IndicatorValue>, annotations: readonly Annotation[], hidden?: (indicator: string, period: string) => boolean): Verdict {
   // XmR charts assume roughly independent points: a stock taken at each month end (children on
   // plans, looked after) moves too slowly for its limits to mean anything, so only flow measures are charted.
   if (def.measure !== "flow") return null;
-  const monthly = monthsUpTo(month, LOOKBACK)
+  let monthly = monthsUpTo(month, LOOKBACK)
     .map((m) => byKey.get(`${def.id}|${m}`))
     .filter((v): v is IndicatorValue => v !== undefined && v.value !== null);
+  if (monthly.at(-1)?.period !== month.id) return { reason: "no_figure" };
+  if (hidden) {
+    // For a viewer who may not see every figure: the months after the last one hidden, or nothing
+    // when the month judged is hidden or too few months follow the last hidden one.
+    const shown = sinceLastHidden(monthly, (v) => hidden(def.id, v.period));
+    if (shown.length < monthly.length && (shown.length === 0 || (shown.length < MIN_MONTHS && monthly.length >= MIN_MONTHS))) return { reason: "withheld" };
+    monthly = shown;
+  }
   const series = monthly.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
-  if (series.at(-1)?.date !== month.end) return { reason: "no_figure" };
   if (series.length < MIN_MONTHS) return { reason: "few_months" };
   // A percentage of a handful of children jumps too much for its limits to mean anything.
   if (def.unit === "percent" && monthly.slice(-12).some((v) => (v.denominator ?? 0) < MIN_DENOMINATOR)) return { reason: "few_records" };
@@ -231,6 +240,13 @@ export function buildDigest(input: {
    * numbers must suppress by month, since a signal's text quotes a month's figure.
    */
   readonly spcForEachMonth?: boolean;
+  /**
+   * For a viewer who may not see every figure (members, a public paper): whether the figure of an
+   * indicator and period is hidden. Each month's SPC then rests only on the months after the last
+   * hidden one in its lookback (at least 12 of them), so no signal, mean or limit gives a hidden
+   * figure away; where it cannot, the month is not judged, with the reason `withheld`.
+   */
+  readonly hidden?: (indicator: string, period: string) => boolean;
 }): Digest {
   const period = parsePeriod(input.period);
   if (!period) throw new RangeError(`${input.period} is not a period`);
@@ -239,7 +255,7 @@ export function buildDigest(input: {
   const groups = DIGEST_GROUPS.map((g): DigestGroup => ({ id: g.id, title: g.title, signals: [], judged: [], notJudged: [] }));
   for (const def of input.indicators) {
     const group = groups[DIGEST_GROUPS.findIndex((g) => (g.areas as readonly string[]).includes(def.area))]!;
-    const verdicts = spcMonths.map((m) => ({ month: m, verdict: judge(def, m, byKey, input.annotations ?? []) }));
+    const verdicts = spcMonths.map((m) => ({ month: m, verdict: judge(def, m, byKey, input.annotations ?? [], input.hidden) }));
     const unjudged = new Map<NotJudgedReason, string[]>();
     for (const { month, verdict } of verdicts) if (verdict && "reason" in verdict) unjudged.set(verdict.reason, [...(unjudged.get(verdict.reason) ?? []), month.id]);
     for (const [reason, months] of unjudged) group.notJudged.push({ indicator: def.id, title: def.title, reason, months });

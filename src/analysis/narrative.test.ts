@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { describeLatest, renderSentence } from "./narrative.ts";
-import { comparable, yearlyAverages, yearlyAveragesHiding } from "./trends.ts";
+import { comparable, sinceLastHidden, yearlyAverages, yearlyAveragesHiding } from "./trends.ts";
 
 const contacts = { noun: "contacts", title: "Contacts", unit: "count", polarity: "none" } as const;
 const referrals = { noun: "referrals", title: "Referrals", unit: "count", polarity: "none" } as const;
@@ -93,6 +93,13 @@ test("yearly averages are the mean of a financial year's monthly values", () => 
       ["2024-25", true],
     ],
   );
+});
+
+test("a series as a viewer who may not see every figure charts it: the points after the last hidden one", () => {
+  const months = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"];
+  assert.deepEqual(sinceLastHidden(months, (m) => m === "2024-02" || m === "2024-03"), ["2024-04", "2024-05"]);
+  assert.deepEqual(sinceLastHidden(months, () => false), months);
+  assert.deepEqual(sinceLastHidden(months, (m) => m === "2024-05"), []);
 });
 
 test("the verdict sits beside the comparison it judges, and a change that rounds away is no change", () => {

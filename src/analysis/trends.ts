@@ -56,6 +56,17 @@ export function yearlyAveragesHiding(monthly: readonly SeriesPoint[], hidden: (p
   return yearlyAverages(monthly).map((y) => ({ ...y, hidden: off.has(y.year) }));
 }
 
+/**
+ * The points of a series after the last one `hidden` from the viewer (all of them when none is).
+ * An SPC chart for someone who may not see every figure is drawn on these alone: its mean and
+ * limits then rest only on figures the viewer sees, so they give no hidden one away, where a chart
+ * over the whole series (or one skipping the hidden months) would.
+ */
+export function sinceLastHidden<T>(points: readonly T[], hidden: (point: T) => boolean): T[] {
+  for (let i = points.length - 1; i >= 0; i--) if (hidden(points[i]!)) return points.slice(i + 1);
+  return [...points];
+}
+
 /** A change between two values. */
 export interface Change {
   readonly from: string;

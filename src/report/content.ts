@@ -18,7 +18,7 @@ import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, xmr } from "../analysis/spc.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeys } from "../analysis/suppression.ts";
-import { type SeriesPoint, yearlyAveragesHiding } from "../analysis/trends.ts";
+import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { financialYearOf, monthName, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 
@@ -99,6 +99,7 @@ export interface IndicatorSection {
     readonly description: string;
     readonly target: number | null;
   } | null;
+  /** Why there is no chart, or (in public, beside one) that it starts after a suppressed month. */
   readonly spcNote: string | null;
   readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
   readonly benchmark: {
@@ -254,12 +255,17 @@ export function buildReport(input: ReportInput): ReportContent {
       const notes = dated.map((a) => `${a.date}: ${a.note}`);
 
       // SPC on the monthly series up to the period's last month, rebased at recording changes.
-      const monthly = months.map((m) => byKey.get(`${def.id}|${m.id}`)).filter((x): x is IndicatorValue => x !== undefined && x.value !== null);
+      // In public, only the months after the last suppressed one are charted, so the mean and
+      // limits give no suppressed figure away (the web's rule for members, web/model.ts spcOf).
+      const valued = months.map((m) => byKey.get(`${def.id}|${m.id}`)).filter((x): x is IndicatorValue => x !== undefined && x.value !== null);
+      const monthly = sinceLastHidden(valued, (m) => pub && isHidden(def.id, m.period));
+      const lastHidden = monthly.length < valued.length ? valued[valued.length - monthly.length - 1] : undefined;
       let spc: IndicatorSection["spc"] = null;
       let spcNote: string | null = null;
-      if (monthly.length < 12) spcNote = "No chart: fewer than 12 months of values.";
-      else if (pub && monthly.some((m) => isHidden(def.id, m.period))) spcNote = "No chart: some monthly figures are small numbers and are suppressed in this public report.";
+      if (valued.length < 12) spcNote = "No chart: fewer than 12 months of values.";
+      else if (monthly.length < 12) spcNote = `No chart: it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them.`;
       else {
+        if (lastHidden) spcNote = `The chart starts in ${periodOf(monthly[0]!.period).label}: ${periodOf(lastHidden.period).label} is suppressed in this public report, and the mean and limits rest only on the months charted.`;
         const series = monthly.map((m) => ({ date: periodOf(m.period).end, value: m.value! }));
         const breaks = seriesBreaks(annotationsFor(input.annotations, def)).map((b) => b.date).filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
         let r: SpcResult | undefined;
@@ -363,12 +369,15 @@ export function buildReport(input: ReportInput): ReportContent {
 
   // Key messages: the digest for the period (RAG changes) and for its last month (SPC signals).
   const lastMonth = periodOf(period.end.slice(0, 7));
-  const digests = [buildDigest({ authority: input.authority.code, period: period.id, indicators: input.indicators, values, targets: input.targets, annotations: input.annotations })];
-  if (lastMonth.id !== period.id) digests.push(buildDigest({ authority: input.authority.code, period: lastMonth.id, indicators: input.indicators, values, targets: input.targets, annotations: input.annotations }));
+  // In public, SPC rests only on the months since the last suppressed one (buildDigest's `hidden`).
+  const digestOf = (p: string) =>
+    buildDigest({ authority: input.authority.code, period: p, indicators: input.indicators, values, targets: input.targets, annotations: input.annotations, ...(pub ? { hidden: isHidden } : {}) });
+  const digests = [digestOf(period.id)];
+  if (lastMonth.id !== period.id) digests.push(digestOf(lastMonth.id));
   const signals = digests
     .flatMap((d, i) => d.groups.flatMap((g) => g.signals.filter((s) => (i === 0 ? s.kind === "rag" : s.kind === "spc"))))
-    // In public, a signal is left out when any figure it rests on is suppressed.
-    .filter((s) => !pub || !(isHidden(s.indicator, period.id) || isHidden(s.indicator, previousPeriod(period).id) || (s.kind === "spc" && months.some((m) => isHidden(s.indicator, m.id)))))
+    // In public, a RAG change is left out when either figure it compares is suppressed.
+    .filter((s) => !pub || s.kind === "spc" || !(isHidden(s.indicator, period.id) || isHidden(s.indicator, previousPeriod(period).id)))
     .sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title))
     .slice(0, 10)
     .map(({ title, kind, severity, label, text }) => ({ title, kind, severity, label, text }));

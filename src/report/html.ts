@@ -93,6 +93,7 @@ function indicatorHtml(ind: IndicatorSection): string {
     out.push(`<figure>${spcChartSvg({ title: `SPC chart of ${ind.title}, monthly`, description: ind.spc.description, unit: ind.unit, spc: ind.spc.result, labels, target: ind.spc.target, annotations: ind.annotations, width: 680, height: 230, id: `spc-${ind.id}` })}`);
     out.push(`<figcaption><div class="icons">${iconSvg(ind.spc.variation)}<span>${esc(ind.spc.variation.label)}</span>${ind.spc.assurance ? `${iconSvg(ind.spc.assurance)}<span>${esc(ind.spc.assurance.label)}</span>` : ""}</div>`);
     out.push(`<p>${esc(ind.spc.description)}</p></figcaption></figure>`);
+    if (ind.spcNote) out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
   } else if (ind.spcNote) {
     out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
   }

@@ -10,13 +10,13 @@
 import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { BenchmarkProblem, type BenchmarkResult, benchmark } from "../analysis/benchmarks.ts";
-import { buildDigest, DIGEST_GROUPS, type Digest, digestPeriodIds, FLOW } from "../analysis/digest.ts";
+import { buildDigest, type Digest, digestPeriodIds, FLOW, monthRuns } from "../analysis/digest.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
-import { type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
+import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
 import type { Target } from "../kpi/engine.ts";
@@ -283,13 +283,17 @@ function improvementOf(polarity: string): "up" | "down" | "neutral" {
 }
 
 /**
- * SPC on monthly values (at least 12, rebased at recording changes); null when it cannot be drawn,
- * or when a month of it is hidden from this viewer (its points, limits and signals rest on it).
+ * SPC on monthly values (at least 12, rebased at recording changes); null when it cannot be drawn.
+ * For a viewer who sees some months as `c`, only the months after the last such one are charted
+ * (at least 12 of them, else null): the chart's points, mean, limits and signals then rest on no
+ * hidden figure (`sinceLastHidden`).
  */
 export function spcOf(def: IndicatorDef, monthly: readonly IndicatorValue[], opts: { target?: number | undefined; breaks?: readonly string[]; hiding: Hiding }): SpcResult | null {
-  const valued = monthly.filter((v) => v.value !== null);
+  const valued = sinceLastHidden(
+    monthly.filter((v) => v.value !== null),
+    (v) => hides(opts.hiding, v),
+  );
   if (valued.length < 12) return null;
-  if (valued.some((v) => hides(opts.hiding, v))) return null;
   const series = valued.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
   const rebase = (opts.breaks ?? []).filter((d) => d > series[1]!.date && d < series.at(-1)!.date);
   const improvement = improvementOf(def.polarity);
@@ -530,8 +534,8 @@ export function commentsFor(ctx: WebContext, la: string, indicator: string, publ
  * quarter, financial year or rolling year judged month by month (each month against the months
  * before it), as `lantern digest` does. Calendar years are not offered (the page's periods).
  */
-export function digest(ctx: WebContext, t: Target, period: Period): Promise<Digest> {
-  return cached(ctx, `digest|${t.snapshot_id}|${period.id}`, async () => {
+export function digest(ctx: WebContext, t: Target, period: Period, hiding: Hiding = SHOW_ALL): Promise<Digest> {
+  return cached(ctx, `digest|${t.snapshot_id}|${period.id}|${hiding.on}`, async () => {
     const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: digestPeriodIds(period, { spcForEachMonth: true }) });
     return buildDigest({
       authority: t.la_code,
@@ -541,16 +545,14 @@ export function digest(ctx: WebContext, t: Target, period: Period): Promise<Dige
       targets: await goals(ctx),
       annotations: await annotationsOf(ctx, t.la_code),
       spcForEachMonth: true,
+      ...(hiding.on ? { hidden: hiding.hidden } : {}),
     });
   });
 }
 
-/** Months of history the digest's SPC looks back over from a month (analysis/digest.ts). */
-const DIGEST_LOOKBACK = 36;
-
 /** A digest group as a viewer sees it. */
 export type ShownGroup = Digest["groups"][number] & {
-  /** Titles of the flow measures whose SPC is not shown because a month of its series is hidden (a small number, or one that would give one away). */
+  /** Titles of the flow measures whose SPC is not shown, in some or all of the digest's months (named after the title), because too few months they can see run up to that month (small numbers, or figures that would give one away). */
   readonly withheld: string[];
 };
 
@@ -558,33 +560,26 @@ export type ShownGroup = Digest["groups"][number] & {
 export type ShownDigest = Omit<Digest, "groups"> & { readonly groups: ShownGroup[] };
 
 /**
- * The digest as a viewer may see it. For members (`suppress`) no SPC signal comes from a series any
- * of whose months they see as `c`, the rule `spcOf` applies to the indicator page's chart: its
- * limits and its signal rest on the hidden figures, and its text quotes a month's figure. A quarter,
- * year or rolling year is judged month by month, each month's series reaching back from it, so
- * every month from the first one's lookback to the last judged month counts. Every SPC-charted
- * (flow) measure so left out is named, whether or not it signalled, so the list gives nothing away;
- * it is neither counted as judged nor listed as not judged. A RAG change on a hidden figure keeps
- * its colours but not its number.
+ * The digest as a viewer may see it. For members (`suppress`) each month's SPC rests only on the
+ * months after the last one they see as `c` (`buildDigest`'s `hidden`, the rule `spcOf` applies
+ * to the indicator page's chart): a signal's limits and text then give no hidden figure away. A
+ * flow measure that could not be judged so in a month (the month itself hidden, or fewer than 12
+ * months since the last hidden one) is named in `withheld`, with those months when it was judged
+ * in others; it is not listed as not judged. A RAG change on a hidden figure keeps its colours but
+ * not its number.
  */
 export function shownDigest(ctx: WebContext, t: Target, period: Period, suppress: boolean): Promise<ShownDigest> {
   return cached(ctx, `digest-shown|${t.snapshot_id}|${period.id}|${suppress}`, async () => {
-    const d = await digest(ctx, t, period);
-    if (!suppress) return { ...d, groups: d.groups.map((g) => ({ ...g, withheld: [] })) };
-    const hiding = await viewerHiding(ctx, t, true);
-    const last = d.spcMonths.at(-1);
-    const months = last ? monthsTo(parsePeriod(last)!, DIGEST_LOOKBACK + d.spcMonths.length - 1) : [];
-    const defs = indicatorLibrary().list();
-    const hidden = new Set(defs.filter((def) => months.some((m) => hiding.hidden(def.id, m))).map((def) => def.id));
+    const hiding = await viewerHiding(ctx, t, suppress);
+    const d = await digest(ctx, t, period, hiding);
+    if (!hiding.on) return { ...d, groups: d.groups.map((g) => ({ ...g, withheld: [] })) };
     const groups = d.groups.map((g) => {
-      const areas: readonly string[] = DIGEST_GROUPS.find((x) => x.id === g.id)?.areas ?? [];
-      const signals = g.signals
-        .filter((x) => x.kind !== "spc" || !hidden.has(x.indicator))
-        .map((x) => (x.kind === "rag" && hiding.hidden(x.indicator, period.id) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x));
-      const withheld = defs.filter((def) => def.measure === "flow" && hidden.has(def.id) && areas.includes(def.area)).map((def) => def.title);
-      return { ...g, signals, judged: g.judged.filter((id) => !hidden.has(id)), notJudged: g.notJudged.filter((n) => !hidden.has(n.indicator)), withheld };
+      const off = g.notJudged.filter((n) => n.reason === "withheld");
+      const signals = g.signals.map((x) => (x.kind === "rag" && hiding.hidden(x.indicator, period.id) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x));
+      const withheld = off.map((n) => (n.months.length < d.spcMonths.length ? `${n.title} (${monthRuns(n.months, d.spcMonths)})` : n.title));
+      return { ...g, signals, notJudged: g.notJudged.filter((n) => n.reason !== "withheld"), withheld };
     });
-    return { ...d, groups, alarming: groups.reduce((n, g) => n + g.signals.filter((x) => x.severity === 3).length, 0) };
+    return { ...d, groups };
   });
 }
 

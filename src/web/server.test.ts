@@ -572,8 +572,13 @@ describe("figures with no value", () => {
   });
 });
 
-/** What members may not see: every figure the members' rule hides (analysis/suppression.ts), from the store, and whether an indicator's series from `first` back 36 months to `last` holds one. */
-async function membersHide(from: Store): Promise<{ hidden: Set<string>; hiddenSeries: (indicator: string, first: string, last?: string) => boolean }> {
+/**
+ * What members may not see: every figure the members' rule hides (analysis/suppression.ts), from
+ * the store; whether an indicator's series from `first` back 36 months to `last` holds one; and how
+ * many months run up to `month` (at most 36) since the last hidden one: what a member's SPC for
+ * that month rests on (0 when the month itself is hidden).
+ */
+async function membersHide(from: Store): Promise<{ hidden: Set<string>; hiddenSeries: (indicator: string, first: string, last?: string) => boolean; shownRun: (indicator: string, month: string) => number }> {
   const { indicatorLibrary } = await import("../kpi/library/index.ts");
   const { storedValues } = await import("../kpi/compute.ts");
   const { suppressedKeysEveryPeriod } = await import("../analysis/suppression.ts");
@@ -585,42 +590,57 @@ async function membersHide(from: Store): Promise<{ hidden: Set<string>; hiddenSe
     for (let p = parsePeriod(last)!; p.id >= from.id; p = previousPeriod(p)) if (hidden.has(`${indicator}|${p.id}`)) return true;
     return false;
   };
-  return { hidden, hiddenSeries };
+  const shownRun = (indicator: string, month: string) => {
+    let n = 0;
+    for (let p = parsePeriod(month)!; n < 36 && !hidden.has(`${indicator}|${p.id}`); p = previousPeriod(p)) n++;
+    return n;
+  };
+  return { hidden, hiddenSeries, shownRun };
 }
+
+/** `s` matched literally inside a regular expression. */
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const spcRows = (body: string) => [...body.matchAll(/href="\/indicators\/([a-z0-9_]+)\?[^"]*">[^<]*<\/a><\/th><td class="govuk-table__cell">special cause[^<]*<\/td><td[^>]*>[^<]*<\/td><td[^>]*>([^<]*)</g)].map((m) => ({ indicator: m[1]!, text: m[2]! }));
 
 describe("early warning for members", () => {
-  test("no SPC signal or process limit comes from a series any of whose months is a small number, and the page says so", async () => {
+  test("a member's SPC signal rests only on months they see: withheld, and said so, where fewer than 12 follow the last hidden one (the demo)", async () => {
     const { indicatorLibrary } = await import("../kpi/library/index.ts");
     const { parsePeriod, previousPeriod } = await import("../calendar/periods.ts");
     const lib = indicatorLibrary();
-    const { hiddenSeries } = await membersHide(store);
-    let checked = 0;
+    const { hiddenSeries, shownRun } = await membersHide(store);
+    let withheldSeen = 0;
     let p = parsePeriod("2026-09")!;
-    for (let i = 0; i < 12 && checked < 2; i++, p = previousPeriod(p)) {
+    for (let i = 0; i < 12 && withheldSeen < 2; i++, p = previousPeriod(p)) {
       const analyst = spcRows((await get(`/early-warning?period=${p.id}`, "analyst")).body);
-      const withheld = analyst.filter((s) => hiddenSeries(s.indicator, p.id));
-      if (!withheld.length) continue;
-      checked++;
       const member = (await get(`/early-warning?period=${p.id}`, "member")).body;
-      const seen = spcRows(member).map((s) => s.indicator);
-      for (const s of withheld) {
-        assert.ok(!seen.includes(s.indicator), `${p.id} ${s.indicator}: its signal is not shown`);
-        assert.ok(!member.includes(s.text), `${p.id} ${s.indicator}: nor its limits`);
-        assert.match(member, new RegExp(`Not shown because of small numbers: SPC signals and process limits for [^<]*${lib.get(s.indicator)!.title}`), `${p.id} ${s.indicator}: the page says why`);
+      const seen = spcRows(member);
+      const listed = (title: string) => new RegExp(`Not shown because of small numbers: SPC signals and process limits for (?:[^<]*; )?${escapeRegExp(title)}[;.]`).test(member);
+      for (const s of analyst) {
+        const title = lib.get(s.indicator)!.title;
+        if (!hiddenSeries(s.indicator, p.id)) {
+          // Nothing hidden in its series: judged exactly as an analyst's.
+          assert.ok(seen.some((x) => x.indicator === s.indicator && x.text === s.text), `${p.id} ${s.indicator} is shown as an analyst sees it`);
+        } else if (shownRun(s.indicator, p.id) < 12) {
+          withheldSeen++;
+          assert.ok(!seen.some((x) => x.indicator === s.indicator), `${p.id} ${s.indicator}: its signal is not shown`);
+          assert.ok(!member.includes(s.text), `${p.id} ${s.indicator}: nor its limits`);
+          assert.ok(listed(title), `${p.id} ${s.indicator}: the page says why`);
+        } else {
+          // Judged on the months since the last hidden one: never the analyst's limits, never withheld.
+          assert.ok(!seen.some((x) => x.indicator === s.indicator && x.text === s.text), `${p.id} ${s.indicator}: not on limits resting on a hidden month`);
+          assert.ok(!listed(title), `${p.id} ${s.indicator}: judged, so not withheld`);
+        }
       }
-      // A signal on a series without small numbers is still shown to members.
-      for (const s of analyst.filter((x) => !hiddenSeries(x.indicator, p.id))) assert.ok(seen.includes(s.indicator), `${p.id} ${s.indicator} is still shown`);
     }
-    assert.ok(checked > 0, "the demo has a month whose SPC signal rests on a series with a small number");
+    assert.ok(withheldSeen > 0, "the demo has a month whose SPC signal rests on too few months a member sees");
   });
 
   test("a quarter is judged month by month: its months' signals are listed, and for a member those resting on hidden months are not (the demo)", async () => {
     const { indicatorLibrary } = await import("../kpi/library/index.ts");
     const { parsePeriod, periodsWithin, previousPeriod } = await import("../calendar/periods.ts");
     const lib = indicatorLibrary();
-    const { hiddenSeries } = await membersHide(store);
+    const { hiddenSeries, shownRun } = await membersHide(store);
     let checked = 0;
     let q = parsePeriod("2026-27-Q2")!;
     for (let i = 0; i < 12 && checked < 2; i++, q = previousPeriod(q)) {
@@ -631,7 +651,8 @@ describe("early warning for members", () => {
       const analyst = spcRows(analystPage);
       // Each signal names the months of the quarter it came from.
       for (const s of analyst) assert.match(s.text, new RegExp(`\\(monthly SPC\\): .*(${months.map((m) => parsePeriod(m)!.label).join("|")})`), s.text);
-      const withheld = analyst.filter((s) => hiddenSeries(s.indicator, months[0]!, months[2]!));
+      // Withheld in every month of the quarter: too few months a member sees up to each.
+      const withheld = analyst.filter((s) => months.every((m) => shownRun(s.indicator, m) < 12));
       const kept = analyst.filter((s) => !hiddenSeries(s.indicator, months[0]!, months[2]!));
       if (!withheld.length) continue;
       checked++;
@@ -640,7 +661,7 @@ describe("early warning for members", () => {
       for (const s of withheld) {
         assert.ok(!seen.includes(s.indicator), `${q.id} ${s.indicator}: its signal is not shown`);
         assert.ok(!member.includes(s.text), `${q.id} ${s.indicator}: nor its text`);
-        assert.match(member, new RegExp(`Not shown because of small numbers: SPC signals and process limits for [^<]*${lib.get(s.indicator)!.title}`), `${q.id} ${s.indicator}: the page says why`);
+        assert.match(member, new RegExp(`Not shown because of small numbers: SPC signals and process limits for (?:[^<]*; )?${escapeRegExp(lib.get(s.indicator)!.title)}[;.]`), `${q.id} ${s.indicator}: the page says why`);
       }
       for (const s of kept) assert.ok(seen.includes(s.indicator), `${q.id} ${s.indicator} is still shown`);
     }
@@ -736,7 +757,7 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     assert.deepEqual(months((await get2("/indicators/ehcp_requests?period=2024-06", "member")).body), ["c", "c", "12"]);
     // The quarter is still shown: with May shown, April would be 25 − 10 − 12.
     assert.equal(valueShown((await get2("/indicators/ehcp_requests?period=2024-25-Q1", "member")).body), "25");
-    // Nor does the chart plot it: a series with a hidden month has no SPC chart for a member.
+    // Nor does the chart plot it: a member's chart runs on the months after the last hidden one, none here.
     assert.doesNotMatch(member, /id="spc-chart"/);
     assert.match(analyst, /id="spc-chart"/);
     // The CSV download and the dashboard tile say the same.
@@ -750,17 +771,34 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     assert.equal(valueShown((await get2("/indicators/ehcp_requests?period=12m-2025-04", "member")).body), "c");
   });
 
-  test("a quarter's early warning lists the signals of its months; a member sees those whose series are shown and not those resting on a hidden month", async () => {
+  test("a quarter's early warning lists the signals of its months; a member's SPC runs only on the months after the last one hidden from them", async () => {
     const signals = (body: string) => spcRows(body).filter((s) => s.indicator === "contacts" || s.indicator === "referrals");
     const analyst = signals((await get2("/early-warning?period=2025-26-Q3", "analyst")).body);
     assert.deepEqual(analyst.map((s) => s.indicator).sort(), ["contacts", "referrals"]);
     for (const s of analyst) assert.match(s.text, /\(monthly SPC\): special cause[^:]* in October 2025, November 2025 and December 2025\. 200 in December 2025/, s.text);
+    // Referrals' 3 in October 2024 is c for a member, and so is November 2024 (with the quarter
+    // shown it would give October away). November and December 2025 have 12 months after it: the
+    // member's SPC runs on those alone, so it signals in them, on limits of its own; October 2025
+    // has 11, too few, so it is withheld there, and the page says so.
     const memberPage = (await get2("/early-warning?period=2025-26-Q3", "member")).body;
-    assert.deepEqual(signals(memberPage).map((s) => s.indicator), ["contacts"]);
-    assert.match(memberPage, /Not shown because of small numbers: SPC signals and process limits for [^<]*Referrals/);
-    assert.ok(!memberPage.includes(analyst.find((s) => s.indicator === "referrals")!.text));
-    // A month's page judges that month alone, as before.
-    assert.deepEqual(signals((await get2("/early-warning?period=2025-11", "member")).body).map((s) => s.indicator), ["contacts"]);
+    const member = signals(memberPage);
+    assert.deepEqual(member.map((s) => s.indicator).sort(), ["contacts", "referrals"]);
+    assert.equal(member.find((s) => s.indicator === "contacts")!.text, analyst.find((s) => s.indicator === "contacts")!.text, "a series with nothing hidden is judged as an analyst's is");
+    assert.match(member.find((s) => s.indicator === "referrals")!.text, /\(monthly SPC\): special cause[^:]* in November 2025 and December 2025\. 200 in December 2025: .*upper process limit of 129\.05/);
+    assert.doesNotMatch(analyst.find((s) => s.indicator === "referrals")!.text, /129\.05/, "the analyst's limits rest on every month");
+    const withheldReferrals = (months: string) => new RegExp(`Not shown because of small numbers: SPC signals and process limits for (?:[^<]*; )?Referrals${months}[;.]`);
+    assert.match(memberPage, withheldReferrals(" \\(October 2025\\)"));
+    assert.match(memberPage, /Here SPC is run only on the months since the last one not shown/);
+    // July to September 2025 have 8 to 10 months after it: withheld in all three.
+    const before = (await get2("/early-warning?period=2025-26-Q2", "member")).body;
+    assert.deepEqual(signals(before).filter((s) => s.indicator === "referrals"), []);
+    assert.match(before, withheldReferrals(""));
+    // The indicator page charts the same months for a member, and says where its chart starts.
+    const page = (await get2("/indicators/referrals?period=2025-12", "member")).body;
+    assert.match(page, /id="spc-chart"/);
+    assert.match(page, /The chart starts in December 2024: the months before it include November 2024, not shown/);
+    assert.doesNotMatch((await get2("/indicators/referrals?period=2025-12", "analyst")).body, /id="spc-from"/);
+    assert.match((await get2("/indicators/referrals?period=2025-09", "member")).body, /The chart is not shown: it is drawn only on the months since the last one not shown \(November 2024: a small number, or a figure that would give one away\), and it needs 12 of them\./);
   });
 
   test("the flow words a conversion as a percentage only where the stage is a share of the one before and at most 100, in the table and the chart; a member's hidden count hides its conversions", async () => {

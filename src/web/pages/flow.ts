@@ -84,7 +84,7 @@ ${d.groups.map(
   (g) => html`<h2 class="govuk-heading-m">${g.title}</h2>
 ${g.signals.length ? table({ caption: `${g.title}: signals`, head: ["Indicator", "Signal", "Severity", "What it means"], rows: g.signals.map((s) => [html`<a class="govuk-link" href="/indicators/${s.indicator}?${qs(t, period)}">${s.title}</a>`, s.label, SEVERITY[s.severity] ?? "", s.text]) }) : ""}
 ${notJudgedList(d, g)}
-${g.withheld.length ? html`<p class="govuk-body lantern-withheld">Not shown because of small numbers: SPC signals and process limits for ${g.withheld.join("; ")}. Some months of ${g.withheld.length === 1 ? "this series are" : "these series are"} not shown (1 to 5 children or records, or figures that would give such a number away), so the chart and its signals are not shown either.</p>` : ""}`,
+${g.withheld.length ? html`<p class="govuk-body lantern-withheld">Not shown because of small numbers: SPC signals and process limits for ${g.withheld.join("; ")}. Here SPC is run only on the months since the last one not shown (1 to 5 children or records, or a figure that would give such a number away), and needs 12 of them.</p>` : ""}`,
 )}
 <h2 class="govuk-heading-m">The flow from contacts to care</h2>
 ${flowSection(t, period, rows)}`;

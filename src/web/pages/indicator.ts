@@ -16,7 +16,7 @@ import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
 import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
 import { SUPPRESSED } from "../../analysis/suppression.ts";
-import { breakdownShown, type Hiding, type IndicatorDetail, PAGE_KINDS, shown, shownCounts } from "../model.ts";
+import { breakdownShown, type Hiding, hides, type IndicatorDetail, PAGE_KINDS, shown, shownCounts } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
 import { hasRecords } from "./records.ts";
 import { ASSURANCE_ICONS } from "../../analysis/spc.ts";
@@ -60,12 +60,22 @@ function valuesTable(rows: readonly IndicatorValue[], hiding: Hiding, caption: s
 /** Charts drawn once per cached detail (so until the store changes). */
 const charts = new WeakMap<IndicatorDetail, string>();
 
-function spcSection(d: IndicatorDetail, p: IndicatorPermissions): Html {
+function spcSection(d: IndicatorDetail): Html {
   const spc = d.spc;
+  const valued = d.monthly.filter((v) => v.value !== null);
+  // For a member the chart runs from the month after the last one shown as `c` (model.ts `spcOf`).
+  const lastHidden = d.hiding.on ? valued.findLast((v) => hides(d.hiding, v)) : undefined;
   if (!spc) {
-    return html`<p class="govuk-body">${p.suppress && d.monthly.length >= 12 ? "The chart is not shown because some of its months are not shown: small numbers, or figures that would give one away." : "There are not enough monthly values (12 or more) for an SPC chart."}</p>`;
+    return html`<p class="govuk-body">${
+      lastHidden && valued.length >= 12
+        ? `The chart is not shown: it is drawn only on the months since the last one not shown (${label(lastHidden.period)}: a small number, or a figure that would give one away), and it needs 12 of them.`
+        : "There are not enough monthly values (12 or more) for an SPC chart."
+    }</p>`;
   }
   const labels = new Map(d.monthly.map((v) => [parsePeriod(v.period)!.end, parsePeriod(v.period)!.label]));
+  const truncated = lastHidden
+    ? html`<p class="govuk-body" id="spc-from">The chart starts in ${labels.get(spc.points[0]!.date) ?? spc.points[0]!.date}: the months before it include ${label(lastHidden.period)}, not shown (a small number, or a figure that would give one away), and the mean and limits rest only on the months charted.</p>`
+    : "";
   const text = describeSpc(spc);
   const svg =
     charts.get(d) ??
@@ -83,6 +93,7 @@ function spcSection(d: IndicatorDetail, p: IndicatorPermissions): Html {
   const improvement = spc.options.improvement;
   return html`<div class="lantern-icons">${spcIcon(VARIATION_ICONS[spc.variationIcon], "variation")}${spcIcon(spc.assurance ? ASSURANCE_ICONS[spc.assurance] : null, "assurance")}</div>
 <p class="govuk-body">${text}</p>
+${truncated}
 <div class="lantern-chart-wrap">${raw(svg)}</div>
 ${d.annotations.length ? html`<ol class="govuk-list govuk-list--number">${d.annotations.filter((a) => a.date >= spc.points[0]!.date && a.date <= spc.points.at(-1)!.date).map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`)}</ol>` : ""}
 <details class="govuk-details">
@@ -218,7 +229,7 @@ ${showsSuppressed(d) ? suppressionKey() : ""}
 <h2 class="govuk-heading-m">What the figures say</h2>
 <p class="govuk-body">${d.narrative ?? (d.narrativeWithheld ? `The latest financial year's figure is not shown (${SUPPRESSED}), so it is not described.` : "No complete financial year to describe yet.")}</p>
 <h2 class="govuk-heading-m">Statistical process control</h2>
-${spcSection(d, p)}
+${spcSection(d)}
 <h2 class="govuk-heading-m">Values by period</h2>
 ${d.table.length ? valuesTable(d.table, d.hiding, `${d.def.title} by ${KIND_NAMES[d.period.kind]}`, "values-table") : html`<p class="govuk-body">No values for ${KIND_NAMES[d.period.kind]}s${d.def.source === "measures" ? ": none has been loaded from measures.csv" : ""}.</p>`}
 <h2 class="govuk-heading-m">Yearly averages</h2>
