@@ -61,3 +61,22 @@ test("lantern serve listens on loopback, serves pages and assets, and stops clea
     t.cleanup();
   }
 });
+
+test("lantern serve computes an authority's latest load that has no figures before it serves, and says so", async () => {
+  const { computeMissing } = await import("../src/cli/commands/serve.ts");
+  const { capture, smallExport, tempStore, writeExport } = await import("./fixtures.ts");
+  const { importSsd } = await import("../src/ingest/ssd-import.ts");
+  const { store, dataDir, cleanup } = await tempStore("duckdb");
+  try {
+    await importSsd(store, { paths: [writeExport(smallExport())], authority: "202" });
+    const o = capture();
+    assert.deepEqual(await computeMissing(store, dataDir, o), [1]);
+    assert.match(o.stderr(), /^202's latest load \(snapshot 1\) has no figures yet: computing them before serving …\n$/);
+    assert.equal((await store.all(`SELECT 1 FROM lantern_compute WHERE snapshot_id = 1`)).length, 1, "its compute is recorded");
+    const again = capture();
+    assert.deepEqual(await computeMissing(store, dataDir, again), []);
+    assert.equal(again.stderr(), "");
+  } finally {
+    await cleanup();
+  }
+});

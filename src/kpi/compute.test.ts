@@ -9,7 +9,8 @@ import { tempDir, tempStore } from "../../test/fixtures.ts";
 import { generateToDirectory } from "../generate/index.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import type { Store } from "../store/port.ts";
-import { computeAndStore, computeWorkers } from "./compute.ts";
+import { computeAndStore, computedSnapshots, computeUncomputed, computeWorkers } from "./compute.ts";
+import { resolveTargets } from "./targets.ts";
 
 async function storedRows(store: Store): Promise<string[]> {
   return (await store.all(`SELECT * FROM lantern_indicator_value`)).map((r) => JSON.stringify(r)).sort();
@@ -68,4 +69,34 @@ test("LANTERN_COMPUTE_WORKERS sets how many connections a compute uses, and a ba
   const auto = computeWorkers({});
   assert.ok(auto >= 1 && auto <= 4, String(auto));
   for (const bad of ["0", "two", "2.5", "-1", "33"]) assert.throws(() => computeWorkers({ LANTERN_COMPUTE_WORKERS: bad }), /whole number from 1 to 32/);
+});
+
+test("a load without figures (its compute stopped or failed) is computed before it is read, once", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const out = tempDir();
+    await generateToDirectory({ out: out.dir, seed: 4, population: 800, from: "2024-04", to: "2025-03", authorities: 2, shocks: [] });
+    await importSsd(store, { paths: [out.dir] });
+    out.cleanup();
+    const targets = await resolveTargets(store);
+    // One authority computed, the other as a load whose compute never finished.
+    await computeAndStore(store, { snapshot: targets[0]!.snapshot_id });
+    const before = await storedRows(store);
+    const told: string[] = [];
+    const made = await computeUncomputed(store, targets, {
+      before: (t) => {
+        told.push(t.la_code);
+        return undefined;
+      },
+    });
+    assert.deepEqual(made, [targets[1]!.snapshot_id]);
+    assert.deepEqual(told, [targets[1]!.la_code]);
+    assert.deepEqual([...(await computedSnapshots(store))].sort(), targets.map((t) => t.snapshot_id).sort());
+    const after = await storedRows(store);
+    assert.ok(after.length > before.length, "the second authority's figures are stored");
+    assert.deepEqual(after.filter((r) => JSON.parse(r).snapshot_id === targets[0]!.snapshot_id), before, "the first authority's are as they were");
+    assert.deepEqual(await computeUncomputed(store, targets), [], "nothing left to compute");
+  } finally {
+    await cleanup();
+  }
 });

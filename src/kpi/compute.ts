@@ -248,6 +248,30 @@ export async function storedValues(
     .sort((a, b) => a.authority.localeCompare(b.authority) || (order.get(a.indicator)! - order.get(b.indicator)!) || a.period.localeCompare(b.period));
 }
 
+/**
+ * Compute each target's snapshot that has no stored values yet, before its figures are read: a
+ * load whose compute did not finish (the process stopped, or the compute failed after the load
+ * committed) would otherwise show "not computed" everywhere. `before` is told of each one first
+ * (to print a line or start a progress bar) and may return the progress callback for it. Returns
+ * the snapshots computed.
+ */
+export async function computeUncomputed(
+  store: Store,
+  targets: readonly Target[],
+  opts: { readonly dataDir?: string | undefined; readonly before?: (t: Target) => ComputeOptions["onProgress"] | undefined; readonly after?: (t: Target) => void } = {},
+): Promise<number[]> {
+  const done = await computedSnapshots(store);
+  const made: number[] = [];
+  for (const t of targets) {
+    if (done.has(t.snapshot_id)) continue;
+    const onProgress = opts.before?.(t);
+    await computeAndStore(store, { snapshot: t.snapshot_id, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(onProgress ? { onProgress } : {}) });
+    opts.after?.(t);
+    made.push(t.snapshot_id);
+  }
+  return made;
+}
+
 /** Snapshots that have stored values. */
 export async function computedSnapshots(store: Store): Promise<Set<number>> {
   return new Set((await store.all<{ snapshot_id: number }>(`SELECT DISTINCT snapshot_id FROM lantern_compute`)).map((r) => r.snapshot_id));

@@ -1137,6 +1137,27 @@ describe("uploads", () => {
     });
   });
 
+  test("a load whose figures then fail to compute is kept, audited and said to be stored but not computed", async () => {
+    // The compute's record table renamed away: the compute fails as it stores, after the load committed.
+    await store.run(`ALTER TABLE lantern_compute RENAME TO lantern_compute_away`);
+    let res: Awaited<ReturnType<typeof app.inject>>;
+    try {
+      const up = multipart({ _csrf: CSRF, authority: "209" }, smallExport());
+      res = await app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "analyst" }, payload: up.payload });
+    } finally {
+      await store.run(`ALTER TABLE lantern_compute_away RENAME TO lantern_compute`);
+    }
+    assert.equal(res.statusCode, 200, res.body.slice(0, 2000));
+    assert.match(res.body, /209: loaded as snapshot \d+/);
+    assert.match(res.body, /id="not-computed"[\s\S]*The data is stored, but its figures could not be computed: [^<]*lantern_compute[^<]*\. Until they are, pages show the figures as not computed\. Lantern computes them when it next starts/);
+    const [snap] = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '209'`);
+    assert.ok(snap, "the load is kept");
+    assert.equal((await store.all(`SELECT 1 FROM lantern_indicator_value WHERE snapshot_id = $1`, [snap.snapshot_id])).length, 0, "and nothing of a half compute is stored");
+    const audits = await store.all<{ action: string; la_code: string }>(`SELECT action, la_code FROM lantern_audit WHERE la_code = '209'`);
+    assert.ok(audits.some((a) => a.action === "data.upload"), "audited as an upload");
+    assert.ok(!audits.some((a) => a.action === "data.upload.refused"), "never as refused: it is stored");
+  });
+
   test("a new load of the same authority is computed and its revisions are listed", async () => {
     // The demo export again, less its last contact: contacts in that contact's periods go down by one.
     const folder = join(dataDir, "demo-export", "X001");

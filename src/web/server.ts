@@ -644,10 +644,10 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
           checkComputeSettings(ctx.dataDir);
           const r = await importSsd(ctx.store, { paths: [dir], ...(authority ? { authority } : {}), loadedBy: user.username });
           await audit(ctx.store, { actor: user.username, action: "data.upload", la_code: authority ?? null, detail: { files, rows: r.rows, snapshots: r.authorities.map((a) => a.snapshotId ?? null), via: "web" } });
-          await computeLoaded(r.authorities.filter((a) => a.status === "loaded").map((a) => a.snapshotId));
-          return r;
+          const notComputed = await computeLoaded(request, r.authorities.filter((a) => a.status === "loaded").map((a) => a.snapshotId));
+          return { ...r, notComputed };
         });
-        return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody(result.authorities, result.warnings));
+        return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody(result.authorities, result.warnings, { notComputed: result.notComputed }));
       } catch (e) {
         if (isLanternError(e)) {
           await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: authority ?? null, detail: { files, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
@@ -665,10 +665,18 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
    * Work out the figures of snapshots just loaded and audited (inside the caller's write). What
    * could stop them for a reason the user can put right (a bank holidays file Lantern cannot read)
    * is checked before the load (`checkComputeSettings`), so an "Upload refused" page never
-   * speaks of data that is in fact stored.
+   * speaks of data that is in fact stored. Anything else that stops them (the database failing
+   * part way) is logged and returned as words for the "Upload loaded" page: the load stands, and
+   * the next start computes what is missing (`computeUncomputed`).
    */
-  const computeLoaded = async (snapshots: readonly (number | undefined)[]): Promise<void> => {
-    for (const snapshot of snapshots) if (snapshot !== undefined) await computeAndStore(ctx.store, { snapshot, dataDir: ctx.dataDir });
+  const computeLoaded = async (request: FastifyRequest, snapshots: readonly (number | undefined)[]): Promise<string | null> => {
+    try {
+      for (const snapshot of snapshots) if (snapshot !== undefined) await computeAndStore(ctx.store, { snapshot, dataDir: ctx.dataDir });
+      return null;
+    } catch (e) {
+      request.log.error({ err: e }, "computing the figures of an upload failed");
+      return e instanceof Error ? e.message : String(e);
+    }
   };
 
   /**
@@ -690,10 +698,10 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
           la_code: codes.length === 1 ? codes[0]! : null,
           detail: { files: names.length, format: "measures", replace, rows: loaded.rows, authorities: codes, snapshots: loaded.authorities.map((a) => a.snapshotId ?? null), via: "web" },
         });
-        await computeLoaded(loaded.authorities.filter((a) => a.status === "loaded").map((a) => a.snapshotId));
-        return loaded;
+        const notComputed = await computeLoaded(request, loaded.authorities.filter((a) => a.status === "loaded").map((a) => a.snapshotId));
+        return { ...loaded, notComputed };
       });
-      return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody(r.authorities, r.warnings.map(warningForTheForm), { figures: lib.list().filter((d) => d.source === "measures") }));
+      return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody(r.authorities, r.warnings.map(warningForTheForm), { figures: lib.list().filter((d) => d.source === "measures"), notComputed: r.notComputed }));
     } catch (e) {
       if (!isLanternError(e)) throw e;
       await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: null, detail: { files: names.length, format: "measures", replace, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));
@@ -715,15 +723,15 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
           la_code: loaded.authority || (authority ?? null),
           detail: { files, formats: loaded.formats, rows: loaded.rows, errors: loaded.errorCount, snapshot: loaded.snapshotId ?? null, via: "web" },
         });
-        await computeLoaded(loaded.status === "loaded" ? [loaded.snapshotId] : []);
-        return loaded;
+        const notComputed = await computeLoaded(request, loaded.status === "loaded" ? [loaded.snapshotId] : []);
+        return { ...loaded, notComputed };
       });
       if (r.status === "rejected") {
         const errors = r.issues.filter((i) => i.severity === "error");
         return uploadRefused(request, reply, `${r.errorCount.toLocaleString("en-GB")} error${r.errorCount === 1 ? "" : "s"} in ${r.files.map((f) => `${f.file} (${f.format})`).join(", ")}.`, "Correct the rows listed and upload again, or tick the box to load the DfE's validation errors as queries. Structural errors always stop a load.", errors);
       }
       const notes = r.issues.filter((i) => i.severity !== "error");
-      return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody([{ authority: r.authority, status: r.status, ...(r.snapshotId !== undefined ? { snapshotId: r.snapshotId } : {}), rows: r.rows }], notes));
+      return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody([{ authority: r.authority, status: r.status, ...(r.snapshotId !== undefined ? { snapshotId: r.snapshotId } : {}), rows: r.rows }], notes, { notComputed: r.notComputed }));
     } catch (e) {
       if (!isLanternError(e)) throw e;
       await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "data.upload.refused", la_code: authority ?? null, detail: { files, code: e.code, issues: e.issues?.length ?? 0, via: "web" } }));

@@ -13,7 +13,7 @@ import { BenchmarkProblem, benchmark } from "../../analysis/benchmarks.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
 import type { Target } from "../../kpi/engine.ts";
 import type { Store } from "../../store/port.ts";
-import { computeAndStore, computedSnapshots, storedValues } from "../../kpi/compute.ts";
+import { computeUncomputed, storedValues } from "../../kpi/compute.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { resolveTargets } from "../../kpi/targets.ts";
@@ -117,14 +117,17 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       bar.done();
       snaps = await listSnapshots(store);
     }
-    const done = await computedSnapshots(store);
     const targets = await resolveTargets(store);
-    for (const t of targets) {
-      if (done.has(t.snapshot_id)) continue;
-      const bar = progressBar(o, "Computing");
-      await computeAndStore(store, { snapshot: t.snapshot_id, dataDir: config.dataDir, onProgress: (d, n, l) => bar.update(d, n, l) });
-      bar.done();
-    }
+    let bar: ReturnType<typeof progressBar> | undefined;
+    await computeUncomputed(store, targets, {
+      dataDir: config.dataDir,
+      before: () => {
+        const b = progressBar(o, "Computing");
+        bar = b;
+        return (d, n, l) => b.update(d, n, l);
+      },
+      after: () => bar?.done(),
+    });
     // The demo authority is fictitious: compare it with Shropshire's region and neighbours (a real
     // authority of about the same number of children), as `lantern benchmarks --like` would.
     await store.run(`UPDATE lantern_authority SET like_code = $1 WHERE la_code = $2 AND like_code IS NULL`, [DEMO_LIKE, "X001"]);

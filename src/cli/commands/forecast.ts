@@ -6,7 +6,7 @@
 
 import { FORECAST_INDICATORS, forecastFor } from "../../analysis/forecast-data.ts";
 import { LanternError } from "../../core/errors.ts";
-import { computeAndStore, computedSnapshots } from "../../kpi/compute.ts";
+import { computeUncomputed } from "../../kpi/compute.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { resolveTargets } from "../../kpi/targets.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
@@ -58,11 +58,10 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     // Nothing to forecast is an error with its reason, for a person and a script alike: an empty
     // list (JSON []) would read as a forecast of nothing.
     if (!targets.length) throw new LanternError("LANTERN_BAD_OPTION", "No data has been loaded yet, so there is nothing to forecast.", { hint: "Run `lantern demo` or `lantern import` first." });
-    const done = await computedSnapshots(store);
+    await computeUncomputed(store, targets, { dataDir: config.dataDir });
     const results = [];
     const skipped: string[] = [];
     for (const t of targets) {
-      if (!done.has(t.snapshot_id)) await computeAndStore(store, { snapshot: t.snapshot_id, dataDir: config.dataDir });
       for (const id of ids) {
         const f = await forecastFor(store, t, lib.get(id)!.id, months);
         if (f) results.push(f);

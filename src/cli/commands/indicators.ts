@@ -9,7 +9,7 @@ import { basename, join } from "node:path";
 import { direction, parseTargets, rag, type Target, targetFor } from "../../analysis/rag.ts";
 import { parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
 import { LanternError } from "../../core/errors.ts";
-import { computeAndStore, computedSnapshots, selectIndicators, storedValues } from "../../kpi/compute.ts";
+import { computeUncomputed, selectIndicators, storedValues } from "../../kpi/compute.ts";
 import { formatValue, valueJson } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { kindProblem, resolveTargets } from "../../kpi/targets.ts";
@@ -109,13 +109,13 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       o.out(values.json ? "[]\n" : "No data has been loaded yet. Run `lantern demo` or `lantern import`.\n");
       return 0;
     }
-    const done = await computedSnapshots(store);
-    for (const t of targets) {
-      if (!done.has(t.snapshot_id)) {
+    await computeUncomputed(store, targets, {
+      dataDir: config.dataDir,
+      before: (t) => {
         o.err(`Snapshot ${t.snapshot_id} has not been computed yet; computing it now …\n`);
-        await computeAndStore(store, { snapshot: t.snapshot_id, dataDir: config.dataDir });
-      }
-    }
+        return undefined;
+      },
+    });
     let periods = values.period;
     if (!periods?.length) {
       const spans = targets.filter((t) => t.data_from && t.data_to);

@@ -8,6 +8,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { LanternError } from "../../core/errors.ts";
+import { computeUncomputed } from "../../kpi/compute.ts";
+import { resolveTargets } from "../../kpi/targets.ts";
 import { oidcOptionsFromEnv } from "../../web/auth/config.ts";
 import { createUser, listUsers } from "../../web/auth/users.ts";
 import { buildServer } from "../../web/server.ts";
@@ -20,7 +22,9 @@ const HELP = `lantern serve [--port N] [--host 127.0.0.1] [--data DIR]
 
 Start the web application: the dashboard, indicator pages with SPC charts, the system flow, the
 early-warning digest, uploads of new SSD files, targets, annotations and commentary. Pages are
-made on this machine and nothing is fetched from any other site. Stop it with Ctrl+C.
+made on this machine and nothing is fetched from any other site. Stop it with Ctrl+C. An
+authority whose latest load has no figures yet (its compute was stopped part way) is computed
+before the server starts listening.
 
 Everyone signs in. Make accounts with \`lantern users add NAME --role admin\` before starting, or
 let the first start make an administrator and print its password once; admins then manage
@@ -91,6 +95,23 @@ export async function firstAdmin(store: Store, env: NodeJS.ProcessEnv = process.
   });
 }
 
+/**
+ * Compute each authority's latest load that has no figures yet (its compute was stopped or failed
+ * after the load committed: the web would show "not computed" on every page), before serving.
+ * Several instances starting together on one PostgreSQL store take turns, and each looks again.
+ */
+export async function computeMissing(store: Store, dataDir: string, o: Output): Promise<number[]> {
+  return store.exclusive(["compute-missing"], async () =>
+    computeUncomputed(store, await resolveTargets(store), {
+      dataDir,
+      before: (t) => {
+        o.err(`${t.la_code}'s latest load (snapshot ${t.snapshot_id}) has no figures yet: computing them before serving …\n`);
+        return undefined;
+      },
+    }),
+  );
+}
+
 /** Start the app on an open store; resolves with the address once listening. */
 export async function startServer(store: Store, dataDir: string, o: { port: number; host: string }): Promise<{ app: FastifyInstance; address: string }> {
   const app = await buildServer({ store, dataDir, auth: authSettings(o.host) });
@@ -124,6 +145,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   let started: { app: FastifyInstance; address: string };
   try {
     first = await firstAdmin(store);
+    await computeMissing(store, config.dataDir, o);
     started = await startServer(store, config.dataDir, { port, host });
   } catch (e) {
     await store.close();

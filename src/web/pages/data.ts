@@ -136,7 +136,7 @@ ${
 export function loadedBody(
   results: readonly { authority: string; status: string; snapshotId?: number; identicalTo?: { readonly snapshotId: number; readonly loadedAt: string }; rows: number }[],
   warnings: readonly DataIssue[],
-  o: { figures?: readonly IndicatorDef[] } = {},
+  o: { figures?: readonly IndicatorDef[]; notComputed?: string | null } = {},
 ): Html {
   const what = (n: number) => (o.figures ? `${n.toLocaleString("en-GB")} figure${n === 1 ? "" : "s"}` : `${n.toLocaleString("en-GB")} rows`);
   const said = (r: (typeof results)[number]) =>
@@ -146,6 +146,11 @@ export function loadedBody(
   const loaded = results.filter((r) => r.status === "loaded");
   return html`<h1 class="govuk-heading-l">Upload loaded</h1>
 <div class="govuk-panel govuk-panel--confirmation"><h2 class="govuk-panel__title">${loaded.length ? "Loaded" : "Nothing new"}</h2><div class="govuk-panel__body">${results.map(said)}</div></div>
+${
+  o.notComputed
+    ? html`<div class="govuk-warning-text" id="not-computed"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>The data is stored, but its figures could not be computed: ${o.notComputed}. Until they are, pages show the figures as not computed. Lantern computes them when it next starts (lantern serve), or run lantern compute.</strong></div>`
+    : ""
+}
 ${warnings.length ? table({ caption: `${warnings.length} warning${warnings.length === 1 ? "" : "s"}`, head: ["Where", "Warning"], rows: warnings.map((w) => [issueLocation(w) || w.file || "", w.message]), small: true }) : ""}
 ${
   o.figures && loaded.length
