@@ -124,9 +124,14 @@ test("for a viewer who may not see every figure, SPC rests only on the months af
   assert.deepEqual(q.judged, ["referrals"]);
   // The month itself hidden: withheld, not "no figure".
   assert.deepEqual(digest(values, "2024-09").groups[0]!.notJudged.map((n) => n.reason), ["withheld"]);
-  // Judged on October 2024 to September 2025 alone: the same verdict as on those months by themselves.
-  const alone = buildDigest({ authority: "X", period: "2025-09", indicators: [referrals], values: values.filter((v) => v.period >= "2024-10") });
-  assert.deepEqual(digest(values, "2025-09").groups[0]!.signals, alone.groups[0]!.signals);
+  // Judged on October 2024 to September 2025 alone: the same verdict as on those months by
+  // themselves, and its words say where it starts (its limits are not the whole series').
+  const spike = series("referrals", 30, { "2024-09": 3, "2025-09": 170 });
+  const alone = buildDigest({ authority: "X", period: "2025-09", indicators: [referrals], values: spike.filter((v) => v.period >= "2024-10") }).groups[0]!.signals;
+  const viewer = digest(spike, "2025-09").groups[0]!.signals;
+  assert.equal(alone.length, 1);
+  assert.deepEqual(viewer.map(({ text, ...rest }) => rest), alone.map(({ text, ...rest }) => rest));
+  assert.equal(viewer[0]!.text, `${alone[0]!.text} Judged on the months from October 2024: an earlier month is not shown.`);
   // Whatever the hidden figure is, the viewer's SPC says the same, month by month and over the year
   // (the flow's stages and RAG changes quote figures as they are: the caller hides those).
   for (const period of ["2025-26-Q2", "2025-09", "2025-26", "2024-09"]) {

@@ -179,13 +179,15 @@ export function digestPeriodIds(period: Period, o: { spcForEachMonth?: boolean }
   return [...new Set([...months, period.id, previousPeriod(period).id, samePeriodLastYear(period).id])];
 }
 
-type Verdict = { readonly result: SpcResult; readonly severity: number; readonly label: string } | { readonly reason: NotJudgedReason } | null;
+/** A judged month: its chart, and (for a viewer not shown every figure) the first month it rests on when that is later than the lookback's first. */
+type Verdict = { readonly result: SpcResult; readonly severity: number; readonly label: string; readonly since?: string } | { readonly reason: NotJudgedReason } | null;
 
 /** The SPC verdict on one indicator's monthly series up to and including `month`; null when it is never charted. */
 function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, IndicatorValue>, annotations: readonly Annotation[], hidden?: (indicator: string, period: string) => boolean): Verdict {
   // XmR charts assume roughly independent points: a stock taken at each month end (children on
   // plans, looked after) moves too slowly for its limits to mean anything, so only flow measures are charted.
   if (def.measure !== "flow") return null;
+  let since: string | undefined;
   let monthly = monthsUpTo(month, LOOKBACK)
     .map((m) => byKey.get(`${def.id}|${m}`))
     .filter((v): v is IndicatorValue => v !== undefined && v.value !== null);
@@ -195,6 +197,7 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
     // when the month judged is hidden or too few months follow the last hidden one.
     const shown = sinceLastHidden(monthly, (v) => hidden(def.id, v.period));
     if (shown.length < monthly.length && (shown.length === 0 || (shown.length < MIN_MONTHS && monthly.length >= MIN_MONTHS))) return { reason: "withheld" };
+    if (shown.length < monthly.length) since = shown[0]!.period;
     monthly = shown;
   }
   const series = monthly.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
@@ -218,7 +221,7 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
   // Only a point beyond the process limits is a concern to lead with: run and trend rules assume
   // independent points and fire on slow-moving series, so those are listed to watch, not as alarms.
   const severity = last.type === "common_cause" ? 0 : last.type === "special_cause_concern" ? (last.rule === "astronomical" ? 3 : 2) : last.type === "special_cause_improvement" ? 1 : 2;
-  return { result, severity, label: last.type.replaceAll("_", " ") };
+  return { result, severity, label: last.type.replaceAll("_", " "), ...(since ? { since } : {}) };
 }
 
 /** "A, B and C". */
@@ -266,13 +269,16 @@ export function buildDigest(input: {
       const latest = flagged.at(-1)!;
       const worst = flagged.reduce((a, b) => (b.severity >= a.severity ? b : a));
       const value = `${fmtValue(latest.result.points.at(-1)!.value, def.unit)} in ${latest.month.label}`;
-      let text = `${def.title}: ${value}. ${describeSpc(latest.result)}`;
+      // A viewer's chart that starts after a month hidden from them has limits of its own: say so,
+      // so its figures are not read as the full series' (an exempt paper's, say).
+      const since = latest.since ? ` Judged on the months from ${parsePeriod(latest.since)!.label}: an earlier month is not shown.` : "";
+      let text = `${def.title}: ${value}. ${describeSpc(latest.result)}${since}`;
       if (period.kind !== "month") {
         // Name each month with what its chart said, then explain the latest one.
         const byLabel = new Map<string, string[]>();
         for (const f of flagged) byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), f.month.label]);
         const said = [...byLabel].map(([label, months]) => `${label} in ${listed(months)}`).join("; ");
-        text = `${def.title} (monthly SPC): ${said}. ${value}: ${describeSpc(latest.result)}`;
+        text = `${def.title} (monthly SPC): ${said}. ${value}: ${describeSpc(latest.result)}${since}`;
       }
       group.signals.push({
         indicator: def.id,
