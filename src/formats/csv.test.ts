@@ -113,6 +113,13 @@ test("csv: a quote left open at the end of the file is located at the row and fi
   }
 });
 
+test("csv: a quote inside a value that does not begin with one is located, with how to write it", async () => {
+  const i = (await refused(['A,B,C\n1,2,3\n4,O"Brien,6\n'])) as { code: string; row?: number; column?: string; message: string; expected?: string };
+  assert.deepEqual([i.code, i.row, i.column], ["FILE_CSV_MALFORMED", 3, "B"]);
+  assert.equal(i.message, `t.csv row 3, field 2, has a quote (") inside a value that does not begin with one: a value holding a quote must be written in quotes with that quote doubled ("O""Brien"), as Excel saves it.`);
+  assert.equal(i.expected, 'the whole value in quotes, with each quote inside it doubled ("")');
+});
+
 test("csv: a NUL byte's issue names the header's column for the field", async () => {
   const i = (await refused(["A,B\n1,2\n", "3,x\u0000y\n"])) as { column?: string };
   assert.equal(i.column, "B");

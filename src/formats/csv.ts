@@ -90,6 +90,17 @@ export function openQuoteProblem(line: number, field: number): string {
 export const OPEN_QUOTE_EXPECTED = 'a closing quote (") at the end of the value';
 
 /**
+ * A quote inside a value that does not begin with one (`O"Brien`, `stepped up to "care"`), which
+ * csv-parse reports as INVALID_OPENING_QUOTE: where, and how to write it (for every CSV reader).
+ */
+export function strayQuoteProblem(line: number, field: number): string {
+  return `row ${line}, field ${field}, has a quote (") inside a value that does not begin with one: a value holding a quote must be written in quotes with that quote doubled ("O""Brien"), as Excel saves it`;
+}
+
+/** What a value with a stray quote needed. */
+export const STRAY_QUOTE_EXPECTED = 'the whole value in quotes, with each quote inside it doubled ("")';
+
+/**
  * The error for a row whose field count is not the header's. The file's last row, short and with
  * no line break after it, is a file cut off part-way (a copy or export that did not finish). The
  * advice fits any CSV, since the same reader takes a 903 exported from a case management system
@@ -257,6 +268,13 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
     const err = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
     if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
       throw openQuoteError(name, lastEnd + (err.empty_lines - lastEmpty) + 1, err.column + 1, parsedHeader?.[err.column]?.trim());
+    }
+    if (err.code === "INVALID_OPENING_QUOTE" && typeof err.lines === "number" && typeof err.column === "number") {
+      const column = parsedHeader?.[err.column]?.trim();
+      throw new LanternError("LANTERN_DATA_REJECTED", `${name} is not well-formed CSV: a quote inside a value on row ${err.lines}.`, {
+        issues: [{ code: "FILE_CSV_MALFORMED", severity: "error", file: name, row: err.lines, ...(column ? { column } : {}), message: `${name} ${strayQuoteProblem(err.lines, err.column + 1)}.`, expected: STRAY_QUOTE_EXPECTED }],
+        hint: "Put that value in quotes with its quote doubled (or remove the quote) on the row named, or save the file again from Excel as CSV UTF-8, and load it again.",
+      });
     }
     throw new LanternError("LANTERN_DATA_REJECTED", `${name} is not well-formed CSV.`, {
       issues: [

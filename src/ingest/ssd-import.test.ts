@@ -208,6 +208,12 @@ test("malformed CSV, Excel serial dates and blank required values are refused cl
     const quotes = smallExport();
     quotes["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date\nC1,"P1 "x" y",2024-04-02\n';
     assert.match(only((await rejected(importSsd(store, { paths: [writeExport(quotes)], authority: "202" }))).issues, "SSD_CSV_MALFORMED").message, /quote \("\) inside a value is not doubled/);
+    // A quote inside a value that does not begin with one (O"Brien): located, with how to write it
+    // (it was an uncaught parser error: "Lantern failed unexpectedly").
+    quotes["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\nC2,O"Brien,2024-04-03\n';
+    const stray = only((await rejected(importSsd(store, { paths: [writeExport(quotes)], authority: "202" }))).issues, "SSD_CSV_MALFORMED");
+    assert.deepEqual([stray.row, stray.column], [3, "cont_person_id"]);
+    assert.match(stray.message, /row 3, field 2, has a quote \("\) inside a value that does not begin with one: a value holding a quote must be written in quotes with that quote doubled \("O""Brien"\)/);
     // A quote left open is found where it opened (row 3, the person id), not at the end of the file.
     quotes["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\n\nC2,"P2,2024-04-03\nC3,P3,2024-04-04\n';
     const open = only((await rejected(importSsd(store, { paths: [writeExport(quotes)], authority: "202" }))).issues, "SSD_CSV_MALFORMED");

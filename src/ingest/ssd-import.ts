@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { delimiterOf, fieldCountWhy, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, readCsvRows, truncatedMessage } from "../formats/csv.ts";
+import { delimiterOf, fieldCountWhy, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, readCsvRows, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
@@ -520,6 +520,9 @@ async function readFile(
   source.pipe(parser);
 
   let header: string[] | undefined;
+  // The header's names for a CSV error's column: a parser that fails part way through its first
+  // chunk of text stops before handing on the header it had read, so read it from the first line.
+  const columnNames = (): readonly (string | undefined)[] => header ?? text.firstLine().split(delimiter).map((h) => h.replace(/^\s*"|"\s*$/g, "").trim().toLowerCase());
   let malformed = false;
   let slots: number[] = [];
   const keyIndex = table.columns.findIndex((c) => c.name === table.key);
@@ -656,13 +659,22 @@ async function readFile(
       issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
     } else if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
       const row = lastEnd + (err.empty_lines - lastEmpty) + 1;
-      const column = header?.[err.column];
+      const column = columnNames()[err.column];
       issue({
         code: "SSD_CSV_MALFORMED",
         row,
         ...(column ? { column } : {}),
         message: `${name} is not well-formed CSV: ${openQuoteProblem(row, err.column + 1)}.`,
         expected: OPEN_QUOTE_EXPECTED,
+      });
+    } else if (err.code === "INVALID_OPENING_QUOTE" && typeof err.lines === "number" && typeof err.column === "number") {
+      const column = columnNames()[err.column];
+      issue({
+        code: "SSD_CSV_MALFORMED",
+        row: err.lines,
+        ...(column ? { column } : {}),
+        message: `${name} is not well-formed CSV: ${strayQuoteProblem(err.lines, err.column + 1)}.`,
+        expected: STRAY_QUOTE_EXPECTED,
       });
     } else if (counts && counts.found < counts.width && err.lines !== undefined && (await endsOnUnfinishedLine(file.path, err.lines))) {
       issue({ code: "SSD_FILE_TRUNCATED", row: err.lines, message: truncatedMessage(name, err.lines, counts.found, counts.width), expected: fieldsExpected(counts.width) });
