@@ -1,8 +1,9 @@
 /**
  * Property tests on every reader: whatever the bytes (a valid file truncated anywhere, bytes
- * flipped, random bytes, the text in another encoding, a huge field), loading never crashes,
- * hangs or half-loads: it either reads the file or ends in a structured LanternError / a
- * rejected result with located issues; and with a store, a refused load leaves no snapshot.
+ * flipped, a quote or separator pushed into a value, random bytes, the text in another encoding,
+ * a huge field), loading never crashes, hangs or half-loads: it either reads the file or ends in a
+ * structured LanternError / a rejected result with located issues; and with a store, a refused
+ * load leaves no snapshot.
  */
 
 import assert from "node:assert/strict";
@@ -54,6 +55,8 @@ const mutation = (base: Uint8Array) =>
       return b;
     }),
     fc.uint8Array({ minLength: 0, maxLength: 2000 }),
+    // A quote, separator or line break pushed into a value (a name such as O"Brien, unquoted).
+    fc.tuple(fc.integer({ min: 0, max: base.length }), fc.constantFrom('"', 'x"', ",", "\n", "\r", "\u0000")).map(([at, s]) => Buffer.concat([base.subarray(0, at), Buffer.from(s), base.subarray(at)])),
     fc.constantFrom("utf16le", "latin1").map((enc) => Buffer.from(Buffer.from(base).toString("utf8"), enc as BufferEncoding)),
   );
 
