@@ -153,3 +153,15 @@ test("targets.csv with the registry: a calendar year on a financial-year indicat
   assert.match(issues[0]!.message, /is measured by financial year/);
   assert.match(issues[0]!.expected!, /a financial year such as 2025-26/);
 });
+
+test("a targets file that is not well-formed CSV says why, at its row", () => {
+  const known = () => true;
+  const stray = parseTargets('indicator,year,target,tolerance\nassess_45wd_pct,2024-25,9"0,3\n', "targets.csv", known).issues;
+  assert.deepEqual(
+    stray.map((i) => [i.code, i.row]),
+    [["TARGETS_CSV_MALFORMED", 2]],
+  );
+  assert.match(stray[0]!.message, /^targets\.csv is not well-formed CSV: row 2, field 3, has a quote \("\) inside a value that does not begin with one/);
+  const wide = parseTargets("indicator,year,target,tolerance\nassess_45wd_pct,2024-25,90,3,higher,x\n", "targets.csv", known).issues;
+  assert.match(wide[0]!.message, /^targets\.csv is not well-formed CSV: row 2 has 6 fields where the header has 4/);
+});

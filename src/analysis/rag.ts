@@ -11,6 +11,7 @@ import { parse } from "csv-parse/sync";
 import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
 import { parseDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import { csvProblem } from "../formats/csv.ts";
 import type { IndicatorDef, Polarity, Unit } from "../kpi/types.ts";
 
 /** A target for one indicator and year. */
@@ -136,7 +137,9 @@ export function parseTargets(
   try {
     records = parse(text, { bom: true, skip_empty_lines: true }) as string[][];
   } catch (e) {
-    return { targets: [], issues: [{ code: "TARGETS_CSV_MALFORMED", severity: "error", file: fileName, row: (e as { lines?: number }).lines, message: `${fileName} is not well-formed CSV.`, expected: "indicator,year,target,tolerance[,polarity]" }] };
+    const err = e as { code?: string; lines?: number; column?: number; message?: string };
+    const why = typeof err.code === "string" ? `: ${csvProblem(err.code, err.message ?? "", err.lines, ",", typeof err.column === "number" ? err.column + 1 : undefined)}` : "";
+    return { targets: [], issues: [{ code: "TARGETS_CSV_MALFORMED", severity: "error", file: fileName, row: err.lines, message: `${fileName} is not well-formed CSV${why}.`, expected: "indicator,year,target,tolerance[,polarity]" }] };
   }
   const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
   const col = (n: string) => header.indexOf(n);

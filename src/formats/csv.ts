@@ -100,6 +100,29 @@ export function strayQuoteProblem(line: number, field: number): string {
 /** What a value with a stray quote needed. */
 export const STRAY_QUOTE_EXPECTED = 'the whole value in quotes, with each quote inside it doubled ("")';
 
+/** The header's field count and a row's, from csv-parse's field-count error ("expect 4, got 3"). */
+export function fieldCounts(message: string | undefined): { found: number; width: number } | undefined {
+  const m = /expect (\d+), got (\d+)/.exec(message ?? "");
+  return m ? { found: Number(m[2]), width: Number(m[1]) } : undefined;
+}
+
+/**
+ * csv-parse's error in words an analyst can act on ("row 4 has 7 fields where the header has 6"
+ * rather than "Invalid Record Length: expect 6, got 7 on line 4"); its own text where there is no
+ * better one. `field` (from 1) places a stray quote.
+ */
+export function csvProblem(code: string, message: string, row?: number, delimiter: "," | "\t" | ";" = ",", field?: number): string {
+  const at = row ? `row ${row}` : "a row";
+  const counts = code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? fieldCounts(message) : undefined;
+  if (counts) return `${at} has ${counts.found} fields where the header has ${counts.width}: ${fieldCountWhy(counts.found, counts.width, delimiter)}`;
+  if (code === "CSV_QUOTE_NOT_CLOSED") return `a value opened with a quote (") is never closed, so the file ends inside it`;
+  if (code === "CSV_INVALID_CLOSING_QUOTE" || code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE") {
+    return `on ${at} a quote (") inside a value is not doubled: a quoted value ends at a quote, and a quote within it must be written ""`;
+  }
+  if (code === "INVALID_OPENING_QUOTE" && row && field) return strayQuoteProblem(row, field);
+  return message.replace(/\.$/, "");
+}
+
 /**
  * The error for a row whose field count is not the header's. The file's last row, short and with
  * no line break after it, is a file cut off part-way (a copy or export that did not finish). The

@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { delimiterOf, fieldCountWhy, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, readCsvRows, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
+import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, readCsvRows, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
@@ -847,17 +847,6 @@ export async function commitRows(store: Store, staging: LoadStaging, map: readon
 }
 
 /**
- * csv-parse's error in words an analyst can act on ("row 4 has 7 fields where the header has 6"
- * rather than "Invalid Record Length: expect 6, got 7 on line 4"); its own text where there is no
- * better one.
- */
-/** The header's field count and a row's, from the parser's field-count error ("expect 4, got 3"). */
-function fieldCounts(message: string | undefined): { found: number; width: number } | undefined {
-  const m = /expect (\d+), got (\d+)/.exec(message ?? "");
-  return m ? { found: Number(m[2]), width: Number(m[1]) } : undefined;
-}
-
-/**
  * Whether `line` is the file's last, with no line break after it: a short row there is a file cut
  * off while being exported or copied, not a row with a missing separator. Read again only in that
  * case, by the shared reader (any encoding).
@@ -870,15 +859,4 @@ async function endsOnUnfinishedLine(path: string, line: number): Promise<boolean
     if (chunk) last = chunk.at(-1)!;
   }
   return last !== "\n" && last !== "\r" && line === breaks + 1;
-}
-
-export function csvProblem(code: string, message: string, row?: number, delimiter: "," | "\t" | ";" = ","): string {
-  const at = row ? `row ${row}` : "a row";
-  const counts = code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? fieldCounts(message) : undefined;
-  if (counts) return `${at} has ${counts.found} fields where the header has ${counts.width}: ${fieldCountWhy(counts.found, counts.width, delimiter)}`;
-  if (code === "CSV_QUOTE_NOT_CLOSED") return `a value opened with a quote (") is never closed, so the file ends inside it`;
-  if (code === "CSV_INVALID_CLOSING_QUOTE" || code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE") {
-    return `on ${at} a quote (") inside a value is not doubled: a quoted value ends at a quote, and a quote within it must be written ""`;
-  }
-  return message.replace(/\.$/, "");
 }

@@ -96,6 +96,23 @@ test("CSV quirks: BOM, CRLF, DD/MM/YYYY, extra columns, unsorted rows, blank tra
   assert.match(text.err, /warning: The series has 3 points, fewer than 13: its limits are trial limits/);
 });
 
+test("the file is read as every CSV is: a tab-separated save is charted; a stray comma, quote or open quote is refused at its row, never read as another number", async () => {
+  const tabs = await run(["--input", file("tabs.csv", "date\tvalue\n2024-01-01\t3\n2024-02-01\t4\n2024-03-01\t5\n"), "--json"]);
+  assert.equal(tabs.code, 0, tabs.err);
+  assert.deepEqual(JSON.parse(tabs.out).points.map((x: { value: number }) => x.value), [3, 4, 5]);
+  // "1,200" unquoted was read as 1 (its own splitter kept the first part): now a row with a field too many.
+  const comma = await run(["--input", file("comma.csv", "date,value\n2024-01-01,900\n2024-02-01,1,200\n2024-03-01,950\n")]);
+  assert.equal(comma.code, 2);
+  assert.match(comma.err, /FILE_CSV_FIELD_COUNT at comma\.csv, row 3: comma\.csv row 3 has 3 fields but the header has 2: a value probably holds a comma without quotes round it/);
+  const stray = await run(["--input", file("stray.csv", 'date,value\n2024-01-01,3\n2024-02-01,4"\n2024-03-01,5\n')]);
+  assert.equal(stray.code, 2);
+  assert.match(stray.err, /FILE_CSV_MALFORMED at stray\.csv, row 3, column value: stray\.csv row 3, field 2, has a quote \("\) inside a value/);
+  // A quote left open to the end: it was read as if closed.
+  const open = await run(["--input", file("open.csv", 'date,value\n2024-01-01,3\n2024-02-01,"4\n')]);
+  assert.equal(open.code, 2);
+  assert.match(open.err, /row 3, field 2, opens a quote \("\) that is never closed/);
+});
+
 test("bad rows exit 2 naming file, row, column, value and what was expected", async () => {
   const p = file("bad.csv", "date,value\n2024-01-01,3\n2024-02-30,4\n2024-03-01,abc\n2024-01-01,5\n2024-05-01,\n");
   const r = await run(["--input", p]);

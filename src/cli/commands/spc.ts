@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { addMonths, dayNumber, dayOf, isoDate, ymd } from "../../calendar/dates.ts";
+import { csvRowsFromChunks } from "../../formats/csv.ts";
 import { decodeBuffer } from "../../formats/text.ts";
 import { describeSpc, type Improvement, isIsoDate, type SpcInputPoint, type SpcOptions, type SpcResult, VARIATION_ICONS, xmr } from "../../analysis/spc.ts";
 import { type DataIssue, LanternError } from "../../core/errors.ts";
@@ -85,52 +86,32 @@ function excelSerialDate(s: string): string {
   return isoDate(dayNumber("1899-12-30") + Math.floor(Number(s)));
 }
 
-/** Split one CSV line; double-quoted fields may hold commas and "" escapes. */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((c) => c.trim());
-}
-
 /**
  * Read a `date,value` CSV into points sorted by date. Every bad row is collected and thrown as one
  * LANTERN_DATA_REJECTED error naming file, row, column, value and what was expected.
  */
-export function readSeriesCsv(text: string, file: string): SpcInputPoint[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
+export async function readSeriesCsv(text: string, file: string): Promise<SpcInputPoint[]> {
+  // The CSV reader every other file goes through: quotes, a tab- or semicolon-separated save, a
+  // quote left open or a row with a stray separator refused at its row.
+  async function* whole(): AsyncGenerator<string> {
+    yield text;
+  }
+  const rows: { line: number; cells: string[] }[] = [];
+  for await (const r of csvRowsFromChunks(whole(), file, { shortRows: "blank" })) rows.push({ line: r.line, cells: r.cells.map((c) => c.trim()) });
   const issues: DataIssue[] = [];
   const reject = (msg: string, hint = "Fix the rows listed (the header is row 1) and run the command again."): never => {
     throw new LanternError("LANTERN_DATA_REJECTED", msg, { issues, hint });
   };
-  const header = splitCsvLine(lines[0] ?? "").map((h) => h.toLowerCase());
+  const header = (rows[0]?.cells ?? []).map((h) => h.toLowerCase());
   const di = header.indexOf("date");
   const vi = header.indexOf("value");
   if (di === -1 || vi === -1) {
-    issues.push({ code: "SPC_HEADER", severity: "error", file, row: 1, value: lines[0] ?? "", expected: "a header row with the columns date,value", message: "The header does not name the date and value columns." });
+    issues.push({ code: "SPC_HEADER", severity: "error", file, row: 1, value: rows[0]?.cells.join(",") ?? "", expected: "a header row with the columns date,value", message: "The header does not name the date and value columns." });
     reject(`${file} is not a date,value CSV.`);
   }
   const points: (SpcInputPoint & { row: number })[] = [];
   const seen = new Map<string, number>();
-  lines.slice(1).forEach((line, k) => {
-    const row = k + 2;
-    if (line.trim() === "") return;
-    const cells = splitCsvLine(line);
+  rows.slice(1).forEach(({ line: row, cells }) => {
     const rawDate = cells[di] ?? "";
     const rawValue = cells[vi] ?? "";
     const date = parseDate(rawDate);
@@ -355,7 +336,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   });
   if (!values.input) throw new LanternError("LANTERN_USAGE", "Say which file to chart with --input FILE.csv.", { hint: "Run `lantern spc --help` for the file format and examples." });
   const options = optionsFrom(values);
-  const points = readSeriesCsv(readInput(values.input), basename(values.input));
+  const points = await readSeriesCsv(readInput(values.input), basename(values.input));
   let result: SpcResult;
   try {
     result = xmr(points, options);
