@@ -16,6 +16,7 @@ import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
 import { isMeasuresFile } from "../ingest/measures-import.ts";
+import { ssdCopyOf } from "../ingest/discover.ts";
 import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
 import type { CellValue } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
@@ -111,9 +112,10 @@ export function expandPaths(paths: readonly string[]): string[] {
 /** Is every path an SSD export by name (so the SSD importer handles it)? */
 export function isSsdExport(paths: readonly string[]): boolean {
   const files = expandPaths(paths);
-  const ssdName = /^ssd_[a-z0-9_]+\.csv$/i;
+  // A copy's name ("ssd_contacts (1).csv") is an SSD file too: the SSD import refuses it by name.
+  const ssdName = (n: string) => /^ssd_[a-z0-9_]+\.csv$/i.test(n) || ssdCopyOf(n) !== undefined;
   const refName = /^(population|authorities)\.csv$/i;
-  return files.length > 0 && files.some((f) => ssdName.test(basename(f))) && files.every((f) => ssdName.test(basename(f)) || refName.test(basename(f)));
+  return files.length > 0 && files.some((f) => ssdName(basename(f))) && files.every((f) => ssdName(basename(f)) || refName.test(basename(f)));
 }
 
 interface TableState {

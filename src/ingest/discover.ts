@@ -30,6 +30,29 @@ export interface AuthorityFiles {
 
 const SSD_FILE = /^(ssd_[a-z0-9_]+)\.csv$/i;
 
+/**
+ * A name a copy of an SSD file gets: "ssd_contacts (1).csv" (a browser's second download),
+ * "ssd_contacts - Copy.csv" (Windows), "ssd_contacts copy.csv" (macOS). Gives the name it copies.
+ */
+export function ssdCopyOf(name: string): string | undefined {
+  const m = /^(ssd_[a-z0-9_]+)(?:\s*\(\d+\)|\s*-\s*copy(?:\s*\(\d+\))?|\s+copy(?:\s+\d+)?)\.csv$/i.exec(name);
+  return m ? `${m[1]}.csv` : undefined;
+}
+
+/**
+ * Refuse copies' names among an export's files: Lantern reads SSD files by their exact names, so
+ * a copy would be left out without a word (its table missing, or carried forward from the last
+ * load), or read as a second file for the table.
+ */
+function refuseCopies(names: readonly string[]): void {
+  const copies = names.filter((n) => ssdCopyOf(n));
+  if (!copies.length) return;
+  const said = copies.map((n) => `${n} (a copy of ${ssdCopyOf(n)}?)`).join(", ");
+  throw new LanternError("LANTERN_USAGE", `${copies.length === 1 ? "A file is" : "Files are"} named like ${copies.length === 1 ? "a copy" : "copies"}, not ssd_<table>.csv: ${said}. Lantern reads SSD files by their exact names, so ${copies.length === 1 ? "it" : "they"} would not be loaded.`, {
+    hint: "Rename the file to load to ssd_<table>.csv (removing the older one), or remove the copy, then load again.",
+  });
+}
+
 function ssdFile(path: string): SsdFile {
   const name = basename(path);
   const m = SSD_FILE.exec(name);
@@ -39,6 +62,7 @@ function ssdFile(path: string): SsdFile {
 
 function filesIn(dir: string): { ssd: SsdFile[]; population?: string; authorities?: string } {
   const names = readdirSync(dir).sort();
+  refuseCopies(names);
   const ssd = names.filter((n) => SSD_FILE.test(n)).map((n) => ssdFile(join(dir, n)));
   const pop = names.find((n) => n.toLowerCase() === "population.csv");
   const auth = names.find((n) => n.toLowerCase() === "authorities.csv");
@@ -83,6 +107,8 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
         population = p;
       } else if (SSD_FILE.test(basename(p))) {
         files.push(ssdFile(p));
+      } else if (ssdCopyOf(basename(p))) {
+        refuseCopies([basename(p)]);
       } else {
         throw new LanternError("LANTERN_USAGE", `${basename(p)} is not an SSD table file.`, {
           hint: "SSD exports are one file per table named ssd_<table>.csv, for example ssd_person.csv.",

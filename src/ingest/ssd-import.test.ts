@@ -446,3 +446,42 @@ test("population.csv is read as any CSV: an Excel Unicode save with formatted co
     await cleanup();
   }
 });
+
+test("a copy's name among an export's files (ssd_contacts (1).csv) is refused by name, not left out without a word", async () => {
+  const { ssdCopyOf } = await import("./discover.ts");
+  const { isSsdExport } = await import("../formats/load.ts");
+  for (const [name, copies] of [
+    ["ssd_contacts (1).csv", "ssd_contacts.csv"],
+    ["ssd_contacts(2).CSV", "ssd_contacts.csv"],
+    ["ssd_cin_plans - Copy.csv", "ssd_cin_plans.csv"],
+    ["ssd_cin_plans - Copy (3).csv", "ssd_cin_plans.csv"],
+    ["ssd_person copy.csv", "ssd_person.csv"],
+    ["ssd_contacts.csv", undefined],
+    ["ssd_contacts_old.csv", undefined],
+  ] as const) {
+    assert.equal(ssdCopyOf(name), copies, name);
+  }
+  const { store, cleanup } = await tempStore();
+  try {
+    const files: Record<string, string> = smallExport();
+    // Downloaded twice: the second copy of contacts, and cin episodes only under its copy's name.
+    files["ssd_contacts (1).csv"] = files["ssd_contacts.csv"]!;
+    files["ssd_cin_episodes (1).csv"] = files["ssd_cin_episodes.csv"]!;
+    delete files["ssd_cin_episodes.csv"];
+    const dir = writeExport(files);
+    assert.equal(isSsdExport([dir]), true, "still an SSD export, so the SSD import says what is wrong");
+    const e = (await importSsd(store, { paths: [dir], authority: "202" }).then(
+      () => assert.fail("loaded"),
+      (x: unknown) => x,
+    )) as LanternError;
+    assert.ok(isLanternError(e));
+    assert.equal(e.code, "LANTERN_USAGE");
+    assert.equal(
+      e.message,
+      "Files are named like copies, not ssd_<table>.csv: ssd_cin_episodes (1).csv (a copy of ssd_cin_episodes.csv?), ssd_contacts (1).csv (a copy of ssd_contacts.csv?). Lantern reads SSD files by their exact names, so they would not be loaded.",
+    );
+    assert.deepEqual(await listSnapshots(store), []);
+  } finally {
+    await cleanup();
+  }
+});
