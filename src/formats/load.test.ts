@@ -338,3 +338,28 @@ test("figures a 903 cannot settle have no value, with the reason, not 0%: return
     await cleanup();
   }
 });
+
+test("a folder holding no files says which folder inside it does (an export unzipped into a folder of its own)", async () => {
+  const { mkdirSync } = await import("node:fs");
+  const t = tempDir();
+  const empty = join(t.dir, "empty");
+  mkdirSync(empty);
+  const refusal = (p: string) =>
+    loadFormats(undefined, { paths: [p] }).then(
+      () => assert.fail("read"),
+      (e: unknown) => {
+        assert.ok(isLanternError(e) && e.code === "LANTERN_NO_FILES", String(e));
+        return e;
+      },
+    );
+  const none = await refusal(empty);
+  assert.equal(none.message, `No files were found in ${empty}.`);
+  const nest = join(t.dir, "export");
+  mkdirSync(join(nest, "export"), { recursive: true });
+  mkdirSync(join(nest, "nothing here"));
+  writeFileSync(join(nest, "export", "header.csv"), "CHILD,SEX\n1,1\n");
+  const below = await refusal(nest);
+  assert.equal(below.message, `No files were found in ${nest}; a folder inside holds some: ${join(nest, "export")}.`);
+  assert.match(below.hint ?? "", /Name the folder that holds the files \(Lantern does not look in folders inside the one named\), for example .*export/);
+  t.cleanup();
+});

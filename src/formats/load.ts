@@ -109,6 +109,20 @@ export function expandPaths(paths: readonly string[]): string[] {
   return out;
 }
 
+/** The folders directly inside the folders among `paths` that hold files (at most five). */
+function foldersHoldingFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (!statSync(p).isDirectory()) continue;
+    for (const n of readdirSync(p).sort()) {
+      const full = join(p, n);
+      if (n.startsWith(".") || !statSync(full).isDirectory()) continue;
+      if (expandPaths([full]).length) out.push(full);
+    }
+  }
+  return out.slice(0, 5);
+}
+
 /** Is every path an SSD export by name (so the SSD importer handles it)? */
 export function isSsdExport(paths: readonly string[]): boolean {
   const files = expandPaths(paths);
@@ -478,7 +492,13 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   }
   if (store && opts.authority !== undefined) await checkAuthorityCase(store, opts.authority);
   const paths = expandPaths(opts.paths);
-  if (!paths.length) throw new LanternError("LANTERN_NO_FILES", `No files were found in ${opts.paths.join(", ")}.`, { hint: "Name the files or folders of the return." });
+  if (!paths.length) {
+    // An export unzipped into a folder of its own (export/export/ssd_person.csv): say where the files are.
+    const below = foldersHoldingFiles(opts.paths);
+    throw new LanternError("LANTERN_NO_FILES", `No files were found in ${opts.paths.join(", ")}${below.length ? `; ${below.length === 1 ? "a folder inside holds some" : "folders inside hold some"}: ${below.join(", ")}` : ""}.`, {
+      hint: below.length ? `Name the folder that holds the files (Lantern does not look in folders inside the one named), for example ${below[0]}.` : "Name the files or folders of the export or return.",
+    });
+  }
   const detected: DetectedFile[] = [];
   for (const p of paths) detected.push(await detectFile(p));
   const log = new Issues(opts.maxIssues ?? 500);
