@@ -123,13 +123,22 @@ function foldersHoldingFiles(paths: readonly string[]): string[] {
   return out.slice(0, 5);
 }
 
-/** Is every path an SSD export by name (so the SSD importer handles it)? */
-export function isSsdExport(paths: readonly string[]): boolean {
+/**
+ * Is this an SSD export (so the SSD importer handles it)? Files named ssd_<table>.csv, with
+ * population.csv and authorities.csv, and anything else only if it is no file Lantern reads (a
+ * log or a README the export tool left, which the SSD import names in a warning). A return or a
+ * figures file among SSD files makes it a mix, which the formats loader refuses file by file.
+ */
+export async function isSsdExport(paths: readonly string[]): Promise<boolean> {
   const files = expandPaths(paths);
   // A copy's name ("ssd_contacts (1).csv") is an SSD file too: the SSD import refuses it by name.
   const ssdName = (n: string) => /^ssd_[a-z0-9_]+\.csv$/i.test(n) || ssdCopyOf(n) !== undefined;
   const refName = /^(population|authorities)\.csv$/i;
-  return files.length > 0 && files.some((f) => ssdName(basename(f))) && files.every((f) => ssdName(basename(f)) || refName.test(basename(f)));
+  if (!files.some((f) => ssdName(basename(f)))) return false;
+  for (const f of files.filter((x) => !ssdName(basename(x)) && !refName.test(basename(x)))) {
+    if (isMeasuresFile(f) || (await detectFile(f)).detected.kind !== "unknown") return false;
+  }
+  return true;
 }
 
 interface TableState {

@@ -26,6 +26,8 @@ export interface AuthorityFiles {
   readonly name?: string;
   readonly files: SsdFile[];
   readonly population?: string;
+  /** Other files in its folders, not read (a log or a README the export tool left): warned of. */
+  readonly unread?: readonly string[];
 }
 
 const SSD_FILE = /^(ssd_[a-z0-9_]+)\.csv$/i;
@@ -60,16 +62,18 @@ function ssdFile(path: string): SsdFile {
   return { path, name, table: table && ssdTable(table) ? table : undefined, bytes: statSync(path).size };
 }
 
-function filesIn(dir: string): { ssd: SsdFile[]; population?: string; authorities?: string } {
+function filesIn(dir: string): { ssd: SsdFile[]; population?: string; authorities?: string; unread: string[] } {
   const names = readdirSync(dir).sort();
   refuseCopies(names);
   const ssd = names.filter((n) => SSD_FILE.test(n)).map((n) => ssdFile(join(dir, n)));
   const pop = names.find((n) => n.toLowerCase() === "population.csv");
   const auth = names.find((n) => n.toLowerCase() === "authorities.csv");
+  const unread = names.filter((n) => !SSD_FILE.test(n) && n !== pop && n !== auth && !n.startsWith(".") && !n.startsWith("~$") && statSync(join(dir, n)).isFile());
   return {
     ssd,
     ...(pop ? { population: join(dir, pop) } : {}),
     ...(auth ? { authorities: join(dir, auth) } : {}),
+    unread,
   };
 }
 
@@ -97,11 +101,13 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
   }
   if (authority !== undefined) {
     const files: SsdFile[] = [];
+    const unread: string[] = [];
     let population: string | undefined;
     for (const p of paths.map((x) => resolve(x))) {
       if (statSync(p).isDirectory()) {
         const found = filesIn(p);
         files.push(...found.ssd);
+        unread.push(...found.unread);
         population ??= found.population;
       } else if (basename(p).toLowerCase() === "population.csv") {
         population = p;
@@ -127,7 +133,7 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
         hint: "Point at the folder of an SSD export, or run `lantern generate --out DIR` to make one.",
       });
     }
-    return [{ authority, files, ...(population ? { population } : {}) }];
+    return [{ authority, files, ...(population ? { population } : {}), ...(unread.length ? { unread } : {}) }];
   }
   const loads: AuthorityFiles[] = [];
   for (const p of paths.map((x) => resolve(x))) {
@@ -140,7 +146,8 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
     for (const a of readAuthoritiesFile(found.authorities)) {
       const dir = join(p, a.code);
       if (!existsSync(dir)) throw new LanternError("LANTERN_FILE_NOT_FOUND", `authorities.csv lists ${a.code} but ${dir} does not exist.`);
-      loads.push({ authority: a.code, name: a.name, files: filesIn(dir).ssd, ...(found.population ? { population: found.population } : {}) });
+      const inside = filesIn(dir);
+      loads.push({ authority: a.code, name: a.name, files: inside.ssd, ...(found.population ? { population: found.population } : {}), ...(inside.unread.length ? { unread: inside.unread } : {}) });
     }
   }
   return loads;

@@ -469,7 +469,7 @@ test("a copy's name among an export's files (ssd_contacts (1).csv) is refused by
     files["ssd_cin_episodes (1).csv"] = files["ssd_cin_episodes.csv"]!;
     delete files["ssd_cin_episodes.csv"];
     const dir = writeExport(files);
-    assert.equal(isSsdExport([dir]), true, "still an SSD export, so the SSD import says what is wrong");
+    assert.equal(await isSsdExport([dir]), true, "still an SSD export, so the SSD import says what is wrong");
     const e = (await importSsd(store, { paths: [dir], authority: "202" }).then(
       () => assert.fail("loaded"),
       (x: unknown) => x,
@@ -481,6 +481,32 @@ test("a copy's name among an export's files (ssd_contacts (1).csv) is refused by
       "Files are named like copies, not ssd_<table>.csv: ssd_cin_episodes (1).csv (a copy of ssd_cin_episodes.csv?), ssd_contacts (1).csv (a copy of ssd_contacts.csv?). Lantern reads SSD files by their exact names, so they would not be loaded.",
     );
     assert.deepEqual(await listSnapshots(store), []);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("an export folder with a file Lantern does not read (a log, a README) loads with a warning naming it; with a return or a figures file it is a mix", async () => {
+  const { isSsdExport } = await import("../formats/load.ts");
+  const { readFileSync } = await import("node:fs");
+  const { store, cleanup } = await tempStore();
+  try {
+    const files: Record<string, string> = { ...smallExport(), "README.txt": "Exported by the case management system, 30 June 2025\n", "export_log.csv": "run,rows\n1,200\n" };
+    const dir = writeExport(files);
+    assert.equal(await isSsdExport([dir]), true);
+    const res = await importSsd(store, { paths: [dir], authority: "202" });
+    assert.equal(res.authorities[0]!.status, "loaded");
+    assert.deepEqual(
+      res.warnings.filter((w) => w.code === "SSD_FILE_NOT_READ").map((w) => [w.file, w.message]),
+      [
+        ["README.txt", "README.txt is not an SSD table file (ssd_<table>.csv) nor a file Lantern reads; it was not read."],
+        ["export_log.csv", "export_log.csv is not an SSD table file (ssd_<table>.csv) nor a file Lantern reads; it was not read."],
+      ],
+    );
+    // A return, or a figures file, among SSD files is a mix, for the formats loader to refuse.
+    const sample = (p: string) => readFileSync(new URL(`../../../shared/samples/${p}`, import.meta.url), "utf8");
+    assert.equal(await isSsdExport([writeExport({ ...smallExport(), "header.csv": sample("ssda903_validator_fake/header.csv") })]), false);
+    assert.equal(await isSsdExport([writeExport({ ...smallExport(), "measures.csv": "indicator,authority,period,value\nsw_caseload,202,2025-03,17.5\n" })]), false);
   } finally {
     await cleanup();
   }

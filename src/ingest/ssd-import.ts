@@ -180,6 +180,9 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   const plans: Plan[] = [];
   for (const load of loads) {
     const checks: FileCheck[] = [];
+    for (const name of load.unread ?? []) {
+      log.add({ code: "SSD_FILE_NOT_READ", severity: "warning", file: name, message: `${name} is not an SSD table file (ssd_<table>.csv) nor a file Lantern reads; it was not read.` });
+    }
     for (const f of load.files) {
       if (!f.table) {
         log.add({ code: "SSD_FILE_UNKNOWN_TABLE", severity: "warning", file: f.name, message: `${f.name} names no SSD table Lantern stores; it was not loaded.` });

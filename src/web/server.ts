@@ -638,7 +638,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
         return uploadRefused(request, reply, `The box "${REPLACE_LABEL}" is for figures files (measures.csv) only, and none of these files is one.`, "An SSD export or a return already replaces the tables it carries: untick the box and upload again.", []);
       }
       const authority = (fields["authority"] ?? "").trim() || undefined;
-      if (!isSsdExport([dir])) return await loadReturns(request, reply, dir, files, authority, fields["dfe_errors_as_queries"] === "yes");
+      if (!(await isSsdExport([dir]))) return await loadReturns(request, reply, dir, files, authority, fields["dfe_errors_as_queries"] === "yes");
       try {
         const result = await ctx.gate.write(async () => {
           checkComputeSettings(ctx.dataDir);

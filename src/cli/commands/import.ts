@@ -104,7 +104,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     // must not be committed and then reported as an error.
     if (!values["no-compute"] && !values["dry-run"]) checkComputeSettings(config.dataDir);
     const generated = values.authority === undefined && positionals.every((p) => existsSync(join(p, "authorities.csv")));
-    if (!measures && !generated && !isSsdExport(positionals)) {
+    if (!measures && !generated && !(await isSsdExport(positionals))) {
       const r = await loadFormats(store, {
         paths: positionals,
         ...(values.authority !== undefined ? { authority: values.authority } : {}),
