@@ -92,6 +92,26 @@ test("structural: duplicate ids are refused", async () => {
   assert.equal(i.row, 4);
 });
 
+test("structural: a CHILD or Child Unique ID saved through Excel in scientific notation is named as such, not as a duplicate", async () => {
+  // Two children whose 12-digit ids Excel showed as the same 1.23457E+11.
+  const mangled = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1.23457E+11,1,01/06/2010,WBRI,A123456789012,,\n1.23457E+11,2,05/03/2012,WIRI,UN1,,\n";
+  const r = await loadFormats(undefined, { paths: [files({}, { "a.csv": mangled })] });
+  assert.deepEqual(
+    r.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.row, i.column, i.value]),
+    [
+      ["FORMAT_ID_EXCEL_NUMBER", 2, "CHILD", "1.23457E+11"],
+      ["FORMAT_ID_EXCEL_NUMBER", 3, "CHILD", "1.23457E+11"],
+    ],
+  );
+  assert.match(r.issues[0]!.message, /^CHILD 1\.23457E\+11 is an id Excel has turned into a number in scientific notation: its digits after the first few are lost/);
+  const annex = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n1.23457e+11,Female,a) WBRI,2015-01-25,6,2020-09-16,q) 6: Police\n9212044,Female,a) WBRI,2015-01-25,6,2020-09-16,q) 6: Police\n";
+  const a = await loadFormats(undefined, { paths: [files({}, { "annex_a_list_1.csv": annex })] });
+  assert.deepEqual(
+    a.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.row, i.column]),
+    [["FORMAT_ID_EXCEL_NUMBER", 2, "Child Unique ID"]],
+  );
+});
+
 test("structural: an episode of a child who is not in the Header is a missing reference", async () => {
   const r = await loadFormats(undefined, { paths: [files({ "b.txt": `${EPISODES}C9,01/01/2024,S,C2,N1,U4,PR1,,,,,,\n` })] });
   const i = r.issues.find((x) => x.code === "FORMAT_REFERENCE_MISSING")!;

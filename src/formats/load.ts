@@ -18,7 +18,7 @@ import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts"
 import { isMeasuresFile } from "../ingest/measures-import.ts";
 import { ssdCopyOf } from "../ingest/discover.ts";
 import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
-import type { CellValue } from "../ingest/values.ts";
+import { type CellValue, excelMangledId } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
@@ -366,6 +366,12 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       };
       if (list !== 11 && !String(row.get("child") ?? "").trim()) {
         log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file, row: r.line, column: "Child Unique ID", value: "", message: "Child Unique ID is blank.", expected: "the child's id on every row" });
+        continue;
+      }
+      // A list saved through Excel as CSV: a long id in scientific notation is not the child's.
+      const mangled = list !== 11 && csv ? excelMangledId(columnName("child"), String(row.get("child"))) : undefined;
+      if (mangled) {
+        log.add({ code: "FORMAT_ID_EXCEL_NUMBER", severity: "error", file, row: r.line, column: columnName("child"), value: String(row.get("child")).trim(), ...mangled });
         continue;
       }
       mapper.row(list, row, file, r.line, date);

@@ -29,7 +29,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { isProblem, parseDate } from "../ingest/values.ts";
+import { excelMangledId, isProblem, parseDate } from "../ingest/values.ts";
 import { readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected } from "./detect.ts";
 import type { Issues } from "./issues.ts";
@@ -147,6 +147,13 @@ function csvSource(f: DetectedFile, index: number, table: Ssda903Table, log: Iss
         if (!child) {
           log.at([0, index, o]);
           log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file: f.name, row: r.line, column: "CHILD", value: "", message: "CHILD is blank.", expected: "the child's id on every row" });
+          continue;
+        }
+        const mangled = excelMangledId("CHILD", child);
+        if (mangled) {
+          // Saved through Excel: not this child's id, and maybe another's (so not a "second Header row").
+          log.at([0, index, o]);
+          log.add({ code: "FORMAT_ID_EXCEL_NUMBER", severity: "error", file: f.name, row: r.line, column: "CHILD", value: child, ...mangled });
           continue;
         }
         return { c: child, i: index, o, l: r.line, x: false, r: [{ t: table, rec }] };

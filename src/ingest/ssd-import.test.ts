@@ -511,3 +511,27 @@ test("an export folder with a file Lantern does not read (a log, a README) loads
     await cleanup();
   }
 });
+
+test("an id column saved through Excel in scientific notation (1.23457E+11) is named as such, not as a missing reference", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files: Record<string, string> = smallExport();
+    files["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,1.23457E+11,2024-04-02\n";
+    const e = (await importSsd(store, { paths: [writeExport(files)], authority: "202" }).then(
+      () => assert.fail("loaded"),
+      (x: unknown) => x,
+    )) as LanternError;
+    assert.deepEqual(
+      e.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.row, i.column, i.value]),
+      [["SSD_ID_EXCEL_NUMBER", 2, "cont_person_id", "1.23457E+11"]],
+    );
+    assert.match(e.issues[0]!.message, /cont_person_id 1\.23457E\+11 is an id Excel has turned into a number in scientific notation/);
+    // A value that only looks numeric elsewhere (not an id) is left to its column's own rules.
+    const { excelMangledId } = await import("./values.ts");
+    assert.equal(excelMangledId("x", "123456789012"), undefined);
+    assert.equal(excelMangledId("x", "1E5"), undefined);
+    assert.ok(excelMangledId("x", " 9.87654E+15 "));
+  } finally {
+    await cleanup();
+  }
+});

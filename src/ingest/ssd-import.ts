@@ -30,7 +30,7 @@ import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snap
 import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdColumn, type SsdTable } from "../store/ssd-schema.ts";
 import { type AuthorityFiles, discoverLoads, type SsdFile } from "./discover.ts";
-import { type CellProblem, isProblem, parseCell } from "./values.ts";
+import { type CellProblem, excelMangledId, isProblem, parseCell } from "./values.ts";
 import { commandLineUser } from "../core/actor.ts";
 
 /** What to import and how. */
@@ -605,6 +605,14 @@ async function readFile(
         if (v === null && c.required) {
           bad = true;
           issue({ code: "SSD_VALUE_REQUIRED", row: line, column: c.name, value: "", message: `${c.name} is blank but is required.`, expected: `a value for ${c.name}` });
+        }
+        // An id column opened and saved in Excel: said as such, once (not as a missing reference).
+        const mangled = typeof v === "string" && (c.name === table.key || c.references) ? excelMangledId(c.name, v) : undefined;
+        if (mangled) {
+          bad = true;
+          issue({ code: "SSD_ID_EXCEL_NUMBER", row: line, column: c.name, value: raw, ...mangled });
+          values[i + 1] = null;
+          continue;
         }
         if (typeof v === "string" && v.includes("\u0000")) {
           // Not text (PostgreSQL cannot even store it): a damaged file, or one whose encoding changes part way.

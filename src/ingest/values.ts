@@ -97,3 +97,19 @@ export function parseCell(kind: ColumnKind, raw: string, codes?: readonly string
 export function isProblem(v: CellValue | CellProblem): v is CellProblem {
   return v !== null && typeof v === "object";
 }
+
+/** How Excel shows a long number it has read from a CSV: "1.23457E+11" (six significant digits). */
+const EXCEL_SCIENTIFIC = /^[0-9](?:\.[0-9]+)?E\+[0-9]+$/i;
+
+/**
+ * Whether an id is one Excel has rewritten in scientific notation (an export opened and saved in
+ * Excel: its digits after the first few are lost, so it matches no record, or another child's),
+ * and the words and expectation for the issue that refuses it.
+ */
+export function excelMangledId(column: string, value: string): { message: string; expected: string } | undefined {
+  if (!EXCEL_SCIENTIFIC.test(value.trim())) return undefined;
+  return {
+    message: `${column} ${value.trim()} is an id Excel has turned into a number in scientific notation: its digits after the first few are lost, so it no longer matches its record.`,
+    expected: "the id as exported: open the export without Excel, or format the column as Text before saving",
+  };
+}
