@@ -505,6 +505,10 @@ async function readFile(
   // open to the end of the file opened on the line after those (as the shared reader finds it).
   let lastEnd = 0;
   let lastEmpty = 0;
+  // The header's names, to name a CSV error's column: taken as parsed (as the shared reader takes
+  // them), since a parser that fails part way through its first chunk of text stops before handing
+  // on the records it had read, the header among them.
+  let parsedHeader: readonly string[] | undefined;
   const delimiter = delimiterOf(text.firstLine());
   const parser = parse({
     delimiter,
@@ -513,6 +517,9 @@ async function readFile(
     skip_empty_lines: true,
     relax_quotes: false,
     on_record: (record, context) => {
+      // With `info`, the record is handed over as { record, info }.
+      const cells = (record as unknown as { record: string[] }).record;
+      if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells.map((h) => h.trim().toLowerCase());
       lastEnd = context.lines;
       lastEmpty = context.empty_lines;
       return record;
@@ -523,9 +530,6 @@ async function readFile(
   source.pipe(parser);
 
   let header: string[] | undefined;
-  // The header's names for a CSV error's column: a parser that fails part way through its first
-  // chunk of text stops before handing on the header it had read, so read it from the first line.
-  const columnNames = (): readonly (string | undefined)[] => header ?? text.firstLine().split(delimiter).map((h) => h.replace(/^\s*"|"\s*$/g, "").trim().toLowerCase());
   let malformed = false;
   let slots: number[] = [];
   const keyIndex = table.columns.findIndex((c) => c.name === table.key);
@@ -670,7 +674,7 @@ async function readFile(
       issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
     } else if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
       const row = lastEnd + (err.empty_lines - lastEmpty) + 1;
-      const column = columnNames()[err.column];
+      const column = parsedHeader?.[err.column];
       issue({
         code: "SSD_CSV_MALFORMED",
         row,
@@ -679,7 +683,7 @@ async function readFile(
         expected: OPEN_QUOTE_EXPECTED,
       });
     } else if (err.code === "INVALID_OPENING_QUOTE" && typeof err.lines === "number" && typeof err.column === "number") {
-      const column = columnNames()[err.column];
+      const column = parsedHeader?.[err.column];
       issue({
         code: "SSD_CSV_MALFORMED",
         row: err.lines,
