@@ -84,7 +84,7 @@ test("a load without figures (its compute stopped or failed) is computed before 
     const before = await storedRows(store);
     const told: string[] = [];
     const made = await computeUncomputed(store, targets, {
-      before: (t) => {
+      each: (t) => {
         told.push(t.la_code);
         return undefined;
       },

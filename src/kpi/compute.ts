@@ -251,22 +251,22 @@ export async function storedValues(
 /**
  * Compute each target's snapshot that has no stored values yet, before its figures are read: a
  * load whose compute did not finish (the process stopped, or the compute failed after the load
- * committed) would otherwise show "not computed" everywhere. `before` is told of each one first
- * (to print a line or start a progress bar) and may return the progress callback for it. Returns
- * the snapshots computed.
+ * committed) would otherwise show "not computed" everywhere. `each` is told of each one first (to
+ * print a line or start a progress bar) and may return its progress callback and what to do when
+ * it is done. Returns the snapshots computed.
  */
 export async function computeUncomputed(
   store: Store,
   targets: readonly Target[],
-  opts: { readonly dataDir?: string | undefined; readonly before?: (t: Target) => ComputeOptions["onProgress"] | undefined; readonly after?: (t: Target) => void } = {},
+  opts: { readonly dataDir?: string | undefined; readonly each?: (t: Target) => { readonly onProgress?: ComputeOptions["onProgress"]; readonly done?: () => void } | undefined } = {},
 ): Promise<number[]> {
-  const done = await computedSnapshots(store);
+  const computed = await computedSnapshots(store);
   const made: number[] = [];
   for (const t of targets) {
-    if (done.has(t.snapshot_id)) continue;
-    const onProgress = opts.before?.(t);
-    await computeAndStore(store, { snapshot: t.snapshot_id, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(onProgress ? { onProgress } : {}) });
-    opts.after?.(t);
+    if (computed.has(t.snapshot_id)) continue;
+    const watch = opts.each?.(t);
+    await computeAndStore(store, { snapshot: t.snapshot_id, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(watch?.onProgress ? { onProgress: watch.onProgress } : {}) });
+    watch?.done?.();
     made.push(t.snapshot_id);
   }
   return made;

@@ -118,15 +118,12 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       snaps = await listSnapshots(store);
     }
     const targets = await resolveTargets(store);
-    let bar: ReturnType<typeof progressBar> | undefined;
     await computeUncomputed(store, targets, {
       dataDir: config.dataDir,
-      before: () => {
-        const b = progressBar(o, "Computing");
-        bar = b;
-        return (d, n, l) => b.update(d, n, l);
+      each: () => {
+        const bar = progressBar(o, "Computing");
+        return { onProgress: (d, n, l) => bar.update(d, n, l), done: () => bar.done() };
       },
-      after: () => bar?.done(),
     });
     // The demo authority is fictitious: compare it with Shropshire's region and neighbours (a real
     // authority of about the same number of children), as `lantern benchmarks --like` would.

@@ -111,7 +111,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     }
     await computeUncomputed(store, targets, {
       dataDir: config.dataDir,
-      before: (t) => {
+      each: (t) => {
         o.err(`Snapshot ${t.snapshot_id} has not been computed yet; computing it now …\n`);
         return undefined;
       },

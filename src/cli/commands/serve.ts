@@ -104,7 +104,7 @@ export async function computeMissing(store: Store, dataDir: string, o: Output): 
   return store.exclusive(["compute-missing"], async () =>
     computeUncomputed(store, await resolveTargets(store), {
       dataDir,
-      before: (t) => {
+      each: (t) => {
         o.err(`${t.la_code}'s latest load (snapshot ${t.snapshot_id}) has no figures yet: computing them before serving …\n`);
         return undefined;
       },
