@@ -246,6 +246,29 @@ describe("rules in context", () => {
     );
   });
 
+  test("rare jumps in a series of mostly one value: screening that would leave MR̄ 0 is not applied, so the usual value stays common cause", () => {
+    // 33 months of 0% with three months near 4% (children placed away in a small authority).
+    const ys = Array.from({ length: 33 }, (_, i) => (i === 10 ? 3.57 : i === 20 ? 4.17 : i === 31 ? 4.35 : 0));
+    const r = xmr(series(ys), { improvement: "down" });
+    const seg = r.segments[0]!;
+    // Unscreened: MR̄ = 2 × (3.57 + 4.17 + 4.35) / 32 = 0.755625; mean = 12.09 / 33 = 0.366364.
+    assert.ok(Math.abs(seg.mean - 12.09 / 33) < 1e-9);
+    assert.ok(Math.abs(seg.mrBar - 24.18 / 32) < 1e-9);
+    assert.equal(seg.movingRangesScreened, 0);
+    assert.ok(Math.abs(seg.upl - (12.09 / 33 + 2.66 * (24.18 / 32))) < 1e-9);
+    assert.ok(seg.upl > seg.lpl);
+    // The months at 0 are within the limits (long runs of them below the mean are still shifts,
+    // as the rules say); the three jumps are above the upper limit (2.38).
+    assert.deepEqual(
+      r.points.map((p) => p.rules.some((h) => h.rule === "astronomical")),
+      ys.map((y) => y > 0),
+    );
+    assert.ok(r.points.filter((_, i) => ys[i]! > 0).every((p) => p.type === "special_cause_concern"));
+    // Screening still removes a few outlying ranges where ordinary ones remain (the deviations series).
+    const dev = xmr(series([1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]));
+    assert.equal(dev.segments[0]!.movingRangesScreened, 2);
+  });
+
   test("a value exactly on the upper limit is common cause; just above is astronomical", () => {
     const base = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1];
     const r = xmr(series(base), { fixAfter: 14 });

@@ -211,10 +211,17 @@ function segmentLimits(values: readonly number[], opts: SpcResolvedOptions) {
   const all = mrs.length;
   let mrBar = mean(mrs);
   // With MR̄ = 0 every range would be "≥ 3.267 × 0": screening would leave nothing, so skip it.
+  // Screening is for a few outlying ranges. A series of mostly the same value with rare jumps
+  // (0% of children placed away in most months, a few months at 4%) has every non-zero range
+  // screened out, and MR̄ 0 would put both limits on the mean: every ordinary month would become
+  // a special cause. Where screening would leave MR̄ 0, the ranges are kept unscreened.
   if (opts.screenOutliers && mrBar > 0) {
     const cut = MR_SCREEN_FACTOR * mrBar;
-    mrs = mrs.filter((r) => r < cut);
-    mrBar = mean(mrs);
+    const kept = mrs.filter((r) => r < cut);
+    if (mean(kept) > 0) {
+      mrs = kept;
+      mrBar = mean(mrs);
+    }
   }
   return {
     baselineN,
