@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,6 +80,21 @@ test("import: rejected data exits 2 naming file, row and column; --json gives sc
   } finally {
     t.cleanup();
   }
+});
+
+test("output read by a pipe that closes early (| head) ends quietly with success, not an EPIPE stack trace", async () => {
+  const bin = fileURLToPath(new URL("../../bin/lantern.mjs", import.meta.url));
+  const child = spawn(process.execPath, [bin, "indicators", "--list"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  // Read the first chunk, then close the pipe as `head` does.
+  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  assert.doesNotMatch(stderr, /EPIPE|Error/);
+  assert.equal(code, 0);
 });
 
 test("a second process is told the store is in use (exit 3)", async () => {

@@ -15,8 +15,18 @@ export interface Output {
   readonly color: boolean;
 }
 
-/** The process's own stdout and stderr. */
+/**
+ * The process's own stdout and stderr. A reader that stops early (`lantern indicators --list |
+ * head`) closes the pipe: that is the reader's choice, not a failure, so the process ends quietly
+ * with success instead of a stack trace about EPIPE.
+ */
 export function processOutput(): Output {
+  if (!process.stdout.listenerCount("error")) {
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(0);
+      throw e;
+    });
+  }
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
