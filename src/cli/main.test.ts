@@ -124,12 +124,27 @@ test("import computes; indicators prints values and --json the contract shape; r
     assert.equal(await main(["indicators", "--indicator", "referrals", "--indicator", "rereferral_pct", "--period", "2024-04", "--period", "2024-25", "--data", t.dir, "--json"], j), 0);
     const vals = JSON.parse(j.stdout()) as Record<string, unknown>[];
     assert.deepEqual(
-      vals.map((v) => [v["indicator"], v["period"], v["value"]]),
+      vals.map((v) => [v["indicator"], v["period"], v["value"], v["reason"]]),
       [
-        ["referrals", "2024-04", 2],
-        ["rereferral_pct", "2024-04", 0],
+        ["referrals", "2024-04", 2, undefined],
+        ["referrals", "2024-25", null, "the data (snapshot 1) covers 2024-04-01 to 2024-05-31, which does not include all of this period."],
+        ["rereferral_pct", "2024-04", 0, undefined],
+        ["rereferral_pct", "2024-25", null, "the data (snapshot 1) covers 2024-04-01 to 2024-05-31, which does not include all of this period."],
       ],
-      "2024-25 is not complete in data that ends in May 2024",
+      "2024-25 is not complete in data that ends in May 2024: null with the reason, never left out",
+    );
+    // A kind of period the indicator has no figures for, and an aggregate figure never loaded:
+    // null with the reason in --json, as in the table.
+    const gaps = capture();
+    assert.equal(await main(["indicators", "--indicator", "referrals", "--indicator", "sw_caseload", "--period", "2024", "--period", "2024-04", "--data", t.dir, "--json"], gaps), 0);
+    assert.deepEqual(
+      (JSON.parse(gaps.stdout()) as Record<string, unknown>[]).map((v) => [v["indicator"], v["period"], v["value"], String(v["reason"]).slice(0, 50)]),
+      [
+        ["referrals", "2024", null, "2024 is a calendar year, and referrals has no figu"],
+        ["referrals", "2024-04", 2, "undefined"],
+        ["sw_caseload", "2024", null, "no figure has been loaded for this period: this is"],
+        ["sw_caseload", "2024-04", null, "no figure has been loaded for this period: this is"],
+      ],
     );
     for (const k of ["indicator", "authority", "period", "value", "numerator", "denominator", "unit"]) assert.ok(k in vals[0]!, k);
     const text = capture();

@@ -39,6 +39,10 @@ test("indicators for a calendar year names the indicators that have calendar-yea
     const far = capture();
     assert.equal(await main(["indicators", "--indicator", "referrals", "--period", "2030-01", "--data", t.dir], far), 0);
     assert.equal(far.stdout(), "No values for 2030-01: the data covers 202 2024-03-01 to 2024-04-30.\n");
+    // An aggregate figure never loaded is not a gap in the SSD data either.
+    const unloaded = capture();
+    assert.equal(await main(["indicators", "--indicator", "sw_caseload", "--period", "2024-04", "--data", t.dir], unloaded), 0);
+    assert.match(unloaded.stdout(), /^No values for 2024-04: no figure has been loaded for this period: this is an aggregate figure from another system, loaded with `lantern import measures\.csv`\.\n$/);
   } finally {
     t.cleanup();
   }

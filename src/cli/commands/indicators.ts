@@ -12,8 +12,9 @@ import { LanternError } from "../../core/errors.ts";
 import { computeUncomputed, selectIndicators, storedValues } from "../../kpi/compute.ts";
 import { formatValue, valueJson } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
+import type { Target as KpiTarget } from "../../kpi/engine.ts";
 import { kindProblem, resolveTargets } from "../../kpi/targets.ts";
-import { AREAS } from "../../kpi/types.ts";
+import { AREAS, type IndicatorDef, type IndicatorValue } from "../../kpi/types.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
@@ -29,7 +30,8 @@ Show indicator values computed from the loaded data. Periods are written:
   2024           a calendar year (EHC plans)
 Without --period, the latest financial year and the latest month are shown. A value that
 cannot be computed is shown as – with a numbered note under the table giving the reason (with
---json: "value": null and "reason"), never as 0.
+--json: "value": null and "reason"), never as 0; every figure asked for has its row, even
+one outside the data or an aggregate figure not yet loaded.
 
 Options:
   --period P        a period (repeatable)
@@ -60,6 +62,39 @@ function readTargets(dataDir: string, file: string | undefined): Target[] {
   const { targets, issues } = parseTargets(readFileSync(path, "utf8"), basename(path), (id) => indicatorLibrary().get(id) !== undefined, (id) => indicatorLibrary().get(id));
   if (issues.length) throw new LanternError("LANTERN_DATA_REJECTED", `The targets in ${path} have ${issues.length} problem(s).`, { issues, hint: "Correct the rows listed; nothing else was changed." });
   return targets;
+}
+
+/**
+ * Null values, each with its reason, for every authority, indicator and period asked for that has
+ * no stored figure: a period outside the data, a kind of period the indicator has no figures for
+ * (only when the indicator was named: the default view of every indicator would otherwise list
+ * the calendar-year ones against every financial year), or an aggregate figure not loaded.
+ */
+function unanswered(found: readonly IndicatorValue[], defs: readonly IndicatorDef[], targets: readonly KpiTarget[], periods: readonly string[], named: boolean): IndicatorValue[] {
+  const have = new Set(found.map((v) => `${v.authority}|${v.indicator}|${v.period}`));
+  const out: IndicatorValue[] = [];
+  for (const id of periods) {
+    const p = parsePeriod(id)!;
+    for (const t of targets) {
+      for (const d of defs) {
+        if (have.has(`${t.la_code}|${d.id}|${id}`)) continue;
+        const kind = kindProblem([d], p, indicatorLibrary().list());
+        if (kind && !named) continue;
+        const covered = t.data_from && t.data_to && p.start >= t.data_from && p.end <= t.data_to;
+        const reason = kind
+          ? `${kind.message} ${kind.hint}`
+          : d.source === "measures"
+            ? "no figure has been loaded for this period: this is an aggregate figure from another system, loaded with `lantern import measures.csv`."
+            : !covered
+              ? t.data_from && t.data_to
+                ? `the data (snapshot ${t.snapshot_id}) covers ${t.data_from} to ${t.data_to}, which does not include all of this period.`
+                : `the data (snapshot ${t.snapshot_id}) holds no complete month of dated activity.`
+              : "not computed for this period.";
+        out.push({ indicator: d.id, authority: t.la_code, period: id, unit: d.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
+      }
+    }
+  }
+  return out;
 }
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
@@ -138,7 +173,16 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       ...(periods ? { periods: [...new Set([...periods, ...earlier])] } : {}),
       ...(values.by ? { breakdown: values.by } : {}),
     });
-    const vals = periods ? all.filter((v) => wanted.has(v.period)) : all;
+    const found = periods ? all.filter((v) => wanted.has(v.period)) : all;
+    // Every figure asked for is answered: one that is not stored is null with the reason, in the
+    // table and in --json alike (a script must not read a missing row as "nothing to report").
+    const key = (v: IndicatorValue) => [v.authority, v.indicator, v.period, v.category ?? ""];
+    const order = (a: IndicatorValue, b: IndicatorValue) => {
+      const [x, y] = [key(a), key(b)];
+      const i = x.findIndex((k, n) => k !== y[n]);
+      return i < 0 ? 0 : x[i]! < y[i]! ? -1 : 1;
+    };
+    const vals = [...found, ...unanswered(found, defs, targets, periods ?? [], Boolean(values.indicator?.length))].sort(order);
     const goals = readTargets(config.dataDir, values.targets);
     const lookup = new Map(all.map((v) => [`${v.authority}|${v.indicator}|${v.period}|${v.category ?? ""}`, v.value]));
     const judged = vals.map((v) => {
@@ -159,13 +203,16 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       o.out(JSON.stringify(judged.map((j) => ({ ...valueJson(j.v), target: j.target, rag: j.rag, vs_previous: j.vsPrevious, vs_last_year: j.vsLastYear })), null, 2) + "\n");
       return 0;
     }
-    if (!vals.length) {
+    if (!found.length) {
       const cover = targets.map((t) => (t.data_from && t.data_to ? `${t.la_code} ${t.data_from} to ${t.data_to}` : `${t.la_code} no complete month (no dated activity is loaded)`)).join("; ");
-      // A period of a kind the selected indicators have no figures for (a calendar year for
-      // referrals) is not a gap in the data: say which it is.
+      // Nothing at all: one sentence per period says why, rather than a table of dashes. A period
+      // of a kind the selected indicators have no figures for (a calendar year for referrals) is
+      // not a gap in the data: say which it is.
       const why = (id: string) => {
         const k = kindProblem(defs, parsePeriod(id)!, lib.list());
-        return k ? `${k.message} ${k.hint}` : `the data covers ${cover}.`;
+        if (k) return `${k.message} ${k.hint}`;
+        const reasons = [...new Set(vals.filter((v) => v.period === id && v.reason).map((v) => v.reason!))];
+        return reasons.length === 1 && !reasons[0]!.startsWith("the data") ? reasons[0]! : `the data covers ${cover}.`;
       };
       o.out(periods?.length ? periods.map((id) => `No values for ${id}: ${why(id)}\n`).join("") : `No values: the data covers ${cover}.\n`);
       return 0;
