@@ -13,7 +13,7 @@ import { type PeriodKind, parsePeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Row, Store } from "../store/port.ts";
 import { ssdTable } from "../store/ssd-schema.ts";
-import type { IndicatorDef, IndicatorValue } from "./types.ts";
+import type { IndicatorDef, IndicatorValue, UnknownRule } from "./types.ts";
 
 /** One authority's snapshot to compute, with the span of complete periods its data covers. */
 export interface Target {
@@ -262,18 +262,25 @@ function finishSql(unit: IndicatorDef["unit"]): { value: string; numerator: stri
   }
 }
 
+/** An indicator's `unknown` rules as a list, each with the column its SQL returns (`unknown`, `unknown_2`, …). */
+export function unknownRules(def: Pick<IndicatorDef, "unknown">): { readonly when: "any" | "all"; readonly reason: string; readonly column: string }[] {
+  const rules: readonly UnknownRule[] = def.unknown === undefined ? [] : "when" in def.unknown ? [def.unknown] : def.unknown;
+  return rules.map((r, i) => ({ ...r, column: i === 0 ? "unknown" : `unknown_${i + 1}` }));
+}
+
 /**
- * `fin` withholding the value, with the indicator's reason, where its records cannot settle it
- * (`IndicatorDef.unknown`; needs the aggregated `f.unknown` and `f.n`).
+ * `fin` withholding the value, with the first rule's reason that holds, where its records cannot
+ * settle it (`IndicatorDef.unknown`; needs each rule's aggregated `f.<column>` and `f.n`).
  */
-function withUnknown(fin: ReturnType<typeof finishSql>, unknown: IndicatorDef["unknown"]): ReturnType<typeof finishSql> {
-  if (!unknown) return fin;
-  const when = unknown.when === "any" ? "f.unknown > 0" : "f.n > 0 AND f.unknown >= f.n";
+function withUnknown(fin: ReturnType<typeof finishSql>, rules: ReturnType<typeof unknownRules>): ReturnType<typeof finishSql> {
+  if (!rules.length) return fin;
+  const conds = rules.map((r) => ({ when: r.when === "any" ? `f.${r.column} > 0` : `f.n > 0 AND f.${r.column} >= f.n`, reason: r.reason }));
+  const any = conds.map((c) => `(${c.when})`).join(" OR ");
   return {
-    value: `CASE WHEN ${when} THEN NULL ELSE ${fin.value} END`,
-    numerator: `CASE WHEN ${when} THEN NULL ELSE ${fin.numerator} END`,
+    value: `CASE WHEN ${any} THEN NULL ELSE ${fin.value} END`,
+    numerator: `CASE WHEN ${any} THEN NULL ELSE ${fin.numerator} END`,
     denominator: fin.denominator,
-    reason: `CASE WHEN ${when} THEN ${lit(unknown.reason)} ELSE ${fin.reason} END`,
+    reason: `CASE ${conds.map((c) => `WHEN ${c.when} THEN ${lit(c.reason)}`).join(" ")} ELSE ${fin.reason} END`,
   };
 }
 
@@ -385,8 +392,8 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
   // re-running the indicator's SQL per breakdown. Each statement costs DuckDB several
   // milliseconds to plan, so one beats a temporary table and three queries (4.4 s against
   // 3.3 s for the library on a 60,000-child authority).
-  const unknown = def.unknown;
-  const cols = ["la_code", "period_id", "num", "den", "measure", ...(unknown ? ["unknown"] : []), ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
+  const unknown = unknownRules(def);
+  const cols = ["la_code", "period_id", "num", "den", "measure", ...unknown.map((u) => u.column), ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
   let from = "base b";
   // Ethnicity and disability come from the child's own record, for every indicator: from the
   // compute's table of them, else worked out once per child in this statement, or (the reference
@@ -416,12 +423,13 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
   // only indicators without a median take). Breakdowns: the record-level rows once per
   // dimension, grouped together.
   const per = dims.map(
-    (dim, i) => `SELECT r.la_code, r.period_id, ${i} AS dim_no, CAST(coalesce(r.dim_${dim}, 'not recorded') AS VARCHAR) AS category, r.num, r.den, r.measure${unknown ? ", r.unknown" : ""} FROM rows_ r`,
+    (dim, i) => `SELECT r.la_code, r.period_id, ${i} AS dim_no, CAST(coalesce(r.dim_${dim}, 'not recorded') AS VARCHAR) AS category, r.num, r.den, r.measure${unknown.map((u) => `, r.${u.column}`).join("")} FROM rows_ r`,
   );
   // Records that cannot be judged (`def.unknown`): counted beside all records, so a period's (or
   // category's) value can be withheld when any, or all, of its records are such.
-  const unknownAgg = (a: string) => (unknown ? `, sum(${a}.unknown) AS unknown, count(*) AS n` : "");
-  const unknownSum = (a: string) => (unknown ? `, coalesce(sum(${a}.unknown), 0) AS unknown, coalesce(sum(${a}.n), 0) AS n` : "");
+  const unknownAgg = (a: string) => (unknown.length ? `${unknown.map((u) => `, sum(${a}.${u.column}) AS ${u.column}`).join("")}, count(*) AS n` : "");
+  const unknownSum = (a: string) =>
+    unknown.length ? `${unknown.map((u) => `, coalesce(sum(${a}.${u.column}), 0) AS ${u.column}`).join("")}, coalesce(sum(${a}.n), 0) AS n` : "";
   const fin = withUnknown(finishSql(def.unit), unknown);
   const breakdownName = dims.length ? `CASE f.dim_no ${dims.map((d, i) => `WHEN ${i} THEN ${lit(d)}`).join(" ")} ELSE '' END` : "''";
   return `${head},

@@ -92,8 +92,16 @@ export interface IndicatorDef {
    * field): the SQL also returns a column `unknown`, 1 for a record that cannot be judged. With
    * `when: "any"` a period (or breakdown category) with any such record has no value; with
    * `"all"`, one where every record is such. The value is then null with `reason`, never 0.
+   * Several rules are a list, the first with the column `unknown`, the next `unknown_2` and so
+   * on; the first that holds gives the reason.
    */
-  readonly unknown?: { readonly when: "any" | "all"; readonly reason: string };
+  readonly unknown?: UnknownRule | readonly UnknownRule[];
+}
+
+/** One way a figure can be left unsettled by what is held (see `IndicatorDef.unknown`). */
+export interface UnknownRule {
+  readonly when: "any" | "all";
+  readonly reason: string;
 }
 
 /** A computed value. `value` is null (with `reason`) when it cannot be computed — never 0. */

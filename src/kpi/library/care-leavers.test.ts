@@ -136,3 +136,25 @@ test("latest contact within 8 weeks: day 56 counts, day 57 does not", async () =
   const recs = await indicatorRecords(store, indicatorLibrary().get("cl_contact_8wk_pct")!, target, "2024-07", "denominator");
   assert.match(String(recs[0]!["why"]), /after the period: earlier contacts are not held/);
 });
+
+test("latest contact within 8 weeks: data that records no latest contact at all (as an SSDA903 load) has no value, not 0%", async () => {
+  const files = leaversExport();
+  // The same care leavers with every latest contact blank, as a 903's OC3 leaves it.
+  const [head, ...lines] = files["ssd_care_leavers.csv"]!.split("\n");
+  files["ssd_care_leavers.csv"] = [head, ...lines.map((l) => l.split(",").map((c, i) => (i === 4 ? "" : c)).join(","))].join("\n");
+  const f = await indicatorFixture(files);
+  try {
+    const c = await valuesOf(f.store, f.target, "cl_contact_8wk_pct");
+    for (const p of ["2024-25", "2025-03", "2024-10", "2024-25-Q3"]) {
+      assert.equal(c.get(p)!.value, null, p);
+      assert.equal(c.get(p)!.numerator, null, p);
+      assert.match(c.get(p)!.reason ?? "", /records no care leaver's latest contact \(an SSDA903 return does not carry it\)/, p);
+    }
+    assert.equal(c.get("2024-25")!.denominator, 7, "the cohort is still counted");
+    // The other care-leaver measures still have values: L2, L3, L9 and L12 in touch (L1's row
+    // with the highest id, CL1old, NO, now stands, as no contact date orders its rows).
+    assert.equal((await valuesOf(f.store, f.target, "cl_in_touch_pct")).get("2024-25")!.numerator, 4);
+  } finally {
+    await f.cleanup();
+  }
+});

@@ -63,15 +63,22 @@ const COHORT = `WITH cl AS (
  * Care-leaver rows with `num` as given; `where` narrows the denominator; `unknown`, when given, is
  * the condition under which a young person's row cannot be judged (see `IndicatorDef.unknown`).
  */
-function rows(num: string, why: string, where = "", unknown = ""): string {
+function rows(num: string, why: string, where = "", unknown: readonly string[] = [], from = ""): string {
   return `${COHORT}
   SELECT c.la_code, c.period_id, c.person_id, c.record_id, CASE WHEN ${num} THEN 1 ELSE 0 END AS num, 1 AS den,
-    CAST(NULL AS DOUBLE PRECISION) AS measure, ${why} AS why,${unknown ? `
-    CASE WHEN ${unknown} THEN 1 ELSE 0 END AS unknown,` : ""}
+    CAST(NULL AS DOUBLE PRECISION) AS measure, ${why} AS why,${unknown.map((u, i) => `
+    CASE WHEN ${u} THEN 1 ELSE 0 END AS ${i === 0 ? "unknown" : `unknown_${i + 1}`},`).join("")}
     CAST(c.age AS VARCHAR) AS dim_age, c.sex AS dim_sex
-  FROM coh c
+  FROM coh c${from}
   WHERE c.in_touch NOT IN ('DIED', 'RHOM')${where ? ` AND ${where}` : ""}`;
 }
+
+/**
+ * How many of an authority's care-leaver rows have a latest contact at all, joined as `h`: none
+ * means the data does not carry it (an SSDA903 return has no such field), not that nobody was seen.
+ */
+const CONTACTS_HELD = `
+  LEFT JOIN (SELECT x.la_code, count(x.clea_care_leaver_latest_contact) AS held FROM {care_leavers} x GROUP BY x.la_code) h ON h.la_code = c.la_code`;
 
 const ACTIVITY_WHY = `'aged ' || CAST(c.age AS VARCHAR) || ' in the period; activity ' || CASE WHEN c.activity = '' THEN 'not recorded' ELSE c.activity END`;
 const COHORT_TEXT =
@@ -160,18 +167,25 @@ export const CARE_LEAVERS: readonly IndicatorDef[] = [
     polarity: "higher",
     measure: "flow",
     periods: ALL,
-    definition: `Of the ${COHORT_TEXT}, the percentage whose latest recorded contact is within the 8 weeks before the period's last day: on that day or up to ${CONTACT_DAYS} days before it (3 February for 31 March). The SSD holds only each young person's latest contact, so where any young person in the cohort has a latest contact after the period's last day, whether they were seen in those 8 weeks is not known and the period has no value (in practice, only the latest periods have one). A latest contact not recorded counts as no contact. A local measure with no national figure.`,
+    definition: `Of the ${COHORT_TEXT}, the percentage whose latest recorded contact is within the 8 weeks before the period's last day: on that day or up to ${CONTACT_DAYS} days before it (3 February for 31 March). The SSD holds only each young person's latest contact, so where any young person in the cohort has a latest contact after the period's last day, whether they were seen in those 8 weeks is not known and the period has no value (in practice, only the latest periods have one). A latest contact not recorded counts as no contact, except where the data loaded records none at all (an SSDA903 return does not carry it): then the period has no value rather than 0%. A local measure with no national figure.`,
     needs: ["care_leavers", "person"],
     breakdowns: ["age", "sex"],
-    unknown: {
-      when: "any",
-      reason: "cannot be known: the SSD holds only each care leaver's latest contact, and at least one in this cohort was last contacted after the period ended",
-    },
+    unknown: [
+      {
+        when: "any",
+        reason: "cannot be known: the SSD holds only each care leaver's latest contact, and at least one in this cohort was last contacted after the period ended",
+      },
+      {
+        when: "all",
+        reason: "cannot be computed: the data loaded records no care leaver's latest contact (an SSDA903 return does not carry it)",
+      },
+    ],
     sql: rows(
       `c.latest_contact BETWEEN CAST(c.p_end - INTERVAL '${CONTACT_DAYS} days' AS DATE) AND c.p_end`,
       "CASE WHEN c.latest_contact IS NULL THEN 'no contact recorded' WHEN c.latest_contact > c.p_end THEN 'latest contact ' || CAST(c.latest_contact AS VARCHAR) || ', after the period: earlier contacts are not held' ELSE 'latest contact ' || CAST(c.latest_contact AS VARCHAR) END",
       "",
-      "c.latest_contact > c.p_end",
+      ["c.latest_contact > c.p_end", "coalesce(h.held, 0) = 0"],
+      CONTACTS_HELD,
     ),
   },
 ];
