@@ -46,6 +46,10 @@ test("usage errors exit 1 and say what to do", async () => {
     const o4 = capture();
     assert.equal(await main(["generate", "--out", t.dir, "--from", "2024-13"], o4), 1);
     assert.match(o4.stderr(), /YYYY-MM/);
+    const o5 = capture();
+    assert.equal(await main(["generate", "--out", join(t.dir, "late"), "--population", "500", "--to", "2025-03", "--shock", "2030-01:+30%"], o5), 1);
+    assert.match(o5.stderr(), /--shock 2030-01 is after --to 2025-03: the synthetic data ends before it, so it would change nothing\./);
+    assert.ok(!existsSync(join(t.dir, "late")), "nothing written");
   } finally {
     t.cleanup();
   }

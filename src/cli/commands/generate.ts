@@ -56,6 +56,14 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   } catch (e) {
     throw new LanternError("LANTERN_BAD_OPTION", (e as Error).message, { hint: "Write a shock as YYYY-MM:+30% or YYYY-MM:-15%." });
   }
+  // A step change after the last month generated would change nothing: say so rather than write
+  // data the user believes is shocked.
+  const late = shocks.find((s) => s.month > to);
+  if (late) {
+    throw new LanternError("LANTERN_BAD_OPTION", `--shock ${late.month} is after --to ${to}: the synthetic data ends before it, so it would change nothing.`, {
+      hint: `Choose a month from the data's span (--from ${from} to --to ${to}), or set --to later.`,
+    });
+  }
   const opts = {
     out: resolve(values.out),
     seed: intOption("seed", values.seed, 1, 0, 2 ** 31 - 1),
