@@ -166,8 +166,15 @@ test("import computes; indicators prints values and --json the contract shape; r
     );
     const { store, cleanup } = await reopen(t.dir);
     try {
-      const a = await store.all(`SELECT action FROM lantern_audit ORDER BY audit_id`);
-      assert.deepEqual(a.map((r) => r["action"]), ["data.load", "records.view"]);
+      const a = await store.all(`SELECT action, la_code FROM lantern_audit ORDER BY audit_id`);
+      assert.deepEqual(
+        a.map((r) => [r["action"], r["la_code"]]),
+        [
+          ["data.load", "202"],
+          ["records.view", "202"],
+        ],
+        "the audit names whose children were listed, though --authority was not given",
+      );
     } finally {
       await cleanup();
     }

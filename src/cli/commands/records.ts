@@ -92,15 +92,21 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     }
     await ensureReferenceTables(store, holidaysFor(config.dataDir));
     const rows: Record<string, unknown>[] = [];
+    // One audit entry per authority whose children were listed, naming it, as the web does.
+    const viewed: { la_code: string; snapshot: number; rows: number }[] = [];
     for (const t of targets) {
-      for (const r of await indicatorRecords(store, def, t, period.id, part)) rows.push({ authority: t.la_code, ...r });
+      const found = await indicatorRecords(store, def, t, period.id, part);
+      for (const r of found) rows.push({ authority: t.la_code, ...r });
+      viewed.push({ la_code: t.la_code, snapshot: t.snapshot_id, rows: found.length });
     }
-    await audit(store, {
-      actor: commandLineUser(),
-      action: "records.view",
-      la_code: values.authority ?? null,
-      detail: { indicator: def.id, period: values.period, part, rows: rows.length, via: "cli" },
-    });
+    for (const v of viewed) {
+      await audit(store, {
+        actor: commandLineUser(),
+        action: "records.view",
+        la_code: v.la_code,
+        detail: { indicator: def.id, period: values.period, part, rows: v.rows, snapshot: v.snapshot, via: "cli" },
+      });
+    }
     if (values.json) {
       o.out(JSON.stringify(rows.map(({ la_code: _l, ...r }) => r), null, 2) + "\n");
       return 0;
