@@ -81,3 +81,21 @@ test("deleting twice changes nothing the second time; --history says which versi
   assert.equal(other.code, 1);
   assert.match(other.err, new RegExp(`203 has no annotation ${id}`));
 });
+
+test("--authority may be left out when data for only one authority is loaded; with two, the user is told which are loaded", async () => {
+  const made = await run("annotate", "--indicator", "contacts", ...NOTE, "--json");
+  assert.equal(made.code, 0, made.err);
+  assert.equal(JSON.parse(made.out).authority, "202");
+  const listed = await run("annotations", "--json");
+  assert.equal(listed.code, 0, listed.err);
+  assert.ok(JSON.parse(listed.out).some((a: { id: number }) => a.id === JSON.parse(made.out).id));
+  const two = tempDir();
+  try {
+    for (const la of ["202", "203"]) assert.equal(await main(["import", writeExport(smallExport()), "--authority", la, "--data", two.dir], capture()), 0);
+    const o = capture();
+    assert.equal(await main(["annotations", "--data", two.dir], o), 1);
+    assert.match(o.stderr(), /LANTERN_USAGE: Say which authority with --authority CODE: data is loaded for 202, 203\./);
+  } finally {
+    two.cleanup();
+  }
+});

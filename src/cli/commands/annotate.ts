@@ -9,11 +9,12 @@ import { LanternError } from "../../core/errors.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { AREAS } from "../../kpi/types.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
+import type { Store } from "../../store/port.ts";
 import { type Command, dateOption, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
-const ANNOTATE_HELP = `lantern annotate --authority CODE (--indicator ID | --area AREA) --date YYYY-MM-DD
+const ANNOTATE_HELP = `lantern annotate [--authority CODE] (--indicator ID | --area AREA) --date YYYY-MM-DD
                  --kind recording_change|service_change|note --note TEXT [--id N] [--delete]
 
 Record a dated note on an indicator or a whole dashboard area, for example a service change (a
@@ -22,7 +23,8 @@ episodes). A recording change is a series break: trend statements do not compare
 SPC charts can start new limits there. A note is about one indicator or one whole area: give
 --indicator or --area, not both. With --id, saves a new version of an existing note (the old
 one is kept in its history); --id N --delete removes it from view, keeping its history (deleting
-a note already deleted changes nothing). The authority must have data loaded.
+a note already deleted changes nothing). The authority must have data loaded; --authority may be
+left out when data for only one is loaded.
 
 Areas: ${AREAS.map((a) => a.id).join(", ")}
 
@@ -32,15 +34,28 @@ Examples:
   lantern annotate --authority 202 --id 3 --delete
 `;
 
-const LIST_HELP = `lantern annotations --authority CODE [--history ID] [--data DIR] [--json]
+const LIST_HELP = `lantern annotations [--authority CODE] [--history ID] [--data DIR] [--json]
 
 List an authority's annotations by date, or with --history every version of one of them: who
-changed it, when, and whether that version created, edited, deleted or restored it.
+changed it, when, and whether that version created, edited, deleted or restored it. Without
+--authority, the authority loaded (when data for only one is loaded).
 
 Examples:
   lantern annotations --authority 202
   lantern annotations --authority 202 --history 3 --json
 `;
+
+/**
+ * The authority a note is about: --authority, or the only one loaded (a council's own store
+ * usually holds one). With several loaded, the user must say which.
+ */
+async function authorityOf(store: Store, given: string | undefined): Promise<string> {
+  if (given) return given;
+  const codes = (await store.all<{ la_code: string }>(`SELECT DISTINCT la_code FROM lantern_latest_snapshot ORDER BY la_code`)).map((r) => r.la_code);
+  if (codes.length === 1) return codes[0]!;
+  if (!codes.length) throw new LanternError("LANTERN_BAD_OPTION", "No data has been loaded yet, so there is no authority to note.", { hint: "Run `lantern demo` or `lantern import` first." });
+  throw new LanternError("LANTERN_USAGE", `Say which authority with --authority CODE: data is loaded for ${codes.join(", ")}.`, { hint: `For example: --authority ${codes[0]}` });
+}
 
 async function annotate(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("annotate", argv, {
@@ -53,7 +68,6 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
     id: { type: "string" },
     delete: { type: "boolean", default: false },
   });
-  if (!values.authority) throw new LanternError("LANTERN_USAGE", "Say which authority with --authority CODE.");
   if (values.indicator && values.area) {
     throw new LanternError("LANTERN_USAGE", "Give --indicator or --area, not both: a note is about one indicator or one whole area.", {
       hint: "A note on an area already shows on every indicator in it; to note one indicator, give --indicator alone.",
@@ -74,12 +88,13 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
   if (values.area && !AREAS.some((a) => a.id === values.area)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown area ${values.area}.`, { hint: `Areas: ${AREAS.map((a) => a.id).join(", ")}` });
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
+    const authority = await authorityOf(store, values.authority);
     const id = values.id ? intOption("id", values.id, 0, 1, 2 ** 31 - 1) : undefined;
     let base: Awaited<ReturnType<typeof annotationHistory>>[number] | undefined;
     if (id !== undefined) {
       const h = await annotationHistory(store, id);
       const last = h.at(-1);
-      if (!last || last.authority !== values.authority) throw new LanternError("LANTERN_BAD_OPTION", `${values.authority} has no annotation ${id}.`, { hint: "Run `lantern annotations --authority CODE` to list them." });
+      if (!last || last.authority !== authority) throw new LanternError("LANTERN_BAD_OPTION", `${authority} has no annotation ${id}.`, { hint: "Run `lantern annotations --authority CODE` to list them." });
       if (values.delete && last.deleted) {
         if (values.json) o.out(JSON.stringify(last, null, 2) + "\n");
         else o.out(`Annotation ${id} was already deleted (version ${last.version}, by ${last.changedBy} on ${last.changedAt.slice(0, 10)}); nothing was changed.\n`);
@@ -88,14 +103,14 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
       base = last;
     } else {
       // A note on an authority never loaded would be shown nowhere; refused as other commands refuse it.
-      const [a] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_latest_snapshot WHERE la_code = $1`, [values.authority]);
-      if (!Number(a?.n)) throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${values.authority}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
+      const [a] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_latest_snapshot WHERE la_code = $1`, [authority]);
+      if (!Number(a?.n)) throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${authority}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
     }
     // A new --indicator or --area replaces what the note was about, rather than adding to it.
     const about = values.indicator || values.area ? { indicator: values.indicator ?? null, area: values.area ?? null } : { indicator: base?.indicator ?? null, area: base?.area ?? null };
     const saved = await saveAnnotation(store, {
       ...(id !== undefined ? { id } : {}),
-      authority: values.authority,
+      authority,
       ...about,
       date: values.date ?? base?.date ?? "",
       kind: values.kind ?? base?.kind ?? "note",
@@ -113,13 +128,13 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
 
 async function list(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("annotations", argv, { authority: { type: "string" }, history: { type: "string" } });
-  if (!values.authority) throw new LanternError("LANTERN_USAGE", "Say which authority with --authority CODE.");
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
+    const authority = await authorityOf(store, values.authority);
     if (values.history) {
       const id = intOption("history", values.history, 0, 1, 2 ** 31 - 1);
       const versions = await annotationHistory(store, id);
-      if (versions[0]?.authority !== values.authority) throw new LanternError("LANTERN_BAD_OPTION", `${values.authority} has no annotation ${id}.`, { hint: "Run `lantern annotations --authority CODE` to list them." });
+      if (versions[0]?.authority !== authority) throw new LanternError("LANTERN_BAD_OPTION", `${authority} has no annotation ${id}.`, { hint: "Run `lantern annotations --authority CODE` to list them." });
       if (values.json) {
         o.out(JSON.stringify(versions, null, 2) + "\n");
         return 0;
@@ -134,7 +149,7 @@ async function list(argv: readonly string[], o: Output): Promise<number> {
       );
       return 0;
     }
-    const rows = await listAnnotations(store, values.authority);
+    const rows = await listAnnotations(store, authority);
     if (values.json) {
       o.out(JSON.stringify(rows, null, 2) + "\n");
       return 0;
