@@ -78,6 +78,18 @@ test("too few months, no figure or too few records: named as not judged, never a
   assert.deepEqual(buildDigest({ authority: "X", period: "2024-03", indicators: [referrals], values: gap }).groups[0]!.notJudged.map((n) => n.reason), ["no_figure"]);
   const small = series("referral_to_assessment_pct", 24, {}, { unit: "percent", denominator: 19 });
   assert.deepEqual(buildDigest({ authority: "X", period: "2025-03", indicators: [conversion], values: small }).groups[0]!.notJudged.map((n) => n.reason), ["few_records"]);
+  // A count of under 5 a month on average over the last 12 (children starting care in a small
+  // authority: 0, 1, 2, 3): the screened limits of such a series put an ordinary 0 below the lower
+  // limit (0.13 here), so it is not charted; at 5 a month on average it is.
+  const lumpy = [1, 1, 0, 0, 0, 0, 0, 0, 0, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 2, 0, 0, 0, 0, 2, 1, 1, 1, 0, 1, 2, 1, 1, 0];
+  const started = (add: number) => series("cla_started", 36).map((v, i) => ({ ...v, value: lumpy[i]! + add, numerator: lumpy[i]! + add }));
+  const few = buildDigest({ authority: "X", period: "2026-03", indicators: [def("cla_started")], values: started(0) }).groups[0]!;
+  assert.deepEqual([few.signals, few.notJudged.map((n) => [n.indicator, n.reason])], [[], [["cla_started", "few_records"]]]);
+  const enough = buildDigest({ authority: "X", period: "2026-03", indicators: [def("cla_started")], values: started(4.25) }).groups[0]!;
+  assert.deepEqual(enough.judged, ["cla_started"], "12 months averaging 5.0");
+  // A rate of such a count is judged on its numerator, the events, as the count is.
+  const rate = started(0).map((v) => ({ ...v, value: v.value! / 3, unit: "rate" as const }));
+  assert.deepEqual(buildDigest({ authority: "X", period: "2026-03", indicators: [def("cla_start_rate", { unit: "rate" })], values: rate.map((v) => ({ ...v, indicator: "cla_start_rate" })) }).groups[0]!.notJudged.map((n) => n.reason), ["few_records"]);
   // A quarter straddling the twelfth month: its first two months could not be judged, its last could.
   const q = buildDigest({ authority: "X", period: "2023-24-Q4", indicators: [referrals], values: twelve, spcForEachMonth: true }).groups[0]!;
   assert.deepEqual([q.judged, q.notJudged.map((n) => [n.reason, n.months])], [["referrals"], [["few_months", ["2024-01", "2024-02"]]]]);

@@ -147,6 +147,13 @@ export function conversionWords(conversion: number, from: string, share: boolean
 /** Percentages on fewer records than this in any of the last 12 months are not charted. */
 const MIN_DENOMINATOR = 20;
 
+/**
+ * Counts (and rates of counts) averaging fewer events a month than this over the last 12 are not
+ * charted: months of 0, 1, 2 or 3 children starting care are lumpy, the moving ranges reflect the
+ * lumps, and the limits they give flag an ordinary 0 as unusually low.
+ */
+const MIN_MONTHLY_COUNT = 5;
+
 /** Months of history the SPC looks back over. */
 const LOOKBACK = 36;
 
@@ -204,6 +211,8 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
   if (series.length < MIN_MONTHS) return { reason: "few_months" };
   // A percentage of a handful of children jumps too much for its limits to mean anything.
   if (def.unit === "percent" && monthly.slice(-12).some((v) => (v.denominator ?? 0) < MIN_DENOMINATOR)) return { reason: "few_records" };
+  const events = monthly.slice(-12).map((v) => v.numerator ?? 0);
+  if ((def.unit === "count" || def.unit === "rate") && !def.average && events.reduce((a, b) => a + b, 0) < MIN_MONTHLY_COUNT * events.length) return { reason: "few_records" };
   const breaks = seriesBreaks(annotationsFor(annotations, def))
     .map((b) => b.date)
     .filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);

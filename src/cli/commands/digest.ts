@@ -30,8 +30,10 @@ SPC signals are monthly. For a quarter, a financial year or a rolling year (2024
 12m-2025-01) each of its months is judged against the months before it, as that month's own
 digest judges it, and the months that signalled are named. A calendar year is refused (use the
 rolling year to December: 12m-2024-12). Only flow measures are charted, never stocks; an
-indicator with fewer than 12 months of figures, no figure for the month, or a percentage of
-fewer than 20 records in a month is named as not judged, never counted as "nothing unusual".
+indicator with fewer than 12 months of figures, no figure for the month, a percentage of
+fewer than 20 records in a month, or a count averaging fewer than 5 a month over the last 12
+(too lumpy for limits to mean anything) is named as not judged, never counted as "nothing
+unusual".
 
 Examples:
   lantern digest
