@@ -16,7 +16,7 @@ import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
 import { isMeasuresFile } from "../ingest/measures-import.ts";
-import { ssdCopyOf } from "../ingest/discover.ts";
+import { isGeneratedFolder, ssdCopyOf } from "../ingest/discover.ts";
 import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
 import { type CellValue, excelMangledId } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
@@ -128,8 +128,10 @@ function foldersHoldingFiles(paths: readonly string[]): string[] {
  * population.csv and authorities.csv, and anything else only if it is no file Lantern reads (a
  * log or a README the export tool left, which the SSD import names in a warning). A return or a
  * figures file among SSD files makes it a mix, which the formats loader refuses file by file.
+ * A folder `lantern generate` wrote (authorities.csv and a sub-folder per authority) is one too.
  */
 export async function isSsdExport(paths: readonly string[]): Promise<boolean> {
+  if (paths.length && paths.every(isGeneratedFolder)) return true;
   const files = expandPaths(paths);
   // A copy's name ("ssd_contacts (1).csv") is an SSD file too: the SSD import refuses it by name.
   const ssdName = (n: string) => /^ssd_[a-z0-9_]+\.csv$/i.test(n) || ssdCopyOf(n) !== undefined;

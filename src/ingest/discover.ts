@@ -91,6 +91,22 @@ export function readAuthoritiesFile(path: string): { code: string; name: string 
 }
 
 /**
+ * Is `path` a folder `lantern generate` wrote: an `authorities.csv` beside one sub-folder per
+ * authority it lists (which hold the SSD files).
+ */
+export function isGeneratedFolder(path: string): boolean {
+  try {
+    if (!statSync(path).isDirectory()) return false;
+    const auth = readdirSync(path).find((n) => n.toLowerCase() === "authorities.csv");
+    if (!auth) return false;
+    const listed = readAuthoritiesFile(join(path, auth));
+    return listed.length > 0 && listed.every((a) => a.code !== "" && existsSync(join(path, a.code)) && statSync(join(path, a.code)).isDirectory());
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Group the given paths into per-authority loads. With `authority` every file belongs to that
  * authority; without it, each path must be a generated multi-authority folder.
  */
