@@ -14,7 +14,7 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
-import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { isMeasuresFile } from "../ingest/measures-import.ts";
 import { isGeneratedFolder, ssdCopyOf } from "../ingest/discover.ts";
 import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
@@ -669,7 +669,7 @@ function rejection(log: Issues, hint?: string): LanternError {
   const shown = log.kept.filter((i) => i.severity === "error").length;
   return new LanternError("LANTERN_DATA_REJECTED", `The load was refused: ${log.errors} error(s) in the data${shown < log.errors ? ` (the first ${shown} are listed)` : ""}. Nothing was loaded; the store is unchanged.`, {
     issues: log.kept,
-    hint: hint ?? "Correct the rows listed and load again; `lantern validate PATH --report report.html` writes every issue. DfE errors can be loaded as queries with --dfe-errors-as-queries.",
+    hint: hint ?? `Correct ${listedToCorrect(log.kept)} and load again; \`lantern validate PATH --report report.html\` writes every issue. DfE errors can be loaded as queries with --dfe-errors-as-queries.`,
   });
 }
 

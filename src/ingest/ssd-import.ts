@@ -22,7 +22,7 @@ import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
-import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, readCsvRows, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
@@ -246,7 +246,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     const shown = log.errors.length < log.errorCount ? ` (the first ${log.errors.length} are listed)` : "";
     throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${log.errorCount} error(s) in the data${shown}. Nothing was loaded; the store is unchanged.`, {
       issues: [...log.errors, ...log.warnings],
-      hint: "Correct the rows listed and import again. Run with --dry-run to check files without loading.",
+      hint: `Correct ${listedToCorrect(log.errors)} and import again. Run with --dry-run to check files without loading.`,
     });
   }
 
