@@ -18,6 +18,7 @@ import { type DataIssue, isLanternError, LanternError, listedToCorrect } from ".
 import { isMeasuresFile } from "../ingest/measures-import.ts";
 import { isGeneratedFolder, ssdCopyOf } from "../ingest/discover.ts";
 import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
+import { type PopulationRow, populationOf, readPopulation, storePopulation } from "../ingest/population.ts";
 import { type CellValue, excelMangledId } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
@@ -138,7 +139,8 @@ export async function isSsdExport(paths: readonly string[]): Promise<boolean> {
   const refName = /^(population|authorities)\.csv$/i;
   if (!files.some((f) => ssdName(basename(f)))) return false;
   for (const f of files.filter((x) => !ssdName(basename(x)) && !refName.test(basename(x)))) {
-    if (isMeasuresFile(f) || (await detectFile(f)).detected.kind !== "unknown") return false;
+    const kind = isMeasuresFile(f) ? "measures" : (await detectFile(f)).detected.kind;
+    if (kind !== "unknown" && kind !== "population" && kind !== "authorities") return false;
   }
   return true;
 }
@@ -281,6 +283,8 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       log.add({ code: "FORMAT_MEASURES_MIXED", severity: "error", file: f.name, message: `${f.name} is a figures file (indicator, authority, period, value); figures files load on their own, not with a return's files.`, expected: "a figures file in its own `lantern import` run (or upload)" });
     } else if (d.kind === "unknown") {
       log.add({ code: "FORMAT_FILE_UNKNOWN", severity: "error", file: f.name, message: `${f.name} is not a format Lantern reads: ${d.reason.replace(/\.$/, "")}.`, expected: "an SSDA903 table (CSV or XML), a CIN census XML, or Ofsted Annex A lists (workbook or CSV)" });
+    } else if (d.kind === "authorities") {
+      log.add({ code: "FORMAT_FILE_NOT_READ", severity: "warning", file: f.name, message: `${f.name} is the list of authorities \`lantern generate\` writes beside its exports, not part of a return; it was not read.` });
     } else if (d.kind === "ssd") {
       log.add({ code: "FORMAT_SSD_MIXED", severity: "error", file: f.name, message: `${f.name} is an SSD table (${d.table}); SSD exports load on their own, named ssd_<table>.csv.`, expected: "SSD files in their own `lantern import` run" });
     }
@@ -552,6 +556,17 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   }
   for (const st of sink.tables.values()) await st.writer?.close();
   if (!authority) authority = outcome.lea ?? "";
+  // The population file beside a return sets its rate denominators, as beside an SSD export.
+  const population: PopulationRow[] = [];
+  const popFiles = detected.filter((f) => f.detected.kind === "population");
+  for (const f of popFiles.slice(1)) {
+    log.add({ code: "FORMAT_POPULATION_TWICE", severity: "error", file: f.name, message: `${f.name} and ${popFiles[0]!.name} are both population files; which one the rates used would be chance.`, expected: "one population file (la_code,year,population_0_17) in a load" });
+  }
+  for (const f of popFiles.slice(0, 1)) {
+    const rows = await readPopulation(f.path, authority, log);
+    population.push(...populationOf(rows, authority, true));
+    outcome.files.push({ file: f.name, format: describeDetected(f.detected), ...(f.encoding ? { encoding: f.encoding } : {}), records: rows.length });
+  }
   if (stage && !authority) {
     await dropStaging(store, staging, true);
     throw new LanternError("LANTERN_USAGE", "Say which authority the data is for with --authority CODE.", { hint: "For example: lantern import ./903 --authority 202" });
@@ -633,6 +648,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
           );
         }
         await commitRows(store, staging, [[authority, snapshotId]]);
+        await storePopulation(store, population);
         await setCoverage(store, snapshotId, authority, available);
       });
     } finally {

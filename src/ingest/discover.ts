@@ -108,7 +108,8 @@ export function isGeneratedFolder(path: string): boolean {
 
 /**
  * Group the given paths into per-authority loads. With `authority` every file belongs to that
- * authority; without it, each path must be a generated multi-authority folder.
+ * authority (of a generated folder, its sub-folder); without it, each path must be a generated
+ * multi-authority folder.
  */
 export function discoverLoads(paths: readonly string[], authority: string | undefined): AuthorityFiles[] {
   if (paths.length === 0) throw new LanternError("LANTERN_USAGE", "Name at least one file or folder to import.");
@@ -120,7 +121,20 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
     const unread: string[] = [];
     let population: string | undefined;
     for (const p of paths.map((x) => resolve(x))) {
-      if (statSync(p).isDirectory()) {
+      if (isGeneratedFolder(p)) {
+        // A generated folder named with --authority: that authority's sub-folder, with the
+        // population file beside them all.
+        const listed = readAuthoritiesFile(join(p, readdirSync(p).find((n) => n.toLowerCase() === "authorities.csv")!)).map((a) => a.code);
+        if (!listed.includes(authority)) {
+          throw new LanternError("LANTERN_USAGE", `${p} is a folder written by \`lantern generate\`, for ${listed.join(", ")} (its authorities.csv); --authority ${authority} is not one of them.`, {
+            hint: `Leave --authority off to load every authority in it, or name one of them (--authority ${listed[0]}). To load one authority's files as ${authority}, name its folder: lantern import ${join(p, listed[0]!)} --authority ${authority}.`,
+          });
+        }
+        const found = filesIn(join(p, authority));
+        files.push(...found.ssd);
+        unread.push(...found.unread);
+        population ??= filesIn(p).population;
+      } else if (statSync(p).isDirectory()) {
         const found = filesIn(p);
         files.push(...found.ssd);
         unread.push(...found.unread);
