@@ -564,7 +564,8 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   }
   for (const f of popFiles.slice(0, 1)) {
     const rows = await readPopulation(f.path, authority, log);
-    population.push(...populationOf(rows, authority, true));
+    // Checked against the authority only when it is known (validate may be given none).
+    population.push(...populationOf(rows, authority, authority !== "", f.name, log));
     outcome.files.push({ file: f.name, format: describeDetected(f.detected), ...(f.encoding ? { encoding: f.encoding } : {}), records: rows.length });
   }
   if (stage && !authority) {

@@ -82,14 +82,26 @@ export async function readPopulation(path: string, authority: string, log: { add
 
 /**
  * The rows a load of `authority` stores: its own. Rows of other authorities are left for their
- * own loads (a generated folder's one file for every authority). A single authority's own file
- * may carry another code (say, the generator's X001): its rows are taken as the authority's.
+ * own loads (a generated folder's one file for every authority). A single authority's load whose
+ * file has rows only for others is refused at the first (`file` as named in issues): its rates
+ * would otherwise be computed on no population of its own, or (as before) on another's taken
+ * for its own.
  */
-export function populationOf(rows: readonly PopulationLine[], authority: string, single: boolean): PopulationRow[] {
-  const plain = (r: PopulationLine, la = r.la_code) => ({ la_code: la, year: r.year, population_0_17: r.population_0_17 });
-  const mine = rows.filter((r) => r.la_code === authority);
-  if (mine.length) return mine.map((r) => plain(r));
-  if (single && new Set(rows.map((r) => r.la_code)).size === 1) return rows.map((r) => plain(r, authority));
+export function populationOf(rows: readonly PopulationLine[], authority: string, single: boolean, file: string, log: { add(i: DataIssue): void }): PopulationRow[] {
+  const mine = rows.filter((r) => r.la_code === authority).map((r) => ({ la_code: r.la_code, year: r.year, population_0_17: r.population_0_17 }));
+  const first = rows[0];
+  if (mine.length || !single || !first) return mine;
+  const codes = [...new Set(rows.map((r) => r.la_code))];
+  log.add({
+    code: "POPULATION_AUTHORITY",
+    severity: "error",
+    file,
+    row: first.row,
+    column: "la_code",
+    value: first.la_code,
+    message: `${file} is the population of ${codes.join(", ")}, with no row for ${authority}, the authority being loaded: its rates would be computed on another authority's children.`,
+    expected: `la_code ${authority} on the rows of ${authority}'s population; if these are ${authority}'s figures, change la_code to ${authority}, else take ${file} out of the load (Lantern then uses the ONS estimates for a DfE LA number)`,
+  });
   return [];
 }
 

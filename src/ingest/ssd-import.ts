@@ -18,6 +18,7 @@
 
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
@@ -223,7 +224,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
         bytesDone += check.file.bytes;
         counts.set(table.name, n);
       }
-      if (plan.load.population) population.push(...populationOf(await readPopulation(plan.load.population, plan.load.authority, log), plan.load.authority, loads.length === 1));
+      if (plan.load.population) population.push(...populationOf(await readPopulation(plan.load.population, plan.load.authority, log), plan.load.authority, loads.length === 1, basename(plan.load.population), log));
     }
     for (const w of writers.values()) await w.close();
     writers.clear();

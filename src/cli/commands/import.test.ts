@@ -58,3 +58,14 @@ test("a population file and authorities.csv beside a return: the population is l
   assert.match(o.stderr(), /FORMAT_FILE_NOT_READ at authorities\.csv: authorities\.csv is the list of authorities `lantern generate` writes/);
   assert.deepEqual(await populationIn(data), ["903 2020 41000", "903 2021 41500"]);
 });
+
+test("a population file of another authority beside a return is refused at its row, naming both codes; nothing is loaded", async () => {
+  const { dir } = tempDir();
+  for (const f of ["2021-header.csv", "2021-episodes.csv"]) copyFileSync(`${S}ssda903_multiyear_demand_model/${f}`, join(dir, f));
+  writeFileSync(join(dir, "population.csv"), "la_code,year,population_0_17\nX001,2021,500\n");
+  const { dir: data } = tempDir();
+  const o = capture();
+  assert.equal(await main(["import", dir, "--authority", "903", "--dfe-errors-as-queries", "--no-compute", "--data", data], o), 2);
+  assert.match(o.stderr(), /POPULATION_AUTHORITY at population\.csv, row 2, column la_code: population\.csv is the population of X001, with no row for 903/);
+  assert.deepEqual(await populationIn(data), []);
+});
