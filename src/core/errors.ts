@@ -86,6 +86,17 @@ export function isLanternError(e: unknown): e is LanternError {
   return e instanceof LanternError;
 }
 
+/**
+ * What a refusal's advice asks to correct: "the rows listed" only when an error names a row, so a
+ * refusal of whole files (a format Lantern does not read, a file of the wrong kind) does not point
+ * at rows it never listed.
+ */
+export function listedToCorrect(issues: readonly DataIssue[]): string {
+  const errors = issues.filter((i) => i.severity === "error");
+  if (errors.some((i) => i.row !== undefined)) return "the rows listed";
+  return errors.some((i) => i.file) ? "the files listed" : "the problems listed";
+}
+
 /** One line describing where an issue is: `ssd_contacts.csv row 12, column cont_contact_date`. */
 export function issueLocation(i: DataIssue): string {
   const parts: string[] = [];

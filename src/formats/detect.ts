@@ -4,7 +4,8 @@
  * workbook; text starting with an element is XML, told apart by its root (`EXPSSDA903` is the
  * 903, `Message` the CIN census); other text is CSV, told apart by its header row (the exact
  * column set of a 903 table, the header patterns of an Annex A list, or the columns of an SSD
- * table). A file that is none of these is reported as unknown with what was seen.
+ * table); the population file and generate's authorities.csv, which Lantern writes beside an
+ * export, by theirs. A file that is none of these is reported as unknown with what was seen.
  */
 
 import { statSync } from "node:fs";
@@ -26,6 +27,9 @@ export type Detected =
   | { readonly kind: "annex-a-xlsx" }
   | { readonly kind: "annex-a-csv"; readonly list: number; readonly missing: string[] }
   | { readonly kind: "ssd"; readonly table: string }
+  /** Files Lantern writes beside an export: the population file, and generate's list of authorities. */
+  | { readonly kind: "population" }
+  | { readonly kind: "authorities" }
   | { readonly kind: "unknown"; readonly reason: string };
 
 export interface DetectedFile {
@@ -38,7 +42,7 @@ export interface DetectedFile {
 
 /** The format id of a detection (undefined for unknown). */
 export function formatOf(d: Detected): FormatId | undefined {
-  return d.kind === "unknown" ? undefined : d.kind;
+  return d.kind === "unknown" || d.kind === "population" || d.kind === "authorities" ? undefined : d.kind;
 }
 
 /** A short description: "SSDA903 Episodes", "Annex A List 3". */
@@ -56,6 +60,10 @@ export function describeDetected(d: Detected): string {
       return `Annex A List ${d.list} (CSV)`;
     case "ssd":
       return `SSD ${d.table}`;
+    case "population":
+      return "population (children aged 0-17)";
+    case "authorities":
+      return "authorities (lantern generate)";
     default:
       return "unknown";
   }
@@ -114,6 +122,8 @@ export async function detectFile(path: string): Promise<DetectedFile> {
   const m903 = match903(header);
   if (m903?.exact) return { path, name, bytes, encoding, detected: { kind: "ssda903-csv", table: m903.table, exact: true, missing: [], extra: [], header } };
   const lower = header.map((h) => h.trim().toLowerCase());
+  if (lower.includes("year") && lower.includes("population_0_17")) return { path, name, bytes, encoding, detected: { kind: "population" } };
+  if (lower.includes("la_code") && lower.includes("la_name")) return { path, name, bytes, encoding, detected: { kind: "authorities" } };
   for (const t of SSD_TABLES) {
     if (lower.includes(t.key) && t.columns.filter((c) => c.required).every((c) => lower.includes(c.name))) return { path, name, bytes, encoding, detected: { kind: "ssd", table: t.name } };
   }

@@ -383,3 +383,19 @@ test("a folder holding no files says which folder inside it does (an export unzi
   assert.match(below.hint ?? "", /Name the folder that holds the files \(Lantern does not look in folders inside the one named\), for example .*export/);
   t.cleanup();
 });
+
+test("a refusal with no row among its errors does not ask to correct 'the rows listed'", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const e = await loadFormats(store, { paths: [files({ "notes.csv": "name,age\nx,1\n" })], authority: "202" }).then(
+      () => assert.fail("an unknown file is refused"),
+      (x: unknown) => x,
+    );
+    assert.ok(isLanternError(e));
+    assert.deepEqual(e.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.row]), [["FORMAT_FILE_UNKNOWN", undefined]]);
+    assert.doesNotMatch(e.hint ?? "", /rows listed/);
+    assert.match(e.hint ?? "", /files listed/);
+  } finally {
+    await cleanup();
+  }
+});

@@ -14,10 +14,11 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
-import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
+import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { isMeasuresFile } from "../ingest/measures-import.ts";
-import { ssdCopyOf } from "../ingest/discover.ts";
+import { isGeneratedFolder, ssdCopyOf } from "../ingest/discover.ts";
 import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
+import { type PopulationRow, populationOf, readPopulation, storePopulation } from "../ingest/population.ts";
 import { type CellValue, excelMangledId } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
@@ -128,15 +129,18 @@ function foldersHoldingFiles(paths: readonly string[]): string[] {
  * population.csv and authorities.csv, and anything else only if it is no file Lantern reads (a
  * log or a README the export tool left, which the SSD import names in a warning). A return or a
  * figures file among SSD files makes it a mix, which the formats loader refuses file by file.
+ * A folder `lantern generate` wrote (authorities.csv and a sub-folder per authority) is one too.
  */
 export async function isSsdExport(paths: readonly string[]): Promise<boolean> {
+  if (paths.length && paths.every(isGeneratedFolder)) return true;
   const files = expandPaths(paths);
   // A copy's name ("ssd_contacts (1).csv") is an SSD file too: the SSD import refuses it by name.
   const ssdName = (n: string) => /^ssd_[a-z0-9_]+\.csv$/i.test(n) || ssdCopyOf(n) !== undefined;
   const refName = /^(population|authorities)\.csv$/i;
   if (!files.some((f) => ssdName(basename(f)))) return false;
   for (const f of files.filter((x) => !ssdName(basename(x)) && !refName.test(basename(x)))) {
-    if (isMeasuresFile(f) || (await detectFile(f)).detected.kind !== "unknown") return false;
+    const kind = isMeasuresFile(f) ? "measures" : (await detectFile(f)).detected.kind;
+    if (kind !== "unknown" && kind !== "population" && kind !== "authorities") return false;
   }
   return true;
 }
@@ -279,6 +283,8 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       log.add({ code: "FORMAT_MEASURES_MIXED", severity: "error", file: f.name, message: `${f.name} is a figures file (indicator, authority, period, value); figures files load on their own, not with a return's files.`, expected: "a figures file in its own `lantern import` run (or upload)" });
     } else if (d.kind === "unknown") {
       log.add({ code: "FORMAT_FILE_UNKNOWN", severity: "error", file: f.name, message: `${f.name} is not a format Lantern reads: ${d.reason.replace(/\.$/, "")}.`, expected: "an SSDA903 table (CSV or XML), a CIN census XML, or Ofsted Annex A lists (workbook or CSV)" });
+    } else if (d.kind === "authorities") {
+      log.add({ code: "FORMAT_FILE_NOT_READ", severity: "warning", file: f.name, message: `${f.name} is the list of authorities \`lantern generate\` writes beside its exports, not part of a return; it was not read.` });
     } else if (d.kind === "ssd") {
       log.add({ code: "FORMAT_SSD_MIXED", severity: "error", file: f.name, message: `${f.name} is an SSD table (${d.table}); SSD exports load on their own, named ssd_<table>.csv.`, expected: "SSD files in their own `lantern import` run" });
     }
@@ -550,6 +556,18 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   }
   for (const st of sink.tables.values()) await st.writer?.close();
   if (!authority) authority = outcome.lea ?? "";
+  // The population file beside a return sets its rate denominators, as beside an SSD export.
+  const population: PopulationRow[] = [];
+  const popFiles = detected.filter((f) => f.detected.kind === "population");
+  for (const f of popFiles.slice(1)) {
+    log.add({ code: "FORMAT_POPULATION_TWICE", severity: "error", file: f.name, message: `${f.name} and ${popFiles[0]!.name} are both population files; which one the rates used would be chance.`, expected: "one population file (la_code,year,population_0_17) in a load" });
+  }
+  for (const f of popFiles.slice(0, 1)) {
+    const rows = await readPopulation(f.path, authority, log);
+    // Checked against the authority only when it is known (validate may be given none).
+    population.push(...populationOf(rows, authority, authority !== "", f.name, log));
+    outcome.files.push({ file: f.name, format: describeDetected(f.detected), ...(f.encoding ? { encoding: f.encoding } : {}), records: rows.length });
+  }
   if (stage && !authority) {
     await dropStaging(store, staging, true);
     throw new LanternError("LANTERN_USAGE", "Say which authority the data is for with --authority CODE.", { hint: "For example: lantern import ./903 --authority 202" });
@@ -631,6 +649,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
           );
         }
         await commitRows(store, staging, [[authority, snapshotId]]);
+        await storePopulation(store, population);
         await setCoverage(store, snapshotId, authority, available);
       });
     } finally {
@@ -667,7 +686,7 @@ function rejection(log: Issues, hint?: string): LanternError {
   const shown = log.kept.filter((i) => i.severity === "error").length;
   return new LanternError("LANTERN_DATA_REJECTED", `The load was refused: ${log.errors} error(s) in the data${shown < log.errors ? ` (the first ${shown} are listed)` : ""}. Nothing was loaded; the store is unchanged.`, {
     issues: log.kept,
-    hint: hint ?? "Correct the rows listed and load again; `lantern validate PATH --report report.html` writes every issue. DfE errors can be loaded as queries with --dfe-errors-as-queries.",
+    hint: hint ?? `Correct ${listedToCorrect(log.kept)} and load again; \`lantern validate PATH --report report.html\` writes every issue. DfE errors can be loaded as queries with --dfe-errors-as-queries.`,
   });
 }
 

@@ -91,8 +91,25 @@ export function readAuthoritiesFile(path: string): { code: string; name: string 
 }
 
 /**
+ * Is `path` a folder `lantern generate` wrote: an `authorities.csv` beside one sub-folder per
+ * authority it lists (which hold the SSD files).
+ */
+export function isGeneratedFolder(path: string): boolean {
+  try {
+    if (!statSync(path).isDirectory()) return false;
+    const auth = readdirSync(path).find((n) => n.toLowerCase() === "authorities.csv");
+    if (!auth) return false;
+    const listed = readAuthoritiesFile(join(path, auth));
+    return listed.length > 0 && listed.every((a) => a.code !== "" && existsSync(join(path, a.code)) && statSync(join(path, a.code)).isDirectory());
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Group the given paths into per-authority loads. With `authority` every file belongs to that
- * authority; without it, each path must be a generated multi-authority folder.
+ * authority (of a generated folder, its sub-folder); without it, each path must be a generated
+ * multi-authority folder.
  */
 export function discoverLoads(paths: readonly string[], authority: string | undefined): AuthorityFiles[] {
   if (paths.length === 0) throw new LanternError("LANTERN_USAGE", "Name at least one file or folder to import.");
@@ -104,7 +121,20 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
     const unread: string[] = [];
     let population: string | undefined;
     for (const p of paths.map((x) => resolve(x))) {
-      if (statSync(p).isDirectory()) {
+      if (isGeneratedFolder(p)) {
+        // A generated folder named with --authority: that authority's sub-folder, with the
+        // population file beside them all.
+        const listed = readAuthoritiesFile(join(p, readdirSync(p).find((n) => n.toLowerCase() === "authorities.csv")!)).map((a) => a.code);
+        if (!listed.includes(authority)) {
+          throw new LanternError("LANTERN_USAGE", `${p} is a folder written by \`lantern generate\`, for ${listed.join(", ")} (its authorities.csv); --authority ${authority} is not one of them.`, {
+            hint: `Leave --authority off to load every authority in it, or name one of them (--authority ${listed[0]}). To load one authority's files as ${authority}, name its folder: lantern import ${join(p, listed[0]!)} --authority ${authority}.`,
+          });
+        }
+        const found = filesIn(join(p, authority));
+        files.push(...found.ssd);
+        unread.push(...found.unread);
+        population ??= filesIn(p).population;
+      } else if (statSync(p).isDirectory()) {
         const found = filesIn(p);
         files.push(...found.ssd);
         unread.push(...found.unread);

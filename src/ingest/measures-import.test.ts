@@ -403,3 +403,29 @@ test("the same figure in two measures files loaded together is refused, naming b
     await cleanup();
   }
 });
+
+test("a figures file missing its value column is recognised as one and refused naming the column, with advice that lists no rows", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const dir = writeExport({ "measures.csv": "indicator,authority,period\nsw_vacancy_rate,202,2025-09\n" });
+    const path = join(dir, "measures.csv");
+    assert.equal(isMeasuresFile(path), true, "three of its four required columns make it a figures file");
+    const err = await refusal(importMeasures(store, { paths: [path] }));
+    assert.deepEqual(
+      err.issues.map((i) => [i.code, i.file, i.column]),
+      [["MEASURES_COLUMN_MISSING", "measures.csv", "value"]],
+    );
+    assert.match(err.issues[0]!.message, /^measures\.csv has no value column/);
+    assert.doesNotMatch(err.hint ?? "", /rows listed/);
+    assert.match(err.hint ?? "", /Add the missing column/);
+    assert.equal((await listSnapshots(store)).length, 0);
+  } finally {
+    await cleanup();
+  }
+  // The same through the command line: a figures file, not 'not a format Lantern reads'.
+  const { dir: data } = tempDir();
+  const o = capture();
+  assert.equal(await main(["import", join(writeExport({ "measures.csv": "indicator,authority,period\nsw_vacancy_rate,202,2025-09\n" }), "measures.csv"), "--dry-run", "--data", data], o), 2);
+  assert.match(o.stderr(), /MEASURES_COLUMN_MISSING at measures\.csv, row 1, column value/);
+  assert.doesNotMatch(o.stderr(), /FORMAT_FILE_UNKNOWN|rows listed/);
+});

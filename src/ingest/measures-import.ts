@@ -43,7 +43,8 @@ const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
 /**
  * True when the file's header marks it as an aggregate-figures file, in any encoding and with any
- * delimiter the CSV reader takes (a UTF-16 "Unicode text" save is tab-separated).
+ * delimiter the CSV reader takes (a UTF-16 "Unicode text" save is tab-separated): all its
+ * required columns, or all but one (refused by the import naming the one missing).
  */
 export function isMeasuresFile(path: string): boolean {
   try {
@@ -55,7 +56,8 @@ export function isMeasuresFile(path: string): boolean {
     const text = new TextDecoder(encoding && encoding !== "utf-8-bom" ? encoding : "utf-8").decode(head);
     const first = text.split(/\r?\n/)[0] ?? "";
     const cols = first.split(delimiterOf(first)).map((c) => c.trim().replace(/^"(.*)"$/, "$1").trim().toLowerCase());
-    return REQUIRED.every((c) => cols.includes(c));
+    // Three of the four is a figures file missing a column, which its import names.
+    return REQUIRED.filter((c) => cols.includes(c)).length >= REQUIRED.length - 1;
   } catch {
     return false;
   }
@@ -144,6 +146,14 @@ export function checkFigures(def: IndicatorDef, f: { value: number; numerator: n
   }
 }
 
+/** The advice for the figures' own refusals: a missing column is added, rows are corrected. */
+function fixFigures(errors: readonly DataIssue[]): string {
+  const columns = errors.some((e) => e.code === "MEASURES_COLUMN_MISSING");
+  const rows = errors.some((e) => e.code !== "MEASURES_COLUMN_MISSING" && e.row !== undefined);
+  if (columns && !rows) return "Add the missing column(s) to the header row (indicator,authority,period,value[,numerator,denominator,note]) and import again.";
+  return columns ? "Add the missing column(s) to the header row, correct the rows listed and import again." : "Correct the rows listed and import again.";
+}
+
 type FileRow = MeasureRow & { file: string; path: string; sha: string };
 
 /** Where a figure was first given: the file (as it is to be named) and row. */
@@ -166,7 +176,7 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
       const heads = rec.map((h) => h.trim().toLowerCase());
       at = (c) => heads.indexOf(c);
       const missing = REQUIRED.filter((c) => at(c) < 0);
-      for (const c of missing) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row, column: c, message: `the column ${c} is missing.`, expected: "indicator,authority,period,value[,numerator,denominator,note]" });
+      for (const c of missing) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row, column: c, message: `${name} has no ${c} column, which a figures file needs.`, expected: "the header indicator,authority,period,value[,numerator,denominator,note]" });
       if (missing.length) return;
       continue;
     }
@@ -200,7 +210,7 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
     }
   }
   // A file with no header row at all.
-  if (!header) for (const c of REQUIRED) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row: 1, column: c, message: `the column ${c} is missing.`, expected: "indicator,authority,period,value[,numerator,denominator,note]" });
+  if (!header) for (const c of REQUIRED) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row: 1, column: c, message: `${name} has no ${c} column, which a figures file needs.`, expected: "the header indicator,authority,period,value[,numerator,denominator,note]" });
 }
 
 /** Import one or more aggregate-figures files. */
@@ -247,7 +257,7 @@ export async function importMeasures(
   if (errors.length) {
     throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${errors.length} error(s) in the figures. Nothing was loaded; the store is unchanged.`, {
       issues: errors.slice(0, 200),
-      hint: [...readerHints, ...(errors.length > readerIssues ? ["Correct the rows listed and import again."] : [])].join(" "),
+      hint: [...readerHints, ...(errors.length > readerIssues ? [fixFigures(errors)] : [])].join(" "),
     });
   }
   const byAuthority = new Map<string, typeof rows>();

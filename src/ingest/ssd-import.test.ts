@@ -535,3 +535,26 @@ test("an id column saved through Excel in scientific notation (1.23457E+11) is n
     await cleanup();
   }
 });
+
+test("population.csv of another authority (X001 in a load for 202) is refused at its row, naming both codes; nothing is loaded", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const before = await storeState(store);
+    const files = { ...smallExport(), "population.csv": "la_code,year,population_0_17\nX001,2024,500\nX001,2025,501\n" };
+    const e = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    const p = only(e.issues, "POPULATION_AUTHORITY");
+    assert.deepEqual([p.file, p.row, p.column, p.value], ["population.csv", 2, "la_code", "X001"]);
+    assert.match(p.message, /X001/);
+    assert.match(p.message, /202/);
+    assert.match(p.expected ?? "", /la_code 202/);
+    assert.match(p.expected ?? "", /ONS/);
+    assert.equal(await storeState(store), before, "all or nothing: not the SSD tables either");
+    // The authority's own rows among others' are taken; the others are left for their own loads.
+    const shared = { ...smallExport(), "population.csv": "la_code,year,population_0_17\nX001,2024,500\n202,2024,60000\n" };
+    await importSsd(store, { paths: [writeExport(shared)], authority: "202" });
+    const rows = await store.all<{ la_code: string; year: number }>(`SELECT la_code, year FROM lantern_population ORDER BY la_code`);
+    assert.deepEqual(rows.map((r) => [r.la_code, Number(r.year)]), [["202", 2024]]);
+  } finally {
+    await cleanup();
+  }
+});

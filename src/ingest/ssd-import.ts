@@ -22,14 +22,15 @@ import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
-import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, readCsvRows, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
+import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
+import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
 import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdColumn, type SsdTable } from "../store/ssd-schema.ts";
 import { type AuthorityFiles, discoverLoads, type SsdFile } from "./discover.ts";
+import { type PopulationRow, populationOf, readPopulation, storePopulation } from "./population.ts";
 import { type CellProblem, excelMangledId, isProblem, parseCell } from "./values.ts";
 import { commandLineUser } from "../core/actor.ts";
 
@@ -204,7 +205,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   const staging = loadStaging();
   if (stage && toLoad.length) for (const [name, w] of await stageTables(store, staging)) writers.set(name, w);
   const rowCounts = new Map<Plan, Map<string, number>>();
-  const population: { la_code: string; year: number; population_0_17: number }[] = [];
+  const population: PopulationRow[] = [];
   let bytesDone = 0;
   // Whatever stops a load part way (a file that cannot be read, a stopped upload) drops what it
   // staged: on DuckDB one connection serves a server for its lifetime, and its temporary tables
@@ -223,7 +224,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
         bytesDone += check.file.bytes;
         counts.set(table.name, n);
       }
-      if (plan.load.population) population.push(...(await readPopulation(plan.load.population, plan.load.authority, loads.length === 1, log)));
+      if (plan.load.population) population.push(...populationOf(await readPopulation(plan.load.population, plan.load.authority, log), plan.load.authority, loads.length === 1, basename(plan.load.population), log));
     }
     for (const w of writers.values()) await w.close();
     writers.clear();
@@ -246,7 +247,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     const shown = log.errors.length < log.errorCount ? ` (the first ${log.errors.length} are listed)` : "";
     throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${log.errorCount} error(s) in the data${shown}. Nothing was loaded; the store is unchanged.`, {
       issues: [...log.errors, ...log.warnings],
-      hint: "Correct the rows listed and import again. Run with --dry-run to check files without loading.",
+      hint: `Correct ${listedToCorrect(log.errors)} and import again. Run with --dry-run to check files without loading.`,
     });
   }
 
@@ -258,13 +259,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
       await store.transaction(async () => {
         for (const plan of toLoad) results.push(await commitAuthority(store, plan, rowCounts.get(plan)!, log, loadedBy, now().toISOString(), !!plan.identicalTo));
         await commitRows(store, staging, toLoad.map((p, i) => [p.load.authority, results[i]!.snapshotId!] as const));
-        for (const p of population) {
-          await store.run(
-            `INSERT INTO lantern_population (la_code, year, population_0_17, source) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (la_code, year) DO UPDATE SET population_0_17 = excluded.population_0_17, source = excluded.source`,
-            [p.la_code, p.year, p.population_0_17, "population.csv"],
-          );
-        }
+        await storePopulation(store, population);
         await opts.duringCommit?.();
       });
     } finally {
@@ -744,70 +739,6 @@ async function storedKeysIfAny(store: Store, authority: string, table: string, c
 function cellIssue(issue: (i: Omit<DataIssue, "file" | "severity">) => void, row: number, c: SsdColumn, raw: string, p: CellProblem): void {
   const code = c.kind === "date" ? "SSD_DATE_INVALID" : c.kind === "int" || c.kind === "float" ? "SSD_NUMBER_INVALID" : "SSD_CODE_INVALID";
   issue({ code, row, column: c.name, value: raw, message: `${c.name} "${raw}" ${p.problem}.`, expected: p.expected });
-}
-
-/**
- * The authority's own population file (`la_code,year,population_0_17`), read by the shared CSV
- * reader as every other CSV is (an Excel save in Windows-1252 or UTF-16, quotes around "60,000"),
- * each problem logged with its row. The same authority and year twice is refused: which figure
- * the rates used would be chance.
- */
-async function readPopulation(path: string, authority: string, single: boolean, log: IssueLog): Promise<{ la_code: string; year: number; population_0_17: number }[]> {
-  const name = basename(path);
-  const all: { la_code: string; year: number; population_0_17: number }[] = [];
-  const seen = new Map<string, number>();
-  let at: (c: string) => number = () => -1;
-  let header = false;
-  try {
-    for await (const { line: row, cells } of readCsvRows(path)) {
-      if (!header) {
-        header = true;
-        const heads = cells.map((h) => h.trim().toLowerCase());
-        at = (c) => heads.indexOf(c);
-        if (at("year") < 0 || at("population_0_17") < 0) {
-          log.add({ code: "POPULATION_COLUMNS", severity: "error", file: name, row, message: `${name} needs the columns year and population_0_17 (and la_code).`, expected: "la_code,year,population_0_17" });
-          return [];
-        }
-        continue;
-      }
-      const cell = (c: string) => (at(c) >= 0 ? (cells[at(c)] ?? "").trim() : "");
-      if (cells.every((c) => c.trim() === "")) continue;
-      const yearText = cell("year");
-      // Excel writes a formatted count as "60,000": the separators are not part of the number.
-      const popText = cell("population_0_17").replace(/(?<=\d),(?=\d{3}\b)/g, "");
-      const year = /^\d{4}$/.test(yearText) ? Number(yearText) : Number.NaN;
-      const pop = /^\d+$/.test(popText) ? Number(popText) : Number.NaN;
-      if (!Number.isInteger(year) || year < 1990 || year > 2100) {
-        log.add({ code: "POPULATION_YEAR", severity: "error", file: name, row, column: "year", value: yearText, message: `year "${yearText}" is not a year.`, expected: "a year such as 2024" });
-        continue;
-      }
-      if (!Number.isSafeInteger(pop) || pop <= 0) {
-        log.add({ code: "POPULATION_VALUE", severity: "error", file: name, row, column: "population_0_17", value: cell("population_0_17"), message: `population_0_17 "${cell("population_0_17")}" is not a positive whole number.`, expected: "a count of children such as 60000" });
-        continue;
-      }
-      const la = at("la_code") >= 0 && cell("la_code") ? cell("la_code") : authority;
-      const first = seen.get(`${la}|${year}`);
-      if (first !== undefined) {
-        log.add({ code: "POPULATION_DUPLICATE", severity: "error", file: name, row, column: "year", value: yearText, message: `${la} ${year} is also on row ${first}.`, expected: "one population per authority and year" });
-        continue;
-      }
-      seen.set(`${la}|${year}`, row);
-      all.push({ la_code: la, year, population_0_17: pop });
-    }
-  } catch (e) {
-    // A CSV-level refusal (field count, cut off, a quote left open, not text): logged, not thrown,
-    // so the export's other problems are reported with it.
-    if (!isLanternError(e)) throw e;
-    if (e.issues.length) for (const i of e.issues) log.add(i);
-    else log.add({ code: "POPULATION_COLUMNS", severity: "error", file: name, row: 1, message: e.message, expected: e.hint ?? "la_code,year,population_0_17 as CSV" });
-    return [];
-  }
-  const mine = all.filter((r) => r.la_code === authority);
-  if (mine.length) return mine;
-  const codes = new Set(all.map((r) => r.la_code));
-  // A single authority's own population file may carry another code (say, the generator's X001).
-  if (single && codes.size === 1) return all.map((r) => ({ ...r, la_code: authority }));
-  return [];
 }
 
 async function commitAuthority(

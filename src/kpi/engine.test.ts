@@ -34,7 +34,7 @@ function frontDoorExport(): Record<string, string> {
       "A3,P3,R5,2025-02-10,2025-02-10,T2", // same day: 0 working days
       "A4,P4,,2025-04-01,2025-04-02,T2", // authorised in April 2025: 1 working day
     ].join("\n"),
-    "population.csv": "la_code,year,population_0_17\nX,2024,20000\nX,2025,21000",
+    "population.csv": "la_code,year,population_0_17\n202,2024,20000\n202,2025,21000",
   };
 }
 

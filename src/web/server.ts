@@ -19,7 +19,7 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { annotationHistory, MAX_NOTE, saveAnnotation } from "../analysis/annotations.ts";
 import { type Period, type PeriodKind, parsePeriod } from "../calendar/periods.ts";
-import { isLanternError, LanternError } from "../core/errors.ts";
+import { isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { isSsdExport, loadFormats } from "../formats/load.ts";
 import { importMeasures, isMeasuresFile } from "../ingest/measures-import.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
@@ -728,7 +728,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       });
       if (r.status === "rejected") {
         const errors = r.issues.filter((i) => i.severity === "error");
-        return uploadRefused(request, reply, `${r.errorCount.toLocaleString("en-GB")} error${r.errorCount === 1 ? "" : "s"} in ${r.files.map((f) => `${f.file} (${f.format})`).join(", ")}.`, "Correct the rows listed and upload again, or tick the box to load the DfE's validation errors as queries. Structural errors always stop a load.", errors);
+        return uploadRefused(request, reply, `${r.errorCount.toLocaleString("en-GB")} error${r.errorCount === 1 ? "" : "s"} in ${r.files.map((f) => `${f.file} (${f.format})`).join(", ")}.`, `Correct ${listedToCorrect(errors)} and upload again, or tick the box to load the DfE's validation errors as queries. Structural errors always stop a load.`, errors);
       }
       const notes = r.issues.filter((i) => i.severity !== "error");
       return sendPage(reply, 200, "Upload loaded", request, "/data", loadedBody([{ authority: r.authority, status: r.status, ...(r.snapshotId !== undefined ? { snapshotId: r.snapshotId } : {}), rows: r.rows }], notes, { notComputed: r.notComputed }));
@@ -738,7 +738,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       const worded = forTheForm(e);
       const hint =
         e.code === "LANTERN_DATA_REJECTED"
-          ? `Correct the rows listed and upload again${dfeErrorsAsQueries ? "" : ", or tick the box to load the DfE's validation errors as queries (structural errors always stop a load)"}.`
+          ? `Correct ${listedToCorrect(e.issues)} and upload again${dfeErrorsAsQueries ? "" : ", or tick the box to load the DfE's validation errors as queries (structural errors always stop a load)"}.`
           : worded.hint;
       return uploadRefused(request, reply, worded.message, hint, e.issues ?? []);
     }

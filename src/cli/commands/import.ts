@@ -28,7 +28,8 @@ Statutory returns load the same way, recognised by their content (not their name
 SSDA903 tables (CSV, dates DD/MM/YYYY) or its XML, the CIN census XML, and Ofsted's Annex A
 (the workbook, or one CSV per list). They are checked against the DfE's validation rules as
 well: DfE errors block the load like any other error, DfE queries are shown and kept with the
-snapshot. A return replaces only the SSD tables it carries (the 903 has no contacts, the CIN
+snapshot. A population.csv among them sets the rate denominators as beside an SSD export. A
+return replaces only the SSD tables it carries (the 903 has no contacts, the CIN
 census no children in care); the summary lists the indicators it cannot feed. Load each year
 of a return as its own snapshot. \`lantern validate\` checks without loading.
 
@@ -54,7 +55,8 @@ the same authority is reported and adds nothing, unless you pass --force.
 Options:
   --authority CODE  the authority the data is for (DfE LA number such as 202, or a code such
                     as X001). Not needed for a folder made by \`lantern generate\`, which names
-                    its authorities in authorities.csv.
+                    its authorities in authorities.csv; given for one, only that
+                    authority's folder is loaded (with the population.csv beside them).
   --dry-run         check the files and report; load nothing
   --force           load even if the same files were loaded before
   --replace         (measures.csv) the file holds every figure: drop those loaded before and not in it

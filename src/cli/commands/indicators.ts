@@ -8,7 +8,7 @@ import { breakdownsOf } from "../../kpi/engine.ts";
 import { basename, join } from "node:path";
 import { direction, parseTargets, rag, type Target, targetFor } from "../../analysis/rag.ts";
 import { parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
-import { LanternError } from "../../core/errors.ts";
+import { LanternError, listedToCorrect } from "../../core/errors.ts";
 import { computeUncomputed, selectIndicators, storedValues } from "../../kpi/compute.ts";
 import { formatValue, valueJson } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
@@ -60,7 +60,7 @@ function readTargets(dataDir: string, file: string | undefined): Target[] {
     return [];
   }
   const { targets, issues } = parseTargets(readFileSync(path, "utf8"), basename(path), (id) => indicatorLibrary().get(id) !== undefined, (id) => indicatorLibrary().get(id));
-  if (issues.length) throw new LanternError("LANTERN_DATA_REJECTED", `The targets in ${path} have ${issues.length} problem(s).`, { issues, hint: "Correct the rows listed; nothing else was changed." });
+  if (issues.length) throw new LanternError("LANTERN_DATA_REJECTED", `The targets in ${path} have ${issues.length} problem(s).`, { issues, hint: `Correct ${listedToCorrect(issues)}; nothing else was changed.` });
   return targets;
 }
 

@@ -269,3 +269,14 @@ test("regular series of every frequency are charted: daily, weekly, monthly, mon
     assert.equal(JSON.parse(r.out).points.length, dates.length, name);
   }
 });
+
+test("a wrong header or a file of one row is refused with advice for it, not 'Fix the rows listed'", async () => {
+  const header = await run(["--input", file("hdr2.csv", "when,count\n2024-01-01,1\n")]);
+  assert.equal(header.code, 2);
+  assert.doesNotMatch(header.err, /rows listed/);
+  assert.match(header.err, /What to do: .*date,value/);
+  const one = await run(["--input", file("one2.csv", "date,value\n2024-01-01,1\n")]);
+  assert.equal(one.code, 2);
+  assert.doesNotMatch(one.err, /rows listed/);
+  assert.match(one.err, /What to do: .*at least 2 rows/);
+});

@@ -107,7 +107,7 @@ export async function readSeriesCsv(text: string, file: string): Promise<SpcInpu
   const vi = header.indexOf("value");
   if (di === -1 || vi === -1) {
     issues.push({ code: "SPC_HEADER", severity: "error", file, row: 1, value: rows[0]?.cells.join(",") ?? "", expected: "a header row with the columns date,value", message: "The header does not name the date and value columns." });
-    reject(`${file} is not a date,value CSV.`);
+    reject(`${file} is not a date,value CSV.`, "Make the first row the header date,value (other columns may follow), one row per period below it, and run the command again.");
   }
   const points: (SpcInputPoint & { row: number })[] = [];
   const seen = new Map<string, number>();
@@ -148,7 +148,7 @@ export async function readSeriesCsv(text: string, file: string): Promise<SpcInpu
   }
   if (points.length < 2) {
     issues.push({ code: "SPC_TOO_FEW_POINTS", severity: "error", file, value: String(points.length), expected: "at least 2 rows of data (13 or more for firm limits)", message: "There are too few rows to chart." });
-    reject(`${file} has ${points.length} row(s) of data; an XmR chart needs at least 2.`);
+    reject(`${file} has ${points.length} row(s) of data; an XmR chart needs at least 2.`, "Give at least 2 rows of data below the header date,value (13 or more for firm limits) and run the command again.");
   }
   points.sort((a, b) => (a.date < b.date ? -1 : 1));
   issues.push(...spacingIssues(points, file));

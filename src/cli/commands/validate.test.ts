@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
-import { tempDir } from "../../../test/fixtures.ts";
+import { smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
+import { generateToDirectory } from "../../generate/index.ts";
 import { main } from "../main.ts";
 import type { Output } from "../output.ts";
 
@@ -58,4 +59,34 @@ test("lantern import: a 903 return loads as a snapshot and the summary names wha
   assert.match(o.text(), /903: loaded snapshot 1 \(ssda903-csv\)/);
   assert.match(o.text(), /Cannot be computed from what is loaded .*contacts/s);
   assert.match(o.text(), /ssd_contacts/);
+});
+
+test("lantern validate on an SSD export (a folder of ssd_<table>.csv, or one written by generate) says it is one and that `lantern import … --dry-run` checks it, not that every table is a mix", async () => {
+  const ssd = writeExport({ ...smallExport(), "population.csv": "la_code,year,population_0_17\n202,2024,60000\n" });
+  const o = capture();
+  assert.equal(await main(["validate", ssd], o), 1, o.text());
+  assert.doesNotMatch(o.text(), /FORMAT_SSD_MIXED|load on their own|cannot feed/);
+  assert.match(o.text(), /is an SSD export/);
+  assert.match(o.text(), new RegExp(`lantern import ${ssd.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} --authority CODE --dry-run`));
+  const { dir } = tempDir();
+  await generateToDirectory({ out: dir, seed: 3, population: 500, from: "2024-04", to: "2025-03", authorities: 1, shocks: [] });
+  const g = capture();
+  assert.equal(await main(["validate", dir], g), 1, g.text());
+  assert.doesNotMatch(g.text(), /FORMAT_FILE_UNKNOWN/);
+  assert.match(g.text(), /written by `lantern generate`/);
+  assert.match(g.text(), /--dry-run/);
+  // A return's file among SSD files is still a mix, refused file by file.
+  const mixed = writeExport({ ...smallExport(), "header.csv": readFileSync(`${S}ssda903_validator_fake/header.csv`, "utf8") });
+  const m = capture();
+  assert.equal(await main(["validate", mixed], m), 2);
+  assert.match(m.text(), /FORMAT_SSD_MIXED/);
+});
+
+test("lantern validate on a figures file says it is one and that `lantern import … --dry-run` checks it", async () => {
+  const f = join(writeExport({ "measures.csv": "indicator,authority,period,value\nsw_vacancy_rate,202,2025-09,14.2\n" }), "measures.csv");
+  const o = capture();
+  assert.equal(await main(["validate", f], o), 1, o.text());
+  assert.doesNotMatch(o.text(), /FORMAT_MEASURES_MIXED/);
+  assert.match(o.text(), /figures file/);
+  assert.match(o.text(), /--dry-run/);
 });

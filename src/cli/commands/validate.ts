@@ -6,7 +6,9 @@
  */
 
 import { LanternError } from "../../core/errors.ts";
-import { loadFormats } from "../../formats/load.ts";
+import { isSsdExport, loadFormats } from "../../formats/load.ts";
+import { isGeneratedFolder } from "../../ingest/discover.ts";
+import { isMeasuresFile } from "../../ingest/measures-import.ts";
 import { writeReport } from "../../formats/report.ts";
 import { type Command, parse } from "../command.ts";
 import { describeIssue, type Output, table } from "../output.ts";
@@ -16,7 +18,8 @@ const HELP = `lantern validate PATH... [--report FILE.csv|FILE.json|FILE.html] [
 Check the files of a statutory return without loading them. Each file is recognised by its
 content, not its name: SSDA903 tables (CSV, each known by its exact columns) or its XML
 (root EXPSSDA903); the CIN census XML (root Message); Ofsted's Annex A lists (the workbook
-with sheets List 1 … List 11, or one CSV per list). PATH may be files or folders.
+with sheets List 1 … List 11, or one CSV per list). PATH may be files or folders. An SSD
+export or a figures file is not a return: \`lantern import PATH --dry-run\` checks those.
 
 Two kinds of check run. Structural checks: a file Lantern does not recognise, missing or
 duplicate columns, dates that are not dates, blank ids, duplicate ids, records that refer to
@@ -40,6 +43,7 @@ Exit codes: 0 no errors (queries allowed), 1 usage error, 2 errors found, 3 othe
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values, positionals } = parse("validate", argv, { report: { type: "string" }, "dfe-errors-as-queries": { type: "boolean", default: false } }, true);
   if (!positionals.length) throw new LanternError("LANTERN_USAGE", "Name the files or folders to validate.", { hint: "For example: lantern validate ./903-2025" });
+  await refuseOtherKinds(positionals);
   const result = await loadFormats(undefined, { paths: positionals, dfeErrorsAsQueries: values["dfe-errors-as-queries"], maxIssues: 100_000 });
   if (values.report) writeReport(values.report, result);
   if (values.json) {
@@ -56,6 +60,34 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   o.out(`${result.errorCount} error(s), ${result.warningCount} warning(s) of which ${result.queryCount} DfE queries.${values.report ? ` Every issue is in ${values.report}.` : " Use --report FILE.html to list every issue."}\n`);
   if (result.notComputable.length) o.out(`These files cannot feed ${result.notComputable.length} indicator(s): ${result.notComputable.map((n) => n.indicator).join(", ")} (see docs/formats.md).\n`);
   return result.errorCount ? 2 : 0;
+}
+
+/** A path as it can be pasted back into a shell. */
+function shellWord(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * An SSD export or a figures file is not a return: say what it is and the command that checks
+ * it (an SSD export's checks need the authority's stored tables, which validate does not open),
+ * rather than refusing each file as a mix with nothing.
+ */
+async function refuseOtherKinds(paths: readonly string[]): Promise<void> {
+  const given = paths.map(shellWord).join(" ");
+  if (paths.every(isMeasuresFile)) {
+    throw new LanternError("LANTERN_USAGE", `${paths.join(", ")} ${paths.length === 1 ? "is a figures file" : "are figures files"} (indicator,authority,period,value), not a statutory return: \`lantern validate\` checks SSDA903, CIN census and Annex A files.`, {
+      hint: `Check a figures file without loading it with: lantern import ${given} --dry-run`,
+    });
+  }
+  if (!(await isSsdExport(paths))) return;
+  if (paths.every(isGeneratedFolder)) {
+    throw new LanternError("LANTERN_USAGE", `${paths.join(", ")} ${paths.length === 1 ? "is a folder" : "are folders"} written by \`lantern generate\` (an SSD export per authority), not a statutory return: \`lantern validate\` checks SSDA903, CIN census and Annex A files.`, {
+      hint: `Check it without loading anything with: lantern import ${given} --dry-run`,
+    });
+  }
+  throw new LanternError("LANTERN_USAGE", `${paths.join(", ")} ${paths.length === 1 ? "is an SSD export" : "hold an SSD export"} (ssd_<table>.csv files), not a statutory return: \`lantern validate\` checks SSDA903, CIN census and Annex A files.`, {
+    hint: `Check an SSD export without loading it with: lantern import ${given} --authority CODE --dry-run (CODE is the authority's DfE LA number, such as 202).`,
+  });
 }
 
 export const validateCommand: Command = { name: "validate", help: HELP, run };

@@ -67,7 +67,7 @@ function cpExport(): Record<string, string> {
       "V5,P7,2025-04-28,N",
       "V6,P1,2025-02-14,Y", // exactly 10 working days before Fri 28 February 2025
     ].join("\n"),
-    "population.csv": "la_code,year,population_0_17\nX,2024,20000\nX,2025,25000",
+    "population.csv": "la_code,year,population_0_17\n202,2024,20000\n202,2025,25000",
   };
 }
 

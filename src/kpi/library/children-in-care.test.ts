@@ -133,7 +133,7 @@ function careExport(): Record<string, string> {
       "I8a,SW4,ALLOCATED CASE WORKER,P8,2024-06-10,2024-08-20",
       "I8b,SW4,ALLOCATED CASE WORKER,P8,2024-10-01,",
     ].join("\n"),
-    "population.csv": "la_code,year,population_0_17\nX,2024,20000",
+    "population.csv": "la_code,year,population_0_17\n202,2024,20000",
   };
 }
 

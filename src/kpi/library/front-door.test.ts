@@ -60,7 +60,7 @@ function frontDoorExport(): Record<string, string> {
       "CP3,R6,P6,2024-06-01,,T2", // the first day of June
       "CP4,R8,P8,2025-04-28,,T2", // 2025-26
     ].join("\n"),
-    "population.csv": "la_code,year,population_0_17\nX,2024,20000\nX,2025,25000",
+    "population.csv": "la_code,year,population_0_17\n202,2024,20000\n202,2025,25000",
   };
 }
 

@@ -1,0 +1,71 @@
+/**
+ * `lantern import` on the files Lantern itself writes beside an export: a folder `lantern
+ * generate` wrote, named with --authority, and the population file and authorities.csv beside
+ * a return. They are read for what they are (or skipped with a note), never refused as unknown.
+ */
+
+import assert from "node:assert/strict";
+import { copyFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { test } from "node:test";
+import { capture, tempDir } from "../../../test/fixtures.ts";
+import { generateToDirectory } from "../../generate/index.ts";
+import { openStore, storeConfig } from "../../store/open.ts";
+import { main } from "../main.ts";
+
+const S = fileURLToPath(new URL("../../../../shared/samples/", import.meta.url));
+
+async function populationIn(data: string): Promise<string[]> {
+  const store = await openStore(storeConfig(data, {}));
+  try {
+    const rows = await store.all<{ la_code: string; year: number; population_0_17: number }>(`SELECT la_code, year, population_0_17 FROM lantern_population ORDER BY la_code, year`);
+    return rows.map((r) => `${r.la_code} ${r.year} ${r.population_0_17}`);
+  } finally {
+    await store.close();
+  }
+}
+
+test("a folder written by generate, named with --authority, loads that authority's folder with the population file beside them", async () => {
+  const { dir: gen } = tempDir();
+  await generateToDirectory({ out: gen, seed: 3, population: 500, from: "2024-04", to: "2025-03", authorities: 2, shocks: [] });
+  const { dir: data } = tempDir();
+  const dry = capture();
+  assert.equal(await main(["import", gen, "--authority", "X002", "--dry-run", "--data", data], dry), 0, dry.stderr());
+  assert.match(dry.stdout(), /^X002: checked [\d,]+ rows in \d+ files; no errors/);
+  assert.doesNotMatch(dry.stdout() + dry.stderr(), /FORMAT_FILE_UNKNOWN|not a format Lantern reads/);
+  const o = capture();
+  assert.equal(await main(["import", gen, "--authority", "X002", "--no-compute", "--data", data], o), 0, o.stderr());
+  const pop = await populationIn(data);
+  assert.ok(pop.length > 0 && pop.every((r) => r.startsWith("X002 ")), pop.join("; "));
+  // An authority it does not hold is refused, saying which it holds and how to load one as another.
+  const other = capture();
+  assert.equal(await main(["import", gen, "--authority", "202", "--dry-run", "--data", data], other), 1);
+  assert.match(other.stderr(), /written by `lantern generate`, for X001, X002 .*--authority 202 is not one of them/);
+  assert.match(other.stderr(), /lantern import \S+X001 --authority 202/);
+});
+
+test("a population file and authorities.csv beside a return: the population is loaded for the authority, authorities.csv skipped with a note", async () => {
+  const { dir } = tempDir();
+  for (const f of ["2021-header.csv", "2021-episodes.csv"]) copyFileSync(`${S}ssda903_multiyear_demand_model/${f}`, join(dir, f));
+  writeFileSync(join(dir, "population.csv"), "la_code,year,population_0_17\n903,2020,41000\n903,2021,41500\n");
+  writeFileSync(join(dir, "authorities.csv"), "la_code,la_name,population_0_17\n903,Lanternshire,41500\n");
+  const { dir: data } = tempDir();
+  const o = capture();
+  assert.equal(await main(["import", dir, "--authority", "903", "--dfe-errors-as-queries", "--no-compute", "--data", data], o), 0, o.stderr());
+  assert.doesNotMatch(o.stdout() + o.stderr(), /FORMAT_FILE_UNKNOWN/);
+  assert.match(o.stdout(), /population\.csv\s+population \(children aged 0-17\)\s+2/);
+  assert.match(o.stderr(), /FORMAT_FILE_NOT_READ at authorities\.csv: authorities\.csv is the list of authorities `lantern generate` writes/);
+  assert.deepEqual(await populationIn(data), ["903 2020 41000", "903 2021 41500"]);
+});
+
+test("a population file of another authority beside a return is refused at its row, naming both codes; nothing is loaded", async () => {
+  const { dir } = tempDir();
+  for (const f of ["2021-header.csv", "2021-episodes.csv"]) copyFileSync(`${S}ssda903_multiyear_demand_model/${f}`, join(dir, f));
+  writeFileSync(join(dir, "population.csv"), "la_code,year,population_0_17\nX001,2021,500\n");
+  const { dir: data } = tempDir();
+  const o = capture();
+  assert.equal(await main(["import", dir, "--authority", "903", "--dfe-errors-as-queries", "--no-compute", "--data", data], o), 2);
+  assert.match(o.stderr(), /POPULATION_AUTHORITY at population\.csv, row 2, column la_code: population\.csv is the population of X001, with no row for 903/);
+  assert.deepEqual(await populationIn(data), []);
+});
