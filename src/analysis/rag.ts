@@ -11,7 +11,7 @@ import { parse } from "csv-parse/sync";
 import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
 import { parseDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { csvProblem } from "../formats/csv.ts";
+import { csvProblem, RECORD_DELIMITERS } from "../formats/csv.ts";
 import type { IndicatorDef, Polarity, Unit } from "../kpi/types.ts";
 
 /** A target for one indicator and year. */
@@ -135,7 +135,7 @@ export function parseTargets(
   const issues: DataIssue[] = [];
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true }) as string[][];
+    records = parse(text, { bom: true, record_delimiter: RECORD_DELIMITERS, skip_empty_lines: true }) as string[][];
   } catch (e) {
     const err = e as { code?: string; lines?: number; column?: number; message?: string };
     const why = typeof err.code === "string" ? `: ${csvProblem(err.code, err.message ?? "", err.lines, ",", typeof err.column === "number" ? err.column + 1 : undefined)}` : "";

@@ -159,6 +159,19 @@ test("messy: a file that breaks UTF-8 after the first 64 KB is refused with what
 
 const LIST1 = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n";
 
+test("messy: mixed line endings (CRLF, one row ending in LF only, one in CR) in an SSDA903 table and an Annex A list: every row read as its own", async () => {
+  // Before, the rows ran together: "row 3 has 25 fields where the header has 13".
+  const crlf = (t: string) => t.replaceAll("\n", "\r\n");
+  const episodes = crlf(EPISODES).replace("PR1,01/09/2023,X1,CARPL,,,\r\n", "PR1,01/09/2023,X1,CARPL,,,\n").replace("U6,PR1,,,,,,\r\n", "U6,PR1,,,,,,\r");
+  const r = await loadFormats(undefined, { paths: [files({ "a.csv": crlf(HEADER), "b.txt": episodes })] });
+  assert.deepEqual(codes(r), []);
+  assert.equal(r.files.find((f) => f.file === "b.txt")!.records, 3);
+  const list = `${LIST1}K1,F,WBRI,2015-01-25,6,2020-09-16,6\nK2,M,WBRI,2015-01-25,6,2020-09-17,"a) 1A: Individual"\r\nK3,M,WBRI,2015-01-25,6,2020-09-18,6\r\n`.replace(LIST1, crlf(LIST1));
+  const a = await loadFormats(undefined, { paths: [files({}, { "list.csv": list })] });
+  assert.deepEqual(codes(a), []);
+  assert.equal(a.files[0]!.records, 3);
+});
+
 test("Annex A CSV: lettered options and bare codes, ISO and UK dates", async () => {
   const csv = `${LIST1}K1,b) Female,a) WBRI,2015-01-25,6.1,2020-09-16,q) 6: Police\nK2,Male,WBRI,25/01/2015,6,2020-09-16,6\nK3,M,WBRI,2020-06-18,6,16/09/2020,"a) 1A: Individual"\n,,,,,,\n`;
   const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": csv })] });

@@ -535,3 +535,31 @@ test("an id column saved through Excel in scientific notation (1.23457E+11) is n
     await cleanup();
   }
 });
+
+test("an SSD file with mixed line endings (CRLF, one row ending in LF only, one in CR) loads every row as its own", async () => {
+  // Before, the row ending in LF ran on into the next: "a quote inside a value is not doubled" or
+  // "row 3 has 9 fields where the header has 5".
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_person.csv"] = "pers_person_id,pers_sex,pers_dob,pers_ethnicity\r\nP1,M,2015-06-01,WBRI\nP2,F,01/02/2010,MWBC\rP3,F,2019-11-30,ASIN\r\n";
+    files["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code,cont_contact_outcome_json\r\nC1,P1,2024-04-02,1A,"{""NEW_REFERRAL_FLAG"":""Y""}"\nC2,P2,03/04/2024,2B,\r\nC3,P3,2024-05-10,5A,"{""NEW_REFERRAL_FLAG"":""N""}"\r\n';
+    const res = await importSsd(store, { paths: [writeExport(files)], authority: "202" });
+    assert.equal(res.authorities[0]!.status, "loaded", JSON.stringify(res));
+    assert.deepEqual(
+      (await tableRows(store, "ssd_person", 1)).map((r) => r["pers_person_id"]).sort(),
+      ["P1", "P2", "P3"],
+    );
+    const contacts = await tableRows(store, "ssd_contacts", 1);
+    assert.deepEqual(
+      contacts.map((r) => [r["cont_contact_id"], r["cont_contact_outcome_json"]]),
+      [
+        ["C1", '{"NEW_REFERRAL_FLAG":"Y"}'],
+        ["C2", null],
+        ["C3", '{"NEW_REFERRAL_FLAG":"N"}'],
+      ],
+    );
+  } finally {
+    await cleanup();
+  }
+});
