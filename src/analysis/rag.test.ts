@@ -181,3 +181,16 @@ test("targets.csv with mixed line endings (CRLF, one line ending in LF only) is 
     [["TARGETS_VALUE_INVALID", 4, "indicator"]],
   );
 });
+
+test("targets.csv: rows of empty cells (',,,' as Excel leaves) are skipped, and the rows after one keep their own numbers", () => {
+  const known = (id: string) => id === "assess_45wd_pct";
+  const { targets, issues } = parseTargets("indicator,year,target,tolerance\nassess_45wd_pct,2024-25,90,5\n,,,\n\nnope,2024-25,1,1\n,,,\n,,,\n", "targets.csv", known);
+  assert.deepEqual(
+    targets.map((t) => [t.indicator, t.year]),
+    [["assess_45wd_pct", "2024-25"]],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.code, i.row, i.column]),
+    [["TARGETS_VALUE_INVALID", 5, "indicator"]],
+  );
+});

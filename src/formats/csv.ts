@@ -21,6 +21,15 @@ import { parse } from "csv-parse";
 import { LanternError } from "../core/errors.ts";
 import { openText, type TextEncoding } from "./text.ts";
 
+/**
+ * Whether a row holds nothing: every cell empty or spaces (`,,,,`, as Excel leaves after the data
+ * it has held). Such a row is skipped by every reader, CSV or workbook, and keeps its line, so the
+ * rows after it are numbered as the file is.
+ */
+export function isBlankRow(cells: readonly unknown[]): boolean {
+  return cells.every((c) => c === null || c === undefined || String(c).trim() === "");
+}
+
 /** One record and the line it starts on (the header is line 1). */
 export interface CsvRow {
   readonly line: number;
@@ -302,7 +311,7 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
         yield padded(h);
       }
       const cells = item.record;
-      if (cells.every((c) => c.trim() === "")) continue;
+      if (isBlankRow(cells)) continue;
       const row = { line: lines.start(item.info.lines, cells), cells };
       const nul = cells.findIndex((c) => c.includes("\u0000"));
       if (nul >= 0) throw nulError(name, row.line, nul + 1, width < 0 ? undefined : parsedHeader?.[nul]?.trim());

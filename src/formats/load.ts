@@ -26,7 +26,7 @@ import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdTable } from "../store/ssd-schema.ts";
 import { ANNEX_A_FEEDS, AnnexMapper, type AnnexRow, annexDate, matchAnnexList } from "./annex-a.ts";
 import { CIN_FEEDS, type CinChild, type CinDate, cinChildFrom, cinHeaderFrom, mapCin } from "./cin-census.ts";
-import { readCsvRows } from "./csv.ts";
+import { isBlankRow, readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected, detectFile } from "./detect.ts";
 import { DFE_CODE, type IssueKey, Issues, compareKeys } from "./issues.ts";
 import type { FormatId, Loc, LoadSink } from "./model.ts";
@@ -349,7 +349,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     };
     let n = 0;
     for await (const r of rows) {
-      if (r.values.every((v) => v === null || String(v).trim() === "")) continue;
+      if (isBlankRow(r.values)) continue;
       n++;
       const row: AnnexRow = new Map();
       for (const [k, i] of slots) row.set(k, r.values[i] ?? null);
@@ -447,7 +447,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
           current = r.sheet;
         }
         if (!sheets.has(r.sheet)) {
-          if (r.values.every((v) => v === null || String(v).trim() === "")) continue;
+          if (isBlankRow(r.values)) continue;
           const m = matchAnnexList(r.values.map((v) => (v === null ? "" : String(v))));
           if (!m) {
             sheets.set(r.sheet, null);

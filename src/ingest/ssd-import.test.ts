@@ -563,3 +563,23 @@ test("an SSD file with mixed line endings (CRLF, one row ending in LF only, one 
     await cleanup();
   }
 });
+
+test("rows of empty cells (',,,,' as Excel leaves after the data) are skipped, and the rows after one keep their own numbers", async () => {
+  // Before, each was refused as SSD_VALUE_REQUIRED at that row.
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_person.csv"] = `${files["ssd_person.csv"]}\n,,,\n , ,,\n,,,\n`;
+    const dry = await importSsd(store, { paths: [writeExport(files)], authority: "202", dryRun: true });
+    assert.equal(dry.authorities[0]!.status, "validated");
+    assert.equal(dry.authorities[0]!.rows, 3 + 3 + 2 + 1);
+    files["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\n,,\n\nC2,P2,not a date\n,,\n";
+    const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    assert.deepEqual(
+      err.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.file, i.row, i.column]),
+      [["SSD_DATE_INVALID", "ssd_contacts.csv", 5, "cont_contact_date"]],
+    );
+  } finally {
+    await cleanup();
+  }
+});

@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, readCsvRows, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
+import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, readCsvRows, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
@@ -550,6 +550,10 @@ async function readFile(
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = item;
+      if (isBlankRow(record)) {
+        lines.start(info.lines, record);
+        continue;
+      }
       if (!header) {
         lines.start(info.lines, record);
         header = record.map((h) => h.trim().toLowerCase());
@@ -768,7 +772,6 @@ async function readPopulation(path: string, authority: string, single: boolean, 
         continue;
       }
       const cell = (c: string) => (at(c) >= 0 ? (cells[at(c)] ?? "").trim() : "");
-      if (cells.every((c) => c.trim() === "")) continue;
       const yearText = cell("year");
       // Excel writes a formatted count as "60,000": the separators are not part of the number.
       const popText = cell("population_0_17").replace(/(?<=\d),(?=\d{3}\b)/g, "");
