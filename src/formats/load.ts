@@ -171,7 +171,7 @@ class Sink implements LoadSink {
   issue(i: DataIssue): void {
     this.log.add(i);
   }
-  emit(table: string, values: Record<string, CellValue>, loc: Loc): void {
+  emit(table: string, values: Record<string, CellValue>, loc: Loc, refused?: ReadonlySet<string>): void {
     const st = this.tables.get(table);
     if (!st) throw new Error(`reader emitted unknown table ${table}`);
     const t = st.table;
@@ -185,7 +185,7 @@ class Sink implements LoadSink {
       row[i + 1] = v;
       if (v === null && c.required) {
         bad = true;
-        this.log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", ...loc, column: c.name, value: "", message: `${t.name}.${c.name} would be blank, but Lantern needs it.`, expected: `a value that gives ${c.name}` });
+        if (!refused?.has(c.name)) this.log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", ...loc, column: c.name, value: "", message: `${t.name}.${c.name} would be blank, but Lantern needs it.`, expected: `a value that gives ${c.name}` });
       }
       if (c.references && typeof v === "string") {
         const [tt] = c.references.split(".") as [string, string];
