@@ -165,3 +165,32 @@ test("a targets file that is not well-formed CSV says why, at its row", () => {
   const wide = parseTargets("indicator,year,target,tolerance\nassess_45wd_pct,2024-25,90,3,higher,x\n", "targets.csv", known).issues;
   assert.match(wide[0]!.message, /^targets\.csv is not well-formed CSV: row 2 has 6 fields where the header has 4/);
 });
+
+test("targets.csv with mixed line endings (CRLF, one line ending in LF only) is read row by row, each row at its own number", () => {
+  const known = (id: string) => ["assess_45wd_pct", "rereferral_pct"].includes(id);
+  const { targets, issues } = parseTargets("indicator,year,target,tolerance\r\nassess_45wd_pct,2024-25,90,5\nrereferral_pct,2024-25,20,2\r\nnope,2024-25,1,1\r\n", "targets.csv", known);
+  assert.deepEqual(
+    targets.map((t) => [t.indicator, t.year, t.target]),
+    [
+      ["assess_45wd_pct", "2024-25", 90],
+      ["rereferral_pct", "2024-25", 20],
+    ],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.code, i.row, i.column]),
+    [["TARGETS_VALUE_INVALID", 4, "indicator"]],
+  );
+});
+
+test("targets.csv: rows of empty cells (',,,' as Excel leaves) are skipped, and the rows after one keep their own numbers", () => {
+  const known = (id: string) => id === "assess_45wd_pct";
+  const { targets, issues } = parseTargets("indicator,year,target,tolerance\nassess_45wd_pct,2024-25,90,5\n,,,\n\nnope,2024-25,1,1\n,,,\n,,,\n", "targets.csv", known);
+  assert.deepEqual(
+    targets.map((t) => [t.indicator, t.year]),
+    [["assess_45wd_pct", "2024-25"]],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.code, i.row, i.column]),
+    [["TARGETS_VALUE_INVALID", 5, "indicator"]],
+  );
+});

@@ -11,7 +11,7 @@ import { parse } from "csv-parse/sync";
 import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
 import { parseDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
-import { csvProblem } from "../formats/csv.ts";
+import { csvProblem, isBlankRow, RECORD_DELIMITERS, RecordLines } from "../formats/csv.ts";
 import type { IndicatorDef, Polarity, Unit } from "../kpi/types.ts";
 
 /** A target for one indicator and year. */
@@ -133,24 +133,26 @@ export function parseTargets(
   indicatorOf: (id: string) => Unit | TargetIndicator | undefined = () => undefined,
 ): { targets: Target[]; issues: DataIssue[] } {
   const issues: DataIssue[] = [];
-  let records: string[][];
+  // Each row with the line it starts on, as every CSV reader numbers rows; blank rows are skipped.
+  let records: { line: number; rec: string[] }[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true }) as string[][];
+    const lines = new RecordLines();
+    const parsed = parse(text, { bom: true, info: true, record_delimiter: RECORD_DELIMITERS, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parsed.map(({ record, info }) => ({ line: lines.start(info.lines, record), rec: record })).filter((r) => !isBlankRow(r.rec));
   } catch (e) {
     const err = e as { code?: string; lines?: number; column?: number; message?: string };
     const why = typeof err.code === "string" ? `: ${csvProblem(err.code, err.message ?? "", err.lines, ",", typeof err.column === "number" ? err.column + 1 : undefined)}` : "";
     return { targets: [], issues: [{ code: "TARGETS_CSV_MALFORMED", severity: "error", file: fileName, row: err.lines, message: `${fileName} is not well-formed CSV${why}.`, expected: "indicator,year,target,tolerance[,polarity]" }] };
   }
-  const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
+  const header = (records[0]?.rec ?? []).map((h) => h.trim().toLowerCase());
   const col = (n: string) => header.indexOf(n);
   for (const n of ["indicator", "year", "target", "tolerance"]) {
-    if (col(n) < 0) issues.push({ code: "TARGETS_COLUMN_MISSING", severity: "error", file: fileName, row: 1, column: n, message: `the column ${n} is missing.`, expected: "indicator,year,target,tolerance[,polarity]" });
+    if (col(n) < 0) issues.push({ code: "TARGETS_COLUMN_MISSING", severity: "error", file: fileName, row: records[0]?.line ?? 1, column: n, message: `the column ${n} is missing.`, expected: "indicator,year,target,tolerance[,polarity]" });
   }
   if (issues.length) return { targets: [], issues };
   const targets: Target[] = [];
   const seen = new Set<string>();
-  records.slice(1).forEach((rec, i) => {
-    const row = i + 2;
+  for (const { line: row, rec } of records.slice(1)) {
     const cell = (n: string) => (col(n) >= 0 ? (rec[col(n)] ?? "").trim() : "");
     const bad = (column: string, message: string, expected: string) => issues.push({ code: "TARGETS_VALUE_INVALID", severity: "error", file: fileName, row, column, value: cell(column), message, expected });
     const indicator = cell("indicator");
@@ -167,7 +169,7 @@ export function parseTargets(
     if (seen.has(key)) bad("year", `${indicator} already has a target for ${year}.`, "one target per indicator and year");
     seen.add(key);
     // The rules a target typed in the browser meets (a real year, a percentage within 0-100, …).
-    if (issues.some((x) => x.row === row)) return;
+    if (issues.some((x) => x.row === row)) continue;
     try {
       const t = checkTarget({ year, target: cell("target"), tolerance: cell("tolerance") }, indicatorOf(indicator));
       targets.push({ indicator, ...t, ...(pol ? { polarity: pol as "higher" | "lower" } : {}) });
@@ -175,7 +177,7 @@ export function parseTargets(
       if (!isLanternError(e)) throw e;
       for (const i of e.issues) issues.push({ ...i, code: "TARGETS_VALUE_INVALID", file: fileName, row, value: cell(i.column ?? "") || (i.value ?? "") });
     }
-  });
+  }
   return { targets, issues };
 }
 

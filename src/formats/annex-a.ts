@@ -7,8 +7,7 @@
  * ("6", "U6") and words ("Female", "Yes"). Each list maps into the SSD tables it describes.
  */
 
-import { dayOf } from "../calendar/dates.ts";
-import { isProblem, parseDate } from "../ingest/values.ts";
+import { excelSerialDay, isProblem, parseDate } from "../ingest/values.ts";
 import type { CellValue } from "../ingest/values.ts";
 import type { LoadSink } from "./model.ts";
 
@@ -294,12 +293,6 @@ export interface AnnexDateProblem {
   readonly serialDay?: number;
 }
 
-/** An Excel serial day number as a day (Excel's day 1 is 1900-01-01; serial 60 is its phantom 29 Feb 1900). */
-function excelSerialDay(serial: number): number | undefined {
-  const n = Math.floor(serial);
-  return n < 1 || n > 2958465 ? undefined : dayOf(1899, 12, 30) + n;
-}
-
 /**
  * A date cell: ISO, DD/MM/YYYY, a Date from the workbook (as an ISO day), or an Excel serial
  * number. A serial is a date only in a workbook, where Excel stores every date as one. In a CSV
@@ -314,8 +307,7 @@ export function annexDate(v: string | number | boolean | null, fromCsv = false):
   const text = String(v).trim();
   const d = parseDate(text);
   if (!isProblem(d)) return d;
-  const serialDay = /^\d{5}(\.\d+)?$/.test(text) ? excelSerialDay(Number(text)) : undefined;
-  return serialDay === undefined ? { problem: d.problem } : { problem: d.problem, expected: d.expected, serialDay };
+  return d.serialDay === undefined ? { problem: d.problem } : { problem: d.problem, expected: d.expected, serialDay: d.serialDay };
 }
 
 /** SSD tables each list feeds. */
@@ -342,7 +334,7 @@ export type AnnexRow = Map<string, string | number | boolean | null>;
 export class AnnexMapper {
   readonly #people = new Set<string>();
   /** List 3 referrals, held until List 6 has been read: the same episode's need and closure are there. */
-  readonly #referrals = new Map<string, { values: Record<string, CellValue>; loc: { file: string; row: number } }>();
+  readonly #referrals = new Map<string, { values: Record<string, CellValue>; loc: { file: string; row: number }; refused?: ReadonlySet<string> }>();
   #n = 0;
   readonly sink: LoadSink;
   constructor(sink: LoadSink) {
@@ -351,19 +343,31 @@ export class AnnexMapper {
 
   /** Emit what was held back (List 3 referrals, with what List 6 said of them); call once, after every list. */
   finish(): void {
-    for (const r of this.#referrals.values()) this.sink.emit("ssd_cin_episodes", r.values, r.loc);
+    for (const r of this.#referrals.values()) this.sink.emit("ssd_cin_episodes", r.values, r.loc, r.refused);
     this.#referrals.clear();
   }
 
-  /** Map one row; `date` reads a date cell (reporting problems) and returns a day or null. */
-  row(list: number, r: AnnexRow, file: string, line: number, date: (key: string) => number | null): void {
+  /**
+   * Map one row; `readDate` reads a date cell (reporting a problem as an error, in the list's own
+   * column name) and returns a day or null. On a row with a date so refused, a required SSD column
+   * left blank is not refused again in SSD terms (cont_contact_date for a bad Date of Contact):
+   * the row is not stored either way.
+   */
+  row(list: number, r: AnnexRow, file: string, line: number, readDate: (key: string) => number | null): void {
     const s = (k: string): string => {
       const v = r.get(k);
       return v === null || v === undefined ? "" : String(v).trim();
     };
     const b = (k: string): string | null => (s(k) === "" ? null : s(k));
     const loc = { file, row: line };
-    const emit = (t: string, v: Record<string, CellValue>) => this.sink.emit(t, v, loc);
+    let refusedDate = false;
+    const date = (k: string): number | null => {
+      const d = readDate(k);
+      if (d === null && s(k) !== "") refusedDate = true;
+      return d;
+    };
+    const refusedIn = (v: Record<string, CellValue>) => (refusedDate ? new Set(Object.keys(v).filter((c) => v[c] === null)) : undefined);
+    const emit = (t: string, v: Record<string, CellValue>) => this.sink.emit(t, v, loc, refusedIn(v));
     const id = list === 11 ? "" : s("child");
     const key = `A${list}-${++this.#n}`;
     if (id && !this.#people.has(id)) {
@@ -384,7 +388,7 @@ export class AnnexMapper {
         const values = { cine_referral_id: key, cine_person_id: id, cine_referral_date: d, cine_referral_source_code: sourceCode(s("referral_source")), cine_referral_source_desc: b("referral_source"), cine_referral_nfa: annexYn(s("referral_nfa")), cine_referral_team: b("team"), cine_referral_worker_id: b("worker") };
         const k = `${id}|${d}`;
         if (this.#referrals.has(k)) emit("ssd_cin_episodes", values);
-        else this.#referrals.set(k, { values, loc });
+        else this.#referrals.set(k, { values, loc, refused: refusedIn(values) });
         break;
       }
       case 4:

@@ -158,3 +158,35 @@ test("csv: the field-count advice fits a file saved from Excel as well as one ex
     assert.match(i.message, /Check the row's separators and quotes and correct it, or save or export the file again as CSV\.$/);
   }
 });
+
+test("csv: a row ends at CRLF, LF or CR in any mix (a line of a Windows file edited in another editor), each row read alone at its own line", async () => {
+  // Before, the parser took the first line's ending as the file's, so a row ending in LF only ran
+  // on into the next: one row with too many fields, or a quote "not doubled".
+  const rows = await read(['A,B,C\r\n1,2,3\r\n4,5,6\n7,"x, y",9\r\n10,11,12\r13,14,"a\r\nb"\r\n15,16,17\r\n']);
+  assert.deepEqual(
+    rows.map((r) => [r.line, r.cells]),
+    [
+      [1, ["A", "B", "C"]],
+      [2, ["1", "2", "3"]],
+      [3, ["4", "5", "6"]],
+      [4, ["7", "x, y", "9"]],
+      [5, ["10", "11", "12"]],
+      [6, ["13", "14", "a\r\nb"]],
+      [8, ["15", "16", "17"]],
+    ],
+  );
+  // A CRLF split between two chunks is one line break, not a blank row between two.
+  const split = await read(["A,B\r\n1,2\r", "\n3,4\n5,6\r\n"]);
+  assert.deepEqual(
+    split.map((r) => [r.line, r.cells]),
+    [
+      [1, ["A", "B"]],
+      [2, ["1", "2"]],
+      [3, ["3", "4"]],
+      [4, ["5", "6"]],
+    ],
+  );
+  // A file whose first line ends in LF and a later one in CRLF: the CR is not part of a value.
+  const lf = await read(["A,B\n1,2\r\n3,4\n"]);
+  assert.deepEqual(lf.map((r) => r.cells), [["A", "B"], ["1", "2"], ["3", "4"]]);
+});

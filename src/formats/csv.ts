@@ -1,7 +1,8 @@
 /**
  * @module
  * CSV rows from any encoding {@link openText} understands, comma- or tab-separated (Excel's
- * "Unicode text" is tab-separated UTF-16), with the line each record starts on. Blank rows,
+ * "Unicode text" is tab-separated UTF-16), with the line each record starts on. A row ends at a
+ * CRLF, an LF or a CR, in any mix (a file edited in two editors has both). Blank rows,
  * including rows of empty cells that Excel leaves after the data, are skipped. A malformed file
  * (an unclosed quote, a field over 1 MB) ends in a LanternError, never a partial read. So does a
  * row with more fields than the header (a value with an unquoted comma, which would shift every
@@ -19,6 +20,15 @@ import { basename } from "node:path";
 import { parse } from "csv-parse";
 import { LanternError } from "../core/errors.ts";
 import { openText, type TextEncoding } from "./text.ts";
+
+/**
+ * Whether a row holds nothing: every cell empty or spaces (`,,,,`, as Excel leaves after the data
+ * it has held). Such a row is skipped by every reader, CSV or workbook, and keeps its line, so the
+ * rows after it are numbered as the file is.
+ */
+export function isBlankRow(cells: readonly unknown[]): boolean {
+  return cells.every((c) => c === null || c === undefined || String(c).trim() === "");
+}
 
 /** One record and the line it starts on (the header is line 1). */
 export interface CsvRow {
@@ -43,10 +53,40 @@ export function delimiterOf(firstLine: string): "," | "\t" | ";" {
   return ",";
 }
 
-function startLine(endLine: number, record: readonly string[]): number {
-  let nl = 0;
-  for (const cell of record) for (let i = cell.indexOf("\n"); i >= 0; i = cell.indexOf("\n", i + 1)) nl++;
-  return endLine - nl;
+/**
+ * What ends a row: CRLF, LF or a lone CR, in any mix. Left to itself csv-parse takes the first
+ * line's ending as the whole file's, so in a CRLF file one row ending in LF only (a line edited in
+ * another editor) ran on into the next: two rows read as one, reported as a value with a stray
+ * comma or quote. CRLF is listed first so that it is one break, not two. (For every CSV reader.)
+ */
+export const RECORD_DELIMITERS: string[] = ["\r\n", "\n", "\r"];
+
+/**
+ * The lines records start on, as a person counts them. csv-parse counts a CRLF that ends a row as
+ * one line but a CRLF inside a quoted value as two, so its count runs ahead by one for each such
+ * CRLF in the records before. Give it each record, in order, with the line csv-parse says it ends on.
+ */
+export class RecordLines {
+  #ahead = 0;
+  /** The line this record starts on. */
+  start(endLine: number, record: readonly string[]): number {
+    let breaks = 0;
+    let crlf = 0;
+    for (const cell of record) {
+      for (let i = 0; i < cell.length; i++) {
+        const c = cell.charCodeAt(i);
+        if (c === 13 || c === 10) breaks++;
+        if (c === 10 && i > 0 && cell.charCodeAt(i - 1) === 13) crlf++;
+      }
+    }
+    const line = endLine - this.#ahead - breaks;
+    this.#ahead += crlf;
+    return line;
+  }
+  /** A line csv-parse names in an error, as a person counts it. */
+  line(parserLine: number): number {
+    return parserLine - this.#ahead;
+  }
 }
 
 /** Stream the rows of a CSV file. */
@@ -213,7 +253,7 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   const first = await it.next();
   if (first.done) return;
   const head = first.value;
-  const nl = head.search(/\r?\n/);
+  const nl = head.search(/[\r\n]/);
   const delimiter = delimiterOf(nl >= 0 ? head.slice(0, nl) : head);
   // Whether the text ends in a line break: a short last row without one is a file cut off.
   let endsInBreak = /[\r\n]$/.test(head);
@@ -236,6 +276,7 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   const parser = parse({
     delimiter,
     info: true,
+    record_delimiter: RECORD_DELIMITERS,
     skip_empty_lines: true,
     relax_column_count: true,
     max_record_size: 1_000_000,
@@ -259,6 +300,7 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   // the file's last (so, with no line break after it, cut off).
   let width = -1;
   let held: CsvRow | undefined;
+  const lines = new RecordLines();
   const padded = (r: CsvRow): CsvRow => ({ line: r.line, cells: [...r.cells, ...new Array<string>(width - r.cells.length).fill("")], found: r.cells.length });
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -269,8 +311,8 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
         yield padded(h);
       }
       const cells = item.record;
-      if (cells.every((c) => c.trim() === "")) continue;
-      const row = { line: startLine(item.info.lines, cells), cells };
+      if (isBlankRow(cells)) continue;
+      const row = { line: lines.start(item.info.lines, cells), cells };
       const nul = cells.findIndex((c) => c.includes("\u0000"));
       if (nul >= 0) throw nulError(name, row.line, nul + 1, width < 0 ? undefined : parsedHeader?.[nul]?.trim());
       if (width < 0) width = cells.length;

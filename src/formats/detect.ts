@@ -13,7 +13,7 @@ import { basename } from "node:path";
 import { LanternError } from "../core/errors.ts";
 import { SSD_TABLES } from "../store/ssd-schema.ts";
 import { matchAnnexList } from "./annex-a.ts";
-import { csvRowsFromChunks } from "./csv.ts";
+import { csvRowsFromChunks, isBlankRow } from "./csv.ts";
 import type { FormatId } from "./model.ts";
 import { match903, type Ssda903Table } from "./ssda903.ts";
 import { decodeBuffer, headBytes, type TextEncoding } from "./text.ts";
@@ -118,7 +118,7 @@ export async function detectFile(path: string): Promise<DetectedFile> {
     return { path, name, bytes, encoding, detected: { kind: "unknown", reason: `XML with root element <${root ?? "?"}>; Lantern reads <EXPSSDA903> (SSDA903) and <Message> (CIN census)` } };
   }
   const header = await firstRow(text, name);
-  if (!header || header.every((h) => h.trim() === "")) return { path, name, bytes, encoding, detected: { kind: "unknown", reason: "no header row could be read" } };
+  if (!header || isBlankRow(header)) return { path, name, bytes, encoding, detected: { kind: "unknown", reason: "no header row could be read" } };
   const m903 = match903(header);
   if (m903?.exact) return { path, name, bytes, encoding, detected: { kind: "ssda903-csv", table: m903.table, exact: true, missing: [], extra: [], header } };
   const lower = header.map((h) => h.trim().toLowerCase());

@@ -78,6 +78,33 @@ test("structural: an unparseable date names file, row, column, value and expecta
   assert.match(i.expected!, /DD\/MM\/YYYY/);
 });
 
+test("structural: an Excel serial or a date in words in a 903 date column is named as such at its file and column, with no errors about SSD columns the file does not have", async () => {
+  const episodes = EPISODES.replace("C1,01/05/2023", "C1,45047").replace("C2,10/10/2023", "C2,10 Oct 2023");
+  for (const dfeErrorsAsQueries of [false, true]) {
+    const r = await loadFormats(undefined, { paths: [files({ "b.txt": episodes })], dfeErrorsAsQueries });
+    assert.equal(r.status, "rejected");
+    // None about SSD columns (clae_cla_episode_start_date, clap_…, lega_…) the file does not have.
+    assert.deepEqual(
+      r.issues.filter((i) => /^[a-z]+_/.test(i.column ?? "")).map((i) => [i.code, i.column]),
+      [],
+    );
+    const errors = r.issues.filter((i) => i.severity === "error" && i.column === "DECOM");
+    assert.equal(errors[0]!.code, dfeErrorsAsQueries ? "FORMAT_DATE_INVALID" : "903-141");
+    assert.deepEqual(
+      errors.map((i) => [i.file, i.row, i.column, i.value]),
+      [
+        ["b.txt", 2, "DECOM", "45047"],
+        ["b.txt", 4, "DECOM", "10 Oct 2023"],
+      ],
+      JSON.stringify(r.issues, null, 1),
+    );
+    assert.match(errors[0]!.message, /DECOM "45047" looks like an Excel serial date number \(as one it would be 01\/05\/2023\)/);
+    assert.match(errors[0]!.expected!, /format the column as a date before saving the CSV/);
+    assert.match(errors[1]!.message, /DECOM "10 Oct 2023" is a date written with the month in words/);
+    assert.match(errors[1]!.expected!, /DD\/MM\/YYYY/);
+  }
+});
+
 test("structural: a code outside its code set is an error (DfE 143), a valid code is not", async () => {
   const r = await loadFormats(undefined, { paths: [files({ "b.txt": EPISODES.replace("C1,01/09/2023,P,", "C1,01/09/2023,Q,") })] });
   const i = r.issues.find((x) => x.code === "903-143")!;
@@ -159,6 +186,19 @@ test("messy: a file that breaks UTF-8 after the first 64 KB is refused with what
 
 const LIST1 = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\n";
 
+test("messy: mixed line endings (CRLF, one row ending in LF only, one in CR) in an SSDA903 table and an Annex A list: every row read as its own", async () => {
+  // Before, the rows ran together: "row 3 has 25 fields where the header has 13".
+  const crlf = (t: string) => t.replaceAll("\n", "\r\n");
+  const episodes = crlf(EPISODES).replace("PR1,01/09/2023,X1,CARPL,,,\r\n", "PR1,01/09/2023,X1,CARPL,,,\n").replace("U6,PR1,,,,,,\r\n", "U6,PR1,,,,,,\r");
+  const r = await loadFormats(undefined, { paths: [files({ "a.csv": crlf(HEADER), "b.txt": episodes })] });
+  assert.deepEqual(codes(r), []);
+  assert.equal(r.files.find((f) => f.file === "b.txt")!.records, 3);
+  const list = `${LIST1}K1,F,WBRI,2015-01-25,6,2020-09-16,6\nK2,M,WBRI,2015-01-25,6,2020-09-17,"a) 1A: Individual"\r\nK3,M,WBRI,2015-01-25,6,2020-09-18,6\r\n`.replace(LIST1, crlf(LIST1));
+  const a = await loadFormats(undefined, { paths: [files({}, { "list.csv": list })] });
+  assert.deepEqual(codes(a), []);
+  assert.equal(a.files[0]!.records, 3);
+});
+
 test("Annex A CSV: lettered options and bare codes, ISO and UK dates", async () => {
   const csv = `${LIST1}K1,b) Female,a) WBRI,2015-01-25,6.1,2020-09-16,q) 6: Police\nK2,Male,WBRI,25/01/2015,6,2020-09-16,6\nK3,M,WBRI,2020-06-18,6,16/09/2020,"a) 1A: Individual"\n,,,,,,\n`;
   const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": csv })] });
@@ -183,6 +223,11 @@ test("Annex A CSV: an Excel serial number in a date column is refused as the SSD
   assert.deepEqual([i.severity, i.file, i.row, i.column, i.value], ["error", "list.csv", 2, "Date of Contact", "44090"]);
   assert.match(i.message, /Excel serial date number \(as one it would be 2020-09-16\)/);
   assert.match(i.expected!, /format the column as a date before saving the CSV/);
+  // The one error for that cell: none for the SSD column it would have given (cont_contact_date).
+  assert.deepEqual(
+    r.issues.filter((x) => x.severity === "error").map((x) => x.column),
+    ["Date of Contact"],
+  );
 });
 
 test("CSV: a truncated or ragged SSDA903 table, and an Annex A row with extra fields, are refused and nothing is stored", async () => {

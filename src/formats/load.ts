@@ -27,7 +27,7 @@ import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdTable } from "../store/ssd-schema.ts";
 import { ANNEX_A_FEEDS, AnnexMapper, type AnnexRow, annexDate, matchAnnexList } from "./annex-a.ts";
 import { CIN_FEEDS, type CinChild, type CinDate, cinChildFrom, cinHeaderFrom, mapCin } from "./cin-census.ts";
-import { readCsvRows } from "./csv.ts";
+import { isBlankRow, readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected, detectFile } from "./detect.ts";
 import { DFE_CODE, type IssueKey, Issues, compareKeys } from "./issues.ts";
 import type { FormatId, Loc, LoadSink } from "./model.ts";
@@ -175,7 +175,7 @@ class Sink implements LoadSink {
   issue(i: DataIssue): void {
     this.log.add(i);
   }
-  emit(table: string, values: Record<string, CellValue>, loc: Loc): void {
+  emit(table: string, values: Record<string, CellValue>, loc: Loc, refused?: ReadonlySet<string>): void {
     const st = this.tables.get(table);
     if (!st) throw new Error(`reader emitted unknown table ${table}`);
     const t = st.table;
@@ -189,7 +189,7 @@ class Sink implements LoadSink {
       row[i + 1] = v;
       if (v === null && c.required) {
         bad = true;
-        this.log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", ...loc, column: c.name, value: "", message: `${t.name}.${c.name} would be blank, but Lantern needs it.`, expected: `a value that gives ${c.name}` });
+        if (!refused?.has(c.name)) this.log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", ...loc, column: c.name, value: "", message: `${t.name}.${c.name} would be blank, but Lantern needs it.`, expected: `a value that gives ${c.name}` });
       }
       if (c.references && typeof v === "string") {
         const [tt] = c.references.split(".") as [string, string];
@@ -355,7 +355,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     };
     let n = 0;
     for await (const r of rows) {
-      if (r.values.every((v) => v === null || String(v).trim() === "")) continue;
+      if (isBlankRow(r.values)) continue;
       n++;
       const row: AnnexRow = new Map();
       for (const [k, i] of slots) row.set(k, r.values[i] ?? null);
@@ -453,7 +453,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
           current = r.sheet;
         }
         if (!sheets.has(r.sheet)) {
-          if (r.values.every((v) => v === null || String(v).trim() === "")) continue;
+          if (isBlankRow(r.values)) continue;
           const m = matchAnnexList(r.values.map((v) => (v === null ? "" : String(v))));
           if (!m) {
             sheets.set(r.sheet, null);

@@ -30,8 +30,12 @@ export interface SourceRecord {
 
 /** Receives what a reader produces. */
 export interface LoadSink {
-  /** One SSD row; values by SSD column name (dates as day numbers). */
-  emit(table: string, values: Record<string, CellValue>, loc: Loc): void;
+  /**
+   * One SSD row; values by SSD column name (dates as day numbers). `refused`: columns left blank
+   * because the cell they come from was refused with an error already (the row is not stored, and
+   * is not refused a second time in the words of an SSD column the file does not have).
+   */
+  emit(table: string, values: Record<string, CellValue>, loc: Loc, refused?: ReadonlySet<string>): void;
   issue(i: DataIssue): void;
   /** Wait while rows emitted so far are still queued for the store (bounded memory on a slow store). */
   drained?(): Promise<void>;

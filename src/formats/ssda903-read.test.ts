@@ -146,8 +146,8 @@ test("structural errors keep their file, row and column and their order, merged 
   const where = (r: typeof merged.r) => r.issues.map((i) => [i.code, i.file, i.row, i.column]);
   const expected = [
     ["FORMAT_VALUE_REQUIRED", "b.csv", 5, "CHILD"],
+    // Only the cell itself: not again as the SSD column it would give (miss_missing_episode_start_date).
     ["FORMAT_DATE_INVALID", "c.csv", 2, "MIS_START"],
-    ["FORMAT_VALUE_REQUIRED", "c.csv", 2, "miss_missing_episode_start_date"],
     ["FORMAT_CHILD_NOT_IN_HEADER", "c.csv", 3, "CHILD"],
     ["FORMAT_REFERENCE_MISSING", "b.csv", 3, "clae_person_id"],
   ];

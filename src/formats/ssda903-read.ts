@@ -33,10 +33,10 @@ import { excelMangledId, isProblem, parseDate } from "../ingest/values.ts";
 import { readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected } from "./detect.ts";
 import type { Issues } from "./issues.ts";
-import type { LoadSink, SourceRecord } from "./model.ts";
+import { field, type LoadSink, type SourceRecord } from "./model.ts";
 import { runRules } from "./rules/registry.ts";
 import { SSDA903_RULES } from "./rules/ssda903-rules.ts";
-import { child903FromXml, map903, Model903, normHeader, SSDA903_DATES, SSDA903_TABLES, type Ssda903Table } from "./ssda903.ts";
+import { type Child903, cellKey, child903FromXml, dateProblemWords, map903, Model903, normHeader, recs, SSDA903_DATES, SSDA903_TABLES, type Ssda903Table } from "./ssda903.ts";
 import { readXmlRecords } from "./xml.ts";
 
 /** What one 903 file read gives: a record per CSV row, or every record of one XML `<CHILD>`. */
@@ -92,14 +92,34 @@ function intern(v: string): string {
 const DFE_DATE_RULES = new Set(["DOB", "DECOM", "DEC", "REVIEW", "DUC", "MC_DOB", "DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"]);
 const STRUCTURAL_DATES = [...SSDA903_DATES].filter((k) => !DFE_DATE_RULES.has(k));
 
-function check903Dates(r: SourceRecord, log: Issues): void {
+/** Dates no DfE rule checks, checked here; each cell refused is added to `refused`. */
+function check903Dates(r: SourceRecord, log: Issues, refused: Set<string>): void {
   for (const k of STRUCTURAL_DATES) {
     const v = r.f[k];
     if (v === undefined) continue;
     const s = v.trim();
-    if (s && isProblem(parseDate(s))) {
-      log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file: r.file, row: r.row, column: k, value: s, message: `${k} "${s}" is not a date.`, expected: "a date as DD/MM/YYYY" });
+    const d = s ? parseDate(s) : null;
+    if (d !== null && isProblem(d)) {
+      log.add({ code: "FORMAT_DATE_INVALID", severity: "error", file: r.file, row: r.row, column: k, value: s, message: `${dateProblemWords(k, s, d)}.`, expected: d.expected });
+      refused.add(cellKey(r, k));
     }
+  }
+}
+
+/**
+ * An episode's DECOM that is blank or not a date, when DfE errors are loaded as queries: DfE
+ * rule 141 is then only a query, but Lantern cannot load an episode without the day it began, so
+ * the cell is refused as a structural error, in the 903's terms.
+ */
+function checkEpisodeStarts(c: Child903, log: Issues, refused: Set<string>): void {
+  for (const e of recs(c, "Episodes")) {
+    if (refused.has(cellKey(e, "DECOM"))) continue;
+    const v = field(e, "DECOM");
+    const d = v ? parseDate(v) : null;
+    if (d !== null && !isProblem(d)) continue;
+    const why = d === null ? "DECOM is blank" : dateProblemWords("DECOM", v, d);
+    log.add({ code: d === null ? "FORMAT_VALUE_REQUIRED" : "FORMAT_DATE_INVALID", severity: "error", file: e.file, row: e.row, column: "DECOM", value: v, message: `${why}: an episode cannot be loaded without the date it began.`, expected: d === null ? "the date the episode began, as DD/MM/YYYY" : d.expected });
+    refused.add(cellKey(e, "DECOM"));
   }
 }
 
@@ -389,6 +409,8 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
   const first = units[0]!;
   const m = new Model903();
   const c = m.child(first.c);
+  // Cells refused with an error: the SSD columns they would give are not refused again.
+  const refused = new Set<string>();
   for (const u of units) {
     if (u.x) {
       if (c.header) {
@@ -398,7 +420,7 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
       }
       u.r.forEach(({ t, rec }, k) => {
         log.at([0, u.i, u.o, k]);
-        check903Dates(rec, log);
+        check903Dates(rec, log, refused);
         m.add(t, rec);
       });
     } else {
@@ -408,7 +430,7 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
         log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: rec.file, row: rec.row, column: "CHILD", value: u.c, message: `CHILD ${u.c} has two Header rows.`, expected: "one Header row per child" });
         continue;
       }
-      check903Dates(rec, log);
+      check903Dates(rec, log, refused);
       m.add(t, rec);
     }
   }
@@ -423,8 +445,12 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
       delete c.records[t];
     }
   }
-  for (const i of runRules(SSDA903_RULES, c, {}, { file: c.header?.file ?? "", ...(c.header ? { row: c.header.row } : {}) }, o.downgrade)) log.add(i);
-  map903(c, o.sink, o.workers);
+  for (const i of runRules(SSDA903_RULES, c, {}, { file: c.header?.file ?? "", ...(c.header ? { row: c.header.row } : {}) }, o.downgrade)) {
+    log.add(i);
+    if (i.severity === "error" && i.row !== undefined && i.column) refused.add(cellKey({ file: i.file ?? "", row: i.row, f: {} }, i.column));
+  }
+  checkEpisodeStarts(c, log, refused);
+  map903(c, o.sink, o.workers, refused);
 }
 
 // ---- The three ways -----------------------------------------------------------------------------

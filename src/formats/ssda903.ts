@@ -9,7 +9,7 @@
 
 import { isoDate } from "../calendar/dates.ts";
 import { isProblem, parseDate } from "../ingest/values.ts";
-import type { CellValue } from "../ingest/values.ts";
+import type { CellProblem, CellValue } from "../ingest/values.ts";
 import { type LoadSink, type SourceRecord, field } from "./model.ts";
 import { childrenNamed, type XmlNode } from "./xml.ts";
 
@@ -206,11 +206,17 @@ const blank = (v: string): string | null => (v.trim() === "" ? null : v.trim());
 const PLACEMENT_CHANGE = new Set(["S", "P", "T", "B", "U"]);
 const STATUS_CHANGE = new Set(["S", "L", "T", "U"]);
 
-/** Emit a child's SSD rows. */
-export function map903(c: Child903, sink: LoadSink, workers: Set<string>): void {
+/**
+ * Emit a child's SSD rows. `refused` holds the cells ({@link cellKey}) already refused with an
+ * error: an SSD column left blank because its cell was refused is not reported again in SSD
+ * terms (clae_cla_episode_start_date for a DECOM the file holds but Lantern cannot read).
+ */
+export function map903(c: Child903, sink: LoadSink, workers: Set<string>, refused: ReadonlySet<string> = new Set()): void {
   const id = c.id;
   const h = c.header;
   const loc = (r: SourceRecord) => ({ file: r.file, row: r.row });
+  /** The SSD column given by a 903 cell, when that cell was refused. */
+  const from = (r: SourceRecord, column: string, ssd: string): ReadonlySet<string> | undefined => (refused.has(cellKey(r, column)) ? new Set([ssd]) : undefined);
   if (h) {
     sink.emit(
       "ssd_person",
@@ -234,13 +240,13 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>): void 
   const flushPlacement = (end: number | null) => {
     if (placementStart) {
       placementStart.values["clap_cla_placement_end_date"] = end;
-      sink.emit("ssd_cla_placement", placementStart.values, loc(placementStart.rec));
+      sink.emit("ssd_cla_placement", placementStart.values, loc(placementStart.rec), from(placementStart.rec, "DECOM", "clap_cla_placement_start_date"));
       placementStart = undefined;
     }
   };
   const flushLegal = (end: number | null) => {
     if (legal) {
-      sink.emit("ssd_legal_status", { lega_legal_status_id: legal.id, lega_person_id: id, lega_legal_status: legal.status, lega_legal_status_start_date: legal.start, lega_legal_status_end_date: end }, loc(legal.rec));
+      sink.emit("ssd_legal_status", { lega_legal_status_id: legal.id, lega_person_id: id, lega_legal_status: legal.status, lega_legal_status_start_date: legal.start, lega_legal_status_end_date: end }, loc(legal.rec), from(legal.rec, "DECOM", "lega_legal_status_start_date"));
       legal = undefined;
     }
   };
@@ -294,6 +300,7 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>): void 
         clae_entered_care_date: entered,
       },
       loc(e),
+      from(e, "DECOM", "clae_cla_episode_start_date"),
     );
     if (placementStart) placementStart.values["clap_cla_placement_end_date"] = end;
     prevEnd = end;
@@ -320,6 +327,7 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>): void 
       "ssd_missing",
       { miss_table_id: `${id}-M${i + 1}`, miss_person_id: id, miss_missing_episode_start_date: day(r, "MIS_START"), miss_missing_episode_type: m === "M" ? "Missing" : m === "A" ? "Absent" : blank(m), miss_missing_episode_end_date: day(r, "MIS_END") },
       loc(r),
+      from(r, "MIS_START", "miss_missing_episode_start_date"),
     );
   });
   recs(c, "OC3").forEach((r, i) => {
@@ -371,6 +379,7 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>): void 
       "ssd_involvements",
       { invo_involvements_id: `${id}-SW${i + 1}`, invo_professional_id: blank(sw), invo_professional_role_id: "Allocated Social Worker", invo_person_id: id, invo_involvement_start_date: day(r, "SW_DECOM"), invo_involvement_end_date: day(r, "SW_DEC"), invo_worker_change_reason: blank(field(r, "SW_REASON")) },
       loc(r),
+      from(r, "SW_DECOM", "invo_involvement_start_date"),
     );
   });
 }
@@ -379,4 +388,14 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>): void 
 export function ukDate(d: number): string {
   const [y, m, dd] = isoDate(d).split("-");
   return `${dd}/${m}/${y}`;
+}
+
+/** A 903 date cell that is not a date, in the words every reader uses (an Excel serial number, a month in words): `DECOM "45370" looks like…`. */
+export function dateProblemWords(column: string, value: string, p: CellProblem): string {
+  return `${column} "${value}" ${p.problem}${p.serialDay === undefined ? "" : ` (as one it would be ${ukDate(p.serialDay)})`}`;
+}
+
+/** A source cell, as the set of cells already refused names it. */
+export function cellKey(r: SourceRecord, column: string): string {
+  return `${r.file}\u0000${r.row}\u0000${column}`;
 }

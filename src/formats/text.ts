@@ -170,7 +170,7 @@ export function openText(path: string): TextStream {
     firstLine() {
       const label = encoding === "utf-8-bom" ? "utf-8" : encoding;
       const text = stripBom(new TextDecoder(label).decode(head, { stream: true }));
-      const nl = text.search(/\r?\n/);
+      const nl = text.search(/[\r\n]/);
       return nl >= 0 ? text.slice(0, nl) : text;
     },
     async *chunks(onBytes?: (n: number) => void) {

@@ -46,7 +46,6 @@ export async function readPopulation(path: string, authority: string, log: { add
         continue;
       }
       const cell = (c: string) => (at(c) >= 0 ? (cells[at(c)] ?? "").trim() : "");
-      if (cells.every((c) => c.trim() === "")) continue;
       const yearText = cell("year");
       // Excel writes a formatted count as "60,000": the separators are not part of the number.
       const popText = cell("population_0_17").replace(/(?<=\d),(?=\d{3}\b)/g, "");

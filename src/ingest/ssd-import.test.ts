@@ -558,3 +558,51 @@ test("population.csv of another authority (X001 in a load for 202) is refused at
     await cleanup();
   }
 });
+
+test("an SSD file with mixed line endings (CRLF, one row ending in LF only, one in CR) loads every row as its own", async () => {
+  // Before, the row ending in LF ran on into the next: "a quote inside a value is not doubled" or
+  // "row 3 has 9 fields where the header has 5".
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_person.csv"] = "pers_person_id,pers_sex,pers_dob,pers_ethnicity\r\nP1,M,2015-06-01,WBRI\nP2,F,01/02/2010,MWBC\rP3,F,2019-11-30,ASIN\r\n";
+    files["ssd_contacts.csv"] = 'cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code,cont_contact_outcome_json\r\nC1,P1,2024-04-02,1A,"{""NEW_REFERRAL_FLAG"":""Y""}"\nC2,P2,03/04/2024,2B,\r\nC3,P3,2024-05-10,5A,"{""NEW_REFERRAL_FLAG"":""N""}"\r\n';
+    const res = await importSsd(store, { paths: [writeExport(files)], authority: "202" });
+    assert.equal(res.authorities[0]!.status, "loaded", JSON.stringify(res));
+    assert.deepEqual(
+      (await tableRows(store, "ssd_person", 1)).map((r) => r["pers_person_id"]).sort(),
+      ["P1", "P2", "P3"],
+    );
+    const contacts = await tableRows(store, "ssd_contacts", 1);
+    assert.deepEqual(
+      contacts.map((r) => [r["cont_contact_id"], r["cont_contact_outcome_json"]]),
+      [
+        ["C1", '{"NEW_REFERRAL_FLAG":"Y"}'],
+        ["C2", null],
+        ["C3", '{"NEW_REFERRAL_FLAG":"N"}'],
+      ],
+    );
+  } finally {
+    await cleanup();
+  }
+});
+
+test("rows of empty cells (',,,,' as Excel leaves after the data) are skipped, and the rows after one keep their own numbers", async () => {
+  // Before, each was refused as SSD_VALUE_REQUIRED at that row.
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_person.csv"] = `${files["ssd_person.csv"]}\n,,,\n , ,,\n,,,\n`;
+    const dry = await importSsd(store, { paths: [writeExport(files)], authority: "202", dryRun: true });
+    assert.equal(dry.authorities[0]!.status, "validated");
+    assert.equal(dry.authorities[0]!.rows, 3 + 3 + 2 + 1);
+    files["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\n,,\n\nC2,P2,not a date\n,,\n";
+    const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    assert.deepEqual(
+      err.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.file, i.row, i.column]),
+      [["SSD_DATE_INVALID", "ssd_contacts.csv", 5, "cont_contact_date"]],
+    );
+  } finally {
+    await cleanup();
+  }
+});

@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
-import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, OPEN_QUOTE_EXPECTED, openQuoteProblem, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
+import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
@@ -443,12 +443,6 @@ const NOT_TEXT_EXPECTED = "a CSV text file: UTF-8 (in Excel: Save As › CSV UTF
 
 const ENCODING_NAME: Record<TextEncoding, string> = { "utf-8": "UTF-8", "utf-8-bom": "UTF-8", "utf-16le": "UTF-16", "utf-16be": "UTF-16", "windows-1252": "Windows-1252" };
 
-function recordStartLine(endLine: number, record: readonly string[]): number {
-  let nl = 0;
-  for (const cell of record) for (let i = cell.indexOf("\n"); i >= 0; i = cell.indexOf("\n", i + 1)) nl++;
-  return endLine - nl;
-}
-
 /** Read one file, check it, and append good rows to the staging writer. Returns the row count. */
 async function readFile(
   store: Store,
@@ -509,6 +503,7 @@ async function readFile(
     delimiter,
     bom: true,
     info: true,
+    record_delimiter: RECORD_DELIMITERS,
     skip_empty_lines: true,
     relax_quotes: false,
     on_record: (record, context) => {
@@ -526,6 +521,7 @@ async function readFile(
 
   let header: string[] | undefined;
   let malformed = false;
+  const lines = new RecordLines();
   let slots: number[] = [];
   const keyIndex = table.columns.findIndex((c) => c.name === table.key);
   const keySet = new Set<string>();
@@ -549,7 +545,12 @@ async function readFile(
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = item;
+      if (isBlankRow(record)) {
+        lines.start(info.lines, record);
+        continue;
+      }
       if (!header) {
+        lines.start(info.lines, record);
         header = record.map((h) => h.trim().toLowerCase());
         const pos = new Map<string, number>();
         header.forEach((h, i) => {
@@ -586,8 +587,8 @@ async function readFile(
         continue;
       }
       rows++;
+      const line = lines.start(info.lines, record);
       if (fileErrors >= 50) continue;
-      const line = recordStartLine(info.lines, record);
       let bad = false;
       values[0] = authority;
       for (let i = 0; i < table.columns.length; i++) {
@@ -798,10 +799,14 @@ export async function commitRows(store: Store, staging: LoadStaging, map: readon
  * case, by the shared reader (any encoding).
  */
 async function endsOnUnfinishedLine(path: string, line: number): Promise<boolean> {
+  // Line breaks as the parser counts them (RECORD_DELIMITERS): CRLF once, a lone CR or LF once.
   let breaks = 0;
   let last = "";
   for await (const chunk of openText(path).chunks()) {
-    for (let i = chunk.indexOf("\n"); i >= 0; i = chunk.indexOf("\n", i + 1)) breaks++;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === "\r" || (c === "\n" && (i > 0 ? chunk[i - 1] : last) !== "\r")) breaks++;
+    }
     if (chunk) last = chunk.at(-1)!;
   }
   return last !== "\n" && last !== "\r" && line === breaks + 1;

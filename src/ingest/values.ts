@@ -13,6 +13,8 @@ import type { ColumnKind } from "../store/ssd-schema.ts";
 export interface CellProblem {
   readonly problem: string;
   readonly expected: string;
+  /** For a date that looks like an Excel serial number: the day it would be as one (for messages). */
+  readonly serialDay?: number;
 }
 
 /** A stored value: text, a day number for dates, a number, or null for blank. */
@@ -22,6 +24,8 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.
 const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const INT = /^[+-]?\d+$/;
 const EXCEL_SERIAL = /^\d{5}(?:\.\d+)?$/;
+/** A date with its month in words, as Excel shows one formatted so: "19 Mar 2024", "19-Mar-24", "March 19, 2024". */
+const WORDS_DATE = /^(?:\d{1,2}(?:st|nd|rd|th)?[ -/]+[A-Za-z]{3,9}\.?[ -/,]+\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{2,4})$/;
 
 const DATE_EXPECTED = "a date as YYYY-MM-DD or DD/MM/YYYY (a time after the date is allowed and ignored)";
 
@@ -47,9 +51,19 @@ export function parseDate(text: string): number | CellProblem {
     return { problem: "is not a real calendar date", expected: DATE_EXPECTED };
   }
   if (EXCEL_SERIAL.test(text)) {
-    return { problem: "looks like an Excel serial date number", expected: `${DATE_EXPECTED}; format the column as a date before saving the CSV` };
+    const serialDay = excelSerialDay(Number(text));
+    return { problem: "looks like an Excel serial date number", expected: `${DATE_EXPECTED}; format the column as a date before saving the CSV`, ...(serialDay === undefined ? {} : { serialDay }) };
+  }
+  if (WORDS_DATE.test(text)) {
+    return { problem: "is a date written with the month in words", expected: `${DATE_EXPECTED}; format the column as a date in one of those shapes before saving the CSV` };
   }
   return { problem: "is not a date Lantern can read", expected: DATE_EXPECTED };
+}
+
+/** The day an Excel serial day number stands for (Excel's day 1 is 1900-01-01; serial 60 is its phantom 29 Feb 1900), or undefined out of range. */
+export function excelSerialDay(serial: number): number | undefined {
+  const n = Math.floor(serial);
+  return n < 1 || n > 2958465 ? undefined : dayOf(1899, 12, 30) + n;
 }
 
 const YES = new Set(["Y", "YES", "TRUE", "1"]);

@@ -96,6 +96,21 @@ test("CSV quirks: BOM, CRLF, DD/MM/YYYY, extra columns, unsorted rows, blank tra
   assert.match(text.err, /warning: The series has 3 points, fewer than 13: its limits are trial limits/);
 });
 
+test("mixed line endings (a CRLF file with one row ending in LF only, or CR) are read row by row, not two rows run together", async () => {
+  const p = file("mixed.csv", "date,value\r\n2024-01-01,3\n2024-02-01,4\r\n2024-03-01,5\r2024-04-01,6\r\n");
+  const r = await run(["--input", p, "--json"]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(
+    JSON.parse(r.out).points.map((x: { date: string; value: number }) => [x.date, x.value]),
+    [
+      ["2024-01-01", 3],
+      ["2024-02-01", 4],
+      ["2024-03-01", 5],
+      ["2024-04-01", 6],
+    ],
+  );
+});
+
 test("the file is read as every CSV is: a tab-separated save is charted; a stray comma, quote or open quote is refused at its row, never read as another number", async () => {
   const tabs = await run(["--input", file("tabs.csv", "date\tvalue\n2024-01-01\t3\n2024-02-01\t4\n2024-03-01\t5\n"), "--json"]);
   assert.equal(tabs.code, 0, tabs.err);

@@ -19,6 +19,8 @@ export interface RuleHit {
   readonly value?: string;
   /** Added to the DfE message: the particulars of this case. */
   readonly detail?: string;
+  /** What would satisfy the rule in this case, where it says more than the rule's own. */
+  readonly expected?: string;
 }
 
 /** One DfE rule. */
@@ -60,7 +62,7 @@ export function runRules<M, C>(rules: readonly DfeRule<M, C>[], m: M, ctx: C, fa
         ...((h.row ?? fallback.row) !== undefined ? { row: h.row ?? fallback.row } : {}),
         ...(h.column ? { column: h.column } : {}),
         ...(h.value !== undefined ? { value: h.value } : {}),
-        expected: r.expected,
+        expected: h.expected ?? r.expected,
         message: `${r.severity === "query" ? "DfE query" : "DfE error"} ${r.id}: ${r.message}${h.detail ? ` (${h.detail})` : ""}`,
       });
     }

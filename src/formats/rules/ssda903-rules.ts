@@ -38,15 +38,21 @@ function codeRule(id: string, table: Ssda903Table, name: keyof typeof CODES_903,
   );
 }
 
-/** A date must be a real date (blank allowed unless `required`). */
+/**
+ * A date must be a real date (blank allowed unless `required`). A value that is not one is said
+ * in the words every reader uses for that cell (an Excel serial number, a month in words), with
+ * what to do about it.
+ */
 function dateRule(id: string, table: Ssda903Table, name: string, message: string, required = false): Rule {
   return rule(id, [name], message, `${required ? "" : "blank or "}a date as DD/MM/YYYY`, (c) =>
-    recs(c, table)
-      .filter((r) => {
-        const v = field(r, name);
-        return v === "" ? required : isProblem(parseDate(v));
-      })
-      .map((r) => hit(r, name)),
+    recs(c, table).flatMap((r) => {
+      const v = field(r, name);
+      if (v === "") return required ? [hit(r, name)] : [];
+      const d = parseDate(v);
+      if (!isProblem(d)) return [];
+      const detail = `${name} "${v}" ${d.problem}${d.serialDay === undefined ? "" : ` (as one it would be ${ukDate(d.serialDay)})`}`;
+      return [{ ...hit(r, name, detail), expected: d.expected }];
+    }),
   );
 }
 
