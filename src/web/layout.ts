@@ -2,9 +2,9 @@
  * @module
  * The page frame and the handful of GOV.UK Frontend components the pages use, re-created as
  * functions that output the Design System's markup and classes: the generic service header
- * (service navigation only: no crown, no GOV.UK logotype; Arial, not GDS Transport), tables,
- * summary lists, tags, error summaries, the period picker and the SPC icons. No inline script or
- * style anywhere, so the Content-Security-Policy stays strict.
+ * (service navigation only, in a `<header>`, the banner landmark: no crown, no GOV.UK logotype;
+ * Arial, not GDS Transport), tables, summary lists, tags, error summaries, the period picker and
+ * the SPC icons. No inline script or style anywhere, so the Content-Security-Policy stays strict.
  */
 
 import type { SpcIcon } from "../analysis/spc.ts";
@@ -56,7 +56,7 @@ export function page(o: PageOptions): string {
 </head>
 <body class="govuk-template__body">
 <a href="#main-content" class="govuk-skip-link">Skip to main content</a>
-<section class="govuk-service-navigation lantern-header" aria-label="Service information">
+<header class="govuk-service-navigation lantern-header">
 <div class="govuk-width-container">
 <div class="govuk-service-navigation__container">
 <span class="govuk-service-navigation__service-name"><a href="/" class="govuk-service-navigation__link">Lantern</a></span>
@@ -77,7 +77,7 @@ ${
 }
 </div>
 </div>
-</section>
+</header>
 <div class="govuk-width-container">
 <main class="govuk-main-wrapper" id="main-content">
 ${o.body}

@@ -1174,3 +1174,18 @@ describe("uploads", () => {
     assert.match(revised, /Contacts<\/th><td class="govuk-table__cell">\d{4}-\d{2}(-Q\d)?<\/td><td class="govuk-table__cell govuk-table__cell--numeric">[\d,]+<\/td>/);
   });
 });
+
+describe("landmarks", () => {
+  test("every page, for every role, has one banner (the service header) and one h1", async () => {
+    const urls = ["/", "/indicators/referrals", "/flow", "/early-warning", "/reports", "/data", "/targets", "/annotations", "/nowhere", "/?period=1999-01"];
+    for (const role of ["admin", "member"] as const) {
+      for (const url of urls) {
+        const res = await get(url, role);
+        const where = `${role} ${url} (${res.statusCode})`;
+        assert.equal(res.body.match(/<header\b/g)?.length, 1, where);
+        assert.match(res.body, /<body[^>]*>\s*<a [^>]*govuk-skip-link[^>]*>[^<]*<\/a>\s*<header class="govuk-service-navigation/, where);
+        assert.equal(res.body.match(/<h1\b/g)?.length, 1, where);
+      }
+    }
+  });
+});
