@@ -1189,3 +1189,25 @@ describe("landmarks", () => {
     }
   });
 });
+
+describe("tile wording", () => {
+  const tile = (body: string, id: string) => {
+    const found = body.split('<li class="lantern-tile">').find((t) => t.includes(`href="/indicators/${id}?`));
+    assert.ok(found, `no tile for ${id}`);
+    return found.slice(0, found.indexOf("</li>")).replace(/<svg[\s\S]*?<\/svg>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+  };
+  test("a comparison on a snapshot date says 'on' the date; a median in days and a percentage say their unit once", async () => {
+    const body = (await get("/", "analyst")).body;
+    const cla = tile(body, "cla_rate");
+    assert.match(cla, /England [\d.]+ · neighbours [\d.]+ \(\d+ of \d+\) on 31 March \d{4} \(\d{4}-\d\d\)/);
+    assert.doesNotMatch(cla, / in 31 March/);
+    assert.match(tile(body, "cla_started"), /\d+ number/, "a count keeps its word");
+    const median = tile(body, "assess_median_wd");
+    assert.match(median, /\d+(\.\d)? days \(median\)/);
+    assert.doesNotMatch(median, /days median days/);
+    const pct = tile(body, "assess_45wd_pct");
+    assert.match(pct, /\d+\.\d% /);
+    assert.doesNotMatch(pct, /% per cent/);
+    assert.doesNotMatch(body, / in 30 September/);
+  });
+});
