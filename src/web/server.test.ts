@@ -1211,3 +1211,22 @@ describe("tile wording", () => {
     assert.doesNotMatch(body, / in 30 September/);
   });
 });
+
+describe("the flow chart for members", () => {
+  test("a stage hidden from a member has no bar in the chart and is labelled c there as in the table", async () => {
+    const body = (await get("/flow", "member")).body;
+    const chart = body.slice(body.indexOf('<svg'), body.indexOf("</svg>") + 6);
+    const table = body.slice(body.indexOf('id="flow-table"'), body.indexOf("</table>"));
+    const hidden = [...table.matchAll(/<a class="govuk-link" href="\/indicators\/[^"]+">([^<]+)<\/a><\/th><td class="govuk-table__cell govuk-table__cell--numeric">c<\/td>/g)].map((m) => m[1]!);
+    assert.ok(hidden.length > 0, "the demo hides at least one stage from members");
+    assert.doesNotMatch(chart, /no value/);
+    for (const stage of hidden) assert.match(chart, new RegExp(`${stage}: c — not shown to protect the children`), stage);
+    const bars = [...chart.matchAll(/<rect\b[^>]*><title>([^<:]+):/g)].map((m) => m[1]!);
+    assert.equal(bars.length, 8 - hidden.length, "one bar per stage shown");
+    for (const stage of hidden) assert.ok(!bars.includes(stage), `${stage} has a bar`);
+    // A comparison the table hides is c in the chart too.
+    const hiddenConversion = [...table.matchAll(/<a class="govuk-link" href="\/indicators\/[^"]+">([^<]+)<\/a><\/th><td class="govuk-table__cell govuk-table__cell--numeric">(\d[\d,]*)<\/td><td class="govuk-table__cell">c<\/td>/g)];
+    assert.ok(hiddenConversion.length > 0, "the demo hides a comparison beside a count shown");
+    for (const [, stage, n] of hiddenConversion) assert.match(chart, new RegExp(`${stage}: ${n} · c[;.]`), stage);
+  });
+});
