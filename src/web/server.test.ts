@@ -1230,3 +1230,14 @@ describe("the flow chart for members", () => {
     for (const [, stage, n] of hiddenConversion) assert.match(chart, new RegExp(`${stage}: ${n} · c[;.]`), stage);
   });
 });
+
+describe("assets", () => {
+  test("the GOV.UK stylesheet is served with no @font-face pointing at /assets/fonts (the GOV.UK typeface is not served)", async () => {
+    const res = await get("/assets/govuk/govuk-frontend.min.css");
+    assert.equal(res.statusCode, 200);
+    assert.match(res.headers["content-type"] ?? "", /^text\/css/);
+    assert.match(res.body, /\.govuk-template/);
+    assert.doesNotMatch(res.body, /@font-face[^}]*\/assets\/fonts/);
+    assert.doesNotMatch(res.body, /\/assets\/fonts\//);
+  });
+});
