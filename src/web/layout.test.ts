@@ -3,8 +3,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseHTML } from "linkedom";
+import { contrastRatio } from "../analysis/contrast.ts";
+import { ASSURANCE_ICONS, VARIATION_ICONS } from "../analysis/spc-icons.ts";
+import { iconSvg } from "../report/charts.ts";
 import { html } from "./html.ts";
-import { page } from "./layout.ts";
+import { page, spcIcon } from "./layout.ts";
 
 const member = { id: "u4", username: "mel", displayName: "Cllr Mel Member", role: "member", areas: [] } as const;
 
@@ -19,5 +22,24 @@ test("the service header is the page's one banner landmark (a <header> outside m
     assert.ok(banner.querySelector('nav[aria-label="Menu"]'), "the navigation is inside the banner");
     assert.equal(document.querySelectorAll("section[aria-label='Service information']").length, 0);
     assert.equal(document.querySelectorAll("h1").length, 1);
+  }
+});
+
+const ICONS = [...Object.values(VARIATION_ICONS), ...Object.values(ASSURANCE_ICONS)];
+
+test("SPC icons as drawn, on the web and in the report: letter 4.5:1 on the disc, outline 3:1 on the white page", () => {
+  for (const icon of ICONS) {
+    for (const [where, svg] of [["web", spcIcon(icon, "variation").value], ["report", iconSvg(icon)]] as const) {
+      const circle = /<circle [^>]*fill="(#[0-9a-fA-F]{6})"[^>]*stroke="(#[0-9a-fA-F]{6})"[^>]*stroke-width="([\d.]+)"/.exec(svg);
+      assert.ok(circle, `${where} ${icon.id}: a filled, outlined disc`);
+      const [, fill, stroke, width] = circle;
+      assert.equal(fill!.toUpperCase(), icon.colour.toUpperCase(), `${where} ${icon.id}: the Making Data Count colour`);
+      assert.ok(contrastRatio(stroke!, "#ffffff") >= 3 && Number(width) >= 1.5, `${where} ${icon.id}: outline ${stroke} ${width}`);
+      if (!icon.letter) continue;
+      const letter = /<text [^>]*fill="(#[0-9a-fA-F]{6})"[^>]*>([^<]+)<\/text>/.exec(svg);
+      assert.ok(letter, `${where} ${icon.id}: its letter`);
+      assert.equal(letter[2], icon.letter);
+      assert.ok(contrastRatio(letter[1]!, fill!) >= 4.5, `${where} ${icon.id}: letter ${letter[1]} on ${fill} is ${contrastRatio(letter[1]!, fill!).toFixed(2)}:1`);
+    }
   }
 });

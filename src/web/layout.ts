@@ -121,11 +121,10 @@ export function ragTag(r: "green" | "amber" | "red" | null): Html {
   return html`<strong class="govuk-tag ${RAG_CLASS[r]}">${r === "amber" ? "Amber" : r === "green" ? "Green" : "Red"}</strong>`;
 }
 
-/** A Making Data Count icon: a coloured circle with its letter, labelled for screen readers. */
+/** A Making Data Count icon: a coloured disc with a dark outline and its letter (colours from the icon data), labelled for screen readers. */
 export function spcIcon(icon: SpcIcon | null, kind: "variation" | "assurance"): Html {
   if (!icon) return html``;
-  const dark = icon.colour === "#A6A6A6" ? "#0b0c0c" : "#ffffff";
-  return html`<span class="lantern-icon" title="${icon.label}"><svg width="28" height="28" viewBox="0 0 28 28" role="img" aria-label="${kind === "variation" ? "Variation" : "Assurance"}: ${icon.label}" focusable="false"><circle cx="14" cy="14" r="13" fill="${icon.colour}" stroke="#0b0c0c" stroke-width="1"/>${icon.letter ? html`<text x="14" y="19" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" font-size="14" font-weight="bold" fill="${dark}">${icon.letter}</text>` : ""}</svg></span>`;
+  return html`<span class="lantern-icon" title="${icon.label}"><svg width="28" height="28" viewBox="0 0 28 28" role="img" aria-label="${kind === "variation" ? "Variation" : "Assurance"}: ${icon.label}" focusable="false"><circle cx="14" cy="14" r="12.5" fill="${icon.colour}" stroke="${icon.outline}" stroke-width="2"/>${icon.letter ? html`<text x="14" y="19" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" font-size="14" font-weight="bold" fill="${icon.letterColour}">${icon.letter}</text>` : ""}</svg></span>`;
 }
 
 /** An error summary listing problems (the validation report, a form's mistakes). */
