@@ -18,6 +18,8 @@ export interface SpcIcon {
   readonly id: string;
   /** Short name, e.g. "Special cause — improvement (high)". */
   readonly label: string;
+  /** The word shown beside the icon, so what its colour says is also said without colour (WCAG 1.4.1): "concern", "improvement", … */
+  readonly word: string;
   /** The letter drawn in the icon: H, L, P, F, ? — or "" for none. */
   readonly letter: "H" | "L" | "P" | "F" | "?" | "";
   /** Fill colour, hex (Making Data Count's). */
@@ -45,6 +47,7 @@ const WHITE = "#ffffff";
 export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { readonly id: VariationIconId; readonly variation: VariationType }>> = {
   common_cause: {
     id: "common_cause",
+    word: "common cause",
     variation: "common_cause",
     label: "Common cause variation",
     letter: "",
@@ -55,6 +58,7 @@ export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { reado
   },
   improvement_high: {
     id: "improvement_high",
+    word: "improvement",
     variation: "special_cause_improvement",
     label: "Special cause variation — improvement (higher)",
     letter: "H",
@@ -65,6 +69,7 @@ export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { reado
   },
   improvement_low: {
     id: "improvement_low",
+    word: "improvement",
     variation: "special_cause_improvement",
     label: "Special cause variation — improvement (lower)",
     letter: "L",
@@ -75,6 +80,7 @@ export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { reado
   },
   concern_high: {
     id: "concern_high",
+    word: "concern",
     variation: "special_cause_concern",
     label: "Special cause variation — concern (higher)",
     letter: "H",
@@ -85,6 +91,7 @@ export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { reado
   },
   concern_low: {
     id: "concern_low",
+    word: "concern",
     variation: "special_cause_concern",
     label: "Special cause variation — concern (lower)",
     letter: "L",
@@ -95,6 +102,7 @@ export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { reado
   },
   neutral_high: {
     id: "neutral_high",
+    word: "neutral",
     variation: "special_cause_neutral_high",
     label: "Special cause variation — neutral (higher)",
     letter: "H",
@@ -105,6 +113,7 @@ export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { reado
   },
   neutral_low: {
     id: "neutral_low",
+    word: "neutral",
     variation: "special_cause_neutral_low",
     label: "Special cause variation — neutral (lower)",
     letter: "L",
@@ -119,6 +128,7 @@ export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { reado
 export const ASSURANCE_ICONS: Readonly<Record<AssuranceType, SpcIcon & { readonly id: AssuranceType }>> = {
   consistently_passing: {
     id: "consistently_passing",
+    word: "passing",
     label: "Consistently passing the target",
     letter: "P",
     colour: BLUE,
@@ -128,6 +138,7 @@ export const ASSURANCE_ICONS: Readonly<Record<AssuranceType, SpcIcon & { readonl
   },
   consistently_failing: {
     id: "consistently_failing",
+    word: "failing",
     label: "Consistently failing the target",
     letter: "F",
     colour: ORANGE,
@@ -137,6 +148,7 @@ export const ASSURANCE_ICONS: Readonly<Record<AssuranceType, SpcIcon & { readonl
   },
   hit_and_miss: {
     id: "hit_and_miss",
+    word: "hit and miss",
     label: "Hit and miss against the target",
     letter: "?",
     colour: GREY,

@@ -43,3 +43,19 @@ test("SPC icons as drawn, on the web and in the report: letter 4.5:1 on the disc
     }
   }
 });
+
+test("an SPC icon says in visible words what its colour says: concern, improvement, neutral", () => {
+  const visible = (svgAndWords: string) => parseHTML(`<p>${svgAndWords.replace(/<svg[\s\S]*<\/svg>/, "")}</p>`).document.querySelector("p")!.textContent!.trim();
+  const word = (id: keyof typeof VARIATION_ICONS) => visible(spcIcon(VARIATION_ICONS[id], "variation").value);
+  assert.equal(word("concern_low"), "concern");
+  assert.equal(word("improvement_low"), "improvement");
+  assert.equal(word("concern_high"), "concern");
+  assert.equal(word("improvement_high"), "improvement");
+  assert.equal(word("neutral_high"), "neutral");
+  assert.equal(word("common_cause"), "common cause");
+  // Icons that differ only in colour differ in their words.
+  for (const a of ICONS) for (const b of ICONS) if (a !== b && a.letter === b.letter && a.colour !== b.colour) assert.notEqual(visible(spcIcon(a, "variation").value), visible(spcIcon(b, "variation").value), `${a.id} / ${b.id}`);
+  assert.equal(visible(spcIcon(ASSURANCE_ICONS.consistently_failing, "assurance").value), "failing");
+  // Screen readers hear the label once, from the SVG.
+  assert.match(spcIcon(VARIATION_ICONS.concern_low, "variation").value, /aria-label="Variation: Special cause variation — concern \(lower\)"/);
+});

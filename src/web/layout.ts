@@ -121,10 +121,15 @@ export function ragTag(r: "green" | "amber" | "red" | null): Html {
   return html`<strong class="govuk-tag ${RAG_CLASS[r]}">${r === "amber" ? "Amber" : r === "green" ? "Green" : "Red"}</strong>`;
 }
 
-/** A Making Data Count icon: a coloured disc with a dark outline and its letter (colours from the icon data), labelled for screen readers. */
+/**
+ * A Making Data Count icon: a coloured disc with a dark outline and its letter (colours from the
+ * icon data), labelled for screen readers, and its word beside it ("concern", "improvement") so
+ * that the colour is never the only way to tell them apart; the word is hidden from screen
+ * readers, which hear the full label.
+ */
 export function spcIcon(icon: SpcIcon | null, kind: "variation" | "assurance"): Html {
   if (!icon) return html``;
-  return html`<span class="lantern-icon" title="${icon.label}"><svg width="28" height="28" viewBox="0 0 28 28" role="img" aria-label="${kind === "variation" ? "Variation" : "Assurance"}: ${icon.label}" focusable="false"><circle cx="14" cy="14" r="12.5" fill="${icon.colour}" stroke="${icon.outline}" stroke-width="2"/>${icon.letter ? html`<text x="14" y="19" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" font-size="14" font-weight="bold" fill="${icon.letterColour}">${icon.letter}</text>` : ""}</svg></span>`;
+  return html`<span class="lantern-icon" title="${icon.label}"><svg width="28" height="28" viewBox="0 0 28 28" role="img" aria-label="${kind === "variation" ? "Variation" : "Assurance"}: ${icon.label}" focusable="false"><circle cx="14" cy="14" r="12.5" fill="${icon.colour}" stroke="${icon.outline}" stroke-width="2"/>${icon.letter ? html`<text x="14" y="19" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" font-size="14" font-weight="bold" fill="${icon.letterColour}">${icon.letter}</text>` : ""}</svg><span class="lantern-icon__word" aria-hidden="true">${icon.word}</span></span>`;
 }
 
 /** An error summary listing problems (the validation report, a form's mistakes). */

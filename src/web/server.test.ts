@@ -1241,3 +1241,16 @@ describe("assets", () => {
     assert.doesNotMatch(res.body, /\/assets\/fonts\//);
   });
 });
+
+describe("SPC icons in words", () => {
+  test("each SPC icon on the dashboard and the indicator page has its word beside it, not only its colour", async () => {
+    const words = /<span class="lantern-icon__word"[^>]*>(common cause|improvement|concern|neutral|passing|failing|hit and miss)<\/span>/g;
+    const dash = (await get("/", "analyst")).body;
+    const icons = dash.match(/<span class="lantern-icon"/g)?.length ?? 0;
+    assert.ok(icons > 10);
+    assert.equal(dash.match(words)?.length, icons, "one word per icon on the dashboard");
+    const page = (await get("/indicators/referrals", "analyst")).body;
+    assert.ok((page.match(words)?.length ?? 0) >= 1);
+    assert.equal(page.match(words)?.length, page.match(/<span class="lantern-icon"/g)?.length);
+  });
+});
