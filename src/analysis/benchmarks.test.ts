@@ -15,6 +15,7 @@ import {
   rankOf,
   readPublished,
   type YearValues,
+  yearPhrase,
 } from "./benchmarks.ts";
 
 const data = benchmarkData();
@@ -356,4 +357,12 @@ test("R quantile type 7 and LAIT's band rules on LAIT's own unit-test vectors", 
   assert.equal(rankOf(20, [10, 20, 20, 30, 40], "Low"), 2); // LAIT calculate_rank ties test
   assert.equal(rankOf(30, [10, 20, 20, 30, 40], "Low"), 4);
   assert.equal(rankOf(20, [10, 20, 20, 30, 40], "High"), 3);
+});
+
+test("yearPhrase gives each kind of LAIT year the preposition it takes in a sentence: on a date, in a year or census", () => {
+  assert.equal(yearPhrase(2025, "Annual"), "on 31 March 2025 (2024-25)");
+  assert.equal(yearPhrase(2025, "Annual (end of Sept)"), "on 30 September 2025");
+  assert.equal(yearPhrase(2025, "Annual - January"), "in the January 2025 census");
+  assert.equal(yearPhrase(2024, "Calendar Year"), "in calendar year 2024");
+  assert.equal(yearPhrase(2025, "Financial Year"), "in 2024-25 (year to 31 March 2025)");
 });

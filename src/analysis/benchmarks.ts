@@ -218,6 +218,23 @@ export function yearLabel(year: number, yearType: string): string {
 }
 
 /**
+ * {@link yearLabel} with the preposition it takes in a sentence ("England 67.0 … on 31 March 2025
+ * (2024-25)"): a snapshot is taken on a date, a year's figure is for a year or a census.
+ */
+export function yearPhrase(year: number, yearType: string): string {
+  const label = yearLabel(year, yearType);
+  switch (yearType) {
+    case "Annual":
+    case "Annual (end of Sept)":
+      return `on ${label}`;
+    case "Annual - January":
+      return `in the ${label}`;
+    default:
+      return `in ${label}`;
+  }
+}
+
+/**
  * The Lantern period whose computed value compares with a LAIT year: the financial year ending
  * 31 March of that year (also for 31-March and January snapshots), the financial year holding
  * 30 September for the workforce census, and the calendar year for SEN2 timeliness.

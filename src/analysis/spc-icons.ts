@@ -4,7 +4,10 @@
  * meaning), and {@link describeSpc}: the plain-English text equivalent of the icons for screen
  * readers, reports and the CLI. It draws nothing (the web app and reports own the SVG) and
  * computes nothing: it only reads an {@link SpcResult}.
- * Colours are NHSRplotthedots `ptd_spc_colours` (indicators.md §7.3).
+ * Colours are NHSRplotthedots `ptd_spc_colours` (indicators.md §7.3). Each icon also names the
+ * colour of its letter and of the disc's outline, chosen so that the letter has 4.5:1 against the
+ * disc (WCAG 1.4.3) and the outline 3:1 against a white page (1.4.11): a white letter has only
+ * 2.48:1 on the blue and 3.26:1 on the orange, so those and the grey carry a near-black one.
  */
 
 import type { SpcResult, VariationType } from "./spc.ts";
@@ -15,10 +18,16 @@ export interface SpcIcon {
   readonly id: string;
   /** Short name, e.g. "Special cause — improvement (high)". */
   readonly label: string;
+  /** The word shown beside the icon, so what its colour says is also said without colour (WCAG 1.4.1): "concern", "improvement", … */
+  readonly word: string;
   /** The letter drawn in the icon: H, L, P, F, ? — or "" for none. */
   readonly letter: "H" | "L" | "P" | "F" | "?" | "";
-  /** Fill colour, hex. */
+  /** Fill colour, hex (Making Data Count's). */
   readonly colour: string;
+  /** The letter's colour, hex: 4.5:1 or more against `colour`. */
+  readonly letterColour: string;
+  /** The disc's outline, hex: 3:1 or more against a white page. */
+  readonly outline: string;
   /** One sentence a person can read instead of seeing the icon. */
   readonly meaning: string;
 }
@@ -30,63 +39,87 @@ const GREY = "#A6A6A6";
 const BLUE = "#00B0F0";
 const ORANGE = "#E46C0A";
 const PURPLE = "#490092";
+/** GOV.UK's text colour: the letter on light discs, and every disc's outline. */
+const NEAR_BLACK = "#0b0c0c";
+const WHITE = "#ffffff";
 
 /** Every variation icon, keyed by id. */
 export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { readonly id: VariationIconId; readonly variation: VariationType }>> = {
   common_cause: {
     id: "common_cause",
+    word: "common cause",
     variation: "common_cause",
     label: "Common cause variation",
     letter: "",
     colour: GREY,
+    letterColour: NEAR_BLACK,
+    outline: NEAR_BLACK,
     meaning: "No significant change: the latest value is within the variation this process normally shows.",
   },
   improvement_high: {
     id: "improvement_high",
+    word: "improvement",
     variation: "special_cause_improvement",
     label: "Special cause variation — improvement (higher)",
     letter: "H",
     colour: BLUE,
+    letterColour: NEAR_BLACK,
+    outline: NEAR_BLACK,
     meaning: "Special cause variation of an improving nature: values are unusually high, and higher is better.",
   },
   improvement_low: {
     id: "improvement_low",
+    word: "improvement",
     variation: "special_cause_improvement",
     label: "Special cause variation — improvement (lower)",
     letter: "L",
     colour: BLUE,
+    letterColour: NEAR_BLACK,
+    outline: NEAR_BLACK,
     meaning: "Special cause variation of an improving nature: values are unusually low, and lower is better.",
   },
   concern_high: {
     id: "concern_high",
+    word: "concern",
     variation: "special_cause_concern",
     label: "Special cause variation — concern (higher)",
     letter: "H",
     colour: ORANGE,
+    letterColour: NEAR_BLACK,
+    outline: NEAR_BLACK,
     meaning: "Special cause variation of a concerning nature: values are unusually high, and higher is worse.",
   },
   concern_low: {
     id: "concern_low",
+    word: "concern",
     variation: "special_cause_concern",
     label: "Special cause variation — concern (lower)",
     letter: "L",
     colour: ORANGE,
+    letterColour: NEAR_BLACK,
+    outline: NEAR_BLACK,
     meaning: "Special cause variation of a concerning nature: values are unusually low, and lower is worse.",
   },
   neutral_high: {
     id: "neutral_high",
+    word: "neutral",
     variation: "special_cause_neutral_high",
     label: "Special cause variation — neutral (higher)",
     letter: "H",
     colour: PURPLE,
+    letterColour: WHITE,
+    outline: NEAR_BLACK,
     meaning: "Special cause variation: values are unusually high; neither direction is set as better.",
   },
   neutral_low: {
     id: "neutral_low",
+    word: "neutral",
     variation: "special_cause_neutral_low",
     label: "Special cause variation — neutral (lower)",
     letter: "L",
     colour: PURPLE,
+    letterColour: WHITE,
+    outline: NEAR_BLACK,
     meaning: "Special cause variation: values are unusually low; neither direction is set as better.",
   },
 };
@@ -95,23 +128,32 @@ export const VARIATION_ICONS: Readonly<Record<VariationIconId, SpcIcon & { reado
 export const ASSURANCE_ICONS: Readonly<Record<AssuranceType, SpcIcon & { readonly id: AssuranceType }>> = {
   consistently_passing: {
     id: "consistently_passing",
+    word: "passing",
     label: "Consistently passing the target",
     letter: "P",
     colour: BLUE,
+    letterColour: NEAR_BLACK,
+    outline: NEAR_BLACK,
     meaning: "The target lies outside the process limits on the passing side: the process will meet it every time unless something changes.",
   },
   consistently_failing: {
     id: "consistently_failing",
+    word: "failing",
     label: "Consistently failing the target",
     letter: "F",
     colour: ORANGE,
+    letterColour: NEAR_BLACK,
+    outline: NEAR_BLACK,
     meaning: "The target lies outside the process limits on the failing side: the process will miss it every time unless the process itself changes.",
   },
   hit_and_miss: {
     id: "hit_and_miss",
+    word: "hit and miss",
     label: "Hit and miss against the target",
     letter: "?",
     colour: GREY,
+    letterColour: NEAR_BLACK,
+    outline: NEAR_BLACK,
     meaning: "The target lies within the process limits: the process will sometimes meet it and sometimes miss it, by chance alone.",
   },
 };

@@ -75,6 +75,22 @@ test("sparklineSvg marks the latest value and tolerates gaps", () => {
   assert.match(sparklineSvg({ title: "Empty", values: [] }), /<desc id="spark-empty-desc">No values.<\/desc>/);
 });
 
+test("barChartSvg draws no bar for a value not there, and says what stands in its place (c for a hidden count)", () => {
+  const svg = barChartSvg({
+    title: "Flow",
+    unit: "count",
+    bars: [
+      { label: "Contacts", value: 120 },
+      { label: "Initial conferences", value: null, missing: "c — not shown to protect the children" },
+      { label: "Children starting care", value: null },
+    ],
+  });
+  assert.equal(svg.match(/<rect\b/g)?.length, 1, "one bar: only Contacts has a value");
+  assert.doesNotMatch(svg, /<rect[^>]* width="0"/);
+  assert.match(svg, />c — not shown to protect the children</);
+  assert.match(svg, /Initial conferences: c — not shown to protect the children; Children starting care: no value\.<\/desc>/);
+});
+
 test("barChartSvg shows each stage in order with its note, and a missing value as such", () => {
   const svg = barChartSvg({
     title: "From contacts to care",

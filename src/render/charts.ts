@@ -217,13 +217,15 @@ export interface Bar {
   readonly value: number | null;
   /** Text after the bar, e.g. "62.0% of contacts" or "101.7 per 100 referrals" (default: the value). */
   readonly note?: string;
+  /** What a bar with no value says in its place (default "no value"), e.g. "c — not shown to protect the children". */
+  readonly missing?: string;
 }
 
-/** Horizontal bars in the given order (the system flow: contacts to care); null values are left empty. */
+/** Horizontal bars in the given order (the system flow: contacts to care); a null value has no bar, only its words. */
 export function barChartSvg(input: { readonly title: string; readonly bars: readonly Bar[]; readonly unit?: Unit; readonly width?: number; readonly id?: string; readonly description?: string }): string {
   const d = doc();
   const id = input.id ?? `bars-${slug(input.title)}`;
-  const bars = input.bars.map((b) => ({ ...b, v: b.value ?? 0, text: b.value === null ? "no value" : `${chartNumber(b.value, input.unit)}${b.note ? ` · ${b.note}` : ""}` }));
+  const bars = input.bars.map((b) => ({ ...b, v: b.value ?? 0, text: b.value === null ? (b.missing ?? "no value") : `${chartNumber(b.value, input.unit)}${b.note ? ` · ${b.note}` : ""}` }));
   const max = Math.max(1, ...bars.map((b) => b.v));
   const svg = Plot.plot({
     document: d,
@@ -235,7 +237,7 @@ export function barChartSvg(input: { readonly title: string; readonly bars: read
     x: { domain: [0, max * 1.35], label: null, grid: true, tickFormat: (v: number) => chartNumber(v, input.unit) },
     y: { domain: bars.map((b) => b.label), label: null, padding: 0.25 },
     marks: [
-      Plot.barX(bars, { x: "v", y: "label", fill: "#1d70b8", title: (b: (typeof bars)[number]) => `${b.label}: ${b.text}` }),
+      Plot.barX(bars.filter((b) => b.value !== null), { x: "v", y: "label", fill: "#1d70b8", title: (b: (typeof bars)[number]) => `${b.label}: ${b.text}` }),
       Plot.text(bars, { x: "v", y: "label", text: "text", dx: 4, textAnchor: "start", fill: "#0b0c0c" }),
       Plot.ruleX([0], { stroke: "#0b0c0c" }),
     ],

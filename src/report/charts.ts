@@ -16,12 +16,12 @@ function n(x: number): string {
   return (Math.round(x * 10) / 10).toString();
 }
 
-/** A Making Data Count icon: a coloured disc with its letter. */
-export function iconSvg(icon: { letter: string; colour: string; label: string }): string {
+/** A Making Data Count icon: a coloured disc with a dark outline and its letter, drawn as on the web (colours from the icon data). */
+export function iconSvg(icon: { letter: string; colour: string; letterColour: string; outline: string; label: string }): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 28 28" width="28" height="28" role="img" aria-label="${esc(icon.label)}" class="icon">` +
-    `<title>${esc(icon.label)}</title><circle cx="14" cy="14" r="12" fill="#fff" stroke="${icon.colour}" stroke-width="3"/>` +
-    (icon.letter ? `<text x="14" y="18.5" text-anchor="middle" font-size="13" font-weight="bold" fill="${icon.colour}">${esc(icon.letter)}</text>` : `<circle cx="14" cy="14" r="4" fill="${icon.colour}"/>`) +
+    `<title>${esc(icon.label)}</title><circle cx="14" cy="14" r="12.5" fill="${icon.colour}" stroke="${icon.outline}" stroke-width="2"/>` +
+    (icon.letter ? `<text x="14" y="18.5" text-anchor="middle" font-size="13" font-weight="bold" fill="${icon.letterColour}">${esc(icon.letter)}</text>` : "") +
     `</svg>`
   );
 }

@@ -94,8 +94,8 @@ export interface IndicatorSection {
   readonly spc: {
     readonly result: SpcResult;
     readonly points: readonly ChartPoint[];
-    readonly variation: { readonly letter: string; readonly colour: string; readonly label: string; readonly meaning: string };
-    readonly assurance: { readonly letter: string; readonly colour: string; readonly label: string; readonly meaning: string } | null;
+    readonly variation: { readonly letter: string; readonly colour: string; readonly letterColour: string; readonly outline: string; readonly label: string; readonly meaning: string };
+    readonly assurance: { readonly letter: string; readonly colour: string; readonly letterColour: string; readonly outline: string; readonly label: string; readonly meaning: string } | null;
     readonly description: string;
     readonly target: number | null;
   } | null;
@@ -281,8 +281,8 @@ export function buildReport(input: ReportInput): ReportContent {
           spc = {
             result: r,
             points: r.points.map((p, i) => ({ date: p.date, period: monthly[i]!.period, value: p.value, mean: p.mean, lpl: p.lpl, upl: p.upl, type: p.type })),
-            variation: { letter: vi.letter, colour: vi.colour, label: vi.label, meaning: vi.meaning },
-            assurance: ai ? { letter: ai.letter, colour: ai.colour, label: ai.label, meaning: ai.meaning } : null,
+            variation: { letter: vi.letter, colour: vi.colour, letterColour: vi.letterColour, outline: vi.outline, label: vi.label, meaning: vi.meaning },
+            assurance: ai ? { letter: ai.letter, colour: ai.colour, letterColour: ai.letterColour, outline: ai.outline, label: ai.label, meaning: ai.meaning } : null,
             description: describeSpc(r),
             target: goal?.target ?? null,
           };

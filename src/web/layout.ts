@@ -2,9 +2,9 @@
  * @module
  * The page frame and the handful of GOV.UK Frontend components the pages use, re-created as
  * functions that output the Design System's markup and classes: the generic service header
- * (service navigation only: no crown, no GOV.UK logotype; Arial, not GDS Transport), tables,
- * summary lists, tags, error summaries, the period picker and the SPC icons. No inline script or
- * style anywhere, so the Content-Security-Policy stays strict.
+ * (service navigation only, in a `<header>`, the banner landmark: no crown, no GOV.UK logotype;
+ * Arial, not GDS Transport), tables, summary lists, tags, error summaries, the period picker and
+ * the SPC icons. No inline script or style anywhere, so the Content-Security-Policy stays strict.
  */
 
 import type { SpcIcon } from "../analysis/spc.ts";
@@ -56,7 +56,7 @@ export function page(o: PageOptions): string {
 </head>
 <body class="govuk-template__body">
 <a href="#main-content" class="govuk-skip-link">Skip to main content</a>
-<section class="govuk-service-navigation lantern-header" aria-label="Service information">
+<header class="govuk-service-navigation lantern-header">
 <div class="govuk-width-container">
 <div class="govuk-service-navigation__container">
 <span class="govuk-service-navigation__service-name"><a href="/" class="govuk-service-navigation__link">Lantern</a></span>
@@ -77,7 +77,7 @@ ${
 }
 </div>
 </div>
-</section>
+</header>
 <div class="govuk-width-container">
 <main class="govuk-main-wrapper" id="main-content">
 ${o.body}
@@ -121,11 +121,15 @@ export function ragTag(r: "green" | "amber" | "red" | null): Html {
   return html`<strong class="govuk-tag ${RAG_CLASS[r]}">${r === "amber" ? "Amber" : r === "green" ? "Green" : "Red"}</strong>`;
 }
 
-/** A Making Data Count icon: a coloured circle with its letter, labelled for screen readers. */
+/**
+ * A Making Data Count icon: a coloured disc with a dark outline and its letter (colours from the
+ * icon data), labelled for screen readers, and its word beside it ("concern", "improvement") so
+ * that the colour is never the only way to tell them apart; the word is hidden from screen
+ * readers, which hear the full label.
+ */
 export function spcIcon(icon: SpcIcon | null, kind: "variation" | "assurance"): Html {
   if (!icon) return html``;
-  const dark = icon.colour === "#A6A6A6" ? "#0b0c0c" : "#ffffff";
-  return html`<span class="lantern-icon" title="${icon.label}"><svg width="28" height="28" viewBox="0 0 28 28" role="img" aria-label="${kind === "variation" ? "Variation" : "Assurance"}: ${icon.label}" focusable="false"><circle cx="14" cy="14" r="13" fill="${icon.colour}" stroke="#0b0c0c" stroke-width="1"/>${icon.letter ? html`<text x="14" y="19" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" font-size="14" font-weight="bold" fill="${dark}">${icon.letter}</text>` : ""}</svg></span>`;
+  return html`<span class="lantern-icon" title="${icon.label}"><svg width="28" height="28" viewBox="0 0 28 28" role="img" aria-label="${kind === "variation" ? "Variation" : "Assurance"}: ${icon.label}" focusable="false"><circle cx="14" cy="14" r="12.5" fill="${icon.colour}" stroke="${icon.outline}" stroke-width="2"/>${icon.letter ? html`<text x="14" y="19" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" font-size="14" font-weight="bold" fill="${icon.letterColour}">${icon.letter}</text>` : ""}</svg><span class="lantern-icon__word" aria-hidden="true">${icon.word}</span></span>`;
 }
 
 /** An error summary listing problems (the validation report, a form's mistakes). */

@@ -913,6 +913,86 @@ describe("reports", () => {
   });
 });
 
+describe("landmarks", () => {
+  test("every page, for every role, has one banner (the service header) and one h1", async () => {
+    const urls = ["/", "/indicators/referrals", "/flow", "/early-warning", "/reports", "/data", "/targets", "/annotations", "/nowhere", "/?period=1999-01"];
+    for (const role of ["admin", "member"] as const) {
+      for (const url of urls) {
+        const res = await get(url, role);
+        const where = `${role} ${url} (${res.statusCode})`;
+        assert.equal(res.body.match(/<header\b/g)?.length, 1, where);
+        assert.match(res.body, /<body[^>]*>\s*<a [^>]*govuk-skip-link[^>]*>[^<]*<\/a>\s*<header class="govuk-service-navigation/, where);
+        assert.equal(res.body.match(/<h1\b/g)?.length, 1, where);
+      }
+    }
+  });
+});
+
+describe("tile wording", () => {
+  const tile = (body: string, id: string) => {
+    const found = body.split('<li class="lantern-tile">').find((t) => t.includes(`href="/indicators/${id}?`));
+    assert.ok(found, `no tile for ${id}`);
+    return found.slice(0, found.indexOf("</li>")).replace(/<svg[\s\S]*?<\/svg>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+  };
+  test("a comparison on a snapshot date says 'on' the date; a median in days and a percentage say their unit once", async () => {
+    const body = (await get("/", "analyst")).body;
+    const cla = tile(body, "cla_rate");
+    assert.match(cla, /England [\d.]+ · neighbours [\d.]+ \(\d+ of \d+\) on 31 March \d{4} \(\d{4}-\d\d\)/);
+    assert.doesNotMatch(cla, / in 31 March/);
+    assert.match(tile(body, "cla_started"), /\d+ number/, "a count keeps its word");
+    const median = tile(body, "assess_median_wd");
+    assert.match(median, /\d+(\.\d)? days \(median\)/);
+    assert.doesNotMatch(median, /days median days/);
+    const pct = tile(body, "assess_45wd_pct");
+    assert.match(pct, /\d+\.\d% /);
+    assert.doesNotMatch(pct, /% per cent/);
+    assert.doesNotMatch(body, / in 30 September/);
+  });
+});
+
+describe("the flow chart for members", () => {
+  test("a stage hidden from a member has no bar in the chart and is labelled c there as in the table", async () => {
+    const body = (await get("/flow", "member")).body;
+    const chart = body.slice(body.indexOf('<svg'), body.indexOf("</svg>") + 6);
+    const table = body.slice(body.indexOf('id="flow-table"'), body.indexOf("</table>"));
+    const hidden = [...table.matchAll(/<a class="govuk-link" href="\/indicators\/[^"]+">([^<]+)<\/a><\/th><td class="govuk-table__cell govuk-table__cell--numeric">c<\/td>/g)].map((m) => m[1]!);
+    assert.ok(hidden.length > 0, "the demo hides at least one stage from members");
+    assert.doesNotMatch(chart, /no value/);
+    for (const stage of hidden) assert.match(chart, new RegExp(`${stage}: c — not shown to protect the children`), stage);
+    const bars = [...chart.matchAll(/<rect\b[^>]*><title>([^<:]+):/g)].map((m) => m[1]!);
+    assert.equal(bars.length, 8 - hidden.length, "one bar per stage shown");
+    for (const stage of hidden) assert.ok(!bars.includes(stage), `${stage} has a bar`);
+    // A comparison the table hides is c in the chart too.
+    const hiddenConversion = [...table.matchAll(/<a class="govuk-link" href="\/indicators\/[^"]+">([^<]+)<\/a><\/th><td class="govuk-table__cell govuk-table__cell--numeric">(\d[\d,]*)<\/td><td class="govuk-table__cell">c<\/td>/g)];
+    assert.ok(hiddenConversion.length > 0, "the demo hides a comparison beside a count shown");
+    for (const [, stage, n] of hiddenConversion) assert.match(chart, new RegExp(`${stage}: ${n} · c[;.]`), stage);
+  });
+});
+
+describe("assets", () => {
+  test("the GOV.UK stylesheet is served with no @font-face pointing at /assets/fonts (the GOV.UK typeface is not served)", async () => {
+    const res = await get("/assets/govuk/govuk-frontend.min.css");
+    assert.equal(res.statusCode, 200);
+    assert.match(res.headers["content-type"] ?? "", /^text\/css/);
+    assert.match(res.body, /\.govuk-template/);
+    assert.doesNotMatch(res.body, /@font-face[^}]*\/assets\/fonts/);
+    assert.doesNotMatch(res.body, /\/assets\/fonts\//);
+  });
+});
+
+describe("SPC icons in words", () => {
+  test("each SPC icon on the dashboard and the indicator page has its word beside it, not only its colour", async () => {
+    const words = /<span class="lantern-icon__word"[^>]*>(common cause|improvement|concern|neutral|passing|failing|hit and miss)<\/span>/g;
+    const dash = (await get("/", "analyst")).body;
+    const icons = dash.match(/<span class="lantern-icon"/g)?.length ?? 0;
+    assert.ok(icons > 10);
+    assert.equal(dash.match(words)?.length, icons, "one word per icon on the dashboard");
+    const page = (await get("/indicators/referrals", "analyst")).body;
+    assert.ok((page.match(words)?.length ?? 0) >= 1);
+    assert.equal(page.match(words)?.length, page.match(/<span class="lantern-icon"/g)?.length);
+  });
+});
+
 describe("uploads", () => {
   test("a bad file is refused with its validation report and nothing is loaded", async () => {
     const files = { ...smallExport(), "ssd_cin_episodes.csv": "cine_referral_id,cine_person_id,cine_referral_date\nR1,P1,31/31/2024\n" };

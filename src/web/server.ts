@@ -37,6 +37,7 @@ import { sendToSignIn } from "./auth/access.ts";
 import { type AuthPluginOptions, authPlugin, cspDirectives } from "./auth/plugin.ts";
 import { type Comment, MAX_COMMENT, saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
 import { Gate, OneAtATime } from "./gate.ts";
+import { withoutGovukFonts } from "./govuk-css.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
 import {
@@ -249,7 +250,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   await app.register(multipart, { limits: { fileSize: maxUpload, files: MAX_FILES, fields: MAX_FIELDS, fieldSize: 1024, parts: MAX_FILES + MAX_FIELDS } });
   await app.register(fastifyStatic, { root: ASSETS, prefix: "/assets/", index: false, maxAge: "1h" });
-  const govukCss = readFileSync(GOVUK_CSS);
+  // Without the GOV.UK typeface's @font-face rules: the fonts are not served (govuk-css.ts).
+  const govukCss = withoutGovukFonts(readFileSync(GOVUK_CSS, "utf8"));
   app.get("/assets/govuk/govuk-frontend.min.css", (_req, reply) => reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(govukCss));
 
   if (!opts.authenticate) {

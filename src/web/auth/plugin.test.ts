@@ -152,6 +152,57 @@ test("the sign-in rate limit holds per address and per account name", async () =
   );
 });
 
+test("a sign-in refused by the rate limit is a page (title, h1, what happened, when to try again), or JSON for a client asking for JSON", async () => {
+  await withServer(
+    async (app) => {
+      const a = await anonymous(app, "10.9.8.1");
+      for (let i = 0; i < 2; i++) assert.equal((await post(app, a, "/sign-in", { username: `nobody${i}`, password: "wrong password" })).statusCode, 401);
+      const res = await post(app, a, "/sign-in", { username: "nobody", password: "wrong password" });
+      assert.equal(res.statusCode, 429);
+      assert.match(String(res.headers["content-type"]), /^text\/html/);
+      assert.match(String(res.headers["retry-after"]), /^\d+$/);
+      assert.match(res.body, /<title>Too many attempts to sign in – Lantern<\/title>/);
+      assert.equal(res.body.match(/<h1\b/g)?.length, 1);
+      assert.match(res.body, /<h1 class="govuk-heading-l">Too many attempts to sign in<\/h1>/);
+      assert.match(res.body, /too many unsuccessful attempts to sign in from this address/i);
+      assert.match(res.body, /Try again in (1 minute|\d+ minutes)/);
+      assert.match(res.body, /<a class="govuk-link" href="\/sign-in">/);
+      assert.match(res.body, /<header class="govuk-service-navigation/);
+      assert.doesNotMatch(res.body, /"statusCode"/);
+      const json = await post(app, a, "/sign-in", { username: "nobody", password: "wrong password" }, { accept: "application/json" });
+      assert.equal(json.statusCode, 429);
+      assert.match(String(json.headers["content-type"]), /^application\/json/);
+      assert.equal(JSON.parse(json.body).statusCode, 429);
+      // One account name from many addresses: the same page, naming the account.
+      for (let i = 0; i < 2; i++) await post(app, await anonymous(app, `10.9.7.${i}`), "/sign-in", { username: "analyst", password: "wrong password" });
+      const acc = await post(app, await anonymous(app, "10.9.7.9"), "/sign-in", { username: "analyst", password: "wrong password" });
+      assert.equal(acc.statusCode, 429);
+      assert.match(acc.body, /<h1 class="govuk-heading-l">Too many attempts to sign in<\/h1>/);
+      assert.match(acc.body, /to this account/);
+    },
+    { secureCookies: false, rateLimit: { perIp: 2, perAccount: 2, windowMs: 60_000 } },
+  );
+});
+
+test("successful sign-ins do not count towards the rate limits; failed ones do", async () => {
+  await withServer(
+    async (app) => {
+      // Many sign-ins from one address, to one account: none refused.
+      for (let i = 0; i < 6; i++) await signIn(app, "member", DEMO_PASSWORD, { ip: "10.9.6.1" });
+      // Failures still count, after those successes.
+      const a = await anonymous(app, "10.9.6.1");
+      const codes: number[] = [];
+      for (let i = 0; i < 3; i++) codes.push((await post(app, a, "/sign-in", { username: `nobody${i}`, password: "wrong password" })).statusCode);
+      assert.deepEqual(codes, [401, 401, 429]);
+      // Attempts under way at once cannot all slip past the count.
+      const b = await anonymous(app, "10.9.6.2");
+      const at = await Promise.all(Array.from({ length: 6 }, (_, i) => post(app, b, "/sign-in", { username: `someone${i}`, password: "wrong password" })));
+      assert.deepEqual(at.map((r) => r.statusCode).sort(), [401, 401, 429, 429, 429, 429]);
+    },
+    { secureCookies: false, rateLimit: { perIp: 2, perAccount: 2, windowMs: 60_000 } },
+  );
+});
+
 test("lockout over HTTP: after five wrong passwords the right one gives no session", async () => {
   await withServer(async (app, store) => {
     const codes: number[] = [];

@@ -44,7 +44,7 @@ export interface AuthPluginOptions {
   readonly oidc?: OidcOptions;
   readonly sessionPolicy?: SessionPolicy;
   readonly loginPolicy?: LoginPolicy;
-  /** In-memory request limits on POST /sign-in (default 30 per address and 10 per account name per 15 minutes). */
+  /** In-memory limits on failed POST /sign-in attempts (default 30 per address and 10 per account name per 15 minutes; a successful sign-in is not counted). */
   readonly rateLimit?: { readonly perIp: number; readonly perAccount: number; readonly windowMs: number };
   /** Key for CSRF tokens and the sign-on cookie; random per process by default. */
   readonly secret?: Buffer;

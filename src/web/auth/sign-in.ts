@@ -1,10 +1,13 @@
 /**
  * @module
  * The sign-in routes: GET/POST /sign-in (local accounts), POST /sign-out, and the single sign-on
- * pair GET /auth/oidc/start and GET /auth/oidc/callback. POST /sign-in is rate limited per
- * address and per account name (in memory, `@fastify/rate-limit`) on top of the lockout and
- * ceilings kept in the store (`login.ts`). A new session token is issued at every sign-in, so a
- * token planted before sign-in is worthless after it.
+ * pair GET /auth/oidc/start and GET /auth/oidc/callback. Failed attempts at POST /sign-in are
+ * limited per address and per account name (in memory, `@fastify/rate-limit`'s manual limiter:
+ * peeked before an attempt with `{ increment: false }` and counted only when it fails, so people
+ * signing in successfully are never held back) on top of the lockout and ceilings kept in the
+ * store (`login.ts`). A refusal is a page saying when to try again (JSON for a client asking for
+ * JSON). A new session token is issued at every sign-in, so a token planted before sign-in is
+ * worthless after it.
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -68,26 +71,101 @@ async function startSession(ctx: AuthContext, request: FastifyRequest, reply: Fa
   await auditEvent(ctx.store, { actor: user.username, action: "auth.sign_in", target: user.username, detail: { ip: request.ip, method, role: user.role } }, ctx.now);
 }
 
+type ManualLimiter = ReturnType<FastifyInstance["createRateLimit"]>;
+
+/**
+ * A limit on failed attempts over `@fastify/rate-limit`'s manual limiter: the count is peeked
+ * before an attempt (`{ increment: false }`, the library's way of counting only some outcomes)
+ * and incremented only when the attempt fails. Attempts under way are reserved against the limit,
+ * so many sent at once cannot all pass the peek before the first failure is counted.
+ */
+class FailureLimit {
+  private readonly underWay = new Map<string, number>();
+  private readonly limiter: ManualLimiter;
+  constructor(limiter: ManualLimiter) {
+    this.limiter = limiter;
+  }
+
+  /** Seconds to wait before another attempt is allowed, or null if one is allowed now. */
+  async waitFor(request: FastifyRequest): Promise<number | null> {
+    const r = await this.limiter(request, { increment: false });
+    if (r.isAllowed || r.remaining - (this.underWay.get(r.key) ?? 0) > 0) return null;
+    return Math.max(1, r.ttlInSeconds);
+  }
+
+  /** Start an attempt: its key (pass it to `end`), or the seconds to wait. */
+  async begin(request: FastifyRequest): Promise<{ key: string } | { wait: number }> {
+    const r = await this.limiter(request, { increment: false });
+    const busy = this.underWay.get(r.key) ?? 0;
+    if (!r.isAllowed && r.remaining - busy <= 0) return { wait: Math.max(1, r.ttlInSeconds) };
+    this.underWay.set(r.key, busy + 1);
+    return { key: r.key };
+  }
+
+  /** End an attempt; with `failed` (the request) it is counted. */
+  async end(key: string, failed?: FastifyRequest): Promise<void> {
+    try {
+      if (failed) await this.limiter(failed);
+    } finally {
+      const n = (this.underWay.get(key) ?? 1) - 1;
+      if (n > 0) this.underWay.set(key, n);
+      else this.underWay.delete(key);
+    }
+  }
+}
+
+/** Whether a client asks for JSON rather than a page (an `Accept` naming JSON and not HTML). */
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = String(request.headers.accept ?? "");
+  return /\bapplication\/(?:[\w.+-]*\+)?json\b/i.test(accept) && !/\btext\/html\b/i.test(accept);
+}
+
+/** "1 minute", "15 minutes": a wait in seconds, rounded up to whole minutes. */
+function minutes(seconds: number): string {
+  const m = Math.max(1, Math.ceil(seconds / 60));
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}
+
+/**
+ * The 429 answer to a sign-in over its limit: a page like the other refusals (title, heading,
+ * what happened and when to try again) with `Retry-After`; JSON for a client asking for JSON.
+ */
+function tooManyAttempts(request: FastifyRequest, reply: FastifyReply, by: "address" | "account" | "sso", waitSeconds: number): FastifyReply {
+  reply.code(429).header("retry-after", String(waitSeconds));
+  const what = by === "sso" ? "There have been too many requests to sign in with single sign-on from this address" : `There have been too many unsuccessful attempts to sign in ${by === "address" ? "from this address" : "to this account"}`;
+  if (wantsJson(request)) {
+    return reply.type("application/json; charset=utf-8").send({ statusCode: 429, error: "Too Many Requests", message: `${what}. Try again in ${minutes(waitSeconds)}.`, retryAfter: waitSeconds });
+  }
+  const title = "Too many attempts to sign in";
+  return reply.type("text/html; charset=utf-8").send(
+    page(
+      title,
+      html`<h1 class="govuk-heading-l">${title}</h1>
+<p class="govuk-body">${what}, so signing in is paused for a while to keep accounts safe.</p>
+<p class="govuk-body">Try again in ${minutes(waitSeconds)}. If you have forgotten your password, ask an administrator to reset it.</p>
+<p class="govuk-body"><a class="govuk-link" href="/sign-in">Go to the sign-in page</a></p>`,
+      request,
+    ),
+  );
+}
+
 /** Register the sign-in, sign-out and single sign-on routes. */
 export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Promise<void> {
-  const perIp = app.rateLimit({ max: ctx.rateLimit.perIp, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `ip:${r.ip}` });
-  // Single sign-on takes two requests (start and callback) per sign-in, counted apart from passwords.
-  const ssoPerIp = app.rateLimit({ max: ctx.rateLimit.perIp * 2, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `sso:${r.ip}` });
-  // The plugin runs one of its handlers per request, so the second (per account, keyed by the
-  // posted user name) is checked here by hand.
-  const accountLimit = app.createRateLimit({
-    max: ctx.rateLimit.perAccount,
-    timeWindow: ctx.rateLimit.windowMs,
-    keyGenerator: (r) => `account:${field(r.body, "username", 64).trim().toLowerCase()}`,
-  });
-  const perAccount = async (request: FastifyRequest, reply: FastifyReply) => {
-    const r = await accountLimit(request);
-    if (r.isAllowed || !r.isExceeded) return;
-    await reply
-      .code(429)
-      .header("retry-after", String(Math.ceil(r.ttl / 1000)))
-      .type("text/html; charset=utf-8")
-      .send(signInPage(ctx, request, safeNext(field(request.body, "next", 512)), "Too many attempts to sign in to this account. Wait 15 minutes and try again.", field(request.body, "username", 64)));
+  // Failed password sign-ins, per address and per account name (the posted user name).
+  const perIp = new FailureLimit(app.createRateLimit({ max: ctx.rateLimit.perIp, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `ip:${r.ip}` }));
+  const perAccount = new FailureLimit(
+    app.createRateLimit({ max: ctx.rateLimit.perAccount, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `account:${field(r.body, "username", 64).trim().toLowerCase()}` }),
+  );
+  // Single sign-on takes two requests (start and callback) per sign-in, each counted, apart from passwords.
+  const ssoLimit = app.createRateLimit({ max: ctx.rateLimit.perIp * 2, timeWindow: ctx.rateLimit.windowMs, keyGenerator: (r) => `sso:${r.ip}` });
+  const ssoPerIp = async (request: FastifyRequest, reply: FastifyReply) => {
+    const r = await ssoLimit(request);
+    if (!r.isAllowed && r.isExceeded) await tooManyAttempts(request, reply, "sso", Math.max(1, r.ttlInSeconds));
+  };
+  // An address already over its limit is refused before its body is read.
+  const refuseEarly = async (request: FastifyRequest, reply: FastifyReply) => {
+    const wait = await perIp.waitFor(request);
+    if (wait !== null) await tooManyAttempts(request, reply, "address", wait);
   };
 
   app.get("/sign-in", async (request, reply) => {
@@ -96,11 +174,25 @@ export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Prom
     return reply.type("text/html; charset=utf-8").send(signInPage(ctx, request, next, null));
   });
 
-  app.post("/sign-in", { bodyLimit: BODY_LIMIT, onRequest: perIp, preHandler: perAccount }, async (request, reply) => {
+  app.post("/sign-in", { bodyLimit: BODY_LIMIT, onRequest: refuseEarly }, async (request, reply) => {
     const username = field(request.body, "username", 64);
     const password = field(request.body, "password", 257);
     const next = safeNext(field(request.body, "next", 512));
-    const result = await authenticate(ctx.store, username, password, request.ip, ctx.now(), ctx.loginPolicy);
+    const ip = await perIp.begin(request);
+    if ("wait" in ip) return tooManyAttempts(request, reply, "address", ip.wait);
+    const account = await perAccount.begin(request);
+    if ("wait" in account) {
+      perIp.end(ip.key);
+      return tooManyAttempts(request, reply, "account", account.wait);
+    }
+    let result: Awaited<ReturnType<typeof authenticate>> | undefined;
+    try {
+      result = await authenticate(ctx.store, username, password, request.ip, ctx.now(), ctx.loginPolicy);
+    } finally {
+      // Only a failure counts (an error counts as one too).
+      const failed = !result?.ok;
+      await Promise.all([perIp.end(ip.key, failed ? request : undefined), perAccount.end(account.key, failed ? request : undefined)]);
+    }
     if (!result.ok) {
       const message =
         result.reason === "invalid"

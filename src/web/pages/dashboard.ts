@@ -5,7 +5,7 @@
  * direction of travel, for the period picked. Figures arrive already suppressed for members.
  */
 
-import type { Published } from "../../analysis/benchmarks.ts";
+import { type Published, yearPhrase } from "../../analysis/benchmarks.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { Unit } from "../../kpi/types.ts";
 import { sparklineSvg } from "../../render/charts.ts";
@@ -14,19 +14,27 @@ import { periodPicker, qs, ragTag, spcIcon } from "../layout.ts";
 import type { Comparison, Dashboard, Tile } from "../model.ts";
 
 const UNIT_WORDS: Record<Unit, string> = { count: "number", percent: "per cent", rate: "per 10,000 children", days: "median days" };
+/** The words after a figure that already carries its unit ("22.1%", "31 days"), so the unit is not said twice. */
+const UNIT_AFTER_UNIT: Partial<Record<Unit, string>> = { percent: "", days: "(median)" };
+
+/** The words after a tile's figure: its unit, unless the figure says it already ("c" and "–" do not). */
+export function unitWords(unit: Unit, text: string): string {
+  const carried = (unit === "percent" && text.endsWith("%")) || (unit === "days" && text.endsWith(" days"));
+  return carried ? (UNIT_AFTER_UNIT[unit] ?? "") : UNIT_WORDS[unit];
+}
 
 /** A published figure for a person. */
 export function published(p: Published, unit: Unit): string {
   return "value" in p ? formatValue(p.value, unit) : p.symbol;
 }
 
-/** "England 22.1% · neighbours 24.0% (9 of 10)". */
+/** "England 22.1% · neighbours 24.0% (9 of 10) in 2024-25 (year to 31 March 2025)", "… on 31 March 2025 (2024-25)". */
 export function comparisonText(c: Comparison | undefined, unit: Unit): string | null {
   if (!c) return null;
   const r = c.result;
   const parts = [`England ${published(r.england, unit)}`];
   if (r.neighbourMean !== null) parts.push(`neighbours ${formatValue(r.neighbourMean, unit)} (${r.neighboursWithValue} of ${r.neighbourCount})`);
-  return `${parts.join(" · ")} in ${r.year.label}`;
+  return `${parts.join(" · ")} ${yearPhrase(r.year.lait, r.year.yearType)}`;
 }
 
 const TRAVEL: Record<string, string> = { improving: "improving", worsening: "worsening", "no change": "no change", up: "up", down: "down" };
@@ -50,7 +58,7 @@ function tileHtml(t: Tile, d: Dashboard): Html {
   const cmp = t.def.unit === "count" ? null : comparisonText(t.comparison, t.def.unit);
   return html`<li class="lantern-tile">
 <h3 class="govuk-heading-s"><a class="govuk-link" href="${link}">${t.def.title}</a></h3>
-<p class="lantern-tile__value">${t.text} <span class="lantern-tile__unit">${UNIT_WORDS[t.def.unit]}</span></p>
+<p class="lantern-tile__value">${t.text}${unitWords(t.def.unit, t.text) ? html` <span class="lantern-tile__unit">${unitWords(t.def.unit, t.text)}</span>` : ""}</p>
 ${t.reason ? html`<p class="govuk-body-s lantern-tile__reason">${t.reason}</p>` : ""}
 ${t.suppressed ? html`<p class="govuk-body-s">c: a small number, not shown</p>` : ""}
 <div class="lantern-icons">${ragTag(t.rag)}${spcIcon(t.variation, "variation")}${spcIcon(t.assurance, "assurance")}</div>

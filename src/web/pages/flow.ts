@@ -26,12 +26,18 @@ function compared(r: FlowRow, conversion: number | null, hidden: boolean): strin
   return conversion === null || r.from === null ? "–" : conversionWords(conversion, r.from, r.share);
 }
 
+/** What the chart says for a stage hidden from the viewer, where the table says `c`. */
+const HIDDEN_BAR = `${SUPPRESSED} — not shown to protect the children`;
+
 /** The flow table and chart. */
 export function flowSection(t: Target, period: Period, rows: readonly FlowRow[]): Html {
+  // The chart says what the table says: a stage hidden from the viewer has no bar, only its `c`,
+  // and a comparison hidden is `c` beside its bar.
   const bars = rows.map((r) => ({
     label: r.stage,
     value: r.suppressed || r.value?.value === undefined ? null : r.value.value,
-    ...(r.from !== null && r.conversion !== null ? { note: compared(r, r.conversion, false) } : {}),
+    ...(r.suppressed ? { missing: HIDDEN_BAR } : {}),
+    ...(r.from !== null && (r.conversion !== null || r.conversionHidden) ? { note: compared(r, r.conversion, r.conversionHidden) } : {}),
   }));
   return html`<div class="lantern-chart-wrap">${raw(barChartSvg({ title: `From contacts to care, ${period.label}`, bars, unit: "count", id: "flow-chart" }))}</div>
 ${table({
