@@ -182,7 +182,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Prom
     if ("wait" in ip) return tooManyAttempts(request, reply, "address", ip.wait);
     const account = await perAccount.begin(request);
     if ("wait" in account) {
-      perIp.end(ip.key);
+      await perIp.end(ip.key);
       return tooManyAttempts(request, reply, "account", account.wait);
     }
     let result: Awaited<ReturnType<typeof authenticate>> | undefined;
