@@ -13,8 +13,11 @@ import { LanternError } from "../core/errors.ts";
 import { storedValues } from "../kpi/compute.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { Target as Snapshot } from "../kpi/engine.ts";
+import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
 import { listAnnotations } from "./annotations.ts";
+import { benchmarkData } from "./benchmark-data.ts";
+import { benchmarkPeriodIds, type MovementOptions } from "./benchmark-movement.ts";
 import { buildDigest, type Digest, digestPeriodIds } from "./digest.ts";
 import { parseTargets, type Target } from "./rag.ts";
 
@@ -43,14 +46,29 @@ export function digestPeriod(periodId: string, option = "--period"): Period {
   return period;
 }
 
+/**
+ * The stored values a digest of `period` reads (each month its SPC looks back over, the period and
+ * its comparators, and the years its benchmark movements compare), and how to benchmark the
+ * authority (the real one it is compared like, if any).
+ */
+export async function digestValues(store: Store, target: Snapshot, period: Period, indicators: readonly IndicatorDef[]): Promise<{ values: IndicatorValue[]; benchmark: MovementOptions }> {
+  const data = benchmarkData();
+  const [a] = await store.all<{ like_code: string | null }>(`SELECT like_code FROM lantern_authority WHERE la_code = $1`, [target.la_code]);
+  const periods = [...new Set([...digestPeriodIds(period, { spcForEachMonth: true }), ...benchmarkPeriodIds(period, indicators, data)])];
+  const values = await storedValues(store, { snapshots: [target.snapshot_id], periods });
+  return { values, benchmark: { data, ...(a?.like_code ? { like: a.like_code } : {}) } };
+}
+
 /** The digest of one authority's snapshot for a period; a longer period is judged month by month. */
 export async function digestFor(store: Store, target: Snapshot, periodId: string, dataDir: string): Promise<Digest> {
   const period = digestPeriod(periodId);
-  const values = await storedValues(store, { snapshots: [target.snapshot_id], periods: digestPeriodIds(period, { spcForEachMonth: true }) });
+  const indicators = indicatorLibrary().list();
+  const { values, benchmark } = await digestValues(store, target, period, indicators);
   return buildDigest({
+    benchmark,
     authority: target.la_code,
     period: period.id,
-    indicators: indicatorLibrary().list(),
+    indicators,
     values,
     targets: targetsIn(dataDir),
     annotations: await listAnnotations(store, target.la_code),

@@ -20,6 +20,7 @@
 import { parsePeriod, type Period, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import type { AreaId, IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import { type Annotation, annotationsFor, seriesBreaks } from "./annotations.ts";
+import { benchmarkMovements, type MovementOptions } from "./benchmark-movement.ts";
 import { fmtValue } from "./narrative.ts";
 import { rag, type Target, targetFor } from "./rag.ts";
 import { describeSpc, type SpcResult, xmr } from "./spc.ts";
@@ -37,7 +38,8 @@ export const DIGEST_GROUPS = [
 export interface Signal {
   readonly indicator: string;
   readonly title: string;
-  readonly kind: "spc" | "rag";
+  /** An SPC signal, a change of RAG, or a change of place against other councils (benchmark-movement.ts). */
+  readonly kind: "spc" | "rag" | "benchmark";
   /** 3 = concern or red, 2 = unusual with no judgement or amber, 1 = improvement. */
   readonly severity: number;
   readonly label: string;
@@ -259,6 +261,13 @@ export function buildDigest(input: {
    * figure away; where it cannot, the month is not judged, with the reason `withheld`.
    */
   readonly hidden?: (indicator: string, period: string) => boolean;
+  /**
+   * The published figures (and the real authority a synthetic one is compared like): with them,
+   * each benchmarked indicator whose quartile band or side of England changed between its two
+   * latest published years up to the period is a signal. An authority the DfE does not publish
+   * needs its own values for those years in `values` ({@link benchmarkPeriodIds}).
+   */
+  readonly benchmark?: MovementOptions;
 }): Digest {
   const period = parsePeriod(input.period);
   if (!period) throw new RangeError(`${input.period} is not a period`);
@@ -320,6 +329,20 @@ export function buildDigest(input: {
           text: `${def.title} moved from ${r0} to ${r}: ${fmtValue(now.value, def.unit)} against a target of ${fmtValue(goalNow.target, def.unit)}.`,
         });
       }
+    }
+  }
+  if (input.benchmark) {
+    const moved = benchmarkMovements({
+      authority: input.authority,
+      period,
+      indicators: input.indicators,
+      own: (indicator, p) => byKey.get(`${indicator}|${p}`)?.value,
+      options: input.benchmark,
+      ...(input.hidden ? { hidden: input.hidden } : {}),
+    });
+    for (const m of moved) {
+      const def = input.indicators.find((d) => d.id === m.indicator)!;
+      groups[DIGEST_GROUPS.findIndex((g) => (g.areas as readonly string[]).includes(def.area))]!.signals.push(m);
     }
   }
   for (const g of groups) g.signals.sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title));

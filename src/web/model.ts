@@ -10,7 +10,8 @@
 import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { BenchmarkProblem, type BenchmarkResult, benchmark } from "../analysis/benchmarks.ts";
-import { buildDigest, type Digest, digestPeriodIds, FLOW, monthRuns } from "../analysis/digest.ts";
+import { buildDigest, type Digest, FLOW, monthRuns } from "../analysis/digest.ts";
+import { digestValues } from "../analysis/digest-data.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
@@ -536,12 +537,14 @@ export function commentsFor(ctx: WebContext, la: string, indicator: string, publ
  */
 export function digest(ctx: WebContext, t: Target, period: Period, hiding: Hiding = SHOW_ALL): Promise<Digest> {
   return cached(ctx, `digest|${t.snapshot_id}|${period.id}|${hiding.on}`, async () => {
-    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: digestPeriodIds(period, { spcForEachMonth: true }) });
+    const indicators = indicatorLibrary().list();
+    const { values, benchmark } = await digestValues(ctx.store, t, period, indicators);
     return buildDigest({
       authority: t.la_code,
       period: period.id,
-      indicators: indicatorLibrary().list(),
+      indicators,
       values,
+      benchmark,
       targets: await goals(ctx),
       annotations: await annotationsOf(ctx, t.la_code),
       spcForEachMonth: true,
