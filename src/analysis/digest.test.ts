@@ -155,3 +155,14 @@ test("for a viewer who may not see every figure, SPC rests only on the months af
   // Without `hidden` the same series is judged on every month, the hidden one included.
   assert.deepEqual(buildDigest({ authority: "X", period: "2025-26-Q2", indicators: [referrals], values, spcForEachMonth: true }).groups[0]!.notJudged, []);
 });
+
+test("an SPC signal with a target for its year says what the target means for assurance, not 'no target is set'", () => {
+  const values = series("rereferral_pct", 30, { "2025-09": 160 }, { unit: "percent", denominator: 1000 });
+  const pct = def("rereferral_pct", { unit: "percent", polarity: "lower" });
+  const targets = [{ indicator: "rereferral_pct", year: "2025-26", target: 120, tolerance: 5 }];
+  const [withTarget] = buildDigest({ authority: "X", period: "2025-09", indicators: [pct], values, targets }).groups[0]!.signals;
+  assert.match(withTarget!.text, /The target of 120 is outside the process limits on the passing side, so it will consistently be met/);
+  assert.doesNotMatch(withTarget!.text, /No target is set/);
+  const [without] = buildDigest({ authority: "X", period: "2025-09", indicators: [pct], values }).groups[0]!.signals;
+  assert.match(without!.text, /No target is set/);
+});

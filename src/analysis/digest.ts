@@ -192,7 +192,7 @@ export function digestPeriodIds(period: Period, o: { spcForEachMonth?: boolean }
 type Verdict = { readonly result: SpcResult; readonly severity: number; readonly label: string; readonly since?: string } | { readonly reason: NotJudgedReason } | null;
 
 /** The SPC verdict on one indicator's monthly series up to and including `month`; null when it is never charted. */
-function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, IndicatorValue>, annotations: readonly Annotation[], hidden?: (indicator: string, period: string) => boolean): Verdict {
+function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, IndicatorValue>, annotations: readonly Annotation[], targets: readonly Target[], hidden?: (indicator: string, period: string) => boolean): Verdict {
   // XmR charts assume roughly independent points: a stock taken at each month end (children on
   // plans, looked after) moves too slowly for its limits to mean anything, so only flow measures are charted.
   if (def.measure !== "flow") return null;
@@ -223,7 +223,14 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
     // Limits come from the history before the latest year (at least 12 points), so a recent
     // change is judged against how the service ran before it rather than widening its own limits.
     const fixAfter = breaks.length ? undefined : Math.max(12, series.length - 12);
-    result = xmr(series, { improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral", rebase: breaks, ...(fixAfter !== undefined && fixAfter < series.length ? { fixAfter } : {}) });
+    // The month's target (a yearly count's twelfth) sets the assurance icon, as on the charts.
+    const goal = targetFor(targets, def.id, month.id, def);
+    result = xmr(series, {
+      improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral",
+      rebase: breaks,
+      ...(fixAfter !== undefined && fixAfter < series.length ? { fixAfter } : {}),
+      ...(goal && def.polarity !== "none" ? { target: goal.target } : {}),
+    });
   } catch {
     // A recording change too recent to leave two points after it.
     return { reason: "few_months" };
@@ -276,7 +283,7 @@ export function buildDigest(input: {
   const groups = DIGEST_GROUPS.map((g): DigestGroup => ({ id: g.id, title: g.title, signals: [], judged: [], notJudged: [] }));
   for (const def of input.indicators) {
     const group = groups[DIGEST_GROUPS.findIndex((g) => (g.areas as readonly string[]).includes(def.area))]!;
-    const verdicts = spcMonths.map((m) => ({ month: m, verdict: judge(def, m, byKey, input.annotations ?? [], input.hidden) }));
+    const verdicts = spcMonths.map((m) => ({ month: m, verdict: judge(def, m, byKey, input.annotations ?? [], input.targets ?? [], input.hidden) }));
     const unjudged = new Map<NotJudgedReason, string[]>();
     for (const { month, verdict } of verdicts) if (verdict && "reason" in verdict) unjudged.set(verdict.reason, [...(unjudged.get(verdict.reason) ?? []), month.id]);
     for (const [reason, months] of unjudged) group.notJudged.push({ indicator: def.id, title: def.title, reason, months });
@@ -311,8 +318,8 @@ export function buildDigest(input: {
     // RAG change against the period before.
     const now = byKey.get(`${def.id}|${period.id}`);
     const before = byKey.get(`${def.id}|${previousPeriod(period).id}`);
-    const goalNow = input.targets ? targetFor(input.targets, def.id, period.id) : undefined;
-    const goalBefore = input.targets ? targetFor(input.targets, def.id, previousPeriod(period).id) : undefined;
+    const goalNow = input.targets ? targetFor(input.targets, def.id, period.id, def) : undefined;
+    const goalBefore = input.targets ? targetFor(input.targets, def.id, previousPeriod(period).id, def) : undefined;
     if (now?.value !== null && now?.value !== undefined && goalNow) {
       const polarity = goalNow.polarity ?? def.polarity;
       const r = rag(now.value, goalNow, polarity);

@@ -194,3 +194,29 @@ test("targets.csv: rows of empty cells (',,,' as Excel leaves) are skipped, and 
     [["TARGETS_VALUE_INVALID", 5, "indicator"]],
   );
 });
+
+test("a yearly target for a count of events is judged pro rata over a month or quarter; percentages and stocks as set", () => {
+  const targets = [
+    { indicator: "referrals", year: "2025-26", target: 700, tolerance: 60, polarity: "lower" as const },
+    { indicator: "rereferral_pct", year: "2025-26", target: 20, tolerance: 1 },
+    { indicator: "cla_at_end", year: "2025-26", target: 400, tolerance: 10 },
+  ];
+  const flow = { unit: "count", measure: "flow" } as const;
+  assert.deepEqual(
+    ["2025-09", "2025-26-Q1", "2025-26", "12m-2026-03"].map((p) => {
+      const t = targetFor(targets, "referrals", p, flow)!;
+      return [p, t.target, t.tolerance];
+    }),
+    [
+      ["2025-09", 700 * (1 / 12), 5],
+      ["2025-26-Q1", 175, 15],
+      ["2025-26", 700, 60],
+      ["12m-2026-03", 700, 60],
+    ],
+  );
+  // 290 referrals in a quarter is red against a quarter of 700 (175, amber to 190), not green against 700.
+  assert.equal(rag(290, targetFor(targets, "referrals", "2025-26-Q1", flow)!, "lower"), "red");
+  assert.equal(targetFor(targets, "rereferral_pct", "2025-09", { unit: "percent", measure: "flow" })!.target, 20);
+  assert.equal(targetFor(targets, "cla_at_end", "2025-09", { unit: "count", measure: "snapshot" })!.target, 400);
+  assert.equal(targetFor(targets, "referrals", "2025-09")!.target, 700, "without the definition, as set");
+});

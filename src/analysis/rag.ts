@@ -181,8 +181,18 @@ export function parseTargets(
   return { targets, issues };
 }
 
-/** The target for an indicator in the year a period falls in. */
-export function targetFor(targets: readonly Target[], indicator: string, period: string): Target | undefined {
+/**
+ * The target for an indicator in the year a period falls in. A target is for a year: for a count
+ * of events (or a rate of them) over a shorter period, given `def`, the target and tolerance are
+ * the year's pro rata — a twelfth for a month, a quarter for a quarter — since 700 referrals a
+ * year is about 175 a quarter, and judging a quarter's 175 against 700 would call it green when
+ * the year is on course for red. Percentages, medians, averages and figures on a day stand as set.
+ */
+export function targetFor(targets: readonly Target[], indicator: string, period: string, def?: Pick<IndicatorDef, "unit" | "measure" | "average">): Target | undefined {
   const y = targetYear(period);
-  return targets.find((t) => t.indicator === indicator && t.year === y);
+  const t = targets.find((x) => x.indicator === indicator && x.year === y);
+  if (!t || !def || def.measure !== "flow" || def.average || (def.unit !== "count" && def.unit !== "rate")) return t;
+  const kind = parsePeriod(period)?.kind;
+  const share = kind === "month" ? 1 / 12 : kind === "quarter" ? 1 / 4 : 1;
+  return share === 1 ? t : { ...t, target: t.target * share, tolerance: t.tolerance * share };
 }

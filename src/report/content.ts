@@ -243,7 +243,7 @@ export function buildReport(input: ReportInput): ReportContent {
       if (!at || !v) continue;
       if (v.value === null) notComputed.push({ title: def.title, reason: v.reason ?? "not computed" });
       const value = shownValue(v);
-      const goal = targetFor(input.targets, def.id, at.id);
+      const goal = targetFor(input.targets, def.id, at.id, def);
       const polarity = goal?.polarity ?? def.polarity;
       const compare = (p: Period) => {
         const w = byKey.get(`${def.id}|${p.id}`);

@@ -394,7 +394,7 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
     const tile = (def: IndicatorDef): Tile => {
       const v = by.get(`${def.id}|${period.id}`);
       const s = shown(v, hiding);
-      const goal = targetFor(targets, def.id, period.id);
+      const goal = targetFor(targets, def.id, period.id, def);
       const polarity = goal?.polarity ?? def.polarity;
       const value = v?.value ?? null;
       const monthly = months.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
@@ -466,7 +466,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const hiding = await viewerHiding(ctx, t, suppress);
     const monthly = all.filter((v) => /^\d{4}-\d{2}$/.test(v.period) && parsePeriod(v.period)!.kind === "month" && v.period <= period.end.slice(0, 7));
     const monthByPeriod = new Map(monthly.map((v) => [v.period, v]));
-    const goal = targetFor(await goals(ctx), def.id, period.id);
+    const goal = targetFor(await goals(ctx), def.id, period.id, def);
     const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
     const breaks = seriesBreaks(annotations);
     const spc = spcOf(def, monthly, { target: goal?.target, breaks: breaks.map((b) => b.date), hiding });

@@ -42,7 +42,8 @@ Options:
   --list            list the indicators: id, area, unit, polarity, LAIT measure, definition
   --targets FILE    targets to judge against (default DATA/targets.csv when it exists), a CSV of
                     indicator,year,target,tolerance[,polarity]: green meets the target, amber
-                    misses by no more than the tolerance, red by more
+                    misses by no more than the tolerance, red by more; a year's target for
+                    a count of events is taken pro rata for a month (a twelfth) or a quarter
   --json            an array of {"indicator","authority","period","value","numerator","denominator","unit"}
 
 Examples:
@@ -188,7 +189,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     const judged = vals.map((v) => {
       const def = lib.get(v.indicator)!;
       const p = parsePeriod(v.period)!;
-      const goal = targetFor(goals, v.indicator, v.period);
+      const goal = targetFor(goals, v.indicator, v.period, def);
       const polarity = goal?.polarity ?? def.polarity;
       const before = (id: string) => lookup.get(`${v.authority}|${v.indicator}|${id}|${v.category ?? ""}`);
       return {
