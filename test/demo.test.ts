@@ -28,6 +28,17 @@ test("lantern demo generates, loads, computes and summarises; a second run reuse
     assert.match(first.stdout, /Demo sign-ins for the web application \(password lantern-demo-password\): admin, analyst, manager, member\./);
     assert.deepEqual(j.signIns.users.map((u) => u.role), ["admin", "analyst", "manager", "member"]);
     assert.ok(j.headline.some((h) => h.indicator === "referrals"));
+    // The activity table counts as the indicators do (short breaks are not care; a child once):
+    // each whole year's figures are the stored indicators', so the two never disagree.
+    const activity = (j as unknown as { activity: { year: string; part: string; referrals: number; cla_at_end: number; cla_started: number }[] }).activity;
+    const ind = await run(process.execPath, [bin, "indicators", "--data", t.dir, "--indicator", "referrals", "--indicator", "cla_at_end", "--indicator", "cla_started", "--period", "2024-25", "--json"]);
+    const v = new Map((JSON.parse(ind.stdout) as { indicator: string; value: number }[]).map((x) => [x.indicator, x.value]));
+    const year = activity.find((a) => a.year === "2024-25")!;
+    assert.equal(year.part, "whole");
+    assert.deepEqual([year.referrals, year.cla_at_end, year.cla_started], [v.get("referrals"), v.get("cla_at_end"), v.get("cla_started")]);
+    assert.equal(activity.at(-1)!.part, "to date", "the demo runs to September 2026");
+    // The EHC-plan comparison is with the calendar year the DfE publishes, not the financial year.
+    assert.match(first.stdout, /New EHC plans issued within 20 weeks, excluding exceptions \(calendar year 2024\)/);
   } finally {
     t.cleanup();
   }

@@ -18,7 +18,6 @@ import { formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { resolveTargets } from "../../kpi/targets.ts";
 import { financialYearOf, periodsWithin } from "../../calendar/periods.ts";
-import { headlineCounts } from "../../store/summary.ts";
 import { listSnapshots } from "../../store/snapshots.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
@@ -67,14 +66,17 @@ async function comparisons(store: Store, targets: readonly Target[]) {
   for (const t of targets) {
     const [a] = await store.all<{ like_code: string | null }>(`SELECT like_code FROM lantern_authority WHERE la_code = $1`, [t.la_code]);
     if (!a?.like_code) continue;
-    const vals = await storedValues(store, { snapshots: [t.snapshot_id], periods: [COMPARE_YEAR], indicators: HEADLINE });
-    for (const v of vals) {
-      if (v.value === null || v.unit === "count") continue;
+    for (const id of HEADLINE) {
       try {
-        const b = benchmark({ authority: t.la_code, indicator: v.indicator, year: COMPARE_YEAR, ownValue: v.value, like: a.like_code }, data);
+        // The LAIT year of COMPARE_YEAR, and the Lantern period to compare with it: the
+        // financial year, or the calendar year for EHC-plan timeliness (published by calendar year).
+        const year = benchmark({ authority: t.la_code, indicator: id, year: COMPARE_YEAR, like: a.like_code }, data).year;
+        const [v] = await storedValues(store, { snapshots: [t.snapshot_id], periods: [year.lanternPeriod], indicators: [id] });
+        if (!v || v.value === null || v.unit === "count") continue;
+        const b = benchmark({ authority: t.la_code, indicator: v.indicator, year: year.lait, ownValue: v.value, like: a.like_code }, data);
         const num = (p: { value: number } | { symbol: string }) => ("value" in p ? formatValue(p.value, v.unit) : p.symbol);
         out.push({
-          title: indicatorLibrary().get(v.indicator)!.title,
+          title: `${indicatorLibrary().get(v.indicator)!.title}${b.year.lanternPeriod !== COMPARE_YEAR ? ` (${b.year.label})` : ""}`,
           value: formatValue(v.value, v.unit),
           england: num(b.england),
           neighbours: b.neighbourMean === null ? "" : `${formatValue(b.neighbourMean, v.unit)} (${b.neighboursWithValue} of ${b.neighbourCount})`,
@@ -86,6 +88,53 @@ async function comparisons(store: Store, targets: readonly Target[]) {
         if (!(e instanceof BenchmarkProblem)) throw e;
       }
     }
+  }
+  return out;
+}
+
+/** The activity table's columns, each an indicator, so it agrees with every other figure Lantern shows. */
+const ACTIVITY = {
+  contacts: "contacts",
+  referrals: "referrals",
+  assessments: "assessments_completed",
+  s47: "s47_started",
+  cp_plans: "cpp_started",
+  cla_started: "cla_started",
+  cin_at_end: "cin_at_end",
+  cla_at_end: "cla_at_end",
+} as const;
+
+/** Activity in one financial year (or the part of it the data covers). */
+type YearActivity = { la_code: string; year: string; part: "whole" | "to date" | "from"; from?: string } & Record<keyof typeof ACTIVITY, number | null>;
+
+/**
+ * Each financial year's activity as the indicators count it (the DfE's definitions: short breaks
+ * are not care, a child is counted once): a whole year's figure where the year is complete, else
+ * its months summed (the stocks at the last month's end).
+ */
+async function activityByYear(store: Store, t: Target): Promise<YearActivity[]> {
+  if (!t.data_from || !t.data_to) return [];
+  const months = periodsWithin(t.data_from, t.data_to, ["month"]);
+  const years = periodsWithin(t.data_from, t.data_to, ["year"]);
+  const vals = await storedValues(store, { snapshots: [t.snapshot_id], indicators: Object.values(ACTIVITY), periods: [...years, ...months].map((p) => p.id) });
+  const at = new Map(vals.filter((v) => !v.breakdown).map((v) => [`${v.indicator}|${v.period}`, v.value]));
+  const out: YearActivity[] = [];
+  for (let fy = financialYearOf(t.data_from); fy <= financialYearOf(t.data_to); fy++) {
+    const id = `${fy}-${String((fy + 1) % 100).padStart(2, "0")}`;
+    const whole = years.some((y) => y.id === id);
+    const inYear = months.filter((m) => financialYearOf(m.start) === fy);
+    if (!whole && !inYear.length) continue;
+    const row = { la_code: t.la_code, year: id, part: whole ? "whole" : inYear[0]!.start.slice(5, 7) === "04" ? "to date" : "from", ...(whole ? {} : { from: inYear[0]!.id }) } as YearActivity;
+    for (const [col, indicator] of Object.entries(ACTIVITY) as [keyof typeof ACTIVITY, string][]) {
+      const stock = indicatorLibrary().get(indicator)!.measure === "snapshot";
+      if (whole) row[col] = at.get(`${indicator}|${id}`) ?? null;
+      else if (stock) row[col] = at.get(`${indicator}|${inYear.at(-1)!.id}`) ?? null;
+      else {
+        const each = inYear.map((m) => at.get(`${indicator}|${m.id}`));
+        row[col] = each.every((v) => v !== null && v !== undefined) ? each.reduce((a: number, v) => a + (v as number), 0) : null;
+      }
+    }
+    out.push(row);
   }
   return out;
 }
@@ -130,7 +179,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     await store.run(`UPDATE lantern_authority SET like_code = $1 WHERE la_code = $2 AND like_code IS NULL`, [DEMO_LIKE, "X001"]);
     // One account per role, so the demo shows what each sees (demo stores only).
     const signIns = await ensureDemoUsers(store);
-    const counts = await headlineCounts(store);
+    const counts = (await Promise.all(targets.map((t) => activityByYear(store, t)))).flat();
     const headline: { authority: string; indicator: string; title: string; period: string; value: string }[] = [];
     for (const t of targets) {
       if (!t.data_from || !t.data_to) continue;
@@ -157,15 +206,12 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     o.out(table(["snapshot", "authority", "loaded at", "rows"], snaps.map((s) => [s.snapshotId, s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.rows])));
     for (const t of targets) {
       if (!t.data_from || !t.data_to) continue;
-      const first = financialYearOf(t.data_from);
-      const last = financialYearOf(t.data_to);
-      const partial = t.data_to.slice(5) !== "03-31";
-      const rows = counts.filter((c) => c.la_code === t.la_code && Number(c.year.slice(0, 4)) >= first && Number(c.year.slice(0, 4)) <= last);
-      o.out(`\n${t.la_code}: activity by financial year, ${t.data_from} to ${t.data_to} (from the current snapshot)\n`);
+      const rows = counts.filter((c) => c.la_code === t.la_code);
+      o.out(`\n${t.la_code}: activity by financial year, ${t.data_from} to ${t.data_to} (from the current snapshot, counted as the indicators count it)\n`);
       o.out(
         table(
           ["year", "contacts", "referrals", "assessments", "s47", "cp plans", "into care", "cin at end", "cla at end"],
-          rows.map((c) => [partial && Number(c.year.slice(0, 4)) === last ? `${c.year} to date` : c.year, c.contacts, c.referrals, c.assessments, c.s47, c.cp_plans, c.cla_started, c.cin_at_end, c.cla_at_end]),
+          rows.map((c) => [c.part === "whole" ? c.year : c.part === "to date" ? `${c.year} to date` : `${c.year} from ${c.from}`, c.contacts, c.referrals, c.assessments, c.s47, c.cp_plans, c.cla_started, c.cin_at_end, c.cla_at_end]),
         ),
       );
     }
