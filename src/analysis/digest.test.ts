@@ -161,7 +161,7 @@ test("an SPC signal with a target for its year says what the target means for as
   const pct = def("rereferral_pct", { unit: "percent", polarity: "lower" });
   const targets = [{ indicator: "rereferral_pct", year: "2025-26", target: 120, tolerance: 5 }];
   const [withTarget] = buildDigest({ authority: "X", period: "2025-09", indicators: [pct], values, targets }).groups[0]!.signals;
-  assert.match(withTarget!.text, /The target of 120 is outside the process limits on the passing side, so it will consistently be met/);
+  assert.match(withTarget!.text, /above the upper process limit of [\d.]+%\. The target of 120% is outside the process limits on the passing side, so it will consistently be met/);
   assert.doesNotMatch(withTarget!.text, /No target is set/);
   const [without] = buildDigest({ authority: "X", period: "2025-09", indicators: [pct], values }).groups[0]!.signals;
   assert.match(without!.text, /No target is set/);

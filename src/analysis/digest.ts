@@ -23,7 +23,7 @@ import { type Annotation, annotationsFor, seriesBreaks } from "./annotations.ts"
 import { benchmarkMovements, type MovementOptions } from "./benchmark-movement.ts";
 import { fmtValue } from "./narrative.ts";
 import { rag, type Target, targetFor } from "./rag.ts";
-import { describeSpc, type SpcResult, xmr } from "./spc.ts";
+import { describeSpc, type SpcResult, spcUnitLabel, xmr } from "./spc.ts";
 import { sinceLastHidden } from "./trends.ts";
 
 export const DIGEST_GROUPS = [
@@ -297,13 +297,14 @@ export function buildDigest(input: {
       // A viewer's chart that starts after a month hidden from them has limits of its own: say so,
       // so its figures are not read as the full series' (an exempt paper's, say).
       const since = latest.since ? ` Judged on the months from ${parsePeriod(latest.since)!.label}: an earlier month is not shown.` : "";
-      let text = `${def.title}: ${value}. ${describeSpc(latest.result)}${since}`;
+      const said = describeSpc(latest.result, { unitLabel: spcUnitLabel(def.unit) });
+      let text = `${def.title}: ${value}. ${said}${since}`;
       if (period.kind !== "month") {
         // Name each month with what its chart said, then explain the latest one.
         const byLabel = new Map<string, string[]>();
         for (const f of flagged) byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), f.month.label]);
-        const said = [...byLabel].map(([label, months]) => `${label} in ${listed(months)}`).join("; ");
-        text = `${def.title} (monthly SPC): ${said}. ${value}: ${describeSpc(latest.result)}${since}`;
+        const months = [...byLabel].map(([label, ms]) => `${label} in ${listed(ms)}`).join("; ");
+        text = `${def.title} (monthly SPC): ${months}. ${value}: ${said}${since}`;
       }
       group.signals.push({
         indicator: def.id,

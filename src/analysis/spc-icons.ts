@@ -176,14 +176,23 @@ export function variationIconId(variation: VariationType, improvement: Improveme
 
 function fmt(n: number, unitLabel: string | undefined): string {
   const s = n.toLocaleString("en-GB", { maximumFractionDigits: 2 });
-  return unitLabel ? `${s} ${unitLabel}` : s;
+  return unitLabel === "%" ? `${s}%` : unitLabel ? `${s} ${unitLabel}` : s;
+}
+
+/**
+ * The unit label {@link describeSpc} writes after numbers for an indicator's unit: "%" for a
+ * percentage (so "between 15.36% and 30.41%" sits beside a table of 22.0%), "working days" for a
+ * median in days; none for a count or a rate per 10,000, whose numbers read as they are.
+ */
+export function spcUnitLabel(unit: string): string | undefined {
+  return unit === "percent" ? "%" : unit === "days" ? "working days" : undefined;
 }
 
 /**
  * The plain-English text equivalent of the variation and assurance icons, e.g. "Special cause
  * variation — concern: the latest value is unusually high, and higher is worse. The target of
  * 1,200 is within the process limits, so it will sometimes be met and sometimes missed."
- * @param opts.unitLabel written after numbers, e.g. "breaches"
+ * @param opts.unitLabel written after numbers, e.g. "breaches" ("%" is written close up)
  */
 export function describeSpc(result: SpcResult, opts: { unitLabel?: string } = {}): string {
   const u = opts.unitLabel;

@@ -13,7 +13,7 @@ import { type VariationIconId, variationIconId } from "./spc-icons.ts";
 
 export type { AssuranceType, Improvement, Sign } from "./spc-rules.ts";
 export { assuranceFor, partOfRun, runMarks, trendMarks, twoInThreeFlags, twoInThreeWindows } from "./spc-rules.ts";
-export { ASSURANCE_ICONS, describeSpc, type SpcIcon, VARIATION_ICONS, type VariationIconId, variationIconId } from "./spc-icons.ts";
+export { ASSURANCE_ICONS, describeSpc, type SpcIcon, spcUnitLabel, VARIATION_ICONS, type VariationIconId, variationIconId } from "./spc-icons.ts";
 
 /** Process-limit multiplier: 3 / d₂ with d₂ = 1.128 for moving ranges of two. */
 export const LIMIT_FACTOR = 2.66;

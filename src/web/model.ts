@@ -15,7 +15,7 @@ import { digestValues } from "../analysis/digest-data.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
-import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
+import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
@@ -414,7 +414,7 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
         rag: goal && value !== null && !hide ? rag(value, goal, polarity) : null,
         variation: spc ? VARIATION_ICONS[spc.variationIcon] : null,
         assurance: spc?.assurance ? ASSURANCE_ICONS[spc.assurance] : null,
-        spcText: spc ? describeSpc(spc) : null,
+        spcText: spc ? describeSpc(spc, { unitLabel: spcUnitLabel(def.unit) }) : null,
         spark: months.map((m) => {
           const x = by.get(`${def.id}|${m}`);
           return { date: parsePeriod(m)!.end, value: x && !hides(hiding, x) ? x.value : null };

@@ -7,7 +7,7 @@
  */
 
 import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
-import { describeSpc, VARIATION_ICONS, variationIconId } from "../../analysis/spc.ts";
+import { describeSpc, spcUnitLabel, VARIATION_ICONS, variationIconId } from "../../analysis/spc.ts";
 import { type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
@@ -76,7 +76,7 @@ function spcSection(d: IndicatorDetail): Html {
   const truncated = lastHidden
     ? html`<p class="govuk-body" id="spc-from">The chart starts in ${labels.get(spc.points[0]!.date) ?? spc.points[0]!.date}: the months before it include ${label(lastHidden.period)}, not shown (a small number, or a figure that would give one away), and the mean and limits rest only on the months charted.</p>`
     : "";
-  const text = describeSpc(spc);
+  const text = describeSpc(spc, { unitLabel: spcUnitLabel(d.def.unit) });
   const svg =
     charts.get(d) ??
     spcChartSvg({
