@@ -190,7 +190,11 @@ export function reportHtml(c: ReportContent): string {
   else o.push("<p>No recording or service changes have been noted.</p>");
   o.push("<h3>Figures amended since the previous report</h3>");
   o.push(`<p>${esc(c.quality.revisionsNote)}</p>`);
-  if (c.quality.revisions.length) o.push(table("Amended figures", ["Indicator", "Period", "Was", "Now"], c.quality.revisions.map((r) => [esc(r.title), esc(r.period), esc(r.before), esc(r.after)]), [2, 3]));
+  if (c.quality.revisions.length) {
+    const n = c.quality.revisions.reduce((k, g) => k + g.figures.length, 0);
+    o.push(`<p>${n} figure${n === 1 ? "" : "s"} of ${c.quality.revisions.length} indicator${c.quality.revisions.length === 1 ? "" : "s"} amended: each month, quarter, year and rolling year this report can show.</p>`);
+    for (const g of c.quality.revisions) o.push(table(`Amended: ${g.title}`, ["Period", "Was", "Now"], g.figures.map((r) => [esc(r.period), esc(r.before), esc(r.after)]), [1, 2]));
+  }
   else if (c.quality.revisionsNote.startsWith("Figures compared")) o.push("<p>No figure has been amended.</p>");
   if (c.quality.notComputed.length) {
     o.push("<h3>Figures that could not be computed</h3>");

@@ -193,17 +193,44 @@ test("officer commentary marked for publication is carried; drafts are not", asy
 
 test("figures amended since the previous snapshot are listed", async () => {
   const c = await content("exempt");
-  const contacts = c.quality.revisions.find((r) => r.title === "Contacts" && r.period === "Q2 2025-26");
-  assert.ok(contacts, JSON.stringify(c.quality.revisions.slice(0, 5)));
+  const group = c.quality.revisions.find((g) => g.title === "Contacts");
+  assert.ok(group, JSON.stringify(c.quality.revisions.slice(0, 2)));
+  const contacts = group.figures.find((r) => r.period === "Q2 2025-26");
+  assert.ok(contacts, JSON.stringify(group.figures));
   assert.equal(Number(contacts.before.replace(/,/g, "")) - Number(contacts.after.replace(/,/g, "")), 3);
   assert.match(c.quality.revisionsNote, /snapshot 1, loaded 2025-10-20/);
 });
 
-test("revisionsOf: only quarters and years that changed, up to the period", () => {
+test("every headline figure amended is listed, grouped by indicator: months, quarters, years and rolling years", async () => {
+  // Three July 2025 contacts were dropped: July itself (a month the SPC chart plots), Q2 and every
+  // rolling year holding July changed, not only the report's quarter (the fixture holds no 2025-26
+  // year figure; revisionsOf's own test has one).
+  const c = await content("exempt");
+  const periods = c.quality.revisions.find((g) => g.title === "Contacts")?.figures.map((r) => r.period) ?? [];
+  assert.ok(periods.includes("July 2025") || periods.includes("Jul 2025"), JSON.stringify(periods));
+  assert.ok(periods.includes("Q2 2025-26"));
+  assert.ok(periods.filter((p) => /12 months/i.test(p)).length >= 3, JSON.stringify(periods));
+  // Each indicator appears once, its figures together.
+  const titles = c.quality.revisions.map((g) => g.title);
+  assert.equal(new Set(titles).size, titles.length);
+  // In public, an amended figure that is suppressed now (or was) is still listed, as c.
+  const input = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
+  const small = input.values.map((v) => (v.indicator === "contacts" && v.period === "2025-07" && !v.breakdown ? { ...v, value: 4 } : v));
+  const pub = buildReport({ ...input, values: small });
+  const july = pub.quality.revisions.find((g) => g.title === "Contacts")?.figures.find((r) => r.period === periods.find((p) => /Jul/.test(p)));
+  assert.ok(july, "the suppressed month is still listed");
+  assert.equal(july.after, "c");
+});
+
+test("revisionsOf: every month, quarter, year and rolling year that changed, up to the period", () => {
   const v = (indicator: string, period: string, value: number | null) => ({ indicator, authority: "X", period, value, numerator: null, denominator: null, unit: "count" as const, snapshot: 1 });
-  const before = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 12), v("contacts", "2025-07", 4), v("referrals", "2025-26-Q1", null)];
-  const after = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 9), v("contacts", "2025-07", 1), v("referrals", "2025-26-Q1", 3), v("contacts", "2025-26-Q3", 5)];
+  const before = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 12), v("contacts", "2025-07", 4), v("contacts", "2025-26", 22), v("contacts", "12m-2025-09", 40), v("contacts", "12m-2025-10", 41), v("referrals", "2025-26-Q1", null)];
+  const after = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 9), v("contacts", "2025-07", 1), v("contacts", "2025-26", 19), v("contacts", "12m-2025-09", 37), v("contacts", "12m-2025-10", 38), v("referrals", "2025-26-Q1", 3), v("contacts", "2025-26-Q3", 5)];
+  // The year to date counts; a rolling year ending after the period does not.
   assert.deepEqual(revisionsOf(before, after, "2025-09-30"), [
+    { indicator: "contacts", period: "12m-2025-09", before: 40, after: 37 },
+    { indicator: "contacts", period: "2025-07", before: 4, after: 1 },
+    { indicator: "contacts", period: "2025-26", before: 22, after: 19 },
     { indicator: "contacts", period: "2025-26-Q2", before: 12, after: 9 },
     { indicator: "referrals", period: "2025-26-Q1", before: null, after: 3 },
   ]);
