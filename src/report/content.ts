@@ -109,6 +109,13 @@ export interface IndicatorSection {
   readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
   readonly benchmark: {
     readonly year: string;
+    /**
+     * The authority's own figure for the benchmark year, the one ranked (the result's `own`: the
+     * DfE's published figure for a real authority, Lantern's for any other), shown first.
+     */
+    readonly own: Shown;
+    /** Which year `own` is for (the benchmark year's label). */
+    readonly ownPeriod: string;
     readonly england: number | null;
     readonly neighbourMean: number | null;
     readonly neighbours: string;
@@ -308,6 +315,12 @@ export function buildReport(input: ReportInput): ReportContent {
       const benchmark = b
         ? {
             year: b.year.label,
+            own: (() => {
+              const o = published(b.own.value);
+              // Lantern's own figure is withheld with the stored figure it is; the DfE's published one is public.
+              return { value: o, suppressed: o !== null && b.own.from === "lantern" && pub && isHidden(def.id, b.year.lanternPeriod) };
+            })(),
+            ownPeriod: b.year.label,
             england: published(b.england),
             neighbourMean: b.neighbourMean,
             neighbours: `${b.neighboursWithValue} of ${b.neighbourCount}`,

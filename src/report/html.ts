@@ -105,9 +105,9 @@ function indicatorHtml(ind: IndicatorSection): string {
     out.push(
       table(
         `${ind.title}: compared with England and ${b.comparedWith} (DfE, ${b.year})`,
-        ["England", "Neighbours' mean", "Neighbours with a value", "Rank", "Quartile band"],
-        [[b.england === null ? "–" : esc(formatNumber(b.england, ind.unit)), b.neighbourMean === null ? "–" : esc(formatNumber(b.neighbourMean, ind.unit)), esc(b.neighbours), esc(b.rank ?? "–"), esc(b.band ?? "–")]],
-        [0, 1],
+        [`This authority, ${b.ownPeriod}`, "England", "Neighbours' mean", "Neighbours with a value", "Rank", "Quartile band"],
+        [[esc(shown(b.own, ind.unit)), b.england === null ? "–" : esc(formatNumber(b.england, ind.unit)), b.neighbourMean === null ? "–" : esc(formatNumber(b.neighbourMean, ind.unit)), esc(b.neighbours), esc(b.rank ?? "–"), esc(b.band ?? "–")]],
+        [0, 1, 2],
       ),
     );
   }

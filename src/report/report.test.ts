@@ -149,11 +149,29 @@ test("public: a rank and quartile band worked out from a figure that is c are c 
   const hidden = assess(buildReport({ ...input, values: small }));
   assert.equal(hidden.rank, "c");
   assert.equal(hidden.band, "c");
+  assert.equal(hidden.own.suppressed, true, "the figure ranked is c too");
   assert.ok(hidden.england !== null, "England's published figure is still shown");
   const shown = assess(buildReport(input));
   assert.equal(shown.rank, `${b.rank!.position} of ${b.rank!.of}`);
+  // The figure ranked is shown first, for the benchmark year, from the result the rank comes from.
+  const own = b.own.value;
+  assert.ok("value" in own);
+  assert.deepEqual(shown.own, { value: own.value, suppressed: false });
+  assert.equal(shown.ownPeriod, b.year.label);
+  const html = reportHtml(buildReport(input));
+  const ownCell = assessRow(html);
+  assert.match(ownCell.head, /^<th scope="col"[^>]*>This authority, 2024-25 \(year to 31 March 2025\)<\/th><th scope="col"[^>]*>England</, ownCell.head);
+  assert.match(ownCell.row, new RegExp(`^<td class="num">${own.value.toFixed(1)}%</td>`), ownCell.row);
   assert.equal(assess(buildReport({ ...input, audience: "exempt", values: small })).rank, shown.rank, "officers see the rank");
 });
+
+/** The head and the first row of assessment timeliness's benchmark table in the HTML. */
+function assessRow(html: string): { head: string; row: string } {
+  const at = html.indexOf("<caption>Assessments completed within 45 working days: compared with England");
+  assert.ok(at > 0);
+  const t = html.slice(at, html.indexOf("</table>", at));
+  return { head: t.slice(t.indexOf("<tr>") + 4), row: t.slice(t.indexOf("<tbody><tr>") + 11) };
+}
 
 test("key messages, a section per area, glossary and appendix are all there", async () => {
   const c = await content("exempt");
