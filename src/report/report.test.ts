@@ -91,6 +91,16 @@ test("the HTML is self-contained and print-ready", async () => {
   assert.match(html, /EXEMPT: NOT FOR PUBLICATION/);
 });
 
+test("period labels are never broken across lines (the PDF wrapped 'Q2 2025-' / '26')", async () => {
+  const html = reportHtml(await content("public"));
+  assert.match(html, /\.period \{ white-space: nowrap; \}/);
+  assert.match(html, /<h1>Children's services performance report: <span class="period">Q2 2025-26<\/span><\/h1>/);
+  const appendix = html.slice(html.indexOf('<section class="appendix"'));
+  const cells = [...appendix.matchAll(/<tr><td>[^<]*<\/td><td>[^<]*<\/td><td>(.*?)<\/td>/g)].map((m) => m[1]!);
+  assert.ok(cells.length > 10);
+  for (const c of cells) assert.match(c, /^<span class="period">[^<]+<\/span>$/, c);
+});
+
 test("the cover names the authority, committee, period, snapshot and extract date", async () => {
   const c = await content("exempt");
   assert.equal(c.cover.authority.code, "X001");
@@ -275,6 +285,8 @@ test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline 
     assert.ok(text.includes(h), `the PDF has the heading ${h}`);
   }
   assert.match(text, /Page 2 of \d+/);
+  // No period label is broken at its hyphen ("Q2 2025-" on one line, "26" on the next).
+  assert.doesNotMatch(text, /\b(Q\d )?20\d\d-\n/, `a period label wraps: ${text.match(/.{0,80}\b(Q\d )?20\d\d-\n.{0,40}/)?.[0]}`);
   const contacts = c.flow[0]!.value.value!.toLocaleString("en-GB");
   assert.ok(text.includes(contacts), `the headline contacts figure ${contacts}`);
   assert.ok(text.includes("Lanternshire") || text.includes(c.cover.authority.name));
