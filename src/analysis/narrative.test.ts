@@ -141,3 +141,47 @@ test("a series of one time of year claims a record for that time of year only", 
   ], { timeOfYear: "Q2" });
   assert.equal(s!.text, "2,512 contacts in 2025-26-Q2, the highest on record for Q2 and 20% more than in 2023-24-Q2.");
 });
+
+const assess = { noun: "assessments completed within 45 working days", title: "Assessments completed within 45 working days", unit: "percent", polarity: "higher" } as const;
+
+test("a record after a recording change is a record since the change, never 'on record'", () => {
+  // QA: "86.8% in Q2 2025-26 … the highest on record for Q2" while Q2 2021-22, before a
+  // recording change, was 87.6%.
+  const series = [
+    { period: "2020-21-Q2", value: 80.1 },
+    { period: "2021-22-Q2", value: 87.6 },
+    { period: "2022-23-Q2", value: 81.0 },
+    { period: "2023-24-Q2", value: 82.5 },
+    { period: "2024-25-Q2", value: 84.0 },
+    { period: "2025-26-Q2", value: 86.8 },
+  ];
+  const breaks = [{ date: "2022-04-01", note: "new assessment recording" }];
+  const s = describeLatest(assess, series, { breaks, timeOfYear: "Q2" });
+  assert.doesNotMatch(s!.text, /on record/);
+  assert.equal(s!.text, "Assessments completed within 45 working days: 86.8% in 2025-26-Q2, the highest for Q2 since the recording change of 2022-04-01 and 5.8 percentage points higher than in 2022-23-Q2 (an improvement).");
+  // Without the break it would be no record at all (2021-22 was higher).
+  assert.doesNotMatch(describeLatest(assess, series, { timeOfYear: "Q2" })!.text, /highest/);
+});
+
+test("a tie, as shown, is not a record", () => {
+  // QA: "Plans ending after 2 years or more: 0.0% … the lowest on record for Q2" when Q2 2020-21 was 0.0% too.
+  const plans = { noun: "plans", title: "Plans ending after 2 years or more", unit: "percent", polarity: "lower" } as const;
+  const shownTie = [
+    { period: "2020-21-Q2", value: 0.04 },
+    { period: "2021-22-Q2", value: 3.2 },
+    { period: "2022-23-Q2", value: 5.0 },
+    { period: "2023-24-Q2", value: 2.1 },
+    { period: "2024-25-Q2", value: 1.5 },
+    { period: "2025-26-Q2", value: 0 },
+  ];
+  assert.doesNotMatch(describeLatest(plans, shownTie, { timeOfYear: "Q2" })!.text, /lowest|highest/);
+  const exactTie = shownTie.map((p, i) => (i === 0 ? { ...p, value: 0 } : p));
+  assert.doesNotMatch(describeLatest(plans, exactTie, { timeOfYear: "Q2" })!.text, /lowest|highest/);
+  // A count tied with an earlier year is no record either.
+  const tiedCount = describeLatest(contacts, [
+    { period: "2021-22", value: 8401 },
+    { period: "2022-23", value: 7790 },
+    { period: "2023-24", value: 8401 },
+  ]);
+  assert.doesNotMatch(tiedCount!.text, /highest/);
+});

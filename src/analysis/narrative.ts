@@ -7,7 +7,8 @@
  */
 
 import type { Polarity, Unit } from "../kpi/types.ts";
-import { change, comparable, onRecord, type SeriesBreak, type SeriesPoint } from "./trends.ts";
+import { parsePeriod } from "../calendar/periods.ts";
+import { change, comparable, type SeriesBreak, type SeriesPoint } from "./trends.ts";
 
 /** How to talk about an indicator. */
 export interface NarrativeSubject {
@@ -125,20 +126,38 @@ export function describeLatest(
     caveats.push(`based on ${fmtCount(base)} ${base === 1 ? "child or record" : "children or records"}, so small changes move it a lot`);
   }
   const points = comparable(series, opts.breaks ?? []);
+  // The break the comparable points start at, when earlier years were left out because of it.
+  let cutAt: SeriesBreak | undefined;
   if (points.length < all.length) {
-    const br = [...(opts.breaks ?? [])].sort((a, b) => a.date.localeCompare(b.date)).at(-1);
-    caveats.push(`not compared with years before ${br ? `the recording change of ${br.date} (${br.note})` : "a recording change"}`);
+    // The break `comparable` cut at: the latest on or before the end of the last period.
+    const end = parsePeriod(last.period)?.end;
+    cutAt = [...(opts.breaks ?? [])].sort((a, b) => a.date.localeCompare(b.date)).filter((b) => end === undefined || b.date <= end).at(-1);
+    caveats.push(`not compared with years before ${cutAt ? `the recording change of ${cutAt.date} (${cutAt.note})` : "a recording change"}`);
   }
   if (opts.spc?.trial) caveats.push("the control limits are provisional because there are fewer than 13 points");
   let text = headline(subject, last);
   let weight = 1;
-  const rec = onRecord(points);
+  // A record is strictly above (below) every earlier comparable value as shown: one tied with an
+  // earlier year at one decimal place ("0.0%" and "0.0%") is no record.
+  const earlier = points.slice(0, -1);
+  const rec = {
+    over: points.length,
+    highest: earlier.length > 0 && earlier.every((p) => shownSign(p.value, last.value, subject.unit) > 0),
+    lowest: earlier.length > 0 && earlier.every((p) => shownSign(p.value, last.value, subject.unit) < 0),
+  };
   const prev = points.at(-2);
   // Each verdict sits beside the comparison it judges: after "but", a verdict on the year before
   // would read as one on the year it follows.
   if (rec.over >= 3 && (rec.highest || rec.lowest)) {
     const first = points[0]!;
-    text += `, the ${rec.highest ? "highest" : "lowest"} ${opts.earlierWithheld ? "of the years shown" : "on record"}${opts.timeOfYear ? ` for ${opts.timeOfYear}` : ""} and ${comparison(first, last, subject.unit, true)}${verdict(subject, first, last)}`;
+    // Across a recording change the earlier years are not comparable, so the record is only
+    // since it: "the highest for Q2 since the recording change of 2024-04-01", never "on record".
+    const forTime = opts.timeOfYear ? ` for ${opts.timeOfYear}` : "";
+    const scope =
+      points.length < all.length
+        ? `${forTime} since ${cutAt ? `the recording change of ${cutAt.date}` : "the recording change"}`
+        : `${opts.earlierWithheld ? " of the years shown" : " on record"}${forTime}`;
+    text += `, the ${rec.highest ? "highest" : "lowest"}${scope} and ${comparison(first, last, subject.unit, true)}${verdict(subject, first, last)}`;
     weight = 3;
   } else if (prev) {
     const prev2 = points.at(-3);

@@ -25,3 +25,14 @@ test("registry: only a count can be an average, and a plausibility ceiling is ab
   const caseload = indicatorLibrary().get("sw_caseload")!;
   assert.deepEqual([caseload.unit, caseload.average, caseload.plausibleBelow], ["count", true, 1000]);
 });
+
+test("every indicator's title is a complete phrase, not one cut off", () => {
+  // QA: "Care leavers in education, employment or training, excluding those unable to be".
+  const dangling = /\b(a|an|the|of|to|be|and|or|for|in|on|by|from|those|unable|excluding|within|than|at)$/i;
+  const cut = indicatorLibrary()
+    .list()
+    .filter((d) => dangling.test(d.title.trim()))
+    .map((d) => `${d.id}: ${d.title}`);
+  assert.deepEqual(cut, []);
+  assert.equal(indicatorLibrary().get("cl_eet_excl_unable_pct")?.title, "Care leavers in education, employment or training, excluding those unable to take part");
+});

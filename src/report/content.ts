@@ -17,9 +17,9 @@ import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts"
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, xmr } from "../analysis/spc.ts";
-import { isSmallCount, SUPPRESSED, suppressedKeys } from "../analysis/suppression.ts";
+import { isSmallCount, SUPPRESSED, suppressedKeys, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
-import { financialYearOf, monthName, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { financialYearOf, monthName, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 
 /** The public report's suppression rule lives with the rule itself; named here as the report's. */
@@ -53,6 +53,11 @@ export interface ReportInput {
   /** Benchmarks by indicator id (only indicators with a national measure). */
   readonly benchmarks: ReadonlyMap<string, BenchmarkResult>;
   readonly revisions: readonly Revision[];
+  /**
+   * The previous snapshot's stored values, when there is one: in public, an amended figure's old
+   * value is suppressed by the rule applied to that snapshot (what its public paper withheld).
+   */
+  readonly previousValues?: readonly IndicatorValue[] | undefined;
   /** Officer commentary marked for publication (both audiences carry only these). */
   readonly commentary: readonly { readonly indicator: string; readonly period: string; readonly body: string }[];
   readonly generatedAt: string;
@@ -104,6 +109,13 @@ export interface IndicatorSection {
   readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
   readonly benchmark: {
     readonly year: string;
+    /**
+     * The authority's own figure for the benchmark year, the one ranked (the result's `own`: the
+     * DfE's published figure for a real authority, Lantern's for any other), shown first.
+     */
+    readonly own: Shown;
+    /** Which year `own` is for (the benchmark year's label). */
+    readonly ownPeriod: string;
     readonly england: number | null;
     readonly neighbourMean: number | null;
     readonly neighbours: string;
@@ -147,7 +159,8 @@ export interface ReportContent {
   readonly quality: {
     readonly suppression: string | null;
     readonly notes: readonly { readonly date: string; readonly kind: string; readonly about: string; readonly note: string }[];
-    readonly revisions: readonly { readonly title: string; readonly period: string; readonly before: string; readonly after: string }[];
+    /** Every amended figure, grouped by indicator (in the report's order), each group's periods by kind then date. */
+    readonly revisions: readonly { readonly title: string; readonly figures: readonly { readonly period: string; readonly before: string; readonly after: string }[] }[];
     readonly revisionsNote: string;
     readonly notComputed: readonly { readonly title: string; readonly reason: string }[];
   };
@@ -302,6 +315,12 @@ export function buildReport(input: ReportInput): ReportContent {
       const benchmark = b
         ? {
             year: b.year.label,
+            own: (() => {
+              const o = published(b.own.value);
+              // Lantern's own figure is withheld with the stored figure it is; the DfE's published one is public.
+              return { value: o, suppressed: o !== null && b.own.from === "lantern" && pub && isHidden(def.id, b.year.lanternPeriod) };
+            })(),
+            ownPeriod: b.year.label,
             england: published(b.england),
             neighbourMean: b.neighbourMean,
             neighbours: `${b.neighboursWithValue} of ${b.neighbourCount}`,
@@ -399,14 +418,28 @@ export function buildReport(input: ReportInput): ReportContent {
   });
 
   const defById = new Map(input.indicators.map((d) => [d.id, d]));
-  const revisions = input.revisions
-    .filter((r) => defById.has(r.indicator))
-    .filter((r) => !pub || !isHidden(r.indicator, r.period))
-    .map((r) => {
-      const def = defById.get(r.indicator)!;
-      const fmt = (x: number | null) => (x === null ? "not computed" : pub && def.unit === "count" && isSmallCount(x) ? "c" : formatNumber(x, def.unit));
-      return { title: def.title, period: periodOf(r.period).label, before: fmt(r.before), after: fmt(r.after) };
-    });
+  // Every amended figure, grouped by indicator. In public, a figure withheld now or in the
+  // previous snapshot is still listed (that it was amended gives nothing away), as c; rolling and
+  // calendar years that would give a hidden month away are withheld too (the every-period rule).
+  const hiddenNow = pub ? suppressedKeysEveryPeriod(input.indicators, values) : new Set<string>();
+  const previous = (input.previousValues ?? []).filter((v) => !v.breakdown && v.authority === input.authority.code);
+  const hiddenBefore = pub ? suppressedKeysEveryPeriod(input.indicators, previous) : new Set<string>();
+  const kindOrder = (id: string) => PERIOD_KINDS.indexOf(periodOf(id).kind);
+  const areaIndex = (d: IndicatorDef) => AREAS.findIndex((a) => a.id === d.area);
+  const revisions = [...input.indicators]
+    .sort((a, b) => areaIndex(a) - areaIndex(b))
+    .map((def) => {
+      const fmt = (x: number | null, hidden: boolean) => (x === null ? "not computed" : pub && (hidden || (def.unit === "count" && isSmallCount(x))) ? SUPPRESSED : formatNumber(x, def.unit));
+      const figures = input.revisions
+        .filter((r) => r.indicator === def.id)
+        .sort((a, b) => kindOrder(a.period) - kindOrder(b.period) || a.period.localeCompare(b.period))
+        .map((r) => {
+          const key = `${r.indicator}|${r.period}`;
+          return { period: periodOf(r.period).label, before: fmt(r.before, hiddenBefore.has(key)), after: fmt(r.after, hiddenNow.has(key)) };
+        });
+      return { title: def.title, figures };
+    })
+    .filter((g) => g.figures.length);
 
   const areaTitle = new Map<string, string>(AREAS.map((a) => [a.id, a.title]));
   const suppressedCount = hidden.size;

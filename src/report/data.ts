@@ -37,14 +37,16 @@ export interface ReportRequest {
 export const DEFAULT_COMMITTEE = "Children's Services Scrutiny Committee";
 
 /**
- * Figures that differ between two snapshots' stored values, quarters and years ending by `upTo`
- * only: `revisionsBetween` (a figure one load has and the other lacks counts, for a period both
- * hold) in the report's terms.
+ * Figures that differ between two snapshots' stored values (`revisionsBetween`: a figure one load
+ * has and the other lacks counts, for a period both hold) in the report's terms: every headline
+ * figure of a period the report can show or plot as at `upTo` — each month, quarter and rolling
+ * year ending by then, and the financial or calendar year it falls in (the year to date) — not
+ * only the report's own period. A committee is told of every figure amended since its last paper.
  */
 export function revisionsOf(before: readonly IndicatorValue[], after: readonly IndicatorValue[], upTo: string): Revision[] {
   const reported = (v: IndicatorValue) => {
     const p = parsePeriod(v.period);
-    return !!p && (p.kind === "quarter" || p.kind === "year") && p.end <= upTo;
+    return !!p && p.start <= upTo && (p.end <= upTo || p.kind === "year" || p.kind === "calendar");
   };
   return revisionsBetween(before.filter(reported), after.filter(reported)).map((r) => ({ indicator: r.indicator, period: r.period, before: r.old_value, after: r.new_value }));
 }
@@ -91,9 +93,11 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     [t.la_code, t.snapshot_id],
   );
   let revisions: Revision[] = [];
+  let previousValues: IndicatorValue[] | undefined;
   if (prev) {
     await ensureComputed(store, prev.snapshot_id, req.dataDir);
-    revisions = revisionsOf(await storedValues(store, { snapshots: [prev.snapshot_id] }), values, period.end);
+    previousValues = await storedValues(store, { snapshots: [prev.snapshot_id] });
+    revisions = revisionsOf(previousValues, values, period.end);
   }
   const data = benchmarkData();
   const real = realAuthority(t.la_code, data);
@@ -135,6 +139,7 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     annotations: await listAnnotations(store, t.la_code),
     benchmarks,
     revisions,
+    ...(previousValues ? { previousValues } : {}),
     commentary: await publishedCommentary(store, t.la_code, defs.map((d) => d.id)),
     generatedAt: (req.now ?? (() => new Date()))().toISOString(),
   };

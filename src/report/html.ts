@@ -33,6 +33,7 @@ table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9.
 caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
 th, td { border-bottom: 1px solid #b1b4b6; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.period { white-space: nowrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .indicator { break-inside: avoid-page; border-top: 1px solid #b1b4b6; padding-top: 1mm; }
@@ -62,6 +63,20 @@ function countShown(s: Shown): string {
   return s.suppressed ? "c" : Math.round(s.value).toLocaleString("en-GB");
 }
 
+/**
+ * A period label kept on one line: Chromium breaks "Q2 2025-26" after its hyphen in a narrow
+ * column or a large heading ("Q2 2025-" / "26"). A no-break span rather than a non-breaking
+ * hyphen, so the text (and what pdftotext or a screen reader gets) is unchanged.
+ */
+function periodHtml(label: string): string {
+  return `<span class="period">${esc(label)}</span>`;
+}
+
+/** Escaped prose with each financial year or quarter in it ("Q2 2025-26", "2024-25") kept on one line. */
+function periodsUnbroken(escaped: string): string {
+  return escaped.replace(/(?:\bQ[1-4] )?\b20\d\d-\d\d\b(?!-)/g, (m) => `<span class="period">${m}</span>`);
+}
+
 function ragSpan(r: string | null): string {
   return r ? `<span class="rag ${r}">${esc(r.charAt(0).toUpperCase() + r.slice(1))}</span>` : "–";
 }
@@ -78,13 +93,13 @@ function indicatorHtml(ind: IndicatorSection): string {
   if (ind.reason) out.push(`<p class="note">Not computed for ${esc(ind.period?.label ?? "")}: ${esc(ind.reason)}.</p>`);
   const rows: string[][] = [
     [
-      esc(ind.period?.label ?? ""),
+      periodHtml(ind.period?.label ?? ""),
       esc(shown(ind.value, ind.unit)),
       ind.unit === "count" ? "" : `${esc(countShown(ind.numerator))}${ind.denominator.value !== null ? ` / ${esc(countShown(ind.denominator))}` : ""}`,
       ind.target === null ? "–" : esc(formatNumber(ind.target, ind.unit)),
       ragSpan(ind.rag),
-      ind.previous ? `${esc(shown(ind.previous.value, ind.unit))} (${esc(ind.previous.label)})${ind.previous.direction ? `, ${esc(ind.previous.direction)}` : ""}` : "–",
-      ind.lastYear ? `${esc(shown(ind.lastYear.value, ind.unit))} (${esc(ind.lastYear.label)})${ind.lastYear.direction ? `, ${esc(ind.lastYear.direction)}` : ""}` : "–",
+      ind.previous ? `${esc(shown(ind.previous.value, ind.unit))} (${periodHtml(ind.previous.label)})${ind.previous.direction ? `, ${esc(ind.previous.direction)}` : ""}` : "–",
+      ind.lastYear ? `${esc(shown(ind.lastYear.value, ind.unit))} (${periodHtml(ind.lastYear.label)})${ind.lastYear.direction ? `, ${esc(ind.lastYear.direction)}` : ""}` : "–",
     ],
   ];
   out.push(table(`${ind.title}: value, target and direction of travel`, ["Period", "Value", "Of", "Target", "RAG", "Previous period", "Same period last year"], rows, [1]));
@@ -98,16 +113,16 @@ function indicatorHtml(ind: IndicatorSection): string {
     out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
   }
   if (ind.yearly.length) {
-    out.push(table(`${ind.title}: yearly averages of the monthly values`, ["Financial year", "Average", "Months"], ind.yearly.map((y) => [esc(y.year), esc(shown(y.mean, ind.unit === "count" ? "rate" : ind.unit)), String(y.months)]), [1, 2]));
+    out.push(table(`${ind.title}: yearly averages of the monthly values`, ["Financial year", "Average", "Months"], ind.yearly.map((y) => [periodHtml(y.year), esc(shown(y.mean, ind.unit === "count" ? "rate" : ind.unit)), String(y.months)]), [1, 2]));
   }
   if (ind.benchmark) {
     const b = ind.benchmark;
     out.push(
       table(
         `${ind.title}: compared with England and ${b.comparedWith} (DfE, ${b.year})`,
-        ["England", "Neighbours' mean", "Neighbours with a value", "Rank", "Quartile band"],
-        [[b.england === null ? "–" : esc(formatNumber(b.england, ind.unit)), b.neighbourMean === null ? "–" : esc(formatNumber(b.neighbourMean, ind.unit)), esc(b.neighbours), esc(b.rank ?? "–"), esc(b.band ?? "–")]],
-        [0, 1],
+        [`This authority, ${b.ownPeriod}`, "England", "Neighbours' mean", "Neighbours with a value", "Rank", "Quartile band"],
+        [[esc(shown(b.own, ind.unit)), b.england === null ? "–" : esc(formatNumber(b.england, ind.unit)), b.neighbourMean === null ? "–" : esc(formatNumber(b.neighbourMean, ind.unit)), esc(b.neighbours), esc(b.rank ?? "–"), esc(b.band ?? "–")]],
+        [0, 1, 2],
       ),
     );
   }
@@ -127,7 +142,9 @@ export function reportHtml(c: ReportContent): string {
   o.push(`<section class="cover"><div class="marking${pub ? "" : " exempt"}">${
     pub ? "PUBLIC: small numbers suppressed" : "EXEMPT: NOT FOR PUBLICATION. Contains unsuppressed figures (Local Government Act 1972, Schedule 12A)."
   }</div>`);
-  o.push(`<h1>${esc(c.cover.title)}</h1><dl>`);
+  // The title ends with the period's label, kept whole on the cover ("Q2 2025-" / "26" otherwise).
+  const label = c.cover.period.label;
+  o.push(`<h1>${c.cover.title.endsWith(label) ? `${esc(c.cover.title.slice(0, -label.length))}${periodHtml(label)}` : esc(c.cover.title)}</h1><dl>`);
   const cover: [string, string][] = [
     ["Authority", `${c.cover.authority.name} (${c.cover.authority.code})`],
     ["Committee", c.cover.committee],
@@ -137,7 +154,7 @@ export function reportHtml(c: ReportContent): string {
     ["Data extracted", `latest record dated ${c.cover.extracted}; complete months ${c.cover.dataCovers}`],
     ["Produced", c.cover.generatedAt.slice(0, 16).replace("T", " ")],
   ];
-  for (const [k, v] of cover) o.push(`<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`);
+  for (const [k, v] of cover) o.push(`<dt>${esc(k)}</dt><dd>${k === "Period" ? periodHtml(v) : esc(v)}</dd>`);
   o.push("</dl>");
   if (pub && c.quality.suppression) o.push(`<p class="note">${esc(c.quality.suppression)}</p>`);
   o.push("</section>");
@@ -149,7 +166,7 @@ export function reportHtml(c: ReportContent): string {
     o.push(`<p class="signal"><span class="tag">${s.severity === 3 ? "Concern" : s.severity === 2 ? "Watch" : "Better"}:</span> ${esc(s.text)}</p>`);
   }
   o.push("<h3>The figures in brief</h3><ul>");
-  for (const s of c.keyMessages.sentences) o.push(`<li>${esc(s)}</li>`);
+  for (const s of c.keyMessages.sentences) o.push(`<li>${periodsUnbroken(esc(s))}</li>`);
   o.push("</ul><h3>Officer commentary</h3>");
   if (c.keyMessages.commentary.length) for (const s of c.keyMessages.commentary) o.push(`<p>${esc(s)}</p>`);
   else o.push(`<p class="note">${esc(c.keyMessages.commentaryNote)}</p>`);
@@ -190,7 +207,11 @@ export function reportHtml(c: ReportContent): string {
   else o.push("<p>No recording or service changes have been noted.</p>");
   o.push("<h3>Figures amended since the previous report</h3>");
   o.push(`<p>${esc(c.quality.revisionsNote)}</p>`);
-  if (c.quality.revisions.length) o.push(table("Amended figures", ["Indicator", "Period", "Was", "Now"], c.quality.revisions.map((r) => [esc(r.title), esc(r.period), esc(r.before), esc(r.after)]), [2, 3]));
+  if (c.quality.revisions.length) {
+    const n = c.quality.revisions.reduce((k, g) => k + g.figures.length, 0);
+    o.push(`<p>${n} figure${n === 1 ? "" : "s"} of ${c.quality.revisions.length} indicator${c.quality.revisions.length === 1 ? "" : "s"} amended: each month, quarter, year and rolling year this report can show.</p>`);
+    for (const g of c.quality.revisions) o.push(table(`Amended: ${g.title}`, ["Period", "Was", "Now"], g.figures.map((r) => [periodHtml(r.period), esc(r.before), esc(r.after)]), [1, 2]));
+  }
   else if (c.quality.revisionsNote.startsWith("Figures compared")) o.push("<p>No figure has been amended.</p>");
   if (c.quality.notComputed.length) {
     o.push("<h3>Figures that could not be computed</h3>");
@@ -201,7 +222,7 @@ export function reportHtml(c: ReportContent): string {
   o.push(`<section class="glossary" id="glossary"><h2>${SECTION_TITLES.glossary}</h2><dl class="glossary">`);
   for (const g of c.glossary) {
     const pol = g.polarity === "none" ? "no better direction" : `${g.polarity} is better`;
-    o.push(`<dt>${esc(g.title)}</dt><dd>${esc(g.definition)} <span class="note">(${esc(g.area)}; ${esc(g.unit)}; ${esc(pol)}${g.lait ? `; DfE measure ${esc(g.lait)}` : ""})</span></dd>`);
+    o.push(`<dt>${esc(g.title)}</dt><dd>${periodsUnbroken(esc(g.definition))} <span class="note">(${esc(g.area)}; ${esc(g.unit)}; ${esc(pol)}${g.lait ? `; DfE measure ${esc(g.lait)}` : ""})</span></dd>`);
   }
   o.push("</dl>");
   o.push("<p class=\"note\">SPC: statistical process control after NHS England's Making Data Count. Grey: common cause (normal variation); blue: special cause, improving; orange: special cause, concern; purple: special cause with no better direction. Assurance: P consistently passing the target, F consistently failing, ? hit and miss.</p>");
@@ -212,7 +233,7 @@ export function reportHtml(c: ReportContent): string {
     table(
       "Every value in this report",
       ["Area", "Indicator", "Period", "Value", "Numerator", "Denominator"],
-      c.appendix.map((r) => [esc(r.area), esc(r.title), esc(r.period), esc(shown(r.value, r.unit)), esc(countShown(r.numerator)), esc(countShown(r.denominator))]),
+      c.appendix.map((r) => [esc(r.area), esc(r.title), periodHtml(r.period), esc(shown(r.value, r.unit)), esc(countShown(r.numerator)), esc(countShown(r.denominator))]),
       [3, 4, 5],
     ),
   );

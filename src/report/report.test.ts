@@ -91,6 +91,16 @@ test("the HTML is self-contained and print-ready", async () => {
   assert.match(html, /EXEMPT: NOT FOR PUBLICATION/);
 });
 
+test("period labels are never broken across lines (the PDF wrapped 'Q2 2025-' / '26')", async () => {
+  const html = reportHtml(await content("public"));
+  assert.match(html, /\.period \{ white-space: nowrap; \}/);
+  assert.match(html, /<h1>Children's services performance report: <span class="period">Q2 2025-26<\/span><\/h1>/);
+  const appendix = html.slice(html.indexOf('<section class="appendix"'));
+  const cells = [...appendix.matchAll(/<tr><td>[^<]*<\/td><td>[^<]*<\/td><td>(.*?)<\/td>/g)].map((m) => m[1]!);
+  assert.ok(cells.length > 10);
+  for (const c of cells) assert.match(c, /^<span class="period">[^<]+<\/span>$/, c);
+});
+
 test("the cover names the authority, committee, period, snapshot and extract date", async () => {
   const c = await content("exempt");
   assert.equal(c.cover.authority.code, "X001");
@@ -149,11 +159,29 @@ test("public: a rank and quartile band worked out from a figure that is c are c 
   const hidden = assess(buildReport({ ...input, values: small }));
   assert.equal(hidden.rank, "c");
   assert.equal(hidden.band, "c");
+  assert.equal(hidden.own.suppressed, true, "the figure ranked is c too");
   assert.ok(hidden.england !== null, "England's published figure is still shown");
   const shown = assess(buildReport(input));
   assert.equal(shown.rank, `${b.rank!.position} of ${b.rank!.of}`);
+  // The figure ranked is shown first, for the benchmark year, from the result the rank comes from.
+  const own = b.own.value;
+  assert.ok("value" in own);
+  assert.deepEqual(shown.own, { value: own.value, suppressed: false });
+  assert.equal(shown.ownPeriod, b.year.label);
+  const html = reportHtml(buildReport(input));
+  const ownCell = assessRow(html);
+  assert.match(ownCell.head, /^<th scope="col"[^>]*>This authority, 2024-25 \(year to 31 March 2025\)<\/th><th scope="col"[^>]*>England</, ownCell.head);
+  assert.match(ownCell.row, new RegExp(`^<td class="num">${own.value.toFixed(1)}%</td>`), ownCell.row);
   assert.equal(assess(buildReport({ ...input, audience: "exempt", values: small })).rank, shown.rank, "officers see the rank");
 });
+
+/** The head and the first row of assessment timeliness's benchmark table in the HTML. */
+function assessRow(html: string): { head: string; row: string } {
+  const at = html.indexOf("<caption>Assessments completed within 45 working days: compared with England");
+  assert.ok(at > 0);
+  const t = html.slice(at, html.indexOf("</table>", at));
+  return { head: t.slice(t.indexOf("<tr>") + 4), row: t.slice(t.indexOf("<tbody><tr>") + 11) };
+}
 
 test("key messages, a section per area, glossary and appendix are all there", async () => {
   const c = await content("exempt");
@@ -193,17 +221,44 @@ test("officer commentary marked for publication is carried; drafts are not", asy
 
 test("figures amended since the previous snapshot are listed", async () => {
   const c = await content("exempt");
-  const contacts = c.quality.revisions.find((r) => r.title === "Contacts" && r.period === "Q2 2025-26");
-  assert.ok(contacts, JSON.stringify(c.quality.revisions.slice(0, 5)));
+  const group = c.quality.revisions.find((g) => g.title === "Contacts");
+  assert.ok(group, JSON.stringify(c.quality.revisions.slice(0, 2)));
+  const contacts = group.figures.find((r) => r.period === "Q2 2025-26");
+  assert.ok(contacts, JSON.stringify(group.figures));
   assert.equal(Number(contacts.before.replace(/,/g, "")) - Number(contacts.after.replace(/,/g, "")), 3);
   assert.match(c.quality.revisionsNote, /snapshot 1, loaded 2025-10-20/);
 });
 
-test("revisionsOf: only quarters and years that changed, up to the period", () => {
+test("every headline figure amended is listed, grouped by indicator: months, quarters, years and rolling years", async () => {
+  // Three July 2025 contacts were dropped: July itself (a month the SPC chart plots), Q2 and every
+  // rolling year holding July changed, not only the report's quarter (the fixture holds no 2025-26
+  // year figure; revisionsOf's own test has one).
+  const c = await content("exempt");
+  const periods = c.quality.revisions.find((g) => g.title === "Contacts")?.figures.map((r) => r.period) ?? [];
+  assert.ok(periods.includes("July 2025") || periods.includes("Jul 2025"), JSON.stringify(periods));
+  assert.ok(periods.includes("Q2 2025-26"));
+  assert.ok(periods.filter((p) => /12 months/i.test(p)).length >= 3, JSON.stringify(periods));
+  // Each indicator appears once, its figures together.
+  const titles = c.quality.revisions.map((g) => g.title);
+  assert.equal(new Set(titles).size, titles.length);
+  // In public, an amended figure that is suppressed now (or was) is still listed, as c.
+  const input = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
+  const small = input.values.map((v) => (v.indicator === "contacts" && v.period === "2025-07" && !v.breakdown ? { ...v, value: 4 } : v));
+  const pub = buildReport({ ...input, values: small });
+  const july = pub.quality.revisions.find((g) => g.title === "Contacts")?.figures.find((r) => r.period === periods.find((p) => /Jul/.test(p)));
+  assert.ok(july, "the suppressed month is still listed");
+  assert.equal(july.after, "c");
+});
+
+test("revisionsOf: every month, quarter, year and rolling year that changed, up to the period", () => {
   const v = (indicator: string, period: string, value: number | null) => ({ indicator, authority: "X", period, value, numerator: null, denominator: null, unit: "count" as const, snapshot: 1 });
-  const before = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 12), v("contacts", "2025-07", 4), v("referrals", "2025-26-Q1", null)];
-  const after = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 9), v("contacts", "2025-07", 1), v("referrals", "2025-26-Q1", 3), v("contacts", "2025-26-Q3", 5)];
+  const before = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 12), v("contacts", "2025-07", 4), v("contacts", "2025-26", 22), v("contacts", "12m-2025-09", 40), v("contacts", "12m-2025-10", 41), v("referrals", "2025-26-Q1", null)];
+  const after = [v("contacts", "2025-26-Q1", 10), v("contacts", "2025-26-Q2", 9), v("contacts", "2025-07", 1), v("contacts", "2025-26", 19), v("contacts", "12m-2025-09", 37), v("contacts", "12m-2025-10", 38), v("referrals", "2025-26-Q1", 3), v("contacts", "2025-26-Q3", 5)];
+  // The year to date counts; a rolling year ending after the period does not.
   assert.deepEqual(revisionsOf(before, after, "2025-09-30"), [
+    { indicator: "contacts", period: "12m-2025-09", before: 40, after: 37 },
+    { indicator: "contacts", period: "2025-07", before: 4, after: 1 },
+    { indicator: "contacts", period: "2025-26", before: 22, after: 19 },
     { indicator: "contacts", period: "2025-26-Q2", before: 12, after: 9 },
     { indicator: "referrals", period: "2025-26-Q1", before: null, after: 3 },
   ]);
@@ -230,6 +285,8 @@ test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline 
     assert.ok(text.includes(h), `the PDF has the heading ${h}`);
   }
   assert.match(text, /Page 2 of \d+/);
+  // No period label is broken at its hyphen ("Q2 2025-" on one line, "26" on the next).
+  assert.doesNotMatch(text, /\b(Q\d )?20\d\d-\n/, `a period label wraps: ${text.match(/.{0,80}\b(Q\d )?20\d\d-\n.{0,40}/)?.[0]}`);
   const contacts = c.flow[0]!.value.value!.toLocaleString("en-GB");
   assert.ok(text.includes(contacts), `the headline contacts figure ${contacts}`);
   assert.ok(text.includes("Lanternshire") || text.includes(c.cover.authority.name));

@@ -710,7 +710,7 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     for (const [i, m] of months.entries()) await set("ehcp_requests", m, counts[i]!, counts[i]!, null);
     for (const [q, n] of [["2024-25-Q1", 25], ["2024-25-Q2", 60], ["2024-25-Q3", 60], ["2024-25-Q4", 60], ["2024-25", 205]] as const) await set("ehcp_requests", q, n, n, null);
     // Care leavers in May 2024: 20 of 40 in education, employment or training, and 20 of 37
-    // leaving out those unable to be: the 3 unable are the difference.
+    // leaving out those unable to take part: the 3 unable are the difference.
     await set("cl_eet_pct", "2024-05", 50, 20, 40);
     await set("cl_eet_excl_unable_pct", "2024-05", (100 * 20) / 37, 20, 37);
     // Contacts and referrals, every month of the data: about 100 a month, then 200 a month from

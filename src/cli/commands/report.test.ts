@@ -34,7 +34,7 @@ test("lantern report writes the HTML for a month the data covers, and refuses a 
     const o = capture();
     assert.equal(await main(["report", "--period", "2024-04", "--audience", "public", "--format", "html", "--out", out, "--committee", "Scrutiny Panel", "--data", t.dir], o), 0, o.stderr());
     const html = readFileSync(out, "utf8");
-    assert.match(html, /<h1>Children's services performance report: April 2024<\/h1>/);
+    assert.match(html, /<h1>Children's services performance report: <span class="period">April 2024<\/span><\/h1>/);
     assert.match(html, /Scrutiny Panel/);
     assert.match(html, /PUBLIC: small numbers suppressed/);
     // Two contacts in April: a count of 1 to 5, so c in public; no person id anywhere.

@@ -148,7 +148,7 @@ export const CARE_LEAVERS: readonly IndicatorDef[] = [
   },
   {
     id: "cl_eet_excl_unable_pct",
-    title: "Care leavers in education, employment or training, excluding those unable to be",
+    title: "Care leavers in education, employment or training, excluding those unable to take part",
     area: "care_leavers",
     unit: "percent",
     polarity: "higher",
