@@ -16,7 +16,8 @@ import type { BenchmarkResult, Published } from "../analysis/benchmarks.ts";
 import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
-import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, xmr } from "../analysis/spc.ts";
+import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel, xmr } from "../analysis/spc.ts";
+import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeys, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { financialYearOf, monthName, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
@@ -52,6 +53,8 @@ export interface ReportInput {
   readonly annotations: readonly Annotation[];
   /** Benchmarks by indicator id (only indicators with a national measure). */
   readonly benchmarks: ReadonlyMap<string, BenchmarkResult>;
+  /** The published figures, for the key messages' benchmark movements (absent when the authority cannot be compared). */
+  readonly movements?: MovementOptions | undefined;
   readonly revisions: readonly Revision[];
   /**
    * The previous snapshot's stored values, when there is one: in public, an amended figure's old
@@ -296,7 +299,7 @@ export function buildReport(input: ReportInput): ReportContent {
             points: r.points.map((p, i) => ({ date: p.date, period: monthly[i]!.period, value: p.value, mean: p.mean, lpl: p.lpl, upl: p.upl, type: p.type })),
             variation: { letter: vi.letter, colour: vi.colour, letterColour: vi.letterColour, outline: vi.outline, label: vi.label, meaning: vi.meaning },
             assurance: ai ? { letter: ai.letter, colour: ai.colour, letterColour: ai.letterColour, outline: ai.outline, label: ai.label, meaning: ai.meaning } : null,
-            description: describeSpc(r),
+            description: describeSpc(r, { unitLabel: spcUnitLabel(def.unit) }),
             target: goal?.target ?? null,
           };
         }
@@ -386,22 +389,30 @@ export function buildReport(input: ReportInput): ReportContent {
     if (items.length) sections.push({ id: area.id, title: area.title, indicators: items });
   }
 
-  // Key messages: the digest for the period (RAG changes) and for its last month (SPC signals).
-  const lastMonth = periodOf(period.end.slice(0, 7));
-  // In public, SPC rests only on the months since the last suppressed one (buildDigest's `hidden`).
-  const digestOf = (p: string) =>
-    buildDigest({ authority: input.authority.code, period: p, indicators: input.indicators, values, targets: input.targets, annotations: input.annotations, ...(pub ? { hidden: isHidden } : {}) });
-  const digests = [digestOf(period.id)];
-  if (lastMonth.id !== period.id) digests.push(digestOf(lastMonth.id));
-  const signals = digests
-    .flatMap((d, i) => d.groups.flatMap((g) => g.signals.filter((s) => (i === 0 ? s.kind === "rag" : s.kind === "spc"))))
+  // Key messages: the early-warning digest of the period, as `lantern digest` gives it: SPC
+  // signals in each of its months, RAG changes and benchmark movements. In public, SPC rests only
+  // on the months since the last suppressed one, and a movement on a hidden figure is left out
+  // (buildDigest's `hidden`).
+  const digest = buildDigest({
+    authority: input.authority.code,
+    period: period.id,
+    indicators: input.indicators,
+    values,
+    targets: input.targets,
+    annotations: input.annotations,
+    spcForEachMonth: true,
+    ...(input.movements ? { benchmark: input.movements } : {}),
+    ...(pub ? { hidden: isHidden } : {}),
+  });
+  const signals = digest.groups
+    .flatMap((g) => g.signals)
     // In public, a RAG change is left out when either figure it compares is suppressed.
-    .filter((s) => !pub || s.kind === "spc" || !(isHidden(s.indicator, period.id) || isHidden(s.indicator, previousPeriod(period).id)))
+    .filter((s) => !pub || s.kind !== "rag" || !(isHidden(s.indicator, period.id) || isHidden(s.indicator, previousPeriod(period).id)))
     .sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title))
     .slice(0, 10)
     .map(({ title, kind, severity, label, text }) => ({ title, kind, severity, label, text }));
 
-  const flowDigest = digests[0]!;
+  const flowDigest = digest;
   const flow = flowDigest.flow.map((f: FlowStage, i: number) => {
     const h = pub && isHidden(f.indicator, period.id);
     const from = f.from?.indicator ?? flowDigest.flow[i - 1]?.indicator ?? f.indicator;

@@ -133,6 +133,7 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     audience: req.audience,
     snapshot: { id: t.snapshot_id, loadedAt: snap?.loaded_at ?? "", dataFrom: t.data_from, dataTo: t.data_to, extractedTo: await extractedTo(store, t.snapshot_id, t.la_code) },
     previousSnapshot: prev ? { id: prev.snapshot_id, loadedAt: prev.loaded_at } : undefined,
+    movements: real || like ? { data, ...(like ? { like } : {}) } : undefined,
     indicators: defs,
     values,
     targets: await effectiveTargets(store, req.dataDir),

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { saveAnnotation } from "../analysis/annotations.ts";
+import { buildDigest } from "../analysis/digest.ts";
 import { isSmallCount } from "../analysis/suppression.ts";
 import { generateToDirectory } from "../generate/index.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
@@ -295,4 +296,22 @@ test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline 
   const leaked = personIds.filter((id) => words.has(id));
   assert.deepEqual(leaked, [], "no person id appears in the public PDF");
   assert.doesNotMatch(text, /\bX001P\d+\b/);
+});
+
+test("key messages are the period's early-warning digest: SPC in each of its months, RAG changes and benchmark movements", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, committee: "Children and Young People Scrutiny Panel", now: NOW });
+  const signals = buildReport(input).keyMessages.signals;
+  const digest = buildDigest({ authority: "X001", period: PERIOD, indicators: input.indicators, values: input.values, targets: input.targets, annotations: input.annotations, spcForEachMonth: true, ...(input.movements ? { benchmark: input.movements } : {}) });
+  const expected = digest.groups
+    .flatMap((g) => g.signals)
+    .sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title))
+    .slice(0, 10)
+    .map((s) => s.text);
+  assert.deepEqual(
+    signals.map((s) => s.text),
+    expected,
+  );
+  // A quarter's SPC is judged in each of its months, not only its last.
+  assert.ok(signals.some((s) => s.kind === "spc" && /\(monthly SPC\): .* in (July|August) 2025/.test(s.text)), signals.map((s) => s.text).join("\n"));
+  assert.ok(input.movements, "X001 is compared like Shropshire, so movements are looked for");
 });
