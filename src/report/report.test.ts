@@ -315,3 +315,11 @@ test("key messages are the period's early-warning digest: SPC in each of its mon
   assert.ok(signals.some((s) => s.kind === "spc" && /\(monthly SPC\): .* in (July|August) 2025/.test(s.text)), signals.map((s) => s.text).join("\n"));
   assert.ok(input.movements, "X001 is compared like Shropshire, so movements are looked for");
 });
+
+test("a median's 'of' cell gives the number of records it is the median of, with no empty numerator", async () => {
+  const html = reportHtml(await content("exempt"));
+  const median = html.slice(html.indexOf('id="ind-assess_median_wd"'));
+  const firstRow = median.slice(median.indexOf("<tbody>"), median.indexOf("</tr>", median.indexOf("<tbody>")));
+  assert.match(firstRow, /<td>of [\d,]+<\/td>/);
+  assert.doesNotMatch(firstRow, /<td> \/ /);
+});
