@@ -102,14 +102,22 @@ export function lastMonthId(t: Target): string | null {
  * blanks, or of an all-clear that means nothing.
  */
 export function requireCovered(t: Pick<Target, "snapshot_id" | "data_from" | "data_to">, period: Pick<Period, "start" | "end" | "label">): void {
-  if (t.data_from && t.data_to && period.start >= t.data_from && period.end <= t.data_to) return;
-  throw new LanternError(
-    "LANTERN_BAD_OPTION",
-    t.data_from && t.data_to
-      ? `The data (snapshot ${t.snapshot_id}) covers ${t.data_from} to ${t.data_to}, which does not include all of ${period.label}.`
-      : `The data (snapshot ${t.snapshot_id}) holds no complete month of dated activity, so it covers no part of ${period.label}.`,
-    { hint: "Choose a period the data covers, or load an extract that covers it; `lantern report --calendar` shows which periods the data is ready for." },
-  );
+  const gap = coverageGap(t, period);
+  if (gap === null) return;
+  throw new LanternError("LANTERN_BAD_OPTION", `${gap.charAt(0).toUpperCase()}${gap.slice(1)}`, {
+    hint: "Choose a period the data covers, or load an extract that covers it; `lantern report --calendar` shows which periods the data is ready for.",
+  });
+}
+
+/**
+ * Why the snapshot's data does not wholly cover a period, as a sentence (`name` is how the period
+ * is called in it: its label, or "this period" beside a row that already names it); null when it does.
+ */
+export function coverageGap(t: Pick<Target, "snapshot_id" | "data_from" | "data_to">, period: Pick<Period, "start" | "end" | "label">, name: string = period.label): string | null {
+  if (t.data_from && t.data_to && period.start >= t.data_from && period.end <= t.data_to) return null;
+  return t.data_from && t.data_to
+    ? `the data (snapshot ${t.snapshot_id}) covers ${t.data_from} to ${t.data_to}, which does not include all of ${name}.`
+    : `the data (snapshot ${t.snapshot_id}) holds no complete month of dated activity, so it covers no part of ${name}.`;
 }
 
 /** A kind of period in words, singular and plural, with an example id. */

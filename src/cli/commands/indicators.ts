@@ -13,7 +13,7 @@ import { computeUncomputed, selectIndicators, storedValues } from "../../kpi/com
 import { formatValue, valueJson } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import type { Target as KpiTarget } from "../../kpi/engine.ts";
-import { kindProblem, resolveTargets } from "../../kpi/targets.ts";
+import { coverageGap, kindProblem, resolveTargets } from "../../kpi/targets.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue } from "../../kpi/types.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
@@ -81,16 +81,11 @@ function unanswered(found: readonly IndicatorValue[], defs: readonly IndicatorDe
         if (have.has(`${t.la_code}|${d.id}|${id}`)) continue;
         const kind = kindProblem([d], p, indicatorLibrary().list());
         if (kind && !named) continue;
-        const covered = t.data_from && t.data_to && p.start >= t.data_from && p.end <= t.data_to;
         const reason = kind
           ? `${kind.message} ${kind.hint}`
           : d.source === "measures"
             ? "no figure has been loaded for this period: this is an aggregate figure from another system, loaded with `lantern import measures.csv`."
-            : !covered
-              ? t.data_from && t.data_to
-                ? `the data (snapshot ${t.snapshot_id}) covers ${t.data_from} to ${t.data_to}, which does not include all of this period.`
-                : `the data (snapshot ${t.snapshot_id}) holds no complete month of dated activity.`
-              : "not computed for this period.";
+            : (coverageGap(t, p, "this period") ?? "not computed for this period.");
         out.push({ indicator: d.id, authority: t.la_code, period: id, unit: d.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
       }
     }
