@@ -15,6 +15,7 @@ import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { Target as Snapshot } from "../kpi/engine.ts";
 import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
+import { authorityRecord } from "../store/authorities.ts";
 import { listAnnotations } from "./annotations.ts";
 import { benchmarkData } from "./benchmark-data.ts";
 import { benchmarkPeriodIds, type MovementOptions } from "./benchmark-movement.ts";
@@ -53,10 +54,10 @@ export function digestPeriod(periodId: string, option = "--period"): Period {
  */
 export async function digestValues(store: Store, target: Snapshot, period: Period, indicators: readonly IndicatorDef[]): Promise<{ values: IndicatorValue[]; benchmark: MovementOptions }> {
   const data = benchmarkData();
-  const [a] = await store.all<{ like_code: string | null }>(`SELECT like_code FROM lantern_authority WHERE la_code = $1`, [target.la_code]);
+  const a = await authorityRecord(store, target.la_code);
   const periods = [...new Set([...digestPeriodIds(period, { spcForEachMonth: true }), ...benchmarkPeriodIds(period, indicators, data)])];
   const values = await storedValues(store, { snapshots: [target.snapshot_id], periods });
-  return { values, benchmark: { data, ...(a?.like_code ? { like: a.like_code } : {}) } };
+  return { values, benchmark: { data, ...(a.like_code ? { like: a.like_code } : {}) } };
 }
 
 /** The digest of one authority's snapshot for a period; a longer period is judged month by month. */

@@ -19,6 +19,7 @@ import { indicatorLibrary } from "../kpi/library/index.ts";
 import { requireCovered, resolveTargets } from "../kpi/targets.ts";
 import type { IndicatorValue } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
+import { authorityRecord } from "../store/authorities.ts";
 import { effectiveTargets, listComments } from "../web/edits.ts";
 import type { Audience, ReportInput, Revision } from "./content.ts";
 
@@ -87,7 +88,7 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
   await ensureComputed(store, t.snapshot_id, req.dataDir);
   const values = await storedValues(store, { snapshots: [t.snapshot_id] });
   const [snap] = await store.all<{ loaded_at: string }>(`SELECT loaded_at FROM lantern_snapshot WHERE snapshot_id = $1`, [t.snapshot_id]);
-  const [auth] = await store.all<{ la_name: string | null; like_code: string | null }>(`SELECT la_name, like_code FROM lantern_authority WHERE la_code = $1`, [t.la_code]);
+  const auth = await authorityRecord(store, t.la_code);
   const [prev] = await store.all<{ snapshot_id: number; loaded_at: string }>(
     `SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id < $2 ORDER BY snapshot_id DESC LIMIT 1`,
     [t.la_code, t.snapshot_id],
@@ -101,14 +102,14 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
   }
   const data = benchmarkData();
   const real = realAuthority(t.la_code, data);
-  const like = real ? undefined : (auth?.like_code ?? undefined);
+  const like = real ? undefined : (auth.like_code ?? undefined);
   const defs = indicatorLibrary().list();
   const benchmarks = new Map<string, BenchmarkResult>();
   if (real || like) {
     for (const def of defs) {
       if (resolveIndicator(def.id, data).kind !== "ok") continue;
       try {
-        let base: Parameters<typeof benchmark>[0] = { authority: real ? real.code : t.la_code, indicator: def.id, ...(like ? { like, authorityName: auth?.la_name ?? t.la_code } : {}) };
+        let base: Parameters<typeof benchmark>[0] = { authority: real ? real.code : t.la_code, indicator: def.id, ...(like ? { like, authorityName: auth.la_name ?? t.la_code } : {}) };
         let first = benchmark(base, data);
         // A report on an earlier year is compared with that year's published figures, not the
         // latest: a rank from 2024-25 beside a 2020-21 figure says nothing true. When the
@@ -127,7 +128,7 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     }
   }
   return {
-    authority: { code: t.la_code, name: auth?.la_name ?? real?.name ?? t.la_code },
+    authority: { code: t.la_code, name: auth.la_name ?? real?.name ?? t.la_code },
     committee: req.committee ?? DEFAULT_COMMITTEE,
     period: period.id,
     audience: req.audience,

@@ -12,6 +12,7 @@ import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { BenchmarkProblem, type BenchmarkResult, benchmark } from "../analysis/benchmarks.ts";
 import { buildDigest, type Digest, FLOW, monthRuns } from "../analysis/digest.ts";
 import { digestValues } from "../analysis/digest-data.ts";
+import { authorityRecord } from "../store/authorities.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
@@ -315,8 +316,8 @@ export interface Comparison {
 export function comparisons(ctx: WebContext, t: Target): Promise<Map<string, Comparison>> {
   return cached(ctx, `bench|${t.snapshot_id}`, async () => {
     const data = benchmarkData();
-    const [a] = await ctx.store.all<{ like_code: string | null; la_name: string | null }>(`SELECT like_code, la_name FROM lantern_authority WHERE la_code = $1`, [t.la_code]);
-    const like = a?.like_code ?? undefined;
+    const a = await authorityRecord(ctx.store, t.la_code);
+    const like = a.like_code ?? undefined;
     const out = new Map<string, Comparison>();
     const wanted: { def: IndicatorDef; first: BenchmarkResult }[] = [];
     for (const def of indicatorLibrary().list()) {

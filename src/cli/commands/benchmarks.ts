@@ -14,6 +14,7 @@ import { storedValues } from "../../kpi/compute.ts";
 import { resolveTargets } from "../../kpi/targets.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
+import { authorityRecord } from "../../store/authorities.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
@@ -135,8 +136,7 @@ async function likeFor(store: Store, authority: string, like: string | undefined
     );
     return real.code;
   }
-  const [row] = await store.all<{ like_code: string | null }>(`SELECT like_code FROM lantern_authority WHERE la_code = $1`, [authority]);
-  return row?.like_code ?? undefined;
+  return (await authorityRecord(store, authority)).like_code ?? undefined;
 }
 
 async function ownLanternValue(store: Store, authority: string, indicator: string, period: string): Promise<number | null> {
@@ -198,8 +198,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       try {
         const like = await likeFor(store, authority, values.like, data);
         if (!like) throw new BenchmarkProblem("unknown-authority", `${authority} is not a DfE local authority number or ONS code, and no --like authority is recorded for it.`);
-        const [named] = await store.all<{ la_name: string | null }>(`SELECT la_name FROM lantern_authority WHERE la_code = $1`, [authority]);
-        const base = { authority, indicator: values.indicator, like, ...(year !== undefined ? { year } : {}), ...(named?.la_name ? { authorityName: named.la_name } : {}) };
+        const named = (await authorityRecord(store, authority)).la_name;
+        const base = { authority, indicator: values.indicator, like, ...(year !== undefined ? { year } : {}), ...(named ? { authorityName: named } : {}) };
         const first = benchmark(base, data);
         const own = await ownLanternValue(store, authority, ind.id, first.year.lanternPeriod);
         result = benchmark({ ...base, ownValue: own }, data);

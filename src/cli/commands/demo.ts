@@ -13,6 +13,7 @@ import { BenchmarkProblem, benchmark } from "../../analysis/benchmarks.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
 import type { Target } from "../../kpi/engine.ts";
 import type { Store } from "../../store/port.ts";
+import { authorityRecord } from "../../store/authorities.ts";
 import { computeUncomputed, storedValues } from "../../kpi/compute.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
@@ -64,8 +65,8 @@ async function comparisons(store: Store, targets: readonly Target[]) {
   const data = benchmarkData();
   const out: { title: string; value: string; england: string; neighbours: string; rank: string; band: string; like: string }[] = [];
   for (const t of targets) {
-    const [a] = await store.all<{ like_code: string | null }>(`SELECT like_code FROM lantern_authority WHERE la_code = $1`, [t.la_code]);
-    if (!a?.like_code) continue;
+    const a = await authorityRecord(store, t.la_code);
+    if (!a.like_code) continue;
     for (const id of HEADLINE) {
       try {
         // The LAIT year of COMPARE_YEAR, and the Lantern period to compare with it: the
