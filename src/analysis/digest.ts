@@ -281,6 +281,16 @@ export function buildDigest(input: {
   const byKey = new Map(input.values.filter((v) => !v.breakdown && v.authority === input.authority).map((v) => [`${v.indicator}|${v.period}`, v]));
   const spcMonths = spcMonthsOf(period, input.spcForEachMonth ?? false);
   const groups = DIGEST_GROUPS.map((g): DigestGroup => ({ id: g.id, title: g.title, signals: [], judged: [], notJudged: [] }));
+  const moved = input.benchmark
+    ? benchmarkMovements({
+        authority: input.authority,
+        period,
+        indicators: input.indicators,
+        own: (indicator, p) => byKey.get(`${indicator}|${p}`)?.value,
+        options: input.benchmark,
+        ...(input.hidden ? { hidden: input.hidden } : {}),
+      })
+    : [];
   for (const def of input.indicators) {
     const group = groups[DIGEST_GROUPS.findIndex((g) => (g.areas as readonly string[]).includes(def.area))]!;
     const verdicts = spcMonths.map((m) => ({ month: m, verdict: judge(def, m, byKey, input.annotations ?? [], input.targets ?? [], input.hidden) }));
@@ -338,20 +348,8 @@ export function buildDigest(input: {
         });
       }
     }
-  }
-  if (input.benchmark) {
-    const moved = benchmarkMovements({
-      authority: input.authority,
-      period,
-      indicators: input.indicators,
-      own: (indicator, p) => byKey.get(`${indicator}|${p}`)?.value,
-      options: input.benchmark,
-      ...(input.hidden ? { hidden: input.hidden } : {}),
-    });
-    for (const m of moved) {
-      const def = input.indicators.find((d) => d.id === m.indicator)!;
-      groups[DIGEST_GROUPS.findIndex((g) => (g.areas as readonly string[]).includes(def.area))]!.signals.push(m);
-    }
+    // Its benchmark movement, after its SPC signals and RAG change (the sort below keeps that order for equal severity).
+    group.signals.push(...moved.filter((m) => m.indicator === def.id));
   }
   for (const g of groups) g.signals.sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title));
   const stageValue = (indicator: string, p: Period) => byKey.get(`${indicator}|${p.id}`)?.value ?? null;
