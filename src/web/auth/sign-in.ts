@@ -88,18 +88,22 @@ class FailureLimit {
 
   /** Seconds to wait before another attempt is allowed, or null if one is allowed now. */
   async waitFor(request: FastifyRequest): Promise<number | null> {
-    const r = await this.limiter(request, { increment: false });
-    if (r.isAllowed || r.remaining - (this.underWay.get(r.key) ?? 0) > 0) return null;
-    return Math.max(1, r.ttlInSeconds);
+    return (await this.peek(request)).wait;
   }
 
   /** Start an attempt: its key (pass it to `end`), or the seconds to wait. */
   async begin(request: FastifyRequest): Promise<{ key: string } | { wait: number }> {
+    const p = await this.peek(request);
+    if (p.wait !== null) return { wait: p.wait };
+    this.underWay.set(p.key, p.busy + 1);
+    return { key: p.key };
+  }
+
+  /** The request's key and attempts under way, and the seconds to wait when those and the failures counted use up the limit (else null). */
+  private async peek(request: FastifyRequest): Promise<{ key: string; busy: number; wait: number | null }> {
     const r = await this.limiter(request, { increment: false });
     const busy = this.underWay.get(r.key) ?? 0;
-    if (!r.isAllowed && r.remaining - busy <= 0) return { wait: Math.max(1, r.ttlInSeconds) };
-    this.underWay.set(r.key, busy + 1);
-    return { key: r.key };
+    return { key: r.key, busy, wait: r.isAllowed || r.remaining - busy > 0 ? null : Math.max(1, r.ttlInSeconds) };
   }
 
   /** End an attempt; with `failed` (the request) it is counted. */
