@@ -95,9 +95,9 @@ describe("in Chromium", { skip }, () => {
     await page.goto(`${base}/`);
     assert.match((await page.locator("h1").textContent()) ?? "", /Dashboard\s*X001 · September 2026/);
     assert.ok((await page.locator(".lantern-tile").count()) > 30);
-    await page.getByRole("link", { name: "Assessments completed within 45 working days", exact: true }).click();
-    await page.waitForURL(/\/indicators\/assess_45wd_pct/);
-    assert.match((await page.locator("h1").textContent()) ?? "", /Assessments completed within 45 working days/);
+    await page.getByRole("link", { name: "Contacts", exact: true }).click();
+    await page.waitForURL(/\/indicators\/contacts/);
+    assert.match((await page.locator("h1").textContent()) ?? "", /Contacts/);
     assert.equal(await page.locator("svg#spc-chart").count(), 1);
     await page.getByLabel("Period").selectOption("2024-25");
     await page.getByRole("button", { name: "Show" }).click();

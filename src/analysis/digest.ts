@@ -23,7 +23,8 @@ import { type Annotation, annotationsFor, seriesBreaks } from "./annotations.ts"
 import { benchmarkMovements, type MovementOptions } from "./benchmark-movement.ts";
 import { fmtValue } from "./narrative.ts";
 import { rag, type Target, targetFor } from "./rag.ts";
-import { describeSpc, type SpcResult, spcUnitLabel, xmr } from "./spc.ts";
+import { describeSpc, type SpcResult, spcUnitLabel } from "./spc.ts";
+import { monthlySpc, SPC_LOOKBACK, SPC_MIN_MONTHS } from "./spc-chart.ts";
 import { sinceLastHidden } from "./trends.ts";
 
 export const DIGEST_GROUPS = [
@@ -146,22 +147,6 @@ export function conversionWords(conversion: number, from: string, share: boolean
   return share && conversion <= 100 ? `${conversion.toFixed(1)}% of ${of}` : `${conversion.toFixed(1)} per 100 ${of}`;
 }
 
-/** Percentages on fewer records than this in any of the last 12 months are not charted. */
-const MIN_DENOMINATOR = 20;
-
-/**
- * Counts (and rates of counts) averaging fewer events a month than this over the last 12 are not
- * charted: months of 0, 1, 2 or 3 children starting care are lumpy, the moving ranges reflect the
- * lumps, and the limits they give flag an ordinary 0 as unusually low.
- */
-const MIN_MONTHLY_COUNT = 5;
-
-/** Months of history the SPC looks back over. */
-const LOOKBACK = 36;
-
-/** Monthly points an XmR chart needs before its limits mean anything. */
-const MIN_MONTHS = 12;
-
 function monthsUpTo(end: Period, n: number): string[] {
   const out: string[] = [];
   let p: Period = parsePeriod(end.end.slice(0, 7))!;
@@ -184,7 +169,7 @@ function spcMonthsOf(period: Period, eachMonth: boolean): Period[] {
  */
 export function digestPeriodIds(period: Period, o: { spcForEachMonth?: boolean } = {}): string[] {
   const judged = spcMonthsOf(period, o.spcForEachMonth ?? false);
-  const months = judged.length ? [...monthsUpTo(judged[0]!, LOOKBACK), ...judged.slice(1).map((m) => m.id)] : monthsUpTo(period, LOOKBACK);
+  const months = judged.length ? [...monthsUpTo(judged[0]!, SPC_LOOKBACK), ...judged.slice(1).map((m) => m.id)] : monthsUpTo(period, SPC_LOOKBACK);
   return [...new Set([...months, period.id, previousPeriod(period).id, samePeriodLastYear(period).id])];
 }
 
@@ -197,7 +182,7 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
   // plans, looked after) moves too slowly for its limits to mean anything, so only flow measures are charted.
   if (def.measure !== "flow") return null;
   let since: string | undefined;
-  let monthly = monthsUpTo(month, LOOKBACK)
+  let monthly = monthsUpTo(month, SPC_LOOKBACK)
     .map((m) => byKey.get(`${def.id}|${m}`))
     .filter((v): v is IndicatorValue => v !== undefined && v.value !== null);
   if (monthly.at(-1)?.period !== month.id) return { reason: "no_figure" };
@@ -205,36 +190,15 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
     // For a viewer who may not see every figure: the months after the last one hidden, or nothing
     // when the month judged is hidden or too few months follow the last hidden one.
     const shown = sinceLastHidden(monthly, (v) => hidden(def.id, v.period));
-    if (shown.length < monthly.length && (shown.length === 0 || (shown.length < MIN_MONTHS && monthly.length >= MIN_MONTHS))) return { reason: "withheld" };
+    if (shown.length < monthly.length && (shown.length === 0 || (shown.length < SPC_MIN_MONTHS && monthly.length >= SPC_MIN_MONTHS))) return { reason: "withheld" };
     if (shown.length < monthly.length) since = shown[0]!.period;
     monthly = shown;
   }
-  const series = monthly.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
-  if (series.length < MIN_MONTHS) return { reason: "few_months" };
-  // A percentage of a handful of children jumps too much for its limits to mean anything.
-  if (def.unit === "percent" && monthly.slice(-12).some((v) => (v.denominator ?? 0) < MIN_DENOMINATOR)) return { reason: "few_records" };
-  const events = monthly.slice(-12).map((v) => v.numerator ?? 0);
-  if ((def.unit === "count" || def.unit === "rate") && !def.average && events.reduce((a, b) => a + b, 0) < MIN_MONTHLY_COUNT * events.length) return { reason: "few_records" };
-  const breaks = seriesBreaks(annotationsFor(annotations, def))
-    .map((b) => b.date)
-    .filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
-  let result: SpcResult;
-  try {
-    // Limits come from the history before the latest year (at least 12 points), so a recent
-    // change is judged against how the service ran before it rather than widening its own limits.
-    const fixAfter = breaks.length ? undefined : Math.max(12, series.length - 12);
-    // The month's target (a yearly count's twelfth) sets the assurance icon, as on the charts.
-    const goal = targetFor(targets, def.id, month.id, def);
-    result = xmr(series, {
-      improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral",
-      rebase: breaks,
-      ...(fixAfter !== undefined && fixAfter < series.length ? { fixAfter } : {}),
-      ...(goal && def.polarity !== "none" ? { target: goal.target } : {}),
-    });
-  } catch {
-    // A recording change too recent to leave two points after it.
-    return { reason: "few_months" };
-  }
+  // The month's target (a yearly count's twelfth) sets the assurance icon, as on the charts.
+  const goal = targetFor(targets, def.id, month.id, def);
+  const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(annotations, def)).map((b) => b.date), target: goal?.target });
+  if (!chart.result) return { reason: chart.reason };
+  const result = chart.result;
   const last = result.points.at(-1)!;
   // Only a point beyond the process limits is a concern to lead with: run and trend rules assume
   // independent points and fire on slow-moving series, so those are listed to watch, not as alarms.

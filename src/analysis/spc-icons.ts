@@ -231,6 +231,9 @@ export function describeSpc(result: SpcResult, opts: { unitLabel?: string } = {}
   } else {
     sentences.push(`The target of ${fmt(target, u)} is outside the process limits on the failing side, so it will consistently be missed unless the process changes.`);
   }
+  if (seg.fixed && seg.baselineN < seg.n) {
+    sentences.push(`The mean and limits rest on the first ${seg.baselineN} months charted (to ${result.points[result.points.length - seg.n + seg.baselineN - 1]!.date}), so the ${seg.n - seg.baselineN} since are judged against how the process ran before them.`);
+  }
   if (seg.trial) sentences.push(`The limits are trial limits (only ${seg.n} points${result.segments.length > 1 ? " since the last rebase" : ""}; 13 or more are advised), so treat these signals with caution.`);
   return sentences.join(" ");
 }

@@ -16,7 +16,8 @@ import type { BenchmarkResult, Published } from "../analysis/benchmarks.ts";
 import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
-import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel, xmr } from "../analysis/spc.ts";
+import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
+import { monthlySpc, SPC_MIN_MONTHS, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeys, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
@@ -278,25 +279,20 @@ export function buildReport(input: ReportInput): ReportContent {
       const lastHidden = monthly.length < valued.length ? valued[valued.length - monthly.length - 1] : undefined;
       let spc: IndicatorSection["spc"] = null;
       let spcNote: string | null = null;
-      if (valued.length < 12) spcNote = "No chart: fewer than 12 months of values.";
-      else if (monthly.length < 12) spcNote = `No chart: it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them.`;
+      if (valued.length < SPC_MIN_MONTHS) spcNote = `No chart: ${spcRefusalText("few_months", def.unit)}.`;
+      else if (monthly.length < SPC_MIN_MONTHS) spcNote = `No chart: it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them.`;
       else {
         if (lastHidden) spcNote = `The chart starts in ${periodOf(monthly[0]!.period).label}: ${periodOf(lastHidden.period).label} is suppressed in this public report, and the mean and limits rest only on the months charted.`;
-        const series = monthly.map((m) => ({ date: periodOf(m.period).end, value: m.value! }));
-        const breaks = seriesBreaks(annotationsFor(input.annotations, def)).map((b) => b.date).filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
-        let r: SpcResult | undefined;
-        try {
-          r = xmr(series, { improvement: def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral", rebase: breaks, ...(goal && def.polarity !== "none" ? { target: goal.target } : {}) });
-        } catch {
-          r = undefined;
-        }
-        if (!r) spcNote = "No chart: the series could not be charted.";
+        const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(input.annotations, def)).map((b) => b.date), target: goal?.target });
+        if (!chart.result) spcNote = `No chart: ${spcRefusalText(chart.reason, def.unit)}.`;
         else {
+          const r = chart.result;
+          const charted = monthly.slice(-r.points.length);
           const vi = VARIATION_ICONS[r.variationIcon];
           const ai = r.assurance ? ASSURANCE_ICONS[r.assurance] : null;
           spc = {
             result: r,
-            points: r.points.map((p, i) => ({ date: p.date, period: monthly[i]!.period, value: p.value, mean: p.mean, lpl: p.lpl, upl: p.upl, type: p.type })),
+            points: r.points.map((p, i) => ({ date: p.date, period: charted[i]!.period, value: p.value, mean: p.mean, lpl: p.lpl, upl: p.upl, type: p.type })),
             variation: { letter: vi.letter, colour: vi.colour, letterColour: vi.letterColour, outline: vi.outline, label: vi.label, meaning: vi.meaning },
             assurance: ai ? { letter: ai.letter, colour: ai.colour, letterColour: ai.letterColour, outline: ai.outline, label: ai.label, meaning: ai.meaning } : null,
             description: describeSpc(r, { unitLabel: spcUnitLabel(def.unit) }),

@@ -195,7 +195,15 @@ test("key messages, a section per area, glossary and appendix are all there", as
   const assess = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "assess_45wd_pct")!;
   assert.equal(assess.target, 90);
   assert.ok(assess.rag !== null);
-  assert.ok(assess.spc, "assessment timeliness has an SPC chart");
+  // A small authority's percentage of under 20 assessments a month is not charted, as the digest does not judge it.
+  assert.equal(assess.spc, null);
+  assert.match(assess.spcNote ?? "", /^No chart: too few records a month .*under 20 in a month of the last year/);
+  const referrals = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "referrals")!;
+  assert.ok(referrals.spc, "referrals have an SPC chart");
+  // As the key messages judge it: limits on the months before the latest year, the latest 12 judged against them.
+  const seg = referrals.spc.result.segments.at(-1)!;
+  assert.equal(seg.n - seg.baselineN, 12);
+  assert.match(referrals.spc.description, new RegExp(`The mean and limits rest on the first ${seg.baselineN} months charted \\(to \\d{4}-\\d{2}-\\d{2}\\), so the 12 since are judged against how the process ran before them\\.`));
   assert.ok(assess.yearly.length >= 2);
   assert.ok(assess.benchmark, "assessment timeliness is compared with England");
   assert.ok(assess.benchmark.england !== null && assess.benchmark.england > 50 && assess.benchmark.england < 100);

@@ -16,7 +16,8 @@ import { authorityRecord } from "../store/authorities.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
-import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS, xmr } from "../analysis/spc.ts";
+import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS } from "../analysis/spc.ts";
+import { monthlySpc, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
@@ -280,30 +281,18 @@ export function breakdownHiding(ctx: WebContext, t: Target, def: IndicatorDef, d
   });
 }
 
-function improvementOf(polarity: string): "up" | "down" | "neutral" {
-  return polarity === "higher" ? "up" : polarity === "lower" ? "down" : "neutral";
-}
-
 /**
- * SPC on monthly values (at least 12, rebased at recording changes); null when it cannot be drawn.
- * For a viewer who sees some months as `c`, only the months after the last such one are charted
- * (at least 12 of them, else null): the chart's points, mean, limits and signals then rest on no
+ * SPC on monthly values by the rule the digest and the report use (`monthlySpc`), or why there is
+ * none. For a viewer who sees some months as `c`, only the months after the last such one are
+ * charted (at least 12 of them): the chart's points, mean, limits and signals then rest on no
  * hidden figure (`sinceLastHidden`).
  */
-export function spcOf(def: IndicatorDef, monthly: readonly IndicatorValue[], opts: { target?: number | undefined; breaks?: readonly string[]; hiding: Hiding }): SpcResult | null {
+export function spcOf(def: IndicatorDef, monthly: readonly IndicatorValue[], opts: { target?: number | undefined; breaks?: readonly string[]; hiding: Hiding }): SpcChart {
   const valued = sinceLastHidden(
     monthly.filter((v) => v.value !== null),
     (v) => hides(opts.hiding, v),
   );
-  if (valued.length < 12) return null;
-  const series = valued.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
-  const rebase = (opts.breaks ?? []).filter((d) => d > series[1]!.date && d < series.at(-1)!.date);
-  const improvement = improvementOf(def.polarity);
-  try {
-    return xmr(series, { improvement, rebase, ...(opts.target !== undefined && improvement !== "neutral" ? { target: opts.target } : {}) });
-  } catch {
-    return null;
-  }
+  return monthlySpc(def, valued, { breaks: opts.breaks ?? [], target: opts.target });
 }
 
 /** The England / neighbours comparison of one indicator against the latest published year. */
@@ -383,10 +372,12 @@ export function annotationsOf(ctx: WebContext, la: string): Promise<Annotation[]
 /** Build (or fetch from cache) the dashboard for an authority and period. */
 export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: boolean): Promise<Dashboard> {
   return cached(ctx, `dash|${t.snapshot_id}|${period.id}|${suppress}`, async () => {
-    const months = monthsTo(period, 24);
+    // The sparkline shows two years; the SPC icons judge the months the early warning judges.
+    const spcMonths = monthsTo(period, SPC_LOOKBACK);
+    const months = spcMonths.slice(-24);
     const prev = previousPeriod(period).id;
     const lastYear = samePeriodLastYear(period).id;
-    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: [...new Set([...months, period.id, prev, lastYear])] });
+    const values = await storedValues(ctx.store, { snapshots: [t.snapshot_id], periods: [...new Set([...spcMonths, period.id, prev, lastYear])] });
     const by = new Map(values.map((v) => [`${v.indicator}|${v.period}`, v]));
     const targets = await goals(ctx);
     const notes = await annotationsOf(ctx, t.la_code);
@@ -398,8 +389,8 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
       const goal = targetFor(targets, def.id, period.id, def);
       const polarity = goal?.polarity ?? def.polarity;
       const value = v?.value ?? null;
-      const monthly = months.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
-      const spc = spcOf(def, monthly, { target: goal?.target, breaks: seriesBreaks(annotationsFor(notes, def)).map((b) => b.date), hiding });
+      const monthly = spcMonths.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
+      const spc = spcOf(def, monthly, { target: goal?.target, breaks: seriesBreaks(annotationsFor(notes, def)).map((b) => b.date), hiding }).result;
       const hide = s.suppressed;
       const before = (id: string) => {
         const b = by.get(`${def.id}|${id}`);
@@ -444,6 +435,8 @@ export interface IndicatorDetail {
   readonly reason: string | null;
   readonly monthly: IndicatorValue[];
   readonly spc: SpcResult | null;
+  /** Why there is no SPC chart; null when there is one. */
+  readonly spcReason: SpcRefusal | null;
   readonly goal: GoalTarget | undefined;
   readonly annotations: Annotation[];
   /** The values of the chosen period's kind, oldest first. */
@@ -470,7 +463,8 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const goal = targetFor(await goals(ctx), def.id, period.id, def);
     const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
     const breaks = seriesBreaks(annotations);
-    const spc = spcOf(def, monthly, { target: goal?.target, breaks: breaks.map((b) => b.date), hiding });
+    const chart = spcOf(def, monthly, { target: goal?.target, breaks: breaks.map((b) => b.date), hiding });
+    const spc = chart.result ?? null;
     const current = all.find((v) => v.period === period.id);
     const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
     const years = all.filter((v) => parsePeriod(v.period)?.kind === "year" && parsePeriod(v.period)!.end <= period.end);
@@ -502,6 +496,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       reason: missingValueReason(def, period, current),
       monthly,
       spc,
+      spcReason: chart.reason ?? null,
       goal,
       annotations,
       table,

@@ -545,7 +545,8 @@ describe("forms that refuse keep what was typed", () => {
     assert.deepEqual({ ...saved }, { indicator_id: null, area: "missing" });
     assert.match((await get("/annotations", "manager")).body, /<td class="govuk-table__cell">Missing<\/td><td class="govuk-table__cell">recording change<\/td><td class="govuk-table__cell">The police changed how missing episodes are recorded\.<\/td>/);
     // An area's note applies to each of its indicators.
-    assert.match((await get("/indicators/missing_episodes?period=2026-09", "analyst")).body, /<title>2024-05-01: recording change: The police changed how missing episodes are recorded\.<\/title>/);
+    // (Too few episodes a month in the small demo to chart, so it is listed rather than marked on the chart.)
+    assert.match((await get("/indicators/missing_episodes?period=2026-09", "analyst")).body, /<li>2024-05-01: The police changed how missing episodes are recorded\. \(recording change\)<\/li>/);
   });
 });
 
@@ -702,12 +703,15 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     store2.run(`UPDATE lantern_indicator_value SET value = $1, numerator = $2, denominator = $3 WHERE snapshot_id = 1 AND breakdown = '' AND indicator_id = $4 AND period_id = $5`, [value, numerator, denominator, indicator, period]);
 
   before(async () => {
+    const { periodsWithin } = await import("../calendar/periods.ts");
     ({ app: app2, store: store2, close: close2 } = await demoApp());
     // EHC plan requests in 2024-25: April 3, May 10, June 12, then 20 a month. April alone
     // would be Q1 (25) less May and June, so May, the next smallest, is hidden as well.
     const months = ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"];
     const counts = [3, 10, 12, 20, 20, 20, 20, 20, 20, 20, 20, 20];
     for (const [i, m] of months.entries()) await set("ehcp_requests", m, counts[i]!, counts[i]!, null);
+    // The year before, 20 a month too, so the months to May 2024 average enough to chart.
+    for (const m of periodsWithin("2023-04-01", "2024-03-31", ["month"])) await set("ehcp_requests", m.id, 20, 20, null);
     for (const [q, n] of [["2024-25-Q1", 25], ["2024-25-Q2", 60], ["2024-25-Q3", 60], ["2024-25-Q4", 60], ["2024-25", 205]] as const) await set("ehcp_requests", q, n, n, null);
     // Care leavers in May 2024: 20 of 40 in education, employment or training, and 20 of 37
     // leaving out those unable to take part: the 3 unable are the difference.
@@ -716,7 +720,6 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     // Contacts and referrals, every month of the data: about 100 a month, then 200 a month from
     // October to December 2025 (special cause in each month of 2025-26 Q3). Referrals alone has a
     // month of 3, in October 2024, within every Q3 month's 36 months of history.
-    const { periodsWithin } = await import("../calendar/periods.ts");
     for (const [i, m] of periodsWithin("2020-04-01", "2026-09-30", ["month"]).entries()) {
       const n = m.id >= "2025-10" && m.id <= "2025-12" ? 200 : 100 + ((i * 7) % 11) - 5;
       await set("contacts", m.id, n, n, null);

@@ -8,6 +8,7 @@
 
 import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
 import { describeSpc, spcUnitLabel, VARIATION_ICONS, variationIconId } from "../../analysis/spc.ts";
+import { spcRefusalText } from "../../analysis/spc-chart.ts";
 import { type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
@@ -66,11 +67,14 @@ function spcSection(d: IndicatorDetail): Html {
   // For a member the chart runs from the month after the last one shown as `c` (model.ts `spcOf`).
   const lastHidden = d.hiding.on ? valued.findLast((v) => hides(d.hiding, v)) : undefined;
   if (!spc) {
+    // With no chart to mark them on, the recording changes and notes are still listed.
+    const noted = d.annotations.filter((a) => a.date <= d.period.end);
     return html`<p class="govuk-body">${
       lastHidden && valued.length >= 12
         ? `The chart is not shown: it is drawn only on the months since the last one not shown (${label(lastHidden.period)}: a small number, or a figure that would give one away), and it needs 12 of them.`
-        : "There are not enough monthly values (12 or more) for an SPC chart."
-    }</p>`;
+        : `There is no SPC chart: ${spcRefusalText(d.spcReason ?? "few_months", d.def.unit)}. The early warning does not judge it either.`
+    }</p>
+${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><ol class="govuk-list govuk-list--number" id="annotations-list">${noted.map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`)}</ol>` : ""}`;
   }
   const labels = new Map(d.monthly.map((v) => [parsePeriod(v.period)!.end, parsePeriod(v.period)!.label]));
   const truncated = lastHidden

@@ -1,0 +1,76 @@
+// The one rule for charting a monthly series: what is refused, the months and baseline used, and
+// limits drawn within what the unit can hold. The digest, report and web all call it.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { periodsWithin } from "../calendar/periods.ts";
+import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
+import { monthlySpc, spcRefusalText } from "./spc-chart.ts";
+
+const def = (unit: IndicatorDef["unit"], extra: Partial<IndicatorDef> = {}) => ({ unit, polarity: "lower", ...extra }) as IndicatorDef;
+
+/** `values` as consecutive months from April 2020 (numerator = value; denominator as given). */
+function months(values: readonly number[], denominator: number | null = null): IndicatorValue[] {
+  return periodsWithin("2020-04-01", "2030-03-31", ["month"])
+    .slice(0, values.length)
+    .map((p, i) => ({ indicator: "x", authority: "X", period: p.id, value: values[i]!, numerator: values[i]!, denominator, unit: "count", snapshot: 1 }));
+}
+
+test("the last 36 months are charted, limits fixed on the 24 before the latest year", () => {
+  // 48 months: the first 12 at 500 (left out), then 24 alternating 100/104, then 12 at 102.
+  const vals = [...Array(12).fill(500), ...Array.from({ length: 24 }, (_, i) => (i % 2 ? 104 : 100)), ...Array(12).fill(102)];
+  const c = monthlySpc(def("count"), months(vals));
+  assert.ok(c.result);
+  assert.equal(c.result.points.length, 36);
+  assert.equal(c.result.points[0]!.date, "2021-04-30");
+  const seg = c.result.segments[0]!;
+  assert.equal(seg.baselineN, 24);
+  // Mean 102 and MR̄ 4 from the 24 months only: limits 102 ± 2.66 × 4.
+  assert.equal(seg.mean, 102);
+  assert.ok(Math.abs(seg.upl - (102 + 2.66 * 4)) < 1e-9, String(seg.upl));
+  // Were the latest year in the baseline, MR̄ would fall (23 ranges of 4 and 12 of 0 over 35).
+});
+
+test("a recording change rebases instead of fixing the limits; one in the last month leaves too few points", () => {
+  const vals = Array.from({ length: 30 }, (_, i) => (i < 20 ? 100 + (i % 3) : 200 + (i % 3)));
+  const at = months(vals);
+  const c = monthlySpc(def("count"), at, { breaks: [at[20]!.period + "-01"] });
+  assert.ok(c.result);
+  assert.equal(c.result.segments.length, 2);
+  assert.equal(c.result.segments[1]!.fixed, false);
+  assert.equal(c.result.points.at(-1)!.type, "common_cause", "the new level is judged on its own limits");
+  assert.deepEqual(monthlySpc(def("count"), at, { breaks: ["2022-09-01"] }), { reason: "few_months" });
+});
+
+test("refused: fewer than 12 months; a percentage of under 20 records in a month of the last year; a count averaging under 5", () => {
+  assert.deepEqual(monthlySpc(def("count"), months(Array(11).fill(50))), { reason: "few_months" });
+  assert.ok(monthlySpc(def("count"), months(Array(12).fill(50))).result);
+  const pct = months(Array(24).fill(50), 40);
+  assert.ok(monthlySpc(def("percent"), pct).result);
+  const oneSmall = pct.map((v, i) => (i === 20 ? { ...v, denominator: 19 } : v));
+  assert.deepEqual(monthlySpc(def("percent"), oneSmall), { reason: "few_records" });
+  // An older small month (before the last 12) does not refuse the chart.
+  assert.ok(monthlySpc(def("percent"), pct.map((v, i) => (i === 5 ? { ...v, denominator: 3 } : v))).result);
+  assert.deepEqual(monthlySpc(def("count"), months(Array(24).fill(4.9))), { reason: "few_records" });
+  assert.ok(monthlySpc(def("count"), months(Array(24).fill(5))).result);
+  assert.ok(monthlySpc(def("count", { average: true }), months(Array(24).fill(2))).result, "an average caseload is not a count of events");
+  assert.match(spcRefusalText("few_records", "percent"), /under 20 in a month of the last year/);
+  assert.match(spcRefusalText("few_records", "count"), /fewer than 5 a month on average/);
+});
+
+test("limits are drawn no further than the unit allows; the signals are unchanged", () => {
+  // A percentage swinging between 2% and 98%: its raw limits fall outside 0–100.
+  const vals = Array.from({ length: 24 }, (_, i) => (i % 2 ? 98 : 2));
+  const c = monthlySpc(def("percent"), months(vals, 50));
+  assert.ok(c.result);
+  for (const p of c.result.points) {
+    assert.ok(p.lpl >= 0 && p.upl <= 100 && p.nlpl >= 0 && p.nupl <= 100, JSON.stringify(p));
+    assert.equal(p.type === "common_cause" || p.rule !== "astronomical", true, "no value passes a bound");
+  }
+  assert.equal(c.result.segments[0]!.lpl, 0);
+  assert.equal(c.result.segments[0]!.upl, 100);
+  // A count's lower limit stops at 0; its upper limit is not bounded.
+  const low = monthlySpc(def("count"), months(Array.from({ length: 24 }, (_, i) => (i % 2 ? 40 : 6))));
+  assert.ok(low.result);
+  assert.equal(low.result.segments[0]!.lpl, 0);
+  assert.ok(low.result.segments[0]!.upl > 40);
+});

@@ -1,0 +1,93 @@
+/**
+ * @module
+ * One rule for whether and how an indicator's monthly series goes on an XmR chart, shared by the
+ * early-warning digest, the report's section charts and the web's tiles and indicator pages. Each
+ * used to pick its own months and baseline, so one committee paper could give two means for one
+ * indicator, or chart a percentage of a handful of children the digest had refused to judge.
+ */
+
+import { parsePeriod } from "../calendar/periods.ts";
+import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
+import { type SpcResult, xmr } from "./spc.ts";
+
+/** Months of history a chart looks back over. */
+export const SPC_LOOKBACK = 36;
+
+/** Monthly points an XmR chart needs before its limits mean anything. */
+export const SPC_MIN_MONTHS = 12;
+
+/** Percentages on fewer records than this in any of the last 12 months are not charted. */
+export const SPC_MIN_DENOMINATOR = 20;
+
+/**
+ * Counts (and rates of counts) averaging fewer events a month than this over the last 12 are not
+ * charted: months of 0, 1, 2 or 3 children starting care are lumpy, the moving ranges reflect the
+ * lumps, and the limits they give flag an ordinary 0 as unusually low.
+ */
+export const SPC_MIN_MONTHLY_COUNT = 5;
+
+/** Why a series is not charted: too few months (or too few since a recording change), or too few records a month. */
+export type SpcRefusal = "few_months" | "few_records";
+
+/** A charted series, or why it is not charted. */
+export type SpcChart = { readonly result: SpcResult; readonly reason?: undefined } | { readonly result?: undefined; readonly reason: SpcRefusal };
+
+/** What a reader is told when a series is not charted (completes "No chart: …"). */
+export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): string {
+  if (reason === "few_months") return `fewer than ${SPC_MIN_MONTHS} monthly values, or fewer than 2 since the latest recording change`;
+  return unit === "percent"
+    ? `too few records a month for its limits to mean anything (under ${SPC_MIN_DENOMINATOR} in a month of the last year)`
+    : `too few a month for its limits to mean anything (fewer than ${SPC_MIN_MONTHLY_COUNT} a month on average over the last year)`;
+}
+
+/**
+ * The XmR chart of `monthly` (an indicator's monthly values, oldest first, already cut to what the
+ * viewer may see): the last {@link SPC_LOOKBACK} valued months, rebased at each recording change
+ * in `breaks` (ISO dates), with the mean and limits fixed on the months before the latest year
+ * when there is no recording change (so a recent change is judged against how the service ran
+ * before it rather than widening its own limits). Limits that fall outside what the unit can hold
+ * (below 0; above 100 for a percentage) are drawn at that bound; no value can pass them, so no
+ * signal changes.
+ */
+export function monthlySpc(
+  def: Pick<IndicatorDef, "unit" | "polarity" | "average">,
+  monthly: readonly IndicatorValue[],
+  opts: { readonly breaks?: readonly string[]; readonly target?: number | undefined } = {},
+): SpcChart {
+  const valued = monthly.filter((v) => v.value !== null).slice(-SPC_LOOKBACK);
+  if (valued.length < SPC_MIN_MONTHS) return { reason: "few_months" };
+  const recent = valued.slice(-12);
+  // A percentage of a handful of children jumps too much for its limits to mean anything.
+  if (def.unit === "percent" && recent.some((v) => (v.denominator ?? 0) < SPC_MIN_DENOMINATOR)) return { reason: "few_records" };
+  if ((def.unit === "count" || def.unit === "rate") && !def.average && recent.reduce((a, v) => a + (v.numerator ?? 0), 0) < SPC_MIN_MONTHLY_COUNT * recent.length) {
+    return { reason: "few_records" };
+  }
+  const series = valued.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
+  const rebase = (opts.breaks ?? []).filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
+  const fixAfter = rebase.length ? undefined : Math.max(SPC_MIN_MONTHS, series.length - 12);
+  const improvement = def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral";
+  let result: SpcResult;
+  try {
+    result = xmr(series, {
+      improvement,
+      rebase,
+      ...(fixAfter !== undefined && fixAfter < series.length ? { fixAfter } : {}),
+      ...(opts.target !== undefined && improvement !== "neutral" ? { target: opts.target } : {}),
+    });
+  } catch {
+    // A recording change too recent to leave two points after it.
+    return { reason: "few_months" };
+  }
+  return { result: withinBounds(result, def.unit) };
+}
+
+/** The chart with its limits drawn no further than the unit's bounds (0, and 100 for a percentage). */
+function withinBounds(r: SpcResult, unit: IndicatorDef["unit"]): SpcResult {
+  const hi = unit === "percent" ? 100 : Number.POSITIVE_INFINITY;
+  const clamp = (x: number) => Math.min(hi, Math.max(0, x));
+  return {
+    ...r,
+    points: r.points.map((p) => ({ ...p, lpl: clamp(p.lpl), upl: clamp(p.upl), nlpl: clamp(p.nlpl), nupl: clamp(p.nupl) })),
+    segments: r.segments.map((s) => ({ ...s, lpl: clamp(s.lpl), upl: clamp(s.upl), nlpl: clamp(s.nlpl), nupl: clamp(s.nupl) })),
+  };
+}
