@@ -7,6 +7,11 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { tempDir } from "./fixtures.ts";
+import { periodsWithin } from "../src/calendar/periods.ts";
+import { partYear } from "../src/cli/commands/demo.ts";
+import { storedValues } from "../src/kpi/compute.ts";
+import { resolveTargets } from "../src/kpi/targets.ts";
+import { openStore, storeConfig } from "../src/store/open.ts";
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL("../bin/lantern.mjs", import.meta.url));
@@ -37,6 +42,24 @@ test("lantern demo generates, loads, computes and summarises; a second run reuse
     assert.equal(year.part, "whole");
     assert.deepEqual([year.referrals, year.cla_at_end, year.cla_started], [v.get("referrals"), v.get("cla_at_end"), v.get("cla_started")]);
     assert.equal(activity.at(-1)!.part, "to date", "the demo runs to September 2026");
+    // A part year's count of children (such as those starting care) counts each child once, as a
+    // year's does: the same count over the twelve months of 2024-25 gives the stored year's figure.
+    // Children missing in several months show it, since summing their months would exceed it.
+    const store = await openStore(storeConfig(t.dir, {}));
+    try {
+      const [target] = await resolveTargets(store);
+      const months = periodsWithin("2024-04-01", "2025-03-31", ["month"]);
+      for (const id of ["missing_children", "cla_started"]) {
+        const stored = await storedValues(store, { snapshots: [target!.snapshot_id], indicators: [id], periods: [...months.map((m) => m.id), "2024-25"] });
+        const at = new Map(stored.filter((m) => !m.breakdown).map((m) => [`${id}|${m.period}`, m.value]));
+        const year = at.get(`${id}|2024-25`)!;
+        if (id === "missing_children") assert.ok(months.reduce((a, m) => a + (at.get(`${id}|${m.id}`) ?? 0), 0) > year, "children go missing in more than one month");
+        assert.equal(await partYear(store, target!, id, months, at), year, id);
+      }
+      assert.equal(await partYear(store, target!, "referrals", months, new Map(months.map((m) => [`referrals|${m.id}`, 2]))), 24, "referrals add up over months");
+    } finally {
+      await store.close();
+    }
     // The EHC-plan comparison is with the calendar year the DfE publishes, not the financial year.
     assert.match(first.stdout, /New EHC plans issued within 20 weeks, excluding exceptions \(calendar year 2024\)/);
   } finally {

@@ -11,14 +11,14 @@ import { generateToDirectory } from "../../generate/index.ts";
 import { benchmarkData } from "../../analysis/benchmark-data.ts";
 import { BenchmarkProblem, benchmark } from "../../analysis/benchmarks.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
-import type { Target } from "../../kpi/engine.ts";
+import { addsUpOverMonths, indicatorRecords, type Target } from "../../kpi/engine.ts";
 import type { Store } from "../../store/port.ts";
 import { authorityRecord } from "../../store/authorities.ts";
 import { computeUncomputed, storedValues } from "../../kpi/compute.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { resolveTargets } from "../../kpi/targets.ts";
-import { financialYearOf, periodsWithin } from "../../calendar/periods.ts";
+import { financialYearOf, type Period, periodsWithin } from "../../calendar/periods.ts";
 import { listSnapshots } from "../../store/snapshots.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, intOption, parse } from "../command.ts";
@@ -111,7 +111,7 @@ type YearActivity = { la_code: string; year: string; part: "whole" | "to date" |
 /**
  * Each financial year's activity as the indicators count it (the DfE's definitions: short breaks
  * are not care, a child is counted once): a whole year's figure where the year is complete, else
- * its months summed (the stocks at the last month's end).
+ * its months' ({@link partYear}; the stocks at the last month's end).
  */
 async function activityByYear(store: Store, t: Target): Promise<YearActivity[]> {
   if (!t.data_from || !t.data_to) return [];
@@ -130,14 +130,27 @@ async function activityByYear(store: Store, t: Target): Promise<YearActivity[]> 
       const stock = indicatorLibrary().get(indicator)!.measure === "snapshot";
       if (whole) row[col] = at.get(`${indicator}|${id}`) ?? null;
       else if (stock) row[col] = at.get(`${indicator}|${inYear.at(-1)!.id}`) ?? null;
-      else {
-        const each = inYear.map((m) => at.get(`${indicator}|${m.id}`));
-        row[col] = each.every((v) => v !== null && v !== undefined) ? each.reduce((a: number, v) => a + (v as number), 0) : null;
-      }
+      else row[col] = await partYear(store, t, indicator, inYear, at);
     }
     out.push(row);
   }
   return out;
+}
+
+/**
+ * A flow over the months of a part year: the months summed where the indicator adds up over
+ * months (each record falls in one month); otherwise (children counted once, such as those
+ * starting care) the distinct children behind the months' figures, so a child who starts care in
+ * May and again in August counts once, as in a whole year's figure.
+ */
+export async function partYear(store: Store, t: Target, indicator: string, months: readonly Period[], at: ReadonlyMap<string, number | null>): Promise<number | null> {
+  const def = indicatorLibrary().get(indicator)!;
+  const each = months.map((m) => at.get(`${indicator}|${m.id}`));
+  if (!each.every((v) => v !== null && v !== undefined)) return null;
+  if (addsUpOverMonths(def)) return each.reduce((a: number, v) => a + (v as number), 0);
+  const children = new Set<string>();
+  for (const m of months) for (const r of await indicatorRecords(store, def, t, m.id, "numerator")) children.add(String(r["person_id"]));
+  return children.size;
 }
 
 /** The demo authority's generation settings (fixed, so every demo is the same). */
