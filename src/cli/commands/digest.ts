@@ -35,7 +35,9 @@ rolling year to December: 12m-2024-12). Only flow measures are charted, never st
 indicator with fewer than 12 months of figures, no figure for the month, a percentage of
 fewer than 20 records in a month, or a count averaging fewer than 5 a month over the last 12
 (too lumpy for limits to mean anything) is named as not judged, never counted as "nothing
-unusual".
+unusual". Each month's chart covers the 36 months to it, with its mean and limits fixed on the
+months before the latest year. The report's charts and the web's indicator pages and tiles follow
+the same rule, so they show the same mean and signals.
 
 Examples:
   lantern digest
