@@ -61,6 +61,11 @@ function valuesTable(rows: readonly IndicatorValue[], hiding: Hiding, caption: s
 /** Charts drawn once per cached detail (so until the store changes). */
 const charts = new WeakMap<IndicatorDetail, string>();
 
+/** Each annotation as a list item: its date, note and kind. */
+function annotationItems(list: IndicatorDetail["annotations"]): Html[] {
+  return list.map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`);
+}
+
 function spcSection(d: IndicatorDetail): Html {
   const spc = d.spc;
   const valued = d.monthly.filter((v) => v.value !== null);
@@ -74,7 +79,7 @@ function spcSection(d: IndicatorDetail): Html {
         ? `The chart is not shown: it is drawn only on the months since the last one not shown (${label(lastHidden.period)}: a small number, or a figure that would give one away), and it needs 12 of them.`
         : `There is no SPC chart: ${spcRefusalText(d.spcReason ?? "few_months", d.def.unit)}. The early warning does not judge it either.`
     }</p>
-${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><ol class="govuk-list govuk-list--number" id="annotations-list">${noted.map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`)}</ol>` : ""}`;
+${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><ol class="govuk-list govuk-list--number" id="annotations-list">${annotationItems(noted)}</ol>` : ""}`;
   }
   const labels = new Map(d.monthly.map((v) => [parsePeriod(v.period)!.end, parsePeriod(v.period)!.label]));
   const truncated = lastHidden
@@ -99,7 +104,7 @@ ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><o
 <p class="govuk-body">${text}</p>
 ${truncated}
 <div class="lantern-chart-wrap">${raw(svg)}</div>
-${d.annotations.length ? html`<ol class="govuk-list govuk-list--number">${d.annotations.filter((a) => a.date >= spc.points[0]!.date && a.date <= spc.points.at(-1)!.date).map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`)}</ol>` : ""}
+${d.annotations.length ? html`<ol class="govuk-list govuk-list--number">${annotationItems(d.annotations.filter((a) => a.date >= spc.points[0]!.date && a.date <= spc.points.at(-1)!.date))}</ol>` : ""}
 <details class="govuk-details">
 <summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
 <div class="govuk-details__text">
