@@ -166,6 +166,14 @@ test("a targets file that is not well-formed CSV says why, at its row", () => {
   assert.match(wide[0]!.message, /^targets\.csv is not well-formed CSV: row 2 has 6 fields where the header has 4/);
 });
 
+test("targets.csv: a CSV problem after a value holding a CRLF is located at the line a person counts", () => {
+  const known = (id: string) => id === "assess_45wd_pct";
+  const { issues } = parseTargets('indicator,year,target,tolerance,note\r\nassess_45wd_pct,2024-25,90,5,"two\r\nlines"\r\nassess_45wd_pct,2025-26,9"0,5,x\r\n', "targets.csv", known);
+  assert.equal(issues.length, 1, JSON.stringify(issues));
+  assert.deepEqual([issues[0]!.code, issues[0]!.row], ["TARGETS_CSV_MALFORMED", 4]);
+  assert.match(issues[0]!.message, /row 4/);
+});
+
 test("targets.csv with mixed line endings (CRLF, one line ending in LF only) is read row by row, each row at its own number", () => {
   const known = (id: string) => ["assess_45wd_pct", "rereferral_pct"].includes(id);
   const { targets, issues } = parseTargets("indicator,year,target,tolerance\r\nassess_45wd_pct,2024-25,90,5\nrereferral_pct,2024-25,20,2\r\nnope,2024-25,1,1\r\n", "targets.csv", known);

@@ -135,12 +135,25 @@ export function parseTargets(
   const issues: DataIssue[] = [];
   // Each row with the line it starts on, as every CSV reader numbers rows; blank rows are skipped.
   let records: { line: number; rec: string[] }[];
+  // Kept record by record as the parser reads, so a line it names in an error is corrected too.
+  const lines = new RecordLines();
   try {
-    const lines = new RecordLines();
-    const parsed = parse(text, { bom: true, info: true, record_delimiter: RECORD_DELIMITERS, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
-    records = parsed.map(({ record, info }) => ({ line: lines.start(info.lines, record), rec: record })).filter((r) => !isBlankRow(r.rec));
+    const parsed = parse(text, {
+      bom: true,
+      info: true,
+      record_delimiter: RECORD_DELIMITERS,
+      skip_empty_lines: true,
+      on_record: (record, context) => {
+        // With `info`, the record is handed over as { record, info }.
+        const held = record as unknown as { record: string[]; line: number };
+        held.line = lines.start(context.lines, held.record);
+        return record;
+      },
+    }) as unknown as { record: string[]; line: number }[];
+    records = parsed.map(({ record, line }) => ({ line, rec: record })).filter((r) => !isBlankRow(r.rec));
   } catch (e) {
-    const err = e as { code?: string; lines?: number; column?: number; message?: string };
+    const parsedErr = e as { code?: string; lines?: number; column?: number; message?: string };
+    const err = { code: parsedErr.code, lines: parsedErr.lines === undefined ? undefined : lines.line(parsedErr.lines), column: parsedErr.column, message: parsedErr.message };
     const why = typeof err.code === "string" ? `: ${csvProblem(err.code, err.message ?? "", err.lines, ",", typeof err.column === "number" ? err.column + 1 : undefined)}` : "";
     return { targets: [], issues: [{ code: "TARGETS_CSV_MALFORMED", severity: "error", file: fileName, row: err.lines, message: `${fileName} is not well-formed CSV${why}.`, expected: "indicator,year,target,tolerance[,polarity]" }] };
   }

@@ -159,6 +159,23 @@ test("csv: the field-count advice fits a file saved from Excel as well as one ex
   }
 });
 
+test("csv: a problem the parser finds after a value holding a CRLF is located at the line a person counts, not one further on per CRLF", async () => {
+  // The parser counts a CRLF inside quotes as two lines; before, its errors named the row after.
+  const before = 'A,B,C\r\n1,"x\r\ny",3\r\n4,5,6\r\n';
+  const stray = await refused([`${before}7,a"b,9\r\n`]);
+  assert.deepEqual([stray.code, stray.row], ["FILE_CSV_MALFORMED", 5]);
+  assert.match(stray.message, /row 5, field 2, has a quote/);
+  const open = await refused([`${before}7,"b,9\r\n10,11,12\r\n`]);
+  assert.deepEqual([open.code, open.row], ["FILE_CSV_MALFORMED", 5]);
+  assert.match(open.message, /row 5, field 2, opens a quote/);
+  const closing = await refused([`${before}7,"b"c,9\r\n`]);
+  assert.deepEqual([closing.code, closing.row], ["FILE_CSV_MALFORMED", 5]);
+  // Two such values in one row before (the row spans lines 2 to 4): two lines' difference.
+  const twice = await refused(['A,B\r\n"a\r\nb","c\r\nd"\r\n1,x"y\r\n']);
+  assert.equal(twice.row, 5);
+  assert.match(twice.message, /row 5, field 2/);
+});
+
 test("csv: a row ends at CRLF, LF or CR in any mix (a line of a Windows file edited in another editor), each row read alone at its own line", async () => {
   // Before, the parser took the first line's ending as the file's, so a row ending in LF only ran
   // on into the next: one row with too many fields, or a quote "not doubled".

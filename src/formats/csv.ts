@@ -275,6 +275,9 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   let lastEmpty = 0;
   // The header's cells, to name a problem's column (taken as parsed, for the same reason).
   let parsedHeader: readonly string[] | undefined;
+  // Lines as a person counts them, kept as the parser reads each record (it runs ahead of the loop
+  // below), so that a line the parser names in an error is corrected by every record before it.
+  const lines = new RecordLines();
   const parser = parse({
     delimiter,
     info: true,
@@ -289,6 +292,7 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
       if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells;
       lastEnd = context.lines;
       lastEmpty = context.empty_lines;
+      (record as unknown as { line: number }).line = lines.start(context.lines, cells);
       return record;
     },
   });
@@ -302,10 +306,9 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   // the file's last (so, with no line break after it, cut off).
   let width = -1;
   let held: CsvRow | undefined;
-  const lines = new RecordLines();
   const padded = (r: CsvRow): CsvRow => ({ line: r.line, cells: [...r.cells, ...new Array<string>(width - r.cells.length).fill("")], found: r.cells.length });
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{ record: string[]; line: number }>) {
       if (held) {
         const h = held;
         held = undefined;
@@ -314,7 +317,7 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
       }
       const cells = item.record;
       if (isBlankRow(cells)) continue;
-      const row = { line: lines.start(item.info.lines, cells), cells };
+      const row = { line: item.line, cells };
       const nul = cells.findIndex((c) => c.includes("\u0000"));
       if (nul >= 0) throw nulError(name, row.line, nul + 1, width < 0 ? undefined : parsedHeader?.[nul]?.trim());
       if (width < 0) width = cells.length;
@@ -332,9 +335,10 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   } catch (e) {
     if (e instanceof LanternError) throw e;
     if (held && !blankShort) throw fieldCountError(name, held, width, delimiter, false);
-    const err = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
+    const parsed = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
+    const err = { code: parsed.code, lines: parsed.lines === undefined ? undefined : lines.line(parsed.lines), empty_lines: parsed.empty_lines, column: parsed.column, message: parsed.message };
     if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
-      throw openQuoteError(name, lastEnd + (err.empty_lines - lastEmpty) + 1, err.column + 1, parsedHeader?.[err.column]?.trim());
+      throw openQuoteError(name, lines.line(lastEnd) + (err.empty_lines - lastEmpty) + 1, err.column + 1, parsedHeader?.[err.column]?.trim());
     }
     if (err.code === "INVALID_OPENING_QUOTE" && typeof err.lines === "number" && typeof err.column === "number") {
       const column = parsedHeader?.[err.column]?.trim();

@@ -587,6 +587,29 @@ test("an SSD file with mixed line endings (CRLF, one row ending in LF only, one 
   }
 });
 
+test("an SSD CSV problem after a value holding a CRLF is located at the line a person counts", async () => {
+  // The parser counts a CRLF inside quotes as two lines; before, each error named the row after.
+  const { store, cleanup } = await tempStore();
+  try {
+    const head = 'cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code,cont_contact_outcome_json\r\nC1,P1,2024-04-02,1A,"{""NEW_REFERRAL_FLAG"":\r\n""Y""}"\r\nC2,P2,2024-04-03,2B,\r\n';
+    const files = smallExport();
+    files["ssd_contacts.csv"] = `${head}C3,O"Brien,2024-05-10,5A,\r\n`;
+    const stray = only((await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }))).issues, "SSD_CSV_MALFORMED");
+    assert.deepEqual([stray.row, stray.column], [5, "cont_person_id"]);
+    assert.match(stray.message, /row 5, field 2, has a quote/);
+    files["ssd_contacts.csv"] = `${head}C3,"P3,2024-05-10,5A,\r\nC4,P1,2024-05-11,5A,\r\n`;
+    const open = only((await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }))).issues, "SSD_CSV_MALFORMED");
+    assert.deepEqual([open.row, open.column], [5, "cont_person_id"]);
+    // A last row cut short is still seen as the file cut off, at its own line.
+    files["ssd_contacts.csv"] = `${head}C3,P3,2024-05`;
+    const cut = only((await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }))).issues, "SSD_FILE_TRUNCATED");
+    assert.equal(cut.row, 5);
+    assert.match(cut.message, /ends part-way through row 5/);
+  } finally {
+    await cleanup();
+  }
+});
+
 test("rows of empty cells (',,,,' as Excel leaves after the data) are skipped, and the rows after one keep their own numbers", async () => {
   // Before, each was refused as SSD_VALUE_REQUIRED at that row.
   const { store, cleanup } = await tempStore();

@@ -499,6 +499,9 @@ async function readFile(
   // on the records it had read, the header among them.
   let parsedHeader: readonly string[] | undefined;
   const delimiter = delimiterOf(text.firstLine());
+  // Lines as a person counts them, kept as the parser reads each record (it runs ahead of the loop
+  // below), so that a line the parser names in an error is corrected by every record before it.
+  const lines = new RecordLines();
   const parser = parse({
     delimiter,
     bom: true,
@@ -512,6 +515,7 @@ async function readFile(
       if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells.map((h) => h.trim().toLowerCase());
       lastEnd = context.lines;
       lastEmpty = context.empty_lines;
+      (record as unknown as { line: number }).line = lines.start(context.lines, cells);
       return record;
     },
   });
@@ -521,7 +525,6 @@ async function readFile(
 
   let header: string[] | undefined;
   let malformed = false;
-  const lines = new RecordLines();
   let slots: number[] = [];
   const keyIndex = table.columns.findIndex((c) => c.name === table.key);
   const keySet = new Set<string>();
@@ -543,14 +546,10 @@ async function readFile(
     issue({ code: "SSD_FILE_ENCODING", ...at, message: `${at.column} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
 
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const { record, info } = item;
-      if (isBlankRow(record)) {
-        lines.start(info.lines, record);
-        continue;
-      }
+    for await (const item of parser as AsyncIterable<{ record: string[]; line: number }>) {
+      const { record } = item;
+      if (isBlankRow(record)) continue;
       if (!header) {
-        lines.start(info.lines, record);
         header = record.map((h) => h.trim().toLowerCase());
         const pos = new Map<string, number>();
         header.forEach((h, i) => {
@@ -587,7 +586,7 @@ async function readFile(
         continue;
       }
       rows++;
-      const line = lines.start(info.lines, record);
+      const line = item.line;
       if (fileErrors >= 50) continue;
       let bad = false;
       values[0] = authority;
@@ -663,13 +662,15 @@ async function readFile(
     }
   } catch (e) {
     malformed = true;
-    const err = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
+    const parsed = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
+    // The line as a person counts it (as endsOnUnfinishedLine counts too).
+    const err = { code: parsed.code, lines: parsed.lines === undefined ? undefined : lines.line(parsed.lines), empty_lines: parsed.empty_lines, column: parsed.column, message: parsed.message };
     const counts = err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? fieldCounts(err.message) : undefined;
     if (isLanternError(e)) {
       // From the shared text reader: the file's text could not be decoded.
       issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
     } else if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
-      const row = lastEnd + (err.empty_lines - lastEmpty) + 1;
+      const row = lines.line(lastEnd) + (err.empty_lines - lastEmpty) + 1;
       const column = parsedHeader?.[err.column];
       issue({
         code: "SSD_CSV_MALFORMED",
@@ -799,7 +800,7 @@ export async function commitRows(store: Store, staging: LoadStaging, map: readon
  * case, by the shared reader (any encoding).
  */
 async function endsOnUnfinishedLine(path: string, line: number): Promise<boolean> {
-  // Line breaks as the parser counts them (RECORD_DELIMITERS): CRLF once, a lone CR or LF once.
+  // Line breaks as a person counts them (RECORD_DELIMITERS): CRLF once, a lone CR or LF once.
   let breaks = 0;
   let last = "";
   for await (const chunk of openText(path).chunks()) {
