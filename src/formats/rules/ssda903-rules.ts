@@ -56,9 +56,13 @@ function dateRule(id: string, table: Ssda903Table, name: string, message: string
   );
 }
 
-/** Each episode with the one before it (in start order). */
+/**
+ * Each episode with the one before it (in start order). Only episodes whose DECOM can be read are
+ * in order: one with a blank or unreadable DECOM has its own error (141), and placed anywhere it
+ * would blame its neighbours (the open latest episode "not ended" before it, under 142).
+ */
 function pairs(c: Child903): [SourceRecord, SourceRecord][] {
-  const eps = episodesOf(c);
+  const eps = episodesOf(c).filter((e) => day(e, "DECOM") !== null);
   const out: [SourceRecord, SourceRecord][] = [];
   for (let i = 1; i < eps.length; i++) out.push([eps[i - 1]!, eps[i]!]);
   return out;
