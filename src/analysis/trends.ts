@@ -108,19 +108,3 @@ export function comparable(series: readonly SeriesPoint[], breaks: readonly Seri
   if (cut > lastPeriod.start) return [last];
   return valued.filter((p) => parsePeriod(p.period)!.start >= cut);
 }
-
-/** Where the latest value stands in the history held. */
-export interface RecordStanding {
-  readonly highest: boolean;
-  readonly lowest: boolean;
-  /** How many values were compared (including the latest). */
-  readonly over: number;
-}
-
-/** Whether the latest value is the highest or lowest of the comparable history (ties count). */
-export function onRecord(points: readonly (SeriesPoint & { value: number })[]): RecordStanding {
-  const last = points.at(-1);
-  if (!last || points.length < 2) return { highest: false, lowest: false, over: points.length };
-  const earlier = points.slice(0, -1).map((p) => p.value);
-  return { highest: last.value > Math.max(...earlier), lowest: last.value < Math.min(...earlier), over: points.length };
-}
