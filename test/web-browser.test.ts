@@ -99,6 +99,12 @@ describe("in Chromium", { skip }, () => {
     await page.waitForURL(/\/indicators\/contacts/);
     assert.match((await page.locator("h1").textContent()) ?? "", /Contacts/);
     assert.equal(await page.locator("svg#spc-chart").count(), 1);
+    // A percentage of too few records a month for SPC is still drawn: its months alone.
+    await page.goto(`${base}/indicators/assess_45wd_pct`);
+    assert.equal(await page.locator("svg#spc-chart").count(), 0);
+    assert.equal(await page.locator("svg#run-chart").count(), 1);
+    assert.match((await page.locator("svg#run-chart desc").textContent()) ?? "", /^\d+ monthly values from .* No mean or process limits: too few records a month/);
+    await page.goto(`${base}/indicators/contacts`);
     await page.getByLabel("Period").selectOption("2024-25");
     await page.getByRole("button", { name: "Show" }).click();
     await page.waitForURL(/period=2024-25/);

@@ -32,7 +32,7 @@ export type SpcRefusal = "few_months" | "few_records";
 /** A charted series, or why it is not charted. */
 export type SpcChart = { readonly result: SpcResult; readonly reason?: undefined } | { readonly result?: undefined; readonly reason: SpcRefusal };
 
-/** What a reader is told when a series is not charted (completes "No chart: …"). */
+/** What a reader is told when a series has no SPC chart (completes "There is no SPC chart: …"). */
 export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): string {
   if (reason === "few_months") return `fewer than ${SPC_MIN_MONTHS} monthly values, or fewer than 2 since the latest recording change`;
   return unit === "percent"

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { xmr } from "../analysis/spc.ts";
-import { barChartSvg, pointColour, sparklineSvg, spcChartSvg } from "./charts.ts";
+import { barChartSvg, pointColour, runChartSvg, sparklineSvg, spcChartSvg } from "./charts.ts";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 
@@ -64,6 +64,28 @@ test("spcChartSvg steps its limits at a rebase and leaves out annotations outsid
   assert.doesNotMatch(evil, /<script/);
   assert.match(evil, /id="a--onload--x"/);
   golden("spc-rebased", svg);
+});
+
+test("runChartSvg draws the months' values with the target and annotations, no mean or limits, a month not shown as a gap, and says why", () => {
+  const values = POINTS.slice(0, 8).map((p, i) => ({ date: p.date, value: i === 2 ? null : p.value }));
+  const labels = new Map(values.map((v) => [v.date, `month ${v.date.slice(0, 7)}`]));
+  const input = { title: "Referrals", values, labels, unit: "count" as const, target: 6, annotations: [{ date: "2024-04-15", label: "New form" }, { date: "2025-01-01", label: "outside" }], why: "only 8 months of values, and the chart needs 12" };
+  const svg = runChartSvg(input);
+  assert.match(svg, /<desc id="run-referrals-desc">7 monthly values from month 2024-01 to month 2024-08 \(1 not shown\), between 5 and 8; latest 6\. No mean or process limits: only 8 months of values, and the chart needs 12\.<\/desc>/);
+  // One dot per value shown, titled; none for the month not shown.
+  assert.equal((svg.match(/<circle/g) ?? []).length, 7);
+  assert.match(svg, /<title>month 2024-02: 6<\/title>/);
+  assert.doesNotMatch(svg, /month 2024-03:/);
+  // The line breaks at the gap: two pieces of path, not one through the missing month.
+  assert.equal((svg.match(/<path[^>]*d="M[^"]*M/g) ?? []).length, 1);
+  assert.match(svg, /<title>Target: 6<\/title>/);
+  assert.match(svg, /<title>2024-04-15: New form<\/title>/);
+  assert.doesNotMatch(svg, /outside/);
+  // No limits or mean: no dashed grey lines, no dark mean line.
+  assert.doesNotMatch(svg, /stroke-dasharray="4,3"/);
+  assert.doesNotMatch(svg, /<style|style="|aria-label=/);
+  assert.equal(svg, runChartSvg(input), "deterministic");
+  golden("run", svg);
 });
 
 test("sparklineSvg marks the latest value and tolerates gaps", () => {

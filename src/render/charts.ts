@@ -141,7 +141,22 @@ export function spcChartSvg(input: SpcChartInput): string {
     Plot.line(pts, { x: "at", y: "mean", z: "segment", stroke: "#0b0c0c", strokeWidth: 1 }),
     Plot.line(pts, { x: "at", y: "value", stroke: INK, strokeWidth: 1.5 }),
     Plot.dot(pts, { x: "at", y: "value", r: 3.5, fill: (p: (typeof pts)[number]) => pointColour(p.type, improvement), stroke: "#0b0c0c", strokeWidth: 0.5, title: tip }),
+    ...targetAndNotes(target, notes, unit),
   ];
+  const svg = monthlyPlot(d, marks, [lo - pad, hi + pad], unit, input);
+  const last = spc.points.at(-1);
+  const seg = spc.segments.at(-1);
+  const desc =
+    input.description ??
+    (last && seg
+      ? `${pts.length} points from ${pts[0]!.label} to ${pts.at(-1)!.label}; latest ${chartNumber(last.value, unit)}; mean ${chartNumber(seg.mean, unit)}, process limits ${chartNumber(seg.lpl, unit)} to ${chartNumber(seg.upl, unit)}.`
+      : "No points.");
+  return finish(svg, d, id, input.title, desc);
+}
+
+/** The target as a dashed rule with its label, and each annotation as a numbered vertical rule. */
+function targetAndNotes(target: number | null | undefined, notes: readonly ChartAnnotation[], unit: Unit | undefined): Plot.Markish[] {
+  const marks: Plot.Markish[] = [];
   if (target !== null && target !== undefined) {
     marks.push(Plot.ruleY([target], { stroke: TARGET, strokeWidth: 1.5, strokeDasharray: "8,4", title: () => `Target: ${chartNumber(target, unit)}` }));
     marks.push(Plot.text([target], { y: (t: number) => t, frameAnchor: "right", dy: -6, text: () => `target ${chartNumber(target, unit)}`, fill: "#942514", textAnchor: "end" }));
@@ -151,27 +166,76 @@ export function spcChartSvg(input: SpcChartInput): string {
     marks.push(Plot.ruleX(ns, { x: "at", stroke: "#1d70b8", strokeWidth: 1, title: "title" }));
     marks.push(Plot.text(ns, { x: "at", frameAnchor: "top", dy: 4, dx: 4, text: "text", fill: "#1d70b8", textAnchor: "start", fontWeight: "bold", title: "title" }));
   }
+  return marks;
+}
+
+/** A chart of monthly values over time (the SPC chart's frame, and the run chart's). */
+function monthlyPlot(d: PlotDocument, marks: Plot.Markish[], domain: [number, number], unit: Unit | undefined, size: { readonly width?: number; readonly height?: number }): SvgElement {
   const svg = Plot.plot({
     document: d,
     className: "lantern-chart",
-    width: input.width ?? 720,
-    height: input.height ?? 300,
+    width: size.width ?? 720,
+    height: size.height ?? 300,
     marginLeft: 56,
     marginRight: 16,
     x: { type: "utc", label: null },
-    y: { domain: [lo - pad, hi + pad], label: null, grid: true, tickFormat: (v: number) => chartNumber(v, unit === "count" ? "count" : unit === "percent" ? "percent" : undefined) },
+    y: { domain, label: null, grid: true, tickFormat: (v: number) => chartNumber(v, unit === "count" ? "count" : unit === "percent" ? "percent" : undefined) },
     marks,
   }) as unknown as SvgElement;
   svg.setAttribute("font-family", FONT);
   svg.setAttribute("font-size", "12");
-  const last = spc.points.at(-1);
-  const seg = spc.segments.at(-1);
-  const desc =
-    input.description ??
-    (last && seg
-      ? `${pts.length} points from ${pts[0]!.label} to ${pts.at(-1)!.label}; latest ${chartNumber(last.value, unit)}; mean ${chartNumber(seg.mean, unit)}, process limits ${chartNumber(seg.lpl, unit)} to ${chartNumber(seg.upl, unit)}.`
-      : "No points.");
-  return finish(svg, d, id, input.title, desc);
+  return svg;
+}
+
+/** What {@link runChartSvg} draws. */
+export interface RunChartInput {
+  readonly title: string;
+  /** Monthly values by their month's last day, oldest first; a null (a month not shown) is a gap. */
+  readonly values: readonly { readonly date: string; readonly value: number | null }[];
+  /** Why there are no process limits, said after the summary in the chart's text equivalent. */
+  readonly why: string;
+  readonly unit?: Unit;
+  /** A period label per date (default: the date). */
+  readonly labels?: ReadonlyMap<string, string>;
+  readonly target?: number | null;
+  readonly annotations?: readonly ChartAnnotation[];
+  readonly width?: number;
+  readonly height?: number;
+  readonly id?: string;
+}
+
+/**
+ * The monthly values alone, joined by a line, with the target and annotations but no mean or
+ * process limits: for a series SPC does not judge (too few months, or too few records a month),
+ * so that it can still be looked at rather than read from a table.
+ */
+export function runChartSvg(input: RunChartInput): string {
+  const d = doc();
+  const unit = input.unit;
+  const id = input.id ?? `run-${slug(input.title)}`;
+  const pts = input.values.map((v) => ({ at: utc(v.date), value: v.value, label: input.labels?.get(v.date) ?? v.date }));
+  const valued = pts.filter((p): p is (typeof pts)[number] & { value: number } => p.value !== null);
+  const notes = (input.annotations ?? []).filter((a) => pts.length && a.date >= input.values[0]!.date && a.date <= input.values.at(-1)!.date);
+  const target = input.target;
+  const ys = valued.map((p) => p.value);
+  if (target !== null && target !== undefined) ys.push(target);
+  const lo = ys.length ? Math.min(...ys) : 0;
+  const hi = ys.length ? Math.max(...ys) : 0;
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
+  const marks: Plot.Markish[] = [
+    Plot.line(pts, { x: "at", y: "value", stroke: INK, strokeWidth: 1.5 }),
+    Plot.dot(valued, { x: "at", y: "value", r: 3, fill: INK, stroke: "#0b0c0c", strokeWidth: 0.5, title: (p: (typeof valued)[number]) => `${p.label}: ${chartNumber(p.value, unit)}` }),
+    ...targetAndNotes(target, notes, unit),
+  ];
+  const svg = monthlyPlot(d, marks, [lo - pad, hi + pad], unit, input);
+  const first = valued[0];
+  const last = valued.at(-1);
+  const gaps = pts.length - valued.length;
+  const summary =
+    first && last
+      ? `${valued.length} monthly values from ${first.label} to ${last.label}${gaps ? ` (${gaps} not shown)` : ""}, between ${chartNumber(Math.min(...valued.map((p) => p.value)), unit)} and ${chartNumber(Math.max(...valued.map((p) => p.value)), unit)}; latest ${chartNumber(last.value, unit)}.`
+      : "No values.";
+  return finish(svg, d, id, input.title, `${summary} No mean or process limits: ${input.why}.`);
 }
 
 /** What {@link sparklineSvg} draws. */

@@ -108,8 +108,13 @@ export interface IndicatorSection {
     readonly description: string;
     readonly target: number | null;
   } | null;
-  /** Why there is no chart, or (in public, beside one) that it starts after a suppressed month. */
+  /** Why there is no SPC chart, or (in public, beside one) that it starts after a suppressed month. */
   readonly spcNote: string | null;
+  /**
+   * With no SPC chart, the last 36 months' values drawn alone (a run chart; in public a suppressed
+   * month is a gap), and why there are no limits; null with fewer than two values to join.
+   */
+  readonly run: { readonly points: readonly { readonly date: string; readonly period: string; readonly value: number | null }[]; readonly why: string } | null;
   readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
   readonly benchmark: {
     readonly year: string;
@@ -279,12 +284,14 @@ export function buildReport(input: ReportInput): ReportContent {
       const lastHidden = monthly.length < valued.length ? valued[valued.length - monthly.length - 1] : undefined;
       let spc: IndicatorSection["spc"] = null;
       let spcNote: string | null = null;
-      if (valued.length < SPC_MIN_MONTHS) spcNote = `No chart: ${spcRefusalText("few_months", def.unit)}.`;
-      else if (monthly.length < SPC_MIN_MONTHS) spcNote = `No chart: it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them.`;
+      // Why there is no SPC chart, when there is none.
+      let why: string | null = null;
+      if (valued.length < SPC_MIN_MONTHS) why = spcRefusalText("few_months", def.unit);
+      else if (monthly.length < SPC_MIN_MONTHS) why = `it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them`;
       else {
         if (lastHidden) spcNote = `The chart starts in ${periodOf(monthly[0]!.period).label}: ${periodOf(lastHidden.period).label} is suppressed in this public report, and the mean and limits rest only on the months charted.`;
         const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(input.annotations, def)).map((b) => b.date), target: goal?.target });
-        if (!chart.result) spcNote = `No chart: ${spcRefusalText(chart.reason, def.unit)}.`;
+        if (!chart.result) why = spcRefusalText(chart.reason, def.unit);
         else {
           const r = chart.result;
           const charted = monthly.slice(-r.points.length);
@@ -299,6 +306,16 @@ export function buildReport(input: ReportInput): ReportContent {
             target: goal?.target ?? null,
           };
         }
+      }
+
+      let run: IndicatorSection["run"] = null;
+      if (why !== null) {
+        // From the first month with a value (not from before the data begin).
+        const held = months.map((m) => ({ m, v: byKey.get(`${def.id}|${m.id}`) }));
+        const from = held.findIndex((x) => x.v !== undefined && x.v.value !== null);
+        const points = held.slice(Math.max(0, from)).map(({ m, v }) => ({ date: m.end, period: m.label, value: v === undefined || v.value === null || (pub && isHidden(def.id, m.id)) ? null : v.value }));
+        if (points.filter((p) => p.value !== null).length >= 2) run = { points, why };
+        spcNote = `No SPC chart: ${why}.${run ? " The chart shows the monthly values alone, with no mean or process limits." : ""}`;
       }
 
       // Yearly averages of the monthly values (what members asked for), suppressed with their months.
@@ -345,6 +362,7 @@ export function buildReport(input: ReportInput): ReportContent {
         lastYear: at.kind === "year" ? null : compare(samePeriodLastYear(at)),
         spc,
         spcNote,
+        run,
         yearly,
         benchmark,
         notes,

@@ -9,7 +9,7 @@
  */
 
 import { conversionWords, flowStageIsShare } from "../analysis/digest.ts";
-import { CHART_CSS, spcChartSvg } from "../render/charts.ts";
+import { CHART_CSS, runChartSvg, spcChartSvg } from "../render/charts.ts";
 import { esc, flowBarsSvg, iconSvg } from "./charts.ts";
 import { formatNumber, type IndicatorSection, type ReportContent, SECTION_TITLES, type Shown } from "./content.ts";
 import type { Unit } from "../kpi/types.ts";
@@ -110,6 +110,10 @@ function indicatorHtml(ind: IndicatorSection): string {
     out.push(`<figcaption><div class="icons">${iconSvg(ind.spc.variation)}<span>${esc(ind.spc.variation.label)}</span>${ind.spc.assurance ? `${iconSvg(ind.spc.assurance)}<span>${esc(ind.spc.assurance.label)}</span>` : ""}</div>`);
     out.push(`<p>${esc(ind.spc.description)}</p></figcaption></figure>`);
     if (ind.spcNote) out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
+  } else if (ind.run) {
+    const labels = new Map(ind.run.points.map((p) => [p.date, p.period]));
+    out.push(`<figure>${runChartSvg({ title: `${ind.title}, monthly`, values: ind.run.points, why: ind.run.why, unit: ind.unit, labels, target: ind.target, annotations: ind.annotations, width: 680, height: 230, id: `run-${ind.id}` })}`);
+    out.push(`<figcaption><p>${esc(ind.spcNote ?? "")}</p></figcaption></figure>`);
   } else if (ind.spcNote) {
     out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
   }

@@ -176,6 +176,36 @@ test("public: a rank and quartile band worked out from a figure that is c are c 
   assert.equal(assess(buildReport({ ...input, audience: "exempt", values: small })).rank, shown.rank, "officers see the rank");
 });
 
+test("an indicator SPC does not judge is still drawn: its last 36 months alone (a run chart), a month suppressed in public as a gap", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  // Months only ("2025-09", not the year "2024-25").
+  const monthly = new Map(input.values.filter((v) => v.indicator === "assess_45wd_pct" && !v.breakdown && /^\d{4}-(0\d|1[0-2])$/.test(v.period)).map((v) => [v.period, v.value]));
+  const section = (c: ReportContent) => c.areas.flatMap((a) => a.indicators).find((i) => i.id === "assess_45wd_pct")!;
+  const run = section(buildReport(input)).run!;
+  // The 36 months to September 2025 from the first with a value (the data begin in May 2023).
+  assert.equal(run.points.length, 29);
+  assert.deepEqual([run.points[0]!.period, run.points.at(-1)!.period, run.points.at(-1)!.date], ["May 2023", "September 2025", "2025-09-30"]);
+  assert.equal(run.points[0]!.value, monthly.get("2023-05"));
+  assert.equal(run.points.at(-1)!.value, monthly.get("2025-09"));
+  assert.deepEqual(run.points.map((p) => p.value), [...monthly].filter(([m]) => m >= "2023-05" && m <= "2025-09").sort().map(([, v]) => v));
+  assert.match(run.why, /^too few records a month/);
+  const html = reportHtml(buildReport(input));
+  const svg = /<svg[^>]*id="run-assess_45wd_pct"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? "";
+  assert.match(svg, /<desc id="run-assess_45wd_pct-desc">29 monthly values from May 2023 to September 2025, between 75\.0% and 100\.0%; latest 87\.5%\. No mean or process limits: too few records a month/);
+  assert.doesNotMatch(svg, /stroke-dasharray="4,3"/, "no process limits");
+  // In public, a month made small is a gap in the chart, not its value.
+  const small = input.values.map((v) => (v.indicator === "assess_45wd_pct" && v.period === "2025-07" && !v.breakdown ? { ...v, numerator: 2, denominator: 3, value: 66.7 } : v));
+  const pub = section(buildReport({ ...input, audience: "public", values: small })).run!;
+  assert.equal(pub.points.find((p) => p.period === "July 2025")!.value, null);
+  assert.equal(section(buildReport({ ...input, values: small })).run!.points.find((p) => p.period === "July 2025")!.value, 66.7, "officers see it");
+  // With fewer than two values to join there is no chart, only the reason.
+  const none = input.values.filter((v) => !(v.indicator === "assess_45wd_pct" && /^\d{4}-(0\d|1[0-2])$/.test(v.period) && v.period !== "2025-09"));
+  const lone = section(buildReport({ ...input, values: none }));
+  assert.equal(lone.run, null);
+  assert.match(lone.spcNote ?? "", /^No SPC chart: fewer than 12 monthly values/);
+  assert.doesNotMatch(lone.spcNote ?? "", /monthly values alone/);
+});
+
 /** The head and the first row of assessment timeliness's benchmark table in the HTML. */
 function assessRow(html: string): { head: string; row: string } {
   const at = html.indexOf("<caption>Assessments completed within 45 working days: compared with England");
@@ -197,7 +227,7 @@ test("key messages, a section per area, glossary and appendix are all there", as
   assert.ok(assess.rag !== null);
   // A small authority's percentage of under 20 assessments a month is not charted, as the digest does not judge it.
   assert.equal(assess.spc, null);
-  assert.match(assess.spcNote ?? "", /^No chart: too few records a month .*under 20 in a month of the last year/);
+  assert.match(assess.spcNote ?? "", /^No SPC chart: too few records a month .*under 20 in a month of the last year.* The chart shows the monthly values alone, with no mean or process limits\.$/);
   const referrals = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "referrals")!;
   assert.ok(referrals.spc, "referrals have an SPC chart");
   // As the key messages judge it: limits on the months before the latest year, the latest 12 judged against them.

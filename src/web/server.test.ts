@@ -763,6 +763,16 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     // Nor does the chart plot it: a member's chart runs on the months after the last hidden one, none here.
     assert.doesNotMatch(member, /id="spc-chart"/);
     assert.match(analyst, /id="spc-chart"/);
+    // The member sees the months drawn alone (a run chart), April and May as gaps, in the chart
+    // and in its table; the analyst's page has the SPC chart instead.
+    const run = /<svg[^>]*id="run-chart"[\s\S]*?<\/svg>/.exec(member)?.[0] ?? "";
+    assert.match(run, /<title>March 2024: /);
+    assert.doesNotMatch(run, /<title>(April|May) 2024:/);
+    assert.match(run, /\(\d+ not shown\)/);
+    const runTable = /<table[^>]*id="run-table"[\s\S]*?<\/table>/.exec(member)?.[0] ?? "";
+    const runCell = (m: string) => new RegExp(`<th scope="row" class="govuk-table__header">${m}</th><td[^>]*>([^<]*)</td>`).exec(runTable)?.[1];
+    assert.deepEqual(["March 2024", "April 2024", "May 2024"].map(runCell), [rowOf(analyst, "March 2024")[0], "c", "c"]);
+    assert.doesNotMatch(analyst, /id="run-chart"/);
     // The CSV download and the dashboard tile say the same.
     const csv = (await get2("/indicators/ehcp_requests.csv", "member")).body;
     assert.match(csv, /,ehcp_requests,2024-05,c,c,,count,/);
@@ -801,7 +811,9 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     assert.match(page, /id="spc-chart"/);
     assert.match(page, /The chart starts in December 2024: the months before it include November 2024, not shown/);
     assert.doesNotMatch((await get2("/indicators/referrals?period=2025-12", "analyst")).body, /id="spc-from"/);
-    assert.match((await get2("/indicators/referrals?period=2025-09", "member")).body, /The chart is not shown: it is drawn only on the months since the last one not shown \(November 2024: a small number, or a figure that would give one away\), and it needs 12 of them\./);
+    const september = (await get2("/indicators/referrals?period=2025-09", "member")).body;
+    assert.match(september, /The SPC chart is not shown: it is drawn only on the months since the last one not shown \(November 2024: a small number, or a figure that would give one away\), and it needs 12 of them\. The chart below shows the monthly values alone, with no mean or process limits\./);
+    assert.doesNotMatch(/<svg[^>]*id="run-chart"[\s\S]*?<\/svg>/.exec(september)?.[0] ?? "", /<title>(October|November) 2024:/);
   });
 
   test("the flow words a conversion as a percentage only where the stage is a share of the one before and at most 100, in the table and the chart; a member's hidden count hides its conversions", async () => {

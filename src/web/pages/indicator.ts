@@ -8,11 +8,11 @@
 
 import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
 import { describeSpc, spcUnitLabel, VARIATION_ICONS, variationIconId } from "../../analysis/spc.ts";
-import { spcRefusalText } from "../../analysis/spc-chart.ts";
+import { SPC_LOOKBACK, spcRefusalText } from "../../analysis/spc-chart.ts";
 import { type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
-import { spcChartSvg } from "../../render/charts.ts";
+import { runChartSvg, spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
 import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
@@ -66,19 +66,53 @@ function annotationItems(list: IndicatorDetail["annotations"]): Html[] {
   return list.map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`);
 }
 
+/**
+ * The last {@link SPC_LOOKBACK} months as a run chart, with its values as a table: a month this
+ * viewer sees as `c` is a gap, and nothing is drawn with fewer than two values to join.
+ */
+function runChart(d: IndicatorDetail, why: string): Html | "" {
+  const recent = [...d.monthly].sort((a, b) => a.period.localeCompare(b.period)).slice(-SPC_LOOKBACK);
+  // From the first month with a value (a month this viewer sees as `c` has one).
+  const months = recent.slice(Math.max(0, recent.findIndex((v) => v.value !== null)));
+  const values = months.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value === null || hides(d.hiding, v) ? null : v.value }));
+  if (values.filter((v) => v.value !== null).length < 2) return "";
+  const labels = new Map(months.map((v) => [parsePeriod(v.period)!.end, label(v.period)]));
+  const svg =
+    charts.get(d) ??
+    runChartSvg({
+      title: `${d.def.title}: monthly values`,
+      values,
+      why,
+      unit: d.def.unit,
+      labels,
+      target: d.goal?.target ?? null,
+      annotations: d.annotations.map((a) => ({ date: a.date, label: `${a.kind.replaceAll("_", " ")}: ${a.note}` })),
+      id: "run-chart",
+    });
+  charts.set(d, svg);
+  return html`<div class="lantern-chart-wrap">${raw(svg)}</div>
+<details class="govuk-details">
+<summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
+<div class="govuk-details__text">
+${table({ id: "run-table", caption: "Monthly values", head: ["Month", "Value"], numeric: [1], small: true, rows: months.map((v) => [label(v.period), shown(v, d.hiding).text]) })}
+</div>
+</details>`;
+}
+
 function spcSection(d: IndicatorDetail): Html {
   const spc = d.spc;
   const valued = d.monthly.filter((v) => v.value !== null);
   // For a member the chart runs from the month after the last one shown as `c` (model.ts `spcOf`).
   const lastHidden = d.hiding.on ? valued.findLast((v) => hides(d.hiding, v)) : undefined;
   if (!spc) {
-    // With no chart to mark them on, the recording changes and notes are still listed.
+    // With no limits to judge it by, the months are still drawn (a run chart), and the recording
+    // changes and notes listed.
     const noted = d.annotations.filter((a) => a.date <= d.period.end);
-    return html`<p class="govuk-body">${
-      lastHidden && valued.length >= 12
-        ? `The chart is not shown: it is drawn only on the months since the last one not shown (${label(lastHidden.period)}: a small number, or a figure that would give one away), and it needs 12 of them.`
-        : `There is no SPC chart: ${spcRefusalText(d.spcReason ?? "few_months", d.def.unit)}. The early warning does not judge it either.`
-    }</p>
+    const hiddenWhy = lastHidden && valued.length >= 12 ? `it is drawn only on the months since the last one not shown (${label(lastHidden.period)}: a small number, or a figure that would give one away), and it needs 12 of them` : null;
+    const why = hiddenWhy ?? spcRefusalText(d.spcReason ?? "few_months", d.def.unit);
+    const run = runChart(d, why);
+    return html`<p class="govuk-body">${hiddenWhy ? `The SPC chart is not shown: ${hiddenWhy}.` : `There is no SPC chart: ${why}. The early warning does not judge it either.`}${run ? " The chart below shows the monthly values alone, with no mean or process limits." : ""}</p>
+${run}
 ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><ol class="govuk-list govuk-list--number" id="annotations-list">${annotationItems(noted)}</ol>` : ""}`;
   }
   const labels = new Map(d.monthly.map((v) => [parsePeriod(v.period)!.end, parsePeriod(v.period)!.label]));
