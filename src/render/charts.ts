@@ -90,13 +90,10 @@ export interface ChartAnnotation {
   readonly label: string;
 }
 
-/** What {@link spcChartSvg} draws. */
-export interface SpcChartInput {
+/** What every chart of monthly values over time takes (the SPC chart and the run chart). */
+interface MonthlyChartInput {
   readonly title: string;
-  /** The text equivalent (e.g. describeSpc's sentences); a summary is written when absent. */
-  readonly description?: string;
   readonly unit?: Unit;
-  readonly spc: SpcResult;
   /** A period label per point date, for tooltips (default: the date). */
   readonly labels?: ReadonlyMap<string, string>;
   readonly target?: number | null;
@@ -105,6 +102,13 @@ export interface SpcChartInput {
   readonly height?: number;
   /** Element id (default from the title); the <title> and <desc> ids derive from it. */
   readonly id?: string;
+}
+
+/** What {@link spcChartSvg} draws. */
+export interface SpcChartInput extends MonthlyChartInput {
+  /** The text equivalent (e.g. describeSpc's sentences); a summary is written when absent. */
+  readonly description?: string;
+  readonly spc: SpcResult;
 }
 
 /** Fill colour of a point by its SPC type (Making Data Count colours; common cause in dark grey). */
@@ -188,20 +192,11 @@ function monthlyPlot(d: PlotDocument, marks: Plot.Markish[], domain: [number, nu
 }
 
 /** What {@link runChartSvg} draws. */
-export interface RunChartInput {
-  readonly title: string;
+export interface RunChartInput extends MonthlyChartInput {
   /** Monthly values by their month's last day, oldest first; a null (a month not shown) is a gap. */
   readonly values: readonly { readonly date: string; readonly value: number | null }[];
   /** Why there are no process limits, said after the summary in the chart's text equivalent. */
   readonly why: string;
-  readonly unit?: Unit;
-  /** A period label per date (default: the date). */
-  readonly labels?: ReadonlyMap<string, string>;
-  readonly target?: number | null;
-  readonly annotations?: readonly ChartAnnotation[];
-  readonly width?: number;
-  readonly height?: number;
-  readonly id?: string;
 }
 
 /**
