@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { xmr } from "../analysis/spc.ts";
-import { barChartSvg, pointColour, runChartSvg, sparklineSvg, spcChartSvg } from "./charts.ts";
+import { barChartSvg, pointColour, runChartSvg, sparklineSvg, spcChartSvg, valueDomain } from "./charts.ts";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 
@@ -86,6 +86,20 @@ test("runChartSvg draws the months' values with the target and annotations, no m
   assert.doesNotMatch(svg, /<style|style="|aria-label=/);
   assert.equal(svg, runChartSvg(input), "deterministic");
   golden("run", svg);
+});
+
+test("the value axis never goes below 0 for figures that cannot, and is at least 1 wide, so a flat series at 0% has no '-0.1%' or repeated '0.0%' ticks", () => {
+  assert.deepEqual(valueDomain([0, 0, 0]), [0, 1]);
+  assert.deepEqual(valueDomain([50, 50]), [46, 54]);
+  // A margin that would cross 0 stops at it; a series with a negative value keeps its margin.
+  assert.deepEqual(valueDomain([0.5, 10.5]), [0, 11.3]);
+  assert.deepEqual(valueDomain([-10, 15]), [-12, 17]);
+  assert.deepEqual(valueDomain([]), [0, 1]);
+  const flat = runChartSvg({ title: "Flat", unit: "percent", values: POINTS.slice(0, 4).map((p) => ({ date: p.date, value: 0 })), why: "too few" });
+  const ticks = [...flat.matchAll(/<text[^>]*y="0\.32em">([^<]*)<\/text>/g)].map((m) => m[1]!);
+  assert.ok(ticks.length >= 2, flat);
+  assert.ok(ticks.every((t) => !t.startsWith("-")), ticks.join(" "));
+  assert.equal(new Set(ticks).size, ticks.length, `no tick repeated: ${ticks.join(" ")}`);
 });
 
 test("sparklineSvg marks the latest value and tolerates gaps", () => {

@@ -132,9 +132,6 @@ export function spcChartSvg(input: SpcChartInput): string {
   const notes = (input.annotations ?? []).filter((a) => pts.length && a.date >= pts[0]!.date && a.date <= pts.at(-1)!.date);
   const ys = pts.flatMap((p) => [p.value, p.upl, p.lpl]);
   if (target !== null && target !== undefined) ys.push(target);
-  const lo = Math.min(...ys);
-  const hi = Math.max(...ys);
-  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
   const tip = (p: (typeof pts)[number]) => {
     const kind = p.type === "common_cause" ? "common cause" : VARIATION_ICONS[variationIconId(p.type, improvement)].label;
     return `${p.label}: ${chartNumber(p.value, unit)} (${kind}${p.rule ? `, ${p.rule.replaceAll("_", " ")}` : ""})`;
@@ -147,7 +144,7 @@ export function spcChartSvg(input: SpcChartInput): string {
     Plot.dot(pts, { x: "at", y: "value", r: 3.5, fill: (p: (typeof pts)[number]) => pointColour(p.type, improvement), stroke: "#0b0c0c", strokeWidth: 0.5, title: tip }),
     ...targetAndNotes(target, notes, unit),
   ];
-  const svg = monthlyPlot(d, marks, [lo - pad, hi + pad], unit, input);
+  const svg = monthlyPlot(d, marks, valueDomain(ys), unit, input);
   const last = spc.points.at(-1);
   const seg = spc.segments.at(-1);
   const desc =
@@ -171,6 +168,20 @@ function targetAndNotes(target: number | null | undefined, notes: readonly Chart
     marks.push(Plot.text(ns, { x: "at", frameAnchor: "top", dy: 4, dx: 4, text: "text", fill: "#1d70b8", textAnchor: "start", fontWeight: "bold", title: "title" }));
   }
   return marks;
+}
+
+/**
+ * The value axis: every value with a margin, never below 0 when nothing is (no figure here can be
+ * negative, so a "-0.1%" tick means nothing), and at least 1 wide, so a series of one value (a
+ * percentage at 0 every month) is a line on an axis of 0 to 1, not on ticks that all read "0.0%".
+ */
+export function valueDomain(ys: readonly number[]): [number, number] {
+  if (!ys.length) return [0, 1];
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
+  const low = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+  return [low, Math.max(hi + pad, low + 1)];
 }
 
 /** A chart of monthly values over time (the SPC chart's frame, and the run chart's). */
@@ -214,15 +225,12 @@ export function runChartSvg(input: RunChartInput): string {
   const target = input.target;
   const ys = valued.map((p) => p.value);
   if (target !== null && target !== undefined) ys.push(target);
-  const lo = ys.length ? Math.min(...ys) : 0;
-  const hi = ys.length ? Math.max(...ys) : 0;
-  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
   const marks: Plot.Markish[] = [
     Plot.line(pts, { x: "at", y: "value", stroke: INK, strokeWidth: 1.5 }),
     Plot.dot(valued, { x: "at", y: "value", r: 3, fill: INK, stroke: "#0b0c0c", strokeWidth: 0.5, title: (p: (typeof valued)[number]) => `${p.label}: ${chartNumber(p.value, unit)}` }),
     ...targetAndNotes(target, notes, unit),
   ];
-  const svg = monthlyPlot(d, marks, [lo - pad, hi + pad], unit, input);
+  const svg = monthlyPlot(d, marks, valueDomain(ys), unit, input);
   const first = valued[0];
   const last = valued.at(-1);
   const gaps = pts.length - valued.length;
