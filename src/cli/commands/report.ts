@@ -25,10 +25,11 @@ lantern report --calendar [--authority CODE] [--today YYYY-MM-DD] [--json]
 The committee performance report for a period, in the order a committee reads it: a cover
 (authority, committee, period, the snapshot it was built from and how far the data reaches),
 key messages (the early-warning digest and the most newsworthy figures), a section per
-dashboard area (each indicator's value, target and RAG, SPC chart with its icons, yearly
-averages, England and statistical-neighbour comparison, direction of travel), the flow from
-contacts to care, data quality and recording notes with every figure amended since the
-previous snapshot, a glossary of definitions and an appendix of every value.
+dashboard area (each indicator's value, target and RAG, SPC chart with its icons — or,
+where SPC does not judge it, its months alone and why — yearly averages, England and
+statistical-neighbour comparison, direction of travel), the flow from contacts to care, data
+quality and recording notes with every figure amended since the previous snapshot, a glossary
+of definitions and an appendix of every value.
 
   --audience public   for publication: counts of 1 to 5 are shown as c, with further figures
                       suppressed so none can be worked out from totals, and percentages and
