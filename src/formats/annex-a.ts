@@ -349,9 +349,9 @@ export class AnnexMapper {
 
   /**
    * Map one row; `readDate` reads a date cell (reporting a problem as an error, in the list's own
-   * column name) and returns a day or null. On a row with a date so refused, a required SSD column
-   * left blank is not refused again in SSD terms (cont_contact_date for a bad Date of Contact):
-   * the row is not stored either way.
+   * column name) and returns a day or null. A required SSD column left blank by a date so refused
+   * is not refused again in SSD terms (cont_contact_date for a bad Date of Contact: the row is not
+   * stored either way); one left blank by a blank cell is, beside it (`ANNEX_DATE_SOURCES`).
    */
   row(list: number, r: AnnexRow, file: string, line: number, readDate: (key: string) => number | null): void {
     const s = (k: string): string => {
@@ -360,13 +360,15 @@ export class AnnexMapper {
     };
     const b = (k: string): string | null => (s(k) === "" ? null : s(k));
     const loc = { file, row: line };
-    let refusedDate = false;
+    // The list's date cells refused on this row, and so the SSD columns left blank by them.
+    const refusedKeys = new Set<string>();
     const date = (k: string): number | null => {
       const d = readDate(k);
-      if (d === null && s(k) !== "") refusedDate = true;
+      if (d === null && s(k) !== "") refusedKeys.add(k);
       return d;
     };
-    const refusedIn = (v: Record<string, CellValue>) => (refusedDate ? new Set(Object.keys(v).filter((c) => v[c] === null)) : undefined);
+    const refusedIn = (v: Record<string, CellValue>) =>
+      refusedKeys.size ? new Set(Object.keys(v).filter((c) => v[c] === null && ANNEX_DATE_SOURCES[c]?.some((k) => refusedKeys.has(k)))) : undefined;
     const emit = (t: string, v: Record<string, CellValue>) => this.sink.emit(t, v, loc, refusedIn(v));
     const id = list === 11 ? "" : s("child");
     const key = `A${list}-${++this.#n}`;
@@ -490,6 +492,43 @@ export class AnnexMapper {
     }
   }
 }
+
+/**
+ * Each SSD date column `row` fills, with the list cells it comes from (the first that has a value
+ * where there are two). A column left blank by a refused cell is not refused again in SSD terms;
+ * one left blank by a blank cell is, whatever else on the row was refused.
+ */
+export const ANNEX_DATE_SOURCES: Readonly<Record<string, readonly string[]>> = {
+  pers_dob: ["dob"],
+  cont_contact_date: ["contact_date"],
+  earl_episode_start_date: ["eh_start"],
+  earl_episode_end_date: ["eh_end"],
+  cine_referral_date: ["referral_date", "cin_start"],
+  cine_close_date: ["cin_close"],
+  cina_assessment_start_date: ["asmt_start"],
+  cina_assessment_auth_date: ["asmt_auth"],
+  s47e_s47_start_date: ["s47_start"],
+  s47e_s47_end_date: ["icpc_date"],
+  icpc_icpc_date: ["icpc_date"],
+  cppl_cp_plan_start_date: ["cpp_start"],
+  cppl_cp_plan_end_date: ["cpp_end"],
+  clap_cla_placement_start_date: ["placement_start", "cla_start"],
+  clap_cla_placement_end_date: ["cla_end"],
+  clae_cla_episode_start_date: ["cla_start"],
+  clae_cla_episode_ceased_date: ["cla_end"],
+  clae_entered_care_date: ["cla_start"],
+  lega_legal_status_start_date: ["legal_start", "cla_start"],
+  lega_legal_status_end_date: ["cla_end"],
+  clea_care_leaver_latest_contact: ["contact"],
+  clea_pathway_plan_review_date: ["pathway"],
+  perm_adm_decision_date: ["adm"],
+  perm_placement_order_date: ["po"],
+  perm_matched_date: ["matched"],
+  perm_placed_for_adoption_date: ["placed"],
+  perm_permanence_order_date: ["adopted"],
+  perm_decision_reversed_date: ["reversed"],
+  perm_placed_ffa_cp_date: ["ffa"],
+};
 
 /** LA in touch: Ofsted's options or the 903's IN_TOUCH codes → the 903 code. */
 function inTouch(v: string): string | null {

@@ -12,6 +12,8 @@ import { test } from "node:test";
 import ExcelJS from "exceljs";
 import { tempDir, tempStore } from "../../test/fixtures.ts";
 import { isLanternError } from "../core/errors.ts";
+import { SSD_TABLES } from "../store/ssd-schema.ts";
+import { ANNEX_DATE_SOURCES } from "./annex-a.ts";
 import { loadFormats } from "./load.ts";
 
 const HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,M,01/06/2010,WBRI,A123456789012,,\nC2,2,05/03/2012,WIRI,UN1,,\n";
@@ -234,6 +236,34 @@ test("Annex A CSV: an Excel serial number in a date column is refused as the SSD
     r.issues.filter((x) => x.severity === "error").map((x) => x.column),
     ["Date of Contact"],
   );
+});
+
+test("Annex A: a refused date silences only the SSD columns it would have given; a blank required date beside it is still named", async () => {
+  // A bad Date of Birth and a blank Date of Contact on one row: before, the blank was not reported
+  // (every blank column on a row with a refused date was taken as following from it).
+  const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,31/02/2015,6,,6\n` })] });
+  assert.equal(r.status, "rejected");
+  assert.deepEqual(
+    r.issues.filter((x) => x.severity === "error").map((x) => [x.code, x.row, x.column]),
+    [
+      ["FORMAT_DATE_INVALID", 2, "Date of Birth"],
+      ["FORMAT_VALUE_REQUIRED", 2, "cont_contact_date"],
+    ],
+    JSON.stringify(r.issues, null, 1),
+  );
+  // A bad Date of Contact alone is one error, in the list's own words (as before).
+  const one = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,31/02/2024,6\n` })] });
+  assert.deepEqual(
+    one.issues.filter((x) => x.severity === "error").map((x) => x.column),
+    ["Date of Contact"],
+  );
+});
+
+test("Annex A: every required SSD date column a list fills is traced to the list cells it comes from", () => {
+  const tables = ["ssd_person", "ssd_contacts", "ssd_early_help_episodes", "ssd_cin_episodes", "ssd_cin_assessments", "ssd_s47_enquiry", "ssd_initial_cp_conference", "ssd_cp_plans", "ssd_cla_placement", "ssd_cla_episodes", "ssd_legal_status", "ssd_care_leavers", "ssd_permanence"];
+  const required = SSD_TABLES.filter((t) => tables.includes(t.name)).flatMap((t) => t.columns.filter((c) => c.required && c.kind === "date").map((c) => c.name));
+  assert.ok(required.length >= 8, required.join(" "));
+  assert.deepEqual(required.filter((c) => !(c in ANNEX_DATE_SOURCES)), []);
 });
 
 test("CSV: a truncated or ragged SSDA903 table, and an Annex A row with extra fields, are refused and nothing is stored", async () => {
