@@ -17,7 +17,7 @@
  * records) is named, so an empty group is never read as an all-clear it is not.
  */
 
-import { parsePeriod, type Period, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { monthsEndingWith, parsePeriod, type Period, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import type { AreaId, IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import { type Annotation, annotationsFor, seriesBreaks } from "./annotations.ts";
 import { benchmarkMovements, type MovementOptions } from "./benchmark-movement.ts";
@@ -147,15 +147,8 @@ export function conversionWords(conversion: number, from: string, share: boolean
   return share && conversion <= 100 ? `${conversion.toFixed(1)}% of ${of}` : `${conversion.toFixed(1)} per 100 ${of}`;
 }
 
-function monthsUpTo(end: Period, n: number): string[] {
-  const out: string[] = [];
-  let p: Period = parsePeriod(end.end.slice(0, 7))!;
-  for (let i = 0; i < n; i++) {
-    out.unshift(p.id);
-    p = previousPeriod(p);
-  }
-  return out;
-}
+/** The ids of the `n` months ending with `end`'s last month. */
+const monthsUpTo = (end: Period, n: number): string[] => monthsEndingWith(end, n).map((m) => m.id);
 
 /** The months a digest judges by SPC: the month itself; each month of a longer period when asked; else none. */
 function spcMonthsOf(period: Period, eachMonth: boolean): Period[] {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { dayNumber, isoDate } from "./dates.ts";
-import { monthName, monthPeriod, parsePeriod, type Period, periodsWithin, populationYear, previousPeriod, samePeriodLastYear } from "./periods.ts";
+import { monthName, monthPeriod, monthsEndingWith, parsePeriod, type Period, periodsWithin, populationYear, previousPeriod, samePeriodLastYear } from "./periods.ts";
 
 function span(p: Period | undefined): [string, string, string] {
   assert.ok(p);
@@ -63,6 +63,21 @@ test("periods tile time: months, quarters and years within a span cover each day
       }
     }),
     { numRuns: 200 },
+  );
+});
+
+test("monthsEndingWith gives the n months to the one a period ends in, oldest first, one after another", () => {
+  assert.deepEqual(monthsEndingWith(parsePeriod("2025-26-Q2")!, 3).map((m) => m.id), ["2025-07", "2025-08", "2025-09"]);
+  assert.deepEqual(monthsEndingWith(parsePeriod("2024-25")!, 2).map((m) => m.id), ["2025-02", "2025-03"]);
+  assert.deepEqual(monthsEndingWith(parsePeriod("2025-01")!, 2).map((m) => m.id), ["2024-12", "2025-01"]);
+  fc.assert(
+    fc.property(fc.integer({ min: 2000, max: 2040 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 60 }), (y, m, n) => {
+      const months = monthsEndingWith(monthPeriod(y, m), n);
+      assert.equal(months.length, n);
+      if (n) assert.equal(months.at(-1)!.id, monthPeriod(y, m).id);
+      for (let i = 1; i < n; i++) assert.equal(previousPeriod(months[i]!).id, months[i - 1]!.id);
+      assert.ok(months.every((x) => x.kind === "month"));
+    }),
   );
 });
 

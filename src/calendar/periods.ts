@@ -137,6 +137,17 @@ export function periodsWithin(from: string, to: string, kinds: readonly PeriodKi
   return out;
 }
 
+/** The `n` months ending with the month `p` ends in, oldest first (the months a chart of `p` looks back over). */
+export function monthsEndingWith(p: Pick<Period, "end">, n: number): Period[] {
+  const out: Period[] = [];
+  let m = parsePeriod(p.end.slice(0, 7))!;
+  for (let i = 0; i < n; i++) {
+    out.unshift(m);
+    m = previousPeriod(m);
+  }
+  return out;
+}
+
 /** The period of the same kind just before this one. */
 export function previousPeriod(p: Period): Period {
   const s = ymd(dayOf(Number(p.start.slice(0, 4)), Number(p.start.slice(5, 7)), 1));

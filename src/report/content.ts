@@ -17,11 +17,11 @@ import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts"
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
-import { monthlySpc, SPC_MIN_MONTHS, spcRefusalText } from "../analysis/spc-chart.ts";
+import { monthlySpc, SPC_LOOKBACK, SPC_MIN_MONTHS, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeys, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
-import { financialYearOf, monthName, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { financialYearOf, monthName, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 
 /** The public report's suppression rule lives with the rule itself; named here as the report's. */
@@ -199,17 +199,6 @@ function periodOf(id: string): Period {
   return p;
 }
 
-/** The months of the financial years touched by the last 36 months, for suppression tables. */
-function monthsBack(end: Period, n: number): Period[] {
-  const out: Period[] = [];
-  let p = periodOf(end.end.slice(0, 7));
-  for (let i = 0; i < n; i++) {
-    out.unshift(p);
-    p = previousPeriod(p);
-  }
-  return out;
-}
-
 /**
  * The time of year a series of one period in each year stands for, so a record is claimed only
  * among those ("the highest on record for Q2"); nothing for financial and calendar years.
@@ -249,7 +238,7 @@ export function buildReport(input: ReportInput): ReportContent {
     // A suppressed percentage hides both its counts: 0 out of c would still say 0%.
     return { value: n, suppressed: pub && (isSmallCount(n) || (v !== undefined && isHidden(v.indicator, v.period))) };
   };
-  const months = monthsBack(period, 36);
+  const months = monthsEndingWith(period, SPC_LOOKBACK);
 
   const sections: AreaSection[] = [];
   const appendix: ReportContent["appendix"][number][] = [];

@@ -20,7 +20,7 @@ import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabe
 import { monthlySpc, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
-import { type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { monthsEndingWith, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
 import type { Target } from "../kpi/engine.ts";
 import { formatValue } from "../kpi/format.ts";
@@ -174,17 +174,6 @@ export function absentReason(def: IndicatorDef, period: Period): string {
   if (!def.periods.includes(period.kind)) return `not given for ${KIND_WORDS[period.kind]}: this indicator is given for ${def.periods.map((k) => KIND_WORDS[k]).join(", ")}`;
   if (def.source === "measures") return `not loaded: no figure in measures.csv for ${period.label}`;
   return `not computed: no figure is stored for ${period.label} (the load may not have been computed yet)`;
-}
-
-/** The months ending with the month `p` ends in, oldest first. */
-export function monthsTo(p: Period, n: number): string[] {
-  const out: string[] = [];
-  let m: Period = parsePeriod(p.end.slice(0, 7))!;
-  for (let i = 0; i < n; i++) {
-    out.unshift(m.id);
-    m = previousPeriod(m);
-  }
-  return out;
 }
 
 /**
@@ -373,7 +362,7 @@ export function annotationsOf(ctx: WebContext, la: string): Promise<Annotation[]
 export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: boolean): Promise<Dashboard> {
   return cached(ctx, `dash|${t.snapshot_id}|${period.id}|${suppress}`, async () => {
     // The sparkline shows two years; the SPC icons judge the months the early warning judges.
-    const spcMonths = monthsTo(period, SPC_LOOKBACK);
+    const spcMonths = monthsEndingWith(period, SPC_LOOKBACK).map((m) => m.id);
     const months = spcMonths.slice(-24);
     const prev = previousPeriod(period).id;
     const lastYear = samePeriodLastYear(period).id;
