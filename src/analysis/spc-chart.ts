@@ -6,7 +6,7 @@
  * indicator, or chart a percentage of a handful of children the digest had refused to judge.
  */
 
-import { parsePeriod } from "../calendar/periods.ts";
+import { type Period, parsePeriod } from "../calendar/periods.ts";
 import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import { type SpcResult, xmr } from "./spc.ts";
 
@@ -90,4 +90,26 @@ function withinBounds(r: SpcResult, unit: IndicatorDef["unit"]): SpcResult {
     points: r.points.map((p) => ({ ...p, lpl: clamp(p.lpl), upl: clamp(p.upl), nlpl: clamp(p.nlpl), nupl: clamp(p.nupl) })),
     segments: r.segments.map((s) => ({ ...s, lpl: clamp(s.lpl), upl: clamp(s.upl), nlpl: clamp(s.nlpl), nupl: clamp(s.nupl) })),
   };
+}
+
+/** A month of a run chart: its last day, its label, and its value (null where not shown). */
+export interface RunPoint {
+  readonly date: string;
+  readonly period: string;
+  readonly value: number | null;
+}
+
+/**
+ * The months of a run chart (the values alone, for a series SPC does not judge), shared by the
+ * report and the indicator page: `months` (oldest first) from the first with a value to the last
+ * one held, a month the viewer may not see (`hidden`) or without a value as a gap. Null with
+ * fewer than two values to join.
+ */
+export function runPoints(months: readonly Period[], valueIn: (month: string) => IndicatorValue | undefined, hidden: (v: IndicatorValue) => boolean): RunPoint[] | null {
+  const held = months.map((m) => ({ m, v: valueIn(m.id) }));
+  const from = held.findIndex((x) => x.v !== undefined && x.v.value !== null);
+  const to = held.findLastIndex((x) => x.v !== undefined);
+  if (from < 0) return null;
+  const points = held.slice(from, to + 1).map(({ m, v }) => ({ date: m.end, period: m.label, value: v === undefined || v.value === null || hidden(v) ? null : v.value }));
+  return points.filter((p) => p.value !== null).length >= 2 ? points : null;
 }

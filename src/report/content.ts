@@ -17,7 +17,7 @@ import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts"
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
-import { monthlySpc, SPC_LOOKBACK, SPC_MIN_MONTHS, spcRefusalText } from "../analysis/spc-chart.ts";
+import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeys, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
@@ -114,7 +114,7 @@ export interface IndicatorSection {
    * With no SPC chart, the last 36 months' values drawn alone (a run chart; in public a suppressed
    * month is a gap), and why there are no limits; null with fewer than two values to join.
    */
-  readonly run: { readonly points: readonly { readonly date: string; readonly period: string; readonly value: number | null }[]; readonly why: string } | null;
+  readonly run: { readonly points: readonly RunPoint[]; readonly why: string } | null;
   readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
   readonly benchmark: {
     readonly year: string;
@@ -299,11 +299,8 @@ export function buildReport(input: ReportInput): ReportContent {
 
       let run: IndicatorSection["run"] = null;
       if (why !== null) {
-        // From the first month with a value (not from before the data begin).
-        const held = months.map((m) => ({ m, v: byKey.get(`${def.id}|${m.id}`) }));
-        const from = held.findIndex((x) => x.v !== undefined && x.v.value !== null);
-        const points = held.slice(Math.max(0, from)).map(({ m, v }) => ({ date: m.end, period: m.label, value: v === undefined || v.value === null || (pub && isHidden(def.id, m.id)) ? null : v.value }));
-        if (points.filter((p) => p.value !== null).length >= 2) run = { points, why };
+        const points = runPoints(months, (m) => byKey.get(`${def.id}|${m}`), (v) => pub && isHidden(def.id, v.period));
+        if (points) run = { points, why };
         spcNote = `No SPC chart: ${why}.${run ? " The chart shows the monthly values alone, with no mean or process limits." : ""}`;
       }
 

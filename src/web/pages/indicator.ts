@@ -8,8 +8,8 @@
 
 import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
 import { describeSpc, spcUnitLabel, VARIATION_ICONS, variationIconId } from "../../analysis/spc.ts";
-import { SPC_LOOKBACK, spcRefusalText } from "../../analysis/spc-chart.ts";
-import { type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
+import { runPoints, SPC_LOOKBACK, spcRefusalText } from "../../analysis/spc-chart.ts";
+import { monthsEndingWith, type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
 import { runChartSvg, spcChartSvg } from "../../render/charts.ts";
@@ -71,12 +71,12 @@ function annotationItems(list: IndicatorDetail["annotations"]): Html[] {
  * viewer sees as `c` is a gap, and nothing is drawn with fewer than two values to join.
  */
 function runChart(d: IndicatorDetail, why: string): Html | "" {
-  const recent = [...d.monthly].sort((a, b) => a.period.localeCompare(b.period)).slice(-SPC_LOOKBACK);
-  // From the first month with a value (a month this viewer sees as `c` has one).
-  const months = recent.slice(Math.max(0, recent.findIndex((v) => v.value !== null)));
-  const values = months.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value === null || hides(d.hiding, v) ? null : v.value }));
-  if (values.filter((v) => v.value !== null).length < 2) return "";
-  const labels = new Map(months.map((v) => [parsePeriod(v.period)!.end, label(v.period)]));
+  const byMonth = new Map(d.monthly.map((v) => [v.period, v]));
+  const months = monthsEndingWith(d.period, SPC_LOOKBACK);
+  const values = runPoints(months, (m) => byMonth.get(m), (v) => hides(d.hiding, v));
+  if (!values) return "";
+  const labels = new Map(values.map((p) => [p.date, p.period]));
+  const shownMonths = months.filter((m) => m.end >= values[0]!.date && m.end <= values.at(-1)!.date);
   const svg =
     charts.get(d) ??
     runChartSvg({
@@ -94,7 +94,7 @@ function runChart(d: IndicatorDetail, why: string): Html | "" {
 <details class="govuk-details">
 <summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
 <div class="govuk-details__text">
-${table({ id: "run-table", caption: "Monthly values", head: ["Month", "Value"], numeric: [1], small: true, rows: months.map((v) => [label(v.period), shown(v, d.hiding).text]) })}
+${table({ id: "run-table", caption: "Monthly values", head: ["Month", "Value"], numeric: [1], small: true, rows: shownMonths.map((m) => [m.label, shown(byMonth.get(m.id), d.hiding).text]) })}
 </div>
 </details>`;
 }
