@@ -144,16 +144,13 @@ export function parseTargets(
       record_delimiter: RECORD_DELIMITERS,
       skip_empty_lines: true,
       on_record: (record, context) => {
-        // With `info`, the record is handed over as { record, info }.
-        const held = record as unknown as { record: string[]; line: number };
-        held.line = lines.start(context.lines, held.record);
+        lines.read(record, context);
         return record;
       },
     }) as unknown as { record: string[]; line: number }[];
     records = parsed.map(({ record, line }) => ({ line, rec: record })).filter((r) => !isBlankRow(r.rec));
   } catch (e) {
-    const parsedErr = e as { code?: string; lines?: number; column?: number; message?: string };
-    const err = { code: parsedErr.code, lines: parsedErr.lines === undefined ? undefined : lines.line(parsedErr.lines), column: parsedErr.column, message: parsedErr.message };
+    const err = lines.error(e);
     const why = typeof err.code === "string" ? `: ${csvProblem(err.code, err.message ?? "", err.lines, ",", typeof err.column === "number" ? err.column + 1 : undefined)}` : "";
     return { targets: [], issues: [{ code: "TARGETS_CSV_MALFORMED", severity: "error", file: fileName, row: err.lines, message: `${fileName} is not well-formed CSV${why}.`, expected: "indicator,year,target,tolerance[,polarity]" }] };
   }

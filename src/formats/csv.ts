@@ -61,15 +61,52 @@ export function delimiterOf(firstLine: string): "," | "\t" | ";" {
  */
 export const RECORD_DELIMITERS: string[] = ["\r\n", "\n", "\r"];
 
+/** What a csv-parse error carries (its `lines` as a person counts them, once through {@link RecordLines.error}). */
+export interface CsvParseError {
+  readonly code?: string;
+  readonly lines?: number;
+  readonly empty_lines?: number;
+  readonly column?: unknown;
+  readonly message?: string;
+}
+
 /**
  * The lines records start on, as a person counts them. csv-parse counts a CRLF that ends a row as
  * one line but a CRLF inside a quoted value as two, so its count runs ahead by one for each such
- * CRLF in the records before. Give it each record, in order, with the line csv-parse says it ends on.
+ * CRLF in the records before. Give it each record, in order, with the line csv-parse says it ends on
+ * (`read` in csv-parse's `on_record`, which sees every record before an error, where a loop over
+ * the parser's output runs behind it).
  */
 export class RecordLines {
   #ahead = 0;
+  // Where the last record ended (csv-parse's count) and the blank lines skipped by then.
+  #lastEnd = 0;
+  #lastEmpty = 0;
+  /**
+   * In csv-parse's `on_record` with `info` (the record handed over as { record, info }): set the
+   * line the record starts on as its `line`, and give its cells.
+   */
+  read(record: unknown, context: { readonly lines: number; readonly empty_lines: number }): string[] {
+    const r = record as { record: string[]; line: number };
+    r.line = this.#start(context.lines, r.record);
+    this.#lastEnd = context.lines;
+    this.#lastEmpty = context.empty_lines;
+    return r.record;
+  }
+  /** A csv-parse error's fields, with the line it names as a person counts it. */
+  error(e: unknown): CsvParseError {
+    const p = e as CsvParseError;
+    return { code: p.code, lines: p.lines === undefined ? undefined : this.#line(p.lines), empty_lines: p.empty_lines, column: p.column, message: p.message };
+  }
+  /**
+   * The line a quote left open to the end of the file opened on, from the error's count of blank
+   * lines: the first after the last record read and the blank lines skipped since.
+   */
+  openQuoteLine(emptyLines: number): number {
+    return this.#line(this.#lastEnd) + (emptyLines - this.#lastEmpty) + 1;
+  }
   /** The line this record starts on. */
-  start(endLine: number, record: readonly string[]): number {
+  #start(endLine: number, record: readonly string[]): number {
     let breaks = 0;
     let crlf = 0;
     for (const cell of record) {
@@ -86,7 +123,7 @@ export class RecordLines {
     return line;
   }
   /** A line csv-parse names in an error, as a person counts it. */
-  line(parserLine: number): number {
+  #line(parserLine: number): number {
     return parserLine - this.#ahead;
   }
 }
@@ -268,15 +305,9 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
       yield n.value;
     }
   }
-  // Where the parser's last record ended, and how many blank lines it had skipped by then: a quote
-  // left open at the end starts on the first line after those and the blank lines since. (Taken as
-  // each record is parsed, since a parse error can come before the records before it are read.)
-  let lastEnd = 0;
-  let lastEmpty = 0;
   // The header's cells, to name a problem's column (taken as parsed, for the same reason).
   let parsedHeader: readonly string[] | undefined;
-  // Lines as a person counts them, kept as the parser reads each record (it runs ahead of the loop
-  // below), so that a line the parser names in an error is corrected by every record before it.
+  // Lines as a person counts them, kept as the parser reads each record (see RecordLines).
   const lines = new RecordLines();
   const parser = parse({
     delimiter,
@@ -287,12 +318,8 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
     max_record_size: 1_000_000,
     bom: true,
     on_record: (record, context) => {
-      // With `info`, the record is handed over as { record, info }.
-      const cells = (record as unknown as { record: string[] }).record;
+      const cells = lines.read(record, context);
       if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells;
-      lastEnd = context.lines;
-      lastEmpty = context.empty_lines;
-      (record as unknown as { line: number }).line = lines.start(context.lines, cells);
       return record;
     },
   });
@@ -335,10 +362,9 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
   } catch (e) {
     if (e instanceof LanternError) throw e;
     if (held && !blankShort) throw fieldCountError(name, held, width, delimiter, false);
-    const parsed = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
-    const err = { code: parsed.code, lines: parsed.lines === undefined ? undefined : lines.line(parsed.lines), empty_lines: parsed.empty_lines, column: parsed.column, message: parsed.message };
+    const err = lines.error(e);
     if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
-      throw openQuoteError(name, lines.line(lastEnd) + (err.empty_lines - lastEmpty) + 1, err.column + 1, parsedHeader?.[err.column]?.trim());
+      throw openQuoteError(name, lines.openQuoteLine(err.empty_lines), err.column + 1, parsedHeader?.[err.column]?.trim());
     }
     if (err.code === "INVALID_OPENING_QUOTE" && typeof err.lines === "number" && typeof err.column === "number") {
       const column = parsedHeader?.[err.column]?.trim();

@@ -490,17 +490,12 @@ async function readFile(
         })
       : Readable.from(text.chunks(progress), { objectMode: false });
   // Comma-separated as exported, or tab-separated as Excel saves "Unicode text": by the header.
-  // Where the last record ended and how many blank lines had been skipped by then: a quote left
-  // open to the end of the file opened on the line after those (as the shared reader finds it).
-  let lastEnd = 0;
-  let lastEmpty = 0;
   // The header's names, to name a CSV error's column: taken as parsed (as the shared reader takes
   // them), since a parser that fails part way through its first chunk of text stops before handing
   // on the records it had read, the header among them.
   let parsedHeader: readonly string[] | undefined;
   const delimiter = delimiterOf(text.firstLine());
-  // Lines as a person counts them, kept as the parser reads each record (it runs ahead of the loop
-  // below), so that a line the parser names in an error is corrected by every record before it.
+  // Lines as a person counts them, kept as the parser reads each record (see RecordLines).
   const lines = new RecordLines();
   const parser = parse({
     delimiter,
@@ -510,12 +505,8 @@ async function readFile(
     skip_empty_lines: true,
     relax_quotes: false,
     on_record: (record, context) => {
-      // With `info`, the record is handed over as { record, info }.
-      const cells = (record as unknown as { record: string[] }).record;
+      const cells = lines.read(record, context);
       if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells.map((h) => h.trim().toLowerCase());
-      lastEnd = context.lines;
-      lastEmpty = context.empty_lines;
-      (record as unknown as { line: number }).line = lines.start(context.lines, cells);
       return record;
     },
   });
@@ -662,15 +653,14 @@ async function readFile(
     }
   } catch (e) {
     malformed = true;
-    const parsed = e as { code?: string; lines?: number; empty_lines?: number; column?: unknown; message?: string };
     // The line as a person counts it (as endsOnUnfinishedLine counts too).
-    const err = { code: parsed.code, lines: parsed.lines === undefined ? undefined : lines.line(parsed.lines), empty_lines: parsed.empty_lines, column: parsed.column, message: parsed.message };
+    const err = lines.error(e);
     const counts = err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? fieldCounts(err.message) : undefined;
     if (isLanternError(e)) {
       // From the shared text reader: the file's text could not be decoded.
       issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
     } else if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
-      const row = lines.line(lastEnd) + (err.empty_lines - lastEmpty) + 1;
+      const row = lines.openQuoteLine(err.empty_lines);
       const column = parsedHeader?.[err.column];
       issue({
         code: "SSD_CSV_MALFORMED",
