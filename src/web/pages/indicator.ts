@@ -12,7 +12,7 @@ import { runPoints, SPC_LOOKBACK, spcRefusalText } from "../../analysis/spc-char
 import { monthsEndingWith, type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
-import { runChartSvg, spcChartSvg } from "../../render/charts.ts";
+import { type ChartAnnotation, runChartSvg, spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
 import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
@@ -66,6 +66,11 @@ function annotationItems(list: IndicatorDetail["annotations"]): Html[] {
   return list.map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`);
 }
 
+/** The annotations as a chart marks them: each at its date, labelled with its kind and note. */
+function chartAnnotations(d: IndicatorDetail): ChartAnnotation[] {
+  return d.annotations.map((a) => ({ date: a.date, label: `${a.kind.replaceAll("_", " ")}: ${a.note}` }));
+}
+
 /**
  * The last {@link SPC_LOOKBACK} months as a run chart, with its values as a table: a month this
  * viewer sees as `c` is a gap, and nothing is drawn with fewer than two values to join.
@@ -86,7 +91,7 @@ function runChart(d: IndicatorDetail, why: string): Html | "" {
       unit: d.def.unit,
       labels,
       target: d.goal?.target ?? null,
-      annotations: d.annotations.map((a) => ({ date: a.date, label: `${a.kind.replaceAll("_", " ")}: ${a.note}` })),
+      annotations: chartAnnotations(d),
       id: "run-chart",
     });
   charts.set(d, svg);
@@ -129,7 +134,7 @@ ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><o
     spc,
     labels,
     target: d.goal?.target ?? null,
-    annotations: d.annotations.map((a) => ({ date: a.date, label: `${a.kind.replaceAll("_", " ")}: ${a.note}` })),
+    annotations: chartAnnotations(d),
     id: "spc-chart",
   });
   charts.set(d, svg);
