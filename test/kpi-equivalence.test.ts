@@ -2,7 +2,8 @@
 // its last day are computed once per distinct end date and fanned out to every period ending
 // then (a month, its rolling year, and any quarter or year ending that day); breakdowns are
 // aggregated once per end date too; each child's ethnic group and disability are worked out once
-// per child rather than on every record-level row. Here the whole library, on two small generated authorities,
+// per child rather than on every record-level row; a rate stored with its count is worked out
+// from the count's figures (`rateOf`) rather than from its records again. Here the whole library, on two small generated authorities,
 // must come out identical — every value, numerator, denominator, reason and breakdown — to the
 // reference path that binds every period separately and works the person groups out row by row.
 import assert from "node:assert/strict";
@@ -35,6 +36,8 @@ test("the optimised engine gives exactly the values of the per-period reference 
     assert.ok(collapsed.includes("cla_at_end") && collapsed.includes("cin_at_end") && collapsed.length >= 10, collapsed.join(" "));
     const rolled = defs.filter((d) => d.source !== "measures" && !dependsOnlyOnPeriodEnd(d.sql) && addsUpOverMonths(d)).map((d) => d.id);
     assert.ok(rolled.includes("contacts") && rolled.includes("referrals") && rolled.length >= 10, rolled.join(" "));
+    const fromCounts = defs.filter((d) => d.rateOf !== undefined).map((d) => d.id);
+    assert.ok(fromCounts.includes("cla_rate") && fromCounts.includes("referral_rate") && fromCounts.length >= 7, fromCounts.join(" "));
     let nonZero = 0;
     let broken = 0;
     const all: IndicatorValue[] = [];

@@ -9,7 +9,8 @@ import { tempDir, tempStore } from "../../test/fixtures.ts";
 import { generateToDirectory } from "../generate/index.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import type { Store } from "../store/port.ts";
-import { computeAndStore, computedSnapshots, computeUncomputed, computeWorkers } from "./compute.ts";
+import { computeAndStore, computedSnapshots, computeUncomputed, computeValues, computeWorkers, storedValues } from "./compute.ts";
+import { indicatorLibrary } from "./library/index.ts";
 import { resolveTargets } from "./targets.ts";
 
 async function storedRows(store: Store): Promise<string[]> {
@@ -58,6 +59,33 @@ test("a compute on three connections stores exactly what one stores; a failed on
     assert.equal(await scratchTables(store), 0, "the compute's shared table was dropped");
     const [c] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_compute`);
     assert.equal(Number(c!.n), 2, "the failed compute left no record");
+  } finally {
+    await cleanup();
+  }
+});
+
+test("a rate stored with its count is its count per 10,000, exactly as from its own records; without the count's tables, from its own", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const out = tempDir();
+    await generateToDirectory({ out: out.dir, seed: 5, population: 1500, from: "2023-04", to: "2025-03", authorities: 1, shocks: [] });
+    // Children looked after at the end need the placements; their rate does not.
+    rmSync(join(out.dir, "X001", "ssd_cla_placement.csv"));
+    await importSsd(store, { paths: [out.dir] });
+    out.cleanup();
+    await computeAndStore(store);
+    const targets = await resolveTargets(store);
+    const lib = indicatorLibrary();
+    const rates = lib.list().filter((d) => d.rateOf !== undefined);
+    assert.deepEqual(rates.map((d) => d.id).sort(), ["cin_rate", "cla_rate", "cla_start_rate", "cpp_rate", "icpc_rate", "referral_rate", "s47_rate"]);
+    for (const rate of rates) {
+      const stored = (await storedValues(store, { snapshots: targets.map((t) => t.snapshot_id), indicators: [rate.id] })).map(({ snapshot: _, ...v }) => v);
+      const own = (await computeValues(store, targets, [rate])).values.map(({ snapshot: _, ...v }) => v);
+      assert.deepEqual(stored, own, `${rate.id} stored differs from its own records`);
+      assert.ok(stored.filter((v) => (v.value ?? 0) > 0).length > 20, `${rate.id} has figures`);
+    }
+    const atEnd = await storedValues(store, { snapshots: targets.map((t) => t.snapshot_id), indicators: ["cla_at_end"] });
+    assert.ok(atEnd.length > 20 && atEnd.every((v) => v.value === null && /no ssd_cla_placement/.test(v.reason ?? "")));
   } finally {
     await cleanup();
   }

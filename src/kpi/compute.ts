@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { loadBankHolidays } from "../calendar/working-days.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Store } from "../store/port.ts";
-import { type ComputeMode, computeIndicator, type PeriodFilter, personDimensions, type Target, VALUE_COLUMNS, writeIndicator } from "./engine.ts";
+import { canCompute, type ComputeMode, computeIndicator, type PeriodFilter, personDimensions, type Target, VALUE_COLUMNS, writeIndicator, writeRatesFromCounts } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
 import { ensureReferenceTables } from "./reference-tables.ts";
 import { resolveTargets } from "./targets.ts";
@@ -142,6 +142,15 @@ export async function computeValues(store: Store, targets: readonly Target[], de
   return { values, timings };
 }
 
+/** The rates among `defs` whose count (`IndicatorDef.rateOf`) is among them too. */
+function ratePairs(defs: readonly IndicatorDef[]): { rate: IndicatorDef; count: IndicatorDef }[] {
+  const byId = new Map(defs.map((d) => [d.id, d]));
+  return defs.flatMap((rate) => {
+    const count = rate.rateOf === undefined ? undefined : byId.get(rate.rateOf);
+    return count ? [{ rate, count }] : [];
+  });
+}
+
 let stagings = 0;
 
 /**
@@ -168,9 +177,16 @@ export async function computeAndStore(store: Store, opts: ComputeOptions = {}): 
   try {
     const made: IndicatorValue[] = [];
     const q0 = performance.now();
+    // A rate computed with its count is worked out from the count's figures at the end, except
+    // for a target lacking a table the count needs (and the rate does not): there from its own SQL.
+    const pairs = ratePairs(defs);
+    const countOf = new Map(pairs.map((p) => [p.rate.id, p.count]));
     timings = await forEachIndicator(store, targets, defs, workers, opts.onProgress, async (s, def, mode) => {
-      for (const v of await writeIndicator(s, def, targets, staging, {}, mode)) made.push(v);
+      const count = countOf.get(def.id);
+      const own = count ? targets.filter((t) => !canCompute(count, t)) : targets;
+      for (const v of await writeIndicator(s, def, own, staging, {}, mode)) made.push(v);
     });
+    await writeRatesFromCounts(store, pairs, staging);
     queriesMs = performance.now() - q0;
     const counts = new Map(
       (await store.all<{ snapshot_id: number; n: number }>(`SELECT snapshot_id, count(*) AS n FROM ${staging} GROUP BY snapshot_id`)).map((r) => [Number(r.snapshot_id), Number(r.n)]),

@@ -343,6 +343,38 @@ export async function writeIndicator(store: Store, def: IndicatorDef, targets: r
   return unableValues(store, def, targets, filter);
 }
 
+/** Whether `t` holds every table `def` needs (else its values are null, with the tables missing as the reason). */
+export function canCompute(def: IndicatorDef, t: Target): boolean {
+  return missingTables(def, t).length === 0;
+}
+
+/**
+ * Rates worked out from their counts' headline figures already written to `table` by
+ * `writeIndicator` (`IndicatorDef.rateOf`), in one statement for every pair: each count per
+ * 10,000 children of its period's population year, finished as `finishSql` finishes a rate
+ * computed from its own records, for every target and period the count was computed for. A rate's
+ * records are its count's, so this saves running the same record-level SQL twice.
+ */
+export async function writeRatesFromCounts(store: Store, pairs: readonly { readonly rate: IndicatorDef; readonly count: IndicatorDef }[], table: string): Promise<void> {
+  if (!pairs.length) return;
+  const fin = finishSql("rate");
+  await store.run(
+    `INSERT INTO ${table} (${VALUE_COLUMNS.map((c) => c.name).join(", ")})
+    WITH pair (count_id, rate_id) AS (VALUES ${pairs.map((p) => `(${lit(p.count.id)}, ${lit(p.rate.id)})`).join(", ")}),
+    f AS (SELECT c.snapshot_id, c.la_code, pair.rate_id, c.period_id, p.pop_year, c.numerator,
+        max(coalesce(pop.population_0_17, ref.population_0_17)) AS population
+      FROM ${table} c JOIN pair ON pair.count_id = c.indicator_id
+      JOIN lantern_period p ON p.period_id = c.period_id
+      LEFT JOIN lantern_population pop ON pop.la_code = c.la_code AND pop.year = p.pop_year
+      LEFT JOIN lantern_reference_population ref ON ref.code = c.la_code AND ref.year = p.pop_year
+      WHERE c.breakdown = ''
+      GROUP BY c.snapshot_id, c.la_code, pair.rate_id, c.period_id, p.pop_year, c.numerator)
+    SELECT f.snapshot_id, f.la_code, f.rate_id, f.period_id, CAST('' AS VARCHAR), CAST('' AS VARCHAR),
+      ${fin.value}, ${fin.numerator}, ${fin.denominator}, ${fin.reason}
+    FROM f`,
+  );
+}
+
 /**
  * Run an indicator's statement in a transaction of its own. PostgreSQL estimates the indicator
  * CTEs (a VALUES list of targets joined to periods and filtered by window functions) at a row or

@@ -26,6 +26,21 @@ test("registry: only a count can be an average, and a plausibility ceiling is ab
   assert.deepEqual([caseload.unit, caseload.average, caseload.plausibleBelow], ["count", true, 1000]);
 });
 
+test("registry: a rate worked out from a count must share its count's periods, tables and judgement", () => {
+  const lib = indicatorLibrary();
+  const count = lib.get("cla_at_end")!;
+  const rate = lib.get("cla_rate")!;
+  const reg = () => new IndicatorRegistry().add(count);
+  assert.doesNotThrow(() => reg().add(rate));
+  assert.throws(() => new IndicatorRegistry().add(rate), /rateOf names cla_at_end, which is not registered before it/);
+  assert.throws(() => reg().add({ ...rate, unit: "percent" }), /only a rate can have rateOf/);
+  assert.throws(() => reg().add({ ...rate, periods: ["month"] }), /rateOf cla_at_end covers other periods/);
+  assert.throws(() => reg().add({ ...rate, measure: "flow" }), /rateOf cla_at_end is a snapshot measure, this a flow/);
+  assert.throws(() => reg().add({ ...rate, needs: [...rate.needs, "cin_episodes"], sql: `${rate.sql} /* {cin_episodes} */` }), /rateOf cla_at_end does not need cin_episodes/);
+  assert.throws(() => reg().add({ ...rate, unknown: { when: "any", reason: "not known" } }), /cannot have unknown rules/);
+  assert.throws(() => new IndicatorRegistry().add(lib.get("cla_ceased")!).add({ ...rate, rateOf: "cla_ceased" }), /rateOf cla_ceased is a flow measure/);
+});
+
 test("every indicator's title is a complete phrase, not one cut off", () => {
   // QA: "Care leavers in education, employment or training, excluding those unable to be".
   const dangling = /\b(a|an|the|of|to|be|and|or|for|in|on|by|from|those|unable|excluding|within|than|at)$/i;

@@ -44,6 +44,7 @@ export class IndicatorRegistry {
     for (const c of REQUIRED_COLUMNS) if (!new RegExp(`\\b${c}\\b`).test(def.sql)) problems.push(`SQL must return a ${c} column`);
     for (const b of def.breakdowns ?? []) if (!def.sql.includes(`dim_${b}`)) problems.push(`breakdown ${b} needs a dim_${b} column`);
     problems.push(...portabilityProblems(def.sql));
+    if (def.rateOf !== undefined) problems.push(...rateOfProblems(def, this.#byId.get(def.rateOf)));
     if (problems.length) throw new Error(`indicator ${def.id}: ${problems.join("; ")}`);
     this.#byId.set(def.id, def);
     for (const a of def.aliases ?? []) this.#byAlias.set(a, def);
@@ -59,4 +60,23 @@ export class IndicatorRegistry {
   list(): IndicatorDef[] {
     return [...this.#byId.values()];
   }
+}
+
+/**
+ * Why a rate may not be worked out from the count it names (`IndicatorDef.rateOf`): the count
+ * must be registered before it, and the two must cover the same periods and measure the same way,
+ * with every table the rate needs among the count's (so wherever the count is computed the rate
+ * could be) and no records that cannot be judged (which would withhold one and not the other).
+ */
+function rateOfProblems(rate: IndicatorDef, count: IndicatorDef | undefined): string[] {
+  if (!count) return [`rateOf names ${rate.rateOf}, which is not registered before it`];
+  const problems: string[] = [];
+  if (rate.unit !== "rate") problems.push("only a rate can have rateOf");
+  if (count.unit !== "count" || count.source === "measures" || count.average) problems.push(`rateOf must name a count computed from records; ${count.id} is not`);
+  if (count.measure !== rate.measure) problems.push(`rateOf ${count.id} is a ${count.measure} measure, this a ${rate.measure}`);
+  if (count.periods.join() !== rate.periods.join()) problems.push(`rateOf ${count.id} covers other periods`);
+  const missing = rate.needs.filter((n) => !count.needs.includes(n));
+  if (missing.length) problems.push(`rateOf ${count.id} does not need ${missing.join(", ")}`);
+  if (rate.unknown !== undefined || count.unknown !== undefined) problems.push("a rate and its count cannot have unknown rules");
+  return problems;
 }

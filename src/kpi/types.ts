@@ -96,6 +96,15 @@ export interface IndicatorDef {
    * on; the first that holds gives the reason.
    */
   readonly unknown?: UnknownRule | readonly UnknownRule[];
+  /**
+   * For a `rate`: the `count` whose records are exactly its records (children looked after at the
+   * end of the period, per 10,000 children). When a compute stores both, the rate is worked out
+   * from the count's figures and the population (`writeRatesFromCounts`) instead of running the
+   * same record-level SQL a second time. The rate's own `sql` still answers drill-down and a
+   * compute of the rate without its count. The registry holds the pair to the same periods and
+   * tables; the equivalence test, to the same values.
+   */
+  readonly rateOf?: string;
 }
 
 /** One way a figure can be left unsettled by what is held (see `IndicatorDef.unknown`). */

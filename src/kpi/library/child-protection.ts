@@ -98,6 +98,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     lait: "Section_47",
     definition:
       "Section 47 enquiries started in the period (each enquiry counted) per 10,000 children aged 0 to 17, using the mid-year population estimate of the year the financial year starts in (mid-2024 for 2024-25). For a month or quarter the rate is for that shorter period; compare yearly and rolling-year rates with the DfE's.",
+    rateOf: "s47_started",
     needs: ["s47_enquiry"],
     sql: s47Rows(false),
   },
@@ -126,6 +127,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     lait: "ISCP_Conf",
     definition:
       "Initial child protection conferences held in the period, transfer-in conferences included, per 10,000 children aged 0 to 17 (mid-year population estimate of the year the financial year starts in). For a month or quarter the rate is for that shorter period; compare yearly and rolling-year rates with the DfE's.",
+    rateOf: "icpc",
     needs: ["initial_cp_conference"],
     sql: icpcRows(false),
   },
@@ -210,6 +212,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     lait: "CPP_rate",
     definition:
       "Children on a child protection plan on the last day of the period (each child counted once) per 10,000 children aged 0 to 17, using the mid-year population estimate of the year the financial year starts in (mid-2024 for 2024-25). The DfE figure is the rate at 31 March.",
+    rateOf: "cpp_at_end",
     needs: ["cp_plans"],
     sql: `
   SELECT o.la_code, o.period_id, o.person_id, o.record_id, 1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,

@@ -178,6 +178,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     lait: "CPP_Total_Rateper10,000",
     definition:
       "Referrals received in the period per 10,000 children aged 0 to 17, using the mid-year population estimate of the year the financial year starts in (mid-2024 for 2024-25). For a month or quarter the rate is for that shorter period; compare yearly and rolling-year rates with the DfE's.",
+    rateOf: "referrals",
     needs: ["cin_episodes"],
     sql: REFERRAL_ROWS,
   },
@@ -358,6 +359,7 @@ export const CHILDREN_IN_NEED: readonly IndicatorDef[] = [
     lait: "CIN",
     definition:
       "Children with an open children-in-need episode on the last day of the period (referred on or before that day and not closed on or before it, each child counted once, as for the count of children in need) per 10,000 children aged 0 to 17, using the mid-year population estimate of the year the financial year starts in (mid-2024 for 2024-25). The DfE figure is the rate at 31 March.",
+    rateOf: "cin_at_end",
     needs: ["cin_episodes"],
     sql: CIN_AT_END_ROWS,
   },
