@@ -32,8 +32,8 @@ Set up a demo: if the store has no data yet, generate a fictitious authority (X0
 children, April 2020 to September 2026, seed 1) into DIR/demo-export, load it as a snapshot,
 print a summary of what was loaded, year by year, then start the web application on
 127.0.0.1 and print its address and the demo sign-ins, one per role: admin, analyst, manager
-and member, all with the password lantern-demo-password (Ctrl+C stops it). Run it again and it simply shows the summary
-and starts the server. Nothing leaves this machine.
+and member, all with the password lantern-demo-password (Ctrl+C stops it). Run it again and it
+simply shows the summary and starts the server. Nothing leaves this machine.
 
 Options:
   --population N  children aged 0-17 in the demo authority (default 60000); only used when the

@@ -14,19 +14,19 @@ import { type Output, table } from "../output.ts";
 
 const HELP = `lantern digest [--period P] [--authority CODE] [--data DIR] [--json]
 
-The early-warning digest for a period (default: the latest complete month): every unusual
-pattern an SPC chart finds in an indicator's monthly series (a point beyond the process limits,
-a run of 7 on one side of the mean, a trend of 7, two of three near a limit), every change
-of RAG against DATA/targets.csv, and every benchmark movement (a change of quartile band among
-English councils, or of side of the England figure, between the two latest published years up
-to the period; "kind": "benchmark" in --json), grouped as demand, safeguarding, care and leaving
-care, the most serious first. Then the flow from contacts to care for the period, each stage compared with
-the stage it comes from, now and a year earlier: as a percentage where the stage is a share of
-it ("62.0% of contacts"), and as so many per 100 where it is not, since then it can pass 100
-("101.7 per 100 referrals": assessments completed are not a subset of referrals). In --json,
-each stage's conversion is the ratio times 100 and share says which of the two it is.
-Recording changes noted with \`lantern annotate\` start new SPC limits, so a change in
-recording is not mistaken for a change in need.
+The early-warning digest for a period (default: the latest complete month): every unusual pattern
+an SPC chart finds in an indicator's monthly series (a point beyond the process limits, a run of 7
+on one side of the mean, a trend of 7, two of three near a limit), every change of RAG against
+DATA/targets.csv, and every benchmark movement (a change of quartile band among English councils,
+or of side of the England figure, between the two latest published years up to the period;
+"kind": "benchmark" in --json), grouped as demand, safeguarding, care and leaving care, the most
+serious first. Then the flow from contacts to care for the period, each stage compared with the
+stage it comes from, now and a year earlier: as a percentage where the stage is a share of it
+("62.0% of contacts"), and as so many per 100 where it is not, since then it can pass 100 ("101.7
+per 100 referrals": assessments completed are not a subset of referrals). In --json, each stage's
+conversion is the ratio times 100 and share says which of the two it is. Recording changes noted
+with \`lantern annotate\` start new SPC limits, so a change in recording is not mistaken for a
+change in need.
 
 SPC signals are monthly. For a quarter, a financial year or a rolling year (2024-25-Q3, 2024-25,
 12m-2025-01) each of its months is judged against the months before it, as that month's own
