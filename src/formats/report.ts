@@ -5,7 +5,7 @@
  * self-contained HTML page (no scripts, no external resources) grouped by rule.
  */
 
-import { writeFileSync } from "node:fs";
+import { writePrivateFile } from "../core/private-files.ts";
 import { extname } from "node:path";
 import { type DataIssue, LanternError } from "../core/errors.ts";
 import type { FormatLoadResult } from "./load.ts";
@@ -55,8 +55,8 @@ ${sections || "<p>No issues.</p>"}
 /** Write a report; the extension chooses the form. */
 export function writeReport(path: string, r: FormatLoadResult): void {
   const ext = extname(path).toLowerCase();
-  if (ext === ".csv") writeFileSync(path, issuesCsv(r.issues));
-  else if (ext === ".json") writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
-  else if (ext === ".html" || ext === ".htm") writeFileSync(path, issuesHtml(r));
+  if (ext === ".csv") writePrivateFile(path, issuesCsv(r.issues));
+  else if (ext === ".json") writePrivateFile(path, `${JSON.stringify(r, null, 2)}\n`);
+  else if (ext === ".html" || ext === ".htm") writePrivateFile(path, issuesHtml(r));
   else throw new LanternError("LANTERN_BAD_OPTION", `--report ${path}: the report must end in .csv, .json or .html.`, { hint: "For example: --report issues.html" });
 }

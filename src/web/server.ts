@@ -9,7 +9,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import formbody from "@fastify/formbody";
@@ -20,6 +20,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { annotationHistory, MAX_NOTE, saveAnnotation } from "../analysis/annotations.ts";
 import { type Period, type PeriodKind, parsePeriod } from "../calendar/periods.ts";
 import { isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
+import { makePrivateDir, privateWriteStream } from "../core/private-files.ts";
 import { isSsdExport, loadFormats } from "../formats/load.ts";
 import { importMeasures, isMeasuresFile } from "../ingest/measures-import.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
@@ -580,7 +581,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     if (!request.isMultipart()) return problem(reply, request, 415, "Not an upload", "Send the files from the upload form.");
     const user = request.user!;
     const dir = join(ctx.dataDir, "uploads", `${Date.now()}-${randomBytes(6).toString("hex")}`);
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     try {
       const fields: Record<string, string> = {};
       const refused: string[] = [];
@@ -605,7 +606,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
           part.file.resume();
           continue;
         }
-        await pipeline(part.file, createWriteStream(join(dir, name)));
+        await pipeline(part.file, privateWriteStream(join(dir, name)));
         if (part.file.truncated) throw new LanternError("LANTERN_BAD_OPTION", `${name} is larger than this server accepts.`);
         files++;
       }

@@ -3,7 +3,7 @@
 // --out, nothing created and nothing audited), and a failure while writing is
 // LANTERN_WRITE_FAILED (exit 3), never a crash. And the CIN census writes each disability once.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
@@ -91,6 +91,25 @@ describe("lantern export --out", () => {
       assert.match(o.stderr(), /^error LANTERN_WRITE_FAILED: Could not write --out .*: the disk is full \(ENOSPC\)\. What was written there is incomplete: do not use it\.\nWhat to do: Free some space/, args.join(" "));
     }
     assert.equal(await exportsAudited(), 0);
+  });
+
+  test("every export, a validation report and a committee report are readable by their owner alone, an overwritten file too", { skip: process.platform === "win32" ? "no POSIX modes" : false }, async () => {
+    const at = (name: string) => join(t.dir, "private", name);
+    mkdirSync(join(t.dir, "private"));
+    // A file there before, readable by everyone, is narrowed when it is written again.
+    writeFileSync(at("annex.xlsx"), "old", { mode: 0o644 });
+    const outs = { ssd: at("ssd"), ssda903: at("903"), "cin-census": at("cin.xml"), "annex-a": at("annex.xlsx") };
+    for (const [format, ...rest] of EXAMPLES) {
+      const o = capture();
+      assert.equal(await main(["export", "--format", format, ...rest, outs[format], "--data", t.dir], o), 0, o.stderr());
+    }
+    await main(["validate", outs["cin-census"], "--report", at("report.json")], capture());
+    const o = capture();
+    assert.equal(await main(["report", "--period", "2024-25", "--audience", "exempt", "--format", "html", "--out", at("paper.html"), "--data", t.dir], o), 0, o.stderr());
+    const files = [outs["cin-census"], outs["annex-a"], at("report.json"), at("paper.html"), ...readdirSync(outs.ssd).map((f) => join(outs.ssd, f)), ...readdirSync(outs.ssda903).map((f) => join(outs.ssda903, f))];
+    assert.ok(files.length > 10, files.join(" "));
+    for (const f of files) assert.equal(statSync(f).mode & 0o777, 0o600, f);
+    for (const d of [outs.ssd, outs.ssda903]) assert.equal(statSync(d).mode & 0o777, 0o700, d);
   });
 
   test("the CIN census lists each of a child's disability codes once (DfE rule 8794), and passes that rule", async () => {

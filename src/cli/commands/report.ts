@@ -6,7 +6,7 @@
  * made is audited as `export.report`.
  */
 
-import { writeFileSync } from "node:fs";
+import { writePrivateFile } from "../../core/private-files.ts";
 import { extname } from "node:path";
 import { LanternError } from "../../core/errors.ts";
 import { AUDIENCES, type Audience } from "../../report/content.ts";
@@ -155,7 +155,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   try {
     const doc = await reportDocument(store, job);
     const bytes = await reportBytes(doc, format);
-    await writingTo(values.out!, () => writeFileSync(values.out!, bytes));
+    await writingTo(values.out!, () => writePrivateFile(values.out!, bytes));
     await auditReport(store, commandLineUser(), job, doc, "cli");
   } finally {
     await store.close();

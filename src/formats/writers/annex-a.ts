@@ -13,6 +13,7 @@
 import ExcelJS from "exceljs";
 import { addMonths, dayNumber, isoDate } from "../../calendar/dates.ts";
 import type { Period } from "../../calendar/periods.ts";
+import { writePrivateFile } from "../../core/private-files.ts";
 import { auditEvent } from "../../store/audit.ts";
 import type { Store } from "../../store/port.ts";
 import { currentRows, groupBy, iso, latestOf, overlaps, type SsdRow, text } from "./returns.ts";
@@ -279,7 +280,7 @@ export async function writeAnnexWorkbook(lists: readonly AnnexList[], out: strin
       });
     }
   }
-  await wb.xlsx.writeFile(out);
+  writePrivateFile(out, new Uint8Array(await wb.xlsx.writeBuffer()));
 }
 
 /** Write Annex A for the 12 months to the end of `period` to the workbook `out`, audited. */

@@ -10,7 +10,7 @@
  */
 
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { privateWriteStream } from "../../core/private-files.ts";
 import { finished } from "node:stream/promises";
 import type { Period } from "../../calendar/periods.ts";
 import { auditEvent } from "../../store/audit.ts";
@@ -243,7 +243,7 @@ export async function exportCinCensus(store: Store, opts: { authority?: string; 
     },
     opts.period,
   );
-  const out = createWriteStream(opts.out, { encoding: "utf8" });
+  const out = privateWriteStream(opts.out, { encoding: "utf8" });
   // The stream's error (a missing folder, a full disk) is kept from the moment it is opened and
   // thrown at the next write: an 'error' event with no listener would crash the process.
   let failed: Error | undefined;

@@ -7,7 +7,7 @@
  * bottom and thin. Every export is audited: the files hold child-level data.
  */
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { makePrivateDir, writePrivateFile } from "../../core/private-files.ts";
 import { join } from "node:path";
 import { LanternError } from "../../core/errors.ts";
 import { auditEvent } from "../../store/audit.ts";
@@ -52,20 +52,20 @@ export async function exportSsd(store: Store, opts: { authority?: string; out: s
     });
   }
   const { la_code, snapshot_id } = latest[0]!;
-  mkdirSync(opts.out, { recursive: true });
+  makePrivateDir(opts.out);
   const files: { file: string; rows: number }[] = [];
   for (const t of SSD_TABLES) {
     const key = t.columns[0]!.name;
     const rows = await store.all(`SELECT ${t.columns.map((c) => c.name).join(", ")} FROM current_${t.name} WHERE la_code = $1 ORDER BY ${key}`, [la_code]);
     if (!rows.length) continue;
     const file = `${t.name}.csv`;
-    writeFileSync(join(opts.out, file), ssdCsv(t, rows));
+    writePrivateFile(join(opts.out, file), ssdCsv(t, rows));
     files.push({ file, rows: rows.length });
   }
   // The authority's own population file, so its rates come back the same when the folder is loaded.
   const pop = await store.all<{ year: number; population_0_17: number }>(`SELECT year, population_0_17 FROM lantern_population WHERE la_code = $1 ORDER BY year`, [la_code]);
   if (pop.length) {
-    writeFileSync(join(opts.out, "population.csv"), ["la_code,year,population_0_17", ...pop.map((p) => `${field(la_code)},${p.year},${p.population_0_17}`)].join("\n") + "\n");
+    writePrivateFile(join(opts.out, "population.csv"), ["la_code,year,population_0_17", ...pop.map((p) => `${field(la_code)},${p.year},${p.population_0_17}`)].join("\n") + "\n");
     files.push({ file: "population.csv", rows: pop.length });
   }
   await auditEvent(store, { actor: opts.actor, action: "export.ssd", target: opts.out, laCode: la_code, detail: { snapshot: snapshot_id, files: files.length, rows: files.reduce((s, f) => s + f.rows, 0) } });

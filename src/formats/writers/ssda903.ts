@@ -8,7 +8,7 @@
  * and the legal status in force on its start date. Pure: SSD rows in, tables out.
  */
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { makePrivateDir, writePrivateFile } from "../../core/private-files.ts";
 import { join } from "node:path";
 import type { Period } from "../../calendar/periods.ts";
 import { auditEvent } from "../../store/audit.ts";
@@ -195,13 +195,13 @@ export async function exportSsda903(store: Store, opts: { authority?: string; pe
     },
     opts.period,
   );
-  mkdirSync(opts.out, { recursive: true });
+  makePrivateDir(opts.out);
   const files: { file: string; rows: number }[] = [];
   for (const t of Object.keys(SSDA903_TABLES) as Ssda903Table[]) {
     const rows = tables[t];
     // The Header and Episodes files are always written; the others when they have rows.
     if (!rows?.length && t !== "Header" && t !== "Episodes") continue;
-    writeFileSync(join(opts.out, SSDA903_FILES[t]), csvText(SSDA903_TABLES[t], rows ?? []));
+    writePrivateFile(join(opts.out, SSDA903_FILES[t]), csvText(SSDA903_TABLES[t], rows ?? []));
     files.push({ file: SSDA903_FILES[t], rows: rows?.length ?? 0 });
   }
   await auditEvent(store, { actor: opts.actor, action: "export.ssda903", target: opts.out, laCode: la_code, detail: { snapshot: snapshot_id, period: opts.period.id, files: files.length, rows: files.reduce((s, f) => s + f.rows, 0) } });
