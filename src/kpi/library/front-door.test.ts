@@ -168,6 +168,24 @@ test("referrals leading to an assessment", async () => {
   );
 });
 
+test("referrals leading to an assessment: no value, never 0%, where no assessment names its referral (Annex A)", async () => {
+  const files = frontDoorExport();
+  files["ssd_cin_assessments.csv"] = files["ssd_cin_assessments.csv"]!.replace(/^(A\d,P\d,)R\d,/gm, "$1,");
+  assert.doesNotMatch(files["ssd_cin_assessments.csv"]!, /,R\d,/);
+  const f = await indicatorFixture(files);
+  try {
+    const pct = await valuesOf(f.store, f.target, "referral_to_assessment_pct");
+    for (const p of ["2024-04", "2024-05", "2024-25"]) {
+      assert.equal(pct.get(p)!.value, null, p);
+      assert.match(pct.get(p)!.reason!, /no assessment in the data loaded names the referral it follows/);
+    }
+    // Assessments themselves are still counted.
+    assert.equal((await valuesOf(f.store, f.target, "assessments_completed")).get("2024-25")!.value, 3);
+  } finally {
+    await f.cleanup();
+  }
+});
+
 test("assessments completed, by authorisation date", async () => {
   const n = await values("assessments_completed");
   assert.equal(n.get("2024-04")!.value, 0, "A3 is not authorised");

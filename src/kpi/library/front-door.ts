@@ -247,22 +247,31 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     measure: "flow",
     periods: ALL,
     definition:
-      "Of the referrals received in the period, the percentage with an assessment recorded against that referral (an assessment whose referral is this one), whether or not the assessment has been authorised yet. Assessments are counted as held in the data, so the latest month rises as assessments are started.",
+      "Of the referrals received in the period, the percentage with an assessment recorded against that referral (an assessment whose referral is this one), whether or not the assessment has been authorised yet. Assessments are counted as held in the data, so the latest month rises as assessments are started. Where no assessment in the data loaded names the referral it follows (Ofsted's Annex A lists do not link them), the figure has no value rather than 0%.",
     needs: ["cin_episodes", "cin_assessments"],
     breakdowns: ["source"],
+    unknown: {
+      when: "all",
+      reason: "cannot be computed: no assessment in the data loaded names the referral it follows (Ofsted's Annex A lists do not link them)",
+    },
     sql: `
   SELECT x.la_code, p.period_id, x.cine_person_id AS person_id, x.cine_referral_id AS record_id,
     CASE WHEN x.first_assessment IS NULL THEN 0 ELSE 1 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    CASE WHEN x.first_assessment IS NULL THEN 'no assessment recorded for this referral'
+    CASE WHEN x.linked = 0 THEN 1 ELSE 0 END AS unknown,
+    CASE WHEN x.linked = 0 THEN 'no assessment in the data names its referral'
+      WHEN x.first_assessment IS NULL THEN 'no assessment recorded for this referral'
       ELSE 'assessment started ' || CAST(x.first_assessment AS VARCHAR) END AS why,
     x.cine_referral_source_code AS dim_source
   FROM (
-    SELECT e.*, fa.first_assessment
+    SELECT e.*, fa.first_assessment, coalesce(lk.linked, 0) AS linked
     FROM {cin_episodes} e
     LEFT JOIN (
       SELECT a.la_code, a.cina_referral_id, min(a.cina_assessment_start_date) AS first_assessment
       FROM {cin_assessments} a GROUP BY a.la_code, a.cina_referral_id
     ) fa ON fa.la_code = e.la_code AND fa.cina_referral_id = e.cine_referral_id
+    LEFT JOIN (
+      SELECT a.la_code, count(a.cina_referral_id) AS linked FROM {cin_assessments} a GROUP BY a.la_code
+    ) lk ON lk.la_code = e.la_code
   ) x
   JOIN {periods} p ON p.la_code = x.la_code AND x.cine_referral_date BETWEEN p.start_date AND p.end_date`,
   },
