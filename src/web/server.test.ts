@@ -963,6 +963,14 @@ describe("tile wording", () => {
     assert.doesNotMatch(pct, /% per cent/);
     assert.doesNotMatch(body, / in 30 September/);
   });
+  test("a rate of events in a month is not left beside England's rate for a year without saying so; a year's is", async () => {
+    const month = tile((await get("/", "analyst")).body, "referral_rate");
+    assert.match(month, /England [\d.]+ · neighbours [\d.]+ \(\d+ of \d+\) in \d{4}-\d\d \(year to 31 March \d{4}\), for a whole year: this figure is for one month, so compare the year's/);
+    const year = tile((await get("/?period=2024-25", "analyst")).body, "referral_rate");
+    assert.match(year, /England [\d.]+/);
+    assert.doesNotMatch(year, /for a whole year/);
+    assert.doesNotMatch(tile((await get("/", "analyst")).body, "cla_rate"), /for a whole year/, "a rate on a day is a rate on a day");
+  });
 });
 
 describe("the flow chart for members", () => {

@@ -56,6 +56,8 @@ function tileHtml(t: Tile, d: Dashboard): Html {
   const spark = raw(sparkOf(t));
   // A count is not comparable with England's or another authority's: the panel on the indicator page has them.
   const cmp = t.def.unit === "count" ? null : comparisonText(t.comparison, t.def.unit);
+  // A rate of events over a month or a quarter is a fraction of a year's: England's is a year's.
+  const partYear = t.def.unit === "rate" && t.def.measure === "flow" && (d.period.kind === "month" || d.period.kind === "quarter");
   return html`<li class="lantern-tile">
 <h3 class="govuk-heading-s"><a class="govuk-link" href="${link}">${t.def.title}</a></h3>
 <p class="lantern-tile__value">${t.text}${unitWords(t.def.unit, t.text) ? html` <span class="lantern-tile__unit">${unitWords(t.def.unit, t.text)}</span>` : ""}</p>
@@ -65,7 +67,7 @@ ${t.suppressed ? html`<p class="govuk-body-s">c: a small number, not shown</p>` 
 ${t.target !== null ? html`<p class="lantern-tile__meta">Target ${formatValue(t.target, t.def.unit)}</p>` : ""}
 ${spark}
 ${t.vsPrevious || t.vsLastYear ? html`<p class="lantern-tile__meta">${t.vsPrevious ? html`On the previous period: ${TRAVEL[t.vsPrevious]}. ` : ""}${t.vsLastYear ? html`On a year earlier: ${TRAVEL[t.vsLastYear]}.` : ""}</p>` : ""}
-${cmp ? html`<p class="lantern-tile__meta">${cmp}</p>` : ""}
+${cmp ? html`<p class="lantern-tile__meta">${cmp}${partYear ? html`, for a whole year: this figure is for one ${d.period.kind}, so compare the year's` : ""}</p>` : ""}
 </li>`;
 }
 
