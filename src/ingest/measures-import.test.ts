@@ -429,3 +429,28 @@ test("a figures file missing its value column is recognised as one and refused n
   assert.match(o.stderr(), /MEASURES_COLUMN_MISSING at measures\.csv, row 1, column value/);
   assert.doesNotMatch(o.stderr(), /FORMAT_FILE_UNKNOWN|rows listed/);
 });
+
+test("an authority written as a name, in another case than the stored one, or other than --authority is refused with its row, and nothing is loaded", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await importSsd(store, { paths: [writeExport(smallExport())], authority: "X001" });
+    const before = await store.all(`SELECT la_code FROM lantern_authority ORDER BY la_code`);
+    const file = (rows: string) => join(writeExport({ "measures.csv": `indicator,authority,period,value\n${rows}` }), "measures.csv");
+    const refused = async (path: string, opts: { authority?: string } = {}) => {
+      const e = await importMeasures(store, { paths: [path], ...opts }).then(
+        () => assert.fail("loaded"),
+        (x: unknown) => x as LanternError,
+      );
+      assert.equal(e.code, "LANTERN_DATA_REJECTED");
+      return e.issues.map((i) => [i.row, i.column, i.message]);
+    };
+    assert.deepEqual(await refused(file("ehe_children,X001,2025-01,120\nehe_children,Lanternshire,2025-01,120")), [[3, "authority", 'authority "Lanternshire" is not an authority code.']]);
+    assert.deepEqual(await refused(file("ehe_children,X001,2025-01,120\nehe_children,x001,2025-02,121")), [[3, "authority", "authority x001 differs only in case from the stored authority X001."]]);
+    assert.deepEqual(await refused(file("ehe_children,X001,2025-01,120"), { authority: "202" }), [[2, "authority", "authority X001 is not 202, the authority given with --authority."]]);
+    assert.deepEqual(await store.all(`SELECT la_code FROM lantern_authority ORDER BY la_code`), before);
+    // The same file with --authority agreeing loads.
+    assert.equal((await importMeasures(store, { paths: [file("ehe_children,X001,2025-01,120")], authority: "X001" })).authorities[0]!.status, "loaded");
+  } finally {
+    await cleanup();
+  }
+});

@@ -154,7 +154,7 @@ function fixFigures(errors: readonly DataIssue[]): string {
   return columns ? "Add the missing column(s) to the header row, correct the rows listed and import again." : "Correct the rows listed and import again.";
 }
 
-type FileRow = MeasureRow & { file: string; path: string; sha: string };
+type FileRow = MeasureRow & { file: string; path: string; sha: string; row: number };
 
 /** Where a figure was first given: the file (as it is to be named) and row. */
 type Seen = Map<string, { readonly shown: string; readonly row: number }>;
@@ -166,7 +166,7 @@ type Seen = Map<string, { readonly shown: string; readonly row: number }>;
  * would be chance. `shown` is how another file's message names this one. Throws the reader's
  * LanternError for a CSV-level problem.
  */
-async function readMeasuresFile(p: string, shown: string, sha: string, lib: IndicatorRegistry, errors: DataIssue[], rows: FileRow[], seen: Seen): Promise<void> {
+async function readMeasuresFile(p: string, shown: string, sha: string, lib: IndicatorRegistry, errors: DataIssue[], rows: FileRow[], seen: Seen, only: string | undefined): Promise<void> {
   const name = basename(p);
   let at: (c: string) => number = () => -1;
   let header = false;
@@ -188,7 +188,9 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
     if (!def) bad("indicator", indicator, `indicator ${indicator} is not one Lantern knows.`, "an indicator id from `lantern indicators --list`");
     else if (def.source !== "measures") bad("indicator", indicator, `${indicator} is computed from the SSD tables and cannot be loaded as a figure.`, "a workforce or education indicator id such as sw_vacancy_rate");
     const authority = cell("authority");
-    if (!AUTHORITY_CODE.test(authority)) bad("authority", authority, `authority "${authority}" is not an authority code.`, "a DfE LA number such as 202 or a code such as X001");
+    // A code has a digit (202, E10000003, X001): a name ("Lanternshire") would start an authority of its own.
+    if (!AUTHORITY_CODE.test(authority) || !/\d/.test(authority)) bad("authority", authority, `authority "${authority}" is not an authority code.`, "a DfE LA number such as 202 or a code such as X001, not the authority's name");
+    else if (only !== undefined && authority !== only) bad("authority", authority, `authority ${authority} is not ${only}, the authority given with --authority.`, `${only} on every row, or leave --authority out: a figures file names the authority on each row`);
     const period = cell("period");
     if (!parsePeriod(period)) bad("period", period, `period "${period}" is not a period.`, "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024");
     const value = num(cell("value"));
@@ -206,7 +208,7 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
     else if (first) bad("period", period, `${indicator} for ${authority} in ${period} is also in ${first.shown}, row ${first.row}: the files loaded together give it twice.`, "one value per indicator, authority and period in all the files loaded together: take the row out of one file, or load the files one at a time (a later load replaces the figure)");
     else seen.set(key, { shown, row });
     if (typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
-      rows.push({ indicator, authority, period, value, numerator, denominator, note: cell("note") || null, file: name, path: p, sha });
+      rows.push({ indicator, authority, period, value, numerator, denominator, note: cell("note") || null, file: name, path: p, sha, row });
     }
   }
   // A file with no header row at all.
@@ -224,6 +226,8 @@ export async function importMeasures(
     replace?: boolean;
     loadedBy?: string;
     now?: () => Date;
+    /** `--authority`: every row must name this authority. */
+    authority?: string;
   },
 ): Promise<ImportResult> {
   const started = performance.now();
@@ -244,7 +248,7 @@ export async function importMeasures(
     const sha = createHash("sha256").update(buf).digest("hex");
     const shown = names.filter((n) => n === basename(p)).length > 1 ? asGiven : basename(p);
     try {
-      await readMeasuresFile(p, shown, sha, lib, errors, rows, seen);
+      await readMeasuresFile(p, shown, sha, lib, errors, rows, seen, opts.authority);
     } catch (e) {
       // A CSV-level refusal (field count, cut off, NUL, a quote left open) ends the file's read;
       // the other files are still checked, and nothing is loaded. Not text at all: refused as is.
@@ -252,6 +256,16 @@ export async function importMeasures(
       errors.push(...e.issues);
       readerIssues += e.issues.length;
       if (e.hint) readerHints.add(e.hint);
+    }
+  }
+  // An authority written in another case than the stored one (x001 beside X001) would quietly
+  // start a second authority, which no command removes: refused, as the SSD import refuses it.
+  const firstRow = new Map<string, FileRow>();
+  for (const r of rows) if (!firstRow.has(r.authority)) firstRow.set(r.authority, r);
+  for (const [code, r] of firstRow) {
+    const [other] = await store.all<{ la_code: string }>(`SELECT la_code FROM lantern_authority WHERE lower(la_code) = lower($1) AND la_code <> $1 LIMIT 1`, [code]);
+    if (other) {
+      errors.push({ code: "MEASURES_VALUE_INVALID", severity: "error", file: r.file, row: r.row, column: "authority", value: code, message: `authority ${code} differs only in case from the stored authority ${other.la_code}.`, expected: `${other.la_code}, exactly as stored: authority codes are kept as written, and ${code} would start a second authority` });
     }
   }
   if (errors.length) {

@@ -57,6 +57,8 @@ Options:
                     as X001). Not needed for a folder made by \`lantern generate\`, which names
                     its authorities in authorities.csv; given for one, only that
                     authority's folder is loaded (with the population.csv beside them).
+                    A figures file names the authority on each row: given, every row
+                    must name it.
   --dry-run         check the files and report; load nothing
   --force           load even if the same files were loaded before
   --replace         (measures.csv) the file holds every figure: drop those loaded before and not in it
@@ -132,7 +134,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       return 0;
     }
     const result = measures
-      ? await importMeasures(store, { paths: positionals, dryRun: values["dry-run"], force: values.force, replace: values.replace })
+      ? await importMeasures(store, { paths: positionals, dryRun: values["dry-run"], force: values.force, replace: values.replace, ...(values.authority !== undefined ? { authority: values.authority } : {}) })
       : await importSsd(store, {
           paths: positionals,
           ...(values.authority !== undefined ? { authority: values.authority } : {}),
