@@ -192,6 +192,25 @@ test("each kind of error names file, row, column, value and what was expected", 
   }
 });
 
+test("columns Excel leaves with no name at the end of each line are ignored with a warning; a misnamed required column is named, with the column that may be it", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files: Record<string, string | Buffer> = smallExport();
+    const contacts = String(files["ssd_contacts.csv"]);
+    files["ssd_contacts.csv"] = contacts.split("\n").map((l) => `${l},,`).join("\n");
+    const ok = await importSsd(store, { paths: [writeExport(files)], authority: "202" });
+    const unnamed = ok.warnings.filter((w) => w.code === "SSD_COLUMN_UNKNOWN" && w.file === "ssd_contacts.csv");
+    assert.deepEqual(unnamed.map((w) => w.message), ["2 column(s) of the header have no name; they were ignored."]);
+    files["ssd_contacts.csv"] = contacts.replace("cont_contact_date", "Contact Date");
+    const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202", force: true }));
+    const missing = only(err.issues, "SSD_COLUMN_MISSING");
+    assert.equal(missing.message, 'the required column cont_contact_date is missing from the header. The header has "contact date", which Lantern does not know.');
+    assert.equal(missing.expected, 'a header naming cont_contact_date: rename the column "contact date" to cont_contact_date if that is what it holds');
+  } finally {
+    await cleanup();
+  }
+});
+
 test("malformed CSV, Excel serial dates and blank required values are refused clearly", async () => {
   const { store, cleanup } = await tempStore();
   try {

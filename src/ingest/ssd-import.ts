@@ -135,6 +135,17 @@ function stagingColumns(t: SsdTable): BulkColumn[] {
 const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
 /**
+ * Whether a header a user wrote (`Contact Date`, `contact_date`) plausibly names an SSD column
+ * (`cont_contact_date`): the same letters and digits once the column's table prefix is set aside.
+ */
+function sameName(written: string, column: string): boolean {
+  const squash = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const w = squash(written);
+  const bare = squash(column.slice(column.indexOf("_") + 1));
+  return w.length >= 4 && (w === bare || w === squash(column) || bare.endsWith(w));
+}
+
+/**
  * Refuse an authority code that differs only in case from one already stored (`x001` beside
  * `X001`): codes are kept exactly as written, so it would quietly start a second authority.
  */
@@ -544,22 +555,33 @@ async function readFile(
         header = record.map((h) => h.trim().toLowerCase());
         const pos = new Map<string, number>();
         header.forEach((h, i) => {
+          // Columns with no name (the empty ones Excel leaves at the end of each line) are ignored.
+          if (h === "") return;
           if (pos.has(h)) issue({ code: "SSD_COLUMN_DUPLICATE", row: 1, column: h, message: `column ${h} appears twice in the header.`, expected: "each column once" });
           else pos.set(h, i);
         });
+        const known = new Set(table.columns.map((c) => c.name));
+        const unknown = header.filter((h) => h !== "" && !known.has(h));
         slots = table.columns.map((c) => pos.get(c.name) ?? -1);
         table.columns.forEach((c, i) => {
           if (slots[i] !== -1) return;
           if (c.required) {
-            issue({ code: "SSD_COLUMN_MISSING", row: 1, column: c.name, message: `the required column ${c.name} is missing from the header.`, expected: `a header naming ${c.name}` });
+            const like = unknown.find((h) => sameName(h, c.name));
+            const others = unknown.length ? ` The header has ${unknown.map((h) => JSON.stringify(h)).join(", ")}, which Lantern does not know.` : "";
+            issue({
+              code: "SSD_COLUMN_MISSING",
+              row: 1,
+              column: c.name,
+              message: `the required column ${c.name} is missing from the header.${others}`,
+              expected: like ? `a header naming ${c.name}: rename the column "${like}" to ${c.name} if that is what it holds` : `a header naming ${c.name}`,
+            });
           } else {
             issue({ code: "SSD_COLUMN_ABSENT", severity: "warning", row: 1, column: c.name, message: `column ${c.name} is not in the file; it is stored empty.` });
           }
         });
-        const known = new Set(table.columns.map((c) => c.name));
-        for (const h of header) {
-          if (!known.has(h)) issue({ code: "SSD_COLUMN_UNKNOWN", severity: "warning", row: 1, column: h, message: `column ${h} is not an ${table.name} column Lantern stores; it was ignored.` });
-        }
+        for (const h of unknown) issue({ code: "SSD_COLUMN_UNKNOWN", severity: "warning", row: 1, column: h, message: `column ${h} is not an ${table.name} column Lantern stores; it was ignored.` });
+        const unnamed = header.filter((h) => h === "").length;
+        if (unnamed) issue({ code: "SSD_COLUMN_UNKNOWN", severity: "warning", row: 1, column: "", message: `${unnamed} column(s) of the header have no name; they were ignored.` });
         if (fileErrors > 0) break;
         for (let i = 0; i < table.columns.length; i++) {
           const c = table.columns[i]!;
