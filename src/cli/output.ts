@@ -87,8 +87,13 @@ export function reportError(o: Output, e: unknown, json: boolean, maxIssues = 20
   const errors = e.issues.filter((i) => i.severity === "error");
   const warnings = e.issues.filter((i) => i.severity === "warning");
   for (const i of errors.slice(0, maxIssues)) o.err(`  ${describeIssue(i)}\n`);
-  if (errors.length > maxIssues) o.err(`  … and ${errors.length - maxIssues} more error(s); use --json to see every one.\n`);
-  if (warnings.length) o.err(`  (${warnings.length} warning(s) as well; use --json to see them.)\n`);
+  // A return's load lists its first errors only (its message says so): validate writes them all.
+  const capped = /the first \d+ are listed/.test(e.message) ? "; `lantern validate PATH --report issues.csv` writes every one" : "";
+  if (errors.length > maxIssues) o.err(`  … and ${errors.length - maxIssues} more listed with --json${capped}.\n`);
+  // A file whose checking stopped part way has more errors than are counted: said, not left to --json.
+  const stopped = warnings.filter((w) => w.code.endsWith("_TOO_MANY_ERRORS"));
+  for (const w of stopped) o.err(`  ${describeIssue(w)}\n`);
+  if (warnings.length > stopped.length) o.err(`  (${warnings.length - stopped.length} warning(s) as well; use --json to see them.)\n`);
   if (e.hint) o.err(`What to do: ${e.hint}\n`);
   return e.exit;
 }

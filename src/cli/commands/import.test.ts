@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { copyFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
@@ -68,4 +68,20 @@ test("a population file of another authority beside a return is refused at its r
   assert.equal(await main(["import", dir, "--authority", "903", "--dfe-errors-as-queries", "--no-compute", "--data", data], o), 2);
   assert.match(o.stderr(), /POPULATION_AUTHORITY at population\.csv, row 2, column la_code: population\.csv is the population of X001, with no row for 903/);
   assert.deepEqual(await populationIn(data), []);
+});
+
+test("a refused import says in plain text when a file's checking stopped part way, and where the rest of the errors are", async () => {
+  const t = tempDir();
+  try {
+    const dir = join(t.dir, "bad");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "ssd_person.csv"), ["pers_person_id,pers_sex,pers_dob", ...Array.from({ length: 80 }, (_, i) => `P${i},M,${45000 + i}`)].join("\n"));
+    const o = capture();
+    assert.equal(await main(["import", dir, "--authority", "202", "--data", join(t.dir, "data")], o), 2, o.stderr());
+    assert.match(o.stderr(), /… and 30 more listed with --json\.\n/);
+    assert.match(o.stderr(), /ssd_person\.csv: checking stopped after 50 errors; correct those first\./);
+    assert.doesNotMatch(o.stderr(), /see every one/);
+  } finally {
+    t.cleanup();
+  }
 });
