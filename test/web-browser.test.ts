@@ -203,6 +203,25 @@ describe("in Chromium", { skip }, () => {
     assert.deepEqual(problems, []);
   });
 
+  test("at 320 px wide (400% zoom) no page scrolls sideways: wide tables scroll in a box of their own that the keyboard reaches", async () => {
+    const pages = ["/", "/indicators/assess_45wd_pct", "/indicators/contacts", "/flow", "/early-warning", "/reports", "/data", "/targets", "/annotations", "/indicators/contacts/records", "/admin/users", "/admin/audit"];
+    const ctx = await contextFor("admin");
+    const page = await ctx.newPage();
+    await page.setViewportSize({ width: 320, height: 800 });
+    const wide: string[] = [];
+    for (const p of pages) {
+      await page.goto(`${base}${p}`);
+      const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
+      if (width > 321) wide.push(`${p}: ${width} px`);
+    }
+    assert.deepEqual(wide, []);
+    await page.goto(`${base}/admin/audit`);
+    const box = page.locator(".lantern-table-wrap").first();
+    assert.equal(await box.getAttribute("tabindex"), "0");
+    assert.ok((await box.evaluate((e: { scrollWidth: number; clientWidth: number }) => e.scrollWidth - e.clientWidth)) > 0, "the audit table is wider than the screen and scrolls in its box");
+    await ctx.close();
+  });
+
   test("a fresh load of each page fails no request and logs no console error (no font the CSS names is missing)", async () => {
     const failed: string[] = [];
     // A new context each time: nothing cached, so every asset the pages name is fetched. Whether

@@ -50,3 +50,14 @@ export function raw(s: string): Html {
 export function join(parts: readonly Renderable[], separator: Renderable = ""): Html {
   return new Html(parts.map(render).join(render(separator)));
 }
+
+const UNESCAPES: Record<string, string> = Object.fromEntries(Object.entries(ESCAPES).map(([c, e]) => [e, c]));
+
+/** The text a reader sees of some markup (tags dropped, our own escapes undone): for a label. */
+export function textOf(v: Renderable): string {
+  return render(v)
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(amp|lt|gt|quot|#39);/g, (e) => UNESCAPES[e]!)
+    .replace(/\s+/g, " ")
+    .trim();
+}

@@ -11,7 +11,7 @@ import type { SpcIcon } from "../analysis/spc.ts";
 import type { Period, PeriodKind } from "../calendar/periods.ts";
 import type { Target } from "../kpi/engine.ts";
 import type { SessionUser } from "./access.ts";
-import { type Html, html, type Renderable } from "./html.ts";
+import { type Html, html, type Renderable, textOf } from "./html.ts";
 import { periodOptions } from "./model.ts";
 
 /** The navigation, in order; `roles` limits who sees the link (the routes check again). */
@@ -96,11 +96,23 @@ ${(o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 export function table(o: { caption?: Renderable; head: readonly Renderable[]; rows: readonly (readonly Renderable[])[]; numeric?: readonly number[]; id?: string; small?: boolean }): Html {
   const num = new Set(o.numeric ?? []);
   const cls = (i: number, kind: "header" | "cell") => `govuk-table__${kind}${num.has(i) ? ` govuk-table__${kind}--numeric` : ""}`;
-  return html`<table class="govuk-table${o.small ? " govuk-table--small-text-until-tablet lantern-table-small" : ""}"${o.id ? html` id="${o.id}"` : ""}>
+  return scrollable(
+    o.caption,
+    html`<table class="govuk-table${o.small ? " govuk-table--small-text-until-tablet lantern-table-small" : ""}"${o.id ? html` id="${o.id}"` : ""}>
 ${o.caption ? html`<caption class="govuk-table__caption govuk-table__caption--s">${o.caption}</caption>` : ""}
 <thead class="govuk-table__head"><tr class="govuk-table__row">${o.head.map((h, i) => html`<th scope="col" class="${cls(i, "header")}">${h}</th>`)}</tr></thead>
 <tbody class="govuk-table__body">${o.rows.map((r) => html`<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? html`<th scope="row" class="${cls(i, "header")}">${c}</th>` : html`<td class="${cls(i, "cell")}">${c}</td>`))}</tr>`)}</tbody>
-</table>`;
+</table>`,
+  );
+}
+
+/**
+ * A table in a box of its own that scrolls sideways when the table is wider than the screen, so
+ * the page itself never does (WCAG 1.4.10 Reflow, at 320 px wide or 400% zoom): focusable, so the
+ * keyboard can scroll it, and named by the table's caption.
+ */
+export function scrollable(caption: Renderable, table: Html): Html {
+  return html`<div class="lantern-table-wrap" tabindex="0" role="region" aria-label="${textOf(caption) || "Table"}">${table}</div>`;
 }
 
 /** A summary list of key and value pairs. */

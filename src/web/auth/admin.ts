@@ -84,9 +84,9 @@ async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: Fasti
     "Users and roles",
     html`${banner}<h1 class="govuk-heading-l">Users and roles</h1>
     <p class="govuk-body"><a class="govuk-link" href="/admin/audit">Audit log</a></p>
-    <table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${users.length} user(s)</caption>
+    <div class="lantern-table-wrap" tabindex="0" role="region" aria-label="Users"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${users.length} user(s)</caption>
       <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">User name</th><th scope="col" class="govuk-table__header">Name</th><th scope="col" class="govuk-table__header">Role</th><th scope="col" class="govuk-table__header">Status</th><th scope="col" class="govuk-table__header">Change</th></tr></thead>
-      <tbody class="govuk-table__body">${rows}</tbody></table>
+      <tbody class="govuk-table__body">${rows}</tbody></table></div>
     <h2 class="govuk-heading-m">Add a user</h2>
     <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="create">
       <div class="govuk-form-group"><label class="govuk-label" for="new-username">User name</label><input class="govuk-input govuk-!-width-one-half" id="new-username" name="username" type="text" maxlength="64" spellcheck="false"></div>
@@ -179,12 +179,12 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
         <div class="govuk-form-group"><label class="govuk-label" for="f-to">To (YYYY-MM-DD)</label><input class="govuk-input govuk-input--width-10" id="f-to" name="to" type="text" inputmode="numeric" maxlength="10" value="${to}"></div>
         <button class="govuk-button govuk-button--secondary" type="submit">Filter</button>
       </form>
-      <table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${total} entr${total === 1 ? "y" : "ies"}, page ${pageNo} of ${pages}</caption>
+      <div class="lantern-table-wrap" tabindex="0" role="region" aria-label="Audit log entries"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${total} entr${total === 1 ? "y" : "ies"}, page ${pageNo} of ${pages}</caption>
         <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">#</th><th scope="col" class="govuk-table__header">When (UTC)</th><th scope="col" class="govuk-table__header">Who</th><th scope="col" class="govuk-table__header">Action</th><th scope="col" class="govuk-table__header">On</th><th scope="col" class="govuk-table__header">Detail</th></tr></thead>
         <tbody class="govuk-table__body">${rows.map(
           (r) =>
             html`<tr class="govuk-table__row"><td class="govuk-table__cell">${r.auditId}</td><td class="govuk-table__cell">${r.loggedAt.slice(0, 19).replace("T", " ")}</td><td class="govuk-table__cell">${r.actor}</td><td class="govuk-table__cell">${r.action}</td><td class="govuk-table__cell">${r.target ?? r.laCode ?? ""}</td><td class="govuk-table__cell govuk-body-s"><code>${r.detail}</code></td></tr>`,
-        )}</tbody></table>
+        )}</tbody></table></div>
       <nav class="govuk-pagination" aria-label="Pages">
         ${pageNo > 1 ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${link(pageNo - 1)}" rel="prev">Previous page</a></div>` : ""}
         ${pageNo < pages ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${link(pageNo + 1)}" rel="next">Next page</a></div>` : ""}
