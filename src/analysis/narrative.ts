@@ -69,17 +69,18 @@ function shownSign(before: number, after: number, unit: Unit): number {
   return Math.sign(d);
 }
 
-/** "58% more than in 2020-21", "2.4 percentage points higher than in 2023-24". */
-function comparison(before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }, unit: Unit, withSize: boolean): string {
+/** "58% more than in 2020-21", "2.4 percentage points higher than in 2023-24" ("than on 31 March 2024" with `on`). */
+function comparison(before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }, unit: Unit, withSize: boolean, prep = "in"): string {
   const c = change(before, after);
-  if (shownSign(before.value, after.value, unit) === 0) return `the same as in ${c.from}`;
+  const from = `${prep} ${c.from}`;
+  if (shownSign(before.value, after.value, unit) === 0) return `the same as ${from}`;
   const word = moreFewer(c.difference, unit);
-  if (!withSize) return `${word} than in ${c.from}`;
-  if (unit === "percent") return `${Math.abs(c.difference).toFixed(1)} percentage points ${word} than in ${c.from}`;
-  if (c.relative === null) return `${word} than in ${c.from}`;
+  if (!withSize) return `${word} than ${from}`;
+  if (unit === "percent") return `${Math.abs(c.difference).toFixed(1)} percentage points ${word} than ${from}`;
+  if (c.relative === null) return `${word} than ${from}`;
   // Under half a per cent rounds to "0% more": say it is slight instead.
-  if (Math.round(Math.abs(c.relative) * 100) === 0) return `slightly ${word} than in ${c.from}`;
-  return `${pct(c.relative)} ${word} than in ${c.from}`;
+  if (Math.round(Math.abs(c.relative) * 100) === 0) return `slightly ${word} than ${from}`;
+  return `${pct(c.relative)} ${word} than ${from}`;
 }
 
 /** " (an improvement)" or " (a deterioration)" for the change from `before` to `after`; nothing without a direction. */
@@ -89,9 +90,9 @@ function verdict(subject: NarrativeSubject, before: SeriesPoint & { value: numbe
   return (sign > 0) === (subject.polarity === "higher") ? " (an improvement)" : " (a deterioration)";
 }
 
-function headline(subject: NarrativeSubject, p: SeriesPoint & { value: number }): string {
-  if (subject.unit === "count") return `${fmtValue(p.value, "count")} ${subject.noun} in ${p.period}`;
-  return `${subject.title}: ${fmtValue(p.value, subject.unit)} in ${p.period}`;
+function headline(subject: NarrativeSubject, p: SeriesPoint & { value: number }, prep: string): string {
+  if (subject.unit === "count") return `${fmtValue(p.value, "count")} ${subject.noun} ${prep} ${p.period}`;
+  return `${subject.title}: ${fmtValue(p.value, subject.unit)} ${prep} ${p.period}`;
 }
 
 /**
@@ -115,8 +116,15 @@ export function describeLatest(
      * is then "the highest of the years shown", never "on record", which they might contradict.
      */
     earlierWithheld?: boolean;
+    /**
+     * The figures are each taken on a day (a stock at the year's end) and the series' periods
+     * name those days ("31 March 2026"): "95.9% on 31 March 2026", never "in", which would read
+     * as the year's figure beside its yearly average.
+     */
+    on?: boolean;
   } = {},
 ): Sentence | undefined {
+  const prep = opts.on ? "on" : "in";
   const all = series.filter((p): p is SeriesPoint & { value: number } => p.value !== null);
   const last = all.at(-1);
   if (!last) return undefined;
@@ -135,7 +143,7 @@ export function describeLatest(
     caveats.push(`not compared with years before ${cutAt ? `the recording change of ${cutAt.date} (${cutAt.note})` : "a recording change"}`);
   }
   if (opts.spc?.trial) caveats.push("the control limits are provisional because there are fewer than 13 points");
-  let text = headline(subject, last);
+  let text = headline(subject, last, prep);
   let weight = 1;
   // A record is strictly above (below) every earlier comparable value as shown: one tied with an
   // earlier year at one decimal place ("0.0%" and "0.0%") is no record.
@@ -157,17 +165,17 @@ export function describeLatest(
       points.length < all.length
         ? `${forTime} since ${cutAt ? `the recording change of ${cutAt.date}` : "the recording change"}`
         : `${opts.earlierWithheld ? " of the years shown" : " on record"}${forTime}`;
-    text += `, the ${rec.highest ? "highest" : "lowest"}${scope} and ${comparison(first, last, subject.unit, true)}${verdict(subject, first, last)}`;
+    text += `, the ${rec.highest ? "highest" : "lowest"}${scope} and ${comparison(first, last, subject.unit, true, prep)}${verdict(subject, first, last)}`;
     weight = 3;
   } else if (prev) {
     const prev2 = points.at(-3);
     const d1 = shownSign(prev.value, last.value, subject.unit);
     const d2 = prev2 ? shownSign(prev2.value, last.value, subject.unit) : 0;
     if (prev2 && d1 !== 0 && d2 !== 0 && d1 !== d2) {
-      text += `, ${comparison(prev, last, subject.unit, false)}${verdict(subject, prev, last)} but ${comparison(prev2, last, subject.unit, true)}`;
+      text += `, ${comparison(prev, last, subject.unit, false, prep)}${verdict(subject, prev, last)} but ${comparison(prev2, last, subject.unit, true, prep)}`;
       weight = 2;
     } else {
-      text += `, ${comparison(prev, last, subject.unit, true)}${verdict(subject, prev, last)}`;
+      text += `, ${comparison(prev, last, subject.unit, true, prep)}${verdict(subject, prev, last)}`;
       const rel = change(prev, last).relative;
       weight = rel !== null && Math.abs(rel) >= 0.1 ? 2 : 1;
     }

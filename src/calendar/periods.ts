@@ -30,6 +30,11 @@ export function monthName(iso: string): string {
   return MONTHS[Number(iso.slice(5, 7)) - 1]!;
 }
 
+/** A day as a person writes it ("31 March 2026"). */
+export function dayLabel(iso: string): string {
+  return `${Number(iso.slice(8, 10))} ${monthName(iso)} ${iso.slice(0, 4)}`;
+}
+
 function fyLabel(startYear: number): string {
   return `${startYear}-${String((startYear + 1) % 100).padStart(2, "0")}`;
 }

@@ -21,7 +21,7 @@ import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spc
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeys, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
-import { financialYearOf, monthName, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { dayLabel, financialYearOf, monthName, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 
 /** The public report's suppression rule lives with the rule itself; named here as the report's. */
@@ -203,7 +203,9 @@ function periodOf(id: string): Period {
  * The time of year a series of one period in each year stands for, so a record is claimed only
  * among those ("the highest on record for Q2"); nothing for financial and calendar years.
  */
-function timeOfYear(p: Period): { timeOfYear?: string } {
+function timeOfYear(p: Period, onDay = false): { timeOfYear?: string } {
+  // A stock is taken on the period's last day: "the highest on record for 30 September".
+  if (onDay && p.kind !== "year") return { timeOfYear: dayLabel(p.end).replace(/ \d{4}$/, "") };
   if (p.kind === "quarter") return { timeOfYear: p.id.slice(-2) };
   if (p.kind === "month") return { timeOfYear: monthName(p.start) };
   if (p.kind === "rolling") return { timeOfYear: `the twelve months to ${monthName(p.end)}` };
@@ -371,12 +373,14 @@ export function buildReport(input: ReportInput): ReportContent {
       if (!value.suppressed) {
         const s = describeLatest({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, sameKind, {
           breaks: seriesBreaks(annotationsFor(input.annotations, def)),
-          ...timeOfYear(at),
+          ...timeOfYear(at, def.measure === "snapshot"),
           earlierWithheld,
+          on: def.measure === "snapshot",
         });
-        // Period ids read as labels ("2025-26-Q2" as "Q2 2025-26"), longest first so none clips another.
+        // Period ids read as labels ("2025-26-Q2" as "Q2 2025-26"), longest first so none clips
+        // another; a stock's as the day it is taken on ("30 September 2025").
         let text = s ? renderSentence(s) : "";
-        for (const id of sameKind.map((x) => x.period).sort((a, b) => b.length - a.length)) text = text.replaceAll(id, periodOf(id).label);
+        for (const id of sameKind.map((x) => x.period).sort((a, b) => b.length - a.length)) text = text.replaceAll(id, def.measure === "snapshot" ? dayLabel(periodOf(id).end) : periodOf(id).label);
         if (s) sentences.push({ text, weight: s.weight + (goal ? 0.5 : 0) });
       }
 

@@ -20,7 +20,7 @@ import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabe
 import { monthlySpc, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
-import { monthsEndingWith, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { dayLabel, monthsEndingWith, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
 import type { Target } from "../kpi/engine.ts";
 import { formatValue } from "../kpi/format.ts";
@@ -461,13 +461,16 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     // latest is hidden, and a record among them is "of the years shown", not "on record".
     const lastHidden = years.findLastIndex((v) => hides(hiding, v));
     const shownYears = years.slice(lastHidden + 1);
-    const sentence = shownYears.length
+    // A stock is a figure on the year's last day, not the year's: "95.9% on 31 March 2026".
+    const onDay = def.measure === "snapshot";
+    const described = shownYears.length
       ? describeLatest(
           { noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity },
           shownYears.map((v) => ({ period: v.period, value: v.value, numerator: v.numerator, denominator: v.denominator })),
-          { breaks, earlierWithheld: lastHidden >= 0, ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}) },
+          { breaks, earlierWithheld: lastHidden >= 0, on: onDay, ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}) },
         )
       : undefined;
+    const sentence = described && onDay ? { ...described, text: shownYears.reduce((text, v) => text.replaceAll(v.period, dayLabel(parsePeriod(v.period)!.end)), described.text) } : described;
     const breakdowns: IndicatorDetail["breakdowns"][number][] = [];
     for (const dim of def.unit === "rate" ? [] : (def.breakdowns ?? [])) {
       if (!hiding.on) {

@@ -237,6 +237,17 @@ describe("what the figures say, for members", () => {
   });
 });
 
+describe("what the figures say about a stock", () => {
+  test("a figure taken on the year's last day is said to be on that day, not in the year beside the year's average", async () => {
+    const body = (await get("/indicators/cla_at_end?period=2026-09", "analyst")).body;
+    const text = /<h2 class="govuk-heading-m">What the figures say<\/h2>\s*<p class="govuk-body">([^<]*)<\/p>/.exec(body)?.[1] ?? "";
+    assert.match(text, /^[\d,]+ children looked after on 31 March 2026, .* on 31 March 20\d\d/);
+    assert.doesNotMatch(text, /\bin 20\d\d-\d\d/);
+    const flow = /<h2 class="govuk-heading-m">What the figures say<\/h2>\s*<p class="govuk-body">([^<]*)<\/p>/.exec((await get("/indicators/referrals?period=2026-09", "analyst")).body)?.[1] ?? "";
+    assert.match(flow, /referrals in 2025-26/);
+  });
+});
+
 describe("benchmarks for members", () => {
   test("where the authority's own figure for the benchmark year is c, so are its rank and quartile band", async () => {
     const { indicatorLibrary } = await import("../kpi/library/index.ts");
