@@ -171,8 +171,7 @@ type Verdict = { readonly result: SpcResult; readonly severity: number; readonly
 
 /** The SPC verdict on one indicator's monthly series up to and including `month`; null when it is never charted. */
 function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, IndicatorValue>, annotations: readonly Annotation[], targets: readonly Target[], hidden?: (indicator: string, period: string) => boolean): Verdict {
-  // XmR charts assume roughly independent points: a stock taken at each month end (children on
-  // plans, looked after) moves too slowly for its limits to mean anything, so only flow measures are charted.
+  // Stocks are never charted (`monthlySpc`), so are not listed as not judged either.
   if (def.measure !== "flow") return null;
   let since: string | undefined;
   let monthly = monthsUpTo(month, SPC_LOOKBACK)
@@ -190,7 +189,7 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
   // The month's target (a yearly count's twelfth) sets the assurance icon, as on the charts.
   const goal = targetFor(targets, def.id, month.id, def);
   const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(annotations, def)).map((b) => b.date), target: goal?.target });
-  if (!chart.result) return { reason: chart.reason };
+  if (!chart.result) return chart.reason === "stock" ? null : { reason: chart.reason };
   const result = chart.result;
   const last = result.points.at(-1)!;
   // Only a point beyond the process limits is a concern to lead with: run and trend rules assume

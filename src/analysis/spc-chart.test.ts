@@ -6,7 +6,7 @@ import { periodsWithin } from "../calendar/periods.ts";
 import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import { monthlySpc, runPoints, spcRefusalText } from "./spc-chart.ts";
 
-const def = (unit: IndicatorDef["unit"], extra: Partial<IndicatorDef> = {}) => ({ unit, polarity: "lower", ...extra }) as IndicatorDef;
+const def = (unit: IndicatorDef["unit"], extra: Partial<IndicatorDef> = {}) => ({ unit, polarity: "lower", measure: "flow", ...extra }) as IndicatorDef;
 
 /** `values` as consecutive months from April 2020 (numerator = value; denominator as given). */
 function months(values: readonly number[], denominator: number | null = null): IndicatorValue[] {
@@ -43,6 +43,8 @@ test("a recording change rebases instead of fixing the limits; one in the last m
 
 test("refused: fewer than 12 months; a percentage of under 20 records in a month of the last year; a count averaging under 5", () => {
   assert.deepEqual(monthlySpc(def("count"), months(Array(11).fill(50))), { reason: "few_months" });
+  // A stock (children looked after at each month's end) is never charted, however many months.
+  assert.deepEqual(monthlySpc(def("count", { measure: "snapshot" }), months(Array(36).fill(50))), { reason: "stock" });
   assert.ok(monthlySpc(def("count"), months(Array(12).fill(50))).result);
   const pct = months(Array(24).fill(50), 40);
   assert.ok(monthlySpc(def("percent"), pct).result);

@@ -26,14 +26,18 @@ export const SPC_MIN_DENOMINATOR = 20;
  */
 export const SPC_MIN_MONTHLY_COUNT = 5;
 
-/** Why a series is not charted: too few months (or too few since a recording change), or too few records a month. */
-export type SpcRefusal = "few_months" | "few_records";
+/**
+ * Why a series is not charted: a stock (a figure taken on each month's last day), too few months
+ * (or too few since a recording change), or too few records a month.
+ */
+export type SpcRefusal = "stock" | "few_months" | "few_records";
 
 /** A charted series, or why it is not charted. */
 export type SpcChart = { readonly result: SpcResult; readonly reason?: undefined } | { readonly result?: undefined; readonly reason: SpcRefusal };
 
 /** What a reader is told when a series has no SPC chart (completes "There is no SPC chart: …"). */
 export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): string {
+  if (reason === "stock") return "it is a figure taken on each month's last day, which carries most of the month before, and XmR limits assume months that stand alone, so they would flag ordinary drift";
   if (reason === "few_months") return `fewer than ${SPC_MIN_MONTHS} monthly values, or fewer than 2 since the latest recording change`;
   return unit === "percent"
     ? `too few records a month for its limits to mean anything (under ${SPC_MIN_DENOMINATOR} in a month of the last year)`
@@ -42,7 +46,7 @@ export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): 
 
 /**
  * The XmR chart of `monthly` (an indicator's monthly values, oldest first, already cut to what the
- * viewer may see): the last {@link SPC_LOOKBACK} valued months, rebased at each recording change
+ * viewer may see), for a flow measure (never a stock, see {@link SpcRefusal}): the last {@link SPC_LOOKBACK} valued months, rebased at each recording change
  * in `breaks` (ISO dates), with the mean and limits fixed on the months before the latest year
  * when there is no recording change (so a recent change is judged against how the service ran
  * before it rather than widening its own limits). Limits that fall outside what the unit can hold
@@ -50,10 +54,13 @@ export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): 
  * signal changes.
  */
 export function monthlySpc(
-  def: Pick<IndicatorDef, "unit" | "polarity" | "average">,
+  def: Pick<IndicatorDef, "unit" | "polarity" | "average" | "measure">,
   monthly: readonly IndicatorValue[],
   opts: { readonly breaks?: readonly string[]; readonly target?: number | undefined } = {},
 ): SpcChart {
+  // XmR charts assume roughly independent points: a stock taken at each month end (children on
+  // plans, looked after) moves too slowly for its limits to mean anything.
+  if (def.measure !== "flow") return { reason: "stock" };
   const valued = monthly.filter((v) => v.value !== null).slice(-SPC_LOOKBACK);
   if (valued.length < SPC_MIN_MONTHS) return { reason: "few_months" };
   const recent = valued.slice(-12);

@@ -277,7 +277,8 @@ export function buildReport(input: ReportInput): ReportContent {
       let spcNote: string | null = null;
       // Why there is no SPC chart, when there is none.
       let why: string | null = null;
-      if (valued.length < SPC_MIN_MONTHS) why = spcRefusalText("few_months", def.unit);
+      if (def.measure !== "flow") why = spcRefusalText("stock", def.unit);
+      else if (valued.length < SPC_MIN_MONTHS) why = spcRefusalText("few_months", def.unit);
       else if (monthly.length < SPC_MIN_MONTHS) why = `it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them`;
       else {
         if (lastHidden) spcNote = `The chart starts in ${periodOf(monthly[0]!.period).label}: ${periodOf(lastHidden.period).label} is suppressed in this public report, and the mean and limits rest only on the months charted.`;

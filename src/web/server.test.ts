@@ -237,6 +237,21 @@ describe("what the figures say, for members", () => {
   });
 });
 
+describe("stocks and SPC", () => {
+  test("a stock has no SPC icon on its tile and no SPC chart on its page, which says why and draws its months alone, as the early warning does not judge it", async () => {
+    const body = (await get("/", "analyst")).body;
+    const tileOf = (id: string) => {
+      const t = body.split('<li class="lantern-tile">').find((x) => x.includes(`href="/indicators/${id}?`))!;
+      return t.slice(0, t.indexOf("</li>"));
+    };
+    for (const id of ["cla_at_end", "cpp_at_end", "cp_visit_10wd_pct"]) assert.doesNotMatch(tileOf(id), /lantern-icon__word[^>]*>(common cause|improvement|concern|neutral)</, id);
+    assert.match(tileOf("contacts"), /lantern-icon__word[^>]*>(common cause|improvement|concern|neutral)</);
+    const page = (await get("/indicators/cp_visit_10wd_pct", "analyst")).body;
+    assert.match(page, /There is no SPC chart: it is a figure taken on each month&#39;s last day, which carries most of the month before/);
+    assert.match(page, /id="run-chart"/);
+  });
+});
+
 describe("what the figures say about a stock", () => {
   test("a figure taken on the year's last day is said to be on that day, not in the year beside the year's average", async () => {
     const body = (await get("/indicators/cla_at_end?period=2026-09", "analyst")).body;
@@ -1019,7 +1034,7 @@ describe("SPC icons in words", () => {
     const words = /<span class="lantern-icon__word"[^>]*>(common cause|improvement|concern|neutral|passing|failing|hit and miss)<\/span>/g;
     const dash = (await get("/", "analyst")).body;
     const icons = dash.match(/<span class="lantern-icon"/g)?.length ?? 0;
-    assert.ok(icons > 10);
+    assert.ok(icons > 5, String(icons));
     assert.equal(dash.match(words)?.length, icons, "one word per icon on the dashboard");
     const page = (await get("/indicators/referrals", "analyst")).body;
     assert.ok((page.match(words)?.length ?? 0) >= 1);

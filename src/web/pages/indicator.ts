@@ -113,7 +113,7 @@ function spcSection(d: IndicatorDetail): Html {
     // With no limits to judge it by, the months are still drawn (a run chart), and the recording
     // changes and notes listed.
     const noted = d.annotations.filter((a) => a.date <= d.period.end);
-    const hiddenWhy = lastHidden && valued.length >= 12 ? `it is drawn only on the months since the last one not shown (${label(lastHidden.period)}: a small number, or a figure that would give one away), and it needs 12 of them` : null;
+    const hiddenWhy = d.spcReason !== "stock" && lastHidden && valued.length >= 12 ? `it is drawn only on the months since the last one not shown (${label(lastHidden.period)}: a small number, or a figure that would give one away), and it needs 12 of them` : null;
     const why = hiddenWhy ?? spcRefusalText(d.spcReason ?? "few_months", d.def.unit);
     const run = runChart(d, why);
     return html`<p class="govuk-body">${hiddenWhy ? `The SPC chart is not shown: ${hiddenWhy}.` : `There is no SPC chart: ${why}. The early warning does not judge it either.`}${run ? " The chart below shows the monthly values alone, with no mean or process limits." : ""}</p>
