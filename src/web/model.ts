@@ -20,6 +20,7 @@ import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabe
 import { monthlySpc, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
+import { categoryLabel, compareCategories } from "./categories.ts";
 import { dayLabel, monthsEndingWith, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
 import type { Target } from "../kpi/engine.ts";
@@ -244,11 +245,13 @@ export function shownCounts(v: IndicatorValue | undefined, h: Hiding): { numerat
  * A breakdown table as a viewer may see it: `hidden` holds the categories to show as `c` (with
  * their counts) as {@link categoryKey}s, from `breakdownHiding`; null shows everything.
  */
-export function breakdownShown(values: readonly IndicatorValue[], hidden: ReadonlySet<string> | null): { category: string; value: string; numerator: string; denominator: string }[] {
-  return values.map((v) => {
+export function breakdownShown(values: readonly IndicatorValue[], hidden: ReadonlySet<string> | null, dim = ""): { category: string; value: string; numerator: string; denominator: string }[] {
+  // In the breakdown's own order (age bands youngest first), each category named as a reader reads it.
+  const ordered = [...values].sort((a, b) => compareCategories(dim, a.category ?? "", b.category ?? ""));
+  return ordered.map((v) => {
     const off = hidden?.has(categoryKey(v.period, v.category ?? "")) === true;
     return {
-      category: v.category ?? "",
+      category: categoryLabel(dim, v.category ?? ""),
       value: off && v.value !== null ? SUPPRESSED : v.value === null ? "–" : formatValue(v.value, v.unit),
       numerator: plainCount(v.numerator, off),
       denominator: plainCount(v.denominator, off),

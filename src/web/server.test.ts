@@ -252,6 +252,23 @@ describe("stocks and SPC", () => {
   });
 });
 
+describe("breakdowns as a reader reads them", () => {
+  test("age bands youngest first, sources named from the CIN census codes", async () => {
+    const page = (await get("/indicators/contacts?period=2024-25", "analyst")).body;
+    const rows = (caption: string) => {
+      const t = page.slice(page.indexOf(caption));
+      return [...t.slice(0, t.indexOf("</table>")).matchAll(/<th scope="row"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]!);
+    };
+    const ages = rows("By age band");
+    const order = ["unborn", "under 1", "1-4", "5-9", "10-15", "16-17", "18 and over", "not recorded"];
+    assert.ok(ages.length >= 4, ages.join(" "));
+    assert.deepEqual(ages, [...ages].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    const sources = rows("By source");
+    assert.ok(sources.some((s) => /^2A Schools$/.test(s)), sources.join(" | "));
+    assert.ok(sources.every((s) => !/^\d[A-F]?$/.test(s)), sources.join(" | "));
+  });
+});
+
 describe("what the figures say about a stock", () => {
   test("a figure taken on the year's last day is said to be on that day, not in the year beside the year's average", async () => {
     const body = (await get("/indicators/cla_at_end?period=2026-09", "analyst")).body;

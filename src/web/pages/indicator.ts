@@ -285,7 +285,7 @@ ${d.yearly.length ? table({ caption: "Mean of the monthly values in each financi
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
 ${benchmarkPanel(d)}
 <h2 class="govuk-heading-m">Breakdowns</h2>
-${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: breakdownShown(b.values, b.hidden).map((x) => [x.category, x.value, x.numerator, x.denominator]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
+${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: breakdownShown(b.values, b.hidden, b.dim).map((x) => [x.category, x.value, x.numerator, x.denominator]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
 <h2 class="govuk-heading-m">Definition</h2>
 <p class="govuk-body">${d.def.definition}</p>
 ${d.def.lait ? html`<p class="govuk-body-s">Benchmarked against the DfE LAIT measure ${d.def.lait}.</p>` : ""}
