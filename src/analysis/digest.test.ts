@@ -118,8 +118,10 @@ test("the flow: a share is a percentage of the stage before; a ratio that is no 
     ["Initial conferences", true, "50.0% of section 47 enquiries"],
     // A share above 100 (plans whose conference fell in the period before) is not a percentage either.
     ["Child protection plans started", true, "110.0 per 100 initial conferences"],
-    ["Children starting care", false, "45.5 per 100 child protection plans started"],
+    // Most children start care without a child protection plan: compared with no stage.
+    ["Children starting care", false, null],
   ]);
+  assert.equal(d.flow.at(-1)!.from, null);
   assert.equal(flowStageIsShare("Referrals"), true);
   assert.equal(flowStageIsShare("Assessments completed"), false);
   assert.equal(conversionWords(100, "Contacts", true), "100.0% of contacts");

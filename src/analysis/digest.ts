@@ -116,10 +116,11 @@ export interface Digest {
  * outcome of one item of the stage it is compared with: a referral is what a contact became, a
  * conference follows an enquiry, a plan is made at a conference. The others are not subsets: a
  * referral can have several assessments or none, a CIN plan also follows a child protection plan
- * (step-down) without a new assessment, an enquiry can start before any assessment is completed,
- * and most children start care without a child protection plan.
+ * (step-down) without a new assessment, and an enquiry can start before any assessment is
+ * completed. `alone` marks a stage compared with none: most children start care without a child
+ * protection plan, so "62 per 100 plans started" would read as the share of plans that end in care.
  */
-export const FLOW: readonly { stage: string; indicator: string; from?: string; share?: true }[] = [
+export const FLOW: readonly { stage: string; indicator: string; from?: string; share?: true; alone?: true }[] = [
   { stage: "Contacts", indicator: "contacts" },
   { stage: "Referrals", indicator: "referrals", share: true },
   { stage: "Assessments completed", indicator: "assessments_completed" },
@@ -128,7 +129,7 @@ export const FLOW: readonly { stage: string; indicator: string; from?: string; s
   { stage: "Section 47 enquiries", indicator: "s47_started", from: "assessments_completed" },
   { stage: "Initial conferences", indicator: "icpc", share: true },
   { stage: "Child protection plans started", indicator: "cpp_started", share: true },
-  { stage: "Children starting care", indicator: "cla_started" },
+  { stage: "Children starting care", indicator: "cla_started", alone: true },
 ];
 
 /** Whether the flow stage named `stage` (its title, as in {@link FLOW}) is a share of the stage it is compared with. */
@@ -312,7 +313,7 @@ export function buildDigest(input: {
   const lastYear = samePeriodLastYear(period);
   const flow = FLOW.map((f, i) => {
     const value = stageValue(f.indicator, period);
-    if (i === 0) return { stage: f.stage, indicator: f.indicator, from: null, value, conversion: null, share: false, conversionLastYear: null };
+    if (i === 0 || f.alone) return { stage: f.stage, indicator: f.indicator, from: null, value, conversion: null, share: false, conversionLastYear: null };
     const source = FLOW.find((x) => x.indicator === f.from) ?? FLOW[i - 1]!;
     const prevStage = source.indicator;
     const conv = (p: Period) => {
