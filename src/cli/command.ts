@@ -37,7 +37,7 @@ export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(c
     try {
       return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
     } catch (e) {
-      throw new LanternError("LANTERN_USAGE", `${(e as Error).message.replace(/\. To specify a positional.*$/s, "")}`, {
+      throw new LanternError("LANTERN_USAGE", usageMessage((e as Error).message), {
         hint: `Run \`lantern ${command} --help\` to see what it accepts.`,
       });
     }
@@ -56,6 +56,23 @@ export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(c
     });
   }
   return parsed;
+}
+
+/**
+ * Node's parseArgs message in plain words: an option given no value ("Option '--authority <value>'
+ * argument missing", or "… is ambiguous" when the next word is another option) says so and how to
+ * give one; anything else (an unknown option, an unexpected argument) is kept, less its advice on
+ * positionals, which these commands do not need.
+ */
+export function usageMessage(node: string): string {
+  const missing = /^Option '(--[\w-]+)(?: <value>)?' argument missing/.exec(node);
+  if (missing) return `${missing[1]} needs a value after it, such as ${missing[1]} VALUE.`;
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(node);
+  if (ambiguous) {
+    const o = ambiguous[1];
+    return `${o} needs a value after it: the next word starts with a dash, so it is not taken as one. Give the value straight after ${o}, or write ${o}=VALUE for a value that starts with a dash.`;
+  }
+  return node.replace(/\. To specify a positional.*$/s, "");
 }
 
 /** The first option whose value, or one of whose repeated values, is empty or only spaces. */

@@ -50,6 +50,14 @@ test("usage errors exit 1 and say what to do", async () => {
     assert.equal(await main(["generate", "--out", join(t.dir, "late"), "--population", "500", "--to", "2025-03", "--shock", "2030-01:+30%"], o5), 1);
     assert.match(o5.stderr(), /--shock 2030-01 is after --to 2025-03: the synthetic data ends before it, so it would change nothing\./);
     assert.ok(!existsSync(join(t.dir, "late")), "nothing written");
+    // An option left without its value, at the end or before another option, says so in plain words.
+    const o6 = capture();
+    assert.equal(await main(["import", "x", "--authority"], o6), 1);
+    assert.match(o6.stderr(), /LANTERN_USAGE: --authority needs a value after it, such as --authority VALUE\./);
+    const o7 = capture();
+    assert.equal(await main(["import", "x", "--authority", "--dry-run"], o7), 1);
+    assert.match(o7.stderr(), /LANTERN_USAGE: --authority needs a value after it: the next word starts with a dash/);
+    assert.doesNotMatch(o7.stderr(), /ambiguous/);
   } finally {
     t.cleanup();
   }
