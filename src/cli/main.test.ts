@@ -89,6 +89,10 @@ test("import: rejected data exits 2 naming file, row and column; --json gives sc
     const list = capture();
     assert.equal(await main(["snapshots", "--data", t.dir, "--json"], list), 0);
     assert.equal(JSON.parse(list.stdout()).snapshots.length, 1);
+    // A mistyped authority is said to be one, not "no data has been loaded yet".
+    const typo = capture();
+    assert.equal(await main(["snapshots", "--authority", "ZZZ", "--data", t.dir], typo), 1);
+    assert.match(typo.stderr(), /No data has been loaded for authority ZZZ: data is loaded for 202\./);
   } finally {
     t.cleanup();
   }

@@ -10,7 +10,7 @@ test("lantern report: usage errors name the missing or bad option and exit 1", a
   try {
     const o = capture();
     assert.equal(await main(["report", "--period", "2024-04", "--data", t.dir], o), 1);
-    assert.match(o.stderr(), /needs --audience, --format, --out/);
+    assert.match(o.stderr(), /needs --audience, --out FILE \(its extension/);
     const bad = capture();
     assert.equal(await main(["report", "--period", "2024-04", "--audience", "everyone", "--format", "html", "--out", join(t.dir, "r.html"), "--data", t.dir], bad), 1);
     assert.match(bad.stderr(), /--audience everyone is not public or exempt/);
@@ -129,7 +129,7 @@ test("lantern report: a --format that disagrees with the --out extension is refu
       [report("--format", "pdf", "--out", join(t.dir, "X.HTML")), /--format pdf does not match --out .*X\.HTML: a file ending \.HTML is HTML/],
       [report("--out", join(t.dir, "x.docx")), /^error LANTERN_USAGE: lantern report needs --format: --out .*x\.docx ends \.docx, which is not a report format\.\nWhat to do: Give --format pdf or --format html, or name the file \.pdf, \.html or \.htm\./],
       [report("--out", join(t.dir, "report")), /lantern report needs --format: --out .*report has no extension to take it from\./],
-      [report(), /lantern report needs --format, --out\./],
+      [report(), /lantern report needs --out FILE \(its extension, \.pdf or \.html, gives the format\)\./],
     ];
     for (const [args, why] of cases) {
       const o = capture();

@@ -134,7 +134,11 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   // --format may be left out when --out's extension says it; without either it is still needed.
   const missing = (["period", "audience", "format", "out"] as const).filter((k) => !values[k] && !(k === "format" && values.out));
   if (missing.length) {
-    throw new LanternError("LANTERN_USAGE", `lantern report needs ${missing.map((m) => `--${m}`).join(", ")}.`, { hint: "For example: lantern report --period 2025-26-Q2 --audience public --format pdf --out q2.pdf" });
+    // Without --out, --format is not asked for: the file's extension can give it.
+    const asked = missing.includes("out") ? missing.filter((m) => m !== "format") : missing;
+    throw new LanternError("LANTERN_USAGE", `lantern report needs ${asked.map((m) => (m === "out" ? "--out FILE (its extension, .pdf or .html, gives the format)" : `--${m}`)).join(", ")}.`, {
+      hint: "For example: lantern report --period 2025-26-Q2 --audience public --out q2.pdf",
+    });
   }
   const audience = values.audience as Audience;
   if (!AUDIENCES.includes(audience)) throw new LanternError("LANTERN_BAD_OPTION", `--audience ${values.audience} is not public or exempt.`, { hint: "Use public for the published paper (small numbers suppressed) or exempt for the Part 2 paper." });
