@@ -336,6 +336,8 @@ export class AnnexMapper {
   /** List 3 referrals, held until List 6 has been read: the same episode's need and closure are there. */
   readonly #referrals = new Map<string, { values: Record<string, CellValue>; loc: { file: string; row: number }; refused?: ReadonlySet<string> }>();
   #n = 0;
+  /** Each list's rows as read (list, file and cells), to say when one repeats another exactly. */
+  readonly #seen = new Map<string, number>();
   readonly sink: LoadSink;
   constructor(sink: LoadSink) {
     this.sink = sink;
@@ -360,6 +362,21 @@ export class AnnexMapper {
     };
     const b = (k: string): string | null => (s(k) === "" ? null : s(k));
     const loc = { file, row: line };
+    // A row that repeats an earlier one cell for cell is loaded (two contacts from one source on one
+    // day are two contacts), but said, since a copy pasted twice counts twice.
+    const whole = JSON.stringify([list, file, [...r.entries()].sort(([x], [y]) => x.localeCompare(y))]);
+    const first = this.#seen.get(whole);
+    if (first === undefined) this.#seen.set(whole, line);
+    else {
+      this.sink.issue({
+        code: "FORMAT_ROW_REPEATED",
+        severity: "warning",
+        file,
+        row: line,
+        message: `${file}: row ${line} repeats row ${first} exactly; both are loaded, so whatever it records counts twice.`,
+        expected: "each record once: delete the copy if it was pasted twice",
+      });
+    }
     // The list's date cells refused on this row, and so the SSD columns left blank by them.
     const refusedKeys = new Set<string>();
     const date = (k: string): number | null => {

@@ -223,6 +223,17 @@ test("Annex A CSV: lettered options and bare codes, ISO and UK dates", async () 
   assert.equal(bad.issues[0]!.row, 2);
 });
 
+test("Annex A: a row that repeats an earlier one exactly is loaded and said, with both rows", async () => {
+  const row = "K1,F,WBRI,2015-01-25,6,2020-09-16,6";
+  const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}${row}\nK2,M,WBRI,2016-01-25,5,2020-09-16,6\n${row}\n` })] });
+  const repeated = r.issues.filter((i) => i.code === "FORMAT_ROW_REPEATED");
+  assert.deepEqual(
+    repeated.map((i) => [i.severity, i.row, i.message]),
+    [["warning", 4, "list.csv: row 4 repeats row 2 exactly; both are loaded, so whatever it records counts twice."]],
+  );
+  assert.deepEqual(r.tables.filter((t) => t.table === "ssd_contacts").map((t) => t.rows), [3]);
+});
+
 test("Annex A CSV: an Excel serial number in a date column is refused as the SSD import refuses it, with the date it would be", async () => {
   // In a CSV a serial means the column was saved as numbers; in a workbook (next test) it is a date.
   const r = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,44090,6\nK2,M,WBRI,2015-01-25,6,2020-09-16,6\n` })] });
