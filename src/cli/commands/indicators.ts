@@ -31,7 +31,8 @@ Show indicator values computed from the loaded data. Periods are written:
 Without --period, the latest financial year and the latest month are shown. A value that
 cannot be computed is shown as – with a numbered note under the table giving the reason (with
 --json: "value": null and "reason"), never as 0; every figure asked for has its row, even
-one outside the data or an aggregate figure not yet loaded.
+one outside the data or an aggregate figure not yet loaded (when none of them has a value,
+the table is one line per period saying why instead; --json still gives every row).
 
 Options:
   --period P        a period (repeatable)
