@@ -396,6 +396,31 @@ test("a 903 whose files are not grouped by child loads the same snapshot as grou
   }
 });
 
+test("a 903 loaded over an SSD history reaching back before its year says that earlier figures from it would be too low, and where to find them", async () => {
+  const { store, cleanup } = await tempStore();
+  const { tempDir } = await import("../../test/fixtures.ts");
+  const { generateToDirectory } = await import("../generate/index.ts");
+  const { importSsd } = await import("../ingest/ssd-import.ts");
+  const { exportSsda903 } = await import("./writers/ssda903.ts");
+  const { parsePeriod } = await import("../calendar/periods.ts");
+  const t = tempDir();
+  try {
+    await generateToDirectory({ out: t.dir, seed: 2, population: 1500, from: "2022-04", to: "2025-03", authorities: 1, shocks: [] });
+    await importSsd(store, { paths: [t.dir] });
+    const out = `${t.dir}/903`;
+    await exportSsda903(store, { out, period: parsePeriod("2024-25")!, authority: "X001", actor: "test" });
+    const r = await loadFormats(store, { paths: [out], authority: "X001" });
+    assert.equal(r.status, "loaded");
+    const w = r.issues.find((i) => i.code === "FORMAT_RETURN_OVER_HISTORY");
+    assert.ok(w, JSON.stringify(r.issues.map((i) => i.code)));
+    assert.match(w.message, /^This return replaces ssd_cla_episodes \(and the other tables it carries\) for X001, whose stored data \(snapshot 1\) reaches back to 2022-04-01, but it holds only the records of the year from 2024-04-01: figures needing those tables for periods before 2024-04-01 will be worked out from this return alone and will be too low\./);
+    assert.match(w.expected!, /lantern indicators --snapshot 1/);
+  } finally {
+    await cleanup();
+    t.cleanup();
+  }
+});
+
 test("a return loaded over an SSD export keeps the person rows of the children the kept tables refer to; a header-only return is refused", async () => {
   const { store, cleanup } = await tempStore();
   try {
@@ -406,6 +431,7 @@ test("a return loaded over an SSD export keeps the person rows of the children t
     const r = await loadFormats(store, { paths: [files()], authority: "202" });
     assert.equal(r.status, "loaded");
     assert.ok(r.issues.some((i) => i.code === "FORMAT_PEOPLE_KEPT" && /^3 children/.test(i.message)), JSON.stringify(r.issues, null, 1));
+    assert.ok(!r.issues.some((i) => i.code === "FORMAT_RETURN_OVER_HISTORY"), "the SSD export reaches back no further than the return's year");
     const people = await store.all<{ id: string; sex: string | null }>(`SELECT pers_person_id AS id, pers_sex AS sex FROM current_ssd_person WHERE la_code = '202' ORDER BY 1`);
     assert.deepEqual(
       people.map((p) => p.id),

@@ -17,10 +17,11 @@ import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-da
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { isMeasuresFile } from "../ingest/measures-import.ts";
 import { isGeneratedFolder, ssdCopyOf } from "../ingest/discover.ts";
-import { carryPeople, checkAuthorityCase, commitRows, dropStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
+import { carryPeople, checkAuthorityCase, commitRows, dropStaging, type LoadStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
 import { type PopulationRow, populationOf, readPopulation, storePopulation } from "../ingest/population.ts";
 import { type CellValue, excelMangledId } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
+import { coverage } from "../kpi/targets.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
 import { latestTables } from "../store/snapshots.ts";
@@ -622,6 +623,8 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
         message: `${carriedPeople.toLocaleString("en-GB")} children not in this return but referred to by tables kept from ${authority}'s stored snapshot keep their ssd_person rows from it.`,
       });
     }
+    const overHistory = await returnOverHistory(store, staging, authority, new Set(fedTables));
+    if (overHistory) log.add(overHistory);
     for (const i of await replacementIssues(store, staging, authority, new Map(tables.map((t) => [t.table, { rows: t.rows }])), "warning")) log.add(i);
     if (log.errors > 0) {
       await dropStaging(store, staging, true);
@@ -660,6 +663,49 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   return store.exclusive([`load:${authority}`], commit);
 }
 
+/** Tables a return holds one collection year of, with the dates that place its records in time. */
+const RETURN_YEAR_TABLES: readonly (readonly [string, string, string])[] = [
+  ["ssd_cla_episodes", "clae_cla_episode_start_date", "clae_cla_episode_ceased_date"],
+  ["ssd_cin_episodes", "cine_referral_date", "cine_close_date"],
+];
+
+/** The financial year (its first day) holding `latest`, less a week's grace for the odd date just after the year's end. */
+function collectionYearStart(latest: string): string {
+  const l = ymd(dayNumber(latest) - 7);
+  return isoDate(dayOf(l.m >= 4 ? l.y : l.y - 1, 4, 1));
+}
+
+/**
+ * A warning when a return (a 903, a CIN census) replaces tables of which it holds one collection
+ * year, while the front door is kept from a stored snapshot whose data reaches back before that
+ * year: the figures for those earlier periods that need the replaced tables are then worked out
+ * from this year's records alone (children looked after at the end of an earlier year are only
+ * those still in this return), and come out too low. Said before committing, with what to do.
+ */
+async function returnOverHistory(store: Store, staging: LoadStaging, authority: string, fed: ReadonlySet<string>): Promise<DataIssue | undefined> {
+  if (fed.has("ssd_contacts")) return undefined;
+  const [prev] = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_latest_snapshot WHERE la_code = $1`, [authority]);
+  if (!prev) return undefined;
+  const kept = await latestTables(store, authority);
+  if (!kept.has("ssd_contacts")) return undefined;
+  const cov = await coverage(store, Number(prev.snapshot_id), authority);
+  for (const [table, start, end] of RETURN_YEAR_TABLES) {
+    if (!fed.has(table)) continue;
+    const [m] = await store.all<{ s: string | null; e: string | null }>(`SELECT CAST(max(${start}) AS VARCHAR) AS s, CAST(max(${end}) AS VARCHAR) AS e FROM ${staging.table(table)}`);
+    const latest = [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
+    if (!latest || !cov.from) continue;
+    const year = collectionYearStart(latest.slice(0, 10));
+    if (cov.from >= year) continue;
+    return {
+      code: "FORMAT_RETURN_OVER_HISTORY",
+      severity: "warning",
+      message: `This return replaces ${table} (and the other tables it carries) for ${authority}, whose stored data (snapshot ${prev.snapshot_id}) reaches back to ${cov.from}, but it holds only the records of the year from ${year}: figures needing those tables for periods before ${year} will be worked out from this return alone and will be too low.`,
+      expected: `for periods before ${year}, the figures of snapshot ${prev.snapshot_id} (lantern indicators --snapshot ${prev.snapshot_id}); or load the full SSD export again after this return`,
+    };
+  }
+  return undefined;
+}
+
 /**
  * A return with no contacts or referrals (the 903) gives the KPI engine no start for its periods;
  * such a snapshot covers its collection year, the financial year (1 April to 31 March) holding
@@ -675,11 +721,10 @@ async function setCoverage(store: Store, snapshotId: number, authority: string, 
   const latest = [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
   if (!latest) return;
   // A week's grace: extracts made just after the year's end carry the odd date from April.
-  const l = ymd(dayNumber(latest) - 7);
-  const startYear = l.m >= 4 ? l.y : l.y - 1;
-  const from = dayOf(startYear, 4, 1);
-  const to = dayOf(startYear + 1, 3, 31);
-  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, isoDate(from), isoDate(to)]);
+  const from = dayNumber(collectionYearStart(latest));
+  const to = ymd(from).y;
+  const lastDay = dayOf(to + 1, 3, 31);
+  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, isoDate(from), isoDate(lastDay)]);
 }
 
 function rejection(log: Issues, hint?: string): LanternError {

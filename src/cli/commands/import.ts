@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { LanternError } from "../../core/errors.ts";
 import { type FormatLoadResult, isSsdExport, loadFormats } from "../../formats/load.ts";
+import { DFE_CODE } from "../../formats/issues.ts";
 import { importMeasures, isMeasuresFile } from "../../ingest/measures-import.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
 import { revisionsOfLoad } from "../../analysis/revisions.ts";
@@ -225,7 +226,10 @@ function reportFormats(o: Output, r: FormatLoadResult, json: boolean): void {
   o.out(table(["table", "rows"], r.tables.map((t) => [t.table, t.rows])));
   if (r.warningCount) {
     o.err(`${r.warningCount} warning(s), of which ${r.queryCount} DfE queries (kept with the snapshot):\n`);
-    for (const w of r.issues.filter((i) => i.severity === "warning").slice(0, 20)) o.err(`  ${describeIssue(w)}\n`);
+    // Lantern's own warnings about the load as a whole first, then the DfE's queries on its rows.
+    const warned = r.issues.filter((i) => i.severity === "warning");
+    const ordered = [...warned.filter((i) => !DFE_CODE.test(i.code)), ...warned.filter((i) => DFE_CODE.test(i.code))];
+    for (const w of ordered.slice(0, 20)) o.err(`  ${describeIssue(w)}\n`);
     if (r.warningCount > 20) o.err(`  … and ${r.warningCount - 20} more (use --json, or lantern validate --report FILE.html).\n`);
   }
   if (r.notComputable.length) {
