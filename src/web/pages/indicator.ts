@@ -104,6 +104,11 @@ ${table({ id: "run-table", caption: "Monthly values", head: ["Month", "Value"], 
 </details>`;
 }
 
+/** What the lines and dots of an SPC chart mean, in words under it (the chart has no legend of its own). */
+function chartKey(target: boolean, notes: boolean): Html {
+  return html`<p class="govuk-body-s" id="spc-key">How to read the chart: each dot is a month's value; the solid black line is the mean; the grey dashed lines are the process limits, between which the values normally vary; a grey dot is common cause (nothing unusual); a coloured dot is special cause (unusual): blue an improvement, orange a concern, purple where neither direction is better.${target ? " The red dashed line is the target." : ""}${notes ? " A blue upright line marks a recording change or note, listed below." : ""}</p>`;
+}
+
 function spcSection(d: IndicatorDetail): Html {
   const spc = d.spc;
   const valued = d.monthly.filter((v) => v.value !== null);
@@ -143,6 +148,7 @@ ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><o
 <p class="govuk-body">${text}</p>
 ${truncated}
 <div class="lantern-chart-wrap">${raw(svg)}</div>
+${chartKey(d.goal?.target !== undefined && d.goal?.target !== null, d.annotations.length > 0)}
 ${d.annotations.length ? html`<ol class="govuk-list govuk-list--number">${annotationItems(d.annotations.filter((a) => a.date >= spc.points[0]!.date && a.date <= spc.points.at(-1)!.date))}</ol>` : ""}
 <details class="govuk-details">
 <summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
