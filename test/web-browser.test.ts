@@ -93,7 +93,7 @@ describe("in Chromium", { skip }, () => {
     const ctx = await contextFor("analyst");
     const page = await ctx.newPage();
     await page.goto(`${base}/`);
-    assert.match((await page.locator("h1").textContent()) ?? "", /Dashboard\s*X001 · September 2026/);
+    assert.match((await page.locator("h1").textContent()) ?? "", /Dashboard\s*Lanternshire \(X001\) · September 2026/);
     assert.ok((await page.locator(".lantern-tile").count()) > 30);
     await page.getByRole("link", { name: "Contacts", exact: true }).click();
     await page.waitForURL(/\/indicators\/contacts/);

@@ -9,7 +9,7 @@
 
 import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
-import { BenchmarkProblem, type BenchmarkResult, benchmark } from "../analysis/benchmarks.ts";
+import { BenchmarkProblem, type BenchmarkResult, benchmark, realAuthority } from "../analysis/benchmarks.ts";
 import { buildDigest, type Digest, FLOW, monthRuns } from "../analysis/digest.ts";
 import { digestValues } from "../analysis/digest-data.ts";
 import { authorityRecord } from "../store/authorities.ts";
@@ -347,8 +347,18 @@ export interface Tile {
 /** The dashboard: every area's tiles for a period. */
 export interface Dashboard {
   readonly target: Target;
+  /** The authority as a reader knows it: "Lanternshire (X001)", or its code when no name is held. */
+  readonly authority: string;
   readonly period: Period;
   readonly areas: { readonly id: string; readonly title: string; readonly tiles: Tile[] }[];
+}
+
+/** An authority as a reader knows it, as the report names it: its name and code, or its code alone when no name is held. */
+export function authorityLabel(ctx: WebContext, code: string): Promise<string> {
+  return cached(ctx, `auth-label|${code}`, async () => {
+    const name = (await authorityRecord(ctx.store, code)).la_name ?? realAuthority(code, benchmarkData())?.name ?? null;
+    return name && name !== code ? `${name} (${code})` : code;
+  });
 }
 
 /** Targets in force (targets.csv plus browser edits). */
@@ -411,6 +421,7 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
     const defs = indicatorLibrary().list();
     return {
       target: t,
+      authority: await authorityLabel(ctx, t.la_code),
       period,
       areas: AREAS.map((a) => ({ id: a.id, title: a.title, tiles: defs.filter((d) => d.area === a.id).map(tile) })).filter((a) => a.tiles.length),
     };
@@ -421,6 +432,8 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
 export interface IndicatorDetail {
   readonly def: IndicatorDef;
   readonly target: Target;
+  /** The authority as a reader knows it (see {@link authorityLabel}). */
+  readonly authority: string;
   readonly period: Period;
   readonly current: IndicatorValue | undefined;
   /** Why the period has no value; null when it has one. */
@@ -486,6 +499,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     return {
       def,
       target: t,
+      authority: await authorityLabel(ctx, t.la_code),
       period,
       current,
       reason: missingValueReason(def, period, current),

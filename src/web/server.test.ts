@@ -237,6 +237,13 @@ describe("what the figures say, for members", () => {
   });
 });
 
+describe("the authority by name", () => {
+  test("the dashboard and an indicator page name the authority as the report does, with its code", async () => {
+    assert.match((await get("/", "member")).body, /<h1 class="govuk-heading-l">Dashboard <span class="govuk-caption-l">Lanternshire \(X001\) · /);
+    assert.match((await get("/indicators/contacts", "member")).body, /<span class="govuk-caption-l">Lanternshire \(X001\) · /);
+  });
+});
+
 describe("the SPC chart's key", () => {
   test("under an SPC chart, words say what its lines and dots mean; a run chart has none", async () => {
     const page = (await get("/indicators/contacts", "analyst")).body;
@@ -533,7 +540,7 @@ describe("forms that refuse keep what was typed", () => {
       const res = await post("/indicators/contacts/comments?la=X001&period=2026-09", "analyst", { _csrf: CSRF, body, published: "yes" });
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /<title>Error: Contacts, September 2026 – Lantern<\/title>/);
-      assert.match(res.body, /<h1 class="govuk-heading-l">Contacts <span class="govuk-caption-l">X001 · September 2026<\/span><\/h1>/, "still the indicator page");
+      assert.match(res.body, /<h1 class="govuk-heading-l">Contacts <span class="govuk-caption-l">Lanternshire \(X001\) · September 2026<\/span><\/h1>/, "still the indicator page");
       assert.ok(res.body.includes(`<h2 class="govuk-error-summary__title">The comment was not saved</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li><a href="#comment-body">${message}</a>`), message);
       assert.ok(res.body.includes(`<p class="govuk-error-message" id="comment-body-error"><span class="govuk-visually-hidden">Error:</span> ${message}</p>`));
       assert.ok(res.body.includes(`aria-describedby="comment-hint comment-body-error">${body}</textarea>`), "the text is kept as typed");

@@ -73,7 +73,7 @@ ${cmp ? html`<p class="lantern-tile__meta">${cmp}${partYear ? html`, for a whole
 
 /** The dashboard's main content. */
 export function dashboardBody(d: Dashboard, authorities: readonly string[]): Html {
-  return html`<h1 class="govuk-heading-l">Dashboard <span class="govuk-caption-l">${d.target.la_code} · ${d.period.label}</span></h1>
+  return html`<h1 class="govuk-heading-l">Dashboard <span class="govuk-caption-l">${d.authority} · ${d.period.label}</span></h1>
 ${authorities.length > 1 ? html`<p class="govuk-body">Authorities: ${authorities.map((a, i) => html`${i ? ", " : ""}<a class="govuk-link" href="/?la=${encodeURIComponent(a)}">${a}</a>`)}</p>` : ""}
 ${periodPicker(d.target, d.period, "/")}
 <nav aria-label="Areas on this page"><ul class="govuk-list lantern-inline">${d.areas.map((a) => html`<li><a class="govuk-link" href="#area-${a.id}">${a.title}</a></li>`)}</ul></nav>

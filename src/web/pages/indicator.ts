@@ -264,7 +264,7 @@ export function indicatorBody(d: IndicatorDetail, comments: readonly Comment[], 
   const dashboard = PAGE_KINDS.includes(d.period.kind) ? `/?${qs(d.target, d.period)}` : `/?${new URLSearchParams({ la: d.target.la_code }).toString()}`;
   return html`<a href="${dashboard}" class="govuk-back-link">Back to the dashboard</a>
 ${entered?.error ? errorSummary("The comment was not saved", [html`<a href="#comment-body">${entered.error}</a>`]) : ""}
-<h1 class="govuk-heading-l">${d.def.title} <span class="govuk-caption-l">${d.target.la_code} · ${d.period.label}</span></h1>
+<h1 class="govuk-heading-l">${d.def.title} <span class="govuk-caption-l">${d.authority} · ${d.period.label}</span></h1>
 ${periodPicker(d.target, d.period, base, {}, d.def.periods)}
 ${summaryList([
   ["Value", html`${s.text}${d.reason && !s.suppressed ? html` (${d.reason})` : ""}`],
