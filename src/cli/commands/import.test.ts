@@ -85,3 +85,15 @@ test("a refused import says in plain text when a file's checking stopped part wa
     t.cleanup();
   }
 });
+
+test("a return with more DfE queries than a load keeps says how many were kept with the snapshot, not that all were", async () => {
+  const { dir } = tempDir();
+  for (const f of ["2017-header.csv", "2017-episodes.csv", "2017-missing.csv", "2017-oc2.csv", "2017-oc3.csv", "2017-previous_permanence.csv", "2017-reviews.csv", "2017-uasc.csv"]) copyFileSync(`${S}ssda903_multiyear_demand_model/${f}`, join(dir, f));
+  const { dir: data } = tempDir();
+  const o = capture();
+  assert.equal(await main(["import", dir, "--authority", "903", "--dfe-errors-as-queries", "--no-compute", "--data", data], o), 0, o.stderr());
+  const m = /(\d+) warning\(s\), of which (\d+) DfE queries \(([^)]*)\)/.exec(o.stderr());
+  assert.ok(m, o.stderr().slice(0, 400));
+  assert.ok(Number(m[2]) > 500, m[0]);
+  assert.match(m[3]!, /^the first 500 kept with the snapshot; `lantern validate PATH --report FILE\.html` lists every one$/);
+});

@@ -225,7 +225,10 @@ function reportFormats(o: Output, r: FormatLoadResult, json: boolean): void {
   o.out(table(["file", "format", "records"], r.files.map((f) => [f.file, f.format, f.records])));
   o.out(table(["table", "rows"], r.tables.map((t) => [t.table, t.rows])));
   if (r.warningCount) {
-    o.err(`${r.warningCount} warning(s), of which ${r.queryCount} DfE queries (kept with the snapshot):\n`);
+    // The load keeps the first 500 issues of each severity: say so when DfE queries were left out.
+    const keptQueries = r.issues.filter((i) => i.severity === "warning" && DFE_CODE.test(i.code)).length;
+    const kept = keptQueries < r.queryCount ? `the first ${keptQueries} kept with the snapshot; \`lantern validate PATH --report FILE.html\` lists every one` : "kept with the snapshot";
+    o.err(`${r.warningCount} warning(s), of which ${r.queryCount} DfE queries (${kept}):\n`);
     // Lantern's own warnings about the load as a whole first, then the DfE's queries on its rows.
     const warned = r.issues.filter((i) => i.severity === "warning");
     const ordered = [...warned.filter((i) => !DFE_CODE.test(i.code)), ...warned.filter((i) => DFE_CODE.test(i.code))];
