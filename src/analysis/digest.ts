@@ -24,7 +24,7 @@ import { benchmarkMovements, type MovementOptions } from "./benchmark-movement.t
 import { fmtValue } from "./narrative.ts";
 import { rag, type Target, targetFor } from "./rag.ts";
 import { describeSpc, type SpcResult, spcUnitLabel } from "./spc.ts";
-import { monthlySpc, SPC_LOOKBACK, SPC_MIN_MONTHS } from "./spc-chart.ts";
+import { monthlySpc, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges } from "./spc-chart.ts";
 import { sinceLastHidden } from "./trends.ts";
 
 export const DIGEST_GROUPS = [
@@ -172,8 +172,8 @@ type Verdict = { readonly result: SpcResult; readonly severity: number; readonly
 
 /** The SPC verdict on one indicator's monthly series up to and including `month`; null when it is never charted. */
 function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, IndicatorValue>, annotations: readonly Annotation[], targets: readonly Target[], hidden?: (indicator: string, period: string) => boolean): Verdict {
-  // Stocks are never charted (`monthlySpc`), so are not listed as not judged either.
-  if (def.measure !== "flow") return null;
+  // Stocks are never charted, so are not listed as not judged either.
+  if (!spcJudges(def)) return null;
   let since: string | undefined;
   let monthly = monthsUpTo(month, SPC_LOOKBACK)
     .map((m) => byKey.get(`${def.id}|${m}`))

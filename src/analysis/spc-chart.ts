@@ -35,6 +35,15 @@ export type SpcRefusal = "stock" | "few_months" | "few_records";
 /** A charted series, or why it is not charted. */
 export type SpcChart = { readonly result: SpcResult; readonly reason?: undefined } | { readonly result?: undefined; readonly reason: SpcRefusal };
 
+/**
+ * Whether SPC judges an indicator at all: flow measures only. XmR charts assume roughly
+ * independent points, and a stock taken at each month end (children on plans, looked after) moves
+ * too slowly for its limits to mean anything. The one rule for the digest, the report and the web.
+ */
+export function spcJudges(def: Pick<IndicatorDef, "measure">): boolean {
+  return def.measure === "flow";
+}
+
 /** What a reader is told when a series has no SPC chart (completes "There is no SPC chart: …"). */
 export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): string {
   if (reason === "stock") return "it is a figure taken on each month's last day, which carries most of the month before, and XmR limits assume months that stand alone, so they would flag ordinary drift";
@@ -58,9 +67,7 @@ export function monthlySpc(
   monthly: readonly IndicatorValue[],
   opts: { readonly breaks?: readonly string[]; readonly target?: number | undefined } = {},
 ): SpcChart {
-  // XmR charts assume roughly independent points: a stock taken at each month end (children on
-  // plans, looked after) moves too slowly for its limits to mean anything.
-  if (def.measure !== "flow") return { reason: "stock" };
+  if (!spcJudges(def)) return { reason: "stock" };
   const valued = monthly.filter((v) => v.value !== null).slice(-SPC_LOOKBACK);
   if (valued.length < SPC_MIN_MONTHS) return { reason: "few_months" };
   const recent = valued.slice(-12);

@@ -17,7 +17,7 @@ import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts"
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
-import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcRefusalText } from "../analysis/spc-chart.ts";
+import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeys, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
@@ -277,7 +277,7 @@ export function buildReport(input: ReportInput): ReportContent {
       let spcNote: string | null = null;
       // Why there is no SPC chart, when there is none.
       let why: string | null = null;
-      if (def.measure !== "flow") why = spcRefusalText("stock", def.unit);
+      if (!spcJudges(def)) why = spcRefusalText("stock", def.unit);
       else if (valued.length < SPC_MIN_MONTHS) why = spcRefusalText("few_months", def.unit);
       else if (monthly.length < SPC_MIN_MONTHS) why = `it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them`;
       else {
