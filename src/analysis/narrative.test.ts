@@ -19,12 +19,15 @@ test("the seeds' contacts: highest on record and 58% more than in 2020-21", () =
 });
 
 test("a figure taken on a day (a stock at the year's end) is 'on' the day, 'than on' another, never 'in' a year", () => {
-  // The callers put the day ("31 March 2025") in place of the period id.
+  // Without `label` the period ids stand; the callers name each by its day (below).
   const cla = { noun: "children looked after", title: "Children looked after", unit: "count", polarity: "none" } as const;
   const rising = describeLatest(cla, [{ period: "2023-24", value: 340 }, { period: "2024-25", value: 358 }], { on: true });
   assert.equal(rising!.text, "358 children looked after on 2024-25, 5% more than on 2023-24.");
   const record = describeLatest(cla, [{ period: "2022-23", value: 300 }, { period: "2023-24", value: 340 }, { period: "2024-25", value: 358 }], { on: true });
   assert.equal(record!.text, "358 children looked after on 2024-25, the highest on record and 19% more than on 2022-23.");
+  const day = (id: string) => `31 March 20${id.slice(-2)}`;
+  const named = describeLatest(cla, [{ period: "2023-24", value: 340 }, { period: "2024-25", value: 358 }], { on: true, label: day });
+  assert.equal(named!.text, "358 children looked after on 31 March 2025, 5% more than on 31 March 2024.");
 });
 
 test("a series that leaves out earlier years held (withheld from a public paper) claims a record of the years shown, never one on record", () => {

@@ -69,10 +69,16 @@ function shownSign(before: number, after: number, unit: Unit): number {
   return Math.sign(d);
 }
 
+/** How a sentence names a period: "in 2023-24", or "on 31 March 2024" for a figure taken on a day. */
+interface Naming {
+  readonly prep: "in" | "on";
+  readonly label: (period: string) => string;
+}
+
 /** "58% more than in 2020-21", "2.4 percentage points higher than in 2023-24" ("than on 31 March 2024" with `on`). */
-function comparison(before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }, unit: Unit, withSize: boolean, prep = "in"): string {
+function comparison(before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }, unit: Unit, withSize: boolean, say: Naming): string {
   const c = change(before, after);
-  const from = `${prep} ${c.from}`;
+  const from = `${say.prep} ${say.label(c.from)}`;
   if (shownSign(before.value, after.value, unit) === 0) return `the same as ${from}`;
   const word = moreFewer(c.difference, unit);
   if (!withSize) return `${word} than ${from}`;
@@ -90,9 +96,9 @@ function verdict(subject: NarrativeSubject, before: SeriesPoint & { value: numbe
   return (sign > 0) === (subject.polarity === "higher") ? " (an improvement)" : " (a deterioration)";
 }
 
-function headline(subject: NarrativeSubject, p: SeriesPoint & { value: number }, prep: string): string {
-  if (subject.unit === "count") return `${fmtValue(p.value, "count")} ${subject.noun} ${prep} ${p.period}`;
-  return `${subject.title}: ${fmtValue(p.value, subject.unit)} ${prep} ${p.period}`;
+function headline(subject: NarrativeSubject, p: SeriesPoint & { value: number }, say: Naming): string {
+  if (subject.unit === "count") return `${fmtValue(p.value, "count")} ${subject.noun} ${say.prep} ${say.label(p.period)}`;
+  return `${subject.title}: ${fmtValue(p.value, subject.unit)} ${say.prep} ${say.label(p.period)}`;
 }
 
 /**
@@ -117,14 +123,16 @@ export function describeLatest(
      */
     earlierWithheld?: boolean;
     /**
-     * The figures are each taken on a day (a stock at the year's end) and the series' periods
-     * name those days ("31 March 2026"): "95.9% on 31 March 2026", never "in", which would read
-     * as the year's figure beside its yearly average.
+     * The figures are each taken on a day (a stock at the year's end), which `label` names ("31
+     * March 2026"): "95.9% on 31 March 2026", never "in", which would read as the year's figure
+     * beside its yearly average.
      */
     on?: boolean;
+    /** How a period id is written in the sentence ("Q2 2025-26" for "2025-26-Q2"); the id itself by default. */
+    label?: (period: string) => string;
   } = {},
 ): Sentence | undefined {
-  const prep = opts.on ? "on" : "in";
+  const say: Naming = { prep: opts.on ? "on" : "in", label: opts.label ?? ((p) => p) };
   const all = series.filter((p): p is SeriesPoint & { value: number } => p.value !== null);
   const last = all.at(-1);
   if (!last) return undefined;
@@ -143,7 +151,7 @@ export function describeLatest(
     caveats.push(`not compared with years before ${cutAt ? `the recording change of ${cutAt.date} (${cutAt.note})` : "a recording change"}`);
   }
   if (opts.spc?.trial) caveats.push("the control limits are provisional because there are fewer than 13 points");
-  let text = headline(subject, last, prep);
+  let text = headline(subject, last, say);
   let weight = 1;
   // A record is strictly above (below) every earlier comparable value as shown: one tied with an
   // earlier year at one decimal place ("0.0%" and "0.0%") is no record.
@@ -165,17 +173,17 @@ export function describeLatest(
       points.length < all.length
         ? `${forTime} since ${cutAt ? `the recording change of ${cutAt.date}` : "the recording change"}`
         : `${opts.earlierWithheld ? " of the years shown" : " on record"}${forTime}`;
-    text += `, the ${rec.highest ? "highest" : "lowest"}${scope} and ${comparison(first, last, subject.unit, true, prep)}${verdict(subject, first, last)}`;
+    text += `, the ${rec.highest ? "highest" : "lowest"}${scope} and ${comparison(first, last, subject.unit, true, say)}${verdict(subject, first, last)}`;
     weight = 3;
   } else if (prev) {
     const prev2 = points.at(-3);
     const d1 = shownSign(prev.value, last.value, subject.unit);
     const d2 = prev2 ? shownSign(prev2.value, last.value, subject.unit) : 0;
     if (prev2 && d1 !== 0 && d2 !== 0 && d1 !== d2) {
-      text += `, ${comparison(prev, last, subject.unit, false, prep)}${verdict(subject, prev, last)} but ${comparison(prev2, last, subject.unit, true, prep)}`;
+      text += `, ${comparison(prev, last, subject.unit, false, say)}${verdict(subject, prev, last)} but ${comparison(prev2, last, subject.unit, true, say)}`;
       weight = 2;
     } else {
-      text += `, ${comparison(prev, last, subject.unit, true, prep)}${verdict(subject, prev, last)}`;
+      text += `, ${comparison(prev, last, subject.unit, true, say)}${verdict(subject, prev, last)}`;
       const rel = change(prev, last).relative;
       weight = rel !== null && Math.abs(rel) >= 0.1 ? 2 : 1;
     }

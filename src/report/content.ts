@@ -377,12 +377,10 @@ export function buildReport(input: ReportInput): ReportContent {
           ...timeOfYear(at, def.measure === "snapshot"),
           earlierWithheld,
           on: def.measure === "snapshot",
+          // Periods by their labels ("Q2 2025-26"); a stock's as the day it is taken on ("30 September 2025").
+          label: (id) => (def.measure === "snapshot" ? dayLabel(periodOf(id).end) : periodOf(id).label),
         });
-        // Period ids read as labels ("2025-26-Q2" as "Q2 2025-26"), longest first so none clips
-        // another; a stock's as the day it is taken on ("30 September 2025").
-        let text = s ? renderSentence(s) : "";
-        for (const id of sameKind.map((x) => x.period).sort((a, b) => b.length - a.length)) text = text.replaceAll(id, def.measure === "snapshot" ? dayLabel(periodOf(id).end) : periodOf(id).label);
-        if (s) sentences.push({ text, weight: s.weight + (goal ? 0.5 : 0) });
+        if (s) sentences.push({ text: renderSentence(s), weight: s.weight + (goal ? 0.5 : 0) });
       }
 
       for (const p of [...new Set([at.id, previousPeriod(at).id, samePeriodLastYear(at).id])]) {

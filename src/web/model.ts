@@ -479,14 +479,19 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const shownYears = years.slice(lastHidden + 1);
     // A stock is a figure on the year's last day, not the year's: "95.9% on 31 March 2026".
     const onDay = def.measure === "snapshot";
-    const described = shownYears.length
+    const sentence = shownYears.length
       ? describeLatest(
           { noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity },
           shownYears.map((v) => ({ period: v.period, value: v.value, numerator: v.numerator, denominator: v.denominator })),
-          { breaks, earlierWithheld: lastHidden >= 0, on: onDay, ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}) },
+          {
+            breaks,
+            earlierWithheld: lastHidden >= 0,
+            on: onDay,
+            ...(onDay ? { label: (id: string) => dayLabel(parsePeriod(id)!.end) } : {}),
+            ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}),
+          },
         )
       : undefined;
-    const sentence = described && onDay ? { ...described, text: shownYears.reduce((text, v) => text.replaceAll(v.period, dayLabel(parsePeriod(v.period)!.end)), described.text) } : described;
     const breakdowns: IndicatorDetail["breakdowns"][number][] = [];
     for (const dim of def.unit === "rate" ? [] : (def.breakdowns ?? [])) {
       if (!hiding.on) {
