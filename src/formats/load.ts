@@ -23,6 +23,7 @@ import { type CellValue, excelMangledId } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { coverage } from "../kpi/targets.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
+import { AUTHORITY_CODE } from "../store/authorities.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
 import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdTable } from "../store/ssd-schema.ts";
@@ -495,8 +496,6 @@ export function indicatorsNotFed(available: ReadonlySet<string>): { indicator: s
   }
   return out;
 }
-
-const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
 /**
  * Validate and (unless dryRun or no store) load statutory-format files as one snapshot. Throws

@@ -34,12 +34,12 @@ import { indicatorLibrary } from "../kpi/library/index.ts";
 import type { IndicatorRegistry } from "../kpi/registry.ts";
 import type { IndicatorDef } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
+import { AUTHORITY_CODE, storedCaseTwin } from "../store/authorities.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
 import type { AuthorityResult, ImportResult } from "./ssd-import.ts";
 import { commandLineUser } from "../core/actor.ts";
 
 const REQUIRED = ["indicator", "authority", "period", "value"] as const;
-const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
 /**
  * True when the file's header marks it as an aggregate-figures file, in any encoding and with any
@@ -263,9 +263,9 @@ export async function importMeasures(
   const firstRow = new Map<string, FileRow>();
   for (const r of rows) if (!firstRow.has(r.authority)) firstRow.set(r.authority, r);
   for (const [code, r] of firstRow) {
-    const [other] = await store.all<{ la_code: string }>(`SELECT la_code FROM lantern_authority WHERE lower(la_code) = lower($1) AND la_code <> $1 LIMIT 1`, [code]);
+    const other = await storedCaseTwin(store, code);
     if (other) {
-      errors.push({ code: "MEASURES_VALUE_INVALID", severity: "error", file: r.file, row: r.row, column: "authority", value: code, message: `authority ${code} differs only in case from the stored authority ${other.la_code}.`, expected: `${other.la_code}, exactly as stored: authority codes are kept as written, and ${code} would start a second authority` });
+      errors.push({ code: "MEASURES_VALUE_INVALID", severity: "error", file: r.file, row: r.row, column: "authority", value: code, message: `authority ${code} differs only in case from the stored authority ${other}.`, expected: `${other}, exactly as stored: authority codes are kept as written, and ${code} would start a second authority` });
     }
   }
   if (errors.length) {

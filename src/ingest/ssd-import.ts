@@ -25,6 +25,7 @@ import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
+import { AUTHORITY_CODE, storedCaseTwin } from "../store/authorities.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
 import { identicalSnapshot, type SourceFile, writeSnapshot } from "../store/snapshot-write.ts";
 import { latestTables } from "../store/snapshots.ts";
@@ -132,7 +133,6 @@ function stagingColumns(t: SsdTable): BulkColumn[] {
   return [{ name: "la_code", type: "text" }, ...t.columns.map((c) => ({ name: c.name, type: bulkType(c) }))];
 }
 
-const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 
 /**
  * Whether a header a user wrote (`Contact Date`, `contact_date`) plausibly names an SSD column
@@ -150,10 +150,10 @@ function sameName(written: string, column: string): boolean {
  * `X001`): codes are kept exactly as written, so it would quietly start a second authority.
  */
 export async function checkAuthorityCase(store: Store, code: string): Promise<void> {
-  const [other] = await store.all<{ la_code: string }>(`SELECT la_code FROM lantern_authority WHERE lower(la_code) = lower($1) AND la_code <> $1 LIMIT 1`, [code]);
+  const other = await storedCaseTwin(store, code);
   if (other) {
-    throw new LanternError("LANTERN_BAD_OPTION", `--authority ${code} differs only in case from the stored authority ${other.la_code}.`, {
-      hint: `Use --authority ${other.la_code}: authority codes are kept exactly as written, and ${code} would start a second authority.`,
+    throw new LanternError("LANTERN_BAD_OPTION", `--authority ${code} differs only in case from the stored authority ${other}.`, {
+      hint: `Use --authority ${other}: authority codes are kept exactly as written, and ${code} would start a second authority.`,
     });
   }
 }

@@ -7,6 +7,18 @@
 
 import type { Store } from "./port.ts";
 
+/** What an authority code may be (a DfE LA number such as 202, an ONS code, or X001), in every kind of load. */
+export const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
+
+/**
+ * The stored authority whose code differs from `code` only in case (`X001` for `x001`), if any:
+ * codes are kept exactly as written, so loading under `code` would start a second authority.
+ */
+export async function storedCaseTwin(store: Store, code: string): Promise<string | undefined> {
+  const [other] = await store.all<{ la_code: string }>(`SELECT la_code FROM lantern_authority WHERE lower(la_code) = lower($1) AND la_code <> $1 LIMIT 1`, [code]);
+  return other?.la_code;
+}
+
 /** An authority's name and the authority it is compared like; nulls when none is recorded. */
 export async function authorityRecord(store: Store, la: string): Promise<{ readonly la_name: string | null; readonly like_code: string | null }> {
   const [row] = await store.all<{ la_name: string | null; like_code: string | null }>(`SELECT la_name, like_code FROM lantern_authority WHERE la_code = $1`, [la]);
