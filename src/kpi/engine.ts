@@ -343,6 +343,17 @@ export async function writeIndicator(store: Store, def: IndicatorDef, targets: r
   return unableValues(store, def, targets, filter);
 }
 
+/**
+ * The population a rate is per 10,000 of: the authority's own file for the period's population
+ * year, else the shipped ONS estimate (`pop` and `ref`, joined by {@link populationJoin}).
+ */
+const POPULATION = "max(coalesce(pop.population_0_17, ref.population_0_17))";
+
+/** The joins {@link POPULATION} reads, for rows with the authority in `la` and the population year in `year`. */
+function populationJoin(la: string, year: string): string {
+  return `LEFT JOIN lantern_population pop ON pop.la_code = ${la} AND pop.year = ${year} LEFT JOIN lantern_reference_population ref ON ref.code = ${la} AND ref.year = ${year}`;
+}
+
 /** Whether `t` holds every table `def` needs (else its values are null, with the tables missing as the reason). */
 export function canCompute(def: IndicatorDef, t: Target): boolean {
   return missingTables(def, t).length === 0;
@@ -362,11 +373,10 @@ export async function writeRatesFromCounts(store: Store, pairs: readonly { reado
     `INSERT INTO ${table} (${VALUE_COLUMNS.map((c) => c.name).join(", ")})
     WITH pair (count_id, rate_id) AS (VALUES ${pairs.map((p) => `(${lit(p.count.id)}, ${lit(p.rate.id)})`).join(", ")}),
     f AS (SELECT c.snapshot_id, c.la_code, pair.rate_id, c.period_id, p.pop_year, c.numerator,
-        max(coalesce(pop.population_0_17, ref.population_0_17)) AS population
+        ${POPULATION} AS population
       FROM ${table} c JOIN pair ON pair.count_id = c.indicator_id
       JOIN lantern_period p ON p.period_id = c.period_id
-      LEFT JOIN lantern_population pop ON pop.la_code = c.la_code AND pop.year = p.pop_year
-      LEFT JOIN lantern_reference_population ref ON ref.code = c.la_code AND ref.year = p.pop_year
+      ${populationJoin("c.la_code", "p.pop_year")}
       WHERE c.breakdown = ''
       GROUP BY c.snapshot_id, c.la_code, pair.rate_id, c.period_id, p.pop_year, c.numerator)
     SELECT f.snapshot_id, f.la_code, f.rate_id, f.period_id, CAST('' AS VARCHAR), CAST('' AS VARCHAR),
@@ -473,9 +483,9 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
       CAST(coalesce(sum(a.num), 0) AS DOUBLE PRECISION) AS numerator,
       CAST(coalesce(sum(a.den), 0) AS DOUBLE PRECISION) AS denominator,
       max(a.median) AS median,
-      ${pop ? "max(coalesce(pop.population_0_17, ref.population_0_17))" : "CAST(NULL AS BIGINT)"} AS population${unknownSum("a")}
+      ${pop ? POPULATION : "CAST(NULL AS BIGINT)"} AS population${unknownSum("a")}
     FROM t_pall p LEFT JOIN agg a ON a.la_code = p.la_code AND a.period_id = p.rep_id
-    ${pop ? "LEFT JOIN lantern_population pop ON pop.la_code = p.la_code AND pop.year = p.pop_year LEFT JOIN lantern_reference_population ref ON ref.code = p.la_code AND ref.year = p.pop_year" : ""}
+    ${pop ? populationJoin("p.la_code", "p.pop_year") : ""}
     GROUP BY p.la_code, p.period_id, p.pop_year${
       dims.length
         ? `
