@@ -719,11 +719,9 @@ async function setCoverage(store: Store, snapshotId: number, authority: string, 
   );
   const latest = [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
   if (!latest) return;
-  // A week's grace: extracts made just after the year's end carry the odd date from April.
-  const from = dayNumber(collectionYearStart(latest));
-  const to = ymd(from).y;
-  const lastDay = dayOf(to + 1, 3, 31);
-  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, isoDate(from), isoDate(lastDay)]);
+  const from = collectionYearStart(latest);
+  const to = isoDate(dayOf(Number(from.slice(0, 4)) + 1, 3, 31));
+  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, from, to]);
 }
 
 function rejection(log: Issues, hint?: string): LanternError {

@@ -225,13 +225,13 @@ function reportFormats(o: Output, r: FormatLoadResult, json: boolean): void {
   o.out(table(["file", "format", "records"], r.files.map((f) => [f.file, f.format, f.records])));
   o.out(table(["table", "rows"], r.tables.map((t) => [t.table, t.rows])));
   if (r.warningCount) {
+    const warned = r.issues.filter((i) => i.severity === "warning");
+    const queries = warned.filter((i) => DFE_CODE.test(i.code));
     // The load keeps the first 500 issues of each severity: say so when DfE queries were left out.
-    const keptQueries = r.issues.filter((i) => i.severity === "warning" && DFE_CODE.test(i.code)).length;
-    const kept = keptQueries < r.queryCount ? `the first ${keptQueries} kept with the snapshot; \`lantern validate PATH --report FILE.html\` lists every one` : "kept with the snapshot";
+    const kept = queries.length < r.queryCount ? `the first ${queries.length} kept with the snapshot; \`lantern validate PATH --report FILE.html\` lists every one` : "kept with the snapshot";
     o.err(`${r.warningCount} warning(s), of which ${r.queryCount} DfE queries (${kept}):\n`);
     // Lantern's own warnings about the load as a whole first, then the DfE's queries on its rows.
-    const warned = r.issues.filter((i) => i.severity === "warning");
-    const ordered = [...warned.filter((i) => !DFE_CODE.test(i.code)), ...warned.filter((i) => DFE_CODE.test(i.code))];
+    const ordered = [...warned.filter((i) => !DFE_CODE.test(i.code)), ...queries];
     for (const w of ordered.slice(0, 20)) o.err(`  ${describeIssue(w)}\n`);
     if (r.warningCount > 20) o.err(`  … and ${r.warningCount - 20} more (use --json, or lantern validate --report FILE.html).\n`);
   }

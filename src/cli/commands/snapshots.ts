@@ -26,9 +26,9 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
     const snaps = await listSnapshots(store, values.authority);
-    if (!snaps.length && values.authority !== undefined && (await listSnapshots(store)).length) {
-      // Data is loaded, just not for this authority: a mistyped code is said to be one, not "nothing loaded".
-      const loaded = [...new Set((await listSnapshots(store)).map((x) => x.authority))].sort();
+    // Data loaded, just not for this authority: a mistyped code is said to be one, not "nothing loaded".
+    const loaded = !snaps.length && values.authority !== undefined ? [...new Set((await listSnapshots(store)).map((x) => x.authority))].sort() : [];
+    if (loaded.length) {
       throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${values.authority}: data is loaded for ${loaded.join(", ")}.`, { hint: "Check the code, or leave --authority out to list every snapshot." });
     }
     if (values.json) {
