@@ -396,7 +396,7 @@ test("a 903 whose files are not grouped by child loads the same snapshot as grou
   }
 });
 
-test("a 903 loaded over an SSD history reaching back before its year says that earlier figures from it would be too low, and where to find them", async () => {
+test("a 903 loaded over an SSD history reaching back before its year gives the figures needing its tables no value before its year, and says where to find them", async () => {
   const { store, cleanup } = await tempStore();
   const { tempDir } = await import("../../test/fixtures.ts");
   const { generateToDirectory } = await import("../generate/index.ts");
@@ -413,8 +413,36 @@ test("a 903 loaded over an SSD history reaching back before its year says that e
     assert.equal(r.status, "loaded");
     const w = r.issues.find((i) => i.code === "FORMAT_RETURN_OVER_HISTORY");
     assert.ok(w, JSON.stringify(r.issues.map((i) => i.code)));
-    assert.match(w.message, /^This return replaces ssd_cla_episodes \(and the other tables it carries\) for X001, whose stored data \(snapshot 1\) reaches back to 2022-04-01, but it holds only the records of the year from 2024-04-01: figures needing those tables for periods before 2024-04-01 will be worked out from this return alone and will be too low\./);
+    assert.match(w.message, /^This return replaces tables for X001 with the records of the year from 2024-04-01 only, while its stored data \(snapshot 1\) reaches back to 2022-04-01: figures needing those tables will have no value for periods before 2024-04-01 in the new snapshot/);
     assert.match(w.expected!, /lantern indicators --snapshot 1/);
+    const { computeAndStore, storedValues } = await import("../kpi/compute.ts");
+    for (const snapshot of [1, 2]) await computeAndStore(store, { snapshot, workers: 1 });
+    const [before, after] = [await storedValues(store, { snapshots: [1] }), await storedValues(store, { snapshots: [2] })];
+    const at = (vs: typeof before, id: string, period: string) => vs.filter((v) => v.indicator === id && v.period === period);
+    // Children in care at the end of 2023-24, and a rate worked out from that count: no value, with the reason.
+    for (const id of ["cla_at_end", "cla_rate", "cla_started", "cl_in_touch_pct"]) {
+      const [v, ...more] = at(after, id, "2023-24");
+      assert.equal(more.length, 0, `${id}: one figure for the period`);
+      assert.equal(v?.value, null, id);
+      assert.match(v?.reason ?? "", /^cannot be computed for this period: (ssd_[a-z_]+, )*(ssd_[a-z_]+ and )?ssd_[a-z_]+ for X001 holds? the records of a return \(loaded in snapshot 2\) from 2024-04-01 only$/, id);
+      assert.notEqual(at(before, id, "2023-24")[0]?.value ?? null, null, `${id}: the SSD history had a figure`);
+      assert.notEqual(at(after, id, "2024-25")[0]?.value ?? null, null, `${id}: the return's own year has one`);
+    }
+    assert.equal(
+      at(after, "cla_at_end", "2023-24")[0]?.reason,
+      "cannot be computed for this period: ssd_cla_placement, ssd_cla_episodes and ssd_legal_status for X001 hold the records of a return (loaded in snapshot 2) from 2024-04-01 only",
+    );
+    // A rolling year reaching back before the return's year, and a month inside it.
+    assert.equal(at(after, "cla_started", "12m-2024-06")[0]?.value, null);
+    assert.notEqual(at(after, "cla_started", "2024-06")[0]?.value ?? null, null);
+    // Figures from the kept front door are computed for every period, as before.
+    assert.deepEqual(at(after, "contacts", "2022-23").map((v) => v.value), at(before, "contacts", "2022-23").map((v) => v.value));
+    assert.ok((at(after, "contacts", "2022-23")[0]?.value ?? 0) > 0);
+    // The children in care at the end of 2024-25 are all in the return: the same as from the SSD history.
+    assert.equal(at(after, "cla_at_end", "2024-25")[0]?.value, at(before, "cla_at_end", "2024-25")[0]?.value);
+    const { revisionsBetween } = await import("../analysis/revisions.ts");
+    const gone = revisionsBetween(before, after).find((r) => r.indicator === "cla_at_end" && r.period === "2023-24");
+    assert.equal(gone?.change, "no_longer_computed");
   } finally {
     await cleanup();
     t.cleanup();

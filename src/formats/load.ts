@@ -265,6 +265,8 @@ interface ReadOutcome {
   readonly fed: Set<string>;
   readonly lea?: string;
   readonly bytes: number;
+  /** The reference dates (census days, ISO) the CIN census files' headers give. */
+  readonly censusDays: string[];
 }
 
 /** Read and check every file into the sink. */
@@ -277,6 +279,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
   const progress = (f: DetectedFile) => (n: number) => opts.onProgress?.(before + n, total, f.name);
   const downgrade = opts.dfeErrorsAsQueries ?? false;
   let lea: string | undefined;
+  const censusDays: string[] = [];
 
   // Unknown files and SSD files block.
   for (const f of detected) {
@@ -327,6 +330,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       if (path[1] === "Header") {
         const h = cinHeaderFrom(node);
         mutable = { ...ctx, referenceDate: h.referenceDate };
+        if (h.referenceDate !== null) censusDays.push(isoDate(h.referenceDate));
         lea ??= h.lea || undefined;
         continue;
       }
@@ -483,7 +487,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
   }
   mapper.finish();
   sink.finish(fed);
-  return { formats: [...formats], files, fed, ...(lea ? { lea } : {}), bytes: total };
+  return { formats: [...formats], files, fed, ...(lea ? { lea } : {}), bytes: total, censusDays };
 }
 
 /** Indicators that cannot be computed from the tables a load feeds (plus what it carries forward). */
@@ -622,7 +626,8 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
         message: `${carriedPeople.toLocaleString("en-GB")} children not in this return but referred to by tables kept from ${authority}'s stored snapshot keep their ssd_person rows from it.`,
       });
     }
-    const overHistory = await returnOverHistory(store, staging, authority, new Set(fedTables));
+    const yearFrom = await returnYearStart(store, staging, new Set(fedTables), outcome.censusDays);
+    const overHistory = await returnOverHistory(store, authority, yearFrom);
     if (overHistory) log.add(overHistory);
     for (const i of await replacementIssues(store, staging, authority, new Map(tables.map((t) => [t.table, { rows: t.rows }])), "warning")) log.add(i);
     if (log.errors > 0) {
@@ -653,6 +658,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
         await commitRows(store, staging, [[authority, snapshotId]]);
         await storePopulation(store, population);
         await setCoverage(store, snapshotId, authority, available);
+        await setTableCoverage(store, snapshotId, fedTables, yearFrom);
       });
     } finally {
       await dropStaging(store, staging, true);
@@ -675,34 +681,64 @@ function collectionYearStart(latest: string): string {
 }
 
 /**
- * A warning when a return (a 903, a CIN census) replaces tables of which it holds one collection
- * year, while the front door is kept from a stored snapshot whose data reaches back before that
- * year: the figures for those earlier periods that need the replaced tables are then worked out
- * from this year's records alone (children looked after at the end of an earlier year are only
- * those still in this return), and come out too low. Said before committing, with what to do.
+ * The first day of the collection year a return holds (a 903, a CIN census: a load that replaces
+ * a table of {@link RETURN_YEAR_TABLES} and not the front door), or null for any other load.
+ * A CIN census says its year by its census day (`censusDays`, from the files' headers); a 903 by
+ * its latest episode date. With a 903 and a CIN census in one load, the later of their years.
  */
-async function returnOverHistory(store: Store, staging: LoadStaging, authority: string, fed: ReadonlySet<string>): Promise<DataIssue | undefined> {
-  if (fed.has("ssd_contacts")) return undefined;
+async function returnYearStart(store: Store, staging: LoadStaging, fed: ReadonlySet<string>, censusDays: readonly string[]): Promise<string | null> {
+  if (fed.has("ssd_contacts")) return null;
+  let year: string | null = null;
+  for (const [table, start, end] of RETURN_YEAR_TABLES) {
+    if (!fed.has(table)) continue;
+    const census = table === "ssd_cin_episodes" ? [...censusDays].sort().at(-1) : undefined;
+    const [m] = census ? [] : await store.all<{ s: string | null; e: string | null }>(`SELECT CAST(max(${start}) AS VARCHAR) AS s, CAST(max(${end}) AS VARCHAR) AS e FROM ${staging.table(table)}`);
+    const latest = census ?? [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
+    if (!latest) continue;
+    const y = collectionYearStart(latest.slice(0, 10));
+    if (!year || y > year) year = y;
+  }
+  return year;
+}
+
+/** Tables that describe children or staff rather than events in time: a return's year does not bound them. */
+const UNDATED_TABLES: ReadonlySet<string> = new Set(["ssd_person", "ssd_disability", "ssd_immigration_status", "ssd_professionals", "ssd_department"]);
+
+/**
+ * Record that the dated tables a return replaces hold its collection year only (from `yearFrom`):
+ * children looked after at the end of an earlier year are only those still in this return, so
+ * the KPI engine computes an indicator needing such a table only for periods from that day, and
+ * gives earlier ones no value, with the reason (`kpi/targets.ts`). Kept with the snapshot that
+ * wrote the rows, so a later load carrying the table forward carries this too.
+ */
+async function setTableCoverage(store: Store, snapshotId: number, fed: readonly string[], yearFrom: string | null): Promise<void> {
+  if (!yearFrom) return;
+  for (const table of fed.filter((t) => !UNDATED_TABLES.has(t))) {
+    await store.run(`INSERT INTO lantern_table_coverage (snapshot_id, table_name, data_from) VALUES ($1, $2, CAST($3 AS DATE))`, [snapshotId, table, yearFrom]);
+  }
+}
+
+/**
+ * A warning when a return replaces tables of which it holds one collection year (from
+ * `yearFrom`), while the front door is kept from a stored snapshot whose data reaches back before
+ * that year: the new snapshot gives the figures needing those tables no value for the earlier
+ * periods (worked out from this year's records alone they would be too low). Said before
+ * committing, naming the snapshot that still holds them.
+ */
+async function returnOverHistory(store: Store, authority: string, yearFrom: string | null): Promise<DataIssue | undefined> {
+  if (!yearFrom) return undefined;
   const [prev] = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_latest_snapshot WHERE la_code = $1`, [authority]);
   if (!prev) return undefined;
   const kept = await latestTables(store, authority);
   if (!kept.has("ssd_contacts")) return undefined;
   const cov = await coverage(store, Number(prev.snapshot_id), authority);
-  for (const [table, start, end] of RETURN_YEAR_TABLES) {
-    if (!fed.has(table)) continue;
-    const [m] = await store.all<{ s: string | null; e: string | null }>(`SELECT CAST(max(${start}) AS VARCHAR) AS s, CAST(max(${end}) AS VARCHAR) AS e FROM ${staging.table(table)}`);
-    const latest = [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
-    if (!latest || !cov.from) continue;
-    const year = collectionYearStart(latest.slice(0, 10));
-    if (cov.from >= year) continue;
-    return {
-      code: "FORMAT_RETURN_OVER_HISTORY",
-      severity: "warning",
-      message: `This return replaces ${table} (and the other tables it carries) for ${authority}, whose stored data (snapshot ${prev.snapshot_id}) reaches back to ${cov.from}, but it holds only the records of the year from ${year}: figures needing those tables for periods before ${year} will be worked out from this return alone and will be too low.`,
-      expected: `for periods before ${year}, the figures of snapshot ${prev.snapshot_id} (lantern indicators --snapshot ${prev.snapshot_id}); or load the full SSD export again after this return`,
-    };
-  }
-  return undefined;
+  if (!cov.from || cov.from >= yearFrom) return undefined;
+  return {
+    code: "FORMAT_RETURN_OVER_HISTORY",
+    severity: "warning",
+    message: `This return replaces tables for ${authority} with the records of the year from ${yearFrom} only, while its stored data (snapshot ${prev.snapshot_id}) reaches back to ${cov.from}: figures needing those tables will have no value for periods before ${yearFrom} in the new snapshot (from this return alone they would be too low).`,
+    expected: `for periods before ${yearFrom}, the figures of snapshot ${prev.snapshot_id} (lantern indicators --snapshot ${prev.snapshot_id}); or load the full SSD export again after this return`,
+  };
 }
 
 /**

@@ -78,6 +78,13 @@ test("CIN census 2024 and 2026 examples load (mixed Sex coding, the new pre-proc
       assert.equal(r.status, "loaded", f);
       assert.equal(await count(store, "ssd_person", "900"), 2, f);
       assert.ok(r.issues.some((i) => i.code === "CIN-1103"), `${f}: the child built to fail assessment rules is listed`);
+      // The census day (2024-03-31) ends the collection year, though the fake children have dates after it.
+      const cover = await store.all<{ table_name: string; d: string }>(`SELECT table_name, CAST(data_from AS VARCHAR) AS d FROM lantern_table_coverage WHERE snapshot_id = $1 ORDER BY table_name`, [r.snapshotId!]);
+      assert.deepEqual(
+        cover.map((c) => `${c.table_name} ${c.d.slice(0, 10)}`),
+        ["ssd_assessment_factors", "ssd_cin_assessments", "ssd_cin_episodes", "ssd_cin_plans", "ssd_cp_plans", "ssd_cp_reviews", "ssd_initial_cp_conference", "ssd_s47_enquiry"].map((t) => `${t} 2023-04-01`),
+        f,
+      );
     } finally {
       await cleanup();
     }

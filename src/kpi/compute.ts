@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { loadBankHolidays } from "../calendar/working-days.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Store } from "../store/port.ts";
-import { canCompute, type ComputeMode, computeIndicator, type PeriodFilter, personDimensions, type Target, VALUE_COLUMNS, writeIndicator, writeRatesFromCounts } from "./engine.ts";
+import { canCompute, type ComputeMode, computeIndicator, type PeriodFilter, personDimensions, type Target, uncoveredValues, VALUE_COLUMNS, writeIndicator, writeRatesFromCounts } from "./engine.ts";
 import { indicatorLibrary } from "./library/index.ts";
 import { ensureReferenceTables } from "./reference-tables.ts";
 import { resolveTargets } from "./targets.ts";
@@ -185,6 +185,8 @@ export async function computeAndStore(store: Store, opts: ComputeOptions = {}): 
       const count = countOf.get(def.id);
       const own = count ? targets.filter((t) => !canCompute(count, t)) : targets;
       for (const v of await writeIndicator(s, def, own, staging, {}, mode)) made.push(v);
+      // The rate from its count has the count's periods: none before the count's data covers it.
+      if (count) for (const v of await uncoveredValues(s, def, targets.filter((t) => canCompute(count, t)), {}, count)) made.push(v);
     });
     await writeRatesFromCounts(store, pairs, staging);
     queriesMs = performance.now() - q0;

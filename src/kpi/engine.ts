@@ -12,7 +12,7 @@
 import { type PeriodKind, parsePeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Row, Store } from "../store/port.ts";
-import { ssdTable } from "../store/ssd-schema.ts";
+import { SSD_TABLES, ssdTable } from "../store/ssd-schema.ts";
 import type { IndicatorDef, IndicatorValue, UnknownRule } from "./types.ts";
 
 /** One authority's snapshot to compute, with the span of complete periods its data covers. */
@@ -24,6 +24,30 @@ export interface Target {
   readonly data_to: string | null;
   /** SSD tables (without `ssd_`) the snapshot holds, even if empty. */
   readonly tables: ReadonlySet<string>;
+  /**
+   * Tables (without `ssd_`) whose records start later than `data_from`: those a return replaced
+   * with one collection year of records, with that year's first day and the snapshot that loaded
+   * them. An indicator needing one is computed only for periods from that day.
+   */
+  readonly tableFrom?: ReadonlyMap<string, { readonly from: string; readonly snapshot: number }>;
+}
+
+/**
+ * The first day from which `t`'s data covers an indicator reading `tables` (SSD tables without
+ * `ssd_`): the snapshot's own first day, or a later one where a table it reads holds records from
+ * then only (`Target.tableFrom`), naming those tables and the snapshot that loaded them.
+ */
+export function coveredFrom(t: Target, tables: Iterable<string>): { from: string | null; tables: string[]; snapshot?: number } {
+  let out: { from: string | null; tables: string[]; snapshot?: number } = { from: t.data_from, tables: [] };
+  // In the registry's order, so a reason names them alike whatever order the SQL reads them in.
+  const ordered = SSD_TABLES.map((x) => x.name.replace(/^ssd_/, "")).filter((x) => [...tables].includes(x));
+  for (const table of ordered) {
+    const c = t.tableFrom?.get(table);
+    if (!c || out.from === null || c.from < out.from) continue;
+    if (c.from === out.from && out.tables.length) out.tables.push(`ssd_${table}`);
+    else if (c.from > out.from) out = { from: c.from, tables: [`ssd_${table}`], snapshot: c.snapshot };
+  }
+  return out;
 }
 
 /** Which periods to compute. */
@@ -43,11 +67,15 @@ function lit(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-/** The targets as a VALUES list named `target`, for a WITH clause. */
-function targetCte(targets: readonly Target[]): string {
-  const covered = targets.filter((t) => t.data_from && t.data_to);
+/**
+ * The targets as a VALUES list named `target`, for a WITH clause, each with the span its data
+ * covers for SQL reading `tables` (see {@link coveredFrom}).
+ */
+function targetCte(targets: readonly Target[], tables: readonly string[] = []): string {
+  const spans = targets.map((t) => ({ t, from: coveredFrom(t, tables).from }));
+  const covered = spans.filter((s) => s.from && s.t.data_to && s.from <= s.t.data_to);
   const values = covered.length
-    ? covered.map((t) => `(${lit(t.la_code)}, ${Number(t.snapshot_id)}, DATE ${lit(t.data_from!)}, DATE ${lit(t.data_to!)})`).join(", ")
+    ? covered.map(({ t, from }) => `(${lit(t.la_code)}, ${Number(t.snapshot_id)}, DATE ${lit(from!)}, DATE ${lit(t.data_to!)})`).join(", ")
     : `('', -1, DATE '1900-01-01', DATE '1900-01-01')`;
   return `target (la_code, snapshot_id, data_from, data_to) AS (VALUES ${values})`;
 }
@@ -64,7 +92,7 @@ function tableCte(token: string): string {
 
 /** The WITH clause binding every token of `sql` to `targets`, and the SQL with tokens replaced. */
 export function bindSql(sql: string, targets: readonly Target[], def: Pick<IndicatorDef, "periods">, filter: PeriodFilter = {}, opts: BindOptions = {}): string {
-  const ctes = [targetCte(targets)];
+  const ctes = [targetCte(targets, sqlTokens(sql))];
   const kinds = (filter.kinds ?? def.periods).filter((k) => def.periods.includes(k));
   const ids = filter.periodIds;
   for (const token of sqlTokens(sql)) {
@@ -399,13 +427,40 @@ async function inIndicatorTransaction<T>(store: Store, fn: () => Promise<T>): Pr
   });
 }
 
-/** Null values, with the reason, for every period of the targets that lack a table `def` needs. */
+/**
+ * Null values, with the reason, for every period of the targets that lack a table `def` needs,
+ * and for the periods before the day a target's data covers `def` from (see {@link coveredFrom}).
+ */
 async function unableValues(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter): Promise<IndicatorValue[]> {
   const out: IndicatorValue[] = [];
-  for (const t of targets.filter((x) => missingTables(def, x).length > 0)) {
+  const push = (t: Target, periods: readonly string[], reason: string) => {
+    for (const p of periods) out.push({ indicator: def.id, authority: t.la_code, period: p, unit: def.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
+  };
+  for (const t of targets) {
     const missing = missingTables(def, t);
-    const reason = `cannot be computed: no ${missing.map((m) => `ssd_${m}`).join(", ")} data loaded for ${t.la_code}`;
-    for (const p of await periodIdsFor(store, t, def, filter)) {
+    if (missing.length) {
+      push(t, await periodIdsFor(store, t, def, filter), `cannot be computed: no ${missing.map((m) => `ssd_${m}`).join(", ")} data loaded for ${t.la_code}`);
+      continue;
+    }
+    out.push(...(await uncoveredValues(store, def, [t], filter)));
+  }
+  return out;
+}
+
+/**
+ * Null values, with the reason, for the periods of `targets` that start before the day their data
+ * covers `def` from, where a table it needs holds one collection year of records (a return loaded
+ * over a longer history): worked out from those records, such a period's figure would be too low.
+ * The tables are those `computedAs`'s SQL reads (a rate worked out from its count's figures: the count).
+ */
+export async function uncoveredValues(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter = {}, computedAs: Pick<IndicatorDef, "sql"> = def): Promise<IndicatorValue[]> {
+  const out: IndicatorValue[] = [];
+  for (const t of targets) {
+    const c = coveredFrom(t, sqlTokens(computedAs.sql));
+    if (!c.tables.length || c.from === null) continue;
+    const named = c.tables.length > 1 ? `${c.tables.slice(0, -1).join(", ")} and ${c.tables.at(-1)} for ${t.la_code} hold` : `${c.tables[0]} for ${t.la_code} holds`;
+    const reason = `cannot be computed for this period: ${named} the records of a return (loaded in snapshot ${c.snapshot}) from ${c.from} only`;
+    for (const p of await periodIdsFor(store, t, def, filter, c.from)) {
       out.push({ indicator: def.id, authority: t.la_code, period: p, unit: def.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
     }
   }
@@ -524,12 +579,13 @@ async function loadedMeasures(store: Store, def: IndicatorDef, targets: readonly
   return out;
 }
 
-async function periodIdsFor(store: Store, t: Target, def: IndicatorDef, filter: PeriodFilter): Promise<string[]> {
+/** The ids of `def`'s periods within `t`'s span, or only those starting before `before` when given. */
+async function periodIdsFor(store: Store, t: Target, def: IndicatorDef, filter: PeriodFilter, before?: string): Promise<string[]> {
   if (!t.data_from || !t.data_to) return [];
   const kinds = (filter.kinds ?? def.periods).filter((k) => def.periods.includes(k));
   const rows = await store.all<{ period_id: string }>(
-    `SELECT period_id FROM lantern_period WHERE start_date >= CAST($1 AS DATE) AND end_date <= CAST($2 AS DATE) AND kind IN (${kinds.map(lit).join(", ") || "''"}) ORDER BY period_id`,
-    [t.data_from, t.data_to],
+    `SELECT period_id FROM lantern_period WHERE start_date >= CAST($1 AS DATE) AND end_date <= CAST($2 AS DATE) AND kind IN (${kinds.map(lit).join(", ") || "''"})${before ? " AND start_date < CAST($3 AS DATE)" : ""} ORDER BY period_id`,
+    before ? [t.data_from, t.data_to, before] : [t.data_from, t.data_to],
   );
   const ids = rows.map((r) => r.period_id);
   return filter.periodIds ? ids.filter((i) => filter.periodIds!.includes(i)) : ids;

@@ -75,15 +75,23 @@ export async function resolveTargets(store: Store, opts: { authority?: string; s
     }
   }
   const tables = await store.all<{ snapshot_id: number; table_name: string }>(`SELECT snapshot_id, table_name FROM lantern_snapshot_table`);
+  // Tables holding a return's year only, through whichever load wrote the rows the snapshot reads.
+  const starts = await store.all<{ snapshot_id: number; table_name: string; rows_snapshot_id: number; data_from: string }>(
+    `SELECT st.snapshot_id, st.table_name, st.rows_snapshot_id, CAST(tc.data_from AS VARCHAR) AS data_from FROM lantern_snapshot_table st
+     JOIN lantern_table_coverage tc ON tc.snapshot_id = st.rows_snapshot_id AND tc.table_name = st.table_name`,
+  );
   const out: Target[] = [];
   for (const s of snaps) {
     const c = await coverage(store, s.snapshot_id, s.la_code);
+    const own = (r: { snapshot_id: number }) => Number(r.snapshot_id) === Number(s.snapshot_id);
+    const later = starts.filter((r) => own(r) && c.from !== null && r.data_from.slice(0, 10) > c.from);
     out.push({
       la_code: s.la_code,
       snapshot_id: s.snapshot_id,
       data_from: c.from,
       data_to: c.to,
-      tables: new Set(tables.filter((t) => t.snapshot_id === s.snapshot_id).map((t) => t.table_name.replace(/^ssd_/, ""))),
+      tables: new Set(tables.filter(own).map((t) => t.table_name.replace(/^ssd_/, ""))),
+      ...(later.length ? { tableFrom: new Map(later.map((r) => [r.table_name.replace(/^ssd_/, ""), { from: r.data_from.slice(0, 10), snapshot: Number(r.rows_snapshot_id) }])) } : {}),
     });
   }
   return out;

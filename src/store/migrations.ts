@@ -285,6 +285,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ),
     ],
   },
+  {
+    version: 7,
+    name: "coverage per table: a return holds one collection year of the tables it replaces",
+    // Keyed by the snapshot whose load wrote the table's rows (lantern_snapshot_table's
+    // rows_snapshot_id), so a later load that carries the table forward carries its coverage too.
+    // Written only in the load's own transaction, with the snapshot (whose row is announced).
+    statements: [
+      `CREATE TABLE lantern_table_coverage (
+        snapshot_id INTEGER NOT NULL,
+        table_name VARCHAR NOT NULL,
+        data_from DATE NOT NULL,
+        PRIMARY KEY (snapshot_id, table_name)
+      )`,
+    ],
+  },
 ];
 
 async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {
