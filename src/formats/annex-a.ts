@@ -121,6 +121,7 @@ export const ANNEX_A_LISTS: Record<number, { title: string; columns: ListColumn[
       { key: "legal", pattern: /legal status$/, required: true },
       { key: "review", pattern: /latest statutory review/, date: true },
       { key: "visit", pattern: /last social work visit/, date: true },
+      { key: "placements_12m", pattern: /number of placements in the last 12 months/ },
       { key: "cla_end", pattern: /date ceased to be looked after/, date: true },
       { key: "cla_end_reason", pattern: /reason ceased to be looked after/ },
       { key: "placement_start", pattern: /start date of most recent placement/, required: true, date: true },
@@ -355,13 +356,23 @@ export class AnnexMapper {
    * is not refused again in SSD terms (cont_contact_date for a bad Date of Contact: the row is not
    * stored either way); one left blank by a blank cell is, beside it (`ANNEX_DATE_SOURCES`).
    */
-  row(list: number, r: AnnexRow, file: string, line: number, readDate: (key: string) => number | null): void {
+  row(list: number, r: AnnexRow, file: string, line: number, readDate: (key: string) => number | null, columnName: (key: string) => string = (k) => k): void {
     const s = (k: string): string => {
       const v = r.get(k);
       return v === null || v === undefined ? "" : String(v).trim();
     };
     const b = (k: string): string | null => (s(k) === "" ? null : s(k));
     const loc = { file, row: line };
+    // A count cell: blank, or a whole number (a workbook's 2 may read as "2.0"); anything else is refused.
+    const count = (k: string): number | null => {
+      const v = s(k);
+      if (v === "") return null;
+      const n = Number(v);
+      if (/^\d+(\.0+)?$/.test(v) && Number.isSafeInteger(n)) return n;
+      const col = columnName(k);
+      this.sink.issue({ code: "FORMAT_NUMBER_INVALID", severity: "error", ...loc, column: col, value: v, message: `${col} "${v}" is not a whole number.`, expected: "a count: 0, 1, 2 …" });
+      return null;
+    };
     // A row that repeats an earlier one cell for cell is loaded (two contacts from one source on one
     // day are two contacts), but said, since a copy pasted twice counts twice.
     const whole = JSON.stringify([list, file, [...r.entries()].sort(([x], [y]) => x.localeCompare(y))]);
@@ -432,7 +443,15 @@ export class AnnexMapper {
         break;
       }
       case 7:
-        emit("ssd_cp_plans", { cppl_cp_plan_id: key, cppl_person_id: id, cppl_cp_plan_start_date: date("cpp_start"), cppl_cp_plan_end_date: date("cpp_end"), cppl_cp_plan_initial_category: abuseCode(s("cpp_initial")), cppl_cp_plan_latest_category: abuseCode(s("cpp_latest")) });
+        emit("ssd_cp_plans", {
+          cppl_cp_plan_id: key,
+          cppl_person_id: id,
+          cppl_cp_plan_start_date: date("cpp_start"),
+          cppl_cp_plan_end_date: date("cpp_end"),
+          cppl_cp_plan_initial_category: abuseCode(s("cpp_initial")),
+          cppl_cp_plan_latest_category: abuseCode(s("cpp_latest")),
+          cppl_previous_plans: count("cpp_previous"),
+        });
         break;
       case 8: {
         const start = date("cla_start");
@@ -460,6 +479,7 @@ export class AnnexMapper {
           clae_cla_episode_ceased_reason: b("cla_end_reason") && optionCode(s("cla_end_reason")),
           clae_cla_id: key,
           clae_entered_care_date: start,
+          clae_placements_12m: count("placements_12m"),
         });
         const legal = b("legal") && optionCode(s("legal"));
         if (legal) emit("ssd_legal_status", { lega_legal_status_id: `${key}-L`, lega_person_id: id, lega_legal_status: legal, lega_legal_status_start_date: date("legal_start") ?? start, lega_legal_status_end_date: end });

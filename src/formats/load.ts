@@ -386,7 +386,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
         log.add({ code: "FORMAT_ID_EXCEL_NUMBER", severity: "error", file, row: r.line, column: columnName("child"), value: String(row.get("child")).trim(), ...mangled });
         continue;
       }
-      mapper.row(list, row, file, r.line, date);
+      mapper.row(list, row, file, r.line, date, columnName);
     }
     return n;
   };

@@ -8,10 +8,11 @@
  */
 
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
-import { tempStore } from "../../test/fixtures.ts";
+import { tempDir, tempStore } from "../../test/fixtures.ts";
 import { isLanternError } from "../core/errors.ts";
 import type { Store } from "../store/port.ts";
 import { loadFormats } from "./load.ts";
@@ -104,6 +105,40 @@ test("Annex A fake lists: all eleven recognised and loaded without errors; the A
     assert.equal(await count(store, "ssd_send", "902"), 4, "two rows in each list; the trailing blank row is skipped");
   } finally {
     await cleanup();
+  }
+});
+
+test("Annex A counts: previous child protection plans count towards second plans; a list holding only the latest placement gives no figure for three or more placements; a count in words is refused where it is", async () => {
+  const { store, cleanup } = await tempStore();
+  const t = tempDir();
+  try {
+    const r = await loadFormats(store, { paths: [`${S}annex_a_fake_2024`], authority: "901" });
+    assert.equal(r.status, "loaded");
+    const prev = await store.all<{ n: number | null }>(`SELECT cppl_previous_plans AS n FROM current_ssd_cp_plans WHERE la_code = '901' ORDER BY cppl_cp_plan_id`);
+    assert.deepEqual(prev.map((x) => x.n), [0, 1, 1, 0, 0, 0, 0], "List 7's column, row by row");
+    const moves = await store.all<{ n: number | null }>(`SELECT clae_placements_12m AS n FROM current_ssd_cla_episodes WHERE la_code = '901' ORDER BY clae_cla_episode_id`);
+    assert.deepEqual(moves.map((x) => x.n), [1, 1, 1, 2, 1], "List 8's column, row by row");
+    const { computeAndStore, storedValues } = await import("../kpi/compute.ts");
+    await computeAndStore(store, { authority: "901", workers: 1, indicators: ["cla_3plus_placements_pct", "cla_at_end"] });
+    const vs = await storedValues(store, { snapshots: [r.snapshotId!] });
+    const three = vs.filter((v) => v.indicator === "cla_3plus_placements_pct");
+    assert.ok(three.length > 0);
+    for (const v of three) {
+      assert.equal(v.value, null, v.period);
+      assert.match(v.reason ?? "", /^cannot be computed: the data holds each child's latest placement only/, v.period);
+    }
+    assert.ok(vs.some((v) => v.indicator === "cla_at_end" && (v.value ?? 0) > 0), "the children in care are counted");
+    // A count written in words, in a copy of List 7.
+    const list7 = readFileSync(`${S}annex_a_fake_2024/annex_a_list_7.csv`, "utf8").split("\n");
+    list7[2] = list7[2]!.replace(/,1,/, ",one,");
+    writeFileSync(join(t.dir, "list7.csv"), list7.join("\n"));
+    const bad = await loadFormats(undefined, { paths: [join(t.dir, "list7.csv")], authority: "901" });
+    const e = bad.issues.find((i) => i.code === "FORMAT_NUMBER_INVALID");
+    assert.deepEqual([e?.severity, e?.row, e?.column, e?.value], ["error", 3, "Number of Previous Child Protection Plans", "one"]);
+    assert.equal(e?.message, 'Number of Previous Child Protection Plans "one" is not a whole number.');
+  } finally {
+    await cleanup();
+    t.cleanup();
   }
 });
 

@@ -575,7 +575,7 @@ async function readFile(
               message: `the required column ${c.name} is missing from the header.${others}`,
               expected: like ? `a header naming ${c.name}: rename the column "${like}" to ${c.name} if that is what it holds` : `a header naming ${c.name}`,
             });
-          } else {
+          } else if (!c.lantern) {
             issue({ code: "SSD_COLUMN_ABSENT", severity: "warning", row: 1, column: c.name, message: `column ${c.name} is not in the file; it is stored empty.` });
           }
         });

@@ -23,6 +23,12 @@ export interface SsdColumn {
   readonly references?: string;
   /** For `flag`/`text` columns with a closed code set. */
   readonly codes?: readonly string[];
+  /**
+   * Lantern's own column, not in the SSD: what another format carries and the SSD records another
+   * way (Ofsted's Annex A gives a count of a child's previous plans where the SSD holds the plans).
+   * An SSD export without it is read without a word; Lantern's own exports write it.
+   */
+  readonly lantern?: boolean;
 }
 
 /** One SSD table. */
@@ -307,6 +313,8 @@ export const SSD_TABLES: readonly SsdTable[] = [
       flag("cppl_cp_plan_ola"),
       text("cppl_cp_plan_initial_category"),
       text("cppl_cp_plan_latest_category"),
+      // Annex A List 7's "Number of Previous Child Protection Plans", which may count plans the data does not hold.
+      { name: "cppl_previous_plans", kind: "int", lantern: true },
     ],
     dateOrder: [["cppl_cp_plan_start_date", "cppl_cp_plan_end_date"]],
   },
@@ -380,6 +388,8 @@ export const SSD_TABLES: readonly SsdTable[] = [
       id("clae_referral_id", { references: "ssd_cin_episodes.cine_referral_id" }),
       date("clae_cla_last_iro_contact_date"),
       date("clae_entered_care_date"),
+      // Annex A List 8's "Number of Placements in the Last 12 months" (to the list's date): the list holds the latest placement only.
+      { name: "clae_placements_12m", kind: "int", lantern: true },
     ],
     dateOrder: [["clae_cla_episode_start_date", "clae_cla_episode_ceased_date"]],
   },

@@ -192,7 +192,9 @@ export function annexALists(src: AnnexSource, p: Period): AnnexList[] {
       .sort(byDate("cppl_cp_plan_start_date"))
       .map((c) => {
         const id = text(c["cppl_person_id"]);
-        const previous = (plansBy.get(id) ?? []).filter((x) => iso(x["cppl_cp_plan_start_date"]) < iso(c["cppl_cp_plan_start_date"])).length;
+        // The earlier plans held, or the count an Annex A load brought, if it knew of more.
+        const held = (plansBy.get(id) ?? []).filter((x) => iso(x["cppl_cp_plan_start_date"]) < iso(c["cppl_cp_plan_start_date"])).length;
+        const previous = Math.max(held, Number(c["cppl_previous_plans"] ?? 0));
         return [...who(id), dis(id), d(c["cppl_cp_plan_start_date"]), text(c["cppl_cp_plan_initial_category"]), text(c["cppl_cp_plan_latest_category"]), asAt(c["cppl_cp_plan_end_date"]), previous];
       }),
   );

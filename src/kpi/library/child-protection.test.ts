@@ -48,15 +48,15 @@ function cpExport(): Record<string, string> {
       "I6,P8,,,2025-05-27,T1", // no enquiry linked, not flagged as a transfer: counted, not timed
     ].join("\n"),
     "ssd_cp_plans.csv": [
-      "cppl_cp_plan_id,cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_end_date,cppl_cp_plan_initial_category,cppl_cp_plan_latest_category",
-      "CP1,P5,2019-05-01,2019-11-01,PHY,PHY", // P5's first plan, years before
-      "CP2,P5,2024-07-01,,NEG,NEG", // second plan
-      "CP3,P6,2023-03-31,,EMO,NEG", // exactly two years on 31 March 2025
-      "CP4,P7,2023-04-01,,NEG,NEG", // one day short of two years on 31 March 2025
-      "CP5,P8,2023-01-10,2025-01-10,NEG,NEG", // ended after exactly two years
-      "CP6,P9,2023-01-11,2025-01-10,PHY,PHY", // ended one day short of two years
-      "CP7,P10,2024-10-01,2024-10-01,NEG,NEG", // ended the day it started
-      "CP8,P1,2024-06-25,2025-03-31,SAB,SAB", // ended on 31 March: not on a plan at 31 March
+      "cppl_cp_plan_id,cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_end_date,cppl_cp_plan_initial_category,cppl_cp_plan_latest_category,cppl_previous_plans",
+      "CP1,P5,2019-05-01,2019-11-01,PHY,PHY,", // P5's first plan, years before
+      "CP2,P5,2024-07-01,,NEG,NEG,0", // second plan (the plan held says so, whatever the count)
+      "CP3,P6,2023-03-31,,EMO,NEG,", // exactly two years on 31 March 2025
+      "CP4,P7,2023-04-01,,NEG,NEG,", // one day short of two years on 31 March 2025
+      "CP5,P8,2023-01-10,2025-01-10,NEG,NEG,", // ended after exactly two years
+      "CP6,P9,2023-01-11,2025-01-10,PHY,PHY,", // ended one day short of two years
+      "CP7,P10,2024-10-01,2024-10-01,NEG,NEG,1", // ended the day it started; one previous plan not held (as Annex A records it)
+      "CP8,P1,2024-06-25,2025-03-31,SAB,SAB,0", // ended on 31 March: not on a plan at 31 March
     ].join("\n"),
     "ssd_cp_visits.csv": [
       "cppv_cp_visit_id,cppv_person_id,cppv_cp_visit_date,cppv_cp_visit_seen",
@@ -172,13 +172,17 @@ test("plans started, children on a plan and the rate", async () => {
 
 test("second or subsequent plans, however long ago the first", async () => {
   const pct = await values("cpp_second_pct");
-  assert.equal(pct.get("2024-25")!.value, 100 / 3, "CP2 (P5 had CP1 in 2019) of CP2, CP7, CP8");
+  assert.equal(pct.get("2024-25")!.value, 200 / 3, "CP2 (P5 had CP1 in 2019) and CP7 (one previous plan recorded with it) of CP2, CP7, CP8");
   assert.equal(pct.get("2024-07")!.value, 100);
   assert.equal(pct.get("2024-06")!.value, 0);
+  assert.equal(pct.get("2024-10")!.value, 100, "a previous plan the data does not hold, counted from the plan's record");
   const num = await records("cpp_second_pct", "2024-25", "numerator");
   assert.deepEqual(
     num.map((r) => [r["record_id"], r["why"]]),
-    [["CP2", "previous plan started 2019-05-01"]],
+    [
+      ["CP7", "1 previous plan(s) recorded with the plan"],
+      ["CP2", "previous plan started 2019-05-01"],
+    ],
   );
 });
 

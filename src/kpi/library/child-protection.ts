@@ -229,14 +229,15 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     periods: ALL,
     lait: "PrevRegCPR",
     definition:
-      "Of the child protection plans that started in the period, the percentage where the child had an earlier plan (one that started before this one), however long ago, among the plans held in the data. Plans a child had with another authority are not known unless they are recorded here.",
+      "Of the child protection plans that started in the period, the percentage where the child had an earlier plan (one that started before this one), however long ago, among the plans held in the data, or where the plan's record gives a number of previous plans above 0 (Ofsted's Annex A List 7 does, and its list holds only the plans of its last months). Plans a child had with another authority are not known unless they are recorded here.",
     needs: ["cp_plans", "person"],
     breakdowns: ["category", "age_band"],
     sql: `
   SELECT x.la_code, p.period_id, x.cppl_person_id AS person_id, x.cppl_cp_plan_id AS record_id,
-    CASE WHEN x.previous_start IS NULL THEN 0 ELSE 1 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    CASE WHEN x.previous_start IS NULL THEN 'first plan in the data'
-      ELSE 'previous plan started ' || CAST(x.previous_start AS VARCHAR) END AS why,
+    CASE WHEN x.previous_start IS NULL AND coalesce(x.cppl_previous_plans, 0) = 0 THEN 0 ELSE 1 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
+    CASE WHEN x.previous_start IS NOT NULL THEN 'previous plan started ' || CAST(x.previous_start AS VARCHAR)
+      WHEN coalesce(x.cppl_previous_plans, 0) > 0 THEN CAST(x.cppl_previous_plans AS VARCHAR) || ' previous plan(s) recorded with the plan'
+      ELSE 'first plan in the data' END AS why,
     x.cppl_cp_plan_initial_category AS dim_category, ${ageBandSql("pe.pers_dob", "x.cppl_cp_plan_start_date")} AS dim_age_band
   FROM (
     SELECT c.*, pp.previous_start

@@ -220,10 +220,14 @@ const PLACEMENTS_12M = `WITH ${CLA_CTES},
   ),
   ${currentPlacementCte("k")}
   SELECT k.la_code, k.period_id, k.person_id, k.record_id, CASE WHEN k.n >= 3 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
-    CAST(k.n AS VARCHAR) || ' placement(s) of 24 hours or more in the 12 months to ' || CAST(k.p_end AS VARCHAR) AS why,
+    coalesce(lo.latest_only, 0) AS unknown,
+    CAST(k.n AS VARCHAR) || ' placement(s) of 24 hours or more in the 12 months to ' || CAST(k.p_end AS VARCHAR) || CASE WHEN lo.latest_only = 1 THEN ' held (the data holds the latest placement only)' ELSE '' END AS why,
     cur.pl_type AS dim_placement_type, ${ageBandSql("k.dob", "k.p_end")} AS dim_age_band, k.sex AS dim_sex
   FROM k
-  LEFT JOIN cur ON ${sameChild("cur", "k")}`;
+  LEFT JOIN cur ON ${sameChild("cur", "k")}
+  LEFT JOIN (
+    SELECT e.la_code, max(CASE WHEN e.clae_placements_12m IS NULL THEN 0 ELSE 1 END) AS latest_only FROM {cla_episodes} e GROUP BY e.la_code
+  ) lo ON lo.la_code = k.la_code`;
 
 const LONG_TERM = `WITH ${CLA_CTES},
   ${AT_END_CTE},
@@ -448,9 +452,13 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
     measure: "snapshot",
     periods: ALL,
     lait: "LACStable_2016on",
-    definition: `Of the children looked after on the last day of the period, the percentage who had three or more placements open at any time in the 12 months to that day, counting a placement open on the first day of the 12 months. Only placements of 24 hours or more count: a placement that starts and ends on the same date does not. A move to adoption with the child's current foster carer is not a new placement: a placement of type A3 or A5 (placed for adoption with the current foster carer) that follows a foster placement (U1-U6) ending on its start date or the day before is not counted. ${TWELVE_MONTHS} ${SHORT_BREAKS}`,
+    definition: `Of the children looked after on the last day of the period, the percentage who had three or more placements open at any time in the 12 months to that day, counting a placement open on the first day of the 12 months. Only placements of 24 hours or more count: a placement that starts and ends on the same date does not. A move to adoption with the child's current foster carer is not a new placement: a placement of type A3 or A5 (placed for adoption with the current foster carer) that follows a foster placement (U1-U6) ending on its start date or the day before is not counted. ${TWELVE_MONTHS} ${SHORT_BREAKS} Loaded from Ofsted's Annex A, which holds each child's latest placement only, the figure has no value rather than one too low.`,
     needs: [...CLA_NEEDS, "cla_placement"],
     breakdowns: ["placement_type", "age_band", "sex"],
+    unknown: {
+      when: "any",
+      reason: "cannot be computed: the data holds each child's latest placement only (Ofsted's Annex A List 8 gives a count of placements in the 12 months to the list's date, not the placements), so earlier moves are not known",
+    },
     sql: PLACEMENTS_12M,
   },
   {
