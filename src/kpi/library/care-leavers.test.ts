@@ -137,6 +137,24 @@ test("latest contact within 8 weeks: day 56 counts, day 57 does not", async () =
   assert.match(String(recs[0]!["why"]), /after the period: earlier contacts are not held/);
 });
 
+test("suitable accommodation leaves out young people gone abroad, deported or whose residence is not known (G, H, R); the other measures keep them", async () => {
+  const files = leaversExport();
+  // L13 gone abroad (G1, in education), L14 residence not known (R2), L15 deported (H1): 19, 20 and 21 in 2024-25.
+  files["ssd_person.csv"] += "\nL13,F,2005-05-05\nL14,M,2004-06-06\nL15,M,2003-07-07";
+  files["ssd_care_leavers.csv"] += "\nCL13,L13,Former relevant,YES,2025-03-01,g1,,F1\nCL14,L14,Former relevant,NO,,R2,,0\nCL15,L15,Former relevant,YES,2025-01-10,H1,1,G5";
+  const f = await indicatorFixture(files);
+  try {
+    const acc = (await valuesOf(f.store, f.target, "cl_suitable_acc_pct")).get("2024-25")!;
+    assert.deepEqual([acc.numerator, acc.denominator], [3, 7], "as without them: L1, L9, L12 of seven");
+    const eet = (await valuesOf(f.store, f.target, "cl_eet_pct")).get("2024-25")!;
+    assert.deepEqual([eet.numerator, eet.denominator], [3, 10], "L13 (F1) counts; all three stay in");
+    const why = await indicatorRecords(f.store, indicatorLibrary().get("cl_suitable_acc_pct")!, f.target, "2024-25", "denominator");
+    assert.ok(!why.some((r) => ["L13", "L14", "L15"].includes(String(r["person_id"]))));
+  } finally {
+    await f.cleanup();
+  }
+});
+
 test("latest contact within 8 weeks: data that records no latest contact at all (as an SSDA903 load) has no value, not 0%", async () => {
   const files = leaversExport();
   // The same care leavers with every latest contact blank, as a 903's OC3 leaves it.

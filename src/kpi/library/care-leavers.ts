@@ -19,6 +19,8 @@ const EET = ["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"];
 const NEET = ["G4", "G5", "G6"];
 /** Not in education, employment or training because unable to: illness or disability (G4), pregnancy or parenting (G6). */
 const UNABLE = ["G4", "G6"];
+/** Accommodation codes of young people gone abroad (G), deported (H) or whose residence is not known (R): out of the suitable-accommodation denominator. */
+const GONE = ["G1", "G2", "H1", "H2", "R1", "R2"];
 /** Days before the period end within which the latest contact counts as recent (8 weeks). */
 const CONTACT_DAYS = 56;
 
@@ -31,7 +33,8 @@ function birthday(age: number): string {
 /**
  * One row per care leaver in each period's 19-21 cohort: died (DIED) and returned home for six
  * months or more (RHOM) left out, as the DfE leaves them out; columns la_code, period_id, p_end,
- * person_id, record_id, age, in_touch, activity, suitable ('Y', 'N' or NULL), latest_contact, sex.
+ * person_id, record_id, age, in_touch, activity, suitable ('Y', 'N' or NULL), accom (the
+ * accommodation code, upper case), latest_contact, sex.
  */
 const COHORT = `WITH cl AS (
     SELECT z.* FROM (
@@ -52,6 +55,7 @@ const COHORT = `WITH cl AS (
         WHEN upper(trim(cl.clea_care_leaver_accom_suitable)) IN ('2', 'N', 'NO', 'NOT SUITABLE', 'UNSUITABLE') THEN 'N'
         WHEN upper(trim(cl.clea_care_leaver_accommodation)) LIKE '_1' THEN 'Y'
         WHEN upper(trim(cl.clea_care_leaver_accommodation)) LIKE '_2' THEN 'N' ELSE NULL END AS suitable,
+      upper(trim(coalesce(cl.clea_care_leaver_accommodation, ''))) AS accom,
       cl.clea_care_leaver_latest_contact AS latest_contact, pe.pers_sex AS sex
     FROM cl
     JOIN {person} pe ON pe.la_code = cl.la_code AND pe.pers_person_id = cl.clea_person_id
@@ -110,12 +114,13 @@ export const CARE_LEAVERS: readonly IndicatorDef[] = [
     measure: "flow",
     periods: ALL,
     lait: "CareLeaverAcc",
-    definition: `Of the ${COHORT_TEXT} (so they lower the percentage), the percentage in accommodation judged suitable: the suitability recorded as 1, Y or "suitable", or where it is blank an accommodation code ending in 1. ${LATEST}`,
+    definition: `Of the ${COHORT_TEXT} (so they lower the percentage), and less those who have gone abroad, been deported or whose residence is not known (accommodation ${GONE.join(", ")}), as the DfE leaves them out of this measure only, the percentage in accommodation judged suitable: the suitability recorded as 1, Y or "suitable", or where it is blank an accommodation code ending in 1. ${LATEST}`,
     needs: ["care_leavers", "person"],
     breakdowns: ["age", "sex"],
     sql: rows(
       "c.suitable = 'Y'",
       "CASE WHEN c.suitable = 'Y' THEN 'accommodation suitable' WHEN c.suitable = 'N' THEN 'accommodation not suitable' ELSE 'accommodation suitability not recorded' END",
+      `c.accom NOT IN (${list(GONE)})`,
     ),
   },
   {

@@ -200,6 +200,43 @@ test("children starting and ceasing to be looked after, once each", async () => 
   assert.deepEqual(await breakdown("cla_ceased", "reason", "2024-25"), { "18th birthday": 1, E4A: 1 });
 });
 
+test("short breaks: an episode that turns into full care counts from that day; placements made during short breaks are not counted", async () => {
+  const files = careExport();
+  const add = (name: string, rows: string[]) => {
+    files[name] += `\n${rows.join("\n")}`;
+  };
+  // P12: one episode from 1 May 2024 under V3 (short breaks), C2 from 1 Dec 2024 in the same
+  // episode; three short-break placements before it, one placement after. P13: two short-break
+  // episodes (V3) in April and May 2024, then full care (C2) from 1 Jun 2024 with one placement.
+  add("ssd_person.csv", ["P12,M,2012-03-03", "P13,F,2013-04-04"]);
+  add("ssd_cla_episodes.csv", ["E12,P12,2024-05-01,S,,", "E13a,P13,2024-04-05,S,2024-04-10,E8", "E13b,P13,2024-05-05,S,2024-05-10,E8", "E13c,P13,2024-06-01,S,,"]);
+  add("ssd_legal_status.csv", ["L12a,P12,V3,2024-05-01,2024-12-01", "L12b,P12,C2,2024-12-01,", "L13a,P13,V3,2024-04-05,2024-04-10", "L13b,P13,V3,2024-05-05,2024-05-10", "L13c,P13,C2,2024-06-01,"]);
+  add("ssd_cla_placement.csv", [
+    "PL12a,P12,2024-05-01,U6,2024-06-01",
+    "PL12b,P12,2024-07-01,U6,2024-08-01",
+    "PL12c,P12,2024-09-01,U6,2024-10-01",
+    "PL12d,P12,2024-12-01,U4,",
+    "PL13a,P13,2024-04-05,U6,2024-04-10",
+    "PL13b,P13,2024-05-05,U6,2024-05-10",
+    "PL13c,P13,2024-06-01,U4,",
+  ]);
+  const f = await indicatorFixture(files);
+  try {
+    const [atEnd, before] = [await valuesOf(f.store, f.target, "cla_at_end"), await values("cla_at_end")];
+    assert.equal(atEnd.get("2024-25")!.value, 9, "the 7 as before, P12 and P13");
+    assert.equal(atEnd.get("2024-11")!.value, before.get("2024-11")!.value! + 1, "P13; P12 not yet: short breaks only on 30 Nov");
+    assert.equal(atEnd.get("2024-12")!.value, before.get("2024-12")!.value! + 2, "P12 from 1 Dec");
+    const started = await valuesOf(f.store, f.target, "cla_started");
+    assert.equal(started.get("2024-12")!.value, 1, "P12 starts care the day C2 begins");
+    assert.equal(started.get("2024-05")!.value, 0, "neither P12's nor P13's short breaks are a start");
+    assert.equal(started.get("2024-06")!.value, 2, "P8 and P13");
+    const three = await valuesOf(f.store, f.target, "cla_3plus_placements_pct");
+    assert.deepEqual([three.get("2024-25")!.numerator, three.get("2024-25")!.denominator], [1, 9], "P12 and P13 have one placement each outside short breaks; P5 as before");
+  } finally {
+    await f.cleanup();
+  }
+});
+
 test("three or more placements in the 12 months to the period end", async () => {
   const v = await values("cla_3plus_placements_pct");
   // 31 Mar 2025, window 1 Apr 2024 - 31 Mar 2025: P1 1, P2 1, P3 1, P4 2 (A5 with same carer not

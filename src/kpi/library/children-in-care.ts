@@ -3,8 +3,11 @@
  * Children in care indicators (SSDA903 definitions, `../shared/research/indicators.md` §1.2;
  * decisions in `definitions.md`). Every measure works from the same looked-after episodes:
  *  - an episode that began under a short-break legal status only (V3/V4 and nothing else open
- *    that day) is left out, and "at the end" measures also leave out a child whose legal status on
- *    the last day is V3/V4 only, as the DfE leaves short-break care out of its statistics;
+ *    that day) starts on the first day another legal status begins within it (an SSD export may
+ *    keep one episode across the change), or is left out when none does; "at the end" measures
+ *    also leave out a child whose legal status on the last day is V3/V4 only, and placements
+ *    count only while an episode so kept is open, as the DfE leaves short-break care out of its
+ *    statistics;
  *  - care ends on the 18th birthday at the latest, whatever the recorded ceased date;
  *  - a period of care starts with an episode that no other episode of the child covers or meets
  *    (one episode's end date is the next one's start date when care continues), and ends with
@@ -62,17 +65,30 @@ const CLA_CTES = `sb_children AS (
     GROUP BY k.la_code, k.person_id, k.d
     HAVING ${SHORT_BREAK_ONLY}
   ),
+  sb_full AS (
+    SELECT sb.la_code, sb.person_id, sb.d, min(l.lega_legal_status_start_date) AS full_from
+    FROM cla_sb sb
+    JOIN {legal_status} l ON l.la_code = sb.la_code AND l.lega_person_id = sb.person_id AND l.lega_legal_status_start_date > sb.d
+      AND upper(trim(l.lega_legal_status)) NOT IN ('V3', 'V4')
+    GROUP BY sb.la_code, sb.person_id, sb.d
+  ),
+  cla_e AS (
+    SELECT e.*, CASE WHEN sb.d IS NULL THEN e.clae_cla_episode_start_date ELSE f.full_from END AS from_date
+    FROM {cla_episodes} e
+    LEFT JOIN cla_sb sb ON sb.la_code = e.la_code AND sb.person_id = e.clae_person_id AND sb.d = e.clae_cla_episode_start_date
+    LEFT JOIN sb_full f ON f.la_code = sb.la_code AND f.person_id = sb.person_id AND f.d = sb.d
+    WHERE sb.d IS NULL OR (f.full_from IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR f.full_from < e.clae_cla_episode_ceased_date))
+  ),
   cla AS (
-    SELECT e.la_code, e.clae_person_id AS person_id, e.clae_cla_episode_id AS episode_id, e.clae_cla_episode_start_date AS start_date,
+    SELECT e.la_code, e.clae_person_id AS person_id, e.clae_cla_episode_id AS episode_id, e.from_date AS start_date,
       CASE WHEN pe.pers_dob IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > ${EIGHTEEN})
         THEN ${EIGHTEEN} ELSE e.clae_cla_episode_ceased_date END AS end_date,
       CASE WHEN pe.pers_dob IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > ${EIGHTEEN})
         THEN '18th birthday' ELSE upper(trim(e.clae_cla_episode_ceased_reason)) END AS end_reason,
       pe.pers_dob AS dob, pe.pers_sex AS sex
-    FROM {cla_episodes} e
+    FROM cla_e e
     LEFT JOIN {person} pe ON pe.la_code = e.la_code AND pe.pers_person_id = e.clae_person_id
-    WHERE (pe.pers_dob IS NULL OR e.clae_cla_episode_start_date < ${EIGHTEEN})
-      AND NOT EXISTS (SELECT 1 FROM cla_sb sb WHERE sb.la_code = e.la_code AND sb.person_id = e.clae_person_id AND sb.d = e.clae_cla_episode_start_date)
+    WHERE pe.pers_dob IS NULL OR e.from_date < ${EIGHTEEN}
   ),
   starts AS (
     SELECT c.* FROM cla c WHERE NOT EXISTS (
@@ -204,7 +220,10 @@ const PLACEMENTS_12M = `WITH ${CLA_CTES},
       CASE WHEN upper(trim(x.clap_cla_placement_type)) IN ('A3', 'A5') AND fo.la_code IS NOT NULL THEN 1 ELSE 0 END AS same_carer
     FROM {cla_placement} x
     LEFT JOIN fostered fo ON fo.la_code = x.la_code AND fo.clap_person_id = x.clap_person_id AND fo.pl_start = x.clap_cla_placement_start_date
-    WHERE x.clap_cla_placement_end_date IS NULL OR x.clap_cla_placement_end_date > x.clap_cla_placement_start_date
+    WHERE (x.clap_cla_placement_end_date IS NULL OR x.clap_cla_placement_end_date > x.clap_cla_placement_start_date)
+      AND EXISTS (SELECT 1 FROM cla c WHERE c.la_code = x.la_code AND c.person_id = x.clap_person_id
+        AND (c.end_date IS NULL OR x.clap_cla_placement_start_date < c.end_date)
+        AND (x.clap_cla_placement_end_date IS NULL OR x.clap_cla_placement_end_date > c.start_date))
   ),
   kn AS (
     SELECT a.la_code, a.period_id, a.person_id, count(*) AS n
@@ -360,7 +379,7 @@ const MULTIPLE_SW_ROWS = `WITH ${CLA_CTES},
 
 const CLA_NEEDS = ["cla_episodes", "person", "legal_status"];
 const SHORT_BREAKS =
-  "Children looked after only under an agreed series of short breaks (legal status V3 or V4) are left out, as the DfE does, and care ends at the 18th birthday at the latest.";
+  "Children looked after only under an agreed series of short breaks (legal status V3 or V4) are left out, as the DfE does (an episode that begins with short breaks counts from the day another legal status begins in it, and placements count only while such care is open), and care ends at the 18th birthday at the latest.";
 const TWELVE_MONTHS = "For a month or quarter Lantern looks back over the 12 months ending with it, so every period's figure is comparable with the year's.";
 
 /** The children in care indicators. */
