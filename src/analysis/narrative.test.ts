@@ -107,6 +107,31 @@ test("yearly averages are the mean of a financial year's monthly values", () => 
   );
 });
 
+test("beside a quarter, yearly averages are of the quarterly values (months, years and rolling years left out); beside a year, each year's own", () => {
+  const points = [
+    { period: "2023-24-Q1", value: 10 },
+    { period: "2023-24-Q2", value: 20 },
+    { period: "2023-24-Q3", value: 30 },
+    { period: "2023-24-Q4", value: 40 },
+    { period: "2024-25-Q1", value: 50 },
+    { period: "2024-04", value: 1000 },
+    { period: "2023-24", value: 999 },
+    { period: "12m-2024-03", value: 998 },
+  ];
+  assert.deepEqual(yearlyAverages(points, "quarter"), [
+    { year: "2023-24", mean: 25, months: 4 },
+    { year: "2024-25", mean: 50, months: 1 },
+  ]);
+  assert.deepEqual(yearlyAverages(points, "year"), [{ year: "2023-24", mean: 999, months: 1 }]);
+  assert.deepEqual(
+    yearlyAveragesHiding(points, (p) => p === "2023-24-Q3", "quarter").map((y) => [y.year, y.hidden]),
+    [
+      ["2023-24", true],
+      ["2024-25", false],
+    ],
+  );
+});
+
 test("a series as a viewer who may not see every figure charts it: the points after the last hidden one", () => {
   const months = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"];
   assert.deepEqual(sinceLastHidden(months, (m) => m === "2024-02" || m === "2024-03"), ["2024-04", "2024-05"]);

@@ -1,7 +1,7 @@
 /**
  * @module
- * Trends as members ask for them: the yearly average (the mean of a financial year's monthly
- * values), change on the previous year and on N years ago, and highest or lowest on record over
+ * Trends as members ask for them: the yearly average (the mean of a financial year's monthly, or
+ * quarterly, values: the same kind of figure as the one it sits beside), change on the previous year and on N years ago, and highest or lowest on record over
  * the history held. Series breaks (a recording change) stop comparisons across them. Pure.
  */
 
@@ -25,21 +25,35 @@ export interface SeriesBreak {
 export interface YearlyAverage {
   readonly year: string;
   readonly mean: number;
-  /** Months with a value; a year with fewer than 12 is partial. */
+  /** Months (or quarters, or years) with a value; a year with fewer than 12 months (4 quarters) is partial. */
   readonly months: number;
+}
+
+/** The kinds of period a yearly average is taken over. */
+export type AveragedKind = "month" | "quarter" | "year";
+
+/** The financial year (its first year) of a period of `kind`, or null for a period of another kind. */
+function yearOfKind(period: string, kind: AveragedKind): number | null {
+  const p = parsePeriod(period);
+  return p && p.kind === kind ? financialYearOf(p.start) : null;
 }
 
 function fyLabel(startYear: number): string {
   return `${startYear}-${String((startYear + 1) % 100).padStart(2, "0")}`;
 }
 
-/** Mean of the monthly values (periods `YYYY-MM`) in each financial year, oldest first. */
-export function yearlyAverages(monthly: readonly SeriesPoint[]): YearlyAverage[] {
+/**
+ * Mean of the monthly values (periods `YYYY-MM`) in each financial year, oldest first; with `kind`
+ * "quarter", of the quarterly values (`2024-25-Q1` …), so a quarter's figure is set beside the
+ * average quarter of each year, measured the same way (the children who went missing in a
+ * quarter beside the monthly average would compare unlike things); with "year", each year's own.
+ */
+export function yearlyAverages(points: readonly SeriesPoint[], kind: AveragedKind = "month"): YearlyAverage[] {
   const by = new Map<number, number[]>();
-  for (const p of monthly) {
-    if (!/^\d{4}-\d{2}$/.test(p.period) || p.value === null) continue;
-    const fy = financialYearOf(`${p.period}-01`);
-    by.set(fy, [...(by.get(fy) ?? []), p.value]);
+  for (const p of points) {
+    const fy = p.value === null ? null : yearOfKind(p.period, kind);
+    if (fy === null) continue;
+    by.set(fy, [...(by.get(fy) ?? []), p.value!]);
   }
   return [...by.entries()]
     .sort(([a], [b]) => a - b)
@@ -47,13 +61,18 @@ export function yearlyAverages(monthly: readonly SeriesPoint[]): YearlyAverage[]
 }
 
 /**
- * {@link yearlyAverages}, each year marked `hidden` when any of its months is (`hidden(period)`):
+ * {@link yearlyAverages}, each year marked `hidden` when any of its periods is (`hidden(period)`):
  * a year's average times its months is its total, so with one of its months suppressed it would
  * give that month away, while a year whose months are all shown gives nothing more away.
  */
-export function yearlyAveragesHiding(monthly: readonly SeriesPoint[], hidden: (period: string) => boolean): (YearlyAverage & { readonly hidden: boolean })[] {
-  const off = new Set(monthly.filter((p) => /^\d{4}-\d{2}$/.test(p.period) && hidden(p.period)).map((p) => fyLabel(financialYearOf(`${p.period}-01`))));
-  return yearlyAverages(monthly).map((y) => ({ ...y, hidden: off.has(y.year) }));
+export function yearlyAveragesHiding(points: readonly SeriesPoint[], hidden: (period: string) => boolean, kind: AveragedKind = "month"): (YearlyAverage & { readonly hidden: boolean })[] {
+  const off = new Set(
+    points.flatMap((p) => {
+      const fy = yearOfKind(p.period, kind);
+      return fy !== null && hidden(p.period) ? [fyLabel(fy)] : [];
+    }),
+  );
+  return yearlyAverages(points, kind).map((y) => ({ ...y, hidden: off.has(y.year) }));
 }
 
 /**

@@ -19,8 +19,8 @@ import { direction, type Rag, rag, type Target, targetFor } from "../analysis/ra
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
 import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
-import { isSmallCount, SUPPRESSED, suppressedKeys, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
-import { type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
+import { isSmallCount, SUPPRESSED, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
+import { type AveragedKind, type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { dayLabel, financialYearOf, monthName, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 
@@ -115,7 +115,9 @@ export interface IndicatorSection {
    * month is a gap), and why there are no limits; null with fewer than two values to join.
    */
   readonly run: { readonly points: readonly RunPoint[]; readonly why: string } | null;
+  /** Yearly averages of the report period's kind of figure (`yearlyKind`); `months` counts the periods averaged. */
   readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
+  readonly yearlyKind: AveragedKind;
   readonly benchmark: {
     readonly year: string;
     /**
@@ -186,10 +188,6 @@ export const SECTION_TITLES = {
   appendix: "Appendix: all values",
 } as const;
 
-/** A month id (`2025-01`), not a financial year (`2024-25`). */
-function isMonth(id: string): boolean {
-  return parsePeriod(id)?.kind === "month";
-}
 
 const SHOWN_NONE: Shown = { value: null, suppressed: false };
 
@@ -225,13 +223,20 @@ function published(p: Published | undefined): number | null {
   return p && "value" in p ? p.value : null;
 }
 
+/** The kind of figure a report's yearly averages are taken over: its own period's (a rolling year's: months). */
+export function averagedKind(period: Period): AveragedKind {
+  return period.kind === "quarter" || period.kind === "year" ? period.kind : "month";
+}
+
 /** Build the report's content. */
 export function buildReport(input: ReportInput): ReportContent {
   const period = periodOf(input.period);
   const pub = input.audience === "public";
   const values = input.values.filter((v) => !v.breakdown && v.authority === input.authority.code);
   const byKey = new Map(values.map((v) => [`${v.indicator}|${v.period}`, v]));
-  const hidden = pub ? suppressedKeys(input.indicators, values) : new Set<string>();
+  // The report shows every month (charts, their points' titles) beside the quarter's and the
+  // year's counts, so its figures are protected as the members' web pages protect theirs: over time too.
+  const hidden = pub ? suppressedKeysEveryPeriod(input.indicators, values) : new Set<string>();
   const isHidden = (id: string, p: string) => hidden.has(`${id}|${p}`);
   const shownValue = (v: IndicatorValue | undefined): Shown => (v ? { value: v.value, suppressed: v.value !== null && isHidden(v.indicator, v.period) } : SHOWN_NONE);
   const shownCount = (def: IndicatorDef, v: IndicatorValue | undefined, which: "numerator" | "denominator"): Shown => {
@@ -241,6 +246,7 @@ export function buildReport(input: ReportInput): ReportContent {
     return { value: n, suppressed: pub && (isSmallCount(n) || (v !== undefined && isHidden(v.indicator, v.period))) };
   };
   const months = monthsEndingWith(period, SPC_LOOKBACK);
+  const averaged = averagedKind(period);
 
   const sections: AreaSection[] = [];
   const appendix: ReportContent["appendix"][number][] = [];
@@ -307,9 +313,12 @@ export function buildReport(input: ReportInput): ReportContent {
         spcNote = `No SPC chart: ${why}.${run ? " The chart shows the monthly values alone, with no mean or process limits." : ""}`;
       }
 
-      // Yearly averages of the monthly values (what members asked for), suppressed with their months.
-      const allMonthly: SeriesPoint[] = values.filter((x) => x.indicator === def.id && isMonth(x.period) && x.period <= period.end.slice(0, 7)).map((x) => ({ period: x.period, value: x.value }));
-      const yearly = yearlyAveragesHiding(allMonthly, (m) => pub && isHidden(def.id, m))
+      // Yearly averages (what members asked for) of the same kind of figure as the report's: the
+      // average quarter of each year beside a quarter, suppressed with the periods they are made of.
+      const ofKind: SeriesPoint[] = values
+        .filter((x) => x.indicator === def.id && parsePeriod(x.period)?.kind === averaged && parsePeriod(x.period)!.end <= period.end)
+        .map((x) => ({ period: x.period, value: x.value }));
+      const yearly = yearlyAveragesHiding(ofKind, (p) => pub && isHidden(def.id, p), averaged)
         .slice(-4)
         .map((y) => ({ year: y.year, mean: { value: y.mean, suppressed: y.hidden }, months: y.months }));
 
@@ -353,6 +362,7 @@ export function buildReport(input: ReportInput): ReportContent {
         spcNote,
         run,
         yearly,
+        yearlyKind: averaged,
         benchmark,
         notes,
         annotations: dated.map((a) => ({ date: a.date, label: a.note })),

@@ -118,7 +118,13 @@ function indicatorHtml(ind: IndicatorSection): string {
     out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
   }
   if (ind.yearly.length) {
-    out.push(table(`${ind.title}: yearly averages of the monthly values`, ["Financial year", "Average", "Months"], ind.yearly.map((y) => [periodHtml(y.year), esc(shown(y.mean, ind.unit === "count" ? "rate" : ind.unit)), String(y.months)]), [1, 2]));
+    const unit = ind.unit === "count" ? "rate" : ind.unit;
+    if (ind.yearlyKind === "year") {
+      out.push(table(`${ind.title}: each financial year`, ["Financial year", "Value"], ind.yearly.map((y) => [periodHtml(y.year), esc(shown(y.mean, ind.unit))]), [1]));
+    } else {
+      const [of, count] = ind.yearlyKind === "quarter" ? ["quarterly", "Quarters"] : ["monthly", "Months"];
+      out.push(table(`${ind.title}: yearly averages of the ${of} values`, ["Financial year", "Average", count], ind.yearly.map((y) => [periodHtml(y.year), esc(shown(y.mean, unit)), String(y.months)]), [1, 2]));
+    }
   }
   if (ind.benchmark) {
     const b = ind.benchmark;

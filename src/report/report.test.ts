@@ -206,6 +206,30 @@ test("an indicator SPC does not judge is still drawn: its last 36 months alone (
   assert.doesNotMatch(lone.spcNote ?? "", /monthly values alone/);
 });
 
+test("public: a month made small is not given away by its quarter and the other months shown beside it (the members' rule)", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
+  // Referrals closed with no further action: July 9 of 152, August 4 of 76, September 12 of 144,
+  // the quarter 25 of 372. With the quarter's counts and July's and September's shown, August
+  // would be the quarter less the other two.
+  const id = "referral_nfa_pct";
+  const set: Record<string, [number, number]> = { "2025-07": [9, 152], "2025-08": [4, 76], "2025-09": [12, 144], [PERIOD]: [25, 372] };
+  const small = input.values.map((v) => {
+    const nd = v.indicator === id && !v.breakdown ? set[v.period] : undefined;
+    return nd ? { ...v, numerator: nd[0], denominator: nd[1], value: (100 * nd[0]) / nd[1] } : v;
+  });
+  const c = buildReport({ ...input, values: small });
+  const ind = c.areas.flatMap((a) => a.indicators).find((i) => i.id === id)!;
+  assert.equal(ind.period?.id, PERIOD);
+  const points = new Map<string, number | null>([...(ind.spc?.points ?? []), ...(ind.run?.points ?? [])].map((p) => [p.period, p.value]));
+  const shownMonths = ["July 2025", "August 2025", "September 2025"].filter((m) => points.get(m) !== undefined && points.get(m) !== null);
+  const quarterShown = !ind.numerator.suppressed && ind.numerator.value !== null;
+  assert.ok(!shownMonths.includes("August 2025"), "August itself is c");
+  assert.ok(!(quarterShown && shownMonths.length === 2), `the quarter (${ind.numerator.value} of ${ind.denominator.value}) is shown with ${shownMonths.join(" and ")}`);
+  // Officers see all of it.
+  const ex = buildReport({ ...input, audience: "exempt", values: small }).areas.flatMap((a) => a.indicators).find((i) => i.id === id)!;
+  assert.equal(ex.numerator.suppressed, false);
+});
+
 /** The head and the first row of assessment timeliness's benchmark table in the HTML. */
 function assessRow(html: string): { head: string; row: string } {
   const at = html.indexOf("<caption>Assessments completed within 45 working days: compared with England");
