@@ -1024,7 +1024,9 @@ describe("tile wording", () => {
   });
   test("a rate of events in a month is not left beside England's rate for a year without saying so; a year's is", async () => {
     const month = tile((await get("/", "analyst")).body, "referral_rate");
-    assert.match(month, /England [\d.]+ · neighbours [\d.]+ \(\d+ of \d+\) in \d{4}-\d\d \(year to 31 March \d{4}\), for a whole year: this figure is for one month, so compare the year's/);
+    const m = /England [\d.]+ · neighbours [\d.]+ \(\d+ of \d+\) in (\d{4}-\d\d) \(year to 31 March \d{4}\), for a whole year\. This figure is for one month: compare England's with the figure for \1 ?\./.exec(month);
+    assert.ok(m, month);
+    assert.match((await get("/", "analyst")).body, new RegExp(`<a class="govuk-link" href="/indicators/referral_rate\\?la=X001&amp;period=${m[1]}">the figure for ${m[1]}</a>`));
     const year = tile((await get("/?period=2024-25", "analyst")).body, "referral_rate");
     assert.match(year, /England [\d.]+/);
     assert.doesNotMatch(year, /for a whole year/);
