@@ -161,6 +161,8 @@ export interface ReportContent {
   };
   readonly keyMessages: {
     readonly signals: readonly (Pick<Signal, "title" | "kind" | "severity" | "label" | "text">)[];
+    /** In public, the indicators SPC could not judge in the period because a month they rest on is suppressed. */
+    readonly withheld: readonly string[];
     readonly sentences: readonly string[];
     readonly commentary: readonly string[];
     readonly commentaryNote: string;
@@ -425,6 +427,10 @@ export function buildReport(input: ReportInput): ReportContent {
     .slice(0, 10)
     .map(({ title, kind, severity, label, text }) => ({ title, kind, severity, label, text }));
 
+  // In public, the series SPC could not judge because of a suppressed month: said, so that no
+  // signal is not read as nothing to watch.
+  const withheld = pub ? [...new Set(digest.groups.flatMap((g) => g.notJudged.filter((n) => n.reason === "withheld").map((n) => n.title)))] : [];
+
   const flowDigest = digest;
   const flow = flowDigest.flow.map((f: FlowStage, i: number) => {
     const h = pub && isHidden(f.indicator, period.id);
@@ -481,6 +487,7 @@ export function buildReport(input: ReportInput): ReportContent {
     },
     keyMessages: {
       signals,
+      withheld,
       sentences: sentences
         .sort((a, b) => b.weight - a.weight)
         .slice(0, 8)

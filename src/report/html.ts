@@ -172,9 +172,21 @@ export function reportHtml(c: ReportContent): string {
   // Key messages.
   o.push(`<section class="key" id="key-messages"><h2>${SECTION_TITLES.keyMessages}</h2>`);
   o.push("<h3>Early warning</h3>");
-  if (!c.keyMessages.signals.length) o.push(`<p>Nothing unusual: no indicator shows special-cause variation or a change of RAG rating.</p>`);
+  const withheld = c.keyMessages.withheld;
+  if (!c.keyMessages.signals.length) {
+    o.push(
+      withheld.length
+        ? `<p>No indicator judged shows special-cause variation or a change of RAG rating; ${withheld.length} could not be judged in this version (below).</p>`
+        : `<p>Nothing unusual: no indicator shows special-cause variation or a change of RAG rating.</p>`,
+    );
+  }
   for (const s of c.keyMessages.signals) {
     o.push(`<p class="signal"><span class="tag">${s.severity === 3 ? "Concern" : s.severity === 2 ? "Watch" : "Better"}:</span> ${esc(s.text)}</p>`);
+  }
+  if (withheld.length) {
+    o.push(
+      `<p class="note">Not judged in this public version because of small numbers: ${esc(withheld.join("; "))}. SPC here rests only on the months since the last one shown as c, and needs 12 of them; the exempt version judges every month.</p>`,
+    );
   }
   o.push("<h3>The figures in brief</h3><ul>");
   for (const s of c.keyMessages.sentences) o.push(`<li>${periodsUnbroken(esc(s))}</li>`);

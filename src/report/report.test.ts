@@ -230,6 +230,19 @@ test("public: a month made small is not given away by its quarter and the other 
   assert.equal(ex.numerator.suppressed, false);
 });
 
+test("public: the early warning names the indicators it could not judge because of small numbers, and never calls that nothing unusual", async () => {
+  const [pub, ex] = [await content("public"), await content("exempt")];
+  assert.ok(pub.keyMessages.withheld.length > 0, "the small fixture has series with a suppressed month");
+  assert.deepEqual(ex.keyMessages.withheld, [], "the exempt version judges every month");
+  const html = reportHtml(pub);
+  const key = html.slice(html.indexOf('id="key-messages"'), html.indexOf("<h3>The figures in brief</h3>"));
+  assert.match(key, new RegExp(`Not judged in this public version because of small numbers: ${pub.keyMessages.withheld[0]!.replace(/[()]/g, "\\$&")}`));
+  assert.doesNotMatch(key, /Nothing unusual/);
+  // With nothing withheld and nothing signalled, it says so plainly.
+  const quiet = reportHtml({ ...pub, keyMessages: { ...pub.keyMessages, signals: [], withheld: [] } });
+  assert.match(quiet, /Nothing unusual: no indicator shows special-cause variation/);
+});
+
 /** The head and the first row of assessment timeliness's benchmark table in the HTML. */
 function assessRow(html: string): { head: string; row: string } {
   const at = html.indexOf("<caption>Assessments completed within 45 working days: compared with England");
