@@ -18,7 +18,7 @@ test("digest never gives an all-clear it could not judge: too few months say so;
     const month = await run("--period", "2024-05");
     assert.equal(month.code, 0, month.err);
     assert.doesNotMatch(month.out, /nothing unusual/);
-    assert.match(month.out, /^Early warning for 202, 2024-05: 0 signal\(s\) of concern, but SPC could judge no indicator\n/);
+    assert.match(month.out, /^Early warning for 202, 2024-05: 0 signal\(s\) of concern, 8 to watch, but SPC could judge no indicator\n/);
     // Each indicator it could not judge is named, with why.
     assert.match(month.out, /\nDemand\n(?: {2}\[\w+\] .*\n)* {2}not enough months to judge: Contacts; Contacts leading to a referral; Referrals; /);
     assert.match(month.out, /\nSafeguarding\n(?: {2}\[\w+\] .*\n)* {2}no figure to judge: Child in need plans started; /);

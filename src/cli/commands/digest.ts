@@ -71,7 +71,9 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     }
     for (const d of digests) {
       const judgedAny = d.groups.some((g) => g.judged.length);
-      o.out(`Early warning for ${d.authority}, ${d.period}: ${d.alarming} signal(s) of concern${judgedAny || !d.spcMonths.length ? "" : ", but SPC could judge no indicator"}\n`);
+      const watch = d.groups.reduce((n, g) => n + g.signals.filter((s) => s.severity === 2).length, 0);
+      const counts = `${d.alarming} signal(s) of concern, ${watch} to watch`;
+      o.out(`Early warning for ${d.authority}, ${d.period}: ${counts}${judgedAny || !d.spcMonths.length ? "" : ", but SPC could judge no indicator"}\n`);
       if (d.spcMonths.length > 1) o.out(`SPC signals are monthly: ${monthLabel(d.spcMonths[0]!)} to ${monthLabel(d.spcMonths.at(-1)!)}, each month judged against the months before it.\n`);
       for (const g of d.groups) {
         o.out(`\n${g.title}\n`);
