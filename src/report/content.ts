@@ -324,7 +324,11 @@ export function buildReport(input: ReportInput): ReportContent {
         .slice(-4)
         .map((y) => ({ year: y.year, mean: { value: y.mean, suppressed: y.hidden }, months: y.months }));
 
-      const b = input.benchmarks.get(def.id);
+      // A count is not set beside England's total or other councils' counts (areas differ in size):
+      // its rate per 10,000 children is, in its own section.
+      const b = def.unit === "count" ? undefined : input.benchmarks.get(def.id);
+      const rate = def.unit === "count" && input.benchmarks.has(def.id) ? input.indicators.find((r) => r.rateOf === def.id && input.benchmarks.has(r.id)) : undefined;
+      if (rate) notes.push(`Compared with England and other councils as "${rate.title}", since a count depends on the size of the area.`);
       // Where the authority's own figure was placed among the published ones (a new or synthetic
       // authority), its rank and quartile band narrow down that figure: withheld with it.
       const placedHidden = b?.rank?.inserted === true && pub && isHidden(def.id, b.year.lanternPeriod);

@@ -243,6 +243,15 @@ test("public: the early warning names the indicators it could not judge because 
   assert.match(quiet, /Nothing unusual: no indicator shows special-cause variation/);
 });
 
+test("a count is not set beside England's total: its section points to its rate, which is compared", async () => {
+  const c = await content("exempt");
+  const section = (id: string) => c.areas.flatMap((a) => a.indicators).find((i) => i.id === id)!;
+  assert.equal(section("referrals").benchmark, null);
+  assert.ok(section("referrals").notes.includes('Compared with England and other councils as "Referrals per 10,000 children", since a count depends on the size of the area.'));
+  assert.notEqual(section("referral_rate").benchmark, null);
+  assert.doesNotMatch(reportHtml(c), /<caption>Referrals: compared with England/);
+});
+
 /** The head and the first row of assessment timeliness's benchmark table in the HTML. */
 function assessRow(html: string): { head: string; row: string } {
   const at = html.indexOf("<caption>Assessments completed within 45 working days: compared with England");

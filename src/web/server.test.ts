@@ -1008,6 +1008,12 @@ describe("tile wording", () => {
     assert.ok(found, `no tile for ${id}`);
     return found.slice(0, found.indexOf("</li>")).replace(/<svg[\s\S]*?<\/svg>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
   };
+  test("a count's page does not set it beside England's total or other councils' counts; it points to the rate", async () => {
+    const body = (await get("/indicators/referrals", "analyst")).body;
+    assert.match(body, /A count depends on the size of the area, so it is not set beside England's total or other councils' counts\. Compare <a class="govuk-link" href="\/indicators\/referral_rate\?la=X001&amp;period=[^"]+">Referrals per 10,000 children<\/a> instead\./);
+    assert.doesNotMatch(body, /Statistical neighbours(?:'|&#39;|&#x27;) mean/);
+    assert.match((await get("/indicators/referral_rate", "analyst")).body, /Statistical neighbours(?:'|&#39;|&#x27;) mean/);
+  });
   test("a comparison on a snapshot date says 'on' the date; a median in days and a percentage say their unit once", async () => {
     const body = (await get("/", "analyst")).body;
     const cla = tile(body, "cla_rate");

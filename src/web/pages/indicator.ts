@@ -11,6 +11,7 @@ import { describeSpc, spcUnitLabel, VARIATION_ICONS, variationIconId } from "../
 import { runPoints, SPC_LOOKBACK, spcRefusalText } from "../../analysis/spc-chart.ts";
 import { monthsEndingWith, type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
 import { formatValue } from "../../kpi/format.ts";
+import { indicatorLibrary } from "../../kpi/library/index.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
 import { type ChartAnnotation, runChartSvg, spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
@@ -194,6 +195,13 @@ function showsSuppressed(d: IndicatorDetail): boolean {
 function benchmarkPanel(d: IndicatorDetail): Html {
   const c = d.comparison;
   if (!c) return html`<p class="govuk-body">No national benchmark: the DfE does not publish this measure for every authority.</p>`;
+  // England's total and other councils' counts are not comparable with this council's count.
+  if (d.def.unit === "count") {
+    const rate = indicatorLibrary()
+      .list()
+      .find((r) => r.rateOf === d.def.id);
+    return html`<p class="govuk-body">A count depends on the size of the area, so it is not set beside England's total or other councils' counts.${rate ? html` Compare <a class="govuk-link" href="/indicators/${encodeURIComponent(rate.id)}?${new URLSearchParams({ la: d.target.la_code, period: d.period.id }).toString()}">${rate.title}</a> instead.` : ""}</p>`;
+  }
   const r = c.result;
   const u = d.def.unit;
   const placedHidden = rankHidden(d);
