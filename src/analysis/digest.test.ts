@@ -37,7 +37,13 @@ test("a quarter is judged month by month: the spike its middle month signals is 
   const [signal, ...others] = quarter.groups[0]!.signals;
   assert.equal(others.length, 0);
   assert.deepEqual([signal!.indicator, signal!.kind, signal!.label, signal!.severity, signal!.months], ["referrals", "spc", "special cause neutral high", 2, ["2025-08"]]);
-  assert.match(signal!.text, /^referrals \(monthly SPC\): special cause neutral high in August 2025\. 160 in August 2025: Special cause variation/);
+  assert.match(signal!.text, /^referrals \(monthly SPC\): special cause neutral high in August 2025\. 160 in August 2025: Special cause variation — neutral: the value for August 2025 is unusually high/);
+  assert.doesNotMatch(signal!.text, /the latest value/, "August is not the quarter's latest month");
+  // August's own window is not September's: said, so the figures are not read off a chart to September.
+  const q = digest("2025-26-Q2", true).groups[0]!.signals[0]!.text;
+  const sept = buildDigest({ authority: "X", period: "2025-09", indicators: [referrals], values }).groups[0]!.signals;
+  assert.equal(sept.length, 0, "September is common cause");
+  assert.match(q, / It is judged on the months up to August 2025, whose limits differ from those of the chart drawn to September 2025\.$/);
   assert.deepEqual(quarter.groups[0]!.judged, ["referrals"]);
 
   // The financial year and the rolling year that hold August report it too; a quarter without it does not.

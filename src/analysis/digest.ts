@@ -264,14 +264,22 @@ export function buildDigest(input: {
       // A viewer's chart that starts after a month hidden from them has limits of its own: say so,
       // so its figures are not read as the full series' (an exempt paper's, say).
       const since = latest.since ? ` Judged on the months from ${parsePeriod(latest.since)!.label}: an earlier month is not shown.` : "";
-      const said = describeSpc(latest.result, { unitLabel: spcUnitLabel(def.unit) });
-      let text = `${def.title}: ${value}. ${said}${since}`;
+      // A month before the period's last is judged on the months up to it: its limits are not those
+      // of a chart drawn to the period's end (the indicator's page, the report's section).
+      const lastMonth = spcMonths.at(-1)!;
+      const earlier = latest.month.id !== lastMonth.id;
+      const said = describeSpc(latest.result, { unitLabel: spcUnitLabel(def.unit), ...(earlier ? { lastLabel: latest.month.label } : {}) });
+      const limitsOf = (r: SpcResult) => [r.segments.at(-1)!.lpl, r.segments.at(-1)!.upl];
+      const atEnd = judged.find((j) => j.month.id === lastMonth.id);
+      const differ = earlier && atEnd !== undefined && limitsOf(atEnd.result).some((x, i) => Math.abs(x - limitsOf(latest.result)[i]!) > 1e-9);
+      const judgedTo = differ ? ` It is judged on the months up to ${latest.month.label}, whose limits differ from those of the chart drawn to ${lastMonth.label}.` : "";
+      let text = `${def.title}: ${value}. ${said}${since}${judgedTo}`;
       if (period.kind !== "month") {
         // Name each month with what its chart said, then explain the latest one.
         const byLabel = new Map<string, string[]>();
         for (const f of flagged) byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), f.month.label]);
         const months = [...byLabel].map(([label, ms]) => `${label} in ${listed(ms)}`).join("; ");
-        text = `${def.title} (monthly SPC): ${months}. ${value}: ${said}${since}`;
+        text = `${def.title} (monthly SPC): ${months}. ${value}: ${said}${since}${judgedTo}`;
       }
       group.signals.push({
         indicator: def.id,

@@ -193,22 +193,25 @@ export function spcUnitLabel(unit: string): string | undefined {
  * variation — concern: the latest value is unusually high, and higher is worse. The target of
  * 1,200 is within the process limits, so it will sometimes be met and sometimes missed."
  * @param opts.unitLabel written after numbers, e.g. "breaches" ("%" is written close up)
+ * @param opts.lastLabel names the last point ("July 2025") where it is not the latest the reader
+ *   sees elsewhere: "the value for July 2025" then stands for "the latest value"
  */
-export function describeSpc(result: SpcResult, opts: { unitLabel?: string } = {}): string {
+export function describeSpc(result: SpcResult, opts: { unitLabel?: string; lastLabel?: string } = {}): string {
   const u = opts.unitLabel;
+  const theValue = opts.lastLabel ? `the value for ${opts.lastLabel}` : "the latest value";
   const last = result.points.at(-1)!;
   const seg = result.segments.at(-1)!;
   const icon = VARIATION_ICONS[result.variationIcon];
   const high = icon.letter === "H";
   const sentences: string[] = [];
   if (result.variation === "common_cause") {
-    sentences.push(`Common cause variation: the latest value (${fmt(last.value, u)}) is within what this process normally produces, between ${fmt(seg.lpl, u)} and ${fmt(seg.upl, u)}; no special cause is signalled.`);
+    sentences.push(`Common cause variation: ${theValue} (${fmt(last.value, u)}) is within what this process normally produces, between ${fmt(seg.lpl, u)} and ${fmt(seg.upl, u)}; no special cause is signalled.`);
   } else {
     const kind = result.variation === "special_cause_improvement" ? "improvement" : result.variation === "special_cause_concern" ? "concern" : "neutral";
     const how = last.rule === "trend" ? `is part of an unusual run of ${high ? "rising" : "falling"} values` : `is unusually ${high ? "high" : "low"}`;
     const judgement =
       kind === "improvement" ? `, and ${high ? "higher" : "lower"} is better` : kind === "concern" ? `, and ${high ? "higher" : "lower"} is worse` : "; no direction of improvement is set";
-    sentences.push(`Special cause variation — ${kind}: the latest value ${how}${judgement}.`);
+    sentences.push(`Special cause variation — ${kind}: ${theValue} ${how}${judgement}.`);
     const limit = high ? `above the upper process limit of ${fmt(seg.upl, u)}` : `below the lower process limit of ${fmt(seg.lpl, u)}`;
     const o = result.options;
     const why: Record<string, string> = {
