@@ -46,7 +46,7 @@ export interface ReportInput {
   readonly audience: Audience;
   readonly snapshot: { readonly id: number; readonly loadedAt: string; readonly dataFrom: string | null; readonly dataTo: string | null; readonly extractedTo: string | null };
   /** The snapshot the previous report was built from, when there is one. */
-  readonly previousSnapshot?: { readonly id: number; readonly loadedAt: string } | undefined;
+  readonly previousSnapshot?: { readonly id: number; readonly loadedAt: string; readonly reported?: boolean } | undefined;
   readonly indicators: readonly IndicatorDef[];
   /** The snapshot's stored totals (no breakdowns) for the authority, every period. */
   readonly values: readonly IndicatorValue[];
@@ -460,6 +460,7 @@ export function buildReport(input: ReportInput): ReportContent {
   const hiddenBefore = pub ? suppressedKeysEveryPeriod(input.indicators, previous) : new Set<string>();
   const kindOrder = (id: string) => PERIOD_KINDS.indexOf(periodOf(id).kind);
   const areaIndex = (d: IndicatorDef) => AREAS.findIndex((a) => a.id === d.area);
+  let unlisted = 0;
   const revisions = [...input.indicators]
     .sort((a, b) => areaIndex(a) - areaIndex(b))
     .map((def) => {
@@ -471,7 +472,10 @@ export function buildReport(input: ReportInput): ReportContent {
           const key = `${r.indicator}|${r.period}`;
           return { period: periodOf(r.period).label, before: fmt(r.before, hiddenBefore.has(key)), after: fmt(r.after, hiddenNow.has(key)) };
         });
-      return { title: def.title, figures };
+      // A figure c before and after says only that it was amended: counted, not listed.
+      const listed = figures.filter((f) => !(f.before === SUPPRESSED && f.after === SUPPRESSED));
+      unlisted += figures.length - listed.length;
+      return { title: def.title, figures: listed };
     })
     .filter((g) => g.figures.length);
 
@@ -512,7 +516,7 @@ export function buildReport(input: ReportInput): ReportContent {
         .map((a) => ({ date: a.date, kind: a.kind.replaceAll("_", " "), about: a.indicator ? (defById.get(a.indicator)?.title ?? a.indicator) : (areaTitle.get(a.area ?? "") ?? "all"), note: a.note })),
       revisions,
       revisionsNote: input.previousSnapshot
-        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${input.previousSnapshot.loadedAt.slice(0, 10)}, from which the previous report was built.`
+        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${input.previousSnapshot.loadedAt.slice(0, 10)}, ${input.previousSnapshot.reported ? "from which the previous report was built" : "the load before this one (no report made from an earlier load is recorded)"}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}`
         : "There is no earlier snapshot to compare with, so no figures are shown as amended.",
       notComputed,
     },

@@ -74,6 +74,24 @@ async function ensureComputed(store: Store, snapshot: number, dataDir: string): 
   if (!(await computedSnapshots(store)).has(snapshot)) await computeAndStore(store, { snapshot, dataDir });
 }
 
+/**
+ * The snapshot the most recent report on `la` was built from, among those before `current`, from
+ * the audit log's `export.report` entries (each records its snapshot); undefined when none is.
+ */
+export async function lastReportedSnapshot(store: Store, la: string, current: number): Promise<number | undefined> {
+  const rows = await store.all<{ detail: string }>(`SELECT detail FROM lantern_audit WHERE action = 'export.report' AND la_code = $1 ORDER BY audit_id DESC`, [la]);
+  for (const r of rows) {
+    let snapshot: unknown;
+    try {
+      snapshot = (JSON.parse(r.detail) as { snapshot?: unknown }).snapshot;
+    } catch {
+      continue;
+    }
+    if (typeof snapshot === "number" && Number.isInteger(snapshot) && snapshot < current) return snapshot;
+  }
+  return undefined;
+}
+
 /** Gather everything a report needs. */
 export async function gatherReport(store: Store, req: ReportRequest): Promise<ReportInput> {
   const period = parsePeriod(req.period);
@@ -89,9 +107,14 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
   const values = await storedValues(store, { snapshots: [t.snapshot_id] });
   const [snap] = await store.all<{ loaded_at: string }>(`SELECT loaded_at FROM lantern_snapshot WHERE snapshot_id = $1`, [t.snapshot_id]);
   const auth = await authorityRecord(store, t.la_code);
+  // Amended figures are those changed since the last paper: the snapshot the latest report made
+  // from an earlier load was built from (the audit log records each), else the load before.
+  const reported = await lastReportedSnapshot(store, t.la_code, t.snapshot_id);
   const [prev] = await store.all<{ snapshot_id: number; loaded_at: string }>(
-    `SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id < $2 ORDER BY snapshot_id DESC LIMIT 1`,
-    [t.la_code, t.snapshot_id],
+    reported !== undefined
+      ? `SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id = $2`
+      : `SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id < $2 ORDER BY snapshot_id DESC LIMIT 1`,
+    [t.la_code, reported ?? t.snapshot_id],
   );
   let revisions: Revision[] = [];
   let previousValues: IndicatorValue[] | undefined;
@@ -133,7 +156,7 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     period: period.id,
     audience: req.audience,
     snapshot: { id: t.snapshot_id, loadedAt: snap?.loaded_at ?? "", dataFrom: t.data_from, dataTo: t.data_to, extractedTo: await extractedTo(store, t.snapshot_id, t.la_code) },
-    previousSnapshot: prev ? { id: prev.snapshot_id, loadedAt: prev.loaded_at } : undefined,
+    previousSnapshot: prev ? { id: prev.snapshot_id, loadedAt: prev.loaded_at, reported: reported !== undefined } : undefined,
     movements: real || like ? { data, ...(like ? { like } : {}) } : undefined,
     indicators: defs,
     values,

@@ -407,3 +407,34 @@ test("a median's 'of' cell gives the number of records it is the median of, with
   assert.match(firstRow, /<td>of [\d,]+<\/td>/);
   assert.doesNotMatch(firstRow, /<td> \/ /);
 });
+
+test("amended figures are those since the last paper: the snapshot the latest report from an earlier load was built from, else the load before", async () => {
+  const { audit } = await import("../store/audit.ts");
+  const { lastReportedSnapshot } = await import("./data.ts");
+  const note = async () => buildReport(await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW })).quality.revisionsNote;
+  assert.equal(await lastReportedSnapshot(store, "X001", 2), undefined);
+  assert.match(await note(), /^Figures compared with snapshot 1, loaded 2025-10-20, the load before this one \(no report made from an earlier load is recorded\)\./);
+  // A paper made from snapshot 2 itself, and one for another authority, do not count; one made from snapshot 1 does.
+  const made = (la: string, snapshot: number) => audit(store, { actor: "test", action: "export.report", la_code: la, detail: { period: PERIOD, audience: "public", format: "pdf", snapshot, via: "cli" } });
+  await made("X001", 1);
+  await made("X001", 2);
+  await made("X002", 1);
+  assert.equal(await lastReportedSnapshot(store, "X001", 2), 1);
+  assert.equal(await lastReportedSnapshot(store, "X001", 3), 2, "a later load compares with the paper made from 2");
+  assert.equal(await lastReportedSnapshot(store, "X001", 1), undefined);
+  assert.match(await note(), /^Figures compared with snapshot 1, loaded 2025-10-20, from which the previous report was built\./);
+});
+
+test("public: an amended figure shown as c both before and after is counted, not listed", async () => {
+  const gathered = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
+  // Two small counts amended: 3 to 4 initial conferences in July 2025 (c both times).
+  const input = { ...gathered, revisions: [...gathered.revisions, { indicator: "icpc", period: "2025-07", before: 3, after: 4 }] };
+  const c = buildReport(input);
+  const listed = c.quality.revisions.flatMap((g) => g.figures);
+  assert.ok(!c.quality.revisions.some((g) => g.title === "Initial child protection conferences" && g.figures.some((f) => f.period === "July 2025")));
+  assert.ok(!listed.some((f) => f.before === "c" && f.after === "c"));
+  const ex = buildReport({ ...input, audience: "exempt" }).quality.revisions.flatMap((g) => g.figures).length;
+  const unlisted = Number(/ (\d+) amended figure\(s\) shown as c both before and after are not listed\./.exec(c.quality.revisionsNote)?.[1] ?? 0);
+  assert.ok(unlisted >= 1);
+  assert.equal(listed.length + unlisted, ex, "every amended figure is listed or counted");
+});
