@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LanternError } from "../core/errors.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
-import { checkTarget, direction, parseTargets, rag, targetFor, targetYear } from "./rag.ts";
+import { checkTarget, direction, parseTargets, rag, targetFor, targetYear, travel } from "./rag.ts";
 
 test("RAG by polarity: green meets, amber within tolerance, red beyond", () => {
   const t = { target: 85, tolerance: 5 };
@@ -227,4 +227,17 @@ test("a yearly target for a count of events is judged pro rata over a month or q
   assert.equal(targetFor(targets, "rereferral_pct", "2025-09", { unit: "percent", measure: "flow" })!.target, 20);
   assert.equal(targetFor(targets, "cla_at_end", "2025-09", { unit: "count", measure: "snapshot" })!.target, 400);
   assert.equal(targetFor(targets, "referrals", "2025-09")!.target, 700, "without the definition, as set");
+});
+
+test("no direction of travel across a recording change that falls after the earlier period began and by the later one's end", () => {
+  const q1 = { start: "2025-04-01", end: "2025-06-30" };
+  const q2 = { start: "2025-07-01", end: "2025-09-30" };
+  const periods = { later: q2, earlier: q1 };
+  assert.equal(travel(10, 8, "higher", periods, []), "improving");
+  assert.equal(travel(10, 8, "higher", periods, ["2025-05-01"]), "not comparable", "inside the earlier quarter");
+  assert.equal(travel(10, 8, "higher", periods, ["2025-07-01"]), "not comparable", "on the later quarter's first day");
+  assert.equal(travel(10, 8, "higher", periods, ["2025-09-30"]), "not comparable", "on the later quarter's last day");
+  assert.equal(travel(10, 8, "higher", periods, ["2025-04-01"]), "improving", "on the earlier quarter's first day: both follow it");
+  assert.equal(travel(10, 8, "higher", periods, ["2025-10-01", "2024-01-01"]), "improving", "after the later quarter, or long before");
+  assert.equal(travel(10, null, "higher", periods, ["2025-05-01"]), null, "nothing to compare");
 });

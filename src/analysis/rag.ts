@@ -43,6 +43,27 @@ export function direction(value: number, earlier: number | null | undefined, pol
   return up === (polarity === "higher") ? "improving" : "worsening";
 }
 
+/** A direction of travel, or "not comparable" across a recording change. */
+export type Travel = NonNullable<ReturnType<typeof direction>> | "not comparable";
+
+/**
+ * {@link direction} from an earlier period's value to a later one's, or "not comparable" when a
+ * recording change (`breaks`: the dates it took effect) falls after the earlier period began and
+ * by the later one's end: figures either side of it are not measured alike (a police change in
+ * how missing episodes are recorded, say), so no trend is read across it.
+ */
+export function travel(
+  value: number,
+  earlier: number | null | undefined,
+  polarity: Polarity,
+  periods: { readonly later: { readonly end: string }; readonly earlier: { readonly start: string } },
+  breaks: readonly string[],
+): Travel | null {
+  if (earlier === null || earlier === undefined) return null;
+  if (breaks.some((d) => d > periods.earlier.start && d <= periods.later.end)) return "not comparable";
+  return direction(value, earlier, polarity);
+}
+
 /** The target year a period is judged against: its financial year, or its calendar year. */
 export function targetYear(period: string): string | undefined {
   const p = parsePeriod(period);

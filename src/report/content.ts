@@ -15,7 +15,7 @@ import { type Annotation, annotationsFor, seriesBreaks } from "../analysis/annot
 import type { BenchmarkResult, Published } from "../analysis/benchmarks.ts";
 import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
-import { direction, type Rag, rag, type Target, targetFor } from "../analysis/rag.ts";
+import { type Rag, rag, type Target, targetFor, travel } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
 import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
@@ -266,13 +266,14 @@ export function buildReport(input: ReportInput): ReportContent {
       const value = shownValue(v);
       const goal = targetFor(input.targets, def.id, at.id, def);
       const polarity = goal?.polarity ?? def.polarity;
+      const dated = annotationsFor(input.annotations, def).filter((a) => a.date <= period.end);
+      const breaks = seriesBreaks(dated).map((b) => b.date);
       const compare = (p: Period) => {
         const w = byKey.get(`${def.id}|${p.id}`);
         if (!w || w.value === null) return null;
         const shown = shownValue(w);
-        return { label: p.label, value: shown, direction: v.value === null || shown.suppressed || value.suppressed ? null : direction(v.value, w.value, polarity) };
+        return { label: p.label, value: shown, direction: v.value === null || shown.suppressed || value.suppressed ? null : travel(v.value, w.value, polarity, { later: at, earlier: p }, breaks) };
       };
-      const dated = annotationsFor(input.annotations, def).filter((a) => a.date <= period.end);
       const notes = dated.map((a) => `${a.date}: ${a.note}`);
 
       // SPC on the monthly series up to the period's last month, rebased at recording changes.

@@ -438,3 +438,13 @@ test("public: an amended figure shown as c both before and after is counted, not
   assert.ok(unlisted >= 1);
   assert.equal(listed.length + unlisted, ex, "every amended figure is listed or counted");
 });
+
+test("across the recording change noted on 1 May 2025, missing episodes get no direction of travel: 'not comparable'", async () => {
+  const c = await content("exempt");
+  const section = (id: string) => c.areas.flatMap((a) => a.indicators).find((i) => i.id === id)!;
+  const missing = section("missing_episodes");
+  assert.equal(missing.lastYear?.direction, "not comparable", "Q2 2024-25 is before the change");
+  assert.equal(missing.previous?.direction, "not comparable", "Q1 2025-26 holds it");
+  assert.notEqual(section("referrals").lastYear?.direction, "not comparable", "a change noted on missing does not touch referrals");
+  assert.match(reportHtml(c), /, not comparable<\/td>/);
+});

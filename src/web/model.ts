@@ -15,7 +15,7 @@ import { digestValues } from "../analysis/digest-data.ts";
 import { authorityRecord } from "../store/authorities.ts";
 import { describeLatest, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
-import { direction, type Rag, rag, type Target as GoalTarget, targetFor } from "../analysis/rag.ts";
+import { type Rag, rag, type Target as GoalTarget, targetFor, travel } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS } from "../analysis/spc.ts";
 import { monthlySpc, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
@@ -392,7 +392,8 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
       const polarity = goal?.polarity ?? def.polarity;
       const value = v?.value ?? null;
       const monthly = spcMonths.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
-      const spc = spcOf(def, monthly, { target: goal?.target, breaks: seriesBreaks(annotationsFor(notes, def)).map((b) => b.date), hiding }).result;
+      const breaks = seriesBreaks(annotationsFor(notes, def)).map((b) => b.date);
+      const spc = spcOf(def, monthly, { target: goal?.target, breaks, hiding }).result;
       const hide = s.suppressed;
       const before = (id: string) => {
         const b = by.get(`${def.id}|${id}`);
@@ -413,8 +414,8 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
           const x = by.get(`${def.id}|${m}`);
           return { date: parsePeriod(m)!.end, value: x && !hides(hiding, x) ? x.value : null };
         }),
-        vsPrevious: value === null || hide ? null : direction(value, before(prev), polarity),
-        vsLastYear: value === null || hide ? null : direction(value, before(lastYear), polarity),
+        vsPrevious: value === null || hide ? null : travel(value, before(prev), polarity, { later: period, earlier: previousPeriod(period) }, breaks),
+        vsLastYear: value === null || hide ? null : travel(value, before(lastYear), polarity, { later: period, earlier: samePeriodLastYear(period) }, breaks),
         comparison: bench.get(def.id),
       };
     };

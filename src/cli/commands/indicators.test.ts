@@ -47,3 +47,27 @@ test("indicators for a calendar year names the indicators that have calendar-yea
     t.cleanup();
   }
 });
+
+test("no direction of travel is read across a recording change: 'not comparable' until the periods compared both follow it", async () => {
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] += "\nC4,P3,2024-03-01,5A,\nC5,P3,2024-03-02,5A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const vs = async () => {
+      const o = capture();
+      assert.equal(await main(["indicators", "--indicator", "contacts", "--period", "2024-04", "--json", "--data", t.dir], o), 0, o.stderr());
+      return (JSON.parse(o.stdout()) as { vs_previous: string | null }[])[0]!.vs_previous;
+    };
+    const before = await vs();
+    assert.ok(before === "up" || before === "down" || before === "no change", String(before));
+    const note = capture();
+    assert.equal(await main(["annotate", "--authority", "202", "--indicator", "contacts", "--date", "2024-04-10", "--kind", "recording_change", "--note", "New front door system", "--data", t.dir], note), 0, note.stderr());
+    assert.equal(await vs(), "not comparable");
+    const text = capture();
+    assert.equal(await main(["indicators", "--indicator", "contacts", "--period", "2024-04", "--data", t.dir], text), 0);
+    assert.match(text.stdout(), /not comparable/);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -6,8 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { breakdownsOf } from "../../kpi/engine.ts";
 import { basename, join } from "node:path";
-import { direction, parseTargets, rag, type Target, targetFor } from "../../analysis/rag.ts";
-import { parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
+import { parseTargets, rag, type Target, targetFor, travel } from "../../analysis/rag.ts";
+import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../../analysis/annotations.ts";
+import { type Period, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
 import { LanternError, listedToCorrect } from "../../core/errors.ts";
 import { computeUncomputed, selectIndicators, storedValues } from "../../kpi/compute.ts";
 import { formatValue, valueJson } from "../../kpi/format.ts";
@@ -182,18 +183,23 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     const vals = [...found, ...unanswered(found, defs, targets, periods ?? [], Boolean(values.indicator?.length))].sort(order);
     const goals = readTargets(config.dataDir, values.targets);
     const lookup = new Map(all.map((v) => [`${v.authority}|${v.indicator}|${v.period}|${v.category ?? ""}`, v.value]));
+    // Recording changes: no direction of travel is read across one.
+    const dated = new Map<string, Annotation[]>();
+    for (const t of targets) dated.set(t.la_code, await listAnnotations(store, t.la_code));
     const judged = vals.map((v) => {
       const def = lib.get(v.indicator)!;
       const p = parsePeriod(v.period)!;
       const goal = targetFor(goals, v.indicator, v.period, def);
       const polarity = goal?.polarity ?? def.polarity;
       const before = (id: string) => lookup.get(`${v.authority}|${v.indicator}|${id}|${v.category ?? ""}`);
+      const breaks = seriesBreaks(annotationsFor(dated.get(v.authority) ?? [], def)).map((b) => b.date);
+      const vs = (earlier: Period) => (v.value === null ? null : travel(v.value, before(earlier.id), polarity, { later: p, earlier }, breaks));
       return {
         v,
         target: goal?.target ?? null,
         rag: goal && v.value !== null && !v.breakdown ? rag(v.value, goal, polarity) : null,
-        vsPrevious: v.value === null ? null : direction(v.value, before(previousPeriod(p).id), polarity),
-        vsLastYear: v.value === null ? null : direction(v.value, before(samePeriodLastYear(p).id), polarity),
+        vsPrevious: vs(previousPeriod(p)),
+        vsLastYear: vs(samePeriodLastYear(p)),
       };
     });
     if (values.json) {

@@ -37,7 +37,7 @@ export function comparisonText(c: Comparison | undefined, unit: Unit): string | 
   return `${parts.join(" · ")} ${yearPhrase(r.year.lait, r.year.yearType)}`;
 }
 
-const TRAVEL: Record<string, string> = { improving: "improving", worsening: "worsening", "no change": "no change", up: "up", down: "down" };
+const TRAVEL: Record<string, string> = { improving: "improving", worsening: "worsening", "no change": "no change", up: "up", down: "down", "not comparable": "not comparable (a recording change lies between)" };
 
 /** Sparklines drawn once per tile; tiles are cached until the store changes, and so are these. */
 const sparks = new WeakMap<Tile, string>();
