@@ -163,6 +163,8 @@ export interface ReportContent {
     readonly signals: readonly (Pick<Signal, "title" | "kind" | "severity" | "label" | "text">)[];
     /** In public, the indicators SPC could not judge in the period because a month they rest on is suppressed. */
     readonly withheld: readonly string[];
+    /** Why nothing is compared with England or neighbours, and how to set a comparator; null when compared. */
+    readonly noComparison: string | null;
     readonly sentences: readonly string[];
     readonly commentary: readonly string[];
     readonly commentaryNote: string;
@@ -497,6 +499,9 @@ export function buildReport(input: ReportInput): ReportContent {
     keyMessages: {
       signals,
       withheld,
+      noComparison: input.movements
+        ? null
+        : `Nothing in this report is compared with England or statistical neighbours: ${input.authority.code} is not a DfE authority code and no comparable authority is set. Set one once with \`lantern benchmarks --authority ${input.authority.code} --like CODE --indicator referral_rate\` (CODE: the real authority whose region and neighbours to use).`,
       sentences: sentences
         .sort((a, b) => b.weight - a.weight)
         .slice(0, 8)

@@ -188,6 +188,7 @@ export function reportHtml(c: ReportContent): string {
       `<p class="note">Not judged in this public version because of small numbers: ${esc(withheld.join("; "))}. SPC here rests only on the months since the last one shown as c, and needs 12 of them; the exempt version judges every month.</p>`,
     );
   }
+  if (c.keyMessages.noComparison) o.push(`<p class="note">${esc(c.keyMessages.noComparison)}</p>`);
   o.push("<h3>The figures in brief</h3><ul>");
   for (const s of c.keyMessages.sentences) o.push(`<li>${periodsUnbroken(esc(s))}</li>`);
   o.push("</ul><h3>Officer commentary</h3>");

@@ -448,3 +448,11 @@ test("across the recording change noted on 1 May 2025, missing episodes get no d
   assert.notEqual(section("referrals").lastYear?.direction, "not comparable", "a change noted on missing does not touch referrals");
   assert.match(reportHtml(c), /, not comparable<\/td>/);
 });
+
+test("a report with no England or neighbour comparison says why, and how to set a comparable authority", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  assert.equal(buildReport(input).keyMessages.noComparison, null, "X001 is compared like Shropshire");
+  const alone = buildReport({ ...input, movements: undefined });
+  assert.match(alone.keyMessages.noComparison ?? "", /^Nothing in this report is compared with England or statistical neighbours: X001 is not a DfE authority code and no comparable authority is set\. Set one once with `lantern benchmarks --authority X001 --like CODE/);
+  assert.match(reportHtml(alone), /Nothing in this report is compared with England/);
+});

@@ -97,3 +97,20 @@ test("a return with more DfE queries than a load keeps says how many were kept w
   assert.ok(Number(m[2]) > 500, m[0]);
   assert.match(m[3]!, /^the first 500 kept with the snapshot; `lantern validate PATH --report FILE\.html` lists every one$/);
 });
+
+test("a load whose rates find no population says so, and what to load; the folder with its population file does not", async () => {
+  const { dir: gen } = tempDir();
+  await generateToDirectory({ out: gen, seed: 3, population: 500, from: "2024-04", to: "2025-03", authorities: 1, shocks: [] });
+  const { dir: data } = tempDir();
+  // The authority's own folder alone: its population file is in the folder above.
+  const alone = capture();
+  assert.equal(await main(["import", join(gen, "X001"), "--authority", "X001", "--data", data], alone), 0, alone.stderr());
+  assert.match(alone.stderr(), /^X001: no population of children aged 0-17 for mid-2024, so the rates per 10,000 children have no value for the periods that need it\. Load a population\.csv \(la_code,year,population_0_17\) with the data/m);
+  const json = capture();
+  assert.equal(await main(["import", join(gen, "X001"), "--authority", "X001", "--force", "--json", "--data", data], json), 0);
+  assert.deepEqual(JSON.parse(json.stdout()).populationMissing.map((g: { authority: string; years: number[] }) => [g.authority, g.years]), [["X001", [2024]]]);
+  const { dir: data2 } = tempDir();
+  const whole = capture();
+  assert.equal(await main(["import", gen, "--authority", "X001", "--data", data2], whole), 0, whole.stderr());
+  assert.doesNotMatch(whole.stderr(), /no population/);
+});

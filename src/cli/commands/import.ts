@@ -120,18 +120,21 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       });
       bar.done();
       const amended: Amended[] = [];
+      const gaps: PopulationGap[] = [];
       if (r.status === "loaded" && r.snapshotId !== undefined && !values["no-compute"]) {
         const cbar = progressBar(o, "Computing");
         await computeAndStore(store, { snapshot: r.snapshotId, dataDir: config.dataDir, onProgress: (d, t, l) => cbar.update(d, t, `${r.authority} ${l}`) });
         cbar.done();
         amended.push(await amendedBy(store, r.snapshotId));
+        gaps.push(...(await populationMissing(store, r.snapshotId)));
       }
       if (values.json) {
-        o.out(JSON.stringify({ ...r, revisions: amended }, null, 2) + "\n");
+        o.out(JSON.stringify({ ...r, revisions: amended, populationMissing: gaps }, null, 2) + "\n");
         return 0;
       }
       reportFormats(o, r, false);
       reportAmended(o, amended);
+      reportPopulation(o, gaps);
       return 0;
     }
     const result = measures
@@ -146,17 +149,19 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         });
     bar.done();
     const amended: Amended[] = [];
+    const gaps: PopulationGap[] = [];
     if (!values["no-compute"]) {
       const cbar = progressBar(o, "Computing");
       for (const a of result.authorities) {
         if (a.status !== "loaded" || a.snapshotId === undefined) continue;
         await computeAndStore(store, { snapshot: a.snapshotId, dataDir: config.dataDir, onProgress: (d, t, l) => cbar.update(d, t, `${a.authority} ${l}`) });
         amended.push(await amendedBy(store, a.snapshotId));
+        gaps.push(...(await populationMissing(store, a.snapshotId)));
       }
       cbar.done();
     }
     if (values.json) {
-      o.out(JSON.stringify({ ...result, revisions: amended }, null, 2) + "\n");
+      o.out(JSON.stringify({ ...result, revisions: amended, populationMissing: gaps }, null, 2) + "\n");
       return 0;
     }
     for (const a of result.authorities) {
@@ -179,6 +184,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       if (result.warningCount > 20) o.err(`  … and ${result.warningCount - 20} more (use --json to see all).\n`);
     }
     reportAmended(o, amended);
+    reportPopulation(o, gaps);
     const secs = result.elapsedMs / 1000;
     if (result.rows) o.err(`${result.rows.toLocaleString("en-GB")} rows in ${secs.toFixed(1)} s (${Math.round(result.rows / secs).toLocaleString("en-GB")} rows/s).\n`);
     return 0;
@@ -209,6 +215,34 @@ function reportAmended(o: Output, amended: readonly Amended[]): void {
       a.amended
         ? `${a.authority}: ${a.amended.toLocaleString("en-GB")} figure(s) differ from snapshot ${a.previous}. List them with: lantern revisions --authority ${a.authority} --since ${a.previous}\n`
         : `${a.authority}: no figure differs from snapshot ${a.previous}.\n`,
+    );
+  }
+}
+
+/** Mid-year populations a load's rates per 10,000 children needed and did not find. */
+interface PopulationGap {
+  readonly authority: string;
+  readonly snapshot: number;
+  readonly years: number[];
+}
+
+async function populationMissing(store: Store, snapshot: number): Promise<PopulationGap[]> {
+  const rows = await store.all<{ la_code: string; pop_year: number }>(
+    `SELECT DISTINCT v.la_code, p.pop_year FROM lantern_indicator_value v JOIN lantern_period p ON p.period_id = v.period_id
+     WHERE v.snapshot_id = $1 AND v.breakdown = '' AND v.value IS NULL AND v.reason LIKE 'no population of children aged 0-17 for mid-%'`,
+    [snapshot],
+  );
+  const by = new Map<string, Set<number>>();
+  for (const r of rows) by.set(r.la_code, (by.get(r.la_code) ?? new Set()).add(Number(r.pop_year)));
+  return [...by].map(([authority, years]) => ({ authority, snapshot, years: [...years].sort((a, b) => a - b) }));
+}
+
+/** Say when rates have no value for want of a population, and what to load. */
+function reportPopulation(o: Output, gaps: readonly PopulationGap[]): void {
+  for (const g of gaps) {
+    o.err(
+      `${g.authority}: no population of children aged 0-17 for ${g.years.map((y) => `mid-${y}`).join(", ")}, so the rates per 10,000 children have no value for the periods that need ${g.years.length > 1 ? "them" : "it"}. ` +
+        `Load a population.csv (la_code,year,population_0_17) with the data; an authority loaded under its DfE code (such as 202) uses the ONS estimates Lantern ships.\n`,
     );
   }
 }
