@@ -7,7 +7,7 @@
  */
 
 import type { Polarity, Unit } from "../kpi/types.ts";
-import { parsePeriod } from "../calendar/periods.ts";
+import { dayLabel, monthName, type Period, parsePeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { change, comparable, type SeriesBreak, type SeriesPoint } from "./trends.ts";
 
 /** How to talk about an indicator. */
@@ -193,6 +193,54 @@ export function describeLatest(
     }
   }
   return { text: `${text}.`, caveats, weight };
+}
+
+/**
+ * The time of year a series of one period in each year stands for, so a record is claimed only
+ * among those ("the highest on record for Q2"); nothing for financial and calendar years. A stock
+ * is taken on the period's last day: "the highest on record for 30 September".
+ */
+export function timeOfYear(p: Period, onDay = false): { timeOfYear?: string } {
+  if (onDay && p.kind !== "year") return { timeOfYear: dayLabel(p.end).replace(/ \d{4}$/, "") };
+  if (p.kind === "quarter") return { timeOfYear: p.id.slice(-2) };
+  if (p.kind === "month") return { timeOfYear: monthName(p.start) };
+  if (p.kind === "rolling") return { timeOfYear: `the twelve months to ${monthName(p.end)}` };
+  return {};
+}
+
+/**
+ * The sentence on the figure for `at`, set against the same period in each earlier year held (up
+ * to five before it, oldest first), as committee papers compare a quarter with the same quarter of
+ * earlier years. The series stops at the first figure `hidden` from the reader (then a record is
+ * "of the years shown"); `withheld` when `at`'s own figure is hidden, and there is no sentence. A
+ * stock (`onDay`) is "on" its period's last day. Periods are named by `label`, their ids by default.
+ */
+export function describePeriod(
+  subject: NarrativeSubject,
+  at: Period,
+  figureOf: (period: string) => SeriesPoint | undefined,
+  opts: { readonly breaks?: readonly SeriesBreak[]; readonly hidden?: (period: string) => boolean; readonly onDay?: boolean; readonly label?: (period: string) => string } = {},
+): { sentence: Sentence | undefined; withheld: boolean } {
+  const series: SeriesPoint[] = [];
+  let earlierWithheld = false;
+  for (let p: Period = at, i = 0; i < 6; i++, p = samePeriodLastYear(p)) {
+    const w = figureOf(p.id);
+    if (!w) break;
+    if (opts.hidden?.(p.id)) {
+      if (i === 0) return { sentence: undefined, withheld: true };
+      earlierWithheld = true;
+      break;
+    }
+    series.unshift(w);
+  }
+  const sentence = describeLatest(subject, series, {
+    ...(opts.breaks ? { breaks: opts.breaks } : {}),
+    ...timeOfYear(at, opts.onDay ?? false),
+    earlierWithheld,
+    on: opts.onDay ?? false,
+    ...(opts.label ? { label: opts.label } : {}),
+  });
+  return { sentence, withheld: false };
 }
 
 /** A sentence with its caveats as one paragraph for a report. */

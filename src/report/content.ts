@@ -14,14 +14,14 @@
 import { type Annotation, annotationsFor, seriesBreaks } from "../analysis/annotations.ts";
 import type { BenchmarkResult, Published } from "../analysis/benchmarks.ts";
 import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts";
-import { describeLatest, renderSentence } from "../analysis/narrative.ts";
+import { describePeriod, renderSentence } from "../analysis/narrative.ts";
 import { type Rag, rag, type Target, targetFor, travel } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
 import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { isSmallCount, SUPPRESSED, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type AveragedKind, type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
-import { dayLabel, financialYearOf, monthName, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { dayLabel, financialYearOf, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 
 /** The public report's suppression rule lives with the rule itself; named here as the report's. */
@@ -201,18 +201,6 @@ function periodOf(id: string): Period {
   return p;
 }
 
-/**
- * The time of year a series of one period in each year stands for, so a record is claimed only
- * among those ("the highest on record for Q2"); nothing for financial and calendar years.
- */
-function timeOfYear(p: Period, onDay = false): { timeOfYear?: string } {
-  // A stock is taken on the period's last day: "the highest on record for 30 September".
-  if (onDay && p.kind !== "year") return { timeOfYear: dayLabel(p.end).replace(/ \d{4}$/, "") };
-  if (p.kind === "quarter") return { timeOfYear: p.id.slice(-2) };
-  if (p.kind === "month") return { timeOfYear: monthName(p.start) };
-  if (p.kind === "rolling") return { timeOfYear: `the twelve months to ${monthName(p.end)}` };
-  return {};
-}
 
 /** The period an indicator is reported for: the report's, else the nearest it has that ends by then. */
 function reportPeriodFor(report: Period, has: (id: string) => boolean): Period | null {
@@ -379,23 +367,11 @@ export function buildReport(input: ReportInput): ReportContent {
       });
 
       // The narrative: the same period in each year held, oldest first.
-      const sameKind: SeriesPoint[] = [];
-      let earlierWithheld = false;
-      for (let p: Period = at, i = 0; i < 6; i++, p = samePeriodLastYear(p)) {
-        const w = byKey.get(`${def.id}|${p.id}`);
-        if (!w) break;
-        if (pub && isHidden(def.id, p.id)) {
-          earlierWithheld = true;
-          break;
-        }
-        sameKind.unshift({ period: p.id, value: w.value, numerator: w.numerator, denominator: w.denominator });
-      }
       if (!value.suppressed) {
-        const s = describeLatest({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, sameKind, {
+        const { sentence: s } = describePeriod({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, at, (id) => byKey.get(`${def.id}|${id}`), {
           breaks: seriesBreaks(annotationsFor(input.annotations, def)),
-          ...timeOfYear(at, def.measure === "snapshot"),
-          earlierWithheld,
-          on: def.measure === "snapshot",
+          hidden: (id) => pub && isHidden(def.id, id),
+          onDay: def.measure === "snapshot",
           // Periods by their labels ("Q2 2025-26"); a stock's as the day it is taken on ("30 September 2025").
           label: (id) => (def.measure === "snapshot" ? dayLabel(periodOf(id).end) : periodOf(id).label),
         });

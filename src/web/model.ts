@@ -13,7 +13,7 @@ import { BenchmarkProblem, type BenchmarkResult, benchmark, realAuthority } from
 import { buildDigest, type Digest, FLOW, monthRuns } from "../analysis/digest.ts";
 import { digestValues } from "../analysis/digest-data.ts";
 import { authorityRecord } from "../store/authorities.ts";
-import { describeLatest, renderSentence } from "../analysis/narrative.ts";
+import { describePeriod, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { type Rag, rag, type Target as GoalTarget, targetFor, travel } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS } from "../analysis/spc.ts";
@@ -473,26 +473,18 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const spc = chart.result ?? null;
     const current = all.find((v) => v.period === period.id);
     const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
-    const years = all.filter((v) => parsePeriod(v.period)?.kind === "year" && parsePeriod(v.period)!.end <= period.end);
-    // For a member, the years since the last one hidden (as the public report does): none when the
-    // latest is hidden, and a record among them is "of the years shown", not "on record".
-    const lastHidden = years.findLastIndex((v) => hides(hiding, v));
-    const shownYears = years.slice(lastHidden + 1);
-    // A stock is a figure on the year's last day, not the year's: "95.9% on 31 March 2026".
+    // The page's period beside the same period of earlier years, as the report says it (for a
+    // member, only the years since the last one hidden: a record among them is "of the years
+    // shown"). The monthly SPC verdict is not a verdict on a change between years, so it is not
+    // set beside one. A stock is a figure on the period's last day: "95.9% on 31 March 2026".
+    const byPeriod = new Map(all.map((v) => [v.period, v]));
     const onDay = def.measure === "snapshot";
-    const sentence = shownYears.length
-      ? describeLatest(
-          { noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity },
-          shownYears.map((v) => ({ period: v.period, value: v.value, numerator: v.numerator, denominator: v.denominator })),
-          {
-            breaks,
-            earlierWithheld: lastHidden >= 0,
-            on: onDay,
-            ...(onDay ? { label: (id: string) => dayLabel(parsePeriod(id)!.end) } : {}),
-            ...(spc ? { spc: { variation: spc.variation, trial: spc.segments.at(-1)!.trial } } : {}),
-          },
-        )
-      : undefined;
+    const { sentence, withheld: narrativeWithheld } = describePeriod({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, period, (id) => byPeriod.get(id), {
+      breaks,
+      hidden: (id) => hides(hiding, byPeriod.get(id)),
+      onDay,
+      label: (id) => (onDay ? dayLabel(parsePeriod(id)!.end) : parsePeriod(id)!.label),
+    });
     const breakdowns: IndicatorDetail["breakdowns"][number][] = [];
     for (const dim of def.unit === "rate" ? [] : (def.breakdowns ?? [])) {
       if (!hiding.on) {
@@ -523,7 +515,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       ),
       comparison: (await comparisons(ctx, t)).get(def.id),
       narrative: sentence ? renderSentence(sentence) : null,
-      narrativeWithheld: years.length > 0 && shownYears.length === 0,
+      narrativeWithheld,
       breakdowns,
       hiding,
     };

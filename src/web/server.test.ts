@@ -221,14 +221,14 @@ describe("what the figures say, for members", () => {
       if (!def.periods.includes("year")) continue;
       const hiddenYears = years.filter((y) => hidden.has(`${def.id}|${y}`));
       if (!hiddenYears.length) continue;
-      const text = said((await get(`/indicators/${def.id}?period=2026-09`, "member")).body);
+      const text = said((await get(`/indicators/${def.id}?period=2025-26`, "member")).body);
       if (hiddenYears.includes("2025-26")) {
         cases.latestHidden++;
-        assert.equal(text, "The latest financial year&#39;s figure is not shown (c), so it is not described.", def.id);
+        assert.equal(text, "The figure for 2025-26 is not shown (c), so it is not described.", def.id);
         continue;
       }
       const since = years.indexOf(hiddenYears.at(-1)!);
-      if (!text || text.startsWith("No complete")) continue;
+      if (!text || text.startsWith("There is no figure")) continue;
       cases.earlierHidden++;
       assert.doesNotMatch(text, /on record/, def.id);
       for (const y of years.slice(0, since + 1)) assert.ok(!text.includes(y), `${def.id}: ${text} names ${y}, at or before a hidden year`);
@@ -287,12 +287,18 @@ describe("breakdowns as a reader reads them", () => {
 
 describe("what the figures say about a stock", () => {
   test("a figure taken on the year's last day is said to be on that day, not in the year beside the year's average", async () => {
-    const body = (await get("/indicators/cla_at_end?period=2026-09", "analyst")).body;
-    const text = /<h2 class="govuk-heading-m">What the figures say<\/h2>\s*<p class="govuk-body">([^<]*)<\/p>/.exec(body)?.[1] ?? "";
+    const said = async (path: string) => /<h2 class="govuk-heading-m">What the figures say<\/h2>\s*<p class="govuk-body">([^<]*)<\/p>/.exec((await get(path, "analyst")).body)?.[1] ?? "";
+    const text = await said("/indicators/cla_at_end?period=2025-26");
     assert.match(text, /^[\d,]+ children looked after on 31 March 2026, .* on 31 March 20\d\d/);
     assert.doesNotMatch(text, /\bin 20\d\d-\d\d/);
-    const flow = /<h2 class="govuk-heading-m">What the figures say<\/h2>\s*<p class="govuk-body">([^<]*)<\/p>/.exec((await get("/indicators/referrals?period=2026-09", "analyst")).body)?.[1] ?? "";
-    assert.match(flow, /referrals in 2025-26/);
+    assert.match(await said("/indicators/referrals?period=2025-26"), /referrals in 2025-26/);
+    // A month's page describes that month beside the same month of earlier years, not the year.
+    const month = await said("/indicators/referrals?period=2026-09");
+    assert.match(month, /referrals in September 2026, .*September 20\d\d/);
+    assert.doesNotMatch(month, /2025-26/);
+    // The monthly SPC verdict is not one on a change between years: not set beside it.
+    for (const id of ["referrals", "contacts", "assessments_completed"]) assert.doesNotMatch(await said(`/indicators/${id}?period=2026-09`), /normal variation/, id);
+    assert.match(await said("/indicators/cla_at_end?period=2026-09"), /children looked after on 30 September 2026/);
   });
 });
 

@@ -289,7 +289,7 @@ ${showsSuppressed(d) ? suppressionKey() : ""}
         : html`</p><p class="govuk-body">This figure is loaded as an aggregate figure (from a measures.csv file), so there are no child records behind it.`
   }</p>
 <h2 class="govuk-heading-m">What the figures say</h2>
-<p class="govuk-body">${d.narrative ?? (d.narrativeWithheld ? `The latest financial year's figure is not shown (${SUPPRESSED}), so it is not described.` : "No complete financial year to describe yet.")}</p>
+<p class="govuk-body">${d.narrative ?? (d.narrativeWithheld ? `The figure for ${d.period.label} is not shown (${SUPPRESSED}), so it is not described.` : `There is no figure for ${d.period.label} to describe.`)}</p>
 <h2 class="govuk-heading-m">Statistical process control</h2>
 ${spcSection(d)}
 <h2 class="govuk-heading-m">Values by period</h2>
