@@ -50,6 +50,30 @@ test("on a synthetic authority the headline indicators land near England's 2024-
       if (!ok) misses.push(`${id} ${v ?? "no value"} vs England ${eng} (±${kind === "rel" ? `${tol * 100}%` : tol})`);
     }
     assert.deepEqual(misses, []);
+
+    // Each declared denominatorOf holds on these records: the denominator is the other's figure,
+    // in every period and in every category of a breakdown both have (suppression relies on it).
+    const { indicatorLibrary } = await import("../src/kpi/library/index.ts");
+    const lib = indicatorLibrary();
+    const linked = lib.list().filter((d) => d.denominatorOf);
+    assert.ok(linked.length >= 10);
+    const ids = [...new Set(linked.flatMap((d) => [d.id, d.denominatorOf!]))];
+    await computeAndStore(s.store, { dataDir: s.dataDir, indicators: ids });
+    const figure = (v: { value: number | null; numerator: number | null; indicator: string }) => (lib.get(v.indicator)!.unit === "count" ? v.value : v.numerator);
+    for (const breakdown of ["", "age_band", "sex"]) {
+      const all = await storedValues(s.store, { snapshots: [t!.snapshot_id], indicators: ids, ...(breakdown ? { breakdown } : {}) });
+      const at = new Map(all.map((v) => [`${v.indicator}|${v.period}|${v.category ?? ""}`, v]));
+      let compared = 0;
+      for (const d of linked) {
+        for (const v of all.filter((x) => x.indicator === d.id && x.denominator !== null)) {
+          const of = at.get(`${d.denominatorOf}|${v.period}|${v.category ?? ""}`);
+          if (!of || figure(of) === null) continue;
+          compared++;
+          assert.equal(v.denominator, figure(of), `${d.id}'s denominator is ${d.denominatorOf}'s figure, ${v.period} ${breakdown} ${v.category ?? ""}`);
+        }
+      }
+      assert.ok(compared > 100, `${breakdown || "headline"}: ${compared} compared`);
+    }
   } finally {
     await s.cleanup();
     out.cleanup();

@@ -329,3 +329,49 @@ test("breakdown categories: protected in each period against the total, and over
   const twice = suppressedCategories(c, [cat("2024-04", "police", 3), cat("2024-04", "schools", 20)], new Map([["2024-04", val(c.id, "2024-04", 22)]]), () => false);
   assert.ok(twice.has(categoryKey("2024-04", "police")) && twice.has(categoryKey("2024-04", "schools")), [...twice].join(" "));
 });
+
+test("linked counts: a percentage whose denominator another indicator counts is hidden wherever that count is, so the two together give nothing away", () => {
+  // Return home interviews offered (a percentage of missing episodes) and accepted (of those offered).
+  const offered = def("missing_rhi_offered_pct", "percent", "flow", "missing");
+  const accepted = { ...def("missing_rhi_accepted_pct", "percent", "flow", "missing"), denominatorOf: offered.id };
+  const months = FY.slice(0, 6);
+  // Offered: April 6 of 6, May 6 of 8 (2 episodes not offered: c), June 6 of 6. Accepted: all of
+  // April's and June's offers, none of May's: each shown on its own.
+  const offers: Record<string, [number, number]> = { "2024-04": [6, 6], "2024-05": [6, 8], "2024-06": [6, 6], "2024-07": [7, 12], "2024-08": [8, 12], "2024-09": [7, 11] };
+  const accepts: Record<string, number> = { "2024-04": 6, "2024-05": 0, "2024-06": 6, "2024-07": 7, "2024-08": 8, "2024-09": 7 };
+  const values: IndicatorValue[] = [];
+  for (const m of months) {
+    const [n, d] = offers[m]!;
+    values.push(val(offered.id, m, (100 * n) / d, n, d, "percent"), val(accepted.id, m, (100 * accepts[m]!) / n, accepts[m]!, n, "percent"));
+  }
+  for (const [q, ms] of [["2024-25-Q1", months.slice(0, 3)], ["2024-25-Q2", months.slice(3)]] as const) {
+    const n = ms.reduce((s, m) => s + offers[m]![0], 0);
+    const d = ms.reduce((s, m) => s + offers[m]![1], 0);
+    const a = ms.reduce((s, m) => s + accepts[m]!, 0);
+    values.push(val(offered.id, q, (100 * n) / d, n, d, "percent"), val(accepted.id, q, (100 * a) / n, a, n, "percent"));
+  }
+  const hidden = suppressedKeysEveryPeriod([offered, accepted], values);
+  assert.ok(hidden.has(`${offered.id}|2024-05`), "2 episodes without an offer in May");
+  for (const v of values.filter((x) => x.indicator === offered.id)) {
+    if (hidden.has(`${offered.id}|${v.period}`)) assert.ok(hidden.has(`${accepted.id}|${v.period}`), `${v.period}: accepted's denominator would show the offers hidden`);
+  }
+  // May's offers cannot be worked out: Q1's offers less April's and June's, each read from either percentage.
+  const offersShown = (p: string) => !hidden.has(`${offered.id}|${p}`) || !hidden.has(`${accepted.id}|${p}`);
+  assert.ok(!(offersShown("2024-25-Q1") && offersShown("2024-04") && offersShown("2024-06")));
+  // Without the link, accepted's denominators gave May away.
+  const unlinked = suppressedKeysEveryPeriod([offered, { ...accepted, denominatorOf: undefined }], values);
+  const shownUnlinked = (p: string) => !unlinked.has(`${offered.id}|${p}`) || !unlinked.has(`${accepted.id}|${p}`);
+  assert.ok(shownUnlinked("2024-25-Q1") && shownUnlinked("2024-04") && shownUnlinked("2024-06"), "the test's figures leak without the link");
+});
+
+test("linked counts in breakdowns: categories hidden in the counting indicator start hidden, and protect the rest as any hidden category does", () => {
+  const pct = def("cla_other_placements_pct", "percent", "snapshot", "children_in_care");
+  const cat = (category: string, n: number, d: number): IndicatorValue => ({ ...val(pct.id, "2024-05", (100 * n) / d, n, d, "percent"), breakdown: "age_band", category });
+  const values = [cat("1-4", 0, 17), cat("5-9", 2, 22), cat("10-15", 8, 41), cat("16-17", 6, 20)];
+  const totals = new Map([["2024-05", val(pct.id, "2024-05", (100 * 16) / 100, 16, 100, "percent")]]);
+  const free = suppressedCategories(pct, values, totals, () => false);
+  assert.ok(!free.has(categoryKey("2024-05", "1-4")), "0 of 17 is shown on its own");
+  const forced = suppressedCategories(pct, values, totals, () => false, new Set([categoryKey("2024-05", "1-4"), categoryKey("2024-05", "under 1")]));
+  assert.ok(forced.has(categoryKey("2024-05", "1-4")), "children looked after aged 1-4 are c where they are counted");
+  assert.ok(!forced.has(categoryKey("2024-05", "under 1")), "a category this breakdown does not hold is not added");
+});

@@ -337,6 +337,7 @@ export function suppressedKeys(defs: readonly IndicatorDef[], values: readonly I
       }
     }
   }
+  hideLinked(defs, values, out);
   return out;
 }
 
@@ -405,12 +406,45 @@ function protectOverTime(unit: IndicatorDef["unit"], series: readonly IndicatorV
 export function suppressedKeysEveryPeriod(defs: readonly IndicatorDef[], values: readonly IndicatorValue[]): Set<string> {
   const out = suppressedKeys(defs, values);
   const grouped = byIndicator(values);
-  for (const def of defs) {
-    if (def.measure !== "flow") continue;
-    const mine = grouped.get(def.id) ?? [];
-    protectOverTime(def.unit, mine, (p) => out.has(figureKey(def.id, p)), (p) => out.add(figureKey(def.id, p)));
+  // Protecting one indicator over time can hide a count another shows (`linkedCounts`): repeated until neither adds.
+  for (let before = -1; out.size !== before; ) {
+    before = out.size;
+    for (const def of defs) {
+      if (def.measure !== "flow") continue;
+      const mine = grouped.get(def.id) ?? [];
+      protectOverTime(def.unit, mine, (p) => out.has(figureKey(def.id, p)), (p) => out.add(figureKey(def.id, p)));
+    }
+    hideLinked(defs, values, out);
   }
   return out;
+}
+
+/**
+ * Pairs [from, to] of indicators where `to` shows a count `from`'s figure is: a rate's numerator
+ * is its count (`rateOf`), both ways; a percentage's denominator is another indicator's figure
+ * (`denominatorOf`: referrals beside the share of them closed with no further action). A figure
+ * of `from` shown as `c` hides `to`'s for the same period (or category), or `to` would show it.
+ */
+export function linkedCounts(defs: readonly Pick<IndicatorDef, "id" | "rateOf" | "denominatorOf">[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const d of defs) {
+    if (d.rateOf) out.push([d.rateOf, d.id], [d.id, d.rateOf]);
+    if (d.denominatorOf) out.push([d.denominatorOf, d.id]);
+  }
+  return out;
+}
+
+/** Hide, in `out`, every figure whose linked count ({@link linkedCounts}) is hidden for the same period, until none is added. */
+function hideLinked(defs: readonly IndicatorDef[], values: readonly IndicatorValue[], out: Set<string>): void {
+  const held = new Set(values.map((v) => figureKey(v.indicator, v.period)));
+  const periods = [...new Set(values.map((v) => v.period))];
+  const links = linkedCounts(defs);
+  for (let before = -1; out.size !== before; ) {
+    before = out.size;
+    for (const [from, to] of links) {
+      for (const p of periods) if (out.has(figureKey(from, p)) && held.has(figureKey(to, p))) out.add(figureKey(to, p));
+    }
+  }
 }
 
 /** The key of a category in {@link suppressedCategories}: `period|category`. */
@@ -433,8 +467,11 @@ export function suppressedCategories(
   values: readonly IndicatorValue[],
   totals: ReadonlyMap<string, IndicatorValue>,
   totalHidden: (period: string) => boolean,
+  /** Categories hidden from the start: those of the indicator whose figures are this one's denominators (`denominatorOf`). */
+  forced: ReadonlySet<string> = new Set(),
 ): Set<string> {
-  const out = new Set<string>();
+  const held = new Set(values.map((v) => categoryKey(v.period, v.category ?? "")));
+  const out = new Set<string>([...forced].filter((k) => held.has(k)));
   const cat = (v: IndicatorValue) => v.category ?? "";
   for (const v of values) if (def.unit === "count" ? isSmallCount(v.value) : suppressRatio(v.numerator, v.denominator)) out.add(categoryKey(v.period, cat(v)));
   const byPeriod = new Map<string, IndicatorValue[]>();

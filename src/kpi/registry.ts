@@ -45,6 +45,12 @@ export class IndicatorRegistry {
     for (const b of def.breakdowns ?? []) if (!def.sql.includes(`dim_${b}`)) problems.push(`breakdown ${b} needs a dim_${b} column`);
     problems.push(...portabilityProblems(def.sql));
     if (def.rateOf !== undefined) problems.push(...rateOfProblems(def, this.#byId.get(def.rateOf)));
+    if (def.denominatorOf !== undefined) {
+      const of = this.#byId.get(def.denominatorOf);
+      if (!of) problems.push(`denominatorOf names ${def.denominatorOf}, which is not registered before it`);
+      else if (def.unit !== "percent" && def.unit !== "days") problems.push("only a percentage or a median has a denominator of records another indicator counts");
+      else if (of.periods.join() !== def.periods.join()) problems.push(`denominatorOf ${of.id} covers other periods`);
+    }
     if (problems.length) throw new Error(`indicator ${def.id}: ${problems.join("; ")}`);
     this.#byId.set(def.id, def);
     for (const a of def.aliases ?? []) this.#byAlias.set(a, def);

@@ -105,6 +105,14 @@ export interface IndicatorDef {
    * tables; the equivalence test, to the same values.
    */
   readonly rateOf?: string;
+  /**
+   * The indicator whose figure (a count's value, else its numerator) counts this one's denominator
+   * records, period by period and in each breakdown category both have: referrals for the share of
+   * referrals closed with no further action, children looked after at the end for the share of
+   * them in other placements. Small-number suppression hides this indicator's figure wherever that
+   * count is hidden, since its denominator would show it (`analysis/suppression.ts`).
+   */
+  readonly denominatorOf?: string;
 }
 
 /** One way a figure can be left unsettled by what is held (see `IndicatorDef.unknown`). */

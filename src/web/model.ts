@@ -23,7 +23,7 @@ import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../an
 import { categoryLabel, compareCategories } from "./categories.ts";
 import { dayLabel, monthsEndingWith, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
-import type { Target } from "../kpi/engine.ts";
+import { breakdownsOf, type Target } from "../kpi/engine.ts";
 import { formatValue } from "../kpi/format.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { resolveTargets } from "../kpi/targets.ts";
@@ -269,7 +269,15 @@ export function breakdownHiding(ctx: WebContext, t: Target, def: IndicatorDef, d
   return cached(ctx, `bd-hiding|${t.snapshot_id}|${t.la_code}|${def.id}|${dim}`, async () => {
     const values = (await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id], breakdown: dim })).filter((v) => v.authority === t.la_code);
     const totals = new Map(headline.map((v) => [v.period, v]));
-    return { values, hidden: suppressedCategories(def, values, totals, (p) => hides(h, totals.get(p)) || h.hidden(def.id, p)) };
+    // A category whose denominator is a category the counting indicator hides (children looked
+    // after aged 1-4 beside the share of them in other placements) is hidden with it.
+    const of = def.denominatorOf ? indicatorLibrary().get(def.denominatorOf) : undefined;
+    let forced = new Set<string>();
+    if (of && breakdownsOf(of).includes(dim)) {
+      const ofHeadline = (await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [of.id] })).filter((v) => v.authority === t.la_code);
+      forced = (await breakdownHiding(ctx, t, of, dim, ofHeadline, h)).hidden;
+    }
+    return { values, hidden: suppressedCategories(def, values, totals, (p) => hides(h, totals.get(p)) || h.hidden(def.id, p), forced) };
   });
 }
 

@@ -782,13 +782,26 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     // leaving out those unable to take part: the 3 unable are the difference.
     await set("cl_eet_pct", "2024-05", 50, 20, 40);
     await set("cl_eet_excl_unable_pct", "2024-05", (100 * 20) / 37, 20, 37);
+    // Children looked after on 31 March 2025 by age band (1 under 1, so 1-4's 17 is c as well),
+    // and the share of each band in other placements, whose denominators are those counts.
+    const bandRow = `INSERT INTO lantern_indicator_value (snapshot_id, la_code, indicator_id, period_id, breakdown, category, value, numerator, denominator, reason) VALUES (1, 'X001', $1, '2025-03', 'age_band', $2, $3, $4, $5, NULL)`;
+    await store2.run(`DELETE FROM lantern_indicator_value WHERE snapshot_id = 1 AND breakdown = 'age_band' AND period_id = '2025-03' AND indicator_id IN ('cla_at_end', 'cla_other_placements_pct')`);
+    for (const [band, n, other] of [["under 1", 1, 0], ["1-4", 17, 0], ["5-9", 22, 6], ["10-15", 41, 8], ["16-17", 20, 6]] as const) {
+      await store2.run(bandRow, ["cla_at_end", band, n, n, null]);
+      await store2.run(bandRow, ["cla_other_placements_pct", band, (100 * other) / n, other, n]);
+    }
+    await set("cla_at_end", "2025-03", 101, 101, null);
+    await set("cla_other_placements_pct", "2025-03", (100 * 20) / 101, 20, 101);
     // Contacts and referrals, every month of the data: about 100 a month, then 200 a month from
     // October to December 2025 (special cause in each month of 2025-26 Q3). Referrals alone has a
     // month of 3, in October 2024, within every Q3 month's 36 months of history.
     for (const [i, m] of periodsWithin("2020-04-01", "2026-09-30", ["month"]).entries()) {
       const n = m.id >= "2025-10" && m.id <= "2025-12" ? 200 : 100 + ((i * 7) % 11) - 5;
       await set("contacts", m.id, n, n, null);
-      await set("referrals", m.id, m.id === "2024-10" ? 3 : n, m.id === "2024-10" ? 3 : n, null);
+      const r = m.id === "2024-10" ? 3 : n;
+      await set("referrals", m.id, r, r, null);
+      // The rate counts the same referrals (its numerator is the count), per 10,000 of about 60,000 children.
+      await set("referral_rate", m.id, r / 6, r, 60_000);
     }
     // November 2025's flow, past the contacts and referrals set above (200 each): more assessments
     // than referrals (no share: 125.0 per 100), more conferences than enquiries (a share, but over
@@ -847,6 +860,22 @@ describe("members cannot work out a hidden figure from the figures beside it", (
     assert.equal(tile((await get2("/?period=2024-05", "analyst")).body), "10");
     // The twelve months to May 2025 hold May 2024 no more: the rolling year to April 2025 would give it away with the months shown.
     assert.equal(valueShown((await get2("/indicators/ehcp_requests?period=12m-2025-04", "member")).body), "c");
+  });
+
+  test("an age band of children looked after that is c is c too as the denominator of the share of them in other placements", async () => {
+    const rows = (body: string) => {
+      const at = body.indexOf('">By age band');
+      const t = at < 0 ? "" : body.slice(at, body.indexOf("</table>", at));
+      return new Map([...t.matchAll(/<tr[^>]*><th scope="row"[^>]*>([^<]*)<\/th>((?:<td[^>]*>[^<]*<\/td>)+)<\/tr>/g)].map((m) => [m[1]!, [...m[2]!.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]!)]));
+    };
+    const page = async (id: string, user: Role) => rows((await get2(`/indicators/${id}?period=2025-03`, user)).body);
+    const counted = await page("cla_at_end", "member");
+    assert.deepEqual([counted.get("under 1")?.[0], counted.get("1-4")?.[0], counted.get("5-9")?.[0]], ["c", "c", "22"], "1 under 1, and 1-4 with it (the total is shown)");
+    // 101 less 22, 41 and 20 is 18: the 1-4 band's 17, read off the share's denominator, would leave the 1 under 1.
+    const share = await page("cla_other_placements_pct", "member");
+    assert.deepEqual(share.get("1-4"), ["c", "c", "c"]);
+    assert.equal(share.get("5-9")?.[2], "22", "a band shown where it is counted is shown here too");
+    assert.deepEqual((await page("cla_other_placements_pct", "analyst")).get("1-4"), ["0.0%", "0", "17"], "an analyst sees it");
   });
 
   test("a quarter's early warning lists the signals of its months; a member's SPC runs only on the months after the last one hidden from them", async () => {

@@ -221,6 +221,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
   },
   {
     id: "cpp_second_pct",
+    denominatorOf: "cpp_started",
     title: "Plans for a second or subsequent time",
     area: "child_protection",
     unit: "percent",
@@ -254,6 +255,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
   },
   {
     id: "cpp_2yr_open_pct",
+    denominatorOf: "cpp_at_end",
     title: "Children on a plan for 2 years or more",
     area: "child_protection",
     unit: "percent",
@@ -301,6 +303,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
   },
   {
     id: "cp_visit_10wd_pct",
+    denominatorOf: "cpp_at_end",
     title: "Children on a plan seen in the last 10 working days",
     area: "child_protection",
     unit: "percent",

@@ -464,6 +464,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
   },
   {
     id: "cla_3plus_placements_pct",
+    denominatorOf: "cla_at_end",
     title: "Children looked after with three or more placements",
     area: "children_in_care",
     unit: "percent",
@@ -496,6 +497,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
   },
   {
     id: "cla_other_placements_pct",
+    denominatorOf: "cla_at_end",
     title: "Children looked after in other placements",
     area: "children_in_care",
     unit: "percent",
@@ -551,6 +553,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
   },
   {
     id: "cla_multiple_sw_pct",
+    denominatorOf: "cla_at_end",
     title: "Children looked after with more than one social worker",
     area: "children_in_care",
     unit: "percent",

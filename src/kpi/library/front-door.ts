@@ -118,6 +118,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
   },
   {
     id: "contacts_to_referral_pct",
+    denominatorOf: "contacts",
     title: "Contacts leading to a referral",
     area: "front_door",
     unit: "percent",
@@ -184,6 +185,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
   },
   {
     id: "rereferral_pct",
+    denominatorOf: "referrals",
     title: "Re-referrals within 12 months",
     area: "front_door",
     unit: "percent",
@@ -217,6 +219,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
   },
   {
     id: "referral_nfa_pct",
+    denominatorOf: "referrals",
     title: "Referrals closed with no further action",
     area: "front_door",
     unit: "percent",
@@ -240,6 +243,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
   },
   {
     id: "referral_to_assessment_pct",
+    denominatorOf: "referrals",
     title: "Referrals leading to an assessment",
     area: "front_door",
     unit: "percent",
@@ -298,6 +302,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
   },
   {
     id: "assess_45wd_pct",
+    denominatorOf: "assessments_completed",
     title: "Assessments completed within 45 working days",
     area: "front_door",
     unit: "percent",
@@ -313,6 +318,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
   },
   {
     id: "assess_median_wd",
+    denominatorOf: "assessments_completed",
     title: "Median working days to complete an assessment",
     area: "front_door",
     unit: "days",

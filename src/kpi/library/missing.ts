@@ -92,6 +92,7 @@ export const MISSING: readonly IndicatorDef[] = [
   },
   {
     id: "missing_rhi_accepted_pct",
+    denominatorOf: "missing_rhi_offered_pct",
     title: "Return home interviews accepted",
     area: "missing",
     unit: "percent",
