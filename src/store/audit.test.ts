@@ -96,11 +96,30 @@ test("entries written before the chain began are counted as unchained; an unhash
   const { store, cleanup } = await tempStore();
   try {
     await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES (1, '2025-01-01T00:00:00.000Z', 'old', 'data.load', '202', '{}')`);
+    // As the upgrade of a store holding that one entry records it.
+    await store.run(`UPDATE lantern_setting SET value = '1' WHERE name = 'audit_chain_after'`);
     await auditEvent(store, { actor: "ann", action: "auth.sign_in" });
     const r = await verifyAuditChain(store);
     assert.deepEqual({ ...r, head: r.head?.auditId }, { ok: true, checked: 1, unchained: 1, head: 2 });
     await store.run(`INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail) VALUES (3, '2025-01-01T00:00:00.000Z', 'x', 'y', NULL, '{}')`);
     assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 3, reason: "an entry after the chain began has no hash" });
+  } finally {
+    await cleanup();
+  }
+});
+
+test("stripping every hash, or removing an entry from before the chain, is tampering: the chain's start is recorded, and ids run from 1", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    for (let i = 0; i < 5; i++) await auditEvent(store, { actor: "ann", action: "records.view", target: `referrals ${i}` });
+    assert.equal((await verifyAuditChain(store)).ok, true);
+    // A store made with the chain: entry 3 and every hash removed.
+    await store.run(`DELETE FROM lantern_audit WHERE audit_id = 3`);
+    await store.run(`UPDATE lantern_audit SET entry_hash = NULL, prev_hash = NULL`);
+    assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 1, reason: "it has no hash, though the chain began after entry 0: its hash was removed" });
+    // Even were the chain's start moved past them, the gap shows.
+    await store.run(`UPDATE lantern_setting SET value = '99' WHERE name = 'audit_chain_after'`);
+    assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 4, reason: "entry 3 is missing" });
   } finally {
     await cleanup();
   }

@@ -130,13 +130,22 @@ export async function verifyAuditChain(store: Store, expect?: AuditHead): Promis
   const rows = await store.all<HashedFields & { prev_hash: string | null; entry_hash: string | null }>(
     `SELECT audit_id, logged_at, actor, action, la_code, target, detail, prev_hash, entry_hash FROM lantern_audit ORDER BY audit_id`,
   );
+  // Entries up to this id were written before the chain existed (recorded when the store was
+  // upgraded); every later one must carry a hash, or its hash (and perhaps entries) were removed.
+  const [setting] = await store.all<{ value: string }>(`SELECT value FROM lantern_setting WHERE name = 'audit_chain_after'`);
+  const chainAfter = setting ? Number(setting.value) : Number.POSITIVE_INFINITY;
   let prev: string | null = null;
   let checked = 0;
   let unchained = 0;
   let expectedId: number | null = null;
+  // Ids are given in order from 1: a gap is an entry removed, chained or not.
+  let nextId = 1;
   for (const r of rows) {
+    if (r.audit_id !== nextId) return { ok: false, checked, unchained, brokenAt: { auditId: r.audit_id, reason: `entry ${nextId} is missing` } };
+    nextId = r.audit_id + 1;
     if (r.entry_hash === null) {
       if (prev !== null) return { ok: false, checked, unchained, brokenAt: { auditId: r.audit_id, reason: "an entry after the chain began has no hash" } };
+      if (r.audit_id > chainAfter) return { ok: false, checked, unchained, brokenAt: { auditId: r.audit_id, reason: `it has no hash, though the chain began after entry ${chainAfter}: its hash was removed` } };
       unchained++;
       continue;
     }

@@ -300,6 +300,16 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 8,
+    name: "the audit chain's start recorded: entries after it must carry a hash",
+    // Entries written before the chain existed (migration 3) have no hash; any later entry without
+    // one was stripped of it. A store made since has none: 0.
+    statements: [
+      `INSERT INTO lantern_setting (name, value)
+        SELECT 'audit_chain_after', CAST(coalesce(max(audit_id), 0) AS VARCHAR) FROM lantern_audit WHERE entry_hash IS NULL`,
+    ],
+  },
 ];
 
 async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {
