@@ -12,8 +12,8 @@ import { html, page } from "../src/web/auth/html.ts";
 import { type AuthPluginOptions, authPlugin } from "../src/web/auth/plugin.ts";
 
 /** Build (not start) the test server. */
-export async function authTestServer(store: Store, opts: Omit<AuthPluginOptions, "store"> = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+export async function authTestServer(store: Store, opts: Omit<AuthPluginOptions, "store"> = {}, trustProxy: readonly string[] = []): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, trustProxy: trustProxy.length ? [...trustProxy] : false });
   await app.register(authPlugin, { store, ...opts });
   const signedIn = requireRole("admin", "analyst", "manager", "member");
   app.get("/", { preHandler: signedIn }, async (request, reply) =>

@@ -94,6 +94,13 @@ export interface ServerOptions {
   /** Fastify's logger (default off). */
   readonly logger?: boolean;
   /**
+   * Addresses (or CIDR ranges) of the reverse proxies in front of the server, whose
+   * X-Forwarded-For names the client: sign-in limits, and the address the audit log records, are
+   * then the client's, not the proxy's (one client would otherwise lock everyone out). Nothing
+   * else's X-Forwarded-For is believed. Default none.
+   */
+  readonly trustProxy?: readonly string[];
+  /**
    * Where unexpected errors are written, one line each (default the process's stderr, whether or
    * not `logger` is on): the error id the 500 page shows, the method, the path and the stack.
    */
@@ -217,7 +224,7 @@ export function formTooLarge(route: string | undefined, params: unknown, query: 
 
 /** Build the app; `listen` is the caller's. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 256 * 1024, trustProxy: false, routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true } });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 256 * 1024, trustProxy: opts.trustProxy?.length ? [...opts.trustProxy] : false, routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true } });
   const ctx: WebContext = { store: opts.store, dataDir: opts.dataDir, gate: new Gate() };
   // Other instances (and the CLI) sharing a PostgreSQL store change figures too: their commits
   // drop this server's page caches as its own writes do.

@@ -6,6 +6,7 @@
  */
 
 import { createHash, randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { LanternError } from "../../core/errors.ts";
 import { computeUncomputed } from "../../kpi/compute.ts";
@@ -39,6 +40,9 @@ Environment:
   LANTERN_SECURE_COOKIES=0|1   override the cookie setting (default: 1 unless the host is loopback)
   LANTERN_SECRET=...           key for form tokens (32+ characters); set the same value on every
                                instance that serves the same users (random per process otherwise)
+  LANTERN_TRUST_PROXY=ADDR,...  the reverse proxies' addresses (or CIDR ranges such as 10.0.0.0/24):
+                               their X-Forwarded-For names the client, so sign-in limits and the
+                               audit log are per client, not per proxy (unset: no header is believed)
   LANTERN_OIDC_ISSUER, LANTERN_OIDC_CLIENT_ID, LANTERN_OIDC_REDIRECT_URI, LANTERN_OIDC_ROLE_MAP …
                                single sign-on with your organisation's OpenID Connect provider
                                (Entra ID and others): see docs/web.md
@@ -57,6 +61,30 @@ Examples:
 /** Whether an address reaches only this machine (cookies may then go over plain http). */
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The reverse proxies to believe (`LANTERN_TRUST_PROXY`: addresses or CIDR ranges, comma
+ * separated), or none. Everything (`*`, `true`) is refused: any client could then claim to be any
+ * address, and slip past the sign-in limits.
+ */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env["LANTERN_TRUST_PROXY"]?.trim();
+  if (!raw) return [];
+  const entries = raw.split(",").map((x) => x.trim()).filter(Boolean);
+  const bad = entries.filter((e) => {
+    const [addr, bits, ...more] = e.split("/");
+    if (more.length || !addr || !isIP(addr)) return true;
+    if (bits === undefined) return false;
+    const max = isIP(addr) === 4 ? 32 : 128;
+    return !/^\d{1,3}$/.test(bits) || Number(bits) > max;
+  });
+  if (bad.length) {
+    throw new LanternError("LANTERN_BAD_OPTION", `LANTERN_TRUST_PROXY holds ${bad.map((b) => JSON.stringify(b)).join(", ")}, which ${bad.length === 1 ? "is not an address" : "are not addresses"} or CIDR range${bad.length === 1 ? "" : "s"}.`, {
+      hint: "List your reverse proxies' addresses, comma separated, such as 10.0.0.5 or 10.0.0.0/24. Trusting every address would let any client choose the address it signs in from.",
+    });
+  }
+  return entries;
 }
 
 /** The sign-in settings for a server listening on `host`, from the environment. */
@@ -114,7 +142,8 @@ export async function computeMissing(store: Store, dataDir: string, o: Output): 
 
 /** Start the app on an open store; resolves with the address once listening. */
 export async function startServer(store: Store, dataDir: string, o: { port: number; host: string }): Promise<{ app: FastifyInstance; address: string }> {
-  const app = await buildServer({ store, dataDir, auth: authSettings(o.host) });
+  const trustProxy = trustProxyFromEnv();
+  const app = await buildServer({ store, dataDir, auth: authSettings(o.host), ...(trustProxy.length ? { trustProxy } : {}) });
   const address = await app.listen({ port: o.port, host: o.host });
   return { app, address };
 }

@@ -152,6 +152,44 @@ test("the sign-in rate limit holds per address and per account name", async () =
   );
 });
 
+test("behind a trusted reverse proxy the sign-in limit is per client (X-Forwarded-For); from anywhere else that header is not believed", async () => {
+  const { store, cleanup } = await tempStore();
+  const limit = { secureCookies: false, rateLimit: { perIp: 3, perAccount: 10, windowMs: 60_000 } } as const;
+  const proxied = await authTestServer(store, limit, ["10.0.0.5"]);
+  const direct = await authTestServer(store, limit);
+  try {
+    await ensureDemoUsers(store);
+    const fail = (app: FastifyInstance, v: Visitor, client: string, i: number) => post(app, v, "/sign-in", { username: `nobody${i}`, password: "wrong password" }, { "x-forwarded-for": client });
+    // Through the proxy: one client's failures hold back that client only.
+    const a = await anonymous(proxied, "10.0.0.5");
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) codes.push((await fail(proxied, a, "203.0.113.7", i)).statusCode);
+    assert.deepEqual(codes, [401, 401, 401, 429]);
+    const b = await anonymous(proxied, "10.0.0.5");
+    assert.equal((await post(proxied, b, "/sign-in", { username: "member", password: DEMO_PASSWORD }, { "x-forwarded-for": "198.51.100.2" })).statusCode, 303, "another client through the same proxy signs in");
+    const signedIn = (await store.all<{ detail: string }>(`SELECT detail FROM lantern_audit WHERE action = 'auth.sign_in' ORDER BY audit_id DESC LIMIT 1`))[0]!;
+    assert.equal(JSON.parse(signedIn.detail).ip, "198.51.100.2", "the audit log records the client");
+    // Not through the proxy: a forwarded-for header changes nothing.
+    const c = await anonymous(direct, "10.9.9.9");
+    const direct4: number[] = [];
+    for (let i = 0; i < 4; i++) direct4.push((await fail(direct, c, `192.0.2.${i}`, i)).statusCode);
+    assert.deepEqual(direct4, [401, 401, 401, 429]);
+  } finally {
+    await proxied.close();
+    await direct.close();
+    await cleanup();
+  }
+});
+
+test("LANTERN_TRUST_PROXY takes addresses and CIDR ranges; everything, or what is not an address, is refused", async () => {
+  const { trustProxyFromEnv } = await import("../../cli/commands/serve.ts");
+  assert.deepEqual(trustProxyFromEnv({}), []);
+  assert.deepEqual(trustProxyFromEnv({ LANTERN_TRUST_PROXY: " 10.0.0.5, 10.1.0.0/16 ,::1 " }), ["10.0.0.5", "10.1.0.0/16", "::1"]);
+  for (const bad of ["*", "true", "10.0.0.0/33", "proxy.local", "10.0.0.1/8/1"]) {
+    assert.throws(() => trustProxyFromEnv({ LANTERN_TRUST_PROXY: bad }), /LANTERN_TRUST_PROXY holds .* which is not an address or CIDR range/, bad);
+  }
+});
+
 test("a sign-in refused by the rate limit is a page (title, h1, what happened, when to try again), or JSON for a client asking for JSON", async () => {
   await withServer(
     async (app) => {
