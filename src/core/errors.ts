@@ -48,6 +48,22 @@ export const ERROR_CATALOGUE = {
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 /** A problem found in input data, located precisely enough for a person to fix it. */
+/**
+ * `i` with a long value, column or message cut short ("…, 60,123 characters in all"): a file of
+ * one 60 MB line quoted in an issue made a refusal page of 180 MB, and a 200 MB one could not be
+ * shown at all. Where to look is kept whole (file and row).
+ */
+export function clipIssue(i: DataIssue): DataIssue {
+  const clip = (s: string | undefined, max: number) => (s === undefined || s.length <= max ? s : `${s.slice(0, max)}… (${s.length.toLocaleString("en-GB")} characters in all)`);
+  if ((i.value?.length ?? 0) <= 200 && (i.column?.length ?? 0) <= 200 && i.message.length <= 2000 && (i.expected?.length ?? 0) <= 1000) return i;
+  const out: { -readonly [K in keyof DataIssue]: DataIssue[K] } = { ...i, message: clip(i.message, 2000)! };
+  for (const [k, max] of [["value", 200], ["column", 200], ["expected", 1000]] as const) {
+    const v = clip(i[k], max);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
 export interface DataIssue {
   /** Stable code of the check, e.g. `SSD_DATE_INVALID`. */
   readonly code: string;

@@ -9,7 +9,7 @@
  * of each severity, so memory does not grow with the number of issues.
  */
 
-import type { DataIssue } from "../core/errors.ts";
+import { clipIssue, type DataIssue } from "../core/errors.ts";
 
 /** Issue codes of DfE rules (a DfE rule's warning is a query). */
 export const DFE_CODE = /^(903|CIN)-/;
@@ -51,7 +51,8 @@ export class Issues {
   constructor(max: number) {
     this.max = max;
   }
-  add(i: DataIssue): void {
+  add(issue: DataIssue): void {
+    const i = clipIssue(issue);
     if (i.severity === "error") this.errors++;
     else this.warnings++;
     if (DFE_CODE.test(i.code) && i.severity === "warning") this.queries++;

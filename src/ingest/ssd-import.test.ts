@@ -648,3 +648,20 @@ test("rows of empty cells (',,,,' as Excel leaves after the data) are skipped, a
     await cleanup();
   }
 });
+
+test("a file of one enormous line is refused with issues of a readable size, not the line quoted again and again", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    // ssd_person.csv as one 1 MB line: a header of 50,000 unknown columns and no row.
+    files["ssd_person.csv"] = Array.from({ length: 50_000 }, (_, i) => `col${i}`).join(",");
+    const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    assert.equal(err.code, "LANTERN_DATA_REJECTED");
+    assert.ok(err.issues.length > 0);
+    const size = err.issues.reduce((n, i) => n + i.message.length + (i.value?.length ?? 0) + (i.column?.length ?? 0) + (i.expected?.length ?? 0), 0);
+    assert.ok(size < 200_000, `${size.toLocaleString("en-GB")} characters of issues`);
+    assert.ok(err.issues.some((i) => /characters in all\)/.test(i.message)), "the long message says it was cut");
+  } finally {
+    await cleanup();
+  }
+});

@@ -22,7 +22,7 @@ import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
-import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
+import { clipIssue, type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import { AUTHORITY_CODE, storedCaseTwin } from "../store/authorities.ts";
@@ -102,7 +102,8 @@ class IssueLog {
   constructor(max: number) {
     this.#max = max;
   }
-  add(i: DataIssue): void {
+  add(issue: DataIssue): void {
+    const i = clipIssue(issue);
     if (i.severity === "error") {
       this.errorCount++;
       if (this.errors.length < this.#max) this.errors.push(i);
