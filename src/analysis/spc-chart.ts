@@ -46,7 +46,7 @@ export function spcJudges(def: Pick<IndicatorDef, "measure">): boolean {
 
 /** What a reader is told when a series has no SPC chart (completes "There is no SPC chart: …"). */
 export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): string {
-  if (reason === "stock") return "it is a figure taken on each month's last day, which carries most of the month before, and XmR limits assume months that stand alone, so they would flag ordinary drift";
+  if (reason === "stock") return "it is a figure taken on each month's last day, which carries most of the month before, and process limits assume months that stand alone, so they would flag ordinary drift";
   if (reason === "few_months") return `fewer than ${SPC_MIN_MONTHS} monthly values, or fewer than 2 since the latest recording change`;
   return unit === "percent"
     ? `too few records a month for its limits to mean anything (under ${SPC_MIN_DENOMINATOR} in a month of the last year)`

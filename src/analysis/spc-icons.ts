@@ -174,6 +174,14 @@ export function variationIconId(variation: VariationType, improvement: Improveme
   }
 }
 
+/** Each SPC rule in plain words, as a chart's point names the one that flagged it. */
+export const RULE_WORDS: Readonly<Record<string, string>> = {
+  astronomical: "beyond a process limit",
+  shift: "one of a run on one side of the mean",
+  trend: "one of a run rising or falling",
+  two_in_three: "two of three values near a process limit",
+};
+
 function fmt(n: number, unitLabel: string | undefined): string {
   const s = n.toLocaleString("en-GB", { maximumFractionDigits: 2 });
   return unitLabel === "%" ? `${s}%` : unitLabel ? `${s} ${unitLabel}` : s;
@@ -237,6 +245,6 @@ export function describeSpc(result: SpcResult, opts: { unitLabel?: string; lastL
   if (seg.fixed && seg.baselineN < seg.n) {
     sentences.push(`The mean and limits rest on the first ${seg.baselineN} months charted (to ${result.points[result.points.length - seg.n + seg.baselineN - 1]!.date}), so the ${seg.n - seg.baselineN} since are judged against how the process ran before them.`);
   }
-  if (seg.trial) sentences.push(`The limits are trial limits (only ${seg.n} points${result.segments.length > 1 ? " since the last rebase" : ""}; 13 or more are advised), so treat these signals with caution.`);
+  if (seg.trial) sentences.push(`The limits are trial limits, still provisional (only ${seg.n} points${result.segments.length > 1 ? " since the limits were last restarted" : ""}; 13 or more are advised), so treat these signals with caution.`);
   return sentences.join(" ");
 }

@@ -519,7 +519,7 @@ describe("segments, fixing, warnings, icons", () => {
     const neutral = xmr(series([1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 9]));
     assert.match(describeSpc(neutral), /^Special cause variation — neutral: the latest value is unusually high; no direction of improvement is set\. .* No target is set, so there is no assurance icon\./);
     const trial = xmr(series([1, 2, 3]), { improvement: "up", target: 100 });
-    assert.match(describeSpc(trial), /consistently be missed unless the process changes\. The limits are trial limits \(only 3 points/);
+    assert.match(describeSpc(trial), /consistently be missed unless the process changes\. The limits are trial limits, still provisional \(only 3 points/);
     const trend = xmr(series([0, 6, 0, 6, 0, 6, 0, 6, 0, 6, 5.9, 5.8, 5.7, 5.6, 5.5, 5.4, 5.3]), { improvement: "down" });
     assert.match(describeSpc(trend), /improvement: the latest value is part of an unusual run of falling values, and lower is better\. It is one of 7 or more values each lower than the one before\./);
   });

@@ -107,7 +107,8 @@ export interface IndicatorDef {
   readonly rateOf?: string;
   /**
    * The indicator whose figure (a count's value, else its numerator) counts this one's denominator
-   * records, period by period and in each breakdown category both have: referrals for the share of
+   * records (or those and a few this one cannot judge, such as assessments with no start date),
+   * period by period and in each breakdown category both have: referrals for the share of
    * referrals closed with no further action, children looked after at the end for the share of
    * them in other placements. Small-number suppression hides this indicator's figure wherever that
    * count is hidden, since its denominator would show it (`analysis/suppression.ts`).

@@ -48,7 +48,7 @@ test("spcChartSvg draws limits, coloured special causes, the target and annotati
   assert.doesNotMatch(svg, /aria-label=/, "one image: no labelled groups inside it (axe aria-prohibited-attr)");
   assert.match(svg, /<title>Target: 6<\/title>/);
   assert.match(svg, /<title>2024-06-01: New system &amp; process<\/title>/);
-  assert.match(svg, /<title>2025-02-28: 12 \(Special cause variation — concern \(higher\), astronomical\)<\/title>/);
+  assert.match(svg, /<title>2025-02-28: 12 \(Special cause variation — concern \(higher\), beyond a process limit\)<\/title>/);
   assert.equal(svg, spcChartSvg({ title: "Referrals <by month>", unit: "count", spc, annotations: [{ date: "2024-06-01", label: "New system & process" }] }), "deterministic");
   golden("spc", svg);
 });

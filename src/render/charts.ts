@@ -10,7 +10,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import { VARIATION_ICONS, variationIconId } from "../analysis/spc-icons.ts";
+import { RULE_WORDS, VARIATION_ICONS, variationIconId } from "../analysis/spc-icons.ts";
 import type { SpcResult } from "../analysis/spc.ts";
 import type { Unit } from "../kpi/types.ts";
 
@@ -134,7 +134,7 @@ export function spcChartSvg(input: SpcChartInput): string {
   if (target !== null && target !== undefined) ys.push(target);
   const tip = (p: (typeof pts)[number]) => {
     const kind = p.type === "common_cause" ? "common cause" : VARIATION_ICONS[variationIconId(p.type, improvement)].label;
-    return `${p.label}: ${chartNumber(p.value, unit)} (${kind}${p.rule ? `, ${p.rule.replaceAll("_", " ")}` : ""})`;
+    return `${p.label}: ${chartNumber(p.value, unit)} (${kind}${p.rule ? `, ${RULE_WORDS[p.rule] ?? p.rule.replaceAll("_", " ")}` : ""})`;
   };
   const marks: Plot.Markish[] = [
     Plot.line(pts, { x: "at", y: "upl", z: "segment", stroke: LIMIT, strokeDasharray: "4,3", curve: "step-after" }),

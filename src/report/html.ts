@@ -249,7 +249,7 @@ export function reportHtml(c: ReportContent): string {
     o.push(`<dt>${esc(g.title)}</dt><dd>${periodsUnbroken(esc(g.definition))} <span class="note">(${esc(g.area)}; ${esc(g.unit)}; ${esc(pol)}${g.lait ? `; DfE measure ${esc(g.lait)}` : ""})</span></dd>`);
   }
   o.push("</dl>");
-  o.push("<p class=\"note\">SPC: statistical process control after NHS England's Making Data Count. Grey: common cause (normal variation); blue: special cause, improving; orange: special cause, concern; purple: special cause with no better direction. Assurance: P consistently passing the target, F consistently failing, ? hit and miss.</p>");
+  o.push("<p class=\"note\">SPC: statistical process control after NHS England's Making Data Count. Grey: common cause (normal variation); blue: special cause, improving; orange: special cause, concern; purple: special cause with no better direction (\"neutral high\" or \"neutral low\": unusually high or low where neither is better). Process limits: the range within which a month's value normally falls, worked out from how much the values move from month to month (an XmR chart); a signal is a value beyond a limit, a run of values on one side of the mean or rising or falling, or two of three values near a limit. Trial limits rest on fewer than 13 months and are still provisional. Assurance: P consistently passing the target, F consistently failing, ? hit and miss.</p>");
   o.push("</section>");
   // Appendix.
   o.push(`<section class="appendix" id="appendix"><h2>${SECTION_TITLES.appendix}</h2>`);

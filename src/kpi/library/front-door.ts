@@ -311,7 +311,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     periods: ALL,
     lait: "Continue_Assess_Comp",
     definition:
-      "Of the assessments authorised in the period, the percentage authorised within 45 working days of starting. Working days are Monday to Friday less England and Wales bank holidays, counted from the day after the start up to and including the authorisation date, so an assessment authorised on its start day took 0 days and one taking exactly 45 is within.",
+      "Of the assessments authorised in the period, the percentage authorised within 45 working days of starting. Working days are Monday to Friday less England and Wales bank holidays, counted from the day after the start up to and including the authorisation date, so an assessment authorised on its start day took 0 days and one taking exactly 45 is within. An assessment with no start date recorded cannot be timed and is left out, though it counts among the assessments completed.",
     needs: ["cin_assessments"],
     breakdowns: ["team"],
     sql: ASSESSMENT_ROWS,
@@ -326,7 +326,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     measure: "flow",
     periods: ALL,
     definition:
-      "The median number of working days from the start to the authorisation of the assessments authorised in the period (working days counted as for the 45-day measure). The DfE publishes the England median (33 days in 2024-25).",
+      "The median number of working days from the start to the authorisation of the assessments authorised in the period (working days counted as for the 45-day measure). An assessment with no start date recorded cannot be timed and is left out. The DfE publishes the England median (33 days in 2024-25).",
     needs: ["cin_assessments"],
     breakdowns: ["team"],
     sql: ASSESSMENT_ROWS,
