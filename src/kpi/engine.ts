@@ -40,7 +40,8 @@ export interface Target {
 export function coveredFrom(t: Target, tables: Iterable<string>): { from: string | null; tables: string[]; snapshot?: number } {
   let out: { from: string | null; tables: string[]; snapshot?: number } = { from: t.data_from, tables: [] };
   // In the registry's order, so a reason names them alike whatever order the SQL reads them in.
-  const ordered = SSD_TABLES.map((x) => x.name.replace(/^ssd_/, "")).filter((x) => [...tables].includes(x));
+  const read = new Set(tables);
+  const ordered = SSD_TABLES.map((x) => x.name.replace(/^ssd_/, "")).filter((x) => read.has(x));
   for (const table of ordered) {
     const c = t.tableFrom?.get(table);
     if (!c || out.from === null || c.from < out.from) continue;
@@ -433,18 +434,17 @@ async function inIndicatorTransaction<T>(store: Store, fn: () => Promise<T>): Pr
  */
 async function unableValues(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter): Promise<IndicatorValue[]> {
   const out: IndicatorValue[] = [];
-  const push = (t: Target, periods: readonly string[], reason: string) => {
-    for (const p of periods) out.push({ indicator: def.id, authority: t.la_code, period: p, unit: def.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
-  };
   for (const t of targets) {
     const missing = missingTables(def, t);
-    if (missing.length) {
-      push(t, await periodIdsFor(store, t, def, filter), `cannot be computed: no ${missing.map((m) => `ssd_${m}`).join(", ")} data loaded for ${t.la_code}`);
-      continue;
-    }
-    out.push(...(await uncoveredValues(store, def, [t], filter)));
+    if (missing.length) out.push(...nullValues(def, t, await periodIdsFor(store, t, def, filter), `cannot be computed: no ${missing.map((m) => `ssd_${m}`).join(", ")} data loaded for ${t.la_code}`));
+    else out.push(...(await uncoveredValues(store, def, [t], filter)));
   }
   return out;
+}
+
+/** `def`'s value for each of `t`'s `periods` as no value, with the reason. */
+function nullValues(def: IndicatorDef, t: Target, periods: readonly string[], reason: string): IndicatorValue[] {
+  return periods.map((p) => ({ indicator: def.id, authority: t.la_code, period: p, unit: def.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason }));
 }
 
 /**
@@ -460,9 +460,7 @@ export async function uncoveredValues(store: Store, def: IndicatorDef, targets: 
     if (!c.tables.length || c.from === null) continue;
     const named = c.tables.length > 1 ? `${c.tables.slice(0, -1).join(", ")} and ${c.tables.at(-1)} for ${t.la_code} hold` : `${c.tables[0]} for ${t.la_code} holds`;
     const reason = `cannot be computed for this period: ${named} the records of a return (loaded in snapshot ${c.snapshot}) from ${c.from} only`;
-    for (const p of await periodIdsFor(store, t, def, filter, c.from)) {
-      out.push({ indicator: def.id, authority: t.la_code, period: p, unit: def.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
-    }
+    out.push(...nullValues(def, t, await periodIdsFor(store, t, def, filter, c.from), reason));
   }
   return out;
 }
