@@ -657,7 +657,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
         }
         await commitRows(store, staging, [[authority, snapshotId]]);
         await storePopulation(store, population);
-        await setCoverage(store, snapshotId, authority, available);
+        await setCoverage(store, snapshotId, available, yearFrom);
         await setTableCoverage(store, snapshotId, fedTables, yearFrom);
       });
     } finally {
@@ -743,21 +743,13 @@ async function returnOverHistory(store: Store, authority: string, yearFrom: stri
 
 /**
  * A return with no contacts or referrals (the 903) gives the KPI engine no start for its periods;
- * such a snapshot covers its collection year, the financial year (1 April to 31 March) holding
- * its latest episode date (a 903 records nothing after its year's end, bar the odd date in the
- * first days of April), recorded before anything is computed.
+ * such a snapshot covers its collection year (`yearFrom`, from {@link returnYearStart}: the
+ * financial year holding its latest episode date), recorded before anything is computed.
  */
-async function setCoverage(store: Store, snapshotId: number, authority: string, available: ReadonlySet<string>): Promise<void> {
-  if (available.has("ssd_contacts") || available.has("ssd_cin_episodes") || !available.has("ssd_cla_episodes")) return;
-  const [m] = await store.all<{ s: string | null; e: string | null }>(
-    `SELECT max(clae_cla_episode_start_date) AS s, max(clae_cla_episode_ceased_date) AS e FROM ssd_cla_episodes WHERE snapshot_id = $1 AND la_code = $2`,
-    [snapshotId, authority],
-  );
-  const latest = [m?.s, m?.e].filter((x): x is string => !!x).sort().at(-1);
-  if (!latest) return;
-  const from = collectionYearStart(latest);
-  const to = isoDate(dayOf(Number(from.slice(0, 4)) + 1, 3, 31));
-  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, from, to]);
+async function setCoverage(store: Store, snapshotId: number, available: ReadonlySet<string>, yearFrom: string | null): Promise<void> {
+  if (available.has("ssd_contacts") || available.has("ssd_cin_episodes") || !available.has("ssd_cla_episodes") || !yearFrom) return;
+  const to = isoDate(dayOf(Number(yearFrom.slice(0, 4)) + 1, 3, 31));
+  await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE))`, [snapshotId, yearFrom, to]);
 }
 
 function rejection(log: Issues, hint?: string): LanternError {
