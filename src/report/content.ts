@@ -192,7 +192,6 @@ export const SECTION_TITLES = {
   appendix: "Appendix: all values",
 } as const;
 
-
 const SHOWN_NONE: Shown = { value: null, suppressed: false };
 
 function periodOf(id: string): Period {
@@ -200,7 +199,6 @@ function periodOf(id: string): Period {
   if (!p) throw new RangeError(`${id} is not a period`);
   return p;
 }
-
 
 /** The period an indicator is reported for: the report's, else the nearest it has that ends by then. */
 function reportPeriodFor(report: Period, has: (id: string) => boolean): Period | null {
@@ -257,12 +255,14 @@ export function buildReport(input: ReportInput): ReportContent {
       const goal = targetFor(input.targets, def.id, at.id, def);
       const polarity = goal?.polarity ?? def.polarity;
       const dated = annotationsFor(input.annotations, def).filter((a) => a.date <= period.end);
-      const breaks = seriesBreaks(dated).map((b) => b.date);
+      // Recording changes up to the period's end: every comparison, chart and sentence below stops at them.
+      const breaks = seriesBreaks(dated);
+      const breakDates = breaks.map((b) => b.date);
       const compare = (p: Period) => {
         const w = byKey.get(`${def.id}|${p.id}`);
         if (!w || w.value === null) return null;
         const shown = shownValue(w);
-        return { label: p.label, value: shown, direction: v.value === null || shown.suppressed || value.suppressed ? null : travel(v.value, w.value, polarity, { later: at, earlier: p }, breaks) };
+        return { label: p.label, value: shown, direction: v.value === null || shown.suppressed || value.suppressed ? null : travel(v.value, w.value, polarity, { later: at, earlier: p }, breakDates) };
       };
       const notes = dated.map((a) => `${a.date}: ${a.note}`);
 
@@ -281,7 +281,7 @@ export function buildReport(input: ReportInput): ReportContent {
       else if (monthly.length < SPC_MIN_MONTHS) why = `it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them`;
       else {
         if (lastHidden) spcNote = `The chart starts in ${periodOf(monthly[0]!.period).label}: ${periodOf(lastHidden.period).label} is suppressed in this public report, and the mean and limits rest only on the months charted.`;
-        const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(input.annotations, def)).map((b) => b.date), target: goal?.target });
+        const chart = monthlySpc(def, monthly, { breaks: breakDates, target: goal?.target });
         if (!chart.result) why = spcRefusalText(chart.reason, def.unit);
         else {
           const r = chart.result;
@@ -369,7 +369,7 @@ export function buildReport(input: ReportInput): ReportContent {
       // The narrative: the same period in each year held, oldest first.
       if (!value.suppressed) {
         const { sentence: s } = describePeriod({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, at, (id) => byKey.get(`${def.id}|${id}`), {
-          breaks: seriesBreaks(annotationsFor(input.annotations, def)),
+          breaks,
           hidden: (id) => pub && isHidden(def.id, id),
           onDay: def.measure === "snapshot",
           // Periods by their labels ("Q2 2025-26"); a stock's as the day it is taken on ("30 September 2025").
