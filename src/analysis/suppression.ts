@@ -457,8 +457,9 @@ export function categoryKey(period: string, category: string): string {
  * with their numerators and denominators, beside the headline figures as totals, as
  * {@link categoryKey}s. In each period the categories' counts add up to the headline's (or, of
  * distinct children, nearly: see the module comment), so each period's list is given secondary
- * suppression with the headline as its total, a headline shown as `c` counting as hidden; and, for a flow measure, each category's
- * series is protected over time as a headline's is ({@link suppressedKeysEveryPeriod}). The two
+ * suppression with the headline as its total, a headline shown as `c` counting as hidden; and,
+ * for a flow measure, each category's series is protected over time as a headline's is
+ * ({@link suppressedKeysEveryPeriod}). The two
  * are repeated until neither asks for more. When only hiding the headline total would protect a
  * category, every category of that period is hidden instead, since the total is shown.
  */

@@ -1,8 +1,9 @@
 /**
  * @module
  * Trends as members ask for them: the yearly average (the mean of a financial year's monthly, or
- * quarterly, values: the same kind of figure as the one it sits beside), change on the previous year and on N years ago, and highest or lowest on record over
- * the history held. Series breaks (a recording change) stop comparisons across them. Pure.
+ * quarterly, values: the same kind of figure as the one it sits beside), change on the previous
+ * year and on N years ago, and highest or lowest on record over the history held. Series breaks
+ * (a recording change) stop comparisons across them. Pure.
  */
 
 import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
