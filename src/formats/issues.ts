@@ -71,6 +71,14 @@ export class Issues {
       this.kept.push(i);
     }
   }
+  /** The kept errors, in the order added. */
+  get keptErrors(): DataIssue[] {
+    return this.kept.filter((i) => i.severity === "error");
+  }
+  /** The kept warnings, in the order added. */
+  get keptWarnings(): DataIssue[] {
+    return this.kept.filter((i) => i.severity === "warning");
+  }
   /** Start collecting out of order: issues added from now on are placed by {@link at}. */
   beginOrdered(): void {
     this.#ordered = { at: [], seq: 0, buf: { error: [], warning: [] }, mark: { errors: this.errors, warnings: this.warnings, queries: this.queries } };

@@ -22,8 +22,9 @@ import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
-import { clipIssue, type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
+import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
+import { Issues } from "../formats/issues.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import { AUTHORITY_CODE, storedCaseTwin } from "../store/authorities.ts";
 import type { BulkColumn, BulkWriter, Store } from "../store/port.ts";
@@ -93,27 +94,6 @@ interface Plan {
 }
 
 /** Collects issues with a cap on how many are kept. */
-class IssueLog {
-  readonly errors: DataIssue[] = [];
-  readonly warnings: DataIssue[] = [];
-  errorCount = 0;
-  warningCount = 0;
-  readonly #max: number;
-  constructor(max: number) {
-    this.#max = max;
-  }
-  add(issue: DataIssue): void {
-    const i = clipIssue(issue);
-    if (i.severity === "error") {
-      this.errorCount++;
-      if (this.errors.length < this.#max) this.errors.push(i);
-    } else {
-      this.warningCount++;
-      if (this.warnings.length < this.#max) this.warnings.push(i);
-    }
-  }
-}
-
 export async function sha256File(path: string): Promise<string> {
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
@@ -186,7 +166,7 @@ async function importOn(store: Store, opts: ImportOptions): Promise<ImportResult
 }
 
 async function importLoads(store: Store, opts: ImportOptions, loads: readonly AuthorityFiles[], started: number, now: () => Date): Promise<ImportResult> {
-  const log = new IssueLog(opts.maxIssues ?? 200);
+  const log = new Issues(opts.maxIssues ?? 200);
   for (const a of new Set(loads.map((l) => l.authority))) await checkAuthorityCase(store, a);
 
   // Phase 1: fingerprints and re-import detection.
@@ -230,7 +210,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
       const ordered = [...plan.checks].sort((a, b) => tableOrder(a.file.table!) - tableOrder(b.file.table!));
       for (const check of ordered) {
         const table = SSD_TABLES[tableOrder(check.file.table!)]!;
-        const n = await readFile(store, plan.load.authority, check.file, table, keys, log, log.errorCount === 0 ? writers.get(table.name) : undefined, (b) =>
+        const n = await readFile(store, plan.load.authority, check.file, table, keys, log, log.errors === 0 ? writers.get(table.name) : undefined, (b) =>
           opts.onProgress?.(bytesDone + b, totalBytes, `${plan.load.authority} ${check.file.name}`),
         );
         bytesDone += check.file.bytes;
@@ -241,7 +221,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     for (const w of writers.values()) await w.close();
     writers.clear();
 
-    if (stage && log.errorCount === 0) {
+    if (stage && log.errors === 0) {
       for (const plan of toLoad) {
         const counts = rowCounts.get(plan)!;
         const loaded = new Map(plan.checks.map((c) => [c.file.table!, { rows: counts.get(c.file.table!) ?? 0, file: c.file.name }]));
@@ -254,12 +234,12 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     throw e;
   }
 
-  if (log.errorCount > 0) {
+  if (log.errors > 0) {
     await dropStaging(store, staging, stage && toLoad.length > 0);
-    const shown = log.errors.length < log.errorCount ? ` (the first ${log.errors.length} are listed)` : "";
-    throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${log.errorCount} error(s) in the data${shown}. Nothing was loaded; the store is unchanged.`, {
-      issues: [...log.errors, ...log.warnings],
-      hint: `Correct ${listedToCorrect(log.errors)} and import again. Run with --dry-run to check files without loading.`,
+    const shown = log.keptErrors.length < log.errors ? ` (the first ${log.keptErrors.length} are listed)` : "";
+    throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${log.errors} error(s) in the data${shown}. Nothing was loaded; the store is unchanged.`, {
+      issues: [...log.keptErrors, ...log.keptWarnings],
+      hint: `Correct ${listedToCorrect(log.keptErrors)} and import again. Run with --dry-run to check files without loading.`,
     });
   }
 
@@ -291,8 +271,8 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   results.sort((a, b) => a.authority.localeCompare(b.authority));
   return {
     authorities: results,
-    warnings: log.warnings,
-    warningCount: log.warningCount,
+    warnings: log.keptWarnings,
+    warningCount: log.warnings,
     rows: sum(results.map((r) => r.rows)),
     bytes: totalBytes,
     elapsedMs: performance.now() - started,
@@ -462,7 +442,7 @@ async function readFile(
   file: SsdFile,
   table: SsdTable,
   keys: Map<string, Set<string>>,
-  log: IssueLog,
+  log: Issues,
   writer: BulkWriter | undefined,
   progress: (bytes: number) => void,
 ): Promise<number> {
@@ -668,7 +648,7 @@ async function readFile(
           issue({ code: "SSD_DATE_ORDER", row: line, column: cb, value: isoDate(e), message: `${cb} ${isoDate(e)} is before ${ca} ${isoDate(s)}.`, expected: `a date on or after ${ca}` });
         }
       }
-      if (!bad && writer && log.errorCount === 0) {
+      if (!bad && writer && log.errors === 0) {
         writer.append(values);
         // Rows wait in memory while the store is busy with other work: let them go before reading on.
         if (++appended % 10_000 === 0) await writer.drained?.();
@@ -760,7 +740,7 @@ async function commitAuthority(
   store: Store,
   plan: Plan,
   counts: Map<string, number>,
-  log: IssueLog,
+  log: Issues,
   loadedBy: string,
   at: string,
   forced: boolean,
@@ -787,7 +767,7 @@ async function commitAuthority(
     fingerprint: plan.fingerprint,
     files,
     tables: counts,
-    warnings: log.warnings.filter((w) => plan.checks.some((c) => c.file.name === w.file)),
+    warnings: log.keptWarnings.filter((w) => plan.checks.some((c) => c.file.name === w.file)),
   });
   const tables = plan.checks.map((c) => ({ table: c.file.table!, rows: counts.get(c.file.table!) ?? 0, file: c.file.name }));
   return { authority, status: "loaded", snapshotId, tables, rows: sum([...counts.values()]) };
