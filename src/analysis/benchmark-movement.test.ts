@@ -60,3 +60,12 @@ test("the digest lists benchmark movements beside SPC and RAG signals, in the in
   // Without the published figures, no movement is looked for.
   assert.deepEqual(buildDigest({ authority: "X001", period: "2025-06", indicators: [rereferral], values: [value("2023-24", 15), value("2024-25", 30)] }).groups.flatMap((g) => g.signals), []);
 });
+
+test("a figure published in whole numbers is compared as one: 10.6% then 10.4% against England's 11 then 10 never changed side", () => {
+  // Children with 3 or more placements (lower is better), a synthetic authority like Shropshire
+  // (893). At the DfE's whole numbers its figures are 11 and 10, level with England both years.
+  const three = indicatorLibrary().get("cla_3plus_placements_pct")!;
+  const own = (_i: string, p: string) => (p === "2023-24" ? 10.6 : p === "2024-25" ? 10.4 : undefined);
+  const moved = benchmarkMovements({ authority: "X001", period: parsePeriod("2025-06")!, indicators: [three], own, options: { data, like: "893" } });
+  assert.ok(moved.every((s) => !/England/.test(s.label)), JSON.stringify(moved));
+});

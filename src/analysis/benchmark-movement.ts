@@ -82,8 +82,9 @@ export function benchmarkMovements(input: {
     const [before, now] = results as [BenchmarkResult, BenchmarkResult];
     if (now.polarity === "-") continue;
     if (input.hidden && [before, now].some((r) => input.hidden!(def.id, r.year.lanternPeriod))) continue;
-    const v0 = numberOf(before.own.value);
-    const v1 = numberOf(now.own.value);
+    // Each side of England is judged on the figure as the DfE publishes it (`own.compared`).
+    const v0 = before.own.compared;
+    const v1 = now.own.compared;
     const e0 = numberOf(before.england);
     const e1 = numberOf(now.england);
     if (v0 === null || v1 === null) continue;

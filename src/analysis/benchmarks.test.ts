@@ -291,7 +291,7 @@ test("--like: a synthetic authority uses the real one's region and neighbours an
   const camden = benchmark({ authority: "202", indicator: "assess_45wd_pct", year: "2024-25" }, data);
   assert.deepEqual(r.neighbours, camden.neighbours);
   assert.deepEqual(r.region, camden.region);
-  assert.deepEqual(r.own, { value: { value: own }, from: "lantern" });
+  assert.deepEqual(r.own, { value: { value: own }, from: "lantern", compared: own });
   const all = laitRows.filter((x) => x.measure === "Continue_Assess_Comp" && x.year === 2025 && x.region !== "NA" && x.value !== "-").map((x) => Number(x.value));
   assert.deepEqual(r.rank, { position: 1 + all.filter((x) => x > own).length, of: all.length + 1, inserted: true });
   const q = quantile7([...all, own]);
@@ -331,7 +331,7 @@ test("years: financial year, LAIT labels, and each year type", () => {
   assert.equal(laitYearFor("25", "Annual"), null);
   assert.equal(lanternPeriodFor(2025, "Financial Year"), "2024-25");
   assert.equal(lanternPeriodFor(2024, "Calendar Year"), "2024");
-  assert.equal(lanternPeriodFor(2024, "Annual (end of Sept)"), "2024-25");
+  assert.equal(lanternPeriodFor(2024, "Annual (end of Sept)"), "2024-09");
   // England figures confirm the labels: re-referrals 2025 = 22.6 (2024-25); EHC plans within
   // 20 weeks LAIT 2024 = 46.4 (calendar 2024, the SEN2 2025 release); vacancy rate 2025 = 14.2
   // (30 September 2025).
@@ -365,4 +365,23 @@ test("yearPhrase gives each kind of LAIT year the preposition it takes in a sent
   assert.equal(yearPhrase(2025, "Annual - January"), "in the January 2025 census");
   assert.equal(yearPhrase(2024, "Calendar Year"), "in calendar year 2024");
   assert.equal(yearPhrase(2025, "Financial Year"), "in 2024-25 (year to 31 March 2025)");
+});
+
+test("a Lantern figure is compared as the DfE publishes the measure: children-looked-after percentages in whole numbers", () => {
+  // The DfE publishes LACStable_2016on in whole numbers: 10.6% is 11%, ranked among them as 11.
+  const r = benchmark({ authority: "X001", like: "202", indicator: "cla_3plus_placements_pct", year: "2024-25", ownValue: 10.6 }, data);
+  assert.deepEqual(r.own, { value: { value: 10.6 }, from: "lantern", compared: 11 });
+  const all = laitRows.filter((x) => x.measure === "LACStable_2016on" && x.year === 2025 && x.region !== "NA" && x.value !== "-").map((x) => Number(x.value));
+  assert.ok(all.every((x) => Number.isInteger(x)), "published in whole numbers");
+  assert.deepEqual(r.rank, { position: 1 + all.filter((x) => x < 11).length, of: all.length + 1, inserted: true });
+  assert.match(r.notes.join(" "), /\(10\.6\) is compared as 11/);
+  // A measure published to one decimal place keeps its figure to one decimal place.
+  const a = benchmark({ authority: "X001", like: "202", indicator: "assess_45wd_pct", year: "2024-25", ownValue: 66.74 }, data);
+  assert.deepEqual(a.own, { value: { value: 66.74 }, from: "lantern", compared: 66.7 });
+});
+
+test("the workforce census is compared with the figure loaded for its month (2024-09), where measures.csv puts it", () => {
+  const r = benchmark({ authority: "X001", like: "202", indicator: "sw_vacancy_rate", year: "2024-25", ownValue: 16 }, data);
+  assert.equal(r.year.lanternPeriod, "2024-09");
+  assert.equal(r.year.lait, 2024);
 });

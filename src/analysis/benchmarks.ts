@@ -236,13 +236,15 @@ export function yearPhrase(year: number, yearType: string): string {
 
 /**
  * The Lantern period whose computed value compares with a LAIT year: the financial year ending
- * 31 March of that year (also for 31-March and January snapshots), the financial year holding
- * 30 September for the workforce census, and the calendar year for SEN2 timeliness.
+ * 31 March of that year (also for 31-March and January snapshots), the month of the workforce
+ * census (30 September, `2025-09`, the period its figures are loaded for), and the calendar year
+ * for SEN2 timeliness.
  */
 export function lanternPeriodFor(year: number, yearType: string): string {
   const fy = (start: number) => `${start}-${String((start + 1) % 100).padStart(2, "0")}`;
   if (yearType === "Calendar Year") return String(year);
-  if (yearType === "Annual (end of Sept)") return fy(year);
+  // Workforce figures are loaded for the census month (`measures.csv` period `2025-09`).
+  if (yearType === "Annual (end of Sept)") return `${year}-09`;
   return fy(year - 1);
 }
 
@@ -262,6 +264,13 @@ export function laitYearFor(text: string, yearType: string): { year: number; not
   if (yearType === "Calendar Year") return { year: start, note: `${text} read as calendar year ${start} (EHC-plan timeliness is published by calendar year)` };
   if (yearType === "Annual (end of Sept)") return { year: start, note: `${text} read as the workforce census of 30 September ${start}` };
   return { year: start + 1 };
+}
+
+/** The decimal places a measure's published figures are given to (0 or 1), or null when they are not so rounded. */
+export function publishedPlaces(values: readonly number[]): 0 | 1 | null {
+  if (!values.length) return null;
+  if (values.every((v) => Number.isInteger(v))) return 0;
+  return values.every((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-6) ? 1 : null;
 }
 
 /** R `quantile(x, probs = c(0, .25, .5, .75, 1), type = 7)`, computed with R's own formula. */
@@ -334,7 +343,12 @@ export interface BenchmarkResult {
   readonly polarity: LaitPolarity;
   readonly year: { readonly lait: number; readonly label: string; readonly yearType: string; readonly lanternPeriod: string; readonly note?: string };
   /** The authority's own value: the published one for a real LA, else the value given. */
-  readonly own: { readonly value: Published; readonly from: "published" | "lantern" | "none" };
+  /**
+   * The authority's figure: published, or Lantern's own as stored. `compared` is the figure its
+   * rank, band and side of England were judged on: Lantern's rounded as the DfE publishes the
+   * measure (whole numbers for the children-looked-after figures), else the figure itself.
+   */
+  readonly own: { readonly value: Published; readonly from: "published" | "lantern" | "none"; readonly compared: number | null };
   readonly england: Published;
   readonly region: { readonly name: string; readonly value: Published } | null;
   /** For a London borough, Inner or Outer London as well. */
@@ -421,11 +435,19 @@ export function benchmark(q: BenchmarkQuery, data: BenchmarkData): BenchmarkResu
 
   const missing: Published = { symbol: "missing" };
   const ownPublished = real ? (yv.las.get(real.code)?.value ?? missing) : undefined;
+  const laValues = [...yv.las.values()].map((a) => numberOf(a.value)).filter((v): v is number => v !== null);
+  // Lantern's own figure is compared as the DfE publishes the measure: the children-looked-after
+  // figures in whole numbers (10.6% is 11%, level with England's 11), others to one decimal place.
+  const places = publishedPlaces(laValues);
+  const ownCompared = q.ownValue !== undefined && q.ownValue !== null && Number.isFinite(q.ownValue) ? (places === null ? q.ownValue : Number(q.ownValue.toFixed(places))) : null;
   const own: BenchmarkResult["own"] = real
-    ? { value: ownPublished!, from: "published" }
-    : q.ownValue !== undefined && q.ownValue !== null && Number.isFinite(q.ownValue)
-      ? { value: { value: q.ownValue }, from: "lantern" }
-      : { value: missing, from: "none" };
+    ? { value: ownPublished!, from: "published", compared: numberOf(ownPublished!) }
+    : ownCompared !== null
+      ? { value: { value: q.ownValue! }, from: "lantern", compared: ownCompared }
+      : { value: missing, from: "none", compared: null };
+  if (!real && places === 0 && ownCompared !== null && ownCompared !== q.ownValue) {
+    notes.push(`${q.authority}'s Lantern value (${q.ownValue}) is compared as ${ownCompared}, since the DfE publishes this measure in whole numbers.`);
+  }
 
   // Region (and Inner/Outer London).
   const rk = regionKey(basis.region);
@@ -450,8 +472,7 @@ export function benchmark(q: BenchmarkQuery, data: BenchmarkData): BenchmarkResu
   const neighbourMean = nv.length ? nv.reduce((a, b) => a + b, 0) / nv.length : null;
 
   // Rank and quartile band among all LAs with a value this year.
-  const laValues = [...yv.las.values()].map((a) => numberOf(a.value)).filter((v): v is number => v !== null);
-  const ownNumber = numberOf(own.value);
+  const ownNumber = own.compared;
   const inserted = !real && ownNumber !== null;
   const pool = inserted ? [...laValues, ownNumber] : laValues;
   let rank: BenchmarkResult["rank"] = null;

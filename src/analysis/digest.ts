@@ -189,7 +189,7 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
   }
   // The month's target (a yearly count's twelfth) sets the assurance icon, as on the charts.
   const goal = targetFor(targets, def.id, month.id, def);
-  const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(annotations, def)).map((b) => b.date), target: goal?.target });
+  const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(annotations, def)).map((b) => b.date), target: goal?.target, polarity: goal?.polarity });
   if (!chart.result) return chart.reason === "stock" ? null : { reason: chart.reason };
   const result = chart.result;
   const last = result.points.at(-1)!;

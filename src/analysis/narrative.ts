@@ -6,6 +6,7 @@
  * never told that noise is news. Pure: figures in, sentences out.
  */
 
+import { formatValue, shownNumber } from "../kpi/format.ts";
 import type { Polarity, Unit } from "../kpi/types.ts";
 import { dayLabel, monthName, type Period, parsePeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { change, comparable, type SeriesBreak, type SeriesPoint } from "./trends.ts";
@@ -42,10 +43,7 @@ function fmtCount(n: number): string {
 
 /** A value as the DfE shows it: percentages and rates to one decimal place, counts whole. */
 export function fmtValue(v: number, unit: Unit): string {
-  if (unit === "percent") return `${v.toFixed(1)}%`;
-  if (unit === "rate") return v.toFixed(1);
-  if (unit === "days") return `${Number.isInteger(v) ? v : v.toFixed(1)} days`;
-  return Number.isInteger(v) ? fmtCount(v) : v.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+  return formatValue(v, unit);
 }
 
 function pct(rel: number): string {
@@ -59,14 +57,12 @@ function moreFewer(diff: number, unit: Unit): string {
 }
 
 /**
- * The sign of a change as a reader sees it: percentages and rates are shown to one decimal place,
- * so a difference that rounds away there is no change ("0.0 percentage points higher" is no
- * sentence to put to a committee).
+ * The sign of a change as a reader sees it: values are shown to one decimal place, so a
+ * difference that rounds away there is no change ("0.0 percentage points higher" is no sentence
+ * to put to a committee), and one that shows is a change. The same rule as the direction of travel.
  */
-function shownSign(before: number, after: number, unit: Unit): number {
-  const d = after - before;
-  if (unit === "percent" || unit === "rate" || unit === "days") return Math.abs(d) < 0.05 ? 0 : Math.sign(d);
-  return Math.sign(d);
+function shownSign(before: number, after: number): number {
+  return Math.sign(shownNumber(after) - shownNumber(before));
 }
 
 /** How a sentence names a period: "in 2023-24", or "on 31 March 2024" for a figure taken on a day. */
@@ -79,10 +75,10 @@ interface Naming {
 function comparison(before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }, unit: Unit, withSize: boolean, say: Naming): string {
   const c = change(before, after);
   const from = `${say.prep} ${say.label(c.from)}`;
-  if (shownSign(before.value, after.value, unit) === 0) return `the same as ${from}`;
+  if (shownSign(before.value, after.value) === 0) return `the same as ${from}`;
   const word = moreFewer(c.difference, unit);
   if (!withSize) return `${word} than ${from}`;
-  if (unit === "percent") return `${Math.abs(c.difference).toFixed(1)} percentage points ${word} than ${from}`;
+  if (unit === "percent") return `${Math.abs(shownNumber(after.value) - shownNumber(before.value)).toFixed(1)} percentage points ${word} than ${from}`;
   if (c.relative === null) return `${word} than ${from}`;
   // Under half a per cent rounds to "0% more": say it is slight instead.
   if (Math.round(Math.abs(c.relative) * 100) === 0) return `slightly ${word} than ${from}`;
@@ -91,7 +87,7 @@ function comparison(before: SeriesPoint & { value: number }, after: SeriesPoint 
 
 /** " (an improvement)" or " (a deterioration)" for the change from `before` to `after`; nothing without a direction. */
 function verdict(subject: NarrativeSubject, before: SeriesPoint & { value: number }, after: SeriesPoint & { value: number }): string {
-  const sign = shownSign(before.value, after.value, subject.unit);
+  const sign = shownSign(before.value, after.value);
   if (subject.polarity === "none" || sign === 0) return "";
   return (sign > 0) === (subject.polarity === "higher") ? " (an improvement)" : " (a deterioration)";
 }
@@ -158,8 +154,8 @@ export function describeLatest(
   const earlier = points.slice(0, -1);
   const rec = {
     over: points.length,
-    highest: earlier.length > 0 && earlier.every((p) => shownSign(p.value, last.value, subject.unit) > 0),
-    lowest: earlier.length > 0 && earlier.every((p) => shownSign(p.value, last.value, subject.unit) < 0),
+    highest: earlier.length > 0 && earlier.every((p) => shownSign(p.value, last.value) > 0),
+    lowest: earlier.length > 0 && earlier.every((p) => shownSign(p.value, last.value) < 0),
   };
   const prev = points.at(-2);
   // Each verdict sits beside the comparison it judges: after "but", a verdict on the year before
@@ -177,8 +173,8 @@ export function describeLatest(
     weight = 3;
   } else if (prev) {
     const prev2 = points.at(-3);
-    const d1 = shownSign(prev.value, last.value, subject.unit);
-    const d2 = prev2 ? shownSign(prev2.value, last.value, subject.unit) : 0;
+    const d1 = shownSign(prev.value, last.value);
+    const d2 = prev2 ? shownSign(prev2.value, last.value) : 0;
     if (prev2 && d1 !== 0 && d2 !== 0 && d1 !== d2) {
       text += `, ${comparison(prev, last, subject.unit, false, say)}${verdict(subject, prev, last)} but ${comparison(prev2, last, subject.unit, true, say)}`;
       weight = 2;

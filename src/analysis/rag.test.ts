@@ -15,6 +15,23 @@ test("RAG by polarity: green meets, amber within tolerance, red beyond", () => {
   assert.equal(rag(50, t, "none"), null);
 });
 
+test("RAG judges the value as shown: a shortfall of exactly the tolerance is amber despite binary arithmetic, and 79.96% shown as 80.0% meets 80", () => {
+  // 22.6 - 22.4 is 0.20000000000000284 in doubles; 73/80 = 91.25% is shown as 91.3%.
+  assert.equal(rag(22.6, { target: 22.4, tolerance: 0.2 }, "lower"), "amber");
+  assert.equal(rag(22.61, { target: 22.4, tolerance: 0.2 }, "lower"), "amber", "22.61 is shown as 22.6");
+  assert.equal(rag(22.7, { target: 22.4, tolerance: 0.2 }, "lower"), "red");
+  assert.equal(rag((73 / 80) * 100, { target: 91.5, tolerance: 0.2 }, "higher"), "amber");
+  assert.equal(rag(79.96, { target: 80, tolerance: 0 }, "higher"), "green");
+  assert.equal(rag(79.94, { target: 80, tolerance: 0 }, "higher"), "red");
+});
+
+test("direction of travel compares the values as shown: 83.6% and 83.6% are no change, whatever the digits beyond", () => {
+  // December 184/220 = 83.636…%, January 225/269 = 83.643…%: both shown as 83.6%.
+  assert.equal(direction((225 / 269) * 100, (184 / 220) * 100, "higher"), "no change");
+  assert.equal(direction(83.66, 83.64, "higher"), "improving", "83.7% against 83.6%");
+  assert.equal(direction(1503, 1502, "none"), "up");
+});
+
 test("direction of travel follows polarity", () => {
   assert.equal(direction(90, 85, "higher"), "improving");
   assert.equal(direction(90, 85, "lower"), "worsening");

@@ -12,6 +12,7 @@ import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
 import { parseDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
 import { csvProblem, isBlankRow, RECORD_DELIMITERS, RecordLines } from "../formats/csv.ts";
+import { shownNumber } from "../kpi/format.ts";
 import type { IndicatorDef, Polarity, Unit } from "../kpi/types.ts";
 
 /** A target for one indicator and year. */
@@ -26,19 +27,31 @@ export interface Target {
 
 export type Rag = "green" | "amber" | "red";
 
-/** RAG of a value against a target; null without a polarity to judge by. */
+/**
+ * RAG of a value against a target, judged on the value as shown (one decimal place: 79.96% is
+ * shown as 80.0% and meets a target of 80); null without a polarity to judge by. A shortfall of
+ * exactly the tolerance is amber, whatever the binary arithmetic of the subtraction.
+ */
 export function rag(value: number, t: Pick<Target, "target" | "tolerance">, polarity: Polarity): Rag | null {
   if (polarity === "none") return null;
-  const shortfall = polarity === "higher" ? t.target - value : value - t.target;
-  if (shortfall <= 0) return "green";
-  return shortfall <= t.tolerance ? "amber" : "red";
+  const shown = shownNumber(value);
+  const shortfall = polarity === "higher" ? t.target - shown : shown - t.target;
+  const slack = 1e-9 * Math.max(1, Math.abs(t.target));
+  if (shortfall <= slack) return "green";
+  return shortfall <= t.tolerance + slack ? "amber" : "red";
 }
 
-/** Direction of travel from an earlier value: better or worse by polarity, or up/down without one. */
+/**
+ * Direction of travel from an earlier value: better or worse by polarity, or up/down without one.
+ * Values are compared as shown (one decimal place), so two figures a page shows alike are "no
+ * change".
+ */
 export function direction(value: number, earlier: number | null | undefined, polarity: Polarity): "improving" | "worsening" | "no change" | "up" | "down" | null {
   if (earlier === null || earlier === undefined) return null;
-  if (value === earlier) return "no change";
-  const up = value > earlier;
+  const now = shownNumber(value);
+  const before = shownNumber(earlier);
+  if (now === before) return "no change";
+  const up = now > before;
   if (polarity === "none") return up ? "up" : "down";
   return up === (polarity === "higher") ? "improving" : "worsening";
 }

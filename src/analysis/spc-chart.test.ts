@@ -2,7 +2,7 @@
 // limits drawn within what the unit can hold. The digest, report and web all call it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { periodsWithin } from "../calendar/periods.ts";
+import { parsePeriod, periodsWithin } from "../calendar/periods.ts";
 import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import { monthlySpc, runPoints, spcRefusalText } from "./spc-chart.ts";
 
@@ -94,4 +94,42 @@ test("runPoints: from the first month with a value to the last held, a hidden or
   assert.equal(runPoints(span, (m) => held.get(m), () => false)![1]!.value, 6);
   assert.equal(runPoints(span, (m) => held.get(m), (v) => v.period === "2020-08" || v.period === "2020-10"), null);
   assert.equal(runPoints(span, () => undefined, () => false), null);
+});
+
+test("a month without a value ends the months before it: no limits across the gap; a percentage's empty month in the last year is too few records", () => {
+  const vals = Array.from({ length: 36 }, (_, i) => 100 + (i % 4));
+  const all = months(vals, 200).map((v) => ({ ...v, unit: "percent" as const, value: 50 + (v.value! % 4) }));
+  // The values reach monthlySpc with the empty month left out, as every caller filters them.
+  const gapRecent = all.filter((_, i) => i !== 30);
+  assert.equal(monthlySpc(def("percent"), gapRecent).reason, "few_records");
+  assert.equal(monthlySpc(def("percent"), all.map((v, i) => (i === 30 ? { ...v, value: null } : v))).reason, "few_records", "a null month counts the same");
+  const counts = months(vals);
+  assert.equal(monthlySpc(def("count"), counts.filter((_, i) => i !== 30)).reason, "few_months", "5 months after the gap");
+  const early = monthlySpc(def("count"), counts.filter((_, i) => i !== 10));
+  assert.ok(early.result);
+  assert.equal(early.result.points.length, 25, "the chart starts the month after the gap");
+  assert.equal(early.result.points[0]!.date, parsePeriod(counts[11]!.period)!.end);
+  assert.equal(monthlySpc(def("count"), counts).result?.points.length, 36);
+});
+
+test("a recording change leaving one month before it starts the chart at the change, rather than leaving the indicator unjudged", () => {
+  // 36 months, a change in the second month, and the last month far above the rest.
+  const vals = Array.from({ length: 36 }, (_, i) => (i === 35 ? 400 : 100 + (i % 3) * 2));
+  const at = months(vals);
+  const c = monthlySpc(def("count", { polarity: "none" }), at, { breaks: [`${at[1]!.period}-10`] });
+  assert.ok(c.result, String(c.reason));
+  assert.equal(c.result.points.length, 35);
+  assert.equal(c.result.segments.length, 1);
+  assert.equal(c.result.variation, "special_cause_neutral_high");
+  // Two changes a few days apart leave no month between them: the chart starts at the later one.
+  const two = monthlySpc(def("count", { polarity: "none" }), at, { breaks: [`${at[10]!.period}-10`, `${at[10]!.period}-20`] });
+  assert.equal(two.result?.points.length, 26, "February 2021 to March 2023");
+});
+
+test("a target's polarity judges the chart as it judges the RAG rating: an indicator with none reads as improvement or concern", () => {
+  const vals = Array.from({ length: 36 }, (_, i) => (i === 35 ? 400 : 100 + (i % 3) * 2));
+  const at = months(vals);
+  assert.equal(monthlySpc(def("count", { polarity: "none" }), at).result?.variation, "special_cause_neutral_high");
+  assert.equal(monthlySpc(def("count", { polarity: "none" }), at, { polarity: "higher" }).result?.variation, "special_cause_improvement");
+  assert.equal(monthlySpc(def("count", { polarity: "none" }), at, { polarity: "lower" }).result?.variation, "special_cause_concern");
 });

@@ -6,8 +6,9 @@
  * indicator, or chart a percentage of a handful of children the digest had refused to judge.
  */
 
+import { dayNumber, isoDate } from "../calendar/dates.ts";
 import { type Period, parsePeriod } from "../calendar/periods.ts";
-import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
+import type { IndicatorDef, IndicatorValue, Polarity } from "../kpi/types.ts";
 import { type SpcResult, xmr } from "./spc.ts";
 
 /** Months of history a chart looks back over. */
@@ -65,10 +66,16 @@ export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): 
 export function monthlySpc(
   def: Pick<IndicatorDef, "unit" | "polarity" | "average" | "measure">,
   monthly: readonly IndicatorValue[],
-  opts: { readonly breaks?: readonly string[]; readonly target?: number | undefined } = {},
+  opts: { readonly breaks?: readonly string[]; readonly target?: number | undefined; readonly polarity?: Polarity | undefined } = {},
 ): SpcChart {
   if (!spcJudges(def)) return { reason: "stock" };
-  const valued = monthly.filter((v) => v.value !== null).slice(-SPC_LOOKBACK);
+  const all = monthly.filter((v) => v.value !== null);
+  // A month without a value (no records that month, or none held) ends what came before: limits
+  // drawn across a gap mean nothing, and the months either side are not neighbours.
+  const gap = all.findLastIndex((v, i) => i > 0 && parsePeriod(v.period)!.start !== nextDay(parsePeriod(all[i - 1]!.period)!.end));
+  const valued = all.slice(Math.max(0, gap)).slice(-SPC_LOOKBACK);
+  // A percentage's month without a value is a month without records: too few to chart, like one of 5.
+  if (gap > 0 && def.unit === "percent" && all.length - gap < 12) return { reason: "few_records" };
   if (valued.length < SPC_MIN_MONTHS) return { reason: "few_months" };
   const recent = valued.slice(-12);
   // A percentage of a handful of children jumps too much for its limits to mean anything.
@@ -76,10 +83,21 @@ export function monthlySpc(
   if ((def.unit === "count" || def.unit === "rate") && !def.average && recent.reduce((a, v) => a + (v.numerator ?? 0), 0) < SPC_MIN_MONTHLY_COUNT * recent.length) {
     return { reason: "few_records" };
   }
-  const series = valued.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
-  const rebase = (opts.breaks ?? []).filter((d) => d > series[0]!.date && d <= series.at(-1)!.date);
+  let series = valued.map((v) => ({ date: parsePeriod(v.period)!.end, value: v.value! }));
+  let rebase = (opts.breaks ?? []).filter((d) => d > series[0]!.date && d <= series.at(-1)!.date).sort();
+  // A recording change that leaves a single month before it (or between it and the next change)
+  // leaves that month no limits of its own: the chart starts at the change instead.
+  for (;;) {
+    const starts = rebase.map((d) => series.findIndex((p) => p.date >= d));
+    const short = starts.findLastIndex((at, i) => at - (i === 0 ? 0 : starts[i - 1]!) < 2);
+    if (short < 0) break;
+    series = series.slice(starts[short]);
+    rebase = rebase.filter((d) => d > series[0]!.date);
+  }
+  if (series.length < SPC_MIN_MONTHS) return { reason: "few_months" };
   const fixAfter = rebase.length ? undefined : Math.max(SPC_MIN_MONTHS, series.length - 12);
-  const improvement = def.polarity === "higher" ? "up" : def.polarity === "lower" ? "down" : "neutral";
+  const polarity = opts.polarity ?? def.polarity;
+  const improvement = polarity === "higher" ? "up" : polarity === "lower" ? "down" : "neutral";
   let result: SpcResult;
   try {
     result = xmr(series, {
@@ -93,6 +111,10 @@ export function monthlySpc(
     return { reason: "few_months" };
   }
   return { result: withinBounds(result, def.unit) };
+}
+
+function nextDay(iso: string): string {
+  return isoDate(dayNumber(iso) + 1);
 }
 
 /** The chart with its limits drawn no further than the unit's bounds (0, and 100 for a percentage). */

@@ -21,6 +21,16 @@ export function formatValue(value: number | null, unit: Unit): string {
   }
 }
 
+/**
+ * A value as {@link formatValue} shows it, as a number: to one decimal place at most (counts are
+ * whole already). Judgements a reader checks against the figures on the page (a RAG rating,
+ * "improving", "the same as") are made on this, so no page says "improving" between two figures
+ * it shows as 83.6% and 83.6%.
+ */
+export function shownNumber(value: number): number {
+  return Number(value.toFixed(1));
+}
+
 /** The JSON shape scripts rely on. */
 export function valueJson(v: IndicatorValue): Record<string, unknown> {
   return {

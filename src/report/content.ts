@@ -281,7 +281,7 @@ export function buildReport(input: ReportInput): ReportContent {
       else if (monthly.length < SPC_MIN_MONTHS) why = `it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them`;
       else {
         if (lastHidden) spcNote = `The chart starts in ${periodOf(monthly[0]!.period).label}: ${periodOf(lastHidden.period).label} is suppressed in this public report, and the mean and limits rest only on the months charted.`;
-        const chart = monthlySpc(def, monthly, { breaks: breakDates, target: goal?.target });
+        const chart = monthlySpc(def, monthly, { breaks: breakDates, target: goal?.target, polarity: goal?.polarity });
         if (!chart.result) why = spcRefusalText(chart.reason, def.unit);
         else {
           const r = chart.result;

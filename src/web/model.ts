@@ -27,7 +27,7 @@ import { breakdownsOf, type Target } from "../kpi/engine.ts";
 import { formatValue } from "../kpi/format.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { resolveTargets } from "../kpi/targets.ts";
-import { AREAS, type IndicatorDef, type IndicatorValue } from "../kpi/types.ts";
+import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
 import { isSuppressed, SUPPRESSED } from "./access.ts";
 import { type Comment, effectiveTargets, listComments } from "./edits.ts";
@@ -287,12 +287,12 @@ export function breakdownHiding(ctx: WebContext, t: Target, def: IndicatorDef, d
  * charted (at least 12 of them): the chart's points, mean, limits and signals then rest on no
  * hidden figure (`sinceLastHidden`).
  */
-export function spcOf(def: IndicatorDef, monthly: readonly IndicatorValue[], opts: { target?: number | undefined; breaks?: readonly string[]; hiding: Hiding }): SpcChart {
+export function spcOf(def: IndicatorDef, monthly: readonly IndicatorValue[], opts: { target?: number | undefined; polarity?: Polarity | undefined; breaks?: readonly string[]; hiding: Hiding }): SpcChart {
   const valued = sinceLastHidden(
     monthly.filter((v) => v.value !== null),
     (v) => hides(opts.hiding, v),
   );
-  return monthlySpc(def, valued, { breaks: opts.breaks ?? [], target: opts.target });
+  return monthlySpc(def, valued, { breaks: opts.breaks ?? [], target: opts.target, polarity: opts.polarity });
 }
 
 /** The England / neighbours comparison of one indicator against the latest published year. */
@@ -401,7 +401,7 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
       const value = v?.value ?? null;
       const monthly = spcMonths.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
       const breaks = seriesBreaks(annotationsFor(notes, def)).map((b) => b.date);
-      const spc = spcOf(def, monthly, { target: goal?.target, breaks, hiding }).result;
+      const spc = spcOf(def, monthly, { target: goal?.target, polarity: goal?.polarity, breaks, hiding }).result;
       const hide = s.suppressed;
       const before = (id: string) => {
         const b = by.get(`${def.id}|${id}`);
@@ -477,7 +477,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const goal = targetFor(await goals(ctx), def.id, period.id, def);
     const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
     const breaks = seriesBreaks(annotations);
-    const chart = spcOf(def, monthly, { target: goal?.target, breaks: breaks.map((b) => b.date), hiding });
+    const chart = spcOf(def, monthly, { target: goal?.target, polarity: goal?.polarity, breaks: breaks.map((b) => b.date), hiding });
     const spc = chart.result ?? null;
     const current = all.find((v) => v.period === period.id);
     const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
