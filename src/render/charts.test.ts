@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { xmr } from "../analysis/spc.ts";
-import { barChartSvg, pointColour, runChartSvg, sparklineSvg, spcChartSvg, valueDomain } from "./charts.ts";
+import { barChartSvg, pointColour, pointSymbol, runChartSvg, sparklineSvg, spcChartSvg, valueDomain } from "./charts.ts";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 
@@ -44,6 +44,9 @@ test("spcChartSvg draws limits, coloured special causes, the target and annotati
   // The concern point is orange (MDC), the others dark grey; no inline styles for the CSP.
   assert.equal(pointColour("special_cause_concern", "down"), "#E46C0A");
   assert.equal((svg.match(/fill="#E46C0A"/g) ?? []).length, 1);
+  // ...and told by shape as well as colour (WCAG 1.4.1): a diamond among 15 round dots.
+  assert.match(svg, /<path fill="#E46C0A" d="M0,-[\d.]+L[\d.]+,0L0,[\d.]+L-[\d.]+,0Z"/);
+  assert.equal((svg.match(/<circle/g) ?? []).length, 15);
   assert.doesNotMatch(svg, /<style|style="/);
   assert.doesNotMatch(svg, /aria-label=/, "one image: no labelled groups inside it (axe aria-prohibited-attr)");
   assert.match(svg, /<title>Target: 6<\/title>/);
@@ -51,6 +54,11 @@ test("spcChartSvg draws limits, coloured special causes, the target and annotati
   assert.match(svg, /<title>2025-02-28: 12 \(Special cause variation — concern \(higher\), beyond a process limit\)<\/title>/);
   assert.equal(svg, spcChartSvg({ title: "Referrals <by month>", unit: "count", spc, annotations: [{ date: "2024-06-01", label: "New system & process" }] }), "deterministic");
   golden("spc", svg);
+});
+
+test("each kind of point has its own shape, so special causes are not told by colour alone", () => {
+  const shapes = (["common_cause", "special_cause_improvement", "special_cause_concern", "special_cause_neutral_high", "special_cause_neutral_low"] as const).map((t) => pointSymbol(t).symbol);
+  assert.deepEqual(shapes, ["circle", "triangle", "diamond", "square", "square"]);
 });
 
 test("spcChartSvg steps its limits at a rebase and leaves out annotations outside the series", () => {

@@ -118,8 +118,21 @@ export function pointColour(type: SpcResult["points"][number]["type"], improveme
 }
 
 /**
+ * The shape of a point by its SPC type, so a special cause is told by shape as well as colour
+ * (WCAG 1.4.1): a small circle for common cause, and a larger triangle (improvement), diamond
+ * (concern) or square (special cause where neither direction is better).
+ */
+export function pointSymbol(type: SpcResult["points"][number]["type"]): { readonly symbol: "circle" | "triangle" | "diamond" | "square"; readonly r: number } {
+  if (type === "special_cause_improvement") return { symbol: "triangle", r: 5.5 };
+  if (type === "special_cause_concern") return { symbol: "diamond", r: 5.5 };
+  if (type === "common_cause") return { symbol: "circle", r: 3.5 };
+  return { symbol: "square", r: 4.5 };
+}
+
+/**
  * An XmR chart: values joined by a line, the mean and process limits per segment (stepping at
- * rebases), points coloured by special cause, a target line and annotations as vertical rules.
+ * rebases), points coloured and shaped by special cause, a target line and annotations as
+ * vertical rules.
  */
 export function spcChartSvg(input: SpcChartInput): string {
   const d = doc();
@@ -141,7 +154,12 @@ export function spcChartSvg(input: SpcChartInput): string {
     Plot.line(pts, { x: "at", y: "lpl", z: "segment", stroke: LIMIT, strokeDasharray: "4,3", curve: "step-after" }),
     Plot.line(pts, { x: "at", y: "mean", z: "segment", stroke: "#0b0c0c", strokeWidth: 1 }),
     Plot.line(pts, { x: "at", y: "value", stroke: INK, strokeWidth: 1.5 }),
-    Plot.dot(pts, { x: "at", y: "value", r: 3.5, fill: (p: (typeof pts)[number]) => pointColour(p.type, improvement), stroke: "#0b0c0c", strokeWidth: 0.5, title: tip }),
+    // One mark per shape, each at its own constant size (a size channel would be rescaled).
+    ...(["circle", "triangle", "diamond", "square"] as const).flatMap((shape) => {
+      const these = pts.filter((p) => pointSymbol(p.type).symbol === shape);
+      if (!these.length) return [];
+      return [Plot.dot(these, { x: "at", y: "value", r: pointSymbol(these[0]!.type).r, symbol: shape, fill: (p: (typeof pts)[number]) => pointColour(p.type, improvement), stroke: "#0b0c0c", strokeWidth: 0.5, title: tip })];
+    }),
     ...targetAndNotes(target, notes, unit),
   ];
   const svg = monthlyPlot(d, marks, valueDomain(ys), unit, input);

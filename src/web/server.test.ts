@@ -248,7 +248,7 @@ describe("the SPC chart's key", () => {
   test("under an SPC chart, words say what its lines and dots mean; a run chart has none", async () => {
     const page = (await get("/indicators/contacts", "analyst")).body;
     assert.match(page, /id="spc-chart"/);
-    assert.match(page, /<p class="govuk-body-s" id="spc-key">How to read the chart: each dot is a month's value; the solid black line is the mean; the grey dashed lines are the process limits/);
+    assert.match(page, /<p class="govuk-body-s" id="spc-key">How to read the chart: each point is a month's value; the solid black line is the mean; the grey dashed lines are the process limits/);
     assert.doesNotMatch((await get("/indicators/cla_at_end", "analyst")).body, /id="spc-key"/);
   });
 });

@@ -107,7 +107,7 @@ ${table({ id: "run-table", caption: "Monthly values", head: ["Month", "Value"], 
 
 /** What the lines and dots of an SPC chart mean, in words under it (the chart has no legend of its own). */
 function chartKey(target: boolean, notes: boolean): Html {
-  return html`<p class="govuk-body-s" id="spc-key">How to read the chart: each dot is a month's value; the solid black line is the mean; the grey dashed lines are the process limits, between which the values normally vary; a grey dot is common cause (nothing unusual); a coloured dot is special cause (unusual): blue an improvement, orange a concern, purple where neither direction is better.${target ? " The red dashed line is the target." : ""}${notes ? " A blue upright line marks a recording change or note, listed below." : ""}</p>`;
+  return html`<p class="govuk-body-s" id="spc-key">How to read the chart: each point is a month's value; the solid black line is the mean; the grey dashed lines are the process limits, between which the values normally vary; a small grey round dot is common cause (nothing unusual); a larger coloured shape is special cause (unusual): a blue triangle an improvement, an orange diamond a concern, a purple square where neither direction is better.${target ? " The red dashed line is the target." : ""}${notes ? " A blue upright line marks a recording change or note, listed below." : ""}</p>`;
 }
 
 function spcSection(d: IndicatorDetail): Html {
