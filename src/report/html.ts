@@ -49,7 +49,9 @@ figcaption { font-size: 9pt; color: #505a5f; }
 .signal .tag { font-weight: bold; }
 dl.glossary dt { font-weight: bold; margin-top: 2mm; }
 dl.glossary dd { margin: 0 0 1mm 0; }
-@media screen { body { padding: 8mm; } }
+@media screen { body { padding: 8mm; } .table-wrap { overflow-x: auto; } }
+.table-wrap:focus { outline: 3px solid #ffdd00; }
+svg.chart { max-width: 100%; height: auto; }
 ${CHART_CSS}
 `;
 
@@ -83,9 +85,11 @@ function ragSpan(r: string | null): string {
 
 function table(caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): string {
   const cls = (i: number) => (numeric.includes(i) ? ' class="num"' : "");
-  return `<table><caption>${esc(caption)}</caption><thead><tr>${head.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
+  // On a narrow screen a wide table scrolls within its own box (focusable, so by keyboard too)
+  // rather than widening the page; printed, it is laid out in full.
+  return `<div class="table-wrap" role="region" tabindex="0" aria-label="${esc(caption)}"><table><caption>${esc(caption)}</caption><thead><tr>${head.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join("")}</tr>`)
-    .join("")}</tbody></table>`;
+    .join("")}</tbody></table></div>`;
 }
 
 function indicatorHtml(ind: IndicatorSection): string {
@@ -148,7 +152,7 @@ export function reportHtml(c: ReportContent): string {
   const pub = c.cover.audience === "public";
   const o: string[] = [];
   o.push(`<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>${esc(`${c.cover.authority.name}: ${c.cover.title}`)}</title>`);
-  o.push(`<meta name="generator" content="Lantern"><style>${CSS}</style></head><body>`);
+  o.push(`<meta name="generator" content="Lantern"><style>${CSS}</style></head><body><main>`);
   // Cover.
   o.push(`<section class="cover"><div class="marking${pub ? "" : " exempt"}">${
     pub ? "PUBLIC: small numbers suppressed" : "EXEMPT: NOT FOR PUBLICATION. Contains unsuppressed figures (Local Government Act 1972, Schedule 12A)."
@@ -261,6 +265,6 @@ export function reportHtml(c: ReportContent): string {
       [3, 4, 5],
     ),
   );
-  o.push("</section></body></html>\n");
+  o.push("</section></main></body></html>\n");
   return o.join("\n");
 }

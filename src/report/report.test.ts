@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
 import { fileURLToPath } from "node:url";
 import { saveAnnotation } from "../analysis/annotations.ts";
 import { buildDigest } from "../analysis/digest.ts";
@@ -15,7 +17,7 @@ import { importSsd } from "../ingest/ssd-import.ts";
 import { computeAndStore } from "../kpi/compute.ts";
 import { AREAS } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
-import { needsPrograms, tempDir, tempStore } from "../../test/fixtures.ts";
+import { CHROMIUM, needsPrograms, tempDir, tempStore } from "../../test/fixtures.ts";
 import { buildReport, type ReportContent, SECTION_TITLES } from "./content.ts";
 import { gatherReport, revisionsOf } from "./data.ts";
 import { reportHtml } from "./html.ts";
@@ -90,6 +92,25 @@ test("the HTML is self-contained and print-ready", async () => {
   assert.match(html, /tr \{ break-inside: avoid/);
   for (const t of [SECTION_TITLES.keyMessages, SECTION_TITLES.flow, SECTION_TITLES.quality, SECTION_TITLES.glossary, SECTION_TITLES.appendix]) assert.match(html, new RegExp(`<h2>${t}</h2>`));
   assert.match(html, /EXEMPT: NOT FOR PUBLICATION/);
+});
+
+test("the HTML report in a browser: one main landmark, nothing outside landmarks, no axe violations, and no sideways scrolling at 320 pixels", { skip: needsPrograms(["chromium"]) }, async () => {
+  const html = reportHtml(await content("public"));
+  assert.equal((html.match(/<main>/g) ?? []).length, 1);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 320, height: 800 } });
+    await page.setContent(html);
+    assert.ok(((await page.evaluate("document.documentElement.scrollWidth")) as number) <= 320, "the page itself does not scroll sideways");
+    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8"));
+    const r = (await page.evaluate(`axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } })`)) as { violations: { id: string; nodes: unknown[] }[] };
+    assert.deepEqual(
+      r.violations.map((v) => v.id),
+      [],
+    );
+  } finally {
+    await browser.close();
+  }
 });
 
 test("period labels are never broken across lines (the PDF wrapped 'Q2 2025-' / '26')", async () => {
