@@ -22,13 +22,15 @@ const LAIT_SOURCE = "DfE Local Authority Interactive Tool (LAIT), OGL v3.0";
  * Series taken from the CSC dashboard's EES tables (they keep the GSS symbols c, x, u that LAIT
  * flattens to `-`), for figures LAIT does not carry.
  */
-const CSC_SERIES: readonly { short: string; title: string; file: string; column: string; unit: string; source: string }[] = [
+const CSC_SERIES: readonly { short: string; title: string; file: string; column: string; unit: string; yearType: string; source: string }[] = [
   {
     short: "CSC_CIN_At31",
     title: "Children in need at 31 March (episodes)",
     file: "b1_children_in_need_2013_to_2025.csv",
     column: "At31_episodes",
     unit: "Number of children",
+    // Taken on 31 March.
+    yearType: "Annual",
     source: "DfE Characteristics of children in need 2025 (EES table b1), OGL v3.0",
   },
   {
@@ -37,6 +39,8 @@ const CSC_SERIES: readonly { short: string; title: string; file: string; column:
     file: "d3_cpps_subsequent_plan_2013_to_2025.csv",
     column: "CPP_start",
     unit: "Number of plans",
+    // Counted over the year to 31 March, not on its last day.
+    yearType: "Financial Year",
     source: "DfE Characteristics of children in need 2025 (EES table d3), OGL v3.0",
   },
 ];
@@ -90,7 +94,7 @@ export function readBenchmarkData(dir: string = BENCHMARK_DIR): BenchmarkData {
     }
   }
   for (const c of CSC_SERIES) {
-    measures.set(c.short, { short: c.short, title: c.title, polarity: "-", unit: c.unit, yearType: "Annual", source: c.source });
+    measures.set(c.short, { short: c.short, title: c.title, polarity: "-", unit: c.unit, yearType: c.yearType, source: c.source });
     for (const r of readCsv(`${dir}/${c.file}`)) {
       const year = Number(r["time_period"]);
       if (!Number.isInteger(year)) continue;

@@ -238,6 +238,9 @@ test("GSS symbols from the CSC tables stay symbols: Hampshire's 2024 CIN count i
   // CP plans starting: City of London 2025 is "c"; it is not among the numbers ranked.
   const d3 = data.series.get("CSC_CPP_start")!.get(2025)!;
   assert.deepEqual(d3.las.get("201")?.value, { symbol: "c" });
+  // Plans start over the year; children in need are counted on its last day.
+  assert.equal(benchmark({ authority: "202", indicator: "cpp_starts", year: "2024-25" }, data).year.label, "2024-25 (year to 31 March 2025)");
+  assert.equal(benchmark({ authority: "202", indicator: "cin_at31", year: "2024-25" }, data).year.label, "31 March 2025 (2024-25)");
 });
 
 test("readPublished: every symbol is kept; only real numbers are numbers", () => {
