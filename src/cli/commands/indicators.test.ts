@@ -1,6 +1,7 @@
 // `lantern indicators`: the JSON definitions list every breakdown `--by` accepts (as the text list
 // does), and a period of a kind the selected indicators have no figures for is explained as that,
-// not as a gap in the data.
+// not as a gap in the data; --by shows only the indicators with that breakdown (or says why a
+// named one has none), and a period asked for twice is answered once.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
@@ -67,6 +68,46 @@ test("no direction of travel is read across a recording change: 'not comparable'
     const text = capture();
     assert.equal(await main(["indicators", "--indicator", "contacts", "--period", "2024-04", "--data", t.dir], text), 0);
     assert.match(text.stdout(), /not comparable/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("indicators --by leaves out indicators without that breakdown, says so for one named, and asks for a repeated period once", async () => {
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] += "\nC4,P3,2024-03-01,5A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    type Row = { indicator: string; period: string; category?: string; value: number | null; reason?: string };
+    const rows = async (...args: string[]) => {
+      const o = capture();
+      assert.equal(await main(["indicators", ...args, "--json", "--data", t.dir], o), 0, o.stderr());
+      return JSON.parse(o.stdout()) as Row[];
+    };
+    const bySource = await rows("--by", "source", "--period", "2024-04", "--period", "2024-04");
+    const lib = indicatorLibrary();
+    // Only indicators with a breakdown by source, each category once, and no "not computed".
+    assert.ok(bySource.length > 0);
+    for (const r of bySource) assert.ok(breakdownsOf(lib.get(r.indicator)!).includes("source"), r.indicator);
+    assert.ok(!bySource.some((r) => r.indicator === "assess_45wd_pct"));
+    assert.equal(new Set(bySource.map((r) => `${r.indicator}|${r.period}|${r.category}`)).size, bySource.length);
+    assert.ok(!bySource.some((r) => r.reason === "not computed for this period."), JSON.stringify(bySource));
+    // Named, an indicator without the breakdown has its row, saying so and naming its breakdowns.
+    const named = await rows("--by", "source", "--indicator", "assess_45wd_pct", "--indicator", "referrals", "--period", "2024-04");
+    const assess = named.filter((r) => r.indicator === "assess_45wd_pct");
+    assert.deepEqual(
+      assess.map((r) => [r.value, r.reason]),
+      [[null, `assess_45wd_pct has no breakdown by source; its breakdowns are ${breakdownsOf(lib.get("assess_45wd_pct")!).join(", ")}.`]],
+    );
+    assert.ok(named.some((r) => r.indicator === "referrals" && r.value === 2));
+    // A month with no referrals: nothing to break down, said as that.
+    const march = await rows("--by", "source", "--indicator", "referrals", "--period", "2024-03");
+    assert.deepEqual(march.map((r) => [r.value, r.reason]), [[null, "there is nothing in this period to break down by source (the figure for the whole authority is 0)."]]);
+    // A period outside the data, or an indicator, given twice is answered once.
+    const twice = await rows("--indicator", "referrals", "--indicator", "referrals", "--period", "2030-01", "--period", "2030-01");
+    assert.equal(twice.length, 1, JSON.stringify(twice));
+    assert.match(twice[0]!.reason!, /does not include all of this period/);
   } finally {
     t.cleanup();
   }

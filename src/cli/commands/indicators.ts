@@ -40,7 +40,9 @@ Options:
   --indicator ID    an indicator id (repeatable); --list shows them all with their definitions
   --authority CODE  one authority (default: all loaded)
   --snapshot ID     an earlier snapshot instead of the latest
-  --by DIM          a breakdown, e.g. source, team, age_band, category (see --list)
+  --by DIM          a breakdown, e.g. source, team, age_band, category (see --list); an
+                    indicator with no breakdown by DIM is left out, or if named with
+                    --indicator shown with a note saying which breakdowns it has
   --list            list the indicators: id, area, unit, polarity, LAIT measure, definition
   --targets FILE    targets to judge against (default DATA/targets.csv when it exists), a CSV of
                     indicator,year,target,tolerance[,polarity]: green meets the target, amber
@@ -71,9 +73,20 @@ function readTargets(dataDir: string, file: string | undefined): Target[] {
  * Null values, each with its reason, for every authority, indicator and period asked for that has
  * no stored figure: a period outside the data, a kind of period the indicator has no figures for
  * (only when the indicator was named: the default view of every indicator would otherwise list
- * the calendar-year ones against every financial year), or an aggregate figure not loaded.
+ * the calendar-year ones against every financial year), or an aggregate figure not loaded. With
+ * `by`, an indicator with no such breakdown is left out unless it was named, when its row says
+ * so and names the breakdowns it has; one that has the breakdown but no categories stored takes
+ * its reason from the figure for the whole authority (`headline`), which is not null only when
+ * there was nothing to break down.
  */
-function unanswered(found: readonly IndicatorValue[], defs: readonly IndicatorDef[], targets: readonly KpiTarget[], periods: readonly string[], named: boolean): IndicatorValue[] {
+function unanswered(
+  found: readonly IndicatorValue[],
+  defs: readonly IndicatorDef[],
+  targets: readonly KpiTarget[],
+  periods: readonly string[],
+  named: boolean,
+  by?: { dim: string; headline: ReadonlyMap<string, IndicatorValue> },
+): IndicatorValue[] {
   const have = new Set(found.map((v) => `${v.authority}|${v.indicator}|${v.period}`));
   const out: IndicatorValue[] = [];
   for (const id of periods) {
@@ -83,11 +96,22 @@ function unanswered(found: readonly IndicatorValue[], defs: readonly IndicatorDe
         if (have.has(`${t.la_code}|${d.id}|${id}`)) continue;
         const kind = kindProblem([d], p, indicatorLibrary().list());
         if (kind && !named) continue;
-        const reason = kind
-          ? `${kind.message} ${kind.hint}`
-          : d.source === "measures"
-            ? "no figure has been loaded for this period: this is an aggregate figure from another system, loaded with `lantern import measures.csv`."
-            : (coverageGap(t, p, "this period") ?? "not computed for this period.");
+        const dims = breakdownsOf(d);
+        if (by && !dims.includes(by.dim) && !named) continue;
+        const whole = by?.headline.get(`${t.la_code}|${d.id}|${id}`);
+        const reason =
+          by && !dims.includes(by.dim)
+            ? `${d.id} has no breakdown by ${by.dim}; ${dims.length ? `its breakdowns are ${dims.join(", ")}` : "it has no breakdowns"}.`
+            : kind
+              ? `${kind.message} ${kind.hint}`
+              : d.source === "measures"
+                ? "no figure has been loaded for this period: this is an aggregate figure from another system, loaded with `lantern import measures.csv`."
+                : (coverageGap(t, p, "this period") ??
+                  (whole?.value === null && whole.reason
+                    ? whole.reason
+                    : whole
+                      ? `there is nothing in this period to break down by ${by!.dim} (the figure for the whole authority is ${formatValue(whole.value!, whole.unit)}).`
+                      : "not computed for this period."));
         out.push({ indicator: d.id, authority: t.la_code, period: id, unit: d.unit, snapshot: t.snapshot_id, value: null, numerator: null, denominator: null, reason });
       }
     }
@@ -125,7 +149,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     }
     return 0;
   }
-  const { defs, unknown } = selectIndicators(values.indicator);
+  // A period or indicator given twice is asked for once.
+  const { defs, unknown } = selectIndicators(values.indicator && [...new Set(values.indicator)]);
   if (unknown.length) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${unknown.join(", ")}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   for (const p of values.period ?? []) {
     if (!parsePeriod(p)) throw new LanternError("LANTERN_BAD_OPTION", `--period ${p} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
@@ -149,7 +174,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         return undefined;
       },
     });
-    let periods = values.period;
+    let periods = values.period && [...new Set(values.period)];
     if (!periods?.length) {
       const spans = targets.filter((t) => t.data_from && t.data_to);
       const latest = (kind: "year" | "month") =>
@@ -180,7 +205,20 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       const i = x.findIndex((k, n) => k !== y[n]);
       return i < 0 ? 0 : x[i]! < y[i]! ? -1 : 1;
     };
-    const vals = [...found, ...unanswered(found, defs, targets, periods ?? [], Boolean(values.indicator?.length))].sort(order);
+    // With --by, the figure for the whole authority tells why an indicator that has the breakdown
+    // has no categories: nothing to break down, or no figure at all.
+    const headline = new Map<string, IndicatorValue>();
+    if (values.by && periods?.length) {
+      const broken = new Set(found.map((v) => `${v.authority}|${v.indicator}|${v.period}`));
+      const lacking = defs.filter((d) => breakdownsOf(d).includes(values.by!) && periods.some((id) => targets.some((t) => !broken.has(`${t.la_code}|${d.id}|${id}`))));
+      if (lacking.length) {
+        for (const v of await storedValues(store, { snapshots: targets.map((t) => t.snapshot_id), indicators: lacking.map((d) => d.id), periods })) {
+          headline.set(`${v.authority}|${v.indicator}|${v.period}`, v);
+        }
+      }
+    }
+    const missing = unanswered(found, defs, targets, periods ?? [], Boolean(values.indicator?.length), values.by ? { dim: values.by, headline } : undefined);
+    const vals = [...found, ...missing].sort(order);
     const goals = readTargets(config.dataDir, values.targets);
     const lookup = new Map(all.map((v) => [`${v.authority}|${v.indicator}|${v.period}|${v.category ?? ""}`, v.value]));
     // Recording changes: no direction of travel is read across one.
