@@ -138,3 +138,26 @@ test("lantern users enable on an enabled user changes nothing; a password of spa
     t.cleanup();
   }
 });
+
+test("every lantern users subcommand prints one JSON object with --json", async () => {
+  const t = tempDir();
+  try {
+    const json = async (args: string[], stdin = "") => {
+      const o = capture();
+      assert.equal(await makeUsersCommand(() => [Buffer.from(stdin)]).run([...args, "--json", "--data", t.dir], o), 0, o.stderr());
+      return { out: JSON.parse(o.stdout()) as unknown, err: o.stderr() };
+    };
+    assert.deepEqual((await json(["add", "bob", "--role", "manager", "--areas", "send"])).out, { user: { username: "bob", role: "manager", areas: ["send"] } });
+    assert.deepEqual((await json(["role", "bob", "--role", "analyst"])).out, { user: { username: "bob", role: "analyst", areas: [] }, sessionsEnded: true });
+    assert.deepEqual((await json(["password", "bob", "--password-stdin"], "a long enough passphrase\n")).out, { user: { username: "bob" }, passwordChanged: true, generated: false, sessionsEnded: true });
+    const made = await json(["password", "bob"]);
+    assert.deepEqual(made.out, { user: { username: "bob" }, passwordChanged: true, generated: true, sessionsEnded: true });
+    assert.match(made.err, /^Generated password \(shown once; give it to the user safely\): \S{20}\n$/);
+    assert.deepEqual((await json(["disable", "bob"])).out, { user: { username: "bob", disabled: true }, changed: true, sessionsEnded: true });
+    assert.deepEqual((await json(["disable", "bob"])).out, { user: { username: "bob", disabled: true }, changed: false, sessionsEnded: false });
+    assert.deepEqual((await json(["enable", "bob"])).out, { user: { username: "bob", disabled: false }, changed: true, sessionsEnded: true });
+    assert.equal(((await json(["list"])).out as { users: unknown[] }).users.length, 1);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -15,9 +15,9 @@ import { type Output, table } from "../output.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern users add USERNAME --role ROLE [--areas A,B] [--name "Full Name"] [--password-stdin]
-lantern users role USERNAME --role ROLE [--areas A,B]
-lantern users password USERNAME [--password-stdin]
-lantern users disable USERNAME | lantern users enable USERNAME
+lantern users role USERNAME --role ROLE [--areas A,B] [--json]
+lantern users password USERNAME [--password-stdin] [--json]
+lantern users disable USERNAME | lantern users enable USERNAME [--json]
 lantern users list [--json]
 
 Manage who may sign in to the web application (lantern serve). Roles:
@@ -36,9 +36,16 @@ Passwords are stored only as Argon2id hashes. Changing a role, password or statu
 user's sessions; enabling a user who is already enabled (or disabling one already disabled)
 changes nothing. Every change goes to the audit log.
 
+With --json each prints one object: add and role {"user":{"username","role","areas"}} (role
+adds "sessionsEnded"); password {"user":{"username"},"passwordChanged","generated",
+"sessionsEnded"} (a generated password still goes to standard error, once); disable and enable
+{"user":{"username","disabled"},"changed","sessionsEnded"}; list {"users":[...]}.
+
 Examples:
   lantern users add alice --role admin
   printf '%s\\n' "$PASSWORD" | lantern users add bob --role manager --areas front_door,children_in_need --password-stdin
+  lantern users role bob --role analyst --json
+  lantern users disable bob
   lantern users list
 `;
 
@@ -122,7 +129,8 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
         }
         case "role": {
           const u = await setRole(store, needUser(), needRole(), areas, actor);
-          o.out(`${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; their sessions have ended.\n`);
+          if (values.json) o.out(`${JSON.stringify({ user: { username: u.username, role: u.role, areas: u.areas }, sessionsEnded: true }, null, 2)}\n`);
+          else o.out(`${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; their sessions have ended.\n`);
           return 0;
         }
         case "password": {
@@ -133,13 +141,15 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
           const pw = await password(values);
           await setPassword(store, name, pw.pw, actor);
           showGenerated(pw, o);
-          o.out(`The password of ${name} is changed; their sessions have ended.\n`);
+          if (values.json) o.out(`${JSON.stringify({ user: { username: name }, passwordChanged: true, generated: pw.generated, sessionsEnded: true }, null, 2)}\n`);
+          else o.out(`The password of ${name} is changed; their sessions have ended.\n`);
           return 0;
         }
         default: {
           const name = needUser();
           const { changed } = await setDisabled(store, name, sub === "disable", actor);
-          o.out(changed ? `${name} is ${sub}d.\n` : `${name} is already ${sub}d; nothing was changed.\n`);
+          if (values.json) o.out(`${JSON.stringify({ user: { username: name, disabled: sub === "disable" }, changed, sessionsEnded: changed }, null, 2)}\n`);
+          else o.out(changed ? `${name} is ${sub}d.\n` : `${name} is already ${sub}d; nothing was changed.\n`);
           return 0;
         }
       }
