@@ -4,6 +4,9 @@ import { capture, tempDir } from "../../../test/fixtures.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { authenticate } from "../../web/auth/login.ts";
 import { findUserByUsername } from "../../web/auth/users.ts";
+import { main } from "../main.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { makeUsersCommand } from "./users.ts";
 
 test("lantern users add (password from stdin or generated), list, role, disable", async () => {
@@ -157,6 +160,28 @@ test("every lantern users subcommand prints one JSON object with --json", async 
     assert.deepEqual((await json(["disable", "bob"])).out, { user: { username: "bob", disabled: true }, changed: false, sessionsEnded: false });
     assert.deepEqual((await json(["enable", "bob"])).out, { user: { username: "bob", disabled: false }, changed: true, sessionsEnded: true });
     assert.equal(((await json(["list"])).out as { users: unknown[] }).users.length, 1);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern users refuses a --data folder with no store (LANTERN_STORE_MISSING, exit 1) except for add, which may make the first admin", async () => {
+  const t = tempDir();
+  try {
+    const missing = join(t.dir, "mistyped");
+    const json = capture();
+    assert.equal(await main(["users", "list", "--json", "--data", missing], json), 1);
+    assert.equal(JSON.parse(json.stdout()).error.code, "LANTERN_STORE_MISSING");
+    for (const args of [["list"], ["role", "bob", "--role", "analyst"], ["password", "bob"], ["disable", "bob"], ["enable", "bob"]]) {
+      const o = capture();
+      assert.equal(await main(["users", ...args, "--data", missing], o), 1, args.join(" "));
+      assert.match(o.stderr(), /LANTERN_STORE_MISSING: There is no Lantern store in .*mistyped/);
+      assert.equal(o.stdout(), "");
+      assert.equal(existsSync(missing), false, `${args.join(" ")} made no store`);
+    }
+    const o = capture();
+    assert.equal(await main(["users", "add", "alice", "--role", "admin", "--data", missing], o), 0, o.stderr());
+    assert.equal(o.stdout(), "Added alice (admin).\n");
   } finally {
     t.cleanup();
   }

@@ -34,7 +34,8 @@ characters, not only spaces, not one character repeated, not the user name and n
 password such as password1234). Without it, Lantern makes a strong password and prints it once.
 Passwords are stored only as Argon2id hashes. Changing a role, password or status ends that
 user's sessions; enabling a user who is already enabled (or disabling one already disabled)
-changes nothing. Every change goes to the audit log.
+changes nothing. Every change goes to the audit log. Only add makes a new store (so the first
+admin can be made before any data is loaded); the others refuse a --data folder with no store.
 
 With --json each prints one object: add and role {"user":{"username","role","areas"}} (role
 adds "sessionsEnded"); password {"user":{"username"},"passwordChanged","generated",
@@ -98,7 +99,9 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
     if (sub !== "add" && sub !== "list" && sub !== "role" && sub !== "password" && sub !== "disable" && sub !== "enable") {
       throw new LanternError("LANTERN_USAGE", sub ? `lantern users has no "${sub}".` : "lantern users needs add, list, role, password, disable or enable.", { hint: "Run `lantern users --help` for examples." });
     }
-    const store = await openStore(storeConfig(values.data));
+    // Only add may make a new store (the first admin can be made before anything is loaded);
+    // the others need one, so a mistyped --data is refused rather than left as an empty store.
+    const store = await openStore(storeConfig(values.data), { existing: sub !== "add" });
     try {
       switch (sub) {
         case "list": {
