@@ -17,13 +17,20 @@ async function run(...args: string[]) {
 
 const NOTE = ["--date", "2024-04-01", "--kind", "note", "--note", "New front door system"];
 
-test("annotate refuses an authority never loaded, as other commands do, and saves nothing", async () => {
+test("annotate and annotations refuse an authority never loaded, as other commands do, and annotate saves nothing", async () => {
   const r = await run("annotate", "--authority", "ZZZ", "--indicator", "referrals", ...NOTE);
   assert.equal(r.code, 1, r.err);
   assert.match(r.err, /LANTERN_BAD_OPTION: No data has been loaded for authority ZZZ\.\nWhat to do: Run `lantern snapshots`/);
   const same = await run("indicators", "--authority", "ZZZ");
   assert.equal(same.err, r.err);
-  assert.equal((await run("annotations", "--authority", "ZZZ", "--json")).out, "[]\n");
+  // Listing a mistyped authority's notes is refused the same way, not answered with an empty list.
+  const listed = await run("annotations", "--authority", "ZZZ");
+  assert.deepEqual([listed.code, listed.err], [1, r.err]);
+  const json = await run("annotations", "--authority", "ZZZ", "--json");
+  assert.equal(json.code, 1);
+  assert.equal(JSON.parse(json.out).error.code, "LANTERN_BAD_OPTION");
+  const history = await run("annotations", "--authority", "ZZZ", "--history", "1");
+  assert.deepEqual([history.code, history.err], [1, r.err]);
 });
 
 test("annotate refuses --indicator with --area, and --delete without --id or with changes", async () => {
@@ -79,7 +86,10 @@ test("deleting twice changes nothing the second time; --history says which versi
   assert.deepEqual([now.indicator, now.area, now.note], [null, "front_door", "Went live in April"]);
   const other = await run("annotations", "--authority", "203", "--history", id);
   assert.equal(other.code, 1);
-  assert.match(other.err, new RegExp(`203 has no annotation ${id}`));
+  assert.match(other.err, /No data has been loaded for authority 203\./, "203 is not loaded here: its notes are not listed as an empty history");
+  const missing = await run("annotations", "--authority", "202", "--history", "9999");
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /202 has no annotation 9999/);
 });
 
 test("--authority may be left out when data for only one authority is loaded; with two, the user is told which are loaded", async () => {

@@ -38,7 +38,8 @@ const LIST_HELP = `lantern annotations [--authority CODE] [--history ID] [--data
 
 List an authority's annotations by date, or with --history every version of one of them: who
 changed it, when, and whether that version created, edited, deleted or restored it. Without
---authority, the authority loaded (when data for only one is loaded).
+--authority, the authority loaded (when data for only one is loaded); an authority with no data
+loaded is refused (exit 1), as every command refuses it.
 
 Examples:
   lantern annotations --authority 202
@@ -47,11 +48,16 @@ Examples:
 
 /**
  * The authority a note is about: --authority, or the only one loaded (a council's own store
- * usually holds one). With several loaded, the user must say which.
+ * usually holds one). With several loaded, the user must say which. One with no data loaded is
+ * refused, with the same code as snapshots, revisions, digest, forecast and indicators refuse it
+ * (`resolveTargets`): an empty list for a mistyped code would read as "no notes".
  */
 async function authorityOf(store: Store, given: string | undefined): Promise<string> {
-  if (given) return given;
   const codes = (await store.all<{ la_code: string }>(`SELECT DISTINCT la_code FROM lantern_latest_snapshot ORDER BY la_code`)).map((r) => r.la_code);
+  if (given) {
+    if (codes.includes(given)) return given;
+    throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${given}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
+  }
   if (codes.length === 1) return codes[0]!;
   if (!codes.length) throw new LanternError("LANTERN_BAD_OPTION", "No data has been loaded yet, so there is no authority to note.", { hint: "Run `lantern demo` or `lantern import` first." });
   throw new LanternError("LANTERN_USAGE", `Say which authority with --authority CODE: data is loaded for ${codes.join(", ")}.`, { hint: `For example: --authority ${codes[0]}` });
@@ -101,10 +107,6 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
         return 0;
       }
       base = last;
-    } else {
-      // A note on an authority never loaded would be shown nowhere; refused as other commands refuse it.
-      const [a] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_latest_snapshot WHERE la_code = $1`, [authority]);
-      if (!Number(a?.n)) throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${authority}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
     }
     // A new --indicator or --area replaces what the note was about, rather than adding to it.
     const about = values.indicator || values.area ? { indicator: values.indicator ?? null, area: values.area ?? null } : { indicator: base?.indicator ?? null, area: base?.area ?? null };
