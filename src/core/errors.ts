@@ -43,6 +43,7 @@ export const ERROR_CATALOGUE = {
   LANTERN_BACKUP_TOO_NEW: { exit: EXIT.rejected, message: "The backup was made by a newer Lantern than this one; nothing was restored" },
   LANTERN_STORE_NOT_EMPTY: { exit: EXIT.usage, message: "The store to restore or copy into already holds data" },
   LANTERN_STORE_COPY_DIFFERS: { exit: EXIT.failure, message: "The copied store does not match the original; the copy was rolled back" },
+  LANTERN_TOO_LITTLE_DATA: { exit: EXIT.failure, message: "The data loaded is too short to do what was asked (a forecast needs 12 months in a row)" },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

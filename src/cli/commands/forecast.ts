@@ -31,8 +31,9 @@ Options:
   --authority CODE one authority (default: every authority in the store)
   --months N       how far ahead, 1 to 36 (default 12)
   --json           the history, forecast points, method and back-test for scripts (a list, one
-                   per forecast made); when none can be made (under 12 months of figures) the
-                   command fails, exit 1, with the reason as for any error
+                   per forecast made); when none can be made (no data, or under 12 months of
+                   figures in a row) the command fails with LANTERN_TOO_LITTLE_DATA, exit 3,
+                   and the reason, as for any error
 
 Examples:
   lantern forecast
@@ -55,9 +56,10 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(config, { existing: true });
   try {
     const targets = await resolveTargets(store, values.authority ? { authority: values.authority } : {});
-    // Nothing to forecast is an error with its reason, for a person and a script alike: an empty
+    // Nothing to forecast is an error with its reason (not a usage error: the command was right,
+    // the data is too short, so exit 3), for a person and a script alike: an empty
     // list (JSON []) would read as a forecast of nothing.
-    if (!targets.length) throw new LanternError("LANTERN_BAD_OPTION", "No data has been loaded yet, so there is nothing to forecast.", { hint: "Run `lantern demo` or `lantern import` first." });
+    if (!targets.length) throw new LanternError("LANTERN_TOO_LITTLE_DATA", "No data has been loaded yet, so there is nothing to forecast.", { hint: "Run `lantern demo` or `lantern import` first." });
     await computeUncomputed(store, targets, { dataDir: config.dataDir });
     const results = [];
     const skipped: string[] = [];
@@ -69,7 +71,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       }
     }
     if (!results.length) {
-      throw new LanternError("LANTERN_BAD_OPTION", `Nothing could be forecast. ${skipped.join(" ")}`, {
+      throw new LanternError("LANTERN_TOO_LITTLE_DATA", `Nothing could be forecast. ${skipped.join(" ")}`, {
         hint: "A forecast needs a run of at least 12 monthly figures in a row, up to the latest month with a figure; load a longer extract, or choose an indicator the data has that history for.",
       });
     }
