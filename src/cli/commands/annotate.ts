@@ -29,9 +29,9 @@ left out when data for only one is loaded.
 Areas: ${AREAS.map((a) => a.id).join(", ")}
 
 Examples:
-  lantern annotate --authority 202 --indicator missing_episodes --date 2024-04-01 --kind recording_change --note "Police changed how missing episodes are recorded"
-  lantern annotate --authority 202 --area children_in_need --date 2024-09-01 --kind service_change --note "Short breaks moved to the disability offer"
-  lantern annotate --authority 202 --id 3 --delete
+  lantern annotate --authority X001 --indicator missing_episodes --date 2024-04-01 --kind recording_change --note "Police changed how missing episodes are recorded"
+  lantern annotate --authority X001 --area children_in_need --date 2024-09-01 --kind service_change --note "Short breaks moved to the disability offer"
+  lantern annotate --authority X001 --id 1 --delete
 `;
 
 const LIST_HELP = `lantern annotations [--authority CODE] [--history ID] [--data DIR] [--json]
@@ -42,8 +42,8 @@ changed it, when, and whether that version created, edited, deleted or restored 
 loaded is refused (exit 1), as every command refuses it.
 
 Examples:
-  lantern annotations --authority 202
-  lantern annotations --authority 202 --history 3 --json
+  lantern annotations --authority X001
+  lantern annotations --authority X001 --history 1 --json
 `;
 
 /**

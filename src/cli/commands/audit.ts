@@ -27,7 +27,7 @@ Examples:
   lantern audit --user alice --from 2026-04-01
   lantern audit --action 'auth.*' --limit 100 --json
   lantern audit --verify
-  lantern audit --verify --expect 1042:3f7a9c0d51e2b8a4
+  lantern audit --verify --expect 1042:3f7a9c0d51e2b8a4      # needs the head an earlier --verify printed
 `;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {

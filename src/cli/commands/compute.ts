@@ -29,8 +29,8 @@ Options:
 
 Examples:
   lantern compute
-  lantern compute --snapshot 3 --indicator assess_45wd_pct --json
-  LANTERN_COMPUTE_WORKERS=8 lantern compute     (a server with 8 cores or more to spare)
+  lantern compute --snapshot 1 --indicator assess_45wd_pct --json
+  LANTERN_COMPUTE_WORKERS=8 lantern compute     # on a server with 8 cores or more to spare
 `;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {

@@ -48,7 +48,7 @@ Options:
 Examples:
   lantern export --format ssd --out ./x001-copy
   lantern export --format ssda903 --period 2024-25 --out ./903-2024-25
-  lantern export --format cin-census --period 2024-25 --out ./cin-2024-25.xml --authority 202
+  lantern export --format cin-census --period 2024-25 --out ./cin-2024-25.xml --authority X001
   lantern export --format annex-a --period 2025-09 --out ./annex-a.xlsx
 `;
 

@@ -35,7 +35,7 @@ Options:
 
 Examples:
   lantern revisions
-  lantern revisions --since 3 --kind quarter --kind year
+  lantern revisions --since 1 --kind quarter --kind year     # after a later load: what it amended
   lantern revisions --authority X001 --json
 `;
 

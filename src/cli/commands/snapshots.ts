@@ -18,7 +18,7 @@ figure published from it can be reproduced.
 
 Examples:
   lantern snapshots
-  lantern snapshots --authority 202 --json
+  lantern snapshots --authority X001 --json
 `;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
