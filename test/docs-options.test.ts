@@ -1,0 +1,32 @@
+// Every `--option` the README and docs/ show for a lantern command is one some command's --help
+// lists: a documented flag that no command takes (docs/performance.md once named `--max-issues`,
+// an option of the load API, not of the CLI) sends a reader to an "unknown option" error.
+// Options of other programs (`node --max-old-space-size`, `npm ...`) are not lantern's.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { test } from "node:test";
+import { COMMANDS, mainHelp } from "../src/cli/main.ts";
+
+const root = new URL("../", import.meta.url);
+
+test("every --option the docs show for lantern is one a command's --help lists", async () => {
+  let helps = mainHelp();
+  for (const c of Object.values(COMMANDS)) helps += (await c.load()).help;
+  const known = new Set([...helps.matchAll(/--[a-z][a-z0-9-]*/g)].map((m) => m[0]));
+  const files = ["README.md", ...readdirSync(new URL("docs/", root)).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const unknown: string[] = [];
+  for (const f of files) {
+    const text = readFileSync(new URL(f, root), "utf8");
+    // Inline code (`lantern import --dry-run`, `--force`), unless it runs another program.
+    for (const m of text.matchAll(/`([^`\n]*)`/g)) {
+      if (/^(node|npm|npx|psql|pg_dump|chromium|git|tsc|biome|docker|sudo)\b/.test(m[1]!)) continue;
+      for (const x of m[1]!.matchAll(/--[a-z][a-z0-9-]*/g)) if (!known.has(x[0])) unknown.push(`${f}: ${x[0]} in \`${m[1]}\``);
+    }
+    // Command lines in code blocks.
+    for (const line of text.split("\n")) {
+      if (!/^\s*(?:\$ )?(?:\w+=\S+ )*lantern [a-z-]+/.test(line)) continue;
+      for (const x of line.matchAll(/--[a-z][a-z0-9-]*/g)) if (!known.has(x[0])) unknown.push(`${f}: ${x[0]} in ${line.trim()}`);
+    }
+  }
+  assert.deepEqual(unknown, []);
+});
