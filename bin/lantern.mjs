@@ -49,16 +49,24 @@ function rerun() {
     process.exitCode = 3;
     return;
   }
-  // A child of its own process group on POSIX, so a Ctrl+C at the terminal reaches it once
-  // (passed on below), not twice (from the terminal and again from here).
+  // The child stays in this process group, so it can read a password typed at the terminal (a
+  // process in a group of its own would be stopped for reading it). A Ctrl+C at the terminal
+  // reaches both: this process waits for the child to finish rather than passing it on again
+  // (a second SIGINT can cut short a server closing its store). Signals sent to this process
+  // alone (a service manager's SIGTERM) are passed on.
   const child = spawn(node, [self, ...process.argv.slice(2)], {
     stdio: "inherit",
-    detached: process.platform !== "win32",
     env: { ...process.env, LANTERN_RERUN_FROM: process.versions.node },
   });
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2", "SIGWINCH"].filter((s) => process.platform !== "win32" || s === "SIGINT" || s === "SIGTERM");
+  const fromTerminal = process.platform === "win32" ? [] : ["SIGINT", "SIGQUIT"];
+  const passed = ["SIGTERM", "SIGHUP", "SIGUSR2"].filter((s) => process.platform !== "win32" || s === "SIGTERM");
+  const signals = [...fromTerminal, ...passed];
   const relay = {};
-  for (const s of signals) {
+  for (const s of fromTerminal) {
+    relay[s] = () => {};
+    process.on(s, relay[s]);
+  }
+  for (const s of passed) {
     relay[s] = () => {
       try {
         child.kill(s);
