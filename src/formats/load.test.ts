@@ -91,7 +91,11 @@ test("structural: an Excel serial or a date in words in a 903 date column is nam
       [],
     );
     const errors = r.issues.filter((i) => i.severity === "error" && i.column === "DECOM");
-    assert.equal(errors[0]!.code, dfeErrorsAsQueries ? "FORMAT_DATE_INVALID" : "903-141");
+    // Structural whatever the flag: a date Lantern cannot read is never a DfE rule's to downgrade.
+    assert.deepEqual(
+      errors.map((i) => i.code),
+      ["FORMAT_DATE_INVALID", "FORMAT_DATE_INVALID"],
+    );
     assert.deepEqual(
       errors.map((i) => [i.file, i.row, i.column, i.value]),
       [
@@ -110,6 +114,35 @@ test("structural: an Excel serial or a date in words in a 903 date column is nam
       r.issues.filter((i) => i.code === "903-142" || i.code === "903-501" || i.code === "903-433"),
       [],
     );
+  }
+});
+
+test("structural: every 903 date that cannot be read blocks the load, even with --dfe-errors-as-queries (it was loaded blank as a DfE query)", async () => {
+  const header = HEADER.replace("C1,M,01/06/2010,WBRI,A123456789012,,", "C1,M,40330,WBRI,A123456789012,,").replace("C2,2,05/03/2012,WIRI,UN1,,", "C2,2,05/03/2012,WIRI,UN1,,soon");
+  const episodes = EPISODES.replace("C1,01/05/2023,S,C2,N1,U4,PR1,01/09/2023,X1", "C1,01/05/2023,S,C2,N1,U4,PR1,45526,X1");
+  const reviews = "CHILD,DOB,REVIEW,REVIEW_CODE\nC1,01/06/2010,31/06/2023,PN1\n";
+  const uasc = "CHILD,SEX,DOB,DUC\nC2,2,05/03/2012,2028-13-01\n";
+  const placed = "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\nC1,01/06/2010,1 Jan 2024,,\n";
+  for (const dfeErrorsAsQueries of [true, false]) {
+    const r = await loadFormats(undefined, { paths: [files({ "a.csv": header, "b.txt": episodes, "r.csv": reviews, "u.csv": uasc, "p.csv": placed })], dfeErrorsAsQueries });
+    assert.equal(r.status, "rejected");
+    const errors = r.issues.filter((i) => i.severity === "error");
+    assert.deepEqual(
+      errors.map((i) => [i.code, i.file, i.row, i.column, i.value]).sort(),
+      [
+        ["FORMAT_DATE_INVALID", "a.csv", 2, "DOB", "40330"],
+        ["FORMAT_DATE_INVALID", "a.csv", 3, "MC_DOB", "soon"],
+        ["FORMAT_DATE_INVALID", "b.txt", 2, "DEC", "45526"],
+        ["FORMAT_DATE_INVALID", "p.csv", 2, "DATE_PLACED", "1 Jan 2024"],
+        ["FORMAT_DATE_INVALID", "r.csv", 2, "REVIEW", "31/06/2023"],
+        ["FORMAT_DATE_INVALID", "u.csv", 2, "DUC", "2028-13-01"],
+      ],
+      JSON.stringify(r.issues, null, 1),
+    );
+    const dec = errors.find((i) => i.column === "DEC")!;
+    assert.match(dec.message, /^DEC "45526" looks like an Excel serial date number \(as one it would be 22\/08\/2024\)/);
+    assert.match(dec.expected!, /format the column as a date before saving the CSV/);
+    assert.match(errors.find((i) => i.column === "DOB")!.message, /as one it would be 01\/06\/2010/);
   }
 });
 

@@ -89,12 +89,14 @@ function intern(v: string): string {
   return v;
 }
 
-const DFE_DATE_RULES = new Set(["DOB", "DECOM", "DEC", "REVIEW", "DUC", "MC_DOB", "DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"]);
-const STRUCTURAL_DATES = [...SSDA903_DATES].filter((k) => !DFE_DATE_RULES.has(k));
-
-/** Dates no DfE rule checks, checked here; each cell refused is added to `refused`. */
+/**
+ * Every 903 date that is given must be one Lantern can read: an error whatever
+ * --dfe-errors-as-queries says (a DfE rule would let it load blank), said in the 903's words (an
+ * Excel serial with the date it would be, a month in words). Each cell refused is added to
+ * `refused`, so the SSD column it would give is not refused again.
+ */
 function check903Dates(r: SourceRecord, log: Issues, refused: Set<string>): void {
-  for (const k of STRUCTURAL_DATES) {
+  for (const k of SSDA903_DATES) {
     const v = r.f[k];
     if (v === undefined) continue;
     const s = v.trim();
@@ -107,18 +109,14 @@ function check903Dates(r: SourceRecord, log: Issues, refused: Set<string>): void
 }
 
 /**
- * An episode's DECOM that is blank or not a date, when DfE errors are loaded as queries: DfE
- * rule 141 is then only a query, but Lantern cannot load an episode without the day it began, so
- * the cell is refused as a structural error, in the 903's terms.
+ * An episode's DECOM that is blank, when DfE errors are loaded as queries: DfE rule 141 is then
+ * only a query, but Lantern cannot load an episode without the day it began, so the cell is
+ * refused as a structural error. (One that cannot be read is refused by {@link check903Dates}.)
  */
 function checkEpisodeStarts(c: Child903, log: Issues, refused: Set<string>): void {
   for (const e of recs(c, "Episodes")) {
-    if (refused.has(cellKey(e, "DECOM"))) continue;
-    const v = field(e, "DECOM");
-    const d = v ? parseDate(v) : null;
-    if (d !== null && !isProblem(d)) continue;
-    const why = d === null ? "DECOM is blank" : dateProblemWords("DECOM", v, d);
-    log.add({ code: d === null ? "FORMAT_VALUE_REQUIRED" : "FORMAT_DATE_INVALID", severity: "error", file: e.file, row: e.row, column: "DECOM", value: v, message: `${why}: an episode cannot be loaded without the date it began.`, expected: d === null ? "the date the episode began, as DD/MM/YYYY" : d.expected });
+    if (refused.has(cellKey(e, "DECOM")) || field(e, "DECOM") !== "") continue;
+    log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", file: e.file, row: e.row, column: "DECOM", value: "", message: "DECOM is blank: an episode cannot be loaded without the date it began.", expected: "the date the episode began, as DD/MM/YYYY" });
     refused.add(cellKey(e, "DECOM"));
   }
 }

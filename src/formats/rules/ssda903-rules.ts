@@ -7,7 +7,6 @@
  */
 
 import { ageOn, dayOf } from "../../calendar/dates.ts";
-import { isProblem, parseDate } from "../../ingest/values.ts";
 import { type SourceRecord, field } from "../model.ts";
 import { type Child903, CODES_903, day, episodesOf, recs, type Ssda903Table, ukDate } from "../ssda903.ts";
 import type { DfeRule, RuleHit } from "./registry.ts";
@@ -39,20 +38,18 @@ function codeRule(id: string, table: Ssda903Table, name: keyof typeof CODES_903,
 }
 
 /**
- * A date must be a real date (blank allowed unless `required`). A value that is not one is said
- * in the words every reader uses for that cell (an Excel serial number, a month in words), with
- * what to do about it.
+ * A date the DfE requires must be given. Whether a date that is given can be read is not a DfE
+ * rule here but a structural check (`FORMAT_DATE_INVALID`, in ssda903-read.ts), for every 903
+ * date: Lantern cannot load a date it cannot read, so it blocks a load even with
+ * --dfe-errors-as-queries (as a DfE rule it was loaded blank). So the DfE's "not a valid date"
+ * rules whose only matter is that (147 DEC, 104 DUC, 171 MC_DOB, 112, 113, 115, 116) are not
+ * registered; 102, 141 and 166 stay for the blank date they also forbid.
  */
-function dateRule(id: string, table: Ssda903Table, name: string, message: string, required = false): Rule {
-  return rule(id, [name], message, `${required ? "" : "blank or "}a date as DD/MM/YYYY`, (c) =>
-    recs(c, table).flatMap((r) => {
-      const v = field(r, name);
-      if (v === "") return required ? [hit(r, name)] : [];
-      const d = parseDate(v);
-      if (!isProblem(d)) return [];
-      const detail = `${name} "${v}" ${d.problem}${d.serialDay === undefined ? "" : ` (as one it would be ${ukDate(d.serialDay)})`}`;
-      return [{ ...hit(r, name, detail), expected: d.expected }];
-    }),
+function requiredDateRule(id: string, table: Ssda903Table, name: string, message: string): Rule {
+  return rule(id, [name], message, "a date as DD/MM/YYYY", (c) =>
+    recs(c, table)
+      .filter((r) => field(r, name) === "")
+      .map((r) => hit(r, name, `${name} is blank`)),
   );
 }
 
@@ -105,16 +102,9 @@ const TEMPORARY = new Set(["T0", "T1", "T2", "T3", "T4"]);
 
 export const SSDA903_RULES: readonly Rule[] = [
   // Dates and their order: every duration and count KPI depends on these.
-  dateRule("102", "Header", "DOB", "Date of birth is not a valid date.", true),
-  dateRule("141", "Episodes", "DECOM", "Date episode began is not a valid date.", true),
-  dateRule("147", "Episodes", "DEC", "Date episode ceased is not a valid date."),
-  dateRule("166", "Reviews", "REVIEW", "Date of review is invalid or blank.", true),
-  dateRule("104", "UASC", "DUC", "Date for Unaccompanied Asylum-Seeking Children (UASC) status ceased is not a valid date."),
-  dateRule("171", "Header", "MC_DOB", "Date of birth of mother's child is not a valid date."),
-  dateRule("112", "AD1", "DATE_INT", "Date should be placed for adoption is not a valid date."),
-  dateRule("113", "AD1", "DATE_MATCH", "Date matching child and adopter(s) is not a valid date."),
-  dateRule("115", "PlacedAdoption", "DATE_PLACED", "Date of Local Authority's (LA) decision that a child should be placed for adoption is not a valid date."),
-  dateRule("116", "PlacedAdoption", "DATE_PLACED_CEASED", "Date of Local Authority's (LA) decision that a child should no longer be placed for adoption is not a valid date."),
+  requiredDateRule("102", "Header", "DOB", "Date of birth is not a valid date."),
+  requiredDateRule("141", "Episodes", "DECOM", "Date episode began is not a valid date."),
+  requiredDateRule("166", "Reviews", "REVIEW", "Date of review is invalid or blank."),
   rule("356", ["DECOM", "DEC"], "The date the episode ceased is before the date the same episode started.", "DEC on or after DECOM", (c) =>
     recs(c, "Episodes")
       .filter((e) => {
