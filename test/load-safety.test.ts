@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import pg from "pg";
@@ -12,7 +13,7 @@ import { loadFormats } from "../src/formats/load.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
 import { openStore, storeConfig } from "../src/store/open.ts";
 import type { Store } from "../src/store/port.ts";
-import { smallExport, storeKinds, tempStore, writeExport } from "./fixtures.ts";
+import { smallExport, storeKinds, tempDir, tempStore, writeExport } from "./fixtures.ts";
 import { clusterUrl, pgSkipReason } from "./postgres-cluster.ts";
 
 /** What a snapshot looks like from outside: snapshots per authority and the current rows per table. */
@@ -83,7 +84,10 @@ for (const { kind, skip } of storeKinds()) {
         const lines = f["ssd_contacts.csv"]!.split("\n");
         return writeExport({ ...f, "ssd_contacts.csv": lines.slice(0, lines.length - drop).join("\n") });
       };
-      const cin = join(import.meta.dirname, "..", "..", "shared", "samples", "cin_census_fake", "CIN_Census_2024.xml");
+      // The census sample is LEA 201's: a copy naming 204, the third authority here.
+      const sample = readFileSync(join(import.meta.dirname, "..", "..", "shared", "samples", "cin_census_fake", "CIN_Census_2024.xml"), "utf8");
+      const cin = join(tempDir("lantern-cin-").dir, "cin-204.xml");
+      writeFileSync(cin, sample.replace("<LEA>201</LEA>", "<LEA>204</LEA>"));
       const [a, b, c] = await Promise.all([
         importSsd(s.store, { paths: [files(0)], authority: "202" }),
         importSsd(s.store, { paths: [files(2)], authority: "203" }),

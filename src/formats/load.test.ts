@@ -578,3 +578,55 @@ test("a refusal with no row among its errors does not ask to correct 'the rows l
     await cleanup();
   }
 });
+
+/** A one-child CIN census naming `lea` in its header. */
+function census(lea: string): string {
+  return (
+    `<?xml version="1.0" encoding="utf-8"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>\n<Source><SourceLevel>L</SourceLevel><LEA>${lea}</LEA></Source></Header><Children>\n` +
+    "<Child><ChildIdentifiers><LAchildID>K1</LAchildID><UPN>A123456789012</UPN><PersonBirthDate>2015-01-01</PersonBirthDate><Sex>F</Sex></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity><Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>" +
+    "<CINdetails><CINreferralDate>2023-05-02</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA></CINdetails></Child>\n</Children></Message>\n"
+  );
+}
+
+test("a CIN census whose LEA is not --authority is refused naming both codes; the same council by its ONS code loads", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const dir = files({}, { "cin.xml": census("202") });
+    await assert.rejects(
+      () => loadFormats(store, { paths: [dir], authority: "203", dfeErrorsAsQueries: true }),
+      (e: unknown) => {
+        assert.ok(isLanternError(e) && e.code === "LANTERN_DATA_REJECTED", String(e));
+        const errors = e.issues.filter((i) => i.severity === "error");
+        assert.deepEqual(
+          errors.map((i) => [i.code, i.file, i.row, i.column, i.value]),
+          [["FORMAT_AUTHORITY_MISMATCH", "cin.xml", 3, "LEA", "202"]],
+        );
+        assert.match(errors[0]!.message, /cin\.xml is the CIN census of LEA 202 \(Header › Source › LEA\), but --authority is 203/);
+        assert.match(errors[0]!.expected!, /load it with --authority 202/);
+        return true;
+      },
+    );
+    assert.deepEqual(await store.all(`SELECT snapshot_id FROM lantern_snapshot`), [], "nothing loaded");
+    // Camden by its ONS code, and its LEA in another case: the same authority.
+    const ons = await loadFormats(store, { paths: [dir], authority: "E09000007", dfeErrorsAsQueries: true });
+    assert.equal(ons.status, "loaded");
+    assert.equal(ons.authority, "E09000007");
+    const x = await loadFormats(store, { paths: [files({}, { "cin.xml": census("x001") })], authority: "X001", dfeErrorsAsQueries: true });
+    assert.equal(x.status, "loaded");
+  } finally {
+    await cleanup();
+  }
+});
+
+test("two CIN censuses of different authorities in one load are refused; of one authority (202 and E09000007) they are not", async () => {
+  const two = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("203") })] });
+  assert.equal(two.status, "rejected");
+  assert.deepEqual(
+    two.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.file, i.value]),
+    [["FORMAT_AUTHORITY_MISMATCH", "b.xml", "203"]],
+  );
+  assert.match(two.issues[0]!.message, /b\.xml is the CIN census of LEA 203 .*but a\.xml is LEA 202's/);
+  const same = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("E09000007") })] });
+  assert.deepEqual(same.issues.filter((i) => i.code === "FORMAT_AUTHORITY_MISMATCH"), []);
+  assert.equal(same.authority, "202");
+});

@@ -23,7 +23,7 @@ import { type CellValue, excelMangledId } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { coverage } from "../kpi/targets.ts";
 import type { BulkWriter, Store } from "../store/port.ts";
-import { AUTHORITY_CODE } from "../store/authorities.ts";
+import { AUTHORITY_CODE, sameAuthority } from "../store/authorities.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
 import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdTable } from "../store/ssd-schema.ts";
@@ -38,7 +38,7 @@ import { runRules } from "./rules/registry.ts";
 import { SSDA903_FEEDS } from "./ssda903.ts";
 import { type Read903Mode, read903 } from "./ssda903-read.ts";
 import { readXlsxRows } from "./xlsx.ts";
-import { readXmlRecords } from "./xml.ts";
+import { childrenNamed, readXmlRecords } from "./xml.ts";
 import { commandLineUser } from "../core/actor.ts";
 
 /** What to load or validate. */
@@ -501,6 +501,59 @@ export function indicatorsNotFed(available: ReadonlySet<string>): { indicator: s
   return out;
 }
 
+/** The LA each CIN census file's header names (Header › Source › LEA), with the line it is on; files naming none are left out. */
+async function censusLeas(detected: readonly DetectedFile[]): Promise<{ file: string; lea: string; line: number }[]> {
+  const out: { file: string; lea: string; line: number }[] = [];
+  for (const f of detected) {
+    if (f.detected.kind !== "cin-census-xml") continue;
+    try {
+      for await (const { node } of readXmlRecords(f.path, (p) => p.length === 2 && p[1] === "Header")) {
+        const h = cinHeaderFrom(node);
+        const at = childrenNamed(childrenNamed(node, "Source")[0] ?? node, "LEA")[0];
+        if (h.lea) out.push({ file: f.name, lea: h.lea, line: at?.line ?? node.line });
+        break;
+      }
+    } catch {
+      // A file that cannot be read is refused, with its words, when it is read for its children.
+    }
+  }
+  return out;
+}
+
+/**
+ * A CIN census names its authority (Header › Source › LEA): a load under another authority, or of
+ * two authorities' censuses together, would file one council's children under another's code. The
+ * same council by its DfE number and its ONS code (202, E09000007) is the same authority.
+ */
+function checkCensusLeas(leas: readonly { file: string; lea: string; line: number }[], authority: string | undefined, log: Issues): void {
+  const first = leas[0];
+  for (const l of leas) {
+    if (authority !== undefined && !sameAuthority(l.lea, authority)) {
+      log.add({
+        code: "FORMAT_AUTHORITY_MISMATCH",
+        severity: "error",
+        file: l.file,
+        row: l.line,
+        column: "LEA",
+        value: l.lea,
+        message: `${l.file} is the CIN census of LEA ${l.lea} (Header › Source › LEA), but --authority is ${authority}: loaded, ${l.lea}'s children would be filed under ${authority}.`,
+        expected: `a census for ${authority}: if the file is right, load it with --authority ${l.lea}; if the authority is right, choose ${authority}'s census file`,
+      });
+    } else if (authority === undefined && first && l !== first && !sameAuthority(l.lea, first.lea)) {
+      log.add({
+        code: "FORMAT_AUTHORITY_MISMATCH",
+        severity: "error",
+        file: l.file,
+        row: l.line,
+        column: "LEA",
+        value: l.lea,
+        message: `${l.file} is the CIN census of LEA ${l.lea} (Header › Source › LEA), but ${first.file} is LEA ${first.lea}'s: one load holds one authority's data.`,
+        expected: `census files of one authority in a load: load each authority's census on its own (lantern import ${l.file} --authority ${l.lea})`,
+      });
+    }
+  }
+}
+
 /**
  * Validate and (unless dryRun or no store) load statutory-format files as one snapshot. Throws
  * LANTERN_DATA_REJECTED with every issue when there is an error and a store was given.
@@ -527,6 +580,8 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   const detected: DetectedFile[] = [];
   for (const p of paths) detected.push(await detectFile(p));
   const log = new Issues(opts.maxIssues ?? 500);
+  const leas = await censusLeas(detected);
+  checkCensusLeas(leas, opts.authority, log);
   const stage = !!store && !opts.dryRun;
   // Authority: given, or the CIN census's LEA (read later), or "unknown" for validation only.
   let authority = opts.authority ?? "";

@@ -71,13 +71,13 @@ test("CIN census fake data: 332 children, 402 CIN episodes, the LA taken from th
   }
 });
 
-test("CIN census 2024 and 2026 examples load (mixed Sex coding, the new pre-proceedings block)", async () => {
+test("CIN census 2024 and 2026 examples load under their LEA, 201 (mixed Sex coding, the new pre-proceedings block)", async () => {
   for (const f of ["CIN_Census_2024.xml", "CIN_Census_2026.xml"]) {
     const { store, cleanup } = await tempStore();
     try {
-      const r = await loadFormats(store, { paths: [`${S}cin_census_fake/${f}`], authority: "900", dfeErrorsAsQueries: true });
+      const r = await loadFormats(store, { paths: [`${S}cin_census_fake/${f}`], authority: "201", dfeErrorsAsQueries: true });
       assert.equal(r.status, "loaded", f);
-      assert.equal(await count(store, "ssd_person", "900"), 2, f);
+      assert.equal(await count(store, "ssd_person", "201"), 2, f);
       assert.ok(r.issues.some((i) => i.code === "CIN-1103"), `${f}: the child built to fail assessment rules is listed`);
       // The census day (2024-03-31) ends the collection year, though the fake children have dates after it.
       const cover = await store.all<{ table_name: string; d: string }>(`SELECT table_name, CAST(data_from AS VARCHAR) AS d FROM lantern_table_coverage WHERE snapshot_id = $1 ORDER BY table_name`, [r.snapshotId!]);

@@ -5,6 +5,7 @@
  * since the dashboard, the digest, the report and the demo all ask for it.
  */
 
+import { shippedPopulation } from "../kpi/reference-tables.ts";
 import type { Store } from "./port.ts";
 
 /** What an authority code may be (a DfE LA number such as 202, an ONS code, or X001), in every kind of load. */
@@ -17,6 +18,29 @@ export const AUTHORITY_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
 export async function storedCaseTwin(store: Store, code: string): Promise<string | undefined> {
   const [other] = await store.all<{ la_code: string }>(`SELECT la_code FROM lantern_authority WHERE lower(la_code) = lower($1) AND la_code <> $1 LIMIT 1`, [code]);
   return other?.la_code;
+}
+
+let onsToDfe: Map<string, string> | undefined;
+
+/** The DfE LA number `code` stands for: itself (a 3-digit number), or the one an ONS code (E09000007) is (from the shipped ONS list). */
+function dfeNumber(code: string): string | undefined {
+  const c = code.trim().toUpperCase();
+  if (/^\d{3}$/.test(c)) return c;
+  if (!onsToDfe) {
+    onsToDfe = new Map();
+    for (const p of shippedPopulation()) if (p.level === "Local authority" && /^\d{3}$/.test(p.code) && p.ons_code) onsToDfe.set(p.ons_code.toUpperCase(), p.code);
+  }
+  return onsToDfe.get(c);
+}
+
+/**
+ * Whether two authority codes name the same council: the same code in any case, or its DfE LA
+ * number and its ONS code (202 and E09000007 are both Camden), as the benchmarks read them.
+ */
+export function sameAuthority(a: string, b: string): boolean {
+  if (a.trim().toUpperCase() === b.trim().toUpperCase()) return true;
+  const da = dfeNumber(a);
+  return da !== undefined && da === dfeNumber(b);
 }
 
 /** An authority's name and the authority it is compared like; nulls when none is recorded. */

@@ -1186,7 +1186,8 @@ describe("uploads", () => {
     const file = join(dataDir, "bank-holidays.csv");
     writeFileSync(file, "date,name\n07/06/2027,Extra\nJune 8th,Another\n");
     try {
-      const xml = readFileSync(join(import.meta.dirname, "../../../shared/samples/cin_census_fake/CIN_Census_2024.xml"), "utf8");
+      // The census sample is LEA 201's: a copy naming 207, the authority uploaded to.
+      const xml = readFileSync(join(import.meta.dirname, "../../../shared/samples/cin_census_fake/CIN_Census_2024.xml"), "utf8").replace("<LEA>201</LEA>", "<LEA>207</LEA>");
       const uploads = [
         multipart({ _csrf: CSRF, authority: "207" }, smallExport()),
         multipart({ _csrf: CSRF, authority: "207", dfe_errors_as_queries: "yes" }, { "census return.xml": xml }),
@@ -1210,7 +1211,8 @@ describe("uploads", () => {
   });
 
   test("return files are recognised by content: a CIN census with DfE errors is refused with its report, then loaded with them as queries", async () => {
-    const xml = readFileSync(join(import.meta.dirname, "../../../shared/samples/cin_census_fake/CIN_Census_2024.xml"), "utf8");
+    // The census sample is LEA 201's: a copy naming 206, the authority uploaded to.
+    const xml = readFileSync(join(import.meta.dirname, "../../../shared/samples/cin_census_fake/CIN_Census_2024.xml"), "utf8").replace("<LEA>201</LEA>", "<LEA>206</LEA>");
     const send = (fields: Record<string, string>) => {
       const up = multipart({ _csrf: CSRF, authority: "206", ...fields }, { "census return.xml": xml });
       return app.inject({ method: "POST", url: "/data/upload", headers: { ...up.headers, "x-test-user": "analyst" }, payload: up.payload });
