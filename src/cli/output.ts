@@ -80,7 +80,9 @@ export function reportError(o: Output, e: unknown, json: boolean, maxIssues = 20
     return 3;
   }
   if (json) {
-    o.out(JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint, issues: e.issues } }, null, 2) + "\n");
+    // A refusal of data counts its errors and warnings as validate --json does (same field names).
+    const counts = e.code === "LANTERN_DATA_REJECTED" || e.issues.length ? { errorCount: e.errorCount, warningCount: e.warningCount } : {};
+    o.out(JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint, issues: e.issues }, ...counts }, null, 2) + "\n");
     return e.exit;
   }
   o.err(`error ${e.code}: ${e.message}\n`);

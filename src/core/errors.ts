@@ -87,14 +87,28 @@ export class LanternError extends Error {
   readonly exit: number;
   readonly issues: readonly DataIssue[];
   readonly hint: string | undefined;
+  /**
+   * How many errors and warnings were found, when more were counted than `issues` keeps (a load
+   * lists its first few hundred); otherwise they are counted from `issues`.
+   */
+  readonly counts: { readonly errors: number; readonly warnings: number } | undefined;
 
-  constructor(code: ErrorCode, message?: string, opts: { cause?: unknown; issues?: readonly DataIssue[]; hint?: string } = {}) {
+  constructor(code: ErrorCode, message?: string, opts: { cause?: unknown; issues?: readonly DataIssue[]; hint?: string; counts?: { readonly errors: number; readonly warnings: number } } = {}) {
     super(message ?? ERROR_CATALOGUE[code].message, { cause: opts.cause });
     this.name = "LanternError";
     this.code = code;
     this.exit = ERROR_CATALOGUE[code].exit;
     this.issues = opts.issues ?? [];
     this.hint = opts.hint;
+    this.counts = opts.counts;
+  }
+
+  /** The errors and warnings found: the counts given, or those of the issues kept. */
+  get errorCount(): number {
+    return this.counts?.errors ?? this.issues.filter((i) => i.severity === "error").length;
+  }
+  get warningCount(): number {
+    return this.counts?.warnings ?? this.issues.filter((i) => i.severity === "warning").length;
   }
 }
 

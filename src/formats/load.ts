@@ -17,7 +17,7 @@ import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-da
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { isMeasuresFile } from "../ingest/measures-import.ts";
 import { isGeneratedFolder, ssdCopyOf } from "../ingest/discover.ts";
-import { carryPeople, checkAuthorityCase, commitRows, dropStaging, type LoadStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
+import { carryPeople, checkAuthorityCase, commitRows, dropStaging, emptyLoadIssue, type LoadStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
 import { type PopulationRow, populationOf, readPopulation, storePopulation } from "../ingest/population.ts";
 import { type CellValue, excelMangledId } from "../ingest/values.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
@@ -627,15 +627,20 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
     population.push(...populationOf(rows, authority, authority !== "", f.name, log));
     outcome.files.push({ file: f.name, format: describeDetected(f.detected), ...(f.encoding ? { encoding: f.encoding } : {}), records: rows.length });
   }
-  if (stage && !authority) {
-    await dropStaging(store, staging, true);
+  // A load into a store needs its authority; so does a dry run of one (import --dry-run), which
+  // must refuse what the load would. Only validate (no store) checks files of no known authority.
+  if (store && !authority) {
+    await dropStaging(store, staging, stage);
     throw new LanternError("LANTERN_USAGE", "Say which authority the data is for with --authority CODE.", { hint: "For example: lantern import ./903 --authority 202" });
   }
   const fedTables = [...outcome.fed].sort();
   const tables = fedTables.map((t) => ({ table: t, rows: sink.tables.get(t)!.rows }));
   const rows = tables.reduce((s, t) => s + t.rows, 0);
-  const carried = store && authority ? (await latestTables(store, authority)).keys() : [];
-  const available = new Set([...fedTables, ...carried]);
+  const stored = store && authority ? await latestTables(store, authority) : new Map<string, number>();
+  const available = new Set([...fedTables, ...stored.keys()]);
+  // Files of no rows at all could only wipe tables: refused here, so validate and a dry run say
+  // what the load says (it is checked again, against the staged rows, before committing).
+  if (rows === 0 && log.errors === 0) log.add(emptyLoadIssue(authority, stored.size > 0, fedTables));
   const base = {
     authority: authority || "?",
     formats: outcome.formats,
@@ -811,6 +816,7 @@ function rejection(log: Issues, hint?: string): LanternError {
   const shown = log.kept.filter((i) => i.severity === "error").length;
   return new LanternError("LANTERN_DATA_REJECTED", `The load was refused: ${log.errors} error(s) in the data${shown < log.errors ? ` (the first ${shown} are listed)` : ""}. Nothing was loaded; the store is unchanged.`, {
     issues: log.kept,
+    counts: { errors: log.errors, warnings: log.warnings },
     hint: hint ?? `Correct ${listedToCorrect(log.kept)} and load again; \`lantern validate PATH --report report.html\` writes every issue. DfE errors can be loaded as queries with --dfe-errors-as-queries.`,
   });
 }

@@ -239,6 +239,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     const shown = log.keptErrors.length < log.errors ? ` (the first ${log.keptErrors.length} are listed)` : "";
     throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${log.errors} error(s) in the data${shown}. Nothing was loaded; the store is unchanged.`, {
       issues: [...log.keptErrors, ...log.keptWarnings],
+      counts: { errors: log.errors, warnings: log.warnings },
       hint: `Correct ${listedToCorrect(log.keptErrors)} and import again. Run with --dry-run to check files without loading.`,
     });
   }
@@ -322,6 +323,19 @@ export async function stageTables(store: Store, staging: LoadStaging, opts: { re
 }
 
 /**
+ * A load whose files hold no rows at all (a header and nothing else): it could only wipe tables.
+ * `stored` says whether the authority has tables stored that it would replace (`tables`).
+ */
+export function emptyLoadIssue(authority: string, stored: boolean, tables: readonly string[]): DataIssue {
+  return {
+    code: "SSD_LOAD_EMPTY",
+    severity: "error",
+    message: `The files hold no rows at all (a header and nothing else)${stored ? `: loading them would replace ${authority}'s stored ${tables.join(", ")} with nothing` : ""}.`,
+    expected: "at least one row of data: check that the export finished and that the right files were chosen",
+  };
+}
+
+/**
  * What a load would break in the authority's current snapshot, found before it commits. A load
  * replaces the tables it carries and keeps the rest from the current snapshot, so (1) a load
  * with no rows at all would only wipe tables, and (2) a table it replaces may lose records that
@@ -342,12 +356,7 @@ export async function replacementIssues(
   const stored = await latestTables(store, authority);
   const total = [...loaded.values()].reduce((n, t) => n + t.rows, 0);
   if (total === 0) {
-    issues.push({
-      code: "SSD_LOAD_EMPTY",
-      severity: "error",
-      message: `The files hold no rows at all (a header and nothing else)${stored.size ? `: loading them would replace ${authority}'s stored ${[...loaded.keys()].join(", ")} with nothing` : ""}.`,
-      expected: "at least one row of data: check that the export finished and that the right files were chosen",
-    });
+    issues.push(emptyLoadIssue(authority, stored.size > 0, [...loaded.keys()]));
     return issues;
   }
   for (const [table, t] of loaded) {

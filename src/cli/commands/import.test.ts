@@ -114,3 +114,55 @@ test("a load whose rates find no population says so, and what to load; the folde
   assert.equal(await main(["import", gen, "--authority", "X001", "--data", data2], whole), 0, whole.stderr());
   assert.doesNotMatch(whole.stderr(), /no population/);
 });
+
+test("a dry run of a return or Annex A refuses what the load refuses: no --authority is a usage error either way", async () => {
+  const { dir } = tempDir();
+  for (const f of ["2021-header.csv", "2021-episodes.csv"]) copyFileSync(`${S}ssda903_multiyear_demand_model/${f}`, join(dir, f));
+  const { dir: annex } = tempDir();
+  writeFileSync(join(annex, "list1.csv"), "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\nK1,Female,a) WBRI,2015-01-25,6,2020-09-16,q) 6: Police\n");
+  const { dir: data } = tempDir();
+  for (const path of [dir, annex]) {
+    for (const dry of [["--dry-run"], []]) {
+      const o = capture();
+      assert.equal(await main(["import", path, ...dry, "--dfe-errors-as-queries", "--no-compute", "--data", data], o), 1, `${path} ${dry.join(" ")}: ${o.stdout()}`);
+      assert.match(o.stderr(), /error LANTERN_USAGE: Say which authority the data is for with --authority CODE\./);
+      assert.doesNotMatch(o.stdout(), /no errors/);
+    }
+  }
+  // With the authority, the population file beside the return is checked against it in a dry run too.
+  writeFileSync(join(dir, "population.csv"), "la_code,year,population_0_17\nX001,2021,500\n");
+  const o = capture();
+  assert.equal(await main(["import", dir, "--authority", "903", "--dry-run", "--dfe-errors-as-queries", "--data", data], o), 2);
+  assert.match(o.stderr(), /POPULATION_AUTHORITY at population\.csv, row 2/);
+});
+
+test("a 903 of header rows only is refused alike by validate, a dry run and a load (SSD_LOAD_EMPTY); import --json counts errors and warnings as validate --json does", async () => {
+  const { dir } = tempDir();
+  writeFileSync(join(dir, "header.csv"), "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n");
+  const { dir: data } = tempDir();
+  const v = capture();
+  assert.equal(await main(["validate", dir, "--json"], v), 2, v.stdout());
+  const validated = JSON.parse(v.stdout()) as { errorCount: number; warningCount: number; issues: { code: string }[] };
+  assert.deepEqual(validated.issues.map((i) => i.code), ["SSD_LOAD_EMPTY"]);
+  for (const dry of [["--dry-run"], []]) {
+    const o = capture();
+    assert.equal(await main(["import", dir, "--authority", "903", ...dry, "--no-compute", "--json", "--data", data], o), 2, o.stderr());
+    const refused = JSON.parse(o.stdout()) as { error: { code: string; issues: { code: string }[] }; errorCount: number; warningCount: number };
+    assert.equal(refused.error.code, "LANTERN_DATA_REJECTED");
+    assert.deepEqual(refused.error.issues.map((i) => i.code), ["SSD_LOAD_EMPTY"]);
+    assert.deepEqual([refused.errorCount, refused.warningCount], [validated.errorCount, validated.warningCount]);
+    assert.equal(refused.errorCount, 1);
+  }
+});
+
+test("import --json on a refused SSD export counts its errors and warnings", async () => {
+  const t = tempDir();
+  const dir = join(t.dir, "bad");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "ssd_person.csv"), ["pers_person_id,pers_sex,pers_dob", ...Array.from({ length: 30 }, (_, i) => `P${i},M,${45000 + i}`)].join("\n"));
+  const o = capture();
+  assert.equal(await main(["import", dir, "--authority", "202", "--json", "--data", join(t.dir, "data")], o), 2, o.stderr());
+  const refused = JSON.parse(o.stdout()) as { errorCount: number; warningCount: number; error: { issues: { severity: string }[] } };
+  assert.equal(refused.errorCount, 30);
+  assert.equal(refused.warningCount, refused.error.issues.filter((i) => i.severity === "warning").length);
+});
