@@ -28,6 +28,8 @@ export interface AuthorityFiles {
   readonly population?: string;
   /** Other files in its folders, not read (a log or a README the export tool left): warned of. */
   readonly unread?: readonly string[];
+  /** Folders (or links to nothing) in its folders, even one named like ssd_send.csv: not read, warned of. */
+  readonly notFiles?: readonly string[];
 }
 
 const SSD_FILE = /^(ssd_[a-z0-9_]+)\.csv$/i;
@@ -62,18 +64,29 @@ function ssdFile(path: string): SsdFile {
   return { path, name, table: table && ssdTable(table) ? table : undefined, bytes: statSync(path).size };
 }
 
-function filesIn(dir: string): { ssd: SsdFile[]; population?: string; authorities?: string; unread: string[] } {
-  const names = readdirSync(dir).sort();
+function filesIn(dir: string): { ssd: SsdFile[]; population?: string; authorities?: string; unread: string[]; notFiles: string[] } {
+  const entries = readdirSync(dir).sort();
+  const isFile = (n: string) => {
+    try {
+      return statSync(join(dir, n)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  // Only files are read: a folder named like a table (ssd_send.csv) is said and left, not opened.
+  const names = entries.filter(isFile);
+  const notFiles = entries.filter((n) => !n.startsWith(".") && !n.startsWith("~$") && !names.includes(n));
   refuseCopies(names);
   const ssd = names.filter((n) => SSD_FILE.test(n)).map((n) => ssdFile(join(dir, n)));
   const pop = names.find((n) => n.toLowerCase() === "population.csv");
   const auth = names.find((n) => n.toLowerCase() === "authorities.csv");
-  const unread = names.filter((n) => !SSD_FILE.test(n) && n !== pop && n !== auth && !n.startsWith(".") && !n.startsWith("~$") && statSync(join(dir, n)).isFile());
+  const unread = names.filter((n) => !SSD_FILE.test(n) && n !== pop && n !== auth && !n.startsWith(".") && !n.startsWith("~$"));
   return {
     ssd,
     ...(pop ? { population: join(dir, pop) } : {}),
     ...(auth ? { authorities: join(dir, auth) } : {}),
     unread,
+    notFiles,
   };
 }
 
@@ -119,6 +132,7 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
   if (authority !== undefined) {
     const files: SsdFile[] = [];
     const unread: string[] = [];
+    const notFiles: string[] = [];
     let population: string | undefined;
     for (const p of paths.map((x) => resolve(x))) {
       if (isGeneratedFolder(p)) {
@@ -133,11 +147,13 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
         const found = filesIn(join(p, authority));
         files.push(...found.ssd);
         unread.push(...found.unread);
+        notFiles.push(...found.notFiles);
         population ??= filesIn(p).population;
       } else if (statSync(p).isDirectory()) {
         const found = filesIn(p);
         files.push(...found.ssd);
         unread.push(...found.unread);
+        notFiles.push(...found.notFiles);
         population ??= found.population;
       } else if (basename(p).toLowerCase() === "population.csv") {
         population = p;
@@ -163,7 +179,7 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
         hint: "Point at the folder of an SSD export, or run `lantern generate --out DIR` to make one.",
       });
     }
-    return [{ authority, files, ...(population ? { population } : {}), ...(unread.length ? { unread } : {}) }];
+    return [{ authority, files, ...(population ? { population } : {}), ...(unread.length ? { unread } : {}), ...(notFiles.length ? { notFiles } : {}) }];
   }
   const loads: AuthorityFiles[] = [];
   for (const p of paths.map((x) => resolve(x))) {
@@ -177,7 +193,7 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
       const dir = join(p, a.code);
       if (!existsSync(dir)) throw new LanternError("LANTERN_FILE_NOT_FOUND", `authorities.csv lists ${a.code} but ${dir} does not exist.`);
       const inside = filesIn(dir);
-      loads.push({ authority: a.code, name: a.name, files: inside.ssd, ...(found.population ? { population: found.population } : {}), ...(inside.unread.length ? { unread: inside.unread } : {}) });
+      loads.push({ authority: a.code, name: a.name, files: inside.ssd, ...(found.population ? { population: found.population } : {}), ...(inside.unread.length ? { unread: inside.unread } : {}), ...(inside.notFiles.length ? { notFiles: inside.notFiles } : {}) });
     }
   }
   return loads;

@@ -665,3 +665,25 @@ test("a file of one enormous line is refused with issues of a readable size, not
     await cleanup();
   }
 });
+
+test("a folder inside an export, even one named like a table (ssd_send.csv), is left with a warning, not opened as a file", async () => {
+  const { mkdirSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { store, cleanup } = await tempStore();
+  try {
+    const dir = writeExport(smallExport());
+    mkdirSync(join(dir, "ssd_send.csv"));
+    mkdirSync(join(dir, "old"));
+    const res = await importSsd(store, { paths: [dir], authority: "202" });
+    assert.equal(res.authorities[0]!.status, "loaded");
+    assert.deepEqual(
+      res.warnings.filter((w) => w.code === "SSD_FILE_NOT_READ").map((w) => [w.file, w.message]),
+      [
+        ["old", "old is a folder (or a link to nothing), not a file; it was not read: Lantern does not look in folders inside the one named."],
+        ["ssd_send.csv", "ssd_send.csv is a folder (or a link to nothing), not a file; it was not read: Lantern does not look in folders inside the one named."],
+      ],
+    );
+  } finally {
+    await cleanup();
+  }
+});

@@ -176,6 +176,9 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     for (const name of load.unread ?? []) {
       log.add({ code: "SSD_FILE_NOT_READ", severity: "warning", file: name, message: `${name} is not an SSD table file (ssd_<table>.csv) nor a file Lantern reads; it was not read.` });
     }
+    for (const name of load.notFiles ?? []) {
+      log.add({ code: "SSD_FILE_NOT_READ", severity: "warning", file: name, message: `${name} is a folder (or a link to nothing), not a file; it was not read: Lantern does not look in folders inside the one named.`, expected: "the export's files side by side in the folder named" });
+    }
     for (const f of load.files) {
       if (!f.table) {
         log.add({ code: "SSD_FILE_UNKNOWN_TABLE", severity: "warning", file: f.name, message: `${f.name} names no SSD table Lantern stores; it was not loaded.` });
