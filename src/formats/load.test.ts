@@ -10,11 +10,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import ExcelJS from "exceljs";
-import { tempDir, tempStore } from "../../test/fixtures.ts";
+import { smallExport, tempDir, tempStore, writeExport } from "../../test/fixtures.ts";
 import { isLanternError } from "../core/errors.ts";
 import { SSD_TABLES } from "../store/ssd-schema.ts";
 import { ANNEX_DATE_SOURCES } from "./annex-a.ts";
-import { loadFormats } from "./load.ts";
+import { isSsdExport, loadFormats } from "./load.ts";
 
 const HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,M,01/06/2010,WBRI,A123456789012,,\nC2,2,05/03/2012,WIRI,UN1,,\n";
 const EPISODES =
@@ -629,4 +629,24 @@ test("two CIN censuses of different authorities in one load are refused; of one 
   const same = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("E09000007") })] });
   assert.deepEqual(same.issues.filter((i) => i.code === "FORMAT_AUTHORITY_MISMATCH"), []);
   assert.equal(same.authority, "202");
+});
+
+test("an SSD export with one file named off the pattern (ssd_contacts_2025-06.csv) is refused naming that file and what to rename it, not every file beside it", async () => {
+  const { "ssd_contacts.csv": contacts, ...rest } = smallExport();
+  const dir = writeExport({ ...rest, "ssd_contacts_2025-06.csv": contacts! });
+  assert.equal(await isSsdExport([dir]), false);
+  const r = await loadFormats(undefined, { paths: [dir] });
+  assert.equal(r.status, "rejected");
+  assert.deepEqual(
+    r.issues.map((i) => [i.code, i.severity, i.file]),
+    [["FORMAT_SSD_MISNAMED", "error", "ssd_contacts_2025-06.csv"]],
+  );
+  assert.match(r.issues[0]!.message, /^ssd_contacts_2025-06\.csv holds an SSD table \(ssd_contacts\) but is not named ssd_<table>\.csv/);
+  assert.equal(r.issues[0]!.expected, "the file renamed ssd_contacts.csv");
+  // Beside a correctly named file for the same table: say which two.
+  const both = await loadFormats(undefined, { paths: [writeExport({ ...smallExport(), "ssd_contacts_2025-06.csv": contacts! })] });
+  assert.match(both.issues[0]!.expected!, /^one file for ssd_contacts: ssd_contacts\.csv is here too/);
+  // With a return's files, SSD files are a mix as before, each named.
+  const mixed = await loadFormats(undefined, { paths: [files({ "ssd_contacts_2025-06.csv": contacts!, "ssd_person.csv": rest["ssd_person.csv"]! })] });
+  assert.deepEqual(codes(mixed), ["FORMAT_SSD_MIXED", "FORMAT_SSD_MIXED"]);
 });

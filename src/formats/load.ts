@@ -126,6 +126,14 @@ function foldersHoldingFiles(paths: readonly string[]): string[] {
   return out.slice(0, 5);
 }
 
+/** A file named as an SSD export's are: ssd_<table>.csv, or a copy's name the SSD import refuses by name. */
+function isSsdName(n: string): boolean {
+  return /^ssd_[a-z0-9_]+\.csv$/i.test(n) || ssdCopyOf(n) !== undefined;
+}
+
+/** The kinds of file that make a statutory return (anything else is an SSD file, a figures or reference file, or unknown). */
+const RETURN_KINDS: ReadonlySet<string> = new Set(["ssda903-csv", "ssda903-xml", "cin-census-xml", "annex-a-csv", "annex-a-xlsx"]);
+
 /**
  * Is this an SSD export (so the SSD importer handles it)? Files named ssd_<table>.csv, with
  * population.csv and authorities.csv, and anything else only if it is no file Lantern reads (a
@@ -137,7 +145,7 @@ export async function isSsdExport(paths: readonly string[]): Promise<boolean> {
   if (paths.length && paths.every(isGeneratedFolder)) return true;
   const files = expandPaths(paths);
   // A copy's name ("ssd_contacts (1).csv") is an SSD file too: the SSD import refuses it by name.
-  const ssdName = (n: string) => /^ssd_[a-z0-9_]+\.csv$/i.test(n) || ssdCopyOf(n) !== undefined;
+  const ssdName = isSsdName;
   const refName = /^(population|authorities)\.csv$/i;
   if (!files.some((f) => ssdName(basename(f)))) return false;
   for (const f of files.filter((x) => !ssdName(basename(x)) && !refName.test(basename(x)))) {
@@ -280,6 +288,27 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
   const downgrade = opts.dfeErrorsAsQueries ?? false;
   let lea: string | undefined;
   const censusDays: string[] = [];
+
+  // An SSD export with a file whose name is off the pattern (ssd_contacts_2025-06.csv) but whose
+  // header is an SSD table's: the SSD importer reads files by their exact names, so the folder came
+  // here as a mix. That one file is at fault, not the correctly named ones beside it: it alone is
+  // refused, saying what to rename it. It is not read under its table's name: a dated suffix may
+  // mean another month's extract, and two such files in a folder would leave the choice to chance.
+  const misnamed = detected.filter((f) => f.detected.kind === "ssd" && !isSsdName(f.name));
+  if (misnamed.length && !detected.some((f) => RETURN_KINDS.has(f.detected.kind))) {
+    for (const f of misnamed) {
+      const table = f.detected.kind === "ssd" ? f.detected.table : "";
+      const named = detected.find((x) => x.name.toLowerCase() === `${table}.csv`);
+      log.add({
+        code: "FORMAT_SSD_MISNAMED",
+        severity: "error",
+        file: f.name,
+        message: `${f.name} holds an SSD table (${table}) but is not named ssd_<table>.csv: the files of an SSD export are read by their exact names, so the export cannot be loaded with it.`,
+        expected: named ? `one file for ${table}: ${named.name} is here too, so remove the one not to load (or rename ${f.name} to ${table}.csv in its place)` : `the file renamed ${table}.csv`,
+      });
+    }
+    return { formats: [], files: [], fed, bytes: total, censusDays };
+  }
 
   // Unknown files and SSD files block.
   for (const f of detected) {
@@ -658,7 +687,8 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   if (log.errors > 0) {
     if (stage) await dropStaging(store, staging, true);
     if (!store) return { ...base, status: "rejected", elapsedMs: performance.now() - started };
-    throw rejection(log);
+    const misnamedOnly = log.keptErrors.every((i) => i.code === "FORMAT_SSD_MISNAMED");
+    throw rejection(log, misnamedOnly ? "Rename the file listed as said (or remove it) and import the export again." : undefined);
   }
   if (!stage) return { ...base, status: store ? "validated" : "validated", elapsedMs: performance.now() - started };
 
