@@ -248,7 +248,7 @@ export function optionCode(v: string): string {
   return s;
 }
 
-/** A yes/no cell as Y/N (null when blank or not yes/no). */
+/** A yes/no cell as Y/N (null when blank or not yes/no: see {@link YN_ACCEPTED}). */
 export function annexYn(v: string): "Y" | "N" | null {
   const s = optionCode(v).toLowerCase();
   if (["y", "yes", "true", "1"].includes(s)) return "Y";
@@ -256,14 +256,20 @@ export function annexYn(v: string): "Y" | "N" | null {
   return null;
 }
 
-/** Gender/sex as M/F/U. */
+/** The yes/no values {@link annexYn} reads, for a message. */
+export const YN_ACCEPTED = "blank, or Yes or No (also Y, N, True, False, 1, 0, or Ofsted's options a) Yes, b) No)";
+
+/** Gender/sex as M/F/U (null when blank or not recognised: see {@link SEX_ACCEPTED}). */
 export function annexSex(v: string): string | null {
   const s = optionCode(v).toLowerCase();
   if (["m", "male", "1", "boy"].includes(s)) return "M";
   if (["f", "female", "2", "girl"].includes(s)) return "F";
-  if (["u", "unknown", "not known", "not recorded", "indeterminate", "0", "9", "other"].includes(s)) return "U";
+  if (["u", "unknown", "not known", "not recorded", "not stated", "not stated/recorded", "indeterminate", "0", "9", "other"].includes(s)) return "U";
   return null;
 }
+
+/** The genders {@link annexSex} reads, for a message. */
+export const SEX_ACCEPTED = "blank, or Male, Female or Unknown (also M, F, U; 1, 2, 0, 9; Boy, Girl; Not known, Not recorded, Not stated, Indeterminate, Other; or Ofsted's options such as b) Female)";
 
 const ABUSE: [RegExp, string][] = [
   [/^neg/i, "NEG"],
@@ -280,11 +286,63 @@ export function abuseCode(v: string): string | null {
   return s;
 }
 
-/** Source codes from Ofsted's lettered options: "q) 6: Police" → "6"; "a) 1A: Individual" → "1A". */
+/** The CIN census's contact and referral source codes. */
+const SOURCE_CODES = ["1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4", "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10"];
+
+/**
+ * A source written in words, as a list may hold it, with its code (lower case, single spaces).
+ * Only names that say one source: "Health services" alone could be any of 3A–3F, so it is not one.
+ */
+const SOURCE_WORDS: Record<string, string> = {
+  individual: "1A",
+  self: "1A",
+  "family member": "1B",
+  relative: "1B",
+  carer: "1B",
+  acquaintance: "1C",
+  neighbour: "1C",
+  stranger: "1D",
+  "other individual": "1D",
+  school: "2A",
+  schools: "2A",
+  education: "2B",
+  "education services": "2B",
+  gp: "3A",
+  "health visitor": "3B",
+  "school nurse": "3C",
+  "other primary health services": "3D",
+  "a&e": "3E",
+  "a and e": "3E",
+  "accident and emergency": "3E",
+  "other health services": "3F",
+  housing: "4",
+  "social care": "5A",
+  "other internal": "5B",
+  external: "5C",
+  "early help": "5D",
+  police: "6",
+  "other legal agency": "7",
+  other: "8",
+  anonymous: "9",
+  unknown: "10",
+  "not known": "10",
+};
+
+/**
+ * A contact or referral source as its CIN census code: a code ("6", "1a"), Ofsted's lettered
+ * option ("q) 6: Police" → "6"; "a) 1A: Individual" → "1A"), or a name ("Police" → "6"). Null when
+ * blank or not one of them (see {@link SOURCE_ACCEPTED}).
+ */
 export function sourceCode(v: string): string | null {
   const s = optionCode(v);
-  return s === "" ? null : s;
+  if (s === "") return null;
+  const up = s.toUpperCase();
+  if (SOURCE_CODES.includes(up)) return up;
+  return SOURCE_WORDS[s.toLowerCase()] ?? null;
 }
+
+/** The sources {@link sourceCode} reads, for a message. */
+export const SOURCE_ACCEPTED = `blank, or a CIN census source code (${SOURCE_CODES.join(", ")}), Ofsted's option (q) 6: Police) or a source's name (${Object.keys(SOURCE_WORDS).join(", ")})`;
 
 /** Why a date cell could not be read, and what was expected instead. */
 export interface AnnexDateProblem {
@@ -373,6 +431,20 @@ export class AnnexMapper {
       this.sink.issue({ code: "FORMAT_NUMBER_INVALID", severity: "error", ...loc, column: col, value: v, message: `${col} "${v}" is not a whole number.`, expected: "a count: 0, 1, 2 …" });
       return null;
     };
+    // A cell read through a list of aliases: blank stays blank; a value that matches none is
+    // refused, with the values accepted (before, it was stored blank or as written).
+    const coded = (k: string, read: (v: string) => string | null, accepted: string): string | null => {
+      const v = s(k);
+      if (v === "") return null;
+      const c = read(v);
+      if (c !== null) return c;
+      const col = columnName(k);
+      this.sink.issue({ code: "FORMAT_CODE_INVALID", severity: "error", ...loc, column: col, value: v, message: `${col} "${v}" is not a value Lantern recognises for this column.`, expected: accepted });
+      return null;
+    };
+    const sex = () => coded("gender", annexSex, SEX_ACCEPTED);
+    const yn = (k: string) => coded(k, annexYn, YN_ACCEPTED);
+    const source = (k: string) => coded(k, sourceCode, SOURCE_ACCEPTED);
     // A row that repeats an earlier one cell for cell is loaded (two contacts from one source on one
     // day are two contacts), but said, since a copy pasted twice counts twice.
     const whole = JSON.stringify([list, file, [...r.entries()].sort(([x], [y]) => x.localeCompare(y))]);
@@ -402,32 +474,34 @@ export class AnnexMapper {
     const key = `A${list}-${++this.#n}`;
     if (id && !this.#people.has(id)) {
       this.#people.add(id);
-      emit("ssd_person", { pers_person_id: id, pers_sex: annexSex(s("gender")), pers_ethnicity: b("ethnicity") && optionCode(s("ethnicity")), pers_dob: date("dob") });
+      emit("ssd_person", { pers_person_id: id, pers_sex: sex(), pers_ethnicity: b("ethnicity") && optionCode(s("ethnicity")), pers_dob: date("dob") });
     } else if (id) {
+      sex();
       date("dob");
     }
     switch (list) {
       case 1:
-        emit("ssd_contacts", { cont_contact_id: key, cont_person_id: id, cont_contact_date: date("contact_date"), cont_contact_source_code: sourceCode(s("contact_source")), cont_contact_source_desc: b("contact_source") });
+        emit("ssd_contacts", { cont_contact_id: key, cont_person_id: id, cont_contact_date: date("contact_date"), cont_contact_source_code: source("contact_source"), cont_contact_source_desc: b("contact_source") });
         break;
       case 2:
         emit("ssd_early_help_episodes", { earl_episode_id: key, earl_person_id: id, earl_episode_start_date: date("eh_start"), earl_episode_end_date: date("eh_end"), earl_episode_organisation: b("eh_org") });
         break;
       case 3: {
         const d = date("referral_date");
-        const values = { cine_referral_id: key, cine_person_id: id, cine_referral_date: d, cine_referral_source_code: sourceCode(s("referral_source")), cine_referral_source_desc: b("referral_source"), cine_referral_nfa: annexYn(s("referral_nfa")), cine_referral_team: b("team"), cine_referral_worker_id: b("worker") };
+        const values = { cine_referral_id: key, cine_person_id: id, cine_referral_date: d, cine_referral_source_code: source("referral_source"), cine_referral_source_desc: b("referral_source"), cine_referral_nfa: yn("referral_nfa"), cine_referral_team: b("team"), cine_referral_worker_id: b("worker") };
         const k = `${id}|${d}`;
         if (this.#referrals.has(k)) emit("ssd_cin_episodes", values);
         else this.#referrals.set(k, { values, loc, refused: refusedIn(values) });
         break;
       }
       case 4:
-        emit("ssd_cin_assessments", { cina_assessment_id: key, cina_person_id: id, cina_assessment_start_date: date("asmt_start"), cina_assessment_child_seen: annexYn(s("asmt_seen")), cina_assessment_auth_date: date("asmt_auth"), cina_assessment_team: b("team"), cina_assessment_worker_id: b("worker") });
+        emit("ssd_cin_assessments", { cina_assessment_id: key, cina_person_id: id, cina_assessment_start_date: date("asmt_start"), cina_assessment_child_seen: yn("asmt_seen"), cina_assessment_auth_date: date("asmt_auth"), cina_assessment_team: b("team"), cina_assessment_worker_id: b("worker") });
         break;
       case 5: {
         const icpc = date("icpc_date");
-        emit("ssd_s47_enquiry", { s47e_s47_enquiry_id: key, s47e_person_id: id, s47e_s47_start_date: date("s47_start"), s47e_s47_end_date: icpc, s47e_s47_nfa: annexYn(s("icpc_unnecessary")), s47e_s47_completed_by_team: b("team"), s47e_s47_completed_by_worker_id: b("worker") });
-        if (icpc !== null) emit("ssd_initial_cp_conference", { icpc_icpc_id: `${key}-I`, icpc_s47_enquiry_id: key, icpc_person_id: id, icpc_icpc_date: icpc, icpc_icpc_outcome_cp_flag: annexYn(s("icpc_cp")), icpc_icpc_team: b("team"), icpc_icpc_worker_id: b("worker") });
+        const cp = yn("icpc_cp");
+        emit("ssd_s47_enquiry", { s47e_s47_enquiry_id: key, s47e_person_id: id, s47e_s47_start_date: date("s47_start"), s47e_s47_end_date: icpc, s47e_s47_nfa: yn("icpc_unnecessary"), s47e_s47_completed_by_team: b("team"), s47e_s47_completed_by_worker_id: b("worker") });
+        if (icpc !== null) emit("ssd_initial_cp_conference", { icpc_icpc_id: `${key}-I`, icpc_s47_enquiry_id: key, icpc_person_id: id, icpc_icpc_date: icpc, icpc_icpc_outcome_cp_flag: cp, icpc_icpc_team: b("team"), icpc_icpc_worker_id: b("worker") });
         break;
       }
       case 6: {
@@ -483,7 +557,7 @@ export class AnnexMapper {
         });
         const legal = b("legal") && optionCode(s("legal"));
         if (legal) emit("ssd_legal_status", { lega_legal_status_id: `${key}-L`, lega_person_id: id, lega_legal_status: legal, lega_legal_status_start_date: date("legal_start") ?? start, lega_legal_status_end_date: end });
-        if (annexYn(s("uasc")) === "Y") emit("ssd_immigration_status", { immi_immigration_status_id: `${key}-U`, immi_person_id: id, immi_immigration_status: "UASC" });
+        if (yn("uasc") === "Y") emit("ssd_immigration_status", { immi_immigration_status_id: `${key}-U`, immi_person_id: id, immi_immigration_status: "UASC" });
         break;
       }
       case 9: {

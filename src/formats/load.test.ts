@@ -650,3 +650,50 @@ test("an SSD export with one file named off the pattern (ssd_contacts_2025-06.cs
   const mixed = await loadFormats(undefined, { paths: [files({ "ssd_contacts_2025-06.csv": contacts!, "ssd_person.csv": rest["ssd_person.csv"]! })] });
   assert.deepEqual(codes(mixed), ["FORMAT_SSD_MIXED", "FORMAT_SSD_MIXED"]);
 });
+
+test("Annex A: a gender, yes/no or source matching no alias is refused naming its cell and the values accepted; a name such as Police is read as its code", async () => {
+  const LIST3 = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Referral,Referral Source,Referral NFA?,Number of Referrals in Last 12 Months,Allocated Team,Allocated Worker\n";
+  const bad = await loadFormats(undefined, {
+    paths: [
+      files(
+        {},
+        {
+          "l1.csv": `${LIST1}K1,Femal,WBRI,2015-01-25,6,2020-09-16,6\nK2,F,WBRI,2015-01-25,6,2020-09-16,Polis\nK1,Mal,WBRI,2015-01-25,6,2020-09-17,6\n`,
+          "l3.csv": `${LIST3}K3,M,WBRI,2015-01-25,6,2020-09-16,Police,Not sure,1,MASH,W1\nK4,M,WBRI,2015-01-25,6,2020-09-16,6,,1,MASH,W1\n`,
+        },
+      ),
+    ],
+  });
+  assert.equal(bad.status, "rejected");
+  assert.deepEqual(
+    bad.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.file, i.row, i.column, i.value]),
+    [
+      ["FORMAT_CODE_INVALID", "l1.csv", 2, "Gender", "Femal"],
+      ["FORMAT_CODE_INVALID", "l1.csv", 3, "Contact Source", "Polis"],
+      ["FORMAT_CODE_INVALID", "l1.csv", 4, "Gender", "Mal"],
+      ["FORMAT_CODE_INVALID", "l3.csv", 2, "Referral NFA?", "Not sure"],
+    ],
+  );
+  const [gender, source, , nfa] = bad.issues;
+  assert.equal(gender!.message, 'Gender "Femal" is not a value Lantern recognises for this column.');
+  assert.match(gender!.expected!, /^blank, or Male, Female or Unknown/);
+  assert.match(source!.expected!, /CIN census source code \(1A, 1B, .* 10\), Ofsted's option \(q\) 6: Police\) or a source's name \(.*police/);
+  assert.match(nfa!.expected!, /^blank, or Yes or No/);
+  // Names and Ofsted's options are read as codes; a blank stays blank.
+  const { store, cleanup } = await tempStore();
+  try {
+    const good = `${LIST1}K1,c) Not stated/recorded,WBRI,2015-01-25,6,2020-09-16,Police\nK2,F,WBRI,2015-01-25,6,2020-09-16,a&e\nK3,,WBRI,2015-01-25,6,2020-09-16,\n`;
+    const r = await loadFormats(store, { paths: [files({}, { "l1.csv": good })], authority: "202" });
+    assert.equal(r.status, "loaded");
+    const rows = await store.all<{ p: string; sex: string | null; code: string | null }>(
+      `SELECT c.cont_person_id AS p, p.pers_sex AS sex, c.cont_contact_source_code AS code FROM current_ssd_contacts c JOIN current_ssd_person p ON p.la_code = c.la_code AND p.pers_person_id = c.cont_person_id ORDER BY 1`,
+    );
+    assert.deepEqual(rows.map((x) => [x.p, x.sex, x.code]), [
+      ["K1", "U", "6"],
+      ["K2", "F", "3E"],
+      ["K3", null, null],
+    ]);
+  } finally {
+    await cleanup();
+  }
+});
