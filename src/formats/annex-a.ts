@@ -212,8 +212,12 @@ export function normAnnexHeader(h: string): string {
     .trim();
 }
 
-/** The list whose required columns a header matches best; with each column's index. */
-export function matchAnnexList(header: readonly string[]): { list: number; slots: Map<string, number>; missing: string[] } | undefined {
+/**
+ * The list whose required columns a header matches best; with each column's index, and the
+ * header cells that repeat a column the list reads (the same name twice, as in the SSD and 903
+ * checks): which of the two holds the values would be chance, so the caller refuses the file.
+ */
+export function matchAnnexList(header: readonly string[]): { list: number; slots: Map<string, number>; missing: string[]; duplicates: { index: number; name: string }[] } | undefined {
   const norm = header.map(normAnnexHeader);
   let best: { list: number; slots: Map<string, number>; missing: string[]; score: number } | undefined;
   for (const [n, def] of Object.entries(ANNEX_A_LISTS)) {
@@ -236,7 +240,10 @@ export function matchAnnexList(header: readonly string[]): { list: number; slots
     const score = found * 10 - missing.length * 5 + slots.size;
     if (!best || score > best.score) best = { list: Number(n), slots, missing, score };
   }
-  return best && { list: best.list, slots: best.slots, missing: best.missing };
+  if (!best) return undefined;
+  const read = new Set(best.slots.values());
+  const duplicates = norm.flatMap((h, j) => (h !== "" && !read.has(j) && [...read].some((i) => norm[i] === h) ? [{ index: j, name: String(header[j]).trim() }] : []));
+  return { list: best.list, slots: best.slots, missing: best.missing, duplicates };
 }
 
 /** An Ofsted option or bare code → its code: "q) 6: Police" → "6", "f) U6: Foster…" → "U6", "a) WBRI" → "WBRI". */

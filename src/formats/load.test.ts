@@ -697,3 +697,24 @@ test("Annex A: a gender, yes/no or source matching no alias is refused naming it
     await cleanup();
   }
 });
+
+test("Annex A: a column the list reads given twice (two Date of Contact columns) is refused as in SSD and 903 files, in a CSV and in a workbook", async () => {
+  const csv = "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source,Date of Contact\nK1,F,WBRI,2015-01-25,6,2020-09-16,6,2021-01-01\n";
+  const r = await loadFormats(undefined, { paths: [files({}, { "l1.csv": csv })] });
+  assert.equal(r.status, "rejected");
+  assert.deepEqual(
+    r.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.file, i.row, i.column, i.message, i.expected]),
+    [["FORMAT_COLUMN_DUPLICATE", "l1.csv", 1, "Date of Contact", "column Date of Contact appears twice in the header.", "each column once"]],
+  );
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet("List 1");
+  ws.addRow(["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Date of Contact", "Contact Source", "date of contact"]);
+  ws.addRow(["K1", "a) Male", "a) WBRI", new Date(Date.UTC(2015, 0, 25)), 6, new Date(Date.UTC(2020, 8, 16)), "q) 6: Police", new Date(Date.UTC(2021, 0, 1))]);
+  const { dir } = tempDir("lantern-formats-");
+  await wb.xlsx.writeFile(join(dir, "annex.xlsx"));
+  const x = await loadFormats(undefined, { paths: [dir] });
+  assert.deepEqual(
+    x.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.file, i.column]),
+    [["FORMAT_COLUMN_DUPLICATE", "annex.xlsx [List 1]", "date of contact"]],
+  );
+});

@@ -449,6 +449,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
             slots = m.slots;
             heads = r.cells;
             for (const k of m.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: f.name, row: 1, column: k, message: `${f.name} (Annex A List ${d.kind === "annex-a-csv" ? d.list : ""}) has no column for ${k}.`, expected: "the list's required columns (see docs/formats.md)" });
+            for (const c of m.duplicates) log.add({ code: "FORMAT_COLUMN_DUPLICATE", severity: "error", file: f.name, row: 1, column: c.name, message: `column ${c.name} appears twice in the header.`, expected: "each column once" });
             continue;
           }
           yield { line: r.line, values: r.cells };
@@ -498,6 +499,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
           } else {
             sheets.set(r.sheet, { list: m.list, slots: m.slots, heads: r.values });
             for (const k of m.missing) log.add({ code: "FORMAT_COLUMN_MISSING", severity: "error", file: `${f.name} [${r.sheet}]`, row: r.row, column: k, message: `sheet "${r.sheet}" (Annex A List ${m.list}) has no column for ${k}.`, expected: "the list's required columns (see docs/formats.md)" });
+            for (const c of m.duplicates) log.add({ code: "FORMAT_COLUMN_DUPLICATE", severity: "error", file: `${f.name} [${r.sheet}]`, row: r.row, column: c.name, message: `column ${c.name} appears twice in the header.`, expected: "each column once" });
           }
           continue;
         }

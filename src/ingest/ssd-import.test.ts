@@ -687,3 +687,18 @@ test("a folder inside an export, even one named like a table (ssd_send.csv), is 
     await cleanup();
   }
 });
+
+test("a value over 1 MB in an SSD file is refused at its row and column, as the shared CSV reader refuses it", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] = `cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_desc\nC1,P1,2024-04-02,ok\nC2,P2,2024-04-03,${"x".repeat(5_000_000)}\n`;
+    const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    const m = only(err.issues, "SSD_CSV_MALFORMED");
+    assert.deepEqual([m.file, m.row, m.column], ["ssd_contacts.csv", 3, "cont_contact_source_desc"]);
+    assert.match(m.message, /^ssd_contacts\.csv row 3, column cont_contact_source_desc, holds more than 1 MB \(1,000,000 characters\) without an end/);
+    assert.equal((await listSnapshots(store)).length, 0);
+  } finally {
+    await cleanup();
+  }
+});

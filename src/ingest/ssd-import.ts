@@ -442,6 +442,9 @@ async function storedKeys(store: Store, authority: string, table: string, column
   return new Set(rows.map((r) => r.k));
 }
 
+/** The longest row or value an SSD file may hold, in characters (as the shared CSV reader's). */
+const MAX_FIELD = 1_000_000;
+
 /** What an SSD file that is not text at all should be. */
 const NOT_TEXT_EXPECTED = "a CSV text file: UTF-8 (in Excel: Save As › CSV UTF-8), UTF-16 or Windows-1252";
 
@@ -508,6 +511,8 @@ async function readFile(
     record_delimiter: RECORD_DELIMITERS,
     skip_empty_lines: true,
     relax_quotes: false,
+    // As the shared reader: a value over 1 MB is a damaged file (or a quote left open), not data.
+    max_record_size: MAX_FIELD,
     on_record: (record, context) => {
       const cells = lines.read(record, context);
       if (!parsedHeader && cells.some((c) => c.trim() !== "")) parsedHeader = cells.map((h) => h.trim().toLowerCase());
@@ -692,6 +697,16 @@ async function readFile(
         ...(column ? { column } : {}),
         message: `${name} is not well-formed CSV: ${strayQuoteProblem(err.lines, err.column + 1)}.`,
         expected: STRAY_QUOTE_EXPECTED,
+      });
+    } else if (err.code === "CSV_MAX_RECORD_SIZE") {
+      const column = header && typeof err.column === "number" ? header[err.column] : undefined;
+      const row = err.lines ?? 1;
+      issue({
+        code: "SSD_CSV_MALFORMED",
+        row,
+        ...(column ? { column } : {}),
+        message: `${name} row ${row}${column ? `, column ${column},` : ""} holds more than 1 MB (${MAX_FIELD.toLocaleString("en-GB")} characters) without an end: no SSD value is that long, so the file is damaged or a quote (") was left open.`,
+        expected: "values under 1 MB each: export the file again, or close the quote on that row",
       });
     } else if (counts && counts.found < counts.width && err.lines !== undefined && (await endsOnUnfinishedLine(file.path, err.lines))) {
       issue({ code: "SSD_FILE_TRUNCATED", row: err.lines, message: truncatedMessage(name, err.lines, counts.found, counts.width), expected: fieldsExpected(counts.width) });
