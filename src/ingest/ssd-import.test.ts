@@ -249,7 +249,8 @@ test("malformed CSV, Excel serial dates and blank required values are refused cl
     const serial = smallExport();
     serial["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,45383\nC2,P2,";
     const e3 = await rejected(importSsd(store, { paths: [writeExport(serial)], authority: "202" }));
-    assert.match(only(e3.issues, "SSD_DATE_INVALID").message, /Excel serial/);
+    // Said with the date it would be, as docs/formats.md says and the other readers say it.
+    assert.equal(only(e3.issues, "SSD_DATE_INVALID").message, 'cont_contact_date "45383" looks like an Excel serial date number (as one it would be 2024-04-01).');
     const req = only(e3.issues, "SSD_VALUE_REQUIRED");
     assert.deepEqual([req.row, req.column], [3, "cont_contact_date"]);
 
@@ -698,6 +699,24 @@ test("a value over 1 MB in an SSD file is refused at its row and column, as the 
     assert.deepEqual([m.file, m.row, m.column], ["ssd_contacts.csv", 3, "cont_contact_source_desc"]);
     assert.match(m.message, /^ssd_contacts\.csv row 3, column cont_contact_source_desc, holds more than 1 MB \(1,000,000 characters\) without an end/);
     assert.equal((await listSnapshots(store)).length, 0);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("an SSD cell refused says why: a number too large (with the limit), a year out of range (open ends are left blank); a UK date with fractional seconds loads", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,31/03/2024 00:00:00.000\nC2,P2,2024-03-31 00:00:00.000\n";
+    const ok = await importSsd(store, { paths: [writeExport(files)], authority: "202" });
+    assert.equal(ok.authorities[0]!.status, "loaded");
+    const days = await store.all<{ d: string }>(`SELECT CAST(cont_contact_date AS VARCHAR) AS d FROM current_ssd_contacts ORDER BY cont_contact_id`);
+    assert.deepEqual(days.map((r) => r.d.slice(0, 10)), ["2024-03-31", "2024-03-31"]);
+    const bad = smallExport();
+    bad["ssd_contacts.csv"] = "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,9999-12-31\n";
+    const e = await rejected(importSsd(store, { paths: [writeExport(bad)], authority: "203" }));
+    assert.match(only(e.issues, "SSD_DATE_INVALID").message, /^cont_contact_date "9999-12-31" has the year 9999, outside the years Lantern reads \(1900 to 2100\): a date not yet known, such as the end of an episode still open, is left blank/);
   } finally {
     await cleanup();
   }

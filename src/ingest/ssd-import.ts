@@ -760,7 +760,9 @@ async function storedKeysIfAny(store: Store, authority: string, table: string, c
 
 function cellIssue(issue: (i: Omit<DataIssue, "file" | "severity">) => void, row: number, c: SsdColumn, raw: string, p: CellProblem): void {
   const code = c.kind === "date" ? "SSD_DATE_INVALID" : c.kind === "int" || c.kind === "float" ? "SSD_NUMBER_INVALID" : "SSD_CODE_INVALID";
-  issue({ code, row, column: c.name, value: raw, message: `${c.name} "${raw}" ${p.problem}.`, expected: p.expected });
+  // An Excel serial number is said with the date it would be, as the other readers say it.
+  const asSerial = p.serialDay === undefined ? "" : ` (as one it would be ${isoDate(p.serialDay)})`;
+  issue({ code, row, column: c.name, value: raw, message: `${c.name} "${raw}" ${p.problem}${asSerial}.`, expected: p.expected });
 }
 
 async function commitAuthority(

@@ -20,6 +20,21 @@ test("dates: ISO, DD/MM/YYYY, with times, and refusals that say why", () => {
   assert.ok(isProblem(parseDate("2023-02-29")));
 });
 
+test("refusals say the real reason: a number too large with the limit, a year out of range (an open end is left blank); a UK date with fractional seconds is read", () => {
+  const big = parseCell("int", "3000000000");
+  assert.ok(isProblem(big));
+  assert.equal(big.problem, "is too large: a whole number here is at most 2,147,483,647");
+  const small = parseCell("int", "-3000000000");
+  assert.ok(isProblem(small) && small.problem === "is too small: a whole number here is at least -2,147,483,647");
+  const far = parseDate("9999-12-31");
+  assert.ok(isProblem(far));
+  assert.match(far.problem, /^has the year 9999, outside the years Lantern reads \(1900 to 2100\): a date not yet known, such as the end of an episode still open, is left blank/);
+  assert.ok(isProblem(parseDate("31/12/9999")) && /year 9999/.test((parseDate("31/12/9999") as { problem: string }).problem));
+  assert.ok(isProblem(parseDate("31/04/2024")) && /real calendar date/.test((parseDate("31/04/2024") as { problem: string }).problem));
+  assert.equal(parseDate("31/03/2024 00:00:00.000"), dayNumber("2024-03-31"));
+  assert.equal(parseDate("2024-03-31 00:00:00.000"), dayNumber("2024-03-31"));
+});
+
 test("dates round-trip in both shapes (property)", () => {
   fc.assert(
     fc.property(fc.integer({ min: dayNumber("1950-01-01"), max: dayNumber("2090-12-31") }), (day) => {

@@ -21,7 +21,7 @@ export interface CellProblem {
 export type CellValue = string | number | null;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
 const INT = /^[+-]?\d+$/;
 const EXCEL_SERIAL = /^\d{5}(?:\.\d+)?$/;
 /** A date with its month in words, as Excel shows one formatted so: "19 Mar 2024", "19-Mar-24", "March 19, 2024". */
@@ -29,27 +29,33 @@ const WORDS_DATE = /^(?:\d{1,2}(?:st|nd|rd|th)?[ -/]+[A-Za-z]{3,9}\.?[ -/,]+\d{2
 
 const DATE_EXPECTED = "a date as YYYY-MM-DD or DD/MM/YYYY (a time after the date is allowed and ignored)";
 
-function realDay(y: number, m: number, d: number): number | null {
-  if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2100) return null;
+/** The years a date may fall in. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2100;
+
+/**
+ * The day of a year, month and day written in a date's shape, or why it is not one: a year out of
+ * range (9999-12-31, the "no end" some systems write for an open episode) is said as such.
+ */
+function realDay(y: number, m: number, d: number): number | CellProblem {
+  if (m < 1 || m > 12 || d < 1 || d > 31) return { problem: "is not a real calendar date", expected: DATE_EXPECTED };
+  if (y < FIRST_YEAR || y > LAST_YEAR) {
+    return {
+      problem: `has the year ${y}, outside the years Lantern reads (${FIRST_YEAR} to ${LAST_YEAR}): a date not yet known, such as the end of an episode still open, is left blank rather than written as a far-off date`,
+      expected: `${DATE_EXPECTED}, in ${FIRST_YEAR} to ${LAST_YEAR}; blank for an end not yet reached`,
+    };
+  }
   const day = dayOf(y, m, d);
   // Overflowing days (31 April) land in the next month: refuse them.
-  return dayOf(y, m + 1, 0) >= dayOf(y, m, d) ? day : null;
+  return dayOf(y, m + 1, 0) >= day ? day : { problem: "is not a real calendar date", expected: DATE_EXPECTED };
 }
 
 /** Parse a date cell to a day number. */
 export function parseDate(text: string): number | CellProblem {
   let m = ISO_DATE.exec(text);
-  if (m) {
-    const day = realDay(Number(m[1]), Number(m[2]), Number(m[3]));
-    if (day !== null) return day;
-    return { problem: "is not a real calendar date", expected: DATE_EXPECTED };
-  }
+  if (m) return realDay(Number(m[1]), Number(m[2]), Number(m[3]));
   m = UK_DATE.exec(text);
-  if (m) {
-    const day = realDay(Number(m[3]), Number(m[2]), Number(m[1]));
-    if (day !== null) return day;
-    return { problem: "is not a real calendar date", expected: DATE_EXPECTED };
-  }
+  if (m) return realDay(Number(m[3]), Number(m[2]), Number(m[1]));
   if (EXCEL_SERIAL.test(text)) {
     const serialDay = excelSerialDay(Number(text));
     return { problem: "looks like an Excel serial date number", expected: `${DATE_EXPECTED}; format the column as a date before saving the CSV`, ...(serialDay === undefined ? {} : { serialDay }) };
@@ -65,6 +71,9 @@ export function excelSerialDay(serial: number): number | undefined {
   const n = Math.floor(serial);
   return n < 1 || n > 2958465 ? undefined : dayOf(1899, 12, 30) + n;
 }
+
+/** The largest whole number an int column holds (a 32-bit integer in both stores). */
+const MAX_INT = 2_147_483_647;
 
 const YES = new Set(["Y", "YES", "TRUE", "1"]);
 const NO = new Set(["N", "NO", "FALSE", "0"]);
@@ -83,7 +92,9 @@ export function parseCell(kind: ColumnKind, raw: string, codes?: readonly string
     case "int":
       if (INT.test(text)) {
         const n = Number(text);
-        if (Math.abs(n) <= 2_147_483_647) return n;
+        if (Math.abs(n) <= MAX_INT) return n;
+        const limit = MAX_INT.toLocaleString("en-GB");
+        return { problem: n > 0 ? `is too large: a whole number here is at most ${limit}` : `is too small: a whole number here is at least -${limit}`, expected: `a whole number from -${limit} to ${limit}` };
       }
       return { problem: "is not a whole number", expected: "a whole number such as 12" };
     case "float": {
