@@ -143,7 +143,11 @@ test("csv: a file that stops being UTF-8 after its first chunk is refused as a L
     })();
     assert.ok(isLanternError(e), String(e));
     assert.equal(e.code, "LANTERN_FILE_UNREADABLE");
-    assert.match(e.message, /late\.csv is UTF-8 text but holds bytes that are not UTF-8: part of it was saved in another encoding/);
+    assert.match(e.message, /late\.csv is UTF-8 text but holds bytes that are not UTF-8 \(first at line 20002: "9,caf\uFFFD", where \uFFFD stands for what could not be read\): part of it was saved in another encoding/);
+    assert.deepEqual(
+      e.issues?.map((i) => [i.code, i.file, i.row]),
+      [["FORMAT_NOT_UTF8", "late.csv", 20002]],
+    );
     assert.ok(n > 1000, "rows before the bad byte were read first, so the error came mid-stream");
   } finally {
     rmSync(dir, { recursive: true, force: true });

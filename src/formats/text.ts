@@ -121,10 +121,30 @@ function notText(name: string): LanternError {
   });
 }
 
-function badUtf8(name: string): LanternError {
-  return new LanternError("LANTERN_FILE_UNREADABLE", `${name} is UTF-8 text but holds bytes that are not UTF-8: part of it was saved in another encoding.`, {
+function badUtf8(name: string, at?: { readonly line: number; readonly text: string }): LanternError {
+  const where = at ? ` (first at line ${at.line}: "${at.text}", where \uFFFD stands for what could not be read)` : "";
+  return new LanternError("LANTERN_FILE_UNREADABLE", `${name} is UTF-8 text but holds bytes that are not UTF-8${where}: part of it was saved in another encoding.`, {
     hint: "Re-save it as UTF-8 (in Excel: Save As › CSV UTF-8 (Comma delimited)) and load it again.",
+    ...(at ? { issues: [{ code: "FORMAT_NOT_UTF8", severity: "error" as const, file: name, row: at.line, value: at.text, message: `Line ${at.line} holds bytes that are not UTF-8: part of ${name} was saved in another encoding.`, expected: "UTF-8 text" }] } : {}),
   });
+}
+
+/**
+ * Where in `chunk` the first byte that is not UTF-8 lies, as a line of the file (`linesBefore`
+ * lines ended before the chunk, `partial` is the text of the line it began inside) and that line's
+ * text, read leniently and cut to 120 characters. A character begun in the chunk before is skipped.
+ */
+function badUtf8At(chunk: Uint8Array, linesBefore: number, partial: string): { line: number; text: string } {
+  let from = 0;
+  while (from < chunk.length && from < 3 && (chunk[from]! & 0xc0) === 0x80) from++;
+  const text = partial + new TextDecoder("utf-8").decode(chunk.subarray(from));
+  const bad = text.indexOf("\uFFFD", partial.length);
+  const upTo = bad < 0 ? text.length : bad;
+  const lineStart = text.lastIndexOf("\n", upTo - 1) + 1;
+  const ends = text.slice(0, upTo).split("\n").length - 1;
+  const lineEnd = text.indexOf("\n", upTo);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, "");
+  return { line: linesBefore + ends + 1, text: line.length > 120 ? `${line.slice(0, 120)}…` : line };
 }
 
 /** Characters handed on at a time. */
@@ -177,6 +197,9 @@ export function openText(path: string): TextStream {
       const dec = decoderFor(encoding);
       let first = true;
       let done = 0;
+      // Lines ended so far, and the text of the one under way, to say where a bad byte is.
+      let lines = 0;
+      let partial = "";
       for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
         const b = chunk as Buffer;
         done += b.length;
@@ -185,8 +208,15 @@ export function openText(path: string): TextStream {
         try {
           s = dec.decode(b, { stream: true });
         } catch {
-          throw badUtf8(name);
+          throw badUtf8(name, encoding === "utf-8" || encoding === "utf-8-bom" ? badUtf8At(b, lines, partial) : undefined);
         }
+        const lastNl = s.lastIndexOf("\n");
+        if (lastNl < 0) partial += s;
+        else {
+          for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) lines++;
+          partial = s.slice(lastNl + 1);
+        }
+        if (partial.length > 4096) partial = partial.slice(-4096);
         if (first && s.length) {
           s = stripBom(s);
           first = false;
