@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../src/store/port.ts";
+import { buildServer } from "../src/web/server.ts";
 import { DEMO_PASSWORD } from "../src/web/auth/users.ts";
 import { smallExport } from "./fixtures.ts";
 import { anonymous, assertRouteAccess, cookieHeader, post, type RouteCase, signIn, visit, type Visitor } from "./web-access.ts";
@@ -15,9 +16,10 @@ import { demoApp, multipart } from "./web-fixture.ts";
 let app: FastifyInstance;
 let store: Store;
 let close: () => Promise<void>;
+let dataDir: string;
 
 before(async () => {
-  ({ app, store, close } = await demoApp({ signIn: true }));
+  ({ app, store, close, dataDir } = await demoApp({ signIn: true }));
 });
 after(async () => {
   await close();
@@ -39,6 +41,7 @@ const ROUTES: readonly RouteCase[] = [
   { method: "GET", url: "/sign-in", allowed: EVERYONE },
   { method: "GET", url: "/auth/oidc/start", allowed: EVERYONE },
   { method: "GET", url: "/auth/oidc/callback", allowed: EVERYONE },
+  { method: "GET", url: "/auth/session", allowed: EVERYONE },
   { method: "GET", url: "/", allowed: ALL },
   { method: "GET", url: "/?period=2025-26", allowed: ALL },
   { method: "GET", url: "/indicators/referrals", allowed: ALL },
@@ -148,6 +151,88 @@ describe("CSRF", () => {
     assert.equal(await snapshots(), 1);
     const [audit] = await store.all<{ actor: string }>(`SELECT actor FROM lantern_audit WHERE action = 'data.upload' ORDER BY audit_id DESC LIMIT 1`);
     assert.equal(audit?.actor, "analyst");
+  });
+});
+
+describe("a session that ends while a form is being filled in", () => {
+  // The same app on the same store, with a clock the test moves on.
+  let clock = Date.now();
+  let timed: FastifyInstance;
+  before(async () => {
+    timed = await buildServer({ store, dataDir, auth: { secureCookies: false, now: () => new Date(clock) } });
+  });
+  after(async () => {
+    await timed.close();
+  });
+  const count = async (table: string) => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n;
+
+  test("a comment or an annotation sent after 30 minutes idle saves nothing, and what was typed is shown back with a way to sign in and return", async () => {
+    const analyst = await signIn(timed, "analyst", DEMO_PASSWORD, { csrfPage: "/annotations" });
+    const [comments, annotations] = [await count("lantern_commentary"), await count("lantern_annotation")];
+    clock += 31 * 60_000;
+    const typed = 'The rise in <b>referrals</b> follows the "front door" change & the school term.\nSecond line.';
+    const res = await post(timed, analyst, "/indicators/referrals/comments?la=X001&period=2025-26-Q1", { body: typed, published: "yes" });
+    assert.equal(res.statusCode, 401);
+    assert.match(res.body, /<title>Your session has ended – Lantern<\/title>/);
+    assert.match(res.body, /Nothing you entered was saved/);
+    assert.ok(res.body.includes(`readonly>The rise in &lt;b&gt;referrals&lt;/b&gt; follows the &quot;front door&quot; change &amp; the school term.\nSecond line.</textarea>`), res.body);
+    assert.ok(res.body.includes(`href="/sign-in?next=${encodeURIComponent("/indicators/referrals?la=X001&period=2025-26-Q1#commentary")}"`));
+    assert.equal(res.headers["cache-control"], "no-store");
+    const note = await post(timed, analyst, "/annotations", { la: "X001", indicator: "referrals", date: "2025-04-01", kind: "note", note: "New front door from April" });
+    assert.equal(note.statusCode, 401);
+    assert.match(note.body, /readonly>New front door from April<\/textarea>/);
+    assert.match(note.body, /value="2025-04-01" readonly/);
+    assert.ok(note.body.includes(`href="/sign-in?next=${encodeURIComponent("/annotations?la=X001")}"`));
+    assert.equal(await count("lantern_commentary"), comments);
+    assert.equal(await count("lantern_annotation"), annotations);
+  });
+
+  test("a password is never shown back, nor an uploaded file's contents", async () => {
+    const admin = await signIn(timed, "admin", DEMO_PASSWORD, { csrfPage: "/admin/users" });
+    clock += 31 * 60_000;
+    const res = await post(timed, admin, "/admin/users", { op: "create", username: "latecomer", displayName: "Late Comer", role: "member", password: "secret horse battery staple" });
+    assert.equal(res.statusCode, 401);
+    assert.match(res.body, /value="latecomer" readonly/);
+    assert.doesNotMatch(res.body, /secret horse/);
+    assert.equal((await store.all(`SELECT 1 FROM lantern_user WHERE username = 'latecomer'`)).length, 0);
+    const up = multipart({ _csrf: admin.csrf, authority: "205" }, { "ssd_person.csv": "pers_person_id,secret-child-name\n1,Alice Example\n" });
+    const upload = await timed.inject({ method: "POST", url: `/data/upload?_csrf=${encodeURIComponent(admin.csrf)}`, payload: up.payload, headers: { ...up.headers, cookie: cookieHeader(admin) } });
+    assert.equal(upload.statusCode, 401);
+    assert.match(upload.body, /Your files were not uploaded/);
+    assert.doesNotMatch(upload.body, /Alice Example|secret-child-name/);
+    assert.equal((await store.all(`SELECT 1 FROM lantern_snapshot WHERE la_code = '205'`)).length, 0);
+  });
+
+  test("a form opened before signing in again is shown back too; one from another site still shows nothing and saves nothing", async () => {
+    const analyst = await signIn(timed, "analyst", DEMO_PASSWORD, { csrfPage: "/targets" });
+    const old = analyst.csrf;
+    clock += 31 * 60_000;
+    const again = await signIn(timed, "analyst", DEMO_PASSWORD, { csrfPage: "/targets" });
+    const targets = await count("lantern_target");
+    const stale = await post(timed, again, "/targets", { _csrf: old, indicator: "referrals", year: "2025-26", target: "123.5", tolerance: "2" });
+    assert.equal(stale.statusCode, 403);
+    assert.match(stale.body, /<h1 class="govuk-heading-l">This form has expired<\/h1>/);
+    assert.match(stale.body, /value="123.5" readonly/);
+    assert.match(stale.body, /href="\/targets"/);
+    const forged = await post(timed, again, "/targets", { indicator: "referrals", year: "2025-26", target: "987.5" }, { origin: "https://evil.example" });
+    assert.equal(forged.statusCode, 403);
+    assert.doesNotMatch(forged.body, /987/);
+    assert.equal(await count("lantern_target"), targets);
+  });
+
+  test("pages with forms carry the warning script, and /auth/session says how long is left and keeps the session alive", async () => {
+    const analyst = await signIn(timed, "analyst", DEMO_PASSWORD);
+    const left = async () => JSON.parse((await visit(timed, analyst, "/auth/session")).body) as { signedIn: boolean; endsInSeconds?: number };
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1800 });
+    clock += 10 * 60_000;
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1200 });
+    // Past half the idle time, asking counts as using the session: it has 30 minutes again.
+    clock += 16 * 60_000;
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1800 });
+    assert.deepEqual(JSON.parse((await visit(timed, await anonymous(timed), "/auth/session")).body), { signedIn: false });
+    assert.match((await visit(timed, analyst, "/annotations")).body, /<script src="\/assets\/session.js" defer><\/script>/);
+    assert.doesNotMatch((await visit(timed, analyst, "/")).body, /session\.js/);
+    assert.equal((await visit(timed, analyst, "/assets/session.js")).statusCode, 200);
   });
 });
 

@@ -43,6 +43,9 @@ export interface PageOptions {
 /** A whole HTML document. */
 export function page(o: PageOptions): string {
   const nav = NAV.filter((n) => !n.roles || (o.user && n.roles.includes(o.user.role)));
+  const body = html`${o.body}`;
+  // A signed-in page with a form of its own is warned before the session ends (assets/session.js).
+  const scripts = [...(o.scripts ?? []), ...(o.user && o.csrf && body.value.includes('method="post"') ? ["/assets/session.js"] : [])];
   return `<!DOCTYPE html>${
     html`<html lang="en-GB" class="govuk-template">
 <head>
@@ -80,13 +83,13 @@ ${
 </header>
 <div class="govuk-width-container">
 <main class="govuk-main-wrapper" id="main-content">
-${o.body}
+${body}
 </main>
 </div>
 <footer class="govuk-footer">
 <div class="govuk-width-container"><p class="govuk-footer__meta-custom">Lantern: children's services performance from your own data. Nothing on this page was fetched from any other site.</p></div>
 </footer>
-${(o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
+${scripts.map((s) => html`<script src="${s}" defer></script>`)}
 </body>
 </html>`.value
   }`;

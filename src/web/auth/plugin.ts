@@ -21,9 +21,11 @@ import type { Store } from "../../store/port.ts";
 import { adminRoutes } from "./admin.ts";
 import { sendForbidden } from "./access.ts";
 import { checkCsrf, csrfTokenFor } from "./csrf.ts";
+import { page } from "./html.ts";
 import type { LoginPolicy } from "./login.ts";
 import { OidcClient, type OidcOptions } from "./oidc.ts";
 import { DEFAULT_SESSION_POLICY, type SessionPolicy, validateSession } from "./sessions.ts";
+import { leftOver, sessionEndedBody } from "./session-ended.ts";
 import { signInRoutes } from "./sign-in.ts";
 import type { SessionUser } from "./types.ts";
 
@@ -90,6 +92,8 @@ interface RequestState {
   newPre: boolean;
   /** A CSRF token was put on the page. */
   issued: boolean;
+  /** When the session ends unless used again (epoch ms). */
+  endsAt?: number;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -150,6 +154,7 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
     if (found) {
       request.user = found.user;
       s.sessionHash = found.tokenHash;
+      s.endsAt = found.endsAt;
     }
   });
 
@@ -163,8 +168,26 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
     if (token === undefined && /^multipart\/form-data/i.test(request.headers["content-type"] ?? "")) token = (request.query as Record<string, unknown> | undefined)?.["_csrf"];
     const origin = request.headers.origin;
     const crossSite = typeof origin === "string" && origin !== "null" && new URL(origin, "http://x").host !== request.headers.host;
-    if (crossSite || !checkCsrf(ctx.secret, binding, token)) {
-      await sendForbidden(request, reply, "This form has expired or did not come from Lantern. Go back, reload the page and try again.");
+    if (crossSite) {
+      await sendForbidden(request, reply, "This form did not come from Lantern, so it was not accepted.");
+      return reply;
+    }
+    if (!checkCsrf(ctx.secret, binding, token)) {
+      // Nothing is saved either way. A form of Lantern's own whose session has ended (or that was
+      // opened before the visitor last signed in) is shown back, so what was typed is not lost;
+      // signing in and out keep the plain refusal.
+      if (request.url.startsWith("/sign-in") || request.url.startsWith("/sign-out")) {
+        await sendForbidden(request, reply, "This form has expired or did not come from Lantern. Go back, reload the page and try again.");
+        return reply;
+      }
+      const multipart = /^multipart\/form-data/i.test(request.headers["content-type"] ?? "");
+      const signedIn = request.user !== null;
+      const title = signedIn ? "This form has expired" : "Your session has ended";
+      reply
+        .code(signedIn ? 403 : 401)
+        .type("text/html; charset=utf-8")
+        .header("cache-control", "no-store")
+        .send(page(title, sessionEndedBody(leftOver(request.url, request.body, multipart), signedIn, Math.round(ctx.sessionPolicy.idleMs / 60_000)), request));
       return reply;
     }
   });
@@ -175,6 +198,16 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
     // Pages shown to a signed-in user, and pages carrying a form token, are never stored by any cache.
     if ((request.user || s?.issued) && /^text\/html/.test(String(reply.getHeader("content-type") ?? ""))) reply.header("cache-control", "no-store");
     return payload;
+  });
+
+  // For the warning script on pages with forms (assets/session.js): how long the session has
+  // left. Asking is a request like any other, so it keeps the session alive, as the script's
+  // "Stay signed in" button means it to.
+  app.get("/auth/session", async (request, reply) => {
+    const endsAt = states.get(request)?.endsAt;
+    return reply
+      .header("cache-control", "no-store")
+      .send(request.user && endsAt ? { signedIn: true, endsInSeconds: Math.max(0, Math.floor((endsAt - ctx.now().getTime()) / 1000)) } : { signedIn: false });
   });
 
   await signInRoutes(app, ctx);

@@ -74,8 +74,11 @@ function cacheOf(store: Store): Map<string, Cached> {
   return c;
 }
 
-/** The user a cookie's token belongs to, or null when it is unknown, revoked, expired or the user is disabled. */
-export async function validateSession(store: Store, token: string, now: Date, policy: SessionPolicy = DEFAULT_SESSION_POLICY): Promise<{ user: SessionUser; tokenHash: string } | null> {
+/**
+ * The user a cookie's token belongs to, or null when it is unknown, revoked, expired or the user is
+ * disabled; `endsAt` is when the session will end (epoch ms) unless it is used again first.
+ */
+export async function validateSession(store: Store, token: string, now: Date, policy: SessionPolicy = DEFAULT_SESSION_POLICY): Promise<{ user: SessionUser; tokenHash: string; endsAt: number } | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const h = hashToken(token);
   const t = now.getTime();
@@ -105,7 +108,7 @@ export async function validateSession(store: Store, token: string, now: Date, po
     await store.run(`UPDATE lantern_session SET last_seen_at = $1 WHERE token_hash = $2`, [now.toISOString(), h]);
     c.lastSeen = t;
   }
-  return { user: c.user, tokenHash: h };
+  return { user: c.user, tokenHash: h, endsAt: Math.min(c.expires, c.lastSeen + policy.idleMs) };
 }
 
 /** End one session (sign-out). */
