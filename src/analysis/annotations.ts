@@ -83,6 +83,7 @@ export async function saveAnnotation(
   if (!ANNOTATION_KINDS.includes(a.kind as AnnotationKind)) {
     throw bad("kind", `An annotation's kind must be ${ANNOTATION_KINDS.join(", ")}, not ${a.kind.slice(0, 60)}.`);
   }
+  if (!a.date.trim()) throw bad("date", "Enter the date of the annotation, as YYYY-MM-DD.");
   let day: number;
   try {
     day = dayNumber(a.date);

@@ -577,6 +577,28 @@ describe("forms that refuse keep what was typed", () => {
     assert.deepEqual([await count("lantern_commentary"), await count("lantern_annotation"), await count("lantern_target")], before);
   });
 
+  test("the annotation form starts on a plain note, says what each kind does, and warns that everyone reads the note", async () => {
+    const page = (await get("/annotations?la=X001", "analyst")).body;
+    assert.match(page, /<select class="govuk-select" id="ann-kind" name="kind" aria-describedby="ann-kind-hint"><option value="note" selected>note<\/option><option value="service_change">service change<\/option><option value="recording_change">recording change \(restarts SPC limits, breaks comparisons\)<\/option><\/select>/);
+    assert.match(page, /<div class="govuk-hint" id="ann-kind-hint">[^<]*A recording change \(the data was recorded differently from this date\) restarts the SPC chart&#39;s limits from that date and stops trends and year-on-year comparisons across it/);
+    assert.match(page, /<div class="govuk-hint" id="ann-note-hint">Everyone who can see the indicator reads this note, including councillors \(members\) and readers of public committee reports, so do not name or describe children, families or staff\. At most 2,000 characters\.<\/div>/);
+    assert.match(page, /<textarea class="govuk-textarea" id="ann-note" name="note" rows="3" aria-describedby="ann-note-hint">/);
+    // A form sent without choosing a kind is saved as a note, never as a recording change.
+    const res = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "contacts", date: "2024-06-01", kind: "", note: "Kind left unchosen" });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /<option value="note" selected>/);
+  });
+
+  test("an annotation without a date asks for one; a wrong date is quoted", async () => {
+    const res = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "contacts", date: "  ", kind: "note", note: "Dated later" });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /<a href="#ann-date">Enter the date of the annotation, as YYYY-MM-DD\.<\/a>/);
+    assert.match(res.body, /<p class="govuk-error-message" id="ann-date-error"><span class="govuk-visually-hidden">Error:<\/span> Enter the date of the annotation, as YYYY-MM-DD\.<\/p>/);
+    assert.doesNotMatch(res.body, /is not a date/);
+    const wrong = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "contacts", date: "1 April", kind: "note", note: "Dated later" });
+    assert.match(wrong.body, /1 April is not a date; write it as YYYY-MM-DD\./);
+  });
+
   test("a refused annotation keeps every field; an area can be annotated; long notes and implausible dates are refused, not cut", async () => {
     const count = async () => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_annotation`))[0]?.n;
     const before = await count();

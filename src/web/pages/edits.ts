@@ -4,7 +4,7 @@
  * DATA/targets.csv for the same indicator and year; annotations are those of `lantern annotate`.
  */
 
-import { ANNOTATION_KINDS, type Annotation, EARLIEST_ANNOTATION_DATE, MAX_NOTE } from "../../analysis/annotations.ts";
+import { type Annotation, type AnnotationKind, EARLIEST_ANNOTATION_DATE, MAX_NOTE } from "../../analysis/annotations.ts";
 import type { Target } from "../../analysis/rag.ts";
 import { formatValue } from "../../kpi/format.ts";
 import type { IndicatorDef } from "../../kpi/types.ts";
@@ -78,9 +78,24 @@ const ANNOTATION_FIELDS = {
   indicator: { id: "ann-indicator", label: "Indicator", hint: "Choose an indicator, or leave this as it is and choose an area below." },
   area: { id: "ann-area", label: "Or a whole area", hint: "A note on an area applies to every indicator in it." },
   date: { id: "ann-date", label: "Date", hint: `Written YYYY-MM-DD, for example 2024-04-01; from ${EARLIEST_ANNOTATION_DATE} to a year from today.` },
-  kind: { id: "ann-kind", label: "Kind", hint: "" },
-  note: { id: "ann-note", label: "Note", hint: `At most ${MAX_NOTE.toLocaleString("en-GB")} characters.` },
+  kind: {
+    id: "ann-kind",
+    label: "Kind",
+    hint: "A note or a service change is shown beside the figures and changes nothing else. A recording change (the data was recorded differently from this date) restarts the SPC chart's limits from that date and stops trends and year-on-year comparisons across it, for everyone who sees the indicator.",
+  },
+  note: {
+    id: "ann-note",
+    label: "Note",
+    hint: `Everyone who can see the indicator reads this note, including councillors (members) and readers of public committee reports, so do not name or describe children, families or staff. At most ${MAX_NOTE.toLocaleString("en-GB")} characters.`,
+  },
 } as const;
+
+/** The kinds in the order offered, the plain note first (the default), each with its words. */
+const KIND_CHOICES: readonly { value: AnnotationKind; text: string }[] = [
+  { value: "note", text: "note" },
+  { value: "service_change", text: "service change" },
+  { value: "recording_change", text: "recording change (restarts SPC limits, breaks comparisons)" },
+];
 
 /** The annotations page. `error` (with the field it is about) re-shows the form with what was entered. */
 export function annotationsBody(o: {
@@ -115,7 +130,7 @@ ${csrfField(o.csrf)}
 ${field("indicator", indicatorControl)}
 ${field("area", areaControl)}
 ${field("date", html`<input class="${err("date", "govuk-input")} govuk-input--width-10" id="ann-date" name="date" type="text" value="${e?.date ?? ""}"${aria("date")}>`)}
-${field("kind", html`<select class="${err("kind", "govuk-select")}" id="ann-kind" name="kind"${aria("kind")}>${ANNOTATION_KINDS.map((k) => html`<option value="${k}"${k === e?.kind ? html` selected` : ""}>${k.replaceAll("_", " ")}</option>`)}</select>`)}
+${field("kind", html`<select class="${err("kind", "govuk-select")}" id="ann-kind" name="kind"${aria("kind")}>${KIND_CHOICES.map((k) => html`<option value="${k.value}"${k.value === (e?.kind || "note") ? html` selected` : ""}>${k.text}</option>`)}</select>`)}
 ${field("note", html`<textarea class="${err("note", "govuk-textarea")}" id="ann-note" name="note" rows="3"${aria("note")}>${e?.note ?? ""}</textarea>`)}
 <button type="submit" class="govuk-button" data-module="govuk-button">Save annotation</button>
 </form>`
