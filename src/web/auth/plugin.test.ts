@@ -442,3 +442,32 @@ test("sign-in, failed sign-in and sign-out are audited, and sign-in returns to t
     assert.equal((await verifyAuditChain(store)).ok, true);
   });
 });
+
+test("sign-in with a field left blank says which, beside the field; a wrong password stays a generic error; both are titled Error", async () => {
+  await withServer(async (app, store) => {
+    const v = await anonymous(app);
+    const blank = await post(app, v, "/sign-in", { username: "", password: "" });
+    assert.equal(blank.statusCode, 400);
+    assert.match(blank.body, /<title>Error: Sign in – Lantern<\/title>/);
+    assert.match(blank.body, /<li><a href="#username">Enter your user name<\/a><\/li><li><a href="#password">Enter your password<\/a><\/li>/);
+    assert.match(blank.body, /<p class="govuk-error-message" id="username-error"><span class="govuk-visually-hidden">Error:<\/span> Enter your user name<\/p>/);
+    assert.match(blank.body, /<p class="govuk-error-message" id="password-error"><span class="govuk-visually-hidden">Error:<\/span> Enter your password<\/p>/);
+    assert.match(blank.body, /class="govuk-input govuk-input--error govuk-!-width-one-half" id="username"[^>]* aria-describedby="username-error">/);
+    assert.match(blank.body, /class="govuk-input govuk-input--error govuk-!-width-one-half" id="password"[^>]* aria-describedby="password-error">/);
+    const onlyPassword = await post(app, v, "/sign-in", { username: "analyst", password: "" });
+    assert.equal(onlyPassword.statusCode, 400);
+    assert.match(onlyPassword.body, /<a href="#password">Enter your password<\/a>/);
+    assert.doesNotMatch(onlyPassword.body, /Enter your user name/);
+    assert.match(onlyPassword.body, /id="username" name="username"[^>]*value="analyst"/, "the user name is kept");
+    const wrong = await post(app, v, "/sign-in", { username: "analyst", password: "not the password at all" });
+    assert.equal(wrong.statusCode, 401);
+    assert.match(wrong.body, /<title>Error: Sign in – Lantern<\/title>/);
+    assert.match(wrong.body, /<a href="#username">The user name or password is not right\.<\/a>/);
+    assert.match(wrong.body, /id="username-error"/);
+    assert.doesNotMatch(wrong.body, /id="password-error"/, "which of the two was wrong is not said");
+    // Blank forms check nothing against an account; the wrong password is recorded as before.
+    const failed = await store.all(`SELECT 1 FROM lantern_audit WHERE action = 'auth.sign_in_failed'`);
+    assert.equal(failed.length, 1);
+    assert.match((await visit(app, await anonymous(app), "/sign-in")).body, /<title>Sign in – Lantern<\/title>/);
+  });
+});

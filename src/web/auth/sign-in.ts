@@ -29,30 +29,36 @@ function field(body: unknown, name: string, max: number): string {
   return typeof v === "string" ? v.slice(0, max) : "";
 }
 
-function signInPage(ctx: AuthContext, request: FastifyRequest, next: string, error: string | null, username = ""): string {
-  const errorBox: Html | string = error
+/** A mistake in the sign-in form, shown in the error summary and beside its field. */
+type FieldError = { readonly field: "username" | "password"; readonly text: string };
+
+function signInPage(ctx: AuthContext, request: FastifyRequest, next: string, errors: readonly FieldError[], username = ""): string {
+  const errorBox: Html | string = errors.length
     ? html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2>
-        <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li><a href="#username">${error}</a></li></ul></div></div></div>`
+        <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">${errors.map((e) => html`<li><a href="#${e.field}">${e.text}</a></li>`)}</ul></div></div></div>`
     : "";
   const sso = ctx.oidc
     ? html`<h2 class="govuk-heading-m">Or</h2><p class="govuk-body"><a class="govuk-button govuk-button--secondary" href="/auth/oidc/start?next=${encodeURIComponent(next)}">${ctx.oidc.options.label ?? "Sign in with your organisation's account"}</a></p>`
     : "";
+  const errorOf = (f: FieldError["field"]) => errors.find((e) => e.field === f);
+  const group = (f: FieldError["field"], label: string, input: (cls: string, describedBy: Html | string) => Html) => {
+    const e = errorOf(f);
+    return html`<div class="govuk-form-group${e ? " govuk-form-group--error" : ""}">
+          <label class="govuk-label" for="${f}">${label}</label>
+          ${e ? html`<p class="govuk-error-message" id="${f}-error"><span class="govuk-visually-hidden">Error:</span> ${e.text}</p>` : ""}
+          ${input(`govuk-input${e ? " govuk-input--error" : ""} govuk-!-width-one-half`, e ? html` aria-describedby="${f}-error"` : "")}
+        </div>`;
+  };
   return page(
-    "Sign in",
+    errors.length ? "Error: Sign in" : "Sign in",
     html`<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
       ${errorBox}
       <h1 class="govuk-heading-l">Sign in to Lantern</h1>
       <form method="post" action="/sign-in" novalidate>
         <input type="hidden" name="_csrf" value="${request.csrfToken()}">
         <input type="hidden" name="next" value="${next}">
-        <div class="govuk-form-group">
-          <label class="govuk-label" for="username">User name</label>
-          <input class="govuk-input govuk-!-width-one-half" id="username" name="username" type="text" autocomplete="username" spellcheck="false" maxlength="64" value="${username}">
-        </div>
-        <div class="govuk-form-group">
-          <label class="govuk-label" for="password">Password</label>
-          <input class="govuk-input govuk-!-width-one-half" id="password" name="password" type="password" autocomplete="current-password" maxlength="256">
-        </div>
+        ${group("username", "User name", (cls, d) => html`<input class="${cls}" id="username" name="username" type="text" autocomplete="username" spellcheck="false" maxlength="64" value="${username}"${d}>`)}
+        ${group("password", "Password", (cls, d) => html`<input class="${cls}" id="password" name="password" type="password" autocomplete="current-password" maxlength="256"${d}>`)}
         <button type="submit" class="govuk-button" data-module="govuk-button">Sign in</button>
       </form>
       ${sso}
@@ -175,13 +181,20 @@ export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Prom
   app.get("/sign-in", async (request, reply) => {
     const next = safeNext((request.query as Record<string, unknown>)["next"]);
     if (request.user) return reply.redirect(next, 303);
-    return reply.type("text/html; charset=utf-8").send(signInPage(ctx, request, next, null));
+    return reply.type("text/html; charset=utf-8").send(signInPage(ctx, request, next, []));
   });
 
   app.post("/sign-in", { bodyLimit: BODY_LIMIT, onRequest: refuseEarly }, async (request, reply) => {
     const username = field(request.body, "username", 64);
     const password = field(request.body, "password", 257);
     const next = safeNext(field(request.body, "next", 512));
+    // A field left blank is a mistake in the form, not a guess: said beside the field, and not
+    // counted against the limits (nothing is checked against an account).
+    const blank: FieldError[] = [
+      ...(username.trim() ? [] : [{ field: "username", text: "Enter your user name" } as const]),
+      ...(password ? [] : [{ field: "password", text: "Enter your password" } as const]),
+    ];
+    if (blank.length) return reply.code(400).type("text/html; charset=utf-8").send(signInPage(ctx, request, next, blank, username));
     const ip = await perIp.begin(request);
     if ("wait" in ip) return tooManyAttempts(request, reply, "address", ip.wait);
     const account = await perAccount.begin(request);
@@ -205,7 +218,7 @@ export async function signInRoutes(app: FastifyInstance, ctx: AuthContext): Prom
       return reply
         .code(result.reason === "invalid" ? 401 : 429)
         .type("text/html; charset=utf-8")
-        .send(signInPage(ctx, request, next, message, username));
+        .send(signInPage(ctx, request, next, [{ field: "username", text: message }], username));
     }
     await startSession(ctx, request, reply, result.user, "password");
     return reply.redirect(next, 303);
