@@ -39,49 +39,127 @@ function send(request: FastifyRequest, reply: FastifyReply, title: string, body:
     .send(page(title, body, request, request.url.startsWith("/admin/audit") ? "/admin/audit" : "/admin/users"));
 }
 
-function areaBoxes(prefix: string, checked: readonly string[]): Html {
-  return html`<div class="govuk-checkboxes govuk-checkboxes--small">${AREAS.map(
+/**
+ * A form on the page that was refused: which (the add form, or one user's change form), the field
+ * at fault (by name: username, displayName, role, areas, password; none for the disable button),
+ * the message, and what was typed in it, to show again (never a password).
+ */
+interface Refused {
+  readonly op: string;
+  /** The user whose form it was (not for the add form). */
+  readonly username: string;
+  readonly field: string | null;
+  readonly message: string;
+  readonly entered: { readonly username?: string; readonly displayName?: string; readonly role?: string; readonly areas?: readonly string[] };
+}
+
+/** The field an error of users.ts or the password policy is about, by its code. */
+function fieldOf(code: string): string | null {
+  switch (code) {
+    case "LANTERN_AUTH_BAD_USERNAME":
+    case "LANTERN_AUTH_USER_EXISTS":
+      return "username";
+    case "LANTERN_AUTH_BAD_ROLE":
+      return "role";
+    case "LANTERN_AUTH_BAD_AREA":
+      return "areas";
+    case "LANTERN_AUTH_WEAK_PASSWORD":
+      return "password";
+    default:
+      return null;
+  }
+}
+
+/** The error message beside a field, and the attribute naming it and the field's hint. */
+function fieldError(id: string, message: string | undefined): Html | string {
+  return message ? html`<p class="govuk-error-message" id="${id}-error"><span class="govuk-visually-hidden">Error:</span> ${message}</p>` : "";
+}
+const describedBy = (ids: readonly (string | false | undefined)[]): Html | string => {
+  const list = ids.filter(Boolean).join(" ");
+  return list ? html` aria-describedby="${list}"` : "";
+};
+const groupClass = (error: unknown) => `govuk-form-group${error ? " govuk-form-group--error" : ""}`;
+
+function areaBoxes(prefix: string, checked: readonly string[], error?: string): Html {
+  return html`<div class="${groupClass(error)}"><fieldset class="govuk-fieldset"${describedBy([error && `${prefix}-areas-error`])}><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${fieldError(`${prefix}-areas`, error)}<div class="govuk-checkboxes govuk-checkboxes--small">${AREAS.map(
     (a) => html`<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="${prefix}-${a.id}" name="areas" type="checkbox" value="${a.id}"${checked.includes(a.id) ? html` checked` : ""}><label class="govuk-label govuk-checkboxes__label" for="${prefix}-${a.id}">${a.title}</label></div>`,
-  )}</div>`;
+  )}</div></fieldset></div>`;
 }
 
-function roleSelect(id: string, current: string): Html {
-  return html`<select class="govuk-select" id="${id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === current ? html` selected` : ""}>${r}</option>`)}</select>`;
+function roleSelect(id: string, current: string, error?: string): Html {
+  return html`<select class="govuk-select${error ? " govuk-select--error" : ""}" id="${id}" name="role"${describedBy([error && `${id}-error`])}>${ROLES.map((r) => html`<option value="${r}"${r === current ? html` selected` : ""}>${r}</option>`)}</select>`;
 }
 
-async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: FastifyReply, note: { ok: boolean; text: string } | null, code = 200): Promise<FastifyReply> {
+/** The element a refused form's error links to. */
+function errorTarget(r: Refused, rowId: string | undefined): string {
+  const prefix = r.op === "create" ? "new" : rowId ?? "new";
+  switch (r.field) {
+    case "username":
+      return "new-username";
+    case "displayName":
+      return "new-name";
+    case "role":
+      return `${prefix}-role`;
+    case "areas":
+      return `${prefix}-${AREAS[0]!.id}`;
+    case "password":
+      return r.op === "create" ? "new-password" : `${prefix}-pw`;
+    default:
+      return r.op === "create" ? "new-username" : r.op === "reset" ? `${prefix}-pw` : r.op === "role" ? `${prefix}-role` : `${prefix}-status`;
+  }
+}
+
+async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: FastifyReply, note: { ok: boolean; text: string } | null, code = 200, refused?: Refused): Promise<FastifyReply> {
   const users = await listUsers(ctx.store);
   const csrf = request.csrfToken();
-  const banner = note
-    ? note.ok
-      ? html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${note.text}</p></div></div>`
-      : html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><p class="govuk-body">${note.text}</p></div></div></div>`
-    : "";
+  const rowOf = (username: string) => {
+    const i = users.findIndex((u) => u.username === username);
+    return i < 0 ? undefined : `u${i}`;
+  };
+  const target = refused ? errorTarget(refused, refused.op === "create" ? undefined : rowOf(refused.username)) : "";
+  const banner = refused
+    ? html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li><a href="#${target}">${refused.message}</a></li></ul></div></div></div>`
+    : note
+      ? note.ok
+        ? html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${note.text}</p></div></div>`
+        : html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><p class="govuk-body">${note.text}</p></div></div></div>`
+      : "";
+  /** The message for element `id`, when the refused form's error is about it. */
+  const errorAt = (id: string) => (refused && target === id ? refused.message : undefined);
   const rows = users.map((u, i) => {
     const id = `u${i}`;
+    const mine = refused && refused.op !== "create" && refused.username === u.username ? refused : undefined;
+    const role = mine?.op === "role" ? (mine.entered.role ?? u.role) : u.role;
+    const areas = mine?.op === "role" ? (mine.entered.areas ?? []) : u.areas;
+    const pwError = errorAt(`${id}-pw`);
+    const statusError = errorAt(`${id}-status`);
     return html`<tr class="govuk-table__row">
       <td class="govuk-table__cell">${u.username}</td>
       <td class="govuk-table__cell">${u.displayName}</td>
       <td class="govuk-table__cell">${u.role}${u.role === "manager" ? html`<br><span class="govuk-body-s">${u.areas.join(", ") || "no areas"}</span>` : ""}</td>
       <td class="govuk-table__cell">${u.disabled ? "disabled" : "active"}${u.oidcSubject ? html`<br><span class="govuk-body-s">single sign-on</span>` : ""}</td>
       <td class="govuk-table__cell">
-        <details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change ${u.username}</span></summary><div class="govuk-details__text">
+        <details class="govuk-details"${mine ? html` open` : ""}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change ${u.username}</span></summary><div class="govuk-details__text">
           <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="role"><input type="hidden" name="username" value="${u.username}">
-            <div class="govuk-form-group"><label class="govuk-label" for="${id}-role">Role</label>${roleSelect(`${id}-role`, u.role)}</div>
-            <fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${areaBoxes(id, u.areas)}</fieldset>
+            <div class="${groupClass(errorAt(`${id}-role`))}"><label class="govuk-label" for="${id}-role">Role</label>${fieldError(`${id}-role`, errorAt(`${id}-role`))}${roleSelect(`${id}-role`, role, errorAt(`${id}-role`))}</div>
+            ${areaBoxes(id, areas, errorAt(`${id}-${AREAS[0]!.id}`))}
             <button class="govuk-button govuk-button--secondary" type="submit">Change role</button></form>
           <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="reset"><input type="hidden" name="username" value="${u.username}">
-            <div class="govuk-form-group"><label class="govuk-label" for="${id}-pw">New password</label><div class="govuk-hint" id="${id}-pw-hint">${PASSWORD_RULE}.</div><input class="govuk-input govuk-!-width-one-half" id="${id}-pw" name="password" type="password" autocomplete="new-password" maxlength="256" aria-describedby="${id}-pw-hint"></div>
+            <div class="${groupClass(pwError)}"><label class="govuk-label" for="${id}-pw">New password</label><div class="govuk-hint" id="${id}-pw-hint">${PASSWORD_RULE}.</div>${fieldError(`${id}-pw`, pwError)}<input class="govuk-input${pwError ? " govuk-input--error" : ""} govuk-!-width-one-half" id="${id}-pw" name="password" type="password" autocomplete="new-password" maxlength="256"${describedBy([`${id}-pw-hint`, pwError && `${id}-pw-error`])}></div>
             <button class="govuk-button govuk-button--secondary" type="submit">Reset password</button></form>
           <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="${u.disabled ? "enable" : "disable"}"><input type="hidden" name="username" value="${u.username}">
-            <button class="govuk-button govuk-button--warning" type="submit">${u.disabled ? "Enable" : "Disable"} ${u.username}</button></form>
+            ${fieldError(`${id}-status`, statusError)}<button class="govuk-button govuk-button--warning" type="submit" id="${id}-status"${describedBy([statusError && `${id}-status-error`])}>${u.disabled ? "Enable" : "Disable"} ${u.username}</button></form>
         </div></details>
       </td></tr>`;
   });
+  const add = refused?.op === "create" ? refused.entered : {};
+  const newError = (id: string) => errorAt(id);
+  const input = (id: string, name: string, value: string | undefined, extra: Html) =>
+    html`${fieldError(id, newError(id))}<input class="govuk-input${newError(id) ? " govuk-input--error" : ""} govuk-!-width-one-half" id="${id}" name="${name}" type="text"${value !== undefined ? html` value="${value}"` : ""}${extra}${describedBy([newError(id) && `${id}-error`])}>`;
   return send(
     request,
     reply,
-    "Users and roles",
+    refused ? "Error: Users and roles" : "Users and roles",
     html`${banner}<h1 class="govuk-heading-l">Users and roles</h1>
     <p class="govuk-body"><a class="govuk-link" href="/admin/audit">Audit log</a></p>
     <div class="lantern-table-wrap" tabindex="0" role="region" aria-label="Users"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${users.length} user(s)</caption>
@@ -89,11 +167,11 @@ async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: Fasti
       <tbody class="govuk-table__body">${rows}</tbody></table></div>
     <h2 class="govuk-heading-m">Add a user</h2>
     <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="create">
-      <div class="govuk-form-group"><label class="govuk-label" for="new-username">User name</label><input class="govuk-input govuk-!-width-one-half" id="new-username" name="username" type="text" maxlength="64" spellcheck="false"></div>
-      <div class="govuk-form-group"><label class="govuk-label" for="new-name">Full name</label><input class="govuk-input govuk-!-width-one-half" id="new-name" name="displayName" type="text" maxlength="120"></div>
-      <div class="govuk-form-group"><label class="govuk-label" for="new-role">Role</label>${roleSelect("new-role", "member")}</div>
-      <fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${areaBoxes("new", [])}</fieldset>
-      <div class="govuk-form-group"><label class="govuk-label" for="new-password">Password</label><div class="govuk-hint" id="new-password-hint">${PASSWORD_RULE}.</div><input class="govuk-input govuk-!-width-one-half" id="new-password" name="password" type="password" autocomplete="new-password" maxlength="256" aria-describedby="new-password-hint"></div>
+      <div class="${groupClass(newError("new-username"))}"><label class="govuk-label" for="new-username">User name</label>${input("new-username", "username", add.username, html` maxlength="64" spellcheck="false"`)}</div>
+      <div class="${groupClass(newError("new-name"))}"><label class="govuk-label" for="new-name">Full name</label>${input("new-name", "displayName", add.displayName, html` maxlength="120"`)}</div>
+      <div class="${groupClass(newError("new-role"))}"><label class="govuk-label" for="new-role">Role</label>${fieldError("new-role", newError("new-role"))}${roleSelect("new-role", add.role ?? "member", newError("new-role"))}</div>
+      ${areaBoxes("new", add.areas ?? [], newError(`new-${AREAS[0]!.id}`))}
+      <div class="${groupClass(newError("new-password"))}"><label class="govuk-label" for="new-password">Password</label><div class="govuk-hint" id="new-password-hint">${PASSWORD_RULE}.</div>${fieldError("new-password", newError("new-password"))}<input class="govuk-input${newError("new-password") ? " govuk-input--error" : ""} govuk-!-width-one-half" id="new-password" name="password" type="password" autocomplete="new-password" maxlength="256"${describedBy(["new-password-hint", newError("new-password") && "new-password-error"])}></div>
       <button class="govuk-button" type="submit">Add user</button></form>`,
     code,
   );
@@ -112,18 +190,26 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
     const op = str(b, "op", 20);
     const username = str(b, "username", 64).trim().toLowerCase();
     const actor = request.user!.username;
+    // What was typed, kept for the form shown again (never the password).
+    const entered = { username: str(b, "username", 64), displayName: str(b, "displayName", 120), role: str(b, "role", 20), areas: strs(b, "areas") };
+    /** The form of `op` refused with `message`, about `field`; a change to one user's form names them. */
+    const refuse = (message: string, field: string | null) => {
+      const whose =
+        op === "reset" ? `The password of ${username} was not reset: ` : op === "role" ? `The role of ${username} was not changed: ` : op === "disable" || op === "enable" ? `${username} was not ${op}d: ` : "The user was not added: ";
+      return usersPage(ctx, request, reply, null, 400, { op, username, field, message: `${whose}${message}`, entered });
+    };
     try {
       // Enabling yourself is harmless and allowed: you are signed in, so already enabled, and
       // enabling an enabled user changes nothing (it used to end every session, yours included).
       if ((op === "role" || op === "disable") && username === actor) {
-        return usersPage(ctx, request, reply, { ok: false, text: "You cannot change your own role or disable yourself; ask another admin." }, 400);
+        return refuse("you cannot change your own role or disable yourself; ask another admin.", op === "role" ? "role" : null);
       }
       switch (op) {
         case "create":
-          await createUser(ctx.store, { username, displayName: str(b, "displayName", 120), role: str(b, "role", 20), areas: strs(b, "areas"), password: str(b, "password", 257) }, actor, ctx.now);
+          await createUser(ctx.store, { username, displayName: entered.displayName, role: entered.role, areas: entered.areas, password: str(b, "password", 257) }, actor, ctx.now);
           return usersPage(ctx, request, reply, { ok: true, text: `Added ${username}.` });
         case "role": {
-          const u = await setRole(ctx.store, username, str(b, "role", 20), strs(b, "areas"), actor, ctx.now);
+          const u = await setRole(ctx.store, username, entered.role, entered.areas, actor, ctx.now);
           return usersPage(ctx, request, reply, { ok: true, text: `${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; their sessions have ended.` });
         }
         case "disable":
@@ -139,7 +225,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
           return usersPage(ctx, request, reply, { ok: false, text: "Choose what to change." }, 400);
       }
     } catch (e) {
-      if (isLanternError(e)) return usersPage(ctx, request, reply, { ok: false, text: e.message }, 400);
+      if (isLanternError(e)) return refuse(e.message, fieldOf(e.code));
       throw e;
     }
   });

@@ -471,3 +471,38 @@ test("sign-in with a field left blank says which, beside the field; a wrong pass
     assert.match((await visit(app, await anonymous(app), "/sign-in")).body, /<title>Sign in – Lantern<\/title>/);
   });
 });
+
+test("admin users: a refused form links its error to the field, marks it, keeps what was typed (never the password) and is titled Error", async () => {
+  await withServer(async (app, store) => {
+    const admin = await signIn(app, "admin", DEMO_PASSWORD, { csrfPage: "/admin/users" });
+    const bad = await post(app, admin, "/admin/users", { op: "create", username: "x", displayName: "Xavier <Smith>", role: "manager", areas: ["send", "missing"], password: "a secret long password" });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /<title>Error: Users and roles – Lantern<\/title>/);
+    assert.match(bad.body, /<li><a href="#new-username">The user was not added: &quot;x&quot; is not a usable user name/);
+    assert.match(bad.body, /<div class="govuk-form-group govuk-form-group--error"><label class="govuk-label" for="new-username">User name<\/label><p class="govuk-error-message" id="new-username-error"><span class="govuk-visually-hidden">Error:<\/span> The user was not added/);
+    assert.match(bad.body, /class="govuk-input govuk-input--error govuk-!-width-one-half" id="new-username" name="username" type="text" value="x" maxlength="64" spellcheck="false" aria-describedby="new-username-error">/);
+    assert.match(bad.body, /id="new-name" name="displayName" type="text" value="Xavier &lt;Smith&gt;"/);
+    assert.match(bad.body, /<select class="govuk-select" id="new-role" name="role"><option value="admin">admin<\/option><option value="analyst">analyst<\/option><option value="manager" selected>/);
+    assert.match(bad.body, /id="new-send" name="areas" type="checkbox" value="send" checked>/);
+    assert.match(bad.body, /id="new-missing" name="areas" type="checkbox" value="missing" checked>/);
+    assert.doesNotMatch(bad.body, /a secret long password/);
+
+    const weak = await post(app, admin, "/admin/users", { op: "create", username: "newcomer", role: "member", password: "short" });
+    assert.match(weak.body, /<a href="#new-password">The user was not added: The password must be 12 to 256 characters/);
+    assert.match(weak.body, /id="new-password" name="password" type="password" autocomplete="new-password" maxlength="256" aria-describedby="new-password-hint new-password-error">/);
+    assert.match(weak.body, /id="new-username" name="username" type="text" value="newcomer"/);
+
+    // A reset refused says whose, and opens that user's form with the error beside its field.
+    const reset = await post(app, admin, "/admin/users", { op: "reset", username: "analyst", password: "Password1234" });
+    assert.equal(reset.statusCode, 400);
+    const row = /<tr class="govuk-table__row">\s*<td class="govuk-table__cell">analyst<\/td>[\s\S]*?<\/tr>/.exec(reset.body)?.[0] ?? "";
+    const id = /for="(u\d+)-pw"/.exec(row)?.[1];
+    assert.ok(id, "the analyst's row has a reset form");
+    assert.match(reset.body, new RegExp(`<a href="#${id}-pw">The password of analyst was not reset: The password is one of the commonest passwords`));
+    assert.match(row, /<details class="govuk-details" open>/);
+    assert.match(row, new RegExp(`<p class="govuk-error-message" id="${id}-pw-error">`));
+    assert.match(row, new RegExp(`aria-describedby="${id}-pw-hint ${id}-pw-error"`));
+    assert.doesNotMatch(reset.body, /Password1234/);
+    assert.equal(await findUserByUsername(store, "newcomer"), null);
+  });
+});
