@@ -12,7 +12,7 @@ import { checkTarget, type Target } from "../analysis/rag.ts";
 export { checkTarget, MAX_TARGET } from "../analysis/rag.ts";
 import { targetsIn } from "../analysis/digest-data.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
-import type { Unit } from "../kpi/types.ts";
+import type { IndicatorDef, Unit } from "../kpi/types.ts";
 import type { Store } from "../store/port.ts";
 
 /** A comment as it stands (its latest version). */
@@ -151,6 +151,40 @@ export async function saveTarget(
     );
     return toTarget({ indicator_id: t.indicator, year: t.year, version, target: t.target, tolerance: t.tolerance, polarity: t.polarity ?? null, deleted: t.deleted ?? false, changed_by: t.by, changed_at: at });
   });
+}
+
+/** A mistake in the targets form: the field (indicator, year, target, tolerance) and what to do. */
+export interface TargetFormError {
+  readonly field: "indicator" | "year" | "target" | "tolerance";
+  readonly message: string;
+}
+
+/**
+ * Every mistake in a target as typed, one per field, so the form can show them all at once: each
+ * field is checked by {@link checkTarget} with the others standing at values it accepts. Empty
+ * when the target may be saved (saveTarget checks it again). `def` is the indicator chosen, if it
+ * is one; `indicatorMessage` what to say when it is not.
+ */
+export function targetFormErrors(
+  entered: { year: string; target: string; tolerance: string },
+  def: IndicatorDef | undefined,
+  indicatorMessage: string,
+): TargetFormError[] {
+  const errors: TargetFormError[] = def ? [] : [{ field: "indicator", message: indicatorMessage }];
+  // A year the indicator is measured in, for checking the numbers apart from the year typed.
+  const year = def && !def.periods.some((k) => k !== "calendar") ? "2025" : "2025-26";
+  const check = (field: TargetFormError["field"], t: { year: string; target: string; tolerance: string }) => {
+    try {
+      checkTarget(t, def);
+    } catch (e) {
+      if (!(e instanceof LanternError)) throw e;
+      errors.push({ field, message: `${e.message}${e.hint ? ` ${e.hint}` : ""}` });
+    }
+  };
+  check("year", { year: entered.year, target: "0", tolerance: "0" });
+  check("target", { year, target: entered.target, tolerance: "0" });
+  check("tolerance", { year, target: "0", tolerance: entered.tolerance });
+  return errors;
 }
 
 /** Every stored version of every target, oldest first. */

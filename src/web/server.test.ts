@@ -420,6 +420,26 @@ describe("commentary, targets and annotations", () => {
     assert.equal(ok.statusCode, 303, "100% is a target");
   });
 
+  test("a target with several mistakes shows every one at once, each linked and beside its field, titled Error", async () => {
+    const before = await store.all(`SELECT count(*) AS n FROM lantern_target`);
+    const res = await post("/targets", "analyst", { _csrf: CSRF, indicator: "referrals", year: "next year", target: "-5", tolerance: "lots" });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /<title>Error: Targets – Lantern<\/title>/);
+    const summary = /<ul class="govuk-list govuk-error-summary__list">(.*?)<\/ul>/s.exec(res.body)?.[1] ?? "";
+    assert.deepEqual([...summary.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1]), ["target-year", "target-value", "target-tolerance"]);
+    assert.match(summary, /&quot;next year&quot; is not a financial year or a calendar year/);
+    assert.match(summary, /The target cannot be negative: -5 is below 0/);
+    assert.match(summary, /The tolerance &quot;lots&quot; is not a plain number/);
+    for (const id of ["target-year", "target-value", "target-tolerance"]) {
+      assert.match(res.body, new RegExp(`<p class="govuk-error-message" id="${id}-error">`), id);
+      assert.match(res.body, new RegExp(`id="${id}"[^>]*aria-describedby="${id}-hint ${id}-error"`), id);
+    }
+    assert.match(res.body, /id="target-tolerance" name="tolerance" type="text" inputmode="decimal" value="lots"/);
+    const none = await post("/targets", "analyst", { _csrf: CSRF, indicator: "", year: "2025-26", target: "" });
+    assert.deepEqual([...none.body.matchAll(/<li><a href="#([^"]+)">/g)].map((m) => m[1]), ["target-indicator", "target-value"]);
+    assert.deepEqual(await store.all(`SELECT count(*) AS n FROM lantern_target`), before);
+  });
+
   test("an annotation on an indicator that does not exist is refused and not saved", async () => {
     const before = await store.all(`SELECT count(*) AS n FROM lantern_annotation`);
     const res = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "nope", date: "2024-04-01", kind: "recording_change", note: "Nothing" });

@@ -36,7 +36,7 @@ import { listSnapshots } from "../store/snapshots.ts";
 import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } from "./access.ts";
 import { sendToSignIn } from "./auth/access.ts";
 import { type AuthPluginOptions, authPlugin, cspDirectives } from "./auth/plugin.ts";
-import { type Comment, MAX_COMMENT, saveComment, saveTarget, targetHistory, commentHistory } from "./edits.ts";
+import { type Comment, MAX_COMMENT, saveComment, saveTarget, type TargetFormError, targetFormErrors, targetHistory, commentHistory } from "./edits.ts";
 import { Gate, OneAtATime } from "./gate.ts";
 import { withoutGovukFonts } from "./govuk-css.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
@@ -768,25 +768,23 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const b = request.body as Record<string, string | undefined>;
     const def = indicatorOf(String(b["indicator"] ?? ""));
     const entered = { indicator: String(b["indicator"] ?? "").slice(0, 100), year: String(b["year"] ?? "").slice(0, 20), target: String(b["target"] ?? "").slice(0, 40), tolerance: String(b["tolerance"] ?? "").slice(0, 40) };
+    const refuse = async (errors: readonly TargetFormError[]) => {
+      const [inForce, history] = await ctx.gate.read(async () => [await goals(ctx), await targetHistory(ctx.store)] as const);
+      return sendPage(reply, 400, "Error: Targets", request, "/targets", targetsBody({ defs: lib.list(), inForce, history, canEdit: true, csrf: request.csrfToken(), errors, year: entered.year, entered }));
+    };
+    // Every field's mistake at once, not the first only.
+    const errors = targetFormErrors(entered, def, entered.indicator ? `There is no indicator "${entered.indicator}". Choose one from the list.` : "Choose an indicator.");
+    if (errors.length || !def) return refuse(errors);
     try {
-      if (!def) throw new LanternError("LANTERN_BAD_OPTION", entered.indicator ? `There is no indicator "${entered.indicator}".` : "Choose an indicator.", { hint: "Choose one from the list.", issues: [{ code: "TARGET_INDICATOR_INVALID", severity: "error", column: "indicator", message: "Choose an indicator." }] });
       await ctx.gate.write(async () => {
         const saved = await saveTarget(ctx.store, { indicator: def.id, year: entered.year.trim(), target: entered.target, tolerance: entered.tolerance.trim() ? entered.tolerance : 0, unit: def.unit, by: request.user!.username });
         await audit(ctx.store, { actor: request.user!.username, action: "target.save", la_code: null, detail: { indicator: saved.indicator, year: saved.year, target: saved.target, tolerance: saved.tolerance, version: saved.version } });
       });
     } catch (e) {
       if (!isLanternError(e)) throw e;
-      const inForce = await ctx.gate.read(() => goals(ctx));
-      const history = await ctx.gate.read(() => targetHistory(ctx.store));
-      const field = e.issues[0]?.column;
-      return sendPage(
-        reply,
-        400,
-        "Targets",
-        request,
-        "/targets",
-        targetsBody({ defs: lib.list(), inForce, history, canEdit: true, csrf: request.csrfToken(), error: `${e.message}${e.hint ? ` ${e.hint}` : ""}`, ...(field ? { errorField: field } : {}), year: entered.year, entered }),
-      );
+      const column = e.issues[0]?.column;
+      const field = column === "year" || column === "target" || column === "tolerance" ? column : "indicator";
+      return refuse([{ field, message: `${e.message}${e.hint ? ` ${e.hint}` : ""}` }]);
     }
     return reply.redirect("/targets", 303);
   });

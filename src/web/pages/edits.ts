@@ -25,28 +25,29 @@ const TARGET_FIELDS = {
   tolerance: { id: "target-tolerance", label: "Tolerance", hint: "How far the figure may miss the target and still be amber (in percentage points for a percentage); 0 for none." },
 } as const;
 
-/** The targets page. `error` (with the field it is about) re-shows the form with what was entered. */
+/** The targets page. `errors` (each with the field it is about) re-show the form with what was entered. */
 export function targetsBody(o: {
   defs: readonly IndicatorDef[];
   inForce: readonly Target[];
   history: readonly TargetVersion[];
   canEdit: boolean;
   csrf: string;
-  error?: string;
-  errorField?: string;
+  errors?: readonly { field: string; message: string }[];
   year: string;
   entered?: { indicator: string; target: string; tolerance: string };
 }): Html {
   const title = (id: string) => o.defs.find((d) => d.id === id)?.title ?? id;
   const unit = (id: string) => o.defs.find((d) => d.id === id)?.unit ?? "count";
-  const errorOn = (o.errorField && o.errorField in TARGET_FIELDS ? o.errorField : undefined) as keyof typeof TARGET_FIELDS | undefined;
-  const describedBy = (f: keyof typeof TARGET_FIELDS) => [TARGET_FIELDS[f].hint ? `${TARGET_FIELDS[f].id}-hint` : "", errorOn === f ? `${TARGET_FIELDS[f].id}-error` : ""].filter(Boolean).join(" ");
+  const errors = o.errors ?? [];
+  const errorOf = (f: keyof typeof TARGET_FIELDS) => errors.find((e) => e.field === f)?.message;
+  const describedBy = (f: keyof typeof TARGET_FIELDS) => [TARGET_FIELDS[f].hint ? `${TARGET_FIELDS[f].id}-hint` : "", errorOf(f) ? `${TARGET_FIELDS[f].id}-error` : ""].filter(Boolean).join(" ");
   const field = (f: keyof typeof TARGET_FIELDS, control: Html) =>
-    html`<div class="govuk-form-group${errorOn === f ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${TARGET_FIELDS[f].id}">${TARGET_FIELDS[f].label}</label>${TARGET_FIELDS[f].hint ? html`<div class="govuk-hint" id="${TARGET_FIELDS[f].id}-hint">${TARGET_FIELDS[f].hint}</div>` : ""}${errorOn === f ? html`<p class="govuk-error-message" id="${TARGET_FIELDS[f].id}-error"><span class="govuk-visually-hidden">Error:</span> ${o.error}</p>` : ""}${control}</div>`;
+    html`<div class="govuk-form-group${errorOf(f) ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${TARGET_FIELDS[f].id}">${TARGET_FIELDS[f].label}</label>${TARGET_FIELDS[f].hint ? html`<div class="govuk-hint" id="${TARGET_FIELDS[f].id}-hint">${TARGET_FIELDS[f].hint}</div>` : ""}${errorOf(f) ? html`<p class="govuk-error-message" id="${TARGET_FIELDS[f].id}-error"><span class="govuk-visually-hidden">Error:</span> ${errorOf(f)}</p>` : ""}${control}</div>`;
   const input = (f: "year" | "target" | "tolerance", value: string, width: string, inputmode?: string) =>
-    html`<input class="govuk-input ${width}${errorOn === f ? " govuk-input--error" : ""}" id="${TARGET_FIELDS[f].id}" name="${f}" type="text"${inputmode ? html` inputmode="${inputmode}"` : ""} value="${value}"${describedBy(f) ? html` aria-describedby="${describedBy(f)}"` : ""}>`;
+    html`<input class="govuk-input ${width}${errorOf(f) ? " govuk-input--error" : ""}" id="${TARGET_FIELDS[f].id}" name="${f}" type="text"${inputmode ? html` inputmode="${inputmode}"` : ""} value="${value}"${describedBy(f) ? html` aria-describedby="${describedBy(f)}"` : ""}>`;
+  const summary = (Object.keys(TARGET_FIELDS) as (keyof typeof TARGET_FIELDS)[]).filter((f) => errorOf(f)).map((f) => html`<a href="#${TARGET_FIELDS[f].id}">${errorOf(f)}</a>`);
   return html`<h1 class="govuk-heading-l">Targets</h1>
-${o.error ? errorSummary("The target was not saved", [errorOn ? html`<a href="#${TARGET_FIELDS[errorOn].id}">${o.error}</a>` : o.error]) : ""}
+${summary.length ? errorSummary("The target was not saved", summary) : ""}
 <p class="govuk-body">Green meets the target; amber misses it by no more than the tolerance; red by more. Targets set here take precedence over the data folder's targets.csv.</p>
 ${
   o.canEdit
