@@ -1176,6 +1176,44 @@ describe("uploads", () => {
     assert.match(res2.body, /Only CSV, XML and Excel \(\.xlsx\) files can be uploaded; these were not: export\.exe/);
   });
 
+  /** An upload of files in order, names repeated as the browser would send them. */
+  const uploadList = (files: readonly (readonly [string, string])[], fields: Record<string, string> = { authority: "X001" }) => {
+    const boundary = "----lanternTestBoundaryList";
+    const parts = Object.entries({ _csrf: CSRF, ...fields }).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+    for (const [name, text] of files) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n${text}\r\n`);
+    parts.push(`--${boundary}--\r\n`);
+    return app.inject({ method: "POST", url: "/data/upload", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "x-test-user": "analyst" }, payload: Buffer.from(parts.join("")) });
+  };
+  const snapshotCount = async () => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot`))[0]!.n);
+
+  test("two files of the same name in one upload are refused, naming it, rather than one overwriting the other", async () => {
+    const before = await snapshotCount();
+    const res = await uploadList([
+      ["workforce.csv", "indicator,authority,period,value\nsw_vacancy_rate,X001,2026-09,91.5\n"],
+      ["workforce.csv", "indicator,authority,period,value\nsw_vacancy_rate,X001,2026-09,11.5\n"],
+    ]);
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /The upload has more than one file with the same name: &quot;workforce\.csv&quot; \(2 times\)\. Files with the same name would overwrite each other, so only the last would be loaded\./);
+    assert.match(res.body, /Give each file in an upload a different name/);
+    assert.equal(await snapshotCount(), before, "nothing was loaded");
+  });
+
+  test("files named as people name them are accepted; a name that cannot be used is refused for its name, not its type", async () => {
+    // A figures file with a bad row: read (so recognised by its content) under its own name, and refused, storing nothing.
+    const before = await snapshotCount();
+    const odd = "Children's list – 1 [2024] & B.csv";
+    const read = await uploadList([[odd, "indicator,authority,period,value\nsw_vacancy_rate,X001,2026-09,lots\n"]]);
+    assert.equal(read.statusCode, 422);
+    assert.ok(read.body.includes("Children&#39;s list – 1 [2024] &amp; B.csv, row 2, column value"), read.body.slice(-3000));
+    assert.doesNotMatch(read.body, /Only CSV, XML and Excel/);
+    const bad = await uploadList([["__.csv", "indicator,authority,period,value\n"]]);
+    assert.equal(bad.statusCode, 422);
+    assert.match(bad.body, /This file&#39;s name cannot be used: __\.csv \(its name has no letters or digits before the extension\)\./);
+    assert.match(bad.body, /Rename the file with letters or digits before its extension/);
+    assert.equal(await snapshotCount(), before);
+    assert.doesNotMatch(bad.body, /Only CSV, XML and Excel/);
+  });
+
   test("refusals are worded for the form, not the command line", async () => {
     const send = async (fields: Record<string, string>, files: Record<string, string>) => {
       const up = multipart({ _csrf: CSRF, ...fields }, files);

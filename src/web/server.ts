@@ -41,6 +41,7 @@ import { Gate, OneAtATime } from "./gate.ts";
 import { withoutGovukFonts } from "./govuk-css.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { page } from "./layout.ts";
+import { uploadName } from "./upload-names.ts";
 import {
   annotationsOf,
   authorities,
@@ -109,8 +110,6 @@ export interface ServerOptions {
 
 const ASSETS = join(import.meta.dirname, "assets");
 const GOVUK_CSS = join(import.meta.dirname, "../../node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css");
-/** Files an upload may hold: SSD tables and the population file (CSV), or return files (CSV, XML, Excel). */
-const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.(csv|xml|xlsx)$/i;
 const MAX_FILES = 100;
 const MAX_FIELDS = 10;
 /** The largest form (not an upload) accepted, in bytes. */
@@ -591,7 +590,10 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     makePrivateDir(dir);
     try {
       const fields: Record<string, string> = {};
-      const refused: string[] = [];
+      const wrongType: string[] = [];
+      const badName: string[] = [];
+      /** The files saved, by their saved name in lower case: the names they were sent with. */
+      const savedAs = new Map<string, string[]>();
       let files = 0;
       for await (const part of request.parts()) {
         if (part.type === "field") {
@@ -607,9 +609,18 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
           part.file.resume();
           continue;
         }
-        const name = part.filename.split(/[\\/]/).pop()!;
-        if (!UPLOAD_NAME.test(name)) {
-          refused.push(name);
+        const sent = part.filename.split(/[\\/]/).pop()!;
+        const named = uploadName(part.filename);
+        if ("refused" in named) {
+          (named.refused === "type" ? wrongType : badName).push(named.refused === "type" ? sent : `${sent} (${named.why})`);
+          part.file.resume();
+          continue;
+        }
+        const name = named.saved;
+        // A second file of the same name would overwrite the first: not written, and the upload refused below.
+        const same = savedAs.get(name.toLowerCase());
+        savedAs.set(name.toLowerCase(), [...(same ?? []), sent]);
+        if (same) {
           part.file.resume();
           continue;
         }
@@ -618,12 +629,27 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
         files++;
       }
       if (fields["_csrf"] !== request.csrfToken()) return problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong).");
-      if (refused.length || files === 0) {
+      const twice = [...savedAs.values()].filter((sent) => sent.length > 1);
+      if (twice.length) {
+        const said = twice.map((sent) => (new Set(sent).size === 1 ? `"${sent[0]}" (${sent.length} times)` : `${sent.map((n) => `"${n}"`).join(" and ")} (the same name once characters a file name cannot safely hold are replaced)`));
         return uploadRefused(
           request,
           reply,
-          files === 0 && !refused.length ? "No files were chosen." : `Only CSV, XML and Excel (.xlsx) files can be uploaded; these were not: ${refused.join(", ")}.`,
-          "Choose the ssd_*.csv files of one export, the return files (SSDA903, CIN census, Annex A) of one authority, or a figures file (measures.csv).",
+          `The upload has more than one file with the same name: ${said.join("; ")}. Files with the same name would overwrite each other, so only the last would be loaded.`,
+          "Give each file in an upload a different name. If the same file was chosen twice, choose it once; if they are different files (such as the same return for two years), upload them separately.",
+          [],
+        );
+      }
+      if (badName.length || wrongType.length || files === 0) {
+        const problems = [
+          ...(badName.length ? [`${badName.length === 1 ? "This file's name cannot be used" : "These files' names cannot be used"}: ${badName.join(", ")}.`] : []),
+          ...(wrongType.length ? [`Only CSV, XML and Excel (.xlsx) files can be uploaded; these were not: ${wrongType.join(", ")}.`] : []),
+        ];
+        return uploadRefused(
+          request,
+          reply,
+          problems.length ? problems.join(" ") : "No files were chosen.",
+          `${badName.length ? "Rename the file with letters or digits before its extension (.csv, .xml or .xlsx) and upload again. " : ""}Choose the ssd_*.csv files of one export, the return files (SSDA903, CIN census, Annex A) of one authority, or a figures file (measures.csv).`,
           [],
         );
       }
