@@ -123,6 +123,9 @@ describe("in Chromium", { skip }, () => {
     await page.getByLabel("Files", { exact: true }).setInputFiles(files(bad));
     await page.getByRole("button", { name: "Upload and load" }).click();
     await page.getByRole("heading", { name: "The upload was refused" }).waitFor();
+    // The page the script wrote in is titled as an error, and focus is on its error summary.
+    assert.match(await page.title(), /^Error: Upload refused/);
+    assert.equal(await page.evaluate("document.activeElement.classList.contains('govuk-error-summary')"), true);
     assert.match((await page.locator("#validation-report").textContent()) ?? "", /ssd_cin_episodes\.csv, row 2, column cine_referral_date/);
     // The good upload: the demo authority's export again, less its last contact.
     const folder = join(dataDir, "demo-export", "X001");

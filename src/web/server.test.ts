@@ -1174,6 +1174,9 @@ describe("uploads", () => {
     const res2 = await app.inject({ method: "POST", url: "/data/upload", headers: { ...notCsv.headers, "x-test-user": "analyst" }, payload: notCsv.payload });
     assert.equal(res2.statusCode, 422);
     assert.match(res2.body, /Only CSV, XML and Excel \(\.xlsx\) files can be uploaded; these were not: export\.exe/);
+    // Titled as an error, and the progress bar on the form has a name.
+    assert.match(res2.body, /<title>Error: Upload refused – Lantern<\/title>/);
+    assert.match((await app.inject({ method: "GET", url: "/data", headers: { "x-test-user": "analyst" } })).body, /<progress class="lantern-progress" id="upload-progress" max="100" value="0" aria-label="Upload progress" hidden>/);
   });
 
   /** An upload of files in order, names repeated as the browser would send them. */

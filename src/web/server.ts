@@ -581,7 +581,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
 
   /** The upload page's refusal: what was wrong, what to do, and the problems found with their rows. */
   const uploadRefused = (request: FastifyRequest, reply: FastifyReply, message: string, hint: string | undefined, issues: Parameters<typeof refusedBody>[2]) =>
-    sendPage(reply, 422, "Upload refused", request, "/data", refusedBody(message, hint, issues));
+    sendPage(reply, 422, "Error: Upload refused", request, "/data", refusedBody(message, hint, issues));
 
   app.post("/data/upload", { preHandler: analysts }, async (request, reply) => {
     if (!request.isMultipart()) return problem(reply, request, 415, "Not an upload", "Send the files from the upload form.");

@@ -21,6 +21,13 @@
       document.open();
       document.write(xhr.responseText);
       document.close();
+      // The new page's own title ("Error: Upload refused" on a refusal) stands; focus goes where a
+      // reader starts, as after an ordinary page load: the error summary, else the heading.
+      const start = document.querySelector(".govuk-error-summary") || document.querySelector("main h1");
+      if (start) {
+        start.setAttribute("tabindex", "-1");
+        start.focus();
+      }
     });
     xhr.addEventListener("error", () => {
       status.textContent = "The upload failed. Check the connection and try again.";

@@ -74,7 +74,7 @@ ${csrfField(o.csrf)}
 </div>
 </div>
 </div>
-<progress class="lantern-progress" id="upload-progress" max="100" value="0" hidden>0%</progress>
+<progress class="lantern-progress" id="upload-progress" max="100" value="0" aria-label="Upload progress" hidden>0%</progress>
 <p class="govuk-body" id="upload-status" aria-live="polite"></p>
 <button type="submit" class="govuk-button" data-module="govuk-button">Upload and load</button>
 </form>
