@@ -152,6 +152,17 @@ export function errorSummary(title: string, items: readonly Renderable[]): Html 
   return html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">${title}</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">${items.map((i) => html`<li>${i}</li>`)}</ul></div></div></div>`;
 }
 
+/**
+ * What was just saved, after the redirect that follows a form (GOV.UK's success notification
+ * banner): `saved` is the page's `?saved=` value and `said` the words for each value it may take.
+ * Nothing for any other value, so the address cannot put words of its own on the page.
+ */
+export function savedBanner(saved: unknown, said: Readonly<Record<string, string>>): Html | "" {
+  const text = typeof saved === "string" && Object.hasOwn(said, saved) ? said[saved] : undefined;
+  if (!text) return "";
+  return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="saved-banner-title" data-module="govuk-notification-banner" id="saved-banner"><div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="saved-banner-title">Success</h2></div><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${text}</p></div></div>`;
+}
+
 /** The hidden CSRF field every form carries. */
 export function csrfField(token: string): Html {
   return html`<input type="hidden" name="_csrf" value="${token}">`;

@@ -555,6 +555,30 @@ describe("periods asked for", () => {
   });
 });
 
+describe("saving says so", () => {
+  const banner = /<div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="saved-banner-title"[^>]*><div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="saved-banner-title">Success<\/h2><\/div><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">([^<]*)<\/p>/;
+  const follow = async (res: Awaited<ReturnType<typeof get>>) => {
+    assert.equal(res.statusCode, 303);
+    return get(String(res.headers.location).split("#")[0]!, "analyst");
+  };
+
+  test("a saved target, annotation or comment is confirmed by a success banner after the redirect", async () => {
+    const target = await follow(await post("/targets", "analyst", { _csrf: CSRF, indicator: "referrals", year: "2027-28", target: "500", tolerance: "0" }));
+    assert.equal(banner.exec(target.body)?.[1], "The target was saved. It is in force now, and listed below with its history.");
+    const note = await follow(await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "contacts", date: "2024-07-01", kind: "note", note: "Banner check" }));
+    assert.equal(banner.exec(note.body)?.[1], "The annotation was saved. It is listed below and shown on its indicators&#39; pages.");
+    const draft = await post("/indicators/referrals/comments?la=X001&period=2026-09", "analyst", { _csrf: CSRF, body: "Banner check comment." });
+    assert.match(String(draft.headers.location), /&saved=comment#commentary$/);
+    assert.equal(banner.exec((await follow(draft)).body)?.[1], "The comment was saved. It is a draft, seen only by staff, until it is published.");
+    const id = String(draft.headers["x-comment-id"]);
+    const published = await follow(await post(`/indicators/referrals/comments/${id}?la=X001&period=2026-09`, "analyst", { _csrf: CSRF, action: "publish" }));
+    assert.equal(banner.exec(published.body)?.[1], "The comment was published: members can now see it.");
+    // Only the words the server has: the address cannot put its own on the page.
+    assert.doesNotMatch((await get("/targets?saved=%3Cb%3Ehello", "analyst")).body, /govuk-notification-banner|hello/);
+    assert.doesNotMatch((await get("/indicators/referrals?la=X001&period=2026-09", "analyst")).body, /govuk-notification-banner/);
+  });
+});
+
 describe("forms that refuse keep what was typed", () => {
   test("an empty or over-long comment re-shows the indicator page with the error beside the text, which is kept", async () => {
     const before = await store.all(`SELECT count(*) AS n FROM lantern_commentary`);

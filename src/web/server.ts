@@ -40,7 +40,7 @@ import { type Comment, MAX_COMMENT, saveComment, saveTarget, type TargetFormErro
 import { Gate, OneAtATime } from "./gate.ts";
 import { withoutGovukFonts } from "./govuk-css.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
-import { page } from "./layout.ts";
+import { page, savedBanner } from "./layout.ts";
 import { uploadName } from "./upload-names.ts";
 import {
   annotationsOf,
@@ -136,6 +136,13 @@ const indicatorBodies = new WeakMap<object, WeakMap<object, Map<string, string>>
 /** Encoded indicator pages, kept as long as the cached figures they were made from. */
 const indicatorPages = new WeakMap<object, Map<string, Buffer>>();
 const CSRF_SLOT = "\u0000csrf\u0000";
+/** The banner after a comment is saved or changed, by the redirect's `?saved=`. */
+const COMMENT_SAVED = {
+  comment: "The comment was saved. It is a draft, seen only by staff, until it is published.",
+  published: "The comment was published: members can now see it.",
+  unpublished: "The comment was unpublished: it is a draft again, hidden from members.",
+  deleted: "The comment was deleted.",
+} as const;
 
 function sendPage(reply: FastifyReply, status: number, title: string, request: FastifyRequest, section: string, body: Html | string, scripts?: string[]): FastifyReply {
   const user = request.user ?? null;
@@ -422,6 +429,9 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       body = indicatorBody(d, comments, { ...perms, csrf: CSRF_SLOT }).value;
       byPerms.set(key, body);
     }
+    // Just after a comment was saved or changed: the page with the banner saying so, not cached.
+    const saved = savedBanner((request.query as Record<string, unknown>)["saved"], COMMENT_SAVED);
+    if (saved) return sendPage(reply, 200, title, request, "/", html`${saved}${raw(body.replaceAll(CSRF_SLOT, escapeHtml(token)))}`);
     // The whole page, encoded, per viewer and CSRF token (a session's token is stable).
     const who = `page|${key}|${user.id}|${user.displayName}|${token}`;
     // Any write to the store makes new figures and comments, so `d` keys a generation's pages.
@@ -508,7 +518,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       if (!isLanternError(e)) throw e;
       return indicatorPage(request, reply, def, s, { ...form, error: e.message });
     }
-    return reply.header("x-comment-id", String(c.id)).redirect(`/indicators/${def.id}?la=${encodeURIComponent(s.t.la_code)}&period=${encodeURIComponent(s.period.id)}#commentary`, 303);
+    return reply.header("x-comment-id", String(c.id)).redirect(`/indicators/${def.id}?la=${encodeURIComponent(s.t.la_code)}&period=${encodeURIComponent(s.period.id)}&saved=${c.published ? "published" : "comment"}#commentary`, 303);
   });
 
   app.post("/indicators/:id/comments/:comment", { preHandler: allow("admin", "analyst") }, async (request, reply) => {
@@ -525,7 +535,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       await audit(ctx.store, { actor: request.user!.username, action: `commentary.${action === "publish" ? "publish" : action === "delete" ? "delete" : "unpublish"}`, la_code: last.authority, detail: { indicator: def.id, comment: id } });
     });
     const q = request.query as Query;
-    return reply.redirect(`/indicators/${def.id}?la=${encodeURIComponent(q.la ?? "")}&period=${encodeURIComponent(q.period ?? "")}#commentary`, 303);
+    return reply.redirect(`/indicators/${def.id}?la=${encodeURIComponent(q.la ?? "")}&period=${encodeURIComponent(q.period ?? "")}&saved=${action === "publish" ? "published" : action === "delete" ? "deleted" : "unpublished"}#commentary`, 303);
   });
 
   app.get("/flow", { preHandler: everyone }, async (request, reply) => {
@@ -787,7 +797,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const s = await ctx.gate.read(async () => ({ inForce: await goals(ctx), history: await targetHistory(ctx.store), t }));
     const period = s.t ? choosePeriod(s.t, undefined) : undefined;
     const body = targetsBody({ defs: lib.list(), inForce: s.inForce, history: s.history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken(), year: (period && targetYear(period.id)) ?? "" });
-    return sendPage(reply, 200, "Targets", request, "/targets", body);
+    const saved = savedBanner((request.query as Record<string, unknown>)["saved"], { target: "The target was saved. It is in force now, and listed below with its history." });
+    return sendPage(reply, 200, "Targets", request, "/targets", html`${saved}${body}`);
   });
 
   app.post("/targets", { preHandler: analysts }, async (request, reply) => {
@@ -812,7 +823,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       const field = column === "year" || column === "target" || column === "tolerance" ? column : "indicator";
       return refuse([{ field, message: `${e.message}${e.hint ? ` ${e.hint}` : ""}` }]);
     }
-    return reply.redirect("/targets", 303);
+    return reply.redirect("/targets?saved=target", 303);
   });
 
   app.get("/annotations", { preHandler: allow("admin", "analyst", "manager") }, async (request, reply) => {
@@ -820,7 +831,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     if (!t) return reply;
     const list = await ctx.gate.read(() => annotationsOf(ctx, t.la_code));
     const history = (await ctx.gate.read(async () => Promise.all(list.map((a) => annotationHistory(ctx.store, a.id))))).flat();
-    return sendPage(reply, 200, "Annotations", request, "/annotations", annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken() }));
+    const saved = savedBanner((request.query as Record<string, unknown>)["saved"], { annotation: "The annotation was saved. It is listed below and shown on its indicators' pages." });
+    return sendPage(reply, 200, "Annotations", request, "/annotations", html`${saved}${annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: hasRole(request.user, "admin", "analyst"), csrf: request.csrfToken() })}`);
   });
 
   app.post("/annotations", { preHandler: analysts }, async (request, reply) => {
@@ -855,7 +867,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
         annotationsBody({ defs: lib.list(), authority: t.la_code, list, history, canEdit: true, csrf: request.csrfToken(), error: `${e.message}${e.hint ? ` ${e.hint}` : ""}`, ...(field ? { errorField: field } : {}), entered }),
       );
     }
-    return reply.redirect(`/annotations?la=${encodeURIComponent(t.la_code)}`, 303);
+    return reply.redirect(`/annotations?la=${encodeURIComponent(t.la_code)}&saved=annotation`, 303);
   });
 
   const reportPeriods = (t: Target) => periodOptions(t).filter((g) => g.kind === "quarter" || g.kind === "year");
