@@ -46,7 +46,11 @@
 
   const warn = () => {
     const left = deadline - Date.now();
-    if (left <= 0) return ended();
+    // At the end, ask whether it really ended: another tab may have kept it alive.
+    if (left <= 0) {
+      ask().then((s) => (s?.signedIn && s.endsInSeconds > 0 ? schedule(s.endsInSeconds) : ended()));
+      return;
+    }
     show(`You will be signed out at ${at(deadline)} (in about ${Math.max(1, Math.round(left / 60000))} minutes) because nothing has been sent to Lantern for a while. What you have typed is not saved until you send the form.`, true);
     timer = setTimeout(warn, Math.min(left, 60 * 1000));
   };
