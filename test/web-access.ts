@@ -58,7 +58,8 @@ export async function post(app: FastifyInstance, v: Visitor, url: string, form: 
     method: "POST",
     url,
     payload: body.toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(v), ...headers },
+    // What a browser sends with a form from one of the site's own pages.
+    headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin", cookie: cookieHeader(v), ...headers },
     remoteAddress: v.ip,
   });
   keepCookies(v, res);

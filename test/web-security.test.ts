@@ -196,7 +196,7 @@ describe("a session that ends while a form is being filled in", () => {
     assert.doesNotMatch(res.body, /secret horse/);
     assert.equal((await store.all(`SELECT 1 FROM lantern_user WHERE username = 'latecomer'`)).length, 0);
     const up = multipart({ _csrf: admin.csrf, authority: "205" }, { "ssd_person.csv": "pers_person_id,secret-child-name\n1,Alice Example\n" });
-    const upload = await timed.inject({ method: "POST", url: `/data/upload?_csrf=${encodeURIComponent(admin.csrf)}`, payload: up.payload, headers: { ...up.headers, cookie: cookieHeader(admin) } });
+    const upload = await timed.inject({ method: "POST", url: `/data/upload?_csrf=${encodeURIComponent(admin.csrf)}`, payload: up.payload, headers: { ...up.headers, "sec-fetch-site": "same-origin", cookie: cookieHeader(admin) } });
     assert.equal(upload.statusCode, 401);
     assert.match(upload.body, /Your files were not uploaded/);
     assert.doesNotMatch(upload.body, /Alice Example|secret-child-name/);
@@ -217,22 +217,45 @@ describe("a session that ends while a form is being filled in", () => {
     const forged = await post(timed, again, "/targets", { indicator: "referrals", year: "2025-26", target: "987.5" }, { origin: "https://evil.example" });
     assert.equal(forged.statusCode, 403);
     assert.doesNotMatch(forged.body, /987/);
+    // An opaque origin (a sandboxed frame, a data: URL) is not this site, with or without a
+    // session cookie: words it sent are never displayed as Lantern's.
+    const annotations = await count("lantern_annotation");
+    for (const headers of [{ origin: "null", "sec-fetch-site": "cross-site" }, { origin: "null", "sec-fetch-site": "cross-site", cookie: "" }] as Record<string, string>[]) {
+      const opaque = await post(timed, again, "/annotations", { _csrf: "", la: "X001", note: "Call 0800 000 000 to verify your password" }, headers);
+      assert.equal(opaque.statusCode, 403);
+      assert.doesNotMatch(opaque.body, /0800/);
+    }
+    assert.equal(await count("lantern_annotation"), annotations);
+    const noCookie = await timed.inject({ method: "POST", url: "/annotations", payload: "la=X001&note=Call%200800", headers: { "content-type": "application/x-www-form-urlencoded", origin: "null" } });
+    assert.equal(noCookie.statusCode, 403);
+    assert.doesNotMatch(noCookie.body, /0800/);
     assert.equal(await count("lantern_target"), targets);
   });
 
-  test("pages with forms carry the warning script, and /auth/session says how long is left and keeps the session alive", async () => {
+  test("pages with forms carry the warning script; /auth/session says how long is left without using the session, and ?stay=1 keeps it alive", async () => {
     const analyst = await signIn(timed, "analyst", DEMO_PASSWORD);
     const left = async () => JSON.parse((await visit(timed, analyst, "/auth/session")).body) as { signedIn: boolean; endsInSeconds?: number };
     assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1800 });
     clock += 10 * 60_000;
     assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1200 });
-    // Past half the idle time, asking counts as using the session: it has 30 minutes again.
+    // Asking is not using it: past half the idle time the end stays where it was, and asking
+    // again and again never keeps an unattended page signed in.
     clock += 16 * 60_000;
-    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1800 });
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 240 });
+    clock += 239 * 1000;
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1 });
+    clock += 1000;
+    assert.deepEqual(await left(), { signedIn: false });
+    // "Stay signed in" is a use of it: 30 minutes again.
+    const again = await signIn(timed, "analyst", DEMO_PASSWORD);
+    clock += 20 * 60_000;
+    assert.deepEqual(JSON.parse((await visit(timed, again, "/auth/session?stay=1")).body), { signedIn: true, endsInSeconds: 1800 });
+    clock += 29 * 60_000;
+    assert.deepEqual(JSON.parse((await visit(timed, again, "/auth/session")).body), { signedIn: true, endsInSeconds: 60 });
     assert.deepEqual(JSON.parse((await visit(timed, await anonymous(timed), "/auth/session")).body), { signedIn: false });
-    assert.match((await visit(timed, analyst, "/annotations")).body, /<script src="\/assets\/session.js" defer><\/script>/);
-    assert.doesNotMatch((await visit(timed, analyst, "/")).body, /session\.js/);
-    assert.equal((await visit(timed, analyst, "/assets/session.js")).statusCode, 200);
+    assert.match((await visit(timed, again, "/annotations")).body, /<script src="\/assets\/session.js" defer><\/script>/);
+    assert.doesNotMatch((await visit(timed, again, "/")).body, /session\.js/);
+    assert.equal((await visit(timed, again, "/assets/session.js")).statusCode, 200);
   });
 });
 

@@ -1,6 +1,7 @@
 // Warns before the session ends on a page with a form (WCAG 2.2.1): five minutes before it would
-// end for want of use, a notice says so, with a button that keeps the session alive by asking the
-// server how long it has left (a same-origin GET, which counts as using it). Without JavaScript,
+// end for want of use, a notice says so, with a button that keeps the session alive
+// (`/auth/session?stay=1`, which counts as using it). Asking how long is left (`/auth/session`)
+// does not, so a page left open still signs its user out. Without JavaScript,
 // or if the server cannot be asked, nothing is shown and the page works as before; a form sent
 // after the session has ended is shown back with what was typed, and nothing is saved.
 (() => {
@@ -11,8 +12,8 @@
   let timer = 0;
   let notice = null;
 
-  const ask = () =>
-    fetch("/auth/session", { credentials: "same-origin", headers: { accept: "application/json" }, cache: "no-store" })
+  const ask = (stay) =>
+    fetch(stay ? "/auth/session?stay=1" : "/auth/session", { credentials: "same-origin", headers: { accept: "application/json" }, cache: "no-store" })
       .then((r) => (r.ok ? r.json() : null))
       .catch(() => null);
 
@@ -28,7 +29,7 @@
       notice.innerHTML =
         '<div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="session-warning-title">Important</h2></div><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading"></p><button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0">Stay signed in</button></div>';
       notice.querySelector("button").addEventListener("click", () => {
-        ask().then((s) => {
+        ask(true).then((s) => {
           if (s?.signedIn) schedule(s.endsInSeconds);
           else ended();
         });

@@ -150,7 +150,10 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
     if (pre && /^[A-Za-z0-9_-]{43}$/.test(pre)) s.pre = pre;
     const token = request.cookies[ctx.cookies.session];
     if (!token) return;
-    const found = await validateSession(ctx.store, token, ctx.now(), ctx.sessionPolicy);
+    // Asking how long a session has left does not use it (the warning script asks by itself);
+    // only "Stay signed in" (`?stay=1`) does, as any other request would.
+    const peek = request.method === "GET" && request.url.split("?")[0] === "/auth/session" && !/[?&]stay=1(&|$)/.test(request.url);
+    const found = await validateSession(ctx.store, token, ctx.now(), ctx.sessionPolicy, { peek });
     if (found) {
       request.user = found.user;
       s.sessionHash = found.tokenHash;
@@ -177,6 +180,15 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
       // opened before the visitor last signed in) is shown back, so what was typed is not lost;
       // signing in and out keep the plain refusal.
       if (request.url.startsWith("/sign-in") || request.url.startsWith("/sign-out")) {
+        await sendForbidden(request, reply, "This form has expired or did not come from Lantern. Go back, reload the page and try again.");
+        return reply;
+      }
+      // Shown back only to a form sent from a Lantern page (the browser says so: Sec-Fetch-Site,
+      // or an Origin naming this host; "null" is an opaque origin, not this one) by a visitor who
+      // had a session: any other page could otherwise have Lantern display words of its choosing.
+      const fetchSite = request.headers["sec-fetch-site"];
+      const sameOrigin = fetchSite === "same-origin" || (fetchSite === undefined && typeof origin === "string" && origin !== "null" && new URL(origin, "http://x").host === request.headers.host);
+      if (!sameOrigin || !request.cookies[ctx.cookies.session]) {
         await sendForbidden(request, reply, "This form has expired or did not come from Lantern. Go back, reload the page and try again.");
         return reply;
       }

@@ -78,7 +78,13 @@ function cacheOf(store: Store): Map<string, Cached> {
  * The user a cookie's token belongs to, or null when it is unknown, revoked, expired or the user is
  * disabled; `endsAt` is when the session will end (epoch ms) unless it is used again first.
  */
-export async function validateSession(store: Store, token: string, now: Date, policy: SessionPolicy = DEFAULT_SESSION_POLICY): Promise<{ user: SessionUser; tokenHash: string; endsAt: number } | null> {
+export async function validateSession(
+  store: Store,
+  token: string,
+  now: Date,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+  opts: { readonly peek?: boolean } = {},
+): Promise<{ user: SessionUser; tokenHash: string; endsAt: number } | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const h = hashToken(token);
   const t = now.getTime();
@@ -104,7 +110,8 @@ export async function validateSession(store: Store, token: string, now: Date, po
     cache.delete(h);
     return null;
   }
-  if (t - c.lastSeen >= policy.idleMs / 2) {
+  // A peek (how long is left?) is not a use of the session, so it never renews it.
+  if (!opts.peek && t - c.lastSeen >= policy.idleMs / 2) {
     await store.run(`UPDATE lantern_session SET last_seen_at = $1 WHERE token_hash = $2`, [now.toISOString(), h]);
     c.lastSeen = t;
   }
