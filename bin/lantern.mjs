@@ -52,8 +52,9 @@ function rerun() {
   // The child stays in this process group, so it can read a password typed at the terminal (a
   // process in a group of its own would be stopped for reading it). A Ctrl+C at the terminal
   // reaches both: this process waits for the child to finish rather than passing it on again
-  // (a second SIGINT can cut short a server closing its store). Signals sent to this process
-  // alone (a service manager's SIGTERM) are passed on.
+  // (a second SIGINT can cut short a server closing its store). Other signals are passed on:
+  // `kill PID` reaches this process alone; a service manager stopping the whole group (systemd's
+  // default) reaches the child twice, and `serve` ignores a repeat while it closes.
   const child = spawn(node, [self, ...process.argv.slice(2)], {
     stdio: "inherit",
     env: { ...process.env, LANTERN_RERUN_FROM: process.versions.node },

@@ -148,15 +148,29 @@ export async function startServer(store: Store, dataDir: string, o: { port: numb
   return { app, address };
 }
 
-/** Wait for Ctrl+C or SIGTERM, then close the server and the store. */
+/**
+ * Wait for Ctrl+C or SIGTERM, then close the server and the store. A second signal while closing
+ * (the same SIGTERM sent to a process group and passed on by `bin/lantern.mjs`, or an impatient
+ * second Ctrl+C) is noted, not obeyed: with no handler it would kill the process half way through
+ * closing the store, leaving its lock and write-ahead log behind.
+ */
 export function untilStopped(app: FastifyInstance, store: Store, o: Output): Promise<number> {
   return new Promise((resolve) => {
+    let stopping = false;
     const stop = async () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      if (stopping) {
+        o.err("Still stopping: closing the store …\n");
+        return;
+      }
+      stopping = true;
       o.err("\nStopping …\n");
-      await app.close();
-      await store.close();
+      try {
+        await app.close();
+        await store.close();
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
       resolve(0);
     };
     process.on("SIGINT", stop);
