@@ -24,6 +24,14 @@ test("nothing in a name can leave the upload's folder or hide the file", () => {
   assert.deepEqual(uploadName('what?*:"<>|%$`.csv'), { saved: "what__________.csv" });
   const long = uploadName(`${"x".repeat(500)}.xlsx`);
   assert.ok("saved" in long && long.saved.length === 120 && long.saved.endsWith(".xlsx"));
+  // Letters of 3 bytes each: cut to fit the file system's 255 bytes, not only 120 characters.
+  const wide = uploadName(`${"児童相談所".repeat(30)}.csv`);
+  assert.ok("saved" in wide && Buffer.byteLength(wide.saved) <= 200 && wide.saved.endsWith(".csv") && wide.saved.startsWith("児童相談所"), JSON.stringify(wide));
+  // Windows device names are not files.
+  assert.deepEqual(uploadName("CON.csv"), { saved: "_CON.csv" });
+  assert.deepEqual(uploadName("nul.xml"), { saved: "_nul.xml" });
+  assert.deepEqual(uploadName("com1.csv"), { saved: "_com1.csv" });
+  assert.deepEqual(uploadName("console.csv"), { saved: "console.csv" });
   for (const r of [uploadName("../.csv"), uploadName("..csv"), uploadName("....csv"), uploadName(" .csv")]) {
     assert.deepEqual(r, { refused: "name", why: "its name has no letters or digits before the extension" });
   }
