@@ -154,6 +154,42 @@ test("csv: a file that stops being UTF-8 after its first chunk is refused as a L
   }
 });
 
+test("csv: the line of the first byte that is not UTF-8 is named wherever it falls: across a read's boundary, after a real U+FFFD, with CR line ends, or cut off at the end", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lantern-csv-"));
+  const where = async (bytes: Buffer): Promise<string> => {
+    const path = join(dir, "f.csv");
+    writeFileSync(path, bytes);
+    try {
+      for await (const _ of readCsvRows(path));
+    } catch (e) {
+      assert.ok(isLanternError(e), String(e));
+      return e.message;
+    }
+    return "read";
+  };
+  try {
+    const lines = (n: number, eol = "\n") => Buffer.from(`A,B${eol}${Array.from({ length: n }, () => `1,2${eol}`).join("")}`);
+    // 0xC3 the last byte of the first 256 KB read, completed by nothing: its line is named.
+    const head = lines(30_000);
+    const fill = 262_143 - head.length;
+    const before = Buffer.concat([head, Buffer.from(`${"z".repeat(fill - 1)}\n`)]);
+    assert.equal(before.length, 262_143);
+    const m1 = await where(Buffer.concat([before, Buffer.from([0x39, 0xc3]).subarray(1), Buffer.from("x\n")]));
+    assert.match(m1, /first at line 30003: "\uFFFDx"/);
+    // A U+FFFD written in the file earlier is a character, not the bad byte.
+    const m2 = await where(Buffer.concat([lines(30_000), Buffer.from("9,\uFFFD ok\n"), Buffer.from([0x39, 0x2c, 0x63, 0x61, 0x66, 0xe9, 0x0a])]));
+    assert.match(m2, /first at line 30003: "9,caf\uFFFD"/);
+    // Old Mac line ends (CR alone), which the CSV readers take.
+    const m3 = await where(Buffer.concat([lines(30_000, "\r"), Buffer.from([0x39, 0x2c, 0xe9, 0x0d])]));
+    assert.match(m3, /first at line 30002: "9,\uFFFD"/);
+    // A character cut off by the end of the file.
+    const m4 = await where(Buffer.concat([lines(30_000), Buffer.from([0x39, 0x2c, 0xc3])]));
+    assert.match(m4, /first at line 30002: "9,\uFFFD"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("csv: the field-count advice fits a file saved from Excel as well as one exported from a case management system", async () => {
   for (const parts of [["A,B,C\n1,2,3\n4,5,6,7\n"], ["A,B,C\n1,2\n4,5,6\n"]]) {
     const i = await refused(parts);

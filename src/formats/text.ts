@@ -129,22 +129,74 @@ function badUtf8(name: string, at?: { readonly line: number; readonly text: stri
   });
 }
 
+/** The offset of the first byte of `b` that does not begin a whole UTF-8 character, or -1. */
+function firstBadByte(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const x = b[i]!;
+    const n = x < 0x80 ? 1 : x >= 0xc2 && x <= 0xdf ? 2 : (x & 0xf0) === 0xe0 ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > b.length) return i;
+    for (let k = 1; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n;
+  }
+  return -1;
+}
+
+/** Line ends in `s` (CRLF, LF or a lone CR, as the CSV readers take them), given whether the text before ended in CR. */
+function lineEnds(s: string, afterCr: boolean): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 13) n++;
+    else if (c === 10 && !(i === 0 ? afterCr : s.charCodeAt(i - 1) === 13)) n++;
+  }
+  return n;
+}
+
+/** Where the text read so far has got to: lines ended, the line under way, whether it ended in CR. */
+interface ReadAt {
+  lines: number;
+  partial: string;
+  afterCr: boolean;
+}
+
+function advance(at: ReadAt, s: string): void {
+  at.lines += lineEnds(s, at.afterCr);
+  const last = Math.max(s.lastIndexOf("\n"), s.lastIndexOf("\r"));
+  at.partial = last < 0 ? at.partial + s : s.slice(last + 1);
+  if (at.partial.length > 4096) at.partial = at.partial.slice(-4096);
+  if (s.length) at.afterCr = s.charCodeAt(s.length - 1) === 13;
+}
+
 /**
- * Where in `chunk` the first byte that is not UTF-8 lies, as a line of the file (`linesBefore`
- * lines ended before the chunk, `partial` is the text of the line it began inside) and that line's
- * text, read leniently and cut to 120 characters. A character begun in the chunk before is skipped.
+ * The line of the first byte that is not UTF-8, found by scanning the bytes the decoder refused:
+ * `held` (the end of the chunk before, a character the decoder was still waiting to complete)
+ * followed by `chunk`; `at` says where the text decoded before them had got to. With the line's
+ * text, read leniently and cut to 120 characters.
  */
-function badUtf8At(chunk: Uint8Array, linesBefore: number, partial: string): { line: number; text: string } {
-  let from = 0;
-  while (from < chunk.length && from < 3 && (chunk[from]! & 0xc0) === 0x80) from++;
-  const text = partial + new TextDecoder("utf-8").decode(chunk.subarray(from));
-  const bad = text.indexOf("\uFFFD", partial.length);
-  const upTo = bad < 0 ? text.length : bad;
-  const lineStart = text.lastIndexOf("\n", upTo - 1) + 1;
-  const ends = text.slice(0, upTo).split("\n").length - 1;
-  const lineEnd = text.indexOf("\n", upTo);
-  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, "");
-  return { line: linesBefore + ends + 1, text: line.length > 120 ? `${line.slice(0, 120)}…` : line };
+function badUtf8At(held: Uint8Array, chunk: Uint8Array, at: ReadAt): { line: number; text: string } {
+  const b = new Uint8Array(held.length + chunk.length);
+  b.set(held);
+  b.set(chunk, held.length);
+  const bad = firstBadByte(b);
+  const upTo = bad < 0 ? b.length : bad;
+  const before = new TextDecoder("utf-8").decode(b.subarray(0, upTo));
+  const lines = at.lines + lineEnds(before, at.afterCr);
+  const last = Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r"));
+  const start = last < 0 ? at.partial + before : before.slice(last + 1);
+  const rest = new TextDecoder("utf-8").decode(b.subarray(upTo, upTo + 600));
+  const line = start + rest.slice(0, rest.search(/[\r\n]|$/));
+  return { line: lines + 1, text: line.length > 120 ? `${line.slice(0, 120)}…` : line };
+}
+
+/** The bytes at the end of `b` that begin a UTF-8 character not yet complete (what a streaming decoder holds back). */
+function heldBack(b: Uint8Array): Uint8Array {
+  for (let i = b.length - 1; i >= 0 && i >= b.length - 3; i--) {
+    const x = b[i]!;
+    if ((x & 0xc0) === 0x80) continue;
+    const n = x >= 0xc2 && x <= 0xdf ? 2 : (x & 0xf0) === 0xe0 ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 1;
+    return i + n > b.length ? b.slice(i) : new Uint8Array(0);
+  }
+  return new Uint8Array(0);
 }
 
 /** Characters handed on at a time. */
@@ -197,9 +249,10 @@ export function openText(path: string): TextStream {
       const dec = decoderFor(encoding);
       let first = true;
       let done = 0;
-      // Lines ended so far, and the text of the one under way, to say where a bad byte is.
-      let lines = 0;
-      let partial = "";
+      // Where the text has got to, and the bytes the decoder holds back, to say where a bad byte is.
+      const at: ReadAt = { lines: 0, partial: "", afterCr: false };
+      const utf8 = encoding === "utf-8" || encoding === "utf-8-bom";
+      let held: Uint8Array = new Uint8Array(0);
       for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
         const b = chunk as Buffer;
         done += b.length;
@@ -208,15 +261,12 @@ export function openText(path: string): TextStream {
         try {
           s = dec.decode(b, { stream: true });
         } catch {
-          throw badUtf8(name, encoding === "utf-8" || encoding === "utf-8-bom" ? badUtf8At(b, lines, partial) : undefined);
+          throw badUtf8(name, utf8 ? badUtf8At(held, b, at) : undefined);
         }
-        const lastNl = s.lastIndexOf("\n");
-        if (lastNl < 0) partial += s;
-        else {
-          for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) lines++;
-          partial = s.slice(lastNl + 1);
+        if (utf8) {
+          advance(at, s);
+          held = heldBack(b.length >= 4 || !held.length ? b : Buffer.concat([held, b]));
         }
-        if (partial.length > 4096) partial = partial.slice(-4096);
         if (first && s.length) {
           s = stripBom(s);
           first = false;
@@ -227,7 +277,8 @@ export function openText(path: string): TextStream {
       try {
         tail = dec.decode();
       } catch {
-        throw badUtf8(name);
+        // A character cut off by the end of the file.
+        throw badUtf8(name, utf8 ? badUtf8At(held, new Uint8Array(0), at) : undefined);
       }
       yield* pieces(tail);
     },
