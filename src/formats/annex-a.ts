@@ -345,7 +345,11 @@ export function sourceCode(v: string): string | null {
   if (s === "") return null;
   const up = s.toUpperCase();
   if (SOURCE_CODES.includes(up)) return up;
-  return SOURCE_WORDS[s.toLowerCase()] ?? null;
+  const word = SOURCE_WORDS[s.toLowerCase()];
+  if (word) return word;
+  // A code followed by its name with no colon or dash ("6 Police", "1A Individual").
+  const lead = /^(10|[0-9][A-Z]?)\s+\S/.exec(up)?.[1];
+  return lead && SOURCE_CODES.includes(lead) ? lead : null;
 }
 
 /** The sources {@link sourceCode} reads, for a message. */

@@ -1,0 +1,22 @@
+// Annex A's option cells read as codes: Ofsted's own options, bare codes, names, and a code
+// followed by its name without a colon, as councils' own spreadsheets write them.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { sourceCode } from "./annex-a.ts";
+
+test("a contact or referral source is read from Ofsted's option, a code, a name, or a code and its name", () => {
+  const cases: [string, string | null][] = [
+    ["q) 6: Police", "6"],
+    ["6", "6"],
+    ["a) 1A: Individual", "1A"],
+    ["6 Police", "6"],
+    ["1A Individual", "1A"],
+    ["5A Social care", "5A"],
+    ["10 Unknown", "10"],
+    ["", null],
+    ["Not sure", null],
+    // A number that is no source code, with words after it, is not read as one.
+    ["12 Other", null],
+  ];
+  for (const [cell, code] of cases) assert.equal(sourceCode(cell), code, cell);
+});
