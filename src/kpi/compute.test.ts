@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir, tempStore } from "../../test/fixtures.ts";
+import { tempDir, tempStore, testStoreKind } from "../../test/fixtures.ts";
+import { openStore, storeConfig } from "../store/open.ts";
 import { generateToDirectory } from "../generate/index.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import type { Store } from "../store/port.ts";
@@ -125,6 +126,59 @@ test("a load without figures (its compute stopped or failed) is computed before 
     assert.deepEqual(after.filter((r) => JSON.parse(r).snapshot_id === targets[0]!.snapshot_id), before, "the first authority's are as they were");
     assert.deepEqual(await computeUncomputed(store, targets), [], "nothing left to compute");
   } finally {
+    await cleanup();
+  }
+});
+
+test("two computes of one snapshot at once, from two processes on PostgreSQL, store each value once", { skip: testStoreKind() !== "postgres" ? "PostgreSQL only: one process owns a DuckDB file" : false }, async () => {
+  const { store, databaseUrl, cleanup } = await tempStore();
+  const dir = tempDir();
+  try {
+    const out = tempDir();
+    await generateToDirectory({ out: out.dir, seed: 5, population: 600, from: "2024-04", to: "2025-03", authorities: 1, shocks: [] });
+    await importSsd(store, { paths: [out.dir] });
+    out.cleanup();
+    const other = await openStore(storeConfig(dir.dir, { LANTERN_DATABASE_URL: databaseUrl! }));
+    try {
+      // While another process is replacing snapshot 1's values (it holds their lock), a compute
+      // waits to replace them until that one has committed.
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      const holder = other.transaction(async () => {
+        await other.transactionLock("values:1");
+        locked();
+        await held;
+      });
+      await isLocked;
+      let finished = false;
+      const waiting = computeAndStore(store, { workers: 1 }).then((r) => {
+        finished = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 4000));
+      const waited = !finished;
+      release();
+      await holder;
+      await waiting;
+      assert.ok(waited, "the compute waited for the other replacement to commit");
+      const [a] = await Promise.all([computeAndStore(store, { workers: 1 }), computeAndStore(other, { workers: 1 })]);
+      const [n] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_indicator_value`);
+      assert.equal(Number(n!.n), a.values);
+      const [dup] = await store.all<{ n: number }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM lantern_indicator_value GROUP BY snapshot_id, la_code, indicator_id, period_id, breakdown, category HAVING count(*) > 1) d`,
+      );
+      assert.equal(Number(dup!.n), 0);
+    } finally {
+      await other.close();
+    }
+  } finally {
+    dir.cleanup();
     await cleanup();
   }
 });

@@ -196,6 +196,10 @@ export async function computeAndStore(store: Store, opts: ComputeOptions = {}): 
     for (const v of made) counts.set(v.snapshot, (counts.get(v.snapshot) ?? 0) + 1);
     const now = (opts.now ?? (() => new Date()))().toISOString();
     await store.transaction(async () => {
+      // Two computes of a snapshot at once (a scheduled compute beside an import's, on two
+      // servers): the second waits for the first to commit and then replaces its values, rather
+      // than both deleting before either inserts and every value being stored twice.
+      for (const id of [...snapshots].sort((a, b) => a - b)) await store.transactionLock(`values:${id}`);
       if (snapshots.length) {
         const ids = defs.map((d) => `'${d.id}'`).join(", ");
         await store.run(`DELETE FROM lantern_indicator_value WHERE snapshot_id IN (${snapshots.join(", ")}) AND indicator_id IN (${ids})`);

@@ -46,6 +46,9 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
     const cal = new WorkingDayCalendar(holidays, FIRST, LAST);
     const first = dayNumber(FIRST);
     await store.transaction(async () => {
+      // Another process may be filling it at the same moment (two servers starting, two computes).
+      await store.transactionLock("reference-tables");
+      if ((await setting(store, "calendar_holidays")) === hash) return;
       await store.run(`DELETE FROM lantern_calendar`);
       await store.createStaging("stg_calendar", [
         { name: "d", type: "date" },
@@ -76,6 +79,9 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
       { name: "population_0_17", type: "int" },
     ] as const;
     await store.transaction(async () => {
+      await store.transactionLock("reference-tables");
+      const [again] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_reference_population`);
+      if (again && Number(again.n) > 0) return;
       await store.createStaging("stg_refpop", cols);
       const w = await store.bulkWriter("stg_refpop", cols);
       const seen = new Set<string>();
@@ -95,6 +101,9 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
   if (!n || n.n === 0) {
     const periods = periodsWithin(FIRST_PERIOD, LAST);
     await store.transaction(async () => {
+      await store.transactionLock("reference-tables");
+      const [again] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_period`);
+      if (again && Number(again.n) > 0) return;
       const cols = [
         { name: "period_id", type: "text" },
         { name: "kind", type: "text" },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { tempStore } from "../../test/fixtures.ts";
+import { tempDir, tempStore, testStoreKind } from "../../test/fixtures.ts";
+import { openStore, storeConfig } from "./open.ts";
 import { audit, auditEvent, entryHash, GENESIS_HASH, listAudit, verifyAuditChain } from "./audit.ts";
 
 const at = (iso: string) => () => new Date(iso);
@@ -121,6 +122,27 @@ test("stripping every hash, or removing an entry from before the chain, is tampe
     await store.run(`UPDATE lantern_setting SET value = '99' WHERE name = 'audit_chain_after'`);
     assert.deepEqual((await verifyAuditChain(store)).brokenAt, { auditId: 4, reason: "entry 3 is missing" });
   } finally {
+    await cleanup();
+  }
+});
+
+test("two processes appending to one PostgreSQL database at once keep one unbroken chain", { skip: testStoreKind() !== "postgres" ? "PostgreSQL only: one process owns a DuckDB file" : false }, async () => {
+  const { store, databaseUrl, cleanup } = await tempStore();
+  const dir = tempDir();
+  // A second store on the same database stands for a second server: a pool of its own, no queue shared.
+  const other = await openStore(storeConfig(dir.dir, { LANTERN_DATABASE_URL: databaseUrl! }));
+  try {
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => audit(i % 2 ? store : other, { actor: `u${i}`, action: "export.csv", la_code: "X001", detail: { i } })),
+    );
+    const [n] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_audit`);
+    assert.equal(Number(n!.n), 40, "no entry lost to a clash of ids");
+    const report = await verifyAuditChain(store);
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.equal(report.checked, 40);
+  } finally {
+    await other.close();
+    dir.cleanup();
     await cleanup();
   }
 });

@@ -24,7 +24,11 @@ export interface AuditEntry {
 /** The hash the first chained entry points back to. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** Writes to one store are serialised so the chain never forks (two entries with the same predecessor). */
+/**
+ * Writes to one store are serialised so the chain never forks (two entries with the same
+ * predecessor): in this process by a queue, and across processes on PostgreSQL by a lock held
+ * until the entry's transaction commits.
+ */
 const queues = new WeakMap<Store, Promise<unknown>>();
 
 function serialised<T>(store: Store, fn: () => Promise<T>): Promise<T> {
@@ -57,6 +61,8 @@ export function entryHash(prevHash: string, f: HashedFields): string {
 export async function audit(store: Store, e: AuditEntry, now: () => Date = () => new Date()): Promise<void> {
   await serialised(store, () =>
     store.transaction(async () => {
+      // Another process on the same database appends too: it waits here until this entry commits.
+      await store.transactionLock("audit");
       const [r] = await store.all<{ id: number | null }>(`SELECT max(audit_id) AS id FROM lantern_audit`);
       const id = (r?.id ?? 0) + 1;
       const [last] = await store.all<{ entry_hash: string | null }>(

@@ -257,6 +257,10 @@ class DuckDbStore implements Store {
 
   readonly #locks = new NamedLocks();
 
+  async transactionLock(_name: string): Promise<void> {
+    // One process owns the file, and its writers are serialised already.
+  }
+
   async exclusive<T>(names: readonly string[], fn: () => Promise<T>, onWait?: () => void): Promise<T> {
     // One process owns the file, so an in-process queue serialises every holder.
     if (this.#locks.busy(names)) onWait?.();

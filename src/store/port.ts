@@ -94,6 +94,13 @@ export interface Store {
    * called once if another holder makes this caller wait.
    */
   exclusive<T>(names: readonly string[], fn: () => Promise<T>, onWait?: () => void): Promise<T>;
+  /**
+   * Inside a transaction, hold the named lock until the transaction ends, so another process
+   * writing under the same name waits for this one's commit (the audit chain's next id, a
+   * snapshot's stored values). PostgreSQL: a transaction-level advisory lock; DuckDB: nothing to do,
+   * since one process owns the file and its writes are already serialised.
+   */
+  transactionLock(name: string): Promise<void>;
   /** Refresh the planner's statistics after a bulk change (PostgreSQL needs it; DuckDB keeps its own). */
   analyze(tables: readonly string[]): Promise<void>;
   /**

@@ -219,6 +219,11 @@ class PgStore implements Store {
     });
   }
 
+  async transactionLock(name: string): Promise<void> {
+    if (!this.#als.getStore()?.inTransaction) throw new Error(`transactionLock(${name}) must run inside store.transaction()`);
+    await this.run(`SELECT pg_advisory_xact_lock($1, $2)`, advisoryKey(name));
+  }
+
   async #release(client: pg.PoolClient): Promise<void> {
     // Temporary tables must not outlive the session on a pooled connection.
     let ok = true;
