@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { tempDir } from "./fixtures.ts";
+import { smallExport, tempDir, writeExport } from "./fixtures.ts";
 import { periodsWithin } from "../src/calendar/periods.ts";
 import { partYear } from "../src/cli/commands/demo.ts";
 import { storedValues } from "../src/kpi/compute.ts";
@@ -62,6 +62,21 @@ test("lantern demo generates, loads, computes and summarises; a second run reuse
     }
     // The EHC-plan comparison is with the calendar year the DfE publishes, not the financial year.
     assert.match(first.stdout, /New EHC plans issued within 20 weeks, excluding exceptions \(calendar year 2024\)/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern demo on a store holding a council's own data makes no demo accounts (their password is published)", async () => {
+  const t = tempDir("lantern-demo-live-");
+  try {
+    await run(process.execPath, [bin, "import", writeExport(smallExport()), "--authority", "202", "--data", t.dir]);
+    const r = await run(process.execPath, [bin, "demo", "--data", t.dir, "--json", "--no-serve"], { maxBuffer: 1 << 24 });
+    assert.equal((JSON.parse(r.stdout) as { signIns: unknown }).signIns, null);
+    const users = await run(process.execPath, [bin, "users", "list", "--data", t.dir, "--json"]);
+    assert.deepEqual((JSON.parse(users.stdout) as { users: unknown[] }).users, []);
+    const text = await run(process.execPath, [bin, "demo", "--data", t.dir, "--no-serve"], { maxBuffer: 1 << 24 });
+    assert.match(text.stdout, /This store holds data the demo did not load, so no demo accounts were made/);
   } finally {
     t.cleanup();
   }

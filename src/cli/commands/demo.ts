@@ -191,8 +191,12 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     // The demo authority is fictitious: compare it with Shropshire's region and neighbours (a real
     // authority of about the same number of children), as `lantern benchmarks --like` would.
     await store.run(`UPDATE lantern_authority SET like_code = $1 WHERE la_code = $2 AND like_code IS NULL`, [DEMO_LIKE, "X001"]);
-    // One account per role, so the demo shows what each sees (demo stores only).
-    const signIns = await ensureDemoUsers(store);
+    // One account per role, so the demo shows what each sees: only in a store holding nothing but
+    // the demo's own loads. Accounts with a published password must never reach a store with a
+    // council's data in it (someone running the demo against the live database).
+    const demoOnly = snaps.every((s) => s.loadedBy === "demo");
+    const signIns = demoOnly ? await ensureDemoUsers(store) : null;
+    const noAccounts = `This store holds data the demo did not load, so no demo accounts were made: sign in with your own (lantern users add NAME --role ROLE).`;
     const counts = (await Promise.all(targets.map((t) => activityByYear(store, t)))).flat();
     const headline: { authority: string; indicator: string; title: string; period: string; value: string }[] = [];
     for (const t of targets) {
@@ -245,14 +249,18 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       serving = true;
       o.out(`
 Lantern is running at ${address}/ — open it in a browser on this machine (it listens on
-127.0.0.1 only). Sign in as any of these demo accounts, password ${signIns.password}:
-${signIns.users.map((u) => `  ${u.username.padEnd(8)} ${ROLE_NOTE[u.role]}`).join("\n")}
+127.0.0.1 only). ${
+        signIns
+          ? `Sign in as any of these demo accounts, password ${signIns.password}:
+${signIns.users.map((u) => `  ${u.username.padEnd(8)} ${ROLE_NOTE[u.role]}`).join("\n")}`
+          : noAccounts
+      }
 Press Ctrl+C to stop it.
 `);
       return untilStopped(app, store, o);
     }
     o.out(`
-Demo sign-ins for the web application (password ${signIns.password}): ${signIns.users.map((u) => u.username).join(", ")}.
+${signIns ? `Demo sign-ins for the web application (password ${signIns.password}): ${signIns.users.map((u) => u.username).join(", ")}.` : noAccounts}
 
 Try next:
   npm run lantern -- serve --data ${config.dataDir}         the web application on this data
