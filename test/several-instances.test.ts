@@ -136,7 +136,7 @@ test("two lantern serve processes on one PostgreSQL database share sign-in, form
     assert.equal((await annotate(b.address, cookie, "A".repeat(43), "forged")).status, 403, "a wrong form token is refused on B");
     const posted = await annotate(b.address, cookie, token, "Posted on B with A's form");
     assert.equal(posted.status, 303, "B accepted the form token A issued");
-    assert.equal(posted.headers.get("location"), `/annotations?la=${la}`);
+    assert.equal(posted.headers.get("location"), `/annotations?la=${la}&saved=annotation`);
     assert.match((await page(b.address, `/annotations?la=${la}`, cookie)).text, /Posted on B with A&#39;s form|Posted on B with A's form/);
     // A had cached the annotations page before B's write; it shows the new annotation too.
     await eventually("A shows the annotation B saved", async () => /Posted on B with A(&#39;|')s form/.test((await page(a.address, `/annotations?la=${la}`, cookie)).text));
