@@ -60,7 +60,10 @@ export async function authenticate(store: Store, rawUsername: string, password: 
   const clock = () => now;
 
   const [acc] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_login_attempt WHERE username = $1 AND attempted_at >= $2`, [username, since]);
-  const [ipf] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_login_attempt WHERE ip = $1 AND outcome <> 'ok' AND attempted_at >= $2`, [ip, since]);
+  // Only passwords checked and wrong count against an address: attempts refused while it is over
+  // its ceiling do not, so the block ends a window after the last real failure, however many
+  // people behind one proxy go on trying meanwhile.
+  const [ipf] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_login_attempt WHERE ip = $1 AND outcome = 'failed' AND attempted_at >= $2`, [ip, since]);
   if ((acc?.n ?? 0) >= policy.maxAccountAttempts || (ipf?.n ?? 0) >= policy.maxIpFailures) {
     await record(store, username, ip, at, "refused");
     await auditEvent(store, { actor: username || "anonymous", action: "auth.sign_in_refused", target: username, detail: { ip, reason: "too many attempts" } }, clock);

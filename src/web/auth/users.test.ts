@@ -147,6 +147,11 @@ test("per-account and per-address ceilings; unknown and disabled users fail like
     await createUser(store, { username: "eve", role: "member", password: PW }, "test");
     assert.deepEqual(await authenticate(store, "eve", PW, "10.0.0.9", at(13), policy), { ok: false, reason: "too_many" });
     assert.equal((await authenticate(store, "eve", PW, "10.0.0.10", at(14), policy)).ok, true);
+    // Attempts refused meanwhile do not keep the block going (everyone behind one proxy retrying):
+    // 15 minutes after the last real failure the address may sign in, though it was refused four
+    // more times ten minutes in.
+    for (let i = 0; i < 4; i++) assert.deepEqual(await authenticate(store, "eve", PW, "10.0.0.9", at(10 * MIN + i), policy), { ok: false, reason: "too_many" });
+    assert.equal((await authenticate(store, "ann", PW, "10.0.0.9", at(15 * MIN + 13), policy)).ok, true);
   } finally {
     await cleanup();
   }
