@@ -65,13 +65,20 @@ export function normalisePg(v: unknown): SqlValue {
 
 /** A URL without its password, for messages. */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "postgres://…";
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(url.trim());
+  if (!m) return "postgres://…";
+  let rest = m[2]!;
+  // The user information ends at the last "@": a password written without percent-encoding may
+  // hold "@", "/" or "#" itself, which a URL parser would split in the wrong place.
+  const at = rest.lastIndexOf("@");
+  if (at >= 0) {
+    const info = rest.slice(0, at);
+    const colon = info.indexOf(":");
+    rest = `${colon >= 0 ? `${info.slice(0, colon)}:***` : info}@${rest.slice(at + 1)}`;
   }
+  // A password given as a parameter (`?password=…`, which the driver accepts too).
+  rest = rest.replace(/([?&](?:password|sslpassword)=)[^&#]*/gi, "$1***");
+  return `${m[1]}${rest}`;
 }
 
 interface Context {
