@@ -87,6 +87,26 @@ export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): string[
   return entries;
 }
 
+/**
+ * Where the server can be reached, for the startup line: the address it listens on, or for every
+ * address (`0.0.0.0`, `::`) the port on all of them, not the one loopback address the listener names.
+ */
+export function servingAt(address: string, host: string): string {
+  if (host !== "0.0.0.0" && host !== "::") return `${address}/`;
+  const port = /:(\d+)$/.exec(address)?.[1] ?? "";
+  return `every address of this machine, port ${port} (${host})`;
+}
+
+/**
+ * A warning when sign-in cookies are Secure (any host but loopback, unless LANTERN_SECURE_COOKIES
+ * says otherwise): browsers send them only over HTTPS, so over plain http every form would be
+ * refused as expired.
+ */
+export function secureCookieNote(host: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!authSettings(host, env).secureCookies) return "";
+  return "Sign-in cookies are Secure: open Lantern through HTTPS (a reverse proxy in front of it; set LANTERN_TRUST_PROXY to its address). Over plain http, browsers do not send them and every form is refused as expired.\n";
+}
+
 /** The sign-in settings for a server listening on `host`, from the environment. */
 export function authSettings(host: string, env: NodeJS.ProcessEnv = process.env) {
   const flag = env["LANTERN_SECURE_COOKIES"];
@@ -195,7 +215,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     throw e;
   }
   // One write, so whoever reads the output sees the address and any first password together.
-  o.out(`Lantern is running at ${started.address}/ (data in ${config.dataDir}). Press Ctrl+C to stop.\n${first ? `\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n` : ""}`);
+  o.out(`Lantern is running at ${servingAt(started.address, host)} (data in ${config.dataDir}). Press Ctrl+C to stop.\n${secureCookieNote(host)}${first ? `\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n` : ""}`);
 
   return untilStopped(started.app, store, o);
 }
