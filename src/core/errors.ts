@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   LANTERN_WRITE_FAILED: { exit: EXIT.failure, message: "An output file or folder could not be written (permission, disk full)" },
   LANTERN_PDF_UNAVAILABLE: { exit: EXIT.failure, message: "Chromium, which prints reports to PDF, is not available" },
   LANTERN_INTERNAL: { exit: EXIT.failure, message: "Lantern failed unexpectedly" },
+  LANTERN_NOT_COMPUTED: { exit: EXIT.failure, message: "The data was stored, but its figures could not be computed" },
   LANTERN_AUTH_BAD_USERNAME: { exit: EXIT.usage, message: "A user name must be 2 to 64 letters, digits, dots, dashes, underscores or @" },
   LANTERN_AUTH_BAD_ROLE: { exit: EXIT.usage, message: "The role must be admin, analyst, manager or member" },
   LANTERN_AUTH_BAD_AREA: { exit: EXIT.usage, message: "An area is not one of the dashboard areas" },

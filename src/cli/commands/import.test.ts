@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
-import { capture, tempDir } from "../../../test/fixtures.ts";
+import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
 import { generateToDirectory } from "../../generate/index.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { main } from "../main.ts";
@@ -165,4 +165,22 @@ test("import --json on a refused SSD export counts its errors and warnings", asy
   const refused = JSON.parse(o.stdout()) as { errorCount: number; warningCount: number; error: { issues: { severity: string }[] } };
   assert.equal(refused.errorCount, 30);
   assert.equal(refused.warningCount, refused.error.issues.filter((i) => i.severity === "warning").length);
+});
+
+test("a compute that fails after the load has committed says the data is stored and how to compute it, not that Lantern crashed", async () => {
+  const { dir: data } = tempDir();
+  // A column the compute's INSERT does not fill: the load commits, then storing its values fails.
+  const store = await openStore(storeConfig(data, {}));
+  await store.run(`ALTER TABLE lantern_indicator_value ADD COLUMN junk INTEGER`);
+  await store.close();
+  const o = capture();
+  assert.equal(await main(["import", writeExport(smallExport()), "--authority", "202", "--data", data], o), 3, o.stderr());
+  assert.match(o.stdout(), /^202: loaded snapshot 1: /m);
+  assert.match(o.stderr(), /LANTERN_NOT_COMPUTED/);
+  assert.match(o.stderr(), /202's load \(snapshot 1\) is stored, but its figures could not be computed/);
+  assert.match(o.stderr(), /lantern compute --snapshot 1/);
+  assert.doesNotMatch(o.stderr(), /failed unexpectedly|Please report/);
+  const j = capture();
+  assert.equal(await main(["import", writeExport(smallExport()), "--authority", "203", "--json", "--data", data], j), 3);
+  assert.deepEqual((JSON.parse(j.stdout()) as { notComputed: { authority: string }[] }).notComputed.map((u) => u.authority), ["203"]);
 });

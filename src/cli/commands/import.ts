@@ -5,7 +5,7 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { LanternError } from "../../core/errors.ts";
+import { EXIT, LanternError } from "../../core/errors.ts";
 import { type FormatLoadResult, isSsdExport, loadFormats } from "../../formats/load.ts";
 import { DFE_CODE } from "../../formats/issues.ts";
 import { importMeasures, isMeasuresFile } from "../../ingest/measures-import.ts";
@@ -119,23 +119,15 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         onProgress: (d, t, label) => bar.update(d, t, label),
       });
       bar.done();
-      const amended: Amended[] = [];
-      const gaps: PopulationGap[] = [];
-      if (r.status === "loaded" && r.snapshotId !== undefined && !values["no-compute"]) {
-        const cbar = progressBar(o, "Computing");
-        await computeAndStore(store, { snapshot: r.snapshotId, dataDir: config.dataDir, onProgress: (d, t, l) => cbar.update(d, t, `${r.authority} ${l}`) });
-        cbar.done();
-        amended.push(await amendedBy(store, r.snapshotId));
-        gaps.push(...(await populationMissing(store, r.snapshotId)));
-      }
+      const after = values["no-compute"] ? EMPTY_AFTER : await computeLoads(store, config.dataDir, o, [r]);
       if (values.json) {
-        o.out(JSON.stringify({ ...r, revisions: amended, populationMissing: gaps }, null, 2) + "\n");
-        return 0;
+        o.out(JSON.stringify({ ...r, revisions: after.amended, populationMissing: after.gaps, ...(after.uncomputed.length ? { notComputed: after.uncomputed } : {}) }, null, 2) + "\n");
+        return after.uncomputed.length ? EXIT.failure : 0;
       }
       reportFormats(o, r, false);
-      reportAmended(o, amended);
-      reportPopulation(o, gaps);
-      return 0;
+      reportAmended(o, after.amended);
+      reportPopulation(o, after.gaps);
+      return finished(after);
     }
     const result = measures
       ? await importMeasures(store, { paths: positionals, dryRun: values["dry-run"], force: values.force, replace: values.replace, ...(values.authority !== undefined ? { authority: values.authority } : {}) })
@@ -148,21 +140,11 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
           onWait: (as) => o.err(`Another load for ${as.join(", ")} is in progress; this one waits for it to finish …\n`),
         });
     bar.done();
-    const amended: Amended[] = [];
-    const gaps: PopulationGap[] = [];
-    if (!values["no-compute"]) {
-      const cbar = progressBar(o, "Computing");
-      for (const a of result.authorities) {
-        if (a.status !== "loaded" || a.snapshotId === undefined) continue;
-        await computeAndStore(store, { snapshot: a.snapshotId, dataDir: config.dataDir, onProgress: (d, t, l) => cbar.update(d, t, `${a.authority} ${l}`) });
-        amended.push(await amendedBy(store, a.snapshotId));
-        gaps.push(...(await populationMissing(store, a.snapshotId)));
-      }
-      cbar.done();
-    }
+    const after = values["no-compute"] ? EMPTY_AFTER : await computeLoads(store, config.dataDir, o, result.authorities);
     if (values.json) {
-      o.out(JSON.stringify({ ...result, revisions: amended, populationMissing: gaps }, null, 2) + "\n");
-      return 0;
+      o.out(JSON.stringify({ ...result, revisions: after.amended, populationMissing: after.gaps, ...(after.uncomputed.length ? { notComputed: after.uncomputed } : {}) }, null, 2) + "\n");
+      // One JSON document for scripts: the loads left uncomputed are in it, and the exit code says so.
+      return after.uncomputed.length ? EXIT.failure : 0;
     }
     for (const a of result.authorities) {
       if (a.status === "unchanged") {
@@ -183,15 +165,56 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       for (const w of result.warnings.slice(0, 20)) o.err(`  ${describeIssue(w)}\n`);
       if (result.warningCount > 20) o.err(`  … and ${result.warningCount - 20} more (use --json to see all).\n`);
     }
-    reportAmended(o, amended);
-    reportPopulation(o, gaps);
+    reportAmended(o, after.amended);
+    reportPopulation(o, after.gaps);
     const secs = result.elapsedMs / 1000;
     if (result.rows) o.err(`${result.rows.toLocaleString("en-GB")} rows in ${secs.toFixed(1)} s (${Math.round(result.rows / secs).toLocaleString("en-GB")} rows/s).\n`);
-    return 0;
+    return finished(after);
   } finally {
     bar.done();
     await store.close();
   }
+}
+
+/** What computing the loads found: figures amended, rates without a population, loads left uncomputed. */
+interface AfterLoad {
+  readonly amended: Amended[];
+  readonly gaps: PopulationGap[];
+  readonly uncomputed: { readonly authority: string; readonly snapshot: number; readonly message: string }[];
+}
+
+const EMPTY_AFTER: AfterLoad = { amended: [], gaps: [], uncomputed: [] };
+
+/**
+ * Compute each load that was committed. A compute that fails once its load has committed (a
+ * dropped connection, a full disk) leaves the data stored: it is noted, and the other loads are
+ * computed; {@link finished} then says how to finish.
+ */
+async function computeLoads(store: Store, dataDir: string, o: Output, loads: readonly { readonly authority: string; readonly status: string; readonly snapshotId?: number | undefined }[]): Promise<AfterLoad> {
+  const after: AfterLoad = { amended: [], gaps: [], uncomputed: [] };
+  const todo = loads.filter((a) => a.status === "loaded" && a.snapshotId !== undefined);
+  if (!todo.length) return after;
+  const cbar = progressBar(o, "Computing");
+  for (const a of todo) {
+    try {
+      await computeAndStore(store, { snapshot: a.snapshotId!, dataDir, onProgress: (d, t, l) => cbar.update(d, t, `${a.authority} ${l}`) });
+      after.amended.push(await amendedBy(store, a.snapshotId!));
+      after.gaps.push(...(await populationMissing(store, a.snapshotId!)));
+    } catch (e) {
+      after.uncomputed.push({ authority: a.authority, snapshot: a.snapshotId!, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  cbar.done();
+  return after;
+}
+
+/** 0, or the error saying which loads are stored but not computed, and what to run. */
+function finished(after: AfterLoad): number {
+  const u = after.uncomputed;
+  if (!u.length) return 0;
+  throw new LanternError("LANTERN_NOT_COMPUTED", `${u.map((x) => `${x.authority}'s load (snapshot ${x.snapshot})`).join(" and ")} ${u.length > 1 ? "are" : "is"} stored, but ${u.length > 1 ? "their" : "its"} figures could not be computed: ${u[0]!.message}`, {
+    hint: `Nothing loaded was lost. Compute the figures with: ${u.map((x) => `lantern compute --snapshot ${x.snapshot}`).join("; ")} (lantern serve also computes them when it next starts). Until then, pages show them as not computed.`,
+  });
 }
 
 /** How many published figures a load amended, against the authority's previous load. */
