@@ -36,6 +36,7 @@ const EVERYONE = ["anonymous", ...ALL] as const;
  */
 const ROUTES: readonly RouteCase[] = [
   { method: "GET", url: "/healthz", allowed: EVERYONE },
+  { method: "GET", url: "/readyz", allowed: EVERYONE },
   { method: "GET", url: "/assets/lantern.css", allowed: EVERYONE },
   { method: "GET", url: "/assets/govuk/govuk-frontend.min.css", allowed: EVERYONE },
   { method: "GET", url: "/sign-in", allowed: EVERYONE },

@@ -1488,3 +1488,21 @@ describe("uploads", () => {
     assert.match(revised, /Contacts<\/th><td class="govuk-table__cell">\d{4}-\d{2}(-Q\d)?<\/td><td class="govuk-table__cell govuk-table__cell--numeric">[\d,]+<\/td>/);
   });
 });
+
+test("/readyz answers 503 when the store does not, for a load balancer; /healthz says only that the process answers", async () => {
+  const { buildServer } = await import("./server.ts");
+  const { tempStore } = await import("../../test/fixtures.ts");
+  const t = await tempStore();
+  const server = await buildServer({ store: t.store, dataDir: t.dataDir, auth: { secureCookies: false } });
+  try {
+    assert.deepEqual(JSON.parse((await server.inject({ method: "GET", url: "/readyz" })).body), { ok: true });
+    await t.store.close();
+    const down = await server.inject({ method: "GET", url: "/readyz" });
+    assert.equal(down.statusCode, 503);
+    assert.deepEqual(JSON.parse(down.body), { ok: false, reason: "the store did not answer" });
+    assert.equal((await server.inject({ method: "GET", url: "/healthz" })).statusCode, 200);
+  } finally {
+    await server.close();
+    await t.cleanup().catch(() => undefined);
+  }
+});

@@ -940,6 +940,16 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       .send(bytes);
   });
 
+  // Liveness: the process answers. Readiness, for a load balancer: its store answers too (a
+  // server whose PostgreSQL is down or unreachable should be taken out of the rotation).
   app.get("/healthz", async () => ({ ok: true }));
+  app.get("/readyz", async (_request, reply) => {
+    try {
+      await ctx.store.all(`SELECT 1 AS ok`);
+      return { ok: true };
+    } catch {
+      return reply.code(503).header("cache-control", "no-store").send({ ok: false, reason: "the store did not answer" });
+    }
+  });
   return app;
 }

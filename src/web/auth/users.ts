@@ -120,7 +120,11 @@ export async function findUserByOidcSubject(store: Store, subject: string): Prom
 /** Every user, by name. */
 export async function listUsers(store: Store): Promise<UserRecord[]> {
   const rows = await store.all<UserRow>(`${SELECT_USER} ORDER BY username`);
-  return Promise.all(rows.map((r) => toRecord(store, r)));
+  // One after another: inside a session or transaction every query shares one connection, which
+  // takes one query at a time (the PostgreSQL driver warns of queries sent over each other).
+  const out: UserRecord[] = [];
+  for (const r of rows) out.push(await toRecord(store, r));
+  return out;
 }
 
 async function writeAreas(store: Store, userId: string, areas: readonly string[]): Promise<void> {
