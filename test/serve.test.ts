@@ -86,7 +86,10 @@ test("lantern serve computes an authority's latest load that has no figures befo
 });
 
 test("serve on every address says so, not the loopback address the listener names, and warns that its Secure cookies need HTTPS", async () => {
-  const { secureCookieNote, servingAt } = await import("../src/cli/commands/serve.ts");
+  const { secureCookieNote, servingAt, sharedSecretNote } = await import("../src/cli/commands/serve.ts");
+  assert.match(sharedSecretNote("postgres", {}), /^LANTERN_SECRET is not set/);
+  assert.equal(sharedSecretNote("postgres", { LANTERN_SECRET: "x".repeat(40) }), "");
+  assert.equal(sharedSecretNote("duckdb", {}), "");
   assert.equal(servingAt("http://127.0.0.1:8744", "0.0.0.0"), "every address of this machine, port 8744 (0.0.0.0)");
   assert.equal(servingAt("http://127.0.0.1:8080", "127.0.0.1"), "http://127.0.0.1:8080/");
   assert.match(secureCookieNote("0.0.0.0", {}), /^Sign-in cookies are Secure: open Lantern through HTTPS/);

@@ -107,6 +107,15 @@ export function secureCookieNote(host: string, env: NodeJS.ProcessEnv = process.
   return "Sign-in cookies are Secure: open Lantern through HTTPS (a reverse proxy in front of it; set LANTERN_TRUST_PROXY to its address). Over plain http, browsers do not send them and every form is refused as expired.\n";
 }
 
+/**
+ * A warning for a server on PostgreSQL without LANTERN_SECRET: each instance then makes its own
+ * key for form tokens, so a form from one instance is refused by another behind the same balancer.
+ */
+export function sharedSecretNote(kind: "duckdb" | "postgres", env: NodeJS.ProcessEnv = process.env): string {
+  if (kind !== "postgres" || env["LANTERN_SECRET"]) return "";
+  return "LANTERN_SECRET is not set, so this instance made its own key for form tokens: if several instances serve this database, set the same LANTERN_SECRET on each (openssl rand -base64 48), or forms from one are refused by another.\n";
+}
+
 /** The sign-in settings for a server listening on `host`, from the environment. */
 export function authSettings(host: string, env: NodeJS.ProcessEnv = process.env) {
   const flag = env["LANTERN_SECURE_COOKIES"];
@@ -215,7 +224,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     throw e;
   }
   // One write, so whoever reads the output sees the address and any first password together.
-  o.out(`Lantern is running at ${servingAt(started.address, host)} (data in ${config.dataDir}). Press Ctrl+C to stop.\n${secureCookieNote(host)}${first ? `\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n` : ""}`);
+  o.out(`Lantern is running at ${servingAt(started.address, host)} (data in ${config.dataDir}). Press Ctrl+C to stop.\n${secureCookieNote(host)}${sharedSecretNote(store.kind)}${first ? `\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n` : ""}`);
 
   return untilStopped(started.app, store, o);
 }
