@@ -53,6 +53,12 @@ export async function openStore(config: StoreConfig, opts: { readonly existing?:
     await migrate(store);
   } catch (e) {
     await store.close();
+    // PostgreSQL's "permission denied" (SQLSTATE 42501): the role cannot create Lantern's tables.
+    if (store.kind === "postgres" && (e as { code?: unknown }).code === "42501") {
+      throw new LanternError("LANTERN_STORE_FAILED", `The database role cannot create or change Lantern's tables in ${store.location}: ${(e as Error).message}.`, {
+        hint: "Lantern creates its tables on first use and work tables during a compute, so connect as a role that owns the database (or has CREATE on its schema: GRANT CREATE ON SCHEMA public TO lantern). See docs/store.md, 'Database role'.",
+      });
+    }
     throw e;
   }
   return store;
