@@ -558,29 +558,21 @@ async function censusLeas(detected: readonly DetectedFile[]): Promise<{ file: st
  */
 function checkCensusLeas(leas: readonly { file: string; lea: string; line: number }[], authority: string | undefined, log: Issues): void {
   const first = leas[0];
+  const refuse = (l: (typeof leas)[number], message: string, expected: string) =>
+    log.add({ code: "FORMAT_AUTHORITY_MISMATCH", severity: "error", file: l.file, row: l.line, column: "LEA", value: l.lea, message, expected });
   for (const l of leas) {
     if (authority !== undefined && !sameAuthority(l.lea, authority)) {
-      log.add({
-        code: "FORMAT_AUTHORITY_MISMATCH",
-        severity: "error",
-        file: l.file,
-        row: l.line,
-        column: "LEA",
-        value: l.lea,
-        message: `${l.file} is the CIN census of LEA ${l.lea} (Header › Source › LEA), but --authority is ${authority}: loaded, ${l.lea}'s children would be filed under ${authority}.`,
-        expected: `a census for ${authority}: if the file is right, load it with --authority ${l.lea}; if the authority is right, choose ${authority}'s census file`,
-      });
+      refuse(
+        l,
+        `${l.file} is the CIN census of LEA ${l.lea} (Header › Source › LEA), but --authority is ${authority}: loaded, ${l.lea}'s children would be filed under ${authority}.`,
+        `a census for ${authority}: if the file is right, load it with --authority ${l.lea}; if the authority is right, choose ${authority}'s census file`,
+      );
     } else if (authority === undefined && first && l !== first && !sameAuthority(l.lea, first.lea)) {
-      log.add({
-        code: "FORMAT_AUTHORITY_MISMATCH",
-        severity: "error",
-        file: l.file,
-        row: l.line,
-        column: "LEA",
-        value: l.lea,
-        message: `${l.file} is the CIN census of LEA ${l.lea} (Header › Source › LEA), but ${first.file} is LEA ${first.lea}'s: one load holds one authority's data.`,
-        expected: `census files of one authority in a load: load each authority's census on its own (lantern import ${l.file} --authority ${l.lea})`,
-      });
+      refuse(
+        l,
+        `${l.file} is the CIN census of LEA ${l.lea} (Header › Source › LEA), but ${first.file} is LEA ${first.lea}'s: one load holds one authority's data.`,
+        `census files of one authority in a load: load each authority's census on its own (lantern import ${l.file} --authority ${l.lea})`,
+      );
     }
   }
 }
