@@ -141,51 +141,50 @@ function firstBadByte(b: Uint8Array): number {
   return -1;
 }
 
-/** Line ends in `s` (CRLF, LF or a lone CR, as the CSV readers take them), given whether the text before ended in CR. */
-function lineEnds(s: string, afterCr: boolean): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 13) n++;
-    else if (c === 10 && !(i === 0 ? afterCr : s.charCodeAt(i - 1) === 13)) n++;
-  }
-  return n;
-}
-
-/** Where the text read so far has got to: lines ended, the line under way, whether it ended in CR. */
-interface ReadAt {
-  lines: number;
-  partial: string;
-  afterCr: boolean;
-}
-
-function advance(at: ReadAt, s: string): void {
-  at.lines += lineEnds(s, at.afterCr);
-  const last = Math.max(s.lastIndexOf("\n"), s.lastIndexOf("\r"));
-  at.partial = last < 0 ? at.partial + s : s.slice(last + 1);
-  if (at.partial.length > 4096) at.partial = at.partial.slice(-4096);
-  if (s.length) at.afterCr = s.charCodeAt(s.length - 1) === 13;
-}
-
 /**
- * The line of the first byte that is not UTF-8, found by scanning the bytes the decoder refused:
- * `held` (the end of the chunk before, a character the decoder was still waiting to complete)
- * followed by `chunk`; `at` says where the text decoded before them had got to. With the line's
- * text, read leniently and cut to 120 characters.
+ * Where the first byte of the file at `path` that is not UTF-8 lies: its line (lines end with
+ * CRLF, LF or a lone CR, as the CSV readers take them) and that line's text, read leniently and
+ * cut to 120 characters. Read again from the start, and only once a read has been refused, so
+ * reading a good file costs nothing for it. Undefined if every byte is UTF-8 after all.
  */
-function badUtf8At(held: Uint8Array, chunk: Uint8Array, at: ReadAt): { line: number; text: string } {
-  const b = new Uint8Array(held.length + chunk.length);
-  b.set(held);
-  b.set(chunk, held.length);
-  const bad = firstBadByte(b);
-  const upTo = bad < 0 ? b.length : bad;
-  const before = new TextDecoder("utf-8").decode(b.subarray(0, upTo));
-  const lines = at.lines + lineEnds(before, at.afterCr);
-  const last = Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r"));
-  const start = last < 0 ? at.partial + before : before.slice(last + 1);
-  const rest = new TextDecoder("utf-8").decode(b.subarray(upTo, upTo + 600));
-  const line = start + rest.slice(0, rest.search(/[\r\n]|$/));
-  return { line: lines + 1, text: line.length > 120 ? `${line.slice(0, 120)}…` : line };
+async function locateBadUtf8(path: string): Promise<{ line: number; text: string } | undefined> {
+  let lines = 0;
+  let afterCr = false;
+  let current: Uint8Array = new Uint8Array(0);
+  let held: Uint8Array = new Uint8Array(0);
+  const keepLine = (b: Uint8Array) => (b.length > 4096 ? b.subarray(b.length - 4096) : b);
+  const text = (bytes: Uint8Array) => {
+    const t = new TextDecoder("utf-8").decode(bytes);
+    return t.length > 120 ? `${t.slice(0, 120)}…` : t;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+    const b = Buffer.concat([held, chunk as Buffer]);
+    held = heldBack(b);
+    const body = b.subarray(0, b.length - held.length);
+    const bad = firstBadByte(body);
+    const upTo = bad < 0 ? body.length : bad;
+    let lineStart = 0;
+    for (let i = 0; i < upTo; i++) {
+      const c = body[i]!;
+      if (c === 13) {
+        lines++;
+        lineStart = i + 1;
+      } else if (c === 10) {
+        if (!(i === 0 ? afterCr : body[i - 1] === 13)) lines++;
+        lineStart = i + 1;
+      }
+    }
+    if (upTo > 0) afterCr = body[upTo - 1] === 13;
+    const before = lineStart === 0 ? Buffer.concat([current, body.subarray(0, upTo)]) : body.subarray(lineStart, upTo);
+    if (bad >= 0) {
+      const rest = b.subarray(bad, bad + 600);
+      const end = rest.findIndex((x) => x === 10 || x === 13);
+      return { line: lines + 1, text: text(Buffer.concat([before, end < 0 ? rest : rest.subarray(0, end)])) };
+    }
+    current = keepLine(before);
+  }
+  // A character cut off by the end of the file.
+  return held.length ? { line: lines + 1, text: text(Buffer.concat([current, held])) } : undefined;
 }
 
 /** The bytes at the end of `b` that begin a UTF-8 character not yet complete (what a streaming decoder holds back). */
@@ -249,10 +248,7 @@ export function openText(path: string): TextStream {
       const dec = decoderFor(encoding);
       let first = true;
       let done = 0;
-      // Where the text has got to, and the bytes the decoder holds back, to say where a bad byte is.
-      const at: ReadAt = { lines: 0, partial: "", afterCr: false };
       const utf8 = encoding === "utf-8" || encoding === "utf-8-bom";
-      let held: Uint8Array = new Uint8Array(0);
       for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
         const b = chunk as Buffer;
         done += b.length;
@@ -261,11 +257,7 @@ export function openText(path: string): TextStream {
         try {
           s = dec.decode(b, { stream: true });
         } catch {
-          throw badUtf8(name, utf8 ? badUtf8At(held, b, at) : undefined);
-        }
-        if (utf8) {
-          advance(at, s);
-          held = heldBack(b.length >= 4 || !held.length ? b : Buffer.concat([held, b]));
+          throw badUtf8(name, utf8 ? await locateBadUtf8(path) : undefined);
         }
         if (first && s.length) {
           s = stripBom(s);
@@ -278,7 +270,7 @@ export function openText(path: string): TextStream {
         tail = dec.decode();
       } catch {
         // A character cut off by the end of the file.
-        throw badUtf8(name, utf8 ? badUtf8At(held, new Uint8Array(0), at) : undefined);
+        throw badUtf8(name, utf8 ? await locateBadUtf8(path) : undefined);
       }
       yield* pieces(tail);
     },
