@@ -413,11 +413,20 @@ test("a load that would leave stored rows pointing at children it drops, or that
     assert.match(contacts.message, /2 ssd_contacts row\(s\) kept from the stored snapshot/);
     assert.match(contacts.expected!, /load the whole export together/);
     assert.equal(await storeState(store), before, "nothing changed");
+    // A dry run refuses exactly what the load refuses, and leaves the store as it was.
+    const dry = await rejected(importSsd(store, { paths: [writeExport({ "ssd_person.csv": "pers_person_id,pers_sex,pers_dob\nP1,M,2015-06-01" })], authority: "X", dryRun: true }));
+    assert.deepEqual(
+      dry.issues.map((i) => [i.code, i.column, i.value]),
+      e.issues.map((i) => [i.code, i.column, i.value]),
+    );
+    assert.equal(await storeState(store), before, "a dry run stages and drops, nothing changed");
 
     // Header-only files: nothing to load.
     const empty = await rejected(importSsd(store, { paths: [writeExport({ "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\n" })], authority: "X" }));
     assert.match(only(empty.issues, "SSD_LOAD_EMPTY").message, /replace X's stored ssd_contacts with nothing/);
     assert.equal(await storeState(store), before);
+    const emptyDry = await rejected(importSsd(store, { paths: [writeExport({ "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\n" })], authority: "X", dryRun: true }));
+    assert.match(only(emptyDry.issues, "SSD_LOAD_EMPTY").message, /replace X's stored ssd_contacts with nothing/);
 
     // The whole export again with contacts emptied: loads, and says what the empty file replaced.
     const files = smallExport();

@@ -194,11 +194,13 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   const toLoad = plans.filter((p) => !p.identicalTo || opts.force);
   const totalBytes = toLoad.reduce((s, p) => s + p.checks.reduce((b, c) => b + c.file.bytes, 0), 0);
 
-  // Phase 2: read, check, stage.
-  const stage = !opts.dryRun;
+  // Phase 2: read, check, stage. A dry run stages too, so it makes every check a load makes
+  // before committing (a load of nothing, records a kept table still refers to), and then drops
+  // what it staged: it refuses exactly what the load would refuse.
+  const commit = !opts.dryRun;
   const writers = new Map<string, BulkWriter>();
   const staging = loadStaging();
-  if (stage && toLoad.length) for (const [name, w] of await stageTables(store, staging)) writers.set(name, w);
+  if (toLoad.length) for (const [name, w] of await stageTables(store, staging)) writers.set(name, w);
   const rowCounts = new Map<Plan, Map<string, number>>();
   const population: PopulationRow[] = [];
   let bytesDone = 0;
@@ -224,7 +226,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     for (const w of writers.values()) await w.close();
     writers.clear();
 
-    if (stage && log.errors === 0) {
+    if (log.errors === 0) {
       for (const plan of toLoad) {
         const counts = rowCounts.get(plan)!;
         const loaded = new Map(plan.checks.map((c) => [c.file.table!, { rows: counts.get(c.file.table!) ?? 0, file: c.file.name }]));
@@ -233,12 +235,12 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     }
   } catch (e) {
     for (const w of writers.values()) await w.close().catch(() => undefined);
-    await dropStaging(store, staging, stage && toLoad.length > 0);
+    await dropStaging(store, staging, toLoad.length > 0);
     throw e;
   }
 
   if (log.errors > 0) {
-    await dropStaging(store, staging, stage && toLoad.length > 0);
+    await dropStaging(store, staging, toLoad.length > 0);
     const shown = log.keptErrors.length < log.errors ? ` (the first ${log.keptErrors.length} are listed)` : "";
     throw new LanternError("LANTERN_DATA_REJECTED", `The import was refused: ${log.errors} error(s) in the data${shown}. Nothing was loaded; the store is unchanged.`, {
       issues: [...log.keptErrors, ...log.keptWarnings],
@@ -250,7 +252,8 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   // Phase 3: commit.
   const results: AuthorityResult[] = [];
   const loadedBy = opts.loadedBy ?? commandLineUser();
-  if (stage && toLoad.length) {
+  if (!commit) await dropStaging(store, staging, toLoad.length > 0);
+  if (commit && toLoad.length) {
     try {
       await store.transaction(async () => {
         for (const plan of toLoad) results.push(await commitAuthority(store, plan, rowCounts.get(plan)!, log, loadedBy, now().toISOString(), !!plan.identicalTo));
@@ -266,7 +269,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   for (const plan of plans) {
     if (plan.identicalTo && !opts.force) {
       results.push({ authority: plan.load.authority, status: "unchanged", identicalTo: plan.identicalTo, tables: [], rows: 0 });
-    } else if (!stage) {
+    } else if (!commit) {
       const counts = rowCounts.get(plan)!;
       const tables = plan.checks.map((c) => ({ table: c.file.table!, rows: counts.get(c.file.table!) ?? 0, file: c.file.name }));
       results.push({ authority: plan.load.authority, status: "validated", tables, rows: sum(tables.map((t) => t.rows)) });
