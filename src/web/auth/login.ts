@@ -52,9 +52,17 @@ export async function isLocked(store: Store, username: string, now: Date, policy
   return (await recentFailures(store, username.trim().toLowerCase().slice(0, 64), new Date(now.getTime() - policy.windowMs).toISOString())) >= policy.maxFailures;
 }
 
-/** Check a user name and password. */
+/**
+ * Check a user name and password. Attempts on one account run one at a time, in this process and
+ * (on PostgreSQL) across every server on the database: counted and checked at once, 18 wrong
+ * passwords sent together were all checked against a lockout of 5.
+ */
 export async function authenticate(store: Store, rawUsername: string, password: string, ip: string, now: Date, policy: LoginPolicy = DEFAULT_LOGIN_POLICY): Promise<LoginResult> {
   const username = rawUsername.trim().toLowerCase().slice(0, 64);
+  return store.exclusive([`login:${username}`], () => attempt(store, username, password, ip, now, policy));
+}
+
+async function attempt(store: Store, username: string, password: string, ip: string, now: Date, policy: LoginPolicy): Promise<LoginResult> {
   const at = now.toISOString();
   const since = new Date(now.getTime() - policy.windowMs).toISOString();
   const clock = () => now;

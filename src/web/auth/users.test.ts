@@ -157,6 +157,20 @@ test("per-account and per-address ceilings; unknown and disabled users fail like
   }
 });
 
+test("wrong passwords sent at once are checked one at a time: no more than the lockout allows are tried", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    await createUser(store, { username: "ann", role: "analyst", password: PW }, "test");
+    const policy: LoginPolicy = { maxFailures: 5, windowMs: 15 * MIN, maxAccountAttempts: 100, maxIpFailures: 100 };
+    const results = await Promise.all(Array.from({ length: 18 }, (_, i) => authenticate(store, "ann", `wrong password ${i}!`, "10.0.0.1", at(i), policy)));
+    const [tried] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_login_attempt WHERE username = 'ann' AND outcome = 'failed'`);
+    assert.equal(Number(tried!.n), 5, "five passwords checked, then the account is locked");
+    assert.equal(results.filter((r) => !r.ok && r.reason === "locked").length, 14);
+  } finally {
+    await cleanup();
+  }
+});
+
 test("ensureDemoUsers makes one account per role once, with the printed password", async () => {
   const { store, cleanup } = await tempStore();
   try {
