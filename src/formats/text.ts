@@ -132,8 +132,7 @@ function badUtf8(name: string, at?: { readonly line: number; readonly text: stri
 /** The offset of the first byte of `b` that does not begin a whole UTF-8 character, or -1. */
 function firstBadByte(b: Uint8Array): number {
   for (let i = 0; i < b.length; ) {
-    const x = b[i]!;
-    const n = x < 0x80 ? 1 : x >= 0xc2 && x <= 0xdf ? 2 : (x & 0xf0) === 0xe0 ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 0;
+    const n = utf8Length(b[i]!);
     if (n === 0 || i + n > b.length) return i;
     for (let k = 1; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
     i += n;
@@ -187,13 +186,16 @@ async function locateBadUtf8(path: string): Promise<{ line: number; text: string
   return held.length ? { line: lines + 1, text: text(Buffer.concat([current, held])) } : undefined;
 }
 
-/** The bytes at the end of `b` that begin a UTF-8 character not yet complete (what a streaming decoder holds back). */
+/**
+ * The bytes at the end of `b` that begin a UTF-8 character not yet complete (what a streaming
+ * decoder holds back until the next chunk), as a copy. A byte that starts no character is not held
+ * back: it is refused where it is.
+ */
 function heldBack(b: Uint8Array): Uint8Array {
   for (let i = b.length - 1; i >= 0 && i >= b.length - 3; i--) {
     const x = b[i]!;
     if ((x & 0xc0) === 0x80) continue;
-    const n = x >= 0xc2 && x <= 0xdf ? 2 : (x & 0xf0) === 0xe0 ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 1;
-    return i + n > b.length ? b.slice(i) : new Uint8Array(0);
+    return i + (utf8Length(x) || 1) > b.length ? b.slice(i) : new Uint8Array(0);
   }
   return new Uint8Array(0);
 }
@@ -296,16 +298,9 @@ export class Utf8Check {
       buf.set(chunk, this.#carry.length);
     }
     // Hold back a last character that may continue in the next chunk.
-    let cut = buf.length;
-    for (let i = buf.length - 1; i >= 0 && i >= buf.length - 4; i--) {
-      const b = buf[i]!;
-      if ((b & 0xc0) === 0x80) continue;
-      // A byte that starts no character is not held back: isUtf8 refuses it where it is.
-      if (i + (utf8Length(b) || 1) > buf.length) cut = i;
-      break;
-    }
-    if (!isUtf8(buf.subarray(0, cut))) this.#valid = false;
-    this.#carry = buf.slice(cut);
+    const held = heldBack(buf);
+    if (!isUtf8(buf.subarray(0, buf.length - held.length))) this.#valid = false;
+    this.#carry = held;
   }
 
   /** True when every byte pushed was UTF-8, the last character included. */
