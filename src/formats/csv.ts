@@ -21,6 +21,9 @@ import { parse } from "csv-parse";
 import { LanternError } from "../core/errors.ts";
 import { openText, type TextEncoding } from "./text.ts";
 
+/** The longest row or value a CSV may hold, in characters: longer is a damaged file or a quote left open, not data. */
+export const MAX_FIELD = 1_000_000;
+
 /**
  * Whether a row holds nothing: every cell empty or spaces (`,,,,`, as Excel leaves after the data
  * it has held). Such a row is skipped by every reader, CSV or workbook, and keeps its line, so the
@@ -315,7 +318,7 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
     record_delimiter: RECORD_DELIMITERS,
     skip_empty_lines: true,
     relax_column_count: true,
-    max_record_size: 1_000_000,
+    max_record_size: MAX_FIELD,
     bom: true,
     on_record: (record, context) => {
       const cells = lines.read(record, context);

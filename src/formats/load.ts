@@ -145,10 +145,9 @@ export async function isSsdExport(paths: readonly string[]): Promise<boolean> {
   if (paths.length && paths.every(isGeneratedFolder)) return true;
   const files = expandPaths(paths);
   // A copy's name ("ssd_contacts (1).csv") is an SSD file too: the SSD import refuses it by name.
-  const ssdName = isSsdName;
   const refName = /^(population|authorities)\.csv$/i;
-  if (!files.some((f) => ssdName(basename(f)))) return false;
-  for (const f of files.filter((x) => !ssdName(basename(x)) && !refName.test(basename(x)))) {
+  if (!files.some((f) => isSsdName(basename(f)))) return false;
+  for (const f of files.filter((x) => !isSsdName(basename(x)) && !refName.test(basename(x)))) {
     const kind = isMeasuresFile(f) ? "measures" : (await detectFile(f)).detected.kind;
     if (kind !== "unknown" && kind !== "population" && kind !== "authorities") return false;
   }

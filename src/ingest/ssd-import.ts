@@ -23,7 +23,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
-import { csvProblem, delimiterOf, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
+import { csvProblem, delimiterOf, MAX_FIELD, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { Issues } from "../formats/issues.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import { AUTHORITY_CODE, storedCaseTwin } from "../store/authorities.ts";
@@ -444,9 +444,6 @@ async function storedKeys(store: Store, authority: string, table: string, column
   const rows = await store.all<{ k: string }>(`SELECT ${column} AS k FROM current_${table} WHERE la_code = $1`, [authority]);
   return new Set(rows.map((r) => r.k));
 }
-
-/** The longest row or value an SSD file may hold, in characters (as the shared CSV reader's). */
-const MAX_FIELD = 1_000_000;
 
 /** What an SSD file that is not text at all should be. */
 const NOT_TEXT_EXPECTED = "a CSV text file: UTF-8 (in Excel: Save As › CSV UTF-8), UTF-16 or Windows-1252";
