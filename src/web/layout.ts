@@ -153,6 +153,14 @@ export function errorSummary(title: string, items: readonly Renderable[]): Html 
 }
 
 /**
+ * A field's error message (GOV.UK's pattern), with the id `<id>-error` that its control names in
+ * `aria-describedby`; nothing without a message.
+ */
+export function fieldErrorMessage(id: string, message: Renderable | undefined): Html | "" {
+  return message ? html`<p class="govuk-error-message" id="${id}-error"><span class="govuk-visually-hidden">Error:</span> ${message}</p>` : "";
+}
+
+/**
  * What was just saved, after the redirect that follows a form (GOV.UK's success notification
  * banner): `saved` is the page's `?saved=` value and `said` the words for each value it may take.
  * Nothing for any other value, so the address cannot put words of its own on the page.

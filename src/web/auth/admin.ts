@@ -12,6 +12,7 @@ import { isLanternError } from "../../core/errors.ts";
 import { AREAS } from "../../kpi/types.ts";
 import { auditActions, listAudit, verifyAuditChain } from "../../store/audit.ts";
 import { requireRole } from "./access.ts";
+import { errorSummary, fieldErrorMessage } from "../layout.ts";
 import { type Html, html, page } from "./html.ts";
 import type { AuthContext } from "./plugin.ts";
 import { PASSWORD_RULE } from "./password-policy.ts";
@@ -70,10 +71,7 @@ function fieldOf(code: string): string | null {
   }
 }
 
-/** The error message beside a field, and the attribute naming it and the field's hint. */
-function fieldError(id: string, message: string | undefined): Html | string {
-  return message ? html`<p class="govuk-error-message" id="${id}-error"><span class="govuk-visually-hidden">Error:</span> ${message}</p>` : "";
-}
+/** The attribute naming a field's hint and error message. */
 const describedBy = (ids: readonly (string | false | undefined)[]): Html | string => {
   const list = ids.filter(Boolean).join(" ");
   return list ? html` aria-describedby="${list}"` : "";
@@ -81,7 +79,7 @@ const describedBy = (ids: readonly (string | false | undefined)[]): Html | strin
 const groupClass = (error: unknown) => `govuk-form-group${error ? " govuk-form-group--error" : ""}`;
 
 function areaBoxes(prefix: string, checked: readonly string[], error?: string): Html {
-  return html`<div class="${groupClass(error)}"><fieldset class="govuk-fieldset"${describedBy([error && `${prefix}-areas-error`])}><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${fieldError(`${prefix}-areas`, error)}<div class="govuk-checkboxes govuk-checkboxes--small">${AREAS.map(
+  return html`<div class="${groupClass(error)}"><fieldset class="govuk-fieldset"${describedBy([error && `${prefix}-areas-error`])}><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Areas (managers only)</legend>${fieldErrorMessage(`${prefix}-areas`, error)}<div class="govuk-checkboxes govuk-checkboxes--small">${AREAS.map(
     (a) => html`<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="${prefix}-${a.id}" name="areas" type="checkbox" value="${a.id}"${checked.includes(a.id) ? html` checked` : ""}><label class="govuk-label govuk-checkboxes__label" for="${prefix}-${a.id}">${a.title}</label></div>`,
   )}</div></fieldset></div>`;
 }
@@ -118,7 +116,7 @@ async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: Fasti
   };
   const target = refused ? errorTarget(refused, refused.op === "create" ? undefined : rowOf(refused.username)) : "";
   const banner = refused
-    ? html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li><a href="#${target}">${refused.message}</a></li></ul></div></div></div>`
+    ? errorSummary("There is a problem", [html`<a href="#${target}">${refused.message}</a>`])
     : note
       ? note.ok
         ? html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${note.text}</p></div></div>`
@@ -141,21 +139,21 @@ async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: Fasti
       <td class="govuk-table__cell">
         <details class="govuk-details"${mine ? html` open` : ""}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change ${u.username}</span></summary><div class="govuk-details__text">
           <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="role"><input type="hidden" name="username" value="${u.username}">
-            <div class="${groupClass(errorAt(`${id}-role`))}"><label class="govuk-label" for="${id}-role">Role</label>${fieldError(`${id}-role`, errorAt(`${id}-role`))}${roleSelect(`${id}-role`, role, errorAt(`${id}-role`))}</div>
+            <div class="${groupClass(errorAt(`${id}-role`))}"><label class="govuk-label" for="${id}-role">Role</label>${fieldErrorMessage(`${id}-role`, errorAt(`${id}-role`))}${roleSelect(`${id}-role`, role, errorAt(`${id}-role`))}</div>
             ${areaBoxes(id, areas, errorAt(`${id}-${AREAS[0]!.id}`))}
             <button class="govuk-button govuk-button--secondary" type="submit">Change role</button></form>
           <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="reset"><input type="hidden" name="username" value="${u.username}">
-            <div class="${groupClass(pwError)}"><label class="govuk-label" for="${id}-pw">New password</label><div class="govuk-hint" id="${id}-pw-hint">${PASSWORD_RULE}.</div>${fieldError(`${id}-pw`, pwError)}<input class="govuk-input${pwError ? " govuk-input--error" : ""} govuk-!-width-one-half" id="${id}-pw" name="password" type="password" autocomplete="new-password" maxlength="256"${describedBy([`${id}-pw-hint`, pwError && `${id}-pw-error`])}></div>
+            <div class="${groupClass(pwError)}"><label class="govuk-label" for="${id}-pw">New password</label><div class="govuk-hint" id="${id}-pw-hint">${PASSWORD_RULE}.</div>${fieldErrorMessage(`${id}-pw`, pwError)}<input class="govuk-input${pwError ? " govuk-input--error" : ""} govuk-!-width-one-half" id="${id}-pw" name="password" type="password" autocomplete="new-password" maxlength="256"${describedBy([`${id}-pw-hint`, pwError && `${id}-pw-error`])}></div>
             <button class="govuk-button govuk-button--secondary" type="submit">Reset password</button></form>
           <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="${u.disabled ? "enable" : "disable"}"><input type="hidden" name="username" value="${u.username}">
-            ${fieldError(`${id}-status`, statusError)}<button class="govuk-button govuk-button--warning" type="submit" id="${id}-status"${describedBy([statusError && `${id}-status-error`])}>${u.disabled ? "Enable" : "Disable"} ${u.username}</button></form>
+            ${fieldErrorMessage(`${id}-status`, statusError)}<button class="govuk-button govuk-button--warning" type="submit" id="${id}-status"${describedBy([statusError && `${id}-status-error`])}>${u.disabled ? "Enable" : "Disable"} ${u.username}</button></form>
         </div></details>
       </td></tr>`;
   });
   const add = refused?.op === "create" ? refused.entered : {};
   const newError = (id: string) => errorAt(id);
   const input = (id: string, name: string, value: string | undefined, extra: Html) =>
-    html`${fieldError(id, newError(id))}<input class="govuk-input${newError(id) ? " govuk-input--error" : ""} govuk-!-width-one-half" id="${id}" name="${name}" type="text"${value !== undefined ? html` value="${value}"` : ""}${extra}${describedBy([newError(id) && `${id}-error`])}>`;
+    html`${fieldErrorMessage(id, newError(id))}<input class="govuk-input${newError(id) ? " govuk-input--error" : ""} govuk-!-width-one-half" id="${id}" name="${name}" type="text"${value !== undefined ? html` value="${value}"` : ""}${extra}${describedBy([newError(id) && `${id}-error`])}>`;
   return send(
     request,
     reply,
@@ -169,9 +167,9 @@ async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: Fasti
     <form method="post" action="/admin/users"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="op" value="create">
       <div class="${groupClass(newError("new-username"))}"><label class="govuk-label" for="new-username">User name</label>${input("new-username", "username", add.username, html` maxlength="64" spellcheck="false"`)}</div>
       <div class="${groupClass(newError("new-name"))}"><label class="govuk-label" for="new-name">Full name</label>${input("new-name", "displayName", add.displayName, html` maxlength="120"`)}</div>
-      <div class="${groupClass(newError("new-role"))}"><label class="govuk-label" for="new-role">Role</label>${fieldError("new-role", newError("new-role"))}${roleSelect("new-role", add.role ?? "member", newError("new-role"))}</div>
+      <div class="${groupClass(newError("new-role"))}"><label class="govuk-label" for="new-role">Role</label>${fieldErrorMessage("new-role", newError("new-role"))}${roleSelect("new-role", add.role ?? "member", newError("new-role"))}</div>
       ${areaBoxes("new", add.areas ?? [], newError(`new-${AREAS[0]!.id}`))}
-      <div class="${groupClass(newError("new-password"))}"><label class="govuk-label" for="new-password">Password</label><div class="govuk-hint" id="new-password-hint">${PASSWORD_RULE}.</div>${fieldError("new-password", newError("new-password"))}<input class="govuk-input${newError("new-password") ? " govuk-input--error" : ""} govuk-!-width-one-half" id="new-password" name="password" type="password" autocomplete="new-password" maxlength="256"${describedBy(["new-password-hint", newError("new-password") && "new-password-error"])}></div>
+      <div class="${groupClass(newError("new-password"))}"><label class="govuk-label" for="new-password">Password</label><div class="govuk-hint" id="new-password-hint">${PASSWORD_RULE}.</div>${fieldErrorMessage("new-password", newError("new-password"))}<input class="govuk-input${newError("new-password") ? " govuk-input--error" : ""} govuk-!-width-one-half" id="new-password" name="password" type="password" autocomplete="new-password" maxlength="256"${describedBy(["new-password-hint", newError("new-password") && "new-password-error"])}></div>
       <button class="govuk-button" type="submit">Add user</button></form>`,
     code,
   );

@@ -15,6 +15,7 @@ import { isLanternError } from "../../core/errors.ts";
 import { auditEvent } from "../../store/audit.ts";
 import { safeNext } from "./access.ts";
 import { seal, unseal } from "./csrf.ts";
+import { errorSummary, fieldErrorMessage } from "../layout.ts";
 import { type Html, html, page } from "./html.ts";
 import { authenticate } from "./login.ts";
 import { userFromClaims, type OidcPending } from "./oidc.ts";
@@ -34,8 +35,10 @@ type FieldError = { readonly field: "username" | "password"; readonly text: stri
 
 function signInPage(ctx: AuthContext, request: FastifyRequest, next: string, errors: readonly FieldError[], username = ""): string {
   const errorBox: Html | string = errors.length
-    ? html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2>
-        <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">${errors.map((e) => html`<li><a href="#${e.field}">${e.text}</a></li>`)}</ul></div></div></div>`
+    ? errorSummary(
+        "There is a problem",
+        errors.map((e) => html`<a href="#${e.field}">${e.text}</a>`),
+      )
     : "";
   const sso = ctx.oidc
     ? html`<h2 class="govuk-heading-m">Or</h2><p class="govuk-body"><a class="govuk-button govuk-button--secondary" href="/auth/oidc/start?next=${encodeURIComponent(next)}">${ctx.oidc.options.label ?? "Sign in with your organisation's account"}</a></p>`
@@ -45,7 +48,7 @@ function signInPage(ctx: AuthContext, request: FastifyRequest, next: string, err
     const e = errorOf(f);
     return html`<div class="govuk-form-group${e ? " govuk-form-group--error" : ""}">
           <label class="govuk-label" for="${f}">${label}</label>
-          ${e ? html`<p class="govuk-error-message" id="${f}-error"><span class="govuk-visually-hidden">Error:</span> ${e.text}</p>` : ""}
+          ${fieldErrorMessage(f, e?.text)}
           ${input(`govuk-input${e ? " govuk-input--error" : ""} govuk-!-width-one-half`, e ? html` aria-describedby="${f}-error"` : "")}
         </div>`;
   };

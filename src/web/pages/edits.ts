@@ -11,7 +11,7 @@ import type { IndicatorDef } from "../../kpi/types.ts";
 import { AREAS } from "../../kpi/types.ts";
 import type { TargetVersion } from "../edits.ts";
 import { type Html, html } from "../html.ts";
-import { csrfField, errorSummary, table } from "../layout.ts";
+import { csrfField, errorSummary, fieldErrorMessage, table } from "../layout.ts";
 
 function indicatorSelect(defs: readonly IndicatorDef[], name: string, id: string, withNone: boolean, selected = "", describedBy = ""): Html {
   return html`<select class="govuk-select${describedBy.includes("error") ? " govuk-select--error" : ""}" id="${id}" name="${name}"${describedBy ? html` aria-describedby="${describedBy}"` : ""}>${withNone ? html`<option value="">(the whole area)</option>` : ""}${AREAS.map((a) => html`<optgroup label="${a.title}">${defs.filter((d) => d.area === a.id).map((d) => html`<option value="${d.id}"${d.id === selected ? html` selected` : ""}>${d.title}</option>`)}</optgroup>`)}</select>`;
@@ -42,7 +42,7 @@ export function targetsBody(o: {
   const errorOf = (f: keyof typeof TARGET_FIELDS) => errors.find((e) => e.field === f)?.message;
   const describedBy = (f: keyof typeof TARGET_FIELDS) => [TARGET_FIELDS[f].hint ? `${TARGET_FIELDS[f].id}-hint` : "", errorOf(f) ? `${TARGET_FIELDS[f].id}-error` : ""].filter(Boolean).join(" ");
   const field = (f: keyof typeof TARGET_FIELDS, control: Html) =>
-    html`<div class="govuk-form-group${errorOf(f) ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${TARGET_FIELDS[f].id}">${TARGET_FIELDS[f].label}</label>${TARGET_FIELDS[f].hint ? html`<div class="govuk-hint" id="${TARGET_FIELDS[f].id}-hint">${TARGET_FIELDS[f].hint}</div>` : ""}${errorOf(f) ? html`<p class="govuk-error-message" id="${TARGET_FIELDS[f].id}-error"><span class="govuk-visually-hidden">Error:</span> ${errorOf(f)}</p>` : ""}${control}</div>`;
+    html`<div class="govuk-form-group${errorOf(f) ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${TARGET_FIELDS[f].id}">${TARGET_FIELDS[f].label}</label>${TARGET_FIELDS[f].hint ? html`<div class="govuk-hint" id="${TARGET_FIELDS[f].id}-hint">${TARGET_FIELDS[f].hint}</div>` : ""}${fieldErrorMessage(TARGET_FIELDS[f].id, errorOf(f))}${control}</div>`;
   const input = (f: "year" | "target" | "tolerance", value: string, width: string, inputmode?: string) =>
     html`<input class="govuk-input ${width}${errorOf(f) ? " govuk-input--error" : ""}" id="${TARGET_FIELDS[f].id}" name="${f}" type="text"${inputmode ? html` inputmode="${inputmode}"` : ""} value="${value}"${describedBy(f) ? html` aria-describedby="${describedBy(f)}"` : ""}>`;
   const summary = (Object.keys(TARGET_FIELDS) as (keyof typeof TARGET_FIELDS)[]).filter((f) => errorOf(f)).map((f) => html`<a href="#${TARGET_FIELDS[f].id}">${errorOf(f)}</a>`);
@@ -115,7 +115,7 @@ export function annotationsBody(o: {
   const errorOn = (o.error && o.errorField && o.errorField in ANNOTATION_FIELDS ? o.errorField : undefined) as keyof typeof ANNOTATION_FIELDS | undefined;
   const describedBy = (f: keyof typeof ANNOTATION_FIELDS) => [ANNOTATION_FIELDS[f].hint ? `${ANNOTATION_FIELDS[f].id}-hint` : "", errorOn === f ? `${ANNOTATION_FIELDS[f].id}-error` : ""].filter(Boolean).join(" ");
   const field = (f: keyof typeof ANNOTATION_FIELDS, control: Html) =>
-    html`<div class="govuk-form-group${errorOn === f ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${ANNOTATION_FIELDS[f].id}">${ANNOTATION_FIELDS[f].label}</label>${ANNOTATION_FIELDS[f].hint ? html`<div class="govuk-hint" id="${ANNOTATION_FIELDS[f].id}-hint">${ANNOTATION_FIELDS[f].hint}</div>` : ""}${errorOn === f ? html`<p class="govuk-error-message" id="${ANNOTATION_FIELDS[f].id}-error"><span class="govuk-visually-hidden">Error:</span> ${o.error}</p>` : ""}${control}</div>`;
+    html`<div class="govuk-form-group${errorOn === f ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${ANNOTATION_FIELDS[f].id}">${ANNOTATION_FIELDS[f].label}</label>${ANNOTATION_FIELDS[f].hint ? html`<div class="govuk-hint" id="${ANNOTATION_FIELDS[f].id}-hint">${ANNOTATION_FIELDS[f].hint}</div>` : ""}${fieldErrorMessage(ANNOTATION_FIELDS[f].id, errorOn === f ? o.error : undefined)}${control}</div>`;
   const aria = (f: keyof typeof ANNOTATION_FIELDS) => (describedBy(f) ? html` aria-describedby="${describedBy(f)}"` : "");
   const err = (f: keyof typeof ANNOTATION_FIELDS, base: string) => `${base}${errorOn === f ? ` ${base}--error` : ""}`;
   const indicatorControl = html`<select class="${err("indicator", "govuk-select")}" id="ann-indicator" name="indicator"${aria("indicator")}><option value="">(none: a whole area, chosen below)</option>${AREAS.map((a) => html`<optgroup label="${a.title}">${o.defs.filter((d) => d.area === a.id).map((d) => html`<option value="${d.id}"${d.id === e?.indicator ? html` selected` : ""}>${d.title}</option>`)}</optgroup>`)}</select>`;

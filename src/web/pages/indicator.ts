@@ -16,7 +16,7 @@ import type { IndicatorValue } from "../../kpi/types.ts";
 import { type ChartAnnotation, runChartSvg, spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
-import { csrfField, errorSummary, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
+import { csrfField, errorSummary, fieldErrorMessage, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
 import { SUPPRESSED } from "../../analysis/suppression.ts";
 import { breakdownShown, type Hiding, hides, type IndicatorDetail, PAGE_KINDS, shown, shownCounts } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
@@ -247,7 +247,7 @@ ${csrfField(p.csrf)}
 <div class="govuk-form-group${error ? " govuk-form-group--error" : ""}">
 <label class="govuk-label govuk-label--s" for="comment-body">Commentary on ${d.period.label}</label>
 <div class="govuk-hint" id="comment-hint">Members see it only once it is published. At most ${MAX_COMMENT.toLocaleString("en-GB")} characters.</div>
-${error ? html`<p class="govuk-error-message" id="comment-body-error"><span class="govuk-visually-hidden">Error:</span> ${error}</p>` : ""}
+${fieldErrorMessage("comment-body", error)}
 <textarea class="govuk-textarea${error ? " govuk-textarea--error" : ""}" id="comment-body" name="body" rows="4" aria-describedby="comment-hint${error ? " comment-body-error" : ""}">${entered?.body ?? ""}</textarea>
 </div>
 <div class="govuk-form-group"><div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">
