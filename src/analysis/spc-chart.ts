@@ -6,8 +6,7 @@
  * indicator, or chart a percentage of a handful of children the digest had refused to judge.
  */
 
-import { dayNumber, isoDate } from "../calendar/dates.ts";
-import { type Period, parsePeriod } from "../calendar/periods.ts";
+import { type Period, parsePeriod, previousPeriod } from "../calendar/periods.ts";
 import type { IndicatorDef, IndicatorValue, Polarity } from "../kpi/types.ts";
 import { type SpcResult, xmr } from "./spc.ts";
 
@@ -72,7 +71,7 @@ export function monthlySpc(
   const all = monthly.filter((v) => v.value !== null);
   // A month without a value (no records that month, or none held) ends what came before: limits
   // drawn across a gap mean nothing, and the months either side are not neighbours.
-  const gap = all.findLastIndex((v, i) => i > 0 && parsePeriod(v.period)!.start !== nextDay(parsePeriod(all[i - 1]!.period)!.end));
+  const gap = all.findLastIndex((v, i) => i > 0 && previousPeriod(parsePeriod(v.period)!).id !== all[i - 1]!.period);
   const valued = all.slice(Math.max(0, gap)).slice(-SPC_LOOKBACK);
   // A percentage's month without a value is a month without records: too few to chart, like one of 5.
   if (gap > 0 && def.unit === "percent" && all.length - gap < 12) return { reason: "few_records" };
@@ -111,10 +110,6 @@ export function monthlySpc(
     return { reason: "few_months" };
   }
   return { result: withinBounds(result, def.unit) };
-}
-
-function nextDay(iso: string): string {
-  return isoDate(dayNumber(iso) + 1);
 }
 
 /** The chart with its limits drawn no further than the unit's bounds (0, and 100 for a percentage). */
