@@ -10,10 +10,10 @@
  */
 
 import { parsePeriod, type Period } from "../calendar/periods.ts";
+import { formatValue } from "../kpi/format.ts";
 import type { IndicatorDef } from "../kpi/types.ts";
 import { type BenchmarkData, type BenchmarkResult, BenchmarkProblem, benchmark, lanternPeriodFor, numberOf, resolveIndicator, yearPhrase } from "./benchmarks.ts";
 import type { Signal } from "./digest.ts";
-import { fmtValue } from "./narrative.ts";
 
 /** How to benchmark the authority: its code, and the real authority it is compared like, if any. */
 export interface MovementOptions {
@@ -109,7 +109,7 @@ export function benchmarkMovements(input: {
       }
     }
     if (!moves.length) continue;
-    const f = (v: number) => fmtValue(v, def.unit);
+    const f = (v: number) => formatValue(v, def.unit);
     const said = (r: BenchmarkResult, v: number, e: number | null) => `${f(v)} ${yearPhrase(r.year.lait, r.year.yearType)}${e !== null ? ` (England ${f(e)})` : ""}`;
     out.push({
       indicator: def.id,

@@ -18,10 +18,10 @@
  */
 
 import { monthsEndingWith, parsePeriod, type Period, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { formatValue } from "../kpi/format.ts";
 import type { AreaId, IndicatorDef, IndicatorValue } from "../kpi/types.ts";
 import { type Annotation, annotationsFor, seriesBreaks } from "./annotations.ts";
 import { benchmarkMovements, type MovementOptions } from "./benchmark-movement.ts";
-import { fmtValue } from "./narrative.ts";
 import { rag, type Target, targetFor } from "./rag.ts";
 import { describeSpc, type SpcResult, spcUnitLabel } from "./spc.ts";
 import { monthlySpc, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges } from "./spc-chart.ts";
@@ -260,7 +260,7 @@ export function buildDigest(input: {
     if (flagged.length) {
       const latest = flagged.at(-1)!;
       const worst = flagged.reduce((a, b) => (b.severity >= a.severity ? b : a));
-      const value = `${fmtValue(latest.result.points.at(-1)!.value, def.unit)} in ${latest.month.label}`;
+      const value = `${formatValue(latest.result.points.at(-1)!.value, def.unit)} in ${latest.month.label}`;
       // A viewer's chart that starts after a month hidden from them has limits of its own: say so,
       // so its figures are not read as the full series' (an exempt paper's, say).
       const since = latest.since ? ` Judged on the months from ${parsePeriod(latest.since)!.label}: an earlier month is not shown.` : "";
@@ -309,7 +309,7 @@ export function buildDigest(input: {
           kind: "rag",
           severity: r === "red" ? 3 : worse ? 2 : 1,
           label: `${r0} to ${r}`,
-          text: `${def.title} moved from ${r0} to ${r}: ${fmtValue(now.value, def.unit)} against a target of ${fmtValue(goalNow.target, def.unit)}.`,
+          text: `${def.title} moved from ${r0} to ${r}: ${formatValue(now.value, def.unit)} against a target of ${formatValue(goalNow.target, def.unit)}.`,
         });
       }
     }

@@ -41,11 +41,6 @@ function fmtCount(n: number): string {
   return Math.round(n).toLocaleString("en-GB");
 }
 
-/** A value as the DfE shows it: percentages and rates to one decimal place, counts whole. */
-export function fmtValue(v: number, unit: Unit): string {
-  return formatValue(v, unit);
-}
-
 function pct(rel: number): string {
   const p = Math.round(Math.abs(rel) * 100);
   return `${p}%`;
@@ -93,8 +88,8 @@ function verdict(subject: NarrativeSubject, before: SeriesPoint & { value: numbe
 }
 
 function headline(subject: NarrativeSubject, p: SeriesPoint & { value: number }, say: Naming): string {
-  if (subject.unit === "count") return `${fmtValue(p.value, "count")} ${subject.noun} ${say.prep} ${say.label(p.period)}`;
-  return `${subject.title}: ${fmtValue(p.value, subject.unit)} ${say.prep} ${say.label(p.period)}`;
+  if (subject.unit === "count") return `${formatValue(p.value, "count")} ${subject.noun} ${say.prep} ${say.label(p.period)}`;
+  return `${subject.title}: ${formatValue(p.value, subject.unit)} ${say.prep} ${say.label(p.period)}`;
 }
 
 /**
