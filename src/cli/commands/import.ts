@@ -122,7 +122,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       const after = values["no-compute"] ? EMPTY_AFTER : await computeLoads(store, config.dataDir, o, [r]);
       if (values.json) {
         o.out(JSON.stringify({ ...r, revisions: after.amended, populationMissing: after.gaps, ...(after.uncomputed.length ? { notComputed: after.uncomputed } : {}) }, null, 2) + "\n");
-        return after.uncomputed.length ? EXIT.failure : 0;
+        return finished(after, true);
       }
       reportFormats(o, r, false);
       reportAmended(o, after.amended);
@@ -143,8 +143,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     const after = values["no-compute"] ? EMPTY_AFTER : await computeLoads(store, config.dataDir, o, result.authorities);
     if (values.json) {
       o.out(JSON.stringify({ ...result, revisions: after.amended, populationMissing: after.gaps, ...(after.uncomputed.length ? { notComputed: after.uncomputed } : {}) }, null, 2) + "\n");
-      // One JSON document for scripts: the loads left uncomputed are in it, and the exit code says so.
-      return after.uncomputed.length ? EXIT.failure : 0;
+      return finished(after, true);
     }
     for (const a of result.authorities) {
       if (a.status === "unchanged") {
@@ -208,10 +207,14 @@ async function computeLoads(store: Store, dataDir: string, o: Output, loads: rea
   return after;
 }
 
-/** 0, or the error saying which loads are stored but not computed, and what to run. */
-function finished(after: AfterLoad): number {
+/**
+ * 0, or the error saying which loads are stored but not computed, and what to run. With `json` the
+ * one JSON document printed already lists them (`notComputed`), so the exit code alone says so.
+ */
+function finished(after: AfterLoad, json = false): number {
   const u = after.uncomputed;
   if (!u.length) return 0;
+  if (json) return EXIT.failure;
   throw new LanternError("LANTERN_NOT_COMPUTED", `${u.map((x) => `${x.authority}'s load (snapshot ${x.snapshot})`).join(" and ")} ${u.length > 1 ? "are" : "is"} stored, but ${u.length > 1 ? "their" : "its"} figures could not be computed: ${u[0]!.message}`, {
     hint: `Nothing loaded was lost. Compute the figures with: ${u.map((x) => `lantern compute --snapshot ${x.snapshot}`).join("; ")} (lantern serve also computes them when it next starts). Until then, pages show them as not computed.`,
   });
