@@ -170,7 +170,9 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
     let token: unknown = typeof header === "string" ? header : body && typeof body === "object" ? body["_csrf"] : undefined;
     if (token === undefined && /^multipart\/form-data/i.test(request.headers["content-type"] ?? "")) token = (request.query as Record<string, unknown> | undefined)?.["_csrf"];
     const origin = request.headers.origin;
-    const crossSite = typeof origin === "string" && origin !== "null" && new URL(origin, "http://x").host !== request.headers.host;
+    // The host an Origin header names; none for no header or an opaque origin ("null").
+    const originHost = typeof origin === "string" && origin !== "null" ? new URL(origin, "http://x").host : undefined;
+    const crossSite = originHost !== undefined && originHost !== request.headers.host;
     if (crossSite) {
       await sendForbidden(request, reply, "This form did not come from Lantern, so it was not accepted.");
       return reply;
@@ -187,7 +189,7 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
       // or an Origin naming this host; "null" is an opaque origin, not this one) by a visitor who
       // had a session: any other page could otherwise have Lantern display words of its choosing.
       const fetchSite = request.headers["sec-fetch-site"];
-      const sameOrigin = fetchSite === "same-origin" || (fetchSite === undefined && typeof origin === "string" && origin !== "null" && new URL(origin, "http://x").host === request.headers.host);
+      const sameOrigin = fetchSite === "same-origin" || (fetchSite === undefined && originHost !== undefined && originHost === request.headers.host);
       if (!sameOrigin || !request.cookies[ctx.cookies.session]) {
         await sendForbidden(request, reply, "This form has expired or did not come from Lantern. Go back, reload the page and try again.");
         return reply;
