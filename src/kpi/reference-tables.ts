@@ -39,27 +39,45 @@ export function shippedPopulation(): { code: string; ons_code: string; name: str
   return rows.map((r) => ({ code: r["code"]!, ons_code: r["ons_code"]!, name: r["name"]!, level: r["level"]!, year: Number(r["year"]), population: Number(r["population_0_17"]) }));
 }
 
+/**
+ * Fill a reference table (then refresh its statistics) unless `done` says it is filled. `done` is
+ * asked again under a lock inside the transaction: another process may be filling it at the same
+ * moment (two servers starting, two computes on one PostgreSQL database).
+ */
+async function fillOnce(store: Store, table: string, done: () => Promise<boolean>, fill: () => Promise<void>): Promise<void> {
+  if (await done()) return;
+  await store.transaction(async () => {
+    await store.transactionLock("reference-tables");
+    if (await done()) return;
+    await fill();
+  });
+  await store.analyze([table]);
+}
+
+/** Whether `table` holds any row. */
+async function holdsRows(store: Store, table: string): Promise<boolean> {
+  const [r] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(r?.n ?? 0) > 0;
+}
+
 /** Make sure the calendar matches these bank holidays and the period table is filled. */
 export async function ensureReferenceTables(store: Store, holidays: readonly string[]): Promise<void> {
   const hash = createHash("sha256").update(holidays.join(",")).digest("hex");
-  if ((await setting(store, "calendar_holidays")) !== hash) {
-    const cal = new WorkingDayCalendar(holidays, FIRST, LAST);
-    const first = dayNumber(FIRST);
-    await store.transaction(async () => {
-      // Another process may be filling it at the same moment (two servers starting, two computes).
-      await store.transactionLock("reference-tables");
-      if ((await setting(store, "calendar_holidays")) === hash) return;
+  await fillOnce(
+    store,
+    "lantern_calendar",
+    async () => (await setting(store, "calendar_holidays")) === hash,
+    async () => {
+      const cal = new WorkingDayCalendar(holidays, FIRST, LAST);
+      const first = dayNumber(FIRST);
+      const cols = [
+        { name: "d", type: "date" },
+        { name: "wd", type: "int" },
+        { name: "w", type: "int" },
+      ] as const;
       await store.run(`DELETE FROM lantern_calendar`);
-      await store.createStaging("stg_calendar", [
-        { name: "d", type: "date" },
-        { name: "wd", type: "int" },
-        { name: "w", type: "int" },
-      ]);
-      const w = await store.bulkWriter("stg_calendar", [
-        { name: "d", type: "date" },
-        { name: "wd", type: "int" },
-        { name: "w", type: "int" },
-      ]);
+      await store.createStaging("stg_calendar", cols);
+      const w = await store.bulkWriter("stg_calendar", cols);
       for (let d = first; d <= dayNumber(LAST); d++) {
         const wdn = weekday(d);
         w.append([d, cal.between(first, d), wdn !== 0 && wdn !== 6 && !cal.holidays.has(isoDate(d)) ? 1 : 0]);
@@ -68,20 +86,18 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
       await store.run(`INSERT INTO lantern_calendar (d, wd, is_working_day) SELECT d, wd, w = 1 FROM stg_calendar`);
       await store.run(`DROP TABLE stg_calendar`);
       await setSetting(store, "calendar_holidays", hash);
-    });
-    await store.analyze(["lantern_calendar"]);
-  }
-  const [rp] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_reference_population`);
-  if (!rp || rp.n === 0) {
-    const cols = [
-      { name: "code", type: "text" },
-      { name: "year", type: "int" },
-      { name: "population_0_17", type: "int" },
-    ] as const;
-    await store.transaction(async () => {
-      await store.transactionLock("reference-tables");
-      const [again] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_reference_population`);
-      if (again && Number(again.n) > 0) return;
+    },
+  );
+  await fillOnce(
+    store,
+    "lantern_reference_population",
+    () => holdsRows(store, "lantern_reference_population"),
+    async () => {
+      const cols = [
+        { name: "code", type: "text" },
+        { name: "year", type: "int" },
+        { name: "population_0_17", type: "int" },
+      ] as const;
       await store.createStaging("stg_refpop", cols);
       const w = await store.bulkWriter("stg_refpop", cols);
       const seen = new Set<string>();
@@ -94,16 +110,13 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
       await w.close();
       await store.run(`INSERT INTO lantern_reference_population SELECT * FROM stg_refpop`);
       await store.run(`DROP TABLE stg_refpop`);
-    });
-    await store.analyze(["lantern_reference_population"]);
-  }
-  const [n] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_period`);
-  if (!n || n.n === 0) {
-    const periods = periodsWithin(FIRST_PERIOD, LAST);
-    await store.transaction(async () => {
-      await store.transactionLock("reference-tables");
-      const [again] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_period`);
-      if (again && Number(again.n) > 0) return;
+    },
+  );
+  await fillOnce(
+    store,
+    "lantern_period",
+    () => holdsRows(store, "lantern_period"),
+    async () => {
       const cols = [
         { name: "period_id", type: "text" },
         { name: "kind", type: "text" },
@@ -113,11 +126,10 @@ export async function ensureReferenceTables(store: Store, holidays: readonly str
       ] as const;
       await store.createStaging("stg_period", cols);
       const w = await store.bulkWriter("stg_period", cols);
-      for (const p of periods) w.append([p.id, p.kind, dayNumber(p.start), dayNumber(p.end), populationYear(p)]);
+      for (const p of periodsWithin(FIRST_PERIOD, LAST)) w.append([p.id, p.kind, dayNumber(p.start), dayNumber(p.end), populationYear(p)]);
       await w.close();
       await store.run(`INSERT INTO lantern_period SELECT * FROM stg_period`);
       await store.run(`DROP TABLE stg_period`);
-    });
-    await store.analyze(["lantern_period"]);
-  }
+    },
+  );
 }
