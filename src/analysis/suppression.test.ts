@@ -375,3 +375,18 @@ test("linked counts in breakdowns: categories hidden in the counting indicator s
   assert.ok(forced.has(categoryKey("2024-05", "1-4")), "children looked after aged 1-4 are c where they are counted");
   assert.ok(!forced.has(categoryKey("2024-05", "under 1")), "a category this breakdown does not hold is not added");
 });
+
+test("breakdown categories outside the headline (care leavers aged 17 and 18) protect nothing and are protected alone", () => {
+  const eet = { ...def("cl_eet_pct", "percent", "flow", "care_leavers"), breakdownOnly: { dimension: "age", categories: ["17", "18"] } };
+  const cat = (category: string, n: number, d: number): IndicatorValue => ({ ...val(eet.id, "2024-25", (100 * n) / d, n, d, "percent"), breakdown: "age", category });
+  // The headline, 30 of 60, is 19, 20 and 21 only: 4 of 20 (small), 13 of 20 and 13 of 20. Hiding
+  // the 17 year olds' 10 would leave 19's 4 as 30 less 13 less 13.
+  const values = [cat("17", 10, 18), cat("18", 12, 20), cat("19", 4, 20), cat("20", 13, 20), cat("21", 13, 20)];
+  const totals = new Map([["2024-25", val(eet.id, "2024-25", 50, 30, 60, "percent")]]);
+  const hidden = suppressedCategories(eet, values, totals, () => false);
+  assert.ok(hidden.has(categoryKey("2024-25", "19")));
+  assert.ok(hidden.has(categoryKey("2024-25", "20")) || hidden.has(categoryKey("2024-25", "21")), [...hidden].join(" "));
+  assert.ok(!hidden.has(categoryKey("2024-25", "17")) && !hidden.has(categoryKey("2024-25", "18")), [...hidden].join(" "));
+  const small = suppressedCategories(eet, [...values.slice(1), cat("17", 3, 18)], totals, () => false);
+  assert.ok(small.has(categoryKey("2024-25", "17")), "a small count of 17 year olds is hidden by itself");
+});

@@ -464,7 +464,7 @@ export function categoryKey(period: string, category: string): string {
  * category, every category of that period is hidden instead, since the total is shown.
  */
 export function suppressedCategories(
-  def: Pick<IndicatorDef, "unit" | "measure">,
+  def: Pick<IndicatorDef, "unit" | "measure" | "breakdownOnly">,
   values: readonly IndicatorValue[],
   totals: ReadonlyMap<string, IndicatorValue>,
   totalHidden: (period: string) => boolean,
@@ -477,8 +477,11 @@ export function suppressedCategories(
   for (const v of values) if (def.unit === "count" ? isSmallCount(v.value) : suppressRatio(v.numerator, v.denominator)) out.add(categoryKey(v.period, cat(v)));
   const byPeriod = new Map<string, IndicatorValue[]>();
   const byCategory = new Map<string, IndicatorValue[]>();
+  // Categories outside the headline (`breakdownOnly`: care leavers aged 17 and 18) are no part of
+  // its sum: each is protected by itself and over time, not as a cell of the period's list.
+  const outside = (v: IndicatorValue) => def.breakdownOnly !== undefined && v.breakdown === def.breakdownOnly.dimension && def.breakdownOnly.categories.includes(cat(v));
   for (const v of values) {
-    byPeriod.set(v.period, [...(byPeriod.get(v.period) ?? []), v]);
+    if (!outside(v)) byPeriod.set(v.period, [...(byPeriod.get(v.period) ?? []), v]);
     byCategory.set(cat(v), [...(byCategory.get(cat(v)) ?? []), v]);
   }
   const parts = additiveParts(def.unit);

@@ -488,7 +488,11 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
   // milliseconds to plan, so one beats a temporary table and three queries (4.4 s against
   // 3.3 s for the library on a 60,000-child authority).
   const unknown = unknownRules(def);
-  const cols = ["la_code", "period_id", "num", "den", "measure", ...unknown.map((u) => u.column), ...own.map((d) => `dim_${d}`)].map((c) => `b.${c}`);
+  const cols = ["la_code", "period_id", "num", "den", "measure", ...unknown.map((u) => u.column), ...own.map((d) => `dim_${d}`), ...(def.breakdownOnly ? ["headline"] : [])].map(
+    (c) => `b.${c}`,
+  );
+  // Records only one breakdown counts (`def.breakdownOnly`) stay out of the headline and the rest.
+  const headlineOnly = (dim?: string) => (def.breakdownOnly && dim !== def.breakdownOnly.dimension ? " WHERE r.headline = 1" : "");
   let from = "base b";
   // Ethnicity and disability come from the child's own record, for every indicator: from the
   // compute's table of them, else worked out once per child in this statement, or (the reference
@@ -518,7 +522,7 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
   // only indicators without a median take). Breakdowns: the record-level rows once per
   // dimension, grouped together.
   const per = dims.map(
-    (dim, i) => `SELECT r.la_code, r.period_id, ${i} AS dim_no, CAST(coalesce(r.dim_${dim}, 'not recorded') AS VARCHAR) AS category, r.num, r.den, r.measure${unknown.map((u) => `, r.${u.column}`).join("")} FROM rows_ r`,
+    (dim, i) => `SELECT r.la_code, r.period_id, ${i} AS dim_no, CAST(coalesce(r.dim_${dim}, 'not recorded') AS VARCHAR) AS category, r.num, r.den, r.measure${unknown.map((u) => `, r.${u.column}`).join("")} FROM rows_ r${headlineOnly(dim)}`,
   );
   // Records that cannot be judged (`def.unknown`): counted beside all records, so a period's (or
   // category's) value can be withheld when any, or all, of its records are such.
@@ -531,7 +535,7 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
     rows_ AS ${dims.length ? "MATERIALIZED " : ""}(SELECT ${cols.join(", ")} FROM ${from}),
     agg AS (SELECT r.la_code, r.period_id, sum(r.num) AS num, sum(r.den) AS den,
       ${median("r")} AS median${unknownAgg("r")}
-      FROM rows_ r GROUP BY r.la_code, r.period_id),
+      FROM rows_ r${headlineOnly()} GROUP BY r.la_code, r.period_id),
     fin AS (SELECT p.la_code, p.period_id, p.pop_year, -1 AS dim_no, CAST('' AS VARCHAR) AS category,
       CAST(coalesce(sum(a.num), 0) AS DOUBLE PRECISION) AS numerator,
       CAST(coalesce(sum(a.den), 0) AS DOUBLE PRECISION) AS denominator,
@@ -609,7 +613,7 @@ export async function indicatorRecords(store: Store, def: IndicatorDef, target: 
   const head = bindSql(def.sql, [target], def, { periodIds: [period] });
   return store.all(
     `${head}
-    SELECT b.* FROM base b WHERE b.period_id = $1 AND b.${part === "numerator" ? "num" : "den"} = 1 ORDER BY b.person_id, b.record_id`,
+    SELECT b.* FROM base b WHERE b.period_id = $1 AND b.${part === "numerator" ? "num" : "den"} = 1${def.breakdownOnly ? " AND b.headline = 1" : ""} ORDER BY b.person_id, b.record_id`,
     [period],
   );
 }

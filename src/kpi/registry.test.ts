@@ -51,3 +51,11 @@ test("every indicator's title is a complete phrase, not one cut off", () => {
   assert.deepEqual(cut, []);
   assert.equal(indicatorLibrary().get("cl_eet_excl_unable_pct")?.title, "Care leavers in education, employment or training, excluding those unable to take part");
 });
+
+test("registry: categories outside the headline need their breakdown and a headline column", () => {
+  const eet = indicatorLibrary().get("cl_eet_pct")!;
+  assert.deepEqual(eet.breakdownOnly, { dimension: "age", categories: ["17", "18"] });
+  assert.doesNotThrow(() => new IndicatorRegistry().add(eet));
+  assert.throws(() => new IndicatorRegistry().add({ ...eet, breakdowns: ["sex"] }), /breakdownOnly names age, which is not one of its breakdowns/);
+  assert.throws(() => new IndicatorRegistry().add({ ...eet, sql: eet.sql.replace(/AS headline/, "AS headline_flag") }), /breakdownOnly needs a headline column/);
+});

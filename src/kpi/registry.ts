@@ -43,6 +43,8 @@ export class IndicatorRegistry {
     if (!sqlTokens(def.sql).includes("periods")) problems.push("SQL must join {periods}");
     for (const c of REQUIRED_COLUMNS) if (!new RegExp(`\\b${c}\\b`).test(def.sql)) problems.push(`SQL must return a ${c} column`);
     for (const b of def.breakdowns ?? []) if (!def.sql.includes(`dim_${b}`)) problems.push(`breakdown ${b} needs a dim_${b} column`);
+    if (def.breakdownOnly && !def.breakdowns?.includes(def.breakdownOnly.dimension)) problems.push(`breakdownOnly names ${def.breakdownOnly.dimension}, which is not one of its breakdowns`);
+    if (def.breakdownOnly && !/\bAS\s+headline\b/i.test(def.sql)) problems.push("breakdownOnly needs a headline column");
     problems.push(...portabilityProblems(def.sql));
     if (def.rateOf !== undefined) problems.push(...rateOfProblems(def, this.#byId.get(def.rateOf)));
     if (def.denominatorOf !== undefined) {

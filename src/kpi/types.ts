@@ -68,6 +68,14 @@ export interface IndicatorDef {
   /** Breakdown dimensions the SQL provides as `dim_<name>` columns. */
   readonly breakdowns?: readonly string[];
   /**
+   * Categories of one breakdown that count records outside the headline figure (care leavers aged
+   * 17 and 18, beside the DfE's 19 to 21): the SQL also returns a column `headline`, 1 for a record
+   * of the headline figure and 0 for one counted only in these categories. Such records are left
+   * out of the headline, of every other breakdown and of drill-down, and these categories do not
+   * add up to the headline with the others (small-number suppression treats them apart).
+   */
+  readonly breakdownOnly?: { readonly dimension: string; readonly categories: readonly string[] };
+  /**
    * Where values come from: `sql` (the default) computes them from the SSD tables; `measures`
    * takes them as loaded from an aggregate-figures file (`lantern import measures.csv`), for
    * figures kept in other systems (workforce, elective home education).

@@ -19,6 +19,9 @@ import { indicatorLibrary } from "./index.ts";
  *  L9  19 on 9 Sep 2024; YES, suitable (Y), G5, contact 31 Mar 2025 (0 days).
  *  L12 20 on 1 Jul 2024; YES, suitable (1), "p4", contact 1 Dec 2024.
  * Not in it: L4 (18 on 1 Apr 2024, 19 on 1 Apr 2025), L6 (DIED), L7 (RHOM), L10 (qualifying, not former relevant).
+ * Aged 17 or 18, counted only in the breakdown by age: L4 (18 on 1 Apr 2024, former relevant) and
+ *  L16 (17 on 1 Aug 2024, relevant: left care at 16); not L17 (17 on 2 Aug 2024, qualifying) nor
+ *  L18 (18 on 3 Aug 2024, DIED).
  */
 function leaversExport(): Record<string, string> {
   return {
@@ -35,6 +38,9 @@ function leaversExport(): Record<string, string> {
       "L9,M,2005-09-09",
       "L10,F,2005-11-11",
       "L12,M,2004-07-01",
+      "L16,F,2007-08-01",
+      "L17,M,2007-08-02",
+      "L18,F,2006-08-03",
     ].join("\n"),
     "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\nC1,L1,2024-04-01\nC2,L1,2025-03-28",
     "ssd_care_leavers.csv": [
@@ -51,6 +57,9 @@ function leaversExport(): Record<string, string> {
       "CL9,L9,Former relevant,YES,2025-03-31,C1,Y,G5",
       "CL10,L10,Qualifying,YES,2025-03-20,D1,1,F1",
       "CL12,L12,Former relevant,YES,2024-12-01,U1,1,p4",
+      "CL16,L16,Relevant,YES,2025-03-10,D1,1,F1",
+      "CL17,L17,Qualifying,YES,2025-03-10,D1,1,F1",
+      "CL18,L18,Former relevant,DIED,,,,",
     ].join("\n"),
   };
 }
@@ -83,8 +92,27 @@ test("the 19-21 cohort: birthdays on the first and last day count, died and retu
   const byAge = await computeIndicator(store, indicatorLibrary().get("cl_in_touch_pct")!, [target], { periodIds: ["2024-25"] });
   assert.deepEqual(
     Object.fromEntries(byAge.filter((v) => v.breakdown === "age").map((v) => [v.category, v.denominator])),
-    { "19": 3, "20": 2, "21": 2 },
+    { "17": 1, "18": 1, "19": 3, "20": 2, "21": 2 },
+    "L16 (17, relevant) and L4 (18) in the breakdown by age",
   );
+  const bySex = byAge.filter((v) => v.breakdown === "sex");
+  assert.equal(
+    bySex.reduce((n, v) => n + (v.denominator ?? 0), 0),
+    7,
+    "the breakdown by sex adds up to the headline: 17 and 18 year olds are only in the breakdown by age",
+  );
+  const in17 = byAge.find((v) => v.breakdown === "age" && v.category === "17")!;
+  assert.equal(in17.value, 100);
+  // August 2024: only L16 (17) and L17 (qualifying) have a birthday; the headline has no one.
+  const aug = await computeIndicator(store, indicatorLibrary().get("cl_in_touch_pct")!, [target], { periodIds: ["2024-08"] });
+  assert.equal(aug.find((v) => !v.breakdown)!.value, null);
+  assert.equal(aug.find((v) => !v.breakdown)!.denominator, 0);
+  assert.deepEqual(
+    aug.filter((v) => v.breakdown === "age").map((v) => [v.category, v.numerator, v.denominator]),
+    [["17", 1, 1]],
+  );
+  const listed = await indicatorRecords(store, indicatorLibrary().get("cl_in_touch_pct")!, target, "2024-25", "denominator");
+  assert.deepEqual(listed.map((r) => r["person_id"]).sort(), ["L1", "L12", "L2", "L3", "L5", "L8", "L9"], "drill-down lists the headline's records");
 });
 
 test("accommodation, EET, NEET and EET without those unable to take part", async () => {
