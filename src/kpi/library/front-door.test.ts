@@ -195,6 +195,25 @@ test("assessments completed, by authorisation date", async () => {
   assert.deepEqual(await breakdown("assessments_completed", "team", "2024-25"), { T1: 1, T2: 2 });
 });
 
+test("assessments in 45 working days and the median: one authorised before it started is a recording error, left out, not day 0", async () => {
+  // A CIN census loads such an assessment with a warning (an SSD export is refused): put in as it would leave it.
+  const f = await indicatorFixture(frontDoorExport());
+  try {
+    await f.store.run(
+      `INSERT INTO ssd_cin_assessments (snapshot_id, la_code, cina_assessment_id, cina_person_id, cina_assessment_start_date, cina_assessment_auth_date, cina_assessment_team) VALUES ($1, '202', 'A10', 'P9', DATE '2024-06-20', DATE '2024-06-10', 'T2')`,
+      [f.target.snapshot_id],
+    );
+    const done = await valuesOf(f.store, f.target, "assessments_completed");
+    assert.equal(done.get("2024-06")!.value, 2, "A9 and A10 were authorised in June");
+    const pct = await valuesOf(f.store, f.target, "assess_45wd_pct");
+    assert.deepEqual([pct.get("2024-06")!.numerator, pct.get("2024-06")!.denominator], [1, 1], "A9 only");
+    const median = await valuesOf(f.store, f.target, "assess_median_wd");
+    assert.equal(median.get("2024-06")!.value, 0, "A9's 0 days, not the median of 0 and -6");
+  } finally {
+    await f.cleanup();
+  }
+});
+
 test("child in need plans started: each plan in the period of its start date", async () => {
   const n = await values("cin_plans_started");
   assert.equal(n.get("2024-05")!.value, 1, "CP1 on 31 May");

@@ -71,7 +71,8 @@ const ASSESSMENT_ROWS = `
   FROM {cin_assessments} a
   JOIN {calendar} c1 ON c1.d = a.cina_assessment_start_date
   JOIN {calendar} c2 ON c2.d = a.cina_assessment_auth_date
-  JOIN {periods} p ON p.la_code = a.la_code AND a.cina_assessment_auth_date BETWEEN p.start_date AND p.end_date`;
+  JOIN {periods} p ON p.la_code = a.la_code AND a.cina_assessment_auth_date BETWEEN p.start_date AND p.end_date
+  WHERE a.cina_assessment_auth_date >= a.cina_assessment_start_date`;
 
 const CONTACT_ROWS = `
   SELECT c.la_code, p.period_id, c.cont_person_id AS person_id, c.cont_contact_id AS record_id,
@@ -311,7 +312,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     periods: ALL,
     lait: "Continue_Assess_Comp",
     definition:
-      "Of the assessments authorised in the period, the percentage authorised within 45 working days of starting. Working days are Monday to Friday less England and Wales bank holidays, counted from the day after the start up to and including the authorisation date, so an assessment authorised on its start day took 0 days and one taking exactly 45 is within. An assessment with no start date recorded cannot be timed and is left out, though it counts among the assessments completed.",
+      "Of the assessments authorised in the period, the percentage authorised within 45 working days of starting. Working days are Monday to Friday less England and Wales bank holidays, counted from the day after the start up to and including the authorisation date, so an assessment authorised on its start day took 0 days and one taking exactly 45 is within. An assessment with no start date recorded cannot be timed and is left out, though it counts among the assessments completed; so is one authorised before the day it started, a recording error to check (a CIN census may load with such a record, with a warning).",
     needs: ["cin_assessments"],
     breakdowns: ["team"],
     sql: ASSESSMENT_ROWS,
@@ -326,7 +327,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     measure: "flow",
     periods: ALL,
     definition:
-      "The median number of working days from the start to the authorisation of the assessments authorised in the period (working days counted as for the 45-day measure). An assessment with no start date recorded cannot be timed and is left out. The DfE publishes the England median (33 days in 2024-25).",
+      "The median number of working days from the start to the authorisation of the assessments authorised in the period (working days counted as for the 45-day measure). An assessment with no start date recorded, or authorised before the day it started (a recording error to check), cannot be timed and is left out. The DfE publishes the England median (33 days in 2024-25).",
     needs: ["cin_assessments"],
     breakdowns: ["team"],
     sql: ASSESSMENT_ROWS,

@@ -105,6 +105,23 @@ test("plans within 20 weeks: day 140 counts, day 141 does not, exceptions left o
   assert.match(String(recs[1]!["why"]), /after 141 days/);
 });
 
+test("plans within 20 weeks: a plan recorded as issued before its request is a recording error, left out, not on time", async () => {
+  const files = sendExport();
+  // S5's request R5 of 20 Nov 2024, with a plan N9 recorded as issued on 5 Nov 2024 (15 days before).
+  files["ssd_ehcp_assessment.csv"] += "\nA9,R5,N";
+  files["ssd_ehcp_named_plan.csv"] += "\nN9,A9,2024-11-05,";
+  const f = await indicatorFixture(files);
+  try {
+    const v = await valuesOf(f.store, f.target, "ehcp_20wk_pct");
+    assert.deepEqual([v.get("2024")!.numerator, v.get("2024")!.denominator], [3, 5], "as without N9");
+    assert.equal(v.get("2024-11")!.value, null);
+    const issued = await valuesOf(f.store, f.target, "ehcp_issued");
+    assert.equal(issued.get("2024-11")!.value, 1, "N9 still counts among the plans issued");
+  } finally {
+    await f.cleanup();
+  }
+});
+
 test("children with a plan at the end, once each", async () => {
   const a = await values("ehcp_active_at_end");
   assert.equal(a.get("2024-01")!.value, 1, "N6");

@@ -74,7 +74,7 @@ export const SEND: readonly IndicatorDef[] = [
     measure: "flow",
     periods: PERIODS,
     lait: "SEN_EHC_Excpt_20wks",
-    definition: `Of the new EHC plans issued in the period, leaving out exception cases (the assessment flagged as a 20-week exception), the percentage issued within 20 weeks of the request for an EHC needs assessment: ${DAYS_20_WEEKS} calendar days or fewer from the request date to the plan's issue date, so a plan issued on day ${DAYS_20_WEEKS} is on time and one on day ${DAYS_20_WEEKS + 1} is not. A plan whose request is not recorded (no request date linked to it) cannot be timed and is left out, though it counts among the plans issued. The DfE publishes calendar years; compare the calendar-year figure.`,
+    definition: `Of the new EHC plans issued in the period, leaving out exception cases (the assessment flagged as a 20-week exception), the percentage issued within 20 weeks of the request for an EHC needs assessment: ${DAYS_20_WEEKS} calendar days or fewer from the request date to the plan's issue date, so a plan issued on day ${DAYS_20_WEEKS} is on time and one on day ${DAYS_20_WEEKS + 1} is not. A plan whose request is not recorded (no request date linked to it), or which is recorded as issued before its request, cannot be timed and is left out as a recording error to check, though it counts among the plans issued. The DfE publishes calendar years; compare the calendar-year figure.`,
     needs: PLAN_NEEDS,
     sql: `
   SELECT n.la_code, p.period_id, s.send_person_id AS person_id, n.ehcn_named_plan_id AS record_id,
@@ -84,7 +84,7 @@ export const SEND: readonly IndicatorDef[] = [
       || ' after ' || CAST(n.ehcn_named_plan_start_date - r.ehcr_ehcp_req_date AS VARCHAR) || ' days' AS why
   ${PLAN_CHAIN}
   JOIN {periods} p ON p.la_code = n.la_code AND n.ehcn_named_plan_start_date BETWEEN p.start_date AND p.end_date
-  WHERE r.ehcr_ehcp_req_date IS NOT NULL AND NOT (${EXCEPTION})`,
+  WHERE r.ehcr_ehcp_req_date IS NOT NULL AND n.ehcn_named_plan_start_date >= r.ehcr_ehcp_req_date AND NOT (${EXCEPTION})`,
   },
   {
     id: "ehcp_active_at_end",
