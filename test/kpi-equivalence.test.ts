@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { generateToDirectory } from "../src/generate/index.ts";
 import { importSsd } from "../src/ingest/ssd-import.ts";
 import { computeAndStore, computeValues, holidaysFor } from "../src/kpi/compute.ts";
-import { addsUpOverMonths, computeIndicator, dependsOnlyOnPeriodEnd } from "../src/kpi/engine.ts";
+import { addsUpOverMonths, breakdownsOf, computeIndicator, dependsOnlyOnPeriodEnd } from "../src/kpi/engine.ts";
 import { indicatorLibrary } from "../src/kpi/library/index.ts";
 import { ensureReferenceTables } from "../src/kpi/reference-tables.ts";
 import { resolveTargets } from "../src/kpi/targets.ts";
@@ -61,6 +61,32 @@ test("the optimised engine gives exactly the values of the per-period reference 
       JSON.stringify([Number(r["snapshot_id"]), r["la_code"], r["indicator_id"], r["period_id"], r["breakdown"], r["category"], r["value"], r["numerator"], r["denominator"], r["reason"]]),
     );
     assert.deepEqual(back.sort(), all.map(key).sort());
+    // Every child-level count and percentage is split by age band (or age) and sex, and each
+    // record falls in one category of each, so the categories add up to the headline's
+    // numerator and denominator (care leavers aged 17 and 18 aside: `breakdownOnly`).
+    const headline = new Map(all.filter((v) => !v.breakdown).map((v) => [`${v.authority}|${v.indicator}|${v.period}`, v]));
+    const sums = new Map<string, { numerator: number; denominator: number }>();
+    for (const def of defs.filter((d) => d.source !== "measures" && d.unit !== "rate" && d.area !== "workforce")) {
+      const dims = breakdownsOf(def);
+      assert.ok((dims.includes("age_band") || dims.includes("age")) && dims.includes("sex"), `${def.id} has no age or sex breakdown: ${dims.join(" ")}`);
+    }
+    for (const v of all) {
+      if (!v.breakdown || (v.breakdown !== "age_band" && v.breakdown !== "sex" && v.breakdown !== "age")) continue;
+      const def = indicatorLibrary().get(v.indicator)!;
+      if (def.breakdownOnly?.dimension === v.breakdown && def.breakdownOnly.categories.includes(v.category ?? "")) continue;
+      const k = `${v.authority}|${v.indicator}|${v.period}|${v.breakdown}`;
+      const s0 = sums.get(k) ?? { numerator: 0, denominator: 0 };
+      sums.set(k, { numerator: s0.numerator + (v.numerator ?? 0), denominator: s0.denominator + (v.denominator ?? 0) });
+    }
+    let checked = 0;
+    for (const [k, sum] of sums) {
+      const h = headline.get(k.split("|").slice(0, 3).join("|"))!;
+      if (h.value === null) continue;
+      assert.equal(sum.numerator, h.numerator ?? 0, `${k}: the categories' numerators add up to the headline's`);
+      if (h.unit !== "count") assert.equal(sum.denominator, h.denominator ?? 0, `${k}: the categories' denominators add up to the headline's`);
+      checked++;
+    }
+    assert.ok(checked > 1000, `only ${checked} breakdowns checked`);
     // Real data flowed through: plenty of non-zero totals and breakdown rows.
     assert.ok(nonZero > 1000, `only ${nonZero} non-zero values`);
     assert.ok(broken > 1000, `only ${broken} breakdown values`);

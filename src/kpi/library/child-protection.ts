@@ -142,8 +142,8 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     lait: "CP_conf_15days",
     definition:
       "Of the initial child protection conferences held in the period, the percentage held within 15 working days of the start of the section 47 enquiry that led to them. Working days are Monday to Friday less bank holidays, counted from the day after the enquiry started up to and including the conference date, so day 15 is within. Transfer-in conferences, and conferences with no linked enquiry, count in conference numbers but not in this percentage; a conference dated before its enquiry started is left out of the percentage as a recording error to check.",
-    needs: ["initial_cp_conference", "s47_enquiry"],
-    breakdowns: ["team"],
+    needs: ["initial_cp_conference", "s47_enquiry", "person"],
+    breakdowns: ["team", "age_band", "sex"],
     sql: `
   SELECT x.la_code, p.period_id, x.icpc_person_id AS person_id, x.icpc_icpc_id AS record_id,
     CASE WHEN x.status = 'timed' AND x.wds <= ${ICPC_WD} THEN 1 ELSE 0 END AS num,
@@ -156,7 +156,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
       WHEN 'no_s47' THEN 'no section 47 enquiry linked: not in the percentage'
       ELSE 'conference ' || CAST(x.icpc_icpc_date AS VARCHAR) || ' is dated before its section 47 enquiry started '
         || CAST(x.s47_start AS VARCHAR) || ': left out of the percentage; check the dates' END AS why,
-    x.icpc_icpc_team AS dim_team
+    x.icpc_icpc_team AS dim_team, ${personDims("x.icpc_icpc_date")}
   FROM (
     SELECT i.*, s.s47e_s47_start_date AS s47_start, c2.wd - c1.wd AS wds,
       CASE WHEN i.icpc_icpc_transfer_in = 'Y' THEN 'transfer'
@@ -168,7 +168,8 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     LEFT JOIN {calendar} c1 ON c1.d = s.s47e_s47_start_date
     LEFT JOIN {calendar} c2 ON c2.d = i.icpc_icpc_date
   ) x
-  JOIN {periods} p ON p.la_code = x.la_code AND x.icpc_icpc_date BETWEEN p.start_date AND p.end_date`,
+  JOIN {periods} p ON p.la_code = x.la_code AND x.icpc_icpc_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("x", "x.icpc_person_id")}`,
   },
   {
     id: "cpp_started",
@@ -232,14 +233,14 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     definition:
       "Of the child protection plans that started in the period, the percentage where the child had an earlier plan (one that started before this one), however long ago, among the plans held in the data, or where the plan's record gives a number of previous plans above 0 (Ofsted's Annex A List 7 does, and its list holds only the plans of its last months). Plans a child had with another authority are not known unless they are recorded here.",
     needs: ["cp_plans", "person"],
-    breakdowns: ["category", "age_band"],
+    breakdowns: ["category", "age_band", "sex"],
     sql: `
   SELECT x.la_code, p.period_id, x.cppl_person_id AS person_id, x.cppl_cp_plan_id AS record_id,
     CASE WHEN x.previous_start IS NULL AND coalesce(x.cppl_previous_plans, 0) = 0 THEN 0 ELSE 1 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
     CASE WHEN x.previous_start IS NOT NULL THEN 'previous plan started ' || CAST(x.previous_start AS VARCHAR)
       WHEN coalesce(x.cppl_previous_plans, 0) > 0 THEN CAST(x.cppl_previous_plans AS VARCHAR) || ' previous plan(s) recorded with the plan'
       ELSE 'first plan in the data' END AS why,
-    x.cppl_cp_plan_initial_category AS dim_category, ${ageBandSql("pe.pers_dob", "x.cppl_cp_plan_start_date")} AS dim_age_band
+    x.cppl_cp_plan_initial_category AS dim_category, ${ageBandSql("pe.pers_dob", "x.cppl_cp_plan_start_date")} AS dim_age_band, pe.pers_sex AS dim_sex
   FROM (
     SELECT c.*, pp.previous_start
     FROM {cp_plans} c
@@ -266,14 +267,14 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     definition:
       "Of the children on a child protection plan on the last day of the period (each child counted once, with their current plan), the percentage whose plan had by then lasted two years or more: the period end is on or after the plan's start date plus two calendar years (a plan started on 31 March 2023 has lasted two years on 31 March 2025).",
     needs: ["cp_plans", "person"],
-    breakdowns: ["category", "age_band"],
+    breakdowns: ["category", "age_band", "sex"],
     sql: `
   SELECT o.la_code, o.period_id, o.person_id, o.record_id,
     CASE WHEN CAST(o.start_date + INTERVAL '2 years' AS DATE) <= o.end_date THEN 1 ELSE 0 END AS num, 1 AS den,
     CAST(NULL AS DOUBLE PRECISION) AS measure,
     'on a plan since ' || CAST(o.start_date AS VARCHAR)
       || CASE WHEN CAST(o.start_date + INTERVAL '2 years' AS DATE) <= o.end_date THEN ': two years or more' ELSE ': under two years' END AS why,
-    o.dim_category, o.dim_age_band
+    o.dim_category, o.dim_age_band, o.dim_sex
   FROM (${onPlanAtEnd(true)}) o`,
   },
   {
@@ -288,7 +289,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     definition:
       "Of the child protection plans that ended in the period, the percentage that had lasted two years or more: ended on or after the start date plus two calendar years (a plan from 10 January 2023 ending on 10 January 2025 counts; one ending a day earlier does not). Read alongside plans for a second or subsequent time.",
     needs: ["cp_plans", "person"],
-    breakdowns: ["category", "age_band"],
+    breakdowns: ["category", "age_band", "sex"],
     sql: `
   SELECT c.la_code, p.period_id, c.cppl_person_id AS person_id, c.cppl_cp_plan_id AS record_id,
     CASE WHEN c.cppl_cp_plan_end_date >= CAST(c.cppl_cp_plan_start_date + INTERVAL '2 years' AS DATE) THEN 1 ELSE 0 END AS num, 1 AS den,
@@ -296,7 +297,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     'plan from ' || CAST(c.cppl_cp_plan_start_date AS VARCHAR) || ' to ' || CAST(c.cppl_cp_plan_end_date AS VARCHAR)
       || CASE WHEN c.cppl_cp_plan_end_date >= CAST(c.cppl_cp_plan_start_date + INTERVAL '2 years' AS DATE) THEN ': two years or more' ELSE ': under two years' END AS why,
     coalesce(c.cppl_cp_plan_latest_category, c.cppl_cp_plan_initial_category) AS dim_category,
-    ${ageBandSql("pe.pers_dob", "c.cppl_cp_plan_end_date")} AS dim_age_band
+    ${ageBandSql("pe.pers_dob", "c.cppl_cp_plan_end_date")} AS dim_age_band, pe.pers_sex AS dim_sex
   FROM {cp_plans} c
   JOIN {periods} p ON p.la_code = c.la_code AND c.cppl_cp_plan_end_date BETWEEN p.start_date AND p.end_date
   ${personJoin("c", "c.cppl_person_id")}`,
@@ -313,7 +314,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     definition:
       "Of the children on a child protection plan on the last day of the period (each child counted once), the percentage seen on a child protection visit within the 10 working days up to and including that day: the visit is on or before the period end and at most 10 working days before it (Monday to Friday less bank holidays). A visit recorded as child not seen does not count; a visit with 'seen' left blank counts as seen, as a recorded statutory visit. Every child on a plan counts, including one whose plan began in the last 10 working days. A local measure with no national figure.",
     needs: ["cp_plans", "cp_visits", "person"],
-    breakdowns: ["category", "age_band"],
+    breakdowns: ["category", "age_band", "sex"],
     sql: `
   SELECT o.la_code, o.period_id, o.person_id, o.record_id,
     CASE WHEN ce.wd - cl.wd <= ${VISIT_WD} THEN 1 ELSE 0 END AS num, 1 AS den,
@@ -321,7 +322,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     CASE WHEN o.last_seen IS NULL THEN 'no visit with the child seen on record'
       ELSE 'last seen on a visit on ' || CAST(o.last_seen AS VARCHAR) || ', ' || CAST(ce.wd - cl.wd AS VARCHAR) || ' working days before '
         || CAST(o.end_date AS VARCHAR) END AS why,
-    o.dim_category, o.dim_age_band
+    o.dim_category, o.dim_age_band, o.dim_sex
   FROM (
     WITH onplan AS (${onPlanAtEnd(true)})
     SELECT a.*, lv.last_seen

@@ -52,14 +52,18 @@ const NEED_LABEL = (col: string) => `CASE upper(${col})
     WHEN 'N9' THEN 'N9 cases other than children in need' WHEN 'N0' THEN 'N0 not stated'
     ELSE NULL END`;
 
-const REFERRAL_ROWS = `
+/** Referrals received in each period; with the source, primary need, age-band and sex breakdowns when `dims`. */
+function referralRows(dims: boolean): string {
+  return `
   SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, e.cine_referral_id AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'referral received ' || CAST(e.cine_referral_date AS VARCHAR) AS why,
+    'referral received ' || CAST(e.cine_referral_date AS VARCHAR) AS why${dims ? `,
     e.cine_referral_source_code AS dim_source,
-    ${NEED_LABEL("e.cine_cin_primary_need_code")} AS dim_primary_need
+    ${NEED_LABEL("e.cine_cin_primary_need_code")} AS dim_primary_need, ${personDims("e.cine_referral_date")}` : ""}
   FROM {cin_episodes} e
-  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date BETWEEN p.start_date AND p.end_date`;
+  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date BETWEEN p.start_date AND p.end_date${dims ? `
+  ${personJoin("e", "e.cine_person_id")}` : ""}`;
+}
 
 const ASSESSMENT_ROWS = `
   SELECT a.la_code, p.period_id, a.cina_person_id AS person_id, a.cina_assessment_id AS record_id,
@@ -67,11 +71,12 @@ const ASSESSMENT_ROWS = `
     CAST(c2.wd - c1.wd AS DOUBLE PRECISION) AS measure,
     'started ' || CAST(a.cina_assessment_start_date AS VARCHAR) || ', authorised ' || CAST(a.cina_assessment_auth_date AS VARCHAR)
       || ' after ' || CAST(c2.wd - c1.wd AS VARCHAR) || ' working days' AS why,
-    a.cina_assessment_team AS dim_team
+    a.cina_assessment_team AS dim_team, ${personDims("a.cina_assessment_auth_date")}
   FROM {cin_assessments} a
   JOIN {calendar} c1 ON c1.d = a.cina_assessment_start_date
   JOIN {calendar} c2 ON c2.d = a.cina_assessment_auth_date
   JOIN {periods} p ON p.la_code = a.la_code AND a.cina_assessment_auth_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("a", "a.cina_person_id")}
   WHERE a.cina_assessment_auth_date >= a.cina_assessment_start_date`;
 
 const CONTACT_ROWS = `
@@ -83,14 +88,19 @@ const CONTACT_ROWS = `
   JOIN {periods} p ON p.la_code = c.la_code AND c.cont_contact_date BETWEEN p.start_date AND p.end_date
   ${personJoin("c", "c.cont_person_id")}`;
 
-const CIN_AT_END_ROWS = `
+/** Children in need at each period's end, once each; with the primary need, age-band (at the period end) and sex breakdowns when `dims`. */
+function cinAtEndRows(dims: boolean): string {
+  return `
   SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, min(e.cine_referral_id) AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'episode open on ' || CAST(p.end_date AS VARCHAR) AS why,
-    min(${NEED_LABEL("e.cine_cin_primary_need_code")}) AS dim_primary_need
+    'episode open on ' || CAST(p.end_date AS VARCHAR) AS why${dims ? `,
+    min(${NEED_LABEL("e.cine_cin_primary_need_code")}) AS dim_primary_need,
+    min(${ageBandSql("pe.pers_dob", "p.end_date")}) AS dim_age_band, min(pe.pers_sex) AS dim_sex` : ""}
   FROM {cin_episodes} e
-  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date <= p.end_date AND (e.cine_close_date IS NULL OR e.cine_close_date > p.end_date)
+  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date <= p.end_date AND (e.cine_close_date IS NULL OR e.cine_close_date > p.end_date)${dims ? `
+  ${personJoin("e", "e.cine_person_id")}` : ""}
   GROUP BY e.la_code, p.period_id, e.cine_person_id, p.end_date`;
+}
 
 const CIN_PLAN_START_ROWS = `
   SELECT c.la_code, p.period_id, c.cinp_person_id AS person_id, c.cinp_cin_plan_id AS record_id,
@@ -127,8 +137,8 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     measure: "flow",
     periods: ALL,
     definition: `Of the contacts received in the period, the percentage that led to a referral to children's social care. Lantern reads the contact's recorded outcome (NEW_REFERRAL_FLAG in the SSD contact outcome): "Y" counts, "N" does not. Where a contact has no outcome recorded, it counts when the same child has a referral on the contact date or within the next ${CONTACT_REFERRAL_WD} working days. A local measure with no national figure.`,
-    needs: ["contacts", "cin_episodes"],
-    breakdowns: ["source"],
+    needs: ["contacts", "cin_episodes", "person"],
+    breakdowns: ["source", "age_band", "sex"],
     sql: `
   SELECT x.la_code, p.period_id, x.cont_person_id AS person_id, x.cont_contact_id AS record_id,
     CASE WHEN x.flag = 'Y' THEN 1 WHEN x.flag = 'N' THEN 0 WHEN x.next_referral IS NOT NULL THEN 1 ELSE 0 END AS num,
@@ -137,7 +147,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
       WHEN x.flag = 'N' THEN 'outcome recorded: no new referral'
       WHEN x.next_referral IS NOT NULL THEN 'no outcome recorded; referral on ' || CAST(x.next_referral AS VARCHAR)
       ELSE 'no outcome recorded; no referral within ${CONTACT_REFERRAL_WD} working days' END AS why,
-    x.cont_contact_source_code AS dim_source
+    x.cont_contact_source_code AS dim_source, ${personDims("x.cont_contact_date")}
   FROM (
     SELECT c.*, ${CONTACT_REFERRAL_FLAG} AS flag, nr.next_referral
     FROM {contacts} c
@@ -152,7 +162,8 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
       GROUP BY k.la_code, k.cont_person_id, k.cont_contact_date
     ) nr ON nr.la_code = c.la_code AND nr.cont_person_id = c.cont_person_id AND nr.cont_contact_date = c.cont_contact_date
   ) x
-  JOIN {periods} p ON p.la_code = x.la_code AND x.cont_contact_date BETWEEN p.start_date AND p.end_date`,
+  JOIN {periods} p ON p.la_code = x.la_code AND x.cont_contact_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("x", "x.cont_person_id")}`,
   },
   {
     id: "referrals",
@@ -165,9 +176,9 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     lait: "CPP_Total_NumRef",
     definition:
       "Referrals to children's social care received in the period: each referral counts, so a child referred twice counts twice (the CIN census definition). A referral is a CIN episode's start (ssd_cin_episodes).",
-    needs: ["cin_episodes"],
-    breakdowns: ["source", "primary_need"],
-    sql: REFERRAL_ROWS,
+    needs: ["cin_episodes", "person"],
+    breakdowns: ["source", "primary_need", "age_band", "sex"],
+    sql: referralRows(true),
   },
   {
     id: "referral_rate",
@@ -182,7 +193,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
       "Referrals received in the period per 10,000 children aged 0 to 17, using the mid-year population estimate of the year the financial year starts in (mid-2024 for 2024-25). For a month or quarter the rate is for that shorter period; compare yearly and rolling-year rates with the DfE's.",
     rateOf: "referrals",
     needs: ["cin_episodes"],
-    sql: REFERRAL_ROWS,
+    sql: referralRows(false),
   },
   {
     id: "rereferral_pct",
@@ -196,13 +207,13 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     lait: "ReReferral",
     definition:
       "Of the referrals received in the period, the percentage where the same child had a previous referral within the 12 months before: on or after the same calendar date a year earlier (a referral on 10 May 2024 after one on 10 May 2023 counts) and before this referral's date.",
-    needs: ["cin_episodes"],
-    breakdowns: ["source"],
+    needs: ["cin_episodes", "person"],
+    breakdowns: ["source", "age_band", "sex"],
     sql: `
   SELECT r.la_code, p.period_id, r.cine_person_id AS person_id, r.cine_referral_id AS record_id,
     r.rereferral AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
     CASE WHEN r.rereferral = 1 THEN 'previous referral within 12 months' ELSE 'no referral in the previous 12 months' END AS why,
-    r.cine_referral_source_code AS dim_source
+    r.cine_referral_source_code AS dim_source, ${personDims("r.cine_referral_date")}
   FROM (
     SELECT e.*, CASE WHEN pr.cine_referral_id IS NULL THEN 0 ELSE 1 END AS rereferral
     FROM {cin_episodes} e
@@ -216,7 +227,8 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     ) pr ON pr.la_code = e.la_code AND pr.cine_person_id = e.cine_person_id AND pr.cine_referral_id = e.cine_referral_id
       AND pr.cine_referral_date = e.cine_referral_date
   ) r
-  JOIN {periods} p ON p.la_code = r.la_code AND r.cine_referral_date BETWEEN p.start_date AND p.end_date`,
+  JOIN {periods} p ON p.la_code = r.la_code AND r.cine_referral_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("r", "r.cine_person_id")}`,
   },
   {
     id: "referral_nfa_pct",
@@ -230,17 +242,18 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     lait: "CIN_Refferals_NFA",
     definition:
       "Of the referrals received in the period, the percentage closed with no further action without an assessment (the CIN census 'referral NFA' flag recorded as Y; a blank flag counts as not NFA). Referrals closed after an assessment found the child not in need are a different measure.",
-    needs: ["cin_episodes"],
-    breakdowns: ["source"],
+    needs: ["cin_episodes", "person"],
+    breakdowns: ["source", "age_band", "sex"],
     sql: `
   SELECT e.la_code, p.period_id, e.cine_person_id AS person_id, e.cine_referral_id AS record_id,
     CASE WHEN e.cine_referral_nfa = 'Y' THEN 1 ELSE 0 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
     CASE WHEN e.cine_referral_nfa = 'Y' THEN 'referral closed with no further action'
       WHEN e.cine_referral_nfa = 'N' THEN 'referral not closed with no further action'
       ELSE 'no further action flag not recorded' END AS why,
-    e.cine_referral_source_code AS dim_source
+    e.cine_referral_source_code AS dim_source, ${personDims("e.cine_referral_date")}
   FROM {cin_episodes} e
-  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date BETWEEN p.start_date AND p.end_date`,
+  JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("e", "e.cine_person_id")}`,
   },
   {
     id: "referral_to_assessment_pct",
@@ -253,8 +266,8 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     periods: ALL,
     definition:
       "Of the referrals received in the period, the percentage with an assessment recorded against that referral (an assessment whose referral is this one), whether or not the assessment has been authorised yet. Assessments are counted as held in the data, so the latest month rises as assessments are started. Where no assessment in the data loaded names the referral it follows (Ofsted's Annex A lists do not link them), the figure has no value rather than 0%.",
-    needs: ["cin_episodes", "cin_assessments"],
-    breakdowns: ["source"],
+    needs: ["cin_episodes", "cin_assessments", "person"],
+    breakdowns: ["source", "age_band", "sex"],
     unknown: {
       when: "all",
       reason: "cannot be computed: no assessment in the data loaded names the referral it follows (Ofsted's Annex A lists do not link them)",
@@ -266,7 +279,7 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     CASE WHEN x.linked = 0 THEN 'no assessment in the data names its referral'
       WHEN x.first_assessment IS NULL THEN 'no assessment recorded for this referral'
       ELSE 'assessment started ' || CAST(x.first_assessment AS VARCHAR) END AS why,
-    x.cine_referral_source_code AS dim_source
+    x.cine_referral_source_code AS dim_source, ${personDims("x.cine_referral_date")}
   FROM (
     SELECT e.*, fa.first_assessment, coalesce(lk.linked, 0) AS linked
     FROM {cin_episodes} e
@@ -278,7 +291,8 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
       SELECT a.la_code, count(a.cina_referral_id) AS linked FROM {cin_assessments} a GROUP BY a.la_code
     ) lk ON lk.la_code = e.la_code
   ) x
-  JOIN {periods} p ON p.la_code = x.la_code AND x.cine_referral_date BETWEEN p.start_date AND p.end_date`,
+  JOIN {periods} p ON p.la_code = x.la_code AND x.cine_referral_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("x", "x.cine_person_id")}`,
   },
   {
     id: "assessments_completed",
@@ -313,8 +327,8 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     lait: "Continue_Assess_Comp",
     definition:
       "Of the assessments authorised in the period, the percentage authorised within 45 working days of starting. Working days are Monday to Friday less England and Wales bank holidays, counted from the day after the start up to and including the authorisation date, so an assessment authorised on its start day took 0 days and one taking exactly 45 is within. An assessment with no start date recorded cannot be timed and is left out, though it counts among the assessments completed; so is one authorised before the day it started, a recording error to check (a CIN census may load with such a record, with a warning).",
-    needs: ["cin_assessments"],
-    breakdowns: ["team"],
+    needs: ["cin_assessments", "person"],
+    breakdowns: ["team", "age_band", "sex"],
     sql: ASSESSMENT_ROWS,
   },
   {
@@ -328,8 +342,8 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     periods: ALL,
     definition:
       "The median number of working days from the start to the authorisation of the assessments authorised in the period (working days counted as for the 45-day measure). An assessment with no start date recorded, or authorised before the day it started (a recording error to check), cannot be timed and is left out. The DfE publishes the England median (33 days in 2024-25).",
-    needs: ["cin_assessments"],
-    breakdowns: ["team"],
+    needs: ["cin_assessments", "person"],
+    breakdowns: ["team", "age_band", "sex"],
     sql: ASSESSMENT_ROWS,
   },
 ];
@@ -346,9 +360,9 @@ export const CHILDREN_IN_NEED: readonly IndicatorDef[] = [
     periods: ALL,
     definition:
       "Children with an open children-in-need episode on the last day of the period (referred on or before that day and not closed on or before it), each child counted once. This includes children on child protection plans, children looked after and care leavers receiving services.",
-    needs: ["cin_episodes"],
-    breakdowns: ["primary_need"],
-    sql: CIN_AT_END_ROWS,
+    needs: ["cin_episodes", "person"],
+    breakdowns: ["primary_need", "age_band", "sex"],
+    sql: cinAtEndRows(true),
   },
   {
     id: "cin_plans_started",
@@ -377,6 +391,6 @@ export const CHILDREN_IN_NEED: readonly IndicatorDef[] = [
       "Children with an open children-in-need episode on the last day of the period (referred on or before that day and not closed on or before it, each child counted once, as for the count of children in need) per 10,000 children aged 0 to 17, using the mid-year population estimate of the year the financial year starts in (mid-2024 for 2024-25). The DfE figure is the rate at 31 March.",
     rateOf: "cin_at_end",
     needs: ["cin_episodes"],
-    sql: CIN_AT_END_ROWS,
+    sql: cinAtEndRows(false),
   },
 ];

@@ -17,9 +17,10 @@ const TYPE = `CASE WHEN lower(trim(m.miss_missing_episode_type)) IN ('missing', 
       ELSE m.miss_missing_episode_type END`;
 
 /** Episodes that ended in the period, with the return home interview offer. */
-const ENDED = `
+const ENDED = `, ${personDims("m.miss_missing_episode_end_date")}
   FROM {missing} m
-  JOIN {periods} p ON p.la_code = m.la_code AND m.miss_missing_episode_end_date BETWEEN p.start_date AND p.end_date`;
+  JOIN {periods} p ON p.la_code = m.la_code AND m.miss_missing_episode_end_date BETWEEN p.start_date AND p.end_date
+  ${personJoin("m", "m.miss_person_id")}`;
 
 /** The missing indicators. */
 export const MISSING: readonly IndicatorDef[] = [
@@ -76,8 +77,8 @@ export const MISSING: readonly IndicatorDef[] = [
     periods: ALL,
     definition:
       "Of the missing and absent episodes that ended in the period (an episode counts when it ends, since the interview follows the return), the percentage where a return home interview was offered (recorded Y). An episode with the offer not recorded counts as not offered; episodes still open are not counted until they end. Where no episode that ended in the period has the offer recorded at all (an SSDA903 return does not carry it), the period has no value rather than 0%. A local measure with no national figure.",
-    needs: ["missing"],
-    breakdowns: ["type"],
+    needs: ["missing", "person"],
+    breakdowns: ["type", "age_band", "sex"],
     unknown: {
       when: "all",
       reason: "cannot be computed: no episode that ended in this period has the return home interview offer recorded (an SSDA903 return does not carry it)",
@@ -101,8 +102,8 @@ export const MISSING: readonly IndicatorDef[] = [
     periods: ALL,
     definition:
       "Of the missing and absent episodes that ended in the period where a return home interview was offered, the percentage where the child accepted it (recorded Y). An acceptance not recorded counts as not accepted. A local measure with no national figure.",
-    needs: ["missing"],
-    breakdowns: ["type"],
+    needs: ["missing", "person"],
+    breakdowns: ["type", "age_band", "sex"],
     sql: `
   SELECT m.la_code, p.period_id, m.miss_person_id AS person_id, m.miss_table_id AS record_id,
     CASE WHEN m.miss_missing_rhi_accepted = 'Y' THEN 1 ELSE 0 END AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,

@@ -8,6 +8,7 @@
  */
 
 import type { IndicatorDef } from "../types.ts";
+import { ageBandSql } from "./front-door.ts";
 
 const PERIODS = ["month", "quarter", "year", "rolling", "calendar"] as const;
 
@@ -24,7 +25,15 @@ const PLAN_CHAIN = `
   LEFT JOIN {ehcp_requests} r ON r.la_code = a.la_code AND r.ehcr_ehcp_request_id = a.ehca_ehcp_request_id
   LEFT JOIN {send} s ON s.la_code = r.la_code AND s.send_table_id = r.ehcr_send_table_id`;
 
-const PLAN_NEEDS = ["ehcp_named_plan", "ehcp_assessment", "ehcp_requests", "send"];
+const PLAN_NEEDS = ["ehcp_named_plan", "ehcp_assessment", "ehcp_requests", "send", "person"];
+
+/** The age-band (at `at`) and sex breakdown columns of the child or young person of `s.send_person_id`. */
+function sendDims(at: string): string {
+  return `${ageBandSql("pe.pers_dob", at)} AS dim_age_band, pe.pers_sex AS dim_sex`;
+}
+
+/** The join to the person record of `s.send_person_id`, as `pe`, for {@link sendDims}. */
+const SEND_PERSON = "LEFT JOIN {person} pe ON pe.la_code = s.la_code AND pe.pers_person_id = s.send_person_id";
 
 /** The SEND indicators. */
 export const SEND: readonly IndicatorDef[] = [
@@ -38,14 +47,16 @@ export const SEND: readonly IndicatorDef[] = [
     periods: PERIODS,
     definition:
       "Requests for an education, health and care (EHC) needs assessment received in the period (by request date), each request counted, whatever the decision on it.",
-    needs: ["ehcp_requests", "send"],
+    needs: ["ehcp_requests", "send", "person"],
+    breakdowns: ["age_band", "sex"],
     sql: `
   SELECT r.la_code, p.period_id, s.send_person_id AS person_id, r.ehcr_ehcp_request_id AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'request received ' || CAST(r.ehcr_ehcp_req_date AS VARCHAR) AS why
+    'request received ' || CAST(r.ehcr_ehcp_req_date AS VARCHAR) AS why, ${sendDims("r.ehcr_ehcp_req_date")}
   FROM {ehcp_requests} r
   LEFT JOIN {send} s ON s.la_code = r.la_code AND s.send_table_id = r.ehcr_send_table_id
-  JOIN {periods} p ON p.la_code = r.la_code AND r.ehcr_ehcp_req_date BETWEEN p.start_date AND p.end_date`,
+  JOIN {periods} p ON p.la_code = r.la_code AND r.ehcr_ehcp_req_date BETWEEN p.start_date AND p.end_date
+  ${SEND_PERSON}`,
   },
   {
     id: "ehcp_issued",
@@ -58,12 +69,14 @@ export const SEND: readonly IndicatorDef[] = [
     definition:
       "New education, health and care (EHC) plans issued in the period: plans whose start date (the date the final plan was issued) falls in it, each plan counted. The DfE's figure is for the calendar year.",
     needs: PLAN_NEEDS,
+    breakdowns: ["age_band", "sex"],
     sql: `
   SELECT n.la_code, p.period_id, s.send_person_id AS person_id, n.ehcn_named_plan_id AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'plan issued ' || CAST(n.ehcn_named_plan_start_date AS VARCHAR) AS why
+    'plan issued ' || CAST(n.ehcn_named_plan_start_date AS VARCHAR) AS why, ${sendDims("n.ehcn_named_plan_start_date")}
   ${PLAN_CHAIN}
-  JOIN {periods} p ON p.la_code = n.la_code AND n.ehcn_named_plan_start_date BETWEEN p.start_date AND p.end_date`,
+  JOIN {periods} p ON p.la_code = n.la_code AND n.ehcn_named_plan_start_date BETWEEN p.start_date AND p.end_date
+  ${SEND_PERSON}`,
   },
   {
     id: "ehcp_20wk_pct",
@@ -76,14 +89,16 @@ export const SEND: readonly IndicatorDef[] = [
     lait: "SEN_EHC_Excpt_20wks",
     definition: `Of the new EHC plans issued in the period, leaving out exception cases (the assessment flagged as a 20-week exception), the percentage issued within 20 weeks of the request for an EHC needs assessment: ${DAYS_20_WEEKS} calendar days or fewer from the request date to the plan's issue date, so a plan issued on day ${DAYS_20_WEEKS} is on time and one on day ${DAYS_20_WEEKS + 1} is not. A plan whose request is not recorded (no request date linked to it), or which is recorded as issued before its request, cannot be timed and is left out as a recording error to check, though it counts among the plans issued. The DfE publishes calendar years; compare the calendar-year figure.`,
     needs: PLAN_NEEDS,
+    breakdowns: ["age_band", "sex"],
     sql: `
   SELECT n.la_code, p.period_id, s.send_person_id AS person_id, n.ehcn_named_plan_id AS record_id,
     CASE WHEN n.ehcn_named_plan_start_date <= CAST(r.ehcr_ehcp_req_date + INTERVAL '${DAYS_20_WEEKS} days' AS DATE) THEN 1 ELSE 0 END AS num,
     1 AS den, CAST(n.ehcn_named_plan_start_date - r.ehcr_ehcp_req_date AS DOUBLE PRECISION) AS measure,
     'requested ' || CAST(r.ehcr_ehcp_req_date AS VARCHAR) || ', issued ' || CAST(n.ehcn_named_plan_start_date AS VARCHAR)
-      || ' after ' || CAST(n.ehcn_named_plan_start_date - r.ehcr_ehcp_req_date AS VARCHAR) || ' days' AS why
+      || ' after ' || CAST(n.ehcn_named_plan_start_date - r.ehcr_ehcp_req_date AS VARCHAR) || ' days' AS why, ${sendDims("n.ehcn_named_plan_start_date")}
   ${PLAN_CHAIN}
   JOIN {periods} p ON p.la_code = n.la_code AND n.ehcn_named_plan_start_date BETWEEN p.start_date AND p.end_date
+  ${SEND_PERSON}
   WHERE r.ehcr_ehcp_req_date IS NOT NULL AND n.ehcn_named_plan_start_date >= r.ehcr_ehcp_req_date AND NOT (${EXCEPTION})`,
   },
   {
@@ -97,13 +112,16 @@ export const SEND: readonly IndicatorDef[] = [
     definition:
       "Children and young people with an EHC plan in force on the last day of the period (issued on or before that day and not ceased on or before it), each counted once even if more than one plan is recorded. The DfE's caseload is counted at the January census.",
     needs: PLAN_NEEDS,
+    breakdowns: ["age_band", "sex"],
     sql: `
   SELECT n.la_code, p.period_id, coalesce(s.send_person_id, 'plan ' || n.ehcn_named_plan_id) AS person_id, min(n.ehcn_named_plan_id) AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'plan in force on ' || CAST(p.end_date AS VARCHAR) AS why
+    'plan in force on ' || CAST(p.end_date AS VARCHAR) AS why,
+    min(${ageBandSql("pe.pers_dob", "p.end_date")}) AS dim_age_band, min(pe.pers_sex) AS dim_sex
   ${PLAN_CHAIN}
   JOIN {periods} p ON p.la_code = n.la_code AND n.ehcn_named_plan_start_date <= p.end_date
     AND (n.ehcn_named_plan_ceased_date IS NULL OR n.ehcn_named_plan_ceased_date > p.end_date)
+  ${SEND_PERSON}
   GROUP BY n.la_code, p.period_id, p.end_date, coalesce(s.send_person_id, 'plan ' || n.ehcn_named_plan_id)`,
   },
 ];
