@@ -142,6 +142,36 @@ test("Annex A counts: previous child protection plans count towards second plans
   }
 });
 
+test("Annex A with List 8's count of placements left blank: three or more placements has no value, with the reason, not 0", async () => {
+  const { store, cleanup } = await tempStore();
+  const t = tempDir();
+  try {
+    // The sample lists, List 8's "Number of Placements in the Last 12 months" blanked on every row
+    // (its cells hold no commas or quotes, so the columns split on commas).
+    const dir = `${S}annex_a_fake_2024`;
+    for (const f of readdirSync(dir)) writeFileSync(join(t.dir, f), readFileSync(join(dir, f), "utf8"));
+    const [head, ...rows] = readFileSync(join(dir, "annex_a_list_8.csv"), "utf8").split("\n");
+    const at = head!.split(",").indexOf("Number of Placements in the Last 12 months");
+    assert.ok(at > 0);
+    writeFileSync(join(t.dir, "annex_a_list_8.csv"), [head, ...rows.map((r) => (r ? r.split(",").map((c, i) => (i === at ? "" : c)).join(",") : r))].join("\n"));
+    const r = await loadFormats(store, { paths: [t.dir], authority: "901" });
+    assert.equal(r.status, "loaded");
+    const moves = await store.all<{ n: number | null }>(`SELECT clae_placements_12m AS n FROM current_ssd_cla_episodes WHERE la_code = '901'`);
+    assert.deepEqual(moves.map((x) => x.n), [null, null, null, null, null]);
+    const { computeAndStore, storedValues } = await import("../kpi/compute.ts");
+    await computeAndStore(store, { authority: "901", workers: 1, indicators: ["cla_3plus_placements_pct", "cla_at_end"] });
+    const three = (await storedValues(store, { snapshots: [r.snapshotId!] })).filter((v) => v.indicator === "cla_3plus_placements_pct");
+    assert.ok(three.length > 0);
+    for (const v of three) {
+      assert.equal(v.value, null, v.period);
+      assert.match(v.reason ?? "", /^cannot be computed: the data holds each child's latest placement only/, v.period);
+    }
+  } finally {
+    await cleanup();
+    t.cleanup();
+  }
+});
+
 test("the multi-year SSDA903 set loads as five snapshots of one authority", async () => {
   const { store, cleanup } = await tempStore();
   try {

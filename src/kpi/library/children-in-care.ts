@@ -203,7 +203,16 @@ function startedRows(dims: boolean): string {
   FROM s1 s${dims ? ` LEFT JOIN ls ON ${sameChild("ls", "s")}` : ""}`;
 }
 
-/** Looked-after children with their placements of 24 hours or more open in the 12 months to the period end. */
+/**
+ * Looked-after children with their placements of 24 hours or more open in the 12 months to the
+ * period end. Placements loaded from Ofsted's Annex A are each child's latest only (List 8 has one
+ * row per period of care), so earlier moves are not known and the figure has no value (`unknown`):
+ * that is decided from how the placements were loaded (the source format of the snapshot that
+ * wrote the rows, which a later load carrying the table forward keeps), whether or not the list
+ * filled its "Number of Placements in the Last 12 months" column; and, for data that reached the
+ * store another way (an SSD export written from such a snapshot), from that count
+ * (`clae_placements_12m`), which only an Annex A load fills.
+ */
 const PLACEMENTS_12M = `WITH ${CLA_CTES},
   ${AT_END_CTE},
   fostered AS (
@@ -245,7 +254,12 @@ const PLACEMENTS_12M = `WITH ${CLA_CTES},
   FROM k
   LEFT JOIN cur ON ${sameChild("cur", "k")}
   LEFT JOIN (
-    SELECT e.la_code, max(CASE WHEN e.clae_placements_12m IS NULL THEN 0 ELSE 1 END) AS latest_only FROM {cla_episodes} e GROUP BY e.la_code
+    SELECT la_code, max(latest_only) AS latest_only FROM (
+      SELECT e.la_code, CASE WHEN e.clae_placements_12m IS NULL THEN 0 ELSE 1 END AS latest_only FROM {cla_episodes} e
+      UNION ALL
+      SELECT x.la_code, CASE WHEN s.source_format LIKE '%annex-a%' THEN 1 ELSE 0 END FROM {cla_placement} x
+      LEFT JOIN lantern_snapshot s ON s.snapshot_id = x.snapshot_id
+    ) l GROUP BY la_code
   ) lo ON lo.la_code = k.la_code`;
 
 const LONG_TERM = `WITH ${CLA_CTES},
