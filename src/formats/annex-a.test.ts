@@ -1,8 +1,9 @@
 // Annex A's option cells read as codes: Ofsted's own options, bare codes, names, and a code
-// followed by its name without a colon, as councils' own spreadsheets write them.
+// followed by its name without a colon, as councils' own spreadsheets write them; and the window
+// the lists cover, from their earliest event.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sourceCode } from "./annex-a.ts";
+import { annexWindowStart, sourceCode } from "./annex-a.ts";
 
 test("a contact or referral source is read from Ofsted's option, a code, a name, or a code and its name", () => {
   const cases: [string, string | null][] = [
@@ -19,4 +20,14 @@ test("a contact or referral source is read from Ofsted's option, a code, a name,
     ["12 Other", null],
   ];
   for (const [cell, code] of cases) assert.equal(sourceCode(cell), code, cell);
+});
+
+test("the lists' window starts on the 1st when their earliest event is in the month's first week", () => {
+  // 1 April 2024 was Easter Monday: the first contact came the next day.
+  assert.equal(annexWindowStart("2024-04-02"), "2024-04-01");
+  assert.equal(annexWindowStart("2024-04-01"), "2024-04-01");
+  assert.equal(annexWindowStart("2024-06-07"), "2024-06-01");
+  // Later in the month: the window began then (the data's first whole month is the next).
+  assert.equal(annexWindowStart("2024-06-08"), "2024-06-08");
+  assert.equal(annexWindowStart("2024-01-15"), "2024-01-15");
 });

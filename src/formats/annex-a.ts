@@ -7,6 +7,7 @@
  * ("6", "U6") and words ("Female", "Yes"). Each list maps into the SSD tables it describes.
  */
 
+import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { excelSerialDay, isProblem, parseDate } from "../ingest/values.ts";
 import type { CellValue } from "../ingest/values.ts";
 import type { LoadSink } from "./model.ts";
@@ -651,6 +652,27 @@ export const ANNEX_DATE_SOURCES: Readonly<Record<string, readonly string[]>> = {
   perm_decision_reversed_date: ["reversed"],
   perm_placed_ffa_cp_date: ["ffa"],
 };
+
+/**
+ * The first day of the window Annex A's lists cover, from the earliest event of lists 1, 2 and 5
+ * (contacts, early help assessments and section 47 enquiries, which are listed only when they fall
+ * in the window): the lists give no window, and a window runs from a month's first day (Lantern
+ * writes the 12 months to a period's end; councils often the months to one) while the first
+ * event may fall days later (1 April 2024 was Easter Monday, and no contact came in). So an
+ * earliest event in a month's first week means the window began on the 1st; a later one, that it
+ * began then, and the first whole month is the next (as for any extract).
+ */
+export function annexWindowStart(earliest: string): string {
+  const d = ymd(dayNumber(earliest));
+  return d.d <= 7 ? isoDate(dayOf(d.y, d.m, 1)) : earliest;
+}
+
+/** The SSD tables and dates of the lists' events that are listed only when in the window (see {@link annexWindowStart}). */
+export const ANNEX_WINDOW_EVENTS: readonly (readonly [string, string])[] = [
+  ["ssd_contacts", "cont_contact_date"],
+  ["ssd_early_help_episodes", "earl_episode_start_date"],
+  ["ssd_s47_enquiry", "s47e_s47_start_date"],
+];
 
 /** LA in touch: Ofsted's options or the 903's IN_TOUCH codes → the 903 code. */
 function inTouch(v: string): string | null {

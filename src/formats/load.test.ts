@@ -15,6 +15,8 @@ import { isLanternError } from "../core/errors.ts";
 import { SSD_TABLES } from "../store/ssd-schema.ts";
 import { ANNEX_DATE_SOURCES } from "./annex-a.ts";
 import { isSsdExport, loadFormats } from "./load.ts";
+import { parsePeriod } from "../calendar/periods.ts";
+import { requireCovered, resolveTargets } from "../kpi/targets.ts";
 
 const HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,M,01/06/2010,WBRI,A123456789012,,\nC2,2,05/03/2012,WIRI,UN1,,\n";
 const EPISODES =
@@ -254,6 +256,23 @@ test("Annex A CSV: lettered options and bare codes, ISO and UK dates", async () 
   const bad = await loadFormats(undefined, { paths: [files({}, { "list.csv": `${LIST1}K1,F,WBRI,2015-01-25,6,not a date,6\n` })] });
   assert.equal(bad.issues[0]!.code, "FORMAT_DATE_INVALID");
   assert.equal(bad.issues[0]!.row, 2);
+});
+
+test("Annex A: the data covers the lists' window from its first day, though no contact fell on it (1 April 2024 was Easter Monday)", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const list = (first: string) => `${LIST1}K1,F,WBRI,2015-01-25,9,${first},6\nK2,M,WBRI,2014-03-02,10,2024-09-16,6\nK1,F,WBRI,2015-01-25,10,2025-03-28,6\n`;
+    await loadFormats(store, { paths: [files({}, { "list.csv": list("2024-04-02") })], authority: "X001" });
+    const [t] = await resolveTargets(store, { authority: "X001" });
+    assert.deepEqual([String(t!.data_from).slice(0, 10), String(t!.data_to).slice(0, 10)], ["2024-04-01", "2025-03-31"]);
+    requireCovered(t!, parsePeriod("2024-25")!);
+    // A first contact later in the month: the window began then, so the first whole month is May.
+    await loadFormats(store, { paths: [files({}, { "list.csv": list("2024-04-10") })], authority: "X002" });
+    const [u] = await resolveTargets(store, { authority: "X002" });
+    assert.equal(String(u!.data_from).slice(0, 10), "2024-05-01");
+  } finally {
+    await cleanup();
+  }
 });
 
 test("Annex A: a row that repeats an earlier one exactly is loaded and said, with both rows", async () => {

@@ -27,7 +27,7 @@ import { AUTHORITY_CODE, sameAuthority } from "../store/authorities.ts";
 import { identicalSnapshot, writeSnapshot } from "../store/snapshot-write.ts";
 import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdTable } from "../store/ssd-schema.ts";
-import { ANNEX_A_FEEDS, AnnexMapper, type AnnexRow, annexDate, matchAnnexList } from "./annex-a.ts";
+import { ANNEX_A_FEEDS, ANNEX_WINDOW_EVENTS, AnnexMapper, type AnnexRow, annexDate, annexWindowStart, matchAnnexList } from "./annex-a.ts";
 import { CIN_FEEDS, type CinChild, type CinDate, cinChildFrom, cinHeaderFrom, mapCin } from "./cin-census.ts";
 import { isBlankRow, readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected, detectFile } from "./detect.ts";
@@ -710,6 +710,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
       });
     }
     const yearFrom = await returnYearStart(store, staging, new Set(fedTables), outcome.censusDays);
+    const windowFrom = await annexWindowFrom(store, staging, new Set(fedTables), outcome.formats);
     const overHistory = await returnOverHistory(store, authority, yearFrom);
     if (overHistory) log.add(overHistory);
     for (const i of await replacementIssues(store, staging, authority, new Map(tables.map((t) => [t.table, { rows: t.rows }])), "warning")) log.add(i);
@@ -741,6 +742,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
         await commitRows(store, staging, [[authority, snapshotId]]);
         await storePopulation(store, population);
         await setCoverage(store, snapshotId, available, yearFrom);
+        if (windowFrom) await coverage(store, snapshotId, authority, windowFrom);
         await setTableCoverage(store, snapshotId, fedTables, yearFrom);
       });
     } finally {
@@ -782,6 +784,26 @@ async function returnYearStart(store: Store, staging: LoadStaging, fed: Readonly
     if (!year || y > year) year = y;
   }
   return year;
+}
+
+/**
+ * The first day of the window an Annex A load's lists cover ({@link annexWindowStart}, from their
+ * earliest contact, early help assessment or section 47 enquiry), or null for any other load. As
+ * a return's collection year is kept with its snapshot, this is recorded as the first day the
+ * snapshot covers: rounded up to the next month from the first contact, a window starting on a
+ * bank holiday would lose its first month (an Annex A for 2024-25 would cover May to March, and
+ * every 2024-25 figure and a re-export of the year would be refused).
+ */
+async function annexWindowFrom(store: Store, staging: LoadStaging, fed: ReadonlySet<string>, formats: readonly FormatId[]): Promise<string | null> {
+  if (!formats.some((f) => f === "annex-a-xlsx" || f === "annex-a-csv") || !fed.has("ssd_contacts")) return null;
+  let earliest: string | null = null;
+  for (const [table, col] of ANNEX_WINDOW_EVENTS) {
+    if (!fed.has(table)) continue;
+    const [m] = await store.all<{ m: string | null }>(`SELECT CAST(min(${col}) AS VARCHAR) AS m FROM ${staging.table(table)}`);
+    const day = m?.m?.slice(0, 10);
+    if (day && (!earliest || day < earliest)) earliest = day;
+  }
+  return earliest ? annexWindowStart(earliest) : null;
 }
 
 /** Tables that describe children or staff rather than events in time: a return's year does not bound them. */

@@ -29,8 +29,12 @@ function rowsOf(table: string): string {
   return `SELECT x.* FROM ${table} x JOIN lantern_snapshot_table st ON st.rows_snapshot_id = x.snapshot_id AND st.table_name = '${table}' AND st.snapshot_id = $1 WHERE x.la_code = $2`;
 }
 
-/** The complete-period span of a snapshot's data: [first day, last day], or nulls. */
-export async function coverage(store: Store, snapshotId: number, la: string): Promise<{ from: string | null; to: string | null }> {
+/**
+ * The complete-period span of a snapshot's data: [first day, last day], or nulls; worked out once
+ * and kept. `firstDay`, given by a load that knows where its data starts (the first day of the
+ * window Annex A's lists cover, when no contact fell on it), stands for the first front-door event.
+ */
+export async function coverage(store: Store, snapshotId: number, la: string, firstDay?: string): Promise<{ from: string | null; to: string | null }> {
   const cached = await store.all<{ data_from: string | null; data_to: string | null }>(`SELECT data_from, data_to FROM lantern_coverage WHERE snapshot_id = $1`, [snapshotId]);
   if (cached[0]) return { from: cached[0].data_from, to: cached[0].data_to };
   let last: string | null = null;
@@ -38,8 +42,8 @@ export async function coverage(store: Store, snapshotId: number, la: string): Pr
     const [r] = await store.all<{ m: string | null }>(`SELECT max(${col}) AS m FROM (${rowsOf(table)}) s`, [snapshotId, la]);
     if (r?.m && (!last || r.m > last)) last = r.m;
   }
-  let first: string | null = null;
-  for (const [table, col] of ACTIVITY.slice(0, 2)) {
+  let first: string | null = firstDay ?? null;
+  for (const [table, col] of first ? [] : ACTIVITY.slice(0, 2)) {
     const [r] = await store.all<{ m: string | null }>(`SELECT min(${col}) AS m FROM (${rowsOf(table)}) s`, [snapshotId, la]);
     if (r?.m) {
       first = r.m;
