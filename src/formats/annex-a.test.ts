@@ -3,7 +3,8 @@
 // the lists cover, from their earliest event.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { annexWindowStart, sourceCode } from "./annex-a.ts";
+import { annexWindowStart, matchAnnexList, sourceCode } from "./annex-a.ts";
+import { ANNEX_A_HEADINGS } from "./writers/annex-a.ts";
 
 test("a contact or referral source is read from Ofsted's option, a code, a name, or a code and its name", () => {
   const cases: [string, string | null][] = [
@@ -30,4 +31,18 @@ test("the lists' window starts on the 1st when their earliest event is in the mo
   // Later in the month: the window began then (the data's first whole month is the next).
   assert.equal(annexWindowStart("2024-06-08"), "2024-06-08");
   assert.equal(annexWindowStart("2024-01-15"), "2024-01-15");
+});
+
+test("the full 2024 template Lantern writes is read: each list found, every column it reads in its place, none missing or twice", () => {
+  for (const [n, headings] of Object.entries(ANNEX_A_HEADINGS)) {
+    const m = matchAnnexList(headings);
+    assert.deepEqual([m?.list, m?.missing, m?.duplicates], [Number(n), [], []], `List ${n}`);
+  }
+  const at = (n: number, key: string) => ANNEX_A_HEADINGS[n]![matchAnnexList(ANNEX_A_HEADINGS[n]!)!.slots.get(key)!];
+  assert.equal(at(8, "legal"), "Child's Legal Status");
+  assert.equal(at(8, "legal_start"), "Start date of current legal status");
+  assert.equal(at(8, "placements_12m"), "Number of Placements in the Last 12 months");
+  assert.equal(at(10, "adm"), "Date of Decision that Child Should be Placed for Adoption");
+  assert.equal(at(10, "reversed"), "Date of Decision that Child Should No Longer be Placed for Adoption");
+  assert.equal(at(9, "worker"), "Allocated Worker");
 });
