@@ -557,6 +557,32 @@ test("figures a 903 cannot settle have no value, with the reason, not 0%: return
   }
 });
 
+test("a 903 of Header and Episodes alone replaces only the tables they feed: missing and social worker figures have no value, with the reason, not 0", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const { loadBankHolidays } = await import("../calendar/working-days.ts");
+    const { ensureReferenceTables } = await import("../kpi/reference-tables.ts");
+    const { resolveTargets } = await import("../kpi/targets.ts");
+    const { computeIndicator } = await import("../kpi/engine.ts");
+    const { indicatorLibrary } = await import("../kpi/library/index.ts");
+    const r = await loadFormats(store, { paths: [files({}, { "a.csv": HEADER, "b.txt": EPISODES })], authority: "203" });
+    assert.equal(r.status, "loaded");
+    assert.deepEqual(r.fed, ["ssd_cla_episodes", "ssd_cla_placement", "ssd_legal_status", "ssd_person"]);
+    await ensureReferenceTables(store, loadBankHolidays());
+    const [target] = await resolveTargets(store);
+    for (const id of ["cla_multiple_sw_pct", "cla_missing_pct", "cla_away_pct", "missing_episodes"]) {
+      const v = (await computeIndicator(store, indicatorLibrary().get(id)!, [target!], { periodIds: ["2023-12"] })).find((x) => !x.breakdown)!;
+      assert.equal(v.value, null, id);
+      assert.match(v.reason ?? "", /no ssd_(missing|involvements) data loaded/, id);
+    }
+    // With the Missing table, ssd_missing is fed (and the missing figures computed); SWEpisodes still not.
+    const m = await loadFormats(store, { paths: [files()], authority: "203" });
+    assert.ok(m.fed.includes("ssd_missing") && !m.fed.includes("ssd_involvements") && !m.fed.includes("ssd_care_leavers"), m.fed.join());
+  } finally {
+    await cleanup();
+  }
+});
+
 test("a folder holding no files says which folder inside it does (an export unzipped into a folder of its own)", async () => {
   const { mkdirSync } = await import("node:fs");
   const t = tempDir();

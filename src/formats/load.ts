@@ -35,7 +35,7 @@ import { DFE_CODE, type IssueKey, Issues, compareKeys } from "./issues.ts";
 import type { FormatId, Loc, LoadSink } from "./model.ts";
 import { CIN_RULES, type CtxCin } from "./rules/cin-rules.ts";
 import { runRules } from "./rules/registry.ts";
-import { SSDA903_FEEDS } from "./ssda903.ts";
+import { SSDA903_TABLE_FEEDS } from "./ssda903.ts";
 import { type Read903Mode, read903 } from "./ssda903-read.ts";
 import { readXlsxRows } from "./xlsx.ts";
 import { childrenNamed, readXmlRecords } from "./xml.ts";
@@ -342,7 +342,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     opts.on903Read?.(r.mode);
     files.push(...r.files);
     before += files903.reduce((s, f) => s + f.bytes, 0);
-    for (const t of SSDA903_FEEDS) fed.add(t);
+    for (const t of r.tables) for (const ssd of SSDA903_TABLE_FEEDS[t]) fed.add(ssd);
   }
 
   // CIN census, streamed child by child.

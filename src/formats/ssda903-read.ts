@@ -36,7 +36,7 @@ import type { Issues } from "./issues.ts";
 import { field, type LoadSink, type SourceRecord } from "./model.ts";
 import { runRules } from "./rules/registry.ts";
 import { SSDA903_RULES } from "./rules/ssda903-rules.ts";
-import { type Child903, cellKey, child903FromXml, dateProblemWords, map903, Model903, normHeader, recs, SSDA903_DATES, SSDA903_TABLES, type Ssda903Table } from "./ssda903.ts";
+import { type Child903, cellKey, child903FromXml, dateProblemWords, map903, Model903, normHeader, recs, SSDA903_DATES, SSDA903_TABLES, SSDA903_XML_TABLES, type Ssda903Table } from "./ssda903.ts";
 import { readXmlRecords } from "./xml.ts";
 
 /** What one 903 file read gives: a record per CSV row, or every record of one XML `<CHILD>`. */
@@ -75,6 +75,8 @@ export interface Read903Options {
 }
 
 export interface Read903Result {
+  /** The 903 tables the files hold (each CSV's table; every table an XML file carries). */
+  readonly tables: ReadonlySet<Ssda903Table>;
   readonly files: { readonly file: string; readonly format: string; readonly encoding?: string; readonly records: number }[];
   readonly mode: Read903Mode;
 }
@@ -622,8 +624,11 @@ export async function read903(opts: Read903Options): Promise<Read903Result> {
       throw e;
     }
     log.endOrdered();
+    const tables = new Set<Ssda903Table>(seenTables.keys());
+    if (files.some((f) => f.detected.kind === "ssda903-xml")) for (const t of SSDA903_XML_TABLES) tables.add(t);
     return {
       mode,
+      tables,
       files: sources.map((s) => ({ file: s.file.name, format: describeDetected(s.file.detected), ...(s.file.encoding ? { encoding: s.file.encoding } : {}), records: s.records })),
     };
   }

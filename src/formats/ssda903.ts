@@ -193,8 +193,32 @@ export function child903FromXml(node: XmlNode, file: string, model: Model903): v
 
 // ---- Mapping into the SSD --------------------------------------------------------------------
 
-/** SSD tables the 903 feeds. */
-export const SSDA903_FEEDS = ["ssd_person", "ssd_cla_episodes", "ssd_cla_placement", "ssd_legal_status", "ssd_cla_reviews", "ssd_immigration_status", "ssd_missing", "ssd_care_leavers", "ssd_permanence", "ssd_professionals", "ssd_involvements"];
+/**
+ * The SSD tables each 903 table feeds. A load replaces only the tables fed by the 903 tables it
+ * holds: a return of Header and Episodes alone says nothing of missing episodes or social
+ * workers, and replacing those tables with none would make their figures 0 where they are
+ * unknown (they are left as they were, so a 903-only store gives them no value, with the reason).
+ */
+export const SSDA903_TABLE_FEEDS: Readonly<Record<Ssda903Table, readonly string[]>> = {
+  Header: ["ssd_person"],
+  Episodes: ["ssd_cla_episodes", "ssd_cla_placement", "ssd_legal_status"],
+  Reviews: ["ssd_cla_reviews"],
+  UASC: ["ssd_immigration_status"],
+  OC2: [],
+  OC3: ["ssd_care_leavers"],
+  AD1: ["ssd_permanence"],
+  PlacedAdoption: ["ssd_permanence"],
+  PrevPerm: [],
+  Missing: ["ssd_missing"],
+  SWEpisodes: ["ssd_professionals", "ssd_involvements"],
+  DoLo: [],
+};
+
+/** SSD tables a 903 can feed. */
+export const SSDA903_FEEDS = [...new Set(Object.values(SSDA903_TABLE_FEEDS).flat())];
+
+/** The 903 tables an EXPSSDA903 XML file holds (every section {@link child903FromXml} reads; it has no social worker episodes). */
+export const SSDA903_XML_TABLES: readonly Ssda903Table[] = ["Header", "Episodes", "Reviews", "UASC", "OC2", "OC3", "AD1", "PlacedAdoption", "PrevPerm", "Missing"];
 
 /** The SSD sex code for a 903 SEX (old 1/2 or new M/F/U). */
 export function sex903(v: string): string | null {
