@@ -182,11 +182,31 @@ test("structural: a CHILD or Child Unique ID saved through Excel in scientific n
   );
 });
 
-test("structural: an episode of a child who is not in the Header is a missing reference", async () => {
+test("structural: an episode of a child who is not in the Header is a missing reference, said once at its row and CHILD column", async () => {
   const r = await loadFormats(undefined, { paths: [files({ "b.txt": `${EPISODES}C9,01/01/2024,S,C2,N1,U4,PR1,,,,,,\n` })] });
-  const i = r.issues.find((x) => x.code === "FORMAT_REFERENCE_MISSING")!;
-  assert.equal(i.value, "C9");
-  assert.equal(i.row, 5);
+  const refs = r.issues.filter((x) => x.code === "FORMAT_REFERENCE_MISSING");
+  assert.deepEqual(
+    refs.map((i) => [i.file, i.row, i.column, i.value]),
+    [["b.txt", 5, "CHILD", "C9"]],
+    "one issue in the file's words, not one for each of clae_, clap_ and lega_person_id",
+  );
+  assert.match(refs[0]!.message, /^CHILD C9 has no Header row, so this Episodes record cannot be loaded\.$/);
+});
+
+test("structural: a date before the one it follows is said once, at the 903 row and column (DEC by DfE 356; MIS_END, SW_DEC as FORMAT_DATE_ORDER), not as the SSD columns it gives", async () => {
+  const backwards = EPISODES.replace("C2,10/10/2023,S,V2,N4,U6,PR1,20/12/2023,", "C2,10/10/2023,S,V2,N4,U6,PR1,20/09/2023,");
+  const missing = "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,01/06/2010,M,03/07/2023,01/07/2023\n";
+  const sw = "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\nC1,01/06/2010,W1,01/06/2023,01/05/2023,MANAGE\n";
+  const r = await loadFormats(undefined, { paths: [files({ "b.txt": backwards, "c.dat": missing, "d.csv": sw })], dfeErrorsAsQueries: true });
+  const said = r.issues.filter((i) => i.code === "FORMAT_DATE_ORDER" || i.code === "903-356").map((i) => [i.code, i.file, i.row, i.column]);
+  // Child by child: C1's missing and social worker records, then C2's episode.
+  assert.deepEqual(said, [
+    ["FORMAT_DATE_ORDER", "c.dat", 2, "MIS_END"],
+    ["FORMAT_DATE_ORDER", "d.csv", 2, "SW_DEC"],
+    ["903-356", "b.txt", 4, "DEC"],
+  ]);
+  assert.match(r.issues.find((i) => i.column === "MIS_END")!.message, /^Missing: MIS_END is before MIS_START \(03\/07\/2023\)/);
+  assert.ok(!r.issues.some((i) => /^(clae|clap|lega|miss|invo)_/.test(i.column ?? "")), JSON.stringify(r.issues, null, 1));
 });
 
 test("structural: overlapping episodes are refused (DfE 501) and gapped continuations (433)", async () => {

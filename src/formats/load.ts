@@ -184,7 +184,7 @@ class Sink implements LoadSink {
   issue(i: DataIssue): void {
     this.log.add(i);
   }
-  emit(table: string, values: Record<string, CellValue>, loc: Loc, refused?: ReadonlySet<string>): void {
+  emit(table: string, values: Record<string, CellValue>, loc: Loc, reported?: ReadonlySet<string>): void {
     const st = this.tables.get(table);
     if (!st) throw new Error(`reader emitted unknown table ${table}`);
     const t = st.table;
@@ -198,7 +198,7 @@ class Sink implements LoadSink {
       row[i + 1] = v;
       if (v === null && c.required) {
         bad = true;
-        if (!refused?.has(c.name)) this.log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", ...loc, column: c.name, value: "", message: `${t.name}.${c.name} would be blank, but Lantern needs it.`, expected: `a value that gives ${c.name}` });
+        if (!reported?.has(c.name)) this.log.add({ code: "FORMAT_VALUE_REQUIRED", severity: "error", ...loc, column: c.name, value: "", message: `${t.name}.${c.name} would be blank, but Lantern needs it.`, expected: `a value that gives ${c.name}` });
       }
       if (c.references && typeof v === "string") {
         const [tt] = c.references.split(".") as [string, string];
@@ -216,7 +216,7 @@ class Sink implements LoadSink {
     for (const [a, b] of t.dateOrder ?? []) {
       const s = values[a];
       const e = values[b];
-      if (typeof s === "number" && typeof e === "number" && e < s) {
+      if (typeof s === "number" && typeof e === "number" && e < s && !reported?.has(b)) {
         this.log.add({ code: "FORMAT_DATE_ORDER", severity: "warning", ...loc, column: b, message: `${t.name}: ${b} is before ${a}; the record is kept but durations from it are unreliable.`, expected: `${b} on or after ${a}` });
       }
     }

@@ -31,11 +31,13 @@ export interface SourceRecord {
 /** Receives what a reader produces. */
 export interface LoadSink {
   /**
-   * One SSD row; values by SSD column name (dates as day numbers). `refused`: columns left blank
-   * because the cell they come from was refused with an error already (the row is not stored, and
-   * is not refused a second time in the words of an SSD column the file does not have).
+   * One SSD row; values by SSD column name (dates as day numbers). `reported`: columns whose source
+   * cell the reader has reported already, in the file's own words: left blank because the cell was
+   * refused with an error (the row is not stored), or a date before the one it follows (a 903
+   * DEC before its DECOM, DfE rule 356). Neither is reported a second time in the words of an SSD
+   * column the file does not have.
    */
-  emit(table: string, values: Record<string, CellValue>, loc: Loc, refused?: ReadonlySet<string>): void;
+  emit(table: string, values: Record<string, CellValue>, loc: Loc, reported?: ReadonlySet<string>): void;
   issue(i: DataIssue): void;
   /** Wait while rows emitted so far are still queued for the store (bounded memory on a slow store). */
   drained?(): Promise<void>;

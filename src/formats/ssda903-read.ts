@@ -437,10 +437,14 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
   if (checksOnly) return;
   log.at([1, first.i, first.o]);
   if (!c.header) {
-    // Records of a child with no Header row: episodes are an error (via the reference check);
-    // other tables are kept out with a warning, as they feed no figure on their own.
+    // Records of a child with no Header row: each episode is an error, said once in the 903's
+    // words (not as the three SSD rows it would give); other tables are kept out with a warning,
+    // as they feed no figure on their own.
     for (const [t, rs] of Object.entries(c.records) as [Ssda903Table, SourceRecord[]][]) {
-      if (t === "Episodes") continue;
+      if (t === "Episodes") {
+        for (const r of rs) log.add({ code: "FORMAT_REFERENCE_MISSING", severity: "error", file: r.file, row: r.row, column: "CHILD", value: c.id, message: `CHILD ${c.id} has no Header row, so this Episodes record cannot be loaded.`, expected: `a Header row for ${c.id}` });
+        continue;
+      }
       for (const r of rs) log.add({ code: "FORMAT_CHILD_NOT_IN_HEADER", severity: "warning", file: r.file, row: r.row, column: "CHILD", value: c.id, message: `CHILD ${c.id} has no Header row; this ${t} record was not loaded.`, expected: "a Header row for every child" });
       delete c.records[t];
     }
@@ -450,7 +454,8 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
     if (i.severity === "error" && i.row !== undefined && i.column) refused.add(cellKey({ file: i.file ?? "", row: i.row, f: {} }, i.column));
   }
   checkEpisodeStarts(c, log, refused);
-  map903(c, o.sink, o.workers, refused);
+  // A child with no Header row has nothing to map (its episodes were refused above).
+  if (c.header) map903(c, o.sink, o.workers, refused);
 }
 
 // ---- The three ways -----------------------------------------------------------------------------

@@ -241,6 +241,21 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>, refuse
   const loc = (r: SourceRecord) => ({ file: r.file, row: r.row });
   /** The SSD column given by a 903 cell, when that cell was refused. */
   const from = (r: SourceRecord, column: string, ssd: string): ReadonlySet<string> | undefined => (refused.has(cellKey(r, column)) ? new Set([ssd]) : undefined);
+  /**
+   * An episode-made row (episode, placement, legal status) that ends before it starts can only
+   * come from an episode whose DEC is before its DECOM, which DfE rule 356 names at its row and
+   * column: its end column is not named again (three times, in SSD words).
+   */
+  const inOrder = (start: CellValue | undefined, end: CellValue | undefined, endColumn: string, given: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined =>
+    typeof start === "number" && typeof end === "number" && end < start ? new Set([...(given ?? []), endColumn]) : given;
+  /** A Missing or SWEpisodes record that ends before it starts: said once, in the 903's words; the SSD column it gives is not named again. */
+  const ordered = (r: SourceRecord, table: Ssda903Table, startCol: string, endCol: string, endColumn: string, given: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined => {
+    const s0 = day(r, startCol);
+    const e0 = day(r, endCol);
+    if (s0 === null || e0 === null || e0 >= s0) return given;
+    sink.issue({ code: "FORMAT_DATE_ORDER", severity: "warning", file: r.file, row: r.row, column: endCol, value: field(r, endCol), message: `${table}: ${endCol} is before ${startCol} (${field(r, startCol)}); the record is kept but durations from it are unreliable.`, expected: `${endCol} on or after ${startCol}` });
+    return new Set([...(given ?? []), endColumn]);
+  };
   if (h) {
     sink.emit(
       "ssd_person",
@@ -263,14 +278,15 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>, refuse
   let entered: number | null = null;
   const flushPlacement = (end: number | null) => {
     if (placementStart) {
-      placementStart.values["clap_cla_placement_end_date"] = end;
-      sink.emit("ssd_cla_placement", placementStart.values, loc(placementStart.rec), from(placementStart.rec, "DECOM", "clap_cla_placement_start_date"));
+      const v = placementStart.values;
+      v["clap_cla_placement_end_date"] = end;
+      sink.emit("ssd_cla_placement", v, loc(placementStart.rec), inOrder(v["clap_cla_placement_start_date"], end, "clap_cla_placement_end_date", from(placementStart.rec, "DECOM", "clap_cla_placement_start_date")));
       placementStart = undefined;
     }
   };
   const flushLegal = (end: number | null) => {
     if (legal) {
-      sink.emit("ssd_legal_status", { lega_legal_status_id: legal.id, lega_person_id: id, lega_legal_status: legal.status, lega_legal_status_start_date: legal.start, lega_legal_status_end_date: end }, loc(legal.rec), from(legal.rec, "DECOM", "lega_legal_status_start_date"));
+      sink.emit("ssd_legal_status", { lega_legal_status_id: legal.id, lega_person_id: id, lega_legal_status: legal.status, lega_legal_status_start_date: legal.start, lega_legal_status_end_date: end }, loc(legal.rec), inOrder(legal.start, end, "lega_legal_status_end_date", from(legal.rec, "DECOM", "lega_legal_status_start_date")));
       legal = undefined;
     }
   };
@@ -324,7 +340,7 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>, refuse
         clae_entered_care_date: entered,
       },
       loc(e),
-      from(e, "DECOM", "clae_cla_episode_start_date"),
+      inOrder(start, end, "clae_cla_episode_ceased_date", from(e, "DECOM", "clae_cla_episode_start_date")),
     );
     if (placementStart) placementStart.values["clap_cla_placement_end_date"] = end;
     prevEnd = end;
@@ -351,7 +367,7 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>, refuse
       "ssd_missing",
       { miss_table_id: `${id}-M${i + 1}`, miss_person_id: id, miss_missing_episode_start_date: day(r, "MIS_START"), miss_missing_episode_type: m === "M" ? "Missing" : m === "A" ? "Absent" : blank(m), miss_missing_episode_end_date: day(r, "MIS_END") },
       loc(r),
-      from(r, "MIS_START", "miss_missing_episode_start_date"),
+      ordered(r, "Missing", "MIS_START", "MIS_END", "miss_missing_episode_end_date", from(r, "MIS_START", "miss_missing_episode_start_date")),
     );
   });
   recs(c, "OC3").forEach((r, i) => {
@@ -403,7 +419,7 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>, refuse
       "ssd_involvements",
       { invo_involvements_id: `${id}-SW${i + 1}`, invo_professional_id: blank(sw), invo_professional_role_id: "Allocated Social Worker", invo_person_id: id, invo_involvement_start_date: day(r, "SW_DECOM"), invo_involvement_end_date: day(r, "SW_DEC"), invo_worker_change_reason: blank(field(r, "SW_REASON")) },
       loc(r),
-      from(r, "SW_DECOM", "invo_involvement_start_date"),
+      ordered(r, "SWEpisodes", "SW_DECOM", "SW_DEC", "invo_involvement_end_date", from(r, "SW_DECOM", "invo_involvement_start_date")),
     );
   });
 }
