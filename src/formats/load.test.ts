@@ -217,6 +217,24 @@ test("structural: overlapping episodes are refused (DfE 501) and gapped continua
   assert.ok(codes(await loadFormats(undefined, { paths: [files({ "b.txt": gap })] })).includes("903-433"));
 });
 
+test("DfE 361/362: an open police protection or EPO is measured to the end of the return's collection year (from its latest episode date), and named with its child's other issues", async () => {
+  const eps =
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n" +
+    "C1,15/03/2025,S,L1,N1,U4,PR1,,,,,,\n" +
+    "C2,01/05/2024,S,C2,N4,U6,PR1,20/03/2025,E13,,,,\n";
+  const r = await loadFormats(undefined, { paths: [files({ "b.txt": eps }, { "a.csv": HEADER, "b.txt": eps })] });
+  // The latest date, 20/03/2025, puts the return in 2024-25: C1's L1 has lasted 16 days by 31/03/2025.
+  assert.deepEqual(r.issues.filter((i) => i.code.startsWith("903-36")).map((i) => [i.code, i.file, i.row, i.column]), [["903-361", "b.txt", 2, "DEC"]]);
+  assert.equal(r.status, "rejected");
+  // Open for three days to the year's end: within the limit.
+  const ok = await loadFormats(undefined, { paths: [files({}, { "a.csv": HEADER, "b.txt": eps.replace("C1,15/03/2025,S,L1", "C1,28/03/2025,S,L1") })] });
+  assert.deepEqual(codes(ok), []);
+  // An open EPO read from XML is measured the same way.
+  const xml = `<?xml version="1.0"?><EXPSSDA903><CHILD><HEADER><CHILDID>X1</CHILDID><SEX>1</SEX><DOB>01/06/2012</DOB><ETHNIC>WBRI</ETHNIC></HEADER><EPISODE><DECOM>01/02/2025</DECOM><RNE>S</RNE><LS>L2</LS><CIN>N1</CIN><PL>U4</PL></EPISODE></CHILD></EXPSSDA903>`;
+  const x = await loadFormats(undefined, { paths: [files({}, { "r.xml": xml })] });
+  assert.deepEqual(x.issues.filter((i) => i.code.startsWith("903-36")).map((i) => i.code), ["903-362"]);
+});
+
 test("messy: UTF-8 with BOM, UTF-16 tab-separated (Excel Unicode text), Windows-1252 all read the same", async () => {
   const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(HEADER)]);
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(EPISODES.replace(/,/g, "\t"), "utf16le")]);

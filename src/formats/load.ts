@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
+import { dayNumber, dayOf, isoDate } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { isMeasuresFile } from "../ingest/measures-import.ts";
@@ -35,7 +35,7 @@ import { DFE_CODE, type IssueKey, Issues, compareKeys } from "./issues.ts";
 import type { FormatId, Loc, LoadSink } from "./model.ts";
 import { CIN_RULES, type CtxCin } from "./rules/cin-rules.ts";
 import { runRules } from "./rules/registry.ts";
-import { SSDA903_TABLE_FEEDS } from "./ssda903.ts";
+import { collectionYearOf, SSDA903_TABLE_FEEDS } from "./ssda903.ts";
 import { type Read903Mode, read903 } from "./ssda903-read.ts";
 import { readXlsxRows } from "./xlsx.ts";
 import { childrenNamed, readXmlRecords } from "./xml.ts";
@@ -761,8 +761,7 @@ const RETURN_YEAR_TABLES: readonly (readonly [string, string, string])[] = [
 
 /** The financial year (its first day) holding `latest`, less a week's grace for the odd date just after the year's end. */
 function collectionYearStart(latest: string): string {
-  const l = ymd(dayNumber(latest) - 7);
-  return isoDate(dayOf(l.m >= 4 ? l.y : l.y - 1, 4, 1));
+  return isoDate(collectionYearOf(dayNumber(latest)).start);
 }
 
 /**

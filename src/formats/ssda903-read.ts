@@ -32,11 +32,11 @@ import { createInterface } from "node:readline";
 import { excelMangledId, isProblem, parseDate } from "../ingest/values.ts";
 import { readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected } from "./detect.ts";
-import type { Issues } from "./issues.ts";
+import type { IssueKey, Issues } from "./issues.ts";
 import { field, type LoadSink, type SourceRecord } from "./model.ts";
 import { runRules } from "./rules/registry.ts";
-import { SSDA903_RULES } from "./rules/ssda903-rules.ts";
-import { type Child903, cellKey, child903FromXml, dateProblemWords, map903, Model903, normHeader, recs, SSDA903_DATES, SSDA903_TABLES, SSDA903_XML_TABLES, type Ssda903Table } from "./ssda903.ts";
+import { COLLECTION_END_RULES, needsCollectionEnd, SSDA903_RULES } from "./rules/ssda903-rules.ts";
+import { type Child903, cellKey, child903FromXml, collectionYearOf, day, dateProblemWords, map903, Model903, normHeader, recs, SSDA903_DATES, SSDA903_TABLES, SSDA903_XML_TABLES, type Ssda903Table } from "./ssda903.ts";
 import { readXmlRecords } from "./xml.ts";
 
 /** What one 903 file read gives: a record per CSV row, or every record of one XML `<CHILD>`. */
@@ -404,7 +404,16 @@ class OutOfOrder extends Error {}
  * (or a second XML `<CHILD>`) for a child is an error and is left out, structural dates are
  * checked; then, unless `checksOnly`, the DfE rules and the mapping into SSD rows.
  */
-function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSink; downgrade: boolean; workers: Set<string> }, checksOnly = false): void {
+/**
+ * Children whose rules wait for the collection year's end ({@link needsCollectionEnd}), which
+ * the latest episode date of the whole return settles: run when every child has been read.
+ */
+interface YearEnd {
+  latest: number | undefined;
+  readonly waiting: { readonly key: IssueKey; readonly c: Child903; readonly fallback: { file: string; row?: number } }[];
+}
+
+function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSink; downgrade: boolean; workers: Set<string>; yearEnd: YearEnd }, checksOnly = false): void {
   const { log } = o;
   const first = units[0]!;
   const m = new Model903();
@@ -449,13 +458,33 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
       delete c.records[t];
     }
   }
-  for (const i of runRules(SSDA903_RULES, c, {}, { file: c.header?.file ?? "", ...(c.header ? { row: c.header.row } : {}) }, o.downgrade)) {
+  for (const e of recs(c, "Episodes")) {
+    for (const d of [day(e, "DECOM"), day(e, "DEC")]) if (d !== null && (o.yearEnd.latest === undefined || d > o.yearEnd.latest)) o.yearEnd.latest = d;
+  }
+  const fallback = { file: c.header?.file ?? "", ...(c.header ? { row: c.header.row } : {}) };
+  const waits = needsCollectionEnd(c);
+  if (waits) o.yearEnd.waiting.push({ key: [1, first.i, first.o], c, fallback });
+  for (const i of runRules(waits ? RULES_NOW : SSDA903_RULES, c, {}, fallback, o.downgrade)) {
     log.add(i);
     if (i.severity === "error" && i.row !== undefined && i.column) refused.add(cellKey({ file: i.file ?? "", row: i.row, f: {} }, i.column));
   }
   checkEpisodeStarts(c, log, refused);
   // A child with no Header row has nothing to map (its episodes were refused above).
   if (c.header) map903(c, o.sink, o.workers, refused);
+}
+
+/** The rules run as a child is read when some wait for the collection year's end. */
+const RULES_NOW = SSDA903_RULES.filter((r) => !COLLECTION_END_RULES.has(r.id));
+const RULES_AT_YEAR_END = SSDA903_RULES.filter((r) => COLLECTION_END_RULES.has(r.id));
+
+/** Run the rules that waited for the collection year's end, each child's issues placed with its others. */
+function runYearEndRules(yearEnd: YearEnd, log: Issues, downgrade: boolean): void {
+  if (yearEnd.latest === undefined) return;
+  const ctx = { collectionEnd: collectionYearOf(yearEnd.latest).end };
+  for (const w of yearEnd.waiting) {
+    log.at(w.key);
+    for (const i of runRules(RULES_AT_YEAR_END, w.c, ctx, w.fallback, downgrade)) log.add(i);
+  }
 }
 
 // ---- The three ways -----------------------------------------------------------------------------
@@ -601,13 +630,14 @@ export async function read903(opts: Read903Options): Promise<Read903Result> {
       }
     });
     const workers = new Set<string>();
+    const yearEnd: YearEnd = { latest: undefined, waiting: [] };
     let children = 0;
     const run: Run = {
       opts,
       sources,
       names,
       child: async (units, checksOnly) => {
-        processChild(units, { log, sink: opts.sink, downgrade: opts.downgrade, workers }, checksOnly);
+        processChild(units, { log, sink: opts.sink, downgrade: opts.downgrade, workers, yearEnd }, checksOnly);
         if (++children % 1000 === 0) await opts.sink.drained?.();
       },
     };
@@ -615,6 +645,7 @@ export async function read903(opts: Read903Options): Promise<Read903Result> {
       if (mode === "merge") await byMerge(run, header!);
       else if (mode === "xml") await byXml(run);
       else await bySpill(run);
+      runYearEndRules(yearEnd, log, opts.downgrade);
     } catch (e) {
       for (const s of sources) await s.close().catch(() => undefined);
       if (mode !== "spill" && !opts.mode) {

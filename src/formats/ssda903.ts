@@ -7,7 +7,7 @@
  * left as they were (see docs/formats.md).
  */
 
-import { isoDate } from "../calendar/dates.ts";
+import { dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { isProblem, parseDate } from "../ingest/values.ts";
 import type { CellProblem, CellValue } from "../ingest/values.ts";
 import { type LoadSink, type SourceRecord, field } from "./model.ts";
@@ -146,6 +146,16 @@ export function episodesOf(c: Child903): SourceRecord[] {
   const out = [...recs(c, "Episodes")].sort((a, b) => (day(a, "DECOM") ?? 1e9) - (day(b, "DECOM") ?? 1e9));
   SORTED.set(c, out);
   return out;
+}
+
+/**
+ * The collection year a return is for: the financial year holding its latest episode date (a
+ * day number), less a week's grace for the odd date just after the year's end.
+ */
+export function collectionYearOf(latest: number): { readonly start: number; readonly end: number } {
+  const l = ymd(latest - 7);
+  const y = l.m >= 4 ? l.y : l.y - 1;
+  return { start: dayOf(y, 4, 1), end: dayOf(y + 1, 3, 31) };
 }
 
 // ---- XML --------------------------------------------------------------------------------------

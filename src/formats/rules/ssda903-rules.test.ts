@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { dayOf } from "../../calendar/dates.ts";
 import type { SourceRecord } from "../model.ts";
 import { type Child903, Model903, type Ssda903Table } from "../ssda903.ts";
 import { runRules } from "./registry.ts";
@@ -253,3 +254,38 @@ for (const r of SSDA903_RULES) {
     assert.equal(runRules([r], child(bad), {}, { file: "x" }, true)[0]!.severity, "warning", "downgraded to a query on request");
   });
 }
+
+/** A child of the given episodes (DECOM, DEC, LS), nothing else. */
+function episodesChild(eps: [string, string, string][]): Child903 {
+  const t = base();
+  t.Episodes = eps.map(([decom, dec, ls], i) => ({ ...ep(base(), 0), DECOM: decom, DEC: dec, REC: dec ? "X1" : "", RNE: i ? "P" : "S", LS: ls }));
+  return child(t);
+}
+const hitsOf = (c: Child903, ctx: { collectionEnd?: number } = {}) => runRules(SSDA903_RULES, c, ctx, { file: "x" }).filter((i) => /^903-36[123]$/.test(i.code));
+const END_2025 = dayOf(2025, 3, 31);
+
+test("903 rules 361-363: consecutive episodes of one legal status are one spell, and an open one lasts to the collection year's end, as the DfE counts them", () => {
+  // Two L1 episodes of 2 days each, the second starting the day the first ceased: 4 days of police protection.
+  const chain = hitsOf(episodesChild([["01/06/2024", "03/06/2024", "L1"], ["03/06/2024", "05/06/2024", "L1"], ["05/06/2024", "", "C2"]]));
+  assert.deepEqual(chain.map((i) => [i.code, i.row, i.column]), [["903-361", 3, "DEC"], ["903-361", 4, "DEC"]], "both episodes of the spell are named");
+  assert.match(chain[0]!.message, /L1 from 01\/06\/2024 to 05\/06\/2024 over 2 episodes: 4 days/);
+  // Open on the collection year's end (31/03/2025): an L1 from 15/03/2025 has lasted 16 days, an L2 from 01/02/2025 58.
+  const openL1 = hitsOf(episodesChild([["15/03/2025", "", "L1"]]), { collectionEnd: END_2025 });
+  assert.deepEqual(openL1.map((i) => [i.code, i.row, i.column, i.value]), [["903-361", 3, "DEC", ""]]);
+  assert.match(openL1[0]!.message, /L1 from 15\/03\/2025 to the collection year's end, 31\/03\/2025 \(still open\): 16 days/);
+  assert.deepEqual(hitsOf(episodesChild([["01/02/2025", "", "L2"]]), { collectionEnd: END_2025 }).map((i) => i.code), ["903-362"]);
+  assert.deepEqual(hitsOf(episodesChild([["20/03/2025", "", "L3"]]), { collectionEnd: END_2025 }).map((i) => i.code), ["903-363"]);
+  // Until the collection year's end is known, an open spell is left aside (the reader runs these rules again once it is).
+  assert.deepEqual(hitsOf(episodesChild([["15/03/2025", "", "L1"]])), []);
+});
+
+test("903 rules 361-363: spells within their limit, broken by another status or a gap, or open for no longer than allowed, are not flagged", () => {
+  const none = (eps: [string, string, string][]) => assert.deepEqual(hitsOf(episodesChild(eps), { collectionEnd: END_2025 }), [], JSON.stringify(eps));
+  none([["01/06/2024", "04/06/2024", "L1"], ["04/06/2024", "", "C2"]]); // 3 days exactly
+  none([["01/06/2024", "03/06/2024", "L1"], ["03/06/2024", "05/06/2024", "C2"], ["05/06/2024", "07/06/2024", "L1"], ["07/06/2024", "", "C2"]]); // two spells of 2 days, another status between
+  none([["01/06/2024", "03/06/2024", "L1"], ["05/06/2024", "07/06/2024", "L1"], ["07/06/2024", "", "C2"]]); // a gap: two spells
+  none([["28/03/2025", "", "L1"]]); // open 3 days to 31/03/2025
+  none([["10/03/2025", "", "L2"]]); // open 21 days
+  none([["24/03/2025", "", "L3"]]); // open 7 days
+  none([["01/05/2024", "20/05/2024", "L2"], ["20/05/2024", "22/05/2024", "L2"], ["22/05/2024", "", "C2"]]); // 21 days over two episodes
+});

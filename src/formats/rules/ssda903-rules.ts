@@ -11,9 +11,15 @@ import { type SourceRecord, field } from "../model.ts";
 import { type Child903, CODES_903, day, episodesOf, recs, type Ssda903Table, ukDate } from "../ssda903.ts";
 import type { DfeRule, RuleHit } from "./registry.ts";
 
-/** Context for 903 rules (nothing yet beyond the child; kept for collection-year rules). */
+/** Context for 903 rules: what a rule needs beyond the child. */
 export interface Ctx903 {
-  readonly collectionEnd?: number | null;
+  /**
+   * The collection year's last day (31 March), as a day number: the DfE takes an open episode to
+   * end on it. Undefined while not known (the reader learns it from the whole return, so runs the
+   * rules of {@link COLLECTION_END_RULES} for a child that {@link needsCollectionEnd} at the end);
+   * a rule then leaves aside what depends on it.
+   */
+  readonly collectionEnd?: number;
 }
 
 type Rule = DfeRule<Child903, Ctx903>;
@@ -84,19 +90,69 @@ function ageRule(id: string, message: string, expected: string, pick: (e: Source
   );
 }
 
-/** Legal statuses that may last at most `days` days. */
-function durationRule(id: string, ls: string, days: number, message: string): Rule {
-  return rule(id, ["LS", "DECOM", "DEC"], message, `an ${ls} episode of at most ${days} days`, (c) =>
-    recs(c, "Episodes")
-      .filter((e) => field(e, "LS") === ls)
-      .filter((e) => {
-        const s = day(e, "DECOM");
-        const d = day(e, "DEC");
-        return s !== null && d !== null && d - s > days;
-      })
-      .map((e) => hit(e, "DEC", `${day(e, "DEC")! - day(e, "DECOM")!} days`)),
-  );
+/** The legal statuses of {@link durationRule}: how long each may last. */
+const LIMITED_STATUSES: ReadonlyMap<string, number> = new Map([
+  ["L1", 3],
+  ["L2", 21],
+  ["L3", 7],
+]);
+
+/**
+ * A child's spells of legal status `ls`: runs of episodes (in start order) of that status, each
+ * starting the day the one before it ceased. An order is one spell however many episodes record
+ * it (a placement change makes a new episode), as the DfE joins them.
+ */
+function statusSpells(c: Child903, ls: string): SourceRecord[][] {
+  const out: SourceRecord[][] = [];
+  let spell: SourceRecord[] | undefined;
+  for (const e of episodesOf(c)) {
+    if (day(e, "DECOM") === null) continue;
+    if (field(e, "LS").toUpperCase() !== ls) {
+      spell = undefined;
+      continue;
+    }
+    const last = spell?.at(-1);
+    if (spell && last && day(last, "DEC") === day(e, "DECOM")) spell.push(e);
+    else {
+      spell = [e];
+      out.push(spell);
+    }
+  }
+  return out;
 }
+
+/**
+ * Does a rule of {@link COLLECTION_END_RULES} depend, for this child, on the collection year's
+ * end? Only with an open episode of a legal status they limit.
+ */
+export function needsCollectionEnd(c: Child903): boolean {
+  return recs(c, "Episodes").some((e) => LIMITED_STATUSES.has(field(e, "LS").toUpperCase()) && day(e, "DECOM") !== null && field(e, "DEC") === "");
+}
+
+/**
+ * Legal statuses that may last at most `days` days: each spell of the status ({@link statusSpells}),
+ * from its first DECOM to its last DEC, or to the collection year's end while it is open, as the
+ * DfE counts it. Every episode of a spell too long is named.
+ */
+function durationRule(id: string, ls: string, message: string): Rule {
+  const days = LIMITED_STATUSES.get(ls)!;
+  return rule(id, ["LS", "DECOM", "DEC"], message, `an ${ls} legal status (consecutive ${ls} episodes together) of at most ${days} days, to the collection year's end if still open`, (c, ctx) => {
+    const out: RuleHit[] = [];
+    for (const spell of statusSpells(c, ls)) {
+      const start = day(spell[0]!, "DECOM")!;
+      const ceased = day(spell.at(-1)!, "DEC");
+      const open = field(spell.at(-1)!, "DEC") === "";
+      const end = ceased ?? (open ? ctx.collectionEnd : undefined);
+      if (end === undefined || end - start <= days) continue;
+      const span = `${ls} from ${ukDate(start)} to ${open ? `the collection year's end, ${ukDate(end)} (still open)` : ukDate(end)}${spell.length > 1 ? ` over ${spell.length} episodes` : ""}: ${end - start} days`;
+      for (const e of spell) out.push(hit(e, "DEC", span));
+    }
+    return out;
+  });
+}
+
+/** Rules that need the collection year's end ({@link Ctx903.collectionEnd}) for a child that {@link needsCollectionEnd}. */
+export const COLLECTION_END_RULES: ReadonlySet<string> = new Set(["361", "362", "363"]);
 
 const TEMPORARY = new Set(["T0", "T1", "T2", "T3", "T4"]);
 
@@ -209,9 +265,9 @@ export const SSDA903_RULES: readonly Rule[] = [
       .map((r) => hit(r, "DATE_PLACED")),
   ),
   // Legal status durations.
-  durationRule("361", "L1", 3, "Police protection legal status lasted longer than maximum 72 hours allowed"),
-  durationRule("362", "L2", 21, "Emergency protection order (EPO) lasted longer than 21 days"),
-  durationRule("363", "L3", 7, "Child assessment order (CAO) lasted longer than 7 days allowed in the Children Act 1989."),
+  durationRule("361", "L1", "Police protection legal status lasted longer than maximum 72 hours allowed"),
+  durationRule("362", "L2", "Emergency protection order (EPO) lasted longer than 21 days"),
+  durationRule("363", "L3", "Child assessment order (CAO) lasted longer than 7 days allowed in the Children Act 1989."),
   rule("378", ["PLACE", "LS"], "A child who is placed with parent(s) cannot be looked after under a single period of accommodation under Section 20 of the Children Act 1989.", "no P1 placement under legal status V2", (c) =>
     recs(c, "Episodes")
       .filter((e) => field(e, "PLACE").toUpperCase() === "P1" && field(e, "LS").toUpperCase() === "V2")
