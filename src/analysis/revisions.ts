@@ -49,6 +49,14 @@ function same(a: number | null, b: number | null): boolean {
  * period), including figures only one of them has, over the periods both hold figures for.
  */
 export function revisionsBetween(before: readonly IndicatorValue[], after: readonly IndicatorValue[]): FigureRevision[] {
+  return compareLoads(before, after).revisions;
+}
+
+/**
+ * {@link revisionsBetween}, with how many figures were compared: none when the loads share no
+ * period (each year of a return loaded as its own snapshot), which is not "nothing changed".
+ */
+export function compareLoads(before: readonly IndicatorValue[], after: readonly IndicatorValue[]): { revisions: FigureRevision[]; compared: number } {
   const key = (v: IndicatorValue) => `${v.indicator}|${v.authority}|${v.period}`;
   const held = (vs: readonly IndicatorValue[]) => new Set(vs.map((v) => `${v.authority}|${v.period}`));
   const headline = (vs: readonly IndicatorValue[]) => vs.filter((v) => !v.breakdown);
@@ -60,9 +68,11 @@ export function revisionsBetween(before: readonly IndicatorValue[], after: reado
   const [snapBefore, snapAfter] = [olds[0]?.snapshot, news[0]?.snapshot];
   const absent = (snapshot: number | undefined) => `${NOT_IN_LOAD} ${snapshot ?? "?"}`;
   const out: FigureRevision[] = [];
+  let compared = 0;
   const compare = (o: IndicatorValue | undefined, n: IndicatorValue | undefined) => {
     const v = (n ?? o)!;
     if (!heldBefore.has(`${v.authority}|${v.period}`) || !heldAfter.has(`${v.authority}|${v.period}`)) return;
+    compared++;
     const [a, b] = [o?.value ?? null, n?.value ?? null];
     if (same(a, b)) return;
     const change: RevisionChange = a === null ? "new" : b === null ? "no_longer_computed" : "amended";
@@ -85,7 +95,7 @@ export function revisionsBetween(before: readonly IndicatorValue[], after: reado
   // In the order figures are listed everywhere else: by authority, indicator (as first met), period.
   const rank = new Map<string, number>();
   for (const v of [...news, ...olds]) if (!rank.has(v.indicator)) rank.set(v.indicator, rank.size);
-  return out.sort((x, y) => x.authority.localeCompare(y.authority) || rank.get(x.indicator)! - rank.get(y.indicator)! || x.period.localeCompare(y.period));
+  return { revisions: out.sort((x, y) => x.authority.localeCompare(y.authority) || rank.get(x.indicator)! - rank.get(y.indicator)! || x.period.localeCompare(y.period)), compared };
 }
 
 /** Options for reading revisions from the store. */
@@ -97,11 +107,24 @@ export interface RevisionQuery {
   readonly kinds?: readonly string[];
 }
 
+/** Two loads compared: the snapshots, and how many figures of periods both hold were compared. */
+export interface LoadsCompared {
+  readonly authority: string;
+  readonly before: number;
+  readonly after: number;
+  readonly compared: number;
+}
+
 /**
  * For each authority, the revisions between consecutive computed snapshots — or, with `since`,
  * between that snapshot and the latest one of its authority.
  */
 export async function revisionsInStore(store: Store, q: RevisionQuery = {}): Promise<FigureRevision[]> {
+  return (await comparisonsInStore(store, q)).revisions;
+}
+
+/** {@link revisionsInStore}, with each pair of loads compared and how many figures they shared. */
+export async function comparisonsInStore(store: Store, q: RevisionQuery = {}): Promise<{ revisions: FigureRevision[]; pairs: LoadsCompared[] }> {
   const rows = await store.all<{ snapshot_id: number; la_code: string }>(
     `SELECT DISTINCT s.snapshot_id, s.la_code FROM lantern_snapshot s JOIN lantern_compute c ON c.snapshot_id = s.snapshot_id
      ${q.authority ? "WHERE s.la_code = $1" : ""} ORDER BY s.la_code, s.snapshot_id`,
@@ -109,35 +132,38 @@ export async function revisionsInStore(store: Store, q: RevisionQuery = {}): Pro
   );
   const byLa = new Map<string, number[]>();
   for (const r of rows) byLa.set(r.la_code, [...(byLa.get(r.la_code) ?? []), r.snapshot_id]);
-  const pairs: [number, number][] = [];
-  for (const ids of byLa.values()) {
+  const pairs: [string, number, number][] = [];
+  for (const [la, ids] of byLa) {
     if (q.since !== undefined) {
       const latest = ids.at(-1)!;
-      if (ids.includes(q.since) && latest !== q.since) pairs.push([q.since, latest]);
+      if (ids.includes(q.since) && latest !== q.since) pairs.push([la, q.since, latest]);
     } else {
-      for (let i = 1; i < ids.length; i++) pairs.push([ids[i - 1]!, ids[i]!]);
+      for (let i = 1; i < ids.length; i++) pairs.push([la, ids[i - 1]!, ids[i]!]);
     }
   }
   const keep = (vs: IndicatorValue[]) => (q.kinds ? vs.filter((v) => q.kinds!.includes(parsePeriod(v.period)?.kind ?? "")) : vs);
   const out: FigureRevision[] = [];
-  for (const [a, b] of pairs) {
-    for (const r of revisionsBetween(keep(await storedValues(store, { snapshots: [a] })), keep(await storedValues(store, { snapshots: [b] })))) out.push(r);
+  const done: LoadsCompared[] = [];
+  for (const [authority, a, b] of pairs) {
+    const c = compareLoads(keep(await storedValues(store, { snapshots: [a] })), keep(await storedValues(store, { snapshots: [b] })));
+    out.push(...c.revisions);
+    done.push({ authority, before: a, after: b, compared: c.compared });
   }
-  return out;
+  return { revisions: out, pairs: done };
 }
 
 /**
  * The figures a new load amended: its values against the authority's previous computed load
  * (none for a first load). Shown after every import so nobody has to ask.
  */
-export async function revisionsOfLoad(store: Store, snapshot: number): Promise<{ authority: string; previous: number | null; revisions: FigureRevision[] }> {
+export async function revisionsOfLoad(store: Store, snapshot: number): Promise<{ authority: string; previous: number | null; revisions: FigureRevision[]; compared: number }> {
   const [me] = await store.all<{ la_code: string }>(`SELECT la_code FROM lantern_snapshot WHERE snapshot_id = $1`, [snapshot]);
-  if (!me) return { authority: "", previous: null, revisions: [] };
+  if (!me) return { authority: "", previous: null, revisions: [], compared: 0 };
   const [prev] = await store.all<{ id: number | null }>(
     `SELECT max(s.snapshot_id) AS id FROM lantern_snapshot s JOIN lantern_compute c ON c.snapshot_id = s.snapshot_id WHERE s.la_code = $1 AND s.snapshot_id < $2`,
     [me.la_code, snapshot],
   );
   const previous = prev?.id ?? null;
-  if (previous === null) return { authority: me.la_code, previous: null, revisions: [] };
-  return { authority: me.la_code, previous, revisions: revisionsBetween(await storedValues(store, { snapshots: [previous] }), await storedValues(store, { snapshots: [snapshot] })) };
+  if (previous === null) return { authority: me.la_code, previous: null, revisions: [], compared: 0 };
+  return { authority: me.la_code, previous, ...compareLoads(await storedValues(store, { snapshots: [previous] }), await storedValues(store, { snapshots: [snapshot] })) };
 }

@@ -226,11 +226,13 @@ interface Amended {
   readonly snapshot: number;
   readonly previous: number | null;
   readonly amended: number;
+  /** How many figures of periods both loads hold were compared: 0 when they share no period (so "amended: 0" says nothing). */
+  readonly compared: number;
 }
 
 async function amendedBy(store: Store, snapshot: number): Promise<Amended> {
   const r = await revisionsOfLoad(store, snapshot);
-  return { authority: r.authority, snapshot, previous: r.previous, amended: r.revisions.length };
+  return { authority: r.authority, snapshot, previous: r.previous, amended: r.revisions.length, compared: r.compared };
 }
 
 /** Tell the analyst which figures the load amended (committees are told when figures change). */
@@ -240,7 +242,9 @@ function reportAmended(o: Output, amended: readonly Amended[]): void {
     o.out(
       a.amended
         ? `${a.authority}: ${a.amended.toLocaleString("en-GB")} figure(s) differ from snapshot ${a.previous}. List them with: lantern revisions --authority ${a.authority} --since ${a.previous}\n`
-        : `${a.authority}: no figure differs from snapshot ${a.previous}.\n`,
+        : a.compared === 0
+          ? `${a.authority}: this load and snapshot ${a.previous} share no period to compare (each holds figures for other periods), so no figure was compared.\n`
+          : `${a.authority}: no figure differs from snapshot ${a.previous}.\n`,
     );
   }
 }

@@ -4,7 +4,7 @@
  * it was given has changed (late recording, corrected dates, a re-extract) and by how much.
  */
 
-import { type FigureRevision, NOT_IN_LOAD, revisionsInStore } from "../../analysis/revisions.ts";
+import { comparisonsInStore, type FigureRevision, type LoadsCompared, NOT_IN_LOAD } from "../../analysis/revisions.ts";
 import { LanternError } from "../../core/errors.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
@@ -23,7 +23,8 @@ from). Breakdowns are not listed, only the headline figures.
 A figure that had no value and has one now is a "new figure"; one that had a value and has none
 now is "no longer computed", with the reason (a measure missing from the new load, or why it
 cannot be computed). Only periods both loads hold figures for are compared, so the months a new
-extract adds are not listed.
+extract adds are not listed; loads that share no period (each year of a 903 loaded as its own
+snapshot) are said to have nothing to compare.
 
 Options:
   --since SNAPSHOT  compare this snapshot with the latest one of its authority
@@ -49,6 +50,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   }
   const store = await openStore(storeConfig(values.data), { existing: true });
   let list: FigureRevision[];
+  let pairs: LoadsCompared[];
   try {
     if (values.authority) {
       // The same refusal as every other command, so a mistyped code is not read as "nothing changed".
@@ -59,7 +61,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       const [s] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot WHERE snapshot_id = $1`, [since]);
       if (!s?.n) throw new LanternError("LANTERN_BAD_OPTION", `There is no snapshot ${since}.`, { hint: "Run `lantern snapshots` to see the ids." });
     }
-    list = await revisionsInStore(store, { ...(values.authority ? { authority: values.authority } : {}), ...(since !== undefined ? { since } : {}), ...(kinds ? { kinds } : {}) });
+    ({ revisions: list, pairs } = await comparisonsInStore(store, { ...(values.authority ? { authority: values.authority } : {}), ...(since !== undefined ? { since } : {}), ...(kinds ? { kinds } : {}) }));
   } finally {
     await store.close();
   }
@@ -67,8 +69,15 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     o.out(JSON.stringify(list, null, 2) + "\n");
     return 0;
   }
+  // Loads that share no period (each year of a return loaded as its own snapshot) compared nothing: not "nothing changed".
+  const apart = pairs.filter((p) => p.compared === 0);
+  const sayApart = () => {
+    for (const p of apart) o.out(`${p.authority}: snapshots ${p.before} and ${p.after} share no period to compare (each holds figures for other periods).\n`);
+  };
   if (!list.length) {
-    o.out("No figure has changed between loads.\n");
+    if (pairs.length && apart.length === pairs.length) o.out("The loads share no period to compare, so no figure was compared.\n");
+    else o.out("No figure has changed between loads.\n");
+    sayApart();
     return 0;
   }
   const show = (r: FigureRevision, x: number | null) => (x === null ? "–" : formatValue(x, r.unit));
@@ -87,6 +96,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const count = (c: FigureRevision["change"]) => list.filter((r) => r.change === c).length;
   const parts = [`${count("amended")} to another value`, `${count("new")} new`, `${count("no_longer_computed")} no longer computed`].filter((p) => !p.startsWith("0 "));
   o.out(`${list.length} figure(s) amended: ${parts.join(", ")}.\n`);
+  sayApart();
   return 0;
 }
 
