@@ -64,6 +64,8 @@ export interface CinCpp {
   readonly initial: string;
   readonly latest: string;
   readonly previous: string;
+  /** The line NumberOfPreviousCPP is on (the plan's own when it is absent). */
+  readonly previousLine: number;
   readonly reviews: CinDate[];
 }
 export interface CinPlan {
@@ -148,6 +150,7 @@ export function cinChildFrom(n: XmlNode, file: string): CinChild {
         initial: t(p, "InitialCategoryOfAbuse"),
         latest: t(p, "LatestCategoryOfAbuse"),
         previous: t(p, "NumberOfPreviousCPP"),
+        previousLine: p.children.find((x) => x.name === "NumberOfPreviousCPP")?.line ?? p.line,
         reviews: childrenNamed(p, "Reviews").flatMap((r) => childrenNamed(r, "CPPreviewDate").map((x) => dateOf({ ...r, children: [x] }, "CPPreviewDate"))),
       })),
     }),
@@ -189,6 +192,21 @@ export const CIN_FEEDS = ["ssd_person", "ssd_disability", "ssd_cin_episodes", "s
 
 const dv = (d: CinDate): number | null => (typeof d.day === "number" ? d.day : null);
 const blank = (v: string): string | null => (v.trim() === "" ? null : v.trim());
+
+/**
+ * NumberOfPreviousCPP as a count, as Annex A's List 7 column is read: blank stays blank; anything
+ * but a whole number is refused where it is. The census's plans are those of one year, so this
+ * count is how a plan is known to be a second one (`cpp_second_pct`) when the earlier plan is not
+ * in the file.
+ */
+function previousPlans(c: CinChild, p: CinCpp, sink: LoadSink): number | null {
+  const v = p.previous.trim();
+  if (v === "") return null;
+  const n = Number(v);
+  if (/^\d+$/.test(v) && Number.isSafeInteger(n)) return n;
+  sink.issue({ code: "FORMAT_NUMBER_INVALID", severity: "error", file: c.file, row: p.previousLine, column: "NumberOfPreviousCPP", value: v, message: `NumberOfPreviousCPP "${v}" is not a whole number.`, expected: "a count: 0, 1, 2 …" });
+  return null;
+}
 
 /** Emit one child's SSD rows. */
 export function mapCin(c: CinChild, sink: LoadSink): void {
@@ -260,7 +278,16 @@ export function mapCin(c: CinChild, sink: LoadSink): void {
       const pid = `${ref}-CP${j + 1}`;
       sink.emit(
         "ssd_cp_plans",
-        { cppl_cp_plan_id: pid, cppl_referral_id: ref, cppl_person_id: id, cppl_cp_plan_start_date: dv(p.start), cppl_cp_plan_end_date: dv(p.end), cppl_cp_plan_initial_category: blank(p.initial), cppl_cp_plan_latest_category: blank(p.latest) },
+        {
+          cppl_cp_plan_id: pid,
+          cppl_referral_id: ref,
+          cppl_person_id: id,
+          cppl_cp_plan_start_date: dv(p.start),
+          cppl_cp_plan_end_date: dv(p.end),
+          cppl_cp_plan_initial_category: blank(p.initial),
+          cppl_cp_plan_latest_category: blank(p.latest),
+          cppl_previous_plans: previousPlans(c, p, sink),
+        },
         loc(p.line),
       );
       p.reviews.forEach((r, k) => {

@@ -714,6 +714,34 @@ test("two CIN censuses of different authorities in one load are refused; of one 
   assert.equal(same.authority, "202");
 });
 
+/** A one-child 2024-25 census (referred 1 April 2024: April and May are whole months of it) whose one plan starts on 28 May 2024 with `previous` as its NumberOfPreviousCPP. */
+function censusWithPlan(previous: string): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2025</Year><ReferenceDate>2025-03-31</ReferenceDate></CollectionDetails>\n<Source><SourceLevel>L</SourceLevel><LEA>202</LEA></Source></Header><Children>\n` +
+    "<Child><ChildIdentifiers><LAchildID>K1</LAchildID><PersonBirthDate>2015-01-01</PersonBirthDate><Sex>F</Sex></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>\n" +
+    "<CINdetails><CINreferralDate>2024-04-01</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA>\n" +
+    `<ChildProtectionPlans><CPPstartDate>2024-05-28</CPPstartDate><InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>\n<NumberOfPreviousCPP>${previous}</NumberOfPreviousCPP></ChildProtectionPlans></CINdetails></Child>\n</Children></Message>\n`
+  );
+}
+
+test("CIN census: NumberOfPreviousCPP is the plan's count of previous plans, so a plan with 2 is a second plan (cpp_second_pct 1 of 1 in May 2024); a count in words is refused where it is", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const r = await loadFormats(store, { paths: [files({}, { "cin.xml": censusWithPlan("2") })], authority: "202", dfeErrorsAsQueries: true });
+    assert.equal(r.status, "loaded");
+    assert.deepEqual(await store.all(`SELECT cppl_previous_plans AS n FROM current_ssd_cp_plans WHERE la_code = '202'`), [{ n: 2 }]);
+    const { computeAndStore, storedValues } = await import("../kpi/compute.ts");
+    await computeAndStore(store, { authority: "202", workers: 1, indicators: ["cpp_second_pct"] });
+    const [v] = (await storedValues(store, { snapshots: [r.snapshotId!], indicators: ["cpp_second_pct"], periods: ["2024-05"] })).filter((x) => !x.breakdown);
+    assert.deepEqual([v?.value, v?.numerator, v?.denominator], [100, 1, 1]);
+    const bad = await loadFormats(undefined, { paths: [files({}, { "cin.xml": censusWithPlan("two") })], authority: "202", dfeErrorsAsQueries: true });
+    const e = bad.issues.find((i) => i.code === "FORMAT_NUMBER_INVALID");
+    assert.deepEqual([e?.severity, e?.file, e?.row, e?.column, e?.value], ["error", "cin.xml", 7, "NumberOfPreviousCPP", "two"]);
+  } finally {
+    await cleanup();
+  }
+});
+
 test("an SSD export with one file named off the pattern (ssd_contacts_2025-06.csv) is refused naming that file and what to rename it, not every file beside it", async () => {
   const { "ssd_contacts.csv": contacts, ...rest } = smallExport();
   const dir = writeExport({ ...rest, "ssd_contacts_2025-06.csv": contacts! });

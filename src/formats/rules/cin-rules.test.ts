@@ -36,7 +36,7 @@ function detail(): Details {
     assessments: [{ line: 11, start: D("2023-05-03"), auth: D("2023-06-01"), factors: ["1A", "2B"] }],
     plans: [{ line: 12, start: D("2023-06-05"), end: D("2023-09-01") }],
     s47: [{ line: 13, start: D("2023-09-04"), target: D("2023-09-20"), icpc: D("2023-09-20"), notRequired: "false" }],
-    cpps: [{ line: 14, start: D("2023-09-20"), end: D("2024-01-10"), initial: "NEG", latest: "NEG", previous: "0", reviews: [D("2023-12-05")] }],
+    cpps: [{ line: 14, start: D("2023-09-20"), end: D("2024-01-10"), initial: "NEG", latest: "NEG", previous: "0", previousLine: 14, reviews: [D("2023-12-05")] }],
   };
 }
 
