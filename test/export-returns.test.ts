@@ -58,7 +58,7 @@ const LOOKBACK = ["cla_3plus_placements_pct", "cla_multiple_sw_pct"];
 // end (September 2025), which a return as at 31 March 2025 cannot carry (OC3 holds the records made
 // by the year's end: see the writer's own tests).
 const CARE = ["cla_at_end", "cla_started", "cla_ceased", "cla_3plus_placements_pct", "cla_other_placements_pct", "cla_uasc_at_end", "cla_missing_pct", "cla_away_pct", "cla_multiple_sw_pct"];
-const NEED = ["referrals", "referral_nfa_pct", "cin_at_end", "cin_plans_started", "s47_started", "icpc", "icpc_15wd_pct", "cpp_started", "cpp_at_end", "cpp_2yr_open_pct", "cpp_2yr_ceased_pct"];
+const NEED = ["referrals", "referral_nfa_pct", "cin_at_end", "cin_plans_started", "s47_started", "icpc", "icpc_15wd_pct", "cpp_started", "cpp_second_pct", "cpp_at_end", "cpp_2yr_open_pct", "cpp_2yr_ceased_pct"];
 
 /** What Annex A's lists carry in full for their window (no look-back, no visits, no placement history). */
 const ANNEX = ["contacts", "referrals", "referral_nfa_pct", "assessments_completed", "assess_45wd_pct", "assess_median_wd", "eh_started", "cin_at_end", "s47_started", "icpc_15wd_pct", "cpp_started", "cpp_at_end", "cla_at_end", "cla_started", "cla_ceased", "cla_uasc_at_end", "cl_in_touch_pct", "cl_eet_pct"];
@@ -177,6 +177,11 @@ for (const seed of [1, 2, 3]) describe(`SSDA903, CIN census and Annex A round tr
     const after = await valuesIn(back, NEED);
     assert.ok(before.size >= NEED.length * 17, `${before.size} values compared`);
     assert.deepEqual([...before].filter(([k, v]) => after.get(k) !== v).map(([k, v]) => `${k}: ${v} → ${after.get(k)}`), []);
+    // Read back and written again, it is the same document, element for element (but its DateTime).
+    const again = join(t.dir, "cin-again.xml");
+    await ok(["export", "--format", "cin-census", "--period", "2024-25", "--out", again, "--data", back]);
+    const noTime = (s: string) => s.replace(/<DateTime>[^<]*<\/DateTime>/, "");
+    assert.equal(noTime(readFileSync(again, "utf8")), noTime(xml));
   });
 
   test("Annex A for the 12 months to March 2025 reads back with the same figures for what its lists carry, from April, and is written again the same from what was read", async () => {
@@ -292,10 +297,12 @@ describe("the writers on hand-built rows", () => {
       "<Child><ChildIdentifiers><LAchildID>K1</LAchildID><UPN>U1</UPN><PersonBirthDate>2015-02-03</PersonBirthDate><Sex>M</Sex></ChildIdentifiers>" +
         "<ChildCharacteristics><Ethnicity>BAFR</Ethnicity><Disabilities><Disability>HAND</Disability></Disabilities></ChildCharacteristics>" +
         // Closed after the reference date: open in the census, so no closure date or reason.
-        "<CINdetails><CINreferralDate>2024-05-01</CINreferralDate><ReferralSource>5A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA>" +
+        "<CINdetails><CINreferralDate>2024-05-01</CINreferralDate><ReferralSource>5A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>" +
         "<Assessments><AssessmentActualStartDate>2024-05-02</AssessmentActualStartDate><AssessmentAuthorisationDate>2024-06-10</AssessmentAuthorisationDate><FactorsIdentifiedAtAssessment><AssessmentFactors>3A</AssessmentFactors><AssessmentFactors>4B</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>" +
-        "<Section47><S47ActualStartDate>2024-05-03</S47ActualStartDate><InitialCPCtarget>2024-05-24</InitialCPCtarget><DateOfInitialCPC>2024-05-20</DateOfInitialCPC><ICPCnotRequired>false</ICPCnotRequired></Section47>" +
-        "<ChildProtectionPlans><CPPstartDate>2024-05-20</CPPstartDate><InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse><Reviews><CPPreviewDate>2024-08-20</CPPreviewDate></Reviews></ChildProtectionPlans>" +
+        "<Section47><S47ActualStartDate>2024-05-03</S47ActualStartDate><InitialCPCtarget>2024-05-24</InitialCPCtarget><DateOfInitialCPC>2024-05-20</DateOfInitialCPC><ICPCnotRequired>0</ICPCnotRequired></Section47>" +
+        // After the section 47s (the XSD's order), yes/no as 0/1; no earlier plan held, so 0 previous plans.
+        "<ReferralNFA>0</ReferralNFA>" +
+        "<ChildProtectionPlans><CPPstartDate>2024-05-20</CPPstartDate><InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse><NumberOfPreviousCPP>0</NumberOfPreviousCPP><Reviews><CPPreviewDate>2024-08-20</CPPreviewDate></Reviews></ChildProtectionPlans>" +
         "</CINdetails></Child>",
     );
   });

@@ -45,10 +45,10 @@ function unique(values: readonly string[]): string[] {
   return [...new Set(values.filter((v) => v !== ""))];
 }
 
-/** A census boolean from an SSD Y/N flag ("" when unknown). */
+/** A census yes/no from an SSD Y/N flag: the XSD's yesnotype, 1 or 0 ("" when unknown). The reader takes true/false too. */
 function bool(v: SsdRow[string] | undefined): string {
   const s = text(v).toUpperCase();
-  return s === "Y" || s === "TRUE" || s === "1" ? "true" : s === "N" || s === "FALSE" || s === "0" ? "false" : "";
+  return s === "Y" || s === "TRUE" || s === "1" ? "1" : s === "N" || s === "FALSE" || s === "0" ? "0" : "";
 }
 
 /** The census header for the year `p` (Year is the year the census year starts in). */
@@ -88,6 +88,8 @@ export class CinIndex {
   readonly icpcByS47: Map<string, SsdRow[]>;
   readonly icpcByReferral: Map<string, SsdRow[]>;
   readonly cpp: Map<string, SsdRow[]>;
+  /** Every plan start date of each child, in or out of the census, for NumberOfPreviousCPP. */
+  readonly cppStarts: Map<string, string[]>;
   readonly cpReviews: Map<string, SsdRow[]>;
   readonly children: string[];
   readonly year: Period;
@@ -105,6 +107,7 @@ export class CinIndex {
     this.icpcByS47 = groupBy(src.icpc, "icpc_s47_enquiry_id");
     this.icpcByReferral = groupBy(src.icpc, "icpc_referral_id");
     this.cpp = this.#attach(src.cpp, "cppl_referral_id", "cppl_person_id", "cppl_cp_plan_start_date");
+    this.cppStarts = new Map([...groupBy(src.cpp, "cppl_person_id")].map(([k, rows]) => [k, rows.map((r) => iso(r["cppl_cp_plan_start_date"]))]));
     this.cpReviews = groupBy(src.cpReviews, "cppr_cp_plan_id");
     this.children = [...this.episodes.keys()].sort();
   }
@@ -131,6 +134,20 @@ export class CinIndex {
     }
     return out;
   }
+}
+
+/**
+ * NumberOfPreviousCPP, which the XSD requires on every plan: the child's earlier plans held (those
+ * starting before this one, in the census or not) or the count a load brought with the plan
+ * (`cppl_previous_plans`, from a census or Annex A), whichever is more, as the Annex A writer
+ * counts them. With neither it is 0, none known: the element cannot be left out, and any guess
+ * above 0 would make a first plan a second one in the repeat-plans figure (`cpp_second_pct`).
+ */
+function previousPlans(ix: CinIndex, id: string, c: SsdRow): number {
+  const start = iso(c["cppl_cp_plan_start_date"]);
+  const held = (ix.cppStarts.get(id) ?? []).filter((d) => d < start).length;
+  const recorded = Number(c["cppl_previous_plans"] ?? 0);
+  return Math.max(held, Number.isSafeInteger(recorded) && recorded > 0 ? recorded : 0);
 }
 
 /** One `<Child>` of the census. */
@@ -173,7 +190,6 @@ export function cinChildXml(ix: CinIndex, id: string): string {
     // A conference not reached through a section 47 in the census is the episode's own DateOfInitialCPC.
     const own = (ix.icpcByReferral.get(ref) ?? []).filter((c) => !s47Ids.has(text(c["icpc_s47_enquiry_id"])) && during(c["icpc_icpc_date"], c["icpc_icpc_date"]));
     x += el("DateOfInitialCPC", iso(own[0]?.["icpc_icpc_date"]), i5);
-    x += el("ReferralNFA", bool(e["cine_referral_nfa"]), i5);
     for (const a of ix.assessments.get(ref) ?? []) {
       if (!during(a["cina_assessment_start_date"], a["cina_assessment_auth_date"])) continue;
       // Each factor once per assessment (DfE rule 8898), however many factor rows repeat it.
@@ -207,6 +223,8 @@ export function cinChildXml(ix: CinIndex, id: string): string {
       x += el("ICPCnotRequired", bool(s["s47e_s47_nfa"]), `${i5}  `);
       x += `${i5}</Section47>\n`;
     }
+    // After the section 47s and before the plans: the XSD's sequence, as the DfE's sample has it.
+    x += el("ReferralNFA", bool(e["cine_referral_nfa"]), i5);
     for (const c of ix.cpp.get(ref) ?? []) {
       if (!during(c["cppl_cp_plan_start_date"], c["cppl_cp_plan_end_date"])) continue;
       // A review recorded twice on one day is one review.
@@ -216,6 +234,7 @@ export function cinChildXml(ix: CinIndex, id: string): string {
       x += el("CPPendDate", asAt(c["cppl_cp_plan_end_date"]), `${i5}  `);
       x += el("InitialCategoryOfAbuse", text(c["cppl_cp_plan_initial_category"]), `${i5}  `);
       x += el("LatestCategoryOfAbuse", text(c["cppl_cp_plan_latest_category"]), `${i5}  `);
+      x += el("NumberOfPreviousCPP", String(previousPlans(ix, id, c)), `${i5}  `);
       if (reviews.length) x += `${i5}  <Reviews>\n${reviews.sort().map((d) => el("CPPreviewDate", d, `${i5}    `)).join("")}${i5}  </Reviews>\n`;
       x += `${i5}</ChildProtectionPlans>\n`;
     }
