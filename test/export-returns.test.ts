@@ -161,7 +161,7 @@ for (const seed of [1, 2, 3]) describe(`SSDA903, CIN census and Annex A round tr
     const out = join(t.dir, "cin.xml");
     await ok(["export", "--format", "cin-census", "--period", "2024-25", "--out", out, "--data", src]);
     const xml = readFileSync(out, "utf8");
-    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Message>\n {2}<Header>\n {4}<CollectionDetails>\n {6}<Collection>CIN<\/Collection>\n {6}<Year>2024<\/Year>\n {6}<ReferenceDate>2025-03-31<\/ReferenceDate>/);
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Message>\n {2}<Header>\n {4}<CollectionDetails>\n {6}<Collection>CIN<\/Collection>\n {6}<Year>2025<\/Year>\n {6}<ReferenceDate>2025-03-31<\/ReferenceDate>/);
     assert.match(xml, /<LEA>X001<\/LEA>/);
     assert.ok(xml.endsWith("  </Children>\n</Message>\n"));
     for (const d of xml.matchAll(/<(CINclosureDate|CPPendDate|CINPlanEndDate|AssessmentAuthorisationDate)>([^<]+)</g)) assert.ok(d[2]! <= "2025-03-31", d[0]);

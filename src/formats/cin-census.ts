@@ -105,9 +105,15 @@ export interface CinChild {
   readonly details: CinDetails[];
 }
 
-/** The census header: reference date (end of the census year) and LA. */
+/**
+ * The census header: reference date (end of the census year), LA, and Year. Lantern takes the
+ * census year from the reference date; Year, which must be that date's year (31 March of Year,
+ * DfE rule 100: 2025 for 2024-25), is only checked against it.
+ */
 export interface CinHeader {
   readonly referenceDate: number | null;
+  /** ReferenceDate as written, with its line. */
+  readonly reference: CinDate;
   readonly lea: string;
   readonly year: string;
 }
@@ -115,8 +121,8 @@ export interface CinHeader {
 export function cinHeaderFrom(n: XmlNode): CinHeader {
   const cd = childrenNamed(n, "CollectionDetails")[0];
   const src = childrenNamed(n, "Source")[0];
-  const ref = cd ? dateOf(cd, "ReferenceDate").day : null;
-  return { referenceDate: ref ?? null, lea: t(src, "LEA"), year: t(cd, "Year") };
+  const reference = cd ? dateOf(cd, "ReferenceDate") : { raw: "", day: null, line: n.line };
+  return { referenceDate: reference.day ?? null, reference, lea: t(src, "LEA"), year: t(cd, "Year") };
 }
 
 /** Read one `<Child>` element. */

@@ -742,6 +742,16 @@ test("CIN census: NumberOfPreviousCPP is the plan's count of previous plans, so 
   }
 });
 
+test("CIN census: a header whose Year is not its reference date's (2024 with 2025-03-31) is DfE error 100 at the ReferenceDate", async () => {
+  const r = await loadFormats(undefined, { paths: [files({}, { "cin.xml": censusWithPlan("0").replace("<Year>2025</Year>", "<Year>2024</Year>") })], authority: "202" });
+  assert.deepEqual(
+    r.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.file, i.row, i.column, i.value]),
+    [["CIN-100", "cin.xml", 2, "ReferenceDate", "2025-03-31"]],
+  );
+  const ok = await loadFormats(undefined, { paths: [files({}, { "cin.xml": censusWithPlan("0") })], authority: "202" });
+  assert.deepEqual(ok.issues.filter((i) => i.severity === "error"), []);
+});
+
 test("an SSD export with one file named off the pattern (ssd_contacts_2025-06.csv) is refused naming that file and what to rename it, not every file beside it", async () => {
   const { "ssd_contacts.csv": contacts, ...rest } = smallExport();
   const dir = writeExport({ ...rest, "ssd_contacts_2025-06.csv": contacts! });

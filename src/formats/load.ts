@@ -33,7 +33,7 @@ import { isBlankRow, readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected, detectFile } from "./detect.ts";
 import { DFE_CODE, type IssueKey, Issues, compareKeys } from "./issues.ts";
 import type { FormatId, Loc, LoadSink } from "./model.ts";
-import { CIN_RULES, type CtxCin } from "./rules/cin-rules.ts";
+import { CIN_HEADER_RULES, CIN_RULES, type CtxCin } from "./rules/cin-rules.ts";
 import { runRules } from "./rules/registry.ts";
 import { collectionYearOf, SSDA903_TABLE_FEEDS } from "./ssda903.ts";
 import { type Read903Mode, read903 } from "./ssda903-read.ts";
@@ -357,6 +357,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     for await (const { path, node } of readXmlRecords(f.path, (p) => (p.length === 2 && p[1] === "Header") || (p.length === 3 && p[1] === "Children" && p[2] === "Child"), progress(f))) {
       if (path[1] === "Header") {
         const h = cinHeaderFrom(node);
+        for (const i of runRules(CIN_HEADER_RULES, h, { file: f.name }, { file: f.name, row: node.line }, downgrade)) log.add(i);
         mutable = { ...ctx, referenceDate: h.referenceDate };
         if (h.referenceDate !== null) censusDays.push(isoDate(h.referenceDate));
         lea ??= h.lea || undefined;

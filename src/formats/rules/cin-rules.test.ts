@@ -9,8 +9,8 @@ import { test } from "node:test";
 import { dayNumber, isoDate } from "../../calendar/dates.ts";
 import { defaultCalendar } from "../../calendar/working-days.ts";
 import { isProblem, parseDate } from "../../ingest/values.ts";
-import type { CinChild, CinDate, CinDetails } from "../cin-census.ts";
-import { CIN_RULES, type CtxCin } from "./cin-rules.ts";
+import type { CinChild, CinDate, CinDetails, CinHeader } from "../cin-census.ts";
+import { CIN_HEADER_RULES, CIN_RULES, type CtxCin } from "./cin-rules.ts";
 import { runRules } from "./registry.ts";
 
 const D = (raw: string): CinDate => {
@@ -253,3 +253,18 @@ for (const r of CIN_RULES) {
     assert.ok(issue.file && issue.row && issue.expected && issue.message.includes(r.message));
   });
 }
+
+test("CIN rule 100: the reference date must be 31 March of the Year (2025 and 2025-03-31 for 2024-25); a census's start year, a missing Year or reference date fail", () => {
+  const header = (year: string, ref: string): CinHeader => {
+    const reference = { ...D(ref), line: 6 };
+    return { referenceDate: reference.day ?? null, reference, lea: "202", year };
+  };
+  const run100 = (h: CinHeader) => runRules(CIN_HEADER_RULES, h, { file: "cin.xml" }, { file: "cin.xml" });
+  assert.deepEqual(run100(header("2025", "2025-03-31")), []);
+  const [bad] = run100(header("2024", "2025-03-31"));
+  assert.deepEqual([bad?.code, bad?.severity, bad?.file, bad?.row, bad?.column, bad?.value], ["CIN-100", "error", "cin.xml", 6, "ReferenceDate", "2025-03-31"]);
+  assert.equal(bad?.message, "DfE error 100: Reference Date is incorrect (Year 2024: the reference date would be 2024-03-31)");
+  assert.equal(run100(header("2025", "2025-03-30")).length, 1);
+  assert.equal(run100(header("", "2025-03-31"))[0]?.message, 'DfE error 100: Reference Date is incorrect (Year is missing)');
+  assert.equal(run100(header("2025", "")).length, 1);
+});

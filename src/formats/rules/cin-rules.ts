@@ -8,9 +8,9 @@
  * ICPC timeliness indicators.
  */
 
-import { isoDate, weekday } from "../../calendar/dates.ts";
+import { dayOf, isoDate, weekday } from "../../calendar/dates.ts";
 import type { WorkingDayCalendar } from "../../calendar/working-days.ts";
-import { type CinChild, type CinDate, type CinDetails, CODES_CIN, yn } from "../cin-census.ts";
+import { type CinChild, type CinDate, type CinDetails, type CinHeader, CODES_CIN, yn } from "../cin-census.ts";
 import type { DfeRule, RuleHit } from "./registry.ts";
 
 /** Context: the census reference date (end of the year), the working-day calendar, ids seen so far. */
@@ -203,4 +203,26 @@ export const CIN_RULES: readonly Rule[] = [
   rule("8842Q", ["CPPreviewDate"], "Please check and either amend or provide a reason: Review Record has a missing date", "a date on every review", (c) =>
     perDetail(c, (d) => d.cpps.flatMap((p) => p.reviews.filter((r) => r.raw === "").map((r) => dhit(c, r, "CPPreviewDate")))),
   ),
+];
+
+/**
+ * Rules on the census header, run once per file. 100: the reference date is 31 March of the
+ * collection Year (a 2024-25 census is Year 2025, ReferenceDate 2025-03-31); Lantern takes the
+ * census year from the reference date, so a Year that disagrees leaves it in doubt.
+ */
+export const CIN_HEADER_RULES: readonly DfeRule<CinHeader, { file: string }>[] = [
+  {
+    id: "100",
+    dataset: "cin",
+    severity: "error",
+    fields: ["ReferenceDate", "Year"],
+    message: "Reference Date is incorrect",
+    expected: "ReferenceDate 31 March of the Year (Year 2025, ReferenceDate 2025-03-31 for 2024-25)",
+    check: (h, ctx) => {
+      const y = /^\d{4}$/.test(h.year.trim()) ? Number(h.year.trim()) : null;
+      if (h.referenceDate !== null && y !== null && h.referenceDate === dayOf(y, 3, 31)) return [];
+      const detail = y === null ? `Year is ${h.year.trim() ? `"${h.year.trim()}"` : "missing"}` : `Year ${y}: the reference date would be ${y}-03-31`;
+      return [{ file: ctx.file, row: h.reference.line, column: "ReferenceDate", value: h.reference.raw, detail }];
+    },
+  },
 ];

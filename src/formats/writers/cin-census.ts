@@ -51,14 +51,14 @@ function bool(v: SsdRow[string] | undefined): string {
   return s === "Y" || s === "TRUE" || s === "1" ? "1" : s === "N" || s === "FALSE" || s === "0" ? "0" : "";
 }
 
-/** The census header for the year `p` (Year is the year the census year starts in). */
+/** The census header for the year `p`: Year is the year it ends in, its ReferenceDate's (31 March of Year, DfE rule 100). */
 export function cinHeaderXml(la: string, p: Period, now: Date): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <Message>
   <Header>
     <CollectionDetails>
       <Collection>CIN</Collection>
-      <Year>${p.start.slice(0, 4)}</Year>
+      <Year>${p.end.slice(0, 4)}</Year>
       <ReferenceDate>${p.end}</ReferenceDate>
     </CollectionDetails>
     <Source>
