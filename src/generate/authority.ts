@@ -15,6 +15,7 @@
 
 import { addYears, dayOf, ymd } from "../calendar/dates.ts";
 import type { WorkingDayCalendar } from "../calendar/working-days.ts";
+import { withCheckLetter } from "../formats/rules/upn.ts";
 import { SSD_TABLES } from "../store/ssd-schema.ts";
 import { personName } from "./names.ts";
 import { Random } from "./random.ts";
@@ -271,10 +272,15 @@ class Simulation {
     const dob = on - age * 365 - r.int(0, 364) - (age === 0 ? 0 : 1);
     const c: Child = { id: this.id("P"), dob: Math.min(dob, on), busyUntil: 0, plans: 0, lastReferral: -1e9, leftCare: false };
     const name = personName(r);
+    // A UPN the DfE's rules accept (903 168, CIN 1510-1550): a pseudo-LA code (001-005, no real
+    // authority's), nine drawn digits and the check letter. The draw once made for a random first
+    // letter is still made, so every later draw, and every figure, is as it was.
+    r.int(0, 25);
+    const upnDigits = `${String(r.int(0, 999999)).padStart(6, "0").slice(3)}${String(r.int(0, 999999)).padStart(6, "0")}`;
     this.add("ssd_person", {
       pers_person_id: c.id,
       pers_legacy_id: null,
-      pers_upn: `${String.fromCharCode(65 + r.int(0, 25))}${String(r.int(0, 999999)).padStart(6, "0")}${String(r.int(0, 999999)).padStart(6, "0")}`,
+      pers_upn: withCheckLetter(`00${(this.spec.index % 5) + 1}${upnDigits}`),
       pers_forename: name.forename,
       pers_surname: name.surname,
       pers_sex: r.chance(0.51) ? "M" : "F",

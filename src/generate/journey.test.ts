@@ -6,6 +6,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { addYears } from "../calendar/dates.ts";
 import { defaultCalendar } from "../calendar/working-days.ts";
+import { validUpn } from "../formats/rules/upn.ts";
 import { SSD_TABLES } from "../store/ssd-schema.ts";
 import { authoritySpecs, generateAuthorityRows } from "./index.ts";
 import type { AuthorityRows, Row } from "./rows.ts";
@@ -37,6 +38,8 @@ export function journeyProblems(rows: AuthorityRows, toDay: number): string[] {
     keys.set(t.name, set);
   }
   const person = keys.get("ssd_person")!;
+  // Every UPN one the DfE's rules accept (check letter, LA code, digits: 903 168, CIN 1510-1550), so an export validates clean.
+  for (const r of get("ssd_person")) if (r["pers_upn"] !== null && !validUpn(String(r["pers_upn"]))) fail("UPN invalid", `${r["pers_person_id"]} ${r["pers_upn"]}`);
   const link = (table: string, col: string, target: Set<string>) => {
     for (const r of get(table)) {
       const v = r[col];
