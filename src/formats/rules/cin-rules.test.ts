@@ -45,7 +45,8 @@ function base(): Child {
     file: "cin.xml",
     line: 3,
     id: "C1",
-    upn: "A123456789012",
+    // A valid UPN from the shared fake_CIN_data.xml (check letter, LA code 383).
+    upn: "A383489771083",
     formerUpn: "",
     upnUnknown: "",
     dob: D("2015-01-01"),
@@ -68,6 +69,21 @@ const FAIL: Record<string, (c: Child) => string[] | undefined> = {
     c.id = "";
   },
   "8510": () => ["C1"],
+  "1510": (c) => {
+    c.upn = "B383489771083";
+  },
+  "1530": (c) => {
+    c.upn = "A123456789012";
+  },
+  "1540": (c) => {
+    c.upn = "A3834897X1083";
+  },
+  "1550": (c) => {
+    c.upn = "A38348977108O";
+  },
+  "1560Q": (c) => {
+    c.formerUpn = "X98765432";
+  },
   "4180": (c) => {
     c.sex = "X";
   },
@@ -186,6 +202,16 @@ const FAIL: Record<string, (c: Child) => string[] | undefined> = {
 
 /** Boundaries that must pass. */
 const PASS: Record<string, (c: Child) => void> = {
+  // A temporary UPN (a letter last) with its check letter; a former UPN in either form.
+  "1510": (c) => {
+    c.upn = "H20100000101A";
+  },
+  "1550": (c) => {
+    c.upn = "H20100000101A";
+  },
+  "1560Q": (c) => {
+    c.formerUpn = "X98765432123B";
+  },
   // Started exactly 45 working days before the reference date: not yet overdue.
   "8670Q": (c) => {
     const cal = defaultCalendar();
@@ -267,4 +293,17 @@ test("CIN rule 100: the reference date must be 31 March of the Year (2025 and 20
   assert.equal(run100(header("2025", "2025-03-30")).length, 1);
   assert.equal(run100(header("", "2025-03-31"))[0]?.message, 'DfE error 100: Reference Date is incorrect (Year is missing)');
   assert.equal(run100(header("2025", "")).length, 1);
+});
+
+test("CIN UPN rules: a wrong check letter is 1510 alone, with the right letter; no UPN, or a valid one, raises none of them", () => {
+  const upnRules = (upn: string) => {
+    const c = base();
+    c.upn = upn;
+    return runRules(CIN_RULES, c as CinChild, ctx(), { file: "x" }).filter((i) => /^CIN-15/.test(i.code));
+  };
+  const [wrong, ...more] = upnRules("B383489771083");
+  assert.deepEqual([wrong?.code, wrong?.value, more.length], ["CIN-1510", "B383489771083", 0]);
+  assert.match(wrong!.message, /the check letter for 383489771083 is A/);
+  // A code in the UPN element is the XSD's to refuse (UPNunknown holds it): none of these rules reads one.
+  for (const ok of ["", "A383489771083", "T004199988970", "R005482628546", "H20100000101A", "UN1", "UN10"]) assert.deepEqual(upnRules(ok), [], ok);
 });

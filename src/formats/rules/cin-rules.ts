@@ -12,6 +12,7 @@ import { dayOf, isoDate, weekday } from "../../calendar/dates.ts";
 import type { WorkingDayCalendar } from "../../calendar/working-days.ts";
 import { type CinChild, type CinDate, type CinDetails, type CinHeader, CODES_CIN, yn } from "../cin-census.ts";
 import type { DfeRule, RuleHit } from "./registry.ts";
+import { upnCheckLetter, upnLaCode } from "./upn.ts";
 
 /** Context: the census reference date (end of the year), the working-day calendar, ids seen so far. */
 export interface CtxCin {
@@ -62,6 +63,21 @@ export const CIN_RULES: readonly Rule[] = [
     ctx.seenIds.add(c.id);
     return [];
   }),
+  // The UPN, part by part (upn.ts): each rule names one part, as the DfE's do; a UPN of another length is the XSD's to refuse.
+  rule("1510", ["UPN"], "UPN invalid (wrong check letter at character 1)", "the UPN's check letter, from characters 2 to 13", (c) => {
+    const letter = c.upn.length === 13 ? upnCheckLetter(c.upn.slice(1)) : null;
+    return letter !== null && letter !== c.upn[0] ? [at(c, c.line, "UPN", c.upn, `the check letter for ${c.upn.slice(1)} is ${letter}`)] : [];
+  }),
+  rule("1530", ["UPN"], "UPN invalid (characters 2-4 not a recognised LA code)", "characters 2-4 an LA code (post-April 1998) or a pseudo-LA code 001-005", (c) =>
+    c.upn.length === 13 && !upnLaCode(c.upn.slice(1, 4)) ? [at(c, c.line, "UPN", c.upn)] : [],
+  ),
+  rule("1540", ["UPN"], "UPN invalid (characters 5-12 not all numeric)", "digits in characters 5 to 12", (c) => (/\D/.test(c.upn.slice(4, 12)) ? [at(c, c.line, "UPN", c.upn)] : [])),
+  rule("1550", ["UPN"], "UPN invalid (character 13 not a recognised value)", "a digit or a letter other than I, O and S as character 13", (c) =>
+    c.upn.length === 13 && !/^[0-9A-HJ-NP-RT-Z]$/.test(c.upn[12]!) ? [at(c, c.line, "UPN", c.upn)] : [],
+  ),
+  rule("1560Q", ["FormerUPN"], "Please check and either amend or provide a reason: Former UPN wrongly formatted", "a letter, 11 digits and a digit or letter (the XSD's UPN pattern)", (c) =>
+    c.formerUpn !== "" && !/^[A-Za-z]\d{11}[\dA-Za-z]$/.test(c.formerUpn) ? [at(c, c.line, "FormerUPN", c.formerUpn)] : [],
+  ),
   rule("4180", ["Sex"], "Sex must be provided and equal M, F, or U", "Sex M, F or U (or GenderCurrent 0, 1, 2 or 9 before 2024-25)", (c) => {
     if (c.sexElement === "Sex" && !(CODES_CIN.Sex as readonly string[]).includes(c.sex) && !["1", "2"].includes(c.sex)) return [at(c, c.line, "Sex", c.sex)];
     if (c.sexElement === "GenderCurrent" && !(CODES_CIN.GenderCurrent as readonly string[]).includes(c.sex)) return [at(c, c.line, "GenderCurrent", c.sex)];

@@ -48,6 +48,9 @@ const FAIL: Record<string, (t: Tables) => void> = {
   "102": (t) => {
     hd(t).DOB = "";
   },
+  "168": (t) => {
+    hd(t).UPN = "B123456789012";
+  },
   "141": (t) => {
     ep(t, 1).DECOM = "";
   },
@@ -216,6 +219,9 @@ const PASS: Record<string, (t: Tables) => void> = {
   "101": (t) => {
     hd(t).SEX = "2";
   },
+  "168": (t) => {
+    hd(t).UPN = "UN5";
+  },
 };
 
 const ids = (t: Tables) => runRules(SSDA903_RULES, child(t), {}, { file: "x" }).map((i) => i.code);
@@ -288,4 +294,18 @@ test("903 rules 361-363: spells within their limit, broken by another status or 
   none([["10/03/2025", "", "L2"]]); // open 21 days
   none([["24/03/2025", "", "L3"]]); // open 7 days
   none([["01/05/2024", "20/05/2024", "L2"], ["20/05/2024", "22/05/2024", "L2"], ["22/05/2024", "", "C2"]]); // 21 days over two episodes
+});
+
+test("903 rule 168: a wrong check letter or format is flagged, with the right letter; a valid UPN, UN1 to UN5 or a blank is not; UN6 and UN7 are the CIN census's only", () => {
+  const upn = (v: string) => {
+    const t = base();
+    hd(t).UPN = v;
+    return runRules(SSDA903_RULES, child(t), {}, { file: "x" }).filter((i) => i.code === "903-168");
+  };
+  const [wrong] = upn("B123456789012");
+  assert.deepEqual([wrong?.column, wrong?.value], ["UPN", "B123456789012"]);
+  assert.match(wrong!.message, /the check letter for 123456789012 is A/);
+  for (const bad of ["A12345678901", "A1234567890I2", "UN6", "UN7", "UN10", "I123456789012", "5035247309594"]) assert.equal(upn(bad).length, 1, bad);
+  // Valid UPNs from the shared samples (with any LA code: that is the CIN census's rule 1530), and a temporary one.
+  for (const ok of ["", "A123456789012", "T004199988970", "R005482628546", "A950000178301", "H20100000101A", "UN1", "UN2", "UN3", "UN4", "UN5"]) assert.deepEqual(upn(ok), [], ok);
 });

@@ -10,6 +10,7 @@ import { ageOn, dayOf } from "../../calendar/dates.ts";
 import { type SourceRecord, field } from "../model.ts";
 import { type Child903, CODES_903, day, episodesOf, recs, type Ssda903Table, ukDate } from "../ssda903.ts";
 import type { DfeRule, RuleHit } from "./registry.ts";
+import { upnCheckLetter, upnProblems } from "./upn.ts";
 
 /** Context for 903 rules: what a rule needs beyond the child. */
 export interface Ctx903 {
@@ -215,6 +216,17 @@ export const SSDA903_RULES: readonly Rule[] = [
       .map(([p]) => hit(p, "REC")),
   ),
   // Code sets.
+  // A UPN's check letter and format (upn.ts; the LA code in characters 2-4 is the CIN census's 1530, not this rule's).
+  rule("168", ["UPN"], "Unique Pupil Number (UPN) is not valid. If unknown, default codes should be UN1, UN2, UN3, UN4 or UN5.", "a 13-character UPN with its check letter, or UN1 to UN5", (c) =>
+    recs(c, "Header").flatMap((h) => {
+      const v = field(h, "UPN");
+      if (v === "" || /^UN[1-5]$/.test(v)) return [];
+      const wrong = upnProblems(v).filter((p) => p !== "la");
+      if (!wrong.length) return [];
+      const letter = wrong.length === 1 && wrong[0] === "check" ? upnCheckLetter(v.slice(1)) : null;
+      return [hit(h, "UPN", letter ? `the check letter for ${v.slice(1)} is ${letter}` : undefined)];
+    }),
+  ),
   codeRule("101", "Header", "SEX", "The child or young person’s reported sex is not valid.", true),
   codeRule("103", "Header", "ETHNIC", "The ethnicity code is either not valid or has not been entered.", true),
   codeRule("143", "Episodes", "RNE", "The reason for new episode code is not a valid code.", true),
