@@ -390,3 +390,39 @@ test("breakdown categories outside the headline (care leavers aged 17 and 18) pr
   const small = suppressedCategories(eet, [...values.slice(1), cat("17", 3, 18)], totals, () => false);
   assert.ok(small.has(categoryKey("2024-25", "17")), "a small count of 17 year olds is hidden by itself");
 });
+
+test("linked counts: a percentage whose denominator is the sum of two counts is hidden wherever either is, or the sum less the other gives it away", () => {
+  // The reviewer's case: children ceasing to be looked after in May 1 (c), looked after at the end
+  // of May 33, and 0 of 34 looked after at any time in May went missing: 34 less 33 is the 1.
+  const atEnd = def("cla_at_end", "count", "snapshot", "children_in_care");
+  const ceased = def("cla_ceased", "count", "flow", "children_in_care");
+  const missing = { ...def("cla_missing_pct", "percent", "flow", "children_in_care"), denominatorSumOf: [atEnd.id, ceased.id] };
+  const values: IndicatorValue[] = [];
+  for (const m of FY) {
+    const out = m === "2024-05" ? 1 : 9;
+    values.push(val(atEnd.id, m, 33), val(ceased.id, m, out), val(missing.id, m, 0, 0, 33 + out, "percent"));
+  }
+  for (const rule of [suppressedKeys, suppressedKeysEveryPeriod]) {
+    const hidden = rule([atEnd, ceased, missing], values);
+    assert.ok(hidden.has("cla_ceased|2024-05"));
+    for (const v of values.filter((x) => x.indicator === ceased.id)) {
+      if (hidden.has(`cla_ceased|${v.period}`)) assert.ok(hidden.has(`cla_missing_pct|${v.period}`), `${rule.name} ${v.period}: the denominator less those looked after at the end would show it`);
+    }
+    // Without the link the percentage (0 of 34) was shown.
+    assert.ok(!rule([atEnd, ceased, { ...missing, denominatorSumOf: undefined }], values).has("cla_missing_pct|2024-05"), "the test's figures leak without the link");
+  }
+  // Looked after at the end hidden hides it too.
+  const few = values.map((v) => (v.indicator === atEnd.id && v.period === "2024-07" ? val(atEnd.id, v.period, 4) : v));
+  assert.ok(suppressedKeys([atEnd, ceased, missing], few).has("cla_missing_pct|2024-07"));
+});
+
+test("care leavers: where everyone in the cohort is in touch with an activity known, a small number not in education, employment or training hides the share that is", () => {
+  // In education, employment or training plus not is the cohort only when no activity is unknown;
+  // then 20 of 23 in EET says the 3 NEET as plainly as their own count, and the difference rule hides it.
+  const eet = def("cl_eet_pct", "percent", "flow", "care_leavers");
+  const neet = def("cl_neet_pct", "percent", "flow", "care_leavers");
+  const touch = def("cl_in_touch_pct", "percent", "flow", "care_leavers");
+  const values = [val(eet.id, "2024-25", (100 * 20) / 23, 20, 23, "percent"), val(neet.id, "2024-25", (100 * 3) / 23, 3, 23, "percent"), val(touch.id, "2024-25", 100, 23, 23, "percent")];
+  const hidden = suppressedKeys([eet, neet, touch], values);
+  assert.ok(hidden.has("cl_neet_pct|2024-25") && hidden.has("cl_eet_pct|2024-25"), [...hidden].join(" "));
+});

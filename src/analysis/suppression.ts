@@ -420,16 +420,20 @@ export function suppressedKeysEveryPeriod(defs: readonly IndicatorDef[], values:
 }
 
 /**
- * Pairs [from, to] of indicators where `to` shows a count `from`'s figure is: a rate's numerator
- * is its count (`rateOf`), both ways; a percentage's denominator is another indicator's figure
- * (`denominatorOf`: referrals beside the share of them closed with no further action). A figure
- * of `from` shown as `c` hides `to`'s for the same period (or category), or `to` would show it.
+ * Pairs [from, to] of indicators where `to` shows a count `from`'s figure is, or is part of: a
+ * rate's numerator is its count (`rateOf`), both ways; a percentage's denominator is another
+ * indicator's figure (`denominatorOf`: referrals beside the share of them closed with no further
+ * action), or the sum of others' (`denominatorSumOf`: children looked after at the end plus those
+ * who ceased, beside the share of them who went missing, whose denominator less the first shown
+ * would give a hidden second away). A figure of `from` shown as `c` hides `to`'s for the same
+ * period (or category), or `to` would show it.
  */
-export function linkedCounts(defs: readonly Pick<IndicatorDef, "id" | "rateOf" | "denominatorOf">[]): [string, string][] {
+export function linkedCounts(defs: readonly Pick<IndicatorDef, "id" | "rateOf" | "denominatorOf" | "denominatorSumOf">[]): [string, string][] {
   const out: [string, string][] = [];
   for (const d of defs) {
     if (d.rateOf) out.push([d.rateOf, d.id], [d.id, d.rateOf]);
     if (d.denominatorOf) out.push([d.denominatorOf, d.id]);
+    for (const term of d.denominatorSumOf ?? []) out.push([term, d.id]);
   }
   return out;
 }
@@ -468,7 +472,7 @@ export function suppressedCategories(
   values: readonly IndicatorValue[],
   totals: ReadonlyMap<string, IndicatorValue>,
   totalHidden: (period: string) => boolean,
-  /** Categories hidden from the start: those of the indicator whose figures are this one's denominators (`denominatorOf`). */
+  /** Categories hidden from the start: those of the indicators whose figures are (or add up to) this one's denominators (`denominatorOf`, `denominatorSumOf`). */
   forced: ReadonlySet<string> = new Set(),
 ): Set<string> {
   const held = new Set(values.map((v) => categoryKey(v.period, v.category ?? "")));

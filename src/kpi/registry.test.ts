@@ -41,6 +41,22 @@ test("registry: a rate worked out from a count must share its count's periods, t
   assert.throws(() => new IndicatorRegistry().add(lib.get("cla_ceased")!).add({ ...rate, rateOf: "cla_ceased" }), /rateOf cla_ceased is a flow measure/);
 });
 
+test("registry: a denominator that is the sum of other indicators' figures names two or more registered before it, over the same periods", () => {
+  const lib = indicatorLibrary();
+  const atEnd = lib.get("cla_at_end")!;
+  const ceased = lib.get("cla_ceased")!;
+  const missing = lib.get("cla_missing_pct")!;
+  assert.deepEqual(missing.denominatorSumOf, ["cla_at_end", "cla_ceased"]);
+  assert.deepEqual(lib.get("cla_away_pct")!.denominatorSumOf, ["cla_at_end", "cla_ceased"]);
+  const reg = () => new IndicatorRegistry().add(atEnd).add(ceased);
+  assert.doesNotThrow(() => reg().add(missing));
+  assert.throws(() => new IndicatorRegistry().add(atEnd).add(missing), /denominatorSumOf names cla_ceased, which is not registered before it/);
+  assert.throws(() => reg().add({ ...missing, denominatorSumOf: ["cla_at_end"] }), /two or more different indicators/);
+  assert.throws(() => reg().add({ ...missing, denominatorSumOf: ["cla_at_end", "cla_at_end"] }), /two or more different indicators/);
+  assert.throws(() => reg().add({ ...missing, periods: ["month"] }), /denominatorSumOf cla_at_end covers other periods/);
+  assert.throws(() => reg().add({ ...missing, unit: "rate" }), /only a percentage or a median has a denominator of records other indicators count/);
+});
+
 test("every indicator's title is a complete phrase, not one cut off", () => {
   // QA: "Care leavers in education, employment or training, excluding those unable to be".
   const dangling = /\b(a|an|the|of|to|be|and|or|for|in|on|by|from|those|unable|excluding|within|than|at)$/i;

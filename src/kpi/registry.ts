@@ -53,6 +53,7 @@ export class IndicatorRegistry {
       else if (def.unit !== "percent" && def.unit !== "days") problems.push("only a percentage or a median has a denominator of records another indicator counts");
       else if (of.periods.join() !== def.periods.join()) problems.push(`denominatorOf ${of.id} covers other periods`);
     }
+    if (def.denominatorSumOf !== undefined) problems.push(...denominatorSumOfProblems(def, (id) => this.#byId.get(id)));
     if (problems.length) throw new Error(`indicator ${def.id}: ${problems.join("; ")}`);
     this.#byId.set(def.id, def);
     for (const a of def.aliases ?? []) this.#byAlias.set(a, def);
@@ -86,5 +87,24 @@ function rateOfProblems(rate: IndicatorDef, count: IndicatorDef | undefined): st
   const missing = rate.needs.filter((n) => !count.needs.includes(n));
   if (missing.length) problems.push(`rateOf ${count.id} does not need ${missing.join(", ")}`);
   if (rate.unknown !== undefined || count.unknown !== undefined) problems.push("a rate and its count cannot have unknown rules");
+  return problems;
+}
+
+/**
+ * Why the indicators a denominator is the sum of (`IndicatorDef.denominatorSumOf`) cannot be
+ * relied on by suppression: as for `denominatorOf`, each must be registered before it and cover
+ * the same periods, and only a percentage or a median has such a denominator; a sum needs two
+ * different indicators at least.
+ */
+function denominatorSumOfProblems(def: IndicatorDef, get: (id: string) => IndicatorDef | undefined): string[] {
+  const terms = def.denominatorSumOf ?? [];
+  const problems: string[] = [];
+  if (def.unit !== "percent" && def.unit !== "days") problems.push("only a percentage or a median has a denominator of records other indicators count");
+  if (terms.length < 2 || new Set(terms).size !== terms.length) problems.push("denominatorSumOf must name two or more different indicators");
+  for (const id of terms) {
+    const of = get(id);
+    if (!of) problems.push(`denominatorSumOf names ${id}, which is not registered before it`);
+    else if (of.periods.join() !== def.periods.join()) problems.push(`denominatorSumOf ${id} covers other periods`);
+  }
   return problems;
 }

@@ -122,6 +122,15 @@ export interface IndicatorDef {
    * count is hidden, since its denominator would show it (`analysis/suppression.ts`).
    */
   readonly denominatorOf?: string;
+  /**
+   * The indicators whose figures (a count's value, else its numerator) add up to this one's
+   * denominator, period by period and in each category of a breakdown they all have: children
+   * looked after at any time in the period are those looked after at its end plus those who
+   * ceased in it (a child who ceased and came back is in both, so the sum can be a little more).
+   * Small-number suppression hides this indicator's figure wherever any of them is hidden, since
+   * its denominator less the others shown would give the hidden one away.
+   */
+  readonly denominatorSumOf?: readonly string[];
 }
 
 /** One way a figure can be left unsettled by what is held (see `IndicatorDef.unknown`). */

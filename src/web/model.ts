@@ -270,12 +270,17 @@ export function breakdownHiding(ctx: WebContext, t: Target, def: IndicatorDef, d
     const values = (await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [def.id], breakdown: dim })).filter((v) => v.authority === t.la_code);
     const totals = new Map(headline.map((v) => [v.period, v]));
     // A category whose denominator is a category the counting indicator hides (children looked
-    // after aged 1-4 beside the share of them in other placements) is hidden with it.
-    const of = def.denominatorOf ? indicatorLibrary().get(def.denominatorOf) : undefined;
-    let forced = new Set<string>();
-    if (of && breakdownsOf(of).includes(dim)) {
+    // after aged 1-4 beside the share of them in other placements) is hidden with it; so is one
+    // whose denominator is the sum of categories other indicators show (looked after at the end
+    // plus ceased, aged 1-4, beside the share who went missing), wherever any of them is hidden.
+    const lib = indicatorLibrary();
+    const single = def.denominatorOf ? lib.get(def.denominatorOf) : undefined;
+    const summed = (def.denominatorSumOf ?? []).map((id) => lib.get(id)).filter((d): d is IndicatorDef => d !== undefined);
+    const counting = [...(single && breakdownsOf(single).includes(dim) ? [single] : []), ...(summed.every((d) => breakdownsOf(d).includes(dim)) ? summed : [])];
+    const forced = new Set<string>();
+    for (const of of counting) {
       const ofHeadline = (await storedValues(ctx.store, { snapshots: [t.snapshot_id], indicators: [of.id] })).filter((v) => v.authority === t.la_code);
-      forced = (await breakdownHiding(ctx, t, of, dim, ofHeadline, h)).hidden;
+      for (const k of (await breakdownHiding(ctx, t, of, dim, ofHeadline, h)).hidden) forced.add(k);
     }
     return { values, hidden: suppressedCategories(def, values, totals, (p) => hides(h, totals.get(p)) || h.hidden(def.id, p), forced) };
   });

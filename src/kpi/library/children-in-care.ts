@@ -539,6 +539,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
   },
   {
     id: "cla_missing_pct",
+    denominatorSumOf: ["cla_at_end", "cla_ceased"],
     title: "Children looked after who went missing",
     area: "children_in_care",
     unit: "percent",
@@ -553,6 +554,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
   },
   {
     id: "cla_away_pct",
+    denominatorSumOf: ["cla_at_end", "cla_ceased"],
     title: "Children looked after who were away without authorisation",
     area: "children_in_care",
     unit: "percent",
