@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import { tempDir, tempStore, testStoreKind } from "../../test/fixtures.ts";
+import { duckDbPath } from "./duckdb.ts";
 import { openStore, storeConfig } from "./open.ts";
 import type { Store } from "./port.ts";
 
@@ -138,6 +141,46 @@ test("staging tables a stopped load left in the DuckDB file are gone when the st
     store = await openStore(storeConfig(t.dir, {}));
     const names = (await store.all<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_name IN ('stg_7_ssd_contacts', 'keep_me')`)).map((r) => r.table_name);
     assert.deepEqual(names, ["keep_me"]);
+  } finally {
+    await store?.close();
+    t.cleanup();
+  }
+});
+
+test("the data folder is the owner's alone (700) and the database file too (600), made so or narrowed to it", { skip: (testStoreKind() !== "duckdb" && "DuckDB only") || (process.platform === "win32" && "POSIX modes only") }, async () => {
+  const t = tempDir("lantern-store-");
+  const mode = (p: string) => statSync(p).mode & 0o777;
+  let store: Store | undefined;
+  try {
+    // A fresh store under the usual umask: before, the folder was 755 and the database 644.
+    const dir = join(t.dir, "data");
+    const umask = process.umask(0o022);
+    try {
+      store = await openStore(storeConfig(dir, {}));
+      await store.run(`CREATE TABLE child (id VARCHAR)`);
+      await store.run(`INSERT INTO child VALUES ('C1')`);
+      assert.equal(mode(dir).toString(8), "700");
+      assert.equal(mode(duckDbPath(dir)).toString(8), "600");
+      await store.close();
+      store = undefined;
+      // A store made by an older Lantern, readable by everyone: narrowed when next opened.
+      chmodSync(dir, 0o755);
+      chmodSync(duckDbPath(dir), 0o644);
+      store = await openStore(storeConfig(dir, {}));
+      assert.equal(mode(dir).toString(8), "700");
+      assert.equal(mode(duckDbPath(dir)).toString(8), "600");
+      await store.close();
+      store = undefined;
+      // A folder that is not Lantern's (it holds other files and no database) is left as it is.
+      const shared = join(t.dir, "shared");
+      mkdirSync(shared, { mode: 0o755 });
+      writeFileSync(join(shared, "notes.txt"), "x");
+      store = await openStore(storeConfig(shared, {}));
+      assert.equal(mode(shared).toString(8), "755");
+      assert.equal(mode(duckDbPath(shared)).toString(8), "600");
+    } finally {
+      process.umask(umask);
+    }
   } finally {
     await store?.close();
     t.cleanup();

@@ -7,10 +7,11 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DOUBLE, DuckDBDateValue, DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
 import { LanternError } from "../core/errors.ts";
+import { makePrivateDir, PRIVATE_FILE_MODE } from "../core/private-files.ts";
 import { NamedLocks } from "./locks.ts";
 import type { BulkColumn, BulkWriter, Row, SqlValue, Store } from "./port.ts";
 import { runWorkers, workerCount } from "./workers.ts";
@@ -93,9 +94,42 @@ function fromDuck(v: unknown, typeId: number): SqlValue {
   return normalise(v);
 }
 
+/** Said once per process: a data folder or database file Lantern could not narrow to its owner. */
+let toldNotNarrowed = false;
+
+/**
+ * Narrow `path` to `mode` when others may read it; a folder or file Lantern may not change (another
+ * account owns it) is left as it is, and said so once on stderr, not refused: the store still opens.
+ */
+function narrowTo(path: string, mode: number, warn: (line: string) => void): void {
+  if (process.platform === "win32") return;
+  try {
+    if ((statSync(path).mode & 0o777) === mode) return;
+    chmodSync(path, mode);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return;
+    if (code !== "EPERM" && code !== "EACCES") throw e;
+    if (toldNotNarrowed) return;
+    toldNotNarrowed = true;
+    warn(`lantern: ${path} may be readable by other accounts on this computer, and Lantern may not change that (${code}); it holds child-level data, so its owner should run: chmod ${mode.toString(8)} ${path}`);
+  }
+}
+
+/**
+ * The data folder, readable by its owner alone (docs/security.md): made mode 700, and an existing
+ * one narrowed to 700 when it is Lantern's (it holds the database) or empty, never any other
+ * folder a store is opened in (`--data /tmp` must not close /tmp to everyone else).
+ */
+function privateDataDir(dataDir: string, warn: (line: string) => void): void {
+  const existed = existsSync(dataDir);
+  makePrivateDir(dataDir);
+  if (existed && (existsSync(duckDbPath(dataDir)) || readdirSync(dataDir).length === 0)) narrowTo(dataDir, 0o700, warn);
+}
+
 /** Open (creating if needed) the DuckDB store in `dataDir`. */
-export async function openDuckDbStore(dataDir: string, opts: DuckDbOptions = {}): Promise<Store> {
-  mkdirSync(dataDir, { recursive: true });
+export async function openDuckDbStore(dataDir: string, opts: DuckDbOptions = {}, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<Store> {
+  privateDataDir(dataDir, warn);
   if (!opts.readOnly) takeLock(dataDir);
   const file = duckDbPath(dataDir);
   let instance: DuckDBInstance;
@@ -116,6 +150,9 @@ export async function openDuckDbStore(dataDir: string, opts: DuckDbOptions = {})
     }
     throw new LanternError("LANTERN_STORE_FAILED", `Could not open the data store ${file}: ${msg}`, { cause: e });
   }
+  // DuckDB makes its files as the umask says (-rw-r--r-- under 022): the database and its
+  // write-ahead log hold every child's records, so they are the owner's alone.
+  for (const f of [file, `${file}.wal`]) narrowTo(f, PRIVATE_FILE_MODE, warn);
   const con = await instance.connect();
   if (!opts.readOnly) await dropLeftStaging(con);
   return new DuckDbStore(dataDir, file, instance, con, !opts.readOnly);
