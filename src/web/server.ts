@@ -106,6 +106,23 @@ export interface ServerOptions {
    * not `logger` is on): the error id the 500 page shows, the method, the path and the stack.
    */
   readonly errorLog?: (line: string) => void;
+  /**
+   * How long a request's body may take to arrive (see {@link bodyDeadlineMs}): `baseMs` from the
+   * request's start (default 30 s) plus its length at `bytesPerSecond` (default 256 KB/s). Tests
+   * shorten it.
+   */
+  readonly bodyDeadline?: { readonly baseMs?: number; readonly bytesPerSecond?: number };
+}
+
+/**
+ * The time a request's body of `bytes` may take to arrive: `baseMs`, plus the bytes at
+ * `bytesPerSecond`. A client trickling a byte every few seconds (a slow-body attack: Fastify sets
+ * no request timeout, and Node's is turned off by it) is answered 408 and cut off; nothing limits
+ * how long Lantern takes once the body is in (a long import, a PDF rendered), so no socket
+ * inactivity timeout is set.
+ */
+export function bodyDeadlineMs(bytes: number, o: { readonly baseMs: number; readonly bytesPerSecond: number }): number {
+  return Math.ceil(o.baseMs + (1000 * bytes) / o.bytesPerSecond);
 }
 
 const ASSETS = join(import.meta.dirname, "assets");
@@ -114,6 +131,8 @@ const MAX_FILES = 100;
 const MAX_FIELDS = 10;
 /** The largest form (not an upload) accepted, in bytes. */
 const FORM_LIMIT = 64 * 1024;
+/** The largest body of any other request (JSON), in bytes. */
+const BODY_LIMIT = 256 * 1024;
 
 type Query = { la?: string; period?: string; part?: string };
 
@@ -230,7 +249,35 @@ export function formTooLarge(route: string | undefined, params: unknown, query: 
 
 /** Build the app; `listen` is the caller's. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 256 * 1024, trustProxy: opts.trustProxy?.length ? [...opts.trustProxy] : false, routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true } });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy?.length ? [...opts.trustProxy] : false, routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true } });
+  // Headers must all arrive within 60 s (Node's default, said here so no one turns it off).
+  app.server.headersTimeout = 60_000;
+  const maxUpload = opts.maxUploadBytes ?? 4 * 1024 ** 3;
+  const deadline = { baseMs: opts.bodyDeadline?.baseMs ?? 30_000, bytesPerSecond: opts.bodyDeadline?.bytesPerSecond ?? 256 * 1024 };
+  // A body must arrive by its deadline: from the request's start, the time its Content-Length
+  // takes at the minimum rate (a chunked body, which has none, the time of the route's limit). The
+  // clock stops when the body is in or a response is sent; when it runs out first the client is
+  // answered 408, if nothing was sent yet, and its connection closed.
+  app.addHook("onRequest", async (request, reply) => {
+    const raw = request.raw;
+    const declared = raw.headers["content-length"];
+    const length = declared === undefined ? undefined : Number(declared);
+    if (raw.complete || (raw.headers["transfer-encoding"] === undefined && !(length !== undefined && length > 0))) return;
+    const bytes = length !== undefined && Number.isFinite(length) ? length : request.isMultipart() ? maxUpload : (request.routeOptions.bodyLimit ?? BODY_LIMIT);
+    const timer = setTimeout(() => {
+      const res = reply.raw;
+      const cut = () => raw.socket?.destroy();
+      if (res.headersSent || res.writableEnded) return cut();
+      res.writeHead(408, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", connection: "close" });
+      res.end("The request took too long to arrive, so it was not accepted. Check the connection and try again.\n", cut);
+      setTimeout(cut, 1000).unref();
+    }, bodyDeadlineMs(bytes, deadline));
+    const stop = () => clearTimeout(timer);
+    raw.once("end", stop);
+    raw.once("close", stop);
+    reply.raw.once("finish", stop);
+    reply.raw.once("close", stop);
+  });
   const ctx: WebContext = { store: opts.store, dataDir: opts.dataDir, gate: new Gate() };
   // Other instances (and the CLI) sharing a PostgreSQL store change figures too: their commits
   // drop this server's page caches as its own writes do.
@@ -238,7 +285,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.addHook("onClose", async () => {
     await unwatch();
   });
-  const maxUpload = opts.maxUploadBytes ?? 4 * 1024 ** 3;
   const lib = indicatorLibrary();
 
   const secure = !opts.authenticate && (opts.auth?.secureCookies ?? true);
