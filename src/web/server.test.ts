@@ -1339,13 +1339,23 @@ describe("uploads", () => {
     assert.equal(snap?.loaded_by, "ann");
     // The load's own page keeps its validation report: the DfE queries, located.
     const [{ snapshot_id: id } = { snapshot_id: 0 }] = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '206'`);
+    const viewsOf = async () => (await store.all<{ actor: string; la_code: string; detail: string }>(`SELECT actor, la_code, detail FROM lantern_audit WHERE action = 'records.view' ORDER BY audit_id`)).filter((r) => JSON.parse(r.detail).snapshot === id);
+    assert.deepEqual(await viewsOf(), []);
     const page = await get(`/data/snapshots/${id}`, "analyst");
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /census return\.xml, row 62, column CPPstartDate<\/th><td class="govuk-table__cell">CIN-1105<\/td>/);
     assert.match(page.body, /<code class="lantern-hash">[0-9a-f]{64}<\/code>/);
+    // The issues quote the values found (dates, ids): a child-level view, audited.
+    const [seen, ...more] = await viewsOf();
+    assert.equal(more.length, 0);
+    assert.equal(seen?.actor, "ann");
+    assert.equal(seen?.la_code, "206");
+    assert.deepEqual({ ...JSON.parse(seen!.detail), rows: 0, values: 0 }, { snapshot: id, part: "validation issues", rows: 0, values: 0, via: "web" });
+    assert.ok(JSON.parse(seen!.detail).values > 0);
     assert.equal((await get(`/data/snapshots/${id}`, "member")).statusCode, 403);
     assert.equal((await get(`/data/snapshots/${id}`, "manager")).statusCode, 403);
     assert.equal((await get("/data/snapshots/99999", "analyst")).statusCode, 404);
+    assert.equal((await viewsOf()).length, 1, "a refused request is not a view");
     const values = await store.all(`SELECT count(*) AS n FROM lantern_indicator_value v JOIN lantern_snapshot s ON s.snapshot_id = v.snapshot_id WHERE s.la_code = '206'`);
     assert.ok(Number((values[0] as { n: number }).n) > 0, "the load was computed");
   });

@@ -632,6 +632,12 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       await ctx.store.all<StoredIssue>(`SELECT severity, code, file_name, row_number, column_name, value, message FROM lantern_snapshot_issue WHERE snapshot_id = $1 ORDER BY file_name, row_number, code LIMIT 1000`, [id]),
       await ctx.store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot_issue WHERE snapshot_id = $1`, [id]),
     ] as const);
+    // The issues quote the values they were found in (a child's id, date of birth, UPN): shown,
+    // they are a child-level view, audited as the records behind a figure are.
+    const withValues = issues.filter((i) => i.value !== null && i.value !== "").length;
+    if (withValues > 0) {
+      await ctx.gate.write(() => audit(ctx.store, { actor: request.user!.username, action: "records.view", la_code: snap.authority, detail: { snapshot: id, part: "validation issues", rows: issues.length, values: withValues, via: "web" } }));
+    }
     return sendPage(reply, 200, `Snapshot ${id}`, request, "/data", snapshotBody(snap, issues, Number(count[0]?.n ?? 0)));
   });
 
