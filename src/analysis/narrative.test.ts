@@ -222,3 +222,31 @@ test("a tie, as shown, is not a record", () => {
   ]);
   assert.doesNotMatch(tiedCount!.text, /highest/);
 });
+
+test("a comparison with a figure on a small base says so, whichever figure it is compared with", () => {
+  // A review found "45.5 percentage points lower than in Q2 2023-24" where Q2 2023-24 was 2 out of 2.
+  const pct = { noun: "plans", title: "Plans for a second or subsequent time", unit: "percent", polarity: "lower" } as const;
+  const s = describeLatest(pct, [
+    { period: "2023-24-Q2", value: 100, numerator: 2, denominator: 2 },
+    { period: "2024-25-Q2", value: 60, numerator: 30, denominator: 50 },
+    { period: "2025-26-Q2", value: 54.5, numerator: 24, denominator: 44 },
+  ], { label: (id) => `Q${id.slice(-1)} ${id.slice(0, 7)}` });
+  assert.match(s!.text, /lower than in Q2 2023-24/);
+  assert.deepEqual(s!.caveats, ["the figure in Q2 2023-24 it is compared with is based on 2 children or records, so the comparison rests on small numbers"]);
+  assert.equal(s!.weight, 1, "not among the most newsworthy");
+  // The year before, on its own, on a small base: the same caveat for it.
+  const prev = describeLatest(pct, [
+    { period: "2024-25-Q2", value: 80, numerator: 4, denominator: 5 },
+    { period: "2025-26-Q2", value: 54.5, numerator: 24, denominator: 44 },
+  ], { label: (id) => `Q${id.slice(-1)} ${id.slice(0, 7)}` });
+  assert.match(prev!.caveats.join(" "), /^the figure in Q2 2024-25 it is compared with is based on 5 children/);
+  // Both bases large: no caveat.
+  assert.deepEqual(describeLatest(pct, [{ period: "2024-25", value: 60, numerator: 30, denominator: 50 }, { period: "2025-26", value: 50, numerator: 25, denominator: 50 }])!.caveats, []);
+});
+
+test("an indicator's title as a noun keeps its acronyms", async () => {
+  const { nounOf } = await import("./narrative.ts");
+  assert.equal(nounOf("New EHC plans issued"), "new EHC plans issued");
+  assert.equal(nounOf("Unaccompanied asylum-seeking children looked after"), "unaccompanied asylum-seeking children looked after");
+  assert.equal(nounOf("Requests for an EHC needs assessment"), "requests for an EHC needs assessment");
+});

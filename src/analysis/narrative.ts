@@ -20,6 +20,15 @@ export interface NarrativeSubject {
   readonly polarity: Polarity;
 }
 
+/**
+ * An indicator's title as a noun inside a sentence ("new EHC plans issued", "initial child
+ * protection conferences"): lower case, except acronyms (a word with two capitals, as EHC, UASC
+ * or RHI), which a reader would not recognise as "ehc".
+ */
+export function nounOf(title: string): string {
+  return title.replace(/\S+/g, (w) => (/[A-Z].*[A-Z]/.test(w) ? w : w.toLowerCase()));
+}
+
 /** What the SPC analysis says about the latest point, when there is one. */
 export interface SpcContext {
   readonly variation: string;
@@ -128,9 +137,12 @@ export function describeLatest(
   const last = all.at(-1);
   if (!last) return undefined;
   const caveats: string[] = [];
-  const base = last.denominator ?? (subject.unit === "count" ? last.value : null);
+  // The records a figure rests on: a ratio's denominator, a count itself.
+  const baseOf = (p: SeriesPoint & { value: number }) => p.denominator ?? (subject.unit === "count" ? p.value : null);
+  const records = (n: number) => `${fmtCount(n)} ${n === 1 ? "child or record" : "children or records"}`;
+  const base = baseOf(last);
   if (base !== null && base !== undefined && base < SMALL_NUMBER) {
-    caveats.push(`based on ${fmtCount(base)} ${base === 1 ? "child or record" : "children or records"}, so small changes move it a lot`);
+    caveats.push(`based on ${records(base)}, so small changes move it a lot`);
   }
   const points = comparable(series, opts.breaks ?? []);
   // The break the comparable points start at, when earlier years were left out because of it.
@@ -153,6 +165,8 @@ export function describeLatest(
     lowest: earlier.length > 0 && earlier.every((p) => shownSign(p.value, last.value) < 0),
   };
   const prev = points.at(-2);
+  // The figures the sentence compares this one with: a change from a small base is no news either.
+  const against: (SeriesPoint & { value: number })[] = [];
   // Each verdict sits beside the comparison it judges: after "but", a verdict on the year before
   // would read as one on the year it follows.
   if (rec.over >= 3 && (rec.highest || rec.lowest)) {
@@ -166,6 +180,7 @@ export function describeLatest(
         : `${opts.earlierWithheld ? " of the years shown" : " on record"}${forTime}`;
     text += `, the ${rec.highest ? "highest" : "lowest"}${scope} and ${comparison(first, last, subject.unit, true, say)}${verdict(subject, first, last)}`;
     weight = 3;
+    against.push(first);
   } else if (prev) {
     const prev2 = points.at(-3);
     const d1 = shownSign(prev.value, last.value);
@@ -173,15 +188,24 @@ export function describeLatest(
     if (prev2 && d1 !== 0 && d2 !== 0 && d1 !== d2) {
       text += `, ${comparison(prev, last, subject.unit, false, say)}${verdict(subject, prev, last)} but ${comparison(prev2, last, subject.unit, true, say)}`;
       weight = 2;
+      against.push(prev, prev2);
     } else {
       text += `, ${comparison(prev, last, subject.unit, true, say)}${verdict(subject, prev, last)}`;
       const rel = change(prev, last).relative;
       weight = rel !== null && Math.abs(rel) >= 0.1 ? 2 : 1;
+      against.push(prev);
     }
     if (opts.spc && opts.spc.variation === "common_cause" && d1 !== 0) {
       caveats.push("the change is within the normal variation of this measure and should not be read as a real change");
       weight = Math.min(weight, 1);
     }
+  }
+  for (const p of against) {
+    const b = baseOf(p);
+    if (b === null || b === undefined || b >= SMALL_NUMBER) continue;
+    caveats.push(`the figure ${say.prep} ${say.label(p.period)} it is compared with is based on ${records(b)}, so the comparison rests on small numbers`);
+    // A large change from a handful of records is not among the most newsworthy sentences.
+    weight = Math.min(weight, 1);
   }
   return { text: `${text}.`, caveats, weight };
 }

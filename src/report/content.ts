@@ -14,7 +14,7 @@
 import { type Annotation, annotationsFor, seriesBreaks } from "../analysis/annotations.ts";
 import type { BenchmarkResult, Published } from "../analysis/benchmarks.ts";
 import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts";
-import { describePeriod, renderSentence } from "../analysis/narrative.ts";
+import { describePeriod, nounOf, renderSentence } from "../analysis/narrative.ts";
 import { type Rag, rag, type Target, targetFor, travel } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
 import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
@@ -368,7 +368,7 @@ export function buildReport(input: ReportInput): ReportContent {
 
       // The narrative: the same period in each year held, oldest first.
       if (!value.suppressed) {
-        const { sentence: s } = describePeriod({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, at, (id) => byKey.get(`${def.id}|${id}`), {
+        const { sentence: s } = describePeriod({ noun: nounOf(def.title), title: def.title, unit: def.unit, polarity: def.polarity }, at, (id) => byKey.get(`${def.id}|${id}`), {
           breaks,
           hidden: (id) => pub && isHidden(def.id, id),
           onDay: def.measure === "snapshot",

@@ -13,7 +13,7 @@ import { BenchmarkProblem, type BenchmarkResult, benchmark, realAuthority } from
 import { buildDigest, type Digest, FLOW, monthRuns } from "../analysis/digest.ts";
 import { digestValues } from "../analysis/digest-data.ts";
 import { authorityRecord } from "../store/authorities.ts";
-import { describePeriod, renderSentence } from "../analysis/narrative.ts";
+import { describePeriod, nounOf, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { type Rag, rag, type Target as GoalTarget, targetFor, travel } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS } from "../analysis/spc.ts";
@@ -492,7 +492,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     // set beside one. A stock is a figure on the period's last day: "95.9% on 31 March 2026".
     const byPeriod = new Map(all.map((v) => [v.period, v]));
     const onDay = def.measure === "snapshot";
-    const { sentence, withheld: narrativeWithheld } = describePeriod({ noun: def.title.toLowerCase(), title: def.title, unit: def.unit, polarity: def.polarity }, period, (id) => byPeriod.get(id), {
+    const { sentence, withheld: narrativeWithheld } = describePeriod({ noun: nounOf(def.title), title: def.title, unit: def.unit, polarity: def.polarity }, period, (id) => byPeriod.get(id), {
       breaks,
       hidden: (id) => hides(hiding, byPeriod.get(id)),
       onDay,
