@@ -69,3 +69,13 @@ test("a figure published in whole numbers is compared as one: 10.6% then 10.4% a
   const moved = benchmarkMovements({ authority: "X001", period: parsePeriod("2025-06")!, indicators: [three], own, options: { data, like: "893" } });
   assert.ok(moved.every((s) => !/England/.test(s.label)), JSON.stringify(moved));
 });
+
+test("a movement of a measure published in whole numbers is said in whole numbers, with the authority's own figures beside it", () => {
+  // A review found "11.0% against 9.0%" in the key messages while the section's table said 11.3%.
+  const three = indicatorLibrary().get("cla_3plus_placements_pct")!;
+  const own = (_i: string, p: string) => (p === "2023-24" ? 8.6 : p === "2024-25" ? 11.3 : undefined);
+  const [moved] = benchmarkMovements({ authority: "X001", period: parsePeriod("2025-06")!, indicators: [three], own, options: { data, like: "893" } });
+  assert.ok(moved);
+  assert.match(moved.text, /: 11% in 2024-25 \(year to 31 March 2025\) \(England 10%\), against 9% in 2023-24 \(year to 31 March 2024\) \(England 11%\)\. Compared in whole numbers, as the DfE publishes this measure; this authority's own figures before rounding: 11\.3% \(2024-25\) and 8\.6% \(2023-24\)\.$/);
+  assert.doesNotMatch(moved.text, /\d\.0%/);
+});

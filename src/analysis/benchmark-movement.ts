@@ -109,8 +109,15 @@ export function benchmarkMovements(input: {
       }
     }
     if (!moves.length) continue;
-    const f = (v: number) => formatValue(v, def.unit);
+    // Said at the precision compared: a measure the DfE publishes in whole numbers reads "11%
+    // against 9%", never "11.0% against 9.0%" (which the section's 11.3% would contradict), with
+    // Lantern's own unrounded figures beside it when they were rounded to be compared.
+    const whole = now.places === 0 && before.places === 0;
+    const f = (v: number) => (whole ? atWholeNumbers(v, def.unit) : formatValue(v, def.unit));
     const said = (r: BenchmarkResult, v: number, e: number | null) => `${f(v)} ${yearPhrase(r.year.lait, r.year.yearType)}${e !== null ? ` (England ${f(e)})` : ""}`;
+    const unrounded = [now, before].map((r) => (r.own.from === "lantern" && "value" in r.own.value ? r.own.value.value : null));
+    const ownNote = unrounded.some((v, i) => v !== null && v !== [v1, v0][i]) ? `; this authority's own figures before rounding: ${unrounded.map((v, i) => `${v === null ? "–" : formatValue(v, def.unit)} (${[now, before][i]!.year.lanternPeriod})`).join(" and ")}` : "";
+    const precision = whole ? ` Compared in whole numbers, as the DfE publishes this measure${ownNote}.` : "";
     out.push({
       indicator: def.id,
       title: def.title,
@@ -118,8 +125,16 @@ export function benchmarkMovements(input: {
       // Worse on either count is one to watch; a move only for the better is an improvement.
       severity: worse ? 2 : better ? 1 : 0,
       label: `benchmark: ${moves.map((m) => m.replace(" among English councils (A is the best quarter)", "")).join("; ")}`,
-      text: `${def.title} moved ${moves.join(" and ")}: ${said(now, v1, e1)}, against ${said(before, v0, e0)}.`,
+      text: `${def.title} moved ${moves.join(" and ")}: ${said(now, v1, e1)}, against ${said(before, v0, e0)}.${precision}`,
     });
   }
   return out;
+}
+
+/** A value rounded to a whole number, written in its unit's form ("11%", "9", "32 days"). */
+function atWholeNumbers(v: number, unit: IndicatorDef["unit"]): string {
+  const n = Math.round(v);
+  if (unit === "percent") return `${n}%`;
+  if (unit === "days") return `${n} days`;
+  return n.toLocaleString("en-GB");
 }

@@ -365,6 +365,8 @@ export interface BenchmarkResult {
   readonly quartiles: readonly number[] | null;
   /** How many published LA values the year has (before any own value is inserted). */
   readonly lasWithValue: number;
+  /** The decimal places the year's published figures are given to (0: whole numbers), or null when they are not so rounded. */
+  readonly places: 0 | 1 | null;
   readonly source: string;
   readonly neighbourSource: string;
   readonly notes: readonly string[];
@@ -512,6 +514,7 @@ export function benchmark(q: BenchmarkQuery, data: BenchmarkData): BenchmarkResu
     quartileBand,
     quartiles,
     lasWithValue: laValues.length,
+    places,
     source: m.source,
     neighbourSource: data.neighbourSource,
     notes,
