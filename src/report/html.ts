@@ -34,6 +34,7 @@ caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
 th, td { border-bottom: 1px solid #b1b4b6; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .period { white-space: nowrap; }
+.gap { white-space: pre-wrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .indicator { break-inside: avoid-page; border-top: 1px solid #b1b4b6; padding-top: 1mm; }
@@ -77,6 +78,17 @@ function periodHtml(label: string): string {
 /** Escaped prose with each financial year or quarter in it ("Q2 2025-26", "2024-25") kept on one line. */
 function periodsUnbroken(escaped: string): string {
   return escaped.replace(/(?:\bQ[1-4] )?\b20\d\d-\d\d\b(?!-)/g, (m) => `<span class="period">${m}</span>`);
+}
+
+const LONDON = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+
+/**
+ * A moment as the clock in England read it, labelled ("2025-07-02 00:30 UK time (BST)"): the
+ * paper goes to an English committee, and a bare UTC time is an hour out all summer.
+ */
+export function londonTime(iso: string): string {
+  const parts = Object.fromEntries(LONDON.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts["year"]}-${parts["month"]}-${parts["day"]} ${parts["hour"]}:${parts["minute"]} UK time (${parts["timeZoneName"]})`;
 }
 
 function ragSpan(r: string | null): string {
@@ -159,7 +171,11 @@ export function reportHtml(c: ReportContent): string {
   }</div>`);
   // The title ends with the period's label, kept whole on the cover ("Q2 2025-" / "26" otherwise).
   const label = c.cover.period.label;
-  o.push(`<h1>${c.cover.title.endsWith(label) ? `${esc(c.cover.title.slice(0, -label.length))}${periodHtml(label)}` : esc(c.cover.title)}</h1><dl>`);
+  // The space before it is kept where the line breaks (a pre-wrap space hangs at the line's end):
+  // collapsed there, the PDF's bookmark read "report:Q2 2025-26".
+  const lead = c.cover.title.slice(0, -label.length);
+  const before = lead.endsWith(" ") ? `${esc(lead.trimEnd())}<span class="gap"> </span>` : esc(lead);
+  o.push(`<h1>${c.cover.title.endsWith(label) ? `${before}${periodHtml(label)}` : esc(c.cover.title)}</h1><dl>`);
   const cover: [string, string][] = [
     ["Authority", `${c.cover.authority.name} (${c.cover.authority.code})`],
     ["Committee", c.cover.committee],
@@ -167,7 +183,7 @@ export function reportHtml(c: ReportContent): string {
     ["Version", pub ? "Public (suppressed)" : "Exempt (not for publication)"],
     ["Built from snapshot", `${c.cover.snapshot.id}, loaded ${c.cover.snapshot.loaded}`],
     ["Data extracted", `latest record dated ${c.cover.extracted}; complete months ${c.cover.dataCovers}`],
-    ["Produced", c.cover.generatedAt.slice(0, 16).replace("T", " ")],
+    ["Produced", londonTime(c.cover.generatedAt)],
   ];
   for (const [k, v] of cover) o.push(`<dt>${esc(k)}</dt><dd>${k === "Period" ? periodHtml(v) : esc(v)}</dd>`);
   o.push("</dl>");
@@ -259,7 +275,7 @@ export function reportHtml(c: ReportContent): string {
   o.push(`<section class="appendix" id="appendix"><h2>${SECTION_TITLES.appendix}</h2>`);
   o.push(
     table(
-      "Every value in this report",
+      "Each indicator's value for the period it is reported for, the period before it and the same period a year earlier (monthly values are in each section's chart)",
       ["Area", "Indicator", "Period", "Value", "Numerator", "Denominator"],
       c.appendix.map((r) => [esc(r.area), esc(r.title), periodHtml(r.period), esc(shown(r.value, r.unit)), esc(countShown(r.numerator)), esc(countShown(r.denominator))]),
       [3, 4, 5],

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { inflateSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
@@ -20,7 +21,7 @@ import type { Store } from "../store/port.ts";
 import { CHROMIUM, needsPrograms, tempDir, tempStore } from "../../test/fixtures.ts";
 import { buildReport, type ReportContent, SECTION_TITLES } from "./content.ts";
 import { gatherReport, revisionsOf } from "./data.ts";
-import { reportHtml } from "./html.ts";
+import { londonTime, reportHtml } from "./html.ts";
 import { htmlToPdf } from "./pdf.ts";
 import { saveComment } from "../web/edits.ts";
 
@@ -116,7 +117,7 @@ test("the HTML report in a browser: one main landmark, nothing outside landmarks
 test("period labels are never broken across lines (the PDF wrapped 'Q2 2025-' / '26')", async () => {
   const html = reportHtml(await content("public"));
   assert.match(html, /\.period \{ white-space: nowrap; \}/);
-  assert.match(html, /<h1>Children's services performance report: <span class="period">Q2 2025-26<\/span><\/h1>/);
+  assert.match(html, /<h1>Children's services performance report:<span class="gap"> <\/span><span class="period">Q2 2025-26<\/span><\/h1>/);
   const appendix = html.slice(html.indexOf('<section class="appendix"'));
   const cells = [...appendix.matchAll(/<tr><td>[^<]*<\/td><td>[^<]*<\/td><td>(.*?)<\/td>/g)].map((m) => m[1]!);
   assert.ok(cells.length > 10);
@@ -132,6 +133,9 @@ test("the cover names the authority, committee, period, snapshot and extract dat
   assert.equal(c.cover.snapshot.loaded, "2025-10-27");
   assert.match(c.cover.extracted, /^2025-09-\d\d$/);
   assert.equal(c.cover.generatedAt, "2025-11-03T09:30:00.000Z");
+  // Produced: as the clock in England read it, labelled (it was UTC with no zone).
+  assert.match(reportHtml(c), /<dt>Produced<\/dt><dd>2025-11-03 09:30 UK time \(GMT\)<\/dd>/);
+  assert.equal(londonTime("2025-07-01T23:30:00.000Z"), "2025-07-02 00:30 UK time (BST)");
 });
 
 test("public: every small count, and every ratio on one, is c; exempt shows them", async () => {
@@ -386,6 +390,8 @@ test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline 
   assert.match(info, /Tagged:\s+yes/);
   assert.match(info, /Page size:\s+59\d\.\d+ x 84\d\.\d+ pts \(A4\)/);
   assert.match(pdf.toString("latin1"), /\/Outlines/);
+  // The cover's title as a bookmark keeps its space where the line breaks before the period ("report:Q2 2025-26" before).
+  assert.ok(pdfStrings(pdf).includes("Children's services performance report: Q2 2025-26"), "the cover's bookmark");
   const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
   for (const h of [SECTION_TITLES.keyMessages, ...c.areas.map((a) => a.title), SECTION_TITLES.flow, SECTION_TITLES.quality, SECTION_TITLES.glossary, "Appendix: all values"]) {
     assert.ok(text.includes(h), `the PDF has the heading ${h}`);
@@ -477,3 +483,18 @@ test("a report with no England or neighbour comparison says why, and how to set 
   assert.match(alone.keyMessages.noComparison ?? "", /^Nothing in this report is compared with England or statistical neighbours: X001 is not a DfE authority code and no comparable authority is set\. Set one once with `lantern benchmarks --authority X001 --like CODE/);
   assert.match(reportHtml(alone), /Nothing in this report is compared with England/);
 });
+
+/** The literal strings of a PDF (bookmark titles among them), its compressed streams opened. */
+function pdfStrings(pdf: Buffer): string[] {
+  const s = pdf.toString("latin1");
+  const texts = [s];
+  for (const m of s.matchAll(/stream\r?\n/g)) {
+    const start = m.index + m[0].length;
+    try {
+      texts.push(inflateSync(Buffer.from(s.slice(start, s.indexOf("endstream", start)), "latin1")).toString("latin1"));
+    } catch {
+      // Not a deflated stream (an image, say).
+    }
+  }
+  return texts.flatMap((t) => [...t.matchAll(/\((?:[^()\\]|\\.)*\)/g)].map((m) => m[0].slice(1, -1).replace(/\\(.)/g, "$1")));
+}
