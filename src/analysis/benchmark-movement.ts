@@ -126,6 +126,7 @@ export function benchmarkMovements(input: {
       severity: worse ? 2 : better ? 1 : 0,
       label: `benchmark: ${moves.map((m) => m.replace(" among English councils (A is the best quarter)", "")).join("; ")}`,
       text: `${def.title} moved ${moves.join(" and ")}: ${said(now, v1, e1)}, against ${said(before, v0, e0)}.${precision}`,
+      brief: `${def.title} moved ${moves.join(" and ")}: ${f(v1)} in ${now.year.lanternPeriod} against ${f(v0)} in ${before.year.lanternPeriod}.`,
     });
   }
   return out;

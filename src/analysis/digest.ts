@@ -45,6 +45,8 @@ export interface Signal {
   readonly severity: number;
   readonly label: string;
   readonly text: string;
+  /** The signal in one sentence (a list of signals): `text` less its explanation. */
+  readonly brief: string;
   /** SPC signals of a quarter, year or rolling year: the months (ids) whose SPC signalled. */
   readonly months?: readonly string[];
 }
@@ -274,12 +276,14 @@ export function buildDigest(input: {
       const differ = earlier && atEnd !== undefined && limitsOf(atEnd.result).some((x, i) => Math.abs(x - limitsOf(latest.result)[i]!) > 1e-9);
       const judgedTo = differ ? ` It is judged on the months up to ${latest.month.label}, whose limits differ from those of the chart drawn to ${lastMonth.label}.` : "";
       let text = `${def.title}: ${value}. ${said}${since}${judgedTo}`;
+      let brief = `${def.title} (monthly SPC): ${worst.label}; ${value}.`;
       if (period.kind !== "month") {
         // Name each month with what its chart said, then explain the latest one.
         const byLabel = new Map<string, string[]>();
         for (const f of flagged) byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), f.month.label]);
         const months = [...byLabel].map(([label, ms]) => `${label} in ${listed(ms)}`).join("; ");
         text = `${def.title} (monthly SPC): ${months}. ${value}: ${said}${since}${judgedTo}`;
+        brief = `${def.title} (monthly SPC): ${months}; latest ${value}.`;
       }
       group.signals.push({
         indicator: def.id,
@@ -288,6 +292,7 @@ export function buildDigest(input: {
         severity: worst.severity,
         label: worst.label,
         text,
+        brief,
         ...(period.kind === "month" ? {} : { months: flagged.map((f) => f.month.id) }),
       });
     }
@@ -303,13 +308,15 @@ export function buildDigest(input: {
       if (r && r0 && r !== r0) {
         const order = { green: 0, amber: 1, red: 2 };
         const worse = order[r] > order[r0];
+        const text = `${def.title} moved from ${r0} to ${r}: ${formatValue(now.value, def.unit)} against a target of ${formatValue(goalNow.target, def.unit)}.`;
         group.signals.push({
           indicator: def.id,
           title: def.title,
           kind: "rag",
           severity: r === "red" ? 3 : worse ? 2 : 1,
           label: `${r0} to ${r}`,
-          text: `${def.title} moved from ${r0} to ${r}: ${formatValue(now.value, def.unit)} against a target of ${formatValue(goalNow.target, def.unit)}.`,
+          text,
+          brief: text,
         });
       }
     }

@@ -139,6 +139,8 @@ export interface IndicatorSection {
   readonly annotations: readonly { readonly date: string; readonly label: string }[];
   /** Officer commentary on this indicator for the period, marked for publication. */
   readonly commentary: readonly string[];
+  /** The early-warning signals on this indicator in the period, in full (the key messages list them briefly). */
+  readonly warnings: readonly string[];
 }
 
 export interface AreaSection {
@@ -160,7 +162,11 @@ export interface ReportContent {
     readonly generatedAt: string;
   };
   readonly keyMessages: {
-    readonly signals: readonly (Pick<Signal, "title" | "kind" | "severity" | "label" | "text">)[];
+    /**
+     * Every signal of the period's early-warning digest, most serious first (none is cut: a
+     * warning left out reads as one not given). Each indicator's section carries its signals in full.
+     */
+    readonly signals: readonly (Pick<Signal, "indicator" | "title" | "kind" | "severity" | "label" | "text" | "brief">)[];
     /** In public, the indicators SPC could not judge in the period because a month they rest on is suppressed. */
     readonly withheld: readonly string[];
     /** Why nothing is compared with England or neighbours, and how to set a comparator; null when compared. */
@@ -237,6 +243,42 @@ export function buildReport(input: ReportInput): ReportContent {
   };
   const months = monthsEndingWith(period, SPC_LOOKBACK);
   const averaged = averagedKind(period);
+
+  // Key messages: the early-warning digest of the period, as `lantern digest` gives it: SPC
+  // signals in each of its months, RAG changes and benchmark movements. In public, SPC rests only
+  // on the months since the last suppressed one, and a movement on a hidden figure is left out
+  // (buildDigest's `hidden`).
+  const digestOf = (hiding: ((id: string, p: string) => boolean) | undefined) => {
+    const d = buildDigest({
+      authority: input.authority.code,
+      period: period.id,
+      indicators: input.indicators,
+      values,
+      targets: input.targets,
+      annotations: input.annotations,
+      spcForEachMonth: true,
+      ...(input.movements ? { benchmark: input.movements } : {}),
+      ...(hiding ? { hidden: hiding } : {}),
+    });
+    // A RAG change is left out when either figure it compares is hidden.
+    const signals = d.groups.flatMap((g) => g.signals).filter((s) => !hiding || s.kind !== "rag" || !(hiding(s.indicator, period.id) || hiding(s.indicator, previousPeriod(period).id)));
+    return { digest: d, signals };
+  };
+  const { digest, signals: judged } = digestOf(pub ? isHidden : undefined);
+  // The exempt paper never omits a warning the public one gives. The public version's SPC rests
+  // only on the months since the last one it suppresses, so its limits, and now and then a signal,
+  // differ from the exempt version's; such a signal is added, said as the public version judges it.
+  let publicOnly: Signal[] = [];
+  if (!pub) {
+    const publicHidden = suppressedKeysEveryPeriod(input.indicators, values);
+    const have = new Set(judged.map((s) => `${s.indicator}|${s.kind}`));
+    publicOnly = digestOf((id, p) => publicHidden.has(`${id}|${p}`))
+      .signals.filter((s) => !have.has(`${s.indicator}|${s.kind}`))
+      .map((s) => ({ ...s, text: `As the public version judges it, on the months since the last one it shows as c: ${s.text}`, brief: `${s.brief} (as the public version judges it)` }));
+  }
+  const signals = [...judged, ...publicOnly]
+    .sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title))
+    .map(({ indicator, title, kind, severity, label, text, brief }) => ({ indicator, title, kind, severity, label, text, brief }));
 
   const sections: AreaSection[] = [];
   const appendix: ReportContent["appendix"][number][] = [];
@@ -364,6 +406,7 @@ export function buildReport(input: ReportInput): ReportContent {
         notes,
         annotations: dated.map((a) => ({ date: a.date, label: a.note })),
         commentary: input.commentary.filter((c) => c.indicator === def.id && (c.period === at.id || c.period === period.id)).map((c) => c.body),
+        warnings: signals.filter((x) => x.indicator === def.id).map((x) => x.text),
       });
 
       // The narrative: the same period in each year held, oldest first.
@@ -386,29 +429,6 @@ export function buildReport(input: ReportInput): ReportContent {
     }
     if (items.length) sections.push({ id: area.id, title: area.title, indicators: items });
   }
-
-  // Key messages: the early-warning digest of the period, as `lantern digest` gives it: SPC
-  // signals in each of its months, RAG changes and benchmark movements. In public, SPC rests only
-  // on the months since the last suppressed one, and a movement on a hidden figure is left out
-  // (buildDigest's `hidden`).
-  const digest = buildDigest({
-    authority: input.authority.code,
-    period: period.id,
-    indicators: input.indicators,
-    values,
-    targets: input.targets,
-    annotations: input.annotations,
-    spcForEachMonth: true,
-    ...(input.movements ? { benchmark: input.movements } : {}),
-    ...(pub ? { hidden: isHidden } : {}),
-  });
-  const signals = digest.groups
-    .flatMap((g) => g.signals)
-    // In public, a RAG change is left out when either figure it compares is suppressed.
-    .filter((s) => !pub || s.kind !== "rag" || !(isHidden(s.indicator, period.id) || isHidden(s.indicator, previousPeriod(period).id)))
-    .sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title))
-    .slice(0, 10)
-    .map(({ title, kind, severity, label, text }) => ({ title, kind, severity, label, text }));
 
   // In public, the series SPC could not judge because of a suppressed month: said, so that no
   // signal is not read as nothing to watch.

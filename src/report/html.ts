@@ -21,6 +21,8 @@ body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 
 h1 { font-size: 22pt; margin: 0 0 8mm; }
 h2 { font-size: 16pt; margin: 0 0 4mm; padding-bottom: 2mm; border-bottom: 2px solid #1d70b8; }
 h3 { font-size: 12pt; margin: 6mm 0 2mm; }
+h4 { font-size: 10.5pt; margin: 3mm 0 1mm; }
+ul.signals { margin: 0 0 2mm; padding-left: 6mm; }
 section { margin-bottom: 8mm; }
 section.area, section.flow, section.quality, section.glossary, section.appendix, section.key { break-before: page; }
 .cover { min-height: 240mm; display: flex; flex-direction: column; justify-content: center; }
@@ -75,9 +77,9 @@ function periodHtml(label: string): string {
   return `<span class="period">${esc(label)}</span>`;
 }
 
-/** Escaped prose with each financial year or quarter in it ("Q2 2025-26", "2024-25") kept on one line. */
+/** Escaped prose with each financial year, quarter or date in it ("Q2 2025-26", "2024-25", "2024-08-31") kept on one line. */
 function periodsUnbroken(escaped: string): string {
-  return escaped.replace(/(?:\bQ[1-4] )?\b20\d\d-\d\d\b(?!-)/g, (m) => `<span class="period">${m}</span>`);
+  return escaped.replace(/(?:\bQ[1-4] )?\b20\d\d-\d\d(?:-\d\d)?\b(?!-)/g, (m) => `<span class="period">${m}</span>`);
 }
 
 const LONDON = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
@@ -90,6 +92,14 @@ export function londonTime(iso: string): string {
   const parts = Object.fromEntries(LONDON.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
   return `${parts["year"]}-${parts["month"]}-${parts["day"]} ${parts["hour"]}:${parts["minute"]} UK time (${parts["timeZoneName"]})`;
 }
+
+/** The digest's severities as the key messages group them, most serious first. */
+const SEVERITIES: readonly (readonly [number, string, string])[] = [
+  [3, "Concern", "of concern"],
+  [2, "Watch", "to watch"],
+  [1, "Better", "better"],
+  [0, "Changed", "changed"],
+];
 
 function ragSpan(r: string | null): string {
   return r ? `<span class="rag ${r}">${esc(r.charAt(0).toUpperCase() + r.slice(1))}</span>` : "–";
@@ -153,6 +163,7 @@ function indicatorHtml(ind: IndicatorSection): string {
       ),
     );
   }
+  for (const w of ind.warnings) out.push(`<p class="signal"><span class="tag">Early warning:</span> ${periodsUnbroken(esc(w))}</p>`);
   for (const note of ind.notes) out.push(`<p class="note">Note: ${esc(note)}</p>`);
   for (const c of ind.commentary) out.push(`<p class="commentary"><strong>Officer commentary:</strong> ${esc(c)}</p>`);
   out.push("</div>");
@@ -200,8 +211,16 @@ export function reportHtml(c: ReportContent): string {
         : `<p>Nothing unusual: no indicator shows special-cause variation or a change of RAG rating.</p>`,
     );
   }
-  for (const s of c.keyMessages.signals) {
-    o.push(`<p class="signal"><span class="tag">${s.severity === 3 ? "Concern" : s.severity === 2 ? "Watch" : "Better"}:</span> ${esc(s.text)}</p>`);
+  // Every signal, grouped by severity, in a sentence each; its indicator's section gives it in full.
+  const signals = c.keyMessages.signals;
+  if (signals.length) {
+    const bySeverity = SEVERITIES.map(([severity, name, phrase]) => ({ name, phrase, items: signals.filter((s) => s.severity === severity) })).filter((g) => g.items.length);
+    o.push(`<p>${signals.length} signal${signals.length === 1 ? "" : "s"}: ${bySeverity.map((g) => `${g.items.length} ${g.phrase}`).join(", ")}. Each is explained in its indicator's section (follow the link).</p>`);
+    for (const g of bySeverity) {
+      o.push(`<h4>${esc(g.name)} (${g.items.length})</h4><ul class="signals">`);
+      for (const s of g.items) o.push(`<li><a href="#ind-${esc(s.indicator)}">${periodsUnbroken(esc(s.brief))}</a></li>`);
+      o.push("</ul>");
+    }
   }
   if (withheld.length) {
     o.push(

@@ -413,18 +413,51 @@ test("key messages are the period's early-warning digest: SPC in each of its mon
   const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, committee: "Children and Young People Scrutiny Panel", now: NOW });
   const signals = buildReport(input).keyMessages.signals;
   const digest = buildDigest({ authority: "X001", period: PERIOD, indicators: input.indicators, values: input.values, targets: input.targets, annotations: input.annotations, spcForEachMonth: true, ...(input.movements ? { benchmark: input.movements } : {}) });
+  // Every signal, none cut off (the first ten were kept, with no word of the rest).
   const expected = digest.groups
     .flatMap((g) => g.signals)
     .sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title))
-    .slice(0, 10)
     .map((s) => s.text);
   assert.deepEqual(
-    signals.map((s) => s.text),
+    signals.filter((s) => !s.text.startsWith("As the public version judges it")).map((s) => s.text),
     expected,
   );
+  // Listed briefly by severity, each linked to its indicator's section, where it is given in full.
+  const c = buildReport(input);
+  const html = reportHtml(c);
+  const key = html.slice(html.indexOf('id="key-messages"'), html.indexOf("<h3>The figures in brief</h3>"));
+  assert.equal((key.match(/<li><a href="#ind-/g) ?? []).length, signals.length);
+  for (const s of signals) {
+    assert.ok(html.includes(`id="ind-${s.indicator}"`), `${s.indicator} has a section to link to`);
+    assert.ok(c.areas.flatMap((a) => a.indicators).find((i) => i.id === s.indicator)!.warnings.includes(s.text));
+  }
+  assert.match(key, /<h4>Watch \(\d+\)<\/h4>/);
   // A quarter's SPC is judged in each of its months, not only its last.
   assert.ok(signals.some((s) => s.kind === "spc" && /\(monthly SPC\): .* in (July|August) 2025/.test(s.text)), signals.map((s) => s.text).join("\n"));
   assert.ok(input.movements, "X001 is compared like Shropshire, so movements are looked for");
+});
+
+test("the exempt version gives every warning the public one gives, and never fewer", async () => {
+  // Targets between each percentage's Q1 and Q2 figures: a RAG change on every one, many more than
+  // ten signals (the key messages kept the first ten, by severity then title, and said nothing of the rest).
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  const at = (id: string, p: string) => input.values.find((v) => v.indicator === id && v.period === p && !v.breakdown)?.value ?? null;
+  const targets = input.indicators.flatMap((d) => {
+    const [q1, q2] = [at(d.id, "2025-26-Q1"), at(d.id, PERIOD)];
+    return d.unit === "percent" && q1 !== null && q2 !== null && Math.abs(q1 - q2) >= 1 ? [{ indicator: d.id, year: "2025-26", target: (q1 + q2) / 2, tolerance: 0, polarity: "higher" as const }] : [];
+  });
+  const [pub, ex] = [buildReport({ ...input, targets, audience: "public" }), buildReport({ ...input, targets })];
+  assert.ok(ex.keyMessages.signals.length > 10, `more than ten signals (${ex.keyMessages.signals.length})`);
+  assert.ok(ex.keyMessages.signals.filter((s) => s.kind === "rag").length >= targets.length);
+  const key = (s: { indicator: string; kind: string }) => `${s.indicator}|${s.kind}`;
+  const exempt = new Set(ex.keyMessages.signals.map(key));
+  const missing = pub.keyMessages.signals.filter((s) => !exempt.has(key(s)));
+  assert.deepEqual(missing.map((s) => s.text), []);
+  assert.ok(pub.keyMessages.signals.length > 0);
+  // One the exempt version's own judgement does not give is said as the public version judges it.
+  for (const s of ex.keyMessages.signals.filter((x) => x.text.startsWith("As the public version judges it"))) {
+    assert.ok(pub.keyMessages.signals.some((p) => key(p) === key(s)));
+  }
 });
 
 test("a median's 'of' cell gives the number of records it is the median of, with no empty numerator", async () => {

@@ -594,7 +594,7 @@ export function shownDigest(ctx: WebContext, t: Target, period: Period, suppress
     if (!hiding.on) return { ...d, groups: d.groups.map((g) => ({ ...g, withheld: [] })) };
     const groups = d.groups.map((g) => {
       const off = g.notJudged.filter((n) => n.reason === "withheld");
-      const signals = g.signals.map((x) => (x.kind === "rag" && hiding.hidden(x.indicator, period.id) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x));
+      const signals = g.signals.map((x) => (x.kind === "rag" && hiding.hidden(x.indicator, period.id) ? { ...x, text: `${x.title}: ${x.label} (the figure is a small number, not shown).`, brief: `${x.title}: ${x.label} (the figure is a small number, not shown).` } : x));
       const withheld = off.map((n) => (n.months.length < d.spcMonths.length ? `${n.title} (${monthRuns(n.months, d.spcMonths)})` : n.title));
       return { ...g, signals, notJudged: g.notJudged.filter((n) => n.reason !== "withheld"), withheld };
     });
