@@ -91,6 +91,12 @@ export interface IndicatorSection {
   readonly polarity: Polarity;
   /** The period the value is for (the report's, or the nearest the indicator has). */
   readonly period: { readonly id: string; readonly label: string } | null;
+  /**
+   * For a figure taken on a day and loaded by month, when the report's period has none of its
+   * own: what the month's figure stands for ("at September 2025, the figure for the last month of
+   * Q2 2025-26"); null otherwise.
+   */
+  readonly asAt: { readonly label: string; readonly note: string } | null;
   readonly value: Shown;
   readonly numerator: Shown;
   readonly denominator: Shown;
@@ -206,10 +212,15 @@ function periodOf(id: string): Period {
   return p;
 }
 
-/** The period an indicator is reported for: the report's, else the nearest it has that ends by then. */
-function reportPeriodFor(report: Period, has: (id: string) => boolean): Period | null {
+/**
+ * The period an indicator is reported for: the report's, else the nearest it has that ends by
+ * then. An aggregate figure taken on a day (`dayFigure`: a vacancy rate at the census date,
+ * loaded from measures.csv by month) is, failing the report's own period, the figure for the
+ * period's last month: the same day's figure.
+ */
+function reportPeriodFor(report: Period, has: (id: string) => boolean, dayFigure = false): Period | null {
   const endMonth = report.end.slice(0, 7);
-  const candidates = [report.id, `12m-${endMonth}`];
+  const candidates = [report.id, ...(dayFigure && report.kind !== "month" ? [endMonth] : []), `12m-${endMonth}`];
   if (report.kind === "quarter" || report.kind === "month") candidates.push(`${financialYearOf(report.end) - 1}-${String(financialYearOf(report.end) % 100).padStart(2, "0")}`);
   for (const c of candidates) if (has(c)) return periodOf(c);
   return null;
@@ -217,6 +228,36 @@ function reportPeriodFor(report: Period, has: (id: string) => boolean): Period |
 
 function published(p: Published | undefined): number | null {
   return p && "value" in p ? p.value : null;
+}
+
+/** An indicator with no figure for the period: its section says so and why. */
+function unvalued(def: IndicatorDef, period: Period, reason: string): IndicatorSection {
+  return {
+    id: def.id,
+    title: def.title,
+    unit: def.unit,
+    polarity: def.polarity,
+    period: { id: period.id, label: period.label },
+    asAt: null,
+    value: SHOWN_NONE,
+    numerator: SHOWN_NONE,
+    denominator: SHOWN_NONE,
+    reason,
+    target: null,
+    rag: null,
+    previous: null,
+    lastYear: null,
+    spc: null,
+    spcNote: null,
+    run: null,
+    yearly: [],
+    yearlyKind: averagedKind(period),
+    benchmark: null,
+    notes: [],
+    annotations: [],
+    commentary: [],
+    warnings: [],
+  };
 }
 
 /** The kind of figure a report's yearly averages are taken over: its own period's (a rolling year's: months). */
@@ -289,9 +330,17 @@ export function buildReport(input: ReportInput): ReportContent {
     const defs = input.indicators.filter((d) => d.area === area.id);
     const items: IndicatorSection[] = [];
     for (const def of defs) {
-      const at = reportPeriodFor(period, (id) => byKey.has(`${def.id}|${id}`));
+      const dayFigure = def.source === "measures" && def.measure === "snapshot";
+      const at = reportPeriodFor(period, (id) => byKey.has(`${def.id}|${id}`), dayFigure);
       const v = at ? byKey.get(`${def.id}|${at.id}`) : undefined;
-      if (!at || !v) continue;
+      if (!at || !v) {
+        // Every indicator is shown, with why it has no figure: one left out reads as one forgotten.
+        const reason = def.source === "measures" ? "no figure has been loaded for this period (an aggregate figure kept in another system, loaded from measures.csv)" : "no figure is held for this period";
+        notComputed.push({ title: def.title, reason });
+        items.push({ ...unvalued(def, period, reason), commentary: input.commentary.filter((c) => c.indicator === def.id && c.period === period.id).map((c) => c.body) });
+        appendix.push({ area: area.title, title: def.title, period: period.label, value: SHOWN_NONE, numerator: SHOWN_NONE, denominator: SHOWN_NONE, unit: def.unit });
+        continue;
+      }
       if (v.value === null) notComputed.push({ title: def.title, reason: v.reason ?? "not computed" });
       const value = shownValue(v);
       const goal = targetFor(input.targets, def.id, at.id, def);
@@ -389,6 +438,10 @@ export function buildReport(input: ReportInput): ReportContent {
         unit: def.unit,
         polarity: def.polarity,
         period: { id: at.id, label: at.label },
+        asAt:
+          dayFigure && at.id !== period.id && at.kind === "month"
+            ? { label: `at ${at.label}`, note: `No figure for ${period.label} itself has been loaded; the value is the one at ${at.label}, the period's last month, since this figure is taken on a day.` }
+            : null,
         value,
         numerator: shownCount(def, v, "numerator"),
         denominator: shownCount(def, v, "denominator"),

@@ -119,7 +119,7 @@ function indicatorHtml(ind: IndicatorSection): string {
   if (ind.reason) out.push(`<p class="note">Not computed for ${esc(ind.period?.label ?? "")}: ${esc(ind.reason)}.</p>`);
   const rows: string[][] = [
     [
-      periodHtml(ind.period?.label ?? ""),
+      periodHtml(ind.asAt?.label ?? ind.period?.label ?? ""),
       esc(shown(ind.value, ind.unit)),
       // A median has no numerator: its "of" is the number of records it is the median of.
       ind.unit === "count" ? "" : ind.unit === "days" ? (ind.denominator.value !== null ? `of ${esc(countShown(ind.denominator))}` : "") : `${esc(countShown(ind.numerator))}${ind.denominator.value !== null ? ` / ${esc(countShown(ind.denominator))}` : ""}`,
@@ -129,6 +129,7 @@ function indicatorHtml(ind: IndicatorSection): string {
       ind.lastYear ? `${esc(shown(ind.lastYear.value, ind.unit))} (${periodHtml(ind.lastYear.label)})${ind.lastYear.direction ? `, ${esc(ind.lastYear.direction)}` : ""}` : "–",
     ],
   ];
+  if (ind.asAt) out.push(`<p class="note">${periodsUnbroken(esc(ind.asAt.note))}</p>`);
   out.push(table(`${ind.title}: value, target and direction of travel`, ["Period", "Value", "Of", "Target", "RAG", "Previous period", "Same period last year"], rows, [1]));
   if (ind.spc) {
     const labels = new Map(ind.spc.points.map((p) => [p.date, p.period]));

@@ -531,3 +531,33 @@ function pdfStrings(pdf: Buffer): string[] {
   }
   return texts.flatMap((t) => [...t.matchAll(/\((?:[^()\\]|\\.)*\)/g)].map((m) => m[0].slice(1, -1).replace(/\\(.)/g, "$1")));
 }
+
+test("every indicator is in the report: one with no figure says why, and a figure taken on a day loaded for the period's last month is shown as at that month", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  const sections = (c: ReportContent) => c.areas.flatMap((a) => a.indicators);
+  // No measures.csv is loaded: the workforce section is there all the same, each figure "–" with its reason.
+  const bare = buildReport(input);
+  assert.deepEqual(sections(bare).map((i) => i.id).sort(), input.indicators.map((d) => d.id).sort());
+  const workforce = bare.areas.find((a) => a.id === "workforce");
+  assert.ok(workforce, "the workforce section is there with nothing loaded");
+  for (const i of workforce.indicators) {
+    assert.equal(i.value.value, null);
+    assert.match(i.reason ?? "", /no figure has been loaded for this period \(an aggregate figure kept in another system, loaded from measures\.csv\)/);
+    assert.ok(bare.quality.notComputed.some((n) => n.title === i.title), `${i.title} is listed as not computed`);
+  }
+  // Loaded for September 2025 only: the vacancy rate and electively home educated children (taken
+  // on a day) are shown as at September 2025; turnover (over a period) is not.
+  const month = (indicator: string, value: number) => ({ indicator, authority: "X001", period: "2025-09", value, numerator: null, denominator: null, unit: input.indicators.find((d) => d.id === indicator)!.unit, snapshot: 2 });
+  const loaded = buildReport({ ...input, values: [...input.values, month("sw_vacancy_rate", 14.2), month("ehe_children", 312), month("sw_turnover_rate", 9.5)] });
+  const vacancy = sections(loaded).find((i) => i.id === "sw_vacancy_rate")!;
+  assert.equal(vacancy.value.value, 14.2);
+  assert.equal(vacancy.period?.id, "2025-09");
+  assert.equal(vacancy.asAt?.label, "at September 2025");
+  assert.equal(sections(loaded).find((i) => i.id === "ehe_children")!.value.value, 312);
+  assert.equal(sections(loaded).find((i) => i.id === "sw_turnover_rate")!.value.value, null);
+  const html = reportHtml(loaded);
+  const part = html.slice(html.indexOf('id="ind-sw_vacancy_rate"'), html.indexOf('id="ind-sw_caseload"'));
+  assert.match(part, /<td><span class="period">at September 2025<\/span><\/td><td class="num">14\.2%<\/td>/);
+  assert.match(part, /No figure for <span class="period">Q2 2025-26<\/span> itself has been loaded; the value is the one at September 2025/);
+  assert.ok(!loaded.quality.notComputed.some((n) => n.title === vacancy.title));
+});
