@@ -46,7 +46,16 @@ export interface ReportInput {
   readonly audience: Audience;
   readonly snapshot: { readonly id: number; readonly loadedAt: string; readonly dataFrom: string | null; readonly dataTo: string | null; readonly extractedTo: string | null };
   /** The snapshot the previous report was built from, when there is one. */
-  readonly previousSnapshot?: { readonly id: number; readonly loadedAt: string; readonly reported?: boolean } | undefined;
+  readonly previousSnapshot?:
+    | {
+        readonly id: number;
+        readonly loadedAt: string;
+        /** Why this snapshot (data.ts `chooseBaseline`): named with --since, a previous paper's, or the load before. */
+        readonly basis?: "since" | "same committee and kind" | "same committee" | "committee not recorded" | "previous load";
+        /** The previous paper it was built from, as the audit log records it. */
+        readonly paper?: { readonly madeAt: string; readonly committee?: string; readonly period?: string; readonly audience?: string };
+      }
+    | undefined;
   readonly indicators: readonly IndicatorDef[];
   /** The snapshot's stored totals (no breakdowns) for the authority, every period. */
   readonly values: readonly IndicatorValue[];
@@ -571,13 +580,30 @@ export function buildReport(input: ReportInput): ReportContent {
         .map((a) => ({ date: a.date, kind: a.kind.replaceAll("_", " "), about: a.indicator ? (defById.get(a.indicator)?.title ?? a.indicator) : (areaTitle.get(a.area ?? "") ?? "all"), note: a.note })),
       revisions,
       revisionsNote: input.previousSnapshot
-        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${input.previousSnapshot.loadedAt.slice(0, 10)}, ${input.previousSnapshot.reported ? "from which the previous report was built" : "the load before this one (no report made from an earlier load is recorded)"}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}`
+        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${input.previousSnapshot.loadedAt.slice(0, 10)}, ${baselineWords(input.previousSnapshot, input.committee)}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}`
         : "There is no earlier snapshot to compare with, so no figures are shown as amended.",
       notComputed,
     },
     glossary: input.indicators.map((d) => ({ id: d.id, title: d.title, area: areaTitle.get(d.area) ?? d.area, unit: d.unit, polarity: d.polarity, lait: d.lait ?? null, definition: d.definition })),
     appendix,
   };
+}
+
+/** Which report or snapshot the amended figures are compared with, in words. */
+function baselineWords(prev: NonNullable<ReportInput["previousSnapshot"]>, committee: string): string {
+  const p = prev.paper;
+  const what = p ? [p.period ? (parsePeriod(p.period)?.label ?? p.period) : null, p.audience ? `${p.audience} version` : null, `made ${p.madeAt.slice(0, 10)}`].filter(Boolean).join(", ") : "";
+  switch (prev.basis) {
+    case "since":
+      return "the snapshot named for this report (--since)";
+    case "same committee and kind":
+    case "same committee":
+      return `from which the previous report to ${committee} was built (${what})`;
+    case "committee not recorded":
+      return `from which an earlier report was built (${what}; which committee it went to was not recorded)`;
+    default:
+      return `the load before this one (no report to ${committee} made from an earlier load is recorded)`;
+  }
 }
 
 /** A number in the unit's usual form (no suppression; callers check `suppressed` first). */

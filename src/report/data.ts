@@ -11,7 +11,7 @@ import { listAnnotations } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { type BenchmarkResult, benchmark, BenchmarkProblem, laitYearFor, realAuthority, resolveIndicator } from "../analysis/benchmarks.ts";
-import { financialYearOf, parsePeriod, yearPeriod } from "../calendar/periods.ts";
+import { financialYearOf, type Period, parsePeriod, yearPeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import { computeAndStore, computedSnapshots, storedValues } from "../kpi/compute.ts";
 import type { Target as Snapshot } from "../kpi/engine.ts";
@@ -30,6 +30,8 @@ export interface ReportRequest {
   readonly authority?: string;
   readonly committee?: string;
   readonly snapshot?: number;
+  /** The snapshot to compare with for the amended figures, instead of the previous paper's. */
+  readonly since?: number | undefined;
   readonly dataDir: string;
   readonly now?: () => Date;
 }
@@ -75,21 +77,87 @@ async function ensureComputed(store: Store, snapshot: number, dataDir: string): 
 }
 
 /**
- * The snapshot the most recent report on `la` was built from, among those before `current`, from
- * the audit log's `export.report` entries (each records its snapshot); undefined when none is.
+ * A report made on an authority, as its audit entry (`export.report`) records it. Entries made
+ * before the committee was recorded have none: which committee they went to is not known.
  */
-export async function lastReportedSnapshot(store: Store, la: string, current: number): Promise<number | undefined> {
-  const rows = await store.all<{ detail: string }>(`SELECT detail FROM lantern_audit WHERE action = 'export.report' AND la_code = $1 ORDER BY audit_id DESC`, [la]);
+export interface ReportMade {
+  readonly snapshot: number;
+  readonly madeAt: string;
+  readonly committee?: string;
+  readonly period?: string;
+  readonly audience?: string;
+}
+
+/** The reports made on `la`, newest first, from the audit log. */
+export async function reportsMade(store: Store, la: string): Promise<ReportMade[]> {
+  const rows = await store.all<{ detail: string; logged_at: string }>(`SELECT detail, logged_at FROM lantern_audit WHERE action = 'export.report' AND la_code = $1 ORDER BY audit_id DESC`, [la]);
+  const out: ReportMade[] = [];
   for (const r of rows) {
-    let snapshot: unknown;
+    let d: { snapshot?: unknown; committee?: unknown; period?: unknown; audience?: unknown };
     try {
-      snapshot = (JSON.parse(r.detail) as { snapshot?: unknown }).snapshot;
+      d = JSON.parse(r.detail) as typeof d;
     } catch {
       continue;
     }
-    if (typeof snapshot === "number" && Number.isInteger(snapshot) && snapshot < current) return snapshot;
+    if (typeof d.snapshot !== "number" || !Number.isInteger(d.snapshot)) continue;
+    const text = (x: unknown) => (typeof x === "string" ? x : undefined);
+    const [committee, period, audience] = [text(d.committee), text(d.period), text(d.audience)];
+    out.push({ snapshot: d.snapshot, madeAt: String(r.logged_at), ...(committee ? { committee } : {}), ...(period ? { period } : {}), ...(audience ? { audience } : {}) });
   }
-  return undefined;
+  return out;
+}
+
+/** Why a report's amended figures are compared with the snapshot they are. */
+export type BaselineBasis = "since" | "same committee and kind" | "same committee" | "committee not recorded" | "previous load";
+
+/**
+ * The previous paper to compare with, among reports made from a snapshot before `current`: the
+ * latest to the same committee for the same kind of period (a quarter's paper after a quarter's);
+ * else the latest to the same committee; else the latest whose committee was not recorded (made
+ * before it was). A paper to another committee is never the baseline: its members saw other figures.
+ */
+export function previousPaper(made: readonly ReportMade[], current: number, committee: string, period: Period): { made: ReportMade; basis: BaselineBasis } | undefined {
+  const earlier = made.filter((m) => m.snapshot < current);
+  const kindOf = (m: ReportMade) => (m.period ? parsePeriod(m.period)?.kind : undefined);
+  const same = earlier.find((m) => m.committee === committee && kindOf(m) === period.kind);
+  if (same) return { made: same, basis: "same committee and kind" };
+  const committeeOnly = earlier.find((m) => m.committee === committee);
+  if (committeeOnly) return { made: committeeOnly, basis: "same committee" };
+  const unrecorded = earlier.find((m) => m.committee === undefined);
+  return unrecorded ? { made: unrecorded, basis: "committee not recorded" } : undefined;
+}
+
+/** The snapshot a report's amended figures are compared with, and why that one. */
+export interface Baseline {
+  readonly snapshot: number;
+  readonly loadedAt: string;
+  readonly basis: BaselineBasis;
+  /** The previous paper it was built from, when that is the reason. */
+  readonly paper?: ReportMade;
+}
+
+/**
+ * Choose the baseline of a report on snapshot `current` of `la`: the snapshot `since` names;
+ * else that of the previous paper to the committee ({@link previousPaper}); else the load before
+ * `current`. Undefined when there is no earlier load.
+ */
+export async function chooseBaseline(store: Store, la: string, current: number, opts: { committee: string; period: Period; since?: number | undefined }): Promise<Baseline | undefined> {
+  const loaded = async (id: number) => (await store.all<{ snapshot_id: number; loaded_at: string }>(`SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id = $2`, [la, id]))[0];
+  if (opts.since !== undefined) {
+    const named = await loaded(opts.since);
+    if (!named || opts.since === current) {
+      const ids = (await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id <> $2 ORDER BY snapshot_id`, [la, current])).map((r) => r.snapshot_id);
+      throw new LanternError("LANTERN_BAD_OPTION", `--since ${opts.since} ${opts.since === current ? "is the snapshot the report is built from: there is nothing to compare it with" : `is not a snapshot of ${la}`}.`, {
+        hint: ids.length ? `Name another of ${la}'s snapshots: ${ids.join(", ")} (lantern snapshots lists them).` : `${la} has no other snapshot to compare with; leave --since out.`,
+      });
+    }
+    return { snapshot: named.snapshot_id, loadedAt: String(named.loaded_at), basis: "since" };
+  }
+  const paper = previousPaper(await reportsMade(store, la), current, opts.committee, opts.period);
+  const fromPaper = paper ? await loaded(paper.made.snapshot) : undefined;
+  if (paper && fromPaper) return { snapshot: fromPaper.snapshot_id, loadedAt: String(fromPaper.loaded_at), basis: paper.basis, paper: paper.made };
+  const [prev] = await store.all<{ snapshot_id: number; loaded_at: string }>(`SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id < $2 ORDER BY snapshot_id DESC LIMIT 1`, [la, current]);
+  return prev ? { snapshot: prev.snapshot_id, loadedAt: String(prev.loaded_at), basis: "previous load" } : undefined;
 }
 
 /** Gather everything a report needs. */
@@ -107,20 +175,15 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
   const values = await storedValues(store, { snapshots: [t.snapshot_id] });
   const [snap] = await store.all<{ loaded_at: string }>(`SELECT loaded_at FROM lantern_snapshot WHERE snapshot_id = $1`, [t.snapshot_id]);
   const auth = await authorityRecord(store, t.la_code);
-  // Amended figures are those changed since the last paper: the snapshot the latest report made
-  // from an earlier load was built from (the audit log records each), else the load before.
-  const reported = await lastReportedSnapshot(store, t.la_code, t.snapshot_id);
-  const [prev] = await store.all<{ snapshot_id: number; loaded_at: string }>(
-    reported !== undefined
-      ? `SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id = $2`
-      : `SELECT snapshot_id, loaded_at FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id < $2 ORDER BY snapshot_id DESC LIMIT 1`,
-    [t.la_code, reported ?? t.snapshot_id],
-  );
+  // Amended figures are those changed since the committee's last paper (or the snapshot --since
+  // names): the audit log records each paper's committee, period and snapshot.
+  const committee = req.committee ?? DEFAULT_COMMITTEE;
+  const prev = await chooseBaseline(store, t.la_code, t.snapshot_id, { committee, period, since: req.since });
   let revisions: Revision[] = [];
   let previousValues: IndicatorValue[] | undefined;
   if (prev) {
-    await ensureComputed(store, prev.snapshot_id, req.dataDir);
-    previousValues = await storedValues(store, { snapshots: [prev.snapshot_id] });
+    await ensureComputed(store, prev.snapshot, req.dataDir);
+    previousValues = await storedValues(store, { snapshots: [prev.snapshot] });
     revisions = revisionsOf(previousValues, values, period.end);
   }
   const data = benchmarkData();
@@ -152,11 +215,11 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
   }
   return {
     authority: { code: t.la_code, name: auth.la_name ?? real?.name ?? t.la_code },
-    committee: req.committee ?? DEFAULT_COMMITTEE,
+    committee,
     period: period.id,
     audience: req.audience,
     snapshot: { id: t.snapshot_id, loadedAt: snap?.loaded_at ?? "", dataFrom: t.data_from, dataTo: t.data_to, extractedTo: await extractedTo(store, t.snapshot_id, t.la_code) },
-    previousSnapshot: prev ? { id: prev.snapshot_id, loadedAt: prev.loaded_at, reported: reported !== undefined } : undefined,
+    previousSnapshot: prev ? { id: prev.snapshot, loadedAt: prev.loadedAt, basis: prev.basis, ...(prev.paper ? { paper: prev.paper } : {}) } : undefined,
     movements: real || like ? { data, ...(like ? { like } : {}) } : undefined,
     indicators: defs,
     values,

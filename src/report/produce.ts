@@ -12,7 +12,8 @@ import { audit } from "../store/audit.ts";
 import type { Store } from "../store/port.ts";
 import { reportCalendar, type ScheduledReport } from "./calendar.ts";
 import { type Audience, buildReport } from "./content.ts";
-import { gatherReport } from "./data.ts";
+import { chooseBaseline, DEFAULT_COMMITTEE, gatherReport } from "./data.ts";
+import { parsePeriod } from "../calendar/periods.ts";
 import { reportHtml } from "./html.ts";
 import { htmlToPdf } from "./pdf.ts";
 
@@ -25,6 +26,8 @@ export interface ReportJob {
   readonly authority?: string;
   readonly committee?: string;
   readonly snapshot?: number;
+  /** The snapshot the amended figures are compared with, instead of the committee's previous paper's. */
+  readonly since?: number;
 }
 
 /** The report as a document, before printing. */
@@ -44,6 +47,7 @@ export async function reportDocument(store: Store, job: ReportJob): Promise<Repo
     ...(job.authority ? { authority: job.authority } : {}),
     ...(job.committee ? { committee: job.committee } : {}),
     ...(job.snapshot !== undefined ? { snapshot: job.snapshot } : {}),
+    ...(job.since !== undefined ? { since: job.since } : {}),
   });
   const content = buildReport(input);
   return {
@@ -56,16 +60,20 @@ export async function reportDocument(store: Store, job: ReportJob): Promise<Repo
 
 /**
  * Snapshots a report on `authority` reads whose figures are not yet computed: its latest snapshot
- * and the one before (for the amended figures). Gathering computes them itself; a caller that
- * must not write while it gathers (the web app) computes these first.
+ * and the one its amended figures are compared with (the previous paper's, for `job`'s committee
+ * and period). Gathering computes them itself; a caller that must not write while it gathers (the
+ * web app) computes these first.
  */
-export async function uncomputedForReport(store: Store, authority: string): Promise<number[]> {
+export async function uncomputedForReport(store: Store, authority: string, job?: Pick<ReportJob, "period" | "committee" | "since">): Promise<number[]> {
   const [t] = await resolveTargets(store, { authority });
   if (!t) return [];
   // The same choice of snapshots as gatherReport makes.
-  const [prev] = await store.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id < $2 ORDER BY snapshot_id DESC LIMIT 1`, [t.la_code, t.snapshot_id]);
+  const period = job ? parsePeriod(job.period) : undefined;
+  const prev = period
+    ? await chooseBaseline(store, t.la_code, t.snapshot_id, { committee: job?.committee ?? DEFAULT_COMMITTEE, period, since: job?.since })
+    : (await store.all<{ snapshot: number }>(`SELECT snapshot_id AS snapshot FROM lantern_snapshot WHERE la_code = $1 AND snapshot_id < $2 ORDER BY snapshot_id DESC LIMIT 1`, [t.la_code, t.snapshot_id]))[0];
   const done = await computedSnapshots(store);
-  return [t.snapshot_id, ...(prev ? [prev.snapshot_id] : [])].filter((id) => !done.has(id));
+  return [t.snapshot_id, ...(prev ? [prev.snapshot] : [])].filter((id) => !done.has(id));
 }
 
 /** The document as the bytes of its format (PDF printed by Chromium; no store needed). */
@@ -75,7 +83,13 @@ export async function reportBytes(doc: ReportDocument, format: "pdf" | "html"): 
 
 /** Record that a report left Lantern: who, which authority, period, audience and format. */
 export function auditReport(store: Store, actor: string, job: ReportJob, doc: ReportDocument, via: "cli" | "web"): Promise<void> {
-  return audit(store, { actor, action: "export.report", la_code: doc.authority, detail: { period: job.period, audience: job.audience, format: job.format, snapshot: doc.snapshot, via } });
+  // The committee is recorded so that its next paper compares with this one (data.ts `previousPaper`).
+  return audit(store, {
+    actor,
+    action: "export.report",
+    la_code: doc.authority,
+    detail: { period: job.period, audience: job.audience, format: job.format, snapshot: doc.snapshot, via, committee: job.committee ?? DEFAULT_COMMITTEE, ...(job.since !== undefined ? { since: job.since } : {}) },
+  });
 }
 
 /** A file name for the report: authority, period and audience, safe anywhere. */

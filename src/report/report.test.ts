@@ -17,6 +17,7 @@ import { generateToDirectory } from "../generate/index.ts";
 import { importSsd } from "../ingest/ssd-import.ts";
 import { computeAndStore } from "../kpi/compute.ts";
 import { AREAS } from "../kpi/types.ts";
+import { parsePeriod } from "../calendar/periods.ts";
 import type { Store } from "../store/port.ts";
 import { CHROMIUM, needsPrograms, tempDir, tempStore } from "../../test/fixtures.ts";
 import { buildReport, type ReportContent, SECTION_TITLES } from "./content.ts";
@@ -468,21 +469,36 @@ test("a median's 'of' cell gives the number of records it is the median of, with
   assert.doesNotMatch(firstRow, /<td> \/ /);
 });
 
-test("amended figures are those since the last paper: the snapshot the latest report from an earlier load was built from, else the load before", async () => {
+test("amended figures are those since the committee's last paper for the same kind of period, else its last paper, else the load before; --since names the snapshot", async () => {
   const { audit } = await import("../store/audit.ts");
-  const { lastReportedSnapshot } = await import("./data.ts");
-  const note = async () => buildReport(await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW })).quality.revisionsNote;
-  assert.equal(await lastReportedSnapshot(store, "X001", 2), undefined);
-  assert.match(await note(), /^Figures compared with snapshot 1, loaded 2025-10-20, the load before this one \(no report made from an earlier load is recorded\)\./);
-  // A paper made from snapshot 2 itself, and one for another authority, do not count; one made from snapshot 1 does.
-  const made = (la: string, snapshot: number) => audit(store, { actor: "test", action: "export.report", la_code: la, detail: { period: PERIOD, audience: "public", format: "pdf", snapshot, via: "cli" } });
-  await made("X001", 1);
-  await made("X001", 2);
-  await made("X002", 1);
-  assert.equal(await lastReportedSnapshot(store, "X001", 2), 1);
-  assert.equal(await lastReportedSnapshot(store, "X001", 3), 2, "a later load compares with the paper made from 2");
-  assert.equal(await lastReportedSnapshot(store, "X001", 1), undefined);
-  assert.match(await note(), /^Figures compared with snapshot 1, loaded 2025-10-20, from which the previous report was built\./);
+  const { previousPaper } = await import("./data.ts");
+  const note = async (more: { committee?: string; since?: number } = {}) => buildReport(await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW, ...more })).quality.revisionsNote;
+  assert.match(await note(), /^Figures compared with snapshot 1, loaded 2025-10-20, the load before this one \(no report to Children's Services Scrutiny Committee made from an earlier load is recorded\)\./);
+  // A paper made from snapshot 2 itself, or for another authority, does not count; one from snapshot 1 to the committee does, and the note names it.
+  const made = (la: string, snapshot: number, committee: string, period = PERIOD) => audit(store, { actor: "test", action: "export.report", la_code: la, detail: { period, audience: "public", format: "pdf", snapshot, via: "cli", committee } });
+  await made("X001", 1, "Corporate Parenting Panel");
+  assert.match(await note(), /the load before this one/, "a paper to another committee is not this committee's previous paper");
+  await made("X001", 1, "Children's Services Scrutiny Committee", "2025-26-Q1");
+  await made("X001", 2, "Children's Services Scrutiny Committee");
+  await made("X002", 1, "Children's Services Scrutiny Committee");
+  assert.match(await note(), /^Figures compared with snapshot 1, loaded 2025-10-20, from which the previous report to Children's Services Scrutiny Committee was built \(Q1 2025-26, public version, made \d{4}-\d\d-\d\d\)\./);
+  assert.match(await note({ since: 1 }), /^Figures compared with snapshot 1, loaded 2025-10-20, the snapshot named for this report \(--since\)\./);
+  await assert.rejects(gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, since: 2 }), /--since 2 is the snapshot the report is built from/);
+  await assert.rejects(gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, since: 9 }), /--since 9 is not a snapshot of X001/);
+  // The choice itself, newest paper first: same committee and kind, else same committee, else one whose committee was not recorded.
+  const q = parsePeriod("2025-26-Q2")!;
+  const papers = [
+    { snapshot: 5, madeAt: "2025-10-01", committee: "Corporate Parenting Panel", period: "2025-26-Q1" },
+    { snapshot: 4, madeAt: "2025-09-01", committee: "Scrutiny", period: "2024-25" },
+    { snapshot: 3, madeAt: "2025-08-01", committee: "Scrutiny", period: "2025-26-Q1" },
+    { snapshot: 2, madeAt: "2025-07-01", period: "2025-26-Q1" },
+  ];
+  assert.deepEqual(previousPaper(papers, 6, "Scrutiny", q), { made: papers[2], basis: "same committee and kind" });
+  assert.deepEqual(previousPaper(papers, 6, "Scrutiny", parsePeriod("2025-26")!), { made: papers[1], basis: "same committee and kind" });
+  assert.deepEqual(previousPaper(papers.slice(1), 6, "Scrutiny", parsePeriod("2025-09")!), { made: papers[1], basis: "same committee" });
+  assert.deepEqual(previousPaper(papers, 6, "Health Scrutiny", q), { made: papers[3], basis: "committee not recorded" });
+  assert.equal(previousPaper(papers, 3, "Scrutiny", q)?.made.snapshot, 2, "only papers from earlier loads");
+  assert.equal(previousPaper(papers.slice(0, 3), 6, "Health Scrutiny", q), undefined);
 });
 
 test("public: an amended figure shown as c both before and after is counted, not listed", async () => {

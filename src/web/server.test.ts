@@ -1056,7 +1056,7 @@ describe("reports", () => {
     assert.match(res.body, /Children&#39;s Scrutiny|Children's Scrutiny/);
     const [row] = await store.all<{ actor: string; detail: string }>(`SELECT actor, detail FROM lantern_audit WHERE action = 'export.report' ORDER BY audit_id DESC LIMIT 1`);
     assert.equal(row?.actor, "mel");
-    assert.deepEqual(JSON.parse(row!.detail), { period: "2026-27-Q2", audience: "public", format: "html", snapshot: 1, via: "web" });
+    assert.deepEqual(JSON.parse(row!.detail), { period: "2026-27-Q2", audience: "public", format: "html", snapshot: 1, via: "web", committee: "Children's Scrutiny" });
     const bad = await post("/reports", "analyst", { ...form, audience: "public", period: "2026-27-Q9" });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /The report could not be made/);

@@ -970,9 +970,9 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       // Gathering only reads, so pages keep being served meanwhile; the rare snapshot whose
       // figures are not yet computed (the report reads the latest and the one before) is
       // computed first, alone.
-      if ((await ctx.gate.read(() => uncomputedForReport(ctx.store, t.la_code))).length) {
+      if ((await ctx.gate.read(() => uncomputedForReport(ctx.store, t.la_code, job))).length) {
         await ctx.gate.write(async () => {
-          for (const snapshot of await uncomputedForReport(ctx.store, t.la_code)) await computeAndStore(ctx.store, { snapshot, dataDir: ctx.dataDir });
+          for (const snapshot of await uncomputedForReport(ctx.store, t.la_code, job)) await computeAndStore(ctx.store, { snapshot, dataDir: ctx.dataDir });
         });
       }
       doc = await ctx.gate.read(() => reportDocument(ctx.store, job));

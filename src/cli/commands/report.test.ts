@@ -34,7 +34,7 @@ test("lantern report writes the HTML for a month the data covers, and refuses a 
     const o = capture();
     assert.equal(await main(["report", "--period", "2024-04", "--audience", "public", "--format", "html", "--out", out, "--committee", "Scrutiny Panel", "--data", t.dir], o), 0, o.stderr());
     const html = readFileSync(out, "utf8");
-    assert.match(html, /<h1>Children's services performance report: <span class="period">April 2024<\/span><\/h1>/);
+    assert.match(html, /<h1>Children's services performance report:<span class="gap"> <\/span><span class="period">April 2024<\/span><\/h1>/);
     assert.match(html, /Scrutiny Panel/);
     assert.match(html, /PUBLIC: small numbers suppressed/);
     // Two contacts in April: a count of 1 to 5, so c in public; no person id anywhere.
@@ -47,7 +47,16 @@ test("lantern report writes the HTML for a month the data covers, and refuses a 
     // Each report made is audited as an export: the public one, then the exempt one.
     const aud = capture();
     assert.equal(await main(["audit", "--action", "export.report", "--json", "--data", t.dir], aud), 0, aud.stderr());
-    const { entries } = JSON.parse(aud.stdout()) as { entries: { action: string; actor: string; detail: { audience: string; period: string; via: string } }[] };
+    const { entries } = JSON.parse(aud.stdout()) as { entries: { action: string; actor: string; detail: { audience: string; period: string; via: string; committee: string } }[] };
+    // Each with its committee, so the committee's next paper compares with it.
+    assert.deepEqual(entries.map((e) => e.detail.committee).sort(), ["Children's Services Scrutiny Committee", "Scrutiny Panel"]);
+    // --since names the snapshot to compare with: one that is not another of the authority's is refused.
+    const since = capture();
+    assert.equal(await main(["report", "--period", "2024-04", "--audience", "exempt", "--out", out, "--since", "1", "--data", t.dir], since), 1);
+    assert.match(since.stderr(), /--since 1 is the snapshot the report is built from: there is nothing to compare it with/);
+    const help = capture();
+    assert.equal(await main(["report", "--help"], help), 0);
+    assert.match(help.stdout(), /--since SNAPSHOT {4}compare with this snapshot/);
     const { commandLineUser } = await import("../../core/actor.ts");
     assert.deepEqual([...new Set(entries.map((e) => e.actor))], [commandLineUser()], "the report's author is recorded as every other command records its user, so audit --user finds them");
     assert.deepEqual(

@@ -19,7 +19,8 @@ import { checkOutPath, writingTo } from "../out-path.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern report --period P --audience public|exempt [--format pdf|html] --out FILE
-               [--authority CODE] [--committee NAME] [--snapshot ID] [--data DIR]
+               [--authority CODE] [--committee NAME] [--snapshot ID] [--since SNAPSHOT]
+               [--data DIR]
 lantern report --calendar [--authority CODE] [--today YYYY-MM-DD] [--json]
 
 The committee performance report for a period, in the order a committee reads it: a cover
@@ -28,8 +29,13 @@ key messages (the early-warning digest and the most newsworthy figures), a secti
 dashboard area (each indicator's value, target and RAG, SPC chart with its icons — or,
 where SPC does not judge it, its months alone and why — yearly averages, England and
 statistical-neighbour comparison, direction of travel), the flow from contacts to care, data
-quality and recording notes with every figure amended since the previous snapshot, a glossary
-of definitions and an appendix of every value.
+quality and recording notes with every figure amended since the committee's previous report,
+a glossary of definitions and an appendix of each indicator's headline values.
+
+Amended figures are compared with the snapshot the previous report to the same committee, for
+the same kind of period, was built from (each report made is recorded with its committee,
+period and audience); failing that, its previous report for any period; failing that, the load
+before this one. --since names the snapshot to compare with instead. The paper says which.
 
   --audience public   for publication: counts of 1 to 5 are shown as c, with further figures
                       suppressed so none can be worked out from totals, and percentages and
@@ -55,6 +61,8 @@ Options:
   --authority CODE    the authority (needed when the store holds several)
   --committee NAME    the committee's name for the cover
   --snapshot ID       build from an earlier snapshot instead of the latest
+  --since SNAPSHOT    compare with this snapshot for the figures amended since, instead of
+                      the one the committee's previous report was built from
   --calendar          show the report calendar instead
   --today DATE        the date the calendar is worked out for (default today)
 
@@ -118,6 +126,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     authority: { type: "string" },
     committee: { type: "string" },
     snapshot: { type: "string" },
+    since: { type: "string" },
     calendar: { type: "boolean", default: false },
     today: { type: "string" },
   });
@@ -144,6 +153,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   if (!AUDIENCES.includes(audience)) throw new LanternError("LANTERN_BAD_OPTION", `--audience ${values.audience} is not public or exempt.`, { hint: "Use public for the published paper (small numbers suppressed) or exempt for the Part 2 paper." });
   const format = reportFormat(values.format, values.out!);
   const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;
+  const since = values.since ? intOption("since", values.since, 0, 1, 2 ** 31 - 1) : undefined;
   // Before the report is built (a PDF takes a while): a path that cannot be written is refused now.
   checkOutPath(values.out!, "file", `report.${format}`);
   const job: ReportJob = {
@@ -154,6 +164,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     ...(values.authority ? { authority: values.authority } : {}),
     ...(values.committee ? { committee: values.committee } : {}),
     ...(snapshot !== undefined ? { snapshot } : {}),
+    ...(since !== undefined ? { since } : {}),
   };
   const store = await openStore(config, { existing: true });
   try {
