@@ -17,6 +17,8 @@ import { ANNEX_DATE_SOURCES } from "./annex-a.ts";
 import { isSsdExport, loadFormats } from "./load.ts";
 import { parsePeriod } from "../calendar/periods.ts";
 import { requireCovered, resolveTargets } from "../kpi/targets.ts";
+import type { IndicatorValue } from "../kpi/types.ts";
+import type { Store } from "../store/port.ts";
 
 const HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,M,01/06/2010,WBRI,A123456789012,,\nC2,2,05/03/2012,WIRI,UN1,,\n";
 const EPISODES =
@@ -573,24 +575,26 @@ test("a return loaded over an SSD export keeps the person rows of the children t
   }
 });
 
+/** An indicator's headline figure for one period, computed from the one authority `store` holds. */
+async function headline(store: Store, id: string, period: string): Promise<IndicatorValue> {
+  const { loadBankHolidays } = await import("../calendar/working-days.ts");
+  const { ensureReferenceTables } = await import("../kpi/reference-tables.ts");
+  const { computeIndicator } = await import("../kpi/engine.ts");
+  const { indicatorLibrary } = await import("../kpi/library/index.ts");
+  await ensureReferenceTables(store, loadBankHolidays());
+  const [target] = await resolveTargets(store);
+  return (await computeIndicator(store, indicatorLibrary().get(id)!, [target!], { periodIds: [period] })).find((v) => !v.breakdown)!;
+}
+
 test("figures a 903 cannot settle have no value, with the reason, not 0%: return home interviews it does not carry", async () => {
   const { store, cleanup } = await tempStore();
   try {
-    const { loadBankHolidays } = await import("../calendar/working-days.ts");
-    const { ensureReferenceTables } = await import("../kpi/reference-tables.ts");
-    const { resolveTargets } = await import("../kpi/targets.ts");
-    const { computeIndicator } = await import("../kpi/engine.ts");
-    const { indicatorLibrary } = await import("../kpi/library/index.ts");
     assert.equal((await loadFormats(store, { paths: [files()], authority: "203" })).status, "loaded");
-    await ensureReferenceTables(store, loadBankHolidays());
-    const [target] = await resolveTargets(store);
-    const offered = await computeIndicator(store, indicatorLibrary().get("missing_rhi_offered_pct")!, [target!], { periodIds: ["2023-07"] });
-    const july = offered.find((v) => !v.breakdown)!;
+    const july = await headline(store, "missing_rhi_offered_pct", "2023-07");
     assert.equal(july.denominator, 1, "C1's episode ended in July 2023");
     assert.equal(july.value, null);
     assert.match(july.reason ?? "", /SSDA903 return does not carry it/);
-    const episodes = await computeIndicator(store, indicatorLibrary().get("missing_episodes")!, [target!], { periodIds: ["2023-07"] });
-    assert.equal(episodes.find((v) => !v.breakdown)!.value, 1, "what the 903 does carry is counted");
+    assert.equal((await headline(store, "missing_episodes", "2023-07")).value, 1, "what the 903 does carry is counted");
   } finally {
     await cleanup();
   }
@@ -599,18 +603,11 @@ test("figures a 903 cannot settle have no value, with the reason, not 0%: return
 test("a 903 of Header and Episodes alone replaces only the tables they feed: missing and social worker figures have no value, with the reason, not 0", async () => {
   const { store, cleanup } = await tempStore();
   try {
-    const { loadBankHolidays } = await import("../calendar/working-days.ts");
-    const { ensureReferenceTables } = await import("../kpi/reference-tables.ts");
-    const { resolveTargets } = await import("../kpi/targets.ts");
-    const { computeIndicator } = await import("../kpi/engine.ts");
-    const { indicatorLibrary } = await import("../kpi/library/index.ts");
     const r = await loadFormats(store, { paths: [files({}, { "a.csv": HEADER, "b.txt": EPISODES })], authority: "203" });
     assert.equal(r.status, "loaded");
     assert.deepEqual(r.fed, ["ssd_cla_episodes", "ssd_cla_placement", "ssd_legal_status", "ssd_person"]);
-    await ensureReferenceTables(store, loadBankHolidays());
-    const [target] = await resolveTargets(store);
     for (const id of ["cla_multiple_sw_pct", "cla_missing_pct", "cla_away_pct", "missing_episodes"]) {
-      const v = (await computeIndicator(store, indicatorLibrary().get(id)!, [target!], { periodIds: ["2023-12"] })).find((x) => !x.breakdown)!;
+      const v = await headline(store, id, "2023-12");
       assert.equal(v.value, null, id);
       assert.match(v.reason ?? "", /no ssd_(missing|involvements) data loaded/, id);
     }

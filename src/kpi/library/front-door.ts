@@ -29,6 +29,11 @@ export function personDims(at: string): string {
   return `${ageBandSql("pe.pers_dob", at)} AS dim_age_band, pe.pers_sex AS dim_sex`;
 }
 
+/** {@link personDims} for rows grouped per child (one row per child at a period's end): the same columns, as aggregates of the child's one person record. */
+export function personDimsPerChild(at: string): string {
+  return `min(${ageBandSql("pe.pers_dob", at)}) AS dim_age_band, min(pe.pers_sex) AS dim_sex`;
+}
+
 /** The join to the child's person record, as `pe`, for the age-band and sex breakdowns. */
 export function personJoin(table: string, personColumn: string): string {
   return `LEFT JOIN {person} pe ON pe.la_code = ${table}.la_code AND pe.pers_person_id = ${personColumn}`;
@@ -95,7 +100,7 @@ function cinAtEndRows(dims: boolean): string {
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
     'episode open on ' || CAST(p.end_date AS VARCHAR) AS why${dims ? `,
     min(${NEED_LABEL("e.cine_cin_primary_need_code")}) AS dim_primary_need,
-    min(${ageBandSql("pe.pers_dob", "p.end_date")}) AS dim_age_band, min(pe.pers_sex) AS dim_sex` : ""}
+    ${personDimsPerChild("p.end_date")}` : ""}
   FROM {cin_episodes} e
   JOIN {periods} p ON p.la_code = e.la_code AND e.cine_referral_date <= p.end_date AND (e.cine_close_date IS NULL OR e.cine_close_date > p.end_date)${dims ? `
   ${personJoin("e", "e.cine_person_id")}` : ""}

@@ -8,7 +8,7 @@
  */
 
 import type { IndicatorDef } from "../types.ts";
-import { ageBandSql } from "./front-door.ts";
+import { personDims, personDimsPerChild, personJoin } from "./front-door.ts";
 
 const PERIODS = ["month", "quarter", "year", "rolling", "calendar"] as const;
 
@@ -27,14 +27,6 @@ const PLAN_CHAIN = `
 
 const PLAN_NEEDS = ["ehcp_named_plan", "ehcp_assessment", "ehcp_requests", "send", "person"];
 
-/** The age-band (at `at`) and sex breakdown columns of the child or young person of `s.send_person_id`. */
-function sendDims(at: string): string {
-  return `${ageBandSql("pe.pers_dob", at)} AS dim_age_band, pe.pers_sex AS dim_sex`;
-}
-
-/** The join to the person record of `s.send_person_id`, as `pe`, for {@link sendDims}. */
-const SEND_PERSON = "LEFT JOIN {person} pe ON pe.la_code = s.la_code AND pe.pers_person_id = s.send_person_id";
-
 /** The SEND indicators. */
 export const SEND: readonly IndicatorDef[] = [
   {
@@ -52,11 +44,11 @@ export const SEND: readonly IndicatorDef[] = [
     sql: `
   SELECT r.la_code, p.period_id, s.send_person_id AS person_id, r.ehcr_ehcp_request_id AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'request received ' || CAST(r.ehcr_ehcp_req_date AS VARCHAR) AS why, ${sendDims("r.ehcr_ehcp_req_date")}
+    'request received ' || CAST(r.ehcr_ehcp_req_date AS VARCHAR) AS why, ${personDims("r.ehcr_ehcp_req_date")}
   FROM {ehcp_requests} r
   LEFT JOIN {send} s ON s.la_code = r.la_code AND s.send_table_id = r.ehcr_send_table_id
   JOIN {periods} p ON p.la_code = r.la_code AND r.ehcr_ehcp_req_date BETWEEN p.start_date AND p.end_date
-  ${SEND_PERSON}`,
+  ${personJoin("s", "s.send_person_id")}`,
   },
   {
     id: "ehcp_issued",
@@ -73,10 +65,10 @@ export const SEND: readonly IndicatorDef[] = [
     sql: `
   SELECT n.la_code, p.period_id, s.send_person_id AS person_id, n.ehcn_named_plan_id AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'plan issued ' || CAST(n.ehcn_named_plan_start_date AS VARCHAR) AS why, ${sendDims("n.ehcn_named_plan_start_date")}
+    'plan issued ' || CAST(n.ehcn_named_plan_start_date AS VARCHAR) AS why, ${personDims("n.ehcn_named_plan_start_date")}
   ${PLAN_CHAIN}
   JOIN {periods} p ON p.la_code = n.la_code AND n.ehcn_named_plan_start_date BETWEEN p.start_date AND p.end_date
-  ${SEND_PERSON}`,
+  ${personJoin("s", "s.send_person_id")}`,
   },
   {
     id: "ehcp_20wk_pct",
@@ -95,10 +87,10 @@ export const SEND: readonly IndicatorDef[] = [
     CASE WHEN n.ehcn_named_plan_start_date <= CAST(r.ehcr_ehcp_req_date + INTERVAL '${DAYS_20_WEEKS} days' AS DATE) THEN 1 ELSE 0 END AS num,
     1 AS den, CAST(n.ehcn_named_plan_start_date - r.ehcr_ehcp_req_date AS DOUBLE PRECISION) AS measure,
     'requested ' || CAST(r.ehcr_ehcp_req_date AS VARCHAR) || ', issued ' || CAST(n.ehcn_named_plan_start_date AS VARCHAR)
-      || ' after ' || CAST(n.ehcn_named_plan_start_date - r.ehcr_ehcp_req_date AS VARCHAR) || ' days' AS why, ${sendDims("n.ehcn_named_plan_start_date")}
+      || ' after ' || CAST(n.ehcn_named_plan_start_date - r.ehcr_ehcp_req_date AS VARCHAR) || ' days' AS why, ${personDims("n.ehcn_named_plan_start_date")}
   ${PLAN_CHAIN}
   JOIN {periods} p ON p.la_code = n.la_code AND n.ehcn_named_plan_start_date BETWEEN p.start_date AND p.end_date
-  ${SEND_PERSON}
+  ${personJoin("s", "s.send_person_id")}
   WHERE r.ehcr_ehcp_req_date IS NOT NULL AND n.ehcn_named_plan_start_date >= r.ehcr_ehcp_req_date AND NOT (${EXCEPTION})`,
   },
   {
@@ -117,11 +109,11 @@ export const SEND: readonly IndicatorDef[] = [
   SELECT n.la_code, p.period_id, coalesce(s.send_person_id, 'plan ' || n.ehcn_named_plan_id) AS person_id, min(n.ehcn_named_plan_id) AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
     'plan in force on ' || CAST(p.end_date AS VARCHAR) AS why,
-    min(${ageBandSql("pe.pers_dob", "p.end_date")}) AS dim_age_band, min(pe.pers_sex) AS dim_sex
+    ${personDimsPerChild("p.end_date")}
   ${PLAN_CHAIN}
   JOIN {periods} p ON p.la_code = n.la_code AND n.ehcn_named_plan_start_date <= p.end_date
     AND (n.ehcn_named_plan_ceased_date IS NULL OR n.ehcn_named_plan_ceased_date > p.end_date)
-  ${SEND_PERSON}
+  ${personJoin("s", "s.send_person_id")}
   GROUP BY n.la_code, p.period_id, p.end_date, coalesce(s.send_person_id, 'plan ' || n.ehcn_named_plan_id)`,
   },
 ];
