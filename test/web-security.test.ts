@@ -135,23 +135,37 @@ describe("CSRF", () => {
     assert.equal(await count(), before + 1);
   });
 
-  test("an upload carries its token in the address (its body is streamed): without it nothing is loaded", async () => {
+  test("an upload's token is accepted in any one of the header, the address or the form's first field, and checked; without it nothing is loaded", async () => {
     const analyst = await signIn(app, "analyst", DEMO_PASSWORD, { csrfPage: "/data" });
     const page = await visit(app, analyst, "/data");
     const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(page.body)?.[1]?.replaceAll("&amp;", "&");
     assert.equal(action, `/data/upload?_csrf=${encodeURIComponent(analyst.csrf)}`);
     const snapshots = async () => (await store.all(`SELECT snapshot_id FROM lantern_snapshot WHERE la_code = '203'`)).length;
-    const up = multipart({ _csrf: analyst.csrf, authority: "203" }, smallExport());
-    const send = (url: string) => app.inject({ method: "POST", url, payload: up.payload, headers: { ...up.headers, cookie: cookieHeader(analyst) } });
-    assert.equal((await send("/data/upload")).statusCode, 403);
-    assert.equal((await send("/data/upload?_csrf=forged")).statusCode, 403);
+    const withField = multipart({ _csrf: analyst.csrf, authority: "203" }, smallExport());
+    const noField = (la: string) => multipart({ authority: la }, smallExport());
+    const send = (url: string, up: { payload: Buffer; headers: Record<string, string> }, headers: Record<string, string> = {}) =>
+      app.inject({ method: "POST", url, payload: up.payload, headers: { ...up.headers, cookie: cookieHeader(analyst), ...headers } });
+    const loaded = async (res: { statusCode: number; body: string }, la: string) => {
+      assert.equal(res.statusCode, 200, res.body.slice(0, 2000));
+      assert.match(res.body, new RegExp(`${la}: loaded as snapshot \\d+`));
+    };
+    // Refused, and nothing loaded: no token anywhere; a forged one in the address or the header
+    // (the first given is the one checked, whatever the form says); a forged field alone.
+    assert.equal((await send("/data/upload", noField("203"))).statusCode, 403);
+    assert.equal((await send("/data/upload?_csrf=forged", withField)).statusCode, 403);
+    assert.equal((await send("/data/upload", withField, { "x-csrf-token": "forged" })).statusCode, 403);
+    assert.equal((await send("/data/upload", multipart({ _csrf: "forged", authority: "203" }, smallExport()))).statusCode, 403);
     assert.equal(await snapshots(), 0);
-    const res = await send(action!);
-    assert.equal(res.statusCode, 200, res.body.slice(0, 2000));
-    assert.match(res.body, /203: loaded as snapshot \d+/);
+    // The form's own address (and field), as the browser sends it.
+    await loaded(await send(action!, withField), "203");
     assert.equal(await snapshots(), 1);
     const [audit] = await store.all<{ actor: string }>(`SELECT actor FROM lantern_audit WHERE action = 'data.upload' ORDER BY audit_id DESC LIMIT 1`);
     assert.equal(audit?.actor, "analyst");
+    // Each alone, as docs/security.md says: the address or the header with no field (both were
+    // refused by the route before), and the field alone.
+    await loaded(await send(`/data/upload?_csrf=${encodeURIComponent(analyst.csrf)}`, noField("211")), "211");
+    await loaded(await send("/data/upload", noField("212"), { "x-csrf-token": analyst.csrf }), "212");
+    await loaded(await send("/data/upload", multipart({ _csrf: analyst.csrf, authority: "213" }, smallExport())), "213");
   });
 });
 

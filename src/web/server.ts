@@ -35,6 +35,7 @@ import type { Store } from "../store/port.ts";
 import { listSnapshots } from "../store/snapshots.ts";
 import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } from "./access.ts";
 import { sendToSignIn } from "./auth/access.ts";
+import { safeEqual } from "./auth/csrf.ts";
 import { type AuthPluginOptions, authPlugin, cspDirectives } from "./auth/plugin.ts";
 import { type Comment, MAX_COMMENT, saveComment, saveTarget, type TargetFormError, targetFormErrors, targetHistory, commentHistory } from "./edits.ts";
 import { Gate, OneAtATime } from "./gate.ts";
@@ -191,6 +192,18 @@ export function errorLine(id: string, method: string, url: string, error: unknow
 
 function redactQuoted(s: string): string {
   return s.replace(/'[^']*'|"[^"]*"/g, (q) => `${q[0]}…${q[0]}`).replaceAll(/[\r\n]+/g, " ");
+}
+
+/** An upload's CSRF token from the header `x-csrf-token`, else the address's `_csrf`; undefined when neither is given. */
+export function uploadCsrf(request: FastifyRequest): unknown {
+  const header = request.headers["x-csrf-token"];
+  if (header !== undefined) return header;
+  return (request.query as Record<string, unknown> | undefined)?.["_csrf"];
+}
+
+/** Whether `sent` is the visitor's token, compared in constant time. */
+function sameToken(sent: unknown, token: string): boolean {
+  return typeof sent === "string" && sent.length <= 100 && safeEqual(sent, token);
 }
 
 /** The 413 message: which of the upload's limits was reached. */
@@ -645,9 +658,16 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   const uploadRefused = (request: FastifyRequest, reply: FastifyReply, message: string, hint: string | undefined, issues: Parameters<typeof refusedBody>[2]) =>
     sendPage(reply, 422, "Error: Upload refused", request, "/data", refusedBody(message, hint, issues));
 
-  app.post("/data/upload", { preHandler: analysts }, async (request, reply) => {
+  app.post("/data/upload", { preHandler: analysts, config: { csrfInForm: true } }, async (request, reply) => {
     if (!request.isMultipart()) return problem(reply, request, 415, "Not an upload", "Send the files from the upload form.");
     const user = request.user!;
+    // The CSRF token: in the header or the address when either is given (checked before the body
+    // is read), else the form's `_csrf` field, which the form puts before its files, so nothing is
+    // written without it.
+    const forbidden = () => problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong). Go back, reload the page and try again.");
+    const early = uploadCsrf(request);
+    if (early !== undefined && !sameToken(early, request.csrfToken())) return forbidden();
+    const tokenIn = (fields: Record<string, string>) => early !== undefined || sameToken(fields["_csrf"], request.csrfToken());
     const dir = join(ctx.dataDir, "uploads", `${Date.now()}-${randomBytes(6).toString("hex")}`);
     makePrivateDir(dir);
     try {
@@ -663,9 +683,9 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
           continue;
         }
         // The CSRF token comes before the files in the form, so nothing is written without it.
-        if (fields["_csrf"] !== request.csrfToken()) {
+        if (!tokenIn(fields)) {
           part.file.resume();
-          return problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong). Go back, reload the page and try again.");
+          return forbidden();
         }
         if (!part.filename) {
           part.file.resume();
@@ -690,7 +710,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
         if (part.file.truncated) throw new LanternError("LANTERN_BAD_OPTION", `${name} is larger than this server accepts.`);
         files++;
       }
-      if (fields["_csrf"] !== request.csrfToken()) return problem(reply, request, 403, "Forbidden", "The form was not accepted (its security token is missing or wrong).");
+      if (!tokenIn(fields)) return forbidden();
       const twice = [...savedAs.values()].filter((sent) => sent.length > 1);
       if (twice.length) {
         const said = twice.map((sent) => (new Set(sent).size === 1 ? `"${sent[0]}" (${sent.length} times)` : `${sent.map((n) => `"${n}"`).join(" and ")} (the same name once characters a file name cannot safely hold are replaced)`));

@@ -4,7 +4,8 @@
  * of every route. It decorates `request.user` (the {@link SessionUser} or null) and
  * `request.csrfToken()`, refuses every non-GET/HEAD/OPTIONS request whose CSRF token (form field
  * `_csrf` or header `x-csrf-token`; for multipart uploads, whose body is streamed, the header or
- * a `_csrf` query parameter) does not match, sets a strict Content-Security-Policy with no inline
+ * a `_csrf` query parameter, or else the form's `_csrf` field, which a route marked
+ * `config: { csrfInForm: true }` checks itself before it writes a byte) does not match, sets a strict Content-Security-Policy with no inline
  * script, and registers the routes this module owns: sign-in and sign-out, single sign-on, and the
  * admin pages for users and the audit log. Pages use `requireRole` and `canSeeChildLevel` from
  * `access.ts`; the server enforces every rule.
@@ -30,6 +31,13 @@ import { signInRoutes } from "./sign-in.ts";
 import type { SessionUser } from "./types.ts";
 
 declare module "fastify" {
+  interface FastifyContextConfig {
+    /**
+     * A multipart route that reads the form's `_csrf` field itself, before it writes anything,
+     * when the request carries no token in the header or the address (see `uploadCsrf`).
+     */
+    csrfInForm?: boolean;
+  }
   interface FastifyRequest {
     /** The signed-in user, or null. */
     user: SessionUser | null;
@@ -177,6 +185,9 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
       await sendForbidden(request, reply, "This form did not come from Lantern, so it was not accepted.");
       return reply;
     }
+    // An upload whose token is only in its streamed form: the route checks it before writing a byte.
+    const multipartBody = /^multipart\/form-data/i.test(request.headers["content-type"] ?? "");
+    if (token === undefined && multipartBody && request.routeOptions.config?.csrfInForm === true) return;
     if (!checkCsrf(ctx.secret, binding, token)) {
       // Nothing is saved either way. A form of Lantern's own whose session has ended (or that was
       // opened before the visitor last signed in) is shown back, so what was typed is not lost;
