@@ -8,11 +8,18 @@
  * plain text. A file that is not a readable .xlsx ends in a LanternError: the zip's directory
  * is checked before exceljs sees it (a truncated file), and a watchdog ends a read that stalls
  * after the whole file has been consumed (exceljs can leave its promise pending forever on a
- * corrupted entry).
+ * corrupted entry). Before either, every entry is unpacked once and counted, without keeping
+ * it, so a "zip bomb" (a small workbook whose sheet unpacks to gigabytes, which exceljs would
+ * otherwise inflate without limit, whole into memory on its fallback path) is refused at
+ * {@link XLSX_MAX_UNPACKED}; entries the zip's directory does not list, which exceljs's
+ * streaming reader would still read, are refused too.
  */
 
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createInflateRaw } from "node:zlib";
 import ExcelJS from "exceljs";
 import { LanternError } from "../core/errors.ts";
 
@@ -40,34 +47,167 @@ function plain(v: unknown): XlsxValue {
   return String(v);
 }
 
+/** The zip's directory: where it starts, how long it is, how many entries it lists. */
+interface ZipDirectory {
+  readonly offset: number;
+  readonly size: number;
+  readonly entries: number;
+}
+
+function findZipDirectory(fd: number, size: number): ZipDirectory | string {
+  const n = Math.min(size, 65557);
+  const buf = Buffer.alloc(n);
+  readSync(fd, buf, 0, n, size - n);
+  for (let i = n - 22; i >= 0; i--) {
+    if (buf.readUInt32LE(i) !== 0x06054b50) continue;
+    const cdSize = buf.readUInt32LE(i + 12);
+    const cdOffset = buf.readUInt32LE(i + 16);
+    if (cdOffset + cdSize > size - (n - i)) return "its zip directory points past the end of the file (the file is truncated or damaged)";
+    return { offset: cdOffset, size: cdSize, entries: buf.readUInt16LE(i + 10) };
+  }
+  return "it has no zip directory (the file is truncated, or not a workbook)";
+}
+
 /** Check the zip's end-of-central-directory record: present, and pointing inside the file. */
 export function checkZipDirectory(path: string): string | undefined {
   const fd = openSync(path, "r");
   try {
-    const size = fstatSync(fd).size;
-    const n = Math.min(size, 65557);
-    const buf = Buffer.alloc(n);
-    readSync(fd, buf, 0, n, size - n);
-    for (let i = n - 22; i >= 0; i--) {
-      if (buf.readUInt32LE(i) !== 0x06054b50) continue;
-      const cdSize = buf.readUInt32LE(i + 12);
-      const cdOffset = buf.readUInt32LE(i + 16);
-      if (cdOffset + cdSize > size - (n - i)) return "its zip directory points past the end of the file (the file is truncated or damaged)";
-      return undefined;
-    }
-    return "it has no zip directory (the file is truncated, or not a workbook)";
+    const found = findZipDirectory(fd, fstatSync(fd).size);
+    return typeof found === "string" ? found : undefined;
   } finally {
     closeSync(fd);
   }
 }
 
+/**
+ * The most an .xlsx may unpack to, all its entries together (1 GiB). The largest authorities'
+ * Annex A workbooks unpack to tens of megabytes; a zip bomb, to gigabytes from a few.
+ */
+export const XLSX_MAX_UNPACKED = 1024 ** 3;
+
+const LOCAL_HEADER = 0x04034b50;
+const CENTRAL_HEADER = 0x02014b50;
+
+/** An entry as the zip's directory lists it. */
+interface ZipEntry {
+  readonly name: string;
+  readonly method: number;
+  readonly flags: number;
+  readonly packed: number;
+  readonly unpacked: number;
+  readonly at: number;
+}
+
+class TooMuch extends Error {}
+
+/** How many bytes the deflated data at `start` unpacks to, counting up to just past `stopAfter`; nothing is kept. */
+async function unpackedBytes(path: string, start: number, packed: number, stopAfter: number): Promise<number> {
+  if (packed === 0) return 0;
+  let out = 0;
+  const count = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      out += chunk.length;
+      done(out > stopAfter ? new TooMuch() : null);
+    },
+  });
+  try {
+    await pipeline(createReadStream(path, { start, end: start + packed - 1 }), createInflateRaw(), count);
+  } catch (e) {
+    if (!(e instanceof TooMuch)) throw e;
+  }
+  return out;
+}
+
+/**
+ * Why the workbook at `path` may not be unpacked: it would unpack to more than `limit` bytes
+ * (by what its directory says, or by what its entries really hold), an entry holds more than
+ * its directory says, or the file holds data its directory does not list (an entry exceljs's
+ * streaming reader would read though nothing here counted it). "too large" problems are
+ * refused as LANTERN_FILE_TOO_LARGE; others as unreadable.
+ */
+export async function unpackProblem(path: string, limit: number = XLSX_MAX_UNPACKED): Promise<{ tooLarge: boolean; why: string } | undefined> {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const dir = findZipDirectory(fd, size);
+    if (typeof dir === "string") return { tooLarge: false, why: dir };
+    const cd = Buffer.alloc(dir.size);
+    readSync(fd, cd, 0, dir.size, dir.offset);
+    const entries: ZipEntry[] = [];
+    for (let i = 0, p = 0; i < dir.entries; i++) {
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_HEADER) return { tooLarge: false, why: "its zip directory is damaged" };
+      const nameLength = cd.readUInt16LE(p + 28);
+      entries.push({
+        flags: cd.readUInt16LE(p + 8),
+        method: cd.readUInt16LE(p + 10),
+        packed: cd.readUInt32LE(p + 20),
+        unpacked: cd.readUInt32LE(p + 24),
+        at: cd.readUInt32LE(p + 42),
+        name: cd.toString("utf8", p + 46, p + 46 + nameLength),
+      });
+      p += 46 + nameLength + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+    }
+    const said = entries.reduce((a, e) => a + e.unpacked, 0);
+    if (said > limit) return { tooLarge: true, why: `its zip directory says it unpacks to ${said.toLocaleString("en-GB")} bytes` };
+    // Each entry where the one before ends, unpacked and counted; the directory right after the last.
+    let expected = 0;
+    let total = 0;
+    const head = Buffer.alloc(30);
+    const signatureAt = (at: number) => {
+      const b = Buffer.alloc(4);
+      return readSync(fd, b, 0, 4, at) === 4 ? b.readUInt32LE(0) : -1;
+    };
+    for (const e of [...entries].sort((a, b) => a.at - b.at)) {
+      if (e.at !== expected || readSync(fd, head, 0, 30, e.at) !== 30 || head.readUInt32LE(0) !== LOCAL_HEADER) return { tooLarge: false, why: "it holds data its zip directory does not list" };
+      const described = (e.flags & 0x08) !== 0;
+      if (!described && head.readUInt32LE(18) !== e.packed) return { tooLarge: false, why: `its entry ${e.name} is damaged` };
+      const start = e.at + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+      let unpacked: number;
+      if (e.method === 0) unpacked = e.packed;
+      else if (e.method === 8) unpacked = await unpackedBytes(path, start, e.packed, limit - total);
+      else return { tooLarge: false, why: `its entry ${e.name} is compressed in a way Excel does not use` };
+      if (total + unpacked > limit) return { tooLarge: true, why: `its entries reached that by ${e.name}, though its zip directory says ${said.toLocaleString("en-GB")} bytes in all` };
+      if (unpacked > e.unpacked) return { tooLarge: false, why: `its entry ${e.name} holds more than its zip directory says (a damaged or doctored file)` };
+      total += unpacked;
+      expected = start + e.packed;
+      // A data descriptor after the data: 12 or 16 bytes (20 or 24 for zip64), then the next header.
+      if (described) {
+        const next = [16, 12, 24, 20].find((n) => [LOCAL_HEADER, CENTRAL_HEADER].includes(signatureAt(expected + n)) || expected + n === dir.offset);
+        if (next === undefined) return { tooLarge: false, why: `its entry ${e.name} is damaged` };
+        expected += next;
+      }
+    }
+    if (expected !== dir.offset) return { tooLarge: false, why: "it holds data its zip directory does not list" };
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Refuse a workbook that may not be unpacked (see {@link unpackProblem}). */
+async function checkUnpacking(path: string, name: string, limit: number): Promise<void> {
+  let problem: Awaited<ReturnType<typeof unpackProblem>>;
+  try {
+    problem = await unpackProblem(path, limit);
+  } catch (e) {
+    throw unreadable(name, e);
+  }
+  if (!problem) return;
+  if (!problem.tooLarge) throw unreadable(name, new Error(problem.why));
+  const mb = (limit / 1024 ** 2).toLocaleString("en-GB");
+  throw new LanternError("LANTERN_FILE_TOO_LARGE", `${name} was not read: an Excel workbook is compressed, and this one would unpack to more than ${mb} MB, the most Lantern reads (${problem.why}).`, {
+    hint: "An Annex A workbook unpacks to far less than that. Check this is the file meant; if it is, save each list as CSV UTF-8 and load those.",
+  });
+}
+
 const STALL_MS = 1500;
 
-/** Stream every row of every sheet. */
-export async function* readXlsxRows(path: string): AsyncGenerator<XlsxRow> {
+/** Stream every row of every sheet; `maxUnpacked` (default {@link XLSX_MAX_UNPACKED}) is for tests. */
+export async function* readXlsxRows(path: string, opts: { readonly maxUnpacked?: number } = {}): AsyncGenerator<XlsxRow> {
   const name = basename(path);
   const bad = checkZipDirectory(path);
   if (bad) throw unreadable(name, new Error(bad));
+  await checkUnpacking(path, name, opts.maxUnpacked ?? XLSX_MAX_UNPACKED);
   const input = createReadStream(path);
   let ended = false;
   let last = Date.now();
