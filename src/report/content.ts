@@ -2,7 +2,8 @@
  * @module
  * What a committee report says, in the order a committee reads it: the cover, key messages, a
  * section per dashboard area, the flow to care, data quality and recording notes (with every
- * figure amended since the previous report), a glossary and an appendix of every value. Pure:
+ * figure amended since the previous report), a glossary, an appendix of headline values and one of
+ * breakdowns. Pure:
  * the figures gathered by `data.ts` in, the content out; `html.ts` lays it out.
  *
  * Public and exempt are decided here, not in the layout: for a public report every count,
@@ -19,10 +20,12 @@ import { type Rag, rag, type Target, targetFor, travel } from "../analysis/rag.t
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
 import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
-import { isSmallCount, SUPPRESSED, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
+import { categoryKey, isSmallCount, SUPPRESSED, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type AveragedKind, type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { dayLabel, financialYearOf, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { breakdownsOf } from "../kpi/engine.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
+import { categoryLabel, compareCategories } from "../web/categories.ts";
 
 /** The public report's suppression rule lives with the rule itself; named here as the report's. */
 export { suppressedKeys } from "../analysis/suppression.ts";
@@ -59,6 +62,11 @@ export interface ReportInput {
   readonly indicators: readonly IndicatorDef[];
   /** The snapshot's stored totals (no breakdowns) for the authority, every period. */
   readonly values: readonly IndicatorValue[];
+  /**
+   * The snapshot's stored breakdowns (source, age band, ethnicity...) for the authority, every
+   * period: in public each is suppressed over its periods as the members' pages suppress it.
+   */
+  readonly breakdowns?: readonly IndicatorValue[] | undefined;
   readonly targets: readonly Target[];
   readonly annotations: readonly Annotation[];
   /** Benchmarks by indicator id (only indicators with a national measure). */
@@ -202,6 +210,21 @@ export interface ReportContent {
   };
   readonly glossary: readonly { readonly id: string; readonly title: string; readonly area: string; readonly unit: Unit; readonly polarity: Polarity; readonly lait: string | null; readonly definition: string }[];
   readonly appendix: readonly { readonly area: string; readonly title: string; readonly period: string; readonly value: Shown; readonly numerator: Shown; readonly denominator: Shown; readonly unit: Unit }[];
+  /** Each area's breakdowns for the period an indicator is reported for: one table per indicator, its breakdowns one after another. */
+  readonly breakdowns: readonly BreakdownArea[];
+}
+
+/** One area's part of the breakdowns appendix. */
+export interface BreakdownArea {
+  readonly id: string;
+  readonly title: string;
+  readonly indicators: readonly {
+    readonly id: string;
+    readonly title: string;
+    readonly unit: Unit;
+    readonly period: string;
+    readonly rows: readonly { readonly breakdown: string; readonly category: string; readonly value: Shown; readonly numerator: Shown; readonly denominator: Shown }[];
+  }[];
 }
 
 /** The section headings, in order (the PDF's bookmarks and the tests' checklist). */
@@ -211,6 +234,7 @@ export const SECTION_TITLES = {
   quality: "Data quality and recording notes",
   glossary: "Glossary",
   appendix: "Appendix: all values",
+  breakdowns: "Appendix: breakdowns",
 } as const;
 
 const SHOWN_NONE: Shown = { value: null, suppressed: false };
@@ -492,6 +516,8 @@ export function buildReport(input: ReportInput): ReportContent {
     if (items.length) sections.push({ id: area.id, title: area.title, indicators: items });
   }
 
+  const breakdowns = breakdownAppendix(input, sections, isHidden);
+
   // In public, the series SPC could not judge because of a suppressed month: said, so that no
   // signal is not read as nothing to watch.
   const withheld = pub ? [...new Set(digest.groups.flatMap((g) => g.notJudged.filter((n) => n.reason === "withheld").map((n) => n.title)))] : [];
@@ -584,9 +610,73 @@ export function buildReport(input: ReportInput): ReportContent {
         : "There is no earlier snapshot to compare with, so no figures are shown as amended.",
       notComputed,
     },
+    breakdowns,
     glossary: input.indicators.map((d) => ({ id: d.id, title: d.title, area: areaTitle.get(d.area) ?? d.area, unit: d.unit, polarity: d.polarity, lait: d.lait ?? null, definition: d.definition })),
     appendix,
   };
+}
+
+/**
+ * The breakdowns appendix: for each indicator shown, its stored breakdowns for the period it is
+ * reported for. In public, the categories shown as `c` are those the members' pages hide
+ * (`suppressedCategories`, as web/model.ts `breakdownHiding` calls it): small counts and ratios on
+ * them, then secondary suppression within each period with the headline figure as the total (a
+ * headline shown as c counting as hidden) and, for a flow, over each category's months, quarters
+ * and years, so that no hidden category can be worked out from the total and the others.
+ */
+function breakdownAppendix(input: ReportInput, sections: readonly AreaSection[], isHidden: (id: string, p: string) => boolean): BreakdownArea[] {
+  const pub = input.audience === "public";
+  const all = (input.breakdowns ?? []).filter((v) => v.breakdown && v.authority === input.authority.code);
+  const byDim = new Map<string, IndicatorValue[]>();
+  for (const v of all) {
+    const k = `${v.indicator}|${v.breakdown}`;
+    const list = byDim.get(k);
+    if (list) list.push(v);
+    else byDim.set(k, [v]);
+  }
+  const defs = new Map(input.indicators.map((d) => [d.id, d]));
+  const totals = (id: string) => new Map(input.values.filter((v) => v.indicator === id && !v.breakdown && v.authority === input.authority.code).map((v) => [v.period, v]));
+  const memo = new Map<string, Set<string>>();
+  const hiddenOf = (def: IndicatorDef, dim: string): Set<string> => {
+    const key = `${def.id}|${dim}`;
+    const known = memo.get(key);
+    if (known) return known;
+    // A category whose denominator is a category the counting indicator hides is hidden with it.
+    const of = def.denominatorOf ? defs.get(def.denominatorOf) : undefined;
+    const forced = of && byDim.has(`${of.id}|${dim}`) ? hiddenOf(of, dim) : new Set<string>();
+    const out = suppressedCategories(def, byDim.get(key) ?? [], totals(def.id), (p) => isHidden(def.id, p), forced);
+    memo.set(key, out);
+    return out;
+  };
+  const out: BreakdownArea[] = [];
+  for (const area of sections) {
+    const indicators: BreakdownArea["indicators"][number][] = [];
+    for (const ind of area.indicators) {
+      const def = defs.get(ind.id);
+      if (!def || !ind.period || ind.value.value === null) continue;
+      const at = ind.period.id;
+      const rows: BreakdownArea["indicators"][number]["rows"][number][] = [];
+      for (const dim of breakdownsOf(def)) {
+        const mine = (byDim.get(`${def.id}|${dim}`) ?? []).filter((v) => v.period === at).sort((a, b) => compareCategories(dim, a.category ?? "", b.category ?? ""));
+        if (!mine.length) continue;
+        const hidden = pub ? hiddenOf(def, dim) : new Set<string>();
+        for (const v of mine) {
+          const off = hidden.has(categoryKey(v.period, v.category ?? ""));
+          const count = (n: number | null): Shown => (n === null || def.unit === "count" ? SHOWN_NONE : { value: n, suppressed: off });
+          rows.push({ breakdown: dimTitle(dim), category: categoryLabel(dim, v.category ?? ""), value: { value: v.value, suppressed: off && v.value !== null }, numerator: count(v.numerator), denominator: count(v.denominator) });
+        }
+      }
+      if (rows.length) indicators.push({ id: def.id, title: def.title, unit: def.unit, period: ind.asAt?.label ?? ind.period.label, rows });
+    }
+    if (indicators.length) out.push({ id: area.id, title: area.title, indicators });
+  }
+  return out;
+}
+
+/** A breakdown's name as a heading reads it ("age_band": "Age band"). */
+function dimTitle(dim: string): string {
+  const words = dim.replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** Which report or snapshot the amended figures are compared with, in words. */

@@ -14,7 +14,7 @@ import { type BenchmarkResult, benchmark, BenchmarkProblem, laitYearFor, realAut
 import { financialYearOf, type Period, parsePeriod, yearPeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import { computeAndStore, computedSnapshots, storedValues } from "../kpi/compute.ts";
-import type { Target as Snapshot } from "../kpi/engine.ts";
+import { breakdownsOf, type Target as Snapshot } from "../kpi/engine.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { requireCovered, resolveTargets } from "../kpi/targets.ts";
 import type { IndicatorValue } from "../kpi/types.ts";
@@ -186,6 +186,12 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     previousValues = await storedValues(store, { snapshots: [prev.snapshot] });
     revisions = revisionsOf(previousValues, values, period.end);
   }
+  // Every stored breakdown of the snapshot (each kind once, every indicator that has it).
+  const defsForBreakdowns = indicatorLibrary().list();
+  const breakdowns: IndicatorValue[] = [];
+  for (const dim of [...new Set(defsForBreakdowns.flatMap((d) => breakdownsOf(d)))]) {
+    for (const v of await storedValues(store, { snapshots: [t.snapshot_id], breakdown: dim })) if (v.authority === t.la_code) breakdowns.push(v);
+  }
   const data = benchmarkData();
   const real = realAuthority(t.la_code, data);
   const like = real ? undefined : (auth.like_code ?? undefined);
@@ -223,6 +229,7 @@ export async function gatherReport(store: Store, req: ReportRequest): Promise<Re
     movements: real || like ? { data, ...(like ? { like } : {}) } : undefined,
     indicators: defs,
     values,
+    breakdowns,
     targets: await effectiveTargets(store, req.dataDir),
     annotations: await listAnnotations(store, t.la_code),
     benchmarks,

@@ -236,8 +236,10 @@ export function reportHtml(c: ReportContent): string {
   else o.push(`<p class="note">${esc(c.keyMessages.commentaryNote)}</p>`);
   o.push("</section>");
   // Areas.
+  const brokenDown = new Set(c.breakdowns.map((b) => b.id));
   for (const a of c.areas) {
     o.push(`<section class="area" id="area-${esc(a.id)}"><h2>${esc(a.title)}</h2>`);
+    if (brokenDown.has(a.id)) o.push(`<p class="note"><a href="#breakdowns-${esc(a.id)}">${esc(a.title)}: the figures broken down</a> (source, age band, ethnicity and so on) are in the appendix of breakdowns.</p>`);
     for (const ind of a.indicators) o.push(indicatorHtml(ind));
     o.push("</section>");
   }
@@ -295,12 +297,32 @@ export function reportHtml(c: ReportContent): string {
   o.push(`<section class="appendix" id="appendix"><h2>${SECTION_TITLES.appendix}</h2>`);
   o.push(
     table(
-      "Each indicator's value for the period it is reported for, the period before it and the same period a year earlier (monthly values are in each section's chart)",
+      "Each indicator's value for the period it is reported for, the period before it and the same period a year earlier (monthly values are in each section's chart, breakdowns in the next appendix)",
       ["Area", "Indicator", "Period", "Value", "Numerator", "Denominator"],
       c.appendix.map((r) => [esc(r.area), esc(r.title), periodHtml(r.period), esc(shown(r.value, r.unit)), esc(countShown(r.numerator)), esc(countShown(r.denominator))]),
       [3, 4, 5],
     ),
   );
+  o.push("</section>");
+  // Breakdowns, area by area: one table per indicator, its breakdowns one after another.
+  o.push(`<section class="appendix" id="breakdowns"><h2>${SECTION_TITLES.breakdowns}</h2>`);
+  if (c.breakdowns.length) {
+    o.push(
+      `<p>Each indicator's stored breakdowns (where referrals came from, age band, ethnicity, disability and so on) for the period it is reported for.${pub ? " As everywhere in this public version, a count of 1 to 5 is shown as c, with further categories suppressed so that none can be worked out from the total and the others, and any percentage or rate on a suppressed count." : ""}</p>`,
+    );
+  } else o.push("<p>No breakdowns are stored for this period.</p>");
+  for (const a of c.breakdowns) {
+    o.push(`<h3 id="breakdowns-${esc(a.id)}">${esc(a.title)}</h3>`);
+    for (const b of a.indicators) {
+      const of = (r: (typeof b.rows)[number]) =>
+        b.unit === "count" ? "" : b.unit === "days" ? (r.denominator.value !== null ? `of ${esc(countShown(r.denominator))}` : "") : `${esc(countShown(r.numerator))}${r.denominator.value !== null ? ` / ${esc(countShown(r.denominator))}` : ""}`;
+      // A count has no "of": its column is left out.
+      const withOf = b.unit !== "count";
+      const rows = b.rows.map((r) => [esc(r.breakdown), esc(r.category), esc(shown(r.value, b.unit)), ...(withOf ? [of(r)] : [])]);
+      const by = [...new Set(b.rows.map((r) => r.breakdown.toLowerCase()))].join(", ");
+      o.push(table(`${b.title}, ${b.period}, by ${by}`, ["Breakdown", "Category", "Value", ...(withOf ? ["Of"] : [])], rows, [2]));
+    }
+  }
   o.push("</section></main></body></html>\n");
   return o.join("\n");
 }

@@ -92,7 +92,7 @@ test("the HTML is self-contained and print-ready", async () => {
   assert.match(html, /@page \{ size: A4/);
   assert.match(html, /thead \{ display: table-header-group; \}/);
   assert.match(html, /tr \{ break-inside: avoid/);
-  for (const t of [SECTION_TITLES.keyMessages, SECTION_TITLES.flow, SECTION_TITLES.quality, SECTION_TITLES.glossary, SECTION_TITLES.appendix]) assert.match(html, new RegExp(`<h2>${t}</h2>`));
+  for (const t of [SECTION_TITLES.keyMessages, SECTION_TITLES.flow, SECTION_TITLES.quality, SECTION_TITLES.glossary, SECTION_TITLES.appendix, SECTION_TITLES.breakdowns]) assert.match(html, new RegExp(`<h2>${t}</h2>`));
   assert.match(html, /EXEMPT: NOT FOR PUBLICATION/);
 });
 
@@ -394,7 +394,7 @@ test("the PDF: A4, tagged, bookmarked; its text has every heading, the headline 
   // The cover's title as a bookmark keeps its space where the line breaks before the period ("report:Q2 2025-26" before).
   assert.ok(pdfStrings(pdf).includes("Children's services performance report: Q2 2025-26"), "the cover's bookmark");
   const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
-  for (const h of [SECTION_TITLES.keyMessages, ...c.areas.map((a) => a.title), SECTION_TITLES.flow, SECTION_TITLES.quality, SECTION_TITLES.glossary, "Appendix: all values"]) {
+  for (const h of [SECTION_TITLES.keyMessages, ...c.areas.map((a) => a.title), SECTION_TITLES.flow, SECTION_TITLES.quality, SECTION_TITLES.glossary, "Appendix: all values", SECTION_TITLES.breakdowns]) {
     assert.ok(text.includes(h), `the PDF has the heading ${h}`);
   }
   assert.match(text, /Page 2 of \d+/);
@@ -576,4 +576,51 @@ test("every indicator is in the report: one with no figure says why, and a figur
   assert.match(part, /<td><span class="period">at September 2025<\/span><\/td><td class="num">14\.2%<\/td>/);
   assert.match(part, /No figure for <span class="period">Q2 2025-26<\/span> itself has been loaded; the value is the one at September 2025/);
   assert.ok(!loaded.quality.notComputed.some((n) => n.title === vacancy.title));
+});
+
+test("breakdowns: each area's stored breakdowns for the period, the exempt version in full, the public one suppressed as the members' pages suppress them, none recoverable from the total", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  const ex = buildReport(input);
+  const pub = buildReport({ ...input, audience: "public" });
+  const table = (c: ReportContent, id: string) => c.breakdowns.flatMap((a) => a.indicators).find((i) => i.id === id);
+  // Contacts by source, age band and sex, as stored (what `lantern indicators --by` gives).
+  const contacts = table(ex, "contacts")!;
+  assert.ok(contacts, "contacts are broken down");
+  const stored = input.breakdowns!.filter((v) => v.indicator === "contacts" && v.period === PERIOD && v.breakdown === "source");
+  assert.ok(stored.length > 1);
+  for (const v of stored) {
+    const row = contacts.rows.find((r) => r.breakdown === "Source" && r.category.startsWith(v.category!.toUpperCase()))!;
+    assert.deepEqual(row.value, { value: v.value, suppressed: false });
+  }
+  assert.ok(new Set(contacts.rows.map((r) => r.breakdown)).has("Age band"));
+  // Public: every small count is c, and where the total is shown no single hidden category of a
+  // count could be worked out as the total less the others.
+  let hiddenSeen = 0;
+  for (const area of pub.breakdowns) {
+    for (const ind of area.indicators) {
+      const exRows = table(ex, ind.id)!.rows;
+      const headline = pub.areas.flatMap((a) => a.indicators).find((i) => i.id === ind.id)!;
+      for (const dim of new Set(ind.rows.map((r) => r.breakdown))) {
+        const rows = ind.rows.filter((r) => r.breakdown === dim);
+        hiddenSeen += rows.filter((r) => r.value.suppressed).length;
+        for (const [i, r] of rows.entries()) {
+          const e = exRows.filter((x) => x.breakdown === dim)[i]!;
+          if (ind.unit === "count" && isSmallCount(e.value.value)) assert.ok(r.value.suppressed, `${ind.title} ${dim} ${r.category} = ${e.value.value} is shown`);
+          for (const k of ["numerator", "denominator"] as const) if (isSmallCount(e[k].value)) assert.ok(r[k].suppressed, `${ind.title} ${dim} ${r.category} ${k}`);
+        }
+        if (ind.unit === "count" && !headline.value.suppressed) {
+          const hidden = rows.filter((r) => r.value.suppressed && r.value.value !== 0);
+          assert.notEqual(hidden.length, 1, `${ind.title} by ${dim}: one hidden category is the total less the others`);
+        }
+      }
+    }
+  }
+  assert.ok(hiddenSeen > 0, "the fixture has small categories to suppress");
+  // Laid out as the report's other tables: a caption, column headers with scope, a scrolling region; linked from each area.
+  const html = reportHtml(pub);
+  const part = html.slice(html.indexOf('id="breakdowns"'));
+  assert.match(part, /<h2>Appendix: breakdowns<\/h2>/);
+  assert.match(part, /<div class="table-wrap" role="region" tabindex="0" aria-label="Contacts, Q2 2025-26, by source, age band, sex/);
+  assert.match(part, /<th scope="col">Breakdown<\/th><th scope="col">Category<\/th><th scope="col" class="num">Value<\/th>/);
+  assert.match(html, /<a href="#breakdowns-front_door">Front door: the figures broken down<\/a>/);
 });
