@@ -144,7 +144,12 @@ test("import computes; indicators prints values and --json the contract shape; r
       [
         ["referrals", "2024-04", 2, undefined],
         ["referrals", "2024-25", null, "the data (snapshot 1) covers 2024-04-01 to 2024-05-31, which does not include all of this period."],
-        ["rereferral_pct", "2024-04", 0, undefined],
+        [
+          "rereferral_pct",
+          "2024-04",
+          null,
+          "cannot be computed for this period: it looks back 12 months for previous referrals, and the data loaded for 202 holds them (ssd_cin_episodes) from 2024-04-01 only, so its figures start with the periods that begin on or after 2025-04-01",
+        ],
         ["rereferral_pct", "2024-25", null, "the data (snapshot 1) covers 2024-04-01 to 2024-05-31, which does not include all of this period."],
       ],
       "2024-25 is not complete in data that ends in May 2024: null with the reason, never left out",
@@ -190,11 +195,12 @@ test("import computes; indicators prints values and --json the contract shape; r
     } finally {
       await cleanup();
     }
-    writeFileSync(join(t.dir, "targets.csv"), "indicator,year,target,tolerance\nreferrals,2024-25,5,1\nrereferral_pct,2024-25,10,5\n");
+    writeFileSync(join(t.dir, "targets.csv"), "indicator,year,target,tolerance,polarity\nreferrals,2024-25,36,1,lower\nrereferral_pct,2024-25,10,5,\n");
     const judged = capture();
-    assert.equal(await main(["indicators", "--indicator", "rereferral_pct", "--period", "2024-04", "--data", t.dir, "--json"], judged), 0);
-    const rr = JSON.parse(judged.stdout())[0];
-    assert.deepEqual([rr.value, rr.target, rr.rag, rr.vs_previous], [0, 10, "green", null], "0% re-referrals in April 2024 meets a 10% target; March is before the data");
+    assert.equal(await main(["indicators", "--indicator", "referrals", "--indicator", "rereferral_pct", "--period", "2024-04", "--data", t.dir, "--json"], judged), 0);
+    const [refs, rr] = JSON.parse(judged.stdout());
+    assert.deepEqual([refs.value, refs.target, refs.rag, refs.vs_previous], [2, 3, "green", null], "2 referrals in April 2024 meets a month's share of 36 a year, lower better; March is before the data");
+    assert.deepEqual([rr.value, rr.target, rr.rag], [null, 10, null], "re-referrals have no value before a year of referrals is held, so no RAG");
     const badTargets = capture();
     writeFileSync(join(t.dir, "targets.csv"), "indicator,year,target,tolerance\nreferrals,2024-25,lots,1\n");
     assert.equal(await main(["indicators", "--data", t.dir], badTargets), 2);

@@ -525,6 +525,23 @@ test("a 903 loaded over an SSD history reaching back before its year gives the f
       at(after, "cla_at_end", "2023-24")[0]?.reason,
       "cannot be computed for this period: ssd_cla_placement, ssd_cla_episodes and ssd_legal_status for X001 hold the records of a return (loaded in snapshot 2) from 2024-04-01 only",
     );
+    // Three or more placements in the 12 months to a day: the return holds the placements open
+    // in its year only, so the figure at 31 March 2025 (the year's own) is judged, a month's end
+    // inside the year reaching back before it is not, and the SSD history had both.
+    const three = (vs: typeof before, period: string) => at(vs, "cla_3plus_placements_pct", period);
+    assert.notEqual(three(after, "2024-25")[0]?.value ?? null, null);
+    assert.equal(three(after, "2024-25")[0]?.value, three(before, "2024-25")[0]?.value, "every placement open in 2024-25 is in the return");
+    assert.equal(three(after, "2025-03")[0]?.value, three(before, "2025-03")[0]?.value);
+    assert.deepEqual(
+      three(after, "2024-09").map((v) => [v.value, v.reason]),
+      [
+        [
+          null,
+          "cannot be computed for this period: it looks back 12 months for placements, and the data loaded for X001 holds them (ssd_cla_placement) from 2024-04-01 only, so its figures start with the periods that end on or after 2025-03-31",
+        ],
+      ],
+    );
+    assert.notEqual(three(before, "2024-09")[0]?.value ?? null, null);
     // A rolling year reaching back before the return's year, and a month inside it.
     assert.equal(at(after, "cla_started", "12m-2024-06")[0]?.value, null);
     assert.notEqual(at(after, "cla_started", "2024-06")[0]?.value ?? null, null);

@@ -9,6 +9,7 @@
  * names the staging table `writeIndicator` fills and replaces the stored values from it.
  */
 
+import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { type PeriodKind, parsePeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Row, Store } from "../store/port.ts";
@@ -30,6 +31,8 @@ export interface Target {
    * them. An indicator needing one is computed only for periods from that day.
    */
   readonly tableFrom?: ReadonlyMap<string, { readonly from: string; readonly snapshot: number }>;
+  /** Only periods ending on or after this day are computed (a snapshot measure's look-back, see {@link lookbackStarts}). */
+  readonly ends_from?: string;
 }
 
 /**
@@ -47,6 +50,59 @@ export function coveredFrom(t: Target, tables: Iterable<string>): { from: string
     if (!c || out.from === null || c.from < out.from) continue;
     if (c.from === out.from && out.tables.length) out.tables.push(`ssd_${table}`);
     else if (c.from > out.from) out = { from: c.from, tables: [`ssd_${table}`], snapshot: c.snapshot };
+  }
+  return out;
+}
+
+/** Where a target's records for an indicator's look-back (`IndicatorDef.lookback`) start, and the periods that can be judged. */
+export interface LookbackStart {
+  /** The first month those records are held from. */
+  readonly held: string;
+  /**
+   * Periods judged from here on: a flow's records fall anywhere in the period, so its periods
+   * must start on or after `held` plus the look-back's months; a snapshot is taken on the
+   * period's last day, so its periods must end on or after the day before that.
+   */
+  readonly on: "start" | "end";
+  readonly day: string;
+}
+
+/**
+ * For each target, where `def`'s look-back records are held from: a return's collection year
+ * when its table holds one (`Target.tableFrom`), else the first month on or after the earliest
+ * date in the look-back column (the month itself when that date is its first day) or the first
+ * day of the data's span, whichever is earlier. Targets
+ * whose look-back is fully held within their coverage (or that hold none of the records) are
+ * left out.
+ */
+export async function lookbackStarts(store: Store, def: IndicatorDef, targets: readonly Target[]): Promise<Map<Target, LookbackStart>> {
+  const out = new Map<Target, LookbackStart>();
+  const lb = def.lookback;
+  if (!lb || !targets.length) return out;
+  const rows = await store.all<{ la_code: string; snapshot_id: number; first: string | null }>(
+    `WITH ${targetCte(targets)}
+     SELECT g.la_code, g.snapshot_id, CAST(min(x.${lb.column}) AS VARCHAR) AS first FROM ssd_${lb.table} x
+     JOIN lantern_snapshot_table st ON st.rows_snapshot_id = x.snapshot_id AND st.table_name = ${lit(`ssd_${lb.table}`)}
+     JOIN target g ON g.snapshot_id = st.snapshot_id AND g.la_code = x.la_code GROUP BY g.la_code, g.snapshot_id`,
+  );
+  const firsts = new Map(rows.map((r) => [`${r.la_code}|${Number(r.snapshot_id)}`, r.first?.slice(0, 10) ?? null]));
+  for (const t of targets) {
+    const returned = t.tableFrom?.get(lb.table)?.from;
+    const first = returned ?? firsts.get(`${t.la_code}|${Number(t.snapshot_id)}`) ?? null;
+    if (!first || !t.data_from) continue;
+    const f = ymd(dayNumber(first));
+    const month = dayOf(f.y, f.m + (f.d === 1 ? 0 : 1), 1);
+    // The data's own span is complete from its first day, whatever day its first such record fell on.
+    const held = returned ?? isoDate(Math.min(month, dayNumber(t.data_from)));
+    const h = ymd(dayNumber(held));
+    const from = dayOf(h.y, h.m + lb.months, 1);
+    const start = { held, on: def.measure === "flow" ? ("start" as const) : ("end" as const), day: isoDate(def.measure === "flow" ? from : from - 1) };
+    // Only where some period the data covers comes before the first judged: a flow's first
+    // period starts on the coverage's first day, a snapshot's first ends with its first month.
+    const covered = coveredFrom(t, sqlTokens(def.sql)).from;
+    if (!covered) continue;
+    const c = ymd(dayNumber(covered));
+    if (start.on === "start" ? start.day > covered : start.day > isoDate(dayOf(c.y, c.m + 1, 0))) out.set(t, start);
   }
   return out;
 }
@@ -76,9 +132,9 @@ function targetCte(targets: readonly Target[], tables: readonly string[] = []): 
   const spans = targets.map((t) => ({ t, from: coveredFrom(t, tables).from }));
   const covered = spans.filter((s) => s.from && s.t.data_to && s.from <= s.t.data_to);
   const values = covered.length
-    ? covered.map(({ t, from }) => `(${lit(t.la_code)}, ${Number(t.snapshot_id)}, DATE ${lit(from!)}, DATE ${lit(t.data_to!)})`).join(", ")
-    : `('', -1, DATE '1900-01-01', DATE '1900-01-01')`;
-  return `target (la_code, snapshot_id, data_from, data_to) AS (VALUES ${values})`;
+    ? covered.map(({ t, from }) => `(${lit(t.la_code)}, ${Number(t.snapshot_id)}, DATE ${lit(from!)}, DATE ${lit(t.data_to!)}, DATE ${lit(t.ends_from ?? from!)})`).join(", ")
+    : `('', -1, DATE '1900-01-01', DATE '1900-01-01', DATE '1900-01-01')`;
+  return `target (la_code, snapshot_id, data_from, data_to, ends_from) AS (VALUES ${values})`;
 }
 
 /** `t_<token>`: the rows of SSD table `ssd_<token>` in each target's snapshot (needs `target`). */
@@ -105,7 +161,7 @@ export function bindSql(sql: string, targets: readonly Target[], def: Pick<Indic
       // engine aggregates per `rep_id` and then sums into every period; otherwise each period
       // stands for itself.
       const asked =
-        `FROM target g JOIN lantern_period p ON p.start_date >= g.data_from AND p.end_date <= g.data_to ` +
+        `FROM target g JOIN lantern_period p ON p.start_date >= g.data_from AND p.end_date <= g.data_to AND p.end_date >= g.ends_from ` +
         `WHERE p.kind IN (${kinds.length ? kinds.map(lit).join(", ") : "''"})` +
         (ids ? ` AND p.period_id IN (${ids.length ? ids.map(lit).join(", ") : "''"})` : "");
       if (opts.rollUpMonths) {
@@ -352,11 +408,12 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
   if (def.source === "measures") return loadedMeasures(store, def, targets, filter);
   const out: IndicatorValue[] = [];
   const able = targets.filter((t) => missingTables(def, t).length === 0);
+  const starts = await lookbackStarts(store, def, able);
   if (able.length) {
-    const rows = await inIndicatorTransaction(store, () => store.all(`${valuesSql(def, able, filter, mode)} ORDER BY breakdown, la_code, period_id, category`));
+    const rows = await inIndicatorTransaction(store, () => store.all(`${valuesSql(def, judged(able, starts), filter, mode)} ORDER BY breakdown, la_code, period_id, category`));
     for (const r of rows) out.push(toValue(def, r));
   }
-  for (const v of await unableValues(store, def, targets, filter)) out.push(v);
+  for (const v of await unableValues(store, def, targets, filter, starts)) out.push(v);
   return out;
 }
 
@@ -368,8 +425,11 @@ export async function computeIndicator(store: Store, def: IndicatorDef, targets:
 export async function writeIndicator(store: Store, def: IndicatorDef, targets: readonly Target[], table: string, filter: PeriodFilter = {}, mode: ComputeMode = {}): Promise<IndicatorValue[]> {
   if (def.source === "measures") return loadedMeasures(store, def, targets, filter);
   const able = targets.filter((t) => missingTables(def, t).length === 0);
-  if (able.length) await inIndicatorTransaction(store, () => store.run(`INSERT INTO ${table} (${VALUE_COLUMNS.map((c) => c.name).join(", ")}) ${valuesSql(def, able, filter, mode)}`));
-  return unableValues(store, def, targets, filter);
+  const starts = await lookbackStarts(store, def, able);
+  if (able.length) {
+    await inIndicatorTransaction(store, () => store.run(`INSERT INTO ${table} (${VALUE_COLUMNS.map((c) => c.name).join(", ")}) ${valuesSql(def, judged(able, starts), filter, mode)}`));
+  }
+  return unableValues(store, def, targets, filter, starts);
 }
 
 /**
@@ -432,14 +492,30 @@ async function inIndicatorTransaction<T>(store: Store, fn: () => Promise<T>): Pr
  * Null values, with the reason, for every period of the targets that lack a table `def` needs,
  * and for the periods before the day a target's data covers `def` from (see {@link coveredFrom}).
  */
-async function unableValues(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter): Promise<IndicatorValue[]> {
+async function unableValues(store: Store, def: IndicatorDef, targets: readonly Target[], filter: PeriodFilter, starts: ReadonlyMap<Target, LookbackStart>): Promise<IndicatorValue[]> {
   const out: IndicatorValue[] = [];
   for (const t of targets) {
     const missing = missingTables(def, t);
     if (missing.length) out.push(...nullValues(def, t, await periodIdsFor(store, t, def, filter), `cannot be computed: no ${missing.map((m) => `ssd_${m}`).join(", ")} data loaded for ${t.la_code}`));
     else out.push(...(await uncoveredValues(store, def, [t], filter)));
+    const start = starts.get(t);
+    if (start && def.lookback) {
+      const lb = def.lookback;
+      const covered = { ...t, data_from: coveredFrom(t, sqlTokens(def.sql)).from };
+      const reason = `cannot be computed for this period: it looks back ${lb.months} months for ${lb.what}, and the data loaded for ${t.la_code} holds them (ssd_${lb.table}) from ${start.held} only, so its figures start with the periods that ${start.on === "start" ? "begin" : "end"} on or after ${start.day}`;
+      out.push(...nullValues(def, t, await periodIdsFor(store, covered, def, filter, start.on === "start" ? start.day : undefined, start.on === "end" ? start.day : undefined), reason));
+    }
   }
   return out;
+}
+
+/** `targets` with each one's first day moved to where its look-back is fully held (see {@link lookbackStarts}). */
+function judged(targets: readonly Target[], starts: ReadonlyMap<Target, LookbackStart>): Target[] {
+  return targets.map((t) => {
+    const s = starts.get(t);
+    if (!s) return t;
+    return s.on === "start" ? { ...t, data_from: s.day } : { ...t, ends_from: s.day };
+  });
 }
 
 /** `def`'s value for each of `t`'s `periods` as no value, with the reason. */
@@ -581,13 +657,19 @@ async function loadedMeasures(store: Store, def: IndicatorDef, targets: readonly
   return out;
 }
 
-/** The ids of `def`'s periods within `t`'s span, or only those starting before `before` when given. */
-async function periodIdsFor(store: Store, t: Target, def: IndicatorDef, filter: PeriodFilter, before?: string): Promise<string[]> {
+/**
+ * The ids of `def`'s periods within `t`'s span, or only those starting before `before`, or
+ * ending before `endBefore`, when given.
+ */
+async function periodIdsFor(store: Store, t: Target, def: IndicatorDef, filter: PeriodFilter, before?: string, endBefore?: string): Promise<string[]> {
   if (!t.data_from || !t.data_to) return [];
   const kinds = (filter.kinds ?? def.periods).filter((k) => def.periods.includes(k));
+  const params = [t.data_from, t.data_to, ...(before ? [before] : []), ...(endBefore ? [endBefore] : [])];
   const rows = await store.all<{ period_id: string }>(
-    `SELECT period_id FROM lantern_period WHERE start_date >= CAST($1 AS DATE) AND end_date <= CAST($2 AS DATE) AND kind IN (${kinds.map(lit).join(", ") || "''"})${before ? " AND start_date < CAST($3 AS DATE)" : ""} ORDER BY period_id`,
-    before ? [t.data_from, t.data_to, before] : [t.data_from, t.data_to],
+    `SELECT period_id FROM lantern_period WHERE start_date >= CAST($1 AS DATE) AND end_date <= CAST($2 AS DATE) AND kind IN (${kinds.map(lit).join(", ") || "''"})${
+      before ? " AND start_date < CAST($3 AS DATE)" : ""
+    }${endBefore ? ` AND end_date < CAST($${before ? 4 : 3} AS DATE)` : ""} ORDER BY period_id`,
+    params,
   );
   const ids = rows.map((r) => r.period_id);
   return filter.periodIds ? ids.filter((i) => filter.periodIds!.includes(i)) : ids;

@@ -74,4 +74,9 @@ test("registry: categories outside the headline need their breakdown and a headl
   assert.doesNotThrow(() => new IndicatorRegistry().add(eet));
   assert.throws(() => new IndicatorRegistry().add({ ...eet, breakdowns: ["sex"] }), /breakdownOnly names age, which is not one of its breakdowns/);
   assert.throws(() => new IndicatorRegistry().add({ ...eet, sql: eet.sql.replace(/AS headline/, "AS headline_flag") }), /breakdownOnly needs a headline column/);
+  const rr = indicatorLibrary().get("rereferral_pct")!;
+  assert.deepEqual(rr.lookback, { table: "cin_episodes", column: "cine_referral_date", months: 12, what: "previous referrals" });
+  assert.throws(() => new IndicatorRegistry().add({ ...rr, lookback: { ...rr.lookback!, table: "cla_placement" } }), /lookback reads cla_placement, which is not one of the tables it needs/);
+  assert.throws(() => new IndicatorRegistry().add({ ...rr, lookback: { ...rr.lookback!, column: "cine_referral_source_code" } }), /not a date column of ssd_cin_episodes/);
+  assert.throws(() => new IndicatorRegistry().add({ ...rr, lookback: { ...rr.lookback!, months: 0 } }), /not a whole number of months/);
 });

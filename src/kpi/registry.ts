@@ -7,6 +7,7 @@
  */
 
 import { PERIOD_KINDS } from "../calendar/periods.ts";
+import { ssdTable } from "../store/ssd-schema.ts";
 import { sqlTokens } from "./engine.ts";
 import { portabilityProblems } from "./portable-sql.ts";
 import { AREAS, type IndicatorDef } from "./types.ts";
@@ -45,6 +46,12 @@ export class IndicatorRegistry {
     for (const b of def.breakdowns ?? []) if (!def.sql.includes(`dim_${b}`)) problems.push(`breakdown ${b} needs a dim_${b} column`);
     if (def.breakdownOnly && !def.breakdowns?.includes(def.breakdownOnly.dimension)) problems.push(`breakdownOnly names ${def.breakdownOnly.dimension}, which is not one of its breakdowns`);
     if (def.breakdownOnly && !/\bAS\s+headline\b/i.test(def.sql)) problems.push("breakdownOnly needs a headline column");
+    if (def.lookback) {
+      const lb = def.lookback;
+      if (!def.needs.includes(lb.table)) problems.push(`lookback reads ${lb.table}, which is not one of the tables it needs`);
+      else if (!ssdTable(`ssd_${lb.table}`)?.columns.some((c) => c.name === lb.column && c.kind === "date")) problems.push(`lookback names ${lb.column}, which is not a date column of ssd_${lb.table}`);
+      if (!Number.isInteger(lb.months) || lb.months < 1) problems.push(`lookback of ${lb.months} months is not a whole number of months`);
+    }
     problems.push(...portabilityProblems(def.sql));
     if (def.rateOf !== undefined) problems.push(...rateOfProblems(def, this.#byId.get(def.rateOf)));
     if (def.denominatorOf !== undefined) {

@@ -76,6 +76,15 @@ export interface IndicatorDef {
    */
   readonly breakdownOnly?: { readonly dimension: string; readonly categories: readonly string[] };
   /**
+   * The records a figure looks back over before each of its own (a previous referral within 12
+   * months; placements or social workers in the 12 months to a day): the SSD table (without
+   * `ssd_`) and date column holding them, how many months back, and what they are, in words. A
+   * period whose look-back reaches before the first month those records are held from (the first
+   * month of the column's dates, or a return's collection year) has no value, with the reason,
+   * rather than one too low for want of the records before.
+   */
+  readonly lookback?: { readonly table: string; readonly column: string; readonly months: number; readonly what: string };
+  /**
    * Where values come from: `sql` (the default) computes them from the SSD tables; `measures`
    * takes them as loaded from an aggregate-figures file (`lantern import measures.csv`), for
    * figures kept in other systems (workforce, elective home education).

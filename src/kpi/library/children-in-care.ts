@@ -394,7 +394,7 @@ const MULTIPLE_SW_ROWS = `WITH ${CLA_CTES},
 const CLA_NEEDS = ["cla_episodes", "person", "legal_status"];
 const SHORT_BREAKS =
   "Children looked after only under an agreed series of short breaks (legal status V3 or V4) are left out, as the DfE does (an episode that begins with short breaks counts from the day another legal status begins in it, and placements count only while such care is open), and care ends at the 18th birthday at the latest.";
-const TWELVE_MONTHS = "For a month or quarter Lantern looks back over the 12 months ending with it, so every period's figure is comparable with the year's.";
+const TWELVE_MONTHS = "For a month or quarter Lantern looks back over the 12 months ending with it, so every period's figure is comparable with the year's. A period whose 12 months reach back before the first month the records are held from has no value, rather than one too low.";
 
 /** The children in care indicators. */
 export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
@@ -489,6 +489,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
     definition: `Of the children looked after on the last day of the period, the percentage who had three or more placements open at any time in the 12 months to that day, counting a placement open on the first day of the 12 months. Only placements of 24 hours or more count: a placement that starts and ends on the same date does not. A move to adoption with the child's current foster carer is not a new placement: a placement of type A3 or A5 (placed for adoption with the current foster carer) that follows a foster placement (U1-U6) ending on its start date or the day before is not counted. ${TWELVE_MONTHS} ${SHORT_BREAKS} Loaded from Ofsted's Annex A, which holds each child's latest placement only, the figure has no value rather than one too low.`,
     needs: [...CLA_NEEDS, "cla_placement"],
     breakdowns: ["placement_type", "age_band", "sex"],
+    lookback: { table: "cla_placement", column: "clap_cla_placement_start_date", months: 12, what: "placements" },
     unknown: {
       when: "any",
       reason: "cannot be computed: the data holds each child's latest placement only (Ofsted's Annex A List 8 gives a count of placements in the 12 months to the list's date, not the placements), so earlier moves are not known",
@@ -579,6 +580,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
     definition: `Of the children looked after on the last day of the period, the percentage who had more than one allocated social worker (different workers recorded as allocated case worker, counting an allocation open on the first day) in the 12 months to that day. A local measure: the DfE collects social worker episodes but publishes no comparable figure. ${TWELVE_MONTHS} ${SHORT_BREAKS}`,
     needs: [...CLA_NEEDS, "involvements"],
     breakdowns: ["age_band", "sex"],
+    lookback: { table: "involvements", column: "invo_involvement_start_date", months: 12, what: "social worker allocations" },
     sql: MULTIPLE_SW_ROWS,
   },
 ];

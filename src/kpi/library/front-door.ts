@@ -211,9 +211,10 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     periods: ALL,
     lait: "ReReferral",
     definition:
-      "Of the referrals received in the period, the percentage where the same child had a previous referral within the 12 months before: on or after the same calendar date a year earlier (a referral on 10 May 2024 after one on 10 May 2023 counts) and before this referral's date.",
+      "Of the referrals received in the period, the percentage where the same child had a previous referral within the 12 months before: on or after the same calendar date a year earlier (a referral on 10 May 2024 after one on 10 May 2023 counts) and before this referral's date. A period that starts less than 12 months after the first referral held (or the start of a CIN census return's year) has no value, since a previous referral before then would not be in the data.",
     needs: ["cin_episodes", "person"],
     breakdowns: ["source", "age_band", "sex"],
+    lookback: { table: "cin_episodes", column: "cine_referral_date", months: 12, what: "previous referrals" },
     sql: `
   SELECT r.la_code, p.period_id, r.cine_person_id AS person_id, r.cine_referral_id AS record_id,
     r.rereferral AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
