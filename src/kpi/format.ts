@@ -22,6 +22,17 @@ export function formatValue(value: number | null, unit: Unit): string {
 }
 
 /**
+ * A published figure as the DfE gives it: a percentage or rate published in whole numbers
+ * (`places` 0, see analysis/benchmarks.ts) as a whole number, "10%" not "10.0%", which would
+ * claim a precision the source does not have; else as {@link formatValue}.
+ */
+export function formatPublished(value: number, unit: Unit, places: 0 | 1 | null): string {
+  if (places === 0 && unit === "percent") return `${value.toFixed(0)}%`;
+  if (places === 0 && unit === "rate") return value.toFixed(0);
+  return formatValue(value, unit);
+}
+
+/**
  * A value as {@link formatValue} shows it, as a number: to one decimal place at most (counts are
  * whole already). Judgements a reader checks against the figures on the page (a RAG rating,
  * "improving", "the same as") are made on this, so no page says "improving" between two figures

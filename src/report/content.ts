@@ -22,6 +22,7 @@ import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spc
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { categoryKey, isSmallCount, SUPPRESSED, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type AveragedKind, type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
+import { londonDate } from "../calendar/london.ts";
 import { dayLabel, financialYearOf, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { breakdownsOf } from "../kpi/engine.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
@@ -151,6 +152,13 @@ export interface IndicatorSection {
     /** Which year `own` is for (the benchmark year's label). */
     readonly ownPeriod: string;
     readonly england: number | null;
+    /**
+     * The decimal places the DfE publishes the measure to (0: whole numbers), or null: England's
+     * figure, and the authority's own where it is the published one, are shown so.
+     */
+    readonly places: 0 | 1 | null;
+    /** Whether `own` is the DfE's published figure (else Lantern's, shown as computed). */
+    readonly ownPublished: boolean;
     readonly neighbourMean: number | null;
     readonly neighbours: string;
     readonly rank: string | null;
@@ -457,6 +465,8 @@ export function buildReport(input: ReportInput): ReportContent {
             })(),
             ownPeriod: b.year.label,
             england: published(b.england),
+            places: b.places,
+            ownPublished: b.own.from === "published",
             neighbourMean: b.neighbourMean,
             neighbours: `${b.neighboursWithValue} of ${b.neighbourCount}`,
             rank: b.rank ? (placedHidden ? SUPPRESSED : `${b.rank.position} of ${b.rank.of}`) : null,
@@ -575,9 +585,9 @@ export function buildReport(input: ReportInput): ReportContent {
       committee: input.committee,
       period: { id: period.id, label: period.label },
       audience: input.audience,
-      snapshot: { id: input.snapshot.id, loaded: input.snapshot.loadedAt.slice(0, 10) },
+      snapshot: { id: input.snapshot.id, loaded: londonDate(input.snapshot.loadedAt) },
       dataCovers: input.snapshot.dataFrom && input.snapshot.dataTo ? `${input.snapshot.dataFrom} to ${input.snapshot.dataTo}` : "no dated activity",
-      extracted: input.snapshot.extractedTo ?? input.snapshot.loadedAt.slice(0, 10),
+      extracted: input.snapshot.extractedTo ?? londonDate(input.snapshot.loadedAt),
       generatedAt: input.generatedAt,
     },
     keyMessages: {
@@ -606,7 +616,7 @@ export function buildReport(input: ReportInput): ReportContent {
         .map((a) => ({ date: a.date, kind: a.kind.replaceAll("_", " "), about: a.indicator ? (defById.get(a.indicator)?.title ?? a.indicator) : (areaTitle.get(a.area ?? "") ?? "all"), note: a.note })),
       revisions,
       revisionsNote: input.previousSnapshot
-        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${input.previousSnapshot.loadedAt.slice(0, 10)}, ${baselineWords(input.previousSnapshot, input.committee)}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}`
+        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${londonDate(input.previousSnapshot.loadedAt)}, ${baselineWords(input.previousSnapshot, input.committee)}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}`
         : "There is no earlier snapshot to compare with, so no figures are shown as amended.",
       notComputed,
     },
@@ -682,7 +692,7 @@ function dimTitle(dim: string): string {
 /** Which report or snapshot the amended figures are compared with, in words. */
 function baselineWords(prev: NonNullable<ReportInput["previousSnapshot"]>, committee: string): string {
   const p = prev.paper;
-  const what = p ? [p.period ? (parsePeriod(p.period)?.label ?? p.period) : null, p.audience ? `${p.audience} version` : null, `made ${p.madeAt.slice(0, 10)}`].filter(Boolean).join(", ") : "";
+  const what = p ? [p.period ? (parsePeriod(p.period)?.label ?? p.period) : null, p.audience ? `${p.audience} version` : null, `made ${londonDate(p.madeAt)}`].filter(Boolean).join(", ") : "";
   switch (prev.basis) {
     case "since":
       return "the snapshot named for this report (--since)";

@@ -9,6 +9,8 @@
  */
 
 import { conversionWords, flowStageIsShare } from "../analysis/digest.ts";
+import { londonTime } from "../calendar/london.ts";
+import { formatPublished } from "../kpi/format.ts";
 import { CHART_CSS, runChartSvg, spcChartSvg } from "../render/charts.ts";
 import { esc, flowBarsSvg, iconSvg } from "./charts.ts";
 import { formatNumber, type IndicatorSection, type ReportContent, SECTION_TITLES, type Shown } from "./content.ts";
@@ -82,17 +84,6 @@ function periodsUnbroken(escaped: string): string {
   return escaped.replace(/(?:\bQ[1-4] )?\b20\d\d-\d\d(?:-\d\d)?\b(?!-)/g, (m) => `<span class="period">${m}</span>`);
 }
 
-const LONDON = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
-
-/**
- * A moment as the clock in England read it, labelled ("2025-07-02 00:30 UK time (BST)"): the
- * paper goes to an English committee, and a bare UTC time is an hour out all summer.
- */
-export function londonTime(iso: string): string {
-  const parts = Object.fromEntries(LONDON.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  return `${parts["year"]}-${parts["month"]}-${parts["day"]} ${parts["hour"]}:${parts["minute"]} UK time (${parts["timeZoneName"]})`;
-}
-
 /** The digest's severities as the key messages group them, most serious first. */
 const SEVERITIES: readonly (readonly [number, string, string])[] = [
   [3, "Concern", "of concern"],
@@ -159,7 +150,17 @@ function indicatorHtml(ind: IndicatorSection): string {
       table(
         `${ind.title}: compared with England and ${b.comparedWith} (DfE, ${b.year})`,
         [`This authority, ${b.ownPeriod}`, "England", "Neighbours' mean", "Neighbours with a value", "Rank", "Quartile band"],
-        [[esc(shown(b.own, ind.unit)), b.england === null ? "–" : esc(formatNumber(b.england, ind.unit)), b.neighbourMean === null ? "–" : esc(formatNumber(b.neighbourMean, ind.unit)), esc(b.neighbours), esc(b.rank ?? "–"), esc(b.band ?? "–")]],
+        [
+          [
+            // Published figures as published (whole numbers where the DfE gives them so); the neighbours' mean is Lantern's.
+            esc(b.ownPublished && b.own.value !== null && !b.own.suppressed ? formatPublished(b.own.value, ind.unit, b.places) : shown(b.own, ind.unit)),
+            b.england === null ? "–" : esc(formatPublished(b.england, ind.unit, b.places)),
+            b.neighbourMean === null ? "–" : esc(formatNumber(b.neighbourMean, ind.unit)),
+            esc(b.neighbours),
+            esc(b.rank ?? "–"),
+            esc(b.band ?? "–"),
+          ],
+        ],
         [0, 1, 2],
       ),
     );

@@ -22,7 +22,8 @@ import type { Store } from "../store/port.ts";
 import { CHROMIUM, needsPrograms, tempDir, tempStore } from "../../test/fixtures.ts";
 import { buildReport, type ReportContent, SECTION_TITLES } from "./content.ts";
 import { gatherReport, revisionsOf } from "./data.ts";
-import { londonTime, reportHtml } from "./html.ts";
+import { londonTime } from "../calendar/london.ts";
+import { reportHtml } from "./html.ts";
 import { htmlToPdf } from "./pdf.ts";
 import { saveComment } from "../web/edits.ts";
 
@@ -459,6 +460,18 @@ test("the exempt version gives every warning the public one gives, and never few
   for (const s of ex.keyMessages.signals.filter((x) => x.text.startsWith("As the public version judges it"))) {
     assert.ok(pub.keyMessages.signals.some((p) => key(p) === key(s)));
   }
+});
+
+test("the amended-figures note dates the snapshot and the paper as the day in England, not UTC's", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  const late = "2025-07-01T23:30:00.000Z"; // 00:30 BST on 2 July
+  const note = buildReport({
+    ...input,
+    previousSnapshot: { id: 1, loadedAt: late, basis: "same committee", paper: { madeAt: "2025-07-01T23:45:00.000Z", committee: "Scrutiny", period: "2025-26-Q1", audience: "public" } },
+  }).quality.revisionsNote;
+  assert.match(note ?? "", /^Figures compared with snapshot 1, loaded 2025-07-02, from which the previous report to .* \(Q1 2025-26, public version, made 2025-07-02\)\./);
+  const cover = buildReport({ ...input, snapshot: { ...input.snapshot, loadedAt: late, extractedTo: null } }).cover;
+  assert.deepEqual([cover.snapshot.loaded, cover.extracted], ["2025-07-02", "2025-07-02"]);
 });
 
 test("a median's 'of' cell gives the number of records it is the median of, with no empty numerator", async () => {

@@ -5,6 +5,7 @@
  * --no-serve), printing the address.
  */
 
+import { londonTime } from "../../calendar/london.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { generateToDirectory } from "../../generate/index.ts";
@@ -221,7 +222,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       return untilStopped(app, store, o);
     }
     o.out(`Lantern demo — data in ${config.dataDir}\n\n`);
-    o.out(table(["snapshot", "authority", "loaded at", "rows"], snaps.map((s) => [s.snapshotId, s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.rows])));
+    o.out(table(["snapshot", "authority", "loaded at", "rows"], snaps.map((s) => [s.snapshotId, s.authority, londonTime(s.loadedAt), s.rows])));
     for (const t of targets) {
       if (!t.data_from || !t.data_to) continue;
       const rows = counts.filter((c) => c.la_code === t.la_code);

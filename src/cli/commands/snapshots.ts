@@ -3,6 +3,7 @@
  * `lantern snapshots`: list every load with who loaded what and when.
  */
 
+import { londonTime } from "../../calendar/london.ts";
 import { listSnapshots } from "../../store/snapshots.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { LanternError } from "../../core/errors.ts";
@@ -39,7 +40,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       o.out("No data has been loaded yet. Run `lantern demo`, or `lantern import PATH --authority CODE`.\n");
       return 0;
     }
-    o.out(table(["snapshot", "authority", "loaded at", "by", "files", "rows", "warnings"], snaps.map((s) => [s.snapshotId, s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.loadedBy, s.files.length, s.rows, s.warnings])));
+    o.out(table(["snapshot", "authority", "loaded at", "by", "files", "rows", "warnings"], snaps.map((s) => [s.snapshotId, s.authority, londonTime(s.loadedAt), s.loadedBy, s.files.length, s.rows, s.warnings])));
     return 0;
   } finally {
     await store.close();

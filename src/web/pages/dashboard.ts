@@ -6,7 +6,7 @@
  */
 
 import { type Published, yearPhrase } from "../../analysis/benchmarks.ts";
-import { formatValue } from "../../kpi/format.ts";
+import { formatPublished, formatValue } from "../../kpi/format.ts";
 import type { Unit } from "../../kpi/types.ts";
 import { sparklineSvg } from "../../render/charts.ts";
 import { type Html, html, raw } from "../html.ts";
@@ -24,15 +24,15 @@ export function unitWords(unit: Unit, text: string): string {
 }
 
 /** A published figure for a person. */
-export function published(p: Published, unit: Unit): string {
-  return "value" in p ? formatValue(p.value, unit) : p.symbol;
+export function published(p: Published, unit: Unit, places: 0 | 1 | null = null): string {
+  return "value" in p ? formatPublished(p.value, unit, places) : p.symbol;
 }
 
 /** "England 22.1% · neighbours 24.0% (9 of 10) in 2024-25 (year to 31 March 2025)", "… on 31 March 2025 (2024-25)". */
 export function comparisonText(c: Comparison | undefined, unit: Unit): string | null {
   if (!c) return null;
   const r = c.result;
-  const parts = [`England ${published(r.england, unit)}`];
+  const parts = [`England ${published(r.england, unit, r.places)}`];
   if (r.neighbourMean !== null) parts.push(`neighbours ${formatValue(r.neighbourMean, unit)} (${r.neighboursWithValue} of ${r.neighbourCount})`);
   return `${parts.join(" · ")} ${yearPhrase(r.year.lait, r.year.yearType)}`;
 }

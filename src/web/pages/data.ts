@@ -6,6 +6,7 @@
  * was expected).
  */
 
+import { londonTime } from "../../calendar/london.ts";
 import { type DataIssue, issueLocation } from "../../core/errors.ts";
 import type { IndicatorDef } from "../../kpi/types.ts";
 import type { SnapshotInfo } from "../../store/snapshots.ts";
@@ -88,7 +89,7 @@ ${
         caption: "Every load, newest first",
         head: ["Snapshot", "Authority", "Loaded at", "Loaded by", "Format", "Rows", "Warnings", "Files"],
         numeric: [5, 6],
-        rows: snaps.map((s) => [html`<a class="govuk-link" href="/data/snapshots/${String(s.snapshotId)}">${String(s.snapshotId)}</a>`, s.authority, s.loadedAt.slice(0, 19).replace("T", " "), s.loadedBy, s.format, s.rows.toLocaleString("en-GB"), String(s.warnings), s.files.map((f) => f.name).join(", ")]),
+        rows: snaps.map((s) => [html`<a class="govuk-link" href="/data/snapshots/${String(s.snapshotId)}">${String(s.snapshotId)}</a>`, s.authority, londonTime(s.loadedAt), s.loadedBy, s.format, s.rows.toLocaleString("en-GB"), String(s.warnings), s.files.map((f) => f.name).join(", ")]),
         small: true,
       })
     : html`<p class="govuk-body">Nothing has been loaded yet.</p>`
@@ -141,7 +142,7 @@ export function loadedBody(
   const what = (n: number) => (o.figures ? `${n.toLocaleString("en-GB")} figure${n === 1 ? "" : "s"}` : `${n.toLocaleString("en-GB")} rows`);
   const said = (r: (typeof results)[number]) =>
     r.status === "unchanged" && r.identicalTo
-      ? `${r.authority}: these files are identical to snapshot ${r.identicalTo.snapshotId} (loaded ${r.identicalTo.loadedAt.slice(0, 19).replace("T", " ")}); nothing was added. `
+      ? `${r.authority}: these files are identical to snapshot ${r.identicalTo.snapshotId}, loaded ${londonTime(r.identicalTo.loadedAt)}; nothing was added. `
       : `${r.authority}: ${r.status}${r.snapshotId ? ` as snapshot ${r.snapshotId}` : ""}, ${what(r.rows)}. `;
   const loaded = results.filter((r) => r.status === "loaded");
   return html`<h1 class="govuk-heading-l">Upload loaded</h1>
@@ -179,7 +180,7 @@ export function snapshotBody(s: SnapshotInfo, issues: readonly StoredIssue[], to
   const where = (i: StoredIssue) => [i.file_name, i.row_number !== null ? `row ${i.row_number}` : null, i.column_name ? `column ${i.column_name}` : null].filter(Boolean).join(", ");
   return html`<h1 class="govuk-heading-l"><span class="govuk-caption-l">${s.authority}</span>Snapshot ${String(s.snapshotId)}</h1>
 <dl class="govuk-summary-list">
-<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Loaded</dt><dd class="govuk-summary-list__value">${s.loadedAt.slice(0, 19).replace("T", " ")} by ${s.loadedBy}${s.forced ? " (forced: identical files loaded again)" : ""}</dd></div>
+<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Loaded</dt><dd class="govuk-summary-list__value">${londonTime(s.loadedAt)} by ${s.loadedBy}${s.forced ? " (forced: identical files loaded again)" : ""}</dd></div>
 <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Format</dt><dd class="govuk-summary-list__value">${s.format}</dd></div>
 <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Rows</dt><dd class="govuk-summary-list__value">${s.rows.toLocaleString("en-GB")}</dd></div>
 </dl>

@@ -4,6 +4,7 @@
  * DATA/targets.csv for the same indicator and year; annotations are those of `lantern annotate`.
  */
 
+import { londonTime } from "../../calendar/london.ts";
 import { type Annotation, type AnnotationKind, EARLIEST_ANNOTATION_DATE, MAX_NOTE } from "../../analysis/annotations.ts";
 import type { Target } from "../../analysis/rag.ts";
 import { formatValue } from "../../kpi/format.ts";
@@ -62,7 +63,7 @@ ${field("tolerance", input("tolerance", o.entered?.tolerance ?? "0", "govuk-inpu
     : ""
 }
 ${o.inForce.length ? table({ id: "targets-table", caption: "Targets in force", head: ["Indicator", "Year", "Target", "Tolerance", "Polarity"], numeric: [2, 3], rows: o.inForce.map((t) => [title(t.indicator), t.year, formatValue(t.target, unit(t.indicator)), String(t.tolerance), t.polarity ?? "the indicator's own"]) }) : html`<p class="govuk-body">No targets are set.</p>`}
-${o.history.length ? table({ id: "targets-history", caption: "History of changes made here", head: ["Indicator", "Year", "Version", "Target", "Tolerance", "Changed by", "Changed at"], numeric: [2, 3, 4], rows: o.history.map((t) => [title(t.indicator), t.year, String(t.version), t.deleted ? "removed" : String(t.target), String(t.tolerance), t.changedBy, t.changedAt.slice(0, 19).replace("T", " ")]), small: true }) : ""}`;
+${o.history.length ? table({ id: "targets-history", caption: "History of changes made here", head: ["Indicator", "Year", "Version", "Target", "Tolerance", "Changed by", "Changed at"], numeric: [2, 3, 4], rows: o.history.map((t) => [title(t.indicator), t.year, String(t.version), t.deleted ? "removed" : String(t.target), String(t.tolerance), t.changedBy, londonTime(t.changedAt)]), small: true }) : ""}`;
 }
 
 /** What the annotation form sent, shown again when it is refused. */
@@ -138,5 +139,5 @@ ${field("note", html`<textarea class="${err("note", "govuk-textarea")}" id="ann-
     : ""
 }
 ${o.list.length ? table({ id: "annotations-table", caption: "Current annotations", head: ["Date", "About", "Kind", "Note", "Version", "By"], rows: o.list.map((a) => [a.date, title(a), a.kind.replaceAll("_", " "), a.note, String(a.version), a.changedBy]) }) : html`<p class="govuk-body">No annotations.</p>`}
-${o.history.length ? table({ caption: "Every version", head: ["Annotation", "Version", "Date", "Note", "Removed", "Changed by", "Changed at"], rows: o.history.map((a) => [String(a.id), String(a.version), a.date, a.note, a.deleted ? "yes" : "", a.changedBy, a.changedAt.slice(0, 19).replace("T", " ")]), small: true }) : ""}`;
+${o.history.length ? table({ caption: "Every version", head: ["Annotation", "Version", "Date", "Note", "Removed", "Changed by", "Changed at"], rows: o.history.map((a) => [String(a.id), String(a.version), a.date, a.note, a.deleted ? "yes" : "", a.changedBy, londonTime(a.changedAt)]), small: true }) : ""}`;
 }

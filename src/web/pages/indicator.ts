@@ -206,9 +206,9 @@ function benchmarkPanel(d: IndicatorDetail): Html {
   const u = d.def.unit;
   const placedHidden = rankHidden(d);
   const rows: [string, string][] = [
-    [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? shown(c.own, d.hiding).text : published(r.own.value, u)],
-    ["England", published(r.england, u)],
-    ...(r.region ? [[r.region.name, published(r.region.value, u)] as [string, string]] : []),
+    [`${r.authority.code}${r.authority.like ? ` (compared as ${r.authority.like.name})` : ""}`, c.own?.value !== null && c.own?.value !== undefined ? shown(c.own, d.hiding).text : published(r.own.value, u, r.places)],
+    ["England", published(r.england, u, r.places)],
+    ...(r.region ? [[r.region.name, published(r.region.value, u, r.places)] as [string, string]] : []),
     ["Statistical neighbours' mean", r.neighbourMean === null ? "–" : `${formatValue(r.neighbourMean, u)} (${r.neighboursWithValue} of ${r.neighbourCount})`],
     ["Statistical neighbours' median", r.neighbourMedian === null ? "–" : formatValue(r.neighbourMedian, u)],
     ["Rank", r.rank ? (placedHidden ? SUPPRESSED : `${r.rank.position} of ${r.rank.of}`) : "–"],
