@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parsePeriod, periodsWithin } from "../calendar/periods.ts";
 import type { IndicatorDef, IndicatorValue } from "../kpi/types.ts";
-import { monthlySpc, runPoints, spcRefusalText } from "./spc-chart.ts";
+import { monthlySpc, monthlyTarget, runPoints, spcRefusalText } from "./spc-chart.ts";
 
 const def = (unit: IndicatorDef["unit"], extra: Partial<IndicatorDef> = {}) => ({ unit, polarity: "lower", measure: "flow", ...extra }) as IndicatorDef;
 
@@ -132,4 +132,21 @@ test("a target's polarity judges the chart as it judges the RAG rating: an indic
   assert.equal(monthlySpc(def("count", { polarity: "none" }), at).result?.variation, "special_cause_neutral_high");
   assert.equal(monthlySpc(def("count", { polarity: "none" }), at, { polarity: "higher" }).result?.variation, "special_cause_improvement");
   assert.equal(monthlySpc(def("count", { polarity: "none" }), at, { polarity: "lower" }).result?.variation, "special_cause_concern");
+});
+
+test("a monthly chart's target is the month's, whatever period is reported: a count's twelfth, a percentage as set", () => {
+  const targets = [
+    { indicator: "referrals", year: "2025-26", target: 1200, tolerance: 120, polarity: "lower" as const },
+    { indicator: "pct", year: "2025-26", target: 90, tolerance: 5 },
+  ];
+  const flow = { id: "referrals", unit: "count", measure: "flow" } as const;
+  for (const id of ["2025-09", "2025-26-Q2", "2025-26", "12m-2025-09"]) {
+    const t = monthlyTarget(targets, flow, parsePeriod(id)!);
+    assert.equal(t?.target, 100, id);
+    assert.equal(t?.tolerance, 10, id);
+    assert.equal(t?.polarity, "lower", id);
+  }
+  assert.equal(monthlyTarget(targets, { id: "pct", unit: "percent", measure: "flow" }, parsePeriod("2025-26-Q2")!)?.target, 90);
+  // A year's chart ends in March: that month's financial year.
+  assert.equal(monthlyTarget(targets, flow, parsePeriod("2024-25")!), undefined);
 });

@@ -8,6 +8,7 @@
 
 import { type Period, parsePeriod, previousPeriod } from "../calendar/periods.ts";
 import type { IndicatorDef, IndicatorValue, Polarity } from "../kpi/types.ts";
+import { type Target, targetFor } from "./rag.ts";
 import { type SpcResult, xmr } from "./spc.ts";
 
 /** Months of history a chart looks back over. */
@@ -51,6 +52,16 @@ export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): 
   return unit === "percent"
     ? `too few records a month for its limits to mean anything (under ${SPC_MIN_DENOMINATOR} in a month of the last year)`
     : `too few a month for its limits to mean anything (fewer than ${SPC_MIN_MONTHLY_COUNT} a month on average over the last year)`;
+}
+
+/**
+ * The target a monthly chart is drawn and assured against, whatever period the page or paper
+ * reports: the target for the month `period` ends in (for a count of events, the year's twelfth).
+ * The period's own target is a quarter's or a year's share: set among monthly values it would
+ * read as "consistently passing" (or failing) a target no month is measured against.
+ */
+export function monthlyTarget(targets: readonly Target[], def: Pick<IndicatorDef, "id" | "unit" | "measure" | "average">, period: Pick<Period, "end">): Target | undefined {
+  return targetFor(targets, def.id, period.end.slice(0, 7), def);
 }
 
 /**

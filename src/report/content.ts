@@ -18,7 +18,7 @@ import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts"
 import { describePeriod, nounOf, renderSentence } from "../analysis/narrative.ts";
 import { type Rag, rag, type Target, targetFor, travel } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
-import { monthlySpc, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
+import { monthlySpc, monthlyTarget, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { categoryKey, isSmallCount, SUPPRESSED, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { type AveragedKind, type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
@@ -138,7 +138,8 @@ export interface IndicatorSection {
    * With no SPC chart, the last 36 months' values drawn alone (a run chart; in public a suppressed
    * month is a gap), and why there are no limits; null with fewer than two values to join.
    */
-  readonly run: { readonly points: readonly RunPoint[]; readonly why: string } | null;
+  /** The monthly values alone, with the target a month is measured against (see `spc.target`). */
+  readonly run: { readonly points: readonly RunPoint[]; readonly why: string; readonly target: number | null } | null;
   /** Yearly averages of the report period's kind of figure (`yearlyKind`); `months` counts the periods averaged. */
   readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
   readonly yearlyKind: AveragedKind;
@@ -413,7 +414,9 @@ export function buildReport(input: ReportInput): ReportContent {
       else if (monthly.length < SPC_MIN_MONTHS) why = `it is drawn only on the months since the last one suppressed in this public report (${periodOf(lastHidden!.period).label}: a small number, or a figure that would give one away), and it needs 12 of them`;
       else {
         if (lastHidden) spcNote = `The chart starts in ${periodOf(monthly[0]!.period).label}: ${periodOf(lastHidden.period).label} is suppressed in this public report, and the mean and limits rest only on the months charted.`;
-        const chart = monthlySpc(def, monthly, { breaks: breakDates, target: goal?.target, polarity: goal?.polarity });
+        // Monthly values are judged against a month's target, not the quarter's or the year's.
+        const monthGoal = monthlyTarget(input.targets, def, months.at(-1)!);
+        const chart = monthlySpc(def, monthly, { breaks: breakDates, target: monthGoal?.target, polarity: monthGoal?.polarity });
         if (!chart.result) why = spcRefusalText(chart.reason, def.unit);
         else {
           const r = chart.result;
@@ -426,7 +429,7 @@ export function buildReport(input: ReportInput): ReportContent {
             variation: { letter: vi.letter, colour: vi.colour, letterColour: vi.letterColour, outline: vi.outline, label: vi.label, meaning: vi.meaning },
             assurance: ai ? { letter: ai.letter, colour: ai.colour, letterColour: ai.letterColour, outline: ai.outline, label: ai.label, meaning: ai.meaning } : null,
             description: describeSpc(r, { unitLabel: spcUnitLabel(def.unit) }),
-            target: goal?.target ?? null,
+            target: monthGoal?.target ?? null,
           };
         }
       }
@@ -434,7 +437,7 @@ export function buildReport(input: ReportInput): ReportContent {
       let run: IndicatorSection["run"] = null;
       if (why !== null) {
         const points = runPoints(months, (m) => byKey.get(`${def.id}|${m}`), (v) => pub && isHidden(def.id, v.period));
-        if (points) run = { points, why };
+        if (points) run = { points, why, target: monthlyTarget(input.targets, def, months.at(-1)!)?.target ?? null };
         spcNote = `No SPC chart: ${why}.${run ? " The chart shows the monthly values alone, with no mean or process limits." : ""}`;
       }
 

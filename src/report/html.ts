@@ -130,7 +130,7 @@ function indicatorHtml(ind: IndicatorSection): string {
     if (ind.spcNote) out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
   } else if (ind.run) {
     const labels = new Map(ind.run.points.map((p) => [p.date, p.period]));
-    out.push(`<figure>${runChartSvg({ title: `${ind.title}, monthly`, values: ind.run.points, why: ind.run.why, unit: ind.unit, labels, target: ind.target, annotations: ind.annotations, width: 680, height: 230, id: `run-${ind.id}` })}`);
+    out.push(`<figure>${runChartSvg({ title: `${ind.title}, monthly`, values: ind.run.points, why: ind.run.why, unit: ind.unit, labels, target: ind.run.target, annotations: ind.annotations, width: 680, height: 230, id: `run-${ind.id}` })}`);
     out.push(`<figcaption><p>${esc(ind.spcNote ?? "")}</p></figcaption></figure>`);
   } else if (ind.spcNote) {
     out.push(`<p class="note">${esc(ind.spcNote)}</p>`);

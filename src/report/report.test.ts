@@ -637,3 +637,18 @@ test("breakdowns: each area's stored breakdowns for the period, the exempt versi
   assert.match(part, /<th scope="col">Breakdown<\/th><th scope="col">Category<\/th><th scope="col" class="num">Value<\/th>/);
   assert.match(html, /<a href="#breakdowns-front_door">Front door: the figures broken down<\/a>/);
 });
+
+test("a quarter's monthly SPC chart of a count is drawn and assured against the month's twelfth of the yearly target, not the quarter's quarter", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  const months = ["2025-04", "2025-05", "2025-06", "2025-07", "2025-08", "2025-09"].map((m) => input.values.find((v) => v.indicator === "referrals" && v.period === m && !v.breakdown)!.value!);
+  // A yearly target a little above the year's pace, lower is better: each month meets its twelfth.
+  const year = Math.round((12 * months.reduce((a, b) => a + b, 0)) / months.length) + 12;
+  const c = buildReport({ ...input, targets: [{ indicator: "referrals", year: "2025-26", target: year, tolerance: 0, polarity: "lower" }] });
+  const referrals = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "referrals")!;
+  assert.equal(referrals.target, year / 4, "the quarter's figure is set beside a quarter of the year's target");
+  assert.ok(referrals.spc, "referrals are charted");
+  assert.equal(referrals.spc.target, year / 12, "the monthly chart's target line is a month's share");
+  assert.equal(referrals.spc.result.options.target, year / 12, "the assurance icon judges the months against a month's share");
+  // A quarter's share (about three months' referrals) lies far above every month: "consistently passing" would be false comfort.
+  assert.notEqual(referrals.spc.result.assurance, "consistently_passing");
+});

@@ -17,7 +17,7 @@ import { describePeriod, nounOf, renderSentence } from "../analysis/narrative.ts
 import { revisionsBetween } from "../analysis/revisions.ts";
 import { type Rag, rag, type Target as GoalTarget, targetFor, travel } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS } from "../analysis/spc.ts";
-import { monthlySpc, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
+import { monthlySpc, monthlyTarget, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
 import { categoryLabel, compareCategories } from "./categories.ts";
@@ -406,7 +406,9 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
       const value = v?.value ?? null;
       const monthly = spcMonths.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
       const breaks = seriesBreaks(annotationsFor(notes, def)).map((b) => b.date);
-      const spc = spcOf(def, monthly, { target: goal?.target, polarity: goal?.polarity, breaks, hiding }).result;
+      // The monthly chart's assurance judges the months against a month's target, not the period's.
+      const monthGoal = monthlyTarget(targets, def, period);
+      const spc = spcOf(def, monthly, { target: monthGoal?.target, polarity: monthGoal?.polarity, breaks, hiding }).result;
       const hide = s.suppressed;
       const before = (id: string) => {
         const b = by.get(`${def.id}|${id}`);
@@ -457,6 +459,8 @@ export interface IndicatorDetail {
   /** Why there is no SPC chart; null when there is one. */
   readonly spcReason: SpcRefusal | null;
   readonly goal: GoalTarget | undefined;
+  /** The target the monthly chart is drawn and assured against: a month's (for a count, a twelfth of the year's). */
+  readonly chartGoal: GoalTarget | undefined;
   readonly annotations: Annotation[];
   /** The values of the chosen period's kind, oldest first. */
   readonly table: IndicatorValue[];
@@ -482,7 +486,8 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const goal = targetFor(await goals(ctx), def.id, period.id, def);
     const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
     const breaks = seriesBreaks(annotations);
-    const chart = spcOf(def, monthly, { target: goal?.target, polarity: goal?.polarity, breaks: breaks.map((b) => b.date), hiding });
+    const chartGoal = monthlyTarget(await goals(ctx), def, period);
+    const chart = spcOf(def, monthly, { target: chartGoal?.target, polarity: chartGoal?.polarity, breaks: breaks.map((b) => b.date), hiding });
     const spc = chart.result ?? null;
     const current = all.find((v) => v.period === period.id);
     const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
@@ -518,6 +523,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       spc,
       spcReason: chart.reason ?? null,
       goal,
+      chartGoal,
       annotations,
       table,
       // A year's average times its months is its total: with one of its months hidden, it would

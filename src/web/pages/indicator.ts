@@ -91,7 +91,7 @@ function runChart(d: IndicatorDetail, why: string): Html | "" {
       why,
       unit: d.def.unit,
       labels,
-      target: d.goal?.target ?? null,
+      target: d.chartGoal?.target ?? null,
       annotations: chartAnnotations(d),
       id: "run-chart",
     });
@@ -139,7 +139,7 @@ ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><o
     unit: d.def.unit,
     spc,
     labels,
-    target: d.goal?.target ?? null,
+    target: d.chartGoal?.target ?? null,
     annotations: chartAnnotations(d),
     id: "spc-chart",
   });
@@ -149,7 +149,7 @@ ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><o
 <p class="govuk-body">${text}</p>
 ${truncated}
 <div class="lantern-chart-wrap">${raw(svg)}</div>
-${chartKey(d.goal?.target !== undefined && d.goal?.target !== null, d.annotations.length > 0)}
+${chartKey(d.chartGoal?.target !== undefined && d.chartGoal?.target !== null, d.annotations.length > 0)}
 ${d.annotations.length ? html`<ol class="govuk-list govuk-list--number">${annotationItems(d.annotations.filter((a) => a.date >= spc.points[0]!.date && a.date <= spc.points.at(-1)!.date))}</ol>` : ""}
 <details class="govuk-details">
 <summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
