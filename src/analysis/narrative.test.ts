@@ -250,3 +250,21 @@ test("an indicator's title as a noun keeps its acronyms", async () => {
   assert.equal(nounOf("Unaccompanied asylum-seeking children looked after"), "unaccompanied asylum-seeking children looked after");
   assert.equal(nounOf("Requests for an EHC needs assessment"), "requests for an EHC needs assessment");
 });
+
+test("a rate per 10,000 rests on its count of events, not on the child population it is divided by", () => {
+  // 4 children starting care in Q2 among 36,000 children (1.1 per 10,000) against 9 a year before
+  // (2.5): "56% lower" is 5 children, and the rate's denominator (36,000) hid that.
+  const rate = { noun: "children", title: "Children starting to be looked after per 10,000 children", unit: "rate", polarity: "none" } as const;
+  const s = describeLatest(rate, [
+    { period: "2024-25-Q2", value: 2.5, numerator: 9, denominator: 36000 },
+    { period: "2025-26-Q2", value: 1.1, numerator: 4, denominator: 36000 },
+  ]);
+  assert.match(s!.text, /56% lower than in 2024-25-Q2/);
+  assert.deepEqual(s!.caveats, [
+    "based on 4 children or records, so small changes move it a lot",
+    "the figure in 2024-25-Q2 it is compared with is based on 9 children or records, so the comparison rests on small numbers",
+  ]);
+  assert.equal(s!.weight, 1);
+  // Many events: no caveat, however small the rate.
+  assert.deepEqual(describeLatest(rate, [{ period: "2024-25", value: 25, numerator: 90, denominator: 36000 }, { period: "2025-26", value: 30, numerator: 108, denominator: 36000 }])!.caveats, []);
+});

@@ -137,8 +137,10 @@ export function describeLatest(
   const last = all.at(-1);
   if (!last) return undefined;
   const caveats: string[] = [];
-  // The records a figure rests on: a ratio's denominator, a count itself.
-  const baseOf = (p: SeriesPoint & { value: number }) => p.denominator ?? (subject.unit === "count" ? p.value : null);
+  // The records a figure rests on: a percentage's (or median's) denominator, a count itself, and a
+  // rate's count of events: its denominator is the child population, never small, while 4
+  // children starting care in a quarter move a rate per 10,000 as much as 4 of 40 move a percentage.
+  const baseOf = (p: SeriesPoint & { value: number }) => (subject.unit === "rate" ? (p.numerator ?? null) : (p.denominator ?? (subject.unit === "count" ? p.value : null)));
   const records = (n: number) => `${fmtCount(n)} ${n === 1 ? "child or record" : "children or records"}`;
   const base = baseOf(last);
   if (base !== null && base !== undefined && base < SMALL_NUMBER) {
