@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describeLatest, renderSentence } from "./narrative.ts";
+import { describeLatest, describePeriod, renderSentence } from "./narrative.ts";
+import { parsePeriod } from "../calendar/periods.ts";
 import { comparable, sinceLastHidden, yearlyAverages, yearlyAveragesHiding } from "./trends.ts";
 
 const contacts = { noun: "contacts", title: "Contacts", unit: "count", polarity: "none" } as const;
@@ -267,4 +268,16 @@ test("a rate per 10,000 rests on its count of events, not on the child populatio
   assert.equal(s!.weight, 1);
   // Many events: no caveat, however small the rate.
   assert.deepEqual(describeLatest(rate, [{ period: "2024-25", value: 25, numerator: 90, denominator: 36000 }, { period: "2025-26", value: 30, numerator: 108, denominator: 36000 }])!.caveats, []);
+});
+
+test("a period set beside the five years before it claims no record 'on record' when earlier years are held beyond them", () => {
+  // Eight years held; the sentence looks back five. 2016-17 and 2017-18 were higher than 2023-24,
+  // so "the highest on record" would be false: it is the highest of the years shown.
+  const held: Record<string, number> = { "2016-17": 9000, "2017-18": 8800, "2018-19": 5000, "2019-20": 5200, "2020-21": 5317, "2021-22": 6120, "2022-23": 7790, "2023-24": 8401 };
+  const figureOf = (id: string) => (id in held ? { period: id, value: held[id]! } : undefined);
+  const { sentence } = describePeriod(contacts, parsePeriod("2023-24")!, figureOf);
+  assert.equal(sentence!.text, "8,401 contacts in 2023-24, the highest of the years shown and 68% more than in 2018-19.");
+  // Exactly the six years held: the record is on record.
+  const six = (id: string) => (id >= "2018-19" ? figureOf(id) : undefined);
+  assert.match(describePeriod(contacts, parsePeriod("2023-24")!, six).sentence!.text, /the highest on record and 68% more than in 2018-19/);
 });

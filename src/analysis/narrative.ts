@@ -228,8 +228,9 @@ export function timeOfYear(p: Period, onDay = false): { timeOfYear?: string } {
 /**
  * The sentence on the figure for `at`, set against the same period in each earlier year held (up
  * to five before it, oldest first), as committee papers compare a quarter with the same quarter of
- * earlier years. The series stops at the first figure `hidden` from the reader (then a record is
- * "of the years shown"); `withheld` when `at`'s own figure is hidden, and there is no sentence. A
+ * earlier years. The series stops at the first figure `hidden` from the reader, or after five
+ * earlier years with more held before them (either way a record is "of the years shown");
+ * `withheld` when `at`'s own figure is hidden, and there is no sentence. A
  * stock (`onDay`) is "on" its period's last day. Periods are named by `label`, their ids by default.
  */
 export function describePeriod(
@@ -240,7 +241,8 @@ export function describePeriod(
 ): { sentence: Sentence | undefined; withheld: boolean } {
   const series: SeriesPoint[] = [];
   let earlierWithheld = false;
-  for (let p: Period = at, i = 0; i < 6; i++, p = samePeriodLastYear(p)) {
+  let p: Period = at;
+  for (let i = 0; i < 6; i++, p = samePeriodLastYear(p)) {
     const w = figureOf(p.id);
     if (!w) break;
     if (opts.hidden?.(p.id)) {
@@ -250,6 +252,9 @@ export function describePeriod(
     }
     series.unshift(w);
   }
+  // Six years set out and a figure held for the year before them: the highest of the six may not
+  // be the highest held, so it is a record "of the years shown", never "on record".
+  if (series.length === 6 && (figureOf(p.id)?.value ?? null) !== null) earlierWithheld = true;
   const sentence = describeLatest(subject, series, {
     ...(opts.breaks ? { breaks: opts.breaks } : {}),
     ...timeOfYear(at, opts.onDay ?? false),
