@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LanternError } from "../core/errors.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
+import { parsePeriod } from "../calendar/periods.ts";
 import { checkTarget, direction, parseTargets, rag, targetFor, targetYear, travel } from "./rag.ts";
 
 test("RAG by polarity: green meets, amber within tolerance, red beyond", () => {
@@ -257,4 +258,18 @@ test("no direction of travel across a recording change that falls after the earl
   assert.equal(travel(10, 8, "higher", periods, ["2025-04-01"]), "improving", "on the earlier quarter's first day: both follow it");
   assert.equal(travel(10, 8, "higher", periods, ["2025-10-01", "2024-01-01"]), "improving", "after the later quarter, or long before");
   assert.equal(travel(10, null, "higher", periods, ["2025-05-01"]), null, "nothing to compare");
+});
+
+test("a figure taken on a day is compared across a recording change only when the change falls between the two days", () => {
+  // Children in care on 30 June and 30 September 2025, the police's (or the system's) change from
+  // 1 May: both counts were taken after it, so they are measured alike.
+  const q1 = parsePeriod("2025-26-Q1")!;
+  const q2 = parsePeriod("2025-26-Q2")!;
+  assert.equal(travel(410, 400, "none", { later: q2, earlier: q1 }, ["2025-05-01"], true), "up", "both days after the change");
+  assert.equal(travel(410, 400, "none", { later: q2, earlier: q1 }, ["2025-05-01"]), "not comparable", "a count over Q1 mixes both ways of recording");
+  assert.equal(travel(410, 400, "none", { later: q2, earlier: q1 }, ["2025-06-30"], true), "up", "the change took effect on the earlier day");
+  assert.equal(travel(410, 400, "none", { later: q2, earlier: q1 }, ["2025-07-01"], true), "not comparable", "between the two days");
+  assert.equal(travel(410, 400, "none", { later: q2, earlier: q1 }, ["2025-09-30"], true), "not comparable", "on the later day");
+  // The same quarter a year before: its day (30 September 2024) is before the change.
+  assert.equal(travel(410, 400, "none", { later: q2, earlier: parsePeriod("2024-25-Q2")! }, ["2025-05-01"], true), "not comparable");
 });

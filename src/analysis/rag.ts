@@ -63,17 +63,22 @@ export type Travel = NonNullable<ReturnType<typeof direction>> | "not comparable
  * {@link direction} from an earlier period's value to a later one's, or "not comparable" when a
  * recording change (`breaks`: the dates it took effect) falls after the earlier period began and
  * by the later one's end: figures either side of it are not measured alike (a police change in
- * how missing episodes are recorded, say), so no trend is read across it.
+ * how missing episodes are recorded, say), so no trend is read across it. A figure taken on a day
+ * (`onDay`: a stock, on its period's last day) is measured on that day alone, so only a change
+ * after the earlier day and by the later one parts the two.
  */
 export function travel(
   value: number,
   earlier: number | null | undefined,
   polarity: Polarity,
-  periods: { readonly later: { readonly end: string }; readonly earlier: { readonly start: string } },
+  periods: { readonly later: { readonly end: string }; readonly earlier: { readonly start: string; readonly end: string } },
   breaks: readonly string[],
+  onDay = false,
 ): Travel | null {
   if (earlier === null || earlier === undefined) return null;
-  if (breaks.some((d) => d > periods.earlier.start && d <= periods.later.end)) return "not comparable";
+  // Children in care on 30 June and on 30 September were both counted after a change of 1 May.
+  const from = onDay ? periods.earlier.end : periods.earlier.start;
+  if (breaks.some((d) => d > from && d <= periods.later.end)) return "not comparable";
   return direction(value, earlier, polarity);
 }
 

@@ -395,7 +395,7 @@ export function buildReport(input: ReportInput): ReportContent {
         const w = byKey.get(`${def.id}|${p.id}`);
         if (!w || w.value === null) return null;
         const shown = shownValue(w);
-        return { label: p.label, value: shown, direction: v.value === null || shown.suppressed || value.suppressed ? null : travel(v.value, w.value, polarity, { later: at, earlier: p }, breakDates) };
+        return { label: p.label, value: shown, direction: v.value === null || shown.suppressed || value.suppressed ? null : travel(v.value, w.value, polarity, { later: at, earlier: p }, breakDates, def.measure === "snapshot") };
       };
       const notes = dated.map((a) => `${a.date}: ${a.note}`);
 

@@ -429,8 +429,8 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
           const x = by.get(`${def.id}|${m}`);
           return { date: parsePeriod(m)!.end, value: x && !hides(hiding, x) ? x.value : null };
         }),
-        vsPrevious: value === null || hide ? null : travel(value, before(prev), polarity, { later: period, earlier: previousPeriod(period) }, breaks),
-        vsLastYear: value === null || hide ? null : travel(value, before(lastYear), polarity, { later: period, earlier: samePeriodLastYear(period) }, breaks),
+        vsPrevious: value === null || hide ? null : travel(value, before(prev), polarity, { later: period, earlier: previousPeriod(period) }, breaks, def.measure === "snapshot"),
+        vsLastYear: value === null || hide ? null : travel(value, before(lastYear), polarity, { later: period, earlier: samePeriodLastYear(period) }, breaks, def.measure === "snapshot"),
         comparison: bench.get(def.id),
       };
     };

@@ -231,7 +231,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       const polarity = goal?.polarity ?? def.polarity;
       const before = (id: string) => lookup.get(`${v.authority}|${v.indicator}|${id}|${v.category ?? ""}`);
       const breaks = seriesBreaks(annotationsFor(dated.get(v.authority) ?? [], def)).map((b) => b.date);
-      const vs = (earlier: Period) => (v.value === null ? null : travel(v.value, before(earlier.id), polarity, { later: p, earlier }, breaks));
+      const vs = (earlier: Period) => (v.value === null ? null : travel(v.value, before(earlier.id), polarity, { later: p, earlier }, breaks, def.measure === "snapshot"));
       return {
         v,
         target: goal?.target ?? null,
