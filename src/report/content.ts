@@ -561,6 +561,7 @@ export function buildReport(input: ReportInput): ReportContent {
   const kindOrder = (id: string) => PERIOD_KINDS.indexOf(periodOf(id).kind);
   const areaIndex = (d: IndicatorDef) => AREAS.findIndex((a) => a.id === d.area);
   let unlisted = 0;
+  let alike = 0;
   const revisions = [...input.indicators]
     .sort((a, b) => areaIndex(a) - areaIndex(b))
     .map((def) => {
@@ -573,8 +574,12 @@ export function buildReport(input: ReportInput): ReportContent {
           return { period: periodOf(r.period).label, before: fmt(r.before, hiddenBefore.has(key)), after: fmt(r.after, hiddenNow.has(key)) };
         });
       // A figure c before and after says only that it was amended: counted, not listed.
-      const listed = figures.filter((f) => !(f.before === SUPPRESSED && f.after === SUPPRESSED));
-      unlisted += figures.length - listed.length;
+      const shownOnce = figures.filter((f) => !(f.before === SUPPRESSED && f.after === SUPPRESSED));
+      unlisted += figures.length - shownOnce.length;
+      // One that reads alike (22.04% then 22.01%, "22.0%" both times) shows no amendment a reader
+      // can see: counted, not listed. Its count's amendment (a late referral) is listed under the count.
+      const listed = shownOnce.filter((f) => f.before !== f.after);
+      alike += shownOnce.length - listed.length;
       return { title: def.title, figures: listed };
     })
     .filter((g) => g.figures.length);
@@ -619,7 +624,7 @@ export function buildReport(input: ReportInput): ReportContent {
         .map((a) => ({ date: a.date, kind: a.kind.replaceAll("_", " "), about: a.indicator ? (defById.get(a.indicator)?.title ?? a.indicator) : (areaTitle.get(a.area ?? "") ?? "all"), note: a.note })),
       revisions,
       revisionsNote: input.previousSnapshot
-        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${londonDate(input.previousSnapshot.loadedAt)}, ${baselineWords(input.previousSnapshot, input.committee)}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}`
+        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${londonDate(input.previousSnapshot.loadedAt)}, ${baselineWords(input.previousSnapshot, input.committee)}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}${alike ? ` ${alike} amended figure(s) that read the same before and after, to the decimal place shown, are not listed.` : ""}`
         : "There is no earlier snapshot to compare with, so no figures are shown as amended.",
       notComputed,
     },

@@ -652,3 +652,14 @@ test("a quarter's monthly SPC chart of a count is drawn and assured against the 
   // A quarter's share (about three months' referrals) lies far above every month: "consistently passing" would be false comfort.
   assert.notEqual(referrals.spc.result.assurance, "consistently_passing");
 });
+
+test("an amended figure that reads the same before and after, to the decimal place shown, is counted, not listed", async () => {
+  const gathered = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  // A late referral moves July's re-referral rate from 22.04% to 22.01%: both read 22.0%.
+  const input = { ...gathered, revisions: [...gathered.revisions, { indicator: "rereferral_pct", period: "2025-07", before: 22.04, after: 22.01 }] };
+  const c = buildReport(input);
+  const listed = c.quality.revisions.flatMap((g) => g.figures);
+  assert.ok(!listed.some((f) => f.before === f.after), listed.map((f) => `${f.period}: ${f.before} → ${f.after}`).join("; "));
+  assert.match(c.quality.revisionsNote, / 1 amended figure\(s\) that read the same before and after, to the decimal place shown, are not listed\./);
+  assert.equal(listed.length, gathered.revisions.length, "every other amendment is still listed");
+});
