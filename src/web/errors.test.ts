@@ -67,3 +67,27 @@ test("errorLine leaves out the query string and blanks quoted text, keeping the 
   assert.match(line, / lantern error abc123 POST \/targets "Error \[23505\]: duplicate key \\"…\\" violates unique constraint/);
   assert.doesNotMatch(line, /secret|X001\|P9/);
 });
+
+// The sign-in and admin routes are the auth plugin's: their errors go through the same handler
+// as every other page's (an HTML page saying what to do, a logged id), not Fastify's bare JSON.
+test("errors on the sign-in and admin routes get the server's pages, not Fastify's JSON", async () => {
+  const t = await tempStore();
+  const logged: string[] = [];
+  const real = await buildServer({ store: t.store, dataDir: t.dataDir, auth: { secureCookies: false }, errorLog: (line) => logged.push(line) });
+  try {
+    const nul = await real.inject({ method: "GET", url: "/sign-in?next=%00" });
+    assert.equal(nul.statusCode, 400);
+    assert.match(String(nul.headers["content-type"]), /^text\/html/);
+    assert.match(nul.body, /NUL character/);
+    assert.doesNotMatch(nul.body, /"statusCode"/);
+    const big = await real.inject({ method: "POST", url: "/sign-in", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: `username=a&password=${"x".repeat(20_000)}` });
+    assert.equal(big.statusCode, 413);
+    assert.match(String(big.headers["content-type"]), /^text\/html/);
+    assert.match(big.body, /The form was too long to send/);
+    assert.match(big.body, /at most 16 KB/, "the sign-in form's own limit, not the other forms' 64 KB");
+    assert.match(big.body, /href="\/sign-in"/);
+  } finally {
+    await real.close();
+    await t.cleanup();
+  }
+});

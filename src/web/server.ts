@@ -225,12 +225,13 @@ function tooLarge(code: string | undefined, maxBytes: number): string {
  * The 413 page of a form (not an upload) over {@link FORM_LIMIT}: what was typed never arrived, so
  * it cannot be shown again as a refused form is. It says the field's own limit in characters,
  * that the browser's Back button usually keeps the text, and links back to the form's page.
- * `route` is the route's pattern ("/indicators/:id/comments"), with its params and query.
+ * `route` is the route's pattern ("/indicators/:id/comments"), with its params and query; `limitBytes` the route's own
+ * limit (sign-in and the users page take less than other forms).
  */
-export function formTooLarge(route: string | undefined, params: unknown, query: unknown): { title: string; message: string; back: string; backText: string } {
+export function formTooLarge(route: string | undefined, params: unknown, query: unknown, limitBytes: number = FORM_LIMIT): { title: string; message: string; back: string; backText: string } {
   const p = (params ?? {}) as Record<string, unknown>;
   const q = (query ?? {}) as Record<string, unknown>;
-  const limit = `a form can carry at most ${FORM_LIMIT / 1024} KB`;
+  const limit = `a form can carry at most ${Math.floor(limitBytes / 1024)} KB`;
   const backButton = "Use your browser's Back button, which usually keeps what you typed, then";
   if (route?.startsWith("/indicators/:id/comments")) {
     const at = new URLSearchParams({ ...(typeof q["la"] === "string" ? { la: q["la"] } : {}), ...(typeof q["period"] === "string" ? { period: q["period"] } : {}) }).toString();
@@ -327,6 +328,31 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const govukCss = withoutGovukFonts(readFileSync(GOVUK_CSS, "utf8"));
   app.get("/assets/govuk/govuk-frontend.min.css", (_req, reply) => reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(govukCss));
 
+  // Before the auth plugin: Fastify gives a route the error handler in force when the route is
+  // added, so the sign-in and admin routes would otherwise answer with its bare JSON.
+  app.setNotFoundHandler((request, reply) => problem(reply, request, 404, "Page not found", "There is no page at this address."));
+  const errorLog = opts.errorLog ?? ((line: string) => process.stderr.write(`${line}\n`));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (isLanternError(error)) return problem(reply, request, 400, "That could not be done", `${error.message}${error.hint ? ` ${error.hint}` : ""}`);
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE" && !request.isMultipart()) {
+      const f = formTooLarge(request.routeOptions.url, request.params, request.query, Math.min(request.routeOptions.bodyLimit ?? FORM_LIMIT, FORM_LIMIT));
+      return sendPage(reply, 413, f.title, request, "", html`<h1 class="govuk-heading-l">${f.title}</h1><p class="govuk-body">${f.message}</p><p class="govuk-body"><a class="govuk-link" href="${f.back}">${f.backText}</a></p>`);
+    }
+    if (status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") return problem(reply, request, 413, error.code?.startsWith("FST_") && error.code !== "FST_ERR_CTP_BODY_TOO_LARGE" ? "The upload was refused" : "Too large", tooLarge(error.code, maxUpload));
+    if (status < 500) return problem(reply, request, status, "That request could not be handled", error.message);
+    const id = randomBytes(6).toString("hex");
+    errorLog(errorLine(id, request.method, request.url, error));
+    return sendPage(
+      reply,
+      500,
+      "Something went wrong",
+      request,
+      "",
+      html`<h1 class="govuk-heading-l">Something went wrong</h1><p class="govuk-body">Lantern could not show this page. The error has been logged with the reference <strong>${id}</strong>: an administrator can find it in the server's log.</p><p class="govuk-body"><a class="govuk-link" href="/">Go to the dashboard</a></p>`,
+    );
+  });
+
   if (!opts.authenticate) {
     // Sign-in, sessions, CSRF on every non-GET, rate limits, the admin pages: the auth plugin.
     await app.register(authPlugin, { store: opts.store, ...opts.auth });
@@ -357,29 +383,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       if (!hasRole(request.user, ...roles)) return problem(reply, request, 403, "You cannot see this page", "Your role does not give access to this page. Ask an administrator if you need it.");
     };
   const everyone = allow("admin", "analyst", "manager", "member");
-
-  app.setNotFoundHandler((request, reply) => problem(reply, request, 404, "Page not found", "There is no page at this address."));
-  const errorLog = opts.errorLog ?? ((line: string) => process.stderr.write(`${line}\n`));
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (isLanternError(error)) return problem(reply, request, 400, "That could not be done", `${error.message}${error.hint ? ` ${error.hint}` : ""}`);
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE" && !request.isMultipart()) {
-      const f = formTooLarge(request.routeOptions.url, request.params, request.query);
-      return sendPage(reply, 413, f.title, request, "", html`<h1 class="govuk-heading-l">${f.title}</h1><p class="govuk-body">${f.message}</p><p class="govuk-body"><a class="govuk-link" href="${f.back}">${f.backText}</a></p>`);
-    }
-    if (status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") return problem(reply, request, 413, error.code?.startsWith("FST_") && error.code !== "FST_ERR_CTP_BODY_TOO_LARGE" ? "The upload was refused" : "Too large", tooLarge(error.code, maxUpload));
-    if (status < 500) return problem(reply, request, status, "That request could not be handled", error.message);
-    const id = randomBytes(6).toString("hex");
-    errorLog(errorLine(id, request.method, request.url, error));
-    return sendPage(
-      reply,
-      500,
-      "Something went wrong",
-      request,
-      "",
-      html`<h1 class="govuk-heading-l">Something went wrong</h1><p class="govuk-body">Lantern could not show this page. The error has been logged with the reference <strong>${id}</strong>: an administrator can find it in the server's log.</p><p class="govuk-body"><a class="govuk-link" href="/">Go to the dashboard</a></p>`,
-    );
-  });
 
   const noDataYet = (request: FastifyRequest, reply: FastifyReply) =>
     sendPage(reply, 200, "No data yet", request, "/", html`<h1 class="govuk-heading-l">No data yet</h1><p class="govuk-body">Nothing has been loaded. ${hasRole(request.user, "admin", "analyst") ? html`<a class="govuk-link" href="/data">Upload an SSD export</a>, or run <code>lantern demo</code>.` : "Ask an analyst to load data."}</p>`);
