@@ -1057,9 +1057,15 @@ describe("reports", () => {
     const [row] = await store.all<{ actor: string; detail: string }>(`SELECT actor, detail FROM lantern_audit WHERE action = 'export.report' ORDER BY audit_id DESC LIMIT 1`);
     assert.equal(row?.actor, "mel");
     assert.deepEqual(JSON.parse(row!.detail), { period: "2026-27-Q2", audience: "public", format: "html", snapshot: 1, via: "web", committee: "Children's Scrutiny" });
-    const bad = await post("/reports", "analyst", { ...form, audience: "public", period: "2026-27-Q9" });
+    const bad = await post("/reports", "analyst", { ...form, audience: "exempt", period: "2026-27-Q9", committee: "Corporate Parenting Board" });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /The report could not be made/);
+    // The refused form keeps what was chosen and typed, and the title says there is an error.
+    assert.match(bad.body, /<title>Error: Reports/);
+    assert.match(bad.body, /id="committee" name="committee" type="text" maxlength="120" spellcheck="true" value="Corporate Parenting Board"/);
+    assert.match(bad.body, /id="audience-exempt" name="audience" type="radio" value="exempt" checked/);
+    assert.match(bad.body, /id="format-html" name="format" type="radio" value="html" checked/);
+    assert.doesNotMatch(bad.body, /value="pdf" checked/);
   });
 
   test("a report for a period before the data starts, or after it ends, is refused saying what the data covers", async () => {

@@ -948,7 +948,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   const reportPeriods = (t: Target) => periodOptions(t).filter((g) => g.kind === "quarter" || g.kind === "year");
   const printing = new OneAtATime();
   const mayExempt = (user: SessionUser | null) => hasRole(user, "admin", "analyst", "manager");
-  const reportsPage = async (request: FastifyRequest, reply: FastifyReply, t: Target, requested: string | undefined, status = 200, error?: string) => {
+  const reportsPage = async (request: FastifyRequest, reply: FastifyReply, t: Target, requested: string | undefined, status = 200, error?: string, entered?: { audience: string; format: string; committee: string }, errorAt?: "audience-public" | "format-pdf") => {
     const today = new Date().toISOString().slice(0, 10);
     const [cal] = await ctx.gate.read(() => calendarFor(ctx.store, t.la_code, today));
     const periods = reportPeriods(t);
@@ -959,8 +959,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const notice = asked
       ? `The report for ${asked.label} cannot be produced from the data loaded: ${asked.kind === "quarter" || asked.kind === "year" ? "the data does not cover all of it yet" : "reports are made for financial quarters and years"}. The latest period the data covers is chosen below.`
       : undefined;
-    const body = reportsBody({ t, calendar: cal, today, periods, chosen, exempt: mayExempt(request.user), csrf: request.csrfToken(), ...(error ? { error } : {}), ...(notice ? { notice } : {}) });
-    return sendPage(reply, status, "Reports", request, "/reports", body);
+    const body = reportsBody({ t, calendar: cal, today, periods, chosen, exempt: mayExempt(request.user), csrf: request.csrfToken(), ...(error ? { error } : {}), ...(notice ? { notice } : {}), ...(entered ? { entered } : {}), ...(errorAt ? { errorAt } : {}) });
+    return sendPage(reply, status, error ? "Error: Reports" : "Reports", request, "/reports", body);
   };
 
   app.get("/reports", { preHandler: everyone }, async (request, reply) => {
@@ -984,9 +984,11 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const format = String(b["format"] ?? "");
     const period = String(b["period"] ?? "").slice(0, 20);
     if (audience === "exempt" && !mayExempt(user)) return problem(reply, request, 403, "You cannot see this page", "Members may produce the public report only: the exempt report carries unsuppressed figures.");
-    if (!AUDIENCES.includes(audience as Audience)) return reportsPage(request, reply, t, period, 400, "Choose the audience: public or exempt.");
-    if (format !== "pdf" && format !== "html") return reportsPage(request, reply, t, period, 400, "Choose the format: PDF or HTML.");
     const committee = String(b["committee"] ?? "").trim().slice(0, 120);
+    // A refused form is shown back as it was sent (the period is kept by `chosen`).
+    const entered = { audience, format, committee };
+    if (!AUDIENCES.includes(audience as Audience)) return reportsPage(request, reply, t, period, 400, "Choose the audience: public or exempt.", entered, "audience-public");
+    if (format !== "pdf" && format !== "html") return reportsPage(request, reply, t, period, 400, "Choose the format: PDF or HTML.", entered, "format-pdf");
     const job: ReportJob = { period, audience: audience as Audience, format, dataDir: ctx.dataDir, authority: t.la_code, ...(committee ? { committee } : {}) };
     let doc: ReportDocument;
     try {
@@ -1003,7 +1005,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       if (!isLanternError(e)) throw e;
       // The hint is shared with `lantern report`; on this page the calendar is shown below the form.
       const hint = e.hint?.replace("`lantern report --calendar` shows", "the report calendar on this page shows");
-      return reportsPage(request, reply, t, period, 400, `${e.message}${hint ? ` ${hint}` : ""}`);
+      return reportsPage(request, reply, t, period, 400, `${e.message}${hint ? ` ${hint}` : ""}`, entered);
     }
     // Each PDF starts a Chromium: one at a time, so many requests cannot exhaust the machine.
     const bytes = await printing.run(() => reportBytes(doc, format));

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { reportCalendar } from "../../report/calendar.ts";
-import { calendarTable, longDate, startOf, webStatus } from "./reports.ts";
+import { calendarTable, longDate, reportsBody, startOf, webStatus } from "./reports.ts";
 
 describe("the report calendar on the Reports page", () => {
   test("ready once the data has arrived; otherwise on time, due soon (14 days or fewer) or overdue", () => {
@@ -41,5 +41,24 @@ describe("the report calendar on the Reports page", () => {
     assert.match(calendarTable("X001", ready).value, /<strong class="govuk-tag govuk-tag--green">Ready<\/strong>/);
     const early = reportCalendar({ today: "2026-11-01", snapshot: { id: 7, dataTo: "2026-06-30", extractedTo: null, tables }, tables });
     assert.equal(webStatus(early.find((r) => r.period === "2026-27-Q2")!), "due soon");
+  });
+});
+
+describe("the Reports form refused", () => {
+  const t = { la_code: "X001", snapshot_id: 1 } as Parameters<typeof reportsBody>[0]["t"];
+  const periods = [{ title: "Quarters", periods: [{ id: "2026-27-Q2", label: "Q2 2026-27" }] }] as unknown as Parameters<typeof reportsBody>[0]["periods"];
+  test("shows back the audience, format and committee chosen, with the error linked to the form", () => {
+    const body = reportsBody({ t, calendar: undefined, today: "2026-11-23", periods, chosen: "2026-27-Q2", exempt: true, csrf: "x", error: "The data does not cover it.", entered: { audience: "exempt", format: "html", committee: "Corporate Parenting Board" } }).value;
+    assert.match(body, /id="committee"[^>]* value="Corporate Parenting Board"/);
+    assert.match(body, /id="audience-exempt"[^>]* checked/);
+    assert.doesNotMatch(body, /id="audience-public"[^>]* checked/);
+    assert.match(body, /id="format-html"[^>]* checked/);
+    assert.doesNotMatch(body, /id="format-pdf"[^>]* checked/);
+    assert.match(body, /<a href="#report-period">The data does not cover it\.<\/a>/);
+  });
+  test("a member is never shown the exempt paper checked, whatever was sent", () => {
+    const body = reportsBody({ t, calendar: undefined, today: "2026-11-23", periods, chosen: "2026-27-Q2", exempt: false, csrf: "x", error: "e", entered: { audience: "exempt", format: "pdf" } }).value;
+    assert.doesNotMatch(body, /audience-exempt/);
+    assert.match(body, /id="audience-public"[^>]* checked/);
   });
 });

@@ -85,10 +85,17 @@ export function reportsBody(o: {
   readonly error?: string;
   /** Said above the form: why the period asked for is not the one chosen. */
   readonly notice?: string;
+  /** A refused form's choices, shown back so nothing has to be chosen or typed again. */
+  readonly entered?: { readonly audience?: string; readonly format?: string; readonly committee?: string };
+  /** The control the error is about (default the period). */
+  readonly errorAt?: "report-period" | "audience-public" | "format-pdf";
 }): Html {
   const cal = o.calendar;
+  // Exempt only where it is offered: a member's form is never shown with it chosen.
+  const exemptChosen = o.exempt && o.entered?.audience === "exempt";
+  const htmlChosen = o.entered?.format === "html";
   return html`<h1 class="govuk-heading-l">Reports <span class="govuk-caption-l">${o.t.la_code}</span></h1>
-${o.error ? errorSummary("The report could not be made", [o.error]) : ""}
+${o.error ? errorSummary("The report could not be made", [html`<a href="#${o.errorAt ?? "report-period"}">${o.error}</a>`]) : ""}
 <h2 class="govuk-heading-m">Report calendar</h2>
 <p class="govuk-body">Each report is due ${String(DUE_WEEKS_AFTER)} weeks after its period ends. Its data has arrived when the latest load's complete months reach the period's end and it holds every table the indicators need. A report is ready once its data has arrived; until then it is on time, due soon (within ${String(DUE_SOON_DAYS)} days of its due date) or overdue. Worked out on ${longDate(o.today)}${cal?.snapshot ? html` from snapshot ${String(cal.snapshot)} (complete months to ${cal.dataTo ? longDate(cal.dataTo) : "?"}, latest record ${cal.extractedTo ? longDate(cal.extractedTo) : "?"})` : ""}.</p>
 ${
@@ -112,8 +119,8 @@ ${o.periods.map((g) => html`<optgroup label="${g.title}">${g.periods.map((p) => 
 <fieldset class="govuk-fieldset">
 <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Audience</legend>
 <div class="govuk-radios govuk-radios--small" data-module="govuk-radios">
-<div class="govuk-radios__item"><input class="govuk-radios__input" id="audience-public" name="audience" type="radio" value="public" checked><label class="govuk-label govuk-radios__label" for="audience-public">Public: small numbers suppressed (counts of 1 to 5 and figures that would reveal them shown as c)</label></div>
-${o.exempt ? html`<div class="govuk-radios__item"><input class="govuk-radios__input" id="audience-exempt" name="audience" type="radio" value="exempt"><label class="govuk-label govuk-radios__label" for="audience-exempt">Exempt (Part 2): every aggregate figure, unsuppressed</label></div>` : ""}
+<div class="govuk-radios__item"><input class="govuk-radios__input" id="audience-public" name="audience" type="radio" value="public"${exemptChosen ? "" : html` checked`}><label class="govuk-label govuk-radios__label" for="audience-public">Public: small numbers suppressed (counts of 1 to 5 and figures that would reveal them shown as c)</label></div>
+${o.exempt ? html`<div class="govuk-radios__item"><input class="govuk-radios__input" id="audience-exempt" name="audience" type="radio" value="exempt"${exemptChosen ? html` checked` : ""}><label class="govuk-label govuk-radios__label" for="audience-exempt">Exempt (Part 2): every aggregate figure, unsuppressed</label></div>` : ""}
 </div>
 </fieldset>
 </div>
@@ -121,14 +128,14 @@ ${o.exempt ? html`<div class="govuk-radios__item"><input class="govuk-radios__in
 <fieldset class="govuk-fieldset">
 <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Format</legend>
 <div class="govuk-radios govuk-radios--small" data-module="govuk-radios">
-<div class="govuk-radios__item"><input class="govuk-radios__input" id="format-pdf" name="format" type="radio" value="pdf" checked><label class="govuk-label govuk-radios__label" for="format-pdf">PDF (A4, for the committee papers)</label></div>
-<div class="govuk-radios__item"><input class="govuk-radios__input" id="format-html" name="format" type="radio" value="html"><label class="govuk-label govuk-radios__label" for="format-html">HTML (one file, readable in any browser)</label></div>
+<div class="govuk-radios__item"><input class="govuk-radios__input" id="format-pdf" name="format" type="radio" value="pdf"${htmlChosen ? "" : html` checked`}><label class="govuk-label govuk-radios__label" for="format-pdf">PDF (A4, for the committee papers)</label></div>
+<div class="govuk-radios__item"><input class="govuk-radios__input" id="format-html" name="format" type="radio" value="html"${htmlChosen ? html` checked` : ""}><label class="govuk-label govuk-radios__label" for="format-html">HTML (one file, readable in any browser)</label></div>
 </div>
 </fieldset>
 </div>
 <div class="govuk-form-group">
 <label class="govuk-label govuk-label--s" for="committee">Committee (optional)</label>
-<input class="govuk-input govuk-!-width-two-thirds" id="committee" name="committee" type="text" maxlength="120" spellcheck="true">
+<input class="govuk-input govuk-!-width-two-thirds" id="committee" name="committee" type="text" maxlength="120" spellcheck="true"${o.entered?.committee ? html` value="${o.entered.committee}"` : ""}>
 </div>
 <button type="submit" class="govuk-button" data-module="govuk-button">Produce the report</button>
 </form>`;
