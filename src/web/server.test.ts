@@ -368,6 +368,33 @@ describe("commentary, targets and annotations", () => {
     ]);
   });
 
+  test("a comment can be deleted from its page; an unknown action changes nothing, and a deleted comment cannot be published again", async () => {
+    const res = await post("/indicators/referrals/comments?la=X001&period=2026-09", "analyst", { _csrf: CSRF, body: "Named a child by mistake.", published: "yes" });
+    const id = Number(res.headers["x-comment-id"]);
+    const at = `/indicators/referrals/comments/${id}?la=X001&period=2026-09`;
+    const page = (role: Role) => get("/indicators/referrals?la=X001&period=2026-09", role);
+    // The page offers each comment's deletion, as it offers publishing.
+    assert.match((await page("analyst")).body, new RegExp(`<form method="post" action="${at.replaceAll("?", "\\?").replaceAll("&", "&amp;")}"><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="action" value="delete"><button[^>]*>Delete comment ${id}</button>`));
+    assert.doesNotMatch((await page("member")).body, /Delete comment/);
+    const versions = async () => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_commentary WHERE comment_id = $1`, [id]))[0]!.n);
+    // An action the form does not send (or none) is refused, not taken as "unpublish".
+    for (const form of [{ _csrf: CSRF, action: "archive" }, { _csrf: CSRF }] as Record<string, string>[]) {
+      const bad = await post(at, "analyst", form);
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /publish, unpublish or delete/);
+    }
+    assert.equal(await versions(), 1);
+    assert.match((await page("member")).body, /Named a child by mistake\./);
+    assert.equal((await post(at, "analyst", { _csrf: CSRF, action: "delete" })).statusCode, 303);
+    assert.doesNotMatch((await page("member")).body, /Named a child by mistake/);
+    // A page opened before the deletion still has its Publish button: it must not bring the comment back.
+    const again = await post(at, "analyst", { _csrf: CSRF, action: "publish" });
+    assert.equal(again.statusCode, 400);
+    assert.match(again.body, /deleted/);
+    assert.doesNotMatch((await page("member")).body, /Named a child by mistake/);
+    assert.equal(await versions(), 2);
+  });
+
   test("a target set in the browser is kept with its history and gives the tile a RAG", async () => {
     for (const target of ["99", "0"]) {
       const res = await post("/targets", "analyst", { _csrf: CSRF, indicator: "assess_45wd_pct", year: "2026-27", target, tolerance: "5" });

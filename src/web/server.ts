@@ -588,11 +588,17 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const def = indicatorOf(params.id);
     const id = Number(params.comment);
     if (!def || !Number.isInteger(id)) return problem(reply, request, 404, "Page not found", "There is no such comment.");
-    const action = (request.body as { action?: string }).action;
+    const action = (request.body as { action?: unknown }).action;
+    // Only the page's own buttons' actions: anything else (or none) is not taken as "unpublish".
+    if (action !== "publish" && action !== "unpublish" && action !== "delete") {
+      throw new LanternError("LANTERN_BAD_OPTION", `The form did not say whether to publish, unpublish or delete comment ${id}, so nothing was changed.`, { hint: "Go back to the indicator page, reload it and use the comment's buttons." });
+    }
     await ctx.gate.write(async () => {
       const history = await commentHistory(ctx.store, id);
       const last = history.at(-1);
       if (!last || last.indicator !== def.id) throw new LanternError("LANTERN_BAD_OPTION", `There is no comment ${id} on ${def.title}.`);
+      // A page opened before the deletion still shows its buttons: they must not bring it back.
+      if (last.deleted) throw new LanternError("LANTERN_BAD_OPTION", `Comment ${id} on ${def.title} was deleted by ${last.changedBy}, so it cannot be published or unpublished. Nothing was changed.`, { hint: "Reload the indicator page to see the comments as they are now." });
       await saveComment(ctx.store, { id, authority: last.authority, indicator: last.indicator, period: last.period, body: last.body, published: action === "publish", deleted: action === "delete", by: request.user!.username });
       await audit(ctx.store, { actor: request.user!.username, action: `commentary.${action === "publish" ? "publish" : action === "delete" ? "delete" : "unpublish"}`, la_code: last.authority, detail: { indicator: def.id, comment: id } });
     });

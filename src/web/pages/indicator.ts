@@ -233,7 +233,7 @@ function commentary(d: IndicatorDetail, comments: readonly Comment[], p: Indicat
 <p class="govuk-body lantern-comment__body">${c.body}</p>
 ${
   p.comment
-    ? html`<form method="post" action="/indicators/${d.def.id}/comments/${c.id}?${qs(d.target, d.period)}">${csrfField(p.csrf)}<input type="hidden" name="action" value="${c.published ? "unpublish" : "publish"}"><button class="govuk-button govuk-button--secondary" data-module="govuk-button">${c.published ? "Unpublish" : "Publish"} comment ${c.id}</button></form>`
+    ? html`<div class="govuk-button-group"><form method="post" action="/indicators/${d.def.id}/comments/${c.id}?${qs(d.target, d.period)}">${csrfField(p.csrf)}<input type="hidden" name="action" value="${c.published ? "unpublish" : "publish"}"><button class="govuk-button govuk-button--secondary" data-module="govuk-button">${c.published ? "Unpublish" : "Publish"} comment ${c.id}</button></form><form method="post" action="/indicators/${d.def.id}/comments/${c.id}?${qs(d.target, d.period)}">${csrfField(p.csrf)}<input type="hidden" name="action" value="delete"><button class="govuk-button govuk-button--warning" data-module="govuk-button">Delete comment ${c.id}</button></form></div>`
     : ""
 }
 </div>`,
