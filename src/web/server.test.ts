@@ -1288,7 +1288,10 @@ describe("uploads", () => {
     const junk = await send({ authority: "202" }, { "junk.xlsx": "\u0000\u00af\u00cb*\u00f9_\u00d5L\u00eb~n\u0016\r\u00c4tC" });
     assert.equal(junk.statusCode, 422);
     assert.match(junk.body, /binary data\)/);
-    for (const res of [noAuthority, bad, junk]) {
+    const badCode = await send({ authority: "Camden (202)" }, smallExport());
+    assert.equal(badCode.statusCode, 422);
+    assert.match(badCode.body, /The Authority code field holds &quot;Camden \(202\)&quot;, which is not an authority code\./);
+    for (const res of [noAuthority, bad, junk, badCode]) {
       assert.doesNotMatch(res.body, /--authority|--dry-run|lantern import/);
       assert.doesNotMatch(res.body.replaceAll("...", ""), /[a-z)]\.\.(?!\.)/, "no doubled full stop");
     }

@@ -110,6 +110,15 @@ export function forTheForm(e: { code: string; message: string; hint?: string | u
   if (e.code === "LANTERN_USAGE" && /--authority\b/.test(e.message)) {
     return { message: "The files do not say which authority they are for.", hint: "Fill in the Authority code field (the DfE local authority number, for example 202) and upload again." };
   }
+  // The import names the command line's option; on the form it is the Authority code field. The
+  // code is quoted as typed (not tidied: "../x" is what was typed).
+  const badCode = /^--authority ("(?:[^"\\]|\\.)*") is not an authority code\.$/.exec(e.message);
+  if (badCode) {
+    return {
+      message: `The Authority code field holds ${badCode[1]}, which is not an authority code.`,
+      hint: "Fill in the Authority code field with the DfE local authority number (for example 202) or the code already used (for example X001), and upload again.",
+    };
+  }
   const sentences = (e.hint ?? "").split(/(?<=\.)\s+/).filter((x) => x && !/--[a-z]|`lantern |\blantern [a-z]+ /.test(x));
   const hint = sentences.join(" ").replace(/\bimport again\b/g, "upload again");
   return { message: tidy(e.message), hint: hint ? tidy(hint) : undefined };
