@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isLanternError } from "../../core/errors.ts";
 import { AREAS } from "../../kpi/types.ts";
+import { isIsoDate } from "../../analysis/spc.ts";
 import { auditActions, listAudit, verifyAuditChain } from "../../store/audit.ts";
 import { requireRole } from "./access.ts";
 import { errorSummary, fieldErrorMessage } from "../layout.ts";
@@ -175,8 +176,6 @@ async function usersPage(ctx: AuthContext, request: FastifyRequest, reply: Fasti
   );
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** Register the admin routes. */
 export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promise<void> {
   const admin = requireRole("admin");
@@ -232,8 +231,13 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
     const q = request.query as Record<string, unknown>;
     const user = str(q, "user", 64).trim();
     const action = str(q, "action", 64).trim();
-    const from = DAY.test(str(q, "from", 10)) ? str(q, "from", 10) : "";
-    const to = DAY.test(str(q, "to", 10)) ? str(q, "to", 10) : "";
+    // A date the filter cannot use is said and shown back as typed: dropping it would list every
+    // entry as though filtered, and an impossible one (2026-02-30) would match nothing.
+    const typed = { from: str(q, "from", 40).trim(), to: str(q, "to", 40).trim() };
+    const wrong = (["from", "to"] as const).filter((k) => typed[k] !== "" && !isIsoDate(typed[k]));
+    const from = wrong.includes("from") ? "" : typed.from;
+    const to = wrong.includes("to") ? "" : typed.to;
+    const dateError = (k: "from" | "to") => (wrong.includes(k) ? `The ${k === "from" ? "From" : "To"} date "${typed[k]}" is not a date written YYYY-MM-DD, such as 2025-04-01.` : undefined);
     let pageNo = Math.min(100_000, Math.max(1, Number.parseInt(str(q, "page", 6), 10) || 1));
     const list = (p: number) => listAudit(ctx.store, { actor: user, action, from, to, limit: PAGE_SIZE, offset: (p - 1) * PAGE_SIZE });
     let { rows, total } = await list(pageNo);
@@ -251,19 +255,27 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
         ? html`<div class="govuk-inset-text">The chain is intact: ${chain.checked} entries checked${chain.unchained ? html`, ${chain.unchained} older entries written before the chain began` : ""}.</div>`
         : html`<div class="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">The audit log has been altered</h2><div class="govuk-error-summary__body"><p class="govuk-body">Entry ${chain.brokenAt!.auditId}: ${chain.brokenAt!.reason}.</p></div></div></div>`
       : html`<p class="govuk-body"><a class="govuk-link" href="/admin/audit?verify=1">Check that no entry has been altered</a></p>`;
+    const dateField = (k: "from" | "to") => {
+      const id = `f-${k}`;
+      const error = dateError(k);
+      return html`<div class="govuk-form-group${error ? " govuk-form-group--error" : ""}"><label class="govuk-label" for="${id}">${k === "from" ? "From" : "To"} (YYYY-MM-DD)</label>${fieldErrorMessage(id, error)}<input class="govuk-input govuk-input--width-10${error ? " govuk-input--error" : ""}" id="${id}" name="${k}" type="text" inputmode="numeric" maxlength="10" value="${typed[k]}"${error ? html` aria-describedby="${id}-error"` : ""}></div>`;
+    };
     return send(
       request,
       reply,
-      "Audit log",
-      html`<h1 class="govuk-heading-l">Audit log</h1>${chainNote}
+      wrong.length ? "Error: Audit log" : "Audit log",
+      html`<h1 class="govuk-heading-l">Audit log</h1>${wrong.length ? errorSummary("There is a problem", wrong.map((k) => html`<a href="#f-${k}">${dateError(k)}</a>`)) : ""}${chainNote}
       <form method="get" action="/admin/audit" class="govuk-!-margin-bottom-6">
         <div class="govuk-form-group"><label class="govuk-label" for="f-user">User</label><input class="govuk-input govuk-input--width-20" id="f-user" name="user" type="text" maxlength="64" value="${user}"></div>
         <div class="govuk-form-group"><label class="govuk-label" for="f-action">Action</label><select class="govuk-select" id="f-action" name="action"><option value="">Any action</option>${actions.map((a) => html`<option value="${a}"${a === action ? html` selected` : ""}>${a}</option>`)}</select></div>
-        <div class="govuk-form-group"><label class="govuk-label" for="f-from">From (YYYY-MM-DD)</label><input class="govuk-input govuk-input--width-10" id="f-from" name="from" type="text" inputmode="numeric" maxlength="10" value="${from}"></div>
-        <div class="govuk-form-group"><label class="govuk-label" for="f-to">To (YYYY-MM-DD)</label><input class="govuk-input govuk-input--width-10" id="f-to" name="to" type="text" inputmode="numeric" maxlength="10" value="${to}"></div>
+        ${dateField("from")}
+        ${dateField("to")}
         <button class="govuk-button govuk-button--secondary" type="submit">Filter</button>
       </form>
-      <div class="lantern-table-wrap" tabindex="0" role="region" aria-label="Audit log entries"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${total} entr${total === 1 ? "y" : "ies"}, page ${pageNo} of ${pages}</caption>
+      ${
+        wrong.length
+          ? html`<p class="govuk-body">Correct the ${wrong.length === 2 ? "dates" : "date"} above and filter again to see the entries.</p>`
+          : html`<div class="lantern-table-wrap" tabindex="0" role="region" aria-label="Audit log entries"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${total} entr${total === 1 ? "y" : "ies"}, page ${pageNo} of ${pages}</caption>
         <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">#</th><th scope="col" class="govuk-table__header">When (UTC)</th><th scope="col" class="govuk-table__header">Who</th><th scope="col" class="govuk-table__header">Action</th><th scope="col" class="govuk-table__header">On</th><th scope="col" class="govuk-table__header">Detail</th></tr></thead>
         <tbody class="govuk-table__body">${rows.map(
           (r) =>
@@ -272,7 +284,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
       <nav class="govuk-pagination" aria-label="Pages">
         ${pageNo > 1 ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${link(pageNo - 1)}" rel="prev">Previous page</a></div>` : ""}
         ${pageNo < pages ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${link(pageNo + 1)}" rel="next">Next page</a></div>` : ""}
-      </nav>`,
+      </nav>`
+      }`,
+      wrong.length ? 400 : 200,
     );
   });
 }

@@ -354,6 +354,16 @@ test("admin pages: create, change role (ending sessions), audit filters, and tex
     assert.match(past.body, /2 entries, page 1 of 1/);
     assert.match(past.body, /<td class="govuk-table__cell">auth\.sign_in<\/td>/);
     assert.doesNotMatch(past.body, /Previous page/);
+    // A date the filter cannot use is said, and kept as typed, rather than silently dropped
+    // (which listed every entry as though filtered) or matching nothing (2026-02-30).
+    const wrongDates = await visit(app, admin, "/admin/audit?action=auth.sign_in&from=24%2F11%2F2026&to=2026-02-30");
+    assert.equal(wrongDates.statusCode, 400);
+    assert.match(wrongDates.body, /<title>Error: Audit log/);
+    assert.match(wrongDates.body, /<a href="#f-from">The From date &quot;24\/11\/2026&quot; is not a date written YYYY-MM-DD, such as 2025-04-01\.<\/a>/);
+    assert.match(wrongDates.body, /<a href="#f-to">The To date &quot;2026-02-30&quot; is not a date written YYYY-MM-DD, such as 2025-04-01\.<\/a>/);
+    assert.match(wrongDates.body, /id="f-from" name="from" type="text" inputmode="numeric" maxlength="10" value="24\/11\/2026" aria-describedby="f-from-error"/);
+    assert.match(wrongDates.body, /<p class="govuk-error-message" id="f-to-error">/);
+    assert.doesNotMatch(wrongDates.body, /entries, page/, "no list that looks filtered but is not");
     const verified = await visit(app, admin, "/admin/audit?verify=1");
     assert.match(verified.body, /The chain is intact/);
     await store.run(`UPDATE lantern_audit SET actor = 'nobody' WHERE audit_id = 3`);
