@@ -215,6 +215,8 @@ export interface ReportContent {
     /** Every amended figure, grouped by indicator (in the report's order), each group's periods by kind then date. */
     readonly revisions: readonly { readonly title: string; readonly figures: readonly { readonly period: string; readonly before: string; readonly after: string }[] }[];
     readonly revisionsNote: string;
+    /** Amended figures counted in the note but not listed (shown as c, or reading the same, before and after). */
+    readonly revisionsUnlisted: number;
     readonly notComputed: readonly { readonly title: string; readonly reason: string }[];
   };
   readonly glossary: readonly { readonly id: string; readonly title: string; readonly area: string; readonly unit: Unit; readonly polarity: Polarity; readonly lait: string | null; readonly definition: string }[];
@@ -623,6 +625,7 @@ export function buildReport(input: ReportInput): ReportContent {
         .filter((a) => a.date <= period.end)
         .map((a) => ({ date: a.date, kind: a.kind.replaceAll("_", " "), about: a.indicator ? (defById.get(a.indicator)?.title ?? a.indicator) : (areaTitle.get(a.area ?? "") ?? "all"), note: a.note })),
       revisions,
+      revisionsUnlisted: unlisted + alike,
       revisionsNote: input.previousSnapshot
         ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${londonDate(input.previousSnapshot.loadedAt)}, ${baselineWords(input.previousSnapshot, input.committee)}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}${alike ? ` ${alike} amended figure(s) that read the same before and after, to the decimal place shown, are not listed.` : ""}`
         : "There is no earlier snapshot to compare with, so no figures are shown as amended.",

@@ -279,7 +279,8 @@ export function reportHtml(c: ReportContent): string {
     o.push(`<p>${n} figure${n === 1 ? "" : "s"} of ${c.quality.revisions.length} indicator${c.quality.revisions.length === 1 ? "" : "s"} amended: each month, quarter, year and rolling year this report can show.</p>`);
     for (const g of c.quality.revisions) o.push(table(`Amended: ${g.title}`, ["Period", "Was", "Now"], g.figures.map((r) => [periodHtml(r.period), esc(r.before), esc(r.after)]), [1, 2]));
   }
-  else if (c.quality.revisionsNote.startsWith("Figures compared")) o.push("<p>No figure has been amended.</p>");
+  // The note has counted any amended figures it does not list: then none other is amended.
+  else if (c.quality.revisionsNote.startsWith("Figures compared")) o.push(`<p>No ${c.quality.revisionsUnlisted ? "other " : ""}figure has been amended.</p>`);
   if (c.quality.notComputed.length) {
     o.push("<h3>Figures that could not be computed</h3>");
     o.push(table("Not computed", ["Indicator", "Why"], c.quality.notComputed.map((n) => [esc(n.title), esc(n.reason)])));

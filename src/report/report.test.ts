@@ -662,4 +662,10 @@ test("an amended figure that reads the same before and after, to the decimal pla
   assert.ok(!listed.some((f) => f.before === f.after), listed.map((f) => `${f.period}: ${f.before} → ${f.after}`).join("; "));
   assert.match(c.quality.revisionsNote, / 1 amended figure\(s\) that read the same before and after, to the decimal place shown, are not listed\./);
   assert.equal(listed.length, gathered.revisions.length, "every other amendment is still listed");
+  // With that the only amendment, the page does not then say none was made.
+  const only = buildReport({ ...gathered, revisions: [{ indicator: "rereferral_pct", period: "2025-07", before: 22.04, after: 22.01 }] });
+  assert.equal(only.quality.revisionsUnlisted, 1);
+  const page = reportHtml(only);
+  assert.match(page, /<p>No other figure has been amended\.<\/p>/);
+  assert.doesNotMatch(page, /<p>No figure has been amended\.<\/p>/);
 });
