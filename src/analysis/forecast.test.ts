@@ -41,12 +41,9 @@ describe("forecast", () => {
     assert.ok(f.sigma < 0.5);
   });
 
-  it("keeps a constant series constant, with no spread", () => {
+  it("keeps a constant series constant (its ranges: below)", () => {
     const f = forecast(new Array(30).fill(250), 12);
-    for (const p of f.points) {
-      assert.ok(Math.abs(p.mean - 250) < 1e-6);
-      assert.ok(p.hi95 - p.lo95 < 1e-6);
-    }
+    for (const p of f.points) assert.ok(Math.abs(p.mean - 250) < 1e-6);
   });
 
   it("nests the intervals and widens them with the horizon, never below zero", () => {
@@ -116,6 +113,22 @@ describe("forecast", () => {
     // The model saw only 100s, so it forecasts 100 and misses the 110s by 10 (9.09%).
     assert.ok(Math.abs(b.mae - 10) < 1e-6);
     assert.ok(Math.abs(b.mape - (100 * 10) / 110) < 1e-6);
+  });
+
+  it("a history that never varies gets ranges of chance variation at its level, said so, not ranges of no width", () => {
+    const f = forecast(new Array(24).fill(50));
+    assert.equal(f.sigma, 0);
+    const first = f.points[0]!;
+    assert.ok(Math.abs(first.mean - 50) < 1e-9);
+    // One month ahead: 50 ± 1.96 × √50 (7.07) for 95%.
+    assert.ok(Math.abs(first.hi95 - first.lo95 - 2 * 1.959964 * Math.sqrt(50)) < 0.01, `${first.lo95}–${first.hi95}`);
+    assert.ok(f.points.every((p) => p.lo95 < 50 && p.hi95 > 50 && p.hi80 - p.lo80 < p.hi95 - p.lo95));
+    assert.match(f.method, /did not vary in the months fitted.*Poisson/);
+    // Never any: a range above 0 still (a child may yet arrive), floored at 0 below.
+    const none = forecast(new Array(24).fill(0));
+    assert.ok(none.points.every((p) => p.lo95 === 0 && p.hi95 > 1));
+    // A history that varies keeps the usual wording.
+    assert.doesNotMatch(forecast(Array.from({ length: 24 }, (_, t) => 50 + (t % 3))).method, /did not vary/);
   });
 
   it("refuses a series too short to forecast or with gaps", () => {

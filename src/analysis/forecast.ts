@@ -164,6 +164,12 @@ function checkSeries(series: readonly number[]): void {
 function project(fit: Fit & { hErrors: number[][] }, params: EtsParams, aic: number, months: number, horizon: number): Forecast {
   const dof = Math.max(1, fit.n - (params.seasonal ? 5 : 4));
   const sigma = Math.sqrt(fit.sse / dof);
+  // A history with no one-step error (the same figure every month: 0 children seeking asylum, say)
+  // gives no spread to estimate, and ranges of no width would promise certainty. Its ranges are
+  // then those of a count varying by chance alone at its level (Poisson: the square root of the
+  // level, at least 1), and the method says so.
+  const still = sigma < 1e-9;
+  const spread = still ? Math.sqrt(Math.max(1, Math.abs(fit.level))) : sigma;
   const points: ForecastPoint[] = [];
   let phiSum = 0;
   let varSum = 1;
@@ -182,7 +188,7 @@ function project(fit: Fit & { hErrors: number[][] }, params: EtsParams, aic: num
     // children in care drifts for months at a time, which one-step errors understate.
     const past = fit.hErrors[h - 1] ?? [];
     const empirical = past.length >= MIN_EMPIRICAL ? Math.sqrt(past.reduce((a, e) => a + e * e, 0) / past.length) : 0;
-    const sd = Math.max(sigma * Math.sqrt(varSum), empirical, previousSd);
+    const sd = Math.max(spread * Math.sqrt(varSum), empirical, previousSd);
     previousSd = sd;
     points.push({
       h,
@@ -196,7 +202,9 @@ function project(fit: Fit & { hErrors: number[][] }, params: EtsParams, aic: num
   const method =
     `Exponential smoothing with a damped trend${params.seasonal ? " and a repeating twelve-month pattern" : ""} ` +
     `(α ${params.alpha}, β ${params.beta}${params.seasonal ? `, γ ${params.gamma}` : ""}, φ ${params.phi}), fitted to ${months} months; ` +
-    "the ranges hold the outcome 80 and 95 times in 100 if the coming months behave as the past ones did.";
+    (still
+      ? "the figure did not vary in the months fitted, so its ranges cannot be estimated from them: they are those of a count varying by chance alone at that level (Poisson), a guide, not a measured spread."
+      : "the ranges hold the outcome 80 and 95 times in 100 if the coming months behave as the past ones did.");
   return { params, sigma, aic, points, method };
 }
 
