@@ -61,6 +61,16 @@ describe("routes and roles", () => {
     });
   }
 
+  test("a breakdown with no records in the period says so, rather than a table of headings alone", async () => {
+    const [zero] = await store.all<{ period_id: string }>(
+      `SELECT period_id FROM lantern_indicator_value WHERE indicator_id = 'cla_uasc_at_end' AND breakdown = '' AND value = 0 AND period_id LIKE '____-__' ORDER BY period_id DESC LIMIT 1`,
+    );
+    assert.ok(zero, "a month with no child seeking asylum in care");
+    const page = (await get(`/indicators/cla_uasc_at_end?period=${zero.period_id}`, "analyst")).body;
+    assert.match(page, /No records in [^,<]+, so nothing to break down by age band\./);
+    assert.doesNotMatch(page, /<caption[^>]*>By age band,/);
+  });
+
   test("an unknown indicator or page is a 404 page", async () => {
     assert.equal((await get("/indicators/nope", "admin")).statusCode, 404);
     assert.equal((await get("/nowhere", "admin")).statusCode, 404);

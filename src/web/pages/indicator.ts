@@ -192,6 +192,14 @@ function showsSuppressed(d: IndicatorDetail): boolean {
   return hidden(d.current) || d.table.some(hidden) || rankHidden(d) || d.narrativeWithheld || d.yearly.some((y) => y.hidden) || d.breakdowns.some((b) => breakdownShown(b.values, b.hidden).some((x) => x.value === SUPPRESSED || x.numerator === SUPPRESSED || x.denominator === SUPPRESSED));
 }
 
+/** One breakdown's table, or a line saying there is nothing to break down (no records in the period): a table of headings alone reads as broken. */
+function breakdownTable(d: IndicatorDetail, b: IndicatorDetail["breakdowns"][number]): Html {
+  const name = b.dim.replaceAll("_", " ");
+  const rows = breakdownShown(b.values, b.hidden, b.dim);
+  if (!rows.length) return html`<h3 class="govuk-heading-s">By ${name}, ${d.period.label}</h3><p class="govuk-body">No records in ${d.period.label}, so nothing to break down by ${name}.</p>`;
+  return table({ caption: `By ${name}, ${d.period.label}`, head: [name, "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: rows.map((x) => [x.category, x.value, x.numerator, x.denominator]) });
+}
+
 function benchmarkPanel(d: IndicatorDetail): Html {
   const c = d.comparison;
   if (!c) return html`<p class="govuk-body">No national benchmark: the DfE does not publish this measure for every authority.</p>`;
@@ -299,7 +307,7 @@ ${d.yearly.length ? table({ caption: "Mean of the monthly values in each financi
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
 ${benchmarkPanel(d)}
 <h2 class="govuk-heading-m">Breakdowns</h2>
-${d.breakdowns.length ? d.breakdowns.map((b) => table({ caption: `By ${b.dim.replaceAll("_", " ")}, ${d.period.label}`, head: [b.dim.replaceAll("_", " "), "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: breakdownShown(b.values, b.hidden, b.dim).map((x) => [x.category, x.value, x.numerator, x.denominator]) })) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
+${d.breakdowns.length ? d.breakdowns.map((b) => breakdownTable(d, b)) : html`<p class="govuk-body">This indicator has no breakdowns.</p>`}
 <h2 class="govuk-heading-m">Definition</h2>
 <p class="govuk-body">${d.def.definition}</p>
 ${d.def.lait ? html`<p class="govuk-body-s">Benchmarked against the DfE LAIT measure ${d.def.lait}.</p>` : ""}
