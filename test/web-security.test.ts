@@ -250,27 +250,38 @@ describe("a session that ends while a form is being filled in", () => {
   test("pages with forms carry the warning script; /auth/session says how long is left without using the session, and ?stay=1 keeps it alive", async () => {
     const analyst = await signIn(timed, "analyst", DEMO_PASSWORD);
     const left = async () => JSON.parse((await visit(timed, analyst, "/auth/session")).body) as { signedIn: boolean; endsInSeconds?: number };
-    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1800 });
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1800, ends: "idle" });
     clock += 10 * 60_000;
-    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1200 });
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1200, ends: "idle" });
     // Asking is not using it: past half the idle time the end stays where it was, and asking
     // again and again never keeps an unattended page signed in.
     clock += 16 * 60_000;
-    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 240 });
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 240, ends: "idle" });
     clock += 239 * 1000;
-    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1 });
+    assert.deepEqual(await left(), { signedIn: true, endsInSeconds: 1, ends: "idle" });
     clock += 1000;
     assert.deepEqual(await left(), { signedIn: false });
     // "Stay signed in" is a use of it: 30 minutes again.
     const again = await signIn(timed, "analyst", DEMO_PASSWORD);
     clock += 20 * 60_000;
-    assert.deepEqual(JSON.parse((await visit(timed, again, "/auth/session?stay=1")).body), { signedIn: true, endsInSeconds: 1800 });
+    assert.deepEqual(JSON.parse((await visit(timed, again, "/auth/session?stay=1")).body), { signedIn: true, endsInSeconds: 1800, ends: "idle" });
     clock += 29 * 60_000;
-    assert.deepEqual(JSON.parse((await visit(timed, again, "/auth/session")).body), { signedIn: true, endsInSeconds: 60 });
+    assert.deepEqual(JSON.parse((await visit(timed, again, "/auth/session")).body), { signedIn: true, endsInSeconds: 60, ends: "idle" });
     assert.deepEqual(JSON.parse((await visit(timed, await anonymous(timed), "/auth/session")).body), { signedIn: false });
     assert.match((await visit(timed, again, "/annotations")).body, /<script src="\/assets\/session.js" defer><\/script>/);
     assert.doesNotMatch((await visit(timed, again, "/")).body, /session\.js/);
     assert.equal((await visit(timed, again, "/assets/session.js")).statusCode, 200);
+    // Kept in use all day: within 30 minutes of its 12 hours, the end is the maximum, which staying
+    // cannot put off, and the script words its warning so (no "Stay signed in" then).
+    const allDay = await signIn(timed, "analyst", DEMO_PASSWORD);
+    for (let m = 25; m <= 700; m += 25) {
+      clock += 25 * 60_000;
+      await visit(timed, allDay, "/auth/session?stay=1");
+    }
+    assert.deepEqual(JSON.parse((await visit(timed, allDay, "/auth/session?stay=1")).body), { signedIn: true, endsInSeconds: 20 * 60, ends: "maximum" });
+    const script = (await visit(timed, allDay, "/assets/session.js")).body;
+    assert.match(script, /maximum = ends === "maximum"/);
+    assert.match(script, /the longest a session may last, which staying cannot extend/);
   });
 });
 

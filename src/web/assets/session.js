@@ -9,6 +9,8 @@
   if (!main || !window.fetch) return;
   const WARN_MS = 5 * 60 * 1000;
   let deadline = 0;
+  // "maximum": the session ends at the most it may last, which staying cannot put off.
+  let maximum = false;
   let timer = 0;
   let notice = null;
 
@@ -30,7 +32,7 @@
         '<div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="session-warning-title">Important</h2></div><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading"></p><button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0">Stay signed in</button></div>';
       notice.querySelector("button").addEventListener("click", () => {
         ask(true).then((s) => {
-          if (s?.signedIn) schedule(s.endsInSeconds);
+          if (s?.signedIn) schedule(s.endsInSeconds, s.ends);
           else ended();
         });
       });
@@ -49,15 +51,18 @@
     const left = deadline - Date.now();
     // At the end, ask whether it really ended: another tab may have kept it alive.
     if (left <= 0) {
-      ask().then((s) => (s?.signedIn && s.endsInSeconds > 0 ? schedule(s.endsInSeconds) : ended()));
+      ask().then((s) => (s?.signedIn && s.endsInSeconds > 0 ? schedule(s.endsInSeconds, s.ends) : ended()));
       return;
     }
-    show(`You will be signed out at ${at(deadline)} (in about ${Math.max(1, Math.round(left / 60000))} minutes) because nothing has been sent to Lantern for a while. What you have typed is not saved until you send the form.`, true);
+    const minutes = Math.max(1, Math.round(left / 60000));
+    if (maximum) show(`You will be signed out at ${at(deadline)} (in about ${minutes} minutes), when your session reaches the longest a session may last, which staying cannot extend. Send or copy what you have typed before then, and sign in again to carry on.`, false);
+    else show(`You will be signed out at ${at(deadline)} (in about ${minutes} minutes) because nothing has been sent to Lantern for a while. What you have typed is not saved until you send the form.`, true);
     timer = setTimeout(warn, Math.min(left, 60 * 1000));
   };
 
-  const schedule = (seconds) => {
+  const schedule = (seconds, ends) => {
     clearTimeout(timer);
+    maximum = ends === "maximum";
     deadline = Date.now() + seconds * 1000;
     if (notice && deadline - Date.now() > WARN_MS) {
       notice.remove();
@@ -67,6 +72,6 @@
   };
 
   ask().then((s) => {
-    if (s?.signedIn) schedule(s.endsInSeconds);
+    if (s?.signedIn) schedule(s.endsInSeconds, s.ends);
   });
 })();

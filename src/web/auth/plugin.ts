@@ -102,6 +102,8 @@ interface RequestState {
   issued: boolean;
   /** When the session ends unless used again (epoch ms). */
   endsAt?: number;
+  /** The session ends at its absolute lifetime, not for want of use (so staying cannot extend it). */
+  endsAtMaximum?: boolean;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -166,6 +168,7 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
       request.user = found.user;
       s.sessionHash = found.tokenHash;
       s.endsAt = found.endsAt;
+      s.endsAtMaximum = found.endsAtMaximum;
     }
   });
 
@@ -226,13 +229,18 @@ async function plugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<vo
   });
 
   // For the warning script on pages with forms (assets/session.js): how long the session has
-  // left. Asking is a request like any other, so it keeps the session alive, as the script's
-  // "Stay signed in" button means it to.
+  // left, and whether it ends for want of use ("idle") or at the most a session may last
+  // ("maximum", which "Stay signed in" cannot put off). Asking with ?stay=1 is a use of it.
   app.get("/auth/session", async (request, reply) => {
-    const endsAt = states.get(request)?.endsAt;
+    const st = states.get(request);
+    const endsAt = st?.endsAt;
     return reply
       .header("cache-control", "no-store")
-      .send(request.user && endsAt ? { signedIn: true, endsInSeconds: Math.max(0, Math.floor((endsAt - ctx.now().getTime()) / 1000)) } : { signedIn: false });
+      .send(
+        request.user && endsAt
+          ? { signedIn: true, endsInSeconds: Math.max(0, Math.floor((endsAt - ctx.now().getTime()) / 1000)), ends: st?.endsAtMaximum ? "maximum" : "idle" }
+          : { signedIn: false },
+      );
   });
 
   await signInRoutes(app, ctx);

@@ -84,7 +84,7 @@ export async function validateSession(
   now: Date,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
   opts: { readonly peek?: boolean } = {},
-): Promise<{ user: SessionUser; tokenHash: string; endsAt: number } | null> {
+): Promise<{ user: SessionUser; tokenHash: string; endsAt: number; endsAtMaximum: boolean } | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const h = hashToken(token);
   const t = now.getTime();
@@ -115,7 +115,8 @@ export async function validateSession(
     await store.run(`UPDATE lantern_session SET last_seen_at = $1 WHERE token_hash = $2`, [now.toISOString(), h]);
     c.lastSeen = t;
   }
-  return { user: c.user, tokenHash: h, endsAt: Math.min(c.expires, c.lastSeen + policy.idleMs) };
+  // Whether it ends at its absolute lifetime, which using it cannot put off, rather than when idle.
+  return { user: c.user, tokenHash: h, endsAt: Math.min(c.expires, c.lastSeen + policy.idleMs), endsAtMaximum: c.expires <= c.lastSeen + policy.idleMs };
 }
 
 /** End one session (sign-out). */
