@@ -112,10 +112,29 @@ describe("lantern export --out", () => {
     for (const d of [outs.ssd, outs.ssda903]) assert.equal(statSync(d).mode & 0o777, 0o700, d);
   });
 
+  test("a CIN census for an authority code that is not the DfE's three digits is written with a warning that the DfE would refuse its <LEA>", async () => {
+    const other = tempDir();
+    try {
+      assert.equal(await main(["import", yearExport(), "--authority", "X001", "--data", other.dir], capture()), 0);
+      const out = join(other.dir, "cin.xml");
+      const o = capture();
+      assert.equal(await main(["export", "--format", "cin-census", "--period", "2024-25", "--out", out, "--data", other.dir], o), 0, o.stderr());
+      assert.match(readFileSync(out, "utf8"), /<LEA>X001<\/LEA>/);
+      assert.match(o.stderr(), /^Warning: X001 is not a DfE local authority number \(three digits\), which the census header's <LEA> must be, so the DfE would refuse this file as it stands\. To submit a census, load the data under the council's number/m);
+      const j = capture();
+      assert.equal(await main(["export", "--format", "cin-census", "--period", "2024-25", "--out", out, "--data", other.dir, "--json"], j), 0);
+      assert.equal((JSON.parse(j.stdout()) as { warnings: string[] }).warnings.length, 1);
+      assert.equal(j.stderr(), "");
+    } finally {
+      other.cleanup();
+    }
+  });
+
   test("the CIN census lists each of a child's disability codes once (DfE rule 8794), and passes that rule", async () => {
     const out = join(t.dir, "cin.xml");
     const o = capture();
     assert.equal(await main(["export", "--format", "cin-census", "--period", "2024-25", "--out", out, "--data", t.dir], o), 0, o.stderr());
+    assert.equal(o.stderr(), "", "202 is a DfE number: no warning");
     const xml = readFileSync(out, "utf8");
     const p1 = /<LAchildID>P1<\/LAchildID>[\s\S]*?<\/Child>/.exec(xml)?.[0] ?? "";
     assert.deepEqual([...p1.matchAll(/<Disability>([^<]+)<\/Disability>/g)].map((m) => m[1]), ["INC", "LD"]);

@@ -30,7 +30,9 @@ Formats:
                computed from, or a way to move an authority to another Lantern store
   ssda903      the SSDA903 (children looked after) return for the collection year --period, as
                a folder of CSV tables (header.csv, episodes.csv, reviews.csv, ...), DD/MM/YYYY
-  cin-census   the CIN census for the collection year --period, as one XML file
+  cin-census   the CIN census for the collection year --period, as one XML file; its header's
+               <LEA> is the authority code, which the DfE needs as its three-digit number
+               (202): another code (the demo's X001) is written with a warning
   annex-a      Ofsted's ILACS Annex A lists (List 1 … List 11) for the 12 months to the end of
                --period (a month, quarter or year), as an .xlsx workbook
 
@@ -89,10 +91,19 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       const targets = await resolveTargets(store, authority);
       if (targets.length === 1) requireCovered(targets[0]!, values.format === "annex-a" ? annexPeriod(values.period) : collectionYear(values.period, values.format === "ssda903" ? "SSDA903" : "CIN census"));
       const r = await writingTo(values.out, () => writer(store));
+      // The census header's <LEA> is the DfE's three-digit authority number: a file for another
+      // code (the demo's X001) is written, as asked, but would be refused by the DfE as it stands.
+      const warnings =
+        values.format === "cin-census" && !/^\d{3}$/.test(r.authority)
+          ? [
+              `${r.authority} is not a DfE local authority number (three digits), which the census header's <LEA> must be, so the DfE would refuse this file as it stands. To submit a census, load the data under the council's number (lantern import --authority 202, say) and export again.`,
+            ]
+          : [];
       if (values.json) {
-        o.out(JSON.stringify(r, null, 2) + "\n");
+        o.out(JSON.stringify(warnings.length ? { ...r, warnings } : r, null, 2) + "\n");
         return 0;
       }
+      for (const w of warnings) o.err(`Warning: ${w}\n`);
       const what = values.format === "ssda903" ? `the SSDA903 return for ${r.period}` : values.format === "cin-census" ? `the CIN census for ${r.period}` : `Annex A for the 12 months to the end of ${r.period}`;
       o.out(`${r.authority}: ${what} from snapshot ${r.snapshot}, written to ${values.out}\n`);
       o.out(table(["file", "rows"], r.files.map((f) => [f.file, f.rows])));
