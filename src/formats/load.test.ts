@@ -53,6 +53,33 @@ test("files are recognised by content, whatever their names", async () => {
   assert.ok(r.notComputable.some((n) => n.indicator === "contacts" && n.missing.includes("ssd_contacts")), "the 903 says it cannot feed contacts");
 });
 
+test("a 903 UPN column's UN code is kept as the reason there is no UPN (pers_upn_unknown), and written back in the 903's UPN column", async () => {
+  const { store, cleanup } = await tempStore();
+  const t = tempDir();
+  try {
+    assert.equal((await loadFormats(store, { paths: [files()], authority: "202" })).status, "loaded");
+    const people = await store.all<{ id: string; upn: string | null; unknown: string | null }>(
+      `SELECT pers_person_id AS id, pers_upn AS upn, pers_upn_unknown AS unknown FROM current_ssd_person WHERE la_code = '202' ORDER BY 1`,
+    );
+    assert.deepEqual(
+      people.map((p) => [p.id, p.upn, p.unknown]),
+      [
+        ["C1", "A123456789012", null],
+        ["C2", null, "UN1"],
+      ],
+    );
+    const { exportSsda903 } = await import("./writers/ssda903.ts");
+    await exportSsda903(store, { out: join(t.dir, "903"), period: parsePeriod("2023-24")!, authority: "202", actor: "test" });
+    const { readFileSync } = await import("node:fs");
+    const header = readFileSync(join(t.dir, "903", "header.csv"), "utf8");
+    assert.match(header, /^C2,F,05\/03\/2012,WIRI,UN1,/m);
+    assert.match(header, /^C1,M,01\/06\/2010,WBRI,A123456789012,/m);
+  } finally {
+    await cleanup();
+    t.cleanup();
+  }
+});
+
 test("structural: an unknown file is an error; a known one is not", async () => {
   const r = await loadFormats(undefined, { paths: [files({ "notes.csv": "name,age\nx,1\n" })] });
   assert.deepEqual(codes(r), ["FORMAT_FILE_UNKNOWN"]);

@@ -271,7 +271,9 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>, refuse
       "ssd_person",
       {
         pers_person_id: id,
-        pers_upn: blank(field(h, "UPN")),
+        // The UPN column holds a UPN, or a UN code saying why there is none: kept apart, as the
+        // CIN census and the SSD keep them (so a census written from this has UPNunknown, not a UPN of "UN1").
+        ...(/^UN\d+$/i.test(field(h, "UPN")) ? { pers_upn: null, pers_upn_unknown: field(h, "UPN").toUpperCase() } : { pers_upn: blank(field(h, "UPN")) }),
         pers_sex: sex903(field(h, "SEX")),
         pers_ethnicity: blank(field(h, "ETHNIC")),
         pers_dob: day(h, "DOB"),

@@ -92,7 +92,7 @@ export function ssda903Tables(src: Ssda903Source, p: Period): Ssda903Tables {
   for (const id of [...children].sort()) {
     const p0 = people.get(id);
     const mother = text(p0?.["pers_is_mother"]);
-    add("Header", { CHILD: id, SEX: sex(id), DOB: dob(id), ETHNIC: text(p0?.["pers_ethnicity"]), UPN: text(p0?.["pers_upn"]), MOTHER: mother === "Y" ? "1" : mother === "N" ? "0" : "" });
+    add("Header", { CHILD: id, SEX: sex(id), DOB: dob(id), ETHNIC: text(p0?.["pers_ethnicity"]), UPN: text(p0?.["pers_upn"]) || text(p0?.["pers_upn_unknown"]), MOTHER: mother === "Y" ? "1" : mother === "N" ? "0" : "" });
   }
   for (const e of episodes) {
     const id = text(e["clae_person_id"]);
