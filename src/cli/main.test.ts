@@ -220,7 +220,18 @@ test("a command that reads names a --data folder holding no store, and makes not
   const t = tempDir();
   try {
     const missing = join(t.dir, "typo");
-    for (const args of [["indicators"], ["snapshots"], ["audit", "--verify"], ["digest"], ["backup", "--out", join(t.dir, "b.gz")]]) {
+    // benchmarks of a synthetic authority reads its stored value; migrate-store reads the store it
+    // copies (an empty one made here would be "copied" into PostgreSQL and proved identical).
+    const readers = [
+      ["indicators"],
+      ["snapshots"],
+      ["audit", "--verify"],
+      ["digest"],
+      ["backup", "--out", join(t.dir, "b.gz")],
+      ["benchmarks", "--authority", "X001", "--indicator", "assess_45wd_pct"],
+      ["migrate-store", "--to", "postgres://lantern@127.0.0.1:1/lantern"],
+    ];
+    for (const args of readers) {
       const o = capture();
       assert.equal(await main([...args, "--data", missing], o), 1, args.join(" "));
       assert.match(o.stderr(), new RegExp(`LANTERN_STORE_MISSING: There is no Lantern store in ${missing.replaceAll("/", "\\/")}`), args.join(" "));

@@ -94,6 +94,8 @@ test("errors: local measure, unknown indicator, unknown authority without --like
     const unknown = await run(["benchmarks", "--authority", "202", "--indicator", "nope", "--data", t.dir]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.err, /Unknown indicator nope/);
+    // A store that exists but records no --like for X001 (with no store at all it is LANTERN_STORE_MISSING).
+    await (await openStore(storeConfig(t.dir, {}))).close();
     const who = await run(["benchmarks", "--authority", "X001", "--indicator", "assess_45wd_pct", "--data", t.dir]);
     assert.equal(who.code, 1);
     assert.match(who.err, /--like/);

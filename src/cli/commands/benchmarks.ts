@@ -194,7 +194,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       }
       result = benchmark({ authority: real.code, indicator: values.indicator, ...(year !== undefined ? { year } : {}) }, data);
     } else {
-      const store = await openStore(storeConfig(values.data));
+      // Its own value is read from the store: a mistyped --data is named, not made into an empty store.
+      const store = await openStore(storeConfig(values.data), { existing: true });
       try {
         const like = await likeFor(store, authority, values.like, data);
         if (!like) throw new BenchmarkProblem("unknown-authority", `${authority} is not a DfE local authority number or ONS code, and no --like authority is recorded for it.`);

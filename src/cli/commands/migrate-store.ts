@@ -62,7 +62,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   }
   const config = storeConfig(values.data);
   if (config.databaseUrl === values.to) throw new LanternError("LANTERN_BAD_OPTION", `--to names the store being copied (${redactUrl(values.to)}).`, { hint: "Give the URL of another, empty PostgreSQL database." });
-  const source = await openStore(config);
+  // Only read: an empty store made at a mistyped --data would be copied and "proved" identical.
+  const source = await openStore(config, { existing: true });
   let target: Store | undefined;
   try {
     target = await openStore(storeConfig(values.data, { LANTERN_DATABASE_URL: values.to }));
