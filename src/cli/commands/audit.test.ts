@@ -86,3 +86,26 @@ test("lantern audit refuses a --from or --to that is not a real day, rather than
     t.cleanup();
   }
 });
+
+test("lantern audit --verify --json on an altered log prints one JSON document: the chain and the error, exit 3", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(storeConfig(t.dir, {}));
+    await auditEvent(store, { actor: "ann", action: "auth.sign_in", target: "ann" }, () => new Date("2026-04-01T08:00:00Z"));
+    await auditEvent(store, { actor: "ann", action: "records.view", target: "cla_rate", detail: { rows: 12 } }, () => new Date("2026-04-02T08:00:00Z"));
+    await store.run(`UPDATE lantern_audit SET detail = '{"rows":1}' WHERE audit_id = 2`);
+    await store.close();
+    const o = capture();
+    assert.equal(await main(["audit", "--verify", "--json", "--data", t.dir], o), 3);
+    // A script reads stdout as one document: the chain's result and the error together.
+    const j = JSON.parse(o.stdout()) as { chain: { ok: boolean; brokenAt: { auditId: number } }; error: { code: string; message: string; hint: string } };
+    assert.equal(j.chain.ok, false);
+    assert.equal(j.chain.brokenAt.auditId, 2);
+    assert.equal(j.error.code, "LANTERN_AUDIT_TAMPERED");
+    assert.match(j.error.message, /entry 2: its contents were changed after it was written/);
+    assert.match(j.error.hint, /Restore the store from a backup/);
+    assert.equal(o.stderr(), "");
+  } finally {
+    t.cleanup();
+  }
+});

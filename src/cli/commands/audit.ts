@@ -23,6 +23,9 @@ of them, were deleted: keep the head somewhere the database's users cannot write
 paper, a ticket, an email), and give it back later with --expect ID:HASH; that entry must still be
 there, unchanged.
 
+With --json: the entries as {"total","entries"}; with --verify, {"chain":{"ok","checked",...}},
+and when the chain is broken an "error" ({"code","message","hint"}) beside it, exit 3.
+
 Examples:
   lantern audit --user alice --from 2026-04-01
   lantern audit --action 'auth.*' --limit 100 --json
@@ -54,16 +57,21 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   try {
     if (values.verify) {
       const r = await verifyAuditChain(store, expect);
-      if (values.json) o.out(`${JSON.stringify({ chain: r }, null, 2)}\n`);
-      if (!r.ok) {
-        throw new LanternError("LANTERN_AUDIT_TAMPERED", `The audit log has been altered: entry ${r.brokenAt!.auditId}: ${r.brokenAt!.reason}.`, {
-          hint: "Restore the store from a backup taken before that entry, and find out who had write access to the database file.",
-        });
+      const broken = r.ok
+        ? undefined
+        : new LanternError("LANTERN_AUDIT_TAMPERED", `The audit log has been altered: entry ${r.brokenAt!.auditId}: ${r.brokenAt!.reason}.`, {
+            hint: "Restore the store from a backup taken before that entry, and find out who had write access to the database file.",
+          });
+      if (values.json) {
+        // One document on stdout, as migrate-store does: the chain and, when broken, the error beside
+        // it (printing the chain and then the thrown error gave two, which no JSON reader accepts).
+        const error = broken && { code: broken.code, message: broken.message, hint: broken.hint, issues: broken.issues };
+        o.out(`${JSON.stringify({ chain: r, ...(error ? { error } : {}) }, null, 2)}\n`);
+        return broken?.exit ?? 0;
       }
-      if (!values.json) {
-        o.out(`The audit chain is intact: ${r.checked} entries checked${r.unchained ? `, ${r.unchained} older entries written before the chain began` : ""}${expect ? `, and entry ${expect.auditId} is as recorded` : ""}.\n`);
-        if (r.head) o.out(`Head: ${r.head.auditId}:${r.head.hash.slice(0, 16)} (keep it elsewhere; \`lantern audit --verify --expect ${r.head.auditId}:${r.head.hash.slice(0, 16)}\` later shows whether entries were removed)\n`);
-      }
+      if (broken) throw broken;
+      o.out(`The audit chain is intact: ${r.checked} entries checked${r.unchained ? `, ${r.unchained} older entries written before the chain began` : ""}${expect ? `, and entry ${expect.auditId} is as recorded` : ""}.\n`);
+      if (r.head) o.out(`Head: ${r.head.auditId}:${r.head.hash.slice(0, 16)} (keep it elsewhere; \`lantern audit --verify --expect ${r.head.auditId}:${r.head.hash.slice(0, 16)}\` later shows whether entries were removed)\n`);
       return 0;
     }
     const { rows, total } = await listAudit(store, {
