@@ -31,6 +31,22 @@ test("every command has --help with a worked example, and the top-level help lis
   assert.match(ex.stdout(), /--format F\s+ssd, annex-a, ssda903 or cin-census/);
 });
 
+test("lantern help COMMAND shows that command's help; a mistyped one is refused, not answered with the command list", async () => {
+  const o = capture();
+  assert.equal(await main(["help", "import"], o), 0);
+  assert.match(o.stdout(), /^lantern import /);
+  const typo = capture();
+  assert.equal(await main(["help", "imprt"], typo), 1);
+  assert.equal(typo.stdout(), "");
+  assert.match(typo.stderr(), /^error LANTERN_UNKNOWN_COMMAND: There is no command "imprt"\..*\nWhat to do: Run `lantern --help` to list the commands\.\n$/s);
+  const json = capture();
+  assert.equal(await main(["help", "imprt", "--json"], json), 1);
+  assert.equal(JSON.parse(json.stdout()).error.code, "LANTERN_UNKNOWN_COMMAND");
+  const bare = capture();
+  assert.equal(await main(["help"], bare), 0);
+  assert.match(bare.stdout(), /^Lantern: /);
+});
+
 test("usage errors exit 1 and say what to do", async () => {
   const o = capture();
   assert.equal(await main(["frobnicate"], o), 1);

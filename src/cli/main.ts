@@ -65,11 +65,14 @@ export async function main(argv: readonly string[], o: Output = processOutput())
   const [name, ...rest] = argv;
   const json = rest.includes("--json");
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    const topic = name === "help" ? rest[0] : undefined;
+    const topic = name === "help" ? rest.find((a) => !a.startsWith("-")) : undefined;
     if (topic && COMMANDS[topic]) {
       o.out((await COMMANDS[topic].load()).help);
       return 0;
     }
+    // A mistyped topic (`lantern help imprt`) is refused as `lantern imprt` is: printing the command
+    // list with exit 0 hid the typo.
+    if (topic) return reportError(o, unknownCommand(topic), json);
     o.out(mainHelp());
     return name === undefined ? 1 : 0;
   }
@@ -79,7 +82,7 @@ export async function main(argv: readonly string[], o: Output = processOutput())
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    return reportError(o, new LanternError("LANTERN_UNKNOWN_COMMAND", `There is no command "${name}".`, { hint: "Run `lantern --help` to list the commands." }), json);
+    return reportError(o, unknownCommand(name), json);
   }
   const cmd = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -91,4 +94,8 @@ export async function main(argv: readonly string[], o: Output = processOutput())
   } catch (e) {
     return reportError(o, e, json);
   }
+}
+
+function unknownCommand(name: string): LanternError {
+  return new LanternError("LANTERN_UNKNOWN_COMMAND", `There is no command "${name}".`, { hint: "Run `lantern --help` to list the commands." });
 }
