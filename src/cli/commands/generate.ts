@@ -3,10 +3,12 @@
  * `lantern generate`: write a synthetic SSD export for fictitious authorities.
  */
 
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { LanternError } from "../../core/errors.ts";
 import { generateToDirectory, parseShock } from "../../generate/index.ts";
 import { type Command, intOption, monthOption, parse } from "../command.ts";
+import { checkOutPath, writingTo } from "../out-path.ts";
 import { type Output, progressBar, table } from "../output.ts";
 
 const HELP = `lantern generate --out DIR [--seed N] [--population N] [--from YYYY-MM] [--to YYYY-MM]
@@ -73,9 +75,12 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     authorities: intOption("authorities", values.authorities, 1, 1, 500),
     shocks,
   };
+  // The folder is made when missing (as the help says), so only an existing path is checked first
+  // (a file there, a folder not writable); a failure while writing is named, not a crash to report.
+  if (existsSync(values.out)) checkOutPath(values.out, "folder", "synthetic");
   const bar = progressBar(o, "Generating");
   const t0 = performance.now();
-  const summary = await generateToDirectory(opts, (d, t, label) => bar.update(d, t, label));
+  const summary = await writingTo(opts.out, () => generateToDirectory(opts, (d, t, label) => bar.update(d, t, label)));
   bar.done();
   const secs = (performance.now() - t0) / 1000;
   if (values.json) {
