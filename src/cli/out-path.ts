@@ -85,7 +85,7 @@ export function writeFailure(e: unknown, path: string, option = "out"): LanternE
   const partial = err.syscall !== "open" && err.syscall !== "mkdir" ? " What was written there is incomplete: do not use it." : "";
   return new LanternError("LANTERN_WRITE_FAILED", `Could not write --${option} ${path}: ${WRITE_CODES[err.code]} (${err.code}).${partial}`, {
     cause: e,
-    hint: err.code === "ENOSPC" || err.code === "EDQUOT" ? "Free some space, or write to another disk, and run the command again." : "Fix the problem, or choose another place with --out, and run the command again.",
+    hint: err.code === "ENOSPC" || err.code === "EDQUOT" ? "Free some space, or write to another disk, and run the command again." : `Fix the problem, or choose another place with --${option}, and run the command again.`,
   });
 }
 

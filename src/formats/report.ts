@@ -52,11 +52,19 @@ ${sections || "<p>No issues.</p>"}
 `;
 }
 
+/** A report's form, from its extension; any other extension is refused (checked before any work). */
+export function reportForm(path: string): "csv" | "json" | "html" {
+  const ext = extname(path).toLowerCase();
+  if (ext === ".csv") return "csv";
+  if (ext === ".json") return "json";
+  if (ext === ".html" || ext === ".htm") return "html";
+  throw new LanternError("LANTERN_BAD_OPTION", `--report ${path}: the report must end in .csv, .json or .html.`, { hint: "For example: --report issues.html" });
+}
+
 /** Write a report; the extension chooses the form. */
 export function writeReport(path: string, r: FormatLoadResult): void {
-  const ext = extname(path).toLowerCase();
-  if (ext === ".csv") writePrivateFile(path, issuesCsv(r.issues));
-  else if (ext === ".json") writePrivateFile(path, `${JSON.stringify(r, null, 2)}\n`);
-  else if (ext === ".html" || ext === ".htm") writePrivateFile(path, issuesHtml(r));
-  else throw new LanternError("LANTERN_BAD_OPTION", `--report ${path}: the report must end in .csv, .json or .html.`, { hint: "For example: --report issues.html" });
+  const form = reportForm(path);
+  if (form === "csv") writePrivateFile(path, issuesCsv(r.issues));
+  else if (form === "json") writePrivateFile(path, `${JSON.stringify(r, null, 2)}\n`);
+  else writePrivateFile(path, issuesHtml(r));
 }

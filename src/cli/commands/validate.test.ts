@@ -90,3 +90,21 @@ test("lantern validate on a figures file says it is one and that `lantern import
   assert.match(o.text(), /figures file/);
   assert.match(o.text(), /--dry-run/);
 });
+
+test("lantern validate --report in a folder that does not exist, or with a wrong extension, is refused before any checking, not a crash after it", async () => {
+  const { dir } = tempDir();
+  const files = [`${S}ssda903_validator_fake/header.csv`, `${S}ssda903_validator_fake/episodes.csv`];
+  const missing = join(dir, "no-such-folder", "issues.html");
+  const o = capture();
+  assert.equal(await main(["validate", ...files, "--report", missing], o), 1);
+  assert.match(o.text(), /^error LANTERN_BAD_OPTION: --report .*issues\.html: the folder .*no-such-folder does not exist\.\nWhat to do: Create it first/);
+  // Refused before the files were checked: no table of files, no crash to report.
+  assert.doesNotMatch(o.text(), /LANTERN_INTERNAL|Please report this|SSDA903 Episodes/);
+  const ext = capture();
+  assert.equal(await main(["validate", ...files, "--report", join(dir, "issues.txt")], ext), 1);
+  assert.match(ext.text(), /^error LANTERN_BAD_OPTION: --report .*issues\.txt: the report must end in \.csv, \.json or \.html\./);
+  assert.doesNotMatch(ext.text(), /SSDA903 Episodes/);
+  const json = capture();
+  assert.equal(await main(["validate", ...files, "--report", missing, "--json"], json), 1);
+  assert.equal((JSON.parse(json.text()) as { error: { code: string } }).error.code, "LANTERN_BAD_OPTION");
+});

@@ -9,8 +9,9 @@ import { LanternError } from "../../core/errors.ts";
 import { isSsdExport, loadFormats } from "../../formats/load.ts";
 import { isGeneratedFolder } from "../../ingest/discover.ts";
 import { isMeasuresFile } from "../../ingest/measures-import.ts";
-import { writeReport } from "../../formats/report.ts";
+import { reportForm, writeReport } from "../../formats/report.ts";
 import { type Command, parse } from "../command.ts";
+import { checkOutPath, writingTo } from "../out-path.ts";
 import { describeIssue, type Output, table } from "../output.ts";
 
 const HELP = `lantern validate PATH... [--report FILE.csv|FILE.json|FILE.html] [--dfe-errors-as-queries] [--json]
@@ -43,9 +44,15 @@ Exit codes: 0 no errors (queries allowed), 1 usage error, 2 errors found, 3 othe
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values, positionals } = parse("validate", argv, { report: { type: "string" }, "dfe-errors-as-queries": { type: "boolean", default: false } }, true);
   if (!positionals.length) throw new LanternError("LANTERN_USAGE", "Name the files or folders to validate.", { hint: "For example: lantern validate ./903-2025" });
+  // The report's path is checked before the files (a large return takes minutes): a missing folder
+  // or a wrong extension found only at the end lost that work, the first as a crash to report.
+  if (values.report) {
+    reportForm(values.report);
+    checkOutPath(values.report, "file", "issues.html", "report");
+  }
   await refuseOtherKinds(positionals);
   const result = await loadFormats(undefined, { paths: positionals, dfeErrorsAsQueries: values["dfe-errors-as-queries"], maxIssues: 100_000 });
-  if (values.report) writeReport(values.report, result);
+  if (values.report) await writingTo(values.report, () => writeReport(values.report!, result), "report");
   if (values.json) {
     o.out(`${JSON.stringify(result, null, 2)}\n`);
     return result.errorCount ? 2 : 0;
