@@ -31,6 +31,17 @@ test("every command has --help with a worked example, and the top-level help lis
   assert.match(ex.stdout(), /--format F\s+ssd, annex-a, ssda903 or cin-census/);
 });
 
+test("every command's help documents --json, and --data when it uses the store", async () => {
+  // generate, spc and validate read and write files only; serve's output is the web application.
+  const noStore = new Set(["generate", "spc", "validate"]);
+  for (const name of Object.keys(COMMANDS)) {
+    const o = capture();
+    assert.equal(await main([name, "--help"], o), 0);
+    if (!noStore.has(name)) assert.match(o.stdout(), /--data DIR/, `${name} --help documents --data`);
+    if (name !== "serve") assert.match(o.stdout(), /--json/, `${name} --help documents --json`);
+  }
+});
+
 test("lantern help COMMAND shows that command's help; a mistyped one is refused, not answered with the command list", async () => {
   const o = capture();
   assert.equal(await main(["help", "import"], o), 0);

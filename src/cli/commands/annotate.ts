@@ -16,6 +16,7 @@ import { commandLineUser } from "../../core/actor.ts";
 
 const ANNOTATE_HELP = `lantern annotate [--authority CODE] (--indicator ID | --area AREA) --date YYYY-MM-DD
                  --kind recording_change|service_change|note --note TEXT [--id N] [--delete]
+                 [--data DIR] [--json]
 
 Record a dated note on an indicator or a whole dashboard area, for example a service change (a
 new short-breaks offer) or a recording change (the police changed how they record missing
@@ -27,6 +28,9 @@ a note already deleted changes nothing). The authority must have data loaded; --
 left out when data for only one is loaded.
 
 Areas: ${AREAS.map((a) => a.id).join(", ")}
+
+With --json, the version saved: {"id","version","authority","indicator","area","date","kind",
+"note","changedBy","changedAt","deleted"}.
 
 Examples:
   lantern annotate --authority X001 --indicator missing_episodes --date 2024-04-01 --kind recording_change --note "Police changed how missing episodes are recorded"

@@ -10,7 +10,8 @@ import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, dateOption, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
-const HELP = `lantern audit [--user NAME] [--action ACTION] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--verify [--expect ID:HASH]] [--json]
+const HELP = `lantern audit [--user NAME] [--action ACTION] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--verify [--expect ID:HASH]]
+              [--data DIR] [--json]
 
 Show the audit log, newest first: sign-ins (and failed ones, refusals and lockouts), sign-outs,
 users and role changes, data loads, child-level views and exports. --action takes an exact action

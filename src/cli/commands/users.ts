@@ -14,7 +14,7 @@ import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
-const HELP = `lantern users add USERNAME --role ROLE [--areas A,B] [--name "Full Name"] [--password-stdin]
+const HELP = `lantern users add USERNAME --role ROLE [--areas A,B] [--name "Full Name"] [--password-stdin] [--json]
 lantern users role USERNAME --role ROLE [--areas A,B] [--json]
 lantern users password USERNAME [--password-stdin] [--json]
 lantern users disable USERNAME | lantern users enable USERNAME [--json]
@@ -36,6 +36,7 @@ Passwords are stored only as Argon2id hashes. Changing a role, password or statu
 user's sessions; enabling a user who is already enabled (or disabling one already disabled)
 changes nothing. Every change goes to the audit log. Only add makes a new store (so the first
 admin can be made before any data is loaded); the others refuse a --data folder with no store.
+Every subcommand takes --data DIR, the store's folder (env LANTERN_DATA; default ./lantern-data).
 
 With --json each prints one object: add and role {"user":{"username","role","areas"}} (role
 adds "sessionsEnded"); password {"user":{"username"},"passwordChanged","generated",
