@@ -22,7 +22,8 @@ export async function latestOf(store: Store, authority: string | undefined): Pro
   );
   if (!latest.length) {
     throw new LanternError("LANTERN_BAD_OPTION", authority ? `No data has been loaded for authority ${authority}.` : "No data has been loaded yet.", {
-      hint: "Run `lantern snapshots` to see what is loaded.",
+      // An empty store is told how to fill it: listing the snapshots would only say there are none.
+      hint: authority ? "Run `lantern snapshots` to see the authorities loaded." : "Load data first with `lantern import PATH --authority CODE` (or `lantern demo`), then export it.",
     });
   }
   if (latest.length > 1) {

@@ -43,7 +43,8 @@ export async function exportSsd(store: Store, opts: { authority?: string; out: s
   );
   if (!latest.length) {
     throw new LanternError("LANTERN_BAD_OPTION", opts.authority ? `No data has been loaded for authority ${opts.authority}.` : "No data has been loaded yet.", {
-      hint: "Run `lantern snapshots` to see what is loaded.",
+      // An empty store is told how to fill it: listing the snapshots would only say there are none.
+      hint: opts.authority ? "Run `lantern snapshots` to see the authorities loaded." : "Load data first with `lantern import PATH --authority CODE` (or `lantern demo`), then export it.",
     });
   }
   if (latest.length > 1) {
