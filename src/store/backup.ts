@@ -215,7 +215,16 @@ export async function writeBackup(store: Store, file: string, opts: { actor: str
   if (store.kind === "duckdb" && (path === store.location || path.startsWith(`${store.location}.`))) {
     throw new LanternError("LANTERN_BAD_OPTION", `--out ${file} is the store's own database file.`, { hint: "Write the backup somewhere else, for example --out lantern.backup.gz" });
   }
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    // A path through a file, or a folder that may not be made: named with what to do, not a crash to report.
+    const why = (e as NodeJS.ErrnoException).code === "EEXIST" || (e as NodeJS.ErrnoException).code === "ENOTDIR" ? "part of the path is a file, not a folder" : e instanceof Error ? e.message : String(e);
+    throw new LanternError("LANTERN_WRITE_FAILED", `Could not make the folder ${dirname(path)} for --out ${file}: ${why}.`, {
+      cause: e,
+      hint: "Choose a folder you can write to, for example --out lantern.backup.gz, and run the command again.",
+    });
+  }
   const partial = `${path}.partial`;
   const fileHash = createHash("sha256");
   const counter = { bytes: 0 };
