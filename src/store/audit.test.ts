@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { tempDir, tempStore, testStoreKind } from "../../test/fixtures.ts";
 import { openStore, storeConfig } from "./open.ts";
 import { audit, auditEvent, entryHash, GENESIS_HASH, listAudit, verifyAuditChain } from "./audit.ts";
+import { writeSnapshot } from "./snapshot-write.ts";
 
 const at = (iso: string) => () => new Date(iso);
 
@@ -69,6 +70,38 @@ test("concurrent writers never fork the chain", async () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => auditEvent(store, { actor: `u${i}`, action: "records.view", detail: {} })));
     const r = await verifyAuditChain(store);
     assert.deepEqual({ ...r, head: r.head?.auditId }, { ok: true, checked: 20, unchained: 0, head: 20 });
+  } finally {
+    await cleanup();
+  }
+});
+
+test("an entry from outside a transaction, asked for while a load's transaction is open, waits for the load's own entry instead of hanging both", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    let signIn!: () => void;
+    // Begun outside the load's transaction, as a sign-in request is while an upload commits.
+    const outside = new Promise<void>((r) => {
+      signIn = r;
+    }).then(() => auditEvent(store, { actor: "ann", action: "auth.sign_in", target: "ann" }));
+    const load = store.transaction(async () => {
+      await store.run(`INSERT INTO lantern_authority (la_code, la_name, like_code, created_at) VALUES ('202', NULL, NULL, 'x')`);
+      signIn();
+      await new Promise((r) => setTimeout(r, 100));
+      await writeSnapshot(store, { authority: "202", format: "ssd", loadedBy: "bob", at: "2025-04-02T09:00:00.000Z", forced: false, fingerprint: "f", files: [], tables: new Map(), warnings: [] });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("the load and the sign-in waited for each other")), 10_000);
+    });
+    try {
+      await Promise.race([Promise.all([load, outside]), hung]);
+    } finally {
+      clearTimeout(timer);
+    }
+    const log = await store.all<{ action: string }>(`SELECT action FROM lantern_audit ORDER BY audit_id`);
+    assert.deepEqual(log.map((e) => e.action).sort(), ["auth.sign_in", "data.load"]);
+    const r = await verifyAuditChain(store);
+    assert.deepEqual({ ...r, head: r.head?.auditId }, { ok: true, checked: 2, unchained: 0, head: 2 });
   } finally {
     await cleanup();
   }

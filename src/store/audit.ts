@@ -24,23 +24,6 @@ export interface AuditEntry {
 /** The hash the first chained entry points back to. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/**
- * Writes to one store are serialised so the chain never forks (two entries with the same
- * predecessor): in this process by a queue, and across processes on PostgreSQL by a lock held
- * until the entry's transaction commits.
- */
-const queues = new WeakMap<Store, Promise<unknown>>();
-
-function serialised<T>(store: Store, fn: () => Promise<T>): Promise<T> {
-  const prev = queues.get(store) ?? Promise.resolve();
-  const next = prev.then(fn, fn);
-  queues.set(
-    store,
-    next.catch(() => undefined),
-  );
-  return next;
-}
-
 type HashedFields = {
   readonly audit_id: number;
   readonly logged_at: string;
@@ -59,31 +42,34 @@ export function entryHash(prevHash: string, f: HashedFields): string {
 
 /** Append an entry. */
 export async function audit(store: Store, e: AuditEntry, now: () => Date = () => new Date()): Promise<void> {
-  await serialised(store, () =>
-    store.transaction(async () => {
-      // Another process on the same database appends too: it waits here until this entry commits.
-      await store.transactionLock("audit");
-      const [r] = await store.all<{ id: number | null }>(`SELECT max(audit_id) AS id FROM lantern_audit`);
-      const id = (r?.id ?? 0) + 1;
-      const [last] = await store.all<{ entry_hash: string | null }>(
-        `SELECT entry_hash FROM lantern_audit WHERE entry_hash IS NOT NULL ORDER BY audit_id DESC LIMIT 1`,
-      );
-      const prev = last?.entry_hash ?? GENESIS_HASH;
-      const f: HashedFields = {
-        audit_id: id,
-        logged_at: now().toISOString(),
-        actor: e.actor,
-        action: e.action,
-        la_code: e.la_code,
-        target: e.target ?? null,
-        detail: JSON.stringify(e.detail),
-      };
-      await store.run(
-        `INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail, target, prev_hash, entry_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [f.audit_id, f.logged_at, f.actor, f.action, f.la_code, f.detail, f.target, prev, entryHash(prev, f)],
-      );
-    }),
-  );
+  // Entries are written one at a time so the chain never forks (two entries with the same
+  // predecessor), by the store itself: on DuckDB its transactions run one after another, and on
+  // PostgreSQL the lock below is held until the entry's transaction commits. Not by a queue in this
+  // process as well: an entry written inside a caller's transaction (a load's commit) would queue
+  // behind one from outside it that waits for that very transaction to end, and neither would end.
+  await store.transaction(async () => {
+    // Another process on the same database appends too: it waits here until this entry commits.
+    await store.transactionLock("audit");
+    const [r] = await store.all<{ id: number | null }>(`SELECT max(audit_id) AS id FROM lantern_audit`);
+    const id = (r?.id ?? 0) + 1;
+    const [last] = await store.all<{ entry_hash: string | null }>(
+      `SELECT entry_hash FROM lantern_audit WHERE entry_hash IS NOT NULL ORDER BY audit_id DESC LIMIT 1`,
+    );
+    const prev = last?.entry_hash ?? GENESIS_HASH;
+    const f: HashedFields = {
+      audit_id: id,
+      logged_at: now().toISOString(),
+      actor: e.actor,
+      action: e.action,
+      la_code: e.la_code,
+      target: e.target ?? null,
+      detail: JSON.stringify(e.detail),
+    };
+    await store.run(
+      `INSERT INTO lantern_audit (audit_id, logged_at, actor, action, la_code, detail, target, prev_hash, entry_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [f.audit_id, f.logged_at, f.actor, f.action, f.la_code, f.detail, f.target, prev, entryHash(prev, f)],
+    );
+  });
 }
 
 /** What callers outside the store (web routes, CLI commands) record. */
