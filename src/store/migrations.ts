@@ -312,9 +312,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** The columns of every SSD table and of every `current_ssd_*` view, by table or view name. */
 async function existingColumns(store: Store): Promise<Map<string, Set<string>>> {
   const rows = await store.all<{ table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns WHERE table_name LIKE 'ssd_%' AND table_schema = current_schema()`,
+    `SELECT table_name, column_name FROM information_schema.columns
+     WHERE (table_name LIKE 'ssd\\_%' ESCAPE '\\' OR table_name LIKE 'current\\_ssd\\_%' ESCAPE '\\') AND table_schema = current_schema()`,
   );
   const out = new Map<string, Set<string>>();
   for (const r of rows) {
@@ -325,7 +327,21 @@ async function existingColumns(store: Store): Promise<Map<string, Set<string>>> 
   return out;
 }
 
-/** The statements that bring the SSD tables up to the registry (empty when up to date). */
+/** The view of an SSD table's rows as each authority's latest snapshot sees them. */
+function currentView(table: string, replace = false): string {
+  return (
+    `CREATE ${replace ? "OR REPLACE " : ""}VIEW current_${table} AS SELECT t.* FROM ${table} t JOIN lantern_latest_snapshot l ON l.la_code = t.la_code ` +
+    `JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = '${table}' AND st.rows_snapshot_id = t.snapshot_id`
+  );
+}
+
+/**
+ * The statements that bring the SSD tables up to the registry (empty when up to date). A column
+ * added to a table is added to its `current_` view too, by making the view again: PostgreSQL fixes
+ * a view's `t.*` to the columns the table had when the view was made (DuckDB reads it afresh), so
+ * there the new column was missing from the view and every query of it by name failed. A view
+ * missing a column its table has (a store upgraded before this was done) is made again as well.
+ */
 export function ssdSchemaStatements(existing: Map<string, Set<string>>): string[] {
   const out: string[] = [];
   for (const t of SSD_TABLES) {
@@ -333,15 +349,18 @@ export function ssdSchemaStatements(existing: Map<string, Set<string>>): string[
     if (!have) {
       const cols = t.columns.map((c) => `${c.name} ${sqlType(c.kind)}`);
       out.push(`CREATE TABLE ${t.name} (snapshot_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, ${cols.join(", ")})`);
-      out.push(
-        `CREATE VIEW current_${t.name} AS SELECT t.* FROM ${t.name} t JOIN lantern_latest_snapshot l ON l.la_code = t.la_code ` +
-          `JOIN lantern_snapshot_table st ON st.snapshot_id = l.snapshot_id AND st.table_name = '${t.name}' AND st.rows_snapshot_id = t.snapshot_id`,
-      );
+      out.push(currentView(t.name));
       continue;
     }
+    let added = false;
     for (const c of t.columns) {
-      if (!have.has(c.name)) out.push(`ALTER TABLE ${t.name} ADD COLUMN ${c.name} ${sqlType(c.kind)}`);
+      if (!have.has(c.name)) {
+        out.push(`ALTER TABLE ${t.name} ADD COLUMN ${c.name} ${sqlType(c.kind)}`);
+        added = true;
+      }
     }
+    const view = existing.get(`current_${t.name}`);
+    if (added || !view || [...have].some((c) => !view.has(c))) out.push(currentView(t.name, true));
   }
   return out;
 }
