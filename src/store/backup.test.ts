@@ -226,6 +226,34 @@ test("a store holding data is refused without replace; with it, the backup takes
   }
 });
 
+test("a backup from before the audit chain's start was recorded restores with it recorded, so stripping every hash afterwards is still tampering", async () => {
+  const a = await tempStore();
+  const b = await tempStore();
+  const dir = tempDir();
+  try {
+    await auditEvent(a.store, { actor: "ann", action: "records.view" });
+    await auditEvent(a.store, { actor: "ann", action: "data.load", laCode: "202" });
+    // The store as a Lantern from before migration 8 kept it: no record of where the chain starts.
+    await a.store.run(`DELETE FROM lantern_setting WHERE name = 'audit_chain_after'`);
+    await a.store.run(`DELETE FROM lantern_migration WHERE version = 8`);
+    const file = join(dir.dir, "old.gz");
+    const w = await writeBackup(a.store, file, { actor: "ann" });
+    assert.equal(w.header.schemaVersion, 7);
+    await restoreBackup(b.store, file, { actor: "bob" });
+    const [start] = await b.store.all<{ value: string }>(`SELECT value FROM lantern_setting WHERE name = 'audit_chain_after'`);
+    assert.deepEqual(start, { value: "0" }, "every entry in the backup carries a hash: the chain starts at the first");
+    assert.equal((await verifyAuditChain(b.store)).ok, true);
+    await b.store.run(`UPDATE lantern_audit SET prev_hash = NULL, entry_hash = NULL`);
+    const r = await verifyAuditChain(b.store);
+    assert.equal(r.ok, false, "hashes stripped from every entry are seen");
+    assert.equal(r.brokenAt?.auditId, 1);
+  } finally {
+    await a.cleanup();
+    await b.cleanup();
+    dir.cleanup();
+  }
+});
+
 test("a TIMESTAMP keeps its microseconds and a table outside Lantern's own is carried too", async () => {
   const a = await tempStore();
   const b = await tempStore();

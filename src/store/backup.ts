@@ -42,7 +42,7 @@ import {
   sqlTypeOf,
   type TableHeader,
 } from "./backup-format.ts";
-import { MIGRATIONS } from "./migrations.ts";
+import { AUDIT_CHAIN_START, AUDIT_CHAIN_START_VERSION, MIGRATIONS } from "./migrations.ts";
 import { refuseWhileServed } from "./open.ts";
 import type { BulkColumn, BulkWriter, Store } from "./port.ts";
 import { SHARED_PREFIX_LIKE } from "./workers.ts";
@@ -574,6 +574,13 @@ export async function restoreBackup(
       throw new LanternError("LANTERN_BACKUP_INVALID", `The backup ${file} changed while it was being restored.`, { hint: "Restore from a copy nobody is writing to. Nothing was restored and the store is as it was." });
     }
     const rows = loader.loaded.reduce((s, t) => s + t.rows, 0);
+    // A backup from before migration 8 has no record of where its audit chain starts, and the
+    // store's own was emptied with every other table: without one, hashes stripped from every
+    // entry would pass the check. Recorded from the restored entries, as the migration would.
+    if (read.header.schemaVersion < AUDIT_CHAIN_START_VERSION) {
+      const [start] = await store.all(`SELECT value FROM lantern_setting WHERE name = 'audit_chain_after'`);
+      if (!start) await store.run(AUDIT_CHAIN_START);
+    }
     // Sessions open when the backup was made would otherwise be live again, including any signed
     // out, revoked by a password change or belonging to a user disabled since: after a restore
     // everyone signs in again.

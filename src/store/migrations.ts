@@ -46,6 +46,16 @@ export const ANNOUNCED_TABLES: readonly string[] = [
 /** The channel PostgreSQL instances listen on (see {@link ANNOUNCED_TABLES}). */
 export const CHANGE_CHANNEL = "lantern_change";
 
+/**
+ * Migration 8's statement: records where the audit chain starts (the last entry written without a
+ * hash). A restore runs it again on the rows of a backup made before migration 8, which lacks it.
+ */
+export const AUDIT_CHAIN_START = `INSERT INTO lantern_setting (name, value)
+        SELECT 'audit_chain_after', CAST(coalesce(max(audit_id), 0) AS VARCHAR) FROM lantern_audit WHERE entry_hash IS NULL`;
+
+/** The migration that first recorded {@link AUDIT_CHAIN_START}. */
+export const AUDIT_CHAIN_START_VERSION = 8;
+
 /** Numbered migrations, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -305,10 +315,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "the audit chain's start recorded: entries after it must carry a hash",
     // Entries written before the chain existed (migration 3) have no hash; any later entry without
     // one was stripped of it. A store made since has none: 0.
-    statements: [
-      `INSERT INTO lantern_setting (name, value)
-        SELECT 'audit_chain_after', CAST(coalesce(max(audit_id), 0) AS VARCHAR) FROM lantern_audit WHERE entry_hash IS NULL`,
-    ],
+    statements: [AUDIT_CHAIN_START],
   },
 ];
 
