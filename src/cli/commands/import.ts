@@ -17,7 +17,7 @@ import type { Store } from "../../store/port.ts";
 import { type Command, parse } from "../command.ts";
 import { describeIssue, type Output, progressBar, table } from "../output.ts";
 
-const HELP = `lantern import PATH... [--authority CODE] [--dry-run] [--force] [--dfe-errors-as-queries] [--data DIR] [--json]
+const HELP = `lantern import PATH... [--authority CODE] [--dry-run] [--force] [--dfe-errors-as-queries] [--replace] [--no-compute] [--data DIR] [--json]
 
 Load an SSD export (the Standard Safeguarding Dataset tables your case management system
 writes: one ssd_<table>.csv per table, header row of SSD column names, dates as YYYY-MM-DD or

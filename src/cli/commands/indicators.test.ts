@@ -112,3 +112,15 @@ test("indicators --by leaves out indicators without that breakdown, says so for 
     t.cleanup();
   }
 });
+
+test("indicators --targets naming a file that is not there says what to do", async () => {
+  const t = tempDir();
+  try {
+    assert.equal(await main(["import", writeExport(smallExport()), "--authority", "202", "--data", t.dir], capture()), 0);
+    const o = capture();
+    assert.equal(await main(["indicators", "--targets", "nope.csv", "--data", t.dir], o), 1);
+    assert.match(o.stderr(), /^error LANTERN_FILE_NOT_FOUND: nope\.csv does not exist\.\nWhat to do: Check the path, or leave --targets out to use .*targets\.csv when it exists/);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -61,7 +61,10 @@ Examples:
 function readTargets(dataDir: string, file: string | undefined): Target[] {
   const path = file ?? join(dataDir, "targets.csv");
   if (!existsSync(path)) {
-    if (file) throw new LanternError("LANTERN_FILE_NOT_FOUND", `${file} does not exist.`);
+    if (file)
+      throw new LanternError("LANTERN_FILE_NOT_FOUND", `${file} does not exist.`, {
+        hint: `Check the path, or leave --targets out to use ${join(dataDir, "targets.csv")} when it exists (a CSV of indicator,year,target,tolerance[,polarity]).`,
+      });
     return [];
   }
   const { targets, issues } = parseTargets(readFileSync(path, "utf8"), basename(path), (id) => indicatorLibrary().get(id) !== undefined, (id) => indicatorLibrary().get(id));
