@@ -454,3 +454,28 @@ test("an authority written as a name, in another case than the stored one, or ot
     await cleanup();
   }
 });
+
+test("a figures file with a header and no rows is refused naming the file, where it loaded nothing and said nothing (exit 0)", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const path = join(writeExport({ "measures.csv": "indicator,authority,period,value\r\n" }), "measures.csv");
+    const err = await refusal(importMeasures(store, { paths: [path] }));
+    assert.deepEqual(
+      err.issues.map((i) => [i.code, i.file, i.row]),
+      [["MEASURES_FILE_EMPTY", "measures.csv", undefined]],
+    );
+    assert.match(err.issues[0]!.message, /^measures\.csv holds no figures: it has a header row and nothing under it\./);
+    assert.doesNotMatch(err.hint ?? "", /rows listed/);
+    assert.match(err.hint ?? "", /figures under the header/);
+    // With a file of figures beside it, still refused: the file named was not the one meant.
+    const good = join(writeExport({ "good.csv": GOOD }), "good.csv");
+    assert.deepEqual((await refusal(importMeasures(store, { paths: [good, path] }))).issues.map((i) => [i.code, i.file]), [["MEASURES_FILE_EMPTY", "measures.csv"]]);
+    assert.equal((await listSnapshots(store)).length, 0);
+  } finally {
+    await cleanup();
+  }
+  const { dir: data } = tempDir();
+  const o = capture();
+  assert.equal(await main(["import", join(writeExport({ "measures.csv": "indicator,authority,period,value\n" }), "measures.csv"), "--data", data, "--no-compute"], o), 2);
+  assert.match(o.stderr(), /MEASURES_FILE_EMPTY at measures\.csv: measures\.csv holds no figures/);
+});

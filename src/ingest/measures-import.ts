@@ -150,6 +150,7 @@ export function checkFigures(def: IndicatorDef, f: { value: number; numerator: n
 function fixFigures(errors: readonly DataIssue[]): string {
   const columns = errors.some((e) => e.code === "MEASURES_COLUMN_MISSING");
   const rows = errors.some((e) => e.code !== "MEASURES_COLUMN_MISSING" && e.row !== undefined);
+  if (!columns && !rows && errors.some((e) => e.code === "MEASURES_FILE_EMPTY")) return "Give a file with its figures under the header (or leave the empty file out) and import again.";
   if (columns && !rows) return "Add the missing column(s) to the header row (indicator,authority,period,value[,numerator,denominator,note]) and import again.";
   return columns ? "Add the missing column(s) to the header row, correct the rows listed and import again." : "Correct the rows listed and import again.";
 }
@@ -170,6 +171,7 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
   const name = basename(p);
   let at: (c: string) => number = () => -1;
   let header = false;
+  let figures = 0;
   for await (const { line: row, cells: rec } of readCsvRows(p)) {
     if (!header) {
       header = true;
@@ -180,6 +182,7 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
       if (missing.length) return;
       continue;
     }
+    figures++;
     const cell = (c: string) => (at(c) >= 0 ? (rec[at(c)] ?? "").trim() : "");
     const bad = (column: string, value: string, message: string, expected: string) =>
       errors.push({ code: "MEASURES_VALUE_INVALID", severity: "error", file: name, row, column, value, message, expected });
@@ -210,6 +213,11 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
     if (typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
       rows.push({ indicator, authority, period, value, numerator, denominator, note: cell("note") || null, file: name, path: p, sha, row });
     }
+  }
+  // A header and nothing under it (a template, or a save before the figures were pasted in): it
+  // would load nothing and say nothing.
+  if (header && figures === 0) {
+    errors.push({ code: "MEASURES_FILE_EMPTY", severity: "error", file: name, message: `${name} holds no figures: it has a header row and nothing under it.`, expected: "rows of figures under the header: check that the right file was chosen and that it was saved after the figures were entered" });
   }
   // A file with no header row at all.
   if (!header) for (const c of REQUIRED) errors.push({ code: "MEASURES_COLUMN_MISSING", severity: "error", file: name, row: 1, column: c, message: `${name} has no ${c} column, which a figures file needs.`, expected: "the header indicator,authority,period,value[,numerator,denominator,note]" });
