@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
 import { dayNumber, isoDate, weekday } from "./dates.ts";
 import { isLanternError } from "../core/errors.ts";
+import { tempDir } from "../../test/fixtures.ts";
 import { defaultCalendar, loadBankHolidays, parseBankHolidays, WorkingDayCalendar } from "./working-days.ts";
 
 const cal = defaultCalendar();
@@ -71,6 +74,24 @@ test("a user's bank holidays: ISO or DD/MM/YYYY, quoted or not, header optional;
   );
   assert.match(caught.issues[2]!.message, /Excel date number/);
   assert.match(caught.hint ?? "", /YYYY-MM-DD or DD\/MM\/YYYY/);
+});
+
+test("a user's bank holidays saved from Excel as Unicode text (UTF-16) or Windows-1252, or with a time after each date, are read, where UTF-16 was refused showing dates that looked right", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const utf16 = join(dir, "utf16.csv");
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("date\tname\r\n03/01/2028\tNew Year (substitute)\r\n", "utf16le")]));
+    const cp1252 = join(dir, "cp1252.csv");
+    writeFileSync(cp1252, Buffer.from("date,name\r\n2028-06-05,F\xeate de la Reine\r\n", "latin1"));
+    const extra = loadBankHolidays([utf16, cp1252]);
+    assert.ok(extra.includes("2028-01-03") && extra.includes("2028-06-05"));
+  } finally {
+    cleanup();
+  }
+  // A time after the date (as Excel or Power Query writes a date-time), as every other reader allows.
+  assert.deepEqual(parseBankHolidays("date,name\n2028-01-03T00:00:00,a\n2028-12-26 00:00:00,b\n01/05/2028 00:00,c\n", "bank-holidays.csv"), ["2028-01-03", "2028-12-26", "2028-05-01"]);
+  // A time alone is still not a date.
+  assert.throws(() => parseBankHolidays("date,name\n2028-01-03Tnonsense,a\n", "bank-holidays.csv"), /cannot read/);
 });
 
 test("a user's bank holiday counts as a holiday in working days", () => {

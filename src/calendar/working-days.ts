@@ -12,12 +12,15 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DataIssue, LanternError } from "../core/errors.ts";
+import { decodeBuffer } from "../formats/text.ts";
 import { dayNumber, weekday } from "./dates.ts";
 
 /** The bank holidays file that ships with Lantern. */
 export const BANK_HOLIDAYS_FILE = fileURLToPath(new URL("../../data/reference/bank-holidays.csv", import.meta.url));
 
 const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+/** A time after a date (`2028-01-03T00:00:00`, `03/01/2028 00:00`, as Excel or Power Query writes a date-time): ignored, as every reader ignores it. */
+const TIME_AFTER = /(?<=\d)(?:T| +)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 const USER_EXPECTED = "a date as YYYY-MM-DD or DD/MM/YYYY in the first column, such as 2028-01-03 or 03/01/2028";
 
 /**
@@ -33,7 +36,7 @@ export function parseBankHolidays(text: string, file: string): string[] {
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
     if (!line) continue;
-    const cell = line.split(/[,\t;]/)[0]!.trim().replace(/^"(.*)"$/, "$1").trim();
+    const cell = line.split(/[,\t;]/)[0]!.trim().replace(/^"(.*)"$/, "$1").trim().replace(TIME_AFTER, "");
     const uk = UK_DATE.exec(cell);
     const iso = uk ? `${uk[3]}-${uk[2]!.padStart(2, "0")}-${uk[1]!.padStart(2, "0")}` : cell;
     let ok = true;
@@ -59,10 +62,13 @@ export function parseBankHolidays(text: string, file: string): string[] {
   return out;
 }
 
-/** The shipped bank holidays plus those in any extra files given. */
+/**
+ * The shipped bank holidays plus those in any extra files given, each decoded as every CSV is
+ * (UTF-8, Excel's UTF-16 "Unicode text" or Windows-1252 "CSV").
+ */
 export function loadBankHolidays(extraFiles: readonly string[] = []): string[] {
   const all = new Set<string>();
-  for (const f of [BANK_HOLIDAYS_FILE, ...extraFiles]) for (const d of parseBankHolidays(readFileSync(f, "utf8"), basename(f))) all.add(d);
+  for (const f of [BANK_HOLIDAYS_FILE, ...extraFiles]) for (const d of parseBankHolidays(decodeBuffer(readFileSync(f), basename(f)).text, basename(f))) all.add(d);
   return [...all].sort();
 }
 
