@@ -33,6 +33,7 @@ export async function readPopulation(path: string, authority: string, log: { add
   const seen = new Map<string, number>();
   let at: (c: string) => number = () => -1;
   let header = false;
+  let rejected = 0;
   try {
     for await (const { line: row, cells } of readCsvRows(path)) {
       if (!header) {
@@ -52,16 +53,19 @@ export async function readPopulation(path: string, authority: string, log: { add
       const year = /^\d{4}$/.test(yearText) ? Number(yearText) : Number.NaN;
       const pop = /^\d+$/.test(popText) ? Number(popText) : Number.NaN;
       if (!Number.isInteger(year) || year < 1990 || year > 2100) {
+        rejected++;
         log.add({ code: "POPULATION_YEAR", severity: "error", file: name, row, column: "year", value: yearText, message: `year "${yearText}" is not a year.`, expected: "a year such as 2024" });
         continue;
       }
       if (!Number.isSafeInteger(pop) || pop <= 0) {
+        rejected++;
         log.add({ code: "POPULATION_VALUE", severity: "error", file: name, row, column: "population_0_17", value: cell("population_0_17"), message: `population_0_17 "${cell("population_0_17")}" is not a positive whole number.`, expected: "a count of children such as 60000" });
         continue;
       }
       const la = at("la_code") >= 0 && cell("la_code") ? cell("la_code") : authority;
       const first = seen.get(`${la}|${year}`);
       if (first !== undefined) {
+        rejected++;
         log.add({ code: "POPULATION_DUPLICATE", severity: "error", file: name, row, column: "year", value: yearText, message: `${la} ${year} is also on row ${first}.`, expected: "one population per authority and year" });
         continue;
       }
@@ -75,6 +79,18 @@ export async function readPopulation(path: string, authority: string, log: { add
     if (e.issues.length) for (const i of e.issues) log.add(i);
     else log.add({ code: "POPULATION_COLUMNS", severity: "error", file: name, row: 1, message: e.message, expected: e.hint ?? "la_code,year,population_0_17 as CSV" });
     return [];
+  }
+  // No figures at all (an export that stopped, a template): the load would go on, without a word,
+  // on the ONS estimates or on no population, where the file was put there to set its own.
+  if (!header || (all.length === 0 && !rejected)) {
+    log.add({
+      code: "POPULATION_EMPTY",
+      severity: "error",
+      file: name,
+      row: 1,
+      message: header ? `${name} has a header row and no population under it.` : `${name} is empty: it has no header row and no population.`,
+      expected: `rows of la_code,year,population_0_17 such as ${authority},2024,60000; or take ${name} out of the load (Lantern then uses the ONS estimates for a DfE LA number)`,
+    });
   }
   return all;
 }

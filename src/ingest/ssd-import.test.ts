@@ -730,3 +730,24 @@ test("an SSD cell refused says why: a number too large (with the limit), a year 
     await cleanup();
   }
 });
+
+test("a population.csv that is empty, or a header and nothing under it, is refused naming it, where the load went on without a word on the ONS estimates", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const before = await storeState(store);
+    for (const [text, said] of [
+      ["", /population\.csv is empty/],
+      ["la_code,year,population_0_17\r\n", /population\.csv has a header row and no population under it/],
+    ] as const) {
+      const files = { ...smallExport(), "population.csv": text };
+      const e = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+      const p = only(e.issues, "POPULATION_EMPTY");
+      assert.equal(p.file, "population.csv");
+      assert.match(p.message, said);
+      assert.match(p.expected ?? "", /take population\.csv out of the load/);
+      assert.equal(await storeState(store), before, "all or nothing");
+    }
+  } finally {
+    await cleanup();
+  }
+});
