@@ -751,3 +751,34 @@ test("a population.csv that is empty, or a header and nothing under it, is refus
     await cleanup();
   }
 });
+
+test("a 1900 placeholder date or a date after the day of the load is loaded with one warning per column naming the file, the first row and how many, where it was loaded without a word", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files = smallExport();
+    files["ssd_cin_episodes.csv"] = [
+      "cine_referral_id,cine_person_id,cine_referral_date,cine_referral_nfa,cine_close_date,cine_close_reason",
+      "R1,P1,01/01/1900,N,,",
+      "R2,P2,2024-04-05,Y,2024-04-20,RC8",
+      "R3,P3,1900-01-01,N,,",
+      "R4,P3,2030-01-02,N,,",
+    ].join("\r\n");
+    // A date due in the future is not a slip.
+    files["ssd_person.csv"] = "pers_person_id,pers_sex,pers_dob,pers_ethnicity,pers_expected_dob\nP1,M,2015-06-01,WBRI,\nP2,F,01/02/2010,MWBC,\nP3,F,2019-11-30,ASIN,2026-03-01\n";
+    const res = await importSsd(store, { paths: [writeExport(files)], authority: "202", now: () => new Date("2025-06-01T09:00:00Z") });
+    assert.equal(res.authorities[0]!.status, "loaded", "warnings, not a refusal: the rows are what the system holds");
+    const dated = res.warnings.filter((w) => w.code === "SSD_DATE_PLACEHOLDER" || w.code === "SSD_DATE_FUTURE");
+    assert.deepEqual(
+      dated.map((w) => [w.code, w.file, w.row, w.column, w.value]),
+      [
+        ["SSD_DATE_PLACEHOLDER", "ssd_cin_episodes.csv", 2, "cine_referral_date", "01/01/1900"],
+        ["SSD_DATE_FUTURE", "ssd_cin_episodes.csv", 5, "cine_referral_date", "2030-01-02"],
+      ],
+    );
+    assert.match(dated[0]!.message, /^cine_referral_date is in 1900 on 2 rows \(the first row 2\)/);
+    assert.match(dated[1]!.message, /^cine_referral_date is after 2025-06-01, the day of this load, on 1 row \(row 5\)/);
+    assert.ok(dated.every((w) => w.expected), "says what to do");
+  } finally {
+    await cleanup();
+  }
+});

@@ -21,7 +21,7 @@ import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
-import { isoDate } from "../calendar/dates.ts";
+import { dayNumber, dayOf, isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { csvProblem, delimiterOf, MAX_FIELD, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
 import { Issues } from "../formats/issues.ts";
@@ -204,6 +204,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
   const rowCounts = new Map<Plan, Map<string, number>>();
   const population: PopulationRow[] = [];
   let bytesDone = 0;
+  const today = dayNumber(now().toISOString().slice(0, 10));
   // Whatever stops a load part way (a file that cannot be read, a stopped upload) drops what it
   // staged: on DuckDB one connection serves a server for its lifetime, and its temporary tables
   // and writers would be left holding memory until it stops.
@@ -215,7 +216,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
       const ordered = [...plan.checks].sort((a, b) => tableOrder(a.file.table!) - tableOrder(b.file.table!));
       for (const check of ordered) {
         const table = SSD_TABLES[tableOrder(check.file.table!)]!;
-        const n = await readFile(store, plan.load.authority, check.file, table, keys, log, log.errors === 0 ? writers.get(table.name) : undefined, (b) =>
+        const n = await readFile(store, plan.load.authority, check.file, table, keys, log, today, log.errors === 0 ? writers.get(table.name) : undefined, (b) =>
           opts.onProgress?.(bytesDone + b, totalBytes, `${plan.load.authority} ${check.file.name}`),
         );
         bytesDone += check.file.bytes;
@@ -458,6 +459,7 @@ async function readFile(
   table: SsdTable,
   keys: Map<string, Set<string>>,
   log: Issues,
+  today: number,
   writer: BulkWriter | undefined,
   progress: (bytes: number) => void,
 ): Promise<number> {
@@ -531,6 +533,8 @@ async function readFile(
   keys.set(table.name, keySet);
   const refs: { col: number; name: string; target: Set<string> | undefined; targetName: string }[] = [];
   const orders: [number, number][] = [];
+  const dated = datedColumns(table);
+  const oddDates = new Map<string, OddDates>();
   const values: (string | number | null)[] = new Array(table.columns.length + 1);
   let appended = 0;
   let rows = 0;
@@ -665,6 +669,16 @@ async function readFile(
           issue({ code: "SSD_DATE_ORDER", row: line, column: cb, value: isoDate(e), message: `${cb} ${isoDate(e)} is before ${ca} ${isoDate(s)}.`, expected: `a date on or after ${ca}` });
         }
       }
+      for (const d of dated) {
+        const v = values[d.col + 1];
+        if (typeof v !== "number") continue;
+        const kind = v < PLACEHOLDER_BEFORE ? "SSD_DATE_PLACEHOLDER" : d.future && v > today ? "SSD_DATE_FUTURE" : undefined;
+        if (!kind) continue;
+        const key = `${kind}|${d.name}`;
+        const seen = oddDates.get(key);
+        if (seen) seen.rows++;
+        else oddDates.set(key, { code: kind, column: d.name, row: line, value: record[slots[d.col]!] ?? "", rows: 1 });
+      }
       if (!bad && writer && log.errors === 0) {
         writer.append(values);
         // Rows wait in memory while the store is busy with other work: let them go before reading on.
@@ -743,6 +757,7 @@ async function readFile(
       } else notValidText(r);
     }
   }
+  for (const o of oddDates.values()) issue(oddDatesWarning(o, today));
   // A parse error can come before the first row is handed over; that file is malformed, not empty.
   if (!header && !malformed) {
     issue({ code: "SSD_FILE_EMPTY", row: 1, message: `${name} is empty: it has no header row.`, expected: `a header row of ${table.name} column names` });
@@ -751,6 +766,51 @@ async function readFile(
     log.add({ code: "SSD_FILE_TOO_MANY_ERRORS", severity: "warning", file: name, message: `${name}: checking stopped after 50 errors; correct those first.` });
   }
   return rows;
+}
+
+/** Dates before this (in 1900) are a system's placeholder for a date not known, not a day anything happened. */
+const PLACEHOLDER_BEFORE = dayOf(1901, 1, 1);
+
+/** A date column's name and position, and whether a date after the day of the load is to be questioned (not a date due, a target or an expected birth). */
+function datedColumns(table: SsdTable): { col: number; name: string; future: boolean }[] {
+  return table.columns.flatMap((c, col) => (c.kind === "date" ? [{ col, name: c.name, future: !/due|target|expected/.test(c.name) }] : []));
+}
+
+/** The dates of one column that look wrong in one way: the first row, its value as written, and how many rows. */
+interface OddDates {
+  readonly code: "SSD_DATE_PLACEHOLDER" | "SSD_DATE_FUTURE";
+  readonly column: string;
+  readonly row: number;
+  readonly value: string;
+  rows: number;
+}
+
+/**
+ * One warning for a column's placeholder or future dates: loaded as they are (they are what the
+ * case management system holds), but counted as real days, so an episode "open since 1900" is
+ * open in every period and a contact dated next year is counted in a period still to come.
+ */
+function oddDatesWarning(o: OddDates, today: number): Omit<DataIssue, "file"> & { severity: "warning" } {
+  const many = o.rows === 1 ? `on 1 row (row ${o.row})` : `on ${o.rows.toLocaleString("en-GB")} rows (the first row ${o.row})`;
+  return o.code === "SSD_DATE_PLACEHOLDER"
+    ? {
+        code: o.code,
+        severity: "warning",
+        row: o.row,
+        column: o.column,
+        value: o.value,
+        message: `${o.column} is in 1900 ${many}: a date a system writes where it does not know one. It is loaded and counted as a real date (a record open since 1900 is open in every period).`,
+        expected: `the real date, or ${o.column} left blank where it is not known: correct it in the case management system and export again`,
+      }
+    : {
+        code: o.code,
+        severity: "warning",
+        row: o.row,
+        column: o.column,
+        value: o.value,
+        message: `${o.column} is after ${isoDate(today)}, the day of this load, ${many}: it is loaded and counted in a period still to come.`,
+        expected: `a date on or before ${isoDate(today)}: check the date in the case management system (a mistyped year, or a planned date recorded as one that happened)`,
+      };
 }
 
 async function storedKeysIfAny(store: Store, authority: string, table: string, column: string): Promise<Set<string> | undefined> {
