@@ -479,3 +479,22 @@ test("a figures file with a header and no rows is refused naming the file, where
   assert.equal(await main(["import", join(writeExport({ "measures.csv": "indicator,authority,period,value\n" }), "measures.csv"), "--data", data, "--no-compute"], o), 2);
   assert.match(o.stderr(), /MEASURES_FILE_EMPTY at measures\.csv: measures\.csv holds no figures/);
 });
+
+test("a period written as people write it (2024/25, Q3 2024-25, 2024/25 Q3) is refused naming the period Lantern reads it as", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const path = join(writeExport({ "m.csv": "indicator,authority,period,value\nsw_caseload,202,2024/25,15\nsw_caseload,202,Q3 2024-25,15\nsw_caseload,202,2024/25 Q2,15\nsw_caseload,202,Sept 2025,15\n" }), "m.csv");
+    const err = await refusal(importMeasures(store, { paths: [path] }));
+    assert.deepEqual(
+      err.issues.map((i) => [i.row, i.column, i.value, i.expected]),
+      [
+        [2, "period", "2024/25", "2024-25, as Lantern writes that period (2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024)"],
+        [3, "period", "Q3 2024-25", "2024-25-Q3, as Lantern writes that period (2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024)"],
+        [4, "period", "2024/25 Q2", "2024-25-Q2, as Lantern writes that period (2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024)"],
+        [5, "period", "Sept 2025", "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024"],
+      ],
+    );
+  } finally {
+    await cleanup();
+  }
+});

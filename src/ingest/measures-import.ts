@@ -155,6 +155,21 @@ function fixFigures(errors: readonly DataIssue[]): string {
   return columns ? "Add the missing column(s) to the header row, correct the rows listed and import again." : "Correct the rows listed and import again.";
 }
 
+const PERIODS_EXPECTED = "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024";
+
+/**
+ * The period a financial year or quarter written as people write it stands for (`2024/25` is
+ * 2024-25, `Q3 2024-25` and `2024/25 Q3` are 2024-25-Q3), to name in the refusal; undefined for
+ * anything else. Said, not taken: a period id is a key that targets and commentary refer to.
+ */
+function periodAsWritten(text: string): string | undefined {
+  const m = /^(?:Q([1-4])\s*(\d{4})[-/](\d{2})|(\d{4})[-/](\d{2})(?:\s*Q([1-4]))?)$/i.exec(text.trim());
+  if (!m) return undefined;
+  const [year, next, quarter] = m[2] ? [m[2], m[3]!, m[1]] : [m[4]!, m[5]!, m[6]];
+  const id = `${year}-${next}${quarter ? `-Q${quarter}` : ""}`;
+  return parsePeriod(id) ? id : undefined;
+}
+
 type FileRow = MeasureRow & { file: string; path: string; sha: string; row: number };
 
 /** Where a figure was first given: the file (as it is to be named) and row. */
@@ -195,7 +210,10 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
     if (!AUTHORITY_CODE.test(authority) || !/\d/.test(authority)) bad("authority", authority, `authority "${authority}" is not an authority code.`, "a DfE LA number such as 202 or a code such as X001, not the authority's name");
     else if (only !== undefined && authority !== only) bad("authority", authority, `authority ${authority} is not ${only}, the authority given with --authority.`, `${only} on every row, or leave --authority out: a figures file names the authority on each row`);
     const period = cell("period");
-    if (!parsePeriod(period)) bad("period", period, `period "${period}" is not a period.`, "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024");
+    if (!parsePeriod(period)) {
+      const meant = periodAsWritten(period);
+      bad("period", period, `period "${period}" is not a period.`, meant ? `${meant}, as Lantern writes that period (${PERIODS_EXPECTED})` : PERIODS_EXPECTED);
+    }
     const value = num(cell("value"));
     if (value === null || value === "bad") bad("value", cell("value"), `value "${cell("value")}" is not a number.`, "a number written with digits and at most one decimal point, such as 14.2");
     const numerator = num(cell("numerator"));
