@@ -204,3 +204,21 @@ test("latest contact within 8 weeks: data that records no latest contact at all 
     await f.cleanup();
   }
 });
+
+test("suitable accommodation: gone abroad, deported or residence not known recorded as the bare letter (G, H, R: Annex A's type of accommodation, suitability in its own column) are left out too", async () => {
+  const files = leaversExport();
+  // As Ofsted's Annex A List 9 gives them: the type of accommodation without the suitability digit.
+  // L13 gone abroad (G), L14 residence not known (R, suitability blank), L15 deported (H, "not suitable" as 2):
+  // 19, 20 and 21 in 2024-25. By hand: the cohort's seven less none of the three = 7, suitable L1, L9, L12 = 3.
+  files["ssd_person.csv"] += "\nL13,F,2005-05-05\nL14,M,2004-06-06\nL15,M,2003-07-07";
+  files["ssd_care_leavers.csv"] += "\nCL13,L13,Former relevant,YES,2025-03-01,G,,F1\nCL14,L14,Former relevant,NO,,r,,0\nCL15,L15,Former relevant,YES,2025-01-10,H,2,G5";
+  const f = await indicatorFixture(files);
+  try {
+    const acc = (await valuesOf(f.store, f.target, "cl_suitable_acc_pct")).get("2024-25")!;
+    assert.deepEqual([acc.numerator, acc.denominator], [3, 7], "L1, L9, L12 of seven: 42.9%, not 3 of 10 (30.0%)");
+    const eet = (await valuesOf(f.store, f.target, "cl_eet_pct")).get("2024-25")!;
+    assert.deepEqual([eet.numerator, eet.denominator], [3, 10], "the other measures keep them");
+  } finally {
+    await f.cleanup();
+  }
+});

@@ -19,8 +19,11 @@ const EET = ["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"];
 const NEET = ["G4", "G5", "G6"];
 /** Not in education, employment or training because unable to: illness or disability (G4), pregnancy or parenting (G6). */
 const UNABLE = ["G4", "G6"];
-/** Accommodation codes of young people gone abroad (G), deported (H) or whose residence is not known (R): out of the suitable-accommodation denominator. */
-const GONE = ["G1", "G2", "H1", "H2", "R1", "R2"];
+/**
+ * Accommodation codes of young people gone abroad (G), deported (H) or whose residence is not known (R): out of the
+ * suitable-accommodation denominator. The 903 adds the suitability digit; Ofsted's Annex A gives the letter alone.
+ */
+const GONE = ["G", "G1", "G2", "H", "H1", "H2", "R", "R1", "R2"];
 /** Days before the period end within which the latest contact counts as recent (8 weeks). */
 const CONTACT_DAYS = 56;
 
