@@ -300,3 +300,23 @@ test("other placements, UASC, missing, away and social workers", async () => {
   assert.equal(sw.get("2024-25")!.numerator, 1);
   assert.equal(sw.get("2024-25")!.denominator, 7);
 });
+
+test("missing from care: a child whose care has turned into short breaks is not looked after, nor missing from care, while on them", async () => {
+  const files = careExport();
+  // P11's episode (V2 from 10 Feb 2025, V4 short breaks from 20 Feb, still open) with a missing
+  // episode on 10 March 2025, while on short breaks only. By hand, March 2025: looked after P1, P2,
+  // P3, P4, P5, P8, P10 = 7 (P7 left at 18 in January; P11 on short breaks all month), none missing.
+  // 2024-25: the 9 as before (P11 looked after 10-19 Feb), missing P5 only: 1 of 9, not 2 of 9.
+  files["ssd_missing.csv"] += "\nM11,P11,2025-03-10,Missing,2025-03-11";
+  const f = await indicatorFixture(files);
+  try {
+    const m = await valuesOf(f.store, f.target, "cla_missing_pct");
+    assert.deepEqual([m.get("2025-03")!.numerator, m.get("2025-03")!.denominator], [0, 7], "March: P11 on short breaks only is not in it");
+    assert.deepEqual([m.get("2024-25")!.numerator, m.get("2024-25")!.denominator], [1, 9], "the year: P11 looked after in February, missing only in March on short breaks");
+    assert.deepEqual([m.get("2025-02")!.numerator, m.get("2025-02")!.denominator], [0, 8], "February: P11 looked after 10-19 Feb");
+    const a = await valuesOf(f.store, f.target, "cla_away_pct");
+    assert.equal(a.get("2025-03")!.denominator, 7);
+  } finally {
+    await f.cleanup();
+  }
+});

@@ -333,6 +333,20 @@ const UASC_ROWS = `WITH ${CLA_CTES},
     AND (i.immi_immigration_status_start_date IS NULL OR i.immi_immigration_status_start_date <= a.p_end)
     AND (i.immi_immigration_status_end_date IS NULL OR i.immi_immigration_status_end_date > a.p_end))`;
 
+/**
+ * True when child `person` of `la` is on short breaks only from day `from` up to the day before
+ * `to`: a V3/V4 legal status open all that time, and no other legal status open on any of those
+ * days (a looked-after episode that turns into short breaks is not care while they last).
+ */
+function shortBreaksThroughout(la: string, person: string, from: string, to: string): string {
+  return `EXISTS (SELECT 1 FROM {legal_status} l WHERE l.la_code = ${la} AND l.lega_person_id = ${person}
+        AND upper(trim(l.lega_legal_status)) IN ('V3', 'V4')
+        AND l.lega_legal_status_start_date <= ${from} AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date >= ${to}))
+      AND NOT EXISTS (SELECT 1 FROM {legal_status} l WHERE l.la_code = ${la} AND l.lega_person_id = ${person}
+        AND upper(trim(l.lega_legal_status)) NOT IN ('V3', 'V4')
+        AND l.lega_legal_status_start_date < ${to} AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > ${from}))`;
+}
+
 /** Children looked after at any time in the period, with the first missing (`kind` 'Missing') or away ('Absent') episode. */
 function missingRows(kind: "missing" | "away"): string {
   const codes = kind === "missing" ? "('missing', 'm')" : "('absent', 'a', 'away')";
@@ -343,6 +357,7 @@ function missingRows(kind: "missing" | "away"): string {
       max(c.dob) AS dob, max(c.sex) AS sex
     FROM cla c
     JOIN {periods} p ON p.la_code = c.la_code AND c.start_date <= p.end_date AND (c.end_date IS NULL OR c.end_date >= p.start_date)
+    WHERE NOT (${shortBreaksThroughout("c.la_code", "c.person_id", "CASE WHEN c.start_date > p.start_date THEN c.start_date ELSE p.start_date END", "CASE WHEN c.end_date IS NULL OR c.end_date > p.end_date THEN CAST(p.end_date + INTERVAL '1 day' AS DATE) ELSE c.end_date END")})
     GROUP BY c.la_code, p.period_id, p.start_date, p.end_date, c.person_id
   ),
   gone AS (
@@ -350,6 +365,7 @@ function missingRows(kind: "missing" | "away"): string {
     WHERE lower(trim(m.miss_missing_episode_type)) IN ${codes}
       AND EXISTS (SELECT 1 FROM cla c WHERE c.la_code = m.la_code AND c.person_id = m.miss_person_id
         AND c.start_date <= m.miss_missing_episode_start_date AND (c.end_date IS NULL OR c.end_date >= m.miss_missing_episode_start_date))
+      AND NOT (${shortBreaksThroughout("m.la_code", "m.miss_person_id", "m.miss_missing_episode_start_date", "CAST(m.miss_missing_episode_start_date + INTERVAL '1 day' AS DATE)")})
   ),
   x AS (
     SELECT d.*, fs.first_start
