@@ -194,10 +194,10 @@ test("children starting and ceasing to be looked after, once each", async () => 
   assert.equal(rate.get("2024-25")!.value, 1, "2 / 20,000 × 10,000");
 
   const c = await values("cla_ceased");
-  assert.equal(c.get("2024-25")!.value, 2, "P8 on 20 Aug 2024 and P7 on his 18th birthday; P3's X1 episode end is not a cessation");
+  assert.equal(c.get("2024-25")!.value, 3, "P8 on 20 Aug 2024, P7 on his 18th birthday and P11 when her care turned into short breaks; P3's X1 episode end is not a cessation");
   assert.equal(c.get("2024-08")!.value, 1);
   assert.equal(c.get("2025-01")!.value, 1);
-  assert.deepEqual(await breakdown("cla_ceased", "reason", "2024-25"), { "18th birthday": 1, E4A: 1 });
+  assert.deepEqual(await breakdown("cla_ceased", "reason", "2024-25"), { "18th birthday": 1, E4A: 1, "short breaks": 1 });
 });
 
 test("short breaks: an episode that turns into full care counts from that day; placements made during short breaks are not counted", async () => {
@@ -319,4 +319,16 @@ test("missing from care: a child whose care has turned into short breaks is not 
   } finally {
     await f.cleanup();
   }
+});
+
+test("a child whose care turns into short breaks for the rest of the episode ceases to be looked after the day they begin", async () => {
+  // P11: V2 from 10 Feb 2025, V4 (short breaks) from 20 Feb in the same open episode. By hand:
+  // 2024-25 ceased P7 (18th birthday), P8 (20 Aug) and P11 (20 Feb, short breaks) = 3; February 1.
+  // She was counted as starting on 10 Feb and left out of those looked after from 28 Feb, but was
+  // never counted as ceasing.
+  const c = await values("cla_ceased");
+  assert.equal(c.get("2024-25")!.value, 3, "P7, P8 and P11");
+  assert.equal(c.get("2025-02")!.value, 1, "P11 on 20 Feb");
+  assert.deepEqual(await breakdown("cla_ceased", "reason", "2025-02"), { "short breaks": 1 });
+  assert.equal((await values("cla_at_end")).get("2025-02")!.value, 7, "as before");
 });

@@ -8,6 +8,8 @@
  *    also leave out a child whose legal status on the last day is V3/V4 only, and placements
  *    count only while an episode so kept is open, as the DfE leaves short-break care out of its
  *    statistics;
+ *  - an episode that turns into short breaks for the rest of it (a V3/V4 legal status from a day
+ *    on to its end, and no other) ends that day, with reason "short breaks";
  *  - care ends on the 18th birthday at the latest, whatever the recorded ceased date;
  *  - a period of care starts with an episode that no other episode of the child covers or meets
  *    (one episode's end date is the next one's start date when care continues), and ends with
@@ -49,8 +51,8 @@ const SHORT_BREAK_ONLY = `(max(CASE WHEN upper(trim(l.lega_legal_status)) IN ('V
 const EIGHTEEN = "CAST(pe.pers_dob + INTERVAL '18 years' AS DATE)";
 
 /**
- * The looked-after episodes every measure uses (`cla`): short-break episodes left out, ended at the
- * 18th birthday, with the child's date of birth and sex; `starts` and `ends` are the episodes that
+ * The looked-after episodes every measure uses (`cla`): short-break episodes left out, ended where
+ * they turn into short breaks for good (`sb_to`) and at the 18th birthday, with the child's date of birth and sex; `starts` and `ends` are the episodes that
  * begin and end a period of care.
  */
 const CLA_CTES = `sb_children AS (
@@ -79,14 +81,34 @@ const CLA_CTES = `sb_children AS (
     LEFT JOIN sb_full f ON f.la_code = sb.la_code AND f.person_id = sb.person_id AND f.d = sb.d
     WHERE sb.d IS NULL OR (f.full_from IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR f.full_from < e.clae_cla_episode_ceased_date))
   ),
+  sb_to AS (
+    SELECT e.la_code, e.clae_cla_episode_id AS episode_id, min(l.lega_legal_status_start_date) AS sb_from
+    FROM cla_e e
+    JOIN sb_children sc ON sc.la_code = e.la_code AND sc.person_id = e.clae_person_id
+    JOIN {legal_status} l ON l.la_code = e.la_code AND l.lega_person_id = e.clae_person_id
+      AND upper(trim(l.lega_legal_status)) IN ('V3', 'V4') AND l.lega_legal_status_start_date > e.from_date
+      AND (e.clae_cla_episode_ceased_date IS NULL OR l.lega_legal_status_start_date < e.clae_cla_episode_ceased_date)
+      AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date >= e.clae_cla_episode_ceased_date)
+    WHERE NOT EXISTS (SELECT 1 FROM {legal_status} n WHERE n.la_code = e.la_code AND n.lega_person_id = e.clae_person_id
+      AND upper(trim(n.lega_legal_status)) NOT IN ('V3', 'V4')
+      AND (n.lega_legal_status_end_date IS NULL OR n.lega_legal_status_end_date > l.lega_legal_status_start_date)
+      AND (e.clae_cla_episode_ceased_date IS NULL OR n.lega_legal_status_start_date < e.clae_cla_episode_ceased_date))
+    GROUP BY e.la_code, e.clae_cla_episode_id
+  ),
+  cla_t AS (
+    SELECT e.*, CASE WHEN t.sb_from IS NULL THEN e.clae_cla_episode_ceased_date ELSE t.sb_from END AS to_date,
+      CASE WHEN t.sb_from IS NULL THEN upper(trim(e.clae_cla_episode_ceased_reason)) ELSE 'short breaks' END AS to_reason
+    FROM cla_e e
+    LEFT JOIN sb_to t ON t.la_code = e.la_code AND t.episode_id = e.clae_cla_episode_id
+  ),
   cla AS (
     SELECT e.la_code, e.clae_person_id AS person_id, e.clae_cla_episode_id AS episode_id, e.from_date AS start_date,
-      CASE WHEN pe.pers_dob IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > ${EIGHTEEN})
-        THEN ${EIGHTEEN} ELSE e.clae_cla_episode_ceased_date END AS end_date,
-      CASE WHEN pe.pers_dob IS NOT NULL AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > ${EIGHTEEN})
-        THEN '18th birthday' ELSE upper(trim(e.clae_cla_episode_ceased_reason)) END AS end_reason,
+      CASE WHEN pe.pers_dob IS NOT NULL AND (e.to_date IS NULL OR e.to_date > ${EIGHTEEN})
+        THEN ${EIGHTEEN} ELSE e.to_date END AS end_date,
+      CASE WHEN pe.pers_dob IS NOT NULL AND (e.to_date IS NULL OR e.to_date > ${EIGHTEEN})
+        THEN '18th birthday' ELSE e.to_reason END AS end_reason,
       pe.pers_dob AS dob, pe.pers_sex AS sex
-    FROM cla_e e
+    FROM cla_t e
     LEFT JOIN {person} pe ON pe.la_code = e.la_code AND pe.pers_person_id = e.clae_person_id
     WHERE pe.pers_dob IS NULL OR e.from_date < ${EIGHTEEN}
   ),
@@ -477,7 +499,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
     polarity: "none",
     measure: "flow",
     periods: ALL,
-    definition: `Children whose period of care ended in the period, each child counted once (their last cessation in it). Care ends with an episode that no other episode continues; a young person still recorded as looked after on their 18th birthday is counted as ceasing that day (reason "18th birthday"). ${SHORT_BREAKS}`,
+    definition: `Children whose period of care ended in the period, each child counted once (their last cessation in it). Care ends with an episode that no other episode continues; a young person still recorded as looked after on their 18th birthday is counted as ceasing that day (reason "18th birthday"), and a child whose care turns into short breaks (V3 or V4) for the rest of the episode as ceasing the day they begin (reason "short breaks"). ${SHORT_BREAKS}`,
     needs: CLA_NEEDS,
     breakdowns: ["reason", "age_band", "sex"],
     sql: `WITH ${CLA_CTES},
