@@ -493,6 +493,35 @@ describe("commentary, targets and annotations", () => {
     const detail = await get("/indicators/contacts?period=2026-09", "analyst");
     assert.match(detail.body, /<title>2024-04-01: recording change: New case system<\/title>/);
   });
+
+  test("each number a chart puts on an annotation is that annotation's number in the list under it; one dated before the months charted is listed apart, and the key speaks of no line the chart does not draw", async () => {
+    const note = async (indicator: string, date: string, text: string) => assert.equal((await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator, date, kind: "note", note: text })).statusCode, 303);
+    // Charted numbers and the numbered list, as [number, note] pairs.
+    const numbered = (body: string, chart: string) => {
+      const svg = new RegExp(`<svg[^>]*id="${chart}"[\\s\\S]*?</svg>`).exec(body)![0];
+      const drawn = [...svg.matchAll(/<text[^>]*>(\d+)<title>\d{4}-\d{2}-\d{2}: note: ([^<]*)<\/title><\/text>/g)].map((m) => [m[1], m[2]]);
+      const list = /<ol class="govuk-list govuk-list--number"[^>]*>([\s\S]*?)<\/ol>/.exec(body)?.[1] ?? "";
+      const listed = [...list.matchAll(/<li>\d{4}-\d{2}-\d{2}: ([^<]*) \(note\)<\/li>/g)].map((m, i) => [String(i + 1), m[1]]);
+      return { drawn, listed };
+    };
+    // A run chart (a stock): one note years before its months, one among them.
+    await note("cla_rate", "2021-06-01", "Old case system");
+    await note("cla_rate", "2025-06-01", "New placements team");
+    const run = (await get("/indicators/cla_rate?la=X001&period=2026-09", "analyst")).body;
+    assert.match(run, /id="run-chart"/);
+    const r = numbered(run, "run-chart");
+    assert.deepEqual(r.drawn, [["1", "New placements team"]]);
+    assert.deepEqual(r.listed, r.drawn, "the chart's 1 is the list's 1");
+    assert.match(run, /2021-06-01: Old case system \(note\)/, "the earlier note is still listed");
+    // An SPC chart with a note only before its months: no line drawn, so none spoken of, and no empty list.
+    await note("eh_started", "2021-06-01", "Early help moved to the council");
+    const spc = (await get("/indicators/eh_started?la=X001&period=2026-09", "analyst")).body;
+    assert.match(spc, /id="spc-chart"/);
+    assert.deepEqual(numbered(spc, "spc-chart").drawn, []);
+    assert.doesNotMatch(spc, /A blue upright line marks/);
+    assert.doesNotMatch(spc, /<ol class="govuk-list govuk-list--number"><\/ol>/);
+    assert.match(spc, /2021-06-01: Early help moved to the council \(note\)/);
+  });
 });
 
 describe("periods asked for", () => {

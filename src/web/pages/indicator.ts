@@ -67,6 +67,22 @@ function annotationItems(list: IndicatorDetail["annotations"]): Html[] {
   return list.map((a) => html`<li>${a.date}: ${a.note} (${a.kind.replaceAll("_", " ")})</li>`);
 }
 
+/**
+ * The annotations under a chart of the months `from` to `to` (their last days): those it draws,
+ * numbered as it numbers them (the same filter and order as render/charts), and those up to `end`
+ * that fall outside its months apart, unnumbered, so the chart's "1" is the list's 1.
+ */
+function annotationLists(list: IndicatorDetail["annotations"], from: string, to: string, end: string): { charted: number; html: Html } {
+  const charted = list.filter((a) => a.date >= from && a.date <= to);
+  const outside = list.filter((a) => (a.date < from || a.date > to) && a.date <= end);
+  return {
+    charted: charted.length,
+    html: html`${charted.length ? html`<ol class="govuk-list govuk-list--number" id="annotations-list">${annotationItems(charted)}</ol>` : ""}${
+      outside.length ? html`<p class="govuk-body">Not on the chart (outside the months it shows):</p><ul class="govuk-list govuk-list--bullet" id="annotations-outside">${annotationItems(outside)}</ul>` : ""
+    }`,
+  };
+}
+
 /** The annotations as a chart marks them: each at its date, labelled with its kind and note. */
 function chartAnnotations(d: IndicatorDetail): ChartAnnotation[] {
   return d.annotations.map((a) => ({ date: a.date, label: `${a.kind.replaceAll("_", " ")}: ${a.note}` }));
@@ -76,11 +92,11 @@ function chartAnnotations(d: IndicatorDetail): ChartAnnotation[] {
  * The last {@link SPC_LOOKBACK} months as a run chart, with its values as a table: a month this
  * viewer sees as `c` is a gap, and nothing is drawn with fewer than two values to join.
  */
-function runChart(d: IndicatorDetail, why: string): Html | "" {
+function runChart(d: IndicatorDetail, why: string): { html: Html; from: string; to: string } | null {
   const byMonth = new Map(d.monthly.map((v) => [v.period, v]));
   const months = monthsEndingWith(d.period, SPC_LOOKBACK);
   const values = runPoints(months, (m) => byMonth.get(m), (v) => hides(d.hiding, v));
-  if (!values) return "";
+  if (!values) return null;
   const labels = new Map(values.map((p) => [p.date, p.period]));
   const shownMonths = months.filter((m) => m.end >= values[0]!.date && m.end <= values.at(-1)!.date);
   const svg =
@@ -96,13 +112,14 @@ function runChart(d: IndicatorDetail, why: string): Html | "" {
       id: "run-chart",
     });
   charts.set(d, svg);
-  return html`<div class="lantern-chart-wrap">${raw(svg)}</div>
+  const body = html`<div class="lantern-chart-wrap">${raw(svg)}</div>
 <details class="govuk-details">
 <summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
 <div class="govuk-details__text">
 ${table({ id: "run-table", caption: "Monthly values", head: ["Month", "Value"], numeric: [1], small: true, rows: shownMonths.map((m) => [m.label, shown(byMonth.get(m.id), d.hiding).text]) })}
 </div>
 </details>`;
+  return { html: body, from: values[0]!.date, to: values.at(-1)!.date };
 }
 
 /** What the lines and dots of an SPC chart mean, in words under it (the chart has no legend of its own). */
@@ -123,8 +140,8 @@ function spcSection(d: IndicatorDetail): Html {
     const why = hiddenWhy ?? spcRefusalText(d.spcReason ?? "few_months", d.def.unit);
     const run = runChart(d, why);
     return html`<p class="govuk-body">${hiddenWhy ? `The SPC chart is not shown: ${hiddenWhy}.` : `There is no SPC chart: ${why}. The early warning does not judge it either.`}${run ? " The chart below shows the monthly values alone, with no mean or process limits." : ""}</p>
-${run}
-${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><ol class="govuk-list govuk-list--number" id="annotations-list">${annotationItems(noted)}</ol>` : ""}`;
+${run?.html ?? ""}
+${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p>${run ? annotationLists(noted, run.from, run.to, d.period.end).html : html`<ol class="govuk-list govuk-list--number" id="annotations-list">${annotationItems(noted)}</ol>`}` : ""}`;
   }
   const labels = new Map(d.monthly.map((v) => [parsePeriod(v.period)!.end, parsePeriod(v.period)!.label]));
   const truncated = lastHidden
@@ -145,12 +162,13 @@ ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p><o
   });
   charts.set(d, svg);
   const improvement = spc.options.improvement;
+  const notes = annotationLists(d.annotations, spc.points[0]!.date, spc.points.at(-1)!.date, d.period.end);
   return html`<div class="lantern-icons">${spcIcon(VARIATION_ICONS[spc.variationIcon], "variation")}${spcIcon(spc.assurance ? ASSURANCE_ICONS[spc.assurance] : null, "assurance")}</div>
 <p class="govuk-body">${text}</p>
 ${truncated}
 <div class="lantern-chart-wrap">${raw(svg)}</div>
-${chartKey(d.chartGoal?.target !== undefined && d.chartGoal?.target !== null, d.annotations.length > 0)}
-${d.annotations.length ? html`<ol class="govuk-list govuk-list--number">${annotationItems(d.annotations.filter((a) => a.date >= spc.points[0]!.date && a.date <= spc.points.at(-1)!.date))}</ol>` : ""}
+${chartKey(d.chartGoal?.target !== undefined && d.chartGoal?.target !== null, notes.charted > 0)}
+${notes.html}
 <details class="govuk-details">
 <summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
 <div class="govuk-details__text">
