@@ -118,6 +118,16 @@ export function pointColour(type: SpcResult["points"][number]["type"], improveme
 }
 
 /**
+ * A point's signal in words, as its tooltip says it and the table beside the chart repeats it:
+ * "common cause", or the variation's label and the rule that fired ("…, beyond a process limit").
+ */
+export function signalWords(p: Pick<SpcResult["points"][number], "type" | "rule">, improvement: SpcResult["options"]["improvement"]): string {
+  if (p.type === "common_cause") return "common cause";
+  const kind = VARIATION_ICONS[variationIconId(p.type, improvement)].label;
+  return `${kind}${p.rule ? `, ${RULE_WORDS[p.rule] ?? p.rule.replaceAll("_", " ")}` : ""}`;
+}
+
+/**
  * The shape of a point by its SPC type, so a special cause is told by shape as well as colour
  * (WCAG 1.4.1): a small circle for common cause, and a larger triangle (improvement), diamond
  * (concern) or square (special cause where neither direction is better).
@@ -145,10 +155,7 @@ export function spcChartSvg(input: SpcChartInput): string {
   const notes = (input.annotations ?? []).filter((a) => pts.length && a.date >= pts[0]!.date && a.date <= pts.at(-1)!.date);
   const ys = pts.flatMap((p) => [p.value, p.upl, p.lpl]);
   if (target !== null && target !== undefined) ys.push(target);
-  const tip = (p: (typeof pts)[number]) => {
-    const kind = p.type === "common_cause" ? "common cause" : VARIATION_ICONS[variationIconId(p.type, improvement)].label;
-    return `${p.label}: ${chartNumber(p.value, unit)} (${kind}${p.rule ? `, ${RULE_WORDS[p.rule] ?? p.rule.replaceAll("_", " ")}` : ""})`;
-  };
+  const tip = (p: (typeof pts)[number]) => `${p.label}: ${chartNumber(p.value, unit)} (${signalWords(p, improvement)})`;
   const marks: Plot.Markish[] = [
     Plot.line(pts, { x: "at", y: "upl", z: "segment", stroke: LIMIT, strokeDasharray: "4,3", curve: "step-after" }),
     Plot.line(pts, { x: "at", y: "lpl", z: "segment", stroke: LIMIT, strokeDasharray: "4,3", curve: "step-after" }),

@@ -261,6 +261,17 @@ describe("the SPC chart's key", () => {
     assert.match(page, /<p class="govuk-body-s" id="spc-key">How to read the chart: each point is a month's value; the solid black line is the mean; the grey dashed lines are the process limits/);
     assert.doesNotMatch((await get("/indicators/cla_at_end", "analyst")).body, /id="spc-key"/);
   });
+
+  test("the chart's table names each month's signal in the words the chart's point does ('beyond a process limit', not the rule's id)", async () => {
+    const page = (await get("/indicators/eh_ended?la=X001&period=2026-09", "analyst")).body;
+    const svg = /<svg[^>]*id="spc-chart"[\s\S]*?<\/svg>/.exec(page)![0];
+    const drawn = new Map([...svg.matchAll(/<title>(\w+ \d{4}): [^(<]*\(([^<]*)\)<\/title>/g)].map((m) => [m[1]!, m[2]!.replaceAll("&#39;", "'")]));
+    const table = /<table[^>]*id="spc-table"[\s\S]*?<\/table>/.exec(page)![0];
+    const rows = [...table.matchAll(/<tr class="govuk-table__row"><th scope="row"[^>]*>([^<]*)<\/th>(?:<td[^>]*>[^<]*<\/td>){4}<td[^>]*>([^<]*)<\/td><\/tr>/g)].map((m) => [m[1]!, m[2]!.replaceAll("&#39;", "'")] as const);
+    assert.equal(rows.length, drawn.size);
+    assert.ok(rows.some(([, s]) => s !== "common cause"), "the demo's early help cases ended have a special cause to name");
+    for (const [month, signal] of rows) assert.equal(signal, drawn.get(month), month);
+  });
 });
 
 describe("stocks and SPC", () => {

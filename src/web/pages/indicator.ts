@@ -7,13 +7,13 @@
  */
 
 import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
-import { describeSpc, spcUnitLabel, VARIATION_ICONS, variationIconId } from "../../analysis/spc.ts";
+import { describeSpc, spcUnitLabel, VARIATION_ICONS } from "../../analysis/spc.ts";
 import { runPoints, SPC_LOOKBACK, spcRefusalText } from "../../analysis/spc-chart.ts";
 import { monthsEndingWith, type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
-import { type ChartAnnotation, runChartSvg, spcChartSvg } from "../../render/charts.ts";
+import { type ChartAnnotation, runChartSvg, signalWords, spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html, raw } from "../html.ts";
 import { csrfField, errorSummary, fieldErrorMessage, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
@@ -184,7 +184,7 @@ ${table({
     formatValue(pt.mean, d.def.unit === "count" ? "rate" : d.def.unit),
     formatValue(pt.lpl, d.def.unit === "count" ? "rate" : d.def.unit),
     formatValue(pt.upl, d.def.unit === "count" ? "rate" : d.def.unit),
-    pt.type === "common_cause" ? "common cause" : `${VARIATION_ICONS[variationIconId(pt.type, improvement)].label}${pt.rule ? ` (${pt.rule.replaceAll("_", " ")})` : ""}`,
+    signalWords(pt, improvement),
   ]),
 })}
 </div>
