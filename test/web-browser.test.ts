@@ -225,6 +225,29 @@ describe("in Chromium", { skip }, () => {
     await ctx.close();
   });
 
+  test("at 320 px wide (400% zoom) a chart's words stay readable: it keeps a readable width and scrolls in a box of its own that the keyboard reaches", async () => {
+    const ctx = await contextFor("analyst");
+    const page = await ctx.newPage();
+    await page.setViewportSize({ width: 320, height: 800 });
+    for (const [p, id] of [
+      ["/indicators/contacts", "spc-chart"],
+      ["/indicators/cla_rate", "run-chart"],
+      ["/flow", "flow-chart"],
+    ] as const) {
+      await page.goto(`${base}${p}`);
+      assert.ok(Number(await page.evaluate("document.documentElement.scrollWidth")) <= 321, `${p}: the page does not scroll sideways`);
+      // The axis labels are drawn at 12 px in a 720 px chart: shrunk to fit 320 px they were under 5 px tall.
+      const tick = Number(await page.locator(`svg#${id} g[font-variant="tabular-nums"] text`).first().evaluate((e: { getBoundingClientRect(): { height: number } }) => e.getBoundingClientRect().height));
+      assert.ok(tick >= 9, `${p}: axis labels ${tick.toFixed(1)} px tall`);
+      const box = page.locator(`.lantern-chart-wrap:has(svg#${id})`);
+      assert.equal(await box.getAttribute("tabindex"), "0", `${p}: the chart's box is reached by the keyboard`);
+      assert.equal(await box.getAttribute("role"), "region");
+      assert.match((await box.getAttribute("aria-label")) ?? "", /\S/, `${p}: the box is named`);
+      assert.ok(Number(await box.evaluate((e: { scrollWidth: number; clientWidth: number }) => e.scrollWidth - e.clientWidth)) > 0, `${p}: the chart scrolls in its box`);
+    }
+    await ctx.close();
+  });
+
   test("a fresh load of each page fails no request and logs no console error (no font the CSS names is missing)", async () => {
     const failed: string[] = [];
     // A new context each time: nothing cached, so every asset the pages name is fetched. Whether

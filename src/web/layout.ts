@@ -11,7 +11,7 @@ import type { SpcIcon } from "../analysis/spc.ts";
 import type { Period, PeriodKind } from "../calendar/periods.ts";
 import type { Target } from "../kpi/engine.ts";
 import type { SessionUser } from "./access.ts";
-import { type Html, html, type Renderable, textOf } from "./html.ts";
+import { type Html, html, type Renderable, raw, textOf } from "./html.ts";
 import { periodOptions } from "./model.ts";
 
 /** The navigation, in order; `roles` limits who sees the link (the routes check again). */
@@ -116,6 +116,15 @@ ${o.caption ? html`<caption class="govuk-table__caption govuk-table__caption--s"
  */
 export function scrollable(caption: Renderable, table: Html): Html {
   return html`<div class="lantern-table-wrap" tabindex="0" role="region" aria-label="${textOf(caption) || "Table"}">${table}</div>`;
+}
+
+/**
+ * A chart (an SVG string) in a box of its own, as {@link scrollable} does for a table: on a narrow
+ * screen (320 px, 400% zoom) the chart keeps a width at which its words can be read (lantern.css)
+ * and scrolls sideways in the box, which the keyboard reaches and which is named by `label`.
+ */
+export function chartBox(label: string, svg: string): Html {
+  return html`<div class="lantern-chart-wrap" tabindex="0" role="region" aria-label="${label}">${raw(svg)}</div>`;
 }
 
 /** A summary list of key and value pairs. */

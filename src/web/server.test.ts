@@ -1058,7 +1058,7 @@ describe("members cannot work out a hidden figure from the figures beside it", (
       const t = /<table[^>]*id="flow-table"[\s\S]*?<\/table>/.exec(body)?.[0] ?? "";
       return new Map([...t.matchAll(/<th scope="row" class="govuk-table__header"><a [^>]*>([^<]*)<\/a><\/th>((?:<td[^>]*>[^<]*<\/td>)+)/g)].map((m) => [m[1]!, [...m[2]!.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1])]));
     };
-    const chart = (body: string) => /<div class="lantern-chart-wrap">[\s\S]*?<\/svg>/.exec(body)?.[0] ?? "";
+    const chart = (body: string) => /<div class="lantern-chart-wrap"[^>]*>[\s\S]*?<\/svg>/.exec(body)?.[0] ?? "";
     for (const url of ["/flow?period=2025-11", "/early-warning?period=2025-11"]) {
       const body = (await get2(url, "analyst")).body;
       const rows = flowTable(body);

@@ -9,8 +9,8 @@
  */
 
 import { barChartSvg } from "../../render/charts.ts";
-import { type Html, html, raw } from "../html.ts";
-import { periodPicker, qs, suppressionKey, table } from "../layout.ts";
+import { type Html, html } from "../html.ts";
+import { chartBox, periodPicker, qs, suppressionKey, table } from "../layout.ts";
 import type { FlowRow, ShownDigest, ShownGroup } from "../model.ts";
 import { type Period, parsePeriod } from "../../calendar/periods.ts";
 import { conversionWords, unjudgedNotes } from "../../analysis/digest.ts";
@@ -39,7 +39,8 @@ export function flowSection(t: Target, period: Period, rows: readonly FlowRow[])
     ...(r.suppressed ? { missing: HIDDEN_BAR } : {}),
     ...(r.from !== null && (r.conversion !== null || r.conversionHidden) ? { note: compared(r, r.conversion, r.conversionHidden) } : {}),
   }));
-  return html`<div class="lantern-chart-wrap">${raw(barChartSvg({ title: `From contacts to care, ${period.label}`, bars, unit: "count", id: "flow-chart" }))}</div>
+  const title = `From contacts to care, ${period.label}`;
+  return html`${chartBox(`Chart: ${title}`, barChartSvg({ title, bars, unit: "count", id: "flow-chart" }))}
 ${table({
   id: "flow-table",
   caption: `The flow from contacts to care, ${period.label}`,

@@ -15,8 +15,8 @@ import { indicatorLibrary } from "../../kpi/library/index.ts";
 import type { IndicatorValue } from "../../kpi/types.ts";
 import { type ChartAnnotation, runChartSvg, signalWords, spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
-import { type Html, html, raw } from "../html.ts";
-import { csrfField, errorSummary, fieldErrorMessage, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
+import { type Html, html } from "../html.ts";
+import { chartBox, csrfField, errorSummary, fieldErrorMessage, periodPicker, qs, ragTag, spcIcon, summaryList, suppressionKey, table } from "../layout.ts";
 import { SUPPRESSED } from "../../analysis/suppression.ts";
 import { breakdownShown, type Hiding, hides, type IndicatorDetail, PAGE_KINDS, shown, shownCounts } from "../model.ts";
 import { comparisonText, published } from "./dashboard.ts";
@@ -112,7 +112,7 @@ function runChart(d: IndicatorDetail, why: string): { html: Html; from: string; 
       id: "run-chart",
     });
   charts.set(d, svg);
-  const body = html`<div class="lantern-chart-wrap">${raw(svg)}</div>
+  const body = html`${chartBox(`Chart: ${d.def.title}, monthly values`, svg)}
 <details class="govuk-details">
 <summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's values as a table</span></summary>
 <div class="govuk-details__text">
@@ -166,7 +166,7 @@ ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p>${
   return html`<div class="lantern-icons">${spcIcon(VARIATION_ICONS[spc.variationIcon], "variation")}${spcIcon(spc.assurance ? ASSURANCE_ICONS[spc.assurance] : null, "assurance")}</div>
 <p class="govuk-body">${text}</p>
 ${truncated}
-<div class="lantern-chart-wrap">${raw(svg)}</div>
+${chartBox(`Chart: ${d.def.title}, monthly values with mean and process limits`, svg)}
 ${chartKey(d.chartGoal?.target !== undefined && d.chartGoal?.target !== null, notes.charted > 0)}
 ${notes.html}
 <details class="govuk-details">
