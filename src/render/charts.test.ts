@@ -119,6 +119,17 @@ test("sparklineSvg marks the latest value and tolerates gaps", () => {
   assert.match(sparklineSvg({ title: "Empty", values: [] }), /<desc id="spark-empty-desc">No values.<\/desc>/);
 });
 
+test("sparklineSvg draws a value with a gap either side (a member's month between two not shown) as a dot, not a line of no length", () => {
+  const at = ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30"];
+  const values = [5, null, 7, null, 9, 10].map((value, i) => ({ date: at[i]!, value }));
+  const svg = sparklineSvg({ title: "Referrals", values, unit: "count" });
+  assert.match(svg, /4 values from 2026-01 to 2026-06, between 5 and 10; latest 10\./);
+  // January and March alone, and the latest (June) marked; April to May is a line.
+  assert.equal([...svg.matchAll(/<circle /g)].length, 3);
+  const untouched = sparklineSvg({ title: "Referrals", values: values.map((v, i) => ({ ...v, value: i < 2 ? 6 : v.value })), unit: "count" });
+  assert.equal([...untouched.matchAll(/<circle /g)].length, 1, "with none alone, only the latest is marked");
+});
+
 test("barChartSvg draws no bar for a value not there, and says what stands in its place (c for a hidden count)", () => {
   const svg = barChartSvg({
     title: "Flow",

@@ -276,13 +276,18 @@ export interface SparklineInput {
   readonly id?: string;
 }
 
-/** A small line of recent values with the latest point marked; no axes. Null values are gaps. */
+/**
+ * A small line of recent values with the latest point marked; no axes. Null values are gaps, and a
+ * value with a gap either side (a member's month between two not shown) is a dot: a line needs two.
+ */
 export function sparklineSvg(input: SparklineInput): string {
   const d = doc();
   const id = input.id ?? `spark-${slug(input.title)}`;
   const pts = input.values.map((v) => ({ at: utc(v.date), value: v.value }));
   const valued = input.values.filter((v): v is { date: string; value: number } => v.value !== null);
   const last = valued.at(-1);
+  const latestAt = last ? utc(last.date).getTime() : Number.NaN;
+  const alone = pts.filter((p, i) => p.value !== null && p.at.getTime() !== latestAt && (pts[i - 1]?.value ?? null) === null && (pts[i + 1]?.value ?? null) === null);
   const svg = Plot.plot({
     document: d,
     className: "lantern-chart",
@@ -294,6 +299,7 @@ export function sparklineSvg(input: SparklineInput): string {
     y: { insetTop: 2, insetBottom: 2 },
     marks: [
       Plot.line(pts, { x: "at", y: "value", stroke: INK, strokeWidth: 1.5 }),
+      ...(alone.length ? [Plot.dot(alone, { x: "at", y: "value", r: 2, fill: INK })] : []),
       ...(last ? [Plot.dot([{ at: utc(last.date), value: last.value }], { x: "at", y: "value", r: 2.5, fill: "#0b0c0c" })] : []),
     ],
   }) as unknown as SvgElement;
