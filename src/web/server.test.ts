@@ -505,6 +505,17 @@ describe("commentary, targets and annotations", () => {
     assert.match(detail.body, /<title>2024-04-01: recording change: New case system<\/title>/);
   });
 
+  test("a target on an indicator with no better direction is drawn on the SPC chart, and the chart's words say it is there, not that none is set", async () => {
+    assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "eh_started", year: "2026-27", target: "120", tolerance: "6" })).statusCode, 303);
+    const page = (await get("/indicators/eh_started?la=X001&period=2026-09", "analyst")).body;
+    const svg = /<svg[^>]*id="spc-chart"[\s\S]*?<\/svg>/.exec(page)![0];
+    assert.match(svg, /<title>Target: 10<\/title>/, "a month's share of the year's 120 is drawn");
+    const desc = /<desc id="spc-chart-desc">([^<]*)<\/desc>/.exec(svg)![1]!;
+    assert.doesNotMatch(desc, /No target is set/);
+    assert.match(desc, /The target of 10 gives no assurance because no direction of improvement is set\./);
+    assert.match(page, /<p class="govuk-body">[^<]*The target of 10 gives no assurance/, "the words above the chart say the same");
+  });
+
   test("each number a chart puts on an annotation is that annotation's number in the list under it; one dated before the months charted is listed apart, and the key speaks of no line the chart does not draw", async () => {
     const note = async (indicator: string, date: string, text: string) => assert.equal((await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator, date, kind: "note", note: text })).statusCode, 303);
     // Charted numbers and the numbered list, as [number, note] pairs.

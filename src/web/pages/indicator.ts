@@ -147,7 +147,11 @@ ${noted.length ? html`<p class="govuk-body">Annotations on this indicator:</p>${
   const truncated = lastHidden
     ? html`<p class="govuk-body" id="spc-from">The chart starts in ${labels.get(spc.points[0]!.date) ?? spc.points[0]!.date}: the months before it include ${label(lastHidden.period)}, not shown (a small number, or a figure that would give one away), and the mean and limits rest only on the months charted.</p>`
     : "";
-  const text = describeSpc(spc, { unitLabel: spcUnitLabel(d.def.unit) });
+  // A target where no direction is better gives no assurance, so SPC is run without it; but the
+  // chart draws it, so its words say it is there ("gives no assurance"), not "No target is set".
+  const drawnTarget = d.chartGoal?.target ?? null;
+  const said = drawnTarget !== null && spc.options.target === null ? { ...spc, options: { ...spc.options, target: drawnTarget } } : spc;
+  const text = describeSpc(said, { unitLabel: spcUnitLabel(d.def.unit) });
   const svg =
     charts.get(d) ??
     spcChartSvg({
