@@ -516,6 +516,13 @@ describe("commentary, targets and annotations", () => {
     assert.match(page, /<p class="govuk-body">[^<]*The target of 10 gives no assurance/, "the words above the chart say the same");
   });
 
+  test("a month's share of a year's target is shown with its tolerance as a person reads it, not as the float the division left (0.16666666666666666)", async () => {
+    assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "eh_ended", year: "2026-27", target: "100", tolerance: "2" })).statusCode, 303);
+    const page = (await get("/indicators/eh_ended?la=X001&period=2026-09", "analyst")).body;
+    const target = /<dt class="govuk-summary-list__key">Target<\/dt><dd class="govuk-summary-list__value">([^<]*)/.exec(page)![1]!;
+    assert.equal(target.trim(), "8.3 (tolerance 0.2)");
+  });
+
   test("each number a chart puts on an annotation is that annotation's number in the list under it; one dated before the months charted is listed apart, and the key speaks of no line the chart does not draw", async () => {
     const note = async (indicator: string, date: string, text: string) => assert.equal((await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator, date, kind: "note", note: text })).statusCode, 303);
     // Charted numbers and the numbered list, as [number, note] pairs.
