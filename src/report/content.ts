@@ -430,7 +430,9 @@ export function buildReport(input: ReportInput): ReportContent {
             points: r.points.map((p, i) => ({ date: p.date, period: charted[i]!.period, value: p.value, mean: p.mean, lpl: p.lpl, upl: p.upl, type: p.type })),
             variation: { letter: vi.letter, colour: vi.colour, letterColour: vi.letterColour, outline: vi.outline, label: vi.label, meaning: vi.meaning },
             assurance: ai ? { letter: ai.letter, colour: ai.colour, letterColour: ai.letterColour, outline: ai.outline, label: ai.label, meaning: ai.meaning } : null,
-            description: describeSpc(r, { unitLabel: spcUnitLabel(def.unit) }),
+            // A target where no direction is better gives no assurance, so SPC runs without it; the
+            // chart draws it all the same, so its words say it is there, not "No target is set".
+            description: describeSpc(monthGoal && r.options.target === null ? { ...r, options: { ...r.options, target: monthGoal.target } } : r, { unitLabel: spcUnitLabel(def.unit) }),
             target: monthGoal?.target ?? null,
           };
         }

@@ -474,6 +474,16 @@ test("the amended-figures note dates the snapshot and the paper as the day in En
   assert.deepEqual([cover.snapshot.loaded, cover.extracted], ["2025-07-02", "2025-07-02"]);
 });
 
+test("a target on an indicator with no better direction is drawn on its SPC chart, and the chart's words say it is there, giving no assurance", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, now: NOW });
+  const c = buildReport({ ...input, targets: [{ indicator: "contacts", year: "2025-26", target: 1200, tolerance: 0 }] });
+  const contacts = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "contacts")!;
+  assert.equal(contacts.polarity, "none");
+  assert.equal(contacts.spc?.target, 100, "a month's share of 1,200 a year");
+  assert.match(contacts.spc!.description, /The target of 100 gives no assurance because no direction of improvement is set\./);
+  assert.doesNotMatch(contacts.spc!.description, /No target is set/);
+});
+
 test("a median's 'of' cell gives the number of records it is the median of, with no empty numerator", async () => {
   const html = reportHtml(await content("exempt"));
   const median = html.slice(html.indexOf('id="ind-assess_median_wd"'));
