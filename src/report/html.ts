@@ -3,7 +3,8 @@
  * The report as one self-contained HTML document: CSS inline in a `<style>`, charts as inline
  * SVG, no script, no external asset (fonts are the reader's or the printer's). The same document
  * is printed to PDF by Chromium (`pdf.ts`): print CSS sets A4 pages, keeps table headers with
- * their rows (`thead` repeats, rows never split) and starts each section on a new page; every
+ * their rows (`thead` repeats, rows never split; a heading, caption or header row never ends a
+ * page with the first row on the next) and starts each section on a new page; every
  * section has an `<h2>` so the PDF's bookmarks follow the report's sections. Pure: content in,
  * text out. Numbers the content marks `suppressed` are written `c`; nothing here decides that.
  */
@@ -41,6 +42,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .gap { white-space: pre-wrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+h2, h3, h4 { break-after: avoid; }
+caption, thead { break-inside: avoid; break-after: avoid; }
 .indicator { break-inside: avoid-page; border-top: 1px solid #b1b4b6; padding-top: 1mm; }
 figure { margin: 2mm 0; break-inside: avoid; }
 figcaption { font-size: 9pt; color: #505a5f; }

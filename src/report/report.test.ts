@@ -679,3 +679,26 @@ test("an amended figure that reads the same before and after, to the decimal pla
   assert.match(page, /<p>No other figure has been amended\.<\/p>/);
   assert.doesNotMatch(page, /<p>No figure has been amended\.<\/p>/);
 });
+
+test("the PDF never leaves a table's caption or column headers at the foot of a page with its rows on the next", { skip: needsPrograms(["chromium", "pdftotext"]) }, async () => {
+  const c = await content("public");
+  // Breakdown tables of 1 to 24 rows, one after another, so that wherever the pages fall some
+  // table starts near the foot of one: its caption and header must go over with its first row.
+  const first = c.breakdowns[0]!.indicators[0]!;
+  const many = Array.from({ length: 24 }, (_, i) => ({ ...first, id: `t${i}`, title: `Test table ${i + 1}`, rows: Array.from({ length: i + 1 }, (_, k) => first.rows[k % first.rows.length]!) }));
+  const pdf = await htmlToPdf(reportHtml({ ...c, breakdowns: [...c.breakdowns, { id: "test", title: "Test area", indicators: many }] }), { title: "test report" });
+  const dir = tempDir();
+  cleanups.push(dir.cleanup);
+  const file = join(dir.dir, "breaks.pdf");
+  writeFileSync(file, pdf);
+  const pages = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" }).split("\f");
+  const header = /^\s*(Breakdown\s+Category|Period\s+Value\s+Of|Financial year\s+(Average|Value)|Area\s+Indicator\s+Period|Stage\s+Number|Indicator\s+Why|Date\s+Kind|Period\s+Was)\b/;
+  const orphans: string[] = [];
+  for (const [i, page] of pages.entries()) {
+    const lines = page.split("\n").filter((l) => l.trim() && !/Page \d+ of \d+/.test(l));
+    const last = lines.at(-1) ?? "";
+    // A page ending in a header row, or in a caption ("Test table 7, Q2 2025-26, by ..."), has left a table's top behind.
+    if (header.test(last) || /^Test table \d+, /.test(last.trim()) || /^\S.*, by [a-z]/.test(last)) orphans.push(`page ${i + 1}: ${lines.slice(-2).join(" / ").replace(/\s+/g, " ")}`);
+  }
+  assert.deepEqual(orphans, []);
+});
