@@ -37,6 +37,7 @@ section.area, section.flow, section.quality, section.glossary, section.appendix,
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9.5pt; }
 caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
 th, td { border-bottom: 1px solid #b1b4b6; padding: 1mm 2mm; text-align: left; vertical-align: top; }
+tbody th { font-weight: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .period { white-space: nowrap; }
 .gap { white-space: pre-wrap; }
@@ -99,12 +100,18 @@ function ragSpan(r: string | null): string {
   return r ? `<span class="rag ${r}">${esc(r.charAt(0).toUpperCase() + r.slice(1))}</span>` : "–";
 }
 
-function table(caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): string {
+/**
+ * A captioned table. `rowHeaders` are the columns that name a row (the first, unless said):
+ * row headers, so a screen reader gives a cell with its row ("Contacts, Q2 2025-26") as well as
+ * its column ("Value"), where it gave "Value, 2,512" alone.
+ */
+function table(caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = [], rowHeaders: readonly number[] = [0]): string {
   const cls = (i: number) => (numeric.includes(i) ? ' class="num"' : "");
+  const cell = (c: string, i: number) => (rowHeaders.includes(i) ? `<th scope="row"${cls(i)}>${c}</th>` : `<td${cls(i)}>${c}</td>`);
   // On a narrow screen a wide table scrolls within its own box (focusable, so by keyboard too)
   // rather than widening the page; printed, it is laid out in full.
   return `<div class="table-wrap" role="region" tabindex="0" aria-label="${esc(caption)}"><table><caption>${esc(caption)}</caption><thead><tr>${head.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join("")}</tr>`)
+    .map((r) => `<tr>${r.map(cell).join("")}</tr>`)
     .join("")}</tbody></table></div>`;
 }
 
@@ -165,6 +172,7 @@ function indicatorHtml(ind: IndicatorSection): string {
           ],
         ],
         [0, 1, 2],
+        [],
       ),
     );
   }
@@ -306,6 +314,7 @@ export function reportHtml(c: ReportContent): string {
       ["Area", "Indicator", "Period", "Value", "Numerator", "Denominator"],
       c.appendix.map((r) => [esc(r.area), esc(r.title), periodHtml(r.period), esc(shown(r.value, r.unit)), esc(countShown(r.numerator)), esc(countShown(r.denominator))]),
       [3, 4, 5],
+      [1, 2],
     ),
   );
   o.push("</section>");
@@ -325,7 +334,7 @@ export function reportHtml(c: ReportContent): string {
       const withOf = b.unit !== "count";
       const rows = b.rows.map((r) => [esc(r.breakdown), esc(r.category), esc(shown(r.value, b.unit)), ...(withOf ? [of(r)] : [])]);
       const by = [...new Set(b.rows.map((r) => r.breakdown.toLowerCase()))].join(", ");
-      o.push(table(`${b.title}, ${b.period}, by ${by}`, ["Breakdown", "Category", "Value", ...(withOf ? ["Of"] : [])], rows, [2]));
+      o.push(table(`${b.title}, ${b.period}, by ${by}`, ["Breakdown", "Category", "Value", ...(withOf ? ["Of"] : [])], rows, [2], [0, 1]));
     }
   }
   o.push("</section></main></body></html>\n");

@@ -121,7 +121,7 @@ test("period labels are never broken across lines (the PDF wrapped 'Q2 2025-' / 
   assert.match(html, /\.period \{ white-space: nowrap; \}/);
   assert.match(html, /<h1>Children's services performance report:<span class="gap"> <\/span><span class="period">Q2 2025-26<\/span><\/h1>/);
   const appendix = html.slice(html.indexOf('<section class="appendix"'));
-  const cells = [...appendix.matchAll(/<tr><td>[^<]*<\/td><td>[^<]*<\/td><td>(.*?)<\/td>/g)].map((m) => m[1]!);
+  const cells = [...appendix.matchAll(/<tr><td>[^<]*<\/td><th scope="row">[^<]*<\/th><th scope="row">(.*?)<\/th>/g)].map((m) => m[1]!);
   assert.ok(cells.length > 10);
   for (const c of cells) assert.match(c, /^<span class="period">[^<]+<\/span>$/, c);
 });
@@ -596,7 +596,7 @@ test("every indicator is in the report: one with no figure says why, and a figur
   assert.equal(sections(loaded).find((i) => i.id === "sw_turnover_rate")!.value.value, null);
   const html = reportHtml(loaded);
   const part = html.slice(html.indexOf('id="ind-sw_vacancy_rate"'), html.indexOf('id="ind-sw_caseload"'));
-  assert.match(part, /<td><span class="period">at September 2025<\/span><\/td><td class="num">14\.2%<\/td>/);
+  assert.match(part, /<th scope="row"><span class="period">at September 2025<\/span><\/th><td class="num">14\.2%<\/td>/);
   assert.match(part, /No figure for <span class="period">Q2 2025-26<\/span> itself has been loaded; the value is the one at September 2025/);
   assert.ok(!loaded.quality.notComputed.some((n) => n.title === vacancy.title));
 });
@@ -701,4 +701,23 @@ test("the PDF never leaves a table's caption or column headers at the foot of a 
     if (header.test(last) || /^Test table \d+, /.test(last.trim()) || /^\S.*, by [a-z]/.test(last)) orphans.push(`page ${i + 1}: ${lines.slice(-2).join(" / ").replace(/\s+/g, " ")}`);
   }
   assert.deepEqual(orphans, []);
+});
+
+test("a screen reader can follow every table: the cells that name a row (indicator and period, breakdown and category, period, year, stage) are row headers", async () => {
+  const html = reportHtml(await content("public"));
+  const tables = [...html.matchAll(/<table><caption>(.*?)<\/caption><thead>(.*?)<\/thead><tbody>(.*?)<\/tbody><\/table>/g)].map((m) => ({
+    caption: m[1]!,
+    head: [...m[2]!.matchAll(/<th scope="col"[^>]*>(.*?)<\/th>/g)].map((h) => h[1]!),
+    rows: [...m[3]!.matchAll(/<tr>(.*?)<\/tr>/g)].map((r) => [...r[1]!.matchAll(/<(th scope="row"|td)[^>]*>/g)].map((c) => c[1] === "td" ? "td" : "th")),
+  }));
+  assert.ok(tables.length > 50);
+  // Which columns name the row, by the table's column headings; a one-row comparison with England has none.
+  const naming = (head: readonly string[]): number[] =>
+    head[0] === "Area" ? [1, 2] : head[0] === "Breakdown" ? [0, 1] : head[0]!.startsWith("This authority") ? [] : [0];
+  for (const t of tables) {
+    const want = naming(t.head);
+    for (const row of t.rows) assert.deepEqual(row, row.map((_, i) => (want.includes(i) ? "th" : "td")), `${t.caption}: ${t.head.join(" | ")}`);
+  }
+  // The appendix is read cell by cell: its value is announced with its indicator and period.
+  assert.match(html, /<tr><td>Front door<\/td><th scope="row">Contacts<\/th><th scope="row"><span class="period">Q2 2025-26<\/span><\/th><td class="num">/);
 });

@@ -38,12 +38,12 @@ test("lantern report writes the HTML for a month the data covers, and refuses a 
     assert.match(html, /Scrutiny Panel/);
     assert.match(html, /PUBLIC: small numbers suppressed/);
     // Two contacts in April: a count of 1 to 5, so c in public; no person id anywhere.
-    const flowRow = /<tr><td>Contacts<\/td><td class="num">([^<]*)<\/td>/.exec(html);
+    const flowRow = /<tr><th scope="row">Contacts<\/th><td class="num">([^<]*)<\/td>/.exec(html);
     assert.equal(flowRow?.[1], "c");
     assert.doesNotMatch(html, /CHILD00/);
     const ex = capture();
     assert.equal(await main(["report", "--period", "2024-04", "--audience", "exempt", "--format", "html", "--out", out, "--data", t.dir], ex), 0, ex.stderr());
-    assert.equal(/<tr><td>Contacts<\/td><td class="num">([^<]*)<\/td>/.exec(readFileSync(out, "utf8"))?.[1], "2");
+    assert.equal(/<tr><th scope="row">Contacts<\/th><td class="num">([^<]*)<\/td>/.exec(readFileSync(out, "utf8"))?.[1], "2");
     // Each report made is audited as an export: the public one, then the exempt one.
     const aud = capture();
     assert.equal(await main(["audit", "--action", "export.report", "--json", "--data", t.dir], aud), 0, aud.stderr());
