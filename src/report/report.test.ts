@@ -721,3 +721,18 @@ test("a screen reader can follow every table: the cells that name a row (indicat
   // The appendix is read cell by cell: its value is announced with its indicator and period.
   assert.match(html, /<tr><td>Front door<\/td><th scope="row">Contacts<\/th><th scope="row"><span class="period">Q2 2025-26<\/span><\/th><td class="num">/);
 });
+
+test("the glossary explains the words the tables use: RAG and its tolerance, direction of travel, statistical neighbours, rank, quartile band and c", async () => {
+  for (const audience of ["public", "exempt"] as const) {
+    const html = reportHtml(await content(audience));
+    const glossary = html.slice(html.indexOf('<section class="glossary"'), html.indexOf('<section class="appendix"'));
+    const reading = /<p class="note"><strong>Reading the tables\.<\/strong>(.*?)<\/p>/.exec(glossary)?.[1] ?? "";
+    assert.match(reading, /RAG: green .*meets the target.*amber .*no more than the tolerance.*red /, audience);
+    assert.match(reading, /improving or worsening.*up or down.*not comparable.*recording change/, audience);
+    assert.match(reading, /Statistical neighbours: /, audience);
+    assert.match(reading, /Rank: .*1 is the best/, audience);
+    assert.match(reading, /Quartile band: A .*best.*D .*worst/, audience);
+    if (audience === "public") assert.match(reading, /c: a figure suppressed/);
+    else assert.doesNotMatch(reading, /c: a figure suppressed/);
+  }
+});
