@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import type { IndicatorDef, IndicatorValue, Unit } from "../kpi/types.ts";
+import { indicatorLibrary } from "../kpi/library/index.ts";
 import { type CountTable, categoryKey, isSmallCount, SUPPRESSED, showCount, suppressedCategories, suppressedKeys, suppressedKeysEveryPeriod, suppressList, suppressRatio, suppressTable } from "./suppression.ts";
 
 test("counts of 1 to 5 are suppressed; 0 and 6 are not", () => {
@@ -425,4 +426,19 @@ test("care leavers: where everyone in the cohort is in touch with an activity kn
   const values = [val(eet.id, "2024-25", (100 * 20) / 23, 20, 23, "percent"), val(neet.id, "2024-25", (100 * 3) / 23, 3, 23, "percent"), val(touch.id, "2024-25", 100, 23, 23, "percent")];
   const hidden = suppressedKeys([eet, neet, touch], values);
   assert.ok(hidden.has("cl_neet_pct|2024-25") && hidden.has("cl_eet_pct|2024-25"), [...hidden].join(" "));
+});
+
+test("two percentages of the same records, none in both (disjointFrom), whose counts leave 1 to 5 in neither do not publish those few", () => {
+  const eet = def("cl_eet_pct", "percent", "flow", "care_leavers");
+  const neet: IndicatorDef = { ...def("cl_neet_pct", "percent", "flow", "care_leavers"), disjointFrom: "cl_eet_pct" };
+  const pair = (inWork: number, not: number, of: number) => [val(eet.id, "2024-25", (100 * inWork) / of, inWork, of, "percent"), val(neet.id, "2024-25", (100 * not) / of, not, of, "percent")];
+  // The demo authority's 2024-25: 36 of 65 care leavers in education, employment or training and
+  // 28 of 65 not, published side by side, said that 1 young person's activity was not known.
+  assert.deepEqual([...suppressedKeys([eet, neet], pair(36, 28, 65))], ["cl_neet_pct|2024-25"]);
+  assert.ok(suppressedKeysEveryPeriod([eet, neet], pair(36, 28, 65)).has("cl_neet_pct|2024-25"));
+  // None in neither, or more than 5, gives no small number away: both are shown.
+  assert.equal(suppressedKeys([eet, neet], pair(36, 29, 65)).size, 0);
+  assert.equal(suppressedKeys([eet, neet], pair(36, 20, 65)).size, 0);
+  // The registry says so of the care leavers' figures.
+  assert.equal(indicatorLibrary().get("cl_neet_pct")?.disjointFrom, "cl_eet_pct");
 });

@@ -22,7 +22,8 @@
  *
  * Which stored figures to suppress: `suppressedKeys` is the public report's rule (flow counts
  * protected month by quarter by year, percentages and rates on small counts, two percentages of
- * one area over the same records whose denominators differ by a small number).
+ * one area over the same records whose denominators differ by a small number, or of records
+ * never in both that leave a small number in neither).
  * `suppressedKeysEveryPeriod` adds what an output showing every period's figure with its numerator
  * and denominator needs besides (the web's pages for members): the same protection for the counts
  * under percentages, rates and medians, and rolling and calendar years that would give a hidden
@@ -301,7 +302,8 @@ function yearsOfMonths(values: readonly IndicatorValue[]): Set<number> {
  * as `c`, as {@link figureKey}s: every count of 1 to 5; for flow counts (months add up to quarters
  * and years) a table per financial year — months by quarter with the quarters' and the year's
  * totals — given secondary suppression; every percentage, rate or median on a suppressed count;
- * and two percentages of one area over the same records whose denominators differ by 1 to 5.
+ * and two percentages of one area over the same records whose denominators differ by 1 to 5, or
+ * (`disjointFrom`) of records never in both whose counts leave 1 to 5 in neither.
  */
 export function suppressedKeys(defs: readonly IndicatorDef[], values: readonly IndicatorValue[]): Set<string> {
   const out = new Set<string>();
@@ -335,6 +337,17 @@ export function suppressedKeys(defs: readonly IndicatorDef[], values: readonly I
       for (const b of group) {
         if (a !== b && isSmallCount(Math.abs(a.denominator! - b.denominator!))) out.add(figureKey(a.indicator, a.period));
       }
+    }
+  }
+  // Two percentages of the same records counting records never in both (`disjointFrom`) that leave
+  // 1 to 5 in neither ("36 of 65 care leavers in education, employment or training" beside "28 of
+  // 65 not" publish the 1 whose activity is not known): the one that says so is hidden.
+  for (const def of defs) {
+    if (!def.disjointFrom) continue;
+    for (const v of grouped.get(def.id) ?? []) {
+      const w = byKey.get(figureKey(def.disjointFrom, v.period));
+      if (!w || v.numerator === null || v.denominator === null || w.numerator === null || w.denominator !== v.denominator) continue;
+      if (isSmallCount(v.denominator - v.numerator - w.numerator)) out.add(figureKey(def.id, v.period));
     }
   }
   hideLinked(defs, values, out);

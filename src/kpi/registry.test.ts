@@ -80,3 +80,12 @@ test("registry: categories outside the headline need their breakdown and a headl
   assert.throws(() => new IndicatorRegistry().add({ ...rr, lookback: { ...rr.lookback!, column: "cine_referral_source_code" } }), /not a date column of ssd_cin_episodes/);
   assert.throws(() => new IndicatorRegistry().add({ ...rr, lookback: { ...rr.lookback!, months: 0 } }), /not a whole number of months/);
 });
+
+test("registry: disjointFrom names a percentage registered before, and is a percentage itself", () => {
+  const lib = indicatorLibrary();
+  const [eet, neet, contacts] = [lib.get("cl_eet_pct")!, lib.get("cl_neet_pct")!, lib.get("contacts")!];
+  assert.equal(neet.disjointFrom, "cl_eet_pct");
+  assert.throws(() => new IndicatorRegistry().add(neet), /disjointFrom names cl_eet_pct, which is not registered before it/);
+  assert.throws(() => new IndicatorRegistry().add(contacts).add({ ...neet, disjointFrom: "contacts" }), /only a percentage is disjoint/);
+  assert.doesNotThrow(() => new IndicatorRegistry().add(eet).add(neet));
+});

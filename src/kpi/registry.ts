@@ -61,6 +61,11 @@ export class IndicatorRegistry {
       else if (of.periods.join() !== def.periods.join()) problems.push(`denominatorOf ${of.id} covers other periods`);
     }
     if (def.denominatorSumOf !== undefined) problems.push(...denominatorSumOfProblems(def, (id) => this.#byId.get(id)));
+    if (def.disjointFrom !== undefined) {
+      const of = this.#byId.get(def.disjointFrom);
+      if (!of) problems.push(`disjointFrom names ${def.disjointFrom}, which is not registered before it`);
+      else if (def.unit !== "percent" || of.unit !== "percent") problems.push("only a percentage is disjoint from another percentage of the same records");
+    }
     if (problems.length) throw new Error(`indicator ${def.id}: ${problems.join("; ")}`);
     this.#byId.set(def.id, def);
     for (const a of def.aliases ?? []) this.#byAlias.set(a, def);

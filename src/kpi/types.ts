@@ -140,6 +140,14 @@ export interface IndicatorDef {
    * its denominator less the others shown would give the hidden one away.
    */
   readonly denominatorSumOf?: readonly string[];
+  /**
+   * A percentage of the same records (the same denominator) whose numerator never counts a record
+   * this one counts: care leavers not in education, employment or training beside those in it.
+   * Where the two counts leave 1 to 5 records in neither (care leavers whose activity is not
+   * known), small-number suppression hides this indicator's figure, since the denominator less
+   * both numerators would give those few away (`analysis/suppression.ts`).
+   */
+  readonly disjointFrom?: string;
 }
 
 /** One way a figure can be left unsettled by what is held (see `IndicatorDef.unknown`). */

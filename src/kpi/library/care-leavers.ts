@@ -168,6 +168,8 @@ export const CARE_LEAVERS: readonly IndicatorDef[] = [
     breakdowns: ["age", "sex"],
     breakdownOnly: YOUNGER_AGES,
     sql: rows(`c.activity IN (${list(NEET)})`, ACTIVITY_WHY),
+    // The same young people as the EET figure, none in both: the two must not show how few are in neither.
+    disjointFrom: "cl_eet_pct",
   },
   {
     id: "cl_eet_excl_unable_pct",
