@@ -283,7 +283,8 @@ export function buildDigest(input: {
         for (const f of flagged) byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), f.month.label]);
         const months = [...byLabel].map(([label, ms]) => `${label} in ${listed(ms)}`).join("; ");
         text = `${def.title} (monthly SPC): ${months}. ${value}: ${said}${since}${judgedTo}`;
-        brief = `${def.title} (monthly SPC): ${months}; latest ${value}.`;
+        // "Latest" only for the period's last month: "latest 19 in August 2025" in a paper to September misled.
+        brief = `${def.title} (monthly SPC): ${months}; ${earlier ? "" : "latest "}${value}.`;
       }
       group.signals.push({
         indicator: def.id,

@@ -736,3 +736,17 @@ test("the glossary explains the words the tables use: RAG and its tolerance, dir
     else assert.doesNotMatch(reading, /c: a figure suppressed/);
   }
 });
+
+test("a key message calls a figure the latest only when it is the period's last month's: 'latest 19 in August 2025' in a paper to September was not", async () => {
+  const c = await content("exempt");
+  const spc = c.keyMessages.signals.filter((s) => s.kind === "spc").map((s) => ({ ...s, brief: s.brief.replace(/ \(as the public version judges it\)$/, "") }));
+  assert.ok(spc.length > 1);
+  for (const s of spc) {
+    const latest = /; latest [^ ]+ in (\w+ \d{4})\.$/.exec(s.brief);
+    if (latest) assert.equal(latest[1], "September 2025", s.brief);
+  }
+  // A signal in an earlier month still gives that month's figure, named.
+  const earlier = spc.filter((s) => !/September 2025\.$/.test(s.brief));
+  assert.ok(earlier.length > 0, "the fixture has a signal in a month before the last");
+  for (const s of earlier) assert.match(s.brief, /; [^ ;]+ in \w+ \d{4}\.$/, s.brief);
+});
