@@ -123,7 +123,14 @@ function indicatorHtml(ind: IndicatorSection): string {
       periodHtml(ind.asAt?.label ?? ind.period?.label ?? ""),
       esc(shown(ind.value, ind.unit)),
       // A median has no numerator: its "of" is the number of records it is the median of.
-      ind.unit === "count" ? "" : ind.unit === "days" ? (ind.denominator.value !== null ? `of ${esc(countShown(ind.denominator))}` : "") : `${esc(countShown(ind.numerator))}${ind.denominator.value !== null ? ` / ${esc(countShown(ind.denominator))}` : ""}`,
+      // A figure not computed has no numerator to give: at most the records it would be of (not " / 29", nor "c / c" over none).
+      ind.unit === "count"
+        ? ""
+        : ind.unit === "days" || ind.value.value === null
+          ? ind.denominator.value
+            ? `of ${esc(countShown(ind.denominator))}`
+            : ""
+          : `${esc(countShown(ind.numerator))}${ind.denominator.value !== null ? ` / ${esc(countShown(ind.denominator))}` : ""}`,
       ind.target === null ? "–" : esc(formatNumber(ind.target, ind.unit)),
       ragSpan(ind.rag),
       ind.previous ? `${esc(shown(ind.previous.value, ind.unit))} (${periodHtml(ind.previous.label)})${ind.previous.direction ? `, ${esc(ind.previous.direction)}` : ""}` : "–",

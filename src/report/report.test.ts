@@ -750,3 +750,18 @@ test("a key message calls a figure the latest only when it is the period's last 
   assert.ok(earlier.length > 0, "the fixture has a signal in a month before the last");
   for (const s of earlier) assert.match(s.brief, /; [^ ;]+ in \w+ \d{4}\.$/, s.brief);
 });
+
+test("a figure that could not be computed has no counts beside it: not ' / 29' nor 'c / c' under a dash, at most the records it would be of", async () => {
+  for (const audience of ["public", "exempt"] as const) {
+    const c = await content(audience);
+    const html = reportHtml(c);
+    const none = c.areas.flatMap((a) => a.indicators).filter((i) => i.value.value === null && i.unit === "percent");
+    assert.ok(none.length > 0, "the fixture has a percentage that could not be computed");
+    for (const i of none) {
+      const part = html.slice(html.indexOf(`id="ind-${i.id}"`));
+      const of = /<td class="num">–<\/td><td>([^<]*)<\/td>/.exec(part)?.[1];
+      assert.ok(of !== undefined, i.id);
+      assert.match(of, /^(of [\d,]+|of c)?$/, `${audience} ${i.title}: "${of}"`);
+    }
+  }
+});
