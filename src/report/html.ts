@@ -56,7 +56,7 @@ figcaption { font-size: 9pt; color: #505a5f; }
 .note { color: #505a5f; font-size: 9pt; }
 .signal { margin: 1mm 0; }
 .signal .tag { font-weight: bold; }
-dl.glossary dt { font-weight: bold; margin-top: 2mm; }
+dl.glossary dt { font-weight: bold; margin-top: 2mm; break-after: avoid; }
 dl.glossary dd { margin: 0 0 1mm 0; }
 @media screen { body { padding: 8mm; } .table-wrap { overflow-x: auto; } }
 .table-wrap:focus { outline: 3px solid #ffdd00; }

@@ -765,3 +765,20 @@ test("a figure that could not be computed has no counts beside it: not ' / 29' n
     }
   }
 });
+
+test("the PDF never leaves a glossary term at the foot of a page with its definition on the next", { skip: needsPrograms(["chromium", "pdftotext"]) }, async () => {
+  const c = await content("public");
+  // Definitions of many lengths, one after another, so that some term falls near a page's foot.
+  const glossary = Array.from({ length: 3 * c.glossary.length }, (_, i) => ({ ...c.glossary[i % c.glossary.length]!, title: `Term ${i + 1}`, definition: c.glossary[(i * 7) % c.glossary.length]!.definition.slice(0, 80 + ((i * 37) % 600)) }));
+  const pdf = await htmlToPdf(reportHtml({ ...c, glossary }), { title: "test report" });
+  const dir = tempDir();
+  cleanups.push(dir.cleanup);
+  const file = join(dir.dir, "glossary.pdf");
+  writeFileSync(file, pdf);
+  const pages = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" }).split("\f");
+  const orphans = pages.flatMap((page, i) => {
+    const last = page.split("\n").filter((l) => l.trim() && !/Page \d+ of \d+/.test(l)).at(-1) ?? "";
+    return /^Term \d+$/.test(last.trim()) ? [`page ${i + 1}: ${last.trim()}`] : [];
+  });
+  assert.deepEqual(orphans, []);
+});
