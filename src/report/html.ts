@@ -153,12 +153,13 @@ function indicatorHtml(ind: IndicatorSection): string {
     out.push(`<p class="note">${esc(ind.spcNote)}</p>`);
   }
   if (ind.yearly.length) {
-    const unit = ind.unit === "count" ? "rate" : ind.unit;
+    // An average of counts has a decimal place, and thousands grouped as the counts above it are ("2,622.3", not "2622.3").
+    const average = (s: Shown) => (ind.unit === "count" && s.value !== null && !s.suppressed ? s.value.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : shown(s, ind.unit));
     if (ind.yearlyKind === "year") {
       out.push(table(`${ind.title}: each financial year`, ["Financial year", "Value"], ind.yearly.map((y) => [periodHtml(y.year), esc(shown(y.mean, ind.unit))]), [1]));
     } else {
       const [of, count] = ind.yearlyKind === "quarter" ? ["quarterly", "Quarters"] : ["monthly", "Months"];
-      out.push(table(`${ind.title}: yearly averages of the ${of} values`, ["Financial year", "Average", count], ind.yearly.map((y) => [periodHtml(y.year), esc(shown(y.mean, unit)), String(y.months)]), [1, 2]));
+      out.push(table(`${ind.title}: yearly averages of the ${of} values`, ["Financial year", "Average", count], ind.yearly.map((y) => [periodHtml(y.year), esc(average(y.mean)), String(y.months)]), [1, 2]));
     }
   }
   if (ind.benchmark) {

@@ -782,3 +782,15 @@ test("the PDF never leaves a glossary term at the foot of a page with its defini
   });
   assert.deepEqual(orphans, []);
 });
+
+test("a yearly average of counts groups its thousands as the counts above it do", async () => {
+  const c = await content("exempt");
+  const areas = c.areas.map((a) => ({
+    ...a,
+    indicators: a.indicators.map((i) => (i.id === "contacts" ? { ...i, yearly: i.yearly.map((y, k) => (k === 0 ? { ...y, mean: { ...y.mean, value: 2622.25 } } : y)) } : i)),
+  }));
+  const html = reportHtml({ ...c, areas });
+  const contacts = html.slice(html.indexOf('id="ind-contacts"'), html.indexOf('id="ind-contacts_to_referral_pct"'));
+  assert.match(contacts, /<td class="num">2,622\.3<\/td>/);
+  assert.doesNotMatch(contacts, /2622\.3/);
+});
