@@ -137,14 +137,26 @@ function targetCte(targets: readonly Target[], tables: readonly string[] = []): 
   return `target (la_code, snapshot_id, data_from, data_to, ends_from) AS (VALUES ${values})`;
 }
 
-/** `t_<token>`: the rows of SSD table `ssd_<token>` in each target's snapshot (needs `target`). */
-function tableCte(token: string): string {
+/** `t_<token>` (or `name`): the rows of SSD table `ssd_<token>` in each target's snapshot (needs `target`). */
+function tableCte(token: string, name = `t_${token}`): string {
   const table = `ssd_${token}`;
   if (!ssdTable(table)) throw new Error(`indicator SQL names {${token}}, which is not an SSD table`);
   return (
-    `t_${token} AS (SELECT x.* FROM ${table} x JOIN lantern_snapshot_table st ON st.rows_snapshot_id = x.snapshot_id AND st.table_name = '${table}' ` +
+    `${name} AS (SELECT x.* FROM ${table} x JOIN lantern_snapshot_table st ON st.rows_snapshot_id = x.snapshot_id AND st.table_name = '${table}' ` +
     `JOIN target g ON g.snapshot_id = st.snapshot_id AND g.la_code = x.la_code)`
   );
+}
+
+/**
+ * `t_person`: each target's person rows with the child's ethnic group and disability label
+ * worked out once per child (`ethnic_group`, `disability`), so an indicator joining `{person}`
+ * gives those breakdowns from the join it makes already (see `personDims` in the library). From
+ * the compute's table of them (`personTable`, made by {@link personDimensions}), else from the
+ * SSD tables in this statement.
+ */
+function personCtes(personTable?: string): string[] {
+  if (personTable) return [`t_person AS (SELECT * FROM ${personTable})`];
+  return [tableCte("person", "t_person_rows"), tableCte("disability", "t_person_disability"), `t_person AS (${PERSON_DIMENSIONS_SQL})`];
 }
 
 /** The WITH clause binding every token of `sql` to `targets`, and the SQL with tokens replaced. */
@@ -181,6 +193,8 @@ export function bindSql(sql: string, targets: readonly Target[], def: Pick<Indic
       }
     } else if (token === "calendar") {
       ctes.push(`t_calendar AS (SELECT d, wd FROM lantern_calendar)`);
+    } else if (token === "person") {
+      ctes.push(...personCtes(opts.personTable));
     } else {
       ctes.push(tableCte(token));
     }
@@ -200,10 +214,12 @@ export function dependsOnlyOnPeriodEnd(sql: string): boolean {
   return !/\bp\s*\.\s*(start_date|kind|pop_year)\b/i.test(sql);
 }
 
-/** How `bindSql` lays out the periods an indicator's SQL sees (see its `periods` token). */
+/** How `bindSql` lays out the periods an indicator's SQL sees (see its `periods` token), and where `{person}` comes from. */
 export interface BindOptions {
   readonly collapseEnds?: boolean;
   readonly rollUpMonths?: boolean;
+  /** The compute's table of each child's person record with ethnic group and disability ({@link personDimensions}). */
+  readonly personTable?: string;
 }
 
 /**
@@ -266,7 +282,7 @@ let personTables = 0;
  */
 export async function personDimensions(store: Store, targets: readonly Target[]): Promise<{ table: string; drop: () => Promise<void> }> {
   const table = `lantern_kpi_person_${++personTables}`;
-  await store.run(`CREATE TEMPORARY TABLE ${table} AS WITH ${targetCte(targets)}, ${tableCte("person")}, ${tableCte("disability")} ${PERSON_DIMENSIONS_SQL}`);
+  await store.run(`CREATE TEMPORARY TABLE ${table} AS WITH ${targetCte(targets)}, ${personCtes().slice(0, 2).join(", ")} ${PERSON_DIMENSIONS_SQL}`);
   return { table, drop: () => store.run(`DROP TABLE IF EXISTS ${table}`) };
 }
 
@@ -291,13 +307,13 @@ const ETHNIC_GROUP = `CASE
   ELSE 'not recorded' END`;
 
 /**
- * Each child's ethnic group and disability label, one row per child of `t_person` (needs the
- * `t_person` and `t_disability` CTEs): the table `personDimensions` makes for a whole compute, or
- * a CTE of one indicator's statement when it is computed on its own.
+ * Each child's person record with its ethnic group and disability label, one row per child of
+ * `t_person_rows` (needs it and `t_person_disability`): the table `personDimensions` makes for a
+ * whole compute, or `t_person` in one indicator's statement when it is computed on its own.
  */
-const PERSON_DIMENSIONS_SQL = `SELECT pe.la_code, pe.pers_person_id, ${ETHNIC_GROUP} AS ethnic_group,
+const PERSON_DIMENSIONS_SQL = `SELECT pe.*, ${ETHNIC_GROUP} AS ethnic_group,
     CASE WHEN dis.disa_person_id IS NOT NULL THEN 'disabled' ELSE 'no disability recorded' END AS disability
-  FROM t_person pe LEFT JOIN (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_disability d WHERE upper(d.disa_disability_code) <> 'NONE') dis
+  FROM t_person_rows pe LEFT JOIN (SELECT DISTINCT d.la_code, d.disa_person_id FROM t_person_disability d WHERE upper(d.disa_disability_code) <> 'NONE') dis
     ON dis.la_code = pe.la_code AND dis.disa_person_id = pe.pers_person_id`;
 
 /** Every breakdown an indicator offers: its own, plus the person dimensions for indicators about children. */
@@ -571,12 +587,14 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
   const headlineOnly = (dim?: string) => (def.breakdownOnly && dim !== def.breakdownOnly.dimension ? " WHERE r.headline = 1" : "");
   let from = "base b";
   // Ethnicity and disability come from the child's own record, for every indicator: from the
-  // compute's table of them, else worked out once per child in this statement, or (the reference
-  // path) on every record-level row.
-  const inline = personDims.length > 0 && (mode.reference || !mode.personTable);
-  let head = bindSql(inline ? `${def.sql} /* {person} {disability} */` : def.sql, able, def, filter, bind);
+  // indicator's own join to `{person}` where its SQL gives them (`personDims` in the library),
+  // else by a join to `t_person` here (the compute's table of each child's, or worked out once
+  // per child in this statement). The reference path works them out on every record-level row.
+  const fromSql = !mode.reference && /\bAS\s+dim_ethnicity\b/i.test(def.sql) && /\bAS\s+dim_disability\b/i.test(def.sql);
+  const joined = personDims.length > 0 && !fromSql;
+  const head = bindSql(joined ? `${def.sql} /* {person} {disability} */` : def.sql, able, def, filter, { ...bind, ...(mode.reference ? {} : { personTable: mode.personTable }) });
   if (personDims.length && mode.reference) {
-    from += ` LEFT JOIN t_person pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
+    from += ` LEFT JOIN t_person_rows pe ON pe.la_code = b.la_code AND pe.pers_person_id = b.person_id`;
     if (personDims.includes("ethnicity")) cols.push(`${ETHNIC_GROUP} AS dim_ethnicity`);
     if (personDims.includes("disability")) {
       cols.push(
@@ -584,10 +602,10 @@ function valuesSql(def: IndicatorDef, able: readonly Target[], filter: PeriodFil
       );
     }
   } else if (personDims.length) {
-    if (inline) head += `,\nt_pdim AS (${PERSON_DIMENSIONS_SQL})`;
-    from += ` LEFT JOIN ${inline ? "t_pdim" : mode.personTable} pd ON pd.la_code = b.la_code AND pd.pers_person_id = b.person_id`;
-    if (personDims.includes("ethnicity")) cols.push(`coalesce(pd.ethnic_group, 'not recorded') AS dim_ethnicity`);
-    if (personDims.includes("disability")) cols.push(`coalesce(pd.disability, 'no disability recorded') AS dim_disability`);
+    const at = fromSql ? "b" : "pd";
+    if (!fromSql) from += ` LEFT JOIN t_person pd ON pd.la_code = b.la_code AND pd.pers_person_id = b.person_id`;
+    if (personDims.includes("ethnicity")) cols.push(`coalesce(${at}.${fromSql ? "dim_ethnicity" : "ethnic_group"}, 'not recorded') AS dim_ethnicity`);
+    if (personDims.includes("disability")) cols.push(`coalesce(${at}.${fromSql ? "dim_disability" : "disability"}, 'no disability recorded') AS dim_disability`);
   }
   const pop = def.unit === "rate";
   // A median is a holistic aggregate (every value of a group held and sorted): only the

@@ -199,7 +199,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     breakdowns: ["category", "age_band", "sex"],
     sql: `
   SELECT o.la_code, o.period_id, o.person_id, o.record_id, 1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'on a plan since ' || CAST(o.start_date AS VARCHAR) AS why, o.dim_category, o.dim_age_band, o.dim_sex
+    'on a plan since ' || CAST(o.start_date AS VARCHAR) AS why, o.dim_category, o.dim_age_band, o.dim_sex, o.dim_ethnicity, o.dim_disability
   FROM (${onPlanAtEnd(true)}) o`,
   },
   {
@@ -274,7 +274,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     CAST(NULL AS DOUBLE PRECISION) AS measure,
     'on a plan since ' || CAST(o.start_date AS VARCHAR)
       || CASE WHEN CAST(o.start_date + INTERVAL '2 years' AS DATE) <= o.end_date THEN ': two years or more' ELSE ': under two years' END AS why,
-    o.dim_category, o.dim_age_band, o.dim_sex
+    o.dim_category, o.dim_age_band, o.dim_sex, o.dim_ethnicity, o.dim_disability
   FROM (${onPlanAtEnd(true)}) o`,
   },
   {
@@ -322,7 +322,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     CASE WHEN o.last_seen IS NULL THEN 'no visit with the child seen on record'
       ELSE 'last seen on a visit on ' || CAST(o.last_seen AS VARCHAR) || ', ' || CAST(ce.wd - cl.wd AS VARCHAR) || ' working days before '
         || CAST(o.end_date AS VARCHAR) END AS why,
-    o.dim_category, o.dim_age_band, o.dim_sex
+    o.dim_category, o.dim_age_band, o.dim_sex, o.dim_ethnicity, o.dim_disability
   FROM (
     WITH onplan AS (${onPlanAtEnd(true)})
     SELECT a.*, lv.last_seen

@@ -47,7 +47,7 @@ export const EARLY_HELP: readonly IndicatorDef[] = [
     breakdowns: ["organisation", "age_band", "sex"],
     sql: `
   SELECT z.la_code, z.period_id, z.person_id, z.record_id, 1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
-    'early help open since ' || CAST(z.start_date AS VARCHAR) AS why, z.dim_organisation, z.dim_age_band, z.dim_sex
+    'early help open since ' || CAST(z.start_date AS VARCHAR) AS why, z.dim_organisation, z.dim_age_band, z.dim_sex, z.dim_ethnicity, z.dim_disability
   FROM (
     SELECT h.la_code, p.period_id, h.earl_person_id AS person_id, h.earl_episode_id AS record_id, h.earl_episode_start_date AS start_date,
       h.earl_episode_organisation AS dim_organisation, ${personDims("p.end_date")},

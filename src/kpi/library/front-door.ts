@@ -24,14 +24,18 @@ export function ageBandSql(dob: string, at: string): string {
   );
 }
 
-/** The age-band and sex breakdown columns for a child in `person_id` at the date `at` (needs `{person}` joined as `pe`). */
+/**
+ * The age-band and sex breakdown columns for a child in `person_id` at the date `at` (needs
+ * `{person}` joined as `pe`), with the ethnicity and disability ones the engine binds `{person}`
+ * with, so it need not join the child's record a second time.
+ */
 export function personDims(at: string): string {
-  return `${ageBandSql("pe.pers_dob", at)} AS dim_age_band, pe.pers_sex AS dim_sex`;
+  return `${ageBandSql("pe.pers_dob", at)} AS dim_age_band, pe.pers_sex AS dim_sex, pe.ethnic_group AS dim_ethnicity, pe.disability AS dim_disability`;
 }
 
 /** {@link personDims} for rows grouped per child (one row per child at a period's end): the same columns, as aggregates of the child's one person record. */
 export function personDimsPerChild(at: string): string {
-  return `min(${ageBandSql("pe.pers_dob", at)}) AS dim_age_band, min(pe.pers_sex) AS dim_sex`;
+  return `min(${ageBandSql("pe.pers_dob", at)}) AS dim_age_band, min(pe.pers_sex) AS dim_sex, min(pe.ethnic_group) AS dim_ethnicity, min(pe.disability) AS dim_disability`;
 }
 
 /** The join to the child's person record, as `pe`, for the age-band and sex breakdowns. */
