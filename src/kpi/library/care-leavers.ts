@@ -68,7 +68,7 @@ const COHORT = `WITH cl AS (
         WHEN upper(trim(cl.clea_care_leaver_accommodation)) LIKE '_1' THEN 'Y'
         WHEN upper(trim(cl.clea_care_leaver_accommodation)) LIKE '_2' THEN 'N' ELSE NULL END AS suitable,
       upper(trim(coalesce(cl.clea_care_leaver_accommodation, ''))) AS accom,
-      cl.clea_care_leaver_latest_contact AS latest_contact, pe.pers_sex AS sex
+      cl.clea_care_leaver_latest_contact AS latest_contact, pe.pers_sex AS sex, pe.ethnic_group AS ethnic, pe.disability AS disab
     FROM cl
     JOIN {person} pe ON pe.la_code = cl.la_code AND pe.pers_person_id = cl.clea_person_id
     JOIN {periods} p ON p.la_code = cl.la_code AND (${[17, 18, 19, 20, 21].map((a) => `${birthday(a)} BETWEEN p.start_date AND p.end_date`).join(" OR ")})
@@ -85,7 +85,7 @@ function rows(num: string, why: string, where = "", unknown: readonly string[] =
   SELECT c.la_code, c.period_id, c.person_id, c.record_id, CASE WHEN ${num} THEN 1 ELSE 0 END AS num, 1 AS den,
     CAST(NULL AS DOUBLE PRECISION) AS measure, ${why} AS why,${unknown.map((u, i) => `
     CASE WHEN ${u} THEN 1 ELSE 0 END AS ${i === 0 ? "unknown" : `unknown_${i + 1}`},`).join("")}
-    CAST(c.age AS VARCHAR) AS dim_age, c.sex AS dim_sex, CASE WHEN c.age >= 19 THEN 1 ELSE 0 END AS headline
+    CAST(c.age AS VARCHAR) AS dim_age, c.sex AS dim_sex, c.ethnic AS dim_ethnicity, c.disab AS dim_disability, CASE WHEN c.age >= 19 THEN 1 ELSE 0 END AS headline
   FROM coh c${from}
   WHERE c.in_touch NOT IN ('DIED', 'RHOM') AND (c.former = 1 OR c.age <= 18)${where ? ` AND ${where}` : ""}`;
 }

@@ -240,7 +240,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     CASE WHEN x.previous_start IS NOT NULL THEN 'previous plan started ' || CAST(x.previous_start AS VARCHAR)
       WHEN coalesce(x.cppl_previous_plans, 0) > 0 THEN CAST(x.cppl_previous_plans AS VARCHAR) || ' previous plan(s) recorded with the plan'
       ELSE 'first plan in the data' END AS why,
-    x.cppl_cp_plan_initial_category AS dim_category, ${ageBandSql("pe.pers_dob", "x.cppl_cp_plan_start_date")} AS dim_age_band, pe.pers_sex AS dim_sex
+    x.cppl_cp_plan_initial_category AS dim_category, ${ageBandSql("pe.pers_dob", "x.cppl_cp_plan_start_date")} AS dim_age_band, pe.pers_sex AS dim_sex, pe.ethnic_group AS dim_ethnicity, pe.disability AS dim_disability
   FROM (
     SELECT c.*, pp.previous_start
     FROM {cp_plans} c
@@ -297,7 +297,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     'plan from ' || CAST(c.cppl_cp_plan_start_date AS VARCHAR) || ' to ' || CAST(c.cppl_cp_plan_end_date AS VARCHAR)
       || CASE WHEN c.cppl_cp_plan_end_date >= CAST(c.cppl_cp_plan_start_date + INTERVAL '2 years' AS DATE) THEN ': two years or more' ELSE ': under two years' END AS why,
     coalesce(c.cppl_cp_plan_latest_category, c.cppl_cp_plan_initial_category) AS dim_category,
-    ${ageBandSql("pe.pers_dob", "c.cppl_cp_plan_end_date")} AS dim_age_band, pe.pers_sex AS dim_sex
+    ${ageBandSql("pe.pers_dob", "c.cppl_cp_plan_end_date")} AS dim_age_band, pe.pers_sex AS dim_sex, pe.ethnic_group AS dim_ethnicity, pe.disability AS dim_disability
   FROM {cp_plans} c
   JOIN {periods} p ON p.la_code = c.la_code AND c.cppl_cp_plan_end_date BETWEEN p.start_date AND p.end_date
   ${personJoin("c", "c.cppl_person_id")}`,

@@ -107,7 +107,7 @@ const CLA_CTES = `sb_children AS (
         THEN ${EIGHTEEN} ELSE e.to_date END AS end_date,
       CASE WHEN pe.pers_dob IS NOT NULL AND (e.to_date IS NULL OR e.to_date > ${EIGHTEEN})
         THEN '18th birthday' ELSE e.to_reason END AS end_reason,
-      pe.pers_dob AS dob, pe.pers_sex AS sex
+      pe.pers_dob AS dob, pe.pers_sex AS sex, pe.ethnic_group AS ethnic, pe.disability AS disab
     FROM cla_t e
     LEFT JOIN {person} pe ON pe.la_code = e.la_code AND pe.pers_person_id = e.clae_person_id
     WHERE pe.pers_dob IS NULL OR e.from_date < ${EIGHTEEN}
@@ -138,7 +138,7 @@ const AT_END_CTE = `end_sb AS (
     HAVING ${SHORT_BREAK_ONLY}
   ),
   atend AS (
-    SELECT c.la_code, p.period_id, p.end_date AS p_end, c.person_id, min(c.episode_id) AS record_id, max(c.dob) AS dob, max(c.sex) AS sex
+    SELECT c.la_code, p.period_id, p.end_date AS p_end, c.person_id, min(c.episode_id) AS record_id, max(c.dob) AS dob, max(c.sex) AS sex, max(c.ethnic) AS ethnic, max(c.disab) AS disab
     FROM cla c
     JOIN {periods} p ON p.la_code = c.la_code AND c.start_date <= p.end_date AND (c.end_date IS NULL OR c.end_date > p.end_date)
     WHERE NOT EXISTS (SELECT 1 FROM end_sb sb WHERE sb.la_code = c.la_code AND sb.person_id = c.person_id AND sb.d = p.end_date)
@@ -196,7 +196,7 @@ function atEndRows(dims: boolean): string {
       dims
         ? `,
     cur.pl_type AS dim_placement_type, ls.status AS dim_legal_status,
-    ${ageBandSql("a.dob", "a.p_end")} AS dim_age_band, a.sex AS dim_sex
+    ${ageBandSql("a.dob", "a.p_end")} AS dim_age_band, a.sex AS dim_sex, a.ethnic AS dim_ethnicity, a.disab AS dim_disability
   FROM atend a
   LEFT JOIN cur ON ${sameChild("cur", "a")}
   LEFT JOIN ls ON ${sameChild("ls", "a")}`
@@ -209,7 +209,7 @@ function atEndRows(dims: boolean): string {
 function startedRows(dims: boolean): string {
   return `WITH ${CLA_CTES},
   s AS (
-    SELECT st.la_code, p.period_id, st.person_id, st.episode_id, st.start_date, st.dob, st.sex,
+    SELECT st.la_code, p.period_id, st.person_id, st.episode_id, st.start_date, st.dob, st.sex, st.ethnic, st.disab,
       row_number() OVER (PARTITION BY st.la_code, p.period_id, st.person_id ORDER BY st.start_date, st.episode_id) AS rn
     FROM starts st
     JOIN {periods} p ON p.la_code = st.la_code AND st.start_date BETWEEN p.start_date AND p.end_date
@@ -219,7 +219,7 @@ function startedRows(dims: boolean): string {
     'started to be looked after on ' || CAST(s.start_date AS VARCHAR) AS why${
       dims
         ? `,
-    ls.status AS dim_legal_status, ${ageBandSql("s.dob", "s.start_date")} AS dim_age_band, s.sex AS dim_sex`
+    ls.status AS dim_legal_status, ${ageBandSql("s.dob", "s.start_date")} AS dim_age_band, s.sex AS dim_sex, s.ethnic AS dim_ethnicity, s.disab AS dim_disability`
         : ""
     }
   FROM s1 s${dims ? ` LEFT JOIN ls ON ${sameChild("ls", "s")}` : ""}`;
@@ -272,7 +272,7 @@ const PLACEMENTS_12M = `WITH ${CLA_CTES},
   SELECT k.la_code, k.period_id, k.person_id, k.record_id, CASE WHEN k.n >= 3 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
     coalesce(lo.latest_only, 0) AS unknown,
     CAST(k.n AS VARCHAR) || ' placement(s) of 24 hours or more in the 12 months to ' || CAST(k.p_end AS VARCHAR) || CASE WHEN lo.latest_only = 1 THEN ' held (the data holds the latest placement only)' ELSE '' END AS why,
-    cur.pl_type AS dim_placement_type, ${ageBandSql("k.dob", "k.p_end")} AS dim_age_band, k.sex AS dim_sex
+    cur.pl_type AS dim_placement_type, ${ageBandSql("k.dob", "k.p_end")} AS dim_age_band, k.sex AS dim_sex, k.ethnic AS dim_ethnicity, k.disab AS dim_disability
   FROM k
   LEFT JOIN cur ON ${sameChild("cur", "k")}
   LEFT JOIN (
@@ -325,7 +325,7 @@ const LONG_TERM = `WITH ${CLA_CTES},
       WHEN x.pl_start <= x.since THEN '; same placement since ' || CAST(x.pl_start AS VARCHAR)
       WHEN x.pl_type IN ('A3', 'A4', 'A5', 'A6') AND x.prev_start <= x.since THEN '; placed for adoption ' || CAST(x.pl_start AS VARCHAR) || ' after a placement from ' || CAST(x.prev_start AS VARCHAR)
       ELSE '; placement started ' || CAST(x.pl_start AS VARCHAR) END AS why,
-    x.pl_type AS dim_placement_type, ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex
+    x.pl_type AS dim_placement_type, ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex, x.ethnic AS dim_ethnicity, x.disab AS dim_disability
   FROM x`;
 
 const OTHER_PLACEMENT_ROWS = `WITH ${CLA_CTES},
@@ -341,14 +341,14 @@ const OTHER_PLACEMENT_ROWS = `WITH ${CLA_CTES},
   SELECT x.la_code, x.period_id, x.person_id, x.record_id, x.other AS num, 1 AS den, ${NO_MEASURE},
     CASE WHEN x.pl_type IS NULL THEN 'no placement recorded on ' || CAST(x.p_end AS VARCHAR)
       ELSE 'placement type ' || x.pl_type || ' on ' || CAST(x.p_end AS VARCHAR) END AS why,
-    x.pl_type AS dim_placement_type, ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex
+    x.pl_type AS dim_placement_type, ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex, x.ethnic AS dim_ethnicity, x.disab AS dim_disability
   FROM x`;
 
 const UASC_ROWS = `WITH ${CLA_CTES},
   ${AT_END_CTE}
   SELECT a.la_code, a.period_id, a.person_id, a.record_id, 1 AS num, 1 AS den, ${NO_MEASURE},
     'looked after and an unaccompanied asylum-seeking child on ' || CAST(a.p_end AS VARCHAR) AS why,
-    ${ageBandSql("a.dob", "a.p_end")} AS dim_age_band, a.sex AS dim_sex
+    ${ageBandSql("a.dob", "a.p_end")} AS dim_age_band, a.sex AS dim_sex, a.ethnic AS dim_ethnicity, a.disab AS dim_disability
   FROM atend a
   WHERE EXISTS (SELECT 1 FROM {immigration_status} i WHERE i.la_code = a.la_code AND i.immi_person_id = a.person_id
     AND (upper(trim(i.immi_immigration_status)) LIKE '%UASC%' OR lower(i.immi_immigration_status) LIKE '%unaccompanied%')
@@ -376,7 +376,7 @@ function missingRows(kind: "missing" | "away"): string {
   return `WITH ${CLA_CTES},
   during AS (
     SELECT c.la_code, p.period_id, p.start_date AS p_start, p.end_date AS p_end, c.person_id, min(c.episode_id) AS record_id,
-      max(c.dob) AS dob, max(c.sex) AS sex
+      max(c.dob) AS dob, max(c.sex) AS sex, max(c.ethnic) AS ethnic, max(c.disab) AS disab
     FROM cla c
     JOIN {periods} p ON p.la_code = c.la_code AND c.start_date <= p.end_date AND (c.end_date IS NULL OR c.end_date >= p.start_date)
     WHERE NOT (${shortBreaksThroughout("c.la_code", "c.person_id", "CASE WHEN c.start_date > p.start_date THEN c.start_date ELSE p.start_date END", "CASE WHEN c.end_date IS NULL OR c.end_date > p.end_date THEN CAST(p.end_date + INTERVAL '1 day' AS DATE) ELSE c.end_date END")})
@@ -404,7 +404,7 @@ function missingRows(kind: "missing" | "away"): string {
   SELECT x.la_code, x.period_id, x.person_id, x.record_id, CASE WHEN x.first_start IS NULL THEN 0 ELSE 1 END AS num, 1 AS den, ${NO_MEASURE},
     CASE WHEN x.first_start IS NULL THEN 'looked after in the period; not ${word} while looked after'
       ELSE '${word} from ' || CAST(x.first_start AS VARCHAR) END AS why,
-    ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex
+    ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex, x.ethnic AS dim_ethnicity, x.disab AS dim_disability
   FROM x`;
 }
 
@@ -426,7 +426,7 @@ const MULTIPLE_SW_ROWS = `WITH ${CLA_CTES},
   )
   SELECT x.la_code, x.period_id, x.person_id, x.record_id, CASE WHEN x.n > 1 THEN 1 ELSE 0 END AS num, 1 AS den, ${NO_MEASURE},
     CAST(x.n AS VARCHAR) || ' allocated social worker(s) in the 12 months to ' || CAST(x.p_end AS VARCHAR) AS why,
-    ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex
+    ${ageBandSql("x.dob", "x.p_end")} AS dim_age_band, x.sex AS dim_sex, x.ethnic AS dim_ethnicity, x.disab AS dim_disability
   FROM x`;
 
 const CLA_NEEDS = ["cla_episodes", "person", "legal_status"];
@@ -504,14 +504,14 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
     breakdowns: ["reason", "age_band", "sex"],
     sql: `WITH ${CLA_CTES},
   s AS (
-    SELECT en.la_code, p.period_id, en.person_id, en.episode_id, en.end_date, en.end_reason, en.dob, en.sex,
+    SELECT en.la_code, p.period_id, en.person_id, en.episode_id, en.end_date, en.end_reason, en.dob, en.sex, en.ethnic, en.disab,
       row_number() OVER (PARTITION BY en.la_code, p.period_id, en.person_id ORDER BY en.end_date DESC, en.episode_id DESC) AS rn
     FROM ends en
     JOIN {periods} p ON p.la_code = en.la_code AND en.end_date BETWEEN p.start_date AND p.end_date
   )
   SELECT s.la_code, s.period_id, s.person_id, s.episode_id AS record_id, 1 AS num, 1 AS den, ${NO_MEASURE},
     'ceased to be looked after on ' || CAST(s.end_date AS VARCHAR) || coalesce(' (' || s.end_reason || ')', '') AS why,
-    s.end_reason AS dim_reason, ${ageBandSql("s.dob", "s.end_date")} AS dim_age_band, s.sex AS dim_sex
+    s.end_reason AS dim_reason, ${ageBandSql("s.dob", "s.end_date")} AS dim_age_band, s.sex AS dim_sex, s.ethnic AS dim_ethnicity, s.disab AS dim_disability
   FROM s WHERE s.rn = 1`,
   },
   {

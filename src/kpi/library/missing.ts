@@ -61,11 +61,11 @@ export const MISSING: readonly IndicatorDef[] = [
   SELECT m.la_code, p.period_id, m.miss_person_id AS person_id, min(m.miss_table_id) AS record_id,
     1 AS num, 1 AS den, CAST(NULL AS DOUBLE PRECISION) AS measure,
     CAST(count(*) AS VARCHAR) || ' episode(s), the first starting ' || CAST(min(m.miss_missing_episode_start_date) AS VARCHAR) AS why,
-    ${ageBandSql("pe.pers_dob", "p.end_date")} AS dim_age_band, pe.pers_sex AS dim_sex
+    ${ageBandSql("pe.pers_dob", "p.end_date")} AS dim_age_band, pe.pers_sex AS dim_sex, pe.ethnic_group AS dim_ethnicity, pe.disability AS dim_disability
   FROM {missing} m
   JOIN {periods} p ON p.la_code = m.la_code AND m.miss_missing_episode_start_date BETWEEN p.start_date AND p.end_date
   ${personJoin("m", "m.miss_person_id")}
-  GROUP BY m.la_code, p.period_id, p.end_date, m.miss_person_id, pe.pers_dob, pe.pers_sex`,
+  GROUP BY m.la_code, p.period_id, p.end_date, m.miss_person_id, pe.pers_dob, pe.pers_sex, pe.ethnic_group, pe.disability`,
   },
   {
     id: "missing_rhi_offered_pct",
