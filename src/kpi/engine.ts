@@ -156,7 +156,12 @@ function tableCte(token: string, name = `t_${token}`): string {
  */
 function personCtes(personTable?: string): string[] {
   if (personTable) return [`t_person AS (SELECT * FROM ${personTable})`];
-  return [tableCte("person", "t_person_rows"), tableCte("disability", "t_person_disability"), `t_person AS (${PERSON_DIMENSIONS_SQL})`];
+  return [...personSourceCtes(), `t_person AS (${PERSON_DIMENSIONS_SQL})`];
+}
+
+/** The SSD rows {@link PERSON_DIMENSIONS_SQL} reads: `t_person_rows` and `t_person_disability`. */
+function personSourceCtes(): string[] {
+  return [tableCte("person", "t_person_rows"), tableCte("disability", "t_person_disability")];
 }
 
 /** The WITH clause binding every token of `sql` to `targets`, and the SQL with tokens replaced. */
@@ -282,7 +287,7 @@ let personTables = 0;
  */
 export async function personDimensions(store: Store, targets: readonly Target[]): Promise<{ table: string; drop: () => Promise<void> }> {
   const table = `lantern_kpi_person_${++personTables}`;
-  await store.run(`CREATE TEMPORARY TABLE ${table} AS WITH ${targetCte(targets)}, ${personCtes().slice(0, 2).join(", ")} ${PERSON_DIMENSIONS_SQL}`);
+  await store.run(`CREATE TEMPORARY TABLE ${table} AS WITH ${targetCte(targets)}, ${personSourceCtes().join(", ")} ${PERSON_DIMENSIONS_SQL}`);
   return { table, drop: () => store.run(`DROP TABLE IF EXISTS ${table}`) };
 }
 
