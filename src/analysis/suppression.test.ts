@@ -441,4 +441,11 @@ test("two percentages of the same records, none in both (disjointFrom), whose co
   assert.equal(suppressedKeys([eet, neet], pair(36, 20, 65)).size, 0);
   // The registry says so of the care leavers' figures.
   assert.equal(indicatorLibrary().get("cl_neet_pct")?.disjointFrom, "cl_eet_pct");
+  // And of referrals: closed with no further action, or leading to an assessment, never both. The
+  // demo's August 2025: 13 and 187 of 202 said that 2 referrals were awaiting a decision.
+  const lib = indicatorLibrary();
+  const [nfa, toAssessment] = [lib.get("referral_nfa_pct")!, lib.get("referral_to_assessment_pct")!];
+  assert.equal(toAssessment.disjointFrom, "referral_nfa_pct");
+  const month = [val(nfa.id, "2025-08", (100 * 13) / 202, 13, 202, "percent"), val(toAssessment.id, "2025-08", (100 * 187) / 202, 187, 202, "percent")];
+  assert.deepEqual([...suppressedKeys([nfa, toAssessment], month)], ["referral_to_assessment_pct|2025-08"]);
 });

@@ -277,6 +277,9 @@ export const FRONT_DOOR: readonly IndicatorDef[] = [
     definition:
       "Of the referrals received in the period, the percentage with an assessment recorded against that referral (an assessment whose referral is this one), whether or not the assessment has been authorised yet. Assessments are counted as held in the data, so the latest month rises as assessments are started. Where no assessment in the data loaded names the referral it follows (Ofsted's Annex A lists do not link them), the figure has no value rather than 0%.",
     needs: ["cin_episodes", "cin_assessments", "person"],
+    // A referral closed with no further action has no assessment: the two percentages count
+    // referrals never in both, so those in neither (awaiting a decision) could be worked out.
+    disjointFrom: "referral_nfa_pct",
     breakdowns: ["source", "age_band", "sex"],
     unknown: {
       when: "all",
