@@ -25,6 +25,7 @@ import { type AveragedKind, type SeriesPoint, sinceLastHidden, yearlyAveragesHid
 import { londonDate } from "../calendar/london.ts";
 import { dayLabel, financialYearOf, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { breakdownsOf } from "../kpi/engine.ts";
+import { formatValue } from "../kpi/format.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity, type Unit } from "../kpi/types.ts";
 import { categoryLabel, compareCategories } from "../web/categories.ts";
 
@@ -719,10 +720,7 @@ function baselineWords(prev: NonNullable<ReportInput["previousSnapshot"]>, commi
   }
 }
 
-/** A number in the unit's usual form (no suppression; callers check `suppressed` first). */
+/** A number in the unit's usual form, as everywhere ({@link formatValue}; no suppression: callers check `suppressed` first). */
 export function formatNumber(v: number, unit: Unit): string {
-  if (unit === "percent") return `${v.toFixed(1)}%`;
-  if (unit === "rate") return v.toFixed(1);
-  if (unit === "days") return `${Number.isInteger(v) ? v : v.toFixed(1)} days`;
-  return Number.isInteger(v) ? v.toLocaleString("en-GB") : v.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+  return formatValue(v, unit);
 }
