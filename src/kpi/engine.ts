@@ -9,7 +9,7 @@
  * names the staging table `writeIndicator` fills and replaces the stored values from it.
  */
 
-import { dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
+import { addMonths, dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import { type PeriodKind, parsePeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import type { Row, Store } from "../store/port.ts";
@@ -94,15 +94,13 @@ export async function lookbackStarts(store: Store, def: IndicatorDef, targets: r
     const month = dayOf(f.y, f.m + (f.d === 1 ? 0 : 1), 1);
     // The data's own span is complete from its first day, whatever day its first such record fell on.
     const held = returned ?? isoDate(Math.min(month, dayNumber(t.data_from)));
-    const h = ymd(dayNumber(held));
-    const from = dayOf(h.y, h.m + lb.months, 1);
+    const from = addMonths(dayNumber(held), lb.months); // held, like a coverage start, is a month's first day
     const start = { held, on: def.measure === "flow" ? ("start" as const) : ("end" as const), day: isoDate(def.measure === "flow" ? from : from - 1) };
     // Only where some period the data covers comes before the first judged: a flow's first
     // period starts on the coverage's first day, a snapshot's first ends with its first month.
     const covered = coveredFrom(t, sqlTokens(def.sql)).from;
     if (!covered) continue;
-    const c = ymd(dayNumber(covered));
-    if (start.on === "start" ? start.day > covered : start.day > isoDate(dayOf(c.y, c.m + 1, 0))) out.set(t, start);
+    if (start.on === "start" ? start.day > covered : start.day > isoDate(addMonths(dayNumber(covered), 1) - 1)) out.set(t, start);
   }
   return out;
 }
