@@ -267,13 +267,14 @@ export function map903(c: Child903, sink: LoadSink, workers: Set<string>, refuse
     return new Set([...(given ?? []), endColumn]);
   };
   if (h) {
+    const upn = field(h, "UPN");
     sink.emit(
       "ssd_person",
       {
         pers_person_id: id,
         // The UPN column holds a UPN, or a UN code saying why there is none: kept apart, as the
         // CIN census and the SSD keep them (so a census written from this has UPNunknown, not a UPN of "UN1").
-        ...(/^UN\d+$/i.test(field(h, "UPN")) ? { pers_upn: null, pers_upn_unknown: field(h, "UPN").toUpperCase() } : { pers_upn: blank(field(h, "UPN")) }),
+        ...(/^UN\d+$/i.test(upn) ? { pers_upn: null, pers_upn_unknown: upn.toUpperCase() } : { pers_upn: blank(upn) }),
         pers_sex: sex903(field(h, "SEX")),
         pers_ethnicity: blank(field(h, "ETHNIC")),
         pers_dob: day(h, "DOB"),
