@@ -21,7 +21,7 @@ import { type Command, intOption, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
 const HELP = `lantern indicators [--period P]... [--indicator ID]... [--authority CODE] [--snapshot ID]
-                   [--by DIM] [--list] [--data DIR] [--json]
+                   [--by DIM] [--list] [--targets FILE] [--data DIR] [--json]
 
 Show indicator values computed from the loaded data. Periods are written:
   2025-01        a month

@@ -20,7 +20,7 @@ import { commandLineUser } from "../../core/actor.ts";
 
 const HELP = `lantern report --period P --audience public|exempt [--format pdf|html] --out FILE
                [--authority CODE] [--committee NAME] [--snapshot ID] [--since SNAPSHOT]
-               [--data DIR]
+               [--data DIR] [--json]
 lantern report --calendar [--authority CODE] [--today YYYY-MM-DD] [--json]
 
 The committee performance report for a period, in the order a committee reads it: a cover

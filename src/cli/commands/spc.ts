@@ -16,7 +16,8 @@ import { type DataIssue, LanternError } from "../../core/errors.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
-const HELP = `lantern spc --input FILE.csv [--improvement up|down|neutral] [--target N] [--rebase DATE]... [--json]
+const HELP = `lantern spc --input FILE.csv [--improvement up|down|neutral] [--target N] [--rebase DATE]...
+                [--fix-after N] [--no-screen] [--two-in-three mdc|nhsr-legacy] [--unit LABEL] [--json]
 
 Statistical process control (SPC) after NHS England's "Making Data Count": an XmR chart of one
 series. It tells a change worth acting on ("special cause") from the ordinary up-and-down of a
