@@ -2,10 +2,13 @@
 // lists: a documented flag that no command takes (docs/performance.md once named `--max-issues`,
 // an option of the load API, not of the CLI) sends a reader to an "unknown option" error.
 // Options of other programs (`node --max-old-space-size`, `npm ...`) are not lantern's.
+// And every `lantern <command>` they show is a real command, given only options that command
+// takes (an option another command takes, such as `lantern validate --dry-run`, is as wrong).
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { COMMANDS, mainHelp } from "../src/cli/main.ts";
+import { invocations, parserOptions } from "./cli-options.ts";
 
 const root = new URL("../", import.meta.url);
 
@@ -29,4 +32,31 @@ test("every --option the docs show for lantern is one a command's --help lists",
     }
   }
   assert.deepEqual(unknown, []);
+});
+
+test("every `lantern <command>` the docs show is a real command, with options that command takes", () => {
+  const options = parserOptions();
+  const files = ["README.md", ...readdirSync(new URL("docs/", root)).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const wrong: string[] = [];
+  let seen = 0;
+  for (const f of files) {
+    const text = readFileSync(new URL(f, root), "utf8");
+    // Inline code, and the lines of code blocks (fenced or indented) that run lantern.
+    const pieces = [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
+    let fenced = false;
+    for (const line of text.split("\n")) {
+      if (/^\s*```/.test(line)) fenced = !fenced;
+      else if ((fenced || /^ {4}/.test(line)) && /^\s*(?:\$ )?(?:\w+=\S+ )*(?:lantern|npm run lantern --) [a-z]/.test(line)) pieces.push(line);
+    }
+    for (const piece of pieces) {
+      for (const call of invocations(piece)) {
+        seen++;
+        const taken = options.get(call.command);
+        if (!taken) wrong.push(`${f}: no command "${call.command}" in: ${call.text}`);
+        else for (const o of call.options) if (!taken.has(o)) wrong.push(`${f}: lantern ${call.command} takes no --${o}, in: ${call.text}`);
+      }
+    }
+  }
+  assert.ok(seen > 100, `the docs' lantern commands were found (${seen})`);
+  assert.deepEqual(wrong, []);
 });
