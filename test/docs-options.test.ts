@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { COMMANDS, mainHelp } from "../src/cli/main.ts";
+import { cspDirectives } from "../src/web/auth/plugin.ts";
 import { invocations, parserOptions } from "./cli-options.ts";
 
 const root = new URL("../", import.meta.url);
@@ -59,4 +60,19 @@ test("every `lantern <command>` the docs show is a real command, with options th
   }
   assert.ok(seen > 100, `the docs' lantern commands were found (${seen})`);
   assert.deepEqual(wrong, []);
+});
+
+test("docs/security.md quotes the Content-Security-Policy the server sends, every directive", () => {
+  const text = readFileSync(new URL("docs/security.md", root), "utf8");
+  const quoted = /Content-Security-Policy: `([^`]+)`/.exec(text)?.[1];
+  assert.ok(quoted, "docs/security.md quotes the policy");
+  const documented = quoted.replace(/\s+/g, " ").split(";").map((d) => d.trim()).filter(Boolean).sort();
+  const sent = Object.entries(cspDirectives(false))
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => [k, ...v!].join(" "))
+    .sort();
+  assert.deepEqual(documented, sent);
+  // The one directive only a server with Secure cookies adds is named beside it.
+  const secureOnly = Object.keys(cspDirectives(true)).filter((k) => cspDirectives(false)[k] === null);
+  for (const k of secureOnly) assert.match(text, new RegExp(`\`${k}\`[^.]*Secure`), `docs/security.md names ${k}`);
 });
