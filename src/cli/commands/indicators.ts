@@ -47,7 +47,9 @@ Options:
   --targets FILE    targets to judge against (default DATA/targets.csv when it exists), a CSV of
                     indicator,year,target,tolerance[,polarity]: green meets the target, amber
                     misses by no more than the tolerance, red by more; a year's target for
-                    a count of events is taken pro rata for a month (a twelfth) or a quarter
+                    a count of events is taken pro rata for a month (a twelfth) or a quarter;
+                    polarity is higher or lower, and an indicator with none of its own (see
+                    --list) has a RAG only when its row gives one
   --json            an array of {"indicator","authority","period","value","numerator","denominator","unit"}
 
 Examples:
