@@ -21,3 +21,22 @@ test("parseDecimal takes plain decimals only: no hexadecimal, binary, exponent, 
     assert.equal(parseDecimal(text), undefined, JSON.stringify(text));
   }
 });
+
+test("parseGroupedDecimal also takes numbers grouped in thousands by commas, and refuses a comma anywhere else", async () => {
+  const { isMisgrouped, parseGroupedDecimal } = await import("./decimal.ts");
+  const ok: [string, number][] = [
+    ["1,234", 1234],
+    [" 12,345.6 ", 12345.6],
+    ["1,234,567", 1234567],
+    ["-1,000", -1000],
+    ["+60,000", 60000],
+    ["999", 999],
+    ["12.5", 12.5],
+  ];
+  for (const [text, n] of ok) assert.equal(parseGroupedDecimal(text), n, text);
+  for (const text of ["1,23", "1234,567", "12,34,567", "1,5", ",123", "1,", "1,,234", "1,234.5,6", "0x1,000", "1e3", "", "1 234", "1,234.5.6"]) {
+    assert.equal(parseGroupedDecimal(text), undefined, JSON.stringify(text));
+  }
+  for (const text of ["1,23", "1234,567", "12,34,567", "1,5", ",123", "1,", "1,,234"]) assert.ok(isMisgrouped(text), JSON.stringify(text));
+  for (const text of ["1,234", "12.5", "abc", "1e3", "", "£1,000"]) assert.ok(!isMisgrouped(text), JSON.stringify(text));
+});

@@ -498,3 +498,34 @@ test("a period written as people write it (2024/25, Q3 2024-25, 2024/25 Q3) is r
     await cleanup();
   }
 });
+
+test("figures grouped in thousands ('1,234', '12,345.6') load as population.csv's counts do; a comma out of place is refused, located, saying what was expected", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const grouped = [HEAD, ["ehe_children", "202", "2025-01", "1,234", "", "", ""], ["sw_vacancy_rate", "202", "2025-09", "12.5", "1,250", "10,000", ""], ["sw_caseload", "202", "2025-09", "15.5", "12,345.6", "796.5", ""]];
+    const dir = writeExport({ "grouped.csv": asCsv(grouped, ",", "\r\n") });
+    await importMeasures(store, { paths: [join(dir, "grouped.csv")] });
+    assert.deepEqual(await figuresOf(store, "202"), [
+      ["ehe_children", "2025-01", 1234, null, null, null],
+      ["sw_caseload", "2025-09", 15.5, 12345.6, 796.5, null],
+      ["sw_vacancy_rate", "2025-09", 12.5, 1250, 10000, null],
+    ]);
+    const misgrouped = [HEAD, ["ehe_children", "202", "2025-02", "1,23", "", "", ""], ["sw_vacancy_rate", "202", "2025-10", "12.5", "1250,0", "10,000", ""], ["sw_caseload", "202", "2025-10", "15,5", "", "", ""]];
+    const bad = writeExport({ "misgrouped.csv": asCsv(misgrouped, ",", "\n") });
+    const err = await refusal(importMeasures(store, { paths: [join(bad, "misgrouped.csv")] }));
+    assert.deepEqual(
+      err.issues.map((i) => [i.code, i.file, i.row, i.column, i.value]),
+      [
+        ["MEASURES_VALUE_INVALID", "misgrouped.csv", 2, "value", "1,23"],
+        ["MEASURES_VALUE_INVALID", "misgrouped.csv", 3, "numerator", "1250,0"],
+        ["MEASURES_VALUE_INVALID", "misgrouped.csv", 4, "value", "15,5"],
+      ],
+    );
+    assert.equal(err.issues[0]!.message, 'value "1,23" is not a number: its commas are not between groups of three digits, so it could be read more than one way.');
+    assert.match(err.issues[0]!.expected!, /commas \(if any\) only between groups of three digits, such as 85, 12\.5, 1,234 or 12,345\.6; a decimal point, not a comma, before the decimals/);
+    assert.match(err.issues[1]!.expected!, /, or blank$/);
+    assert.equal((await listSnapshots(store)).length, 1, "the refused file loaded nothing");
+  } finally {
+    await cleanup();
+  }
+});

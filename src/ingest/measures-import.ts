@@ -26,7 +26,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parsePeriod } from "../calendar/periods.ts";
-import { DECIMAL_EXPECTED, parseDecimal } from "../core/decimal.ts";
+import { GROUPED_DECIMAL_EXPECTED, isMisgrouped, parseGroupedDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
 import { delimiterOf, readCsvRows } from "../formats/csv.ts";
 import { headBytes, sniffEncoding } from "../formats/text.ts";
@@ -73,11 +73,26 @@ interface MeasureRow {
   note: string | null;
 }
 
-/** Plain decimals only (not 0x10 or 1e21, which Number() takes); blank is no figure. */
+/**
+ * Plain decimals (not 0x10 or 1e21, which Number() takes), grouped in thousands or not ("1,234",
+ * as population.csv takes them); blank is no figure.
+ */
 function num(text: string | undefined): number | null | "bad" {
   const t = (text ?? "").trim();
   if (t === "") return null;
-  return parseDecimal(t) ?? "bad";
+  return parseGroupedDecimal(t) ?? "bad";
+}
+
+/** Why a figure's text is not a number, and what was expected: a comma out of place is said as such. */
+function notANumber(column: string, text: string, blankAllowed: boolean): { message: string; expected: string } {
+  const or = blankAllowed ? ", or blank" : "";
+  if (isMisgrouped(text)) {
+    return {
+      message: `${column} "${text}" is not a number: its commas are not between groups of three digits, so it could be read more than one way.`,
+      expected: `${GROUPED_DECIMAL_EXPECTED}; a decimal point, not a comma, before the decimals (12.5)${or}`,
+    };
+  }
+  return { message: `${column} "${text}" is not a number.`, expected: `${GROUPED_DECIMAL_EXPECTED}${or}` };
 }
 
 /**
@@ -214,12 +229,16 @@ async function readMeasuresFile(p: string, shown: string, sha: string, lib: Indi
       const meant = periodAsWritten(period);
       bad("period", period, `period "${period}" is not a period.`, meant ? `${meant}, as Lantern writes that period (${PERIODS_EXPECTED})` : PERIODS_EXPECTED);
     }
+    const refuseNumber = (column: "value" | "numerator" | "denominator") => {
+      const why = notANumber(column, cell(column), column !== "value");
+      bad(column, cell(column), why.message, why.expected);
+    };
     const value = num(cell("value"));
-    if (value === null || value === "bad") bad("value", cell("value"), `value "${cell("value")}" is not a number.`, "a number written with digits and at most one decimal point, such as 14.2");
+    if (value === null || value === "bad") refuseNumber("value");
     const numerator = num(cell("numerator"));
-    if (numerator === "bad") bad("numerator", cell("numerator"), `numerator "${cell("numerator")}" is not a number.`, `${DECIMAL_EXPECTED}, or blank`);
+    if (numerator === "bad") refuseNumber("numerator");
     const denominator = num(cell("denominator"));
-    if (denominator === "bad") bad("denominator", cell("denominator"), `denominator "${cell("denominator")}" is not a number.`, `${DECIMAL_EXPECTED}, or blank`);
+    if (denominator === "bad") refuseNumber("denominator");
     if (def?.source === "measures" && typeof value === "number" && numerator !== "bad" && denominator !== "bad") {
       checkFigures(def, { value, numerator, denominator }, (column, message, expected) => bad(column, cell(column), message, expected));
     }

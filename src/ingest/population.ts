@@ -7,6 +7,7 @@
  */
 
 import { basename } from "node:path";
+import { GROUPED_DECIMAL_EXPECTED, isMisgrouped, parseGroupedDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError } from "../core/errors.ts";
 import { readCsvRows } from "../formats/csv.ts";
 import type { Store } from "../store/port.ts";
@@ -48,10 +49,10 @@ export async function readPopulation(path: string, authority: string, log: { add
       }
       const cell = (c: string) => (at(c) >= 0 ? (cells[at(c)] ?? "").trim() : "");
       const yearText = cell("year");
-      // Excel writes a formatted count as "60,000": the separators are not part of the number.
-      const popText = cell("population_0_17").replace(/(?<=\d),(?=\d{3}\b)/g, "");
+      // Excel writes a formatted count as "60,000": read as measures.csv reads a figure.
+      const popText = cell("population_0_17");
       const year = /^\d{4}$/.test(yearText) ? Number(yearText) : Number.NaN;
-      const pop = /^\d+$/.test(popText) ? Number(popText) : Number.NaN;
+      const pop = parseGroupedDecimal(popText) ?? Number.NaN;
       if (!Number.isInteger(year) || year < 1990 || year > 2100) {
         rejected++;
         log.add({ code: "POPULATION_YEAR", severity: "error", file: name, row, column: "year", value: yearText, message: `year "${yearText}" is not a year.`, expected: "a year such as 2024" });
@@ -59,7 +60,17 @@ export async function readPopulation(path: string, authority: string, log: { add
       }
       if (!Number.isSafeInteger(pop) || pop <= 0) {
         rejected++;
-        log.add({ code: "POPULATION_VALUE", severity: "error", file: name, row, column: "population_0_17", value: cell("population_0_17"), message: `population_0_17 "${cell("population_0_17")}" is not a positive whole number.`, expected: "a count of children such as 60000" });
+        const misgrouped = isMisgrouped(popText);
+        log.add({
+          code: "POPULATION_VALUE",
+          severity: "error",
+          file: name,
+          row,
+          column: "population_0_17",
+          value: popText,
+          message: misgrouped ? `population_0_17 "${popText}" is not a number: its commas are not between groups of three digits.` : `population_0_17 "${popText}" is not a positive whole number.`,
+          expected: misgrouped ? `a count of children such as 60000 or 60,000 (${GROUPED_DECIMAL_EXPECTED})` : "a count of children such as 60000 or 60,000",
+        });
         continue;
       }
       const la = at("la_code") >= 0 && cell("la_code") ? cell("la_code") : authority;

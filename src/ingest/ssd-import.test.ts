@@ -782,3 +782,24 @@ test("a 1900 placeholder date or a date after the day of the load is loaded with
     await cleanup();
   }
 });
+
+test("population.csv reads a count grouped in thousands as measures.csv does, and refuses a malformed grouping ('1234,567', '60,00') at its row", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const files: Record<string, string> = smallExport();
+    files["population.csv"] = 'la_code,year,population_0_17\n202,2023,"1,060,123"\n202,2024,"1234,567"\n202,2025,"60,00"\n';
+    const e = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+    const refused = e.issues.filter((i) => i.code === "POPULATION_VALUE");
+    assert.deepEqual(
+      refused.map((i) => [i.file, i.row, i.column, i.value]),
+      [
+        ["population.csv", 3, "population_0_17", "1234,567"],
+        ["population.csv", 4, "population_0_17", "60,00"],
+      ],
+    );
+    assert.equal(refused[0]!.message, 'population_0_17 "1234,567" is not a number: its commas are not between groups of three digits.');
+    assert.match(refused[0]!.expected!, /^a count of children such as 60000 or 60,000 \(.*commas \(if any\) only between groups of three digits/);
+  } finally {
+    await cleanup();
+  }
+});
