@@ -273,3 +273,11 @@ test("a figure taken on a day is compared across a recording change only when th
   // The same quarter a year before: its day (30 September 2024) is before the change.
   assert.equal(travel(410, 400, "none", { later: q2, earlier: parsePeriod("2024-25-Q2")! }, ["2025-05-01"], true), "not comparable");
 });
+
+test("the same indicator and year twice in targets.csv is refused naming the row of the first as well as the second", () => {
+  const { targets, issues } = parseTargets("indicator,year,target,tolerance\nreferrals,2024-25,700,50\nassess_45wd_pct,2024-25,90,3\nreferrals,2024-25,650,50\n", "targets.csv", () => true, () => "count");
+  assert.deepEqual(targets.map((t) => `${t.indicator} ${t.target}`), ["referrals 700", "assess_45wd_pct 90"]);
+  assert.deepEqual(issues.map((i) => [i.code, i.file, i.row, i.column, i.value]), [["TARGETS_VALUE_INVALID", "targets.csv", 4, "year", "2024-25"]]);
+  assert.equal(issues[0]!.message, "referrals already has a target for 2024-25: first on row 2, again on row 4.");
+  assert.match(issues[0]!.expected!, /already on row 2/);
+});

@@ -200,7 +200,8 @@ export function parseTargets(
   }
   if (issues.length) return { targets: [], issues };
   const targets: Target[] = [];
-  const seen = new Set<string>();
+  // Each indicator and year, and the row its target is first on.
+  const seen = new Map<string, number>();
   for (const { line: row, rec } of records.slice(1)) {
     const cell = (n: string) => (col(n) >= 0 ? (rec[col(n)] ?? "").trim() : "");
     const bad = (column: string, message: string, expected: string) => issues.push({ code: "TARGETS_VALUE_INVALID", severity: "error", file: fileName, row, column, value: cell(column), message, expected });
@@ -215,8 +216,9 @@ export function parseTargets(
     const pol = cell("polarity").toLowerCase();
     if (pol && pol !== "higher" && pol !== "lower") bad("polarity", `polarity "${pol}" is not higher or lower.`, "higher, lower or blank (use the indicator's own)");
     const key = `${indicator}|${year}`;
-    if (seen.has(key)) bad("year", `${indicator} already has a target for ${year}.`, "one target per indicator and year");
-    seen.add(key);
+    const first = seen.get(key);
+    if (first !== undefined) bad("year", `${indicator} already has a target for ${year}: first on row ${first}, again on row ${row}.`, `one target per indicator and year (${indicator} ${year} is already on row ${first}): keep one of the two rows`);
+    else seen.set(key, row);
     // The rules a target typed in the browser meets (a real year, a percentage within 0-100, …).
     if (issues.some((x) => x.row === row)) continue;
     try {

@@ -184,11 +184,30 @@ test("structural: a code outside its code set is an error (DfE 143), a valid cod
   assert.equal(i.row, 3);
 });
 
-test("structural: duplicate ids are refused", async () => {
+test("structural: duplicate ids are refused, naming the row the id first appeared on as well as the duplicate's", async () => {
   const r = await loadFormats(undefined, { paths: [files({ "a.csv": `${HEADER}C1,M,01/06/2010,WBRI,A123456789012,,\n` })] });
   const i = r.issues.find((x) => x.code === "FORMAT_ID_DUPLICATE")!;
-  assert.equal(i.value, "C1");
-  assert.equal(i.row, 4);
+  assert.deepEqual([i.file, i.row, i.column, i.value], ["a.csv", 4, "CHILD", "C1"]);
+  assert.equal(i.message, "CHILD C1 has two Header rows: first at row 2, again at row 4.");
+  assert.equal(i.expected, "one Header row per child (C1's is at row 2)");
+});
+
+test("structural: a child given by two returns in one load (a 903 Header and an Annex A list) names the file and row of each", async () => {
+  const r = await loadFormats(undefined, { paths: [files({}, { "a.csv": HEADER, "list.csv": `${LIST1}C2,F,WIRI,2012-03-05,6,2020-09-16,6\n` })] });
+  const i = r.issues.find((x) => x.code === "FORMAT_ID_DUPLICATE")!;
+  assert.deepEqual([i.file, i.row, i.column, i.value], ["list.csv", 2, "pers_person_id", "C2"]);
+  assert.equal(i.message, "pers_person_id C2 occurs twice: first at a.csv, row 3, again at list.csv, row 2.");
+  assert.equal(i.expected, "each record once (C2 is already at a.csv, row 3)");
+});
+
+test("structural: a CIN census with two children of one LAchildID names both lines (DfE 8510)", async () => {
+  const one = census("202");
+  const child = one.slice(one.indexOf("<Child>"), one.indexOf("</Child>") + "</Child>".length);
+  const twice = one.replace(child, `${child}\n${child.replace("<UPN>A383489771083</UPN>", "")}`);
+  const r = await loadFormats(undefined, { paths: [files({}, { "cin.xml": twice })] });
+  const i = r.issues.find((x) => x.code === "CIN-8510")!;
+  assert.deepEqual([i.file, i.row, i.column, i.value], ["cin.xml", 5, "LAchildID", "K1"]);
+  assert.match(i.message, /More than one child record with the same LA Child ID \(K1 first at line 4, again at line 5\)/);
 });
 
 test("structural: a CHILD or Child Unique ID saved through Excel in scientific notation is named as such, not as a duplicate", async () => {

@@ -156,7 +156,8 @@ export async function isSsdExport(paths: readonly string[]): Promise<boolean> {
 
 interface TableState {
   readonly table: SsdTable;
-  readonly keys: Set<string>;
+  /** Each key and where it was first read, so that a duplicate names both places. */
+  readonly keys: Map<string, Loc>;
   readonly keyIndex: number;
   rows: number;
   writer?: BulkWriter;
@@ -170,6 +171,9 @@ interface TableState {
  */
 const FILE_KEYS = new Set(["ssd_person", "ssd_professionals"]);
 
+/** "row 12", or "the file" for a place with no row. */
+const rowOf = (l: Loc): string => (l.row === undefined ? "the file" : `row ${l.row}`);
+
 /** The checking, staging sink every reader emits into. */
 class Sink implements LoadSink {
   readonly tables = new Map<string, TableState>();
@@ -179,7 +183,7 @@ class Sink implements LoadSink {
   constructor(authority: string, log: Issues) {
     this.authority = authority;
     this.log = log;
-    for (const t of SSD_TABLES) this.tables.set(t.name, { table: t, keys: new Set(), keyIndex: t.columns.findIndex((c) => c.name === t.key), rows: 0 });
+    for (const t of SSD_TABLES) this.tables.set(t.name, { table: t, keys: new Map(), keyIndex: t.columns.findIndex((c) => c.name === t.key), rows: 0 });
   }
   issue(i: DataIssue): void {
     this.log.add(i);
@@ -207,11 +211,12 @@ class Sink implements LoadSink {
     }
     const key = row[st.keyIndex + 1];
     if (typeof key === "string" && FILE_KEYS.has(t.name)) {
-      if (st.keys.has(key)) {
+      const first = st.keys.get(key);
+      if (first) {
         bad = true;
-        this.log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", ...loc, column: t.key, value: key, message: `${t.key} ${key} occurs twice.`, expected: "each record once" });
-      }
-      st.keys.add(key);
+        const firstAt = first.file === loc.file ? rowOf(first) : `${first.file}${first.row === undefined ? "" : `, row ${first.row}`}`;
+        this.log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", ...loc, column: t.key, value: key, message: `${t.key} ${key} occurs twice: first at ${firstAt}, again at ${first.file === loc.file ? rowOf(loc) : `${loc.file}, ${rowOf(loc)}`}.`, expected: `each record once (${key} is already at ${firstAt})` });
+      } else st.keys.set(key, loc);
     }
     for (const [a, b] of t.dateOrder ?? []) {
       const s = values[a];
@@ -351,7 +356,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     if (f.detected.kind !== "cin-census-xml") continue;
     formats.add("cin-census-xml");
     for (const t of CIN_FEEDS) fed.add(t);
-    const ctx: CtxCin = { referenceDate: null, calendar, seenIds: new Set() };
+    const ctx: CtxCin = { referenceDate: null, calendar, seenIds: new Map() };
     let mutable = ctx;
     let n = 0;
     for await (const { path, node } of readXmlRecords(f.path, (p) => (p.length === 2 && p[1] === "Header") || (p.length === 3 && p[1] === "Children" && p[2] === "Child"), progress(f))) {

@@ -126,6 +126,11 @@ test("the XML form is read <CHILD> by <CHILD>, the same as spilled, duplicates r
   const d = dup.r.issues.filter((i) => i.code === "FORMAT_ID_DUPLICATE");
   assert.equal(d.length, 1);
   assert.equal(d[0]!.column, "CHILDID");
+  // Where the id first appeared too, so that both records can be found.
+  const line = (at: number) => text.slice(0, at).split("\n").length;
+  const id = /<CHILDID>([^<]*)<\/CHILDID>/.exec(text.slice(a, b))![1]!.trim();
+  assert.deepEqual([d[0]!.file, d[0]!.row, d[0]!.value], ["dup.xml", line(b), id]);
+  assert.equal(d[0]!.message, `CHILDID ${id} occurs twice: first at line ${line(a)}, again at line ${line(b)}.`);
   assert.equal(dup.r.errorCount, streamed.r.errorCount + 1);
 });
 
@@ -158,6 +163,7 @@ test("structural errors keep their file, row and column and their order, merged 
   const spilled = await run([dir]);
   assert.equal(spilled.mode, "spill");
   assert.deepEqual(where(spilled.r)[0], ["FORMAT_ID_DUPLICATE", "a.csv", 5, "CHILD"]);
+  assert.equal(spilled.r.issues[0]!.message, "CHILD A1 has two Header rows: first at row 2, again at row 5.");
   assert.deepEqual(where(spilled.r).slice(1).filter(([c]) => !String(c).startsWith("903-")), where(merged.r).filter(([c]) => !String(c).startsWith("903-")));
 });
 

@@ -29,6 +29,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { DataIssue } from "../core/errors.ts";
 import { excelMangledId, isProblem, parseDate } from "../ingest/values.ts";
 import { readCsvRows } from "./csv.ts";
 import { type DetectedFile, describeDetected } from "./detect.ts";
@@ -396,6 +397,21 @@ export class UnitSorter {
 
 // ---- One child ----------------------------------------------------------------------------------
 
+/** A second XML <CHILD> for a child's id: where it is, and where the first one is. */
+function secondChild(column: string, id: string, first: { file: string; row: number }, again: { file: string; row: number }): DataIssue {
+  const firstAt = first.file === again.file ? `line ${first.row}` : `${first.file}, line ${first.row}`;
+  return {
+    code: "FORMAT_ID_DUPLICATE",
+    severity: "error",
+    file: again.file,
+    row: again.row,
+    column,
+    value: id,
+    message: `${column} ${id} occurs twice: first at ${firstAt}, again at ${first.file === again.file ? "" : `${again.file}, `}line ${again.row}.`,
+    expected: `each child once (${id} is already at ${firstAt})`,
+  };
+}
+
 /** A merge that met a file out of the Header's order. */
 class OutOfOrder extends Error {}
 
@@ -420,13 +436,17 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
   const c = m.child(first.c);
   // Cells refused with an error: the SSD columns they would give are not refused again.
   const refused = new Set<string>();
+  // Where the child's Header row (or XML <CHILD>) was first read, for a second one's message.
+  let headerAt: { file: string; row: number } | undefined;
   for (const u of units) {
     if (u.x) {
+      const file = u.r[0]?.rec.file ?? "";
       if (c.header) {
         log.at([0, u.i, u.o, 0]);
-        log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: u.r[0]?.rec.file ?? "", row: u.l, column: "CHILDID", value: u.c, message: `CHILDID ${u.c} occurs twice.`, expected: "each child once" });
+        log.add(secondChild("CHILDID", u.c, headerAt ?? { file: c.header.file, row: c.header.row }, { file, row: u.l }));
         continue;
       }
+      headerAt = { file, row: u.l };
       u.r.forEach(({ t, rec }, k) => {
         log.at([0, u.i, u.o, k]);
         check903Dates(rec, log, refused);
@@ -436,9 +456,21 @@ function processChild(units: readonly Unit903[], o: { log: Issues; sink: LoadSin
       const { t, rec } = u.r[0]!;
       log.at([0, u.i, u.o, 0]);
       if (t === "Header" && c.header) {
-        log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: rec.file, row: rec.row, column: "CHILD", value: u.c, message: `CHILD ${u.c} has two Header rows.`, expected: "one Header row per child" });
+        const first = headerAt ?? { file: c.header.file, row: c.header.row };
+        const firstAt = first.file === rec.file ? `row ${first.row}` : `${first.file}, row ${first.row}`;
+        log.add({
+          code: "FORMAT_ID_DUPLICATE",
+          severity: "error",
+          file: rec.file,
+          row: rec.row,
+          column: "CHILD",
+          value: u.c,
+          message: `CHILD ${u.c} has two Header rows: first at ${firstAt}, again at ${first.file === rec.file ? "" : `${rec.file}, `}row ${rec.row}.`,
+          expected: `one Header row per child (${u.c}'s is at ${firstAt})`,
+        });
         continue;
       }
+      if (t === "Header") headerAt = { file: rec.file, row: rec.row };
       check903Dates(rec, log, refused);
       m.add(t, rec);
     }
@@ -558,16 +590,18 @@ async function byMerge(run: Run, header: DetectedFile): Promise<void> {
 }
 
 async function byXml(run: Run): Promise<void> {
-  const seen = new Set<string>();
+  // Each child's id and where its <CHILD> was first read.
+  const seen = new Map<string, { file: string; row: number }>();
   for (const s of run.sources) {
     for (let u = await s.next(); u; u = await s.next()) {
-      if (seen.has(u.c)) {
+      const first = seen.get(u.c);
+      if (first) {
         // A second <CHILD> for an id: reported, and none of its records is read.
         run.opts.log.at([0, u.i, u.o, 0]);
-        run.opts.log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: s.file.name, row: u.l, column: "CHILDID", value: u.c, message: `CHILDID ${u.c} occurs twice.`, expected: "each child once" });
+        run.opts.log.add(secondChild("CHILDID", u.c, first, { file: s.file.name, row: u.l }));
         continue;
       }
-      seen.add(u.c);
+      seen.set(u.c, { file: s.file.name, row: u.l });
       await run.child([u]);
     }
   }

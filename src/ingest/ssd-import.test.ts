@@ -176,6 +176,9 @@ test("each kind of error names file, row, column, value and what was expected", 
     const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
     const dup = only(err.issues, "SSD_KEY_DUPLICATE");
     assert.deepEqual([dup.file, dup.row, dup.column, dup.value], ["ssd_person.csv", 5, "pers_person_id", "P1"]);
+    // The row the id first appeared on too, so both records can be found.
+    assert.equal(dup.message, "pers_person_id P1 appears more than once in ssd_person.csv: first on row 2, again on row 5.");
+    assert.equal(dup.expected, "a unique pers_person_id: one record for P1 (rows 2 and 5 of ssd_person.csv both have it)");
     const ref = only(err.issues, "SSD_REFERENCE_MISSING");
     assert.deepEqual([ref.file, ref.row, ref.column, ref.value], ["ssd_contacts.csv", 5, "cont_person_id", "P9"]);
     const flag = only(err.issues, "SSD_CODE_INVALID");

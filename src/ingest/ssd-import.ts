@@ -212,7 +212,7 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
     for (const plan of toLoad) {
       const counts = new Map<string, number>();
       rowCounts.set(plan, counts);
-      const keys = new Map<string, Set<string>>();
+      const keys = new Map<string, KeyIndex>();
       const ordered = [...plan.checks].sort((a, b) => tableOrder(a.file.table!) - tableOrder(b.file.table!));
       for (const check of ordered) {
         const table = SSD_TABLES[tableOrder(check.file.table!)]!;
@@ -440,6 +440,9 @@ export async function dropStaging(store: Store, staging: LoadStaging, had: boole
   for (const t of SSD_TABLES) await store.run(`DROP TABLE IF EXISTS ${staging.table(t.name)}`).catch(() => undefined);
 }
 
+/** The keys of a table, to check references against: read in this load (with their rows) or stored. */
+type KeyIndex = { has(key: string): boolean };
+
 /** The keys of `table` currently stored for an authority (for references to tables not in this load). */
 async function storedKeys(store: Store, authority: string, table: string, column: string): Promise<Set<string>> {
   const rows = await store.all<{ k: string }>(`SELECT ${column} AS k FROM current_${table} WHERE la_code = $1`, [authority]);
@@ -457,7 +460,7 @@ async function readFile(
   authority: string,
   file: SsdFile,
   table: SsdTable,
-  keys: Map<string, Set<string>>,
+  keys: Map<string, KeyIndex>,
   log: Issues,
   today: number,
   writer: BulkWriter | undefined,
@@ -529,9 +532,10 @@ async function readFile(
   let malformed = false;
   let slots: number[] = [];
   const keyIndex = table.columns.findIndex((c) => c.name === table.key);
-  const keySet = new Set<string>();
+  // Each key and the row it first appeared on, so that a duplicate names both rows.
+  const keySet = new Map<string, number>();
   keys.set(table.name, keySet);
-  const refs: { col: number; name: string; target: Set<string> | undefined; targetName: string }[] = [];
+  const refs: { col: number; name: string; target: KeyIndex | undefined; targetName: string }[] = [];
   const orders: [number, number][] = [];
   const dated = datedColumns(table);
   const oddDates = new Map<string, OddDates>();
@@ -646,11 +650,18 @@ async function readFile(
       }
       const key = values[keyIndex + 1];
       if (typeof key === "string") {
-        if (keySet.has(key)) {
+        const first = keySet.get(key);
+        if (first !== undefined) {
           bad = true;
-          issue({ code: "SSD_KEY_DUPLICATE", row: line, column: table.key, value: key, message: `${table.key} ${key} appears more than once.`, expected: `a unique ${table.key}` });
-        }
-        keySet.add(key);
+          issue({
+            code: "SSD_KEY_DUPLICATE",
+            row: line,
+            column: table.key,
+            value: key,
+            message: `${table.key} ${key} appears more than once in ${name}: first on row ${first}, again on row ${line}.`,
+            expected: `a unique ${table.key}: one record for ${key} (rows ${first} and ${line} of ${name} both have it)`,
+          });
+        } else keySet.set(key, line);
       }
       for (const r of refs) {
         const v = values[r.col + 1];

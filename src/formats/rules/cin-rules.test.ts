@@ -61,7 +61,7 @@ function base(): Child {
 }
 
 const REF = dayNumber("2024-03-31");
-const ctx = (seen: string[] = []): CtxCin => ({ referenceDate: REF, calendar: defaultCalendar(), seenIds: new Set(seen) });
+const ctx = (seen: string[] = []): CtxCin => ({ referenceDate: REF, calendar: defaultCalendar(), seenIds: new Map(seen.map((id) => [id, 1])) });
 const d0 = (c: Child) => c.details[0]!;
 
 const FAIL: Record<string, (c: Child) => string[] | undefined> = {

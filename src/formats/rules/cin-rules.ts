@@ -18,7 +18,8 @@ import { upnCheckLetter, upnLaCode } from "./upn.ts";
 export interface CtxCin {
   readonly referenceDate: number | null;
   readonly calendar: WorkingDayCalendar;
-  readonly seenIds: Set<string>;
+  /** Each LAchildID read so far, and the line its <Child> is on (a second one names the first). */
+  readonly seenIds: Map<string, number>;
 }
 
 type Rule = DfeRule<CinChild, CtxCin>;
@@ -59,8 +60,9 @@ export const CIN_RULES: readonly Rule[] = [
   rule("8500", ["LAchildID"], "LA Child ID missing", "an LAchildID for every child", (c) => (c.id === "" ? [at(c, c.line, "LAchildID", "")] : [])),
   rule("8510", ["LAchildID"], "More than one child record with the same LA Child ID", "each LAchildID once in the return", (c, ctx) => {
     if (c.id === "") return [];
-    if (ctx.seenIds.has(c.id)) return [at(c, c.line, "LAchildID", c.id)];
-    ctx.seenIds.add(c.id);
+    const first = ctx.seenIds.get(c.id);
+    if (first !== undefined) return [at(c, c.line, "LAchildID", c.id, `${c.id} first at line ${first}, again at line ${c.line}`)];
+    ctx.seenIds.set(c.id, c.line);
     return [];
   }),
   // The UPN, part by part (upn.ts): each rule names one part, as the DfE's do; a UPN of another length is the XSD's to refuse.
