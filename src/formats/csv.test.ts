@@ -98,7 +98,7 @@ test("csv: a quote left open at the end of the file is located at the row and fi
     [['A,B,C\n1,2,3\n4,"x\n5,6,7\n8,9,10\n'], 3, 2, "B"],
     // Blank lines before it still count; so do CRLF line breaks and a quoted value over two lines.
     [["A,B,C\r\n1,2,3\r\n\r\n", '\r\n4,5,"x\r\n5,6,7\r\n'], 5, 3, "C"],
-    [['A,B,C\n1,"two\nlines",3\n4,5,"6'], 4, 3, "C"],
+    [['A,B,C\n1,"two\nlines",3\n4,5,"6\n7,8,9\n'], 4, 3, "C"],
     // In the header itself: no column to name.
     [['A,"B,C\n1,2,3\n'], 1, 2, undefined],
   ];
@@ -110,6 +110,22 @@ test("csv: a quote left open at the end of the file is located at the row and fi
       `t.csv row ${row}, field ${field}, opens a quote (") that is never closed, so the rest of the file was read as that one value: the value's closing quote is missing, or the file was cut off while being exported or copied.`,
     );
     assert.equal(i.expected, 'a closing quote (") at the end of the value');
+  }
+});
+
+test("csv: a file that ends inside a quoted value opened on its last line is reported as truncated at that row and column, not as a quote problem or a bad value", async () => {
+  const cases: [string[], number, number, string, string][] = [
+    [['A,B,C,D,E\n1,2,3,4,5\n6,7,"8'], 3, 3, "C", "the row has 3 of the header's 5 fields, the last with no closing quote"],
+    [["A,B,C\r\n1,\"two\r\nlines\",3\r\n", '4,5,"6 and a h'], 4, 3, "C", "the row's last field with no closing quote"],
+    [['A,B,C\n1,2,3\n\n4,"5,6'], 4, 2, "B", "the row has 2 of the header's 3 fields, the last with no closing quote"],
+  ];
+  for (const [parts, row, field, column, has] of cases) {
+    for (const opts of [undefined, { shortRows: "blank" } as const]) {
+      const i = (await refused(parts, opts)) as { code: string; row?: number; column?: string; message: string; expected?: string };
+      assert.deepEqual([i.code, i.row, i.column], ["FILE_CSV_TRUNCATED", row, column], parts.join("|"));
+      assert.ok(i.message.startsWith(`t.csv ends part-way through row ${row}, inside the quoted value of field ${field} (${column}): ${has} and no line break after it, so the file looks truncated. Export or copy the whole file again`), i.message);
+      assert.match(i.expected!, /fields? on every row, as in the header, each quoted value closed/);
+    }
   }
 });
 

@@ -12,7 +12,9 @@
  * caller reads such rows with their missing last fields blank (Annex A lists, whose tools leave
  * trailing empty fields off, as the shared samples do). A quote left open at the end of the file
  * (a missing closing quote, or a file cut off inside a quoted value) is located at the row and
- * field where it opened, not the file's last line, which is where the parser notices it.
+ * field where it opened, not the file's last line, which is where the parser notices it; opened on
+ * the file's last line (the value runs to the end of the file with no line break in it), it is a
+ * file cut off part-way through that value, and is reported as a truncated file, not a bad value.
  */
 
 import { Readable } from "node:stream";
@@ -163,6 +165,38 @@ export function truncatedMessage(name: string, line: number, found: number, widt
   return `${name} ends part-way through row ${line}: the row has ${found} of the header's ${plural(width, "field")} and no line break after it, so the file looks truncated. Export or copy the whole file again.`;
 }
 
+/**
+ * The message for a file that ends inside a quoted value opened on its last line: cut off in the
+ * middle of that value (for every CSV reader). `field` counts from 1; `column` is its header name.
+ */
+export function truncatedInQuoteMessage(name: string, line: number, field: number, column: string | undefined, width: number): string {
+  return `${name} ends part-way through row ${line}, inside the quoted value of field ${field}${column ? ` (${column})` : ""}: ${field < width ? `the row has ${field} of the header's ${plural(width, "field")}, the last` : "the row's last field"} with no closing quote and no line break after it, so the file looks truncated. Export or copy the whole file again (if the row is in fact complete, add the value's closing quote).`;
+}
+
+/**
+ * The message for a file whose last row, with no line break after it, ends in a value that is only
+ * the start of one the column takes ("2024-0" for a date): cut off in the middle of that value
+ * (for every reader that knows its columns' kinds).
+ */
+export function truncatedValueMessage(name: string, line: number, column: string, value: string, found: number, width: number): string {
+  const fields = found < width ? `the row has ${found} of the header's ${plural(width, "field")}, the last` : "the row's last field";
+  return `${name} ends part-way through row ${line}: ${fields} (${column}) is "${value}", only the start of a value, with no line break after it, so the file looks truncated. Export or copy the whole file again (if the row is in fact complete, correct the value).`;
+}
+
+/** What a file cut off inside a quoted value needed. */
+export function truncatedInQuoteExpected(width: number): string {
+  return `${fieldsExpected(width)}, each quoted value closed with a quote (")`;
+}
+
+/**
+ * Whether a quote left open to the end of the file opened on the file's last line: the parser's
+ * last line (as a person counts it) is the line the quote opened on, so the open value holds no
+ * line break and the file stops inside it.
+ */
+export function openQuoteOnLastLine(err: CsvParseError, openedOn: number): boolean {
+  return err.lines !== undefined && err.lines === openedOn;
+}
+
 /** A quote left open to the end of a file, where it opened (for every CSV reader's message). */
 export function openQuoteProblem(line: number, field: number): string {
   return `row ${line}, field ${field}, opens a quote (") that is never closed, so the rest of the file was read as that one value: the value's closing quote is missing, or the file was cut off while being exported or copied`;
@@ -288,6 +322,24 @@ function openQuoteError(name: string, line: number, field: number, column: strin
   });
 }
 
+/** A file that ends inside a quoted value opened on its last line: cut off (see {@link truncatedInQuoteMessage}). */
+function truncatedInQuoteError(name: string, line: number, field: number, column: string | undefined, width: number): LanternError {
+  return new LanternError("LANTERN_DATA_REJECTED", `${name} looks truncated: it ends part-way through row ${line}, inside a quoted value.`, {
+    issues: [
+      {
+        code: "FILE_CSV_TRUNCATED",
+        severity: "error",
+        file: name,
+        row: line,
+        ...(column ? { column } : {}),
+        message: truncatedInQuoteMessage(name, line, field, column, width),
+        expected: truncatedInQuoteExpected(width),
+      },
+    ],
+    hint: "The file was probably cut off while being exported or copied: export or copy it again in full.",
+  });
+}
+
 /** Rows from decoded text chunks. */
 export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: string, opts: CsvReadOptions = {}): AsyncGenerator<CsvRow> {
   const blankShort = opts.shortRows === "blank";
@@ -367,7 +419,12 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
     if (held && !blankShort) throw fieldCountError(name, held, width, delimiter, false);
     const err = lines.error(e);
     if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
-      throw openQuoteError(name, lines.openQuoteLine(err.empty_lines), err.column + 1, parsedHeader?.[err.column]?.trim());
+      const line = lines.openQuoteLine(err.empty_lines);
+      const column = parsedHeader?.[err.column]?.trim();
+      // The header's width: the loop may not have been handed the header before the parser failed.
+      const w = width > 0 ? width : (parsedHeader?.length ?? 0);
+      if (w > 0 && line > 1 && openQuoteOnLastLine(err, line)) throw truncatedInQuoteError(name, line, err.column + 1, column, w);
+      throw openQuoteError(name, line, err.column + 1, column);
     }
     if (err.code === "INVALID_OPENING_QUOTE" && typeof err.lines === "number" && typeof err.column === "number") {
       const column = parsedHeader?.[err.column]?.trim();

@@ -806,3 +806,37 @@ test("population.csv reads a count grouped in thousands as measures.csv does, an
     await cleanup();
   }
 });
+
+test("a file cut off in the middle of its last value (inside quotes, or a date cut short with no line break after it) is refused as truncated at its row, not as a bad value, and nothing is loaded", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const head = "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code,cont_contact_outcome_json\nC1,P1,2024-04-02,1A,\n";
+    const cases: [string, string, string, RegExp][] = [
+      // Cut inside a quoted value: not "a quote that is never closed".
+      [`${head}C2,P2,2024-04-03,2B,"{""NEW_REF`, "cont_contact_outcome_json", "", /ends part-way through row 3, inside the quoted value of field 5 \(cont_contact_outcome_json\): the row's last field with no closing quote and no line break after it, so the file looks truncated\. Export or copy the whole file again/],
+      [`${head}C2,P2,"2024-04`, "cont_contact_date", "", /ends part-way through row 3, inside the quoted value of field 3 \(cont_contact_date\): the row has 3 of the header's 5 fields, the last with no closing quote/],
+      // Cut inside the last field's date: not "not a date Lantern can read".
+      ["cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\nC2,P2,2024-0", "cont_contact_date", "2024-0", /ends part-way through row 3: the row's last field \(cont_contact_date\) is "2024-0", only the start of a value, with no line break after it, so the file looks truncated/],
+    ];
+    for (const [text, column, value, message] of cases) {
+      const files = smallExport();
+      files["ssd_contacts.csv"] = text;
+      const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+      const t = only(err.issues, "SSD_FILE_TRUNCATED");
+      assert.deepEqual([t.file, t.row, t.column, t.value ?? ""], ["ssd_contacts.csv", 3, column, value], text);
+      assert.match(t.message, message);
+      assert.match(t.expected!, /fields on every row, as in the header/);
+      assert.deepEqual(err.issues.filter((i) => i.severity === "error" && i.code !== "SSD_FILE_TRUNCATED"), [], "reported once, as truncated");
+    }
+    assert.equal((await listSnapshots(store)).length, 0, "nothing was loaded");
+    // A bad date that is a whole date's length, or a cut-looking one with a line break after it, is a bad value as before.
+    for (const text of ["cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\nC2,P2,2024-13-01", "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\nC2,P2,2024-0\n"]) {
+      const files = smallExport();
+      files["ssd_contacts.csv"] = text;
+      const err = await rejected(importSsd(store, { paths: [writeExport(files)], authority: "202" }));
+      assert.deepEqual(err.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.row, i.column]), [["SSD_DATE_INVALID", 3, "cont_contact_date"]], text);
+    }
+  } finally {
+    await cleanup();
+  }
+});

@@ -7,7 +7,9 @@
  * decoded as every CSV is (UTF-8, UTF-16 or Windows-1252, by src/formats/text.ts; comma- or
  * tab-separated by its header) and streamed through the CSV parser, every cell is read by its
  * column kind, keys must be unique, references must resolve (within the load, or to the
- * authority's current data), and end dates must not precede start dates; good rows are appended
+ * authority's current data), and end dates must not precede start dates; a file cut off part way
+ * (a short last row, a quoted value or a date left unfinished at the end with no line break) is
+ * refused as truncated rather than as a bad value; good rows are appended
  * to session-local staging tables, nothing else is touched. (3) Commit: only when no error was
  * found, one transaction writes the snapshots, their files and row counts, the rows, the
  * population and the audit entry. Any failure before COMMIT leaves the store exactly as it was.
@@ -23,7 +25,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { dayNumber, dayOf, isoDate } from "../calendar/dates.ts";
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
-import { csvProblem, delimiterOf, MAX_FIELD, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedMessage } from "../formats/csv.ts";
+import { csvProblem, delimiterOf, MAX_FIELD, fieldCounts, fieldsExpected, isBlankRow, OPEN_QUOTE_EXPECTED, openQuoteOnLastLine, openQuoteProblem, RECORD_DELIMITERS, RecordLines, STRAY_QUOTE_EXPECTED, strayQuoteProblem, truncatedInQuoteExpected, truncatedInQuoteMessage, truncatedMessage, truncatedValueMessage } from "../formats/csv.ts";
 import { Issues } from "../formats/issues.ts";
 import { openText, type TextEncoding, type TextStream, Utf8Check } from "../formats/text.ts";
 import { AUTHORITY_CODE, storedCaseTwin } from "../store/authorities.ts";
@@ -33,7 +35,7 @@ import { latestTables } from "../store/snapshots.ts";
 import { SSD_TABLES, type SsdColumn, type SsdTable } from "../store/ssd-schema.ts";
 import { type AuthorityFiles, discoverLoads, type SsdFile } from "./discover.ts";
 import { type PopulationRow, populationOf, readPopulation, storePopulation } from "./population.ts";
-import { type CellProblem, excelMangledId, isProblem, parseCell } from "./values.ts";
+import { type CellProblem, excelMangledId, isProblem, looksCutShort, parseCell } from "./values.ts";
 import { commandLineUser } from "../core/actor.ts";
 
 /** What to import and how. */
@@ -550,12 +552,20 @@ async function readFile(
     if (full.severity === "error") fileErrors++;
     log.add(full);
   };
+  // A refused value in a row's last field that could be the start of a good one, held until the
+  // next record shows whether it was the file's last (then, with no line break after it, the file
+  // was cut off inside it: reported as truncated, not as a bad value).
+  let heldCut: { line: number; c: SsdColumn; raw: string; p: CellProblem; found: number } | undefined;
   const notValidText = (at: { row: number; column: string; value: string }) =>
     issue({ code: "SSD_FILE_ENCODING", ...at, message: `${at.column} holds characters that are not valid ${ENCODING_NAME[encoding]}.`, expected: "UTF-8 text (in Excel: Save As › CSV UTF-8)" });
 
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; line: number }>) {
       const { record } = item;
+      if (heldCut) {
+        cellIssue(issue, heldCut.line, heldCut.c, heldCut.raw, heldCut.p);
+        heldCut = undefined;
+      }
       if (isBlankRow(record)) continue;
       if (!header) {
         header = record.map((h) => h.trim().toLowerCase());
@@ -616,7 +626,8 @@ async function readFile(
         const v = parseCell(c.kind, raw, c.codes);
         if (isProblem(v)) {
           bad = true;
-          cellIssue(issue, line, c, raw, v);
+          if (slot === record.length - 1 && looksCutShort(c.kind, raw, c.codes)) heldCut = { line, c, raw, p: v, found: record.length };
+          else cellIssue(issue, line, c, raw, v);
           values[i + 1] = null;
           continue;
         }
@@ -704,6 +715,11 @@ async function readFile(
     if (isLanternError(e)) {
       // From the shared text reader: the file's text could not be decoded.
       issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
+    } else if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number" && lines.openQuoteLine(err.empty_lines) > 1 && parsedHeader && openQuoteOnLastLine(err, lines.openQuoteLine(err.empty_lines))) {
+      // Opened on the file's last line: the file was cut off inside that value.
+      const row = lines.openQuoteLine(err.empty_lines);
+      const column = parsedHeader[err.column];
+      issue({ code: "SSD_FILE_TRUNCATED", row, ...(column ? { column } : {}), message: truncatedInQuoteMessage(name, row, err.column + 1, column, parsedHeader.length), expected: truncatedInQuoteExpected(parsedHeader.length) });
     } else if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number") {
       const row = lines.openQuoteLine(err.empty_lines);
       const column = parsedHeader?.[err.column];
@@ -749,6 +765,19 @@ async function readFile(
   } finally {
     // Stop reading a file left part-read (checking stopped at its header).
     source.destroy();
+  }
+  if (heldCut) {
+    const h = heldCut;
+    if (!malformed && header && (await endsOnUnfinishedLine(file.path, h.line))) {
+      issue({
+        code: "SSD_FILE_TRUNCATED",
+        row: h.line,
+        column: h.c.name,
+        value: h.raw,
+        message: truncatedValueMessage(name, h.line, h.c.name, h.raw, h.found, header.length),
+        expected: `${fieldsExpected(header.length)}, the last whole (${h.p.expected})`,
+      });
+    } else cellIssue(issue, h.line, h.c, h.raw, h.p);
   }
   // U+FFFD in a UTF-8 file: the file's own character where every byte is UTF-8 (the text was
   // damaged before the export: loaded, with a warning); else bytes that are not UTF-8 (refused).

@@ -63,3 +63,14 @@ test("cells by kind", () => {
   assert.equal(parseCell("text", " null "), "null");
   assert.equal(parseCell("id", " P1 "), "P1");
 });
+
+test("looksCutShort: the start of a date or a code, never a number or free text", async () => {
+  const { looksCutShort } = await import("./values.ts");
+  for (const v of ["2024-0", "2024-05-1", "2024", "05/03/20", "5/", "2024-05-10 14:3", "05/03/2024 14:"]) assert.ok(looksCutShort("date", v), v);
+  for (const v of ["2024-13-01", "31/02/2024", "19 Mar 2024", "45123", "", "maybe"]) assert.ok(!looksCutShort("date", v), v);
+  assert.ok(looksCutShort("text", "WB", ["WBRI", "WIRI"]));
+  assert.ok(looksCutShort("flag", "ye", ["Y", "N"]));
+  assert.ok(!looksCutShort("flag", "maybe", ["Y", "N"]));
+  assert.ok(!looksCutShort("int", "12"));
+  assert.ok(!looksCutShort("text", "anything"));
+});

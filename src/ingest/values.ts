@@ -138,3 +138,24 @@ export function excelMangledId(column: string, value: string): { message: string
     expected: "the id as exported: open the export without Excel, or format the column as Text before saving",
   };
 }
+
+/** The beginnings of a date in either accepted shape, a time after it included, that are not yet a whole date: "2024-0", "05/03/20", "2024-05-10 14:3". */
+const DATE_BEGUN = /^(?:\d{1,4}|\d{4}-\d{0,2}|\d{4}-\d{2}-\d|\d{4}-\d{2}-\d{2}[T ][\d:.]*|\d{1,2}\/(?:\d{1,2}(?:\/\d{0,3})?)?|\d{1,2}\/\d{1,2}\/\d{4} [\d:.]*)$/;
+
+/**
+ * Whether a value the column refused could be the start of one it takes, cut off: a date's first
+ * characters ("2024-0"), a code's ("WB" for WBRI). A file that ends straight after such a value,
+ * with no line break, was cut off part-way through it (an export or copy that did not finish),
+ * which is said as such rather than as a bad value. A number cut short is still a number, and
+ * free text anything, so neither is ever taken for one.
+ */
+export function looksCutShort(kind: ColumnKind, raw: string, codes?: readonly string[]): boolean {
+  const text = raw.trim();
+  if (text === "") return false;
+  if (kind === "date") return DATE_BEGUN.test(text);
+  if (kind === "int" || kind === "float" || !codes) return false;
+  const up = kind === "flag" ? text.toUpperCase() : text;
+  const yn = kind === "flag" && codes.length === 2 && codes[0] === "Y" && codes[1] === "N";
+  const taken = yn ? [...YES, ...NO] : kind === "flag" ? codes.map((c) => c.toUpperCase()) : codes;
+  return taken.some((c) => c.length > up.length && c.startsWith(up));
+}
