@@ -127,6 +127,8 @@ test("csv: a file that ends inside a quoted value opened on its last line is rep
       assert.match(i.expected!, /fields? on every row, as in the header, each quoted value closed/);
     }
   }
+  // With a line break after it, the row ended: a closing quote left off, as before.
+  assert.equal((await refused(['A,B,C\n1,2,3\n4,5,"6\n'])).code, "FILE_CSV_MALFORMED");
 });
 
 test("csv: a quote inside a value that does not begin with one is located, with how to write it", async () => {

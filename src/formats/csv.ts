@@ -13,8 +13,8 @@
  * trailing empty fields off, as the shared samples do). A quote left open at the end of the file
  * (a missing closing quote, or a file cut off inside a quoted value) is located at the row and
  * field where it opened, not the file's last line, which is where the parser notices it; opened on
- * the file's last line (the value runs to the end of the file with no line break in it), it is a
- * file cut off part-way through that value, and is reported as a truncated file, not a bad value.
+ * the file's last line (the value runs to the end of the file with no line break in it or after
+ * it), it is a file cut off part-way through that value, and is reported as a truncated file.
  */
 
 import { Readable } from "node:stream";
@@ -423,7 +423,8 @@ export async function* csvRowsFromChunks(chunks: AsyncIterable<string>, name: st
       const column = parsedHeader?.[err.column]?.trim();
       // The header's width: the loop may not have been handed the header before the parser failed.
       const w = width > 0 ? width : (parsedHeader?.length ?? 0);
-      if (w > 0 && line > 1 && openQuoteOnLastLine(err, line)) throw truncatedInQuoteError(name, line, err.column + 1, column, w);
+      // Only with no line break at the end: `…,"4` + line break is a closing quote left off a whole row.
+      if (w > 0 && line > 1 && !endsInBreak && openQuoteOnLastLine(err, line)) throw truncatedInQuoteError(name, line, err.column + 1, column, w);
       throw openQuoteError(name, line, err.column + 1, column);
     }
     if (err.code === "INVALID_OPENING_QUOTE" && typeof err.lines === "number" && typeof err.column === "number") {

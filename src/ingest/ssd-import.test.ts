@@ -829,6 +829,10 @@ test("a file cut off in the middle of its last value (inside quotes, or a date c
       assert.deepEqual(err.issues.filter((i) => i.severity === "error" && i.code !== "SSD_FILE_TRUNCATED"), [], "reported once, as truncated");
     }
     assert.equal((await listSnapshots(store)).length, 0, "nothing was loaded");
+    // A quote left open on a last line that ends in a line break is a closing quote left off, as before.
+    const open = smallExport();
+    open["ssd_contacts.csv"] = `${head}C2,P2,"2024-04-03,2B,\n`;
+    assert.equal(only((await rejected(importSsd(store, { paths: [writeExport(open)], authority: "202" }))).issues, "SSD_CSV_MALFORMED").row, 3);
     // A bad date that is a whole date's length, or a cut-looking one with a line break after it, is a bad value as before.
     for (const text of ["cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\nC2,P2,2024-13-01", "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2024-04-02\nC2,P2,2024-0\n"]) {
       const files = smallExport();

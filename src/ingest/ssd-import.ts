@@ -715,8 +715,16 @@ async function readFile(
     if (isLanternError(e)) {
       // From the shared text reader: the file's text could not be decoded.
       issue({ code: "SSD_FILE_ENCODING", row: 1, message: e.message, expected: e.hint ?? NOT_TEXT_EXPECTED });
-    } else if (err.code === "CSV_QUOTE_NOT_CLOSED" && typeof err.empty_lines === "number" && typeof err.column === "number" && lines.openQuoteLine(err.empty_lines) > 1 && parsedHeader && openQuoteOnLastLine(err, lines.openQuoteLine(err.empty_lines))) {
-      // Opened on the file's last line: the file was cut off inside that value.
+    } else if (
+      err.code === "CSV_QUOTE_NOT_CLOSED" &&
+      typeof err.empty_lines === "number" &&
+      typeof err.column === "number" &&
+      lines.openQuoteLine(err.empty_lines) > 1 &&
+      parsedHeader &&
+      openQuoteOnLastLine(err, lines.openQuoteLine(err.empty_lines)) &&
+      (await endsOnUnfinishedLine(file.path, lines.openQuoteLine(err.empty_lines)))
+    ) {
+      // Opened on the file's last line, with no line break after it: the file was cut off inside that value.
       const row = lines.openQuoteLine(err.empty_lines);
       const column = parsedHeader[err.column];
       issue({ code: "SSD_FILE_TRUNCATED", row, ...(column ? { column } : {}), message: truncatedInQuoteMessage(name, row, err.column + 1, column, parsedHeader.length), expected: truncatedInQuoteExpected(parsedHeader.length) });
