@@ -775,6 +775,43 @@ test("two CIN censuses of different authorities in one load are refused; of one 
   assert.equal(same.authority, "202");
 });
 
+test("files of different returns together (a CIN census and Annex A, a 903 and a CIN census) are refused up front by validate, a dry run and a load alike, naming each return and saying to give them one at a time; each alone passes", async () => {
+  // K1 is in both the census and the Annex A list, C1 in both the 903 and the census: before, the
+  // first pair gave "pers_person_id K1 occurs twice" and the second dropped C1's census records.
+  const cin = census("202");
+  const list = `${LIST1}K1,F,WBRI,2015-01-01,9,2023-05-01,6\n`;
+  const dir = files({}, { "cin.xml": cin, "list1.csv": list });
+  const mixes = [
+    { paths: [dir], said: /These files hold 2 different returns: a CIN census \(cin\.xml\) and Annex A lists \(list1\.csv\)\. One load checks and loads one return/ },
+    { paths: [files(), files({}, { "cin.xml": cin.replaceAll("K1", "C1") })], said: /2 different returns: an SSDA903 return \(a\.csv, b\.txt, c\.dat\) and a CIN census \(cin\.xml\)/ },
+  ];
+  const { store, cleanup } = await tempStore();
+  try {
+    for (const { paths, said } of mixes) {
+      for (const [how, run] of [
+        ["validate", () => loadFormats(undefined, { paths })],
+        ["import --dry-run", () => loadFormats(store, { paths, authority: "202", dryRun: true })],
+        ["import", () => loadFormats(store, { paths, authority: "202" })],
+      ] as const) {
+        await assert.rejects(run, (e: unknown) => {
+          assert.ok(isLanternError(e) && e.code === "LANTERN_USAGE", `${how}: ${String(e)}`);
+          assert.match(e.message, said, how);
+          assert.doesNotMatch(e.message, /occurs twice/);
+          assert.match(e.hint ?? "", how === "validate" ? /^Validate each return on its own, one after the other .*For example: lantern validate \S+, then lantern validate \S+\.$/ : /^Import each return on its own.*For example: lantern import \S+ --authority 202( --dry-run)?, then lantern import/, how);
+          return true;
+        });
+      }
+    }
+    assert.deepEqual(await store.all(`SELECT snapshot_id FROM lantern_snapshot`), [], "nothing loaded");
+    // A return in a folder of its own is named by that folder.
+    await assert.rejects(() => loadFormats(undefined, { paths: mixes[1]!.paths }), (e: unknown) => isLanternError(e) && e.hint!.includes(`lantern validate ${mixes[1]!.paths[0]}, then lantern validate ${mixes[1]!.paths[1]}.`));
+    // One at a time, each passes.
+    for (const p of [join(dir, "cin.xml"), join(dir, "list1.csv")]) assert.deepEqual(codes(await loadFormats(undefined, { paths: [p], dfeErrorsAsQueries: true })), [], p);
+  } finally {
+    await cleanup();
+  }
+});
+
 /** A one-child 2024-25 census (referred 1 April 2024: April and May are whole months of it) whose one plan starts on 28 May 2024 with `previous` as its NumberOfPreviousCPP. */
 function censusWithPlan(previous: string): string {
   return (

@@ -582,6 +582,57 @@ function checkCensusLeas(leas: readonly { file: string; lea: string; line: numbe
   }
 }
 
+/** The return each kind of file belongs to, as said to a person. */
+const RETURN_OF: Readonly<Record<string, string>> = {
+  "ssda903-csv": "SSDA903",
+  "ssda903-xml": "SSDA903",
+  "cin-census-xml": "CIN census",
+  "annex-a-csv": "Annex A",
+  "annex-a-xlsx": "Annex A",
+};
+
+/** A path as it can be pasted back into a shell. */
+function shellWord(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * Files of different returns (an SSDA903, a CIN census, Annex A) are refused together, before
+ * anything is read, by validate, a dry run, an import and an upload alike: one load is one
+ * return. The same children are in each, so together each child's second record was a duplicate
+ * id (thousands of errors for files that pass one by one), or, for a 903 with a CIN census, the
+ * census records of children also in the 903 were silently dropped; and the lists and the census
+ * carry the same referrals and episodes, which one snapshot would count twice. One at a time, each
+ * load replaces only the tables its return carries and keeps the others.
+ */
+function refuseMixedReturns(opts: FormatLoadOptions, detected: readonly DetectedFile[], toStore: boolean): void {
+  const groups = new Map<string, DetectedFile[]>();
+  for (const f of detected) {
+    const r = RETURN_OF[f.detected.kind];
+    if (r) groups.set(r, [...(groups.get(r) ?? []), f]);
+  }
+  if (groups.size < 2) return;
+  // Name each return by the paths given that hold its files alone, else by its files.
+  const given = opts.paths.map((p) => ({ p, files: new Set(expandPaths([p])) }));
+  const named = [...groups].map(([ret, fs]) => {
+    const own = given.filter((g) => fs.some((f) => g.files.has(f.path)) && [...g.files].every((x) => !detected.some((f) => f.path === x && RETURN_OF[f.detected.kind] && RETURN_OF[f.detected.kind] !== ret)));
+    const covered = new Set(own.flatMap((g) => [...g.files]));
+    return { ret, fs, args: [...own.map((g) => g.p), ...fs.filter((f) => !covered.has(f.path)).map((f) => f.path)] };
+  });
+  const listed = (fs: readonly DetectedFile[]) => `${fs.slice(0, 3).map((f) => f.name).join(", ")}${fs.length > 3 ? ` and ${fs.length - 3} more` : ""}`;
+  const article: Readonly<Record<string, string>> = { SSDA903: "an SSDA903 return", "CIN census": "a CIN census", "Annex A": "Annex A lists" };
+  const returns = named.map((n) => `${article[n.ret]} (${listed(n.fs)})`);
+  const command = (args: readonly string[]) =>
+    toStore ? `lantern import ${args.map(shellWord).join(" ")} --authority ${opts.authority ?? "CODE"}${opts.dryRun ? " --dry-run" : ""}` : `lantern validate ${args.map(shellWord).join(" ")}`;
+  throw new LanternError(
+    "LANTERN_USAGE",
+    `These files hold ${groups.size} different returns: ${returns.slice(0, -1).join(", ")} and ${returns.at(-1)}. One load checks and loads one return: given together, the children in more than one would be duplicate ids, and the records they share would be counted twice.`,
+    {
+      hint: `${toStore ? "Import" : "Validate"} each return on its own, one after the other (each load replaces only the tables its return carries and keeps the others). For example: ${named.map((n) => command(n.args)).join(", then ")}.`,
+    },
+  );
+}
+
 /**
  * Validate and (unless dryRun or no store) load statutory-format files as one snapshot. Throws
  * LANTERN_DATA_REJECTED with every issue when there is an error and a store was given.
@@ -607,6 +658,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   }
   const detected: DetectedFile[] = [];
   for (const p of paths) detected.push(await detectFile(p));
+  refuseMixedReturns(opts, detected, !!store);
   const log = new Issues(opts.maxIssues ?? 500);
   const leas = await censusLeas(detected);
   checkCensusLeas(leas, opts.authority, log);
@@ -774,7 +826,7 @@ function collectionYearStart(latest: string): string {
  * The first day of the collection year a return holds (a 903, a CIN census: a load that replaces
  * a table of {@link RETURN_YEAR_TABLES} and not the front door), or null for any other load.
  * A CIN census says its year by its census day (`censusDays`, from the files' headers); a 903 by
- * its latest episode date. With a 903 and a CIN census in one load, the later of their years.
+ * its latest episode date (one load holds one return: {@link refuseMixedReturns}).
  */
 async function returnYearStart(store: Store, staging: LoadStaging, fed: ReadonlySet<string>, censusDays: readonly string[]): Promise<string | null> {
   if (fed.has("ssd_contacts")) return null;

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
@@ -107,4 +107,28 @@ test("lantern validate --report in a folder that does not exist, or with a wrong
   const json = capture();
   assert.equal(await main(["validate", ...files, "--report", missing, "--json"], json), 1);
   assert.equal((JSON.parse(json.text()) as { error: { code: string } }).error.code, "LANTERN_BAD_OPTION");
+});
+
+test("lantern validate and lantern import given a CIN census and Annex A lists sharing children refuse the mix in one message (exit 1), not as duplicate ids; each alone validates", async () => {
+  const { dir } = tempDir();
+  const cin = join(dir, "cin.xml");
+  const list = join(dir, "list1.csv");
+  writeFileSync(
+    cin,
+    `<?xml version="1.0" encoding="utf-8"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>\n<Source><SourceLevel>L</SourceLevel><LEA>202</LEA></Source></Header><Children>\n` +
+      "<Child><ChildIdentifiers><LAchildID>K1</LAchildID><PersonBirthDate>2015-01-01</PersonBirthDate><Sex>F</Sex></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>" +
+      "<CINdetails><CINreferralDate>2023-05-02</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA></CINdetails></Child>\n</Children></Message>\n",
+  );
+  writeFileSync(list, "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source\nK1,F,WBRI,2015-01-01,8,2023-05-01,6\n");
+  for (const args of [["validate", cin, list], ["validate", cin, list, "--json"], ["import", cin, list, "--authority", "202", "--data", join(dir, "store")]]) {
+    const o = capture();
+    assert.equal(await main(args, o), 1, o.text());
+    assert.match(o.text(), /These files hold 2 different returns: a CIN census \(cin\.xml\) and Annex A lists \(list1\.csv\)/, args.join(" "));
+    assert.doesNotMatch(o.text(), /occurs twice/);
+    assert.match(o.text(), args[0] === "validate" ? /each return on its own.*lantern validate \S+cin\.xml, then lantern validate \S+list1\.csv/ : /lantern import \S+cin\.xml --authority 202, then lantern import \S+list1\.csv --authority 202/, args.join(" "));
+  }
+  for (const f of [cin, list]) {
+    const o = capture();
+    assert.equal(await main(["validate", f], o), 0, o.text());
+  }
 });

@@ -19,8 +19,10 @@ const HELP = `lantern validate PATH... [--report FILE.csv|FILE.json|FILE.html] [
 Check the files of a statutory return without loading them. Each file is recognised by its
 content, not its name: SSDA903 tables (CSV, each known by its exact columns) or its XML
 (root EXPSSDA903); the CIN census XML (root Message); Ofsted's Annex A lists (the workbook
-with sheets List 1 … List 11, or one CSV per list). PATH may be files or folders. An SSD
-export or a figures file is not a return: \`lantern import PATH --dry-run\` checks those.
+with sheets List 1 … List 11, or one CSV per list). PATH may be files or folders, of one
+return: files of different returns together (a CIN census and Annex A) are refused, as
+\`lantern import\` refuses them; validate each on its own. An SSD export or a figures file is
+not a return: \`lantern import PATH --dry-run\` checks those.
 
 Two kinds of check run. Structural checks: a file Lantern does not recognise, missing or
 duplicate columns, dates that are not dates, blank ids, duplicate ids, records that refer to
