@@ -96,3 +96,60 @@ test("serve on every address says so, not the loopback address the listener name
   assert.equal(secureCookieNote("127.0.0.1", {}), "");
   assert.equal(secureCookieNote("0.0.0.0", { LANTERN_SECURE_COOKIES: "0" }), "");
 });
+
+test("lantern serve --port 0 --json prints one line of JSON once listening (the port picked, the store, the first administrator) and nothing else on stdout", async () => {
+  const t = tempDir("lantern-serve-json-");
+  const { importSsd } = await import("../src/ingest/ssd-import.ts");
+  const { smallExport, writeExport } = await import("./fixtures.ts");
+  const { openStore, storeConfig } = await import("../src/store/open.ts");
+  // A small store, its load not yet computed: serve computes it first and says so on stderr only.
+  const store = await openStore(storeConfig(t.dir, {}));
+  await importSsd(store, { paths: [writeExport(smallExport())], authority: "202" });
+  await store.close();
+  const child = spawn(process.execPath, [bin, "serve", "--data", t.dir, "--port", "0", "--json"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LANTERN_DATABASE_URL: "" } });
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (b: Buffer) => {
+        out += b.toString();
+        if (out.includes("\n")) resolve(out.slice(0, out.indexOf("\n")));
+      });
+      child.on("exit", (code) => reject(new Error(`lantern serve exited ${code}: ${out}${err}`)));
+    });
+    const j = JSON.parse(line) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(j), ["url", "host", "port", "store", "data", "pid", "firstAdmin", "warnings"]);
+    assert.equal(j["host"], "127.0.0.1");
+    assert.ok(typeof j["port"] === "number" && j["port"] > 0, line);
+    assert.equal(j["url"], `http://127.0.0.1:${j["port"]}/`);
+    assert.equal(j["store"], "duckdb");
+    assert.equal(j["data"], t.dir);
+    assert.equal(j["pid"], child.pid);
+    assert.deepEqual(j["warnings"], []);
+    const first = j["firstAdmin"] as { username: string; password: string };
+    assert.equal(first.username, "admin");
+    assert.match(first.password, /^\S{20,}$/);
+    // The server is there, and the password printed signs in.
+    const form = await fetch(`${j["url"]}sign-in`);
+    assert.equal(form.status, 200);
+    const pre = (form.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
+    const signedIn = await fetch(`${j["url"]}sign-in`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: pre, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: token, username: "admin", password: first.password, next: "/" }).toString(),
+    });
+    assert.equal(signedIn.status, 303);
+    const exited = new Promise<number | null>((r) => child.on("exit", r));
+    process.kill(j["pid"] as number, "SIGTERM");
+    assert.equal(await exited, 0);
+    assert.equal(out, `${line}\n`, "nothing but the JSON line on stdout");
+    assert.match(err, /^202's latest load \(snapshot 1\) has no figures yet: computing them before serving …\n/);
+    assert.doesNotMatch(err, /running at|password/);
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    t.cleanup();
+  }
+});

@@ -19,7 +19,7 @@ import type { Store } from "../../store/port.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import type { Output } from "../output.ts";
 
-const HELP = `lantern serve [--port N] [--host 127.0.0.1] [--data DIR]
+const HELP = `lantern serve [--port N] [--host 127.0.0.1] [--data DIR] [--json]
 
 Start the web application: the dashboard, indicator pages with SPC charts, the system flow, the
 early-warning digest, uploads of new SSD files, targets, annotations and commentary. Pages are
@@ -50,11 +50,15 @@ Environment:
 Options:
   --port N      the port to listen on (default 8080; 0 picks a free one)
   --host ADDR   the address to listen on (default 127.0.0.1)
+  --json        once listening, print one line of JSON on stdout instead of the startup
+                lines: {"url","host","port","store","data","pid","firstAdmin","warnings"}
+                (with --port 0, the port picked); nothing else is written to stdout
 
 Examples:
   lantern users add alice --role admin
   lantern serve
   lantern serve --port 3000 --data /srv/lantern-data
+  lantern serve --port 0 --json
   LANTERN_SECRET=$(cat /etc/lantern/secret) lantern serve --host 0.0.0.0
 `;
 
@@ -207,6 +211,40 @@ export function untilStopped(app: FastifyInstance, store: Store, o: Output): Pro
   });
 }
 
+/** What `serve --json` prints once listening: the facts of the startup lines, as one object. */
+export interface ServingJson {
+  /** Where to reach it (on every address, the loopback one the listener names). */
+  readonly url: string;
+  /** The address listened on, as given with --host. */
+  readonly host: string;
+  /** The port listened on: the one picked when --port 0. */
+  readonly port: number;
+  readonly store: "duckdb" | "postgres";
+  readonly data: string;
+  /** The process serving: SIGTERM to it stops the server cleanly. */
+  readonly pid: number;
+  /** The first administrator made at this start (its password shown this once), or null. */
+  readonly firstAdmin: { readonly username: string; readonly password: string } | null;
+  /** The notes the startup lines add (Secure cookies need HTTPS, LANTERN_SECRET unset), one a line. */
+  readonly warnings: string[];
+}
+
+/** The startup facts of a listening server as {@link ServingJson}. */
+export function servingJson(app: FastifyInstance, address: string, host: string, store: "duckdb" | "postgres", data: string, first: string | null, notes: string): ServingJson {
+  const bound = app.server.address();
+  const port = typeof bound === "object" && bound ? bound.port : Number(/:(\d+)$/.exec(address)?.[1]);
+  return {
+    url: `${address}/`,
+    host,
+    port,
+    store,
+    data,
+    pid: process.pid,
+    firstAdmin: first ? { username: "admin", password: first } : null,
+    warnings: notes.split("\n").filter(Boolean),
+  };
+}
+
 async function run(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("serve", argv, { port: { type: "string" }, host: { type: "string" } });
   const port = intOption("port", values.port, 8080, 0, 65535);
@@ -223,8 +261,14 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     await store.close();
     throw e;
   }
+  const notes = secureCookieNote(host) + sharedSecretNote(store.kind);
+  if (values.json) {
+    // One line, once listening, so a script learns where (a --port 0 server's port) and can stop it.
+    o.out(`${JSON.stringify(servingJson(started.app, started.address, host, store.kind, config.dataDir, first, notes))}\n`);
+    return untilStopped(started.app, store, o);
+  }
   // One write, so whoever reads the output sees the address and any first password together.
-  o.out(`Lantern is running at ${servingAt(started.address, host)} (data in ${config.dataDir}). Press Ctrl+C to stop.\n${secureCookieNote(host)}${sharedSecretNote(store.kind)}${first ? `\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n` : ""}`);
+  o.out(`Lantern is running at ${servingAt(started.address, host)} (data in ${config.dataDir}). Press Ctrl+C to stop.\n${notes}${first ? `\nNo one could sign in yet, so Lantern made the first administrator. Sign in once and keep it safe:\n  user name: admin\n  password:  ${first}\nAdd people on the Users page (or stop the server and use lantern users add).\n` : ""}`);
 
   return untilStopped(started.app, store, o);
 }
