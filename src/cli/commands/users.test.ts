@@ -32,7 +32,7 @@ test("lantern users add (password from stdin or generated), list, role, disable"
 
     const o4 = capture();
     assert.equal(await makeUsersCommand().run(["role", "mgr", "--role", "member", "--data", t.dir], o4), 0);
-    assert.equal(o4.stdout(), "mgr is now member; their sessions have ended.\n");
+    assert.equal(o4.stdout(), "mgr is now member; they had no session open.\n");
     assert.equal(await makeUsersCommand().run(["disable", "mgr", "--data", t.dir], capture()), 0);
 
     const o5 = capture();
@@ -151,15 +151,50 @@ test("every lantern users subcommand prints one JSON object with --json", async 
       return { out: JSON.parse(o.stdout()) as unknown, err: o.stderr() };
     };
     assert.deepEqual((await json(["add", "bob", "--role", "manager", "--areas", "send"])).out, { user: { username: "bob", role: "manager", areas: ["send"] } });
-    assert.deepEqual((await json(["role", "bob", "--role", "analyst"])).out, { user: { username: "bob", role: "analyst", areas: [] }, sessionsEnded: true });
-    assert.deepEqual((await json(["password", "bob", "--password-stdin"], "a long enough passphrase\n")).out, { user: { username: "bob" }, passwordChanged: true, generated: false, sessionsEnded: true });
+    // bob has never signed in: no change ends a session.
+    const none = { sessionsEnded: false, sessionsEndedCount: 0 };
+    assert.deepEqual((await json(["role", "bob", "--role", "analyst"])).out, { user: { username: "bob", role: "analyst", areas: [] }, ...none });
+    assert.deepEqual((await json(["password", "bob", "--password-stdin"], "a long enough passphrase\n")).out, { user: { username: "bob" }, passwordChanged: true, generated: false, ...none });
     const made = await json(["password", "bob"]);
-    assert.deepEqual(made.out, { user: { username: "bob" }, passwordChanged: true, generated: true, sessionsEnded: true });
+    assert.deepEqual(made.out, { user: { username: "bob" }, passwordChanged: true, generated: true, ...none });
     assert.match(made.err, /^Generated password \(shown once; give it to the user safely\): \S{20}\n$/);
-    assert.deepEqual((await json(["disable", "bob"])).out, { user: { username: "bob", disabled: true }, changed: true, sessionsEnded: true });
-    assert.deepEqual((await json(["disable", "bob"])).out, { user: { username: "bob", disabled: true }, changed: false, sessionsEnded: false });
-    assert.deepEqual((await json(["enable", "bob"])).out, { user: { username: "bob", disabled: false }, changed: true, sessionsEnded: true });
+    assert.deepEqual((await json(["disable", "bob"])).out, { user: { username: "bob", disabled: true }, changed: true, ...none });
+    assert.deepEqual((await json(["disable", "bob"])).out, { user: { username: "bob", disabled: true }, changed: false, ...none });
+    assert.deepEqual((await json(["enable", "bob"])).out, { user: { username: "bob", disabled: false }, changed: true, ...none });
     assert.equal(((await json(["list"])).out as { users: unknown[] }).users.length, 1);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("lantern users role --json says how many sessions it ended, as the audit log records: 2 for a user signed in twice, none (sessionsEnded false) for one with none open", async () => {
+  const t = tempDir();
+  try {
+    const { createSession } = await import("../../web/auth/sessions.ts");
+    const run = async (args: string[]) => {
+      const o = capture();
+      assert.equal(await makeUsersCommand().run([...args, "--data", t.dir], o), 0, o.stderr());
+      return o.stdout();
+    };
+    await run(["add", "bob", "--role", "analyst"]);
+    const store = await openStore(storeConfig(t.dir, {}));
+    try {
+      const bob = (await findUserByUsername(store, "bob"))!;
+      await createSession(store, bob.id, null, new Date());
+      await createSession(store, bob.id, null, new Date());
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(JSON.parse(await run(["role", "bob", "--role", "member", "--json"])), { user: { username: "bob", role: "member", areas: [] }, sessionsEnded: true, sessionsEndedCount: 2 });
+    assert.deepEqual(JSON.parse(await run(["role", "bob", "--role", "analyst", "--json"])), { user: { username: "bob", role: "analyst", areas: [] }, sessionsEnded: false, sessionsEndedCount: 0 });
+    assert.equal(await run(["role", "bob", "--role", "member"]), "bob is now member; they had no session open.\n");
+    const audited = await openStore(storeConfig(t.dir, {}));
+    try {
+      const rows = await audited.all<{ detail: string }>(`SELECT detail FROM lantern_audit WHERE action = 'user.role_change' ORDER BY audit_id`);
+      assert.deepEqual(rows.map((r) => (JSON.parse(r.detail) as { sessionsRevoked: number }).sessionsRevoked), [2, 0, 0], "the JSON says what the audit log records");
+    } finally {
+      await audited.close();
+    }
   } finally {
     t.cleanup();
   }

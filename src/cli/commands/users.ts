@@ -39,9 +39,11 @@ admin can be made before any data is loaded); the others refuse a --data folder 
 Every subcommand takes --data DIR, the store's folder (env LANTERN_DATA; default ./lantern-data).
 
 With --json each prints one object: add and role {"user":{"username","role","areas"}} (role
-adds "sessionsEnded"); password {"user":{"username"},"passwordChanged","generated",
-"sessionsEnded"} (a generated password still goes to standard error, once); disable and enable
-{"user":{"username","disabled"},"changed","sessionsEnded"}; list {"users":[...]}.
+adds "sessionsEnded" and "sessionsEndedCount"); password {"user":{"username"},"passwordChanged",
+"generated","sessionsEnded","sessionsEndedCount"} (a generated password still goes to standard
+error, once); disable and enable {"user":{"username","disabled"},"changed","sessionsEnded",
+"sessionsEndedCount"}; list {"users":[...]}. "sessionsEnded" is true only when the change ended
+some of the user's sessions; "sessionsEndedCount" says how many (0 when none were open).
 
 Examples:
   lantern users add alice --role admin
@@ -50,6 +52,19 @@ Examples:
   lantern users disable bob
   lantern users list
 `;
+
+/**
+ * The sessions a change ended, for --json: `sessionsEnded` is true only when some were (it said
+ * true for a user with none, while the audit log recorded 0), and `sessionsEndedCount` how many.
+ */
+function ended(n: number): { sessionsEnded: boolean; sessionsEndedCount: number } {
+  return { sessionsEnded: n > 0, sessionsEndedCount: n };
+}
+
+/** The sessions a change ended, in words. */
+function endedInWords(n: number): string {
+  return n === 0 ? "they had no session open" : n === 1 ? "their session has ended" : `their ${n} sessions have ended`;
+}
 
 async function readFirstLine(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<string> {
   let text = "";
@@ -133,8 +148,8 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
         }
         case "role": {
           const u = await setRole(store, needUser(), needRole(), areas, actor);
-          if (values.json) o.out(`${JSON.stringify({ user: { username: u.username, role: u.role, areas: u.areas }, sessionsEnded: true }, null, 2)}\n`);
-          else o.out(`${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; their sessions have ended.\n`);
+          if (values.json) o.out(`${JSON.stringify({ user: { username: u.username, role: u.role, areas: u.areas }, ...ended(u.sessionsEnded) }, null, 2)}\n`);
+          else o.out(`${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; ${endedInWords(u.sessionsEnded)}.\n`);
           return 0;
         }
         case "password": {
@@ -143,16 +158,16 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
             throw new LanternError("LANTERN_AUTH_USER_NOT_FOUND", `There is no user called ${name.slice(0, 80)}.`, { hint: "Run `lantern users list` to see the users." });
           }
           const pw = await password(values);
-          await setPassword(store, name, pw.pw, actor);
+          const { sessionsEnded } = await setPassword(store, name, pw.pw, actor);
           showGenerated(pw, o);
-          if (values.json) o.out(`${JSON.stringify({ user: { username: name }, passwordChanged: true, generated: pw.generated, sessionsEnded: true }, null, 2)}\n`);
-          else o.out(`The password of ${name} is changed; their sessions have ended.\n`);
+          if (values.json) o.out(`${JSON.stringify({ user: { username: name }, passwordChanged: true, generated: pw.generated, ...ended(sessionsEnded) }, null, 2)}\n`);
+          else o.out(`The password of ${name} is changed; ${endedInWords(sessionsEnded)}.\n`);
           return 0;
         }
         default: {
           const name = needUser();
-          const { changed } = await setDisabled(store, name, sub === "disable", actor);
-          if (values.json) o.out(`${JSON.stringify({ user: { username: name, disabled: sub === "disable" }, changed, sessionsEnded: changed }, null, 2)}\n`);
+          const { changed, sessionsEnded } = await setDisabled(store, name, sub === "disable", actor);
+          if (values.json) o.out(`${JSON.stringify({ user: { username: name, disabled: sub === "disable" }, changed, ...ended(sessionsEnded) }, null, 2)}\n`);
           else o.out(changed ? `${name} is ${sub}d.\n` : `${name} is already ${sub}d; nothing was changed.\n`);
           return 0;
         }

@@ -214,12 +214,12 @@ test("enabling a user who is already enabled changes nothing: no sessions end, n
   try {
     const u = await createUser(store, { username: "ann", role: "analyst", password: PW }, "admin");
     const s1 = await createSession(store, u.id, null, at(0));
-    assert.deepEqual(await setDisabled(store, "ann", false, "admin", () => at(1)), { changed: false });
+    assert.deepEqual(await setDisabled(store, "ann", false, "admin", () => at(1)), { changed: false, sessionsEnded: 0 });
     assert.equal((await validateSession(store, s1, at(2)))?.user.username, "ann", "still signed in");
-    assert.deepEqual(await setDisabled(store, "ann", true, "admin", () => at(3)), { changed: true });
+    assert.deepEqual(await setDisabled(store, "ann", true, "admin", () => at(3)), { changed: true, sessionsEnded: 1 });
     assert.equal(await validateSession(store, s1, at(4)), null);
-    assert.deepEqual(await setDisabled(store, "ann", true, "admin", () => at(5)), { changed: false });
-    assert.deepEqual(await setDisabled(store, "ann", false, "admin", () => at(6)), { changed: true });
+    assert.deepEqual(await setDisabled(store, "ann", true, "admin", () => at(5)), { changed: false, sessionsEnded: 0 });
+    assert.deepEqual(await setDisabled(store, "ann", false, "admin", () => at(6)), { changed: true, sessionsEnded: 0 });
     assert.equal((await findUserByUsername(store, "ann"))!.disabled, false);
     const actions = (await store.all<{ action: string }>(`SELECT action FROM lantern_audit ORDER BY audit_id`)).map((r) => r.action);
     assert.deepEqual(actions, ["user.create", "user.disable", "user.enable"]);

@@ -173,8 +173,8 @@ async function mustFind(store: Store, username: string): Promise<UserRecord> {
   return u;
 }
 
-/** Change a user's role and areas; their sessions end. */
-export async function setRole(store: Store, username: string, rawRole: string, rawAreas: readonly string[], actor: string, now: () => Date = () => new Date()): Promise<UserRecord> {
+/** Change a user's role and areas; their sessions end (`sessionsEnded`: how many were open, as audited). */
+export async function setRole(store: Store, username: string, rawRole: string, rawAreas: readonly string[], actor: string, now: () => Date = () => new Date()): Promise<UserRecord & { readonly sessionsEnded: number }> {
   const u = await mustFind(store, username);
   const role = checkRole(rawRole);
   const areas = checkAreas(role, rawAreas);
@@ -184,7 +184,7 @@ export async function setRole(store: Store, username: string, rawRole: string, r
   });
   const revoked = await revokeUserSessions(store, u.id, now());
   await auditEvent(store, { actor, action: "user.role_change", target: u.username, detail: { from: { role: u.role, areas: u.areas }, to: { role, areas }, sessionsRevoked: revoked } }, now);
-  return { ...u, role, areas };
+  return { ...u, role, areas, sessionsEnded: revoked };
 }
 
 /**
@@ -192,23 +192,24 @@ export async function setRole(store: Store, username: string, rawRole: string, r
  * alone (`changed: false`: no update, no audit entry, and above all no sessions revoked): enabling
  * an active user used to sign them out, and an admin "enabling" themselves signed themselves out.
  */
-export async function setDisabled(store: Store, username: string, disabled: boolean, actor: string, now: () => Date = () => new Date()): Promise<{ changed: boolean }> {
+export async function setDisabled(store: Store, username: string, disabled: boolean, actor: string, now: () => Date = () => new Date()): Promise<{ changed: boolean; sessionsEnded: number }> {
   const u = await mustFind(store, username);
-  if (u.disabled === disabled) return { changed: false };
+  if (u.disabled === disabled) return { changed: false, sessionsEnded: 0 };
   await store.run(`UPDATE lantern_user SET disabled = $1, updated_at = $2 WHERE user_id = $3`, [disabled, now().toISOString(), u.id]);
   const revoked = await revokeUserSessions(store, u.id, now());
   await auditEvent(store, { actor, action: disabled ? "user.disable" : "user.enable", target: u.username, detail: { sessionsRevoked: revoked } }, now);
-  return { changed: true };
+  return { changed: true, sessionsEnded: revoked };
 }
 
-/** Set a new password; the user's sessions end. */
-export async function setPassword(store: Store, username: string, password: string, actor: string, now: () => Date = () => new Date()): Promise<void> {
+/** Set a new password; the user's sessions end (`sessionsEnded`: how many were open, as audited). */
+export async function setPassword(store: Store, username: string, password: string, actor: string, now: () => Date = () => new Date()): Promise<{ sessionsEnded: number }> {
   const u = await mustFind(store, username);
   checkPassword(password, u.username);
   const h = await hashPassword(password);
   await store.run(`UPDATE lantern_user SET password_hash = $1, updated_at = $2 WHERE user_id = $3`, [h, now().toISOString(), u.id]);
   const revoked = await revokeUserSessions(store, u.id, now());
   await auditEvent(store, { actor, action: "user.password_reset", target: u.username, detail: { sessionsRevoked: revoked } }, now);
+  return { sessionsEnded: revoked };
 }
 
 /** The demo sign-in password, printed by `lantern demo`. Demo stores only. */
