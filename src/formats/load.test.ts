@@ -192,14 +192,6 @@ test("structural: duplicate ids are refused, naming the row the id first appeare
   assert.equal(i.expected, "one Header row per child (C1's is at row 2)");
 });
 
-test("structural: a child given by two returns in one load (a 903 Header and an Annex A list) names the file and row of each", async () => {
-  const r = await loadFormats(undefined, { paths: [files({}, { "a.csv": HEADER, "list.csv": `${LIST1}C2,F,WIRI,2012-03-05,6,2020-09-16,6\n` })] });
-  const i = r.issues.find((x) => x.code === "FORMAT_ID_DUPLICATE")!;
-  assert.deepEqual([i.file, i.row, i.column, i.value], ["list.csv", 2, "pers_person_id", "C2"]);
-  assert.equal(i.message, "pers_person_id C2 occurs twice: first at a.csv, row 3, again at list.csv, row 2.");
-  assert.equal(i.expected, "each record once (C2 is already at a.csv, row 3)");
-});
-
 test("structural: a CIN census with two children of one LAchildID names both lines (DfE 8510)", async () => {
   const one = census("202");
   const child = one.slice(one.indexOf("<Child>"), one.indexOf("</Child>") + "</Child>".length);
@@ -763,16 +755,29 @@ test("a CIN census whose LEA is not --authority is refused naming both codes; th
 });
 
 test("two CIN censuses of different authorities in one load are refused; of one authority (202 and E09000007) they are not", async () => {
-  const two = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("203") })] });
+  const two = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("203").replaceAll("K1", "K2") })] });
   assert.equal(two.status, "rejected");
   assert.deepEqual(
     two.issues.filter((i) => i.severity === "error").map((i) => [i.code, i.file, i.value]),
     [["FORMAT_AUTHORITY_MISMATCH", "b.xml", "203"]],
   );
   assert.match(two.issues[0]!.message, /b\.xml is the CIN census of LEA 203 .*but a\.xml is LEA 202's/);
-  const same = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("E09000007") })] });
+  const same = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("E09000007").replaceAll("K1", "K2") })] });
   assert.deepEqual(same.issues.filter((i) => i.code === "FORMAT_AUTHORITY_MISMATCH"), []);
   assert.equal(same.authority, "202");
+});
+
+test("a child in two CIN censuses of one load is refused as a duplicate naming both files and lines (its records in the second were left out without a word); two censuses of different children load", async () => {
+  const both = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("202") })] });
+  assert.equal(both.status, "rejected");
+  const dup = both.issues.filter((i) => i.severity === "error");
+  assert.deepEqual(
+    dup.map((i) => [i.code, i.file, i.row, i.column, i.value]),
+    [["FORMAT_ID_DUPLICATE", "b.xml", 4, "LAchildID", "K1"]],
+  );
+  assert.match(dup[0]!.message, /LAchildID K1 is in two CIN censuses of this load: first at a\.xml, line 4, again at b\.xml, line 4/);
+  const apart = await loadFormats(undefined, { paths: [files({}, { "a.xml": census("202"), "b.xml": census("202").replaceAll("K1", "K2") })] });
+  assert.deepEqual(apart.issues.filter((i) => i.severity === "error"), []);
 });
 
 test("files of different returns together (a CIN census and Annex A, a 903 and a CIN census) are refused up front by validate, a dry run and a load alike, naming each return and saying to give them one at a time; each alone passes", async () => {

@@ -375,7 +375,16 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       }
       for (const i of runRules(CIN_RULES, c, mutable, { file: f.name, row: c.line }, downgrade)) log.add(i);
       if (!c.id) continue;
-      if (sink.tables.get("ssd_person")!.keys.has(c.id)) continue; // 8510 already reported
+      const first = sink.tables.get("ssd_person")!.keys.get(c.id);
+      if (first) {
+        // In this file, DfE rule 8510 has said so already; in an earlier census of this load, say
+        // so here, or the child's records in this file would be left out without a word.
+        if (first.file !== f.name) {
+          const firstAt = `${first.file}${first.row === undefined ? "" : `, line ${first.row}`}`;
+          log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: f.name, row: c.line, column: "LAchildID", value: c.id, message: `LAchildID ${c.id} is in two CIN censuses of this load: first at ${firstAt}, again at ${f.name}, line ${c.line}. One load takes one census; a child's records in both would be counted twice or lost.`, expected: "one CIN census per load: import each census year on its own" });
+        }
+        continue;
+      }
       mapCin(c, sink);
     }
     files.push({ file: f.name, format: describeDetected(f.detected), ...(f.encoding ? { encoding: f.encoding } : {}), records: n });
