@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { LanternError } from "../../core/errors.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { checkAreas, checkRole, checkUsername, createUser, findUserByUsername, listUsers, setDisabled, setPassword, setRole } from "../../web/auth/users.ts";
+import { checkAreas, checkRole, checkUsername, createUser, findUserByUsername, listUsers, sessionsEndedInWords, setDisabled, setPassword, setRole } from "../../web/auth/users.ts";
 import { type Command, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { commandLineUser } from "../../core/actor.ts";
@@ -59,11 +59,6 @@ Examples:
  */
 function ended(n: number): { sessionsEnded: boolean; sessionsEndedCount: number } {
   return { sessionsEnded: n > 0, sessionsEndedCount: n };
-}
-
-/** The sessions a change ended, in words. */
-function endedInWords(n: number): string {
-  return n === 0 ? "they had no session open" : n === 1 ? "their session has ended" : `their ${n} sessions have ended`;
 }
 
 async function readFirstLine(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<string> {
@@ -149,7 +144,7 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
         case "role": {
           const u = await setRole(store, needUser(), needRole(), areas, actor);
           if (values.json) o.out(`${JSON.stringify({ user: { username: u.username, role: u.role, areas: u.areas }, ...ended(u.sessionsEnded) }, null, 2)}\n`);
-          else o.out(`${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; ${endedInWords(u.sessionsEnded)}.\n`);
+          else o.out(`${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; ${sessionsEndedInWords(u.sessionsEnded)}.\n`);
           return 0;
         }
         case "password": {
@@ -161,7 +156,7 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
           const { sessionsEnded } = await setPassword(store, name, pw.pw, actor);
           showGenerated(pw, o);
           if (values.json) o.out(`${JSON.stringify({ user: { username: name }, passwordChanged: true, generated: pw.generated, ...ended(sessionsEnded) }, null, 2)}\n`);
-          else o.out(`The password of ${name} is changed; ${endedInWords(sessionsEnded)}.\n`);
+          else o.out(`The password of ${name} is changed; ${sessionsEndedInWords(sessionsEnded)}.\n`);
           return 0;
         }
         default: {

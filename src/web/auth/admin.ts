@@ -17,7 +17,7 @@ import { errorSummary, fieldErrorMessage } from "../layout.ts";
 import { type Html, html, page } from "./html.ts";
 import type { AuthContext } from "./plugin.ts";
 import { PASSWORD_RULE } from "./password-policy.ts";
-import { createUser, listUsers, setDisabled, setPassword, setRole } from "./users.ts";
+import { createUser, listUsers, sessionsEndedInWords, setDisabled, setPassword, setRole } from "./users.ts";
 import { ROLES } from "./types.ts";
 
 const BODY_LIMIT = 16 * 1024;
@@ -207,7 +207,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
           return usersPage(ctx, request, reply, { ok: true, text: `Added ${username}.` });
         case "role": {
           const u = await setRole(ctx.store, username, entered.role, entered.areas, actor, ctx.now);
-          return usersPage(ctx, request, reply, { ok: true, text: `${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; their sessions have ended.` });
+          return usersPage(ctx, request, reply, { ok: true, text: `${u.username} is now ${u.role}${u.areas.length ? ` (${u.areas.join(", ")})` : ""}; ${sessionsEndedInWords(u.sessionsEnded)}.` });
         }
         case "disable":
         case "enable": {
@@ -216,8 +216,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
           return usersPage(ctx, request, reply, { ok: true, text: changed ? `${username} is ${op}d.` : `${username} is already ${op}d; nothing was changed.` });
         }
         case "reset":
-          await setPassword(ctx.store, username, str(b, "password", 257), actor, ctx.now);
-          return usersPage(ctx, request, reply, { ok: true, text: `The password of ${username} is reset; their sessions have ended.` });
+          const { sessionsEnded } = await setPassword(ctx.store, username, str(b, "password", 257), actor, ctx.now);
+          return usersPage(ctx, request, reply, { ok: true, text: `The password of ${username} is reset; ${sessionsEndedInWords(sessionsEnded)}.` });
         default:
           return usersPage(ctx, request, reply, { ok: false, text: "Choose what to change." }, 400);
       }

@@ -321,6 +321,20 @@ test("every page carries a strict CSP with no inline script and names no other h
   });
 });
 
+test("the Users page says how many sessions a role change or password reset ended, as the audit log records them (none open: said so)", async () => {
+  await withServer(async (app) => {
+    const admin = await signIn(app, "admin", DEMO_PASSWORD);
+    await visit(app, admin, "/admin/users");
+    await post(app, admin, "/admin/users", { op: "create", username: "zed", displayName: "Zed", role: "manager", areas: ["send"], password: "zed's long password" });
+    const none = await post(app, admin, "/admin/users", { op: "role", username: "zed", role: "member" });
+    assert.match(none.body, /zed is now member; they had no session open\./);
+    await signIn(app, "zed", "zed's long password");
+    await signIn(app, "zed", "zed's long password");
+    const reset = await post(app, admin, "/admin/users", { op: "reset", username: "zed", password: "zed's other long password" });
+    assert.match(reset.body, /The password of zed is reset; their 2 sessions have ended\./);
+  });
+});
+
 test("admin pages: create, change role (ending sessions), audit filters, and text is escaped", async () => {
   await withServer(async (app, store) => {
     const admin = await signIn(app, "admin", DEMO_PASSWORD);
@@ -335,7 +349,7 @@ test("admin pages: create, change role (ending sessions), audit filters, and tex
     assert.equal((await visit(app, zed, "/dummy/records/send")).statusCode, 200);
     assert.equal((await visit(app, zed, "/dummy/records/front_door")).statusCode, 403);
     const changed = await post(app, admin, "/admin/users", { op: "role", username: "zed", role: "member" });
-    assert.match(changed.body, /zed is now member; their sessions have ended\./);
+    assert.match(changed.body, /zed is now member; their session has ended\./);
     assert.equal((await visit(app, zed, "/dummy/records/send")).statusCode, 303);
 
     // Admins cannot demote or disable themselves; bad input is a 400 with the reason.

@@ -173,6 +173,11 @@ async function mustFind(store: Store, username: string): Promise<UserRecord> {
   return u;
 }
 
+/** The sessions a change ended, in words (the CLI and the Users page say the same). */
+export function sessionsEndedInWords(n: number): string {
+  return n === 0 ? "they had no session open" : n === 1 ? "their session has ended" : `their ${n} sessions have ended`;
+}
+
 /** Change a user's role and areas; their sessions end (`sessionsEnded`: how many were open, as audited). */
 export async function setRole(store: Store, username: string, rawRole: string, rawAreas: readonly string[], actor: string, now: () => Date = () => new Date()): Promise<UserRecord & { readonly sessionsEnded: number }> {
   const u = await mustFind(store, username);
