@@ -26,16 +26,25 @@ export interface Command {
 }
 
 /**
+ * The arguments (words that are not options) a command takes, named as its `--help` writes them:
+ * `["FILE"]`, or `["PATH..."]` where the last name ending "..." takes one or more. A command
+ * with subcommands (`lantern users list`) names each one's own after it: `{ list: [], add:
+ * ["USERNAME"] }`. A command that names none takes none.
+ */
+export type Arguments = readonly string[] | { readonly [subcommand: string]: readonly string[] };
+
+/**
  * Parse argv with the common options plus the command's own; usage errors become LanternErrors.
  * An option given an empty or all-blank value (`--snapshot ""`, `--by=`) is refused here, once for
  * every command: left to each command it was read as "not given" by some (silently ignored) and
  * as a name by others ("Unknown indicator ."), and no option means anything by a blank value.
- * So is a blank argument.
+ * So is a blank argument, and an argument the command does not take (`lantern users list
+ * extra`): left to each command, some ignored it and ran as if it had not been typed.
  */
-export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: O, allowPositionals = false) {
+export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: O, takes: Arguments = []) {
   const parsed = (() => {
     try {
-      return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
+      return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
     } catch (e) {
       throw new LanternError("LANTERN_USAGE", usageMessage((e as Error).message), {
         hint: `Run \`lantern ${command} --help\` to see what it accepts.`,
@@ -55,14 +64,42 @@ export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(c
       hint: `If a script passed it, check the variable it came from is set. Run \`lantern ${command} --help\` to see what it accepts.`,
     });
   }
+  refuseUnexpected(command, parsed.positionals, takes);
   return parsed;
+}
+
+/**
+ * Refuse the arguments beyond those `takes` names, naming them. Too few is left to the command,
+ * which knows how to ask for what is missing; an unknown subcommand likewise.
+ */
+function refuseUnexpected(command: string, positionals: readonly string[], takes: Arguments): void {
+  let usage = `lantern ${command}`;
+  let names: readonly string[];
+  let given = positionals;
+  if (Array.isArray(takes)) {
+    names = takes;
+  } else {
+    const sub = positionals[0];
+    const subNames = sub !== undefined && Object.hasOwn(takes, sub) ? (takes as Record<string, readonly string[]>)[sub] : undefined;
+    if (subNames === undefined) return;
+    usage = `${usage} ${sub}`;
+    names = subNames;
+    given = positionals.slice(1);
+  }
+  if (names.at(-1)?.endsWith("...")) return;
+  const extra = given.slice(names.length);
+  if (!extra.length) return;
+  const takesWhat = names.length === 0 ? "takes no arguments, only options" : `takes ${names.length === 1 ? "one argument" : `${names.length} arguments`}, ${names.join(" ")}`;
+  throw new LanternError("LANTERN_USAGE", `Unexpected argument${extra.length > 1 ? "s" : ""} ${extra.map((x) => JSON.stringify(x)).join(", ")}: ${usage} ${takesWhat}.`, {
+    hint: `Leave ${extra.length > 1 ? "them out; if one" : "it out; if it"} is part of an option's value, put the whole value in quotes ("two words"). Run \`lantern ${command} --help\` to see what it accepts.`,
+  });
 }
 
 /**
  * Node's parseArgs message in plain words: an option given no value ("Option '--authority <value>'
  * argument missing", or "… is ambiguous" when the next word is another option) says so and how to
- * give one; anything else (an unknown option, an unexpected argument) is kept, less its advice on
- * positionals, which these commands do not need.
+ * give one; anything else (an unknown option) is kept, less its advice on arguments that start
+ * with a dash, which these commands do not need. Unexpected arguments are refused by `parse`.
  */
 export function usageMessage(node: string): string {
   const missing = /^Option '(--[\w-]+)(?: <value>)?' argument missing/.exec(node);

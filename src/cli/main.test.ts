@@ -308,6 +308,53 @@ test("an option given an empty or blank value is refused by name, for every comm
   }
 });
 
+test("every command refuses an argument it does not take, naming it, before anything is opened; commands that take arguments still do", async () => {
+  const t = tempDir();
+  try {
+    const missing = join(t.dir, "no-store");
+    // import and validate take any number of paths: a stray word there is a path, checked as one.
+    const takesPaths = new Set(["import", "validate"]);
+    const cases: [string[], string, string][] = [
+      // Once ignored: `users list` ran and listed the users.
+      [["users", "list", "extra"], `"extra"`, "lantern users list takes no arguments, only options"],
+      [["users", "add", "bob", "extra", "more", "--role", "admin"], `"extra", "more"`, "lantern users add takes one argument, USERNAME"],
+      [["users", "disable", "bob", "carol"], `"carol"`, "lantern users disable takes one argument, USERNAME"],
+      [["restore", "a.backup.gz", "b.backup.gz", "--check"], `"b.backup.gz"`, "lantern restore takes one argument, FILE"],
+      // An option's value with a space, not quoted: the second word is named.
+      [["annotate", "--authority", "202", "--note", "Recording", "change"], `"change"`, "lantern annotate takes no arguments, only options"],
+      ...Object.keys(COMMANDS)
+        .filter((name) => !takesPaths.has(name) && name !== "restore" && name !== "users")
+        .map((name): [string[], string, string] => [[name, "stray"], `"stray"`, `lantern ${name} takes no arguments, only options`]),
+    ];
+    for (const [args, named, takes] of cases) {
+      const o = capture();
+      assert.equal(await main([...args, "--data", missing], o), 1, args.join(" "));
+      const s = named.includes(",") ? "s" : "";
+      assert.equal(o.stderr().split("\n")[0], `error LANTERN_USAGE: Unexpected argument${s} ${named}: ${takes}.`, args.join(" "));
+      assert.match(o.stderr(), new RegExp(`\nWhat to do: Leave (it|them) out; .* Run \`lantern ${args[0]} --help\` to see what it accepts\\.\n$`), args.join(" "));
+      const json = capture();
+      assert.equal(await main([...args, "--data", missing, "--json"], json), 1, args.join(" "));
+      assert.equal((JSON.parse(json.stdout()) as { error: { code: string } }).error.code, "LANTERN_USAGE");
+    }
+    assert.equal(existsSync(missing), false, "no store was made");
+    // Those that take arguments still read them: the paths are looked for, the backup file opened.
+    const imp = capture();
+    assert.equal(await main(["import", join(t.dir, "a"), join(t.dir, "b"), "--authority", "202", "--data", join(t.dir, "import-store")], imp), 1);
+    assert.match(imp.stderr(), /LANTERN_FILE_NOT_FOUND/);
+    const val = capture();
+    assert.equal(await main(["validate", join(t.dir, "a"), join(t.dir, "b")], val), 1);
+    assert.match(val.stderr(), /LANTERN_FILE_NOT_FOUND/);
+    const res = capture();
+    assert.equal(await main(["restore", join(t.dir, "a.backup.gz"), "--check"], res), 1);
+    assert.match(res.stderr(), /^error LANTERN_FILE_NOT_FOUND: There is no backup file /);
+    const users = capture();
+    assert.equal(await main(["users", "list", "--data", missing], users), 1);
+    assert.match(users.stderr(), /LANTERN_STORE_MISSING/);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test("every date option refuses a day that does not exist, naming the option and the form YYYY-MM-DD", async () => {
   const t = tempDir();
   try {

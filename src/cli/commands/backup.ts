@@ -111,10 +111,8 @@ function describe(c: BackupContents): string {
 }
 
 async function runRestore(argv: readonly string[], o: Output): Promise<number> {
-  const { values, positionals } = parse("restore", argv, { replace: { type: "boolean", default: false }, check: { type: "boolean", default: false } }, true);
-  if (positionals.length !== 1) {
-    throw new LanternError("LANTERN_USAGE", positionals.length ? "Give one backup file to restore." : "Say which backup file to restore.", { hint: "For example `lantern restore lantern.backup.gz`." });
-  }
+  const { values, positionals } = parse("restore", argv, { replace: { type: "boolean", default: false }, check: { type: "boolean", default: false } }, ["FILE"]);
+  if (!positionals.length) throw new LanternError("LANTERN_USAGE", "Say which backup file to restore.", { hint: "For example `lantern restore lantern.backup.gz`." });
   const file = positionals[0]!;
   // The file is checked end to end before any store is opened: a bad file creates and changes nothing.
   let bar = progressBar(o, "Checking");

@@ -92,7 +92,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       "dfe-errors-as-queries": { type: "boolean", default: false },
       replace: { type: "boolean", default: false },
     },
-    true,
+    ["PATH..."],
   );
   if (positionals.length === 0) throw new LanternError("LANTERN_USAGE", "Name the files or folders to import.", { hint: "For example: lantern import ./export --authority 202" });
   const config = storeConfig(values.data);

@@ -90,7 +90,7 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
       "users",
       argv,
       { role: { type: "string" }, areas: { type: "string" }, name: { type: "string" }, "password-stdin": { type: "boolean", default: false } },
-      true,
+      { add: ["USERNAME"], list: [], role: ["USERNAME"], password: ["USERNAME"], disable: ["USERNAME"], enable: ["USERNAME"] },
     );
     const [sub, username, ...extra] = positionals;
     const actor = commandLineUser();

@@ -44,7 +44,7 @@ Exit codes: 0 no errors (queries allowed), 1 usage error, 2 errors found, 3 othe
 `;
 
 async function run(argv: readonly string[], o: Output): Promise<number> {
-  const { values, positionals } = parse("validate", argv, { report: { type: "string" }, "dfe-errors-as-queries": { type: "boolean", default: false } }, true);
+  const { values, positionals } = parse("validate", argv, { report: { type: "string" }, "dfe-errors-as-queries": { type: "boolean", default: false } }, ["PATH..."]);
   if (!positionals.length) throw new LanternError("LANTERN_USAGE", "Name the files or folders to validate.", { hint: "For example: lantern validate ./903-2025" });
   // The report's path is checked before the files (a large return takes minutes): a missing folder
   // or a wrong extension found only at the end lost that work, the first as a crash to report.
