@@ -4,6 +4,7 @@
  * of store (src/store/backup.ts does the work; this file parses, shows progress and reports).
  */
 
+import { resolve } from "node:path";
 import { LanternError } from "../../core/errors.ts";
 import { type BackupContents, MIGRATION_TABLE, readBackup, restoreBackup, writeBackup } from "../../store/backup.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
@@ -66,6 +67,9 @@ Options:
   --check     only check the file (header, versions, every row, counts, checksum); no store is
               opened or changed
 
+With --json, "file" is the backup's absolute path (a relative FILE resolved against the working
+directory), with --check as without it.
+
 Examples:
   lantern restore /secure/backups/lantern-2025-06-30.backup.gz --data ./lantern-data
   lantern restore lantern.backup.gz --check
@@ -120,7 +124,9 @@ async function runRestore(argv: readonly string[], o: Output): Promise<number> {
   bar.done();
   if (values.check) {
     if (values.json) {
-      o.out(`${JSON.stringify({ file, ok: true, sha256: checked.sha256, ...checked.header, tables: checked.tables.map((t) => ({ table: t.table, rows: t.rows })) }, null, 2)}\n`);
+      // The path read, resolved against the working directory, as backup's and restore's JSON give
+      // it: the argument as typed means nothing to a script reading the output from elsewhere.
+      o.out(`${JSON.stringify({ file: resolve(file), ok: true, sha256: checked.sha256, ...checked.header, tables: checked.tables.map((t) => ({ table: t.table, rows: t.rows })) }, null, 2)}\n`);
       return 0;
     }
     o.out(`${file} is a complete Lantern backup, ${describe(checked)}; its checksum matches.\n`);
