@@ -17,6 +17,12 @@ export const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
+/**
+ * The line the help of every command that reads loaded data gives, so each says the same about a
+ * store with nothing in it (LANTERN_NO_DATA in src/core/errors.ts).
+ */
+export const NO_DATA_HELP = "With nothing loaded yet it fails with LANTERN_NO_DATA, exit 3: run `lantern import PATH\n--authority CODE` (or `lantern demo`) first.";
+
 /** What a command module exports. */
 export interface Command {
   readonly name: string;

@@ -355,6 +355,56 @@ test("every command refuses an argument it does not take, naming it, before anyt
   }
 });
 
+test("every command that reads loaded data fails the same way on a store with nothing loaded: LANTERN_NO_DATA, exit 3, saying to import first", async () => {
+  const t = tempDir();
+  try {
+    await (await openStore(storeConfig(t.dir, {}))).close();
+    const out = (name: string) => join(t.dir, name);
+    // Before: indicators and digest said so on stdout with exit 0 (digest even with --json),
+    // compute and revisions exit 0, records, report, export and annotate exit 1, forecast exit 3.
+    const readers: [string[], string][] = [
+      [["indicators"], "so there are no figures to show"],
+      [["indicators", "--authority", "202", "--period", "2024-25"], "so there are no figures to show"],
+      [["records", "--indicator", "referrals", "--period", "2024-25"], "so there are no records to list"],
+      [["digest"], "so there is nothing to digest"],
+      [["forecast"], "so there is nothing to forecast"],
+      [["report", "--period", "2024-25", "--audience", "public", "--out", out("r.html")], "so there is nothing to report"],
+      [["export", "--format", "ssd", "--out", out("copy")], "so there is nothing to export"],
+      [["export", "--format", "annex-a", "--period", "2024-25", "--authority", "202", "--out", out("annex-a.xlsx")], "so there is nothing to export"],
+      [["revisions"], "so there are no loads to compare"],
+      [["annotate", "--indicator", "referrals", "--date", "2024-04-01", "--note", "x"], "so there is no authority to note"],
+      [["annotations", "--authority", "202"], "so there are no notes to list"],
+      [["compute"], "so there is nothing to compute"],
+    ];
+    for (const [args, consequence] of readers) {
+      const o = capture();
+      assert.equal(await main([...args, "--data", t.dir], o), 3, args.join(" "));
+      assert.equal(o.stdout(), "", args.join(" "));
+      assert.equal(
+        o.stderr(),
+        `error LANTERN_NO_DATA: No data has been loaded yet, ${consequence}.\nWhat to do: Load data first with \`lantern import PATH --authority CODE\` (or \`lantern demo\` for a made-up authority), then run \`lantern ${args[0]}\` again.\n`,
+        args.join(" "),
+      );
+      const json = capture();
+      assert.equal(await main([...args, "--data", t.dir, "--json"], json), 3, args.join(" "));
+      assert.equal((JSON.parse(json.stdout()) as { error: { code: string } }).error.code, "LANTERN_NO_DATA", args.join(" "));
+    }
+    for (const name of ["r.html", "copy", "annex-a.xlsx"]) assert.equal(existsSync(out(name)), false, `nothing was written: ${name}`);
+    // Listings show an empty store as empty, and --list needs no data.
+    for (const args of [["snapshots"], ["audit"], ["users", "list"], ["report", "--calendar", "--today", "2025-05-01"], ["indicators", "--list"]]) {
+      const o = capture();
+      assert.equal(await main([...args, "--data", t.dir, "--json"], o), 0, args.join(" "));
+      JSON.parse(o.stdout());
+    }
+    // The top-level help documents it.
+    const help = capture();
+    await main(["--help"], help);
+    assert.match(help.stdout(), /run before anything is loaded fails with\nLANTERN_NO_DATA, exit 3/);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test("every date option refuses a day that does not exist, naming the option and the form YYYY-MM-DD", async () => {
   const t = tempDir();
   try {

@@ -57,6 +57,10 @@ Start here:
   lantern generate --out ./synthetic --authorities 3 --seed 7
 
 Exit codes: 0 ok, 1 usage error, 2 data rejected by validation, 3 any other failure.
+A command that reads loaded data (indicators, records, digest, forecast, report, export,
+revisions, annotate, annotations, compute) run before anything is loaded fails with
+LANTERN_NO_DATA, exit 3: run \`lantern import\` or \`lantern demo\` first. snapshots, audit,
+users and report --calendar show an empty store as empty, exit 0.
 `;
 }
 

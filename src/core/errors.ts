@@ -46,9 +46,22 @@ export const ERROR_CATALOGUE = {
   LANTERN_STORE_NOT_EMPTY: { exit: EXIT.usage, message: "The store to restore or copy into already holds data" },
   LANTERN_STORE_COPY_DIFFERS: { exit: EXIT.failure, message: "The copied store does not match the original; the copy was rolled back" },
   LANTERN_TOO_LITTLE_DATA: { exit: EXIT.failure, message: "The data loaded is too short to do what was asked (a forecast needs 12 months in a row)" },
+  LANTERN_NO_DATA: { exit: EXIT.failure, message: "No data has been loaded into the store yet" },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/**
+ * The one refusal of a command that reads data from a store holding none (no snapshot loaded):
+ * exit 3, as every such command gives it, with what to run first. `consequence` says what could
+ * not be done ("so there are no figures to show"). A store that holds data, but not for the
+ * authority asked for, is a different problem (a mistyped --authority, LANTERN_BAD_OPTION).
+ */
+export function noDataLoaded(command: string, consequence: string): LanternError {
+  return new LanternError("LANTERN_NO_DATA", `No data has been loaded yet, ${consequence}.`, {
+    hint: `Load data first with \`lantern import PATH --authority CODE\` (or \`lantern demo\` for a made-up authority), then run \`lantern ${command}\` again.`,
+  });
+}
 
 /** A problem found in input data, located precisely enough for a person to fix it. */
 /**

@@ -9,7 +9,7 @@
 
 import { addMonths, dayNumber, dayOf, isoDate, ymd } from "../calendar/dates.ts";
 import type { Period, PeriodKind } from "../calendar/periods.ts";
-import { LanternError } from "../core/errors.ts";
+import { LanternError, noDataLoaded } from "../core/errors.ts";
 import type { Store } from "../store/port.ts";
 import type { Target } from "./engine.ts";
 import type { IndicatorDef } from "./types.ts";
@@ -64,6 +64,16 @@ export async function coverage(store: Store, snapshotId: number, la: string, fir
   }
   await store.run(`INSERT INTO lantern_coverage (snapshot_id, data_from, data_to) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE)) ON CONFLICT (snapshot_id) DO NOTHING`, [snapshotId, from, to]);
   return { from, to };
+}
+
+/**
+ * Refuse a store that holds no snapshot at all with the one "no data loaded" error
+ * ({@link noDataLoaded}), before any option that names an authority or snapshot is checked
+ * against it: in an empty store every name is unknown, and "load data first" is the answer.
+ */
+export async function requireLoaded(store: Store, command: string, consequence: string): Promise<void> {
+  const [row] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_snapshot`);
+  if (!Number(row?.n)) throw noDataLoaded(command, consequence);
 }
 
 /** The snapshots to compute: the latest of each authority, or one named snapshot, optionally for one authority. */

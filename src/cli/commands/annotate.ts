@@ -7,10 +7,11 @@
 import { annotationHistory, listAnnotations, saveAnnotation } from "../../analysis/annotations.ts";
 import { LanternError } from "../../core/errors.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
+import { requireLoaded } from "../../kpi/targets.ts";
 import { AREAS } from "../../kpi/types.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
-import { type Command, dateOption, intOption, parse } from "../command.ts";
+import { type Command, dateOption, intOption, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
@@ -32,6 +33,8 @@ Areas: ${AREAS.map((a) => a.id).join(", ")}
 With --json, the version saved: {"id","version","authority","indicator","area","date","kind",
 "note","changedBy","changedAt","deleted"}.
 
+${NO_DATA_HELP}
+
 Examples:
   lantern annotate --authority X001 --indicator missing_episodes --date 2024-04-01 --kind recording_change --note "Police changed how missing episodes are recorded"
   lantern annotate --authority X001 --area children_in_need --date 2024-09-01 --kind service_change --note "Short breaks moved to the disability offer"
@@ -45,6 +48,8 @@ changed it, when, and whether that version created, edited, deleted or restored 
 --authority, the authority loaded (when data for only one is loaded); an authority with no data
 loaded is refused (exit 1), as every command refuses it.
 
+${NO_DATA_HELP}
+
 Examples:
   lantern annotations --authority X001
   lantern annotations --authority X001 --history 1 --json
@@ -54,16 +59,17 @@ Examples:
  * The authority a note is about: --authority, or the only one loaded (a council's own store
  * usually holds one). With several loaded, the user must say which. One with no data loaded is
  * refused, with the same code as snapshots, revisions, digest, forecast and indicators refuse it
- * (`resolveTargets`): an empty list for a mistyped code would read as "no notes".
+ * (`resolveTargets`): an empty list for a mistyped code would read as "no notes". An empty store
+ * is refused as every command that reads data refuses it (`requireLoaded`).
  */
-async function authorityOf(store: Store, given: string | undefined): Promise<string> {
+async function authorityOf(store: Store, given: string | undefined, command: "annotate" | "annotations"): Promise<string> {
+  await requireLoaded(store, command, command === "annotate" ? "so there is no authority to note" : "so there are no notes to list");
   const codes = (await store.all<{ la_code: string }>(`SELECT DISTINCT la_code FROM lantern_latest_snapshot ORDER BY la_code`)).map((r) => r.la_code);
   if (given) {
     if (codes.includes(given)) return given;
     throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${given}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
   }
   if (codes.length === 1) return codes[0]!;
-  if (!codes.length) throw new LanternError("LANTERN_BAD_OPTION", "No data has been loaded yet, so there is no authority to note.", { hint: "Run `lantern demo` or `lantern import` first." });
   throw new LanternError("LANTERN_USAGE", `Say which authority with --authority CODE: data is loaded for ${codes.join(", ")}.`, { hint: `For example: --authority ${codes[0]}` });
 }
 
@@ -98,7 +104,7 @@ async function annotate(argv: readonly string[], o: Output): Promise<number> {
   if (values.area && !AREAS.some((a) => a.id === values.area)) throw new LanternError("LANTERN_BAD_OPTION", `Unknown area ${values.area}.`, { hint: `Areas: ${AREAS.map((a) => a.id).join(", ")}` });
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
-    const authority = await authorityOf(store, values.authority);
+    const authority = await authorityOf(store, values.authority, "annotate");
     const id = values.id ? intOption("id", values.id, 0, 1, 2 ** 31 - 1) : undefined;
     let base: Awaited<ReturnType<typeof annotationHistory>>[number] | undefined;
     if (id !== undefined) {
@@ -136,7 +142,7 @@ async function list(argv: readonly string[], o: Output): Promise<number> {
   const { values } = parse("annotations", argv, { authority: { type: "string" }, history: { type: "string" } });
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
-    const authority = await authorityOf(store, values.authority);
+    const authority = await authorityOf(store, values.authority, "annotations");
     if (values.history) {
       const id = intOption("history", values.history, 0, 1, 2 ** 31 - 1);
       const versions = await annotationHistory(store, id);

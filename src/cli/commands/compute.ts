@@ -5,8 +5,9 @@
 
 import { LanternError } from "../../core/errors.ts";
 import { computeAndStore, selectIndicators } from "../../kpi/compute.ts";
+import { requireLoaded } from "../../kpi/targets.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, intOption, parse } from "../command.ts";
+import { type Command, intOption, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, progressBar, table } from "../output.ts";
 
 const HELP = `lantern compute [--authority CODE] [--snapshot ID] [--indicator ID]... [--workers N] [--data DIR] [--json]
@@ -27,6 +28,8 @@ Options:
                     one at a time). Every load's automatic compute uses the env setting.
   --json            print what was computed, with the time each indicator took
 
+${NO_DATA_HELP}
+
 Examples:
   lantern compute
   lantern compute --snapshot 1 --indicator assess_45wd_pct --json
@@ -41,6 +44,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(config, { existing: true });
   const bar = progressBar(o, "Computing");
   try {
+    await requireLoaded(store, "compute", "so there is nothing to compute");
     const r = await computeAndStore(store, {
       ...(values.authority ? { authority: values.authority } : {}),
       ...(values.snapshot ? { snapshot: intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) } : {}),
@@ -52,10 +56,6 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     bar.done();
     if (values.json) {
       o.out(JSON.stringify(r, null, 2) + "\n");
-      return 0;
-    }
-    if (!r.snapshots.length) {
-      o.out("Nothing to compute: no data has been loaded. Run `lantern demo` or `lantern import`.\n");
       return 0;
     }
     o.out(`Computed ${r.indicators} indicators for snapshot${r.snapshots.length > 1 ? "s" : ""} ${r.snapshots.join(", ")}: ${r.values.toLocaleString("en-GB")} values in ${(r.elapsedMs / 1000).toFixed(1)} s.\n`);

@@ -7,9 +7,9 @@ import { conversionWords, unjudgedNotes } from "../../analysis/digest.ts";
 import { digestFor, digestPeriod } from "../../analysis/digest-data.ts";
 import { parsePeriod, periodsWithin } from "../../calendar/periods.ts";
 import { computeAndStore, computedSnapshots } from "../../kpi/compute.ts";
-import { requireCovered, resolveTargets } from "../../kpi/targets.ts";
+import { requireCovered, requireLoaded, resolveTargets } from "../../kpi/targets.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, parse } from "../command.ts";
+import { type Command, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
 const HELP = `lantern digest [--period P] [--authority CODE] [--data DIR] [--json]
@@ -39,6 +39,8 @@ unusual". Each month's chart covers the 36 months to it, with its mean and limit
 months before the latest year. The report's charts and the web's indicator pages and tiles follow
 the same rule, so they show the same mean and signals.
 
+${NO_DATA_HELP}
+
 Examples:
   lantern digest
   lantern digest --period 2025-02 --json
@@ -51,11 +53,10 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const config = storeConfig(values.data);
   const store = await openStore(config, { existing: true });
   try {
+    // An empty store is an error (exit 3), as for every command that reads data; it was a line of
+    // text and exit 0, even with --json.
+    await requireLoaded(store, "digest", "so there is nothing to digest");
     const targets = await resolveTargets(store, values.authority ? { authority: values.authority } : {});
-    if (!targets.length) {
-      o.out("No data has been loaded yet. Run `lantern demo` or `lantern import`.\n");
-      return 0;
-    }
     const done = await computedSnapshots(store);
     const digests = [];
     for (const t of targets) {

@@ -155,10 +155,11 @@ test("lantern export from a store with nothing loaded says to load data first, n
     await (await openStore(storeConfig(t.dir, {}))).close();
     for (const args of [["ssd"], ["ssda903", "--period", "2024-25"]]) {
       const o = capture();
-      assert.equal(await main(["export", "--format", ...args, "--out", join(t.dir, "copy"), "--data", t.dir], o), 1, args.join(" "));
-      assert.match(o.stderr(), /^error LANTERN_BAD_OPTION: No data has been loaded yet\.\nWhat to do: Load data first with `lantern import PATH --authority CODE` \(or `lantern demo`\)/, args.join(" "));
+      assert.equal(await main(["export", "--format", ...args, "--out", join(t.dir, "copy"), "--data", t.dir], o), 3, args.join(" "));
+      assert.match(o.stderr(), /^error LANTERN_NO_DATA: No data has been loaded yet, so there is nothing to export\.\nWhat to do: Load data first with `lantern import PATH --authority CODE` \(or `lantern demo` for a made-up authority\)/, args.join(" "));
     }
-    // A mistyped authority is still pointed at the list of those loaded.
+    // A mistyped authority is still pointed at the list of those loaded, once something is loaded.
+    assert.equal(await main(["import", writeExport(smallExport()), "--authority", "202", "--data", t.dir], capture()), 0);
     const typo = capture();
     assert.equal(await main(["export", "--format", "ssd", "--authority", "X009", "--out", join(t.dir, "copy"), "--data", t.dir], typo), 1);
     assert.match(typo.stderr(), /No data has been loaded for authority X009\.\nWhat to do: Run `lantern snapshots` to see the authorities loaded\./);

@@ -12,10 +12,10 @@ import { exportCinCensus } from "../../formats/writers/cin-census.ts";
 import { collectionYear } from "../../formats/writers/returns.ts";
 import { exportSsd } from "../../formats/writers/ssd.ts";
 import { exportSsda903, type ReturnExportResult } from "../../formats/writers/ssda903.ts";
-import { requireCovered, resolveTargets } from "../../kpi/targets.ts";
+import { requireCovered, requireLoaded, resolveTargets } from "../../kpi/targets.ts";
 import type { Store } from "../../store/port.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, parse } from "../command.ts";
+import { type Command, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { checkOutPath, writingTo } from "../out-path.ts";
 import { commandLineUser } from "../../core/actor.ts";
@@ -46,6 +46,8 @@ Options:
                   it goes in must exist (a missing one is refused, never created)
   --period P      the collection year of a return, e.g. 2024-25 (not used by ssd)
   --authority A   the authority, when the store holds several
+
+${NO_DATA_HELP}
 
 Examples:
   lantern export --format ssd --out ./x001-copy
@@ -86,6 +88,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   checkOutPath(values.out, values.format === "ssd" || values.format === "ssda903" ? "folder" : "file", examples[values.format]!);
   const store = await openStore(storeConfig(values.data), { existing: true });
   try {
+    await requireLoaded(store, "export", "so there is nothing to export");
     if (writer) {
       // A return or Annex A for a period the data does not cover would be written all the same, empty or as of the wrong day.
       const targets = await resolveTargets(store, authority);

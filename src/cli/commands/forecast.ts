@@ -8,9 +8,9 @@ import { FORECAST_INDICATORS, forecastFor } from "../../analysis/forecast-data.t
 import { LanternError } from "../../core/errors.ts";
 import { computeUncomputed } from "../../kpi/compute.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
-import { resolveTargets } from "../../kpi/targets.ts";
+import { requireLoaded, resolveTargets } from "../../kpi/targets.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, intOption, parse } from "../command.ts";
+import { type Command, intOption, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
 const HELP = `lantern forecast [--indicator ID]... [--authority CODE] [--months N] [--data DIR] [--json]
@@ -31,9 +31,11 @@ Options:
   --authority CODE one authority (default: every authority in the store)
   --months N       how far ahead, 1 to 36 (default 12)
   --json           the history, forecast points, method and back-test for scripts (a list, one
-                   per forecast made); when none can be made (no data, or under 12 months of
-                   figures in a row) the command fails with LANTERN_TOO_LITTLE_DATA, exit 3,
-                   and the reason, as for any error
+                   per forecast made); when none can be made (under 12 months of figures in
+                   a row) the command fails with LANTERN_TOO_LITTLE_DATA, exit 3, and the
+                   reason, as for any error
+
+${NO_DATA_HELP}
 
 Examples:
   lantern forecast
@@ -55,11 +57,11 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const config = storeConfig(values.data);
   const store = await openStore(config, { existing: true });
   try {
-    const targets = await resolveTargets(store, values.authority ? { authority: values.authority } : {});
     // Nothing to forecast is an error with its reason (not a usage error: the command was right,
-    // the data is too short, so exit 3), for a person and a script alike: an empty
+    // the data is missing or too short, so exit 3), for a person and a script alike: an empty
     // list (JSON []) would read as a forecast of nothing.
-    if (!targets.length) throw new LanternError("LANTERN_TOO_LITTLE_DATA", "No data has been loaded yet, so there is nothing to forecast.", { hint: "Run `lantern demo` or `lantern import` first." });
+    await requireLoaded(store, "forecast", "so there is nothing to forecast");
+    const targets = await resolveTargets(store, values.authority ? { authority: values.authority } : {});
     await computeUncomputed(store, targets, { dataDir: config.dataDir });
     const results = [];
     const skipped: string[] = [];

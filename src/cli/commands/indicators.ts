@@ -14,10 +14,10 @@ import { computeUncomputed, selectIndicators, storedValues } from "../../kpi/com
 import { formatValue, valueJson } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import type { Target as KpiTarget } from "../../kpi/engine.ts";
-import { coverageGap, kindProblem, resolveTargets } from "../../kpi/targets.ts";
+import { coverageGap, kindProblem, requireLoaded, resolveTargets } from "../../kpi/targets.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue } from "../../kpi/types.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, intOption, parse } from "../command.ts";
+import { type Command, intOption, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
 const HELP = `lantern indicators [--period P]... [--indicator ID]... [--authority CODE] [--snapshot ID]
@@ -51,6 +51,8 @@ Options:
                     polarity is higher or lower, and an indicator with none of its own (see
                     --list) has a RAG only when its row gives one
   --json            an array of {"indicator","authority","period","value","numerator","denominator","unit"}
+
+${NO_DATA_HELP} --list needs no data.
 
 Examples:
   lantern indicators --period 2024-25
@@ -167,11 +169,9 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const store = await openStore(config, { existing: true });
   try {
     const snapshot = values.snapshot ? intOption("snapshot", values.snapshot, 0, 1, 2 ** 31 - 1) : undefined;
+    // An empty store is an error (exit 3), as for every command that reads data: `[]` read as "no values".
+    await requireLoaded(store, "indicators", "so there are no figures to show");
     const targets = await resolveTargets(store, { ...(values.authority ? { authority: values.authority } : {}), ...(snapshot !== undefined ? { snapshot } : {}) });
-    if (!targets.length) {
-      o.out(values.json ? "[]\n" : "No data has been loaded yet. Run `lantern demo` or `lantern import`.\n");
-      return 0;
-    }
     await computeUncomputed(store, targets, {
       dataDir: config.dataDir,
       each: (t) => {

@@ -9,10 +9,10 @@ import { holidaysFor } from "../../kpi/compute.ts";
 import { indicatorRecords } from "../../kpi/engine.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { ensureReferenceTables } from "../../kpi/reference-tables.ts";
-import { kindProblem, requireCovered, resolveTargets } from "../../kpi/targets.ts";
+import { kindProblem, requireCovered, requireLoaded, resolveTargets } from "../../kpi/targets.ts";
 import { audit } from "../../store/audit.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, intOption, parse } from "../command.ts";
+import { type Command, intOption, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
@@ -30,6 +30,8 @@ cover, or of a kind the indicator has no figures for (a calendar year for referr
 refused, as \`lantern indicators\` shows no figure for it: an empty list would read as none.
 This shows child-level data: every use is written to the audit log with who ran it and how
 many rows.
+
+${NO_DATA_HELP}
 
 Examples:
   lantern records --indicator assess_45wd_pct --period 2024-25-Q4 --part denominator
@@ -77,8 +79,8 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const config = storeConfig(values.data);
   const store = await openStore(config, { existing: true });
   try {
+    await requireLoaded(store, "records", "so there are no records to list");
     const targets = await resolveTargets(store, { ...(values.authority ? { authority: values.authority } : {}), ...(snapshot !== undefined ? { snapshot } : {}) });
-    if (!targets.length) throw new LanternError("LANTERN_BAD_OPTION", "No data has been loaded yet.", { hint: "Run `lantern demo` or `lantern import` first." });
     // Refused, like the figure itself, before anything is listed or audited: a period the data does
     // not cover, or a table the indicator reads that was not loaded, has no figure, not a zero.
     for (const t of targets) {

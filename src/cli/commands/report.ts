@@ -13,7 +13,7 @@ import { AUDIENCES, type Audience } from "../../report/content.ts";
 import { auditReport, calendarFor, type ReportJob, reportBytes, reportDocument } from "../../report/produce.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
-import { type Command, dateOption, intOption, parse } from "../command.ts";
+import { type Command, dateOption, intOption, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 import { checkOutPath, writingTo } from "../out-path.ts";
 import { commandLineUser } from "../../core/actor.ts";
@@ -66,6 +66,9 @@ Options:
                       the one the committee's previous report was built from
   --calendar          show the report calendar instead
   --today DATE        the date the calendar is worked out for (default today)
+
+${NO_DATA_HELP} --calendar lists the due dates with or without
+data.
 
 Examples:
   lantern report --period 2025-26-Q2 --audience public --format pdf --out q2-public.pdf

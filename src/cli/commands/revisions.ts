@@ -6,9 +6,10 @@
 
 import { comparisonsInStore, type FigureRevision, type LoadsCompared, NOT_IN_LOAD } from "../../analysis/revisions.ts";
 import { LanternError } from "../../core/errors.ts";
+import { requireLoaded } from "../../kpi/targets.ts";
 import { formatValue } from "../../kpi/format.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
-import { type Command, parse } from "../command.ts";
+import { type Command, NO_DATA_HELP, parse } from "../command.ts";
 import { type Output, table } from "../output.ts";
 
 const HELP = `lantern revisions [--since SNAPSHOT] [--authority CODE] [--kind K]... [--data DIR] [--json]
@@ -34,6 +35,8 @@ Options:
                     "old_snapshot","new_snapshot","unit","change"} with "change" one of amended,
                     new, no_longer_computed, and "old_reason" or "new_reason" for a missing value
 
+${NO_DATA_HELP}
+
 Examples:
   lantern revisions
   lantern revisions --since 1 --kind quarter --kind year     # after a later load: what it amended
@@ -52,6 +55,9 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   let list: FigureRevision[];
   let pairs: LoadsCompared[];
   try {
+    // With no load there is nothing to compare: said as every command that reads data says it,
+    // not as "No figure has changed between loads".
+    await requireLoaded(store, "revisions", "so there are no loads to compare");
     if (values.authority) {
       // The same refusal as every other command, so a mistyped code is not read as "nothing changed".
       const [a] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_latest_snapshot WHERE la_code = $1`, [values.authority]);

@@ -7,7 +7,7 @@
  */
 
 import { type Period, parsePeriod } from "../../calendar/periods.ts";
-import { LanternError } from "../../core/errors.ts";
+import { LanternError, noDataLoaded } from "../../core/errors.ts";
 import type { Row, Store } from "../../store/port.ts";
 import { SSD_TABLES } from "../../store/ssd-schema.ts";
 
@@ -20,12 +20,9 @@ export async function latestOf(store: Store, authority: string | undefined): Pro
     `SELECT la_code, snapshot_id FROM lantern_latest_snapshot ${authority ? "WHERE la_code = $1" : ""} ORDER BY la_code`,
     authority ? [authority] : [],
   );
-  if (!latest.length) {
-    throw new LanternError("LANTERN_BAD_OPTION", authority ? `No data has been loaded for authority ${authority}.` : "No data has been loaded yet.", {
-      // An empty store is told how to fill it: listing the snapshots would only say there are none.
-      hint: authority ? "Run `lantern snapshots` to see the authorities loaded." : "Load data first with `lantern import PATH --authority CODE` (or `lantern demo`), then export it.",
-    });
-  }
+  // An empty store is told how to fill it: listing the snapshots would only say there are none.
+  if (!latest.length && !authority) throw noDataLoaded("export", "so there is nothing to export");
+  if (!latest.length) throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${authority}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
   if (latest.length > 1) {
     throw new LanternError("LANTERN_BAD_OPTION", `The store holds ${latest.length} authorities (${latest.map((l) => l.la_code).join(", ")}); an export is for one.`, { hint: "Add --authority CODE." });
   }

@@ -9,7 +9,7 @@
 
 import { makePrivateDir, writePrivateFile } from "../../core/private-files.ts";
 import { join } from "node:path";
-import { LanternError } from "../../core/errors.ts";
+import { LanternError, noDataLoaded } from "../../core/errors.ts";
 import { auditEvent } from "../../store/audit.ts";
 import type { Row, Store } from "../../store/port.ts";
 import { SSD_TABLES, type SsdTable } from "../../store/ssd-schema.ts";
@@ -41,12 +41,9 @@ export async function exportSsd(store: Store, opts: { authority?: string; out: s
     `SELECT la_code, snapshot_id FROM lantern_latest_snapshot ${opts.authority ? "WHERE la_code = $1" : ""} ORDER BY la_code`,
     opts.authority ? [opts.authority] : [],
   );
-  if (!latest.length) {
-    throw new LanternError("LANTERN_BAD_OPTION", opts.authority ? `No data has been loaded for authority ${opts.authority}.` : "No data has been loaded yet.", {
-      // An empty store is told how to fill it: listing the snapshots would only say there are none.
-      hint: opts.authority ? "Run `lantern snapshots` to see the authorities loaded." : "Load data first with `lantern import PATH --authority CODE` (or `lantern demo`), then export it.",
-    });
-  }
+  // An empty store is told how to fill it: listing the snapshots would only say there are none.
+  if (!latest.length && !opts.authority) throw noDataLoaded("export", "so there is nothing to export");
+  if (!latest.length) throw new LanternError("LANTERN_BAD_OPTION", `No data has been loaded for authority ${opts.authority}.`, { hint: "Run `lantern snapshots` to see the authorities loaded." });
   if (latest.length > 1) {
     throw new LanternError("LANTERN_BAD_OPTION", `The store holds ${latest.length} authorities (${latest.map((l) => l.la_code).join(", ")}); an export is for one.`, {
       hint: "Add --authority CODE.",
