@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   LANTERN_USAGE: { exit: EXIT.usage, message: "The command was not used correctly" },
   LANTERN_UNKNOWN_COMMAND: { exit: EXIT.usage, message: "There is no such command" },
   LANTERN_BAD_OPTION: { exit: EXIT.usage, message: "An option has a value Lantern cannot use" },
+  LANTERN_PARAMETER_REPEATED: { exit: EXIT.usage, message: "A web address gives one of its parameters more than once" },
   LANTERN_NO_FILES: { exit: EXIT.usage, message: "No SSD files were found to import" },
   LANTERN_FILE_NOT_FOUND: { exit: EXIT.usage, message: "A file or folder named on the command line does not exist" },
   LANTERN_FILE_UNREADABLE: { exit: EXIT.rejected, message: "A file could not be read (encoding, binary or broken workbook)" },

@@ -201,6 +201,24 @@ export function uploadCsrf(request: FastifyRequest): unknown {
   return (request.query as Record<string, unknown> | undefined)?.["_csrf"];
 }
 
+/**
+ * The refusal of an address that gives a parameter more than once (`/?la=X001&la=X002`), or null
+ * when each is given once. Every page reads one value of each parameter it takes, so which was
+ * meant cannot be told: taking the first, or the list, showed another authority's page or a 404
+ * saying "X001,X002" was not loaded. Checked for every route, those the auth plugin adds too.
+ */
+export function repeatedParameters(query: unknown): LanternError | null {
+  if (query === null || typeof query !== "object") return null;
+  const twice = Object.entries(query as Record<string, unknown>).filter((e): e is [string, unknown[]] => Array.isArray(e[1]));
+  if (!twice.length) return null;
+  const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
+  const named = twice.slice(0, 5).map(([k, vs]) => `"${clip(k, 40)}" ${vs.length === 2 ? "twice" : `${vs.length} times`} (${vs.slice(0, 3).map((v) => `${clip(k, 40)}=${clip(String(v), 40)}`).join(", ")}${vs.length > 3 ? ", …" : ""})`);
+  const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(", ")} and ${named.at(-1)}`;
+  return new LanternError("LANTERN_PARAMETER_REPEATED", `The address gives ${list}, so Lantern cannot tell which is meant, and the page was not shown.`, {
+    hint: `Give each parameter once: change the address so that it has one ${twice.length === 1 ? `"${clip(twice[0]![0], 40)}=…"` : "of each"}, or go to the dashboard and choose the authority and period from its links and menus.`,
+  });
+}
+
 /** Whether `sent` is the visitor's token, compared in constant time. */
 function sameToken(sent: unknown, token: string): boolean {
   return typeof sent === "string" && sent.length <= 100 && safeEqual(sent, token);
@@ -318,6 +336,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return (Array.isArray(x) ? x : Object.values(x)).some((v) => holdsNul(v, depth + 1));
   };
   app.addHook("preValidation", async (request) => {
+    const twice = repeatedParameters(request.query);
+    if (twice) throw twice;
     if (holdsNul(request.body) || holdsNul(request.query)) {
       throw new LanternError("LANTERN_BAD_OPTION", "The form held a NUL character (byte 0), which is not text, so nothing was saved.", { hint: "Type or paste the text again." });
     }
@@ -333,7 +353,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setNotFoundHandler((request, reply) => problem(reply, request, 404, "Page not found", "There is no page at this address."));
   const errorLog = opts.errorLog ?? ((line: string) => process.stderr.write(`${line}\n`));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (isLanternError(error)) return problem(reply, request, 400, "That could not be done", `${error.message}${error.hint ? ` ${error.hint}` : ""}`);
+    if (isLanternError(error)) return problem(reply, request, 400, error.code === "LANTERN_PARAMETER_REPEATED" ? "That address could not be used" : "That could not be done", `${error.message}${error.hint ? ` ${error.hint}` : ""}`);
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE" && !request.isMultipart()) {
       const f = formTooLarge(request.routeOptions.url, request.params, request.query, Math.min(request.routeOptions.bodyLimit ?? FORM_LIMIT, FORM_LIMIT));
