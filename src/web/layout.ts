@@ -12,17 +12,24 @@ import type { Period, PeriodKind } from "../calendar/periods.ts";
 import type { Target } from "../kpi/engine.ts";
 import type { SessionUser } from "./access.ts";
 import { type Html, html, type Renderable, raw, textOf } from "./html.ts";
-import { periodOptions } from "./model.ts";
+import { PAGE_KINDS, periodOptions } from "./model.ts";
+
+/**
+ * What a navigation link carries over from the page it is on (see {@link navHref}): the authority
+ * and the period, where the page it goes to shows that kind of period ("period"; reports only
+ * quarters and years), or the authority only ("la").
+ */
+type Keeps = "period" | "report-period" | "la";
 
 /** The navigation, in order; `roles` limits who sees the link (the routes check again). */
-export const NAV: readonly { href: string; label: string; roles?: readonly string[] }[] = [
-  { href: "/", label: "Dashboard" },
-  { href: "/flow", label: "System flow" },
-  { href: "/early-warning", label: "Early warning" },
-  { href: "/reports", label: "Reports" },
-  { href: "/data", label: "Data", roles: ["admin", "analyst"] },
-  { href: "/targets", label: "Targets", roles: ["admin", "analyst", "manager"] },
-  { href: "/annotations", label: "Annotations", roles: ["admin", "analyst", "manager"] },
+export const NAV: readonly { href: string; label: string; roles?: readonly string[]; keeps?: Keeps }[] = [
+  { href: "/", label: "Dashboard", keeps: "period" },
+  { href: "/flow", label: "System flow", keeps: "period" },
+  { href: "/early-warning", label: "Early warning", keeps: "period" },
+  { href: "/reports", label: "Reports", keeps: "report-period" },
+  { href: "/data", label: "Data", roles: ["admin", "analyst"], keeps: "la" },
+  { href: "/targets", label: "Targets", roles: ["admin", "analyst", "manager"], keeps: "la" },
+  { href: "/annotations", label: "Annotations", roles: ["admin", "analyst", "manager"], keeps: "la" },
   { href: "/admin/users", label: "Users", roles: ["admin"] },
   { href: "/admin/audit", label: "Audit log", roles: ["admin"] },
 ];
@@ -38,6 +45,30 @@ export interface PageOptions {
   readonly scripts?: readonly string[];
   /** The signed-in user's CSRF token, for the sign-out form in the header. */
   readonly csrf?: string;
+  /** The authority and period the page shows, which the navigation's links keep (see {@link navHref}). */
+  readonly here?: Here;
+}
+
+/** The authority and period a page shows. */
+export interface Here {
+  readonly la: string;
+  readonly period?: Period;
+}
+
+/** Period kinds the dashboard, flow and early warning show; reports are for quarters and years. */
+const NAV_KINDS: Record<"period" | "report-period", readonly PeriodKind[]> = { period: PAGE_KINDS, "report-period": ["quarter", "year"] };
+
+/**
+ * A navigation link's address from a page showing `here`: the user moving from an indicator's
+ * September 2025 to the system flow sees the flow for September 2025 of the same authority, not
+ * the latest month of the first authority. A period the page linked to does not show (a calendar
+ * year, on the dashboard) is left out, so that page opens on its latest.
+ */
+export function navHref(href: string, keeps: Keeps | undefined, here: Here | undefined): string {
+  if (!keeps || !here) return href;
+  const q: Record<string, string> = { la: here.la };
+  if (keeps !== "la" && here.period && NAV_KINDS[keeps].includes(here.period.kind)) q["period"] = here.period.id;
+  return `${href}?${new URLSearchParams(q).toString()}`;
 }
 
 /** A whole HTML document. */
@@ -67,7 +98,7 @@ export function page(o: PageOptions): string {
 <ul class="govuk-service-navigation__list" id="navigation">
 ${nav.map((n) => {
   const active = n.href === o.section;
-  return html`<li class="govuk-service-navigation__item${active ? " govuk-service-navigation__item--active" : ""}"><a class="govuk-service-navigation__link" href="${n.href}"${active ? html` aria-current="page"` : ""}>${n.label}</a></li>`;
+  return html`<li class="govuk-service-navigation__item${active ? " govuk-service-navigation__item--active" : ""}"><a class="govuk-service-navigation__link" href="${navHref(n.href, n.keeps, o.here)}"${active ? html` aria-current="page"` : ""}>${n.label}</a></li>`;
 })}
 </ul>
 </nav>

@@ -41,7 +41,7 @@ import { type Comment, MAX_COMMENT, saveComment, saveTarget, type TargetFormErro
 import { Gate, OneAtATime } from "./gate.ts";
 import { withoutGovukFonts } from "./govuk-css.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
-import { page, savedBanner } from "./layout.ts";
+import { type Here, page, savedBanner } from "./layout.ts";
 import { uploadName } from "./upload-names.ts";
 import {
   annotationsOf,
@@ -164,13 +164,17 @@ const COMMENT_SAVED = {
   deleted: "The comment was deleted.",
 } as const;
 
+/** The authority (and period) each request's page shows, once known: its navigation keeps them (layout.ts `navHref`). */
+const heres = new WeakMap<FastifyRequest, Here>();
+
 function sendPage(reply: FastifyReply, status: number, title: string, request: FastifyRequest, section: string, body: Html | string, scripts?: string[]): FastifyReply {
   const user = request.user ?? null;
+  const here = heres.get(request);
   return reply
     .code(status)
     .type("text/html; charset=utf-8")
     .header("cache-control", "no-store")
-    .send(page({ title, user, section, body, ...(user ? { csrf: request.csrfToken() } : {}), ...(scripts ? { scripts } : {}) }));
+    .send(page({ title, user, section, body, ...(user ? { csrf: request.csrfToken() } : {}), ...(scripts ? { scripts } : {}), ...(here ? { here } : {}) }));
 }
 
 function problem(reply: FastifyReply, request: FastifyRequest, status: number, title: string, message: string): FastifyReply {
@@ -418,6 +422,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       problem(reply, request, 404, "No data for that authority", `${refused ? `${refused} ` : ""}No data has been loaded for the authority "${found.unknown}". Data is loaded for: ${found.loaded.join(", ")}.`);
       return null;
     }
+    if (found) heres.set(request, { la: found.la_code });
     return found;
   };
 
@@ -462,6 +467,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       periodRefused(request, reply, t, r, o);
       return null;
     }
+    heres.set(request, { la: t.la_code, period: r.period });
     return { t, period: r.period };
   };
 
@@ -479,7 +485,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const who = `${user.id}|${user.displayName}|${user.role}|${all.length}|${csrf}`;
     let bytes = pages.get(who);
     if (bytes === undefined) {
-      bytes = Buffer.from(page({ title: `Dashboard, ${s.period.label}`, user, csrf, section: "/", body: dashboardBody(d, all.map((a) => a.la_code)) }));
+      bytes = Buffer.from(page({ title: `Dashboard, ${s.period.label}`, user, csrf, section: "/", here: { la: s.t.la_code, period: s.period }, body: dashboardBody(d, all) }));
       if (pages.size > 1000) pages.clear();
       pages.set(who, bytes);
     }
@@ -521,7 +527,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     indicatorPages.set(d, encoded);
     let bytes = encoded.get(who);
     if (bytes === undefined) {
-      bytes = Buffer.from(page({ title, user, csrf: token, section: "/", body: raw(body.replaceAll(CSRF_SLOT, escapeHtml(token))) }));
+      bytes = Buffer.from(page({ title, user, csrf: token, section: "/", here: { la: s.t.la_code, period: s.period }, body: raw(body.replaceAll(CSRF_SLOT, escapeHtml(token))) }));
       if (encoded.size > 1000) encoded.clear();
       encoded.set(who, bytes);
     }
@@ -980,6 +986,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const periods = reportPeriods(t);
     const offered = !!requested && periods.some((g) => g.periods.some((p) => p.id === requested));
     const chosen = offered ? requested : periods[0]?.periods[0]?.id;
+    const chosenPeriod = chosen ? parsePeriod(chosen) : undefined;
+    heres.set(request, { la: t.la_code, ...(chosenPeriod ? { period: chosenPeriod } : {}) });
     // The calendar links every scheduled report here, those whose data has not arrived too: say so rather than silently choosing another.
     const asked = requested && !offered && !error ? parsePeriod(requested) : undefined;
     const notice = asked

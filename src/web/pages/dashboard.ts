@@ -7,11 +7,12 @@
 
 import { type Published, yearPhrase } from "../../analysis/benchmarks.ts";
 import { formatPublished, formatValue } from "../../kpi/format.ts";
+import type { Target } from "../../kpi/engine.ts";
 import type { Unit } from "../../kpi/types.ts";
 import { sparklineSvg } from "../../render/charts.ts";
 import { type Html, html, raw } from "../html.ts";
 import { periodPicker, qs, ragTag, spcIcon } from "../layout.ts";
-import type { Comparison, Dashboard, Tile } from "../model.ts";
+import { type Comparison, type Dashboard, periodOptions, type Tile } from "../model.ts";
 
 const UNIT_WORDS: Record<Unit, string> = { count: "number", percent: "per cent", rate: "per 10,000 children", days: "median days" };
 /** The words after a figure that already carries its unit ("22.1%", "31 days"), so the unit is not said twice. */
@@ -71,10 +72,24 @@ ${cmp ? html`<p class="lantern-tile__meta">${cmp}${partYear && t.comparison ? ht
 </li>`;
 }
 
-/** The dashboard's main content. */
-export function dashboardBody(d: Dashboard, authorities: readonly string[]): Html {
+/**
+ * A link to another authority's dashboard for the period shown, so switching keeps the user's
+ * place; where that authority has no figures for it, a link to its latest month saying so.
+ */
+function authorityLink(a: Target, d: Dashboard): Html {
+  const covers = periodOptions(a).some((g) => g.periods.some((p) => p.id === d.period.id));
+  if (covers || a.la_code === d.target.la_code) return html`<a class="govuk-link" href="/?${qs(a, d.period)}">${a.la_code}</a>`;
+  return html`<a class="govuk-link" href="/?${new URLSearchParams({ la: a.la_code }).toString()}">${a.la_code}</a> (no figures for ${d.period.label}: its latest month)`;
+}
+
+/**
+ * The dashboard's main content; `authorities` every one loaded, each with figures linked for the
+ * period shown (one with no dated records yet has no dashboard to link to).
+ */
+export function dashboardBody(d: Dashboard, authorities: readonly Target[]): Html {
+  const others = authorities.filter((a) => a.data_from && a.data_to);
   return html`<h1 class="govuk-heading-l">Dashboard <span class="govuk-caption-l">${d.authority} · ${d.period.label}</span></h1>
-${authorities.length > 1 ? html`<p class="govuk-body">Authorities: ${authorities.map((a, i) => html`${i ? ", " : ""}<a class="govuk-link" href="/?la=${encodeURIComponent(a)}">${a}</a>`)}</p>` : ""}
+${others.length > 1 ? html`<p class="govuk-body">Authorities: ${others.map((a, i) => html`${i ? ", " : ""}${authorityLink(a, d)}`)}</p>` : ""}
 ${periodPicker(d.target, d.period, "/")}
 <nav aria-label="Areas on this page"><ul class="govuk-list lantern-inline">${d.areas.map((a) => html`<li><a class="govuk-link" href="#area-${a.id}">${a.title}</a></li>`)}</ul></nav>
 ${d.areas.map(
