@@ -10,7 +10,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import { RULE_WORDS, VARIATION_ICONS, variationIconId } from "../analysis/spc-icons.ts";
+import { RULE_WORDS, VARIATION_ICONS, type VariationIconId, variationIconId } from "../analysis/spc-icons.ts";
 import type { SpcResult } from "../analysis/spc.ts";
 import type { Unit } from "../kpi/types.ts";
 
@@ -111,10 +111,19 @@ export interface SpcChartInput extends MonthlyChartInput {
   readonly spc: SpcResult;
 }
 
-/** Fill colour of a point by its SPC type (Making Data Count colours; common cause in dark grey). */
+/**
+ * A point's fill where its icon's colour has less than 3:1 against the chart's white background
+ * (WCAG 1.4.11): Making Data Count's improvement blue #00B0F0 has 2.48:1. The icon keeps it, as
+ * its disc has a dark outline and a letter; a point is too small for either, so is drawn in a
+ * darker blue (4.02:1), still read as "blue, improvement" beside the orange of a concern.
+ */
+const CHART_FILLS: Partial<Record<VariationIconId, string>> = { improvement_high: "#0086C6", improvement_low: "#0086C6" };
+
+/** Fill colour of a point by its SPC type (Making Data Count's meaning; common cause in dark grey), 3:1 or more against white. */
 export function pointColour(type: SpcResult["points"][number]["type"], improvement: SpcResult["options"]["improvement"]): string {
   if (type === "common_cause") return INK;
-  return VARIATION_ICONS[variationIconId(type, improvement)].colour;
+  const id = variationIconId(type, improvement);
+  return CHART_FILLS[id] ?? VARIATION_ICONS[id].colour;
 }
 
 /**

@@ -17,7 +17,8 @@ import { esc, flowBarsSvg, iconSvg } from "./charts.ts";
 import { formatNumber, type IndicatorSection, type ReportContent, SECTION_TITLES, type Shown } from "./content.ts";
 import type { Unit } from "../kpi/types.ts";
 
-const CSS = `
+/** The report's stylesheet (its colours are checked for contrast by src/render/chart-colours.test.ts). */
+export const REPORT_CSS = `
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
 * { box-sizing: border-box; }
 body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt; line-height: 1.4; color: #0b0c0c; margin: 0 auto; max-width: 190mm; }
@@ -196,7 +197,7 @@ export function reportHtml(c: ReportContent): string {
   const pub = c.cover.audience === "public";
   const o: string[] = [];
   o.push(`<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>${esc(`${c.cover.authority.name}: ${c.cover.title}`)}</title>`);
-  o.push(`<meta name="generator" content="Lantern"><style>${CSS}</style></head><body><main>`);
+  o.push(`<meta name="generator" content="Lantern"><style>${REPORT_CSS}</style></head><body><main>`);
   // Cover.
   o.push(`<section class="cover"><div class="marking${pub ? "" : " exempt"}">${
     pub ? "PUBLIC: small numbers suppressed" : "EXEMPT: NOT FOR PUBLICATION. Contains unsuppressed figures (Local Government Act 1972, Schedule 12A)."
