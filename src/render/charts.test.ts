@@ -162,3 +162,20 @@ test("barChartSvg shows each stage in order with its note, and a missing value a
   assert.ok(order.every((i) => i > 0));
   golden("bars", svg);
 });
+
+// A public report's run chart ("Plans ending after 2 years or more") whose months after September
+// 2024 were suppressed said "latest 0.0%" of September 2024 beside a report for September 2025.
+test("a run chart or sparkline whose last months have no value shown names the month of its last value, not 'latest'", () => {
+  const values = POINTS.map((p, i) => ({ date: p.date, value: i < 9 ? p.value : null }));
+  const labels = new Map(values.map((v) => [v.date, `month ${v.date.slice(0, 7)}`]));
+  const run = runChartSvg({ title: "Plans", values, labels, unit: "percent", why: "too few months" });
+  assert.match(run, /<desc id="run-plans-desc">9 monthly values from month 2024-01 to month 2024-09 \(7 not shown\), between 5\.0% and 8\.0%; 5\.0% in month 2024-09, the last month with a value shown\. /);
+  assert.doesNotMatch(run, /latest/);
+  // Without labels, the month is named as a person names it.
+  assert.match(runChartSvg({ title: "Plans", values, unit: "percent", why: "too few months" }), /; 5\.0% in September 2024, the last month with a value shown\./);
+  const spark = sparklineSvg({ title: "Plans", values, unit: "percent" });
+  assert.match(spark, /<desc id="spark-plans-desc">9 values from 2024-01 to 2024-09, between 5\.0% and 8\.0%; 5\.0% in September 2024, the last month with a value shown\.<\/desc>/);
+  // Where the last point has a value, it is the latest.
+  assert.match(runChartSvg({ title: "Plans", values: values.slice(0, 9), unit: "percent", why: "too few months" }), /; latest 5\.0%\./);
+  assert.match(sparklineSvg({ title: "Plans", values: values.slice(0, 9), unit: "percent" }), /; latest 5\.0%\.<\/desc>/);
+});

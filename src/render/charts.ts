@@ -52,6 +52,21 @@ function slug(s: string): string {
   );
 }
 
+/** A month-end date `YYYY-MM-DD` as a person names the month: "September 2025". */
+export function monthName(date: string): string {
+  return utc(date).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+/**
+ * The last value of a series in words: "latest 26.5%" where it is the series' last point, else
+ * "26.5% in September 2024, the last month with a value shown": the months after it are drawn as
+ * gaps (not shown, or not computed), and "latest" would say it was the month the reader has
+ * chosen.
+ */
+function lastValueWords(value: string, isLastPoint: boolean, month: string): string {
+  return isLastPoint ? `latest ${value}` : `${value} in ${month}, the last month with a value shown`;
+}
+
 /** Number for a person: percentages and rates to 1 d.p., counts whole (as kpi/format). */
 export function chartNumber(v: number, unit: Unit | undefined): string {
   if (unit === "percent") return `${v.toFixed(1)}%`;
@@ -253,7 +268,7 @@ export function runChartSvg(input: RunChartInput): string {
   const d = doc();
   const unit = input.unit;
   const id = input.id ?? `run-${slug(input.title)}`;
-  const pts = input.values.map((v) => ({ at: utc(v.date), value: v.value, label: input.labels?.get(v.date) ?? v.date }));
+  const pts = input.values.map((v) => ({ date: v.date, at: utc(v.date), value: v.value, label: input.labels?.get(v.date) ?? v.date }));
   const valued = pts.filter((p): p is (typeof pts)[number] & { value: number } => p.value !== null);
   const notes = (input.annotations ?? []).filter((a) => pts.length && a.date >= input.values[0]!.date && a.date <= input.values.at(-1)!.date);
   const target = input.target;
@@ -270,7 +285,7 @@ export function runChartSvg(input: RunChartInput): string {
   const gaps = pts.length - valued.length;
   const summary =
     first && last
-      ? `${valued.length} monthly values from ${first.label} to ${last.label}${gaps ? ` (${gaps} not shown)` : ""}, between ${chartNumber(Math.min(...valued.map((p) => p.value)), unit)} and ${chartNumber(Math.max(...valued.map((p) => p.value)), unit)}; latest ${chartNumber(last.value, unit)}.`
+      ? `${valued.length} monthly values from ${first.label} to ${last.label}${gaps ? ` (${gaps} not shown)` : ""}, between ${chartNumber(Math.min(...valued.map((p) => p.value)), unit)} and ${chartNumber(Math.max(...valued.map((p) => p.value)), unit)}; ${lastValueWords(chartNumber(last.value, unit), last === pts.at(-1), input.labels?.get(last.date) ?? monthName(last.date))}.`
       : "No values.";
   return finish(svg, d, id, input.title, `${summary} No mean or process limits: ${input.why}.`);
 }
@@ -314,7 +329,8 @@ export function sparklineSvg(input: SparklineInput): string {
   }) as unknown as SvgElement;
   const lo = valued.length ? Math.min(...valued.map((v) => v.value)) : 0;
   const hi = valued.length ? Math.max(...valued.map((v) => v.value)) : 0;
-  const desc = last ? `${valued.length} values from ${valued[0]!.date.slice(0, 7)} to ${last.date.slice(0, 7)}, between ${chartNumber(lo, input.unit)} and ${chartNumber(hi, input.unit)}; latest ${chartNumber(last.value, input.unit)}.` : "No values.";
+  const lastIsEnd = last !== undefined && input.values.at(-1)?.date === last.date;
+  const desc = last ? `${valued.length} values from ${valued[0]!.date.slice(0, 7)} to ${last.date.slice(0, 7)}, between ${chartNumber(lo, input.unit)} and ${chartNumber(hi, input.unit)}; ${lastValueWords(chartNumber(last.value, input.unit), lastIsEnd, monthName(last.date))}.` : "No values.";
   return finish(svg, d, id, input.title, desc);
 }
 
