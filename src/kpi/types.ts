@@ -58,6 +58,13 @@ export interface IndicatorDef {
   readonly polarity: Polarity;
   /** Flow measures count events in the period; snapshot measures are taken on its last day. */
   readonly measure: "flow" | "snapshot";
+  /**
+   * A percentage of the children in the period with at least one event at any time in it (children
+   * looked after who went missing): a longer period holds more such children, so a month's or a
+   * quarter's figure is smaller than a year's and is not to be read against a published figure for
+   * a whole year, as a rate of events over part of a year is not.
+   */
+  readonly growsWithPeriod?: boolean;
   readonly periods: readonly PeriodKind[];
   /** The LAIT `Measure_short` it is benchmarked against, when one exists. */
   readonly lait?: string;

@@ -1240,6 +1240,17 @@ describe("tile wording", () => {
     assert.doesNotMatch(year, /for a whole year/);
     assert.doesNotMatch(tile((await get("/", "analyst")).body, "cla_rate"), /for a whole year/, "a rate on a day is a rate on a day");
   });
+  test("the share of children looked after who went missing in a month or a quarter is not left beside England's share for a whole year without saying so", async () => {
+    // A longer period holds more children who went missing: 3.6% in a month beside England's 11% for a year read as far better than England.
+    for (const id of ["cla_missing_pct", "cla_away_pct"]) {
+      for (const [period, kind] of [["", "month"], ["?period=2024-25-Q3", "quarter"]] as const) {
+        const t = tile((await get(`/${period}`, "analyst")).body, id);
+        assert.match(t, new RegExp(`England [\\d.]+% · neighbours [\\d.]+% \\(\\d+ of \\d+\\) in (\\d{4}-\\d\\d) \\(year to 31 March \\d{4}\\), for a whole year\\. This figure is for one ${kind}: compare England's with the figure for \\1 ?\\.`), `${id} ${kind}: ${t}`);
+      }
+      assert.doesNotMatch(tile((await get("/?period=2024-25", "analyst")).body, id), /for a whole year/, `${id}: a year's share is a year's`);
+    }
+    assert.doesNotMatch(tile((await get("/", "analyst")).body, "rereferral_pct"), /for a whole year/, "a share of referrals does not grow with the period");
+  });
 });
 
 describe("the flow chart for members", () => {

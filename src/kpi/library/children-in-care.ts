@@ -578,6 +578,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
   },
   {
     id: "cla_missing_pct",
+    growsWithPeriod: true,
     denominatorSumOf: ["cla_at_end", "cla_ceased"],
     title: "Children looked after who went missing",
     area: "children_in_care",
@@ -593,6 +594,7 @@ export const CHILDREN_IN_CARE: readonly IndicatorDef[] = [
   },
   {
     id: "cla_away_pct",
+    growsWithPeriod: true,
     denominatorSumOf: ["cla_at_end", "cla_ceased"],
     title: "Children looked after who were away without authorisation",
     area: "children_in_care",

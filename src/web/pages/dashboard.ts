@@ -57,8 +57,9 @@ function tileHtml(t: Tile, d: Dashboard): Html {
   const spark = raw(sparkOf(t));
   // A count is not comparable with England's or another authority's: the panel on the indicator page has them.
   const cmp = t.def.unit === "count" ? null : comparisonText(t.comparison, t.def.unit);
-  // A rate of events over a month or a quarter is a fraction of a year's: England's is a year's.
-  const partYear = t.def.unit === "rate" && t.def.measure === "flow" && (d.period.kind === "month" || d.period.kind === "quarter");
+  // A rate of events over a month or a quarter is a fraction of a year's, and so is the share of
+  // children with an event at any time in it (who went missing): England's is a year's.
+  const partYear = ((t.def.unit === "rate" && t.def.measure === "flow") || t.def.growsWithPeriod === true) && (d.period.kind === "month" || d.period.kind === "quarter");
   return html`<li class="lantern-tile">
 <h3 class="govuk-heading-s"><a class="govuk-link" href="${link}">${t.def.title}</a></h3>
 <p class="lantern-tile__value">${t.text}${unitWords(t.def.unit, t.text) ? html` <span class="lantern-tile__unit">${unitWords(t.def.unit, t.text)}</span>` : ""}</p>
