@@ -22,6 +22,15 @@ export function formatValue(value: number | null, unit: Unit): string {
 }
 
 /**
+ * An average of a figure's values (a yearly average): as {@link formatValue}, except that an
+ * average of counts keeps one decimal place and groups its thousands as the counts beside it do
+ * ("2,622.3" beside "2,512", not "2622.3").
+ */
+export function formatAverage(value: number, unit: Unit): string {
+  return unit === "count" ? value.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : formatValue(value, unit);
+}
+
+/**
  * A published figure as the DfE gives it: a percentage or rate published in whole numbers
  * (`places` 0, see analysis/benchmarks.ts) as a whole number, "10%" not "10.0%", which would
  * claim a precision the source does not have; else as {@link formatValue}.

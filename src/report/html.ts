@@ -11,7 +11,7 @@
 
 import { conversionWords, flowStageIsShare } from "../analysis/digest.ts";
 import { londonTime } from "../calendar/london.ts";
-import { formatPublished } from "../kpi/format.ts";
+import { formatAverage, formatPublished } from "../kpi/format.ts";
 import { CHART_CSS, runChartSvg, spcChartSvg } from "../render/charts.ts";
 import { esc, flowBarsSvg, iconSvg } from "./charts.ts";
 import { formatNumber, type IndicatorSection, type ReportContent, SECTION_TITLES, type Shown } from "./content.ts";
@@ -155,7 +155,7 @@ function indicatorHtml(ind: IndicatorSection): string {
   }
   if (ind.yearly.length) {
     // An average of counts has a decimal place, and thousands grouped as the counts above it are ("2,622.3", not "2622.3").
-    const average = (s: Shown) => (ind.unit === "count" && s.value !== null && !s.suppressed ? s.value.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : shown(s, ind.unit));
+    const average = (s: Shown) => (ind.unit === "count" && s.value !== null && !s.suppressed ? formatAverage(s.value, ind.unit) : shown(s, ind.unit));
     if (ind.yearlyKind === "year") {
       out.push(table(`${ind.title}: each financial year`, ["Financial year", "Value"], ind.yearly.map((y) => [periodHtml(y.year), esc(shown(y.mean, ind.unit))]), [1]));
     } else {

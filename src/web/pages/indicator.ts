@@ -10,9 +10,9 @@ import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
 import { describeSpc, spcUnitLabel, VARIATION_ICONS } from "../../analysis/spc.ts";
 import { runPoints, SPC_LOOKBACK, spcRefusalText } from "../../analysis/spc-chart.ts";
 import { monthsEndingWith, type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
-import { formatValue } from "../../kpi/format.ts";
+import { formatAverage, formatValue } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
-import type { IndicatorValue } from "../../kpi/types.ts";
+import type { IndicatorValue, Unit } from "../../kpi/types.ts";
 import { type ChartAnnotation, runChartSvg, signalWords, spcChartSvg } from "../../render/charts.ts";
 import { type Comment, MAX_COMMENT } from "../edits.ts";
 import { type Html, html } from "../html.ts";
@@ -57,6 +57,12 @@ function valuesTable(rows: readonly IndicatorValue[], hiding: Hiding, caption: s
     }),
     small: true,
   });
+}
+
+/** The yearly averages: the mean of each financial year's monthly values, as members asked for them. */
+export function yearlyTable(yearly: IndicatorDetail["yearly"], unit: Unit): Html {
+  if (!yearly.length) return html`<p class="govuk-body">No yearly averages to show.</p>`;
+  return table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: yearly.map((y) => [y.year, y.hidden ? SUPPRESSED : formatAverage(y.mean, unit), String(y.months)]) });
 }
 
 /** Charts drawn once per cached detail (so until the store changes). */
@@ -325,7 +331,7 @@ ${spcSection(d)}
 <h2 class="govuk-heading-m">Values by period</h2>
 ${d.table.length ? valuesTable(d.table, d.hiding, `${d.def.title} by ${KIND_NAMES[d.period.kind]}`, "values-table") : html`<p class="govuk-body">No values for ${KIND_NAMES[d.period.kind]}s${d.def.source === "measures" ? ": none has been loaded from measures.csv" : ""}.</p>`}
 <h2 class="govuk-heading-m">Yearly averages</h2>
-${d.yearly.length ? table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: d.yearly.map((y) => [y.year, y.hidden ? SUPPRESSED : formatValue(y.mean, d.def.unit === "count" ? "rate" : d.def.unit), String(y.months)]) }) : html`<p class="govuk-body">No yearly averages to show.</p>`}
+${yearlyTable(d.yearly, d.def.unit)}
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
 ${benchmarkPanel(d)}
 <h2 class="govuk-heading-m">Breakdowns</h2>
