@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { describeLatest, describePeriod, renderSentence } from "./narrative.ts";
 import { parsePeriod } from "../calendar/periods.ts";
-import { comparable, sinceLastHidden, yearlyAverages, yearlyAveragesHiding } from "./trends.ts";
+import { comparable, sinceLastHidden, yearlyAverages, yearlyAveragesHiding, yearlyBreakNote } from "./trends.ts";
 
 const contacts = { noun: "contacts", title: "Contacts", unit: "count", polarity: "none" } as const;
 const referrals = { noun: "referrals", title: "Referrals", unit: "count", polarity: "none" } as const;
@@ -106,6 +106,24 @@ test("yearly averages are the mean of a financial year's monthly values", () => 
       ["2024-25", true],
     ],
   );
+});
+
+test("yearly averages across a recording change say that the years before it are not comparable with those after, and which year mixes the two", () => {
+  // Minutes: "Data suggested that there had been more missing children episodes, however the change in the way the Police recorded data had impacted on these figures."
+  const police = { date: "2026-08-01", note: "Police changed how missing episodes are recorded" };
+  const years = ["2023-24", "2024-25", "2025-26", "2026-27"];
+  assert.equal(
+    yearlyBreakNote(years, [police], "2026-09-30"),
+    "A recording change on 2026-08-01 (Police changed how missing episodes are recorded) breaks this series: the averages of years before it are not comparable with those after it, and 2026-27's mixes figures recorded before and after it.",
+  );
+  // On a year's first day, no year mixes the two.
+  assert.equal(
+    yearlyBreakNote(years, [{ date: "2025-04-01", note: "New case system" }], "2026-09-30"),
+    "A recording change on 2025-04-01 (New case system) breaks this series: the averages of years before it are not comparable with those after it.",
+  );
+  // Before the first year shown, or after the last day averaged, it breaks nothing shown.
+  assert.equal(yearlyBreakNote(years, [{ date: "2023-04-01", note: "x" }, { date: "2022-06-01", note: "y" }, { date: "2026-10-01", note: "z" }], "2026-09-30"), null);
+  assert.equal(yearlyBreakNote([], [police], "2026-09-30"), null);
 });
 
 test("beside a quarter, yearly averages are of the quarterly values (months, years and rolling years left out); beside a year, each year's own", () => {

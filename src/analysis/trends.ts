@@ -77,6 +77,29 @@ export function yearlyAveragesHiding(points: readonly SeriesPoint[], hidden: (pe
 }
 
 /**
+ * What a reader of yearly averages must be told of the recording changes among them: one sentence
+ * for each change after the first year shown (`years`, oldest first) began and on or before
+ * `through` (the last day averaged), saying (of the `what`: averages, or each year's own figures) that the years before it are not comparable with those
+ * after, and naming the year whose average mixes figures recorded both ways when the change fell
+ * after that year's first day. The averages themselves are left as they are: the figures are what
+ * was recorded. Null when no change falls among them.
+ */
+export function yearlyBreakNote(years: readonly string[], breaks: readonly SeriesBreak[], through: string, what: "averages" | "figures" = "averages"): string | null {
+  const first = years[0];
+  if (first === undefined) return null;
+  const start = `${first.slice(0, 4)}-04-01`;
+  const within = breaks.filter((b) => b.date > start && b.date <= through).sort((a, b) => a.date.localeCompare(b.date));
+  if (!within.length) return null;
+  return within
+    .map((b) => {
+      const fy = fyLabel(financialYearOf(b.date));
+      const mixes = !b.date.endsWith("-04-01") && years.includes(fy);
+      return `A recording change on ${b.date} (${b.note.replace(/\.$/, "")}) breaks this series: the ${what} of years before it are not comparable with those after it${mixes ? `, and ${fy}'s mixes figures recorded before and after it` : ""}.`;
+    })
+    .join(" ");
+}
+
+/**
  * The points of a series after the last one `hidden` from the viewer (all of them when none is).
  * An SPC chart for someone who may not see every figure is drawn on these alone: its mean and
  * limits then rest only on figures the viewer sees, so they give no hidden one away, where a chart

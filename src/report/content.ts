@@ -21,7 +21,7 @@ import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitL
 import { monthlySpc, monthlyTarget, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
 import { categoryKey, isSmallCount, SUPPRESSED, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
-import { type AveragedKind, type SeriesPoint, sinceLastHidden, yearlyAveragesHiding } from "../analysis/trends.ts";
+import { type AveragedKind, type SeriesPoint, sinceLastHidden, yearlyAveragesHiding, yearlyBreakNote } from "../analysis/trends.ts";
 import { londonDate } from "../calendar/london.ts";
 import { dayLabel, financialYearOf, monthsEndingWith, PERIOD_KINDS, type Period, parsePeriod, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { breakdownsOf } from "../kpi/engine.ts";
@@ -144,6 +144,8 @@ export interface IndicatorSection {
   /** Yearly averages of the report period's kind of figure (`yearlyKind`); `months` counts the periods averaged. */
   readonly yearly: readonly { readonly year: string; readonly mean: Shown; readonly months: number }[];
   readonly yearlyKind: AveragedKind;
+  /** What the yearly averages' reader must know of a recording change among their years, or null. */
+  readonly yearlyNote: string | null;
   readonly benchmark: {
     readonly year: string;
     /**
@@ -297,6 +299,7 @@ function unvalued(def: IndicatorDef, period: Period, reason: string): IndicatorS
     run: null,
     yearly: [],
     yearlyKind: averagedKind(period),
+    yearlyNote: null,
     benchmark: null,
     notes: [],
     annotations: [],
@@ -506,6 +509,12 @@ export function buildReport(input: ReportInput): ReportContent {
         run,
         yearly,
         yearlyKind: averaged,
+        yearlyNote: yearlyBreakNote(
+          yearly.map((y) => y.year),
+          breaks,
+          period.end,
+          averaged === "year" ? "figures" : "averages",
+        ),
         benchmark,
         notes,
         annotations: dated.map((a) => ({ date: a.date, label: a.note })),

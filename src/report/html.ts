@@ -162,6 +162,7 @@ function indicatorHtml(ind: IndicatorSection): string {
       const [of, count] = ind.yearlyKind === "quarter" ? ["quarterly", "Quarters"] : ["monthly", "Months"];
       out.push(table(`${ind.title}: yearly averages of the ${of} values`, ["Financial year", "Average", count], ind.yearly.map((y) => [periodHtml(y.year), esc(average(y.mean)), String(y.months)]), [1, 2]));
     }
+    if (ind.yearlyNote) out.push(`<p class="note">${esc(ind.yearlyNote)}</p>`);
   }
   if (ind.benchmark) {
     const b = ind.benchmark;

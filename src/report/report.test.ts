@@ -794,3 +794,15 @@ test("a yearly average of counts groups its thousands as the counts above it do"
   assert.match(contacts, /<td class="num">2,622\.3<\/td>/);
   assert.doesNotMatch(contacts, /2622\.3/);
 });
+
+test("yearly averages across a recording change say that the years before it are not comparable with those after, and which year mixes the two", async () => {
+  // The fixture's police recording change on 2025-05-01 (the missing area) falls in 2025-26.
+  const html = reportHtml(await content("public"));
+  const section = (id: string) => html.slice(html.indexOf(`id="ind-${id}"`), html.indexOf('id="ind-', html.indexOf(`id="ind-${id}"`) + 5));
+  const note = "A recording change on 2025-05-01 (The police changed how missing episodes are recorded) breaks this series: the averages of years before it are not comparable with those after it, and 2025-26's mixes figures recorded before and after it.";
+  const missing = section("missing_episodes");
+  assert.ok(missing.includes("yearly averages of the quarterly values"), "the section has its yearly averages");
+  assert.ok(missing.includes(`<p class="note">${note}</p>`), missing.slice(missing.indexOf("yearly averages"), missing.indexOf("yearly averages") + 1500));
+  assert.ok(missing.indexOf(note) > missing.indexOf("yearly averages of the quarterly values"), "said under the averages");
+  assert.doesNotMatch(section("contacts"), /breaks this series/, "no recording change was noted on contacts");
+});

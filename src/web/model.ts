@@ -19,7 +19,7 @@ import { type Rag, rag, type Target as GoalTarget, targetFor, travel } from "../
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS } from "../analysis/spc.ts";
 import { monthlySpc, monthlyTarget, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
-import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding } from "../analysis/trends.ts";
+import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding, yearlyBreakNote } from "../analysis/trends.ts";
 import { categoryLabel, compareCategories } from "./categories.ts";
 import { dayLabel, monthsEndingWith, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
@@ -466,6 +466,8 @@ export interface IndicatorDetail {
   readonly table: IndicatorValue[];
   /** Each financial year's mean of its monthly values; `hidden` (for members) when one of its months is. */
   readonly yearly: (YearlyAverage & { readonly hidden: boolean })[];
+  /** What the yearly averages' reader must know of a recording change among their years, or null. */
+  readonly yearlyNote: string | null;
   readonly comparison: Comparison | undefined;
   readonly narrative: string | null;
   /** The latest financial year's figure is hidden from this viewer, so there is no narrative. */
@@ -503,6 +505,12 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       onDay,
       label: (id) => (onDay ? dayLabel(parsePeriod(id)!.end) : parsePeriod(id)!.label),
     });
+    // A year's average times its months is its total: with one of its months hidden, it would
+    // give that month away. A year whose months are all shown gives nothing more away.
+    const yearly = yearlyAveragesHiding(
+      monthly.map((v) => ({ period: v.period, value: v.value })),
+      (m) => hides(hiding, monthByPeriod.get(m)),
+    );
     const breakdowns: IndicatorDetail["breakdowns"][number][] = [];
     for (const dim of def.unit === "rate" ? [] : (def.breakdowns ?? [])) {
       if (!hiding.on) {
@@ -526,11 +534,11 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       chartGoal,
       annotations,
       table,
-      // A year's average times its months is its total: with one of its months hidden, it would
-      // give that month away. A year whose months are all shown gives nothing more away.
-      yearly: yearlyAveragesHiding(
-        monthly.map((v) => ({ period: v.period, value: v.value })),
-        (m) => hides(hiding, monthByPeriod.get(m)),
+      yearly,
+      yearlyNote: yearlyBreakNote(
+        yearly.map((y) => y.year),
+        breaks,
+        period.end,
       ),
       comparison: (await comparisons(ctx, t)).get(def.id),
       narrative: sentence ? renderSentence(sentence) : null,

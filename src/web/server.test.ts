@@ -505,6 +505,18 @@ describe("commentary, targets and annotations", () => {
     assert.match(detail.body, /<title>2024-04-01: recording change: New case system<\/title>/);
   });
 
+  test("yearly averages across a recording change say that the years before it are not comparable with those after, and which year mixes the two", async () => {
+    const page = async () => (await get("/indicators/cin_plans_started?la=X001&period=2026-09", "member")).body;
+    const averages = (body: string) => body.slice(body.indexOf(">Yearly averages</h2>"), body.indexOf(">Compared with England and statistical neighbours</h2>"));
+    assert.doesNotMatch(averages(await page()), /breaks this series/);
+    const res = await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "cin_plans_started", date: "2025-10-01", kind: "recording_change", note: "Plans recorded in the new case system." });
+    assert.equal(res.statusCode, 303);
+    assert.match(
+      averages(await page()),
+      /<\/table>[\s\S]*<p class="govuk-body">A recording change on 2025-10-01 \(Plans recorded in the new case system\) breaks this series: the averages of years before it are not comparable with those after it, and 2025-26(?:'|&#39;|&#x27;)s mixes figures recorded before and after it\.<\/p>/,
+    );
+  });
+
   test("a target on an indicator with no better direction is drawn on the SPC chart, and the chart's words say it is there, not that none is set", async () => {
     assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "eh_started", year: "2026-27", target: "120", tolerance: "6" })).statusCode, 303);
     const page = (await get("/indicators/eh_started?la=X001&period=2026-09", "analyst")).body;

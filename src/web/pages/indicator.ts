@@ -59,10 +59,13 @@ function valuesTable(rows: readonly IndicatorValue[], hiding: Hiding, caption: s
   });
 }
 
-/** The yearly averages: the mean of each financial year's monthly values, as members asked for them. */
-export function yearlyTable(yearly: IndicatorDetail["yearly"], unit: Unit): Html {
+/**
+ * The yearly averages: the mean of each financial year's monthly values, as members asked for
+ * them, and under them what a recording change among their years means for reading them.
+ */
+export function yearlyTable(yearly: IndicatorDetail["yearly"], unit: Unit, note: string | null = null): Html {
   if (!yearly.length) return html`<p class="govuk-body">No yearly averages to show.</p>`;
-  return table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: yearly.map((y) => [y.year, y.hidden ? SUPPRESSED : formatAverage(y.mean, unit), String(y.months)]) });
+  return html`${table({ caption: "Mean of the monthly values in each financial year", head: ["Year", "Average", "Months"], numeric: [1, 2], rows: yearly.map((y) => [y.year, y.hidden ? SUPPRESSED : formatAverage(y.mean, unit), String(y.months)]) })}${note ? html`<p class="govuk-body">${note}</p>` : ""}`;
 }
 
 /** Charts drawn once per cached detail (so until the store changes). */
@@ -331,7 +334,7 @@ ${spcSection(d)}
 <h2 class="govuk-heading-m">Values by period</h2>
 ${d.table.length ? valuesTable(d.table, d.hiding, `${d.def.title} by ${KIND_NAMES[d.period.kind]}`, "values-table") : html`<p class="govuk-body">No values for ${KIND_NAMES[d.period.kind]}s${d.def.source === "measures" ? ": none has been loaded from measures.csv" : ""}.</p>`}
 <h2 class="govuk-heading-m">Yearly averages</h2>
-${yearlyTable(d.yearly, d.def.unit)}
+${yearlyTable(d.yearly, d.def.unit, d.yearlyNote)}
 <h2 class="govuk-heading-m">Compared with England and statistical neighbours</h2>
 ${benchmarkPanel(d)}
 <h2 class="govuk-heading-m">Breakdowns</h2>
