@@ -45,18 +45,25 @@ function label(period: string): string {
   return parsePeriod(period)?.label ?? period;
 }
 
-function valuesTable(rows: readonly IndicatorValue[], hiding: Hiding, caption: string, id: string): Html {
-  return table({
-    id,
-    caption,
-    head: ["Period", "Value", "Numerator", "Denominator"],
-    numeric: [1, 2, 3],
-    rows: [...rows].reverse().map((v) => {
-      const counts = shownCounts(v, hiding);
-      return [label(v.period), shown(v, hiding).text, counts.numerator, counts.denominator];
-    }),
-    small: true,
+/**
+ * The values by period, latest first. A figure that could not be computed is "–" with why, as
+ * everywhere else: its reason is numbered under the table, each reason said once (the same one
+ * can hold for many periods: a care leaver's contact known only for the latest).
+ */
+export function valuesTable(rows: readonly IndicatorValue[], hiding: Hiding, caption: string, id: string): Html {
+  const reasons: string[] = [];
+  const noteOf = (why: string) => {
+    if (!reasons.includes(why)) reasons.push(why);
+    return reasons.indexOf(why) + 1;
+  };
+  const body = [...rows].reverse().map((v) => {
+    const counts = shownCounts(v, hiding);
+    const text = v.value === null ? `– (see note ${noteOf(v.reason ?? "not computed")})` : shown(v, hiding).text;
+    return [label(v.period), text, counts.numerator, counts.denominator];
   });
+  return html`${table({ id, caption, head: ["Period", "Value", "Numerator", "Denominator"], numeric: [1, 2, 3], rows: body, small: true })}
+${reasons.length ? html`<p class="govuk-body-s">Why a figure is –:</p>
+<ol class="govuk-list govuk-list--number govuk-body-s">${reasons.map((r) => html`<li>${r}</li>`)}</ol>` : ""}`;
 }
 
 /**
