@@ -44,7 +44,7 @@ export function ownOptions(all: ReadonlySet<string>): string[] {
 export function invocations(text: string): { command: string; options: string[]; text: string }[] {
   const norm = text.replace(/\bnpm run lantern --(?= )/g, "lantern");
   const out: { command: string; options: string[]; text: string }[] = [];
-  for (const m of norm.matchAll(/(?<![\w./-])lantern ([a-z][\w-]*)([^&|;#]*)/g)) {
+  for (const m of norm.matchAll(/(?<![\w./-])lantern ([a-z][\w-]*)([^&|;#`]*)/g)) {
     const options = [...m[2]!.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((x) => x[1]!);
     out.push({ command: m[1]!, options, text: m[0].trim() });
   }

@@ -57,4 +57,9 @@ test("invocations are read as a shell would cut them", () => {
     [["backup", ["out"]]],
   );
   assert.deepEqual(invocations("src/cli/lantern.ts, the-lantern thing"), []);
+  // A command quoted in backticks ends at the closing one: what follows is prose.
+  assert.deepEqual(
+    invocations("(`lantern demo`) first. --list needs no data.").map((c) => [c.command, c.options]),
+    [["demo", []]],
+  );
 });

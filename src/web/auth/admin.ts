@@ -215,9 +215,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: AuthContext): Promi
           const { changed } = await setDisabled(ctx.store, username, op === "disable", actor, ctx.now);
           return usersPage(ctx, request, reply, { ok: true, text: changed ? `${username} is ${op}d.` : `${username} is already ${op}d; nothing was changed.` });
         }
-        case "reset":
+        case "reset": {
           const { sessionsEnded } = await setPassword(ctx.store, username, str(b, "password", 257), actor, ctx.now);
           return usersPage(ctx, request, reply, { ok: true, text: `The password of ${username} is reset; ${sessionsEndedInWords(sessionsEnded)}.` });
+        }
         default:
           return usersPage(ctx, request, reply, { ok: false, text: "Choose what to change." }, 400);
       }
