@@ -55,8 +55,14 @@ export interface Here {
   readonly period?: Period;
 }
 
-/** Period kinds the dashboard, flow and early warning show; reports are for quarters and years. */
-const NAV_KINDS: Record<"period" | "report-period", readonly PeriodKind[]> = { period: PAGE_KINDS, "report-period": ["quarter", "year"] };
+/**
+ * Period kinds the dashboard, flow and early warning show; reports are for quarters and years. A
+ * function, not a constant: read at load, PAGE_KINDS is not yet set when a page module is the first
+ * one loaded (model.ts and this file import each other through the pages).
+ */
+function navKinds(keeps: "period" | "report-period"): readonly PeriodKind[] {
+  return keeps === "period" ? PAGE_KINDS : ["quarter", "year"];
+}
 
 /**
  * A navigation link's address from a page showing `here`: the user moving from an indicator's
@@ -67,7 +73,7 @@ const NAV_KINDS: Record<"period" | "report-period", readonly PeriodKind[]> = { p
 export function navHref(href: string, keeps: Keeps | undefined, here: Here | undefined): string {
   if (!keeps || !here) return href;
   const q: Record<string, string> = { la: here.la };
-  if (keeps !== "la" && here.period && NAV_KINDS[keeps].includes(here.period.kind)) q["period"] = here.period.id;
+  if (keeps !== "la" && here.period && navKinds(keeps).includes(here.period.kind)) q["period"] = here.period.id;
   return `${href}?${new URLSearchParams(q).toString()}`;
 }
 
