@@ -10,6 +10,7 @@
  * 2.48:1 on the blue and 3.26:1 on the orange, so those and the grey carry a near-black one.
  */
 
+import { monthName } from "../calendar/periods.ts";
 import type { SpcResult, VariationType } from "./spc.ts";
 import type { AssuranceType, Improvement } from "./spc-rules.ts";
 
@@ -196,17 +197,32 @@ export function spcUnitLabel(unit: string): string | undefined {
   return unit === "percent" ? "%" : unit === "days" ? "working days" : undefined;
 }
 
+/** "September 2025" for a monthly series' last point (every point on a month's last day), else undefined. */
+function lastMonthLabel(result: SpcResult): string | undefined {
+  const monthEnd = (iso: string) => {
+    const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+    return new Date(Date.UTC(y, m, 0)).getUTCDate() === d;
+  };
+  if (!result.points.length || !result.points.every((p) => monthEnd(p.date))) return undefined;
+  const last = result.points.at(-1)!.date;
+  return `${monthName(last)} ${last.slice(0, 4)}`;
+}
+
 /**
  * The plain-English text equivalent of the variation and assurance icons, e.g. "Special cause
- * variation — concern: the latest value is unusually high, and higher is worse. The target of
- * 1,200 is within the process limits, so it will sometimes be met and sometimes missed."
+ * variation — concern: the value for September 2025 is unusually high, and higher is worse. The
+ * target of 1,200 is within the process limits, so it will sometimes be met and sometimes missed."
+ * A monthly series' last point is named by its month, since the text often sits beside a figure
+ * for a quarter or a year ("the latest value (923)" beside a quarter's 2,495 read as the
+ * quarter's); any other series (the CLI's `spc --input` of daily or weekly dates) says "the
+ * latest value".
  * @param opts.unitLabel written after numbers, e.g. "breaches" ("%" is written close up)
- * @param opts.lastLabel names the last point ("July 2025") where it is not the latest the reader
- *   sees elsewhere: "the value for July 2025" then stands for "the latest value"
+ * @param opts.lastLabel names the last point ("July 2025") instead of the name taken from its date
  */
 export function describeSpc(result: SpcResult, opts: { unitLabel?: string; lastLabel?: string } = {}): string {
   const u = opts.unitLabel;
-  const theValue = opts.lastLabel ? `the value for ${opts.lastLabel}` : "the latest value";
+  const lastLabel = opts.lastLabel ?? lastMonthLabel(result);
+  const theValue = lastLabel ? `the value for ${lastLabel}` : "the latest value";
   const last = result.points.at(-1)!;
   const seg = result.segments.at(-1)!;
   const icon = VARIATION_ICONS[result.variationIcon];

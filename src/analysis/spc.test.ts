@@ -523,4 +523,19 @@ describe("segments, fixing, warnings, icons", () => {
     const trend = xmr(series([0, 6, 0, 6, 0, 6, 0, 6, 0, 6, 5.9, 5.8, 5.7, 5.6, 5.5, 5.4, 5.3]), { improvement: "down" });
     assert.match(describeSpc(trend), /improvement: the latest value is part of an unusual run of falling values, and lower is better\. It is one of 7 or more values each lower than the one before\./);
   });
+
+  test("describeSpc names a monthly series' last month, since its text sits beside a quarter's or a year's figure", () => {
+    // A quarterly report read "the latest value (923)" beside the quarter's 2,495: 923 was September's.
+    const monthEnds = (n: number, from: string) => Array.from({ length: n }, (_, i) => new Date(Date.UTC(Number(from.slice(0, 4)), Number(from.slice(5, 7)) + i, 0)).toISOString().slice(0, 10));
+    const values = [880, 910, 905, 870, 925, 890, 900, 915, 885, 895, 905, 920, 900, 923];
+    const monthly = xmr(values.map((value, i) => ({ date: monthEnds(values.length, "2024-08")[i]!, value })));
+    assert.equal(monthly.points.at(-1)!.date, "2025-09-30");
+    assert.match(describeSpc(monthly), /^Common cause variation: the value for September 2025 \(923\) is within what this process normally produces/);
+    assert.doesNotMatch(describeSpc(monthly), /the latest value/);
+    const high = xmr([...values, 2000].map((value, i) => ({ date: monthEnds(values.length + 1, "2024-08")[i]!, value })), { improvement: "down" });
+    assert.match(describeSpc(high), /^Special cause variation — concern: the value for October 2025 is unusually high, and higher is worse\./);
+    // A name given wins; a series not of month ends (daily, weekly) keeps "the latest value".
+    assert.match(describeSpc(monthly, { lastLabel: "the month to 30 September" }), /the value for the month to 30 September \(923\)/);
+    assert.match(describeSpc(xmr(series(values))), /^Common cause variation: the latest value \(923\)/);
+  });
 });

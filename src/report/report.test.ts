@@ -806,3 +806,11 @@ test("yearly averages across a recording change say that the years before it are
   assert.ok(missing.indexOf(note) > missing.indexOf("yearly averages of the quarterly values"), "said under the averages");
   assert.doesNotMatch(section("contacts"), /breaks this series/, "no recording change was noted on contacts");
 });
+
+test("a quarter's SPC words name the month whose value they give, beside the quarter's figure: not 'the latest value (95)' beside 234", async () => {
+  const html = reportHtml(await content("public"));
+  const contacts = html.slice(html.indexOf('id="ind-contacts"'), html.indexOf('id="ind-contacts_to_referral_pct"'));
+  assert.match(contacts, /<td class="num">234<\/td>/, "the quarter's figure");
+  assert.match(contacts, /<p>Common cause variation: the value for September 2025 \(95\) is within what this process normally produces/);
+  assert.doesNotMatch(html, /the latest value/, "every SPC text in the paper names its month");
+});

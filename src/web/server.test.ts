@@ -1308,6 +1308,17 @@ describe("SPC icons in words", () => {
   });
 });
 
+describe("SPC words beside a longer period's figure", () => {
+  test("a quarter's or a year's indicator page names the month the SPC text's value is for, not 'the latest value'", async () => {
+    // The figure of the quarter (or year) is beside words about September's alone: they say whose.
+    for (const [period, month] of [["2026-27-Q2", "September 2026"], ["2025-26", "March 2026"], ["12m-2026-09", "September 2026"]] as const) {
+      const page = (await get(`/indicators/contacts?la=X001&period=${period}`, "analyst")).body;
+      assert.match(page, new RegExp(`<p class="govuk-body">(Common cause variation: the value for ${month} \\([\\d,]+\\)|Special cause variation — [a-z]+: the value for ${month} )`), period);
+      assert.doesNotMatch(page, /the latest value/, period);
+    }
+  });
+});
+
 describe("uploads", () => {
   test("a bad file is refused with its validation report and nothing is loaded", async () => {
     const files = { ...smallExport(), "ssd_cin_episodes.csv": "cine_referral_id,cine_person_id,cine_referral_date\nR1,P1,31/31/2024\n" };
