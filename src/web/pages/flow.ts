@@ -12,7 +12,7 @@ import { barChartSvg } from "../../render/charts.ts";
 import { type Html, html } from "../html.ts";
 import { chartBox, periodPicker, qs, suppressionKey, table } from "../layout.ts";
 import type { FlowRow, ShownDigest, ShownGroup } from "../model.ts";
-import { type Period, parsePeriod } from "../../calendar/periods.ts";
+import { type Period, parsePeriod, previousPeriod } from "../../calendar/periods.ts";
 import { conversionWords, unjudgedNotes } from "../../analysis/digest.ts";
 import { SUPPRESSED } from "../../analysis/suppression.ts";
 import type { Target } from "../../kpi/engine.ts";
@@ -78,14 +78,34 @@ function notJudgedList(d: ShownDigest, g: ShownGroup): Html | string {
   return lines.length ? html`<ul class="govuk-list lantern-not-judged">${lines.map((l) => html`<li>${l}</li>`)}</ul>` : "";
 }
 
+/**
+ * What the page's signals come to, in plain words for the viewer and period: how many to look at
+ * first, or why there are none (no special-cause signal and no RAG change, among the indicators
+ * SPC could judge for this viewer: it never reads as an all-clear over those it could not).
+ */
+export function warningSummary(period: Period, d: ShownDigest): Html {
+  const judged = d.groups.reduce((n, g) => n + g.judged.length, 0);
+  const signals = d.groups.reduce((n, g) => n + g.signals.length, 0);
+  const s = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const noJudge = judged ? "" : html` <strong>SPC could judge no indicator.</strong>`;
+  if (d.alarming) return html`<strong>${s(d.alarming, "signal")} to look at first.</strong>${noJudge}`;
+  if (signals) return html`Nothing needs looking at first: ${signals === 1 ? "the signal below is not" : `none of the ${signals} signals below is`} a special-cause concern beyond a process limit or a RAG rating turned red.${noJudge}`;
+  const noRag = `no RAG rating changed from ${previousPeriod(period).label}`;
+  if (!judged) return html`No RAG rating changed from ${previousPeriod(period).label}, but <strong>SPC could judge no indicator</strong> for ${period.label}, so this is not an all-clear: the reasons are below.`;
+  const notJudged = d.groups.some((g) => g.notJudged.length);
+  const withheld = d.groups.some((g) => g.withheld.length);
+  const others = notJudged || withheld ? ` Indicators SPC could not judge${withheld ? ", or whose signals are not shown because of small numbers," : ""} are not covered: they are named below, with the reason.` : "";
+  const pattern = judged === 1 ? "The one indicator SPC judged shows no unusual pattern" : `None of the ${judged} indicators SPC judged shows an unusual pattern`;
+  return html`${pattern} (a special-cause signal) for ${period.label}, and ${noRag}: nothing needs looking at first.${others}`;
+}
+
 /** The early-warning page's main content. */
 export function earlyWarningBody(t: Target, period: Period, d: ShownDigest, rows: readonly FlowRow[]): Html {
-  const judgedAny = d.groups.some((g) => g.judged.length);
   const first = d.spcMonths[0];
   const last = d.spcMonths.at(-1);
   return html`<h1 class="govuk-heading-l">Early warning <span class="govuk-caption-l">${t.la_code} · ${period.label}</span></h1>
 ${periodPicker(t, period, "/early-warning")}
-<p class="govuk-body">Every special-cause signal (SPC on each flow measure's monthly values) and every change of RAG rating, grouped as a committee reads them, most serious first. ${d.alarming ? html`<strong>${d.alarming} signal${d.alarming === 1 ? "" : "s"} to look at first.</strong>` : "Nothing to look at first."}${judgedAny ? "" : html` <strong>SPC could judge no indicator.</strong>`}</p>
+<p class="govuk-body" id="warning-summary">Every special-cause signal (SPC on each flow measure's monthly values) and every change of RAG rating, grouped as a committee reads them, most serious first. ${warningSummary(period, d)}</p>
 ${first && last && d.spcMonths.length > 1 ? html`<div class="govuk-inset-text" id="spc-months">SPC signals are monthly: ${monthLabel(first)} to ${monthLabel(last)}, each month judged against the months before it, as that month's own early warning judges it. Each signal names the months it came from. RAG changes compare ${period.label} with the period before.</div>` : ""}
 ${d.groups.map(
   (g) => html`<h2 class="govuk-heading-m">${g.title}</h2>
