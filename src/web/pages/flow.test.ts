@@ -19,7 +19,7 @@ function digest(groups: ShownGroup[], alarming = 0): ShownDigest {
 }
 const summary = (d: ShownDigest) => {
   const h = String(earlyWarningBody(T, Q2, d, []));
-  const m = /<p class="govuk-body"[^>]*>Every special-cause signal[^]*?<\/p>/.exec(h);
+  const m = /<p class="govuk-body"[^>]*>Every special-cause signal[\s\S]*?<\/p>/.exec(h);
   assert.ok(m, "the page opens with its summary");
   return m[0].replace(/<[^>]+>/g, "");
 };
