@@ -809,6 +809,23 @@ describe("figures with no value", () => {
     assert.match(page.body, /<dt class="govuk-summary-list__key">Value<\/dt><dd class="govuk-summary-list__value">– \(not loaded: no figure in measures\.csv for September 2026\)<\/dd>/);
     assert.match(page.body, /No values for months: none has been loaded from measures\.csv\./);
   });
+
+  test("the values CSV gives the reason for every value it leaves blank or shows as c, in a last column 'reason'", async () => {
+    const [nulls] = await store.all<{ n: number }>(`SELECT COUNT(*) AS n FROM lantern_indicator_value WHERE breakdown = '' AND indicator_id = 'cl_contact_8wk_pct' AND value IS NULL`);
+    assert.ok(Number(nulls!.n) > 0, "the demo's care leavers in contact has periods with no value");
+    for (const [id, role] of [["cl_contact_8wk_pct", "analyst"], ["cla_started", "member"]] as const) {
+      const lines = (await get(`/indicators/${id}.csv`, role)).body.trimEnd().split("\n");
+      assert.equal(lines[0], "authority,indicator,period,value,numerator,denominator,unit,snapshot,reason", id);
+      const rows = lines.slice(1).map((l) => /^([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),(.*)$/.exec(l)!);
+      assert.ok(rows.every(Boolean), id);
+      const blank = rows.filter((r) => r[4] === "" || r[4] === "c");
+      assert.ok(blank.length > 0, `${id} for a ${role} has values blank or c`);
+      for (const r of blank) assert.notEqual(r[9], "", `${id} ${r[3]} (${r[4] || "blank"}) says why`);
+      for (const r of rows.filter((x) => x[4] !== "" && x[4] !== "c" && x[5] !== "c" && x[6] !== "c")) assert.equal(r[9], "", `${id} ${r[3]} has a value and needs no reason`);
+      if (role === "member") assert.ok(blank.some((r) => r[4] === "c" && /^"?c: a small number \(1 to 5\)/.test(r[9]!)), "c is explained");
+      else assert.ok(blank.some((r) => r[4] === "" && /SSD holds only each care leaver/.test(r[9]!)), "a null gives its stored reason");
+    }
+  });
 });
 
 /**

@@ -43,6 +43,7 @@ import { withoutGovukFonts } from "./govuk-css.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
 import { type Here, page, savedBanner } from "./layout.ts";
 import { uploadName } from "./upload-names.ts";
+import { valuesCsv } from "./values-csv.ts";
 import {
   annotationsOf,
   authorities,
@@ -57,8 +58,6 @@ import {
   requestedAuthority,
   resolvePeriod,
   revisions,
-  shown,
-  shownCounts,
   shownDigest,
   systemFlow,
   viewerHiding,
@@ -550,20 +549,13 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const user = request.user!;
     const suppress = suppresses(user);
     const [all, hiding] = await ctx.gate.read(async () => [await storedValues(ctx.store, { snapshots: [s.t.snapshot_id], indicators: [def.id] }), await viewerHiding(ctx, s.t, suppress)] as const);
-    const cell = (x: string) => (/[",\n]/.test(x) ? `"${x.replaceAll('"', '""')}"` : x);
-    const lines = ["authority,indicator,period,value,numerator,denominator,unit,snapshot"];
-    for (const v of all) {
-      const sv = shown(v, hiding);
-      const value = sv.suppressed ? "c" : v.value === null ? "" : String(v.value);
-      const counts = shownCounts(v, hiding);
-      lines.push([v.authority, v.indicator, v.period, value, counts.numerator.replaceAll(",", ""), counts.denominator.replaceAll(",", ""), v.unit, String(v.snapshot)].map(cell).join(","));
-    }
+    const csv = valuesCsv(all, hiding);
     await ctx.gate.write(() => audit(ctx.store, { actor: user.username, action: "export.csv", la_code: s.t.la_code, detail: { indicator: def.id, rows: all.length, suppressed: suppress, via: "web" } }));
     return reply
       .type("text/csv; charset=utf-8")
       .header("content-disposition", `attachment; filename="${def.id}-${s.t.la_code}.csv"`)
       .header("cache-control", "no-store")
-      .send(lines.join("\n") + "\n");
+      .send(csv);
   });
 
   app.get("/indicators/:id/records", { preHandler: everyone }, async (request, reply) => {
