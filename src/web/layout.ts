@@ -56,9 +56,11 @@ export interface Here {
 }
 
 /**
- * Period kinds the dashboard, flow and early warning show; reports are for quarters and years. A
- * function, not a constant: read at load, PAGE_KINDS is not yet set when a page module is the first
- * one loaded (model.ts and this file import each other through the pages).
+ * Period kinds the dashboard, flow and early warning show; the menu's Reports link keeps only a
+ * quarter or a year (the scheduled papers), so from a month's page Reports opens on the latest
+ * quarter, though its form offers months too.
+ * A function, not a constant: model.ts reaches this module again through access.ts, so a page
+ * module (or test) importing model.ts first evaluates this one before PAGE_KINDS is set.
  */
 function navKinds(keeps: "period" | "report-period"): readonly PeriodKind[] {
   return keeps === "period" ? PAGE_KINDS : ["quarter", "year"];

@@ -69,7 +69,7 @@ import { type AnnotationEntered, annotationsBody, targetsBody } from "./pages/ed
 import { earlyWarningBody, flowBody } from "./pages/flow.ts";
 import { type CommentForm, indicatorBody } from "./pages/indicator.ts";
 import { recordsBody, recordsRefusal, recordsRefusedBody } from "./pages/records.ts";
-import { reportsBody } from "./pages/reports.ts";
+import { REPORT_KINDS, reportsBody } from "./pages/reports.ts";
 import { AUDIENCES, type Audience } from "../report/content.ts";
 import { auditReport, calendarFor, type ReportDocument, type ReportJob, reportBytes, reportDocument, reportFileName, uncomputedForReport } from "../report/produce.ts";
 
@@ -969,7 +969,11 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     return reply.redirect(`/annotations?la=${encodeURIComponent(t.la_code)}&saved=annotation`, 303);
   });
 
-  const reportPeriods = (t: Target) => periodOptions(t).filter((g) => g.kind === "quarter" || g.kind === "year");
+  // The scheduled papers (quarters, then years) first, so the latest quarter is chosen by default.
+  const reportPeriods = (t: Target) => {
+    const groups = periodOptions(t, REPORT_KINDS);
+    return REPORT_KINDS.flatMap((k) => groups.filter((g) => g.kind === k));
+  };
   const printing = new OneAtATime();
   const mayExempt = (user: SessionUser | null) => hasRole(user, "admin", "analyst", "manager");
   const reportsPage = async (request: FastifyRequest, reply: FastifyReply, t: Target, requested: string | undefined, status = 200, error?: string, entered?: { audience: string; format: string; committee: string }, errorAt?: "audience-public" | "format-pdf") => {
@@ -983,7 +987,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     // The calendar links every scheduled report here, those whose data has not arrived too: say so rather than silently choosing another.
     const asked = requested && !offered && !error ? parsePeriod(requested) : undefined;
     const notice = asked
-      ? `The report for ${asked.label} cannot be produced from the data loaded: ${asked.kind === "quarter" || asked.kind === "year" ? "the data does not cover all of it yet" : "reports are made for financial quarters and years"}. The latest period the data covers is chosen below.`
+      ? `The report for ${asked.label} cannot be produced from the data loaded: ${REPORT_KINDS.includes(asked.kind) ? "the data does not cover all of it yet" : "reports are made for financial quarters and years, and months"}. The latest period the data covers is chosen below.`
       : undefined;
     const body = reportsBody({ t, calendar: cal, today, periods, chosen, exempt: mayExempt(request.user), csrf: request.csrfToken(), ...(error ? { error } : {}), ...(notice ? { notice } : {}), ...(entered ? { entered } : {}), ...(errorAt ? { errorAt } : {}) });
     return sendPage(reply, status, error ? "Error: Reports" : "Reports", request, "/reports", body);
@@ -995,8 +999,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     if (!t) return reply;
     const requested = q["period"];
     if (requested !== undefined && requested !== "" && (typeof requested !== "string" || !parsePeriod(requested))) {
-      const r = resolvePeriod(t, requested, ["quarter", "year"]);
-      if ("status" in r) return periodRefused(request, reply, t, r, { kinds: ["quarter", "year"] });
+      const r = resolvePeriod(t, requested, REPORT_KINDS);
+      if ("status" in r) return periodRefused(request, reply, t, r, { kinds: REPORT_KINDS });
     }
     return reportsPage(request, reply, t, typeof requested === "string" && requested ? requested : undefined);
   });

@@ -2,19 +2,26 @@
  * @module
  * The Reports page: the report calendar (each quarterly and annual report, when it is due, what
  * data it needs and whether that data has arrived) and a form that produces the committee report
- * as `lantern report` does. Each report's status is in words as well as colour: ready once its
+ * as `lantern report` does, for a quarter, a financial year or a month. Each report's status is in words as well as colour: ready once its
  * data has arrived, else on time, due soon or overdue against its due date. Members may produce
  * only the public (suppressed) paper; the form offers them nothing else, and the server refuses
  * anything else. Managers may produce the exempt paper: it holds aggregates only, unsuppressed,
  * which managers see on every page already.
  */
 
-import type { Period } from "../../calendar/periods.ts";
+import type { Period, PeriodKind } from "../../calendar/periods.ts";
 import type { Target } from "../../kpi/engine.ts";
 import { DUE_WEEKS_AFTER, type ScheduledReport } from "../../report/calendar.ts";
 import type { CalendarView } from "../../report/produce.ts";
 import { type Html, html } from "../html.ts";
 import { csrfField, errorSummary, table } from "../layout.ts";
+
+/**
+ * The periods a report can be made for, in the order the form lists them: the scheduled papers
+ * (quarters, financial years), then months, for a paper on the period ending a month, as
+ * `lantern report --period 2025-01` makes.
+ */
+export const REPORT_KINDS: readonly PeriodKind[] = ["quarter", "year", "month"];
 
 /** Days before its due date that a report still waiting for its data counts as due soon. */
 export const DUE_SOON_DAYS = 14;
@@ -111,7 +118,8 @@ ${csrfField(o.csrf)}
 <input type="hidden" name="la" value="${o.t.la_code}">
 <div class="govuk-form-group">
 <label class="govuk-label govuk-label--s" for="report-period">Period</label>
-<select class="govuk-select" id="report-period" name="period">
+<div id="report-period-hint" class="govuk-hint">A financial quarter or year, as the calendar above schedules, or a month, for a paper on the period ending that month.</div>
+<select class="govuk-select" id="report-period" name="period" aria-describedby="report-period-hint">
 ${o.periods.map((g) => html`<optgroup label="${g.title}">${g.periods.map((p) => html`<option value="${p.id}"${p.id === o.chosen ? html` selected` : ""}>${p.label}</option>`)}</optgroup>`)}
 </select>
 </div>
