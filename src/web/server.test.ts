@@ -680,6 +680,20 @@ describe("saving says so", () => {
     const id = String(draft.headers["x-comment-id"]);
     const published = await follow(await post(`/indicators/referrals/comments/${id}?la=X001&period=2026-09`, "analyst", { _csrf: CSRF, action: "publish" }));
     assert.equal(banner.exec(published.body)?.[1], "The comment was published: members can now see it.");
+    // Publishing or unpublishing from an address without an authority or a period: the way back
+    // leaves out what it was not given (no empty la=) and keeps what it was.
+    const at = `/indicators/referrals/comments/${id}`;
+    for (const [query, action, location] of [
+      ["?period=2026-09", "unpublish", "/indicators/referrals?period=2026-09&saved=unpublished#commentary"],
+      ["", "publish", "/indicators/referrals?saved=published#commentary"],
+      ["?la=X001", "unpublish", "/indicators/referrals?la=X001&saved=unpublished#commentary"],
+      ["?la=&period=", "publish", "/indicators/referrals?saved=published#commentary"],
+      ["?la=X001&period=2026-09", "unpublish", "/indicators/referrals?la=X001&period=2026-09&saved=unpublished#commentary"],
+    ] as const) {
+      const res = await post(`${at}${query}`, "analyst", { _csrf: CSRF, action });
+      assert.equal(res.headers.location, location, query);
+      assert.match(banner.exec((await follow(res)).body)?.[1] ?? "", /^The comment was (published|unpublished)/, query);
+    }
     // Only the words the server has: the address cannot put its own on the page.
     assert.doesNotMatch((await get("/targets?saved=%3Cb%3Ehello", "analyst")).body, /govuk-notification-banner|hello/);
     assert.doesNotMatch((await get("/indicators/referrals?la=X001&period=2026-09", "analyst")).body, /govuk-notification-banner/);

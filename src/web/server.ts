@@ -620,8 +620,16 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       await saveComment(ctx.store, { id, authority: last.authority, indicator: last.indicator, period: last.period, body: last.body, published: action === "publish", deleted: action === "delete", by: request.user!.username });
       await audit(ctx.store, { actor: request.user!.username, action: `commentary.${action === "publish" ? "publish" : action === "delete" ? "delete" : "unpublish"}`, la_code: last.authority, detail: { indicator: def.id, comment: id } });
     });
-    const q = request.query as Query;
-    return reply.redirect(`/indicators/${def.id}?la=${encodeURIComponent(q.la ?? "")}&period=${encodeURIComponent(q.period ?? "")}&saved=${action === "publish" ? "published" : action === "delete" ? "deleted" : "unpublished"}#commentary`, 303);
+    // Back to the page the buttons were on: its authority and period where the address gave them,
+    // and no empty `la=` or `period=` where it did not (the page then opens on its defaults).
+    const q = request.query as Record<string, unknown>;
+    const back = new URLSearchParams();
+    for (const k of ["la", "period"] as const) {
+      const v = q[k];
+      if (typeof v === "string" && v.trim()) back.set(k, v.trim());
+    }
+    back.set("saved", action === "publish" ? "published" : action === "delete" ? "deleted" : "unpublished");
+    return reply.redirect(`/indicators/${def.id}?${back.toString()}#commentary`, 303);
   });
 
   app.get("/flow", { preHandler: everyone }, async (request, reply) => {
