@@ -45,32 +45,34 @@ export type Arguments = readonly string[] | { readonly [subcommand: string]: rea
  * every command: left to each command it was read as "not given" by some (silently ignored) and
  * as a name by others ("Unknown indicator ."), and no option means anything by a blank value.
  * So is a blank argument, and an argument the command does not take (`lantern users list
- * extra`): left to each command, some ignored it and ran as if it had not been typed.
+ * extra`): left to each command, some ignored it and ran as if it had not been typed. `help` is
+ * the invocation each error points to for what the command accepts (`lantern help` and `lantern
+ * --version`, which have no help of their own, point to `lantern --help`).
  */
-export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: O, takes: Arguments = []) {
+export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(command: string, argv: readonly string[], options: O, takes: Arguments = [], help = `lantern ${command} --help`) {
   const parsed = (() => {
     try {
       return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
     } catch (e) {
       throw new LanternError("LANTERN_USAGE", usageMessage((e as Error).message), {
-        hint: `Run \`lantern ${command} --help\` to see what it accepts.`,
+        hint: `Run \`${help}\` to see what it accepts.`,
       });
     }
   })();
   const blank = blankOption(parsed.values);
   if (blank !== undefined) {
     throw new LanternError("LANTERN_BAD_OPTION", `--${blank.name} needs a value: it was given ${JSON.stringify(blank.value)}, which is empty.`, {
-      hint: `Give --${blank.name} a value, or leave the option out. Run \`lantern ${command} --help\` to see what it accepts.`,
+      hint: `Give --${blank.name} a value, or leave the option out. Run \`${help}\` to see what it accepts.`,
     });
   }
   // A blank argument is almost always a script's variable that was not set (`lantern import "$DIR"`).
   const blankAt = parsed.positionals.findIndex((x) => x.trim() === "");
   if (blankAt >= 0) {
     throw new LanternError("LANTERN_USAGE", `Argument ${blankAt + 1} is empty (${JSON.stringify(parsed.positionals[blankAt])}): it names no file, folder or value.`, {
-      hint: `If a script passed it, check the variable it came from is set. Run \`lantern ${command} --help\` to see what it accepts.`,
+      hint: `If a script passed it, check the variable it came from is set. Run \`${help}\` to see what it accepts.`,
     });
   }
-  refuseUnexpected(command, parsed.positionals, takes);
+  refuseUnexpected(command, parsed.positionals, takes, help);
   return parsed;
 }
 
@@ -78,7 +80,7 @@ export function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(c
  * Refuse the arguments beyond those `takes` names, naming them. Too few is left to the command,
  * which knows how to ask for what is missing; an unknown subcommand likewise.
  */
-function refuseUnexpected(command: string, positionals: readonly string[], takes: Arguments): void {
+function refuseUnexpected(command: string, positionals: readonly string[], takes: Arguments, help: string): void {
   let usage = `lantern ${command}`;
   let names: readonly string[];
   let given = positionals;
@@ -97,7 +99,7 @@ function refuseUnexpected(command: string, positionals: readonly string[], takes
   if (!extra.length) return;
   const takesWhat = names.length === 0 ? "takes no arguments, only options" : `takes ${names.length === 1 ? "one argument" : `${names.length} arguments`}, ${names.join(" ")}`;
   throw new LanternError("LANTERN_USAGE", `Unexpected argument${extra.length > 1 ? "s" : ""} ${extra.map((x) => JSON.stringify(x)).join(", ")}: ${usage} ${takesWhat}.`, {
-    hint: `Leave ${extra.length > 1 ? "them out; if one" : "it out; if it"} is part of an option's value, put the whole value in quotes ("two words"). Run \`lantern ${command} --help\` to see what it accepts.`,
+    hint: `Leave ${extra.length > 1 ? "them out; if one" : "it out; if it"} is part of an option's value, put the whole value in quotes ("two words"). Run \`${help}\` to see what it accepts.`,
   });
 }
 

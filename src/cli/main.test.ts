@@ -58,6 +58,33 @@ test("lantern help COMMAND shows that command's help; a mistyped one is refused,
   assert.match(bare.stdout(), /^Lantern: /);
 });
 
+test("lantern help and --version refuse a stray argument, naming it, as every command does", async () => {
+  for (const argv of [
+    ["help", "import", "extra"],
+    ["--help", "import", "extra"],
+    ["--version", "extra"],
+    ["-v", "extra"],
+  ]) {
+    const o = capture();
+    assert.equal(await main(argv, o), 1, argv.join(" "));
+    assert.equal(o.stdout(), "", argv.join(" "));
+    assert.match(o.stderr(), /^error LANTERN_USAGE: Unexpected argument "extra": lantern \S+ takes .*\nWhat to do: .*Run `lantern --help` to see what it accepts\.\n$/s, argv.join(" "));
+  }
+  const json = capture();
+  assert.equal(await main(["--version", "extra", "--json"], json), 1);
+  assert.equal(JSON.parse(json.stdout()).error.code, "LANTERN_USAGE");
+  const option = capture();
+  assert.equal(await main(["help", "import", "--nonsense"], option), 1);
+  assert.match(option.stderr(), /LANTERN_USAGE.*nonsense/s);
+  // What they did take still works.
+  const version = capture();
+  assert.equal(await main(["--version"], version), 0);
+  assert.match(version.stdout(), /^lantern \d/);
+  const topic = capture();
+  assert.equal(await main(["--help", "import"], topic), 0);
+  assert.match(topic.stdout(), /^lantern import /);
+});
+
 test("usage errors exit 1 and say what to do", async () => {
   const o = capture();
   assert.equal(await main(["frobnicate"], o), 1);

@@ -5,7 +5,7 @@
  */
 
 import { LanternError } from "../core/errors.ts";
-import type { Command } from "./command.ts";
+import { type Command, parse } from "./command.ts";
 import { type Output, processOutput, reportError } from "./output.ts";
 
 /** Every command, in the order `lantern --help` lists them. */
@@ -69,9 +69,17 @@ export async function main(argv: readonly string[], o: Output = processOutput())
   const [name, ...rest] = argv;
   const json = rest.includes("--json");
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    const topic = name === "help" ? rest.find((a) => !a.startsWith("-")) : undefined;
-    if (topic && COMMANDS[topic]) {
-      o.out((await COMMANDS[topic].load()).help);
+    // The command list and `lantern help COMMAND` go through the parser every command does, so a
+    // stray word (`lantern help import extra`) or an unknown option is refused, not ignored.
+    let topic: string | undefined;
+    try {
+      topic = parse(name ?? "help", rest, {}, ["COMMAND"], "lantern --help").positionals[0];
+    } catch (e) {
+      return reportError(o, e, json);
+    }
+    const about = topic === undefined ? undefined : COMMANDS[topic];
+    if (about) {
+      o.out((await about.load()).help);
       return 0;
     }
     // A mistyped topic (`lantern help imprt`) is refused as `lantern imprt` is: printing the command
@@ -81,6 +89,11 @@ export async function main(argv: readonly string[], o: Output = processOutput())
     return name === undefined ? 1 : 0;
   }
   if (name === "--version" || name === "-v") {
+    try {
+      parse(name, rest, {}, [], "lantern --help");
+    } catch (e) {
+      return reportError(o, e, json);
+    }
     o.out("lantern 0.1.0\n");
     return 0;
   }
