@@ -24,7 +24,7 @@ export const ERROR_CATALOGUE = {
   LANTERN_PARAMETER_REPEATED: { exit: EXIT.usage, message: "A web address gives one of its parameters more than once" },
   LANTERN_NO_FILES: { exit: EXIT.usage, message: "No SSD files were found to import" },
   LANTERN_FILE_NOT_FOUND: { exit: EXIT.usage, message: "A file or folder named on the command line does not exist" },
-  LANTERN_FILE_UNREADABLE: { exit: EXIT.rejected, message: "A file could not be read (encoding, binary or broken workbook)" },
+  LANTERN_FILE_UNREADABLE: { exit: EXIT.rejected, message: "A file could not be read (permission, encoding, binary or broken workbook)" },
   LANTERN_FILE_TOO_LARGE: { exit: EXIT.rejected, message: "A compressed file (an Excel workbook) unpacks to more than Lantern reads" },
   LANTERN_DATA_REJECTED: { exit: EXIT.rejected, message: "The data was rejected by validation; nothing was loaded" },
   LANTERN_STORE_LOCKED: { exit: EXIT.failure, message: "The data store is in use by another Lantern process" },

@@ -5,7 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
@@ -183,4 +184,42 @@ test("a compute that fails after the load has committed says the data is stored 
   const j = capture();
   assert.equal(await main(["import", writeExport(smallExport()), "--authority", "203", "--json", "--data", data], j), 3);
   assert.deepEqual((JSON.parse(j.stdout()) as { notComputed: { authority: string }[] }).notComputed.map((u) => u.authority), ["203"]);
+});
+
+test("import of a path that does not exist names it and creates no store, in --data or the default folder; restore of a missing file likewise", async () => {
+  const { dir } = tempDir();
+  const data = join(dir, "store");
+  const real = writeExport(smallExport());
+  const missing = join(dir, "exprot");
+  for (const argv of [
+    ["import", missing, "--authority", "X001"],
+    ["import", real, missing, "--authority", "X001"],
+    ["import", missing, "--authority", "X001", "--dry-run"],
+    // A figures file needs no --authority.
+    ["import", join(dir, "workforce-2025.csv")],
+  ]) {
+    const o = capture();
+    assert.equal(await main([...argv, "--data", data], o), 1, argv.join(" "));
+    const named = argv.find((a) => a.startsWith(dir) && a !== real)!;
+    assert.match(o.stderr(), new RegExp(`^error LANTERN_FILE_NOT_FOUND: ${named.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} does not exist\\.\\nWhat to do: Check the path`), argv.join(" "));
+    assert.ok(!existsSync(data), `${argv.join(" ")} created no store`);
+  }
+  // An option refused for what the paths hold is refused before the store is opened too.
+  const replace = capture();
+  assert.equal(await main(["import", real, "--authority", "X001", "--replace", "--data", data], replace), 1);
+  assert.match(replace.stderr(), /^error LANTERN_BAD_OPTION: --replace is for measures\.csv files only\./);
+  assert.ok(!existsSync(data), "--replace on an SSD export created no store");
+  const r = capture();
+  assert.equal(await main(["restore", join(dir, "lantern.backup.gz"), "--data", data], r), 1);
+  assert.match(r.stderr(), /^error LANTERN_FILE_NOT_FOUND: .*lantern\.backup\.gz/);
+  assert.ok(!existsSync(data), "restore created no store");
+  // Without --data, the default folder ./lantern-data is not made either.
+  const bin = fileURLToPath(new URL("../../../bin/lantern.mjs", import.meta.url));
+  const env = { ...process.env };
+  delete env.LANTERN_DATA;
+  delete env.LANTERN_DATABASE_URL;
+  const child = spawnSync(process.execPath, [bin, "import", "exprot", "--authority", "X001"], { cwd: dir, env, encoding: "utf8" });
+  assert.equal(child.status, 1, child.stderr);
+  assert.match(child.stderr, /^error LANTERN_FILE_NOT_FOUND: exprot does not exist\./);
+  assert.ok(!existsSync(join(dir, "lantern-data")), "no default store folder");
 });

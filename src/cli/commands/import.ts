@@ -15,6 +15,7 @@ import { checkComputeSettings, computeAndStore } from "../../kpi/compute.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import type { Store } from "../../store/port.ts";
 import { type Command, parse } from "../command.ts";
+import { requireReadable } from "../in-paths.ts";
 import { describeIssue, type Output, progressBar, table } from "../output.ts";
 
 const HELP = `lantern import PATH... [--authority CODE] [--dry-run] [--force] [--dfe-errors-as-queries] [--replace] [--no-compute] [--data DIR] [--json]
@@ -95,19 +96,22 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     ["PATH..."],
   );
   if (positionals.length === 0) throw new LanternError("LANTERN_USAGE", "Name the files or folders to import.", { hint: "For example: lantern import ./export --authority 202" });
+  // Everything that can be refused without the store is, before it is opened: opening the
+  // embedded store creates it, and a mistyped path must not leave an empty one behind.
+  requireReadable(positionals, "Check the path (a typing mistake, or a folder not copied across yet); give the files or folders of an SSD export, a statutory return or a measures.csv.");
   const config = storeConfig(values.data);
+  const measures = positionals.every(isMeasuresFile);
+  if (values.replace && !measures) {
+    throw new LanternError("LANTERN_BAD_OPTION", "--replace is for measures.csv files only.", {
+      hint: "An SSD export or a statutory return already replaces the tables it carries; leave --replace off.",
+    });
+  }
+  // What the compute after the load reads besides the store is checked before loading: a load
+  // must not be committed and then reported as an error.
+  if (!values["no-compute"] && !values["dry-run"]) checkComputeSettings(config.dataDir);
   const store = await openStore(config);
   const bar = progressBar(o, "Importing");
   try {
-    const measures = positionals.every(isMeasuresFile);
-    if (values.replace && !measures) {
-      throw new LanternError("LANTERN_BAD_OPTION", "--replace is for measures.csv files only.", {
-        hint: "An SSD export or a statutory return already replaces the tables it carries; leave --replace off.",
-      });
-    }
-    // What the compute after the load reads besides the store is checked before loading: a load
-    // must not be committed and then reported as an error.
-    if (!values["no-compute"] && !values["dry-run"]) checkComputeSettings(config.dataDir);
     const generated = values.authority === undefined && positionals.every((p) => existsSync(join(p, "authorities.csv")));
     if (!measures && !generated && !(await isSsdExport(positionals))) {
       const r = await loadFormats(store, {
