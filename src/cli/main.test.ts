@@ -53,6 +53,12 @@ test("lantern help COMMAND shows that command's help; a mistyped one is refused,
   const json = capture();
   assert.equal(await main(["help", "imprt", "--json"], json), 1);
   assert.equal(JSON.parse(json.stdout()).error.code, "LANTERN_UNKNOWN_COMMAND");
+  // Names every object has are not commands either.
+  for (const argv of [["toString"], ["constructor"], ["help", "__proto__"], ["help", "hasOwnProperty"]]) {
+    const o = capture();
+    assert.equal(await main(argv, o), 1, argv.join(" "));
+    assert.match(o.stderr(), /^error LANTERN_UNKNOWN_COMMAND: There is no command "/, argv.join(" "));
+  }
   const bare = capture();
   assert.equal(await main(["help"], bare), 0);
   assert.match(bare.stdout(), /^Lantern: /);

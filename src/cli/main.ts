@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], o: Output = processOutput())
     } catch (e) {
       return reportError(o, e, json);
     }
-    const about = topic === undefined ? undefined : COMMANDS[topic];
+    const about = topic === undefined ? undefined : commandNamed(topic);
     if (about) {
       o.out((await about.load()).help);
       return 0;
@@ -97,7 +97,7 @@ export async function main(argv: readonly string[], o: Output = processOutput())
     o.out("lantern 0.1.0\n");
     return 0;
   }
-  const entry = COMMANDS[name];
+  const entry = commandNamed(name);
   if (!entry) {
     return reportError(o, unknownCommand(name), json);
   }
@@ -111,6 +111,11 @@ export async function main(argv: readonly string[], o: Output = processOutput())
   } catch (e) {
     return reportError(o, e, json);
   }
+}
+
+/** The command of that name; not a property every object has (`lantern toString` crashed). */
+function commandNamed(name: string): (typeof COMMANDS)[string] | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }
 
 function unknownCommand(name: string): LanternError {
