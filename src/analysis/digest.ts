@@ -24,7 +24,7 @@ import { type Annotation, annotationsFor, seriesBreaks } from "./annotations.ts"
 import { benchmarkMovements, type MovementOptions } from "./benchmark-movement.ts";
 import { rag, type Target, targetFor } from "./rag.ts";
 import { describeSpc, type SpcResult, spcUnitLabel } from "./spc.ts";
-import { monthlySpc, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges } from "./spc-chart.ts";
+import { monthlySpc, monthlyTarget, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges } from "./spc-chart.ts";
 import { sinceLastHidden } from "./trends.ts";
 
 export const DIGEST_GROUPS = [
@@ -190,8 +190,8 @@ function judge(def: IndicatorDef, month: Period, byKey: ReadonlyMap<string, Indi
     monthly = shown;
   }
   // The month's target (a yearly count's twelfth) sets the assurance icon, as on the charts.
-  const goal = targetFor(targets, def.id, month.id, def);
-  const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(annotations, def)).map((b) => b.date), target: goal?.target, polarity: goal?.polarity });
+  const goal = monthlyTarget(targets, def, month);
+  const chart = monthlySpc(def, monthly, { breaks: seriesBreaks(annotationsFor(annotations, def)).map((b) => b.date), target: goal.target?.target, polarity: goal.polarity });
   if (!chart.result) return chart.reason === "stock" ? null : { reason: chart.reason };
   const result = chart.result;
   const last = result.points.at(-1)!;

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { LanternError } from "../core/errors.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { parsePeriod } from "../calendar/periods.ts";
-import { checkTarget, direction, parseTargets, rag, targetFor, targetYear, travel } from "./rag.ts";
+import { checkTarget, direction, goalFor, parseTargets, rag, targetFor, targetYear, travel } from "./rag.ts";
 
 test("RAG by polarity: green meets, amber within tolerance, red beyond", () => {
   const t = { target: 85, tolerance: 5 };
@@ -245,6 +245,41 @@ test("a yearly target for a count of events is judged pro rata over a month or q
   assert.equal(targetFor(targets, "rereferral_pct", "2025-09", { unit: "percent", measure: "flow" })!.target, 20);
   assert.equal(targetFor(targets, "cla_at_end", "2025-09", { unit: "count", measure: "snapshot" })!.target, 400);
   assert.equal(targetFor(targets, "referrals", "2025-09")!.target, 700, "without the definition, as set");
+});
+
+test("a year's target does not judge a month or quarter of the share of children with an episode at any time in it (who went missing): no RAG, with the reason", () => {
+  const lib = indicatorLibrary();
+  const missing = lib.get("cla_missing_pct")!;
+  const targets = [
+    { indicator: "cla_missing_pct", year: "2025-26", target: 10, tolerance: 2, polarity: "lower" as const },
+    { indicator: "cla_away_pct", year: "2025-26", target: 5, tolerance: 1 },
+    { indicator: "assess_45wd_pct", year: "2025-26", target: 90, tolerance: 5 },
+  ];
+  // A month's 3.6% of children looked after who went missing is not green against a year's 10%.
+  for (const p of ["2025-09", "2025-26-Q2"]) {
+    const g = goalFor(targets, missing, p);
+    assert.equal(g.target, undefined, p);
+    assert.equal(targetFor(targets, "cla_missing_pct", p, missing), undefined, p);
+    assert.equal(g.polarity, "lower", `${p}: the row's polarity still reads the direction of travel`);
+    const kind = p.includes("Q") ? "quarter" : "month";
+    assert.equal(
+      g.unjudged,
+      `the target (10.0% for 2025-26) is for a whole year: the share of children with an episode at any time in a ${kind} is smaller than a year's, by no fixed fraction, so only a whole year (2025-26, or the twelve months to one of its months) is judged against it`,
+    );
+  }
+  // A whole year, and the twelve months to a month, are judged against it as set.
+  for (const p of ["2025-26", "12m-2025-09"]) {
+    const g = goalFor(targets, missing, p);
+    assert.equal(g.target?.target, 10, p);
+    assert.equal(g.unjudged, null, p);
+    assert.equal(rag(21.5, g.target!, g.polarity), "red", p);
+  }
+  assert.equal(goalFor(targets, lib.get("cla_away_pct")!, "2025-09").target, undefined);
+  // A percentage of events done on time, and a stock, stand as set for a month; with no target there is no reason either.
+  assert.deepEqual(goalFor(targets, lib.get("assess_45wd_pct")!, "2025-09"), { target: targets[2], polarity: "higher", unjudged: null });
+  assert.deepEqual(goalFor(targets, lib.get("cla_at_end")!, "2025-09"), { target: undefined, polarity: "none", unjudged: null });
+  // Every indicator that grows with its period is a flow, and no count or rate (those are pro rata).
+  for (const d of lib.list().filter((x) => x.growsWithPeriod)) assert.ok(d.measure === "flow" && d.unit === "percent", d.id);
 });
 
 test("no direction of travel across a recording change that falls after the earlier period began and by the later one's end", () => {

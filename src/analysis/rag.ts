@@ -12,7 +12,7 @@ import { financialYearOf, parsePeriod } from "../calendar/periods.ts";
 import { parseDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
 import { csvProblem, isBlankRow, RECORD_DELIMITERS, RecordLines } from "../formats/csv.ts";
-import { shownNumber } from "../kpi/format.ts";
+import { formatValue, shownNumber } from "../kpi/format.ts";
 import type { IndicatorDef, Polarity, Unit } from "../kpi/types.ts";
 
 /** A target for one indicator and year. */
@@ -232,18 +232,68 @@ export function parseTargets(
   return { targets, issues };
 }
 
+/** What a target rule needs to know of the indicator. */
+export type GoalIndicator = Pick<IndicatorDef, "unit" | "measure" | "average" | "growsWithPeriod">;
+
 /**
- * The target for an indicator in the year a period falls in. A target is for a year: for a count
- * of events (or a rate of them) over a shorter period, given `def`, the target and tolerance are
- * the year's pro rata — a twelfth for a month, a quarter for a quarter — since 700 referrals a
- * year is about 175 a quarter, and judging a quarter's 175 against 700 would call it green when
- * the year is on course for red. Percentages, medians, averages and figures on a day stand as set.
+ * The target for an indicator in the year a period falls in, as it applies to the period; see
+ * {@link goalFor} for the rule. Undefined when no target is set, or when a year's target cannot
+ * judge the period.
  */
-export function targetFor(targets: readonly Target[], indicator: string, period: string, def?: Pick<IndicatorDef, "unit" | "measure" | "average">): Target | undefined {
+export function targetFor(targets: readonly Target[], indicator: string, period: string, def?: GoalIndicator): Target | undefined {
+  return applied(targets, indicator, period, def).target;
+}
+
+/** What a period's figure is judged against. */
+export interface Goal {
+  /** The target as it applies to the period, or undefined when none does. */
+  readonly target: Target | undefined;
+  /** Which way is better: the polarity the year's target row gives, else the indicator's own. */
+  readonly polarity: Polarity;
+  /**
+   * Why the year's target does not judge this period (so there is no RAG), as a clause that
+   * follows "no RAG: "; null when it does, or when no target is set.
+   */
+  readonly unjudged: string | null;
+}
+
+/**
+ * The one rule for judging a period against targets, used by the dashboard, the indicator page,
+ * `lantern indicators`, the digest and the report. A target is for a year (a financial year, or a
+ * calendar year for calendar-year indicators):
+ * - a figure on a day, a percentage of a stock, a median, an average and a percentage of events
+ *   done on time are judged against it as set, whatever the period's length;
+ * - a count of events (or a rate of them) over a month or a quarter is judged against the year's
+ *   pro rata (a twelfth, a quarter), since 700 referrals a year is about 175 a quarter and judging
+ *   a quarter's 175 against 700 would call it green when the year is on course for red;
+ * - the share of children with at least one event at any time in the period (children looked
+ *   after who went missing: {@link IndicatorDef.growsWithPeriod}) grows with the period's length
+ *   by no fixed fraction (a child missing in May and again in June is one child in the year, one
+ *   in each month), so a month's or a quarter's figure is not judged at all: a month's 3.6%
+ *   against a year's 10% would read green for a year on course for 20%. Its RAG is null with the
+ *   reason; the year and the rolling twelve months, which are a year long, are judged.
+ */
+export function goalFor(targets: readonly Target[], def: GoalIndicator & Pick<IndicatorDef, "id" | "polarity">, period: string): Goal {
+  const { target, year } = applied(targets, def.id, period, def);
+  const polarity: Polarity = year?.polarity ?? def.polarity;
+  if (target || !year) return { target, polarity, unjudged: null };
+  const kind = parsePeriod(period)?.kind === "quarter" ? "quarter" : "month";
+  return {
+    target: undefined,
+    polarity,
+    unjudged: `the target (${formatValue(year.target, def.unit)} for ${year.year}) is for a whole year: the share of children with an episode at any time in a ${kind} is smaller than a year's, by no fixed fraction, so only a whole year (${year.year}, or the twelve months to one of its months) is judged against it`,
+  };
+}
+
+/** The year's target row (`year`), and the target it gives the period (undefined when it judges none). */
+function applied(targets: readonly Target[], indicator: string, period: string, def?: GoalIndicator): { target: Target | undefined; year: Target | undefined } {
   const y = targetYear(period);
   const t = targets.find((x) => x.indicator === indicator && x.year === y);
-  if (!t || !def || def.measure !== "flow" || def.average || (def.unit !== "count" && def.unit !== "rate")) return t;
+  if (!t || !def) return { target: t, year: t };
   const kind = parsePeriod(period)?.kind;
-  const share = kind === "month" ? 1 / 12 : kind === "quarter" ? 1 / 4 : 1;
-  return share === 1 ? t : { ...t, target: t.target * share, tolerance: t.tolerance * share };
+  const part = kind === "month" || kind === "quarter";
+  if (def.growsWithPeriod && part) return { target: undefined, year: t };
+  if (def.measure !== "flow" || def.average || (def.unit !== "count" && def.unit !== "rate") || !part) return { target: t, year: t };
+  const share = kind === "month" ? 1 / 12 : 1 / 4;
+  return { target: { ...t, target: t.target * share, tolerance: t.tolerance * share }, year: t };
 }

@@ -134,19 +134,24 @@ test("a target's polarity judges the chart as it judges the RAG rating: an indic
   assert.equal(monthlySpc(def("count", { polarity: "none" }), at, { polarity: "lower" }).result?.variation, "special_cause_concern");
 });
 
-test("a monthly chart's target is the month's, whatever period is reported: a count's twelfth, a percentage as set", () => {
+test("a monthly chart's target is the month's, whatever period is reported: a count's twelfth, a percentage as set, none for a share that grows with the period", () => {
   const targets = [
     { indicator: "referrals", year: "2025-26", target: 1200, tolerance: 120, polarity: "lower" as const },
     { indicator: "pct", year: "2025-26", target: 90, tolerance: 5 },
+    { indicator: "missing", year: "2025-26", target: 10, tolerance: 2, polarity: "lower" as const },
   ];
-  const flow = { id: "referrals", unit: "count", measure: "flow" } as const;
+  const flow = { id: "referrals", unit: "count", measure: "flow", polarity: "none" } as const;
   for (const id of ["2025-09", "2025-26-Q2", "2025-26", "12m-2025-09"]) {
     const t = monthlyTarget(targets, flow, parsePeriod(id)!);
-    assert.equal(t?.target, 100, id);
-    assert.equal(t?.tolerance, 10, id);
-    assert.equal(t?.polarity, "lower", id);
+    assert.equal(t.target?.target, 100, id);
+    assert.equal(t.target?.tolerance, 10, id);
+    assert.equal(t.polarity, "lower", id);
   }
-  assert.equal(monthlyTarget(targets, { id: "pct", unit: "percent", measure: "flow" }, parsePeriod("2025-26-Q2")!)?.target, 90);
+  assert.equal(monthlyTarget(targets, { id: "pct", unit: "percent", measure: "flow", polarity: "higher" }, parsePeriod("2025-26-Q2")!).target?.target, 90);
   // A year's chart ends in March: that month's financial year.
-  assert.equal(monthlyTarget(targets, flow, parsePeriod("2024-25")!), undefined);
+  assert.equal(monthlyTarget(targets, flow, parsePeriod("2024-25")!).target, undefined);
+  // No month is judged against a year's target for the share who went missing, but the row's polarity still reads the chart.
+  const missing = monthlyTarget(targets, { id: "missing", unit: "percent", measure: "flow", polarity: "none", growsWithPeriod: true }, parsePeriod("2025-26")!);
+  assert.equal(missing.target, undefined);
+  assert.equal(missing.polarity, "lower");
 });

@@ -8,7 +8,7 @@
 
 import { type Period, parsePeriod, previousPeriod } from "../calendar/periods.ts";
 import type { IndicatorDef, IndicatorValue, Polarity } from "../kpi/types.ts";
-import { type Target, targetFor } from "./rag.ts";
+import { type Goal, goalFor, type Target } from "./rag.ts";
 import { type SpcResult, xmr } from "./spc.ts";
 
 /** Months of history a chart looks back over. */
@@ -56,12 +56,14 @@ export function spcRefusalText(reason: SpcRefusal, unit: IndicatorDef["unit"]): 
 
 /**
  * The target a monthly chart is drawn and assured against, whatever period the page or paper
- * reports: the target for the month `period` ends in (for a count of events, the year's twelfth).
- * The period's own target is a quarter's or a year's share: set among monthly values it would
- * read as "consistently passing" (or failing) a target no month is measured against.
+ * reports: the target for the month `period` ends in (for a count of events, the year's twelfth;
+ * none for the share of children with an event at any time in the month, which no year's target
+ * judges), and the polarity the chart reads by. The period's own target is a quarter's or a
+ * year's share: set among monthly values it would read as "consistently passing" (or failing) a
+ * target no month is measured against.
  */
-export function monthlyTarget(targets: readonly Target[], def: Pick<IndicatorDef, "id" | "unit" | "measure" | "average">, period: Pick<Period, "end">): Target | undefined {
-  return targetFor(targets, def.id, period.end.slice(0, 7), def);
+export function monthlyTarget(targets: readonly Target[], def: Pick<IndicatorDef, "id" | "unit" | "measure" | "average" | "growsWithPeriod" | "polarity">, period: Pick<Period, "end">): Goal {
+  return goalFor(targets, def, period.end.slice(0, 7));
 }
 
 /**

@@ -16,7 +16,7 @@ import { type Annotation, annotationsFor, seriesBreaks } from "../analysis/annot
 import type { BenchmarkResult, Published } from "../analysis/benchmarks.ts";
 import { buildDigest, type FlowStage, type Signal } from "../analysis/digest.ts";
 import { describePeriod, nounOf, renderSentence } from "../analysis/narrative.ts";
-import { type Rag, rag, type Target, targetFor, travel } from "../analysis/rag.ts";
+import { goalFor, type Rag, rag, type Target, travel } from "../analysis/rag.ts";
 import { type SpcResult, VARIATION_ICONS, ASSURANCE_ICONS, describeSpc, spcUnitLabel } from "../analysis/spc.ts";
 import { monthlySpc, monthlyTarget, runPoints, type RunPoint, SPC_LOOKBACK, SPC_MIN_MONTHS, spcJudges, spcRefusalText } from "../analysis/spc-chart.ts";
 import type { MovementOptions } from "../analysis/benchmark-movement.ts";
@@ -122,6 +122,8 @@ export interface IndicatorSection {
   readonly reason: string | null;
   readonly target: number | null;
   readonly rag: Rag | null;
+  /** Why the year's target gives the figure no RAG (a quarter's share who went missing); null otherwise. */
+  readonly ragNote: string | null;
   readonly previous: { readonly label: string; readonly value: Shown; readonly direction: string | null } | null;
   readonly lastYear: { readonly label: string; readonly value: Shown; readonly direction: string | null } | null;
   /** The SPC chart of the monthly series up to the period; null when not charted (with why). */
@@ -292,6 +294,7 @@ function unvalued(def: IndicatorDef, period: Period, reason: string): IndicatorS
     reason,
     target: null,
     rag: null,
+    ragNote: null,
     previous: null,
     lastYear: null,
     spc: null,
@@ -391,8 +394,7 @@ export function buildReport(input: ReportInput): ReportContent {
       }
       if (v.value === null) notComputed.push({ title: def.title, reason: v.reason ?? "not computed" });
       const value = shownValue(v);
-      const goal = targetFor(input.targets, def.id, at.id, def);
-      const polarity = goal?.polarity ?? def.polarity;
+      const { target: goal, polarity, unjudged } = goalFor(input.targets, def, at.id);
       const dated = annotationsFor(input.annotations, def).filter((a) => a.date <= period.end);
       // Recording changes up to the period's end: every comparison, chart and sentence below stops at them.
       const breaks = seriesBreaks(dated);
@@ -422,7 +424,7 @@ export function buildReport(input: ReportInput): ReportContent {
         if (lastHidden) spcNote = `The chart starts in ${periodOf(monthly[0]!.period).label}: ${periodOf(lastHidden.period).label} is suppressed in this public report, and the mean and limits rest only on the months charted.`;
         // Monthly values are judged against a month's target, not the quarter's or the year's.
         const monthGoal = monthlyTarget(input.targets, def, months.at(-1)!);
-        const chart = monthlySpc(def, monthly, { breaks: breakDates, target: monthGoal?.target, polarity: monthGoal?.polarity });
+        const chart = monthlySpc(def, monthly, { breaks: breakDates, target: monthGoal.target?.target, polarity: monthGoal.polarity });
         if (!chart.result) why = spcRefusalText(chart.reason, def.unit);
         else {
           const r = chart.result;
@@ -436,8 +438,8 @@ export function buildReport(input: ReportInput): ReportContent {
             assurance: ai ? { letter: ai.letter, colour: ai.colour, letterColour: ai.letterColour, outline: ai.outline, label: ai.label, meaning: ai.meaning } : null,
             // A target where no direction is better gives no assurance, so SPC runs without it; the
             // chart draws it all the same, so its words say it is there, not "No target is set".
-            description: describeSpc(monthGoal && r.options.target === null ? { ...r, options: { ...r.options, target: monthGoal.target } } : r, { unitLabel: spcUnitLabel(def.unit) }),
-            target: monthGoal?.target ?? null,
+            description: describeSpc(monthGoal.target && r.options.target === null ? { ...r, options: { ...r.options, target: monthGoal.target.target } } : r, { unitLabel: spcUnitLabel(def.unit) }),
+            target: monthGoal.target?.target ?? null,
           };
         }
       }
@@ -445,7 +447,7 @@ export function buildReport(input: ReportInput): ReportContent {
       let run: IndicatorSection["run"] = null;
       if (why !== null) {
         const points = runPoints(months, (m) => byKey.get(`${def.id}|${m}`), (v) => pub && isHidden(def.id, v.period));
-        if (points) run = { points, why, target: monthlyTarget(input.targets, def, months.at(-1)!)?.target ?? null };
+        if (points) run = { points, why, target: monthlyTarget(input.targets, def, months.at(-1)!).target?.target ?? null };
         spcNote = `No SPC chart: ${why}.${run ? " The chart shows the monthly values alone, with no mean or process limits." : ""}`;
       }
 
@@ -502,6 +504,7 @@ export function buildReport(input: ReportInput): ReportContent {
         reason: v.value === null ? (v.reason ?? "not computed") : null,
         target: goal?.target ?? null,
         rag: goal && v.value !== null && !value.suppressed ? rag(v.value, goal, polarity) : null,
+        ragNote: v.value !== null ? unjudged : null,
         previous: compare(previousPeriod(at)),
         lastYear: at.kind === "year" ? null : compare(samePeriodLastYear(at)),
         spc,

@@ -814,3 +814,19 @@ test("a quarter's SPC words name the month whose value they give, beside the qua
   assert.match(contacts, /<p>Common cause variation: the value for September 2025 \(95\) is within what this process normally produces/);
   assert.doesNotMatch(html, /the latest value/, "every SPC text in the paper names its month");
 });
+
+test("a quarter of the share of children looked after who went missing has no RAG against a year's target, and the report says why; a percentage done on time is judged as set", async () => {
+  const input = await gatherReport(store, { period: PERIOD, audience: "exempt", dataDir, committee: "Corporate Parenting Board", now: NOW });
+  const c = buildReport({ ...input, targets: [...input.targets, { indicator: "cla_missing_pct", year: "2025-26", target: 10, tolerance: 2, polarity: "lower" }] });
+  const ind = (id: string) => c.areas.flatMap((a) => a.indicators).find((i) => i.id === id)!;
+  const missing = ind("cla_missing_pct");
+  assert.notEqual(missing.value.value, null, "the quarter has a figure");
+  assert.equal(missing.rag, null);
+  assert.equal(missing.target, null);
+  assert.match(missing.ragNote ?? "", /^the target \(10\.0% for 2025-26\) is for a whole year: the share of children with an episode at any time in a quarter is smaller than a year's/);
+  assert.match(reportHtml(c), /<p class="note">No RAG: the target \(10\.0% for 2025-26\) is for a whole year: [^<]*quarter[^<]*\.<\/p>/);
+  const assess = ind("assess_45wd_pct");
+  assert.equal(assess.target, 90);
+  assert.notEqual(assess.rag, null);
+  assert.equal(assess.ragNote, null);
+});

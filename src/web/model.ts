@@ -15,7 +15,7 @@ import { digestValues } from "../analysis/digest-data.ts";
 import { authorityRecord } from "../store/authorities.ts";
 import { describePeriod, nounOf, renderSentence } from "../analysis/narrative.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
-import { type Rag, rag, type Target as GoalTarget, targetFor, travel } from "../analysis/rag.ts";
+import { goalFor, type Rag, rag, type Target as GoalTarget, travel } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS } from "../analysis/spc.ts";
 import { monthlySpc, monthlyTarget, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
@@ -348,6 +348,8 @@ export interface Tile {
   readonly suppressed: boolean;
   readonly target: number | null;
   readonly rag: Rag | null;
+  /** Why a year's target gives this period no RAG ({@link goalFor}); null otherwise. */
+  readonly unjudged: string | null;
   readonly variation: SpcIcon | null;
   readonly assurance: SpcIcon | null;
   readonly spcText: string | null;
@@ -401,14 +403,13 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
     const tile = (def: IndicatorDef): Tile => {
       const v = by.get(`${def.id}|${period.id}`);
       const s = shown(v, hiding);
-      const goal = targetFor(targets, def.id, period.id, def);
-      const polarity = goal?.polarity ?? def.polarity;
+      const { target: goal, polarity, unjudged } = goalFor(targets, def, period.id);
       const value = v?.value ?? null;
       const monthly = spcMonths.map((m) => by.get(`${def.id}|${m}`)).filter((x): x is IndicatorValue => x !== undefined);
       const breaks = seriesBreaks(annotationsFor(notes, def)).map((b) => b.date);
       // The monthly chart's assurance judges the months against a month's target, not the period's.
       const monthGoal = monthlyTarget(targets, def, period);
-      const spc = spcOf(def, monthly, { target: monthGoal?.target, polarity: monthGoal?.polarity, breaks, hiding }).result;
+      const spc = spcOf(def, monthly, { target: monthGoal.target?.target, polarity: monthGoal.polarity, breaks, hiding }).result;
       const hide = s.suppressed;
       const before = (id: string) => {
         const b = by.get(`${def.id}|${id}`);
@@ -422,6 +423,7 @@ export function dashboard(ctx: WebContext, t: Target, period: Period, suppress: 
         suppressed: s.suppressed,
         target: goal?.target ?? null,
         rag: goal && value !== null && !hide ? rag(value, goal, polarity) : null,
+        unjudged: value !== null ? unjudged : null,
         variation: spc ? VARIATION_ICONS[spc.variationIcon] : null,
         assurance: spc?.assurance ? ASSURANCE_ICONS[spc.assurance] : null,
         spcText: spc ? describeSpc(spc, { unitLabel: spcUnitLabel(def.unit) }) : null,
@@ -459,6 +461,8 @@ export interface IndicatorDetail {
   /** Why there is no SPC chart; null when there is one. */
   readonly spcReason: SpcRefusal | null;
   readonly goal: GoalTarget | undefined;
+  /** Why the year's target gives the period no RAG ({@link goalFor}); null otherwise. */
+  readonly unjudged: string | null;
   /** The target the monthly chart is drawn and assured against: a month's (for a count, a twelfth of the year's). */
   readonly chartGoal: GoalTarget | undefined;
   readonly annotations: Annotation[];
@@ -485,11 +489,12 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
     const hiding = await viewerHiding(ctx, t, suppress);
     const monthly = all.filter((v) => /^\d{4}-\d{2}$/.test(v.period) && parsePeriod(v.period)!.kind === "month" && v.period <= period.end.slice(0, 7));
     const monthByPeriod = new Map(monthly.map((v) => [v.period, v]));
-    const goal = targetFor(await goals(ctx), def.id, period.id, def);
+    const { target: goal, unjudged } = goalFor(await goals(ctx), def, period.id);
     const annotations = annotationsFor(await annotationsOf(ctx, t.la_code), def);
     const breaks = seriesBreaks(annotations);
-    const chartGoal = monthlyTarget(await goals(ctx), def, period);
-    const chart = spcOf(def, monthly, { target: chartGoal?.target, polarity: chartGoal?.polarity, breaks: breaks.map((b) => b.date), hiding });
+    const month = monthlyTarget(await goals(ctx), def, period);
+    const chartGoal = month.target;
+    const chart = spcOf(def, monthly, { target: chartGoal?.target, polarity: month.polarity, breaks: breaks.map((b) => b.date), hiding });
     const spc = chart.result ?? null;
     const current = all.find((v) => v.period === period.id);
     const table = all.filter((v) => parsePeriod(v.period)?.kind === period.kind && parsePeriod(v.period)!.end <= period.end);
@@ -531,6 +536,7 @@ export function indicatorDetail(ctx: WebContext, t: Target, def: IndicatorDef, p
       spc,
       spcReason: chart.reason ?? null,
       goal,
+      unjudged,
       chartGoal,
       annotations,
       table,

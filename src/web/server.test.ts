@@ -1296,6 +1296,36 @@ describe("tile wording", () => {
   });
 });
 
+describe("targets for a whole year", () => {
+  test("the share of children looked after who went missing in a month is given no RAG against a year's target, saying why, on the tile and the page; twelve months to the month are judged", async () => {
+    const { writeFileSync, rmSync } = await import("node:fs");
+    const file = join(dataDir, "targets.csv");
+    // A row that sets which way is better (the browser's form sets none), for the demo's latest year.
+    writeFileSync(file, "indicator,year,target,tolerance,polarity\ncla_missing_pct,2026-27,0.1,0,lower\n");
+    // Any saved change starts the pages afresh, so they read the file.
+    const touch = async () => assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "cla_away_pct", year: "2020-21", target: "5", tolerance: "1" })).statusCode, 303);
+    try {
+      await touch();
+      const why = /No RAG: the target \(0\.1% for 2026-27\) is for a whole year: the share of children with an episode at any time in a month is smaller than a year(?:'|&#39;|&#x27;)s, by no fixed fraction, so only a whole year \(2026-27, or the twelve months to one of its months\) is judged against it\./;
+      const dash = (await get("/?la=X001&period=2026-09", "analyst")).body;
+      const tile = dash.split('<li class="lantern-tile">').find((t) => t.includes('href="/indicators/cla_missing_pct?'))!;
+      assert.match(tile, why);
+      assert.doesNotMatch(tile, /govuk-tag--(green|yellow|red)|Target 0\.1%/, "no RAG, and no target beside the month's figure");
+      const month = (await get("/indicators/cla_missing_pct?la=X001&period=2026-09", "analyst")).body;
+      assert.match(month, /<dt class="govuk-summary-list__key">Target<\/dt><dd class="govuk-summary-list__value">No RAG: the target \(0\.1% for 2026-27\) is for a whole year/);
+      const svg = /<svg[^>]*id="(?:spc|run)-chart"[\s\S]*?<\/svg>/.exec(month)?.[0] ?? "";
+      assert.doesNotMatch(svg, /<title>Target/, "no month is measured against the year's target, so none is drawn among them");
+      const year = (await get("/indicators/cla_missing_pct?la=X001&period=12m-2026-09", "analyst")).body;
+      assert.match(year, /<dt class="govuk-summary-list__key">Target<\/dt><dd class="govuk-summary-list__value">0\.1% \(tolerance 0\)/);
+      assert.doesNotMatch(year, /No RAG/);
+      assert.match(year, /class="govuk-tag govuk-tag--(?:green|yellow|red)"/, "the twelve months are judged against the year's target");
+    } finally {
+      rmSync(file, { force: true });
+      await touch();
+    }
+  });
+});
+
 describe("the flow chart for members", () => {
   test("a stage hidden from a member has no bar in the chart and is labelled c there as in the table", async () => {
     const body = (await get("/flow", "member")).body;

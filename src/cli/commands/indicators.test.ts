@@ -3,8 +3,11 @@
 // not as a gap in the data; --by shows only the indicators with that breakdown (or says why a
 // named one has none), and a period asked for twice is answered once.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { capture, smallExport, tempDir, writeExport } from "../../../test/fixtures.ts";
+import { generateToDirectory } from "../../generate/index.ts";
 import { breakdownsOf } from "../../kpi/engine.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import { main } from "../main.ts";
@@ -120,6 +123,50 @@ test("indicators --targets naming a file that is not there says what to do", asy
     const o = capture();
     assert.equal(await main(["indicators", "--targets", "nope.csv", "--data", t.dir], o), 1);
     assert.match(o.stderr(), /^error LANTERN_FILE_NOT_FOUND: nope\.csv does not exist\.\nWhat to do: Check the path, or leave --targets out to use .*targets\.csv when it exists/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("indicators --targets gives a month or quarter of the share of children looked after who went missing no RAG, saying the target is for a whole year; the year and a rolling twelve months are judged", async () => {
+  const { dir: gen } = tempDir();
+  await generateToDirectory({ out: gen, seed: 5, population: 6000, from: "2023-03", to: "2025-03", authorities: 1, shocks: [] });
+  const t = tempDir();
+  try {
+    assert.equal(await main(["import", gen, "--no-compute", "--data", t.dir], capture()), 0);
+    const periods = ["2025-03", "2024-25-Q4", "2024-25", "12m-2025-03"];
+    type Row = { period: string; value: number | null; target: number | null; rag: string | null; rag_reason: string | null };
+    const judged = async (targets?: string) => {
+      const o = capture();
+      assert.equal(await main(["indicators", "--indicator", "cla_missing_pct", ...periods.flatMap((p) => ["--period", p]), ...(targets ? ["--targets", targets] : []), "--json", "--data", t.dir], o), 0, o.stderr());
+      return new Map((JSON.parse(o.stdout()) as Row[]).map((r) => [r.period, r]));
+    };
+    // A target between the month's (and quarter's) share and the year's: the year misses it, and
+    // a month's figure, a fraction of the year's, would have met it.
+    const values = await judged();
+    const part = Math.max(values.get("2025-03")!.value!, values.get("2024-25-Q4")!.value!);
+    const year = values.get("2024-25")!.value!;
+    assert.ok(part + 2 < year, `the month and quarter (${part}) are well below the year (${year})`);
+    const target = Math.round((part + year) / 2);
+    const targets = join(t.dir, "goals.csv");
+    writeFileSync(targets, `indicator,year,target,tolerance,polarity\ncla_missing_pct,2024-25,${target},0,lower\n`);
+    const by = await judged(targets);
+    for (const [p, kind] of [["2025-03", "month"], ["2024-25-Q4", "quarter"]] as const) {
+      assert.equal(by.get(p)!.rag, null, p);
+      assert.equal(by.get(p)!.target, null, p);
+      assert.match(by.get(p)!.rag_reason ?? "", new RegExp(`^the target \\(${target}\\.0% for 2024-25\\) is for a whole year: the share of children with an episode at any time in a ${kind} is smaller than a year's`), p);
+    }
+    for (const p of ["2024-25", "12m-2025-03"]) {
+      assert.equal(by.get(p)!.rag, "red", p);
+      assert.equal(by.get(p)!.target, target, p);
+      assert.equal(by.get(p)!.rag_reason, null, p);
+    }
+    // The table says so in a note under it, numbered in the RAG column.
+    const text = capture();
+    assert.equal(await main(["indicators", "--indicator", "cla_missing_pct", "--period", "2025-03", "--targets", targets, "--data", t.dir], text), 0, text.stderr());
+    assert.match(text.stdout(), /\bRAG\b/);
+    assert.match(text.stdout(), /– \[1\]/);
+    assert.match(text.stdout(), /\n\[1\] No RAG: the target \(\d+\.0% for 2024-25\) is for a whole year: /);
   } finally {
     t.cleanup();
   }

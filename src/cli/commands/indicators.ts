@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { breakdownsOf } from "../../kpi/engine.ts";
 import { basename, join } from "node:path";
-import { parseTargets, rag, type Target, targetFor, travel } from "../../analysis/rag.ts";
+import { goalFor, parseTargets, rag, type Target, travel } from "../../analysis/rag.ts";
 import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../../analysis/annotations.ts";
 import { type Period, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
 import { LanternError, listedToCorrect } from "../../core/errors.ts";
@@ -48,6 +48,8 @@ Options:
                     indicator,year,target,tolerance[,polarity]: green meets the target, amber
                     misses by no more than the tolerance, red by more; a year's target for
                     a count of events is taken pro rata for a month (a twelfth) or a quarter;
+                    a month or quarter of the share of children with an episode at any time
+                    in it (who went missing) is not judged: RAG – with the reason ("rag_reason");
                     polarity is higher or lower, and an indicator with none of its own (see
                     --list) has a RAG only when its row gives one
   --json            an array of {"indicator","authority","period","value","numerator","denominator","unit"}
@@ -232,8 +234,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     const judged = vals.map((v) => {
       const def = lib.get(v.indicator)!;
       const p = parsePeriod(v.period)!;
-      const goal = targetFor(goals, v.indicator, v.period, def);
-      const polarity = goal?.polarity ?? def.polarity;
+      const { target: goal, polarity, unjudged } = goalFor(goals, def, v.period);
       const before = (id: string) => lookup.get(`${v.authority}|${v.indicator}|${id}|${v.category ?? ""}`);
       const breaks = seriesBreaks(annotationsFor(dated.get(v.authority) ?? [], def)).map((b) => b.date);
       const vs = (earlier: Period) => (v.value === null ? null : travel(v.value, before(earlier.id), polarity, { later: p, earlier }, breaks, def.measure === "snapshot"));
@@ -241,12 +242,14 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         v,
         target: goal?.target ?? null,
         rag: goal && v.value !== null && !v.breakdown ? rag(v.value, goal, polarity) : null,
+        // Why the year's target judges no figure of this period (a month's share who went missing).
+        ragReason: v.value !== null && !v.breakdown ? unjudged : null,
         vsPrevious: vs(previousPeriod(p)),
         vsLastYear: vs(samePeriodLastYear(p)),
       };
     });
     if (values.json) {
-      o.out(JSON.stringify(judged.map((j) => ({ ...valueJson(j.v), target: j.target, rag: j.rag, vs_previous: j.vsPrevious, vs_last_year: j.vsLastYear })), null, 2) + "\n");
+      o.out(JSON.stringify(judged.map((j) => ({ ...valueJson(j.v), target: j.target, rag: j.rag, rag_reason: j.ragReason, vs_previous: j.vsPrevious, vs_last_year: j.vsLastYear })), null, 2) + "\n");
       return 0;
     }
     if (!found.length) {
@@ -263,7 +266,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       o.out(periods?.length ? periods.map((id) => `No values for ${id}: ${why(id)}\n`).join("") : `No values: the data covers ${cover}.\n`);
       return 0;
     }
-    const withTargets = judged.some((j) => j.target !== null);
+    const withTargets = judged.some((j) => j.target !== null || j.ragReason !== null);
     // A value that cannot be computed is "–" with a numbered note under the table: the reasons are
     // sentences, and one reason usually covers many rows (every period of a table not loaded).
     const notes: string[] = [];
@@ -271,7 +274,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       const at = notes.indexOf(reason);
       return at >= 0 ? at + 1 : notes.push(reason);
     };
-    const rows = judged.map(({ v, target, rag: r, vsPrevious, vsLastYear }) => [
+    const rows = judged.map(({ v, target, rag: r, ragReason, vsPrevious, vsLastYear }) => [
       v.authority,
       v.indicator,
       ...(values.by ? [v.category ?? ""] : []),
@@ -279,7 +282,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
       v.value === null ? `– [${noteFor(v.reason ?? "not computed")}]` : formatValue(v.value, v.unit),
       v.numerator === null ? "" : Math.round(v.numerator).toLocaleString("en-GB"),
       v.denominator === null ? "" : Math.round(v.denominator).toLocaleString("en-GB"),
-      ...(withTargets ? [target === null ? "" : formatValue(target, v.unit), r ?? ""] : []),
+      ...(withTargets ? [target === null ? "" : formatValue(target, v.unit), ragReason !== null ? `– [${noteFor(`No RAG: ${ragReason}.`)}]` : (r ?? "")] : []),
       vsPrevious ?? "",
       vsLastYear ?? "",
     ]);

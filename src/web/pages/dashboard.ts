@@ -67,6 +67,7 @@ ${t.reason ? html`<p class="govuk-body-s lantern-tile__reason">${t.reason}</p>` 
 ${t.suppressed ? html`<p class="govuk-body-s">c: a small number, not shown</p>` : ""}
 <div class="lantern-icons">${ragTag(t.rag)}${spcIcon(t.variation, "variation")}${spcIcon(t.assurance, "assurance")}</div>
 ${t.target !== null ? html`<p class="lantern-tile__meta">Target ${formatValue(t.target, t.def.unit)}</p>` : ""}
+${t.unjudged ? html`<p class="lantern-tile__meta">No RAG: ${t.unjudged}.</p>` : ""}
 ${spark}
 ${t.vsPrevious || t.vsLastYear ? html`<p class="lantern-tile__meta">${t.vsPrevious ? html`On the previous period: ${TRAVEL[t.vsPrevious]}. ` : ""}${t.vsLastYear ? html`On a year earlier: ${TRAVEL[t.vsLastYear]}.` : ""}</p>` : ""}
 ${cmp ? html`<p class="lantern-tile__meta">${cmp}${partYear && t.comparison ? html`, for a whole year. This figure is for one ${d.period.kind}: compare England's with <a class="govuk-link" href="/indicators/${encodeURIComponent(t.def.id)}?${new URLSearchParams({ la: d.target.la_code, period: t.comparison.result.year.lanternPeriod }).toString()}">the figure for ${t.comparison.result.year.lanternPeriod}</a>.` : ""}</p>` : ""}

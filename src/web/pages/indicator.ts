@@ -323,7 +323,7 @@ ${periodPicker(d.target, d.period, base, {}, d.def.periods)}
 ${summaryList([
   ["Value", html`${s.text}${d.reason && !s.suppressed ? html` (${d.reason})` : ""}`],
   ...(d.def.unit === "count" ? [] : ([["Numerator", counts.numerator], ["Denominator", counts.denominator]] as [string, string][])),
-  ["Target", goal ? html`${formatValue(goal.target, d.def.unit)} (tolerance ${goal.tolerance.toLocaleString("en-GB", { maximumFractionDigits: 1 })}) ${ragTag(r)}` : "none set"],
+  ["Target", goal ? html`${formatValue(goal.target, d.def.unit)} (tolerance ${goal.tolerance.toLocaleString("en-GB", { maximumFractionDigits: 1 })}) ${ragTag(r)}` : d.unjudged ? `No RAG: ${d.unjudged}.` : "none set"],
   ["Better when", d.def.polarity === "none" ? "no direction is set" : d.def.polarity],
 ])}
 ${showsSuppressed(d) ? suppressionKey() : ""}
