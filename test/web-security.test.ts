@@ -122,7 +122,7 @@ describe("CSRF", () => {
     const other = await signIn(app, "admin", DEMO_PASSWORD);
     const count = async () => (await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_target`))[0]!.n;
     const before = await count();
-    const form = { indicator: "referrals", year: "2025-26", target: "10", tolerance: "1" };
+    const form = { indicator: "referrals", year: "2025-26", target: "10", tolerance: "1", polarity: "lower" };
     for (const res of [
       await post(app, analyst, "/targets", { ...form, _csrf: "" }),
       await post(app, analyst, "/targets", { ...form, _csrf: other.csrf }),

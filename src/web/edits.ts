@@ -153,10 +153,21 @@ export async function saveTarget(
   });
 }
 
-/** A mistake in the targets form: the field (indicator, year, target, tolerance) and what to do. */
+/** A mistake in the targets form: the field (indicator, year, target, tolerance, polarity) and what to do. */
 export interface TargetFormError {
-  readonly field: "indicator" | "year" | "target" | "tolerance";
+  readonly field: "indicator" | "year" | "target" | "tolerance" | "polarity";
   readonly message: string;
+}
+
+/**
+ * The targets form's choice of which way is better: the indicator's own ("own", also what a form
+ * without the field means), or higher or lower, stored as a targets.csv row's polarity column is.
+ */
+export const POLARITY_CHOICES = ["own", "higher", "lower"] as const;
+
+/** The polarity a target saved with `choice` stores: higher or lower, or null for the indicator's own. */
+export function chosenPolarity(choice: string): "higher" | "lower" | null {
+  return choice === "higher" || choice === "lower" ? choice : null;
 }
 
 /**
@@ -166,7 +177,7 @@ export interface TargetFormError {
  * is one; `indicatorMessage` what to say when it is not.
  */
 export function targetFormErrors(
-  entered: { year: string; target: string; tolerance: string },
+  entered: { year: string; target: string; tolerance: string; polarity?: string },
   def: IndicatorDef | undefined,
   indicatorMessage: string,
 ): TargetFormError[] {
@@ -184,6 +195,13 @@ export function targetFormErrors(
   check("year", { year: entered.year, target: "0", tolerance: "0" });
   check("target", { year, target: entered.target, tolerance: "0" });
   check("tolerance", { year, target: "0", tolerance: entered.tolerance });
+  // An indicator with no better direction of its own gets a RAG only from the target's.
+  const choice = entered.polarity ?? "own";
+  if (!(POLARITY_CHOICES as readonly string[]).includes(choice)) {
+    errors.push({ field: "polarity", message: "Choose which way is better: higher, lower, or the indicator's own." });
+  } else if (choice === "own" && def?.polarity === "none") {
+    errors.push({ field: "polarity", message: `Choose whether higher or lower is better: ${def.title} has no better direction of its own, so without one the target would give it no RAG.` });
+  }
   return errors;
 }
 

@@ -474,7 +474,7 @@ describe("commentary, targets and annotations", () => {
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /<title>Error: Targets – Lantern<\/title>/);
     const summary = /<ul class="govuk-list govuk-error-summary__list">(.*?)<\/ul>/s.exec(res.body)?.[1] ?? "";
-    assert.deepEqual([...summary.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1]), ["target-year", "target-value", "target-tolerance"]);
+    assert.deepEqual([...summary.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1]), ["target-year", "target-value", "target-tolerance", "target-polarity"]);
     assert.match(summary, /&quot;next year&quot; is not a financial year or a calendar year/);
     assert.match(summary, /The target cannot be negative: -5 is below 0/);
     assert.match(summary, /The tolerance &quot;lots&quot; is not a plain number/);
@@ -518,8 +518,16 @@ describe("commentary, targets and annotations", () => {
   });
 
   test("a target on an indicator with no better direction is drawn on the SPC chart, and the chart's words say it is there, not that none is set", async () => {
-    assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "eh_started", year: "2026-27", target: "120", tolerance: "6" })).statusCode, 303);
+    // The browser's form asks which way is better for such an indicator; targets.csv may leave it blank.
+    const { writeFileSync, rmSync } = await import("node:fs");
+    const file = join(dataDir, "targets.csv");
+    writeFileSync(file, "indicator,year,target,tolerance,polarity\neh_started,2026-27,120,6,\n");
+    // Any saved change starts the pages afresh, so they read the file.
+    const touch = async () => assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "assess_45wd_pct", year: "2020-21", target: "80", tolerance: "0" })).statusCode, 303);
+    await touch();
     const page = (await get("/indicators/eh_started?la=X001&period=2026-09", "analyst")).body;
+    rmSync(file, { force: true });
+    await touch();
     const svg = /<svg[^>]*id="spc-chart"[\s\S]*?<\/svg>/.exec(page)![0];
     assert.match(svg, /<title>Target: 10<\/title>/, "a month's share of the year's 120 is drawn");
     const desc = /<desc id="spc-chart-desc">([^<]*)<\/desc>/.exec(svg)![1]!;
@@ -529,7 +537,7 @@ describe("commentary, targets and annotations", () => {
   });
 
   test("a month's share of a year's target is shown with its tolerance as a person reads it, not as the float the division left (0.16666666666666666)", async () => {
-    assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "eh_ended", year: "2026-27", target: "100", tolerance: "2" })).statusCode, 303);
+    assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "eh_ended", year: "2026-27", target: "100", tolerance: "2", polarity: "higher" })).statusCode, 303);
     const page = (await get("/indicators/eh_ended?la=X001&period=2026-09", "analyst")).body;
     const target = /<dt class="govuk-summary-list__key">Target<\/dt><dd class="govuk-summary-list__value">([^<]*)/.exec(page)![1]!;
     assert.equal(target.trim(), "8.3 (tolerance 0.2)");
@@ -670,7 +678,7 @@ describe("saving says so", () => {
   };
 
   test("a saved target, annotation or comment is confirmed by a success banner after the redirect", async () => {
-    const target = await follow(await post("/targets", "analyst", { _csrf: CSRF, indicator: "referrals", year: "2027-28", target: "500", tolerance: "0" }));
+    const target = await follow(await post("/targets", "analyst", { _csrf: CSRF, indicator: "referrals", year: "2027-28", target: "500", tolerance: "0", polarity: "lower" }));
     assert.equal(banner.exec(target.body)?.[1], "The target was saved. It is in force now, and listed below with its history.");
     const note = await follow(await post("/annotations", "analyst", { _csrf: CSRF, la: "X001", indicator: "contacts", date: "2024-07-01", kind: "note", note: "Banner check" }));
     assert.equal(banner.exec(note.body)?.[1], "The annotation was saved. It is listed below and shown on its indicators&#39; pages.");
@@ -1300,10 +1308,10 @@ describe("targets for a whole year", () => {
   test("the share of children looked after who went missing in a month is given no RAG against a year's target, saying why, on the tile and the page; twelve months to the month are judged", async () => {
     const { writeFileSync, rmSync } = await import("node:fs");
     const file = join(dataDir, "targets.csv");
-    // A row that sets which way is better (the browser's form sets none), for the demo's latest year.
+    // A row that sets which way is better, for the demo's latest year.
     writeFileSync(file, "indicator,year,target,tolerance,polarity\ncla_missing_pct,2026-27,0.1,0,lower\n");
     // Any saved change starts the pages afresh, so they read the file.
-    const touch = async () => assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "cla_away_pct", year: "2020-21", target: "5", tolerance: "1" })).statusCode, 303);
+    const touch = async () => assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "cla_away_pct", year: "2020-21", target: "5", tolerance: "1", polarity: "lower" })).statusCode, 303);
     try {
       await touch();
       const why = /No RAG: the target \(0\.1% for 2026-27\) is for a whole year: the share of children with an episode at any time in a month is smaller than a year(?:'|&#39;|&#x27;)s, by no fixed fraction, so only a whole year \(2026-27, or the twelve months to one of its months\) is judged against it\./;
@@ -1714,4 +1722,47 @@ test("/readyz answers 503 when the store does not, for a load balancer; /healthz
     await server.close();
     await t.cleanup().catch(() => undefined);
   }
+});
+
+describe("which way is better, chosen in the targets form", () => {
+  test("a referrals target set in the browser with Lower is better gives the indicator page a RAG; with the indicator's own it is refused, the error linked to the choice, and the form keeps what was chosen", async () => {
+    const ragOf = async () => /<dt class="govuk-summary-list__key">Target<\/dt><dd class="govuk-summary-list__value">[^<]*(?:<strong class="govuk-tag govuk-tag--(\w+)">)?/.exec((await get("/indicators/referrals?la=X001&period=2026-09", "analyst")).body);
+    assert.equal((await ragOf())?.[1], undefined, "no RAG before a target is set");
+    // The form offers the choice, the indicator's own first and chosen, in a fieldset named by its legend.
+    const form = (await get("/targets", "analyst")).body;
+    assert.match(form, /<fieldset class="govuk-fieldset" aria-describedby="target-polarity-hint">\s*<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Which way is better<\/legend>/);
+    assert.match(form, /id="target-polarity" name="polarity" type="radio" value="own" checked>/);
+    assert.match(form, /id="target-polarity-higher" name="polarity" type="radio" value="higher">[\s\S]*?>Higher is better<\/label>/);
+    assert.match(form, /id="target-polarity-lower" name="polarity" type="radio" value="lower">[\s\S]*?>Lower is better<\/label>/);
+    const count = async () => Number((await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_target`))[0]!.n);
+    const before = await count();
+    // Referrals has no better direction of its own: the indicator's own (as a form without the field sends) is refused.
+    for (const form of [{ polarity: "own" }, {}, { polarity: "sideways" }] as Record<string, string>[]) {
+      const res = await post("/targets", "analyst", { _csrf: CSRF, indicator: "referrals", year: "2026-27", target: "100000", tolerance: "0", ...form });
+      assert.equal(res.statusCode, 400, JSON.stringify(form));
+      assert.match(res.body, /<li><a href="#target-polarity">Choose (whether higher or lower is better: Referrals has no better direction of its own|which way is better)/, JSON.stringify(form));
+      assert.match(res.body, /<p class="govuk-error-message" id="target-polarity-error">/);
+      assert.match(res.body, /<div class="govuk-form-group govuk-form-group--error"><fieldset class="govuk-fieldset" aria-describedby="target-polarity-hint target-polarity-error">/);
+      assert.match(res.body, /id="target-value" name="target" type="text" inputmode="decimal" value="100000"/, "what was typed is kept");
+    }
+    // A choice made is kept when another field is refused.
+    const kept = await post("/targets", "analyst", { _csrf: CSRF, indicator: "referrals", year: "next year", target: "100000", tolerance: "0", polarity: "lower" });
+    assert.equal(kept.statusCode, 400);
+    assert.match(kept.body, /id="target-polarity-lower" name="polarity" type="radio" value="lower" checked>/);
+    assert.doesNotMatch(kept.body, /value="own" checked/);
+    assert.doesNotMatch(kept.body, /target-polarity-error/);
+    assert.equal(await count(), before, "nothing was saved");
+    // Lower is better: stored as a targets.csv row's polarity is, listed, and judged.
+    assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "referrals", year: "2026-27", target: "100000", tolerance: "0", polarity: "lower" })).statusCode, 303);
+    const [saved] = await store.all<{ polarity: string | null }>(`SELECT polarity FROM lantern_target WHERE indicator_id = 'referrals' AND year = '2026-27' ORDER BY version DESC LIMIT 1`);
+    assert.equal(saved?.polarity, "lower");
+    const list = (await get("/targets", "manager")).body;
+    assert.match(list, /Referrals<\/t[hd]><td class="govuk-table__cell">2026-27<\/td>(?:<td[^>]*>[^<]*<\/td>){2}<td class="govuk-table__cell">Lower is better<\/td>/);
+    assert.equal((await ragOf())?.[1], "green", "a month's share of 100,000 is far above the month's referrals, and lower is better");
+    // An indicator with a direction of its own may keep it: the form's default is accepted.
+    assert.equal((await post("/targets", "analyst", { _csrf: CSRF, indicator: "assess_45wd_pct", year: "2021-22", target: "80", tolerance: "0", polarity: "own" })).statusCode, 303);
+    const [own] = await store.all<{ polarity: string | null }>(`SELECT polarity FROM lantern_target WHERE indicator_id = 'assess_45wd_pct' AND year = '2021-22'`);
+    assert.equal(own?.polarity, null);
+    assert.match((await get("/targets", "manager")).body, /The indicator(?:'|&#39;|&#x27;)s own \(higher is better\)/);
+  });
 });

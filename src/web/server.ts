@@ -37,7 +37,7 @@ import { canSeeChildLevel, hasRole, type Role, type SessionUser, suppresses } fr
 import { sendToSignIn } from "./auth/access.ts";
 import { safeEqual } from "./auth/csrf.ts";
 import { type AuthPluginOptions, authPlugin, cspDirectives } from "./auth/plugin.ts";
-import { type Comment, MAX_COMMENT, saveComment, saveTarget, type TargetFormError, targetFormErrors, targetHistory, commentHistory } from "./edits.ts";
+import { type Comment, MAX_COMMENT, saveComment, chosenPolarity, saveTarget, type TargetFormError, targetFormErrors, targetHistory, commentHistory } from "./edits.ts";
 import { Gate, OneAtATime } from "./gate.ts";
 import { withoutGovukFonts } from "./govuk-css.ts";
 import { escapeHtml, type Html, html, raw } from "./html.ts";
@@ -911,7 +911,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   app.post("/targets", { preHandler: analysts }, async (request, reply) => {
     const b = request.body as Record<string, string | undefined>;
     const def = indicatorOf(String(b["indicator"] ?? ""));
-    const entered = { indicator: String(b["indicator"] ?? "").slice(0, 100), year: String(b["year"] ?? "").slice(0, 20), target: String(b["target"] ?? "").slice(0, 40), tolerance: String(b["tolerance"] ?? "").slice(0, 40) };
+    const entered = { indicator: String(b["indicator"] ?? "").slice(0, 100), year: String(b["year"] ?? "").slice(0, 20), target: String(b["target"] ?? "").slice(0, 40), tolerance: String(b["tolerance"] ?? "").slice(0, 40), polarity: String(b["polarity"] ?? "own").slice(0, 20) };
     const refuse = async (errors: readonly TargetFormError[]) => {
       const [inForce, history] = await ctx.gate.read(async () => [await goals(ctx), await targetHistory(ctx.store)] as const);
       return sendPage(reply, 400, "Error: Targets", request, "/targets", targetsBody({ defs: lib.list(), inForce, history, canEdit: true, csrf: request.csrfToken(), errors, year: entered.year, entered }));
@@ -921,8 +921,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     if (errors.length || !def) return refuse(errors);
     try {
       await ctx.gate.write(async () => {
-        const saved = await saveTarget(ctx.store, { indicator: def.id, year: entered.year.trim(), target: entered.target, tolerance: entered.tolerance.trim() ? entered.tolerance : 0, unit: def.unit, by: request.user!.username });
-        await audit(ctx.store, { actor: request.user!.username, action: "target.save", la_code: null, detail: { indicator: saved.indicator, year: saved.year, target: saved.target, tolerance: saved.tolerance, version: saved.version } });
+        const saved = await saveTarget(ctx.store, { indicator: def.id, year: entered.year.trim(), target: entered.target, tolerance: entered.tolerance.trim() ? entered.tolerance : 0, polarity: chosenPolarity(entered.polarity), unit: def.unit, by: request.user!.username });
+        await audit(ctx.store, { actor: request.user!.username, action: "target.save", la_code: null, detail: { indicator: saved.indicator, year: saved.year, target: saved.target, tolerance: saved.tolerance, polarity: saved.polarity ?? null, version: saved.version } });
       });
     } catch (e) {
       if (!isLanternError(e)) throw e;

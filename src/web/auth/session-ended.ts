@@ -23,6 +23,7 @@ const SHOWN: Readonly<Record<string, { label: string; long?: boolean }>> = {
   year: { label: "Year" },
   target: { label: "Target" },
   tolerance: { label: "Tolerance" },
+  polarity: { label: "Which way is better" },
   username: { label: "User name" },
   displayName: { label: "Full name" },
   role: { label: "Role" },

@@ -24,7 +24,26 @@ const TARGET_FIELDS = {
   year: { id: "target-year", label: "Year", hint: "A financial year such as 2025-26, or a calendar year such as 2025." },
   target: { id: "target-value", label: "Target", hint: "For a percentage, a number from 0 to 100; otherwise a number of at least 0." },
   tolerance: { id: "target-tolerance", label: "Tolerance", hint: "How far the figure may miss the target and still be amber (in percentage points for a percentage); 0 for none." },
+  polarity: {
+    id: "target-polarity",
+    label: "Which way is better",
+    hint: "Referrals, most counts and rates, and the share of children in care who went missing have no better direction of their own: choose higher or lower for them, or the target gives no RAG.",
+  },
 } as const;
+
+/** The polarity field's radios: value, element id and label; the first is checked unless another was chosen. */
+const POLARITY_RADIOS = [
+  { value: "own", id: "target-polarity", label: "The indicator's own (where it has one)" },
+  { value: "higher", id: "target-polarity-higher", label: "Higher is better" },
+  { value: "lower", id: "target-polarity-lower", label: "Lower is better" },
+] as const;
+
+/** A target's polarity in words, for the lists: the one it sets, or the indicator's own (or none). */
+function polarityWords(polarity: Target["polarity"], def: IndicatorDef | undefined): string {
+  if (polarity) return polarity === "higher" ? "Higher is better" : "Lower is better";
+  if (!def || def.polarity === "none") return "None: no RAG (the indicator has no better direction of its own)";
+  return `The indicator's own (${def.polarity} is better)`;
+}
 
 /** The targets page. `errors` (each with the field it is about) re-show the form with what was entered. */
 export function targetsBody(o: {
@@ -35,7 +54,7 @@ export function targetsBody(o: {
   csrf: string;
   errors?: readonly { field: string; message: string }[];
   year: string;
-  entered?: { indicator: string; target: string; tolerance: string };
+  entered?: { indicator: string; target: string; tolerance: string; polarity?: string };
 }): Html {
   const title = (id: string) => o.defs.find((d) => d.id === id)?.title ?? id;
   const unit = (id: string) => o.defs.find((d) => d.id === id)?.unit ?? "count";
@@ -46,6 +65,15 @@ export function targetsBody(o: {
     html`<div class="govuk-form-group${errorOf(f) ? " govuk-form-group--error" : ""}"><label class="govuk-label govuk-label--s" for="${TARGET_FIELDS[f].id}">${TARGET_FIELDS[f].label}</label>${TARGET_FIELDS[f].hint ? html`<div class="govuk-hint" id="${TARGET_FIELDS[f].id}-hint">${TARGET_FIELDS[f].hint}</div>` : ""}${fieldErrorMessage(TARGET_FIELDS[f].id, errorOf(f))}${control}</div>`;
   const input = (f: "year" | "target" | "tolerance", value: string, width: string, inputmode?: string) =>
     html`<input class="govuk-input ${width}${errorOf(f) ? " govuk-input--error" : ""}" id="${TARGET_FIELDS[f].id}" name="${f}" type="text"${inputmode ? html` inputmode="${inputmode}"` : ""} value="${value}"${describedBy(f) ? html` aria-describedby="${describedBy(f)}"` : ""}>`;
+  // Radios sit in a fieldset whose legend names them; the error summary links to the first.
+  const chosen = o.entered?.polarity ?? "own";
+  const polarityField = html`<div class="govuk-form-group${errorOf("polarity") ? " govuk-form-group--error" : ""}"><fieldset class="govuk-fieldset" aria-describedby="${describedBy("polarity")}">
+<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${TARGET_FIELDS.polarity.label}</legend>
+<div class="govuk-hint" id="${TARGET_FIELDS.polarity.id}-hint">${TARGET_FIELDS.polarity.hint}</div>
+${fieldErrorMessage(TARGET_FIELDS.polarity.id, errorOf("polarity"))}<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">
+${POLARITY_RADIOS.map((r) => html`<div class="govuk-radios__item"><input class="govuk-radios__input" id="${r.id}" name="polarity" type="radio" value="${r.value}"${r.value === chosen ? html` checked` : ""}><label class="govuk-label govuk-radios__label" for="${r.id}">${r.label}</label></div>`)}
+</div>
+</fieldset></div>`;
   const summary = (Object.keys(TARGET_FIELDS) as (keyof typeof TARGET_FIELDS)[]).filter((f) => errorOf(f)).map((f) => html`<a href="#${TARGET_FIELDS[f].id}">${errorOf(f)}</a>`);
   return html`<h1 class="govuk-heading-l">Targets</h1>
 ${summary.length ? errorSummary("The target was not saved", summary) : ""}
@@ -58,12 +86,13 @@ ${field("indicator", indicatorSelect(o.defs, "indicator", TARGET_FIELDS.indicato
 ${field("year", input("year", o.year, "govuk-input--width-5"))}
 ${field("target", input("target", o.entered?.target ?? "", "govuk-input--width-5", "decimal"))}
 ${field("tolerance", input("tolerance", o.entered?.tolerance ?? "0", "govuk-input--width-5", "decimal"))}
+${polarityField}
 <button type="submit" class="govuk-button" data-module="govuk-button">Save target</button>
 </form>`
     : ""
 }
-${o.inForce.length ? table({ id: "targets-table", caption: "Targets in force", head: ["Indicator", "Year", "Target", "Tolerance", "Polarity"], numeric: [2, 3], rows: o.inForce.map((t) => [title(t.indicator), t.year, formatValue(t.target, unit(t.indicator)), String(t.tolerance), t.polarity ?? "the indicator's own"]) }) : html`<p class="govuk-body">No targets are set.</p>`}
-${o.history.length ? table({ id: "targets-history", caption: "History of changes made here", head: ["Indicator", "Year", "Version", "Target", "Tolerance", "Changed by", "Changed at"], numeric: [2, 3, 4], rows: o.history.map((t) => [title(t.indicator), t.year, String(t.version), t.deleted ? "removed" : String(t.target), String(t.tolerance), t.changedBy, londonTime(t.changedAt)]), small: true }) : ""}`;
+${o.inForce.length ? table({ id: "targets-table", caption: "Targets in force", head: ["Indicator", "Year", "Target", "Tolerance", "Polarity"], numeric: [2, 3], rows: o.inForce.map((t) => [title(t.indicator), t.year, formatValue(t.target, unit(t.indicator)), String(t.tolerance), polarityWords(t.polarity, o.defs.find((d) => d.id === t.indicator))]) }) : html`<p class="govuk-body">No targets are set.</p>`}
+${o.history.length ? table({ id: "targets-history", caption: "History of changes made here", head: ["Indicator", "Year", "Version", "Target", "Tolerance", "Polarity", "Changed by", "Changed at"], numeric: [2, 3, 4], rows: o.history.map((t) => [title(t.indicator), t.year, String(t.version), t.deleted ? "removed" : String(t.target), String(t.tolerance), t.deleted ? "" : polarityWords(t.polarity, o.defs.find((d) => d.id === t.indicator)), t.changedBy, londonTime(t.changedAt)]), small: true }) : ""}`;
 }
 
 /** What the annotation form sent, shown again when it is refused. */
