@@ -171,3 +171,36 @@ test("indicators --targets gives a month or quarter of the share of children loo
     t.cleanup();
   }
 });
+
+test("indicators --help names every field of a --json row: those always given, and those given with a null value or with --by", async () => {
+  const help = capture();
+  assert.equal(await main(["indicators", "--help"], help), 0);
+  // The --json option's text, up to the blank line that ends the options.
+  const text = /^ {2}--json {2,}([\s\S]*?)\n\n/m.exec(help.stdout())?.[1] ?? "";
+  const names = (s: string) => [...s.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]!);
+  const always = names(text.slice(0, text.indexOf("}")));
+  const sometimes = names(text.slice(text.indexOf("}")));
+  assert.ok(always.length && sometimes.length, text);
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] += "\nC4,P3,2024-03-01,5A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const rows = async (...args: string[]) => {
+      const o = capture();
+      assert.equal(await main(["indicators", "--indicator", "referrals", ...args, "--json", "--data", t.dir], o), 0, o.stderr());
+      return JSON.parse(o.stdout()) as Record<string, unknown>[];
+    };
+    const [plain] = await rows("--period", "2024-04");
+    assert.notEqual(plain!["value"], null);
+    assert.deepEqual(Object.keys(plain!), always, "a row with a value has exactly the fields the help lists, in its order");
+    const [none] = await rows("--period", "2030-01");
+    assert.equal(none!["value"], null);
+    assert.deepEqual(new Set(Object.keys(none!)), new Set([...always, "reason"]));
+    const [broken] = await rows("--period", "2024-04", "--by", "source");
+    assert.deepEqual(new Set(Object.keys(broken!)), new Set([...always, "breakdown", "category"]));
+    assert.deepEqual(new Set(sometimes), new Set(["reason", "breakdown", "category"]), "the help names the fields given only sometimes, and no other");
+  } finally {
+    t.cleanup();
+  }
+});

@@ -52,7 +52,10 @@ Options:
                     in it (who went missing) is not judged: RAG – with the reason ("rag_reason");
                     polarity is higher or lower, and an indicator with none of its own (see
                     --list) has a RAG only when its row gives one
-  --json            an array of {"indicator","authority","period","value","numerator","denominator","unit"}
+  --json            an array of {"indicator","authority","period","value","numerator",
+                    "denominator","unit","snapshot","target","rag","rag_reason",
+                    "vs_previous","vs_last_year"}, with "reason" when the value is null,
+                    and "breakdown","category" with --by
 
 ${NO_DATA_HELP} --list needs no data.
 
