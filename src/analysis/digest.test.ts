@@ -174,3 +174,19 @@ test("an SPC signal with a target for its year says what the target means for as
   const [without] = buildDigest({ authority: "X", period: "2025-09", indicators: [pct], values }).groups[0]!.signals;
   assert.match(without!.text, /No target is set/);
 });
+
+test("a flow stage with no figure gives the reason beside its null value, as indicators --json does: the stored figure's own, or that it was not computed", () => {
+  const month = (indicator: string, value: number | null, reason?: string): IndicatorValue => ({ indicator, authority: "X", period: "2025-03", value, numerator: value, denominator: null, unit: "count", snapshot: 1, ...(reason ? { reason } : {}) });
+  const values = [month("contacts", null, "ssd_contacts was not loaded in this snapshot."), month("assessments_completed", 40), month("cin_plans_started", 12)];
+  const d = buildDigest({ authority: "X", period: "2025-03", indicators: ["contacts", "referrals", "assessments_completed", "cin_plans_started"].map((id) => def(id)), values });
+  const byId = new Map(d.flow.map((f) => [f.indicator, f]));
+  assert.equal(byId.get("contacts")!.value, null);
+  assert.equal(byId.get("contacts")!.reason, "ssd_contacts was not loaded in this snapshot.");
+  assert.equal(byId.get("referrals")!.value, null, "no figure stored");
+  assert.equal(byId.get("referrals")!.reason, "not computed for this period.");
+  for (const f of d.flow) assert.equal(f.value === null, typeof f.reason === "string" && f.reason.length > 0, f.stage);
+  // In JSON the reason sits beside the value; a stage with a value has none.
+  const json = JSON.parse(JSON.stringify(d.flow)) as Record<string, unknown>[];
+  assert.deepEqual(Object.keys(json[0]!).slice(3, 5), ["value", "reason"]);
+  assert.ok(!("reason" in json.find((f) => f["indicator"] === "assessments_completed")!));
+});

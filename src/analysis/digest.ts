@@ -89,6 +89,8 @@ export interface FlowStage {
   /** The stage this one is compared with (the one before, or assessments for section 47 enquiries); null at the first. */
   readonly from: { readonly stage: string; readonly indicator: string } | null;
   readonly value: number | null;
+  /** Why `value` is null (given only then), as `lantern indicators --json` gives it: a null figure always comes with its reason. */
+  readonly reason?: string;
   /** This stage as a percentage of the one it comes from; null at the first stage or without values. */
   readonly conversion: number | null;
   /**
@@ -327,9 +329,11 @@ export function buildDigest(input: {
   for (const g of groups) g.signals.sort((a, b) => b.severity - a.severity || a.title.localeCompare(b.title));
   const stageValue = (indicator: string, p: Period) => byKey.get(`${indicator}|${p.id}`)?.value ?? null;
   const lastYear = samePeriodLastYear(period);
-  const flow = FLOW.map((f, i) => {
+  const flow = FLOW.map((f, i): FlowStage => {
     const value = stageValue(f.indicator, period);
-    if (i === 0 || f.alone) return { stage: f.stage, indicator: f.indicator, from: null, value, conversion: null, share: false, conversionLastYear: null };
+    // The stored figure's own reason; a figure not stored at all was not computed.
+    const why = value === null ? { reason: byKey.get(`${f.indicator}|${period.id}`)?.reason ?? "not computed for this period." } : {};
+    if (i === 0 || f.alone) return { stage: f.stage, indicator: f.indicator, from: null, value, ...why, conversion: null, share: false, conversionLastYear: null };
     const source = FLOW.find((x) => x.indicator === f.from) ?? FLOW[i - 1]!;
     const prevStage = source.indicator;
     const conv = (p: Period) => {
@@ -337,7 +341,7 @@ export function buildDigest(input: {
       const b = stageValue(f.indicator, p);
       return a && b !== null ? (100 * b) / a : null;
     };
-    return { stage: f.stage, indicator: f.indicator, from: { stage: source.stage, indicator: source.indicator }, value, conversion: conv(period), share: f.share === true, conversionLastYear: conv(lastYear) };
+    return { stage: f.stage, indicator: f.indicator, from: { stage: source.stage, indicator: source.indicator }, value, ...why, conversion: conv(period), share: f.share === true, conversionLastYear: conv(lastYear) };
   });
   const alarming = groups.reduce((n, g) => n + g.signals.filter((s) => s.severity === 3).length, 0);
   return { authority: input.authority, period: period.id, spcMonths: spcMonths.map((m) => m.id), groups, flow, alarming };

@@ -79,3 +79,24 @@ test("digest's flow: a share is a percentage, and assessments above the referral
     t.cleanup();
   }
 });
+
+test("digest --json gives a flow stage with no figure its reason beside the null value", async () => {
+  const t = tempDir();
+  try {
+    const files = smallExport();
+    files["ssd_contacts.csv"] += "\nC4,P3,2024-03-01,5A,";
+    assert.equal(await main(["import", writeExport(files), "--authority", "202", "--data", t.dir], capture()), 0);
+    const j = capture();
+    assert.equal(await main(["digest", "--period", "2024-04", "--authority", "202", "--json", "--data", t.dir], j), 0, j.stderr());
+    const flow = JSON.parse(j.stdout()).flow as { indicator: string; value: number | null; reason?: string }[];
+    // The small export has no child protection plans: that stage cannot be computed, and says why.
+    assert.deepEqual(
+      flow.find((f) => f.indicator === "cpp_started"),
+      { ...flow.find((f) => f.indicator === "cpp_started"), value: null, reason: "cannot be computed: no ssd_cp_plans data loaded for 202" },
+    );
+    for (const f of flow) assert.equal(f.value === null, typeof f.reason === "string" && f.reason.length > 0, f.indicator);
+    assert.ok(flow.some((f) => f.value !== null) && flow.some((f) => f.value === null));
+  } finally {
+    t.cleanup();
+  }
+});

@@ -24,7 +24,8 @@ serious first. Then the flow from contacts to care for the period, each stage co
 stage it comes from, now and a year earlier: as a percentage where the stage is a share of it
 ("62.0% of contacts"), and as so many per 100 where it is not, since then it can pass 100 ("101.7
 per 100 referrals": assessments completed are not a subset of referrals). In --json, each stage's
-conversion is the ratio times 100 and share says which of the two it is. Recording changes noted
+conversion is the ratio times 100 and share says which of the two it is; a stage with no figure
+has "value": null and, beside it, the "reason". Recording changes noted
 with \`lantern annotate\` start new SPC limits, so a change in recording is not mistaken for a
 change in need.
 
