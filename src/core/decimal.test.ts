@@ -40,3 +40,12 @@ test("parseGroupedDecimal also takes numbers grouped in thousands by commas, and
   for (const text of ["1,23", "1234,567", "12,34,567", "1,5", ",123", "1,", "1,,234"]) assert.ok(isMisgrouped(text), JSON.stringify(text));
   for (const text of ["1,234", "12.5", "abc", "1e3", "", "£1,000"]) assert.ok(!isMisgrouped(text), JSON.stringify(text));
 });
+
+test("parseGroupedDecimal refuses a comma after a leading zero ('0,125', written for 0.125), which is no thousands grouping, rather than reading it as 125", async () => {
+  const { isMisgrouped, parseGroupedDecimal } = await import("./decimal.ts");
+  for (const text of ["0,125", "-0,500", "00,500", "01,234", "0,000"]) {
+    assert.equal(parseGroupedDecimal(text), undefined, JSON.stringify(text));
+    assert.ok(isMisgrouped(text), JSON.stringify(text));
+  }
+  for (const [text, n] of [["10,250", 10250], ["100,000.5", 100000.5], ["0.125", 0.125], ["0", 0]] as const) assert.equal(parseGroupedDecimal(text), n, text);
+});

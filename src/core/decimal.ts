@@ -27,8 +27,13 @@ export function parseDecimal(text: string): number | undefined {
 /** What {@link parseDecimal} accepts, in words for an error message's "expected". */
 export const DECIMAL_EXPECTED = "a number written with digits and at most one decimal point, such as 85 or 12.5";
 
-/** Digits grouped in thousands by commas: one to three digits, then groups of exactly three, then any decimal part. */
-const GROUPED = /^([+-]?)(\d{1,3}(?:,\d{3})+)(\.\d*)?$/;
+/**
+ * Digits grouped in thousands by commas: one to three digits, the first not 0, then groups of
+ * exactly three, then any decimal part. "0,125" is no grouping (a thousands grouping never starts
+ * with 0): it is 0.125 written with a decimal comma, and read as 125 it would be a figure a
+ * thousand times too big.
+ */
+const GROUPED = /^([+-]?)([1-9]\d{0,2}(?:,\d{3})+)(\.\d*)?$/;
 
 /**
  * The number a plain decimal or a thousands-grouped one stands for ("1,234", "12,345.6",
