@@ -780,6 +780,17 @@ test("a child in two CIN censuses of one load is refused as a duplicate naming b
   assert.deepEqual(apart.issues.filter((i) => i.severity === "error"), []);
 });
 
+test("a child in two CIN censuses of one load is refused when the files share a name (cin.xml in two folders), not left out of the second without a word", async () => {
+  const r = await loadFormats(undefined, { paths: [files({}, { "cin.xml": census("202") }), files({}, { "cin.xml": census("202") })] });
+  assert.equal(r.status, "rejected");
+  const dup = r.issues.filter((i) => i.severity === "error");
+  assert.deepEqual(
+    dup.map((i) => [i.code, i.file, i.row, i.column, i.value]),
+    [["FORMAT_ID_DUPLICATE", "cin.xml", 4, "LAchildID", "K1"]],
+  );
+  assert.match(dup[0]!.message, /LAchildID K1 is in two CIN censuses of this load/);
+});
+
 test("files of different returns together (a CIN census and Annex A, a 903 and a CIN census) are refused up front by validate, a dry run and a load alike, naming each return and saying to give them one at a time; each alone passes", async () => {
   // K1 is in both the census and the Annex A list, C1 in both the 903 and the census: before, the
   // first pair gave "pers_person_id K1 occurs twice" and the second dropped C1's census records.

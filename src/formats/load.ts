@@ -359,6 +359,8 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     const ctx: CtxCin = { referenceDate: null, calendar, seenIds: new Map() };
     let mutable = ctx;
     let n = 0;
+    // The children of this file: a duplicate among them is DfE 8510's; any other, an earlier census's.
+    const inFile = new Set<string>();
     for await (const { path, node } of readXmlRecords(f.path, (p) => (p.length === 2 && p[1] === "Header") || (p.length === 3 && p[1] === "Children" && p[2] === "Child"), progress(f))) {
       if (path[1] === "Header") {
         const h = cinHeaderFrom(node);
@@ -375,11 +377,14 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
       }
       for (const i of runRules(CIN_RULES, c, mutable, { file: f.name, row: c.line }, downgrade)) log.add(i);
       if (!c.id) continue;
+      const inThisFile = inFile.has(c.id);
+      inFile.add(c.id);
       const first = sink.tables.get("ssd_person")!.keys.get(c.id);
       if (first) {
-        // In this file, DfE rule 8510 has said so already; in an earlier census of this load, say
-        // so here, or the child's records in this file would be left out without a word.
-        if (first.file !== f.name) {
+        // In this file, DfE rule 8510 has said so already; in an earlier census of this load (two
+        // files may share a name, in two folders), say so here, or the child's records in this
+        // file would be left out without a word.
+        if (!inThisFile) {
           const firstAt = `${first.file}${first.row === undefined ? "" : `, line ${first.row}`}`;
           log.add({ code: "FORMAT_ID_DUPLICATE", severity: "error", file: f.name, row: c.line, column: "LAchildID", value: c.id, message: `LAchildID ${c.id} is in two CIN censuses of this load: first at ${firstAt}, again at ${f.name}, line ${c.line}. One load takes one census; a child's records in both would be counted twice or lost.`, expected: "one CIN census per load: import each census year on its own" });
         }
