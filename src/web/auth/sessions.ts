@@ -125,11 +125,19 @@ export async function revokeSession(store: Store, tokenHash: string, now: Date):
   await store.run(`UPDATE lantern_session SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL`, [now.toISOString(), tokenHash]);
 }
 
-/** End every session a user holds (password, role or status changed); returns how many. */
-export async function revokeUserSessions(store: Store, userId: string, now: Date): Promise<number> {
+/**
+ * End every session a user holds (password, role or status changed); returns how many were live.
+ * A session idle past its limit or past its lifetime had already ended, though not revoked, so it
+ * is not counted: the count is said to an admin as the sessions the change ended.
+ */
+export async function revokeUserSessions(store: Store, userId: string, now: Date, policy: SessionPolicy = DEFAULT_SESSION_POLICY): Promise<number> {
   const cache = cacheOf(store);
   for (const [h, c] of cache) if (c.user.id === userId) cache.delete(h);
-  const [c] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_session WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+  const [c] = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lantern_session WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3`, [
+    userId,
+    now.toISOString(),
+    new Date(now.getTime() - policy.idleMs).toISOString(),
+  ]);
   await store.run(`UPDATE lantern_session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, [now.toISOString(), userId]);
   return c?.n ?? 0;
 }

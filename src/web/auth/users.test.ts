@@ -209,6 +209,29 @@ test("the session cache: a revocation in this process is immediate; one made beh
   }
 });
 
+test("a change counts only the sessions that were live: one signed out, idle past its limit or past its lifetime had ended already", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const u = await createUser(store, { username: "ann", role: "analyst", password: PW }, "admin");
+    const H = 60 * MIN;
+    const change = 13 * H;
+    await createSession(store, u.id, null, at(change - 10 * MIN)); // live
+    await createSession(store, u.id, null, at(change - H)); // idle for an hour: ended at 30 minutes
+    const old = await createSession(store, u.id, null, at(0)); // used 5 minutes ago, but past its 12 hours
+    await store.run(`UPDATE lantern_session SET last_seen_at = $1 WHERE token_hash = $2`, [at(change - 5 * MIN).toISOString(), hashToken(old)]);
+    const out = await createSession(store, u.id, null, at(change - 20 * MIN));
+    await revokeSession(store, hashToken(out), at(change - 15 * MIN)); // signed out
+    assert.deepEqual(await setPassword(store, "ann", "another long password", "admin", () => at(change)), { sessionsEnded: 1 });
+    const live = await createSession(store, u.id, null, at(change + MIN));
+    assert.ok(live);
+    assert.deepEqual(await setDisabled(store, "ann", true, "admin", () => at(change + 2 * MIN)), { changed: true, sessionsEnded: 1 });
+    const details = (await store.all<{ detail: string }>(`SELECT detail FROM lantern_audit WHERE action IN ('user.password_reset', 'user.disable') ORDER BY audit_id`)).map((r) => JSON.parse(r.detail).sessionsRevoked);
+    assert.deepEqual(details, [1, 1], "the audit log records the sessions that were live, as the change says");
+  } finally {
+    await cleanup();
+  }
+});
+
 test("enabling a user who is already enabled changes nothing: no sessions end, nothing is audited; disabling twice likewise", async () => {
   const { store, cleanup } = await tempStore();
   try {
