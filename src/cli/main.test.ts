@@ -64,6 +64,30 @@ test("lantern help COMMAND shows that command's help; a mistyped one is refused,
   assert.match(bare.stdout(), /^Lantern: /);
 });
 
+test("lantern help users add shows the users help, as lantern users add --help does; a subcommand users lacks, or a word after one, is refused", async () => {
+  const usersHelp = capture();
+  assert.equal(await main(["users", "--help"], usersHelp), 0);
+  for (const sub of COMMANDS.users!.subcommands!) {
+    for (const argv of [["help", "users", sub], ["--help", "users", sub]]) {
+      const o = capture();
+      assert.equal(await main(argv, o), 0, argv.join(" "));
+      assert.equal(o.stdout(), usersHelp.stdout(), argv.join(" "));
+    }
+    assert.match(usersHelp.stdout(), new RegExp(`lantern users ${sub}\\b`), `the users help shows ${sub}`);
+  }
+  const bogus = capture();
+  assert.equal(await main(["help", "users", "remove"], bogus), 1);
+  assert.equal(bogus.stdout(), "");
+  assert.match(bogus.stderr(), /^error LANTERN_USAGE: lantern users has no "remove": its subcommands are add, list, role, password, disable, enable\.\nWhat to do: Run `lantern help users` to see them\.\n$/);
+  const extra = capture();
+  assert.equal(await main(["help", "users", "add", "extra"], extra), 1);
+  assert.match(extra.stderr(), /^error LANTERN_USAGE: Unexpected argument "extra": lantern help takes 2 arguments, COMMAND SUBCOMMAND\./);
+  // A command without subcommands still takes only its name.
+  const plain = capture();
+  assert.equal(await main(["help", "import", "add"], plain), 1);
+  assert.match(plain.stderr(), /^error LANTERN_USAGE: Unexpected argument "add": lantern help takes one argument, COMMAND\./);
+});
+
 test("lantern help and --version refuse a stray argument, naming it, as every command does", async () => {
   for (const argv of [
     ["help", "import", "extra"],

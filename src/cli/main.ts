@@ -9,7 +9,7 @@ import { type Command, parse } from "./command.ts";
 import { type Output, processOutput, reportError } from "./output.ts";
 
 /** Every command, in the order `lantern --help` lists them. */
-export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+export const COMMANDS: Record<string, { summary: string; subcommands?: readonly string[]; load: () => Promise<Command> }> = {
   demo: { summary: "Generate and load a demo authority, show what was loaded, then start the web app", load: async () => (await import("./commands/demo.ts")).demoCommand },
   import: { summary: "Load an SSD export or a statutory return (SSDA903, CIN census, Annex A) as a new snapshot", load: async () => (await import("./commands/import.ts")).importCommand },
   validate: { summary: "Check SSDA903, CIN census or Annex A files against structural and DfE rules; --report", load: async () => (await import("./commands/validate.ts")).validateCommand },
@@ -31,7 +31,11 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   report: { summary: "The committee report for a period as PDF or HTML, public (suppressed) or exempt; --calendar for due dates", load: async () => (await import("./commands/report.ts")).reportCommand },
   serve: { summary: "Start the web application (dashboard, indicator pages, uploads) on this machine", load: async () => (await import("./commands/serve.ts")).serveCommand },
   audit: { summary: "Show the audit log (filtered), or --verify its hash chain", load: async () => (await import("./commands/audit.ts")).auditCommand },
-  users: { summary: "Add and list the people who may sign in to the web application, and their roles", load: async () => (await import("./commands/users.ts")).usersCommand },
+  users: {
+    summary: "Add and list the people who may sign in to the web application, and their roles",
+    subcommands: ["add", "list", "role", "password", "disable", "enable"],
+    load: async () => (await import("./commands/users.ts")).usersCommand,
+  },
   spc: { summary: "Chart a date,value series as SPC (Making Data Count XmR) with its icons", load: async () => (await import("./commands/spc.ts")).spcCommand },
 };
 
@@ -70,10 +74,18 @@ export async function main(argv: readonly string[], o: Output = processOutput())
   const json = rest.includes("--json");
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     // The command list and `lantern help COMMAND` go through the parser every command does, so a
-    // stray word (`lantern help import extra`) or an unknown option is refused, not ignored.
+    // stray word (`lantern help import extra`) or an unknown option is refused, not ignored. A
+    // command with subcommands takes one more word: `lantern help users add` shows the users help,
+    // as `lantern users add --help` does.
     let topic: string | undefined;
+    let sub: string | undefined;
     try {
-      topic = parse(name ?? "help", rest, {}, ["COMMAND"], "lantern --help").positionals[0];
+      topic = parse(name ?? "help", rest, {}, ["TOPIC..."], "lantern --help").positionals[0];
+      const subs = topic === undefined ? undefined : commandNamed(topic)?.subcommands;
+      [topic, sub] = parse(name ?? "help", rest, {}, subs ? ["COMMAND", "SUBCOMMAND"] : ["COMMAND"], "lantern --help").positionals;
+      if (sub !== undefined && !subs?.includes(sub)) {
+        throw new LanternError("LANTERN_USAGE", `lantern ${topic} has no "${sub}": its subcommands are ${subs?.join(", ")}.`, { hint: `Run \`lantern help ${topic}\` to see them.` });
+      }
     } catch (e) {
       return reportError(o, e, json);
     }
