@@ -11,6 +11,7 @@ import { LanternError } from "../../core/errors.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { checkAreas, checkRole, checkUsername, createUser, findUserByUsername, listUsers, sessionsEndedInWords, setDisabled, setPassword, setRole } from "../../web/auth/users.ts";
 import { type Command, parse } from "../command.ts";
+import { COMMANDS } from "../main.ts";
 import { type Output, table } from "../output.ts";
 import { commandLineUser } from "../../core/actor.ts";
 
@@ -107,8 +108,10 @@ export function makeUsersCommand(stdin: () => AsyncIterable<Buffer | string> | I
       return values.role;
     };
     const areas = (values.areas ?? "").split(",").filter(Boolean);
-    if (sub !== "add" && sub !== "list" && sub !== "role" && sub !== "password" && sub !== "disable" && sub !== "enable") {
-      throw new LanternError("LANTERN_USAGE", sub ? `lantern users has no "${sub}".` : "lantern users needs add, list, role, password, disable or enable.", { hint: "Run `lantern users --help` for examples." });
+    // The subcommands are listed once, in the command table `lantern help users add` reads too.
+    const subs = COMMANDS["users"]?.subcommands ?? [];
+    if (sub === undefined || !subs.includes(sub)) {
+      throw new LanternError("LANTERN_USAGE", sub ? `lantern users has no "${sub}".` : `lantern users needs ${subs.slice(0, -1).join(", ")} or ${subs.at(-1)}.`, { hint: "Run `lantern users --help` for examples." });
     }
     // Only add may make a new store (the first admin can be made before anything is loaded);
     // the others need one, so a mistyped --data is refused rather than left as an empty store.
