@@ -605,8 +605,8 @@ const RETURN_OF: Readonly<Record<string, string>> = {
   "annex-a-xlsx": "Annex A",
 };
 
-/** A path as it can be pasted back into a shell. */
-function shellWord(p: string): string {
+/** A path as it can be pasted back into a shell (validate's messages quote paths the same way). */
+export function shellWord(p: string): string {
   return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
 }
 

@@ -6,7 +6,7 @@
  */
 
 import { LanternError } from "../../core/errors.ts";
-import { isSsdExport, loadFormats } from "../../formats/load.ts";
+import { isSsdExport, loadFormats, shellWord } from "../../formats/load.ts";
 import { isGeneratedFolder } from "../../ingest/discover.ts";
 import { isMeasuresFile } from "../../ingest/measures-import.ts";
 import { reportForm, writeReport } from "../../formats/report.ts";
@@ -69,11 +69,6 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   o.out(`${result.errorCount} error(s), ${result.warningCount} warning(s) of which ${result.queryCount} DfE queries.${values.report ? ` Every issue is in ${values.report}.` : " Use --report FILE.html to list every issue."}\n`);
   if (result.notComputable.length) o.out(`These files cannot feed ${result.notComputable.length} indicator(s): ${result.notComputable.map((n) => n.indicator).join(", ")} (see docs/formats.md).\n`);
   return result.errorCount ? 2 : 0;
-}
-
-/** A path as it can be pasted back into a shell. */
-function shellWord(p: string): string {
-  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
 }
 
 /**
