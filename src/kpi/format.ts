@@ -51,6 +51,21 @@ export function shownNumber(value: number): number {
   return Number(value.toFixed(1));
 }
 
+/**
+ * Reasons numbered once each, for a table whose "–" cells point to a note under it (the CLI's
+ * tables and the indicator page's): `noteOf` gives a reason's number, adding it the first time.
+ */
+export function numberedNotes(): { readonly notes: readonly string[]; noteOf: (reason: string) => number } {
+  const notes: string[] = [];
+  return {
+    notes,
+    noteOf: (reason) => {
+      const at = notes.indexOf(reason);
+      return at >= 0 ? at + 1 : notes.push(reason);
+    },
+  };
+}
+
 /** The JSON shape scripts rely on. */
 export function valueJson(v: IndicatorValue): Record<string, unknown> {
   return {

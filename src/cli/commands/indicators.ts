@@ -11,7 +11,7 @@ import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "
 import { type Period, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
 import { LanternError, listedToCorrect } from "../../core/errors.ts";
 import { computeUncomputed, selectIndicators, storedValues } from "../../kpi/compute.ts";
-import { formatValue, valueJson } from "../../kpi/format.ts";
+import { formatValue, numberedNotes, valueJson } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import type { Target as KpiTarget } from "../../kpi/engine.ts";
 import { coverageGap, kindProblem, requireLoaded, resolveTargets } from "../../kpi/targets.ts";
@@ -272,11 +272,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
     const withTargets = judged.some((j) => j.target !== null || j.ragReason !== null);
     // A value that cannot be computed is "–" with a numbered note under the table: the reasons are
     // sentences, and one reason usually covers many rows (every period of a table not loaded).
-    const notes: string[] = [];
-    const noteFor = (reason: string) => {
-      const at = notes.indexOf(reason);
-      return at >= 0 ? at + 1 : notes.push(reason);
-    };
+    const { notes, noteOf: noteFor } = numberedNotes();
     const rows = judged.map(({ v, target, rag: r, ragReason, vsPrevious, vsLastYear }) => [
       v.authority,
       v.indicator,

@@ -10,7 +10,7 @@ import { SYMBOL_MEANINGS } from "../../analysis/benchmarks.ts";
 import { describeSpc, spcUnitLabel, VARIATION_ICONS } from "../../analysis/spc.ts";
 import { runPoints, SPC_LOOKBACK, spcRefusalText } from "../../analysis/spc-chart.ts";
 import { monthsEndingWith, type PeriodKind, parsePeriod } from "../../calendar/periods.ts";
-import { formatAverage, formatValue } from "../../kpi/format.ts";
+import { formatAverage, formatValue, numberedNotes } from "../../kpi/format.ts";
 import { indicatorLibrary } from "../../kpi/library/index.ts";
 import type { IndicatorValue, Unit } from "../../kpi/types.ts";
 import { type ChartAnnotation, runChartSvg, signalWords, spcChartSvg } from "../../render/charts.ts";
@@ -51,11 +51,7 @@ function label(period: string): string {
  * can hold for many periods: a care leaver's contact known only for the latest).
  */
 export function valuesTable(rows: readonly IndicatorValue[], hiding: Hiding, caption: string, id: string): Html {
-  const reasons: string[] = [];
-  const noteOf = (why: string) => {
-    if (!reasons.includes(why)) reasons.push(why);
-    return reasons.indexOf(why) + 1;
-  };
+  const { notes: reasons, noteOf } = numberedNotes();
   const body = [...rows].reverse().map((v) => {
     const counts = shownCounts(v, hiding);
     const text = v.value === null ? `– (see note ${noteOf(v.reason ?? "not computed")})` : shown(v, hiding).text;
