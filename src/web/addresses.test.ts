@@ -150,12 +150,12 @@ describe("links keep the authority and period chosen", () => {
     assert.match(words(page.body), /X002 \(no figures for September 2026: its latest month\)/);
   });
 
-  test("the menu keeps the authority and period: to the dashboard, flow and early warning the period, to reports a quarter or year, elsewhere the authority", async () => {
+  test("the menu keeps the authority and period: to the dashboard, flow and early warning the period, to reports a month, quarter or year, elsewhere the authority", async () => {
     const month = nav((await get("/indicators/referrals?la=X002&period=2024-05", "analyst")).body);
     assert.equal(month["Dashboard"], "/?la=X002&period=2024-05");
     assert.equal(month["System flow"], "/flow?la=X002&period=2024-05");
     assert.equal(month["Early warning"], "/early-warning?la=X002&period=2024-05");
-    assert.equal(month["Reports"], "/reports?la=X002", "reports are for quarters and years");
+    assert.equal(month["Reports"], "/reports?la=X002&period=2024-05", "a report can be made for a month");
     assert.equal(month["Data"], "/data?la=X002");
     assert.equal(month["Targets"], "/targets?la=X002");
     assert.equal(month["Annotations"], "/annotations?la=X002");
@@ -171,5 +171,12 @@ describe("links keep the authority and period chosen", () => {
     for (const href of Object.values(month)) assert.equal((await get(href, "admin")).statusCode, 200, href);
     const flow = await get(month["System flow"]!, "member");
     assert.match(flow.body, /May 2024/);
+    // The report form opens on the month chosen, with no notice that it was not.
+    const reports = await get(month["Reports"]!, "member");
+    assert.match(reports.body, /<option value="2024-05" selected>May 2024<\/option>/);
+    assert.doesNotMatch(reports.body, /id="report-notice"/);
+    // A rolling year is no report's period: that link opens on the latest quarter.
+    const rolling = nav((await get("/?la=X001&period=12m-2025-06", "analyst")).body);
+    assert.equal(rolling["Reports"], "/reports?la=X001");
   });
 });

@@ -13,11 +13,12 @@ import type { Target } from "../kpi/engine.ts";
 import type { SessionUser } from "./access.ts";
 import { type Html, html, type Renderable, raw, textOf } from "./html.ts";
 import { PAGE_KINDS, periodOptions } from "./model.ts";
+import { REPORT_KINDS } from "./pages/reports.ts";
 
 /**
  * What a navigation link carries over from the page it is on (see {@link navHref}): the authority
- * and the period, where the page it goes to shows that kind of period ("period"; reports only
- * quarters and years), or the authority only ("la").
+ * and the period, where the page it goes to shows that kind of period ("period"; reports a month,
+ * quarter or year, not a rolling year), or the authority only ("la").
  */
 type Keeps = "period" | "report-period" | "la";
 
@@ -56,14 +57,15 @@ export interface Here {
 }
 
 /**
- * Period kinds the dashboard, flow and early warning show; the menu's Reports link keeps only a
- * quarter or a year (the scheduled papers), so from a month's page Reports opens on the latest
- * quarter, though its form offers months too.
+ * Period kinds the dashboard, flow and early warning show, and those the Reports form offers
+ * (REPORT_KINDS: a month, quarter or year), so the menu's Reports link from a month's page opens
+ * the form on that month, as its other links keep it.
  * A function, not a constant: model.ts reaches this module again through access.ts, so a page
- * module (or test) importing model.ts first evaluates this one before PAGE_KINDS is set.
+ * module (or test) importing model.ts first evaluates this one before PAGE_KINDS is set (and
+ * pages/reports.ts imports this module, so REPORT_KINDS too is read only when a page is drawn).
  */
 function navKinds(keeps: "period" | "report-period"): readonly PeriodKind[] {
-  return keeps === "period" ? PAGE_KINDS : ["quarter", "year"];
+  return keeps === "period" ? PAGE_KINDS : REPORT_KINDS;
 }
 
 /**
