@@ -1,6 +1,8 @@
 // The page frame and its components as markup: landmarks every page has, and what the SPC
 // icons show besides colour.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { parseHTML } from "linkedom";
 import { contrastRatio } from "../analysis/contrast.ts";
@@ -58,4 +60,11 @@ test("an SPC icon says in visible words what its colour says: concern, improveme
   assert.equal(visible(spcIcon(ASSURANCE_ICONS.consistently_failing, "assurance").value), "failing");
   // Screen readers hear the label once, from the SVG.
   assert.match(spcIcon(VARIATION_ICONS.concern_low, "variation").value, /aria-label="Variation: Special cause variation — concern \(lower\)"/);
+});
+
+test("a draft comment's border, which marks it apart from the published ones, has 3:1 against the white page (WCAG 1.4.11)", () => {
+  const css = readFileSync(join(import.meta.dirname, "assets/lantern.css"), "utf8");
+  const draft = /\.lantern-comment--draft\s*\{[^}]*border-left-color:\s*(#[0-9a-fA-F]{6})/.exec(css)?.[1];
+  assert.ok(draft, "the draft comment's border colour");
+  assert.ok(contrastRatio(draft, "#ffffff") >= 3, `${draft} on white is ${contrastRatio(draft, "#ffffff").toFixed(2)}:1`);
 });
