@@ -77,18 +77,22 @@ test("limits are drawn no further than the unit allows; the signals are unchange
   assert.ok(low.result.segments[0]!.upl > 40);
 });
 
-test("runPoints: from the first month with a value to the last held, a hidden or valueless month a gap, nothing with under two values", () => {
+test("runPoints: from the first month with a value to the last month asked for, a hidden, valueless or unheld month a gap, nothing with under two values", () => {
   const span = periodsWithin("2020-04-01", "2020-12-31", ["month"]);
   // Held: June (null), July 5, August 6 (hidden), September null, October 7; nothing from November.
   const held = new Map<string, IndicatorValue>(
     [["2020-06", null], ["2020-07", 5], ["2020-08", 6], ["2020-09", null], ["2020-10", 7]].map(([p, v]) => [p as string, { indicator: "x", authority: "X", period: p as string, value: v as number | null, numerator: null, denominator: null, unit: "count", snapshot: 1 }]),
   );
   const pts = runPoints(span, (m) => held.get(m), (v) => v.period === "2020-08");
+  // November and December, asked for but not held, are gaps at the end: a chart of a period ending
+  // in December must not stop at October as if it were up to date.
   assert.deepEqual(pts, [
     { date: "2020-07-31", period: "July 2020", value: 5 },
     { date: "2020-08-31", period: "August 2020", value: null },
     { date: "2020-09-30", period: "September 2020", value: null },
     { date: "2020-10-31", period: "October 2020", value: 7 },
+    { date: "2020-11-30", period: "November 2020", value: null },
+    { date: "2020-12-31", period: "December 2020", value: null },
   ]);
   // With August shown it is a value; with October hidden too, one value is left: no chart.
   assert.equal(runPoints(span, (m) => held.get(m), () => false)![1]!.value, 6);

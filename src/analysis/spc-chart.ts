@@ -145,15 +145,17 @@ export interface RunPoint {
 
 /**
  * The months of a run chart (the values alone, for a series SPC does not judge), shared by the
- * report and the indicator page: `months` (oldest first) from the first with a value to the last
- * one held, a month the viewer may not see (`hidden`) or without a value as a gap. Null with
- * fewer than two values to join.
+ * report and the indicator page: `months` (oldest first, ending with the period the page or paper
+ * reports) from the first with a value to the last, a month the viewer may not see (`hidden`),
+ * without a value or not held at all as a gap. The months at the end that nothing is held for
+ * (figures loaded only to June, on a page for September) are gaps too, so the chart reaches the
+ * period it is shown for and does not look up to date when it is not. Null with fewer than two
+ * values to join.
  */
 export function runPoints(months: readonly Period[], valueIn: (month: string) => IndicatorValue | undefined, hidden: (v: IndicatorValue) => boolean): RunPoint[] | null {
   const held = months.map((m) => ({ m, v: valueIn(m.id) }));
   const from = held.findIndex((x) => x.v !== undefined && x.v.value !== null);
-  const to = held.findLastIndex((x) => x.v !== undefined);
   if (from < 0) return null;
-  const points = held.slice(from, to + 1).map(({ m, v }) => ({ date: m.end, period: m.label, value: v === undefined || v.value === null || hidden(v) ? null : v.value }));
+  const points = held.slice(from).map(({ m, v }) => ({ date: m.end, period: m.label, value: v === undefined || v.value === null || hidden(v) ? null : v.value }));
   return points.filter((p) => p.value !== null).length >= 2 ? points : null;
 }
