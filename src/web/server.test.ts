@@ -252,6 +252,19 @@ describe("the authority by name", () => {
     assert.match((await get("/", "member")).body, /<h1 class="govuk-heading-l">Dashboard <span class="govuk-caption-l">Lanternshire \(X001\) · /);
     assert.match((await get("/indicators/contacts", "member")).body, /<span class="govuk-caption-l">Lanternshire \(X001\) · /);
   });
+
+  test("so do the system flow, early warning, Reports and records pages, not by its code alone", async () => {
+    for (const [url, role, heading] of [
+      ["/flow", "member", "System flow"],
+      ["/early-warning", "member", "Early warning"],
+      ["/reports", "member", "Reports"],
+      ["/indicators/contacts/records?part=numerator", "analyst", "Records behind the numerator"],
+    ] as const) {
+      const res = await get(url, role);
+      assert.equal(res.statusCode, 200, url);
+      assert.match(res.body, new RegExp(`<h1 class="govuk-heading-l">${heading} <span class="govuk-caption-l">[^<]*Lanternshire \\(X001\\)`), url);
+    }
+  });
 });
 
 describe("the SPC chart's key", () => {
@@ -592,7 +605,7 @@ describe("periods asked for", () => {
     assert.doesNotMatch((await get("/", "analyst")).body, /Calendar years/);
     const records = await get(`/indicators/ehcp_20wk_pct/records?la=X001&period=${year.period_id}&part=denominator`, "analyst");
     assert.equal(records.statusCode, 200);
-    assert.match(records.body, new RegExp(`· X001 · ${year.period_id}</span>`));
+    assert.match(records.body, new RegExp(`· Lanternshire \\(X001\\) · ${year.period_id}</span>`));
     const [seen] = await store.all<{ detail: string }>(`SELECT detail FROM lantern_audit WHERE action = 'records.view' ORDER BY audit_id DESC LIMIT 1`);
     assert.equal(JSON.parse(seen!.detail).period, year.period_id);
   });

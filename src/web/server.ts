@@ -47,6 +47,7 @@ import { valuesCsv } from "./values-csv.ts";
 import {
   annotationsOf,
   authorities,
+  authorityLabel,
   choosePeriod,
   commentsFor,
   dashboard,
@@ -574,7 +575,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
       await audit(ctx.store, { actor: user.username, action: "records.view", la_code: s.t.la_code, detail: { indicator: def.id, period: s.period.id, part, rows: r.length, via: "web" } });
       return r;
     });
-    return sendPage(reply, 200, `Records: ${def.title}`, request, "/", recordsBody(s.t, def, s.period, part, rows));
+    const authority = await ctx.gate.read(() => authorityLabel(ctx, s.t.la_code));
+    return sendPage(reply, 200, `Records: ${def.title}`, request, "/", recordsBody(s.t, def, s.period, part, rows, authority));
   });
 
   app.post("/indicators/:id/comments", { preHandler: allow("admin", "analyst") }, async (request, reply) => {
@@ -635,8 +637,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   app.get("/flow", { preHandler: everyone }, async (request, reply) => {
     const s = await scope(request, reply, { subject: "The system flow" });
     if (!s) return reply;
-    const rows = await ctx.gate.read(() => systemFlow(ctx, s.t, s.period, suppresses(request.user)));
-    return sendPage(reply, 200, `System flow, ${s.period.label}`, request, "/flow", flowBody(s.t, s.period, rows));
+    const [rows, authority] = await ctx.gate.read(async () => [await systemFlow(ctx, s.t, s.period, suppresses(request.user)), await authorityLabel(ctx, s.t.la_code)] as const);
+    return sendPage(reply, 200, `System flow, ${s.period.label}`, request, "/flow", flowBody(s.t, s.period, rows, authority));
   });
 
   app.get("/early-warning", { preHandler: everyone }, async (request, reply) => {
@@ -655,8 +657,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const s = await scope(request, reply, { subject: "Early warning" });
     if (!s) return reply;
     const suppress = suppresses(request.user);
-    const [d, rows] = await ctx.gate.read(async () => [await shownDigest(ctx, s.t, s.period, suppress), await systemFlow(ctx, s.t, s.period, suppress)] as const);
-    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request, "/early-warning", earlyWarningBody(s.t, s.period, d, rows));
+    const [d, rows, authority] = await ctx.gate.read(async () => [await shownDigest(ctx, s.t, s.period, suppress), await systemFlow(ctx, s.t, s.period, suppress), await authorityLabel(ctx, s.t.la_code)] as const);
+    return sendPage(reply, 200, `Early warning, ${s.period.label}`, request, "/early-warning", earlyWarningBody(s.t, s.period, d, rows, authority));
   });
 
   const analysts = allow("admin", "analyst");
@@ -986,7 +988,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   const mayExempt = (user: SessionUser | null) => hasRole(user, "admin", "analyst", "manager");
   const reportsPage = async (request: FastifyRequest, reply: FastifyReply, t: Target, requested: string | undefined, status = 200, error?: string, entered?: { audience: string; format: string; committee: string }, errorAt?: "audience-public" | "format-pdf") => {
     const today = new Date().toISOString().slice(0, 10);
-    const [cal] = await ctx.gate.read(() => calendarFor(ctx.store, t.la_code, today));
+    const [[cal], authority] = await ctx.gate.read(async () => [await calendarFor(ctx.store, t.la_code, today), await authorityLabel(ctx, t.la_code)] as const);
     const periods = reportPeriods(t);
     const offered = !!requested && periods.some((g) => g.periods.some((p) => p.id === requested));
     const chosen = offered ? requested : periods[0]?.periods[0]?.id;
@@ -997,7 +999,7 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
     const notice = asked
       ? `The report for ${asked.label} cannot be produced from the data loaded: ${REPORT_KINDS.includes(asked.kind) ? "the data does not cover all of it yet" : "reports are made for financial quarters and years, and months"}. The latest period the data covers is chosen below.`
       : undefined;
-    const body = reportsBody({ t, calendar: cal, today, periods, chosen, exempt: mayExempt(request.user), csrf: request.csrfToken(), ...(error ? { error } : {}), ...(notice ? { notice } : {}), ...(entered ? { entered } : {}), ...(errorAt ? { errorAt } : {}) });
+    const body = reportsBody({ t, authority, calendar: cal, today, periods, chosen, exempt: mayExempt(request.user), csrf: request.csrfToken(), ...(error ? { error } : {}), ...(notice ? { notice } : {}), ...(entered ? { entered } : {}), ...(errorAt ? { errorAt } : {}) });
     return sendPage(reply, status, error ? "Error: Reports" : "Reports", request, "/reports", body);
   };
 

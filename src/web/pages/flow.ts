@@ -51,9 +51,9 @@ ${table({
 ${rows.some((r) => r.text === SUPPRESSED || r.conversionHidden || r.conversionLastYearHidden) ? suppressionKey() : ""}`;
 }
 
-/** The system flow page's main content. */
-export function flowBody(t: Target, period: Period, rows: readonly FlowRow[]): Html {
-  return html`<h1 class="govuk-heading-l">System flow <span class="govuk-caption-l">${t.la_code} · ${period.label}</span></h1>
+/** The system flow page's main content; `authority` as a reader knows it (model.ts `authorityLabel`), the code by default. */
+export function flowBody(t: Target, period: Period, rows: readonly FlowRow[], authority: string = t.la_code): Html {
+  return html`<h1 class="govuk-heading-l">System flow <span class="govuk-caption-l">${authority} · ${period.label}</span></h1>
 ${periodPicker(t, period, "/flow")}
 <p class="govuk-body">How many of each stage there were in the period (contacts, referrals, assessments, plans, enquiries, conferences, and children starting care), and each stage compared with the stage it comes from (child in need plans and section 47 enquiries are both outcomes of assessments, so both are compared with assessments completed). Children starting care are compared with no stage: most children start care without a child protection plan. Where every item of a stage comes out of one in the stage before (a referral from a contact, a conference from an enquiry, a plan from a conference), the comparison is a percentage; where it does not, it is given as so many per 100, which can be more than 100 (a referral can lead to more than one assessment, or to none). Stages count events in the period, so the comparison is of flows, not the same children: referrals as a share of contacts here is the period's referrals over its contacts, which is not the indicator "Contacts leading to a referral" (each contact followed to what came of it), so the two differ.</p>
 ${flowSection(t, period, rows)}`;
@@ -99,11 +99,11 @@ export function warningSummary(period: Period, d: ShownDigest): Html {
   return html`${pattern} (a special-cause signal) for ${period.label}, and ${noRag}: nothing needs looking at first.${others}`;
 }
 
-/** The early-warning page's main content. */
-export function earlyWarningBody(t: Target, period: Period, d: ShownDigest, rows: readonly FlowRow[]): Html {
+/** The early-warning page's main content; `authority` as a reader knows it (model.ts `authorityLabel`), the code by default. */
+export function earlyWarningBody(t: Target, period: Period, d: ShownDigest, rows: readonly FlowRow[], authority: string = t.la_code): Html {
   const first = d.spcMonths[0];
   const last = d.spcMonths.at(-1);
-  return html`<h1 class="govuk-heading-l">Early warning <span class="govuk-caption-l">${t.la_code} · ${period.label}</span></h1>
+  return html`<h1 class="govuk-heading-l">Early warning <span class="govuk-caption-l">${authority} · ${period.label}</span></h1>
 ${periodPicker(t, period, "/early-warning")}
 <p class="govuk-body" id="warning-summary">Every special-cause signal (SPC on each flow measure's monthly values) and every change of RAG rating, grouped as a committee reads them, most serious first. ${warningSummary(period, d)}</p>
 ${first && last && d.spcMonths.length > 1 ? html`<div class="govuk-inset-text" id="spc-months">SPC signals are monthly: ${monthLabel(first)} to ${monthLabel(last)}, each month judged against the months before it, as that month's own early warning judges it. Each signal names the months it came from. RAG changes compare ${period.label} with the period before.</div>` : ""}

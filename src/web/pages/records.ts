@@ -56,14 +56,14 @@ export function recordsRefusedBody(t: Target, def: IndicatorDef, period: Period,
 ${hasRecords(def) ? html`<p class="govuk-body"><a class="govuk-link" href="/indicators/${def.id}/records?${qs(t, period, { part: "numerator" })}">See the records counted in ${def.title}</a></p>` : ""}`;
 }
 
-/** The records page's main content. */
-export function recordsBody(t: Target, def: IndicatorDef, period: Period, part: "numerator" | "denominator", rows: readonly Row[]): Html {
+/** The records page's main content; `authority` as a reader knows it (model.ts `authorityLabel`), the code by default. */
+export function recordsBody(t: Target, def: IndicatorDef, period: Period, part: "numerator" | "denominator", rows: readonly Row[], authority: string = t.la_code): Html {
   const dims = Object.keys(rows[0] ?? {}).filter((k) => k.startsWith("dim_"));
   const shownRows = rows.slice(0, RECORDS_LIMIT);
   const other = part === "numerator" ? "denominator" : "numerator";
   const otherLink = other === "numerator" || hasDenominatorRecords(def) ? html` <a class="govuk-link" href="/indicators/${def.id}/records?${qs(t, period, { part: other })}">Show the ${other}</a>.` : "";
   return html`<a href="/indicators/${def.id}?${qs(t, period)}" class="govuk-back-link">Back to ${def.title}</a>
-<h1 class="govuk-heading-l">Records behind the ${part} <span class="govuk-caption-l">${def.title} · ${t.la_code} · ${period.label}</span></h1>
+<h1 class="govuk-heading-l">Records behind the ${part} <span class="govuk-caption-l">${def.title} · ${authority} · ${period.label}</span></h1>
 <div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> Child-level data. Your viewing of this page has been recorded in the audit log.</strong></div>
 <p class="govuk-body">${rows.length.toLocaleString("en-GB")} record${rows.length === 1 ? "" : "s"}${rows.length > RECORDS_LIMIT ? `; the first ${RECORDS_LIMIT} are shown` : ""}.${otherLink}</p>
 ${table({

@@ -83,6 +83,8 @@ export function calendarTable(la: string, reports: readonly ScheduledReport[]): 
 /** The Reports page's main content. */
 export function reportsBody(o: {
   readonly t: Target;
+  /** The authority as a reader knows it (model.ts `authorityLabel`: name and code); the code by default. */
+  readonly authority?: string;
   readonly calendar: CalendarView | undefined;
   readonly today: string;
   readonly periods: readonly { readonly title: string; readonly periods: readonly Period[] }[];
@@ -101,7 +103,7 @@ export function reportsBody(o: {
   // Exempt only where it is offered: a member's form is never shown with it chosen.
   const exemptChosen = o.exempt && o.entered?.audience === "exempt";
   const htmlChosen = o.entered?.format === "html";
-  return html`<h1 class="govuk-heading-l">Reports <span class="govuk-caption-l">${o.t.la_code}</span></h1>
+  return html`<h1 class="govuk-heading-l">Reports <span class="govuk-caption-l">${o.authority ?? o.t.la_code}</span></h1>
 ${o.error ? errorSummary("The report could not be made", [html`<a href="#${o.errorAt ?? "report-period"}">${o.error}</a>`]) : ""}
 <h2 class="govuk-heading-m">Report calendar</h2>
 <p class="govuk-body">Each report is due ${String(DUE_WEEKS_AFTER)} weeks after its period ends. Its data has arrived when the latest load's complete months reach the period's end and it holds every table the indicators need. A report is ready once its data has arrived; until then it is on time, due soon (within ${String(DUE_SOON_DAYS)} days of its due date) or overdue. Worked out on ${longDate(o.today)}${cal?.snapshot ? html` from snapshot ${String(cal.snapshot)} (complete months to ${cal.dataTo ? longDate(cal.dataTo) : "?"}, latest record ${cal.extractedTo ? longDate(cal.extractedTo) : "?"})` : ""}.</p>
