@@ -220,7 +220,7 @@ export interface ReportContent {
     /** Every amended figure, grouped by indicator (in the report's order), each group's periods by kind then date. */
     readonly revisions: readonly { readonly title: string; readonly figures: readonly { readonly period: string; readonly before: string; readonly after: string }[] }[];
     readonly revisionsNote: string;
-    /** Amended figures counted in the note but not listed (shown as c, or reading the same, before and after). */
+    /** Amended figures counted in the note but not listed (in public, withheld: shown as c, or over the months of one that is; or reading the same before and after). */
     readonly revisionsUnlisted: number;
     readonly notComputed: readonly { readonly title: string; readonly reason: string }[];
   };
@@ -570,8 +570,11 @@ export function buildReport(input: ReportInput): ReportContent {
 
   const defById = new Map(input.indicators.map((d) => [d.id, d]));
   // Every amended figure, grouped by indicator. In public, a figure withheld now or in the
-  // previous snapshot is still listed (that it was amended gives nothing away), as c; rolling and
-  // calendar years that would give a hidden month away are withheld too (the every-period rule).
+  // previous snapshot (rolling and calendar years that would give a hidden month away among them:
+  // the every-period rule) is c both before and after, and so is every amended figure of the same
+  // indicator over a period that overlaps it: its change beside theirs would give it away ("Was 7,
+  // Now c" for July beside Q2's 237 and 234, August and September unchanged, says July is now 4).
+  // Such figures are counted, not listed.
   const hiddenNow = pub ? suppressedKeysEveryPeriod(input.indicators, values) : new Set<string>();
   const previous = (input.previousValues ?? []).filter((v) => !v.breakdown && v.authority === input.authority.code);
   const hiddenBefore = pub ? suppressedKeysEveryPeriod(input.indicators, previous) : new Set<string>();
@@ -582,13 +585,18 @@ export function buildReport(input: ReportInput): ReportContent {
   const revisions = [...input.indicators]
     .sort((a, b) => areaIndex(a) - areaIndex(b))
     .map((def) => {
-      const fmt = (x: number | null, hidden: boolean) => (x === null ? "not computed" : pub && (hidden || (def.unit === "count" && isSmallCount(x))) ? SUPPRESSED : formatNumber(x, def.unit));
-      const figures = input.revisions
-        .filter((r) => r.indicator === def.id)
+      const fmt = (x: number | null) => (x === null ? "not computed" : formatNumber(x, def.unit));
+      const small = (x: number | null) => def.unit === "count" && isSmallCount(x);
+      const mine = input.revisions.filter((r) => r.indicator === def.id);
+      const withheld = pub
+        ? mine.filter((r) => hiddenBefore.has(`${r.indicator}|${r.period}`) || hiddenNow.has(`${r.indicator}|${r.period}`) || small(r.before) || small(r.after)).map((r) => periodOf(r.period))
+        : [];
+      const overlapsWithheld = (p: Period) => withheld.some((w) => w.start <= p.end && p.start <= w.end);
+      const figures = mine
         .sort((a, b) => kindOrder(a.period) - kindOrder(b.period) || a.period.localeCompare(b.period))
         .map((r) => {
-          const key = `${r.indicator}|${r.period}`;
-          return { period: periodOf(r.period).label, before: fmt(r.before, hiddenBefore.has(key)), after: fmt(r.after, hiddenNow.has(key)) };
+          const p = periodOf(r.period);
+          return overlapsWithheld(p) ? { period: p.label, before: SUPPRESSED, after: SUPPRESSED } : { period: p.label, before: fmt(r.before), after: fmt(r.after) };
         });
       // A figure c before and after says only that it was amended: counted, not listed.
       const shownOnce = figures.filter((f) => !(f.before === SUPPRESSED && f.after === SUPPRESSED));
@@ -642,7 +650,7 @@ export function buildReport(input: ReportInput): ReportContent {
       revisions,
       revisionsUnlisted: unlisted + alike,
       revisionsNote: input.previousSnapshot
-        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${londonDate(input.previousSnapshot.loadedAt)}, ${baselineWords(input.previousSnapshot, input.committee)}.${unlisted ? ` ${unlisted} amended figure(s) shown as c both before and after are not listed.` : ""}${alike ? ` ${alike} amended figure(s) that read the same before and after, to the decimal place shown, are not listed.` : ""}`
+        ? `Figures compared with snapshot ${input.previousSnapshot.id}, loaded ${londonDate(input.previousSnapshot.loadedAt)}, ${baselineWords(input.previousSnapshot, input.committee)}.${unlisted ? ` ${unlisted} amended figure(s) are not listed: shown as c before or after, or over the same months as one that is, whose change would give it away.` : ""}${alike ? ` ${alike} amended figure(s) that read the same before and after, to the decimal place shown, are not listed.` : ""}`
         : "There is no earlier snapshot to compare with, so no figures are shown as amended.",
       notComputed,
     },

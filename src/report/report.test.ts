@@ -353,13 +353,13 @@ test("every headline figure amended is listed, grouped by indicator: months, qua
   // Each indicator appears once, its figures together.
   const titles = c.quality.revisions.map((g) => g.title);
   assert.equal(new Set(titles).size, titles.length);
-  // In public, an amended figure that is suppressed now (or was) is still listed, as c.
+  // In public, an amended figure that is suppressed now (or was) is counted, not listed: listed
+  // as "Was 87, Now c" beside its quarter's change it would give its value away.
   const input = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
   const small = input.values.map((v) => (v.indicator === "contacts" && v.period === "2025-07" && !v.breakdown ? { ...v, value: 4 } : v));
   const pub = buildReport({ ...input, values: small });
-  const july = pub.quality.revisions.find((g) => g.title === "Contacts")?.figures.find((r) => r.period === periods.find((p) => /Jul/.test(p)));
-  assert.ok(july, "the suppressed month is still listed");
-  assert.equal(july.after, "c");
+  assert.ok(!pub.quality.revisions.find((g) => g.title === "Contacts")?.figures.some((r) => /Jul/.test(r.period)), "the suppressed month is not listed");
+  assert.match(pub.quality.revisionsNote, / \d+ amended figure\(s\) are not listed: shown as c before or after/);
 });
 
 test("revisionsOf: every month, quarter, year and rolling year that changed, up to the period", () => {
@@ -524,6 +524,28 @@ test("amended figures are those since the committee's last paper for the same ki
   assert.equal(previousPaper(papers.slice(0, 3), 6, "Health Scrutiny", q), undefined);
 });
 
+test("public: the amended figures cannot give a suppressed one away: one shown as c before or after, and those over its months, are counted, not listed", async () => {
+  // July's contacts were 7 and are now 4 (a small count, c), and Q2 went from 237 to 234 while
+  // August and September did not change: "Was 7, Now c" beside "237, 234" would say July is now 4.
+  const gathered = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
+  const values = gathered.values.map((v) => (v.indicator === "contacts" && v.period === "2025-07" && !v.breakdown ? { ...v, value: 4, numerator: 4 } : v));
+  const revisions = [
+    { indicator: "contacts", period: "2025-07", before: 7, after: 4 },
+    { indicator: "contacts", period: "2025-26-Q2", before: 237, after: 234 },
+    { indicator: "contacts", period: "12m-2025-09", before: 993, after: 990 },
+    { indicator: "contacts", period: "2024-05", before: 90, after: 88 },
+  ];
+  const c = buildReport({ ...gathered, values, revisions });
+  const contacts = c.quality.revisions.find((g) => g.title === "Contacts")?.figures ?? [];
+  // Neither July nor any figure over its months is listed (the rolling year holds May 2025 too, so
+  // May 2025's change is withheld with it); May 2024, outside every period withheld, is.
+  assert.deepEqual(contacts, [{ period: "May 2024", before: "90", after: "88" }]);
+  assert.equal(c.quality.revisionsUnlisted, 3);
+  assert.match(c.quality.revisionsNote, / 3 amended figure\(s\) are not listed: shown as c before or after, or over the same months as one that is, whose change would give it away\./);
+  // The exempt paper lists every one.
+  assert.equal(buildReport({ ...gathered, values, revisions, audience: "exempt" }).quality.revisions.find((g) => g.title === "Contacts")?.figures.length, 4);
+});
+
 test("public: an amended figure shown as c both before and after is counted, not listed", async () => {
   const gathered = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
   // Two small counts amended: 3 to 4 initial conferences in July 2025 (c both times).
@@ -533,7 +555,7 @@ test("public: an amended figure shown as c both before and after is counted, not
   assert.ok(!c.quality.revisions.some((g) => g.title === "Initial child protection conferences" && g.figures.some((f) => f.period === "July 2025")));
   assert.ok(!listed.some((f) => f.before === "c" && f.after === "c"));
   const ex = buildReport({ ...input, audience: "exempt" }).quality.revisions.flatMap((g) => g.figures).length;
-  const unlisted = Number(/ (\d+) amended figure\(s\) shown as c both before and after are not listed\./.exec(c.quality.revisionsNote)?.[1] ?? 0);
+  const unlisted = Number(/ (\d+) amended figure\(s\) are not listed: shown as c before or after/.exec(c.quality.revisionsNote)?.[1] ?? 0);
   assert.ok(unlisted >= 1);
   assert.equal(listed.length + unlisted, ex, "every amended figure is listed or counted");
 });
