@@ -190,3 +190,33 @@ test("a flow stage with no figure gives the reason beside its null value, as ind
   assert.deepEqual(Object.keys(json[0]!).slice(3, 5), ["value", "reason"]);
   assert.ok(!("reason" in json.find((f) => f["indicator"] === "assessments_completed")!));
 });
+
+test("a flow conversion that cannot be given is null with its reason beside it, now and a year earlier; one given has none", () => {
+  const at = (indicator: string, period: string, value: number | null, reason?: string): IndicatorValue => ({ indicator, authority: "X", period, value, numerator: value, denominator: null, unit: "count", snapshot: 1, ...(reason ? { reason } : {}) });
+  const values = [
+    at("contacts", "2025-03", 300),
+    at("referrals", "2025-03", 90),
+    at("assessments_completed", "2025-03", 0),
+    at("cin_plans_started", "2025-03", 4),
+    at("s47_started", "2025-03", null, "cannot be computed: no ssd_s47_enquiry data loaded for X"),
+    at("contacts", "2024-03", 280),
+    at("referrals", "2024-03", 70),
+  ];
+  const ids = ["contacts", "referrals", "assessments_completed", "cin_plans_started", "s47_started", "icpc", "cpp_started", "cla_started"];
+  const d = buildDigest({ authority: "X", period: "2025-03", indicators: ids.map((id) => def(id)), values });
+  const by = new Map(d.flow.map((f) => [f.indicator, f]));
+  assert.equal(by.get("referrals")!.conversion, 30);
+  assert.equal(by.get("referrals")!.conversionReason, undefined);
+  assert.equal(by.get("referrals")!.conversionLastYearReason, undefined);
+  assert.equal(by.get("contacts")!.conversionReason, "contacts are the first stage: there is no stage before them to compare with");
+  assert.equal(by.get("assessments_completed")!.conversionLastYearReason, "no figure for assessments completed in March 2024: none is stored for that period");
+  assert.equal(by.get("cin_plans_started")!.conversionReason, "no assessments completed in March 2025 to compare with");
+  assert.equal(by.get("s47_started")!.conversionReason, "no figure for section 47 enquiries in March 2025: cannot be computed: no ssd_s47_enquiry data loaded for X");
+  // Neither figure: this stage's is named.
+  assert.equal(by.get("icpc")!.conversionReason, "no figure for initial conferences in March 2025: none is stored for that period");
+  assert.match(by.get("cla_started")!.conversionReason!, /^not compared with another stage: /);
+  for (const f of d.flow) {
+    assert.equal(f.conversion === null, typeof f.conversionReason === "string" && f.conversionReason.length > 0, f.stage);
+    assert.equal(f.conversionLastYear === null, typeof f.conversionLastYearReason === "string" && f.conversionLastYearReason.length > 0, f.stage);
+  }
+});

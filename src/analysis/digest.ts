@@ -99,8 +99,12 @@ export interface FlowStage {
    * that is no share (assessments completed are not a subset of referrals). See {@link conversionWords}.
    */
   readonly share: boolean;
+  /** Why `conversion` is null (given only then): the first stage, a stage compared with none, or a figure missing or 0. */
+  readonly conversionReason?: string;
   /** The conversion a year earlier. */
   readonly conversionLastYear: number | null;
+  /** Why `conversionLastYear` is null (given only then). */
+  readonly conversionLastYearReason?: string;
 }
 
 /** The digest. */
@@ -135,6 +139,11 @@ export const FLOW: readonly { stage: string; indicator: string; from?: string; s
   { stage: "Child protection plans started", indicator: "cpp_started", share: true },
   { stage: "Children starting care", indicator: "cla_started", alone: true },
 ];
+
+/** Why a stage marked `alone` in {@link FLOW} is compared with none. */
+const NOT_COMPARED: Readonly<Record<string, string>> = {
+  cla_started: "not compared with another stage: most children start care without a child protection plan, so a ratio to plans started would read as the share of plans that end in care",
+};
 
 /** Whether the flow stage named `stage` (its title, as in {@link FLOW}) is a share of the stage it is compared with. */
 export function flowStageIsShare(stage: string): boolean {
@@ -333,15 +342,36 @@ export function buildDigest(input: {
     const value = stageValue(f.indicator, period);
     // The stored figure's own reason; a figure not stored at all was not computed.
     const why = value === null ? { reason: byKey.get(`${f.indicator}|${period.id}`)?.reason ?? "not computed for this period." } : {};
-    if (i === 0 || f.alone) return { stage: f.stage, indicator: f.indicator, from: null, value, ...why, conversion: null, share: false, conversionLastYear: null };
+    if (i === 0 || f.alone) {
+      // Null by design, but said as every null is: with why.
+      const none = i === 0 ? `${f.stage.toLowerCase()} are the first stage: there is no stage before them to compare with` : NOT_COMPARED[f.indicator] ?? "not compared with another stage";
+      return { stage: f.stage, indicator: f.indicator, from: null, value, ...why, conversion: null, conversionReason: none, share: false, conversionLastYear: null, conversionLastYearReason: none };
+    }
     const source = FLOW.find((x) => x.indicator === f.from) ?? FLOW[i - 1]!;
     const prevStage = source.indicator;
-    const conv = (p: Period) => {
+    // The conversion in `p`, or why there is none: this stage's figure or the earlier one's is missing, or that one is 0.
+    const conv = (p: Period): { value: number } | { reason: string } => {
       const a = stageValue(prevStage, p);
       const b = stageValue(f.indicator, p);
-      return a && b !== null ? (100 * b) / a : null;
+      const missing = (stage: string, indicator: string) => ({ reason: `no figure for ${stage.toLowerCase()} in ${p.label}: ${byKey.get(`${indicator}|${p.id}`)?.reason ?? "none is stored for that period"}` });
+      if (b === null) return missing(f.stage, f.indicator);
+      if (a === null) return missing(source.stage, prevStage);
+      if (a === 0) return { reason: `no ${source.stage.toLowerCase()} in ${p.label} to compare with` };
+      return { value: (100 * b) / a };
     };
-    return { stage: f.stage, indicator: f.indicator, from: { stage: source.stage, indicator: source.indicator }, value, ...why, conversion: conv(period), share: f.share === true, conversionLastYear: conv(lastYear) };
+    const [now, before] = [conv(period), conv(lastYear)];
+    return {
+      stage: f.stage,
+      indicator: f.indicator,
+      from: { stage: source.stage, indicator: source.indicator },
+      value,
+      ...why,
+      conversion: "value" in now ? now.value : null,
+      ...("reason" in now ? { conversionReason: now.reason } : {}),
+      share: f.share === true,
+      conversionLastYear: "value" in before ? before.value : null,
+      ...("reason" in before ? { conversionLastYearReason: before.reason } : {}),
+    };
   });
   const alarming = groups.reduce((n, g) => n + g.signals.filter((s) => s.severity === 3).length, 0);
   return { authority: input.authority, period: period.id, spcMonths: spcMonths.map((m) => m.id), groups, flow, alarming };

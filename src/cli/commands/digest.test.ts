@@ -61,8 +61,9 @@ test("digest's flow: a share is a percentage, and assessments above the referral
     const o = capture();
     assert.equal(await main(["digest", "--period", "2024-25-Q1", "--data", t.dir], o), 0, o.stderr());
     assert.match(o.stdout(), /\nstage +number +compared with the stage it comes from +a year earlier\n/);
-    assert.match(o.stdout(), /\nReferrals +2 +66\.7% of contacts *\n/);
-    assert.match(o.stdout(), /\nAssessments completed +3 +150\.0 per 100 referrals *\n/);
+    // No figures a year earlier: "–" with the reason numbered under the table.
+    assert.match(o.stdout(), /\nReferrals +2 +66\.7% of contacts +– \[\d+\] *\n/);
+    assert.match(o.stdout(), /\nAssessments completed +3 +150\.0 per 100 referrals +– \[\d+\] *\n/);
     assert.doesNotMatch(o.stdout(), /1\d\d\.\d%/);
     const j = capture();
     assert.equal(await main(["digest", "--period", "2024-25-Q1", "--authority", "202", "--json", "--data", t.dir], j), 0, j.stderr());
@@ -96,6 +97,22 @@ test("digest --json gives a flow stage with no figure its reason beside the null
     );
     for (const f of flow) assert.equal(f.value === null, typeof f.reason === "string" && f.reason.length > 0, f.indicator);
     assert.ok(flow.some((f) => f.value !== null) && flow.some((f) => f.value === null));
+    // A conversion that cannot be given is null with its reason too, now and a year earlier.
+    const conv = flow as unknown as { indicator: string; conversion: number | null; conversionReason?: string; conversionLastYear: number | null; conversionLastYearReason?: string }[];
+    for (const f of conv) {
+      assert.equal(f.conversion === null, typeof f.conversionReason === "string", f.indicator);
+      assert.equal(f.conversionLastYear === null, typeof f.conversionLastYearReason === "string", f.indicator);
+    }
+    // The table gives each missing figure as "–" with a numbered reason under it, never "not available" alone.
+    const o = capture();
+    assert.equal(await main(["digest", "--period", "2024-04", "--data", t.dir], o), 0, o.stderr());
+    assert.doesNotMatch(o.stdout(), /not available/);
+    const notes = new Map([...o.stdout().matchAll(/^\[(\d+)\] (.+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const plans = /\nChild protection plans started +– \[(\d+)\] +– \[(\d+)\] +– \[(\d+)\] *\n/.exec(o.stdout());
+    assert.ok(plans, o.stdout());
+    assert.equal(notes.get(plans[1]!), "cannot be computed: no ssd_cp_plans data loaded for 202");
+    assert.match(notes.get(plans[2]!)!, /^no figure for child protection plans started in April 2024: cannot be computed/);
+    assert.match(notes.get(plans[3]!)!, /^no figure for .* in April 2023: /);
   } finally {
     t.cleanup();
   }

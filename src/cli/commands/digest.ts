@@ -7,6 +7,7 @@ import { conversionWords, unjudgedNotes } from "../../analysis/digest.ts";
 import { digestFor, digestPeriod } from "../../analysis/digest-data.ts";
 import { parsePeriod, periodsWithin } from "../../calendar/periods.ts";
 import { computeAndStore, computedSnapshots } from "../../kpi/compute.ts";
+import { numberedNotes } from "../../kpi/format.ts";
 import { requireCovered, requireLoaded, resolveTargets } from "../../kpi/targets.ts";
 import { openStore, storeConfig } from "../../store/open.ts";
 import { type Command, NO_DATA_HELP, parse } from "../command.ts";
@@ -25,7 +26,10 @@ stage it comes from, now and a year earlier: as a percentage where the stage is 
 ("62.0% of contacts"), and as so many per 100 where it is not, since then it can pass 100 ("101.7
 per 100 referrals": assessments completed are not a subset of referrals). In --json, each stage's
 conversion is the ratio times 100 and share says which of the two it is; a stage with no figure
-has "value": null and, beside it, the "reason". Recording changes noted
+has "value": null and, beside it, the "reason", and a conversion that cannot be given (the first
+stage, one compared with none, a figure missing or 0) is null with "conversionReason" or
+"conversionLastYearReason" beside it; in the table each is "–" with its reason numbered under
+it. Recording changes noted
 with \`lantern annotate\` start new SPC limits, so a change in recording is not mistaken for a
 change in need.
 
@@ -83,14 +87,17 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
         for (const line of unjudgedNotes(d.spcMonths, g)) o.out(`  ${line}\n`);
       }
       o.out(`\nFlow, ${d.period}\n`);
+      // A figure or comparison that cannot be given is "–" with a numbered reason under the table,
+      // as lantern indicators gives one; a stage compared with none leaves its comparisons blank.
+      const { notes, noteOf } = numberedNotes();
       o.out(
         table(
           ["stage", "number", "compared with the stage it comes from", "a year earlier"],
           d.flow.map((f) => {
-            const words = (c: number | null) => (c === null || !f.from ? "" : conversionWords(c, f.from.stage, f.share));
-            return [f.stage, f.value ?? "not available", words(f.conversion), words(f.conversionLastYear)];
+            const words = (c: number | null, reason: string | undefined) => (!f.from ? "" : c === null ? `– [${noteOf(reason ?? "not computed")}]` : conversionWords(c, f.from.stage, f.share));
+            return [f.stage, f.value ?? `– [${noteOf(f.reason ?? "not computed")}]`, words(f.conversion, f.conversionReason), words(f.conversionLastYear, f.conversionLastYearReason)];
           }),
-        ),
+        ) + (notes.length ? `\n${notes.map((n, i) => `[${i + 1}] ${n}\n`).join("")}` : ""),
       );
     }
     return 0;
