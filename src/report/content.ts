@@ -216,7 +216,12 @@ export interface ReportContent {
   readonly flow: readonly { readonly stage: string; readonly from: string | null; readonly value: Shown; readonly conversion: Shown; readonly conversionLastYear: Shown }[];
   readonly quality: {
     readonly suppression: string | null;
-    readonly notes: readonly { readonly date: string; readonly kind: string; readonly about: string; readonly note: string }[];
+    /**
+     * Every dated note, those after the period's end too (a recording change from the month after
+     * a quarter is known when its paper is written): `afterPeriod` marks them. They change no
+     * chart, comparison or sentence of the period, which stop at its end.
+     */
+    readonly notes: readonly { readonly date: string; readonly kind: string; readonly about: string; readonly note: string; readonly afterPeriod: boolean }[];
     /** Every amended figure, grouped by indicator (in the report's order), each group's periods by kind then date. */
     readonly revisions: readonly { readonly title: string; readonly figures: readonly { readonly period: string; readonly before: string; readonly after: string }[] }[];
     readonly revisionsNote: string;
@@ -644,9 +649,13 @@ export function buildReport(input: ReportInput): ReportContent {
       suppression: pub
         ? `This is the public version. Counts of 1 to 5 are shown as c, as are further figures that would let a suppressed count be worked out from totals and breakdowns, and any percentage or rate based on a suppressed count or whose count and total differ by 1 to 5 (${suppressedCount} figure(s) across the periods held). It contains no record about an individual child.`
         : null,
-      notes: input.annotations
-        .filter((a) => a.date <= period.end)
-        .map((a) => ({ date: a.date, kind: a.kind.replaceAll("_", " "), about: a.indicator ? (defById.get(a.indicator)?.title ?? a.indicator) : (areaTitle.get(a.area ?? "") ?? "all"), note: a.note })),
+      notes: input.annotations.map((a) => ({
+        date: a.date,
+        kind: a.kind.replaceAll("_", " "),
+        about: a.indicator ? (defById.get(a.indicator)?.title ?? a.indicator) : (areaTitle.get(a.area ?? "") ?? "all"),
+        note: a.note,
+        afterPeriod: a.date > period.end,
+      })),
       revisions,
       revisionsUnlisted: unlisted + alike,
       revisionsNote: input.previousSnapshot

@@ -292,8 +292,13 @@ export function reportHtml(c: ReportContent): string {
   o.push(`<section class="quality" id="quality"><h2>${SECTION_TITLES.quality}</h2>`);
   if (c.quality.suppression) o.push(`<p><strong>Suppression.</strong> ${esc(c.quality.suppression)}</p>`);
   o.push("<h3>Recording and service changes</h3>");
-  if (c.quality.notes.length) o.push(table("Dated notes on the data", ["Date", "Kind", "About", "Note"], c.quality.notes.map((n) => [esc(n.date), esc(n.kind), esc(n.about), esc(n.note)])));
-  else o.push("<p>No recording or service changes have been noted.</p>");
+  if (c.quality.notes.length) {
+    const label = c.cover.period.label;
+    if (c.quality.notes.some((n) => n.afterPeriod)) {
+      o.push(`<p>Notes dated after ${periodHtml(label)} ended are listed too, marked as after it: they explain later figures, and no chart or comparison in this report reaches them.</p>`);
+    }
+    o.push(table("Dated notes on the data", ["Date", "Kind", "About", "Note"], c.quality.notes.map((n) => [esc(n.date), n.afterPeriod ? `${esc(n.kind)} (after ${periodHtml(label)})` : esc(n.kind), esc(n.about), esc(n.note)])));
+  } else o.push("<p>No recording or service changes have been noted.</p>");
   o.push("<h3>Figures amended since the previous report</h3>");
   o.push(`<p>${esc(c.quality.revisionsNote)}</p>`);
   if (c.quality.revisions.length) {

@@ -321,6 +321,25 @@ test("key messages, a section per area, glossary and appendix are all there", as
   assert.ok(c.quality.notes.some((n) => n.note.includes("police")));
 });
 
+test("a note dated after the period's end is still in the paper's recording notes, marked as after the period, and changes no chart or trend", async () => {
+  // Made in November for Q2 (to 30 September): a recording change from 1 October is known to the
+  // officers writing it, and the committee must hear of it now, not only in the Q3 paper.
+  const gathered = await gatherReport(store, { period: PERIOD, audience: "public", dataDir, now: NOW });
+  const later = { id: 99, version: 1, authority: "X001", indicator: "referrals", area: null, date: "2025-10-01", kind: "recording_change" as const, note: "Referrals from the new front door system are counted from 1 October.", changedBy: "test", changedAt: "2025-11-01T10:00:00.000Z" };
+  const c = buildReport({ ...gathered, annotations: [...gathered.annotations, later] });
+  const note = c.quality.notes.find((n) => n.note.startsWith("Referrals from the new front door"));
+  assert.ok(note, JSON.stringify(c.quality.notes));
+  assert.equal(note.afterPeriod, true);
+  assert.equal(c.quality.notes.find((n) => n.note.includes("police"))?.afterPeriod, false);
+  const page = reportHtml(c);
+  assert.match(page, /<td>recording change \(after <span class="period">Q2 2025-26<\/span>\)<\/td>/);
+  assert.match(page, /Notes dated after <span class="period">Q2 2025-26<\/span> ended are listed too/);
+  // The section's chart and comparisons stop at the period's end: the note is not among them.
+  const referrals = c.areas.flatMap((a) => a.indicators).find((i) => i.id === "referrals")!;
+  assert.ok(!referrals.annotations.some((a) => a.date === "2025-10-01"));
+  assert.deepEqual(referrals, buildReport(gathered).areas.flatMap((a) => a.indicators).find((i) => i.id === "referrals"));
+});
+
 test("officer commentary marked for publication is carried; drafts are not", async () => {
   for (const audience of ["public", "exempt"] as const) {
     const c = await content(audience);

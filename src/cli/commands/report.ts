@@ -29,9 +29,10 @@ key messages (the early-warning digest and the most newsworthy figures), a secti
 dashboard area (each indicator's value, target and RAG, SPC chart with its icons — or,
 where SPC does not judge it, its months alone and why — yearly averages, England and
 statistical-neighbour comparison, direction of travel), the flow from contacts to care, data
-quality and recording notes with every figure amended since the committee's previous report,
-a glossary of definitions, an appendix of each indicator's headline values and one of its
-breakdowns (source, age band, ethnicity, disability and so on), suppressed in public as the rest.
+quality and recording notes (every note from \`lantern annotate\`, those dated after the period
+marked so) with every figure amended since the committee's previous report, a glossary of
+definitions, an appendix of each indicator's headline values and one of its breakdowns (source,
+age band, ethnicity, disability and so on), suppressed in public as the rest.
 
 Amended figures are compared with the snapshot the previous report to the same committee, for
 the same kind of period, was built from (each report made is recorded with its committee,
