@@ -628,6 +628,8 @@ describe("periods asked for", () => {
       assert.equal(res.statusCode, status, url);
       assert.match(res.body, says, url);
       if (!url.includes("la=")) assert.match(res.body, /<ul class="govuk-list govuk-list--bullet" id="periods-available"><li>(Months: April 2020 to September 2026|Quarters: [^<]+)<\/li>/, url);
+      // "Show the latest month" opens a page, never the CSV download the refused address was.
+      if (!url.includes("la=")) assert.match(res.body, new RegExp(`<a class="govuk-link" href="${url.split("?")[0]!.replace(/\.csv$/, "")}\\?la=X001">Show the latest`), url);
     }
     const calendar = await get("/indicators/ehcp_20wk_pct?period=2099", "member");
     assert.match(calendar.body, /<li>Calendar years: \d{4} to \d{4}<\/li>/, "an indicator's own kinds are listed");

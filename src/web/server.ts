@@ -545,7 +545,8 @@ ${r.available.length ? html`<p class="govuk-body">Periods with figures for ${t.l
   app.get("/indicators/:id.csv", { preHandler: everyone }, async (request, reply) => {
     const def = indicatorOf((request.params as { id: string }).id);
     if (!def) return problem(reply, request, 404, "Page not found", "There is no such indicator.");
-    const s = await scope(request, reply, { kinds: def.periods, subject: def.title });
+    // A refused period's page links to the indicator's page: following it should show figures, not download a file.
+    const s = await scope(request, reply, { kinds: def.periods, subject: def.title, back: `/indicators/${def.id}` });
     if (!s) return reply;
     const user = request.user!;
     const suppress = suppresses(user);
