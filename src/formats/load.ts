@@ -320,7 +320,7 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     if (d.kind === "unknown" && isMeasuresFile(f.path)) {
       log.add({ code: "FORMAT_MEASURES_MIXED", severity: "error", file: f.name, message: `${f.name} is a figures file (indicator, authority, period, value); figures files load on their own, not with a return's files.`, expected: "a figures file in its own `lantern import` run (or upload)" });
     } else if (d.kind === "unknown") {
-      log.add({ code: "FORMAT_FILE_UNKNOWN", severity: "error", file: f.name, message: `${f.name} is not a format Lantern reads: ${d.reason.replace(/\.$/, "")}.`, expected: "an SSDA903 table (CSV or XML), a CIN census XML, or Ofsted Annex A lists (workbook or CSV)" });
+      log.add(unknownFileIssue(f.name, d.reason));
     } else if (d.kind === "authorities") {
       log.add({ code: "FORMAT_FILE_NOT_READ", severity: "warning", file: f.name, message: `${f.name} is the list of authorities \`lantern generate\` writes beside its exports, not part of a return; it was not read.` });
     } else if (d.kind === "ssd") {
@@ -647,6 +647,49 @@ function refuseMixedReturns(opts: FormatLoadOptions, detected: readonly Detected
   );
 }
 
+/** No file at all in the paths given; an export unzipped into a folder of its own (export/export/ssd_person.csv) is pointed to. */
+function noFilesFound(paths: readonly string[]): LanternError {
+  const below = foldersHoldingFiles(paths);
+  return new LanternError("LANTERN_NO_FILES", `No files were found in ${paths.join(", ")}${below.length ? `; ${below.length === 1 ? "a folder inside holds some" : "folders inside hold some"}: ${below.join(", ")}` : ""}.`, {
+    hint: below.length ? `Name the folder that holds the files (Lantern does not look in folders inside the one named), for example ${below[0]}.` : "Name the files or folders of the export or return.",
+  });
+}
+
+function unknownFileIssue(name: string, reason: string): DataIssue {
+  return { code: "FORMAT_FILE_UNKNOWN", severity: "error", file: name, message: `${name} is not a format Lantern reads: ${reason.replace(/\.$/, "")}.`, expected: "an SSDA903 table (CSV or XML), a CIN census XML, or Ofsted Annex A lists (workbook or CSV)" };
+}
+
+/**
+ * Refuse paths that hold nothing to load, before a store is opened (opening the embedded store
+ * creates it, so `lantern import` of the wrong folder left an empty store behind): no file at all
+ * (LANTERN_NO_FILES, as a load says), only files of no format Lantern reads (a README, an old
+ * .xls: FORMAT_FILE_UNKNOWN for each, as a load says), or only the population or authorities
+ * files that go beside an export. Anything else (an SSD file by its name, a figures file, a
+ * return) is for its loader to judge; only the first 64 KB of each file are read here.
+ */
+export async function refuseNothingToLoad(paths: readonly string[]): Promise<void> {
+  if (paths.some(isGeneratedFolder)) return;
+  const files = expandPaths(paths);
+  if (!files.length) throw noFilesFound(paths);
+  const unknown: DetectedFile[] = [];
+  const beside: string[] = [];
+  for (const f of files) {
+    if (isSsdName(basename(f)) || isMeasuresFile(f)) return;
+    const d = await detectFile(f);
+    if (d.detected.kind === "unknown") unknown.push(d);
+    else if (d.detected.kind === "population" || d.detected.kind === "authorities") beside.push(d.name);
+    else return;
+  }
+  if (unknown.length) {
+    const log = new Issues(500);
+    for (const f of unknown) log.add(unknownFileIssue(f.name, f.detected.kind === "unknown" ? f.detected.reason : ""));
+    throw rejection(log);
+  }
+  throw new LanternError("LANTERN_NO_FILES", `No export, return or figures file was found in ${paths.join(", ")}: ${paths.length === 1 ? "it holds" : "they hold"} only ${beside.join(" and ")}, which ${beside.length === 1 ? "goes" : "go"} beside the files of an export or return.`, {
+    hint: "Name the folder or files of the SSD export or statutory return, with the population file beside them.",
+  });
+}
+
 /**
  * Validate and (unless dryRun or no store) load statutory-format files as one snapshot. Throws
  * LANTERN_DATA_REJECTED with every issue when there is an error and a store was given.
@@ -663,13 +706,7 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   }
   if (store && opts.authority !== undefined) await checkAuthorityCase(store, opts.authority);
   const paths = expandPaths(opts.paths);
-  if (!paths.length) {
-    // An export unzipped into a folder of its own (export/export/ssd_person.csv): say where the files are.
-    const below = foldersHoldingFiles(opts.paths);
-    throw new LanternError("LANTERN_NO_FILES", `No files were found in ${opts.paths.join(", ")}${below.length ? `; ${below.length === 1 ? "a folder inside holds some" : "folders inside hold some"}: ${below.join(", ")}` : ""}.`, {
-      hint: below.length ? `Name the folder that holds the files (Lantern does not look in folders inside the one named), for example ${below[0]}.` : "Name the files or folders of the export or return.",
-    });
-  }
+  if (!paths.length) throw noFilesFound(opts.paths);
   const detected: DetectedFile[] = [];
   for (const p of paths) detected.push(await detectFile(p));
   refuseMixedReturns(opts, detected, !!store);

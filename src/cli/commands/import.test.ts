@@ -223,3 +223,28 @@ test("import of a path that does not exist names it and creates no store, in --d
   assert.match(child.stderr, /^error LANTERN_FILE_NOT_FOUND: exprot does not exist\./);
   assert.ok(!existsSync(join(dir, "lantern-data")), "no default store folder");
 });
+
+test("import of a folder holding nothing Lantern loads is refused before any store is made: empty, only a README or an old .xls, only a population file", async () => {
+  const { dir } = tempDir();
+  const data = join(dir, "store");
+  const empty = join(dir, "empty");
+  mkdirSync(empty);
+  const junk = join(dir, "junk");
+  mkdirSync(junk);
+  writeFileSync(join(junk, "README.txt"), "Exported by the case management system\n");
+  writeFileSync(join(junk, "contacts.xls"), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]));
+  const pop = join(dir, "pop");
+  mkdirSync(pop);
+  writeFileSync(join(pop, "population.csv"), "la_code,year,population_0_17\n202,2024,41000\n");
+  for (const [argv, exit, said] of [
+    [["import", empty, "--authority", "202"], 1, /^error LANTERN_NO_FILES: No files were found in .*empty\./],
+    [["import", empty, "--authority", "202", "--dry-run"], 1, /^error LANTERN_NO_FILES: No files were found/],
+    [["import", junk, "--authority", "202"], 2, /FORMAT_FILE_UNKNOWN at README\.txt: README\.txt is not a format Lantern reads[\s\S]*FORMAT_FILE_UNKNOWN at contacts\.xls: .*old-style Excel \.xls/],
+    [["import", pop, "--authority", "202"], 1, /^error LANTERN_NO_FILES: No export, return or figures file was found in .*pop: it holds only population\.csv/],
+  ] as const) {
+    const o = capture();
+    assert.equal(await main([...argv, "--data", data], o), exit, `${argv.join(" ")}: ${o.stderr()}`);
+    assert.match(o.stderr(), said, argv.join(" "));
+    assert.ok(!existsSync(data), `${argv.join(" ")} created no store`);
+  }
+});

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { EXIT, LanternError } from "../../core/errors.ts";
-import { type FormatLoadResult, isSsdExport, loadFormats } from "../../formats/load.ts";
+import { type FormatLoadResult, isSsdExport, loadFormats, refuseNothingToLoad } from "../../formats/load.ts";
 import { DFE_CODE } from "../../formats/issues.ts";
 import { importMeasures, isMeasuresFile } from "../../ingest/measures-import.ts";
 import { importSsd } from "../../ingest/ssd-import.ts";
@@ -99,6 +99,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   // Everything that can be refused without the store is, before it is opened: opening the
   // embedded store creates it, and a mistyped path must not leave an empty one behind.
   requireReadable(positionals, "Check the path (a typing mistake, or a folder not copied across yet); give the files or folders of an SSD export, a statutory return or a measures.csv.");
+  await refuseNothingToLoad(positionals);
   const config = storeConfig(values.data);
   const measures = positionals.every(isMeasuresFile);
   if (values.replace && !measures) {
