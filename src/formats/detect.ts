@@ -9,7 +9,7 @@
  */
 
 import { statSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, sep } from "node:path";
 import { LanternError } from "../core/errors.ts";
 import { SSD_TABLES } from "../store/ssd-schema.ts";
 import { matchAnnexList } from "./annex-a.ts";
@@ -38,6 +38,28 @@ export interface DetectedFile {
   readonly bytes: number;
   readonly encoding?: TextEncoding;
   readonly detected: Detected;
+}
+
+/**
+ * The files with their names as messages give them: the bare file name, unless another file of
+ * the load has that name in another folder (2024/CIN.xml and 2025/CIN.xml), when each is named by
+ * as many of its path's last folders as tell it apart. Every issue, summary and snapshot record
+ * names a file by `name`, so "census.xml, line 4 … census.xml, line 4" left the analyst to guess.
+ */
+export function distinctNames<F extends { readonly path: string; readonly name: string }>(files: readonly F[]): F[] {
+  const paths = new Map<string, Set<string>>();
+  for (const f of files) paths.set(f.name.toLowerCase(), (paths.get(f.name.toLowerCase()) ?? new Set()).add(f.path));
+  return files.map((f) => {
+    const same = [...paths.get(f.name.toLowerCase())!];
+    if (same.length < 2) return f;
+    const parts = (p: string) => p.split(sep).filter(Boolean);
+    const own = parts(f.path);
+    for (let k = 2; k <= own.length; k++) {
+      const tail = own.slice(-k).join("/");
+      if (same.every((p) => p === f.path || parts(p).slice(-k).join("/").toLowerCase() !== tail.toLowerCase())) return { ...f, name: tail };
+    }
+    return { ...f, name: f.path };
+  });
 }
 
 /** The format id of a detection (undefined for unknown). */

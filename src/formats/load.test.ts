@@ -7,13 +7,14 @@
 
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { test } from "node:test";
 import ExcelJS from "exceljs";
 import { smallExport, tempDir, tempStore, writeExport } from "../../test/fixtures.ts";
 import { isLanternError } from "../core/errors.ts";
 import { SSD_TABLES } from "../store/ssd-schema.ts";
 import { ANNEX_DATE_SOURCES } from "./annex-a.ts";
+import { distinctNames } from "./detect.ts";
 import { isSsdExport, loadFormats } from "./load.ts";
 import { parsePeriod } from "../calendar/periods.ts";
 import { requireCovered, resolveTargets } from "../kpi/targets.ts";
@@ -780,15 +781,28 @@ test("a child in two CIN censuses of one load is refused as a duplicate naming b
   assert.deepEqual(apart.issues.filter((i) => i.severity === "error"), []);
 });
 
-test("a child in two CIN censuses of one load is refused when the files share a name (cin.xml in two folders), not left out of the second without a word", async () => {
-  const r = await loadFormats(undefined, { paths: [files({}, { "cin.xml": census("202") }), files({}, { "cin.xml": census("202") })] });
+test("a child in two CIN censuses of one load is refused when the files share a name (cin.xml in two folders), not left out of the second without a word; each is named with its folder", async () => {
+  const [one, two] = [files({}, { "cin.xml": census("202") }), files({}, { "cin.xml": census("202") })];
+  const r = await loadFormats(undefined, { paths: [one, two] });
   assert.equal(r.status, "rejected");
+  const [a, b] = [`${basename(one)}/cin.xml`, `${basename(two)}/cin.xml`];
   const dup = r.issues.filter((i) => i.severity === "error");
   assert.deepEqual(
     dup.map((i) => [i.code, i.file, i.row, i.column, i.value]),
-    [["FORMAT_ID_DUPLICATE", "cin.xml", 4, "LAchildID", "K1"]],
+    [["FORMAT_ID_DUPLICATE", b, 4, "LAchildID", "K1"]],
   );
-  assert.match(dup[0]!.message, /LAchildID K1 is in two CIN censuses of this load/);
+  assert.ok(dup[0]!.message.includes(`LAchildID K1 is in two CIN censuses of this load: first at ${a}, line 4, again at ${b}, line 4`), dup[0]!.message);
+  assert.deepEqual(r.files.map((f) => f.file), [a, b]);
+});
+
+test("files of one name in different folders are named by as much of their path as tells them apart; the rest keep their bare names", () => {
+  const f = (path: string) => ({ path, name: basename(path), bytes: 0, detected: { kind: "cin-census-xml" } }) as const;
+  assert.deepEqual(
+    distinctNames([f("/x/2024/CIN.xml"), f("/x/2025/CIN.xml"), f("/x/2025/header.csv"), f("/a/q/cin.xml"), f("/b/q/cin.xml")]).map((d) => d.name),
+    ["2024/CIN.xml", "2025/CIN.xml", "header.csv", "a/q/cin.xml", "b/q/cin.xml"],
+  );
+  // The same file given twice (a folder and a file in it) is one file: its name is kept.
+  assert.deepEqual(distinctNames([f("/x/cin.xml"), f("/x/cin.xml")]).map((d) => d.name), ["cin.xml", "cin.xml"]);
 });
 
 test("files of different returns together (a CIN census and Annex A, a 903 and a CIN census) are refused up front by validate, a dry run and a load alike, naming each return and saying to give them one at a time; each alone passes", async () => {

@@ -30,7 +30,7 @@ import { SSD_TABLES, type SsdTable } from "../store/ssd-schema.ts";
 import { ANNEX_A_FEEDS, ANNEX_WINDOW_EVENTS, AnnexMapper, type AnnexRow, annexDate, annexWindowStart, matchAnnexList } from "./annex-a.ts";
 import { CIN_FEEDS, type CinChild, type CinDate, cinChildFrom, cinHeaderFrom, mapCin } from "./cin-census.ts";
 import { isBlankRow, readCsvRows } from "./csv.ts";
-import { type DetectedFile, describeDetected, detectFile } from "./detect.ts";
+import { type DetectedFile, describeDetected, detectFile, distinctNames } from "./detect.ts";
 import { DFE_CODE, type IssueKey, Issues, compareKeys } from "./issues.ts";
 import type { FormatId, Loc, LoadSink } from "./model.ts";
 import { CIN_HEADER_RULES, CIN_RULES, type CtxCin } from "./rules/cin-rules.ts";
@@ -298,11 +298,11 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
   // here as a mix. That one file is at fault, not the correctly named ones beside it: it alone is
   // refused, saying what to rename it. It is not read under its table's name: a dated suffix may
   // mean another month's extract, and two such files in a folder would leave the choice to chance.
-  const misnamed = detected.filter((f) => f.detected.kind === "ssd" && !isSsdName(f.name));
+  const misnamed = detected.filter((f) => f.detected.kind === "ssd" && !isSsdName(basename(f.path)));
   if (misnamed.length && !detected.some((f) => RETURN_KINDS.has(f.detected.kind))) {
     for (const f of misnamed) {
       const table = f.detected.kind === "ssd" ? f.detected.table : "";
-      const named = detected.find((x) => x.name.toLowerCase() === `${table}.csv`);
+      const named = detected.find((x) => basename(x.path).toLowerCase() === `${table}.csv`);
       log.add({
         code: "FORMAT_SSD_MISNAMED",
         severity: "error",
@@ -707,8 +707,9 @@ async function loadOn(store: Store | undefined, opts: FormatLoadOptions): Promis
   if (store && opts.authority !== undefined) await checkAuthorityCase(store, opts.authority);
   const paths = expandPaths(opts.paths);
   if (!paths.length) throw noFilesFound(opts.paths);
-  const detected: DetectedFile[] = [];
-  for (const p of paths) detected.push(await detectFile(p));
+  const found: DetectedFile[] = [];
+  for (const p of paths) found.push(await detectFile(p));
+  const detected = distinctNames(found);
   refuseMixedReturns(opts, detected, !!store);
   const log = new Issues(opts.maxIssues ?? 500);
   const leas = await censusLeas(detected);
