@@ -10,7 +10,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { dayNumber, dayOf, isoDate } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
@@ -94,6 +94,13 @@ export interface FormatLoadResult {
 /** Files named on the command line: files as given, folders' files (not hidden), sorted. */
 export function expandPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
+  // A file named twice (a folder and a file in it) is read once: twice, its children were duplicates.
+  const seen = new Set<string>();
+  const add = (f: string) => {
+    const real = realpathSync(f);
+    if (!seen.has(real)) out.push(resolve(f));
+    seen.add(real);
+  };
   for (const p of paths) {
     let st: ReturnType<typeof statSync>;
     try {
@@ -105,9 +112,9 @@ export function expandPaths(paths: readonly string[]): string[] {
       for (const n of readdirSync(p).sort()) {
         if (n.startsWith(".") || n.startsWith("~$")) continue;
         const full = join(p, n);
-        if (statSync(full).isFile()) out.push(resolve(full));
+        if (statSync(full).isFile()) add(full);
       }
-    } else out.push(resolve(p));
+    } else add(p);
   }
   return out;
 }

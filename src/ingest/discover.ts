@@ -6,7 +6,7 @@
  * reference files. It only looks at names here; reading contents is the importer's job.
  */
 
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { LanternError } from "../core/errors.ts";
 import { ssdTable } from "../store/ssd-schema.ts";
@@ -165,6 +165,16 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
         throw new LanternError("LANTERN_USAGE", `${basename(p)} is not an SSD table file.`, {
           hint: "SSD exports are one file per table named ssd_<table>.csv, for example ssd_person.csv.",
         });
+      }
+    }
+    // A file named twice (a folder and a file in it, or one path given twice) is read once.
+    const real = new Set<string>();
+    for (let i = 0; i < files.length; ) {
+      const r = realpathSync(files[i]!.path);
+      if (real.has(r)) files.splice(i, 1);
+      else {
+        real.add(r);
+        i++;
       }
     }
     const seen = new Map<string, string>();

@@ -248,3 +248,27 @@ test("import of a folder holding nothing Lantern loads is refused before any sto
     assert.ok(!existsSync(data), `${argv.join(" ")} created no store`);
   }
 });
+
+test("a file named twice (a folder and a file in it, or one path given twice) is read once, as a figures file is: an SSD export, a 903 and a CIN census", async () => {
+  const { dir: data } = tempDir();
+  const ssd = writeExport(smallExport());
+  const { dir: r903 } = tempDir();
+  for (const f of ["2021-header.csv", "2021-episodes.csv"]) copyFileSync(`${S}ssda903_multiyear_demand_model/${f}`, join(r903, f));
+  const census = `${S}cin_census_fake/CIN_Census_2024.xml`;
+  for (const [once, twice] of [
+    [["import", ssd, "--authority", "X001"], ["import", ssd, join(ssd, "ssd_person.csv"), "--authority", "X001"]],
+    [["import", ssd, "--authority", "X001"], ["import", ssd, `${ssd}/`, "--authority", "X001"]],
+    [["import", r903, "--authority", "903", "--dfe-errors-as-queries"], ["import", r903, join(r903, "2021-header.csv"), "--authority", "903", "--dfe-errors-as-queries"]],
+    [["import", census, "--dfe-errors-as-queries"], ["import", census, census, "--dfe-errors-as-queries"]],
+  ] as const) {
+    const a = capture();
+    assert.equal(await main([...once, "--dry-run", "--json", "--data", data], a), 0, a.stdout());
+    const b = capture();
+    assert.equal(await main([...twice, "--dry-run", "--json", "--data", data], b), 0, `${twice.join(" ")}: ${b.stdout()}`);
+    const summary = (s: string) => {
+      const j = JSON.parse(s) as { rows: number; files?: unknown[]; authorities?: { tables: unknown[] }[] };
+      return [j.rows, j.files?.length ?? j.authorities?.[0]?.tables.length];
+    };
+    assert.deepEqual(summary(b.stdout()), summary(a.stdout()), twice.join(" "));
+  }
+});
