@@ -17,6 +17,7 @@ import { csvRowsFromChunks, isBlankRow } from "./csv.ts";
 import type { FormatId } from "./model.ts";
 import { match903, type Ssda903Table } from "./ssda903.ts";
 import { decodeBuffer, headBytes, type TextEncoding } from "./text.ts";
+import { notWorkbookEntries } from "./xlsx.ts";
 import { xmlRootName } from "./xml.ts";
 
 /** What a file was recognised as. */
@@ -111,7 +112,15 @@ export async function detectFile(path: string): Promise<DetectedFile> {
   const name = basename(path);
   const bytes = statSync(path).size;
   const head = headBytes(path, 65536);
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return { path, name, bytes, detected: { kind: "annex-a-xlsx" } };
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    const inside = notWorkbookEntries(path);
+    if (inside) {
+      const listed = `${inside.slice(0, 3).join(", ")}${inside.length > 3 ? ` and ${inside.length - 3} more` : ""}`;
+      const reason = `a zip archive, not an Excel workbook: it holds ${inside.length} file${inside.length === 1 ? "" : "s"}${inside.length ? ` (${listed})` : ""}; unzip it and give the folder it unpacks to (or the files in it)`;
+      return { path, name, bytes, detected: { kind: "unknown", reason } };
+    }
+    return { path, name, bytes, detected: { kind: "annex-a-xlsx" } };
+  }
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
     return { path, name, bytes, detected: { kind: "unknown", reason: "an old-style Excel .xls workbook; save it as .xlsx (Excel Workbook) or as CSV UTF-8" } };
   }

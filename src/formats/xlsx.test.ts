@@ -8,6 +8,8 @@ import { test } from "node:test";
 import ExcelJS from "exceljs";
 import { tempDir } from "../../test/fixtures.ts";
 import { LanternError } from "../core/errors.ts";
+import { detectFile } from "./detect.ts";
+import { loadFormats } from "./load.ts";
 import { readXlsxRows } from "./xlsx.ts";
 
 test("every row of every sheet of exceljs-written workbooks reads back, with dates as days", async () => {
@@ -121,6 +123,26 @@ test("a zip bomb is refused before it is unpacked: by what its directory says, o
     const hidden = join(t.dir, "hidden.xlsx");
     writeFileSync(hidden, zip([{ name: "xl/worksheets/sheet1.xml", data: SHEET(row) }], { hiddenBefore: hiddenEntry }));
     await assert.rejects(readAll(hidden), (e: unknown) => e instanceof LanternError && e.code === "LANTERN_FILE_UNREADABLE" && /data its zip directory does not list/.test(e.message));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("a zip that is not a workbook (an SSD export or a return zipped to send) is named as a zip to unzip, not as a workbook with no Annex A list; a workbook is still a workbook", async () => {
+  const t = tempDir();
+  try {
+    const zipped = join(t.dir, "export-2025-06.zip");
+    writeFileSync(zipped, zip([{ name: "ssd_person.csv", data: Buffer.from("pers_person_id\nP1\n") }, { name: "ssd_contacts.csv", data: Buffer.from("cont_contact_id\nC1\n") }]));
+    const d = await detectFile(zipped);
+    assert.equal(d.detected.kind, "unknown");
+    assert.match(d.detected.kind === "unknown" ? d.detected.reason : "", /^a zip archive, not an Excel workbook: it holds 2 files \(ssd_person\.csv, ssd_contacts\.csv\); unzip it and give the folder it unpacks to/);
+    const r = await loadFormats(undefined, { paths: [zipped] });
+    assert.deepEqual(r.issues.map((i) => [i.code, i.file]), [["FORMAT_FILE_UNKNOWN", "export-2025-06.zip"]]);
+    assert.doesNotMatch(r.issues[0]!.message, /workbook with no Annex A list/);
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("List 1").addRow(["Child ID"]);
+    await wb.xlsx.writeFile(join(t.dir, "annex.xlsx"));
+    assert.equal((await detectFile(join(t.dir, "annex.xlsx"))).detected.kind, "annex-a-xlsx");
   } finally {
     t.cleanup();
   }

@@ -118,6 +118,46 @@ async function unpackedBytes(path: string, start: number, packed: number, stopAf
   return out;
 }
 
+/** The entries the zip's directory lists, or why they cannot be read. */
+function zipEntries(fd: number, dir: ZipDirectory): ZipEntry[] | string {
+  const cd = Buffer.alloc(dir.size);
+  readSync(fd, cd, 0, dir.size, dir.offset);
+  const entries: ZipEntry[] = [];
+  for (let i = 0, p = 0; i < dir.entries; i++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_HEADER) return "its zip directory is damaged";
+    const nameLength = cd.readUInt16LE(p + 28);
+    entries.push({
+      flags: cd.readUInt16LE(p + 8),
+      method: cd.readUInt16LE(p + 10),
+      packed: cd.readUInt32LE(p + 20),
+      unpacked: cd.readUInt32LE(p + 24),
+      at: cd.readUInt32LE(p + 42),
+      name: cd.toString("utf8", p + 46, p + 46 + nameLength),
+    });
+    p += 46 + nameLength + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+  }
+  return entries;
+}
+
+/**
+ * The names of the entries a zip holds, when it is a zip but not an Excel workbook (no
+ * `[Content_Types].xml`, no `xl/`): an export or a return zipped to be sent, which is to be
+ * unzipped. Undefined for a workbook, and for a zip whose directory cannot be read (refused as a
+ * damaged workbook when read).
+ */
+export function notWorkbookEntries(path: string): string[] | undefined {
+  const fd = openSync(path, "r");
+  try {
+    const dir = findZipDirectory(fd, fstatSync(fd).size);
+    const entries = typeof dir === "string" ? dir : zipEntries(fd, dir);
+    if (typeof entries === "string") return undefined;
+    const names = entries.map((e) => e.name);
+    return names.some((n) => n === "[Content_Types].xml" || n.startsWith("xl/")) ? undefined : names.filter((n) => !n.endsWith("/"));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Why the workbook at `path` may not be unpacked: it would unpack to more than `limit` bytes
  * (by what its directory says, or by what its entries really hold), an entry holds more than
@@ -131,22 +171,8 @@ export async function unpackProblem(path: string, limit: number = XLSX_MAX_UNPAC
     const size = fstatSync(fd).size;
     const dir = findZipDirectory(fd, size);
     if (typeof dir === "string") return { tooLarge: false, why: dir };
-    const cd = Buffer.alloc(dir.size);
-    readSync(fd, cd, 0, dir.size, dir.offset);
-    const entries: ZipEntry[] = [];
-    for (let i = 0, p = 0; i < dir.entries; i++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_HEADER) return { tooLarge: false, why: "its zip directory is damaged" };
-      const nameLength = cd.readUInt16LE(p + 28);
-      entries.push({
-        flags: cd.readUInt16LE(p + 8),
-        method: cd.readUInt16LE(p + 10),
-        packed: cd.readUInt32LE(p + 20),
-        unpacked: cd.readUInt32LE(p + 24),
-        at: cd.readUInt32LE(p + 42),
-        name: cd.toString("utf8", p + 46, p + 46 + nameLength),
-      });
-      p += 46 + nameLength + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-    }
+    const entries = zipEntries(fd, dir);
+    if (typeof entries === "string") return { tooLarge: false, why: entries };
     const said = entries.reduce((a, e) => a + e.unpacked, 0);
     if (said > limit) return { tooLarge: true, why: `its zip directory says it unpacks to ${said.toLocaleString("en-GB")} bytes` };
     // Each entry where the one before ends, unpacked and counted; the directory right after the last.
