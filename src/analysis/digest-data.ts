@@ -8,7 +8,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Period, parsePeriod } from "../calendar/periods.ts";
+import { notAPeriod, type Period, parsePeriod } from "../calendar/periods.ts";
 import { LanternError } from "../core/errors.ts";
 import { storedValues } from "../kpi/compute.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
@@ -38,7 +38,7 @@ export function targetsIn(dataDir: string): Target[] {
  */
 export function digestPeriod(periodId: string, option = "--period"): Period {
   const period = parsePeriod(periodId);
-  if (!period) throw new LanternError("LANTERN_BAD_OPTION", `${option} ${periodId} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
+  if (!period) throw new LanternError("LANTERN_BAD_OPTION", notAPeriod(`${option} ${periodId}`, periodId), { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
   if (period.kind === "calendar") {
     throw new LanternError("LANTERN_BAD_OPTION", `The digest is not given for a calendar year (${option} ${periodId}): the flow from contacts to care and most indicators are counted for months, financial quarters and years, and rolling years.`, {
       hint: `For January to December ${periodId}, use ${option} 12m-${periodId}-12 (the 12 months to December ${periodId}).`,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { dayNumber, isoDate } from "./dates.ts";
-import { monthName, monthPeriod, monthsEndingWith, parsePeriod, type Period, periodsWithin, populationYear, previousPeriod, samePeriodLastYear } from "./periods.ts";
+import { monthName, monthPeriod, monthsEndingWith, notAPeriod, parsePeriod, type Period, periodAsWritten, periodsWithin, populationYear, previousPeriod, samePeriodLastYear } from "./periods.ts";
 
 function span(p: Period | undefined): [string, string, string] {
   assert.ok(p);
@@ -85,4 +85,32 @@ test("monthName names the month a date falls in, as month labels do", () => {
   assert.equal(monthName("2025-09-30"), "September");
   assert.equal(monthName("2026-01-01"), "January");
   assert.equal(`${monthName("2025-01-15")} 2025`, monthPeriod(2025, 1).label);
+});
+
+test("a period written as people write it is named as Lantern writes it, never taken; anything else, and a period already well written, gives nothing", () => {
+  const cases: [string, string | undefined][] = [
+    ["2024/25", "2024-25"],
+    ["2024-2025", "2024-25"],
+    ["FY 2024/25", "2024-25"],
+    ["Q3 2024-25", "2024-25-Q3"],
+    ["2024/25 Q2", "2024-25-Q2"],
+    ["2024-25-q3", "2024-25-Q3"],
+    ["2024-25Q4", "2024-25-Q4"],
+    ["Jan 2025", "2025-01"],
+    ["january 2025", "2025-01"],
+    ["Sept 2025", "2025-09"],
+    ["Mar-2025", "2025-03"],
+    ["2025-1", "2025-01"],
+    ["01/2025", "2025-01"],
+    ["12M-2025-01", "12m-2025-01"],
+    ["2024/26", undefined],
+    ["Q5 2024-25", undefined],
+    ["Jnu 2025", undefined],
+    ["2025-13", undefined],
+    ["bogus", undefined],
+    ["2024-25", undefined],
+  ];
+  for (const [text, id] of cases) assert.equal(periodAsWritten(text), id, text);
+  assert.equal(notAPeriod("--period 2024/25", "2024/25"), "--period 2024/25 is not a period: Lantern writes that period 2024-25.");
+  assert.equal(notAPeriod("--period bogus", "bogus"), "--period bogus is not a period.");
 });

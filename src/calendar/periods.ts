@@ -191,3 +191,49 @@ export function samePeriodLastYear(p: Period): Period {
       return previousPeriod(p);
   }
 }
+
+/**
+ * The period id a period written as people write it stands for, to name in a refusal: a financial
+ * year `2024/25`, `2024-2025` or `FY 2024/25` is 2024-25; a quarter `Q3 2024-25`, `2024/25 Q3` or
+ * `2024-25-q3` is 2024-25-Q3; a month `Jan 2025`, `January 2025`, `2025-1` or `01/2025` is
+ * 2025-01. Undefined for anything else, and for an id already well written. Said, not taken: a
+ * period id is a key that targets, commentary and reports refer to, so one spelling is kept.
+ */
+export function periodAsWritten(text: string): string | undefined {
+  const t = text.trim().replace(/\s+/g, " ");
+  const found = ((): string | undefined => {
+    let m = /^(?:FY ?)?(?:Q([1-4]) )?(\d{4}) ?[-/] ?(\d{2}|\d{4})(?: ?-? ?Q([1-4]))?$/i.exec(t);
+    if (m && !(m[1] && m[4])) {
+      const y = Number(m[2]);
+      const next = Number(m[3]!.length === 4 ? m[3] : `${String(y + 1).slice(0, 2)}${m[3]}`);
+      const quarter = m[1] ?? m[4];
+      if (next === y + 1) return `${y}-${String(next % 100).padStart(2, "0")}${quarter ? `-Q${quarter}` : ""}`;
+      if (!quarter && m[3]!.length === 2) return `${y}-${m[3]}`;
+      return undefined;
+    }
+    m = /^(\d{4})[-/](\d{1,2})$/.exec(t) ?? /^()(\d{1,2})[-/](\d{4})$/.exec(t);
+    if (m) {
+      const [y, mm] = m[1] ? [m[1], m[2]!] : [m[3]!, m[2]!];
+      return `${y}-${mm.padStart(2, "0")}`;
+    }
+    m = /^([a-z]{3,9})\.?[ -]?(\d{4})$/i.exec(t);
+    if (m) {
+      const word = m[1]!.toLowerCase();
+      const at = MONTHS.findIndex((n) => n.toLowerCase().startsWith(word));
+      return at < 0 ? undefined : `${m[2]}-${String(at + 1).padStart(2, "0")}`;
+    }
+    m = /^12m[-/ ](\d{4})[-/](\d{1,2})$/i.exec(t);
+    if (m) return `12m-${m[1]}-${m[2]!.padStart(2, "0")}`;
+    return undefined;
+  })();
+  return found !== undefined && found !== text && parsePeriod(found) ? found : undefined;
+}
+
+/**
+ * "`said` is not a period", naming the period as Lantern writes it when `text` is one written as
+ * people write it (`--period 2024/25 is not a period: Lantern writes that period 2024-25.`).
+ */
+export function notAPeriod(said: string, text: string): string {
+  const meant = periodAsWritten(text);
+  return `${said} is not a period${meant ? `: Lantern writes that period ${meant}` : ""}.`;
+}

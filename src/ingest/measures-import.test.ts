@@ -491,7 +491,7 @@ test("a period written as people write it (2024/25, Q3 2024-25, 2024/25 Q3) is r
         [2, "period", "2024/25", "2024-25, as Lantern writes that period (2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024)"],
         [3, "period", "Q3 2024-25", "2024-25-Q3, as Lantern writes that period (2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024)"],
         [4, "period", "2024/25 Q2", "2024-25-Q2, as Lantern writes that period (2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024)"],
-        [5, "period", "Sept 2025", "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024"],
+        [5, "period", "Sept 2025", "2025-09, as Lantern writes that period (2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024)"],
       ],
     );
   } finally {

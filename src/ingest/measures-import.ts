@@ -25,7 +25,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { parsePeriod } from "../calendar/periods.ts";
+import { parsePeriod, periodAsWritten } from "../calendar/periods.ts";
 import { GROUPED_DECIMAL_EXPECTED, isMisgrouped, parseGroupedDecimal } from "../core/decimal.ts";
 import { type DataIssue, isLanternError, LanternError } from "../core/errors.ts";
 import { delimiterOf, readCsvRows } from "../formats/csv.ts";
@@ -171,19 +171,6 @@ function fixFigures(errors: readonly DataIssue[]): string {
 }
 
 const PERIODS_EXPECTED = "2025-09, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024";
-
-/**
- * The period a financial year or quarter written as people write it stands for (`2024/25` is
- * 2024-25, `Q3 2024-25` and `2024/25 Q3` are 2024-25-Q3), to name in the refusal; undefined for
- * anything else. Said, not taken: a period id is a key that targets and commentary refer to.
- */
-function periodAsWritten(text: string): string | undefined {
-  const m = /^(?:Q([1-4])\s*(\d{4})[-/](\d{2})|(\d{4})[-/](\d{2})(?:\s*Q([1-4]))?)$/i.exec(text.trim());
-  if (!m) return undefined;
-  const [year, next, quarter] = m[2] ? [m[2], m[3]!, m[1]] : [m[4]!, m[5]!, m[6]];
-  const id = `${year}-${next}${quarter ? `-Q${quarter}` : ""}`;
-  return parsePeriod(id) ? id : undefined;
-}
 
 type FileRow = MeasureRow & { file: string; path: string; sha: string; row: number };
 

@@ -6,7 +6,7 @@
  */
 
 import { LanternError } from "../../core/errors.ts";
-import { parsePeriod } from "../../calendar/periods.ts";
+import { notAPeriod, parsePeriod } from "../../calendar/periods.ts";
 import { exportAnnexA } from "../../formats/writers/annex-a.ts";
 import { exportCinCensus } from "../../formats/writers/cin-census.ts";
 import { collectionYear } from "../../formats/writers/returns.ts";
@@ -60,7 +60,7 @@ Examples:
 function annexPeriod(id: string | undefined) {
   if (!id) throw new LanternError("LANTERN_USAGE", "The Annex A export needs --period: its lists cover the 12 months to that period's end.", { hint: "For example --period 2025-03 (April 2024 to March 2025)." });
   const p = parsePeriod(id);
-  if (!p) throw new LanternError("LANTERN_BAD_OPTION", `--period ${id} is not a period.`, { hint: "Write a month (2025-03), quarter (2024-25-Q4) or financial year (2024-25)." });
+  if (!p) throw new LanternError("LANTERN_BAD_OPTION", notAPeriod(`--period ${id}`, id), { hint: "Write a month (2025-03), quarter (2024-25-Q4) or financial year (2024-25)." });
   return p;
 }
 

@@ -204,3 +204,22 @@ test("indicators --help names every field of a --json row: those always given, a
     t.cleanup();
   }
 });
+
+test("a --period written as people write it (2024/25, Q3 2024-25, Jan 2025) is refused naming the period as Lantern writes it, by every command that takes one", async () => {
+  const t = tempDir();
+  try {
+    for (const [argv, said] of [
+      [["indicators", "--period", "2024/25"], "--period 2024/25 is not a period: Lantern writes that period 2024-25."],
+      [["records", "--indicator", "referrals", "--period", "Q3 2024-25"], "--period Q3 2024-25 is not a period: Lantern writes that period 2024-25-Q3."],
+      [["digest", "--period", "Jan 2025"], "--period Jan 2025 is not a period: Lantern writes that period 2025-01."],
+      [["export", "--format", "annex-a", "--out", join(t.dir, "a.xlsx"), "--period", "Mar 2025"], "--period Mar 2025 is not a period: Lantern writes that period 2025-03."],
+      [["export", "--format", "ssda903", "--out", join(t.dir, "903"), "--period", "2024/25"], "--period 2024/25 is not a financial year: Lantern writes that year 2024-25."],
+    ] as const) {
+      const o = capture();
+      assert.equal(await main([...argv, "--data", t.dir], o), 1, argv.join(" "));
+      assert.equal(o.stderr().split("\n")[0], `error LANTERN_BAD_OPTION: ${said}`, argv.join(" "));
+    }
+  } finally {
+    t.cleanup();
+  }
+});

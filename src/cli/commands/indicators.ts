@@ -8,7 +8,7 @@ import { breakdownsOf } from "../../kpi/engine.ts";
 import { basename, join } from "node:path";
 import { goalFor, parseTargets, rag, type Target, travel } from "../../analysis/rag.ts";
 import { type Annotation, annotationsFor, listAnnotations, seriesBreaks } from "../../analysis/annotations.ts";
-import { type Period, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
+import { notAPeriod, type Period, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../../calendar/periods.ts";
 import { LanternError, listedToCorrect } from "../../core/errors.ts";
 import { computeUncomputed, selectIndicators, storedValues } from "../../kpi/compute.ts";
 import { formatValue, numberedNotes, valueJson } from "../../kpi/format.ts";
@@ -165,7 +165,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const { defs, unknown } = selectIndicators(values.indicator && [...new Set(values.indicator)]);
   if (unknown.length) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${unknown.join(", ")}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   for (const p of values.period ?? []) {
-    if (!parsePeriod(p)) throw new LanternError("LANTERN_BAD_OPTION", `--period ${p} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
+    if (!parsePeriod(p)) throw new LanternError("LANTERN_BAD_OPTION", notAPeriod(`--period ${p}`, p), { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
   }
   if (values.by && !defs.some((d) => breakdownsOf(d).includes(values.by!))) {
     throw new LanternError("LANTERN_BAD_OPTION", `No selected indicator has a breakdown by ${values.by}.`, { hint: "`lantern indicators --list` shows each indicator's breakdowns." });

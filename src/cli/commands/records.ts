@@ -3,7 +3,7 @@
  * `lantern records`: the children behind a figure. Child-level, so every use is audited.
  */
 
-import { parsePeriod } from "../../calendar/periods.ts";
+import { notAPeriod, parsePeriod } from "../../calendar/periods.ts";
 import { LanternError } from "../../core/errors.ts";
 import { holidaysFor } from "../../kpi/compute.ts";
 import { indicatorRecords } from "../../kpi/engine.ts";
@@ -51,7 +51,7 @@ async function run(argv: readonly string[], o: Output): Promise<number> {
   const def = indicatorLibrary().get(values.indicator);
   if (!def) throw new LanternError("LANTERN_BAD_OPTION", `Unknown indicator ${values.indicator}.`, { hint: "Run `lantern indicators --list` to see the ids." });
   const period = parsePeriod(values.period);
-  if (!period) throw new LanternError("LANTERN_BAD_OPTION", `--period ${values.period} is not a period.`, { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
+  if (!period) throw new LanternError("LANTERN_BAD_OPTION", notAPeriod(`--period ${values.period}`, values.period), { hint: "Write 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024." });
   // Refused before the store is opened, and whether or not any authority has data.
   if (def.source === "measures") {
     throw new LanternError("LANTERN_USAGE", `${def.id} is loaded as an aggregate figure (measures.csv): there are no child records behind it.`, {

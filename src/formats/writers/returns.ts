@@ -6,7 +6,7 @@
  * (ssda903.ts, cin-census.ts, annex-a.ts) are pure mappings from SSD rows to records.
  */
 
-import { type Period, parsePeriod } from "../../calendar/periods.ts";
+import { type Period, parsePeriod, periodAsWritten } from "../../calendar/periods.ts";
 import { LanternError, noDataLoaded } from "../../core/errors.ts";
 import type { Row, Store } from "../../store/port.ts";
 import { SSD_TABLES } from "../../store/ssd-schema.ts";
@@ -33,7 +33,11 @@ export async function latestOf(store: Store, authority: string | undefined): Pro
 export function collectionYear(id: string | undefined, format: string): Period {
   if (!id) throw new LanternError("LANTERN_USAGE", `The ${format} export needs --period, the collection year.`, { hint: "For example --period 2024-25 (1 April 2024 to 31 March 2025)." });
   const p = parsePeriod(id);
-  if (p?.kind !== "year") throw new LanternError("LANTERN_BAD_OPTION", `--period ${id} is not a financial year; the ${format} return covers one.`, { hint: "Write the collection year as 2024-25." });
+  if (p?.kind !== "year") {
+    const meant = p ? undefined : periodAsWritten(id);
+    const year = meant && parsePeriod(meant)?.kind === "year" ? `: Lantern writes that year ${meant}` : `; the ${format} return covers one`;
+    throw new LanternError("LANTERN_BAD_OPTION", `--period ${id} is not a financial year${year}.`, { hint: "Write the collection year as 2024-25." });
+  }
   return p;
 }
 
