@@ -844,3 +844,22 @@ test("a file cut off in the middle of its last value (inside quotes, or a date c
     await cleanup();
   }
 });
+
+test("an export missing a table the stored snapshot holds (ssd_contacts.csv not exported this month) loads keeping last load's rows, and says so: one warning naming each table kept and its rows", async () => {
+  const { store, cleanup } = await tempStore();
+  try {
+    const first = await importSsd(store, { paths: [writeExport(smallExport())], authority: "X" });
+    assert.deepEqual(first.warnings.filter((w) => w.code === "SSD_TABLES_KEPT"), []);
+    const { "ssd_contacts.csv": _contacts, ...rest } = smallExport();
+    const r = await importSsd(store, { paths: [writeExport(rest)], authority: "X", force: true });
+    assert.equal(r.authorities[0]!.status, "loaded");
+    const kept = only(r.warnings, "SSD_TABLES_KEPT");
+    assert.match(kept.message, /^This load has no file for ssd_contacts \(3 rows\): it is kept from X's previous load/);
+    assert.match(kept.expected!, /ssd_contacts\.csv/);
+    // The whole export again: nothing kept, nothing said.
+    const whole = await importSsd(store, { paths: [writeExport(smallExport())], authority: "X", force: true });
+    assert.deepEqual(whole.warnings.filter((w) => w.code === "SSD_TABLES_KEPT"), []);
+  } finally {
+    await cleanup();
+  }
+});

@@ -234,6 +234,8 @@ async function importLoads(store: Store, opts: ImportOptions, loads: readonly Au
         const counts = rowCounts.get(plan)!;
         const loaded = new Map(plan.checks.map((c) => [c.file.table!, { rows: counts.get(c.file.table!) ?? 0, file: c.file.name }]));
         for (const i of await replacementIssues(store, staging, plan.load.authority, loaded)) log.add(i);
+        const kept = keptTablesIssue(await latestTables(store, plan.load.authority), loaded, plan.load.authority);
+        if (kept) log.add(kept);
       }
     }
   } catch (e) {
@@ -341,6 +343,24 @@ export function emptyLoadIssue(authority: string, stored: boolean, tables: reado
     severity: "error",
     message: `The files hold no rows at all (a header and nothing else)${stored ? `: loading them would replace ${authority}'s stored ${tables.join(", ")} with nothing` : ""}.`,
     expected: "at least one row of data: check that the export finished and that the right files were chosen",
+  };
+}
+
+/**
+ * The tables an SSD load has no file for that the authority's current snapshot holds rows of: they
+ * are carried forward, as a partial load means them to be; but a file left out of this month's
+ * export by mistake would keep last month's contacts (say) without a word, and the month's figures
+ * from them would read as a fall. One warning names them all, with their rows.
+ */
+export function keptTablesIssue(stored: ReadonlyMap<string, number>, loaded: ReadonlyMap<string, unknown>, authority: string): DataIssue | undefined {
+  const kept = [...stored].filter(([t, rows]) => rows > 0 && !loaded.has(t)).sort(([a], [b]) => tableOrder(a) - tableOrder(b));
+  if (!kept.length) return undefined;
+  const one = kept.length === 1;
+  return {
+    code: "SSD_TABLES_KEPT",
+    severity: "warning",
+    message: `This load has no file for ${kept.map(([t, rows]) => `${t} (${rows.toLocaleString("en-GB")} rows)`).join(", ")}: ${one ? "it is" : "they are"} kept from ${authority}'s previous load, so the figures from ${one ? "it" : "them"} stay as that load left them.`,
+    expected: `nothing, if only some tables were meant to be loaded; if ${kept.map(([t]) => `${t}.csv`).join(", ")} ${one ? "was" : "were"} left out of the export by mistake, export ${one ? "it" : "them"} and load the whole export again`,
   };
 }
 
