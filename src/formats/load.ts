@@ -321,7 +321,11 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     return { formats: [], files: [], fed, bytes: total, censusDays };
   }
 
-  // Unknown files and SSD files block.
+  // Unknown files and SSD files block. An SSD file's refusal names the return's files beside it:
+  // among an export's thirty files, the one odd file would otherwise not be named in the first lines.
+  const returnFiles = detected.filter((f) => RETURN_KINDS.has(f.detected.kind));
+  const returnNamed = [...new Set(returnFiles.map((f) => RETURN_OF[f.detected.kind]))].join(" and ");
+  const returnListed = `${returnFiles.slice(0, 3).map((f) => f.name).join(", ")}${returnFiles.length > 3 ? ` and ${returnFiles.length - 3} more` : ""}`;
   for (const f of detected) {
     const d = f.detected;
     if (d.kind === "unknown" && isMeasuresFile(f.path)) {
@@ -331,7 +335,8 @@ async function readAll(detected: readonly DetectedFile[], sink: Sink, log: Issue
     } else if (d.kind === "authorities") {
       log.add({ code: "FORMAT_FILE_NOT_READ", severity: "warning", file: f.name, message: `${f.name} is the list of authorities \`lantern generate\` writes beside its exports, not part of a return; it was not read.` });
     } else if (d.kind === "ssd") {
-      log.add({ code: "FORMAT_SSD_MIXED", severity: "error", file: f.name, message: `${f.name} is an SSD table (${d.table}); SSD exports load on their own, named ssd_<table>.csv.`, expected: "SSD files in their own `lantern import` run" });
+      const beside = returnFiles.length ? `, here with the files of ${returnNamed === "Annex A" ? "Annex A lists" : `${returnNamed === "SSDA903" ? "an" : "a"} ${returnNamed} return`} (${returnListed}): an SSD export and a return load on their own, one after the other.` : "; SSD exports load on their own, named ssd_<table>.csv.";
+      log.add({ code: "FORMAT_SSD_MIXED", severity: "error", file: f.name, message: `${f.name} is an SSD table (${d.table})${beside}`, expected: "SSD files in their own `lantern import` run" });
     }
   }
 

@@ -132,3 +132,11 @@ test("lantern validate and lantern import given a CIN census and Annex A lists s
     assert.equal(await main(["validate", f], o), 0, o.text());
   }
 });
+
+test("a return's file among an SSD export's files is named in each file's refusal, so the odd one out is seen among the first lines", async () => {
+  const mixed = writeExport({ ...smallExport(), "header.csv": readFileSync(`${S}ssda903_validator_fake/header.csv`, "utf8") });
+  const m = capture();
+  assert.equal(await main(["import", mixed, "--authority", "202", "--dry-run", "--data", tempDir().dir], m), 2);
+  const first = m.text().split("\n").find((l) => l.includes("FORMAT_SSD_MIXED"));
+  assert.match(first ?? "", /ssd_\w+\.csv is an SSD table \(ssd_\w+\), here with the files of an SSDA903 return \(header\.csv\): an SSD export and a return load on their own, one after the other\./);
+});
