@@ -23,6 +23,17 @@ test("every command's parser is found, and each of its own options is in the usa
   assert.deepEqual(missing, [], "options the parser takes that the usage lines leave out");
 });
 
+test("every option of a command's own is said in its help beyond the usage lines: what it does, not only that it exists", async () => {
+  const unsaid: string[] = [];
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    const help = (await entry.load()).help;
+    const body = help.slice(help.indexOf("\n\n"));
+    // --json and --data are every command's (lantern --help says what they do); a command's own are said in its help.
+    for (const o of ownOptions(options.get(name)!)) if (!new RegExp(`--${o}(?![\\w-])`).test(body)) unsaid.push(`lantern ${name}: --${o}`);
+  }
+  assert.deepEqual(unsaid, [], "options the help names in its usage lines and nowhere else");
+});
+
 test("every `lantern <command> --option` a help text shows is a real command taking that option", async () => {
   const wrong: string[] = [];
   const texts: [string, string][] = [["lantern --help", mainHelp()]];

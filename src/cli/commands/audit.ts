@@ -15,7 +15,8 @@ const HELP = `lantern audit [--user NAME] [--action ACTION] [--from YYYY-MM-DD] 
 
 Show the audit log, newest first: sign-ins (and failed ones, refusals and lockouts), sign-outs,
 users and role changes, data loads, child-level views and exports. --action takes an exact action
-(auth.sign_in) or a prefix ending in * (auth.*). Dates are inclusive, in UTC.
+(auth.sign_in) or a prefix ending in * (auth.*). --from and --to keep the entries from and to
+those days, both included, in UTC. --limit shows at most N entries (50 unless given).
 
 --verify recomputes every entry's SHA-256 hash chain instead and says whether any entry was
 changed, removed or inserted since it was written (exit 3 and the first broken entry if so). It

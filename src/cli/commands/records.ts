@@ -31,6 +31,15 @@ refused, as \`lantern indicators\` shows no figure for it: an empty list would r
 This shows child-level data: every use is written to the audit log with who ran it and how
 many rows.
 
+Options:
+  --indicator ID    the figure's indicator (\`lantern indicators --list\` gives the ids)
+  --period P        its period: 2025-01, 2024-25-Q3, 2024-25, 12m-2025-01 or 2024
+  --part PART       numerator or denominator (above)
+  --authority CODE  one authority's records (default: every authority loaded)
+  --snapshot ID     the records as an earlier load held them (\`lantern snapshots\` lists the
+                    loads; default: each authority's latest)
+  --json            the records as JSON on stdout
+
 ${NO_DATA_HELP}
 
 Examples:

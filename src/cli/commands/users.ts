@@ -27,6 +27,9 @@ Manage who may sign in to the web application (lantern serve). Roles:
   manager  dashboards, and child-level records only for the areas granted with --areas
   member   aggregate figures only (small numbers suppressed) and published commentary
 
+--name "Full Name" is the person's name, listed beside the user name by \`lantern users list\`
+(the user name itself when left out).
+
 Areas: front_door, early_help, children_in_need, child_protection, children_in_care,
 care_leavers, missing, send, workforce.
 
