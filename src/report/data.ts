@@ -9,17 +9,17 @@
 
 import { listAnnotations } from "../analysis/annotations.ts";
 import { benchmarkData } from "../analysis/benchmark-data.ts";
+import { BenchmarkProblem, type BenchmarkResult, benchmark, laitYearFor, realAuthority, resolveIndicator } from "../analysis/benchmarks.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
-import { type BenchmarkResult, benchmark, BenchmarkProblem, laitYearFor, realAuthority, resolveIndicator } from "../analysis/benchmarks.ts";
-import { financialYearOf, type Period, parsePeriod, yearPeriod } from "../calendar/periods.ts";
+import { financialYearOf, notAPeriod, type Period, parsePeriod, yearPeriod } from "../calendar/periods.ts";
 import { LanternError, noDataLoaded } from "../core/errors.ts";
 import { computeAndStore, computedSnapshots, storedValues } from "../kpi/compute.ts";
 import { breakdownsOf, type Target as Snapshot } from "../kpi/engine.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { requireCovered, requireLoaded, resolveTargets } from "../kpi/targets.ts";
 import type { IndicatorValue } from "../kpi/types.ts";
-import type { Store } from "../store/port.ts";
 import { authorityRecord } from "../store/authorities.ts";
+import type { Store } from "../store/port.ts";
 import { effectiveTargets, listComments } from "../web/edits.ts";
 import type { Audience, ReportInput, Revision } from "./content.ts";
 
@@ -163,7 +163,7 @@ export async function chooseBaseline(store: Store, la: string, current: number, 
 /** Gather everything a report needs. */
 export async function gatherReport(store: Store, req: ReportRequest): Promise<ReportInput> {
   const period = parsePeriod(req.period);
-  if (!period) throw new LanternError("LANTERN_BAD_OPTION", `--period ${req.period} is not a period.`, { hint: "Write 2025-26-Q2 for a quarter, 2024-25 for a financial year, or 2025-01 for a month." });
+  if (!period) throw new LanternError("LANTERN_BAD_OPTION", notAPeriod(`--period ${req.period}`, req.period), { hint: "Write 2025-26-Q2 for a quarter, 2024-25 for a financial year, or 2025-01 for a month." });
   await requireLoaded(store, "report", "so there is nothing to report");
   const targets = await resolveTargets(store, { ...(req.authority ? { authority: req.authority } : {}), ...(req.snapshot !== undefined ? { snapshot: req.snapshot } : {}) });
   if (!targets.length) throw noDataLoaded("report", "so there is nothing to report");

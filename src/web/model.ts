@@ -12,24 +12,24 @@ import { benchmarkData } from "../analysis/benchmark-data.ts";
 import { BenchmarkProblem, type BenchmarkResult, benchmark, realAuthority } from "../analysis/benchmarks.ts";
 import { buildDigest, type Digest, FLOW, monthRuns } from "../analysis/digest.ts";
 import { digestValues } from "../analysis/digest-data.ts";
-import { authorityRecord } from "../store/authorities.ts";
 import { describePeriod, nounOf, renderSentence } from "../analysis/narrative.ts";
+import { type Target as GoalTarget, goalFor, type Rag, rag, travel } from "../analysis/rag.ts";
 import { revisionsBetween } from "../analysis/revisions.ts";
-import { goalFor, type Rag, rag, type Target as GoalTarget, travel } from "../analysis/rag.ts";
 import { ASSURANCE_ICONS, describeSpc, type SpcIcon, type SpcResult, spcUnitLabel, VARIATION_ICONS } from "../analysis/spc.ts";
 import { monthlySpc, monthlyTarget, SPC_LOOKBACK, type SpcChart, type SpcRefusal } from "../analysis/spc-chart.ts";
 import { categoryKey, figureKey, isSmallCount, suppressedCategories, suppressedKeysEveryPeriod } from "../analysis/suppression.ts";
 import { sinceLastHidden, type YearlyAverage, yearlyAveragesHiding, yearlyBreakNote } from "../analysis/trends.ts";
-import { categoryLabel, compareCategories } from "./categories.ts";
-import { dayLabel, monthsEndingWith, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
+import { dayLabel, monthsEndingWith, notAPeriod, type Period, type PeriodKind, parsePeriod, periodsWithin, previousPeriod, samePeriodLastYear } from "../calendar/periods.ts";
 import { storedValues } from "../kpi/compute.ts";
 import { breakdownsOf, type Target } from "../kpi/engine.ts";
 import { formatValue } from "../kpi/format.ts";
 import { indicatorLibrary } from "../kpi/library/index.ts";
 import { resolveTargets } from "../kpi/targets.ts";
 import { AREAS, type IndicatorDef, type IndicatorValue, type Polarity } from "../kpi/types.ts";
+import { authorityRecord } from "../store/authorities.ts";
 import type { Store } from "../store/port.ts";
 import { isSuppressed, SUPPRESSED } from "./access.ts";
+import { categoryLabel, compareCategories } from "./categories.ts";
 import { type Comment, effectiveTargets, listComments } from "./edits.ts";
 import type { Gate } from "./gate.ts";
 
@@ -145,7 +145,7 @@ export function resolvePeriod(t: Target, requested: unknown, kinds: readonly Per
     return {
       status: 400,
       title: "That is not a period",
-      message: `${typeof requested === "string" ? `"${shownId}"` : shownId} is not a period. Periods are written 2025-01 (a month), 2024-25-Q3 (a financial quarter, Q1 being April to June), 2024-25 (a financial year), 12m-2025-01 (the twelve months to a month) or 2024 (a calendar year).`,
+      message: `${notAPeriod(typeof requested === "string" ? `"${shownId}"` : shownId, id)} Periods are written 2025-01 (a month), 2024-25-Q3 (a financial quarter, Q1 being April to June), 2024-25 (a financial year), 12m-2025-01 (the twelve months to a month) or 2024 (a calendar year).`,
       available,
     };
   }

@@ -621,6 +621,8 @@ describe("periods asked for", () => {
       ["/indicators/contacts?period=2024", 404, /Contacts has no figures by calendar year, so none for 2024\./],
       ["/indicators/referrals?period=2030-31", 404, /There are no figures for 2030-31/],
       ["/reports?period=bogus", 400, /&quot;bogus&quot; is not a period/],
+      // A period written as people write it is named as Lantern writes it, never taken for it.
+      ["/?period=2024%2F25", 400, /&quot;2024\/25&quot; is not a period: Lantern writes that period 2024-25\. Periods are written/],
       ["/?la=Z999", 404, /No data has been loaded for the authority &quot;Z999&quot;\. Data is loaded for: X001/],
     ];
     for (const [url, status, says] of cases) {

@@ -105,6 +105,8 @@ test("lantern report refuses an --out it cannot write before building anything, 
       // PDF too, refused before Chromium is started.
       [report(join(t.dir, "no-such", "x.pdf"), "pdf"), /^error LANTERN_BAD_OPTION: --out .*x\.pdf: the folder .*no-such does not exist\./],
       [report(t.dir, "pdf"), /^error LANTERN_BAD_OPTION: --out .* is a folder, and this is written to a file\.\nWhat to do: Name a file in it, for example --out .*report\.pdf/],
+      // A period written as people write it is named as Lantern writes it.
+      [["report", "--period", "Q1 2024-25", "--audience", "public", "--out", join(t.dir, "x.html"), "--data", t.dir], /^error LANTERN_BAD_OPTION: --period Q1 2024-25 is not a period: Lantern writes that period 2024-25-Q1\./],
     ];
     for (const [args, why] of cases) {
       const o = capture();
