@@ -53,13 +53,23 @@ test("lantern serve listens on loopback, serves pages and assets, and stops clea
     assert.equal((await fetch(`${address}/assets/govuk/assets/fonts/bold-b542beb274-v2.woff2`)).status, 404, "the GDS Transport font is not served");
     assert.ok(existsSync(join(t.dir, "lantern.lock")));
     const exited = new Promise<number | null>((r) => child.on("exit", r));
+    let said = "";
+    child.stderr.on("data", (b: Buffer) => {
+      said += b.toString();
+    });
     // Twice, as a service manager's SIGTERM to the process group arrives when bin/lantern.mjs
     // passes it on as well: the second must not cut the closing of the store short.
     child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 20));
     child.kill("SIGTERM");
-    assert.equal(await exited, 0);
-    assert.equal(existsSync(join(t.dir, "lantern.lock")), false);
+    const code = await exited;
+    // Ignored while the store closes ("Still stopping"). An empty store can close within the 20
+    // ms, and a signal that reaches Node after that, as the process is taken down, ends it by the
+    // signal: harmless then, and allowed, so long as the closing was finished.
+    if (code !== 0) assert.equal(child.signalCode, "SIGTERM", `exit ${code}: ${said}`);
+    assert.match(said, /Stopping …/);
+    assert.equal(existsSync(join(t.dir, "lantern.lock")), false, "the store closed: its lock is gone");
+    assert.equal(existsSync(join(t.dir, "lantern.duckdb.wal")), false, "and no write-ahead log is left");
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
     t.cleanup();

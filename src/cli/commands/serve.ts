@@ -11,11 +11,11 @@ import type { FastifyInstance } from "fastify";
 import { LanternError } from "../../core/errors.ts";
 import { computeUncomputed } from "../../kpi/compute.ts";
 import { resolveTargets } from "../../kpi/targets.ts";
+import { openStore, SERVE_APPLICATION, storeConfig } from "../../store/open.ts";
+import type { Store } from "../../store/port.ts";
 import { oidcOptionsFromEnv } from "../../web/auth/config.ts";
 import { createUser, listUsers } from "../../web/auth/users.ts";
 import { buildServer } from "../../web/server.ts";
-import { openStore, SERVE_APPLICATION, storeConfig } from "../../store/open.ts";
-import type { Store } from "../../store/port.ts";
 import { type Command, intOption, parse } from "../command.ts";
 import type { Output } from "../output.ts";
 
@@ -185,12 +185,16 @@ export async function startServer(store: Store, dataDir: string, o: { port: numb
  * Wait for Ctrl+C or SIGTERM, then close the server and the store. A second signal while closing
  * (the same SIGTERM sent to a process group and passed on by `bin/lantern.mjs`, or an impatient
  * second Ctrl+C) is noted, not obeyed: with no handler it would kill the process half way through
- * closing the store, leaving its lock and write-ahead log behind.
+ * closing the store, leaving its lock and write-ahead log behind. One that arrives after the store
+ * has closed is ignored too while this code still runs; only once Node is taking the process down
+ * can a signal end it, with nothing left half done.
  */
 export function untilStopped(app: FastifyInstance, store: Store, o: Output): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
+    let stopped = false;
     const stop = async () => {
+      if (stopped) return;
       if (stopping) {
         o.err("Still stopping: closing the store …\n");
         return;
@@ -201,8 +205,7 @@ export function untilStopped(app: FastifyInstance, store: Store, o: Output): Pro
         await app.close();
         await store.close();
       } finally {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
+        stopped = true;
       }
       resolve(0);
     };
