@@ -18,6 +18,23 @@ test("worked examples from indicators.md §2", () => {
   assert.equal(isoDate(cal.add(dayNumber("2025-03-03"), 45)), "2025-05-08");
 });
 
+test("the shipped bank holidays reach back to 2013, where Lantern's periods start", () => {
+  // England and Wales, 2013 to 2017 (GOV.UK; checked against python-holidays' UK/ENG list), weekdays only.
+  const early = [
+    "2013-01-01", "2013-03-29", "2013-04-01", "2013-05-06", "2013-05-27", "2013-08-26", "2013-12-25", "2013-12-26",
+    "2014-01-01", "2014-04-18", "2014-04-21", "2014-05-05", "2014-05-26", "2014-08-25", "2014-12-25", "2014-12-26",
+    "2015-01-01", "2015-04-03", "2015-04-06", "2015-05-04", "2015-05-25", "2015-08-31", "2015-12-25", "2015-12-28",
+    "2016-01-01", "2016-03-25", "2016-03-28", "2016-05-02", "2016-05-30", "2016-08-29", "2016-12-26", "2016-12-27",
+    "2017-01-02", "2017-04-14", "2017-04-17", "2017-05-01", "2017-05-29", "2017-08-28", "2017-12-25", "2017-12-26",
+  ];
+  assert.deepEqual([...hol].filter((d) => d < "2018-01-01"), early);
+  for (const d of early) assert.equal(cal.isWorkingDay(dayNumber(d)), false, d);
+  // Mon 19 December 2016 + 45 working days skips 26 and 27 December and 2 January.
+  assert.equal(isoDate(cal.add(dayNumber("2016-12-19"), 45)), "2017-02-23");
+  // Wed 5 April 2017 + 15 working days skips Good Friday and Easter Monday.
+  assert.equal(isoDate(cal.add(dayNumber("2017-04-05"), 15)), "2017-04-28");
+});
+
 test("same day is 0 working days; Friday to Monday is 1", () => {
   const d = dayNumber("2025-01-15");
   assert.equal(cal.between(d, d), 0);

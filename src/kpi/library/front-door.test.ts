@@ -214,6 +214,32 @@ test("assessments in 45 working days and the median: one authorised before it st
   }
 });
 
+test("assessments before 2018 skip that year's bank holidays: 45 working days over Christmas 2016 and New Year 2017", async () => {
+  // Contacts on 1 December 2016 and 28 February 2017 make the span 2016-12 to 2017-02. From Mon 19
+  // December 2016, Boxing Day (Mon 26), the Christmas substitute day (Tue 27) and the New Year
+  // substitute day (Mon 2 January 2017) are not working days: Thu 23 February 2017 is working day
+  // 45 (within), Fri 24 February day 46 (outside). Counted as working days, they made A1 48.
+  const f = await indicatorFixture({
+    "ssd_person.csv": "pers_person_id,pers_sex,pers_dob\nP1,M,2010-01-01\nP2,F,2011-01-01",
+    "ssd_contacts.csv": "cont_contact_id,cont_person_id,cont_contact_date\nC1,P1,2016-12-01\nC2,P2,2017-02-28",
+    "ssd_cin_assessments.csv": [
+      "cina_assessment_id,cina_person_id,cina_assessment_start_date,cina_assessment_auth_date",
+      "A1,P1,2016-12-19,2017-02-23",
+      "A2,P2,2016-12-19,2017-02-24",
+    ].join("\n"),
+  });
+  try {
+    const pct = await valuesOf(f.store, f.target, "assess_45wd_pct");
+    assert.deepEqual([pct.get("2017-02")!.numerator, pct.get("2017-02")!.denominator], [1, 2], "A1 on day 45, A2 on day 46");
+    const median = await valuesOf(f.store, f.target, "assess_median_wd");
+    assert.equal(median.get("2017-02")!.value, 45.5);
+    const [a1] = await indicatorRecords(f.store, indicatorLibrary().get("assess_45wd_pct")!, f.target, "2017-02", "numerator");
+    assert.match(String(a1!["why"]), /after 45 working days$/);
+  } finally {
+    await f.cleanup();
+  }
+});
+
 test("child in need plans started: each plan in the period of its start date", async () => {
   const n = await values("cin_plans_started");
   assert.equal(n.get("2024-05")!.value, 1, "CP1 on 31 May");
