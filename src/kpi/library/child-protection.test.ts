@@ -228,4 +228,10 @@ test("children on a plan seen within the last 10 working days", async () => {
   assert.equal(den[1]!["why"], "last seen on a visit on 2025-04-11, 11 working days before 2025-04-30");
   const march = await records("cp_visit_10wd_pct", "2025-03", "denominator");
   assert.equal(march[0]!["why"], "no visit with the child seen on record");
+  // What users read says what is counted: P5's visit 10 working days before counts, P6's 11 does not.
+  // ("Within the 10 working days up to and including that day" read as a window of 10 days ending
+  // on 30 April, which begins on 15 April and leaves P5's visit out.)
+  const def = indicatorLibrary().get("cp_visit_10wd_pct")!.definition;
+  assert.match(def, /for Wednesday 30 April 2025 a visit on Monday 14 April counts \(Good Friday and Easter Monday skipped\) and one on Friday 11 April does not/);
+  assert.doesNotMatch(def, /10 working days up to and including/);
 });

@@ -312,7 +312,7 @@ export const CHILD_PROTECTION: readonly IndicatorDef[] = [
     measure: "snapshot",
     periods: ALL,
     definition:
-      "Of the children on a child protection plan on the last day of the period (each child counted once), the percentage seen on a child protection visit within the 10 working days up to and including that day: the visit is on or before the period end and at most 10 working days before it (Monday to Friday less bank holidays). A visit recorded as child not seen does not count; a visit with 'seen' left blank counts as seen, as a recorded statutory visit. Every child on a plan counts, including one whose plan began in the last 10 working days. A local measure with no national figure.",
+      "Of the children on a child protection plan on the last day of the period (each child counted once), the percentage seen on a child protection visit at most 10 working days before that day: the visit is on or before the period end, and the working days from the day after the visit up to and including the period end (Monday to Friday less bank holidays) number 10 or fewer, so for Wednesday 30 April 2025 a visit on Monday 14 April counts (Good Friday and Easter Monday skipped) and one on Friday 11 April does not. A visit recorded as child not seen does not count; a visit with 'seen' left blank counts as seen, as a recorded statutory visit. Every child on a plan counts, including one whose plan began in the last 10 working days. A local measure with no national figure.",
     needs: ["cp_plans", "cp_visits", "person"],
     breakdowns: ["category", "age_band", "sex"],
     sql: `
