@@ -10,13 +10,13 @@
  */
 
 import { createHash } from "node:crypto";
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { dayNumber, dayOf, isoDate } from "../calendar/dates.ts";
 import { defaultCalendar, type WorkingDayCalendar } from "../calendar/working-days.ts";
 import { type DataIssue, isLanternError, LanternError, listedToCorrect } from "../core/errors.ts";
 import { isMeasuresFile } from "../ingest/measures-import.ts";
-import { isGeneratedFolder, ssdCopyOf } from "../ingest/discover.ts";
+import { isGeneratedFolder, oncePerFile, ssdCopyOf } from "../ingest/discover.ts";
 import { carryPeople, checkAuthorityCase, commitRows, dropStaging, emptyLoadIssue, type LoadStaging, loadStaging, replacementIssues, sha256File, stageTables } from "../ingest/ssd-import.ts";
 import { type PopulationRow, populationOf, readPopulation, storePopulation } from "../ingest/population.ts";
 import { type CellValue, excelMangledId } from "../ingest/values.ts";
@@ -94,13 +94,6 @@ export interface FormatLoadResult {
 /** Files named on the command line: files as given, folders' files (not hidden), sorted. */
 export function expandPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
-  // A file named twice (a folder and a file in it) is read once: twice, its children were duplicates.
-  const seen = new Set<string>();
-  const add = (f: string) => {
-    const real = realpathSync(f);
-    if (!seen.has(real)) out.push(resolve(f));
-    seen.add(real);
-  };
   for (const p of paths) {
     let st: ReturnType<typeof statSync>;
     try {
@@ -112,11 +105,12 @@ export function expandPaths(paths: readonly string[]): string[] {
       for (const n of readdirSync(p).sort()) {
         if (n.startsWith(".") || n.startsWith("~$")) continue;
         const full = join(p, n);
-        if (statSync(full).isFile()) add(full);
+        if (statSync(full).isFile()) out.push(resolve(full));
       }
-    } else add(p);
+    } else out.push(resolve(p));
   }
-  return out;
+  // A file named twice (a folder and a file in it) is read once: twice, its children were duplicates.
+  return oncePerFile(out, (f) => f);
 }
 
 /** The folders directly inside the folders among `paths` that hold files (at most five). */

@@ -120,6 +120,20 @@ export function isGeneratedFolder(path: string): boolean {
 }
 
 /**
+ * `items` with each file kept once, at its first mention, however it was named (a folder and a
+ * file in it, one path given twice, a symbolic link): read twice, its rows would be duplicates.
+ */
+export function oncePerFile<T>(items: readonly T[], pathOf: (item: T) => string): T[] {
+  const real = new Set<string>();
+  return items.filter((item) => {
+    const r = realpathSync(pathOf(item));
+    if (real.has(r)) return false;
+    real.add(r);
+    return true;
+  });
+}
+
+/**
  * Group the given paths into per-authority loads. With `authority` every file belongs to that
  * authority (of a generated folder, its sub-folder); without it, each path must be a generated
  * multi-authority folder.
@@ -168,28 +182,20 @@ export function discoverLoads(paths: readonly string[], authority: string | unde
       }
     }
     // A file named twice (a folder and a file in it, or one path given twice) is read once.
-    const real = new Set<string>();
-    for (let i = 0; i < files.length; ) {
-      const r = realpathSync(files[i]!.path);
-      if (real.has(r)) files.splice(i, 1);
-      else {
-        real.add(r);
-        i++;
-      }
-    }
+    const once = oncePerFile(files, (f) => f.path);
     const seen = new Map<string, string>();
-    for (const f of files) {
+    for (const f of once) {
       if (!f.table) continue;
       const prev = seen.get(f.table);
       if (prev) throw new LanternError("LANTERN_USAGE", `Two files load ${f.table}: ${prev} and ${f.path}.`, { hint: "Give one file per table." });
       seen.set(f.table, f.path);
     }
-    if (!files.some((f) => f.table)) {
+    if (!once.some((f) => f.table)) {
       throw new LanternError("LANTERN_NO_FILES", `No ssd_<table>.csv files were found in ${paths.join(", ")}.`, {
         hint: "Point at the folder of an SSD export, or run `lantern generate --out DIR` to make one.",
       });
     }
-    return [{ authority, files, ...(population ? { population } : {}), ...(unread.length ? { unread } : {}), ...(notFiles.length ? { notFiles } : {}) }];
+    return [{ authority, files: once, ...(population ? { population } : {}), ...(unread.length ? { unread } : {}), ...(notFiles.length ? { notFiles } : {}) }];
   }
   const loads: AuthorityFiles[] = [];
   for (const p of paths.map((x) => resolve(x))) {
