@@ -125,10 +125,11 @@ export interface Digest {
  * conference follows an enquiry, a plan is made at a conference. The others are not subsets: a
  * referral can have several assessments or none, a CIN plan also follows a child protection plan
  * (step-down) without a new assessment, and an enquiry can start before any assessment is
- * completed. `alone` marks a stage compared with none: most children start care without a child
- * protection plan, so "62 per 100 plans started" would read as the share of plans that end in care.
+ * completed. `alone` marks a stage compared with none, saying why (the digest's reason beside its
+ * null conversion): most children start care without a child protection plan, so "62 per 100
+ * plans started" would read as the share of plans that end in care.
  */
-export const FLOW: readonly { stage: string; indicator: string; from?: string; share?: true; alone?: true }[] = [
+export const FLOW: readonly { stage: string; indicator: string; from?: string; share?: true; alone?: string }[] = [
   { stage: "Contacts", indicator: "contacts" },
   { stage: "Referrals", indicator: "referrals", share: true },
   { stage: "Assessments completed", indicator: "assessments_completed" },
@@ -137,13 +138,12 @@ export const FLOW: readonly { stage: string; indicator: string; from?: string; s
   { stage: "Section 47 enquiries", indicator: "s47_started", from: "assessments_completed" },
   { stage: "Initial conferences", indicator: "icpc", share: true },
   { stage: "Child protection plans started", indicator: "cpp_started", share: true },
-  { stage: "Children starting care", indicator: "cla_started", alone: true },
+  {
+    stage: "Children starting care",
+    indicator: "cla_started",
+    alone: "not compared with another stage: most children start care without a child protection plan, so a ratio to plans started would read as the share of plans that end in care",
+  },
 ];
-
-/** Why a stage marked `alone` in {@link FLOW} is compared with none. */
-const NOT_COMPARED: Readonly<Record<string, string>> = {
-  cla_started: "not compared with another stage: most children start care without a child protection plan, so a ratio to plans started would read as the share of plans that end in care",
-};
 
 /** Whether the flow stage named `stage` (its title, as in {@link FLOW}) is a share of the stage it is compared with. */
 export function flowStageIsShare(stage: string): boolean {
@@ -344,7 +344,7 @@ export function buildDigest(input: {
     const why = value === null ? { reason: byKey.get(`${f.indicator}|${period.id}`)?.reason ?? "not computed for this period." } : {};
     if (i === 0 || f.alone) {
       // Null by design, but said as every null is: with why.
-      const none = i === 0 ? `${f.stage.toLowerCase()} are the first stage: there is no stage before them to compare with` : NOT_COMPARED[f.indicator] ?? "not compared with another stage";
+      const none = f.alone ?? `${f.stage.toLowerCase()} are the first stage: there is no stage before them to compare with`;
       return { stage: f.stage, indicator: f.indicator, from: null, value, ...why, conversion: null, conversionReason: none, share: false, conversionLastYear: null, conversionLastYearReason: none };
     }
     const source = FLOW.find((x) => x.indicator === f.from) ?? FLOW[i - 1]!;
